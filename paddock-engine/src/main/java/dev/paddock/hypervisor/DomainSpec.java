@@ -1,0 +1,38 @@
+package dev.paddock.hypervisor;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What a domain should be: the hypervisor-neutral form of a VM's definition.
+ *
+ * @param uuid the domain UUID, equal to the Paddock VM id
+ * @param directBoot kernel, initrd and command line to boot from, when the guest has no bootloader
+ */
+public record DomainSpec(
+        String uuid,
+        String name,
+        int vcpus,
+        long memoryMib,
+        List<DiskSpec> disks,
+        List<NicSpec> nics,
+        Optional<DirectBoot> directBoot) {
+    public DomainSpec {
+        if (vcpus < 1) {
+            throw new IllegalArgumentException("a domain needs at least one vCPU");
+        }
+        if (memoryMib < 1) {
+            throw new IllegalArgumentException("a domain needs memory");
+        }
+        disks = List.copyOf(disks);
+        nics = List.copyOf(nics);
+    }
+
+    /** A disk image file. {@code format} is "qcow2" or "raw". */
+    public record DiskSpec(String target, String path, String format, long sizeGib) {}
+
+    /** A NIC on a hypervisor network or bridge, with an optional 802.1Q tag. */
+    public record NicSpec(String mac, String network, Optional<Integer> vlan) {}
+
+    public record DirectBoot(String kernel, String initrd, String cmdline) {}
+}

@@ -1,0 +1,78 @@
+package dev.paddock.hypervisor;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * The one port through which Paddock acts on hypervisors: libvirt in production, the simulated room in
+ * the demo and in scale and fault tests. Controllers cannot tell the implementations apart; the port
+ * contract tests (in this module's test jar) hold for every implementation.
+ *
+ * <p>One instance serves many hosts. Hosts are named by Paddock's host id and reached through the URI
+ * given to {@link #attach}. Domains are named by UUID, which is also the Paddock VM id.
+ *
+ * <p>Every method may throw {@link HypervisorException}; its {@link HypervisorException.Reason} tells a
+ * caller whether the fault is the caller's (not found, invalid state, too large) or the host's.
+ * Calls that change state are idempotent where the hypervisor allows it: starting a running domain and
+ * destroying a stopped one are no-ops, so a journaled step can safely run twice.
+ */
+public interface Hypervisor extends AutoCloseable {
+
+    /** Connects to a host (or reuses its connection) and returns its facts. */
+    HostFacts attach(String hostId, String uri);
+
+    /** Closes the connection to a host; its domains keep running. Unknown hosts are ignored. */
+    void detach(String hostId);
+
+    /** True while the connection to the host is up. */
+    boolean isConnected(String hostId);
+
+    HostFacts facts(String hostId);
+
+    /** Every domain defined or running on the host, Paddock's or not. */
+    List<DomainInfo> domains(String hostId);
+
+    Optional<DomainInfo> domain(String hostId, String uuid);
+
+    /** Defines a persistent domain; defining the same UUID again replaces its definition. */
+    DomainInfo define(String hostId, DomainSpec spec);
+
+    /** Starts a defined domain; a no-op when it runs already. */
+    void start(String hostId, String uuid);
+
+    /** Asks the guest to shut down (ACPI) and returns without waiting. */
+    void shutdown(String hostId, String uuid);
+
+    /** Powers the domain off at once; a no-op when it is not running. */
+    void destroy(String hostId, String uuid);
+
+    /** Removes a stopped domain's definition; a no-op when the domain is unknown. */
+    void undefine(String hostId, String uuid);
+
+    void suspend(String hostId, String uuid);
+
+    void resume(String hostId, String uuid);
+
+    /**
+     * Live-migrates a running domain and returns when it runs on the destination. Progress is reported
+     * to {@code progress} as a fraction between 0 and 1.
+     */
+    MigrationResult migrate(String uuid, String fromHostId, String toHostId, MigrationOptions options,
+            Consumer<Double> progress);
+
+    /**
+     * Registers a listener for domain and host events from every attached host. Listeners must return
+     * quickly (enqueue, never block). Closing the returned handle unregisters it.
+     */
+    Subscription subscribe(Consumer<HypervisorEvent> listener);
+
+    @Override
+    void close();
+
+    /** An event registration; closing it stops delivery. */
+    interface Subscription extends AutoCloseable {
+        @Override
+        void close();
+    }
+}

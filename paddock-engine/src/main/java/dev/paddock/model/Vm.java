@@ -1,0 +1,78 @@
+package dev.paddock.model;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A virtual machine: what it asks for, where it runs, and how it is protected.
+ *
+ * <p>The id is the hypervisor's domain UUID, so a domain seen on a host maps to at most one VM and a
+ * domain whose UUID Paddock never issued is, by definition, unregistered.
+ *
+ * @param hostId the host the VM is defined on, empty while it is not placed
+ * @param tier the application tier (for example "web", "app", "db"); used for boot order in recovery
+ * @param haPriority restart priority after a host failure: higher restarts first; 0 means not protected
+ * @param affinityGroups VMs sharing a group should share a host
+ * @param antiAffinityGroups VMs sharing a group must not share a host
+ * @param licences licence names the VM needs from its host
+ */
+public record Vm(
+        String id,
+        String name,
+        String clusterId,
+        Optional<String> hostId,
+        Resources demand,
+        VmState state,
+        VmOrigin origin,
+        String tier,
+        int haPriority,
+        Set<String> affinityGroups,
+        Set<String> antiAffinityGroups,
+        Set<String> licences,
+        List<Disk> disks,
+        List<Nic> nics) {
+    public Vm {
+        Ids.require(id, "vm id");
+        Ids.require(name, "vm name");
+        Ids.require(clusterId, "vm cluster id");
+        Objects.requireNonNull(hostId, "hostId");
+        Objects.requireNonNull(demand, "demand");
+        Objects.requireNonNull(state, "state");
+        Objects.requireNonNull(origin, "origin");
+        tier = tier == null ? "" : tier;
+        if (haPriority < 0) {
+            throw new IllegalArgumentException("HA priority must be >= 0");
+        }
+        affinityGroups = Set.copyOf(affinityGroups);
+        antiAffinityGroups = Set.copyOf(antiAffinityGroups);
+        licences = Set.copyOf(licences);
+        disks = List.copyOf(disks);
+        nics = List.copyOf(nics);
+    }
+
+    public boolean isProtected() {
+        return haPriority > 0;
+    }
+
+    public Vm withHost(String newHostId) {
+        return new Vm(id, name, clusterId, Optional.of(newHostId), demand, state, origin, tier, haPriority,
+                affinityGroups, antiAffinityGroups, licences, disks, nics);
+    }
+
+    public Vm withoutHost() {
+        return new Vm(id, name, clusterId, Optional.empty(), demand, state, origin, tier, haPriority,
+                affinityGroups, antiAffinityGroups, licences, disks, nics);
+    }
+
+    public Vm withState(VmState newState) {
+        return new Vm(id, name, clusterId, hostId, demand, newState, origin, tier, haPriority,
+                affinityGroups, antiAffinityGroups, licences, disks, nics);
+    }
+
+    public Vm withOrigin(VmOrigin newOrigin) {
+        return new Vm(id, name, clusterId, hostId, demand, state, newOrigin, tier, haPriority,
+                affinityGroups, antiAffinityGroups, licences, disks, nics);
+    }
+}

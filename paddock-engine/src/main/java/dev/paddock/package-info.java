@@ -1,0 +1,2 @@
+/** Paddock: an agentless manager for a room of virtualized servers. */
+package dev.paddock;

@@ -1,0 +1,75 @@
+package dev.paddock.store;
+
+import dev.paddock.model.Cluster;
+import dev.paddock.model.Datastore;
+import dev.paddock.model.Host;
+import dev.paddock.model.Network;
+import dev.paddock.model.Room;
+import dev.paddock.model.Site;
+import dev.paddock.model.Vm;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The persistent inventory: what Paddock believes the room is. A port, implemented over JDBC for H2 and
+ * PostgreSQL alike; the same store tests run against both.
+ *
+ * <p>Writes are upserts keyed by id, so a controller can replay them. Names are unique within their
+ * scope (site names globally, cluster names per site, host names globally, VM names per cluster,
+ * network and datastore names per site); a write that breaks that throws {@link DuplicateNameException}.
+ */
+public interface InventoryStore {
+
+    List<Site> sites();
+
+    Optional<Site> site(String id);
+
+    void put(Site site);
+
+    List<Cluster> clusters();
+
+    Optional<Cluster> cluster(String id);
+
+    void put(Cluster cluster);
+
+    List<Host> hosts();
+
+    Optional<Host> host(String id);
+
+    void put(Host host);
+
+    /** Deletes a host; it must have no VMs. Returns false when it was absent. */
+    boolean deleteHost(String id);
+
+    Page<Vm> vms(int offset, int limit);
+
+    List<Vm> vmsOnHost(String hostId);
+
+    Optional<Vm> vm(String id);
+
+    Optional<Vm> vmByName(String clusterId, String name);
+
+    void put(Vm vm);
+
+    /** Writes many VMs in one transaction: used by resync. */
+    void putAll(Collection<Vm> vms);
+
+    /** Returns false when it was absent. */
+    boolean deleteVm(String id);
+
+    List<Network> networks();
+
+    Optional<Network> network(String id);
+
+    void put(Network network);
+
+    List<Datastore> datastores();
+
+    Optional<Datastore> datastore(String id);
+
+    void put(Datastore datastore);
+
+    /** A consistent snapshot of the whole inventory, for planners. */
+    Room room();
+}
