@@ -1,0 +1,101 @@
+package dev.paddock.json;
+
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonDeserializer;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.JsonSerializer;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.jsontype.NamedType;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.paddock.model.Resources;
+import dev.paddock.operation.Step;
+import java.io.IOException;
+
+/**
+ * The one JSON mapping of Paddock's values, shared by the operation journal and the REST API.
+ *
+ * <p>The engine carries no JSON annotations (it depends on the JDK only), so the mapping of its types is
+ * declared here: {@link Resources} as an object of named amounts, and {@link Step} as a tagged union whose
+ * tag is the record's simple name ({@code {"type":"StartVm", ...}}), so journals stay readable.
+ */
+public final class Json {
+
+    private static final ObjectMapper MAPPER = create();
+
+    private Json() {}
+
+    /** The shared, thread-safe mapper. Do not reconfigure it. */
+    public static ObjectMapper mapper() {
+        return MAPPER;
+    }
+
+    private static ObjectMapper create() {
+        ObjectMapper mapper = new ObjectMapper();
+        mapper.registerModule(new Jdk8Module());
+        mapper.registerModule(new JavaTimeModule());
+        mapper.disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+        mapper.disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS);
+        mapper.enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+        mapper.enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+        SimpleModule paddock = new SimpleModule("paddock");
+        paddock.addSerializer(Resources.class, new ResourcesSerializer());
+        paddock.addDeserializer(Resources.class, new ResourcesDeserializer());
+        mapper.registerModule(paddock);
+
+        mapper.addMixIn(Step.class, StepMixIn.class);
+        for (Class<?> step : Step.class.getPermittedSubclasses()) {
+            mapper.registerSubtypes(new NamedType(step, step.getSimpleName()));
+        }
+        return mapper;
+    }
+
+    @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
+    private interface StepMixIn {}
+
+    private static final class ResourcesSerializer extends JsonSerializer<Resources> {
+        @Override
+        public void serialize(Resources value, JsonGenerator gen, SerializerProvider serializers) throws IOException {
+            gen.writeStartObject();
+            gen.writeNumberField("cpuMillicores", value.cpuMillicores());
+            gen.writeNumberField("memoryMib", value.memoryMib());
+            gen.writeNumberField("diskGib", value.diskGib());
+            gen.writeNumberField("networkMbps", value.networkMbps());
+            gen.writeEndObject();
+        }
+    }
+
+    private static final class ResourcesDeserializer extends JsonDeserializer<Resources> {
+        @Override
+        public Resources deserialize(JsonParser parser, DeserializationContext context) throws IOException {
+            JsonNode node = parser.readValueAsTree();
+            if (node == null || !node.isObject()) {
+                return context.reportInputMismatch(Resources.class, "resources must be an object");
+            }
+            return Resources.of(
+                    amount(node, "cpuMillicores", context),
+                    amount(node, "memoryMib", context),
+                    amount(node, "diskGib", context),
+                    amount(node, "networkMbps", context));
+        }
+
+        private static long amount(JsonNode node, String field, DeserializationContext context) throws IOException {
+            JsonNode value = node.get(field);
+            if (value == null || value.isNull()) {
+                return 0;
+            }
+            if (!value.canConvertToLong() || !value.isIntegralNumber()) {
+                return context.reportInputMismatch(Resources.class, "%s must be a whole number", field);
+            }
+            return value.asLong();
+        }
+    }
+}
