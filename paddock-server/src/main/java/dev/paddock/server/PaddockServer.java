@@ -1,0 +1,102 @@
+package dev.paddock.server;
+
+import dev.paddock.api.FirstFitHostChooser;
+import dev.paddock.api.HostChooser;
+import dev.paddock.api.RestApi;
+import dev.paddock.hypervisor.Hypervisor;
+import dev.paddock.metrics.PaddockMetrics;
+import dev.paddock.operation.Operations;
+import dev.paddock.store.InventoryStore;
+import io.javalin.Javalin;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running Paddock: the HTTP server over the store, the operations runner and the hypervisor it was
+ * given. Closing it stops HTTP first, then closes the parts in the reverse order of their making.
+ */
+public final class PaddockServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PaddockServer.class);
+
+    /**
+     * What a server runs on.
+     *
+     * @param closeables what to close when the server stops, in the order they were made
+     */
+    public record Parts(InventoryStore store, Operations operations, Hypervisor hypervisor,
+            List<AutoCloseable> closeables) {
+        public Parts {
+            closeables = List.copyOf(closeables);
+        }
+    }
+
+    private final Javalin javalin;
+    private final PaddockMetrics metrics;
+    private final Parts parts;
+    private final String host;
+
+    private PaddockServer(Javalin javalin, PaddockMetrics metrics, Parts parts, String host) {
+        this.javalin = javalin;
+        this.metrics = metrics;
+        this.parts = parts;
+        this.host = host;
+    }
+
+    /** Starts HTTP on {@code host}:{@code port}; port 0 picks a free one (see {@link #port()}). */
+    public static PaddockServer start(Parts parts, String host, int port) {
+        return start(parts, new FirstFitHostChooser(), host, port);
+    }
+
+    public static PaddockServer start(Parts parts, HostChooser chooser, String host, int port) {
+        RestApi api = new RestApi(parts.store(), parts.operations(), parts.hypervisor(), chooser);
+        PaddockMetrics metrics = new PaddockMetrics(parts.store(), parts.operations());
+        Javalin javalin = Javalin.create(config -> {
+            config.jetty.host = host;
+            config.jetty.port = port;
+            metrics.install(config);
+            api.install(config);
+        });
+        try {
+            javalin.start();
+        } catch (RuntimeException e) {
+            metrics.close();
+            throw e;
+        }
+        PaddockServer server = new PaddockServer(javalin, metrics, parts, host);
+        LOG.info("Paddock listening on {}", server.url());
+        return server;
+    }
+
+    public int port() {
+        return javalin.port();
+    }
+
+    /** The base URL clients use, for example {@code http://127.0.0.1:8080}. */
+    public URI url() {
+        String shown = host.equals("0.0.0.0") ? "localhost" : host;
+        return URI.create("http://" + shown + ":" + port());
+    }
+
+    public Parts parts() {
+        return parts;
+    }
+
+    @Override
+    public void close() {
+        javalin.stop();
+        metrics.close();
+        List<AutoCloseable> reversed = new ArrayList<>(parts.closeables());
+        java.util.Collections.reverse(reversed);
+        for (AutoCloseable closeable : reversed) {
+            try {
+                closeable.close();
+            } catch (Exception e) {
+                LOG.warn("closing {} failed: {}", closeable, e.toString());
+            }
+        }
+    }
+}
