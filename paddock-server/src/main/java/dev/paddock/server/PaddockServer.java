@@ -81,6 +81,13 @@ public final class PaddockServer implements AutoCloseable {
         return URI.create("http://" + shown + ":" + port());
     }
 
+    /** Every HTTP route the server answers, as "METHOD /path/{param}". */
+    public List<String> routes() {
+        return javalin.unsafe.internalRouter.allHttpHandlers().stream()
+                .map(parsed -> parsed.endpoint.method.name() + " " + parsed.endpoint.path)
+                .toList();
+    }
+
     public Parts parts() {
         return parts;
     }
