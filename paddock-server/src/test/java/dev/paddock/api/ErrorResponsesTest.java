@@ -74,7 +74,7 @@ class ErrorResponsesTest {
                         "Query parameter 'offset' must not be negative"),
                 Arguments.of("a host that cannot be reached is a 502", "POST", "/api/v1/hosts",
                         "{\"clusterId\":\"cluster-1\",\"name\":\"h9\",\"uri\":\"qemu+tcp://192.0.2.1/system\"}", 502,
-                        "Cannot reach qemu+tcp://192.0.2.1/system"));
+                        "qemu+tcp://192.0.2.1/system is not a simulated host"));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -10,6 +10,8 @@ import dev.paddock.model.PowerState;
 import dev.paddock.model.Resources;
 import dev.paddock.model.Site;
 import dev.paddock.server.PaddockServer;
+import dev.paddock.sim.ManualClock;
+import dev.paddock.sim.SimulatedHypervisor;
 import dev.paddock.store.Database;
 import dev.paddock.store.InventoryStore;
 import dev.paddock.store.JdbcInventoryStore;
@@ -25,7 +27,8 @@ import java.util.Set;
 
 /**
  * A real server on a loopback port with the real store on H2 in {@code directory}, seeded with one site,
- * one cluster and two hosts of {@link #HOST_CAPACITY}, and a client to talk to it.
+ * one cluster and two hosts of {@link #HOST_CAPACITY} in a simulated room (which has a third host, "spare",
+ * not yet added to Paddock), and a client to talk to it.
  */
 public final class TestServer implements AutoCloseable {
 
@@ -38,6 +41,7 @@ public final class TestServer implements AutoCloseable {
     private final HikariDataSource dataSource;
     final InventoryStore store;
     final InlineOperations operations;
+    final SimulatedHypervisor hypervisor;
     final PaddockServer server;
     private final HttpClient http = HttpClient.newHttpClient();
 
@@ -48,9 +52,15 @@ public final class TestServer implements AutoCloseable {
         store.put(CLUSTER);
         store.put(HOST_1);
         store.put(HOST_2);
+        hypervisor = SimulatedHypervisor.create(ManualClock.atEpochOf2030(), 1);
+        for (Host host : List.of(HOST_1, HOST_2)) {
+            hypervisor.addHost(host.name(), HOST_CAPACITY);
+            hypervisor.attach(host.id(), host.uri());
+        }
+        hypervisor.addHost("spare", HOST_CAPACITY);
         operations = new InlineOperations(store);
-        server = PaddockServer.start(new PaddockServer.Parts(store, operations, new UnreachableHypervisor(),
-                List.of(dataSource)), "127.0.0.1", 0);
+        server = PaddockServer.start(new PaddockServer.Parts(store, operations, hypervisor, List.of(dataSource)),
+                "127.0.0.1", 0);
     }
 
     private static Host host(String id, String name) {
