@@ -9,6 +9,9 @@ import dev.paddock.model.HostState;
 import dev.paddock.model.PowerState;
 import dev.paddock.model.Resources;
 import dev.paddock.model.Site;
+import dev.paddock.operation.OperationRunner;
+import dev.paddock.operation.Operations;
+import dev.paddock.server.DomainStateFollower;
 import dev.paddock.server.PaddockServer;
 import dev.paddock.sim.ManualClock;
 import dev.paddock.sim.SimulatedHypervisor;
@@ -22,6 +25,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicReference;
+import org.awaitility.Awaitility;
 import java.util.List;
 import java.util.Set;
 
@@ -40,27 +46,47 @@ public final class TestServer implements AutoCloseable {
 
     private final HikariDataSource dataSource;
     final InventoryStore store;
-    final InlineOperations operations;
+    final Operations operations;
     final SimulatedHypervisor hypervisor;
+    final ManualClock clock = ManualClock.atEpochOf2030();
     final PaddockServer server;
     private final HttpClient http = HttpClient.newHttpClient();
 
+    /** A server whose operations run on the real runner against the simulated room. */
     public TestServer(Path directory) {
+        this(directory, false);
+    }
+
+    /** A server whose operations are applied by {@link InlineOperations}, which can hold them RUNNING. */
+    static TestServer withInlineOperations(Path directory) {
+        return new TestServer(directory, true);
+    }
+
+    private TestServer(Path directory, boolean inline) {
         dataSource = Database.open(StoreConfig.h2In(directory));
         store = new JdbcInventoryStore(dataSource);
         store.put(SITE);
         store.put(CLUSTER);
         store.put(HOST_1);
         store.put(HOST_2);
-        hypervisor = SimulatedHypervisor.create(ManualClock.atEpochOf2030(), 1);
+        hypervisor = SimulatedHypervisor.create(clock, 1);
         for (Host host : List.of(HOST_1, HOST_2)) {
             hypervisor.addHost(host.name(), HOST_CAPACITY);
             hypervisor.attach(host.id(), host.uri());
         }
         hypervisor.addHost("spare", HOST_CAPACITY);
-        operations = new InlineOperations(store);
-        server = PaddockServer.start(new PaddockServer.Parts(store, operations, hypervisor, List.of(dataSource)),
-                "127.0.0.1", 0);
+        DomainStateFollower follower = new DomainStateFollower(store, hypervisor);
+        if (inline) {
+            operations = new InlineOperations(store);
+            server = PaddockServer.start(new PaddockServer.Parts(store, operations, hypervisor,
+                    List.of(dataSource, follower)), "127.0.0.1", 0);
+        } else {
+            OperationRunner runner = new OperationRunner(dataSource, store, hypervisor);
+            runner.start();
+            operations = runner;
+            server = PaddockServer.start(new PaddockServer.Parts(store, operations, hypervisor,
+                    List.of(dataSource, follower, runner)), "127.0.0.1", 0);
+        }
     }
 
     private static Host host(String id, String name) {
@@ -98,14 +124,39 @@ public final class TestServer implements AutoCloseable {
         }
     }
 
-    /** Creates a VM through the API and returns its id. */
+    /** Creates a VM through the API, waits for its operation to end, and returns the VM's id. */
     public String createVm(String name, int vcpus, long memoryMib) {
         Reply reply = post("/api/v1/vms", "{\"name\":\"" + name + "\",\"vcpus\":" + vcpus + ",\"memoryMib\":"
                 + memoryMib + "}");
         if (reply.status() != 202) {
             throw new IllegalStateException("create " + name + " answered " + reply);
         }
+        awaitFinal(reply);
         return reply.json().get("target").asText();
+    }
+
+    /**
+     * Follows the operation an answer points to until it is final, moving the simulated clock on so that
+     * guests asked to shut down do; returns the final operation.
+     */
+    public JsonNode awaitFinal(Reply accepted) {
+        if (accepted.status() != 202) {
+            throw new IllegalStateException("not an accepted operation: " + accepted);
+        }
+        AtomicReference<JsonNode> operation = new AtomicReference<>();
+        Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(20)).until(() -> {
+            clock.advance(Duration.ofSeconds(1));
+            operation.set(get(accepted.location()).json());
+            return operation.get().get("isFinal").asBoolean();
+        });
+        return operation.get();
+    }
+
+    /** The step descriptions of an operation. */
+    public List<String> steps(JsonNode operation) {
+        List<String> steps = new java.util.ArrayList<>();
+        operation.get("steps").forEach(step -> steps.add(step.get("description").asText()));
+        return steps;
     }
 
     @Override

@@ -3,7 +3,6 @@ package dev.paddock.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.paddock.operation.Step;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -37,7 +36,7 @@ class VmApiTest {
         assertThat(reply.location()).isEqualTo("/api/v1/operations/" + operation.get("id").asText());
         assertThat(operation.get("kind").asText()).isEqualTo("vm.create");
         assertThat(operation.get("href").asText()).isEqualTo(reply.location());
-        assertThat(server.get(reply.location()).json().get("state").asText()).isEqualTo("DONE");
+        assertThat(server.awaitFinal(reply).get("state").asText()).isEqualTo("DONE");
         JsonNode vm = server.get("/api/v1/vms/" + operation.get("target").asText()).json();
         assertThat(vm.get("name").asText()).isEqualTo("web-1");
         assertThat(vm.get("demand").get("cpuMillicores").asLong()).isEqualTo(2000);
@@ -47,17 +46,23 @@ class VmApiTest {
 
     @Test
     void aCreatePlanRecordsThenDefinesThenStartsOnTheChosenHost() {
-        server.post("/api/v1/vms", "{\"name\":\"db\",\"vcpus\":1,\"memoryMib\":1024}");
+        TestServer.Reply reply = server.post("/api/v1/vms", "{\"name\":\"db\",\"vcpus\":1,\"memoryMib\":1024}");
+        JsonNode operation = server.awaitFinal(reply);
+        String id = operation.get("target").asText();
 
-        assertThat(server.operations.plans().getFirst().steps())
-                .extracting(step -> step.getClass().getSimpleName())
-                .containsExactly("RecordVm", "DefineVm", "StartVm");
+        assertThat(server.steps(operation)).containsExactly("record VM db in inventory", "define db on host-1",
+                "start VM " + id + " on host-1");
+        assertThat(server.hypervisor.domain("host-1", id)).hasValueSatisfying(
+                domain -> assertThat(domain.state()).isEqualTo(dev.paddock.model.VmState.RUNNING));
     }
 
     @Test
     void createWithStartFalseOnlyDefines() {
-        String id = server.post("/api/v1/vms", "{\"name\":\"cold\",\"vcpus\":1,\"memoryMib\":512,\"start\":false}")
-                .json().get("target").asText();
+        JsonNode operation = server.awaitFinal(
+                server.post("/api/v1/vms", "{\"name\":\"cold\",\"vcpus\":1,\"memoryMib\":512,\"start\":false}"));
+        String id = operation.get("target").asText();
+
+        assertThat(server.steps(operation)).hasSize(2);
 
         assertThat(server.get("/api/v1/vms/" + id).json().get("state").asText()).isEqualTo("STOPPED");
     }
@@ -66,8 +71,8 @@ class VmApiTest {
     void theFirstHostWithRoomIsChosenUnlessTheRequestNamesOne() {
         String big = server.createVm("big", 6, 12_000);
         String next = server.createVm("next", 4, 8_000);
-        String pinned = server.post("/api/v1/vms",
-                "{\"name\":\"pinned\",\"hostId\":\"host-2\",\"vcpus\":1,\"memoryMib\":512}").json().get("target")
+        String pinned = server.awaitFinal(server.post("/api/v1/vms",
+                "{\"name\":\"pinned\",\"hostId\":\"host-2\",\"vcpus\":1,\"memoryMib\":512}")).get("target")
                 .asText();
 
         assertThat(hostOf(big)).isEqualTo("host-1");
@@ -88,7 +93,8 @@ class VmApiTest {
 
     @Test
     void aNamedHostWithoutRoomIsA409ThatSaysWhatIsShort() {
-        server.post("/api/v1/vms", "{\"name\":\"a\",\"hostId\":\"host-1\",\"vcpus\":2,\"memoryMib\":16000}");
+        server.awaitFinal(
+                server.post("/api/v1/vms", "{\"name\":\"a\",\"hostId\":\"host-1\",\"vcpus\":2,\"memoryMib\":16000}"));
 
         TestServer.Reply reply = server.post("/api/v1/vms",
                 "{\"name\":\"b\",\"hostId\":\"host-1\",\"vcpus\":1,\"memoryMib\":1024}");
@@ -103,21 +109,23 @@ class VmApiTest {
         String gentle = server.createVm("gentle", 1, 512);
         String rough = server.createVm("rough", 1, 512);
 
-        assertThat(server.post("/api/v1/vms/" + gentle + "/stop?timeoutSeconds=30", "").status()).isEqualTo(202);
-        assertThat(server.post("/api/v1/vms/" + rough + "/stop?force=true", "").status()).isEqualTo(202);
+        JsonNode graceful = server.awaitFinal(server.post("/api/v1/vms/" + gentle + "/stop?timeoutSeconds=30", ""));
+        JsonNode forced = server.awaitFinal(server.post("/api/v1/vms/" + rough + "/stop?force=true", ""));
 
-        assertThat(server.operations.plans().get(2).steps()).containsExactly(new Step.ShutdownVm("host-1", gentle, 30));
-        assertThat(server.operations.plans().get(3).steps()).containsExactly(new Step.DestroyVm("host-1", rough));
+        assertThat(server.steps(graceful)).containsExactly("shut down VM " + gentle + " on host-1");
+        assertThat(graceful.get("steps").get(0).get("log").asText()).contains("guest " + gentle + " shut down");
+        assertThat(server.steps(forced)).containsExactly("power off VM " + rough + " on host-1");
         assertThat(server.get("/api/v1/vms/" + gentle).json().get("state").asText()).isEqualTo("STOPPED");
+        assertThat(server.get("/api/v1/vms/" + rough).json().get("state").asText()).isEqualTo("STOPPED");
     }
 
     @Test
     void stoppingAStoppedVmIsA409AndStartingItAgainWorks() {
         String id = server.createVm("cycle", 1, 512);
-        server.post("/api/v1/vms/" + id + "/stop", "");
+        server.awaitFinal(server.post("/api/v1/vms/" + id + "/stop?force=true", ""));
 
         assertThat(server.post("/api/v1/vms/" + id + "/stop", "").status()).isEqualTo(409);
-        assertThat(server.post("/api/v1/vms/" + id + "/start", "").status()).isEqualTo(202);
+        server.awaitFinal(server.post("/api/v1/vms/" + id + "/start", ""));
         assertThat(server.get("/api/v1/vms/" + id).json().get("state").asText()).isEqualTo("RUNNING");
     }
 
@@ -125,17 +133,20 @@ class VmApiTest {
     void deleteWithForcePowersOffUndefinesAndForgets() {
         String id = server.createVm("doomed", 1, 512);
 
-        TestServer.Reply reply = server.delete("/api/v1/vms/" + id + "?force=true");
+        JsonNode operation = server.awaitFinal(server.delete("/api/v1/vms/" + id + "?force=true"));
 
-        assertThat(reply.status()).isEqualTo(202);
-        assertThat(server.operations.plans().getLast().steps()).containsExactly(
-                new Step.DestroyVm("host-1", id), new Step.UndefineVm("host-1", id), new Step.ForgetVm(id));
+        assertThat(operation.get("state").asText()).isEqualTo("DONE");
+        assertThat(server.steps(operation)).containsExactly("power off VM " + id + " on host-1",
+                "undefine VM " + id + " on host-1", "remove VM " + id + " from inventory");
         assertThat(server.get("/api/v1/vms/" + id).status()).isEqualTo(404);
+        assertThat(server.hypervisor.domain("host-1", id)).isEmpty();
     }
 
     @Test
     void aNameIsTakenWhileItsCreateIsStillRunning() {
-        server.operations.hold();
+        server.close();
+        server = TestServer.withInlineOperations(directory.resolve("held"));
+        ((InlineOperations) server.operations).hold();
         assertThat(server.post("/api/v1/vms", "{\"name\":\"slow\",\"vcpus\":1,\"memoryMib\":512}").status())
                 .isEqualTo(202);
 
@@ -161,7 +172,9 @@ class VmApiTest {
 
     @Test
     void cancellingARunningOperationAnswersWithItAndAFinalOneIsA409() {
-        server.operations.hold();
+        server.close();
+        server = TestServer.withInlineOperations(directory.resolve("held"));
+        ((InlineOperations) server.operations).hold();
         String running = server.post("/api/v1/vms", "{\"name\":\"x\",\"vcpus\":1,\"memoryMib\":512}").json()
                 .get("id").asText();
 
