@@ -46,8 +46,8 @@ public final class TestServer implements AutoCloseable {
 
     private final HikariDataSource dataSource;
     final InventoryStore store;
-    final Operations operations;
-    final SimulatedHypervisor hypervisor;
+    public final Operations operations;
+    public final SimulatedHypervisor hypervisor;
     final ManualClock clock = ManualClock.atEpochOf2030();
     final PaddockServer server;
     private final HttpClient http = HttpClient.newHttpClient();

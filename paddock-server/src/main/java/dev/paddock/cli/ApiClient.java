@@ -1,0 +1,105 @@
+package dev.paddock.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.paddock.json.Json;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+/**
+ * The command line's view of the REST API: JSON in, JSON out, and every failure turned into a
+ * {@link CliException} whose message is the server's problem detail (or why the server is out of reach).
+ */
+final class ApiClient {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+    private final URI server;
+    private final HttpClient http;
+
+    ApiClient(URI server) {
+        this.server = server;
+        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    }
+
+    URI server() {
+        return server;
+    }
+
+    JsonNode get(String path) {
+        return send(request(path).GET());
+    }
+
+    JsonNode post(String path, Object body) {
+        String json;
+        try {
+            json = body == null ? "" : Json.mapper().writeValueAsString(body);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("request bodies are plain records", e);
+        }
+        return send(request(path).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)));
+    }
+
+    JsonNode delete(String path) {
+        return send(request(path).DELETE());
+    }
+
+    static String encode(String segment) {
+        return URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    private HttpRequest.Builder request(String path) {
+        return HttpRequest.newBuilder(server.resolve(path)).timeout(TIMEOUT).header("Accept", "application/json");
+    }
+
+    private JsonNode send(HttpRequest.Builder builder) {
+        HttpResponse<String> response;
+        try {
+            response = http.send(builder.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (ConnectException | HttpConnectTimeoutException e) {
+            throw unreachable();
+        } catch (IOException e) {
+            if (e.getCause() instanceof ConnectException) {
+                throw unreachable();
+            }
+            throw new CliException(ExitCode.UNREACHABLE, "The connection to the Paddock server at " + server
+                    + " failed: " + e.getMessage() + ".");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CliException(ExitCode.ERROR, "Interrupted.");
+        }
+        JsonNode body = parse(response.body());
+        if (response.statusCode() >= 400) {
+            String detail = body.path("detail").asText("");
+            throw new CliException(ExitCode.ofHttpStatus(response.statusCode()), detail.isEmpty()
+                    ? "The server answered " + response.statusCode() + "." : detail);
+        }
+        return body;
+    }
+
+    private CliException unreachable() {
+        return new CliException(ExitCode.UNREACHABLE, "Cannot reach the Paddock server at " + server
+                + "; start one with 'paddock server' or 'paddock demo', or point --server (or PADDOCK_URL) at it.");
+    }
+
+    private JsonNode parse(String body) {
+        if (body == null || body.isBlank()) {
+            return Json.mapper().nullNode();
+        }
+        try {
+            return Json.mapper().readTree(body);
+        } catch (JsonProcessingException e) {
+            throw new CliException(ExitCode.ERROR, "The server at " + server + " did not answer with JSON; is it a"
+                    + " Paddock server?");
+        }
+    }
+}

@@ -1,0 +1,113 @@
+package dev.paddock.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.paddock.json.Json;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.util.Map;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+
+/** The root of the command line: the options every client verb shares, and the verbs. */
+@Command(
+        name = "paddock",
+        mixinStandardHelpOptions = true,
+        versionProvider = PaddockCommand.Version.class,
+        description = "Paddock: an agentless manager for a room of virtualized servers.",
+        subcommands = {
+            ServerCommand.class,
+            DemoCommand.class,
+            HostsCommand.class,
+            VmsCommand.class,
+            VmCommand.class,
+            OpsCommand.class,
+            CommandLine.HelpCommand.class
+        })
+public final class PaddockCommand implements Runnable {
+
+    static final String DEFAULT_SERVER = "http://localhost:8080";
+
+    /** How results are printed. */
+    enum Output {
+        TABLE,
+        JSON
+    }
+
+    @Option(names = "--server", scope = ScopeType.INHERIT, paramLabel = "URL",
+            description = "The Paddock server (default: $PADDOCK_URL, else " + DEFAULT_SERVER + ").")
+    private String server;
+
+    @Option(names = {"-o", "--output"}, scope = ScopeType.INHERIT, paramLabel = "FORMAT",
+            description = "table (default) or json.")
+    private Output output = Output.TABLE;
+
+    @CommandLine.Spec
+    private CommandLine.Model.CommandSpec spec;
+
+    private final PrintWriter out;
+    private final PrintWriter err;
+    private final Map<String, String> env;
+
+    PaddockCommand(PrintWriter out, PrintWriter err, Map<String, String> env) {
+        this.out = out;
+        this.err = err;
+        this.env = env;
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(out);
+    }
+
+    /** The root command of whichever verb is running. */
+    static PaddockCommand of(CommandLine.Model.CommandSpec spec) {
+        return (PaddockCommand) spec.root().userObject();
+    }
+
+    ApiClient client() {
+        String url = server != null ? server : env.getOrDefault("PADDOCK_URL", DEFAULT_SERVER);
+        URI uri;
+        try {
+            uri = URI.create(url.endsWith("/") ? url : url + "/");
+        } catch (IllegalArgumentException e) {
+            throw new CliException(ExitCode.USAGE, "'" + url + "' is not a URL.");
+        }
+        if (uri.getScheme() == null || !uri.getScheme().startsWith("http") || uri.getHost() == null) {
+            throw new CliException(ExitCode.USAGE, "'" + url + "' is not an http(s) URL such as " + DEFAULT_SERVER
+                    + ".");
+        }
+        return new ApiClient(uri);
+    }
+
+    boolean json() {
+        return output == Output.JSON;
+    }
+
+    PrintWriter out() {
+        return out;
+    }
+
+    PrintWriter err() {
+        return err;
+    }
+
+    void printJson(JsonNode node) {
+        try {
+            out.println(Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(node));
+            out.flush();
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a parsed tree always prints", e);
+        }
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String version = PaddockCommand.class.getPackage().getImplementationVersion();
+            return new String[] {"paddock " + (version == null ? "development build" : version)};
+        }
+    }
+}

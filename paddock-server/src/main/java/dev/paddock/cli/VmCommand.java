@@ -1,0 +1,159 @@
+package dev.paddock.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.paddock.api.Requests;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code paddock vm create|start|stop|delete}: each submits an operation, and may wait for it. */
+@Command(name = "vm", description = "Create, start, stop or delete a VM.",
+        subcommands = {VmCommand.Create.class, VmCommand.Start.class, VmCommand.Stop.class, VmCommand.Delete.class})
+final class VmCommand implements Runnable {
+
+    @CommandLine.Spec
+    private CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "Say what to do: create, start, stop or delete.");
+    }
+
+    /** Prints the accepted operation, then follows it when asked to wait. */
+    static int accepted(CommandLine.Model.CommandSpec spec, JsonNode operation, boolean wait, String what) {
+        PaddockCommand root = PaddockCommand.of(spec);
+        String id = operation.path("id").asText();
+        if (!wait) {
+            if (root.json()) {
+                root.printJson(operation);
+            } else {
+                root.out().println(what + ": operation " + id + " accepted; follow it with 'paddock ops watch " + id
+                        + "'.");
+                root.out().flush();
+            }
+            return 0;
+        }
+        OperationWatch watch = new OperationWatch(root.client(), Duration.ofMillis(200));
+        JsonNode last = watch.follow(id, root.json() ? null : root.out());
+        if (root.json()) {
+            root.printJson(last);
+        }
+        return OperationWatch.outcome(last, root.err());
+    }
+
+    @Command(name = "create", description = "Create a VM; Paddock picks a host with room unless --host names one.")
+    static final class Create implements Callable<Integer> {
+
+        @CommandLine.Spec
+        private CommandLine.Model.CommandSpec spec;
+
+        @Parameters(paramLabel = "NAME", description = "Unique in its cluster.")
+        private String name;
+
+        @Option(names = "--cpu", required = true, paramLabel = "N", description = "vCPUs.")
+        private int cpus;
+
+        @Option(names = "--memory", required = true, paramLabel = "SIZE", converter = MemorySize.class,
+                description = "Memory: MiB (2048) or with a unit (2G, 512M).")
+        private long memoryMib;
+
+        @Option(names = "--disk", paramLabel = "GIB", description = "Disk demand in GiB.")
+        private Long diskGib;
+
+        @Option(names = "--cluster", paramLabel = "ID", description = "The cluster (needed when there are several).")
+        private String cluster;
+
+        @Option(names = "--host", paramLabel = "ID", description = "Put it on this host.")
+        private String host;
+
+        @Option(names = "--no-start", description = "Define it without starting it.")
+        private boolean noStart;
+
+        @Option(names = "--wait", description = "Follow the operation until it ends.")
+        private boolean wait;
+
+        @Override
+        public Integer call() {
+            Requests.NewVm request = new Requests.NewVm(name, cluster, host, cpus, memoryMib, diskGib, null, null, null,
+                    !noStart);
+            JsonNode operation = PaddockCommand.of(spec).client().post("api/v1/vms", request);
+            return accepted(spec, operation, wait, "create " + name);
+        }
+    }
+
+    @Command(name = "start", description = "Start a VM.")
+    static final class Start implements Callable<Integer> {
+
+        @CommandLine.Spec
+        private CommandLine.Model.CommandSpec spec;
+
+        @Parameters(paramLabel = "NAME-or-ID")
+        private String vm;
+
+        @Option(names = "--wait", description = "Follow the operation until it ends.")
+        private boolean wait;
+
+        @Override
+        public Integer call() {
+            ApiClient client = PaddockCommand.of(spec).client();
+            JsonNode found = VmsCommand.resolve(client, vm);
+            JsonNode operation = client.post("api/v1/vms/" + found.path("id").asText() + "/start", null);
+            return accepted(spec, operation, wait, "start " + found.path("name").asText());
+        }
+    }
+
+    @Command(name = "stop", description = "Stop a VM: ask the guest to shut down, power off after the timeout.")
+    static final class Stop implements Callable<Integer> {
+
+        @CommandLine.Spec
+        private CommandLine.Model.CommandSpec spec;
+
+        @Parameters(paramLabel = "NAME-or-ID")
+        private String vm;
+
+        @Option(names = "--force", description = "Power off at once.")
+        private boolean force;
+
+        @Option(names = "--timeout", paramLabel = "SECONDS", description = "How long the guest gets (default 60).")
+        private Integer timeout;
+
+        @Option(names = "--wait", description = "Follow the operation until it ends.")
+        private boolean wait;
+
+        @Override
+        public Integer call() {
+            ApiClient client = PaddockCommand.of(spec).client();
+            JsonNode found = VmsCommand.resolve(client, vm);
+            String query = "?force=" + force + (timeout == null ? "" : "&timeoutSeconds=" + timeout);
+            JsonNode operation = client.post("api/v1/vms/" + found.path("id").asText() + "/stop" + query, null);
+            return accepted(spec, operation, wait, "stop " + found.path("name").asText());
+        }
+    }
+
+    @Command(name = "delete", description = "Delete a VM: power off, undefine, forget.")
+    static final class Delete implements Callable<Integer> {
+
+        @CommandLine.Spec
+        private CommandLine.Model.CommandSpec spec;
+
+        @Parameters(paramLabel = "NAME-or-ID")
+        private String vm;
+
+        @Option(names = "--force", description = "Delete it even while it runs.")
+        private boolean force;
+
+        @Option(names = "--wait", description = "Follow the operation until it ends.")
+        private boolean wait;
+
+        @Override
+        public Integer call() {
+            ApiClient client = PaddockCommand.of(spec).client();
+            JsonNode found = VmsCommand.resolve(client, vm);
+            JsonNode operation = client.delete("api/v1/vms/" + found.path("id").asText() + "?force=" + force);
+            return accepted(spec, operation, wait, "delete " + found.path("name").asText());
+        }
+    }
+}
