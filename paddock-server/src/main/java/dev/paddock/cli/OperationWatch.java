@@ -23,14 +23,14 @@ final class OperationWatch {
     /** Returns the final operation; draws progress on {@code out} unless it is null. */
     JsonNode follow(String id, PrintWriter out) {
         String path = "api/v1/operations/" + ApiClient.encode(id);
-        int drawn = 0;
+        String drawn = "";
         while (true) {
             JsonNode operation = client.get(path);
-            if (out != null) {
-                String line = line(operation);
-                out.print("\r" + line + " ".repeat(Math.max(0, drawn - line.length())));
+            String line = line(operation);
+            if (out != null && !line.equals(drawn)) {
+                out.print("\r" + line + " ".repeat(Math.max(0, drawn.length() - line.length())));
                 out.flush();
-                drawn = line.length();
+                drawn = line;
             }
             if (operation.path("isFinal").asBoolean()) {
                 if (out != null) {

@@ -157,6 +157,7 @@ public final class PaddockServer implements AutoCloseable {
         javalin.stop();
         metrics.close();
         closeAll(parts.closeables());
+        LOG.info("Paddock stopped");
     }
 
     private static void closeAll(List<AutoCloseable> closeables) {
