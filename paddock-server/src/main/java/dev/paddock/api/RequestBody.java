@@ -2,6 +2,12 @@ package dev.paddock.api;
 
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.InputCoercionException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.databind.DatabindException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
@@ -19,7 +25,26 @@ import java.util.stream.Collectors;
  */
 final class RequestBody {
 
+    /**
+     * The shared mapping, made strict for input from outside: no "2" for 2, no 1.5 for 1, no "yes" for
+     * true, nothing after the object. The journal keeps the lenient shared mapper.
+     */
+    private static final ObjectMapper STRICT = strict();
+
     private RequestBody() {}
+
+    private static ObjectMapper strict() {
+        ObjectMapper mapper = Json.mapper().copy();
+        mapper.enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+        mapper.disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
+        for (LogicalType type : new LogicalType[] {LogicalType.Integer, LogicalType.Float, LogicalType.Boolean}) {
+            mapper.coercionConfigFor(type).setCoercion(CoercionInputShape.String, CoercionAction.Fail);
+        }
+        mapper.coercionConfigFor(LogicalType.Textual).setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
+        return mapper;
+    }
 
     static <T> T read(Context ctx, Class<T> type) {
         String body = ctx.body();
@@ -27,7 +52,7 @@ final class RequestBody {
             throw new PaddockException.BadRequest("The request body is empty; expected a JSON object.");
         }
         try {
-            T value = Json.mapper().readValue(body, type);
+            T value = STRICT.readValue(body, type);
             if (value == null) {
                 throw new PaddockException.BadRequest("The request body is null; expected a JSON object.");
             }
@@ -53,6 +78,14 @@ final class RequestBody {
             }
             throw new PaddockException.BadRequest("Field '" + field + "' must be " + expected(e.getTargetType())
                     + detailOf(e) + ".");
+        } catch (JsonMappingException e) {
+            if (e.getCause() instanceof InputCoercionException) {
+                throw new PaddockException.BadRequest("Field '" + path(e, "") + "' is out of range: the number is"
+                        + " too large in size for any value it can take.");
+            }
+            throw new PaddockException.BadRequest("The request body does not fit: " + e.getOriginalMessage() + ".");
+        } catch (InputCoercionException e) {
+            throw new PaddockException.BadRequest("The number " + at(e.getLocation()) + " is out of range.");
         } catch (DatabindException e) {
             throw new PaddockException.BadRequest("The request body does not fit: " + e.getOriginalMessage() + ".");
         } catch (JsonProcessingException e) {
