@@ -302,6 +302,24 @@ class OperationRunnerTest {
     }
 
     @Test
+    void closingLetsTheCurrentStepFinishAndTheNextStartDoesTheRest() throws Exception {
+        sim.inject(new Fault.SlowCalls(CallKind.DEFINE, Duration.ofMillis(500)));
+        startRunner();
+        String id = runner.submit(createPlan("v1", "web-1", "h1")).id();
+        awaitStep(id, 1, StepState.RUNNING);
+
+        runner.close();
+
+        OperationView left = journal.view(id).orElseThrow();
+        assertThat(left.state()).isEqualTo(OperationState.RUNNING);
+        assertThat(stepStates(left)).containsExactly(StepState.DONE, StepState.DONE, StepState.PENDING);
+        startRunner();
+        runner.awaitIdle(20, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(runner.get(id).orElseThrow().state()).isEqualTo(OperationState.DONE);
+        assertThat(sim.effects("v1")).isEqualTo(new Effects(1, 1, 0, 0, 0, 0));
+    }
+
+    @Test
     void theRecordedStateIsTheStateComputedFromTheSteps() {
         sim.inject(new Fault.FailingCalls(CallKind.START, 1));
         startRunner();
