@@ -3,9 +3,10 @@ package dev.paddock.operation;
 import java.util.Optional;
 
 /**
- * The step that undoes a done step when its operation is cancelled or fails. Destructive steps
- * (power off, undefine, forget) have none: what they removed is not in the step to put back.
- * Replacing a VM's record is undone by forgetting it, which is right for the create flows that record.
+ * The step that undoes a step whose effect started from nothing: a VM recorded that was not known, a
+ * domain defined that did not exist, started that was not running, migrated that was not on the
+ * destination. Destructive steps (power off, undefine, forget) have none: what they removed is not in the
+ * step to put back. {@link StepExecutor#undoOf} checks the real state and uses this when it applies.
  */
 public final class Compensation {
 

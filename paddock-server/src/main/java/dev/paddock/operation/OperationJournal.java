@@ -34,8 +34,11 @@ public final class OperationJournal {
     private static final String OPERATION_COLUMNS =
             "id, kind, target, owner, state, cancel_requested, error, created, updated";
 
-    /** An operation as the runner needs it: the view plus the steps themselves and the cancel flag. */
-    public record Entry(OperationView view, List<Step> steps, boolean cancelRequested) {
+    /**
+     * An operation as the runner needs it: the view, the steps themselves, the step that undoes each one
+     * (journaled when it started; empty when it has none or has not started) and the cancel flag.
+     */
+    public record Entry(OperationView view, List<Step> steps, List<Optional<Step>> undos, boolean cancelRequested) {
         public StepState stepState(int index) {
             return view.steps().get(index).state();
         }
@@ -150,6 +153,16 @@ public final class OperationJournal {
         });
     }
 
+    /** Marks a step RUNNING, with the step that would undo it, before it acts. */
+    public void startStep(String id, int index, Optional<Step> undo, Instant now) {
+        jdbc.update("UPDATE operation_steps SET undo = ? WHERE operation_id = ? AND step_index = ?", s -> {
+            s.setString(1, undo.map(OperationJournal::write).orElse(null));
+            s.setString(2, id);
+            s.setInt(3, index);
+        });
+        setStep(id, index, StepState.RUNNING, undo.map(u -> "undo if rolled back: " + u.describe()).orElse(""), now);
+    }
+
     /** Records a step's new state and appends to its log; RUNNING stamps the start, a final state the end. */
     public void setStep(String id, int index, StepState state, String logLine, Instant now) {
         Instant at = truncate(now);
@@ -195,7 +208,7 @@ public final class OperationJournal {
     private record Header(String id, String kind, String target, String owner, OperationState state,
             boolean cancelRequested, Optional<String> error, Instant created, Instant updated) {}
 
-    private record StepRow(Step step, OperationView.StepView view) {}
+    private record StepRow(Step step, Optional<Step> undo, OperationView.StepView view) {}
 
     private static Header header(ResultSet r) throws SQLException {
         return new Header(r.getString(1), r.getString(2), r.getString(3), r.getString(4),
@@ -209,13 +222,16 @@ public final class OperationJournal {
         }
         String marks = ids.stream().map(i -> "?").collect(Collectors.joining(", "));
         Map<String, List<StepRow>> byOperation = new HashMap<>();
-        Jdbc.query(connection, "SELECT operation_id, step_index, step, description, state, started, finished, log"
-                + " FROM operation_steps WHERE operation_id IN (" + marks + ") ORDER BY operation_id, step_index", s -> {
+        Jdbc.query(connection, "SELECT operation_id, step_index, step, description, state, started, finished, log,"
+                + " undo FROM operation_steps WHERE operation_id IN (" + marks + ") ORDER BY operation_id, step_index", s -> {
                     for (int i = 0; i < ids.size(); i++) {
                         s.setString(i + 1, ids.get(i));
                     }
                 }, r -> {
-                    StepRow row = new StepRow(read(r.getString(3)), new OperationView.StepView(r.getInt(2),
+                    String undo = r.getString(9);
+                    StepRow row = new StepRow(read(r.getString(3)),
+                            undo == null ? Optional.empty() : Optional.of(read(undo)),
+                            new OperationView.StepView(r.getInt(2),
                             r.getString(4), StepState.valueOf(r.getString(5)), instant(r, 6), instant(r, 7),
                             r.getString(8)));
                     byOperation.computeIfAbsent(r.getString(1), k -> new ArrayList<>()).add(row);
@@ -229,7 +245,8 @@ public final class OperationJournal {
         int done = (int) steps.stream().filter(s -> s.view().state() == StepState.DONE).count();
         OperationView view = new OperationView(h.id(), h.kind(), h.target(), h.owner(), h.state(), done,
                 steps.size(), h.created(), h.updated(), h.error(), steps.stream().map(StepRow::view).toList());
-        return new Entry(view, steps.stream().map(StepRow::step).toList(), h.cancelRequested());
+        return new Entry(view, steps.stream().map(StepRow::step).toList(), steps.stream().map(StepRow::undo).toList(),
+                h.cancelRequested());
     }
 
     private static Optional<Instant> instant(ResultSet r, int column) throws SQLException {

@@ -70,17 +70,23 @@ final class OperationRun {
                         Optional.empty(), clock.instant());
                 began = true;
             }
-            if (!runStep(i, entry.steps().get(i))) {
+            if (!runStep(i, entry.steps().get(i), state == StepState.PENDING)) {
                 return true;
             }
         }
         return true;
     }
 
-    private boolean runStep(int index, Step step) {
-        journal.setStep(id, index, StepState.RUNNING, "", clock.instant());
+    /**
+     * Runs one step. A step begun for the first time has its undo decided from the real state and journaled
+     * with RUNNING; a step left RUNNING by a crash keeps the undo decided then, before its effect.
+     */
+    private boolean runStep(int index, Step step, boolean firstTime) {
         List<String> log = new ArrayList<>();
         try {
+            if (firstTime) {
+                journal.startStep(id, index, executor.undoOf(step), clock.instant());
+            }
             executor.execute(step, log::add);
             journal.setStep(id, index, StepState.DONE, String.join("\n", log), clock.instant());
             return true;
@@ -102,7 +108,7 @@ final class OperationRun {
             }
         }
         for (int i = entry.steps().size() - 1; i >= 0; i--) {
-            Optional<Step> compensation = Compensation.of(entry.steps().get(i));
+            Optional<Step> compensation = entry.undos().get(i);
             if (entry.stepState(i) != StepState.DONE || compensation.isEmpty()) {
                 continue;
             }
@@ -143,7 +149,7 @@ final class OperationRun {
     static List<StepStatus> statuses(OperationJournal.Entry entry) {
         List<StepStatus> statuses = new ArrayList<>();
         for (int i = 0; i < entry.steps().size(); i++) {
-            statuses.add(new StepStatus(entry.stepState(i), Compensation.of(entry.steps().get(i)).isPresent()));
+            statuses.add(new StepStatus(entry.stepState(i), entry.undos().get(i).isPresent()));
         }
         return statuses;
     }

@@ -47,6 +47,28 @@ public final class StepExecutor {
         }
     }
 
+    /**
+     * The step that would undo {@code step} if it acted now, read from the real state: a VM record that
+     * existed is put back rather than forgotten; a domain that was defined or running already, or a VM
+     * already on the migration's destination, is left alone. Called before the step acts.
+     */
+    public Optional<Step> undoOf(Step step) {
+        return switch (step) {
+            case Step.RecordVm s -> Optional.of(store.vm(s.vm().id())
+                    .<Step>map(Step.RecordVm::new)
+                    .orElseGet(() -> new Step.ForgetVm(s.vm().id())));
+            case Step.DefineVm s -> hypervisor.domain(s.hostId(), s.spec().uuid()).isPresent()
+                    ? Optional.empty()
+                    : Compensation.of(s);
+            case Step.StartVm s -> isActive(s.hostId(), s.vmId()) ? Optional.empty() : Compensation.of(s);
+            case Step.MigrateVm s -> isActive(s.toHostId(), s.vmId()) ? Optional.empty() : Compensation.of(s);
+            case Step.ShutdownVm s -> Compensation.of(s);
+            case Step.DestroyVm s -> Compensation.of(s);
+            case Step.UndefineVm s -> Compensation.of(s);
+            case Step.ForgetVm s -> Compensation.of(s);
+        };
+    }
+
     private void define(Step.DefineVm s, Consumer<String> log) {
         DomainSpec spec = s.spec();
         Optional<DomainInfo> existing = hypervisor.domain(s.hostId(), spec.uuid());

@@ -32,6 +32,10 @@ public final class Database {
         pool.setMaximumPoolSize(config.poolSize());
         pool.setMinimumIdle(1);
         pool.setPoolName("paddock-store");
+        if (config.dialect() == Dialect.POSTGRESQL) {
+            // Sends a batch of upserts as multi-row statements: a resync is a few round trips.
+            pool.addDataSourceProperty("reWriteBatchedInserts", "true");
+        }
         HikariDataSource dataSource = new HikariDataSource(pool);
         try {
             var result = Flyway.configure()

@@ -246,8 +246,10 @@ class OperationRunnerTest {
     void aRestartRollsBackAnOperationThatWasBeingCancelled() {
         String id = journal.create(createPlan("v1", "web-1", "h1"), Instant.now());
         journal.setState(id, OperationState.RUNNING, Optional.empty(), Instant.now());
+        journal.startStep(id, 0, Optional.of(new Step.ForgetVm("v1")), Instant.now());
         store.put(OperationFixtures.vm("v1", "web-1", "h1"));
         journal.setStep(id, 0, StepState.DONE, "recorded", Instant.now());
+        journal.startStep(id, 1, Optional.of(new Step.UndefineVm("h1", "v1")), Instant.now());
         sim.define("h1", spec("v1", "web-1"));
         journal.setStep(id, 1, StepState.DONE, "defined", Instant.now());
         assertThat(journal.requestCancel(id, Instant.now())).isTrue();
@@ -260,6 +262,61 @@ class OperationRunnerTest {
                 .containsExactly(StepState.ROLLED_BACK, StepState.ROLLED_BACK, StepState.SKIPPED);
         assertThat(sim.domain("h1", "v1")).isEmpty();
         assertThat(store.vm("v1")).isEmpty();
+    }
+
+    @Test
+    void aRollbackLeavesAloneWhatWasSoBeforeTheOperation() {
+        startRunner();
+        awaitFinal(runner.submit(createPlan("v1", "web-1", "h1")).id());
+        sim.inject(new Fault.SlowCalls(CallKind.DEFINE, Duration.ofMillis(500)));
+        List<Step> steps = new java.util.ArrayList<>(List.of(new Step.StartVm("h1", "v1")));
+        steps.addAll(createSteps("v2", "web-2", "h1"));
+        String id = runner.submit(new OperationPlan("vm.start-and-create", "v1", "alice", steps)).id();
+        awaitStep(id, 2, StepState.RUNNING);
+
+        runner.cancel(id);
+        OperationView cancelled = awaitFinal(id);
+
+        assertThat(cancelled.state()).isEqualTo(OperationState.ROLLED_BACK);
+        assertThat(stepStates(cancelled)).containsExactly(
+                StepState.DONE, StepState.ROLLED_BACK, StepState.ROLLED_BACK, StepState.SKIPPED);
+        assertThat(sim.domain("h1", "v1").map(d -> d.state())).as("v1 was running before").contains(VmState.RUNNING);
+        assertThat(sim.effects("v1")).isEqualTo(new Effects(1, 1, 0, 0, 0, 0));
+        assertThat(sim.domain("h1", "v2")).isEmpty();
+        assertThat(store.vm("v2")).isEmpty();
+    }
+
+    @Test
+    void aFailedUpdatePutsThePreviousRecordBack() {
+        startRunner();
+        awaitFinal(runner.submit(createPlan("v1", "web-1", "h1")).id());
+        dev.paddock.model.Vm before = store.vm("v1").orElseThrow();
+        dev.paddock.model.Vm changed = before.withState(VmState.STOPPED);
+
+        OperationView failed = awaitFinal(runner.submit(new OperationPlan("vm.update", "v1", "alice",
+                List.of(new Step.RecordVm(changed), new Step.StartVm("h1", "no-such-domain")))).id());
+
+        assertThat(failed.state()).isEqualTo(OperationState.FAILED);
+        assertThat(failed.error().orElseThrow()).contains("no domain no-such-domain on host h1");
+        assertThat(store.vm("v1")).contains(before);
+    }
+
+    @Test
+    void closingLetsTheCurrentStepFinishAndTheNextStartDoesTheRest() throws Exception {
+        sim.inject(new Fault.SlowCalls(CallKind.DEFINE, Duration.ofMillis(500)));
+        startRunner();
+        String id = runner.submit(createPlan("v1", "web-1", "h1")).id();
+        awaitStep(id, 1, StepState.RUNNING);
+
+        runner.close();
+
+        OperationView left = journal.view(id).orElseThrow();
+        assertThat(left.state()).isEqualTo(OperationState.RUNNING);
+        assertThat(stepStates(left)).containsExactly(StepState.DONE, StepState.DONE, StepState.PENDING);
+        startRunner();
+        runner.awaitIdle(20, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(runner.get(id).orElseThrow().state()).isEqualTo(OperationState.DONE);
+        assertThat(sim.effects("v1")).isEqualTo(new Effects(1, 1, 0, 0, 0, 0));
     }
 
     @Test

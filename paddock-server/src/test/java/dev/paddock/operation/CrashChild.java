@@ -1,0 +1,74 @@
+package dev.paddock.operation;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.paddock.hypervisor.HypervisorEvent;
+import dev.paddock.model.Resources;
+import dev.paddock.sim.CallKind;
+import dev.paddock.sim.Fault;
+import dev.paddock.sim.RealTimeClock;
+import dev.paddock.sim.SimulatedHypervisor;
+import dev.paddock.store.Database;
+import dev.paddock.store.JdbcInventoryStore;
+import dev.paddock.store.StoreConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The server the crash test kills: an H2 store, the runner and a simulated room kept in a state file, in a
+ * JVM of its own. {@code submit} builds the room (slow defines and starts) and submits one operation that
+ * creates two VMs; {@code resume} only starts the runner, which must finish what the journal holds. Both
+ * print each effect the room reports, then FINISHED once no operation is left unfinished.
+ *
+ * <p>Arguments: database directory, state file, {@code submit} or {@code resume}.
+ */
+public final class CrashChild {
+
+    static final Duration SLOW = Duration.ofMillis(400);
+
+    private CrashChild() {}
+
+    public static void main(String[] args) throws Exception {
+        Path database = Path.of(args[0]);
+        Path stateFile = Path.of(args[1]);
+        boolean submit = args[2].equals("submit");
+        boolean fresh = !Files.exists(stateFile);
+        try (RealTimeClock clock = new RealTimeClock();
+                SimulatedHypervisor sim = SimulatedHypervisor.open(stateFile, clock, 11);
+                HikariDataSource dataSource = Database.open(StoreConfig.h2In(database))) {
+            if (fresh) {
+                sim.addHost("node-1", Resources.of(16_000, 65_536, 1_000, 10_000));
+                sim.inject(new Fault.SlowCalls(CallKind.DEFINE, SLOW));
+                sim.inject(new Fault.SlowCalls(CallKind.START, SLOW));
+            }
+            sim.attach("h1", "sim://node-1");
+            sim.subscribe(event -> {
+                if (event instanceof HypervisorEvent.DomainEvent domain) {
+                    say("EFFECT " + domain.kind() + " " + domain.uuid());
+                }
+            });
+            OperationRunner runner = new OperationRunner(dataSource, new JdbcInventoryStore(dataSource), sim,
+                    Clock.systemUTC(), 2);
+            runner.start();
+            if (submit) {
+                List<Step> steps = new ArrayList<>(OperationFixtures.createSteps("v1", "web-1", "h1"));
+                steps.addAll(OperationFixtures.createSteps("v2", "web-2", "h1"));
+                say("SUBMITTED " + runner.submit(new OperationPlan("vm.create-pair", "pair", "alice", steps)).id());
+            }
+            OperationJournal journal = new OperationJournal(dataSource);
+            while (!journal.unfinished().isEmpty()) {
+                Thread.sleep(50);
+            }
+            runner.close();
+            say("FINISHED");
+        }
+    }
+
+    private static void say(String line) {
+        System.out.println(line);
+        System.out.flush();
+    }
+}

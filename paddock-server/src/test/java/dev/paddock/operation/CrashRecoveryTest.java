@@ -1,0 +1,120 @@
+package dev.paddock.operation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.paddock.sim.Effects;
+import dev.paddock.sim.RealTimeClock;
+import dev.paddock.sim.SimulatedHypervisor;
+import dev.paddock.store.JdbcInventoryStore;
+import dev.paddock.store.Page;
+import dev.paddock.store.TestDatabases;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * A server killed with {@code kill -9} in the middle of an operation finishes it on restart, exactly once:
+ * the operation completes with every step done, and no domain was defined or started twice. The server
+ * is {@link CrashChild}, a real JVM; the simulated room survives in its state file.
+ */
+class CrashRecoveryTest {
+
+    private static final long CHILD_TIMEOUT_SECONDS = 90;
+
+    @TempDir
+    Path directory;
+
+    /** Kill after the child reported {@code effects} effects, then waited {@code delayMillis}. */
+    @ParameterizedTest(name = "killed {0}")
+    @CsvSource({
+        "during the first slow define,                  0, 200",
+        "just after the first domain was defined,       1, 0",
+        "during the first slow start,                   1, 200",
+        "just after the first domain was started,       2, 0",
+        "during the second slow define,                 2, 200",
+        "just after the second domain was defined,      3, 0",
+    })
+    void aKilledServerFinishesTheOperationOnceOnRestart(String when, int effects, long delayMillis) throws Exception {
+        Path database = directory.resolve("db");
+        Path stateFile = directory.resolve("room.state");
+
+        Process first = child(database, stateFile, "submit");
+        BlockingQueue<String> lines = follow(first);
+        await(lines, "SUBMITTED");
+        for (int seen = 0; seen < effects; seen++) {
+            await(lines, "EFFECT");
+        }
+        Thread.sleep(delayMillis);
+        first.destroyForcibly();
+        assertThat(first.waitFor(CHILD_TIMEOUT_SECONDS, TimeUnit.SECONDS)).isTrue();
+        assertThat(lines).as("the operation was still under way when the server was killed")
+                .doesNotContain("FINISHED");
+
+        Process second = child(database, stateFile, "resume");
+        BlockingQueue<String> resumed = follow(second);
+        assertThat(second.waitFor(CHILD_TIMEOUT_SECONDS, TimeUnit.SECONDS)).as("the restarted server ends").isTrue();
+        assertThat(second.exitValue()).as("exit code of the restarted server").isZero();
+        assertThat(List.copyOf(resumed)).contains("FINISHED");
+
+        try (HikariDataSource dataSource = TestDatabases.h2(database)) {
+            Page<OperationView> operations = new OperationJournal(dataSource).list(0, 10);
+            assertThat(operations.total()).as("operations in the journal").isEqualTo(1);
+            OperationView operation = operations.items().getFirst();
+            assertThat(operation.state()).isEqualTo(OperationState.DONE);
+            assertThat(operation.steps()).extracting(OperationView.StepView::state).containsOnly(StepState.DONE);
+            assertThat(new JdbcInventoryStore(dataSource).vmsOnHost("h1")).hasSize(2);
+        }
+        try (RealTimeClock clock = new RealTimeClock()) {
+            SimulatedHypervisor room = SimulatedHypervisor.load(stateFile, clock);
+            assertThat(room.effects("v1")).as("effects on v1").isEqualTo(new Effects(1, 1, 0, 0, 0, 0));
+            assertThat(room.effects("v2")).as("effects on v2").isEqualTo(new Effects(1, 1, 0, 0, 0, 0));
+            room.close();
+        }
+    }
+
+    private Process child(Path database, Path stateFile, String mode) throws IOException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        return new ProcessBuilder(java, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto",
+                "-cp", System.getProperty("java.class.path"), CrashChild.class.getName(),
+                database.toString(), stateFile.toString(), mode)
+                .redirectError(directory.resolve("child-" + mode + ".log").toFile())
+                .start();
+    }
+
+    /** The child's output lines, as they come. */
+    private static BlockingQueue<String> follow(Process process) {
+        BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+        Thread.ofPlatform().daemon().start(() -> {
+            try (BufferedReader reader = new BufferedReader(
+                    new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                reader.lines().forEach(lines::add);
+            } catch (IOException e) {
+                lines.add("UNREADABLE " + e.getMessage());
+            }
+        });
+        return lines;
+    }
+
+    /** Takes lines until one starts with {@code prefix}; fails after the child timeout. */
+    private static String await(BlockingQueue<String> lines, String prefix) throws InterruptedException {
+        while (true) {
+            String line = lines.poll(CHILD_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            if (line == null) {
+                throw new AssertionError("the child never printed " + prefix);
+            }
+            if (line.startsWith(prefix)) {
+                return line;
+            }
+        }
+    }
+}
