@@ -204,7 +204,8 @@ public final class SimulatedHypervisor implements Hypervisor {
                     case Fault.HostIsolation isolation -> isolate(hostNamed(isolation.host()));
                     case Fault.DomainCrash crash -> crashDomain(hostNamed(crash.host()), crash.uuid());
                     case Fault.SlowCalls slow -> slowCalls.put(slow.kind(), slow.duration());
-                    case Fault.FailingCalls failing -> failingCalls.merge(failing.kind(), failing.count(), Integer::sum);
+                    case Fault.FailingCalls failing ->
+                            failingCalls.merge(failing.kind(), failing.count(), Integer::sum);
                 }
                 changed = true;
             } finally {
@@ -499,7 +500,8 @@ public final class SimulatedHypervisor implements Hypervisor {
                     emit(host, domain, DomainEventKind.SUSPENDED);
                 }
                 default -> throw new HypervisorException(INVALID_STATE,
-                        "domain " + uuid + " on host " + hostId + " is " + domain.state + ": only a running domain pauses");
+                        "domain " + uuid + " on host " + hostId + " is " + domain.state
+                                + ": only a running domain pauses");
             }
         });
     }
@@ -519,7 +521,8 @@ public final class SimulatedHypervisor implements Hypervisor {
                     emit(host, domain, DomainEventKind.RESUMED);
                 }
                 default -> throw new HypervisorException(INVALID_STATE,
-                        "domain " + uuid + " on host " + hostId + " is " + domain.state + ": only a paused domain resumes");
+                        "domain " + uuid + " on host " + hostId + " is " + domain.state
+                                + ": only a paused domain resumes");
             }
         });
     }
@@ -563,7 +566,8 @@ public final class SimulatedHypervisor implements Hypervisor {
         return new MigrationResult(uuid, fromHostId, toHostId, figures.elapsed, figures.downtime, figures.bytes);
     }
 
-    private MigrationFigures reserveMigration(String uuid, String fromHostId, String toHostId, MigrationOptions options) {
+    private MigrationFigures reserveMigration(
+            String uuid, String fromHostId, String toHostId, MigrationOptions options) {
         if (fromHostId.equals(toHostId)) {
             throw new HypervisorException(INVALID_ARGUMENT, "domain " + uuid + " cannot migrate from host "
                     + fromHostId + " to itself");
@@ -580,7 +584,8 @@ public final class SimulatedHypervisor implements Hypervisor {
                     + (domain.migrating ? "migrating already" : "shutting down"));
         }
         if (target.domains.containsKey(uuid)) {
-            throw new HypervisorException(ALREADY_EXISTS, "host " + toHostId + " has domain " + uuid + " defined already");
+            throw new HypervisorException(ALREADY_EXISTS,
+                    "host " + toHostId + " has domain " + uuid + " defined already");
         }
         requireRoom(target, toHostId, domain.spec);
         domain.migrating = true;
@@ -721,7 +726,8 @@ public final class SimulatedHypervisor implements Hypervisor {
         }
         if (host.isolated) {
             throw new HypervisorException(UNREACHABLE,
-                    "host " + hostId + " (" + host.uri() + ") does not answer: it is cut off from the management network");
+                    "host " + hostId + " (" + host.uri()
+                            + ") does not answer: it is cut off from the management network");
         }
     }
 

@@ -103,8 +103,8 @@ final class StateFile {
                 switch (f[0]) {
                     case "random" -> random = Long.parseLong(f[1]);
                     case "host" -> {
-                        SimHost host = new SimHost(f[1], Resources.of(
-                                Long.parseLong(f[2]), Long.parseLong(f[3]), Long.parseLong(f[4]), Long.parseLong(f[5])));
+                        SimHost host = new SimHost(f[1], Resources.of(Long.parseLong(f[2]),
+                                Long.parseLong(f[3]), Long.parseLong(f[4]), Long.parseLong(f[5])));
                         host.poweredOn = Boolean.parseBoolean(f[6]);
                         host.isolated = Boolean.parseBoolean(f[7]);
                         hosts.put(host.hostname, host);
