@@ -15,6 +15,11 @@ public final class VmDomains {
 
     private VmDomains() {}
 
+    /** Where the simulated room keeps the disk files of a datastore: the prefix a {@link Fault.StorageLoss} names. */
+    public static String datastorePath(String datastoreId) {
+        return "/var/lib/paddock/" + datastoreId + "/";
+    }
+
     /**
      * One vCPU per started 1000 millicores of demand, the demand's memory, a qcow2 file per disk under its
      * datastore and a NIC on each network, tagged with the network's VLAN.
@@ -25,7 +30,7 @@ public final class VmDomains {
         char target = 'a';
         for (Disk disk : vm.disks()) {
             disks.add(new DomainSpec.DiskSpec("vd" + target++,
-                    "/var/lib/paddock/" + disk.datastoreId() + "/" + vm.name() + "-" + disk.name() + ".qcow2",
+                    datastorePath(disk.datastoreId()) + vm.name() + "-" + disk.name() + ".qcow2",
                     "qcow2", disk.sizeGib()));
         }
         List<DomainSpec.NicSpec> nics = new ArrayList<>(vm.nics().size());

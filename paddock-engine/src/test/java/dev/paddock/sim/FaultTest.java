@@ -126,6 +126,40 @@ class FaultTest {
     }
 
     @Test
+    @DisplayName("a storage loss pauses the guests whose disks it holds; they cannot resume or start until healed")
+    void storageLoss() {
+        sim.define("A", withDisk("on-ceph", "/var/lib/paddock/ds-ceph/on-ceph.qcow2"));
+        sim.define("A", withDisk("on-nfs", "/var/lib/paddock/ds-nfs/on-nfs.qcow2"));
+        sim.define("A", withDisk("idle-on-ceph", "/var/lib/paddock/ds-ceph/idle.qcow2"));
+        sim.start("A", "on-ceph");
+        sim.start("A", "on-nfs");
+        events.clear();
+        Fault loss = new Fault.StorageLoss(VmDomains.datastorePath("ds-ceph"));
+
+        sim.inject(loss);
+
+        assertThat(sim.domain("A", "on-ceph").orElseThrow().state()).isEqualTo(VmState.PAUSED);
+        assertThat(sim.domain("A", "on-nfs").orElseThrow().state()).isEqualTo(VmState.RUNNING);
+        assertThat(events).singleElement().isInstanceOfSatisfying(DomainEvent.class, e -> {
+            assertThat(e.uuid()).isEqualTo("on-ceph");
+            assertThat(e.kind()).isEqualTo(DomainEventKind.SUSPENDED);
+        });
+        assertReason(() -> sim.resume("A", "on-ceph"), Reason.FAILED);
+        assertReason(() -> sim.start("A", "idle-on-ceph"), Reason.FAILED);
+
+        sim.heal(loss);
+        sim.resume("A", "on-ceph");
+        sim.start("A", "idle-on-ceph");
+        assertThat(sim.domain("A", "on-ceph").orElseThrow().state()).isEqualTo(VmState.RUNNING);
+    }
+
+    private static dev.paddock.hypervisor.DomainSpec withDisk(String uuid, String path) {
+        return new dev.paddock.hypervisor.DomainSpec(uuid, uuid, 1, 512,
+                List.of(new dev.paddock.hypervisor.DomainSpec.DiskSpec("vda", path, "qcow2", 10)), List.of(),
+                java.util.Optional.empty());
+    }
+
+    @Test
     @DisplayName("a slow call takes its time on the sim clock before acting, until healed")
     void slowCalls() {
         Fault slow = new Fault.SlowCalls(CallKind.DESTROY, Duration.ofSeconds(30));

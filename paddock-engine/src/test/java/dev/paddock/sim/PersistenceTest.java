@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.DisplayName;
@@ -48,6 +49,7 @@ class PersistenceTest {
         sim.inject(new Fault.HostIsolation("esx-lyo-01"));
         sim.inject(new Fault.FailingCalls(CallKind.DEFINE, 3));
         sim.inject(new Fault.SlowCalls(CallKind.MIGRATE, Duration.ofSeconds(5)));
+        sim.inject(new Fault.StorageLoss("/srv/lost/"));
         return sim;
     }
 
@@ -100,6 +102,7 @@ class PersistenceTest {
 
         SimulatedHypervisor after = SimulatedHypervisor.load(file, clock);
         after.attach("p1", "sim://esx-par-01");
+        after.attach("p2", "sim://esx-par-02");
 
         SimulatedHypervisorTest.assertReason(() -> after.attach("l1", "sim://esx-lyo-01"),
                 dev.paddock.hypervisor.HypervisorException.Reason.UNREACHABLE);
@@ -108,6 +111,13 @@ class PersistenceTest {
                     dev.paddock.hypervisor.HypervisorException.Reason.FAILED);
         }
         after.define("p1", spec("x", 1, 512));
+        after.define("p1", new DomainSpec("y", "y", 1, 512,
+                List.of(new DomainSpec.DiskSpec("vda", "/srv/lost/y.qcow2", "qcow2", 1)), List.of(), Optional.empty()));
+        SimulatedHypervisorTest.assertReason(() -> after.start("p1", "y"),
+                dev.paddock.hypervisor.HypervisorException.Reason.FAILED);
+        Instant before = clock.now();
+        after.migrate("web-01", "p1", "p2", MigrationOptions.DEFAULTS, p -> {});
+        assertThat(Duration.between(before, clock.now())).isGreaterThanOrEqualTo(Duration.ofSeconds(5));
     }
 
     @Test
