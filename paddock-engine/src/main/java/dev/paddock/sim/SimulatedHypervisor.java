@@ -220,7 +220,10 @@ public final class SimulatedHypervisor implements Hypervisor {
         events.deliver();
     }
 
-    /** Undoes a fault: powers a crashed host on, reconnects an isolated one, ends slow or failing calls. */
+    /**
+     * Undoes a fault: powers a crashed host on, reconnects an isolated one, brings lost storage back, ends slow or
+     * failing calls. A guest crash and a power-on have nothing to undo (start the guest again instead).
+     */
     public void heal(Fault fault) {
         synchronized (lock) {
             try {
