@@ -303,6 +303,8 @@ public final class OpenApiDocument {
         schemas.set("NewDatastore", datastore);
         ObjectNode vm = closed("name", "vcpus", "memoryMib");
         strings(vm, "name", "clusterId", "hostId", "tier");
+        vm.withObjectProperty("properties").withObjectProperty("clusterId").put("description",
+                "The cluster's id, or its name when no other cluster has that name.");
         integers(vm, "vcpus", "memoryMib", "diskGib", "networkMbps", "haPriority");
         vm.withObjectProperty("properties").putObject("start").put("type", "boolean").put("default", true);
         vm.put("description", "Sizes are checked against the largest host of the cluster (or the named host);"

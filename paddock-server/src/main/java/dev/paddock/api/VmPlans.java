@@ -9,14 +9,14 @@ import java.util.List;
 import java.util.Optional;
 
 /** The plans behind the VM verbs of the API: pure, from a VM already validated and placed. */
-public final class VmPlans {
+final class VmPlans {
 
     /** How long a graceful stop waits for the guest before powering it off. */
     static final int DEFAULT_SHUTDOWN_SECONDS = 60;
 
     private VmPlans() {}
 
-    public static OperationPlan create(Vm vm, String hostId, boolean start, String owner) {
+    static OperationPlan create(Vm vm, String hostId, boolean start, String owner) {
         int vcpus = (int) Math.max(1, vm.demand().cpuMillicores() / 1000);
         DomainSpec spec = new DomainSpec(vm.id(), vm.name(), vcpus, vm.demand().memoryMib(), List.of(), List.of(),
                 Optional.empty());

@@ -116,8 +116,7 @@ final class VmRoutes {
 
     private Cluster cluster(Requests.NewVm request, Optional<Host> named, Room room) {
         if (request.clusterId() != null) {
-            Cluster cluster = room.cluster(request.clusterId()).orElseThrow(() -> new PaddockException.InvalidValue(
-                    "Field 'clusterId' names no cluster: '" + request.clusterId() + "'."));
+            Cluster cluster = clusterByIdOrName(request.clusterId(), room);
             if (named.isPresent() && !named.get().clusterId().equals(cluster.id())) {
                 throw new PaddockException.InvalidValue("Host '" + named.get().name() + "' is not in cluster '"
                         + cluster.name() + "'.");
@@ -132,6 +131,21 @@ final class VmRoutes {
         }
         throw new PaddockException.InvalidValue("Field 'clusterId' is required: the room has "
                 + room.clusters().size() + " clusters.");
+    }
+
+    /** A cluster by id, or by name when exactly one cluster has that name. */
+    private static Cluster clusterByIdOrName(String idOrName, Room room) {
+        Optional<Cluster> byId = room.cluster(idOrName);
+        if (byId.isPresent()) {
+            return byId.get();
+        }
+        List<Cluster> named = room.clusters().stream().filter(c -> c.name().equals(idOrName)).toList();
+        if (named.size() > 1) {
+            throw new PaddockException.InvalidValue("Field 'clusterId': " + named.size() + " clusters are named '"
+                    + idOrName + "'; give the id.");
+        }
+        return named.stream().findFirst().orElseThrow(() -> new PaddockException.InvalidValue(
+                "Field 'clusterId' names no cluster: '" + idOrName + "'."));
     }
 
     private static Host fits(Vm vm, Host host, Room room) {

@@ -34,8 +34,8 @@ final class DemoCommand implements Callable<Integer> {
                 Paddock demo running at %s (data in %s). Ctrl-C stops it.
                 Try:
                   paddock vms%s
-                  paddock vm create web-3 --cpu 2 --memory 4G --wait%s
-                  paddock ops%s
+                  paddock vm create test-1 --cluster prod-a --cpu 2 --memory 4G --wait%s
+                  paddock vm stop shop-web-01 --wait%s
                 API: %s/api/v1/openapi.json   Metrics: %s/metrics
                 """, url, data.toAbsolutePath(), flag, flag, flag, url, url);
         root.out().flush();

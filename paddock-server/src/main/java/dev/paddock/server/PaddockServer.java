@@ -11,7 +11,10 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.paddock.hypervisor.HypervisorException;
 import dev.paddock.model.Host;
 import dev.paddock.operation.OperationRunner;
+import dev.paddock.model.Room;
+import dev.paddock.sim.DemoRoom;
 import dev.paddock.sim.RealTimeClock;
+import dev.paddock.sim.SimulatedRoom;
 import dev.paddock.sim.SimulatedHypervisor;
 import dev.paddock.store.Database;
 import dev.paddock.store.JdbcInventoryStore;
@@ -20,6 +23,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -74,25 +78,41 @@ public final class PaddockServer implements AutoCloseable {
             InventoryStore store = new JdbcInventoryStore(dataSource);
             RealTimeClock clock = new RealTimeClock();
             made.add(clock);
-            SimulatedHypervisor sim = SimulatedHypervisor.open(config.dataDirectory().resolve(ROOM_FILE), clock,
-                    ROOM_SEED);
-            made.add(sim);
+            Path roomFile = config.dataDirectory().resolve(ROOM_FILE);
+            SimulatedHypervisor sim;
             if (config.room() == ServerConfig.Room.DEMO) {
-                DemoRoom.buildHosts(sim);
+                SimulatedRoom demo = DemoRoom.open(roomFile, clock, ROOM_SEED);
+                sim = demo.hypervisor();
+                made.add(sim);
+                seed(store, demo.room());
+            } else {
+                sim = SimulatedHypervisor.open(roomFile, clock, ROOM_SEED);
+                made.add(sim);
             }
             reattach(store, sim);
             made.add(new DomainStateFollower(store, sim));
             OperationRunner runner = new OperationRunner(dataSource, store, sim);
             made.add(runner);
             runner.start();
-            if (config.room() == ServerConfig.Room.DEMO) {
-                DemoRoom.seed(store, sim, runner);
-            }
             return start(new Parts(store, runner, sim, made), config.host(), config.port());
         } catch (IOException | RuntimeException e) {
             closeAll(made);
             throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
         }
+    }
+
+    /** Writes a room into an empty store, as if Paddock had always managed it; a store with sites is left alone. */
+    private static void seed(InventoryStore store, Room room) {
+        if (!store.sites().isEmpty()) {
+            return;
+        }
+        room.sites().forEach(store::put);
+        room.clusters().forEach(store::put);
+        room.hosts().forEach(store::put);
+        room.networks().forEach(store::put);
+        room.datastores().forEach(store::put);
+        store.putAll(room.vms());
+        LOG.info("store seeded with the demo room: {} hosts, {} VMs", room.hosts().size(), room.vms().size());
     }
 
     /** Connects again to every host the store knows; a host that does not answer stays in the store. */

@@ -18,7 +18,7 @@ public record ServerConfig(String host, int port, String jdbcUrl, Room room, Pat
 
     /** The simulated room the server manages until libvirt hosts are wired in. */
     public enum Room {
-        /** A few hosts with VMs on them, made on the first start. */
+        /** Two sites, three clusters, twelve hosts and about sixty running VMs, made on the first start. */
         DEMO,
         /** Simulated hosts answer at sim://NAME once added with the API; none at start. */
         EMPTY

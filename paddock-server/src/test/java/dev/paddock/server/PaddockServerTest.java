@@ -26,28 +26,33 @@ class PaddockServerTest {
     private final HttpClient http = HttpClient.newHttpClient();
 
     @Test
-    void theDemoRoomComesUpWithItsHostsAndRunningVms() throws Exception {
+    void theDemoRoomComesUpWithItsHostsConnectedAndItsVmsRunning() throws Exception {
         try (PaddockServer server = PaddockServer.start(demo())) {
-            assertThat(get(server, "/api/v1/hosts").get("total").asInt()).isEqualTo(4);
-            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> states(server).stream()
-                    .filter("RUNNING"::equals).count() == 6);
-            assertThat(get(server, "/api/v1/operations").get("items"))
-                    .allSatisfy(op -> assertThat(op.get("state").asText()).isEqualTo("DONE"));
+            JsonNode hosts = get(server, "/api/v1/hosts");
+            assertThat(hosts.get("total").asInt()).isEqualTo(12);
+            hosts.get("items").forEach(host -> assertThat(server.parts().hypervisor()
+                    .isConnected(host.get("id").asText())).isTrue());
+            assertThat(get(server, "/api/v1/clusters").get("total").asInt()).isEqualTo(3);
+            assertThat(states(server)).hasSizeGreaterThan(50).containsOnly("RUNNING");
         }
     }
 
     @Test
-    void aRestartKeepsTheInventoryAndTheRoomWithoutSeedingTwice() throws Exception {
+    void aVmCreatedInTheDemoRoomRunsAndSurvivesARestart() throws Exception {
+        int before;
         try (PaddockServer first = PaddockServer.start(demo())) {
-            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> states(first).stream()
-                    .filter("RUNNING"::equals).count() == 6);
+            before = states(first).size();
+            HttpResponse<String> created = post(first, "/api/v1/vms",
+                    "{\"name\":\"test-1\",\"clusterId\":\"prod-a\",\"vcpus\":2,\"memoryMib\":4096}");
+            assertThat(created.statusCode()).as(created.body()).isEqualTo(202);
+            String operation = created.headers().firstValue("Location").orElseThrow();
+            Awaitility.await().atMost(Duration.ofSeconds(30))
+                    .until(() -> get(first, operation).get("state").asText().equals("DONE"));
         }
 
         try (PaddockServer second = PaddockServer.start(demo())) {
-            assertThat(get(second, "/api/v1/vms").get("total").asInt()).isEqualTo(6);
-            assertThat(get(second, "/api/v1/operations").get("total").asInt()).isEqualTo(6);
-            assertThat(second.parts().hypervisor().isConnected("node-1")).isTrue();
-            assertThat(states(second)).containsOnly("RUNNING");
+            assertThat(states(second)).hasSize(before + 1).containsOnly("RUNNING");
+            assertThat(get(second, "/api/v1/operations").get("total").asInt()).isEqualTo(1);
         }
     }
 
@@ -66,7 +71,7 @@ class PaddockServerTest {
 
     private List<String> states(PaddockServer server) throws IOException, InterruptedException {
         List<String> states = new ArrayList<>();
-        get(server, "/api/v1/vms").get("items").forEach(vm -> states.add(vm.get("state").asText()));
+        get(server, "/api/v1/vms?limit=1000").get("items").forEach(vm -> states.add(vm.get("state").asText()));
         return states;
     }
 
@@ -75,5 +80,12 @@ class PaddockServerTest {
                 HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         return Json.mapper().readTree(response.body());
+    }
+
+    private HttpResponse<String> post(PaddockServer server, String path, String body)
+            throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create(server.url() + path))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 }
