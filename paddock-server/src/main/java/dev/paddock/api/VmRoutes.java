@@ -91,9 +91,12 @@ final class VmRoutes {
         Vm vm = new Vm(InventoryRoutes.newId(), name, cluster.id(), Optional.empty(),
                 Resources.of(vcpus * 1000, memory, disk, network), VmState.STOPPED, VmOrigin.MANAGED, request.tier(),
                 haPriority, Set.of(), Set.of(), Set.of(), List.of(), List.of());
-        Host host = named.map(h -> fits(vm, h, room)).or(() -> chooser.choose(vm, room)).orElseThrow(
-                () -> new PaddockException.Conflict("No host of cluster '" + cluster.name() + "' has "
-                        + vcpus + " vCPUs and " + memory + " MiB free for VM '" + name + "'."));
+        Host host = named.map(h -> fits(vm, h, room)).orElseGet(() -> switch (chooser.choose(vm, room)) {
+            case HostChooser.Placed placed -> placed.host();
+            case HostChooser.Unplaceable none -> throw new PaddockException.Conflict("No host of cluster '"
+                    + cluster.name() + "' has room for VM '" + name + "': " + String.join("; ", none.reasons())
+                    + ".");
+        });
         OperationPlan plan = VmPlans.create(vm.withHost(host.id()), host.id(), !Boolean.FALSE.equals(request.start()),
                 OWNER);
         OperationView view = operations.submit(plan);
@@ -149,15 +152,9 @@ final class VmRoutes {
     }
 
     private static Host fits(Vm vm, Host host, Room room) {
-        if (!host.acceptsVms()) {
-            throw new PaddockException.Conflict("Host '" + host.name() + "' takes no new VMs: it is "
-                    + host.state() + ".");
-        }
-        Resources free = host.capacity().minus(room.used(host.id()));
-        vm.demand().firstExcess(free).ifPresent(kind -> {
-            throw new PaddockException.Conflict("Host '" + host.name() + "' has " + free.get(kind) + " "
-                    + kind.unit() + " of " + kind.label() + " free; VM '" + vm.name() + "' needs "
-                    + vm.demand().get(kind) + ".");
+        FirstFitHostChooser.refusal(vm, host, room).ifPresent(reason -> {
+            throw new PaddockException.Conflict("VM '" + vm.name() + "' does not fit on the host it names: "
+                    + reason + ".");
         });
         return host;
     }

@@ -19,7 +19,8 @@ final class VmCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "Say what to do: create, start, stop or delete.");
+        throw new CliException(ExitCode.USAGE, "Say what to do with a VM: create, start, stop or delete (see 'paddock"
+                + " vm --help').");
     }
 
     /** Prints the accepted operation, then follows it when asked to wait. */

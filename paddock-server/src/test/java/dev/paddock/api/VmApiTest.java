@@ -88,7 +88,8 @@ class VmApiTest {
         TestServer.Reply reply = server.post("/api/v1/vms", "{\"name\":\"c\",\"vcpus\":1,\"memoryMib\":1024}");
 
         assertThat(reply.status()).isEqualTo(409);
-        assertThat(reply.json().get("detail").asText()).contains("No host of cluster 'prod' has 1 vCPUs and 1024 MiB");
+        assertThat(reply.json().get("detail").asText()).isEqualTo("No host of cluster 'prod' has room for VM 'c': h1 has"
+                + " 0 millicores of cpu free, 1000 needed; h2 has 0 millicores of cpu free, 1000 needed.");
     }
 
     @Test
@@ -101,7 +102,7 @@ class VmApiTest {
 
         assertThat(reply.status()).isEqualTo(409);
         assertThat(reply.json().get("detail").asText())
-                .isEqualTo("Host 'h1' has 384 MiB of memory free; VM 'b' needs 1024.");
+                .isEqualTo("VM 'b' does not fit on the host it names: h1 has 384 MiB of memory free, 1024 needed.");
     }
 
     @Test

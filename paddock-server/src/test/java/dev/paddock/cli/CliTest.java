@@ -176,6 +176,17 @@ class CliTest {
     }
 
     @Test
+    void anUnknownVerbOrAMissingOneIsAUsageError() {
+        Run unknown = paddock("frobnicate");
+        Run bare = paddock("vm");
+
+        assertThat(unknown.status()).isEqualTo(ExitCode.USAGE.code());
+        assertThat(unknown.err()).contains("frobnicate");
+        assertThat(bare.status()).isEqualTo(ExitCode.USAGE.code());
+        assertThat(bare.err()).startsWith("paddock: Say what to do with a VM");
+    }
+
+    @Test
     void aMemorySizeWithoutMeaningIsAUsageError() {
         Run run = paddock("vm", "create", "x", "--cpu", "1", "--memory", "lots");
 
