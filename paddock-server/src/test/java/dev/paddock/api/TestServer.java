@@ -62,8 +62,17 @@ public final class TestServer implements AutoCloseable {
         return new TestServer(directory, true);
     }
 
+    /** A server on a database opened elsewhere (PostgreSQL); closing the server closes it. */
+    public TestServer(HikariDataSource dataSource) {
+        this(dataSource, false);
+    }
+
     private TestServer(Path directory, boolean inline) {
-        dataSource = Database.open(StoreConfig.h2In(directory));
+        this(Database.open(StoreConfig.h2In(directory)), inline);
+    }
+
+    private TestServer(HikariDataSource dataSource, boolean inline) {
+        this.dataSource = dataSource;
         store = new JdbcInventoryStore(dataSource);
         store.put(SITE);
         store.put(CLUSTER);
