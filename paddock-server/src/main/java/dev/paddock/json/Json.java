@@ -1,5 +1,6 @@
 package dev.paddock.json;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
@@ -16,6 +17,7 @@ import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.paddock.model.Resources;
+import dev.paddock.model.Vm;
 import dev.paddock.operation.Step;
 import java.io.IOException;
 
@@ -52,6 +54,7 @@ public final class Json {
         mapper.registerModule(paddock);
 
         mapper.addMixIn(Step.class, StepMixIn.class);
+        mapper.addMixIn(Vm.class, VmMixIn.class);
         for (Class<?> step : Step.class.getPermittedSubclasses()) {
             mapper.registerSubtypes(new NamedType(step, step.getSimpleName()));
         }
@@ -60,6 +63,10 @@ public final class Json {
 
     @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
     private interface StepMixIn {}
+
+    /** {@code isProtected()} is derived from haPriority: written for readers, ignored when read back. */
+    @JsonIgnoreProperties(value = "protected", allowGetters = true)
+    private interface VmMixIn {}
 
     private static final class ResourcesSerializer extends JsonSerializer<Resources> {
         @Override

@@ -1,0 +1,141 @@
+package dev.paddock.operation;
+
+import dev.paddock.hypervisor.Hypervisor;
+import dev.paddock.store.InventoryStore;
+import dev.paddock.store.Page;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs operations from the journal. A submitted plan is journaled whole before any step acts; each
+ * step is journaled RUNNING before it acts and DONE after, so {@link #start} can finish, after a crash,
+ * every operation the journal shows unfinished: it re-runs the RUNNING step (steps are idempotent) and
+ * goes on, or rolls back when the operation was being cancelled or had failed.
+ *
+ * <p>Operations run on a small pool; operations with the same target run one after another.
+ * Closing lets each running operation finish its current step and leaves the rest for the next start.
+ */
+public final class OperationRunner implements Operations, AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(OperationRunner.class);
+
+    private final OperationJournal journal;
+    private final StepExecutor executor;
+    private final Clock clock;
+    private final ExecutorService pool;
+    private final TargetLanes lanes;
+    private final Set<String> scheduled = ConcurrentHashMap.newKeySet();
+    private final Set<CompletableFuture<Void>> inFlight = ConcurrentHashMap.newKeySet();
+    private volatile boolean started;
+    private volatile boolean closing;
+
+    public OperationRunner(DataSource dataSource, InventoryStore store, Hypervisor hypervisor, Clock clock,
+            int threads) {
+        this.journal = new OperationJournal(dataSource);
+        this.executor = new StepExecutor(hypervisor, store);
+        this.clock = clock;
+        this.pool = Executors.newFixedThreadPool(threads, Thread.ofPlatform().name("operation-", 1).factory());
+        this.lanes = new TargetLanes(pool);
+    }
+
+    public OperationRunner(DataSource dataSource, InventoryStore store, Hypervisor hypervisor) {
+        this(dataSource, store, hypervisor, Clock.systemUTC(), 4);
+    }
+
+    /** Resumes every unfinished operation of the journal, then accepts new ones. Call once. */
+    public synchronized void start() {
+        if (started) {
+            throw new IllegalStateException("the operation runner is already started");
+        }
+        List<String> unfinished = journal.unfinished();
+        if (!unfinished.isEmpty()) {
+            LOG.info("resuming {} unfinished operations: {}", unfinished.size(), unfinished);
+        }
+        for (String id : unfinished) {
+            journal.entry(id).ifPresent(entry -> schedule(id, entry.view().target()));
+        }
+        started = true;
+    }
+
+    @Override
+    public OperationView submit(OperationPlan plan) {
+        if (!started || closing) {
+            throw new IllegalStateException("the operation runner is not running");
+        }
+        String id = journal.create(plan, clock.instant());
+        LOG.info("operation {} {} on {} by {}: {} steps", id, plan.kind(), plan.target(), plan.owner(),
+                plan.steps().size());
+        OperationView view = journal.view(id).orElseThrow();
+        schedule(id, plan.target());
+        return view;
+    }
+
+    @Override
+    public Optional<OperationView> get(String id) {
+        return journal.view(id);
+    }
+
+    @Override
+    public Page<OperationView> list(int offset, int limit) {
+        return journal.list(offset, limit);
+    }
+
+    @Override
+    public boolean cancel(String id) {
+        boolean accepted = journal.requestCancel(id, clock.instant());
+        if (accepted) {
+            LOG.info("operation {} cancel requested", id);
+        }
+        return accepted;
+    }
+
+    /** Waits until every operation scheduled so far has stopped; for tests and orderly shutdown. */
+    public void awaitIdle(long timeout, TimeUnit unit) throws Exception {
+        CompletableFuture.allOf(new ArrayList<>(inFlight).toArray(CompletableFuture[]::new)).get(timeout, unit);
+    }
+
+    private void schedule(String id, String target) {
+        if (!scheduled.add(id)) {
+            return;
+        }
+        OperationRun run = new OperationRun(id, journal, executor, clock, () -> closing);
+        CompletableFuture<Void> done = lanes.enqueue(target, () -> {
+            try {
+                run.run();
+            } catch (RuntimeException e) {
+                LOG.error("operation {} stopped by an unexpected error; it resumes on the next start", id, e);
+            } finally {
+                scheduled.remove(id);
+            }
+        });
+        inFlight.add(done);
+        done.whenComplete((ignored, failure) -> inFlight.remove(done));
+    }
+
+    /** Stops taking work, lets running steps finish, and leaves what remains in the journal. */
+    @Override
+    public void close() {
+        closing = true;
+        pool.shutdown();
+        try {
+            if (!pool.awaitTermination(30, TimeUnit.SECONDS)) {
+                LOG.warn("operations still running after 30 s; interrupting them");
+                pool.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            pool.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,140 @@
+package dev.paddock.operation;
+
+import dev.paddock.hypervisor.DomainInfo;
+import dev.paddock.hypervisor.DomainSpec;
+import dev.paddock.hypervisor.Hypervisor;
+import dev.paddock.hypervisor.MigrationOptions;
+import dev.paddock.hypervisor.MigrationResult;
+import dev.paddock.model.VmState;
+import dev.paddock.store.InventoryStore;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * Carries out one step through the Hypervisor port and the inventory. Every action looks at the real
+ * state first and does nothing when the step's effect is already there, so the journal may run a step
+ * again after a crash without repeating its effect.
+ */
+public final class StepExecutor {
+
+    private static final Duration SHUTDOWN_POLL = Duration.ofMillis(200);
+
+    private final Hypervisor hypervisor;
+    private final InventoryStore store;
+
+    public StepExecutor(Hypervisor hypervisor, InventoryStore store) {
+        this.hypervisor = hypervisor;
+        this.store = store;
+    }
+
+    /** Brings about {@code step}'s effect, writing what it did (or found) to {@code log}. */
+    public void execute(Step step, Consumer<String> log) {
+        switch (step) {
+            case Step.RecordVm s -> {
+                store.put(s.vm());
+                log.accept("recorded VM " + s.vm().id());
+            }
+            case Step.DefineVm s -> define(s, log);
+            case Step.StartVm s -> start(s, log);
+            case Step.ShutdownVm s -> shutdown(s, log);
+            case Step.DestroyVm s -> destroy(s.hostId(), s.vmId(), log);
+            case Step.UndefineVm s -> undefine(s, log);
+            case Step.MigrateVm s -> migrate(s, log);
+            case Step.ForgetVm s -> log.accept(store.deleteVm(s.vmId())
+                    ? "removed VM " + s.vmId() + " from inventory"
+                    : "VM " + s.vmId() + " was not in inventory");
+        }
+    }
+
+    private void define(Step.DefineVm s, Consumer<String> log) {
+        DomainSpec spec = s.spec();
+        Optional<DomainInfo> existing = hypervisor.domain(s.hostId(), spec.uuid());
+        if (existing.filter(d -> sameDefinition(d, spec)).isPresent()) {
+            log.accept("domain " + spec.uuid() + " already defined on " + s.hostId());
+            return;
+        }
+        hypervisor.define(s.hostId(), spec);
+        log.accept("defined domain " + spec.uuid() + " on " + s.hostId());
+    }
+
+    private static boolean sameDefinition(DomainInfo domain, DomainSpec spec) {
+        return domain.persistent() && domain.name().equals(spec.name()) && domain.vcpus() == spec.vcpus()
+                && domain.memoryMib() == spec.memoryMib();
+    }
+
+    private void start(Step.StartVm s, Consumer<String> log) {
+        if (stateOf(s.hostId(), s.vmId()).filter(state -> state == VmState.RUNNING).isPresent()) {
+            log.accept("domain " + s.vmId() + " already running on " + s.hostId());
+            return;
+        }
+        hypervisor.start(s.hostId(), s.vmId());
+        log.accept("started domain " + s.vmId() + " on " + s.hostId());
+    }
+
+    private void shutdown(Step.ShutdownVm s, Consumer<String> log) {
+        if (!isActive(s.hostId(), s.vmId())) {
+            log.accept("domain " + s.vmId() + " not running on " + s.hostId());
+            return;
+        }
+        hypervisor.shutdown(s.hostId(), s.vmId());
+        long deadline = System.nanoTime() + Duration.ofSeconds(s.timeoutSeconds()).toNanos();
+        while (isActive(s.hostId(), s.vmId()) && System.nanoTime() < deadline) {
+            pause(SHUTDOWN_POLL);
+        }
+        if (isActive(s.hostId(), s.vmId())) {
+            log.accept("guest did not shut down within " + s.timeoutSeconds() + " s; powering off");
+            destroy(s.hostId(), s.vmId(), log);
+        } else {
+            log.accept("guest " + s.vmId() + " shut down");
+        }
+    }
+
+    private void destroy(String hostId, String vmId, Consumer<String> log) {
+        if (!isActive(hostId, vmId)) {
+            log.accept("domain " + vmId + " not running on " + hostId);
+            return;
+        }
+        hypervisor.destroy(hostId, vmId);
+        log.accept("powered off domain " + vmId + " on " + hostId);
+    }
+
+    private void undefine(Step.UndefineVm s, Consumer<String> log) {
+        if (hypervisor.domain(s.hostId(), s.vmId()).isEmpty()) {
+            log.accept("domain " + s.vmId() + " not defined on " + s.hostId());
+            return;
+        }
+        hypervisor.undefine(s.hostId(), s.vmId());
+        log.accept("undefined domain " + s.vmId() + " on " + s.hostId());
+    }
+
+    private void migrate(Step.MigrateVm s, Consumer<String> log) {
+        if (isActive(s.toHostId(), s.vmId())) {
+            log.accept("domain " + s.vmId() + " already running on " + s.toHostId());
+        } else {
+            MigrationResult result = hypervisor.migrate(s.vmId(), s.fromHostId(), s.toHostId(),
+                    MigrationOptions.DEFAULTS, progress -> {});
+            log.accept("migrated " + s.vmId() + " to " + s.toHostId() + " in " + result.elapsed().toMillis()
+                    + " ms, downtime " + result.downtime().toMillis() + " ms");
+        }
+        store.vm(s.vmId()).ifPresent(vm -> store.put(vm.withHost(s.toHostId())));
+    }
+
+    /** Running or paused: a domain that holds memory on its host and must be powered off to stop. */
+    private boolean isActive(String hostId, String vmId) {
+        return stateOf(hostId, vmId).filter(state -> state == VmState.RUNNING || state == VmState.PAUSED).isPresent();
+    }
+
+    private Optional<VmState> stateOf(String hostId, String vmId) {
+        return hypervisor.domain(hostId, vmId).map(DomainInfo::state);
+    }
+
+    private static void pause(Duration duration) {
+        try {
+            Thread.sleep(duration);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for a guest to shut down", e);
+        }
+    }
+}

@@ -1,0 +1,181 @@
+package dev.paddock.store;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import dev.paddock.json.Json;
+import dev.paddock.model.Cluster;
+import dev.paddock.model.Datastore;
+import dev.paddock.model.Disk;
+import dev.paddock.model.Host;
+import dev.paddock.model.HostState;
+import dev.paddock.model.Network;
+import dev.paddock.model.Nic;
+import dev.paddock.model.PowerState;
+import dev.paddock.model.Resources;
+import dev.paddock.model.Site;
+import dev.paddock.model.Vm;
+import dev.paddock.model.VmOrigin;
+import dev.paddock.model.VmState;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * How each model record maps to a row: the column lists (key first, in bind order), the binding of a
+ * record to a statement and the reading of a row back. Sets are written sorted so equal records give
+ * equal rows.
+ */
+final class InventoryRows {
+
+    static final List<String> SITE = List.of("id", "name", "description");
+    static final List<String> CLUSTER = List.of("id", "site_id", "name", "ha_enabled", "tolerated_host_failures");
+    static final List<String> HOST = List.of("id", "cluster_id", "name", "uri", "cpu_millicores", "memory_mib",
+            "disk_gib", "network_mbps", "state", "power", "licences");
+    static final List<String> VM = List.of("id", "name", "cluster_id", "host_id", "cpu_millicores", "memory_mib",
+            "disk_gib", "network_mbps", "state", "origin", "tier", "ha_priority", "affinity_groups",
+            "anti_affinity_groups", "licences", "disks", "nics");
+    static final List<String> NETWORK = List.of("id", "site_id", "name", "vlan", "isolated", "mirror_ports");
+    static final List<String> DATASTORE = List.of("id", "site_id", "name", "shared", "capacity_gib", "free_gib",
+            "host_ids");
+
+    private static final TypeReference<Set<String>> STRINGS = new TypeReference<>() {};
+    private static final TypeReference<List<Disk>> DISKS = new TypeReference<>() {};
+    private static final TypeReference<List<Nic>> NICS = new TypeReference<>() {};
+
+    private InventoryRows() {}
+
+    static String select(List<String> columns, String table) {
+        return "SELECT " + String.join(", ", columns) + " FROM " + table;
+    }
+
+    static void bind(PreparedStatement s, Site site) throws SQLException {
+        s.setString(1, site.id());
+        s.setString(2, site.name());
+        s.setString(3, site.description());
+    }
+
+    static Site site(ResultSet r) throws SQLException {
+        return new Site(r.getString(1), r.getString(2), r.getString(3));
+    }
+
+    static void bind(PreparedStatement s, Cluster cluster) throws SQLException {
+        s.setString(1, cluster.id());
+        s.setString(2, cluster.siteId());
+        s.setString(3, cluster.name());
+        s.setBoolean(4, cluster.haEnabled());
+        s.setInt(5, cluster.toleratedHostFailures());
+    }
+
+    static Cluster cluster(ResultSet r) throws SQLException {
+        return new Cluster(r.getString(1), r.getString(2), r.getString(3), r.getBoolean(4), r.getInt(5));
+    }
+
+    static void bind(PreparedStatement s, Host host) throws SQLException {
+        s.setString(1, host.id());
+        s.setString(2, host.clusterId());
+        s.setString(3, host.name());
+        s.setString(4, host.uri());
+        bindResources(s, 5, host.capacity());
+        s.setString(9, host.state().name());
+        s.setString(10, host.power().name());
+        s.setString(11, json(new TreeSet<>(host.licences())));
+    }
+
+    static Host host(ResultSet r) throws SQLException {
+        return new Host(r.getString(1), r.getString(2), r.getString(3), r.getString(4), resources(r, 5),
+                HostState.valueOf(r.getString(9)), PowerState.valueOf(r.getString(10)),
+                read(r.getString(11), STRINGS));
+    }
+
+    static void bind(PreparedStatement s, Vm vm) throws SQLException {
+        s.setString(1, vm.id());
+        s.setString(2, vm.name());
+        s.setString(3, vm.clusterId());
+        s.setString(4, vm.hostId().orElse(null));
+        bindResources(s, 5, vm.demand());
+        s.setString(9, vm.state().name());
+        s.setString(10, vm.origin().name());
+        s.setString(11, vm.tier());
+        s.setInt(12, vm.haPriority());
+        s.setString(13, json(new TreeSet<>(vm.affinityGroups())));
+        s.setString(14, json(new TreeSet<>(vm.antiAffinityGroups())));
+        s.setString(15, json(new TreeSet<>(vm.licences())));
+        s.setString(16, json(vm.disks()));
+        s.setString(17, json(vm.nics()));
+    }
+
+    static Vm vm(ResultSet r) throws SQLException {
+        return new Vm(r.getString(1), r.getString(2), r.getString(3), Optional.ofNullable(r.getString(4)),
+                resources(r, 5), VmState.valueOf(r.getString(9)), VmOrigin.valueOf(r.getString(10)),
+                r.getString(11), r.getInt(12), read(r.getString(13), STRINGS), read(r.getString(14), STRINGS),
+                read(r.getString(15), STRINGS), read(r.getString(16), DISKS), read(r.getString(17), NICS));
+    }
+
+    static void bind(PreparedStatement s, Network network) throws SQLException {
+        s.setString(1, network.id());
+        s.setString(2, network.siteId());
+        s.setString(3, network.name());
+        if (network.vlan().isPresent()) {
+            s.setInt(4, network.vlan().getAsInt());
+        } else {
+            s.setNull(4, Types.INTEGER);
+        }
+        s.setBoolean(5, network.isolated());
+        s.setString(6, json(new TreeSet<>(network.mirrorPorts())));
+    }
+
+    static Network network(ResultSet r) throws SQLException {
+        int vlan = r.getInt(4);
+        OptionalInt tag = r.wasNull() ? OptionalInt.empty() : OptionalInt.of(vlan);
+        return new Network(r.getString(1), r.getString(2), r.getString(3), tag, r.getBoolean(5),
+                read(r.getString(6), STRINGS));
+    }
+
+    static void bind(PreparedStatement s, Datastore datastore) throws SQLException {
+        s.setString(1, datastore.id());
+        s.setString(2, datastore.siteId());
+        s.setString(3, datastore.name());
+        s.setBoolean(4, datastore.shared());
+        s.setLong(5, datastore.capacityGib());
+        s.setLong(6, datastore.freeGib());
+        s.setString(7, json(new TreeSet<>(datastore.hostIds())));
+    }
+
+    static Datastore datastore(ResultSet r) throws SQLException {
+        return new Datastore(r.getString(1), r.getString(2), r.getString(3), r.getBoolean(4), r.getLong(5),
+                r.getLong(6), read(r.getString(7), STRINGS));
+    }
+
+    private static void bindResources(PreparedStatement s, int first, Resources resources) throws SQLException {
+        s.setLong(first, resources.cpuMillicores());
+        s.setLong(first + 1, resources.memoryMib());
+        s.setLong(first + 2, resources.diskGib());
+        s.setLong(first + 3, resources.networkMbps());
+    }
+
+    private static Resources resources(ResultSet r, int first) throws SQLException {
+        return Resources.of(r.getLong(first), r.getLong(first + 1), r.getLong(first + 2), r.getLong(first + 3));
+    }
+
+    private static String json(Object value) {
+        try {
+            return Json.mapper().writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write " + value + " as JSON", e);
+        }
+    }
+
+    private static <T> T read(String text, TypeReference<T> type) throws SQLException {
+        try {
+            return Json.mapper().readValue(text, type);
+        } catch (JsonProcessingException e) {
+            throw new SQLException("unreadable JSON column: " + e.getOriginalMessage(), e);
+        }
+    }
+}

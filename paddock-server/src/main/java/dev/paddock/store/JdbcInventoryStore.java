@@ -1,0 +1,290 @@
+package dev.paddock.store;
+
+import static dev.paddock.store.InventoryRows.CLUSTER;
+import static dev.paddock.store.InventoryRows.DATASTORE;
+import static dev.paddock.store.InventoryRows.HOST;
+import static dev.paddock.store.InventoryRows.NETWORK;
+import static dev.paddock.store.InventoryRows.SITE;
+import static dev.paddock.store.InventoryRows.VM;
+import static dev.paddock.store.InventoryRows.select;
+
+import dev.paddock.model.Cluster;
+import dev.paddock.model.Datastore;
+import dev.paddock.model.Host;
+import dev.paddock.model.Network;
+import dev.paddock.model.Room;
+import dev.paddock.model.Site;
+import dev.paddock.model.Vm;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import javax.sql.DataSource;
+
+/**
+ * The inventory over JDBC, for H2 and PostgreSQL alike. Each write is an upsert keyed by id; the
+ * database's unique constraints enforce name uniqueness, and a clash is reported as a
+ * {@link DuplicateNameException} that names the object and its scope.
+ *
+ * <p>VMs page in (name, id) order, which an index serves; {@link #putAll} writes in JDBC batches inside
+ * one transaction so a resync of a hundred thousand VMs is a few round trips, not a hundred thousand.
+ */
+public final class JdbcInventoryStore implements InventoryStore {
+
+    private static final int BATCH = 1_000;
+
+    private final Jdbc jdbc;
+    private final String upsertSite;
+    private final String upsertCluster;
+    private final String upsertHost;
+    private final String upsertVm;
+    private final String upsertNetwork;
+    private final String upsertDatastore;
+
+    public JdbcInventoryStore(DataSource dataSource, Dialect dialect) {
+        this.jdbc = new Jdbc(dataSource);
+        this.upsertSite = dialect.upsert("sites", SITE);
+        this.upsertCluster = dialect.upsert("clusters", CLUSTER);
+        this.upsertHost = dialect.upsert("hosts", HOST);
+        this.upsertVm = dialect.upsert("vms", VM);
+        this.upsertNetwork = dialect.upsert("networks", NETWORK);
+        this.upsertDatastore = dialect.upsert("datastores", DATASTORE);
+    }
+
+    /** A store over a pool from {@link Database#open}; the dialect is read from the database itself. */
+    public JdbcInventoryStore(DataSource dataSource) {
+        this(dataSource, Dialect.of(dataSource));
+    }
+
+    @Override
+    public List<Site> sites() {
+        return jdbc.query(select(SITE, "sites") + " ORDER BY name", s -> {}, InventoryRows::site);
+    }
+
+    @Override
+    public Optional<Site> site(String id) {
+        return jdbc.queryOne(select(SITE, "sites") + " WHERE id = ?", s -> s.setString(1, id), InventoryRows::site);
+    }
+
+    @Override
+    public void put(Site site) {
+        write(upsertSite, s -> InventoryRows.bind(s, site),
+                () -> "a site named '" + site.name() + "' already exists");
+    }
+
+    @Override
+    public List<Cluster> clusters() {
+        return jdbc.query(select(CLUSTER, "clusters") + " ORDER BY site_id, name", s -> {}, InventoryRows::cluster);
+    }
+
+    @Override
+    public Optional<Cluster> cluster(String id) {
+        return jdbc.queryOne(select(CLUSTER, "clusters") + " WHERE id = ?", s -> s.setString(1, id),
+                InventoryRows::cluster);
+    }
+
+    @Override
+    public void put(Cluster cluster) {
+        write(upsertCluster, s -> InventoryRows.bind(s, cluster),
+                () -> "a cluster named '" + cluster.name() + "' already exists in site " + cluster.siteId());
+    }
+
+    @Override
+    public List<Host> hosts() {
+        return jdbc.query(select(HOST, "hosts") + " ORDER BY name", s -> {}, InventoryRows::host);
+    }
+
+    @Override
+    public Optional<Host> host(String id) {
+        return jdbc.queryOne(select(HOST, "hosts") + " WHERE id = ?", s -> s.setString(1, id), InventoryRows::host);
+    }
+
+    @Override
+    public void put(Host host) {
+        write(upsertHost, s -> InventoryRows.bind(s, host),
+                () -> "a host named '" + host.name() + "' already exists");
+    }
+
+    @Override
+    public boolean deleteHost(String id) {
+        return jdbc.inTransaction(connection -> {
+            long placed = Jdbc.query(connection, "SELECT COUNT(*) FROM vms WHERE host_id = ?",
+                    s -> s.setString(1, id), r -> r.getLong(1)).getFirst();
+            if (placed > 0) {
+                throw new HostInUseException("host " + id + " still holds " + placed
+                        + (placed == 1 ? " VM" : " VMs") + "; move or remove them before deleting it");
+            }
+            return Jdbc.update(connection, "DELETE FROM hosts WHERE id = ?", s -> s.setString(1, id)) > 0;
+        });
+    }
+
+    @Override
+    public Page<Vm> vms(int offset, int limit) {
+        if (offset < 0 || limit < 0) {
+            throw new IllegalArgumentException("offset and limit must be >= 0, were " + offset + " and " + limit);
+        }
+        return jdbc.inSnapshot(connection -> {
+            long total = Jdbc.query(connection, "SELECT COUNT(*) FROM vms", s -> {}, r -> r.getLong(1)).getFirst();
+            List<Vm> items = Jdbc.query(connection,
+                    select(VM, "vms") + " ORDER BY name, id OFFSET ? ROWS FETCH NEXT ? ROWS ONLY",
+                    s -> {
+                        s.setInt(1, offset);
+                        s.setInt(2, limit);
+                    },
+                    InventoryRows::vm);
+            return new Page<>(items, total, offset, limit);
+        });
+    }
+
+    @Override
+    public List<Vm> vmsOnHost(String hostId) {
+        return jdbc.query(select(VM, "vms") + " WHERE host_id = ? ORDER BY name, id", s -> s.setString(1, hostId),
+                InventoryRows::vm);
+    }
+
+    @Override
+    public Optional<Vm> vm(String id) {
+        return jdbc.queryOne(select(VM, "vms") + " WHERE id = ?", s -> s.setString(1, id), InventoryRows::vm);
+    }
+
+    @Override
+    public Optional<Vm> vmByName(String clusterId, String name) {
+        return jdbc.queryOne(select(VM, "vms") + " WHERE cluster_id = ? AND name = ?", s -> {
+            s.setString(1, clusterId);
+            s.setString(2, name);
+        }, InventoryRows::vm);
+    }
+
+    @Override
+    public void put(Vm vm) {
+        write(upsertVm, s -> InventoryRows.bind(s, vm), () -> duplicateVm(vm));
+    }
+
+    @Override
+    public void putAll(Collection<Vm> vms) {
+        if (vms.isEmpty()) {
+            return;
+        }
+        requireDistinctNames(vms);
+        try {
+            jdbc.inTransaction(connection -> {
+                writeBatches(connection, vms);
+                return null;
+            });
+        } catch (Jdbc.UniqueViolation e) {
+            throw new DuplicateNameException(firstClash(vms).orElse("a VM name in the batch is already taken"));
+        }
+    }
+
+    private void writeBatches(Connection connection, Collection<Vm> vms) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(upsertVm)) {
+            int pending = 0;
+            for (Vm vm : vms) {
+                InventoryRows.bind(statement, vm);
+                statement.addBatch();
+                if (++pending == BATCH) {
+                    statement.executeBatch();
+                    pending = 0;
+                }
+            }
+            if (pending > 0) {
+                statement.executeBatch();
+            }
+        }
+    }
+
+    /** Two VMs of one batch that share a name and a cluster would clash with each other, not the store. */
+    private static void requireDistinctNames(Collection<Vm> vms) {
+        Map<List<String>, String> seen = new HashMap<>();
+        for (Vm vm : vms) {
+            String other = seen.putIfAbsent(List.of(vm.clusterId(), vm.name()), vm.id());
+            if (other != null && !other.equals(vm.id())) {
+                throw new DuplicateNameException(duplicateVm(vm) + " (VMs " + other + " and " + vm.id()
+                        + " of the same batch)");
+            }
+        }
+    }
+
+    private Optional<String> firstClash(Collection<Vm> vms) {
+        for (Vm vm : vms) {
+            Optional<Vm> holder = vmByName(vm.clusterId(), vm.name());
+            if (holder.isPresent() && !holder.get().id().equals(vm.id())) {
+                return Optional.of(duplicateVm(vm) + " (VM " + holder.get().id() + ")");
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static String duplicateVm(Vm vm) {
+        return "a VM named '" + vm.name() + "' already exists in cluster " + vm.clusterId();
+    }
+
+    @Override
+    public boolean deleteVm(String id) {
+        return jdbc.update("DELETE FROM vms WHERE id = ?", s -> s.setString(1, id)) > 0;
+    }
+
+    @Override
+    public List<Network> networks() {
+        return jdbc.query(select(NETWORK, "networks") + " ORDER BY site_id, name", s -> {}, InventoryRows::network);
+    }
+
+    @Override
+    public Optional<Network> network(String id) {
+        return jdbc.queryOne(select(NETWORK, "networks") + " WHERE id = ?", s -> s.setString(1, id),
+                InventoryRows::network);
+    }
+
+    @Override
+    public void put(Network network) {
+        write(upsertNetwork, s -> InventoryRows.bind(s, network),
+                () -> "a network named '" + network.name() + "' already exists in site " + network.siteId());
+    }
+
+    @Override
+    public List<Datastore> datastores() {
+        return jdbc.query(select(DATASTORE, "datastores") + " ORDER BY site_id, name", s -> {},
+                InventoryRows::datastore);
+    }
+
+    @Override
+    public Optional<Datastore> datastore(String id) {
+        return jdbc.queryOne(select(DATASTORE, "datastores") + " WHERE id = ?", s -> s.setString(1, id),
+                InventoryRows::datastore);
+    }
+
+    @Override
+    public void put(Datastore datastore) {
+        write(upsertDatastore, s -> InventoryRows.bind(s, datastore),
+                () -> "a datastore named '" + datastore.name() + "' already exists in site " + datastore.siteId());
+    }
+
+    @Override
+    public Room room() {
+        return jdbc.inSnapshot(connection -> new Room(
+                Jdbc.query(connection, select(SITE, "sites") + " ORDER BY id", s -> {}, InventoryRows::site),
+                Jdbc.query(connection, select(CLUSTER, "clusters") + " ORDER BY id", s -> {}, InventoryRows::cluster),
+                Jdbc.query(connection, select(HOST, "hosts") + " ORDER BY id", s -> {}, InventoryRows::host),
+                Jdbc.query(connection, select(VM, "vms") + " ORDER BY id", s -> {}, InventoryRows::vm),
+                Jdbc.query(connection, select(NETWORK, "networks") + " ORDER BY id", s -> {}, InventoryRows::network),
+                Jdbc.query(connection, select(DATASTORE, "datastores") + " ORDER BY id", s -> {},
+                        InventoryRows::datastore)));
+    }
+
+    private void write(String upsert, Jdbc.Binder binder, java.util.function.Supplier<String> clash) {
+        try {
+            jdbc.update(upsert, binder);
+        } catch (Jdbc.UniqueViolation e) {
+            throw new DuplicateNameException(clash.get());
+        }
+    }
+
+    /** For tests and the benchmark: how many VMs the store holds, without reading them. */
+    public long vmCount() {
+        return jdbc.queryOne("SELECT COUNT(*) FROM vms", s -> {}, r -> r.getLong(1)).orElse(0L);
+    }
+}

@@ -1,0 +1,42 @@
+package dev.paddock.operation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.paddock.hypervisor.DomainSpec;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class CompensationTest {
+
+    @Test
+    void recordingAVmIsUndoneByForgettingIt() {
+        Step record = new Step.RecordVm(OperationFixtures.vm("v1", "web-1", "h1"));
+        assertThat(Compensation.of(record)).contains(new Step.ForgetVm("v1"));
+    }
+
+    @Test
+    void definingIsUndoneByUndefiningOnTheSameHost() {
+        DomainSpec spec = new DomainSpec("v1", "web-1", 1, 512, List.of(), List.of(), Optional.empty());
+        assertThat(Compensation.of(new Step.DefineVm("h1", spec))).contains(new Step.UndefineVm("h1", "v1"));
+    }
+
+    @Test
+    void startingIsUndoneByPoweringOff() {
+        assertThat(Compensation.of(new Step.StartVm("h1", "v1"))).contains(new Step.DestroyVm("h1", "v1"));
+    }
+
+    @Test
+    void aMigrationIsUndoneByMigratingBack() {
+        assertThat(Compensation.of(new Step.MigrateVm("v1", "h1", "h2")))
+                .contains(new Step.MigrateVm("v1", "h2", "h1"));
+    }
+
+    @Test
+    void destructiveStepsHaveNoCompensation() {
+        assertThat(Compensation.of(new Step.ShutdownVm("h1", "v1", 30))).isEmpty();
+        assertThat(Compensation.of(new Step.DestroyVm("h1", "v1"))).isEmpty();
+        assertThat(Compensation.of(new Step.UndefineVm("h1", "v1"))).isEmpty();
+        assertThat(Compensation.of(new Step.ForgetVm("v1"))).isEmpty();
+    }
+}

@@ -1,0 +1,40 @@
+package dev.paddock.operation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.paddock.json.Json;
+import java.util.List;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class StepJsonTest {
+
+    static List<Step> everyKindOfStep() {
+        return List.of(
+                new Step.RecordVm(OperationFixtures.vm("v1", "web-1", "h1")),
+                new Step.DefineVm("h1", OperationFixtures.spec("v1", "web-1")),
+                new Step.StartVm("h1", "v1"),
+                new Step.ShutdownVm("h1", "v1", 30),
+                new Step.DestroyVm("h1", "v1"),
+                new Step.UndefineVm("h1", "v1"),
+                new Step.MigrateVm("v1", "h1", "h2"),
+                new Step.ForgetVm("v1"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("everyKindOfStep")
+    void aJournaledStepReadsBackEqual(Step step) throws Exception {
+        ObjectMapper mapper = Json.mapper();
+        String json = mapper.writerFor(Step.class).writeValueAsString(step);
+
+        assertThat(json).contains("\"type\":\"" + step.getClass().getSimpleName() + "\"");
+        assertThat(mapper.readValue(json, Step.class)).isEqualTo(step);
+    }
+
+    @org.junit.jupiter.api.Test
+    void theTestAboveCoversEveryKindOfStep() {
+        assertThat(everyKindOfStep()).extracting(Object::getClass)
+                .containsExactlyInAnyOrder(Step.class.getPermittedSubclasses());
+    }
+}
