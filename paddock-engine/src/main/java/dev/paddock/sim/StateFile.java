@@ -23,9 +23,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The whole simulated room as a text file that survives a {@code kill -9}: written to a temporary file,
@@ -42,6 +44,7 @@ import java.util.Optional;
  * effects &lt;uuid&gt; &lt;defined&gt; &lt;started&gt; &lt;stopped&gt; &lt;destroyed&gt; &lt;undefined&gt; &lt;migrated&gt;
  * slow &lt;call kind&gt; &lt;millis&gt;
  * failing &lt;call kind&gt; &lt;count&gt;
+ * lost &lt;disk path prefix&gt;
  * </pre>
  */
 final class StateFile {
@@ -54,7 +57,8 @@ final class StateFile {
             List<SimHost> hosts,
             Map<String, Effects> effects,
             Map<CallKind, Duration> slowCalls,
-            Map<CallKind, Integer> failingCalls) {}
+            Map<CallKind, Integer> failingCalls,
+            Set<String> lostStorage) {}
 
     private StateFile() {}
 
@@ -79,6 +83,7 @@ final class StateFile {
                 num(e.stopped()), num(e.destroyed()), num(e.undefined()), num(e.migrated())));
         state.slowCalls().forEach((kind, d) -> line(text, "slow", kind.name(), num(d.toMillis())));
         state.failingCalls().forEach((kind, n) -> line(text, "failing", kind.name(), num(n)));
+        state.lostStorage().forEach(prefix -> line(text, "lost", prefix));
         replace(file, text.toString().getBytes(StandardCharsets.UTF_8));
     }
 
@@ -97,14 +102,15 @@ final class StateFile {
         Map<String, Effects> effects = new LinkedHashMap<>();
         Map<CallKind, Duration> slow = new EnumMap<>(CallKind.class);
         Map<CallKind, Integer> failing = new EnumMap<>(CallKind.class);
+        Set<String> lost = new LinkedHashSet<>();
         for (int i = 1; i < lines.size(); i++) {
             String[] f = fields(lines.get(i));
             try {
                 switch (f[0]) {
                     case "random" -> random = Long.parseLong(f[1]);
                     case "host" -> {
-                        SimHost host = new SimHost(f[1], Resources.of(
-                                Long.parseLong(f[2]), Long.parseLong(f[3]), Long.parseLong(f[4]), Long.parseLong(f[5])));
+                        SimHost host = new SimHost(f[1], Resources.of(Long.parseLong(f[2]),
+                                Long.parseLong(f[3]), Long.parseLong(f[4]), Long.parseLong(f[5])));
                         host.poweredOn = Boolean.parseBoolean(f[6]);
                         host.isolated = Boolean.parseBoolean(f[7]);
                         hosts.put(host.hostname, host);
@@ -115,13 +121,14 @@ final class StateFile {
                             Integer.parseInt(f[7])));
                     case "slow" -> slow.put(CallKind.valueOf(f[1]), Duration.ofMillis(Long.parseLong(f[2])));
                     case "failing" -> failing.put(CallKind.valueOf(f[1]), Integer.parseInt(f[2]));
+                    case "lost" -> lost.add(f[1]);
                     default -> throw new IllegalArgumentException("unknown record '" + f[0] + "'");
                 }
             } catch (RuntimeException e) {
                 throw new IllegalArgumentException(file + " line " + (i + 1) + " is damaged: " + e.getMessage(), e);
             }
         }
-        return new RoomState(random, new ArrayList<>(hosts.values()), effects, slow, failing);
+        return new RoomState(random, new ArrayList<>(hosts.values()), effects, slow, failing, lost);
     }
 
     private static void readDomain(String[] f, Map<String, SimHost> hosts) {
