@@ -24,6 +24,7 @@ public final class BenchMain {
             System.out.println("README.md benchmark table regenerated from " + RESULTS);
             return 0;
         });
+        all.put("inventory", new InventoryBenchmark());
         return all;
     }
 
