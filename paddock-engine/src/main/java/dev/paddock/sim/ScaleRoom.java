@@ -24,8 +24,9 @@ import java.util.Set;
  * Large seeded rooms for scale tests: {@code hosts} hosts in clusters of {@value #CLUSTER_SIZE}, sites of
  * {@value #SITE_SIZE} hosts, and {@code vms} running VMs of a few common sizes spread over them.
  *
- * <p>Built in one pass (linear in hosts plus VMs) with shared immutable parts, so 10,000 hosts and 100,000 VMs
- * build in about a second and take some tens of MiB. Fails fast when the VMs cannot fit.
+ * <p>Built in one pass (linear in hosts plus VMs) with shared immutable parts: 10,000 hosts and 100,000 VMs
+ * take about 0.3 s for the room alone and 2 s with the simulated hypervisor, which holds about 90 MiB for both.
+ * Fails fast when the VMs cannot fit.
  */
 public final class ScaleRoom {
 

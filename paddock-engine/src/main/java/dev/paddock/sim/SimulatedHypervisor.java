@@ -220,7 +220,10 @@ public final class SimulatedHypervisor implements Hypervisor {
         events.deliver();
     }
 
-    /** Undoes a fault: powers a crashed host on, reconnects an isolated one, ends slow or failing calls. */
+    /**
+     * Undoes a fault: powers a crashed host on, reconnects an isolated one, brings lost storage back, ends slow or
+     * failing calls. A guest crash and a power-on have nothing to undo (start the guest again instead).
+     */
     public void heal(Fault fault) {
         synchronized (lock) {
             try {
@@ -569,7 +572,8 @@ public final class SimulatedHypervisor implements Hypervisor {
 
     // The port: migration -------------------------------------------------------------------------------
 
-    private record MigrationFigures(Duration elapsed, Duration downtime, long bytes) {}
+    /** A migration under way: the hosts it links (held even if detached meanwhile) and what it will take. */
+    private record MigrationTicket(SimHost source, SimHost target, Duration elapsed, Duration downtime, long bytes) {}
 
     /**
      * Checks and reserves under the lock, lets the transfer time pass on the sim clock outside it (reporting
@@ -580,18 +584,18 @@ public final class SimulatedHypervisor implements Hypervisor {
             Consumer<Double> progress) {
         Objects.requireNonNull(options, "options");
         Objects.requireNonNull(progress, "progress");
-        MigrationFigures figures = call(CallKind.MIGRATE, () -> reserveMigration(uuid, fromHostId, toHostId, options));
+        MigrationTicket ticket = call(CallKind.MIGRATE, () -> reserveMigration(uuid, fromHostId, toHostId, options));
         try {
             progress.accept(0.0);
             for (int step = 1; step <= PROGRESS_STEPS; step++) {
-                clock.sleep(figures.elapsed.dividedBy(PROGRESS_STEPS));
+                clock.sleep(ticket.elapsed.dividedBy(PROGRESS_STEPS));
                 if (step < PROGRESS_STEPS) {
                     progress.accept(step / (double) PROGRESS_STEPS);
                 }
             }
             synchronized (lock) {
                 try {
-                    completeMigration(uuid, fromHostId, toHostId);
+                    completeMigration(uuid, ticket);
                 } finally {
                     flush();
                 }
@@ -599,14 +603,15 @@ public final class SimulatedHypervisor implements Hypervisor {
             progress.accept(1.0);
         } finally {
             synchronized (lock) {
-                endMigration(uuid, fromHostId, toHostId);
+                ticket.target.incoming.remove(uuid);
+                Optional.ofNullable(ticket.source.domains.get(uuid)).ifPresent(d -> d.migrating = false);
             }
             events.deliver();
         }
-        return new MigrationResult(uuid, fromHostId, toHostId, figures.elapsed, figures.downtime, figures.bytes);
+        return new MigrationResult(uuid, fromHostId, toHostId, ticket.elapsed, ticket.downtime, ticket.bytes);
     }
 
-    private MigrationFigures reserveMigration(
+    private MigrationTicket reserveMigration(
             String uuid, String fromHostId, String toHostId, MigrationOptions options) {
         if (fromHostId.equals(toHostId)) {
             throw new HypervisorException(INVALID_ARGUMENT, "domain " + uuid + " cannot migrate from host "
@@ -636,37 +641,29 @@ public final class SimulatedHypervisor implements Hypervisor {
         long maxDowntime = options.maxDowntime().orElse(DEFAULT_MAX_DOWNTIME).toMillis();
         long downtime = random.between(Math.min(10, maxDowntime), Math.max(10, maxDowntime));
         changed = true;
-        return new MigrationFigures(Duration.ofMillis(transferMillis), Duration.ofMillis(downtime),
+        return new MigrationTicket(source, target, Duration.ofMillis(transferMillis), Duration.ofMillis(downtime),
                 Math.round(domain.spec.memoryMib() * dirtied * 1024 * 1024));
     }
 
-    private void completeMigration(String uuid, String fromHostId, String toHostId) {
-        SimHost source = hostAttachedAs(fromHostId);
-        SimHost target = hostAttachedAs(toHostId);
-        for (SimHost host : List.of(source, target)) {
+    private void completeMigration(String uuid, MigrationTicket ticket) {
+        for (SimHost host : List.of(ticket.source, ticket.target)) {
             if (!host.reachable()) {
-                throw new HypervisorException(FAILED, "migration of " + uuid + " from " + fromHostId + " to "
-                        + toHostId + " failed: host " + host.hostname + " stopped answering");
+                throw new HypervisorException(FAILED, "migration of " + uuid + " from " + ticket.source.hostname
+                        + " to " + ticket.target.hostname + " failed: host " + host.hostname + " stopped answering");
             }
         }
-        SimDomain domain = source.domains.get(uuid);
+        SimDomain domain = ticket.source.domains.get(uuid);
         if (domain == null || domain.state != VmState.RUNNING) {
-            throw new HypervisorException(FAILED, "migration of " + uuid + " from " + fromHostId + " to "
-                    + toHostId + " failed: the domain stopped running on the source");
+            throw new HypervisorException(FAILED, "migration of " + uuid + " from " + ticket.source.hostname
+                    + " to " + ticket.target.hostname + " failed: the domain stopped running on the source");
         }
-        source.domains.remove(uuid);
-        target.incoming.remove(uuid);
+        ticket.source.domains.remove(uuid);
+        ticket.target.incoming.remove(uuid);
         domain.migrating = false;
-        target.domains.put(uuid, domain);
+        ticket.target.domains.put(uuid, domain);
         count(uuid, Effects::plusMigrated);
-        emit(source, domain, DomainEventKind.MIGRATED_OUT);
-        emit(target, domain, DomainEventKind.MIGRATED_IN);
-    }
-
-    private void endMigration(String uuid, String fromHostId, String toHostId) {
-        Optional.ofNullable(hostnameById.get(toHostId)).map(hosts::get).ifPresent(h -> h.incoming.remove(uuid));
-        Optional.ofNullable(hostnameById.get(fromHostId)).map(hosts::get)
-                .map(h -> h.domains.get(uuid)).ifPresent(d -> d.migrating = false);
+        emit(ticket.source, domain, DomainEventKind.MIGRATED_OUT);
+        emit(ticket.target, domain, DomainEventKind.MIGRATED_IN);
     }
 
     // The port: events and life -------------------------------------------------------------------------

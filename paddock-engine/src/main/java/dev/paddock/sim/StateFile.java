@@ -9,7 +9,6 @@ import dev.paddock.model.VmState;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URLDecoder;
-import java.net.URLEncoder;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -33,7 +32,7 @@ import java.util.Set;
  * The whole simulated room as a text file that survives a {@code kill -9}: written to a temporary file,
  * forced to disk, then renamed over the old one, so a reader finds either the old state or the new one.
  *
- * <p>One record a line, fields separated by a space, each field URL-encoded (so no field holds a space or a
+ * <p>One record a line, fields separated by a space, each field percent-encoded (so no field holds a space or a
  * line break); lists inside a field are encoded once more. Connections (attachments) and event listeners are
  * not state: a restarted manager attaches again.
  * <pre>
@@ -73,10 +72,9 @@ final class StateFile {
         }
         for (SimHost host : state.hosts()) {
             for (SimDomain domain : host.domains.values()) {
-                DomainSpec s = domain.spec;
-                line(text, "domain", host.hostname, domain.state.name(),
-                        optional(domain.stopsAt.map(Instant::toString)), s.uuid(), s.name(), num(s.vcpus()),
-                        num(s.memoryMib()), disks(s.disks()), nics(s.nics()), directBoot(s.directBoot()));
+                text.append("domain ").append(encode(host.hostname)).append(' ').append(domain.state.name())
+                        .append(' ').append(encode(optional(domain.stopsAt.map(Instant::toString)))).append(' ')
+                        .append(domain.encodedSpec(StateFile::specFields)).append('\n');
             }
         }
         state.effects().forEach((uuid, e) -> line(text, "effects", uuid, num(e.defined()), num(e.started()),
@@ -144,6 +142,15 @@ final class StateFile {
     }
 
     // Writing -------------------------------------------------------------------------------------------
+
+    private static String specFields(DomainSpec s) {
+        StringBuilder fields = new StringBuilder(128);
+        for (String field : List.of(s.uuid(), s.name(), num(s.vcpus()), num(s.memoryMib()), disks(s.disks()),
+                nics(s.nics()), directBoot(s.directBoot()))) {
+            fields.append(fields.isEmpty() ? "" : " ").append(encode(field));
+        }
+        return fields.toString();
+    }
 
     private static void line(StringBuilder text, String kind, String... fields) {
         text.append(kind);
@@ -263,7 +270,33 @@ final class StateFile {
         return readList(field).stream().findFirst().map(p -> new DirectBoot(p.get(0), p.get(1), p.get(2)));
     }
 
-    private static String encode(String value) {
-        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    /**
+     * Percent-encodes the few characters that would break a line or a list ({@code % + space , :} and control
+     * characters) and nothing else, so that most fields are written as they are; {@link URLDecoder} reads it.
+     */
+    static String encode(String value) {
+        int i = 0;
+        while (i < value.length() && !escaped(value.charAt(i))) {
+            i++;
+        }
+        if (i == value.length()) {
+            return value;
+        }
+        StringBuilder encoded = new StringBuilder(value.length() + 16).append(value, 0, i);
+        for (; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (escaped(c)) {
+                encoded.append('%').append(HEX[c >> 4]).append(HEX[c & 0xF]);
+            } else {
+                encoded.append(c);
+            }
+        }
+        return encoded.toString();
+    }
+
+    private static final char[] HEX = "0123456789ABCDEF".toCharArray();
+
+    private static boolean escaped(char c) {
+        return c < 0x20 || c == 0x7F || c == '%' || c == '+' || c == ' ' || c == ',' || c == ':';
     }
 }

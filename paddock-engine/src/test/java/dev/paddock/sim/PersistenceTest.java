@@ -37,7 +37,7 @@ class PersistenceTest {
                 List.of(new DomainSpec.DiskSpec("vda", "/srv/images/web 01:root,a.qcow2", "qcow2", 20)),
                 List.of(new DomainSpec.NicSpec("52:54:00:aa:bb:01", "prod", Optional.of(120)),
                         new DomainSpec.NicSpec("52:54:00:aa:bb:02", "backup", Optional.empty())),
-                Optional.of(new DomainSpec.DirectBoot("/boot/vmlinuz", "/boot/initrd", "console=ttyS0 root=/dev/vda")));
+                Optional.of(new DomainSpec.DirectBoot("/boot/vmlinuz", "/boot/initrd", "console=ttyS0,115200 root=/dev/vda quiet+splash 50%\tdone")));
         sim.define("p1", rich);
         sim.start("p1", "web-01");
         sim.start("p1", "web-01");
@@ -84,7 +84,7 @@ class PersistenceTest {
                 List.of(new DomainSpec.DiskSpec("vda", "/srv/images/web 01:root,a.qcow2", "qcow2", 20)),
                 List.of(new DomainSpec.NicSpec("52:54:00:aa:bb:01", "prod", Optional.of(120)),
                         new DomainSpec.NicSpec("52:54:00:aa:bb:02", "backup", Optional.empty())),
-                Optional.of(new DomainSpec.DirectBoot("/boot/vmlinuz", "/boot/initrd", "console=ttyS0 root=/dev/vda")));
+                Optional.of(new DomainSpec.DirectBoot("/boot/vmlinuz", "/boot/initrd", "console=ttyS0,115200 root=/dev/vda quiet+splash 50%\tdone")));
 
         SimulatedHypervisor after = SimulatedHypervisor.load(file, clock);
         after.attach("p1", "sim://esx-par-01");

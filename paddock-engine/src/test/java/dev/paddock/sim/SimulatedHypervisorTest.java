@@ -207,6 +207,10 @@ class SimulatedHypervisorTest {
 
         assertThat(sim.domain("A", "g").orElseThrow().state()).isEqualTo(VmState.RUNNING);
         assertThat(sim.effects("g").migrated()).isZero();
+        // The room the migration held on the destination is given back: a domain as large as the host fits.
+        sim.inject(new Fault.HostPowerOn("b"));
+        sim.define("B", spec("whole-host", 4, 8_192));
+        sim.start("B", "whole-host");
     }
 
     @Test
