@@ -32,7 +32,7 @@ import org.junit.jupiter.api.Test;
 public abstract class HypervisorContract {
 
     /** A host the implementation can reach: Paddock's id for it and its connection URI. */
-    protected record HostEndpoint(String id, String uri) {}
+    public record HostEndpoint(String id, String uri) {}
 
     /** A new hypervisor, not yet attached to any host. */
     protected abstract Hypervisor createHypervisor();

@@ -1,6 +1,8 @@
 package dev.paddock.operation;
 
 import dev.paddock.store.Page;
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -19,4 +21,23 @@ public interface Operations {
 
     /** Asks a running operation to stop after its current step and roll back; false when already final. */
     boolean cancel(String id);
+
+    /**
+     * How many operations are in each state, every state present: for metrics. The default pages through
+     * {@link #list}; a journal can answer it with one query instead.
+     */
+    default Map<OperationState, Long> countByState() {
+        Map<OperationState, Long> counts = new EnumMap<>(OperationState.class);
+        for (OperationState state : OperationState.values()) {
+            counts.put(state, 0L);
+        }
+        int pageSize = 1000;
+        for (int offset = 0; ; offset += pageSize) {
+            Page<OperationView> page = list(offset, pageSize);
+            page.items().forEach(view -> counts.merge(view.state(), 1L, Long::sum));
+            if (page.items().size() < pageSize) {
+                return counts;
+            }
+        }
+    }
 }

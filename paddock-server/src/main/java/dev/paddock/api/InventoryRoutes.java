@@ -1,0 +1,173 @@
+package dev.paddock.api;
+
+import dev.paddock.hypervisor.HostFacts;
+import dev.paddock.hypervisor.Hypervisor;
+import dev.paddock.model.Cluster;
+import dev.paddock.model.Datastore;
+import dev.paddock.model.Host;
+import dev.paddock.model.HostState;
+import dev.paddock.model.Network;
+import dev.paddock.model.PowerState;
+import dev.paddock.model.Site;
+import dev.paddock.store.DuplicateNameException;
+import dev.paddock.store.InventoryStore;
+import dev.paddock.store.Page;
+import io.javalin.http.Context;
+import io.javalin.http.HttpStatus;
+import io.javalin.router.JavalinDefaultRoutingApi;
+import java.util.HashSet;
+import java.util.List;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.UUID;
+
+/** Sites, clusters, hosts, networks and datastores: read them, and add new ones. */
+final class InventoryRoutes {
+
+    private final InventoryStore store;
+    private final Hypervisor hypervisor;
+
+    InventoryRoutes(InventoryStore store, Hypervisor hypervisor) {
+        this.store = store;
+        this.hypervisor = hypervisor;
+    }
+
+    void register(JavalinDefaultRoutingApi routes) {
+        String base = RestApi.BASE;
+        routes.get(base + "/sites", ctx -> ctx.json(whole(store.sites())));
+        routes.get(base + "/sites/{id}", ctx -> ctx.json(store.site(id(ctx)).orElseThrow(() -> missing("site", ctx))));
+        routes.post(base + "/sites", this::createSite);
+        routes.get(base + "/clusters", ctx -> ctx.json(whole(store.clusters())));
+        routes.get(base + "/clusters/{id}",
+                ctx -> ctx.json(store.cluster(id(ctx)).orElseThrow(() -> missing("cluster", ctx))));
+        routes.post(base + "/clusters", this::createCluster);
+        routes.get(base + "/hosts", ctx -> ctx.json(whole(store.hosts())));
+        routes.get(base + "/hosts/{id}", ctx -> ctx.json(store.host(id(ctx)).orElseThrow(() -> missing("host", ctx))));
+        routes.post(base + "/hosts", this::createHost);
+        routes.get(base + "/networks", ctx -> ctx.json(whole(store.networks())));
+        routes.get(base + "/networks/{id}",
+                ctx -> ctx.json(store.network(id(ctx)).orElseThrow(() -> missing("network", ctx))));
+        routes.post(base + "/networks", this::createNetwork);
+        routes.get(base + "/datastores", ctx -> ctx.json(whole(store.datastores())));
+        routes.get(base + "/datastores/{id}",
+                ctx -> ctx.json(store.datastore(id(ctx)).orElseThrow(() -> missing("datastore", ctx))));
+        routes.post(base + "/datastores", this::createDatastore);
+    }
+
+    private void createSite(Context ctx) {
+        Requests.NewSite request = RequestBody.read(ctx, Requests.NewSite.class);
+        String name = Requests.name(request.name(), "name");
+        Site site = new Site(newId(), name, request.description());
+        put(() -> store.put(site), "site", name);
+        created(ctx, "sites", site.id(), site);
+    }
+
+    private void createCluster(Context ctx) {
+        Requests.NewCluster request = RequestBody.read(ctx, Requests.NewCluster.class);
+        String siteId = existingSite(request.siteId());
+        String name = Requests.name(request.name(), "name");
+        int tolerated = request.toleratedHostFailures() == null ? 1 : request.toleratedHostFailures();
+        Requests.between(tolerated, 0, 64, "toleratedHostFailures", "");
+        boolean ha = request.haEnabled() == null || request.haEnabled();
+        Cluster cluster = new Cluster(newId(), siteId, name, ha, tolerated);
+        put(() -> store.put(cluster), "cluster", name);
+        created(ctx, "clusters", cluster.id(), cluster);
+    }
+
+    /** Adding a host connects to it first: its capacity is what the hypervisor says, not what we are told. */
+    private void createHost(Context ctx) {
+        Requests.NewHost request = RequestBody.read(ctx, Requests.NewHost.class);
+        String clusterId = Requests.required(request.clusterId(), "clusterId");
+        if (store.cluster(clusterId).isEmpty()) {
+            throw new PaddockException.InvalidValue("Field 'clusterId' names no cluster: '" + clusterId + "'.");
+        }
+        String name = Requests.name(request.name(), "name");
+        String uri = Requests.required(request.uri(), "uri");
+        if (store.hosts().stream().anyMatch(host -> host.name().equals(name))) {
+            throw duplicate("host", name);
+        }
+        String id = newId();
+        HostFacts facts = hypervisor.attach(id, uri);
+        Host host = new Host(id, clusterId, name, uri, facts.capacity(), HostState.CONNECTED, PowerState.ON, Set.of());
+        try {
+            store.put(host);
+        } catch (DuplicateNameException e) {
+            hypervisor.detach(id);
+            throw duplicate("host", name);
+        }
+        created(ctx, "hosts", id, host);
+    }
+
+    private void createNetwork(Context ctx) {
+        Requests.NewNetwork request = RequestBody.read(ctx, Requests.NewNetwork.class);
+        String siteId = existingSite(request.siteId());
+        String name = Requests.name(request.name(), "name");
+        OptionalInt vlan = OptionalInt.empty();
+        if (request.vlan() != null) {
+            vlan = OptionalInt.of((int) Requests.between(request.vlan(), 1, 4094, "vlan", ""));
+        }
+        Network network = new Network(newId(), siteId, name, vlan, Boolean.TRUE.equals(request.isolated()), Set.of());
+        put(() -> store.put(network), "network", name);
+        created(ctx, "networks", network.id(), network);
+    }
+
+    private void createDatastore(Context ctx) {
+        Requests.NewDatastore request = RequestBody.read(ctx, Requests.NewDatastore.class);
+        String siteId = existingSite(request.siteId());
+        String name = Requests.name(request.name(), "name");
+        long capacity = Requests.between(Requests.required(request.capacityGib(), "capacityGib"), 1,
+                1L << 40, "capacityGib", " GiB");
+        long free = request.freeGib() == null ? capacity
+                : Requests.between(request.freeGib(), 0, capacity, "freeGib", " GiB (the capacity)");
+        List<String> hostIds = request.hostIds() == null ? List.of() : request.hostIds();
+        for (String hostId : hostIds) {
+            if (hostId == null || store.host(hostId).isEmpty()) {
+                throw new PaddockException.InvalidValue("Field 'hostIds' names no host: '" + hostId + "'.");
+            }
+        }
+        Datastore datastore = new Datastore(newId(), siteId, name, Boolean.TRUE.equals(request.shared()), capacity,
+                free, new HashSet<>(hostIds));
+        put(() -> store.put(datastore), "datastore", name);
+        created(ctx, "datastores", datastore.id(), datastore);
+    }
+
+    private String existingSite(String siteId) {
+        Requests.required(siteId, "siteId");
+        if (store.site(siteId).isEmpty()) {
+            throw new PaddockException.InvalidValue("Field 'siteId' names no site: '" + siteId + "'.");
+        }
+        return siteId;
+    }
+
+    private static void put(Runnable write, String kind, String name) {
+        try {
+            write.run();
+        } catch (DuplicateNameException e) {
+            throw duplicate(kind, name);
+        }
+    }
+
+    static PaddockException duplicate(String kind, String name) {
+        return new PaddockException.Conflict("A " + kind + " named '" + name + "' already exists.");
+    }
+
+    static <T> Page<T> whole(List<T> items) {
+        return new Page<>(items, items.size(), 0, items.size());
+    }
+
+    static String id(Context ctx) {
+        return ctx.pathParam("id");
+    }
+
+    static PaddockException missing(String kind, Context ctx) {
+        return new PaddockException.NotFound("No " + kind + " has id '" + id(ctx) + "'.");
+    }
+
+    static String newId() {
+        return UUID.randomUUID().toString();
+    }
+
+    private static void created(Context ctx, String collection, String id, Object body) {
+        ctx.status(HttpStatus.CREATED).header("Location", RestApi.BASE + "/" + collection + "/" + id).json(body);
+    }
+}

@@ -1,0 +1,350 @@
+package dev.paddock.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.paddock.json.Json;
+import dev.paddock.model.HostState;
+import dev.paddock.model.VmOrigin;
+import dev.paddock.model.VmState;
+import dev.paddock.operation.OperationState;
+import dev.paddock.operation.StepState;
+import java.util.Arrays;
+
+/**
+ * The OpenAPI 3.1 description of the API, built in code beside the routes. {@code OpenApiDocumentTest}
+ * checks that every route the server registers is described here, so the two cannot drift apart.
+ */
+public final class OpenApiDocument {
+
+    private static final JsonNodeFactory F = JsonNodeFactory.instance;
+    private static final String PROBLEM = "Problem";
+
+    private OpenApiDocument() {}
+
+    public static String json() {
+        try {
+            return Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(build());
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("the document is plain JSON nodes", e);
+        }
+    }
+
+    static ObjectNode build() {
+        ObjectNode doc = F.objectNode();
+        doc.put("openapi", "3.1.0");
+        doc.putObject("info").put("title", "Paddock API").put("version", "1")
+                .put("description", "Manage sites, clusters, hosts, VMs, networks and datastores. Changes to VMs"
+                        + " run as Operations: the API answers 202 Accepted with a Location of the operation to"
+                        + " follow. Every error is an RFC 9457 problem (application/problem+json).");
+        ObjectNode paths = doc.putObject("paths");
+        inventory(paths, "sites", "Site", "NewSite");
+        inventory(paths, "clusters", "Cluster", "NewCluster");
+        inventory(paths, "hosts", "Host", "NewHost");
+        inventory(paths, "networks", "Network", "NewNetwork");
+        inventory(paths, "datastores", "Datastore", "NewDatastore");
+        vms(paths);
+        operations(paths);
+        paths.putObject(RestApi.BASE + "/openapi.json").set("get", operation("openapi", "This document", null)
+                .set("responses", responses(ok(F.objectNode().put("type", "object")))));
+        ObjectNode metrics = operation("metrics", "Prometheus metrics in the text exposition format", null);
+        ObjectNode text = F.objectNode();
+        text.putObject("200").put("description", "OK").putObject("content").putObject("text/plain")
+                .putObject("schema").put("type", "string");
+        metrics.set("responses", text);
+        paths.putObject("/metrics").set("get", metrics);
+        doc.set("components", components());
+        return doc;
+    }
+
+    private static void inventory(ObjectNode paths, String collection, String schema, String request) {
+        ObjectNode list = operation("list" + schema + "s", "List " + collection, collection)
+                .set("responses", responses(ok(page(schema))));
+        ObjectNode create = operation("create" + schema, "Add a " + schema.toLowerCase(), collection);
+        create.set("requestBody", body(request));
+        create.set("responses", responses(status("201", "Created", ref(schema)), "400", "409", "422", "502"));
+        paths.putObject(RestApi.BASE + "/" + collection).<ObjectNode>set("get", list).set("post", create);
+        ObjectNode get = operation("get" + schema, "Read one " + schema.toLowerCase(), collection);
+        get.set("parameters", F.arrayNode().add(idParameter()));
+        get.set("responses", responses(ok(ref(schema)), "404"));
+        paths.putObject(RestApi.BASE + "/" + collection + "/{id}").set("get", get);
+    }
+
+    private static void vms(ObjectNode paths) {
+        ObjectNode list = operation("listVms", "List VMs, one page at a time", "vms");
+        list.set("parameters", F.arrayNode().add(query("offset", "integer", "Items to skip (default 0)"))
+                .add(query("limit", "integer", "Items per page (default " + Query.DEFAULT_LIMIT + ", at most "
+                        + Query.MAX_LIMIT + ")")));
+        list.set("responses", responses(ok(page("Vm")), "400"));
+        ObjectNode create = operation("createVm", "Create a VM on a host with room for it (or the one named)",
+                "vms");
+        create.set("requestBody", body("NewVm"));
+        create.set("responses", responses(accepted(), "400", "409", "422"));
+        paths.putObject(RestApi.BASE + "/vms").<ObjectNode>set("get", list).set("post", create);
+
+        ObjectNode get = operation("getVm", "Read one VM", "vms");
+        get.set("parameters", F.arrayNode().add(idParameter()));
+        get.set("responses", responses(ok(ref("Vm")), "404"));
+        ObjectNode delete = operation("deleteVm", "Delete a VM: power off, undefine, forget", "vms");
+        delete.set("parameters", F.arrayNode().add(idParameter())
+                .add(query("force", "boolean", "Delete even while it runs")));
+        delete.set("responses", responses(accepted(), "400", "404", "409"));
+        paths.putObject(RestApi.BASE + "/vms/{id}").<ObjectNode>set("get", get).set("delete", delete);
+
+        ObjectNode start = operation("startVm", "Start a stopped VM", "vms");
+        start.set("parameters", F.arrayNode().add(idParameter()));
+        start.set("responses", responses(accepted(), "404", "409"));
+        paths.putObject(RestApi.BASE + "/vms/{id}/start").set("post", start);
+        ObjectNode stop = operation("stopVm", "Stop a VM: ask the guest, then power off after the timeout", "vms");
+        stop.set("parameters", F.arrayNode().add(idParameter())
+                .add(query("force", "boolean", "Power off at once instead of asking the guest"))
+                .add(query("timeoutSeconds", "integer", "How long a graceful stop waits (default "
+                        + VmPlans.DEFAULT_SHUTDOWN_SECONDS + ")")));
+        stop.set("responses", responses(accepted(), "400", "404", "409", "422"));
+        paths.putObject(RestApi.BASE + "/vms/{id}/stop").set("post", stop);
+    }
+
+    private static void operations(ObjectNode paths) {
+        ObjectNode list = operation("listOperations", "List operations, newest first", "operations");
+        list.set("parameters", F.arrayNode().add(query("offset", "integer", "Items to skip"))
+                .add(query("limit", "integer", "Items per page (at most " + Query.MAX_LIMIT + ")")));
+        list.set("responses", responses(ok(page("Operation")), "400"));
+        paths.putObject(RestApi.BASE + "/operations").set("get", list);
+        ObjectNode get = operation("getOperation", "Read one operation with its steps", "operations");
+        get.set("parameters", F.arrayNode().add(idParameter()));
+        get.set("responses", responses(ok(ref("Operation")), "404"));
+        paths.putObject(RestApi.BASE + "/operations/{id}").set("get", get);
+        ObjectNode cancel = operation("cancelOperation", "Ask a running operation to stop and roll back",
+                "operations");
+        cancel.set("parameters", F.arrayNode().add(idParameter()));
+        cancel.set("responses", responses(accepted(), "404", "409"));
+        paths.putObject(RestApi.BASE + "/operations/{id}/cancel").set("post", cancel);
+        ObjectNode events = operation("followOperation", "Server-sent events: an 'operation' event with the"
+                + " operation at each change, until it is final (send Accept: text/event-stream)", "operations");
+        events.set("parameters", F.arrayNode().add(idParameter()));
+        ObjectNode stream = F.objectNode();
+        stream.putObject("200").put("description", "An event stream").putObject("content")
+                .putObject("text/event-stream").set("schema", ref("Operation"));
+        events.set("responses", withProblems(stream, "404"));
+        paths.putObject(RestApi.BASE + "/operations/{id}/events").set("get", events);
+    }
+
+    private static ObjectNode operation(String id, String summary, String tag) {
+        ObjectNode op = F.objectNode().put("operationId", id).put("summary", summary);
+        if (tag != null) {
+            op.putArray("tags").add(tag);
+        }
+        return op;
+    }
+
+    private static ObjectNode idParameter() {
+        ObjectNode p = F.objectNode().put("name", "id").put("in", "path").put("required", true);
+        p.putObject("schema").put("type", "string");
+        return p;
+    }
+
+    private static ObjectNode query(String name, String type, String description) {
+        ObjectNode p = F.objectNode().put("name", name).put("in", "query").put("required", false)
+                .put("description", description);
+        p.putObject("schema").put("type", type);
+        return p;
+    }
+
+    private static ObjectNode body(String schema) {
+        ObjectNode body = F.objectNode().put("required", true);
+        body.putObject("content").putObject("application/json").set("schema", ref(schema));
+        return body;
+    }
+
+    private static ObjectNode ok(ObjectNode schema) {
+        return status("200", "OK", schema);
+    }
+
+    private static ObjectNode accepted() {
+        ObjectNode r = status("202", "Accepted: the operation runs; follow its Location", ref("Operation"));
+        ObjectNode header = F.objectNode().put("description", "The operation's URL");
+        header.putObject("schema").put("type", "string");
+        r.withObjectProperty("202").putObject("headers").set("Location", header);
+        return r;
+    }
+
+    private static ObjectNode status(String code, String description, ObjectNode schema) {
+        ObjectNode r = F.objectNode();
+        r.putObject(code).put("description", description).putObject("content").putObject("application/json")
+                .set("schema", schema);
+        return r;
+    }
+
+    private static ObjectNode responses(ObjectNode success, String... problems) {
+        return withProblems(success, problems);
+    }
+
+    private static ObjectNode withProblems(ObjectNode responses, String... problems) {
+        for (String code : problems) {
+            ProblemType type = Arrays.stream(ProblemType.values())
+                    .filter(t -> String.valueOf(t.status()).equals(code)).findFirst().orElseThrow();
+            responses.putObject(code).put("description", type.title() + " (" + type.uri() + ")")
+                    .putObject("content").putObject(Problem.MEDIA_TYPE).set("schema", ref(PROBLEM));
+        }
+        ObjectNode fallback = responses.putObject("default").put("description", "Any other problem");
+        fallback.putObject("content").putObject(Problem.MEDIA_TYPE).set("schema", ref(PROBLEM));
+        return responses;
+    }
+
+    private static ObjectNode ref(String schema) {
+        return F.objectNode().put("$ref", "#/components/schemas/" + schema);
+    }
+
+    private static ObjectNode page(String schema) {
+        ObjectNode page = object("items", "total", "offset", "limit");
+        ObjectNode props = page.withObjectProperty("properties");
+        props.putObject("items").put("type", "array").set("items", ref(schema));
+        props.putObject("total").put("type", "integer");
+        props.putObject("offset").put("type", "integer");
+        props.putObject("limit").put("type", "integer");
+        return page;
+    }
+
+    private static ObjectNode components() {
+        ObjectNode schemas = F.objectNode();
+        ObjectNode problem = object("type", "title", "status", "detail", "instance");
+        problem.put("description", "RFC 9457 problem details. Types: " + Arrays.stream(ProblemType.values())
+                .map(t -> t.uri() + " (" + t.status() + ")").reduce((a, b) -> a + ", " + b).orElse(""));
+        strings(problem, "type", "title", "detail", "instance");
+        problem.withObjectProperty("properties").putObject("status").put("type", "integer");
+        schemas.set(PROBLEM, problem);
+
+        ObjectNode resources = object("cpuMillicores", "memoryMib", "diskGib", "networkMbps");
+        integers(resources, "cpuMillicores", "memoryMib", "diskGib", "networkMbps");
+        schemas.set("Resources", resources);
+
+        ObjectNode site = object("id", "name");
+        strings(site, "id", "name", "description");
+        schemas.set("Site", site);
+        ObjectNode cluster = object("id", "siteId", "name");
+        strings(cluster, "id", "siteId", "name");
+        cluster.withObjectProperty("properties").putObject("haEnabled").put("type", "boolean");
+        integers(cluster, "toleratedHostFailures");
+        schemas.set("Cluster", cluster);
+        ObjectNode host = object("id", "clusterId", "name", "uri", "capacity", "state", "power");
+        strings(host, "id", "clusterId", "name", "uri");
+        host.withObjectProperty("properties").set("capacity", ref("Resources"));
+        enumeration(host, "state", HostState.values());
+        enumeration(host, "power", dev.paddock.model.PowerState.values());
+        stringArray(host, "licences");
+        schemas.set("Host", host);
+        ObjectNode vm = object("id", "name", "clusterId", "demand", "state", "origin");
+        strings(vm, "id", "name", "clusterId", "hostId", "tier");
+        vm.withObjectProperty("properties").set("demand", ref("Resources"));
+        enumeration(vm, "state", VmState.values());
+        enumeration(vm, "origin", VmOrigin.values());
+        integers(vm, "haPriority");
+        stringArray(vm, "affinityGroups");
+        stringArray(vm, "antiAffinityGroups");
+        stringArray(vm, "licences");
+        vm.withObjectProperty("properties").putObject("disks").put("type", "array").putObject("items").put("type", "object");
+        vm.withObjectProperty("properties").putObject("nics").put("type", "array").putObject("items").put("type", "object");
+        schemas.set("Vm", vm);
+        ObjectNode network = object("id", "siteId", "name");
+        strings(network, "id", "siteId", "name");
+        integers(network, "vlan");
+        network.withObjectProperty("properties").putObject("isolated").put("type", "boolean");
+        stringArray(network, "mirrorPorts");
+        schemas.set("Network", network);
+        ObjectNode datastore = object("id", "siteId", "name", "capacityGib", "freeGib");
+        strings(datastore, "id", "siteId", "name");
+        datastore.withObjectProperty("properties").putObject("shared").put("type", "boolean");
+        integers(datastore, "capacityGib", "freeGib");
+        stringArray(datastore, "hostIds");
+        schemas.set("Datastore", datastore);
+        schemas.set("Operation", operationSchema());
+        requests(schemas);
+        return F.objectNode().set("schemas", schemas);
+    }
+
+    private static ObjectNode operationSchema() {
+        ObjectNode op = object("id", "kind", "target", "state", "isFinal", "stepsDone", "stepsTotal", "progress");
+        strings(op, "id", "kind", "target", "owner", "created", "updated", "error", "href");
+        enumeration(op, "state", OperationState.values());
+        op.withObjectProperty("properties").putObject("isFinal").put("type", "boolean");
+        integers(op, "stepsDone", "stepsTotal");
+        op.withObjectProperty("properties").putObject("progress").put("type", "number").put("minimum", 0).put("maximum", 1);
+        ObjectNode step = object("index", "description", "state");
+        integers(step, "index");
+        strings(step, "description", "started", "finished", "log");
+        enumeration(step, "state", StepState.values());
+        op.withObjectProperty("properties").putObject("steps").put("type", "array").set("items", step);
+        return op;
+    }
+
+    private static void requests(ObjectNode schemas) {
+        ObjectNode site = closed("name");
+        strings(site, "name", "description");
+        schemas.set("NewSite", site);
+        ObjectNode cluster = closed("siteId", "name");
+        strings(cluster, "siteId", "name");
+        cluster.withObjectProperty("properties").putObject("haEnabled").put("type", "boolean");
+        integers(cluster, "toleratedHostFailures");
+        schemas.set("NewCluster", cluster);
+        ObjectNode host = closed("clusterId", "name", "uri");
+        strings(host, "clusterId", "name", "uri");
+        schemas.set("NewHost", host);
+        ObjectNode network = closed("siteId", "name");
+        strings(network, "siteId", "name");
+        network.withObjectProperty("properties").putObject("vlan").put("type", "integer").put("minimum", 1).put("maximum", 4094);
+        network.withObjectProperty("properties").putObject("isolated").put("type", "boolean");
+        schemas.set("NewNetwork", network);
+        ObjectNode datastore = closed("siteId", "name", "capacityGib");
+        strings(datastore, "siteId", "name");
+        datastore.withObjectProperty("properties").putObject("shared").put("type", "boolean");
+        integers(datastore, "capacityGib", "freeGib");
+        stringArray(datastore, "hostIds");
+        schemas.set("NewDatastore", datastore);
+        ObjectNode vm = closed("name", "vcpus", "memoryMib");
+        strings(vm, "name", "clusterId", "hostId", "tier");
+        integers(vm, "vcpus", "memoryMib", "diskGib", "networkMbps", "haPriority");
+        vm.withObjectProperty("properties").putObject("start").put("type", "boolean").put("default", true);
+        vm.put("description", "Sizes are checked against the largest host of the cluster (or the named host);"
+                + " the name must be unique in its cluster.");
+        schemas.set("NewVm", vm);
+    }
+
+    private static ObjectNode object(String... required) {
+        ObjectNode schema = F.objectNode().put("type", "object");
+        ArrayNode list = schema.putArray("required");
+        for (String field : required) {
+            list.add(field);
+        }
+        schema.putObject("properties");
+        return schema;
+    }
+
+    /** Request bodies refuse unknown fields. */
+    private static ObjectNode closed(String... required) {
+        return object(required).put("additionalProperties", false);
+    }
+
+    private static void strings(ObjectNode schema, String... fields) {
+        for (String field : fields) {
+            schema.withObjectProperty("properties").putObject(field).put("type", "string");
+        }
+    }
+
+    private static void integers(ObjectNode schema, String... fields) {
+        for (String field : fields) {
+            schema.withObjectProperty("properties").putObject(field).put("type", "integer");
+        }
+    }
+
+    private static void stringArray(ObjectNode schema, String field) {
+        schema.withObjectProperty("properties").putObject(field).put("type", "array").putObject("items").put("type", "string");
+    }
+
+    private static void enumeration(ObjectNode schema, String field, Enum<?>[] values) {
+        ArrayNode list = schema.withObjectProperty("properties").putObject(field).put("type", "string").putArray("enum");
+        for (Enum<?> value : values) {
+            list.add(value.name());
+        }
+    }
+}

@@ -1,0 +1,73 @@
+package dev.paddock.api;
+
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * The bodies the API reads. Fields are boxed so that a missing field is told apart from a zero and
+ * reported by name; {@link Requests#required} and friends turn absence and bounds into
+ * {@link PaddockException}s that name the field.
+ */
+public final class Requests {
+
+    /** Names become libvirt domain names and CLI arguments: keep them to a safe alphabet. */
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
+
+    private Requests() {}
+
+    public record NewSite(String name, String description) {}
+
+    public record NewCluster(String siteId, String name, Boolean haEnabled, Integer toleratedHostFailures) {}
+
+    public record NewHost(String clusterId, String name, String uri) {}
+
+    public record NewNetwork(String siteId, String name, Integer vlan, Boolean isolated) {}
+
+    public record NewDatastore(
+            String siteId, String name, Boolean shared, Long capacityGib, Long freeGib, List<String> hostIds) {}
+
+    /**
+     * A VM to create. {@code clusterId} may be left out when {@code hostId} is given or the room has one
+     * cluster; {@code start} defaults to true.
+     */
+    public record NewVm(
+            String name,
+            String clusterId,
+            String hostId,
+            Integer vcpus,
+            Long memoryMib,
+            Long diskGib,
+            Long networkMbps,
+            Integer haPriority,
+            String tier,
+            Boolean start) {}
+
+    /** How to stop a VM: graceful by default, waiting {@code timeoutSeconds} before powering off. */
+    public record StopVm(Boolean force, Integer timeoutSeconds) {
+        public static final StopVm GRACEFUL = new StopVm(false, null);
+    }
+
+    static <T> T required(T value, String field) {
+        if (value == null || (value instanceof String text && text.isBlank())) {
+            throw new PaddockException.InvalidValue("Field '" + field + "' is required.");
+        }
+        return value;
+    }
+
+    static String name(String value, String field) {
+        required(value, field);
+        if (!NAME.matcher(value).matches()) {
+            throw new PaddockException.InvalidValue("Field '" + field + "' must be 1 to 63 letters, digits, '.', '_'"
+                    + " or '-', starting with a letter or digit; got '" + value + "'.");
+        }
+        return value;
+    }
+
+    static long between(long value, long min, long max, String field, String unit) {
+        if (value < min || value > max) {
+            throw new PaddockException.InvalidValue("Field '" + field + "' must be between " + min + " and " + max
+                    + unit + "; got " + value + ".");
+        }
+        return value;
+    }
+}

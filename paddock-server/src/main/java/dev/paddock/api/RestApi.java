@@ -1,0 +1,41 @@
+package dev.paddock.api;
+
+import dev.paddock.hypervisor.Hypervisor;
+import dev.paddock.json.Json;
+import dev.paddock.operation.Operations;
+import dev.paddock.store.InventoryStore;
+import io.javalin.config.JavalinConfig;
+import io.javalin.json.JavalinJackson;
+
+/**
+ * The REST API under {@value #BASE}: inventory, VMs as Operations, operations, the OpenAPI document, and
+ * problem+json for every error. It only reads the store and submits plans; it never acts on a host
+ * itself except to attach a new one.
+ */
+public final class RestApi {
+
+    public static final String BASE = "/api/v1";
+
+    private final InventoryRoutes inventory;
+    private final VmRoutes vms;
+    private final OperationRoutes operations;
+
+    public RestApi(InventoryStore store, Operations operations, Hypervisor hypervisor, HostChooser chooser) {
+        this.inventory = new InventoryRoutes(store, hypervisor);
+        this.vms = new VmRoutes(store, operations, chooser);
+        this.operations = new OperationRoutes(operations);
+    }
+
+    /** Registers the JSON mapping, the routes and the error mapping on a Javalin being configured. */
+    public void install(JavalinConfig config) {
+        config.jsonMapper(new JavalinJackson(Json.mapper(), false));
+        config.http.prefer405over404 = true;
+        config.startup.showJavalinBanner = false;
+        inventory.register(config.routes);
+        vms.register(config.routes);
+        operations.register(config.routes);
+        String document = OpenApiDocument.json();
+        config.routes.get(BASE + "/openapi.json", ctx -> ctx.contentType("application/json").result(document));
+        ProblemResponses.register(config.routes);
+    }
+}

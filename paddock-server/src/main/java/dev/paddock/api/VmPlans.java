@@ -1,0 +1,51 @@
+package dev.paddock.api;
+
+import dev.paddock.hypervisor.DomainSpec;
+import dev.paddock.model.Vm;
+import dev.paddock.operation.OperationPlan;
+import dev.paddock.operation.Step;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** The plans behind the VM verbs of the API: pure, from a VM already validated and placed. */
+public final class VmPlans {
+
+    /** How long a graceful stop waits for the guest before powering it off. */
+    static final int DEFAULT_SHUTDOWN_SECONDS = 60;
+
+    private VmPlans() {}
+
+    public static OperationPlan create(Vm vm, String hostId, boolean start, String owner) {
+        int vcpus = (int) Math.max(1, vm.demand().cpuMillicores() / 1000);
+        DomainSpec spec = new DomainSpec(vm.id(), vm.name(), vcpus, vm.demand().memoryMib(), List.of(), List.of(),
+                Optional.empty());
+        List<Step> steps = new ArrayList<>();
+        steps.add(new Step.RecordVm(vm));
+        steps.add(new Step.DefineVm(hostId, spec));
+        if (start) {
+            steps.add(new Step.StartVm(hostId, vm.id()));
+        }
+        return new OperationPlan("vm.create", vm.id(), owner, steps);
+    }
+
+    static OperationPlan start(Vm vm, String hostId, String owner) {
+        return new OperationPlan("vm.start", vm.id(), owner, List.of(new Step.StartVm(hostId, vm.id())));
+    }
+
+    static OperationPlan stop(Vm vm, String hostId, boolean force, int timeoutSeconds, String owner) {
+        Step step = force ? new Step.DestroyVm(hostId, vm.id()) : new Step.ShutdownVm(hostId, vm.id(), timeoutSeconds);
+        return new OperationPlan("vm.stop", vm.id(), owner, List.of(step));
+    }
+
+    /** Powers off (a no-op when stopped), undefines, then forgets; a VM never placed is only forgotten. */
+    static OperationPlan delete(Vm vm, String owner) {
+        List<Step> steps = new ArrayList<>();
+        vm.hostId().ifPresent(host -> {
+            steps.add(new Step.DestroyVm(host, vm.id()));
+            steps.add(new Step.UndefineVm(host, vm.id()));
+        });
+        steps.add(new Step.ForgetVm(vm.id()));
+        return new OperationPlan("vm.delete", vm.id(), owner, steps);
+    }
+}

@@ -1,0 +1,206 @@
+package dev.paddock.api;
+
+import dev.paddock.model.Cluster;
+import dev.paddock.model.Host;
+import dev.paddock.model.Resources;
+import dev.paddock.model.Room;
+import dev.paddock.model.Vm;
+import dev.paddock.model.VmOrigin;
+import dev.paddock.model.VmState;
+import dev.paddock.operation.OperationPlan;
+import dev.paddock.operation.OperationView;
+import dev.paddock.operation.Operations;
+import dev.paddock.store.InventoryStore;
+import io.javalin.http.Context;
+import io.javalin.http.HttpStatus;
+import io.javalin.router.JavalinDefaultRoutingApi;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** VMs: list and read them; create, start, stop and delete them, each as an Operation. */
+final class VmRoutes {
+
+    private static final String OWNER = "api";
+    private static final int MAX_HA_PRIORITY = 1000;
+    private static final int MAX_SHUTDOWN_SECONDS = 3600;
+
+    private final InventoryStore store;
+    private final Operations operations;
+    private final HostChooser chooser;
+    /**
+     * Names of VMs whose create operation has not yet recorded them, by cluster and name, so that two
+     * quick creates of one name are told apart before the second reaches the journal.
+     */
+    private final Map<String, String> pendingNames = new ConcurrentHashMap<>();
+
+    VmRoutes(InventoryStore store, Operations operations, HostChooser chooser) {
+        this.store = store;
+        this.operations = operations;
+        this.chooser = chooser;
+    }
+
+    void register(JavalinDefaultRoutingApi routes) {
+        String base = RestApi.BASE;
+        routes.get(base + "/vms", ctx -> ctx.json(store.vms(Query.offset(ctx), Query.limit(ctx))));
+        routes.get(base + "/vms/{id}", ctx -> ctx.json(vm(ctx)));
+        routes.post(base + "/vms", this::create);
+        routes.post(base + "/vms/{id}/start", this::start);
+        routes.post(base + "/vms/{id}/stop", this::stop);
+        routes.delete(base + "/vms/{id}", this::delete);
+    }
+
+    private Vm vm(Context ctx) {
+        return store.vm(InventoryRoutes.id(ctx)).orElseThrow(() -> InventoryRoutes.missing("VM", ctx));
+    }
+
+    private void create(Context ctx) {
+        Requests.NewVm request = RequestBody.read(ctx, Requests.NewVm.class);
+        String name = Requests.name(request.name(), "name");
+        long vcpus = Requests.required(request.vcpus(), "vcpus");
+        long memory = Requests.required(request.memoryMib(), "memoryMib");
+        Room room = store.room();
+        Optional<Host> named = Optional.ofNullable(request.hostId()).map(id -> room.host(id).orElseThrow(
+                () -> new PaddockException.InvalidValue("Field 'hostId' names no host: '" + id + "'.")));
+        Cluster cluster = cluster(request, named, room);
+        List<Host> candidates = named.map(List::of).orElseGet(() -> room.hosts().stream()
+                .filter(host -> host.clusterId().equals(cluster.id())).toList());
+        if (candidates.isEmpty()) {
+            throw new PaddockException.Conflict("Cluster '" + cluster.name() + "' has no hosts to run VMs.");
+        }
+        Resources largest = largest(candidates);
+        String where = named.map(h -> "host '" + h.name() + "' has").orElse("the largest host of cluster '"
+                + cluster.name() + "' has");
+        Requests.between(vcpus, 1, Math.max(1, largest.cpuMillicores() / 1000), "vcpus", " vCPUs (" + where + " "
+                + largest.cpuMillicores() / 1000 + ")");
+        Requests.between(memory, 1, largest.memoryMib(), "memoryMib", " MiB (" + where + " " + largest.memoryMib()
+                + " MiB)");
+        long disk = Requests.between(orZero(request.diskGib()), 0, largest.diskGib(), "diskGib",
+                " GiB (" + where + " " + largest.diskGib() + " GiB)");
+        long network = Requests.between(orZero(request.networkMbps()), 0, largest.networkMbps(), "networkMbps",
+                " Mbit/s (" + where + " " + largest.networkMbps() + " Mbit/s)");
+        int haPriority = (int) Requests.between(request.haPriority() == null ? 0 : request.haPriority(), 0,
+                MAX_HA_PRIORITY, "haPriority", "");
+        String key = cluster.id() + "/" + name;
+        if (store.vmByName(cluster.id(), name).isPresent() || stillPending(key)) {
+            throw new PaddockException.Conflict("A VM named '" + name + "' already exists in cluster '"
+                    + cluster.name() + "'.");
+        }
+        Vm vm = new Vm(InventoryRoutes.newId(), name, cluster.id(), Optional.empty(),
+                Resources.of(vcpus * 1000, memory, disk, network), VmState.STOPPED, VmOrigin.MANAGED, request.tier(),
+                haPriority, Set.of(), Set.of(), Set.of(), List.of(), List.of());
+        Host host = named.map(h -> fits(vm, h, room)).or(() -> chooser.choose(vm, room)).orElseThrow(
+                () -> new PaddockException.Conflict("No host of cluster '" + cluster.name() + "' has "
+                        + vcpus + " vCPUs and " + memory + " MiB free for VM '" + name + "'."));
+        OperationPlan plan = VmPlans.create(vm.withHost(host.id()), host.id(), !Boolean.FALSE.equals(request.start()),
+                OWNER);
+        OperationView view = operations.submit(plan);
+        pendingNames.put(key, view.id());
+        accepted(ctx, view);
+    }
+
+    /** A create is pending while its operation runs; the store answers for it afterwards. */
+    private boolean stillPending(String key) {
+        String operationId = pendingNames.get(key);
+        if (operationId == null) {
+            return false;
+        }
+        boolean running = operations.get(operationId).map(view -> !view.state().isFinal()).orElse(false);
+        if (!running) {
+            pendingNames.remove(key, operationId);
+        }
+        return running;
+    }
+
+    private Cluster cluster(Requests.NewVm request, Optional<Host> named, Room room) {
+        if (request.clusterId() != null) {
+            Cluster cluster = room.cluster(request.clusterId()).orElseThrow(() -> new PaddockException.InvalidValue(
+                    "Field 'clusterId' names no cluster: '" + request.clusterId() + "'."));
+            if (named.isPresent() && !named.get().clusterId().equals(cluster.id())) {
+                throw new PaddockException.InvalidValue("Host '" + named.get().name() + "' is not in cluster '"
+                        + cluster.name() + "'.");
+            }
+            return cluster;
+        }
+        if (named.isPresent()) {
+            return room.cluster(named.get().clusterId()).orElseThrow();
+        }
+        if (room.clusters().size() == 1) {
+            return room.clusters().iterator().next();
+        }
+        throw new PaddockException.InvalidValue("Field 'clusterId' is required: the room has "
+                + room.clusters().size() + " clusters.");
+    }
+
+    private static Host fits(Vm vm, Host host, Room room) {
+        if (!host.acceptsVms()) {
+            throw new PaddockException.Conflict("Host '" + host.name() + "' takes no new VMs: it is "
+                    + host.state() + ".");
+        }
+        Resources free = host.capacity().minus(room.used(host.id()));
+        vm.demand().firstExcess(free).ifPresent(kind -> {
+            throw new PaddockException.Conflict("Host '" + host.name() + "' has " + free.get(kind) + " "
+                    + kind.unit() + " of " + kind.label() + " free; VM '" + vm.name() + "' needs "
+                    + vm.demand().get(kind) + ".");
+        });
+        return host;
+    }
+
+    private static Resources largest(List<Host> hosts) {
+        long[] max = new long[Resources.DIMENSIONS];
+        for (Host host : hosts) {
+            for (int i = 0; i < max.length; i++) {
+                max[i] = Math.max(max[i], host.capacity().get(i));
+            }
+        }
+        return Resources.ofArray(max);
+    }
+
+    private static long orZero(Long value) {
+        return value == null ? 0 : value;
+    }
+
+    private void start(Context ctx) {
+        Vm vm = vm(ctx);
+        String host = placed(vm);
+        if (vm.state() == VmState.RUNNING) {
+            throw new PaddockException.Conflict("VM '" + vm.name() + "' is already running.");
+        }
+        accepted(ctx, operations.submit(VmPlans.start(vm, host, OWNER)));
+    }
+
+    private void stop(Context ctx) {
+        Vm vm = vm(ctx);
+        String host = placed(vm);
+        boolean force = Query.flag(ctx, "force");
+        int timeout = (int) Requests.between(Query.nonNegative(ctx, "timeoutSeconds", VmPlans.DEFAULT_SHUTDOWN_SECONDS),
+                1, MAX_SHUTDOWN_SECONDS, "timeoutSeconds", " seconds");
+        if (vm.state() == VmState.STOPPED) {
+            throw new PaddockException.Conflict("VM '" + vm.name() + "' is already stopped.");
+        }
+        accepted(ctx, operations.submit(VmPlans.stop(vm, host, force, timeout, OWNER)));
+    }
+
+    private void delete(Context ctx) {
+        Vm vm = vm(ctx);
+        boolean force = Query.flag(ctx, "force");
+        if (!force && (vm.state() == VmState.RUNNING || vm.state() == VmState.PAUSED)) {
+            throw new PaddockException.Conflict("VM '" + vm.name() + "' is " + vm.state().name().toLowerCase()
+                    + "; stop it first or delete with force=true.");
+        }
+        accepted(ctx, operations.submit(VmPlans.delete(vm, OWNER)));
+    }
+
+    private static String placed(Vm vm) {
+        return vm.hostId().orElseThrow(
+                () -> new PaddockException.Conflict("VM '" + vm.name() + "' is not placed on any host."));
+    }
+
+    static void accepted(Context ctx, OperationView view) {
+        ctx.status(HttpStatus.ACCEPTED).header("Location", OperationResource.location(view.id()))
+                .json(OperationResource.of(view));
+    }
+
+}

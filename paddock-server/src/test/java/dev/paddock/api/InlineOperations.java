@@ -1,0 +1,126 @@
+package dev.paddock.api;
+
+import dev.paddock.model.VmState;
+import dev.paddock.operation.OperationPlan;
+import dev.paddock.operation.OperationState;
+import dev.paddock.operation.OperationView;
+import dev.paddock.operation.Operations;
+import dev.paddock.operation.Step;
+import dev.paddock.operation.StepState;
+import dev.paddock.store.InventoryStore;
+import dev.paddock.store.Page;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * A hand-written stand-in for the operations runner: it applies each plan's inventory effect to the
+ * store at once and reports the operation DONE, or holds it RUNNING when told to. It lets the API be
+ * tested end to end through HTTP without a hypervisor in the loop.
+ */
+final class InlineOperations implements Operations {
+
+    private final InventoryStore store;
+    private final List<OperationView> journal = new CopyOnWriteArrayList<>();
+    private final Map<String, OperationPlan> plans = new ConcurrentHashMap<>();
+    private volatile boolean hold;
+
+    InlineOperations(InventoryStore store) {
+        this.store = store;
+    }
+
+    /** From now on, operations stay RUNNING with no step done until {@link #finishAll()}. */
+    void hold() {
+        hold = true;
+    }
+
+    void finishAll() {
+        hold = false;
+        for (OperationView view : journal) {
+            if (!view.state().isFinal()) {
+                replace(run(view.id(), plans.get(view.id()), view.created()));
+            }
+        }
+    }
+
+    List<OperationPlan> plans() {
+        return journal.stream().map(view -> plans.get(view.id())).toList();
+    }
+
+    @Override
+    public OperationView submit(OperationPlan plan) {
+        String id = "op-" + (journal.size() + 1);
+        plans.put(id, plan);
+        Instant now = Instant.now();
+        OperationView view = hold ? view(id, plan, OperationState.RUNNING, 0, now, StepState.PENDING)
+                : run(id, plan, now);
+        journal.add(view);
+        return view;
+    }
+
+    private OperationView run(String id, OperationPlan plan, Instant created) {
+        for (Step step : plan.steps()) {
+            switch (step) {
+                case Step.RecordVm record -> store.put(record.vm());
+                case Step.StartVm start -> setState(start.vmId(), VmState.RUNNING);
+                case Step.ShutdownVm shutdown -> setState(shutdown.vmId(), VmState.STOPPED);
+                case Step.DestroyVm destroy -> setState(destroy.vmId(), VmState.STOPPED);
+                case Step.ForgetVm forget -> store.deleteVm(forget.vmId());
+                case Step.DefineVm define -> { }
+                case Step.UndefineVm undefine -> { }
+                case Step.MigrateVm migrate -> store.vm(migrate.vmId())
+                        .ifPresent(vm -> store.put(vm.withHost(migrate.toHostId())));
+            }
+        }
+        return view(id, plan, OperationState.DONE, plan.steps().size(), created, StepState.DONE);
+    }
+
+    private void setState(String vmId, VmState state) {
+        store.vm(vmId).ifPresent(vm -> store.put(vm.withState(state)));
+    }
+
+    private static OperationView view(String id, OperationPlan plan, OperationState state, int done, Instant created,
+            StepState stepState) {
+        List<OperationView.StepView> steps = new ArrayList<>();
+        for (int i = 0; i < plan.steps().size(); i++) {
+            steps.add(new OperationView.StepView(i, plan.steps().get(i).describe(), stepState, Optional.empty(),
+                    Optional.empty(), ""));
+        }
+        return new OperationView(id, plan.kind(), plan.target(), plan.owner(), state, done, plan.steps().size(),
+                created, Instant.now(), Optional.empty(), steps);
+    }
+
+    private void replace(OperationView view) {
+        journal.replaceAll(old -> old.id().equals(view.id()) ? view : old);
+    }
+
+    @Override
+    public Optional<OperationView> get(String id) {
+        return journal.stream().filter(view -> view.id().equals(id)).findFirst();
+    }
+
+    @Override
+    public Page<OperationView> list(int offset, int limit) {
+        List<OperationView> newestFirst = new ArrayList<>(journal);
+        java.util.Collections.reverse(newestFirst);
+        List<OperationView> items = newestFirst.subList(Math.min(offset, newestFirst.size()),
+                Math.min(offset + limit, newestFirst.size()));
+        return new Page<>(items, newestFirst.size(), offset, limit);
+    }
+
+    @Override
+    public boolean cancel(String id) {
+        Optional<OperationView> view = get(id);
+        if (view.isEmpty() || view.get().state().isFinal()) {
+            return false;
+        }
+        OperationView v = view.get();
+        replace(new OperationView(v.id(), v.kind(), v.target(), v.owner(), OperationState.CANCELLED, v.stepsDone(),
+                v.stepsTotal(), v.created(), Instant.now(), Optional.of("cancelled"), v.steps()));
+        return true;
+    }
+}

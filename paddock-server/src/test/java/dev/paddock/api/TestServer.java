@@ -1,0 +1,176 @@
+package dev.paddock.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.paddock.json.Json;
+import dev.paddock.model.Cluster;
+import dev.paddock.model.Host;
+import dev.paddock.model.HostState;
+import dev.paddock.model.PowerState;
+import dev.paddock.model.Resources;
+import dev.paddock.model.Site;
+import dev.paddock.operation.OperationRunner;
+import dev.paddock.operation.Operations;
+import dev.paddock.server.DomainStateFollower;
+import dev.paddock.server.PaddockServer;
+import dev.paddock.sim.ManualClock;
+import dev.paddock.sim.SimulatedHypervisor;
+import dev.paddock.store.Database;
+import dev.paddock.store.InventoryStore;
+import dev.paddock.store.JdbcInventoryStore;
+import dev.paddock.store.StoreConfig;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicReference;
+import org.awaitility.Awaitility;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A real server on a loopback port with the real store on H2 in {@code directory}, seeded with one site,
+ * one cluster and two hosts of {@link #HOST_CAPACITY} in a simulated room (which has a third host, "spare",
+ * not yet added to Paddock), and a client to talk to it.
+ */
+public final class TestServer implements AutoCloseable {
+
+    public static final Resources HOST_CAPACITY = Resources.of(8_000, 16_384, 500, 10_000);
+    public static final Site SITE = new Site("site-1", "room-a", "");
+    public static final Cluster CLUSTER = new Cluster("cluster-1", SITE.id(), "prod", true, 1);
+    public static final Host HOST_1 = host("host-1", "h1");
+    public static final Host HOST_2 = host("host-2", "h2");
+
+    private final HikariDataSource dataSource;
+    final InventoryStore store;
+    final Operations operations;
+    final SimulatedHypervisor hypervisor;
+    final ManualClock clock = ManualClock.atEpochOf2030();
+    final PaddockServer server;
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    /** A server whose operations run on the real runner against the simulated room. */
+    public TestServer(Path directory) {
+        this(directory, false);
+    }
+
+    /** A server whose operations are applied by {@link InlineOperations}, which can hold them RUNNING. */
+    static TestServer withInlineOperations(Path directory) {
+        return new TestServer(directory, true);
+    }
+
+    private TestServer(Path directory, boolean inline) {
+        dataSource = Database.open(StoreConfig.h2In(directory));
+        store = new JdbcInventoryStore(dataSource);
+        store.put(SITE);
+        store.put(CLUSTER);
+        store.put(HOST_1);
+        store.put(HOST_2);
+        hypervisor = SimulatedHypervisor.create(clock, 1);
+        for (Host host : List.of(HOST_1, HOST_2)) {
+            hypervisor.addHost(host.name(), HOST_CAPACITY);
+            hypervisor.attach(host.id(), host.uri());
+        }
+        hypervisor.addHost("spare", HOST_CAPACITY);
+        DomainStateFollower follower = new DomainStateFollower(store, hypervisor);
+        if (inline) {
+            operations = new InlineOperations(store);
+            server = PaddockServer.start(new PaddockServer.Parts(store, operations, hypervisor,
+                    List.of(dataSource, follower)), "127.0.0.1", 0);
+        } else {
+            OperationRunner runner = new OperationRunner(dataSource, store, hypervisor);
+            runner.start();
+            operations = runner;
+            server = PaddockServer.start(new PaddockServer.Parts(store, operations, hypervisor,
+                    List.of(dataSource, follower, runner)), "127.0.0.1", 0);
+        }
+    }
+
+    private static Host host(String id, String name) {
+        return new Host(id, CLUSTER.id(), name, "sim://" + name, HOST_CAPACITY, HostState.CONNECTED, PowerState.ON,
+                Set.of());
+    }
+
+    public URI url() {
+        return server.url();
+    }
+
+    public Reply get(String path) {
+        return send(HttpRequest.newBuilder(url().resolve(path)).GET());
+    }
+
+    public Reply post(String path, String json) {
+        return send(HttpRequest.newBuilder(url().resolve(path)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)));
+    }
+
+    public Reply delete(String path) {
+        return send(HttpRequest.newBuilder(url().resolve(path)).DELETE());
+    }
+
+    public Reply send(HttpRequest.Builder request) {
+        try {
+            HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            return new Reply(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""),
+                    response.headers().firstValue("Location").orElse(""), response.body());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Creates a VM through the API, waits for its operation to end, and returns the VM's id. */
+    public String createVm(String name, int vcpus, long memoryMib) {
+        Reply reply = post("/api/v1/vms", "{\"name\":\"" + name + "\",\"vcpus\":" + vcpus + ",\"memoryMib\":"
+                + memoryMib + "}");
+        if (reply.status() != 202) {
+            throw new IllegalStateException("create " + name + " answered " + reply);
+        }
+        awaitFinal(reply);
+        return reply.json().get("target").asText();
+    }
+
+    /**
+     * Follows the operation an answer points to until it is final, moving the simulated clock on so that
+     * guests asked to shut down do; returns the final operation.
+     */
+    public JsonNode awaitFinal(Reply accepted) {
+        if (accepted.status() != 202) {
+            throw new IllegalStateException("not an accepted operation: " + accepted);
+        }
+        AtomicReference<JsonNode> operation = new AtomicReference<>();
+        Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(20)).until(() -> {
+            clock.advance(Duration.ofSeconds(1));
+            operation.set(get(accepted.location()).json());
+            return operation.get().get("isFinal").asBoolean();
+        });
+        return operation.get();
+    }
+
+    /** The step descriptions of an operation. */
+    public List<String> steps(JsonNode operation) {
+        List<String> steps = new java.util.ArrayList<>();
+        operation.get("steps").forEach(step -> steps.add(step.get("description").asText()));
+        return steps;
+    }
+
+    @Override
+    public void close() {
+        server.close();
+    }
+
+    public record Reply(int status, String contentType, String location, String body) {
+        public JsonNode json() {
+            try {
+                return Json.mapper().readTree(body);
+            } catch (IOException e) {
+                throw new IllegalStateException("not JSON: " + body, e);
+            }
+        }
+    }
+}
