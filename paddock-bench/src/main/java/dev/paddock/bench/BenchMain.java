@@ -1,11 +1,45 @@
 package dev.paddock.bench;
 
-/** Entry point of {@code ./paddock bench NAME}. */
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Entry point of {@code ./paddock bench NAME [options]}: runs one benchmark, or {@code report}. */
 public final class BenchMain {
+
+    /** A runnable benchmark: takes its options, writes its result under bench/results, returns an exit code. */
+    interface Benchmark {
+        int run(String[] options) throws Exception;
+    }
+
+    static final Path RESULTS = Path.of("bench", "results");
+
     private BenchMain() {}
 
+    private static Map<String, Benchmark> benchmarks() {
+        Map<String, Benchmark> all = new LinkedHashMap<>();
+        all.put("report", options -> {
+            ReadmeTable.update(Path.of("README.md"), RESULTS);
+            System.out.println("README.md benchmark table regenerated from " + RESULTS);
+            return 0;
+        });
+        all.put("inventory", new InventoryBenchmark());
+        return all;
+    }
+
     public static void main(String[] args) {
-        System.err.println("paddock bench: no benchmark named " + String.join(" ", args));
-        System.exit(2);
+        Map<String, Benchmark> all = benchmarks();
+        if (args.length == 0 || !all.containsKey(args[0])) {
+            System.err.println((args.length == 0 ? "paddock bench: name a benchmark" : "paddock bench: no benchmark named "
+                    + args[0]) + "; known: " + String.join(", ", all.keySet()));
+            System.exit(2);
+        }
+        try {
+            System.exit(all.get(args[0]).run(Arrays.copyOfRange(args, 1, args.length)));
+        } catch (Exception e) {
+            System.err.println("paddock bench " + args[0] + ": " + e.getMessage());
+            System.exit(1);
+        }
     }
 }

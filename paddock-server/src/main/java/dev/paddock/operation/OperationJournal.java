@@ -127,6 +127,17 @@ public final class OperationJournal {
         }, r -> r.getString(1));
     }
 
+    /** How many operations are in each state; every state is present, with zero when none is in it. */
+    public Map<OperationState, Long> countByState() {
+        Map<OperationState, Long> counts = new java.util.EnumMap<>(OperationState.class);
+        for (OperationState state : OperationState.values()) {
+            counts.put(state, 0L);
+        }
+        jdbc.query("SELECT state, COUNT(*) FROM operations GROUP BY state", s -> {},
+                r -> counts.put(OperationState.valueOf(r.getString(1)), r.getLong(2)));
+        return counts;
+    }
+
     public boolean cancelRequested(String id) {
         return jdbc.queryOne("SELECT cancel_requested FROM operations WHERE id = ?", s -> s.setString(1, id),
                 r -> r.getBoolean(1)).orElse(false);

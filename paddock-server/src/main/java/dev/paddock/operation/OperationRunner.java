@@ -6,6 +6,7 @@ import dev.paddock.store.Page;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -89,6 +90,12 @@ public final class OperationRunner implements Operations, AutoCloseable {
     @Override
     public Page<OperationView> list(int offset, int limit) {
         return journal.list(offset, limit);
+    }
+
+    /** One query over the journal rather than paging through every operation. */
+    @Override
+    public Map<OperationState, Long> countByState() {
+        return journal.countByState();
     }
 
     @Override

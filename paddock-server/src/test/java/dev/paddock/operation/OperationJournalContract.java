@@ -112,6 +112,20 @@ abstract class OperationJournalContract {
     }
 
     @Test
+    void operationsAreCountedByState() {
+        journal.create(createPlan("v1", "web-1", "h1"), T0);
+        String done = journal.create(createPlan("v2", "web-2", "h1"), T0);
+        String other = journal.create(createPlan("v3", "web-3", "h1"), T0);
+        journal.setState(done, OperationState.DONE, Optional.empty(), T1);
+        journal.setState(other, OperationState.DONE, Optional.empty(), T1);
+
+        assertThat(journal.countByState()).containsOnlyKeys(OperationState.values())
+                .containsEntry(OperationState.PENDING, 1L)
+                .containsEntry(OperationState.DONE, 2L)
+                .containsEntry(OperationState.FAILED, 0L);
+    }
+
+    @Test
     void anUnknownOperationIsEmpty() {
         assertThat(journal.entry("nope")).isEmpty();
         assertThat(journal.unfinished()).isEqualTo(List.of());
