@@ -22,7 +22,7 @@ public final class RestApi {
 
     public RestApi(InventoryStore store, Operations operations, Hypervisor hypervisor, HostChooser chooser) {
         this.inventory = new InventoryRoutes(store, hypervisor);
-        this.vms = new VmRoutes(store, operations, chooser);
+        this.vms = new VmRoutes(store, operations, hypervisor, chooser);
         this.operations = new OperationRoutes(operations);
     }
 

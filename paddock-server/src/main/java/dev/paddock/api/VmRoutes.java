@@ -1,5 +1,8 @@
 package dev.paddock.api;
 
+import dev.paddock.hypervisor.DomainInfo;
+import dev.paddock.hypervisor.Hypervisor;
+import dev.paddock.hypervisor.HypervisorException;
 import dev.paddock.model.Cluster;
 import dev.paddock.model.Host;
 import dev.paddock.model.Resources;
@@ -30,14 +33,16 @@ final class VmRoutes {
     private final InventoryStore store;
     private final Operations operations;
     private final HostChooser chooser;
+    private final Hypervisor hypervisor;
     /**
      * Names of VMs whose create operation has not yet recorded them, by cluster and name, so that two
      * quick creates of one name are told apart before the second reaches the journal.
      */
     private final Map<String, String> pendingNames = new ConcurrentHashMap<>();
 
-    VmRoutes(InventoryStore store, Operations operations, HostChooser chooser) {
+    VmRoutes(InventoryStore store, Operations operations, Hypervisor hypervisor, HostChooser chooser) {
         this.store = store;
+        this.hypervisor = hypervisor;
         this.operations = operations;
         this.chooser = chooser;
     }
@@ -176,7 +181,7 @@ final class VmRoutes {
     private void start(Context ctx) {
         Vm vm = vm(ctx);
         String host = placed(vm);
-        if (vm.state() == VmState.RUNNING) {
+        if (liveState(vm, host) == VmState.RUNNING) {
             throw new PaddockException.Conflict("VM '" + vm.name() + "' is already running.");
         }
         accepted(ctx, operations.submit(VmPlans.start(vm, host, OWNER)));
@@ -188,7 +193,7 @@ final class VmRoutes {
         boolean force = Query.flag(ctx, "force");
         int timeout = (int) Requests.between(Query.nonNegative(ctx, "timeoutSeconds", VmPlans.DEFAULT_SHUTDOWN_SECONDS),
                 1, MAX_SHUTDOWN_SECONDS, "timeoutSeconds", " seconds");
-        if (vm.state() == VmState.STOPPED) {
+        if (liveState(vm, host) == VmState.STOPPED) {
             throw new PaddockException.Conflict("VM '" + vm.name() + "' is already stopped.");
         }
         accepted(ctx, operations.submit(VmPlans.stop(vm, host, force, timeout, OWNER)));
@@ -197,11 +202,25 @@ final class VmRoutes {
     private void delete(Context ctx) {
         Vm vm = vm(ctx);
         boolean force = Query.flag(ctx, "force");
-        if (!force && (vm.state() == VmState.RUNNING || vm.state() == VmState.PAUSED)) {
-            throw new PaddockException.Conflict("VM '" + vm.name() + "' is " + vm.state().name().toLowerCase()
+        VmState state = vm.hostId().map(host -> liveState(vm, host)).orElse(vm.state());
+        if (!force && (state == VmState.RUNNING || state == VmState.PAUSED)) {
+            throw new PaddockException.Conflict("VM '" + vm.name() + "' is " + state.name().toLowerCase()
                     + "; stop it first or delete with force=true.");
         }
         accepted(ctx, operations.submit(VmPlans.delete(vm, OWNER)));
+    }
+
+    /**
+     * The VM's state as its host reports it now, so that a verb refused for the VM's state is refused on
+     * the truth, not on an inventory a few milliseconds behind; the inventory's state when the host is
+     * out of reach.
+     */
+    private VmState liveState(Vm vm, String hostId) {
+        try {
+            return hypervisor.domain(hostId, vm.id()).map(DomainInfo::state).orElse(vm.state());
+        } catch (HypervisorException e) {
+            return vm.state();
+        }
     }
 
     private static String placed(Vm vm) {

@@ -8,8 +8,7 @@ import dev.paddock.metrics.PaddockMetrics;
 import dev.paddock.operation.Operations;
 import dev.paddock.store.InventoryStore;
 import com.zaxxer.hikari.HikariDataSource;
-import dev.paddock.hypervisor.HypervisorException;
-import dev.paddock.model.Host;
+import dev.paddock.inventory.InventoryController;
 import dev.paddock.operation.OperationRunner;
 import dev.paddock.model.Room;
 import dev.paddock.sim.DemoRoom;
@@ -24,6 +23,7 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -39,6 +39,8 @@ public final class PaddockServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PaddockServer.class);
     private static final String ROOM_FILE = "sim-room.json";
     private static final long ROOM_SEED = 2026;
+    /** How often the inventory is compared with every host in full, beside the events. */
+    private static final Duration RESYNC_PERIOD = Duration.ofSeconds(30);
 
     /**
      * What a server runs on.
@@ -65,8 +67,9 @@ public final class PaddockServer implements AutoCloseable {
     }
 
     /**
-     * Builds and starts a whole server from its configuration: store, simulated room, operations runner
-     * (which resumes what the journal left unfinished), then HTTP. If any part fails, those already made
+     * Builds and starts a whole server from its configuration: store, simulated room, the inventory
+     * controller (which attaches the stored hosts and keeps VM states true), the operations runner (which
+     * resumes what the journal left unfinished), then HTTP. If any part fails, those already made
      * are closed again.
      */
     public static PaddockServer start(ServerConfig config) {
@@ -89,8 +92,9 @@ public final class PaddockServer implements AutoCloseable {
                 sim = SimulatedHypervisor.open(roomFile, clock, ROOM_SEED);
                 made.add(sim);
             }
-            reattach(store, sim);
-            made.add(new DomainStateFollower(store, sim));
+            InventoryController inventory = new InventoryController(store, sim, RESYNC_PERIOD, change -> { });
+            made.add(inventory);
+            inventory.start();
             OperationRunner runner = new OperationRunner(dataSource, store, sim);
             made.add(runner);
             runner.start();
@@ -113,17 +117,6 @@ public final class PaddockServer implements AutoCloseable {
         room.datastores().forEach(store::put);
         store.putAll(room.vms());
         LOG.info("store seeded with the demo room: {} hosts, {} VMs", room.hosts().size(), room.vms().size());
-    }
-
-    /** Connects again to every host the store knows; a host that does not answer stays in the store. */
-    private static void reattach(InventoryStore store, Hypervisor hypervisor) {
-        for (Host host : store.hosts()) {
-            try {
-                hypervisor.attach(host.id(), host.uri());
-            } catch (HypervisorException e) {
-                LOG.warn("host {} ({}) did not answer at {}: {}", host.name(), host.id(), host.uri(), e.getMessage());
-            }
-        }
     }
 
     /** Starts HTTP on {@code host}:{@code port}; port 0 picks a free one (see {@link #port()}). */

@@ -3,15 +3,18 @@ package dev.paddock.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.paddock.json.Json;
+import dev.paddock.hypervisor.DomainInfo;
 import dev.paddock.model.Cluster;
 import dev.paddock.model.Host;
 import dev.paddock.model.HostState;
 import dev.paddock.model.PowerState;
 import dev.paddock.model.Resources;
 import dev.paddock.model.Site;
+import dev.paddock.model.Vm;
+import dev.paddock.model.VmState;
 import dev.paddock.operation.OperationRunner;
 import dev.paddock.operation.Operations;
-import dev.paddock.server.DomainStateFollower;
+import dev.paddock.inventory.InventoryController;
 import dev.paddock.server.PaddockServer;
 import dev.paddock.sim.ManualClock;
 import dev.paddock.sim.SimulatedHypervisor;
@@ -29,6 +32,7 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
 import org.awaitility.Awaitility;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -84,7 +88,9 @@ public final class TestServer implements AutoCloseable {
             hypervisor.attach(host.id(), host.uri());
         }
         hypervisor.addHost("spare", HOST_CAPACITY);
-        DomainStateFollower follower = new DomainStateFollower(store, hypervisor);
+        InventoryController follower = new InventoryController(store, hypervisor, Duration.ofMillis(200),
+                change -> { });
+        follower.start();
         if (inline) {
             operations = new InlineOperations(store);
             server = PaddockServer.start(new PaddockServer.Parts(store, operations, hypervisor,
@@ -158,7 +164,21 @@ public final class TestServer implements AutoCloseable {
             operation.set(get(accepted.location()).json());
             return operation.get().get("isFinal").asBoolean();
         });
+        String vmId = operation.get().get("target").asText();
+        Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(20))
+                .until(() -> inventoryAgrees(vmId));
         return operation.get();
+    }
+
+    /** The inventory's VM and the host's domain agree: both absent, or in the same state. */
+    private boolean inventoryAgrees(String vmId) {
+        Optional<Vm> vm = store.vm(vmId);
+        Optional<VmState> domain = vm.flatMap(Vm::hostId).flatMap(host -> hypervisor.domain(host, vmId))
+                .map(DomainInfo::state);
+        if (vm.isEmpty()) {
+            return List.of(HOST_1, HOST_2).stream().allMatch(host -> hypervisor.domain(host.id(), vmId).isEmpty());
+        }
+        return domain.isEmpty() || domain.get() == vm.get().state();
     }
 
     /** The step descriptions of an operation. */
