@@ -1,0 +1,14 @@
+/**
+ * The REST API under {@code /api/v1}.
+ *
+ * <pre>
+ * request ─▶ RequestBody (strict JSON → request record) ─▶ Requests checks (names, bounds vs. largest host)
+ *         ─▶ reads: InventoryStore            ─▶ 200 JSON
+ *         ─▶ VM verbs: HostChooser → VmPlans ─▶ Operations.submit ─▶ 202 + Location /api/v1/operations/{id}
+ * any PaddockException / store / hypervisor error ─▶ ProblemResponses ─▶ application/problem+json
+ * </pre>
+ *
+ * <p>{@link dev.paddock.api.OpenApiDocument} describes every route; its test fails when a route is
+ * registered without being described, or described without being registered.
+ */
+package dev.paddock.api;
