@@ -320,6 +320,25 @@ class OperationRunnerTest {
     }
 
     @Test
+    void closingDoesNotWaitForAGuestToShutDownAndTheNextStartWaitsAgain() {
+        startRunner();
+        awaitFinal(runner.submit(createPlan("v1", "web-1", "h1")).id());
+        String stop = runner.submit(new OperationPlan("vm.stop", "v1", "alice",
+                List.of(new Step.ShutdownVm("h1", "v1", 60)))).id();
+        awaitStep(stop, 0, StepState.RUNNING);
+
+        long began = System.nanoTime();
+        runner.close();
+
+        assertThat(Duration.ofNanos(System.nanoTime() - began)).isLessThan(Duration.ofSeconds(5));
+        assertThat(stepStates(journal.view(stop).orElseThrow())).containsExactly(StepState.RUNNING);
+        startRunner();
+        assertThat(awaitFinal(stop).state()).isEqualTo(OperationState.DONE);
+        assertThat(sim.domain("h1", "v1").map(d -> d.state())).contains(VmState.STOPPED);
+        assertThat(sim.effects("v1")).isEqualTo(new Effects(1, 1, 1, 0, 0, 0));
+    }
+
+    @Test
     void theRecordedStateIsTheStateComputedFromTheSteps() {
         sim.inject(new Fault.FailingCalls(CallKind.START, 1));
         startRunner();
