@@ -16,8 +16,6 @@ import dev.paddock.sim.RealTimeClock;
 import dev.paddock.sim.SimulatedHypervisor;
 import dev.paddock.store.JdbcInventoryStore;
 import dev.paddock.store.Page;
-import dev.paddock.store.TestDatabases;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,16 +24,19 @@ import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class OperationRunnerTest {
+/** What the runner does, on the simulated room, whatever database holds its journal. */
+abstract class OperationRunnerContract {
 
     private static final Duration PATIENCE = Duration.ofSeconds(20);
 
-    @TempDir
-    Path directory;
-
     private HikariDataSource dataSource;
+
+    /** An empty, migrated database for one test. */
+    abstract HikariDataSource emptyDatabase();
+
+    /** Called after each test with what {@link #emptyDatabase} gave. */
+    abstract void release(HikariDataSource dataSource);
     private JdbcInventoryStore store;
     private RealTimeClock simClock;
     private SimulatedHypervisor sim;
@@ -44,7 +45,7 @@ class OperationRunnerTest {
 
     @BeforeEach
     void room() {
-        dataSource = TestDatabases.h2(directory);
+        dataSource = emptyDatabase();
         store = new JdbcInventoryStore(dataSource);
         journal = new OperationJournal(dataSource);
         simClock = new RealTimeClock();
@@ -60,7 +61,7 @@ class OperationRunnerTest {
         }
         sim.close();
         simClock.close();
-        dataSource.close();
+        release(dataSource);
     }
 
     private OperationRunner startRunner() {
