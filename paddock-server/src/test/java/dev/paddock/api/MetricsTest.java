@@ -54,7 +54,7 @@ class MetricsTest {
     void hostsVmsAndOperationsAreCountedByState() {
         server.createVm("up", 1, 256);
         String down = server.createVm("down", 1, 256);
-        server.post("/api/v1/vms/" + down + "/stop", "");
+        server.awaitFinal(server.post("/api/v1/vms/" + down + "/stop", ""));
 
         String metrics = server.get("/metrics").body();
 
