@@ -70,18 +70,31 @@ final class OperationRun {
                         Optional.empty(), clock.instant());
                 began = true;
             }
-            if (!runStep(i, entry.steps().get(i), state == StepState.PENDING)) {
-                return true;
+            switch (runStep(i, entry.steps().get(i), state == StepState.PENDING)) {
+                case DONE -> {}
+                case FAILED -> {
+                    return true;
+                }
+                case INTERRUPTED -> {
+                    return false;
+                }
             }
         }
         return true;
+    }
+
+    private enum StepOutcome {
+        DONE,
+        FAILED,
+        /** The runner is closing: the step stays RUNNING and is run again on the next start. */
+        INTERRUPTED
     }
 
     /**
      * Runs one step. A step begun for the first time has its undo decided from the real state and journaled
      * with RUNNING; a step left RUNNING by a crash keeps the undo decided then, before its effect.
      */
-    private boolean runStep(int index, Step step, boolean firstTime) {
+    private StepOutcome runStep(int index, Step step, boolean firstTime) {
         List<String> log = new ArrayList<>();
         try {
             if (firstTime) {
@@ -89,14 +102,17 @@ final class OperationRun {
             }
             executor.execute(step, log::add);
             journal.setStep(id, index, StepState.DONE, String.join("\n", log), clock.instant());
-            return true;
+            return StepOutcome.DONE;
+        } catch (StepExecutor.Interrupted e) {
+            LOG.info("operation {}: step {} left RUNNING for the next start: {}", id, index + 1, e.getMessage());
+            return StepOutcome.INTERRUPTED;
         } catch (RuntimeException e) {
             String error = "step " + (index + 1) + " (" + step.describe() + ") failed: " + e.getMessage();
             log.add(error);
             journal.setStep(id, index, StepState.FAILED, String.join("\n", log), clock.instant());
             journal.setState(id, OperationState.RUNNING, Optional.of(error), clock.instant());
             LOG.warn("operation {}: {}", id, error);
-            return false;
+            return StepOutcome.FAILED;
         }
     }
 

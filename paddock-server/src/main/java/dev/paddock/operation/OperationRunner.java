@@ -44,7 +44,7 @@ public final class OperationRunner implements Operations, AutoCloseable {
     public OperationRunner(DataSource dataSource, InventoryStore store, Hypervisor hypervisor, Clock clock,
             int threads) {
         this.journal = new OperationJournal(dataSource);
-        this.executor = new StepExecutor(hypervisor, store);
+        this.executor = new StepExecutor(hypervisor, store, () -> closing);
         this.clock = clock;
         this.pool = Executors.newFixedThreadPool(threads, Thread.ofPlatform().name("operation-", 1).factory());
         this.lanes = new TargetLanes(pool);

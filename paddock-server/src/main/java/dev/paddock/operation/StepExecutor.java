@@ -9,6 +9,7 @@ import dev.paddock.model.VmState;
 import dev.paddock.store.InventoryStore;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /**
@@ -20,12 +21,22 @@ public final class StepExecutor {
 
     private static final Duration SHUTDOWN_POLL = Duration.ofMillis(200);
 
+    /** A step that waits gave up because the runner is closing; it has not failed and will run again. */
+    public static final class Interrupted extends RuntimeException {
+        Interrupted(String message) {
+            super(message);
+        }
+    }
+
     private final Hypervisor hypervisor;
     private final InventoryStore store;
+    private final BooleanSupplier closing;
 
-    public StepExecutor(Hypervisor hypervisor, InventoryStore store) {
+    /** {@code closing} tells a step that waits (a guest shutdown) to stop waiting. */
+    public StepExecutor(Hypervisor hypervisor, InventoryStore store, BooleanSupplier closing) {
         this.hypervisor = hypervisor;
         this.store = store;
+        this.closing = closing;
     }
 
     /** Brings about {@code step}'s effect, writing what it did (or found) to {@code log}. */
@@ -102,6 +113,9 @@ public final class StepExecutor {
         hypervisor.shutdown(s.hostId(), s.vmId());
         long deadline = System.nanoTime() + Duration.ofSeconds(s.timeoutSeconds()).toNanos();
         while (isActive(s.hostId(), s.vmId()) && System.nanoTime() < deadline) {
+            if (closing.getAsBoolean()) {
+                throw new Interrupted("stopped waiting for guest " + s.vmId() + " to shut down");
+            }
             pause(SHUTDOWN_POLL);
         }
         if (isActive(s.hostId(), s.vmId())) {

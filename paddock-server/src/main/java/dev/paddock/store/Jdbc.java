@@ -60,8 +60,12 @@ public final class Jdbc {
     private <T> T transaction(int isolation, Work<T> work) {
         try (Connection connection = dataSource.getConnection()) {
             int previousIsolation = connection.getTransactionIsolation();
+            // Changing the isolation costs a round trip on PostgreSQL: only snapshots do it.
+            boolean change = previousIsolation != isolation;
+            if (change) {
+                connection.setTransactionIsolation(isolation);
+            }
             connection.setAutoCommit(false);
-            connection.setTransactionIsolation(isolation);
             try {
                 T result = work.run(connection);
                 connection.commit();
@@ -71,7 +75,9 @@ public final class Jdbc {
                 throw e;
             } finally {
                 connection.setAutoCommit(true);
-                connection.setTransactionIsolation(previousIsolation);
+                if (change) {
+                    connection.setTransactionIsolation(previousIsolation);
+                }
             }
         } catch (SQLException e) {
             throw translate(e);

@@ -16,8 +16,6 @@ import dev.paddock.sim.RealTimeClock;
 import dev.paddock.sim.SimulatedHypervisor;
 import dev.paddock.store.JdbcInventoryStore;
 import dev.paddock.store.Page;
-import dev.paddock.store.TestDatabases;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,16 +24,19 @@ import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class OperationRunnerTest {
+/** What the runner does, on the simulated room, whatever database holds its journal. */
+abstract class OperationRunnerContract {
 
     private static final Duration PATIENCE = Duration.ofSeconds(20);
 
-    @TempDir
-    Path directory;
-
     private HikariDataSource dataSource;
+
+    /** An empty, migrated database for one test. */
+    abstract HikariDataSource emptyDatabase();
+
+    /** Called after each test with what {@link #emptyDatabase} gave. */
+    abstract void release(HikariDataSource dataSource);
     private JdbcInventoryStore store;
     private RealTimeClock simClock;
     private SimulatedHypervisor sim;
@@ -44,7 +45,7 @@ class OperationRunnerTest {
 
     @BeforeEach
     void room() {
-        dataSource = TestDatabases.h2(directory);
+        dataSource = emptyDatabase();
         store = new JdbcInventoryStore(dataSource);
         journal = new OperationJournal(dataSource);
         simClock = new RealTimeClock();
@@ -60,7 +61,7 @@ class OperationRunnerTest {
         }
         sim.close();
         simClock.close();
-        dataSource.close();
+        release(dataSource);
     }
 
     private OperationRunner startRunner() {
@@ -317,6 +318,25 @@ class OperationRunnerTest {
         runner.awaitIdle(20, java.util.concurrent.TimeUnit.SECONDS);
         assertThat(runner.get(id).orElseThrow().state()).isEqualTo(OperationState.DONE);
         assertThat(sim.effects("v1")).isEqualTo(new Effects(1, 1, 0, 0, 0, 0));
+    }
+
+    @Test
+    void closingDoesNotWaitForAGuestToShutDownAndTheNextStartWaitsAgain() {
+        startRunner();
+        awaitFinal(runner.submit(createPlan("v1", "web-1", "h1")).id());
+        String stop = runner.submit(new OperationPlan("vm.stop", "v1", "alice",
+                List.of(new Step.ShutdownVm("h1", "v1", 60)))).id();
+        awaitStep(stop, 0, StepState.RUNNING);
+
+        long began = System.nanoTime();
+        runner.close();
+
+        assertThat(Duration.ofNanos(System.nanoTime() - began)).isLessThan(Duration.ofSeconds(5));
+        assertThat(stepStates(journal.view(stop).orElseThrow())).containsExactly(StepState.RUNNING);
+        startRunner();
+        assertThat(awaitFinal(stop).state()).isEqualTo(OperationState.DONE);
+        assertThat(sim.domain("h1", "v1").map(d -> d.state())).contains(VmState.STOPPED);
+        assertThat(sim.effects("v1")).isEqualTo(new Effects(1, 1, 1, 0, 0, 0));
     }
 
     @Test
