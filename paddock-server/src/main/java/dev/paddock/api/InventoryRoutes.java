@@ -10,6 +10,7 @@ import dev.paddock.model.Network;
 import dev.paddock.model.PowerState;
 import dev.paddock.model.Site;
 import dev.paddock.store.DuplicateNameException;
+import dev.paddock.store.HostInUseException;
 import dev.paddock.store.InventoryStore;
 import dev.paddock.store.Page;
 import io.javalin.http.Context;
@@ -44,6 +45,7 @@ final class InventoryRoutes {
         routes.get(base + "/hosts", ctx -> ctx.json(whole(store.hosts())));
         routes.get(base + "/hosts/{id}", ctx -> ctx.json(store.host(id(ctx)).orElseThrow(() -> missing("host", ctx))));
         routes.post(base + "/hosts", this::createHost);
+        routes.delete(base + "/hosts/{id}", this::deleteHost);
         routes.get(base + "/networks", ctx -> ctx.json(whole(store.networks())));
         routes.get(base + "/networks/{id}",
                 ctx -> ctx.json(store.network(id(ctx)).orElseThrow(() -> missing("network", ctx))));
@@ -96,6 +98,20 @@ final class InventoryRoutes {
             throw duplicate("host", name);
         }
         created(ctx, "hosts", id, host);
+    }
+
+    /** Removes an empty host from the inventory and closes its connection; its VMs must be gone first. */
+    private void deleteHost(Context ctx) {
+        Host host = store.host(id(ctx)).orElseThrow(() -> missing("host", ctx));
+        try {
+            store.deleteHost(host.id());
+        } catch (HostInUseException e) {
+            int placed = store.vmsOnHost(host.id()).size();
+            throw new PaddockException.Conflict("Host '" + host.name() + "' still holds " + placed
+                    + (placed == 1 ? " VM" : " VMs") + "; move or delete them first.");
+        }
+        hypervisor.detach(host.id());
+        ctx.status(HttpStatus.NO_CONTENT);
     }
 
     private void createNetwork(Context ctx) {

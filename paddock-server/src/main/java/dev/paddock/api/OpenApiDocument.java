@@ -68,7 +68,17 @@ public final class OpenApiDocument {
         ObjectNode get = operation("get" + schema, "Read one " + schema.toLowerCase(), collection);
         get.set("parameters", F.arrayNode().add(idParameter()));
         get.set("responses", responses(ok(ref(schema)), "404"));
-        paths.putObject(RestApi.BASE + "/" + collection + "/{id}").set("get", get);
+        ObjectNode item = paths.putObject(RestApi.BASE + "/" + collection + "/{id}");
+        item.set("get", get);
+        if (collection.equals("hosts")) {
+            ObjectNode delete = operation("deleteHost", "Remove a host that holds no VMs, and disconnect it",
+                    collection);
+            delete.set("parameters", F.arrayNode().add(idParameter()));
+            ObjectNode noContent = F.objectNode();
+            noContent.putObject("204").put("description", "Removed");
+            delete.set("responses", withProblems(noContent, "404", "409"));
+            item.set("delete", delete);
+        }
     }
 
     private static void vms(ObjectNode paths) {

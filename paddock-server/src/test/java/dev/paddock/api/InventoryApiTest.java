@@ -71,6 +71,20 @@ class InventoryApiTest {
     }
 
     @Test
+    void anEmptyHostIsDeletedAndAHostWithVmsIsA409() {
+        server.createVm("resident", 1, 512);
+
+        TestServer.Reply busy = server.delete("/api/v1/hosts/host-1");
+        TestServer.Reply empty = server.delete("/api/v1/hosts/host-2");
+
+        assertThat(busy.status()).isEqualTo(409);
+        assertThat(busy.json().get("detail").asText()).isEqualTo("Host 'h1' still holds 1 VM; move or delete them first.");
+        assertThat(empty.status()).isEqualTo(204);
+        assertThat(server.get("/api/v1/hosts/host-2").status()).isEqualTo(404);
+        assertThat(server.hypervisor.isConnected("host-2")).isFalse();
+    }
+
+    @Test
     void networksAndDatastoresAreCreatedOnASite() {
         TestServer.Reply network = server.post("/api/v1/networks",
                 "{\"siteId\":\"site-1\",\"name\":\"storage\",\"vlan\":42,\"isolated\":true}");
