@@ -41,7 +41,8 @@ final class OperationRun {
             return;
         }
         entry = journal.entry(id).orElseThrow();
-        if (entry.cancelRequested() || hasFailedStep(entry)) {
+        // A cancel that arrives after the last step has nothing left to stop: the operation is done.
+        if ((entry.cancelRequested() && !allDone(entry)) || hasFailedStep(entry)) {
             if (!rollBack(entry)) {
                 return;
             }
@@ -168,6 +169,10 @@ final class OperationRun {
             statuses.add(new StepStatus(entry.stepState(i), entry.undos().get(i).isPresent()));
         }
         return statuses;
+    }
+
+    private static boolean allDone(OperationJournal.Entry entry) {
+        return entry.view().steps().stream().allMatch(s -> s.state() == StepState.DONE);
     }
 
     private static boolean hasFailedStep(OperationJournal.Entry entry) {

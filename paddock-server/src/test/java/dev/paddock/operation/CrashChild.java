@@ -27,7 +27,7 @@ import java.util.List;
  */
 public final class CrashChild {
 
-    static final Duration SLOW = Duration.ofMillis(400);
+    static final Duration SLOW = Duration.ofMillis(800);
 
     private CrashChild() {}
 

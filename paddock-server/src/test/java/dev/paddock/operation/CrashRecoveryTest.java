@@ -34,14 +34,17 @@ class CrashRecoveryTest {
     @TempDir
     Path directory;
 
-    /** Kill after the child reported {@code effects} effects, then waited {@code delayMillis}. */
+    /**
+     * Kill after the child reported {@code effects} effects, then waited {@code delayMillis}. Every define and
+     * start takes {@link CrashChild#SLOW}, so a kill lands inside a step or just after one, never after the end.
+     */
     @ParameterizedTest(name = "killed {0}")
     @CsvSource({
-        "during the first slow define,                  0, 200",
+        "during the first slow define,                  0, 250",
         "just after the first domain was defined,       1, 0",
-        "during the first slow start,                   1, 200",
+        "during the first slow start,                   1, 250",
         "just after the first domain was started,       2, 0",
-        "during the second slow define,                 2, 200",
+        "during the second slow define,                 2, 250",
         "just after the second domain was defined,      3, 0",
     })
     void aKilledServerFinishesTheOperationOnceOnRestart(String when, int effects, long delayMillis) throws Exception {
@@ -65,6 +68,10 @@ class CrashRecoveryTest {
         assertThat(second.waitFor(CHILD_TIMEOUT_SECONDS, TimeUnit.SECONDS)).as("the restarted server ends").isTrue();
         assertThat(second.exitValue()).as("exit code of the restarted server").isZero();
         assertThat(List.copyOf(resumed)).contains("FINISHED");
+        long effectsBefore = effects + lines.stream().filter(line -> line.startsWith("EFFECT")).count();
+        long effectsAfter = resumed.stream().filter(line -> line.startsWith("EFFECT")).count();
+        assertThat(effectsAfter).as("effects left to the restarted server").isPositive();
+        assertThat(effectsBefore + effectsAfter).as("define and start of two domains, each once").isEqualTo(4);
 
         try (HikariDataSource dataSource = TestDatabases.h2(database)) {
             Page<OperationView> operations = new OperationJournal(dataSource).list(0, 10);

@@ -340,6 +340,30 @@ abstract class OperationRunnerContract {
     }
 
     @Test
+    void aCancelThatArrivesAfterTheLastStepUndoesNothing() {
+        String id = journal.create(createPlan("v1", "web-1", "h1"), Instant.now());
+        journal.setState(id, OperationState.RUNNING, Optional.empty(), Instant.now());
+        journal.startStep(id, 0, Optional.of(new Step.ForgetVm("v1")), Instant.now());
+        store.put(OperationFixtures.vm("v1", "web-1", "h1"));
+        journal.setStep(id, 0, StepState.DONE, "recorded", Instant.now());
+        journal.startStep(id, 1, Optional.of(new Step.UndefineVm("h1", "v1")), Instant.now());
+        sim.define("h1", spec("v1", "web-1"));
+        journal.setStep(id, 1, StepState.DONE, "defined", Instant.now());
+        journal.startStep(id, 2, Optional.of(new Step.DestroyVm("h1", "v1")), Instant.now());
+        sim.start("h1", "v1");
+        journal.setStep(id, 2, StepState.DONE, "started", Instant.now());
+        assertThat(journal.requestCancel(id, Instant.now())).isTrue();
+
+        startRunner();
+        OperationView done = awaitFinal(id);
+
+        assertThat(done.state()).isEqualTo(OperationState.DONE);
+        assertThat(stepStates(done)).containsOnly(StepState.DONE);
+        assertThat(sim.domain("h1", "v1").map(d -> d.state())).contains(VmState.RUNNING);
+        assertThat(store.vm("v1")).isPresent();
+    }
+
+    @Test
     void theRecordedStateIsTheStateComputedFromTheSteps() {
         sim.inject(new Fault.FailingCalls(CallKind.START, 1));
         startRunner();
