@@ -23,9 +23,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * A server killed with {@code kill -9} in the middle of an operation finishes it on restart, exactly once:
- * the operation completes with every step done, and no domain was defined or started twice. The server
- * is {@link CrashChild}, a real JVM; the simulated room survives in its state file.
+ * A server killed with {@code kill -9} in the middle of an operation, or of its rollback, finishes it on
+ * restart, exactly once: one operation in the journal, every step in its final state, and no domain changed
+ * twice (the room's effect counters, and the effects both servers reported, add up to each change once).
+ * The server is {@link CrashChild}, a real JVM; the simulated room survives in its state file.
  */
 class CrashRecoveryTest {
 
