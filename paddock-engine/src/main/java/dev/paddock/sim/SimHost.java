@@ -1,0 +1,65 @@
+package dev.paddock.sim;
+
+import dev.paddock.hypervisor.DomainSpec;
+import dev.paddock.model.Resources;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+
+/** A simulated host, mutable, guarded by the sim's lock. Its domains are kept in definition order. */
+final class SimHost {
+
+    final String hostname;
+    final Resources capacity;
+    final Map<String, SimDomain> domains = new LinkedHashMap<>();
+    /** Domains migrating in: their room is held on this host until the migration ends. */
+    final Map<String, DomainSpec> incoming = new HashMap<>(2);
+    boolean poweredOn = true;
+    boolean isolated;
+
+    SimHost(String hostname, Resources capacity) {
+        this.hostname = hostname;
+        this.capacity = capacity;
+    }
+
+    String uri() {
+        return SimulatedHypervisor.SCHEME + hostname;
+    }
+
+    /** Stable across reloads: derived from the hostname. */
+    String hostUuid() {
+        return UUID.nameUUIDFromBytes(("sim-host:" + hostname).getBytes(StandardCharsets.UTF_8)).toString();
+    }
+
+    boolean reachable() {
+        return poweredOn && !isolated;
+    }
+
+    long usedMemoryMib() {
+        long used = 0;
+        for (SimDomain domain : domains.values()) {
+            if (domain.isActive()) {
+                used += domain.spec.memoryMib();
+            }
+        }
+        for (DomainSpec spec : incoming.values()) {
+            used += spec.memoryMib();
+        }
+        return used;
+    }
+
+    long usedCpuMillicores() {
+        long used = 0;
+        for (SimDomain domain : domains.values()) {
+            if (domain.isActive()) {
+                used += SimDomain.millicores(domain.spec);
+            }
+        }
+        for (DomainSpec spec : incoming.values()) {
+            used += SimDomain.millicores(spec);
+        }
+        return used;
+    }
+}

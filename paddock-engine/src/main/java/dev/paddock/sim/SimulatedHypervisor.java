@@ -1,0 +1,781 @@
+package dev.paddock.sim;
+
+import static dev.paddock.hypervisor.HypervisorException.Reason.ALREADY_EXISTS;
+import static dev.paddock.hypervisor.HypervisorException.Reason.FAILED;
+import static dev.paddock.hypervisor.HypervisorException.Reason.INSUFFICIENT_RESOURCES;
+import static dev.paddock.hypervisor.HypervisorException.Reason.INVALID_ARGUMENT;
+import static dev.paddock.hypervisor.HypervisorException.Reason.INVALID_STATE;
+import static dev.paddock.hypervisor.HypervisorException.Reason.NOT_FOUND;
+import static dev.paddock.hypervisor.HypervisorException.Reason.UNREACHABLE;
+
+import dev.paddock.hypervisor.DomainInfo;
+import dev.paddock.hypervisor.DomainSpec;
+import dev.paddock.hypervisor.HostFacts;
+import dev.paddock.hypervisor.Hypervisor;
+import dev.paddock.hypervisor.HypervisorEvent;
+import dev.paddock.hypervisor.HypervisorEvent.DomainEventKind;
+import dev.paddock.hypervisor.HypervisorEvent.HostEventKind;
+import dev.paddock.hypervisor.HypervisorException;
+import dev.paddock.hypervisor.MigrationOptions;
+import dev.paddock.hypervisor.MigrationResult;
+import dev.paddock.model.Resources;
+import dev.paddock.model.VmState;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+
+/**
+ * A room of simulated hosts behind the {@link Hypervisor} port, for the demo and for scale and fault tests.
+ *
+ * <p>Each host is reached at {@code sim://<hostname>}. State lives under one lock; time comes from a
+ * {@link SimClock} and randomness (shutdown delays, migration figures) from a seed, so with a
+ * {@link ManualClock} the same seed and the same calls give the same events.
+ *
+ * <p><b>Events</b> are delivered synchronously by the thread whose call (or clock tick) changed the state,
+ * after it released the sim's lock, in the order of the changes. A listener may call back into the sim.
+ * Events of a host that is not attached, or that cannot be reached, are lost, as on a real network.
+ *
+ * <p><b>Faults</b> ({@link Fault}) crash, power on and isolate hosts, crash guests, slow calls down and make
+ * them fail. <b>Durable state</b>: with a state file, the whole room is written atomically after every call
+ * that changed it, and {@link #load} finds it again after a {@code kill -9}; per-domain {@link Effects}
+ * counters let a test prove that no step acted twice.
+ */
+public final class SimulatedHypervisor implements Hypervisor {
+
+    static final String SCHEME = "sim://";
+    private static final Pattern HOSTNAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
+    private static final long DEFAULT_BANDWIDTH_MIBPS = 1024;
+    private static final Duration DEFAULT_MAX_DOWNTIME = Duration.ofMillis(300);
+    private static final int PROGRESS_STEPS = 4;
+
+    private final Object lock = new Object();
+    private final SimClock clock;
+    private final SimRandom random;
+    private final Map<String, SimHost> hosts = new LinkedHashMap<>();
+    private final Map<String, String> hostnameById = new HashMap<>();
+    private final Map<String, String> idByHostname = new HashMap<>();
+    private final Map<String, Effects> effects = new LinkedHashMap<>();
+    private final Map<CallKind, Duration> slowCalls = new EnumMap<>(CallKind.class);
+    private final Map<CallKind, Integer> failingCalls = new EnumMap<>(CallKind.class);
+    private final EventDelivery events = new EventDelivery();
+    private Optional<Path> stateFile = Optional.empty();
+    private boolean changed;
+    private boolean closed;
+
+    private SimulatedHypervisor(SimClock clock, long seed) {
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.random = new SimRandom(seed);
+    }
+
+    /** An empty room held in memory only. */
+    public static SimulatedHypervisor create(SimClock clock, long seed) {
+        return new SimulatedHypervisor(clock, seed);
+    }
+
+    /** The room saved in {@code stateFile}, which goes on being kept up to date. */
+    public static SimulatedHypervisor load(Path stateFile, SimClock clock) {
+        StateFile.RoomState state = StateFile.read(stateFile);
+        SimulatedHypervisor sim = new SimulatedHypervisor(clock, state.randomState());
+        synchronized (sim.lock) {
+            for (SimHost host : state.hosts()) {
+                sim.hosts.put(host.hostname, host);
+                for (SimDomain domain : host.domains.values()) {
+                    domain.stopsAt.ifPresent(at -> sim.scheduleStop(host, domain.spec.uuid(), at));
+                }
+            }
+            sim.effects.putAll(state.effects());
+            sim.slowCalls.putAll(state.slowCalls());
+            sim.failingCalls.putAll(state.failingCalls());
+            sim.stateFile = Optional.of(stateFile);
+        }
+        return sim;
+    }
+
+    /** The room saved in {@code stateFile} when there is one, else an empty room that will be saved there. */
+    public static SimulatedHypervisor open(Path stateFile, SimClock clock, long seed) {
+        if (Files.exists(stateFile)) {
+            return load(stateFile, clock);
+        }
+        SimulatedHypervisor sim = create(clock, seed);
+        sim.persistTo(stateFile);
+        return sim;
+    }
+
+    /** From now on, writes the whole room to {@code file} after every change (and once now). */
+    public void persistTo(Path file) {
+        synchronized (lock) {
+            stateFile = Optional.of(file);
+            changed = true;
+            flush();
+        }
+    }
+
+    public SimClock clock() {
+        return clock;
+    }
+
+    // Building the room ---------------------------------------------------------------------------------
+
+    /** Adds a powered-on host and returns the URI that reaches it. */
+    public String addHost(String hostname, Resources capacity) {
+        if (!HOSTNAME.matcher(hostname).matches()) {
+            throw new IllegalArgumentException("a sim hostname is letters, digits, '.', '_' and '-': " + hostname);
+        }
+        synchronized (lock) {
+            if (hosts.containsKey(hostname)) {
+                throw new IllegalArgumentException("the room has a host named " + hostname + " already");
+            }
+            hosts.put(hostname, new SimHost(hostname, Objects.requireNonNull(capacity, "capacity")));
+            changed = true;
+            flush();
+        }
+        return SCHEME + hostname;
+    }
+
+    /**
+     * Puts a domain on a host as if it had always been there: no event, no effect counted. For building rooms;
+     * with a state file set, each call rewrites it, so build first and call {@link #persistTo} after.
+     */
+    public void addDomain(String hostname, DomainSpec spec, VmState state) {
+        synchronized (lock) {
+            SimHost host = hostNamed(hostname);
+            if (host.domains.containsKey(spec.uuid())) {
+                throw new IllegalArgumentException("domain " + spec.uuid() + " is on " + hostname + " already");
+            }
+            SimDomain domain = new SimDomain(spec, state);
+            if (domain.isActive()) {
+                requireRoom(host, hostname, spec);
+            }
+            host.domains.put(spec.uuid(), domain);
+            changed = true;
+            flush();
+        }
+    }
+
+    // Observing the room (as a test sees it, regardless of connections) ----------------------------------
+
+    /** How many times the domain was really changed, across hosts; {@link Effects#NONE} for an unknown one. */
+    public Effects effects(String uuid) {
+        synchronized (lock) {
+            return effects.getOrDefault(uuid, Effects.NONE);
+        }
+    }
+
+    public List<SimHostStatus> hosts() {
+        synchronized (lock) {
+            List<SimHostStatus> statuses = new ArrayList<>(hosts.size());
+            for (SimHost host : hosts.values()) {
+                statuses.add(new SimHostStatus(host.hostname, host.uri(), host.capacity, host.poweredOn,
+                        host.isolated, host.domains.size()));
+            }
+            return statuses;
+        }
+    }
+
+    /** The domains on a host as they really are, even when the host is crashed or cut off. */
+    public List<DomainInfo> domainsOn(String hostname) {
+        synchronized (lock) {
+            SimHost host = hostNamed(hostname);
+            String hostId = idByHostname.getOrDefault(hostname, hostname);
+            return host.domains.values().stream().map(d -> d.info(hostId)).toList();
+        }
+    }
+
+    // Faults --------------------------------------------------------------------------------------------
+
+    public void inject(Fault fault) {
+        synchronized (lock) {
+            try {
+                switch (fault) {
+                    case Fault.HostCrash crash -> crash(hostNamed(crash.host()));
+                    case Fault.HostPowerOn powerOn -> powerOn(hostNamed(powerOn.host()));
+                    case Fault.HostIsolation isolation -> isolate(hostNamed(isolation.host()));
+                    case Fault.DomainCrash crash -> crashDomain(hostNamed(crash.host()), crash.uuid());
+                    case Fault.SlowCalls slow -> slowCalls.put(slow.kind(), slow.duration());
+                    case Fault.FailingCalls failing -> failingCalls.merge(failing.kind(), failing.count(), Integer::sum);
+                }
+                changed = true;
+            } finally {
+                flush();
+            }
+        }
+        events.deliver();
+    }
+
+    /** Undoes a fault: powers a crashed host on, reconnects an isolated one, ends slow or failing calls. */
+    public void heal(Fault fault) {
+        synchronized (lock) {
+            try {
+                switch (fault) {
+                    case Fault.HostCrash crash -> powerOn(hostNamed(crash.host()));
+                    case Fault.HostPowerOn powerOn -> hostNamed(powerOn.host());
+                    case Fault.HostIsolation isolation -> reconnect(hostNamed(isolation.host()));
+                    case Fault.DomainCrash crash -> hostNamed(crash.host());
+                    case Fault.SlowCalls slow -> slowCalls.remove(slow.kind());
+                    case Fault.FailingCalls failing -> failingCalls.remove(failing.kind());
+                }
+                changed = true;
+            } finally {
+                flush();
+            }
+        }
+        events.deliver();
+    }
+
+    private void crash(SimHost host) {
+        if (!host.poweredOn) {
+            return;
+        }
+        if (!host.isolated) {
+            emitHost(host, HostEventKind.DISCONNECTED);
+        }
+        host.poweredOn = false;
+        for (SimDomain domain : host.domains.values()) {
+            if (domain.isActive()) {
+                domain.state = VmState.CRASHED;
+                domain.stopsAt = Optional.empty();
+            }
+        }
+    }
+
+    private void powerOn(SimHost host) {
+        if (host.poweredOn) {
+            return;
+        }
+        host.poweredOn = true;
+        if (!host.isolated) {
+            emitHost(host, HostEventKind.CONNECTED);
+        }
+    }
+
+    private void isolate(SimHost host) {
+        if (host.isolated) {
+            return;
+        }
+        if (host.poweredOn) {
+            emitHost(host, HostEventKind.DISCONNECTED);
+        }
+        host.isolated = true;
+    }
+
+    private void reconnect(SimHost host) {
+        if (!host.isolated) {
+            return;
+        }
+        host.isolated = false;
+        if (host.poweredOn) {
+            emitHost(host, HostEventKind.CONNECTED);
+        }
+    }
+
+    private void crashDomain(SimHost host, String uuid) {
+        SimDomain domain = host.domains.get(uuid);
+        if (domain == null) {
+            throw new IllegalArgumentException("no domain " + uuid + " on simulated host " + host.hostname);
+        }
+        if (domain.isActive()) {
+            domain.state = VmState.CRASHED;
+            domain.stopsAt = Optional.empty();
+            emit(host, domain, DomainEventKind.CRASHED);
+        }
+    }
+
+    // The port: hosts -----------------------------------------------------------------------------------
+
+    @Override
+    public HostFacts attach(String hostId, String uri) {
+        Objects.requireNonNull(hostId, "hostId");
+        Objects.requireNonNull(uri, "uri");
+        return call(CallKind.ATTACH, () -> {
+            if (!uri.startsWith(SCHEME)) {
+                throw new HypervisorException(UNREACHABLE,
+                        uri + " is not a simulated host; the simulated room answers only at sim://<hostname>");
+            }
+            SimHost host = hosts.get(uri.substring(SCHEME.length()));
+            if (host == null) {
+                throw new HypervisorException(UNREACHABLE, "no simulated host answers at " + uri);
+            }
+            requireReachable(host, hostId);
+            String current = idByHostname.get(host.hostname);
+            if (current != null && !current.equals(hostId)) {
+                throw new HypervisorException(INVALID_ARGUMENT, uri + " is attached already as host " + current);
+            }
+            String previous = hostnameById.put(hostId, host.hostname);
+            if (previous != null && !previous.equals(host.hostname)) {
+                idByHostname.remove(previous);
+            }
+            idByHostname.put(host.hostname, hostId);
+            return facts(hostId, host);
+        });
+    }
+
+    @Override
+    public void detach(String hostId) {
+        synchronized (lock) {
+            String hostname = hostnameById.remove(hostId);
+            if (hostname != null) {
+                idByHostname.remove(hostname);
+            }
+        }
+    }
+
+    @Override
+    public boolean isConnected(String hostId) {
+        synchronized (lock) {
+            String hostname = hostnameById.get(hostId);
+            return hostname != null && hosts.get(hostname).reachable();
+        }
+    }
+
+    @Override
+    public HostFacts facts(String hostId) {
+        return call(CallKind.READ, () -> facts(hostId, reachable(hostId)));
+    }
+
+    private static HostFacts facts(String hostId, SimHost host) {
+        int cpus = (int) Math.max(1, host.capacity.cpuMillicores() / 1000);
+        return new HostFacts(hostId, host.uri(), host.hostname, host.hostUuid(), "sim", "1.0", "sim-x86-64", cpus,
+                cpus >= 32 ? 2 : 1, host.capacity);
+    }
+
+    // The port: domains ---------------------------------------------------------------------------------
+
+    @Override
+    public List<DomainInfo> domains(String hostId) {
+        return call(CallKind.READ,
+                () -> reachable(hostId).domains.values().stream().map(d -> d.info(hostId)).toList());
+    }
+
+    @Override
+    public Optional<DomainInfo> domain(String hostId, String uuid) {
+        return call(CallKind.READ,
+                () -> Optional.ofNullable(reachable(hostId).domains.get(uuid)).map(d -> d.info(hostId)));
+    }
+
+    @Override
+    public DomainInfo define(String hostId, DomainSpec spec) {
+        Objects.requireNonNull(spec, "spec");
+        return call(CallKind.DEFINE, () -> {
+            SimHost host = reachable(hostId);
+            for (SimDomain other : host.domains.values()) {
+                if (other.spec.name().equals(spec.name()) && !other.spec.uuid().equals(spec.uuid())) {
+                    throw new HypervisorException(ALREADY_EXISTS, "host " + hostId + " has a domain named "
+                            + spec.name() + " already, with UUID " + other.spec.uuid());
+                }
+            }
+            SimDomain domain = host.domains.get(spec.uuid());
+            if (domain == null) {
+                domain = new SimDomain(spec, VmState.STOPPED);
+                host.domains.put(spec.uuid(), domain);
+            } else if (domain.spec.equals(spec)) {
+                return domain.info(hostId);
+            } else {
+                domain.spec = spec;
+            }
+            count(spec.uuid(), Effects::plusDefined);
+            emit(host, domain, DomainEventKind.DEFINED);
+            return domain.info(hostId);
+        });
+    }
+
+    @Override
+    public void start(String hostId, String uuid) {
+        run(CallKind.START, () -> {
+            SimHost host = reachable(hostId);
+            SimDomain domain = existing(host, hostId, uuid);
+            switch (domain.state) {
+                case RUNNING -> {
+                    return;
+                }
+                case PAUSED -> throw new HypervisorException(INVALID_STATE,
+                        "domain " + uuid + " on host " + hostId + " is paused: resume it rather than start it");
+                default -> {
+                    requireRoom(host, hostId, domain.spec);
+                    domain.state = VmState.RUNNING;
+                    count(uuid, Effects::plusStarted);
+                    emit(host, domain, DomainEventKind.STARTED);
+                }
+            }
+        });
+    }
+
+    /** A no-op when the domain is not running or is shutting down already; the guest stops a few seconds later. */
+    @Override
+    public void shutdown(String hostId, String uuid) {
+        run(CallKind.SHUTDOWN, () -> {
+            SimHost host = reachable(hostId);
+            SimDomain domain = existing(host, hostId, uuid);
+            if (domain.state == VmState.PAUSED) {
+                throw new HypervisorException(INVALID_STATE,
+                        "domain " + uuid + " on host " + hostId + " is paused: a paused guest cannot shut down");
+            }
+            if (domain.state != VmState.RUNNING || domain.stopsAt.isPresent()) {
+                return;
+            }
+            Instant at = clock.now().plusMillis(random.between(2_000, 6_000));
+            domain.stopsAt = Optional.of(at);
+            changed = true;
+            scheduleStop(host, uuid, at);
+        });
+    }
+
+    private void scheduleStop(SimHost host, String uuid, Instant at) {
+        clock.schedule(at, () -> {
+            synchronized (lock) {
+                if (closed) {
+                    return;
+                }
+                SimDomain domain = host.domains.get(uuid);
+                if (domain == null || domain.state != VmState.RUNNING || !domain.stopsAt.equals(Optional.of(at))) {
+                    return;
+                }
+                domain.state = VmState.STOPPED;
+                domain.stopsAt = Optional.empty();
+                count(uuid, Effects::plusStopped);
+                emit(host, domain, DomainEventKind.STOPPED);
+                flush();
+            }
+            events.deliver();
+        });
+    }
+
+    @Override
+    public void destroy(String hostId, String uuid) {
+        run(CallKind.DESTROY, () -> {
+            SimHost host = reachable(hostId);
+            SimDomain domain = existing(host, hostId, uuid);
+            if (!domain.isActive()) {
+                return;
+            }
+            domain.state = VmState.STOPPED;
+            domain.stopsAt = Optional.empty();
+            count(uuid, Effects::plusDestroyed);
+            emit(host, domain, DomainEventKind.STOPPED);
+        });
+    }
+
+    @Override
+    public void undefine(String hostId, String uuid) {
+        run(CallKind.UNDEFINE, () -> {
+            SimHost host = reachable(hostId);
+            SimDomain domain = host.domains.get(uuid);
+            if (domain == null) {
+                return;
+            }
+            if (domain.isActive()) {
+                throw new HypervisorException(INVALID_STATE, "domain " + uuid + " on host " + hostId + " is "
+                        + domain.state + ": stop it before removing its definition");
+            }
+            host.domains.remove(uuid);
+            count(uuid, Effects::plusUndefined);
+            emit(host, domain, DomainEventKind.UNDEFINED);
+        });
+    }
+
+    @Override
+    public void suspend(String hostId, String uuid) {
+        run(CallKind.SUSPEND, () -> {
+            SimHost host = reachable(hostId);
+            SimDomain domain = existing(host, hostId, uuid);
+            switch (domain.state) {
+                case PAUSED -> {
+                    return;
+                }
+                case RUNNING -> {
+                    domain.state = VmState.PAUSED;
+                    changed = true;
+                    emit(host, domain, DomainEventKind.SUSPENDED);
+                }
+                default -> throw new HypervisorException(INVALID_STATE,
+                        "domain " + uuid + " on host " + hostId + " is " + domain.state + ": only a running domain pauses");
+            }
+        });
+    }
+
+    @Override
+    public void resume(String hostId, String uuid) {
+        run(CallKind.RESUME, () -> {
+            SimHost host = reachable(hostId);
+            SimDomain domain = existing(host, hostId, uuid);
+            switch (domain.state) {
+                case RUNNING -> {
+                    return;
+                }
+                case PAUSED -> {
+                    domain.state = VmState.RUNNING;
+                    changed = true;
+                    emit(host, domain, DomainEventKind.RESUMED);
+                }
+                default -> throw new HypervisorException(INVALID_STATE,
+                        "domain " + uuid + " on host " + hostId + " is " + domain.state + ": only a paused domain resumes");
+            }
+        });
+    }
+
+    // The port: migration -------------------------------------------------------------------------------
+
+    private record MigrationFigures(Duration elapsed, Duration downtime, long bytes) {}
+
+    /**
+     * Checks and reserves under the lock, lets the transfer time pass on the sim clock outside it (reporting
+     * progress), then moves the domain if both hosts are still up and it still runs.
+     */
+    @Override
+    public MigrationResult migrate(String uuid, String fromHostId, String toHostId, MigrationOptions options,
+            Consumer<Double> progress) {
+        Objects.requireNonNull(options, "options");
+        Objects.requireNonNull(progress, "progress");
+        MigrationFigures figures = call(CallKind.MIGRATE, () -> reserveMigration(uuid, fromHostId, toHostId, options));
+        try {
+            progress.accept(0.0);
+            for (int step = 1; step <= PROGRESS_STEPS; step++) {
+                clock.sleep(figures.elapsed.dividedBy(PROGRESS_STEPS));
+                if (step < PROGRESS_STEPS) {
+                    progress.accept(step / (double) PROGRESS_STEPS);
+                }
+            }
+            synchronized (lock) {
+                try {
+                    completeMigration(uuid, fromHostId, toHostId);
+                } finally {
+                    flush();
+                }
+            }
+            progress.accept(1.0);
+        } finally {
+            synchronized (lock) {
+                endMigration(uuid, fromHostId, toHostId);
+            }
+            events.deliver();
+        }
+        return new MigrationResult(uuid, fromHostId, toHostId, figures.elapsed, figures.downtime, figures.bytes);
+    }
+
+    private MigrationFigures reserveMigration(String uuid, String fromHostId, String toHostId, MigrationOptions options) {
+        if (fromHostId.equals(toHostId)) {
+            throw new HypervisorException(INVALID_ARGUMENT, "domain " + uuid + " cannot migrate from host "
+                    + fromHostId + " to itself");
+        }
+        SimHost source = reachable(fromHostId);
+        SimHost target = reachable(toHostId);
+        SimDomain domain = existing(source, fromHostId, uuid);
+        if (domain.state != VmState.RUNNING) {
+            throw new HypervisorException(INVALID_STATE, "domain " + uuid + " on host " + fromHostId + " is "
+                    + domain.state + ": only a running domain migrates live");
+        }
+        if (domain.migrating || domain.stopsAt.isPresent()) {
+            throw new HypervisorException(INVALID_STATE, "domain " + uuid + " on host " + fromHostId + " is "
+                    + (domain.migrating ? "migrating already" : "shutting down"));
+        }
+        if (target.domains.containsKey(uuid)) {
+            throw new HypervisorException(ALREADY_EXISTS, "host " + toHostId + " has domain " + uuid + " defined already");
+        }
+        requireRoom(target, toHostId, domain.spec);
+        domain.migrating = true;
+        target.incoming.put(uuid, domain.spec);
+        long bandwidth = Math.max(1, options.bandwidthMibps().orElse(DEFAULT_BANDWIDTH_MIBPS));
+        double dirtied = 1.0 + random.nextDouble() * 0.5;
+        long transferMillis = Math.max(100, Math.round(domain.spec.memoryMib() * dirtied * 1000 / bandwidth));
+        long maxDowntime = options.maxDowntime().orElse(DEFAULT_MAX_DOWNTIME).toMillis();
+        long downtime = random.between(Math.min(10, maxDowntime), Math.max(10, maxDowntime));
+        changed = true;
+        return new MigrationFigures(Duration.ofMillis(transferMillis), Duration.ofMillis(downtime),
+                Math.round(domain.spec.memoryMib() * dirtied * 1024 * 1024));
+    }
+
+    private void completeMigration(String uuid, String fromHostId, String toHostId) {
+        SimHost source = hostAttachedAs(fromHostId);
+        SimHost target = hostAttachedAs(toHostId);
+        for (SimHost host : List.of(source, target)) {
+            if (!host.reachable()) {
+                throw new HypervisorException(FAILED, "migration of " + uuid + " from " + fromHostId + " to "
+                        + toHostId + " failed: host " + host.hostname + " stopped answering");
+            }
+        }
+        SimDomain domain = source.domains.get(uuid);
+        if (domain == null || domain.state != VmState.RUNNING) {
+            throw new HypervisorException(FAILED, "migration of " + uuid + " from " + fromHostId + " to "
+                    + toHostId + " failed: the domain stopped running on the source");
+        }
+        source.domains.remove(uuid);
+        target.incoming.remove(uuid);
+        domain.migrating = false;
+        target.domains.put(uuid, domain);
+        count(uuid, Effects::plusMigrated);
+        emit(source, domain, DomainEventKind.MIGRATED_OUT);
+        emit(target, domain, DomainEventKind.MIGRATED_IN);
+    }
+
+    private void endMigration(String uuid, String fromHostId, String toHostId) {
+        Optional.ofNullable(hostnameById.get(toHostId)).map(hosts::get).ifPresent(h -> h.incoming.remove(uuid));
+        Optional.ofNullable(hostnameById.get(fromHostId)).map(hosts::get)
+                .map(h -> h.domains.get(uuid)).ifPresent(d -> d.migrating = false);
+    }
+
+    // The port: events and life -------------------------------------------------------------------------
+
+    @Override
+    public Subscription subscribe(Consumer<HypervisorEvent> listener) {
+        return events.subscribe(Objects.requireNonNull(listener, "listener"));
+    }
+
+    /** Drops connections and listeners; the room itself (and its state file) stays as it is. */
+    @Override
+    public void close() {
+        synchronized (lock) {
+            closed = true;
+            hostnameById.clear();
+            idByHostname.clear();
+        }
+        events.clear();
+    }
+
+    // Inner workings ------------------------------------------------------------------------------------
+
+    private void run(CallKind kind, Runnable action) {
+        call(kind, () -> {
+            action.run();
+            return null;
+        });
+    }
+
+    /** Takes the injected slowness, fails if a failure is injected, acts under the lock, then delivers events. */
+    private <T> T call(CallKind kind, Supplier<T> action) {
+        Duration slow;
+        synchronized (lock) {
+            if (closed) {
+                throw new IllegalStateException("the simulated hypervisor is closed");
+            }
+            slow = slowCalls.get(kind);
+        }
+        if (slow != null && !slow.isZero()) {
+            clock.sleep(slow);
+        }
+        try {
+            synchronized (lock) {
+                try {
+                    failIfInjected(kind);
+                    return action.get();
+                } finally {
+                    flush();
+                }
+            }
+        } finally {
+            events.deliver();
+        }
+    }
+
+    private void failIfInjected(CallKind kind) {
+        Integer remaining = failingCalls.get(kind);
+        if (remaining == null) {
+            return;
+        }
+        if (remaining <= 1) {
+            failingCalls.remove(kind);
+        } else {
+            failingCalls.put(kind, remaining - 1);
+        }
+        changed = true;
+        throw new HypervisorException(FAILED, "injected failure of a " + kind.name().toLowerCase() + " call ("
+                + (remaining - 1) + " more to fail)");
+    }
+
+    private SimHost hostNamed(String hostname) {
+        SimHost host = hosts.get(hostname);
+        if (host == null) {
+            throw new IllegalArgumentException("the simulated room has no host named " + hostname);
+        }
+        return host;
+    }
+
+    private SimHost hostAttachedAs(String hostId) {
+        String hostname = hostnameById.get(hostId);
+        if (hostname == null) {
+            throw new HypervisorException(NOT_FOUND, "host " + hostId + " is not attached");
+        }
+        return hosts.get(hostname);
+    }
+
+    private SimHost reachable(String hostId) {
+        SimHost host = hostAttachedAs(hostId);
+        requireReachable(host, hostId);
+        return host;
+    }
+
+    private static void requireReachable(SimHost host, String hostId) {
+        if (!host.poweredOn) {
+            throw new HypervisorException(UNREACHABLE,
+                    "host " + hostId + " (" + host.uri() + ") does not answer: it is powered off");
+        }
+        if (host.isolated) {
+            throw new HypervisorException(UNREACHABLE,
+                    "host " + hostId + " (" + host.uri() + ") does not answer: it is cut off from the management network");
+        }
+    }
+
+    private static SimDomain existing(SimHost host, String hostId, String uuid) {
+        SimDomain domain = host.domains.get(uuid);
+        if (domain == null) {
+            throw new HypervisorException(NOT_FOUND, "no domain " + uuid + " on host " + hostId);
+        }
+        return domain;
+    }
+
+    private static void requireRoom(SimHost host, String hostId, DomainSpec spec) {
+        long freeMemory = host.capacity.memoryMib() - host.usedMemoryMib();
+        if (spec.memoryMib() > freeMemory) {
+            throw new HypervisorException(INSUFFICIENT_RESOURCES, "domain " + spec.name() + " needs "
+                    + spec.memoryMib() + " MiB of memory; host " + hostId + " has " + freeMemory + " MiB free of "
+                    + host.capacity.memoryMib() + " MiB");
+        }
+        long freeCpu = host.capacity.cpuMillicores() - host.usedCpuMillicores();
+        long needCpu = SimDomain.millicores(spec);
+        if (needCpu > freeCpu) {
+            throw new HypervisorException(INSUFFICIENT_RESOURCES, "domain " + spec.name() + " needs " + needCpu
+                    + " cpu millicores (" + spec.vcpus() + " vCPUs); host " + hostId + " has " + freeCpu
+                    + " millicores free of " + host.capacity.cpuMillicores());
+        }
+    }
+
+    private void count(String uuid, java.util.function.UnaryOperator<Effects> increment) {
+        effects.put(uuid, increment.apply(effects.getOrDefault(uuid, Effects.NONE)));
+        changed = true;
+    }
+
+    private void emit(SimHost host, SimDomain domain, DomainEventKind kind) {
+        String hostId = idByHostname.get(host.hostname);
+        if (hostId != null && host.reachable()) {
+            events.enqueue(new HypervisorEvent.DomainEvent(clock.now(), hostId, domain.spec.uuid(),
+                    domain.spec.name(), kind));
+        }
+    }
+
+    private void emitHost(SimHost host, HostEventKind kind) {
+        String hostId = idByHostname.get(host.hostname);
+        if (hostId != null) {
+            events.enqueue(new HypervisorEvent.HostEvent(clock.now(), hostId, kind));
+        }
+    }
+
+    /** Writes the room to the state file when a file is set and something changed. */
+    private void flush() {
+        if (!changed) {
+            return;
+        }
+        changed = false;
+        stateFile.ifPresent(file -> StateFile.write(file, new StateFile.RoomState(random.state(),
+                List.copyOf(hosts.values()), effects, slowCalls, failingCalls)));
+    }
+}

@@ -1,0 +1,262 @@
+package dev.paddock.sim;
+
+import dev.paddock.hypervisor.DomainSpec;
+import dev.paddock.hypervisor.DomainSpec.DirectBoot;
+import dev.paddock.hypervisor.DomainSpec.DiskSpec;
+import dev.paddock.hypervisor.DomainSpec.NicSpec;
+import dev.paddock.model.Resources;
+import dev.paddock.model.VmState;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The whole simulated room as a text file that survives a {@code kill -9}: written to a temporary file,
+ * forced to disk, then renamed over the old one, so a reader finds either the old state or the new one.
+ *
+ * <p>One record a line, fields separated by a space, each field URL-encoded (so no field holds a space or a
+ * line break); lists inside a field are encoded once more. Connections (attachments) and event listeners are
+ * not state: a restarted manager attaches again.
+ * <pre>
+ * paddock-sim 1
+ * random &lt;generator state&gt;
+ * host &lt;hostname&gt; &lt;cpu&gt; &lt;memory&gt; &lt;disk&gt; &lt;network&gt; &lt;powered on&gt; &lt;isolated&gt;
+ * domain &lt;hostname&gt; &lt;state&gt; &lt;stops at&gt; &lt;uuid&gt; &lt;name&gt; &lt;vcpus&gt; &lt;memory&gt; &lt;disks&gt; &lt;nics&gt; &lt;direct boot&gt;
+ * effects &lt;uuid&gt; &lt;defined&gt; &lt;started&gt; &lt;stopped&gt; &lt;destroyed&gt; &lt;undefined&gt; &lt;migrated&gt;
+ * slow &lt;call kind&gt; &lt;millis&gt;
+ * failing &lt;call kind&gt; &lt;count&gt;
+ * </pre>
+ */
+final class StateFile {
+
+    private static final String HEADER = "paddock-sim 1";
+
+    /** What the file holds; hosts carry their domains. */
+    record RoomState(
+            long randomState,
+            List<SimHost> hosts,
+            Map<String, Effects> effects,
+            Map<CallKind, Duration> slowCalls,
+            Map<CallKind, Integer> failingCalls) {}
+
+    private StateFile() {}
+
+    static void write(Path file, RoomState state) {
+        StringBuilder text = new StringBuilder(64 + state.hosts().size() * 256);
+        text.append(HEADER).append('\n');
+        line(text, "random", Long.toString(state.randomState()));
+        for (SimHost host : state.hosts()) {
+            Resources c = host.capacity;
+            line(text, "host", host.hostname, num(c.cpuMillicores()), num(c.memoryMib()), num(c.diskGib()),
+                    num(c.networkMbps()), Boolean.toString(host.poweredOn), Boolean.toString(host.isolated));
+        }
+        for (SimHost host : state.hosts()) {
+            for (SimDomain domain : host.domains.values()) {
+                DomainSpec s = domain.spec;
+                line(text, "domain", host.hostname, domain.state.name(),
+                        optional(domain.stopsAt.map(Instant::toString)), s.uuid(), s.name(), num(s.vcpus()),
+                        num(s.memoryMib()), disks(s.disks()), nics(s.nics()), directBoot(s.directBoot()));
+            }
+        }
+        state.effects().forEach((uuid, e) -> line(text, "effects", uuid, num(e.defined()), num(e.started()),
+                num(e.stopped()), num(e.destroyed()), num(e.undefined()), num(e.migrated())));
+        state.slowCalls().forEach((kind, d) -> line(text, "slow", kind.name(), num(d.toMillis())));
+        state.failingCalls().forEach((kind, n) -> line(text, "failing", kind.name(), num(n)));
+        replace(file, text.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    static RoomState read(Path file) {
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the simulated room from " + file, e);
+        }
+        if (lines.isEmpty() || !lines.get(0).equals(HEADER)) {
+            throw new IllegalArgumentException(file + " is not a simulated room state file (no '" + HEADER + "' line)");
+        }
+        long random = 0;
+        Map<String, SimHost> hosts = new LinkedHashMap<>();
+        Map<String, Effects> effects = new LinkedHashMap<>();
+        Map<CallKind, Duration> slow = new EnumMap<>(CallKind.class);
+        Map<CallKind, Integer> failing = new EnumMap<>(CallKind.class);
+        for (int i = 1; i < lines.size(); i++) {
+            String[] f = fields(lines.get(i));
+            try {
+                switch (f[0]) {
+                    case "random" -> random = Long.parseLong(f[1]);
+                    case "host" -> {
+                        SimHost host = new SimHost(f[1], Resources.of(
+                                Long.parseLong(f[2]), Long.parseLong(f[3]), Long.parseLong(f[4]), Long.parseLong(f[5])));
+                        host.poweredOn = Boolean.parseBoolean(f[6]);
+                        host.isolated = Boolean.parseBoolean(f[7]);
+                        hosts.put(host.hostname, host);
+                    }
+                    case "domain" -> readDomain(f, hosts);
+                    case "effects" -> effects.put(f[1], new Effects(Integer.parseInt(f[2]), Integer.parseInt(f[3]),
+                            Integer.parseInt(f[4]), Integer.parseInt(f[5]), Integer.parseInt(f[6]),
+                            Integer.parseInt(f[7])));
+                    case "slow" -> slow.put(CallKind.valueOf(f[1]), Duration.ofMillis(Long.parseLong(f[2])));
+                    case "failing" -> failing.put(CallKind.valueOf(f[1]), Integer.parseInt(f[2]));
+                    default -> throw new IllegalArgumentException("unknown record '" + f[0] + "'");
+                }
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException(file + " line " + (i + 1) + " is damaged: " + e.getMessage(), e);
+            }
+        }
+        return new RoomState(random, new ArrayList<>(hosts.values()), effects, slow, failing);
+    }
+
+    private static void readDomain(String[] f, Map<String, SimHost> hosts) {
+        SimHost host = hosts.get(f[1]);
+        if (host == null) {
+            throw new IllegalArgumentException("domain on unknown host " + f[1]);
+        }
+        DomainSpec spec = new DomainSpec(f[4], f[5], Integer.parseInt(f[6]), Long.parseLong(f[7]),
+                readDisks(f[8]), readNics(f[9]), readDirectBoot(f[10]));
+        SimDomain domain = new SimDomain(spec, VmState.valueOf(f[2]));
+        domain.stopsAt = readOptional(f[3]).map(Instant::parse);
+        host.domains.put(spec.uuid(), domain);
+    }
+
+    // Writing -------------------------------------------------------------------------------------------
+
+    private static void line(StringBuilder text, String kind, String... fields) {
+        text.append(kind);
+        for (String field : fields) {
+            text.append(' ').append(encode(field));
+        }
+        text.append('\n');
+    }
+
+    private static String num(long value) {
+        return Long.toString(value);
+    }
+
+    private static String optional(Optional<String> value) {
+        return value.map(v -> "1" + v).orElse("0");
+    }
+
+    private static String list(List<List<String>> items) {
+        List<String> encoded = new ArrayList<>(items.size());
+        for (List<String> item : items) {
+            encoded.add(String.join(":", item.stream().map(StateFile::encode).toList()));
+        }
+        return String.join(",", encoded);
+    }
+
+    private static String disks(List<DiskSpec> disks) {
+        return list(disks.stream().map(d -> List.of(d.target(), d.path(), d.format(), num(d.sizeGib()))).toList());
+    }
+
+    private static String nics(List<NicSpec> nics) {
+        return list(nics.stream()
+                .map(n -> List.of(n.mac(), n.network(), optional(n.vlan().map(String::valueOf))))
+                .toList());
+    }
+
+    private static String directBoot(Optional<DirectBoot> boot) {
+        return list(boot.map(b -> List.of(List.of(b.kernel(), b.initrd(), b.cmdline()))).orElse(List.of()));
+    }
+
+    private static void replace(Path file, byte[] bytes) {
+        Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
+        try {
+            try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE,
+                    StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+                ByteBuffer buffer = ByteBuffer.wrap(bytes);
+                while (buffer.hasRemaining()) {
+                    channel.write(buffer);
+                }
+                channel.force(true);
+            }
+            try {
+                Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING);
+            }
+            forceDirectory(file.toAbsolutePath().getParent());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the simulated room to " + file, e);
+        }
+    }
+
+    /** Makes the rename itself durable; not every platform lets a directory be opened, hence best effort. */
+    private static void forceDirectory(Path directory) {
+        if (directory == null) {
+            return;
+        }
+        try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
+            channel.force(true);
+        } catch (IOException e) {
+            // The rename is done; only its durability across a power cut is weaker here.
+        }
+    }
+
+    // Reading -------------------------------------------------------------------------------------------
+
+    private static String[] fields(String line) {
+        String[] raw = line.split(" ", -1);
+        String[] decoded = new String[raw.length];
+        for (int i = 0; i < raw.length; i++) {
+            decoded[i] = URLDecoder.decode(raw[i], StandardCharsets.UTF_8);
+        }
+        return decoded;
+    }
+
+    private static Optional<String> readOptional(String field) {
+        return field.startsWith("1") ? Optional.of(field.substring(1)) : Optional.empty();
+    }
+
+    private static List<List<String>> readList(String field) {
+        if (field.isEmpty()) {
+            return List.of();
+        }
+        List<List<String>> items = new ArrayList<>();
+        for (String item : field.split(",", -1)) {
+            List<String> parts = new ArrayList<>();
+            for (String part : item.split(":", -1)) {
+                parts.add(URLDecoder.decode(part, StandardCharsets.UTF_8));
+            }
+            items.add(parts);
+        }
+        return items;
+    }
+
+    private static List<DiskSpec> readDisks(String field) {
+        return readList(field).stream()
+                .map(p -> new DiskSpec(p.get(0), p.get(1), p.get(2), Long.parseLong(p.get(3))))
+                .toList();
+    }
+
+    private static List<NicSpec> readNics(String field) {
+        return readList(field).stream()
+                .map(p -> new NicSpec(p.get(0), p.get(1), readOptional(p.get(2)).map(Integer::valueOf)))
+                .toList();
+    }
+
+    private static Optional<DirectBoot> readDirectBoot(String field) {
+        return readList(field).stream().findFirst().map(p -> new DirectBoot(p.get(0), p.get(1), p.get(2)));
+    }
+
+    private static String encode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+}
