@@ -12,7 +12,8 @@
 #
 # Layout (room is left for a management namespace per host, 10.78.0.x, for BMCs):
 #   root ns: labbr0 10.77.0.254/24, unreachable routes for 10.77.0.0/16 and 10.78.0.0/16
-#   ns hN:   eth0 10.77.0.N/24, libvirtd listening on 10.77.0.N:16509 only (tcp, no auth)
+#   ns hN:   eth0 10.77.0.N/24, libvirtd listening on 10.77.0.N:16509 only (tcp, no auth),
+#            bridge vmbr0 for guest NICs (isolated per host for now)
 #   $L/shared            plays NFS: vmlinuz, initrd.img, images/, lockspace/
 #   $L/hosts/hN/{run,lib,log,cache,etc}   bound over the libvirt directories inside hN
 set -euo pipefail
@@ -100,6 +101,9 @@ prepare_host() {
   ip -n "h$n" addr add "$NET.$n/24" dev eth0
   ip -n "h$n" link set eth0 up
   ip -n "h$n" link set lo up
+  # The guests' bridge, the same name on every host so a migrated NIC finds it; not joined to eth0.
+  ip -n "h$n" link add vmbr0 type bridge
+  ip -n "h$n" link set vmbr0 up
   mkdir -p "$d/run"
   cp -a /var/lib/libvirt "$d/lib"
   cp -a /var/log/libvirt "$d/log"

@@ -3,6 +3,7 @@ package dev.paddock.libvirt;
 import dev.paddock.hypervisor.HostFacts;
 import java.util.Optional;
 import org.libvirt.Connect;
+import org.libvirt.event.LifecycleListener;
 
 /**
  * Paddock's link to one host: its URI and, while the link is up, the open libvirt connection and what the
@@ -14,6 +15,7 @@ final class HostConnection {
     final String hostId;
     final String uri;
     private volatile Connect connect;
+    private volatile LifecycleListener lifecycle;
     private volatile HostFacts facts;
     private volatile HostCapabilities capabilities;
     private volatile boolean reconnecting;
@@ -35,7 +37,12 @@ final class HostConnection {
         return capabilities;
     }
 
-    void up(Connect connect, HostFacts facts, HostCapabilities capabilities) {
+    LifecycleListener lifecycle() {
+        return lifecycle;
+    }
+
+    void up(Connect connect, LifecycleListener lifecycle, HostFacts facts, HostCapabilities capabilities) {
+        this.lifecycle = lifecycle;
         this.facts = facts;
         this.capabilities = capabilities;
         this.connect = connect;

@@ -185,8 +185,9 @@ public final class LibvirtHypervisor implements Hypervisor {
             var capabilities = HostCapabilities.parse(connect.getCapabilities());
             HostFacts facts = readFacts(link, connect, capabilities);
             connect.registerCloseListener(closeListener(link));
-            connect.addLifecycleListener(lifecycleListener(link));
-            link.up(connect, facts, capabilities);
+            LifecycleListener lifecycle = lifecycleListener(link);
+            connect.addLifecycleListener(lifecycle);
+            link.up(connect, lifecycle, facts, capabilities);
         } catch (LibvirtException e) {
             quietlyClose(connect);
             throw LibvirtErrors.translate("cannot read host " + link.hostId + " at " + link.uri, e);
@@ -245,8 +246,9 @@ public final class LibvirtHypervisor implements Hypervisor {
         }
         LOG.warn("host {} disconnected ({})", link.hostId, why);
         publish(new HostEvent(clock.instant(), link.hostId, HostEventKind.DISCONNECTED));
+        LifecycleListener lifecycle = link.lifecycle();
         background.execute(() -> {
-            release(connect);
+            release(connect, lifecycle);
             reconnect(link);
         });
     }
@@ -275,18 +277,29 @@ public final class LibvirtHypervisor implements Hypervisor {
     }
 
     private void close(HostConnection link) {
+        LifecycleListener lifecycle = link.lifecycle();
         link.connect().ifPresent(connect -> {
             link.down(connect);
-            release(connect);
+            release(connect, lifecycle);
         });
     }
 
-    /** Unregisters the callbacks first: a close listener left registered would report our own close as a loss. */
-    private static void release(Connect connect) {
+    /**
+     * Unregisters the callbacks first: a close listener left registered would report our own close as a loss,
+     * and libvirt-java's lifecycle callback fails on a closed connection.
+     */
+    private static void release(Connect connect, LifecycleListener lifecycle) {
         try {
             connect.unregisterCloseListener();
         } catch (LibvirtException | RuntimeException e) {
             LOG.debug("close listener already gone: {}", e.getMessage());
+        }
+        if (lifecycle != null) {
+            try {
+                connect.removeLifecycleListener(lifecycle);
+            } catch (LibvirtException | RuntimeException e) {
+                LOG.debug("lifecycle listener already gone: {}", e.getMessage());
+            }
         }
         quietlyClose(connect);
     }
@@ -360,10 +373,18 @@ public final class LibvirtHypervisor implements Hypervisor {
 
     @Override
     public void start(String hostId, String uuid) {
+        long hostMemoryMib = facts(hostId).capacity().memoryMib();
         onDomain(hostId, uuid, "start", domain -> {
-            if (domain.isActive() == 0) {
-                domain.create();
+            if (domain.isActive() == 1) {
+                return;
             }
+            // QEMU allocates guest memory lazily, so an oversized guest would start and die later; refuse it now.
+            long wantedMib = domain.getInfo().maxMem / 1024;
+            if (wantedMib > hostMemoryMib) {
+                throw new HypervisorException(Reason.INSUFFICIENT_RESOURCES, "domain " + uuid + " needs " + wantedMib
+                        + " MiB of memory; host " + hostId + " has " + hostMemoryMib + " MiB");
+            }
+            domain.create();
         });
     }
 
@@ -398,13 +419,25 @@ public final class LibvirtHypervisor implements Hypervisor {
                     throw new HypervisorException(Reason.INVALID_STATE,
                             "domain " + uuid + " on " + hostId + " is running; stop it before removing it");
                 }
-                domain.undefine(Domain.UndefineFlags.MANAGED_SAVE | Domain.UndefineFlags.SNAPSHOTS_METADATA
-                        | UNDEFINE_CHECKPOINTS_METADATA);
+                undefineWithMetadata(domain);
                 return null;
             } finally {
                 free(domain);
             }
         });
+    }
+
+    /** Removes snapshot and checkpoint metadata with the domain; drivers that know no such flag get plain undefine. */
+    private static void undefineWithMetadata(Domain domain) throws LibvirtException {
+        try {
+            domain.undefine(Domain.UndefineFlags.MANAGED_SAVE | Domain.UndefineFlags.SNAPSHOTS_METADATA
+                    | UNDEFINE_CHECKPOINTS_METADATA);
+        } catch (LibvirtException e) {
+            if (e.getError() == null || e.getError().getCode() != org.libvirt.Error.ErrorNumber.VIR_ERR_INVALID_ARG) {
+                throw e;
+            }
+            domain.undefine(0);
+        }
     }
 
     @Override
