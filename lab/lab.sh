@@ -105,6 +105,9 @@ prepare_host() {
   ip -n "h$n" link add vmbr0 type bridge
   ip -n "h$n" link set vmbr0 up
   mkdir -p "$d/run"
+  # libvirtd resolves its own hostname; with no DNS in the namespace each lookup would wait for a timeout.
+  printf '127.0.0.1 localhost\n%s h%s\n' "$NET.$n" "$n" > "$d/hosts"
+  : > "$d/resolv.conf"
   cp -a /var/lib/libvirt "$d/lib"
   cp -a /var/log/libvirt "$d/log"
   cp -a /var/cache/libvirt "$d/cache"
@@ -136,11 +139,12 @@ EOF
 start_host() {
   local n="$1" d="$L/hosts/h$1" hide_kvm=""
   # Nested /dev/kvm often opens but never runs a guest: lab hosts use TCG unless PADDOCK_LAB_KVM=1.
-  [ "${PADDOCK_LAB_KVM:-0}" = 1 ] || hide_kvm="[ -e /dev/kvm ] && mount --bind /dev/null /dev/kvm"
+  [ "${PADDOCK_LAB_KVM:-0}" = 1 ] || hide_kvm="sh $L/hosts/dev-without-kvm.sh $d/hostdev"
   ip netns exec "h$n" unshare -m -u sh -ec "mount --make-rprivate /; hostname h$n
     mount --bind $d/run /run/libvirt; mount --bind $d/lib /var/lib/libvirt
     mount --bind $d/log /var/log/libvirt; mount --bind $d/cache /var/cache/libvirt
     mount --bind $d/etc /etc/libvirt
+    mount --bind $d/hosts /etc/hosts; mount --bind $d/resolv.conf /etc/resolv.conf
     $hide_kvm
     virtlogd -d -p /run/libvirt/virtlogd.pid
     libvirtd -d --listen -p /run/libvirt/libvirtd.pid"
@@ -166,6 +170,29 @@ keep_capabilities() {
   fi
 }
 
+# Run inside a host's private mount namespace: /dev becomes a tmpfs holding every device of the real /dev
+# but kvm. libvirt must not see /dev/kvm at all: a /dev/kvm that exists but cannot run guests makes it
+# re-probe QEMU (4 s) on every call. The real /dev is only bound, never written.
+write_dev_without_kvm() {
+  cat > "$L/hosts/dev-without-kvm.sh" <<'EOF'
+set -e
+[ -e /dev/kvm ] || exit 0
+orig="$1"
+mkdir -p "$orig"
+mount --rbind /dev "$orig"
+mount -t tmpfs -o mode=755,size=1m paddock-dev /dev
+for e in "$orig"/* "$orig"/.[!.]*; do
+  [ -e "$e" ] || [ -L "$e" ] || continue
+  name="${e##*/}"
+  [ "$name" = kvm ] && continue
+  if [ -L "$e" ]; then cp -a "$e" /dev/
+  elif [ -d "$e" ]; then mkdir -p "/dev/$name"; mount --rbind "$e" "/dev/$name"
+  else touch "/dev/$name"; mount --bind "$e" "/dev/$name"
+  fi
+done
+EOF
+}
+
 cmd_up() {
   local count="${1:-3}" n
   [[ "$count" =~ ^[1-9][0-9]?$ ]] && [ "$count" -le 50 ] || die "usage: lab.sh up [N], N from 1 to 50"
@@ -189,6 +216,7 @@ cmd_up() {
   ip addr add "$NET.254/24" dev "$BRIDGE"
   ip link set "$BRIDGE" up
   for n in $(seq 1 "$count"); do prepare_host "$n"; done
+  write_dev_without_kvm
   for n in $(seq 1 "$count"); do start_host "$n"; done
   for n in $(seq 1 "$count"); do wait_host "$n"; done
   # QEMU capabilities probed by h1 spare later labs the probe (13 s for 3 fresh hosts on 2 cores).

@@ -472,7 +472,8 @@ public final class LibvirtHypervisor implements Hypervisor {
         if (fromHostId.equals(toHostId)) {
             throw new HypervisorException(Reason.INVALID_ARGUMENT, "cannot migrate " + uuid + " to the host it runs on");
         }
-        Connect destination = liveConnect(link(toHostId));
+        HostConnection target = link(toHostId);
+        Connect destination = liveConnect(target);
         return call(fromHostId, "migrate " + uuid + " from " + fromHostId + " to " + toHostId, source -> {
             Domain domain = lookup(source, uuid).orElseThrow(() -> new HypervisorException(Reason.NOT_FOUND,
                     "no domain " + uuid + " on " + fromHostId));
@@ -489,14 +490,16 @@ public final class LibvirtHypervisor implements Hypervisor {
                 var watch = new MigrationWatch(domain, options.maxDowntime(), progress);
                 long started = System.nanoTime();
                 var poller = background.submit(watch);
-                Domain moved;
                 try {
-                    moved = domain.migrate(destination, request.parameterArray(), request.flags());
+                    // Peer-to-peer: the source host's libvirtd opens the destination URI itself (virDomainMigrateToURI3).
+                    domain.migrateToURI(target.uri, request.parameterArray(), request.flags());
                 } finally {
                     watch.stop();
                     poller.cancel(true);
                 }
                 Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
+                Domain moved = lookup(destination, uuid).orElseThrow(() -> new HypervisorException(Reason.FAILED,
+                        "domain " + uuid + " migrated but is not on " + toHostId));
                 try {
                     progress.accept(1.0);
                     MigrationWatch.Completed done = MigrationWatch.completed(moved);
