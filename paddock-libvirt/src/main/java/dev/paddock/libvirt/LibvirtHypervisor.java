@@ -523,6 +523,60 @@ public final class LibvirtHypervisor implements Hypervisor {
         onDomain(hostId, uuid, "abort the job of", Domain::abortJob);
     }
 
+    // ---- rogue domains (not part of the port yet) --------------------------------------------------
+
+    /**
+     * True when the domain carries Paddock's ownership mark ({@link DomainXml#METADATA_NAMESPACE}): it was
+     * defined through Paddock. A domain without it on a managed host was made behind Paddock's back.
+     */
+    public boolean isPaddockDomain(String hostId, String uuid) {
+        return call(hostId, "read the metadata of domain " + uuid + " on " + hostId, connect -> {
+            Domain domain = lookup(connect, uuid).orElseThrow(() -> new HypervisorException(Reason.NOT_FOUND,
+                    "no domain " + uuid + " on " + hostId));
+            try {
+                domain.getMetadata(Domain.MetadataType.ELEMENT, DomainXml.METADATA_NAMESPACE, 0);
+                return true;
+            } catch (LibvirtException e) {
+                if (e.getError() != null && e.getError().getCode() == org.libvirt.Error.ErrorNumber.VIR_ERR_NO_DOMAIN_METADATA) {
+                    return false;
+                }
+                throw e;
+            } finally {
+                free(domain);
+            }
+        });
+    }
+
+    /** Quarantines a domain: pauses it and takes the link of every NIC down, live and in its definition. */
+    public void quarantine(String hostId, String uuid) {
+        setLinks(hostId, uuid, false);
+        suspend(hostId, uuid);
+    }
+
+    /** Sets the link of every NIC of a domain up or down; the guest sees a cable pulled or plugged back. */
+    public void setLinks(String hostId, String uuid, boolean up) {
+        onDomain(hostId, uuid, up ? "connect the NICs of" : "isolate the NICs of", domain -> {
+            int impact = (domain.isActive() == 1 ? Domain.DeviceModifyFlags.LIVE : 0)
+                    | (domain.isPersistent() == 1 ? Domain.DeviceModifyFlags.CONFIG : 0);
+            for (String device : InterfaceLinks.withLinkState(domain.getXMLDesc(0), up)) {
+                domain.updateDeviceFlags(device, impact);
+            }
+        });
+    }
+
+    /** The link state of each NIC, by MAC address, as the running (or else defined) domain has it. */
+    public java.util.Map<String, Boolean> linkStates(String hostId, String uuid) {
+        return call(hostId, "read the NICs of domain " + uuid + " on " + hostId, connect -> {
+            Domain domain = lookup(connect, uuid).orElseThrow(() -> new HypervisorException(Reason.NOT_FOUND,
+                    "no domain " + uuid + " on " + hostId));
+            try {
+                return InterfaceLinks.linkStates(domain.getXMLDesc(0));
+            } finally {
+                free(domain);
+            }
+        });
+    }
+
     // ---- events ---------------------------------------------------------------------------------
 
     @Override
