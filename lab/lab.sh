@@ -204,6 +204,7 @@ cmd_up() {
   cmd_install
   for n in $(seq 1 "$count"); do
     ip netns list | grep -qw "^h$n" && die "network namespace h$n exists from an earlier lab; run 'lab.sh down'"
+    ip link show "h$n-br" >/dev/null 2>&1 && die "link h$n-br exists from an earlier lab; run 'lab.sh down'"
   done
   build_guest
   [ -e "$L/hosts" ] && die "$L holds an earlier lab; run 'lab.sh down' first"
@@ -235,6 +236,15 @@ kill_pidfile() {
   done
 }
 
+# Waits (up to 5 s) until no process is left in namespace $1: a killed QEMU keeps its namespace alive.
+wait_gone() {
+  local i
+  for i in $(seq 1 50); do
+    [ -z "$(ip netns pids "$1" 2>/dev/null)" ] && return 0
+    sleep 0.1
+  done
+}
+
 cmd_down() {
   need_root
   local d n owner
@@ -250,9 +260,13 @@ cmd_down() {
     for n in $(ip netns list | awk '{print $1}' | grep -E '^h[0-9]+$' || true); do
       # Anything still running inside the namespace (a QEMU whose pid file was not written yet) goes too.
       for pid in $(ip netns pids "$n" 2>/dev/null); do kill -9 "$pid" 2>/dev/null || true; done
+      wait_gone "$n"
+      ip -n "$n" link del eth0 2>/dev/null || true
       ip netns del "$n" 2>/dev/null || true
     done
     ip link del "$BRIDGE" 2>/dev/null || true
+    # The kernel frees veth pairs lazily; the next `up` must not find them.
+    for _ in $(seq 1 50); do ip -o link show | grep -qE ' h[0-9]+-br[@:]' || break; sleep 0.1; done
     rm -f "$OWNER"
   fi
   rm -rf "$L"

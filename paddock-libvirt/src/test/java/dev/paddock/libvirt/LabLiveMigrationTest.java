@@ -78,6 +78,38 @@ class LabLiveMigrationTest {
         assertThat(List.of(before, after, later)).isSorted().doesNotHaveDuplicates();
     }
 
+    @Test
+    @DisplayName("a migration cancelled while it copies fails clearly and leaves the guest running on its source")
+    void cancelledMigration() throws Exception {
+        String h1 = LAB.lab().host(1).id();
+        String h2 = LAB.lab().host(2).id();
+        hypervisor.define(h1, guest);
+        hypervisor.start(h1, guest.uuid());
+        awaitHeartbeatAbove(0, Duration.ofSeconds(60));
+        var progress = new CopyOnWriteArrayList<Double>();
+        // 1 MiB/s makes the copy of the guest's memory take tens of seconds: time enough to cancel.
+        var slow = new MigrationOptions(Optional.of(1L), Optional.empty(), Optional.empty());
+        var migration = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> hypervisor.migrate(guest.uuid(), h1, h2, slow, progress::add));
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (progress.isEmpty() && System.nanoTime() < deadline) {
+            sleep(Duration.ofMillis(100));
+        }
+        assertThat(progress).as("progress reported while copying").isNotEmpty();
+
+        hypervisor.abortJob(h1, guest.uuid());
+
+        assertThat(migration).failsWithin(Duration.ofSeconds(30))
+                .withThrowableOfType(java.util.concurrent.ExecutionException.class)
+                .havingCause()
+                .isInstanceOf(dev.paddock.hypervisor.HypervisorException.class)
+                .withMessageContaining("migrate " + guest.uuid());
+        assertThat(hypervisor.domain(h1, guest.uuid())).map(d -> d.state()).contains(VmState.RUNNING);
+        assertThat(hypervisor.domain(h2, guest.uuid())).isEmpty();
+        long beat = LAB.lab().heartbeat(guest).orElseThrow();
+        awaitHeartbeatAbove(beat, Duration.ofSeconds(30));
+    }
+
     private long awaitHeartbeatAbove(long floor, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         OptionalLong beat = OptionalLong.empty();
