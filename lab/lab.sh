@@ -42,10 +42,13 @@ cmd_install() {
 
 # Lab traffic must never leave the machine: with the lab down, lab addresses are refused locally.
 install_safety_routes() {
-  local net
+  local net routes
+  routes="$(ip route show table main type unreachable)"
   for net in 10.77.0.0/16 10.78.0.0/16; do
-    ip route show table main type unreachable | grep -q "^unreachable $net " \
-      || ip route add unreachable "$net" metric 4000
+    case "$routes" in
+      *"unreachable $net "*) ;;
+      *) ip route add unreachable "$net" metric 4000 ;;
+    esac
   done
 }
 
@@ -203,7 +206,7 @@ cmd_up() {
   fi
   cmd_install
   for n in $(seq 1 "$count"); do
-    ip netns list | grep -qw "^h$n" && die "network namespace h$n exists from an earlier lab; run 'lab.sh down'"
+    [ -e "/run/netns/h$n" ] && die "network namespace h$n exists from an earlier lab; run 'lab.sh down'"
     ip link show "h$n-br" >/dev/null 2>&1 && die "link h$n-br exists from an earlier lab; run 'lab.sh down'"
   done
   build_guest
@@ -266,7 +269,12 @@ cmd_down() {
     done
     ip link del "$BRIDGE" 2>/dev/null || true
     # The kernel frees veth pairs lazily; the next `up` must not find them.
-    for _ in $(seq 1 50); do ip -o link show | grep -qE ' h[0-9]+-br[@:]' || break; sleep 0.1; done
+    local links
+    for _ in $(seq 1 50); do
+      links="$(ip -o link show)"
+      [[ "$links" =~ \ h[0-9]+-br[@:] ]] || break
+      sleep 0.1
+    done
     rm -f "$OWNER"
   fi
   rm -rf "$L"
