@@ -48,6 +48,12 @@ public record HostCapabilities(String hostUuid, String cpuModel, int numaCells, 
         return new HostCapabilities(uuid, model.isEmpty() ? "unknown" : model, cells, domainTypes(root));
     }
 
+    /** The text of the first element named {@code name} anywhere in {@code xml}, or "". */
+    static String firstText(String xml, String name) {
+        NodeList found = document(xml).getElementsByTagName(name);
+        return found.getLength() == 0 ? "" : found.item(0).getTextContent().trim();
+    }
+
     private static Set<DomainType> domainTypes(Element root) {
         var types = EnumSet.noneOf(DomainType.class);
         NodeList guests = root.getElementsByTagName("guest");
