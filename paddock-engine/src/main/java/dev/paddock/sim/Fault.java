@@ -9,8 +9,8 @@ import java.util.Objects;
  * Hosts are named by their sim hostname, the {@code <hostname>} of {@code sim://<hostname>}.
  */
 public sealed interface Fault
-        permits Fault.HostCrash, Fault.HostPowerOn, Fault.HostIsolation, Fault.DomainCrash, Fault.SlowCalls,
-                Fault.FailingCalls {
+        permits Fault.HostCrash, Fault.HostPowerOn, Fault.HostIsolation, Fault.DomainCrash, Fault.StorageLoss,
+                Fault.SlowCalls, Fault.FailingCalls {
 
     /**
      * The host loses power: it cannot be reached, its running domains crash (they stay defined and show as
@@ -45,6 +45,20 @@ public sealed interface Fault
         public DomainCrash {
             Objects.requireNonNull(host, "host");
             Objects.requireNonNull(uuid, "uuid");
+        }
+    }
+
+    /**
+     * A datastore goes away: every disk whose path starts with {@code pathPrefix} fails. Running guests that use
+     * one pause on the I/O error (a SUSPENDED event, as QEMU does with {@code werror=stop}); such a domain cannot
+     * start or resume (FAILED) until healed. Healing brings the storage back; paused guests wait to be resumed.
+     * {@link VmDomains#datastorePath} gives the prefix of a datastore's disks.
+     */
+    record StorageLoss(String pathPrefix) implements Fault {
+        public StorageLoss {
+            if (pathPrefix == null || pathPrefix.isBlank()) {
+                throw new IllegalArgumentException("a storage loss needs the path prefix of the lost disks");
+            }
         }
     }
 

@@ -5,6 +5,7 @@ import dev.paddock.hypervisor.DomainSpec;
 import dev.paddock.model.VmState;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.function.Function;
 
 /** A simulated domain, mutable, guarded by the sim's lock. */
 final class SimDomain {
@@ -14,10 +15,22 @@ final class SimDomain {
     /** When a requested guest shutdown completes, while one is under way. */
     Optional<Instant> stopsAt = Optional.empty();
     boolean migrating;
+    /** The state file's encoding of {@link #spec}, kept while the spec stays the same object. */
+    private DomainSpec encodedSpec;
+    private String encoded;
 
     SimDomain(DomainSpec spec, VmState state) {
         this.spec = spec;
         this.state = state;
+    }
+
+    /** The state file's fields for the spec, encoded once per definition rather than on every write. */
+    String encodedSpec(Function<DomainSpec, String> encoder) {
+        if (encodedSpec != spec) {
+            encoded = encoder.apply(spec);
+            encodedSpec = spec;
+        }
+        return encoded;
     }
 
     /** Running or paused: it holds memory and cpu on its host. */

@@ -28,10 +28,12 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
@@ -47,8 +49,8 @@ import java.util.regex.Pattern;
  * after it released the sim's lock, in the order of the changes. A listener may call back into the sim.
  * Events of a host that is not attached, or that cannot be reached, are lost, as on a real network.
  *
- * <p><b>Faults</b> ({@link Fault}) crash, power on and isolate hosts, crash guests, slow calls down and make
- * them fail. <b>Durable state</b>: with a state file, the whole room is written atomically after every call
+ * <p><b>Faults</b> ({@link Fault}) crash, power on and isolate hosts, crash guests, take storage away, slow
+ * calls down and make them fail. <b>Durable state</b>: with a state file, the whole room is written atomically after every call
  * that changed it, and {@link #load} finds it again after a {@code kill -9}; per-domain {@link Effects}
  * counters let a test prove that no step acted twice.
  */
@@ -69,6 +71,7 @@ public final class SimulatedHypervisor implements Hypervisor {
     private final Map<String, Effects> effects = new LinkedHashMap<>();
     private final Map<CallKind, Duration> slowCalls = new EnumMap<>(CallKind.class);
     private final Map<CallKind, Integer> failingCalls = new EnumMap<>(CallKind.class);
+    private final Set<String> lostStorage = new LinkedHashSet<>();
     private final EventDelivery events = new EventDelivery();
     private Optional<Path> stateFile = Optional.empty();
     private boolean changed;
@@ -98,6 +101,7 @@ public final class SimulatedHypervisor implements Hypervisor {
             sim.effects.putAll(state.effects());
             sim.slowCalls.putAll(state.slowCalls());
             sim.failingCalls.putAll(state.failingCalls());
+            sim.lostStorage.addAll(state.lostStorage());
             sim.stateFile = Optional.of(stateFile);
         }
         return sim;
@@ -203,8 +207,10 @@ public final class SimulatedHypervisor implements Hypervisor {
                     case Fault.HostPowerOn powerOn -> powerOn(hostNamed(powerOn.host()));
                     case Fault.HostIsolation isolation -> isolate(hostNamed(isolation.host()));
                     case Fault.DomainCrash crash -> crashDomain(hostNamed(crash.host()), crash.uuid());
+                    case Fault.StorageLoss loss -> loseStorage(loss.pathPrefix());
                     case Fault.SlowCalls slow -> slowCalls.put(slow.kind(), slow.duration());
-                    case Fault.FailingCalls failing -> failingCalls.merge(failing.kind(), failing.count(), Integer::sum);
+                    case Fault.FailingCalls failing ->
+                            failingCalls.merge(failing.kind(), failing.count(), Integer::sum);
                 }
                 changed = true;
             } finally {
@@ -214,7 +220,10 @@ public final class SimulatedHypervisor implements Hypervisor {
         events.deliver();
     }
 
-    /** Undoes a fault: powers a crashed host on, reconnects an isolated one, ends slow or failing calls. */
+    /**
+     * Undoes a fault: powers a crashed host on, reconnects an isolated one, brings lost storage back, ends slow or
+     * failing calls. A guest crash and a power-on have nothing to undo (start the guest again instead).
+     */
     public void heal(Fault fault) {
         synchronized (lock) {
             try {
@@ -223,6 +232,7 @@ public final class SimulatedHypervisor implements Hypervisor {
                     case Fault.HostPowerOn powerOn -> hostNamed(powerOn.host());
                     case Fault.HostIsolation isolation -> reconnect(hostNamed(isolation.host()));
                     case Fault.DomainCrash crash -> hostNamed(crash.host());
+                    case Fault.StorageLoss loss -> lostStorage.remove(loss.pathPrefix());
                     case Fault.SlowCalls slow -> slowCalls.remove(slow.kind());
                     case Fault.FailingCalls failing -> failingCalls.remove(failing.kind());
                 }
@@ -289,6 +299,38 @@ public final class SimulatedHypervisor implements Hypervisor {
             domain.state = VmState.CRASHED;
             domain.stopsAt = Optional.empty();
             emit(host, domain, DomainEventKind.CRASHED);
+        }
+    }
+
+    private void loseStorage(String pathPrefix) {
+        lostStorage.add(pathPrefix);
+        for (SimHost host : hosts.values()) {
+            for (SimDomain domain : host.domains.values()) {
+                if (domain.state == VmState.RUNNING && lostDisk(domain.spec).isPresent()) {
+                    domain.state = VmState.PAUSED;
+                    domain.stopsAt = Optional.empty();
+                    emit(host, domain, DomainEventKind.SUSPENDED);
+                }
+            }
+        }
+    }
+
+    private Optional<String> lostDisk(DomainSpec spec) {
+        for (DomainSpec.DiskSpec disk : spec.disks()) {
+            for (String prefix : lostStorage) {
+                if (disk.path() != null && disk.path().startsWith(prefix)) {
+                    return Optional.of(disk.path());
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    private void requireStorage(String hostId, DomainSpec spec) {
+        Optional<String> lost = lostDisk(spec);
+        if (lost.isPresent()) {
+            throw new HypervisorException(FAILED, "domain " + spec.uuid() + " on host " + hostId
+                    + " cannot open its disk " + lost.get() + ": the storage does not answer");
         }
     }
 
@@ -403,6 +445,7 @@ public final class SimulatedHypervisor implements Hypervisor {
                         "domain " + uuid + " on host " + hostId + " is paused: resume it rather than start it");
                 default -> {
                     requireRoom(host, hostId, domain.spec);
+                    requireStorage(hostId, domain.spec);
                     domain.state = VmState.RUNNING;
                     count(uuid, Effects::plusStarted);
                     emit(host, domain, DomainEventKind.STARTED);
@@ -499,7 +542,8 @@ public final class SimulatedHypervisor implements Hypervisor {
                     emit(host, domain, DomainEventKind.SUSPENDED);
                 }
                 default -> throw new HypervisorException(INVALID_STATE,
-                        "domain " + uuid + " on host " + hostId + " is " + domain.state + ": only a running domain pauses");
+                        "domain " + uuid + " on host " + hostId + " is " + domain.state
+                                + ": only a running domain pauses");
             }
         });
     }
@@ -514,19 +558,22 @@ public final class SimulatedHypervisor implements Hypervisor {
                     return;
                 }
                 case PAUSED -> {
+                    requireStorage(hostId, domain.spec);
                     domain.state = VmState.RUNNING;
                     changed = true;
                     emit(host, domain, DomainEventKind.RESUMED);
                 }
                 default -> throw new HypervisorException(INVALID_STATE,
-                        "domain " + uuid + " on host " + hostId + " is " + domain.state + ": only a paused domain resumes");
+                        "domain " + uuid + " on host " + hostId + " is " + domain.state
+                                + ": only a paused domain resumes");
             }
         });
     }
 
     // The port: migration -------------------------------------------------------------------------------
 
-    private record MigrationFigures(Duration elapsed, Duration downtime, long bytes) {}
+    /** A migration under way: the hosts it links (held even if detached meanwhile) and what it will take. */
+    private record MigrationTicket(SimHost source, SimHost target, Duration elapsed, Duration downtime, long bytes) {}
 
     /**
      * Checks and reserves under the lock, lets the transfer time pass on the sim clock outside it (reporting
@@ -537,18 +584,18 @@ public final class SimulatedHypervisor implements Hypervisor {
             Consumer<Double> progress) {
         Objects.requireNonNull(options, "options");
         Objects.requireNonNull(progress, "progress");
-        MigrationFigures figures = call(CallKind.MIGRATE, () -> reserveMigration(uuid, fromHostId, toHostId, options));
+        MigrationTicket ticket = call(CallKind.MIGRATE, () -> reserveMigration(uuid, fromHostId, toHostId, options));
         try {
             progress.accept(0.0);
             for (int step = 1; step <= PROGRESS_STEPS; step++) {
-                clock.sleep(figures.elapsed.dividedBy(PROGRESS_STEPS));
+                clock.sleep(ticket.elapsed.dividedBy(PROGRESS_STEPS));
                 if (step < PROGRESS_STEPS) {
                     progress.accept(step / (double) PROGRESS_STEPS);
                 }
             }
             synchronized (lock) {
                 try {
-                    completeMigration(uuid, fromHostId, toHostId);
+                    completeMigration(uuid, ticket);
                 } finally {
                     flush();
                 }
@@ -556,14 +603,16 @@ public final class SimulatedHypervisor implements Hypervisor {
             progress.accept(1.0);
         } finally {
             synchronized (lock) {
-                endMigration(uuid, fromHostId, toHostId);
+                ticket.target.incoming.remove(uuid);
+                Optional.ofNullable(ticket.source.domains.get(uuid)).ifPresent(d -> d.migrating = false);
             }
             events.deliver();
         }
-        return new MigrationResult(uuid, fromHostId, toHostId, figures.elapsed, figures.downtime, figures.bytes);
+        return new MigrationResult(uuid, fromHostId, toHostId, ticket.elapsed, ticket.downtime, ticket.bytes);
     }
 
-    private MigrationFigures reserveMigration(String uuid, String fromHostId, String toHostId, MigrationOptions options) {
+    private MigrationTicket reserveMigration(
+            String uuid, String fromHostId, String toHostId, MigrationOptions options) {
         if (fromHostId.equals(toHostId)) {
             throw new HypervisorException(INVALID_ARGUMENT, "domain " + uuid + " cannot migrate from host "
                     + fromHostId + " to itself");
@@ -580,7 +629,8 @@ public final class SimulatedHypervisor implements Hypervisor {
                     + (domain.migrating ? "migrating already" : "shutting down"));
         }
         if (target.domains.containsKey(uuid)) {
-            throw new HypervisorException(ALREADY_EXISTS, "host " + toHostId + " has domain " + uuid + " defined already");
+            throw new HypervisorException(ALREADY_EXISTS,
+                    "host " + toHostId + " has domain " + uuid + " defined already");
         }
         requireRoom(target, toHostId, domain.spec);
         domain.migrating = true;
@@ -591,37 +641,29 @@ public final class SimulatedHypervisor implements Hypervisor {
         long maxDowntime = options.maxDowntime().orElse(DEFAULT_MAX_DOWNTIME).toMillis();
         long downtime = random.between(Math.min(10, maxDowntime), Math.max(10, maxDowntime));
         changed = true;
-        return new MigrationFigures(Duration.ofMillis(transferMillis), Duration.ofMillis(downtime),
+        return new MigrationTicket(source, target, Duration.ofMillis(transferMillis), Duration.ofMillis(downtime),
                 Math.round(domain.spec.memoryMib() * dirtied * 1024 * 1024));
     }
 
-    private void completeMigration(String uuid, String fromHostId, String toHostId) {
-        SimHost source = hostAttachedAs(fromHostId);
-        SimHost target = hostAttachedAs(toHostId);
-        for (SimHost host : List.of(source, target)) {
+    private void completeMigration(String uuid, MigrationTicket ticket) {
+        for (SimHost host : List.of(ticket.source, ticket.target)) {
             if (!host.reachable()) {
-                throw new HypervisorException(FAILED, "migration of " + uuid + " from " + fromHostId + " to "
-                        + toHostId + " failed: host " + host.hostname + " stopped answering");
+                throw new HypervisorException(FAILED, "migration of " + uuid + " from " + ticket.source.hostname
+                        + " to " + ticket.target.hostname + " failed: host " + host.hostname + " stopped answering");
             }
         }
-        SimDomain domain = source.domains.get(uuid);
+        SimDomain domain = ticket.source.domains.get(uuid);
         if (domain == null || domain.state != VmState.RUNNING) {
-            throw new HypervisorException(FAILED, "migration of " + uuid + " from " + fromHostId + " to "
-                    + toHostId + " failed: the domain stopped running on the source");
+            throw new HypervisorException(FAILED, "migration of " + uuid + " from " + ticket.source.hostname
+                    + " to " + ticket.target.hostname + " failed: the domain stopped running on the source");
         }
-        source.domains.remove(uuid);
-        target.incoming.remove(uuid);
+        ticket.source.domains.remove(uuid);
+        ticket.target.incoming.remove(uuid);
         domain.migrating = false;
-        target.domains.put(uuid, domain);
+        ticket.target.domains.put(uuid, domain);
         count(uuid, Effects::plusMigrated);
-        emit(source, domain, DomainEventKind.MIGRATED_OUT);
-        emit(target, domain, DomainEventKind.MIGRATED_IN);
-    }
-
-    private void endMigration(String uuid, String fromHostId, String toHostId) {
-        Optional.ofNullable(hostnameById.get(toHostId)).map(hosts::get).ifPresent(h -> h.incoming.remove(uuid));
-        Optional.ofNullable(hostnameById.get(fromHostId)).map(hosts::get)
-                .map(h -> h.domains.get(uuid)).ifPresent(d -> d.migrating = false);
+        emit(ticket.source, domain, DomainEventKind.MIGRATED_OUT);
+        emit(ticket.target, domain, DomainEventKind.MIGRATED_IN);
     }
 
     // The port: events and life -------------------------------------------------------------------------
@@ -721,7 +763,8 @@ public final class SimulatedHypervisor implements Hypervisor {
         }
         if (host.isolated) {
             throw new HypervisorException(UNREACHABLE,
-                    "host " + hostId + " (" + host.uri() + ") does not answer: it is cut off from the management network");
+                    "host " + hostId + " (" + host.uri()
+                            + ") does not answer: it is cut off from the management network");
         }
     }
 
@@ -776,6 +819,6 @@ public final class SimulatedHypervisor implements Hypervisor {
         }
         changed = false;
         stateFile.ifPresent(file -> StateFile.write(file, new StateFile.RoomState(random.state(),
-                List.copyOf(hosts.values()), effects, slowCalls, failingCalls)));
+                List.copyOf(hosts.values()), effects, slowCalls, failingCalls, lostStorage)));
     }
 }

@@ -9,7 +9,6 @@ import dev.paddock.model.VmState;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URLDecoder;
-import java.net.URLEncoder;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -23,15 +22,17 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The whole simulated room as a text file that survives a {@code kill -9}: written to a temporary file,
  * forced to disk, then renamed over the old one, so a reader finds either the old state or the new one.
  *
- * <p>One record a line, fields separated by a space, each field URL-encoded (so no field holds a space or a
+ * <p>One record a line, fields separated by a space, each field percent-encoded (so no field holds a space or a
  * line break); lists inside a field are encoded once more. Connections (attachments) and event listeners are
  * not state: a restarted manager attaches again.
  * <pre>
@@ -42,6 +43,7 @@ import java.util.Optional;
  * effects &lt;uuid&gt; &lt;defined&gt; &lt;started&gt; &lt;stopped&gt; &lt;destroyed&gt; &lt;undefined&gt; &lt;migrated&gt;
  * slow &lt;call kind&gt; &lt;millis&gt;
  * failing &lt;call kind&gt; &lt;count&gt;
+ * lost &lt;disk path prefix&gt;
  * </pre>
  */
 final class StateFile {
@@ -54,7 +56,8 @@ final class StateFile {
             List<SimHost> hosts,
             Map<String, Effects> effects,
             Map<CallKind, Duration> slowCalls,
-            Map<CallKind, Integer> failingCalls) {}
+            Map<CallKind, Integer> failingCalls,
+            Set<String> lostStorage) {}
 
     private StateFile() {}
 
@@ -69,16 +72,16 @@ final class StateFile {
         }
         for (SimHost host : state.hosts()) {
             for (SimDomain domain : host.domains.values()) {
-                DomainSpec s = domain.spec;
-                line(text, "domain", host.hostname, domain.state.name(),
-                        optional(domain.stopsAt.map(Instant::toString)), s.uuid(), s.name(), num(s.vcpus()),
-                        num(s.memoryMib()), disks(s.disks()), nics(s.nics()), directBoot(s.directBoot()));
+                text.append("domain ").append(encode(host.hostname)).append(' ').append(domain.state.name())
+                        .append(' ').append(encode(optional(domain.stopsAt.map(Instant::toString)))).append(' ')
+                        .append(domain.encodedSpec(StateFile::specFields)).append('\n');
             }
         }
         state.effects().forEach((uuid, e) -> line(text, "effects", uuid, num(e.defined()), num(e.started()),
                 num(e.stopped()), num(e.destroyed()), num(e.undefined()), num(e.migrated())));
         state.slowCalls().forEach((kind, d) -> line(text, "slow", kind.name(), num(d.toMillis())));
         state.failingCalls().forEach((kind, n) -> line(text, "failing", kind.name(), num(n)));
+        state.lostStorage().forEach(prefix -> line(text, "lost", prefix));
         replace(file, text.toString().getBytes(StandardCharsets.UTF_8));
     }
 
@@ -97,14 +100,15 @@ final class StateFile {
         Map<String, Effects> effects = new LinkedHashMap<>();
         Map<CallKind, Duration> slow = new EnumMap<>(CallKind.class);
         Map<CallKind, Integer> failing = new EnumMap<>(CallKind.class);
+        Set<String> lost = new LinkedHashSet<>();
         for (int i = 1; i < lines.size(); i++) {
             String[] f = fields(lines.get(i));
             try {
                 switch (f[0]) {
                     case "random" -> random = Long.parseLong(f[1]);
                     case "host" -> {
-                        SimHost host = new SimHost(f[1], Resources.of(
-                                Long.parseLong(f[2]), Long.parseLong(f[3]), Long.parseLong(f[4]), Long.parseLong(f[5])));
+                        SimHost host = new SimHost(f[1], Resources.of(Long.parseLong(f[2]),
+                                Long.parseLong(f[3]), Long.parseLong(f[4]), Long.parseLong(f[5])));
                         host.poweredOn = Boolean.parseBoolean(f[6]);
                         host.isolated = Boolean.parseBoolean(f[7]);
                         hosts.put(host.hostname, host);
@@ -115,13 +119,14 @@ final class StateFile {
                             Integer.parseInt(f[7])));
                     case "slow" -> slow.put(CallKind.valueOf(f[1]), Duration.ofMillis(Long.parseLong(f[2])));
                     case "failing" -> failing.put(CallKind.valueOf(f[1]), Integer.parseInt(f[2]));
+                    case "lost" -> lost.add(f[1]);
                     default -> throw new IllegalArgumentException("unknown record '" + f[0] + "'");
                 }
             } catch (RuntimeException e) {
                 throw new IllegalArgumentException(file + " line " + (i + 1) + " is damaged: " + e.getMessage(), e);
             }
         }
-        return new RoomState(random, new ArrayList<>(hosts.values()), effects, slow, failing);
+        return new RoomState(random, new ArrayList<>(hosts.values()), effects, slow, failing, lost);
     }
 
     private static void readDomain(String[] f, Map<String, SimHost> hosts) {
@@ -137,6 +142,15 @@ final class StateFile {
     }
 
     // Writing -------------------------------------------------------------------------------------------
+
+    private static String specFields(DomainSpec s) {
+        StringBuilder fields = new StringBuilder(128);
+        for (String field : List.of(s.uuid(), s.name(), num(s.vcpus()), num(s.memoryMib()), disks(s.disks()),
+                nics(s.nics()), directBoot(s.directBoot()))) {
+            fields.append(fields.isEmpty() ? "" : " ").append(encode(field));
+        }
+        return fields.toString();
+    }
 
     private static void line(StringBuilder text, String kind, String... fields) {
         text.append(kind);
@@ -256,7 +270,33 @@ final class StateFile {
         return readList(field).stream().findFirst().map(p -> new DirectBoot(p.get(0), p.get(1), p.get(2)));
     }
 
-    private static String encode(String value) {
-        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    /**
+     * Percent-encodes the few characters that would break a line or a list ({@code % + space , :} and control
+     * characters) and nothing else, so that most fields are written as they are; {@link URLDecoder} reads it.
+     */
+    static String encode(String value) {
+        int i = 0;
+        while (i < value.length() && !escaped(value.charAt(i))) {
+            i++;
+        }
+        if (i == value.length()) {
+            return value;
+        }
+        StringBuilder encoded = new StringBuilder(value.length() + 16).append(value, 0, i);
+        for (; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (escaped(c)) {
+                encoded.append('%').append(HEX[c >> 4]).append(HEX[c & 0xF]);
+            } else {
+                encoded.append(c);
+            }
+        }
+        return encoded.toString();
+    }
+
+    private static final char[] HEX = "0123456789ABCDEF".toCharArray();
+
+    private static boolean escaped(char c) {
+        return c < 0x20 || c == 0x7F || c == '%' || c == '+' || c == ' ' || c == ',' || c == ':';
     }
 }

@@ -1,12 +1,16 @@
-package dev.paddock.hypervisor;
+package dev.paddock.sim;
 
+import dev.paddock.hypervisor.DomainSpec;
+import dev.paddock.hypervisor.Hypervisor;
+import dev.paddock.hypervisor.HypervisorContract;
 import dev.paddock.model.Resources;
-import dev.paddock.sim.ManualClock;
-import dev.paddock.sim.SimulatedHypervisor;
 import java.util.List;
 import java.util.Optional;
 
-/** The simulated room keeps the port's contract, so controllers cannot tell it from libvirt. */
+/**
+ * The simulated room keeps the port's contract, so controllers cannot tell it from libvirt. It lives outside
+ * the contract's package, as the libvirt module's contract test will.
+ */
 class SimulatedHypervisorContractTest extends HypervisorContract {
 
     @Override

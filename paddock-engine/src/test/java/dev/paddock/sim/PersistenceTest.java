@@ -1,0 +1,184 @@
+package dev.paddock.sim;
+
+import static dev.paddock.sim.SimulatedHypervisorTest.spec;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.paddock.hypervisor.DomainSpec;
+import dev.paddock.hypervisor.MigrationOptions;
+import dev.paddock.model.Resources;
+import dev.paddock.model.VmState;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PersistenceTest {
+
+    @TempDir
+    Path dir;
+
+    private final ManualClock clock = ManualClock.atEpochOf2030();
+
+    private SimulatedHypervisor roomWithHistory(Path file) {
+        SimulatedHypervisor sim = SimulatedHypervisor.open(file, clock, 99);
+        sim.addHost("esx-par-01", Resources.of(8_000, 16_384, 500, 10_000));
+        sim.addHost("esx-par-02", Resources.of(8_000, 16_384, 500, 10_000));
+        sim.addHost("esx-lyo-01", Resources.of(4_000, 8_192, 500, 10_000));
+        sim.attach("p1", "sim://esx-par-01");
+        sim.attach("p2", "sim://esx-par-02");
+        DomainSpec rich = new DomainSpec("web-01", "web 01 (front)", 2, 2_048,
+                List.of(new DomainSpec.DiskSpec("vda", "/srv/images/web 01:root,a.qcow2", "qcow2", 20)),
+                List.of(new DomainSpec.NicSpec("52:54:00:aa:bb:01", "prod", Optional.of(120)),
+                        new DomainSpec.NicSpec("52:54:00:aa:bb:02", "backup", Optional.empty())),
+                Optional.of(new DomainSpec.DirectBoot("/boot/vmlinuz", "/boot/initrd", "console=ttyS0,115200 root=/dev/vda quiet+splash 50%\tdone")));
+        sim.define("p1", rich);
+        sim.start("p1", "web-01");
+        sim.start("p1", "web-01");
+        sim.define("p1", spec("db-01", 2, 4_096));
+        sim.start("p1", "db-01");
+        sim.migrate("db-01", "p1", "p2", MigrationOptions.DEFAULTS, p -> {});
+        sim.define("p2", spec("gone", 1, 512));
+        sim.undefine("p2", "gone");
+        sim.inject(new Fault.HostIsolation("esx-lyo-01"));
+        sim.inject(new Fault.FailingCalls(CallKind.DEFINE, 3));
+        sim.inject(new Fault.SlowCalls(CallKind.MIGRATE, Duration.ofSeconds(5)));
+        sim.inject(new Fault.StorageLoss("/srv/lost/"));
+        return sim;
+    }
+
+    @Test
+    @DisplayName("a reloaded room has the same hosts, domains, definitions and effect counters")
+    void roundTrip() {
+        Path file = dir.resolve("room.state");
+        SimulatedHypervisor before = roomWithHistory(file);
+
+        SimulatedHypervisor after = SimulatedHypervisor.load(file, clock);
+
+        assertThat(after.hosts()).isEqualTo(before.hosts());
+        for (SimHostStatus host : before.hosts()) {
+            assertThat(after.domainsOn(host.hostname())).as(host.hostname())
+                    .usingRecursiveFieldByFieldElementComparatorIgnoringFields("hostId")
+                    .isEqualTo(before.domainsOn(host.hostname()));
+        }
+        for (String uuid : List.of("web-01", "db-01", "gone")) {
+            assertThat(after.effects(uuid)).as(uuid).isEqualTo(before.effects(uuid));
+        }
+        assertThat(after.effects("db-01")).isEqualTo(new Effects(1, 1, 0, 0, 0, 1));
+        assertThat(after.effects("gone")).isEqualTo(new Effects(1, 0, 0, 0, 1, 0));
+    }
+
+    @Test
+    @DisplayName("definitions survive byte for byte, spaces, colons and commas included")
+    void definitionsSurvive() {
+        Path file = dir.resolve("room.state");
+        SimulatedHypervisor before = roomWithHistory(file);
+        before.heal(new Fault.FailingCalls(CallKind.DEFINE, 1));
+        DomainSpec original = new DomainSpec("web-01", "web 01 (front)", 2, 2_048,
+                List.of(new DomainSpec.DiskSpec("vda", "/srv/images/web 01:root,a.qcow2", "qcow2", 20)),
+                List.of(new DomainSpec.NicSpec("52:54:00:aa:bb:01", "prod", Optional.of(120)),
+                        new DomainSpec.NicSpec("52:54:00:aa:bb:02", "backup", Optional.empty())),
+                Optional.of(new DomainSpec.DirectBoot("/boot/vmlinuz", "/boot/initrd", "console=ttyS0,115200 root=/dev/vda quiet+splash 50%\tdone")));
+
+        SimulatedHypervisor after = SimulatedHypervisor.load(file, clock);
+        after.attach("p1", "sim://esx-par-01");
+        after.define("p1", original);
+
+        // Redefining an identical spec is a no-op: it counts only if the reloaded definition differs.
+        assertThat(after.effects("web-01").defined()).isEqualTo(1);
+    }
+
+    @Test
+    @DisplayName("injected faults survive a reload: the isolated host stays cut off, failures keep their count")
+    void faultsSurvive() {
+        Path file = dir.resolve("room.state");
+        roomWithHistory(file);
+
+        SimulatedHypervisor after = SimulatedHypervisor.load(file, clock);
+        after.attach("p1", "sim://esx-par-01");
+        after.attach("p2", "sim://esx-par-02");
+
+        SimulatedHypervisorTest.assertReason(() -> after.attach("l1", "sim://esx-lyo-01"),
+                dev.paddock.hypervisor.HypervisorException.Reason.UNREACHABLE);
+        for (int i = 0; i < 3; i++) {
+            SimulatedHypervisorTest.assertReason(() -> after.define("p1", spec("x", 1, 512)),
+                    dev.paddock.hypervisor.HypervisorException.Reason.FAILED);
+        }
+        after.define("p1", spec("x", 1, 512));
+        after.define("p1", new DomainSpec("y", "y", 1, 512,
+                List.of(new DomainSpec.DiskSpec("vda", "/srv/lost/y.qcow2", "qcow2", 1)), List.of(), Optional.empty()));
+        SimulatedHypervisorTest.assertReason(() -> after.start("p1", "y"),
+                dev.paddock.hypervisor.HypervisorException.Reason.FAILED);
+        Instant before = clock.now();
+        after.migrate("web-01", "p1", "p2", MigrationOptions.DEFAULTS, p -> {});
+        assertThat(Duration.between(before, clock.now())).isGreaterThanOrEqualTo(Duration.ofSeconds(5));
+    }
+
+    @Test
+    @DisplayName("a shutdown under way when the manager died still completes after the reload")
+    void pendingShutdownSurvives() {
+        Path file = dir.resolve("room.state");
+        SimulatedHypervisor before = roomWithHistory(file);
+        before.shutdown("p1", "web-01");
+
+        ManualClock laterClock = new ManualClock(clock.now());
+        SimulatedHypervisor after = SimulatedHypervisor.load(file, laterClock);
+        laterClock.advance(Duration.ofSeconds(10));
+
+        assertThat(after.domainsOn("esx-par-01")).filteredOn(d -> d.uuid().equals("web-01"))
+                .singleElement().satisfies(d -> assertThat(d.state()).isEqualTo(VmState.STOPPED));
+        assertThat(after.effects("web-01").stopped()).isEqualTo(1);
+    }
+
+    @Test
+    @DisplayName("the file is replaced whole: no temporary file is left behind, and reads never see half a room")
+    void atomicReplace() throws IOException {
+        Path file = dir.resolve("room.state");
+        roomWithHistory(file);
+
+        try (var files = Files.list(dir)) {
+            assertThat(files.map(p -> p.getFileName().toString())).containsExactly("room.state");
+        }
+        assertThat(Files.readAllLines(file).get(0)).isEqualTo("paddock-sim 1");
+    }
+
+    @Test
+    @DisplayName("opening a file that does not exist starts an empty room that is saved there")
+    void openCreates() {
+        Path file = dir.resolve("new.state");
+
+        SimulatedHypervisor sim = SimulatedHypervisor.open(file, clock, 5);
+        sim.addHost("h", Resources.of(1_000, 1_024, 10, 100));
+
+        assertThat(SimulatedHypervisor.load(file, clock).hosts()).extracting(SimHostStatus::hostname)
+                .containsExactly("h");
+    }
+
+    @Test
+    @DisplayName("a damaged file is refused with the line that is wrong")
+    void damagedFile() throws IOException {
+        Path file = dir.resolve("bad.state");
+        Files.writeString(file, "paddock-sim 1\nrandom 1\nhost h 1000 not-a-number 10 100 true false\n");
+
+        assertThatThrownBy(() -> SimulatedHypervisor.load(file, clock))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("line 3");
+    }
+
+    @Test
+    @DisplayName("a room without a state file does no I/O")
+    void noFileNoIo() throws IOException {
+        SimulatedHypervisor sim = SimulatedHypervisor.create(clock, 1);
+        sim.addHost("h", Resources.of(1_000, 1_024, 10, 100));
+
+        try (var files = Files.list(dir)) {
+            assertThat(files).isEmpty();
+        }
+    }
+}
