@@ -5,6 +5,7 @@
 #   lab.sh up [N]       start hosts h1..hN (default 3) and print their URIs
 #   lab.sh down         stop everything the lab started and remove it; safe to run twice
 #   lab.sh status       say whether a lab is up, and where
+#   lab.sh register [URL]   add the hosts to a running Paddock (also done by `up` when PADDOCK_URL is set)
 #
 # PADDOCK_LAB_DIR is the lab's working directory (default /var/tmp/paddock-lab); guest kernels and QEMU
 # capabilities are cached in PADDOCK_LAB_CACHE (default /var/cache/paddock-lab) so later `up`s are fast.
@@ -228,6 +229,8 @@ cmd_up() {
   trap - ERR
   echo "$count" > "$L/hosts/count"
   for n in $(seq 1 "$count"); do echo "h$n qemu+tcp://$NET.$n/system"; done
+  say "shared directory (consoles, images, kernel): $L/shared"
+  if [ -n "${PADDOCK_URL:-}" ]; then cmd_register "$PADDOCK_URL"; fi
 }
 
 kill_pidfile() {
@@ -282,6 +285,36 @@ cmd_down() {
   say "down ($L removed)"
 }
 
+# Registers the lab's hosts in a running Paddock (site "lab", cluster "lab", hosts h1..hN) through its REST API.
+cmd_register() {
+  local url="${1:-${PADDOCK_URL:-http://127.0.0.1:8080}}" site cluster n count
+  url="${url%/}"
+  case "$url" in
+    http://127.0.0.1:*|http://localhost:*|http://\[::1\]:*) ;;
+    *) die "register talks to a Paddock on this machine only (http://127.0.0.1:PORT), not $url" ;;
+  esac
+  lab_is_up || die "no lab is up; run 'lab.sh up' first"
+  count="$(cat "$L/hosts/count" 2>/dev/null)" || die "no lab in $L (PADDOCK_LAB_DIR)"
+  site="$(post "$url/api/v1/sites" '{"name":"lab","description":"lab hosts in network namespaces"}')"
+  cluster="$(post "$url/api/v1/clusters" "{\"siteId\":\"$site\",\"name\":\"lab\"}")"
+  for n in $(seq 1 "$count"); do
+    post "$url/api/v1/hosts" "{\"clusterId\":\"$cluster\",\"name\":\"h$n\",\"uri\":\"qemu+tcp://$NET.$n/system\"}" >/dev/null
+    echo "registered h$n in $url"
+  done
+}
+
+# POSTs JSON and prints the created resource's id; fails with the server's problem detail otherwise.
+post() {
+  local body status
+  body="$(curl -sS -w '\n%{http_code}' -H 'Content-Type: application/json' -d "$2" "$1")" || die "cannot reach $1"
+  status="${body##*$'\n'}"; body="${body%$'\n'*}"
+  [ "$status" = 201 ] || die "POST $1 answered $status: $body"
+  local id
+  id="$(sed -n 's/^{ *"id" *: *"\([^"]*\)".*/\1/p' <<<"$body")"
+  [ -n "$id" ] || die "POST $1 answered without an id: $body"
+  echo "$id"
+}
+
 cmd_status() {
   if lab_is_up; then
     local owner; owner="$(cat "$OWNER" 2>/dev/null || echo unknown)"
@@ -302,5 +335,6 @@ case "${1:-}" in
   up) shift; cmd_up "$@" ;;
   down) cmd_down ;;
   status) cmd_status ;;
-  *) echo "usage: lab.sh install | up [N] | down | status" >&2; exit 2 ;;
+  register) shift; cmd_register "$@" ;;
+  *) echo "usage: lab.sh install | up [N] | down | status | register [PADDOCK_URL]" >&2; exit 2 ;;
 esac

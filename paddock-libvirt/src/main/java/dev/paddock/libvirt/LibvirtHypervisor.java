@@ -75,6 +75,17 @@ public final class LibvirtHypervisor implements Hypervisor {
                     Optional.empty(), Optional.empty(), false);
         }
 
+        /**
+         * For hosts of the lab (lab/lab.sh): consoles in its shared directory, keepalive of 1 s x 3 and reconnects
+         * within 2 s, and migration allowed over the shared directory, which libvirt cannot tell is shared.
+         */
+        public static Settings lab(String sharedDirectory) {
+            return defaults().withKeepAlive(Duration.ofSeconds(1), 3)
+                    .withReconnect(Duration.ofMillis(250), Duration.ofSeconds(2))
+                    .withConsoleDirectory(sharedDirectory)
+                    .withUnsafeMigration(true);
+        }
+
         public Settings withKeepAlive(Duration interval, int count) {
             return new Settings(interval, count, reconnectFirst, reconnectMax, domainType, consoleDirectory, unsafeMigration);
         }

@@ -85,11 +85,7 @@ final class Lab implements AutoCloseable {
 
     /** The adapter settings for the lab: fast keepalive and reconnect, consoles on the shared directory. */
     LibvirtHypervisor.Settings settings() {
-        return LibvirtHypervisor.Settings.defaults()
-                .withKeepAlive(Duration.ofSeconds(1), 3)
-                .withReconnect(Duration.ofMillis(250), Duration.ofSeconds(2))
-                .withConsoleDirectory(shared().toString())
-                .withUnsafeMigration(true);
+        return LibvirtHypervisor.Settings.lab(shared().toString());
     }
 
     /** A 128 MiB-class guest booting the lab kernel, with its own qcow2 disk (created once) and a NIC on vmbr0. */
