@@ -276,6 +276,11 @@ public final class LibvirtHypervisor implements Hypervisor {
             }
             try {
                 open(link);
+                if (closed || hosts.get(link.hostId) != link) {
+                    // Detached while we were connecting: let go of the new connection.
+                    close(link);
+                    break;
+                }
                 LOG.info("host {} reconnected", link.hostId);
                 inbox.add(() -> publish(new HostEvent(clock.instant(), link.hostId, HostEventKind.CONNECTED)));
                 return;
@@ -718,10 +723,20 @@ public final class LibvirtHypervisor implements Hypervisor {
             return body.apply(connect);
         } catch (LibvirtException e) {
             HypervisorException translated = LibvirtErrors.translate(what, e);
-            if (translated.reason() == Reason.UNREACHABLE) {
+            // UNREACHABLE may name another host (a migration's destination): only a dead link of ours is a loss.
+            if (translated.reason() == Reason.UNREACHABLE && !alive(connect)) {
                 inbox.add(() -> lost(link, connect, translated.getMessage()));
             }
             throw translated;
+        }
+    }
+
+    /** virConnectIsAlive: a local check of the connection's state, no call to the host. */
+    private static boolean alive(Connect connect) {
+        try {
+            return connect.isAlive();
+        } catch (LibvirtException e) {
+            return false;
         }
     }
 
