@@ -1,5 +1,6 @@
 package dev.paddock.libvirt;
 
+import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 import org.libvirt.Connect;
 import org.libvirt.Library;
@@ -35,6 +36,10 @@ final class LibvirtEventLoop {
             }
             try {
                 Connect.setErrorCallback(QUIET_ERRORS);
+                // libvirt-java's own callbacks throw on a connection closed under them (its pointer is null by
+                // then); JNA would print each to stderr. Such an event is for a connection we already let go.
+                Native.setCallbackExceptionHandler((callback, e) ->
+                        LOG.debug("libvirt callback {} failed: {}", callback.getClass().getName(), e.toString()));
                 Library.initEventLoop();
             } catch (LibvirtException e) {
                 throw LibvirtErrors.translate("cannot start libvirt's event loop", e);
