@@ -70,6 +70,13 @@ public final class LibvirtHypervisor implements Hypervisor {
             Optional<String> consoleDirectory,
             boolean unsafeMigration) {
 
+        public Settings {
+            new Backoff(reconnectFirst, reconnectMax);
+            if (keepAliveInterval.toSeconds() < 1 || keepAliveCount < 1) {
+                throw new IllegalArgumentException("keepalive needs an interval of at least 1 s and a count of at least 1");
+            }
+        }
+
         public static Settings defaults() {
             return new Settings(Duration.ofSeconds(5), 3, Duration.ofMillis(500), Duration.ofSeconds(30),
                     Optional.empty(), Optional.empty(), false);
@@ -268,9 +275,10 @@ public final class LibvirtHypervisor implements Hypervisor {
         if (!link.startReconnecting()) {
             return;
         }
-        Duration wait = settings.reconnectFirst();
+        var backoff = new Backoff(settings.reconnectFirst(), settings.reconnectMax());
+        int attempt = 0;
         while (!closed && hosts.get(link.hostId) == link) {
-            sleep(wait);
+            sleep(backoff.before(attempt++));
             if (closed || hosts.get(link.hostId) != link) {
                 break;
             }
@@ -286,7 +294,6 @@ public final class LibvirtHypervisor implements Hypervisor {
                 return;
             } catch (HypervisorException e) {
                 LOG.debug("host {} still unreachable: {}", link.hostId, e.getMessage());
-                wait = wait.multipliedBy(2).compareTo(settings.reconnectMax()) > 0 ? settings.reconnectMax() : wait.multipliedBy(2);
             }
         }
         link.stopReconnecting();
