@@ -20,10 +20,10 @@ import java.util.regex.Pattern;
  * A running lab (lab/lab.sh): real libvirtd hosts in network namespaces, a shared directory with the guest
  * kernel and initramfs, and the tools to look inside (the guest's heartbeat counter on sector 0 of its disk).
  */
-final class Lab implements AutoCloseable {
+public final class Lab implements AutoCloseable {
 
     /** A lab host: Paddock's id for it and its libvirt URI. */
-    record Host(String id, String uri) {}
+    public record Host(String id, String uri) {}
 
     private static final Pattern HOST_LINE = Pattern.compile("^(h\\d+) (qemu\\+tcp://\\S+)$");
     private static final Pattern HEARTBEAT = Pattern.compile("heartbeat (\\d+)");
@@ -71,25 +71,25 @@ final class Lab implements AutoCloseable {
         return new Lab(script, directory, hosts);
     }
 
-    List<Host> hosts() {
+    public List<Host> hosts() {
         return hosts;
     }
 
-    Host host(int n) {
+    public Host host(int n) {
         return hosts.get(n - 1);
     }
 
-    Path shared() {
+    public Path shared() {
         return directory.resolve("shared");
     }
 
     /** The adapter settings for the lab: fast keepalive and reconnect, consoles on the shared directory. */
-    LibvirtHypervisor.Settings settings() {
+    public LibvirtHypervisor.Settings settings() {
         return LibvirtHypervisor.Settings.lab(shared().toString());
     }
 
     /** A 128 MiB-class guest booting the lab kernel, with its own qcow2 disk (created once) and a NIC on vmbr0. */
-    DomainSpec guest(String uuid, String name, int vcpus, long memoryMib) {
+    public DomainSpec guest(String uuid, String name, int vcpus, long memoryMib) {
         Path disk = shared().resolve("images").resolve(uuid + ".qcow2");
         if (!Files.exists(disk)) {
             Result created = run(List.of("qemu-img", "create", "-q", "-f", "qcow2", disk.toString(), "64M"),
@@ -107,7 +107,7 @@ final class Lab implements AutoCloseable {
     }
 
     /** The guest's heartbeat counter as last written to sector 0 of its disk; empty before the first beat. */
-    OptionalLong heartbeat(DomainSpec guest) {
+    public OptionalLong heartbeat(DomainSpec guest) {
         String disk = guest.disks().getFirst().path();
         Result read = run(List.of("qemu-io", "-U", "-r", "-f", "qcow2", "-c", "read -v 0 32", disk), Map.of(),
                 Duration.ofSeconds(10));
@@ -127,11 +127,11 @@ final class Lab implements AutoCloseable {
     }
 
     /** Cuts host n's network from inside its namespace (never the bridge side, which would leak packets). */
-    void cutNetwork(int n) {
+    public void cutNetwork(int n) {
         ip("-n", "h" + n, "link", "set", "eth0", "down");
     }
 
-    void restoreNetwork(int n) {
+    public void restoreNetwork(int n) {
         ip("-n", "h" + n, "link", "set", "eth0", "up");
     }
 

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * lab. Only one lab can hold the lab addresses at a time, so a user's lab that is up makes these tests fail
  * with lab.sh's message saying so.
  */
-final class LabExtension implements BeforeAllCallback {
+public final class LabExtension implements BeforeAllCallback {
 
     private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(LabExtension.class);
     private static final int HOSTS = 3;
@@ -45,7 +45,7 @@ final class LabExtension implements BeforeAllCallback {
         lab = attempt.lab();
     }
 
-    Lab lab() {
+    public Lab lab() {
         if (lab == null) {
             throw new IllegalStateException("the lab is not up: register LabExtension as a static @RegisterExtension field");
         }
