@@ -125,6 +125,8 @@ public final class LibvirtHypervisor implements Hypervisor {
     private final ExecutorService background = Executors.newThreadPerTaskExecutor(
             Thread.ofPlatform().name("libvirt-worker-", 0).daemon().factory());
     private final Thread dispatcher;
+    private final LibvirtStorage storage;
+    private final RogueDomains rogues;
     private volatile boolean closed;
 
     public LibvirtHypervisor(Settings settings) {
@@ -134,6 +136,8 @@ public final class LibvirtHypervisor implements Hypervisor {
     public LibvirtHypervisor(Settings settings, Clock clock) {
         this.settings = settings;
         this.clock = clock;
+        this.storage = new LibvirtStorage(this);
+        this.rogues = new RogueDomains(this);
         LibvirtEventLoop.ensureRunning();
         this.dispatcher = Thread.ofPlatform().name("libvirt-dispatch").daemon().start(this::dispatch);
     }
@@ -546,126 +550,14 @@ public final class LibvirtHypervisor implements Hypervisor {
         onDomain(hostId, uuid, "abort the job of", Domain::abortJob);
     }
 
-    // ---- datastores and snapshots (not part of the port yet) --------------------------------------
-
-    /** A datastore as a host's libvirt storage pool sees it. */
-    public record PoolInfo(String name, String path, boolean active, long capacityBytes, long availableBytes) {}
-
-    /** Makes sure the host has a started directory pool {@code name} over {@code directory}; idempotent. */
-    public PoolInfo datastore(String hostId, String name, String directory) {
-        return call(hostId, "set up datastore " + name + " on " + hostId,
-                connect -> StoragePools.ensure(connect, name, directory));
+    /** Datastores (storage pools), volumes and snapshots on the attached hosts; not part of the port yet. */
+    public LibvirtStorage storage() {
+        return storage;
     }
 
-    public List<PoolInfo> datastores(String hostId) {
-        return call(hostId, "list datastores on " + hostId, StoragePools::list);
-    }
-
-    /** Creates a disk image in a datastore unless it exists, and returns its path on the host. */
-    public String createVolume(String hostId, String pool, String name, long sizeMib, String format) {
-        try {
-            StoragePools.volumeXml(name, sizeMib, format);
-        } catch (IllegalArgumentException e) {
-            throw new HypervisorException(Reason.INVALID_ARGUMENT, "volume " + name + ": " + e.getMessage(), e);
-        }
-        return call(hostId, "create volume " + name + " in " + pool + " on " + hostId,
-                connect -> StoragePools.createVolume(connect, pool, name, sizeMib, format));
-    }
-
-    /** Deletes a disk image from a datastore; a no-op when it does not exist. */
-    public void deleteVolume(String hostId, String pool, String name) {
-        call(hostId, "delete volume " + name + " from " + pool + " on " + hostId, connect -> {
-            StoragePools.deleteVolume(connect, pool, name);
-            return null;
-        });
-    }
-
-    /** Takes a snapshot of the domain (disks, and memory when it runs); names are unique per domain. */
-    public void snapshot(String hostId, String uuid, String name) {
-        onDomain(hostId, uuid, "snapshot", domain -> domain.snapshotCreateXML(
-                "<domainsnapshot><name>" + DomainXml.escape(name) + "</name></domainsnapshot>").free());
-    }
-
-    public List<String> snapshots(String hostId, String uuid) {
-        var names = new ArrayList<String>();
-        onDomain(hostId, uuid, "list the snapshots of", domain -> names.addAll(List.of(domain.snapshotListNames())));
-        return List.copyOf(names);
-    }
-
-    public void revertToSnapshot(String hostId, String uuid, String name) {
-        onDomain(hostId, uuid, "revert to snapshot " + name + " of", domain -> {
-            var snapshot = domain.snapshotLookupByName(name);
-            try {
-                domain.revertToSnapshot(snapshot);
-            } finally {
-                snapshot.free();
-            }
-        });
-    }
-
-    public void deleteSnapshot(String hostId, String uuid, String name) {
-        onDomain(hostId, uuid, "delete snapshot " + name + " of", domain -> {
-            var snapshot = domain.snapshotLookupByName(name);
-            try {
-                snapshot.delete(0);
-            } finally {
-                snapshot.free();
-            }
-        });
-    }
-
-    // ---- rogue domains (not part of the port yet) --------------------------------------------------
-
-    /**
-     * True when the domain carries Paddock's ownership mark ({@link DomainXml#METADATA_NAMESPACE}): it was
-     * defined through Paddock. A domain without it on a managed host was made behind Paddock's back.
-     */
-    public boolean isPaddockDomain(String hostId, String uuid) {
-        return call(hostId, "read the metadata of domain " + uuid + " on " + hostId, connect -> {
-            Domain domain = lookup(connect, uuid).orElseThrow(() -> new HypervisorException(Reason.NOT_FOUND,
-                    "no domain " + uuid + " on " + hostId));
-            try {
-                domain.getMetadata(Domain.MetadataType.ELEMENT, DomainXml.METADATA_NAMESPACE, 0);
-                return true;
-            } catch (LibvirtException e) {
-                if (e.getError() != null && e.getError().getCode() == org.libvirt.Error.ErrorNumber.VIR_ERR_NO_DOMAIN_METADATA) {
-                    return false;
-                }
-                throw e;
-            } finally {
-                free(domain);
-            }
-        });
-    }
-
-    /** Quarantines a domain: pauses it and takes the link of every NIC down, live and in its definition. */
-    public void quarantine(String hostId, String uuid) {
-        setLinks(hostId, uuid, false);
-        suspend(hostId, uuid);
-    }
-
-    /** Sets the link of every NIC of a domain up or down; the guest sees a cable pulled or plugged back. */
-    public void setLinks(String hostId, String uuid, boolean up) {
-        onDomain(hostId, uuid, up ? "connect the NICs of" : "isolate the NICs of", domain -> {
-            int impact = (domain.isActive() == 1 ? Domain.DeviceModifyFlags.LIVE : 0)
-                    | (domain.isPersistent() == 1 ? Domain.DeviceModifyFlags.CONFIG : 0);
-            for (String device : InterfaceLinks.withLinkState(domain.getXMLDesc(0), up)) {
-                domain.updateDeviceFlags(device, impact);
-            }
-        });
-    }
-
-    /** The link state of each NIC, by MAC address, as the running (or else defined) domain has it. */
-    public java.util.Map<String, Boolean> linkStates(String hostId, String uuid) {
-        return call(hostId, "read the NICs of domain " + uuid + " on " + hostId, connect -> {
-            Domain domain = lookup(connect, uuid).orElseThrow(() -> new HypervisorException(Reason.NOT_FOUND,
-                    "no domain " + uuid + " on " + hostId));
-            try {
-                return InterfaceLinks.linkStates(domain.getXMLDesc(0));
-            } finally {
-                free(domain);
-            }
-        });
+    /** Telling Paddock's domains from others, and quarantining the others; not part of the port yet. */
+    public RogueDomains rogues() {
+        return rogues;
     }
 
     // ---- events ---------------------------------------------------------------------------------
@@ -714,16 +606,16 @@ public final class LibvirtHypervisor implements Hypervisor {
     // ---- plumbing -------------------------------------------------------------------------------
 
     @FunctionalInterface
-    private interface LibvirtCall<T> {
+    interface LibvirtCall<T> {
         T apply(Connect connect) throws LibvirtException;
     }
 
     @FunctionalInterface
-    private interface DomainAction {
+    interface DomainAction {
         void apply(Domain domain) throws LibvirtException;
     }
 
-    private <T> T call(String hostId, String what, LibvirtCall<T> body) {
+    <T> T call(String hostId, String what, LibvirtCall<T> body) {
         HostConnection link = link(hostId);
         Connect connect = liveConnect(link);
         try {
@@ -747,7 +639,7 @@ public final class LibvirtHypervisor implements Hypervisor {
         }
     }
 
-    private void onDomain(String hostId, String uuid, String verb, DomainAction action) {
+    void onDomain(String hostId, String uuid, String verb, DomainAction action) {
         call(hostId, verb + " domain " + uuid + " on " + hostId, connect -> {
             Domain domain = lookup(connect, uuid).orElseThrow(() -> new HypervisorException(Reason.NOT_FOUND,
                     "no domain " + uuid + " on " + hostId));
@@ -760,7 +652,7 @@ public final class LibvirtHypervisor implements Hypervisor {
         });
     }
 
-    private static Optional<Domain> lookup(Connect connect, String uuid) throws LibvirtException {
+    static Optional<Domain> lookup(Connect connect, String uuid) throws LibvirtException {
         try {
             return Optional.of(connect.domainLookupByUUIDString(uuid));
         } catch (LibvirtException e) {

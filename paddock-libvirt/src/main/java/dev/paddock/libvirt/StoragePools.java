@@ -38,7 +38,7 @@ final class StoragePools {
     }
 
     /** Defines, builds and starts the pool when it is missing or stopped; returns what it holds. */
-    static LibvirtHypervisor.PoolInfo ensure(Connect connect, String name, String directory) throws LibvirtException {
+    static LibvirtStorage.PoolInfo ensure(Connect connect, String name, String directory) throws LibvirtException {
         StoragePool pool = find(connect, name);
         try {
             if (pool == null) {
@@ -56,10 +56,10 @@ final class StoragePools {
         }
     }
 
-    static List<LibvirtHypervisor.PoolInfo> list(Connect connect) throws LibvirtException {
+    static List<LibvirtStorage.PoolInfo> list(Connect connect) throws LibvirtException {
         var names = new ArrayList<String>(List.of(connect.listStoragePools()));
         names.addAll(List.of(connect.listDefinedStoragePools()));
-        var pools = new ArrayList<LibvirtHypervisor.PoolInfo>();
+        var pools = new ArrayList<LibvirtStorage.PoolInfo>();
         for (String name : names) {
             StoragePool pool = connect.storagePoolLookupByName(name);
             try {
@@ -114,10 +114,10 @@ final class StoragePools {
         }
     }
 
-    private static LibvirtHypervisor.PoolInfo info(StoragePool pool, String name) throws LibvirtException {
+    private static LibvirtStorage.PoolInfo info(StoragePool pool, String name) throws LibvirtException {
         StoragePoolInfo info = pool.getInfo();
         String path = HostCapabilities.firstText(pool.getXMLDesc(0), "path");
-        return new LibvirtHypervisor.PoolInfo(name, path, pool.isActive() == 1, info.capacity, info.available);
+        return new LibvirtStorage.PoolInfo(name, path, pool.isActive() == 1, info.capacity, info.available);
     }
 
     private static StoragePool require(Connect connect, String name) throws LibvirtException {

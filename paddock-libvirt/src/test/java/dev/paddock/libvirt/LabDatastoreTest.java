@@ -56,41 +56,41 @@ class LabDatastoreTest {
         String h1 = LAB.lab().host(1).id();
         String h2 = LAB.lab().host(2).id();
 
-        LibvirtHypervisor.PoolInfo onH1 = hypervisor.datastore(h1, pool, directory.toString());
-        hypervisor.datastore(h2, pool, directory.toString());
-        String made = hypervisor.createVolume(h1, pool, "disk1.qcow2", 64, "qcow2");
-        String seen = hypervisor.createVolume(h2, pool, "disk1.qcow2", 64, "qcow2");
+        LibvirtStorage.PoolInfo onH1 = hypervisor.storage().datastore(h1, pool, directory.toString());
+        hypervisor.storage().datastore(h2, pool, directory.toString());
+        String made = hypervisor.storage().createVolume(h1, pool, "disk1.qcow2", 64, "qcow2");
+        String seen = hypervisor.storage().createVolume(h2, pool, "disk1.qcow2", 64, "qcow2");
 
         assertThat(onH1.active()).isTrue();
         assertThat(onH1.path()).isEqualTo(directory.toString());
         assertThat(onH1.capacityBytes()).isPositive();
         assertThat(made).isEqualTo(seen).isEqualTo(directory.resolve("disk1.qcow2").toString());
         assertThat(Files.exists(Path.of(made))).isTrue();
-        assertThat(hypervisor.datastores(h2)).extracting(LibvirtHypervisor.PoolInfo::name).contains(pool);
+        assertThat(hypervisor.storage().datastores(h2)).extracting(LibvirtStorage.PoolInfo::name).contains(pool);
 
-        hypervisor.deleteVolume(h2, pool, "disk1.qcow2");
+        hypervisor.storage().deleteVolume(h2, pool, "disk1.qcow2");
         assertThat(Files.exists(Path.of(made))).isFalse();
-        hypervisor.deleteVolume(h1, pool, "disk1.qcow2");
+        hypervisor.storage().deleteVolume(h1, pool, "disk1.qcow2");
     }
 
     @Test
     @DisplayName("a running guest is snapshotted, reverted to its snapshot, and the snapshot deleted")
     void snapshots() {
         String h1 = LAB.lab().host(1).id();
-        hypervisor.datastore(h1, pool, directory.toString());
-        String disk = hypervisor.createVolume(h1, pool, id + ".qcow2", 64, "qcow2");
+        hypervisor.storage().datastore(h1, pool, directory.toString());
+        String disk = hypervisor.storage().createVolume(h1, pool, id + ".qcow2", 64, "qcow2");
         DomainSpec lab = LAB.lab().guest(id, "snap-" + id.substring(0, 8), 1, 128);
         DomainSpec guest = new DomainSpec(id, lab.name(), 1, 128,
                 List.of(new DomainSpec.DiskSpec("vda", disk, "qcow2", 1)), lab.nics(), lab.directBoot());
         hypervisor.define(h1, guest);
         hypervisor.start(h1, id);
 
-        hypervisor.snapshot(h1, id, "before-upgrade");
-        assertThat(hypervisor.snapshots(h1, id)).containsExactly("before-upgrade");
-        hypervisor.revertToSnapshot(h1, id, "before-upgrade");
+        hypervisor.storage().snapshot(h1, id, "before-upgrade");
+        assertThat(hypervisor.storage().snapshots(h1, id)).containsExactly("before-upgrade");
+        hypervisor.storage().revertToSnapshot(h1, id, "before-upgrade");
         assertThat(hypervisor.domain(h1, id)).map(d -> d.state()).isEqualTo(Optional.of(VmState.RUNNING));
-        hypervisor.deleteSnapshot(h1, id, "before-upgrade");
+        hypervisor.storage().deleteSnapshot(h1, id, "before-upgrade");
 
-        assertThat(hypervisor.snapshots(h1, id)).isEmpty();
+        assertThat(hypervisor.storage().snapshots(h1, id)).isEmpty();
     }
 }

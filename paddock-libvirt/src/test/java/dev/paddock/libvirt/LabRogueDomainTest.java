@@ -66,12 +66,12 @@ class LabRogueDomainTest {
         DomainEvent started = awaitEvent(rogue, DomainEventKind.STARTED, Duration.ofSeconds(2));
         assertThat(Duration.ofNanos(System.nanoTime() - before)).isLessThan(Duration.ofSeconds(2));
         assertThat(started.hostId()).isEqualTo(host.id());
-        assertThat(hypervisor.isPaddockDomain(host.id(), rogue)).isFalse();
+        assertThat(hypervisor.rogues().isPaddockDomain(host.id(), rogue)).isFalse();
 
-        hypervisor.quarantine(host.id(), rogue);
+        hypervisor.rogues().quarantine(host.id(), rogue);
 
         assertThat(hypervisor.domain(host.id(), rogue).orElseThrow().state()).isEqualTo(VmState.PAUSED);
-        assertThat(hypervisor.linkStates(host.id(), rogue)).isNotEmpty().doesNotContainValue(true);
+        assertThat(hypervisor.rogues().linkStates(host.id(), rogue)).isNotEmpty().doesNotContainValue(true);
     }
 
     @Test
@@ -81,7 +81,7 @@ class LabRogueDomainTest {
         DomainSpec spec = LAB.lab().guest(uuid, "own-" + uuid.substring(0, 8), 1, 128);
         hypervisor.define(host.id(), spec);
         try {
-            assertThat(hypervisor.isPaddockDomain(host.id(), uuid)).isTrue();
+            assertThat(hypervisor.rogues().isPaddockDomain(host.id(), uuid)).isTrue();
         } finally {
             hypervisor.undefine(host.id(), uuid);
         }
