@@ -1,0 +1,340 @@
+#!/usr/bin/env bash
+# The Paddock lab: N real libvirt hosts in network namespaces on one Linux machine.
+#
+#   lab.sh install      apt-get what the lab needs (fast when present)
+#   lab.sh up [N]       start hosts h1..hN (default 3) and print their URIs
+#   lab.sh down         stop everything the lab started and remove it; safe to run twice
+#   lab.sh status       say whether a lab is up, and where
+#   lab.sh register [URL]   add the hosts to a running Paddock (also done by `up` when PADDOCK_URL is set)
+#
+# PADDOCK_LAB_DIR is the lab's working directory (default /var/tmp/paddock-lab); guest kernels and QEMU
+# capabilities are cached in PADDOCK_LAB_CACHE (default /var/cache/paddock-lab) so later `up`s are fast.
+# Only one lab can hold the 10.77.0.x addresses at a time: `up` fails when one is up already.
+#
+# Layout (room is left for a management namespace per host, 10.78.0.x, for BMCs):
+#   root ns: labbr0 10.77.0.254/24, unreachable routes for 10.77.0.0/16 and 10.78.0.0/16
+#   ns hN:   eth0 10.77.0.N/24, libvirtd listening on 10.77.0.N:16509 only (tcp, no auth),
+#            bridge vmbr0 for guest NICs (isolated per host for now)
+#   $L/shared            plays NFS: vmlinuz, initrd.img, images/, lockspace/
+#   $L/hosts/hN/{run,lib,log,cache,etc}   bound over the libvirt directories inside hN
+set -euo pipefail
+
+L="${PADDOCK_LAB_DIR:-/var/tmp/paddock-lab}"
+CACHE="${PADDOCK_LAB_CACHE:-/var/cache/paddock-lab}"
+OWNER=/run/paddock-lab.owner
+BRIDGE=labbr0
+NET=10.77.0
+PACKAGES=(qemu-system-x86 qemu-utils libvirt-daemon-system libvirt-clients busybox-static cpio iproute2)
+MODULES=(virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci virtio_blk)
+
+say() { printf 'lab: %s\n' "$*" >&2; }
+die() { say "$*"; exit 1; }
+need_root() { [ "$(id -u)" -eq 0 ] || die "the lab needs root (network namespaces, bridges, libvirtd)"; }
+
+cmd_install() {
+  local missing=() pkg
+  for pkg in "${PACKAGES[@]}"; do dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg"); done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  need_root
+  say "installing ${missing[*]}"
+  apt-get update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null || die "apt-get install ${missing[*]} failed"
+}
+
+# Lab traffic must never leave the machine: with the lab down, lab addresses are refused locally.
+install_safety_routes() {
+  local net routes
+  routes="$(ip route show table main type unreachable)"
+  for net in 10.77.0.0/16 10.78.0.0/16; do
+    case "$routes" in
+      *"unreachable $net "*) ;;
+      *) ip route add unreachable "$net" metric 4000 ;;
+    esac
+  done
+}
+
+# The guest: a Debian cloud kernel and a busybox initramfs whose /init writes a heartbeat counter to the
+# console and to sector 0 of /dev/vda every second. Built once into the cache.
+build_guest() {
+  if [ -s "$CACHE/guest/vmlinuz" ] && [ -s "$CACHE/guest/initrd.img" ]; then return 0; fi
+  say "building the guest kernel and initramfs (once, cached in $CACHE/guest)"
+  local work kpkg m ko
+  work="$(mktemp -d /tmp/paddock-guest.XXXXXX)"
+  kpkg="$(apt-cache search --names-only '^linux-image-[0-9.]+-[0-9]+-cloud-amd64$' | awk '{print $1}' | sort -V | tail -n 1)"
+  [ -n "$kpkg" ] || { apt-get update -qq >/dev/null; kpkg="$(apt-cache search --names-only '^linux-image-[0-9.]+-[0-9]+-cloud-amd64$' | awk '{print $1}' | sort -V | tail -n 1)"; }
+  [ -n "$kpkg" ] || die "no linux-image-*-cloud-amd64 package found by apt-cache"
+  (cd "$work" && chmod 755 . && apt-get download -qq "$kpkg" >/dev/null 2>&1) || die "apt-get download $kpkg failed"
+  dpkg-deb -x "$work"/*.deb "$work/k"
+  mkdir -p "$work/initrd/bin" "$work/initrd/lib/modules" "$work/initrd/proc" "$work/initrd/sys" "$work/initrd/dev"
+  cp /bin/busybox "$work/initrd/bin/busybox"
+  for m in "${MODULES[@]}"; do
+    ko="$(find "$work/k/lib/modules" \( -name "$m.ko" -o -name "$m.ko.xz" -o -name "$m.ko.zst" \) | head -n 1)"
+    [ -n "$ko" ] || die "module $m not found in $kpkg"
+    case "$ko" in
+      *.xz) xz -dc "$ko" > "$work/initrd/lib/modules/$m.ko" ;;
+      *.zst) zstd -qdc "$ko" > "$work/initrd/lib/modules/$m.ko" ;;
+      *) cp "$ko" "$work/initrd/lib/modules/$m.ko" ;;
+    esac
+  done
+  cat > "$work/initrd/init" <<'EOF'
+#!/bin/busybox sh
+/bin/busybox --install -s /bin; export PATH=/bin
+mount -t proc proc /proc; mount -t sysfs sys /sys; mount -t devtmpfs dev /dev
+for m in virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci virtio_blk; do insmod /lib/modules/$m.ko; done
+i=0; while true; do i=$((i+1)); echo "heartbeat $i"
+ [ -b /dev/vda ] && echo "heartbeat $i" | dd of=/dev/vda bs=512 count=1 conv=sync,fsync 2>/dev/null; sleep 1; done
+EOF
+  chmod 755 "$work/initrd/init"
+  mkdir -p "$CACHE/guest"
+  cp "$(ls "$work"/k/boot/vmlinuz-* | head -n 1)" "$CACHE/guest/vmlinuz.tmp"
+  (cd "$work/initrd" && find . | cpio -o -H newc 2>/dev/null | gzip -1 > "$CACHE/guest/initrd.img.tmp")
+  mv "$CACHE/guest/vmlinuz.tmp" "$CACHE/guest/vmlinuz"
+  mv "$CACHE/guest/initrd.img.tmp" "$CACHE/guest/initrd.img"
+  rm -rf "$work"
+}
+
+lab_is_up() { ip link show "$BRIDGE" >/dev/null 2>&1; }
+
+prepare_host() {
+  local n="$1" d="$L/hosts/h$1"
+  ip netns add "h$n"
+  ip link add "h$n-br" type veth peer name "h$n-eth0"
+  ip link set "h$n-br" master "$BRIDGE" up
+  ip link set "h$n-eth0" netns "h$n"
+  ip -n "h$n" link set "h$n-eth0" name eth0
+  ip -n "h$n" addr add "$NET.$n/24" dev eth0
+  ip -n "h$n" link set eth0 up
+  ip -n "h$n" link set lo up
+  # The guests' bridge, the same name on every host so a migrated NIC finds it; not joined to eth0.
+  ip -n "h$n" link add vmbr0 type bridge
+  ip -n "h$n" link set vmbr0 up
+  mkdir -p "$d/run"
+  # libvirtd resolves its own hostname; with no DNS in the namespace each lookup would wait for a timeout.
+  printf '127.0.0.1 localhost\n%s h%s\n' "$NET.$n" "$n" > "$d/hosts"
+  : > "$d/resolv.conf"
+  cp -a /var/lib/libvirt "$d/lib"
+  cp -a /var/log/libvirt "$d/log"
+  cp -a /var/cache/libvirt "$d/cache"
+  cp -a /etc/libvirt "$d/etc"
+  rm -rf "$d/lib/qemu/"* "$d/log/"* 2>/dev/null || true
+  cat >> "$d/etc/libvirtd.conf" <<EOF
+listen_tls = 0
+listen_tcp = 1
+listen_addr = "$NET.$n"
+auth_tcp = "none"
+host_uuid = "00000000-0000-4000-8000-$(printf '%012d' "$n")"
+log_outputs = "3:file:/var/log/libvirt/libvirtd.log"
+keepalive_interval = 5
+keepalive_count = 3
+EOF
+  cat >> "$d/etc/qemu.conf" <<EOF
+stdio_handler = "file"
+security_driver = "none"
+user = "root"
+group = "root"
+migration_host = "$NET.$n"
+EOF
+  if [ -d "$CACHE/capabilities" ]; then
+    mkdir -p "$d/cache/qemu/capabilities"
+    cp "$CACHE"/capabilities/*.xml "$d/cache/qemu/capabilities/" 2>/dev/null || true
+  fi
+}
+
+start_host() {
+  local n="$1" d="$L/hosts/h$1" hide_kvm=""
+  # Nested /dev/kvm often opens but never runs a guest: lab hosts use TCG unless PADDOCK_LAB_KVM=1.
+  [ "${PADDOCK_LAB_KVM:-0}" = 1 ] || hide_kvm="sh $L/hosts/dev-without-kvm.sh $d/hostdev"
+  ip netns exec "h$n" unshare -m -u sh -ec "mount --make-rprivate /; hostname h$n
+    mount --bind $d/run /run/libvirt; mount --bind $d/lib /var/lib/libvirt
+    mount --bind $d/log /var/log/libvirt; mount --bind $d/cache /var/cache/libvirt
+    mount --bind $d/etc /etc/libvirt
+    mount --bind $d/hosts /etc/hosts; mount --bind $d/resolv.conf /etc/resolv.conf
+    $hide_kvm
+    virtlogd -d -p /run/libvirt/virtlogd.pid
+    libvirtd -d --listen -p /run/libvirt/libvirtd.pid"
+}
+
+wait_host() {
+  local n="$1" i
+  for i in $(seq 1 120); do
+    if [ "$(virsh -c "qemu+tcp://$NET.$n/system" hostname 2>/dev/null)" = "h$n" ]; then return 0; fi
+    sleep 0.5
+  done
+  die "host h$n did not answer on qemu+tcp://$NET.$n/system within 60 s (log: $L/hosts/h$n/log/libvirtd.log)"
+}
+
+keep_capabilities() {
+  local src="$L/hosts/h$1/cache/qemu/capabilities"
+  [ -d "$CACHE/capabilities" ] && return 0
+  virsh -c "qemu+tcp://$NET.$1/system" domcapabilities >/dev/null 2>&1 || true
+  if [ ! -d "$CACHE/capabilities" ] && ls "$src"/*.xml >/dev/null 2>&1; then
+    mkdir -p "$CACHE/capabilities.tmp"
+    cp "$src"/*.xml "$CACHE/capabilities.tmp/"
+    mv "$CACHE/capabilities.tmp" "$CACHE/capabilities"
+  fi
+}
+
+# Run inside a host's private mount namespace: /dev becomes a tmpfs holding every device of the real /dev
+# but kvm. libvirt must not see /dev/kvm at all: a /dev/kvm that exists but cannot run guests makes it
+# re-probe QEMU (4 s) on every call. The real /dev is only bound, never written.
+write_dev_without_kvm() {
+  cat > "$L/hosts/dev-without-kvm.sh" <<'EOF'
+set -e
+[ -e /dev/kvm ] || exit 0
+orig="$1"
+mkdir -p "$orig"
+mount --rbind /dev "$orig"
+mount -t tmpfs -o mode=755,size=1m paddock-dev /dev
+for e in "$orig"/* "$orig"/.[!.]*; do
+  [ -e "$e" ] || [ -L "$e" ] || continue
+  name="${e##*/}"
+  [ "$name" = kvm ] && continue
+  if [ -L "$e" ]; then cp -a "$e" /dev/
+  elif [ -d "$e" ]; then mkdir -p "/dev/$name"; mount --rbind "$e" "/dev/$name"
+  else touch "/dev/$name"; mount --bind "$e" "/dev/$name"
+  fi
+done
+EOF
+}
+
+cmd_up() {
+  local count="${1:-3}" n
+  [[ "$count" =~ ^[1-9][0-9]?$ ]] && [ "$count" -le 50 ] || die "usage: lab.sh up [N], N from 1 to 50"
+  need_root
+  install_safety_routes
+  if lab_is_up; then
+    die "a lab is already up (bridge $BRIDGE exists, working dir $(cat "$OWNER" 2>/dev/null || echo unknown)); run 'lab.sh down' with that PADDOCK_LAB_DIR first"
+  fi
+  cmd_install
+  for n in $(seq 1 "$count"); do
+    [ -e "/run/netns/h$n" ] && die "network namespace h$n exists from an earlier lab; run 'lab.sh down'"
+    ip link show "h$n-br" >/dev/null 2>&1 && die "link h$n-br exists from an earlier lab; run 'lab.sh down'"
+  done
+  build_guest
+  [ -e "$L/hosts" ] && die "$L holds an earlier lab; run 'lab.sh down' first"
+  echo "$L" > "$OWNER"
+  trap 'say "up failed; cleaning up"; cmd_down >/dev/null 2>&1 || true' ERR
+  mkdir -p "$L/shared/images" "$L/shared/lockspace" /run/libvirt
+  chmod 755 "$L" "$L/shared" "$L/shared/images"
+  cp "$CACHE/guest/vmlinuz" "$CACHE/guest/initrd.img" "$L/shared/"
+  ip link add "$BRIDGE" type bridge
+  ip addr add "$NET.254/24" dev "$BRIDGE"
+  ip link set "$BRIDGE" up
+  for n in $(seq 1 "$count"); do prepare_host "$n"; done
+  write_dev_without_kvm
+  for n in $(seq 1 "$count"); do start_host "$n"; done
+  for n in $(seq 1 "$count"); do wait_host "$n"; done
+  # QEMU capabilities probed by h1 spare later labs the probe (13 s for 3 fresh hosts on 2 cores).
+  keep_capabilities 1
+  trap - ERR
+  echo "$count" > "$L/hosts/count"
+  for n in $(seq 1 "$count"); do echo "h$n qemu+tcp://$NET.$n/system"; done
+  say "shared directory (consoles, images, kernel): $L/shared"
+  if [ -n "${PADDOCK_URL:-}" ]; then cmd_register "$PADDOCK_URL"; fi
+}
+
+kill_pidfile() {
+  local f pid
+  for f in "$@"; do
+    [ -f "$f" ] || continue
+    pid="$(cat "$f" 2>/dev/null || true)"
+    [[ "$pid" =~ ^[0-9]+$ ]] && kill -9 "$pid" 2>/dev/null || true
+  done
+}
+
+# Waits (up to 5 s) until no process is left in namespace $1: a killed QEMU keeps its namespace alive.
+wait_gone() {
+  local i
+  for i in $(seq 1 50); do
+    [ -z "$(ip netns pids "$1" 2>/dev/null)" ] && return 0
+    sleep 0.1
+  done
+}
+
+cmd_down() {
+  need_root
+  local d n owner
+  owner="$(cat "$OWNER" 2>/dev/null || true)"
+  if [ -d "$L/hosts" ]; then
+    for d in "$L"/hosts/h*; do
+      [ -d "$d" ] || continue
+      kill_pidfile "$d"/run/qemu/*.pid "$d"/run/libvirtd.pid "$d"/run/virtlockd.pid "$d"/run/virtlogd.pid
+    done
+  fi
+  # Namespaces and the bridge belong to whichever lab holds the addresses: only that lab removes them.
+  if [ -z "$owner" ] || [ "$owner" = "$L" ]; then
+    for n in $(ip netns list | awk '{print $1}' | grep -E '^h[0-9]+$' || true); do
+      # Anything still running inside the namespace (a QEMU whose pid file was not written yet) goes too.
+      for pid in $(ip netns pids "$n" 2>/dev/null); do kill -9 "$pid" 2>/dev/null || true; done
+      wait_gone "$n"
+      ip -n "$n" link del eth0 2>/dev/null || true
+      ip netns del "$n" 2>/dev/null || true
+    done
+    ip link del "$BRIDGE" 2>/dev/null || true
+    # The kernel frees veth pairs lazily; the next `up` must not find them.
+    local links
+    for _ in $(seq 1 50); do
+      links="$(ip -o link show)"
+      [[ "$links" =~ \ h[0-9]+-br[@:] ]] || break
+      sleep 0.1
+    done
+    rm -f "$OWNER"
+  fi
+  rm -rf "$L"
+  rmdir /run/libvirt 2>/dev/null || true
+  say "down ($L removed)"
+}
+
+# Registers the lab's hosts in a running Paddock (site "lab", cluster "lab", hosts h1..hN) through its REST API.
+cmd_register() {
+  local url="${1:-${PADDOCK_URL:-http://127.0.0.1:8080}}" site cluster n count
+  url="${url%/}"
+  case "$url" in
+    http://127.0.0.1:*|http://localhost:*|http://\[::1\]:*) ;;
+    *) die "register talks to a Paddock on this machine only (http://127.0.0.1:PORT), not $url" ;;
+  esac
+  lab_is_up || die "no lab is up; run 'lab.sh up' first"
+  count="$(cat "$L/hosts/count" 2>/dev/null)" || die "no lab in $L (PADDOCK_LAB_DIR)"
+  site="$(post "$url/api/v1/sites" '{"name":"lab","description":"lab hosts in network namespaces"}')"
+  cluster="$(post "$url/api/v1/clusters" "{\"siteId\":\"$site\",\"name\":\"lab\"}")"
+  for n in $(seq 1 "$count"); do
+    post "$url/api/v1/hosts" "{\"clusterId\":\"$cluster\",\"name\":\"h$n\",\"uri\":\"qemu+tcp://$NET.$n/system\"}" >/dev/null
+    echo "registered h$n in $url"
+  done
+}
+
+# POSTs JSON and prints the created resource's id; fails with the server's problem detail otherwise.
+post() {
+  local body status
+  body="$(curl -sS -w '\n%{http_code}' -H 'Content-Type: application/json' -d "$2" "$1")" || die "cannot reach $1"
+  status="${body##*$'\n'}"; body="${body%$'\n'*}"
+  [ "$status" = 201 ] || die "POST $1 answered $status: $body"
+  local id
+  id="$(sed -n 's/^{ *"id" *: *"\([^"]*\)".*/\1/p' <<<"$body")"
+  [ -n "$id" ] || die "POST $1 answered without an id: $body"
+  echo "$id"
+}
+
+cmd_status() {
+  if lab_is_up; then
+    local owner; owner="$(cat "$OWNER" 2>/dev/null || echo unknown)"
+    echo "up (working dir $owner)"
+    local n
+    for n in $(ip netns list | awk '{print $1}' | grep -E '^h[0-9]+$' | sort -V); do
+      if virsh -c "qemu+tcp://$NET.${n#h}/system" hostname >/dev/null 2>&1; then state=reachable; else state=unreachable; fi
+      echo "$n qemu+tcp://$NET.${n#h}/system $state"
+    done
+  else
+    echo "down"
+    return 3
+  fi
+}
+
+case "${1:-}" in
+  install) cmd_install ;;
+  up) shift; cmd_up "$@" ;;
+  down) cmd_down ;;
+  status) cmd_status ;;
+  register) shift; cmd_register "$@" ;;
+  *) echo "usage: lab.sh install | up [N] | down | status | register [PADDOCK_URL]" >&2; exit 2 ;;
+esac

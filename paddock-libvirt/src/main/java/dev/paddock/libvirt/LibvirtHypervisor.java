@@ -1,0 +1,710 @@
+package dev.paddock.libvirt;
+
+import dev.paddock.hypervisor.DomainInfo;
+import dev.paddock.hypervisor.DomainSpec;
+import dev.paddock.hypervisor.HostFacts;
+import dev.paddock.hypervisor.Hypervisor;
+import dev.paddock.hypervisor.HypervisorEvent;
+import dev.paddock.hypervisor.HypervisorEvent.DomainEvent;
+import dev.paddock.hypervisor.HypervisorEvent.HostEvent;
+import dev.paddock.hypervisor.HypervisorEvent.HostEventKind;
+import dev.paddock.hypervisor.HypervisorException;
+import dev.paddock.hypervisor.HypervisorException.Reason;
+import dev.paddock.hypervisor.MigrationOptions;
+import dev.paddock.hypervisor.MigrationResult;
+import dev.paddock.model.Resources;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.function.Consumer;
+import org.libvirt.Connect;
+import org.libvirt.Domain;
+import org.libvirt.LibvirtException;
+import org.libvirt.NodeInfo;
+import org.libvirt.event.ConnectionCloseListener;
+import org.libvirt.event.LifecycleListener;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@link Hypervisor} port over libvirt: one connection per host (qemu+tcp in the lab, qemu+ssh or
+ * qemu+tls on real sites), kept alive and reconnected with backoff.
+ *
+ * <p>Threads: libvirt's event loop runs on its own platform thread ({@link LibvirtEventLoop}); its callbacks
+ * only put work on {@link #inbox}, which one dispatcher thread drains, so a slow subscriber can never stall
+ * keepalive. Reconnects and migration progress run on platform threads of their own, because native calls
+ * pin a virtual thread's carrier anyway. Every libvirt object is freed in a {@code finally}.
+ */
+public final class LibvirtHypervisor implements Hypervisor {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LibvirtHypervisor.class);
+    /** VIR_DOMAIN_UNDEFINE_CHECKPOINTS_METADATA, missing from libvirt-java 0.5.4's constants. */
+    private static final int UNDEFINE_CHECKPOINTS_METADATA = 1 << 5;
+
+    /**
+     * How the adapter behaves.
+     *
+     * @param keepAliveInterval how often an idle connection is probed; a host that misses
+     *     {@code keepAliveCount} probes in a row is disconnected
+     * @param reconnectFirst the first wait before reconnecting; doubled per failure up to {@code reconnectMax}
+     * @param domainType forces KVM or TCG; empty takes KVM when the host offers it
+     * @param consoleDirectory where guests' serial consoles are written, as a path on the hosts; empty for none
+     * @param unsafeMigration allow live migration over storage libvirt cannot tell is shared (the lab's plain
+     *     shared directory); never on a real site without a cluster file system
+     */
+    public record Settings(
+            Duration keepAliveInterval,
+            int keepAliveCount,
+            Duration reconnectFirst,
+            Duration reconnectMax,
+            Optional<DomainType> domainType,
+            Optional<String> consoleDirectory,
+            boolean unsafeMigration) {
+
+        public Settings {
+            new Backoff(reconnectFirst, reconnectMax);
+            if (keepAliveInterval.toSeconds() < 1 || keepAliveCount < 1) {
+                throw new IllegalArgumentException("keepalive needs an interval of at least 1 s and a count of at least 1");
+            }
+        }
+
+        public static Settings defaults() {
+            return new Settings(Duration.ofSeconds(5), 3, Duration.ofMillis(500), Duration.ofSeconds(30),
+                    Optional.empty(), Optional.empty(), false);
+        }
+
+        /**
+         * For hosts of the lab (lab/lab.sh): consoles in its shared directory, keepalive of 1 s x 3 and reconnects
+         * within 2 s, and migration allowed over the shared directory, which libvirt cannot tell is shared.
+         */
+        public static Settings lab(String sharedDirectory) {
+            return defaults().withKeepAlive(Duration.ofSeconds(1), 3)
+                    .withReconnect(Duration.ofMillis(250), Duration.ofSeconds(2))
+                    .withConsoleDirectory(sharedDirectory)
+                    .withUnsafeMigration(true);
+        }
+
+        public Settings withKeepAlive(Duration interval, int count) {
+            return new Settings(interval, count, reconnectFirst, reconnectMax, domainType, consoleDirectory, unsafeMigration);
+        }
+
+        public Settings withReconnect(Duration first, Duration max) {
+            return new Settings(keepAliveInterval, keepAliveCount, first, max, domainType, consoleDirectory, unsafeMigration);
+        }
+
+        public Settings withDomainType(DomainType type) {
+            return new Settings(keepAliveInterval, keepAliveCount, reconnectFirst, reconnectMax, Optional.of(type),
+                    consoleDirectory, unsafeMigration);
+        }
+
+        public Settings withConsoleDirectory(String directory) {
+            return new Settings(keepAliveInterval, keepAliveCount, reconnectFirst, reconnectMax, domainType,
+                    Optional.of(directory), unsafeMigration);
+        }
+
+        public Settings withUnsafeMigration(boolean allowed) {
+            return new Settings(keepAliveInterval, keepAliveCount, reconnectFirst, reconnectMax, domainType,
+                    consoleDirectory, allowed);
+        }
+    }
+
+    private final Settings settings;
+    private final Clock clock;
+    private final Map<String, HostConnection> hosts = new ConcurrentHashMap<>();
+    private final List<Consumer<HypervisorEvent>> listeners = new CopyOnWriteArrayList<>();
+    private final BlockingQueue<Runnable> inbox = new LinkedBlockingQueue<>();
+    private final ExecutorService background = Executors.newThreadPerTaskExecutor(
+            Thread.ofPlatform().name("libvirt-worker-", 0).daemon().factory());
+    private final Thread dispatcher;
+    private final LibvirtStorage storage;
+    private final RogueDomains rogues;
+    private volatile boolean closed;
+
+    public LibvirtHypervisor(Settings settings) {
+        this(settings, Clock.systemUTC());
+    }
+
+    public LibvirtHypervisor(Settings settings, Clock clock) {
+        this.settings = settings;
+        this.clock = clock;
+        this.storage = new LibvirtStorage(this);
+        this.rogues = new RogueDomains(this);
+        LibvirtEventLoop.ensureRunning();
+        this.dispatcher = Thread.ofPlatform().name("libvirt-dispatch").daemon().start(this::dispatch);
+    }
+
+    // ---- hosts ----------------------------------------------------------------------------------
+
+    @Override
+    public HostFacts attach(String hostId, String uri) {
+        requireOpen();
+        HostConnection existing = hosts.get(hostId);
+        if (existing != null) {
+            if (!existing.uri.equals(uri)) {
+                throw new HypervisorException(Reason.ALREADY_EXISTS,
+                        "host " + hostId + " is attached through " + existing.uri + ", not " + uri);
+            }
+            if (existing.connect().isPresent()) {
+                return existing.facts();
+            }
+            throw new HypervisorException(Reason.UNREACHABLE, "host " + hostId + " is attached but disconnected; reconnecting");
+        }
+        var link = new HostConnection(hostId, uri);
+        open(link);
+        if (hosts.putIfAbsent(hostId, link) != null) {
+            close(link);
+            return attach(hostId, uri);
+        }
+        LOG.info("attached host {} at {} ({} {})", hostId, uri, link.facts().hostname(), link.facts().hostUuid());
+        publish(new HostEvent(clock.instant(), hostId, HostEventKind.CONNECTED));
+        return link.facts();
+    }
+
+    @Override
+    public void detach(String hostId) {
+        HostConnection link = hosts.remove(hostId);
+        if (link != null) {
+            close(link);
+            LOG.info("detached host {}", hostId);
+        }
+    }
+
+    @Override
+    public boolean isConnected(String hostId) {
+        HostConnection link = hosts.get(hostId);
+        return link != null && link.connect().isPresent();
+    }
+
+    @Override
+    public HostFacts facts(String hostId) {
+        HostConnection link = link(hostId);
+        HostFacts facts = link.facts();
+        if (facts == null) {
+            throw new HypervisorException(Reason.UNREACHABLE, "host " + hostId + " has not answered yet");
+        }
+        return facts;
+    }
+
+    /** Opens the connection, reads the host's facts and registers keepalive, close and lifecycle callbacks. */
+    private void open(HostConnection link) {
+        Connect connect;
+        try {
+            connect = new Connect(link.uri, false);
+        } catch (LibvirtException e) {
+            throw LibvirtErrors.translate("cannot connect to host " + link.hostId + " at " + link.uri, e);
+        }
+        try {
+            keepAlive(connect);
+            var capabilities = HostCapabilities.parse(connect.getCapabilities());
+            HostFacts facts = readFacts(link, connect, capabilities);
+            connect.registerCloseListener(closeListener(link));
+            LifecycleListener lifecycle = lifecycleListener(link);
+            connect.addLifecycleListener(lifecycle);
+            link.up(connect, lifecycle, facts, capabilities);
+        } catch (LibvirtException e) {
+            quietlyClose(connect);
+            throw LibvirtErrors.translate("cannot read host " + link.hostId + " at " + link.uri, e);
+        } catch (RuntimeException e) {
+            quietlyClose(connect);
+            throw e;
+        }
+    }
+
+    private void keepAlive(Connect connect) {
+        try {
+            connect.setKeepAlive((int) settings.keepAliveInterval().toSeconds(), settings.keepAliveCount());
+        } catch (LibvirtException e) {
+            // Local drivers (test:///default, qemu:///system) have no keepalive: nothing to lose there.
+            LOG.debug("no keepalive on {}: {}", connect, e.getMessage());
+        }
+    }
+
+    private static HostFacts readFacts(HostConnection link, Connect connect, HostCapabilities capabilities)
+            throws LibvirtException {
+        NodeInfo node = connect.nodeInfo();
+        String cpuModel = "unknown".equals(capabilities.cpuModel()) ? node.model : capabilities.cpuModel();
+        return new HostFacts(link.hostId, link.uri, connect.getHostName(), capabilities.hostUuid(), connect.getType(),
+                version(connect.getVersion()), cpuModel, node.cpus, Math.max(capabilities.numaCells(), node.nodes),
+                Resources.of(node.cpus * 1000L, node.memory / 1024, 0, 0));
+    }
+
+    static String version(long packed) {
+        return (packed / 1_000_000) + "." + (packed / 1_000 % 1_000) + "." + (packed % 1_000);
+    }
+
+    private ConnectionCloseListener closeListener(HostConnection link) {
+        return (connect, reason) -> inbox.add(() -> lost(link, connect, reason.name().toLowerCase()));
+    }
+
+    private LifecycleListener lifecycleListener(HostConnection link) {
+        return (domain, event) -> {
+            try {
+                String uuid = domain.getUUIDString();
+                String name = domain.getName();
+                LifecycleEvents.kind(event).ifPresent(kind ->
+                        inbox.add(() -> publish(new DomainEvent(clock.instant(), link.hostId, uuid, name, kind))));
+            } catch (LibvirtException e) {
+                LOG.debug("unreadable lifecycle event on {}: {}", link.hostId, e.getMessage());
+            } finally {
+                free(domain);
+            }
+            return 0;
+        };
+    }
+
+    /** A connection was lost (keepalive, EOF, error): show the host disconnected and start reconnecting. */
+    private void lost(HostConnection link, Connect connect, String why) {
+        if (hosts.get(link.hostId) != link || !link.down(connect)) {
+            return;
+        }
+        LOG.warn("host {} disconnected ({})", link.hostId, why);
+        publish(new HostEvent(clock.instant(), link.hostId, HostEventKind.DISCONNECTED));
+        LifecycleListener lifecycle = link.lifecycle();
+        background.execute(() -> {
+            release(connect, lifecycle);
+            reconnect(link);
+        });
+    }
+
+    private void reconnect(HostConnection link) {
+        if (!link.startReconnecting()) {
+            return;
+        }
+        var backoff = new Backoff(settings.reconnectFirst(), settings.reconnectMax());
+        int attempt = 0;
+        while (!closed && hosts.get(link.hostId) == link) {
+            sleep(backoff.before(attempt++));
+            if (closed || hosts.get(link.hostId) != link) {
+                break;
+            }
+            try {
+                open(link);
+                if (closed || hosts.get(link.hostId) != link) {
+                    // Detached while we were connecting: let go of the new connection.
+                    close(link);
+                    break;
+                }
+                LOG.info("host {} reconnected", link.hostId);
+                inbox.add(() -> publish(new HostEvent(clock.instant(), link.hostId, HostEventKind.CONNECTED)));
+                return;
+            } catch (HypervisorException e) {
+                LOG.debug("host {} still unreachable: {}", link.hostId, e.getMessage());
+            }
+        }
+        link.stopReconnecting();
+    }
+
+    private void close(HostConnection link) {
+        LifecycleListener lifecycle = link.lifecycle();
+        link.connect().ifPresent(connect -> {
+            link.down(connect);
+            release(connect, lifecycle);
+        });
+    }
+
+    /**
+     * Unregisters the callbacks first: a close listener left registered would report our own close as a loss,
+     * and libvirt-java's lifecycle callback fails on a closed connection.
+     */
+    private static void release(Connect connect, LifecycleListener lifecycle) {
+        try {
+            connect.unregisterCloseListener();
+        } catch (LibvirtException | RuntimeException e) {
+            LOG.debug("close listener already gone: {}", e.getMessage());
+        }
+        if (lifecycle != null) {
+            try {
+                connect.removeLifecycleListener(lifecycle);
+            } catch (LibvirtException | RuntimeException e) {
+                LOG.debug("lifecycle listener already gone: {}", e.getMessage());
+            }
+        }
+        quietlyClose(connect);
+    }
+
+    private static void quietlyClose(Connect connect) {
+        try {
+            connect.close();
+        } catch (LibvirtException e) {
+            LOG.debug("closing a connection: {}", e.getMessage());
+        }
+    }
+
+    // ---- domains --------------------------------------------------------------------------------
+
+    @Override
+    public List<DomainInfo> domains(String hostId) {
+        return call(hostId, "list domains on " + hostId, connect -> {
+            Domain[] all = connect.listAllDomains(0);
+            var result = new ArrayList<DomainInfo>(all.length);
+            try {
+                for (Domain domain : all) {
+                    result.add(info(hostId, domain));
+                }
+            } finally {
+                for (Domain domain : all) {
+                    free(domain);
+                }
+            }
+            return List.copyOf(result);
+        });
+    }
+
+    @Override
+    public Optional<DomainInfo> domain(String hostId, String uuid) {
+        return call(hostId, "look up domain " + uuid + " on " + hostId, connect -> {
+            Optional<Domain> found = lookup(connect, uuid);
+            if (found.isEmpty()) {
+                return Optional.empty();
+            }
+            try {
+                return Optional.of(info(hostId, found.get()));
+            } finally {
+                free(found.get());
+            }
+        });
+    }
+
+    @Override
+    public DomainInfo define(String hostId, DomainSpec spec) {
+        HostConnection link = link(hostId);
+        String xml;
+        try {
+            xml = DomainXml.render(spec, xmlOptions(link, spec));
+        } catch (IllegalArgumentException e) {
+            throw new HypervisorException(Reason.INVALID_ARGUMENT, "domain " + spec.name() + ": " + e.getMessage(), e);
+        }
+        return call(hostId, "define domain " + spec.name() + " on " + hostId, connect -> {
+            Domain domain = connect.domainDefineXML(xml);
+            try {
+                return info(hostId, domain);
+            } finally {
+                free(domain);
+            }
+        });
+    }
+
+    private DomainXml.Options xmlOptions(HostConnection link, DomainSpec spec) {
+        DomainType type = settings.domainType().orElseGet(() -> link.capabilities().preferredDomainType());
+        return new DomainXml.Options(type, settings.consoleDirectory().map(dir -> dir + "/" + spec.uuid() + ".console.log"));
+    }
+
+    @Override
+    public void start(String hostId, String uuid) {
+        long hostMemoryMib = facts(hostId).capacity().memoryMib();
+        onDomain(hostId, uuid, "start", domain -> {
+            if (domain.isActive() == 1) {
+                return;
+            }
+            // QEMU allocates guest memory lazily, so an oversized guest would start and die later; refuse it now.
+            long wantedMib = domain.getInfo().maxMem / 1024;
+            if (wantedMib > hostMemoryMib) {
+                throw new HypervisorException(Reason.INSUFFICIENT_RESOURCES, "domain " + uuid + " needs " + wantedMib
+                        + " MiB of memory; host " + hostId + " has " + hostMemoryMib + " MiB");
+            }
+            domain.create();
+        });
+    }
+
+    @Override
+    public void shutdown(String hostId, String uuid) {
+        onDomain(hostId, uuid, "shut down", domain -> {
+            if (domain.isActive() == 1) {
+                domain.shutdown();
+            }
+        });
+    }
+
+    @Override
+    public void destroy(String hostId, String uuid) {
+        onDomain(hostId, uuid, "destroy", domain -> {
+            if (domain.isActive() == 1) {
+                domain.destroy();
+            }
+        });
+    }
+
+    @Override
+    public void undefine(String hostId, String uuid) {
+        call(hostId, "undefine domain " + uuid + " on " + hostId, connect -> {
+            Optional<Domain> found = lookup(connect, uuid);
+            if (found.isEmpty()) {
+                return null;
+            }
+            Domain domain = found.get();
+            try {
+                if (domain.isActive() == 1) {
+                    throw new HypervisorException(Reason.INVALID_STATE,
+                            "domain " + uuid + " on " + hostId + " is running; stop it before removing it");
+                }
+                undefineWithMetadata(domain);
+                return null;
+            } finally {
+                free(domain);
+            }
+        });
+    }
+
+    /** Removes snapshot and checkpoint metadata with the domain; drivers that know no such flag get plain undefine. */
+    private static void undefineWithMetadata(Domain domain) throws LibvirtException {
+        try {
+            domain.undefine(Domain.UndefineFlags.MANAGED_SAVE | Domain.UndefineFlags.SNAPSHOTS_METADATA
+                    | UNDEFINE_CHECKPOINTS_METADATA);
+        } catch (LibvirtException e) {
+            if (e.getError() == null || e.getError().getCode() != org.libvirt.Error.ErrorNumber.VIR_ERR_INVALID_ARG) {
+                throw e;
+            }
+            domain.undefine(0);
+        }
+    }
+
+    @Override
+    public void suspend(String hostId, String uuid) {
+        onDomain(hostId, uuid, "suspend", domain -> {
+            if (domain.isActive() == 0) {
+                throw new HypervisorException(Reason.INVALID_STATE, "domain " + uuid + " is not running");
+            }
+            if (domain.getInfo().state != org.libvirt.DomainInfo.DomainState.VIR_DOMAIN_PAUSED) {
+                domain.suspend();
+            }
+        });
+    }
+
+    @Override
+    public void resume(String hostId, String uuid) {
+        onDomain(hostId, uuid, "resume", domain -> {
+            if (domain.isActive() == 0) {
+                throw new HypervisorException(Reason.INVALID_STATE, "domain " + uuid + " is not running");
+            }
+            if (domain.getInfo().state == org.libvirt.DomainInfo.DomainState.VIR_DOMAIN_PAUSED) {
+                domain.resume();
+            }
+        });
+    }
+
+    // ---- migration ------------------------------------------------------------------------------
+
+    @Override
+    public MigrationResult migrate(String uuid, String fromHostId, String toHostId, MigrationOptions options,
+            Consumer<Double> progress) {
+        if (fromHostId.equals(toHostId)) {
+            throw new HypervisorException(Reason.INVALID_ARGUMENT, "cannot migrate " + uuid + " to the host it runs on");
+        }
+        HostConnection target = link(toHostId);
+        Connect destination = liveConnect(target);
+        return call(fromHostId, "migrate " + uuid + " from " + fromHostId + " to " + toHostId, source -> {
+            Domain domain = lookup(source, uuid).orElseThrow(() -> new HypervisorException(Reason.NOT_FOUND,
+                    "no domain " + uuid + " on " + fromHostId));
+            try {
+                if (domain.isActive() == 0) {
+                    throw new HypervisorException(Reason.INVALID_STATE, "domain " + uuid + " is not running; only a running domain is live-migrated");
+                }
+                MigrationRequest request;
+                try {
+                    request = MigrationRequest.of(domain.getName(), options, settings.unsafeMigration());
+                } catch (IllegalArgumentException e) {
+                    throw new HypervisorException(Reason.INVALID_ARGUMENT, e.getMessage(), e);
+                }
+                var watch = new MigrationWatch(domain, options.maxDowntime(), progress);
+                long started = System.nanoTime();
+                var poller = background.submit(watch);
+                try {
+                    // Peer-to-peer: the source host's libvirtd opens the destination URI itself (virDomainMigrateToURI3).
+                    domain.migrateToURI(target.uri, request.parameterArray(), request.flags());
+                } finally {
+                    watch.stop();
+                    poller.cancel(true);
+                }
+                Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
+                Domain moved = lookup(destination, uuid).orElseThrow(() -> new HypervisorException(Reason.FAILED,
+                        "domain " + uuid + " migrated but is not on " + toHostId));
+                try {
+                    progress.accept(1.0);
+                    MigrationWatch.Completed done = MigrationWatch.completed(moved);
+                    LOG.info("migrated {} from {} to {} in {} ms (downtime {} ms)", uuid, fromHostId, toHostId,
+                            elapsed.toMillis(), done.downtime().toMillis());
+                    return new MigrationResult(uuid, fromHostId, toHostId, elapsed, done.downtime(), done.bytes());
+                } finally {
+                    free(moved);
+                }
+            } finally {
+                free(domain);
+            }
+        });
+    }
+
+    /**
+     * Cancels the migration (or any other job) running on a domain; the domain keeps running on its source.
+     * Not part of the port yet.
+     */
+    public void abortJob(String hostId, String uuid) {
+        onDomain(hostId, uuid, "abort the job of", Domain::abortJob);
+    }
+
+    /** Datastores (storage pools), volumes and snapshots on the attached hosts; not part of the port yet. */
+    public LibvirtStorage storage() {
+        return storage;
+    }
+
+    /** Telling Paddock's domains from others, and quarantining the others; not part of the port yet. */
+    public RogueDomains rogues() {
+        return rogues;
+    }
+
+    // ---- events ---------------------------------------------------------------------------------
+
+    @Override
+    public Subscription subscribe(Consumer<HypervisorEvent> listener) {
+        listeners.add(listener);
+        return () -> listeners.remove(listener);
+    }
+
+    private void publish(HypervisorEvent event) {
+        for (Consumer<HypervisorEvent> listener : listeners) {
+            try {
+                listener.accept(event);
+            } catch (RuntimeException e) {
+                LOG.warn("event listener failed on {}: {}", event, e.toString());
+            }
+        }
+    }
+
+    private void dispatch() {
+        while (!closed || !inbox.isEmpty()) {
+            try {
+                inbox.take().run();
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                LOG.warn("event dispatch failed: {}", e.toString());
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        for (String hostId : List.copyOf(hosts.keySet())) {
+            detach(hostId);
+        }
+        dispatcher.interrupt();
+        background.shutdownNow();
+    }
+
+    // ---- plumbing -------------------------------------------------------------------------------
+
+    @FunctionalInterface
+    interface LibvirtCall<T> {
+        T apply(Connect connect) throws LibvirtException;
+    }
+
+    @FunctionalInterface
+    interface DomainAction {
+        void apply(Domain domain) throws LibvirtException;
+    }
+
+    <T> T call(String hostId, String what, LibvirtCall<T> body) {
+        HostConnection link = link(hostId);
+        Connect connect = liveConnect(link);
+        try {
+            return body.apply(connect);
+        } catch (LibvirtException e) {
+            HypervisorException translated = LibvirtErrors.translate(what, e);
+            // UNREACHABLE may name another host (a migration's destination): only a dead link of ours is a loss.
+            if (translated.reason() == Reason.UNREACHABLE && !alive(connect)) {
+                inbox.add(() -> lost(link, connect, translated.getMessage()));
+            }
+            throw translated;
+        }
+    }
+
+    /** virConnectIsAlive: a local check of the connection's state, no call to the host. */
+    private static boolean alive(Connect connect) {
+        try {
+            return connect.isAlive();
+        } catch (LibvirtException e) {
+            return false;
+        }
+    }
+
+    void onDomain(String hostId, String uuid, String verb, DomainAction action) {
+        call(hostId, verb + " domain " + uuid + " on " + hostId, connect -> {
+            Domain domain = lookup(connect, uuid).orElseThrow(() -> new HypervisorException(Reason.NOT_FOUND,
+                    "no domain " + uuid + " on " + hostId));
+            try {
+                action.apply(domain);
+                return null;
+            } finally {
+                free(domain);
+            }
+        });
+    }
+
+    static Optional<Domain> lookup(Connect connect, String uuid) throws LibvirtException {
+        try {
+            return Optional.of(connect.domainLookupByUUIDString(uuid));
+        } catch (LibvirtException e) {
+            if (LibvirtErrors.translate("", e).reason() == Reason.NOT_FOUND) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    private static DomainInfo info(String hostId, Domain domain) throws LibvirtException {
+        var info = domain.getInfo();
+        return new DomainInfo(domain.getUUIDString(), domain.getName(), hostId, LifecycleEvents.state(info.state),
+                info.nrVirtCpu, info.maxMem / 1024, domain.isPersistent() == 1);
+    }
+
+    private HostConnection link(String hostId) {
+        requireOpen();
+        HostConnection link = hosts.get(hostId);
+        if (link == null) {
+            throw new HypervisorException(Reason.NOT_FOUND, "host " + hostId + " is not attached");
+        }
+        return link;
+    }
+
+    private static Connect liveConnect(HostConnection link) {
+        return link.connect().orElseThrow(() -> new HypervisorException(Reason.UNREACHABLE,
+                "host " + link.hostId + " is disconnected"));
+    }
+
+    private void requireOpen() {
+        if (closed) {
+            throw new IllegalStateException("this hypervisor adapter is closed");
+        }
+    }
+
+    static void free(Domain domain) {
+        if (domain == null) {
+            return;
+        }
+        try {
+            domain.free();
+        } catch (LibvirtException e) {
+            LOG.debug("freeing a domain: {}", e.getMessage());
+        }
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,170 @@
+package dev.paddock.libvirt;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.paddock.hypervisor.DomainSpec;
+import dev.paddock.hypervisor.DomainSpec.DirectBoot;
+import dev.paddock.hypervisor.DomainSpec.DiskSpec;
+import dev.paddock.hypervisor.DomainSpec.NicSpec;
+import java.io.StringReader;
+import java.util.List;
+import java.util.Optional;
+import javax.xml.parsers.DocumentBuilderFactory;
+import javax.xml.xpath.XPathFactory;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.w3c.dom.Document;
+import org.xml.sax.InputSource;
+
+class DomainXmlTest {
+
+    private static final String UUID = "6f1c2a3e-0000-4000-8000-000000000001";
+    private static final DomainSpec GUEST = new DomainSpec(UUID, "web-1", 2, 256,
+            List.of(new DiskSpec("vda", "/lab/shared/images/web-1.qcow2", "qcow2", 1),
+                    new DiskSpec("vdb", "/lab/shared/images/web-1-data.raw", "raw", 2)),
+            List.of(new NicSpec("52:54:00:aa:bb:01", "vmbr0", Optional.empty())),
+            Optional.of(new DirectBoot("/lab/shared/vmlinuz", "/lab/shared/initrd.img", "console=ttyS0 quiet")));
+    private static final DomainXml.Options TCG_WITH_CONSOLE =
+            new DomainXml.Options(DomainType.TCG, Optional.of("/lab/shared/" + UUID + ".console.log"));
+
+    @Test
+    @DisplayName("the domain is a q35 machine with the spec's name, UUID, memory and vCPUs")
+    void identityAndSize() {
+        Document xml = parse(DomainXml.render(GUEST, TCG_WITH_CONSOLE));
+
+        assertThat(at(xml, "/domain/name")).isEqualTo("web-1");
+        assertThat(at(xml, "/domain/uuid")).isEqualTo(UUID);
+        assertThat(at(xml, "/domain/memory")).isEqualTo("256");
+        assertThat(at(xml, "/domain/memory/@unit")).isEqualTo("MiB");
+        assertThat(at(xml, "/domain/vcpu")).isEqualTo("2");
+        assertThat(at(xml, "/domain/os/type/@machine")).isEqualTo("q35");
+        assertThat(at(xml, "/domain/os/type/@arch")).isEqualTo("x86_64");
+    }
+
+    @ParameterizedTest(name = "{0} renders <domain type=''{1}''>")
+    @CsvSource({"TCG, qemu", "KVM, kvm"})
+    void domainType(DomainType type, String expected) {
+        Document xml = parse(DomainXml.render(GUEST, new DomainXml.Options(type, Optional.empty())));
+
+        assertThat(at(xml, "/domain/@type")).isEqualTo(expected);
+    }
+
+    @Test
+    @DisplayName("a spec with direct boot gets kernel, initrd and command line instead of a boot device")
+    void directBoot() {
+        Document xml = parse(DomainXml.render(GUEST, TCG_WITH_CONSOLE));
+
+        assertThat(at(xml, "/domain/os/kernel")).isEqualTo("/lab/shared/vmlinuz");
+        assertThat(at(xml, "/domain/os/initrd")).isEqualTo("/lab/shared/initrd.img");
+        assertThat(at(xml, "/domain/os/cmdline")).isEqualTo("console=ttyS0 quiet");
+        assertThat(at(xml, "count(/domain/os/boot)")).isEqualTo("0");
+    }
+
+    @Test
+    @DisplayName("a spec without direct boot boots from its first disk")
+    void diskBoot() {
+        DomainSpec fromDisk = new DomainSpec(UUID, "web-1", 1, 128, GUEST.disks(), List.of(), Optional.empty());
+
+        Document xml = parse(DomainXml.render(fromDisk, TCG_WITH_CONSOLE));
+
+        assertThat(at(xml, "/domain/os/boot/@dev")).isEqualTo("hd");
+        assertThat(at(xml, "count(/domain/os/kernel)")).isEqualTo("0");
+    }
+
+    @Test
+    @DisplayName("disks are virtio files with the spec's format, in the spec's order")
+    void disks() {
+        Document xml = parse(DomainXml.render(GUEST, TCG_WITH_CONSOLE));
+
+        assertThat(at(xml, "count(/domain/devices/disk)")).isEqualTo("2");
+        assertThat(at(xml, "/domain/devices/disk[1]/source/@file")).isEqualTo("/lab/shared/images/web-1.qcow2");
+        assertThat(at(xml, "/domain/devices/disk[1]/driver/@type")).isEqualTo("qcow2");
+        assertThat(at(xml, "/domain/devices/disk[1]/target/@bus")).isEqualTo("virtio");
+        assertThat(at(xml, "/domain/devices/disk[2]/target/@dev")).isEqualTo("vdb");
+        assertThat(at(xml, "/domain/devices/disk[2]/driver/@type")).isEqualTo("raw");
+    }
+
+    @Test
+    @DisplayName("NICs are virtio ports on the named bridge with the spec's MAC; a VLAN becomes a tag")
+    void nics() {
+        DomainSpec tagged = new DomainSpec(UUID, "web-1", 1, 128, List.of(),
+                List.of(GUEST.nics().getFirst(), new NicSpec("52:54:00:aa:bb:02", "ovsbr0", Optional.of(100))),
+                Optional.empty());
+
+        Document xml = parse(DomainXml.render(tagged, TCG_WITH_CONSOLE));
+
+        assertThat(at(xml, "/domain/devices/interface[1]/@type")).isEqualTo("bridge");
+        assertThat(at(xml, "/domain/devices/interface[1]/source/@bridge")).isEqualTo("vmbr0");
+        assertThat(at(xml, "/domain/devices/interface[1]/mac/@address")).isEqualTo("52:54:00:aa:bb:01");
+        assertThat(at(xml, "/domain/devices/interface[1]/model/@type")).isEqualTo("virtio");
+        assertThat(at(xml, "count(/domain/devices/interface[1]/vlan)")).isEqualTo("0");
+        assertThat(at(xml, "/domain/devices/interface[2]/vlan/tag/@id")).isEqualTo("100");
+    }
+
+    @Test
+    @DisplayName("the serial console is appended to the given file, and left out when none is given")
+    void console() {
+        Document withConsole = parse(DomainXml.render(GUEST, TCG_WITH_CONSOLE));
+        Document without = parse(DomainXml.render(GUEST, new DomainXml.Options(DomainType.TCG, Optional.empty())));
+
+        assertThat(at(withConsole, "/domain/devices/serial/@type")).isEqualTo("file");
+        assertThat(at(withConsole, "/domain/devices/serial/source/@path")).isEqualTo("/lab/shared/" + UUID + ".console.log");
+        assertThat(at(withConsole, "/domain/devices/serial/source/@append")).isEqualTo("on");
+        assertThat(at(without, "count(/domain/devices/serial)")).isEqualTo("0");
+    }
+
+    @Test
+    @DisplayName("the metadata marks the domain as Paddock's")
+    void ownershipMark() {
+        String xml = DomainXml.render(GUEST, TCG_WITH_CONSOLE);
+
+        assertThat(xml).contains("xmlns:paddock='" + DomainXml.METADATA_NAMESPACE + "'");
+        assertThat(parse(xml).getElementsByTagNameNS(DomainXml.METADATA_NAMESPACE, "domain").getLength()).isEqualTo(1);
+    }
+
+    @Test
+    @DisplayName("names and paths with XML characters are escaped, not injected")
+    void escaping() {
+        DomainSpec odd = new DomainSpec(UUID, "a<b>&'c\"", 1, 128,
+                List.of(new DiskSpec("vda", "/images/x'/><evil/>.qcow2", "qcow2", 1)), List.of(), Optional.empty());
+
+        Document xml = parse(DomainXml.render(odd, TCG_WITH_CONSOLE));
+
+        assertThat(at(xml, "/domain/name")).isEqualTo("a<b>&'c\"");
+        assertThat(at(xml, "/domain/devices/disk/source/@file")).isEqualTo("/images/x'/><evil/>.qcow2");
+        assertThat(at(xml, "count(//evil)")).isEqualTo("0");
+    }
+
+    @ParameterizedTest(name = "a disk with format {0} and target {1} is refused")
+    @CsvSource({"vmdk, vda", "qcow2, sda", "raw, hda", "qcow2, vd1"})
+    void refusedDisks(String format, String target) {
+        DomainSpec bad = new DomainSpec(UUID, "web-1", 1, 128,
+                List.of(new DiskSpec(target, "/images/x", format, 1)), List.of(), Optional.empty());
+
+        assertThatThrownBy(() -> DomainXml.render(bad, TCG_WITH_CONSOLE))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("disk");
+    }
+
+    private static Document parse(String xml) {
+        try {
+            var factory = DocumentBuilderFactory.newInstance();
+            factory.setNamespaceAware(true);
+            return factory.newDocumentBuilder().parse(new InputSource(new StringReader(xml)));
+        } catch (Exception e) {
+            throw new AssertionError("not well-formed XML:\n" + xml, e);
+        }
+    }
+
+    private static String at(Document xml, String xpath) {
+        try {
+            String value = XPathFactory.newInstance().newXPath().evaluate(xpath, xml);
+            return value.endsWith(".0") ? value.substring(0, value.length() - 2) : value;
+        } catch (Exception e) {
+            throw new AssertionError(xpath, e);
+        }
+    }
+}

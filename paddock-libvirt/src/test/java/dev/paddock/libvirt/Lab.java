@@ -1,0 +1,202 @@
+package dev.paddock.libvirt;
+
+import dev.paddock.hypervisor.DomainSpec;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A running lab (lab/lab.sh): real libvirtd hosts in network namespaces, a shared directory with the guest
+ * kernel and initramfs, and the tools to look inside (the guest's heartbeat counter on sector 0 of its disk).
+ */
+public final class Lab implements AutoCloseable {
+
+    /** A lab host: Paddock's id for it and its libvirt URI. */
+    public record Host(String id, String uri) {}
+
+    private static final Pattern HOST_LINE = Pattern.compile("^(h\\d+) (qemu\\+tcp://\\S+)$");
+    private static final Pattern HEARTBEAT = Pattern.compile("heartbeat (\\d+)");
+    private static final Path OWNER = Path.of("/run/paddock-lab.owner");
+
+    private final Path script;
+    private final Path directory;
+    private final List<Host> hosts;
+
+    private Lab(Path script, Path directory, List<Host> hosts) {
+        this.script = script;
+        this.directory = directory;
+        this.hosts = List.copyOf(hosts);
+    }
+
+    /**
+     * Starts a lab of {@code count} hosts in {@code directory}, first removing a lab left in that same directory
+     * by an earlier run that died. Throws with lab.sh's own words when the lab cannot start.
+     */
+    static Lab start(int count, Path directory) {
+        Path script = script();
+        try {
+            if (Files.exists(OWNER) && Files.readString(OWNER).strip().equals(directory.toString())) {
+                run(script, directory, Duration.ofMinutes(1), "down");
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read " + OWNER + ": " + e.getMessage(), e);
+        }
+        Result up = run(script, directory, Duration.ofMinutes(5), "up", Integer.toString(count));
+        if (up.exitCode() != 0) {
+            throw new IllegalStateException("the lab did not start (" + script + " up " + count + " exited "
+                    + up.exitCode() + "): " + up.stderr().strip());
+        }
+        var hosts = new ArrayList<Host>();
+        for (String line : up.stdout().split("\n")) {
+            Matcher matcher = HOST_LINE.matcher(line.strip());
+            if (matcher.matches()) {
+                hosts.add(new Host(matcher.group(1), matcher.group(2)));
+            }
+        }
+        if (hosts.size() != count) {
+            run(script, directory, Duration.ofMinutes(1), "down");
+            throw new IllegalStateException("the lab printed " + hosts.size() + " hosts, not " + count + ": " + up.stdout());
+        }
+        return new Lab(script, directory, hosts);
+    }
+
+    public List<Host> hosts() {
+        return hosts;
+    }
+
+    public Host host(int n) {
+        return hosts.get(n - 1);
+    }
+
+    public Path shared() {
+        return directory.resolve("shared");
+    }
+
+    /** The adapter settings for the lab: fast keepalive and reconnect, consoles on the shared directory. */
+    public LibvirtHypervisor.Settings settings() {
+        return LibvirtHypervisor.Settings.lab(shared().toString());
+    }
+
+    /** A 128 MiB-class guest booting the lab kernel, with its own qcow2 disk (created once) and a NIC on vmbr0. */
+    public DomainSpec guest(String uuid, String name, int vcpus, long memoryMib) {
+        Path disk = shared().resolve("images").resolve(uuid + ".qcow2");
+        if (!Files.exists(disk)) {
+            Result created = run(List.of("qemu-img", "create", "-q", "-f", "qcow2", disk.toString(), "64M"),
+                    Map.of(), Duration.ofSeconds(30));
+            if (created.exitCode() != 0) {
+                throw new IllegalStateException("qemu-img create " + disk + ": " + created.stderr());
+            }
+        }
+        String mac = "52:54:00:" + uuid.substring(0, 2) + ":" + uuid.substring(2, 4) + ":" + uuid.substring(4, 6);
+        return new DomainSpec(uuid, name, vcpus, memoryMib,
+                List.of(new DomainSpec.DiskSpec("vda", disk.toString(), "qcow2", 1)),
+                List.of(new DomainSpec.NicSpec(mac, "vmbr0", Optional.empty())),
+                Optional.of(new DomainSpec.DirectBoot(shared().resolve("vmlinuz").toString(),
+                        shared().resolve("initrd.img").toString(), "console=ttyS0 quiet")));
+    }
+
+    /** The guest's heartbeat counter as last written to sector 0 of its disk; empty before the first beat. */
+    public OptionalLong heartbeat(DomainSpec guest) {
+        String disk = guest.disks().getFirst().path();
+        Result read = run(List.of("qemu-io", "-U", "-r", "-f", "qcow2", "-c", "read -v 0 32", disk), Map.of(),
+                Duration.ofSeconds(10));
+        if (read.exitCode() != 0) {
+            throw new IllegalStateException("qemu-io on " + disk + ": " + read.stderr());
+        }
+        var bytes = new StringBuilder();
+        for (String line : read.stdout().split("\n")) {
+            int colon = line.indexOf(':');
+            if (line.startsWith("000000") && colon > 0) {
+                String hex = line.substring(colon + 1, Math.min(line.length(), colon + 1 + 50)).replace(" ", "");
+                bytes.append(new String(HexFormat.of().parseHex(hex), StandardCharsets.US_ASCII));
+            }
+        }
+        Matcher matcher = HEARTBEAT.matcher(bytes);
+        return matcher.find() ? OptionalLong.of(Long.parseLong(matcher.group(1))) : OptionalLong.empty();
+    }
+
+    /** Cuts host n's network from inside its namespace (never the bridge side, which would leak packets). */
+    public void cutNetwork(int n) {
+        ip("-n", "h" + n, "link", "set", "eth0", "down");
+    }
+
+    public void restoreNetwork(int n) {
+        ip("-n", "h" + n, "link", "set", "eth0", "up");
+    }
+
+    private static void ip(String... arguments) {
+        var command = new ArrayList<String>();
+        command.add("ip");
+        command.addAll(List.of(arguments));
+        Result result = run(command, Map.of(), Duration.ofSeconds(10));
+        if (result.exitCode() != 0) {
+            throw new IllegalStateException(String.join(" ", command) + ": " + result.stderr());
+        }
+    }
+
+    @Override
+    public void close() {
+        Result down = run(script, directory, Duration.ofMinutes(1), "down");
+        if (down.exitCode() != 0) {
+            throw new IllegalStateException("lab down failed: " + down.stderr());
+        }
+    }
+
+    // ---- processes ------------------------------------------------------------------------------
+
+    private record Result(int exitCode, String stdout, String stderr) {}
+
+    private static Result run(Path script, Path directory, Duration timeout, String... arguments) {
+        var command = new ArrayList<String>();
+        command.add(script.toString());
+        command.addAll(List.of(arguments));
+        return run(command, Map.of("PADDOCK_LAB_DIR", directory.toString()), timeout);
+    }
+
+    private static Result run(List<String> command, Map<String, String> environment, Duration timeout) {
+        try {
+            Path out = Files.createTempFile("paddock-lab", ".out");
+            Path err = Files.createTempFile("paddock-lab", ".err");
+            try {
+                var builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
+                builder.environment().putAll(environment);
+                Process process = builder.start();
+                if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                    process.destroyForcibly();
+                    return new Result(-1, Files.readString(out), "timed out after " + timeout + ": " + Files.readString(err));
+                }
+                return new Result(process.exitValue(), Files.readString(out), Files.readString(err));
+            } finally {
+                Files.deleteIfExists(out);
+                Files.deleteIfExists(err);
+            }
+        } catch (IOException e) {
+            return new Result(-1, "", "cannot run " + command + ": " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Result(-1, "", "interrupted running " + command);
+        }
+    }
+
+    /** lab/lab.sh, found by walking up from the working directory (the module's, under Maven). */
+    private static Path script() {
+        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            Path candidate = dir.resolve("lab").resolve("lab.sh");
+            if (Files.isExecutable(candidate)) {
+                return candidate;
+            }
+        }
+        throw new IllegalStateException("lab/lab.sh not found above " + Path.of("").toAbsolutePath());
+    }
+}

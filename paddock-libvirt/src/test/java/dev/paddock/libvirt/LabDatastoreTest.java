@@ -1,0 +1,96 @@
+package dev.paddock.libvirt;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.paddock.hypervisor.DomainSpec;
+import dev.paddock.model.VmState;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** A shared directory is one datastore seen by two hosts; a guest on it can be snapshotted and reverted. */
+@Tag("lab")
+class LabDatastoreTest {
+
+    @RegisterExtension
+    static final LabExtension LAB = new LabExtension();
+
+    private LibvirtHypervisor hypervisor;
+    private final String id = UUID.randomUUID().toString();
+    private final String pool = "ds-" + id.substring(0, 8);
+    private Path directory;
+
+    @BeforeEach
+    void attach() throws Exception {
+        hypervisor = new LibvirtHypervisor(LAB.lab().settings());
+        for (Lab.Host host : LAB.lab().hosts().subList(0, 2)) {
+            hypervisor.attach(host.id(), host.uri());
+        }
+        directory = Files.createDirectories(LAB.lab().shared().resolve(pool));
+    }
+
+    @AfterEach
+    void remove() {
+        try {
+            String h1 = LAB.lab().host(1).id();
+            if (hypervisor.domain(h1, id).isPresent()) {
+                hypervisor.destroy(h1, id);
+                hypervisor.undefine(h1, id);
+            }
+        } finally {
+            hypervisor.close();
+        }
+    }
+
+    @Test
+    @DisplayName("a volume made through one host's pool is the same file in the other host's pool over the same directory")
+    void sharedDatastore() {
+        String h1 = LAB.lab().host(1).id();
+        String h2 = LAB.lab().host(2).id();
+
+        LibvirtStorage.PoolInfo onH1 = hypervisor.storage().datastore(h1, pool, directory.toString());
+        hypervisor.storage().datastore(h2, pool, directory.toString());
+        String made = hypervisor.storage().createVolume(h1, pool, "disk1.qcow2", 64, "qcow2");
+        String seen = hypervisor.storage().createVolume(h2, pool, "disk1.qcow2", 64, "qcow2");
+
+        assertThat(onH1.active()).isTrue();
+        assertThat(onH1.path()).isEqualTo(directory.toString());
+        assertThat(onH1.capacityBytes()).isPositive();
+        assertThat(made).isEqualTo(seen).isEqualTo(directory.resolve("disk1.qcow2").toString());
+        assertThat(Files.exists(Path.of(made))).isTrue();
+        assertThat(hypervisor.storage().datastores(h2)).extracting(LibvirtStorage.PoolInfo::name).contains(pool);
+
+        hypervisor.storage().deleteVolume(h2, pool, "disk1.qcow2");
+        assertThat(Files.exists(Path.of(made))).isFalse();
+        hypervisor.storage().deleteVolume(h1, pool, "disk1.qcow2");
+    }
+
+    @Test
+    @DisplayName("a running guest is snapshotted, reverted to its snapshot, and the snapshot deleted")
+    void snapshots() {
+        String h1 = LAB.lab().host(1).id();
+        hypervisor.storage().datastore(h1, pool, directory.toString());
+        String disk = hypervisor.storage().createVolume(h1, pool, id + ".qcow2", 64, "qcow2");
+        DomainSpec lab = LAB.lab().guest(id, "snap-" + id.substring(0, 8), 1, 128);
+        DomainSpec guest = new DomainSpec(id, lab.name(), 1, 128,
+                List.of(new DomainSpec.DiskSpec("vda", disk, "qcow2", 1)), lab.nics(), lab.directBoot());
+        hypervisor.define(h1, guest);
+        hypervisor.start(h1, id);
+
+        hypervisor.storage().snapshot(h1, id, "before-upgrade");
+        assertThat(hypervisor.storage().snapshots(h1, id)).containsExactly("before-upgrade");
+        hypervisor.storage().revertToSnapshot(h1, id, "before-upgrade");
+        assertThat(hypervisor.domain(h1, id)).map(d -> d.state()).isEqualTo(Optional.of(VmState.RUNNING));
+        hypervisor.storage().deleteSnapshot(h1, id, "before-upgrade");
+
+        assertThat(hypervisor.storage().snapshots(h1, id)).isEmpty();
+    }
+}
