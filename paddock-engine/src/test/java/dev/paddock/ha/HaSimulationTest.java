@@ -82,7 +82,7 @@ class HaSimulationTest {
             metrics.addAll(run.metrics);
             if (!run.violations.isEmpty()) {
                 violations.add("seed " + seed + " (" + run.scenario.kind() + "): " + run.violations.get(0)
-                        + "\n  replay: mvn -B -q -pl paddock-engine verify -Dtest=HaSimulationTest -Dha.seed=" + seed
+                        + "\n  replay: mvn -B -q -pl paddock-engine verify -Dtest='HaSimulationTest#aThousand*' -Dha.seed=" + seed
                         + (only.isPresent() ? "\n  audit:\n    " + String.join("\n    ", run.audit) : ""));
             }
         }

@@ -85,4 +85,25 @@ class HealthAssessorTest {
         assertThat(HaPolicy.DEFAULT.detectionWindow()).isEqualTo(Duration.ofSeconds(10));
         assertThatThrownBy(() -> new HaPolicy(Duration.ZERO)).hasMessageContaining("must be positive");
     }
+
+    /** Over random observations: a fence is called for only after a whole silent window with a stale heartbeat. */
+    @Test
+    void aHostIsNeverFencedWhileItsHeartbeatIsFreshOrBeforeItsWindowEnds() {
+        java.util.Random random = new java.util.Random(42);
+        for (int i = 0; i < 10_000; i++) {
+            Instant now = LOST.plusSeconds(random.nextInt(60));
+            Optional<Instant> lost = random.nextBoolean() ? Optional.empty() : Optional.of(now.minusSeconds(random.nextInt(30)));
+            Optional<Instant> beat = random.nextBoolean() ? Optional.empty() : Optional.of(now.minusSeconds(random.nextInt(30)));
+            PowerState power = PowerState.values()[random.nextInt(PowerState.values().length)];
+            HaPolicy policy = new HaPolicy(Duration.ofSeconds(1 + random.nextInt(20)));
+
+            Assessment assessment = HealthAssessor.assess(new HostObservation("h", lost, beat, power), policy, now);
+
+            if (assessment.needsFence()) {
+                assertThat(lost.orElseThrow().plus(policy.detectionWindow())).isBeforeOrEqualTo(now);
+                assertThat(beat.filter(b -> !b.plus(policy.detectionWindow()).isBefore(now))).isEmpty();
+            }
+            assertThat(assessment instanceof Assessment.Healthy).isEqualTo(lost.isEmpty());
+        }
+    }
 }
