@@ -1,5 +1,6 @@
 package dev.paddock.ha;
 
+import dev.paddock.model.Cluster;
 import dev.paddock.model.Host;
 import dev.paddock.model.Resources;
 import dev.paddock.model.Room;
@@ -12,6 +13,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.PriorityQueue;
 import java.util.Set;
@@ -42,7 +44,7 @@ public final class FailoverPlanner {
     private final HostPicker picker;
 
     public FailoverPlanner(HostPicker picker) {
-        this.picker = java.util.Objects.requireNonNull(picker, "picker");
+        this.picker = Objects.requireNonNull(picker, "picker");
     }
 
     /** The planner with the default host choice, {@link HostPicker#mostFreeMemory()}. */
@@ -123,11 +125,15 @@ public final class FailoverPlanner {
         return survivors;
     }
 
-    /** Protected VMs of the failed hosts that were meant to run (anything but stopped). */
+    /**
+     * Protected VMs of the failed hosts that were meant to run (anything but stopped), in clusters where HA is
+     * enabled: a VM is disabled for HA by priority 0, a cluster by its flag.
+     */
     static List<Vm> victims(Room room, Set<String> failedHostIds) {
         List<Vm> victims = new ArrayList<>();
         for (Vm vm : room.vms()) {
-            if (vm.isProtected() && vm.state() != VmState.STOPPED
+            boolean armed = room.cluster(vm.clusterId()).map(Cluster::haEnabled).orElse(false);
+            if (armed && vm.isProtected() && vm.state() != VmState.STOPPED
                     && vm.hostId().filter(failedHostIds::contains).isPresent()) {
                 victims.add(vm);
             }

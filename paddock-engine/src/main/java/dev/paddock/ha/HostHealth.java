@@ -66,12 +66,12 @@ public enum HostHealth {
 
     /** The state after {@code event}, or {@link IllegalMove} when the table has no such move. */
     public static HostHealth next(HostHealth state, Event event) {
-        HostHealth next = switch (state) {
+        return switch (state) {
             case HEALTHY -> switch (event) {
                 case KEEPALIVE_LOST -> SUSPECT;
                 case KEEPALIVE_REGAINED -> HEALTHY;
                 case MAINTENANCE_ENTERED -> MAINTENANCE;
-                default -> null;
+                default -> throw new IllegalMove(state, event);
             };
             case SUSPECT -> switch (event) {
                 case KEEPALIVE_LOST -> SUSPECT;
@@ -79,42 +79,38 @@ public enum HostHealth {
                 case HOST_ISOLATED -> ISOLATED;
                 case HOST_DEAD -> FENCING;
                 case MAINTENANCE_ENTERED -> MAINTENANCE;
-                default -> null;
+                default -> throw new IllegalMove(state, event);
             };
             case ISOLATED -> switch (event) {
                 case KEEPALIVE_LOST, HOST_ISOLATED -> ISOLATED;
                 case KEEPALIVE_REGAINED -> HEALTHY;
                 case HOST_DEAD -> FENCING;
                 case MAINTENANCE_ENTERED -> MAINTENANCE;
-                default -> null;
+                default -> throw new IllegalMove(state, event);
             };
             case FENCING -> switch (event) {
                 case KEEPALIVE_LOST, KEEPALIVE_REGAINED, HOST_ISOLATED, HOST_DEAD, FENCE_FAILED -> FENCING;
                 case FENCE_CONFIRMED -> RECOVERING;
-                default -> null;
+                default -> throw new IllegalMove(state, event);
             };
             case RECOVERING -> switch (event) {
                 case KEEPALIVE_LOST, KEEPALIVE_REGAINED, HOST_ISOLATED, HOST_DEAD, FENCE_CONFIRMED -> RECOVERING;
                 case RECOVERY_DONE -> FENCED;
-                default -> null;
+                default -> throw new IllegalMove(state, event);
             };
             case FENCED -> switch (event) {
                 case KEEPALIVE_LOST, HOST_ISOLATED, HOST_DEAD, FENCE_CONFIRMED -> FENCED;
                 case KEEPALIVE_REGAINED -> HEALTHY;
                 case MAINTENANCE_ENTERED -> MAINTENANCE;
-                default -> null;
+                default -> throw new IllegalMove(state, event);
             };
             case MAINTENANCE -> switch (event) {
                 case KEEPALIVE_LOST, KEEPALIVE_REGAINED, HOST_ISOLATED, HOST_DEAD, MAINTENANCE_ENTERED ->
                         MAINTENANCE;
                 case MAINTENANCE_EXITED -> HEALTHY;
-                default -> null;
+                default -> throw new IllegalMove(state, event);
             };
         };
-        if (next == null) {
-            throw new IllegalMove(state, event);
-        }
-        return next;
     }
 
     /** True when HA may place restarted VMs on a host in this state. */

@@ -45,6 +45,16 @@ class FailoverPlannerTest {
     }
 
     @Test
+    void aClusterWithHaDisabledRestartsNothing() {
+        Room room = room().haDisabled().host("h1", 16, 64).host("h2", 16, 64).vm("db", "h1", 2, 8, 3, "db").build();
+
+        FailoverPlan plan = planner.plan(room, Set.of("h1"), FailoverPolicy.DEFAULT);
+
+        assertThat(plan.restarts()).isEmpty();
+        assertThat(plan.unplaced()).isEmpty();
+    }
+
+    @Test
     void higherPriorityRestartsFirstThenDbBeforeAppBeforeWeb() {
         Room room = room().host("h1", 64, 256).host("h2", 64, 256)
                 .vm("web-1", "h1", 1, 2, 1, "web")
