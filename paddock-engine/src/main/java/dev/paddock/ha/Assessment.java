@@ -31,7 +31,7 @@ public sealed interface Assessment
         }
     }
 
-    /** Cut off from the manager but alive: its VMs run and hold their disks, so it must be neither fenced nor drained. */
+    /** Cut off from the manager but alive: its VMs run and hold their disks; it is neither fenced nor drained. */
     record Isolated(String hostId, String reason) implements Assessment {
         public HostHealth.Event event() {
             return HostHealth.Event.HOST_ISOLATED;

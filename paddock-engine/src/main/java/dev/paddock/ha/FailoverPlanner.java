@@ -98,7 +98,8 @@ public final class FailoverPlanner {
             down.add(vm.id());
             String reason = rejections.isEmpty()
                     ? "no surviving host of cluster " + vm.clusterId() + " takes VMs"
-                    : "no surviving host fits: " + String.join("; ", rejections.stream().map(Object::toString).toList());
+                    : "no surviving host fits: "
+                            + String.join("; ", rejections.stream().map(Object::toString).toList());
             unplaced.add(new Unplaced(vm.id(), vm.name(), from(vm), reason, rejections));
             return;
         }

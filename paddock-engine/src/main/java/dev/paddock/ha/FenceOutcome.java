@@ -4,7 +4,10 @@ import dev.paddock.model.PowerState;
 import java.time.Duration;
 import java.util.List;
 
-/** What a fence agent answered. Only {@link Done} for {@link FenceAction#OFF} or a {@link Power} of OFF confirm a fence. */
+/**
+ * What a fence agent answered. Only {@link Done} for {@link FenceAction#OFF} or a {@link Power} of OFF confirm a
+ * fence.
+ */
 public sealed interface FenceOutcome
         permits FenceOutcome.Done, FenceOutcome.Power, FenceOutcome.Plugs, FenceOutcome.Failed,
                 FenceOutcome.TimedOut {

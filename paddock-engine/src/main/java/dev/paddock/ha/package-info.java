@@ -4,13 +4,14 @@
  *
  * <pre>
  * keepalive (libvirt)  ─┐
- * datastore heartbeat  ─┼─ HostObservation ─&gt; HealthAssessor ─&gt; Assessment ─&gt; HostHealth.next (the state machine)
- * fence agent status   ─┘     (detection window, default 10 s)    Healthy | Suspect | Isolated | Dead | Unreachable
+ * datastore heartbeat  ─┼─ HostObservation ─&gt; HealthAssessor ─&gt; Assessment ─&gt; HostHealth.next
+ * fence agent status   ─┘   (detection window, default 10 s)   Healthy | Suspect | Isolated | Dead | Unreachable
  *
  * FENCING ─&gt; FenceAgent.run(device, OFF)  (FenceAgentProcess: a fence-agents executable, key=value on stdin)
  *    confirmed ─&gt; RECOVERING ─&gt; FailoverPlanner.plan(room, failed hosts, policy)
  *    failed    ─&gt; alarm, retry, no restart             │  order: dependencies, priority, tier (db, app, web)
- *                                                      │  RestartFilter: licences, datastores, anti-affinity, capacity
+ *                                                      │  RestartFilter: licences, datastores, anti-affinity,
+ *                                                      │                 capacity
  *                                                      │  HostPicker: the seam for the placement engine
  *                                                      v
  *                                    FailoverPlan ─&gt; OperationPlan "host.failover" (DefineVm, StartVm per VM)

@@ -33,11 +33,13 @@ class DebianFenceAgentTest {
                 Map.of("type", "file", "status_file", state.toString()));
         FenceAgent agent = new FenceAgentProcess(Duration.ofSeconds(30));
 
-        assertThat(agent.run(device, FenceAction.STATUS)).isEqualTo(new FenceOutcome.Power(FenceAction.STATUS, PowerState.ON));
+        assertThat(agent.run(device, FenceAction.STATUS))
+                .isEqualTo(new FenceOutcome.Power(FenceAction.STATUS, PowerState.ON));
         FenceOutcome off = agent.run(device, FenceAction.OFF);
         assertThat(off).isEqualTo(new FenceOutcome.Done(FenceAction.OFF, "Success: Powered OFF"));
         assertThat(Files.readString(state)).isEqualTo("off");
-        assertThat(agent.run(device, FenceAction.STATUS)).isEqualTo(new FenceOutcome.Power(FenceAction.STATUS, PowerState.OFF));
+        assertThat(agent.run(device, FenceAction.STATUS))
+                .isEqualTo(new FenceOutcome.Power(FenceAction.STATUS, PowerState.OFF));
         assertThat(agent.run(device, FenceAction.ON)).isEqualTo(new FenceOutcome.Done(FenceAction.ON, "Success: Powered ON"));
         assertThat(agent.run(device, FenceAction.MONITOR)).isInstanceOf(FenceOutcome.Done.class);
     }

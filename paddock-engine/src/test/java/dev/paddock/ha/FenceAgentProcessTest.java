@@ -69,15 +69,18 @@ class FenceAgentProcessTest {
     void offThenStatusConfirmsTheHostIsOffAndOnBringsItBack() throws IOException {
         FenceDevice device = device(powerAgent());
 
-        assertThat(agents.run(device, FenceAction.STATUS)).isEqualTo(new FenceOutcome.Power(FenceAction.STATUS, PowerState.ON));
+        assertThat(agents.run(device, FenceAction.STATUS))
+                .isEqualTo(new FenceOutcome.Power(FenceAction.STATUS, PowerState.ON));
         FenceOutcome off = agents.run(device, FenceAction.OFF);
         assertThat(off).isEqualTo(new FenceOutcome.Done(FenceAction.OFF, "Success: Powered OFF"));
         assertThat(off.confirmsOff()).isTrue();
         FenceOutcome status = agents.run(device, FenceAction.STATUS);
-        assertThat(status).isEqualTo(new FenceOutcome.Power(FenceAction.STATUS, PowerState.OFF));
+        assertThat(status)
+                .isEqualTo(new FenceOutcome.Power(FenceAction.STATUS, PowerState.OFF));
         assertThat(status.confirmsOff()).isTrue();
         assertThat(agents.run(device, FenceAction.ON).confirmsOff()).isFalse();
-        assertThat(agents.run(device, FenceAction.STATUS)).isEqualTo(new FenceOutcome.Power(FenceAction.STATUS, PowerState.ON));
+        assertThat(agents.run(device, FenceAction.STATUS))
+                .isEqualTo(new FenceOutcome.Power(FenceAction.STATUS, PowerState.ON));
         assertThat(agents.run(device, FenceAction.MONITOR)).isInstanceOf(FenceOutcome.Done.class);
         assertThat(agents.run(device, FenceAction.REBOOT)).isInstanceOf(FenceOutcome.Done.class);
     }
