@@ -51,13 +51,14 @@ public final class AdmissionControl {
                     + " promises to tolerate " + failures(tolerated) + " but has only " + hosts.size()
                     + " host" + (hosts.size() == 1 ? "" : "s") + " up: no host would survive to restart VMs");
         }
+        Room clusterRoom = clusterOnly(room, clusterId);
         int checked = 0;
         for (int size = 1; size <= tolerated; size++) {
             for (List<String> failed : combinations(hosts, size)) {
                 checked++;
-                FailoverPlan plan = planner.plan(room, new HashSet<>(failed), policy);
+                FailoverPlan plan = planner.plan(clusterRoom, new HashSet<>(failed), policy);
                 if (!plan.restartsEverything()) {
-                    return refusal(room, cluster, failed, plan);
+                    return refusal(clusterRoom, cluster, failed, plan);
                 }
             }
         }
@@ -110,6 +111,15 @@ public final class AdmissionControl {
             return "the survivors have enough free in total, but not on hosts these VMs may use";
         }
         return "the survivors are short by " + String.join(" and ", shorts);
+    }
+
+    /** The cluster's hosts and the VMs on them, so that each of the many plans reads only what it can touch. */
+    private static Room clusterOnly(Room room, String clusterId) {
+        List<Host> hosts = room.hostsOf(clusterId);
+        Set<String> ids = new HashSet<>();
+        hosts.forEach(h -> ids.add(h.id()));
+        List<Vm> vms = room.vms().stream().filter(vm -> vm.hostId().filter(ids::contains).isPresent()).toList();
+        return new Room(room.sites(), room.clusters(), hosts, vms, room.networks(), room.datastores());
     }
 
     private static String failures(int count) {

@@ -53,8 +53,8 @@ public final class FailoverPlanner {
     }
 
     public FailoverPlan plan(Room room, Set<String> failedHostIds, FailoverPolicy policy) {
-        Map<String, HostView> survivors = survivors(room, failedHostIds, policy);
         List<Vm> victims = victims(room, failedHostIds);
+        Map<String, HostView> survivors = survivors(room, failedHostIds, policy, victims);
         Map<String, Vm> byId = new LinkedHashMap<>();
         victims.forEach(vm -> byId.put(vm.id(), vm));
 
@@ -108,20 +108,36 @@ public final class FailoverPlanner {
         restarts.add(new Restart(vm.id(), vm.name(), from(vm), host.id(), vm.haPriority(), vm.tier()));
     }
 
-    /** Hosts that may take restarts: up, connected, not failed, not held back by the policy. */
-    private static Map<String, HostView> survivors(Room room, Set<String> failedHostIds, FailoverPolicy policy) {
-        Map<String, HostView> survivors = new LinkedHashMap<>();
+    /**
+     * Hosts that may take restarts: in a cluster of a victim, up, connected, not failed, not held back by the policy.
+     * Their load and anti-affinity groups come from one pass over the room's VMs.
+     */
+    private static Map<String, HostView> survivors(Room room, Set<String> failedHostIds, FailoverPolicy policy,
+            List<Vm> victims) {
+        Set<String> clusters = new HashSet<>();
+        victims.forEach(vm -> clusters.add(vm.clusterId()));
+        Map<String, Resources> used = new HashMap<>();
+        Map<String, Set<String>> groups = new HashMap<>();
+        Map<String, Host> candidates = new LinkedHashMap<>();
         for (Host host : room.hosts()) {
-            if (host.acceptsVms() && !failedHostIds.contains(host.id())
+            if (clusters.contains(host.clusterId()) && host.acceptsVms() && !failedHostIds.contains(host.id())
                     && !policy.unavailableHostIds().contains(host.id())) {
-                Set<String> groups = new HashSet<>();
-                for (Vm vm : room.vmsOn(host.id())) {
-                    if (vm.state() != VmState.STOPPED) {
-                        groups.addAll(vm.antiAffinityGroups());
-                    }
-                }
-                survivors.put(host.id(), new HostView(host, host.capacity().minus(room.used(host.id())), groups));
+                candidates.put(host.id(), host);
+                used.put(host.id(), Resources.ZERO);
+                groups.put(host.id(), new HashSet<>());
             }
+        }
+        for (Vm vm : room.vms()) {
+            Optional<String> on = vm.hostId().filter(candidates::containsKey);
+            if (on.isPresent() && vm.state() != VmState.STOPPED) {
+                used.merge(on.get(), vm.demand(), Resources::plus);
+                groups.get(on.get()).addAll(vm.antiAffinityGroups());
+            }
+        }
+        Map<String, HostView> survivors = new LinkedHashMap<>();
+        for (Host host : candidates.values()) {
+            survivors.put(host.id(), new HostView(host, host.capacity().minus(used.get(host.id())),
+                    groups.get(host.id())));
         }
         return survivors;
     }

@@ -94,6 +94,23 @@ class AdmissionControlTest {
         assertThat(admission.check(off, "c1").admitted()).isTrue();
     }
 
+    /** A 32-host cluster of a 640-host, 10,000-VM room, tolerating two failures: 528 plans, each of its cluster only. */
+    @Test
+    void admissionOfALargeClusterPlansOnlyThatCluster() {
+        Room scale = dev.paddock.sim.ScaleRoom.room(640, 10_000, 7);
+        String clusterId = scale.clusters().iterator().next().id();
+        Room room = new Room(scale.sites(), scale.clusters().stream()
+                .map(c -> new dev.paddock.model.Cluster(c.id(), c.siteId(), c.name(), true, 2)).toList(),
+                scale.hosts(), scale.vms(), scale.networks(), scale.datastores());
+
+        long started = System.nanoTime();
+        AdmissionVerdict verdict = admission.check(room, clusterId);
+        java.time.Duration took = java.time.Duration.ofNanos(System.nanoTime() - started);
+
+        assertThat(verdict).isEqualTo(new AdmissionVerdict.Admitted(clusterId, 2, 32 + 32 * 31 / 2));
+        assertThat(took).as("time to check 528 failure sets").isLessThan(java.time.Duration.ofSeconds(20));
+    }
+
     @Test
     void combinationsAreEverySubsetOnce() {
         List<List<String>> pairs = AdmissionControl.combinations(List.of("a", "b", "c", "d", "e"), 2);
