@@ -9,14 +9,24 @@ import dev.paddock.model.VmState;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
  * "Tolerate N host failures": would the protected VMs of any N failed hosts of a cluster still restart on the
- * survivors? Answered by planning the failover of every combination of up to N hosts with the same
- * {@link FailoverPlanner} that runs a real failover, so admission and recovery cannot disagree on what fits.
+ * survivors? Answered with the same {@link FailoverPlanner} that runs a real failover, so admission and recovery
+ * cannot disagree on what fits, in the two ways failures come:
  *
- * <p>Cost: one plan per combination, C(hosts, N) of them; fine for N of 1 or 2 and clusters of tens of hosts.
+ * <ul>
+ *   <li>together: every combination of 2 to N hosts fails at once, one plan restarts all their VMs;
+ *   <li>one after the other: every ordered sequence of up to N hosts, each failure planned on the room the previous
+ *       restarts left. Greedy restarts of the first failure can leave the survivors too fragmented (or their
+ *       anti-affinity groups too spread) for the second, even though the same two hosts failing together fit;
+ *       the simulation found such rooms, so both are checked.
+ * </ul>
+ *
+ * <p>Cost: n!/(n-N)! sequences plus C(n, N) combinations, each one plan of the cluster alone: for N = 2 and 32
+ * hosts, about 1,500 plans.
  */
 public final class AdmissionControl {
 
@@ -52,17 +62,56 @@ public final class AdmissionControl {
                     + " host" + (hosts.size() == 1 ? "" : "s") + " up: no host would survive to restart VMs");
         }
         Room clusterRoom = clusterOnly(room, clusterId);
-        int checked = 0;
-        for (int size = 1; size <= tolerated; size++) {
+        int[] checked = {0};
+        Optional<AdmissionVerdict.Refused> refused = oneAfterTheOther(clusterRoom, cluster, hosts, List.of(), checked);
+        for (int size = 2; size <= tolerated && refused.isEmpty(); size++) {
             for (List<String> failed : combinations(hosts, size)) {
-                checked++;
+                checked[0]++;
                 FailoverPlan plan = planner.plan(clusterRoom, new HashSet<>(failed), policy);
                 if (!plan.restartsEverything()) {
-                    return refusal(clusterRoom, cluster, failed, plan);
+                    refused = Optional.of(refusal(clusterRoom, cluster, failed, plan, " together"));
+                    break;
                 }
             }
         }
-        return new AdmissionVerdict.Admitted(clusterId, tolerated, checked);
+        return refused.<AdmissionVerdict>map(r -> r)
+                .orElseGet(() -> new AdmissionVerdict.Admitted(clusterId, tolerated, checked[0]));
+    }
+
+    /** Fails each remaining host after {@code failed}, on the room their restarts left, up to the promise. */
+    private Optional<AdmissionVerdict.Refused> oneAfterTheOther(Room room, Cluster cluster, List<String> hosts,
+            List<String> failed, int[] checked) {
+        for (String host : hosts) {
+            if (failed.contains(host)) {
+                continue;
+            }
+            List<String> sequence = new ArrayList<>(failed);
+            sequence.add(host);
+            checked[0]++;
+            FailoverPlan plan = planner.plan(room, new HashSet<>(sequence), policy);
+            if (!plan.restartsEverything()) {
+                String how = sequence.size() > 1 ? " one after the other" : "";
+                return Optional.of(refusal(room, cluster, sequence, plan, how));
+            }
+            if (sequence.size() < cluster.toleratedHostFailures()) {
+                Optional<AdmissionVerdict.Refused> later =
+                        oneAfterTheOther(restarted(room, plan), cluster, hosts, sequence, checked);
+                if (later.isPresent()) {
+                    return later;
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The room once a plan's restarts ran. */
+    private static Room restarted(Room room, FailoverPlan plan) {
+        Room after = room;
+        for (Restart restart : plan.restarts()) {
+            Vm vm = after.vm(restart.vmId()).orElseThrow();
+            after = after.with(vm.withHost(restart.toHostId()).withState(VmState.RUNNING));
+        }
+        return after;
     }
 
     /**
@@ -81,13 +130,13 @@ public final class AdmissionControl {
     }
 
     private static AdmissionVerdict.Refused refusal(Room room, Cluster cluster, List<String> failed,
-            FailoverPlan plan) {
+            FailoverPlan plan, String how) {
         List<Unplaced> unplaced = plan.unplaced();
         List<String> names = unplaced.stream().map(Unplaced::vmName).toList();
         String listed = String.join(", ", names.subList(0, Math.min(5, names.size())))
                 + (names.size() > 5 ? ", ..." : "");
         String reason = "cluster " + cluster.id() + " could not tolerate " + failures(cluster.toleratedHostFailures())
-                + ": if " + String.join(" and ", failed) + " failed, " + unplaced.size() + " protected VM"
+                + ": if " + String.join(" and ", failed) + " failed" + how + ", " + unplaced.size() + " protected VM"
                 + (unplaced.size() == 1 ? "" : "s") + " (" + listed + ") could not restart; "
                 + shortfall(room, plan) + ". First refusal: " + unplaced.get(0).vmName() + ": "
                 + unplaced.get(0).reason();

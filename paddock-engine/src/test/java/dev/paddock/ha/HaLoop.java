@@ -56,6 +56,8 @@ final class HaLoop {
     private final Map<String, Instant> keepaliveLostSince = new HashMap<>();
     private final Map<String, Instant> nextFenceAttempt = new HashMap<>();
     private final Set<String> attached = new HashSet<>();
+    /** VMs the last plan could not place, so that each is alarmed once rather than every tick. */
+    private final Set<String> waiting = new HashSet<>();
     private final HaMetrics metrics;
     private final Flaw flaw;
 
@@ -178,6 +180,15 @@ final class HaLoop {
                 metrics.recovered(id, now);
             }
         }
+        Set<String> unplaced = new HashSet<>();
+        for (Unplaced vm : plan.unplaced()) {
+            unplaced.add(vm.vmId());
+            if (!waiting.contains(vm.vmId())) {
+                audit.add(now + " ALARM " + vm.vmName() + " of " + vm.fromHostId() + " cannot restart: " + vm.reason());
+            }
+        }
+        waiting.clear();
+        waiting.addAll(unplaced);
         if (plan.restarts().isEmpty() && !plan.unplaced().isEmpty()) {
             metrics.waiting();
         }

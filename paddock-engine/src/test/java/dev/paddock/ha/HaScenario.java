@@ -22,8 +22,9 @@ import java.util.Set;
 
 /**
  * One seeded HA scenario: a small cluster and a timeline of incidents. The kind of scenario is drawn from the
- * seed: host crashes, multiple failures, flapping, isolation, partitions (with and without the BMC), failing
- * fence devices, fast reboots, and manager crashes sprinkled over all of them.
+ * seed: host crashes, multiple failures (one during the other's recovery), flapping, isolation, partitions (with
+ * and without the BMC), failing fence devices, fast reboots, and manager crashes, one of them mid-recovery and
+ * others sprinkled over every kind.
  */
 record HaScenario(long seed, String kind, Room room, List<Timed> timeline, int seconds) {
 
@@ -57,7 +58,7 @@ record HaScenario(long seed, String kind, Room room, List<Timed> timeline, int s
     record Timed(int second, Incident incident) {}
 
     static final String[] KINDS = {"crash", "double-crash", "flapping", "isolation", "partition", "full-partition",
-            "failing-fence", "fast-reboot", "mixed"};
+            "failing-fence", "fast-reboot", "cascade", "manager-crash-mid-recovery", "mixed"};
 
     static HaScenario generate(long seed) {
         Random random = new Random(seed);
@@ -94,6 +95,16 @@ record HaScenario(long seed, String kind, Room room, List<Timed> timeline, int s
                 String host = pick(random, hosts);
                 timeline.add(new Timed(start, new Incident.Crash(host)));
                 timeline.add(new Timed(start + 1 + random.nextInt(30), new Incident.PowerOn(host)));
+            }
+            case "cascade" -> {
+                // The second host dies while the first one's VMs are being restarted, some of them onto it.
+                List<String> two = distinct(random, hosts, 2);
+                timeline.add(new Timed(start, new Incident.Crash(two.get(0))));
+                timeline.add(new Timed(start + 10 + random.nextInt(4), new Incident.Crash(two.get(1))));
+            }
+            case "manager-crash-mid-recovery" -> {
+                timeline.add(new Timed(start, new Incident.Crash(pick(random, hosts))));
+                timeline.add(new Timed(start + 10 + random.nextInt(4), new Incident.ManagerCrash()));
             }
             default -> mixed(random, timeline, hosts, start);
         }

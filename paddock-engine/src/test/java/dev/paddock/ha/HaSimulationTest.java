@@ -37,7 +37,8 @@ import org.junit.jupiter.api.Test;
  *       failures that happened.
  * </ul>
  *
- * A violation names the seed and the command that replays it alone ({@code -Dha.seed=N}).
+ * A violation names the seed and the command that replays it alone ({@code -Dha.seed=N}, which also prints the
+ * scenario's audit log); {@code -Dha.scenarios=N} runs more seeds than the usual thousand.
  */
 class HaSimulationTest {
 
@@ -103,7 +104,8 @@ class HaSimulationTest {
     @Test
     void aThousandSeededScenariosKeepEveryInvariant() {
         Optional<Long> only = Optional.ofNullable(System.getProperty("ha.seed")).map(Long::parseLong);
-        List<Long> seeds = only.map(List::of).orElseGet(() -> LongStream.range(0, SCENARIOS).boxed().toList());
+        int count = Integer.getInteger("ha.scenarios", SCENARIOS);
+        List<Long> seeds = only.map(List::of).orElseGet(() -> LongStream.range(0, count).boxed().toList());
         List<String> violations = new ArrayList<>();
         HaMetrics metrics = new HaMetrics();
         Map<String, Integer> kinds = new LinkedHashMap<>();
