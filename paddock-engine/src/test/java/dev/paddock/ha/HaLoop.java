@@ -128,6 +128,11 @@ final class HaLoop {
         FenceOutcome outcome = flaw == Flaw.RESTARTS_WITHOUT_FENCE
                 ? new FenceOutcome.Done(FenceAction.OFF, "assumed")
                 : fence.run(SimulatedPowerControl.deviceFor(id), FenceAction.OFF);
+        if (outcome.confirmsOff() && flaw != Flaw.RESTARTS_WITHOUT_FENCE) {
+            // Some agents (fence_ipmilan without method=onoff) report success before the power is really off:
+            // only a status that reads OFF confirms the fence.
+            outcome = fence.run(SimulatedPowerControl.deviceFor(id), FenceAction.STATUS);
+        }
         if (outcome.confirmsOff()) {
             health.put(id, HostHealth.next(HostHealth.FENCING, HostHealth.Event.FENCE_CONFIRMED));
             nextFenceAttempt.remove(id);
