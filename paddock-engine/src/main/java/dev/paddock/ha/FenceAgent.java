@@ -1,0 +1,13 @@
+package dev.paddock.ha;
+
+/**
+ * The port through which HA powers hosts off and asks their power state: a fence-agents executable in
+ * production ({@link FenceAgentProcess}), a simulated power controller in the simulation.
+ *
+ * <p>Implementations never throw for a device that fails: every failure is a {@link FenceOutcome}, because a
+ * failed fence is an expected event that HA answers with an alarm and a retry, never with a restart.
+ */
+public interface FenceAgent {
+
+    FenceOutcome run(FenceDevice device, FenceAction action);
+}

@@ -1,0 +1,27 @@
+/**
+ * High availability, the pure core: when a host dies, its protected VMs run again elsewhere; fence first, restart
+ * fast, never run a VM twice.
+ *
+ * <pre>
+ * keepalive (libvirt)  ─┐
+ * datastore heartbeat  ─┼─ HostObservation ─&gt; HealthAssessor ─&gt; Assessment ─&gt; HostHealth.next
+ * fence agent status   ─┘   (detection window, default 10 s)   Healthy | Suspect | Isolated | Dead | Unreachable
+ *
+ * FENCING ─&gt; FenceAgent.run(device, OFF)  (FenceAgentProcess: a fence-agents executable, key=value on stdin)
+ *    confirmed ─&gt; RECOVERING ─&gt; FailoverPlanner.plan(room, failed hosts, policy)
+ *    failed    ─&gt; alarm, retry, no restart             │  order: dependencies, priority, tier (db, app, web)
+ *                                                      │  RestartFilter: licences, datastores, anti-affinity,
+ *                                                      │                 capacity
+ *                                                      │  HostPicker: the seam for the placement engine
+ *                                                      v
+ *                                    FailoverPlan ─&gt; OperationPlan "host.failover" (DefineVm, StartVm per VM)
+ *
+ * AdmissionControl: the same planner over every combination of N failed hosts; a start that breaks
+ * "tolerate N host failures" is refused with the failure that could not be absorbed and the shortfall.
+ * </pre>
+ *
+ * Everything here is pure except {@link dev.paddock.ha.FenceAgentProcess}, which runs a process. The loop that
+ * ties the pieces together lives in the server's HA controller; {@code HaSimulationTest} drives a small one over
+ * the simulated room.
+ */
+package dev.paddock.ha;

@@ -1,0 +1,107 @@
+package dev.paddock.ha;
+
+import dev.paddock.hypervisor.DomainInfo;
+import dev.paddock.hypervisor.DomainSpec;
+import dev.paddock.hypervisor.HostFacts;
+import dev.paddock.hypervisor.Hypervisor;
+import dev.paddock.hypervisor.HypervisorEvent;
+import dev.paddock.hypervisor.MigrationOptions;
+import dev.paddock.hypervisor.MigrationResult;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+
+/** The port as the HA loop sees it, with a check run before every start: where the simulation watches restarts. */
+final class GuardedHypervisor implements Hypervisor {
+
+    private final Hypervisor delegate;
+    private final BiConsumer<String, String> beforeStart;
+
+    GuardedHypervisor(Hypervisor delegate, BiConsumer<String, String> beforeStart) {
+        this.delegate = delegate;
+        this.beforeStart = beforeStart;
+    }
+
+    @Override
+    public void start(String hostId, String uuid) {
+        beforeStart.accept(hostId, uuid);
+        delegate.start(hostId, uuid);
+    }
+
+    @Override
+    public HostFacts attach(String hostId, String uri) {
+        return delegate.attach(hostId, uri);
+    }
+
+    @Override
+    public void detach(String hostId) {
+        delegate.detach(hostId);
+    }
+
+    @Override
+    public boolean isConnected(String hostId) {
+        return delegate.isConnected(hostId);
+    }
+
+    @Override
+    public HostFacts facts(String hostId) {
+        return delegate.facts(hostId);
+    }
+
+    @Override
+    public List<DomainInfo> domains(String hostId) {
+        return delegate.domains(hostId);
+    }
+
+    @Override
+    public Optional<DomainInfo> domain(String hostId, String uuid) {
+        return delegate.domain(hostId, uuid);
+    }
+
+    @Override
+    public DomainInfo define(String hostId, DomainSpec spec) {
+        return delegate.define(hostId, spec);
+    }
+
+    @Override
+    public void shutdown(String hostId, String uuid) {
+        delegate.shutdown(hostId, uuid);
+    }
+
+    @Override
+    public void destroy(String hostId, String uuid) {
+        delegate.destroy(hostId, uuid);
+    }
+
+    @Override
+    public void undefine(String hostId, String uuid) {
+        delegate.undefine(hostId, uuid);
+    }
+
+    @Override
+    public void suspend(String hostId, String uuid) {
+        delegate.suspend(hostId, uuid);
+    }
+
+    @Override
+    public void resume(String hostId, String uuid) {
+        delegate.resume(hostId, uuid);
+    }
+
+    @Override
+    public MigrationResult migrate(String uuid, String fromHostId, String toHostId, MigrationOptions options,
+            Consumer<Double> progress) {
+        return delegate.migrate(uuid, fromHostId, toHostId, options, progress);
+    }
+
+    @Override
+    public Subscription subscribe(Consumer<HypervisorEvent> listener) {
+        return delegate.subscribe(listener);
+    }
+
+    @Override
+    public void close() {
+        delegate.close();
+    }
+}

@@ -1,0 +1,285 @@
+package dev.paddock.ha;
+
+import dev.paddock.hypervisor.DomainInfo;
+import dev.paddock.hypervisor.Hypervisor;
+import dev.paddock.hypervisor.HypervisorException;
+import dev.paddock.model.Host;
+import dev.paddock.model.HostState;
+import dev.paddock.model.PowerState;
+import dev.paddock.model.Room;
+import dev.paddock.model.Vm;
+import dev.paddock.model.VmState;
+import dev.paddock.sim.VmDomains;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * A small HA decision loop, as the server's controller will run it: observe both paths, judge with
+ * {@link HealthAssessor}, move each host's {@link HostHealth}, fence through the {@link FenceAgent}, and only
+ * once a fence is confirmed plan with {@link FailoverPlanner} and start VMs through the {@link Hypervisor}.
+ *
+ * <p>Its own state (health, keepalive clocks, retry times) is memory only: a manager crash loses it, and a new
+ * loop rebuilds it from what the hosts, the BMCs and the datastore say. What survives is the inventory (the
+ * store) and the audit log.
+ */
+final class HaLoop {
+
+    static final int RESTARTS_PER_TICK = 3;
+
+    /** A deliberate fault, for proving that the simulation's checks catch a broken loop. */
+    enum Flaw {
+        NONE,
+        /** Treats a host judged dead as fenced without asking its fence agent. */
+        RESTARTS_WITHOUT_FENCE,
+        /** Never restarts anything. */
+        NEVER_RESTARTS
+    }
+
+    static final Duration FENCE_RETRY = Duration.ofSeconds(5);
+
+    private final Room base;
+    private final Map<String, Vm> inventory;
+    private final Hypervisor hypervisor;
+    private final FenceAgent fence;
+    private final Function<String, Optional<Instant>> heartbeats;
+    private final HaPolicy policy;
+    private final List<String> audit;
+    private final Map<String, HostHealth> health = new LinkedHashMap<>();
+    private final Map<String, Instant> keepaliveLostSince = new HashMap<>();
+    private final Map<String, Instant> nextFenceAttempt = new HashMap<>();
+    private final Set<String> attached = new HashSet<>();
+    /** VMs the last plan could not place, so that each is alarmed once rather than every tick. */
+    private final Set<String> waiting = new HashSet<>();
+    private final HaMetrics metrics;
+    private final Flaw flaw;
+
+    HaLoop(Room base, Map<String, Vm> inventory, Hypervisor hypervisor, FenceAgent fence,
+            Function<String, Optional<Instant>> heartbeats, HaPolicy policy, List<String> audit, HaMetrics metrics,
+            Flaw flaw) {
+        this.flaw = flaw;
+        this.base = base;
+        this.inventory = inventory;
+        this.hypervisor = hypervisor;
+        this.fence = fence;
+        this.heartbeats = heartbeats;
+        this.policy = policy;
+        this.audit = audit;
+        this.metrics = metrics;
+        base.hosts().forEach(h -> health.put(h.id(), HostHealth.HEALTHY));
+    }
+
+    HostHealth health(String hostId) {
+        return health.get(hostId);
+    }
+
+    void tick(Instant now) {
+        for (Host host : base.hosts()) {
+            observe(host, now);
+        }
+        for (Host host : base.hosts()) {
+            if (health.get(host.id()) == HostHealth.FENCING) {
+                tryFence(host.id(), now);
+            }
+        }
+        recover(now);
+        for (Host host : base.hosts()) {
+            if (health.get(host.id()) == HostHealth.HEALTHY && connected(host)) {
+                tidy(host.id());
+            }
+        }
+    }
+
+    /** Keepalive, then the out-of-band path when keepalive has been lost for a whole window, then the move. */
+    private void observe(Host host, Instant now) {
+        String id = host.id();
+        if (connected(host)) {
+            keepaliveLostSince.remove(id);
+        } else {
+            keepaliveLostSince.putIfAbsent(id, now);
+        }
+        Optional<Instant> lost = Optional.ofNullable(keepaliveLostSince.get(id));
+        boolean judging = lost.filter(since -> !now.isBefore(since.plus(policy.detectionWindow()))).isPresent();
+        PowerState power = judging ? power(id) : PowerState.UNKNOWN;
+        Assessment assessment = HealthAssessor.assess(new HostObservation(id, lost, heartbeats.apply(id), power),
+                policy, now);
+        HostHealth before = health.get(id);
+        HostHealth after = HostHealth.next(before, assessment.event());
+        if (after != before) {
+            health.put(id, after);
+            audit.add(now + " " + id + " " + before + " -> " + after + " (" + reason(assessment) + ")");
+            if (after == HostHealth.FENCING) {
+                metrics.detected(id, lost.orElse(now), now);
+            }
+        }
+    }
+
+    private void tryFence(String id, Instant now) {
+        if (now.isBefore(nextFenceAttempt.getOrDefault(id, Instant.MIN))) {
+            return;
+        }
+        FenceOutcome outcome = flaw == Flaw.RESTARTS_WITHOUT_FENCE
+                ? new FenceOutcome.Done(FenceAction.OFF, "assumed")
+                : fence.run(SimulatedPowerControl.deviceFor(id), FenceAction.OFF);
+        if (outcome.confirmsOff() && flaw != Flaw.RESTARTS_WITHOUT_FENCE) {
+            // Some agents (fence_ipmilan without method=onoff) report success before the power is really off:
+            // only a status that reads OFF confirms the fence.
+            outcome = fence.run(SimulatedPowerControl.deviceFor(id), FenceAction.STATUS);
+        }
+        if (outcome.confirmsOff()) {
+            health.put(id, HostHealth.next(HostHealth.FENCING, HostHealth.Event.FENCE_CONFIRMED));
+            nextFenceAttempt.remove(id);
+            for (Vm vm : List.copyOf(inventory.values())) {
+                if (vm.hostId().filter(id::equals).isPresent() && vm.state() != VmState.STOPPED) {
+                    inventory.put(vm.id(), vm.withState(VmState.CRASHED));
+                }
+            }
+            audit.add(now + " " + id + " fence confirmed: " + outcome);
+            metrics.fenced(id, now);
+        } else {
+            health.put(id, HostHealth.next(HostHealth.FENCING, HostHealth.Event.FENCE_FAILED));
+            nextFenceAttempt.put(id, now.plus(FENCE_RETRY));
+            audit.add(now + " " + id + " ALARM fence failed, no restart, retry in " + FENCE_RETRY.toSeconds()
+                    + " s: " + outcome);
+        }
+    }
+
+    /** Plans from the inventory every tick, so a crash between two restarts loses nothing; runs the first few. */
+    private void recover(Instant now) {
+        Set<String> recovering = new HashSet<>();
+        health.forEach((id, state) -> {
+            if (state == HostHealth.RECOVERING) {
+                recovering.add(id);
+            }
+        });
+        if (recovering.isEmpty() || flaw == Flaw.NEVER_RESTARTS) {
+            return;
+        }
+        Room room = room();
+        Set<String> unavailable = new HashSet<>();
+        health.forEach((id, state) -> {
+            if (!state.takesRestarts()) {
+                unavailable.add(id);
+            }
+        });
+        FailoverPlan plan = FailoverPlanner.standard().plan(room, recovering,
+                FailoverPolicy.DEFAULT.withUnavailableHosts(unavailable));
+        int started = 0;
+        for (Restart restart : plan.restarts()) {
+            if (started++ == RESTARTS_PER_TICK) {
+                break;
+            }
+            restartVm(room, restart, now);
+        }
+        for (String id : recovering) {
+            if (FailoverPlanner.victims(room(), Set.of(id)).isEmpty()) {
+                health.put(id, HostHealth.next(HostHealth.RECOVERING, HostHealth.Event.RECOVERY_DONE));
+                audit.add(now + " " + id + " recovery done");
+                metrics.recovered(id, now);
+            }
+        }
+        Set<String> unplaced = new HashSet<>();
+        for (Unplaced vm : plan.unplaced()) {
+            unplaced.add(vm.vmId());
+            if (!waiting.contains(vm.vmId())) {
+                audit.add(now + " ALARM " + vm.vmName() + " of " + vm.fromHostId() + " cannot restart: " + vm.reason());
+            }
+        }
+        waiting.clear();
+        waiting.addAll(unplaced);
+        if (plan.restarts().isEmpty() && !plan.unplaced().isEmpty()) {
+            metrics.waiting();
+        }
+    }
+
+    private void restartVm(Room room, Restart restart, Instant now) {
+        Vm vm = inventory.get(restart.vmId());
+        try {
+            hypervisor.define(restart.toHostId(), VmDomains.specOf(vm, room));
+            hypervisor.start(restart.toHostId(), vm.id());
+            inventory.put(vm.id(), vm.withHost(restart.toHostId()).withState(VmState.RUNNING));
+            audit.add(now + " restarted " + vm.name() + " from " + restart.fromHostId() + " on " + restart.toHostId());
+        } catch (HypervisorException e) {
+            audit.add(now + " restart of " + vm.name() + " on " + restart.toHostId() + " failed, will replan: "
+                    + e.getMessage());
+        }
+    }
+
+    /**
+     * On a healthy host: learns where VMs really run, starts again in place a protected VM whose guest crashed
+     * there, and removes stale definitions of VMs that now live elsewhere, so nobody starts them by mistake.
+     */
+    private void tidy(String hostId) {
+        List<DomainInfo> domains;
+        try {
+            domains = hypervisor.domains(hostId);
+        } catch (HypervisorException unreachableSinceObserved) {
+            return;
+        }
+        for (DomainInfo domain : domains) {
+            Vm vm = inventory.get(domain.uuid());
+            if (vm == null) {
+                continue;
+            }
+            boolean here = vm.hostId().filter(hostId::equals).isPresent();
+            boolean active = domain.state() == VmState.RUNNING || domain.state() == VmState.PAUSED;
+            try {
+                if (active && (!here || vm.state() != VmState.RUNNING)) {
+                    inventory.put(vm.id(), vm.withHost(hostId).withState(VmState.RUNNING));
+                } else if (!active && here && vm.isProtected() && vm.state() != VmState.STOPPED) {
+                    hypervisor.start(hostId, vm.id());
+                    inventory.put(vm.id(), vm.withState(VmState.RUNNING));
+                    audit.add("restarted " + vm.name() + " in place on " + hostId);
+                } else if (!active && !here) {
+                    hypervisor.undefine(hostId, vm.id());
+                }
+            } catch (HypervisorException e) {
+                audit.add("tidying " + vm.name() + " on " + hostId + " failed: " + e.getMessage());
+            }
+        }
+    }
+
+    private boolean connected(Host host) {
+        if (!attached.contains(host.id())) {
+            try {
+                hypervisor.attach(host.id(), host.uri());
+                attached.add(host.id());
+            } catch (HypervisorException e) {
+                return false;
+            }
+        }
+        return hypervisor.isConnected(host.id());
+    }
+
+    private PowerState power(String id) {
+        return switch (fence.run(SimulatedPowerControl.deviceFor(id), FenceAction.STATUS)) {
+            case FenceOutcome.Power power -> power.state();
+            default -> PowerState.UNKNOWN;
+        };
+    }
+
+    /** The room as HA sees it: hosts that take restarts are connected, the others are not. */
+    Room room() {
+        List<Host> hosts = base.hosts().stream()
+                .map(h -> h.withState(health.get(h.id()).takesRestarts() ? HostState.CONNECTED : HostState.DISCONNECTED))
+                .toList();
+        return new Room(base.sites(), base.clusters(), hosts, inventory.values(), base.networks(), base.datastores());
+    }
+
+    private static String reason(Assessment assessment) {
+        return switch (assessment) {
+            case Assessment.Healthy healthy -> "keepalive answers";
+            case Assessment.Suspect suspect -> "keepalive lost at " + suspect.since();
+            case Assessment.Isolated isolated -> isolated.reason();
+            case Assessment.Dead dead -> dead.reason();
+            case Assessment.Unreachable unreachable -> unreachable.reason();
+        };
+    }
+}
