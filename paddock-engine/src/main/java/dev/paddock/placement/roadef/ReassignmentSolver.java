@@ -1,0 +1,244 @@
+package dev.paddock.placement.roadef;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * Improves an initial assignment under a time budget: late-acceptance hill climbing over shift and swap moves,
+ * evaluated incrementally by {@link SearchState}, with ruin-and-recreate rounds when the search stalls.
+ *
+ * <p>The only impure input is the clock of the time budget. With {@link Options#maxMoves()} bounding the search
+ * instead, a run is a function of its seed; with several threads, each thread runs its own search from the same
+ * start with seed + thread index and the best result wins (ties go to the lowest index).
+ */
+public final class ReassignmentSolver {
+
+    /**
+     * @param budget wall-clock time for the search
+     * @param seed the seed of the first thread
+     * @param threads independent searches run side by side
+     * @param maxMoves moves tried per thread before stopping, or {@code Long.MAX_VALUE}
+     */
+    public record Options(Duration budget, long seed, int threads, long maxMoves) {
+        public Options {
+            if (threads < 1) {
+                throw new IllegalArgumentException("threads must be >= 1");
+            }
+            if (budget.isNegative()) {
+                throw new IllegalArgumentException("budget must not be negative");
+            }
+        }
+
+        public static Options of(Duration budget, long seed) {
+            return new Options(budget, seed, 1, Long.MAX_VALUE);
+        }
+    }
+
+    /** A feasible assignment, its cost, and what the search did to find it. */
+    public record Solution(Assignment assignment, Cost cost, long movesTried, long seed) {}
+
+    private ReassignmentSolver() {}
+
+    /** Reads the challenge's files and solves with one thread. */
+    public static Solution solve(Path model, Path assignment, Duration budget, long seed) {
+        MachineReassignment instance = RoadefFormat.readModel(model);
+        return solve(instance, RoadefFormat.readAssignment(assignment, instance), Options.of(budget, seed));
+    }
+
+    public static Solution solve(MachineReassignment instance, Assignment initial, Options options) {
+        if (options.threads() == 1) {
+            return new LateAcceptanceSearch(instance, initial.toArray(), options, options.seed()).run();
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(options.threads());
+        try {
+            List<Future<Solution>> runs = new ArrayList<>();
+            for (int t = 0; t < options.threads(); t++) {
+                long seed = options.seed() + t;
+                runs.add(pool.submit(() -> new LateAcceptanceSearch(instance, initial.toArray(), options, seed).run()));
+            }
+            List<Solution> done = new ArrayList<>();
+            for (Future<Solution> run : runs) {
+                done.add(run.get());
+            }
+            return done.stream().min(Comparator.comparingLong(s -> s.cost().total())).orElseThrow();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while solving", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("a search failed", e.getCause());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** One seeded search. */
+    private static final class LateAcceptanceSearch {
+        private static final int HISTORY = 2_000;
+        private static final int CLOCK_EVERY = 1 << 10;
+
+        private final MachineReassignment in;
+        private final Assignment initial;
+        private final SearchState state;
+        private final Options options;
+        private final SplittableRandom random;
+        private final long seed;
+        private final long[] history = new long[HISTORY];
+        private long current;
+        private long best;
+        private int[] bestAssignment;
+        private long moves;
+        private long lastImprovement;
+
+        LateAcceptanceSearch(MachineReassignment in, int[] initial, Options options, long seed) {
+            this.in = in;
+            this.initial = Assignment.of(initial);
+            this.state = new SearchState(in, initial, initial);
+            this.options = options;
+            this.seed = seed;
+            this.random = new SplittableRandom(seed);
+            this.current = state.total();
+            this.best = current;
+            this.bestAssignment = state.assignment();
+            java.util.Arrays.fill(history, current);
+        }
+
+        Solution run() {
+            long deadline = System.nanoTime() + options.budget().toNanos();
+            int processes = in.processes();
+            int machines = in.machines();
+            if (processes == 0 || machines < 2) {
+                return solution();
+            }
+            while (moves < options.maxMoves()) {
+                if ((moves & (CLOCK_EVERY - 1)) == 0 && System.nanoTime() >= deadline) {
+                    break;
+                }
+                moves++;
+                if (moves - lastImprovement > 200_000L * Math.max(1, processes / 1000)) {
+                    ruinAndRecreate();
+                    continue;
+                }
+                int p = random.nextInt(processes);
+                if (random.nextInt(2) == 0) {
+                    shift(p, random.nextInt(machines));
+                } else {
+                    swap(p, random.nextInt(processes));
+                }
+            }
+            return solution();
+        }
+
+        private Solution solution() {
+            Assignment found = Assignment.of(bestAssignment);
+            return new Solution(found, RoadefScorer.score(in, initial, found), moves, seed);
+        }
+
+        private void shift(int p, int to) {
+            int from = state.machineOf(p);
+            if (from == to || !state.mayMove(p, to)) {
+                return;
+            }
+            state.move(p, to);
+            if (!decide()) {
+                state.move(p, from);
+            }
+        }
+
+        private void swap(int p1, int p2) {
+            int m1 = state.machineOf(p1);
+            int m2 = state.machineOf(p2);
+            if (m1 == m2 || in.serviceOf[p1] == in.serviceOf[p2]) {
+                return;
+            }
+            state.move(p1, m2);
+            state.move(p2, m1);
+            if (!decide()) {
+                state.move(p2, m2);
+                state.move(p1, m1);
+            }
+        }
+
+        /** Late acceptance: keep a feasible move no worse than now or than the cost HISTORY moves ago. */
+        private boolean decide() {
+            if (!state.feasible()) {
+                return false;
+            }
+            long candidate = state.total();
+            int slot = (int) (moves % HISTORY);
+            boolean accept = candidate <= current || candidate < history[slot];
+            if (accept) {
+                current = candidate;
+                if (candidate < best) {
+                    best = candidate;
+                    bestAssignment = state.assignment();
+                    lastImprovement = moves;
+                }
+            }
+            if (current < history[slot]) {
+                history[slot] = current;
+            }
+            return accept;
+        }
+
+        /**
+         * Takes the processes of two random machines off them and puts each back on the machine where it costs
+         * least, from the best assignment found so far; kept only if no worse than the best.
+         */
+        private void ruinAndRecreate() {
+            lastImprovement = moves;
+            restoreBest();
+            int machines = in.machines();
+            int a = random.nextInt(machines);
+            int b = random.nextInt(machines);
+            List<Integer> ruined = new ArrayList<>();
+            for (int p = 0; p < in.processes(); p++) {
+                int m = state.machineOf(p);
+                if (m == a || m == b) {
+                    ruined.add(p);
+                }
+            }
+            java.util.Collections.shuffle(ruined, new java.util.Random(random.nextLong()));
+            for (int p : ruined) {
+                bestShift(p);
+            }
+            current = state.total();
+            if (current < best) {
+                best = current;
+                bestAssignment = state.assignment();
+            }
+            java.util.Arrays.fill(history, current);
+        }
+
+        private void bestShift(int p) {
+            int from = state.machineOf(p);
+            int bestMachine = from;
+            long bestCost = state.total();
+            for (int m = 0; m < in.machines(); m++) {
+                if (m == from || !state.mayMove(p, m)) {
+                    continue;
+                }
+                state.move(p, m);
+                if (state.feasible() && state.total() < bestCost) {
+                    bestCost = state.total();
+                    bestMachine = m;
+                }
+                state.move(p, from);
+            }
+            state.move(p, bestMachine);
+        }
+
+        private void restoreBest() {
+            for (int p = 0; p < bestAssignment.length; p++) {
+                state.move(p, bestAssignment[p]);
+            }
+        }
+    }
+}
