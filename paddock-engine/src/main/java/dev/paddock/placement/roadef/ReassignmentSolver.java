@@ -83,6 +83,8 @@ public final class ReassignmentSolver {
     private static final class LateAcceptanceSearch {
         private static final int HISTORY = 2_000;
         private static final int CLOCK_EVERY = 1 << 10;
+        private static final int EJECT_ONE_IN = 1_000;
+        private static final long INFEASIBLE = 1L << 40;
 
         private final MachineReassignment in;
         private final Assignment initial;
@@ -127,7 +129,9 @@ public final class ReassignmentSolver {
                     continue;
                 }
                 int p = random.nextInt(processes);
-                if (random.nextInt(2) == 0) {
+                if (random.nextInt(EJECT_ONE_IN) == 0) {
+                    eject(p, random.nextInt(machines));
+                } else if (random.nextInt(2) == 0) {
                     shift(p, random.nextInt(machines));
                 } else {
                     swap(p, random.nextInt(processes));
@@ -186,6 +190,56 @@ public final class ReassignmentSolver {
                 history[slot] = current;
             }
             return accept;
+        }
+
+        /**
+         * Ruin and recreate around one move: {@code p} goes to {@code target} whatever it breaks, then every other
+         * process on the target is put back where it breaks least and costs least. Only worth it from a machine
+         * that costs something, where a plain shift cannot make room.
+         */
+        private void eject(int p, int target) {
+            int from = state.machineOf(p);
+            if (from == target || state.costOn(from) == 0) {
+                return;
+            }
+            int[] undoProcess = new int[in.processes() + 1];
+            int[] undoMachine = new int[in.processes() + 1];
+            int undone = 0;
+            undoProcess[undone] = p;
+            undoMachine[undone++] = from;
+            state.move(p, target);
+            for (int q = 0; q < in.processes(); q++) {
+                if (q != p && state.machineOf(q) == target) {
+                    undoProcess[undone] = q;
+                    undoMachine[undone++] = target;
+                    reinsert(q, target);
+                }
+            }
+            if (!decide()) {
+                for (int i = undone - 1; i >= 0; i--) {
+                    state.move(undoProcess[i], undoMachine[i]);
+                }
+            }
+        }
+
+        /** Puts {@code q} on the machine other than {@code avoid} where it breaks least, then costs least. */
+        private void reinsert(int q, int avoid) {
+            int bestMachine = state.machineOf(q);
+            long bestKey = state.breaks() * INFEASIBLE + state.total();
+            int here = bestMachine;
+            for (int m = 0; m < in.machines(); m++) {
+                if (m == here || m == avoid) {
+                    continue;
+                }
+                state.move(q, m);
+                long key = state.breaks() * INFEASIBLE + state.total();
+                if (key < bestKey) {
+                    bestKey = key;
+                    bestMachine = m;
+                }
+                state.move(q, here);
+            }
+            state.move(q, bestMachine);
         }
 
         /**

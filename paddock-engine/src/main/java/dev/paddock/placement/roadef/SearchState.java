@@ -101,6 +101,16 @@ final class SearchState {
         return overCapacity == 0 && conflicts == 0 && spreadDeficit == 0 && dependencyBreaks == 0;
     }
 
+    /** How many hard-constraint breaks the assignment has; 0 when feasible. */
+    long breaks() {
+        return (long) overCapacity + conflicts + spreadDeficit + dependencyBreaks;
+    }
+
+    /** The load and balance cost on one machine: where the search looks for something to improve. */
+    long costOn(int m) {
+        return loadOf(m) + balanceOf(m);
+    }
+
     long total() {
         return load + balance + in.processMoveWeight * processMove + in.serviceMoveWeight * mostMoved
                 + in.machineMoveWeight * machineMove;
