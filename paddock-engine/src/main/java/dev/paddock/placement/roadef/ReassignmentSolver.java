@@ -128,9 +128,9 @@ public final class ReassignmentSolver {
                     ruinAndRecreate();
                     continue;
                 }
-                int p = random.nextInt(processes);
+                int p = random.nextBoolean() ? random.nextInt(processes) : onCostlyMachine(processes);
                 if (random.nextInt(EJECT_ONE_IN) == 0) {
-                    eject(p, random.nextInt(machines));
+                    eject(p, roomyTarget(p));
                 } else if (random.nextInt(2) == 0) {
                     shift(p, random.nextInt(machines));
                 } else {
@@ -138,6 +138,36 @@ public final class ReassignmentSolver {
                 }
             }
             return solution();
+        }
+
+        /** A random machine whose safety capacity could hold {@code p} once emptied, after a few probes. */
+        private int roomyTarget(int p) {
+            int target = random.nextInt(in.machines());
+            for (int probe = 0; probe < 8 && !underSafety(p, target); probe++) {
+                target = random.nextInt(in.machines());
+            }
+            return target;
+        }
+
+        private boolean underSafety(int p, int m) {
+            for (int r = 0; r < in.resources(); r++) {
+                if (in.requirement[p][r] > in.safetyCapacity[m][r]) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        /** A process on a machine with load or balance cost, found by a few random probes; else any process. */
+        private int onCostlyMachine(int processes) {
+            for (int probe = 0; probe < 4; probe++) {
+                int m = random.nextInt(in.machines());
+                int count = state.residentCount(m);
+                if (count > 0 && state.costOn(m) > 0) {
+                    return state.resident(m, random.nextInt(count));
+                }
+            }
+            return random.nextInt(processes);
         }
 
         private Solution solution() {
@@ -159,7 +189,7 @@ public final class ReassignmentSolver {
         private void swap(int p1, int p2) {
             int m1 = state.machineOf(p1);
             int m2 = state.machineOf(p2);
-            if (m1 == m2 || in.serviceOf[p1] == in.serviceOf[p2]) {
+            if (m1 == m2 || in.serviceOf[p1] == in.serviceOf[p2] || !state.maySwap(p1, p2)) {
                 return;
             }
             state.move(p1, m2);
@@ -202,14 +232,18 @@ public final class ReassignmentSolver {
             if (from == target || state.costOn(from) == 0) {
                 return;
             }
-            int[] undoProcess = new int[in.processes() + 1];
-            int[] undoMachine = new int[in.processes() + 1];
+            int[] undoProcess = new int[state.residentCount(target) + 1];
+            int[] undoMachine = new int[undoProcess.length];
             int undone = 0;
             undoProcess[undone] = p;
             undoMachine[undone++] = from;
             state.move(p, target);
-            for (int q = 0; q < in.processes(); q++) {
-                if (q != p && state.machineOf(q) == target) {
+            int[] evicted = new int[state.residentCount(target)];
+            for (int i = 0; i < evicted.length; i++) {
+                evicted[i] = state.resident(target, i);
+            }
+            for (int q : evicted) {
+                if (q != p) {
                     undoProcess[undone] = q;
                     undoMachine[undone++] = target;
                     reinsert(q, target);

@@ -21,6 +21,10 @@ final class SearchState {
     private final int[] movedInService;
     private final int[] servicesWithMoved;
     private final int machines;
+    /** The processes on each machine, unordered, and where each process sits in its machine's list. */
+    private final int[][] residents;
+    private final int[] residentCount;
+    private final int[] slot;
 
     private int overCapacity;
     private int conflicts;
@@ -47,6 +51,19 @@ final class SearchState {
         this.movedInService = new int[services];
         this.servicesWithMoved = new int[in.processes() + 1];
         this.servicesWithMoved[0] = services;
+        this.residentCount = new int[machines];
+        for (int m : initial) {
+            residentCount[m]++;
+        }
+        this.residents = new int[machines][];
+        for (int m = 0; m < machines; m++) {
+            residents[m] = new int[Math.max(4, residentCount[m])];
+            residentCount[m] = 0;
+        }
+        this.slot = new int[in.processes()];
+        for (int p = 0; p < in.processes(); p++) {
+            addResident(initial[p], p);
+        }
         for (int p = 0; p < in.processes(); p++) {
             int m = initial[p];
             int s = in.serviceOf[p];
@@ -142,6 +159,30 @@ final class SearchState {
         return true;
     }
 
+    /**
+     * Cheap necessary conditions for exchanging the machines of {@code p1} and {@code p2} (of different services):
+     * conflict, and capacity of the resources that are not transient (those are left to the full evaluation).
+     */
+    boolean maySwap(int p1, int p2) {
+        int m1 = machineOf[p1];
+        int m2 = machineOf[p2];
+        if (onMachine[in.serviceOf[p1] * machines + m2] > 0 || onMachine[in.serviceOf[p2] * machines + m1] > 0) {
+            return false;
+        }
+        long[] req1 = in.requirement[p1];
+        long[] req2 = in.requirement[p2];
+        for (int r = 0; r < req1.length; r++) {
+            if (in.transientResource[r]) {
+                continue;
+            }
+            long delta = req1[r] - req2[r];
+            if (delta > 0 ? usage[m2][r] + delta > in.capacity[m2][r] : usage[m1][r] - delta > in.capacity[m1][r]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Moves {@code p} to {@code to}, whatever the constraints say, and updates every sum. */
     void move(int p, int to) {
         int from = machineOf[p];
@@ -196,7 +237,32 @@ final class SearchState {
         } else if (to == home) {
             countMoved(s, -1);
         }
+        removeResident(from, p);
+        addResident(to, p);
         machineOf[p] = to;
+    }
+
+    private void addResident(int m, int p) {
+        if (residentCount[m] == residents[m].length) {
+            residents[m] = java.util.Arrays.copyOf(residents[m], residents[m].length * 2);
+        }
+        slot[p] = residentCount[m];
+        residents[m][residentCount[m]++] = p;
+    }
+
+    private void removeResident(int m, int p) {
+        int last = residents[m][--residentCount[m]];
+        residents[m][slot[p]] = last;
+        slot[last] = slot[p];
+    }
+
+    int residentCount(int m) {
+        return residentCount[m];
+    }
+
+    /** The {@code i}-th process on machine {@code m}, in no particular order. */
+    int resident(int m, int i) {
+        return residents[m][i];
     }
 
     private void countMoved(int s, int delta) {
