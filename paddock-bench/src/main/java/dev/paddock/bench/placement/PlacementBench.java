@@ -34,6 +34,7 @@ public final class PlacementBench {
 
     public static void main(String[] args) throws IOException {
         Settings settings = parse(args);
+        quietSolverLogs();
         ObjectNode metrics = Json.mapper().createObjectNode();
         ArrayNode rows = metrics.putArray("instances");
         double worstRatio = 0;
@@ -162,6 +163,13 @@ public final class PlacementBench {
             }
         }
         throw new IllegalArgumentException("set A of ROADEF 2012 not found; pass --data DIR or set PADDOCK_ROADEF_DIR");
+    }
+
+    /** Timefold logs every step at debug level; the benchmark prints its own one line per instance. */
+    private static void quietSolverLogs() {
+        if (org.slf4j.LoggerFactory.getLogger("ai.timefold") instanceof ch.qos.logback.classic.Logger logger) {
+            logger.setLevel(ch.qos.logback.classic.Level.WARN);
+        }
     }
 
     private static String machine() {

@@ -84,6 +84,7 @@ public final class ReassignmentSolver {
         private static final int HISTORY = 2_000;
         private static final int CLOCK_EVERY = 1 << 10;
         private static final int EJECT_ONE_IN = 1_000;
+        private static final int SAMPLE = 4;
         private static final long INFEASIBLE = 1L << 40;
 
         private final MachineReassignment in;
@@ -132,7 +133,7 @@ public final class ReassignmentSolver {
                 if (random.nextInt(EJECT_ONE_IN) == 0) {
                     eject(p, roomyTarget(p));
                 } else if (random.nextInt(2) == 0) {
-                    shift(p, random.nextInt(machines));
+                    shift(p, SAMPLE > 1 ? bestOfSample(p) : random.nextInt(machines));
                 } else {
                     swap(p, random.nextInt(processes));
                 }
@@ -173,6 +174,26 @@ public final class ReassignmentSolver {
         private Solution solution() {
             Assignment found = Assignment.of(bestAssignment);
             return new Solution(found, RoadefScorer.score(in, initial, found), moves, seed);
+        }
+
+        /** The cheapest feasible machine for {@code p} among a few random ones, or its own when none is. */
+        private int bestOfSample(int p) {
+            int from = state.machineOf(p);
+            int best = from;
+            long bestCost = Long.MAX_VALUE;
+            for (int i = 0; i < SAMPLE; i++) {
+                int m = random.nextInt(in.machines());
+                if (m == from || !state.mayMove(p, m)) {
+                    continue;
+                }
+                state.move(p, m);
+                if (state.feasible() && state.total() < bestCost) {
+                    bestCost = state.total();
+                    best = m;
+                }
+                state.move(p, from);
+            }
+            return best;
         }
 
         private void shift(int p, int to) {
