@@ -1,5 +1,6 @@
 package dev.paddock.bench;
 
+import dev.paddock.bench.placement.PackingBench;
 import dev.paddock.bench.placement.PlacementBench;
 import java.util.Arrays;
 
@@ -13,8 +14,9 @@ public final class BenchMain {
         try {
             switch (name) {
                 case "placement" -> PlacementBench.main(options);
+                case "packing" -> PackingBench.main(options);
                 default -> {
-                    System.err.println("paddock bench: no benchmark named '" + name + "' (known: placement)");
+                    System.err.println("paddock bench: no benchmark named '" + name + "' (known: placement, packing)");
                     System.exit(2);
                 }
             }

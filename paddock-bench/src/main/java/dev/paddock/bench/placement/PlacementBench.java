@@ -172,7 +172,7 @@ public final class PlacementBench {
         }
     }
 
-    private static String machine() {
+    static String machine() {
         String host;
         try {
             host = InetAddress.getLocalHost().getHostName();

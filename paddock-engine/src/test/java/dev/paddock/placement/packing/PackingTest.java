@@ -63,4 +63,25 @@ class PackingTest {
         assertThatThrownBy(() -> new PackingProblem(Resources.of(1, 1, 1, 1), List.of(Resources.of(2, 1, 1, 1)), 0))
                 .isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void binEmptyingNeverMakesAPackingWorseOrInvalid() {
+        PackingProblem problem = PerfectPacking.generate(1_000, 125, HOST, 21);
+        Packing start = FitDecreasing.FIRST_FIT.pack(problem);
+
+        Packing improved = BinEmptyingSearch.improve(problem, start, java.time.Duration.ofMinutes(1), 5, 2_000);
+
+        assertThat(improved.isValidFor(problem)).isTrue();
+        assertThat(improved.bins()).isBetween(problem.optimum(), start.bins());
+    }
+
+    @Test
+    void binEmptyingSavesBinsOverFirstFitOnAPerfectPacking() {
+        PackingProblem problem = PerfectPacking.generate(1_000, 125, HOST, 22);
+        Packing start = FitDecreasing.FIRST_FIT.pack(problem);
+
+        Packing improved = BinEmptyingSearch.improve(problem, start, java.time.Duration.ofMinutes(1), 5, 20_000);
+
+        assertThat(improved.bins()).isLessThan(start.bins());
+    }
 }
