@@ -83,7 +83,14 @@ public final class ReassignmentSolver {
     private static final class LateAcceptanceSearch {
         private static final int HISTORY = 2_000;
         private static final int CLOCK_EVERY = 1 << 10;
-        private static final int EJECT_ONE_IN = 1_000;
+        /**
+         * Ejects are costly (every process of a machine is tried on every machine) and only some instances need
+         * them: they are rare for most of each phase of PHASE moves and frequent in its last EJECT_PHASE moves.
+         */
+        private static final int EJECT_ONE_IN = 10_000;
+        private static final int EJECT_ONE_IN_PHASE = 300;
+        private static final long PHASE = 1_000_000;
+        private static final long EJECT_PHASE = 200_000;
         private static final int SAMPLE = 4;
         private static final long INFEASIBLE = 1L << 40;
 
@@ -130,7 +137,8 @@ public final class ReassignmentSolver {
                     continue;
                 }
                 int p = random.nextBoolean() ? random.nextInt(processes) : onCostlyMachine(processes);
-                if (random.nextInt(EJECT_ONE_IN) == 0) {
+                boolean ejectPhase = moves % PHASE >= PHASE - EJECT_PHASE;
+                if (random.nextInt(ejectPhase ? EJECT_ONE_IN_PHASE : EJECT_ONE_IN) == 0) {
                     eject(p, roomyTarget(p));
                 } else if (random.nextInt(2) == 0) {
                     shift(p, SAMPLE > 1 ? bestOfSample(p) : random.nextInt(machines));
