@@ -9,8 +9,10 @@ import java.util.Map;
  * literature on the challenge (the challenge's final results on set A, ROADEF/EURO 2012, and the papers that
  * followed, e.g. Gavranović, Buljubašić, Demirović, "Variable neighborhood search for Google machine reassignment
  * problem", Electronic Notes in Discrete Mathematics 39, 2012; Canales, Riff, Montero, "A Simple and Efficient Local
- * Search Algorithm for the Machine Reassignment Problem", Applied Sciences 15(13) 7474, 2025). They are recorded
- * from those publications, not recomputed here; lb_*.txt beside the instances holds proven lower bounds.
+ * Search Algorithm for the Machine Reassignment Problem", Applied Sciences 15(13) 7474, 2025). They were entered
+ * from those publications' tables and could not be re-checked against the tables from this build's sources: each
+ * lies above the lower bound of its lb_*.txt, as it must, but verify them against the cited tables before quoting
+ * them (a2_1 in particular, whose lower bound is 0).
  */
 public final class BestKnown {
     public static final long A1_1_OPTIMUM = 44_306_501L;
