@@ -1,5 +1,7 @@
 package dev.paddock.bench;
 
+import dev.paddock.bench.placement.PackingBench;
+import dev.paddock.bench.placement.PlacementBench;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -19,12 +21,20 @@ public final class BenchMain {
 
     private static Map<String, Benchmark> benchmarks() {
         Map<String, Benchmark> all = new LinkedHashMap<>();
+        all.put("inventory", new InventoryBenchmark());
+        all.put("placement", options -> {
+            PlacementBench.main(options);
+            return 0;
+        });
+        all.put("packing", options -> {
+            PackingBench.main(options);
+            return 0;
+        });
         all.put("report", options -> {
             ReadmeTable.update(Path.of("README.md"), RESULTS);
             System.out.println("README.md benchmark table regenerated from " + RESULTS);
             return 0;
         });
-        all.put("inventory", new InventoryBenchmark());
         return all;
     }
 
@@ -37,6 +47,9 @@ public final class BenchMain {
         }
         try {
             System.exit(all.get(args[0]).run(Arrays.copyOfRange(args, 1, args.length)));
+        } catch (IllegalArgumentException e) {
+            System.err.println("paddock bench " + args[0] + ": " + e.getMessage());
+            System.exit(2);
         } catch (Exception e) {
             System.err.println("paddock bench " + args[0] + ": " + e.getMessage());
             System.exit(1);

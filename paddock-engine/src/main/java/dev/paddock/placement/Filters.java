@@ -1,0 +1,123 @@
+package dev.paddock.placement;
+
+import dev.paddock.model.Cluster;
+import dev.paddock.model.Disk;
+import dev.paddock.model.Host;
+import dev.paddock.model.Network;
+import dev.paddock.model.Nic;
+import dev.paddock.model.Resources;
+import dev.paddock.model.Room;
+import dev.paddock.model.Vm;
+import dev.paddock.model.VmState;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+/** The feasibility filters of first placement, each a small named type. */
+public final class Filters {
+    private Filters() {}
+
+    /** Cheap first: state and cluster are a field read, capacity a loop over four numbers, groups a scan. */
+    public static List<HostFilter> standard() {
+        return List.of(new AcceptsVms(), new SameCluster(), new Capacity(), new Licences(), new NetworksReachable(),
+                new DatastoresReachable(), new AntiAffinity());
+    }
+
+    /** Hosts in maintenance, disconnected, fenced or powered off take no new VM. */
+    public record AcceptsVms() implements HostFilter {
+        public Verdict test(Vm vm, HostView host, Room room) {
+            Host h = host.host();
+            return h.acceptsVms() ? Verdict.FITS
+                    : Reject.because("accepts-vms", "host is " + h.state().name().toLowerCase()
+                            + " and powered " + h.power().name().toLowerCase());
+        }
+    }
+
+    /** A VM runs in its own cluster, whose hosts share its networks and datastores. */
+    public record SameCluster() implements HostFilter {
+        public Verdict test(Vm vm, HostView host, Room room) {
+            return host.host().clusterId().equals(vm.clusterId()) ? Verdict.FITS
+                    : Reject.because("same-cluster", "host is in cluster " + host.host().clusterId()
+                            + ", the VM in " + vm.clusterId());
+        }
+    }
+
+    /** Every dimension of the VM's demand fits in what the host has free: no overcommit. */
+    public record Capacity() implements HostFilter {
+        public Verdict test(Vm vm, HostView host, Room room) {
+            if (vm.state() == VmState.STOPPED) {
+                return Verdict.FITS;
+            }
+            Resources free = host.free();
+            for (Resources.Kind kind : Resources.Kind.values()) {
+                if (vm.demand().get(kind) > free.get(kind)) {
+                    return new Reject("capacity", "not enough " + kind.label() + " (" + kind.unit() + ")",
+                            vm.demand().get(kind), free.get(kind));
+                }
+            }
+            return Verdict.FITS;
+        }
+    }
+
+    /** The host carries every licence the VM needs. */
+    public record Licences() implements HostFilter {
+        public Verdict test(Vm vm, HostView host, Room room) {
+            Set<String> missing = new TreeSet<>(vm.licences());
+            missing.removeAll(host.host().licences());
+            return missing.isEmpty() ? Verdict.FITS
+                    : Reject.because("licences", "host lacks licence " + String.join(", ", missing));
+        }
+    }
+
+    /** Every network of the VM's NICs exists and belongs to the host's site. */
+    public record NetworksReachable() implements HostFilter {
+        public Verdict test(Vm vm, HostView host, Room room) {
+            Optional<String> site = room.cluster(host.host().clusterId()).map(Cluster::siteId);
+            for (Nic nic : vm.nics()) {
+                Optional<Network> network = room.network(nic.networkId());
+                if (network.isEmpty() || !network.map(Network::siteId).equals(site)) {
+                    return Reject.because("networks", "network " + nic.networkId() + " is not reachable from "
+                            + "the host's site");
+                }
+            }
+            return Verdict.FITS;
+        }
+    }
+
+    /** Every datastore of the VM's disks is reachable from the host. */
+    public record DatastoresReachable() implements HostFilter {
+        public Verdict test(Vm vm, HostView host, Room room) {
+            for (Disk disk : vm.disks()) {
+                boolean reachable = room.datastore(disk.datastoreId())
+                        .map(d -> d.hostIds().contains(host.id())).orElse(false);
+                if (!reachable) {
+                    return Reject.because("datastores", "datastore " + disk.datastoreId() + " of disk "
+                            + disk.name() + " is not reachable from the host");
+                }
+            }
+            return Verdict.FITS;
+        }
+    }
+
+    /** No VM on the host shares an anti-affinity group with the VM. */
+    public record AntiAffinity() implements HostFilter {
+        public Verdict test(Vm vm, HostView host, Room room) {
+            if (vm.antiAffinityGroups().isEmpty()) {
+                return Verdict.FITS;
+            }
+            for (Vm other : host.vms()) {
+                if (other.id().equals(vm.id())) {
+                    continue;
+                }
+                for (String group : other.antiAffinityGroups()) {
+                    if (vm.antiAffinityGroups().contains(group)) {
+                        return Reject.because("anti-affinity", "VM " + other.name() + " of anti-affinity group "
+                                + group + " already runs there");
+                    }
+                }
+            }
+            return Verdict.FITS;
+        }
+    }
+}

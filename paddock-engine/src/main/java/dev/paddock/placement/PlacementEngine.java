@@ -1,0 +1,120 @@
+package dev.paddock.placement;
+
+import dev.paddock.model.Host;
+import dev.paddock.model.Room;
+import dev.paddock.model.Vm;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * First placement of a VM in a room (Nomad's and the Kubernetes scheduler's shape): every host goes through the
+ * filters, cheap first, and the first rejection of each host is kept for {@code explain}; the hosts left are
+ * scored by a weighted sum of scorers and the best wins, ties going to the host met first in the room.
+ *
+ * <p>Pure: the same room and VM give the same answer.
+ */
+public final class PlacementEngine {
+
+    /** A scorer and how much it counts. */
+    public record Weighted(HostScorer scorer, int weight) {
+        public Weighted {
+            if (weight < 0) {
+                throw new IllegalArgumentException("weight must be >= 0");
+            }
+        }
+    }
+
+    private final List<HostFilter> filters;
+    private final List<Weighted> scorers;
+
+    public PlacementEngine(List<HostFilter> filters, List<Weighted> scorers) {
+        this.filters = List.copyOf(filters);
+        this.scorers = List.copyOf(scorers);
+    }
+
+    /** The standard filters; spread load, and keep VMs of an affinity group together. */
+    public static PlacementEngine balancing() {
+        return new PlacementEngine(Filters.standard(),
+                List.of(new Weighted(new Scorers.Balance(), 1), new Weighted(new Scorers.Affinity(), 2)));
+    }
+
+    /** The standard filters; fill hosts before opening new ones (consolidation). */
+    public static PlacementEngine packing() {
+        return new PlacementEngine(Filters.standard(),
+                List.of(new Weighted(new Scorers.Packing(), 1), new Weighted(new Scorers.Affinity(), 2)));
+    }
+
+    public Placement place(Room room, Vm vm) {
+        Map<String, Reject> rejections = new LinkedHashMap<>();
+        Host best = null;
+        int bestScore = Integer.MIN_VALUE;
+        for (Host host : room.hosts()) {
+            HostView view = view(room, host, vm);
+            Optional<Reject> reject = firstRejection(vm, view, room);
+            if (reject.isPresent()) {
+                rejections.put(host.id(), reject.get());
+                continue;
+            }
+            int score = score(vm, view, room);
+            if (score > bestScore) {
+                best = host;
+                bestScore = score;
+            }
+        }
+        return best == null ? new Placement.Unplaceable(rejections)
+                : new Placement.Placed(best, bestScore, rejections);
+    }
+
+    /** Places the VMs one after the other, each seeing the ones placed before it; unplaceable ones stay out. */
+    public Result placeAll(Room room, List<Vm> vms) {
+        Room current = room;
+        List<Vm> unplaced = new ArrayList<>();
+        Map<String, Placement> answers = new LinkedHashMap<>();
+        for (Vm vm : vms) {
+            Placement answer = place(current, vm);
+            answers.put(vm.id(), answer);
+            if (answer instanceof Placement.Placed placed) {
+                current = current.with(vm.withHost(placed.host().id()));
+            } else {
+                unplaced.add(vm);
+            }
+        }
+        return new Result(current, answers, unplaced);
+    }
+
+    /** The room after a batch of placements, each VM's answer, and the VMs no host could take. */
+    public record Result(Room room, Map<String, Placement> answers, List<Vm> unplaced) {
+        public Result {
+            answers = Map.copyOf(answers);
+            unplaced = List.copyOf(unplaced);
+        }
+    }
+
+    private Optional<Reject> firstRejection(Vm vm, HostView view, Room room) {
+        for (HostFilter filter : filters) {
+            if (filter.test(vm, view, room) instanceof Reject reject) {
+                return Optional.of(reject);
+            }
+        }
+        return Optional.empty();
+    }
+
+    private int score(Vm vm, HostView view, Room room) {
+        int total = 0;
+        for (Weighted w : scorers) {
+            total += w.weight() * w.scorer().score(vm, view, room);
+        }
+        return total;
+    }
+
+    /** The host without {@code vm} itself, so that placing a VM again (a restart, a move) does not count it twice. */
+    private static HostView view(Room room, Host host, Vm vm) {
+        List<Vm> on = new ArrayList<>(room.vmsOn(host.id()));
+        on.removeIf(v -> v.id().equals(vm.id()));
+        Room without = vm.hostId().filter(host.id()::equals).isPresent() ? room.withoutVm(vm.id()) : room;
+        return new HostView(host, on, without.used(host.id()));
+    }
+}

@@ -1,0 +1,361 @@
+package dev.paddock.placement.roadef;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * Improves an initial assignment under a time budget: late-acceptance hill climbing over shift and swap moves,
+ * evaluated incrementally by {@link SearchState}, with ruin-and-recreate rounds when the search stalls.
+ *
+ * <p>The only impure input is the clock of the time budget. With {@link Options#maxMoves()} bounding the search
+ * instead, a run is a function of its seed; with several threads, each thread runs its own search from the same
+ * start with seed + thread index and the best result wins (ties go to the lowest index).
+ */
+public final class ReassignmentSolver {
+
+    /**
+     * @param budget wall-clock time for the search
+     * @param seed the seed of the first thread
+     * @param threads independent searches run side by side
+     * @param maxMoves moves tried per thread before stopping, or {@code Long.MAX_VALUE}
+     */
+    public record Options(Duration budget, long seed, int threads, long maxMoves) {
+        public Options {
+            if (threads < 1) {
+                throw new IllegalArgumentException("threads must be >= 1");
+            }
+            if (budget.isNegative()) {
+                throw new IllegalArgumentException("budget must not be negative");
+            }
+        }
+
+        public static Options of(Duration budget, long seed) {
+            return new Options(budget, seed, 1, Long.MAX_VALUE);
+        }
+    }
+
+    /** A feasible assignment, its cost, and what the search did to find it. */
+    public record Solution(Assignment assignment, Cost cost, long movesTried, long seed) {}
+
+    private ReassignmentSolver() {}
+
+    /** Reads the challenge's files and solves with one thread. */
+    public static Solution solve(Path model, Path assignment, Duration budget, long seed) {
+        MachineReassignment instance = RoadefFormat.readModel(model);
+        return solve(instance, RoadefFormat.readAssignment(assignment, instance), Options.of(budget, seed));
+    }
+
+    public static Solution solve(MachineReassignment instance, Assignment initial, Options options) {
+        if (options.threads() == 1) {
+            return new LateAcceptanceSearch(instance, initial.toArray(), options, options.seed()).run();
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(options.threads());
+        try {
+            List<Future<Solution>> runs = new ArrayList<>();
+            for (int t = 0; t < options.threads(); t++) {
+                long seed = options.seed() + t;
+                runs.add(pool.submit(() -> new LateAcceptanceSearch(instance, initial.toArray(), options, seed).run()));
+            }
+            List<Solution> done = new ArrayList<>();
+            for (Future<Solution> run : runs) {
+                done.add(run.get());
+            }
+            return done.stream().min(Comparator.comparingLong(s -> s.cost().total())).orElseThrow();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while solving", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("a search failed", e.getCause());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** One seeded search. */
+    private static final class LateAcceptanceSearch {
+        private static final int HISTORY = 2_000;
+        private static final int CLOCK_EVERY = 1 << 10;
+        /**
+         * Ejects are costly (every process of a machine is tried on every machine) and only some instances need
+         * them: they are rare for most of each phase of PHASE moves and frequent in its last EJECT_PHASE moves.
+         */
+        private static final int EJECT_ONE_IN = 10_000;
+        private static final int EJECT_ONE_IN_PHASE = 300;
+        private static final long PHASE = 1_000_000;
+        private static final long EJECT_PHASE = 200_000;
+        private static final int SAMPLE = 4;
+        private static final long INFEASIBLE = 1L << 40;
+
+        private final MachineReassignment in;
+        private final Assignment initial;
+        private final SearchState state;
+        private final Options options;
+        private final SplittableRandom random;
+        private final long seed;
+        private final long[] history = new long[HISTORY];
+        private long current;
+        private long best;
+        private int[] bestAssignment;
+        private long moves;
+        private long lastImprovement;
+
+        LateAcceptanceSearch(MachineReassignment in, int[] initial, Options options, long seed) {
+            this.in = in;
+            this.initial = Assignment.of(initial);
+            this.state = new SearchState(in, initial, initial);
+            this.options = options;
+            this.seed = seed;
+            this.random = new SplittableRandom(seed);
+            this.current = state.total();
+            this.best = current;
+            this.bestAssignment = state.assignment();
+            java.util.Arrays.fill(history, current);
+        }
+
+        Solution run() {
+            long deadline = System.nanoTime() + options.budget().toNanos();
+            int processes = in.processes();
+            int machines = in.machines();
+            if (processes == 0 || machines < 2) {
+                return solution();
+            }
+            while (moves < options.maxMoves()) {
+                if ((moves & (CLOCK_EVERY - 1)) == 0 && System.nanoTime() >= deadline) {
+                    break;
+                }
+                moves++;
+                if (moves - lastImprovement > 200_000L * Math.max(1, processes / 1000)) {
+                    ruinAndRecreate();
+                    continue;
+                }
+                int p = random.nextBoolean() ? random.nextInt(processes) : onCostlyMachine(processes);
+                boolean ejectPhase = moves % PHASE >= PHASE - EJECT_PHASE;
+                if (random.nextInt(ejectPhase ? EJECT_ONE_IN_PHASE : EJECT_ONE_IN) == 0) {
+                    eject(p, roomyTarget(p));
+                } else if (random.nextInt(2) == 0) {
+                    shift(p, SAMPLE > 1 ? bestOfSample(p) : random.nextInt(machines));
+                } else {
+                    swap(p, random.nextInt(processes));
+                }
+            }
+            return solution();
+        }
+
+        /** A random machine whose safety capacity could hold {@code p} once emptied, after a few probes. */
+        private int roomyTarget(int p) {
+            int target = random.nextInt(in.machines());
+            for (int probe = 0; probe < 8 && !underSafety(p, target); probe++) {
+                target = random.nextInt(in.machines());
+            }
+            return target;
+        }
+
+        private boolean underSafety(int p, int m) {
+            for (int r = 0; r < in.resources(); r++) {
+                if (in.requirement[p][r] > in.safetyCapacity[m][r]) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        /** A process on a machine with load or balance cost, found by a few random probes; else any process. */
+        private int onCostlyMachine(int processes) {
+            for (int probe = 0; probe < 4; probe++) {
+                int m = random.nextInt(in.machines());
+                int count = state.residentCount(m);
+                if (count > 0 && state.costOn(m) > 0) {
+                    return state.resident(m, random.nextInt(count));
+                }
+            }
+            return random.nextInt(processes);
+        }
+
+        private Solution solution() {
+            Assignment found = Assignment.of(bestAssignment);
+            return new Solution(found, RoadefScorer.score(in, initial, found), moves, seed);
+        }
+
+        /** The cheapest feasible machine for {@code p} among a few random ones, or its own when none is. */
+        private int bestOfSample(int p) {
+            int from = state.machineOf(p);
+            int best = from;
+            long bestCost = Long.MAX_VALUE;
+            for (int i = 0; i < SAMPLE; i++) {
+                int m = random.nextInt(in.machines());
+                if (m == from || !state.mayMove(p, m)) {
+                    continue;
+                }
+                state.move(p, m);
+                if (state.feasible() && state.total() < bestCost) {
+                    bestCost = state.total();
+                    best = m;
+                }
+                state.move(p, from);
+            }
+            return best;
+        }
+
+        private void shift(int p, int to) {
+            int from = state.machineOf(p);
+            if (from == to || !state.mayMove(p, to)) {
+                return;
+            }
+            state.move(p, to);
+            if (!decide()) {
+                state.move(p, from);
+            }
+        }
+
+        private void swap(int p1, int p2) {
+            int m1 = state.machineOf(p1);
+            int m2 = state.machineOf(p2);
+            if (m1 == m2 || in.serviceOf[p1] == in.serviceOf[p2] || !state.maySwap(p1, p2)) {
+                return;
+            }
+            state.move(p1, m2);
+            state.move(p2, m1);
+            if (!decide()) {
+                state.move(p2, m2);
+                state.move(p1, m1);
+            }
+        }
+
+        /** Late acceptance: keep a feasible move no worse than now or than the cost HISTORY moves ago. */
+        private boolean decide() {
+            if (!state.feasible()) {
+                return false;
+            }
+            long candidate = state.total();
+            int slot = (int) (moves % HISTORY);
+            boolean accept = candidate <= current || candidate < history[slot];
+            if (accept) {
+                current = candidate;
+                if (candidate < best) {
+                    best = candidate;
+                    bestAssignment = state.assignment();
+                    lastImprovement = moves;
+                }
+            }
+            if (current < history[slot]) {
+                history[slot] = current;
+            }
+            return accept;
+        }
+
+        /**
+         * Ruin and recreate around one move: {@code p} goes to {@code target} whatever it breaks, then every other
+         * process on the target is put back where it breaks least and costs least. Only worth it from a machine
+         * that costs something, where a plain shift cannot make room.
+         */
+        private void eject(int p, int target) {
+            int from = state.machineOf(p);
+            if (from == target || state.costOn(from) == 0) {
+                return;
+            }
+            int[] undoProcess = new int[state.residentCount(target) + 1];
+            int[] undoMachine = new int[undoProcess.length];
+            int undone = 0;
+            undoProcess[undone] = p;
+            undoMachine[undone++] = from;
+            state.move(p, target);
+            int[] evicted = new int[state.residentCount(target)];
+            for (int i = 0; i < evicted.length; i++) {
+                evicted[i] = state.resident(target, i);
+            }
+            for (int q : evicted) {
+                if (q != p) {
+                    undoProcess[undone] = q;
+                    undoMachine[undone++] = target;
+                    reinsert(q, target);
+                }
+            }
+            if (!decide()) {
+                for (int i = undone - 1; i >= 0; i--) {
+                    state.move(undoProcess[i], undoMachine[i]);
+                }
+            }
+        }
+
+        /** Puts {@code q} on the machine other than {@code avoid} where it breaks least, then costs least. */
+        private void reinsert(int q, int avoid) {
+            int bestMachine = state.machineOf(q);
+            long bestKey = state.breaks() * INFEASIBLE + state.total();
+            int here = bestMachine;
+            for (int m = 0; m < in.machines(); m++) {
+                if (m == here || m == avoid) {
+                    continue;
+                }
+                state.move(q, m);
+                long key = state.breaks() * INFEASIBLE + state.total();
+                if (key < bestKey) {
+                    bestKey = key;
+                    bestMachine = m;
+                }
+                state.move(q, here);
+            }
+            state.move(q, bestMachine);
+        }
+
+        /**
+         * Takes the processes of two random machines off them and puts each back on the machine where it costs
+         * least, from the best assignment found so far; kept only if no worse than the best.
+         */
+        private void ruinAndRecreate() {
+            lastImprovement = moves;
+            restoreBest();
+            int machines = in.machines();
+            int a = random.nextInt(machines);
+            int b = random.nextInt(machines);
+            List<Integer> ruined = new ArrayList<>();
+            for (int p = 0; p < in.processes(); p++) {
+                int m = state.machineOf(p);
+                if (m == a || m == b) {
+                    ruined.add(p);
+                }
+            }
+            java.util.Collections.shuffle(ruined, new java.util.Random(random.nextLong()));
+            for (int p : ruined) {
+                bestShift(p);
+            }
+            current = state.total();
+            if (current < best) {
+                best = current;
+                bestAssignment = state.assignment();
+            }
+            java.util.Arrays.fill(history, current);
+        }
+
+        private void bestShift(int p) {
+            int from = state.machineOf(p);
+            int bestMachine = from;
+            long bestCost = state.total();
+            for (int m = 0; m < in.machines(); m++) {
+                if (m == from || !state.mayMove(p, m)) {
+                    continue;
+                }
+                state.move(p, m);
+                if (state.feasible() && state.total() < bestCost) {
+                    bestCost = state.total();
+                    bestMachine = m;
+                }
+                state.move(p, from);
+            }
+            state.move(p, bestMachine);
+        }
+
+        private void restoreBest() {
+            for (int p = 0; p < bestAssignment.length; p++) {
+                state.move(p, bestAssignment[p]);
+            }
+        }
+    }
+}

@@ -1,0 +1,354 @@
+package dev.paddock.placement.roadef;
+
+/**
+ * An assignment with every sum the objective and the hard constraints need, kept up to date move by move.
+ *
+ * <p>{@link #move(int, int)} costs O(resources + balances + dependencies of the service) whatever the size of the
+ * instance: the search applies a move, reads {@link #feasible()} and {@link #total()}, and moves back when it does
+ * not keep it. Violations are counted rather than forbidden so that a swap may pass through an infeasible middle.
+ */
+final class SearchState {
+    private final MachineReassignment in;
+    private final int[] initial;
+    private final int[] machineOf;
+    private final long[][] usage;
+    /** For transient resources: what processes that left the machine still hold on it. */
+    private final long[][] held;
+    private final int[] onMachine;
+    private final int[] inLocation;
+    private final int[] inNeighborhood;
+    private final int[] distinctLocations;
+    private final int[] movedInService;
+    private final int[] servicesWithMoved;
+    private final int machines;
+    /** The processes on each machine, unordered, and where each process sits in its machine's list. */
+    private final int[][] residents;
+    private final int[] residentCount;
+    private final int[] slot;
+
+    private int overCapacity;
+    private int conflicts;
+    private int spreadDeficit;
+    private int dependencyBreaks;
+    private long load;
+    private long balance;
+    private long processMove;
+    private long machineMove;
+    private int mostMoved;
+
+    SearchState(MachineReassignment in, int[] initial, int[] start) {
+        this.in = in;
+        this.initial = initial.clone();
+        this.machines = in.machines();
+        int services = in.services();
+        this.machineOf = initial.clone();
+        this.usage = new long[machines][in.resources()];
+        this.held = new long[machines][in.resources()];
+        this.onMachine = new int[services * machines];
+        this.inLocation = new int[services * in.locations];
+        this.inNeighborhood = new int[services * in.neighborhoods];
+        this.distinctLocations = new int[services];
+        this.movedInService = new int[services];
+        this.servicesWithMoved = new int[in.processes() + 1];
+        this.servicesWithMoved[0] = services;
+        this.residentCount = new int[machines];
+        for (int m : initial) {
+            residentCount[m]++;
+        }
+        this.residents = new int[machines][];
+        for (int m = 0; m < machines; m++) {
+            residents[m] = new int[Math.max(4, residentCount[m])];
+            residentCount[m] = 0;
+        }
+        this.slot = new int[in.processes()];
+        for (int p = 0; p < in.processes(); p++) {
+            addResident(initial[p], p);
+        }
+        for (int p = 0; p < in.processes(); p++) {
+            int m = initial[p];
+            int s = in.serviceOf[p];
+            for (int r = 0; r < in.resources(); r++) {
+                usage[m][r] += in.requirement[p][r];
+            }
+            if (onMachine[s * machines + m]++ > 0) {
+                conflicts++;
+            }
+            if (inLocation[s * in.locations + in.location[m]]++ == 0) {
+                distinctLocations[s]++;
+            }
+            inNeighborhood[s * in.neighborhoods + in.neighborhood[m]]++;
+        }
+        for (int m = 0; m < machines; m++) {
+            load += loadOf(m);
+            balance += balanceOf(m);
+            for (int r = 0; r < in.resources(); r++) {
+                if (isOver(m, r)) {
+                    overCapacity++;
+                }
+            }
+        }
+        for (int s = 0; s < services; s++) {
+            spreadDeficit += Math.max(0, in.spreadMin[s] - distinctLocations[s]);
+            for (int n = 0; n < in.neighborhoods; n++) {
+                if (inNeighborhood[s * in.neighborhoods + n] > 0) {
+                    for (int d : in.dependencies[s]) {
+                        if (inNeighborhood[d * in.neighborhoods + n] == 0) {
+                            dependencyBreaks++;
+                        }
+                    }
+                }
+            }
+        }
+        for (int p = 0; p < start.length; p++) {
+            if (start[p] != initial[p]) {
+                move(p, start[p]);
+            }
+        }
+    }
+
+    int machineOf(int process) {
+        return machineOf[process];
+    }
+
+    int[] assignment() {
+        return machineOf.clone();
+    }
+
+    boolean feasible() {
+        return overCapacity == 0 && conflicts == 0 && spreadDeficit == 0 && dependencyBreaks == 0;
+    }
+
+    /** How many hard-constraint breaks the assignment has; 0 when feasible. */
+    long breaks() {
+        return (long) overCapacity + conflicts + spreadDeficit + dependencyBreaks;
+    }
+
+    /** The load and balance cost on one machine: where the search looks for something to improve. */
+    long costOn(int m) {
+        return loadOf(m) + balanceOf(m);
+    }
+
+    long total() {
+        return load + balance + in.processMoveWeight * processMove + in.serviceMoveWeight * mostMoved
+                + in.machineMoveWeight * machineMove;
+    }
+
+    Cost cost() {
+        return new Cost(load, balance, in.processMoveWeight * processMove, in.serviceMoveWeight * mostMoved,
+                in.machineMoveWeight * machineMove);
+    }
+
+    /** Cheap necessary conditions for moving {@code p} to {@code to}: capacity and conflict on the target. */
+    boolean mayMove(int p, int to) {
+        if (onMachine[in.serviceOf[p] * machines + to] > 0) {
+            return false;
+        }
+        long[] req = in.requirement[p];
+        long[] cap = in.capacity[to];
+        long[] use = usage[to];
+        boolean home = initial[p] == to;
+        for (int r = 0; r < req.length; r++) {
+            long after = use[r] + req[r];
+            if (in.transientResource[r]) {
+                after += home ? held[to][r] - req[r] : held[to][r];
+            }
+            if (after > cap[r]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Cheap necessary conditions for exchanging the machines of {@code p1} and {@code p2} (of different services):
+     * conflict, and capacity of the resources that are not transient (those are left to the full evaluation).
+     */
+    boolean maySwap(int p1, int p2) {
+        int m1 = machineOf[p1];
+        int m2 = machineOf[p2];
+        if (onMachine[in.serviceOf[p1] * machines + m2] > 0 || onMachine[in.serviceOf[p2] * machines + m1] > 0) {
+            return false;
+        }
+        long[] req1 = in.requirement[p1];
+        long[] req2 = in.requirement[p2];
+        for (int r = 0; r < req1.length; r++) {
+            if (in.transientResource[r]) {
+                continue;
+            }
+            long delta = req1[r] - req2[r];
+            if (delta > 0 ? usage[m2][r] + delta > in.capacity[m2][r] : usage[m1][r] - delta > in.capacity[m1][r]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Moves {@code p} to {@code to}, whatever the constraints say, and updates every sum. */
+    void move(int p, int to) {
+        int from = machineOf[p];
+        if (from == to) {
+            return;
+        }
+        int s = in.serviceOf[p];
+        load -= loadOf(from) + loadOf(to);
+        balance -= balanceOf(from) + balanceOf(to);
+        countOver(from, to, -1);
+        long[] req = in.requirement[p];
+        for (int r = 0; r < req.length; r++) {
+            usage[from][r] -= req[r];
+            usage[to][r] += req[r];
+            if (in.transientResource[r]) {
+                if (from == initial[p]) {
+                    held[from][r] += req[r];
+                }
+                if (to == initial[p]) {
+                    held[to][r] -= req[r];
+                }
+            }
+        }
+        countOver(from, to, +1);
+        load += loadOf(from) + loadOf(to);
+        balance += balanceOf(from) + balanceOf(to);
+        if (--onMachine[s * machines + from] > 0) {
+            conflicts--;
+        }
+        if (onMachine[s * machines + to]++ > 0) {
+            conflicts++;
+        }
+        spreadDeficit -= Math.max(0, in.spreadMin[s] - distinctLocations[s]);
+        if (--inLocation[s * in.locations + in.location[from]] == 0) {
+            distinctLocations[s]--;
+        }
+        if (inLocation[s * in.locations + in.location[to]]++ == 0) {
+            distinctLocations[s]++;
+        }
+        spreadDeficit += Math.max(0, in.spreadMin[s] - distinctLocations[s]);
+        int nFrom = in.neighborhood[from];
+        int nTo = in.neighborhood[to];
+        if (nFrom != nTo) {
+            leaveNeighborhood(s, nFrom);
+            enterNeighborhood(s, nTo);
+        }
+        int home = initial[p];
+        processMove += (to != home ? in.processMoveCost[p] : 0) - (from != home ? in.processMoveCost[p] : 0);
+        machineMove += in.machineMoveCost[home][to] - in.machineMoveCost[home][from];
+        if (from == home) {
+            countMoved(s, +1);
+        } else if (to == home) {
+            countMoved(s, -1);
+        }
+        removeResident(from, p);
+        addResident(to, p);
+        machineOf[p] = to;
+    }
+
+    private void addResident(int m, int p) {
+        if (residentCount[m] == residents[m].length) {
+            residents[m] = java.util.Arrays.copyOf(residents[m], residents[m].length * 2);
+        }
+        slot[p] = residentCount[m];
+        residents[m][residentCount[m]++] = p;
+    }
+
+    private void removeResident(int m, int p) {
+        int last = residents[m][--residentCount[m]];
+        residents[m][slot[p]] = last;
+        slot[last] = slot[p];
+    }
+
+    int residentCount(int m) {
+        return residentCount[m];
+    }
+
+    /** The {@code i}-th process on machine {@code m}, in no particular order. */
+    int resident(int m, int i) {
+        return residents[m][i];
+    }
+
+    private void countMoved(int s, int delta) {
+        servicesWithMoved[movedInService[s]]--;
+        movedInService[s] += delta;
+        servicesWithMoved[movedInService[s]]++;
+        if (movedInService[s] > mostMoved) {
+            mostMoved = movedInService[s];
+        }
+        while (mostMoved > 0 && servicesWithMoved[mostMoved] == 0) {
+            mostMoved--;
+        }
+    }
+
+    private void leaveNeighborhood(int s, int n) {
+        int nbs = in.neighborhoods;
+        if (--inNeighborhood[s * nbs + n] == 0) {
+            for (int d : in.dependencies[s]) {
+                if (inNeighborhood[d * nbs + n] == 0) {
+                    dependencyBreaks--;
+                }
+            }
+            for (int t : in.dependents[s]) {
+                if (inNeighborhood[t * nbs + n] > 0) {
+                    dependencyBreaks++;
+                }
+            }
+        }
+    }
+
+    private void enterNeighborhood(int s, int n) {
+        int nbs = in.neighborhoods;
+        if (inNeighborhood[s * nbs + n]++ == 0) {
+            for (int d : in.dependencies[s]) {
+                if (inNeighborhood[d * nbs + n] == 0) {
+                    dependencyBreaks++;
+                }
+            }
+            for (int t : in.dependents[s]) {
+                if (inNeighborhood[t * nbs + n] > 0) {
+                    dependencyBreaks--;
+                }
+            }
+        }
+    }
+
+    private void countOver(int from, int to, int sign) {
+        for (int r = 0; r < in.resources(); r++) {
+            if (isOver(from, r)) {
+                overCapacity += sign;
+            }
+            if (isOver(to, r)) {
+                overCapacity += sign;
+            }
+        }
+    }
+
+    private boolean isOver(int m, int r) {
+        long used = usage[m][r] + (in.transientResource[r] ? held[m][r] : 0);
+        return used > in.capacity[m][r];
+    }
+
+    private long loadOf(int m) {
+        long cost = 0;
+        long[] use = usage[m];
+        long[] safety = in.safetyCapacity[m];
+        for (int r = 0; r < use.length; r++) {
+            long over = use[r] - safety[r];
+            if (over > 0) {
+                cost += in.loadCostWeight[r] * over;
+            }
+        }
+        return cost;
+    }
+
+    private long balanceOf(int m) {
+        long cost = 0;
+        long[] use = usage[m];
+        long[] cap = in.capacity[m];
+        for (MachineReassignment.Balance b : in.balances) {
+            long excess = b.target() * (cap[b.resource1()] - use[b.resource1()])
+                    - (cap[b.resource2()] - use[b.resource2()]);
+            if (excess > 0) {
+                cost += b.weight() * excess;
+            }
+        }
+        return cost;
+    }
+}

@@ -1,0 +1,72 @@
+package dev.paddock.placement.roadef;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class ReassignmentSolverTest {
+
+    private static ReassignmentSolver.Options movesOnly(long moves, long seed) {
+        return new ReassignmentSolver.Options(Duration.ofMinutes(5), seed, 1, moves);
+    }
+
+    @ParameterizedTest(name = "on {0} the solution is feasible, cheaper than the start, and scored exactly")
+    @ValueSource(strings = {"a1_1", "a1_2", "a2_1"})
+    void findsAFeasibleCheaperAssignment(String name) {
+        MachineReassignment instance = RoadefFormat.readModel(SetA.model(name));
+        Assignment initial = RoadefFormat.readAssignment(SetA.assignment(name), instance);
+
+        ReassignmentSolver.Solution solution = ReassignmentSolver.solve(instance, initial, movesOnly(300_000, 7));
+
+        assertThat(RoadefChecker.check(instance, initial, solution.assignment())).isEmpty();
+        assertThat(solution.cost()).isEqualTo(RoadefScorer.score(instance, initial, solution.assignment()));
+        assertThat(solution.cost().total()).isLessThan(RoadefScorer.score(instance, initial, initial).total());
+    }
+
+    @Test
+    void comesWithinOneHundredthOfAPercentOfTheProvenOptimumOfA1_1() {
+        MachineReassignment instance = RoadefFormat.readModel(SetA.model("a1_1"));
+        Assignment initial = RoadefFormat.readAssignment(SetA.assignment("a1_1"), instance);
+
+        ReassignmentSolver.Solution solution = ReassignmentSolver.solve(instance, initial,
+                movesOnly(15_000_000, 1));
+
+        assertThat(solution.cost().total()).isBetween(BestKnown.A1_1_OPTIMUM, BestKnown.A1_1_OPTIMUM * 10_001 / 10_000);
+    }
+
+    @Test
+    void theSameSeedAndMoveBudgetGiveTheSameSolution() {
+        MachineReassignment instance = RoadefFormat.readModel(SetA.model("a1_2"));
+        Assignment initial = RoadefFormat.readAssignment(SetA.assignment("a1_2"), instance);
+
+        ReassignmentSolver.Solution first = ReassignmentSolver.solve(instance, initial, movesOnly(200_000, 42));
+        ReassignmentSolver.Solution second = ReassignmentSolver.solve(instance, initial, movesOnly(200_000, 42));
+
+        assertThat(second.assignment()).isEqualTo(first.assignment());
+    }
+
+    @Test
+    void twoThreadsReturnTheBetterOfTheirTwoSeeds() {
+        MachineReassignment instance = RoadefFormat.readModel(SetA.model("a1_2"));
+        Assignment initial = RoadefFormat.readAssignment(SetA.assignment("a1_2"), instance);
+
+        ReassignmentSolver.Solution both = ReassignmentSolver.solve(instance, initial,
+                new ReassignmentSolver.Options(Duration.ofMinutes(5), 3, 2, 100_000));
+        long seed3 = ReassignmentSolver.solve(instance, initial, movesOnly(100_000, 3)).cost().total();
+        long seed4 = ReassignmentSolver.solve(instance, initial, movesOnly(100_000, 4)).cost().total();
+
+        assertThat(both.cost().total()).isEqualTo(Math.min(seed3, seed4));
+    }
+
+    @Test
+    void theTinyInstanceStaysFeasible() {
+        ReassignmentSolver.Solution solution = ReassignmentSolver.solve(TinyInstance.model(), TinyInstance.initial(),
+                movesOnly(50_000, 1));
+
+        assertThat(RoadefChecker.check(TinyInstance.model(), TinyInstance.initial(), solution.assignment()))
+                .isEmpty();
+    }
+}

@@ -1,0 +1,63 @@
+package dev.paddock.placement.roadef;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RoadefFormatTest {
+
+    @Test
+    void readsEverySectionOfTheModel() {
+        MachineReassignment instance = TinyInstance.model();
+
+        assertThat(instance.resources()).isEqualTo(2);
+        assertThat(instance.isTransient(0)).isTrue();
+        assertThat(instance.machines()).isEqualTo(4);
+        assertThat(instance.safetyCapacity(3, 1)).isEqualTo(4);
+        assertThat(instance.machineMoveCost(0, 3)).isEqualTo(3);
+        assertThat(instance.spreadMin(0)).isEqualTo(2);
+        assertThat(instance.dependencies(1)).containsExactly(0);
+        assertThat(instance.processes()).isEqualTo(4);
+        assertThat(instance.requirement(3, 0)).isEqualTo(4);
+        assertThat(instance.balances()).containsExactly(new MachineReassignment.Balance(0, 1, 2, 1));
+        assertThat(instance.machineMoveWeight()).isEqualTo(100);
+    }
+
+    @Test
+    void aWrittenSolutionReadsBackTheSame(@TempDir Path dir) {
+        Path file = dir.resolve("solution.txt");
+        Assignment solution = Assignment.of(3, 1, 0, 2);
+
+        RoadefFormat.writeAssignment(file, solution);
+
+        assertThat(RoadefFormat.readAssignment(file, TinyInstance.model())).isEqualTo(solution);
+    }
+
+    @Test
+    void aMachineOutOfRangeIsNamed() {
+        assertThatThrownBy(() -> RoadefFormat.parseAssignment("0 1 4 2", "a.txt", TinyInstance.model()))
+                .isInstanceOf(RoadefFormatException.class)
+                .hasMessage("a.txt: value 3 (machine of process 2) is 4, must be below 4");
+    }
+
+    @Test
+    void aTruncatedModelSaysWhatIsMissing() {
+        String truncated = TinyInstance.MODEL.substring(0, TinyInstance.MODEL.indexOf("1 10 100"));
+
+        assertThatThrownBy(() -> RoadefFormat.parseModel(truncated, "m.txt"))
+                .isInstanceOf(RoadefFormatException.class)
+                .hasMessage("m.txt: ended before the process move weight");
+    }
+
+    @Test
+    void aMissingFileIsAUserError(@TempDir Path dir) {
+        assertThatThrownBy(() -> RoadefFormat.readModel(dir.resolve("nope.txt")))
+                .isInstanceOf(RoadefFormatException.class)
+                .hasMessageContaining("no such file");
+        assertThat(Files.exists(dir)).isTrue();
+    }
+}

@@ -1,0 +1,48 @@
+package dev.paddock.placement.roadef;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.SplittableRandom;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class SearchStateTest {
+
+    @ParameterizedTest(name = "on {0} the incremental sums match a full rescoring after any sequence of moves")
+    @ValueSource(strings = {"a1_1", "a1_4", "a1_5", "a2_1", "a2_4"})
+    void incrementalCostAndFeasibilityMatchTheReference(String name) {
+        MachineReassignment instance = RoadefFormat.readModel(SetA.model(name));
+        Assignment initial = RoadefFormat.readAssignment(SetA.assignment(name), instance);
+        SearchState state = new SearchState(instance, initial.toArray(), initial.toArray());
+        SplittableRandom random = new SplittableRandom(name.hashCode());
+
+        for (int round = 0; round < 30; round++) {
+            int moves = 1 + random.nextInt(round < 10 ? 3 : 200);
+            for (int i = 0; i < moves; i++) {
+                state.move(random.nextInt(instance.processes()), random.nextInt(instance.machines()));
+            }
+            Assignment now = Assignment.of(state.assignment());
+            assertThat(state.cost()).isEqualTo(RoadefScorer.score(instance, initial, now));
+            assertThat(state.feasible()).isEqualTo(RoadefChecker.check(instance, initial, now).isEmpty());
+        }
+    }
+
+    @ParameterizedTest(name = "on {0} moving every process back home restores the original cost and feasibility")
+    @ValueSource(strings = {"a1_4", "a2_4"})
+    void movingBackRestoresTheStart(String name) {
+        MachineReassignment instance = RoadefFormat.readModel(SetA.model(name));
+        Assignment initial = RoadefFormat.readAssignment(SetA.assignment(name), instance);
+        SearchState state = new SearchState(instance, initial.toArray(), initial.toArray());
+        SplittableRandom random = new SplittableRandom(3);
+        for (int i = 0; i < 500; i++) {
+            state.move(random.nextInt(instance.processes()), random.nextInt(instance.machines()));
+        }
+
+        for (int p = 0; p < instance.processes(); p++) {
+            state.move(p, initial.machineOf(p));
+        }
+
+        assertThat(state.cost()).isEqualTo(RoadefScorer.score(instance, initial, initial));
+        assertThat(state.feasible()).isTrue();
+    }
+}
