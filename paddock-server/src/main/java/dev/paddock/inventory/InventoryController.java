@@ -9,14 +9,10 @@ import dev.paddock.model.HostState;
 import dev.paddock.model.Vm;
 import dev.paddock.model.VmState;
 import dev.paddock.store.InventoryStore;
-import dev.paddock.store.Page;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executors;
@@ -37,7 +33,6 @@ import org.slf4j.LoggerFactory;
 public final class InventoryController implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(InventoryController.class);
-    private static final int PAGE = 5_000;
 
     private final InventoryStore store;
     private final Hypervisor hypervisor;
@@ -122,25 +117,16 @@ public final class InventoryController implements AutoCloseable {
     /**
      * Compares every stored host with what it reports and corrects the inventory. Runs on the caller's
      * thread; public for tests and benchmarks, which call it while the loop is not started.
+     *
+     * <p>Host by host: one listing of the host's domains against one indexed read of the VMs the store
+     * places there. The whole inventory is never held at once, so a resync costs memory per host, not
+     * per room.
      */
     public ResyncReport resyncAll() {
         long started = System.nanoTime();
-        Map<String, List<Vm>> byHost = new HashMap<>();
-        Map<String, Vm> byId = new HashMap<>();
-        Set<String> names = new HashSet<>();
-        for (int offset = 0; ; offset += PAGE) {
-            Page<Vm> page = store.vms(offset, PAGE);
-            for (Vm vm : page.items()) {
-                byId.put(vm.id(), vm);
-                names.add(vm.clusterId() + '/' + vm.name());
-                vm.hostId().ifPresent(h -> byHost.computeIfAbsent(h, k -> new ArrayList<>()).add(vm));
-            }
-            if (page.items().size() < PAGE) {
-                break;
-            }
-        }
         int unreachable = 0;
         int changes = 0;
+        int reportedVms = 0;
         List<Host> hosts = store.hosts();
         for (Host host : hosts) {
             Optional<List<DomainInfo>> reported = report(host);
@@ -148,31 +134,24 @@ public final class InventoryController implements AutoCloseable {
                 unreachable++;
                 continue;
             }
-            List<InventoryChange> found = InventoryReconciler.reconcile(host, reported.get(),
-                    byHost.getOrDefault(host.id(), List.of()), id -> Optional.ofNullable(byId.get(id)),
-                    name -> names.contains(host.clusterId() + '/' + name));
-            apply(found);
-            for (InventoryChange change : found) {
-                byId.put(change.vm().id(), change.vm());
-                names.add(change.vm().clusterId() + '/' + change.vm().name());
-            }
-            changes += found.size();
+            reportedVms += reported.get().size();
+            changes += reconcile(host, reported.get()).size();
         }
         Duration took = Duration.ofNanos(System.nanoTime() - started);
         if (changes > 0 || unreachable > 0) {
-            LOG.info("resync: {} hosts ({} unreachable), {} VMs, {} changes in {} ms",
-                    hosts.size(), unreachable, byId.size(), changes, took.toMillis());
+            LOG.info("resync: {} hosts ({} unreachable), {} VMs reported, {} changes in {} ms",
+                    hosts.size(), unreachable, reportedVms, changes, took.toMillis());
         }
-        return new ResyncReport(hosts.size(), unreachable, byId.size(), changes, took);
+        return new ResyncReport(hosts.size(), unreachable, reportedVms, changes, took);
     }
 
     /** Compares one host with what it reports and corrects the inventory. */
     public List<InventoryChange> resyncHost(Host host) {
-        Optional<List<DomainInfo>> reported = report(host);
-        if (reported.isEmpty()) {
-            return List.of();
-        }
-        List<InventoryChange> found = InventoryReconciler.reconcile(host, reported.get(), store.vmsOnHost(host.id()),
+        return report(host).map(reported -> reconcile(host, reported)).orElse(List.of());
+    }
+
+    private List<InventoryChange> reconcile(Host host, List<DomainInfo> reported) {
+        List<InventoryChange> found = InventoryReconciler.reconcile(host, reported, store.vmsOnHost(host.id()),
                 store::vm, name -> store.vmByName(host.clusterId(), name).isPresent());
         apply(found);
         return found;

@@ -122,6 +122,15 @@ public final class JdbcInventoryStore implements InventoryStore {
         });
     }
 
+    /**
+     * A page of VMs by a deferred join: the offset is skipped over the (name, id) index alone, and only
+     * the page's own rows are read whole. Skipping whole rows made a deep page cost a read of every row
+     * before it (hundreds of milliseconds at offset 90,000 on H2).
+     */
+    private static final String VM_PAGE = "SELECT " + String.join(", ", VM.stream().map(c -> "v." + c).toList())
+            + " FROM vms v JOIN (SELECT id FROM vms ORDER BY name, id OFFSET ? ROWS FETCH NEXT ? ROWS ONLY) p"
+            + " ON v.id = p.id ORDER BY v.name, v.id";
+
     @Override
     public Page<Vm> vms(int offset, int limit) {
         if (offset < 0 || limit < 0) {
@@ -129,8 +138,7 @@ public final class JdbcInventoryStore implements InventoryStore {
         }
         return jdbc.inSnapshot(connection -> {
             long total = Jdbc.query(connection, "SELECT COUNT(*) FROM vms", s -> {}, r -> r.getLong(1)).getFirst();
-            List<Vm> items = Jdbc.query(connection,
-                    select(VM, "vms") + " ORDER BY name, id OFFSET ? ROWS FETCH NEXT ? ROWS ONLY",
+            List<Vm> items = Jdbc.query(connection, VM_PAGE,
                     s -> {
                         s.setInt(1, offset);
                         s.setInt(2, limit);

@@ -15,15 +15,15 @@ class DatabaseTest {
     Path directory;
 
     @Test
-    void anH2UrlWritesEachCommitAtOnceAndLeavesClosingToThePool() {
+    void anH2UrlWritesEachCommitAtOnceLeavesClosingToThePoolAndCachesTheInventory() {
         assertThat(Database.withDefaults("jdbc:h2:file:./var/paddock"))
-                .isEqualTo("jdbc:h2:file:./var/paddock;WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE");
+                .isEqualTo("jdbc:h2:file:./var/paddock;WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE;CACHE_SIZE=262144");
     }
 
     @Test
     void settingsGivenInTheUrlAreKept() {
-        assertThat(Database.withDefaults("jdbc:h2:file:/x;write_delay=100;DB_CLOSE_ON_EXIT=TRUE"))
-                .isEqualTo("jdbc:h2:file:/x;write_delay=100;DB_CLOSE_ON_EXIT=TRUE");
+        assertThat(Database.withDefaults("jdbc:h2:file:/x;write_delay=100;DB_CLOSE_ON_EXIT=TRUE;cache_size=1024"))
+                .isEqualTo("jdbc:h2:file:/x;write_delay=100;DB_CLOSE_ON_EXIT=TRUE;cache_size=1024");
     }
 
     @Test
