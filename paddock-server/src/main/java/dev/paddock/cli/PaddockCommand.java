@@ -24,6 +24,7 @@ import picocli.CommandLine.ScopeType;
             VmsCommand.class,
             VmCommand.class,
             OpsCommand.class,
+            PlacementCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class PaddockCommand implements Runnable {
