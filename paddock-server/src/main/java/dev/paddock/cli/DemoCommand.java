@@ -33,9 +33,9 @@ final class DemoCommand implements Callable<Integer> {
         root.out().printf("""
                 Paddock demo running at %s (data in %s). Ctrl-C stops it.
                 Try:
-                  paddock vms%s
-                  paddock vm create test-1 --cluster prod-a --cpu 2 --memory 4G --wait%s
-                  paddock vm stop shop-web-01 --wait%s
+                  ./paddock vms%s
+                  ./paddock vm create test-1 --cluster prod-a --cpu 2 --memory 4G --wait%s
+                  ./paddock vm stop shop-web-01 --wait%s
                 API: %s/api/v1/openapi.json   Metrics: %s/metrics
                 """, url, data.toAbsolutePath(), flag, flag, flag, url, url);
         root.out().flush();
