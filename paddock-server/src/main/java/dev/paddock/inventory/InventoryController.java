@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -45,6 +46,7 @@ public final class InventoryController implements AutoCloseable {
     private final Consumer<InventoryChange> listener;
     private final ScheduledExecutorService loop;
     private final Set<String> dirtyHosts = new LinkedHashSet<>();
+    private final CountDownLatch firstResync = new CountDownLatch(1);
     private Hypervisor.Subscription subscription;
 
     /**
@@ -67,9 +69,23 @@ public final class InventoryController implements AutoCloseable {
     /** Subscribes to events, attaches every stored host, runs a first full resync, then resyncs periodically. */
     public void start() {
         subscription = hypervisor.subscribe(this::onEvent);
-        loop.execute(this::resyncAllQuietly);
+        loop.execute(() -> {
+            try {
+                resyncAllQuietly();
+            } finally {
+                firstResync.countDown();
+            }
+        });
         long periodMs = resyncPeriod.toMillis();
         loop.scheduleWithFixedDelay(this::resyncAllQuietly, periodMs, periodMs, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Waits until the first full resync after {@link #start} has attached every stored host (or found it
+     * unreachable): an operation resumed before that would find its host not attached. False on timeout.
+     */
+    public boolean awaitFirstResync(Duration timeout) throws InterruptedException {
+        return firstResync.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private void onEvent(HypervisorEvent event) {

@@ -46,6 +46,8 @@ public final class PaddockServer implements AutoCloseable {
     private static final long ROOM_SEED = 2026;
     /** How often the inventory is compared with every host in full, beside the events. */
     private static final Duration RESYNC_PERIOD = Duration.ofSeconds(30);
+    /** How long start waits for the stored hosts to be attached before it resumes operations. */
+    private static final Duration FIRST_RESYNC_WAIT = Duration.ofSeconds(30);
 
     /**
      * What a server runs on.
@@ -105,6 +107,7 @@ public final class PaddockServer implements AutoCloseable {
                     new RogueWatch(oversight, Clock.systemUTC()));
             made.add(inventory);
             inventory.start();
+            awaitHosts(inventory);
             OperationRunner runner = new OperationRunner(dataSource, store, hypervisor);
             made.add(runner);
             runner.start();
@@ -112,6 +115,18 @@ public final class PaddockServer implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             closeAll(made);
             throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
+        }
+    }
+
+    /** Operations resumed from the journal act on hosts, so the hosts are attached first (or known unreachable). */
+    private static void awaitHosts(InventoryController inventory) {
+        try {
+            if (!inventory.awaitFirstResync(FIRST_RESYNC_WAIT)) {
+                LOG.warn("hosts still attaching after {} s; resuming operations anyway", FIRST_RESYNC_WAIT.toSeconds());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while attaching hosts", e);
         }
     }
 
