@@ -164,8 +164,10 @@ public final class InventoryController implements AutoCloseable {
                 unreachable++;
                 continue;
             }
+            // A domain unknown to the snapshot may be a VM created since: ask the store before calling it rogue.
             List<InventoryChange> found = InventoryReconciler.reconcile(host, reported.get(),
-                    byHost.getOrDefault(host.id(), List.of()), id -> Optional.ofNullable(byId.get(id)),
+                    byHost.getOrDefault(host.id(), List.of()),
+                    id -> Optional.ofNullable(byId.get(id)).or(() -> store.vm(id)),
                     name -> names.contains(host.clusterId() + '/' + name));
             apply(found);
             for (InventoryChange change : found) {
@@ -182,13 +184,18 @@ public final class InventoryController implements AutoCloseable {
         return new ResyncReport(hosts.size(), unreachable, byId.size(), changes, took);
     }
 
-    /** Compares one host with what it reports and corrects the inventory. */
+    /**
+     * Compares one host with what it reports and corrects the inventory. The host's VMs are read before its
+     * domains are listed: a VM deleted in between is then an update that {@link #apply} skips, not an unknown
+     * domain recorded as a rogue VM.
+     */
     public List<InventoryChange> resyncHost(Host host) {
+        List<Vm> onHost = store.vmsOnHost(host.id());
         Optional<List<DomainInfo>> reported = report(host);
         if (reported.isEmpty()) {
             return List.of();
         }
-        List<InventoryChange> found = InventoryReconciler.reconcile(host, reported.get(), store.vmsOnHost(host.id()),
+        List<InventoryChange> found = InventoryReconciler.reconcile(host, reported.get(), onHost,
                 store::vm, name -> store.vmByName(host.clusterId(), name).isPresent());
         apply(found);
         return found;

@@ -147,6 +147,7 @@ class LabServerTest {
                             && contains(get("/api/v1/audit").json(), "subjectId", rogue));
             Duration flagged = Duration.ofNanos(System.nanoTime() - before);
             assertThat(flagged).isLessThan(Duration.ofSeconds(2));
+            System.out.println("rogue domain flagged (inventory, alarm, audit) " + flagged.toMillis() + " ms after it was created");
             assertThat(get("/api/v1/vms/" + rogue).json().get("origin").asText()).isEqualTo("UNREGISTERED");
 
             awaitDone(post("/api/v1/vms/" + rogue + "/quarantine", ""));
