@@ -26,6 +26,7 @@ public final class BenchMain {
             PlacementBench.main(options);
             return 0;
         });
+        all.put("migration", new MigrationBenchmark());
         all.put("packing", options -> {
             PackingBench.main(options);
             return 0;

@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 /** VMs: list and read them; create, start, stop and delete them, each as an Operation. */
 final class VmRoutes {
@@ -34,13 +35,16 @@ final class VmRoutes {
     private final Operations operations;
     private final HostChooser chooser;
     private final Hypervisor hypervisor;
+    private final Consumer<AuditNote> audit;
     /**
      * Names of VMs whose create operation has not yet recorded them, by cluster and name, so that two
      * quick creates of one name are told apart before the second reaches the journal.
      */
     private final Map<String, String> pendingNames = new ConcurrentHashMap<>();
 
-    VmRoutes(InventoryStore store, Operations operations, Hypervisor hypervisor, HostChooser chooser) {
+    VmRoutes(InventoryStore store, Operations operations, Hypervisor hypervisor, HostChooser chooser,
+            Consumer<AuditNote> audit) {
+        this.audit = audit;
         this.store = store;
         this.hypervisor = hypervisor;
         this.operations = operations;
@@ -55,6 +59,8 @@ final class VmRoutes {
         routes.post(base + "/vms/{id}/start", this::start);
         routes.post(base + "/vms/{id}/stop", this::stop);
         routes.delete(base + "/vms/{id}", this::delete);
+        routes.post(base + "/vms/{id}/adopt", this::adopt);
+        routes.post(base + "/vms/{id}/quarantine", this::quarantine);
     }
 
     private Vm vm(Context ctx) {
@@ -104,7 +110,7 @@ final class VmRoutes {
         });
         OperationPlan plan = VmPlans.create(vm.withHost(host.id()), host.id(), !Boolean.FALSE.equals(request.start()),
                 OWNER);
-        OperationView view = operations.submit(plan);
+        OperationView view = submitted(plan, "create VM " + name + " on host " + host.name());
         pendingNames.put(key, view.id());
         accepted(ctx, view);
     }
@@ -184,7 +190,7 @@ final class VmRoutes {
         if (liveState(vm, host) == VmState.RUNNING) {
             throw new PaddockException.Conflict("VM '" + vm.name() + "' is already running.");
         }
-        accepted(ctx, operations.submit(VmPlans.start(vm, host, OWNER)));
+        accepted(ctx, submitted(VmPlans.start(vm, host, OWNER), "start VM " + vm.name()));
     }
 
     private void stop(Context ctx) {
@@ -196,7 +202,8 @@ final class VmRoutes {
         if (liveState(vm, host) == VmState.STOPPED) {
             throw new PaddockException.Conflict("VM '" + vm.name() + "' is already stopped.");
         }
-        accepted(ctx, operations.submit(VmPlans.stop(vm, host, force, timeout, OWNER)));
+        accepted(ctx, submitted(VmPlans.stop(vm, host, force, timeout, OWNER), (force ? "power off" : "stop")
+                + " VM " + vm.name()));
     }
 
     private void delete(Context ctx) {
@@ -207,7 +214,41 @@ final class VmRoutes {
             throw new PaddockException.Conflict("VM '" + vm.name() + "' is " + state.name().toLowerCase()
                     + "; stop it first or delete with force=true.");
         }
-        accepted(ctx, operations.submit(VmPlans.delete(vm, OWNER)));
+        accepted(ctx, submitted(VmPlans.delete(vm, OWNER), "delete VM " + vm.name()));
+    }
+
+    /** Only an unregistered (or quarantined) VM can be adopted: a managed one is Paddock's already. */
+    private void adopt(Context ctx) {
+        Vm vm = vm(ctx);
+        if (vm.origin() == VmOrigin.MANAGED) {
+            throw new PaddockException.Conflict("VM '" + vm.name() + "' is managed by Paddock already.");
+        }
+        accepted(ctx, submitted(VmPlans.adopt(vm, OWNER), "adopt " + vm.origin().name().toLowerCase() + " VM "
+                + vm.name()));
+    }
+
+    /** Only an unregistered VM that runs can be quarantined: Paddock's own VMs are stopped, not isolated. */
+    private void quarantine(Context ctx) {
+        Vm vm = vm(ctx);
+        if (vm.origin() != VmOrigin.UNREGISTERED) {
+            throw new PaddockException.Conflict("VM '" + vm.name() + "' is " + vm.origin().name().toLowerCase()
+                    + "; only an unregistered VM is quarantined.");
+        }
+        String host = placed(vm);
+        VmState state = liveState(vm, host);
+        if (state != VmState.RUNNING && state != VmState.PAUSED) {
+            throw new PaddockException.Conflict("VM '" + vm.name() + "' is " + state.name().toLowerCase()
+                    + "; only a running VM is quarantined.");
+        }
+        accepted(ctx, submitted(VmPlans.quarantine(vm, host, OWNER), "quarantine VM " + vm.name() + " on host "
+                + host));
+    }
+
+    /** Submits a plan and writes it to the audit log under the plan's kind, with the operation that carries it. */
+    private OperationView submitted(OperationPlan plan, String detail) {
+        OperationView view = operations.submit(plan);
+        audit.accept(new AuditNote(plan.kind(), plan.target(), detail + " (operation " + view.id() + ")"));
+        return view;
     }
 
     /**

@@ -15,6 +15,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -40,6 +41,7 @@ public final class InventoryController implements AutoCloseable {
     private final Consumer<InventoryChange> listener;
     private final ScheduledExecutorService loop;
     private final Set<String> dirtyHosts = new LinkedHashSet<>();
+    private final CountDownLatch firstResync = new CountDownLatch(1);
     private Hypervisor.Subscription subscription;
 
     /**
@@ -62,9 +64,23 @@ public final class InventoryController implements AutoCloseable {
     /** Subscribes to events, attaches every stored host, runs a first full resync, then resyncs periodically. */
     public void start() {
         subscription = hypervisor.subscribe(this::onEvent);
-        loop.execute(this::resyncAllQuietly);
+        loop.execute(() -> {
+            try {
+                resyncAllQuietly();
+            } finally {
+                firstResync.countDown();
+            }
+        });
         long periodMs = resyncPeriod.toMillis();
         loop.scheduleWithFixedDelay(this::resyncAllQuietly, periodMs, periodMs, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Waits until the first full resync after {@link #start} has attached every stored host (or found it
+     * unreachable): an operation resumed before that would find its host not attached. False on timeout.
+     */
+    public boolean awaitFirstResync(Duration timeout) throws InterruptedException {
+        return firstResync.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private void onEvent(HypervisorEvent event) {
@@ -129,13 +145,13 @@ public final class InventoryController implements AutoCloseable {
         int reportedVms = 0;
         List<Host> hosts = store.hosts();
         for (Host host : hosts) {
-            Optional<List<DomainInfo>> reported = report(host);
-            if (reported.isEmpty()) {
+            Optional<HostResync> resync = resync(host);
+            if (resync.isEmpty()) {
                 unreachable++;
                 continue;
             }
-            reportedVms += reported.get().size();
-            changes += reconcile(host, reported.get()).size();
+            reportedVms += resync.get().reported();
+            changes += resync.get().changes().size();
         }
         Duration took = Duration.ofNanos(System.nanoTime() - started);
         if (changes > 0 || unreachable > 0) {
@@ -145,16 +161,28 @@ public final class InventoryController implements AutoCloseable {
         return new ResyncReport(hosts.size(), unreachable, reportedVms, changes, took);
     }
 
-    /** Compares one host with what it reports and corrects the inventory. */
+    /**
+     * Compares one host with what it reports and corrects the inventory. The host's VMs are read before its
+     * domains are listed: a VM deleted in between is then an update that {@link #apply} skips, not an unknown
+     * domain recorded as a rogue VM.
+     */
     public List<InventoryChange> resyncHost(Host host) {
-        return report(host).map(reported -> reconcile(host, reported)).orElse(List.of());
+        return resync(host).map(HostResync::changes).orElse(List.of());
     }
 
-    private List<InventoryChange> reconcile(Host host, List<DomainInfo> reported) {
-        List<InventoryChange> found = InventoryReconciler.reconcile(host, reported, store.vmsOnHost(host.id()),
+    private record HostResync(int reported, List<InventoryChange> changes) {}
+
+    /** Empty when the host cannot answer. */
+    private Optional<HostResync> resync(Host host) {
+        List<Vm> onHost = store.vmsOnHost(host.id());
+        Optional<List<DomainInfo>> reported = report(host);
+        if (reported.isEmpty()) {
+            return Optional.empty();
+        }
+        List<InventoryChange> found = InventoryReconciler.reconcile(host, reported.get(), onHost,
                 store::vm, name -> store.vmByName(host.clusterId(), name).isPresent());
         apply(found);
-        return found;
+        return Optional.of(new HostResync(reported.get().size(), found));
     }
 
     /** The host's domains, attaching it first if needed; empty (and the host marked) when it cannot answer. */
@@ -188,25 +216,33 @@ public final class InventoryController implements AutoCloseable {
             }
         }
         if (!unknown.isEmpty()) {
-            store.putAll(unknown);
+            store.updateExisting(unknown);
         }
     }
 
+    /**
+     * Updates go through {@link InventoryStore#updateExisting}: the listing they come from may predate a delete
+     * operation's ForgetVm, and an upsert would bring the deleted VM back. Only unregistered VMs are inserted.
+     */
     private void apply(List<InventoryChange> changes) {
-        List<Vm> writes = new ArrayList<>();
+        List<Vm> updates = new ArrayList<>();
+        List<Vm> inserts = new ArrayList<>();
         for (InventoryChange change : changes) {
             switch (change) {
-                case InventoryChange.Update update -> writes.add(update.vm());
+                case InventoryChange.Update update -> updates.add(update.vm());
                 case InventoryChange.Unregistered rogue -> {
-                    writes.add(rogue.vm());
+                    inserts.add(rogue.vm());
                     LOG.warn("unregistered VM {} ({}) found on host {}", rogue.vm().name(), rogue.vm().id(),
                             rogue.vm().hostId().orElse("?"));
                 }
                 case InventoryChange.Forget forget -> store.deleteVm(forget.vm().id());
             }
         }
-        if (!writes.isEmpty()) {
-            store.putAll(writes);
+        if (!updates.isEmpty()) {
+            store.updateExisting(updates);
+        }
+        if (!inserts.isEmpty()) {
+            store.putAll(inserts);
         }
         changes.forEach(listener);
     }

@@ -2,6 +2,8 @@ package dev.paddock.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.paddock.audit.Oversight;
+import dev.paddock.audit.RogueWatch;
 import dev.paddock.json.Json;
 import dev.paddock.hypervisor.DomainInfo;
 import dev.paddock.model.Cluster;
@@ -52,6 +54,7 @@ public final class TestServer implements AutoCloseable {
     final InventoryStore store;
     public final Operations operations;
     public final SimulatedHypervisor hypervisor;
+    final Oversight oversight;
     final ManualClock clock = ManualClock.atEpochOf2030();
     final PaddockServer server;
     private final HttpClient http = HttpClient.newHttpClient();
@@ -88,18 +91,19 @@ public final class TestServer implements AutoCloseable {
             hypervisor.attach(host.id(), host.uri());
         }
         hypervisor.addHost("spare", HOST_CAPACITY);
+        oversight = Oversight.over(dataSource);
         InventoryController follower = new InventoryController(store, hypervisor, Duration.ofMillis(200),
-                change -> { });
+                new RogueWatch(oversight, java.time.Clock.systemUTC()));
         follower.start();
         if (inline) {
             operations = new InlineOperations(store);
-            server = PaddockServer.start(new PaddockServer.Parts(store, operations, hypervisor,
+            server = PaddockServer.start(new PaddockServer.Parts(store, operations, hypervisor, oversight,
                     List.of(dataSource, follower)), "127.0.0.1", 0);
         } else {
             OperationRunner runner = new OperationRunner(dataSource, store, hypervisor);
             runner.start();
             operations = runner;
-            server = PaddockServer.start(new PaddockServer.Parts(store, operations, hypervisor,
+            server = PaddockServer.start(new PaddockServer.Parts(store, operations, hypervisor, oversight,
                     List.of(dataSource, follower, runner)), "127.0.0.1", 0);
         }
     }
@@ -107,6 +111,11 @@ public final class TestServer implements AutoCloseable {
     private static Host host(String id, String name) {
         return new Host(id, CLUSTER.id(), name, "sim://" + name, HOST_CAPACITY, HostState.CONNECTED, PowerState.ON,
                 Set.of());
+    }
+
+    /** The store's database, for tests that look under the API (or tamper with it). */
+    HikariDataSource dataSource() {
+        return dataSource;
     }
 
     public URI url() {
