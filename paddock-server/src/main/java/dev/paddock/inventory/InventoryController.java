@@ -216,13 +216,14 @@ public final class InventoryController implements AutoCloseable {
             }
         }
         if (!unknown.isEmpty()) {
-            store.updateExisting(unknown);
+            store.updateObserved(unknown);
         }
     }
 
     /**
-     * Updates go through {@link InventoryStore#updateExisting}: the listing they come from may predate a delete
-     * operation's ForgetVm, and an upsert would bring the deleted VM back. Only unregistered VMs are inserted.
+     * Updates go through {@link InventoryStore#updateObserved}: the listing they come from may predate a delete
+     * operation's ForgetVm (an upsert would bring the deleted VM back) or an operation that changed the VM
+     * (a whole-row write would undo it). Only unregistered VMs are inserted.
      */
     private void apply(List<InventoryChange> changes) {
         List<Vm> updates = new ArrayList<>();
@@ -239,7 +240,7 @@ public final class InventoryController implements AutoCloseable {
             }
         }
         if (!updates.isEmpty()) {
-            store.updateExisting(updates);
+            store.updateObserved(updates);
         }
         if (!inserts.isEmpty()) {
             store.putAll(inserts);

@@ -56,10 +56,12 @@ public interface InventoryStore {
     void putAll(Collection<Vm> vms);
 
     /**
-     * Rewrites the VMs that are still in the store and skips those that are not, in one transaction: for a
-     * writer that read a VM a moment ago and must not bring back one deleted since. Returns how many were written.
+     * Records what hosts report of VMs still in the store: where each runs and its run state, and nothing
+     * else, in one transaction. VMs no longer in the store are skipped. For the inventory controller, whose
+     * listing may be a moment old: it must neither bring back a VM deleted since nor undo what an operation
+     * changed meanwhile (an origin, a name, a priority). Returns how many were written.
      */
-    int updateExisting(Collection<Vm> vms);
+    int updateObserved(Collection<Vm> vms);
 
     /** Returns false when it was absent. */
     boolean deleteVm(String id);

@@ -43,7 +43,7 @@ public final class JdbcInventoryStore implements InventoryStore {
     private final String upsertHost;
     private final String upsertVm;
     /** Sets every column, the id to itself, so that the row binder serves it as it serves the upsert. */
-    private final String updateVm = "UPDATE vms SET " + String.join(" = ?, ", InventoryRows.VM) + " = ? WHERE id = ?";
+    private static final String UPDATE_OBSERVED = "UPDATE vms SET host_id = ?, state = ? WHERE id = ?";
     private final String upsertNetwork;
     private final String upsertDatastore;
 
@@ -191,26 +191,22 @@ public final class JdbcInventoryStore implements InventoryStore {
     }
 
     @Override
-    public int updateExisting(Collection<Vm> vms) {
+    public int updateObserved(Collection<Vm> vms) {
         if (vms.isEmpty()) {
             return 0;
         }
-        requireDistinctNames(vms);
-        try {
-            return jdbc.inTransaction(connection -> {
-                int written = 0;
-                try (PreparedStatement statement = connection.prepareStatement(updateVm)) {
-                    for (Vm vm : vms) {
-                        InventoryRows.bind(statement, vm);
-                        statement.setString(InventoryRows.VM.size() + 1, vm.id());
-                        written += statement.executeUpdate();
-                    }
+        return jdbc.inTransaction(connection -> {
+            int written = 0;
+            try (PreparedStatement statement = connection.prepareStatement(UPDATE_OBSERVED)) {
+                for (Vm vm : vms) {
+                    statement.setString(1, vm.hostId().orElse(null));
+                    statement.setString(2, vm.state().name());
+                    statement.setString(3, vm.id());
+                    written += statement.executeUpdate();
                 }
-                return written;
-            });
-        } catch (Jdbc.UniqueViolation e) {
-            throw new DuplicateNameException(firstClash(vms).orElse("a VM name in the batch is already taken"));
-        }
+            }
+            return written;
+        });
     }
 
     private void writeBatches(Connection connection, Collection<Vm> vms) throws SQLException {

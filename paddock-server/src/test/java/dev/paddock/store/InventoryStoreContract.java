@@ -223,27 +223,31 @@ abstract class InventoryStoreContract {
     }
 
     @Test
-    void updateExistingRewritesStoredVmsAndNeverBringsBackADeletedOne() {
+    void updateObservedRecordsWhereAndHowAVmRunsAndNeverBringsBackADeletedOne() {
         Vm kept = vm("v1", "c1", "kept", Optional.of("h1"));
         Vm deleted = vm("v2", "c1", "deleted", Optional.of("h1"));
         store.putAll(List.of(kept, deleted));
         store.deleteVm("v2");
 
-        int written = store.updateExisting(List.of(kept.withState(VmState.STOPPED), deleted.withState(VmState.STOPPED)));
+        int written = store.updateObserved(List.of(kept.withHost("h2").withState(VmState.STOPPED),
+                deleted.withState(VmState.STOPPED)));
 
         assertThat(written).isEqualTo(1);
         assertThat(store.vm("v1").map(Vm::state)).contains(VmState.STOPPED);
+        assertThat(store.vm("v1").flatMap(Vm::hostId)).contains("h2");
         assertThat(store.vm("v2")).isEmpty();
     }
 
     @Test
-    void updateExistingRefusesANameAnotherVmHolds() {
-        store.putAll(List.of(vm("v1", "c1", "a", Optional.empty()), vm("v2", "c1", "b", Optional.empty())));
+    void updateObservedLeavesWhatAnOperationChangedMeanwhileAlone() {
+        Vm seen = vm("v1", "c1", "rogue", Optional.of("h1")).withOrigin(VmOrigin.UNREGISTERED);
+        store.put(seen);
+        store.put(seen.withOrigin(VmOrigin.QUARANTINED));
 
-        assertThatThrownBy(() -> store.updateExisting(List.of(vm("v2", "c1", "a", Optional.empty()))))
-                .isInstanceOf(DuplicateNameException.class)
-                .hasMessageContaining("a VM named 'a' already exists in cluster c1");
-        assertThat(store.vm("v2").map(Vm::name)).contains("b");
+        store.updateObserved(List.of(seen.withState(VmState.PAUSED)));
+
+        assertThat(store.vm("v1").map(Vm::origin)).contains(VmOrigin.QUARANTINED);
+        assertThat(store.vm("v1").map(Vm::state)).contains(VmState.PAUSED);
     }
 
     @Test
