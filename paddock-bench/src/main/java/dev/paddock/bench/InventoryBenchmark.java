@@ -1,6 +1,7 @@
 package dev.paddock.bench;
 
 import com.zaxxer.hikari.HikariDataSource;
+import dev.paddock.audit.Oversight;
 import dev.paddock.inventory.InventoryController;
 import dev.paddock.model.Cluster;
 import dev.paddock.model.Datastore;
@@ -76,7 +77,8 @@ final class InventoryBenchmark implements BenchMain.Benchmark {
             metrics.put("heap_bytes_per_vm_simulator", (heapSim - heapBase) / Math.max(1, o.vms));
             try (OperationRunner runner = new OperationRunner(dataSource, store, simulated.hypervisor());
                     PaddockServer server = PaddockServer.start(
-                            new PaddockServer.Parts(store, runner, simulated.hypervisor(), List.of()), "127.0.0.1", 0)) {
+                            new PaddockServer.Parts(store, runner, simulated.hypervisor(),
+                                    Oversight.over(dataSource), List.of()), "127.0.0.1", 0)) {
                 measurePages(server.url(), o, metrics);
             }
         } finally {

@@ -55,6 +55,16 @@ public interface Hypervisor extends AutoCloseable {
     void resume(String hostId, String uuid);
 
     /**
+     * Quarantines a domain Paddock did not make: pauses it and cuts the link of each of its NICs, keeping its
+     * memory and disks for whoever inspects it. Quarantining it again changes nothing. The default only pauses,
+     * for hypervisors whose domains have no network links to cut (the simulated room); an implementation with
+     * real NICs must cut them too.
+     */
+    default void quarantine(String hostId, String uuid) {
+        suspend(hostId, uuid);
+    }
+
+    /**
      * Live-migrates a running domain and returns when it runs on the destination. Progress is reported
      * to {@code progress} as a fraction between 0 and 1.
      */

@@ -18,7 +18,8 @@ public sealed interface Step
                 Step.DestroyVm,
                 Step.UndefineVm,
                 Step.MigrateVm,
-                Step.ForgetVm {
+                Step.ForgetVm,
+                Step.QuarantineVm {
 
     /** A short human sentence for progress displays and the audit log. */
     String describe();
@@ -69,6 +70,16 @@ public sealed interface Step
     record MigrateVm(String vmId, String fromHostId, String toHostId) implements Step {
         public String describe() {
             return "migrate VM " + vmId + " from " + fromHostId + " to " + toHostId;
+        }
+    }
+
+    /**
+     * Pauses a domain Paddock did not make and cuts its NICs' links; already paused means done. Never undone by a
+     * rollback: releasing a rogue VM is a person's decision.
+     */
+    record QuarantineVm(String hostId, String vmId) implements Step {
+        public String describe() {
+            return "quarantine VM " + vmId + " on " + hostId + " (pause, NIC links down)";
         }
     }
 

@@ -194,6 +194,18 @@ public abstract class HypervisorContract {
     }
 
     @Test
+    @DisplayName("a quarantined domain is paused, and quarantining it again changes nothing")
+    void quarantinePauses() {
+        DomainSpec spec = running(first);
+
+        hypervisor.quarantine(first.id(), spec.uuid());
+        assertThat(state(first, spec.uuid())).isEqualTo(VmState.PAUSED);
+
+        hypervisor.quarantine(first.id(), spec.uuid());
+        assertThat(state(first, spec.uuid())).isEqualTo(VmState.PAUSED);
+    }
+
+    @Test
     @DisplayName("events tell of define, start, stop and undefine, in that order")
     void lifecycleEvents() {
         DomainSpec spec = defined(first);

@@ -479,6 +479,12 @@ public final class LibvirtHypervisor implements Hypervisor {
         });
     }
 
+    /** Pauses the domain and takes every NIC's link down, live and in its definition (see {@link RogueDomains}). */
+    @Override
+    public void quarantine(String hostId, String uuid) {
+        rogues.quarantine(hostId, uuid);
+    }
+
     @Override
     public void resume(String hostId, String uuid) {
         onDomain(hostId, uuid, "resume", domain -> {

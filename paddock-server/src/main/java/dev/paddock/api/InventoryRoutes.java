@@ -2,6 +2,7 @@ package dev.paddock.api;
 
 import dev.paddock.hypervisor.HostFacts;
 import dev.paddock.hypervisor.Hypervisor;
+import dev.paddock.hypervisor.HypervisorException;
 import dev.paddock.model.Cluster;
 import dev.paddock.model.Datastore;
 import dev.paddock.model.Host;
@@ -89,7 +90,7 @@ final class InventoryRoutes {
             throw duplicate("host", name);
         }
         String id = newId();
-        HostFacts facts = hypervisor.attach(id, uri);
+        HostFacts facts = attach(id, uri);
         Host host = new Host(id, clusterId, name, uri, facts.capacity(), HostState.CONNECTED, PowerState.ON, Set.of());
         try {
             store.put(host);
@@ -98,6 +99,19 @@ final class InventoryRoutes {
             throw duplicate("host", name);
         }
         created(ctx, "hosts", id, host);
+    }
+
+    /** A URI that no host answers at is the request's fault when the host is being added: a 422, not a 502. */
+    private HostFacts attach(String id, String uri) {
+        try {
+            return hypervisor.attach(id, uri);
+        } catch (HypervisorException e) {
+            if (e.reason() == HypervisorException.Reason.UNREACHABLE) {
+                throw new PaddockException.InvalidValue("Field 'uri': no host answers at " + uri + " ("
+                        + e.getMessage() + ").");
+            }
+            throw e;
+        }
     }
 
     /** Removes an empty host from the inventory and closes its connection; its VMs must be gone first. */

@@ -46,6 +46,7 @@ public final class OpenApiDocument {
         inventory(paths, "datastores", "Datastore", "NewDatastore");
         vms(paths);
         operations(paths);
+        oversight(paths);
         paths.putObject(RestApi.BASE + "/openapi.json").set("get", operation("openapi", "This document", null)
                 .set("responses", responses(ok(F.objectNode().put("type", "object")))));
         ObjectNode metrics = operation("metrics", "Prometheus metrics in the text exposition format", null);
@@ -113,6 +114,65 @@ public final class OpenApiDocument {
                         + VmPlans.DEFAULT_SHUTDOWN_SECONDS + ")")));
         stop.set("responses", responses(accepted(), "400", "404", "409", "422"));
         paths.putObject(RestApi.BASE + "/vms/{id}/stop").set("post", stop);
+        ObjectNode adopt = operation("adoptVm", "Take an unregistered (or quarantined) VM as managed", "vms");
+        adopt.set("parameters", F.arrayNode().add(idParameter()));
+        adopt.set("responses", responses(accepted(), "404", "409"));
+        paths.putObject(RestApi.BASE + "/vms/{id}/adopt").set("post", adopt);
+        ObjectNode quarantine = operation("quarantineVm", "Pause a running unregistered VM and take its NIC links"
+                + " down", "vms");
+        quarantine.set("parameters", F.arrayNode().add(idParameter()));
+        quarantine.set("responses", responses(accepted(), "404", "409", "502"));
+        paths.putObject(RestApi.BASE + "/vms/{id}/quarantine").set("post", quarantine);
+    }
+
+    private static void oversight(ObjectNode paths) {
+        ObjectNode alarms = operation("listAlarms", "List alarms, newest first", "alarms");
+        alarms.set("parameters", F.arrayNode().add(query("open", "boolean", "Only alarms not yet acknowledged"))
+                .add(query("offset", "integer", "Items to skip"))
+                .add(query("limit", "integer", "Items per page (at most " + Query.MAX_LIMIT + ")")));
+        alarms.set("responses", responses(ok(items("Alarm")), "400"));
+        paths.putObject(RestApi.BASE + "/alarms").set("get", alarms);
+        ObjectNode alarm = operation("getAlarm", "Read one alarm", "alarms");
+        alarm.set("parameters", F.arrayNode().add(idParameter()));
+        alarm.set("responses", responses(ok(ref("Alarm")), "404"));
+        paths.putObject(RestApi.BASE + "/alarms/{id}").set("get", alarm);
+        ObjectNode acknowledge = operation("acknowledgeAlarm", "Acknowledge an alarm (again: no change)", "alarms");
+        acknowledge.set("parameters", F.arrayNode().add(idParameter()));
+        acknowledge.set("responses", responses(ok(ref("Alarm")), "404"));
+        paths.putObject(RestApi.BASE + "/alarms/{id}/acknowledge").set("post", acknowledge);
+        ObjectNode audit = operation("listAudit", "The audit log, newest first", "audit");
+        audit.set("parameters", F.arrayNode().add(query("offset", "integer", "Items to skip"))
+                .add(query("limit", "integer", "Items per page (at most " + Query.MAX_LIMIT + ")")));
+        audit.set("responses", responses(ok(items("AuditEntry")), "400"));
+        paths.putObject(RestApi.BASE + "/audit").set("get", audit);
+        ObjectNode verify = operation("verifyAudit", "Walk the audit log's hash chain and say whether it holds",
+                "audit");
+        verify.set("responses", responses(ok(ref("AuditVerification"))));
+        paths.putObject(RestApi.BASE + "/audit/verify").set("get", verify);
+    }
+
+    private static ObjectNode items(String schema) {
+        ObjectNode list = object("items");
+        list.withObjectProperty("properties").putObject("items").put("type", "array").set("items", ref(schema));
+        return list;
+    }
+
+    private static void oversightSchemas(ObjectNode schemas) {
+        ObjectNode alarm = object("id", "kind", "subjectId", "message", "raised");
+        strings(alarm, "id", "kind", "subjectId", "message", "raised");
+        ObjectNode acknowledgement = object("by", "at");
+        strings(acknowledgement, "by", "at");
+        alarm.withObjectProperty("properties").set("acknowledged", acknowledgement);
+        schemas.set("Alarm", alarm);
+        ObjectNode entry = object("seq", "at", "actor", "action", "subjectId", "detail", "previousHash", "hash");
+        integers(entry, "seq");
+        strings(entry, "at", "actor", "action", "subjectId", "detail", "previousHash", "hash");
+        schemas.set("AuditEntry", entry);
+        ObjectNode verification = object("intact", "entries", "reason");
+        verification.withObjectProperty("properties").putObject("intact").put("type", "boolean");
+        integers(verification, "entries", "firstBrokenSeq");
+        strings(verification, "reason");
+        schemas.set("AuditVerification", verification);
     }
 
     private static void operations(ObjectNode paths) {
@@ -269,6 +329,7 @@ public final class OpenApiDocument {
         stringArray(datastore, "hostIds");
         schemas.set("Datastore", datastore);
         schemas.set("Operation", operationSchema());
+        oversightSchemas(schemas);
         requests(schemas);
         return F.objectNode().set("schemas", schemas);
     }

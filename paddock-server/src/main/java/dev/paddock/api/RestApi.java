@@ -1,11 +1,13 @@
 package dev.paddock.api;
 
+import dev.paddock.audit.Oversight;
 import dev.paddock.hypervisor.Hypervisor;
 import dev.paddock.json.Json;
 import dev.paddock.operation.Operations;
 import dev.paddock.store.InventoryStore;
 import io.javalin.config.JavalinConfig;
 import io.javalin.json.JavalinJackson;
+import java.time.Clock;
 
 /**
  * The REST API under {@value #BASE}: inventory, VMs as Operations, operations, the OpenAPI document, and
@@ -19,10 +21,13 @@ public final class RestApi {
     private final InventoryRoutes inventory;
     private final VmRoutes vms;
     private final OperationRoutes operations;
+    private final OversightRoutes oversight;
 
-    public RestApi(InventoryStore store, Operations operations, Hypervisor hypervisor, HostChooser chooser) {
+    public RestApi(InventoryStore store, Operations operations, Hypervisor hypervisor, HostChooser chooser,
+            Oversight oversight, Clock clock) {
+        this.oversight = new OversightRoutes(oversight, clock);
         this.inventory = new InventoryRoutes(store, hypervisor);
-        this.vms = new VmRoutes(store, operations, hypervisor, chooser);
+        this.vms = new VmRoutes(store, operations, hypervisor, chooser, this.oversight::record);
         this.operations = new OperationRoutes(operations);
     }
 
@@ -34,6 +39,7 @@ public final class RestApi {
         inventory.register(config.routes);
         vms.register(config.routes);
         operations.register(config.routes);
+        oversight.register(config.routes);
         String document = OpenApiDocument.json();
         config.routes.get(BASE + "/openapi.json", ctx -> ctx.contentType("application/json").result(document));
         ProblemResponses.register(config.routes);

@@ -2,6 +2,8 @@ package dev.paddock.api;
 
 import dev.paddock.hypervisor.DomainSpec;
 import dev.paddock.model.Vm;
+import dev.paddock.model.VmOrigin;
+import dev.paddock.model.VmState;
 import dev.paddock.operation.OperationPlan;
 import dev.paddock.operation.Step;
 import java.util.ArrayList;
@@ -36,6 +38,19 @@ final class VmPlans {
     static OperationPlan stop(Vm vm, String hostId, boolean force, int timeoutSeconds, String owner) {
         Step step = force ? new Step.DestroyVm(hostId, vm.id()) : new Step.ShutdownVm(hostId, vm.id(), timeoutSeconds);
         return new OperationPlan("vm.stop", vm.id(), owner, List.of(step));
+    }
+
+    /** Paddock takes an unregistered VM as its own: only the inventory changes, the domain is left as it runs. */
+    static OperationPlan adopt(Vm vm, String owner) {
+        return new OperationPlan("vm.adopt", vm.id(), owner,
+                List.of(new Step.RecordVm(vm.withOrigin(VmOrigin.MANAGED))));
+    }
+
+    /** Pauses the domain and cuts its NICs, then records it as quarantined. */
+    static OperationPlan quarantine(Vm vm, String hostId, String owner) {
+        return new OperationPlan("vm.quarantine", vm.id(), owner, List.of(
+                new Step.QuarantineVm(hostId, vm.id()),
+                new Step.RecordVm(vm.withOrigin(VmOrigin.QUARANTINED).withState(VmState.PAUSED))));
     }
 
     /** Powers off (a no-op when stopped), undefines, then forgets; a VM never placed is only forgotten. */

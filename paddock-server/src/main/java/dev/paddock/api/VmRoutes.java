@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 /** VMs: list and read them; create, start, stop and delete them, each as an Operation. */
 final class VmRoutes {
@@ -34,13 +35,16 @@ final class VmRoutes {
     private final Operations operations;
     private final HostChooser chooser;
     private final Hypervisor hypervisor;
+    private final Consumer<AuditNote> audit;
     /**
      * Names of VMs whose create operation has not yet recorded them, by cluster and name, so that two
      * quick creates of one name are told apart before the second reaches the journal.
      */
     private final Map<String, String> pendingNames = new ConcurrentHashMap<>();
 
-    VmRoutes(InventoryStore store, Operations operations, Hypervisor hypervisor, HostChooser chooser) {
+    VmRoutes(InventoryStore store, Operations operations, Hypervisor hypervisor, HostChooser chooser,
+            Consumer<AuditNote> audit) {
+        this.audit = audit;
         this.store = store;
         this.hypervisor = hypervisor;
         this.operations = operations;
@@ -55,6 +59,8 @@ final class VmRoutes {
         routes.post(base + "/vms/{id}/start", this::start);
         routes.post(base + "/vms/{id}/stop", this::stop);
         routes.delete(base + "/vms/{id}", this::delete);
+        routes.post(base + "/vms/{id}/adopt", this::adopt);
+        routes.post(base + "/vms/{id}/quarantine", this::quarantine);
     }
 
     private Vm vm(Context ctx) {
@@ -208,6 +214,37 @@ final class VmRoutes {
                     + "; stop it first or delete with force=true.");
         }
         accepted(ctx, operations.submit(VmPlans.delete(vm, OWNER)));
+    }
+
+    /** Only an unregistered (or quarantined) VM can be adopted: a managed one is Paddock's already. */
+    private void adopt(Context ctx) {
+        Vm vm = vm(ctx);
+        if (vm.origin() == VmOrigin.MANAGED) {
+            throw new PaddockException.Conflict("VM '" + vm.name() + "' is managed by Paddock already.");
+        }
+        OperationView view = operations.submit(VmPlans.adopt(vm, OWNER));
+        audit.accept(new AuditNote("vm.adopt", vm.id(), "adopt " + vm.origin().name().toLowerCase() + " VM "
+                + vm.name() + " (operation " + view.id() + ")"));
+        accepted(ctx, view);
+    }
+
+    /** Only an unregistered VM that runs can be quarantined: Paddock's own VMs are stopped, not isolated. */
+    private void quarantine(Context ctx) {
+        Vm vm = vm(ctx);
+        if (vm.origin() != VmOrigin.UNREGISTERED) {
+            throw new PaddockException.Conflict("VM '" + vm.name() + "' is " + vm.origin().name().toLowerCase()
+                    + "; only an unregistered VM is quarantined.");
+        }
+        String host = placed(vm);
+        VmState state = liveState(vm, host);
+        if (state != VmState.RUNNING && state != VmState.PAUSED) {
+            throw new PaddockException.Conflict("VM '" + vm.name() + "' is " + state.name().toLowerCase()
+                    + "; only a running VM is quarantined.");
+        }
+        OperationView view = operations.submit(VmPlans.quarantine(vm, host, OWNER));
+        audit.accept(new AuditNote("vm.quarantine", vm.id(), "quarantine VM " + vm.name() + " on host " + host
+                + " (operation " + view.id() + ")"));
+        accepted(ctx, view);
     }
 
     /**

@@ -49,6 +49,11 @@ final class ServerCommand implements Callable<Integer> {
             description = "The simulated room: demo (hosts and VMs on first start) or empty (default).")
     private RoomOption room;
 
+    @Option(names = "--libvirt-shared-dir", paramLabel = "DIR",
+            description = "A directory every libvirt host sees at the same path (the lab's shared directory, as"
+                    + " 'lab.sh up' prints it): guests boot its vmlinuz and initrd.img and migrate over it.")
+    private Path libvirtSharedDir;
+
     @Override
     public Integer call() throws InterruptedException {
         if (port < 0 || port > 65_535) {
@@ -56,6 +61,9 @@ final class ServerCommand implements Callable<Integer> {
         }
         ServerConfig config = new ServerConfig(bind, port, db == null ? StoreConfig.DEFAULT_URL : db, room.room,
                 data.toAbsolutePath());
+        if (libvirtSharedDir != null) {
+            config = config.withLibvirtSharedDirectory(libvirtSharedDir);
+        }
         PaddockCommand root = PaddockCommand.of(spec);
         PaddockServer server = Servers.start(config);
         root.out().println("Paddock listening on " + server.url() + " (Ctrl-C stops it)");

@@ -209,25 +209,33 @@ public final class InventoryController implements AutoCloseable {
             }
         }
         if (!unknown.isEmpty()) {
-            store.putAll(unknown);
+            store.updateExisting(unknown);
         }
     }
 
+    /**
+     * Updates go through {@link InventoryStore#updateExisting}: the listing they come from may predate a delete
+     * operation's ForgetVm, and an upsert would bring the deleted VM back. Only unregistered VMs are inserted.
+     */
     private void apply(List<InventoryChange> changes) {
-        List<Vm> writes = new ArrayList<>();
+        List<Vm> updates = new ArrayList<>();
+        List<Vm> inserts = new ArrayList<>();
         for (InventoryChange change : changes) {
             switch (change) {
-                case InventoryChange.Update update -> writes.add(update.vm());
+                case InventoryChange.Update update -> updates.add(update.vm());
                 case InventoryChange.Unregistered rogue -> {
-                    writes.add(rogue.vm());
+                    inserts.add(rogue.vm());
                     LOG.warn("unregistered VM {} ({}) found on host {}", rogue.vm().name(), rogue.vm().id(),
                             rogue.vm().hostId().orElse("?"));
                 }
                 case InventoryChange.Forget forget -> store.deleteVm(forget.vm().id());
             }
         }
-        if (!writes.isEmpty()) {
-            store.putAll(writes);
+        if (!updates.isEmpty()) {
+            store.updateExisting(updates);
+        }
+        if (!inserts.isEmpty()) {
+            store.putAll(inserts);
         }
         changes.forEach(listener);
     }

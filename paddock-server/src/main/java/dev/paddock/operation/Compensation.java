@@ -23,6 +23,7 @@ public final class Compensation {
             case Step.DestroyVm ignored -> Optional.empty();
             case Step.UndefineVm ignored -> Optional.empty();
             case Step.ForgetVm ignored -> Optional.empty();
+            case Step.QuarantineVm ignored -> Optional.empty();
         };
     }
 }

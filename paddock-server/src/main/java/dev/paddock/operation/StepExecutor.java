@@ -52,6 +52,7 @@ public final class StepExecutor {
             case Step.DestroyVm s -> destroy(s.hostId(), s.vmId(), log);
             case Step.UndefineVm s -> undefine(s, log);
             case Step.MigrateVm s -> migrate(s, log);
+            case Step.QuarantineVm s -> quarantine(s, log);
             case Step.ForgetVm s -> log.accept(store.deleteVm(s.vmId())
                     ? "removed VM " + s.vmId() + " from inventory"
                     : "VM " + s.vmId() + " was not in inventory");
@@ -77,6 +78,7 @@ public final class StepExecutor {
             case Step.DestroyVm s -> Compensation.of(s);
             case Step.UndefineVm s -> Compensation.of(s);
             case Step.ForgetVm s -> Compensation.of(s);
+            case Step.QuarantineVm s -> Compensation.of(s);
         };
     }
 
@@ -94,6 +96,12 @@ public final class StepExecutor {
     private static boolean sameDefinition(DomainInfo domain, DomainSpec spec) {
         return domain.persistent() && domain.name().equals(spec.name()) && domain.vcpus() == spec.vcpus()
                 && domain.memoryMib() == spec.memoryMib();
+    }
+
+    /** The hypervisor's quarantine is idempotent: a second run pauses nothing and finds the links already down. */
+    private void quarantine(Step.QuarantineVm s, Consumer<String> log) {
+        hypervisor.quarantine(s.hostId(), s.vmId());
+        log.accept("paused domain " + s.vmId() + " on " + s.hostId() + " and took its NIC links down");
     }
 
     private void start(Step.StartVm s, Consumer<String> log) {

@@ -3,6 +3,9 @@ package dev.paddock.server;
 import dev.paddock.api.FirstFitHostChooser;
 import dev.paddock.api.HostChooser;
 import dev.paddock.api.RestApi;
+import dev.paddock.audit.Oversight;
+import dev.paddock.audit.RogueWatch;
+import dev.paddock.libvirt.LibvirtHypervisor;
 import dev.paddock.hypervisor.Hypervisor;
 import dev.paddock.metrics.PaddockMetrics;
 import dev.paddock.operation.Operations;
@@ -23,10 +26,12 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,7 +52,7 @@ public final class PaddockServer implements AutoCloseable {
      *
      * @param closeables what to close when the server stops, in the order they were made
      */
-    public record Parts(InventoryStore store, Operations operations, Hypervisor hypervisor,
+    public record Parts(InventoryStore store, Operations operations, Hypervisor hypervisor, Oversight oversight,
             List<AutoCloseable> closeables) {
         public Parts {
             closeables = List.copyOf(closeables);
@@ -83,22 +88,27 @@ public final class PaddockServer implements AutoCloseable {
             made.add(clock);
             Path roomFile = config.dataDirectory().resolve(ROOM_FILE);
             SimulatedHypervisor sim;
+            Optional<Room> demoRoom = Optional.empty();
             if (config.room() == ServerConfig.Room.DEMO) {
                 SimulatedRoom demo = DemoRoom.open(roomFile, clock, ROOM_SEED);
                 sim = demo.hypervisor();
-                made.add(sim);
-                seed(store, demo.room());
+                demoRoom = Optional.of(demo.room());
             } else {
                 sim = SimulatedHypervisor.open(roomFile, clock, ROOM_SEED);
-                made.add(sim);
             }
-            InventoryController inventory = new InventoryController(store, sim, RESYNC_PERIOD, change -> { });
+            RoutingHypervisor hypervisor = new RoutingHypervisor(sim,
+                    () -> new LibvirtHypervisor(config.libvirtSettings()), config.libvirtGuestBoot());
+            made.add(hypervisor);
+            demoRoom.ifPresent(room -> seed(store, room));
+            Oversight oversight = Oversight.over(dataSource);
+            InventoryController inventory = new InventoryController(store, hypervisor, RESYNC_PERIOD,
+                    new RogueWatch(oversight, Clock.systemUTC()));
             made.add(inventory);
             inventory.start();
-            OperationRunner runner = new OperationRunner(dataSource, store, sim);
+            OperationRunner runner = new OperationRunner(dataSource, store, hypervisor);
             made.add(runner);
             runner.start();
-            return start(new Parts(store, runner, sim, made), config.host(), config.port());
+            return start(new Parts(store, runner, hypervisor, oversight, made), config.host(), config.port());
         } catch (IOException | RuntimeException e) {
             closeAll(made);
             throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
@@ -125,7 +135,8 @@ public final class PaddockServer implements AutoCloseable {
     }
 
     public static PaddockServer start(Parts parts, HostChooser chooser, String host, int port) {
-        RestApi api = new RestApi(parts.store(), parts.operations(), parts.hypervisor(), chooser);
+        RestApi api = new RestApi(parts.store(), parts.operations(), parts.hypervisor(), chooser, parts.oversight(),
+                Clock.systemUTC());
         PaddockMetrics metrics = new PaddockMetrics(parts.store(), parts.operations());
         Javalin javalin = Javalin.create(config -> {
             config.jetty.host = host;

@@ -1,7 +1,10 @@
 package dev.paddock.server;
 
+import dev.paddock.hypervisor.DomainSpec;
+import dev.paddock.libvirt.LibvirtHypervisor;
 import java.nio.file.Path;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * How to run a server.
@@ -11,12 +14,16 @@ import java.util.Objects;
  * @param jdbcUrl the store's database
  * @param room the simulated room to manage
  * @param dataDirectory where the simulated room keeps its state between runs
+ * @param libvirtSharedDirectory a directory every libvirt host sees at the same path (the lab's {@code shared}, an
+ *     NFS mount): guests boot its {@code vmlinuz} and {@code initrd.img}, write their consoles there, and migrate
+ *     over it; empty for libvirt's defaults (no default boot)
  */
-public record ServerConfig(String host, int port, String jdbcUrl, Room room, Path dataDirectory) {
+public record ServerConfig(String host, int port, String jdbcUrl, Room room, Path dataDirectory,
+        Optional<Path> libvirtSharedDirectory) {
 
     public static final int DEFAULT_PORT = 8080;
 
-    /** The simulated room the server manages until libvirt hosts are wired in. */
+    /** The simulated room beside the libvirt hosts (sim:// hosts answer from it). */
     public enum Room {
         /** Two sites, three clusters, twelve hosts and about sixty running VMs, made on the first start. */
         DEMO,
@@ -29,9 +36,30 @@ public record ServerConfig(String host, int port, String jdbcUrl, Room room, Pat
         Objects.requireNonNull(jdbcUrl, "jdbcUrl");
         Objects.requireNonNull(room, "room");
         Objects.requireNonNull(dataDirectory, "dataDirectory");
+        Objects.requireNonNull(libvirtSharedDirectory, "libvirtSharedDirectory");
         if (port < 0 || port > 65_535) {
             throw new IllegalArgumentException("the port must be between 0 and 65535, was " + port);
         }
+    }
+
+    public ServerConfig(String host, int port, String jdbcUrl, Room room, Path dataDirectory) {
+        this(host, port, jdbcUrl, room, dataDirectory, Optional.empty());
+    }
+
+    public ServerConfig withLibvirtSharedDirectory(Path directory) {
+        return new ServerConfig(host, port, jdbcUrl, room, dataDirectory, Optional.of(directory.toAbsolutePath()));
+    }
+
+    /** The libvirt adapter's settings: the lab's (fast keepalive, shared consoles, migration) with a shared directory. */
+    public LibvirtHypervisor.Settings libvirtSettings() {
+        return libvirtSharedDirectory.map(dir -> LibvirtHypervisor.Settings.lab(dir.toString()))
+                .orElseGet(LibvirtHypervisor.Settings::defaults);
+    }
+
+    /** How libvirt guests boot when their definition says nothing: the shared directory's kernel and initramfs. */
+    public Optional<DomainSpec.DirectBoot> libvirtGuestBoot() {
+        return libvirtSharedDirectory.map(dir -> new DomainSpec.DirectBoot(dir.resolve("vmlinuz").toString(),
+                dir.resolve("initrd.img").toString(), "console=ttyS0 quiet"));
     }
 
     /** An H2 store and the room's state under {@code directory}. */

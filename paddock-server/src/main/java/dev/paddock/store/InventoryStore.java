@@ -55,6 +55,12 @@ public interface InventoryStore {
     /** Writes many VMs in one transaction: used by resync. */
     void putAll(Collection<Vm> vms);
 
+    /**
+     * Rewrites the VMs that are still in the store and skips those that are not, in one transaction: for a
+     * writer that read a VM a moment ago and must not bring back one deleted since. Returns how many were written.
+     */
+    int updateExisting(Collection<Vm> vms);
+
     /** Returns false when it was absent. */
     boolean deleteVm(String id);
 

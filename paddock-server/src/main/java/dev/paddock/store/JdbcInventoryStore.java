@@ -42,6 +42,8 @@ public final class JdbcInventoryStore implements InventoryStore {
     private final String upsertCluster;
     private final String upsertHost;
     private final String upsertVm;
+    /** Sets every column, the id to itself, so that the row binder serves it as it serves the upsert. */
+    private final String updateVm = "UPDATE vms SET " + String.join(" = ?, ", InventoryRows.VM) + " = ? WHERE id = ?";
     private final String upsertNetwork;
     private final String upsertDatastore;
 
@@ -174,6 +176,29 @@ public final class JdbcInventoryStore implements InventoryStore {
             jdbc.inTransaction(connection -> {
                 writeBatches(connection, vms);
                 return null;
+            });
+        } catch (Jdbc.UniqueViolation e) {
+            throw new DuplicateNameException(firstClash(vms).orElse("a VM name in the batch is already taken"));
+        }
+    }
+
+    @Override
+    public int updateExisting(Collection<Vm> vms) {
+        if (vms.isEmpty()) {
+            return 0;
+        }
+        requireDistinctNames(vms);
+        try {
+            return jdbc.inTransaction(connection -> {
+                int written = 0;
+                try (PreparedStatement statement = connection.prepareStatement(updateVm)) {
+                    for (Vm vm : vms) {
+                        InventoryRows.bind(statement, vm);
+                        statement.setString(InventoryRows.VM.size() + 1, vm.id());
+                        written += statement.executeUpdate();
+                    }
+                }
+                return written;
             });
         } catch (Jdbc.UniqueViolation e) {
             throw new DuplicateNameException(firstClash(vms).orElse("a VM name in the batch is already taken"));

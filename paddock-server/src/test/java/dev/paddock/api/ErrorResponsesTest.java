@@ -86,9 +86,9 @@ class ErrorResponsesTest {
                         400, "Query parameter 'limit' must be a whole number"),
                 Arguments.of("a negative offset is a 400", "GET", "/api/v1/vms?offset=-1", null, 400,
                         "Query parameter 'offset' must not be negative"),
-                Arguments.of("a host that cannot be reached is a 502", "POST", "/api/v1/hosts",
-                        "{\"clusterId\":\"cluster-1\",\"name\":\"h9\",\"uri\":\"qemu+tcp://192.0.2.1/system\"}", 502,
-                        "qemu+tcp://192.0.2.1/system is not a simulated host"));
+                Arguments.of("a host URI no host answers at is a 422 that says so", "POST", "/api/v1/hosts",
+                        "{\"clusterId\":\"cluster-1\",\"name\":\"h9\",\"uri\":\"sim://nowhere\"}", 422,
+                        "Field 'uri': no host answers at sim://nowhere"));
     }
 
     @ParameterizedTest(name = "{0}")

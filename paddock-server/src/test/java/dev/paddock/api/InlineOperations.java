@@ -70,6 +70,7 @@ final class InlineOperations implements Operations {
                 case Step.ShutdownVm shutdown -> setState(shutdown.vmId(), VmState.STOPPED);
                 case Step.DestroyVm destroy -> setState(destroy.vmId(), VmState.STOPPED);
                 case Step.ForgetVm forget -> store.deleteVm(forget.vmId());
+                case Step.QuarantineVm quarantine -> setState(quarantine.vmId(), VmState.PAUSED);
                 case Step.DefineVm define -> { }
                 case Step.UndefineVm undefine -> { }
                 case Step.MigrateVm migrate -> store.vm(migrate.vmId())

@@ -2,7 +2,9 @@ package dev.paddock.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.paddock.audit.Oversight;
 import dev.paddock.json.Json;
+import dev.paddock.audit.Oversight;
 import dev.paddock.hypervisor.DomainInfo;
 import dev.paddock.model.Cluster;
 import dev.paddock.model.Host;
@@ -93,13 +95,13 @@ public final class TestServer implements AutoCloseable {
         follower.start();
         if (inline) {
             operations = new InlineOperations(store);
-            server = PaddockServer.start(new PaddockServer.Parts(store, operations, hypervisor,
+            server = PaddockServer.start(new PaddockServer.Parts(store, operations, hypervisor, Oversight.over(dataSource),
                     List.of(dataSource, follower)), "127.0.0.1", 0);
         } else {
             OperationRunner runner = new OperationRunner(dataSource, store, hypervisor);
             runner.start();
             operations = runner;
-            server = PaddockServer.start(new PaddockServer.Parts(store, operations, hypervisor,
+            server = PaddockServer.start(new PaddockServer.Parts(store, operations, hypervisor, Oversight.over(dataSource),
                     List.of(dataSource, follower, runner)), "127.0.0.1", 0);
         }
     }

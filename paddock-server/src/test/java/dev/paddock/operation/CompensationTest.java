@@ -38,5 +38,6 @@ class CompensationTest {
         assertThat(Compensation.of(new Step.DestroyVm("h1", "v1"))).isEmpty();
         assertThat(Compensation.of(new Step.UndefineVm("h1", "v1"))).isEmpty();
         assertThat(Compensation.of(new Step.ForgetVm("v1"))).isEmpty();
+        assertThat(Compensation.of(new Step.QuarantineVm("h1", "v1"))).isEmpty();
     }
 }

@@ -19,7 +19,8 @@ class StepJsonTest {
                 new Step.DestroyVm("h1", "v1"),
                 new Step.UndefineVm("h1", "v1"),
                 new Step.MigrateVm("v1", "h1", "h2"),
-                new Step.ForgetVm("v1"));
+                new Step.ForgetVm("v1"),
+                new Step.QuarantineVm("h1", "v1"));
     }
 
     @ParameterizedTest(name = "{0}")

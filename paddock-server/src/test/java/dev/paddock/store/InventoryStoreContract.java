@@ -223,6 +223,30 @@ abstract class InventoryStoreContract {
     }
 
     @Test
+    void updateExistingRewritesStoredVmsAndNeverBringsBackADeletedOne() {
+        Vm kept = vm("v1", "c1", "kept", Optional.of("h1"));
+        Vm deleted = vm("v2", "c1", "deleted", Optional.of("h1"));
+        store.putAll(List.of(kept, deleted));
+        store.deleteVm("v2");
+
+        int written = store.updateExisting(List.of(kept.withState(VmState.STOPPED), deleted.withState(VmState.STOPPED)));
+
+        assertThat(written).isEqualTo(1);
+        assertThat(store.vm("v1").map(Vm::state)).contains(VmState.STOPPED);
+        assertThat(store.vm("v2")).isEmpty();
+    }
+
+    @Test
+    void updateExistingRefusesANameAnotherVmHolds() {
+        store.putAll(List.of(vm("v1", "c1", "a", Optional.empty()), vm("v2", "c1", "b", Optional.empty())));
+
+        assertThatThrownBy(() -> store.updateExisting(List.of(vm("v2", "c1", "a", Optional.empty()))))
+                .isInstanceOf(DuplicateNameException.class)
+                .hasMessageContaining("a VM named 'a' already exists in cluster c1");
+        assertThat(store.vm("v2").map(Vm::name)).contains("b");
+    }
+
+    @Test
     void deletingAVmSaysWhetherItWasThere() {
         store.put(vm("v1", "c1", "a", Optional.empty()));
         assertThat(store.deleteVm("v1")).isTrue();

@@ -1,0 +1,232 @@
+package dev.paddock.server;
+
+import dev.paddock.hypervisor.DomainInfo;
+import dev.paddock.hypervisor.DomainSpec;
+import dev.paddock.hypervisor.HostFacts;
+import dev.paddock.hypervisor.Hypervisor;
+import dev.paddock.hypervisor.HypervisorEvent;
+import dev.paddock.hypervisor.HypervisorException;
+import dev.paddock.hypervisor.MigrationOptions;
+import dev.paddock.hypervisor.MigrationResult;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * One Hypervisor over two: hosts attached at {@code sim://} go to the simulated room, hosts at a libvirt URI
+ * ({@code qemu:///}, {@code qemu+tcp://}, {@code qemu+ssh://}, {@code qemu+tls://}) to libvirt. Events of both
+ * reach every subscriber.
+ *
+ * <p>The libvirt side is made on the first libvirt host, so that a server on a machine without libvirt still runs
+ * the simulated room; a libvirt that cannot load is the caller's error on that host only.
+ *
+ * <p>A libvirt domain defined without a boot (the API's VMs have no image choice yet) boots the configured
+ * default, the shared directory's kernel and initramfs; without one it is defined as asked.
+ */
+public final class RoutingHypervisor implements Hypervisor {
+
+    /** URI schemes that libvirt answers; anything else that is not {@code sim://} is refused. */
+    static final List<String> LIBVIRT_SCHEMES = List.of("qemu:", "qemu+tcp:", "qemu+ssh:", "qemu+tls:", "qemu+unix:");
+    private static final String SIM_SCHEME = "sim:";
+
+    private final Hypervisor simulated;
+    private final Supplier<Hypervisor> libvirtFactory;
+    private final Optional<DomainSpec.DirectBoot> libvirtBoot;
+    private final Map<String, Hypervisor> byHost = new ConcurrentHashMap<>();
+    private final List<Consumer<HypervisorEvent>> listeners = new CopyOnWriteArrayList<>();
+    private final Hypervisor.Subscription simSubscription;
+    private volatile Hypervisor libvirt;
+    private Hypervisor.Subscription libvirtSubscription;
+
+    /**
+     * @param libvirtFactory called at most once, on the first libvirt host
+     * @param libvirtBoot how libvirt domains defined without a boot start
+     */
+    public RoutingHypervisor(Hypervisor simulated, Supplier<Hypervisor> libvirtFactory,
+            Optional<DomainSpec.DirectBoot> libvirtBoot) {
+        this.simulated = simulated;
+        this.libvirtFactory = libvirtFactory;
+        this.libvirtBoot = libvirtBoot;
+        this.simSubscription = simulated.subscribe(this::publish);
+    }
+
+    /** The libvirt side, once a libvirt host has been attached. */
+    public Optional<Hypervisor> libvirt() {
+        return Optional.ofNullable(libvirt);
+    }
+
+    @Override
+    public HostFacts attach(String hostId, String uri) {
+        Hypervisor backend = backendFor(uri);
+        HostFacts facts = backend.attach(hostId, uri);
+        Hypervisor previous = byHost.put(hostId, backend);
+        if (previous != null && previous != backend) {
+            previous.detach(hostId);
+        }
+        return facts;
+    }
+
+    private Hypervisor backendFor(String uri) {
+        String lower = uri.toLowerCase(Locale.ROOT);
+        if (lower.startsWith(SIM_SCHEME)) {
+            return simulated;
+        }
+        if (LIBVIRT_SCHEMES.stream().anyMatch(lower::startsWith)) {
+            return openLibvirt();
+        }
+        throw new HypervisorException(HypervisorException.Reason.INVALID_ARGUMENT, "'" + uri
+                + "' is not a host URI Paddock knows: use sim://NAME for a simulated host or qemu+tcp://, qemu+ssh://,"
+                + " qemu+tls:// or qemu:/// for a libvirt host");
+    }
+
+    private synchronized Hypervisor openLibvirt() {
+        if (libvirt == null) {
+            Hypervisor made;
+            try {
+                made = libvirtFactory.get();
+            } catch (LinkageError e) {
+                throw new HypervisorException(HypervisorException.Reason.UNREACHABLE,
+                        "libvirt cannot be loaded on the Paddock server (is libvirt0 installed?): " + e.getMessage(), e);
+            }
+            libvirtSubscription = made.subscribe(this::publish);
+            libvirt = made;
+        }
+        return libvirt;
+    }
+
+    /** A host not attached yet goes to the simulated room, which answers for unknown hosts as the port says. */
+    private Hypervisor route(String hostId) {
+        return byHost.getOrDefault(hostId, simulated);
+    }
+
+    @Override
+    public void detach(String hostId) {
+        Hypervisor backend = byHost.remove(hostId);
+        if (backend != null) {
+            backend.detach(hostId);
+        }
+    }
+
+    @Override
+    public boolean isConnected(String hostId) {
+        Hypervisor backend = byHost.get(hostId);
+        return backend != null && backend.isConnected(hostId);
+    }
+
+    @Override
+    public HostFacts facts(String hostId) {
+        return route(hostId).facts(hostId);
+    }
+
+    @Override
+    public List<DomainInfo> domains(String hostId) {
+        return route(hostId).domains(hostId);
+    }
+
+    @Override
+    public Optional<DomainInfo> domain(String hostId, String uuid) {
+        return route(hostId).domain(hostId, uuid);
+    }
+
+    @Override
+    public DomainInfo define(String hostId, DomainSpec spec) {
+        Hypervisor backend = route(hostId);
+        if (backend != simulated && spec.directBoot().isEmpty() && libvirtBoot.isPresent()) {
+            spec = new DomainSpec(spec.uuid(), spec.name(), spec.vcpus(), spec.memoryMib(), spec.disks(), spec.nics(),
+                    libvirtBoot);
+        }
+        return backend.define(hostId, spec);
+    }
+
+    @Override
+    public void start(String hostId, String uuid) {
+        route(hostId).start(hostId, uuid);
+    }
+
+    @Override
+    public void shutdown(String hostId, String uuid) {
+        route(hostId).shutdown(hostId, uuid);
+    }
+
+    @Override
+    public void destroy(String hostId, String uuid) {
+        route(hostId).destroy(hostId, uuid);
+    }
+
+    @Override
+    public void undefine(String hostId, String uuid) {
+        route(hostId).undefine(hostId, uuid);
+    }
+
+    @Override
+    public void suspend(String hostId, String uuid) {
+        route(hostId).suspend(hostId, uuid);
+    }
+
+    @Override
+    public void resume(String hostId, String uuid) {
+        route(hostId).resume(hostId, uuid);
+    }
+
+    @Override
+    public void quarantine(String hostId, String uuid) {
+        route(hostId).quarantine(hostId, uuid);
+    }
+
+    @Override
+    public MigrationResult migrate(String uuid, String fromHostId, String toHostId, MigrationOptions options,
+            Consumer<Double> progress) {
+        Hypervisor from = route(fromHostId);
+        if (from != route(toHostId)) {
+            throw new HypervisorException(HypervisorException.Reason.INVALID_ARGUMENT, "cannot migrate between a "
+                    + "simulated host and a libvirt host (" + fromHostId + " to " + toHostId + ")");
+        }
+        return from.migrate(uuid, fromHostId, toHostId, options, progress);
+    }
+
+    @Override
+    public Subscription subscribe(Consumer<HypervisorEvent> listener) {
+        listeners.add(listener);
+        return () -> listeners.remove(listener);
+    }
+
+    private void publish(HypervisorEvent event) {
+        for (Consumer<HypervisorEvent> listener : listeners) {
+            listener.accept(event);
+        }
+    }
+
+    /** Closes both sides (the simulated one too: the server hands it over). */
+    @Override
+    public void close() {
+        List<RuntimeException> failures = new ArrayList<>();
+        Hypervisor made;
+        synchronized (this) {
+            made = libvirt;
+        }
+        if (made != null) {
+            libvirtSubscription.close();
+            closeQuietly(made, failures);
+        }
+        simSubscription.close();
+        closeQuietly(simulated, failures);
+        byHost.clear();
+        if (!failures.isEmpty()) {
+            throw failures.getFirst();
+        }
+    }
+
+    private static void closeQuietly(Hypervisor hypervisor, List<RuntimeException> failures) {
+        try {
+            hypervisor.close();
+        } catch (RuntimeException e) {
+            failures.add(e);
+        }
+    }
+}
