@@ -1,0 +1,410 @@
+package dev.paddock.ha;
+
+import dev.paddock.audit.Oversight;
+import dev.paddock.hypervisor.DomainInfo;
+import dev.paddock.hypervisor.Hypervisor;
+import dev.paddock.hypervisor.HypervisorEvent;
+import dev.paddock.hypervisor.HypervisorException;
+import dev.paddock.model.Cluster;
+import dev.paddock.model.Host;
+import dev.paddock.model.HostState;
+import dev.paddock.model.PowerState;
+import dev.paddock.model.Room;
+import dev.paddock.model.Vm;
+import dev.paddock.model.VmState;
+import dev.paddock.operation.OperationView;
+import dev.paddock.operation.Operations;
+import dev.paddock.sim.VmDomains;
+import dev.paddock.store.InventoryStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HA reconcile loop: one thread observes every armed host (keepalive through the Hypervisor port, the
+ * datastore heartbeat, the fence device's status), lets {@link HostWatch} decide, fences through the
+ * {@link FenceAgent}, and only once a fence is confirmed plans with {@link FailoverPlanner} and submits the
+ * restarts as one {@code host.failover} Operation. Hypervisor callbacks and REST calls only wake it.
+ *
+ * <p>Never a VM twice: no plan is made while a failover operation is unfinished (the one it submitted, or one
+ * the runner resumed after a restart), and before each plan the loop learns from the healthy hosts where the
+ * victims really run, so a restart already done is not planned again.
+ *
+ * <p>Every decision goes to the audit log (actions {@code ha.*}), each fence failure raises one alarm per
+ * episode and is retried, and the notifier hears the decisions people act on.
+ */
+public final class HaController implements AutoCloseable {
+
+    public static final String ACTOR = "controller:ha";
+    static final String FAILOVER_KIND = "host.failover";
+    private static final Logger LOG = LoggerFactory.getLogger(HaController.class);
+    private static final Object WAKE = new Object();
+
+    /** What HA says of one host, for {@code paddock ha status}. */
+    public record HostStatus(String hostId, String hostName, String clusterId, boolean armed, HostHealth health) {}
+
+    /** The parts the loop works with. */
+    public record Wiring(InventoryStore store, Operations operations, Hypervisor hypervisor, HaSettings settings,
+            FenceAgent fence, Function<Host, Optional<Instant>> heartbeats, Oversight oversight, Notifier notifier,
+            HaMeters meters, Clock clock) {}
+
+    private record InFlight(String operationId, List<Restart> restarts) {}
+
+    private final Wiring w;
+    private final Duration period;
+    private final FailoverPlanner planner = FailoverPlanner.standard();
+    private final BlockingQueue<Object> wakeups = new LinkedBlockingQueue<>();
+    private final HostWatch watch;
+    private final Map<String, Instant> decidedAt = new HashMap<>();
+    private final Map<String, Instant> confirmedAt = new HashMap<>();
+    private final Set<String> fenceAlarmed = new HashSet<>();
+    private final Set<String> unplacedAlarmed = new HashSet<>();
+    private Optional<InFlight> inFlight = Optional.empty();
+    private volatile List<HostStatus> status = List.of();
+    private volatile boolean closing;
+    private Thread thread;
+    private Hypervisor.Subscription subscription;
+
+    /**
+     * @param period how often the loop runs without being woken: a fraction of the shortest detection window
+     * @param fenceRetry how long after a failed fence the next attempt is made
+     */
+    public HaController(Wiring wiring, Duration period, Duration fenceRetry) {
+        this.w = wiring;
+        this.period = period;
+        this.watch = new HostWatch(fenceRetry);
+    }
+
+    public synchronized void start() {
+        subscription = w.hypervisor().subscribe(event -> {
+            if (event instanceof HypervisorEvent.HostEvent) {
+                wakeups.offer(event);
+            }
+        });
+        thread = Thread.ofPlatform().name("ha-controller").daemon().start(this::run);
+    }
+
+    /** Runs the loop soon, for example after a setting changed. */
+    public void wake() {
+        wakeups.offer(WAKE);
+    }
+
+    public List<HostStatus> status() {
+        return status;
+    }
+
+    public HaMeters meters() {
+        return w.meters();
+    }
+
+    public HaSettings settings() {
+        return w.settings();
+    }
+
+    /** Disarms HA for the host and takes it out of placement; false when it was in maintenance already. */
+    public boolean enterMaintenance(Host host, String actor) {
+        Instant now = w.clock().instant();
+        if (!w.settings().enterMaintenance(host.id(), now)) {
+            return false;
+        }
+        if (host.state() == HostState.CONNECTED) {
+            w.store().put(host.withState(HostState.MAINTENANCE));
+        }
+        w.oversight().audit().append(actor, "ha.maintenance.enter", host.id(),
+                "host " + host.name() + " entered maintenance: HA is disarmed for it", now);
+        wake();
+        return true;
+    }
+
+    /** Rearms HA for the host; false when it was not in maintenance. */
+    public boolean exitMaintenance(Host host, String actor) {
+        Instant now = w.clock().instant();
+        if (!w.settings().exitMaintenance(host.id())) {
+            return false;
+        }
+        if (host.state() == HostState.MAINTENANCE) {
+            w.store().put(host.withState(HostState.CONNECTED));
+        }
+        w.oversight().audit().append(actor, "ha.maintenance.exit", host.id(),
+                "host " + host.name() + " left maintenance: HA is armed for it again", now);
+        wake();
+        return true;
+    }
+
+    private void run() {
+        while (!closing) {
+            try {
+                wakeups.poll(period.toMillis(), TimeUnit.MILLISECONDS);
+                wakeups.clear();
+            } catch (InterruptedException e) {
+                return;
+            }
+            if (closing) {
+                return;
+            }
+            try {
+                tick(w.clock().instant());
+            } catch (RuntimeException e) {
+                LOG.warn("HA pass failed, retried on the next one: {}", e.toString());
+            }
+        }
+    }
+
+    /** One pass: observe and judge every host, fence those due, recover the fenced ones. */
+    void tick(Instant now) {
+        Room room = w.store().room();
+        Set<String> maintenance = w.settings().hostsInMaintenance();
+        Map<String, HaSettings.ClusterTuning> tunings = new HashMap<>();
+        List<HostStatus> seen = new ArrayList<>();
+        for (Host host : room.hosts()) {
+            Optional<Cluster> cluster = room.cluster(host.clusterId());
+            HaSettings.ClusterTuning tuning = tunings.computeIfAbsent(host.clusterId(), w.settings()::tuning);
+            boolean armed = cluster.filter(Cluster::haEnabled).isPresent() && !tuning.paused();
+            if (!armed) {
+                disarm(host, now);
+            } else if (maintenance.contains(host.id())) {
+                watch.maintenance(host.id(), true).ifPresent(move -> record(host, move, now));
+            } else {
+                watch.maintenance(host.id(), false).ifPresent(move -> record(host, move, now));
+                observe(host, new HaPolicy(tuning.detectionWindow()), now);
+            }
+            seen.add(new HostStatus(host.id(), host.name(), host.clusterId(), armed, watch.health(host.id())));
+        }
+        for (Host host : room.hosts()) {
+            if (watch.fenceDue(host.id(), now)) {
+                fence(host, now);
+            }
+        }
+        recover(now);
+        status = List.copyOf(seen);
+    }
+
+    private void disarm(Host host, Instant now) {
+        HostHealth health = watch.health(host.id());
+        if (health != HostHealth.HEALTHY) {
+            audit("ha.host.disarmed", host.id(), "host " + host.name() + " was " + health + "; HA is disabled or"
+                    + " paused for its cluster, so it is neither fenced nor recovered", now);
+        }
+        watch.forget(host.id());
+    }
+
+    private void observe(Host host, HaPolicy policy, Instant now) {
+        boolean connected = w.hypervisor().isConnected(host.id());
+        watch.observe(host.id(), connected, w.heartbeats().apply(host), () -> power(host), policy, now)
+                .ifPresent(move -> record(host, move, now));
+    }
+
+    private void record(Host host, HostWatch.Move move, Instant now) {
+        String detail = "host " + host.name() + " " + move.from() + " -> " + move.to() + ": " + move.reason();
+        audit("ha.host." + move.to().name().toLowerCase(java.util.Locale.ROOT), host.id(), detail, now);
+        if (move.to() == HostHealth.FENCING) {
+            decidedAt.put(host.id(), now);
+            move.keepaliveLostSince().ifPresent(lost -> w.meters().detected(Duration.between(lost, now)));
+            w.notifier().notify(new Notifier.Notice("ha.host.dead", host.id(), detail, now));
+        } else if (move.to() == HostHealth.ISOLATED) {
+            w.notifier().notify(new Notifier.Notice("ha.host.isolated", host.id(), detail, now));
+        } else if (move.from() == HostHealth.FENCED && move.to() == HostHealth.HEALTHY) {
+            removeStaleDefinitions(host, now);
+        }
+    }
+
+    private PowerState power(Host host) {
+        return switch (w.settings().fenceDevice(host.id()).map(d -> w.fence().run(d, FenceAction.STATUS))
+                .orElse(null)) {
+            case FenceOutcome.Power power -> power.state();
+            case null, default -> PowerState.UNKNOWN;
+        };
+    }
+
+    private void fence(Host host, Instant now) {
+        FenceOutcome outcome = w.settings().fenceDevice(host.id()).map(w.fence()::powerOff)
+                .orElseGet(() -> new FenceOutcome.Failed(FenceAction.OFF, 1, "host " + host.name()
+                        + " has no fence device: configure one with PUT /api/v1/hosts/" + host.id() + "/fence"));
+        HostWatch.Move move = watch.fenced(host.id(), outcome, now);
+        String detail = "host " + host.name() + ": " + move.reason();
+        if (move.to() == HostHealth.RECOVERING) {
+            audit("ha.fence.confirmed", host.id(), detail, now);
+            Optional.ofNullable(decidedAt.remove(host.id()))
+                    .ifPresent(decided -> w.meters().fenced(Duration.between(decided, now)));
+            confirmedAt.put(host.id(), now);
+            fenceAlarmed.remove(host.id());
+            w.notifier().notify(new Notifier.Notice("ha.fence.confirmed", host.id(), detail, now));
+            return;
+        }
+        audit("ha.fence.failed", host.id(), detail, now);
+        w.meters().fenceFailed();
+        if (fenceAlarmed.add(host.id())) {
+            w.oversight().alarms().raise("ha.fence.failed", host.id(), "HA cannot fence host " + host.name()
+                    + ", so none of its VMs is restarted; retrying: " + outcome, now);
+            w.notifier().notify(new Notifier.Notice("ha.fence.failed", host.id(), detail, now));
+        }
+    }
+
+    /** Settles a finished failover, then plans the next one when fenced hosts still have VMs to restart. */
+    private void recover(Instant now) {
+        Set<String> recovering = watch.in(HostHealth.RECOVERING);
+        if (recovering.isEmpty()) {
+            return;
+        }
+        if (inFlight.isPresent()) {
+            Optional<OperationView> view = w.operations().get(inFlight.get().operationId());
+            if (view.isPresent() && !view.get().state().isFinal()) {
+                return;
+            }
+            settle(inFlight.get(), view, now);
+            inFlight = Optional.empty();
+        }
+        if (failoverUnfinished()) {
+            return;
+        }
+        Room room = learnWhereVmsRun(w.store().room());
+        for (String hostId : recovering) {
+            if (FailoverPlanner.victims(room, Set.of(hostId)).isEmpty()) {
+                finishRecovery(hostId, now);
+            }
+        }
+        Set<String> left = watch.in(HostHealth.RECOVERING);
+        if (!left.isEmpty()) {
+            plan(watch.view(room), left, now);
+        }
+    }
+
+    private void plan(Room view, Set<String> recovering, Instant now) {
+        FailoverPlan plan = planner.plan(view, recovering,
+                FailoverPolicy.DEFAULT.withUnavailableHosts(watch.unavailable()));
+        for (Unplaced vm : plan.unplaced()) {
+            if (unplacedAlarmed.add(vm.vmId())) {
+                audit("ha.restart.unplaced", vm.vmId(), "VM " + vm.vmName() + " of " + vm.fromHostId()
+                        + " cannot restart: " + vm.reason(), now);
+                w.oversight().alarms().raise("ha.restart.unplaced", vm.vmId(), "VM " + vm.vmName() + " of host "
+                        + vm.fromHostId() + " cannot restart: " + vm.reason(), now);
+            }
+        }
+        plan.operation(view, vm -> VmDomains.specOf(vm, view)).ifPresent(operation -> {
+            OperationView submitted = w.operations().submit(operation);
+            inFlight = Optional.of(new InFlight(submitted.id(), plan.restarts()));
+            for (Restart restart : plan.restarts()) {
+                audit("ha.restart.planned", restart.vmId(), "restart VM " + restart.vmName() + " (priority "
+                        + restart.haPriority() + ") of " + restart.fromHostId() + " on " + restart.toHostId()
+                        + " in operation " + submitted.id(), now);
+            }
+            LOG.info("failover of {} submitted as operation {}: {} restarts, {} unplaced", recovering,
+                    submitted.id(), plan.restarts().size(), plan.unplaced().size());
+        });
+    }
+
+    /** A done failover moves its VMs in the inventory; any other end leaves them for the next plan. */
+    private void settle(InFlight done, Optional<OperationView> view, Instant now) {
+        String outcome = view.map(v -> v.state().name()).orElse("LOST");
+        w.meters().failover(outcome);
+        audit("ha.failover." + outcome.toLowerCase(java.util.Locale.ROOT), done.operationId(),
+                "failover operation " + done.operationId() + " ended " + outcome + view.flatMap(OperationView::error)
+                        .map(error -> ": " + error).orElse(""), now);
+        if (view.filter(v -> v.state() == dev.paddock.operation.OperationState.DONE).isEmpty()) {
+            return;
+        }
+        List<Vm> moved = new ArrayList<>();
+        for (Restart restart : done.restarts()) {
+            w.store().vm(restart.vmId())
+                    .ifPresent(vm -> moved.add(vm.withHost(restart.toHostId()).withState(VmState.RUNNING)));
+        }
+        w.store().updateExisting(moved);
+    }
+
+    private boolean failoverUnfinished() {
+        return w.operations().list(0, 100).items().stream()
+                .anyMatch(op -> op.kind().equals(FAILOVER_KIND) && !op.state().isFinal());
+    }
+
+    /**
+     * Reads the domains of every healthy host and moves in the inventory the VMs found active somewhere else than
+     * it says: a restart done by an operation whose end this loop did not see (a manager restarted meanwhile).
+     */
+    private Room learnWhereVmsRun(Room room) {
+        List<Vm> moved = new ArrayList<>();
+        for (Host host : room.hosts()) {
+            if (watch.health(host.id()) != HostHealth.HEALTHY || !w.hypervisor().isConnected(host.id())) {
+                continue;
+            }
+            for (DomainInfo domain : domainsOf(host)) {
+                boolean active = domain.state() == VmState.RUNNING || domain.state() == VmState.PAUSED;
+                room.vm(domain.uuid()).filter(vm -> active && !vm.hostId().equals(Optional.of(host.id())))
+                        .ifPresent(vm -> moved.add(vm.withHost(host.id()).withState(domain.state())));
+            }
+        }
+        if (moved.isEmpty()) {
+            return room;
+        }
+        w.store().updateExisting(moved);
+        return w.store().room();
+    }
+
+    /** A fenced host back on: the definitions of VMs restarted elsewhere are removed, so nobody starts them. */
+    private void removeStaleDefinitions(Host host, Instant now) {
+        for (DomainInfo domain : domainsOf(host)) {
+            boolean active = domain.state() == VmState.RUNNING || domain.state() == VmState.PAUSED;
+            Optional<Vm> vm = w.store().vm(domain.uuid());
+            if (!active && vm.flatMap(Vm::hostId).filter(h -> !h.equals(host.id())).isPresent()) {
+                try {
+                    w.hypervisor().undefine(host.id(), domain.uuid());
+                    audit("ha.stale.undefined", domain.uuid(), "removed the stale definition of VM " + domain.name()
+                            + " from host " + host.name() + ": it runs on " + vm.get().hostId().orElseThrow(), now);
+                } catch (HypervisorException e) {
+                    LOG.warn("cannot remove stale domain {} from {}: {}", domain.uuid(), host.id(), e.getMessage());
+                }
+            }
+        }
+    }
+
+    private List<DomainInfo> domainsOf(Host host) {
+        try {
+            return w.hypervisor().domains(host.id());
+        } catch (HypervisorException e) {
+            return List.of();
+        }
+    }
+
+    private void finishRecovery(String hostId, Instant now) {
+        watch.recovered(hostId).ifPresent(move -> {
+            String detail = "host " + hostId + " recovered: every protected VM of it is running elsewhere";
+            audit("ha.host.fenced", hostId, detail, now);
+            Optional.ofNullable(confirmedAt.remove(hostId))
+                    .ifPresent(confirmed -> w.meters().restarted(Duration.between(confirmed, now)));
+            w.notifier().notify(new Notifier.Notice("ha.recovered", hostId, detail, now));
+        });
+    }
+
+    private void audit(String action, String subjectId, String detail, Instant now) {
+        LOG.info("{} {}: {}", action, subjectId, detail);
+        w.oversight().audit().append(ACTOR, action, subjectId, detail, now);
+    }
+
+    @Override
+    public synchronized void close() {
+        closing = true;
+        if (subscription != null) {
+            subscription.close();
+        }
+        if (thread != null) {
+            thread.interrupt();
+            try {
+                thread.join(5000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}
