@@ -117,8 +117,8 @@ public final class HostWatch {
         nextFenceAttempt.put(hostId, now.plus(fenceRetry));
         HostHealth after = HostHealth.next(before, HostHealth.Event.FENCE_FAILED);
         health.put(hostId, after);
-        return new Move(hostId, before, after, "fence failed, no restart, retry in " + fenceRetry.toSeconds()
-                + " s: " + outcome, Optional.empty());
+        return new Move(hostId, before, after, "fence failed, no restart, retry in " + fenceRetry.toMillis()
+                + " ms: " + outcome, Optional.empty());
     }
 
     /** The host's VMs are all settled elsewhere (or cannot be): recovery ends. */

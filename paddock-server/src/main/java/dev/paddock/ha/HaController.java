@@ -203,7 +203,9 @@ public final class HaController implements AutoCloseable {
 
     private void observe(Host host, HaPolicy policy, Instant now) {
         boolean connected = w.hypervisor().isConnected(host.id());
-        watch.observe(host.id(), connected, w.heartbeats().apply(host), () -> power(host), policy, now)
+        // a heartbeat read a moment after the pass began is as fresh as the pass
+        Optional<Instant> heartbeat = w.heartbeats().apply(host).map(beat -> beat.isAfter(now) ? now : beat);
+        watch.observe(host.id(), connected, heartbeat, () -> power(host), policy, now)
                 .ifPresent(move -> record(host, move, now));
     }
 

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 
 /**
@@ -19,6 +20,10 @@ public final class HaMeters {
     private final Timer restart = timer("paddock.ha.restart", "Fence confirmed to every protected VM settled");
     private final Counter fenceFailures = Counter.builder("paddock.ha.fence.failures")
             .description("Fence attempts that did not confirm the host off").register(registry);
+
+    public HaMeters() {
+        registry.add(new SimpleMeterRegistry()); // a composite without a registry counts nothing
+    }
 
     public void bindTo(MeterRegistry target) {
         registry.add(target);
