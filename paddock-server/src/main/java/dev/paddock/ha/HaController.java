@@ -73,7 +73,8 @@ public final class HaController implements AutoCloseable {
     private final Set<String> fenceAlarmed = new HashSet<>();
     private final Set<String> unplacedAlarmed = new HashSet<>();
     private Optional<InFlight> inFlight = Optional.empty();
-    private volatile List<HostStatus> status = List.of();
+    /** The loop's judgement of each host at the end of its last pass, for readers on other threads. */
+    private volatile Map<String, HostHealth> health = Map.of();
     private volatile boolean closing;
     private Thread thread;
     private Hypervisor.Subscription subscription;
@@ -102,8 +103,24 @@ public final class HaController implements AutoCloseable {
         wakeups.offer(WAKE);
     }
 
+    /**
+     * Every stored host with whether HA is armed for it and its health as the loop last judged it; a host the loop
+     * has not judged yet shows as healthy, or in maintenance when it is.
+     */
     public List<HostStatus> status() {
-        return status;
+        Map<String, HostHealth> judged = health;
+        Room room = w.store().room();
+        Set<String> maintenance = w.settings().hostsInMaintenance();
+        Map<String, HaSettings.ClusterTuning> tunings = new HashMap<>();
+        List<HostStatus> hosts = new ArrayList<>();
+        for (Host host : room.hosts()) {
+            boolean armed = room.cluster(host.clusterId()).filter(Cluster::haEnabled).isPresent()
+                    && !tunings.computeIfAbsent(host.clusterId(), w.settings()::tuning).paused();
+            HostHealth unjudged = maintenance.contains(host.id()) ? HostHealth.MAINTENANCE : HostHealth.HEALTHY;
+            hosts.add(new HostStatus(host.id(), host.name(), host.clusterId(), armed,
+                    armed ? judged.getOrDefault(host.id(), unjudged) : unjudged));
+        }
+        return hosts;
     }
 
     public HaMeters meters() {
@@ -168,7 +185,7 @@ public final class HaController implements AutoCloseable {
         Room room = w.store().room();
         Set<String> maintenance = w.settings().hostsInMaintenance();
         Map<String, HaSettings.ClusterTuning> tunings = new HashMap<>();
-        List<HostStatus> seen = new ArrayList<>();
+        Map<String, HostHealth> seen = new HashMap<>();
         for (Host host : room.hosts()) {
             Optional<Cluster> cluster = room.cluster(host.clusterId());
             HaSettings.ClusterTuning tuning = tunings.computeIfAbsent(host.clusterId(), w.settings()::tuning);
@@ -181,7 +198,6 @@ public final class HaController implements AutoCloseable {
                 watch.maintenance(host.id(), false).ifPresent(move -> record(host, move, now));
                 observe(host, new HaPolicy(tuning.detectionWindow()), now);
             }
-            seen.add(new HostStatus(host.id(), host.name(), host.clusterId(), armed, watch.health(host.id())));
         }
         for (Host host : room.hosts()) {
             if (watch.fenceDue(host.id(), now)) {
@@ -189,7 +205,8 @@ public final class HaController implements AutoCloseable {
             }
         }
         recover(now);
-        status = List.copyOf(seen);
+        room.hosts().forEach(host -> seen.put(host.id(), watch.health(host.id())));
+        health = Map.copyOf(seen);
     }
 
     private void disarm(Host host, Instant now) {
