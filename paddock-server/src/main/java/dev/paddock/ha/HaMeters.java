@@ -14,16 +14,13 @@ import java.time.Duration;
  */
 public final class HaMeters {
 
-    private final CompositeMeterRegistry registry = new CompositeMeterRegistry();
+    /** A composite without a registry counts nothing: a simple one keeps the counts until Prometheus is bound. */
+    private final CompositeMeterRegistry registry = new CompositeMeterRegistry().add(new SimpleMeterRegistry());
     private final Timer detect = timer("paddock.ha.detect", "Keepalive lost to host judged dead");
     private final Timer fence = timer("paddock.ha.fence", "Fence decided to fence confirmed");
     private final Timer restart = timer("paddock.ha.restart", "Fence confirmed to every protected VM settled");
     private final Counter fenceFailures = Counter.builder("paddock.ha.fence.failures")
             .description("Fence attempts that did not confirm the host off").register(registry);
-
-    public HaMeters() {
-        registry.add(new SimpleMeterRegistry()); // a composite without a registry counts nothing
-    }
 
     public void bindTo(MeterRegistry target) {
         registry.add(target);
