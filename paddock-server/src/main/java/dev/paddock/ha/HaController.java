@@ -12,7 +12,9 @@ import dev.paddock.model.PowerState;
 import dev.paddock.model.Room;
 import dev.paddock.model.Vm;
 import dev.paddock.model.VmState;
+import dev.paddock.operation.OperationPlan;
 import dev.paddock.operation.OperationView;
+import dev.paddock.operation.Step;
 import dev.paddock.operation.Operations;
 import dev.paddock.sim.VmDomains;
 import dev.paddock.store.InventoryStore;
@@ -50,6 +52,9 @@ public final class HaController implements AutoCloseable {
 
     public static final String ACTOR = "controller:ha";
     static final String FAILOVER_KIND = "host.failover";
+    static final String RESTART_IN_PLACE_KIND = "host.restart-in-place";
+    /** A fence that keeps failing is audited at its first failure, then once every this many attempts. */
+    static final int FENCE_FAILURES_PER_AUDIT = 12;
     private static final Logger LOG = LoggerFactory.getLogger(HaController.class);
     private static final Object WAKE = new Object();
 
@@ -71,6 +76,7 @@ public final class HaController implements AutoCloseable {
     private final Map<String, Instant> decidedAt = new HashMap<>();
     private final Map<String, Instant> confirmedAt = new HashMap<>();
     private final Set<String> fenceAlarmed = new HashSet<>();
+    private final Map<String, Integer> fenceFailures = new HashMap<>();
     private final Set<String> unplacedAlarmed = new HashSet<>();
     private Optional<InFlight> inFlight = Optional.empty();
     /** The loop's judgement of each host at the end of its last pass, for readers on other threads. */
@@ -216,6 +222,10 @@ public final class HaController implements AutoCloseable {
                     + " paused for its cluster, so it is neither fenced nor recovered", now);
         }
         watch.forget(host.id());
+        fenceFailures.remove(host.id());
+        fenceAlarmed.remove(host.id());
+        decidedAt.remove(host.id());
+        confirmedAt.remove(host.id());
     }
 
     private void observe(Host host, HaPolicy policy, Instant now) {
@@ -237,6 +247,7 @@ public final class HaController implements AutoCloseable {
             w.notifier().notify(new Notifier.Notice("ha.host.isolated", host.id(), detail, now));
         } else if (move.from() == HostHealth.FENCED && move.to() == HostHealth.HEALTHY) {
             removeStaleDefinitions(host, now);
+            restartInPlace(host, now);
         }
     }
 
@@ -260,10 +271,14 @@ public final class HaController implements AutoCloseable {
                     .ifPresent(decided -> w.meters().fenced(Duration.between(decided, now)));
             confirmedAt.put(host.id(), now);
             fenceAlarmed.remove(host.id());
+            fenceFailures.remove(host.id());
             w.notifier().notify(new Notifier.Notice("ha.fence.confirmed", host.id(), detail, now));
             return;
         }
-        audit("ha.fence.failed", host.id(), detail, now);
+        int failures = fenceFailures.merge(host.id(), 1, Integer::sum);
+        if (failures == 1 || failures % FENCE_FAILURES_PER_AUDIT == 0) {
+            audit("ha.fence.failed", host.id(), detail + " (attempt " + failures + ")", now);
+        }
         w.meters().fenceFailed();
         if (fenceAlarmed.add(host.id())) {
             w.oversight().alarms().raise("ha.fence.failed", host.id(), "HA cannot fence host " + host.name()
@@ -291,8 +306,13 @@ public final class HaController implements AutoCloseable {
         }
         Room room = learnWhereVmsRun(w.store().room());
         for (String hostId : recovering) {
-            if (FailoverPlanner.victims(room, Set.of(hostId)).isEmpty()) {
-                finishRecovery(hostId, now);
+            int left = FailoverPlanner.victims(room, Set.of(hostId)).size();
+            if (left == 0) {
+                finishRecovery(hostId, now, "every protected VM of it is running elsewhere");
+            } else if (w.hypervisor().isConnected(hostId)) {
+                // powered on again by someone: the VMs no other host could take are started on it again
+                finishRecovery(hostId, now, "it is back; the " + left + " protected VM(s) no other host could take"
+                        + " are started on it again");
             }
         }
         Set<String> left = watch.in(HostHealth.RECOVERING);
@@ -388,6 +408,29 @@ public final class HaController implements AutoCloseable {
         }
     }
 
+    /**
+     * A fenced host back on: its protected VMs that no other host took (they are still recorded on it, and run
+     * nowhere) start on it again, as one operation.
+     */
+    private void restartInPlace(Host host, Instant now) {
+        Room room = learnWhereVmsRun(w.store().room());
+        List<Step> steps = new ArrayList<>();
+        for (DomainInfo domain : domainsOf(host)) {
+            boolean active = domain.state() == VmState.RUNNING || domain.state() == VmState.PAUSED;
+            room.vm(domain.uuid())
+                    .filter(vm -> !active && vm.isProtected() && vm.hostId().equals(Optional.of(host.id())))
+                    .filter(vm -> room.cluster(vm.clusterId()).filter(Cluster::haEnabled).isPresent())
+                    .ifPresent(vm -> steps.add(new Step.StartVm(host.id(), vm.id())));
+        }
+        if (steps.isEmpty()) {
+            return;
+        }
+        OperationView submitted = w.operations().submit(new OperationPlan(RESTART_IN_PLACE_KIND, host.id(), ACTOR,
+                steps));
+        audit("ha.restart.in-place", host.id(), "host " + host.name() + " is back: " + steps.size()
+                + " protected VM(s) that ran nowhere else start on it again in operation " + submitted.id(), now);
+    }
+
     private List<DomainInfo> domainsOf(Host host) {
         try {
             return w.hypervisor().domains(host.id());
@@ -396,9 +439,9 @@ public final class HaController implements AutoCloseable {
         }
     }
 
-    private void finishRecovery(String hostId, Instant now) {
+    private void finishRecovery(String hostId, Instant now, String why) {
         watch.recovered(hostId).ifPresent(move -> {
-            String detail = "host " + hostId + " recovered: every protected VM of it is running elsewhere";
+            String detail = "host " + hostId + " recovered: " + why;
             audit("ha.host.fenced", hostId, detail, now);
             Optional.ofNullable(confirmedAt.remove(hostId))
                     .ifPresent(confirmed -> w.meters().restarted(Duration.between(confirmed, now)));
