@@ -25,6 +25,7 @@ public final class BenchMain {
             return 0;
         });
         all.put("inventory", new InventoryBenchmark());
+        all.put("migration", new MigrationBenchmark());
         return all;
     }
 

@@ -115,7 +115,7 @@ final class VmRoutes {
         }
         OperationPlan plan = VmPlans.create(vm.withHost(host.id()), host.id(), !Boolean.FALSE.equals(request.start()),
                 OWNER);
-        OperationView view = operations.submit(plan);
+        OperationView view = submitted(plan, "create VM " + name + " on host " + host.name());
         pendingNames.put(key, view.id());
         accepted(ctx, view);
     }
@@ -196,7 +196,7 @@ final class VmRoutes {
             throw new PaddockException.Conflict("VM '" + vm.name() + "' is already running.");
         }
         admit(store.room(), vm, host);
-        accepted(ctx, operations.submit(VmPlans.start(vm, host, OWNER)));
+        accepted(ctx, submitted(VmPlans.start(vm, host, OWNER), "start VM " + vm.name()));
     }
 
     /**
@@ -222,7 +222,8 @@ final class VmRoutes {
         if (liveState(vm, host) == VmState.STOPPED) {
             throw new PaddockException.Conflict("VM '" + vm.name() + "' is already stopped.");
         }
-        accepted(ctx, operations.submit(VmPlans.stop(vm, host, force, timeout, OWNER)));
+        accepted(ctx, submitted(VmPlans.stop(vm, host, force, timeout, OWNER), (force ? "power off" : "stop")
+                + " VM " + vm.name()));
     }
 
     private void delete(Context ctx) {
@@ -233,7 +234,7 @@ final class VmRoutes {
             throw new PaddockException.Conflict("VM '" + vm.name() + "' is " + state.name().toLowerCase()
                     + "; stop it first or delete with force=true.");
         }
-        accepted(ctx, operations.submit(VmPlans.delete(vm, OWNER)));
+        accepted(ctx, submitted(VmPlans.delete(vm, OWNER), "delete VM " + vm.name()));
     }
 
     /** Only an unregistered (or quarantined) VM can be adopted: a managed one is Paddock's already. */
@@ -242,10 +243,8 @@ final class VmRoutes {
         if (vm.origin() == VmOrigin.MANAGED) {
             throw new PaddockException.Conflict("VM '" + vm.name() + "' is managed by Paddock already.");
         }
-        OperationView view = operations.submit(VmPlans.adopt(vm, OWNER));
-        audit.accept(new AuditNote("vm.adopt", vm.id(), "adopt " + vm.origin().name().toLowerCase() + " VM "
-                + vm.name() + " (operation " + view.id() + ")"));
-        accepted(ctx, view);
+        accepted(ctx, submitted(VmPlans.adopt(vm, OWNER), "adopt " + vm.origin().name().toLowerCase() + " VM "
+                + vm.name()));
     }
 
     /** Only an unregistered VM that runs can be quarantined: Paddock's own VMs are stopped, not isolated. */
@@ -261,10 +260,15 @@ final class VmRoutes {
             throw new PaddockException.Conflict("VM '" + vm.name() + "' is " + state.name().toLowerCase()
                     + "; only a running VM is quarantined.");
         }
-        OperationView view = operations.submit(VmPlans.quarantine(vm, host, OWNER));
-        audit.accept(new AuditNote("vm.quarantine", vm.id(), "quarantine VM " + vm.name() + " on host " + host
-                + " (operation " + view.id() + ")"));
-        accepted(ctx, view);
+        accepted(ctx, submitted(VmPlans.quarantine(vm, host, OWNER), "quarantine VM " + vm.name() + " on host "
+                + host));
+    }
+
+    /** Submits a plan and writes it to the audit log under the plan's kind, with the operation that carries it. */
+    private OperationView submitted(OperationPlan plan, String detail) {
+        OperationView view = operations.submit(plan);
+        audit.accept(new AuditNote(plan.kind(), plan.target(), detail + " (operation " + view.id() + ")"));
+        return view;
     }
 
     /**

@@ -22,10 +22,15 @@ final class DemoCommand implements Callable<Integer> {
             description = "Where the demo keeps its database and room (default ./${DEFAULT-VALUE}).")
     private Path data;
 
+    @Option(names = "--libvirt-shared-dir", paramLabel = "DIR",
+            description = "Also manage lab hosts: the lab's shared directory, as 'lab.sh up' prints it.")
+    private Path libvirtSharedDir;
+
     @Override
     public Integer call() throws InterruptedException {
-        PaddockServer server = ServerCommand.Servers.start(
-                ServerConfig.inDirectory(data, "127.0.0.1", port, ServerConfig.Room.DEMO));
+        ServerConfig config = ServerConfig.inDirectory(data, "127.0.0.1", port, ServerConfig.Room.DEMO);
+        PaddockServer server = ServerCommand.Servers.start(libvirtSharedDir == null ? config
+                : config.withLibvirtSharedDirectory(libvirtSharedDir));
         PaddockCommand root = PaddockCommand.of(spec);
         String url = server.url().toString();
         String flag = url.equals(PaddockCommand.DEFAULT_SERVER.replace("localhost", "127.0.0.1")) ? ""

@@ -9,9 +9,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code paddock vm create|start|stop|delete}: each submits an operation, and may wait for it. */
-@Command(name = "vm", description = "Create, start, stop or delete a VM.",
-        subcommands = {VmCommand.Create.class, VmCommand.Start.class, VmCommand.Stop.class, VmCommand.Delete.class})
+/** {@code paddock vm create|start|stop|delete|adopt|quarantine}: each submits an operation, and may wait for it. */
+@Command(name = "vm", description = "Create, start, stop or delete a VM; adopt or quarantine an unregistered one.",
+        subcommands = {VmCommand.Create.class, VmCommand.Start.class, VmCommand.Stop.class, VmCommand.Delete.class,
+                VmCommand.Adopt.class, VmCommand.Quarantine.class})
 final class VmCommand implements Runnable {
 
     @CommandLine.Spec
@@ -19,8 +20,8 @@ final class VmCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new CliException(ExitCode.USAGE, "Say what to do with a VM: create, start, stop or delete (see 'paddock"
-                + " vm --help').");
+        throw new CliException(ExitCode.USAGE, "Say what to do with a VM: create, start, stop, delete, adopt or"
+                + " quarantine (see 'paddock vm --help').");
     }
 
     /** Prints the accepted operation, then follows it when asked to wait. */
@@ -156,5 +157,49 @@ final class VmCommand implements Runnable {
             JsonNode operation = client.delete("api/v1/vms/" + found.path("id").asText() + "?force=" + force);
             return accepted(spec, operation, wait, "delete " + found.path("name").asText());
         }
+    }
+
+    @Command(name = "adopt", description = "Take an unregistered VM (found on a host, not made by Paddock) as managed.")
+    static final class Adopt implements Callable<Integer> {
+
+        @CommandLine.Spec
+        private CommandLine.Model.CommandSpec spec;
+
+        @Parameters(paramLabel = "NAME-or-ID")
+        private String vm;
+
+        @Option(names = "--wait", description = "Follow the operation until it ends.")
+        private boolean wait;
+
+        @Override
+        public Integer call() {
+            return verb(spec, vm, "adopt", wait);
+        }
+    }
+
+    @Command(name = "quarantine", description = "Pause an unregistered VM and take its NIC links down.")
+    static final class Quarantine implements Callable<Integer> {
+
+        @CommandLine.Spec
+        private CommandLine.Model.CommandSpec spec;
+
+        @Parameters(paramLabel = "NAME-or-ID")
+        private String vm;
+
+        @Option(names = "--wait", description = "Follow the operation until it ends.")
+        private boolean wait;
+
+        @Override
+        public Integer call() {
+            return verb(spec, vm, "quarantine", wait);
+        }
+    }
+
+    /** POSTs {@code /vms/{id}/VERB} for a VM named by name or id. */
+    private static int verb(CommandLine.Model.CommandSpec spec, String vm, String verb, boolean wait) {
+        ApiClient client = PaddockCommand.of(spec).client();
+        JsonNode found = VmsCommand.resolve(client, vm);
+        JsonNode operation = client.post("api/v1/vms/" + found.path("id").asText() + "/" + verb, null);
+        return accepted(spec, operation, wait, verb + " " + found.path("name").asText());
     }
 }

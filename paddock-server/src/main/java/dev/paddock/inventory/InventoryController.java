@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -45,6 +46,7 @@ public final class InventoryController implements AutoCloseable {
     private final Consumer<InventoryChange> listener;
     private final ScheduledExecutorService loop;
     private final Set<String> dirtyHosts = new LinkedHashSet<>();
+    private final CountDownLatch firstResync = new CountDownLatch(1);
     private Hypervisor.Subscription subscription;
 
     /**
@@ -67,9 +69,23 @@ public final class InventoryController implements AutoCloseable {
     /** Subscribes to events, attaches every stored host, runs a first full resync, then resyncs periodically. */
     public void start() {
         subscription = hypervisor.subscribe(this::onEvent);
-        loop.execute(this::resyncAllQuietly);
+        loop.execute(() -> {
+            try {
+                resyncAllQuietly();
+            } finally {
+                firstResync.countDown();
+            }
+        });
         long periodMs = resyncPeriod.toMillis();
         loop.scheduleWithFixedDelay(this::resyncAllQuietly, periodMs, periodMs, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Waits until the first full resync after {@link #start} has attached every stored host (or found it
+     * unreachable): an operation resumed before that would find its host not attached. False on timeout.
+     */
+    public boolean awaitFirstResync(Duration timeout) throws InterruptedException {
+        return firstResync.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private void onEvent(HypervisorEvent event) {
@@ -148,8 +164,10 @@ public final class InventoryController implements AutoCloseable {
                 unreachable++;
                 continue;
             }
+            // A domain unknown to the snapshot may be a VM created since: ask the store before calling it rogue.
             List<InventoryChange> found = InventoryReconciler.reconcile(host, reported.get(),
-                    byHost.getOrDefault(host.id(), List.of()), id -> Optional.ofNullable(byId.get(id)),
+                    byHost.getOrDefault(host.id(), List.of()),
+                    id -> Optional.ofNullable(byId.get(id)).or(() -> store.vm(id)),
                     name -> names.contains(host.clusterId() + '/' + name));
             apply(found);
             for (InventoryChange change : found) {
@@ -166,13 +184,18 @@ public final class InventoryController implements AutoCloseable {
         return new ResyncReport(hosts.size(), unreachable, byId.size(), changes, took);
     }
 
-    /** Compares one host with what it reports and corrects the inventory. */
+    /**
+     * Compares one host with what it reports and corrects the inventory. The host's VMs are read before its
+     * domains are listed: a VM deleted in between is then an update that {@link #apply} skips, not an unknown
+     * domain recorded as a rogue VM.
+     */
     public List<InventoryChange> resyncHost(Host host) {
+        List<Vm> onHost = store.vmsOnHost(host.id());
         Optional<List<DomainInfo>> reported = report(host);
         if (reported.isEmpty()) {
             return List.of();
         }
-        List<InventoryChange> found = InventoryReconciler.reconcile(host, reported.get(), store.vmsOnHost(host.id()),
+        List<InventoryChange> found = InventoryReconciler.reconcile(host, reported.get(), onHost,
                 store::vm, name -> store.vmByName(host.clusterId(), name).isPresent());
         apply(found);
         return found;

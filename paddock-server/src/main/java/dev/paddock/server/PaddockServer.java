@@ -62,6 +62,8 @@ public final class PaddockServer implements AutoCloseable {
     private static final Duration FENCE_TIMEOUT = Duration.ofSeconds(30);
     /** The environment variable listing HA's webhook URLs. */
     public static final String WEBHOOKS_VARIABLE = "PADDOCK_HA_WEBHOOKS";
+    /** How long start waits for the stored hosts to be attached before it resumes operations. */
+    private static final Duration FIRST_RESYNC_WAIT = Duration.ofSeconds(30);
 
     /**
      * What a server runs on.
@@ -127,6 +129,7 @@ public final class PaddockServer implements AutoCloseable {
                     new RogueWatch(oversight, Clock.systemUTC()));
             made.add(inventory);
             inventory.start();
+            awaitHosts(inventory);
             OperationRunner runner = new OperationRunner(dataSource, store, hypervisor);
             made.add(runner);
             runner.start();
@@ -169,6 +172,18 @@ public final class PaddockServer implements AutoCloseable {
                 .map(String::trim).filter(url -> !url.isEmpty()).map(URI::create).toList());
         made.add(notifier);
         return notifier;
+    }
+
+    /** Operations resumed from the journal act on hosts, so the hosts are attached first (or known unreachable). */
+    private static void awaitHosts(InventoryController inventory) {
+        try {
+            if (!inventory.awaitFirstResync(FIRST_RESYNC_WAIT)) {
+                LOG.warn("hosts still attaching after {} s; resuming operations anyway", FIRST_RESYNC_WAIT.toSeconds());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while attaching hosts", e);
+        }
     }
 
     /** Writes a room into an empty store, as if Paddock had always managed it; a store with sites is left alone. */

@@ -31,8 +31,9 @@ import java.util.function.Supplier;
  */
 public final class RoutingHypervisor implements Hypervisor {
 
-    /** URI schemes that libvirt answers; anything else that is not {@code sim://} is refused. */
-    static final List<String> LIBVIRT_SCHEMES = List.of("qemu:", "qemu+tcp:", "qemu+ssh:", "qemu+tls:", "qemu+unix:");
+    /** URI schemes that libvirt answers (test: is libvirt's in-process test driver); others are refused. */
+    static final List<String> LIBVIRT_SCHEMES = List.of("qemu:", "qemu+tcp:", "qemu+ssh:", "qemu+tls:", "qemu+unix:",
+            "test:");
     private static final String SIM_SCHEME = "sim:";
 
     private final Hypervisor simulated;

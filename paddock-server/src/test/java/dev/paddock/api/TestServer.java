@@ -3,8 +3,8 @@ package dev.paddock.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.paddock.audit.Oversight;
+import dev.paddock.audit.RogueWatch;
 import dev.paddock.json.Json;
-import dev.paddock.audit.Oversight;
 import dev.paddock.ha.HaController;
 import dev.paddock.ha.HaMeters;
 import dev.paddock.ha.HaSettings;
@@ -60,6 +60,7 @@ public final class TestServer implements AutoCloseable {
     final InventoryStore store;
     public final Operations operations;
     public final SimulatedHypervisor hypervisor;
+    final Oversight oversight;
     final ManualClock clock = ManualClock.atEpochOf2030();
     final PaddockServer server;
     public final HaController ha;
@@ -97,20 +98,21 @@ public final class TestServer implements AutoCloseable {
             hypervisor.attach(host.id(), host.uri());
         }
         hypervisor.addHost("spare", HOST_CAPACITY);
+        oversight = Oversight.over(dataSource);
         InventoryController follower = new InventoryController(store, hypervisor, Duration.ofMillis(200),
-                change -> { });
+                new RogueWatch(oversight, java.time.Clock.systemUTC()));
         follower.start();
         if (inline) {
             operations = new InlineOperations(store);
             ha = idleHa(dataSource);
-            server = PaddockServer.start(new PaddockServer.Parts(store, operations, hypervisor, Oversight.over(dataSource),
+            server = PaddockServer.start(new PaddockServer.Parts(store, operations, hypervisor, oversight,
                     List.of(dataSource, follower), Optional.of(ha)), "127.0.0.1", 0);
         } else {
             OperationRunner runner = new OperationRunner(dataSource, store, hypervisor);
             runner.start();
             operations = runner;
             ha = idleHa(dataSource);
-            server = PaddockServer.start(new PaddockServer.Parts(store, operations, hypervisor, Oversight.over(dataSource),
+            server = PaddockServer.start(new PaddockServer.Parts(store, operations, hypervisor, oversight,
                     List.of(dataSource, follower, runner), Optional.of(ha)), "127.0.0.1", 0);
         }
     }
@@ -122,13 +124,18 @@ public final class TestServer implements AutoCloseable {
     private HaController idleHa(HikariDataSource dataSource) {
         return new HaController(new HaController.Wiring(store, operations, hypervisor, new HaSettings(dataSource),
                 new SimulatedFenceAgent(hypervisor), new SimulatedHeartbeats(hypervisor, java.time.Clock.systemUTC()),
-                Oversight.over(dataSource), Notifier.NONE, new HaMeters(), java.time.Clock.systemUTC()),
+                oversight, Notifier.NONE, new HaMeters(), java.time.Clock.systemUTC()),
                 Duration.ofSeconds(1), Duration.ofSeconds(1));
     }
 
     private static Host host(String id, String name) {
         return new Host(id, CLUSTER.id(), name, "sim://" + name, HOST_CAPACITY, HostState.CONNECTED, PowerState.ON,
                 Set.of());
+    }
+
+    /** The store's database, for tests that look under the API (or tamper with it). */
+    HikariDataSource dataSource() {
+        return dataSource;
     }
 
     public URI url() {

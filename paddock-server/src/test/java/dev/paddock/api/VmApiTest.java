@@ -204,4 +204,23 @@ class VmApiTest {
     private String hostOf(String vmId) {
         return server.get("/api/v1/vms/" + vmId).json().get("hostId").asText();
     }
+
+    @Test
+    void everyVmVerbIsWrittenToTheAuditLogWithItsOperation() {
+        String id = server.createVm("audited", 1, 512);
+        server.awaitFinal(server.post("/api/v1/vms/" + id + "/stop?force=true", ""));
+        server.awaitFinal(server.post("/api/v1/vms/" + id + "/start", ""));
+        server.awaitFinal(server.delete("/api/v1/vms/" + id + "?force=true"));
+
+        java.util.List<String> lines = new java.util.ArrayList<>();
+        server.get("/api/v1/audit").json().get("items").forEach(entry -> lines.add(entry.get("action").asText() + " "
+                + entry.get("subjectId").asText() + ": " + entry.get("detail").asText()));
+
+        assertThat(lines).hasSize(4);
+        assertThat(lines.get(3)).startsWith("vm.create " + id + ": create VM audited on host h1 (operation ");
+        assertThat(lines.get(2)).startsWith("vm.stop " + id + ": power off VM audited (operation ");
+        assertThat(lines.get(1)).startsWith("vm.start " + id + ": start VM audited (operation ");
+        assertThat(lines.get(0)).startsWith("vm.delete " + id + ": delete VM audited (operation ");
+        assertThat(server.get("/api/v1/audit/verify").json().get("intact").asBoolean()).isTrue();
+    }
 }

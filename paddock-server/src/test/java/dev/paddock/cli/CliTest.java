@@ -203,6 +203,27 @@ class CliTest {
     }
 
     @Test
+    void aRogueVmIsQuarantinedByNameAndAManagedOneCannotBeAdoptedAgain() {
+        String rogue = java.util.UUID.randomUUID().toString();
+        server.hypervisor.define(TestServer.HOST_1.id(), new dev.paddock.hypervisor.DomainSpec(rogue, "miner", 1, 512,
+                java.util.List.of(), java.util.List.of(), java.util.Optional.empty()));
+        server.hypervisor.start(TestServer.HOST_1.id(), rogue);
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5))
+                .until(() -> server.get("/api/v1/vms/" + rogue).status() == 200);
+
+        Run quarantine = paddock("vm", "quarantine", "miner", "--wait");
+        Run adopt = paddock("vm", "adopt", "miner", "--wait");
+        Run again = paddock("vm", "adopt", "miner");
+
+        assertThat(quarantine.status()).as(quarantine.err()).isZero();
+        assertThat(quarantine.out()).contains("done");
+        assertThat(adopt.status()).as(adopt.err()).isZero();
+        assertThat(server.get("/api/v1/vms/" + rogue).json().get("origin").asText()).isEqualTo("MANAGED");
+        assertThat(again.status()).isEqualTo(ExitCode.CONFLICT.code());
+        assertThat(again.err()).isEqualTo("paddock: VM 'miner' is managed by Paddock already.\n");
+    }
+
+    @Test
     void helpListsTheExitCodes() {
         Run run = paddock("--help");
 

@@ -1,0 +1,112 @@
+package dev.paddock.inventory;
+
+import dev.paddock.hypervisor.DomainInfo;
+import dev.paddock.hypervisor.DomainSpec;
+import dev.paddock.hypervisor.HostFacts;
+import dev.paddock.hypervisor.Hypervisor;
+import dev.paddock.hypervisor.HypervisorEvent;
+import dev.paddock.hypervisor.MigrationOptions;
+import dev.paddock.hypervisor.MigrationResult;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * A real hypervisor (the simulated room) that runs something once right after a host's domains are listed: the
+ * moment a concurrent operation would land between a controller's listing and its write.
+ */
+final class AfterListing implements Hypervisor {
+
+    private final Hypervisor real;
+    private Runnable once;
+
+    AfterListing(Hypervisor real, Runnable once) {
+        this.real = real;
+        this.once = once;
+    }
+
+    @Override
+    public List<DomainInfo> domains(String hostId) {
+        List<DomainInfo> listed = real.domains(hostId);
+        Runnable action = once;
+        once = () -> { };
+        action.run();
+        return listed;
+    }
+
+    @Override
+    public HostFacts attach(String hostId, String uri) {
+        return real.attach(hostId, uri);
+    }
+
+    @Override
+    public void detach(String hostId) {
+        real.detach(hostId);
+    }
+
+    @Override
+    public boolean isConnected(String hostId) {
+        return real.isConnected(hostId);
+    }
+
+    @Override
+    public HostFacts facts(String hostId) {
+        return real.facts(hostId);
+    }
+
+    @Override
+    public Optional<DomainInfo> domain(String hostId, String uuid) {
+        return real.domain(hostId, uuid);
+    }
+
+    @Override
+    public DomainInfo define(String hostId, DomainSpec spec) {
+        return real.define(hostId, spec);
+    }
+
+    @Override
+    public void start(String hostId, String uuid) {
+        real.start(hostId, uuid);
+    }
+
+    @Override
+    public void shutdown(String hostId, String uuid) {
+        real.shutdown(hostId, uuid);
+    }
+
+    @Override
+    public void destroy(String hostId, String uuid) {
+        real.destroy(hostId, uuid);
+    }
+
+    @Override
+    public void undefine(String hostId, String uuid) {
+        real.undefine(hostId, uuid);
+    }
+
+    @Override
+    public void suspend(String hostId, String uuid) {
+        real.suspend(hostId, uuid);
+    }
+
+    @Override
+    public void resume(String hostId, String uuid) {
+        real.resume(hostId, uuid);
+    }
+
+    @Override
+    public MigrationResult migrate(String uuid, String fromHostId, String toHostId, MigrationOptions options,
+            Consumer<Double> progress) {
+        return real.migrate(uuid, fromHostId, toHostId, options, progress);
+    }
+
+    @Override
+    public Subscription subscribe(Consumer<HypervisorEvent> listener) {
+        return real.subscribe(listener);
+    }
+
+    @Override
+    public void close() {
+        real.close();
+    }
+}

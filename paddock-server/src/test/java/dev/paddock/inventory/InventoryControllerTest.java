@@ -1,0 +1,76 @@
+package dev.paddock.inventory;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.paddock.model.Host;
+import dev.paddock.model.HostState;
+import dev.paddock.model.PowerState;
+import dev.paddock.model.Resources;
+import dev.paddock.sim.ManualClock;
+import dev.paddock.sim.SimulatedHypervisor;
+import dev.paddock.store.Database;
+import dev.paddock.store.JdbcInventoryStore;
+import dev.paddock.store.StoreConfig;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class InventoryControllerTest {
+
+    @TempDir
+    Path directory;
+
+    @Test
+    void afterTheFirstResyncEveryStoredHostIsAttachedOrMarkedDisconnected() throws Exception {
+        Resources capacity = Resources.of(8_000, 16_384, 100, 1_000);
+        try (HikariDataSource dataSource = Database.open(StoreConfig.h2In(directory));
+                SimulatedHypervisor sim = SimulatedHypervisor.create(ManualClock.atEpochOf2030(), 3)) {
+            sim.addHost("up", capacity);
+            JdbcInventoryStore store = new JdbcInventoryStore(dataSource);
+            store.put(new Host("h-up", "c1", "up", "sim://up", capacity, HostState.CONNECTED, PowerState.ON, Set.of()));
+            store.put(new Host("h-gone", "c1", "gone", "sim://gone", capacity, HostState.CONNECTED, PowerState.ON,
+                    Set.of()));
+
+            try (InventoryController controller = new InventoryController(store, sim, Duration.ofHours(1), c -> { })) {
+                controller.start();
+
+                assertThat(controller.awaitFirstResync(Duration.ofSeconds(10))).isTrue();
+                assertThat(sim.isConnected("h-up")).isTrue();
+                assertThat(store.host("h-gone").orElseThrow().state()).isEqualTo(HostState.DISCONNECTED);
+            }
+        }
+    }
+
+    @Test
+    void aVmDeletedBetweenTheListingAndTheWriteDoesNotComeBack() throws Exception {
+        Resources capacity = Resources.of(8_000, 16_384, 100, 1_000);
+        try (HikariDataSource dataSource = Database.open(StoreConfig.h2In(directory));
+                SimulatedHypervisor sim = SimulatedHypervisor.create(ManualClock.atEpochOf2030(), 3)) {
+            sim.addHost("h1", capacity);
+            JdbcInventoryStore store = new JdbcInventoryStore(dataSource);
+            Host host = new Host("h-1", "c1", "h1", "sim://h1", capacity, HostState.CONNECTED, PowerState.ON, Set.of());
+            store.put(host);
+            sim.attach(host.id(), host.uri());
+            String id = java.util.UUID.randomUUID().toString();
+            sim.define(host.id(), new dev.paddock.hypervisor.DomainSpec(id, "doomed", 1, 512, java.util.List.of(),
+                    java.util.List.of(), java.util.Optional.empty()));
+            sim.start(host.id(), id);
+            // The inventory is behind: it has the VM stopped, so the listing yields an update to RUNNING.
+            store.put(new dev.paddock.model.Vm(id, "doomed", "c1", java.util.Optional.of(host.id()),
+                    Resources.of(1_000, 512, 0, 0), dev.paddock.model.VmState.STOPPED, dev.paddock.model.VmOrigin.MANAGED,
+                    "", 0, Set.of(), Set.of(), Set.of(), java.util.List.of(), java.util.List.of()));
+            // A delete operation's ForgetVm lands after the host was listed and before the update is written.
+            AfterListing listing = new AfterListing(sim, () -> store.deleteVm(id));
+
+            List<InventoryChange> changes = new InventoryController(store, listing, Duration.ofHours(1), c -> { })
+                    .resyncHost(host);
+
+            assertThat(changes).singleElement().isInstanceOf(InventoryChange.Update.class);
+            assertThat(store.vm(id)).isEmpty();
+        }
+    }
+}

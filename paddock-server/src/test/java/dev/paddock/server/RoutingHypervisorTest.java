@@ -1,0 +1,144 @@
+package dev.paddock.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.paddock.hypervisor.DomainSpec;
+import dev.paddock.hypervisor.Hypervisor;
+import dev.paddock.hypervisor.HypervisorEvent;
+import dev.paddock.hypervisor.HypervisorException;
+import dev.paddock.hypervisor.MigrationOptions;
+import dev.paddock.libvirt.DomainType;
+import dev.paddock.libvirt.LibvirtHypervisor;
+import dev.paddock.model.Resources;
+import dev.paddock.sim.ManualClock;
+import dev.paddock.sim.SimulatedHypervisor;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Hosts go where their URI says: sim:// to the simulated room, libvirt URIs to libvirt (here its in-process test
+ * driver, real libvirt without a daemon), made only when the first libvirt host comes.
+ */
+class RoutingHypervisorTest {
+
+    private static final DomainSpec.DirectBoot BOOT = new DomainSpec.DirectBoot("/shared/vmlinuz",
+            "/shared/initrd.img", "console=ttyS0 quiet");
+
+    private final SimulatedHypervisor sim = SimulatedHypervisor.create(ManualClock.atEpochOf2030(), 7);
+    private final AtomicInteger libvirtsMade = new AtomicInteger();
+    private final List<HypervisorEvent> events = new CopyOnWriteArrayList<>();
+    private RoutingHypervisor routing;
+
+    private RoutingHypervisor routing(Supplier<Hypervisor> libvirt) {
+        sim.addHost("s1", Resources.of(8_000, 16_384, 100, 1_000));
+        routing = new RoutingHypervisor(sim, () -> {
+            libvirtsMade.incrementAndGet();
+            return libvirt.get();
+        }, Optional.of(BOOT));
+        routing.subscribe(events::add);
+        return routing;
+    }
+
+    private RoutingHypervisor routing() {
+        return routing(() -> new LibvirtHypervisor(LibvirtHypervisor.Settings.defaults()
+                .withDomainType(DomainType.TCG)));
+    }
+
+    @AfterEach
+    void close() {
+        if (routing != null) {
+            routing.close();
+        }
+    }
+
+    @Test
+    @DisplayName("a sim:// host is served by the simulated room and libvirt is never made")
+    void simHostsNeedNoLibvirt() {
+        routing().attach("h-sim", "sim://s1");
+        DomainSpec spec = spec();
+        routing.define("h-sim", spec);
+        routing.start("h-sim", spec.uuid());
+
+        assertThat(sim.domain("h-sim", spec.uuid())).isPresent();
+        assertThat(routing.domains("h-sim")).extracting(d -> d.uuid()).containsExactly(spec.uuid());
+        assertThat(routing.isConnected("h-sim")).isTrue();
+        assertThat(libvirtsMade).hasValue(0);
+        assertThat(routing.libvirt()).isEmpty();
+        assertThat(events).isNotEmpty();
+    }
+
+    @Test
+    @DisplayName("libvirt URIs are served by one libvirt, made on the first of them")
+    void libvirtHostsGoToLibvirt() {
+        routing().attach("h-lv", "test:///default");
+        routing.attach("h-lv2", "test:///default");
+        DomainSpec spec = spec();
+
+        routing.define("h-lv", spec);
+
+        assertThat(libvirtsMade).hasValue(1);
+        assertThat(routing.isConnected("h-lv")).isTrue();
+        assertThat(routing.domain("h-lv", spec.uuid())).isPresent();
+        routing.undefine("h-lv", spec.uuid());
+    }
+
+    @Test
+    @DisplayName("a URI of no known kind is the caller's error, and makes no libvirt")
+    void unknownScheme() {
+        assertThatThrownBy(() -> routing().attach("h-x", "vmware://esx1"))
+                .isInstanceOfSatisfying(HypervisorException.class,
+                        e -> assertThat(e.reason()).isEqualTo(HypervisorException.Reason.INVALID_ARGUMENT))
+                .hasMessageContaining("'vmware://esx1' is not a host URI Paddock knows");
+        assertThat(libvirtsMade).hasValue(0);
+    }
+
+    @Test
+    @DisplayName("a libvirt that cannot load fails that host as unreachable; simulated hosts still work")
+    void libvirtMissing() {
+        routing(() -> {
+            throw new UnsatisfiedLinkError("libvirt.so.0: cannot open shared object file");
+        });
+
+        assertThatThrownBy(() -> routing.attach("h-lv", "qemu+tcp://10.77.0.1/system"))
+                .isInstanceOfSatisfying(HypervisorException.class,
+                        e -> assertThat(e.reason()).isEqualTo(HypervisorException.Reason.UNREACHABLE))
+                .hasMessageContaining("libvirt cannot be loaded");
+        routing.attach("h-sim", "sim://s1");
+        assertThat(routing.domains("h-sim")).isEmpty();
+    }
+
+    @Test
+    @DisplayName("a migration between a simulated and a libvirt host is refused")
+    void noMigrationAcrossKinds() {
+        routing().attach("h-sim", "sim://s1");
+        routing.attach("h-lv", "test:///default");
+
+        assertThatThrownBy(() -> routing.migrate(UUID.randomUUID().toString(), "h-sim", "h-lv",
+                MigrationOptions.DEFAULTS, p -> { }))
+                .isInstanceOfSatisfying(HypervisorException.class,
+                        e -> assertThat(e.reason()).isEqualTo(HypervisorException.Reason.INVALID_ARGUMENT));
+    }
+
+    @Test
+    @DisplayName("a detached host is forgotten: calls on it go nowhere")
+    void detach() {
+        routing().attach("h-sim", "sim://s1");
+        routing.detach("h-sim");
+
+        assertThat(routing.isConnected("h-sim")).isFalse();
+        assertThatThrownBy(() -> routing.domains("h-sim")).isInstanceOf(HypervisorException.class);
+    }
+
+    private static DomainSpec spec() {
+        String uuid = UUID.randomUUID().toString();
+        return new DomainSpec(uuid, "vm-" + uuid.substring(0, 8), 1, 128, List.of(), List.of(), Optional.empty());
+    }
+}
