@@ -196,6 +196,9 @@ public final class HaController implements AutoCloseable {
             Optional<Cluster> cluster = room.cluster(host.clusterId());
             HaSettings.ClusterTuning tuning = tunings.computeIfAbsent(host.clusterId(), w.settings()::tuning);
             boolean armed = cluster.filter(Cluster::haEnabled).isPresent() && !tuning.paused();
+            if (maintenance.contains(host.id())) {
+                keepOutOfPlacement(host);
+            }
             if (!armed) {
                 disarm(host, now);
             } else if (maintenance.contains(host.id())) {
@@ -213,6 +216,13 @@ public final class HaController implements AutoCloseable {
         recover(now);
         room.hosts().forEach(host -> seen.put(host.id(), watch.health(host.id())));
         health = Map.copyOf(seen);
+    }
+
+    /** A host in maintenance that reconnected shows as connected again: it must still take no VMs. */
+    private void keepOutOfPlacement(Host host) {
+        if (host.state() == HostState.CONNECTED) {
+            w.store().put(host.withState(HostState.MAINTENANCE));
+        }
     }
 
     private void disarm(Host host, Instant now) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.paddock.audit.Alarm;
 import dev.paddock.model.Host;
+import dev.paddock.model.HostState;
 import dev.paddock.model.Vm;
 import dev.paddock.operation.OperationState;
 import dev.paddock.sim.Fault;
@@ -200,6 +201,13 @@ class HaControllerTest {
                 "ha.fence.confirmed");
         assertThat(room.failovers()).isEmpty();
         assertThat(room.ha.enterMaintenance(host, "test")).as("entering twice changes nothing").isFalse();
+        assertThat(room.store.host(host.id()).orElseThrow().state()).isEqualTo(HostState.DISCONNECTED);
+
+        room.sim.inject(new Fault.HostPowerOn(host.name()));
+
+        await().until(() -> room.store.host(host.id()).orElseThrow().state() == HostState.MAINTENANCE);
+        assertThat(room.ha.status()).filteredOn(s -> s.hostId().equals(host.id())).singleElement()
+                .extracting(HaController.HostStatus::health).isEqualTo(HostHealth.MAINTENANCE);
     }
 
     @Test
