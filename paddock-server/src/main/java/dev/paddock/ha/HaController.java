@@ -68,7 +68,7 @@ public final class HaController implements AutoCloseable {
 
     private record InFlight(String operationId, List<Restart> restarts) {}
 
-    private final Wiring w;
+    private final Wiring wiring;
     private final Duration period;
     private final FailoverPlanner planner = FailoverPlanner.standard();
     private final BlockingQueue<Object> wakeups = new LinkedBlockingQueue<>();
@@ -90,13 +90,13 @@ public final class HaController implements AutoCloseable {
      * @param fenceRetry how long after a failed fence the next attempt is made
      */
     public HaController(Wiring wiring, Duration period, Duration fenceRetry) {
-        this.w = wiring;
+        this.wiring = wiring;
         this.period = period;
         this.watch = new HostWatch(fenceRetry);
     }
 
     public synchronized void start() {
-        subscription = w.hypervisor().subscribe(event -> {
+        subscription = wiring.hypervisor().subscribe(event -> {
             if (event instanceof HypervisorEvent.HostEvent) {
                 wakeups.offer(event);
             }
@@ -115,13 +115,13 @@ public final class HaController implements AutoCloseable {
      */
     public List<HostStatus> status() {
         Map<String, HostHealth> judged = health;
-        Room room = w.store().room();
-        Set<String> maintenance = w.settings().hostsInMaintenance();
+        Room room = wiring.store().room();
+        Set<String> maintenance = wiring.settings().hostsInMaintenance();
         Map<String, HaSettings.ClusterTuning> tunings = new HashMap<>();
         List<HostStatus> hosts = new ArrayList<>();
         for (Host host : room.hosts()) {
             boolean armed = room.cluster(host.clusterId()).filter(Cluster::haEnabled).isPresent()
-                    && !tunings.computeIfAbsent(host.clusterId(), w.settings()::tuning).paused();
+                    && !tunings.computeIfAbsent(host.clusterId(), wiring.settings()::tuning).paused();
             HostHealth unjudged = maintenance.contains(host.id()) ? HostHealth.MAINTENANCE : HostHealth.HEALTHY;
             hosts.add(new HostStatus(host.id(), host.name(), host.clusterId(), armed,
                     armed ? judged.getOrDefault(host.id(), unjudged) : unjudged));
@@ -130,23 +130,23 @@ public final class HaController implements AutoCloseable {
     }
 
     public HaMeters meters() {
-        return w.meters();
+        return wiring.meters();
     }
 
     public HaSettings settings() {
-        return w.settings();
+        return wiring.settings();
     }
 
     /** Disarms HA for the host and takes it out of placement; false when it was in maintenance already. */
     public boolean enterMaintenance(Host host, String actor) {
-        Instant now = w.clock().instant();
-        if (!w.settings().enterMaintenance(host.id(), now)) {
+        Instant now = wiring.clock().instant();
+        if (!wiring.settings().enterMaintenance(host.id(), now)) {
             return false;
         }
         if (host.state() == HostState.CONNECTED) {
-            w.store().put(host.withState(HostState.MAINTENANCE));
+            wiring.store().put(host.withState(HostState.MAINTENANCE));
         }
-        w.oversight().audit().append(actor, "ha.maintenance.enter", host.id(),
+        wiring.oversight().audit().append(actor, "ha.maintenance.enter", host.id(),
                 "host " + host.name() + " entered maintenance: HA is disarmed for it", now);
         wake();
         return true;
@@ -154,14 +154,14 @@ public final class HaController implements AutoCloseable {
 
     /** Rearms HA for the host; false when it was not in maintenance. */
     public boolean exitMaintenance(Host host, String actor) {
-        Instant now = w.clock().instant();
-        if (!w.settings().exitMaintenance(host.id())) {
+        Instant now = wiring.clock().instant();
+        if (!wiring.settings().exitMaintenance(host.id())) {
             return false;
         }
         if (host.state() == HostState.MAINTENANCE) {
-            w.store().put(host.withState(HostState.CONNECTED));
+            wiring.store().put(host.withState(HostState.CONNECTED));
         }
-        w.oversight().audit().append(actor, "ha.maintenance.exit", host.id(),
+        wiring.oversight().audit().append(actor, "ha.maintenance.exit", host.id(),
                 "host " + host.name() + " left maintenance: HA is armed for it again", now);
         wake();
         return true;
@@ -179,7 +179,7 @@ public final class HaController implements AutoCloseable {
                 return;
             }
             try {
-                tick(w.clock().instant());
+                tick(wiring.clock().instant());
             } catch (RuntimeException e) {
                 LOG.warn("HA pass failed, retried on the next one: {}", e.toString());
             }
@@ -188,13 +188,13 @@ public final class HaController implements AutoCloseable {
 
     /** One pass: observe and judge every host, fence those due, recover the fenced ones. */
     void tick(Instant now) {
-        Room room = w.store().room();
-        Set<String> maintenance = w.settings().hostsInMaintenance();
+        Room room = wiring.store().room();
+        Set<String> maintenance = wiring.settings().hostsInMaintenance();
         Map<String, HaSettings.ClusterTuning> tunings = new HashMap<>();
         Map<String, HostHealth> seen = new HashMap<>();
         for (Host host : room.hosts()) {
             Optional<Cluster> cluster = room.cluster(host.clusterId());
-            HaSettings.ClusterTuning tuning = tunings.computeIfAbsent(host.clusterId(), w.settings()::tuning);
+            HaSettings.ClusterTuning tuning = tunings.computeIfAbsent(host.clusterId(), wiring.settings()::tuning);
             boolean armed = cluster.filter(Cluster::haEnabled).isPresent() && !tuning.paused();
             if (maintenance.contains(host.id())) {
                 keepOutOfPlacement(host);
@@ -221,7 +221,7 @@ public final class HaController implements AutoCloseable {
     /** A host in maintenance that reconnected shows as connected again: it must still take no VMs. */
     private void keepOutOfPlacement(Host host) {
         if (host.state() == HostState.CONNECTED) {
-            w.store().put(host.withState(HostState.MAINTENANCE));
+            wiring.store().put(host.withState(HostState.MAINTENANCE));
         }
     }
 
@@ -239,9 +239,9 @@ public final class HaController implements AutoCloseable {
     }
 
     private void observe(Host host, HaPolicy policy, Instant now) {
-        boolean connected = w.hypervisor().isConnected(host.id());
+        boolean connected = wiring.hypervisor().isConnected(host.id());
         // a heartbeat read a moment after the pass began is as fresh as the pass
-        Optional<Instant> heartbeat = w.heartbeats().apply(host).map(beat -> beat.isAfter(now) ? now : beat);
+        Optional<Instant> heartbeat = wiring.heartbeats().apply(host).map(beat -> beat.isAfter(now) ? now : beat);
         watch.observe(host.id(), connected, heartbeat, () -> power(host), policy, now)
                 .ifPresent(move -> record(host, move, now));
     }
@@ -251,10 +251,10 @@ public final class HaController implements AutoCloseable {
         audit("ha.host." + move.to().name().toLowerCase(java.util.Locale.ROOT), host.id(), detail, now);
         if (move.to() == HostHealth.FENCING) {
             decidedAt.put(host.id(), now);
-            move.keepaliveLostSince().ifPresent(lost -> w.meters().detected(Duration.between(lost, now)));
-            w.notifier().notify(new Notifier.Notice("ha.host.dead", host.id(), detail, now));
+            move.keepaliveLostSince().ifPresent(lost -> wiring.meters().detected(Duration.between(lost, now)));
+            wiring.notifier().notify(new Notifier.Notice("ha.host.dead", host.id(), detail, now));
         } else if (move.to() == HostHealth.ISOLATED) {
-            w.notifier().notify(new Notifier.Notice("ha.host.isolated", host.id(), detail, now));
+            wiring.notifier().notify(new Notifier.Notice("ha.host.isolated", host.id(), detail, now));
         } else if (move.from() == HostHealth.FENCED && move.to() == HostHealth.HEALTHY) {
             removeStaleDefinitions(host, now);
             restartInPlace(host, now);
@@ -262,7 +262,7 @@ public final class HaController implements AutoCloseable {
     }
 
     private PowerState power(Host host) {
-        return switch (w.settings().fenceDevice(host.id()).map(d -> w.fence().run(d, FenceAction.STATUS))
+        return switch (wiring.settings().fenceDevice(host.id()).map(d -> wiring.fence().run(d, FenceAction.STATUS))
                 .orElse(null)) {
             case FenceOutcome.Power power -> power.state();
             case null, default -> PowerState.UNKNOWN;
@@ -270,7 +270,7 @@ public final class HaController implements AutoCloseable {
     }
 
     private void fence(Host host, Instant now) {
-        FenceOutcome outcome = w.settings().fenceDevice(host.id()).map(w.fence()::powerOff)
+        FenceOutcome outcome = wiring.settings().fenceDevice(host.id()).map(wiring.fence()::powerOff)
                 .orElseGet(() -> new FenceOutcome.Failed(FenceAction.OFF, 1, "host " + host.name()
                         + " has no fence device: configure one with PUT /api/v1/hosts/" + host.id() + "/fence"));
         HostWatch.Move move = watch.fenced(host.id(), outcome, now);
@@ -278,22 +278,22 @@ public final class HaController implements AutoCloseable {
         if (move.to() == HostHealth.RECOVERING) {
             audit("ha.fence.confirmed", host.id(), detail, now);
             Optional.ofNullable(decidedAt.remove(host.id()))
-                    .ifPresent(decided -> w.meters().fenced(Duration.between(decided, now)));
+                    .ifPresent(decided -> wiring.meters().fenced(Duration.between(decided, now)));
             confirmedAt.put(host.id(), now);
             fenceAlarmed.remove(host.id());
             fenceFailures.remove(host.id());
-            w.notifier().notify(new Notifier.Notice("ha.fence.confirmed", host.id(), detail, now));
+            wiring.notifier().notify(new Notifier.Notice("ha.fence.confirmed", host.id(), detail, now));
             return;
         }
         int failures = fenceFailures.merge(host.id(), 1, Integer::sum);
         if (failures == 1 || failures % FENCE_FAILURES_PER_AUDIT == 0) {
             audit("ha.fence.failed", host.id(), detail + " (attempt " + failures + ")", now);
         }
-        w.meters().fenceFailed();
+        wiring.meters().fenceFailed();
         if (fenceAlarmed.add(host.id())) {
-            w.oversight().alarms().raise("ha.fence.failed", host.id(), "HA cannot fence host " + host.name()
+            wiring.oversight().alarms().raise("ha.fence.failed", host.id(), "HA cannot fence host " + host.name()
                     + ", so none of its VMs is restarted; retrying: " + outcome, now);
-            w.notifier().notify(new Notifier.Notice("ha.fence.failed", host.id(), detail, now));
+            wiring.notifier().notify(new Notifier.Notice("ha.fence.failed", host.id(), detail, now));
         }
     }
 
@@ -304,7 +304,7 @@ public final class HaController implements AutoCloseable {
             return;
         }
         if (inFlight.isPresent()) {
-            Optional<OperationView> view = w.operations().get(inFlight.get().operationId());
+            Optional<OperationView> view = wiring.operations().get(inFlight.get().operationId());
             if (view.isPresent() && !view.get().state().isFinal()) {
                 return;
             }
@@ -314,12 +314,12 @@ public final class HaController implements AutoCloseable {
         if (failoverUnfinished()) {
             return;
         }
-        Room room = learnWhereVmsRun(w.store().room());
+        Room room = learnWhereVmsRun(wiring.store().room());
         for (String hostId : recovering) {
             int left = FailoverPlanner.victims(room, Set.of(hostId)).size();
             if (left == 0) {
                 finishRecovery(hostId, now, "every protected VM of it is running elsewhere");
-            } else if (w.hypervisor().isConnected(hostId)) {
+            } else if (wiring.hypervisor().isConnected(hostId)) {
                 // powered on again by someone: the VMs no other host could take are started on it again
                 finishRecovery(hostId, now, "it is back; the " + left + " protected VM(s) no other host could take"
                         + " are started on it again");
@@ -338,12 +338,12 @@ public final class HaController implements AutoCloseable {
             if (unplacedAlarmed.add(vm.vmId())) {
                 audit("ha.restart.unplaced", vm.vmId(), "VM " + vm.vmName() + " of " + vm.fromHostId()
                         + " cannot restart: " + vm.reason(), now);
-                w.oversight().alarms().raise("ha.restart.unplaced", vm.vmId(), "VM " + vm.vmName() + " of host "
+                wiring.oversight().alarms().raise("ha.restart.unplaced", vm.vmId(), "VM " + vm.vmName() + " of host "
                         + vm.fromHostId() + " cannot restart: " + vm.reason(), now);
             }
         }
         plan.operation(view, vm -> VmDomains.specOf(vm, view)).ifPresent(operation -> {
-            OperationView submitted = w.operations().submit(operation);
+            OperationView submitted = wiring.operations().submit(operation);
             inFlight = Optional.of(new InFlight(submitted.id(), plan.restarts()));
             for (Restart restart : plan.restarts()) {
                 audit("ha.restart.planned", restart.vmId(), "restart VM " + restart.vmName() + " (priority "
@@ -358,7 +358,7 @@ public final class HaController implements AutoCloseable {
     /** A done failover moves its VMs in the inventory; any other end leaves them for the next plan. */
     private void settle(InFlight done, Optional<OperationView> view, Instant now) {
         String outcome = view.map(v -> v.state().name()).orElse("LOST");
-        w.meters().failover(outcome);
+        wiring.meters().failover(outcome);
         audit("ha.failover." + outcome.toLowerCase(java.util.Locale.ROOT), done.operationId(),
                 "failover operation " + done.operationId() + " ended " + outcome + view.flatMap(OperationView::error)
                         .map(error -> ": " + error).orElse(""), now);
@@ -367,14 +367,14 @@ public final class HaController implements AutoCloseable {
         }
         List<Vm> moved = new ArrayList<>();
         for (Restart restart : done.restarts()) {
-            w.store().vm(restart.vmId())
+            wiring.store().vm(restart.vmId())
                     .ifPresent(vm -> moved.add(vm.withHost(restart.toHostId()).withState(VmState.RUNNING)));
         }
-        w.store().updateExisting(moved);
+        wiring.store().updateExisting(moved);
     }
 
     private boolean failoverUnfinished() {
-        return w.operations().list(0, 100).items().stream()
+        return wiring.operations().list(0, 100).items().stream()
                 .anyMatch(op -> op.kind().equals(FAILOVER_KIND) && !op.state().isFinal());
     }
 
@@ -385,7 +385,7 @@ public final class HaController implements AutoCloseable {
     private Room learnWhereVmsRun(Room room) {
         List<Vm> moved = new ArrayList<>();
         for (Host host : room.hosts()) {
-            if (watch.health(host.id()) != HostHealth.HEALTHY || !w.hypervisor().isConnected(host.id())) {
+            if (watch.health(host.id()) != HostHealth.HEALTHY || !wiring.hypervisor().isConnected(host.id())) {
                 continue;
             }
             for (DomainInfo domain : domainsOf(host)) {
@@ -397,18 +397,24 @@ public final class HaController implements AutoCloseable {
         if (moved.isEmpty()) {
             return room;
         }
-        w.store().updateExisting(moved);
-        return w.store().room();
+        wiring.store().updateExisting(moved);
+        Room learned = room;
+        for (Vm vm : moved) {
+            learned = learned.with(vm);
+        }
+        return learned;
     }
 
     /** A fenced host back on: the definitions of VMs restarted elsewhere are removed, so nobody starts them. */
     private void removeStaleDefinitions(Host host, Instant now) {
+        // where the VMs run, read from the hosts: the inventory may already have taken a stale domain for the VM
+        Room room = learnWhereVmsRun(wiring.store().room());
         for (DomainInfo domain : domainsOf(host)) {
             boolean active = domain.state() == VmState.RUNNING || domain.state() == VmState.PAUSED;
-            Optional<Vm> vm = w.store().vm(domain.uuid());
+            Optional<Vm> vm = room.vm(domain.uuid());
             if (!active && vm.flatMap(Vm::hostId).filter(h -> !h.equals(host.id())).isPresent()) {
                 try {
-                    w.hypervisor().undefine(host.id(), domain.uuid());
+                    wiring.hypervisor().undefine(host.id(), domain.uuid());
                     audit("ha.stale.undefined", domain.uuid(), "removed the stale definition of VM " + domain.name()
                             + " from host " + host.name() + ": it runs on " + vm.get().hostId().orElseThrow(), now);
                 } catch (HypervisorException e) {
@@ -423,7 +429,7 @@ public final class HaController implements AutoCloseable {
      * nowhere) start on it again, as one operation.
      */
     private void restartInPlace(Host host, Instant now) {
-        Room room = learnWhereVmsRun(w.store().room());
+        Room room = learnWhereVmsRun(wiring.store().room());
         List<Step> steps = new ArrayList<>();
         for (DomainInfo domain : domainsOf(host)) {
             boolean active = domain.state() == VmState.RUNNING || domain.state() == VmState.PAUSED;
@@ -435,7 +441,7 @@ public final class HaController implements AutoCloseable {
         if (steps.isEmpty()) {
             return;
         }
-        OperationView submitted = w.operations().submit(new OperationPlan(RESTART_IN_PLACE_KIND, host.id(), ACTOR,
+        OperationView submitted = wiring.operations().submit(new OperationPlan(RESTART_IN_PLACE_KIND, host.id(), ACTOR,
                 steps));
         audit("ha.restart.in-place", host.id(), "host " + host.name() + " is back: " + steps.size()
                 + " protected VM(s) that ran nowhere else start on it again in operation " + submitted.id(), now);
@@ -443,7 +449,7 @@ public final class HaController implements AutoCloseable {
 
     private List<DomainInfo> domainsOf(Host host) {
         try {
-            return w.hypervisor().domains(host.id());
+            return wiring.hypervisor().domains(host.id());
         } catch (HypervisorException e) {
             return List.of();
         }
@@ -454,14 +460,14 @@ public final class HaController implements AutoCloseable {
             String detail = "host " + hostId + " recovered: " + why;
             audit("ha.host.fenced", hostId, detail, now);
             Optional.ofNullable(confirmedAt.remove(hostId))
-                    .ifPresent(confirmed -> w.meters().restarted(Duration.between(confirmed, now)));
-            w.notifier().notify(new Notifier.Notice("ha.recovered", hostId, detail, now));
+                    .ifPresent(confirmed -> wiring.meters().restarted(Duration.between(confirmed, now)));
+            wiring.notifier().notify(new Notifier.Notice("ha.recovered", hostId, detail, now));
         });
     }
 
     private void audit(String action, String subjectId, String detail, Instant now) {
         LOG.info("{} {}: {}", action, subjectId, detail);
-        w.oversight().audit().append(ACTOR, action, subjectId, detail, now);
+        wiring.oversight().audit().append(ACTOR, action, subjectId, detail, now);
     }
 
     @Override

@@ -80,7 +80,8 @@ class HaApiTest {
 
     @Test
     void aClusterCanBePausedAndItsWindowChangedAndBadValuesAreRefused() {
-        TestServer.Reply changed = put("/api/v1/clusters/cluster-1/ha", "{\"paused\":true,\"detectionWindowSeconds\":2}");
+        TestServer.Reply changed = put("/api/v1/clusters/cluster-1/ha",
+                "{\"paused\":true,\"detectionWindowSeconds\":2}");
 
         assertThat(changed.status()).isEqualTo(200);
         JsonNode ha = server.get("/api/v1/clusters/cluster-1/ha").json();
