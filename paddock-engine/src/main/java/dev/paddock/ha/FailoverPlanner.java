@@ -146,7 +146,7 @@ public final class FailoverPlanner {
      * Protected VMs of the failed hosts that were meant to run (anything but stopped), in clusters where HA is
      * enabled: a VM is disabled for HA by priority 0, a cluster by its flag.
      */
-    static List<Vm> victims(Room room, Set<String> failedHostIds) {
+    public static List<Vm> victims(Room room, Set<String> failedHostIds) {
         List<Vm> victims = new ArrayList<>();
         for (Vm vm : room.vms()) {
             boolean armed = room.cluster(vm.clusterId()).map(Cluster::haEnabled).orElse(false);

@@ -10,4 +10,14 @@ package dev.paddock.ha;
 public interface FenceAgent {
 
     FenceOutcome run(FenceDevice device, FenceAction action);
+
+    /**
+     * Powers the host off and reads its power back: the outcome that decides whether the fence is confirmed.
+     * Some agents ({@code fence_ipmilan} without {@code method=onoff}) report success before the power is really
+     * off, so only a status that reads OFF after the off confirms the fence.
+     */
+    default FenceOutcome powerOff(FenceDevice device) {
+        FenceOutcome off = run(device, FenceAction.OFF);
+        return off.confirmsOff() ? run(device, FenceAction.STATUS) : off;
+    }
 }

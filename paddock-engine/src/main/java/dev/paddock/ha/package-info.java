@@ -20,8 +20,9 @@
  * "tolerate N host failures" is refused with the failure that could not be absorbed and the shortfall.
  * </pre>
  *
- * Everything here is pure except {@link dev.paddock.ha.FenceAgentProcess}, which runs a process. The loop that
- * ties the pieces together lives in the server's HA controller; {@code HaSimulationTest} drives a small one over
- * the simulated room.
+ * Everything here is pure except {@link dev.paddock.ha.FenceAgentProcess}, which runs a process, and
+ * {@link dev.paddock.ha.SimulatedFenceAgent}, the simulated room's BMCs. {@link dev.paddock.ha.HostWatch} holds
+ * every decision a loop takes on its hosts (judge, fence retry, recovery, maintenance); the server's
+ * {@code HaController} and {@code HaSimulationTest}'s small loop both run on it.
  */
 package dev.paddock.ha;

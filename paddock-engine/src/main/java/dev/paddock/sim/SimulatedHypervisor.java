@@ -56,7 +56,7 @@ import java.util.regex.Pattern;
  */
 public final class SimulatedHypervisor implements Hypervisor {
 
-    static final String SCHEME = "sim://";
+    public static final String SCHEME = "sim://";
     private static final Pattern HOSTNAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
     private static final long DEFAULT_BANDWIDTH_MIBPS = 1024;
     private static final Duration DEFAULT_MAX_DOWNTIME = Duration.ofMillis(300);

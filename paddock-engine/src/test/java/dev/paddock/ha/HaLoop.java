@@ -4,17 +4,13 @@ import dev.paddock.hypervisor.DomainInfo;
 import dev.paddock.hypervisor.Hypervisor;
 import dev.paddock.hypervisor.HypervisorException;
 import dev.paddock.model.Host;
-import dev.paddock.model.HostState;
 import dev.paddock.model.PowerState;
 import dev.paddock.model.Room;
 import dev.paddock.model.Vm;
 import dev.paddock.model.VmState;
 import dev.paddock.sim.VmDomains;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -43,8 +39,6 @@ final class HaLoop {
         NEVER_RESTARTS
     }
 
-    static final Duration FENCE_RETRY = Duration.ofSeconds(5);
-
     private final Room base;
     private final Map<String, Vm> inventory;
     private final Hypervisor hypervisor;
@@ -52,9 +46,7 @@ final class HaLoop {
     private final Function<String, Optional<Instant>> heartbeats;
     private final HaPolicy policy;
     private final List<String> audit;
-    private final Map<String, HostHealth> health = new LinkedHashMap<>();
-    private final Map<String, Instant> keepaliveLostSince = new HashMap<>();
-    private final Map<String, Instant> nextFenceAttempt = new HashMap<>();
+    private final HostWatch watch = new HostWatch();
     private final Set<String> attached = new HashSet<>();
     /** VMs the last plan could not place, so that each is alarmed once rather than every tick. */
     private final Set<String> waiting = new HashSet<>();
@@ -73,11 +65,10 @@ final class HaLoop {
         this.policy = policy;
         this.audit = audit;
         this.metrics = metrics;
-        base.hosts().forEach(h -> health.put(h.id(), HostHealth.HEALTHY));
     }
 
     HostHealth health(String hostId) {
-        return health.get(hostId);
+        return watch.health(hostId);
     }
 
     void tick(Instant now) {
@@ -85,13 +76,13 @@ final class HaLoop {
             observe(host, now);
         }
         for (Host host : base.hosts()) {
-            if (health.get(host.id()) == HostHealth.FENCING) {
+            if (watch.fenceDue(host.id(), now)) {
                 tryFence(host.id(), now);
             }
         }
         recover(now);
         for (Host host : base.hosts()) {
-            if (health.get(host.id()) == HostHealth.HEALTHY && connected(host)) {
+            if (watch.health(host.id()) == HostHealth.HEALTHY && connected(host)) {
                 tidy(host.id());
             }
         }
@@ -100,42 +91,20 @@ final class HaLoop {
     /** Keepalive, then the out-of-band path when keepalive has been lost for a whole window, then the move. */
     private void observe(Host host, Instant now) {
         String id = host.id();
-        if (connected(host)) {
-            keepaliveLostSince.remove(id);
-        } else {
-            keepaliveLostSince.putIfAbsent(id, now);
-        }
-        Optional<Instant> lost = Optional.ofNullable(keepaliveLostSince.get(id));
-        boolean judging = lost.filter(since -> !now.isBefore(since.plus(policy.detectionWindow()))).isPresent();
-        PowerState power = judging ? power(id) : PowerState.UNKNOWN;
-        Assessment assessment = HealthAssessor.assess(new HostObservation(id, lost, heartbeats.apply(id), power),
-                policy, now);
-        HostHealth before = health.get(id);
-        HostHealth after = HostHealth.next(before, assessment.event());
-        if (after != before) {
-            health.put(id, after);
-            audit.add(now + " " + id + " " + before + " -> " + after + " (" + reason(assessment) + ")");
-            if (after == HostHealth.FENCING) {
-                metrics.detected(id, lost.orElse(now), now);
+        watch.observe(id, connected(host), heartbeats.apply(id), () -> power(id), policy, now).ifPresent(move -> {
+            audit.add(now + " " + id + " " + move.from() + " -> " + move.to() + " (" + move.reason() + ")");
+            if (move.to() == HostHealth.FENCING) {
+                metrics.detected(id, move.keepaliveLostSince().orElse(now), now);
             }
-        }
+        });
     }
 
     private void tryFence(String id, Instant now) {
-        if (now.isBefore(nextFenceAttempt.getOrDefault(id, Instant.MIN))) {
-            return;
-        }
         FenceOutcome outcome = flaw == Flaw.RESTARTS_WITHOUT_FENCE
                 ? new FenceOutcome.Done(FenceAction.OFF, "assumed")
-                : fence.run(SimulatedPowerControl.deviceFor(id), FenceAction.OFF);
-        if (outcome.confirmsOff() && flaw != Flaw.RESTARTS_WITHOUT_FENCE) {
-            // Some agents (fence_ipmilan without method=onoff) report success before the power is really off:
-            // only a status that reads OFF confirms the fence.
-            outcome = fence.run(SimulatedPowerControl.deviceFor(id), FenceAction.STATUS);
-        }
-        if (outcome.confirmsOff()) {
-            health.put(id, HostHealth.next(HostHealth.FENCING, HostHealth.Event.FENCE_CONFIRMED));
-            nextFenceAttempt.remove(id);
+                : fence.powerOff(SimulatedFenceAgent.deviceFor(id));
+        HostWatch.Move move = watch.fenced(id, outcome, now);
+        if (move.to() == HostHealth.RECOVERING) {
             for (Vm vm : List.copyOf(inventory.values())) {
                 if (vm.hostId().filter(id::equals).isPresent() && vm.state() != VmState.STOPPED) {
                     inventory.put(vm.id(), vm.withState(VmState.CRASHED));
@@ -144,31 +113,18 @@ final class HaLoop {
             audit.add(now + " " + id + " fence confirmed: " + outcome);
             metrics.fenced(id, now);
         } else {
-            health.put(id, HostHealth.next(HostHealth.FENCING, HostHealth.Event.FENCE_FAILED));
-            nextFenceAttempt.put(id, now.plus(FENCE_RETRY));
-            audit.add(now + " " + id + " ALARM fence failed, no restart, retry in " + FENCE_RETRY.toSeconds()
-                    + " s: " + outcome);
+            audit.add(now + " " + id + " ALARM " + move.reason());
         }
     }
 
     /** Plans from the inventory every tick, so a crash between two restarts loses nothing; runs the first few. */
     private void recover(Instant now) {
-        Set<String> recovering = new HashSet<>();
-        health.forEach((id, state) -> {
-            if (state == HostHealth.RECOVERING) {
-                recovering.add(id);
-            }
-        });
+        Set<String> recovering = watch.in(HostHealth.RECOVERING);
         if (recovering.isEmpty() || flaw == Flaw.NEVER_RESTARTS) {
             return;
         }
         Room room = room();
-        Set<String> unavailable = new HashSet<>();
-        health.forEach((id, state) -> {
-            if (!state.takesRestarts()) {
-                unavailable.add(id);
-            }
-        });
+        Set<String> unavailable = watch.unavailable();
         FailoverPlan plan = FailoverPlanner.standard().plan(room, recovering,
                 FailoverPolicy.DEFAULT.withUnavailableHosts(unavailable));
         int started = 0;
@@ -179,8 +135,7 @@ final class HaLoop {
             restartVm(room, restart, now);
         }
         for (String id : recovering) {
-            if (FailoverPlanner.victims(room(), Set.of(id)).isEmpty()) {
-                health.put(id, HostHealth.next(HostHealth.RECOVERING, HostHealth.Event.RECOVERY_DONE));
+            if (FailoverPlanner.victims(room(), Set.of(id)).isEmpty() && watch.recovered(id).isPresent()) {
                 audit.add(now + " " + id + " recovery done");
                 metrics.recovered(id, now);
             }
@@ -259,7 +214,7 @@ final class HaLoop {
     }
 
     private PowerState power(String id) {
-        return switch (fence.run(SimulatedPowerControl.deviceFor(id), FenceAction.STATUS)) {
+        return switch (fence.run(SimulatedFenceAgent.deviceFor(id), FenceAction.STATUS)) {
             case FenceOutcome.Power power -> power.state();
             default -> PowerState.UNKNOWN;
         };
@@ -267,19 +222,8 @@ final class HaLoop {
 
     /** The room as HA sees it: hosts that take restarts are connected, the others are not. */
     Room room() {
-        List<Host> hosts = base.hosts().stream()
-                .map(h -> h.withState(health.get(h.id()).takesRestarts() ? HostState.CONNECTED : HostState.DISCONNECTED))
-                .toList();
-        return new Room(base.sites(), base.clusters(), hosts, inventory.values(), base.networks(), base.datastores());
-    }
-
-    private static String reason(Assessment assessment) {
-        return switch (assessment) {
-            case Assessment.Healthy healthy -> "keepalive answers";
-            case Assessment.Suspect suspect -> "keepalive lost at " + suspect.since();
-            case Assessment.Isolated isolated -> isolated.reason();
-            case Assessment.Dead dead -> dead.reason();
-            case Assessment.Unreachable unreachable -> unreachable.reason();
-        };
+        Room withInventory = new Room(base.sites(), base.clusters(), base.hosts(), inventory.values(), base.networks(),
+                base.datastores());
+        return watch.view(withInventory);
     }
 }

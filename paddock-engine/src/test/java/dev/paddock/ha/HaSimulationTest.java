@@ -141,7 +141,7 @@ class HaSimulationTest {
         final HaMetrics metrics = new HaMetrics();
         private final ManualClock clock = ManualClock.atEpochOf2030();
         private final SimulatedHypervisor sim;
-        private final SimulatedPowerControl power;
+        private final SimulatedFenceAgent power;
         private final Map<String, Vm> inventory = new LinkedHashMap<>();
         private final Map<String, Instant> heartbeats = new HashMap<>();
         private final Set<String> storageCut = new HashSet<>();
@@ -164,7 +164,7 @@ class HaSimulationTest {
                 sim.addDomain(vm.hostId().orElseThrow(), VmDomains.specOf(vm, room), vm.state());
                 inventory.put(vm.id(), vm);
             }
-            power = new SimulatedPowerControl(sim);
+            power = new SimulatedFenceAgent(sim);
             guarded = new GuardedHypervisor(sim, this::checkStart);
             loop = newLoop();
         }

@@ -47,6 +47,7 @@ public final class OpenApiDocument {
         vms(paths);
         operations(paths);
         oversight(paths);
+        ha(paths);
         paths.putObject(RestApi.BASE + "/openapi.json").set("get", operation("openapi", "This document", null)
                 .set("responses", responses(ok(F.objectNode().put("type", "object")))));
         ObjectNode metrics = operation("metrics", "Prometheus metrics in the text exposition format", null);
@@ -151,6 +152,111 @@ public final class OpenApiDocument {
         paths.putObject(RestApi.BASE + "/audit/verify").set("get", verify);
     }
 
+    private static void ha(ObjectNode paths) {
+        ObjectNode getCluster = operation("getClusterHa", "A cluster's HA: enabled, paused, tolerated host failures,"
+                + " detection window, and whether admission control finds the promise kept", "ha");
+        getCluster.set("parameters", F.arrayNode().add(idParameter()));
+        getCluster.set("responses", responses(ok(ref("ClusterHa")), "404"));
+        ObjectNode putCluster = operation("setClusterHa", "Change a cluster's HA (fields left out keep their value);"
+                + " pausing disarms HA for planned work", "ha");
+        putCluster.set("parameters", F.arrayNode().add(idParameter()));
+        putCluster.set("requestBody", body("ClusterHaChange"));
+        putCluster.set("responses", responses(ok(ref("ClusterHa")), "400", "404", "422"));
+        paths.putObject(RestApi.BASE + "/clusters/{id}/ha").<ObjectNode>set("get", getCluster).set("put", putCluster);
+        ObjectNode getVm = operation("getVmHa", "A VM's HA protection and restart priority", "ha");
+        getVm.set("parameters", F.arrayNode().add(idParameter()));
+        getVm.set("responses", responses(ok(ref("VmHa")), "404"));
+        ObjectNode putVm = operation("setVmHa", "Protect a VM (priority: higher restarts first) or disable its HA",
+                "ha");
+        putVm.set("parameters", F.arrayNode().add(idParameter()));
+        putVm.set("requestBody", body("VmHaChange"));
+        putVm.set("responses", responses(ok(ref("VmHa")), "400", "404", "422"));
+        paths.putObject(RestApi.BASE + "/vms/{id}/ha").<ObjectNode>set("get", getVm).set("put", putVm);
+        ObjectNode maintenance = operation("hostMaintenance", "Enter or exit maintenance: a host in maintenance takes"
+                + " no VMs and HA is disarmed for it", "ha");
+        maintenance.set("parameters", F.arrayNode().add(idParameter()));
+        maintenance.set("requestBody", body("Maintenance"));
+        maintenance.set("responses", responses(ok(ref("MaintenanceState")), "400", "404", "422"));
+        paths.putObject(RestApi.BASE + "/hosts/{id}/maintenance").set("post", maintenance);
+        ObjectNode getFence = operation("getFenceDevice", "A host's fence device, secret options masked", "ha");
+        getFence.set("parameters", F.arrayNode().add(idParameter()));
+        getFence.set("responses", responses(ok(ref("FenceDevice")), "404"));
+        ObjectNode putFence = operation("setFenceDevice", "Set how a host is fenced: a fence-agents executable and"
+                + " its options (secrets are stored, never returned)", "ha");
+        putFence.set("parameters", F.arrayNode().add(idParameter()));
+        putFence.set("requestBody", body("NewFenceDevice"));
+        putFence.set("responses", responses(ok(ref("FenceDevice")), "400", "404", "422"));
+        ObjectNode deleteFence = operation("deleteFenceDevice", "Remove a host's fence device", "ha");
+        deleteFence.set("parameters", F.arrayNode().add(idParameter()));
+        ObjectNode noContent = F.objectNode();
+        noContent.putObject("204").put("description", "Removed");
+        deleteFence.set("responses", withProblems(noContent, "404"));
+        paths.putObject(RestApi.BASE + "/hosts/{id}/fence").<ObjectNode>set("get", getFence)
+                .<ObjectNode>set("put", putFence).set("delete", deleteFence);
+        ObjectNode status = operation("haStatus", "What HA believes of every host", "ha");
+        ObjectNode hosts = object("hosts");
+        hosts.withObjectProperty("properties").putObject("hosts").put("type", "array").set("items",
+                ref("HaHostStatus"));
+        status.set("responses", responses(ok(hosts)));
+        paths.putObject(RestApi.BASE + "/ha/status").set("get", status);
+        ObjectNode events = operation("haEvents", "HA's decisions (the audit log's ha.* entries), newest first", "ha");
+        events.set("parameters", F.arrayNode().add(query("offset", "integer", "Items to skip"))
+                .add(query("limit", "integer", "Items per page (at most " + Query.MAX_LIMIT + ")")));
+        events.set("responses", responses(ok(items("AuditEntry")), "400"));
+        paths.putObject(RestApi.BASE + "/ha/events").set("get", events);
+    }
+
+    private static void haSchemas(ObjectNode schemas) {
+        ObjectNode cluster = object("clusterId", "enabled", "paused", "toleratedHostFailures",
+                "detectionWindowSeconds", "admitted", "admission");
+        strings(cluster, "clusterId", "admission");
+        booleans(cluster, "enabled", "paused", "admitted");
+        integers(cluster, "toleratedHostFailures", "detectionWindowSeconds");
+        schemas.set("ClusterHa", cluster);
+        ObjectNode clusterChange = closed();
+        booleans(clusterChange, "enabled", "paused");
+        integers(clusterChange, "toleratedHostFailures", "detectionWindowSeconds");
+        schemas.set("ClusterHaChange", clusterChange);
+        ObjectNode vm = object("vmId", "priority", "enabled");
+        strings(vm, "vmId");
+        integers(vm, "priority");
+        booleans(vm, "enabled");
+        schemas.set("VmHa", vm);
+        ObjectNode vmChange = closed();
+        integers(vmChange, "priority");
+        booleans(vmChange, "enabled");
+        schemas.set("VmHaChange", vmChange);
+        ObjectNode maintenance = closed("action");
+        maintenance.withObjectProperty("properties").putObject("action").put("type", "string").putArray("enum")
+                .add("enter").add("exit");
+        schemas.set("Maintenance", maintenance);
+        ObjectNode maintenanceState = object("hostId", "maintenance", "changed");
+        strings(maintenanceState, "hostId");
+        booleans(maintenanceState, "maintenance", "changed");
+        schemas.set("MaintenanceState", maintenanceState);
+        ObjectNode fence = object("hostId", "agent", "options");
+        strings(fence, "hostId", "agent");
+        fence.withObjectProperty("properties").putObject("options").put("type", "object")
+                .putObject("additionalProperties").put("type", "string");
+        schemas.set("FenceDevice", fence);
+        ObjectNode newFence = closed("agent");
+        strings(newFence, "agent");
+        newFence.withObjectProperty("properties").putObject("options").put("type", "object")
+                .putObject("additionalProperties").put("type", "string");
+        schemas.set("NewFenceDevice", newFence);
+        ObjectNode host = object("hostId", "hostName", "clusterId", "armed", "health");
+        strings(host, "hostId", "hostName", "clusterId");
+        booleans(host, "armed");
+        enumeration(host, "health", dev.paddock.ha.HostHealth.values());
+        schemas.set("HaHostStatus", host);
+    }
+
+    private static void booleans(ObjectNode schema, String... fields) {
+        for (String field : fields) {
+            schema.withObjectProperty("properties").putObject(field).put("type", "boolean");
+        }
+    }
+
     private static ObjectNode items(String schema) {
         ObjectNode list = object("items");
         list.withObjectProperty("properties").putObject("items").put("type", "array").set("items", ref(schema));
@@ -158,6 +264,7 @@ public final class OpenApiDocument {
     }
 
     private static void oversightSchemas(ObjectNode schemas) {
+        haSchemas(schemas);
         ObjectNode alarm = object("id", "kind", "subjectId", "message", "raised");
         strings(alarm, "id", "kind", "subjectId", "message", "raised");
         ObjectNode acknowledgement = object("by", "at");

@@ -1,6 +1,7 @@
 package dev.paddock.api;
 
 import dev.paddock.audit.Oversight;
+import dev.paddock.ha.HaController;
 import dev.paddock.hypervisor.Hypervisor;
 import dev.paddock.json.Json;
 import dev.paddock.operation.Operations;
@@ -22,10 +23,16 @@ public final class RestApi {
     private final VmRoutes vms;
     private final OperationRoutes operations;
     private final OversightRoutes oversight;
+    private final InventoryStore store;
+    private final Oversight oversightParts;
+    private final Clock clock;
 
     public RestApi(InventoryStore store, Operations operations, Hypervisor hypervisor, HostChooser chooser,
             Oversight oversight, Clock clock) {
         this.oversight = new OversightRoutes(oversight, clock);
+        this.store = store;
+        this.oversightParts = oversight;
+        this.clock = clock;
         this.inventory = new InventoryRoutes(store, hypervisor);
         this.vms = new VmRoutes(store, operations, hypervisor, chooser, this.oversight::record);
         this.operations = new OperationRoutes(operations);
@@ -43,5 +50,10 @@ public final class RestApi {
         String document = OpenApiDocument.json();
         config.routes.get(BASE + "/openapi.json", ctx -> ctx.contentType("application/json").result(document));
         ProblemResponses.register(config.routes);
+    }
+
+    /** Registers the HA routes (cluster and VM HA, maintenance, fence devices, HA status and events). */
+    public void installHa(JavalinConfig config, HaController ha) {
+        new HaRoutes(store, ha, oversightParts, clock).register(config.routes);
     }
 }

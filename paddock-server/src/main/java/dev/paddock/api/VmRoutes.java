@@ -1,5 +1,7 @@
 package dev.paddock.api;
 
+import dev.paddock.ha.AdmissionControl;
+import dev.paddock.ha.AdmissionVerdict;
 import dev.paddock.hypervisor.DomainInfo;
 import dev.paddock.hypervisor.Hypervisor;
 import dev.paddock.hypervisor.HypervisorException;
@@ -28,7 +30,7 @@ import java.util.function.Consumer;
 final class VmRoutes {
 
     private static final String OWNER = "api";
-    private static final int MAX_HA_PRIORITY = 1000;
+    static final int MAX_HA_PRIORITY = 1000;
     private static final int MAX_SHUTDOWN_SECONDS = 3600;
 
     private final InventoryStore store;
@@ -108,6 +110,9 @@ final class VmRoutes {
                     + cluster.name() + "' has room for VM '" + name + "': " + String.join("; ", none.reasons())
                     + ".");
         });
+        if (!Boolean.FALSE.equals(request.start())) {
+            admit(room, vm, host.id());
+        }
         OperationPlan plan = VmPlans.create(vm.withHost(host.id()), host.id(), !Boolean.FALSE.equals(request.start()),
                 OWNER);
         OperationView view = submitted(plan, "create VM " + name + " on host " + host.name());
@@ -190,7 +195,22 @@ final class VmRoutes {
         if (liveState(vm, host) == VmState.RUNNING) {
             throw new PaddockException.Conflict("VM '" + vm.name() + "' is already running.");
         }
+        admit(store.room(), vm, host);
         accepted(ctx, submitted(VmPlans.start(vm, host, OWNER), "start VM " + vm.name()));
+    }
+
+    /**
+     * HA admission control: refuses a start that would leave the cluster unable to absorb the host failures it
+     * promises to tolerate, with AdmissionControl's sentence. A protected VM is refused whenever the promise would
+     * not hold; an unprotected one only when it is the start that breaks a promise that holds now, so a cluster
+     * already short (a host down) still runs the VMs HA would not restart anyway.
+     */
+    private static void admit(Room room, Vm vm, String hostId) {
+        AdmissionControl control = AdmissionControl.standard();
+        if (control.admitStart(room, vm, hostId) instanceof AdmissionVerdict.Refused refused
+                && (vm.isProtected() || control.check(room, vm.clusterId()).admitted())) {
+            throw new PaddockException.Conflict(refused.reason());
+        }
     }
 
     private void stop(Context ctx) {

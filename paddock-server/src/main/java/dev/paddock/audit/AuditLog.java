@@ -60,6 +60,16 @@ public final class AuditLog {
         }, AuditLog::entry);
     }
 
+    /** Newest first, only the entries whose action begins with {@code actionPrefix} (for example {@code ha.}). */
+    public List<AuditEntry> listActions(String actionPrefix, int offset, int limit) {
+        return jdbc.query("SELECT " + COLUMNS + " FROM audit WHERE action LIKE ? ORDER BY seq DESC LIMIT ? OFFSET ?",
+                s -> {
+                    s.setString(1, actionPrefix.replace("%", "").replace("_", "\\_") + "%");
+                    s.setInt(2, limit);
+                    s.setInt(3, offset);
+                }, AuditLog::entry);
+    }
+
     /** Walks the whole chain, oldest first: every hash must hold and link to the entry before it. */
     public Verification verify() {
         List<AuditEntry> entries = jdbc.query("SELECT " + COLUMNS + " FROM audit ORDER BY seq", s -> { },

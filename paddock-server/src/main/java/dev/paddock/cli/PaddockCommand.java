@@ -21,6 +21,8 @@ import picocli.CommandLine.ScopeType;
             ServerCommand.class,
             DemoCommand.class,
             HostsCommand.class,
+            HostCommand.class,
+            HaCommand.class,
             VmsCommand.class,
             VmCommand.class,
             OpsCommand.class,

@@ -5,7 +5,18 @@ import dev.paddock.api.HostChooser;
 import dev.paddock.api.RestApi;
 import dev.paddock.audit.Oversight;
 import dev.paddock.audit.RogueWatch;
+import dev.paddock.ha.FenceAgentProcess;
+import dev.paddock.ha.HaController;
+import dev.paddock.ha.HaMeters;
+import dev.paddock.ha.HaSettings;
+import dev.paddock.ha.HostWatch;
+import dev.paddock.ha.Notifier;
+import dev.paddock.ha.RoutedFenceAgent;
+import dev.paddock.ha.SimulatedFenceAgent;
+import dev.paddock.ha.SimulatedHeartbeats;
+import dev.paddock.ha.WebhookNotifier;
 import dev.paddock.libvirt.LibvirtHypervisor;
+import dev.paddock.model.Host;
 import dev.paddock.hypervisor.Hypervisor;
 import dev.paddock.metrics.PaddockMetrics;
 import dev.paddock.operation.Operations;
@@ -46,6 +57,11 @@ public final class PaddockServer implements AutoCloseable {
     private static final long ROOM_SEED = 2026;
     /** How often the inventory is compared with every host in full, beside the events. */
     private static final Duration RESYNC_PERIOD = Duration.ofSeconds(30);
+    /** How often HA looks at every host without being woken: a fifth of the default detection window. */
+    private static final Duration HA_PERIOD = Duration.ofSeconds(2);
+    private static final Duration FENCE_TIMEOUT = Duration.ofSeconds(30);
+    /** The environment variable listing HA's webhook URLs. */
+    public static final String WEBHOOKS_VARIABLE = "PADDOCK_HA_WEBHOOKS";
     /** How long start waits for the stored hosts to be attached before it resumes operations. */
     private static final Duration FIRST_RESYNC_WAIT = Duration.ofSeconds(30);
 
@@ -53,11 +69,17 @@ public final class PaddockServer implements AutoCloseable {
      * What a server runs on.
      *
      * @param closeables what to close when the server stops, in the order they were made
+     * @param ha the HA controller whose settings and state the API serves; empty for a server without HA
      */
     public record Parts(InventoryStore store, Operations operations, Hypervisor hypervisor, Oversight oversight,
-            List<AutoCloseable> closeables) {
+            List<AutoCloseable> closeables, Optional<HaController> ha) {
         public Parts {
             closeables = List.copyOf(closeables);
+        }
+
+        public Parts(InventoryStore store, Operations operations, Hypervisor hypervisor, Oversight oversight,
+                List<AutoCloseable> closeables) {
+            this(store, operations, hypervisor, oversight, closeables, Optional.empty());
         }
     }
 
@@ -111,11 +133,45 @@ public final class PaddockServer implements AutoCloseable {
             OperationRunner runner = new OperationRunner(dataSource, store, hypervisor);
             made.add(runner);
             runner.start();
-            return start(new Parts(store, runner, hypervisor, oversight, made), config.host(), config.port());
+            HaSettings haSettings = new HaSettings(dataSource);
+            if (config.room() == ServerConfig.Room.DEMO) {
+                simulatedFenceDevices(store, haSettings);
+            }
+            Notifier notifier = webhooks(made);
+            HaController ha = new HaController(new HaController.Wiring(store, runner, hypervisor, haSettings,
+                    new RoutedFenceAgent(new SimulatedFenceAgent(sim), new FenceAgentProcess(FENCE_TIMEOUT)),
+                    new SimulatedHeartbeats(sim, Clock.systemUTC()), oversight, notifier, new HaMeters(),
+                    Clock.systemUTC()), HA_PERIOD, HostWatch.FENCE_RETRY);
+            made.add(ha);
+            ha.start();
+            return start(new Parts(store, runner, hypervisor, oversight, made, Optional.of(ha)), config.host(),
+                    config.port());
         } catch (IOException | RuntimeException e) {
             closeAll(made);
             throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
         }
+    }
+
+    /** Gives every simulated host without a fence device the simulated room's BMC, so HA works in the demo. */
+    private static void simulatedFenceDevices(InventoryStore store, HaSettings settings) {
+        for (Host host : store.hosts()) {
+            if (host.uri().startsWith(SimulatedHypervisor.SCHEME) && settings.fenceDevice(host.id()).isEmpty()) {
+                settings.putFenceDevice(host.id(),
+                        SimulatedFenceAgent.deviceFor(host.uri().substring(SimulatedHypervisor.SCHEME.length())));
+            }
+        }
+    }
+
+    /** HA's webhooks: the URLs in {@value #WEBHOOKS_VARIABLE}, separated by commas; none when it is unset. */
+    private static Notifier webhooks(List<AutoCloseable> made) {
+        String urls = Optional.ofNullable(System.getenv(WEBHOOKS_VARIABLE)).orElse("").trim();
+        if (urls.isEmpty()) {
+            return Notifier.NONE;
+        }
+        WebhookNotifier notifier = WebhookNotifier.to(java.util.Arrays.stream(urls.split(","))
+                .map(String::trim).filter(url -> !url.isEmpty()).map(URI::create).toList());
+        made.add(notifier);
+        return notifier;
     }
 
     /** Operations resumed from the journal act on hosts, so the hosts are attached first (or known unreachable). */
@@ -153,11 +209,13 @@ public final class PaddockServer implements AutoCloseable {
         RestApi api = new RestApi(parts.store(), parts.operations(), parts.hypervisor(), chooser, parts.oversight(),
                 Clock.systemUTC());
         PaddockMetrics metrics = new PaddockMetrics(parts.store(), parts.operations());
+        parts.ha().ifPresent(ha -> ha.meters().bindTo(metrics.registry()));
         Javalin javalin = Javalin.create(config -> {
             config.jetty.host = host;
             config.jetty.port = port;
             metrics.install(config);
             api.install(config);
+            parts.ha().ifPresent(ha -> api.installHa(config, ha));
         });
         try {
             javalin.start();

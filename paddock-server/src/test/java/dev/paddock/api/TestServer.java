@@ -5,6 +5,12 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.paddock.audit.Oversight;
 import dev.paddock.audit.RogueWatch;
 import dev.paddock.json.Json;
+import dev.paddock.ha.HaController;
+import dev.paddock.ha.HaMeters;
+import dev.paddock.ha.HaSettings;
+import dev.paddock.ha.Notifier;
+import dev.paddock.ha.SimulatedFenceAgent;
+import dev.paddock.ha.SimulatedHeartbeats;
 import dev.paddock.hypervisor.DomainInfo;
 import dev.paddock.model.Cluster;
 import dev.paddock.model.Host;
@@ -57,6 +63,7 @@ public final class TestServer implements AutoCloseable {
     final Oversight oversight;
     final ManualClock clock = ManualClock.atEpochOf2030();
     final PaddockServer server;
+    public final HaController ha;
     private final HttpClient http = HttpClient.newHttpClient();
 
     /** A server whose operations run on the real runner against the simulated room. */
@@ -97,15 +104,28 @@ public final class TestServer implements AutoCloseable {
         follower.start();
         if (inline) {
             operations = new InlineOperations(store);
+            ha = idleHa(dataSource);
             server = PaddockServer.start(new PaddockServer.Parts(store, operations, hypervisor, oversight,
-                    List.of(dataSource, follower)), "127.0.0.1", 0);
+                    List.of(dataSource, follower), Optional.of(ha)), "127.0.0.1", 0);
         } else {
             OperationRunner runner = new OperationRunner(dataSource, store, hypervisor);
             runner.start();
             operations = runner;
+            ha = idleHa(dataSource);
             server = PaddockServer.start(new PaddockServer.Parts(store, operations, hypervisor, oversight,
-                    List.of(dataSource, follower, runner)), "127.0.0.1", 0);
+                    List.of(dataSource, follower, runner), Optional.of(ha)), "127.0.0.1", 0);
         }
+    }
+
+    /**
+     * An HA controller whose loop is not started: the API's HA settings, maintenance and fence devices work, and
+     * no host is ever judged (the tests move this server's clock by hand).
+     */
+    private HaController idleHa(HikariDataSource dataSource) {
+        return new HaController(new HaController.Wiring(store, operations, hypervisor, new HaSettings(dataSource),
+                new SimulatedFenceAgent(hypervisor), new SimulatedHeartbeats(hypervisor, java.time.Clock.systemUTC()),
+                oversight, Notifier.NONE, new HaMeters(), java.time.Clock.systemUTC()),
+                Duration.ofSeconds(1), Duration.ofSeconds(1));
     }
 
     private static Host host(String id, String name) {

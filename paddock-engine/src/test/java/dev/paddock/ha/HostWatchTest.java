@@ -1,0 +1,97 @@
+package dev.paddock.ha;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.paddock.model.PowerState;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/** The HA loop's memory of one host, from keepalive lost to recovered, with a ten-second window. */
+class HostWatchTest {
+
+    private static final Instant T0 = Instant.parse("2030-01-01T00:00:00Z");
+    private static final HaPolicy POLICY = HaPolicy.DEFAULT;
+
+    private final HostWatch watch = new HostWatch(Duration.ofSeconds(5));
+    private final AtomicInteger powerAsked = new AtomicInteger();
+
+    private Optional<HostWatch.Move> silent(int second, PowerState power) {
+        return watch.observe("h1", false, Optional.empty(), () -> {
+            powerAsked.incrementAndGet();
+            return power;
+        }, POLICY, T0.plusSeconds(second));
+    }
+
+    @Test
+    void aSilentHostIsSuspectThenDeadAfterTheWindowAndThePowerControllerIsAskedOnlyThen() {
+        assertThat(silent(0, PowerState.ON)).get().extracting(HostWatch.Move::to).isEqualTo(HostHealth.SUSPECT);
+        assertThat(silent(9, PowerState.ON)).isEmpty();
+        assertThat(powerAsked).hasValue(0);
+
+        HostWatch.Move dead = silent(10, PowerState.ON).orElseThrow();
+
+        assertThat(dead.to()).isEqualTo(HostHealth.FENCING);
+        assertThat(dead.keepaliveLostSince()).contains(T0);
+        assertThat(dead.reason()).contains("it is hung");
+        assertThat(powerAsked).hasValue(1);
+        assertThat(watch.fenceDue("h1", T0.plusSeconds(10))).isTrue();
+    }
+
+    @Test
+    void aFailedFenceWaitsForItsRetryAndOnlyAConfirmedOneStartsRecovery() {
+        silent(0, PowerState.ON);
+        silent(10, PowerState.ON);
+
+        HostWatch.Move failed = watch.fenced("h1", new FenceOutcome.Failed(FenceAction.OFF, 1, "no login"),
+                T0.plusSeconds(10));
+
+        assertThat(failed.to()).isEqualTo(HostHealth.FENCING);
+        assertThat(failed.reason()).contains("no restart", "retry in 5000 ms");
+        assertThat(watch.fenceDue("h1", T0.plusSeconds(14))).isFalse();
+        assertThat(watch.fenceDue("h1", T0.plusSeconds(15))).isTrue();
+        assertThat(watch.in(HostHealth.RECOVERING)).isEmpty();
+
+        watch.fenced("h1", new FenceOutcome.Power(FenceAction.STATUS, PowerState.OFF), T0.plusSeconds(15));
+
+        assertThat(watch.in(HostHealth.RECOVERING)).containsExactly("h1");
+        assertThat(watch.unavailable()).contains("h1");
+        assertThat(watch.recovered("h1")).get().extracting(HostWatch.Move::to).isEqualTo(HostHealth.FENCED);
+    }
+
+    @Test
+    void aHostWhoseHeartbeatIsFreshIsIsolatedNotFenced() {
+        watch.observe("h1", false, Optional.of(T0), () -> PowerState.ON, POLICY, T0);
+
+        HostWatch.Move isolated = watch.observe("h1", false, Optional.of(T0.plusSeconds(10)), () -> PowerState.ON,
+                POLICY, T0.plusSeconds(10)).orElseThrow();
+
+        assertThat(isolated.to()).isEqualTo(HostHealth.ISOLATED);
+        assertThat(watch.fenceDue("h1", T0.plusSeconds(10))).isFalse();
+    }
+
+    @Test
+    void maintenanceWaitsForAFenceAlreadyDecidedAndOtherwiseDisarmsTheHost() {
+        silent(0, PowerState.ON);
+        silent(10, PowerState.ON);
+        assertThat(watch.maintenance("h1", true)).as("a fence once decided is carried out").isEmpty();
+
+        assertThat(watch.maintenance("h2", true)).get().extracting(HostWatch.Move::to)
+                .isEqualTo(HostHealth.MAINTENANCE);
+        assertThat(watch.maintenance("h2", false)).get().extracting(HostWatch.Move::to).isEqualTo(HostHealth.HEALTHY);
+        assertThat(watch.maintenance("h2", false)).as("leaving twice changes nothing").isEmpty();
+    }
+
+    @Test
+    void aPowerOffIsConfirmedOnlyByAStatusThatReadsOff() {
+        FenceAgent liar = (device, action) -> switch (action) {
+            case OFF -> new FenceOutcome.Done(action, "Success: Powered OFF");
+            default -> new FenceOutcome.Power(action, PowerState.ON);
+        };
+        FenceDevice device = new FenceDevice("fence_liar", java.util.Map.of());
+
+        assertThat(liar.powerOff(device).confirmsOff()).isFalse();
+    }
+}

@@ -1,0 +1,206 @@
+package dev.paddock.api;
+
+import dev.paddock.audit.Oversight;
+import dev.paddock.ha.AdmissionControl;
+import dev.paddock.ha.AdmissionVerdict;
+import dev.paddock.ha.FenceDevice;
+import dev.paddock.ha.HaController;
+import dev.paddock.ha.HaSettings;
+import dev.paddock.model.Cluster;
+import dev.paddock.model.Host;
+import dev.paddock.model.Vm;
+import dev.paddock.store.InventoryStore;
+import io.javalin.http.Context;
+import io.javalin.router.JavalinDefaultRoutingApi;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * High availability: each cluster's HA settings, each VM's protection, host maintenance, fence devices (whose
+ * secret options are never returned), HA's view of the hosts and its decisions (the audit log's {@code ha.*}).
+ */
+final class HaRoutes {
+
+    static final int MAX_TOLERATED_FAILURES = 8;
+    static final long MIN_WINDOW_SECONDS = 1;
+    static final long MAX_WINDOW_SECONDS = 3600;
+    static final String MASK = "*****";
+
+    /** A cluster's HA as the API shows it, with whether the cluster keeps its promise now. */
+    record ClusterHa(String clusterId, boolean enabled, boolean paused, int toleratedHostFailures,
+            long detectionWindowSeconds, boolean admitted, String admission) {}
+
+    record ClusterHaChange(Boolean enabled, Boolean paused, Integer toleratedHostFailures,
+            Long detectionWindowSeconds) {}
+
+    record VmHa(String vmId, int priority, boolean enabled) {}
+
+    record VmHaChange(Integer priority, Boolean enabled) {}
+
+    record Maintenance(String action) {}
+
+    record MaintenanceState(String hostId, boolean maintenance, boolean changed) {}
+
+    record FenceDeviceBody(String agent, Map<String, String> options) {}
+
+    private final InventoryStore store;
+    private final HaController ha;
+    private final HaSettings settings;
+    private final Oversight oversight;
+    private final Clock clock;
+
+    HaRoutes(InventoryStore store, HaController ha, Oversight oversight, Clock clock) {
+        this.store = store;
+        this.ha = ha;
+        this.settings = ha.settings();
+        this.oversight = oversight;
+        this.clock = clock;
+    }
+
+    void register(JavalinDefaultRoutingApi routes) {
+        String base = RestApi.BASE;
+        routes.get(base + "/clusters/{id}/ha", ctx -> ctx.json(clusterHa(cluster(ctx))));
+        routes.put(base + "/clusters/{id}/ha", this::changeCluster);
+        routes.put(base + "/vms/{id}/ha", this::changeVm);
+        routes.get(base + "/vms/{id}/ha", ctx -> ctx.json(vmHa(vm(ctx))));
+        routes.post(base + "/hosts/{id}/maintenance", this::maintenance);
+        routes.get(base + "/hosts/{id}/fence", ctx -> ctx.json(shown(host(ctx), settings.fenceDevice(host(ctx).id())
+                .orElseThrow(() -> new PaddockException.NotFound("Host '" + host(ctx).name()
+                        + "' has no fence device.")))));
+        routes.put(base + "/hosts/{id}/fence", this::putFence);
+        routes.delete(base + "/hosts/{id}/fence", this::deleteFence);
+        routes.get(base + "/ha/status", ctx -> ctx.json(Map.of("hosts", ha.status())));
+        routes.get(base + "/ha/events", ctx -> ctx.json(Map.of("items",
+                oversight.audit().listActions("ha.", Query.offset(ctx), Query.limit(ctx)))));
+    }
+
+    private Cluster cluster(Context ctx) {
+        return store.cluster(InventoryRoutes.id(ctx)).orElseThrow(() -> InventoryRoutes.missing("cluster", ctx));
+    }
+
+    private Host host(Context ctx) {
+        return store.host(InventoryRoutes.id(ctx)).orElseThrow(() -> InventoryRoutes.missing("host", ctx));
+    }
+
+    private Vm vm(Context ctx) {
+        return store.vm(InventoryRoutes.id(ctx)).orElseThrow(() -> InventoryRoutes.missing("VM", ctx));
+    }
+
+    private ClusterHa clusterHa(Cluster cluster) {
+        HaSettings.ClusterTuning tuning = settings.tuning(cluster.id());
+        AdmissionVerdict verdict = AdmissionControl.standard().check(store.room(), cluster.id());
+        String admission = switch (verdict) {
+            case AdmissionVerdict.Admitted admitted -> admitted.toleratedFailures() == 0
+                    ? "no host failure is promised"
+                    : "tolerates " + admitted.toleratedFailures() + " host failure(s): " + admitted.failureSetsChecked()
+                            + " failure sets checked";
+            case AdmissionVerdict.Refused refused -> refused.reason();
+        };
+        return new ClusterHa(cluster.id(), cluster.haEnabled(), tuning.paused(), cluster.toleratedHostFailures(),
+                tuning.detectionWindow().toSeconds(), verdict.admitted(), admission);
+    }
+
+    private void changeCluster(Context ctx) {
+        Cluster cluster = cluster(ctx);
+        ClusterHaChange change = RequestBody.read(ctx, ClusterHaChange.class);
+        HaSettings.ClusterTuning tuning = settings.tuning(cluster.id());
+        boolean enabled = change.enabled() == null ? cluster.haEnabled() : change.enabled();
+        int tolerated = change.toleratedHostFailures() == null ? cluster.toleratedHostFailures()
+                : (int) Requests.between(change.toleratedHostFailures(), 0, MAX_TOLERATED_FAILURES,
+                        "toleratedHostFailures", "");
+        Duration window = change.detectionWindowSeconds() == null ? tuning.detectionWindow()
+                : Duration.ofSeconds(Requests.between(change.detectionWindowSeconds(), MIN_WINDOW_SECONDS,
+                        MAX_WINDOW_SECONDS, "detectionWindowSeconds", " s"));
+        boolean paused = change.paused() == null ? tuning.paused() : change.paused();
+        store.put(new Cluster(cluster.id(), cluster.siteId(), cluster.name(), enabled, tolerated));
+        settings.putTuning(cluster.id(), new HaSettings.ClusterTuning(paused, window));
+        audit("ha.cluster.set", cluster.id(), "cluster " + cluster.name() + ": HA " + (enabled ? "enabled" : "disabled")
+                + (paused ? ", paused" : "") + ", tolerates " + tolerated + " host failure(s), detection window "
+                + window.toSeconds() + " s");
+        ha.wake();
+        ctx.json(clusterHa(store.cluster(cluster.id()).orElseThrow()));
+    }
+
+    private VmHa vmHa(Vm vm) {
+        return settings.vmHa(vm.id()).map(h -> new VmHa(vm.id(), h.priority(), h.enabled()))
+                .orElseGet(() -> new VmHa(vm.id(), vm.haPriority(), vm.isProtected()));
+    }
+
+    /** The VM's priority lives on the VM (0 = not protected); a disabled VM keeps its priority in HA's table. */
+    private void changeVm(Context ctx) {
+        Vm vm = vm(ctx);
+        VmHaChange change = RequestBody.read(ctx, VmHaChange.class);
+        VmHa before = vmHa(vm);
+        int priority = change.priority() == null ? before.priority()
+                : (int) Requests.between(change.priority(), 0, VmRoutes.MAX_HA_PRIORITY, "priority", "");
+        boolean enabled = change.enabled() == null ? before.enabled() || change.priority() != null : change.enabled();
+        if (enabled && priority == 0) {
+            throw new PaddockException.InvalidValue("Field 'priority' must be at least 1 to protect VM '"
+                    + vm.name() + "': priority 0 means not protected.");
+        }
+        int effective = enabled ? priority : 0;
+        Vm changed = new Vm(vm.id(), vm.name(), vm.clusterId(), vm.hostId(), vm.demand(), vm.state(), vm.origin(),
+                vm.tier(), effective, vm.affinityGroups(), vm.antiAffinityGroups(), vm.licences(), vm.disks(),
+                vm.nics());
+        store.updateExisting(java.util.List.of(changed));
+        settings.putVmHa(vm.id(), new HaSettings.VmHa(priority, enabled));
+        audit("ha.vm.set", vm.id(), "VM " + vm.name() + ": HA " + (enabled ? "enabled" : "disabled") + ", priority "
+                + priority);
+        ctx.json(new VmHa(vm.id(), priority, enabled));
+    }
+
+    private void maintenance(Context ctx) {
+        Host host = host(ctx);
+        Maintenance request = RequestBody.read(ctx, Maintenance.class);
+        String action = request.action() == null ? "" : request.action();
+        boolean changed = switch (action) {
+            case "enter" -> ha.enterMaintenance(host, OversightRoutes.ACTOR);
+            case "exit" -> ha.exitMaintenance(host, OversightRoutes.ACTOR);
+            default -> throw new PaddockException.InvalidValue("Field 'action' must be 'enter' or 'exit', was '"
+                    + action + "'.");
+        };
+        ctx.json(new MaintenanceState(host.id(), action.equals("enter"), changed));
+    }
+
+    private void putFence(Context ctx) {
+        Host host = host(ctx);
+        FenceDeviceBody body = RequestBody.read(ctx, FenceDeviceBody.class);
+        FenceDevice device;
+        try {
+            device = new FenceDevice(body.agent(), body.options() == null ? Map.of() : body.options());
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new PaddockException.InvalidValue("Fence device of host '" + host.name() + "': " + e.getMessage()
+                    + ".");
+        }
+        settings.putFenceDevice(host.id(), device);
+        audit("ha.fence.configured", host.id(), "host " + host.name() + " is fenced by " + device);
+        ctx.json(shown(host, device));
+    }
+
+    private void deleteFence(Context ctx) {
+        Host host = host(ctx);
+        if (!settings.deleteFenceDevice(host.id())) {
+            throw new PaddockException.NotFound("Host '" + host.name() + "' has no fence device.");
+        }
+        audit("ha.fence.removed", host.id(), "host " + host.name() + " has no fence device any more");
+        ctx.status(204);
+    }
+
+    /** A fence device as the API shows it: every secret option masked. */
+    private static Map<String, Object> shown(Host host, FenceDevice device) {
+        Map<String, String> options = new TreeMap<>();
+        device.options().forEach((key, value) -> options.put(key, FenceDevice.isSecret(key) ? MASK : value));
+        Map<String, Object> shown = new LinkedHashMap<>();
+        shown.put("hostId", host.id());
+        shown.put("agent", device.agent());
+        shown.put("options", options);
+        return shown;
+    }
+
+    private void audit(String action, String subjectId, String detail) {
+        oversight.audit().append(OversightRoutes.ACTOR, action, subjectId, detail, clock.instant());
+    }
+}

@@ -1,0 +1,488 @@
+package dev.paddock.ha;
+
+import dev.paddock.audit.Oversight;
+import dev.paddock.hypervisor.DomainInfo;
+import dev.paddock.hypervisor.Hypervisor;
+import dev.paddock.hypervisor.HypervisorEvent;
+import dev.paddock.hypervisor.HypervisorException;
+import dev.paddock.model.Cluster;
+import dev.paddock.model.Host;
+import dev.paddock.model.HostState;
+import dev.paddock.model.PowerState;
+import dev.paddock.model.Room;
+import dev.paddock.model.Vm;
+import dev.paddock.model.VmState;
+import dev.paddock.operation.OperationPlan;
+import dev.paddock.operation.OperationView;
+import dev.paddock.operation.Step;
+import dev.paddock.operation.Operations;
+import dev.paddock.sim.VmDomains;
+import dev.paddock.store.InventoryStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HA reconcile loop: one thread observes every armed host (keepalive through the Hypervisor port, the
+ * datastore heartbeat, the fence device's status), lets {@link HostWatch} decide, fences through the
+ * {@link FenceAgent}, and only once a fence is confirmed plans with {@link FailoverPlanner} and submits the
+ * restarts as one {@code host.failover} Operation. Hypervisor callbacks and REST calls only wake it.
+ *
+ * <p>Never a VM twice: no plan is made while a failover operation is unfinished (the one it submitted, or one
+ * the runner resumed after a restart), and before each plan the loop learns from the healthy hosts where the
+ * victims really run, so a restart already done is not planned again.
+ *
+ * <p>Every decision goes to the audit log (actions {@code ha.*}), each fence failure raises one alarm per
+ * episode and is retried, and the notifier hears the decisions people act on.
+ */
+public final class HaController implements AutoCloseable {
+
+    public static final String ACTOR = "controller:ha";
+    static final String FAILOVER_KIND = "host.failover";
+    static final String RESTART_IN_PLACE_KIND = "host.restart-in-place";
+    /** A fence that keeps failing is audited at its first failure, then once every this many attempts. */
+    static final int FENCE_FAILURES_PER_AUDIT = 12;
+    private static final Logger LOG = LoggerFactory.getLogger(HaController.class);
+    private static final Object WAKE = new Object();
+
+    /** What HA says of one host, for {@code paddock ha status}. */
+    public record HostStatus(String hostId, String hostName, String clusterId, boolean armed, HostHealth health) {}
+
+    /** The parts the loop works with. */
+    public record Wiring(InventoryStore store, Operations operations, Hypervisor hypervisor, HaSettings settings,
+            FenceAgent fence, Function<Host, Optional<Instant>> heartbeats, Oversight oversight, Notifier notifier,
+            HaMeters meters, Clock clock) {}
+
+    private record InFlight(String operationId, List<Restart> restarts) {}
+
+    private final Wiring wiring;
+    private final Duration period;
+    private final FailoverPlanner planner = FailoverPlanner.standard();
+    private final BlockingQueue<Object> wakeups = new LinkedBlockingQueue<>();
+    private final HostWatch watch;
+    private final Map<String, Instant> decidedAt = new HashMap<>();
+    private final Map<String, Instant> confirmedAt = new HashMap<>();
+    private final Set<String> fenceAlarmed = new HashSet<>();
+    private final Map<String, Integer> fenceFailures = new HashMap<>();
+    private final Set<String> unplacedAlarmed = new HashSet<>();
+    private Optional<InFlight> inFlight = Optional.empty();
+    /** The loop's judgement of each host at the end of its last pass, for readers on other threads. */
+    private volatile Map<String, HostHealth> health = Map.of();
+    private volatile boolean closing;
+    private Thread thread;
+    private Hypervisor.Subscription subscription;
+
+    /**
+     * @param period how often the loop runs without being woken: a fraction of the shortest detection window
+     * @param fenceRetry how long after a failed fence the next attempt is made
+     */
+    public HaController(Wiring wiring, Duration period, Duration fenceRetry) {
+        this.wiring = wiring;
+        this.period = period;
+        this.watch = new HostWatch(fenceRetry);
+    }
+
+    public synchronized void start() {
+        subscription = wiring.hypervisor().subscribe(event -> {
+            if (event instanceof HypervisorEvent.HostEvent) {
+                wakeups.offer(event);
+            }
+        });
+        thread = Thread.ofPlatform().name("ha-controller").daemon().start(this::run);
+    }
+
+    /** Runs the loop soon, for example after a setting changed. */
+    public void wake() {
+        wakeups.offer(WAKE);
+    }
+
+    /**
+     * Every stored host with whether HA is armed for it and its health as the loop last judged it; a host the loop
+     * has not judged yet shows as healthy, or in maintenance when it is.
+     */
+    public List<HostStatus> status() {
+        Map<String, HostHealth> judged = health;
+        Room room = wiring.store().room();
+        Set<String> maintenance = wiring.settings().hostsInMaintenance();
+        Map<String, HaSettings.ClusterTuning> tunings = new HashMap<>();
+        List<HostStatus> hosts = new ArrayList<>();
+        for (Host host : room.hosts()) {
+            boolean armed = room.cluster(host.clusterId()).filter(Cluster::haEnabled).isPresent()
+                    && !tunings.computeIfAbsent(host.clusterId(), wiring.settings()::tuning).paused();
+            HostHealth unjudged = maintenance.contains(host.id()) ? HostHealth.MAINTENANCE : HostHealth.HEALTHY;
+            hosts.add(new HostStatus(host.id(), host.name(), host.clusterId(), armed,
+                    armed ? judged.getOrDefault(host.id(), unjudged) : unjudged));
+        }
+        return hosts;
+    }
+
+    public HaMeters meters() {
+        return wiring.meters();
+    }
+
+    public HaSettings settings() {
+        return wiring.settings();
+    }
+
+    /** Disarms HA for the host and takes it out of placement; false when it was in maintenance already. */
+    public boolean enterMaintenance(Host host, String actor) {
+        Instant now = wiring.clock().instant();
+        if (!wiring.settings().enterMaintenance(host.id(), now)) {
+            return false;
+        }
+        if (host.state() == HostState.CONNECTED) {
+            wiring.store().put(host.withState(HostState.MAINTENANCE));
+        }
+        wiring.oversight().audit().append(actor, "ha.maintenance.enter", host.id(),
+                "host " + host.name() + " entered maintenance: HA is disarmed for it", now);
+        wake();
+        return true;
+    }
+
+    /** Rearms HA for the host; false when it was not in maintenance. */
+    public boolean exitMaintenance(Host host, String actor) {
+        Instant now = wiring.clock().instant();
+        if (!wiring.settings().exitMaintenance(host.id())) {
+            return false;
+        }
+        if (host.state() == HostState.MAINTENANCE) {
+            wiring.store().put(host.withState(HostState.CONNECTED));
+        }
+        wiring.oversight().audit().append(actor, "ha.maintenance.exit", host.id(),
+                "host " + host.name() + " left maintenance: HA is armed for it again", now);
+        wake();
+        return true;
+    }
+
+    private void run() {
+        while (!closing) {
+            try {
+                wakeups.poll(period.toMillis(), TimeUnit.MILLISECONDS);
+                wakeups.clear();
+            } catch (InterruptedException e) {
+                return;
+            }
+            if (closing) {
+                return;
+            }
+            try {
+                tick(wiring.clock().instant());
+            } catch (RuntimeException e) {
+                LOG.warn("HA pass failed, retried on the next one: {}", e.toString());
+            }
+        }
+    }
+
+    /** One pass: observe and judge every host, fence those due, recover the fenced ones. */
+    void tick(Instant now) {
+        Room room = wiring.store().room();
+        Set<String> maintenance = wiring.settings().hostsInMaintenance();
+        Map<String, HaSettings.ClusterTuning> tunings = new HashMap<>();
+        Map<String, HostHealth> seen = new HashMap<>();
+        for (Host host : room.hosts()) {
+            Optional<Cluster> cluster = room.cluster(host.clusterId());
+            HaSettings.ClusterTuning tuning = tunings.computeIfAbsent(host.clusterId(), wiring.settings()::tuning);
+            boolean armed = cluster.filter(Cluster::haEnabled).isPresent() && !tuning.paused();
+            if (maintenance.contains(host.id())) {
+                keepOutOfPlacement(host);
+            }
+            if (!armed) {
+                disarm(host, now);
+            } else if (maintenance.contains(host.id())) {
+                watch.maintenance(host.id(), true).ifPresent(move -> record(host, move, now));
+            } else {
+                watch.maintenance(host.id(), false).ifPresent(move -> record(host, move, now));
+                observe(host, new HaPolicy(tuning.detectionWindow()), now);
+            }
+        }
+        for (Host host : room.hosts()) {
+            if (watch.fenceDue(host.id(), now)) {
+                fence(host, now);
+            }
+        }
+        recover(now);
+        room.hosts().forEach(host -> seen.put(host.id(), watch.health(host.id())));
+        health = Map.copyOf(seen);
+    }
+
+    /** A host in maintenance that reconnected shows as connected again: it must still take no VMs. */
+    private void keepOutOfPlacement(Host host) {
+        if (host.state() == HostState.CONNECTED) {
+            wiring.store().put(host.withState(HostState.MAINTENANCE));
+        }
+    }
+
+    private void disarm(Host host, Instant now) {
+        HostHealth health = watch.health(host.id());
+        if (health != HostHealth.HEALTHY) {
+            audit("ha.host.disarmed", host.id(), "host " + host.name() + " was " + health + "; HA is disabled or"
+                    + " paused for its cluster, so it is neither fenced nor recovered", now);
+        }
+        watch.forget(host.id());
+        fenceFailures.remove(host.id());
+        fenceAlarmed.remove(host.id());
+        decidedAt.remove(host.id());
+        confirmedAt.remove(host.id());
+    }
+
+    private void observe(Host host, HaPolicy policy, Instant now) {
+        boolean connected = wiring.hypervisor().isConnected(host.id());
+        // a heartbeat read a moment after the pass began is as fresh as the pass
+        Optional<Instant> heartbeat = wiring.heartbeats().apply(host).map(beat -> beat.isAfter(now) ? now : beat);
+        watch.observe(host.id(), connected, heartbeat, () -> power(host), policy, now)
+                .ifPresent(move -> record(host, move, now));
+    }
+
+    private void record(Host host, HostWatch.Move move, Instant now) {
+        String detail = "host " + host.name() + " " + move.from() + " -> " + move.to() + ": " + move.reason();
+        audit("ha.host." + move.to().name().toLowerCase(java.util.Locale.ROOT), host.id(), detail, now);
+        if (move.to() == HostHealth.FENCING) {
+            decidedAt.put(host.id(), now);
+            move.keepaliveLostSince().ifPresent(lost -> wiring.meters().detected(Duration.between(lost, now)));
+            wiring.notifier().notify(new Notifier.Notice("ha.host.dead", host.id(), detail, now));
+        } else if (move.to() == HostHealth.ISOLATED) {
+            wiring.notifier().notify(new Notifier.Notice("ha.host.isolated", host.id(), detail, now));
+        } else if (move.from() == HostHealth.FENCED && move.to() == HostHealth.HEALTHY) {
+            removeStaleDefinitions(host, now);
+            restartInPlace(host, now);
+        }
+    }
+
+    private PowerState power(Host host) {
+        return switch (wiring.settings().fenceDevice(host.id()).map(d -> wiring.fence().run(d, FenceAction.STATUS))
+                .orElse(null)) {
+            case FenceOutcome.Power power -> power.state();
+            case null, default -> PowerState.UNKNOWN;
+        };
+    }
+
+    private void fence(Host host, Instant now) {
+        FenceOutcome outcome = wiring.settings().fenceDevice(host.id()).map(wiring.fence()::powerOff)
+                .orElseGet(() -> new FenceOutcome.Failed(FenceAction.OFF, 1, "host " + host.name()
+                        + " has no fence device: configure one with PUT /api/v1/hosts/" + host.id() + "/fence"));
+        HostWatch.Move move = watch.fenced(host.id(), outcome, now);
+        String detail = "host " + host.name() + ": " + move.reason();
+        if (move.to() == HostHealth.RECOVERING) {
+            audit("ha.fence.confirmed", host.id(), detail, now);
+            Optional.ofNullable(decidedAt.remove(host.id()))
+                    .ifPresent(decided -> wiring.meters().fenced(Duration.between(decided, now)));
+            confirmedAt.put(host.id(), now);
+            fenceAlarmed.remove(host.id());
+            fenceFailures.remove(host.id());
+            wiring.notifier().notify(new Notifier.Notice("ha.fence.confirmed", host.id(), detail, now));
+            return;
+        }
+        int failures = fenceFailures.merge(host.id(), 1, Integer::sum);
+        if (failures == 1 || failures % FENCE_FAILURES_PER_AUDIT == 0) {
+            audit("ha.fence.failed", host.id(), detail + " (attempt " + failures + ")", now);
+        }
+        wiring.meters().fenceFailed();
+        if (fenceAlarmed.add(host.id())) {
+            wiring.oversight().alarms().raise("ha.fence.failed", host.id(), "HA cannot fence host " + host.name()
+                    + ", so none of its VMs is restarted; retrying: " + outcome, now);
+            wiring.notifier().notify(new Notifier.Notice("ha.fence.failed", host.id(), detail, now));
+        }
+    }
+
+    /** Settles a finished failover, then plans the next one when fenced hosts still have VMs to restart. */
+    private void recover(Instant now) {
+        Set<String> recovering = watch.in(HostHealth.RECOVERING);
+        if (recovering.isEmpty()) {
+            return;
+        }
+        if (inFlight.isPresent()) {
+            Optional<OperationView> view = wiring.operations().get(inFlight.get().operationId());
+            if (view.isPresent() && !view.get().state().isFinal()) {
+                return;
+            }
+            settle(inFlight.get(), view, now);
+            inFlight = Optional.empty();
+        }
+        if (failoverUnfinished()) {
+            return;
+        }
+        Room room = learnWhereVmsRun(wiring.store().room());
+        for (String hostId : recovering) {
+            int left = FailoverPlanner.victims(room, Set.of(hostId)).size();
+            if (left == 0) {
+                finishRecovery(hostId, now, "every protected VM of it is running elsewhere");
+            } else if (wiring.hypervisor().isConnected(hostId)) {
+                // powered on again by someone: the VMs no other host could take are started on it again
+                finishRecovery(hostId, now, "it is back; the " + left + " protected VM(s) no other host could take"
+                        + " are started on it again");
+            }
+        }
+        Set<String> left = watch.in(HostHealth.RECOVERING);
+        if (!left.isEmpty()) {
+            plan(watch.view(room), left, now);
+        }
+    }
+
+    private void plan(Room view, Set<String> recovering, Instant now) {
+        FailoverPlan plan = planner.plan(view, recovering,
+                FailoverPolicy.DEFAULT.withUnavailableHosts(watch.unavailable()));
+        for (Unplaced vm : plan.unplaced()) {
+            if (unplacedAlarmed.add(vm.vmId())) {
+                audit("ha.restart.unplaced", vm.vmId(), "VM " + vm.vmName() + " of " + vm.fromHostId()
+                        + " cannot restart: " + vm.reason(), now);
+                wiring.oversight().alarms().raise("ha.restart.unplaced", vm.vmId(), "VM " + vm.vmName() + " of host "
+                        + vm.fromHostId() + " cannot restart: " + vm.reason(), now);
+            }
+        }
+        plan.operation(view, vm -> VmDomains.specOf(vm, view)).ifPresent(operation -> {
+            OperationView submitted = wiring.operations().submit(operation);
+            inFlight = Optional.of(new InFlight(submitted.id(), plan.restarts()));
+            for (Restart restart : plan.restarts()) {
+                audit("ha.restart.planned", restart.vmId(), "restart VM " + restart.vmName() + " (priority "
+                        + restart.haPriority() + ") of " + restart.fromHostId() + " on " + restart.toHostId()
+                        + " in operation " + submitted.id(), now);
+            }
+            LOG.info("failover of {} submitted as operation {}: {} restarts, {} unplaced", recovering,
+                    submitted.id(), plan.restarts().size(), plan.unplaced().size());
+        });
+    }
+
+    /** A done failover moves its VMs in the inventory; any other end leaves them for the next plan. */
+    private void settle(InFlight done, Optional<OperationView> view, Instant now) {
+        String outcome = view.map(v -> v.state().name()).orElse("LOST");
+        wiring.meters().failover(outcome);
+        audit("ha.failover." + outcome.toLowerCase(java.util.Locale.ROOT), done.operationId(),
+                "failover operation " + done.operationId() + " ended " + outcome + view.flatMap(OperationView::error)
+                        .map(error -> ": " + error).orElse(""), now);
+        if (view.filter(v -> v.state() == dev.paddock.operation.OperationState.DONE).isEmpty()) {
+            return;
+        }
+        List<Vm> moved = new ArrayList<>();
+        for (Restart restart : done.restarts()) {
+            wiring.store().vm(restart.vmId())
+                    .ifPresent(vm -> moved.add(vm.withHost(restart.toHostId()).withState(VmState.RUNNING)));
+        }
+        wiring.store().updateExisting(moved);
+    }
+
+    private boolean failoverUnfinished() {
+        return wiring.operations().list(0, 100).items().stream()
+                .anyMatch(op -> op.kind().equals(FAILOVER_KIND) && !op.state().isFinal());
+    }
+
+    /**
+     * Reads the domains of every healthy host and moves in the inventory the VMs found active somewhere else than
+     * it says: a restart done by an operation whose end this loop did not see (a manager restarted meanwhile).
+     */
+    private Room learnWhereVmsRun(Room room) {
+        List<Vm> moved = new ArrayList<>();
+        for (Host host : room.hosts()) {
+            if (watch.health(host.id()) != HostHealth.HEALTHY || !wiring.hypervisor().isConnected(host.id())) {
+                continue;
+            }
+            for (DomainInfo domain : domainsOf(host)) {
+                boolean active = domain.state() == VmState.RUNNING || domain.state() == VmState.PAUSED;
+                room.vm(domain.uuid()).filter(vm -> active && !vm.hostId().equals(Optional.of(host.id())))
+                        .ifPresent(vm -> moved.add(vm.withHost(host.id()).withState(domain.state())));
+            }
+        }
+        if (moved.isEmpty()) {
+            return room;
+        }
+        wiring.store().updateExisting(moved);
+        Room learned = room;
+        for (Vm vm : moved) {
+            learned = learned.with(vm);
+        }
+        return learned;
+    }
+
+    /** A fenced host back on: the definitions of VMs restarted elsewhere are removed, so nobody starts them. */
+    private void removeStaleDefinitions(Host host, Instant now) {
+        // where the VMs run, read from the hosts: the inventory may already have taken a stale domain for the VM
+        Room room = learnWhereVmsRun(wiring.store().room());
+        for (DomainInfo domain : domainsOf(host)) {
+            boolean active = domain.state() == VmState.RUNNING || domain.state() == VmState.PAUSED;
+            Optional<Vm> vm = room.vm(domain.uuid());
+            if (!active && vm.flatMap(Vm::hostId).filter(h -> !h.equals(host.id())).isPresent()) {
+                try {
+                    wiring.hypervisor().undefine(host.id(), domain.uuid());
+                    audit("ha.stale.undefined", domain.uuid(), "removed the stale definition of VM " + domain.name()
+                            + " from host " + host.name() + ": it runs on " + vm.get().hostId().orElseThrow(), now);
+                } catch (HypervisorException e) {
+                    LOG.warn("cannot remove stale domain {} from {}: {}", domain.uuid(), host.id(), e.getMessage());
+                }
+            }
+        }
+    }
+
+    /**
+     * A fenced host back on: its protected VMs that no other host took (they are still recorded on it, and run
+     * nowhere) start on it again, as one operation.
+     */
+    private void restartInPlace(Host host, Instant now) {
+        Room room = learnWhereVmsRun(wiring.store().room());
+        List<Step> steps = new ArrayList<>();
+        for (DomainInfo domain : domainsOf(host)) {
+            boolean active = domain.state() == VmState.RUNNING || domain.state() == VmState.PAUSED;
+            room.vm(domain.uuid())
+                    .filter(vm -> !active && vm.isProtected() && vm.hostId().equals(Optional.of(host.id())))
+                    .filter(vm -> room.cluster(vm.clusterId()).filter(Cluster::haEnabled).isPresent())
+                    .ifPresent(vm -> steps.add(new Step.StartVm(host.id(), vm.id())));
+        }
+        if (steps.isEmpty()) {
+            return;
+        }
+        OperationView submitted = wiring.operations().submit(new OperationPlan(RESTART_IN_PLACE_KIND, host.id(), ACTOR,
+                steps));
+        audit("ha.restart.in-place", host.id(), "host " + host.name() + " is back: " + steps.size()
+                + " protected VM(s) that ran nowhere else start on it again in operation " + submitted.id(), now);
+    }
+
+    private List<DomainInfo> domainsOf(Host host) {
+        try {
+            return wiring.hypervisor().domains(host.id());
+        } catch (HypervisorException e) {
+            return List.of();
+        }
+    }
+
+    private void finishRecovery(String hostId, Instant now, String why) {
+        watch.recovered(hostId).ifPresent(move -> {
+            String detail = "host " + hostId + " recovered: " + why;
+            audit("ha.host.fenced", hostId, detail, now);
+            Optional.ofNullable(confirmedAt.remove(hostId))
+                    .ifPresent(confirmed -> wiring.meters().restarted(Duration.between(confirmed, now)));
+            wiring.notifier().notify(new Notifier.Notice("ha.recovered", hostId, detail, now));
+        });
+    }
+
+    private void audit(String action, String subjectId, String detail, Instant now) {
+        LOG.info("{} {}: {}", action, subjectId, detail);
+        wiring.oversight().audit().append(ACTOR, action, subjectId, detail, now);
+    }
+
+    @Override
+    public synchronized void close() {
+        closing = true;
+        if (subscription != null) {
+            subscription.close();
+        }
+        if (thread != null) {
+            thread.interrupt();
+            try {
+                thread.join(5000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

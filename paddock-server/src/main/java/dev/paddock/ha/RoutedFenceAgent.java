@@ -1,0 +1,15 @@
+package dev.paddock.ha;
+
+/**
+ * Fences simulated hosts through the simulated room's BMCs (devices whose agent is {@value SimulatedFenceAgent#AGENT})
+ * and every other host through its fence-agents executable.
+ */
+public record RoutedFenceAgent(FenceAgent simulated, FenceAgent process) implements FenceAgent {
+
+    @Override
+    public FenceOutcome run(FenceDevice device, FenceAction action) {
+        return device.agent().equals(SimulatedFenceAgent.AGENT)
+                ? simulated.run(device, action)
+                : process.run(device, action);
+    }
+}

@@ -1,0 +1,93 @@
+package dev.paddock.ha;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.paddock.audit.AuditEntry;
+import dev.paddock.audit.AuditLog;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** HA's tables, the same on every database the store runs on. */
+abstract class HaSettingsContract {
+
+    private static final Instant NOW = Instant.parse("2030-01-01T00:00:00Z");
+
+    HikariDataSource dataSource;
+    HaSettings settings;
+
+    abstract HikariDataSource open();
+
+    @BeforeEach
+    void connect() {
+        dataSource = open();
+        settings = new HaSettings(dataSource);
+    }
+
+    @AfterEach
+    void disconnect() {
+        dataSource.close();
+    }
+
+    @Test
+    void aClusterNeverConfiguredIsArmedWithTheDefaultWindowAndATuningIsReplacedInPlace() {
+        assertThat(settings.tuning("c1")).isEqualTo(HaSettings.ClusterTuning.DEFAULT);
+
+        settings.putTuning("c1", new HaSettings.ClusterTuning(true, Duration.ofSeconds(3)));
+        settings.putTuning("c1", new HaSettings.ClusterTuning(true, Duration.ofMillis(1500)));
+
+        assertThat(settings.tuning("c1")).isEqualTo(new HaSettings.ClusterTuning(true, Duration.ofMillis(1500)));
+        assertThat(settings.tuning("c2")).isEqualTo(HaSettings.ClusterTuning.DEFAULT);
+    }
+
+    @Test
+    void aVmsHaIsKeptWithItsPriority() {
+        settings.putVmHa("v1", new HaSettings.VmHa(7, true));
+        settings.putVmHa("v1", new HaSettings.VmHa(7, false));
+
+        assertThat(settings.vmHa("v1")).contains(new HaSettings.VmHa(7, false));
+        assertThat(settings.vmHa("v2")).isEmpty();
+    }
+
+    @Test
+    void aHostEntersMaintenanceOnceAndLeavesItOnce() {
+        assertThat(settings.enterMaintenance("h1", NOW)).isTrue();
+        assertThat(settings.enterMaintenance("h1", NOW)).isFalse();
+        assertThat(settings.hostsInMaintenance()).containsExactly("h1");
+
+        assertThat(settings.exitMaintenance("h1")).isTrue();
+        assertThat(settings.exitMaintenance("h1")).isFalse();
+        assertThat(settings.hostsInMaintenance()).isEmpty();
+    }
+
+    @Test
+    void aFenceDeviceComesBackWithEveryOptionSecretsIncluded() {
+        FenceDevice device = new FenceDevice("/usr/sbin/fence_ipmilan", Map.of("ip", "10.0.0.11", "username",
+                "admin", "password", "p\"ä ss=1", "lanplus", "1"));
+
+        settings.putFenceDevice("h1", device);
+        settings.putFenceDevice("h1", device);
+
+        assertThat(settings.fenceDevice("h1")).contains(device);
+        assertThat(settings.deleteFenceDevice("h1")).isTrue();
+        assertThat(settings.fenceDevice("h1")).isEmpty();
+        assertThat(settings.deleteFenceDevice("h1")).isFalse();
+    }
+
+    @Test
+    void haDecisionsAreReadBackFromTheAuditLogByTheirActionPrefix() {
+        AuditLog audit = new AuditLog(dataSource);
+        audit.append("controller:ha", "ha.fence.failed", "h1", "no login", NOW);
+        audit.append("api", "vm.create", "v1", "created", NOW);
+        audit.append("controller:ha", "ha.fence.confirmed", "h1", "off", NOW);
+        audit.append("api", "hax.other", "x", "not HA", NOW);
+
+        assertThat(audit.listActions("ha.", 0, 10)).extracting(AuditEntry::action)
+                .containsExactly("ha.fence.confirmed", "ha.fence.failed");
+        assertThat(audit.verify().intact()).isTrue();
+    }
+}

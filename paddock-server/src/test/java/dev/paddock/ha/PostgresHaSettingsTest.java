@@ -1,0 +1,12 @@
+package dev.paddock.ha;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.paddock.store.TestDatabases;
+
+class PostgresHaSettingsTest extends HaSettingsContract {
+
+    @Override
+    HikariDataSource open() {
+        return TestDatabases.postgres("ha_settings_test");
+    }
+}
