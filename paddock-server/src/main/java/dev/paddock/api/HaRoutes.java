@@ -145,7 +145,7 @@ final class HaRoutes {
         Vm changed = new Vm(vm.id(), vm.name(), vm.clusterId(), vm.hostId(), vm.demand(), vm.state(), vm.origin(),
                 vm.tier(), effective, vm.affinityGroups(), vm.antiAffinityGroups(), vm.licences(), vm.disks(),
                 vm.nics());
-        store.updateExisting(java.util.List.of(changed));
+        store.put(changed);
         settings.putVmHa(vm.id(), new HaSettings.VmHa(priority, enabled));
         audit("ha.vm.set", vm.id(), "VM " + vm.name() + ": HA " + (enabled ? "enabled" : "disabled") + ", priority "
                 + priority);

@@ -370,7 +370,7 @@ public final class HaController implements AutoCloseable {
             wiring.store().vm(restart.vmId())
                     .ifPresent(vm -> moved.add(vm.withHost(restart.toHostId()).withState(VmState.RUNNING)));
         }
-        wiring.store().updateExisting(moved);
+        wiring.store().updateObserved(moved);
     }
 
     private boolean failoverUnfinished() {
@@ -397,7 +397,7 @@ public final class HaController implements AutoCloseable {
         if (moved.isEmpty()) {
             return room;
         }
-        wiring.store().updateExisting(moved);
+        wiring.store().updateObserved(moved);
         Room learned = room;
         for (Vm vm : moved) {
             learned = learned.with(vm);

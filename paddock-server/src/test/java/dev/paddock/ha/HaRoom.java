@@ -97,9 +97,9 @@ final class HaRoom implements AutoCloseable {
 
     /** Disables HA for a VM as the API does: priority 0 on the VM, its priority kept in HA's table. */
     void disableHa(Vm vm) {
-        store.updateExisting(List.of(new Vm(vm.id(), vm.name(), vm.clusterId(), vm.hostId(), vm.demand(), vm.state(),
+        store.put(new Vm(vm.id(), vm.name(), vm.clusterId(), vm.hostId(), vm.demand(), vm.state(),
                 vm.origin(), vm.tier(), 0, vm.affinityGroups(), vm.antiAffinityGroups(), vm.licences(), vm.disks(),
-                vm.nics())));
+                vm.nics()));
         settings.putVmHa(vm.id(), new HaSettings.VmHa(vm.haPriority(), false));
     }
 
