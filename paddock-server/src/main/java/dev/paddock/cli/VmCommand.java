@@ -86,8 +86,11 @@ final class VmCommand implements Runnable {
         }
     }
 
-    @Command(name = "start", description = "Start a VM.")
-    static final class Start implements Callable<Integer> {
+    /**
+     * A verb on one existing VM, named by name or id: finds it, sends the request {@link #send} builds, prints
+     * the accepted operation and follows it with {@code --wait}.
+     */
+    abstract static class OnVm implements Callable<Integer> {
 
         @CommandLine.Spec
         private CommandLine.Model.CommandSpec spec;
@@ -98,23 +101,33 @@ final class VmCommand implements Runnable {
         @Option(names = "--wait", description = "Follow the operation until it ends.")
         private boolean wait;
 
+        /** The verb, as shown to the user ("start") and as the last segment of a POST. */
+        abstract String verb();
+
+        /** Sends the request for the VM of that id; by default {@code POST /vms/{id}/VERB}. */
+        JsonNode send(ApiClient client, String id) {
+            return client.post("api/v1/vms/" + id + "/" + verb(), null);
+        }
+
         @Override
-        public Integer call() {
+        public final Integer call() {
             ApiClient client = PaddockCommand.of(spec).client();
             JsonNode found = VmsCommand.resolve(client, vm);
-            JsonNode operation = client.post("api/v1/vms/" + found.path("id").asText() + "/start", null);
-            return accepted(spec, operation, wait, "start " + found.path("name").asText());
+            JsonNode operation = send(client, found.path("id").asText());
+            return accepted(spec, operation, wait, verb() + " " + found.path("name").asText());
+        }
+    }
+
+    @Command(name = "start", description = "Start a VM.")
+    static final class Start extends OnVm {
+        @Override
+        String verb() {
+            return "start";
         }
     }
 
     @Command(name = "stop", description = "Stop a VM: ask the guest to shut down, power off after the timeout.")
-    static final class Stop implements Callable<Integer> {
-
-        @CommandLine.Spec
-        private CommandLine.Model.CommandSpec spec;
-
-        @Parameters(paramLabel = "NAME-or-ID")
-        private String vm;
+    static final class Stop extends OnVm {
 
         @Option(names = "--force", description = "Power off at once.")
         private boolean force;
@@ -122,84 +135,48 @@ final class VmCommand implements Runnable {
         @Option(names = "--timeout", paramLabel = "SECONDS", description = "How long the guest gets (default 60).")
         private Integer timeout;
 
-        @Option(names = "--wait", description = "Follow the operation until it ends.")
-        private boolean wait;
+        @Override
+        String verb() {
+            return "stop";
+        }
 
         @Override
-        public Integer call() {
-            ApiClient client = PaddockCommand.of(spec).client();
-            JsonNode found = VmsCommand.resolve(client, vm);
+        JsonNode send(ApiClient client, String id) {
             String query = "?force=" + force + (timeout == null ? "" : "&timeoutSeconds=" + timeout);
-            JsonNode operation = client.post("api/v1/vms/" + found.path("id").asText() + "/stop" + query, null);
-            return accepted(spec, operation, wait, "stop " + found.path("name").asText());
+            return client.post("api/v1/vms/" + id + "/stop" + query, null);
         }
     }
 
     @Command(name = "delete", description = "Delete a VM: power off, undefine, forget.")
-    static final class Delete implements Callable<Integer> {
-
-        @CommandLine.Spec
-        private CommandLine.Model.CommandSpec spec;
-
-        @Parameters(paramLabel = "NAME-or-ID")
-        private String vm;
+    static final class Delete extends OnVm {
 
         @Option(names = "--force", description = "Delete it even while it runs.")
         private boolean force;
 
-        @Option(names = "--wait", description = "Follow the operation until it ends.")
-        private boolean wait;
+        @Override
+        String verb() {
+            return "delete";
+        }
 
         @Override
-        public Integer call() {
-            ApiClient client = PaddockCommand.of(spec).client();
-            JsonNode found = VmsCommand.resolve(client, vm);
-            JsonNode operation = client.delete("api/v1/vms/" + found.path("id").asText() + "?force=" + force);
-            return accepted(spec, operation, wait, "delete " + found.path("name").asText());
+        JsonNode send(ApiClient client, String id) {
+            return client.delete("api/v1/vms/" + id + "?force=" + force);
         }
     }
 
     @Command(name = "adopt", description = "Take an unregistered VM (found on a host, not made by Paddock) as managed.")
-    static final class Adopt implements Callable<Integer> {
-
-        @CommandLine.Spec
-        private CommandLine.Model.CommandSpec spec;
-
-        @Parameters(paramLabel = "NAME-or-ID")
-        private String vm;
-
-        @Option(names = "--wait", description = "Follow the operation until it ends.")
-        private boolean wait;
-
+    static final class Adopt extends OnVm {
         @Override
-        public Integer call() {
-            return verb(spec, vm, "adopt", wait);
+        String verb() {
+            return "adopt";
         }
     }
 
     @Command(name = "quarantine", description = "Pause an unregistered VM and take its NIC links down.")
-    static final class Quarantine implements Callable<Integer> {
-
-        @CommandLine.Spec
-        private CommandLine.Model.CommandSpec spec;
-
-        @Parameters(paramLabel = "NAME-or-ID")
-        private String vm;
-
-        @Option(names = "--wait", description = "Follow the operation until it ends.")
-        private boolean wait;
-
+    static final class Quarantine extends OnVm {
         @Override
-        public Integer call() {
-            return verb(spec, vm, "quarantine", wait);
+        String verb() {
+            return "quarantine";
         }
-    }
-
-    /** POSTs {@code /vms/{id}/VERB} for a VM named by name or id. */
-    private static int verb(CommandLine.Model.CommandSpec spec, String vm, String verb, boolean wait) {
-        ApiClient client = PaddockCommand.of(spec).client();
-        JsonNode found = VmsCommand.resolve(client, vm);
-        JsonNode operation = client.post("api/v1/vms/" + found.path("id").asText() + "/" + verb, null);
-        return accepted(spec, operation, wait, verb + " " + found.path("name").asText());
     }
 }
