@@ -15,6 +15,7 @@ import picocli.CommandLine.ScopeType;
 @Command(
         name = "paddock",
         mixinStandardHelpOptions = true,
+        scope = ScopeType.INHERIT,
         versionProvider = PaddockCommand.Version.class,
         description = "Paddock: an agentless manager for a room of virtualized servers.",
         subcommands = {
