@@ -33,7 +33,11 @@ import java.util.stream.Collectors;
  */
 public final class DemoRoom {
 
-    /** An application: its name, where it runs, how many VMs of each tier, how much it matters. */
+    /**
+     * An application: its name, where it runs, how many VMs of each tier, how much it matters. Each tier is
+     * an anti-affinity group, so no tier has as many VMs as its cluster has hosts, and a licence is carried
+     * by one host more than the VMs that need it: every cluster can lose a host and restart all it ran.
+     */
     private record App(String name, String clusterId, int web, int app, int db, int priority, String dbLicence) {}
 
     /** A tier's shape: vCPUs, memory, disk, network. */
@@ -45,14 +49,14 @@ public final class DemoRoom {
             new Tier("db", 8, 32_768, 500, 1_000, 2));
 
     private static final List<App> APPS = List.of(
-            new App("shop", "prod-a", 6, 4, 2, 2, ""),
+            new App("shop", "prod-a", 4, 4, 2, 2, ""),
             new App("crm", "prod-a", 4, 3, 2, 2, ""),
-            new App("wiki", "prod-a", 2, 1, 1, 1, ""),
-            new App("erp", "prod-b", 3, 5, 2, 3, "oracle-db"),
+            new App("wiki", "prod-a", 2, 2, 1, 1, ""),
+            new App("erp", "prod-b", 3, 3, 2, 3, "oracle-db"),
             new App("intranet", "prod-b", 3, 2, 1, 1, ""),
-            new App("mail", "prod-b", 2, 2, 1, 1, ""),
-            new App("billing", "lyon-a", 3, 3, 2, 2, ""),
-            new App("reporting", "lyon-a", 2, 3, 2, 0, ""));
+            new App("mail", "prod-b", 2, 2, 2, 1, ""),
+            new App("billing", "lyon-a", 2, 2, 2, 2, ""),
+            new App("reporting", "lyon-a", 2, 2, 2, 0, ""));
 
     private DemoRoom() {}
 
@@ -72,7 +76,7 @@ public final class DemoRoom {
             hosts.add(host("esx-par-%02d".formatted(i), "prod-a", large, Set.of()));
         }
         for (int i = 6; i <= 9; i++) {
-            hosts.add(host("esx-par-%02d".formatted(i), "prod-b", large, i <= 7 ? Set.of("oracle-db") : Set.of()));
+            hosts.add(host("esx-par-%02d".formatted(i), "prod-b", large, Set.of("oracle-db")));
         }
         for (int i = 1; i <= 3; i++) {
             hosts.add(host("esx-lyo-%02d".formatted(i), "lyon-a", medium, Set.of()));

@@ -38,6 +38,15 @@ class DemoRoomTest {
     }
 
     @Test
+    @DisplayName("every cluster of the demo keeps its promise to survive one host failure")
+    void everyClusterCanLoseAHost() {
+        for (var cluster : room.clusters()) {
+            assertThat(dev.paddock.ha.AdmissionControl.standard().check(room, cluster.id()))
+                    .as(cluster.id()).isInstanceOf(dev.paddock.ha.AdmissionVerdict.Admitted.class);
+        }
+    }
+
+    @Test
     @DisplayName("no host is overcommitted and every VM sits on a host of its own cluster that has its licences")
     void placementIsValid() {
         Map<String, Resources> used = new HashMap<>();

@@ -106,11 +106,16 @@ class HaControllerTest {
     @Test
     void aFencedHostBackOnLosesItsStaleDefinitionsAndRestartsTheVmsNobodyElseTook() {
         Host failed = room.hostWithRestartableVms();
+        // One survivor only: anti-affinity with what it already runs leaves some of the failed host's VMs nowhere to go.
+        room.store.hosts().stream()
+                .filter(h -> h.clusterId().equals(failed.clusterId()) && !h.id().equals(failed.id()))
+                .skip(1)
+                .forEach(h -> assertThat(room.ha.enterMaintenance(h, "test")).isTrue());
         room.sim.inject(new Fault.HostCrash(failed.name()));
         await().until(() -> room.failovers().stream().anyMatch(op -> op.state() == OperationState.DONE));
         List<String> restarted = room.subjectsOf("ha.restart.planned");
         List<String> unplaced = room.subjectsOf("ha.restart.unplaced");
-        assertThat(unplaced).as("the demo room's anti-affinity leaves some VMs nowhere to go").isNotEmpty();
+        assertThat(unplaced).as("with one survivor, anti-affinity leaves some VMs nowhere to go").isNotEmpty();
 
         room.sim.inject(new Fault.HostPowerOn(failed.name()));
 
