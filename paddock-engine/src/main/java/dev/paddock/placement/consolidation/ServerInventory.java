@@ -65,6 +65,9 @@ public final class ServerInventory {
     }
 
     private static Map<String, Integer> header(String line) {
+        if (line.isBlank()) {
+            throw new InvalidInventoryException("line 1: the file is empty; expected the header " + HEADER);
+        }
         String[] names = line.strip().split(",", -1);
         Map<String, Integer> columns = new HashMap<>();
         for (int i = 0; i < names.length; i++) {
