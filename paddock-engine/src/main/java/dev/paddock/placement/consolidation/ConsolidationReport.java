@@ -23,7 +23,7 @@ public final class ConsolidationReport {
         StringBuilder out = new StringBuilder();
         HostModel model = plan.hostModel();
         out.append(String.format(Locale.ROOT, "Consolidation onto %s hosts (%s, %,d W, cost %,d), headroom %d %%%n",
-                model.name(), model.capacity(), model.watts(), model.cost(), plan.headroomPercent()));
+                model.name(), model.describe(), model.watts(), model.cost(), plan.headroomPercent()));
         line(out, "Physical servers", String.format(Locale.ROOT, "%,d", plan.servers().size()));
         line(out, "VMs (one per application)", String.format(Locale.ROOT, "%,d", plan.migrations().size()));
         line(out, "Hosts for the load", String.valueOf(plan.hostsForLoad()));
@@ -70,7 +70,7 @@ public final class ConsolidationReport {
                 .append("margin:0 4px 0 14px;vertical-align:middle}</style></head><body>\n")
                 .append("<h1>Consolidation plan</h1>\n<p class=\"note\">")
                 .append(escape(plan.hostModel().name())).append(" host model: ")
-                .append(escape(plan.hostModel().capacity().toString())).append(", ")
+                .append(escape(plan.hostModel().describe())).append(", ")
                 .append(String.format(Locale.ROOT, "%,d W, cost %,d", plan.hostModel().watts(),
                         plan.hostModel().cost()))
                 .append("; VMs sized from measured peaks plus ").append(plan.headroomPercent())
@@ -92,7 +92,7 @@ public final class ConsolidationReport {
         for (PhysicalServer s : servers) {
             before.add(new double[] {s.cpuUtilisation(), s.cpuAverage()});
         }
-        page.append(bars("before", before, new String[] {PEAK, CPU}, true));
+        page.append(bars("before", before, new String[] {PEAK, CPU}, true, false));
 
         page.append("<h2>After: load per host (peaks plus headroom, in % of the host)</h2>\n")
                 .append(legend(new String[] {CPU, "CPU"}, new String[] {MEMORY, "memory"}));
@@ -103,7 +103,7 @@ public final class ConsolidationReport {
                     100.0 * load.memoryMib() / capacity.memoryMib()});
         }
         after.add(new double[] {0, 0});
-        page.append(bars("after", after, new String[] {CPU, MEMORY}, false))
+        page.append(bars("after", after, new String[] {CPU, MEMORY}, false, true))
                 .append("<p class=\"note\">The last host is the N+1 spare: empty, it can take every VM of any one"
                         + " host.</p>\n");
 
@@ -155,9 +155,10 @@ public final class ConsolidationReport {
 
     /**
      * A bar chart in percent, 0 to 100 (a bar above is clipped and drawn red). {@code overlaid}: the series are
-     * drawn over one another in one bar (the first the tallest); otherwise side by side.
+     * drawn over one another in one bar (the first the tallest); otherwise side by side. {@code lastIsSpare}: the
+     * last slot is outlined and labelled as the N+1 spare.
      */
-    static String bars(String id, List<double[]> values, String[] colours, boolean overlaid) {
+    static String bars(String id, List<double[]> values, String[] colours, boolean overlaid, boolean lastIsSpare) {
         int width = 1140;
         int height = 260;
         int left = 40;
@@ -190,6 +191,14 @@ public final class ConsolidationReport {
                         "<rect x=\"%.2f\" y=\"%.2f\" width=\"%.2f\" height=\"%.2f\" fill=\"%s\"/>", x,
                         top + plotHeight - h, barWidth, h, colour));
             }
+        }
+        if (lastIsSpare && !values.isEmpty()) {
+            double x = left + (values.size() - 1) * slot + slot * 0.1;
+            svg.append(String.format(Locale.ROOT, "<rect x=\"%.2f\" y=\"%d\" width=\"%.2f\" height=\"%d\""
+                    + " fill=\"none\" stroke=\"#27ae60\" stroke-width=\"2\" stroke-dasharray=\"6 4\"/>", x, top,
+                    slot * 0.8, plotHeight))
+                    .append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\""
+                            + " fill=\"#27ae60\">spare</text>", x + slot * 0.4, top + plotHeight / 2));
         }
         svg.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#555\"/>", left,
                 top + plotHeight, width - 10, top + plotHeight));

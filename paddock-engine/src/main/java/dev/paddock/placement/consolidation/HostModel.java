@@ -22,6 +22,14 @@ public record HostModel(String name, Resources capacity, long watts, long cost) 
         return Map.copyOf(presets);
     }
 
+    /** Its capacity in a person's units, e.g. "64 cores, 512 GiB memory, 8,000 GiB disk, 25,000 Mbit/s". */
+    public String describe() {
+        return String.format(java.util.Locale.ROOT, "%s cores, %,d GiB memory, %,d GiB disk, %,d Mbit/s",
+                capacity.cpuMillicores() % 1000 == 0 ? String.valueOf(capacity.cpuMillicores() / 1000)
+                        : String.format(java.util.Locale.ROOT, "%.1f", capacity.cpuMillicores() / 1000.0),
+                capacity.memoryMib() / 1024, capacity.diskGib(), capacity.networkMbps());
+    }
+
     /** A preset name or a {@code key=value} list naming all of cpu, memory, disk, network, watts and cost. */
     public static HostModel parse(String text) {
         HostModel preset = PRESETS.get(text.strip());
