@@ -113,6 +113,22 @@ class ConsolidationPlannerTest {
     }
 
     @Test
+    void anAntiAffinitySiblingMovesToAHostWithRoomBeforeANewHostIsOpened() {
+        ConsolidationPlanner.Plan plan = plan("""
+                name,cpu_cores,cpu_util_pct,memory_gib,memory_util_pct,disk_gib,network_mbps,applications,\
+                anti_affinity
+                big-1,32,60,8,10,10,10,,
+                big-2,32,60,8,10,10,10,,
+                dc,4,10,8,10,10,10,dc-a;dc-b,yes
+                """, 0);
+
+        // 19,200 millicores each: two bigs need two hosts, and each has room for one small sibling.
+        assertThat(plan.hostsForLoad()).isEqualTo(2);
+        assertThat(plan.migrations()).filteredOn(m -> m.server().equals("dc"))
+                .extracting(ConsolidationPlanner.Migration::host).containsExactlyInAnyOrder(0, 1);
+    }
+
+    @Test
     void powerCostAndLicencesAreCountedBeforeAndAfter() {
         ConsolidationPlanner.Plan plan = plan("""
                 name,cpu_cores,cpu_util_pct,memory_gib,memory_util_pct,disk_gib,network_mbps,applications,licences,\
