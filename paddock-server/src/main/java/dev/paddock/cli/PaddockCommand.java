@@ -28,6 +28,7 @@ import picocli.CommandLine.ScopeType;
             VmCommand.class,
             OpsCommand.class,
             PlacementCommand.class,
+            ConsolidateCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class PaddockCommand implements Runnable {

@@ -1,0 +1,133 @@
+package dev.paddock.cli;
+
+import dev.paddock.json.Json;
+import dev.paddock.operation.OperationPlan;
+import dev.paddock.placement.consolidation.ConsolidationPlanner;
+import dev.paddock.placement.consolidation.ConsolidationReport;
+import dev.paddock.placement.consolidation.HostModel;
+import dev.paddock.placement.consolidation.MigrationOperation;
+import dev.paddock.placement.consolidation.PhysicalServer;
+import dev.paddock.placement.consolidation.ServerInventory;
+import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code paddock consolidate plan}: how many hosts of a model the physical servers of a CSV need (N+1), where each
+ * application's VM goes, what it saves, and the migration as an operation.
+ */
+@Command(name = "consolidate", description = "Plan moving physical servers onto virtualization hosts.",
+        subcommands = ConsolidateCommand.Plan.class)
+final class ConsolidateCommand implements Runnable {
+    /** Tries of the packing search: with the seed, what makes a plan repeatable. */
+    static final long MAX_TRIES = 200_000;
+
+    @Override
+    public void run() {
+        throw new CliException(ExitCode.USAGE, "Name a consolidate verb: paddock consolidate plan FILE.csv"
+                + " --host-model MODEL.");
+    }
+
+    @Command(name = "plan", description = "Read a CSV of physical servers and print the consolidation plan.")
+    static final class Plan implements Callable<Integer> {
+
+        @Parameters(index = "0", paramLabel = "FILE", description = "The servers CSV (see"
+                + " examples/consolidation/servers-200.csv for the columns).")
+        private Path file;
+
+        @Option(names = "--host-model", required = true, paramLabel = "MODEL", description = "small, medium, large,"
+                + " or cpu=MILLICORES,memory=MIB,disk=GIB,network=MBITS,watts=W,cost=PRICE.")
+        private String hostModel;
+
+        @Option(names = "--headroom", defaultValue = "20", paramLabel = "PERCENT",
+                description = "Added to the measured peaks (default ${DEFAULT-VALUE}).")
+        private int headroom;
+
+        @Option(names = "--html", paramLabel = "FILE", description = "Also write the report as an HTML page.")
+        private Path html;
+
+        @Option(names = "--operation", paramLabel = "FILE",
+                description = "Also write the migration as an operation plan (JSON).")
+        private Path operation;
+
+        @Option(names = "--seconds", defaultValue = "10", description = "Packing search budget (default"
+                + " ${DEFAULT-VALUE}).")
+        private int seconds;
+
+        @Option(names = "--seed", defaultValue = "1", description = "Random seed (default ${DEFAULT-VALUE}).")
+        private long seed;
+
+        @picocli.CommandLine.Spec
+        private picocli.CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            if (headroom < 0 || headroom > 1000) {
+                throw new CliException(ExitCode.USAGE, "--headroom must be between 0 and 1000.");
+            }
+            if (seconds < 1 || seconds > 3600) {
+                throw new CliException(ExitCode.USAGE, "--seconds must be between 1 and 3600.");
+            }
+            HostModel model;
+            try {
+                model = HostModel.parse(hostModel);
+            } catch (IllegalArgumentException e) {
+                throw new CliException(ExitCode.USAGE, "--host-model: " + e.getMessage().replaceFirst(
+                        "^host model: ", "") + ".");
+            }
+            try {
+                List<PhysicalServer> servers = ServerInventory.parse(read(file));
+                ConsolidationPlanner.Plan plan = ConsolidationPlanner.plan(servers, model, headroom,
+                        Duration.ofSeconds(seconds), seed, MAX_TRIES);
+                int steps = 0;
+                if (!plan.migrations().isEmpty()) {
+                    OperationPlan migration = MigrationOperation.of(plan, "consolidated", "host",
+                            "paddock consolidate");
+                    steps = migration.steps().size();
+                    if (operation != null) {
+                        write(operation, Json.mapper().writerWithDefaultPrettyPrinter()
+                                .writeValueAsString(migration));
+                    }
+                }
+                spec.commandLine().getOut().print(ConsolidationReport.text(plan, steps));
+                if (html != null) {
+                    write(html, ConsolidationReport.html(plan, steps));
+                    spec.commandLine().getOut().println("HTML report written to " + html);
+                }
+                if (operation != null && steps > 0) {
+                    spec.commandLine().getOut().println("Operation plan written to " + operation);
+                }
+                spec.commandLine().getOut().flush();
+                return 0;
+            } catch (ServerInventory.InvalidInventoryException e) {
+                throw new CliException(ExitCode.REJECTED, file + ": " + e.getMessage() + ".");
+            } catch (IOException e) {
+                throw new CliException(ExitCode.ERROR, "cannot write the report: " + e.getMessage() + ".");
+            }
+        }
+
+        private static String read(Path file) {
+            try {
+                return Files.readString(file);
+            } catch (NoSuchFileException e) {
+                throw new CliException(ExitCode.REJECTED, "cannot read " + file + ": no such file.");
+            } catch (CharacterCodingException e) {
+                throw new CliException(ExitCode.REJECTED, file + " is not UTF-8 text.");
+            } catch (IOException e) {
+                throw new CliException(ExitCode.REJECTED, "cannot read " + file + ": " + e.getMessage() + ".");
+            }
+        }
+
+        private static void write(Path target, String text) throws IOException {
+            Files.writeString(target, text);
+        }
+    }
+}
