@@ -85,12 +85,12 @@ public final class ReassignmentSolver {
         private static final int CLOCK_EVERY = 1 << 10;
         /**
          * Ejects are costly (every process of a machine is tried on every machine) and only some instances need
-         * them: they are rare for most of each phase of PHASE moves and frequent in its last EJECT_PHASE moves.
+         * them: they are rare while shifts and swaps keep finding better solutions, and frequent once the search
+         * has gone STALL moves without a new best.
          */
         private static final int EJECT_ONE_IN = 10_000;
-        private static final int EJECT_ONE_IN_PHASE = 300;
-        private static final long PHASE = 1_000_000;
-        private static final long EJECT_PHASE = 200_000;
+        private static final int EJECT_ONE_IN_STALLED = 300;
+        private static final long STALL = 20_000;
         private static final int SAMPLE = 4;
         private static final long INFEASIBLE = 1L << 40;
 
@@ -137,8 +137,8 @@ public final class ReassignmentSolver {
                     continue;
                 }
                 int p = random.nextBoolean() ? random.nextInt(processes) : onCostlyMachine(processes);
-                boolean ejectPhase = moves % PHASE >= PHASE - EJECT_PHASE;
-                if (random.nextInt(ejectPhase ? EJECT_ONE_IN_PHASE : EJECT_ONE_IN) == 0) {
+                boolean stalled = moves - lastImprovement > STALL;
+                if (random.nextInt(stalled ? EJECT_ONE_IN_STALLED : EJECT_ONE_IN) == 0) {
                     eject(p, roomyTarget(p));
                 } else if (random.nextInt(2) == 0) {
                     shift(p, SAMPLE > 1 ? bestOfSample(p) : random.nextInt(machines));
