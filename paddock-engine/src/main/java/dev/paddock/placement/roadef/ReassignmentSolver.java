@@ -81,7 +81,7 @@ public final class ReassignmentSolver {
 
     /** One seeded search. */
     private static final class LateAcceptanceSearch {
-        private static final int HISTORY = 500;
+        private static final int HISTORY = 2_000;
         private static final int CLOCK_EVERY = 1 << 10;
         /**
          * Ejects are costly (every process of a machine is tried on every machine) and only some instances need
@@ -96,7 +96,7 @@ public final class ReassignmentSolver {
         private static final long STALL = 20_000;
         private static final long BIG_GAIN = 100;
         private static final long PROGRESS = 1_000;
-        private static final int SAMPLE = 16;
+        private static final int SAMPLE = 8;
         private static final long INFEASIBLE = 1L << 40;
 
         private final MachineReassignment in;
