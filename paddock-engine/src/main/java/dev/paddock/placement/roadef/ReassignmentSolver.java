@@ -85,13 +85,18 @@ public final class ReassignmentSolver {
         private static final int CLOCK_EVERY = 1 << 10;
         /**
          * Ejects are costly (every process of a machine is tried on every machine) and only some instances need
-         * them: they are rare for most of each phase of PHASE moves and frequent in its last EJECT_PHASE moves.
+         * them, so their rate adapts: one move in {@code ejectOneIn}, halved each time an eject lowers the cost by
+         * more than 1/BIG_GAIN of it and raised by a twentieth each time one does not, within [MOST_EJECTS,
+         * FEWEST_EJECTS]. Once the best has gone STALL moves without dropping by 1/PROGRESS, at least one move in
+         * STALLED_EJECTS is an eject. An eject starts from a process on a machine drawn by cost.
          */
-        private static final int EJECT_ONE_IN = 10_000;
-        private static final int EJECT_ONE_IN_PHASE = 300;
-        private static final long PHASE = 1_000_000;
-        private static final long EJECT_PHASE = 200_000;
-        private static final int SAMPLE = 4;
+        private static final int MOST_EJECTS = 100;
+        private static final int FEWEST_EJECTS = 10_000;
+        private static final int STALLED_EJECTS = 300;
+        private static final long STALL = 20_000;
+        private static final long BIG_GAIN = 100;
+        private static final long PROGRESS = 1_000;
+        private static final int SAMPLE = 8;
         private static final long INFEASIBLE = 1L << 40;
 
         private final MachineReassignment in;
@@ -106,6 +111,9 @@ public final class ReassignmentSolver {
         private int[] bestAssignment;
         private long moves;
         private long lastImprovement;
+        private long progressMark;
+        private int ejectOneIn = 1_000;
+        private long lastProgress;
 
         LateAcceptanceSearch(MachineReassignment in, int[] initial, Options options, long seed) {
             this.in = in;
@@ -116,6 +124,7 @@ public final class ReassignmentSolver {
             this.random = new SplittableRandom(seed);
             this.current = state.total();
             this.best = current;
+            this.progressMark = current;
             this.bestAssignment = state.assignment();
             java.util.Arrays.fill(history, current);
         }
@@ -137,9 +146,17 @@ public final class ReassignmentSolver {
                     continue;
                 }
                 int p = random.nextBoolean() ? random.nextInt(processes) : onCostlyMachine(processes);
-                boolean ejectPhase = moves % PHASE >= PHASE - EJECT_PHASE;
-                if (random.nextInt(ejectPhase ? EJECT_ONE_IN_PHASE : EJECT_ONE_IN) == 0) {
-                    eject(p, roomyTarget(p));
+                if (best < progressMark - progressMark / PROGRESS) {
+                    progressMark = best;
+                    lastProgress = moves;
+                }
+                boolean stalled = moves - lastProgress > STALL;
+                if (random.nextInt(stalled ? Math.min(ejectOneIn, STALLED_EJECTS) : ejectOneIn) == 0) {
+                    long before = current;
+                    int costly = onMachineByCost();
+                    eject(costly, roomyTarget(costly));
+                    ejectOneIn = (before - current) * BIG_GAIN > before ? Math.max(MOST_EJECTS, ejectOneIn / 2)
+                            : Math.min(FEWEST_EJECTS, ejectOneIn + ejectOneIn / 20);
                 } else if (random.nextInt(2) == 0) {
                     shift(p, SAMPLE > 1 ? bestOfSample(p) : random.nextInt(machines));
                 } else {
@@ -165,6 +182,32 @@ public final class ReassignmentSolver {
                 }
             }
             return true;
+        }
+
+        /**
+         * A process on a machine drawn with odds proportional to its load and balance cost, so that the one machine
+         * left over its safety capacity is found however many machines there are; any process when none costs.
+         */
+        private int onMachineByCost() {
+            long sum = 0;
+            for (int m = 0; m < in.machines(); m++) {
+                if (state.residentCount(m) > 0) {
+                    sum += state.costOn(m);
+                }
+            }
+            if (sum == 0) {
+                return random.nextInt(in.processes());
+            }
+            long draw = random.nextLong(sum);
+            for (int m = 0; m < in.machines(); m++) {
+                if (state.residentCount(m) > 0) {
+                    draw -= state.costOn(m);
+                    if (draw < 0) {
+                        return state.resident(m, random.nextInt(state.residentCount(m)));
+                    }
+                }
+            }
+            throw new IllegalStateException("cost draw out of range");
         }
 
         /** A process on a machine with load or balance cost, found by a few random probes; else any process. */

@@ -38,6 +38,16 @@ class ReassignmentSolverTest {
     }
 
     @Test
+    void ejectsMoveTheProcessTooBigForItsMachineOfA2_1SoNoMachineIsOverItsSafetyCapacity() {
+        MachineReassignment instance = RoadefFormat.readModel(SetA.model("a2_1"));
+        Assignment initial = RoadefFormat.readAssignment(SetA.assignment("a2_1"), instance);
+
+        ReassignmentSolver.Solution solution = ReassignmentSolver.solve(instance, initial, movesOnly(2_000_000, 1));
+
+        assertThat(solution.cost().load()).isZero();
+    }
+
+    @Test
     void theSameSeedAndMoveBudgetGiveTheSameSolution() {
         MachineReassignment instance = RoadefFormat.readModel(SetA.model("a1_2"));
         Assignment initial = RoadefFormat.readAssignment(SetA.assignment("a1_2"), instance);
