@@ -1,21 +1,20 @@
 package dev.paddock.ha;
 
+import static dev.paddock.operation.ChildJvm.await;
+import static dev.paddock.operation.ChildJvm.follow;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.paddock.hypervisor.DomainInfo;
+import dev.paddock.operation.ChildJvm;
 import dev.paddock.model.VmState;
 import dev.paddock.sim.RealTimeClock;
 import dev.paddock.sim.SimHostStatus;
 import dev.paddock.sim.SimulatedHypervisor;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -29,7 +28,6 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 class HaCrashRecoveryTest {
 
-    private static final long CHILD_TIMEOUT_SECONDS = 90;
 
     @TempDir
     Path directory;
@@ -52,12 +50,12 @@ class HaCrashRecoveryTest {
         }
         Thread.sleep(delayMillis);
         first.destroyForcibly();
-        assertThat(first.waitFor(CHILD_TIMEOUT_SECONDS, TimeUnit.SECONDS)).isTrue();
+        assertThat(first.waitFor(ChildJvm.TIMEOUT_SECONDS, TimeUnit.SECONDS)).isTrue();
         assertThat(lines).as("the failover was still under way when the server was killed").doesNotContain("FINISHED");
 
         Process second = child(database, stateFile, "resume");
         BlockingQueue<String> resumed = follow(second);
-        assertThat(second.waitFor(CHILD_TIMEOUT_SECONDS, TimeUnit.SECONDS)).as("the restarted server ends").isTrue();
+        assertThat(second.waitFor(ChildJvm.TIMEOUT_SECONDS, TimeUnit.SECONDS)).as("the restarted server ends").isTrue();
         assertThat(List.copyOf(resumed)).as("output of the restarted server").contains("FINISHED");
 
         try (RealTimeClock clock = new RealTimeClock()) {
@@ -87,36 +85,7 @@ class HaCrashRecoveryTest {
     }
 
     private Process child(Path database, Path stateFile, String mode) throws IOException {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        return new ProcessBuilder(java, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto",
-                "-cp", System.getProperty("java.class.path"), HaCrashChild.class.getName(),
-                database.toString(), stateFile.toString(), mode)
-                .redirectError(directory.resolve("child-" + mode + ".log").toFile())
-                .start();
-    }
-
-    private static BlockingQueue<String> follow(Process process) {
-        BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-        Thread.ofPlatform().daemon().start(() -> {
-            try (BufferedReader reader = new BufferedReader(
-                    new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                reader.lines().forEach(lines::add);
-            } catch (IOException e) {
-                lines.add("UNREADABLE " + e.getMessage());
-            }
-        });
-        return lines;
-    }
-
-    private static String await(BlockingQueue<String> lines, String prefix) throws InterruptedException {
-        while (true) {
-            String line = lines.poll(CHILD_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-            if (line == null) {
-                throw new AssertionError("the child never printed " + prefix);
-            }
-            if (line.startsWith(prefix)) {
-                return line;
-            }
-        }
+        return ChildJvm.start(HaCrashChild.class, directory.resolve("child-" + mode + ".log"), database.toString(),
+                stateFile.toString(), mode);
     }
 }

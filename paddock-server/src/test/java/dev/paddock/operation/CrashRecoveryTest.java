@@ -1,5 +1,7 @@
 package dev.paddock.operation;
 
+import static dev.paddock.operation.ChildJvm.await;
+import static dev.paddock.operation.ChildJvm.follow;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.zaxxer.hikari.HikariDataSource;
@@ -9,14 +11,10 @@ import dev.paddock.sim.SimulatedHypervisor;
 import dev.paddock.store.JdbcInventoryStore;
 import dev.paddock.store.Page;
 import dev.paddock.store.TestDatabases;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -30,7 +28,6 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 class CrashRecoveryTest {
 
-    private static final long CHILD_TIMEOUT_SECONDS = 90;
 
     @TempDir
     Path directory;
@@ -110,14 +107,14 @@ class CrashRecoveryTest {
         }
         Thread.sleep(delayMillis);
         first.destroyForcibly();
-        assertThat(first.waitFor(CHILD_TIMEOUT_SECONDS, TimeUnit.SECONDS)).isTrue();
+        assertThat(first.waitFor(ChildJvm.TIMEOUT_SECONDS, TimeUnit.SECONDS)).isTrue();
         assertThat(lines).as("the operation was still under way when the server was killed")
                 .doesNotContain("FINISHED");
         effectsBefore = effects + lines.stream().filter(line -> line.startsWith("EFFECT")).count();
 
         Process second = child("resume");
         BlockingQueue<String> resumed = follow(second);
-        assertThat(second.waitFor(CHILD_TIMEOUT_SECONDS, TimeUnit.SECONDS)).as("the restarted server ends").isTrue();
+        assertThat(second.waitFor(ChildJvm.TIMEOUT_SECONDS, TimeUnit.SECONDS)).as("the restarted server ends").isTrue();
         assertThat(second.exitValue()).as("exit code of the restarted server").isZero();
         assertThat(List.copyOf(resumed)).contains("FINISHED");
         long effectsAfter = resumed.stream().filter(line -> line.startsWith("EFFECT")).count();
@@ -145,38 +142,7 @@ class CrashRecoveryTest {
     }
 
     private Process child(String mode) throws IOException {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        return new ProcessBuilder(java, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto",
-                "-cp", System.getProperty("java.class.path"), CrashChild.class.getName(),
-                database.toString(), stateFile.toString(), mode)
-                .redirectError(directory.resolve("child-" + mode + ".log").toFile())
-                .start();
-    }
-
-    /** The child's output lines, as they come. */
-    private static BlockingQueue<String> follow(Process process) {
-        BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-        Thread.ofPlatform().daemon().start(() -> {
-            try (BufferedReader reader = new BufferedReader(
-                    new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                reader.lines().forEach(lines::add);
-            } catch (IOException e) {
-                lines.add("UNREADABLE " + e.getMessage());
-            }
-        });
-        return lines;
-    }
-
-    /** Takes lines until one starts with {@code prefix}; fails after the child timeout. */
-    private static String await(BlockingQueue<String> lines, String prefix) throws InterruptedException {
-        while (true) {
-            String line = lines.poll(CHILD_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-            if (line == null) {
-                throw new AssertionError("the child never printed " + prefix);
-            }
-            if (line.startsWith(prefix)) {
-                return line;
-            }
-        }
+        return ChildJvm.start(CrashChild.class, directory.resolve("child-" + mode + ".log"), database.toString(),
+                stateFile.toString(), mode);
     }
 }
