@@ -2,9 +2,11 @@ package dev.paddock.libvirt;
 
 import dev.paddock.hypervisor.DomainSpec;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -28,15 +30,19 @@ public final class Lab implements AutoCloseable {
     private static final Pattern HOST_LINE = Pattern.compile("^(h\\d+) (qemu\\+tcp://\\S+)$");
     private static final Pattern HEARTBEAT = Pattern.compile("heartbeat (\\d+)");
     private static final Path OWNER = Path.of("/run/paddock-lab.owner");
+    /** Held from start to close: lab tests of several test runs on one machine take the lab in turn. */
+    private static final Path TURN = Path.of("/run/paddock-lab.turn");
 
     private final Path script;
     private final Path directory;
     private final List<Host> hosts;
+    private final FileChannel turn;
 
-    private Lab(Path script, Path directory, List<Host> hosts) {
+    private Lab(Path script, Path directory, List<Host> hosts, FileChannel turn) {
         this.script = script;
         this.directory = directory;
         this.hosts = List.copyOf(hosts);
+        this.turn = turn;
     }
 
     /**
@@ -44,6 +50,45 @@ public final class Lab implements AutoCloseable {
      * by an earlier run that died. Throws with lab.sh's own words when the lab cannot start.
      */
     static Lab start(int count, Path directory) {
+        FileChannel turn = awaitTurn();
+        try {
+            return start(count, directory, turn);
+        } catch (RuntimeException e) {
+            release(turn);
+            throw e;
+        }
+    }
+
+    /** Waits (up to 20 minutes) while another test run on this machine holds the lab. */
+    private static FileChannel awaitTurn() {
+        try {
+            FileChannel channel = FileChannel.open(TURN, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            long deadline = System.nanoTime() + Duration.ofMinutes(20).toNanos();
+            while (channel.tryLock() == null) {
+                if (System.nanoTime() > deadline) {
+                    channel.close();
+                    throw new IllegalStateException("another test run held the lab (" + TURN + ") for 20 minutes");
+                }
+                Thread.sleep(1000);
+            }
+            return channel;
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot take the lab's turn file " + TURN + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted waiting for the lab", e);
+        }
+    }
+
+    private static void release(FileChannel turn) {
+        try {
+            turn.close();
+        } catch (IOException ignored) {
+            // closing releases the lock; a failure to close leaves nothing held once this JVM exits
+        }
+    }
+
+    private static Lab start(int count, Path directory, FileChannel turn) {
         Path script = script();
         try {
             if (Files.exists(OWNER) && Files.readString(OWNER).strip().equals(directory.toString())) {
@@ -68,7 +113,7 @@ public final class Lab implements AutoCloseable {
             run(script, directory, Duration.ofMinutes(1), "down");
             throw new IllegalStateException("the lab printed " + hosts.size() + " hosts, not " + count + ": " + up.stdout());
         }
-        return new Lab(script, directory, hosts);
+        return new Lab(script, directory, hosts, turn);
     }
 
     public List<Host> hosts() {
@@ -148,6 +193,7 @@ public final class Lab implements AutoCloseable {
     @Override
     public void close() {
         Result down = run(script, directory, Duration.ofMinutes(1), "down");
+        release(turn);
         if (down.exitCode() != 0) {
             throw new IllegalStateException("lab down failed: " + down.stderr());
         }
