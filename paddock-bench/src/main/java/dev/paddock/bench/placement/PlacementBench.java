@@ -84,6 +84,9 @@ public final class PlacementBench {
         row.put("best_known", best);
         row.put("ours", ours.cost().total());
         row.put("ours_over_best_known", (double) ours.cost().total() / Math.max(1, best));
+        long qualification = BestKnown.QUALIFICATION_BEST.get(name);
+        row.put("challenge_qualification_best", qualification);
+        row.put("ours_over_challenge_qualification_best", (double) ours.cost().total() / Math.max(1, qualification));
         row.put("ours_moves_tried", ours.movesTried());
         String line = String.format("%s original %,d best-known %,d ours %,d (%.4f×)", name, original, best,
                 ours.cost().total(), (double) ours.cost().total() / Math.max(1, best));
