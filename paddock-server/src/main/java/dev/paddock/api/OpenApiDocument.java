@@ -48,6 +48,7 @@ public final class OpenApiDocument {
         operations(paths);
         oversight(paths);
         ha(paths);
+        consolidation(paths);
         paths.putObject(RestApi.BASE + "/openapi.json").set("get", operation("openapi", "This document", null)
                 .set("responses", responses(ok(F.objectNode().put("type", "object")))));
         ObjectNode metrics = operation("metrics", "Prometheus metrics in the text exposition format", null);
@@ -206,6 +207,44 @@ public final class OpenApiDocument {
         paths.putObject(RestApi.BASE + "/ha/events").set("get", events);
     }
 
+    private static void consolidation(ObjectNode paths) {
+        ObjectNode plan = operation("planConsolidation", "Plan the consolidation of physical servers onto hosts of"
+                + " one model (one VM per application, N+1 spare): hosts needed, placement, power, cost and licences"
+                + " before and after; send Accept: text/html for the report page. With clusterId and execute, the"
+                + " migration is submitted onto that cluster's hosts (in name order) and the answer is 202",
+                "consolidation");
+        plan.set("requestBody", body("ConsolidationRequest"));
+        ObjectNode answers = responses(ok(ref("ConsolidationPlan")), "400", "409", "422");
+        answers.set("202", F.objectNode().put("description", "The migration was submitted as an operation")
+                .set("content", F.objectNode().set("application/json", F.objectNode()
+                        .set("schema", ref("ConsolidationPlan")))));
+        plan.set("responses", answers);
+        paths.putObject(RestApi.BASE + "/consolidation/plans").set("post", plan);
+    }
+
+    private static void consolidationSchemas(ObjectNode schemas) {
+        ObjectNode request = closed("inventory", "hostModel");
+        strings(request, "inventory", "hostModel", "clusterId");
+        integers(request, "headroomPercent", "seconds", "seed");
+        booleans(request, "execute");
+        schemas.set("ConsolidationRequest", request);
+        ObjectNode plan = object("hostModel", "serversBefore", "vms", "hostsForLoad", "hostsWithSpare",
+                "serversSaved", "wattsBefore", "wattsAfter", "costBefore", "costAfter", "licences", "hostLoads",
+                "migrations");
+        strings(plan, "hostModel");
+        integers(plan, "headroomPercent", "serversBefore", "vms", "hostsForLoad", "hostsWithSpare", "serversSaved",
+                "wattsBefore", "wattsAfter", "costBefore", "costAfter");
+        plan.withObjectProperty("properties").putObject("licences").put("type", "array").putObject("items")
+                .put("type", "object");
+        plan.withObjectProperty("properties").putObject("hostLoads").put("type", "array").putObject("items")
+                .put("type", "object");
+        plan.withObjectProperty("properties").putObject("migrations").put("type", "array").putObject("items")
+                .put("type", "object");
+        plan.withObjectProperty("properties").putObject("hostCapacity").put("type", "object");
+        plan.withObjectProperty("properties").set("operation", ref("Operation"));
+        schemas.set("ConsolidationPlan", plan);
+    }
+
     private static void haSchemas(ObjectNode schemas) {
         ObjectNode cluster = object("clusterId", "enabled", "paused", "toleratedHostFailures",
                 "detectionWindowSeconds", "admitted", "admission");
@@ -265,6 +304,7 @@ public final class OpenApiDocument {
 
     private static void oversightSchemas(ObjectNode schemas) {
         haSchemas(schemas);
+        consolidationSchemas(schemas);
         ObjectNode alarm = object("id", "kind", "subjectId", "message", "raised");
         strings(alarm, "id", "kind", "subjectId", "message", "raised");
         ObjectNode acknowledgement = object("by", "at");

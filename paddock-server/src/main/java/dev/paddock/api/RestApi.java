@@ -23,6 +23,7 @@ public final class RestApi {
     private final VmRoutes vms;
     private final OperationRoutes operations;
     private final OversightRoutes oversight;
+    private final ConsolidationRoutes consolidation;
     private final InventoryStore store;
     private final Oversight oversightParts;
     private final Clock clock;
@@ -36,6 +37,7 @@ public final class RestApi {
         this.inventory = new InventoryRoutes(store, hypervisor);
         this.vms = new VmRoutes(store, operations, hypervisor, chooser, this.oversight::record);
         this.operations = new OperationRoutes(operations);
+        this.consolidation = new ConsolidationRoutes(store, operations, this.oversight::record);
     }
 
     /** Registers the JSON mapping, the routes and the error mapping on a Javalin being configured. */
@@ -47,6 +49,7 @@ public final class RestApi {
         vms.register(config.routes);
         operations.register(config.routes);
         oversight.register(config.routes);
+        consolidation.register(config.routes);
         String document = OpenApiDocument.json();
         config.routes.get(BASE + "/openapi.json", ctx -> ctx.contentType("application/json").result(document));
         ProblemResponses.register(config.routes);

@@ -25,7 +25,7 @@ import picocli.CommandLine.Parameters;
  * application's VM goes, what it saves, and the migration as an operation.
  */
 @Command(name = "consolidate", description = "Plan moving physical servers onto virtualization hosts.",
-        subcommands = ConsolidateCommand.Plan.class)
+        subcommands = {ConsolidateCommand.Plan.class, ConsolidateCommand.Submit.class})
 final class ConsolidateCommand implements Runnable {
     /** Tries of the packing search: with the seed, what makes a plan repeatable. */
     static final long MAX_TRIES = 200_000;
@@ -33,7 +33,7 @@ final class ConsolidateCommand implements Runnable {
     @Override
     public void run() {
         throw new CliException(ExitCode.USAGE, "Name a consolidate verb: paddock consolidate plan FILE.csv"
-                + " --host-model MODEL.");
+                + " --host-model MODEL, or paddock consolidate submit FILE.csv --host-model MODEL --cluster ID.");
     }
 
     @Command(name = "plan", description = "Read a CSV of physical servers and print the consolidation plan.")
@@ -114,7 +114,7 @@ final class ConsolidateCommand implements Runnable {
             }
         }
 
-        private static String read(Path file) {
+        static String read(Path file) {
             try {
                 return Files.readString(file);
             } catch (NoSuchFileException e) {
@@ -128,6 +128,59 @@ final class ConsolidateCommand implements Runnable {
 
         private static void write(Path target, String text) throws IOException {
             Files.writeString(target, text);
+        }
+    }
+
+    @Command(name = "submit", description = "Plan on the server and define every VM on the cluster's hosts (in name"
+            + " order) as one operation.")
+    static final class Submit implements Callable<Integer> {
+
+        @Parameters(index = "0", paramLabel = "FILE", description = "The servers CSV.")
+        private Path file;
+
+        @Option(names = "--host-model", required = true, paramLabel = "MODEL", description = "small, medium, large,"
+                + " or cpu=MILLICORES,memory=MIB,disk=GIB,network=MBITS,watts=W,cost=PRICE; no larger than the"
+                + " cluster's hosts.")
+        private String hostModel;
+
+        @Option(names = "--cluster", required = true, paramLabel = "ID", description = "The cluster whose hosts"
+                + " receive the VMs.")
+        private String cluster;
+
+        @Option(names = "--headroom", defaultValue = "20", paramLabel = "PERCENT",
+                description = "Added to the measured peaks (default ${DEFAULT-VALUE}).")
+        private int headroom;
+
+        @Option(names = "--seconds", defaultValue = "10", description = "Packing search budget (default"
+                + " ${DEFAULT-VALUE}, at most 20 here).")
+        private int seconds;
+
+        @Option(names = "--wait", description = "Follow the operation until it ends.")
+        private boolean wait;
+
+        @picocli.CommandLine.Spec
+        private picocli.CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            if (seconds < 1 || seconds > 20) {
+                throw new CliException(ExitCode.USAGE, "--seconds must be between 1 and 20.");
+            }
+            var request = Json.mapper().createObjectNode()
+                    .put("inventory", Plan.read(file))
+                    .put("hostModel", hostModel)
+                    .put("headroomPercent", headroom)
+                    .put("seconds", seconds)
+                    .put("clusterId", cluster)
+                    .put("execute", true);
+            var answer = PaddockCommand.of(spec).client().post("api/v1/consolidation/plans", request);
+            if (!PaddockCommand.of(spec).json()) {
+                PaddockCommand.of(spec).out().println(answer.path("vms").asInt() + " VMs from "
+                        + answer.path("serversBefore").asInt() + " servers onto " + answer.path("hostsForLoad").asInt()
+                        + " hosts of cluster " + cluster + " (" + answer.path("hostsWithSpare").asInt()
+                        + " with the N+1 spare).");
+            }
+            return VmCommand.accepted(spec, answer.path("operation"), wait, "consolidate");
         }
     }
 }

@@ -30,12 +30,31 @@ public final class MigrationOperation {
 
     public static OperationPlan of(ConsolidationPlanner.Plan plan, String clusterId, String hostPrefix,
             String owner) {
+        List<String> hosts = new ArrayList<>();
+        for (int h = 0; h < plan.hostLoads().size(); h++) {
+            hosts.add(hostPrefix + "-" + (h + 1));
+        }
+        return onHosts(plan, clusterId, hosts, owner);
+    }
+
+    /**
+     * The migration onto hosts that exist: the plan's host {@code i} is {@code hostIds.get(i)}.
+     *
+     * @throws IllegalArgumentException when there are fewer hosts than the plan fills
+     */
+    public static OperationPlan onHosts(ConsolidationPlanner.Plan plan, String clusterId, List<String> hostIds,
+            String owner) {
+        int needed = plan.hostLoads().size();
+        if (hostIds.size() < needed) {
+            throw new IllegalArgumentException("the plan fills " + needed + " hosts, only " + hostIds.size()
+                    + " given");
+        }
         List<Step> steps = new ArrayList<>();
         plan.migrations().stream()
                 .sorted(Comparator.comparingInt(ConsolidationPlanner.Migration::host)
                         .thenComparing(ConsolidationPlanner.Migration::vm))
                 .forEach(m -> {
-                    String host = hostPrefix + "-" + (m.host() + 1);
+                    String host = hostIds.get(m.host());
                     Vm vm = vm(m, clusterId, host, plan.servers().stream()
                             .anyMatch(s -> s.name().equals(m.server()) && s.antiAffinity()));
                     steps.add(new Step.RecordVm(vm));

@@ -1,0 +1,171 @@
+package dev.paddock.api;
+
+import dev.paddock.model.Host;
+import dev.paddock.model.Resources;
+import dev.paddock.model.Room;
+import dev.paddock.operation.OperationPlan;
+import dev.paddock.operation.OperationView;
+import dev.paddock.operation.Operations;
+import dev.paddock.placement.consolidation.ConsolidationPlanner;
+import dev.paddock.placement.consolidation.ConsolidationReport;
+import dev.paddock.placement.consolidation.HostModel;
+import dev.paddock.placement.consolidation.MigrationOperation;
+import dev.paddock.placement.consolidation.PhysicalServer;
+import dev.paddock.placement.consolidation.ServerInventory;
+import dev.paddock.store.InventoryStore;
+import io.javalin.http.Context;
+import io.javalin.http.HttpStatus;
+import io.javalin.router.JavalinDefaultRoutingApi;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * Consolidation over HTTP: a list of physical servers in, the plan out (hosts needed with the N+1 spare, where each
+ * application's VM goes, power, cost and licences before and after), as JSON or as the HTML report; and, on
+ * request, the migration list submitted as an Operation onto an existing cluster's hosts.
+ */
+final class ConsolidationRoutes {
+
+    private static final String OWNER = "api";
+    private static final int MAX_SECONDS = 120;
+    private static final long MAX_TRIES = 2_000_000;
+
+    /**
+     * A consolidation request.
+     *
+     * @param inventory the servers, as the CSV the command line reads (header line first)
+     * @param hostModel a preset (small, medium, large) or {@code cpu=...,memory=...,disk=...,network=...,watts=...,
+     *     cost=...}
+     * @param execute with {@code clusterId}: submit the migration onto that cluster's hosts
+     */
+    record PlanRequest(String inventory, String hostModel, Integer headroomPercent, Integer seconds, Long seed,
+            String clusterId, Boolean execute) {}
+
+    private final InventoryStore store;
+    private final Operations operations;
+    private final Consumer<AuditNote> audit;
+
+    ConsolidationRoutes(InventoryStore store, Operations operations, Consumer<AuditNote> audit) {
+        this.store = store;
+        this.operations = operations;
+        this.audit = audit;
+    }
+
+    void register(JavalinDefaultRoutingApi routes) {
+        routes.post(RestApi.BASE + "/consolidation/plans", this::plan);
+    }
+
+    private void plan(Context ctx) {
+        PlanRequest request = RequestBody.read(ctx, PlanRequest.class);
+        String text = Requests.required(request.inventory(), "inventory");
+        HostModel model;
+        try {
+            model = HostModel.parse(Requests.required(request.hostModel(), "hostModel"));
+        } catch (IllegalArgumentException e) {
+            throw new PaddockException.InvalidValue("Field 'hostModel': " + e.getMessage()
+                    .replaceFirst("^host model: ", "") + ".");
+        }
+        int headroom = (int) Requests.between(request.headroomPercent() == null ? 20 : request.headroomPercent(),
+                0, 1000, "headroomPercent", " percent");
+        int seconds = (int) Requests.between(request.seconds() == null ? 10 : request.seconds(), 1, MAX_SECONDS,
+                "seconds", " seconds");
+        long seed = request.seed() == null ? 1 : request.seed();
+        boolean execute = Boolean.TRUE.equals(request.execute());
+        if (execute && request.clusterId() == null) {
+            throw new PaddockException.InvalidValue("Field 'execute' needs 'clusterId': the cluster whose hosts"
+                    + " receive the VMs.");
+        }
+        List<Host> hosts = request.clusterId() == null ? List.of() : hostsOf(request.clusterId());
+        List<PhysicalServer> servers;
+        ConsolidationPlanner.Plan plan;
+        try {
+            servers = ServerInventory.parse(text);
+            plan = ConsolidationPlanner.plan(servers, model, headroom, Duration.ofSeconds(seconds), seed, MAX_TRIES);
+        } catch (ServerInventory.InvalidInventoryException e) {
+            throw new PaddockException.InvalidValue("Field 'inventory': " + e.getMessage() + ".");
+        }
+        if (!execute) {
+            if (ctx.header("Accept") != null && ctx.header("Accept").contains("text/html")) {
+                ctx.contentType("text/html; charset=utf-8").result(ConsolidationReport.html(plan,
+                        plan.migrations().size() * 2));
+                return;
+            }
+            ctx.json(summary(plan, null));
+            return;
+        }
+        OperationPlan migration = onto(plan, request.clusterId(), hosts);
+        OperationView view = operations.submit(migration);
+        audit.accept(new AuditNote(migration.kind(), migration.target(), "consolidate " + servers.size()
+                + " servers into " + plan.migrations().size() + " VMs on cluster " + request.clusterId()
+                + " (operation " + view.id() + ")"));
+        ctx.status(HttpStatus.ACCEPTED).header("Location", OperationResource.location(view.id()))
+                .json(summary(plan, OperationResource.of(view)));
+    }
+
+    private List<Host> hostsOf(String clusterId) {
+        Room room = store.room();
+        if (room.cluster(clusterId).isEmpty()) {
+            throw new PaddockException.InvalidValue("Field 'clusterId' names no cluster: '" + clusterId + "'.");
+        }
+        return room.hosts().stream()
+                .filter(h -> h.clusterId().equals(clusterId))
+                .sorted(Comparator.comparing(Host::name))
+                .toList();
+    }
+
+    /** The migration onto the cluster's hosts in name order, refused when they are too few or too small. */
+    private static OperationPlan onto(ConsolidationPlanner.Plan plan, String clusterId, List<Host> hosts) {
+        List<Resources> loads = plan.hostLoads();
+        if (hosts.size() < loads.size()) {
+            throw new PaddockException.Conflict("The plan needs " + loads.size() + " hosts of model "
+                    + plan.hostModel().name() + "; cluster " + clusterId + " has " + hosts.size() + ".");
+        }
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < loads.size(); i++) {
+            Host host = hosts.get(i);
+            if (!loads.get(i).fitsIn(host.capacity())) {
+                throw new PaddockException.Conflict("Host " + host.name() + " (" + host.capacity() + ") cannot take"
+                        + " the " + loads.get(i) + " the plan puts on its host " + (i + 1) + "; plan with a host"
+                        + " model no larger than the cluster's hosts.");
+            }
+            ids.add(host.id());
+        }
+        return MigrationOperation.onHosts(plan, clusterId, ids, OWNER);
+    }
+
+    private static Map<String, Object> summary(ConsolidationPlanner.Plan plan, Object operation) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("hostModel", plan.hostModel().name());
+        body.put("hostCapacity", plan.hostModel().capacity());
+        body.put("headroomPercent", plan.headroomPercent());
+        body.put("serversBefore", plan.servers().size());
+        body.put("vms", plan.migrations().size());
+        body.put("hostsForLoad", plan.hostLoads().size());
+        body.put("hostsWithSpare", plan.hostsWithSpare());
+        body.put("serversSaved", plan.serversSaved());
+        body.put("wattsBefore", plan.wattsBefore());
+        body.put("wattsAfter", plan.wattsAfter());
+        body.put("costBefore", plan.costBefore());
+        body.put("costAfter", plan.costAfter());
+        body.put("licences", plan.licences());
+        body.put("hostLoads", plan.hostLoads());
+        body.put("migrations", plan.migrations().stream().map(m -> {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("vm", m.vm());
+            row.put("server", m.server());
+            row.put("application", m.application());
+            row.put("host", m.host() + 1);
+            row.put("demand", m.demand());
+            return row;
+        }).toList());
+        if (operation != null) {
+            body.put("operation", operation);
+        }
+        return body;
+    }
+}
