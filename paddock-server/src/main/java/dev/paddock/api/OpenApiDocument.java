@@ -49,6 +49,7 @@ public final class OpenApiDocument {
         oversight(paths);
         ha(paths);
         consolidation(paths);
+        simulator(paths);
         paths.putObject(RestApi.BASE + "/openapi.json").set("get", operation("openapi", "This document", null)
                 .set("responses", responses(ok(F.objectNode().put("type", "object")))));
         ObjectNode metrics = operation("metrics", "Prometheus metrics in the text exposition format", null);
@@ -222,6 +223,34 @@ public final class OpenApiDocument {
         paths.putObject(RestApi.BASE + "/consolidation/plans").set("post", plan);
     }
 
+    private static void simulator(ObjectNode paths) {
+        ObjectNode hostFault = operation("injectHostFault", "Simulated room: crash a sim:// host, power it on, cut it"
+                + " from the management network (isolate) or reconnect it, to watch HA react", "simulator");
+        hostFault.set("parameters", F.arrayNode().add(idParameter()));
+        hostFault.set("requestBody", body("HostFault"));
+        hostFault.set("responses", responses(ok(ref("SimHostState")), "400", "404", "409", "422"));
+        paths.putObject(RestApi.BASE + "/sim/hosts/{id}/faults").set("post", hostFault);
+        ObjectNode vmCrash = operation("crashVm", "Simulated room: crash a running guest on a sim:// host",
+                "simulator");
+        vmCrash.set("parameters", F.arrayNode().add(idParameter()));
+        ObjectNode crashed = object("vmId", "hostId", "fault");
+        strings(crashed, "vmId", "hostId", "fault");
+        vmCrash.set("responses", responses(ok(crashed), "404", "409"));
+        paths.putObject(RestApi.BASE + "/sim/vms/{id}/crash").set("post", vmCrash);
+    }
+
+    private static void simulatorSchemas(ObjectNode schemas) {
+        ObjectNode fault = closed("fault");
+        fault.withObjectProperty("properties").putObject("fault").put("type", "string").putArray("enum")
+                .add("crash").add("power-on").add("isolate").add("reconnect");
+        schemas.set("HostFault", fault);
+        ObjectNode state = object("hostId", "hostName", "poweredOn", "isolated", "domains");
+        strings(state, "hostId", "hostName");
+        booleans(state, "poweredOn", "isolated");
+        integers(state, "domains");
+        schemas.set("SimHostState", state);
+    }
+
     private static void consolidationSchemas(ObjectNode schemas) {
         ObjectNode request = closed("inventory", "hostModel");
         strings(request, "inventory", "hostModel", "clusterId");
@@ -305,6 +334,7 @@ public final class OpenApiDocument {
     private static void oversightSchemas(ObjectNode schemas) {
         haSchemas(schemas);
         consolidationSchemas(schemas);
+        simulatorSchemas(schemas);
         ObjectNode alarm = object("id", "kind", "subjectId", "message", "raised");
         strings(alarm, "id", "kind", "subjectId", "message", "raised");
         ObjectNode acknowledgement = object("by", "at");

@@ -55,6 +55,14 @@ public final class RestApi {
         ProblemResponses.register(config.routes);
     }
 
+    /**
+     * Registers the simulated room's fault routes: with a simulator they act on its {@code sim://} hosts, without
+     * one they answer that there is none.
+     */
+    public void installSimulator(JavalinConfig config, java.util.Optional<dev.paddock.sim.SimulatedHypervisor> sim) {
+        new SimulatorRoutes(store, sim, oversight::record).register(config.routes);
+    }
+
     /** Registers the HA routes (cluster and VM HA, maintenance, fence devices, HA status and events). */
     public void installHa(JavalinConfig config, HaController ha) {
         new HaRoutes(store, ha, oversightParts, clock).register(config.routes);

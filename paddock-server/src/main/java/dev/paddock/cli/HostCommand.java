@@ -7,13 +7,17 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
-/** {@code paddock host maintenance enter|exit NAME}: one host's maintenance, which disarms HA for it. */
-@Command(name = "host", description = "Act on one host.", subcommands = HostCommand.Maintenance.class)
+/**
+ * {@code paddock host maintenance enter|exit NAME}: one host's maintenance, which disarms HA for it;
+ * {@code paddock host fault crash|power-on|isolate|reconnect NAME}: a fault in the simulated room.
+ */
+@Command(name = "host", description = "Act on one host.", subcommands = {HostCommand.Maintenance.class,
+        HostCommand.HostFault.class})
 final class HostCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new CliException(ExitCode.USAGE, "Say what to do with a host: maintenance (see 'paddock host --help').");
+        throw new CliException(ExitCode.USAGE, "Say what to do with a host: maintenance or fault (see 'paddock host --help').");
     }
 
     /** The two ways in and out of maintenance. */
@@ -49,6 +53,39 @@ final class HostCommand implements Runnable {
             boolean changed = state.path("changed").asBoolean();
             String where = action == Action.enter ? "in maintenance" : "out of maintenance";
             root.out().println("Host " + name + (changed ? " is now " : " was already ") + where + ".");
+            root.out().flush();
+            return 0;
+        }
+    }
+
+    @Command(name = "fault", description = "Simulated hosts only: crash one, power it on, cut it from the management"
+            + " network (isolate) or reconnect it, and watch HA with 'paddock ha status'.")
+    static final class HostFault implements Callable<Integer> {
+
+        @CommandLine.Spec
+        private CommandLine.Model.CommandSpec spec;
+
+        @Parameters(index = "0", paramLabel = "crash|power-on|isolate|reconnect", description = "What happens to"
+                + " the host.")
+        private String fault;
+
+        @Parameters(index = "1", paramLabel = "NAME", description = "The host's name (or id).")
+        private String name;
+
+        @Override
+        public Integer call() {
+            PaddockCommand root = PaddockCommand.of(spec);
+            ApiClient client = root.client();
+            String id = hostId(client, name);
+            JsonNode state = client.post("api/v1/sim/hosts/" + ApiClient.encode(id) + "/faults",
+                    Map.of("fault", fault));
+            if (root.json()) {
+                root.printJson(state);
+                return 0;
+            }
+            root.out().println("Host " + name + " is " + (state.path("poweredOn").asBoolean() ? "powered on" : "powered"
+                    + " off") + (state.path("isolated").asBoolean() ? ", cut from the management network" : "")
+                    + "; follow HA with 'paddock ha status'.");
             root.out().flush();
             return 0;
         }

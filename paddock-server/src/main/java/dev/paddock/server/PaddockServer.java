@@ -216,6 +216,7 @@ public final class PaddockServer implements AutoCloseable {
             metrics.install(config);
             api.install(config);
             parts.ha().ifPresent(ha -> api.installHa(config, ha));
+            api.installSimulator(config, simulator(parts.hypervisor()));
         });
         try {
             javalin.start();
@@ -226,6 +227,14 @@ public final class PaddockServer implements AutoCloseable {
         PaddockServer server = new PaddockServer(javalin, metrics, parts, host);
         LOG.info("Paddock listening on {}", server.url());
         return server;
+    }
+
+    private static Optional<SimulatedHypervisor> simulator(Hypervisor hypervisor) {
+        return switch (hypervisor) {
+            case SimulatedHypervisor sim -> Optional.of(sim);
+            case RoutingHypervisor routing -> routing.simulator();
+            default -> Optional.empty();
+        };
     }
 
     public int port() {

@@ -57,6 +57,11 @@ public final class RoutingHypervisor implements Hypervisor {
         this.simSubscription = simulated.subscribe(this::publish);
     }
 
+    /** The simulated side, when it is the simulated room (as it is in every server). */
+    public Optional<dev.paddock.sim.SimulatedHypervisor> simulator() {
+        return simulated instanceof dev.paddock.sim.SimulatedHypervisor sim ? Optional.of(sim) : Optional.empty();
+    }
+
     /** The libvirt side, once a libvirt host has been attached. */
     public Optional<Hypervisor> libvirt() {
         return Optional.ofNullable(libvirt);
