@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.paddock.hypervisor.Watchdog;
 import dev.paddock.json.Json;
 import dev.paddock.model.HostState;
 import dev.paddock.model.VmOrigin;
@@ -485,9 +486,26 @@ public final class OpenApiDocument {
                 "The cluster's id, or its name when no other cluster has that name.");
         integers(vm, "vcpus", "memoryMib", "diskGib", "networkMbps", "haPriority");
         vm.withObjectProperty("properties").putObject("start").put("type", "boolean").put("default", true);
+        vm.withObjectProperty("properties").putObject("watchdog").put("$ref", "#/components/schemas/NewWatchdog");
         vm.put("description", "Sizes are checked against the largest host of the cluster (or the named host);"
                 + " the name must be unique in its cluster.");
         schemas.set("NewVm", vm);
+        ObjectNode watchdog = closed();
+        lowerCaseEnumeration(watchdog, "model", Watchdog.Model.values()).put("default", "i6300esb");
+        lowerCaseEnumeration(watchdog, "action", Watchdog.Action.values()).put("default", "reset");
+        watchdog.put("description", "A guest watchdog device. The guest's OS must arm and feed it; when the OS hangs,"
+                + " QEMU takes the action, Paddock audits it, raises an alarm and brings the VM back running (at most"
+                + " a few times in a window). Left out, the VM has none.");
+        schemas.set("NewWatchdog", watchdog);
+    }
+
+    private static ObjectNode lowerCaseEnumeration(ObjectNode schema, String field, Enum<?>[] values) {
+        ObjectNode property = schema.withObjectProperty("properties").putObject(field).put("type", "string");
+        ArrayNode list = property.putArray("enum");
+        for (Enum<?> value : values) {
+            list.add(value.name().toLowerCase(java.util.Locale.ROOT));
+        }
+        return property;
     }
 
     private static ObjectNode object(String... required) {

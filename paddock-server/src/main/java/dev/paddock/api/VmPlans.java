@@ -1,6 +1,7 @@
 package dev.paddock.api;
 
 import dev.paddock.hypervisor.DomainSpec;
+import dev.paddock.hypervisor.Watchdog;
 import dev.paddock.model.Vm;
 import dev.paddock.model.VmOrigin;
 import dev.paddock.model.VmState;
@@ -19,9 +20,14 @@ final class VmPlans {
     private VmPlans() {}
 
     static OperationPlan create(Vm vm, String hostId, boolean start, String owner) {
+        return create(vm, hostId, start, Optional.empty(), owner);
+    }
+
+    /** Records, defines (with the guest watchdog, when asked for one) and, when asked, starts the VM. */
+    static OperationPlan create(Vm vm, String hostId, boolean start, Optional<Watchdog> watchdog, String owner) {
         int vcpus = (int) Math.max(1, vm.demand().cpuMillicores() / 1000);
         DomainSpec spec = new DomainSpec(vm.id(), vm.name(), vcpus, vm.demand().memoryMib(), List.of(), List.of(),
-                Optional.empty());
+                Optional.empty(), watchdog);
         List<Step> steps = new ArrayList<>();
         steps.add(new Step.RecordVm(vm));
         steps.add(new Step.DefineVm(hostId, spec));

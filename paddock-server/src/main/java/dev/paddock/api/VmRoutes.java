@@ -5,6 +5,7 @@ import dev.paddock.ha.AdmissionVerdict;
 import dev.paddock.hypervisor.DomainInfo;
 import dev.paddock.hypervisor.Hypervisor;
 import dev.paddock.hypervisor.HypervisorException;
+import dev.paddock.hypervisor.Watchdog;
 import dev.paddock.model.Cluster;
 import dev.paddock.model.Host;
 import dev.paddock.model.Resources;
@@ -96,6 +97,7 @@ final class VmRoutes {
                 " Mbit/s (" + where + " " + largest.networkMbps() + " Mbit/s)");
         int haPriority = (int) Requests.between(request.haPriority() == null ? 0 : request.haPriority(), 0,
                 MAX_HA_PRIORITY, "haPriority", "");
+        Optional<Watchdog> watchdog = Requests.watchdog(request.watchdog());
         String key = cluster.id() + "/" + name;
         if (store.vmByName(cluster.id(), name).isPresent() || stillPending(key)) {
             throw new PaddockException.Conflict("A VM named '" + name + "' already exists in cluster '"
@@ -114,7 +116,7 @@ final class VmRoutes {
             admit(room, vm, host.id());
         }
         OperationPlan plan = VmPlans.create(vm.withHost(host.id()), host.id(), !Boolean.FALSE.equals(request.start()),
-                OWNER);
+                watchdog, OWNER);
         OperationView view = submitted(plan, "create VM " + name + " on host " + host.name());
         pendingNames.put(key, view.id());
         accepted(ctx, view);
