@@ -1,5 +1,6 @@
 package dev.paddock.hypervisor;
 
+import dev.paddock.model.Watchdog;
 import java.util.List;
 import java.util.Optional;
 

@@ -1,5 +1,6 @@
 package dev.paddock.hypervisor;
 
+import dev.paddock.model.Watchdog;
 import java.time.Instant;
 
 /** Something a hypervisor told us without being asked. */

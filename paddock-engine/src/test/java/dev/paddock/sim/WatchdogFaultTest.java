@@ -8,13 +8,17 @@ import dev.paddock.hypervisor.HypervisorEvent;
 import dev.paddock.hypervisor.HypervisorEvent.DomainEvent;
 import dev.paddock.hypervisor.HypervisorEvent.DomainEventKind;
 import dev.paddock.hypervisor.HypervisorEvent.WatchdogFired;
-import dev.paddock.hypervisor.Watchdog;
 import dev.paddock.model.Resources;
+import dev.paddock.model.Room;
+import dev.paddock.model.Vm;
+import dev.paddock.model.VmOrigin;
 import dev.paddock.model.VmState;
+import dev.paddock.model.Watchdog;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -132,6 +136,18 @@ class WatchdogFaultTest {
 
         assertThat(events).filteredOn(WatchdogFired.class::isInstance).singleElement()
                 .isEqualTo(new WatchdogFired(clock.now(), "A", "g", "vm-g", Watchdog.Action.POWEROFF));
+    }
+
+    @Test
+    @DisplayName("a VM's domain is defined with the VM's watchdog, so a restart elsewhere keeps the device")
+    void specOfAVmCarriesItsWatchdog() {
+        Watchdog device = new Watchdog(Watchdog.Model.I6300ESB, Watchdog.Action.POWEROFF);
+        Vm vm = new Vm("v1", "app-1", "c1", Optional.of("A"), Resources.of(1_000, 512, 0, 0), VmState.RUNNING,
+                VmOrigin.MANAGED, "app", 5, Set.of(), Set.of(), Set.of(), List.of(), List.of(), Optional.of(device));
+        Room room = new Room(List.of(), List.of(), List.of(), List.of(vm), List.of(), List.of());
+
+        assertThat(VmDomains.specOf(vm, room).watchdog()).contains(device);
+        assertThat(VmDomains.specOf(vm.withWatchdog(Optional.empty()), room).watchdog()).isEmpty();
     }
 
     private void runningGuest(String uuid, Watchdog.Action action) {

@@ -1,7 +1,7 @@
 package dev.paddock.libvirt;
 
 import com.sun.jna.Pointer;
-import dev.paddock.hypervisor.Watchdog;
+import dev.paddock.model.Watchdog;
 import java.lang.reflect.Field;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;

@@ -7,7 +7,7 @@ import dev.paddock.hypervisor.DomainSpec;
 import dev.paddock.hypervisor.DomainSpec.DirectBoot;
 import dev.paddock.hypervisor.DomainSpec.DiskSpec;
 import dev.paddock.hypervisor.DomainSpec.NicSpec;
-import dev.paddock.hypervisor.Watchdog;
+import dev.paddock.model.Watchdog;
 import java.io.StringReader;
 import java.util.List;
 import java.util.Optional;

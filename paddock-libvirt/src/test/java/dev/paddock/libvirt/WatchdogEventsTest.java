@@ -2,7 +2,7 @@ package dev.paddock.libvirt;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.paddock.hypervisor.Watchdog;
+import dev.paddock.model.Watchdog;
 import java.util.Optional;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;

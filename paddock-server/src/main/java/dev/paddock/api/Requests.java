@@ -1,6 +1,6 @@
 package dev.paddock.api;
 
-import dev.paddock.hypervisor.Watchdog;
+import dev.paddock.model.Watchdog;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;

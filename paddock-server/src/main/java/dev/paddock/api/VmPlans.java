@@ -1,7 +1,6 @@
 package dev.paddock.api;
 
 import dev.paddock.hypervisor.DomainSpec;
-import dev.paddock.hypervisor.Watchdog;
 import dev.paddock.model.Vm;
 import dev.paddock.model.VmOrigin;
 import dev.paddock.model.VmState;
@@ -19,15 +18,11 @@ final class VmPlans {
 
     private VmPlans() {}
 
+    /** Records, defines (with the VM's guest watchdog, if it has one) and, when asked, starts the VM. */
     static OperationPlan create(Vm vm, String hostId, boolean start, String owner) {
-        return create(vm, hostId, start, Optional.empty(), owner);
-    }
-
-    /** Records, defines (with the guest watchdog, when asked for one) and, when asked, starts the VM. */
-    static OperationPlan create(Vm vm, String hostId, boolean start, Optional<Watchdog> watchdog, String owner) {
         int vcpus = (int) Math.max(1, vm.demand().cpuMillicores() / 1000);
         DomainSpec spec = new DomainSpec(vm.id(), vm.name(), vcpus, vm.demand().memoryMib(), List.of(), List.of(),
-                Optional.empty(), watchdog);
+                Optional.empty(), vm.watchdog());
         List<Step> steps = new ArrayList<>();
         steps.add(new Step.RecordVm(vm));
         steps.add(new Step.DefineVm(hostId, spec));

@@ -5,7 +5,6 @@ import dev.paddock.ha.AdmissionVerdict;
 import dev.paddock.hypervisor.DomainInfo;
 import dev.paddock.hypervisor.Hypervisor;
 import dev.paddock.hypervisor.HypervisorException;
-import dev.paddock.hypervisor.Watchdog;
 import dev.paddock.model.Cluster;
 import dev.paddock.model.Host;
 import dev.paddock.model.Resources;
@@ -13,6 +12,7 @@ import dev.paddock.model.Room;
 import dev.paddock.model.Vm;
 import dev.paddock.model.VmOrigin;
 import dev.paddock.model.VmState;
+import dev.paddock.model.Watchdog;
 import dev.paddock.operation.OperationPlan;
 import dev.paddock.operation.OperationView;
 import dev.paddock.operation.Operations;
@@ -105,7 +105,7 @@ final class VmRoutes {
         }
         Vm vm = new Vm(InventoryRoutes.newId(), name, cluster.id(), Optional.empty(),
                 Resources.of(vcpus * 1000, memory, disk, network), VmState.STOPPED, VmOrigin.MANAGED, request.tier(),
-                haPriority, Set.of(), Set.of(), Set.of(), List.of(), List.of());
+                haPriority, Set.of(), Set.of(), Set.of(), List.of(), List.of(), watchdog);
         Host host = named.map(h -> fits(vm, h, room)).orElseGet(() -> switch (chooser.choose(vm, room)) {
             case HostChooser.Placed placed -> placed.host();
             case HostChooser.Unplaceable none -> throw new PaddockException.Conflict("No host of cluster '"
@@ -116,7 +116,7 @@ final class VmRoutes {
             admit(room, vm, host.id());
         }
         OperationPlan plan = VmPlans.create(vm.withHost(host.id()), host.id(), !Boolean.FALSE.equals(request.start()),
-                watchdog, OWNER);
+                OWNER);
         OperationView view = submitted(plan, "create VM " + name + " on host " + host.name());
         pendingNames.put(key, view.id());
         accepted(ctx, view);

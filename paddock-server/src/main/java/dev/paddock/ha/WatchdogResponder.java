@@ -5,9 +5,9 @@ import dev.paddock.hypervisor.DomainInfo;
 import dev.paddock.hypervisor.Hypervisor;
 import dev.paddock.hypervisor.HypervisorEvent.WatchdogFired;
 import dev.paddock.hypervisor.HypervisorException;
-import dev.paddock.hypervisor.Watchdog;
 import dev.paddock.model.Vm;
 import dev.paddock.model.VmState;
+import dev.paddock.model.Watchdog;
 import dev.paddock.operation.OperationPlan;
 import dev.paddock.operation.OperationView;
 import dev.paddock.operation.Operations;
@@ -106,6 +106,7 @@ public final class WatchdogResponder implements AutoCloseable {
         LOG.warn("watchdog fired: vm {} ({}) on host {}, action {}, fire {} in the window", name, fired.uuid(),
                 fired.hostId(), fired.action().xmlName(), recent);
         report("ha.watchdog.fired", fired.uuid(), message, now);
+        // Counted after the report: a reader that sees the count finds the audit entry and the alarm too.
         wiring.meters().watchdogFired(fired.action().xmlName());
         if (fired.action() == Watchdog.Action.NONE) {
             return;
@@ -116,9 +117,9 @@ public final class WatchdogResponder implements AutoCloseable {
             return;
         }
         if (recent > policy.maxRestarts()) {
-            wiring.meters().watchdogOutcome("gave-up");
             report("ha.watchdog.gave-up", fired.uuid(), "VM " + name + " hung " + recent + " times in "
                     + policy.window() + ": Paddock no longer brings it back; look at the guest.", now);
+            wiring.meters().watchdogOutcome("gave-up");
             return;
         }
         loop.schedule(() -> guarded(() -> settle(fired, name)), policy.settle().toMillis(), TimeUnit.MILLISECONDS);
@@ -132,31 +133,31 @@ public final class WatchdogResponder implements AutoCloseable {
             domain = wiring.hypervisor().domain(fired.hostId(), fired.uuid());
         } catch (HypervisorException e) {
             // The host itself is in trouble: that is the first level's (HaController's) to handle.
-            wiring.meters().watchdogOutcome("unchecked");
             audit("ha.watchdog.unchecked", fired.uuid(), "Cannot see VM " + name + " on host " + fired.hostId()
                     + " after its watchdog fired: " + e.getMessage(), now);
+            wiring.meters().watchdogOutcome("unchecked");
             return;
         }
         VmState state = domain.map(DomainInfo::state).orElse(VmState.UNKNOWN);
         if (state == VmState.RUNNING) {
-            wiring.meters().watchdogOutcome("running");
             audit("ha.watchdog.running", fired.uuid(), "VM " + name + " runs again after the watchdog's "
                     + fired.action().xmlName() + ".", now);
+            wiring.meters().watchdogOutcome("running");
             return;
         }
         if (domain.isEmpty()) {
-            wiring.meters().watchdogOutcome("gone");
             audit("ha.watchdog.gone", fired.uuid(), "VM " + name + " is no longer on host " + fired.hostId()
                     + ": nothing to restart there.", now);
+            wiring.meters().watchdogOutcome("gone");
             return;
         }
         OperationView operation = wiring.operations().submit(restart(fired, state));
-        wiring.meters().watchdogOutcome("restarted");
         LOG.info("watchdog: restarting vm {} ({}) on host {} from {}, operation {}", name, fired.uuid(),
                 fired.hostId(), state, operation.id());
         report("ha.watchdog.restart", fired.uuid(), "VM " + name + " was " + state.name().toLowerCase()
                 + " after its watchdog fired: Paddock restarts it on host " + fired.hostId() + " (operation "
                 + operation.id() + ").", now);
+        wiring.meters().watchdogOutcome("restarted");
     }
 
     /** A paused guest is the hung OS kept in memory: power it off before starting a fresh one. */

@@ -64,6 +64,9 @@ class VmApiTest {
         TestServer.Reply reply = server.post("/api/v1/vms", "{\"name\":\"guarded\",\"vcpus\":1,\"memoryMib\":512,"
                 + "\"hostId\":\"host-1\",\"watchdog\":{\"action\":\"poweroff\"}}");
         String id = server.awaitFinal(reply).get("target").asText();
+        JsonNode watchdog = server.get("/api/v1/vms/" + id).json().get("watchdog");
+        assertThat(watchdog.get("model").asText()).isEqualTo("I6300ESB");
+        assertThat(watchdog.get("action").asText()).isEqualTo("POWEROFF");
 
         server.hypervisor.inject(new Fault.GuestHang("h1", id, Duration.ofSeconds(30)));
         server.clock.advance(Duration.ofSeconds(30));
@@ -76,6 +79,7 @@ class VmApiTest {
     void aVmCreatedWithoutAWatchdogHangsUnseen() {
         String id = server.awaitFinal(server.post("/api/v1/vms",
                 "{\"name\":\"plain\",\"vcpus\":1,\"memoryMib\":512,\"hostId\":\"host-1\"}")).get("target").asText();
+        assertThat(server.get("/api/v1/vms/" + id).json().get("watchdog").isNull()).isTrue();
 
         server.hypervisor.inject(new Fault.GuestHang("h1", id, Duration.ofSeconds(30)));
         server.clock.advance(Duration.ofSeconds(30));

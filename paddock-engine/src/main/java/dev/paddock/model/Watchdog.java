@@ -1,4 +1,4 @@
-package dev.paddock.hypervisor;
+package dev.paddock.model;
 
 import java.util.Arrays;
 import java.util.Locale;
@@ -9,7 +9,7 @@ import java.util.stream.Collectors;
 /**
  * A guest watchdog device: the guest's OS arms it and must keep feeding it; when the OS hangs and stops feeding,
  * the device fires and the hypervisor takes {@code action} on the domain. The hypervisor reports each fire as a
- * {@link HypervisorEvent.WatchdogFired}, whatever the action, so a manager can tell a hung guest from a healthy one.
+ * {@code WatchdogFired} hypervisor event, whatever the action, so a manager can tell a hung guest from a healthy one.
  *
  * <p>The device does nothing until the guest opens it: a guest without a watchdog driver runs as if it had none.
  */
