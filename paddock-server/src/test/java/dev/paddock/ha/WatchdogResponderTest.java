@@ -31,6 +31,8 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.AfterEach;
@@ -131,6 +133,20 @@ class WatchdogResponderTest {
         assertThat(alarms()).extracting(Alarm::kind).containsExactlyInAnyOrder("ha.watchdog.fired",
                 "ha.watchdog.restart");
         assertThat(fires(action.xmlName())).isEqualTo(1);
+    }
+
+    @Test
+    @DisplayName("Prometheus shows the fires by action and the outcomes")
+    void prometheus() {
+        var prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        meters.bindTo(prometheus);
+        String vm = runningVm("app-1", Watchdog.Action.POWEROFF);
+
+        hang(vm);
+
+        await().until(() -> outcomes("restarted") == 1);
+        assertThat(prometheus.scrape()).contains("paddock_ha_watchdog_fires_total{action=\"poweroff\"} 1.0",
+                "paddock_ha_watchdog_outcomes_total{outcome=\"restarted\"} 1.0");
     }
 
     @Test
