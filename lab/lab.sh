@@ -55,41 +55,82 @@ install_safety_routes() {
 
 # The guest: a Debian cloud kernel and a busybox initramfs whose /init writes a heartbeat counter to the
 # console and to sector 0 of /dev/vda every second. Built once into the cache.
+# The cloud kernel has no driver for any watchdog QEMU emulates, so the cache also holds the generic kernel of the
+# same release (vmlinuz-watchdog) and the initramfs carries the modules of both, under /lib/modules/<release>.
+# Booted with vmlinuz-watchdog, /init loads i6300esb and feeds /dev/watchdog; with paddock.hang=N on the kernel
+# command line it stops feeding after N seconds, as a hung OS would. The cloud kernel boots exactly as before.
+# GUEST_VERSION is written beside the cached files: change it with the initramfs, so older caches are rebuilt.
+GUEST_VERSION=2-watchdog
+WATCHDOG_MODULES=(watchdog i6300esb)
+
+guest_is_cached() {
+  [ -s "$CACHE/guest/vmlinuz" ] && [ -s "$CACHE/guest/vmlinuz-watchdog" ] && [ -s "$CACHE/guest/initrd.img" ] \
+    && [ "$(cat "$CACHE/guest/version" 2>/dev/null)" = "$GUEST_VERSION" ]
+}
+
+# Extracts kernel package $1 into $2/k-$1 and copies modules $3... into the initramfs under its release.
+guest_kernel() {
+  local kpkg="$1" work="$2" m ko release dir
+  shift 2
+  (cd "$work" && apt-get download -qq "$kpkg" >/dev/null 2>&1) || die "apt-get download $kpkg failed"
+  dpkg-deb -x "$work/$kpkg"_*.deb "$work/k-$kpkg"
+  release="$(ls "$work/k-$kpkg/lib/modules")"
+  dir="$work/initrd/lib/modules/$release"
+  mkdir -p "$dir"
+  for m in "$@"; do
+    ko="$(find "$work/k-$kpkg/lib/modules" \( -name "$m.ko" -o -name "$m.ko.xz" -o -name "$m.ko.zst" \) | head -n 1)"
+    [ -n "$ko" ] || die "module $m not found in $kpkg"
+    case "$ko" in
+      *.xz) xz -dc "$ko" > "$dir/$m.ko" ;;
+      *.zst) zstd -qdc "$ko" > "$dir/$m.ko" ;;
+      *) cp "$ko" "$dir/$m.ko" ;;
+    esac
+  done
+}
+
 build_guest() {
-  if [ -s "$CACHE/guest/vmlinuz" ] && [ -s "$CACHE/guest/initrd.img" ]; then return 0; fi
-  say "building the guest kernel and initramfs (once, cached in $CACHE/guest)"
-  local work kpkg m ko
+  if guest_is_cached; then return 0; fi
+  say "building the guest kernels and initramfs (once, cached in $CACHE/guest)"
+  local work kpkg wpkg
   work="$(mktemp -d /tmp/paddock-guest.XXXXXX)"
   kpkg="$(apt-cache search --names-only '^linux-image-[0-9.]+-[0-9]+-cloud-amd64$' | awk '{print $1}' | sort -V | tail -n 1)"
   [ -n "$kpkg" ] || { apt-get update -qq >/dev/null; kpkg="$(apt-cache search --names-only '^linux-image-[0-9.]+-[0-9]+-cloud-amd64$' | awk '{print $1}' | sort -V | tail -n 1)"; }
   [ -n "$kpkg" ] || die "no linux-image-*-cloud-amd64 package found by apt-cache"
-  (cd "$work" && chmod 755 . && apt-get download -qq "$kpkg" >/dev/null 2>&1) || die "apt-get download $kpkg failed"
-  dpkg-deb -x "$work"/*.deb "$work/k"
+  wpkg="${kpkg%-cloud-amd64}-amd64"
+  chmod 755 "$work"
   mkdir -p "$work/initrd/bin" "$work/initrd/lib/modules" "$work/initrd/proc" "$work/initrd/sys" "$work/initrd/dev"
   cp /bin/busybox "$work/initrd/bin/busybox"
-  for m in "${MODULES[@]}"; do
-    ko="$(find "$work/k/lib/modules" \( -name "$m.ko" -o -name "$m.ko.xz" -o -name "$m.ko.zst" \) | head -n 1)"
-    [ -n "$ko" ] || die "module $m not found in $kpkg"
-    case "$ko" in
-      *.xz) xz -dc "$ko" > "$work/initrd/lib/modules/$m.ko" ;;
-      *.zst) zstd -qdc "$ko" > "$work/initrd/lib/modules/$m.ko" ;;
-      *) cp "$ko" "$work/initrd/lib/modules/$m.ko" ;;
-    esac
-  done
+  guest_kernel "$kpkg" "$work" "${MODULES[@]}"
+  guest_kernel "$wpkg" "$work" "${MODULES[@]}" "${WATCHDOG_MODULES[@]}"
   cat > "$work/initrd/init" <<'EOF'
 #!/bin/busybox sh
 /bin/busybox --install -s /bin; export PATH=/bin
 mount -t proc proc /proc; mount -t sysfs sys /sys; mount -t devtmpfs dev /dev
-for m in virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci virtio_blk; do insmod /lib/modules/$m.ko; done
+d=/lib/modules/$(uname -r)
+for m in virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci virtio_blk; do insmod $d/$m.ko; done
+if [ -f $d/i6300esb.ko ]; then
+ insmod $d/watchdog.ko; insmod $d/i6300esb.ko
+ hang=; for a in $(cat /proc/cmdline); do case "$a" in paddock.hang=*) hang="${a#paddock.hang=}" ;; esac; done
+ if [ -c /dev/watchdog ]; then
+  watchdog -F -T 10 -t 2 /dev/watchdog & feeder=$!
+  echo "watchdog fed by $feeder"
+  # SIGKILL closes the device without the magic close: the timer runs on and fires, as for a hung OS.
+  [ -n "$hang" ] && ( sleep "$hang"; echo "paddock.hang: watchdog no longer fed"; kill -9 $feeder ) &
+ fi
+fi
 i=0; while true; do i=$((i+1)); echo "heartbeat $i"
  [ -b /dev/vda ] && echo "heartbeat $i" | dd of=/dev/vda bs=512 count=1 conv=sync,fsync 2>/dev/null; sleep 1; done
 EOF
   chmod 755 "$work/initrd/init"
   mkdir -p "$CACHE/guest"
-  cp "$(ls "$work"/k/boot/vmlinuz-* | head -n 1)" "$CACHE/guest/vmlinuz.tmp"
+  rm -f "$CACHE/guest/version"
+  cp "$(ls "$work/k-$kpkg"/boot/vmlinuz-* | head -n 1)" "$CACHE/guest/vmlinuz.tmp"
+  cp "$(ls "$work/k-$wpkg"/boot/vmlinuz-* | head -n 1)" "$CACHE/guest/vmlinuz-watchdog.tmp"
   (cd "$work/initrd" && find . | cpio -o -H newc 2>/dev/null | gzip -1 > "$CACHE/guest/initrd.img.tmp")
   mv "$CACHE/guest/vmlinuz.tmp" "$CACHE/guest/vmlinuz"
+  mv "$CACHE/guest/vmlinuz-watchdog.tmp" "$CACHE/guest/vmlinuz-watchdog"
   mv "$CACHE/guest/initrd.img.tmp" "$CACHE/guest/initrd.img"
+  echo "$GUEST_VERSION" > "$CACHE/guest/version"
   rm -rf "$work"
 }
 
@@ -216,7 +257,7 @@ cmd_up() {
   trap 'say "up failed; cleaning up"; cmd_down >/dev/null 2>&1 || true' ERR
   mkdir -p "$L/shared/images" "$L/shared/lockspace" /run/libvirt
   chmod 755 "$L" "$L/shared" "$L/shared/images"
-  cp "$CACHE/guest/vmlinuz" "$CACHE/guest/initrd.img" "$L/shared/"
+  cp "$CACHE/guest/vmlinuz" "$CACHE/guest/vmlinuz-watchdog" "$CACHE/guest/initrd.img" "$L/shared/"
   ip link add "$BRIDGE" type bridge
   ip addr add "$NET.254/24" dev "$BRIDGE"
   ip link set "$BRIDGE" up

@@ -17,6 +17,7 @@ import java.util.Set;
  * @param affinityGroups VMs sharing a group should share a host
  * @param antiAffinityGroups VMs sharing a group must not share a host
  * @param licences licence names the VM needs from its host
+ * @param watchdog the guest watchdog device its domain is defined with, empty for none
  */
 public record Vm(
         String id,
@@ -32,7 +33,8 @@ public record Vm(
         Set<String> antiAffinityGroups,
         Set<String> licences,
         List<Disk> disks,
-        List<Nic> nics) {
+        List<Nic> nics,
+        Optional<Watchdog> watchdog) {
     public Vm {
         Ids.require(id, "vm id");
         Ids.require(name, "vm name");
@@ -50,6 +52,16 @@ public record Vm(
         licences = Set.copyOf(licences);
         disks = List.copyOf(disks);
         nics = List.copyOf(nics);
+        // Rows and journals written before the watchdog existed have none.
+        watchdog = watchdog == null ? Optional.empty() : watchdog;
+    }
+
+    /** A VM without a guest watchdog. */
+    public Vm(String id, String name, String clusterId, Optional<String> hostId, Resources demand, VmState state,
+            VmOrigin origin, String tier, int haPriority, Set<String> affinityGroups, Set<String> antiAffinityGroups,
+            Set<String> licences, List<Disk> disks, List<Nic> nics) {
+        this(id, name, clusterId, hostId, demand, state, origin, tier, haPriority, affinityGroups, antiAffinityGroups,
+                licences, disks, nics, Optional.empty());
     }
 
     public boolean isProtected() {
@@ -58,21 +70,26 @@ public record Vm(
 
     public Vm withHost(String newHostId) {
         return new Vm(id, name, clusterId, Optional.of(newHostId), demand, state, origin, tier, haPriority,
-                affinityGroups, antiAffinityGroups, licences, disks, nics);
+                affinityGroups, antiAffinityGroups, licences, disks, nics, watchdog);
     }
 
     public Vm withoutHost() {
         return new Vm(id, name, clusterId, Optional.empty(), demand, state, origin, tier, haPriority,
-                affinityGroups, antiAffinityGroups, licences, disks, nics);
+                affinityGroups, antiAffinityGroups, licences, disks, nics, watchdog);
     }
 
     public Vm withState(VmState newState) {
         return new Vm(id, name, clusterId, hostId, demand, newState, origin, tier, haPriority,
-                affinityGroups, antiAffinityGroups, licences, disks, nics);
+                affinityGroups, antiAffinityGroups, licences, disks, nics, watchdog);
+    }
+
+    public Vm withWatchdog(Optional<Watchdog> newWatchdog) {
+        return new Vm(id, name, clusterId, hostId, demand, state, origin, tier, haPriority,
+                affinityGroups, antiAffinityGroups, licences, disks, nics, newWatchdog);
     }
 
     public Vm withOrigin(VmOrigin newOrigin) {
         return new Vm(id, name, clusterId, hostId, demand, state, newOrigin, tier, haPriority,
-                affinityGroups, antiAffinityGroups, licences, disks, nics);
+                affinityGroups, antiAffinityGroups, licences, disks, nics, watchdog);
     }
 }

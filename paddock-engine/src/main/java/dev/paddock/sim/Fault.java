@@ -9,8 +9,8 @@ import java.util.Objects;
  * Hosts are named by their sim hostname, the {@code <hostname>} of {@code sim://<hostname>}.
  */
 public sealed interface Fault
-        permits Fault.HostCrash, Fault.HostPowerOn, Fault.HostIsolation, Fault.DomainCrash, Fault.StorageLoss,
-                Fault.SlowCalls, Fault.FailingCalls {
+        permits Fault.HostCrash, Fault.HostPowerOn, Fault.HostIsolation, Fault.DomainCrash, Fault.GuestHang,
+                Fault.StorageLoss, Fault.SlowCalls, Fault.FailingCalls {
 
     /**
      * The host loses power: it cannot be reached, its running domains crash (they stay defined and show as
@@ -45,6 +45,22 @@ public sealed interface Fault
         public DomainCrash {
             Objects.requireNonNull(host, "host");
             Objects.requireNonNull(uuid, "uuid");
+        }
+    }
+
+    /**
+     * A guest's OS hangs: the domain keeps running, but nothing inside it feeds its watchdog any more. If the domain
+     * has a watchdog device, it fires {@code timeout} later (the timeout the guest armed it with): the hypervisor
+     * sends a WATCHDOG_FIRED event and takes the device's action (a reset boots a fresh OS, which ends the hang).
+     * Without a device, nobody outside can tell. Healing it is the guest coming back by itself before the timeout.
+     */
+    record GuestHang(String host, String uuid, Duration timeout) implements Fault {
+        public GuestHang {
+            Objects.requireNonNull(host, "host");
+            Objects.requireNonNull(uuid, "uuid");
+            if (timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("a watchdog timeout must be positive");
+            }
         }
     }
 

@@ -15,6 +15,8 @@ final class SimDomain {
     /** When a requested guest shutdown completes, while one is under way. */
     Optional<Instant> stopsAt = Optional.empty();
     boolean migrating;
+    /** When the watchdog of a hung guest fires, while the guest hangs; a fresh boot ends the hang. */
+    Optional<Instant> watchdogFiresAt = Optional.empty();
     /** The state file's encoding of {@link #spec}, kept while the spec stays the same object. */
     private DomainSpec encodedSpec;
     private String encoded;

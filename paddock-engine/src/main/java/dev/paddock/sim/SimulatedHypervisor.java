@@ -20,6 +20,7 @@ import dev.paddock.hypervisor.MigrationOptions;
 import dev.paddock.hypervisor.MigrationResult;
 import dev.paddock.model.Resources;
 import dev.paddock.model.VmState;
+import dev.paddock.model.Watchdog;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -207,6 +208,7 @@ public final class SimulatedHypervisor implements Hypervisor {
                     case Fault.HostPowerOn powerOn -> powerOn(hostNamed(powerOn.host()));
                     case Fault.HostIsolation isolation -> isolate(hostNamed(isolation.host()));
                     case Fault.DomainCrash crash -> crashDomain(hostNamed(crash.host()), crash.uuid());
+                    case Fault.GuestHang hang -> hang(hostNamed(hang.host()), hang.uuid(), hang.timeout());
                     case Fault.StorageLoss loss -> loseStorage(loss.pathPrefix());
                     case Fault.SlowCalls slow -> slowCalls.put(slow.kind(), slow.duration());
                     case Fault.FailingCalls failing ->
@@ -232,6 +234,8 @@ public final class SimulatedHypervisor implements Hypervisor {
                     case Fault.HostPowerOn powerOn -> hostNamed(powerOn.host());
                     case Fault.HostIsolation isolation -> reconnect(hostNamed(isolation.host()));
                     case Fault.DomainCrash crash -> hostNamed(crash.host());
+                    case Fault.GuestHang hang -> domainOn(hostNamed(hang.host()), hang.uuid()).watchdogFiresAt =
+                            Optional.empty();
                     case Fault.StorageLoss loss -> lostStorage.remove(loss.pathPrefix());
                     case Fault.SlowCalls slow -> slowCalls.remove(slow.kind());
                     case Fault.FailingCalls failing -> failingCalls.remove(failing.kind());
@@ -290,11 +294,71 @@ public final class SimulatedHypervisor implements Hypervisor {
         }
     }
 
-    private void crashDomain(SimHost host, String uuid) {
+    private static SimDomain domainOn(SimHost host, String uuid) {
         SimDomain domain = host.domains.get(uuid);
         if (domain == null) {
             throw new IllegalArgumentException("no domain " + uuid + " on simulated host " + host.hostname);
         }
+        return domain;
+    }
+
+    private void hang(SimHost host, String uuid, Duration timeout) {
+        SimDomain domain = domainOn(host, uuid);
+        if (domain.state != VmState.RUNNING) {
+            throw new IllegalArgumentException("domain " + uuid + " on simulated host " + host.hostname + " is "
+                    + domain.state + ": only a running guest can hang");
+        }
+        if (domain.watchdogFiresAt.isPresent() || domain.spec.watchdog().isEmpty()) {
+            return;
+        }
+        Instant at = clock.now().plus(timeout);
+        domain.watchdogFiresAt = Optional.of(at);
+        clock.schedule(at, () -> {
+            synchronized (lock) {
+                if (closed || host.domains.get(uuid) != domain || domain.state != VmState.RUNNING
+                        || !domain.watchdogFiresAt.equals(Optional.of(at))) {
+                    return;
+                }
+                fireWatchdog(host, domain);
+                flush();
+            }
+            events.deliver();
+        });
+    }
+
+    /** The hung guest's watchdog expires: report it, then act as QEMU does for the device's action. */
+    private void fireWatchdog(SimHost host, SimDomain domain) {
+        Watchdog.Action action = domain.spec.watchdog().orElseThrow().action();
+        String hostId = idByHostname.get(host.hostname);
+        if (hostId != null && host.reachable()) {
+            events.enqueue(new HypervisorEvent.WatchdogFired(clock.now(), hostId, domain.spec.uuid(),
+                    domain.spec.name(), action));
+        }
+        changed = true;
+        switch (action) {
+            case RESET -> {
+                domain.watchdogFiresAt = Optional.empty();
+                domain.stopsAt = Optional.empty();
+            }
+            case POWEROFF -> {
+                domain.watchdogFiresAt = Optional.empty();
+                domain.state = VmState.STOPPED;
+                domain.stopsAt = Optional.empty();
+                count(domain.spec.uuid(), Effects::plusStopped);
+                emit(host, domain, DomainEventKind.STOPPED);
+            }
+            case PAUSE -> {
+                domain.state = VmState.PAUSED;
+                domain.stopsAt = Optional.empty();
+                emit(host, domain, DomainEventKind.SUSPENDED);
+            }
+            // The guest stays hung and running; the device fired once and is not fed again.
+            case NONE -> domain.watchdogFiresAt = Optional.empty();
+        }
+    }
+
+    private void crashDomain(SimHost host, String uuid) {
+        SimDomain domain = domainOn(host, uuid);
         if (domain.isActive()) {
             domain.state = VmState.CRASHED;
             domain.stopsAt = Optional.empty();
@@ -447,6 +511,8 @@ public final class SimulatedHypervisor implements Hypervisor {
                     requireRoom(host, hostId, domain.spec);
                     requireStorage(hostId, domain.spec);
                     domain.state = VmState.RUNNING;
+                    // A fresh boot: whatever hung before is gone.
+                    domain.watchdogFiresAt = Optional.empty();
                     count(uuid, Effects::plusStarted);
                     emit(host, domain, DomainEventKind.STARTED);
                 }

@@ -6,6 +6,7 @@ import dev.paddock.hypervisor.DomainSpec.DiskSpec;
 import dev.paddock.hypervisor.DomainSpec.NicSpec;
 import dev.paddock.model.Resources;
 import dev.paddock.model.VmState;
+import dev.paddock.model.Watchdog;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URLDecoder;
@@ -135,7 +136,8 @@ final class StateFile {
             throw new IllegalArgumentException("domain on unknown host " + f[1]);
         }
         DomainSpec spec = new DomainSpec(f[4], f[5], Integer.parseInt(f[6]), Long.parseLong(f[7]),
-                readDisks(f[8]), readNics(f[9]), readDirectBoot(f[10]));
+                readDisks(f[8]), readNics(f[9]), readDirectBoot(f[10]),
+                f.length > 11 ? readWatchdog(f[11]) : Optional.empty());
         SimDomain domain = new SimDomain(spec, VmState.valueOf(f[2]));
         domain.stopsAt = readOptional(f[3]).map(Instant::parse);
         host.domains.put(spec.uuid(), domain);
@@ -146,7 +148,7 @@ final class StateFile {
     private static String specFields(DomainSpec s) {
         StringBuilder fields = new StringBuilder(128);
         for (String field : List.of(s.uuid(), s.name(), num(s.vcpus()), num(s.memoryMib()), disks(s.disks()),
-                nics(s.nics()), directBoot(s.directBoot()))) {
+                nics(s.nics()), directBoot(s.directBoot()), watchdog(s.watchdog()))) {
             fields.append(fields.isEmpty() ? "" : " ").append(encode(field));
         }
         return fields.toString();
@@ -188,6 +190,10 @@ final class StateFile {
 
     private static String directBoot(Optional<DirectBoot> boot) {
         return list(boot.map(b -> List.of(List.of(b.kernel(), b.initrd(), b.cmdline()))).orElse(List.of()));
+    }
+
+    private static String watchdog(Optional<Watchdog> watchdog) {
+        return list(watchdog.map(w -> List.of(List.of(w.model().name(), w.action().name()))).orElse(List.of()));
     }
 
     private static void replace(Path file, byte[] bytes) {
@@ -264,6 +270,11 @@ final class StateFile {
         return readList(field).stream()
                 .map(p -> new NicSpec(p.get(0), p.get(1), readOptional(p.get(2)).map(Integer::valueOf)))
                 .toList();
+    }
+
+    private static Optional<Watchdog> readWatchdog(String field) {
+        return readList(field).stream().findFirst()
+                .map(p -> new Watchdog(Watchdog.Model.valueOf(p.get(0)), Watchdog.Action.valueOf(p.get(1))));
     }
 
     private static Optional<DirectBoot> readDirectBoot(String field) {

@@ -22,7 +22,7 @@ public final class VmDomains {
 
     /**
      * One vCPU per started 1000 millicores of demand, the demand's memory, a qcow2 file per disk under its
-     * datastore and a NIC on each network, tagged with the network's VLAN.
+     * datastore, a NIC on each network, tagged with the network's VLAN, and the VM's watchdog if it has one.
      */
     public static DomainSpec specOf(Vm vm, Room room) {
         int vcpus = (int) Math.max(1, (vm.demand().cpuMillicores() + 999) / 1000);
@@ -41,6 +41,6 @@ public final class VmDomains {
             nics.add(new DomainSpec.NicSpec(nic.mac(), network.map(Network::name).orElse(nic.networkId()), vlan));
         }
         return new DomainSpec(vm.id(), vm.name(), vcpus, Math.max(1, vm.demand().memoryMib()), disks, nics,
-                Optional.empty());
+                Optional.empty(), vm.watchdog());
     }
 }

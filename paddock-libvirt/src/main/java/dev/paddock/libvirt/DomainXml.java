@@ -13,7 +13,8 @@ import java.util.Set;
  * <p>Every domain is a q35 machine with virtio disks and NICs; the guest's serial console goes to a file
  * (no pty, so nothing on the host has to drain it). A {@code <metadata>} element in Paddock's namespace
  * marks the domain as created by Paddock: a domain without it on a managed host was made behind
- * Paddock's back.
+ * Paddock's back. A watchdog device, when the spec has one, is rendered as libvirt's {@code <watchdog>}: QEMU
+ * itself takes its action when it fires (libvirt's {@code dump} and {@code inject-nmi} are not offered).
  */
 public final class DomainXml {
 
@@ -53,6 +54,8 @@ public final class DomainXml {
         }
         options.consoleLog().ifPresent(path -> xml.append("    <serial type='file'><source path='")
                 .append(escape(path)).append("' append='on'/><target port='0'/></serial>\n"));
+        spec.watchdog().ifPresent(watchdog -> xml.append("    <watchdog model='").append(watchdog.model().xmlName())
+                .append("' action='").append(watchdog.action().xmlName()).append("'/>\n"));
         xml.append("    <memballoon model='none'/>\n");
         xml.append("  </devices>\n</domain>\n");
         return xml.toString();

@@ -16,6 +16,7 @@ final class HostConnection {
     final String uri;
     private volatile Connect connect;
     private volatile LifecycleListener lifecycle;
+    private volatile Optional<WatchdogEvents.Registration> watchdog = Optional.empty();
     private volatile HostFacts facts;
     private volatile HostCapabilities capabilities;
     private volatile boolean reconnecting;
@@ -41,8 +42,15 @@ final class HostConnection {
         return lifecycle;
     }
 
-    void up(Connect connect, LifecycleListener lifecycle, HostFacts facts, HostCapabilities capabilities) {
+    /** The watchdog callback registered on the current connection, if libvirt took it. */
+    Optional<WatchdogEvents.Registration> watchdog() {
+        return watchdog;
+    }
+
+    void up(Connect connect, LifecycleListener lifecycle, Optional<WatchdogEvents.Registration> watchdog,
+            HostFacts facts, HostCapabilities capabilities) {
         this.lifecycle = lifecycle;
+        this.watchdog = watchdog;
         this.facts = facts;
         this.capabilities = capabilities;
         this.connect = connect;

@@ -8,6 +8,7 @@ import dev.paddock.hypervisor.HypervisorEvent;
 import dev.paddock.hypervisor.HypervisorEvent.DomainEvent;
 import dev.paddock.hypervisor.HypervisorEvent.HostEvent;
 import dev.paddock.hypervisor.HypervisorEvent.HostEventKind;
+import dev.paddock.hypervisor.HypervisorEvent.WatchdogFired;
 import dev.paddock.hypervisor.HypervisorException;
 import dev.paddock.hypervisor.HypervisorException.Reason;
 import dev.paddock.hypervisor.MigrationOptions;
@@ -209,7 +210,11 @@ public final class LibvirtHypervisor implements Hypervisor {
             connect.registerCloseListener(closeListener(link));
             LifecycleListener lifecycle = lifecycleListener(link);
             connect.addLifecycleListener(lifecycle);
-            link.up(connect, lifecycle, facts, capabilities);
+            Optional<WatchdogEvents.Registration> watchdog = WatchdogEvents.register(connect, watchdogListener(link));
+            if (watchdog.isEmpty()) {
+                LOG.debug("host {} offers no watchdog events", link.hostId);
+            }
+            link.up(connect, lifecycle, watchdog, facts, capabilities);
         } catch (LibvirtException e) {
             quietlyClose(connect);
             throw LibvirtErrors.translate("cannot read host " + link.hostId + " at " + link.uri, e);
@@ -261,6 +266,12 @@ public final class LibvirtHypervisor implements Hypervisor {
         };
     }
 
+    private WatchdogEvents.Listener watchdogListener(HostConnection link) {
+        return (uuid, name, code) -> WatchdogEvents.action(code).ifPresentOrElse(
+                action -> inbox.add(() -> publish(new WatchdogFired(clock.instant(), link.hostId, uuid, name, action))),
+                () -> LOG.debug("watchdog of {} on {} fired with unknown action {}", uuid, link.hostId, code));
+    }
+
     /** A connection was lost (keepalive, EOF, error): show the host disconnected and start reconnecting. */
     private void lost(HostConnection link, Connect connect, String why) {
         if (hosts.get(link.hostId) != link || !link.down(connect)) {
@@ -269,8 +280,9 @@ public final class LibvirtHypervisor implements Hypervisor {
         LOG.warn("host {} disconnected ({})", link.hostId, why);
         publish(new HostEvent(clock.instant(), link.hostId, HostEventKind.DISCONNECTED));
         LifecycleListener lifecycle = link.lifecycle();
+        Optional<WatchdogEvents.Registration> watchdog = link.watchdog();
         background.execute(() -> {
-            release(connect, lifecycle);
+            release(connect, lifecycle, watchdog);
             reconnect(link);
         });
     }
@@ -305,9 +317,10 @@ public final class LibvirtHypervisor implements Hypervisor {
 
     private void close(HostConnection link) {
         LifecycleListener lifecycle = link.lifecycle();
+        Optional<WatchdogEvents.Registration> watchdog = link.watchdog();
         link.connect().ifPresent(connect -> {
             link.down(connect);
-            release(connect, lifecycle);
+            release(connect, lifecycle, watchdog);
         });
     }
 
@@ -315,7 +328,15 @@ public final class LibvirtHypervisor implements Hypervisor {
      * Unregisters the callbacks first: a close listener left registered would report our own close as a loss,
      * and libvirt-java's lifecycle callback fails on a closed connection.
      */
-    private static void release(Connect connect, LifecycleListener lifecycle) {
+    private static void release(Connect connect, LifecycleListener lifecycle,
+            Optional<WatchdogEvents.Registration> watchdog) {
+        watchdog.ifPresent(registration -> {
+            try {
+                WatchdogEvents.deregister(registration);
+            } catch (RuntimeException e) {
+                LOG.debug("watchdog callback already gone: {}", e.getMessage());
+            }
+        });
         try {
             connect.unregisterCloseListener();
         } catch (LibvirtException | RuntimeException e) {

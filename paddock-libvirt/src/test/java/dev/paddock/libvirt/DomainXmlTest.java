@@ -7,6 +7,7 @@ import dev.paddock.hypervisor.DomainSpec;
 import dev.paddock.hypervisor.DomainSpec.DirectBoot;
 import dev.paddock.hypervisor.DomainSpec.DiskSpec;
 import dev.paddock.hypervisor.DomainSpec.NicSpec;
+import dev.paddock.model.Watchdog;
 import java.io.StringReader;
 import java.util.List;
 import java.util.Optional;
@@ -147,6 +148,25 @@ class DomainXmlTest {
         assertThatThrownBy(() -> DomainXml.render(bad, TCG_WITH_CONSOLE))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("disk");
+    }
+
+    @ParameterizedTest(name = "model {0} with action {1} renders <watchdog model=''{2}'' action=''{3}''>")
+    @CsvSource({"I6300ESB, RESET, i6300esb, reset", "I6300ESB, POWEROFF, i6300esb, poweroff",
+            "ITCO, PAUSE, itco, pause", "I6300ESB, NONE, i6300esb, none"})
+    void watchdog(Watchdog.Model model, Watchdog.Action action, String xmlModel, String xmlAction) {
+        Document xml = parse(DomainXml.render(GUEST.withWatchdog(Optional.of(new Watchdog(model, action))),
+                TCG_WITH_CONSOLE));
+
+        assertThat(at(xml, "count(/domain/devices/watchdog)")).isEqualTo("1");
+        assertThat(at(xml, "/domain/devices/watchdog/@model")).isEqualTo(xmlModel);
+        assertThat(at(xml, "/domain/devices/watchdog/@action")).isEqualTo(xmlAction);
+    }
+
+    @Test
+    @DisplayName("a spec without a watchdog renders no watchdog device")
+    void noWatchdog() {
+        assertThat(at(parse(DomainXml.render(GUEST, TCG_WITH_CONSOLE)), "count(/domain/devices/watchdog)"))
+                .isEqualTo("0");
     }
 
     private static Document parse(String xml) {

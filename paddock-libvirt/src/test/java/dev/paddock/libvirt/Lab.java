@@ -1,6 +1,7 @@
 package dev.paddock.libvirt;
 
 import dev.paddock.hypervisor.DomainSpec;
+import dev.paddock.model.Watchdog;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -149,6 +150,17 @@ public final class Lab implements AutoCloseable {
                 List.of(new DomainSpec.NicSpec(mac, "vmbr0", Optional.empty())),
                 Optional.of(new DomainSpec.DirectBoot(shared().resolve("vmlinuz").toString(),
                         shared().resolve("initrd.img").toString(), "console=ttyS0 quiet")));
+    }
+
+    /**
+     * A lab guest with an i6300esb watchdog (action reset) booting the lab's second kernel, the one with the driver:
+     * its /init feeds the watchdog, and stops after {@code hangAfterSeconds} as a hung OS would.
+     */
+    public DomainSpec watchdogGuest(String uuid, String name, int hangAfterSeconds) {
+        DomainSpec plain = guest(uuid, name, 1, 192);
+        return plain.withDirectBoot(Optional.of(new DomainSpec.DirectBoot(shared().resolve("vmlinuz-watchdog").toString(),
+                        shared().resolve("initrd.img").toString(), "console=ttyS0 quiet paddock.hang=" + hangAfterSeconds)))
+                .withWatchdog(Optional.of(new Watchdog(Watchdog.Model.I6300ESB, Watchdog.Action.RESET)));
     }
 
     /** The guest's heartbeat counter as last written to sector 0 of its disk; empty before the first beat. */

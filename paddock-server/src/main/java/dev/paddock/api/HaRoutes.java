@@ -144,7 +144,7 @@ final class HaRoutes {
         int effective = enabled ? priority : 0;
         Vm changed = new Vm(vm.id(), vm.name(), vm.clusterId(), vm.hostId(), vm.demand(), vm.state(), vm.origin(),
                 vm.tier(), effective, vm.affinityGroups(), vm.antiAffinityGroups(), vm.licences(), vm.disks(),
-                vm.nics());
+                vm.nics(), vm.watchdog());
         store.put(changed);
         settings.putVmHa(vm.id(), new HaSettings.VmHa(priority, enabled));
         audit("ha.vm.set", vm.id(), "VM " + vm.name() + ": HA " + (enabled ? "enabled" : "disabled") + ", priority "

@@ -8,6 +8,7 @@ import dev.paddock.json.Json;
 import dev.paddock.model.HostState;
 import dev.paddock.model.VmOrigin;
 import dev.paddock.model.VmState;
+import dev.paddock.model.Watchdog;
 import dev.paddock.operation.OperationState;
 import dev.paddock.operation.StepState;
 import java.util.Arrays;
@@ -492,6 +493,11 @@ public final class OpenApiDocument {
         stringArray(vm, "licences");
         vm.withObjectProperty("properties").putObject("disks").put("type", "array").putObject("items").put("type", "object");
         vm.withObjectProperty("properties").putObject("nics").put("type", "array").putObject("items").put("type", "object");
+        ObjectNode watchdog = object("model", "action");
+        enumeration(watchdog, "model", Watchdog.Model.values());
+        enumeration(watchdog, "action", Watchdog.Action.values());
+        watchdog.put("description", "The guest watchdog the VM's domain is defined with; absent for none.");
+        vm.withObjectProperty("properties").set("watchdog", watchdog);
         schemas.set("Vm", vm);
         ObjectNode network = object("id", "siteId", "name");
         strings(network, "id", "siteId", "name");
@@ -555,9 +561,26 @@ public final class OpenApiDocument {
                 "The cluster's id, or its name when no other cluster has that name.");
         integers(vm, "vcpus", "memoryMib", "diskGib", "networkMbps", "haPriority");
         vm.withObjectProperty("properties").putObject("start").put("type", "boolean").put("default", true);
+        vm.withObjectProperty("properties").putObject("watchdog").put("$ref", "#/components/schemas/NewWatchdog");
         vm.put("description", "Sizes are checked against the largest host of the cluster (or the named host);"
                 + " the name must be unique in its cluster.");
         schemas.set("NewVm", vm);
+        ObjectNode watchdog = closed();
+        lowerCaseEnumeration(watchdog, "model", Watchdog.Model.values()).put("default", "i6300esb");
+        lowerCaseEnumeration(watchdog, "action", Watchdog.Action.values()).put("default", "reset");
+        watchdog.put("description", "A guest watchdog device. The guest's OS must arm and feed it; when the OS hangs,"
+                + " QEMU takes the action, Paddock audits it, raises an alarm and brings the VM back running (at most"
+                + " a few times in a window). Left out, the VM has none.");
+        schemas.set("NewWatchdog", watchdog);
+    }
+
+    private static ObjectNode lowerCaseEnumeration(ObjectNode schema, String field, Enum<?>[] values) {
+        ObjectNode property = schema.withObjectProperty("properties").putObject(field).put("type", "string");
+        ArrayNode list = property.putArray("enum");
+        for (Enum<?> value : values) {
+            list.add(value.name().toLowerCase(java.util.Locale.ROOT));
+        }
+        return property;
     }
 
     private static ObjectNode object(String... required) {

@@ -1,6 +1,9 @@
 package dev.paddock.api;
 
+import dev.paddock.model.Watchdog;
 import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -28,7 +31,7 @@ public final class Requests {
 
     /**
      * A VM to create. {@code clusterId} may be left out when {@code hostId} is given or the room has one
-     * cluster; {@code start} defaults to true.
+     * cluster; {@code start} defaults to true; {@code watchdog} is left out for a VM without one.
      */
     public record NewVm(
             String name,
@@ -40,7 +43,14 @@ public final class Requests {
             Long networkMbps,
             Integer haPriority,
             String tier,
-            Boolean start) {}
+            Boolean start,
+            NewWatchdog watchdog) {}
+
+    /**
+     * A guest watchdog for a new VM: {@code model} defaults to i6300esb, {@code action} (what QEMU does when the
+     * guest stops feeding it) to reset.
+     */
+    public record NewWatchdog(String model, String action) {}
 
     /** How to stop a VM: graceful by default, waiting {@code timeoutSeconds} before powering off. */
     public record StopVm(Boolean force, Integer timeoutSeconds) {
@@ -61,6 +71,22 @@ public final class Requests {
                     + " or '-', starting with a letter or digit; got '" + value + "'.");
         }
         return value;
+    }
+
+    /** The watchdog a request asks for, with its defaults; empty when it asks for none. */
+    static Optional<Watchdog> watchdog(NewWatchdog request) {
+        if (request == null) {
+            return Optional.empty();
+        }
+        Watchdog.Model model = request.model() == null ? Watchdog.Model.I6300ESB
+                : Watchdog.Model.named(request.model().toLowerCase(Locale.ROOT)).orElseThrow(() ->
+                        new PaddockException.InvalidValue("Field 'watchdog.model' must be one of "
+                                + Watchdog.Model.names() + ", not '" + request.model() + "'."));
+        Watchdog.Action action = request.action() == null ? Watchdog.Action.RESET
+                : Watchdog.Action.named(request.action().toLowerCase(Locale.ROOT)).orElseThrow(() ->
+                        new PaddockException.InvalidValue("Field 'watchdog.action' must be one of "
+                                + Watchdog.Action.names() + ", not '" + request.action() + "'."));
+        return Optional.of(new Watchdog(model, action));
     }
 
     static long between(long value, long min, long max, String field, String unit) {

@@ -18,10 +18,11 @@ final class VmPlans {
 
     private VmPlans() {}
 
+    /** Records, defines (with the VM's guest watchdog, if it has one) and, when asked, starts the VM. */
     static OperationPlan create(Vm vm, String hostId, boolean start, String owner) {
         int vcpus = (int) Math.max(1, vm.demand().cpuMillicores() / 1000);
         DomainSpec spec = new DomainSpec(vm.id(), vm.name(), vcpus, vm.demand().memoryMib(), List.of(), List.of(),
-                Optional.empty());
+                Optional.empty(), vm.watchdog());
         List<Step> steps = new ArrayList<>();
         steps.add(new Step.RecordVm(vm));
         steps.add(new Step.DefineVm(hostId, spec));

@@ -12,6 +12,7 @@ import dev.paddock.model.Room;
 import dev.paddock.model.Vm;
 import dev.paddock.model.VmOrigin;
 import dev.paddock.model.VmState;
+import dev.paddock.model.Watchdog;
 import dev.paddock.operation.OperationPlan;
 import dev.paddock.operation.OperationView;
 import dev.paddock.operation.Operations;
@@ -96,6 +97,7 @@ final class VmRoutes {
                 " Mbit/s (" + where + " " + largest.networkMbps() + " Mbit/s)");
         int haPriority = (int) Requests.between(request.haPriority() == null ? 0 : request.haPriority(), 0,
                 MAX_HA_PRIORITY, "haPriority", "");
+        Optional<Watchdog> watchdog = Requests.watchdog(request.watchdog());
         String key = cluster.id() + "/" + name;
         if (store.vmByName(cluster.id(), name).isPresent() || stillPending(key)) {
             throw new PaddockException.Conflict("A VM named '" + name + "' already exists in cluster '"
@@ -103,7 +105,7 @@ final class VmRoutes {
         }
         Vm vm = new Vm(InventoryRoutes.newId(), name, cluster.id(), Optional.empty(),
                 Resources.of(vcpus * 1000, memory, disk, network), VmState.STOPPED, VmOrigin.MANAGED, request.tier(),
-                haPriority, Set.of(), Set.of(), Set.of(), List.of(), List.of());
+                haPriority, Set.of(), Set.of(), Set.of(), List.of(), List.of(), watchdog);
         Host host = named.map(h -> fits(vm, h, room)).orElseGet(() -> switch (chooser.choose(vm, room)) {
             case HostChooser.Placed placed -> placed.host();
             case HostChooser.Unplaceable none -> throw new PaddockException.Conflict("No host of cluster '"

@@ -74,13 +74,23 @@ final class VmCommand implements Runnable {
         @Option(names = "--no-start", description = "Define it without starting it.")
         private boolean noStart;
 
+        @Option(names = "--watchdog", paramLabel = "ACTION", description = "Give it a guest watchdog that, when the"
+                + " guest's OS hangs, does ACTION: reset, poweroff, pause or none.")
+        private String watchdogAction;
+
+        @Option(names = "--watchdog-model", paramLabel = "MODEL", description = "The watchdog device: i6300esb"
+                + " (default) or itco; implies --watchdog reset when that is not given.")
+        private String watchdogModel;
+
         @Option(names = "--wait", description = "Follow the operation until it ends.")
         private boolean wait;
 
         @Override
         public Integer call() {
+            Requests.NewWatchdog watchdog = watchdogAction == null && watchdogModel == null ? null
+                    : new Requests.NewWatchdog(watchdogModel, watchdogAction);
             Requests.NewVm request = new Requests.NewVm(name, cluster, host, cpus, memoryMib, diskGib, null, null, null,
-                    !noStart);
+                    !noStart, watchdog);
             JsonNode operation = PaddockCommand.of(spec).client().post("api/v1/vms", request);
             return accepted(spec, operation, wait, "create " + name);
         }

@@ -52,6 +52,18 @@ public final class HaMeters {
                 .tag("outcome", outcome).register(registry).increment();
     }
 
+    /** A guest watchdog fired; {@code action} is what the hypervisor did (reset, poweroff, pause, none). */
+    void watchdogFired(String action) {
+        Counter.builder("paddock.ha.watchdog.fires").description("Guest watchdog fires by the hypervisor's action")
+                .tag("action", action).register(registry).increment();
+    }
+
+    /** What came of a watchdog fire: running, restarted, gave-up, gone or unchecked. */
+    void watchdogOutcome(String outcome) {
+        Counter.builder("paddock.ha.watchdog.outcomes").description("What Paddock found and did after a watchdog fire")
+                .tag("outcome", outcome).register(registry).increment();
+    }
+
     private Timer timer(String name, String description) {
         return Timer.builder(name).description(description).register(registry);
     }

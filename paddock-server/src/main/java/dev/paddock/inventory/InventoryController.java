@@ -96,6 +96,8 @@ public final class InventoryController implements AutoCloseable {
                 }
             }
             case HypervisorEvent.DomainEvent domainEvent -> markDirty(domainEvent.hostId());
+            // A reset leaves the domain running; an action that changes its state sends a lifecycle event too.
+            case HypervisorEvent.WatchdogFired fired -> { }
         }
     }
 

@@ -14,6 +14,7 @@ import dev.paddock.ha.Notifier;
 import dev.paddock.ha.RoutedFenceAgent;
 import dev.paddock.ha.SimulatedFenceAgent;
 import dev.paddock.ha.SimulatedHeartbeats;
+import dev.paddock.ha.WatchdogResponder;
 import dev.paddock.ha.WebhookNotifier;
 import dev.paddock.libvirt.LibvirtHypervisor;
 import dev.paddock.model.Host;
@@ -144,6 +145,10 @@ public final class PaddockServer implements AutoCloseable {
                     Clock.systemUTC()), HA_PERIOD, HostWatch.FENCE_RETRY);
             made.add(ha);
             ha.start();
+            WatchdogResponder watchdogs = new WatchdogResponder(new WatchdogResponder.Wiring(store, runner, hypervisor,
+                    oversight, notifier, ha.meters(), Clock.systemUTC()), WatchdogResponder.Policy.DEFAULT);
+            made.add(watchdogs);
+            watchdogs.start();
             return start(new Parts(store, runner, hypervisor, oversight, made, Optional.of(ha)), config.host(),
                     config.port());
         } catch (IOException | RuntimeException e) {

@@ -144,8 +144,7 @@ public final class RoutingHypervisor implements Hypervisor {
     public DomainInfo define(String hostId, DomainSpec spec) {
         Hypervisor backend = route(hostId);
         if (backend != simulated && spec.directBoot().isEmpty() && libvirtBoot.isPresent()) {
-            spec = new DomainSpec(spec.uuid(), spec.name(), spec.vcpus(), spec.memoryMib(), spec.disks(), spec.nics(),
-                    libvirtBoot);
+            spec = spec.withDirectBoot(libvirtBoot);
         }
         return backend.define(hostId, spec);
     }

@@ -16,6 +16,7 @@ import dev.paddock.model.Site;
 import dev.paddock.model.Vm;
 import dev.paddock.model.VmOrigin;
 import dev.paddock.model.VmState;
+import dev.paddock.model.Watchdog;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -39,7 +40,7 @@ final class InventoryRows {
             "disk_gib", "network_mbps", "state", "power", "licences");
     static final List<String> VM = List.of("id", "name", "cluster_id", "host_id", "cpu_millicores", "memory_mib",
             "disk_gib", "network_mbps", "state", "origin", "tier", "ha_priority", "affinity_groups",
-            "anti_affinity_groups", "licences", "disks", "nics");
+            "anti_affinity_groups", "licences", "disks", "nics", "watchdog");
     static final List<String> NETWORK = List.of("id", "site_id", "name", "vlan", "isolated", "mirror_ports");
     static final List<String> DATASTORE = List.of("id", "site_id", "name", "shared", "capacity_gib", "free_gib",
             "host_ids");
@@ -108,6 +109,7 @@ final class InventoryRows {
         s.setString(15, json(new TreeSet<>(vm.licences())));
         s.setString(16, json(vm.disks()));
         s.setString(17, json(vm.nics()));
+        s.setString(18, vm.watchdog().map(w -> w.model().xmlName() + ":" + w.action().xmlName()).orElse(null));
     }
 
     static Vm vm(ResultSet r) throws SQLException {
@@ -115,7 +117,16 @@ final class InventoryRows {
                 resources(r, 5), VmState.valueOf(r.getString(9)), VmOrigin.valueOf(r.getString(10)),
                 r.getString(11), r.getInt(12), strings(r.getString(13)), strings(r.getString(14)),
                 strings(r.getString(15)), r.getString(16).equals(EMPTY) ? List.of() : read(r.getString(16), DISKS),
-                r.getString(17).equals(EMPTY) ? List.of() : read(r.getString(17), NICS));
+                r.getString(17).equals(EMPTY) ? List.of() : read(r.getString(17), NICS), watchdog(r.getString(18)));
+    }
+
+    private static Optional<Watchdog> watchdog(String column) {
+        if (column == null) {
+            return Optional.empty();
+        }
+        String[] parts = column.split(":", 2);
+        return Optional.of(new Watchdog(Watchdog.Model.named(parts[0]).orElseThrow(),
+                Watchdog.Action.named(parts[1]).orElseThrow()));
     }
 
     static void bind(PreparedStatement s, Network network) throws SQLException {

@@ -3,7 +3,10 @@ package dev.paddock.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.paddock.model.VmState;
+import dev.paddock.sim.Fault;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -54,6 +57,35 @@ class VmApiTest {
                 "start VM " + id + " on host-1");
         assertThat(server.hypervisor.domain("host-1", id)).hasValueSatisfying(
                 domain -> assertThat(domain.state()).isEqualTo(dev.paddock.model.VmState.RUNNING));
+    }
+
+    @Test
+    void aVmCreatedWithAWatchdogHasTheDeviceItsHungGuestIsStoppedByWhenTheActionSaysSo() {
+        TestServer.Reply reply = server.post("/api/v1/vms", "{\"name\":\"guarded\",\"vcpus\":1,\"memoryMib\":512,"
+                + "\"hostId\":\"host-1\",\"watchdog\":{\"action\":\"poweroff\"}}");
+        String id = server.awaitFinal(reply).get("target").asText();
+        JsonNode watchdog = server.get("/api/v1/vms/" + id).json().get("watchdog");
+        assertThat(watchdog.get("model").asText()).isEqualTo("I6300ESB");
+        assertThat(watchdog.get("action").asText()).isEqualTo("POWEROFF");
+
+        server.hypervisor.inject(new Fault.GuestHang("h1", id, Duration.ofSeconds(30)));
+        server.clock.advance(Duration.ofSeconds(30));
+
+        assertThat(server.hypervisor.domain("host-1", id)).hasValueSatisfying(
+                domain -> assertThat(domain.state()).isEqualTo(VmState.STOPPED));
+    }
+
+    @Test
+    void aVmCreatedWithoutAWatchdogHangsUnseen() {
+        String id = server.awaitFinal(server.post("/api/v1/vms",
+                "{\"name\":\"plain\",\"vcpus\":1,\"memoryMib\":512,\"hostId\":\"host-1\"}")).get("target").asText();
+        assertThat(server.get("/api/v1/vms/" + id).json().get("watchdog").isNull()).isTrue();
+
+        server.hypervisor.inject(new Fault.GuestHang("h1", id, Duration.ofSeconds(30)));
+        server.clock.advance(Duration.ofSeconds(30));
+
+        assertThat(server.hypervisor.domain("host-1", id)).hasValueSatisfying(
+                domain -> assertThat(domain.state()).isEqualTo(VmState.RUNNING));
     }
 
     @Test

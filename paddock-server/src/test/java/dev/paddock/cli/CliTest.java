@@ -70,6 +70,20 @@ class CliTest {
     }
 
     @Test
+    void createWithAWatchdogDefinesTheVmWithIt() {
+        Run create = paddock("vm", "create", "guarded", "--cpu", "1", "--memory", "512", "--watchdog", "pause",
+                "--wait");
+        Run wrong = paddock("vm", "create", "odd", "--cpu", "1", "--memory", "512", "--watchdog", "explode");
+
+        assertThat(create.status()).as(create.err()).isZero();
+        var watchdog = server.get("/api/v1/vms").json().get("items").get(0).get("watchdog");
+        assertThat(watchdog.get("model").asText()).isEqualTo("I6300ESB");
+        assertThat(watchdog.get("action").asText()).isEqualTo("PAUSE");
+        assertThat(wrong.status()).isNotZero();
+        assertThat(wrong.err()).contains("Field 'watchdog.action' must be one of reset, poweroff, pause, none");
+    }
+
+    @Test
     void withoutWaitTheOperationIdIsPrintedAndOpsWatchFollowsIt() {
         Run create = paddock("vm", "create", "api", "--cpu", "1", "--memory", "512");
         String id = create.out().replaceAll("(?s).*operation (\\S+) accepted.*", "$1").trim();

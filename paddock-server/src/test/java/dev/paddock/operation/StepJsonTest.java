@@ -4,16 +4,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.paddock.json.Json;
+import dev.paddock.model.Watchdog;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 class StepJsonTest {
 
+    private static final Watchdog WATCHDOG = new Watchdog(Watchdog.Model.I6300ESB, Watchdog.Action.PAUSE);
+
     static List<Step> everyKindOfStep() {
         return List.of(
                 new Step.RecordVm(OperationFixtures.vm("v1", "web-1", "h1")),
+                new Step.RecordVm(OperationFixtures.vm("v2", "web-2", "h1").withWatchdog(Optional.of(WATCHDOG))),
                 new Step.DefineVm("h1", OperationFixtures.spec("v1", "web-1")),
+                new Step.DefineVm("h1", OperationFixtures.spec("v2", "web-2").withWatchdog(Optional.of(WATCHDOG))),
                 new Step.StartVm("h1", "v1"),
                 new Step.ShutdownVm("h1", "v1", 30),
                 new Step.DestroyVm("h1", "v1"),
@@ -35,7 +41,21 @@ class StepJsonTest {
 
     @org.junit.jupiter.api.Test
     void theTestAboveCoversEveryKindOfStep() {
-        assertThat(everyKindOfStep()).extracting(Object::getClass)
+        assertThat(everyKindOfStep().stream().map(Object::getClass).distinct().toList())
                 .containsExactlyInAnyOrder(Step.class.getPermittedSubclasses());
+    }
+
+    @org.junit.jupiter.api.Test
+    void aStepJournaledBeforeTheWatchdogExistedReadsBackWithoutOne() throws Exception {
+        ObjectMapper mapper = Json.mapper();
+        Step.DefineVm define = new Step.DefineVm("h1", OperationFixtures.spec("v1", "web-1"));
+        Step.RecordVm record = new Step.RecordVm(OperationFixtures.vm("v1", "web-1", "h1"));
+        String oldDefine = mapper.writerFor(Step.class).writeValueAsString(define).replace(",\"watchdog\":null", "");
+        String oldRecord = mapper.writerFor(Step.class).writeValueAsString(record).replace(",\"watchdog\":null", "");
+
+        assertThat(oldDefine).doesNotContain("watchdog");
+        assertThat(oldRecord).doesNotContain("watchdog");
+        assertThat(mapper.readValue(oldDefine, Step.class)).isEqualTo(define);
+        assertThat(mapper.readValue(oldRecord, Step.class)).isEqualTo(record);
     }
 }

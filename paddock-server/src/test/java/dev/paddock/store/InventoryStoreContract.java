@@ -18,6 +18,7 @@ import dev.paddock.model.Site;
 import dev.paddock.model.Vm;
 import dev.paddock.model.VmOrigin;
 import dev.paddock.model.VmState;
+import dev.paddock.model.Watchdog;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -25,6 +26,8 @@ import java.util.OptionalInt;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** What every InventoryStore does, whatever database is under it. Subclasses say which database. */
 abstract class InventoryStoreContract {
@@ -81,6 +84,16 @@ abstract class InventoryStoreContract {
         assertThat(store.network("n1")).contains(tagged);
         assertThat(store.network("n2")).contains(untagged);
         assertThat(store.datastore("ds1")).contains(datastore);
+    }
+
+    @ParameterizedTest(name = "a VM with watchdog {0}/{1} reads back with it")
+    @CsvSource({"I6300ESB, RESET", "I6300ESB, POWEROFF", "ITCO, PAUSE", "ITCO, NONE"})
+    void aVmKeepsItsWatchdog(Watchdog.Model model, Watchdog.Action action) {
+        Vm vm = vm("v1", "c1", "web-1", Optional.of("h1")).withWatchdog(Optional.of(new Watchdog(model, action)));
+
+        store.put(vm);
+
+        assertThat(store.vm("v1")).contains(vm);
     }
 
     @Test

@@ -83,6 +83,6 @@ public final class MigrationOperation {
                     "qcow2", disk.sizeGib()));
         }
         return new DomainSpec(vm.id(), vm.name(), vcpus, Math.max(1, vm.demand().memoryMib()), disks, List.of(),
-                Optional.empty());
+                Optional.empty(), vm.watchdog());
     }
 }
