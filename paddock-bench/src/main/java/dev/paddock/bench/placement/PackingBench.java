@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.paddock.json.Json;
 import dev.paddock.model.Resources;
-import dev.paddock.placement.packing.BinEmptyingSearch;
+import dev.paddock.placement.packing.PoolSearch;
 import dev.paddock.placement.packing.FitDecreasing;
 import dev.paddock.placement.packing.Packing;
 import dev.paddock.placement.packing.PackingProblem;
@@ -46,7 +46,7 @@ public final class PackingBench {
             PackingProblem problem = PerfectPacking.generate(vms, vms / 8, HOST, seed);
             Packing ffd = FitDecreasing.FIRST_FIT.pack(problem);
             Packing bfd = FitDecreasing.BEST_FIT.pack(problem);
-            Packing ours = BinEmptyingSearch.improve(problem, bfd.bins() < ffd.bins() ? bfd : ffd, budget, seed,
+            Packing ours = PoolSearch.improve(problem, bfd.bins() < ffd.bins() ? bfd : ffd, budget, seed,
                     Long.MAX_VALUE);
             if (!ours.isValidFor(problem)) {
                 throw new IllegalStateException("invalid packing for " + vms + " VMs");
