@@ -12,7 +12,7 @@ import java.util.SplittableRandom;
  * again, from that one.
  *
  * <p>A move puts one pool item into a bin, taking out the one or two items that make it fit, or two pool items in
- * place of one; the search takes the move that leaves the pool lightest (an item weighs its size, the sum of its
+ * place of one (among at most 300 bins, consecutive from a random one); the search takes the move that leaves the pool lightest (an item weighs its size, the sum of its
  * shares of a bin, so the pool's weight is the volume still to place), an item fitting as it is goes in at once. An
  * item just taken out of a bin may not go back into it, and an item just put in may not leave it, for a few moves
  * (the tabu tenure). When the pool stops getting lighter, items move between bins (shifts and swaps that keep both
@@ -27,6 +27,8 @@ public final class PoolSearch {
     private static final int SPARE = 2;
     private static final int TENURE = 5;
     private static final int NODES = 2_000;
+    /** A move looks at this many bins at most, consecutive from a random one. */
+    private static final int SCAN = 300;
 
     private final PackingProblem problem;
     private final SplittableRandom random;
@@ -302,7 +304,12 @@ public final class PoolSearch {
         int ties = 0;
         long[] need = new long[dims];
         long[] need2 = new long[dims];
-        for (int b = 0; b < bins; b++) {
+        long[] largest = new long[dims];
+        long[] second = new long[dims];
+        int scan = Math.min(bins, SCAN);
+        int from = random.nextInt(bins);
+        for (int s = 0; s < scan; s++) {
+            int b = from + s < bins ? from + s : from + s - bins;
             if (isTabu(in, b)) {
                 continue;
             }
@@ -311,7 +318,24 @@ public final class PoolSearch {
             }
             int[] items = content[b];
             int c = count[b];
+            Arrays.fill(largest, 0);
+            Arrays.fill(second, 0);
             for (int x = 0; x < c; x++) {
+                for (int d = 0; d < dims; d++) {
+                    long v = demand[items[x]][d];
+                    if (v > largest[d]) {
+                        second[d] = largest[d];
+                        largest[d] = v;
+                    } else if (v > second[d]) {
+                        second[d] = v;
+                    }
+                }
+            }
+            boolean pairsMayCover = true;
+            for (int d = 0; d < dims; d++) {
+                pairsMayCover &= largest[d] + second[d] >= need[d];
+            }
+            for (int x = 0; x < c && pairsMayCover; x++) {
                 int j = items[x];
                 if (lockedUntil[j] > moves) {
                     continue;
@@ -359,8 +383,13 @@ public final class PoolSearch {
                 if (in2 == in || isTabu(in2, b)) {
                     continue;
                 }
+                boolean mayCover = true;
                 for (int d = 0; d < dims; d++) {
                     need2[d] = need[d] + demand[in2][d];
+                    mayCover &= need2[d] <= largest[d];
+                }
+                if (!mayCover) {
+                    continue;
                 }
                 for (int x = 0; x < c; x++) {
                     int j = items[x];
