@@ -59,6 +59,9 @@ public final class PoolSearch {
     private int bestChosenCount;
     private double bestFill;
     private int nodes;
+    /** Marks the items a refill keeps: {@code keptIn[item] == refills} for the refill under way. */
+    private final long[] keptIn;
+    private long refills;
 
     private PoolSearch(PackingProblem problem, Packing start, long seed) {
         this.problem = problem;
@@ -76,6 +79,7 @@ public final class PoolSearch {
         this.tabuBin = new int[n];
         this.tabuUntil = new long[n];
         this.lockedUntil = new long[n];
+        this.keptIn = new long[n];
         Arrays.fill(tabuBin, NONE);
         this.bins = start.bins();
         this.content = new int[bins][8];
@@ -473,13 +477,13 @@ public final class PoolSearch {
         if (bestChosenCount == NONE) {
             return;
         }
-        boolean[] keep = new boolean[problem.items().size()];
+        refills++;
         for (int k = 0; k < bestChosenCount; k++) {
-            keep[bestChosen[k]] = true;
+            keptIn[bestChosen[k]] = refills;
         }
         for (int k = count[b] - 1; k >= 0; k--) {
             int item = content[b][k];
-            if (!keep[item]) {
+            if (keptIn[item] != refills) {
                 tabuOut(item, b, TENURE + random.nextInt(2 * TENURE));
             }
         }
