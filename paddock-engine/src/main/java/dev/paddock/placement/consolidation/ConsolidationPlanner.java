@@ -1,7 +1,7 @@
 package dev.paddock.placement.consolidation;
 
 import dev.paddock.model.Resources;
-import dev.paddock.placement.packing.BinEmptyingSearch;
+import dev.paddock.placement.packing.PoolSearch;
 import dev.paddock.placement.packing.FitDecreasing;
 import dev.paddock.placement.packing.Packing;
 import dev.paddock.placement.packing.PackingProblem;
@@ -19,7 +19,7 @@ import java.util.TreeMap;
  * as fit, plus one spare host so that the loss of any host can be absorbed (N+1): the spare alone can take every VM
  * of any one host.
  *
- * <p>The packing is the engine's ({@link FitDecreasing} then {@link BinEmptyingSearch}); a server marked
+ * <p>The packing is the engine's ({@link FitDecreasing} then {@link PoolSearch}); a server marked
  * anti-affinity then has its VMs moved apart, each extra VM to the first host with room and none of its siblings, or
  * to a new host. Pure but for the time budget of the packing search (bounded by {@code maxTries} for a seeded,
  * repeatable plan).
@@ -140,7 +140,7 @@ public final class ConsolidationPlanner {
         PackingProblem problem = new PackingProblem(capacity, demands, 0);
         Packing ffd = FitDecreasing.FIRST_FIT.pack(problem);
         Packing bfd = FitDecreasing.BEST_FIT.pack(problem);
-        Packing packing = BinEmptyingSearch.improve(problem, bfd.bins() < ffd.bins() ? bfd : ffd, budget, seed,
+        Packing packing = PoolSearch.improve(problem, bfd.bins() < ffd.bins() ? bfd : ffd, budget, seed,
                 maxTries);
         int[] hostOf = new int[vms.size()];
         for (int i = 0; i < hostOf.length; i++) {

@@ -13,6 +13,19 @@ public final class Packing {
         this.bins = Arrays.stream(binOf).max().orElse(-1) + 1;
     }
 
+    /** A packing from any bin numbers (non-negative), renumbered from 0 without gaps in order of first use. */
+    public static Packing of(int[] binOf) {
+        java.util.Map<Integer, Integer> renumbered = new java.util.HashMap<>();
+        int[] compact = new int[binOf.length];
+        for (int i = 0; i < binOf.length; i++) {
+            if (binOf[i] < 0) {
+                throw new IllegalArgumentException("item " + i + " has no bin");
+            }
+            compact[i] = renumbered.computeIfAbsent(binOf[i], b -> renumbered.size());
+        }
+        return new Packing(compact);
+    }
+
     public int bins() {
         return bins;
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.paddock.model.Resources;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -65,23 +66,79 @@ class PackingTest {
     }
 
     @Test
-    void binEmptyingNeverMakesAPackingWorseOrInvalid() {
+    void poolSearchNeverMakesAPackingWorseOrInvalid() {
         PackingProblem problem = PerfectPacking.generate(1_000, 125, HOST, 21);
         Packing start = FitDecreasing.FIRST_FIT.pack(problem);
 
-        Packing improved = BinEmptyingSearch.improve(problem, start, java.time.Duration.ofMinutes(1), 5, 2_000);
+        Packing improved = PoolSearch.improve(problem, start, Duration.ofMinutes(1), 5, 300);
 
         assertThat(improved.isValidFor(problem)).isTrue();
         assertThat(improved.bins()).isBetween(problem.optimum(), start.bins());
     }
 
     @Test
-    void binEmptyingSavesBinsOverFirstFitOnAPerfectPacking() {
-        PackingProblem problem = PerfectPacking.generate(1_000, 125, HOST, 22);
+    void poolSearchSavesThreeOfTheFourBinsFirstFitWastesOnAPerfectPacking() {
+        PackingProblem problem = PerfectPacking.generate(400, 50, HOST, 22);
         Packing start = FitDecreasing.FIRST_FIT.pack(problem);
 
-        Packing improved = BinEmptyingSearch.improve(problem, start, java.time.Duration.ofMinutes(1), 5, 20_000);
+        Packing improved = PoolSearch.improve(problem, start, Duration.ofMinutes(1), 5, 1_500);
 
-        assertThat(improved.bins()).isLessThan(start.bins());
+        assertThat(start.bins()).isEqualTo(54);
+        assertThat(improved.isValidFor(problem)).isTrue();
+        assertThat(improved.bins()).isLessThanOrEqualTo(51);
+    }
+
+    @Test
+    void withAMoveBudgetTheSameSeedGivesTheSamePacking() {
+        PackingProblem problem = PerfectPacking.generate(400, 50, HOST, 23);
+        Packing start = FitDecreasing.BEST_FIT.pack(problem);
+
+        Packing first = PoolSearch.improve(problem, start, Duration.ofMinutes(1), 7, 500);
+        Packing second = PoolSearch.improve(problem, start, Duration.ofMinutes(1), 7, 500);
+
+        for (int i = 0; i < problem.items().size(); i++) {
+            assertThat(second.binOf(i)).as("bin of item %d", i).isEqualTo(first.binOf(i));
+        }
+    }
+
+    @Test
+    void poolSearchDoesNotSearchWhenThePackingIsAtTheVolumeBound() {
+        Resources bin = Resources.of(10, 10, 10, 10);
+        PackingProblem problem = new PackingProblem(bin, java.util.Collections.nCopies(8, Resources.of(5, 5, 5, 5)), 4);
+        Packing start = FitDecreasing.FIRST_FIT.pack(problem);
+
+        long started = System.nanoTime();
+        Packing improved = PoolSearch.improve(problem, start, Duration.ofMinutes(5), 1, Long.MAX_VALUE);
+
+        assertThat(start.bins()).isEqualTo(4);
+        assertThat(improved.bins()).isEqualTo(4);
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(10));
+    }
+
+    @Test
+    void poolSearchReachesTheVolumeBoundWhereFirstFitMissesIt() {
+        // first fit decreasing puts 4+4 together, then 3+3+3, and the last 3 opens a third bin; 4+3+3 twice is two
+        Resources bin = Resources.of(10, 10, 0, 0);
+        Resources four = Resources.of(4, 4, 0, 0);
+        Resources three = Resources.of(3, 3, 0, 0);
+        PackingProblem problem = new PackingProblem(bin, List.of(four, four, three, three, three, three), 2);
+        Packing start = FitDecreasing.FIRST_FIT.pack(problem);
+
+        Packing improved = PoolSearch.improve(problem, start, Duration.ofMinutes(1), 1, 10_000);
+
+        assertThat(start.bins()).isEqualTo(3);
+        assertThat(improved.isValidFor(problem)).isTrue();
+        assertThat(improved.bins()).isEqualTo(problem.lowerBound()).isEqualTo(2);
+    }
+
+    @Test
+    void twoHalfFullBinsBecomeOne() {
+        Resources bin = Resources.of(10, 10, 10, 10);
+        PackingProblem problem = new PackingProblem(bin, List.of(Resources.of(5, 5, 5, 5), Resources.of(5, 5, 5, 5)), 1);
+
+        Packing improved = PoolSearch.improve(problem, new Packing(new int[] {0, 1}), Duration.ofMinutes(1), 1, 100);
+
+        assertThat(improved.bins()).isEqualTo(1);
+        assertThat(improved.isValidFor(problem)).isTrue();
     }
 }
