@@ -66,6 +66,11 @@ public record BenchResult(String benchmark, Instant date, String machine, Map<St
         return target;
     }
 
+    /** The machine a benchmark runs on, as every result file names it. */
+    public static String machineDescription() {
+        return Machine.describe();
+    }
+
     /** A one-line description of the machine a benchmark ran on. */
     static final class Machine {
         private Machine() {}

@@ -11,7 +11,6 @@ import dev.paddock.placement.roadef.RoadefChecker;
 import dev.paddock.placement.roadef.RoadefFormat;
 import dev.paddock.placement.roadef.RoadefScorer;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -176,13 +175,6 @@ public final class PlacementBench {
     }
 
     static String machine() {
-        String host;
-        try {
-            host = InetAddress.getLocalHost().getHostName();
-        } catch (IOException e) {
-            host = "unknown";
-        }
-        return host + ", " + Runtime.getRuntime().availableProcessors() + " cores, Java "
-                + System.getProperty("java.version");
+        return dev.paddock.bench.BenchResult.machineDescription();
     }
 }
