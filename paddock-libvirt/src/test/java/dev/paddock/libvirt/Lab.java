@@ -131,6 +131,11 @@ public final class Lab implements AutoCloseable {
         return hosts.get(n - 1);
     }
 
+    /** The lab's working directory ({@code PADDOCK_LAB_DIR}): {@code shared/} and each host's {@code hosts/hN/}. */
+    public Path directory() {
+        return directory;
+    }
+
     public Path shared() {
         return directory.resolve("shared");
     }
@@ -160,7 +165,12 @@ public final class Lab implements AutoCloseable {
 
     /** The guest's heartbeat counter as last written to sector 0 of its disk; empty before the first beat. */
     public OptionalLong heartbeat(DomainSpec guest) {
-        String disk = guest.disks().getFirst().path();
+        return heartbeat(Path.of(guest.disks().getFirst().path()));
+    }
+
+    /** The heartbeat counter a lab guest last wrote to sector 0 of this qcow2 disk; empty before the first beat. */
+    public OptionalLong heartbeat(Path qcow2) {
+        String disk = qcow2.toString();
         Result read = run(List.of("qemu-io", "-U", "-r", "-f", "qcow2", "-c", "read -v 0 32", disk), Map.of(),
                 Duration.ofSeconds(10));
         if (read.exitCode() != 0) {
