@@ -93,8 +93,9 @@ final class LabPaddock {
     static SeededVm seed(PaddockServer.Parts parts, Path labShared, String clusterId, String datastoreId,
             String hostId, String name, int haPriority) {
         String id = UUID.randomUUID().toString();
-        // no disk in the demand: libvirt hosts report no disk capacity (their disks are the datastore's)
-        Vm vm = new Vm(id, name, clusterId, Optional.of(hostId), Resources.of(1000, 128, 0, 0), VmState.STOPPED,
+        // half a core (one vCPU), so that a 2-core lab host takes several; no disk in the demand: libvirt hosts
+        // report no disk capacity (their disks are the datastore's)
+        Vm vm = new Vm(id, name, clusterId, Optional.of(hostId), Resources.of(500, 128, 0, 0), VmState.STOPPED,
                 VmOrigin.MANAGED, "", haPriority, Set.of(), Set.of(), Set.of(),
                 List.of(new Disk("root", datastoreId, 1)), List.of());
         Path disk = labShared.resolve("datastores").resolve(datastoreId).resolve(name + "-root.qcow2");
