@@ -6,16 +6,20 @@
 #   lab.sh down         stop everything the lab started and remove it; safe to run twice
 #   lab.sh status       say whether a lab is up, and where
 #   lab.sh register [URL]   add the hosts to a running Paddock (also done by `up` when PADDOCK_URL is set)
+#   lab.sh power N on|off|status   press host hN's power through its BMC (IPMI lanplus, as fence_ipmilan does)
 #
 # PADDOCK_LAB_DIR is the lab's working directory (default /var/tmp/paddock-lab); guest kernels and QEMU
 # capabilities are cached in PADDOCK_LAB_CACHE (default /var/cache/paddock-lab) so later `up`s are fast.
 # Only one lab can hold the 10.77.0.x addresses at a time: `up` fails when one is up already.
 #
-# Layout (room is left for a management namespace per host, 10.78.0.x, for BMCs):
-#   root ns: labbr0 10.77.0.254/24, unreachable routes for 10.77.0.0/16 and 10.78.0.0/16
-#   ns hN:   eth0 10.77.0.N/24, libvirtd listening on 10.77.0.N:16509 only (tcp, no auth),
+# Layout:
+#   root ns: labbr0 10.77.0.254/24, labmgmt0 10.78.0.254/24,
+#            unreachable routes for 10.77.0.0/16 and 10.78.0.0/16
+#   ns hN:   eth0 10.77.0.N/24, libvirtd listening on 10.77.0.N:16509 only (tcp, no auth), virtlockd, virtlogd,
 #            bridge vmbr0 for guest NICs (isolated per host for now)
-#   $L/shared            plays NFS: vmlinuz, initrd.img, images/, lockspace/
+#   ns mhN:  eth0 10.78.0.N/24, hN's BMC (lab/labbmc.py, IPMI on udp 623, admin/password): power on starts
+#            hN's daemons, power off kills every process of hN and empties its run/ (a reboot)
+#   $L/shared            plays NFS: vmlinuz, initrd.img, images/, lockspace/ (the disks' lockd leases)
 #   $L/hosts/hN/{run,lib,log,cache,etc}   bound over the libvirt directories inside hN
 set -euo pipefail
 
@@ -24,7 +28,13 @@ CACHE="${PADDOCK_LAB_CACHE:-/var/cache/paddock-lab}"
 OWNER=/run/paddock-lab.owner
 BRIDGE=labbr0
 NET=10.77.0
-PACKAGES=(qemu-system-x86 qemu-utils libvirt-daemon-system libvirt-clients busybox-static cpio iproute2)
+MGMT_BRIDGE=labmgmt0
+MGMT=10.78.0
+BMC_USER=admin
+BMC_PASSWORD=password
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+PACKAGES=(qemu-system-x86 qemu-utils libvirt-daemon-system libvirt-clients busybox-static cpio iproute2
+  python3-pyghmi ipmitool fence-agents)
 MODULES=(virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci virtio_blk)
 
 say() { printf 'lab: %s\n' "$*" >&2; }
@@ -192,6 +202,7 @@ start_host() {
     mount --bind $d/hosts /etc/hosts; mount --bind $d/resolv.conf /etc/resolv.conf
     $hide_kvm
     virtlogd -d -p /run/libvirt/virtlogd.pid
+    virtlockd -d -p /run/libvirt/virtlockd.pid
     libvirtd -d --listen -p /run/libvirt/libvirtd.pid"
 }
 
@@ -249,6 +260,7 @@ cmd_up() {
   cmd_install
   for n in $(seq 1 "$count"); do
     [ -e "/run/netns/h$n" ] && die "network namespace h$n exists from an earlier lab; run 'lab.sh down'"
+    [ -e "/run/netns/mh$n" ] && die "network namespace mh$n exists from an earlier lab; run 'lab.sh down'"
     ip link show "h$n-br" >/dev/null 2>&1 && die "link h$n-br exists from an earlier lab; run 'lab.sh down'"
   done
   build_guest
@@ -261,18 +273,102 @@ cmd_up() {
   ip link add "$BRIDGE" type bridge
   ip addr add "$NET.254/24" dev "$BRIDGE"
   ip link set "$BRIDGE" up
-  for n in $(seq 1 "$count"); do prepare_host "$n"; done
+  for n in $(seq 1 "$count"); do prepare_host "$n"; configure_leases "$n"; done
   write_dev_without_kvm
-  for n in $(seq 1 "$count"); do start_host "$n"; done
+  prepare_management
+  for n in $(seq 1 "$count"); do prepare_bmc "$n"; start_bmc "$n"; done
+  # Hosts are powered on by their BMCs, through the same code path as `lab.sh power N on` and fence_ipmilan.
+  for n in $(seq 1 "$count"); do ipmi "$n" chassis power on >/dev/null; done
   for n in $(seq 1 "$count"); do wait_host "$n"; done
   # QEMU capabilities probed by h1 spare later labs the probe (13 s for 3 fresh hosts on 2 cores).
   keep_capabilities 1
   trap - ERR
   echo "$count" > "$L/hosts/count"
-  for n in $(seq 1 "$count"); do echo "h$n qemu+tcp://$NET.$n/system"; done
+  for n in $(seq 1 "$count"); do echo "h$n qemu+tcp://$NET.$n/system bmc $MGMT.$n"; done
   say "shared directory (consoles, images, kernel): $L/shared"
   if [ -n "${PADDOCK_URL:-}" ]; then cmd_register "$PADDOCK_URL"; fi
 }
+# ---- disk leases and BMCs ------------------------------------------------------------------------------------
+
+# libvirt's lockd lock manager: virtlockd holds a lease on every disk a guest runs from, in a lockspace on the
+# shared directory, so that the lease of a disk is one file whichever host runs it.
+configure_leases() {
+  local d="$L/hosts/h$1"
+  printf 'lock_manager = "lockd"\n' >> "$d/etc/qemu.conf"
+  printf 'auto_disk_leases = 1\nrequire_lease_for_disks = 1\nfile_lockspace_dir = "%s"\n' "$L/shared/lockspace" \
+    >> "$d/etc/qemu-lockd.conf"
+}
+
+# The management network: labmgmt0 in the root namespace, a namespace mhN per host holding its BMC's address,
+# apart from the host's own network so that cutting hN's network leaves its BMC reachable, as in a rack.
+prepare_management() {
+  ip link add "$MGMT_BRIDGE" type bridge
+  ip addr add "$MGMT.254/24" dev "$MGMT_BRIDGE"
+  ip link set "$MGMT_BRIDGE" up
+}
+
+prepare_bmc() {
+  local n="$1"
+  ip netns add "mh$n"
+  ip link add "mh$n-br" type veth peer name "mh$n-eth0"
+  ip link set "mh$n-br" master "$MGMT_BRIDGE" up
+  ip link set "mh$n-eth0" netns "mh$n"
+  ip -n "mh$n" link set "mh$n-eth0" name eth0
+  ip -n "mh$n" addr add "$MGMT.$n/24" dev eth0
+  ip -n "mh$n" link set eth0 up
+  ip -n "mh$n" link set lo up
+}
+
+# Starts hN's BMC in mhN; its power-on command is this script's own host start (`lab.sh host-on N`).
+start_bmc() {
+  local n="$1" d="$L/hosts/h$1" i
+  ip netns exec "mh$n" /usr/bin/python3 "$HERE/labbmc.py" "$MGMT.$n" "h$n" "$d/run" -- \
+    env PADDOCK_LAB_DIR="$L" PADDOCK_LAB_CACHE="$CACHE" PADDOCK_LAB_KVM="${PADDOCK_LAB_KVM:-0}" \
+    "$HERE/lab.sh" host-on "$n" </dev/null >"$L/hosts/bmc-h$n.log" 2>&1 &
+  echo $! > "$L/hosts/bmc-h$n.pid"
+  for i in $(seq 1 100); do
+    ipmi "$n" chassis power status >/dev/null 2>&1 && return 0
+    sleep 0.1
+  done
+  die "the BMC of h$n did not answer on $MGMT.$n within 10 s (log: $L/hosts/bmc-h$n.log)"
+}
+
+ipmi() {
+  local n="$1"; shift
+  ipmitool -I lanplus -H "$MGMT.$n" -U "$BMC_USER" -P "$BMC_PASSWORD" -R 2 -N 2 "$@"
+}
+
+# What the BMC runs to power a host on: its daemons, in its namespace (also how `up` brings hosts up).
+cmd_host_on() {
+  local n="${1:-}"
+  [[ "$n" =~ ^[0-9]+$ ]] && [ -d "$L/hosts/h$n" ] || die "no host h$n in $L"
+  mkdir -p /run/libvirt "$L/hosts/h$n/run"
+  start_host "$n"
+}
+
+cmd_power() {
+  local n="${1:-}" action="${2:-}" out
+  [[ "$n" =~ ^[1-9][0-9]?$ ]] && [[ "$action" =~ ^(on|off|status)$ ]] || die "usage: lab.sh power N on|off|status"
+  lab_is_up || die "no lab is up; run 'lab.sh up' first"
+  [ -e "/run/netns/mh$n" ] || die "host h$n has no BMC in this lab"
+  out="$(ipmi "$n" chassis power "$action" 2>&1)" || die "BMC $MGMT.$n: $out"
+  echo "h$n: $out"
+}
+
+stop_bmcs() {
+  local f
+  for f in "$L"/hosts/bmc-h*.pid; do kill_pidfile "$f"; done
+}
+
+remove_management() {
+  local n
+  for n in $(ip netns list | awk '{print $1}' | grep -E '^mh[0-9]+$' || true); do
+    for pid in $(ip netns pids "$n" 2>/dev/null); do kill -9 "$pid" 2>/dev/null || true; done
+    ip netns del "$n" 2>/dev/null || true
+  done
+  ip link del "$MGMT_BRIDGE" 2>/dev/null || true
+}
+
 
 kill_pidfile() {
   local f pid
@@ -297,6 +393,7 @@ cmd_down() {
   local d n owner
   owner="$(cat "$OWNER" 2>/dev/null || true)"
   if [ -d "$L/hosts" ]; then
+    stop_bmcs
     for d in "$L"/hosts/h*; do
       [ -d "$d" ] || continue
       kill_pidfile "$d"/run/qemu/*.pid "$d"/run/libvirtd.pid "$d"/run/virtlockd.pid "$d"/run/virtlogd.pid
@@ -312,6 +409,7 @@ cmd_down() {
       ip netns del "$n" 2>/dev/null || true
     done
     ip link del "$BRIDGE" 2>/dev/null || true
+    remove_management
     # The kernel frees veth pairs lazily; the next `up` must not find them.
     local links
     for _ in $(seq 1 50); do
@@ -363,7 +461,8 @@ cmd_status() {
     local n
     for n in $(ip netns list | awk '{print $1}' | grep -E '^h[0-9]+$' | sort -V); do
       if virsh -c "qemu+tcp://$NET.${n#h}/system" hostname >/dev/null 2>&1; then state=reachable; else state=unreachable; fi
-      echo "$n qemu+tcp://$NET.${n#h}/system $state"
+      bmc="$(ipmi "${n#h}" chassis power status 2>/dev/null || echo "BMC unreachable")"
+      echo "$n qemu+tcp://$NET.${n#h}/system $state, bmc $MGMT.${n#h}: ${bmc,,}"
     done
   else
     echo "down"
@@ -377,5 +476,7 @@ case "${1:-}" in
   down) cmd_down ;;
   status) cmd_status ;;
   register) shift; cmd_register "$@" ;;
-  *) echo "usage: lab.sh install | up [N] | down | status | register [PADDOCK_URL]" >&2; exit 2 ;;
+  power) shift; need_root; cmd_power "$@" ;;
+  host-on) shift; need_root; cmd_host_on "$@" ;;
+  *) echo "usage: lab.sh install | up [N] | down | status | register [PADDOCK_URL] | power N on|off|status" >&2; exit 2 ;;
 esac

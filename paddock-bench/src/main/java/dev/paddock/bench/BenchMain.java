@@ -27,6 +27,7 @@ public final class BenchMain {
             return 0;
         });
         all.put("migration", new MigrationBenchmark());
+        all.put("failover", new FailoverBenchmark());
         all.put("packing", options -> {
             PackingBench.main(options);
             return 0;

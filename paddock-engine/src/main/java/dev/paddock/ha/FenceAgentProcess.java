@@ -54,10 +54,12 @@ public final class FenceAgentProcess implements FenceAgent {
         try {
             out = Files.createTempFile("paddock-fence-", ".out");
             err = Files.createTempFile("paddock-fence-", ".err");
-            Process process = new ProcessBuilder(device.agent())
+            ProcessBuilder builder = new ProcessBuilder(device.agent())
                     .redirectOutput(out.toFile())
-                    .redirectError(err.toFile())
-                    .start();
+                    .redirectError(err.toFile());
+            // fence-agents on Python 3.11+ warn that 'pipes' is deprecated, which would bury the agent's own error
+            builder.environment().putIfAbsent("PYTHONWARNINGS", "ignore::DeprecationWarning");
+            Process process = builder.start();
             writeInput(process, device, action);
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.descendants().forEach(ProcessHandle::destroyForcibly);

@@ -1,5 +1,6 @@
 package dev.paddock.ha;
 
+import dev.paddock.model.PowerState;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -11,12 +12,17 @@ import java.util.List;
  *
  * <pre>
  * keepalive answers                          -&gt; Healthy
+ * keepalive lost, BMC off, no heartbeat since -&gt; Dead (off)   (next pass: an off host has nothing to wait for)
  * keepalive lost for less than the window    -&gt; Suspect
  * past the window, heartbeat fresh           -&gt; Isolated     (alive, holding its disks: no fence, no restart)
  * past the window, heartbeat stale, BMC on   -&gt; Dead (hung)  (fence)
  * past the window, heartbeat stale, BMC off  -&gt; Dead (off)   (fence, which confirms it)
  * past the window, heartbeat stale, no BMC   -&gt; Unreachable  (fence; restarts wait for its confirmation)
  * </pre>
+ *
+ * <p>The window guards against judging a host that is only slow or briefly cut off. A host whose power controller
+ * reports it off, and that wrote no datastore heartbeat since its keepalive was lost, is neither: it is judged
+ * dead at once, and is still fenced (a power-off that the same controller confirms) before anything restarts.
  */
 public final class HealthAssessor {
 
@@ -34,6 +40,12 @@ public final class HealthAssessor {
         Instant since = observation.keepaliveLostSince().get();
         Duration window = policy.detectionWindow();
         Instant decideAt = since.plus(window);
+        boolean beatSinceLost = observation.lastHeartbeat().filter(beat -> beat.isAfter(since)).isPresent();
+        // judged on a later observation than the one that saw the keepalive go, so a host is always Suspect first
+        if (now.isAfter(since) && now.isBefore(decideAt) && observation.power() == PowerState.OFF && !beatSinceLost) {
+            return new Assessment.Dead(host, "host " + host + " has not answered its keepalive for "
+                    + Duration.between(since, now).toSeconds() + " s and its power controller reports it off");
+        }
         if (now.isBefore(decideAt)) {
             return new Assessment.Suspect(host, since, decideAt);
         }

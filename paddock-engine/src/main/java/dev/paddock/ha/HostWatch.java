@@ -76,8 +76,8 @@ public final class HostWatch {
     }
 
     /**
-     * Judges one host from its keepalive and, once the keepalive has been lost for a whole window, the
-     * out-of-band path: {@code power} is asked only then, because a fence agent call is slow and not free.
+     * Judges one host from its keepalive and, while the keepalive is lost, the out-of-band path: {@code power} is
+     * asked only then (a fence agent call is slow and not free), so that a host reported off is judged at once.
      *
      * @return the move, empty when the host's health stays what it was
      */
@@ -89,8 +89,7 @@ public final class HostWatch {
             keepaliveLostSince.putIfAbsent(hostId, now);
         }
         Optional<Instant> lost = Optional.ofNullable(keepaliveLostSince.get(hostId));
-        boolean judging = lost.filter(since -> !now.isBefore(since.plus(policy.detectionWindow()))).isPresent();
-        PowerState powerState = judging ? power.get() : PowerState.UNKNOWN;
+        PowerState powerState = lost.isPresent() ? power.get() : PowerState.UNKNOWN;
         Assessment assessment = HealthAssessor.assess(new HostObservation(hostId, lost, heartbeat, powerState),
                 policy, now);
         return move(hostId, assessment.event(), reason(assessment), lost);

@@ -57,7 +57,7 @@ class HaSimulationTest {
 
     /** Within seconds: after a single host crash, every protected VM runs again within the window plus 5 s. */
     @Test
-    void aSingleCrashIsRecoveredWithinTheDetectionWindowAndAFewSeconds() {
+    void aSingleCrashIsRecoveredWithinAFewSecondsSinceItsPowerControllerReportsItOff() {
         long slowest = 0;
         int measured = 0;
         for (long seed = 0; seed < 300; seed++) {
@@ -74,8 +74,9 @@ class HaSimulationTest {
             }
         }
         assertThat(measured).isGreaterThan(10);
+        // a crashed host's BMC reports it off, so it is judged without waiting for the whole detection window
         long window = HaPolicy.DEFAULT_DETECTION_WINDOW.toSeconds();
-        assertThat(slowest).as("slowest recovery over %d crashes", measured).isBetween(window, window + 5);
+        assertThat(slowest).as("slowest recovery over %d crashes", measured).isPositive().isLessThan(window);
     }
 
     @Test

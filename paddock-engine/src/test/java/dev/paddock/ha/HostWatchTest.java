@@ -26,18 +26,34 @@ class HostWatchTest {
     }
 
     @Test
-    void aSilentHostIsSuspectThenDeadAfterTheWindowAndThePowerControllerIsAskedOnlyThen() {
+    void aSilentHostIsSuspectThenDeadAfterTheWindowAndThePowerControllerIsAskedOnlyWhileItIsSilent() {
+        assertThat(watch.observe("h1", true, Optional.empty(), () -> {
+            powerAsked.incrementAndGet();
+            return PowerState.ON;
+        }, POLICY, T0)).isEmpty();
+        assertThat(powerAsked).as("asked of a host that answers").hasValue(0);
+
         assertThat(silent(0, PowerState.ON)).get().extracting(HostWatch.Move::to).isEqualTo(HostHealth.SUSPECT);
         assertThat(silent(9, PowerState.ON)).isEmpty();
-        assertThat(powerAsked).hasValue(0);
 
         HostWatch.Move dead = silent(10, PowerState.ON).orElseThrow();
 
         assertThat(dead.to()).isEqualTo(HostHealth.FENCING);
         assertThat(dead.keepaliveLostSince()).contains(T0);
         assertThat(dead.reason()).contains("it is hung");
-        assertThat(powerAsked).hasValue(1);
+        assertThat(powerAsked).hasValue(3);
         assertThat(watch.fenceDue("h1", T0.plusSeconds(10))).isTrue();
+    }
+
+    @Test
+    void aSilentHostItsPowerControllerReportsOffIsFencedWithoutWaitingForTheWindow() {
+        assertThat(silent(0, PowerState.ON)).get().extracting(HostWatch.Move::to).isEqualTo(HostHealth.SUSPECT);
+
+        HostWatch.Move dead = silent(2, PowerState.OFF).orElseThrow();
+
+        assertThat(dead.to()).isEqualTo(HostHealth.FENCING);
+        assertThat(dead.reason()).contains("reports it off");
+        assertThat(watch.fenceDue("h1", T0.plusSeconds(2))).isTrue();
     }
 
     @Test

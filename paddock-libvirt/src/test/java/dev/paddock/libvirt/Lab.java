@@ -1,5 +1,6 @@
 package dev.paddock.libvirt;
 
+import dev.paddock.ha.FenceDevice;
 import dev.paddock.hypervisor.DomainSpec;
 import dev.paddock.model.Watchdog;
 import java.io.IOException;
@@ -25,10 +26,16 @@ import java.util.regex.Pattern;
  */
 public final class Lab implements AutoCloseable {
 
-    /** A lab host: Paddock's id for it and its libvirt URI. */
-    public record Host(String id, String uri) {}
+    /** A lab host: Paddock's id for it, its libvirt URI and its BMC's address (IPMI lanplus, admin/password). */
+    public record Host(String id, String uri, String bmc) {}
 
-    private static final Pattern HOST_LINE = Pattern.compile("^(h\\d+) (qemu\\+tcp://\\S+)$");
+    /** Power as the host's BMC reports it. */
+    public enum Power { ON, OFF }
+
+    private static final Pattern HOST_LINE = Pattern.compile("^(h\\d+) (qemu\\+tcp://\\S+) bmc (\\S+)$");
+    private static final Pattern POWER_STATUS = Pattern.compile("Chassis Power is (on|off)");
+    private static final String BMC_USER = "admin";
+    private static final String BMC_PASSWORD = "password";
     private static final Pattern HEARTBEAT = Pattern.compile("heartbeat (\\d+)");
     private static final Path OWNER = Path.of("/run/paddock-lab.owner");
     /** Held from start to close: lab tests of several test runs on one machine take the lab in turn. */
@@ -107,7 +114,7 @@ public final class Lab implements AutoCloseable {
         for (String line : up.stdout().split("\n")) {
             Matcher matcher = HOST_LINE.matcher(line.strip());
             if (matcher.matches()) {
-                hosts.add(new Host(matcher.group(1), matcher.group(2)));
+                hosts.add(new Host(matcher.group(1), matcher.group(2), matcher.group(3)));
             }
         }
         if (hosts.size() != count) {
@@ -123,6 +130,11 @@ public final class Lab implements AutoCloseable {
 
     public Host host(int n) {
         return hosts.get(n - 1);
+    }
+
+    /** The lab's working directory ({@code PADDOCK_LAB_DIR}): {@code shared/} and each host's {@code hosts/hN/}. */
+    public Path directory() {
+        return directory;
     }
 
     public Path shared() {
@@ -165,7 +177,12 @@ public final class Lab implements AutoCloseable {
 
     /** The guest's heartbeat counter as last written to sector 0 of its disk; empty before the first beat. */
     public OptionalLong heartbeat(DomainSpec guest) {
-        String disk = guest.disks().getFirst().path();
+        return heartbeat(Path.of(guest.disks().getFirst().path()));
+    }
+
+    /** The heartbeat counter a lab guest last wrote to sector 0 of this qcow2 disk; empty before the first beat. */
+    public OptionalLong heartbeat(Path qcow2) {
+        String disk = qcow2.toString();
         Result read = run(List.of("qemu-io", "-U", "-r", "-f", "qcow2", "-c", "read -v 0 32", disk), Map.of(),
                 Duration.ofSeconds(10));
         if (read.exitCode() != 0) {
@@ -190,6 +207,50 @@ public final class Lab implements AutoCloseable {
 
     public void restoreNetwork(int n) {
         ip("-n", "h" + n, "link", "set", "eth0", "up");
+    }
+
+    /**
+     * How Paddock fences host n: Debian's fence_ipmilan against its BMC, as for a rack server. {@code power_wait}
+     * is fence_ipmilan's pause between the power command and the status check that confirms it (default 2 s); the
+     * lab's BMC acts before it answers, so no pause is needed. {@code power_timeout} bounds the wait for a BMC
+     * that does not answer (default 20 s).
+     */
+    public FenceDevice fenceDevice(int n) {
+        return fenceDevice(n, BMC_PASSWORD);
+    }
+
+    /** Host n's fence device with another password: the BMC refuses it, and every fence action fails. */
+    public FenceDevice fenceDevice(int n, String password) {
+        return new FenceDevice("fence_ipmilan", Map.of("ip", host(n).bmc(), "username", BMC_USER,
+                "password", password, "lanplus", "1", "power_wait", "0", "power_timeout", "5"));
+    }
+
+    /** Presses host n's power button off through its BMC: the host dies at once, with everything it runs. */
+    public void powerOff(int n) {
+        power(n, "off");
+    }
+
+    /** Powers host n on through its BMC: its daemons start over an empty run/, as after a reboot. */
+    public void powerOn(int n) {
+        power(n, "on");
+    }
+
+    public Power power(int n) {
+        Matcher matcher = POWER_STATUS.matcher(power(n, "status"));
+        if (!matcher.find()) {
+            throw new IllegalStateException("h" + n + "'s BMC answered no power state");
+        }
+        return matcher.group(1).equals("on") ? Power.ON : Power.OFF;
+    }
+
+    private String power(int n, String action) {
+        Result result = run(List.of("ipmitool", "-I", "lanplus", "-H", host(n).bmc(), "-U", BMC_USER,
+                "-P", BMC_PASSWORD, "-R", "2", "-N", "2", "chassis", "power", action), Map.of(), Duration.ofSeconds(30));
+        if (result.exitCode() != 0) {
+            throw new IllegalStateException("power " + action + " of h" + n + " through its BMC " + host(n).bmc()
+                    + ": " + result.stderr().strip());
+        }
+        return result.stdout();
     }
 
     private static void ip(String... arguments) {

@@ -57,6 +57,11 @@ public final class HaController implements AutoCloseable {
     static final int FENCE_FAILURES_PER_AUDIT = 12;
     private static final Logger LOG = LoggerFactory.getLogger(HaController.class);
     private static final Object WAKE = new Object();
+    /**
+     * How soon the loop looks again at a host whose keepalive is lost: its power controller may report it off
+     * (judged dead at once) well before the period would come round.
+     */
+    static final Duration SUSPECT_RECHECK = Duration.ofMillis(500);
 
     /** What HA says of one host, for {@code paddock ha status}. */
     public record HostStatus(String hostId, String hostName, String clusterId, boolean armed, HostHealth health) {}
@@ -82,6 +87,7 @@ public final class HaController implements AutoCloseable {
     /** The loop's judgement of each host at the end of its last pass, for readers on other threads. */
     private volatile Map<String, HostHealth> health = Map.of();
     private volatile boolean closing;
+    private volatile boolean suspects;
     private Thread thread;
     private Hypervisor.Subscription subscription;
 
@@ -170,7 +176,8 @@ public final class HaController implements AutoCloseable {
     private void run() {
         while (!closing) {
             try {
-                wakeups.poll(period.toMillis(), TimeUnit.MILLISECONDS);
+                Duration wait = suspects && SUSPECT_RECHECK.compareTo(period) < 0 ? SUSPECT_RECHECK : period;
+                wakeups.poll(wait.toMillis(), TimeUnit.MILLISECONDS);
                 wakeups.clear();
             } catch (InterruptedException e) {
                 return;
@@ -216,6 +223,7 @@ public final class HaController implements AutoCloseable {
         recover(now);
         room.hosts().forEach(host -> seen.put(host.id(), watch.health(host.id())));
         health = Map.copyOf(seen);
+        suspects = !watch.in(HostHealth.SUSPECT).isEmpty();
     }
 
     /** A host in maintenance that reconnected shows as connected again: it must still take no VMs. */

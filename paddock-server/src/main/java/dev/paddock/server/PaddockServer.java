@@ -122,7 +122,8 @@ public final class PaddockServer implements AutoCloseable {
                 sim = SimulatedHypervisor.open(roomFile, clock, ROOM_SEED);
             }
             RoutingHypervisor hypervisor = new RoutingHypervisor(sim,
-                    () -> new LibvirtHypervisor(config.libvirtSettings()), config.libvirtGuestBoot());
+                    () -> new LibvirtHypervisor(config.libvirtSettings()), config.libvirtGuestBoot(),
+                    config.libvirtDatastores());
             made.add(hypervisor);
             demoRoom.ifPresent(room -> seed(store, room));
             Oversight oversight = Oversight.over(dataSource);

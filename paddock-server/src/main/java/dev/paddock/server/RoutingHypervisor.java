@@ -8,6 +8,8 @@ import dev.paddock.hypervisor.HypervisorEvent;
 import dev.paddock.hypervisor.HypervisorException;
 import dev.paddock.hypervisor.MigrationOptions;
 import dev.paddock.hypervisor.MigrationResult;
+import dev.paddock.sim.VmDomains;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -28,6 +30,10 @@ import java.util.function.Supplier;
  *
  * <p>A libvirt domain defined without a boot (the API's VMs have no image choice yet) boots the configured
  * default, the shared directory's kernel and initramfs; without one it is defined as asked.
+ *
+ * <p>Disks are named in the model by datastore ({@link VmDomains#datastorePath}); with a datastore root, the disk
+ * files of libvirt domains are under it instead ({@code ROOT/<datastore id>/<vm>-<disk>.qcow2}): the lab's
+ * shared directory, which every host sees at the same path, so a VM restarted on another host finds its disk.
  */
 public final class RoutingHypervisor implements Hypervisor {
 
@@ -39,6 +45,7 @@ public final class RoutingHypervisor implements Hypervisor {
     private final Hypervisor simulated;
     private final Supplier<Hypervisor> libvirtFactory;
     private final Optional<DomainSpec.DirectBoot> libvirtBoot;
+    private final Optional<Path> libvirtDatastores;
     private final Map<String, Hypervisor> byHost = new ConcurrentHashMap<>();
     private final List<Consumer<HypervisorEvent>> listeners = new CopyOnWriteArrayList<>();
     private final Hypervisor.Subscription simSubscription;
@@ -51,9 +58,16 @@ public final class RoutingHypervisor implements Hypervisor {
      */
     public RoutingHypervisor(Hypervisor simulated, Supplier<Hypervisor> libvirtFactory,
             Optional<DomainSpec.DirectBoot> libvirtBoot) {
+        this(simulated, libvirtFactory, libvirtBoot, Optional.empty());
+    }
+
+    /** @param libvirtDatastores the directory holding a directory per datastore for libvirt hosts' disk files */
+    public RoutingHypervisor(Hypervisor simulated, Supplier<Hypervisor> libvirtFactory,
+            Optional<DomainSpec.DirectBoot> libvirtBoot, Optional<Path> libvirtDatastores) {
         this.simulated = simulated;
         this.libvirtFactory = libvirtFactory;
         this.libvirtBoot = libvirtBoot;
+        this.libvirtDatastores = libvirtDatastores;
         this.simSubscription = simulated.subscribe(this::publish);
     }
 
@@ -146,7 +160,23 @@ public final class RoutingHypervisor implements Hypervisor {
         if (backend != simulated && spec.directBoot().isEmpty() && libvirtBoot.isPresent()) {
             spec = spec.withDirectBoot(libvirtBoot);
         }
+        if (backend != simulated && libvirtDatastores.isPresent()) {
+            spec = new DomainSpec(spec.uuid(), spec.name(), spec.vcpus(), spec.memoryMib(),
+                    spec.disks().stream().map(disk -> onDatastoreRoot(disk, libvirtDatastores.get())).toList(),
+                    spec.nics(), spec.directBoot());
+        }
         return backend.define(hostId, spec);
+    }
+
+    /** A disk named under the model's datastore prefix, moved under {@code root}; any other path is kept. */
+    static DomainSpec.DiskSpec onDatastoreRoot(DomainSpec.DiskSpec disk, Path root) {
+        String datastore = VmDomains.datastorePath("");
+        String prefix = datastore.substring(0, datastore.length() - 1); // the root, without the empty id's "/"
+        if (!disk.path().startsWith(prefix)) {
+            return disk;
+        }
+        return new DomainSpec.DiskSpec(disk.target(), root.resolve(disk.path().substring(prefix.length())).toString(),
+                disk.format(), disk.sizeGib());
     }
 
     @Override

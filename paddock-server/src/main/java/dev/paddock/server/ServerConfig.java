@@ -56,6 +56,11 @@ public record ServerConfig(String host, int port, String jdbcUrl, Room room, Pat
                 .orElseGet(LibvirtHypervisor.Settings::defaults);
     }
 
+    /** Where libvirt hosts find the datastores' disk files: {@code <shared>/datastores/<datastore id>/}. */
+    public Optional<Path> libvirtDatastores() {
+        return libvirtSharedDirectory.map(dir -> dir.resolve("datastores"));
+    }
+
     /** How libvirt guests boot when their definition says nothing: the shared directory's kernel and initramfs. */
     public Optional<DomainSpec.DirectBoot> libvirtGuestBoot() {
         return libvirtSharedDirectory.map(dir -> new DomainSpec.DirectBoot(dir.resolve("vmlinuz").toString(),

@@ -60,6 +60,19 @@ class RoutingHypervisorTest {
     }
 
     @Test
+    @DisplayName("with a datastore root, a disk named under the model's datastore prefix moves under it; others stay")
+    void disksMoveUnderTheDatastoreRoot() {
+        java.nio.file.Path root = java.nio.file.Path.of("/lab/shared/datastores");
+        var modelled = new DomainSpec.DiskSpec("vda", dev.paddock.sim.VmDomains.datastorePath("ds-1") + "web-root.qcow2",
+                "qcow2", 1);
+        var elsewhere = new DomainSpec.DiskSpec("vdb", "/srv/images/web.qcow2", "qcow2", 1);
+
+        assertThat(RoutingHypervisor.onDatastoreRoot(modelled, root))
+                .isEqualTo(new DomainSpec.DiskSpec("vda", "/lab/shared/datastores/ds-1/web-root.qcow2", "qcow2", 1));
+        assertThat(RoutingHypervisor.onDatastoreRoot(elsewhere, root)).isEqualTo(elsewhere);
+    }
+
+    @Test
     @DisplayName("a sim:// host is served by the simulated room and libvirt is never made")
     void simHostsNeedNoLibvirt() {
         routing().attach("h-sim", "sim://s1");

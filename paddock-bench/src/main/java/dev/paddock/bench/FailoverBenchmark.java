@@ -1,0 +1,444 @@
+package dev.paddock.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.paddock.json.Json;
+import dev.paddock.model.Disk;
+import dev.paddock.model.Resources;
+import dev.paddock.model.Vm;
+import dev.paddock.model.VmOrigin;
+import dev.paddock.model.VmState;
+import dev.paddock.operation.OperationPlan;
+import dev.paddock.operation.OperationView;
+import dev.paddock.operation.Step;
+import dev.paddock.server.PaddockServer;
+import dev.paddock.server.ServerConfig;
+import dev.paddock.sim.VmDomains;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.function.ToDoubleFunction;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * {@code paddock bench failover [--runs N] [--vms N]}: a real Paddock server with the default HA settings
+ * (detection window 10 s) over a 3-host lab, each host fenced by fence_ipmilan against its BMC; N protected VMs
+ * with qcow2 disks on the shared datastore run on h1. Each run kills h1 from outside (its BMC powers it off, as a
+ * host dies) and measures until every one of its VMs runs elsewhere with its guest's heartbeat advancing, split
+ * into detect (power off to the fence decided), fence (decided to confirmed) and restart (confirmed to the last
+ * guest beating again), from HA's audit entries. Between runs h1 is powered on again and the VMs are live-migrated
+ * back to it. Uses the lab that is up, or brings a 3-host lab up and down itself.
+ *
+ * <p>Goal: median end-to-end at most 15 s.
+ */
+final class FailoverBenchmark implements BenchMain.Benchmark {
+
+    private static final Path OWNER = Path.of("/run/paddock-lab.owner");
+    private static final Path TURN = Path.of("/run/paddock-lab.turn");
+    private static final Path OWN_LAB = Path.of("/var/tmp/paddock-lab-bench");
+    private static final Pattern HEARTBEAT = Pattern.compile("heartbeat (\\d+)");
+    private static final Duration DEADLINE = Duration.ofSeconds(120);
+    /** The lab BMC acts before it answers, so fence_ipmilan needs no pause before its confirming status. */
+    private static final Map<String, String> FENCE_OPTIONS = Map.of("username", "admin", "password", "password",
+            "lanplus", "1", "power_wait", "0", "power_timeout", "5");
+
+    /**
+     * One failover: detect = power off to the fence decided; fence = decided to the failover operation submitted
+     * (the fence confirmed: HA audits a pass at the pass's instant, so the operation's creation is the first
+     * precise time after the fence); restart = submitted to the last guest beating on its new host, of which
+     * {@code operationMs} is the operation itself (define and start each VM, in turn).
+     */
+    private record Run(double endToEndMs, double detectMs, double fenceMs, double restartMs, double operationMs) {}
+
+    private final HttpClient http = HttpClient.newHttpClient();
+    private URI base;
+
+    @Override
+    public int run(String[] options) throws Exception {
+        int runs = 5;
+        int vms = 3;
+        for (int i = 0; i < options.length; i++) {
+            if (options[i].equals("--runs") && i + 1 < options.length) {
+                runs = Integer.parseInt(options[++i]);
+            } else if (options[i].equals("--vms") && i + 1 < options.length) {
+                vms = Integer.parseInt(options[++i]);
+            } else {
+                throw new IllegalArgumentException("unknown option " + options[i] + " (known: --runs N, --vms N)");
+            }
+        }
+        try (FileChannel turn = FileChannel.open(TURN, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                FileLock held = turn.lock()) {
+            Optional<Path> running = Files.exists(OWNER)
+                    ? Optional.of(Path.of(Files.readString(OWNER).strip())) : Optional.empty();
+            Path labDir = running.orElse(OWN_LAB);
+            if (running.isEmpty()) {
+                lab(labDir, "up", "3");
+            }
+            try {
+                return measure(labDir.resolve("shared"), runs, vms);
+            } finally {
+                if (running.isEmpty()) {
+                    lab(labDir, "down");
+                }
+            }
+        }
+    }
+
+    private int measure(Path shared, int runs, int count) throws Exception {
+        Path dir = Files.createTempDirectory("paddock-bench-failover");
+        try (PaddockServer server = PaddockServer.start(ServerConfig.inDirectory(dir, "127.0.0.1", 0,
+                ServerConfig.Room.EMPTY).withLibvirtSharedDirectory(shared))) {
+            base = server.url();
+            String site = post("/api/v1/sites", "{\"name\":\"lab\"}");
+            String cluster = post("/api/v1/clusters", "{\"siteId\":\"" + site + "\",\"name\":\"lab\"}");
+            List<String> hosts = new ArrayList<>();
+            for (int n = 1; n <= 3; n++) {
+                hosts.add(post("/api/v1/hosts", "{\"clusterId\":\"" + cluster + "\",\"name\":\"h" + n
+                        + "\",\"uri\":\"qemu+tcp://10.77.0." + n + "/system\"}"));
+            }
+            String datastore = post("/api/v1/datastores", "{\"siteId\":\"" + site + "\",\"name\":\"shared\","
+                    + "\"shared\":true,\"capacityGib\":100,\"hostIds\":" + Json.mapper().writeValueAsString(hosts) + "}");
+            send("PUT", "/api/v1/clusters/" + cluster + "/ha", "{\"enabled\":true}", 200);
+            for (int n = 1; n <= 3; n++) {
+                Map<String, String> fence = new LinkedHashMap<>(FENCE_OPTIONS);
+                fence.put("ip", "10.78.0." + n);
+                send("PUT", "/api/v1/hosts/" + hosts.get(n - 1) + "/fence", "{\"agent\":\"fence_ipmilan\",\"options\":"
+                        + Json.mapper().writeValueAsString(fence) + "}", 200);
+            }
+            String h1 = hosts.getFirst();
+            List<Seeded> seeded = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                seeded.add(seed(server.parts(), shared, cluster, datastore, h1, "failover-" + (i + 1), count - i));
+            }
+            List<Run> results = new ArrayList<>();
+            for (int r = 1; r <= runs; r++) {
+                Run run = once(server, seeded, h1);
+                results.add(run);
+                System.out.printf("%d  end-to-end %7.0f ms  detect %6.0f  fence %5.0f  restart %6.0f"
+                        + " (operation %5.0f)%n", r, run.endToEndMs(), run.detectMs(), run.fenceMs(), run.restartMs(),
+                        run.operationMs());
+                revive(server, seeded, h1);
+            }
+            for (Seeded vm : seeded) {
+                send("DELETE", "/api/v1/vms/" + vm.id() + "?force=true", null, 202);
+            }
+            await("the VMs deleted", () -> seeded.stream().allMatch(vm -> status("/api/v1/vms/" + vm.id()) == 404));
+            return report(results, count);
+        }
+    }
+
+    private record Seeded(String id, Path disk) {}
+
+    /** h1 dies by its BMC; until every VM's guest beats on another host. */
+    private Run once(PaddockServer server, List<Seeded> vms, String h1) throws Exception {
+        // a clean start: every host connected and healthy (a migration under load can drop a keepalive for a moment)
+        await("every host connected and healthy", () -> {
+            for (var host : server.parts().store().hosts()) {
+                if (!server.parts().hypervisor().isConnected(host.id()) || !haHealth(host.id()).equals("HEALTHY")
+                        || host.state() != dev.paddock.model.HostState.CONNECTED) {
+                    return false;
+                }
+            }
+            return true;
+        });
+        for (Seeded vm : vms) {
+            await("the guest of " + vm.id() + " beating on h1", () -> heartbeat(vm.disk()).orElse(0) >= 2);
+        }
+        Instant killed = Instant.now();
+        long started = System.nanoTime();
+        power("off");
+        Map<String, Long> atRestart = new LinkedHashMap<>();
+        Map<String, Long> beating = new LinkedHashMap<>();
+        long deadline = started + DEADLINE.toNanos();
+        while (beating.size() < vms.size()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the VMs of h1 did not all run elsewhere within " + DEADLINE);
+            }
+            for (Seeded vm : vms) {
+                if (beating.containsKey(vm.id())) {
+                    continue;
+                }
+                if (!atRestart.containsKey(vm.id())) {
+                    if (runsElsewhere(server, vm.id(), h1)) {
+                        atRestart.put(vm.id(), heartbeat(vm.disk()).orElse(-1));
+                    }
+                } else if (heartbeat(vm.disk()).orElse(atRestart.get(vm.id())) != atRestart.get(vm.id())) {
+                    beating.put(vm.id(), System.nanoTime());
+                }
+            }
+            Thread.sleep(50);
+        }
+        double endToEnd = (beating.values().stream().mapToLong(Long::longValue).max().orElseThrow() - started) / 1e6;
+        Instant decided = auditAt("ha.host.fencing", h1, killed);
+        OperationView failover = server.parts().operations().list(0, 20).items().stream()
+                .filter(op -> op.kind().equals("host.failover") && op.created().isAfter(killed)).findFirst()
+                .orElseThrow(() -> new IllegalStateException("no failover operation after h1 died"));
+        double detect = Duration.between(killed, decided).toNanos() / 1e6;
+        double fence = Duration.between(decided, failover.created()).toNanos() / 1e6;
+        double operation = Duration.between(failover.created(), failover.updated()).toNanos() / 1e6;
+        return new Run(endToEnd, detect, fence, endToEnd - detect - fence, operation);
+    }
+
+    private static boolean runsElsewhere(PaddockServer server, String vmId, String failed) {
+        for (var host : server.parts().store().hosts()) {
+            if (host.id().equals(failed)) {
+                continue;
+            }
+            try {
+                if (server.parts().hypervisor().domain(host.id(), vmId)
+                        .filter(d -> d.state() == VmState.RUNNING).isPresent()) {
+                    return true;
+                }
+            } catch (RuntimeException unreachable) {
+                // a host that does not answer runs nothing we can see
+            }
+        }
+        return false;
+    }
+
+    /** h1 on again, healthy for HA, and its VMs live-migrated back to it. */
+    private void revive(PaddockServer server, List<Seeded> vms, String h1) throws Exception {
+        power("on");
+        await("h1 healthy again", () -> haHealth(h1).equals("HEALTHY")
+                && server.parts().hypervisor().isConnected(h1));
+        for (Seeded vm : vms) {
+            String at = server.parts().store().vm(vm.id()).orElseThrow().hostId().orElseThrow();
+            if (at.equals(h1)) {
+                continue;
+            }
+            OperationView moved = settle(server.parts(), server.parts().operations().submit(new OperationPlan("vm.migrate",
+                    vm.id(), "bench", List.of(new Step.MigrateVm(vm.id(), at, h1)))));
+            if (!moved.state().name().equals("DONE")) {
+                throw new IllegalStateException("moving " + vm.id() + " back to h1: " + moved.error().orElse(""));
+            }
+        }
+    }
+
+    private static Seeded seed(PaddockServer.Parts parts, Path shared, String cluster, String datastore, String host,
+            String name, int priority) throws Exception {
+        String id = UUID.randomUUID().toString();
+        Vm vm = new Vm(id, name, cluster, Optional.of(host), Resources.of(500, 128, 0, 0), VmState.STOPPED,
+                VmOrigin.MANAGED, "", priority, Set.of(), Set.of(), Set.of(), List.of(new Disk("root", datastore, 1)),
+                List.of());
+        Path disk = shared.resolve("datastores").resolve(datastore).resolve(name + "-root.qcow2");
+        Files.createDirectories(disk.getParent());
+        Output created = command(List.of("qemu-img", "create", "-q", "-f", "qcow2", disk.toString(), "64M"));
+        if (created.code() != 0) {
+            throw new IllegalStateException("qemu-img create " + disk + ": " + created.text());
+        }
+        OperationView done = settle(parts, parts.operations().submit(new OperationPlan("vm.create", id, "bench",
+                List.of(new Step.RecordVm(vm), new Step.DefineVm(host, VmDomains.specOf(vm, parts.store().room())),
+                        new Step.StartVm(host, id)))));
+        if (!done.state().name().equals("DONE")) {
+            throw new IllegalStateException("creating " + name + ": " + done.error().orElse(""));
+        }
+        return new Seeded(id, disk);
+    }
+
+    private static OperationView settle(PaddockServer.Parts parts, OperationView submitted)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + DEADLINE.toNanos();
+        OperationView view = submitted;
+        while (!view.state().isFinal() && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+            view = parts.operations().get(submitted.id()).orElseThrow();
+        }
+        return view;
+    }
+
+    private static int report(List<Run> runs, int vms) throws IOException {
+        Map<String, Object> metrics = new LinkedHashMap<>();
+        metrics.put("runs", runs.size());
+        metrics.put("protected_vms", vms);
+        metrics.put("detection_window_s", 10);
+        metrics.put("end_to_end_median_ms", round(median(runs, Run::endToEndMs)));
+        metrics.put("end_to_end_min_ms", round(min(runs, Run::endToEndMs)));
+        metrics.put("end_to_end_max_ms", round(max(runs, Run::endToEndMs)));
+        metrics.put("detect_median_ms", round(median(runs, Run::detectMs)));
+        metrics.put("fence_median_ms", round(median(runs, Run::fenceMs)));
+        metrics.put("restart_median_ms", round(median(runs, Run::restartMs)));
+        metrics.put("restart_operation_median_ms", round(median(runs, Run::operationMs)));
+        metrics.put("restart_min_ms", round(min(runs, Run::restartMs)));
+        metrics.put("restart_max_ms", round(max(runs, Run::restartMs)));
+        BenchResult result = BenchResult.of("failover", metrics,
+                new BenchResult.Goal("end_to_end_median_ms", "<=", 15_000));
+        Path written = result.write(BenchMain.RESULTS);
+        System.out.printf("end-to-end median %.0f ms (goal <= 15,000 ms, %s); written to %s%n",
+                median(runs, Run::endToEndMs), result.met() ? "met" : "not met", written);
+        return 0;
+    }
+
+    // ---- lab, audit and HTTP --------------------------------------------------------------------
+
+    private static void power(String action) throws IOException, InterruptedException {
+        Output out = command(List.of("ipmitool", "-I", "lanplus", "-H", "10.78.0.1", "-U", "admin", "-P", "password",
+                "chassis", "power", action));
+        if (out.code() != 0) {
+            throw new IllegalStateException("power " + action + " of h1 through its BMC: " + out.text());
+        }
+    }
+
+    /** The guest's heartbeat counter on sector 0 of its disk (read while the guest runs: -U). */
+    private static OptionalLong heartbeat(Path disk) throws IOException, InterruptedException {
+        Output read = command(List.of("qemu-io", "-U", "-r", "-f", "qcow2", "-c", "read -v 0 32", disk.toString()));
+        if (read.code() != 0) {
+            return OptionalLong.empty();
+        }
+        StringBuilder bytes = new StringBuilder();
+        for (String line : read.text().split("\n")) {
+            int colon = line.indexOf(':');
+            if (line.startsWith("000000") && colon > 0) {
+                String hex = line.substring(colon + 1, Math.min(line.length(), colon + 1 + 50)).replace(" ", "");
+                bytes.append(new String(HexFormat.of().parseHex(hex), StandardCharsets.US_ASCII));
+            }
+        }
+        Matcher matcher = HEARTBEAT.matcher(bytes);
+        return matcher.find() ? OptionalLong.of(Long.parseLong(matcher.group(1))) : OptionalLong.empty();
+    }
+
+    /** When HA audited {@code action} for the host, the first time after {@code since}. */
+    private Instant auditAt(String action, String hostId, Instant since) throws Exception {
+        JsonNode events = Json.mapper().readTree(send("GET", "/api/v1/ha/events?limit=500", null, 200));
+        Instant first = null;
+        for (JsonNode event : events.get("items")) {
+            if (event.path("action").asText().equals(action) && event.path("subjectId").asText().equals(hostId)) {
+                Instant at = instant(event.get("at"));
+                if (at.isAfter(since) && (first == null || at.isBefore(first))) {
+                    first = at;
+                }
+            }
+        }
+        if (first == null) {
+            throw new IllegalStateException("no " + action + " for h1 in HA's audit after " + since);
+        }
+        return first;
+    }
+
+    private static Instant instant(JsonNode at) {
+        if (at.isNumber()) {
+            double seconds = at.asDouble();
+            return Instant.ofEpochSecond((long) seconds, (long) ((seconds - Math.floor(seconds)) * 1e9));
+        }
+        return Instant.parse(at.asText());
+    }
+
+    private String haHealth(String hostId) throws Exception {
+        for (JsonNode host : Json.mapper().readTree(send("GET", "/api/v1/ha/status", null, 200)).get("hosts")) {
+            if (host.get("hostId").asText().equals(hostId)) {
+                return host.get("health").asText();
+            }
+        }
+        return "unknown";
+    }
+
+    private String post(String path, String json) throws Exception {
+        return Json.mapper().readTree(send("POST", path, json, 201)).get("id").asText();
+    }
+
+    private int status(String path) {
+        try {
+            return http.send(HttpRequest.newBuilder(base.resolve(path)).GET().build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
+    private String send(String method, String path, String json, int expected) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30));
+        if (json != null) {
+            request.header("Content-Type", "application/json");
+        }
+        request.method(method, json == null ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofString(json));
+        HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != expected) {
+            throw new IllegalStateException(method + " " + path + " answered " + response.statusCode() + ": "
+                    + response.body());
+        }
+        return response.body();
+    }
+
+    private interface Check {
+        boolean holds() throws Exception;
+    }
+
+    private static void await(String what, Check check) throws Exception {
+        long deadline = System.nanoTime() + DEADLINE.toNanos();
+        while (!check.holds()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("no " + what + " within " + DEADLINE);
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    private static void lab(Path dir, String... arguments) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of("lab", "lab.sh").toAbsolutePath().toString());
+        command.addAll(List.of(arguments));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().put("PADDOCK_LAB_DIR", dir.toString());
+        Output out = run(builder, Duration.ofMinutes(5));
+        if (out.code() != 0) {
+            throw new IllegalStateException("lab.sh " + String.join(" ", arguments) + " failed: " + out.text());
+        }
+    }
+
+    private record Output(int code, String text) {}
+
+    private static Output command(List<String> command) throws IOException, InterruptedException {
+        return run(new ProcessBuilder(command).redirectErrorStream(true), Duration.ofMinutes(2));
+    }
+
+    private static Output run(ProcessBuilder builder, Duration timeout) throws IOException, InterruptedException {
+        Process process = builder.start();
+        String text = new String(process.getInputStream().readAllBytes());
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            process.destroyForcibly();
+            return new Output(-1, "timed out: " + text);
+        }
+        return new Output(process.exitValue(), text);
+    }
+
+    private static double median(List<Run> runs, ToDoubleFunction<Run> measure) {
+        double[] values = runs.stream().mapToDouble(measure).sorted().toArray();
+        int n = values.length;
+        return n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
+    }
+
+    private static double min(List<Run> runs, ToDoubleFunction<Run> measure) {
+        return runs.stream().mapToDouble(measure).min().orElse(0);
+    }
+
+    private static double max(List<Run> runs, ToDoubleFunction<Run> measure) {
+        return runs.stream().mapToDouble(measure).max().orElse(0);
+    }
+
+    private static double round(double value) {
+        return Math.round(value);
+    }
+}
