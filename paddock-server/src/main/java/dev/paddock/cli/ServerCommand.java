@@ -1,5 +1,6 @@
 package dev.paddock.cli;
 
+import dev.paddock.server.Leadership;
 import dev.paddock.server.PaddockServer;
 import dev.paddock.server.ServerConfig;
 import dev.paddock.store.StoreConfig;
@@ -79,6 +80,8 @@ final class ServerCommand implements Callable<Integer> {
         static PaddockServer start(ServerConfig config) {
             try {
                 return PaddockServer.start(config);
+            } catch (Leadership.Refused e) {
+                throw new CliException(ExitCode.CONFLICT, "The server did not start: " + e.getMessage());
             } catch (RuntimeException e) {
                 throw new CliException(ExitCode.ERROR, "The server did not start: " + rootMessage(e));
             }
