@@ -68,7 +68,7 @@ public final class Leadership implements AutoCloseable {
 
         Refused(Lease current) {
             super("Another Paddock server is active on this database: " + current.holder().description()
-                    + " has held it since " + current.acquiredAt() + "; stop it, or give this server its own database.");
+                    + ", active since " + current.acquiredAt() + "; stop it, or give this server its own database.");
             this.current = current;
         }
 

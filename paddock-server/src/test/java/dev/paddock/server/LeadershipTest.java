@@ -99,7 +99,7 @@ class LeadershipTest {
         LeaderLease.Lease held = lease("probe", SHORT.ttl()).current().orElseThrow();
 
         assertThatThrownBy(() -> take("b", SHORT)).isInstanceOf(Leadership.Refused.class)
-                .hasMessage("Another Paddock server is active on this database: a (pid 1, http://a:8080) has held it"
+                .hasMessage("Another Paddock server is active on this database: a (pid 1, http://a:8080), active"
                         + " since " + held.acquiredAt() + "; stop it, or give this server its own database.");
     }
 

@@ -56,7 +56,7 @@ class TwoServersTest {
                     .isInstanceOf(Leadership.Refused.class)
                     .hasMessageStartingWith("Another Paddock server is active on this database: ")
                     .hasMessageContaining("pid " + ProcessHandle.current().pid())
-                    .hasMessageContaining("has held it since " + active.parts().leadership().orElseThrow()
+                    .hasMessageContaining(", active since " + active.parts().leadership().orElseThrow()
                             .status().since());
             assertThat(health(active).get("status").asText()).isEqualTo("ok");
         } finally {
