@@ -53,6 +53,7 @@ public final class OpenApiDocument {
         simulator(paths);
         paths.putObject(RestApi.BASE + "/openapi.json").set("get", operation("openapi", "This document", null)
                 .set("responses", responses(ok(F.objectNode().put("type", "object")))));
+        health(paths);
         ObjectNode metrics = operation("metrics", "Prometheus metrics in the text exposition format", null);
         ObjectNode text = F.objectNode();
         text.putObject("200").put("description", "OK").putObject("content").putObject("text/plain")
@@ -61,6 +62,23 @@ public final class OpenApiDocument {
         paths.putObject("/metrics").set("get", metrics);
         doc.set("components", components());
         return doc;
+    }
+
+    /** The server's health: 503 once it lost its leader lease and stopped acting. */
+    private static void health(ObjectNode paths) {
+        ObjectNode schema = object("status", "leader");
+        ObjectNode properties = schema.withObjectProperty("properties");
+        properties.putObject("status").put("type", "string").putArray("enum").add("ok").add("unhealthy");
+        properties.putObject("leader").put("type", "boolean")
+                .put("description", "Whether this server holds the controller lease and runs operations and HA");
+        properties.putObject("holder").put("type", "string").put("description", "This server, as its lease names it");
+        properties.putObject("since").put("type", "string").put("format", "date-time");
+        properties.putObject("reason").put("type", "string").put("description", "Why it stopped acting");
+        ObjectNode health = operation("health", "Whether this server may act (holds the leader lease)", null);
+        ObjectNode responses = ok(schema);
+        responses.setAll(status("503", "Unhealthy: the server lost its leader lease and no longer acts", schema));
+        health.set("responses", responses);
+        paths.putObject(RestApi.BASE + "/health").set("get", health);
     }
 
     private static void inventory(ObjectNode paths, String collection, String schema, String request) {

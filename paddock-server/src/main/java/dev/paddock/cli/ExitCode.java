@@ -7,7 +7,8 @@ public enum ExitCode {
     USAGE(2, "the command line is wrong"),
     NOT_FOUND(3, "no such VM, host, operation or route"),
     REJECTED(4, "the server rejected the input (bad or out-of-bounds value)"),
-    CONFLICT(5, "the request conflicts with the current state (name taken, VM in the wrong state, no room)"),
+    CONFLICT(5, "the request conflicts with the current state (name taken, VM in the wrong state, no room;"
+            + " another server is active on the database)"),
     UNREACHABLE(6, "the server cannot be reached"),
     OPERATION_FAILED(7, "the operation ended failed, cancelled or rolled back");
 

@@ -1,9 +1,11 @@
 package dev.paddock.cli;
 
+import dev.paddock.server.Leadership;
 import dev.paddock.server.PaddockServer;
 import dev.paddock.server.ServerConfig;
 import dev.paddock.store.StoreConfig;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
@@ -54,6 +56,11 @@ final class ServerCommand implements Callable<Integer> {
                     + " 'lab.sh up' prints it): guests boot its vmlinuz and initrd.img and migrate over it.")
     private Path libvirtSharedDir;
 
+    @Option(names = "--lease-ttl", defaultValue = "15", paramLabel = "SECONDS",
+            description = "How long the leader lease lives without renewal (default ${DEFAULT-VALUE}): one server acts"
+                    + " per database; a second waits this long for a silent holder, then refuses to start.")
+    private double leaseTtlSeconds;
+
     @Override
     public Integer call() throws InterruptedException {
         if (port < 0 || port > 65_535) {
@@ -64,8 +71,12 @@ final class ServerCommand implements Callable<Integer> {
         if (libvirtSharedDir != null) {
             config = config.withLibvirtSharedDirectory(libvirtSharedDir);
         }
+        if (!(leaseTtlSeconds >= 0.03 && leaseTtlSeconds <= 3600)) {
+            throw new CliException(ExitCode.USAGE, "--lease-ttl must be between 0.03 and 3600 seconds.");
+        }
         PaddockCommand root = PaddockCommand.of(spec);
-        PaddockServer server = Servers.start(config);
+        PaddockServer server = Servers.start(config,
+                new Leadership.Settings(Duration.ofMillis(Math.round(leaseTtlSeconds * 1000))));
         root.out().println("Paddock listening on " + server.url() + " (Ctrl-C stops it)");
         root.out().flush();
         Servers.runUntilStopped(server);
@@ -77,8 +88,14 @@ final class ServerCommand implements Callable<Integer> {
         private Servers() {}
 
         static PaddockServer start(ServerConfig config) {
+            return start(config, Leadership.Settings.DEFAULT);
+        }
+
+        static PaddockServer start(ServerConfig config, Leadership.Settings lease) {
             try {
-                return PaddockServer.start(config);
+                return PaddockServer.start(config, lease);
+            } catch (Leadership.Refused e) {
+                throw new CliException(ExitCode.CONFLICT, "The server did not start: " + e.getMessage());
             } catch (RuntimeException e) {
                 throw new CliException(ExitCode.ERROR, "The server did not start: " + rootMessage(e));
             }

@@ -32,6 +32,7 @@ import dev.paddock.sim.SimulatedRoom;
 import dev.paddock.sim.SimulatedHypervisor;
 import dev.paddock.store.Database;
 import dev.paddock.store.JdbcInventoryStore;
+import dev.paddock.store.LeaderLease;
 import io.javalin.Javalin;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -71,11 +72,18 @@ public final class PaddockServer implements AutoCloseable {
      *
      * @param closeables what to close when the server stops, in the order they were made
      * @param ha the HA controller whose settings and state the API serves; empty for a server without HA
+     * @param leadership the leader lease the server acts under (health endpoint, {@code paddock_leader}); empty for
+     *     a server that acts alone
      */
     public record Parts(InventoryStore store, Operations operations, Hypervisor hypervisor, Oversight oversight,
-            List<AutoCloseable> closeables, Optional<HaController> ha) {
+            List<AutoCloseable> closeables, Optional<HaController> ha, Optional<Leadership> leadership) {
         public Parts {
             closeables = List.copyOf(closeables);
+        }
+
+        public Parts(InventoryStore store, Operations operations, Hypervisor hypervisor, Oversight oversight,
+                List<AutoCloseable> closeables, Optional<HaController> ha) {
+            this(store, operations, hypervisor, oversight, closeables, ha, Optional.empty());
         }
 
         public Parts(InventoryStore store, Operations operations, Hypervisor hypervisor, Oversight oversight,
@@ -103,11 +111,24 @@ public final class PaddockServer implements AutoCloseable {
      * are closed again.
      */
     public static PaddockServer start(ServerConfig config) {
+        return start(config, Leadership.Settings.DEFAULT);
+    }
+
+    /**
+     * As {@link #start(ServerConfig)}, under a leader lease of {@code lease}'s time to live: the lease is taken
+     * right after the store opens, so a second server on the same database refuses to start
+     * ({@link Leadership.Refused}) before it touches anything.
+     */
+    public static PaddockServer start(ServerConfig config, Leadership.Settings lease) {
         List<AutoCloseable> made = new ArrayList<>();
         try {
             Files.createDirectories(config.dataDirectory());
             HikariDataSource dataSource = Database.open(config.jdbcUrl());
             made.add(dataSource);
+            Leadership leadership = Leadership.take(new LeaderLease(dataSource, LeaderLease.CONTROLLER,
+                    LeaderLease.Holder.ofThisProcess("http://" + config.host() + ":" + config.port()), lease.ttl()),
+                    lease);
+            made.add(leadership);
             InventoryStore store = new JdbcInventoryStore(dataSource);
             RealTimeClock clock = new RealTimeClock();
             made.add(clock);
@@ -135,6 +156,7 @@ public final class PaddockServer implements AutoCloseable {
             OperationRunner runner = new OperationRunner(dataSource, store, hypervisor);
             made.add(runner);
             runner.start();
+            leadership.stopOnLoss(runner);
             HaSettings haSettings = new HaSettings(dataSource);
             if (config.room() == ServerConfig.Room.DEMO) {
                 simulatedFenceDevices(store, haSettings);
@@ -146,12 +168,14 @@ public final class PaddockServer implements AutoCloseable {
                     Clock.systemUTC()), HA_PERIOD, HostWatch.FENCE_RETRY);
             made.add(ha);
             ha.start();
+            leadership.stopOnLoss(ha);
             WatchdogResponder watchdogs = new WatchdogResponder(new WatchdogResponder.Wiring(store, runner, hypervisor,
                     oversight, notifier, ha.meters(), Clock.systemUTC()), WatchdogResponder.Policy.DEFAULT);
             made.add(watchdogs);
             watchdogs.start();
-            return start(new Parts(store, runner, hypervisor, oversight, made, Optional.of(ha)), config.host(),
-                    config.port());
+            leadership.stopOnLoss(watchdogs);
+            return start(new Parts(store, runner, hypervisor, oversight, made, Optional.of(ha),
+                    Optional.of(leadership)), config.host(), config.port());
         } catch (IOException | RuntimeException e) {
             closeAll(made);
             throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
@@ -216,6 +240,7 @@ public final class PaddockServer implements AutoCloseable {
                 Clock.systemUTC());
         PaddockMetrics metrics = new PaddockMetrics(parts.store(), parts.operations());
         parts.ha().ifPresent(ha -> ha.meters().bindTo(metrics.registry()));
+        parts.leadership().ifPresent(leadership -> leadership.bindTo(metrics.registry()));
         Javalin javalin = Javalin.create(config -> {
             config.jetty.host = host;
             config.jetty.port = port;
@@ -223,6 +248,7 @@ public final class PaddockServer implements AutoCloseable {
             api.install(config);
             parts.ha().ifPresent(ha -> api.installHa(config, ha));
             api.installSimulator(config, simulator(parts.hypervisor()));
+            HealthRoute.register(config, parts.leadership());
         });
         try {
             javalin.start();

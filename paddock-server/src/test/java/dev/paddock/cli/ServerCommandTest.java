@@ -1,0 +1,53 @@
+package dev.paddock.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.paddock.store.LeaderLease;
+import dev.paddock.store.TestDatabases;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code paddock server} on a database another server is active on. */
+class ServerCommandTest {
+
+    @TempDir
+    Path directory;
+
+    @Test
+    void aServerOnADatabaseAnotherServerIsActiveOnExitsWithConflictAndOneSentenceNotAStackTrace() {
+        try (HikariDataSource dataSource = TestDatabases.h2(directory)) {
+            LeaderLease.Lease held = ((LeaderLease.Acquired) new LeaderLease(dataSource, LeaderLease.CONTROLLER,
+                    new LeaderLease.Holder("other-id", "other-host (pid 9, http://other:8080)"), Duration.ofMinutes(5))
+                    .acquire()).lease();
+            StringWriter out = new StringWriter();
+            StringWriter err = new StringWriter();
+
+            int status = Cli.run(new String[] {"server", "--port", "0", "--db",
+                "jdbc:h2:file:" + directory.toAbsolutePath().resolve("paddock"), "--data", directory.toString(),
+                "--lease-ttl", "0.3"}, new PrintWriter(out), new PrintWriter(err), Map.of());
+
+            assertThat(status).isEqualTo(ExitCode.CONFLICT.code());
+            assertThat(err.toString().strip()).isEqualTo("paddock: The server did not start: Another Paddock server is active on"
+                    + " this database: other-host (pid 9, http://other:8080), active since " + held.acquiredAt()
+                    + "; stop it, or give this server its own database.");
+            assertThat(out.toString()).isEmpty();
+        }
+    }
+
+    @Test
+    void aLeaseTimeToLiveOutOfBoundsIsAUsageError() {
+        StringWriter err = new StringWriter();
+
+        int status = Cli.run(new String[] {"server", "--lease-ttl", "0"}, new PrintWriter(new StringWriter()),
+                new PrintWriter(err), Map.of());
+
+        assertThat(status).isEqualTo(ExitCode.USAGE.code());
+        assertThat(err.toString()).contains("--lease-ttl must be between 0.03 and 3600 seconds.");
+    }
+}
