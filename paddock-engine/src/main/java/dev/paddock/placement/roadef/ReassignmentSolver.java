@@ -97,6 +97,11 @@ public final class ReassignmentSolver {
         private static final long BIG_GAIN = 100;
         private static final long PROGRESS = 1_000;
         private static final int SAMPLE = 8;
+        /** One move in PAIR is the best shift or swap between two machines, one in CHAIN an ejection chain. */
+        private static final int PAIR = 8;
+        private static final int CHAIN = 8;
+        /** Pair moves and chains look at no more than this many processes of a machine, from a random one on. */
+        private static final int PAIR_RESIDENTS = 24;
         private static final long INFEASIBLE = 1L << 40;
 
         private final MachineReassignment in;
@@ -157,6 +162,11 @@ public final class ReassignmentSolver {
                     eject(costly, roomyTarget(costly));
                     ejectOneIn = (before - current) * BIG_GAIN > before ? Math.max(MOST_EJECTS, ejectOneIn / 2)
                             : Math.min(FEWEST_EJECTS, ejectOneIn + ejectOneIn / 20);
+                } else if (random.nextInt(CHAIN) == 0) {
+                    int costly = onMachineByCost();
+                    chain(costly, roomyTarget(costly));
+                } else if (random.nextInt(PAIR) == 0) {
+                    pairMove(machineByCost(), random.nextInt(machines));
                 } else if (random.nextInt(2) == 0) {
                     shift(p, SAMPLE > 1 ? bestOfSample(p) : random.nextInt(machines));
                 } else {
@@ -164,6 +174,128 @@ public final class ReassignmentSolver {
                 }
             }
             return solution();
+        }
+
+        /** The best shift or swap between machines {@code a} and {@code b}, kept under late acceptance. */
+        private void pairMove(int a, int b) {
+            if (a == b) {
+                return;
+            }
+            long bestDelta = Long.MAX_VALUE;
+            int first = -1;
+            int second = -1;
+            int inA = Math.min(PAIR_RESIDENTS, state.residentCount(a));
+            int inB = Math.min(PAIR_RESIDENTS, state.residentCount(b));
+            int fromA = random.nextInt(state.residentCount(a) + 1);
+            int fromB = random.nextInt(state.residentCount(b) + 1);
+            for (int i = 0; i < inA; i++) {
+                int p = state.resident(a, (fromA + i) % state.residentCount(a));
+                if (state.mayMove(p, b)) {
+                    long delta = state.shiftDelta(p, b);
+                    if (delta < bestDelta) {
+                        bestDelta = delta;
+                        first = p;
+                        second = -1;
+                    }
+                }
+            }
+            for (int j = 0; j < inB; j++) {
+                int q = state.resident(b, (fromB + j) % state.residentCount(b));
+                if (state.mayMove(q, a)) {
+                    long delta = state.shiftDelta(q, a);
+                    if (delta < bestDelta) {
+                        bestDelta = delta;
+                        first = q;
+                        second = -1;
+                    }
+                }
+            }
+            for (int i = 0; i < inA; i++) {
+                int p = state.resident(a, (fromA + i) % state.residentCount(a));
+                for (int j = 0; j < inB; j++) {
+                    int q = state.resident(b, (fromB + j) % state.residentCount(b));
+                    if (in.serviceOf[p] != in.serviceOf[q] && state.maySwap(p, q)) {
+                        long delta = state.swapDelta(p, q);
+                        if (delta < bestDelta) {
+                            bestDelta = delta;
+                            first = p;
+                            second = q;
+                        }
+                    }
+                }
+            }
+            if (first < 0) {
+                return;
+            }
+            if (second < 0) {
+                shift(first, state.machineOf(first) == a ? b : a);
+            } else {
+                swap(first, second);
+            }
+        }
+
+        /**
+         * An ejection chain of two shifts: {@code p} goes to {@code b}, with room for it or not, then the process of
+         * {@code b} (among PAIR_RESIDENTS of them) whose leaving leaves room goes where it costs least; kept under
+         * late acceptance. Only from a machine that costs something, like an eject.
+         */
+        private void chain(int p, int b) {
+            int a = state.machineOf(p);
+            if (a == b || state.costOn(a) == 0) {
+                return;
+            }
+            long first = state.shiftDelta(p, b);
+            state.move(p, b);
+            int bestQ = -1;
+            int bestTo = -1;
+            long bestDelta = Long.MAX_VALUE;
+            int onB = state.residentCount(b);
+            int start = random.nextInt(onB);
+            for (int i = 0; i < Math.min(PAIR_RESIDENTS, onB); i++) {
+                int q = state.resident(b, (start + i) % onB);
+                if (q == p || !state.fitsWithout(b, q)) {
+                    continue;
+                }
+                for (int c = 0; c < in.machines(); c++) {
+                    if (c != b && state.mayMove(q, c)) {
+                        long delta = state.shiftDelta(q, c);
+                        if (delta < bestDelta) {
+                            bestDelta = delta;
+                            bestQ = q;
+                            bestTo = c;
+                        }
+                    }
+                }
+            }
+            if (bestQ < 0 || !acceptable(current + first + bestDelta)) {
+                state.move(p, a);
+                refuse();
+                return;
+            }
+            state.move(bestQ, bestTo);
+            if (!decide()) {
+                state.move(bestQ, b);
+                state.move(p, a);
+            }
+        }
+
+        /** A machine drawn with odds proportional to its load and balance cost; any machine when none costs. */
+        private int machineByCost() {
+            long sum = 0;
+            for (int m = 0; m < in.machines(); m++) {
+                sum += state.costOn(m);
+            }
+            if (sum == 0) {
+                return random.nextInt(in.machines());
+            }
+            long draw = random.nextLong(sum);
+            for (int m = 0; m < in.machines(); m++) {
+                draw -= state.costOn(m);
+                if (draw < 0) {
+                    return m;
+                }
+            }
+            throw new IllegalStateException("cost draw out of range");
         }
 
         /** A random machine whose safety capacity could hold {@code p} once emptied, after a few probes. */
@@ -227,22 +359,21 @@ public final class ReassignmentSolver {
             return new Solution(found, RoadefScorer.score(in, initial, found), moves, seed);
         }
 
-        /** The cheapest feasible machine for {@code p} among a few random ones, or its own when none is. */
+        /** The machine among a few random ones that {@code p} may move to at the least cost, or its own. */
         private int bestOfSample(int p) {
             int from = state.machineOf(p);
             int best = from;
-            long bestCost = Long.MAX_VALUE;
+            long bestDelta = Long.MAX_VALUE;
             for (int i = 0; i < SAMPLE; i++) {
                 int m = random.nextInt(in.machines());
                 if (m == from || !state.mayMove(p, m)) {
                     continue;
                 }
-                state.move(p, m);
-                if (state.feasible() && state.total() < bestCost) {
-                    bestCost = state.total();
+                long delta = state.shiftDelta(p, m);
+                if (delta < bestDelta) {
+                    bestDelta = delta;
                     best = m;
                 }
-                state.move(p, from);
             }
             return best;
         }
@@ -250,6 +381,10 @@ public final class ReassignmentSolver {
         private void shift(int p, int to) {
             int from = state.machineOf(p);
             if (from == to || !state.mayMove(p, to)) {
+                return;
+            }
+            if (!acceptable(current + state.shiftDelta(p, to))) {
+                refuse();
                 return;
             }
             state.move(p, to);
@@ -264,11 +399,28 @@ public final class ReassignmentSolver {
             if (m1 == m2 || in.serviceOf[p1] == in.serviceOf[p2] || !state.maySwap(p1, p2)) {
                 return;
             }
+            if (!acceptable(current + state.swapDelta(p1, p2))) {
+                refuse();
+                return;
+            }
             state.move(p1, m2);
             state.move(p2, m1);
             if (!decide()) {
                 state.move(p2, m2);
                 state.move(p1, m1);
+            }
+        }
+
+        /** Whether late acceptance would keep a move to {@code candidate}, feasibility aside. */
+        private boolean acceptable(long candidate) {
+            return candidate <= current || candidate < history[(int) (moves % HISTORY)];
+        }
+
+        /** What {@link #decide()} does to the history when it refuses a move. */
+        private void refuse() {
+            int slot = (int) (moves % HISTORY);
+            if (current < history[slot]) {
+                history[slot] = current;
             }
         }
 
@@ -328,11 +480,31 @@ public final class ReassignmentSolver {
             }
         }
 
-        /** Puts {@code q} on the machine other than {@code avoid} where it breaks least, then costs least. */
+        /**
+         * Puts {@code q} on the machine other than {@code avoid} with room for it where it costs least, if that
+         * mends a broken constraint or costs less; when no machine has room, where it breaks least, then costs least.
+         */
         private void reinsert(int q, int avoid) {
-            int bestMachine = state.machineOf(q);
+            int here = state.machineOf(q);
+            int roomy = -1;
+            long roomyDelta = Long.MAX_VALUE;
+            for (int m = 0; m < in.machines(); m++) {
+                if (m != here && m != avoid && state.mayMove(q, m)) {
+                    long delta = state.shiftDelta(q, m);
+                    if (delta < roomyDelta) {
+                        roomyDelta = delta;
+                        roomy = m;
+                    }
+                }
+            }
+            if (roomy >= 0) {
+                if (!state.feasible() || roomyDelta < 0) {
+                    state.move(q, roomy);
+                }
+                return;
+            }
+            int bestMachine = here;
             long bestKey = state.breaks() * INFEASIBLE + state.total();
-            int here = bestMachine;
             for (int m = 0; m < in.machines(); m++) {
                 if (m == here || m == avoid) {
                     continue;

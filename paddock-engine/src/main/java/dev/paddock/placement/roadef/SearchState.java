@@ -25,6 +25,9 @@ final class SearchState {
     private final int[][] residents;
     private final int[] residentCount;
     private final int[] slot;
+    /** The load and balance cost of each machine, as {@link #loadOf} and {@link #balanceOf} last found them. */
+    private final long[] machineLoad;
+    private final long[] machineBalance;
 
     private int overCapacity;
     private int conflicts;
@@ -61,6 +64,8 @@ final class SearchState {
             residentCount[m] = 0;
         }
         this.slot = new int[in.processes()];
+        this.machineLoad = new long[machines];
+        this.machineBalance = new long[machines];
         for (int p = 0; p < in.processes(); p++) {
             addResident(initial[p], p);
         }
@@ -79,8 +84,10 @@ final class SearchState {
             inNeighborhood[s * in.neighborhoods + in.neighborhood[m]]++;
         }
         for (int m = 0; m < machines; m++) {
-            load += loadOf(m);
-            balance += balanceOf(m);
+            machineLoad[m] = loadOf(m);
+            machineBalance[m] = balanceOf(m);
+            load += machineLoad[m];
+            balance += machineBalance[m];
             for (int r = 0; r < in.resources(); r++) {
                 if (isOver(m, r)) {
                     overCapacity++;
@@ -125,7 +132,7 @@ final class SearchState {
 
     /** The load and balance cost on one machine: where the search looks for something to improve. */
     long costOn(int m) {
-        return loadOf(m) + balanceOf(m);
+        return machineLoad[m] + machineBalance[m];
     }
 
     long total() {
@@ -183,6 +190,121 @@ final class SearchState {
         return true;
     }
 
+    /**
+     * What {@link #total()} would become minus what it is if {@code p} moved to {@code to}, computed without moving:
+     * exact, in O(resources + balances). Says nothing of the hard constraints.
+     */
+    long shiftDelta(int p, int to) {
+        int from = machineOf[p];
+        if (from == to) {
+            return 0;
+        }
+        long[] req = in.requirement[p];
+        long delta = costWith(from, null, req) - machineLoad[from] - machineBalance[from]
+                + costWith(to, req, null) - machineLoad[to] - machineBalance[to];
+        int home = initial[p];
+        delta += in.processMoveWeight * ((to != home ? in.processMoveCost[p] : 0)
+                - (from != home ? in.processMoveCost[p] : 0));
+        delta += in.machineMoveWeight * (in.machineMoveCost[home][to] - in.machineMoveCost[home][from]);
+        return delta + in.serviceMoveWeight * mostMovedChange(in.serviceOf[p], leftHome(from, to, home), -1, 0);
+    }
+
+    /**
+     * What {@link #total()} would become minus what it is if {@code p1} and {@code p2}, of different services and
+     * machines, exchanged machines, computed without moving: exact, in O(resources + balances). Says nothing of the
+     * hard constraints.
+     */
+    long swapDelta(int p1, int p2) {
+        int m1 = machineOf[p1];
+        int m2 = machineOf[p2];
+        long[] req1 = in.requirement[p1];
+        long[] req2 = in.requirement[p2];
+        long delta = costWith(m1, req2, req1) - machineLoad[m1] - machineBalance[m1]
+                + costWith(m2, req1, req2) - machineLoad[m2] - machineBalance[m2];
+        int home1 = initial[p1];
+        int home2 = initial[p2];
+        delta += in.processMoveWeight * ((m2 != home1 ? in.processMoveCost[p1] : 0)
+                - (m1 != home1 ? in.processMoveCost[p1] : 0)
+                + (m1 != home2 ? in.processMoveCost[p2] : 0)
+                - (m2 != home2 ? in.processMoveCost[p2] : 0));
+        delta += in.machineMoveWeight * (in.machineMoveCost[home1][m2] - in.machineMoveCost[home1][m1]
+                + in.machineMoveCost[home2][m1] - in.machineMoveCost[home2][m2]);
+        return delta + in.serviceMoveWeight * mostMovedChange(in.serviceOf[p1], leftHome(m1, m2, home1),
+                in.serviceOf[p2], leftHome(m2, m1, home2));
+    }
+
+    /** +1 when a process leaves its home machine, -1 when it comes back to it, 0 otherwise. */
+    private static int leftHome(int from, int to, int home) {
+        return (from == home ? 1 : 0) - (to == home ? 1 : 0);
+    }
+
+    /**
+     * How the most processes moved in one service changes when service {@code s1} gets {@code d1} more moved
+     * processes and service {@code s2} (another one, or -1 for none) {@code d2} more, each change -1, 0 or +1.
+     */
+    private int mostMovedChange(int s1, int d1, int s2, int d2) {
+        int v1 = movedInService[s1] + d1;
+        int v2 = s2 < 0 ? 0 : movedInService[s2] + d2;
+        if (v1 > mostMoved || v2 > mostMoved) {
+            return 1;
+        }
+        int stillMost = servicesWithMoved[mostMoved];
+        if (d1 < 0 && movedInService[s1] == mostMoved) {
+            stillMost--;
+        }
+        if (s2 >= 0 && d2 < 0 && movedInService[s2] == mostMoved) {
+            stillMost--;
+        }
+        if (d1 > 0 && v1 == mostMoved || s2 >= 0 && d2 > 0 && v2 == mostMoved) {
+            stillMost++;
+        }
+        return stillMost == 0 && mostMoved > 0 ? -1 : 0;
+    }
+
+    /** The load and balance cost of {@code m} were its usage raised by {@code plus} and lowered by {@code minus}. */
+    private long costWith(int m, long[] plus, long[] minus) {
+        long[] use = usage[m];
+        long[] safety = in.safetyCapacity[m];
+        long[] weight = in.loadCostWeight;
+        long cost = 0;
+        for (int r = 0; r < use.length; r++) {
+            long over = use[r] + (plus == null ? 0 : plus[r]) - (minus == null ? 0 : minus[r]) - safety[r];
+            if (over > 0) {
+                cost += weight[r] * over;
+            }
+        }
+        long[] cap = in.capacity[m];
+        for (MachineReassignment.Balance b : in.balances) {
+            int r1 = b.resource1();
+            int r2 = b.resource2();
+            long free1 = cap[r1] - use[r1] - (plus == null ? 0 : plus[r1]) + (minus == null ? 0 : minus[r1]);
+            long free2 = cap[r2] - use[r2] - (plus == null ? 0 : plus[r2]) + (minus == null ? 0 : minus[r2]);
+            long excess = b.target() * free1 - free2;
+            if (excess > 0) {
+                cost += b.weight() * excess;
+            }
+        }
+        return cost;
+    }
+
+    /** Whether machine {@code m} is within its capacity once {@code p}, one of its processes, leaves it. */
+    boolean fitsWithout(int m, int p) {
+        long[] req = in.requirement[p];
+        long[] cap = in.capacity[m];
+        long[] use = usage[m];
+        boolean home = initial[p] == m;
+        for (int r = 0; r < req.length; r++) {
+            long after = use[r] - req[r];
+            if (in.transientResource[r]) {
+                after += held[m][r] + (home ? req[r] : 0);
+            }
+            if (after > cap[r]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Moves {@code p} to {@code to}, whatever the constraints say, and updates every sum. */
     void move(int p, int to) {
         int from = machineOf[p];
@@ -190,8 +312,8 @@ final class SearchState {
             return;
         }
         int s = in.serviceOf[p];
-        load -= loadOf(from) + loadOf(to);
-        balance -= balanceOf(from) + balanceOf(to);
+        load -= machineLoad[from] + machineLoad[to];
+        balance -= machineBalance[from] + machineBalance[to];
         countOver(from, to, -1);
         long[] req = in.requirement[p];
         for (int r = 0; r < req.length; r++) {
@@ -207,8 +329,12 @@ final class SearchState {
             }
         }
         countOver(from, to, +1);
-        load += loadOf(from) + loadOf(to);
-        balance += balanceOf(from) + balanceOf(to);
+        machineLoad[from] = loadOf(from);
+        machineLoad[to] = loadOf(to);
+        machineBalance[from] = balanceOf(from);
+        machineBalance[to] = balanceOf(to);
+        load += machineLoad[from] + machineLoad[to];
+        balance += machineBalance[from] + machineBalance[to];
         if (--onMachine[s * machines + from] > 0) {
             conflicts--;
         }

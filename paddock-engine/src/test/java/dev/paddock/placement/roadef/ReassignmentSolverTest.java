@@ -37,12 +37,14 @@ class ReassignmentSolverTest {
         assertThat(solution.cost().total()).isBetween(BestKnown.A1_1_OPTIMUM, BestKnown.A1_1_OPTIMUM * 10_001 / 10_000);
     }
 
-    @Test
-    void ejectsMoveTheProcessTooBigForItsMachineOfA2_1SoNoMachineIsOverItsSafetyCapacity() {
+    @ParameterizedTest(name = "seed {0}")
+    @ValueSource(longs = {1, 7})
+    void ejectsMoveTheProcessTooBigForItsMachineOfA2_1SoNoMachineIsOverItsSafetyCapacity(long seed) {
         MachineReassignment instance = RoadefFormat.readModel(SetA.model("a2_1"));
         Assignment initial = RoadefFormat.readAssignment(SetA.assignment("a2_1"), instance);
 
-        ReassignmentSolver.Solution solution = ReassignmentSolver.solve(instance, initial, movesOnly(2_000_000, 1));
+        ReassignmentSolver.Solution solution = ReassignmentSolver.solve(instance, initial,
+                movesOnly(2_000_000, seed));
 
         assertThat(solution.cost().load()).isZero();
     }

@@ -45,4 +45,32 @@ class SearchStateTest {
         assertThat(state.cost()).isEqualTo(RoadefScorer.score(instance, initial, initial));
         assertThat(state.feasible()).isTrue();
     }
+
+    @ParameterizedTest(name = "on {0} the cost change of a shift or a swap is known exactly before it is made")
+    @ValueSource(strings = {"a1_1", "a1_4", "a2_1", "a2_4", "a2_5"})
+    void shiftAndSwapDeltasMatchTheMoveMade(String name) {
+        MachineReassignment instance = RoadefFormat.readModel(SetA.model(name));
+        Assignment initial = RoadefFormat.readAssignment(SetA.assignment(name), instance);
+        SearchState state = new SearchState(instance, initial.toArray(), initial.toArray());
+        SplittableRandom random = new SplittableRandom(name.hashCode());
+
+        for (int i = 0; i < 20_000; i++) {
+            int p1 = random.nextInt(instance.processes());
+            int p2 = random.nextInt(instance.processes());
+            long before = state.total();
+            if (random.nextBoolean() || state.machineOf(p1) == state.machineOf(p2)
+                    || instance.serviceOf(p1) == instance.serviceOf(p2)) {
+                int to = random.nextInt(instance.machines());
+                long delta = state.shiftDelta(p1, to);
+                state.move(p1, to);
+                assertThat(state.total() - before).isEqualTo(delta);
+            } else {
+                long delta = state.swapDelta(p1, p2);
+                int m1 = state.machineOf(p1);
+                state.move(p1, state.machineOf(p2));
+                state.move(p2, m1);
+                assertThat(state.total() - before).isEqualTo(delta);
+            }
+        }
+    }
 }
