@@ -120,6 +120,12 @@ public final class Leadership implements AutoCloseable {
                 }
                 case LeaderLease.Refused refused -> {
                     Lease current = refused.current();
+                    if (current.holder().isDeadProcessOfThisHost()
+                            && lease.takeFrom(current.holder()) instanceof Acquired acquired) {
+                        LOG.info("leader lease taken by {} from {}, a process of this host that is gone",
+                                lease.holder().description(), current.holder().description());
+                        return new Leadership(lease, settings, acquired.lease(), asked);
+                    }
                     boolean alive = firstSeen.map(seen -> !seen.holder().equals(current.holder())
                             || current.renewedAt().isAfter(seen.renewedAt())).orElse(false);
                     if (alive || System.nanoTime() - deadline >= 0) {

@@ -46,6 +46,23 @@ public final class LeaderLease {
                     hostName() + " (pid " + ProcessHandle.current().pid() + ", " + url + ")");
         }
 
+        /**
+         * True when this holder is a process of this very machine that no longer runs: its description names this
+         * host and a process id that is gone. Such a holder (a server killed with SIGKILL) can renew nothing, so its
+         * lease may be taken at once rather than after its expiry. A process id reused by another program reads as
+         * alive, which only means waiting for the expiry.
+         */
+        public boolean isDeadProcessOfThisHost() {
+            java.util.regex.Matcher matcher = java.util.regex.Pattern.compile("^(\\S+) \\(pid (\\d+),")
+                    .matcher(description);
+            if (!matcher.find() || !matcher.group(1).equals(hostName())) {
+                return false;
+            }
+            long pid = Long.parseLong(matcher.group(2));
+            return pid != ProcessHandle.current().pid()
+                    && ProcessHandle.of(pid).map(ProcessHandle::isAlive).map(alive -> !alive).orElse(true);
+        }
+
         private static String hostName() {
             try {
                 return InetAddress.getLocalHost().getHostName();
@@ -107,6 +124,24 @@ public final class LeaderLease {
                     statement.setLong(3, ttl.toMillis());
                     statement.setString(4, name);
                     statement.setString(5, holder.id());
+                });
+        Lease current = current().orElseThrow(() -> new IllegalStateException("lease " + name + " vanished"));
+        return taken == 1 ? new Acquired(current) : new Refused(current);
+    }
+
+    /**
+     * Takes the lease from {@code dead}, a holder known to be gone (see {@link Holder#isDeadProcessOfThisHost}),
+     * whether or not its expiry has passed; refused when someone else holds it by now.
+     */
+    public Acquisition takeFrom(Holder dead) {
+        int taken = jdbc.update("UPDATE leases SET holder_id = ?, holder = ?, acquired_at = CURRENT_TIMESTAMP,"
+                + " renewed_at = CURRENT_TIMESTAMP, expires_at = " + expiry + " WHERE name = ? AND holder_id = ?",
+                statement -> {
+                    statement.setString(1, holder.id());
+                    statement.setString(2, holder.description());
+                    statement.setLong(3, ttl.toMillis());
+                    statement.setString(4, name);
+                    statement.setString(5, dead.id());
                 });
         Lease current = current().orElseThrow(() -> new IllegalStateException("lease " + name + " vanished"));
         return taken == 1 ? new Acquired(current) : new Refused(current);

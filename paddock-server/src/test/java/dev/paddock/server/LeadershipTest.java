@@ -170,4 +170,31 @@ class LeadershipTest {
                 .isEqualTo("the leader lease could not be renewed for 600 ms (the database did not answer), so"
                         + " another server may take it"));
     }
+
+    @Test
+    void aServerOfThisHostThatWasKilledIsReplacedWithoutWaitingForItsLease() throws Exception {
+        Process gone = new ProcessBuilder("true").start();
+        gone.waitFor();
+        Holder killed = new Holder("killed-id", LeaderLease.Holder.ofThisProcess("http://127.0.0.1:8080")
+                .description().replaceFirst("\\(pid \\d+,", "(pid " + gone.pid() + ","));
+        new LeaderLease(dataSource, LeaderLease.CONTROLLER, killed, Duration.ofHours(1)).acquire();
+        long started = System.nanoTime();
+
+        Leadership successor = take("successor", new Leadership.Settings(Duration.ofSeconds(30)));
+
+        assertThat(successor.status().leader()).isTrue();
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).as("no wait for the hour-long lease")
+                .isLessThan(Duration.ofSeconds(10));
+    }
+
+    @Test
+    void aLiveServerOfThisHostIsNeverTakenOver() {
+        Holder alive = LeaderLease.Holder.ofThisProcess("http://127.0.0.1:8080");
+        Holder other = new Holder("other-id", alive.description().replaceFirst("\\(pid \\d+,",
+                "(pid " + ProcessHandle.current().parent().orElseThrow().pid() + ","));
+
+        assertThat(other.isDeadProcessOfThisHost()).as("the test's parent process runs").isFalse();
+        assertThat(alive.isDeadProcessOfThisHost()).as("this process runs").isFalse();
+        assertThat(new Holder("x", "elsewhere (pid 1, http://elsewhere:8080)").isDeadProcessOfThisHost()).isFalse();
+    }
 }

@@ -119,8 +119,6 @@ class ServerCrashTest {
                 "--port", String.valueOf(port),
                 "--room", "demo",
                 "--data", data.toString(),
-                // The restart waits for the killed server's leader lease to expire: a short one keeps it quick.
-                "--lease-ttl", "3",
                 "--db", "jdbc:h2:file:" + data.resolve("paddock")));
         return new ProcessBuilder(command)
                 .redirectErrorStream(true)
