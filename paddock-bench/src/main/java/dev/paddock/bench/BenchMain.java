@@ -42,6 +42,12 @@ public final class BenchMain {
 
     public static void main(String[] args) {
         Map<String, Benchmark> all = benchmarks();
+        if (args.length == 1 && (args[0].equals("--help") || args[0].equals("-h"))) {
+            System.out.println("Usage: paddock bench NAME [OPTIONS]   (benchmarks: " + String.join(", ", all.keySet())
+                    + ")\nEach writes bench/results/NAME.json; 'paddock bench report' regenerates the README table."
+                    + "\nThe lab benchmarks (migration, failover) need root; see paddock-bench/README.md for options.");
+            System.exit(0);
+        }
         if (args.length == 0 || !all.containsKey(args[0])) {
             System.err.println((args.length == 0 ? "paddock bench: name a benchmark" : "paddock bench: no benchmark named "
                     + args[0]) + "; known: " + String.join(", ", all.keySet()));

@@ -35,7 +35,6 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -92,13 +91,13 @@ final class FailoverBenchmark implements BenchMain.Benchmark {
                     ? Optional.of(Path.of(Files.readString(OWNER).strip())) : Optional.empty();
             Path labDir = running.orElse(OWN_LAB);
             if (running.isEmpty()) {
-                lab(labDir, "up", "3");
+                LabShell.lab(labDir, "up", "3");
             }
             try {
                 return measure(labDir.resolve("shared"), runs, vms);
             } finally {
                 if (running.isEmpty()) {
-                    lab(labDir, "down");
+                    LabShell.lab(labDir, "down");
                 }
             }
         }
@@ -242,7 +241,8 @@ final class FailoverBenchmark implements BenchMain.Benchmark {
                 List.of());
         Path disk = shared.resolve("datastores").resolve(datastore).resolve(name + "-root.qcow2");
         Files.createDirectories(disk.getParent());
-        Output created = command(List.of("qemu-img", "create", "-q", "-f", "qcow2", disk.toString(), "64M"));
+        LabShell.Output created = LabShell.command(List.of("qemu-img", "create", "-q", "-f", "qcow2",
+                disk.toString(), "64M"));
         if (created.code() != 0) {
             throw new IllegalStateException("qemu-img create " + disk + ": " + created.text());
         }
@@ -291,7 +291,8 @@ final class FailoverBenchmark implements BenchMain.Benchmark {
     // ---- lab, audit and HTTP --------------------------------------------------------------------
 
     private static void power(String action) throws IOException, InterruptedException {
-        Output out = command(List.of("ipmitool", "-I", "lanplus", "-H", "10.78.0.1", "-U", "admin", "-P", "password",
+        LabShell.Output out = LabShell.command(List.of("ipmitool", "-I", "lanplus", "-H", "10.78.0.1", "-U", "admin",
+                "-P", "password",
                 "chassis", "power", action));
         if (out.code() != 0) {
             throw new IllegalStateException("power " + action + " of h1 through its BMC: " + out.text());
@@ -300,7 +301,8 @@ final class FailoverBenchmark implements BenchMain.Benchmark {
 
     /** The guest's heartbeat counter on sector 0 of its disk (read while the guest runs: -U). */
     private static OptionalLong heartbeat(Path disk) throws IOException, InterruptedException {
-        Output read = command(List.of("qemu-io", "-U", "-r", "-f", "qcow2", "-c", "read -v 0 32", disk.toString()));
+        LabShell.Output read = LabShell.command(List.of("qemu-io", "-U", "-r", "-f", "qcow2", "-c", "read -v 0 32",
+                disk.toString()));
         if (read.code() != 0) {
             return OptionalLong.empty();
         }
@@ -394,34 +396,6 @@ final class FailoverBenchmark implements BenchMain.Benchmark {
             }
             Thread.sleep(100);
         }
-    }
-
-    private static void lab(Path dir, String... arguments) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of("lab", "lab.sh").toAbsolutePath().toString());
-        command.addAll(List.of(arguments));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-        builder.environment().put("PADDOCK_LAB_DIR", dir.toString());
-        Output out = run(builder, Duration.ofMinutes(5));
-        if (out.code() != 0) {
-            throw new IllegalStateException("lab.sh " + String.join(" ", arguments) + " failed: " + out.text());
-        }
-    }
-
-    private record Output(int code, String text) {}
-
-    private static Output command(List<String> command) throws IOException, InterruptedException {
-        return run(new ProcessBuilder(command).redirectErrorStream(true), Duration.ofMinutes(2));
-    }
-
-    private static Output run(ProcessBuilder builder, Duration timeout) throws IOException, InterruptedException {
-        Process process = builder.start();
-        String text = new String(process.getInputStream().readAllBytes());
-        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-            process.destroyForcibly();
-            return new Output(-1, "timed out: " + text);
-        }
-        return new Output(process.exitValue(), text);
     }
 
     private static double median(List<Run> runs, ToDoubleFunction<Run> measure) {

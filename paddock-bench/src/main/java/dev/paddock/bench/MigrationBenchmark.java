@@ -18,7 +18,6 @@ import dev.paddock.store.StoreConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,7 +25,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -68,13 +66,13 @@ final class MigrationBenchmark implements BenchMain.Benchmark {
         Optional<Path> running = runningLab();
         Path labDir = running.orElse(OWN_LAB);
         if (running.isEmpty()) {
-            lab(labDir, "up", "2");
+            LabShell.lab(labDir, "up", "2");
         }
         try {
             return measure(labDir.resolve("shared"), runs);
         } finally {
             if (running.isEmpty()) {
-                lab(labDir, "down");
+                LabShell.lab(labDir, "down");
             }
         }
     }
@@ -146,7 +144,8 @@ final class MigrationBenchmark implements BenchMain.Benchmark {
     /** The baseline: what an administrator types. */
     private static Measured rawMigrate(int from, int to) throws IOException, InterruptedException {
         long started = System.nanoTime();
-        Output out = command(List.of("virsh", "-c", uri(from), "migrate", "--live", "--p2p", "--unsafe", "--persistent",
+        LabShell.Output out = LabShell.command(List.of("virsh", "-c", uri(from), "migrate", "--live", "--p2p",
+                "--unsafe", "--persistent",
                 "--undefinesource", NAME, uri(to)));
         double wall = (System.nanoTime() - started) / 1e6;
         if (out.code() != 0) {
@@ -180,7 +179,7 @@ final class MigrationBenchmark implements BenchMain.Benchmark {
     }
 
     private static long downtime(int host) throws IOException, InterruptedException {
-        Output out = command(List.of("virsh", "-c", uri(host), "domjobinfo", NAME, "--completed"));
+        LabShell.Output out = LabShell.command(List.of("virsh", "-c", uri(host), "domjobinfo", NAME, "--completed"));
         Matcher matcher = DOWNTIME.matcher(out.text());
         if (!matcher.find()) {
             throw new IllegalStateException("no downtime in domjobinfo on h" + host + ": " + out.text());
@@ -198,34 +197,6 @@ final class MigrationBenchmark implements BenchMain.Benchmark {
             return Optional.empty();
         }
         return Optional.of(Path.of(Files.readString(OWNER).strip()));
-    }
-
-    private static void lab(Path dir, String... arguments) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of("lab", "lab.sh").toAbsolutePath().toString());
-        command.addAll(List.of(arguments));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-        builder.environment().put("PADDOCK_LAB_DIR", dir.toString());
-        Output out = run(builder, Duration.ofMinutes(5));
-        if (out.code() != 0) {
-            throw new IllegalStateException("lab.sh " + String.join(" ", arguments) + " failed: " + out.text());
-        }
-    }
-
-    private record Output(int code, String text) {}
-
-    private static Output command(List<String> command) throws IOException, InterruptedException {
-        return run(new ProcessBuilder(command).redirectErrorStream(true), Duration.ofMinutes(2));
-    }
-
-    private static Output run(ProcessBuilder builder, Duration timeout) throws IOException, InterruptedException {
-        Process process = builder.start();
-        String text = new String(process.getInputStream().readAllBytes());
-        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-            process.destroyForcibly();
-            return new Output(-1, "timed out: " + text);
-        }
-        return new Output(process.exitValue(), text);
     }
 
     private interface Measure {
