@@ -18,7 +18,6 @@ import java.util.HexFormat;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.UUID;
-import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -59,7 +58,8 @@ class LabDiskLeaseTest {
             if (LAB.lab().power(1) == Lab.Power.OFF) {
                 LAB.lab().powerOn(1);
             }
-            await("h1 connected again after its power-on", Duration.ofSeconds(60), () -> hypervisor.isConnected("h1"));
+            LabAwait.until("h1 connected again after its power-on", Duration.ofSeconds(60),
+                    () -> hypervisor.isConnected("h1"));
             for (Lab.Host host : LAB.lab().hosts()) {
                 remove(host.id());
             }
@@ -99,7 +99,7 @@ class LabDiskLeaseTest {
 
     private OptionalLong awaitHeartbeat(OptionalLong after) {
         OptionalLong[] seen = {OptionalLong.empty()};
-        await("a heartbeat of the guest beyond " + after, Duration.ofSeconds(60), () -> {
+        LabAwait.until("a heartbeat of the guest beyond " + after, Duration.ofSeconds(60), () -> {
             seen[0] = LAB.lab().heartbeat(guest);
             return seen[0].isPresent() && (after.isEmpty() || seen[0].getAsLong() > after.getAsLong());
         });
@@ -148,20 +148,5 @@ class LabDiskLeaseTest {
 
     private static String sha256(String text) throws NoSuchAlgorithmException {
         return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-    }
-
-    private static void await(String what, Duration timeout, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("no " + what + " within " + timeout);
-            }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError("interrupted waiting for " + what);
-            }
-        }
     }
 }

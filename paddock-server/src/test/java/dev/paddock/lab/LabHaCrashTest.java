@@ -3,6 +3,7 @@ package dev.paddock.lab;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.paddock.libvirt.Lab;
+import dev.paddock.libvirt.LabAwait;
 import dev.paddock.libvirt.LabExtension;
 import dev.paddock.operation.ChildJvm;
 import java.io.IOException;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.paddock.libvirt.Lab;
+import dev.paddock.libvirt.LabAwait;
 import dev.paddock.libvirt.LabExtension;
 import dev.paddock.server.PaddockServer;
 import dev.paddock.server.ServerConfig;

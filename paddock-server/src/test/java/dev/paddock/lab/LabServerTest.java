@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.paddock.json.Json;
 import dev.paddock.libvirt.Lab;
+import dev.paddock.libvirt.LabAwait;
 import dev.paddock.libvirt.LabExtension;
 import dev.paddock.libvirt.LibvirtHypervisor;
 import dev.paddock.model.VmState;
@@ -101,7 +102,7 @@ class LabServerTest {
         awaitVm(id, vm -> vm.get("state").asText().equals("RUNNING"), Duration.ofSeconds(10));
 
         Path console = LAB.lab().shared().resolve(id + ".console.log");
-        await("the guest's first heartbeat on its console", Duration.ofSeconds(30),
+        LabAwait.until("the guest's first heartbeat on its console", Duration.ofSeconds(30),
                 () -> Files.exists(console) && Files.readString(console).contains("heartbeat"));
 
         awaitDone(post("/api/v1/vms/" + id + "/stop?force=true", ""));
@@ -123,12 +124,12 @@ class LabServerTest {
         String h3 = HOST_IDS.get("h3");
         LAB.lab().cutNetwork(3);
         try {
-            await("h3 disconnected", Duration.ofSeconds(30),
+            LabAwait.until("h3 disconnected", Duration.ofSeconds(30),
                     () -> get("/api/v1/hosts/" + h3).json().get("state").asText().equals("DISCONNECTED"));
         } finally {
             LAB.lab().restoreNetwork(3);
         }
-        await("h3 connected again", Duration.ofSeconds(30),
+        LabAwait.until("h3 connected again", Duration.ofSeconds(30),
                 () -> get("/api/v1/hosts/" + h3).json().get("state").asText().equals("CONNECTED"));
     }
 
@@ -141,7 +142,7 @@ class LabServerTest {
         long before = System.nanoTime();
         createBehindPaddocksBack(host, rogue);
         try {
-            await("the rogue VM in the inventory, an alarm and an audit entry", Duration.ofSeconds(2), () ->
+            LabAwait.until("the rogue VM in the inventory, an alarm and an audit entry", Duration.ofSeconds(2), () ->
                     get("/api/v1/vms/" + rogue).status() == 200
                             && contains(get("/api/v1/alarms?open=true").json(), "subjectId", rogue)
                             && contains(get("/api/v1/audit").json(), "subjectId", rogue));
@@ -246,43 +247,15 @@ class LabServerTest {
         return UUID.randomUUID().toString().substring(0, 8);
     }
 
-    private interface Condition {
-        boolean holds() throws Exception;
-    }
-
-    private static void await(String what, Duration timeout, Condition condition) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            try {
-                if (condition.holds()) {
-                    return;
-                }
-            } catch (Exception e) {
-                if (System.nanoTime() > deadline) {
-                    throw new AssertionError("waiting for " + what + ": " + e, e);
-                }
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("no " + what + " within " + timeout);
-            }
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError("interrupted waiting for " + what);
-            }
-        }
-    }
-
     private static void awaitVm(String id, Predicate<JsonNode> test, Duration timeout) {
-        await("VM " + id + " as expected", timeout, () -> test.test(get("/api/v1/vms/" + id).json()));
+        LabAwait.until("VM " + id + " as expected", timeout, () -> test.test(get("/api/v1/vms/" + id).json()));
     }
 
     /** Follows an accepted operation until it is final, and requires it DONE. */
     private static JsonNode awaitDone(Reply accepted) {
         assertThat(accepted.status()).as(accepted.body()).isEqualTo(202);
         List<JsonNode> last = new ArrayList<>(List.of(accepted.json()));
-        await("operation " + accepted.location() + " final", Duration.ofSeconds(60), () -> {
+        LabAwait.until("operation " + accepted.location() + " final", Duration.ofSeconds(60), () -> {
             JsonNode operation = get(accepted.location()).json();
             last.set(0, operation);
             return operation.get("isFinal").asBoolean();

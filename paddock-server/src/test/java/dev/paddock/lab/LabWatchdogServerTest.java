@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.paddock.hypervisor.DomainSpec;
 import dev.paddock.json.Json;
 import dev.paddock.libvirt.Lab;
+import dev.paddock.libvirt.LabAwait;
 import dev.paddock.libvirt.LabExtension;
 import dev.paddock.libvirt.LibvirtHypervisor;
 import dev.paddock.model.Watchdog;
@@ -21,7 +22,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -78,7 +78,7 @@ class LabWatchdogServerTest {
         JsonNode accepted = post("/api/v1/vms", "{\"name\":\"" + name + "\",\"vcpus\":1,\"memoryMib\":192,\"hostId\":\""
                 + h1 + "\",\"start\":false,\"watchdog\":{\"action\":\"poweroff\"}}");
         String id = accepted.get("target").asText();
-        await("the create operation done", Duration.ofSeconds(60),
+        LabAwait.until("the create operation done", Duration.ofSeconds(60),
                 () -> get("/api/v1/operations/" + accepted.get("id").asText()).get("state").asText().equals("DONE"));
         DomainSpec hanging = LAB.lab().watchdogGuest(id, name, HANG_AFTER_SECONDS)
                 .withWatchdog(Optional.of(new Watchdog(Watchdog.Model.I6300ESB, Watchdog.Action.POWEROFF)));
@@ -88,9 +88,9 @@ class LabWatchdogServerTest {
             direct.define(libvirtHost, hanging);
             direct.start(libvirtHost, id);
 
-            await("Paddock's restart after the watchdog fired", Duration.ofSeconds(150),
+            LabAwait.until("Paddock's restart after the watchdog fired", Duration.ofSeconds(150),
                     () -> haActionsOn(id).contains("ha.watchdog.restart"));
-            await("the guest booted afresh", Duration.ofSeconds(60),
+            LabAwait.until("the guest booted afresh", Duration.ofSeconds(60),
                     () -> LAB.lab().heartbeat(hanging).orElse(Long.MAX_VALUE) < HANG_AFTER_SECONDS);
 
             assertThat(haActionsOn(id)).startsWith("ha.watchdog.fired");
@@ -111,21 +111,6 @@ class LabWatchdogServerTest {
         }
         java.util.Collections.reverse(actions);
         return actions;
-    }
-
-    private static void await(String what, Duration timeout, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("no " + what + " within " + timeout);
-            }
-            try {
-                Thread.sleep(250);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError("interrupted waiting for " + what);
-            }
-        }
     }
 
     private static JsonNode get(String path) {
