@@ -12,8 +12,11 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
- * Improves an initial assignment under a time budget: late-acceptance hill climbing over shift and swap moves,
- * evaluated incrementally by {@link SearchState}, with ruin-and-recreate rounds when the search stalls.
+ * Improves an initial assignment under a time budget: late-acceptance hill climbing over shift and swap moves
+ * (swaps between two processes of one service included: where a service has a process on nearly every machine,
+ * that is the only way they move), moves sent back to the initial machine (with transient resources only that
+ * frees what a moved process holds), pair moves, ejection chains and ejects, evaluated incrementally by
+ * {@link SearchState}, with ruin-and-recreate rounds when the search stalls.
  *
  * <p>The only impure input is the clock of the time budget. With {@link Options#maxMoves()} bounding the search
  * instead, a run is a function of its seed; with several threads, each thread runs its own search from the same
@@ -81,7 +84,7 @@ public final class ReassignmentSolver {
 
     /** One seeded search. */
     private static final class LateAcceptanceSearch {
-        private static final int HISTORY = 2_000;
+        private static final int HISTORY = 20_000;
         private static final int CLOCK_EVERY = 1 << 10;
         /**
          * Ejects are costly (every process of a machine is tried on every machine) and only some instances need
@@ -97,9 +100,13 @@ public final class ReassignmentSolver {
         private static final long BIG_GAIN = 100;
         private static final long PROGRESS = 1_000;
         private static final int SAMPLE = 8;
-        /** One move in PAIR is the best shift or swap between two machines, one in CHAIN an ejection chain. */
+        /**
+         * One move in PAIR is the best shift or swap between two machines, one in CHAIN an ejection chain, one in
+         * HOME a moved process sent back to its initial machine.
+         */
         private static final int PAIR = 8;
         private static final int CHAIN = 8;
+        private static final int HOME = 16;
         /** Pair moves and chains look at no more than this many processes of a machine, from a random one on. */
         private static final int PAIR_RESIDENTS = 24;
         private static final long INFEASIBLE = 1L << 40;
@@ -165,15 +172,38 @@ public final class ReassignmentSolver {
                 } else if (random.nextInt(CHAIN) == 0) {
                     int costly = onMachineByCost();
                     chain(costly, roomyTarget(costly));
+                } else if (random.nextInt(HOME) == 0) {
+                    homecoming();
                 } else if (random.nextInt(PAIR) == 0) {
                     pairMove(machineByCost(), random.nextInt(machines));
                 } else if (random.nextInt(2) == 0) {
                     shift(p, SAMPLE > 1 ? bestOfSample(p) : random.nextInt(machines));
+                } else if (random.nextInt(2) == 0) {
+                    swap(p, sibling(p));
                 } else {
                     swap(p, random.nextInt(processes));
                 }
             }
             return solution();
+        }
+
+        /**
+         * A process away from its initial machine goes back there, or trades places with one there: with transient
+         * resources a moved process holds capacity on both machines, and only its return frees it.
+         */
+        private void homecoming() {
+            for (int probe = 0; probe < 8; probe++) {
+                int p = random.nextInt(in.processes());
+                int home = initial.machineOf(p);
+                if (state.machineOf(p) != home) {
+                    if (random.nextBoolean()) {
+                        shift(p, home);
+                    } else {
+                        pairMove(state.machineOf(p), home);
+                    }
+                    return;
+                }
+            }
         }
 
         /** The best shift or swap between machines {@code a} and {@code b}, kept under late acceptance. */
@@ -214,7 +244,7 @@ public final class ReassignmentSolver {
                 int p = state.resident(a, (fromA + i) % state.residentCount(a));
                 for (int j = 0; j < inB; j++) {
                     int q = state.resident(b, (fromB + j) % state.residentCount(b));
-                    if (in.serviceOf[p] != in.serviceOf[q] && state.maySwap(p, q)) {
+                    if (state.maySwap(p, q)) {
                         long delta = state.swapDelta(p, q);
                         if (delta < bestDelta) {
                             bestDelta = delta;
@@ -277,6 +307,15 @@ public final class ReassignmentSolver {
                 state.move(bestQ, b);
                 state.move(p, a);
             }
+        }
+
+        /**
+         * Another process of {@code p}'s service, or {@code p} when it has none: where a service has a process on
+         * (nearly) every machine, trading places with a sibling is the only way its processes can move.
+         */
+        private int sibling(int p) {
+            int[] siblings = in.processesOf[in.serviceOf[p]];
+            return siblings[random.nextInt(siblings.length)];
         }
 
         /** A machine drawn with odds proportional to its load and balance cost; any machine when none costs. */
@@ -396,7 +435,7 @@ public final class ReassignmentSolver {
         private void swap(int p1, int p2) {
             int m1 = state.machineOf(p1);
             int m2 = state.machineOf(p2);
-            if (m1 == m2 || in.serviceOf[p1] == in.serviceOf[p2] || !state.maySwap(p1, p2)) {
+            if (m1 == m2 || !state.maySwap(p1, p2)) {
                 return;
             }
             if (!acceptable(current + state.swapDelta(p1, p2))) {

@@ -167,13 +167,16 @@ final class SearchState {
     }
 
     /**
-     * Cheap necessary conditions for exchanging the machines of {@code p1} and {@code p2} (of different services):
-     * conflict, and capacity of the resources that are not transient (those are left to the full evaluation).
+     * Cheap necessary conditions for exchanging the machines of {@code p1} and {@code p2}: conflict, and capacity of
+     * the resources that are not transient (those are left to the full evaluation). Two processes of one service
+     * may always trade places as far as conflict, spread and dependency go: each machine keeps one of the service.
      */
     boolean maySwap(int p1, int p2) {
         int m1 = machineOf[p1];
         int m2 = machineOf[p2];
-        if (onMachine[in.serviceOf[p1] * machines + m2] > 0 || onMachine[in.serviceOf[p2] * machines + m1] > 0) {
+        int s1 = in.serviceOf[p1];
+        int s2 = in.serviceOf[p2];
+        if (s1 != s2 && (onMachine[s1 * machines + m2] > 0 || onMachine[s2 * machines + m1] > 0)) {
             return false;
         }
         long[] req1 = in.requirement[p1];
@@ -210,9 +213,9 @@ final class SearchState {
     }
 
     /**
-     * What {@link #total()} would become minus what it is if {@code p1} and {@code p2}, of different services and
-     * machines, exchanged machines, computed without moving: exact, in O(resources + balances). Says nothing of the
-     * hard constraints.
+     * What {@link #total()} would become minus what it is if {@code p1} and {@code p2}, on different machines,
+     * exchanged machines, computed without moving: exact, in O(resources + balances). Says nothing of the hard
+     * constraints.
      */
     long swapDelta(int p1, int p2) {
         int m1 = machineOf[p1];
@@ -229,8 +232,29 @@ final class SearchState {
                 - (m2 != home2 ? in.processMoveCost[p2] : 0));
         delta += in.machineMoveWeight * (in.machineMoveCost[home1][m2] - in.machineMoveCost[home1][m1]
                 + in.machineMoveCost[home2][m1] - in.machineMoveCost[home2][m2]);
-        return delta + in.serviceMoveWeight * mostMovedChange(in.serviceOf[p1], leftHome(m1, m2, home1),
-                in.serviceOf[p2], leftHome(m2, m1, home2));
+        int s1 = in.serviceOf[p1];
+        int s2 = in.serviceOf[p2];
+        int change = s1 == s2 ? mostMovedChange(s1, leftHome(m1, m2, home1) + leftHome(m2, m1, home2))
+                : mostMovedChange(s1, leftHome(m1, m2, home1), s2, leftHome(m2, m1, home2));
+        return delta + in.serviceMoveWeight * change;
+    }
+
+    /** How the most processes moved in one service changes when service {@code s} gets {@code d} more moved. */
+    private int mostMovedChange(int s, int d) {
+        int before = movedInService[s];
+        int after = before + d;
+        if (after > mostMoved) {
+            return after - mostMoved;
+        }
+        if (d >= 0 || before != mostMoved || servicesWithMoved[mostMoved] > 1) {
+            return 0;
+        }
+        for (int k = mostMoved - 1; k > after; k--) {
+            if (servicesWithMoved[k] > 0) {
+                return k - mostMoved;
+            }
+        }
+        return after - mostMoved;
     }
 
     /** +1 when a process leaves its home machine, -1 when it comes back to it, 0 otherwise. */

@@ -73,4 +73,38 @@ class SearchStateTest {
             }
         }
     }
+
+    @ParameterizedTest(name = "on {0} two processes of one service trade places with an exact cost change and no conflict, spread or dependency broken")
+    @ValueSource(strings = {"a1_4", "a2_4", "a2_5"})
+    void siblingsTradePlacesExactlyAndKeepTheServiceConstraints(String name) {
+        MachineReassignment instance = RoadefFormat.readModel(SetA.model(name));
+        Assignment initial = RoadefFormat.readAssignment(SetA.assignment(name), instance);
+        SearchState state = new SearchState(instance, initial.toArray(), initial.toArray());
+        SplittableRandom random = new SplittableRandom(name.hashCode());
+        int swaps = 0;
+
+        for (int i = 0; i < 20_000; i++) {
+            int p1 = random.nextInt(instance.processes());
+            int[] siblings = instance.processesOf[instance.serviceOf(p1)];
+            int p2 = siblings[random.nextInt(siblings.length)];
+            int m1 = state.machineOf(p1);
+            int m2 = state.machineOf(p2);
+            if (m1 == m2 || !state.maySwap(p1, p2)) {
+                continue;
+            }
+            long before = state.total();
+            long delta = state.swapDelta(p1, p2);
+            state.move(p1, m2);
+            state.move(p2, m1);
+            swaps++;
+            assertThat(state.total() - before).isEqualTo(delta);
+        }
+
+        assertThat(swaps).as("sibling swaps made").isGreaterThan(1_000);
+        Assignment now = Assignment.of(state.assignment());
+        assertThat(state.cost()).isEqualTo(RoadefScorer.score(instance, initial, now));
+        assertThat(RoadefChecker.check(instance, initial, now))
+                .noneMatch(v -> v instanceof Violation.Conflict || v instanceof Violation.Spread
+                        || v instanceof Violation.Dependency);
+    }
 }
