@@ -2,6 +2,7 @@ package dev.paddock.api;
 
 import dev.paddock.hypervisor.HypervisorException;
 import dev.paddock.json.Json;
+import dev.paddock.operation.OperationRunner;
 import dev.paddock.store.DuplicateNameException;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
@@ -25,6 +26,9 @@ final class ProblemResponses {
         routes.exception(DuplicateNameException.class,
                 (e, ctx) -> write(ctx, ProblemType.CONFLICT, e.getMessage()));
         routes.exception(HypervisorException.class, (e, ctx) -> write(ctx, of(e.reason()), e.getMessage()));
+        routes.exception(OperationRunner.NotRunning.class, (e, ctx) -> write(ctx, ProblemType.NOT_ACTING,
+                "This server is not running operations: it is starting, shutting down, or lost its leader lease to"
+                        + " another server (see /api/v1/health); nothing was submitted."));
         routes.exception(HttpResponseException.class, ProblemResponses::javalin);
         routes.exception(Exception.class, (e, ctx) -> {
             String reference = UUID.randomUUID().toString();

@@ -10,6 +10,7 @@ public enum ProblemType {
     CONFLICT(409, "conflict", "The request conflicts with the current state"),
     INVALID_VALUE(422, "invalid-value", "A value in the request is not acceptable"),
     HYPERVISOR_UNAVAILABLE(502, "hypervisor-unavailable", "A hypervisor did not answer"),
+    NOT_ACTING(503, "not-acting", "This server does not run operations now"),
     INTERNAL(500, "internal", "Internal server error");
 
     private static final String BASE = "https://paddock.dev/problems/";

@@ -69,10 +69,20 @@ public final class OperationRunner implements Operations, AutoCloseable {
         started = true;
     }
 
+    /**
+     * The runner takes no work: not started yet, shutting down, or stopped because this server lost its leader
+     * lease. The API answers 503: another server may be the one to ask.
+     */
+    public static final class NotRunning extends IllegalStateException {
+        NotRunning() {
+            super("the operation runner is not running");
+        }
+    }
+
     @Override
     public OperationView submit(OperationPlan plan) {
         if (!started || closing) {
-            throw new IllegalStateException("the operation runner is not running");
+            throw new NotRunning();
         }
         String id = journal.create(plan, clock.instant());
         LOG.info("operation {} {} on {} by {}: {} steps", id, plan.kind(), plan.target(), plan.owner(),

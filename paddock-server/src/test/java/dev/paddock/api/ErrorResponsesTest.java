@@ -3,6 +3,7 @@ package dev.paddock.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.paddock.operation.OperationRunner;
 import java.nio.file.Path;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -144,6 +145,18 @@ class ErrorResponsesTest {
 
         assertProblem(server.delete("/api/v1/vms/" + id), 409, "stop it first or delete with force=true",
                 "/api/v1/vms/" + id);
+    }
+
+    @Test
+    void aSubmissionToAStoppedRunnerIsA503AndLeavesNoOperation(@TempDir Path own) {
+        try (TestServer stopped = new TestServer(own)) {
+            long operations = stopped.get("/api/v1/operations").json().get("total").asLong();
+            ((OperationRunner) stopped.operations).close();
+
+            assertProblem(stopped.post("/api/v1/vms", "{\"name\":\"late\",\"vcpus\":1,\"memoryMib\":512}"), 503,
+                    "is not running operations", "/api/v1/vms");
+            assertThat(stopped.get("/api/v1/operations").json().get("total").asLong()).isEqualTo(operations);
+        }
     }
 
     @Test
