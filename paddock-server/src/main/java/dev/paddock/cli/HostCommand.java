@@ -26,68 +26,77 @@ final class HostCommand implements Runnable {
         exit
     }
 
-    @Command(name = "maintenance", description = "Enter or exit maintenance: a host in maintenance takes no new VMs"
-            + " and HA neither fences it nor restarts its VMs.")
-    static final class Maintenance implements Callable<Integer> {
+    /**
+     * A verb on one host, named by name or id in the second parameter: finds it, sends the request {@link #send}
+     * builds, and prints the answer as JSON or as the sentence {@link #sentence} makes of it.
+     */
+    abstract static class OnHost implements Callable<Integer> {
 
         @CommandLine.Spec
         private CommandLine.Model.CommandSpec spec;
 
-        @Parameters(index = "0", paramLabel = "enter|exit", description = "enter or exit.")
-        private Action action;
-
         @Parameters(index = "1", paramLabel = "NAME", description = "The host's name (or id).")
-        private String name;
+        String name;
+
+        /** Sends the request for the host of that id and returns the answer. */
+        abstract JsonNode send(ApiClient client, String id);
+
+        /** What the answer means, in one sentence. */
+        abstract String sentence(JsonNode answer);
 
         @Override
-        public Integer call() {
+        public final Integer call() {
             PaddockCommand root = PaddockCommand.of(spec);
             ApiClient client = root.client();
-            String id = hostId(client, name);
-            JsonNode state = client.post("api/v1/hosts/" + ApiClient.encode(id) + "/maintenance",
-                    Map.of("action", action.name()));
+            JsonNode answer = send(client, ApiClient.encode(hostId(client, name)));
             if (root.json()) {
-                root.printJson(state);
+                root.printJson(answer);
                 return 0;
             }
-            boolean changed = state.path("changed").asBoolean();
-            String where = action == Action.enter ? "in maintenance" : "out of maintenance";
-            root.out().println("Host " + name + (changed ? " is now " : " was already ") + where + ".");
+            root.out().println(sentence(answer));
             root.out().flush();
             return 0;
         }
     }
 
+    @Command(name = "maintenance", description = "Enter or exit maintenance: a host in maintenance takes no new VMs"
+            + " and HA neither fences it nor restarts its VMs.")
+    static final class Maintenance extends OnHost {
+
+        @Parameters(index = "0", paramLabel = "enter|exit", description = "enter or exit.")
+        private Action action;
+
+        @Override
+        JsonNode send(ApiClient client, String id) {
+            return client.post("api/v1/hosts/" + id + "/maintenance", Map.of("action", action.name()));
+        }
+
+        @Override
+        String sentence(JsonNode state) {
+            boolean changed = state.path("changed").asBoolean();
+            String where = action == Action.enter ? "in maintenance" : "out of maintenance";
+            return "Host " + name + (changed ? " is now " : " was already ") + where + ".";
+        }
+    }
+
     @Command(name = "fault", description = "Simulated hosts only: crash one, power it on, cut it from the management"
             + " network (isolate) or reconnect it, and watch HA with 'paddock ha status'.")
-    static final class HostFault implements Callable<Integer> {
-
-        @CommandLine.Spec
-        private CommandLine.Model.CommandSpec spec;
+    static final class HostFault extends OnHost {
 
         @Parameters(index = "0", paramLabel = "crash|power-on|isolate|reconnect", description = "What happens to"
                 + " the host.")
         private String fault;
 
-        @Parameters(index = "1", paramLabel = "NAME", description = "The host's name (or id).")
-        private String name;
+        @Override
+        JsonNode send(ApiClient client, String id) {
+            return client.post("api/v1/sim/hosts/" + id + "/faults", Map.of("fault", fault));
+        }
 
         @Override
-        public Integer call() {
-            PaddockCommand root = PaddockCommand.of(spec);
-            ApiClient client = root.client();
-            String id = hostId(client, name);
-            JsonNode state = client.post("api/v1/sim/hosts/" + ApiClient.encode(id) + "/faults",
-                    Map.of("fault", fault));
-            if (root.json()) {
-                root.printJson(state);
-                return 0;
-            }
-            root.out().println("Host " + name + " is " + (state.path("poweredOn").asBoolean() ? "powered on" : "powered"
-                    + " off") + (state.path("isolated").asBoolean() ? ", cut from the management network" : "")
-                    + "; follow HA with 'paddock ha status'.");
-            root.out().flush();
-            return 0;
+        String sentence(JsonNode state) {
+            return "Host " + name + " is " + (state.path("poweredOn").asBoolean() ? "powered on" : "powered off")
+                    + (state.path("isolated").asBoolean() ? ", cut from the management network" : "")
+                    + "; follow HA with 'paddock ha status'.";
         }
     }
 
