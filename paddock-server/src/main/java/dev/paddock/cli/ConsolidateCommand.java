@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -36,20 +37,27 @@ final class ConsolidateCommand implements Runnable {
                 + " --host-model MODEL, or paddock consolidate submit FILE.csv --host-model MODEL --cluster ID.");
     }
 
-    @Command(name = "plan", description = "Read a CSV of physical servers and print the consolidation plan.")
-    static final class Plan implements Callable<Integer> {
+    /** What both verbs plan from: the servers, the host model, the headroom. */
+    static final class Inputs {
 
         @Parameters(index = "0", paramLabel = "FILE", description = "The servers CSV (see"
                 + " examples/consolidation/servers-200.csv for the columns).")
-        private Path file;
+        Path file;
 
         @Option(names = "--host-model", required = true, paramLabel = "MODEL", description = "small, medium, large,"
                 + " or cpu=MILLICORES,memory=MIB,disk=GIB,network=MBITS,watts=W,cost=PRICE.")
-        private String hostModel;
+        String hostModel;
 
         @Option(names = "--headroom", defaultValue = "20", paramLabel = "PERCENT",
                 description = "Added to the measured peaks (default ${DEFAULT-VALUE}).")
-        private int headroom;
+        int headroom;
+    }
+
+    @Command(name = "plan", description = "Read a CSV of physical servers and print the consolidation plan.")
+    static final class Plan implements Callable<Integer> {
+
+        @Mixin
+        private Inputs inputs;
 
         @Option(names = "--html", paramLabel = "FILE", description = "Also write the report as an HTML page.")
         private Path html;
@@ -70,6 +78,8 @@ final class ConsolidateCommand implements Runnable {
 
         @Override
         public Integer call() {
+            Path file = inputs.file;
+            int headroom = inputs.headroom;
             if (headroom < 0 || headroom > 1000) {
                 throw new CliException(ExitCode.USAGE, "--headroom must be between 0 and 1000.");
             }
@@ -78,7 +88,7 @@ final class ConsolidateCommand implements Runnable {
             }
             HostModel model;
             try {
-                model = HostModel.parse(hostModel);
+                model = HostModel.parse(inputs.hostModel);
             } catch (IllegalArgumentException e) {
                 throw new CliException(ExitCode.USAGE, "--host-model: " + e.getMessage().replaceFirst(
                         "^host model: ", "") + ".");
@@ -132,24 +142,15 @@ final class ConsolidateCommand implements Runnable {
     }
 
     @Command(name = "submit", description = "Plan on the server and define every VM on the cluster's hosts (in name"
-            + " order) as one operation.")
+            + " order) as one operation; the host model must be no larger than the cluster's hosts.")
     static final class Submit implements Callable<Integer> {
 
-        @Parameters(index = "0", paramLabel = "FILE", description = "The servers CSV.")
-        private Path file;
-
-        @Option(names = "--host-model", required = true, paramLabel = "MODEL", description = "small, medium, large,"
-                + " or cpu=MILLICORES,memory=MIB,disk=GIB,network=MBITS,watts=W,cost=PRICE; no larger than the"
-                + " cluster's hosts.")
-        private String hostModel;
+        @Mixin
+        private Inputs inputs;
 
         @Option(names = "--cluster", required = true, paramLabel = "ID", description = "The cluster whose hosts"
                 + " receive the VMs.")
         private String cluster;
-
-        @Option(names = "--headroom", defaultValue = "20", paramLabel = "PERCENT",
-                description = "Added to the measured peaks (default ${DEFAULT-VALUE}).")
-        private int headroom;
 
         @Option(names = "--seconds", defaultValue = "10", description = "Packing search budget (default"
                 + " ${DEFAULT-VALUE}, at most 20 here).")
@@ -167,9 +168,9 @@ final class ConsolidateCommand implements Runnable {
                 throw new CliException(ExitCode.USAGE, "--seconds must be between 1 and 20.");
             }
             var request = Json.mapper().createObjectNode()
-                    .put("inventory", Plan.read(file))
-                    .put("hostModel", hostModel)
-                    .put("headroomPercent", headroom)
+                    .put("inventory", Plan.read(inputs.file))
+                    .put("hostModel", inputs.hostModel)
+                    .put("headroomPercent", inputs.headroom)
                     .put("seconds", seconds)
                     .put("clusterId", cluster)
                     .put("execute", true);
