@@ -209,7 +209,7 @@ final class SearchState {
         delta += in.processMoveWeight * ((to != home ? in.processMoveCost[p] : 0)
                 - (from != home ? in.processMoveCost[p] : 0));
         delta += in.machineMoveWeight * (in.machineMoveCost[home][to] - in.machineMoveCost[home][from]);
-        return delta + in.serviceMoveWeight * mostMovedChange(in.serviceOf[p], leftHome(from, to, home), -1, 0);
+        return delta + in.serviceMoveWeight * mostMovedChange(in.serviceOf[p], leftHome(from, to, home));
     }
 
     /**
@@ -239,7 +239,10 @@ final class SearchState {
         return delta + in.serviceMoveWeight * change;
     }
 
-    /** How the most processes moved in one service changes when service {@code s} gets {@code d} more moved. */
+    /**
+     * How the most processes moved in one service changes when service {@code s} gets {@code d} more moved (a shift
+     * changes it by at most 1, a swap of two of its processes by at most 2).
+     */
     private int mostMovedChange(int s, int d) {
         int before = movedInService[s];
         int after = before + d;
@@ -264,11 +267,11 @@ final class SearchState {
 
     /**
      * How the most processes moved in one service changes when service {@code s1} gets {@code d1} more moved
-     * processes and service {@code s2} (another one, or -1 for none) {@code d2} more, each change -1, 0 or +1.
+     * processes and another service {@code s2} {@code d2} more, each change -1, 0 or +1.
      */
     private int mostMovedChange(int s1, int d1, int s2, int d2) {
         int v1 = movedInService[s1] + d1;
-        int v2 = s2 < 0 ? 0 : movedInService[s2] + d2;
+        int v2 = movedInService[s2] + d2;
         if (v1 > mostMoved || v2 > mostMoved) {
             return 1;
         }
@@ -276,10 +279,10 @@ final class SearchState {
         if (d1 < 0 && movedInService[s1] == mostMoved) {
             stillMost--;
         }
-        if (s2 >= 0 && d2 < 0 && movedInService[s2] == mostMoved) {
+        if (d2 < 0 && movedInService[s2] == mostMoved) {
             stillMost--;
         }
-        if (d1 > 0 && v1 == mostMoved || s2 >= 0 && d2 > 0 && v2 == mostMoved) {
+        if (d1 > 0 && v1 == mostMoved || d2 > 0 && v2 == mostMoved) {
             stillMost++;
         }
         return stillMost == 0 && mostMoved > 0 ? -1 : 0;
