@@ -109,7 +109,6 @@ public final class ReassignmentSolver {
         private static final int HOME = 16;
         /** Pair moves and chains look at no more than this many processes of a machine, from a random one on. */
         private static final int PAIR_RESIDENTS = 24;
-        private static final long INFEASIBLE = 1L << 40;
 
         private final MachineReassignment in;
         private final Assignment initial;
@@ -286,9 +285,10 @@ public final class ReassignmentSolver {
                 if (q == p || !state.fitsWithout(b, q)) {
                     continue;
                 }
+                long leave = state.leaveDelta(q);
                 for (int c = 0; c < in.machines(); c++) {
                     if (c != b && state.mayMove(q, c)) {
-                        long delta = state.shiftDelta(q, c);
+                        long delta = state.shiftDelta(q, c, leave);
                         if (delta < bestDelta) {
                             bestDelta = delta;
                             bestQ = q;
@@ -403,12 +403,13 @@ public final class ReassignmentSolver {
             int from = state.machineOf(p);
             int best = from;
             long bestDelta = Long.MAX_VALUE;
+            long leave = state.leaveDelta(p);
             for (int i = 0; i < SAMPLE; i++) {
                 int m = random.nextInt(in.machines());
                 if (m == from || !state.mayMove(p, m)) {
                     continue;
                 }
-                long delta = state.shiftDelta(p, m);
+                long delta = state.shiftDelta(p, m, leave);
                 if (delta < bestDelta) {
                     bestDelta = delta;
                     best = m;
@@ -521,42 +522,27 @@ public final class ReassignmentSolver {
 
         /**
          * Puts {@code q} on the machine other than {@code avoid} with room for it where it costs least, if that
-         * mends a broken constraint or costs less; when no machine has room, where it breaks least, then costs least.
+         * mends a broken constraint or costs less. When no machine has room, {@code q} stays: on any other machine it
+         * would break capacity or conflict for good (nothing the eject does later leaves that machine), so the eject
+         * could only be refused, while staying leaves it a chance once the processes after it have left.
          */
         private void reinsert(int q, int avoid) {
             int here = state.machineOf(q);
             int roomy = -1;
             long roomyDelta = Long.MAX_VALUE;
+            long leave = state.leaveDelta(q);
             for (int m = 0; m < in.machines(); m++) {
                 if (m != here && m != avoid && state.mayMove(q, m)) {
-                    long delta = state.shiftDelta(q, m);
+                    long delta = state.shiftDelta(q, m, leave);
                     if (delta < roomyDelta) {
                         roomyDelta = delta;
                         roomy = m;
                     }
                 }
             }
-            if (roomy >= 0) {
-                if (!state.feasible() || roomyDelta < 0) {
-                    state.move(q, roomy);
-                }
-                return;
+            if (roomy >= 0 && (!state.feasible() || roomyDelta < 0)) {
+                state.move(q, roomy);
             }
-            int bestMachine = here;
-            long bestKey = state.breaks() * INFEASIBLE + state.total();
-            for (int m = 0; m < in.machines(); m++) {
-                if (m == here || m == avoid) {
-                    continue;
-                }
-                state.move(q, m);
-                long key = state.breaks() * INFEASIBLE + state.total();
-                if (key < bestKey) {
-                    bestKey = key;
-                    bestMachine = m;
-                }
-                state.move(q, here);
-            }
-            state.move(q, bestMachine);
         }
 
         /**

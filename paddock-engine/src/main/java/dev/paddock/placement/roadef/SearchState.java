@@ -125,11 +125,6 @@ final class SearchState {
         return overCapacity == 0 && conflicts == 0 && spreadDeficit == 0 && dependencyBreaks == 0;
     }
 
-    /** How many hard-constraint breaks the assignment has; 0 when feasible. */
-    long breaks() {
-        return (long) overCapacity + conflicts + spreadDeficit + dependencyBreaks;
-    }
-
     /** The load and balance cost on one machine: where the search looks for something to improve. */
     long costOn(int m) {
         return machineLoad[m] + machineBalance[m];
@@ -198,13 +193,22 @@ final class SearchState {
      * exact, in O(resources + balances). Says nothing of the hard constraints.
      */
     long shiftDelta(int p, int to) {
+        return machineOf[p] == to ? 0 : shiftDelta(p, to, leaveDelta(p));
+    }
+
+    /**
+     * How the load and balance cost of {@code p}'s machine would change if {@code p} left it: the part of
+     * {@link #shiftDelta(int, int)} that does not depend on the target, for a caller that tries many targets.
+     */
+    long leaveDelta(int p) {
         int from = machineOf[p];
-        if (from == to) {
-            return 0;
-        }
-        long[] req = in.requirement[p];
-        long delta = costWith(from, null, req) - machineLoad[from] - machineBalance[from]
-                + costWith(to, req, null) - machineLoad[to] - machineBalance[to];
+        return costWith(from, null, in.requirement[p]) - machineLoad[from] - machineBalance[from];
+    }
+
+    /** {@link #shiftDelta(int, int)} to another machine, given what {@link #leaveDelta(int)} says of {@code p}. */
+    long shiftDelta(int p, int to, long leave) {
+        int from = machineOf[p];
+        long delta = leave + costWith(to, in.requirement[p], null) - machineLoad[to] - machineBalance[to];
         int home = initial[p];
         delta += in.processMoveWeight * ((to != home ? in.processMoveCost[p] : 0)
                 - (from != home ? in.processMoveCost[p] : 0));
@@ -341,23 +345,7 @@ final class SearchState {
         int s = in.serviceOf[p];
         load -= machineLoad[from] + machineLoad[to];
         balance -= machineBalance[from] + machineBalance[to];
-        countOver(from, to, -1);
-        long[] req = in.requirement[p];
-        for (int r = 0; r < req.length; r++) {
-            usage[from][r] -= req[r];
-            usage[to][r] += req[r];
-            if (in.transientResource[r]) {
-                if (from == initial[p]) {
-                    held[from][r] += req[r];
-                }
-                if (to == initial[p]) {
-                    held[to][r] -= req[r];
-                }
-            }
-        }
-        countOver(from, to, +1);
-        machineLoad[from] = loadOf(from);
-        machineLoad[to] = loadOf(to);
+        shiftUsage(in.requirement[p], from, to, from == initial[p], to == initial[p]);
         machineBalance[from] = balanceOf(from);
         machineBalance[to] = balanceOf(to);
         load += machineLoad[from] + machineLoad[to];
@@ -393,6 +381,55 @@ final class SearchState {
         removeResident(from, p);
         addResident(to, p);
         machineOf[p] = to;
+    }
+
+    /**
+     * Moves {@code req} from machine {@code from} to {@code to} in one pass over the resources: usage, what a moved
+     * process holds of transient resources on its home machine, the count of resources over capacity and the load
+     * cost of both machines.
+     */
+    private void shiftUsage(long[] req, int from, int to, boolean leavesHome, boolean comesHome) {
+        long[] useFrom = usage[from];
+        long[] useTo = usage[to];
+        long[] heldFrom = held[from];
+        long[] heldTo = held[to];
+        long[] capFrom = in.capacity[from];
+        long[] capTo = in.capacity[to];
+        long[] safeFrom = in.safetyCapacity[from];
+        long[] safeTo = in.safetyCapacity[to];
+        long loadFrom = 0;
+        long loadTo = 0;
+        int over = 0;
+        for (int r = 0; r < req.length; r++) {
+            long q = req[r];
+            boolean transientR = in.transientResource[r];
+            long keptFrom = transientR ? heldFrom[r] : 0;
+            long keptTo = transientR ? heldTo[r] : 0;
+            over -= (useFrom[r] + keptFrom > capFrom[r] ? 1 : 0) + (useTo[r] + keptTo > capTo[r] ? 1 : 0);
+            useFrom[r] -= q;
+            useTo[r] += q;
+            if (transientR) {
+                if (leavesHome) {
+                    heldFrom[r] += q;
+                    keptFrom += q;
+                }
+                if (comesHome) {
+                    heldTo[r] -= q;
+                    keptTo -= q;
+                }
+            }
+            over += (useFrom[r] + keptFrom > capFrom[r] ? 1 : 0) + (useTo[r] + keptTo > capTo[r] ? 1 : 0);
+            long w = in.loadCostWeight[r];
+            if (useFrom[r] > safeFrom[r]) {
+                loadFrom += w * (useFrom[r] - safeFrom[r]);
+            }
+            if (useTo[r] > safeTo[r]) {
+                loadTo += w * (useTo[r] - safeTo[r]);
+            }
+        }
+        overCapacity += over;
+        machineLoad[from] = loadFrom;
+        machineLoad[to] = loadTo;
     }
 
     private void addResident(int m, int p) {
@@ -458,17 +495,6 @@ final class SearchState {
                 if (inNeighborhood[t * nbs + n] > 0) {
                     dependencyBreaks--;
                 }
-            }
-        }
-    }
-
-    private void countOver(int from, int to, int sign) {
-        for (int r = 0; r < in.resources(); r++) {
-            if (isOver(from, r)) {
-                overCapacity += sign;
-            }
-            if (isOver(to, r)) {
-                overCapacity += sign;
             }
         }
     }
