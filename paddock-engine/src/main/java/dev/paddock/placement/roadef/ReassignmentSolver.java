@@ -21,6 +21,12 @@ import java.util.concurrent.Future;
  * <p>The only impure input is the clock of the time budget. With {@link Options#maxMoves()} bounding the search
  * instead, a run is a function of its seed; with several threads, each thread runs its own search from the same
  * start with seed + thread index and the best result wins (ties go to the lowest index).
+ *
+ * <p>The threads form a portfolio: the even ones search patiently to the end, the odd ones start again from the
+ * initial assignment when, in the first 60 % of the budget, their best has dropped by less than 1/STAGNANT over one
+ * tenth of it (time, or moves when the search is bounded by moves). Where a search settles is decided early: on some
+ * instances (a1_4) it settles in a poor place and only a fresh start helps, on others (a2_4) the last small gains of
+ * a patient search are what count.
  */
 public final class ReassignmentSolver {
 
@@ -58,14 +64,15 @@ public final class ReassignmentSolver {
 
     public static Solution solve(MachineReassignment instance, Assignment initial, Options options) {
         if (options.threads() == 1) {
-            return new LateAcceptanceSearch(instance, initial.toArray(), options, options.seed()).run();
+            return search(instance, initial, options, options.seed(), false);
         }
         ExecutorService pool = Executors.newFixedThreadPool(options.threads());
         try {
             List<Future<Solution>> runs = new ArrayList<>();
             for (int t = 0; t < options.threads(); t++) {
                 long seed = options.seed() + t;
-                runs.add(pool.submit(() -> new LateAcceptanceSearch(instance, initial.toArray(), options, seed).run()));
+                boolean restarting = t % 2 == 1;
+                runs.add(pool.submit(() -> search(instance, initial, options, seed, restarting)));
             }
             List<Solution> done = new ArrayList<>();
             for (Future<Solution> run : runs) {
@@ -80,6 +87,12 @@ public final class ReassignmentSolver {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    /** One thread's search: patient, or restarting when it stagnates early (see the class comment). */
+    static Solution search(MachineReassignment instance, Assignment initial, Options options, long seed,
+            boolean restarting) {
+        return new LateAcceptanceSearch(instance, initial.toArray(), options, seed, restarting).run();
     }
 
     /** One seeded search. */
@@ -107,6 +120,8 @@ public final class ReassignmentSolver {
         private static final int PAIR = 8;
         private static final int CHAIN = 8;
         private static final int HOME = 16;
+        private static final int CHECKS = 10;
+        private static final long STAGNANT = 300;
         /** Pair moves and chains look at no more than this many processes of a machine, from a random one on. */
         private static final int PAIR_RESIDENTS = 24;
 
@@ -118,15 +133,23 @@ public final class ReassignmentSolver {
         private final long seed;
         private final long[] history = new long[HISTORY];
         private long current;
+        /** The best since the last start (the initial assignment or a restart from it), and the best of all starts. */
         private long best;
         private int[] bestAssignment;
+        private long overallBest;
+        private int[] overallBestAssignment;
+        private final boolean restarting;
+        /** Where the next stagnation check falls (nanoseconds, or moves when bounded by moves) and the best then. */
+        private long nextCheck;
+        private long checkMark;
         private long moves;
         private long lastImprovement;
         private long progressMark;
         private int ejectOneIn = 1_000;
         private long lastProgress;
 
-        LateAcceptanceSearch(MachineReassignment in, int[] initial, Options options, long seed) {
+        LateAcceptanceSearch(MachineReassignment in, int[] initial, Options options, long seed, boolean restarting) {
+            this.restarting = restarting;
             this.in = in;
             this.initial = Assignment.of(initial);
             this.state = new SearchState(in, initial, initial);
@@ -137,19 +160,38 @@ public final class ReassignmentSolver {
             this.best = current;
             this.progressMark = current;
             this.bestAssignment = state.assignment();
+            this.overallBest = best;
+            this.overallBestAssignment = bestAssignment;
             java.util.Arrays.fill(history, current);
         }
 
         Solution run() {
-            long deadline = System.nanoTime() + options.budget().toNanos();
+            long start = System.nanoTime();
+            long deadline = start + options.budget().toNanos();
+            boolean byMoves = options.maxMoves() != Long.MAX_VALUE;
+            long window = byMoves ? options.maxMoves() / CHECKS : options.budget().toNanos() / CHECKS;
+            nextCheck = (byMoves ? 0 : start) + window;
+            checkMark = best;
             int processes = in.processes();
             int machines = in.machines();
             if (processes == 0 || machines < 2) {
                 return solution();
             }
             while (moves < options.maxMoves()) {
-                if ((moves & (CLOCK_EVERY - 1)) == 0 && System.nanoTime() >= deadline) {
-                    break;
+                if ((moves & (CLOCK_EVERY - 1)) == 0) {
+                    long now = System.nanoTime();
+                    if (now >= deadline) {
+                        break;
+                    }
+                    long at = byMoves ? moves : now;
+                    if (at >= nextCheck) {
+                        long left = byMoves ? options.maxMoves() - moves : deadline - now;
+                        if (restarting && best > checkMark - checkMark / STAGNANT && left >= 4 * window) {
+                            restart();
+                        }
+                        checkMark = best;
+                        nextCheck = at + window;
+                    }
                 }
                 moves++;
                 if (moves - lastImprovement > 200_000L * Math.max(1, processes / 1000)) {
@@ -394,7 +436,7 @@ public final class ReassignmentSolver {
         }
 
         private Solution solution() {
-            Assignment found = Assignment.of(bestAssignment);
+            Assignment found = Assignment.of(overallBestAssignment);
             return new Solution(found, RoadefScorer.score(in, initial, found), moves, seed);
         }
 
@@ -478,6 +520,7 @@ public final class ReassignmentSolver {
                     best = candidate;
                     bestAssignment = state.assignment();
                     lastImprovement = moves;
+                    keepIfOverallBest();
                 }
             }
             if (current < history[slot]) {
@@ -570,6 +613,7 @@ public final class ReassignmentSolver {
             if (current < best) {
                 best = current;
                 bestAssignment = state.assignment();
+                keepIfOverallBest();
             }
             java.util.Arrays.fill(history, current);
         }
@@ -590,6 +634,32 @@ public final class ReassignmentSolver {
                 state.move(p, from);
             }
             state.move(p, bestMachine);
+        }
+
+        private void keepIfOverallBest() {
+            if (best < overallBest) {
+                overallBest = best;
+                overallBestAssignment = bestAssignment;
+            }
+        }
+
+        /**
+         * Starts again from the initial assignment, keeping the overall best: taken by a restarting search when a
+         * check finds the best of this start lower by less than 1/STAGNANT than at the check before, with at least
+         * four check windows left (a fresh start needs that long to compete).
+         */
+        private void restart() {
+            for (int p = 0; p < in.processes(); p++) {
+                state.move(p, initial.machineOf(p));
+            }
+            current = state.total();
+            best = current;
+            bestAssignment = state.assignment();
+            progressMark = current;
+            lastProgress = moves;
+            lastImprovement = moves;
+            ejectOneIn = 1_000;
+            java.util.Arrays.fill(history, current);
         }
 
         private void restoreBest() {

@@ -61,16 +61,34 @@ class ReassignmentSolverTest {
     }
 
     @Test
-    void twoThreadsReturnTheBetterOfTheirTwoSeeds() {
+    void twoThreadsReturnTheBetterOfAPatientAndARestartingSearch() {
         MachineReassignment instance = RoadefFormat.readModel(SetA.model("a1_2"));
         Assignment initial = RoadefFormat.readAssignment(SetA.assignment("a1_2"), instance);
 
         ReassignmentSolver.Solution both = ReassignmentSolver.solve(instance, initial,
                 new ReassignmentSolver.Options(Duration.ofMinutes(5), 3, 2, 100_000));
-        long seed3 = ReassignmentSolver.solve(instance, initial, movesOnly(100_000, 3)).cost().total();
-        long seed4 = ReassignmentSolver.solve(instance, initial, movesOnly(100_000, 4)).cost().total();
+        long patient = ReassignmentSolver.search(instance, initial, movesOnly(100_000, 3), 3, false).cost().total();
+        long restarting = ReassignmentSolver.search(instance, initial, movesOnly(100_000, 4), 4, true).cost().total();
 
-        assertThat(both.cost().total()).isEqualTo(Math.min(seed3, seed4));
+        assertThat(both.cost().total()).isEqualTo(Math.min(patient, restarting));
+    }
+
+    @Test
+    void aRestartingSearchStartsAgainWhenItStagnatesAndKeepsItsOverallBest() {
+        MachineReassignment instance = RoadefFormat.readModel(SetA.model("a1_2"));
+        Assignment initial = RoadefFormat.readAssignment(SetA.assignment("a1_2"), instance);
+
+        ReassignmentSolver.Solution patient = ReassignmentSolver.search(instance, initial, movesOnly(100_000, 4), 4,
+                false);
+        ReassignmentSolver.Solution restarting = ReassignmentSolver.search(instance, initial, movesOnly(100_000, 4), 4,
+                true);
+        ReassignmentSolver.Solution again = ReassignmentSolver.search(instance, initial, movesOnly(100_000, 4), 4,
+                true);
+
+        assertThat(restarting.assignment()).as("a restart changed the course").isNotEqualTo(patient.assignment());
+        assertThat(again.assignment()).as("restarts are part of a seeded run").isEqualTo(restarting.assignment());
+        assertThat(RoadefChecker.check(instance, initial, restarting.assignment())).isEmpty();
+        assertThat(restarting.cost().total()).isLessThan(RoadefScorer.score(instance, initial, initial).total());
     }
 
     @Test
