@@ -106,6 +106,7 @@ public final class ReassignmentSolver {
          * FEWEST_EJECTS]. Once the best has gone STALL moves without dropping by 1/PROGRESS, at least one move in
          * STALLED_EJECTS is an eject. An eject starts from a process on a machine drawn by cost.
          */
+        private static final int FIRST_EJECTS = 1_000;
         private static final int MOST_EJECTS = 100;
         private static final int FEWEST_EJECTS = 10_000;
         private static final int STALLED_EJECTS = 300;
@@ -136,7 +137,7 @@ public final class ReassignmentSolver {
         /** The best since the last start (the initial assignment or a restart from it), and the best of all starts. */
         private long best;
         private int[] bestAssignment;
-        private long overallBest;
+        private long overallBest = Long.MAX_VALUE;
         private int[] overallBestAssignment;
         private final boolean restarting;
         /** Where the next stagnation check falls (nanoseconds, or moves when bounded by moves) and the best then. */
@@ -145,7 +146,7 @@ public final class ReassignmentSolver {
         private long moves;
         private long lastImprovement;
         private long progressMark;
-        private int ejectOneIn = 1_000;
+        private int ejectOneIn = FIRST_EJECTS;
         private long lastProgress;
 
         LateAcceptanceSearch(MachineReassignment in, int[] initial, Options options, long seed, boolean restarting) {
@@ -157,11 +158,8 @@ public final class ReassignmentSolver {
             this.seed = seed;
             this.random = new SplittableRandom(seed);
             this.current = state.total();
-            this.best = current;
             this.progressMark = current;
-            this.bestAssignment = state.assignment();
-            this.overallBest = best;
-            this.overallBestAssignment = bestAssignment;
+            keepCurrentAsBest();
             java.util.Arrays.fill(history, current);
         }
 
@@ -517,10 +515,8 @@ public final class ReassignmentSolver {
             if (accept) {
                 current = candidate;
                 if (candidate < best) {
-                    best = candidate;
-                    bestAssignment = state.assignment();
+                    keepCurrentAsBest();
                     lastImprovement = moves;
-                    keepIfOverallBest();
                 }
             }
             if (current < history[slot]) {
@@ -611,9 +607,7 @@ public final class ReassignmentSolver {
             }
             current = state.total();
             if (current < best) {
-                best = current;
-                bestAssignment = state.assignment();
-                keepIfOverallBest();
+                keepCurrentAsBest();
             }
             java.util.Arrays.fill(history, current);
         }
@@ -636,7 +630,10 @@ public final class ReassignmentSolver {
             state.move(p, bestMachine);
         }
 
-        private void keepIfOverallBest() {
+        /** The current assignment becomes the best of this start, and of all starts if it beats theirs. */
+        private void keepCurrentAsBest() {
+            best = current;
+            bestAssignment = state.assignment();
             if (best < overallBest) {
                 overallBest = best;
                 overallBestAssignment = bestAssignment;
@@ -649,22 +646,23 @@ public final class ReassignmentSolver {
          * four check windows left (a fresh start needs that long to compete).
          */
         private void restart() {
-            for (int p = 0; p < in.processes(); p++) {
-                state.move(p, initial.machineOf(p));
-            }
+            moveAllTo(initial.toArray());
             current = state.total();
-            best = current;
-            bestAssignment = state.assignment();
+            keepCurrentAsBest();
             progressMark = current;
             lastProgress = moves;
             lastImprovement = moves;
-            ejectOneIn = 1_000;
+            ejectOneIn = FIRST_EJECTS;
             java.util.Arrays.fill(history, current);
         }
 
         private void restoreBest() {
-            for (int p = 0; p < bestAssignment.length; p++) {
-                state.move(p, bestAssignment[p]);
+            moveAllTo(bestAssignment);
+        }
+
+        private void moveAllTo(int[] assignment) {
+            for (int p = 0; p < assignment.length; p++) {
+                state.move(p, assignment[p]);
             }
         }
     }
