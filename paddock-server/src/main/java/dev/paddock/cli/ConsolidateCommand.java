@@ -78,9 +78,7 @@ final class ConsolidateCommand implements Runnable {
 
         @Override
         public Integer call() {
-            Path file = inputs.file;
-            int headroom = inputs.headroom;
-            if (headroom < 0 || headroom > 1000) {
+            if (inputs.headroom < 0 || inputs.headroom > 1000) {
                 throw new CliException(ExitCode.USAGE, "--headroom must be between 0 and 1000.");
             }
             if (seconds < 1 || seconds > 3600) {
@@ -94,8 +92,8 @@ final class ConsolidateCommand implements Runnable {
                         "^host model: ", "") + ".");
             }
             try {
-                List<PhysicalServer> servers = ServerInventory.parse(read(file));
-                ConsolidationPlanner.Plan plan = ConsolidationPlanner.plan(servers, model, headroom,
+                List<PhysicalServer> servers = ServerInventory.parse(read(inputs.file));
+                ConsolidationPlanner.Plan plan = ConsolidationPlanner.plan(servers, model, inputs.headroom,
                         Duration.ofSeconds(seconds), seed, MAX_TRIES);
                 int steps = 0;
                 if (!plan.migrations().isEmpty()) {
@@ -118,7 +116,7 @@ final class ConsolidateCommand implements Runnable {
                 spec.commandLine().getOut().flush();
                 return 0;
             } catch (ServerInventory.InvalidInventoryException e) {
-                throw new CliException(ExitCode.REJECTED, file + ": " + e.getMessage() + ".");
+                throw new CliException(ExitCode.REJECTED, inputs.file + ": " + e.getMessage() + ".");
             } catch (IOException e) {
                 throw new CliException(ExitCode.ERROR, "cannot write the report: " + e.getMessage() + ".");
             }
