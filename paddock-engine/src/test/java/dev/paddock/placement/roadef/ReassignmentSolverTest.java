@@ -92,6 +92,40 @@ class ReassignmentSolverTest {
     }
 
     @Test
+    void whereTheLoadCanVanishASearchStartsFromAShiftNoneOfWhichLowersTheCost() {
+        MachineReassignment instance = RoadefFormat.readModel(SetA.model("a2_1"));
+        Assignment initial = RoadefFormat.readAssignment(SetA.assignment("a2_1"), instance);
+
+        ReassignmentSolver.Solution start = ReassignmentSolver.solve(instance, initial, movesOnly(0, 1));
+
+        assertThat(ReassignmentSolver.loadCanVanish(instance)).isTrue();
+        assertThat(RoadefChecker.check(instance, initial, start.assignment())).isEmpty();
+        assertThat(start.cost().total()).isLessThan(RoadefScorer.score(instance, initial, initial).total());
+        SearchState state = new SearchState(instance, initial.toArray(), start.assignment().toArray());
+        for (int p = 0; p < instance.processes(); p++) {
+            int from = state.machineOf(p);
+            for (int m = 0; m < instance.machines(); m++) {
+                if (m != from && state.mayMove(p, m) && state.shiftDelta(p, m) < 0) {
+                    state.move(p, m);
+                    assertThat(state.feasible()).as("p%d to m%d lowers the cost", p, m).isFalse();
+                    state.move(p, from);
+                }
+            }
+        }
+    }
+
+    @Test
+    void whereTheLoadCannotVanishASearchStartsFromTheInitialAssignment() {
+        MachineReassignment instance = RoadefFormat.readModel(SetA.model("a2_2"));
+        Assignment initial = RoadefFormat.readAssignment(SetA.assignment("a2_2"), instance);
+
+        ReassignmentSolver.Solution start = ReassignmentSolver.solve(instance, initial, movesOnly(0, 1));
+
+        assertThat(ReassignmentSolver.loadCanVanish(instance)).isFalse();
+        assertThat(start.assignment()).isEqualTo(initial);
+    }
+
+    @Test
     void theTinyInstanceStaysFeasible() {
         ReassignmentSolver.Solution solution = ReassignmentSolver.solve(TinyInstance.model(), TinyInstance.initial(),
                 movesOnly(50_000, 1));
