@@ -34,7 +34,9 @@ import java.util.concurrent.Future;
  * home machine that no other process can use. A search that wanders from the initial assignment moves most processes
  * on the way (600 of a1_4's 1,000, where the best-known moves fewer than 50) and locks itself in. There every start
  * (the first and each restart) is a steepest descent over shifts instead: the best shift of all, again and again,
- * until none lowers the cost, which moves about a third as many.
+ * until none lowers the cost. It takes the biggest gains first and moves half as many processes on the way (a2_1: 307
+ * to bring the load cost from 391 M to 21 M, where late acceptance has moved some 650 by the time it reaches zero);
+ * late acceptance goes on from there. Measured at 60 s: a2_1 ends at 184-209 instead of 215, a1_4 about 2 % lower.
  */
 public final class ReassignmentSolver {
 
