@@ -21,7 +21,8 @@ import java.util.List;
 /**
  * {@code ./paddock bench placement [--seconds 60] [--instances a1_1,a2_3] [--data DIR] [--threads 1] [--seed 1]
  * [--no-timefold] [--out bench/results/placement.json]}: our solver and Timefold, same budget, one after the other
- * on every instance of ROADEF/EURO 2012 set A, against the original and best-known costs.
+ * on every instance of ROADEF/EURO 2012 set A, against the original and best-known costs. Our solutions are written
+ * in the challenge's format beside the results file (see {@link #solutionFile}).
  */
 public final class PlacementBench {
     static final double GOAL_RATIO = 1.01;
@@ -77,6 +78,13 @@ public final class PlacementBench {
         ReassignmentSolver.Solution ours = ReassignmentSolver.solve(instance, initial,
                 new ReassignmentSolver.Options(settings.budget(), settings.seed(), settings.threads(), Long.MAX_VALUE));
         requireFeasible(name, "ours", instance, initial, ours.assignment());
+        Path solutionFile = solutionFile(settings, name);
+        try {
+            Files.createDirectories(solutionFile.getParent());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot create " + solutionFile.getParent(), e);
+        }
+        RoadefFormat.writeAssignment(solutionFile, ours.assignment());
         ObjectNode row = Json.mapper().createObjectNode();
         row.put("instance", name);
         row.put("original", original);
@@ -101,6 +109,14 @@ public final class PlacementBench {
         }
         System.out.println(line);
         return row;
+    }
+
+    /**
+     * Where our solution of {@code name} goes, in the challenge's format, next to the results file: anyone can check
+     * its cost with the challenge's own checker.
+     */
+    static Path solutionFile(Settings settings, String name) {
+        return settings.out().toAbsolutePath().resolveSibling("placement-solutions").resolve("solution_" + name + ".txt");
     }
 
     private static void requireFeasible(String name, String who, MachineReassignment instance, Assignment initial,

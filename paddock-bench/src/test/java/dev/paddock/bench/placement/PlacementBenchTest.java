@@ -3,9 +3,17 @@ package dev.paddock.bench.placement;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.paddock.json.Json;
+import dev.paddock.placement.roadef.Assignment;
+import dev.paddock.placement.roadef.MachineReassignment;
+import dev.paddock.placement.roadef.RoadefChecker;
+import dev.paddock.placement.roadef.RoadefFormat;
+import dev.paddock.placement.roadef.RoadefScorer;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class PlacementBenchTest {
 
@@ -26,6 +34,22 @@ class PlacementBenchTest {
         assertThat(settings.budget()).isEqualTo(Duration.ofSeconds(60));
         assertThat(settings.instances()).hasSize(10);
         assertThat(settings.timefold()).isTrue();
+    }
+
+    @Test
+    void eachSolutionIsWrittenInTheChallengesFormatWithTheCostTheResultsGive(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("placement.json");
+        String[] args = {"--seconds", "1", "--instances", "a1_1", "--no-timefold", "--out", out.toString()};
+        PlacementBench.Settings settings = PlacementBench.parse(args);
+
+        PlacementBench.main(args);
+
+        MachineReassignment instance = RoadefFormat.readModel(settings.data().resolve("model_a1_1.txt"));
+        Assignment initial = RoadefFormat.readAssignment(settings.data().resolve("assignment_a1_1.txt"), instance);
+        Assignment written = RoadefFormat.readAssignment(PlacementBench.solutionFile(settings, "a1_1"), instance);
+        long reported = Json.mapper().readTree(out.toFile()).at("/metrics/instances/0/ours").asLong();
+        assertThat(RoadefChecker.check(instance, initial, written)).isEmpty();
+        assertThat(RoadefScorer.score(instance, initial, written).total()).isEqualTo(reported);
     }
 
     @Test
