@@ -642,11 +642,7 @@ public final class ReassignmentSolver {
             for (int p : ruined) {
                 bestShift(p);
             }
-            current = state.total();
-            if (current < best) {
-                keepCurrentAsBest();
-            }
-            java.util.Arrays.fill(history, current);
+            continueFromHere();
         }
 
         private void bestShift(int p) {
@@ -665,6 +661,18 @@ public final class ReassignmentSolver {
                 state.move(p, from);
             }
             state.move(p, bestMachine);
+        }
+
+        /**
+         * Late acceptance goes on from the state as it is, after a move of many processes (ruin and recreate, a
+         * steepest descent): it becomes the current one, the best if it is, and fills the history.
+         */
+        private void continueFromHere() {
+            current = state.total();
+            if (current < best) {
+                keepCurrentAsBest();
+            }
+            java.util.Arrays.fill(history, current);
         }
 
         /** The current assignment becomes the best of this start, and of all starts if it beats theirs. */
@@ -708,11 +716,7 @@ public final class ReassignmentSolver {
                 }
                 state.move(bestProcess, bestMachine);
             }
-            current = state.total();
-            if (current < best) {
-                keepCurrentAsBest();
-            }
-            java.util.Arrays.fill(history, current);
+            continueFromHere();
         }
 
         private boolean feasibleAfter(int p, int to) {
@@ -736,9 +740,10 @@ public final class ReassignmentSolver {
             lastProgress = moves;
             lastImprovement = moves;
             ejectOneIn = FIRST_EJECTS;
-            java.util.Arrays.fill(history, current);
             if (descendFirst) {
                 steepestDescent(System.nanoTime() + options.budget().toNanos() / DESCENT_SHARE);
+            } else {
+                java.util.Arrays.fill(history, current);
             }
         }
 
