@@ -39,6 +39,7 @@ public final class PlacementBench {
         ArrayNode rows = metrics.putArray("instances");
         double worstRatio = 0;
         boolean beatsTimefold = true;
+        Files.createDirectories(solutionsDirectory(settings));
         for (String name : settings.instances()) {
             ObjectNode row = run(name, settings);
             rows.add(row);
@@ -78,13 +79,7 @@ public final class PlacementBench {
         ReassignmentSolver.Solution ours = ReassignmentSolver.solve(instance, initial,
                 new ReassignmentSolver.Options(settings.budget(), settings.seed(), settings.threads(), Long.MAX_VALUE));
         requireFeasible(name, "ours", instance, initial, ours.assignment());
-        Path solutionFile = solutionFile(settings, name);
-        try {
-            Files.createDirectories(solutionFile.getParent());
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException("cannot create " + solutionFile.getParent(), e);
-        }
-        RoadefFormat.writeAssignment(solutionFile, ours.assignment());
+        RoadefFormat.writeAssignment(solutionFile(settings, name), ours.assignment());
         ObjectNode row = Json.mapper().createObjectNode();
         row.put("instance", name);
         row.put("original", original);
@@ -116,7 +111,11 @@ public final class PlacementBench {
      * its cost with the challenge's own checker.
      */
     static Path solutionFile(Settings settings, String name) {
-        return settings.out().toAbsolutePath().resolveSibling("placement-solutions").resolve("solution_" + name + ".txt");
+        return solutionsDirectory(settings).resolve("solution_" + name + ".txt");
+    }
+
+    private static Path solutionsDirectory(Settings settings) {
+        return settings.out().toAbsolutePath().resolveSibling("placement-solutions");
     }
 
     private static void requireFeasible(String name, String who, MachineReassignment instance, Assignment initial,
