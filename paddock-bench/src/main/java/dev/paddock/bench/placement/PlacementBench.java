@@ -89,6 +89,9 @@ public final class PlacementBench {
         long qualification = BestKnown.QUALIFICATION_BEST.get(name);
         row.put("challenge_qualification_best", qualification);
         row.put("ours_over_challenge_qualification_best", (double) ours.cost().total() / Math.max(1, qualification));
+        long winner = BestKnown.WINNER_300_S.get(name);
+        row.put("challenge_winner_at_300_s", winner);
+        row.put("ours_over_challenge_winner_at_300_s", (double) ours.cost().total() / Math.max(1, winner));
         row.put("ours_moves_tried", ours.movesTried());
         String line = String.format("%s original %,d best-known %,d ours %,d (%.4f×)", name, original, best,
                 ours.cost().total(), (double) ours.cost().total() / Math.max(1, best));

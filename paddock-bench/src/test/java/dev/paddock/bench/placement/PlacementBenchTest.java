@@ -53,6 +53,22 @@ class PlacementBenchTest {
     }
 
     @Test
+    void eachRowGivesOurRatioToTheBestKnownToTheChallengesBestAndToItsWinnerAt300Seconds(@TempDir Path dir)
+            throws Exception {
+        Path out = dir.resolve("placement.json");
+
+        PlacementBench.main(new String[] {"--seconds", "1", "--instances", "a2_2", "--no-timefold", "--out",
+                out.toString()});
+
+        var row = Json.mapper().readTree(out.toFile()).at("/metrics/instances/0");
+        double ours = row.get("ours").asDouble();
+        assertThat(row.get("challenge_winner_at_300_s").asLong()).isEqualTo(746_097_632L);
+        assertThat(row.get("ours_over_challenge_winner_at_300_s").asDouble()).isEqualTo(ours / 746_097_632L);
+        assertThat(row.get("ours_over_challenge_qualification_best").asDouble()).isEqualTo(ours / 816_523_983L);
+        assertThat(row.get("ours_over_best_known").asDouble()).isEqualTo(ours / 720_671_511L);
+    }
+
+    @Test
     void anUnknownInstanceIsAUserError() {
         assertThatThrownBy(() -> PlacementBench.parse(new String[] {"--instances", "b_1"}))
                 .isInstanceOf(IllegalArgumentException.class)

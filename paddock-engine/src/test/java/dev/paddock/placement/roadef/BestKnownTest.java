@@ -20,11 +20,13 @@ class BestKnownTest {
 
         assertThat(BestKnown.SET_A.get(name)).isBetween(lowerBound, SetA.originalCost(name));
         assertThat(BestKnown.QUALIFICATION_BEST.get(name)).isBetween(lowerBound, SetA.originalCost(name));
+        assertThat(BestKnown.WINNER_300_S.get(name)).isBetween(lowerBound, SetA.originalCost(name));
     }
 
     @ParameterizedTest
     @MethodSource("instances")
-    void the_later_literature_is_never_worse_than_the_challenge_qualification(String name) {
+    void the_best_known_values_are_never_worse_than_the_challenges_own_results(String name) {
         assertThat(BestKnown.SET_A.get(name)).isLessThanOrEqualTo(BestKnown.QUALIFICATION_BEST.get(name));
+        assertThat(BestKnown.SET_A.get(name)).isLessThanOrEqualTo(BestKnown.WINNER_300_S.get(name));
     }
 }
