@@ -80,21 +80,22 @@ public final class PlacementBench {
                 new ReassignmentSolver.Options(settings.budget(), settings.seed(), settings.threads(), Long.MAX_VALUE));
         requireFeasible(name, "ours", instance, initial, ours.assignment());
         RoadefFormat.writeAssignment(solutionFile(settings, name), ours.assignment());
+        long oursCost = ours.cost().total();
         ObjectNode row = Json.mapper().createObjectNode();
         row.put("instance", name);
         row.put("original", original);
         row.put("best_known", best);
-        row.put("ours", ours.cost().total());
-        row.put("ours_over_best_known", (double) ours.cost().total() / Math.max(1, best));
+        row.put("ours", oursCost);
+        row.put("ours_over_best_known", over(oursCost, best));
         long qualification = BestKnown.QUALIFICATION_BEST.get(name);
         row.put("challenge_qualification_best", qualification);
-        row.put("ours_over_challenge_qualification_best", (double) ours.cost().total() / Math.max(1, qualification));
+        row.put("ours_over_challenge_qualification_best", over(oursCost, qualification));
         long winner = BestKnown.WINNER_300_S.get(name);
         row.put("challenge_winner_at_300_s", winner);
-        row.put("ours_over_challenge_winner_at_300_s", (double) ours.cost().total() / Math.max(1, winner));
+        row.put("ours_over_challenge_winner_at_300_s", over(oursCost, winner));
         row.put("ours_moves_tried", ours.movesTried());
         String line = String.format("%s original %,d best-known %,d ours %,d (%.4f×)", name, original, best,
-                ours.cost().total(), (double) ours.cost().total() / Math.max(1, best));
+                oursCost, over(oursCost, best));
         if (settings.timefold()) {
             Assignment timefold = TimefoldReassignment.solve(instance, initial, settings.budget(), settings.seed());
             boolean feasible = RoadefChecker.check(instance, initial, timefold).isEmpty();
@@ -102,11 +103,16 @@ public final class PlacementBench {
             long cost = feasible ? RoadefScorer.score(instance, initial, timefold).total() : original;
             row.put("timefold", cost);
             row.put("timefold_feasible", feasible);
-            row.put("timefold_over_best_known", (double) cost / Math.max(1, best));
+            row.put("timefold_over_best_known", over(cost, best));
             line += String.format(" timefold %,d%s", cost, feasible ? "" : " (infeasible, start kept)");
         }
         System.out.println(line);
         return row;
+    }
+
+    /** A cost as a multiple of a yardstick, a yardstick of 0 counting as 1. */
+    private static double over(long cost, long yardstick) {
+        return (double) cost / Math.max(1, yardstick);
     }
 
     /**
