@@ -3,7 +3,7 @@ package dev.paddock.api;
 import dev.paddock.model.Host;
 import dev.paddock.model.Resources;
 import dev.paddock.model.Room;
-import dev.paddock.operation.OperationPlan;
+import dev.paddock.operation.plan.OperationPlan;
 import dev.paddock.operation.OperationView;
 import dev.paddock.operation.Operations;
 import dev.paddock.placement.consolidation.ConsolidationPlanner;

@@ -1,7 +1,7 @@
 package dev.paddock.api;
 
 import dev.paddock.audit.Oversight;
-import dev.paddock.ha.HaController;
+import dev.paddock.ha.control.HaController;
 import dev.paddock.hypervisor.Hypervisor;
 import dev.paddock.json.Json;
 import dev.paddock.operation.Operations;

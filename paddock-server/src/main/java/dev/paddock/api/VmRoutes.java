@@ -13,7 +13,7 @@ import dev.paddock.model.Vm;
 import dev.paddock.model.VmOrigin;
 import dev.paddock.model.VmState;
 import dev.paddock.model.Watchdog;
-import dev.paddock.operation.OperationPlan;
+import dev.paddock.operation.plan.OperationPlan;
 import dev.paddock.operation.OperationView;
 import dev.paddock.operation.Operations;
 import dev.paddock.store.InventoryStore;

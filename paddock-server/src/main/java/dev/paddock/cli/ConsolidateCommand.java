@@ -1,7 +1,7 @@
 package dev.paddock.cli;
 
 import dev.paddock.json.Json;
-import dev.paddock.operation.OperationPlan;
+import dev.paddock.operation.plan.OperationPlan;
 import dev.paddock.placement.consolidation.ConsolidationPlanner;
 import dev.paddock.placement.consolidation.ConsolidationReport;
 import dev.paddock.placement.consolidation.HostModel;

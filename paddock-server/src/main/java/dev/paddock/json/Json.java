@@ -18,7 +18,7 @@ import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.paddock.model.Resources;
 import dev.paddock.model.Vm;
-import dev.paddock.operation.Step;
+import dev.paddock.operation.plan.Step;
 import java.io.IOException;
 
 /**

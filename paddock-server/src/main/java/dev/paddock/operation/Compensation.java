@@ -1,5 +1,7 @@
 package dev.paddock.operation;
 
+import dev.paddock.operation.plan.Step;
+
 import java.util.Optional;
 
 /**

@@ -1,5 +1,8 @@
 package dev.paddock.operation;
 
+import dev.paddock.operation.plan.Step;
+import dev.paddock.operation.plan.OperationPlan;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.paddock.json.Json;
 import dev.paddock.store.Jdbc;

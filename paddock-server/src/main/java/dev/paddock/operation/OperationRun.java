@@ -1,5 +1,7 @@
 package dev.paddock.operation;
 
+import dev.paddock.operation.plan.Step;
+
 import dev.paddock.operation.StateFromSteps.StepStatus;
 import java.time.Clock;
 import java.util.ArrayList;

@@ -1,5 +1,7 @@
 package dev.paddock.operation;
 
+import dev.paddock.operation.plan.OperationPlan;
+
 import dev.paddock.hypervisor.Hypervisor;
 import dev.paddock.store.InventoryStore;
 import dev.paddock.store.Page;

@@ -1,5 +1,7 @@
 package dev.paddock.operation;
 
+import dev.paddock.operation.plan.OperationPlan;
+
 import dev.paddock.store.Page;
 import java.util.EnumMap;
 import java.util.Map;

@@ -1,5 +1,7 @@
 package dev.paddock.operation;
 
+import dev.paddock.operation.plan.Step;
+
 import dev.paddock.hypervisor.DomainInfo;
 import dev.paddock.hypervisor.DomainSpec;
 import dev.paddock.hypervisor.Hypervisor;

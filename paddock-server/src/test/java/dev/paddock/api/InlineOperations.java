@@ -1,11 +1,11 @@
 package dev.paddock.api;
 
 import dev.paddock.model.VmState;
-import dev.paddock.operation.OperationPlan;
+import dev.paddock.operation.plan.OperationPlan;
 import dev.paddock.operation.OperationState;
 import dev.paddock.operation.OperationView;
 import dev.paddock.operation.Operations;
-import dev.paddock.operation.Step;
+import dev.paddock.operation.plan.Step;
 import dev.paddock.operation.StepState;
 import dev.paddock.store.InventoryStore;
 import dev.paddock.store.Page;

@@ -1,5 +1,8 @@
 package dev.paddock.operation;
 
+import dev.paddock.operation.plan.Step;
+import dev.paddock.operation.plan.OperationPlan;
+
 import com.zaxxer.hikari.HikariDataSource;
 import dev.paddock.hypervisor.HypervisorEvent;
 import dev.paddock.model.Resources;

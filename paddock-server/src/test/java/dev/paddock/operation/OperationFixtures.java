@@ -1,5 +1,8 @@
 package dev.paddock.operation;
 
+import dev.paddock.operation.plan.Step;
+import dev.paddock.operation.plan.OperationPlan;
+
 import dev.paddock.hypervisor.DomainSpec;
 import dev.paddock.model.Resources;
 import dev.paddock.model.Vm;

@@ -1,5 +1,8 @@
 package dev.paddock.operation;
 
+import dev.paddock.operation.plan.Step;
+import dev.paddock.operation.plan.OperationPlan;
+
 import static dev.paddock.operation.OperationFixtures.createPlan;
 import static dev.paddock.operation.OperationFixtures.createSteps;
 import static dev.paddock.operation.OperationFixtures.spec;

@@ -1,5 +1,7 @@
 package dev.paddock.operation;
 
+import dev.paddock.operation.plan.Step;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.paddock.model.Resources;
-import dev.paddock.operation.OperationPlan;
-import dev.paddock.operation.Step;
+import dev.paddock.operation.plan.OperationPlan;
+import dev.paddock.operation.plan.Step;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;

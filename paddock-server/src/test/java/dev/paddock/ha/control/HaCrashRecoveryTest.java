@@ -1,4 +1,4 @@
-package dev.paddock.ha;
+package dev.paddock.ha.control;
 
 import static dev.paddock.operation.ChildJvm.await;
 import static dev.paddock.operation.ChildJvm.follow;

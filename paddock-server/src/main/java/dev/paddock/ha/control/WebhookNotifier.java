@@ -1,4 +1,4 @@
-package dev.paddock.ha;
+package dev.paddock.ha.control;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.paddock.json.Json;

@@ -1,4 +1,4 @@
-package dev.paddock.ha;
+package dev.paddock.ha.control;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -16,7 +16,7 @@ import dev.paddock.model.VmState;
 import dev.paddock.model.Watchdog;
 import dev.paddock.operation.OperationRunner;
 import dev.paddock.operation.OperationView;
-import dev.paddock.operation.Step;
+import dev.paddock.operation.plan.Step;
 import dev.paddock.sim.Fault;
 import dev.paddock.sim.ManualClock;
 import dev.paddock.sim.SimulatedHypervisor;

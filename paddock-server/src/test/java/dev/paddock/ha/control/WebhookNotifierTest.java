@@ -1,4 +1,4 @@
-package dev.paddock.ha;
+package dev.paddock.ha.control;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,8 @@
-package dev.paddock.ha;
+package dev.paddock.ha.control;
+
+import dev.paddock.ha.FailoverPlanner;
+import dev.paddock.ha.FailoverPolicy;
+import dev.paddock.ha.SimulatedFenceAgent;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.paddock.audit.AuditEntry;

@@ -1,4 +1,6 @@
-package dev.paddock.ha;
+package dev.paddock.ha.control;
+
+import dev.paddock.ha.FenceDevice;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

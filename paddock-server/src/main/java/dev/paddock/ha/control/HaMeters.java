@@ -1,4 +1,4 @@
-package dev.paddock.ha;
+package dev.paddock.ha.control;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;

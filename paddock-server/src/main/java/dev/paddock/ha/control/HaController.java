@@ -1,4 +1,16 @@
-package dev.paddock.ha;
+package dev.paddock.ha.control;
+
+import dev.paddock.ha.FailoverPlan;
+import dev.paddock.ha.FailoverPlanner;
+import dev.paddock.ha.FailoverPolicy;
+import dev.paddock.ha.FenceAction;
+import dev.paddock.ha.FenceAgent;
+import dev.paddock.ha.FenceOutcome;
+import dev.paddock.ha.HaPolicy;
+import dev.paddock.ha.HostHealth;
+import dev.paddock.ha.HostWatch;
+import dev.paddock.ha.Restart;
+import dev.paddock.ha.Unplaced;
 
 import dev.paddock.audit.Oversight;
 import dev.paddock.hypervisor.DomainInfo;
@@ -12,9 +24,9 @@ import dev.paddock.model.PowerState;
 import dev.paddock.model.Room;
 import dev.paddock.model.Vm;
 import dev.paddock.model.VmState;
-import dev.paddock.operation.OperationPlan;
+import dev.paddock.operation.plan.OperationPlan;
 import dev.paddock.operation.OperationView;
-import dev.paddock.operation.Step;
+import dev.paddock.operation.plan.Step;
 import dev.paddock.operation.Operations;
 import dev.paddock.sim.VmDomains;
 import dev.paddock.store.InventoryStore;

@@ -1,4 +1,4 @@
-package dev.paddock.ha;
+package dev.paddock.ha.control;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.paddock.store.TestDatabases;

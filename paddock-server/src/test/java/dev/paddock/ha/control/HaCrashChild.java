@@ -1,4 +1,7 @@
-package dev.paddock.ha;
+package dev.paddock.ha.control;
+
+import dev.paddock.ha.HostHealth;
+import dev.paddock.ha.SimulatedFenceAgent;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.paddock.audit.Oversight;

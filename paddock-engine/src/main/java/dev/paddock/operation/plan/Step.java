@@ -1,4 +1,4 @@
-package dev.paddock.operation;
+package dev.paddock.operation.plan;
 
 import dev.paddock.hypervisor.DomainSpec;
 import dev.paddock.model.Vm;

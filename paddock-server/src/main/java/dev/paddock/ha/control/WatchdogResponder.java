@@ -1,4 +1,4 @@
-package dev.paddock.ha;
+package dev.paddock.ha.control;
 
 import dev.paddock.audit.Oversight;
 import dev.paddock.hypervisor.DomainInfo;
@@ -8,10 +8,10 @@ import dev.paddock.hypervisor.HypervisorException;
 import dev.paddock.model.Vm;
 import dev.paddock.model.VmState;
 import dev.paddock.model.Watchdog;
-import dev.paddock.operation.OperationPlan;
+import dev.paddock.operation.plan.OperationPlan;
 import dev.paddock.operation.OperationView;
 import dev.paddock.operation.Operations;
-import dev.paddock.operation.Step;
+import dev.paddock.operation.plan.Step;
 import dev.paddock.store.InventoryStore;
 import java.time.Clock;
 import java.time.Duration;

@@ -1,4 +1,7 @@
-package dev.paddock.ha;
+package dev.paddock.ha.control;
+
+import dev.paddock.ha.FenceDevice;
+import dev.paddock.ha.HaPolicy;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;

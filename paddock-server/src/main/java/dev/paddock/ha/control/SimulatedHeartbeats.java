@@ -1,4 +1,4 @@
-package dev.paddock.ha;
+package dev.paddock.ha.control;
 
 import dev.paddock.model.Host;
 import dev.paddock.sim.SimHostStatus;
