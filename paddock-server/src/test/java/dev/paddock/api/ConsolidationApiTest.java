@@ -7,9 +7,8 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.http.HttpRequest;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -30,17 +29,10 @@ class ConsolidationApiTest {
     @TempDir
     Path directory;
 
+    @RegisterExtension
+    static final TestServerExtension servers = TestServerExtension.onH2();
+
     TestServer server;
-
-    @BeforeEach
-    void start() {
-        server = new TestServer(directory);
-    }
-
-    @AfterEach
-    void stop() {
-        server.close();
-    }
 
     private static String request(String inventory, String hostModel, String clusterId, boolean execute) {
         ObjectNode body = JsonNodeFactory.instance.objectNode().put("inventory", inventory).put("hostModel", hostModel)

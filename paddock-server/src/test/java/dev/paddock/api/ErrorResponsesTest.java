@@ -4,12 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.paddock.operation.OperationRunner;
-import java.nio.file.Path;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -17,20 +14,10 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** Every class of bad input gets an RFC 9457 problem that says what is wrong, through real HTTP. */
 class ErrorResponsesTest {
 
-    @TempDir
-    static Path directory;
+    @RegisterExtension
+    static final TestServerExtension servers = TestServerExtension.onH2();
 
     static TestServer server;
-
-    @BeforeAll
-    static void start() {
-        server = new TestServer(directory);
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
 
     static Stream<Arguments> badRequests() {
         return Stream.of(
@@ -148,15 +135,13 @@ class ErrorResponsesTest {
     }
 
     @Test
-    void aSubmissionToAStoppedRunnerIsA503AndLeavesNoOperation(@TempDir Path own) {
-        try (TestServer stopped = new TestServer(own)) {
-            long operations = stopped.get("/api/v1/operations").json().get("total").asLong();
-            ((OperationRunner) stopped.operations).close();
+    void aSubmissionToAStoppedRunnerIsA503AndLeavesNoOperation(TestServer stopped) {
+        long operations = stopped.get("/api/v1/operations").json().get("total").asLong();
+        ((OperationRunner) stopped.operations).close();
 
-            assertProblem(stopped.post("/api/v1/vms", "{\"name\":\"late\",\"vcpus\":1,\"memoryMib\":512}"), 503,
-                    "is not running operations", "/api/v1/vms");
-            assertThat(stopped.get("/api/v1/operations").json().get("total").asLong()).isEqualTo(operations);
-        }
+        assertProblem(stopped.post("/api/v1/vms", "{\"name\":\"late\",\"vcpus\":1,\"memoryMib\":512}"), 503,
+                "is not running operations", "/api/v1/vms");
+        assertThat(stopped.get("/api/v1/operations").json().get("total").asLong()).isEqualTo(operations);
     }
 
     @Test

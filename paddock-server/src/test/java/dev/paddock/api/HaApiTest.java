@@ -7,12 +7,9 @@ import dev.paddock.cli.Cli;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.http.HttpRequest;
-import java.nio.file.Path;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * HA through HTTP and the command line: admission control refusing a start with its sentence, cluster and VM HA
@@ -20,20 +17,10 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class HaApiTest {
 
-    @TempDir
-    Path directory;
+    @RegisterExtension
+    static final TestServerExtension servers = TestServerExtension.onH2();
 
     TestServer server;
-
-    @BeforeEach
-    void start() {
-        server = new TestServer(directory);
-    }
-
-    @AfterEach
-    void stop() {
-        server.close();
-    }
 
     private TestServer.Reply put(String path, String json) {
         return server.send(HttpRequest.newBuilder(server.url().resolve(path)).header("Content-Type", "application/json")

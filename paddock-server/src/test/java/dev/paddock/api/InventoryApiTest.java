@@ -3,29 +3,16 @@ package dev.paddock.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Sites, clusters, hosts, networks and datastores: created with 201 and a Location, then read back. */
 class InventoryApiTest {
 
-    @TempDir
-    Path directory;
+    @RegisterExtension
+    static final TestServerExtension servers = TestServerExtension.onH2();
 
     TestServer server;
-
-    @BeforeEach
-    void start() {
-        server = new TestServer(directory);
-    }
-
-    @AfterEach
-    void stop() {
-        server.close();
-    }
 
     @Test
     void aCreatedSiteIsAt201sLocation() {

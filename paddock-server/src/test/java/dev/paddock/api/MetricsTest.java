@@ -2,29 +2,16 @@ package dev.paddock.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** /metrics speaks Prometheus: JVM metrics, request timers by route template, and counts by state. */
 class MetricsTest {
 
-    @TempDir
-    Path directory;
+    @RegisterExtension
+    static final TestServerExtension servers = TestServerExtension.onH2();
 
     TestServer server;
-
-    @BeforeEach
-    void start() {
-        server = new TestServer(directory);
-    }
-
-    @AfterEach
-    void stop() {
-        server.close();
-    }
 
     @Test
     void jvmMetricsAreExposed() {

@@ -3,37 +3,29 @@ package dev.paddock.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The OpenAPI document served by the server describes exactly the routes the server answers. */
 class OpenApiDocumentTest {
 
-    @TempDir
-    static Path directory;
+    @RegisterExtension
+    static final TestServerExtension servers = TestServerExtension.onH2();
 
     static TestServer server;
     static JsonNode document;
 
     @BeforeAll
-    static void start() {
-        server = new TestServer(directory);
+    static void fetch() {
         TestServer.Reply reply = server.get("/api/v1/openapi.json");
         assertThat(reply.status()).isEqualTo(200);
         document = reply.json();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
     }
 
     @Test

@@ -7,36 +7,23 @@ import dev.paddock.json.Json;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** GET /operations/{id}/events streams the operation at each change and ends when it is final. */
 class OperationEventsTest {
 
-    @TempDir
-    Path directory;
+    @RegisterExtension
+    static final TestServerExtension servers = TestServerExtension.onH2();
 
     TestServer server;
 
     private final HttpClient http = HttpClient.newHttpClient();
-
-    @BeforeEach
-    void start() {
-        server = new TestServer(directory);
-    }
-
-    @AfterEach
-    void stop() {
-        server.close();
-    }
 
     @Test
     void aRunningOperationIsStreamedUntilItIsDone() throws Exception {

@@ -3,26 +3,16 @@ package dev.paddock.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.paddock.store.TestDatabases;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The API on PostgreSQL: the store's constraints surface as the same problems as on H2. */
 class PostgresApiTest {
 
+    @RegisterExtension
+    static final TestServerExtension servers = TestServerExtension.on(() -> TestDatabases.postgres("api_test"));
+
     TestServer server;
-
-    @BeforeEach
-    void start() {
-        server = new TestServer(TestDatabases.postgres("api_test"));
-    }
-
-    @AfterEach
-    void stop() {
-        if (server != null) {
-            server.close();
-        }
-    }
 
     @Test
     void aVmIsCreatedListedAndDeleted() {

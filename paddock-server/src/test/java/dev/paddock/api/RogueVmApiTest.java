@@ -5,18 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.paddock.hypervisor.DomainSpec;
 import dev.paddock.model.VmState;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A domain started on a managed host behind Paddock's back shows as an unregistered VM, an open alarm and an
@@ -24,24 +22,18 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class RogueVmApiTest {
 
-    @TempDir
-    Path directory;
+    @RegisterExtension
+    static final TestServerExtension servers = TestServerExtension.onH2();
 
     TestServer server;
     final String rogue = UUID.randomUUID().toString();
 
     @BeforeEach
-    void startServerAndARogueDomain() {
-        server = new TestServer(directory);
+    void startARogueDomain() {
         server.hypervisor.define(TestServer.HOST_1.id(),
                 new DomainSpec(rogue, "miner", 1, 512, List.of(), List.of(), Optional.empty()));
         server.hypervisor.start(TestServer.HOST_1.id(), rogue);
         Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> server.get("/api/v1/vms/" + rogue).status() == 200);
-    }
-
-    @AfterEach
-    void stop() {
-        server.close();
     }
 
     @Test

@@ -9,31 +9,18 @@ import dev.paddock.model.PowerState;
 import dev.paddock.model.VmState;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.file.Path;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Faults a demo user injects into the simulated room, through HTTP and the command line. */
 class SimulatorApiTest {
 
-    @TempDir
-    Path directory;
+    @RegisterExtension
+    static final TestServerExtension servers = TestServerExtension.onH2();
 
     TestServer server;
-
-    @BeforeEach
-    void start() {
-        server = new TestServer(directory);
-    }
-
-    @AfterEach
-    void stop() {
-        server.close();
-    }
 
     private TestServer.Reply fault(String hostId, String fault) {
         return server.post("/api/v1/sim/hosts/" + hostId + "/faults", "{\"fault\":\"" + fault + "\"}");

@@ -72,8 +72,8 @@ public final class TestServer implements AutoCloseable {
     }
 
     /** A server whose operations are applied by {@link InlineOperations}, which can hold them RUNNING. */
-    static TestServer withInlineOperations(Path directory) {
-        return new TestServer(directory, true);
+    static TestServer withInlineOperations(HikariDataSource dataSource) {
+        return new TestServer(dataSource, true);
     }
 
     /** A server on a database opened elsewhere (PostgreSQL); closing the server closes it. */

@@ -5,30 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.paddock.model.VmState;
 import dev.paddock.sim.Fault;
-import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The VM verbs of the API: each answers 202 with the operation, whose plan does what the verb says. */
 class VmApiTest {
 
-    @TempDir
-    Path directory;
+    @RegisterExtension
+    static final TestServerExtension servers = TestServerExtension.onH2();
 
     TestServer server;
-
-    @BeforeEach
-    void start() {
-        server = new TestServer(directory);
-    }
-
-    @AfterEach
-    void stop() {
-        server.close();
-    }
 
     @Test
     void creatingAVmAnswers202WithTheOperationAndItsLocation() {
@@ -176,14 +163,12 @@ class VmApiTest {
     }
 
     @Test
-    void aNameIsTakenWhileItsCreateIsStillRunning() {
-        server.close();
-        server = TestServer.withInlineOperations(directory.resolve("held"));
-        ((InlineOperations) server.operations).hold();
-        assertThat(server.post("/api/v1/vms", "{\"name\":\"slow\",\"vcpus\":1,\"memoryMib\":512}").status())
+    void aNameIsTakenWhileItsCreateIsStillRunning(@TestServerExtension.Inline TestServer held) {
+        ((InlineOperations) held.operations).hold();
+        assertThat(held.post("/api/v1/vms", "{\"name\":\"slow\",\"vcpus\":1,\"memoryMib\":512}").status())
                 .isEqualTo(202);
 
-        assertThat(server.post("/api/v1/vms", "{\"name\":\"slow\",\"vcpus\":1,\"memoryMib\":512}").status())
+        assertThat(held.post("/api/v1/vms", "{\"name\":\"slow\",\"vcpus\":1,\"memoryMib\":512}").status())
                 .isEqualTo(409);
     }
 
@@ -204,15 +189,13 @@ class VmApiTest {
     }
 
     @Test
-    void cancellingARunningOperationAnswersWithItAndAFinalOneIsA409() {
-        server.close();
-        server = TestServer.withInlineOperations(directory.resolve("held"));
-        ((InlineOperations) server.operations).hold();
-        String running = server.post("/api/v1/vms", "{\"name\":\"x\",\"vcpus\":1,\"memoryMib\":512}").json()
+    void cancellingARunningOperationAnswersWithItAndAFinalOneIsA409(@TestServerExtension.Inline TestServer held) {
+        ((InlineOperations) held.operations).hold();
+        String running = held.post("/api/v1/vms", "{\"name\":\"x\",\"vcpus\":1,\"memoryMib\":512}").json()
                 .get("id").asText();
 
-        TestServer.Reply cancelled = server.post("/api/v1/operations/" + running + "/cancel", "");
-        TestServer.Reply again = server.post("/api/v1/operations/" + running + "/cancel", "");
+        TestServer.Reply cancelled = held.post("/api/v1/operations/" + running + "/cancel", "");
+        TestServer.Reply again = held.post("/api/v1/operations/" + running + "/cancel", "");
 
         assertThat(cancelled.status()).isEqualTo(202);
         assertThat(cancelled.json().get("state").asText()).isEqualTo("CANCELLED");
