@@ -8,7 +8,8 @@
  * any PaddockException / store / hypervisor error ─▶ ProblemResponses ─▶ application/problem+json
  * </pre>
  *
- * <p>{@link dev.paddock.api.OpenApiDocument} describes every route; its test fails when a route is
- * registered without being described, or described without being registered.
+ * <p>{@link dev.paddock.api.OpenApiDocument} serves {@code src/main/resources/openapi.json}, which describes every
+ * route; its test fails when a route is registered without being described, or described without being registered,
+ * and names the method and path. A new route is described in that file, beside the others of its resource.
  */
 package dev.paddock.api;

@@ -3,9 +3,14 @@ package dev.paddock.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.paddock.json.Json;
+import java.io.IOException;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
@@ -14,6 +19,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The OpenAPI document served by the server describes exactly the routes the server answers. */
 class OpenApiDocumentTest {
+
+    /** Where the document is edited, as the gap sentences name it. */
+    static final String FILE = "paddock-server/src/main/resources/openapi.json";
 
     @RegisterExtension
     static final TestServerExtension servers = TestServerExtension.onH2();
@@ -35,25 +43,70 @@ class OpenApiDocumentTest {
     }
 
     @Test
-    void everyRegisteredRouteIsDescribed() {
+    void everyRegisteredRouteIsDescribedAndEveryDescribedRouteIsRegistered() {
         List<String> routes = server.server.routes();
         assertThat(routes).contains("GET /api/v1/vms", "POST /api/v1/vms/{id}/stop", "GET /metrics");
 
-        for (String route : routes) {
-            String[] parts = route.split(" ", 2);
-            JsonNode path = document.get("paths").get(parts[1]);
-            assertThat(path).as("path of " + route).isNotNull();
-            assertThat(path.get(parts[0].toLowerCase(Locale.ROOT))).as(route).isNotNull();
-        }
+        List<String> gaps = gaps(routes, document);
+
+        assertThat(gaps).as(String.join("\n", gaps)).isEmpty();
     }
 
     @Test
-    void everyDescribedRouteIsRegistered() {
-        List<String> described = new ArrayList<>();
-        document.get("paths").properties().forEach(path -> path.getValue().properties().stream().map(java.util.Map.Entry::getKey)
-                .forEach(method -> described.add(method.toUpperCase(Locale.ROOT) + " " + path.getKey())));
+    void aRouteMissingFromTheDocumentIsNamedWithWhereToDescribeIt() {
+        List<String> routes = new ArrayList<>(server.server.routes());
+        routes.add("POST /api/v1/vms/{id}/migrate");
+        routes.add("DELETE /api/v1/vms/{id}/ha");
 
-        assertThat(server.server.routes()).containsAll(described);
+        assertThat(gaps(routes, document)).containsExactly(
+                "POST /api/v1/vms/{id}/migrate is registered but not described: add the path \"/api/v1/vms/{id}/migrate\""
+                        + " with a \"post\" operation to " + FILE + ".",
+                "DELETE /api/v1/vms/{id}/ha is registered but not described: add a \"delete\" operation under the"
+                        + " path \"/api/v1/vms/{id}/ha\" in " + FILE + ".");
+    }
+
+    @Test
+    void aDescribedRouteNoHandlerAnswersIsNamed() {
+        ObjectNode stale = document.deepCopy();
+        ((ObjectNode) stale.get("paths")).putObject("/api/v1/vms/{id}/evacuate").putObject("post");
+
+        assertThat(gaps(server.server.routes(), stale)).containsExactly("POST /api/v1/vms/{id}/evacuate is described"
+                + " but no route is registered for it: register it in its *Routes class, or remove it from " + FILE
+                + ".");
+    }
+
+    @Test
+    void theServedDocumentIsTheCheckedInFile() throws IOException {
+        try (var in = OpenApiDocument.class.getResourceAsStream(OpenApiDocument.RESOURCE)) {
+            assertThat(document).isEqualTo(Json.mapper().readTree(in));
+        }
+    }
+
+    /**
+     * Every difference between the routes ("METHOD /path") and the document's operations, one sentence each: what is
+     * missing, and where to add it.
+     */
+    static List<String> gaps(List<String> routes, JsonNode document) {
+        JsonNode paths = document.get("paths");
+        Set<String> described = new LinkedHashSet<>();
+        paths.properties().forEach(path -> path.getValue().properties().forEach(
+                method -> described.add(method.getKey().toUpperCase(Locale.ROOT) + " " + path.getKey())));
+        List<String> gaps = new ArrayList<>();
+        for (String route : new LinkedHashSet<>(routes)) {
+            if (!described.contains(route)) {
+                String[] parts = route.split(" ", 2);
+                String method = parts[0].toLowerCase(Locale.ROOT);
+                gaps.add(paths.has(parts[1])
+                        ? route + " is registered but not described: add a \"" + method + "\" operation under the path"
+                                + " \"" + parts[1] + "\" in " + FILE + "."
+                        : route + " is registered but not described: add the path \"" + parts[1] + "\" with a \""
+                                + method + "\" operation to " + FILE + ".");
+            }
+        }
+        described.stream().filter(route -> !routes.contains(route)).forEach(route -> gaps.add(route + " is described"
+                + " but no route is registered for it: register it in its *Routes class, or remove it from " + FILE
+                + "."));
+        return gaps;
     }
 
     @Test
