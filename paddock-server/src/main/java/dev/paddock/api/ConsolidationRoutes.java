@@ -19,9 +19,7 @@ import io.javalin.router.JavalinDefaultRoutingApi;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -95,7 +93,7 @@ final class ConsolidationRoutes {
                         plan.migrations().size() * 2));
                 return;
             }
-            ctx.json(summary(plan, null));
+            ctx.json(ConsolidationResource.of(plan, null));
             return;
         }
         OperationPlan migration = onto(plan, request.clusterId(), hosts);
@@ -104,7 +102,7 @@ final class ConsolidationRoutes {
                 + " servers into " + plan.migrations().size() + " VMs on cluster " + request.clusterId()
                 + " (operation " + view.id() + ")"));
         ctx.status(HttpStatus.ACCEPTED).header("Location", OperationResource.location(view.id()))
-                .json(summary(plan, OperationResource.of(view)));
+                .json(ConsolidationResource.of(plan, OperationResource.of(view)));
     }
 
     private List<Host> hostsOf(String clusterId) {
@@ -136,36 +134,5 @@ final class ConsolidationRoutes {
             ids.add(host.id());
         }
         return MigrationOperation.onHosts(plan, clusterId, ids, OWNER);
-    }
-
-    private static Map<String, Object> summary(ConsolidationPlanner.Plan plan, Object operation) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("hostModel", plan.hostModel().name());
-        body.put("hostCapacity", plan.hostModel().capacity());
-        body.put("headroomPercent", plan.headroomPercent());
-        body.put("serversBefore", plan.servers().size());
-        body.put("vms", plan.migrations().size());
-        body.put("hostsForLoad", plan.hostLoads().size());
-        body.put("hostsWithSpare", plan.hostsWithSpare());
-        body.put("serversSaved", plan.serversSaved());
-        body.put("wattsBefore", plan.wattsBefore());
-        body.put("wattsAfter", plan.wattsAfter());
-        body.put("costBefore", plan.costBefore());
-        body.put("costAfter", plan.costAfter());
-        body.put("licences", plan.licences());
-        body.put("hostLoads", plan.hostLoads());
-        body.put("migrations", plan.migrations().stream().map(m -> {
-            Map<String, Object> row = new LinkedHashMap<>();
-            row.put("vm", m.vm());
-            row.put("server", m.server());
-            row.put("application", m.application());
-            row.put("host", m.host() + 1);
-            row.put("demand", m.demand());
-            return row;
-        }).toList());
-        if (operation != null) {
-            body.put("operation", operation);
-        }
-        return body;
     }
 }

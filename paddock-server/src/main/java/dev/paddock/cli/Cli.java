@@ -2,13 +2,23 @@ package dev.paddock.cli;
 
 import java.io.PrintWriter;
 import java.util.Map;
+import java.util.Set;
 import picocli.CommandLine;
 
 /**
  * Runs one command line and returns its exit status. Errors print one sentence on stderr, never a stack
- * trace: a user error carries its own sentence; anything else is reported as unexpected with its message.
+ * trace: a user error carries its own sentence; anything else is reported as unexpected with its message
+ * (and its trace only when {@code PADDOCK_DEBUG} is set).
  */
 public final class Cli {
+
+    /** Verbs that never talk to a server, so the shared {@code --server} option is not offered to them. */
+    private static final Set<Class<?>> LOCAL = Set.of(ServerCommand.class, DemoCommand.class,
+            PlacementCommand.Solve.class, ConsolidateCommand.Plan.class, CommandLine.HelpCommand.class);
+
+    /** Verbs that print no result (they run until stopped, or print usage), so {@code --output} is not theirs. */
+    private static final Set<Class<?>> NO_RESULT = Set.of(ServerCommand.class, DemoCommand.class,
+            CommandLine.HelpCommand.class);
 
     private Cli() {}
 
@@ -28,21 +38,47 @@ public final class Cli {
         line.setExitCodeExceptionMapper(error -> error instanceof CliException cli ? cli.exitCode().code()
                 : ExitCode.ERROR.code());
         line.setParameterExceptionHandler((error, args) -> {
-            err.println("paddock: " + error.getMessage());
-            CommandLine command = error.getCommandLine();
-            err.println("Try '" + command.getCommandSpec().qualifiedName() + " --help' for usage.");
+            String message = error.getMessage().strip().replaceFirst("[.:]$", "");
+            err.println("paddock: " + message + " (see '" + error.getCommandLine().getCommandSpec().qualifiedName()
+                    + " --help').");
             return ExitCode.USAGE.code();
         });
         line.setExecutionExceptionHandler((error, command, parsed) -> {
             if (error instanceof CliException cli) {
-                err.println("paddock: " + cli.getMessage());
+                err.println("paddock: " + sentence(cli.getMessage()));
                 return cli.exitCode().code();
             }
-            err.println("paddock: unexpected error: " + error);
+            err.println("paddock: unexpected error: " + (error.getMessage() == null ? "no message"
+                    : error.getMessage()) + " (a bug; PADDOCK_DEBUG=1 prints where).");
+            if (env.containsKey("PADDOCK_DEBUG")) {
+                error.printStackTrace(err);
+            }
             return ExitCode.ERROR.code();
         });
+        withoutOptionsTheyIgnore(line);
         footer(line);
         return line;
+    }
+
+    /** Takes the inherited {@code --server} and {@code --output} away from the verbs that would ignore them. */
+    private static void withoutOptionsTheyIgnore(CommandLine line) {
+        for (CommandLine verb : line.getSubcommands().values()) {
+            CommandLine.Model.CommandSpec spec = verb.getCommandSpec();
+            Class<?> type = spec.userObject().getClass();
+            if (LOCAL.contains(type) && spec.findOption("--server") != null) {
+                spec.remove(spec.findOption("--server"));
+            }
+            if (NO_RESULT.contains(type) && spec.findOption("--output") != null) {
+                spec.remove(spec.findOption("--output"));
+            }
+            withoutOptionsTheyIgnore(verb);
+        }
+    }
+
+    /** Messages from below (the engine's parsers, the server's details) may lack the full stop a sentence has. */
+    private static String sentence(String message) {
+        String text = message.strip();
+        return text.endsWith(".") || text.endsWith("?") || text.endsWith("!") ? text : text + ".";
     }
 
     private static void footer(CommandLine line) {

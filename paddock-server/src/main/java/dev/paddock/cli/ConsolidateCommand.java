@@ -1,5 +1,6 @@
 package dev.paddock.cli;
 
+import dev.paddock.api.ConsolidationResource;
 import dev.paddock.json.Json;
 import dev.paddock.operation.plan.OperationPlan;
 import dev.paddock.placement.consolidation.ConsolidationPlanner;
@@ -9,6 +10,7 @@ import dev.paddock.placement.consolidation.MigrationOperation;
 import dev.paddock.placement.consolidation.PhysicalServer;
 import dev.paddock.placement.consolidation.ServerInventory;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.charset.CharacterCodingException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -105,21 +107,34 @@ final class ConsolidateCommand implements Runnable {
                                 .writeValueAsString(migration));
                     }
                 }
-                spec.commandLine().getOut().print(ConsolidationReport.text(plan, steps));
                 if (html != null) {
                     write(html, ConsolidationReport.html(plan, steps));
-                    spec.commandLine().getOut().println("HTML report written to " + html);
                 }
-                if (operation != null && steps > 0) {
-                    spec.commandLine().getOut().println("Operation plan written to " + operation);
-                }
-                spec.commandLine().getOut().flush();
+                print(plan, steps);
                 return 0;
             } catch (ServerInventory.InvalidInventoryException e) {
                 throw new CliException(ExitCode.REJECTED, inputs.file + ": " + e.getMessage() + ".");
             } catch (IOException e) {
                 throw new CliException(ExitCode.ERROR, "cannot write the report: " + e.getMessage() + ".");
             }
+        }
+
+        /** The plan as the API's JSON with {@code -o json}, else the text report and what was written where. */
+        private void print(ConsolidationPlanner.Plan plan, int steps) {
+            PaddockCommand root = PaddockCommand.of(spec);
+            if (root.json()) {
+                root.printJson(Json.mapper().valueToTree(ConsolidationResource.of(plan, null)));
+                return;
+            }
+            PrintWriter out = root.out();
+            out.print(ConsolidationReport.text(plan, steps));
+            if (html != null) {
+                out.println("HTML report written to " + html);
+            }
+            if (operation != null && steps > 0) {
+                out.println("Operation plan written to " + operation);
+            }
+            out.flush();
         }
 
         static String read(Path file) {

@@ -1,5 +1,6 @@
 package dev.paddock.cli;
 
+import dev.paddock.json.Json;
 import dev.paddock.placement.roadef.Assignment;
 import dev.paddock.placement.roadef.MachineReassignment;
 import dev.paddock.placement.roadef.ReassignmentSolver;
@@ -69,14 +70,29 @@ final class PlacementCommand implements Runnable {
                 }
                 Path target = out != null ? out : defaultOut();
                 RoadefFormat.writeAssignment(target, solution.assignment());
-                spec.commandLine().getOut().printf("cost %,d -> %,d (%.2f%% lower) in %d s, seed %d; solution written to %s%n",
-                        before, solution.cost().total(), 100.0 * (before - solution.cost().total()) / before, seconds,
-                        seed, target);
+                print(before, solution.cost().total(), target);
                 return 0;
             } catch (RoadefFormatException e) {
                 throw new CliException(ExitCode.REJECTED, e.getMessage());
             }
         }
+
+        /** The costs and where the solution went: a sentence, or with {@code -o json} the same as an object. */
+        private void print(long before, long after, Path target) {
+            PaddockCommand root = PaddockCommand.of(spec);
+            if (root.json()) {
+                root.printJson(Json.mapper().valueToTree(new Result(model.toString(), before, after, seconds, seed,
+                        threads, target.toString())));
+                return;
+            }
+            root.out().printf("cost %,d -> %,d (%.2f%% lower) in %d s, seed %d; solution written to %s%n", before,
+                    after, 100.0 * (before - after) / before, seconds, seed, target);
+            root.out().flush();
+        }
+
+        /** What {@code placement solve -o json} prints. */
+        record Result(String model, long costBefore, long costAfter, int seconds, long seed, int threads,
+                String solution) {}
 
         private Path defaultOut() {
             String name = model.getFileName().toString().replaceFirst("^model_", "").replaceFirst("\\.txt$", "");

@@ -75,6 +75,21 @@ class ConsolidateCommandTest {
     }
 
     @Test
+    void planWithJsonOutputPrintsThePlanAsTheApiShowsIt() throws IOException {
+        Path file = csv("name,cpu_cores,cpu_util_pct,memory_gib,memory_util_pct,disk_gib,network_mbps\n"
+                + "a,4,10,8,10,10,10\nb,4,10,8,10,10,10\nc,4,10,8,10,10,10\n");
+
+        assertThat(paddock("consolidate", "plan", file.toString(), "--host-model", "small", "--seconds", "1", "-o",
+                "json")).isZero();
+
+        JsonNode plan = Json.mapper().readTree(out.toString());
+        assertThat(plan.get("serversBefore").asInt()).isEqualTo(3);
+        assertThat(plan.get("hostsWithSpare").asInt()).isEqualTo(2);
+        assertThat(plan.get("migrations")).hasSize(3);
+        assertThat(err.toString()).isEmpty();
+    }
+
+    @Test
     void aBadRowIsOneSentenceNamingTheLineAndExitCodeRejected() throws IOException {
         Path file = csv("name,cpu_cores,cpu_util_pct,memory_gib,memory_util_pct,disk_gib,network_mbps\n"
                 + "a,4,10,8,10,10,10\n\nb,four,10,8,10,10,10\n");
