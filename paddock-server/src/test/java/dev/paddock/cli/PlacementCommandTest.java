@@ -28,7 +28,7 @@ class PlacementCommandTest {
     }
 
     /** Set A of the challenge, found by walking up from the working directory to shared/data. */
-    private static Path setA() {
+    static Path setA() {
         for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
             Path candidate = p.resolve("shared/data/roadef2012/A");
             if (Files.isDirectory(candidate)) {

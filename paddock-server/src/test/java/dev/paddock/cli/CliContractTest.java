@@ -1,0 +1,225 @@
+package dev.paddock.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.paddock.api.TestServer;
+import dev.paddock.api.TestServerExtension;
+import dev.paddock.cli.CliContract.Example;
+import dev.paddock.cli.CliContract.Mistake;
+import dev.paddock.cli.CliContract.Run;
+import dev.paddock.hypervisor.DomainSpec;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import picocli.CommandLine;
+
+/**
+ * Every verb of {@code paddock}, found by walking its command tree, keeps {@link CliContract} against a real server
+ * on the simulated room. A new verb needs one entry in {@link #examples()}; the test says so when it is missing.
+ */
+class CliContractTest {
+
+    /** A host model the test server's 8-vCPU hosts can take. */
+    private static final String TEST_HOSTS = "cpu=8000,memory=16384,disk=500,network=10000,watts=300,cost=5000";
+    private static final String SERVERS_CSV = "name,cpu_cores,cpu_util_pct,memory_gib,memory_util_pct,disk_gib,"
+            + "network_mbps\nweb-1,4,40,8,50,40,100\napp-1,4,50,8,50,40,100\n";
+
+    @RegisterExtension
+    static final TestServerExtension servers = TestServerExtension.onH2();
+
+    /** A fresh server for each verb: what one verb does to the room (maintenance, faults) is no other's business. */
+    TestServer server;
+
+    @TempDir
+    Path directory;
+
+    CliContract contract;
+    Path csv;
+
+    @BeforeEach
+    void contract() throws IOException {
+        contract = new CliContract(this::paddock, "http://127.0.0.1:" + closedPort());
+        csv = Files.writeString(directory.resolve("servers.csv"), SERVERS_CSV);
+    }
+
+    private Run paddock(List<String> args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int status = Cli.run(args.toArray(String[]::new), new PrintWriter(out), new PrintWriter(err),
+                Map.of("PADDOCK_URL", server.url().toString()));
+        return new Run(status, out.toString(), err.toString());
+    }
+
+    private static CommandLine tree() {
+        return Cli.commandLine(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()), Map.of());
+    }
+
+    @Test
+    void theWalkFindsTheVerbsAndEachHasAnExample() {
+        assertThat(CliContract.verbs(tree())).extracting(CliContract::name)
+                .contains("vms", "vm create", "ops", "ops watch", "consolidate plan", "server");
+
+        assertThat(CliContract.unmatched(tree(), examples(), "CliContractTest.examples()")).isEmpty();
+    }
+
+    static Stream<String> verbs() {
+        return CliContract.verbs(tree()).stream().map(CliContract::name);
+    }
+
+    static Stream<String> groups() {
+        return CliContract.groups(tree()).stream().map(CliContract::name);
+    }
+
+    @ParameterizedTest(name = "paddock {0} keeps the contract")
+    @MethodSource("verbs")
+    void everyVerbKeepsTheContract(String verb) {
+        Example example = examples().get(verb);
+        Assumptions.assumeTrue(example != null, "no example; theWalkFindsTheVerbsAndEachHasAnExample says what to add");
+
+        assertThat(contract.violations(command(verb), example)).isEmpty();
+    }
+
+    @ParameterizedTest(name = "paddock {0} alone is a usage error")
+    @MethodSource("groups")
+    void everyGroupRunBareAsksForAVerb(String group) {
+        assertThat(contract.violations(command(group))).isEmpty();
+    }
+
+    private static CommandLine command(String words) {
+        CommandLine command = tree();
+        for (String word : words.split(" ")) {
+            command = command.getSubcommands().get(word);
+        }
+        return command;
+    }
+
+    @Test
+    void verbsThatNeverTalkToAServerOrPrintNoResultDoNotOfferTheOptions() {
+        CommandLine tree = tree();
+        CommandLine server = tree.getSubcommands().get("server");
+        CommandLine plan = tree.getSubcommands().get("consolidate").getSubcommands().get("plan");
+
+        assertThat(server.getCommandSpec().findOption("--output")).isNull();
+        assertThat(server.getCommandSpec().findOption("--server")).isNull();
+        assertThat(plan.getCommandSpec().findOption("--server")).isNull();
+        assertThat(plan.getCommandSpec().findOption("--output")).isNotNull();
+    }
+
+    /**
+     * How to run each verb against the test server, and the mistakes particular to it (an unknown option, and an
+     * unreachable server for verbs that offer {@code --server}, are tried on every verb).
+     */
+    Map<String, Example> examples() {
+        return Map.ofEntries(
+                Map.entry("hosts", Example.of(List::of, Mistake.of("a stray argument", ExitCode.USAGE, "extra"))),
+                Map.entry("vms", Example.of(List::of, Mistake.of("a stray argument", ExitCode.USAGE, "extra"))),
+                Map.entry("ha status", Example.of(List::of,
+                        Mistake.of("a stray argument", ExitCode.USAGE, "extra"))),
+                Map.entry("ops", Example.of(List::of, Mistake.of("a limit below one", ExitCode.USAGE, "--limit", "0"),
+                        Mistake.of("a limit that is no number", ExitCode.USAGE, "--limit", "many"))),
+                Map.entry("ops watch", Example.of(() -> List.of(operation()),
+                        Mistake.of("an unknown operation", ExitCode.NOT_FOUND, "no-such-op"),
+                        Mistake.of("no operation", ExitCode.USAGE))),
+                Map.entry("host maintenance", Example.of(() -> List.of("enter", "h1"),
+                        Mistake.of("an unknown host", ExitCode.NOT_FOUND, "enter", "no-such-host"),
+                        Mistake.of("an unknown action", ExitCode.USAGE, "sideways", "h1"))),
+                Map.entry("host fault", Example.of(() -> List.of("isolate", "h2"),
+                        Mistake.of("an unknown host", ExitCode.NOT_FOUND, "crash", "no-such-host"),
+                        Mistake.of("an unknown fault", ExitCode.REJECTED, "explode", "h1"))),
+                Map.entry("vm create", Example.of(() -> List.of("made", "--cpu", "1", "--memory", "256"),
+                        Mistake.of("a memory size without meaning", ExitCode.USAGE, "x", "--cpu", "1", "--memory",
+                                "lots"),
+                        Mistake.of("an absurd size", ExitCode.REJECTED, "x", "--cpu", "1", "--memory", "999G"),
+                        Mistake.of("an unknown cluster", ExitCode.REJECTED, "x", "--cpu", "1", "--memory", "256",
+                                "--cluster", "no-such-cluster"))),
+                onVm("vm start", () -> List.of(vm("cold", false))),
+                onVm("vm stop", () -> List.of(vm("warm", true), "--force")),
+                onVm("vm delete", () -> List.of(vm("doomed", true), "--force")),
+                onVm("vm adopt", () -> List.of(rogue("stray"))),
+                onVm("vm quarantine", () -> List.of(rogue("miner"))),
+                Map.entry("placement solve", Example.of(() -> List.of(setA("model"), setA("assignment"), "--seconds",
+                                "1", "--out", directory.resolve("solution.txt").toString()),
+                        Mistake.of("a missing model", ExitCode.REJECTED, "no-such-model.txt", "a.txt"),
+                        Mistake.of("no time", ExitCode.USAGE, "m.txt", "a.txt", "--seconds", "0"))),
+                Map.entry("consolidate plan", Example.of(() -> List.of(csv.toString(), "--host-model", TEST_HOSTS,
+                                "--seconds", "1"),
+                        Mistake.of("a missing file", ExitCode.REJECTED, "no-such.csv", "--host-model", "small"),
+                        Mistake.of("a host model without its disk", ExitCode.USAGE, csv.toString(), "--host-model",
+                                "cpu=1,memory=2"))),
+                Map.entry("consolidate submit", Example.of(() -> List.of(csv.toString(), "--host-model", TEST_HOSTS,
+                                "--cluster", "cluster-1", "--seconds", "1"),
+                        Mistake.of("an unknown cluster", ExitCode.REJECTED, csv.toString(), "--host-model",
+                                TEST_HOSTS, "--cluster", "no-such-cluster", "--seconds", "1"),
+                        Mistake.of("a missing file", ExitCode.REJECTED, "no-such.csv", "--host-model", "small",
+                                "--cluster", "cluster-1"))),
+                // the servers run until stopped: only their mistakes, found before anything starts, are tried
+                Map.entry("server", Example.of(List::of, Mistake.of("an unknown room", ExitCode.USAGE, "--room",
+                        "mars"), Mistake.of("a port out of range", ExitCode.USAGE, "--port", "70000"))),
+                Map.entry("demo", Example.of(List::of, Mistake.of("a port that is no number", ExitCode.USAGE,
+                        "--port", "http"))));
+    }
+
+    /** A verb on one VM: the VM it acts on, and the mistakes of naming one. */
+    private Map.Entry<String, Example> onVm(String verb, java.util.function.Supplier<List<String>> args) {
+        return Map.entry(verb, Example.of(args, Mistake.of("an unknown VM", ExitCode.NOT_FOUND, "no-such-vm"),
+                Mistake.of("no VM", ExitCode.USAGE)));
+    }
+
+    /** A VM made through the command line, running or not; its name. */
+    private String vm(String name, boolean running) {
+        List<String> create = new java.util.ArrayList<>(List.of("vm", "create", name, "--cpu", "1", "--memory", "256",
+                "--wait"));
+        if (!running) {
+            create.add("--no-start");
+        }
+        Run run = paddock(create);
+        assertThat(run.status()).as(run.err()).isZero();
+        return name;
+    }
+
+    /** A domain started behind Paddock's back, as the inventory sees it; its name. */
+    private String rogue(String name) {
+        String id = UUID.randomUUID().toString();
+        server.hypervisor.define(TestServer.HOST_2.id(), new DomainSpec(id, name, 1, 256, List.of(), List.of(),
+                Optional.empty()));
+        server.hypervisor.start(TestServer.HOST_2.id(), id);
+        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> server.get("/api/v1/vms/" + id).status() == 200);
+        return name;
+    }
+
+    /** The id of an operation that ended. */
+    private String operation() {
+        return server.awaitFinal(server.post("/api/v1/vms", "{\"name\":\"watched\",\"vcpus\":1,\"memoryMib\":256}"))
+                .get("id").asText();
+    }
+
+    private static String setA(String kind) {
+        return PlacementCommandTest.setA().resolve(kind + "_a1_1.txt").toString();
+    }
+
+    private static int closedPort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
