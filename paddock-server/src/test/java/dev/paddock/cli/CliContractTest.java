@@ -16,10 +16,12 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Assumptions;
@@ -178,14 +180,14 @@ class CliContractTest {
     }
 
     /** A verb on one VM: the VM it acts on, and the mistakes of naming one. */
-    private Map.Entry<String, Example> onVm(String verb, java.util.function.Supplier<List<String>> args) {
+    private Map.Entry<String, Example> onVm(String verb, Supplier<List<String>> args) {
         return Map.entry(verb, Example.of(args, Mistake.of("an unknown VM", ExitCode.NOT_FOUND, "no-such-vm"),
                 Mistake.of("no VM", ExitCode.USAGE)));
     }
 
     /** A VM made through the command line, running or not; its name. */
     private String vm(String name, boolean running) {
-        List<String> create = new java.util.ArrayList<>(List.of("vm", "create", name, "--cpu", "1", "--memory", "256",
+        List<String> create = new ArrayList<>(List.of("vm", "create", name, "--cpu", "1", "--memory", "256",
                 "--wait"));
         if (!running) {
             create.add("--no-start");
