@@ -66,7 +66,10 @@ public final class TestServer implements AutoCloseable {
     public final HaController ha;
     private final HttpClient http = HttpClient.newHttpClient();
 
-    /** A server whose operations run on the real runner against the simulated room. */
+    /**
+     * A server whose operations run on the real runner against the simulated room, on H2 in {@code directory}. Test
+     * classes get theirs from {@link TestServerExtension}, which also closes it.
+     */
     public TestServer(Path directory) {
         this(directory, false);
     }

@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
@@ -59,13 +60,13 @@ public final class TestServerExtension implements BeforeAllCallback, BeforeEachC
     public static TestServerExtension onH2() {
         return new TestServerExtension(inline -> {
             Path directory = temporaryDirectory();
-            return new Running(server(Database.open(StoreConfig.h2In(directory)), inline), directory);
+            return new Running(server(Database.open(StoreConfig.h2In(directory)), inline), Optional.of(directory));
         });
     }
 
     /** Each server on the database {@code dataSource} opens (e.g. a PostgreSQL schema of its own). */
     public static TestServerExtension on(Supplier<HikariDataSource> dataSource) {
-        return new TestServerExtension(inline -> new Running(server(dataSource.get(), inline), null));
+        return new TestServerExtension(inline -> new Running(server(dataSource.get(), inline), Optional.empty()));
     }
 
     private static TestServer server(HikariDataSource dataSource, boolean inline) {
@@ -125,12 +126,12 @@ public final class TestServerExtension implements BeforeAllCallback, BeforeEachC
     }
 
     /** A started server and the directory to delete once it is closed (none for an outside database). */
-    private record Running(TestServer server, Path directory) implements AutoCloseable {
+    private record Running(TestServer server, Optional<Path> directory) implements AutoCloseable {
         @Override
         public void close() throws IOException {
             server.close();
-            if (directory != null) {
-                try (Stream<Path> files = Files.walk(directory)) {
+            if (directory.isPresent()) {
+                try (Stream<Path> files = Files.walk(directory.get())) {
                     for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
                         Files.deleteIfExists(file);
                     }
