@@ -16,6 +16,9 @@ import dev.paddock.model.VmState;
 import dev.paddock.placement.Claims;
 import dev.paddock.placement.Placement;
 import dev.paddock.placement.PlacementEngine;
+import dev.paddock.ha.SimulatedFenceAgent;
+import dev.paddock.ha.control.HaSettings;
+import dev.paddock.sim.Fault;
 import dev.paddock.sim.SimHostStatus;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -54,6 +57,7 @@ class PlacementClaimsApiTest {
     @AfterEach
     void stop() {
         if (server != null) {
+            server.ha.close();
             server.close();
         }
     }
@@ -92,6 +96,60 @@ class PlacementClaimsApiTest {
         }
     }
 
+    @Test
+    void createsAndTheRestartsOfACrashedHostTogetherNeverOvercommitAndEveryRefusalIsA409AtSubmission()
+            throws Exception {
+        server = TestServer.withRoom(directory, CLUSTER, hosts(15));
+        for (Host host : server.store.room().hosts()) {
+            server.ha.settings().putFenceDevice(host.id(), SimulatedFenceAgent.deviceFor(host.name()));
+        }
+        server.ha.settings().putTuning(CLUSTER.id(), new HaSettings.ClusterTuning(false, Duration.ofSeconds(1)));
+        for (int i = 0; i < 10; i++) {
+            server.awaitFinal(server.post("/api/v1/vms", "{\"name\":\"db-" + i + "\",\"hostId\":\"host-h01\","
+                    + "\"vcpus\":1,\"memoryMib\":256,\"haPriority\":100}"));
+        }
+        server.ha.start();
+
+        Burst burst = burst(200, () -> server.hypervisor.inject(new Fault.HostCrash("h01")));
+
+        Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> failovers().stream()
+                .anyMatch(op -> op.get("isFinal").asBoolean()));
+        assertThat(burst.overcommitted()).as("a host above its capacity while creates and restarts ran").isEmpty();
+        assertThat(burst.refused()).isNotEmpty().allSatisfy(reply -> {
+            assertThat(reply.status()).isEqualTo(409);
+            assertThat(reply.json().get("detail").asText()).startsWith("No host of cluster 'prod' has room for VM");
+        });
+        for (TestServer.Reply reply : burst.accepted()) {
+            assertThat(failures(server.get(reply.location()).json())).as("a create that failed later for want of room")
+                    .doesNotContain("free");
+        }
+        for (JsonNode failover : failovers()) {
+            assertThat(failures(failover)).as("a restart that failed for want of room").doesNotContain("free");
+        }
+        assertThat(overcommittedHosts()).isEmpty();
+    }
+
+    /** The operation's error and the logs of its failed steps. */
+    static String failures(JsonNode operation) {
+        StringBuilder text = new StringBuilder(operation.path("error").asText(""));
+        operation.path("steps").forEach(step -> {
+            if (step.path("state").asText().equals("FAILED")) {
+                text.append('\n').append(step.path("log").asText(""));
+            }
+        });
+        return text.toString();
+    }
+
+    List<JsonNode> failovers() {
+        List<JsonNode> found = new ArrayList<>();
+        server.get("/api/v1/operations?limit=500").json().path("items").forEach(op -> {
+            if (op.get("kind").asText().equals("host.failover")) {
+                found.add(op);
+            }
+        });
+        return found;
+    }
+
     /** What the placement engine says of a new VM of one vCPU named {@code name} in the room as it ended. */
     static String engineSentence(Room room, String name) {
         Vm vm = new Vm("x", name, CLUSTER.id(), Optional.empty(), Resources.of(1_000, 256, 0, 0), VmState.RUNNING,
@@ -106,6 +164,11 @@ class PlacementClaimsApiTest {
 
     /** {@code count} creates of one vCPU and 256 MiB, released together from {@link #CLIENTS} clients. */
     Burst burst(int count) throws Exception {
+        return burst(count, () -> { });
+    }
+
+    /** The same, with {@code meanwhile} done once the creates are on their way. */
+    Burst burst(int count, Runnable meanwhile) throws Exception {
         List<String> overcommitted = Collections.synchronizedList(new ArrayList<>());
         AtomicBoolean sampling = new AtomicBoolean(true);
         Thread sampler = Thread.ofPlatform().start(() -> {
@@ -126,6 +189,8 @@ class PlacementClaimsApiTest {
                 }));
             }
             go.countDown();
+            Thread.sleep(50);
+            meanwhile.run();
             List<TestServer.Reply> accepted = new ArrayList<>();
             List<TestServer.Reply> refused = new ArrayList<>();
             for (Future<TestServer.Reply> reply : replies) {
