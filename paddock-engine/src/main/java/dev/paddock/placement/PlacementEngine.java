@@ -97,6 +97,11 @@ public final class PlacementEngine {
                 : new Placement.Placed(best, bestScore, rejections);
     }
 
+    /** Targets for every running VM of {@code hostId} (maintenance), or the first VM that fits nowhere. */
+    public Evacuation evacuate(Room room, Claims claims, String hostId) {
+        return Evacuation.plan(this, room, claims, hostId);
+    }
+
     /** Places the VMs one after the other, each seeing the ones placed before it; unplaceable ones stay out. */
     public Result placeAll(Room room, List<Vm> vms) {
         Room current = room;

@@ -136,6 +136,15 @@ public final class OpenApiDocument {
                         + VmPlans.DEFAULT_SHUTDOWN_SECONDS + ")")));
         stop.set("responses", responses(accepted(), "400", "404", "409", "422"));
         paths.putObject(RestApi.BASE + "/vms/{id}/stop").set("post", stop);
+        ObjectNode migrate = operation("migrateVm", "Move a running VM, live (kind vm.migrate), to the host the body"
+                + " names or, without one, to the host the placement engine chooses among the others of its cluster;"
+                + " 409 with the engine's sentence when it fits nowhere", "vms");
+        migrate.set("parameters", F.arrayNode().add(idParameter()));
+        ObjectNode migrateBody = body("MigrateVm");
+        migrateBody.put("required", false);
+        migrate.set("requestBody", migrateBody);
+        migrate.set("responses", responses(accepted(), "400", "404", "409", "422"));
+        paths.putObject(RestApi.BASE + "/vms/{id}/migrate").set("post", migrate);
         ObjectNode adopt = operation("adoptVm", "Take an unregistered (or quarantined) VM as managed", "vms");
         adopt.set("parameters", F.arrayNode().add(idParameter()));
         adopt.set("responses", responses(accepted(), "404", "409"));
@@ -194,10 +203,12 @@ public final class OpenApiDocument {
         putVm.set("responses", responses(ok(ref("VmHa")), "400", "404", "422"));
         paths.putObject(RestApi.BASE + "/vms/{id}/ha").<ObjectNode>set("get", getVm).set("put", putVm);
         ObjectNode maintenance = operation("hostMaintenance", "Enter or exit maintenance: a host in maintenance takes"
-                + " no VMs and HA is disarmed for it", "ha");
+                + " no VMs and HA is disarmed for it. Entering evacuates the host: its running VMs migrate, in one"
+                + " operation (kind host.evacuate, its href in 'operation'), to hosts the placement engine chooses;"
+                + " when one VM fits on no other host, 409 with the engine's sentence and nothing moves", "ha");
         maintenance.set("parameters", F.arrayNode().add(idParameter()));
         maintenance.set("requestBody", body("Maintenance"));
-        maintenance.set("responses", responses(ok(ref("MaintenanceState")), "400", "404", "422"));
+        maintenance.set("responses", responses(ok(ref("MaintenanceState")), "400", "404", "409", "422"));
         paths.putObject(RestApi.BASE + "/hosts/{id}/maintenance").set("post", maintenance);
         ObjectNode getFence = operation("getFenceDevice", "A host's fence device, secret options masked", "ha");
         getFence.set("parameters", F.arrayNode().add(idParameter()));
@@ -318,7 +329,7 @@ public final class OpenApiDocument {
                 .add("enter").add("exit");
         schemas.set("Maintenance", maintenance);
         ObjectNode maintenanceState = object("hostId", "maintenance", "changed");
-        strings(maintenanceState, "hostId");
+        strings(maintenanceState, "hostId", "operation");
         booleans(maintenanceState, "maintenance", "changed");
         schemas.set("MaintenanceState", maintenanceState);
         ObjectNode fence = object("hostId", "agent", "options");
@@ -583,6 +594,9 @@ public final class OpenApiDocument {
         vm.put("description", "Sizes are checked against the largest host of the cluster (or the named host);"
                 + " the name must be unique in its cluster.");
         schemas.set("NewVm", vm);
+        ObjectNode migrateVm = closed();
+        strings(migrateVm, "hostId");
+        schemas.set("MigrateVm", migrateVm);
         ObjectNode watchdog = closed();
         lowerCaseEnumeration(watchdog, "model", Watchdog.Model.values()).put("default", "i6300esb");
         lowerCaseEnumeration(watchdog, "action", Watchdog.Action.values()).put("default", "reset");
