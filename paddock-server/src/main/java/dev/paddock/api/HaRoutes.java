@@ -96,7 +96,9 @@ final class HaRoutes {
 
     private ClusterHa clusterHa(Cluster cluster) {
         HaSettings.ClusterTuning tuning = settings.tuning(cluster.id());
-        AdmissionVerdict verdict = AdmissionControl.standard().check(store.room(), cluster.id());
+        // VMs being started or moved count where they are going
+        AdmissionVerdict verdict = AdmissionControl.standard().check(ha.ledger().claims().applyTo(store.room()),
+                cluster.id());
         String admission = switch (verdict) {
             case AdmissionVerdict.Admitted admitted -> admitted.toleratedFailures() == 0
                     ? "no host failure is promised"
