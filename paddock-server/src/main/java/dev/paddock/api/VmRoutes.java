@@ -33,7 +33,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 
-/** VMs: list and read them; create, start, stop and delete them, each as an Operation. */
+/** VMs: list and read them; create, start, stop, migrate and delete them, each as an Operation. */
 final class VmRoutes {
 
     private static final String OWNER = "api";
