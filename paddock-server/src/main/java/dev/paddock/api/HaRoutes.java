@@ -185,6 +185,10 @@ final class HaRoutes {
      * on it meanwhile. A VM that fits nowhere refuses the request with the engine's sentence, and nothing moves.
      */
     private Optional<OperationView> evacuate(Host host, AtomicBoolean changed) {
+        if (settings.hostsInMaintenance().contains(host.id())) {
+            // evacuated when it entered: its VMs' migrations are running or done, not to be planned twice
+            return Optional.empty();
+        }
         return ha.ledger().submit((room, claims) -> switch (VmRoutes.ENGINE.evacuate(room, claims, host.id())) {
             case Evacuation.Stuck stuck -> throw new PaddockException.Conflict(stuck.sentence());
             case Evacuation.Moves moves -> {

@@ -87,6 +87,9 @@ class MigrationApiTest {
         assertThat(hostOf(web)).isEqualTo("host-2");
         assertThat(hostOf(db)).isEqualTo("host-2");
         assertThat(server.get("/api/v1/hosts/host-1").json().get("state").asText()).isEqualTo("MAINTENANCE");
+        JsonNode again = server.post("/api/v1/hosts/host-1/maintenance", "{\"action\":\"enter\"}").json();
+        assertThat(again.get("changed").asBoolean()).isFalse();
+        assertThat(again.path("operation").isTextual()).as("nothing is evacuated twice").isFalse();
     }
 
     @Test
