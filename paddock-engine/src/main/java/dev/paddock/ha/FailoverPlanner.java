@@ -6,6 +6,10 @@ import dev.paddock.model.Resources;
 import dev.paddock.model.Room;
 import dev.paddock.model.Vm;
 import dev.paddock.model.VmState;
+import dev.paddock.placement.Claims;
+import dev.paddock.placement.HostView;
+import dev.paddock.placement.Placement;
+import dev.paddock.placement.PlacementEngine;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -25,36 +29,37 @@ import java.util.Set;
  * <pre>
  * protected VMs of the failed hosts that were not stopped
  *   -&gt; order: dependencies first, then HA priority (higher first), tier (db, app, web), name
- *   -&gt; for each: survivors of its cluster -&gt; filters (licences, datastores, anti-affinity, capacity)
- *   -&gt; HostPicker chooses among those left -&gt; the host's view is charged with the VM
- *   -&gt; or Unplaced, with every host's rejection
+ *   -&gt; for each: survivors of its cluster -&gt; the placement engine's filters and scorers
+ *   -&gt; the chosen host's view is charged with the VM
+ *   -&gt; or Unplaced, with every host's rejection and the engine's sentence
  * </pre>
+ *
+ * <p>Survivors count the room other unfinished operations have claimed ({@link Claims}), so a failover planned
+ * while creates run does not take their room.
  */
 public final class FailoverPlanner {
 
-    /** Cheap first; all run, so that an unplaced VM's explanation names every obstacle on every host. */
-    static final List<RestartFilter> FILTERS = List.of(
-            new RestartFilter.Licences(),
-            new RestartFilter.Datastores(),
-            new RestartFilter.AntiAffinity(),
-            new RestartFilter.Capacity());
+    private static final FailoverPlanner DEFAULT = new FailoverPlanner(PlacementEngine.balancing());
 
-    private static final FailoverPlanner DEFAULT = new FailoverPlanner(HostPicker.mostFreeMemory());
+    private final PlacementEngine engine;
 
-    private final HostPicker picker;
-
-    public FailoverPlanner(HostPicker picker) {
-        this.picker = Objects.requireNonNull(picker, "picker");
+    public FailoverPlanner(PlacementEngine engine) {
+        this.engine = Objects.requireNonNull(engine, "engine");
     }
 
-    /** The planner with the default host choice, {@link HostPicker#mostFreeMemory()}. */
+    /** The planner on the balancing engine: restarts spread over the survivors. */
     public static FailoverPlanner standard() {
         return DEFAULT;
     }
 
     public FailoverPlan plan(Room room, Set<String> failedHostIds, FailoverPolicy policy) {
+        return plan(room, Claims.NONE, failedHostIds, policy);
+    }
+
+    /** The plan, counting {@code claims} as used on the survivors. */
+    public FailoverPlan plan(Room room, Claims claims, Set<String> failedHostIds, FailoverPolicy policy) {
         List<Vm> victims = victims(room, failedHostIds);
-        Map<String, HostView> survivors = survivors(room, failedHostIds, policy, victims);
+        Map<String, HostView> survivors = survivors(room, claims, failedHostIds, policy, victims);
         Map<String, Vm> byId = new LinkedHashMap<>();
         victims.forEach(vm -> byId.put(vm.id(), vm));
 
@@ -67,7 +72,7 @@ public final class FailoverPlanner {
             if (missing.isPresent()) {
                 down.add(vm.id());
                 unplaced.add(new Unplaced(vm.id(), vm.name(), from(vm), "needs VM " + nameOf(missing.get(), byId)
-                        + " running first, and it could not be restarted", List.of()));
+                        + " running first, and it could not be restarted", Map.of()));
                 continue;
             }
             place(vm, room, survivors, restarts, unplaced, down);
@@ -78,66 +83,52 @@ public final class FailoverPlanner {
 
     private void place(Vm vm, Room room, Map<String, HostView> survivors, List<Restart> restarts,
             List<Unplaced> unplaced, Set<String> down) {
-        List<HostView> feasible = new ArrayList<>();
-        List<RestartFilter.Rejection> rejections = new ArrayList<>();
-        for (HostView host : survivors.values()) {
-            if (!host.host().clusterId().equals(vm.clusterId())) {
-                continue;
+        List<HostView> cluster = survivors.values().stream()
+                .filter(host -> host.host().clusterId().equals(vm.clusterId())).toList();
+        switch (engine.choose(vm, cluster, room)) {
+            case Placement.Placed placed -> {
+                HostView host = survivors.get(placed.host().id());
+                survivors.put(host.id(), host.receiving(vm));
+                restarts.add(new Restart(vm.id(), vm.name(), from(vm), host.id(), vm.haPriority(), vm.tier()));
             }
-            List<RestartFilter.Rejection> refused = new ArrayList<>();
-            for (RestartFilter filter : FILTERS) {
-                filter.test(vm, host, room).ifPresent(refused::add);
+            case Placement.Unplaceable none -> {
+                down.add(vm.id());
+                unplaced.add(new Unplaced(vm.id(), vm.name(), from(vm), none.explain(room, vm), none.rejections()));
             }
-            if (refused.isEmpty()) {
-                feasible.add(host);
-            }
-            rejections.addAll(refused);
         }
-        Optional<HostView> chosen = picker.pick(vm, feasible);
-        if (chosen.isEmpty()) {
-            down.add(vm.id());
-            String reason = rejections.isEmpty()
-                    ? "no surviving host of cluster " + vm.clusterId() + " takes VMs"
-                    : "no surviving host fits: "
-                            + String.join("; ", rejections.stream().map(Object::toString).toList());
-            unplaced.add(new Unplaced(vm.id(), vm.name(), from(vm), reason, rejections));
-            return;
-        }
-        HostView host = chosen.get();
-        survivors.put(host.id(), host.receiving(vm));
-        restarts.add(new Restart(vm.id(), vm.name(), from(vm), host.id(), vm.haPriority(), vm.tier()));
     }
 
     /**
      * Hosts that may take restarts: in a cluster of a victim, up, connected, not failed, not held back by the policy.
      * Their load and anti-affinity groups come from one pass over the room's VMs.
      */
-    private static Map<String, HostView> survivors(Room room, Set<String> failedHostIds, FailoverPolicy policy,
-            List<Vm> victims) {
+    private static Map<String, HostView> survivors(Room room, Claims claims, Set<String> failedHostIds,
+            FailoverPolicy policy, List<Vm> victims) {
         Set<String> clusters = new HashSet<>();
         victims.forEach(vm -> clusters.add(vm.clusterId()));
         Map<String, Resources> used = new HashMap<>();
-        Map<String, Set<String>> groups = new HashMap<>();
+        Map<String, List<Vm>> on = new HashMap<>();
         Map<String, Host> candidates = new LinkedHashMap<>();
         for (Host host : room.hosts()) {
             if (clusters.contains(host.clusterId()) && host.acceptsVms() && !failedHostIds.contains(host.id())
                     && !policy.unavailableHostIds().contains(host.id())) {
                 candidates.put(host.id(), host);
-                used.put(host.id(), Resources.ZERO);
-                groups.put(host.id(), new HashSet<>());
+                used.put(host.id(), claims.usedOn(host.id(), room, ""));
+                on.put(host.id(), new ArrayList<>(claims.vmsOn(host.id(), room, "")));
             }
         }
         for (Vm vm : room.vms()) {
-            Optional<String> on = vm.hostId().filter(candidates::containsKey);
-            if (on.isPresent() && vm.state() != VmState.STOPPED) {
-                used.merge(on.get(), vm.demand(), Resources::plus);
-                groups.get(on.get()).addAll(vm.antiAffinityGroups());
+            Optional<String> host = vm.hostId().filter(candidates::containsKey);
+            if (host.isPresent()) {
+                on.get(host.get()).add(vm);
+                if (vm.state() != VmState.STOPPED) {
+                    used.merge(host.get(), vm.demand(), Resources::plus);
+                }
             }
         }
         Map<String, HostView> survivors = new LinkedHashMap<>();
         for (Host host : candidates.values()) {
-            survivors.put(host.id(), new HostView(host, host.capacity().minus(used.get(host.id())),
-                    groups.get(host.id())));
+            survivors.put(host.id(), new HostView(host, on.get(host.id()), used.get(host.id())));
         }
         return survivors;
     }
@@ -198,7 +189,7 @@ public final class FailoverPlanner {
             if (waitingOn.get(vm.id()) > 0) {
                 down.add(vm.id());
                 unplaced.add(new Unplaced(vm.id(), vm.name(), from(vm),
-                        "its dependencies form a cycle, so no restart order exists", List.of()));
+                        "its dependencies form a cycle, so no restart order exists", Map.of()));
             }
         }
         return order;

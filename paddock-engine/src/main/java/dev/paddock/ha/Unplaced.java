@@ -1,14 +1,15 @@
 package dev.paddock.ha;
 
-import java.util.List;
+import dev.paddock.placement.Reject;
+import java.util.Map;
 
 /**
  * A protected VM of a failed host that the plan could not restart, with why in one sentence and every host's
  * rejection behind it.
  */
 public record Unplaced(String vmId, String vmName, String fromHostId, String reason,
-        List<RestartFilter.Rejection> rejections) {
+        Map<String, Reject> rejections) {
     public Unplaced {
-        rejections = List.copyOf(rejections);
+        rejections = Map.copyOf(rejections);
     }
 }

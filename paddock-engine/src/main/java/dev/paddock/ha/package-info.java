@@ -10,9 +10,9 @@
  * FENCING ─&gt; FenceAgent.run(device, OFF)  (FenceAgentProcess: a fence-agents executable, key=value on stdin)
  *    confirmed ─&gt; RECOVERING ─&gt; FailoverPlanner.plan(room, failed hosts, policy)
  *    failed    ─&gt; alarm, retry, no restart             │  order: dependencies, priority, tier (db, app, web)
- *                                                      │  RestartFilter: licences, datastores, anti-affinity,
- *                                                      │                 capacity
- *                                                      │  HostPicker: the seam for the placement engine
+ *                                                      │  placement engine: its filters (capacity, licences,
+ *                                                      │  networks, datastores, anti-affinity) and a scorer,
+ *                                                      │  claims of unfinished operations counted as used
  *                                                      v
  *                                    FailoverPlan ─&gt; OperationPlan "host.failover" (DefineVm, StartVm per VM)
  *

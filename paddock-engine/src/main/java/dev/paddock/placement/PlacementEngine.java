@@ -4,10 +4,12 @@ import dev.paddock.model.Host;
 import dev.paddock.model.Room;
 import dev.paddock.model.Vm;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * First placement of a VM in a room (Nomad's and the Kubernetes scheduler's shape): every host goes through the
@@ -48,24 +50,56 @@ public final class PlacementEngine {
     }
 
     public Placement place(Room room, Vm vm) {
+        return place(room, Claims.NONE, vm, host -> true);
+    }
+
+    /** Places {@code vm} counting the room unfinished operations have claimed as used. */
+    public Placement place(Room room, Claims claims, Vm vm) {
+        return place(room, claims, vm, host -> true);
+    }
+
+    /**
+     * Places {@code vm} among the hosts {@code candidates} accepts (a migration leaves out the VM's own host, a
+     * create on a named host keeps only that one), counting {@code claims} as used.
+     */
+    public Placement place(Room room, Claims claims, Vm vm, Predicate<Host> candidates) {
+        List<HostView> views = new ArrayList<>();
+        for (Host host : room.hosts()) {
+            if (candidates.test(host)) {
+                views.add(HostView.of(room, claims, host, vm));
+            }
+        }
+        return choose(vm, views, room);
+    }
+
+    /**
+     * The best of {@code hosts} for {@code vm} by the filters then the scorers, ties going to the host met first:
+     * the core every path shares, for planners that keep their own views (a failover plan charges its survivors
+     * restart by restart).
+     */
+    public Placement choose(Vm vm, Collection<HostView> hosts, Room room) {
         Map<String, Reject> rejections = new LinkedHashMap<>();
         Host best = null;
         int bestScore = Integer.MIN_VALUE;
-        for (Host host : room.hosts()) {
-            HostView view = view(room, host, vm);
+        for (HostView view : hosts) {
             Optional<Reject> reject = firstRejection(vm, view, room);
             if (reject.isPresent()) {
-                rejections.put(host.id(), reject.get());
+                rejections.put(view.id(), reject.get());
                 continue;
             }
             int score = score(vm, view, room);
             if (score > bestScore) {
-                best = host;
+                best = view.host();
                 bestScore = score;
             }
         }
         return best == null ? new Placement.Unplaceable(rejections)
                 : new Placement.Placed(best, bestScore, rejections);
+    }
+
+    /** Targets for every running VM of {@code hostId} (maintenance), or the first VM that fits nowhere. */
+    public Evacuation evacuate(Room room, Claims claims, String hostId) {
+        return Evacuation.plan(this, room, claims, hostId);
     }
 
     /** Places the VMs one after the other, each seeing the ones placed before it; unplaceable ones stay out. */
@@ -110,11 +144,4 @@ public final class PlacementEngine {
         return total;
     }
 
-    /** The host without {@code vm} itself, so that placing a VM again (a restart, a move) does not count it twice. */
-    private static HostView view(Room room, Host host, Vm vm) {
-        List<Vm> on = new ArrayList<>(room.vmsOn(host.id()));
-        on.removeIf(v -> v.id().equals(vm.id()));
-        Room without = vm.hostId().filter(host.id()::equals).isPresent() ? room.withoutVm(vm.id()) : room;
-        return new HostView(host, on, without.used(host.id()));
-    }
 }

@@ -12,4 +12,10 @@ public record Reject(String filter, String reason, long requested, long free) im
     public static Reject because(String filter, String reason) {
         return new Reject(filter, reason, 0, 0);
     }
+
+    /** The reason, with the amounts when the filter counts something: "not enough cpu (millicores): needs 1000, 0 free". */
+    public String describe() {
+        return requested == 0 && free == 0 ? reason
+                : reason + ": needs " + requested + ", " + Math.max(0, free) + " free";
+    }
 }

@@ -61,8 +61,9 @@ class AdmissionControlTest {
         assertThat(refused.failedHostIds()).containsExactly("h1", "h2");
         assertThat(refused.reason()).isEqualTo("cluster c1 could not tolerate 2 host failures: if h1 and h2 failed"
                 + " one after the other, 1 protected VM (g2) could not restart; the survivors have enough free in total,"
-                + " but not on hosts these VMs may use. First refusal: g2: no surviving host fits: h3 (capacity): needs"
-                + " 2000 millicores of cpu, has 1000 free; h4 (anti-affinity): runs a VM of anti-affinity group g");
+                + " but not on hosts these VMs may use. First refusal: g2: No host of cluster 'c1' has room"
+                + " for VM 'g2': h3: not enough cpu (millicores): needs 2000, 1000 free; h4: VM g1 of anti-affinity"
+                + " group g already runs there.");
     }
 
     @Test
@@ -77,8 +78,9 @@ class AdmissionControlTest {
         assertThat(refused.failedHostIds()).containsExactly("h1");
         assertThat(refused.reason()).isEqualTo("starting VM big on h1 is refused: cluster c1 could not tolerate"
                 + " 1 host failure: if h1 failed, 1 protected VM (a3) could not restart; the survivors are short by"
-                + " 8192 MiB of memory. First refusal: a3: no surviving host fits: h2 (capacity): needs 16384 MiB of"
-                + " memory, has 8192 free; h3 (capacity): needs 16384 MiB of memory, has 8192 free");
+                + " 8192 MiB of memory. First refusal: a3: No host of cluster 'c1' has room for"
+                + " VM 'a3': h2: not enough memory (MiB): needs 16384, 8192 free; h3: not enough memory (MiB): needs"
+                + " 16384, 8192 free.");
     }
 
     @Test

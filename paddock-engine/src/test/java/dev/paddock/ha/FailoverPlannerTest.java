@@ -97,7 +97,7 @@ class FailoverPlannerTest {
         assertThat(plan.restarts()).isEmpty();
         assertThat(plan.unplaced()).extracting(Unplaced::vmName, Unplaced::reason).containsExactly(
                 org.assertj.core.groups.Tuple.tuple("db",
-                        "no surviving host fits: h2 (capacity): needs 32768 MiB of memory, has 16384 free"),
+                        "No host of cluster 'c1' has room for VM 'db': h2: not enough memory (MiB): needs 32768, 16384 free."),
                 org.assertj.core.groups.Tuple.tuple("app",
                         "needs VM db running first, and it could not be restarted"));
     }
@@ -118,7 +118,7 @@ class FailoverPlannerTest {
     }
 
     @Test
-    void everyObstacleOnEveryHostIsKeptForTheExplanation() {
+    void everyHostsFirstObstacleIsKeptForTheExplanation() {
         Room room = room().host("h1", 64, 256).host("h2", 4, 8).host("h3", 64, 256, "oracle")
                 .datastore("local-h1", "h1")
                 .vm(vm("ora", "h1", 2, 16, 2, "db", Set.of("ora"), Set.of("oracle"), "shared"))
@@ -130,12 +130,13 @@ class FailoverPlannerTest {
 
         assertThat(plan.restarts()).isEmpty();
         Unplaced ora = plan.unplaced().get(0);
-        assertThat(ora.rejections()).extracting(RestartFilter.Rejection::toString).containsExactly(
-                "h2 (licences): lacks licence oracle",
-                "h2 (capacity): needs 16384 MiB of memory, has 8192 free",
-                "h3 (anti-affinity): runs a VM of anti-affinity group ora");
-        assertThat(plan.unplaced().get(1).reason()).isEqualTo("no surviving host fits: "
-                + "h2 (datastores): does not reach datastore local-h1; h3 (datastores): does not reach datastore local-h1");
+        assertThat(ora.rejections()).containsOnlyKeys("h2", "h3");
+        assertThat(ora.rejections().get("h2").describe()).isEqualTo("not enough memory (MiB): needs 16384, 8192 free");
+        assertThat(ora.rejections().get("h3").describe())
+                .isEqualTo("VM ora-standby of anti-affinity group ora already runs there");
+        assertThat(plan.unplaced().get(1).reason()).isEqualTo("No host of cluster 'c1' has room for VM 'pinned': "
+                + "h2: datastore local-h1 of disk root is not reachable from the host; "
+                + "h3: datastore local-h1 of disk root is not reachable from the host.");
     }
 
     @Test
@@ -157,7 +158,8 @@ class FailoverPlannerTest {
         assertThat(plan.restarts()).extracting(Restart::toHostId).containsExactly("h5");
         FailoverPlan none = planner.plan(room, Set.of("h1", "h5"),
                 FailoverPolicy.DEFAULT.withUnavailableHosts(Set.of("h4")));
-        assertThat(none.unplaced().get(0).reason()).isEqualTo("no surviving host of cluster c1 takes VMs");
+        assertThat(none.unplaced().get(0).reason()).isEqualTo(
+                "No host of cluster 'c1' has room for VM 'db': the cluster has no host that may take it.");
     }
 
     @Test
@@ -174,13 +176,12 @@ class FailoverPlannerTest {
     }
 
     @Test
-    void theHostChoiceIsASeamThePlacementEngineCanTakeOver() {
+    void theHostChoiceIsThePlacementEnginesScoring() {
         Room room = room().host("h1", 64, 256).host("h2", 8, 32).host("h3", 64, 256)
                 .vm("a", "h1", 1, 2, 1, "app").build();
-        FailoverPlanner lowestId = new FailoverPlanner((vm, feasible) -> feasible.stream()
-                .min(java.util.Comparator.comparing(HostView::id)));
+        FailoverPlanner packing = new FailoverPlanner(dev.paddock.placement.PlacementEngine.packing());
 
-        assertThat(lowestId.plan(room, Set.of("h1"), FailoverPolicy.DEFAULT).restarts())
+        assertThat(packing.plan(room, Set.of("h1"), FailoverPolicy.DEFAULT).restarts())
                 .extracting(Restart::toHostId).containsExactly("h2");
         assertThat(planner.plan(room, Set.of("h1"), FailoverPolicy.DEFAULT).restarts())
                 .extracting(Restart::toHostId).containsExactly("h3");

@@ -10,12 +10,16 @@ import dev.paddock.model.Cluster;
 import dev.paddock.model.Host;
 import dev.paddock.model.Vm;
 import dev.paddock.store.InventoryStore;
+import dev.paddock.operation.OperationView;
+import dev.paddock.placement.Evacuation;
 import io.javalin.http.Context;
 import io.javalin.router.JavalinDefaultRoutingApi;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -42,7 +46,8 @@ final class HaRoutes {
 
     record Maintenance(String action) {}
 
-    record MaintenanceState(String hostId, boolean maintenance, boolean changed) {}
+    /** @param operation the evacuation's operation (its href), when the host had running VMs to move */
+    record MaintenanceState(String hostId, boolean maintenance, boolean changed, Optional<String> operation) {}
 
     record FenceDeviceBody(String agent, Map<String, String> options) {}
 
@@ -91,7 +96,9 @@ final class HaRoutes {
 
     private ClusterHa clusterHa(Cluster cluster) {
         HaSettings.ClusterTuning tuning = settings.tuning(cluster.id());
-        AdmissionVerdict verdict = AdmissionControl.standard().check(store.room(), cluster.id());
+        // VMs being started or moved count where they are going
+        AdmissionVerdict verdict = AdmissionControl.standard().check(ha.ledger().claims().applyTo(store.room()),
+                cluster.id());
         String admission = switch (verdict) {
             case AdmissionVerdict.Admitted admitted -> admitted.toleratedFailures() == 0
                     ? "no host failure is promised"
@@ -156,13 +163,39 @@ final class HaRoutes {
         Host host = host(ctx);
         Maintenance request = RequestBody.read(ctx, Maintenance.class);
         String action = request.action() == null ? "" : request.action();
-        boolean changed = switch (action) {
-            case "enter" -> ha.enterMaintenance(host, OversightRoutes.ACTOR);
-            case "exit" -> ha.exitMaintenance(host, OversightRoutes.ACTOR);
+        AtomicBoolean changed = new AtomicBoolean();
+        Optional<OperationView> evacuation = switch (action) {
+            case "enter" -> evacuate(host, changed);
+            case "exit" -> {
+                changed.set(ha.exitMaintenance(host, OversightRoutes.ACTOR));
+                yield Optional.empty();
+            }
             default -> throw new PaddockException.InvalidValue("Field 'action' must be 'enter' or 'exit', was '"
                     + action + "'.");
         };
-        ctx.json(new MaintenanceState(host.id(), action.equals("enter"), changed));
+        evacuation.ifPresent(view -> audit("host.evacuate", host.id(), "evacuate host " + host.name() + ": "
+                + view.stepsTotal() + " VM(s) migrate (operation " + view.id() + ")"));
+        ctx.json(new MaintenanceState(host.id(), action.equals("enter"), changed.get(),
+                evacuation.map(view -> OperationResource.location(view.id()))));
+    }
+
+    /**
+     * Enters maintenance and migrates the host's running VMs away, targets chosen and claimed by the placement
+     * engine under the ledger's lock; the host is in maintenance before the lock is let go, so no placement lands
+     * on it meanwhile. A VM that fits nowhere refuses the request with the engine's sentence, and nothing moves.
+     */
+    private Optional<OperationView> evacuate(Host host, AtomicBoolean changed) {
+        if (settings.hostsInMaintenance().contains(host.id())) {
+            // evacuated when it entered: its VMs' migrations are running or done, not to be planned twice
+            return Optional.empty();
+        }
+        return ha.ledger().submit((room, claims) -> switch (VmRoutes.ENGINE.evacuate(room, claims, host.id())) {
+            case Evacuation.Stuck stuck -> throw new PaddockException.Conflict(stuck.sentence());
+            case Evacuation.Moves moves -> {
+                changed.set(ha.enterMaintenance(host, OversightRoutes.ACTOR));
+                yield moves.operation(OversightRoutes.ACTOR);
+            }
+        });
     }
 
     private void putFence(Context ctx) {

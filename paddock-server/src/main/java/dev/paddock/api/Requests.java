@@ -50,6 +50,9 @@ public final class Requests {
      * A guest watchdog for a new VM: {@code model} defaults to i6300esb, {@code action} (what QEMU does when the
      * guest stops feeding it) to reset.
      */
+    /** The body of a migration; without {@code hostId} (an id or a name) the placement engine chooses. */
+    public record MigrateVm(String hostId) {}
+
     public record NewWatchdog(String model, String action) {}
 
     /** How to stop a VM: graceful by default, waiting {@code timeoutSeconds} before powering off. */

@@ -5,6 +5,7 @@ import dev.paddock.ha.control.HaController;
 import dev.paddock.hypervisor.Hypervisor;
 import dev.paddock.json.Json;
 import dev.paddock.operation.Operations;
+import dev.paddock.scheduling.PlacementLedger;
 import dev.paddock.store.InventoryStore;
 import io.javalin.config.JavalinConfig;
 import io.javalin.json.JavalinJackson;
@@ -28,14 +29,14 @@ public final class RestApi {
     private final Oversight oversightParts;
     private final Clock clock;
 
-    public RestApi(InventoryStore store, Operations operations, Hypervisor hypervisor, HostChooser chooser,
+    public RestApi(InventoryStore store, Operations operations, Hypervisor hypervisor, PlacementLedger ledger,
             Oversight oversight, Clock clock) {
         this.oversight = new OversightRoutes(oversight, clock);
         this.store = store;
         this.oversightParts = oversight;
         this.clock = clock;
         this.inventory = new InventoryRoutes(store, hypervisor);
-        this.vms = new VmRoutes(store, operations, hypervisor, chooser, this.oversight::record);
+        this.vms = new VmRoutes(store, operations, hypervisor, ledger, this.oversight::record);
         this.operations = new OperationRoutes(operations);
         this.consolidation = new ConsolidationRoutes(store, operations, this.oversight::record);
     }

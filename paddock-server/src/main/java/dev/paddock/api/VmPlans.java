@@ -36,6 +36,12 @@ final class VmPlans {
         return new OperationPlan("vm.start", vm.id(), owner, List.of(new Step.StartVm(hostId, vm.id())));
     }
 
+    /** Live migration: the step moves the domain, then the VM in the inventory. */
+    static OperationPlan migrate(Vm vm, String fromHostId, String toHostId, String owner) {
+        return new OperationPlan("vm.migrate", vm.id(), owner, List.of(new Step.MigrateVm(vm.id(), fromHostId,
+                toHostId)));
+    }
+
     static OperationPlan stop(Vm vm, String hostId, boolean force, int timeoutSeconds, String owner) {
         Step step = force ? new Step.DestroyVm(hostId, vm.id()) : new Step.ShutdownVm(hostId, vm.id(), timeoutSeconds);
         return new OperationPlan("vm.stop", vm.id(), owner, List.of(step));

@@ -16,6 +16,10 @@ import dev.paddock.model.Watchdog;
 import dev.paddock.operation.plan.OperationPlan;
 import dev.paddock.operation.OperationView;
 import dev.paddock.operation.Operations;
+import dev.paddock.placement.Claims;
+import dev.paddock.placement.Placement;
+import dev.paddock.placement.PlacementEngine;
+import dev.paddock.scheduling.PlacementLedger;
 import dev.paddock.store.InventoryStore;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
@@ -25,9 +29,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
-/** VMs: list and read them; create, start, stop and delete them, each as an Operation. */
+/** VMs: list and read them; create, start, stop, migrate and delete them, each as an Operation. */
 final class VmRoutes {
 
     private static final String OWNER = "api";
@@ -36,7 +42,10 @@ final class VmRoutes {
 
     private final InventoryStore store;
     private final Operations operations;
-    private final HostChooser chooser;
+    /** Spreads new VMs and moves; every path that places a VM asks it, so every refusal reads the same. */
+    static final PlacementEngine ENGINE = PlacementEngine.balancing();
+
+    private final PlacementLedger ledger;
     private final Hypervisor hypervisor;
     private final Consumer<AuditNote> audit;
     /**
@@ -45,13 +54,13 @@ final class VmRoutes {
      */
     private final Map<String, String> pendingNames = new ConcurrentHashMap<>();
 
-    VmRoutes(InventoryStore store, Operations operations, Hypervisor hypervisor, HostChooser chooser,
+    VmRoutes(InventoryStore store, Operations operations, Hypervisor hypervisor, PlacementLedger ledger,
             Consumer<AuditNote> audit) {
         this.audit = audit;
         this.store = store;
         this.hypervisor = hypervisor;
         this.operations = operations;
-        this.chooser = chooser;
+        this.ledger = ledger;
     }
 
     void register(JavalinDefaultRoutingApi routes) {
@@ -61,6 +70,7 @@ final class VmRoutes {
         routes.post(base + "/vms", this::create);
         routes.post(base + "/vms/{id}/start", this::start);
         routes.post(base + "/vms/{id}/stop", this::stop);
+        routes.post(base + "/vms/{id}/migrate", this::migrate);
         routes.delete(base + "/vms/{id}", this::delete);
         routes.post(base + "/vms/{id}/adopt", this::adopt);
         routes.post(base + "/vms/{id}/quarantine", this::quarantine);
@@ -106,20 +116,36 @@ final class VmRoutes {
         Vm vm = new Vm(InventoryRoutes.newId(), name, cluster.id(), Optional.empty(),
                 Resources.of(vcpus * 1000, memory, disk, network), VmState.STOPPED, VmOrigin.MANAGED, request.tier(),
                 haPriority, Set.of(), Set.of(), Set.of(), List.of(), List.of(), watchdog);
-        Host host = named.map(h -> fits(vm, h, room)).orElseGet(() -> switch (chooser.choose(vm, room)) {
-            case HostChooser.Placed placed -> placed.host();
-            case HostChooser.Unplaceable none -> throw new PaddockException.Conflict("No host of cluster '"
-                    + cluster.name() + "' has room for VM '" + name + "': " + String.join("; ", none.reasons())
-                    + ".");
-        });
-        if (!Boolean.FALSE.equals(request.start())) {
-            admit(room, vm, host.id());
-        }
-        OperationPlan plan = VmPlans.create(vm.withHost(host.id()), host.id(), !Boolean.FALSE.equals(request.start()),
-                OWNER);
-        OperationView view = submitted(plan, "create VM " + name + " on host " + host.name());
+        boolean start = !Boolean.FALSE.equals(request.start());
+        AtomicReference<Host> chosen = new AtomicReference<>();
+        OperationView view = ledger.submit((now, claims) -> {
+            Host host = place(vm, named, now, claims);
+            chosen.set(host);
+            if (start) {
+                admit(claims.applyTo(now), vm, host.id());
+            }
+            return Optional.of(VmPlans.create(vm.withHost(host.id()), host.id(), start, OWNER));
+        }).orElseThrow();
+        audited(view, "create VM " + name + " on host " + chosen.get().name());
         pendingNames.put(key, view.id());
         accepted(ctx, view);
+    }
+
+    /**
+     * The engine's host for a new VM, in its cluster or on the host the request names, counting the room
+     * unfinished operations have claimed. Placed as if running, even when it is only defined: it is defined where
+     * it can run.
+     */
+    private static Host place(Vm vm, Optional<Host> named, Room room, Claims claims) {
+        Vm running = vm.withState(VmState.RUNNING);
+        Predicate<Host> candidates = named.isPresent() ? host -> host.id().equals(named.get().id())
+                : host -> host.clusterId().equals(vm.clusterId());
+        Placement answer = ENGINE.place(room, claims, running, candidates);
+        return switch (answer) {
+            case Placement.Placed placed -> placed.host();
+            case Placement.Unplaceable none -> throw new PaddockException.Conflict(
+                    named.isPresent() ? none.explainOn(room, running) : none.explain(room, running));
+        };
     }
 
     /** A create is pending while its operation runs; the store answers for it afterwards. */
@@ -169,14 +195,6 @@ final class VmRoutes {
                 "Field 'clusterId' names no cluster: '" + idOrName + "'."));
     }
 
-    private static Host fits(Vm vm, Host host, Room room) {
-        FirstFitHostChooser.refusal(vm, host, room).ifPresent(reason -> {
-            throw new PaddockException.Conflict("VM '" + vm.name() + "' does not fit on the host it names: "
-                    + reason + ".");
-        });
-        return host;
-    }
-
     private static Resources largest(List<Host> hosts) {
         long[] max = new long[Resources.DIMENSIONS];
         for (Host host : hosts) {
@@ -197,8 +215,56 @@ final class VmRoutes {
         if (liveState(vm, host) == VmState.RUNNING) {
             throw new PaddockException.Conflict("VM '" + vm.name() + "' is already running.");
         }
-        admit(store.room(), vm, host);
-        accepted(ctx, submitted(VmPlans.start(vm, host, OWNER), "start VM " + vm.name()));
+        OperationView view = ledger.submit((room, claims) -> {
+            Vm running = room.vm(vm.id()).orElse(vm).withState(VmState.RUNNING);
+            if (ENGINE.place(room, claims, running, h -> h.id().equals(host))
+                    instanceof Placement.Unplaceable none) {
+                throw new PaddockException.Conflict(none.explainOn(room, running));
+            }
+            admit(claims.applyTo(room), vm, host);
+            return Optional.of(VmPlans.start(vm, host, OWNER));
+        }).orElseThrow();
+        accepted(ctx, audited(view, "start VM " + vm.name()));
+    }
+
+    /**
+     * Moves a running VM to the host the body names, or to the one the engine chooses among the others of its
+     * cluster; refused with the engine's sentence when it fits nowhere.
+     */
+    private void migrate(Context ctx) {
+        Vm vm = vm(ctx);
+        String from = placed(vm);
+        Optional<String> target = Optional.ofNullable(ctx.body().isBlank() ? null
+                : RequestBody.read(ctx, Requests.MigrateVm.class).hostId()).map(idOrName -> hostOf(vm, idOrName));
+        if (target.filter(from::equals).isPresent()) {
+            throw new PaddockException.Conflict("VM '" + vm.name() + "' already runs on host '" + target.get() + "'.");
+        }
+        VmState state = liveState(vm, from);
+        if (state != VmState.RUNNING && state != VmState.PAUSED) {
+            throw new PaddockException.Conflict("VM '" + vm.name() + "' is " + state.name().toLowerCase()
+                    + "; only a running VM is migrated.");
+        }
+        OperationView view = ledger.submit((room, claims) -> {
+            Vm current = room.vm(vm.id()).orElse(vm);
+            Predicate<Host> candidates = target.<Predicate<Host>>map(t -> host -> host.id().equals(t))
+                    .orElse(host -> !host.id().equals(from) && host.clusterId().equals(vm.clusterId()));
+            return Optional.of(switch (ENGINE.place(room, claims, current, candidates)) {
+                case Placement.Placed placed -> VmPlans.migrate(current, from, placed.host().id(), OWNER);
+                case Placement.Unplaceable none -> throw new PaddockException.Conflict(
+                        target.isPresent() ? none.explainOn(room, current) : none.explain(room, current));
+            });
+        }).orElseThrow();
+        accepted(ctx, audited(view, "migrate VM " + vm.name() + " from host " + from));
+    }
+
+    /** A host by id, or by name within the VM's cluster. */
+    private String hostOf(Vm vm, String idOrName) {
+        Room room = store.room();
+        return room.host(idOrName).or(() -> room.hostsOf(vm.clusterId()).stream()
+                        .filter(h -> h.name().equals(idOrName)).findFirst())
+                .map(Host::id)
+                .orElseThrow(() -> new PaddockException.InvalidValue("Field 'hostId' names no host: '" + idOrName
+                        + "'."));
     }
 
     /**
@@ -268,8 +334,11 @@ final class VmRoutes {
 
     /** Submits a plan and writes it to the audit log under the plan's kind, with the operation that carries it. */
     private OperationView submitted(OperationPlan plan, String detail) {
-        OperationView view = operations.submit(plan);
-        audit.accept(new AuditNote(plan.kind(), plan.target(), detail + " (operation " + view.id() + ")"));
+        return audited(operations.submit(plan), detail);
+    }
+
+    private OperationView audited(OperationView view, String detail) {
+        audit.accept(new AuditNote(view.kind(), view.target(), detail + " (operation " + view.id() + ")"));
         return view;
     }
 

@@ -4,7 +4,10 @@
  * <pre>
  * request ─▶ RequestBody (strict JSON → request record) ─▶ Requests checks (names, bounds vs. largest host)
  *         ─▶ reads: InventoryStore            ─▶ 200 JSON
- *         ─▶ VM verbs: HostChooser → VmPlans ─▶ Operations.submit ─▶ 202 + Location /api/v1/operations/{id}
+ *         ─▶ VM verbs that place (create, start, migrate; maintenance's evacuation):
+ *              PlacementLedger.submit { room + claims ─▶ PlacementEngine ─▶ VmPlans } ─▶ 202 + Location
+ *              /api/v1/operations/{id}, or 409 with the engine's sentence and no operation
+ *         ─▶ other VM verbs: VmPlans ─▶ Operations.submit ─▶ 202 + Location /api/v1/operations/{id}
  * any PaddockException / store / hypervisor error ─▶ ProblemResponses ─▶ application/problem+json
  * </pre>
  *

@@ -60,7 +60,8 @@ final class HostCommand implements Runnable {
     }
 
     @Command(name = "maintenance", description = "Enter or exit maintenance: a host in maintenance takes no new VMs"
-            + " and HA neither fences it nor restarts its VMs.")
+            + " and HA neither fences it nor restarts its VMs. Entering migrates its running VMs away, or is refused"
+            + " when one fits on no other host.")
     static final class Maintenance extends OnHost {
 
         @Parameters(index = "0", paramLabel = "enter|exit", description = "enter or exit.")
@@ -75,7 +76,11 @@ final class HostCommand implements Runnable {
         String sentence(JsonNode state) {
             boolean changed = state.path("changed").asBoolean();
             String where = action == Action.enter ? "in maintenance" : "out of maintenance";
-            return "Host " + name + (changed ? " is now " : " was already ") + where + ".";
+            String moved = state.path("operation").isTextual()
+                    ? " Its running VMs migrate away in operation " + state.path("operation").asText()
+                            .replaceFirst(".*/", "") + "."
+                    : "";
+            return "Host " + name + (changed ? " is now " : " was already ") + where + "." + moved;
         }
     }
 

@@ -9,10 +9,13 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code paddock vm create|start|stop|delete|adopt|quarantine}: each submits an operation, and may wait for it. */
+/**
+ * {@code paddock vm create|start|stop|migrate|delete|adopt|quarantine}: each submits an operation, and may wait for
+ * it.
+ */
 @Command(name = "vm", description = "Create, start, stop or delete a VM; adopt or quarantine an unregistered one.",
-        subcommands = {VmCommand.Create.class, VmCommand.Start.class, VmCommand.Stop.class, VmCommand.Delete.class,
-                VmCommand.Adopt.class, VmCommand.Quarantine.class})
+        subcommands = {VmCommand.Create.class, VmCommand.Start.class, VmCommand.Stop.class, VmCommand.Migrate.class,
+                VmCommand.Delete.class, VmCommand.Adopt.class, VmCommand.Quarantine.class})
 final class VmCommand implements Runnable {
 
     @CommandLine.Spec
@@ -154,6 +157,24 @@ final class VmCommand implements Runnable {
         JsonNode send(ApiClient client, String id) {
             String query = "?force=" + force + (timeout == null ? "" : "&timeoutSeconds=" + timeout);
             return client.post("api/v1/vms/" + id + "/stop" + query, null);
+        }
+    }
+
+    @Command(name = "migrate", description = "Move a running VM to another host, live; Paddock picks the host unless"
+            + " --host names one.")
+    static final class Migrate extends OnVm {
+
+        @Option(names = "--host", paramLabel = "HOST", description = "The host to move it to (id or name).")
+        private String host;
+
+        @Override
+        String verb() {
+            return "migrate";
+        }
+
+        @Override
+        JsonNode send(ApiClient client, String id) {
+            return client.post("api/v1/vms/" + id + "/migrate", host == null ? null : new Requests.MigrateVm(host));
         }
     }
 

@@ -7,12 +7,15 @@ import dev.paddock.store.InventoryStore;
 import dev.paddock.store.Page;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -40,6 +43,7 @@ public final class OperationRunner implements Operations, AutoCloseable {
     private final TargetLanes lanes;
     private final Set<String> scheduled = ConcurrentHashMap.newKeySet();
     private final Set<CompletableFuture<Void>> inFlight = ConcurrentHashMap.newKeySet();
+    private final List<Consumer<String>> finishedListeners = new CopyOnWriteArrayList<>();
     private volatile boolean started;
     private volatile boolean closing;
 
@@ -111,6 +115,21 @@ public final class OperationRunner implements Operations, AutoCloseable {
     }
 
     @Override
+    public void onFinished(Consumer<String> listener) {
+        finishedListeners.add(listener);
+    }
+
+    @Override
+    public Map<String, OperationPlan> unfinishedPlans() {
+        Map<String, OperationPlan> plans = new LinkedHashMap<>();
+        for (String id : journal.unfinished()) {
+            journal.entry(id).ifPresent(entry -> plans.put(id, new OperationPlan(entry.view().kind(),
+                    entry.view().target(), entry.view().owner(), entry.steps())));
+        }
+        return plans;
+    }
+
+    @Override
     public boolean cancel(String id) {
         boolean accepted = journal.requestCancel(id, clock.instant());
         if (accepted) {
@@ -136,10 +155,24 @@ public final class OperationRunner implements Operations, AutoCloseable {
                 LOG.error("operation {} stopped by an unexpected error; it resumes on the next start", id, e);
             } finally {
                 scheduled.remove(id);
+                finished(id);
             }
         });
         inFlight.add(done);
         done.whenComplete((ignored, failure) -> inFlight.remove(done));
+    }
+
+    private void finished(String id) {
+        if (journal.view(id).filter(view -> view.state().isFinal()).isEmpty()) {
+            return;
+        }
+        for (Consumer<String> listener : finishedListeners) {
+            try {
+                listener.accept(id);
+            } catch (RuntimeException e) {
+                LOG.error("a listener of operation {}'s end failed", id, e);
+            }
+        }
     }
 
     /** Stops taking work, lets running steps finish, and leaves what remains in the journal. */

@@ -4,6 +4,7 @@ import dev.paddock.operation.plan.OperationPlan;
 
 import dev.paddock.store.Page;
 import java.util.EnumMap;
+import java.util.function.Consumer;
 import java.util.Map;
 import java.util.Optional;
 
@@ -20,6 +21,15 @@ public interface Operations {
 
     /** Newest first. */
     Page<OperationView> list(int offset, int limit);
+
+    /**
+     * Calls {@code listener} with an operation's id once it has reached a final state, on the thread that ran it:
+     * what holds something for an operation (the placement ledger's claims) lets go then.
+     */
+    void onFinished(Consumer<String> listener);
+
+    /** The plans of the operations not yet final, by id, oldest first: what a restarted server resumes. */
+    Map<String, OperationPlan> unfinishedPlans();
 
     /** Asks a running operation to stop after its current step and roll back; false when already final. */
     boolean cancel(String id);

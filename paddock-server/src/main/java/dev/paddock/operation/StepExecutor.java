@@ -10,6 +10,7 @@ import dev.paddock.hypervisor.MigrationResult;
 import dev.paddock.model.VmState;
 import dev.paddock.store.InventoryStore;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
@@ -109,10 +110,20 @@ public final class StepExecutor {
     private void start(Step.StartVm s, Consumer<String> log) {
         if (stateOf(s.hostId(), s.vmId()).filter(state -> state == VmState.RUNNING).isPresent()) {
             log.accept("domain " + s.vmId() + " already running on " + s.hostId());
+            recordRunning(s.hostId(), s.vmId());
             return;
         }
         hypervisor.start(s.hostId(), s.vmId());
         log.accept("started domain " + s.vmId() + " on " + s.hostId());
+        recordRunning(s.hostId(), s.vmId());
+    }
+
+    /**
+     * The inventory shows the VM running where it was started before the step is done, as a migration moves it:
+     * the placement ledger drops the operation's claim when it ends, and the room must hold the VM by then.
+     */
+    private void recordRunning(String hostId, String vmId) {
+        store.vm(vmId).ifPresent(vm -> store.updateObserved(List.of(vm.withHost(hostId).withState(VmState.RUNNING))));
     }
 
     private void shutdown(Step.ShutdownVm s, Consumer<String> log) {

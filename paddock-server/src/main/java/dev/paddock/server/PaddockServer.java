@@ -1,7 +1,6 @@
 package dev.paddock.server;
 
-import dev.paddock.api.FirstFitHostChooser;
-import dev.paddock.api.HostChooser;
+import dev.paddock.scheduling.PlacementLedger;
 import dev.paddock.api.RestApi;
 import dev.paddock.audit.Oversight;
 import dev.paddock.audit.RogueWatch;
@@ -232,11 +231,10 @@ public final class PaddockServer implements AutoCloseable {
 
     /** Starts HTTP on {@code host}:{@code port}; port 0 picks a free one (see {@link #port()}). */
     public static PaddockServer start(Parts parts, String host, int port) {
-        return start(parts, new FirstFitHostChooser(), host, port);
-    }
-
-    public static PaddockServer start(Parts parts, HostChooser chooser, String host, int port) {
-        RestApi api = new RestApi(parts.store(), parts.operations(), parts.hypervisor(), chooser, parts.oversight(),
+        // one ledger for every path that places a VM: the HA controller's restarts and the API's verbs
+        PlacementLedger ledger = parts.ha().map(HaController::ledger)
+                .orElseGet(() -> new PlacementLedger(parts.store(), parts.operations()));
+        RestApi api = new RestApi(parts.store(), parts.operations(), parts.hypervisor(), ledger, parts.oversight(),
                 Clock.systemUTC());
         PaddockMetrics metrics = new PaddockMetrics(parts.store(), parts.operations());
         parts.ha().ifPresent(ha -> ha.meters().bindTo(metrics.registry()));

@@ -27,6 +27,7 @@ final class InlineOperations implements Operations {
     private final InventoryStore store;
     private final List<OperationView> journal = new CopyOnWriteArrayList<>();
     private final Map<String, OperationPlan> plans = new ConcurrentHashMap<>();
+    private final List<java.util.function.Consumer<String>> finished = new CopyOnWriteArrayList<>();
     private volatile boolean hold;
 
     InlineOperations(InventoryStore store) {
@@ -43,6 +44,7 @@ final class InlineOperations implements Operations {
         for (OperationView view : journal) {
             if (!view.state().isFinal()) {
                 replace(run(view.id(), plans.get(view.id()), view.created()));
+                finished.forEach(listener -> listener.accept(view.id()));
             }
         }
     }
@@ -59,6 +61,9 @@ final class InlineOperations implements Operations {
         OperationView view = hold ? view(id, plan, OperationState.RUNNING, 0, now, StepState.PENDING)
                 : run(id, plan, now);
         journal.add(view);
+        if (view.state().isFinal()) {
+            finished.forEach(listener -> listener.accept(id));
+        }
         return view;
     }
 
@@ -114,6 +119,18 @@ final class InlineOperations implements Operations {
     }
 
     @Override
+    public void onFinished(java.util.function.Consumer<String> listener) {
+        finished.add(listener);
+    }
+
+    @Override
+    public Map<String, OperationPlan> unfinishedPlans() {
+        Map<String, OperationPlan> open = new java.util.LinkedHashMap<>();
+        journal.stream().filter(view -> !view.state().isFinal()).forEach(view -> open.put(view.id(), plans.get(view.id())));
+        return open;
+    }
+
+    @Override
     public boolean cancel(String id) {
         Optional<OperationView> view = get(id);
         if (view.isEmpty() || view.get().state().isFinal()) {
@@ -122,6 +139,7 @@ final class InlineOperations implements Operations {
         OperationView v = view.get();
         replace(new OperationView(v.id(), v.kind(), v.target(), v.owner(), OperationState.CANCELLED, v.stepsDone(),
                 v.stepsTotal(), v.created(), Instant.now(), Optional.of("cancelled"), v.steps()));
+        finished.forEach(listener -> listener.accept(id));
         return true;
     }
 }

@@ -89,15 +89,26 @@ public final class TestServer implements AutoCloseable {
     }
 
     private TestServer(HikariDataSource dataSource, boolean inline) {
+        this(dataSource, inline, CLUSTER, List.of(HOST_1, HOST_2));
+    }
+
+    /**
+     * A server whose room is {@code cluster} (of {@link #SITE}) with {@code hosts}, each a simulated host of its
+     * capacity, named by its name and attached under its id.
+     */
+    public static TestServer withRoom(Path directory, Cluster cluster, List<Host> hosts) {
+        return new TestServer(Database.open(StoreConfig.h2In(directory)), false, cluster, hosts);
+    }
+
+    private TestServer(HikariDataSource dataSource, boolean inline, Cluster cluster, List<Host> hosts) {
         this.dataSource = dataSource;
         store = new JdbcInventoryStore(dataSource);
         store.put(SITE);
-        store.put(CLUSTER);
-        store.put(HOST_1);
-        store.put(HOST_2);
+        store.put(cluster);
+        hosts.forEach(store::put);
         hypervisor = SimulatedHypervisor.create(clock, 1);
-        for (Host host : List.of(HOST_1, HOST_2)) {
-            hypervisor.addHost(host.name(), HOST_CAPACITY);
+        for (Host host : hosts) {
+            hypervisor.addHost(host.name(), host.capacity());
             hypervisor.attach(host.id(), host.uri());
         }
         hypervisor.addHost("spare", HOST_CAPACITY);

@@ -107,8 +107,8 @@ class VmApiTest {
         TestServer.Reply reply = server.post("/api/v1/vms", "{\"name\":\"c\",\"vcpus\":1,\"memoryMib\":1024}");
 
         assertThat(reply.status()).isEqualTo(409);
-        assertThat(reply.json().get("detail").asText()).isEqualTo("No host of cluster 'prod' has room for VM 'c': h1 has"
-                + " 0 millicores of cpu free, 1000 needed; h2 has 0 millicores of cpu free, 1000 needed.");
+        assertThat(reply.json().get("detail").asText()).isEqualTo("No host of cluster 'prod' has room for VM 'c': h1:"
+                + " not enough cpu (millicores): needs 1000, 0 free; h2: not enough cpu (millicores): needs 1000, 0 free.");
     }
 
     @Test
@@ -121,7 +121,7 @@ class VmApiTest {
 
         assertThat(reply.status()).isEqualTo(409);
         assertThat(reply.json().get("detail").asText())
-                .isEqualTo("VM 'b' does not fit on the host it names: h1 has 384 MiB of memory free, 1024 needed.");
+                .isEqualTo("Host 'h1' has no room for VM 'b': not enough memory (MiB): needs 1024, 384 free.");
     }
 
     @Test
@@ -132,9 +132,9 @@ class VmApiTest {
         JsonNode graceful = server.awaitFinal(server.post("/api/v1/vms/" + gentle + "/stop?timeoutSeconds=30", ""));
         JsonNode forced = server.awaitFinal(server.post("/api/v1/vms/" + rough + "/stop?force=true", ""));
 
-        assertThat(server.steps(graceful)).containsExactly("shut down VM " + gentle + " on host-1");
+        assertThat(server.steps(graceful)).containsExactly("shut down VM " + gentle + " on " + hostOf(gentle));
         assertThat(graceful.get("steps").get(0).get("log").asText()).contains("guest " + gentle + " shut down");
-        assertThat(server.steps(forced)).containsExactly("power off VM " + rough + " on host-1");
+        assertThat(server.steps(forced)).containsExactly("power off VM " + rough + " on " + hostOf(rough));
         assertThat(server.get("/api/v1/vms/" + gentle).json().get("state").asText()).isEqualTo("STOPPED");
         assertThat(server.get("/api/v1/vms/" + rough).json().get("state").asText()).isEqualTo("STOPPED");
     }

@@ -2,6 +2,8 @@ package dev.paddock.ha.control;
 
 import dev.paddock.ha.FailoverPlan;
 import dev.paddock.ha.FailoverPlanner;
+import dev.paddock.scheduling.PlacementLedger;
+import java.util.concurrent.atomic.AtomicReference;
 import dev.paddock.ha.FailoverPolicy;
 import dev.paddock.ha.FenceAction;
 import dev.paddock.ha.FenceAgent;
@@ -88,6 +90,7 @@ public final class HaController implements AutoCloseable {
     private final Wiring wiring;
     private final Duration period;
     private final FailoverPlanner planner = FailoverPlanner.standard();
+    private final PlacementLedger ledger;
     private final BlockingQueue<Object> wakeups = new LinkedBlockingQueue<>();
     private final HostWatch watch;
     private final Map<String, Instant> decidedAt = new HashMap<>();
@@ -111,6 +114,12 @@ public final class HaController implements AutoCloseable {
         this.wiring = wiring;
         this.period = period;
         this.watch = new HostWatch(fenceRetry);
+        this.ledger = new PlacementLedger(wiring.store(), wiring.operations());
+    }
+
+    /** The placement ledger restarts are planned and claimed through; the server's API places VMs through it too. */
+    public PlacementLedger ledger() {
+        return ledger;
     }
 
     public synchronized void start() {
@@ -352,8 +361,14 @@ public final class HaController implements AutoCloseable {
     }
 
     private void plan(Room view, Set<String> recovering, Instant now) {
-        FailoverPlan plan = planner.plan(view, recovering,
-                FailoverPolicy.DEFAULT.withUnavailableHosts(watch.unavailable()));
+        AtomicReference<FailoverPlan> planned = new AtomicReference<>();
+        // the survivors' room counts what running creates, starts and migrations have claimed
+        Optional<OperationView> submitted = ledger.submit((ignored, claims) -> {
+            planned.set(planner.plan(view, claims, recovering,
+                    FailoverPolicy.DEFAULT.withUnavailableHosts(watch.unavailable())));
+            return planned.get().operation(view, vm -> VmDomains.specOf(vm, view));
+        });
+        FailoverPlan plan = planned.get();
         for (Unplaced vm : plan.unplaced()) {
             if (unplacedAlarmed.add(vm.vmId())) {
                 audit("ha.restart.unplaced", vm.vmId(), "VM " + vm.vmName() + " of " + vm.fromHostId()
@@ -362,16 +377,15 @@ public final class HaController implements AutoCloseable {
                         + vm.fromHostId() + " cannot restart: " + vm.reason(), now);
             }
         }
-        plan.operation(view, vm -> VmDomains.specOf(vm, view)).ifPresent(operation -> {
-            OperationView submitted = wiring.operations().submit(operation);
-            inFlight = Optional.of(new InFlight(submitted.id(), plan.restarts()));
+        submitted.ifPresent(operation -> {
+            inFlight = Optional.of(new InFlight(operation.id(), plan.restarts()));
             for (Restart restart : plan.restarts()) {
                 audit("ha.restart.planned", restart.vmId(), "restart VM " + restart.vmName() + " (priority "
                         + restart.haPriority() + ") of " + restart.fromHostId() + " on " + restart.toHostId()
-                        + " in operation " + submitted.id(), now);
+                        + " in operation " + operation.id(), now);
             }
             LOG.info("failover of {} submitted as operation {}: {} restarts, {} unplaced", recovering,
-                    submitted.id(), plan.restarts().size(), plan.unplaced().size());
+                    operation.id(), plan.restarts().size(), plan.unplaced().size());
         });
     }
 
@@ -461,8 +475,9 @@ public final class HaController implements AutoCloseable {
         if (steps.isEmpty()) {
             return;
         }
-        OperationView submitted = wiring.operations().submit(new OperationPlan(RESTART_IN_PLACE_KIND, host.id(), ACTOR,
-                steps));
+        // claimed like any start: the host's room is held for them until the operation ends
+        OperationView submitted = ledger.submit((ignored, claims) -> Optional.of(new OperationPlan(
+                RESTART_IN_PLACE_KIND, host.id(), ACTOR, steps))).orElseThrow();
         audit("ha.restart.in-place", host.id(), "host " + host.name() + " is back: " + steps.size()
                 + " protected VM(s) that ran nowhere else start on it again in operation " + submitted.id(), now);
     }

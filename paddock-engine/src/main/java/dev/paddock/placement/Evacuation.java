@@ -1,0 +1,65 @@
+package dev.paddock.placement;
+
+import dev.paddock.model.Host;
+import dev.paddock.model.Room;
+import dev.paddock.model.Vm;
+import dev.paddock.model.VmState;
+import dev.paddock.operation.plan.OperationPlan;
+import dev.paddock.operation.plan.Step;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Where the running VMs of a host going into maintenance go: all of them, or none. Pure: each VM is placed by
+ * the engine among the other hosts of its cluster, seeing the claims of unfinished operations and the moves
+ * planned before it (largest first, so the hard ones choose while there is most room).
+ */
+public sealed interface Evacuation permits Evacuation.Moves, Evacuation.Stuck {
+
+    /** One migration of the evacuation. */
+    record Move(Vm vm, String fromHostId, String toHostId) {}
+
+    /** Every running VM has a target; {@code moves} is empty when the host runs none. */
+    record Moves(String hostId, List<Move> moves) implements Evacuation {
+        public Moves {
+            moves = List.copyOf(moves);
+        }
+
+        /** The migrations as one operation, or nothing when there is nothing to move. */
+        public Optional<OperationPlan> operation(String owner) {
+            if (moves.isEmpty()) {
+                return Optional.empty();
+            }
+            List<Step> steps = moves.stream()
+                    .<Step>map(m -> new Step.MigrateVm(m.vm().id(), m.fromHostId(), m.toHostId())).toList();
+            return Optional.of(new OperationPlan("host.evacuate", hostId, owner, steps));
+        }
+    }
+
+    /** {@code vm} fits on no other host: nothing moves, and {@code sentence} says why (the engine's sentence). */
+    record Stuck(String hostId, Vm vm, Placement.Unplaceable why, String sentence) implements Evacuation {}
+
+    static Evacuation plan(PlacementEngine engine, Room room, Claims claims, String hostId) {
+        List<Vm> running = room.vmsOn(hostId).stream().filter(vm -> vm.state() != VmState.STOPPED)
+                .sorted(Comparator.comparingLong((Vm vm) -> -vm.demand().memoryMib())
+                        .thenComparingLong(vm -> -vm.demand().cpuMillicores()).thenComparing(Vm::name))
+                .toList();
+        Claims planned = claims;
+        List<Move> moves = new ArrayList<>();
+        for (Vm vm : running) {
+            switch (engine.place(room, planned, vm, (Host h) -> !h.id().equals(hostId)
+                    && h.clusterId().equals(vm.clusterId()))) {
+                case Placement.Placed placed -> {
+                    moves.add(new Move(vm, hostId, placed.host().id()));
+                    planned = planned.plus(List.of(new Claims.Claim("evacuation", vm, placed.host().id())));
+                }
+                case Placement.Unplaceable none -> {
+                    return new Stuck(hostId, vm, none, none.explain(room, vm));
+                }
+            }
+        }
+        return new Moves(hostId, moves);
+    }
+}

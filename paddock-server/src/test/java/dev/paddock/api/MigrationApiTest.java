@@ -1,0 +1,143 @@
+package dev.paddock.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.paddock.cli.Cli;
+import dev.paddock.model.Room;
+import dev.paddock.model.Vm;
+import dev.paddock.placement.Claims;
+import dev.paddock.placement.Placement;
+import dev.paddock.placement.PlacementEngine;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Migration and evacuation reachable by users: the engine chooses (or checks) the target and claims it, and a VM
+ * that fits nowhere is a 409 whose detail is the engine's sentence.
+ */
+class MigrationApiTest {
+
+    @TempDir
+    Path directory;
+
+    TestServer server;
+
+    @BeforeEach
+    void start() {
+        server = new TestServer(directory);
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+    }
+
+    @Test
+    void aMigrationWithoutAHostGoesWhereTheEngineChoosesAndWithOneGoesThere() {
+        String web = created("web", 2, "host-1");
+
+        JsonNode away = server.awaitFinal(server.post("/api/v1/vms/" + web + "/migrate", ""));
+        assertThat(away.get("kind").asText()).isEqualTo("vm.migrate");
+        assertThat(away.get("state").asText()).isEqualTo("DONE");
+        assertThat(hostOf(web)).isEqualTo("host-2");
+        assertThat(server.hypervisor.domain("host-2", web)).isPresent();
+
+        JsonNode back = server.awaitFinal(server.post("/api/v1/vms/" + web + "/migrate", "{\"hostId\":\"h1\"}"));
+        assertThat(back.get("state").asText()).isEqualTo("DONE");
+        assertThat(hostOf(web)).isEqualTo("host-1");
+    }
+
+    @Test
+    void aMigrationToNowhereIsA409WithTheEnginesSentenceAndNoOperation() {
+        String web = created("web", 2, "host-1");
+        created("big", 7, "host-2");
+        int operations = operationCount();
+
+        TestServer.Reply reply = server.post("/api/v1/vms/" + web + "/migrate", "");
+
+        assertThat(reply.status()).isEqualTo(409);
+        assertThat(reply.json().get("detail").asText())
+                .isEqualTo("No host of cluster 'prod' has room for VM 'web': h2: not enough cpu (millicores): needs"
+                        + " 2000, 1000 free.")
+                .isEqualTo(engineSentence(web));
+        assertThat(operationCount()).isEqualTo(operations);
+        assertThat(server.post("/api/v1/vms/" + web + "/migrate", "{\"hostId\":\"h1\"}").status()).isEqualTo(409);
+    }
+
+    @Test
+    void enteringMaintenanceMigratesTheHostsRunningVmsAway() {
+        String web = created("web", 2, "host-1");
+        String db = created("db", 3, "host-1");
+
+        JsonNode state = server.post("/api/v1/hosts/host-1/maintenance", "{\"action\":\"enter\"}").json();
+
+        assertThat(state.get("changed").asBoolean()).isTrue();
+        TestServer.Reply evacuation = new TestServer.Reply(202, "", state.get("operation").asText(),
+                server.get(state.get("operation").asText()).body());
+        JsonNode operation = server.awaitFinal(evacuation);
+        assertThat(operation.get("kind").asText()).isEqualTo("host.evacuate");
+        assertThat(operation.get("state").asText()).isEqualTo("DONE");
+        assertThat(hostOf(web)).isEqualTo("host-2");
+        assertThat(hostOf(db)).isEqualTo("host-2");
+        assertThat(server.get("/api/v1/hosts/host-1").json().get("state").asText()).isEqualTo("MAINTENANCE");
+        JsonNode again = server.post("/api/v1/hosts/host-1/maintenance", "{\"action\":\"enter\"}").json();
+        assertThat(again.get("changed").asBoolean()).isFalse();
+        assertThat(again.path("operation").isTextual()).as("nothing is evacuated twice").isFalse();
+    }
+
+    @Test
+    void aHostWhoseVmFitsNowhereElseStaysOutOfMaintenanceWithTheEnginesSentence() {
+        String web = created("web", 2, "host-1");
+        created("big", 7, "host-2");
+
+        TestServer.Reply reply = server.post("/api/v1/hosts/host-1/maintenance", "{\"action\":\"enter\"}");
+
+        assertThat(reply.status()).isEqualTo(409);
+        assertThat(reply.json().get("detail").asText()).isEqualTo(engineSentence(web));
+        assertThat(server.get("/api/v1/hosts/host-1").json().get("state").asText()).isEqualTo("CONNECTED");
+        assertThat(hostOf(web)).isEqualTo("host-1");
+    }
+
+    @Test
+    void theCommandLineMigratesAVmByName() {
+        String web = created("web", 2, "host-1");
+        StringWriter out = new StringWriter();
+
+        int status = Cli.run(new String[] {"vm", "migrate", "web", "--host", "h2", "--wait"}, new PrintWriter(out),
+                new PrintWriter(new StringWriter()), Map.of("PADDOCK_URL", server.url().toString()));
+
+        assertThat(status).as(out.toString()).isZero();
+        assertThat(hostOf(web)).isEqualTo("host-2");
+    }
+
+    /** What the engine says of the VM, moved off its host, in the room as the store holds it. */
+    private String engineSentence(String vmId) {
+        Room room = server.store.room();
+        Vm vm = room.vm(vmId).orElseThrow();
+        Placement answer = PlacementEngine.balancing().place(room, Claims.NONE, vm,
+                host -> !host.id().equals(vm.hostId().orElseThrow()));
+        return ((Placement.Unplaceable) answer).explain(room, vm);
+    }
+
+    private String created(String name, int vcpus, String hostId) {
+        TestServer.Reply reply = server.post("/api/v1/vms", "{\"name\":\"" + name + "\",\"vcpus\":" + vcpus
+                + ",\"memoryMib\":1024,\"hostId\":\"" + hostId + "\"}");
+        server.awaitFinal(reply);
+        return reply.json().get("target").asText();
+    }
+
+    private String hostOf(String vmId) {
+        return server.get("/api/v1/vms/" + vmId).json().get("hostId").asText();
+    }
+
+    private int operationCount() {
+        return server.get("/api/v1/operations").json().get("total").asInt();
+    }
+}
