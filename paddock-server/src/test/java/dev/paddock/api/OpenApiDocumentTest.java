@@ -55,11 +55,11 @@ class OpenApiDocumentTest {
     @Test
     void aRouteMissingFromTheDocumentIsNamedWithWhereToDescribeIt() {
         List<String> routes = new ArrayList<>(server.server.routes());
-        routes.add("POST /api/v1/vms/{id}/migrate");
+        routes.add("POST /api/v1/vms/{id}/clone");
         routes.add("DELETE /api/v1/vms/{id}/ha");
 
         assertThat(gaps(routes, document)).containsExactly(
-                "POST /api/v1/vms/{id}/migrate is registered but not described: add the path \"/api/v1/vms/{id}/migrate\""
+                "POST /api/v1/vms/{id}/clone is registered but not described: add the path \"/api/v1/vms/{id}/clone\""
                         + " with a \"post\" operation to " + FILE + ".",
                 "DELETE /api/v1/vms/{id}/ha is registered but not described: add a \"delete\" operation under the"
                         + " path \"/api/v1/vms/{id}/ha\" in " + FILE + ".");

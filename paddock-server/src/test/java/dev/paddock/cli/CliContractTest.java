@@ -155,6 +155,7 @@ class CliContractTest {
                 onVm("vm start", () -> List.of(vm("cold", false))),
                 onVm("vm stop", () -> List.of(vm("warm", true), "--force")),
                 onVm("vm delete", () -> List.of(vm("doomed", true), "--force")),
+                onVm("vm migrate", () -> List.of(vm("mover", true))),
                 onVm("vm adopt", () -> List.of(rogue("stray"))),
                 onVm("vm quarantine", () -> List.of(rogue("miner"))),
                 Map.entry("placement solve", Example.of(() -> List.of(setA("model"), setA("assignment"), "--seconds",
