@@ -1,10 +1,8 @@
 package dev.paddock.ha.control;
 
-import dev.paddock.ha.HostHealth;
-import dev.paddock.ha.SimulatedFenceAgent;
-
 import com.zaxxer.hikari.HikariDataSource;
 import dev.paddock.audit.Oversight;
+import dev.paddock.ha.HostHealth;
 import dev.paddock.hypervisor.HypervisorEvent;
 import dev.paddock.inventory.InventoryController;
 import dev.paddock.model.Cluster;
@@ -22,6 +20,7 @@ import dev.paddock.operation.OperationRunner;
 import dev.paddock.sim.CallKind;
 import dev.paddock.sim.Fault;
 import dev.paddock.sim.RealTimeClock;
+import dev.paddock.sim.SimulatedFenceAgent;
 import dev.paddock.sim.SimulatedHypervisor;
 import dev.paddock.sim.VmDomains;
 import dev.paddock.store.Database;

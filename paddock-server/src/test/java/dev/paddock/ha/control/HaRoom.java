@@ -1,12 +1,10 @@
 package dev.paddock.ha.control;
 
-import dev.paddock.ha.FailoverPlanner;
-import dev.paddock.ha.FailoverPolicy;
-import dev.paddock.ha.SimulatedFenceAgent;
-
 import com.zaxxer.hikari.HikariDataSource;
 import dev.paddock.audit.AuditEntry;
 import dev.paddock.audit.Oversight;
+import dev.paddock.ha.FailoverPlanner;
+import dev.paddock.ha.FailoverPolicy;
 import dev.paddock.hypervisor.DomainInfo;
 import dev.paddock.inventory.InventoryController;
 import dev.paddock.model.Cluster;
@@ -18,6 +16,7 @@ import dev.paddock.operation.OperationRunner;
 import dev.paddock.operation.OperationView;
 import dev.paddock.sim.DemoRoom;
 import dev.paddock.sim.RealTimeClock;
+import dev.paddock.sim.SimulatedFenceAgent;
 import dev.paddock.sim.SimulatedHypervisor;
 import dev.paddock.sim.SimulatedRoom;
 import dev.paddock.store.JdbcInventoryStore;
