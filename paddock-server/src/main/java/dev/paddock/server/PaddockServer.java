@@ -24,8 +24,9 @@ import dev.paddock.model.Host;
 import dev.paddock.model.Room;
 import dev.paddock.operation.OperationRunner;
 import dev.paddock.operation.Operations;
+import dev.paddock.server.sim.RealTimeClock;
+import dev.paddock.server.sim.RoomFile;
 import dev.paddock.sim.DemoRoom;
-import dev.paddock.sim.RealTimeClock;
 import dev.paddock.sim.SimulatedFenceAgent;
 import dev.paddock.sim.SimulatedHypervisor;
 import dev.paddock.sim.SimulatedRoom;
@@ -136,11 +137,11 @@ public final class PaddockServer implements AutoCloseable {
             SimulatedHypervisor sim;
             Optional<Room> demoRoom = Optional.empty();
             if (config.room() == ServerConfig.Room.DEMO) {
-                SimulatedRoom demo = DemoRoom.open(roomFile, clock, ROOM_SEED);
+                SimulatedRoom demo = RoomFile.openDemo(roomFile, clock, ROOM_SEED);
                 sim = demo.hypervisor();
                 demoRoom = Optional.of(demo.room());
             } else {
-                sim = SimulatedHypervisor.open(roomFile, clock, ROOM_SEED);
+                sim = RoomFile.open(roomFile, clock, ROOM_SEED);
             }
             RoutingHypervisor hypervisor = new RoutingHypervisor(sim,
                     () -> new LibvirtHypervisor(config.libvirtSettings()), config.libvirtGuestBoot(),

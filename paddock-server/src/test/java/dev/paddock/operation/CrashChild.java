@@ -1,14 +1,14 @@
 package dev.paddock.operation;
 
-import dev.paddock.operation.plan.Step;
-import dev.paddock.operation.plan.OperationPlan;
-
 import com.zaxxer.hikari.HikariDataSource;
 import dev.paddock.hypervisor.HypervisorEvent;
 import dev.paddock.model.Resources;
+import dev.paddock.operation.plan.OperationPlan;
+import dev.paddock.operation.plan.Step;
+import dev.paddock.server.sim.RealTimeClock;
+import dev.paddock.server.sim.RoomFile;
 import dev.paddock.sim.CallKind;
 import dev.paddock.sim.Fault;
-import dev.paddock.sim.RealTimeClock;
 import dev.paddock.sim.SimulatedHypervisor;
 import dev.paddock.store.Database;
 import dev.paddock.store.JdbcInventoryStore;
@@ -43,7 +43,7 @@ public final class CrashChild {
         boolean cancel = args[2].equals("submit-cancel");
         boolean fresh = !Files.exists(stateFile);
         try (RealTimeClock clock = new RealTimeClock();
-                SimulatedHypervisor sim = SimulatedHypervisor.open(stateFile, clock, 11);
+                SimulatedHypervisor sim = RoomFile.open(stateFile, clock, 11);
                 HikariDataSource dataSource = Database.open(StoreConfig.h2In(database))) {
             if (fresh) {
                 sim.addHost("node-1", Resources.of(16_000, 65_536, 1_000, 10_000));

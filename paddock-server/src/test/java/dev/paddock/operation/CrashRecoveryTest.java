@@ -5,8 +5,9 @@ import static dev.paddock.operation.ChildJvm.follow;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.zaxxer.hikari.HikariDataSource;
+import dev.paddock.server.sim.RealTimeClock;
+import dev.paddock.server.sim.RoomFile;
 import dev.paddock.sim.Effects;
-import dev.paddock.sim.RealTimeClock;
 import dev.paddock.sim.SimulatedHypervisor;
 import dev.paddock.store.JdbcInventoryStore;
 import dev.paddock.store.Page;
@@ -132,7 +133,7 @@ class CrashRecoveryTest {
 
     private Effects effectsOn(String uuid) {
         try (RealTimeClock clock = new RealTimeClock()) {
-            SimulatedHypervisor room = SimulatedHypervisor.load(stateFile, clock);
+            SimulatedHypervisor room = RoomFile.load(stateFile, clock);
             try {
                 return room.effects(uuid);
             } finally {

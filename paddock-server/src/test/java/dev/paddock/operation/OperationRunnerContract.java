@@ -1,8 +1,5 @@
 package dev.paddock.operation;
 
-import dev.paddock.operation.plan.Step;
-import dev.paddock.operation.plan.OperationPlan;
-
 import static dev.paddock.operation.OperationFixtures.createPlan;
 import static dev.paddock.operation.OperationFixtures.createSteps;
 import static dev.paddock.operation.OperationFixtures.spec;
@@ -12,10 +9,12 @@ import static org.awaitility.Awaitility.await;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.paddock.model.Resources;
 import dev.paddock.model.VmState;
+import dev.paddock.operation.plan.OperationPlan;
+import dev.paddock.operation.plan.Step;
+import dev.paddock.server.sim.RealTimeClock;
 import dev.paddock.sim.CallKind;
 import dev.paddock.sim.Effects;
 import dev.paddock.sim.Fault;
-import dev.paddock.sim.RealTimeClock;
 import dev.paddock.sim.SimulatedHypervisor;
 import dev.paddock.store.JdbcInventoryStore;
 import dev.paddock.store.Page;

@@ -17,9 +17,10 @@ import dev.paddock.model.VmOrigin;
 import dev.paddock.model.VmState;
 import dev.paddock.operation.OperationJournal;
 import dev.paddock.operation.OperationRunner;
+import dev.paddock.server.sim.RealTimeClock;
+import dev.paddock.server.sim.RoomFile;
 import dev.paddock.sim.CallKind;
 import dev.paddock.sim.Fault;
-import dev.paddock.sim.RealTimeClock;
 import dev.paddock.sim.SimulatedFenceAgent;
 import dev.paddock.sim.SimulatedHypervisor;
 import dev.paddock.sim.VmDomains;
@@ -59,7 +60,7 @@ public final class HaCrashChild {
         boolean crash = args[2].equals("crash");
         boolean fresh = !Files.exists(stateFile);
         try (RealTimeClock clock = new RealTimeClock();
-                SimulatedHypervisor sim = SimulatedHypervisor.open(stateFile, clock, 17);
+                SimulatedHypervisor sim = RoomFile.open(stateFile, clock, 17);
                 HikariDataSource dataSource = Database.open(StoreConfig.h2In(database))) {
             JdbcInventoryStore store = new JdbcInventoryStore(dataSource);
             HaSettings settings = new HaSettings(dataSource);
