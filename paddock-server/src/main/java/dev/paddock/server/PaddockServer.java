@@ -12,7 +12,6 @@ import dev.paddock.ha.control.HaMeters;
 import dev.paddock.ha.control.HaSettings;
 import dev.paddock.ha.control.Notifier;
 import dev.paddock.ha.control.RoutedFenceAgent;
-import dev.paddock.ha.control.SimulatedHeartbeats;
 import dev.paddock.ha.control.WatchdogResponder;
 import dev.paddock.ha.control.WebhookNotifier;
 import dev.paddock.hypervisor.Hypervisor;
@@ -26,13 +25,18 @@ import dev.paddock.operation.OperationRunner;
 import dev.paddock.operation.Operations;
 import dev.paddock.server.sim.RealTimeClock;
 import dev.paddock.server.sim.RoomFile;
+import dev.paddock.server.sim.SimulatedHeartbeats;
 import dev.paddock.sim.DemoRoom;
 import dev.paddock.sim.SimulatedFenceAgent;
 import dev.paddock.sim.SimulatedHypervisor;
 import dev.paddock.sim.SimulatedRoom;
 import dev.paddock.store.Database;
 import dev.paddock.store.InventoryStore;
+import dev.paddock.store.JdbcAlarms;
+import dev.paddock.store.JdbcAuditLog;
+import dev.paddock.store.JdbcHaSettings;
 import dev.paddock.store.JdbcInventoryStore;
+import dev.paddock.store.JdbcOperationJournal;
 import dev.paddock.store.LeaderLease;
 import io.javalin.Javalin;
 import java.io.IOException;
@@ -148,17 +152,17 @@ public final class PaddockServer implements AutoCloseable {
                     config.libvirtDatastores());
             made.add(hypervisor);
             demoRoom.ifPresent(room -> seed(store, room));
-            Oversight oversight = Oversight.over(dataSource);
+            Oversight oversight = new Oversight(new JdbcAlarms(dataSource), new JdbcAuditLog(dataSource));
             InventoryController inventory = new InventoryController(store, hypervisor, RESYNC_PERIOD,
                     new RogueWatch(oversight, Clock.systemUTC()));
             made.add(inventory);
             inventory.start();
             awaitHosts(inventory);
-            OperationRunner runner = new OperationRunner(dataSource, store, hypervisor);
+            OperationRunner runner = new OperationRunner(new JdbcOperationJournal(dataSource), store, hypervisor);
             made.add(runner);
             runner.start();
             leadership.stopOnLoss(runner);
-            HaSettings haSettings = new HaSettings(dataSource);
+            HaSettings haSettings = new JdbcHaSettings(dataSource);
             if (config.room() == ServerConfig.Room.DEMO) {
                 simulatedFenceDevices(store, haSettings);
             }

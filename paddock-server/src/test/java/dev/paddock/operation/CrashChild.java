@@ -12,6 +12,7 @@ import dev.paddock.sim.Fault;
 import dev.paddock.sim.SimulatedHypervisor;
 import dev.paddock.store.Database;
 import dev.paddock.store.JdbcInventoryStore;
+import dev.paddock.store.JdbcOperationJournal;
 import dev.paddock.store.StoreConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,7 +53,7 @@ public final class CrashChild {
                 }
             }
             sim.attach("h1", "sim://node-1");
-            OperationRunner runner = new OperationRunner(dataSource, new JdbcInventoryStore(dataSource), sim,
+            OperationRunner runner = new OperationRunner(new JdbcOperationJournal(dataSource), new JdbcInventoryStore(dataSource), sim,
                     Clock.systemUTC(), 2);
             AtomicReference<String> submitted = new AtomicReference<>();
             sim.subscribe(event -> {
@@ -71,7 +72,7 @@ public final class CrashChild {
                 submitted.set(runner.submit(new OperationPlan("vm.create-pair", "pair", "alice", steps)).id());
                 say("SUBMITTED " + submitted.get());
             }
-            OperationJournal journal = new OperationJournal(dataSource);
+            OperationJournal journal = new JdbcOperationJournal(dataSource);
             while (!journal.unfinished().isEmpty()) {
                 Thread.sleep(50);
             }

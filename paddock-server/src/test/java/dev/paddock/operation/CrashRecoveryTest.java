@@ -10,6 +10,7 @@ import dev.paddock.server.sim.RoomFile;
 import dev.paddock.sim.Effects;
 import dev.paddock.sim.SimulatedHypervisor;
 import dev.paddock.store.JdbcInventoryStore;
+import dev.paddock.store.JdbcOperationJournal;
 import dev.paddock.store.Page;
 import dev.paddock.store.TestDatabases;
 import java.io.IOException;
@@ -125,7 +126,7 @@ class CrashRecoveryTest {
 
     private OperationView theOnlyOperation() {
         try (HikariDataSource dataSource = TestDatabases.h2(database)) {
-            Page<OperationView> operations = new OperationJournal(dataSource).list(0, 10);
+            Page<OperationView> operations = new JdbcOperationJournal(dataSource).list(0, 10);
             assertThat(operations.total()).as("operations in the journal").isEqualTo(1);
             return operations.items().getFirst();
         }

@@ -17,6 +17,7 @@ import dev.paddock.sim.Effects;
 import dev.paddock.sim.Fault;
 import dev.paddock.sim.SimulatedHypervisor;
 import dev.paddock.store.JdbcInventoryStore;
+import dev.paddock.store.JdbcOperationJournal;
 import dev.paddock.store.Page;
 import java.time.Clock;
 import java.time.Duration;
@@ -49,7 +50,7 @@ abstract class OperationRunnerContract {
     void room() {
         dataSource = emptyDatabase();
         store = new JdbcInventoryStore(dataSource);
-        journal = new OperationJournal(dataSource);
+        journal = new JdbcOperationJournal(dataSource);
         simClock = new RealTimeClock();
         sim = SimulatedHypervisor.create(simClock, 7);
         sim.attach("h1", sim.addHost("node-1", Resources.of(16_000, 65_536, 1_000, 10_000)));
@@ -70,7 +71,7 @@ abstract class OperationRunnerContract {
     }
 
     private OperationRunner startRunner() {
-        runner = new OperationRunner(dataSource, store, sim, Clock.systemUTC(), 4);
+        runner = new OperationRunner(new JdbcOperationJournal(dataSource), store, sim, Clock.systemUTC(), 4);
         runner.start();
         return runner;
     }

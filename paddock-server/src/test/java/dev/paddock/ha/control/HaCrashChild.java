@@ -19,13 +19,18 @@ import dev.paddock.operation.OperationJournal;
 import dev.paddock.operation.OperationRunner;
 import dev.paddock.server.sim.RealTimeClock;
 import dev.paddock.server.sim.RoomFile;
+import dev.paddock.server.sim.SimulatedHeartbeats;
 import dev.paddock.sim.CallKind;
 import dev.paddock.sim.Fault;
 import dev.paddock.sim.SimulatedFenceAgent;
 import dev.paddock.sim.SimulatedHypervisor;
 import dev.paddock.sim.VmDomains;
 import dev.paddock.store.Database;
+import dev.paddock.store.JdbcAlarms;
+import dev.paddock.store.JdbcAuditLog;
+import dev.paddock.store.JdbcHaSettings;
 import dev.paddock.store.JdbcInventoryStore;
+import dev.paddock.store.JdbcOperationJournal;
 import dev.paddock.store.StoreConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -63,7 +68,7 @@ public final class HaCrashChild {
                 SimulatedHypervisor sim = RoomFile.open(stateFile, clock, 17);
                 HikariDataSource dataSource = Database.open(StoreConfig.h2In(database))) {
             JdbcInventoryStore store = new JdbcInventoryStore(dataSource);
-            HaSettings settings = new HaSettings(dataSource);
+            HaSettings settings = new JdbcHaSettings(dataSource);
             if (fresh) {
                 build(sim, store, settings);
             }
@@ -75,17 +80,17 @@ public final class HaCrashChild {
             });
             InventoryController inventory = new InventoryController(store, sim, Duration.ofSeconds(1), change -> { });
             inventory.start();
-            OperationRunner runner = new OperationRunner(dataSource, store, sim);
+            OperationRunner runner = new OperationRunner(new JdbcOperationJournal(dataSource), store, sim);
             runner.start();
             HaController ha = new HaController(new HaController.Wiring(store, runner, sim, settings,
                     new SimulatedFenceAgent(sim), new SimulatedHeartbeats(sim, Clock.systemUTC()),
-                    Oversight.over(dataSource), Notifier.NONE, new HaMeters(), Clock.systemUTC()),
+                    new Oversight(new JdbcAlarms(dataSource), new JdbcAuditLog(dataSource)), Notifier.NONE, new HaMeters(), Clock.systemUTC()),
                     Duration.ofMillis(100), Duration.ofMillis(300));
             ha.start();
             if (crash) {
                 sim.inject(new Fault.HostCrash("node-1"));
             }
-            OperationJournal journal = new OperationJournal(dataSource);
+            OperationJournal journal = new JdbcOperationJournal(dataSource);
             boolean announced = false;
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             while (System.nanoTime() < deadline) {
