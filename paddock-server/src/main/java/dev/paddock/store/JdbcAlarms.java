@@ -13,7 +13,7 @@ import java.util.Optional;
 import java.util.UUID;
 import javax.sql.DataSource;
 
-/** The alarms table: raised by controllers, listed newest first, acknowledged by people. */
+/** The SQL of {@link Alarms}, table {@code alarms}. */
 public final class JdbcAlarms implements Alarms {
 
     private static final String COLUMNS = "id, kind, subject_id, message, raised, acknowledged, acknowledged_by";
@@ -24,6 +24,7 @@ public final class JdbcAlarms implements Alarms {
         this.jdbc = new Jdbc(dataSource);
     }
 
+    @Override
     public Alarm raise(String kind, String subjectId, String message, Instant now) {
         Alarm alarm = new Alarm(UUID.randomUUID().toString(), kind, subjectId, message, now.truncatedTo(ChronoUnit.MICROS),
                 Optional.empty());
@@ -37,7 +38,7 @@ public final class JdbcAlarms implements Alarms {
         return alarm;
     }
 
-    /** Newest first; {@code openOnly} leaves out the acknowledged ones. */
+    @Override
     public List<Alarm> list(boolean openOnly, int offset, int limit) {
         String where = openOnly ? " WHERE acknowledged IS NULL" : "";
         return jdbc.query("SELECT " + COLUMNS + " FROM alarms" + where + " ORDER BY raised DESC, id LIMIT ? OFFSET ?",
@@ -47,11 +48,12 @@ public final class JdbcAlarms implements Alarms {
                 }, JdbcAlarms::alarm);
     }
 
+    @Override
     public Optional<Alarm> get(String id) {
         return jdbc.queryOne("SELECT " + COLUMNS + " FROM alarms WHERE id = ?", s -> s.setString(1, id), JdbcAlarms::alarm);
     }
 
-    /** Acknowledges an open alarm; one acknowledged already keeps its first acknowledgement. Empty when unknown. */
+    @Override
     public Optional<Alarm> acknowledge(String id, String by, Instant now) {
         jdbc.update("UPDATE alarms SET acknowledged = ?, acknowledged_by = ? WHERE id = ? AND acknowledged IS NULL",
                 s -> {

@@ -1,6 +1,5 @@
 package dev.paddock.store;
 
-import dev.paddock.audit.Alarms;
 import dev.paddock.audit.AuditEntry;
 import dev.paddock.audit.AuditLog;
 import java.sql.ResultSet;
@@ -13,13 +12,8 @@ import java.util.Optional;
 import javax.sql.DataSource;
 
 /**
- * The SQL behind {@link AuditLog}. The audit log is what routes and controllers append to; the store keeps the SQL in one place.
- *
- * <p>The append-only audit log, a hash chain: each entry stores the hash of the one before it (see
- * {@link AuditEntry}), and {@link #verify} walks the chain from the first entry.
- *
- * <p>Appends are serialised in this process; the primary key on {@code seq} makes a second writer (another server
- * on the same database) fail rather than fork the chain.
+ * The SQL of the {@link AuditLog}, table {@code audit}. Appends are serialised in this process; the primary key on
+ * {@code seq} makes a second writer (another server on the same database) fail rather than fork the chain.
  */
 public final class JdbcAuditLog implements AuditLog {
 
@@ -31,7 +25,7 @@ public final class JdbcAuditLog implements AuditLog {
         this.jdbc = new Jdbc(dataSource);
     }
 
-
+    @Override
     public synchronized AuditEntry append(String actor, String action, String subjectId, String detail, Instant now) {
         return jdbc.inTransaction(connection -> {
             List<AuditEntry> last = Jdbc.query(connection, "SELECT " + COLUMNS + " FROM audit ORDER BY seq DESC LIMIT 1",
@@ -54,7 +48,7 @@ public final class JdbcAuditLog implements AuditLog {
         });
     }
 
-    /** Newest first. */
+    @Override
     public List<AuditEntry> list(int offset, int limit) {
         return jdbc.query("SELECT " + COLUMNS + " FROM audit ORDER BY seq DESC LIMIT ? OFFSET ?", s -> {
             s.setInt(1, limit);
@@ -62,7 +56,7 @@ public final class JdbcAuditLog implements AuditLog {
         }, JdbcAuditLog::entry);
     }
 
-    /** Newest first, only the entries whose action begins with {@code actionPrefix} (for example {@code ha.}). */
+    @Override
     public List<AuditEntry> listActions(String actionPrefix, int offset, int limit) {
         return jdbc.query("SELECT " + COLUMNS + " FROM audit WHERE action LIKE ? ORDER BY seq DESC LIMIT ? OFFSET ?",
                 s -> {
@@ -72,7 +66,7 @@ public final class JdbcAuditLog implements AuditLog {
                 }, JdbcAuditLog::entry);
     }
 
-    /** Walks the whole chain, oldest first: every hash must hold and link to the entry before it. */
+    @Override
     public Verification verify() {
         List<AuditEntry> entries = jdbc.query("SELECT " + COLUMNS + " FROM audit ORDER BY seq", s -> { },
                 JdbcAuditLog::entry);

@@ -3,7 +3,6 @@ package dev.paddock.store;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import dev.paddock.ha.FenceDevice;
-import dev.paddock.ha.HaPolicy;
 import dev.paddock.ha.control.HaSettings;
 import dev.paddock.json.Json;
 import java.sql.Connection;
@@ -18,12 +17,8 @@ import java.util.TreeSet;
 import javax.sql.DataSource;
 
 /**
- * The SQL behind {@link HaSettings}. HaSettings is what the HA loop and its routes read and write; the store keeps the SQL in one place.
- *
- * <p>What HA keeps beside the inventory (tables of {@code V10__ha.sql}): each cluster's pause and detection window,
- * the priority of VMs whose HA is disabled, the hosts in maintenance and every host's fence device.
- *
- * <p>Writes are an update, then an insert when no row was there, so they run the same on H2 and PostgreSQL.
+ * The SQL of {@link HaSettings} (tables of {@code V10__ha.sql}). Writes are an update, then an insert when no row was
+ * there, so they run the same on H2 and PostgreSQL.
  */
 public final class JdbcHaSettings implements HaSettings {
 
@@ -35,6 +30,7 @@ public final class JdbcHaSettings implements HaSettings {
         this.jdbc = new Jdbc(dataSource);
     }
 
+    @Override
     public ClusterTuning tuning(String clusterId) {
         return jdbc.queryOne("SELECT paused, detection_window_ms FROM ha_clusters WHERE cluster_id = ?",
                 s -> s.setString(1, clusterId),
@@ -42,6 +38,7 @@ public final class JdbcHaSettings implements HaSettings {
                 .orElse(ClusterTuning.DEFAULT);
     }
 
+    @Override
     public void putTuning(String clusterId, ClusterTuning tuning) {
         upsert("UPDATE ha_clusters SET paused = ?, detection_window_ms = ? WHERE cluster_id = ?",
                 "INSERT INTO ha_clusters (paused, detection_window_ms, cluster_id) VALUES (?, ?, ?)", s -> {
@@ -51,11 +48,13 @@ public final class JdbcHaSettings implements HaSettings {
                 });
     }
 
+    @Override
     public Optional<VmHa> vmHa(String vmId) {
         return jdbc.queryOne("SELECT priority, enabled FROM ha_vms WHERE vm_id = ?", s -> s.setString(1, vmId),
                 r -> new VmHa(r.getInt(1), r.getBoolean(2)));
     }
 
+    @Override
     public void putVmHa(String vmId, VmHa ha) {
         upsert("UPDATE ha_vms SET priority = ?, enabled = ? WHERE vm_id = ?",
                 "INSERT INTO ha_vms (priority, enabled, vm_id) VALUES (?, ?, ?)", s -> {
@@ -65,11 +64,12 @@ public final class JdbcHaSettings implements HaSettings {
                 });
     }
 
+    @Override
     public Set<String> hostsInMaintenance() {
         return new TreeSet<>(jdbc.query("SELECT host_id FROM ha_maintenance", s -> { }, r -> r.getString(1)));
     }
 
-    /** Returns false when the host was in maintenance already. */
+    @Override
     public boolean enterMaintenance(String hostId, Instant now) {
         return jdbc.inTransaction(connection -> {
             if (!Jdbc.query(connection, "SELECT host_id FROM ha_maintenance WHERE host_id = ?",
@@ -84,16 +84,18 @@ public final class JdbcHaSettings implements HaSettings {
         });
     }
 
-    /** Returns false when the host was not in maintenance. */
+    @Override
     public boolean exitMaintenance(String hostId) {
         return jdbc.update("DELETE FROM ha_maintenance WHERE host_id = ?", s -> s.setString(1, hostId)) > 0;
     }
 
+    @Override
     public Optional<FenceDevice> fenceDevice(String hostId) {
         return jdbc.queryOne("SELECT agent, options FROM fence_devices WHERE host_id = ?",
                 s -> s.setString(1, hostId), r -> new FenceDevice(r.getString(1), options(r.getString(2))));
     }
 
+    @Override
     public void putFenceDevice(String hostId, FenceDevice device) {
         String options = json(device.options());
         upsert("UPDATE fence_devices SET agent = ?, options = ? WHERE host_id = ?",
@@ -104,7 +106,7 @@ public final class JdbcHaSettings implements HaSettings {
                 });
     }
 
-    /** Returns false when the host had no fence device. */
+    @Override
     public boolean deleteFenceDevice(String hostId) {
         return jdbc.update("DELETE FROM fence_devices WHERE host_id = ?", s -> s.setString(1, hostId)) > 0;
     }

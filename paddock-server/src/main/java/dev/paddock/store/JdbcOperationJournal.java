@@ -27,11 +27,8 @@ import java.util.stream.Collectors;
 import javax.sql.DataSource;
 
 /**
- * The SQL behind {@link OperationJournal}. The journal is what the operation runner persists before each step; the store keeps the SQL in one place.
- *
- * <p>The durable record of operations: each one and its steps, with the step's serialized form, state,
- * timestamps and log. Every write is its own committed transaction, so what the journal says is what a
- * restarted server will read.
+ * The SQL of the {@link OperationJournal}. Every write is its own committed transaction, so what the journal says is
+ * what a restarted server will read.
  */
 public final class JdbcOperationJournal implements OperationJournal {
 
@@ -47,7 +44,7 @@ public final class JdbcOperationJournal implements OperationJournal {
         this.jdbc = new Jdbc(dataSource);
     }
 
-    /** Writes the operation and all its steps, PENDING, in one transaction; returns its id. */
+    @Override
     public String create(OperationPlan plan, Instant now) {
         String id = UUID.randomUUID().toString();
         Instant at = truncate(now);
@@ -81,6 +78,7 @@ public final class JdbcOperationJournal implements OperationJournal {
                 });
     }
 
+    @Override
     public Optional<Entry> entry(String id) {
         return jdbc.inSnapshot(connection -> {
             List<Header> headers = Jdbc.query(connection,
@@ -93,11 +91,12 @@ public final class JdbcOperationJournal implements OperationJournal {
         });
     }
 
+    @Override
     public Optional<OperationView> view(String id) {
         return entry(id).map(Entry::view);
     }
 
-    /** Newest first. */
+    @Override
     public Page<OperationView> list(int offset, int limit) {
         if (offset < 0 || limit < 0) {
             throw new IllegalArgumentException("offset and limit must be >= 0, were " + offset + " and " + limit);
@@ -116,7 +115,7 @@ public final class JdbcOperationJournal implements OperationJournal {
         });
     }
 
-    /** The ids of the operations that are not final, oldest first: what a restart must finish. */
+    @Override
     public List<String> unfinished() {
         return jdbc.query("SELECT id FROM operations WHERE state IN (?, ?) ORDER BY seq", s -> {
             s.setString(1, OperationState.PENDING.name());
@@ -124,7 +123,7 @@ public final class JdbcOperationJournal implements OperationJournal {
         }, r -> r.getString(1));
     }
 
-    /** How many operations are in each state; every state is present, with zero when none is in it. */
+    @Override
     public Map<OperationState, Long> countByState() {
         Map<OperationState, Long> counts = new java.util.EnumMap<>(OperationState.class);
         for (OperationState state : OperationState.values()) {
@@ -135,12 +134,13 @@ public final class JdbcOperationJournal implements OperationJournal {
         return counts;
     }
 
+    @Override
     public boolean cancelRequested(String id) {
         return jdbc.queryOne("SELECT cancel_requested FROM operations WHERE id = ?", s -> s.setString(1, id),
                 r -> r.getBoolean(1)).orElse(false);
     }
 
-    /** Sets the cancel flag of an operation that is not final; false when it is final or unknown. */
+    @Override
     public boolean requestCancel(String id, Instant now) {
         return jdbc.update("UPDATE operations SET cancel_requested = TRUE, updated = ? WHERE id = ? AND state IN (?, ?)",
                 s -> {
@@ -151,7 +151,7 @@ public final class JdbcOperationJournal implements OperationJournal {
                 }) > 0;
     }
 
-    /** Moves the operation to {@code state}, keeping {@code error} when there is one. */
+    @Override
     public void setState(String id, OperationState state, Optional<String> error, Instant now) {
         jdbc.update("UPDATE operations SET state = ?, error = COALESCE(?, error), updated = ? WHERE id = ?", s -> {
             s.setString(1, state.name());
@@ -161,7 +161,7 @@ public final class JdbcOperationJournal implements OperationJournal {
         });
     }
 
-    /** Marks a step RUNNING, with the step that would undo it, before it acts. */
+    @Override
     public void startStep(String id, int index, Optional<Step> undo, Instant now) {
         jdbc.update("UPDATE operation_steps SET undo = ? WHERE operation_id = ? AND step_index = ?", s -> {
             s.setString(1, undo.map(JdbcOperationJournal::write).orElse(null));
@@ -171,7 +171,7 @@ public final class JdbcOperationJournal implements OperationJournal {
         setStep(id, index, StepState.RUNNING, undo.map(u -> "undo if rolled back: " + u.describe()).orElse(""), now);
     }
 
-    /** Records a step's new state and appends to its log; RUNNING stamps the start, a final state the end. */
+    @Override
     public void setStep(String id, int index, StepState state, String logLine, Instant now) {
         Instant at = truncate(now);
         String started = state == StepState.RUNNING ? "?" : "started";

@@ -1,4 +1,4 @@
-package dev.paddock.ha.control;
+package dev.paddock.server.sim;
 
 import dev.paddock.ha.FenceAction;
 import dev.paddock.ha.FenceAgent;
