@@ -26,7 +26,6 @@ import dev.paddock.server.sim.RealTimeClock;
 import dev.paddock.server.sim.RoomFile;
 import dev.paddock.server.sim.RoutedFenceAgent;
 import dev.paddock.server.sim.SimulatedHeartbeats;
-import dev.paddock.sim.DemoRoom;
 import dev.paddock.sim.SimulatedFenceAgent;
 import dev.paddock.sim.SimulatedHypervisor;
 import dev.paddock.sim.SimulatedRoom;

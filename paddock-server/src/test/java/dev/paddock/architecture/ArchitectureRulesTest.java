@@ -27,9 +27,7 @@ class ArchitectureRulesTest {
     private static final JavaClasses PURE = new ClassFileImporter().importClasses(Pure.class);
 
     static Stream<Arguments> rules() {
-        JavaClasses acting = new ClassFileImporter().importUrls(List.of(
-                PaddockServer.class.getProtectionDomain().getCodeSource().getLocation(),
-                LibvirtHypervisor.class.getProtectionDomain().getCodeSource().getLocation()));
+        JavaClasses acting = ArchitectureTest.mainOutputOf(PaddockServer.class, LibvirtHypervisor.class);
         return Stream.of(
                 Arguments.of("the engine touches no file", PaddockRules.ENGINE_TOUCHES_NO_FILE,
                         List.of("java.io.File.<init>", "java.nio.file.Files.exists")),
@@ -46,7 +44,8 @@ class ArchitectureRulesTest {
                 Arguments.of("the engine depends on no acting module", PaddockRules.engineDependsOnNothingOf(acting),
                         List.of("dev.paddock.server.PaddockServer.port()")),
                 Arguments.of("the server reaches the simulator from its wiring only",
-                        PaddockRules.SIMULATOR_ONLY_IN_THE_WIRING, List.of("dev.paddock.sim.ManualClock.atEpochOf2030()")),
+                        PaddockRules.SIMULATOR_ONLY_IN_THE_WIRING,
+                        List.of("dev.paddock.sim.ManualClock.atEpochOf2030()")),
                 Arguments.of("the server's JDBC is in the store", PaddockRules.JDBC_ONLY_IN_THE_STORE,
                         List.of("java.sql.Connection.createStatement()")));
     }

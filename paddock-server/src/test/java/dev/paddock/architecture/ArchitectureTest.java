@@ -6,6 +6,8 @@ import dev.paddock.hypervisor.Hypervisor;
 import dev.paddock.libvirt.LibvirtHypervisor;
 import dev.paddock.server.PaddockServer;
 import java.net.URL;
+import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -24,10 +26,12 @@ class ArchitectureTest {
         libvirt = mainOutputOf(LibvirtHypervisor.class);
     }
 
-    /** The classes directory (or jar) a class was loaded from: its module's main output, not its tests. */
-    static JavaClasses mainOutputOf(Class<?> member) {
-        URL location = member.getProtectionDomain().getCodeSource().getLocation();
-        return new ClassFileImporter().importUrl(location);
+    /** The classes directories (or jars) the classes were loaded from: their modules' main output, not their tests. */
+    static JavaClasses mainOutputOf(Class<?>... members) {
+        List<URL> locations = Arrays.stream(members)
+                .map(member -> member.getProtectionDomain().getCodeSource().getLocation())
+                .toList();
+        return new ClassFileImporter().importUrls(locations);
     }
 
     @Test
@@ -63,9 +67,7 @@ class ArchitectureTest {
     @Test
     @DisplayName("the engine depends on nothing of the server or libvirt modules")
     void engineDependsOnNoActingModule() {
-        PaddockRules.engineDependsOnNothingOf(new ClassFileImporter().importUrls(java.util.List.of(
-                PaddockServer.class.getProtectionDomain().getCodeSource().getLocation(),
-                LibvirtHypervisor.class.getProtectionDomain().getCodeSource().getLocation()))).check(engine);
+        PaddockRules.engineDependsOnNothingOf(mainOutputOf(PaddockServer.class, LibvirtHypervisor.class)).check(engine);
     }
 
     @Test

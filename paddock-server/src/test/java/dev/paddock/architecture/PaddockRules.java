@@ -15,16 +15,12 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
 import com.tngtech.archunit.base.DescribedPredicate;
-import com.tngtech.archunit.core.domain.AccessTarget;
 import com.tngtech.archunit.core.domain.Dependency;
 import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
-import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.lang.ArchRule;
 import java.io.File;
 import java.io.RandomAccessFile;
-import java.net.URISyntaxException;
-import java.net.URL;
 import java.nio.channels.FileChannel;
 import java.time.Clock;
 import java.util.Set;
@@ -109,7 +105,8 @@ final class PaddockRules {
             return true;
         }
         return origin.startsWith("dev.paddock.server.")
-                || origin.equals("dev.paddock.api.SimulatorRoutes") || origin.startsWith("dev.paddock.api.SimulatorRoutes$")
+                || origin.equals("dev.paddock.api.SimulatorRoutes")
+                || origin.startsWith("dev.paddock.api.SimulatorRoutes$")
                 || origin.equals("dev.paddock.api.RestApi") && dependency.getDescription().contains("installSimulator")
                 || origin.equals("dev.paddock.ha.control.HaController") && target.equals("dev.paddock.sim.VmDomains");
     }

@@ -43,7 +43,7 @@ import java.util.function.LongSupplier;
 public final class ReassignmentSolver {
 
     /**
-     * @param budget wall-clock time for the search
+     * @param budget time for the search, measured on the {@code nanoTime} source the caller passes to {@link #solve}
      * @param seed the seed of the first thread
      * @param threads independent searches run side by side
      * @param maxMoves moves tried per thread before stopping, or {@code Long.MAX_VALUE}

@@ -108,7 +108,8 @@ class PackingTest {
         Packing start = FitDecreasing.FIRST_FIT.pack(problem);
 
         long started = System.nanoTime();
-        Packing improved = PoolSearch.improve(problem, start, Duration.ofMinutes(5), System::nanoTime, 1, Long.MAX_VALUE);
+        Packing improved = PoolSearch.improve(problem, start, Duration.ofMinutes(5), System::nanoTime, 1,
+                Long.MAX_VALUE);
 
         assertThat(start.bins()).isEqualTo(4);
         assertThat(improved.bins()).isEqualTo(4);
@@ -136,7 +137,8 @@ class PackingTest {
         Resources bin = Resources.of(10, 10, 10, 10);
         PackingProblem problem = new PackingProblem(bin, List.of(Resources.of(5, 5, 5, 5), Resources.of(5, 5, 5, 5)), 1);
 
-        Packing improved = PoolSearch.improve(problem, new Packing(new int[] {0, 1}), Duration.ofMinutes(1), System::nanoTime, 1, 100);
+        Packing improved = PoolSearch.improve(problem, new Packing(new int[] {0, 1}), Duration.ofMinutes(1),
+                System::nanoTime, 1, 100);
 
         assertThat(improved.bins()).isEqualTo(1);
         assertThat(improved.isValidFor(problem)).isTrue();

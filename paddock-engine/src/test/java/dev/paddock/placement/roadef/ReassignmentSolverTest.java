@@ -16,10 +16,16 @@ class ReassignmentSolverTest {
     /** A clock that stands still: with a move budget, a run is then a function of its seed alone. */
     private static final LongSupplier STILL = () -> 0L;
 
-    /** Runs the searches one after the other on the calling thread; each keeps its own seed, so the result is the same. */
+    /** Runs the searches in turn on the calling thread: each keeps its own seed, so the result is the same. */
     private static ReassignmentSolver.Solution solve(MachineReassignment instance, Assignment initial,
             ReassignmentSolver.Options options) {
         return ReassignmentSolver.solve(instance, initial, options, STILL, Runnable::run);
+    }
+
+    /** One thread's search, bounded by 100,000 moves. */
+    private static ReassignmentSolver.Solution oneSearch(MachineReassignment instance, Assignment initial, long seed,
+            boolean restarting) {
+        return ReassignmentSolver.search(instance, initial, movesOnly(100_000, seed), STILL, seed, restarting);
     }
 
     private static ReassignmentSolver.Options movesOnly(long moves, long seed) {
@@ -80,8 +86,8 @@ class ReassignmentSolverTest {
 
         ReassignmentSolver.Solution both = solve(instance, initial,
                 new ReassignmentSolver.Options(Duration.ofMinutes(5), 3, 2, 100_000));
-        long patient = ReassignmentSolver.search(instance, initial, movesOnly(100_000, 3), STILL, 3, false).cost().total();
-        long restarting = ReassignmentSolver.search(instance, initial, movesOnly(100_000, 4), STILL, 4, true).cost().total();
+        long patient = oneSearch(instance, initial, 3, false).cost().total();
+        long restarting = oneSearch(instance, initial, 4, true).cost().total();
 
         assertThat(both.cost().total()).isEqualTo(Math.min(patient, restarting));
     }
@@ -91,12 +97,9 @@ class ReassignmentSolverTest {
         MachineReassignment instance = SetA.readModel("a1_2");
         Assignment initial = SetA.readAssignment("a1_2", instance);
 
-        ReassignmentSolver.Solution patient = ReassignmentSolver.search(instance, initial, movesOnly(100_000, 4), STILL, 4,
-                false);
-        ReassignmentSolver.Solution restarting = ReassignmentSolver.search(instance, initial, movesOnly(100_000, 4), STILL, 4,
-                true);
-        ReassignmentSolver.Solution again = ReassignmentSolver.search(instance, initial, movesOnly(100_000, 4), STILL, 4,
-                true);
+        ReassignmentSolver.Solution patient = oneSearch(instance, initial, 4, false);
+        ReassignmentSolver.Solution restarting = oneSearch(instance, initial, 4, true);
+        ReassignmentSolver.Solution again = oneSearch(instance, initial, 4, true);
 
         assertThat(restarting.assignment()).as("a restart changed the course").isNotEqualTo(patient.assignment());
         assertThat(again.assignment()).as("restarts are part of a seeded run").isEqualTo(restarting.assignment());
