@@ -18,7 +18,10 @@ import dev.paddock.sim.ScaleRoom;
 import dev.paddock.sim.SimulatedRoom;
 import dev.paddock.store.Database;
 import dev.paddock.store.InventoryStore;
+import dev.paddock.store.JdbcAlarms;
+import dev.paddock.store.JdbcAuditLog;
 import dev.paddock.store.JdbcInventoryStore;
+import dev.paddock.store.JdbcOperationJournal;
 import dev.paddock.store.StoreConfig;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
@@ -76,10 +79,10 @@ final class InventoryBenchmark implements BenchMain.Benchmark {
             long heapServer = usedHeapAfterGc();
             metrics.put("heap_bytes_per_vm_manager", (heapServer - heapSim) / Math.max(1, o.vms));
             metrics.put("heap_bytes_per_vm_simulator", (heapSim - heapBase) / Math.max(1, o.vms));
-            try (OperationRunner runner = new OperationRunner(dataSource, store, simulated.hypervisor());
+            try (OperationRunner runner = new OperationRunner(new JdbcOperationJournal(dataSource), store, simulated.hypervisor());
                     PaddockServer server = PaddockServer.start(
                             new PaddockServer.Parts(store, runner, simulated.hypervisor(),
-                                    Oversight.over(dataSource), List.of()), "127.0.0.1", 0)) {
+                                    new Oversight(new JdbcAlarms(dataSource), new JdbcAuditLog(dataSource)), List.of()), "127.0.0.1", 0)) {
                 measurePages(server.url(), o, metrics);
             }
         } finally {

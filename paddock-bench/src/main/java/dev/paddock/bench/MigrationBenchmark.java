@@ -7,13 +7,14 @@ import dev.paddock.model.Resources;
 import dev.paddock.model.Vm;
 import dev.paddock.model.VmOrigin;
 import dev.paddock.model.VmState;
-import dev.paddock.operation.plan.OperationPlan;
 import dev.paddock.operation.OperationRunner;
 import dev.paddock.operation.OperationView;
+import dev.paddock.operation.plan.OperationPlan;
 import dev.paddock.operation.plan.Step;
 import dev.paddock.store.Database;
 import dev.paddock.store.InventoryStore;
 import dev.paddock.store.JdbcInventoryStore;
+import dev.paddock.store.JdbcOperationJournal;
 import dev.paddock.store.StoreConfig;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -95,7 +96,7 @@ final class MigrationBenchmark implements BenchMain.Benchmark {
             libvirt.start("h1", uuid);
             Thread.sleep(5_000); // the guest is up and dirtying memory (its heartbeat) before the first move
             List<Run> results = new ArrayList<>();
-            try (OperationRunner runner = new OperationRunner(dataSource, store, libvirt)) {
+            try (OperationRunner runner = new OperationRunner(new JdbcOperationJournal(dataSource), store, libvirt)) {
                 runner.start();
                 int at = 1;
                 for (int i = 0; i < 2 * runs; i++) {

@@ -2,7 +2,8 @@ package dev.paddock.ha;
 
 /**
  * The port through which HA powers hosts off and asks their power state: a fence-agents executable in
- * production ({@link FenceAgentProcess}), a simulated power controller in the simulation.
+ * production ({@code dev.paddock.libvirt.fence.FenceAgentProcess}, beside the libvirt adapter, since it runs a
+ * process), the simulated room's BMCs in the simulation ({@code dev.paddock.sim.SimulatedFenceAgent}).
  *
  * <p>Implementations never throw for a device that fails: every failure is a {@link FenceOutcome}, because a
  * failed fence is an expected event that HA answers with an alarm and a retry, never with a restart.

@@ -47,7 +47,7 @@ public record FenceDevice(String agent, Map<String, String> options) {
     }
 
     /** The secret values, for scrubbing them from whatever an agent prints. */
-    java.util.List<String> secretValues() {
+    public java.util.List<String> secretValues() {
         return options.entrySet().stream()
                 .filter(e -> isSecret(e.getKey()) && !e.getValue().isEmpty())
                 .map(Map.Entry::getValue)

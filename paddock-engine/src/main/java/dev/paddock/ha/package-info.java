@@ -7,7 +7,7 @@
  * datastore heartbeat  ─┼─ HostObservation ─&gt; HealthAssessor ─&gt; Assessment ─&gt; HostHealth.next
  * fence agent status   ─┘   (detection window, default 10 s)   Healthy | Suspect | Isolated | Dead | Unreachable
  *
- * FENCING ─&gt; FenceAgent.run(device, OFF)  (FenceAgentProcess: a fence-agents executable, key=value on stdin)
+ * FENCING ─&gt; FenceAgent.run(device, OFF)  (paddock-libvirt's FenceAgentProcess: key=value on stdin)
  *    confirmed ─&gt; RECOVERING ─&gt; FailoverPlanner.plan(room, failed hosts, policy)
  *    failed    ─&gt; alarm, retry, no restart             │  order: dependencies, priority, tier (db, app, web)
  *                                                      │  placement engine: its filters (capacity, licences,
@@ -20,8 +20,10 @@
  * "tolerate N host failures" is refused with the failure that could not be absorbed and the shortfall.
  * </pre>
  *
- * Everything here is pure except {@link dev.paddock.ha.FenceAgentProcess}, which runs a process, and
- * {@link dev.paddock.ha.SimulatedFenceAgent}, the simulated room's BMCs. {@link dev.paddock.ha.HostWatch} holds
+ * Everything here is pure: the {@link dev.paddock.ha.FenceAgent} port is implemented elsewhere, by
+ * {@code dev.paddock.libvirt.fence.FenceAgentProcess} (runs a fence-agents executable) and by
+ * {@code dev.paddock.sim.SimulatedFenceAgent} (the simulated room's BMCs), so this package depends on neither
+ * the simulator nor the operating system. {@link dev.paddock.ha.HostWatch} holds
  * every decision a loop takes on its hosts (judge, fence retry, recovery, maintenance); the server's
  * {@code HaController} and {@code HaSimulationTest}'s small loop both run on it.
  */

@@ -14,8 +14,6 @@ import dev.paddock.model.Site;
 import dev.paddock.model.Vm;
 import dev.paddock.model.VmOrigin;
 import dev.paddock.model.VmState;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -94,20 +92,6 @@ public final class DemoRoom {
             sim.addDomain(vm.hostId().orElseThrow(), VmDomains.specOf(vm, room), vm.state());
         }
         return new SimulatedRoom(room, sim);
-    }
-
-    /**
-     * The demo room whose simulated state lives in {@code stateFile}: built and saved there the first time,
-     * found again there after a restart (the layout comes back from the seed, the domains from the file).
-     */
-    public static SimulatedRoom open(Path stateFile, SimClock clock, long seed) {
-        if (Files.exists(stateFile)) {
-            Room room = build(clock, seed).room();
-            return new SimulatedRoom(room, SimulatedHypervisor.load(stateFile, clock));
-        }
-        SimulatedRoom demo = build(clock, seed);
-        demo.hypervisor().persistTo(stateFile);
-        return demo;
     }
 
     private static Host host(String name, String clusterId, Resources capacity, Set<String> licences) {

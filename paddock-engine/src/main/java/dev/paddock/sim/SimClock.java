@@ -8,7 +8,8 @@ import java.time.Instant;
  * call) goes through its clock, so a test drives time by hand and the demo lets it run.
  *
  * <p>{@link ManualClock} moves only when told to and runs due tasks on the thread that moves it: with it, the
- * same seed and the same calls give the same events. {@link RealTimeClock} follows the wall clock.
+ * same seed and the same calls give the same events. The server's {@code RealTimeClock} follows the wall clock
+ * (it owns a thread, so it lives in the server, not here).
  */
 public interface SimClock {
 

@@ -12,17 +12,15 @@ import dev.paddock.hypervisor.DomainInfo;
 import dev.paddock.hypervisor.DomainSpec;
 import dev.paddock.hypervisor.HostFacts;
 import dev.paddock.hypervisor.Hypervisor;
-import dev.paddock.hypervisor.HypervisorEvent;
 import dev.paddock.hypervisor.HypervisorEvent.DomainEventKind;
 import dev.paddock.hypervisor.HypervisorEvent.HostEventKind;
+import dev.paddock.hypervisor.HypervisorEvent;
 import dev.paddock.hypervisor.HypervisorException;
 import dev.paddock.hypervisor.MigrationOptions;
 import dev.paddock.hypervisor.MigrationResult;
 import dev.paddock.model.Resources;
 import dev.paddock.model.VmState;
 import dev.paddock.model.Watchdog;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -51,8 +49,9 @@ import java.util.regex.Pattern;
  * Events of a host that is not attached, or that cannot be reached, are lost, as on a real network.
  *
  * <p><b>Faults</b> ({@link Fault}) crash, power on and isolate hosts, crash guests, take storage away, slow
- * calls down and make them fail. <b>Durable state</b>: with a state file, the whole room is written atomically after every call
- * that changed it, and {@link #load} finds it again after a {@code kill -9}; per-domain {@link Effects}
+ * calls down and make them fail. <b>Durable state</b>: with a saver ({@link #saveTo}), the whole room is handed over
+ * as text after every call that changed it, and {@link #restore} builds it again from that text (the server keeps
+ * it in a file that survives a {@code kill -9}; the sim itself does no I/O); per-domain {@link Effects}
  * counters let a test prove that no step acted twice.
  */
 public final class SimulatedHypervisor implements Hypervisor {
@@ -74,7 +73,8 @@ public final class SimulatedHypervisor implements Hypervisor {
     private final Map<CallKind, Integer> failingCalls = new EnumMap<>(CallKind.class);
     private final Set<String> lostStorage = new LinkedHashSet<>();
     private final EventDelivery events = new EventDelivery();
-    private Optional<Path> stateFile = Optional.empty();
+    /** Where the room's text goes after each change: nowhere until {@link #saveTo} or {@link #restore} says. */
+    private Optional<Consumer<String>> save = Optional.empty();
     private boolean changed;
     private boolean closed;
 
@@ -88,9 +88,14 @@ public final class SimulatedHypervisor implements Hypervisor {
         return new SimulatedHypervisor(clock, seed);
     }
 
-    /** The room saved in {@code stateFile}, which goes on being kept up to date. */
-    public static SimulatedHypervisor load(Path stateFile, SimClock clock) {
-        StateFile.RoomState state = StateFile.read(stateFile);
+    /**
+     * The room saved as {@code text} ({@link RoomText}), which from now on is handed to {@code save} after every
+     * change (not now: the saved text is the room as it is).
+     *
+     * @param source names the text in error messages (the file it was read from)
+     */
+    public static SimulatedHypervisor restore(String text, String source, SimClock clock, Consumer<String> save) {
+        RoomText.RoomState state = RoomText.read(text, source);
         SimulatedHypervisor sim = new SimulatedHypervisor(clock, state.randomState());
         synchronized (sim.lock) {
             for (SimHost host : state.hosts()) {
@@ -103,25 +108,19 @@ public final class SimulatedHypervisor implements Hypervisor {
             sim.slowCalls.putAll(state.slowCalls());
             sim.failingCalls.putAll(state.failingCalls());
             sim.lostStorage.addAll(state.lostStorage());
-            sim.stateFile = Optional.of(stateFile);
+            sim.save = Optional.of(save);
         }
         return sim;
     }
 
-    /** The room saved in {@code stateFile} when there is one, else an empty room that will be saved there. */
-    public static SimulatedHypervisor open(Path stateFile, SimClock clock, long seed) {
-        if (Files.exists(stateFile)) {
-            return load(stateFile, clock);
-        }
-        SimulatedHypervisor sim = create(clock, seed);
-        sim.persistTo(stateFile);
-        return sim;
-    }
-
-    /** From now on, writes the whole room to {@code file} after every change (and once now). */
-    public void persistTo(Path file) {
+    /**
+     * From now on, hands the whole room as text ({@link RoomText}) to {@code save} after every change, and once
+     * now. {@code save} runs under the room's lock, so the texts arrive in the order of the changes; the server
+     * writes each to its state file.
+     */
+    public void saveTo(Consumer<String> save) {
         synchronized (lock) {
-            stateFile = Optional.of(file);
+            this.save = Optional.of(save);
             changed = true;
             flush();
         }
@@ -151,7 +150,7 @@ public final class SimulatedHypervisor implements Hypervisor {
 
     /**
      * Puts a domain on a host as if it had always been there: no event, no effect counted. For building rooms;
-     * with a state file set, each call rewrites it, so build first and call {@link #persistTo} after.
+     * with a saver set, each call saves the room again, so build first and call {@link #saveTo} after.
      */
     public void addDomain(String hostname, DomainSpec spec, VmState state) {
         synchronized (lock) {
@@ -878,13 +877,13 @@ public final class SimulatedHypervisor implements Hypervisor {
         }
     }
 
-    /** Writes the room to the state file when a file is set and something changed. */
+    /** Hands the room's text to whoever saves it, when someone does and something changed. */
     private void flush() {
         if (!changed) {
             return;
         }
         changed = false;
-        stateFile.ifPresent(file -> StateFile.write(file, new StateFile.RoomState(random.state(),
-                List.copyOf(hosts.values()), effects, slowCalls, failingCalls, lostStorage)));
+        save.ifPresent(sink -> sink.accept(RoomText.write(new RoomText.RoomState(random.state(),
+                List.copyOf(hosts.values()), effects, slowCalls, failingCalls, lostStorage))));
     }
 }

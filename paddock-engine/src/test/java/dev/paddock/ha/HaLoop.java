@@ -8,6 +8,7 @@ import dev.paddock.model.PowerState;
 import dev.paddock.model.Room;
 import dev.paddock.model.Vm;
 import dev.paddock.model.VmState;
+import dev.paddock.sim.SimulatedFenceAgent;
 import dev.paddock.sim.VmDomains;
 import java.time.Instant;
 import java.util.HashSet;

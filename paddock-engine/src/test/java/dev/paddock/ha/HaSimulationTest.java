@@ -10,6 +10,7 @@ import dev.paddock.model.VmState;
 import dev.paddock.sim.Fault;
 import dev.paddock.sim.ManualClock;
 import dev.paddock.sim.SimHostStatus;
+import dev.paddock.sim.SimulatedFenceAgent;
 import dev.paddock.sim.SimulatedHypervisor;
 import dev.paddock.sim.VmDomains;
 import java.time.Duration;

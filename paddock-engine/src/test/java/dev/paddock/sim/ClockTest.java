@@ -7,8 +7,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -52,22 +50,5 @@ class ClockTest {
     void noTimeTravel() {
         assertThatThrownBy(() -> ManualClock.atEpochOf2030().advance(Duration.ofSeconds(-1)))
                 .isInstanceOf(IllegalArgumentException.class);
-    }
-
-    @Test
-    @DisplayName("the real-time clock runs a scheduled task once its time has come, and really sleeps")
-    void realTime() throws InterruptedException {
-        try (RealTimeClock clock = new RealTimeClock()) {
-            CountDownLatch ran = new CountDownLatch(1);
-            Instant due = clock.now().plusMillis(50);
-            clock.schedule(due, ran::countDown);
-
-            assertThat(ran.await(5, TimeUnit.SECONDS)).isTrue();
-            assertThat(clock.now()).isAfterOrEqualTo(due);
-
-            long before = System.nanoTime();
-            clock.sleep(Duration.ofMillis(30));
-            assertThat(Duration.ofNanos(System.nanoTime() - before)).isGreaterThanOrEqualTo(Duration.ofMillis(30));
-        }
     }
 }

@@ -8,26 +8,29 @@ import dev.paddock.hypervisor.DomainSpec;
 import dev.paddock.hypervisor.MigrationOptions;
 import dev.paddock.model.Resources;
 import dev.paddock.model.VmState;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
+/** The room saved as text after every change, and built again from the last text (the file is the server's). */
 class PersistenceTest {
 
-    @TempDir
-    Path dir;
-
     private final ManualClock clock = ManualClock.atEpochOf2030();
+    /** The last text the room handed over, as a state file would hold it. */
+    private final AtomicReference<String> saved = new AtomicReference<>();
 
-    private SimulatedHypervisor roomWithHistory(Path file) {
-        SimulatedHypervisor sim = SimulatedHypervisor.open(file, clock, 99);
+    private SimulatedHypervisor reloaded(SimClock clock) {
+        return SimulatedHypervisor.restore(saved.get(), "room.state", clock, saved::set);
+    }
+
+    private SimulatedHypervisor roomWithHistory() {
+        SimulatedHypervisor sim = SimulatedHypervisor.create(clock, 99);
+        sim.saveTo(saved::set);
         sim.addHost("esx-par-01", Resources.of(8_000, 16_384, 500, 10_000));
         sim.addHost("esx-par-02", Resources.of(8_000, 16_384, 500, 10_000));
         sim.addHost("esx-lyo-01", Resources.of(4_000, 8_192, 500, 10_000));
@@ -56,10 +59,9 @@ class PersistenceTest {
     @Test
     @DisplayName("a reloaded room has the same hosts, domains, definitions and effect counters")
     void roundTrip() {
-        Path file = dir.resolve("room.state");
-        SimulatedHypervisor before = roomWithHistory(file);
+        SimulatedHypervisor before = roomWithHistory();
 
-        SimulatedHypervisor after = SimulatedHypervisor.load(file, clock);
+        SimulatedHypervisor after = reloaded(clock);
 
         assertThat(after.hosts()).isEqualTo(before.hosts());
         for (SimHostStatus host : before.hosts()) {
@@ -77,8 +79,7 @@ class PersistenceTest {
     @Test
     @DisplayName("definitions survive byte for byte, spaces, colons and commas included")
     void definitionsSurvive() {
-        Path file = dir.resolve("room.state");
-        SimulatedHypervisor before = roomWithHistory(file);
+        SimulatedHypervisor before = roomWithHistory();
         before.heal(new Fault.FailingCalls(CallKind.DEFINE, 1));
         DomainSpec original = new DomainSpec("web-01", "web 01 (front)", 2, 2_048,
                 List.of(new DomainSpec.DiskSpec("vda", "/srv/images/web 01:root,a.qcow2", "qcow2", 20)),
@@ -86,7 +87,7 @@ class PersistenceTest {
                         new DomainSpec.NicSpec("52:54:00:aa:bb:02", "backup", Optional.empty())),
                 Optional.of(new DomainSpec.DirectBoot("/boot/vmlinuz", "/boot/initrd", "console=ttyS0,115200 root=/dev/vda quiet+splash 50%\tdone")));
 
-        SimulatedHypervisor after = SimulatedHypervisor.load(file, clock);
+        SimulatedHypervisor after = reloaded(clock);
         after.attach("p1", "sim://esx-par-01");
         after.define("p1", original);
 
@@ -97,10 +98,9 @@ class PersistenceTest {
     @Test
     @DisplayName("injected faults survive a reload: the isolated host stays cut off, failures keep their count")
     void faultsSurvive() {
-        Path file = dir.resolve("room.state");
-        roomWithHistory(file);
+        roomWithHistory();
 
-        SimulatedHypervisor after = SimulatedHypervisor.load(file, clock);
+        SimulatedHypervisor after = reloaded(clock);
         after.attach("p1", "sim://esx-par-01");
         after.attach("p2", "sim://esx-par-02");
 
@@ -123,12 +123,11 @@ class PersistenceTest {
     @Test
     @DisplayName("a shutdown under way when the manager died still completes after the reload")
     void pendingShutdownSurvives() {
-        Path file = dir.resolve("room.state");
-        SimulatedHypervisor before = roomWithHistory(file);
+        SimulatedHypervisor before = roomWithHistory();
         before.shutdown("p1", "web-01");
 
         ManualClock laterClock = new ManualClock(clock.now());
-        SimulatedHypervisor after = SimulatedHypervisor.load(file, laterClock);
+        SimulatedHypervisor after = reloaded(laterClock);
         laterClock.advance(Duration.ofSeconds(10));
 
         assertThat(after.domainsOn("esx-par-01")).filteredOn(d -> d.uuid().equals("web-01"))
@@ -137,48 +136,27 @@ class PersistenceTest {
     }
 
     @Test
-    @DisplayName("the file is replaced whole: no temporary file is left behind, and reads never see half a room")
-    void atomicReplace() throws IOException {
-        Path file = dir.resolve("room.state");
-        roomWithHistory(file);
-
-        try (var files = Files.list(dir)) {
-            assertThat(files.map(p -> p.getFileName().toString())).containsExactly("room.state");
-        }
-        assertThat(Files.readAllLines(file).get(0)).isEqualTo("paddock-sim 1");
-    }
-
-    @Test
-    @DisplayName("opening a file that does not exist starts an empty room that is saved there")
-    void openCreates() {
-        Path file = dir.resolve("new.state");
-
-        SimulatedHypervisor sim = SimulatedHypervisor.open(file, clock, 5);
+    @DisplayName("every change is handed over at once, as the whole room")
+    void everyChangeIsSaved() {
+        List<String> texts = new ArrayList<>();
+        SimulatedHypervisor sim = SimulatedHypervisor.create(clock, 5);
+        sim.saveTo(texts::add);
         sim.addHost("h", Resources.of(1_000, 1_024, 10, 100));
+        sim.attach("H", "sim://h");
+        sim.define("H", spec("a", 1, 512));
 
-        assertThat(SimulatedHypervisor.load(file, clock).hosts()).extracting(SimHostStatus::hostname)
-                .containsExactly("h");
+        assertThat(texts).hasSize(3).allSatisfy(text -> assertThat(text).startsWith("paddock-sim 1\n"));
+        assertThat(SimulatedHypervisor.restore(texts.get(2), "last", clock, t -> {}).effects("a").defined())
+                .isEqualTo(1);
     }
 
     @Test
-    @DisplayName("a damaged file is refused with the line that is wrong")
-    void damagedFile() throws IOException {
-        Path file = dir.resolve("bad.state");
-        Files.writeString(file, "paddock-sim 1\nrandom 1\nhost h 1000 not-a-number 10 100 true false\n");
+    @DisplayName("a damaged text is refused with the line that is wrong")
+    void damagedText() {
+        String text = "paddock-sim 1\nrandom 1\nhost h 1000 not-a-number 10 100 true false\n";
 
-        assertThatThrownBy(() -> SimulatedHypervisor.load(file, clock))
+        assertThatThrownBy(() -> SimulatedHypervisor.restore(text, "bad.state", clock, t -> {}))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("line 3");
-    }
-
-    @Test
-    @DisplayName("a room without a state file does no I/O")
-    void noFileNoIo() throws IOException {
-        SimulatedHypervisor sim = SimulatedHypervisor.create(clock, 1);
-        sim.addHost("h", Resources.of(1_000, 1_024, 10, 100));
-
-        try (var files = Files.list(dir)) {
-            assertThat(files).isEmpty();
-        }
+                .hasMessageContaining("bad.state line 3");
     }
 }

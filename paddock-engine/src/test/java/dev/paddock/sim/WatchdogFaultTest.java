@@ -4,26 +4,25 @@ import static dev.paddock.sim.SimulatedHypervisorTest.spec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.paddock.hypervisor.HypervisorEvent;
 import dev.paddock.hypervisor.HypervisorEvent.DomainEvent;
 import dev.paddock.hypervisor.HypervisorEvent.DomainEventKind;
 import dev.paddock.hypervisor.HypervisorEvent.WatchdogFired;
+import dev.paddock.hypervisor.HypervisorEvent;
 import dev.paddock.model.Resources;
 import dev.paddock.model.Room;
 import dev.paddock.model.Vm;
 import dev.paddock.model.VmOrigin;
 import dev.paddock.model.VmState;
 import dev.paddock.model.Watchdog;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -117,16 +116,17 @@ class WatchdogFaultTest {
     }
 
     @Test
-    @DisplayName("the room's state file keeps each domain's watchdog")
-    void persisted(@TempDir Path directory) {
-        Path file = directory.resolve("room.state");
+    @DisplayName("the room's saved text keeps each domain's watchdog")
+    void persisted() {
+        AtomicReference<String> saved = new AtomicReference<>();
         Watchdog device = new Watchdog(Watchdog.Model.ITCO, Watchdog.Action.POWEROFF);
-        try (SimulatedHypervisor written = SimulatedHypervisor.open(file, clock, 5)) {
+        try (SimulatedHypervisor written = SimulatedHypervisor.create(clock, 5)) {
+            written.saveTo(saved::set);
             written.addHost("a", Resources.of(8_000, 16_384, 100, 1_000));
             written.attach("A", "sim://a");
             written.define("A", spec("g", 1, 512).withWatchdog(Optional.of(device)));
         }
-        try (SimulatedHypervisor read = SimulatedHypervisor.open(file, clock, 5)) {
+        try (SimulatedHypervisor read = SimulatedHypervisor.restore(saved.get(), "room", clock, saved::set)) {
             read.attach("A", "sim://a");
             read.subscribe(events::add);
             read.start("A", "g");

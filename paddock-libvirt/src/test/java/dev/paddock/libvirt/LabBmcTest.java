@@ -3,9 +3,9 @@ package dev.paddock.libvirt;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.paddock.ha.FenceAction;
-import dev.paddock.ha.FenceAgentProcess;
 import dev.paddock.ha.FenceDevice;
 import dev.paddock.ha.FenceOutcome;
+import dev.paddock.libvirt.fence.FenceAgentProcess;
 import dev.paddock.model.PowerState;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;

@@ -3,9 +3,9 @@ package dev.paddock.api;
 import dev.paddock.model.Host;
 import dev.paddock.model.Resources;
 import dev.paddock.model.Room;
-import dev.paddock.operation.plan.OperationPlan;
 import dev.paddock.operation.OperationView;
 import dev.paddock.operation.Operations;
+import dev.paddock.operation.plan.OperationPlan;
 import dev.paddock.placement.consolidation.ConsolidationPlanner;
 import dev.paddock.placement.consolidation.ConsolidationReport;
 import dev.paddock.placement.consolidation.HostModel;
@@ -83,7 +83,8 @@ final class ConsolidationRoutes {
         ConsolidationPlanner.Plan plan;
         try {
             servers = ServerInventory.parse(text);
-            plan = ConsolidationPlanner.plan(servers, model, headroom, Duration.ofSeconds(seconds), seed, MAX_TRIES);
+            plan = ConsolidationPlanner.plan(servers, model, headroom, Duration.ofSeconds(seconds), System::nanoTime,
+                    seed, MAX_TRIES);
         } catch (ServerInventory.InvalidInventoryException e) {
             throw new PaddockException.InvalidValue("Field 'inventory': " + e.getMessage() + ".");
         }

@@ -17,14 +17,14 @@ public record AuditEntry(long seq, Instant at, String actor, String action, Stri
     public static final String GENESIS = "0".repeat(64);
 
     /** The entry that follows {@code previousHash}, with its hash computed. */
-    static AuditEntry next(long seq, Instant at, String actor, String action, String subjectId, String detail,
+    public static AuditEntry next(long seq, Instant at, String actor, String action, String subjectId, String detail,
             String previousHash) {
         return new AuditEntry(seq, at, actor, action, subjectId, detail, previousHash,
                 hash(seq, at, actor, action, subjectId, detail, previousHash));
     }
 
     /** True when the stored hash is the hash of the stored fields. */
-    boolean hashHolds() {
+    public boolean hashHolds() {
         return hash.equals(hash(seq, at, actor, action, subjectId, detail, previousHash));
     }
 

@@ -96,7 +96,7 @@ final class ConsolidateCommand implements Runnable {
             try {
                 List<PhysicalServer> servers = ServerInventory.parse(read(inputs.file));
                 ConsolidationPlanner.Plan plan = ConsolidationPlanner.plan(servers, model, inputs.headroom,
-                        Duration.ofSeconds(seconds), seed, MAX_TRIES);
+                        Duration.ofSeconds(seconds), System::nanoTime, seed, MAX_TRIES);
                 int steps = 0;
                 if (!plan.migrations().isEmpty()) {
                     OperationPlan migration = MigrationOperation.of(plan, "consolidated", "host",

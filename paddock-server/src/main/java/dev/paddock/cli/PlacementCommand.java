@@ -5,12 +5,13 @@ import dev.paddock.placement.roadef.Assignment;
 import dev.paddock.placement.roadef.MachineReassignment;
 import dev.paddock.placement.roadef.ReassignmentSolver;
 import dev.paddock.placement.roadef.RoadefChecker;
-import dev.paddock.placement.roadef.RoadefFormat;
 import dev.paddock.placement.roadef.RoadefFormatException;
 import dev.paddock.placement.roadef.RoadefScorer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -60,16 +61,19 @@ final class PlacementCommand implements Runnable {
                 throw new CliException(ExitCode.USAGE, "--threads must be between 1 and 64.");
             }
             try {
-                MachineReassignment instance = RoadefFormat.readModel(model);
-                Assignment initial = RoadefFormat.readAssignment(assignment, instance);
+                MachineReassignment instance = RoadefFiles.readModel(model);
+                Assignment initial = RoadefFiles.readAssignment(assignment, instance);
                 long before = RoadefScorer.score(instance, initial, initial).total();
-                ReassignmentSolver.Solution solution = ReassignmentSolver.solve(instance, initial,
-                        new ReassignmentSolver.Options(Duration.ofSeconds(seconds), seed, threads, Long.MAX_VALUE));
+                ReassignmentSolver.Solution solution;
+                try (ExecutorService searches = Executors.newFixedThreadPool(threads)) {
+                    solution = ReassignmentSolver.solve(instance, initial, new ReassignmentSolver.Options(
+                            Duration.ofSeconds(seconds), seed, threads, Long.MAX_VALUE), System::nanoTime, searches);
+                }
                 if (!RoadefChecker.check(instance, initial, solution.assignment()).isEmpty()) {
                     throw new IllegalStateException("the solver returned an infeasible assignment");
                 }
                 Path target = out != null ? out : defaultOut();
-                RoadefFormat.writeAssignment(target, solution.assignment());
+                RoadefFiles.writeAssignment(target, solution.assignment());
                 print(before, solution.cost().total(), target);
                 return 0;
             } catch (RoadefFormatException e) {

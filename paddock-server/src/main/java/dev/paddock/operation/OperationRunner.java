@@ -1,8 +1,7 @@
 package dev.paddock.operation;
 
-import dev.paddock.operation.plan.OperationPlan;
-
 import dev.paddock.hypervisor.Hypervisor;
+import dev.paddock.operation.plan.OperationPlan;
 import dev.paddock.store.InventoryStore;
 import dev.paddock.store.Page;
 import java.time.Clock;
@@ -19,7 +18,6 @@ import java.util.function.Consumer;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,17 +45,17 @@ public final class OperationRunner implements Operations, AutoCloseable {
     private volatile boolean started;
     private volatile boolean closing;
 
-    public OperationRunner(DataSource dataSource, InventoryStore store, Hypervisor hypervisor, Clock clock,
+    public OperationRunner(OperationJournal journal, InventoryStore store, Hypervisor hypervisor, Clock clock,
             int threads) {
-        this.journal = new OperationJournal(dataSource);
+        this.journal = journal;
         this.executor = new StepExecutor(hypervisor, store, () -> closing);
         this.clock = clock;
         this.pool = Executors.newFixedThreadPool(threads, Thread.ofPlatform().name("operation-", 1).factory());
         this.lanes = new TargetLanes(pool);
     }
 
-    public OperationRunner(DataSource dataSource, InventoryStore store, Hypervisor hypervisor) {
-        this(dataSource, store, hypervisor, Clock.systemUTC(), 4);
+    public OperationRunner(OperationJournal journal, InventoryStore store, Hypervisor hypervisor) {
+        this(journal, store, hypervisor, Clock.systemUTC(), 4);
     }
 
     /** Resumes every unfinished operation of the journal, then accepts new ones. Call once. */

@@ -1,36 +1,40 @@
 package dev.paddock.server;
 
+import com.zaxxer.hikari.HikariDataSource;
 import dev.paddock.scheduling.PlacementLedger;
 import dev.paddock.api.RestApi;
 import dev.paddock.audit.Oversight;
 import dev.paddock.audit.RogueWatch;
-import dev.paddock.ha.FenceAgentProcess;
+import dev.paddock.ha.HostWatch;
 import dev.paddock.ha.control.HaController;
 import dev.paddock.ha.control.HaMeters;
 import dev.paddock.ha.control.HaSettings;
-import dev.paddock.ha.HostWatch;
 import dev.paddock.ha.control.Notifier;
-import dev.paddock.ha.control.RoutedFenceAgent;
-import dev.paddock.ha.SimulatedFenceAgent;
-import dev.paddock.ha.control.SimulatedHeartbeats;
 import dev.paddock.ha.control.WatchdogResponder;
 import dev.paddock.ha.control.WebhookNotifier;
-import dev.paddock.libvirt.LibvirtHypervisor;
-import dev.paddock.model.Host;
 import dev.paddock.hypervisor.Hypervisor;
-import dev.paddock.metrics.PaddockMetrics;
-import dev.paddock.operation.Operations;
-import dev.paddock.store.InventoryStore;
-import com.zaxxer.hikari.HikariDataSource;
 import dev.paddock.inventory.InventoryController;
-import dev.paddock.operation.OperationRunner;
+import dev.paddock.libvirt.LibvirtHypervisor;
+import dev.paddock.libvirt.fence.FenceAgentProcess;
+import dev.paddock.metrics.PaddockMetrics;
+import dev.paddock.model.Host;
 import dev.paddock.model.Room;
-import dev.paddock.sim.DemoRoom;
-import dev.paddock.sim.RealTimeClock;
-import dev.paddock.sim.SimulatedRoom;
+import dev.paddock.operation.OperationRunner;
+import dev.paddock.operation.Operations;
+import dev.paddock.server.sim.RealTimeClock;
+import dev.paddock.server.sim.RoomFile;
+import dev.paddock.server.sim.RoutedFenceAgent;
+import dev.paddock.server.sim.SimulatedHeartbeats;
+import dev.paddock.sim.SimulatedFenceAgent;
 import dev.paddock.sim.SimulatedHypervisor;
+import dev.paddock.sim.SimulatedRoom;
 import dev.paddock.store.Database;
+import dev.paddock.store.InventoryStore;
+import dev.paddock.store.JdbcAlarms;
+import dev.paddock.store.JdbcAuditLog;
+import dev.paddock.store.JdbcHaSettings;
 import dev.paddock.store.JdbcInventoryStore;
+import dev.paddock.store.JdbcOperationJournal;
 import dev.paddock.store.LeaderLease;
 import io.javalin.Javalin;
 import java.io.IOException;
@@ -135,28 +139,28 @@ public final class PaddockServer implements AutoCloseable {
             SimulatedHypervisor sim;
             Optional<Room> demoRoom = Optional.empty();
             if (config.room() == ServerConfig.Room.DEMO) {
-                SimulatedRoom demo = DemoRoom.open(roomFile, clock, ROOM_SEED);
+                SimulatedRoom demo = RoomFile.openDemo(roomFile, clock, ROOM_SEED);
                 sim = demo.hypervisor();
                 demoRoom = Optional.of(demo.room());
             } else {
-                sim = SimulatedHypervisor.open(roomFile, clock, ROOM_SEED);
+                sim = RoomFile.open(roomFile, clock, ROOM_SEED);
             }
             RoutingHypervisor hypervisor = new RoutingHypervisor(sim,
                     () -> new LibvirtHypervisor(config.libvirtSettings()), config.libvirtGuestBoot(),
                     config.libvirtDatastores());
             made.add(hypervisor);
             demoRoom.ifPresent(room -> seed(store, room));
-            Oversight oversight = Oversight.over(dataSource);
+            Oversight oversight = new Oversight(new JdbcAlarms(dataSource), new JdbcAuditLog(dataSource));
             InventoryController inventory = new InventoryController(store, hypervisor, RESYNC_PERIOD,
                     new RogueWatch(oversight, Clock.systemUTC()));
             made.add(inventory);
             inventory.start();
             awaitHosts(inventory);
-            OperationRunner runner = new OperationRunner(dataSource, store, hypervisor);
+            OperationRunner runner = new OperationRunner(new JdbcOperationJournal(dataSource), store, hypervisor);
             made.add(runner);
             runner.start();
             leadership.stopOnLoss(runner);
-            HaSettings haSettings = new HaSettings(dataSource);
+            HaSettings haSettings = new JdbcHaSettings(dataSource);
             if (config.room() == ServerConfig.Room.DEMO) {
                 simulatedFenceDevices(store, haSettings);
             }

@@ -16,7 +16,7 @@ import dev.paddock.model.VmState;
 import dev.paddock.placement.Claims;
 import dev.paddock.placement.Placement;
 import dev.paddock.placement.PlacementEngine;
-import dev.paddock.ha.SimulatedFenceAgent;
+import dev.paddock.sim.SimulatedFenceAgent;
 import dev.paddock.ha.control.HaSettings;
 import dev.paddock.sim.Fault;
 import dev.paddock.sim.SimHostStatus;

@@ -4,14 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.paddock.audit.Oversight;
 import dev.paddock.audit.RogueWatch;
-import dev.paddock.json.Json;
 import dev.paddock.ha.control.HaController;
 import dev.paddock.ha.control.HaMeters;
 import dev.paddock.ha.control.HaSettings;
 import dev.paddock.ha.control.Notifier;
-import dev.paddock.ha.SimulatedFenceAgent;
-import dev.paddock.ha.control.SimulatedHeartbeats;
 import dev.paddock.hypervisor.DomainInfo;
+import dev.paddock.inventory.InventoryController;
+import dev.paddock.json.Json;
 import dev.paddock.model.Cluster;
 import dev.paddock.model.Host;
 import dev.paddock.model.HostState;
@@ -22,13 +21,18 @@ import dev.paddock.model.Vm;
 import dev.paddock.model.VmState;
 import dev.paddock.operation.OperationRunner;
 import dev.paddock.operation.Operations;
-import dev.paddock.inventory.InventoryController;
 import dev.paddock.server.PaddockServer;
+import dev.paddock.server.sim.SimulatedHeartbeats;
 import dev.paddock.sim.ManualClock;
+import dev.paddock.sim.SimulatedFenceAgent;
 import dev.paddock.sim.SimulatedHypervisor;
 import dev.paddock.store.Database;
 import dev.paddock.store.InventoryStore;
+import dev.paddock.store.JdbcAlarms;
+import dev.paddock.store.JdbcAuditLog;
+import dev.paddock.store.JdbcHaSettings;
 import dev.paddock.store.JdbcInventoryStore;
+import dev.paddock.store.JdbcOperationJournal;
 import dev.paddock.store.StoreConfig;
 import java.io.IOException;
 import java.net.URI;
@@ -37,11 +41,11 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicReference;
-import org.awaitility.Awaitility;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+import org.awaitility.Awaitility;
 
 /**
  * A real server on a loopback port with the real store on H2 in {@code directory}, seeded with one site,
@@ -112,7 +116,7 @@ public final class TestServer implements AutoCloseable {
             hypervisor.attach(host.id(), host.uri());
         }
         hypervisor.addHost("spare", HOST_CAPACITY);
-        oversight = Oversight.over(dataSource);
+        oversight = new Oversight(new JdbcAlarms(dataSource), new JdbcAuditLog(dataSource));
         InventoryController follower = new InventoryController(store, hypervisor, Duration.ofMillis(200),
                 new RogueWatch(oversight, java.time.Clock.systemUTC()));
         follower.start();
@@ -122,7 +126,7 @@ public final class TestServer implements AutoCloseable {
             server = PaddockServer.start(new PaddockServer.Parts(store, operations, hypervisor, oversight,
                     List.of(dataSource, follower), Optional.of(ha)), "127.0.0.1", 0);
         } else {
-            OperationRunner runner = new OperationRunner(dataSource, store, hypervisor);
+            OperationRunner runner = new OperationRunner(new JdbcOperationJournal(dataSource), store, hypervisor);
             runner.start();
             operations = runner;
             ha = idleHa(dataSource);
@@ -136,7 +140,7 @@ public final class TestServer implements AutoCloseable {
      * no host is ever judged (the tests move this server's clock by hand).
      */
     private HaController idleHa(HikariDataSource dataSource) {
-        return new HaController(new HaController.Wiring(store, operations, hypervisor, new HaSettings(dataSource),
+        return new HaController(new HaController.Wiring(store, operations, hypervisor, new JdbcHaSettings(dataSource),
                 new SimulatedFenceAgent(hypervisor), new SimulatedHeartbeats(hypervisor, java.time.Clock.systemUTC()),
                 oversight, Notifier.NONE, new HaMeters(), java.time.Clock.systemUTC()),
                 Duration.ofSeconds(1), Duration.ofSeconds(1));

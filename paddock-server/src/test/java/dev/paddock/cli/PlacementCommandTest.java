@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.paddock.placement.roadef.Assignment;
 import dev.paddock.placement.roadef.MachineReassignment;
 import dev.paddock.placement.roadef.RoadefChecker;
-import dev.paddock.placement.roadef.RoadefFormat;
 import dev.paddock.placement.roadef.RoadefScorer;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -47,9 +46,9 @@ class PlacementCommandTest {
         assertThat(paddock("placement", "solve", model.toString(), original.toString(), "--seconds", "2",
                 "--out", solution.toString())).isZero();
 
-        MachineReassignment instance = RoadefFormat.readModel(model);
-        Assignment initial = RoadefFormat.readAssignment(original, instance);
-        Assignment solved = RoadefFormat.readAssignment(solution, instance);
+        MachineReassignment instance = RoadefFiles.readModel(model);
+        Assignment initial = RoadefFiles.readAssignment(original, instance);
+        Assignment solved = RoadefFiles.readAssignment(solution, instance);
         assertThat(RoadefChecker.check(instance, initial, solved)).isEmpty();
         assertThat(RoadefScorer.score(instance, initial, solved).total())
                 .isLessThan(RoadefScorer.score(instance, initial, initial).total());

@@ -1,17 +1,18 @@
 package dev.paddock.operation;
 
-import dev.paddock.operation.plan.Step;
-import dev.paddock.operation.plan.OperationPlan;
-
 import com.zaxxer.hikari.HikariDataSource;
 import dev.paddock.hypervisor.HypervisorEvent;
 import dev.paddock.model.Resources;
+import dev.paddock.operation.plan.OperationPlan;
+import dev.paddock.operation.plan.Step;
+import dev.paddock.server.sim.RealTimeClock;
+import dev.paddock.server.sim.RoomFile;
 import dev.paddock.sim.CallKind;
 import dev.paddock.sim.Fault;
-import dev.paddock.sim.RealTimeClock;
 import dev.paddock.sim.SimulatedHypervisor;
 import dev.paddock.store.Database;
 import dev.paddock.store.JdbcInventoryStore;
+import dev.paddock.store.JdbcOperationJournal;
 import dev.paddock.store.StoreConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,7 +44,7 @@ public final class CrashChild {
         boolean cancel = args[2].equals("submit-cancel");
         boolean fresh = !Files.exists(stateFile);
         try (RealTimeClock clock = new RealTimeClock();
-                SimulatedHypervisor sim = SimulatedHypervisor.open(stateFile, clock, 11);
+                SimulatedHypervisor sim = RoomFile.open(stateFile, clock, 11);
                 HikariDataSource dataSource = Database.open(StoreConfig.h2In(database))) {
             if (fresh) {
                 sim.addHost("node-1", Resources.of(16_000, 65_536, 1_000, 10_000));
@@ -52,7 +53,7 @@ public final class CrashChild {
                 }
             }
             sim.attach("h1", "sim://node-1");
-            OperationRunner runner = new OperationRunner(dataSource, new JdbcInventoryStore(dataSource), sim,
+            OperationRunner runner = new OperationRunner(new JdbcOperationJournal(dataSource), new JdbcInventoryStore(dataSource), sim,
                     Clock.systemUTC(), 2);
             AtomicReference<String> submitted = new AtomicReference<>();
             sim.subscribe(event -> {
@@ -71,7 +72,7 @@ public final class CrashChild {
                 submitted.set(runner.submit(new OperationPlan("vm.create-pair", "pair", "alice", steps)).id());
                 say("SUBMITTED " + submitted.get());
             }
-            OperationJournal journal = new OperationJournal(dataSource);
+            OperationJournal journal = new JdbcOperationJournal(dataSource);
             while (!journal.unfinished().isEmpty()) {
                 Thread.sleep(50);
             }

@@ -5,10 +5,12 @@ import static dev.paddock.operation.ChildJvm.follow;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.zaxxer.hikari.HikariDataSource;
+import dev.paddock.server.sim.RealTimeClock;
+import dev.paddock.server.sim.RoomFile;
 import dev.paddock.sim.Effects;
-import dev.paddock.sim.RealTimeClock;
 import dev.paddock.sim.SimulatedHypervisor;
 import dev.paddock.store.JdbcInventoryStore;
+import dev.paddock.store.JdbcOperationJournal;
 import dev.paddock.store.Page;
 import dev.paddock.store.TestDatabases;
 import java.io.IOException;
@@ -124,7 +126,7 @@ class CrashRecoveryTest {
 
     private OperationView theOnlyOperation() {
         try (HikariDataSource dataSource = TestDatabases.h2(database)) {
-            Page<OperationView> operations = new OperationJournal(dataSource).list(0, 10);
+            Page<OperationView> operations = new JdbcOperationJournal(dataSource).list(0, 10);
             assertThat(operations.total()).as("operations in the journal").isEqualTo(1);
             return operations.items().getFirst();
         }
@@ -132,7 +134,7 @@ class CrashRecoveryTest {
 
     private Effects effectsOn(String uuid) {
         try (RealTimeClock clock = new RealTimeClock()) {
-            SimulatedHypervisor room = SimulatedHypervisor.load(stateFile, clock);
+            SimulatedHypervisor room = RoomFile.load(stateFile, clock);
             try {
                 return room.effects(uuid);
             } finally {

@@ -1,12 +1,12 @@
 package dev.paddock.operation;
 
-import dev.paddock.operation.plan.Step;
-import dev.paddock.operation.plan.OperationPlan;
-
 import static dev.paddock.operation.OperationFixtures.createPlan;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.zaxxer.hikari.HikariDataSource;
+import dev.paddock.operation.plan.OperationPlan;
+import dev.paddock.operation.plan.Step;
+import dev.paddock.store.JdbcOperationJournal;
 import dev.paddock.store.TestDatabases;
 import java.time.Instant;
 import java.util.List;
@@ -28,7 +28,7 @@ abstract class OperationJournalContract {
     @BeforeEach
     void emptyJournal() {
         TestDatabases.clear(dataSource());
-        journal = new OperationJournal(dataSource());
+        journal = new JdbcOperationJournal(dataSource());
     }
 
     @Test

@@ -1,8 +1,5 @@
 package dev.paddock.operation;
 
-import dev.paddock.operation.plan.Step;
-import dev.paddock.operation.plan.OperationPlan;
-
 import static dev.paddock.operation.OperationFixtures.createPlan;
 import static dev.paddock.operation.OperationFixtures.createSteps;
 import static dev.paddock.operation.OperationFixtures.spec;
@@ -12,12 +9,15 @@ import static org.awaitility.Awaitility.await;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.paddock.model.Resources;
 import dev.paddock.model.VmState;
+import dev.paddock.operation.plan.OperationPlan;
+import dev.paddock.operation.plan.Step;
+import dev.paddock.server.sim.RealTimeClock;
 import dev.paddock.sim.CallKind;
 import dev.paddock.sim.Effects;
 import dev.paddock.sim.Fault;
-import dev.paddock.sim.RealTimeClock;
 import dev.paddock.sim.SimulatedHypervisor;
 import dev.paddock.store.JdbcInventoryStore;
+import dev.paddock.store.JdbcOperationJournal;
 import dev.paddock.store.Page;
 import java.time.Clock;
 import java.time.Duration;
@@ -50,7 +50,7 @@ abstract class OperationRunnerContract {
     void room() {
         dataSource = emptyDatabase();
         store = new JdbcInventoryStore(dataSource);
-        journal = new OperationJournal(dataSource);
+        journal = new JdbcOperationJournal(dataSource);
         simClock = new RealTimeClock();
         sim = SimulatedHypervisor.create(simClock, 7);
         sim.attach("h1", sim.addHost("node-1", Resources.of(16_000, 65_536, 1_000, 10_000)));
@@ -71,7 +71,7 @@ abstract class OperationRunnerContract {
     }
 
     private OperationRunner startRunner() {
-        runner = new OperationRunner(dataSource, store, sim, Clock.systemUTC(), 4);
+        runner = new OperationRunner(new JdbcOperationJournal(dataSource), store, sim, Clock.systemUTC(), 4);
         runner.start();
         return runner;
     }

@@ -13,7 +13,7 @@ import dev.paddock.model.Resources;
 import dev.paddock.model.Vm;
 import dev.paddock.model.VmOrigin;
 import dev.paddock.model.VmState;
-import dev.paddock.operation.OperationJournal;
+import dev.paddock.store.JdbcOperationJournal;
 import dev.paddock.operation.OperationRunner;
 import dev.paddock.operation.plan.OperationPlan;
 import dev.paddock.operation.plan.Step;
@@ -70,11 +70,11 @@ class PlacementLedgerTest {
         Vm vm = new Vm("vm-1", "web", TestServer.CLUSTER.id(), Optional.of(HOST.id()), Resources.of(2_000, 1_024, 0, 0),
                 VmState.STOPPED, VmOrigin.MANAGED, "", 0, Set.of(), Set.of(), Set.of(), List.of(), List.of());
         // the journal of a server that stopped before running the operation it had accepted
-        String id = new OperationJournal(dataSource).create(new OperationPlan("vm.create", vm.id(), "api", List.of(
+        String id = new JdbcOperationJournal(dataSource).create(new OperationPlan("vm.create", vm.id(), "api", List.of(
                 new Step.RecordVm(vm), new Step.DefineVm(HOST.id(), spec(vm)), new Step.StartVm(HOST.id(), vm.id()))),
                 Instant.now());
 
-        try (OperationRunner runner = new OperationRunner(dataSource, store, sim)) {
+        try (OperationRunner runner = new OperationRunner(new JdbcOperationJournal(dataSource), store, sim)) {
             PlacementLedger ledger = new PlacementLedger(store, runner);
             assertThat(ledger.claims().claims()).containsExactly(new Claims.Claim(id, vm, HOST.id()));
 
@@ -90,7 +90,7 @@ class PlacementLedgerTest {
 
     @Test
     void aRefusedDecisionSubmitsNothingAndClaimsNothing() {
-        try (OperationRunner runner = new OperationRunner(dataSource, store, sim)) {
+        try (OperationRunner runner = new OperationRunner(new JdbcOperationJournal(dataSource), store, sim)) {
             runner.start();
             PlacementLedger ledger = new PlacementLedger(store, runner);
 

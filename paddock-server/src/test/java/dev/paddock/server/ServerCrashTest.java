@@ -4,11 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.paddock.json.Json;
+import dev.paddock.server.sim.RealTimeClock;
+import dev.paddock.server.sim.RoomFile;
 import dev.paddock.sim.CallKind;
 import dev.paddock.sim.DemoRoom;
 import dev.paddock.sim.Effects;
 import dev.paddock.sim.Fault;
-import dev.paddock.sim.RealTimeClock;
 import dev.paddock.sim.SimulatedHypervisor;
 import dev.paddock.sim.SimulatedRoom;
 import java.io.IOException;
@@ -88,7 +89,7 @@ class ServerCrashTest {
         }
 
         try (RealTimeClock clock = new RealTimeClock();
-                SimulatedHypervisor room = SimulatedHypervisor.load(roomFile(), clock)) {
+                SimulatedHypervisor room = RoomFile.load(roomFile(), clock)) {
             Effects effects = room.effects(vmId);
             assertThat(effects.defined()).as("times the domain was really defined").isEqualTo(1);
             assertThat(effects.started()).as("times the domain was really started").isEqualTo(1);
@@ -103,7 +104,7 @@ class ServerCrashTest {
     /** The demo room, with slow define and start calls, saved where the server will find it. */
     private void prepareSlowRoom() {
         try (RealTimeClock clock = new RealTimeClock()) {
-            SimulatedRoom room = DemoRoom.open(roomFile(), clock, 2026);
+            SimulatedRoom room = RoomFile.openDemo(roomFile(), clock, 2026);
             try (SimulatedHypervisor sim = room.hypervisor()) {
                 sim.inject(new Fault.SlowCalls(CallKind.DEFINE, SLOW));
                 sim.inject(new Fault.SlowCalls(CallKind.START, SLOW));

@@ -147,7 +147,7 @@ public final class PackingBench {
             List<Future<Packing>> runs = new ArrayList<>();
             for (int t = 0; t < THREADS; t++) {
                 long seed = settings.seed() + t;
-                runs.add(threads.submit(() -> PoolSearch.improve(problem, start, settings.budget(), seed,
+                runs.add(threads.submit(() -> PoolSearch.improve(problem, start, settings.budget(), System::nanoTime, seed,
                         Long.MAX_VALUE)));
             }
             Packing best = null;

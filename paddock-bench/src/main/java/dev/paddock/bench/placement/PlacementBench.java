@@ -2,13 +2,13 @@ package dev.paddock.bench.placement;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.paddock.cli.RoadefFiles;
 import dev.paddock.json.Json;
 import dev.paddock.placement.roadef.Assignment;
 import dev.paddock.placement.roadef.BestKnown;
 import dev.paddock.placement.roadef.MachineReassignment;
 import dev.paddock.placement.roadef.ReassignmentSolver;
 import dev.paddock.placement.roadef.RoadefChecker;
-import dev.paddock.placement.roadef.RoadefFormat;
 import dev.paddock.placement.roadef.RoadefScorer;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -17,6 +17,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
  * {@code ./paddock bench placement [--seconds 60] [--instances a1_1,a2_3] [--data DIR] [--threads 1] [--seed 1]
@@ -71,15 +73,18 @@ public final class PlacementBench {
     }
 
     private static ObjectNode run(String name, Settings settings) {
-        MachineReassignment instance = RoadefFormat.readModel(settings.data().resolve("model_" + name + ".txt"));
-        Assignment initial = RoadefFormat.readAssignment(
+        MachineReassignment instance = RoadefFiles.readModel(settings.data().resolve("model_" + name + ".txt"));
+        Assignment initial = RoadefFiles.readAssignment(
                 settings.data().resolve("assignment_" + name + ".txt"), instance);
         long original = RoadefScorer.score(instance, initial, initial).total();
         long best = BestKnown.SET_A.get(name);
-        ReassignmentSolver.Solution ours = ReassignmentSolver.solve(instance, initial,
-                new ReassignmentSolver.Options(settings.budget(), settings.seed(), settings.threads(), Long.MAX_VALUE));
+        ReassignmentSolver.Solution ours;
+        try (ExecutorService threads = Executors.newFixedThreadPool(settings.threads())) {
+            ours = ReassignmentSolver.solve(instance, initial, new ReassignmentSolver.Options(settings.budget(),
+                    settings.seed(), settings.threads(), Long.MAX_VALUE), System::nanoTime, threads);
+        }
         requireFeasible(name, "ours", instance, initial, ours.assignment());
-        RoadefFormat.writeAssignment(solutionFile(settings, name), ours.assignment());
+        RoadefFiles.writeAssignment(solutionFile(settings, name), ours.assignment());
         long oursCost = ours.cost().total();
         ObjectNode row = Json.mapper().createObjectNode();
         row.put("instance", name);

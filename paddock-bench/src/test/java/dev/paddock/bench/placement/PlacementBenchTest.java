@@ -3,11 +3,11 @@ package dev.paddock.bench.placement;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.paddock.cli.RoadefFiles;
 import dev.paddock.json.Json;
 import dev.paddock.placement.roadef.Assignment;
 import dev.paddock.placement.roadef.MachineReassignment;
 import dev.paddock.placement.roadef.RoadefChecker;
-import dev.paddock.placement.roadef.RoadefFormat;
 import dev.paddock.placement.roadef.RoadefScorer;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -44,9 +44,9 @@ class PlacementBenchTest {
 
         PlacementBench.main(args);
 
-        MachineReassignment instance = RoadefFormat.readModel(settings.data().resolve("model_a1_1.txt"));
-        Assignment initial = RoadefFormat.readAssignment(settings.data().resolve("assignment_a1_1.txt"), instance);
-        Assignment written = RoadefFormat.readAssignment(PlacementBench.solutionFile(settings, "a1_1"), instance);
+        MachineReassignment instance = RoadefFiles.readModel(settings.data().resolve("model_a1_1.txt"));
+        Assignment initial = RoadefFiles.readAssignment(settings.data().resolve("assignment_a1_1.txt"), instance);
+        Assignment written = RoadefFiles.readAssignment(PlacementBench.solutionFile(settings, "a1_1"), instance);
         long reported = Json.mapper().readTree(out.toFile()).at("/metrics/instances/0/ours").asLong();
         assertThat(RoadefChecker.check(instance, initial, written)).isEmpty();
         assertThat(RoadefScorer.score(instance, initial, written).total()).isEqualTo(reported);

@@ -3,10 +3,10 @@ package dev.paddock.bench.placement;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.timefold.solver.core.api.score.HardSoftScore;
+import dev.paddock.cli.RoadefFiles;
 import dev.paddock.placement.roadef.Assignment;
 import dev.paddock.placement.roadef.MachineReassignment;
 import dev.paddock.placement.roadef.RoadefChecker;
-import dev.paddock.placement.roadef.RoadefFormat;
 import dev.paddock.placement.roadef.RoadefScorer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,8 +21,8 @@ class TimefoldReassignmentTest {
     @ValueSource(strings = {"a1_1", "a1_2", "a1_4", "a2_1", "a2_4"})
     void theModelScoresLikeTheChallenge(String name) throws Exception {
         Path dir = PlacementBench.setA(null);
-        MachineReassignment instance = RoadefFormat.readModel(dir.resolve("model_" + name + ".txt"));
-        Assignment initial = RoadefFormat.readAssignment(dir.resolve("assignment_" + name + ".txt"), instance);
+        MachineReassignment instance = RoadefFiles.readModel(dir.resolve("model_" + name + ".txt"));
+        Assignment initial = RoadefFiles.readAssignment(dir.resolve("assignment_" + name + ".txt"), instance);
         long original = Long.parseLong(Files.readString(dir.resolve("original_cost_" + name + ".txt")).trim());
 
         assertThat(TimefoldReassignment.score(instance, initial, initial)).isEqualTo(HardSoftScore.of(0, -original));
@@ -31,8 +31,8 @@ class TimefoldReassignmentTest {
     @Test
     void aMovedAssignmentScoresLikeOurScorerAndTheTransientRuleIsHard() {
         Path dir = PlacementBench.setA(null);
-        MachineReassignment instance = RoadefFormat.readModel(dir.resolve("model_a1_4.txt"));
-        Assignment initial = RoadefFormat.readAssignment(dir.resolve("assignment_a1_4.txt"), instance);
+        MachineReassignment instance = RoadefFiles.readModel(dir.resolve("model_a1_4.txt"));
+        Assignment initial = RoadefFiles.readAssignment(dir.resolve("assignment_a1_4.txt"), instance);
         Assignment moved = initial;
         for (int p = 0; p < 40; p++) {
             moved = moved.with(p * 7, (initial.machineOf(p * 7) + 1 + p) % instance.machines());
@@ -47,8 +47,8 @@ class TimefoldReassignmentTest {
     @Test
     void aShortRunReturnsAFeasibleAssignmentNoWorseThanTheStart() {
         Path dir = PlacementBench.setA(null);
-        MachineReassignment instance = RoadefFormat.readModel(dir.resolve("model_a1_1.txt"));
-        Assignment initial = RoadefFormat.readAssignment(dir.resolve("assignment_a1_1.txt"), instance);
+        MachineReassignment instance = RoadefFiles.readModel(dir.resolve("model_a1_1.txt"));
+        Assignment initial = RoadefFiles.readAssignment(dir.resolve("assignment_a1_1.txt"), instance);
 
         Assignment solved = TimefoldReassignment.solve(instance, initial, Duration.ofSeconds(2), 1);
 

@@ -1,10 +1,10 @@
 package dev.paddock.placement.consolidation;
 
 import dev.paddock.model.Resources;
-import dev.paddock.placement.packing.PoolSearch;
 import dev.paddock.placement.packing.FitDecreasing;
 import dev.paddock.placement.packing.Packing;
 import dev.paddock.placement.packing.PackingProblem;
+import dev.paddock.placement.packing.PoolSearch;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.LongSupplier;
 
 /**
  * Physical servers to VMs, one per application ({@link PhysicalServer#split}), packed on as few hosts of one model
@@ -21,8 +22,8 @@ import java.util.TreeMap;
  *
  * <p>The packing is the engine's ({@link FitDecreasing} then {@link PoolSearch}); a server marked
  * anti-affinity then has its VMs moved apart, each extra VM to the first host with room and none of its siblings, or
- * to a new host. Pure but for the time budget of the packing search (bounded by {@code maxTries} for a seeded,
- * repeatable plan).
+ * to a new host. Pure: the time budget of the packing search is read from the caller's {@code nanoTime} (bounded by
+ * {@code maxTries} as well, for a seeded, repeatable plan).
  */
 public final class ConsolidationPlanner {
     private ConsolidationPlanner() {}
@@ -116,7 +117,7 @@ public final class ConsolidationPlanner {
     }
 
     public static Plan plan(List<PhysicalServer> servers, HostModel hostModel, int headroomPercent,
-            Duration budget, long seed, long maxTries) {
+            Duration budget, LongSupplier nanoTime, long seed, long maxTries) {
         if (headroomPercent < 0 || headroomPercent > 1000) {
             throw new IllegalArgumentException("headroom must be between 0 and 1000 percent, was " + headroomPercent);
         }
@@ -140,8 +141,8 @@ public final class ConsolidationPlanner {
         PackingProblem problem = new PackingProblem(capacity, demands, 0);
         Packing ffd = FitDecreasing.FIRST_FIT.pack(problem);
         Packing bfd = FitDecreasing.BEST_FIT.pack(problem);
-        Packing packing = PoolSearch.improve(problem, bfd.bins() < ffd.bins() ? bfd : ffd, budget, seed,
-                maxTries);
+        Packing packing = PoolSearch.improve(problem, bfd.bins() < ffd.bins() ? bfd : ffd, budget, nanoTime,
+                seed, maxTries);
         int[] hostOf = new int[vms.size()];
         for (int i = 0; i < hostOf.length; i++) {
             hostOf[i] = packing.binOf(i);

@@ -4,6 +4,7 @@ import dev.paddock.model.Resources;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.SplittableRandom;
+import java.util.function.LongSupplier;
 
 /**
  * Consistent neighbourhood search (after Buljubasic and Vasquez, 2016): from a packing in {@code m} bins, three bins
@@ -20,6 +21,8 @@ import java.util.SplittableRandom;
  * the pool's that fits (a bounded depth-first search), what is left over going to the pool.
  *
  * <p>Seeded; stops at the time budget, at the move budget (then a function of its seed), or at the volume bound.
+ * The time is the caller's ({@code nanoTime}, e.g. {@code System::nanoTime}): the engine reads no clock of its own,
+ * so a test or a replay can hand it one that stands still.
  */
 public final class PoolSearch {
     private static final int NONE = -1;
@@ -50,6 +53,7 @@ public final class PoolSearch {
     private final int[] tabuBin;
     private final long[] tabuUntil;
     private final long[] lockedUntil;
+    private final LongSupplier nanoTime;
     private long moves;
     private int spare;
 
@@ -63,8 +67,9 @@ public final class PoolSearch {
     private final long[] keptIn;
     private long refills;
 
-    private PoolSearch(PackingProblem problem, Packing start, long seed) {
+    private PoolSearch(PackingProblem problem, Packing start, long seed, LongSupplier nanoTime) {
         this.problem = problem;
+        this.nanoTime = nanoTime;
         this.random = new SplittableRandom(seed);
         int n = problem.items().size();
         this.capacity = problem.binCapacity().toArray();
@@ -90,8 +95,12 @@ public final class PoolSearch {
         }
     }
 
-    public static Packing improve(PackingProblem problem, Packing start, Duration budget, long seed, long maxMoves) {
-        return new PoolSearch(problem, start, seed).run(System.nanoTime() + budget.toNanos(), maxMoves);
+    /**
+     * @param nanoTime the time source of the budget, read as {@link System#nanoTime()} is (only differences count)
+     */
+    public static Packing improve(PackingProblem problem, Packing start, Duration budget, LongSupplier nanoTime,
+            long seed, long maxMoves) {
+        return new PoolSearch(problem, start, seed, nanoTime).run(nanoTime.getAsLong() + budget.toNanos(), maxMoves);
     }
 
     private Packing run(long deadline, long maxMoves) {
@@ -149,7 +158,7 @@ public final class PoolSearch {
             return poolFitsInSpareBins();
         }
         while (poolSize > 0) {
-            if (moves >= maxMoves || System.nanoTime() > deadline) {
+            if (moves >= maxMoves || nanoTime.getAsLong() > deadline) {
                 return false;
             }
             moves++;

@@ -1,15 +1,14 @@
 package dev.paddock.placement.roadef;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.SplittableRandom;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.function.LongSupplier;
 
 /**
  * Improves an initial assignment under a time budget: late-acceptance hill climbing over shift and swap moves
@@ -18,9 +17,11 @@ import java.util.concurrent.Future;
  * frees what a moved process holds), pair moves, ejection chains and ejects, evaluated incrementally by
  * {@link SearchState}, with ruin-and-recreate rounds when the search stalls.
  *
- * <p>The only impure input is the clock of the time budget. With {@link Options#maxMoves()} bounding the search
- * instead, a run is a function of its seed; with several threads, each thread runs its own search from the same
- * start with seed + thread index and the best result wins (ties go to the lowest index).
+ * <p>The engine owns neither a clock nor a thread: the time budget is measured on the caller's {@code nanoTime}
+ * source and the searches run on the caller's {@link Executor}. Given the same time source (one that stands still,
+ * or {@link Options#maxMoves()} bounding the search instead), a run is a function of its seed; with several threads,
+ * each thread runs its own search from the same start with seed + thread index and the best result wins (ties go to
+ * the lowest index).
  *
  * <p>The threads form a portfolio: the even ones search patiently to the end, the odd ones start again from the
  * initial assignment when, in the first 60 % of the budget, their best has dropped by less than 1/STAGNANT over one
@@ -42,7 +43,7 @@ import java.util.concurrent.Future;
 public final class ReassignmentSolver {
 
     /**
-     * @param budget wall-clock time for the search
+     * @param budget time for the search, measured on the {@code nanoTime} source the caller passes to {@link #solve}
      * @param seed the seed of the first thread
      * @param threads independent searches run side by side
      * @param maxMoves moves tried per thread before stopping, or {@code Long.MAX_VALUE}
@@ -67,43 +68,41 @@ public final class ReassignmentSolver {
 
     private ReassignmentSolver() {}
 
-    /** Reads the challenge's files and solves with one thread. */
-    public static Solution solve(Path model, Path assignment, Duration budget, long seed) {
-        MachineReassignment instance = RoadefFormat.readModel(model);
-        return solve(instance, RoadefFormat.readAssignment(assignment, instance), Options.of(budget, seed));
-    }
-
-    public static Solution solve(MachineReassignment instance, Assignment initial, Options options) {
+    /**
+     * Solves on the caller's time and threads.
+     *
+     * @param nanoTime the time source of the budget, read as {@link System#nanoTime()} is (only differences count)
+     * @param threads runs the {@link Options#threads()} searches when there is more than one (each blocks its
+     *        thread until its budget is spent, so an executor with that many threads runs them side by side); one
+     *        search runs on the calling thread
+     */
+    public static Solution solve(MachineReassignment instance, Assignment initial, Options options,
+            LongSupplier nanoTime, Executor threads) {
         if (options.threads() == 1) {
-            return search(instance, initial, options, options.seed(), false);
+            return search(instance, initial, options, nanoTime, options.seed(), false);
         }
-        ExecutorService pool = Executors.newFixedThreadPool(options.threads());
+        List<CompletableFuture<Solution>> runs = new ArrayList<>();
+        for (int t = 0; t < options.threads(); t++) {
+            long seed = options.seed() + t;
+            boolean restarting = t % 2 == 1;
+            runs.add(CompletableFuture.supplyAsync(
+                    () -> search(instance, initial, options, nanoTime, seed, restarting), threads));
+        }
+        List<Solution> done = new ArrayList<>();
         try {
-            List<Future<Solution>> runs = new ArrayList<>();
-            for (int t = 0; t < options.threads(); t++) {
-                long seed = options.seed() + t;
-                boolean restarting = t % 2 == 1;
-                runs.add(pool.submit(() -> search(instance, initial, options, seed, restarting)));
+            for (CompletableFuture<Solution> run : runs) {
+                done.add(run.join());
             }
-            List<Solution> done = new ArrayList<>();
-            for (Future<Solution> run : runs) {
-                done.add(run.get());
-            }
-            return done.stream().min(Comparator.comparingLong(s -> s.cost().total())).orElseThrow();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while solving", e);
-        } catch (ExecutionException e) {
+        } catch (CompletionException e) {
             throw new IllegalStateException("a search failed", e.getCause());
-        } finally {
-            pool.shutdownNow();
         }
+        return done.stream().min(Comparator.comparingLong(s -> s.cost().total())).orElseThrow();
     }
 
     /** One thread's search: patient, or restarting when it stagnates early (see the class comment). */
-    static Solution search(MachineReassignment instance, Assignment initial, Options options, long seed,
-            boolean restarting) {
-        return new LateAcceptanceSearch(instance, initial.toArray(), options, seed, restarting).run();
+    static Solution search(MachineReassignment instance, Assignment initial, Options options, LongSupplier nanoTime,
+            long seed, boolean restarting) {
+        return new LateAcceptanceSearch(instance, initial.toArray(), options, nanoTime, seed, restarting).run();
     }
 
     /** Whether every resource's total requirement fits under the machines' total safety capacity. */
@@ -163,6 +162,7 @@ public final class ReassignmentSolver {
         private final boolean descendFirst;
         private final SearchState state;
         private final Options options;
+        private final LongSupplier nanoTime;
         private final SplittableRandom random;
         private final long seed;
         private final long[] history = new long[HISTORY];
@@ -182,8 +182,10 @@ public final class ReassignmentSolver {
         private int ejectOneIn = FIRST_EJECTS;
         private long lastProgress;
 
-        LateAcceptanceSearch(MachineReassignment in, int[] initial, Options options, long seed, boolean restarting) {
+        LateAcceptanceSearch(MachineReassignment in, int[] initial, Options options, LongSupplier nanoTime, long seed,
+                boolean restarting) {
             this.restarting = restarting;
+            this.nanoTime = nanoTime;
             this.in = in;
             this.descendFirst = loadCanVanish(in);
             this.initial = Assignment.of(initial);
@@ -198,7 +200,7 @@ public final class ReassignmentSolver {
         }
 
         Solution run() {
-            long start = System.nanoTime();
+            long start = nanoTime.getAsLong();
             long deadline = start + options.budget().toNanos();
             boolean byMoves = options.maxMoves() != Long.MAX_VALUE;
             long window = byMoves ? options.maxMoves() / CHECKS : options.budget().toNanos() / CHECKS;
@@ -214,7 +216,7 @@ public final class ReassignmentSolver {
             }
             while (moves < options.maxMoves()) {
                 if ((moves & (CLOCK_EVERY - 1)) == 0) {
-                    long now = System.nanoTime();
+                    long now = nanoTime.getAsLong();
                     if (now >= deadline) {
                         break;
                     }
@@ -690,7 +692,7 @@ public final class ReassignmentSolver {
          * {@code until}; then late acceptance goes on from there.
          */
         private void steepestDescent(long until) {
-            while (System.nanoTime() < until) {
+            while (nanoTime.getAsLong() < until) {
                 long bestDelta = 0;
                 int bestProcess = -1;
                 int bestMachine = -1;
@@ -741,7 +743,7 @@ public final class ReassignmentSolver {
             lastImprovement = moves;
             ejectOneIn = FIRST_EJECTS;
             if (descendFirst) {
-                steepestDescent(System.nanoTime() + options.budget().toNanos() / DESCENT_SHARE);
+                steepestDescent(nanoTime.getAsLong() + options.budget().toNanos() / DESCENT_SHARE);
             } else {
                 java.util.Arrays.fill(history, current);
             }

@@ -1,16 +1,12 @@
 package dev.paddock.placement.roadef;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Reads and writes the challenge's files: {@code model_*.txt} (the instance), {@code assignment_*.txt} (the
- * initial assignment) and solutions, which have the assignment's format.
+ * initial assignment) and solutions, which have the assignment's format. Text in, values out: the files themselves
+ * are read and written by the callers (the CLI's {@code RoadefFiles}, the benchmarks, the tests).
  *
  * <p>The model is a stream of whitespace-separated integers, in this order: resources (transient flag, load cost
  * weight), machines (neighborhood, location, capacities, safety capacities, move cost to every machine), services
@@ -20,32 +16,12 @@ import java.util.List;
 public final class RoadefFormat {
     private RoadefFormat() {}
 
-    public static MachineReassignment readModel(Path model) {
-        return parseModel(read(model), model.toString());
+    /** A solution in the challenge's format: the assignment's machine indices on one line. */
+    public static String formatAssignment(Assignment solution) {
+        return solution + "\n";
     }
 
-    public static Assignment readAssignment(Path assignment, MachineReassignment instance) {
-        return parseAssignment(read(assignment), assignment.toString(), instance);
-    }
-
-    public static void writeAssignment(Path target, Assignment solution) {
-        try {
-            Files.writeString(target, solution + "\n", StandardCharsets.US_ASCII);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + target, e);
-        }
-    }
-
-    private static String read(Path file) {
-        try {
-            return Files.readString(file, StandardCharsets.US_ASCII);
-        } catch (java.nio.file.NoSuchFileException e) {
-            throw new RoadefFormatException(file + ": no such file");
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file, e);
-        }
-    }
-
+    /** @param source names the text in error messages (the file it came from) */
     public static MachineReassignment parseModel(String text, String source) {
         Tokens in = new Tokens(text, source);
         int resources = in.count("resources");

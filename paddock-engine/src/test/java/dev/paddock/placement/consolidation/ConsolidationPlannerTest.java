@@ -25,7 +25,8 @@ class ConsolidationPlannerTest {
             """;
 
     private static ConsolidationPlanner.Plan plan(String csv, int headroom) {
-        return ConsolidationPlanner.plan(ServerInventory.parse(csv), HOST, headroom, Duration.ofMinutes(1), 1, 1_000);
+        return ConsolidationPlanner.plan(ServerInventory.parse(csv), HOST, headroom, Duration.ofMinutes(1), System::nanoTime, 1,
+                1_000);
     }
 
     @Test
@@ -204,7 +205,7 @@ class ConsolidationPlannerTest {
     void aServerBiggerThanAHostIsAUserError() {
         List<PhysicalServer> servers = List.of(new PhysicalServer("huge", 64, 100, 8, 10, 0, 0));
 
-        assertThatThrownBy(() -> ConsolidationPlanner.plan(servers, HOST, 0, Duration.ofMinutes(1), 1, 10))
+        assertThatThrownBy(() -> ConsolidationPlanner.plan(servers, HOST, 0, Duration.ofMinutes(1), System::nanoTime, 1, 10))
                 .isInstanceOf(ServerInventory.InvalidInventoryException.class)
                 .hasMessageContaining("huge");
     }

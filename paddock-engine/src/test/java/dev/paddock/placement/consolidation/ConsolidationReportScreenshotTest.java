@@ -43,7 +43,7 @@ class ConsolidationReportScreenshotTest {
         requireChromium();
         ConsolidationPlanner.Plan plan = ConsolidationPlanner.plan(
                 ServerInventory.parse(Files.readString(ExampleInventoryTest.examples().resolve("servers-200.csv"))),
-                HostModel.parse("medium"), 20, Duration.ofSeconds(10), 1, 100_000);
+                HostModel.parse("medium"), 20, Duration.ofSeconds(10), System::nanoTime, 1, 100_000);
         Path html = dir.resolve("report.html");
         Files.writeString(html, ConsolidationReport.html(plan,
                 MigrationOperation.of(plan, "consolidated", "host", "test").steps().size()));

@@ -70,7 +70,7 @@ class PackingTest {
         PackingProblem problem = PerfectPacking.generate(1_000, 125, HOST, 21);
         Packing start = FitDecreasing.FIRST_FIT.pack(problem);
 
-        Packing improved = PoolSearch.improve(problem, start, Duration.ofMinutes(1), 5, 300);
+        Packing improved = PoolSearch.improve(problem, start, Duration.ofMinutes(1), System::nanoTime, 5, 300);
 
         assertThat(improved.isValidFor(problem)).isTrue();
         assertThat(improved.bins()).isBetween(problem.optimum(), start.bins());
@@ -81,7 +81,7 @@ class PackingTest {
         PackingProblem problem = PerfectPacking.generate(400, 50, HOST, 22);
         Packing start = FitDecreasing.FIRST_FIT.pack(problem);
 
-        Packing improved = PoolSearch.improve(problem, start, Duration.ofMinutes(1), 5, 1_500);
+        Packing improved = PoolSearch.improve(problem, start, Duration.ofMinutes(1), System::nanoTime, 5, 1_500);
 
         assertThat(start.bins()).isEqualTo(54);
         assertThat(improved.isValidFor(problem)).isTrue();
@@ -93,8 +93,8 @@ class PackingTest {
         PackingProblem problem = PerfectPacking.generate(400, 50, HOST, 23);
         Packing start = FitDecreasing.BEST_FIT.pack(problem);
 
-        Packing first = PoolSearch.improve(problem, start, Duration.ofMinutes(1), 7, 500);
-        Packing second = PoolSearch.improve(problem, start, Duration.ofMinutes(1), 7, 500);
+        Packing first = PoolSearch.improve(problem, start, Duration.ofMinutes(1), System::nanoTime, 7, 500);
+        Packing second = PoolSearch.improve(problem, start, Duration.ofMinutes(1), System::nanoTime, 7, 500);
 
         for (int i = 0; i < problem.items().size(); i++) {
             assertThat(second.binOf(i)).as("bin of item %d", i).isEqualTo(first.binOf(i));
@@ -108,7 +108,8 @@ class PackingTest {
         Packing start = FitDecreasing.FIRST_FIT.pack(problem);
 
         long started = System.nanoTime();
-        Packing improved = PoolSearch.improve(problem, start, Duration.ofMinutes(5), 1, Long.MAX_VALUE);
+        Packing improved = PoolSearch.improve(problem, start, Duration.ofMinutes(5), System::nanoTime, 1,
+                Long.MAX_VALUE);
 
         assertThat(start.bins()).isEqualTo(4);
         assertThat(improved.bins()).isEqualTo(4);
@@ -124,7 +125,7 @@ class PackingTest {
         PackingProblem problem = new PackingProblem(bin, List.of(four, four, three, three, three, three), 2);
         Packing start = FitDecreasing.FIRST_FIT.pack(problem);
 
-        Packing improved = PoolSearch.improve(problem, start, Duration.ofMinutes(1), 1, 10_000);
+        Packing improved = PoolSearch.improve(problem, start, Duration.ofMinutes(1), System::nanoTime, 1, 10_000);
 
         assertThat(start.bins()).isEqualTo(3);
         assertThat(improved.isValidFor(problem)).isTrue();
@@ -136,7 +137,8 @@ class PackingTest {
         Resources bin = Resources.of(10, 10, 10, 10);
         PackingProblem problem = new PackingProblem(bin, List.of(Resources.of(5, 5, 5, 5), Resources.of(5, 5, 5, 5)), 1);
 
-        Packing improved = PoolSearch.improve(problem, new Packing(new int[] {0, 1}), Duration.ofMinutes(1), 1, 100);
+        Packing improved = PoolSearch.improve(problem, new Packing(new int[] {0, 1}), Duration.ofMinutes(1),
+                System::nanoTime, 1, 100);
 
         assertThat(improved.bins()).isEqualTo(1);
         assertThat(improved.isValidFor(problem)).isTrue();

@@ -11,8 +11,8 @@ class RoadefCheckerTest {
     @ParameterizedTest(name = "the original assignment of {0} breaks no hard constraint")
     @MethodSource("dev.paddock.placement.roadef.SetA#names")
     void originalAssignmentsAreFeasible(String name) {
-        MachineReassignment instance = RoadefFormat.readModel(SetA.model(name));
-        Assignment initial = RoadefFormat.readAssignment(SetA.assignment(name), instance);
+        MachineReassignment instance = SetA.readModel(name);
+        Assignment initial = SetA.readAssignment(name, instance);
 
         assertThat(RoadefChecker.check(instance, initial, initial)).isEmpty();
     }

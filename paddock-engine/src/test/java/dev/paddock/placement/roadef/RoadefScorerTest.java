@@ -11,8 +11,8 @@ class RoadefScorerTest {
     @ParameterizedTest(name = "the original assignment of {0} costs exactly its original_cost")
     @MethodSource("dev.paddock.placement.roadef.SetA#names")
     void originalAssignmentsScoreTheirPublishedCost(String name) throws Exception {
-        MachineReassignment instance = RoadefFormat.readModel(SetA.model(name));
-        Assignment initial = RoadefFormat.readAssignment(SetA.assignment(name), instance);
+        MachineReassignment instance = SetA.readModel(name);
+        Assignment initial = SetA.readAssignment(name, instance);
 
         assertThat(RoadefScorer.score(instance, initial, initial).total()).isEqualTo(SetA.originalCost(name));
     }

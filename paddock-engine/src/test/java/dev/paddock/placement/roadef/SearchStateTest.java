@@ -11,8 +11,8 @@ class SearchStateTest {
     @ParameterizedTest(name = "on {0} the incremental sums match a full rescoring after any sequence of moves")
     @ValueSource(strings = {"a1_1", "a1_4", "a1_5", "a2_1", "a2_4"})
     void incrementalCostAndFeasibilityMatchTheReference(String name) {
-        MachineReassignment instance = RoadefFormat.readModel(SetA.model(name));
-        Assignment initial = RoadefFormat.readAssignment(SetA.assignment(name), instance);
+        MachineReassignment instance = SetA.readModel(name);
+        Assignment initial = SetA.readAssignment(name, instance);
         SearchState state = new SearchState(instance, initial.toArray(), initial.toArray());
         SplittableRandom random = new SplittableRandom(name.hashCode());
 
@@ -30,8 +30,8 @@ class SearchStateTest {
     @ParameterizedTest(name = "on {0} moving every process back home restores the original cost and feasibility")
     @ValueSource(strings = {"a1_4", "a2_4"})
     void movingBackRestoresTheStart(String name) {
-        MachineReassignment instance = RoadefFormat.readModel(SetA.model(name));
-        Assignment initial = RoadefFormat.readAssignment(SetA.assignment(name), instance);
+        MachineReassignment instance = SetA.readModel(name);
+        Assignment initial = SetA.readAssignment(name, instance);
         SearchState state = new SearchState(instance, initial.toArray(), initial.toArray());
         SplittableRandom random = new SplittableRandom(3);
         for (int i = 0; i < 500; i++) {
@@ -49,8 +49,8 @@ class SearchStateTest {
     @ParameterizedTest(name = "on {0} the cost change of a shift or a swap is known exactly before it is made")
     @ValueSource(strings = {"a1_1", "a1_4", "a2_1", "a2_4", "a2_5"})
     void shiftAndSwapDeltasMatchTheMoveMade(String name) {
-        MachineReassignment instance = RoadefFormat.readModel(SetA.model(name));
-        Assignment initial = RoadefFormat.readAssignment(SetA.assignment(name), instance);
+        MachineReassignment instance = SetA.readModel(name);
+        Assignment initial = SetA.readAssignment(name, instance);
         SearchState state = new SearchState(instance, initial.toArray(), initial.toArray());
         SplittableRandom random = new SplittableRandom(name.hashCode());
 
@@ -77,8 +77,8 @@ class SearchStateTest {
     @ParameterizedTest(name = "on {0} two processes of one service trade places with an exact cost change and no conflict, spread or dependency broken")
     @ValueSource(strings = {"a1_4", "a2_4", "a2_5"})
     void siblingsTradePlacesExactlyAndKeepTheServiceConstraints(String name) {
-        MachineReassignment instance = RoadefFormat.readModel(SetA.model(name));
-        Assignment initial = RoadefFormat.readAssignment(SetA.assignment(name), instance);
+        MachineReassignment instance = SetA.readModel(name);
+        Assignment initial = SetA.readAssignment(name, instance);
         SearchState state = new SearchState(instance, initial.toArray(), initial.toArray());
         SplittableRandom random = new SplittableRandom(name.hashCode());
         int swaps = 0;

@@ -37,6 +37,22 @@ final class SetA {
         return directory().resolve("assignment_" + name + ".txt");
     }
 
+    static MachineReassignment readModel(String name) {
+        return RoadefFormat.parseModel(text(model(name)), model(name).toString());
+    }
+
+    static Assignment readAssignment(String name, MachineReassignment instance) {
+        return RoadefFormat.parseAssignment(text(assignment(name)), assignment(name).toString(), instance);
+    }
+
+    private static String text(Path file) {
+        try {
+            return Files.readString(file, java.nio.charset.StandardCharsets.US_ASCII);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     static long originalCost(String name) throws java.io.IOException {
         return Long.parseLong(Files.readString(directory().resolve("original_cost_" + name + ".txt")).trim());
     }

@@ -1,10 +1,8 @@
 package dev.paddock.ha.control;
 
-import dev.paddock.ha.HostHealth;
-import dev.paddock.ha.SimulatedFenceAgent;
-
 import com.zaxxer.hikari.HikariDataSource;
 import dev.paddock.audit.Oversight;
+import dev.paddock.ha.HostHealth;
 import dev.paddock.hypervisor.HypervisorEvent;
 import dev.paddock.inventory.InventoryController;
 import dev.paddock.model.Cluster;
@@ -19,13 +17,20 @@ import dev.paddock.model.VmOrigin;
 import dev.paddock.model.VmState;
 import dev.paddock.operation.OperationJournal;
 import dev.paddock.operation.OperationRunner;
+import dev.paddock.server.sim.RealTimeClock;
+import dev.paddock.server.sim.RoomFile;
+import dev.paddock.server.sim.SimulatedHeartbeats;
 import dev.paddock.sim.CallKind;
 import dev.paddock.sim.Fault;
-import dev.paddock.sim.RealTimeClock;
+import dev.paddock.sim.SimulatedFenceAgent;
 import dev.paddock.sim.SimulatedHypervisor;
 import dev.paddock.sim.VmDomains;
 import dev.paddock.store.Database;
+import dev.paddock.store.JdbcAlarms;
+import dev.paddock.store.JdbcAuditLog;
+import dev.paddock.store.JdbcHaSettings;
 import dev.paddock.store.JdbcInventoryStore;
+import dev.paddock.store.JdbcOperationJournal;
 import dev.paddock.store.StoreConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -60,10 +65,10 @@ public final class HaCrashChild {
         boolean crash = args[2].equals("crash");
         boolean fresh = !Files.exists(stateFile);
         try (RealTimeClock clock = new RealTimeClock();
-                SimulatedHypervisor sim = SimulatedHypervisor.open(stateFile, clock, 17);
+                SimulatedHypervisor sim = RoomFile.open(stateFile, clock, 17);
                 HikariDataSource dataSource = Database.open(StoreConfig.h2In(database))) {
             JdbcInventoryStore store = new JdbcInventoryStore(dataSource);
-            HaSettings settings = new HaSettings(dataSource);
+            HaSettings settings = new JdbcHaSettings(dataSource);
             if (fresh) {
                 build(sim, store, settings);
             }
@@ -75,17 +80,17 @@ public final class HaCrashChild {
             });
             InventoryController inventory = new InventoryController(store, sim, Duration.ofSeconds(1), change -> { });
             inventory.start();
-            OperationRunner runner = new OperationRunner(dataSource, store, sim);
+            OperationRunner runner = new OperationRunner(new JdbcOperationJournal(dataSource), store, sim);
             runner.start();
             HaController ha = new HaController(new HaController.Wiring(store, runner, sim, settings,
                     new SimulatedFenceAgent(sim), new SimulatedHeartbeats(sim, Clock.systemUTC()),
-                    Oversight.over(dataSource), Notifier.NONE, new HaMeters(), Clock.systemUTC()),
+                    new Oversight(new JdbcAlarms(dataSource), new JdbcAuditLog(dataSource)), Notifier.NONE, new HaMeters(), Clock.systemUTC()),
                     Duration.ofMillis(100), Duration.ofMillis(300));
             ha.start();
             if (crash) {
                 sim.inject(new Fault.HostCrash("node-1"));
             }
-            OperationJournal journal = new OperationJournal(dataSource);
+            OperationJournal journal = new JdbcOperationJournal(dataSource);
             boolean announced = false;
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             while (System.nanoTime() < deadline) {

@@ -5,9 +5,10 @@ import static dev.paddock.operation.ChildJvm.follow;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.paddock.hypervisor.DomainInfo;
-import dev.paddock.operation.ChildJvm;
 import dev.paddock.model.VmState;
-import dev.paddock.sim.RealTimeClock;
+import dev.paddock.operation.ChildJvm;
+import dev.paddock.server.sim.RealTimeClock;
+import dev.paddock.server.sim.RoomFile;
 import dev.paddock.sim.SimHostStatus;
 import dev.paddock.sim.SimulatedHypervisor;
 import java.io.IOException;
@@ -59,7 +60,7 @@ class HaCrashRecoveryTest {
         assertThat(List.copyOf(resumed)).as("output of the restarted server").contains("FINISHED");
 
         try (RealTimeClock clock = new RealTimeClock()) {
-            SimulatedHypervisor room = SimulatedHypervisor.load(stateFile, clock);
+            SimulatedHypervisor room = RoomFile.load(stateFile, clock);
             try {
                 for (int i = 1; i <= HaCrashChild.VMS; i++) {
                     String vm = "v" + i;

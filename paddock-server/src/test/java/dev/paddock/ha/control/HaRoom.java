@@ -1,12 +1,10 @@
 package dev.paddock.ha.control;
 
-import dev.paddock.ha.FailoverPlanner;
-import dev.paddock.ha.FailoverPolicy;
-import dev.paddock.ha.SimulatedFenceAgent;
-
 import com.zaxxer.hikari.HikariDataSource;
 import dev.paddock.audit.AuditEntry;
 import dev.paddock.audit.Oversight;
+import dev.paddock.ha.FailoverPlanner;
+import dev.paddock.ha.FailoverPolicy;
 import dev.paddock.hypervisor.DomainInfo;
 import dev.paddock.inventory.InventoryController;
 import dev.paddock.model.Cluster;
@@ -16,11 +14,17 @@ import dev.paddock.model.Vm;
 import dev.paddock.model.VmState;
 import dev.paddock.operation.OperationRunner;
 import dev.paddock.operation.OperationView;
+import dev.paddock.server.sim.RealTimeClock;
+import dev.paddock.server.sim.SimulatedHeartbeats;
 import dev.paddock.sim.DemoRoom;
-import dev.paddock.sim.RealTimeClock;
+import dev.paddock.sim.SimulatedFenceAgent;
 import dev.paddock.sim.SimulatedHypervisor;
 import dev.paddock.sim.SimulatedRoom;
+import dev.paddock.store.JdbcAlarms;
+import dev.paddock.store.JdbcAuditLog;
+import dev.paddock.store.JdbcHaSettings;
 import dev.paddock.store.JdbcInventoryStore;
+import dev.paddock.store.JdbcOperationJournal;
 import dev.paddock.store.TestDatabases;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -64,17 +68,17 @@ final class HaRoom implements AutoCloseable {
         room.networks().forEach(store::put);
         room.datastores().forEach(store::put);
         store.putAll(room.vms());
-        settings = new HaSettings(dataSource);
+        settings = new JdbcHaSettings(dataSource);
         for (Host host : room.hosts()) {
             settings.putFenceDevice(host.id(), SimulatedFenceAgent.deviceFor(host.id()));
         }
         for (Cluster cluster : room.clusters()) {
             settings.putTuning(cluster.id(), new HaSettings.ClusterTuning(false, WINDOW));
         }
-        oversight = Oversight.over(dataSource);
+        oversight = new Oversight(new JdbcAlarms(dataSource), new JdbcAuditLog(dataSource));
         inventory = new InventoryController(store, sim, Duration.ofSeconds(1), change -> { });
         inventory.start();
-        runner = new OperationRunner(dataSource, store, sim);
+        runner = new OperationRunner(new JdbcOperationJournal(dataSource), store, sim);
         runner.start();
         bmcs = new SimulatedFenceAgent(sim);
         ha = new HaController(new HaController.Wiring(store, runner, sim, settings, bmcs,

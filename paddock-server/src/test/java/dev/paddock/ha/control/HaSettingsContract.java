@@ -1,12 +1,13 @@
 package dev.paddock.ha.control;
 
-import dev.paddock.ha.FenceDevice;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.paddock.audit.AuditEntry;
 import dev.paddock.audit.AuditLog;
+import dev.paddock.ha.FenceDevice;
+import dev.paddock.store.JdbcAuditLog;
+import dev.paddock.store.JdbcHaSettings;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -27,7 +28,7 @@ abstract class HaSettingsContract {
     @BeforeEach
     void connect() {
         dataSource = open();
-        settings = new HaSettings(dataSource);
+        settings = new JdbcHaSettings(dataSource);
     }
 
     @AfterEach
@@ -84,7 +85,7 @@ abstract class HaSettingsContract {
 
     @Test
     void haDecisionsAreReadBackFromTheAuditLogByTheirActionPrefix() {
-        AuditLog audit = new AuditLog(dataSource);
+        AuditLog audit = new JdbcAuditLog(dataSource);
         audit.append("controller:ha", "ha.fence.failed", "h1", "no login", NOW);
         audit.append("api", "vm.create", "v1", "created", NOW);
         audit.append("controller:ha", "ha.fence.confirmed", "h1", "off", NOW);

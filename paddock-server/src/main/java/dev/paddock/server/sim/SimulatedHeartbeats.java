@@ -1,4 +1,4 @@
-package dev.paddock.ha.control;
+package dev.paddock.server.sim;
 
 import dev.paddock.model.Host;
 import dev.paddock.sim.SimHostStatus;

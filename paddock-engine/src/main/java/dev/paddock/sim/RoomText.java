@@ -1,23 +1,14 @@
 package dev.paddock.sim;
 
-import dev.paddock.hypervisor.DomainSpec;
 import dev.paddock.hypervisor.DomainSpec.DirectBoot;
 import dev.paddock.hypervisor.DomainSpec.DiskSpec;
 import dev.paddock.hypervisor.DomainSpec.NicSpec;
+import dev.paddock.hypervisor.DomainSpec;
 import dev.paddock.model.Resources;
 import dev.paddock.model.VmState;
 import dev.paddock.model.Watchdog;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URLDecoder;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -30,8 +21,10 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The whole simulated room as a text file that survives a {@code kill -9}: written to a temporary file,
- * forced to disk, then renamed over the old one, so a reader finds either the old state or the new one.
+ * The whole simulated room as text, the form in which it is saved: {@link SimulatedHypervisor#saveTo} hands it to
+ * the caller after every change and {@link SimulatedHypervisor#restore} builds the room again from it. Where the
+ * text goes is the caller's business (the server keeps it in a file replaced atomically, so that it survives a
+ * {@code kill -9}); the simulator itself does no I/O.
  *
  * <p>One record a line, fields separated by a space, each field percent-encoded (so no field holds a space or a
  * line break); lists inside a field are encoded once more. Connections (attachments) and event listeners are
@@ -47,11 +40,11 @@ import java.util.Set;
  * lost &lt;disk path prefix&gt;
  * </pre>
  */
-final class StateFile {
+final class RoomText {
 
     private static final String HEADER = "paddock-sim 1";
 
-    /** What the file holds; hosts carry their domains. */
+    /** What the text holds; hosts carry their domains. */
     record RoomState(
             long randomState,
             List<SimHost> hosts,
@@ -60,9 +53,9 @@ final class StateFile {
             Map<CallKind, Integer> failingCalls,
             Set<String> lostStorage) {}
 
-    private StateFile() {}
+    private RoomText() {}
 
-    static void write(Path file, RoomState state) {
+    static String write(RoomState state) {
         StringBuilder text = new StringBuilder(64 + state.hosts().size() * 256);
         text.append(HEADER).append('\n');
         line(text, "random", Long.toString(state.randomState()));
@@ -75,7 +68,7 @@ final class StateFile {
             for (SimDomain domain : host.domains.values()) {
                 text.append("domain ").append(encode(host.hostname)).append(' ').append(domain.state.name())
                         .append(' ').append(encode(optional(domain.stopsAt.map(Instant::toString)))).append(' ')
-                        .append(domain.encodedSpec(StateFile::specFields)).append('\n');
+                        .append(domain.encodedSpec(RoomText::specFields)).append('\n');
             }
         }
         state.effects().forEach((uuid, e) -> line(text, "effects", uuid, num(e.defined()), num(e.started()),
@@ -83,18 +76,14 @@ final class StateFile {
         state.slowCalls().forEach((kind, d) -> line(text, "slow", kind.name(), num(d.toMillis())));
         state.failingCalls().forEach((kind, n) -> line(text, "failing", kind.name(), num(n)));
         state.lostStorage().forEach(prefix -> line(text, "lost", prefix));
-        replace(file, text.toString().getBytes(StandardCharsets.UTF_8));
+        return text.toString();
     }
 
-    static RoomState read(Path file) {
-        List<String> lines;
-        try {
-            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the simulated room from " + file, e);
-        }
+    /** @param source names the text in error messages (the file it was read from) */
+    static RoomState read(String text, String source) {
+        List<String> lines = text.lines().toList();
         if (lines.isEmpty() || !lines.get(0).equals(HEADER)) {
-            throw new IllegalArgumentException(file + " is not a simulated room state file (no '" + HEADER + "' line)");
+            throw new IllegalArgumentException(source + " is not a simulated room state file (no '" + HEADER + "' line)");
         }
         long random = 0;
         Map<String, SimHost> hosts = new LinkedHashMap<>();
@@ -124,7 +113,7 @@ final class StateFile {
                     default -> throw new IllegalArgumentException("unknown record '" + f[0] + "'");
                 }
             } catch (RuntimeException e) {
-                throw new IllegalArgumentException(file + " line " + (i + 1) + " is damaged: " + e.getMessage(), e);
+                throw new IllegalArgumentException(source + " line " + (i + 1) + " is damaged: " + e.getMessage(), e);
             }
         }
         return new RoomState(random, new ArrayList<>(hosts.values()), effects, slow, failing, lost);
@@ -173,7 +162,7 @@ final class StateFile {
     private static String list(List<List<String>> items) {
         List<String> encoded = new ArrayList<>(items.size());
         for (List<String> item : items) {
-            encoded.add(String.join(":", item.stream().map(StateFile::encode).toList()));
+            encoded.add(String.join(":", item.stream().map(RoomText::encode).toList()));
         }
         return String.join(",", encoded);
     }
@@ -194,40 +183,6 @@ final class StateFile {
 
     private static String watchdog(Optional<Watchdog> watchdog) {
         return list(watchdog.map(w -> List.of(List.of(w.model().name(), w.action().name()))).orElse(List.of()));
-    }
-
-    private static void replace(Path file, byte[] bytes) {
-        Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
-        try {
-            try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE,
-                    StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
-                ByteBuffer buffer = ByteBuffer.wrap(bytes);
-                while (buffer.hasRemaining()) {
-                    channel.write(buffer);
-                }
-                channel.force(true);
-            }
-            try {
-                Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING);
-            }
-            forceDirectory(file.toAbsolutePath().getParent());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the simulated room to " + file, e);
-        }
-    }
-
-    /** Makes the rename itself durable; not every platform lets a directory be opened, hence best effort. */
-    private static void forceDirectory(Path directory) {
-        if (directory == null) {
-            return;
-        }
-        try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
-            channel.force(true);
-        } catch (IOException e) {
-            // The rename is done; only its durability across a power cut is weaker here.
-        }
     }
 
     // Reading -------------------------------------------------------------------------------------------

@@ -1,5 +1,9 @@
-package dev.paddock.ha;
+package dev.paddock.libvirt.fence;
 
+import dev.paddock.ha.FenceAction;
+import dev.paddock.ha.FenceAgent;
+import dev.paddock.ha.FenceDevice;
+import dev.paddock.ha.FenceOutcome;
 import dev.paddock.model.PowerState;
 import java.io.IOException;
 import java.io.InputStream;

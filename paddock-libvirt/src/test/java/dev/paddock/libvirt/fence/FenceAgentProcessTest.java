@@ -1,8 +1,12 @@
-package dev.paddock.ha;
+package dev.paddock.libvirt.fence;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.paddock.ha.FenceAction;
+import dev.paddock.ha.FenceAgent;
+import dev.paddock.ha.FenceDevice;
+import dev.paddock.ha.FenceOutcome;
 import dev.paddock.model.PowerState;
 import java.io.IOException;
 import java.nio.file.Files;

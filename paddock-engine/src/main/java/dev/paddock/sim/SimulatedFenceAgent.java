@@ -1,9 +1,10 @@
-package dev.paddock.ha;
+package dev.paddock.sim;
 
+import dev.paddock.ha.FenceAction;
+import dev.paddock.ha.FenceAgent;
+import dev.paddock.ha.FenceDevice;
+import dev.paddock.ha.FenceOutcome;
 import dev.paddock.model.PowerState;
-import dev.paddock.sim.Fault;
-import dev.paddock.sim.SimHostStatus;
-import dev.paddock.sim.SimulatedHypervisor;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;

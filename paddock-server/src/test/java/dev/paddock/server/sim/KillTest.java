@@ -1,18 +1,23 @@
-package dev.paddock.sim;
+package dev.paddock.server.sim;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.paddock.hypervisor.DomainInfo;
+import dev.paddock.hypervisor.DomainSpec;
 import dev.paddock.model.Resources;
+import dev.paddock.sim.Effects;
+import dev.paddock.sim.ManualClock;
+import dev.paddock.sim.SimulatedHypervisor;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The state file holds through a {@code kill -9} of the process that writes it. */
+/** The room file holds through a {@code kill -9} of the process that writes it. */
 class KillTest {
 
     @TempDir
@@ -20,13 +25,13 @@ class KillTest {
 
     /** Run in a child JVM: starts and destroys domains for ever, each call rewriting the state file. */
     public static void main(String[] args) {
-        SimulatedHypervisor sim = SimulatedHypervisor.open(Path.of(args[0]), ManualClock.atEpochOf2030(), 1);
+        SimulatedHypervisor sim = RoomFile.open(Path.of(args[0]), ManualClock.atEpochOf2030(), 1);
         if (sim.hosts().isEmpty()) {
             sim.addHost("a", Resources.of(64_000, 131_072, 100, 1_000));
         }
         sim.attach("A", "sim://a");
         for (int i = 0; i < 20; i++) {
-            sim.define("A", SimulatedHypervisorTest.spec("vm-" + i, 1, 1_024));
+            sim.define("A", new DomainSpec("vm-" + i, "vm-" + i, 1, 1_024, List.of(), List.of(), Optional.empty()));
         }
         System.out.println("ready");
         System.out.flush();
@@ -55,7 +60,7 @@ class KillTest {
             child.waitFor();
         }
 
-        SimulatedHypervisor reloaded = SimulatedHypervisor.load(file, ManualClock.atEpochOf2030());
+        SimulatedHypervisor reloaded = RoomFile.load(file, ManualClock.atEpochOf2030());
 
         List<DomainInfo> domains = reloaded.domainsOn("a");
         assertThat(domains).hasSize(20);

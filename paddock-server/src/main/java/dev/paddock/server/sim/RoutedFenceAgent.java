@@ -1,10 +1,10 @@
-package dev.paddock.ha.control;
+package dev.paddock.server.sim;
 
 import dev.paddock.ha.FenceAction;
 import dev.paddock.ha.FenceAgent;
 import dev.paddock.ha.FenceDevice;
 import dev.paddock.ha.FenceOutcome;
-import dev.paddock.ha.SimulatedFenceAgent;
+import dev.paddock.sim.SimulatedFenceAgent;
 
 /**
  * Fences simulated hosts through the simulated room's BMCs (devices whose agent is {@value SimulatedFenceAgent#AGENT})

@@ -1,5 +1,6 @@
-package dev.paddock.sim;
+package dev.paddock.server.sim;
 
+import dev.paddock.sim.SimClock;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
