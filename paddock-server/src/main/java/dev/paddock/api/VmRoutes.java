@@ -115,7 +115,7 @@ final class VmRoutes {
         if (!Boolean.FALSE.equals(request.start())) {
             admit(room, vm, host.id());
         }
-        OperationPlan plan = VmPlans.create(vm.withHost(host.id()), host.id(), !Boolean.FALSE.equals(request.start()),
+        OperationPlan plan = VmPlans.create(vm.withHost(host.id()), room, host.id(), !Boolean.FALSE.equals(request.start()),
                 OWNER);
         OperationView view = submitted(plan, "create VM " + name + " on host " + host.name());
         pendingNames.put(key, view.id());

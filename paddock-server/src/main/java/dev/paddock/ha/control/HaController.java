@@ -28,7 +28,7 @@ import dev.paddock.operation.plan.OperationPlan;
 import dev.paddock.operation.OperationView;
 import dev.paddock.operation.plan.Step;
 import dev.paddock.operation.Operations;
-import dev.paddock.sim.VmDomains;
+import dev.paddock.hypervisor.DomainBuilder;
 import dev.paddock.store.InventoryStore;
 import java.time.Clock;
 import java.time.Duration;
@@ -362,7 +362,7 @@ public final class HaController implements AutoCloseable {
                         + vm.fromHostId() + " cannot restart: " + vm.reason(), now);
             }
         }
-        plan.operation(view, vm -> VmDomains.specOf(vm, view)).ifPresent(operation -> {
+        plan.operation(view, vm -> DomainBuilder.specOf(vm, view)).ifPresent(operation -> {
             OperationView submitted = wiring.operations().submit(operation);
             inFlight = Optional.of(new InFlight(submitted.id(), plan.restarts()));
             for (Restart restart : plan.restarts()) {
