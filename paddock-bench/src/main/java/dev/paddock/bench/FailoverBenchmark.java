@@ -12,7 +12,7 @@ import dev.paddock.operation.OperationView;
 import dev.paddock.operation.plan.Step;
 import dev.paddock.server.PaddockServer;
 import dev.paddock.server.ServerConfig;
-import dev.paddock.sim.VmDomains;
+import dev.paddock.hypervisor.DomainBuilder;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -247,7 +247,7 @@ final class FailoverBenchmark implements BenchMain.Benchmark {
             throw new IllegalStateException("qemu-img create " + disk + ": " + created.text());
         }
         OperationView done = settle(parts, parts.operations().submit(new OperationPlan("vm.create", id, "bench",
-                List.of(new Step.RecordVm(vm), new Step.DefineVm(host, VmDomains.specOf(vm, parts.store().room())),
+                List.of(new Step.RecordVm(vm), new Step.DefineVm(host, DomainBuilder.specOf(vm, parts.store().room())),
                         new Step.StartVm(host, id)))));
         if (!done.state().name().equals("DONE")) {
             throw new IllegalStateException("creating " + name + ": " + done.error().orElse(""));

@@ -1,9 +1,11 @@
 package dev.paddock.bench;
 
 import com.zaxxer.hikari.HikariDataSource;
+import dev.paddock.hypervisor.DomainBuilder;
 import dev.paddock.hypervisor.DomainSpec;
 import dev.paddock.libvirt.LibvirtHypervisor;
 import dev.paddock.model.Resources;
+import dev.paddock.model.Room;
 import dev.paddock.model.Vm;
 import dev.paddock.model.VmOrigin;
 import dev.paddock.model.VmState;
@@ -87,11 +89,11 @@ final class MigrationBenchmark implements BenchMain.Benchmark {
             libvirt.attach("h1", uri(1));
             libvirt.attach("h2", uri(2));
             InventoryStore store = new JdbcInventoryStore(dataSource);
-            DomainSpec guest = new DomainSpec(uuid, NAME, 1, 128, List.of(), List.of(), Optional.of(
-                    new DomainSpec.DirectBoot(shared.resolve("vmlinuz").toString(), shared.resolve("initrd.img").toString(),
-                            "console=ttyS0 quiet")));
-            store.put(new Vm(uuid, NAME, "bench", Optional.of("h1"), Resources.of(1000, 128, 0, 0), VmState.RUNNING,
-                    VmOrigin.MANAGED, "", 0, Set.of(), Set.of(), Set.of(), List.of(), List.of()));
+            Vm vm = new Vm(uuid, NAME, "bench", Optional.of("h1"), Resources.of(1000, 128, 0, 0), VmState.RUNNING,
+                    VmOrigin.MANAGED, "", 0, Set.of(), Set.of(), Set.of(), List.of(), List.of());
+            DomainSpec guest = DomainBuilder.specOf(vm, Room.EMPTY).withDirectBoot(new DomainSpec.DirectBoot(
+                    shared.resolve("vmlinuz").toString(), shared.resolve("initrd.img").toString(), "console=ttyS0 quiet"));
+            store.put(vm);
             libvirt.define("h1", guest);
             libvirt.start("h1", uuid);
             Thread.sleep(5_000); // the guest is up and dirtying memory (its heartbeat) before the first move

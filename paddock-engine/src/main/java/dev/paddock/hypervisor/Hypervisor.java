@@ -35,6 +35,12 @@ public interface Hypervisor extends AutoCloseable {
 
     Optional<DomainInfo> domain(String hostId, String uuid);
 
+    /**
+     * The persistent definition the host holds for a domain, in the terms it was defined in: what a define step
+     * compares with the definition it wants before it defines again. Empty when the host has no such domain.
+     */
+    Optional<DomainSpec> definition(String hostId, String uuid);
+
     /** Defines a persistent domain; defining the same UUID again replaces its definition. */
     DomainInfo define(String hostId, DomainSpec spec);
 

@@ -1,5 +1,6 @@
 package dev.paddock.sim;
 
+import dev.paddock.hypervisor.DomainBuilder;
 import dev.paddock.model.Cluster;
 import dev.paddock.model.Datastore;
 import dev.paddock.model.Disk;
@@ -89,7 +90,7 @@ public final class DemoRoom {
             sim.addHost(host.id(), host.capacity());
         }
         for (Vm vm : vms) {
-            sim.addDomain(vm.hostId().orElseThrow(), VmDomains.specOf(vm, room), vm.state());
+            sim.addDomain(vm.hostId().orElseThrow(), DomainBuilder.specOf(vm, room), vm.state());
         }
         return new SimulatedRoom(room, sim);
     }

@@ -1,5 +1,6 @@
 package dev.paddock.sim;
 
+import dev.paddock.hypervisor.DomainBuilder;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -68,7 +69,7 @@ public sealed interface Fault
      * A datastore goes away: every disk whose path starts with {@code pathPrefix} fails. Running guests that use
      * one pause on the I/O error (a SUSPENDED event, as QEMU does with {@code werror=stop}); such a domain cannot
      * start or resume (FAILED) until healed. Healing brings the storage back; paused guests wait to be resumed.
-     * {@link VmDomains#datastorePath} gives the prefix of a datastore's disks.
+     * {@link DomainBuilder#datastorePath} gives the prefix of a datastore's disks.
      */
     record StorageLoss(String pathPrefix) implements Fault {
         public StorageLoss {

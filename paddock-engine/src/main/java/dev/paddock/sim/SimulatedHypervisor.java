@@ -470,6 +470,11 @@ public final class SimulatedHypervisor implements Hypervisor {
     }
 
     @Override
+    public Optional<DomainSpec> definition(String hostId, String uuid) {
+        return call(CallKind.READ, () -> Optional.ofNullable(reachable(hostId).domains.get(uuid)).map(d -> d.spec));
+    }
+
+    @Override
     public DomainInfo define(String hostId, DomainSpec spec) {
         Objects.requireNonNull(spec, "spec");
         return call(CallKind.DEFINE, () -> {

@@ -17,7 +17,6 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
@@ -253,8 +252,7 @@ class FailoverPlannerTest {
     /** Domain definitions for the operation test, as the server would write them. */
     static final class TestRoomsSpecs {
         static DomainSpec spec(Vm vm) {
-            return new DomainSpec(vm.id(), vm.name(), 1, vm.demand().memoryMib(), List.of(), List.of(),
-                    Optional.empty());
+            return DomainSpec.of(vm.id(), vm.name(), 1, vm.demand().memoryMib());
         }
     }
 }

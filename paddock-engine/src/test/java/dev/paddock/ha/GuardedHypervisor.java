@@ -60,6 +60,11 @@ final class GuardedHypervisor implements Hypervisor {
     }
 
     @Override
+    public Optional<DomainSpec> definition(String hostId, String uuid) {
+        return delegate.definition(hostId, uuid);
+    }
+
+    @Override
     public DomainInfo define(String hostId, DomainSpec spec) {
         return delegate.define(hostId, spec);
     }

@@ -9,7 +9,7 @@ import dev.paddock.model.Room;
 import dev.paddock.model.Vm;
 import dev.paddock.model.VmState;
 import dev.paddock.sim.SimulatedFenceAgent;
-import dev.paddock.sim.VmDomains;
+import dev.paddock.hypervisor.DomainBuilder;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
@@ -158,7 +158,7 @@ final class HaLoop {
     private void restartVm(Room room, Restart restart, Instant now) {
         Vm vm = inventory.get(restart.vmId());
         try {
-            hypervisor.define(restart.toHostId(), VmDomains.specOf(vm, room));
+            hypervisor.define(restart.toHostId(), DomainBuilder.specOf(vm, room));
             hypervisor.start(restart.toHostId(), vm.id());
             inventory.put(vm.id(), vm.withHost(restart.toHostId()).withState(VmState.RUNNING));
             audit.add(now + " restarted " + vm.name() + " from " + restart.fromHostId() + " on " + restart.toHostId());

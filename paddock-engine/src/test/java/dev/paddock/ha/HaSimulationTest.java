@@ -12,7 +12,7 @@ import dev.paddock.sim.ManualClock;
 import dev.paddock.sim.SimHostStatus;
 import dev.paddock.sim.SimulatedFenceAgent;
 import dev.paddock.sim.SimulatedHypervisor;
-import dev.paddock.sim.VmDomains;
+import dev.paddock.hypervisor.DomainBuilder;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -163,7 +163,7 @@ class HaSimulationTest {
                 sim.addHost(host.id(), host.capacity());
             }
             for (Vm vm : room.vms()) {
-                sim.addDomain(vm.hostId().orElseThrow(), VmDomains.specOf(vm, room), vm.state());
+                sim.addDomain(vm.hostId().orElseThrow(), DomainBuilder.specOf(vm, room), vm.state());
                 inventory.put(vm.id(), vm);
             }
             power = new SimulatedFenceAgent(sim);

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.fail;
 import dev.paddock.hypervisor.HypervisorEvent.DomainEvent;
 import dev.paddock.hypervisor.HypervisorEvent.DomainEventKind;
 import dev.paddock.model.VmState;
+import dev.paddock.model.Watchdog;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -129,6 +130,17 @@ public abstract class HypervisorContract {
                     assertThat(d.memoryMib()).isEqualTo(128);
                     assertThat(d.persistent()).isTrue();
                 });
+    }
+
+    @Test
+    @DisplayName("a defined domain's definition reads back as defined, its watchdog included; an unknown one is empty")
+    void definitionReadsBack() {
+        DomainSpec spec = newSpec(1, 128).withWatchdog(new Watchdog(Watchdog.Model.I6300ESB, Watchdog.Action.PAUSE));
+
+        hypervisor.define(first.id(), spec);
+
+        assertThat(hypervisor.definition(first.id(), spec.uuid())).hasValue(spec);
+        assertThat(hypervisor.definition(first.id(), UUID.randomUUID().toString())).isEmpty();
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.paddock.sim;
 
+import dev.paddock.hypervisor.DomainBuilder;
 import static dev.paddock.sim.SimulatedHypervisorTest.assertReason;
 import static dev.paddock.sim.SimulatedHypervisorTest.spec;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -134,7 +135,7 @@ class FaultTest {
         sim.start("A", "on-ceph");
         sim.start("A", "on-nfs");
         events.clear();
-        Fault loss = new Fault.StorageLoss(VmDomains.datastorePath("ds-ceph"));
+        Fault loss = new Fault.StorageLoss(DomainBuilder.datastorePath("ds-ceph"));
 
         sim.inject(loss);
 
@@ -154,9 +155,8 @@ class FaultTest {
     }
 
     private static dev.paddock.hypervisor.DomainSpec withDisk(String uuid, String path) {
-        return new dev.paddock.hypervisor.DomainSpec(uuid, uuid, 1, 512,
-                List.of(new dev.paddock.hypervisor.DomainSpec.DiskSpec("vda", path, "qcow2", 10)), List.of(),
-                java.util.Optional.empty());
+        return dev.paddock.hypervisor.DomainSpec.of(uuid, uuid, 1, 512)
+                .withDisks(List.of(new dev.paddock.hypervisor.DomainSpec.DiskSpec("vda", path, "qcow2", 10)));
     }
 
     @Test

@@ -36,11 +36,11 @@ class PersistenceTest {
         sim.addHost("esx-lyo-01", Resources.of(4_000, 8_192, 500, 10_000));
         sim.attach("p1", "sim://esx-par-01");
         sim.attach("p2", "sim://esx-par-02");
-        DomainSpec rich = new DomainSpec("web-01", "web 01 (front)", 2, 2_048,
-                List.of(new DomainSpec.DiskSpec("vda", "/srv/images/web 01:root,a.qcow2", "qcow2", 20)),
-                List.of(new DomainSpec.NicSpec("52:54:00:aa:bb:01", "prod", Optional.of(120)),
-                        new DomainSpec.NicSpec("52:54:00:aa:bb:02", "backup", Optional.empty())),
-                Optional.of(new DomainSpec.DirectBoot("/boot/vmlinuz", "/boot/initrd", "console=ttyS0,115200 root=/dev/vda quiet+splash 50%\tdone")));
+        DomainSpec rich = DomainSpec.of("web-01", "web 01 (front)", 2, 2_048)
+                .withDisks(List.of(new DomainSpec.DiskSpec("vda", "/srv/images/web 01:root,a.qcow2", "qcow2", 20)))
+                .withNics(List.of(new DomainSpec.NicSpec("52:54:00:aa:bb:01", "prod", Optional.of(120)),
+                        new DomainSpec.NicSpec("52:54:00:aa:bb:02", "backup", Optional.empty())))
+                .withDirectBoot(new DomainSpec.DirectBoot("/boot/vmlinuz", "/boot/initrd", "console=ttyS0,115200 root=/dev/vda quiet+splash 50%\tdone"));
         sim.define("p1", rich);
         sim.start("p1", "web-01");
         sim.start("p1", "web-01");
@@ -81,11 +81,11 @@ class PersistenceTest {
     void definitionsSurvive() {
         SimulatedHypervisor before = roomWithHistory();
         before.heal(new Fault.FailingCalls(CallKind.DEFINE, 1));
-        DomainSpec original = new DomainSpec("web-01", "web 01 (front)", 2, 2_048,
-                List.of(new DomainSpec.DiskSpec("vda", "/srv/images/web 01:root,a.qcow2", "qcow2", 20)),
-                List.of(new DomainSpec.NicSpec("52:54:00:aa:bb:01", "prod", Optional.of(120)),
-                        new DomainSpec.NicSpec("52:54:00:aa:bb:02", "backup", Optional.empty())),
-                Optional.of(new DomainSpec.DirectBoot("/boot/vmlinuz", "/boot/initrd", "console=ttyS0,115200 root=/dev/vda quiet+splash 50%\tdone")));
+        DomainSpec original = DomainSpec.of("web-01", "web 01 (front)", 2, 2_048)
+                .withDisks(List.of(new DomainSpec.DiskSpec("vda", "/srv/images/web 01:root,a.qcow2", "qcow2", 20)))
+                .withNics(List.of(new DomainSpec.NicSpec("52:54:00:aa:bb:01", "prod", Optional.of(120)),
+                        new DomainSpec.NicSpec("52:54:00:aa:bb:02", "backup", Optional.empty())))
+                .withDirectBoot(new DomainSpec.DirectBoot("/boot/vmlinuz", "/boot/initrd", "console=ttyS0,115200 root=/dev/vda quiet+splash 50%\tdone"));
 
         SimulatedHypervisor after = reloaded(clock);
         after.attach("p1", "sim://esx-par-01");
@@ -111,8 +111,8 @@ class PersistenceTest {
                     dev.paddock.hypervisor.HypervisorException.Reason.FAILED);
         }
         after.define("p1", spec("x", 1, 512));
-        after.define("p1", new DomainSpec("y", "y", 1, 512,
-                List.of(new DomainSpec.DiskSpec("vda", "/srv/lost/y.qcow2", "qcow2", 1)), List.of(), Optional.empty()));
+        after.define("p1", DomainSpec.of("y", "y", 1, 512)
+                .withDisks(List.of(new DomainSpec.DiskSpec("vda", "/srv/lost/y.qcow2", "qcow2", 1))));
         SimulatedHypervisorTest.assertReason(() -> after.start("p1", "y"),
                 dev.paddock.hypervisor.HypervisorException.Reason.FAILED);
         Instant before = clock.now();

@@ -35,8 +35,8 @@ class SimulatedHypervisorContractTest extends HypervisorContract {
 
     @Override
     protected DomainSpec domainSpec(String uuid, String name, int vcpus, long memoryMib) {
-        return new DomainSpec(uuid, name, vcpus, memoryMib,
-                List.of(new DomainSpec.DiskSpec("vda", "/var/lib/paddock/" + name + ".qcow2", "qcow2", 10)),
-                List.of(new DomainSpec.NicSpec("52:54:00:00:00:01", "prod", Optional.of(100))), Optional.empty());
+        return DomainSpec.of(uuid, name, vcpus, memoryMib)
+                .withDisks(List.of(new DomainSpec.DiskSpec("vda", "/var/lib/paddock/" + name + ".qcow2", "qcow2", 10)))
+                .withNics(List.of(new DomainSpec.NicSpec("52:54:00:00:00:01", "prod", Optional.of(100))));
     }
 }

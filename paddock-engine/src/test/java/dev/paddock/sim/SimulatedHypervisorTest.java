@@ -37,7 +37,7 @@ class SimulatedHypervisorTest {
     }
 
     static DomainSpec spec(String uuid, int vcpus, long memoryMib) {
-        return new DomainSpec(uuid, "vm-" + uuid, vcpus, memoryMib, List.of(), List.of(), Optional.empty());
+        return DomainSpec.of(uuid, "vm-" + uuid, vcpus, memoryMib);
     }
 
     @Test
@@ -133,10 +133,9 @@ class SimulatedHypervisorTest {
     @Test
     @DisplayName("a domain name is unique on a host: another UUID with the same name is refused")
     void namesAreUniquePerHost() {
-        sim.define("A", new DomainSpec("one", "web-01", 1, 512, List.of(), List.of(), Optional.empty()));
+        sim.define("A", DomainSpec.of("one", "web-01", 1, 512));
 
-        assertThatThrownBy(() -> sim.define("A", new DomainSpec("two", "web-01", 1, 512, List.of(), List.of(),
-                Optional.empty())))
+        assertThatThrownBy(() -> sim.define("A", DomainSpec.of("two", "web-01", 1, 512)))
                 .isInstanceOfSatisfying(HypervisorException.class,
                         e -> assertThat(e.reason()).isEqualTo(HypervisorException.Reason.ALREADY_EXISTS));
     }

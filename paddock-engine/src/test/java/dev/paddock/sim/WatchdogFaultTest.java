@@ -1,5 +1,6 @@
 package dev.paddock.sim;
 
+import dev.paddock.hypervisor.DomainBuilder;
 import static dev.paddock.sim.SimulatedHypervisorTest.spec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -146,8 +147,8 @@ class WatchdogFaultTest {
                 VmOrigin.MANAGED, "app", 5, Set.of(), Set.of(), Set.of(), List.of(), List.of(), Optional.of(device));
         Room room = new Room(List.of(), List.of(), List.of(), List.of(vm), List.of(), List.of());
 
-        assertThat(VmDomains.specOf(vm, room).watchdog()).contains(device);
-        assertThat(VmDomains.specOf(vm.withWatchdog(Optional.empty()), room).watchdog()).isEmpty();
+        assertThat(DomainBuilder.specOf(vm, room).watchdog()).contains(device);
+        assertThat(DomainBuilder.specOf(vm.withWatchdog(Optional.empty()), room).watchdog()).isEmpty();
     }
 
     private void runningGuest(String uuid, Watchdog.Action action) {

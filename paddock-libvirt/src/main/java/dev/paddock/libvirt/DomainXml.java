@@ -4,8 +4,15 @@ import dev.paddock.hypervisor.DomainSpec;
 import dev.paddock.hypervisor.DomainSpec.DirectBoot;
 import dev.paddock.hypervisor.DomainSpec.DiskSpec;
 import dev.paddock.hypervisor.DomainSpec.NicSpec;
+import dev.paddock.model.Watchdog;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.w3c.dom.Element;
+import org.w3c.dom.NodeList;
 
 /**
  * Renders a {@link DomainSpec} as libvirt domain XML. Pure: the same spec and options give the same text.
@@ -15,6 +22,10 @@ import java.util.Set;
  * marks the domain as created by Paddock: a domain without it on a managed host was made behind
  * Paddock's back. A watchdog device, when the spec has one, is rendered as libvirt's {@code <watchdog>}: QEMU
  * itself takes its action when it fires (libvirt's {@code dump} and {@code inject-nmi} are not offered).
+ *
+ * <p>{@link #read} turns a domain's XML back into a spec, so a define step can tell whether a host already holds
+ * the definition it wants. A disk's size is not a libvirt domain fact: the mark carries it
+ * ({@code <paddock:disk target='vda' sizeGib='8'/>}); a disk without one reads back with size 0.
  */
 public final class DomainXml {
 
@@ -38,8 +49,7 @@ public final class DomainXml {
         xml.append("<domain type='").append(options.type().xmlName()).append("'>\n");
         element(xml, 1, "name", spec.name());
         element(xml, 1, "uuid", spec.uuid());
-        xml.append("  <metadata>\n    <paddock:domain xmlns:paddock='").append(METADATA_NAMESPACE)
-                .append("' managed='true'/>\n  </metadata>\n");
+        mark(xml, spec);
         xml.append("  <memory unit='MiB'>").append(spec.memoryMib()).append("</memory>\n");
         xml.append("  <vcpu>").append(spec.vcpus()).append("</vcpu>\n");
         os(xml, spec.directBoot());
@@ -59,6 +69,22 @@ public final class DomainXml {
         xml.append("    <memballoon model='none'/>\n");
         xml.append("  </devices>\n</domain>\n");
         return xml.toString();
+    }
+
+    private static void mark(StringBuilder xml, DomainSpec spec) {
+        xml.append("  <metadata>\n    <paddock:domain xmlns:paddock='").append(METADATA_NAMESPACE)
+                .append("' managed='true'");
+        if (spec.disks().isEmpty()) {
+            xml.append("/>\n");
+        } else {
+            xml.append(">\n");
+            for (DiskSpec disk : spec.disks()) {
+                xml.append("      <paddock:disk target='").append(escape(disk.target())).append("' sizeGib='")
+                        .append(disk.sizeGib()).append("'/>\n");
+            }
+            xml.append("    </paddock:domain>\n");
+        }
+        xml.append("  </metadata>\n");
     }
 
     private static void os(StringBuilder xml, Optional<DirectBoot> directBoot) {
@@ -93,6 +119,89 @@ public final class DomainXml {
         nic.vlan().ifPresent(tag -> xml.append("      <vlan><tag id='").append(tag).append("'/></vlan>\n"));
         xml.append("      <model type='virtio'/>\n");
         xml.append("    </interface>\n");
+    }
+
+    /**
+     * The spec a domain's XML (as libvirt gives it, or as {@link #render} wrote it) defines: name, UUID, memory,
+     * vCPUs, direct boot, file disks, bridge NICs with their VLAN tag, and the watchdog. Devices Paddock does not
+     * render (a console, a balloon, the controllers libvirt adds) are not part of a spec and are skipped.
+     *
+     * @throws IllegalArgumentException when the text is not domain XML
+     */
+    public static DomainSpec read(String xml) {
+        Element root = XmlDocuments.parse(xml, "domain").getDocumentElement();
+        Element devices = XmlDocuments.child(root, "devices").orElseThrow(
+                () -> new IllegalArgumentException("domain XML without <devices>"));
+        Map<String, Long> sizes = diskSizes(root);
+        List<DiskSpec> disks = new ArrayList<>();
+        List<NicSpec> nics = new ArrayList<>();
+        Optional<Watchdog> watchdog = Optional.empty();
+        for (Element device : XmlDocuments.children(devices)) {
+            switch (device.getTagName()) {
+                case "disk" -> readDisk(device, sizes).ifPresent(disks::add);
+                case "interface" -> nics.add(readNic(device));
+                case "watchdog" -> watchdog = readWatchdog(device);
+                default -> { }
+            }
+        }
+        return new DomainSpec(XmlDocuments.text(root, "uuid"), XmlDocuments.text(root, "name"),
+                Integer.parseInt(XmlDocuments.text(root, "vcpu")), memoryMib(root), disks, nics,
+                readDirectBoot(root), watchdog);
+    }
+
+    private static long memoryMib(Element root) {
+        Element memory = XmlDocuments.child(root, "memory").orElseThrow(
+                () -> new IllegalArgumentException("domain XML without <memory>"));
+        long amount = Long.parseLong(memory.getTextContent().trim());
+        return switch (memory.getAttribute("unit")) {
+            case "", "KiB", "k", "K" -> amount / 1024;
+            case "MiB", "M" -> amount;
+            case "GiB", "G" -> amount * 1024;
+            default -> throw new IllegalArgumentException("memory unit " + memory.getAttribute("unit"));
+        };
+    }
+
+    private static Optional<DirectBoot> readDirectBoot(Element root) {
+        return XmlDocuments.child(root, "os").flatMap(os -> XmlDocuments.child(os, "kernel").map(kernel ->
+                new DirectBoot(kernel.getTextContent().trim(), XmlDocuments.text(os, "initrd"),
+                        XmlDocuments.text(os, "cmdline"))));
+    }
+
+    private static Map<String, Long> diskSizes(Element root) {
+        Map<String, Long> sizes = new HashMap<>();
+        NodeList marked = root.getElementsByTagNameNS(METADATA_NAMESPACE, "disk");
+        for (int i = 0; i < marked.getLength(); i++) {
+            Element disk = (Element) marked.item(i);
+            sizes.put(disk.getAttribute("target"), Long.parseLong(disk.getAttribute("sizeGib")));
+        }
+        return sizes;
+    }
+
+    /** A file disk; a CD-ROM or a block device is not one Paddock defines. */
+    private static Optional<DiskSpec> readDisk(Element disk, Map<String, Long> sizes) {
+        if (!disk.getAttribute("type").equals("file") || !disk.getAttribute("device").equals("disk")) {
+            return Optional.empty();
+        }
+        String target = XmlDocuments.attribute(disk, "target", "dev");
+        return Optional.of(new DiskSpec(target, XmlDocuments.attribute(disk, "source", "file"),
+                XmlDocuments.attribute(disk, "driver", "type"), sizes.getOrDefault(target, 0L)));
+    }
+
+    private static NicSpec readNic(Element nic) {
+        Optional<Integer> vlan = XmlDocuments.child(nic, "vlan").flatMap(v -> XmlDocuments.child(v, "tag"))
+                .map(tag -> Integer.parseInt(tag.getAttribute("id")));
+        String network = XmlDocuments.child(nic, "source")
+                .map(source -> source.hasAttribute("bridge") ? source.getAttribute("bridge")
+                        : source.getAttribute("network"))
+                .orElse("");
+        return new NicSpec(XmlDocuments.attribute(nic, "mac", "address"), network, vlan);
+    }
+
+    private static Optional<Watchdog> readWatchdog(Element device) {
+        Optional<Watchdog.Model> model = Watchdog.Model.named(device.getAttribute("model"));
+        Optional<Watchdog.Action> action = Watchdog.Action.named(device.getAttribute("action").isEmpty() ? "reset"
+                : device.getAttribute("action"));
+        return model.flatMap(m -> action.map(a -> new Watchdog(m, a)));
     }
 
     private static void element(StringBuilder xml, int depth, String name, String text) {

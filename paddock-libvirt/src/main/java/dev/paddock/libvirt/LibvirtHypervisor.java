@@ -50,6 +50,8 @@ public final class LibvirtHypervisor implements Hypervisor {
     private static final Logger LOG = LoggerFactory.getLogger(LibvirtHypervisor.class);
     /** VIR_DOMAIN_UNDEFINE_CHECKPOINTS_METADATA, missing from libvirt-java 0.5.4's constants. */
     private static final int UNDEFINE_CHECKPOINTS_METADATA = 1 << 5;
+    /** virDomainXMLFlags VIR_DOMAIN_XML_INACTIVE. */
+    private static final int XML_INACTIVE = 1 << 1;
 
     /**
      * How the adapter behaves.
@@ -389,6 +391,22 @@ public final class LibvirtHypervisor implements Hypervisor {
             }
             try {
                 return Optional.of(info(hostId, found.get()));
+            } finally {
+                free(found.get());
+            }
+        });
+    }
+
+    /** The inactive XML: the definition the domain boots from next, not the live one a migration may have changed. */
+    @Override
+    public Optional<DomainSpec> definition(String hostId, String uuid) {
+        return call(hostId, "read the definition of domain " + uuid + " on " + hostId, connect -> {
+            Optional<Domain> found = lookup(connect, uuid);
+            if (found.isEmpty()) {
+                return Optional.empty();
+            }
+            try {
+                return Optional.of(DomainXml.read(found.get().getXMLDesc(XML_INACTIVE)));
             } finally {
                 free(found.get());
             }

@@ -23,11 +23,11 @@ import org.xml.sax.InputSource;
 class DomainXmlTest {
 
     private static final String UUID = "6f1c2a3e-0000-4000-8000-000000000001";
-    private static final DomainSpec GUEST = new DomainSpec(UUID, "web-1", 2, 256,
-            List.of(new DiskSpec("vda", "/lab/shared/images/web-1.qcow2", "qcow2", 1),
-                    new DiskSpec("vdb", "/lab/shared/images/web-1-data.raw", "raw", 2)),
-            List.of(new NicSpec("52:54:00:aa:bb:01", "vmbr0", Optional.empty())),
-            Optional.of(new DirectBoot("/lab/shared/vmlinuz", "/lab/shared/initrd.img", "console=ttyS0 quiet")));
+    private static final DomainSpec GUEST = DomainSpec.of(UUID, "web-1", 2, 256)
+            .withDisks(List.of(new DiskSpec("vda", "/lab/shared/images/web-1.qcow2", "qcow2", 1),
+                    new DiskSpec("vdb", "/lab/shared/images/web-1-data.raw", "raw", 2)))
+            .withNics(List.of(new NicSpec("52:54:00:aa:bb:01", "vmbr0", Optional.empty())))
+            .withDirectBoot(new DirectBoot("/lab/shared/vmlinuz", "/lab/shared/initrd.img", "console=ttyS0 quiet"));
     private static final DomainXml.Options TCG_WITH_CONSOLE =
             new DomainXml.Options(DomainType.TCG, Optional.of("/lab/shared/" + UUID + ".console.log"));
 
@@ -67,7 +67,7 @@ class DomainXmlTest {
     @Test
     @DisplayName("a spec without direct boot boots from its first disk")
     void diskBoot() {
-        DomainSpec fromDisk = new DomainSpec(UUID, "web-1", 1, 128, GUEST.disks(), List.of(), Optional.empty());
+        DomainSpec fromDisk = DomainSpec.of(UUID, "web-1", 1, 128).withDisks(GUEST.disks());
 
         Document xml = parse(DomainXml.render(fromDisk, TCG_WITH_CONSOLE));
 
@@ -91,9 +91,8 @@ class DomainXmlTest {
     @Test
     @DisplayName("NICs are virtio ports on the named bridge with the spec's MAC; a VLAN becomes a tag")
     void nics() {
-        DomainSpec tagged = new DomainSpec(UUID, "web-1", 1, 128, List.of(),
-                List.of(GUEST.nics().getFirst(), new NicSpec("52:54:00:aa:bb:02", "ovsbr0", Optional.of(100))),
-                Optional.empty());
+        DomainSpec tagged = DomainSpec.of(UUID, "web-1", 1, 128)
+                .withNics(List.of(GUEST.nics().getFirst(), new NicSpec("52:54:00:aa:bb:02", "ovsbr0", Optional.of(100))));
 
         Document xml = parse(DomainXml.render(tagged, TCG_WITH_CONSOLE));
 
@@ -129,8 +128,8 @@ class DomainXmlTest {
     @Test
     @DisplayName("names and paths with XML characters are escaped, not injected")
     void escaping() {
-        DomainSpec odd = new DomainSpec(UUID, "a<b>&'c\"", 1, 128,
-                List.of(new DiskSpec("vda", "/images/x'/><evil/>.qcow2", "qcow2", 1)), List.of(), Optional.empty());
+        DomainSpec odd = DomainSpec.of(UUID, "a<b>&'c\"", 1, 128)
+                .withDisks(List.of(new DiskSpec("vda", "/images/x'/><evil/>.qcow2", "qcow2", 1)));
 
         Document xml = parse(DomainXml.render(odd, TCG_WITH_CONSOLE));
 
@@ -142,8 +141,8 @@ class DomainXmlTest {
     @ParameterizedTest(name = "a disk with format {0} and target {1} is refused")
     @CsvSource({"vmdk, vda", "qcow2, sda", "raw, hda", "qcow2, vd1"})
     void refusedDisks(String format, String target) {
-        DomainSpec bad = new DomainSpec(UUID, "web-1", 1, 128,
-                List.of(new DiskSpec(target, "/images/x", format, 1)), List.of(), Optional.empty());
+        DomainSpec bad = DomainSpec.of(UUID, "web-1", 1, 128)
+                .withDisks(List.of(new DiskSpec(target, "/images/x", format, 1)));
 
         assertThatThrownBy(() -> DomainXml.render(bad, TCG_WITH_CONSOLE))
                 .isInstanceOf(IllegalArgumentException.class)
@@ -186,5 +185,73 @@ class DomainXmlTest {
         } catch (Exception e) {
             throw new AssertionError(xpath, e);
         }
+    }
+
+    @Test
+    @DisplayName("a rendered spec reads back equal: disks with their sizes, tagged NICs, boot and watchdog")
+    void readsBackWhatItRenders() {
+        DomainSpec whole = GUEST.withNics(List.of(GUEST.nics().getFirst(),
+                        new NicSpec("52:54:00:aa:bb:02", "ovsbr0", Optional.of(100))))
+                .withWatchdog(new Watchdog(Watchdog.Model.ITCO, Watchdog.Action.POWEROFF));
+
+        assertThat(DomainXml.read(DomainXml.render(whole, TCG_WITH_CONSOLE))).isEqualTo(whole);
+        assertThat(DomainXml.read(DomainXml.render(DomainSpec.of(UUID, "bare", 1, 64), TCG_WITH_CONSOLE)))
+                .isEqualTo(DomainSpec.of(UUID, "bare", 1, 64));
+    }
+
+    @Test
+    @DisplayName("libvirt's own form reads as the spec: memory in KiB, added devices and addresses skipped")
+    void readsLibvirtsForm() {
+        String libvirt = """
+                <domain type='qemu'>
+                  <name>web-1</name>
+                  <uuid>%s</uuid>
+                  <metadata>
+                    <paddock:domain xmlns:paddock="https://paddock.dev/xmlns/domain/1" managed="true">
+                      <paddock:disk target="vda" sizeGib="4"/>
+                    </paddock:domain>
+                  </metadata>
+                  <memory unit='KiB'>262144</memory>
+                  <currentMemory unit='KiB'>262144</currentMemory>
+                  <vcpu placement='static'>2</vcpu>
+                  <os><type arch='x86_64' machine='pc-q35-7.2'>hvm</type><boot dev='hd'/></os>
+                  <devices>
+                    <emulator>/usr/bin/qemu-system-x86_64</emulator>
+                    <disk type='file' device='disk'>
+                      <driver name='qemu' type='qcow2'/>
+                      <source file='/srv/ds-1/web-1-root.qcow2'/>
+                      <target dev='vda' bus='virtio'/>
+                      <address type='pci' domain='0x0000' bus='0x03' slot='0x00' function='0x0'/>
+                    </disk>
+                    <disk type='file' device='cdrom'>
+                      <source file='/srv/iso/tools.iso'/><target dev='sda' bus='sata'/>
+                    </disk>
+                    <controller type='pci' index='0' model='pcie-root'/>
+                    <interface type='bridge'>
+                      <mac address='52:54:00:aa:bb:01'/>
+                      <source bridge='ovsbr0'/>
+                      <vlan><tag id='120'/></vlan>
+                      <virtualport type='openvswitch'/>
+                      <model type='virtio'/>
+                    </interface>
+                    <watchdog model='i6300esb' action='reset'>
+                      <address type='pci' domain='0x0000' bus='0x10' slot='0x01' function='0x0'/>
+                    </watchdog>
+                    <memballoon model='none'/>
+                  </devices>
+                </domain>
+                """.formatted(UUID);
+
+        assertThat(DomainXml.read(libvirt)).isEqualTo(DomainSpec.of(UUID, "web-1", 2, 256)
+                .withDisks(List.of(new DiskSpec("vda", "/srv/ds-1/web-1-root.qcow2", "qcow2", 4)))
+                .withNics(List.of(new NicSpec("52:54:00:aa:bb:01", "ovsbr0", Optional.of(120))))
+                .withWatchdog(new Watchdog(Watchdog.Model.I6300ESB, Watchdog.Action.RESET)));
+    }
+
+    @Test
+    @DisplayName("text that is not domain XML is refused as an argument error")
+    void unreadable() {
+        assertThatThrownBy(() -> DomainXml.read("<domain><name>x"))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 }

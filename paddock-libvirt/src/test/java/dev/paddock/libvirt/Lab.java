@@ -157,11 +157,11 @@ public final class Lab implements AutoCloseable {
             }
         }
         String mac = "52:54:00:" + uuid.substring(0, 2) + ":" + uuid.substring(2, 4) + ":" + uuid.substring(4, 6);
-        return new DomainSpec(uuid, name, vcpus, memoryMib,
-                List.of(new DomainSpec.DiskSpec("vda", disk.toString(), "qcow2", 1)),
-                List.of(new DomainSpec.NicSpec(mac, "vmbr0", Optional.empty())),
-                Optional.of(new DomainSpec.DirectBoot(shared().resolve("vmlinuz").toString(),
-                        shared().resolve("initrd.img").toString(), "console=ttyS0 quiet")));
+        return DomainSpec.of(uuid, name, vcpus, memoryMib)
+                .withDisks(List.of(new DomainSpec.DiskSpec("vda", disk.toString(), "qcow2", 1)))
+                .withNics(List.of(new DomainSpec.NicSpec(mac, "vmbr0", Optional.empty())))
+                .withDirectBoot(new DomainSpec.DirectBoot(shared().resolve("vmlinuz").toString(),
+                        shared().resolve("initrd.img").toString(), "console=ttyS0 quiet"));
     }
 
     /**

@@ -80,8 +80,7 @@ class LabDatastoreTest {
         hypervisor.storage().datastore(h1, pool, directory.toString());
         String disk = hypervisor.storage().createVolume(h1, pool, id + ".qcow2", 64, "qcow2");
         DomainSpec lab = LAB.lab().guest(id, "snap-" + id.substring(0, 8), 1, 128);
-        DomainSpec guest = new DomainSpec(id, lab.name(), 1, 128,
-                List.of(new DomainSpec.DiskSpec("vda", disk, "qcow2", 1)), lab.nics(), lab.directBoot());
+        DomainSpec guest = lab.withDisks(List.of(new DomainSpec.DiskSpec("vda", disk, "qcow2", 1)));
         hypervisor.define(h1, guest);
         hypervisor.start(h1, id);
 

@@ -14,7 +14,6 @@ import dev.paddock.model.VmState;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -114,8 +113,8 @@ class TestDriverAdapterTest {
     @Test
     @DisplayName("a spec libvirt cannot take is refused as INVALID_ARGUMENT, with the reason")
     void badSpec() {
-        DomainSpec bad = new DomainSpec(UUID.randomUUID().toString(), "bad-" + shortId(), 1, 64,
-                List.of(new DomainSpec.DiskSpec("vda", "/x.vmdk", "vmdk", 1)), List.of(), Optional.empty());
+        DomainSpec bad = DomainSpec.of(UUID.randomUUID().toString(), "bad-" + shortId(), 1, 64)
+                .withDisks(List.of(new DomainSpec.DiskSpec("vda", "/x.vmdk", "vmdk", 1)));
 
         assertThatThrownBy(() -> hypervisor.define(HOST, bad))
                 .isInstanceOf(HypervisorException.class)
@@ -163,7 +162,7 @@ class TestDriverAdapterTest {
     private DomainSpec spec() {
         String uuid = UUID.randomUUID().toString();
         created.add(uuid);
-        return new DomainSpec(uuid, "paddock-" + shortId(), 1, 64, List.of(), List.of(), Optional.empty());
+        return DomainSpec.of(uuid, "paddock-" + shortId(), 1, 64);
     }
 
     private List<DomainEventKind> eventsOf(String uuid, int count) throws InterruptedException {

@@ -1,6 +1,8 @@
 package dev.paddock.api;
 
+import dev.paddock.hypervisor.DomainBuilder;
 import dev.paddock.hypervisor.DomainSpec;
+import dev.paddock.model.Room;
 import dev.paddock.model.Vm;
 import dev.paddock.model.VmOrigin;
 import dev.paddock.model.VmState;
@@ -8,7 +10,6 @@ import dev.paddock.operation.plan.OperationPlan;
 import dev.paddock.operation.plan.Step;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 /** The plans behind the VM verbs of the API: pure, from a VM already validated and placed. */
 final class VmPlans {
@@ -18,11 +19,9 @@ final class VmPlans {
 
     private VmPlans() {}
 
-    /** Records, defines (with the VM's guest watchdog, if it has one) and, when asked, starts the VM. */
-    static OperationPlan create(Vm vm, String hostId, boolean start, String owner) {
-        int vcpus = (int) Math.max(1, vm.demand().cpuMillicores() / 1000);
-        DomainSpec spec = new DomainSpec(vm.id(), vm.name(), vcpus, vm.demand().memoryMib(), List.of(), List.of(),
-                Optional.empty(), vm.watchdog());
+    /** Records, defines (the VM's whole domain, as the room names its networks) and, when asked, starts the VM. */
+    static OperationPlan create(Vm vm, Room room, String hostId, boolean start, String owner) {
+        DomainSpec spec = DomainBuilder.specOf(vm, room);
         List<Step> steps = new ArrayList<>();
         steps.add(new Step.RecordVm(vm));
         steps.add(new Step.DefineVm(hostId, spec));

@@ -124,7 +124,7 @@ final class VmRoutes {
             if (start) {
                 admit(claims.applyTo(now), vm, host.id());
             }
-            return Optional.of(VmPlans.create(vm.withHost(host.id()), host.id(), start, OWNER));
+            return Optional.of(VmPlans.create(vm.withHost(host.id()), now, host.id(), start, OWNER));
         }).orElseThrow();
         audited(view, "create VM " + name + " on host " + chosen.get().name());
         pendingNames.put(key, view.id());

@@ -87,8 +87,7 @@ public final class StepExecutor {
 
     private void define(Step.DefineVm s, Consumer<String> log) {
         DomainSpec spec = s.spec();
-        Optional<DomainInfo> existing = hypervisor.domain(s.hostId(), spec.uuid());
-        if (existing.filter(d -> sameDefinition(d, spec)).isPresent()) {
+        if (sameDefinition(s.hostId(), spec)) {
             log.accept("domain " + spec.uuid() + " already defined on " + s.hostId());
             return;
         }
@@ -96,9 +95,13 @@ public final class StepExecutor {
         log.accept("defined domain " + spec.uuid() + " on " + s.hostId());
     }
 
-    private static boolean sameDefinition(DomainInfo domain, DomainSpec spec) {
-        return domain.persistent() && domain.name().equals(spec.name()) && domain.vcpus() == spec.vcpus()
-                && domain.memoryMib() == spec.memoryMib();
+    /**
+     * True when the host holds a persistent domain whose definition gives all {@code spec} asks (see
+     * {@link DomainSpec#isHeldBy}): a domain that differs in any device, a watchdog included, is defined again.
+     */
+    private boolean sameDefinition(String hostId, DomainSpec spec) {
+        return hypervisor.domain(hostId, spec.uuid()).filter(DomainInfo::persistent).isPresent()
+                && hypervisor.definition(hostId, spec.uuid()).filter(spec::isHeldBy).isPresent();
     }
 
     /** The hypervisor's quarantine is idempotent: a second run pauses nothing and finds the links already down. */

@@ -1,5 +1,6 @@
 package dev.paddock.server;
 
+import dev.paddock.hypervisor.DomainBuilder;
 import dev.paddock.hypervisor.DomainInfo;
 import dev.paddock.hypervisor.DomainSpec;
 import dev.paddock.hypervisor.HostFacts;
@@ -8,7 +9,6 @@ import dev.paddock.hypervisor.HypervisorEvent;
 import dev.paddock.hypervisor.HypervisorException;
 import dev.paddock.hypervisor.MigrationOptions;
 import dev.paddock.hypervisor.MigrationResult;
-import dev.paddock.sim.VmDomains;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,7 +31,7 @@ import java.util.function.Supplier;
  * <p>A libvirt domain defined without a boot (the API's VMs have no image choice yet) boots the configured
  * default, the shared directory's kernel and initramfs; without one it is defined as asked.
  *
- * <p>Disks are named in the model by datastore ({@link VmDomains#datastorePath}); with a datastore root, the disk
+ * <p>Disks are named in the model by datastore ({@link DomainBuilder#datastorePath}); with a datastore root, the disk
  * files of libvirt domains are under it instead ({@code ROOT/<datastore id>/<vm>-<disk>.qcow2}): the lab's
  * shared directory, which every host sees at the same path, so a VM restarted on another host finds its disk.
  */
@@ -154,6 +154,10 @@ public final class RoutingHypervisor implements Hypervisor {
         return route(hostId).domain(hostId, uuid);
     }
 
+    /**
+     * Defines on the host's side. A libvirt domain gets the configured boot when it names none and its disks under
+     * the datastore root; every other field of {@code spec} (watchdog, NICs, vCPUs, memory) is defined as asked.
+     */
     @Override
     public DomainInfo define(String hostId, DomainSpec spec) {
         Hypervisor backend = route(hostId);
@@ -161,22 +165,44 @@ public final class RoutingHypervisor implements Hypervisor {
             spec = spec.withDirectBoot(libvirtBoot);
         }
         if (backend != simulated && libvirtDatastores.isPresent()) {
-            spec = new DomainSpec(spec.uuid(), spec.name(), spec.vcpus(), spec.memoryMib(),
-                    spec.disks().stream().map(disk -> onDatastoreRoot(disk, libvirtDatastores.get())).toList(),
-                    spec.nics(), spec.directBoot());
+            Path root = libvirtDatastores.get();
+            spec = spec.withDisks(spec.disks().stream().map(disk -> onDatastoreRoot(disk, root)).toList());
         }
         return backend.define(hostId, spec);
     }
 
-    /** A disk named under the model's datastore prefix, moved under {@code root}; any other path is kept. */
+    /**
+     * The definition as the host holds it, its disks named as the model names them again: a domain defined here
+     * reads back as what was asked, plus the boot the host added.
+     */
+    @Override
+    public Optional<DomainSpec> definition(String hostId, String uuid) {
+        Hypervisor backend = route(hostId);
+        Optional<DomainSpec> held = backend.definition(hostId, uuid);
+        if (backend == simulated || libvirtDatastores.isEmpty()) {
+            return held;
+        }
+        Path root = libvirtDatastores.get();
+        return held.map(spec -> spec.withDisks(spec.disks().stream().map(disk -> offDatastoreRoot(disk, root))
+                .toList()));
+    }
+
+    /** A disk named under the model's datastore root, moved under {@code root}; any other path is kept. */
     static DomainSpec.DiskSpec onDatastoreRoot(DomainSpec.DiskSpec disk, Path root) {
-        String datastore = VmDomains.datastorePath("");
-        String prefix = datastore.substring(0, datastore.length() - 1); // the root, without the empty id's "/"
-        if (!disk.path().startsWith(prefix)) {
+        return moved(disk, DomainBuilder.DATASTORE_ROOT, root.toString());
+    }
+
+    /** The inverse of {@link #onDatastoreRoot}: a disk under {@code root} named under the model's root again. */
+    static DomainSpec.DiskSpec offDatastoreRoot(DomainSpec.DiskSpec disk, Path root) {
+        return moved(disk, root.toString(), DomainBuilder.DATASTORE_ROOT);
+    }
+
+    private static DomainSpec.DiskSpec moved(DomainSpec.DiskSpec disk, String from, String to) {
+        if (!disk.path().startsWith(from + "/")) {
             return disk;
         }
-        return new DomainSpec.DiskSpec(disk.target(), root.resolve(disk.path().substring(prefix.length())).toString(),
-                disk.format(), disk.sizeGib());
+        return new DomainSpec.DiskSpec(disk.target(), to + disk.path().substring(from.length()), disk.format(),
+                disk.sizeGib());
     }
 
     @Override

@@ -8,7 +8,6 @@ import dev.paddock.model.VmState;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.UUID;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeEach;
@@ -31,7 +30,7 @@ class RogueVmApiTest {
     @BeforeEach
     void startARogueDomain() {
         server.hypervisor.define(TestServer.HOST_1.id(),
-                new DomainSpec(rogue, "miner", 1, 512, List.of(), List.of(), Optional.empty()));
+                DomainSpec.of(rogue, "miner", 1, 512));
         server.hypervisor.start(TestServer.HOST_1.id(), rogue);
         Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> server.get("/api/v1/vms/" + rogue).status() == 200);
     }

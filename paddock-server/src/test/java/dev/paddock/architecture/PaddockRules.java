@@ -88,9 +88,8 @@ final class PaddockRules {
 
     /**
      * The simulator's classes, which the server reaches only from its wiring: {@code dev.paddock.server} and its
-     * subpackages, and the simulator's REST routes, listed by name. Two more uses are allowed by name while they
-     * last: the hook that hands the simulator to those routes ({@code RestApi.installSimulator}) and the HA loop's
-     * {@code VmDomains} (the one domain builder takes its place).
+     * subpackages, and the simulator's REST routes, listed by name. One more use is allowed by name: the hook that
+     * hands the simulator to those routes ({@code RestApi.installSimulator}).
      */
     static final ArchRule SIMULATOR_ONLY_IN_THE_WIRING = classes()
             .should(onlyHaveDependenciesWhere(DescribedPredicate.describe(
@@ -107,8 +106,7 @@ final class PaddockRules {
         return origin.startsWith("dev.paddock.server.")
                 || origin.equals("dev.paddock.api.SimulatorRoutes")
                 || origin.startsWith("dev.paddock.api.SimulatorRoutes$")
-                || origin.equals("dev.paddock.api.RestApi") && dependency.getDescription().contains("installSimulator")
-                || origin.equals("dev.paddock.ha.control.HaController") && target.equals("dev.paddock.sim.VmDomains");
+                || origin.equals("dev.paddock.api.RestApi") && dependency.getDescription().contains("installSimulator");
     }
 
     /** JDBC in the store; the wiring ({@code dev.paddock.server}) creates the DataSource and hands it over. */

@@ -201,8 +201,7 @@ class CliContractTest {
     /** A domain started behind Paddock's back, as the inventory sees it; its name. */
     private String rogue(String name) {
         String id = UUID.randomUUID().toString();
-        server.hypervisor.define(TestServer.HOST_2.id(), new DomainSpec(id, name, 1, 256, List.of(), List.of(),
-                Optional.empty()));
+        server.hypervisor.define(TestServer.HOST_2.id(), DomainSpec.of(id, name, 1, 256));
         server.hypervisor.start(TestServer.HOST_2.id(), id);
         Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> server.get("/api/v1/vms/" + id).status() == 200);
         return name;

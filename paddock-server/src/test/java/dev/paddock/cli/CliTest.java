@@ -207,8 +207,7 @@ class CliTest {
     @Test
     void aRogueVmIsQuarantinedByNameAndAManagedOneCannotBeAdoptedAgain() {
         String rogue = java.util.UUID.randomUUID().toString();
-        server.hypervisor.define(TestServer.HOST_1.id(), new dev.paddock.hypervisor.DomainSpec(rogue, "miner", 1, 512,
-                java.util.List.of(), java.util.List.of(), java.util.Optional.empty()));
+        server.hypervisor.define(TestServer.HOST_1.id(), dev.paddock.hypervisor.DomainSpec.of(rogue, "miner", 1, 512));
         server.hypervisor.start(TestServer.HOST_1.id(), rogue);
         org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5))
                 .until(() -> server.get("/api/v1/vms/" + rogue).status() == 200);

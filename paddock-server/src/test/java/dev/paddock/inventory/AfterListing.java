@@ -60,6 +60,11 @@ final class AfterListing implements Hypervisor {
     }
 
     @Override
+    public Optional<DomainSpec> definition(String hostId, String uuid) {
+        return real.definition(hostId, uuid);
+    }
+
+    @Override
     public DomainInfo define(String hostId, DomainSpec spec) {
         return real.define(hostId, spec);
     }

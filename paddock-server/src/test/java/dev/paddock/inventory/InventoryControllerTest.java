@@ -56,8 +56,7 @@ class InventoryControllerTest {
             store.put(host);
             sim.attach(host.id(), host.uri());
             String id = java.util.UUID.randomUUID().toString();
-            sim.define(host.id(), new dev.paddock.hypervisor.DomainSpec(id, "doomed", 1, 512, java.util.List.of(),
-                    java.util.List.of(), java.util.Optional.empty()));
+            sim.define(host.id(), dev.paddock.hypervisor.DomainSpec.of(id, "doomed", 1, 512));
             sim.start(host.id(), id);
             // The inventory is behind: it has the VM stopped, so the listing yields an update to RUNNING.
             store.put(new dev.paddock.model.Vm(id, "doomed", "c1", java.util.Optional.of(host.id()),

@@ -14,7 +14,7 @@ import dev.paddock.operation.plan.OperationPlan;
 import dev.paddock.operation.OperationView;
 import dev.paddock.operation.plan.Step;
 import dev.paddock.server.PaddockServer;
-import dev.paddock.sim.VmDomains;
+import dev.paddock.hypervisor.DomainBuilder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -101,7 +101,7 @@ final class LabPaddock {
         Path disk = labShared.resolve("datastores").resolve(datastoreId).resolve(name + "-root.qcow2");
         qcow2(disk);
         OperationView submitted = parts.operations().submit(new OperationPlan("vm.create", id, "lab-test", List.of(
-                new Step.RecordVm(vm), new Step.DefineVm(hostId, VmDomains.specOf(vm, parts.store().room())),
+                new Step.RecordVm(vm), new Step.DefineVm(hostId, DomainBuilder.specOf(vm, parts.store().room())),
                 new Step.StartVm(hostId, id))));
         long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
         while (true) {

@@ -5,8 +5,6 @@ import dev.paddock.operation.plan.Step;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.paddock.hypervisor.DomainSpec;
-import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class CompensationTest {
@@ -19,7 +17,7 @@ class CompensationTest {
 
     @Test
     void definingIsUndoneByUndefiningOnTheSameHost() {
-        DomainSpec spec = new DomainSpec("v1", "web-1", 1, 512, List.of(), List.of(), Optional.empty());
+        DomainSpec spec = DomainSpec.of("v1", "web-1", 1, 512);
         assertThat(Compensation.of(new Step.DefineVm("h1", spec))).contains(new Step.UndefineVm("h1", "v1"));
     }
 

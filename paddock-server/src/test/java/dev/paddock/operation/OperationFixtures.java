@@ -23,7 +23,7 @@ public final class OperationFixtures {
     }
 
     public static DomainSpec spec(String id, String name) {
-        return new DomainSpec(id, name, 1, 512, List.of(), List.of(), Optional.empty());
+        return DomainSpec.of(id, name, 1, 512);
     }
 
     /** Record, define, start: the steps that create one VM. */

@@ -189,8 +189,7 @@ abstract class OperationRunnerContract {
         startRunner();
         String first = runner.submit(createPlan("v1", "web-1", "h1")).id();
         String second = runner.submit(new OperationPlan("vm.redefine", "v1", "bob",
-                List.of(new Step.DefineVm("h1", new dev.paddock.hypervisor.DomainSpec("v1", "web-1", 2, 512,
-                        List.of(), List.of(), Optional.empty()))))).id();
+                List.of(new Step.DefineVm("h1", dev.paddock.hypervisor.DomainSpec.of("v1", "web-1", 2, 512))))).id();
 
         OperationView one = awaitFinal(first);
         OperationView two = awaitFinal(second);

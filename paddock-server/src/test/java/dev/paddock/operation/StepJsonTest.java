@@ -60,4 +60,31 @@ class StepJsonTest {
         assertThat(mapper.readValue(oldDefine, Step.class)).isEqualTo(define);
         assertThat(mapper.readValue(oldRecord, Step.class)).isEqualTo(record);
     }
+
+    /** A define step as the journal held it before the watchdog: disks, a tagged NIC and a direct boot. */
+    private static final String ROUND_ONE_DEFINE = """
+            {"type":"DefineVm","hostId":"h1","spec":{"uuid":"v1","name":"web-1","vcpus":2,"memoryMib":1024,\
+            "disks":[{"target":"vda","path":"/var/lib/paddock/ds-1/web-1-root.qcow2","format":"qcow2","sizeGib":8}],\
+            "nics":[{"mac":"52:54:00:00:00:01","network":"prod","vlan":120}],\
+            "directBoot":{"kernel":"/k","initrd":"/i","cmdline":"console=ttyS0"}}}""";
+
+    @org.junit.jupiter.api.Test
+    void aDefineStepOfAnOlderJournalReadsBackWithEveryFieldItHad() throws Exception {
+        Step read = Json.mapper().readValue(ROUND_ONE_DEFINE, Step.class);
+
+        assertThat(read).isEqualTo(new Step.DefineVm("h1", dev.paddock.hypervisor.DomainSpec.of("v1", "web-1", 2, 1024)
+                .withDisks(List.of(new dev.paddock.hypervisor.DomainSpec.DiskSpec("vda",
+                        "/var/lib/paddock/ds-1/web-1-root.qcow2", "qcow2", 8)))
+                .withNics(List.of(new dev.paddock.hypervisor.DomainSpec.NicSpec("52:54:00:00:00:01", "prod",
+                        Optional.of(120))))
+                .withDirectBoot(new dev.paddock.hypervisor.DomainSpec.DirectBoot("/k", "/i", "console=ttyS0"))));
+    }
+
+    @org.junit.jupiter.api.Test
+    void aDefineStepWithoutDevicesReadsBackWithNone() throws Exception {
+        Step read = Json.mapper().readValue("{\"type\":\"DefineVm\",\"hostId\":\"h1\",\"spec\":{\"uuid\":\"v1\","
+                + "\"name\":\"web-1\",\"vcpus\":1,\"memoryMib\":512}}", Step.class);
+
+        assertThat(read).isEqualTo(new Step.DefineVm("h1", dev.paddock.hypervisor.DomainSpec.of("v1", "web-1", 1, 512)));
+    }
 }

@@ -11,6 +11,7 @@ import dev.paddock.hypervisor.MigrationOptions;
 import dev.paddock.libvirt.DomainType;
 import dev.paddock.libvirt.LibvirtHypervisor;
 import dev.paddock.model.Resources;
+import dev.paddock.model.Watchdog;
 import dev.paddock.sim.ManualClock;
 import dev.paddock.sim.SimulatedHypervisor;
 import java.util.List;
@@ -63,13 +64,63 @@ class RoutingHypervisorTest {
     @DisplayName("with a datastore root, a disk named under the model's datastore prefix moves under it; others stay")
     void disksMoveUnderTheDatastoreRoot() {
         java.nio.file.Path root = java.nio.file.Path.of("/lab/shared/datastores");
-        var modelled = new DomainSpec.DiskSpec("vda", dev.paddock.sim.VmDomains.datastorePath("ds-1") + "web-root.qcow2",
+        var modelled = new DomainSpec.DiskSpec("vda", dev.paddock.hypervisor.DomainBuilder.datastorePath("ds-1") + "web-root.qcow2",
                 "qcow2", 1);
         var elsewhere = new DomainSpec.DiskSpec("vdb", "/srv/images/web.qcow2", "qcow2", 1);
 
         assertThat(RoutingHypervisor.onDatastoreRoot(modelled, root))
                 .isEqualTo(new DomainSpec.DiskSpec("vda", "/lab/shared/datastores/ds-1/web-root.qcow2", "qcow2", 1));
         assertThat(RoutingHypervisor.onDatastoreRoot(elsewhere, root)).isEqualTo(elsewhere);
+    }
+
+    @Test
+    @DisplayName("a libvirt define adds the configured boot and keeps the watchdog, disks and NICs")
+    void defineWithBootKeepsTheWatchdog() {
+        routing().attach("h-lv", "test:///default");
+        DomainSpec spec = whole();
+
+        routing.define("h-lv", spec);
+
+        Hypervisor libvirt = routing.libvirt().orElseThrow();
+        assertThat(libvirt.definition("h-lv", spec.uuid())).hasValue(spec.withDirectBoot(BOOT));
+        assertThat(routing.definition("h-lv", spec.uuid())).hasValueSatisfying(held -> assertThat(spec.isHeldBy(held))
+                .isTrue());
+        routing.undefine("h-lv", spec.uuid());
+    }
+
+    @Test
+    @DisplayName("with a datastore root, a libvirt define moves the disks and keeps the watchdog, NICs and boot")
+    void defineOnADatastoreRootKeepsTheWatchdog() {
+        java.nio.file.Path root = java.nio.file.Path.of("/lab/shared/datastores");
+        sim.addHost("s1", Resources.of(8_000, 16_384, 100, 1_000));
+        routing = new RoutingHypervisor(sim, () -> new LibvirtHypervisor(LibvirtHypervisor.Settings.defaults()
+                .withDomainType(DomainType.TCG)), Optional.of(BOOT), Optional.of(root));
+        routing.attach("h-lv", "test:///default");
+        DomainSpec spec = whole();
+
+        routing.define("h-lv", spec);
+
+        DomainSpec held = routing.libvirt().orElseThrow().definition("h-lv", spec.uuid()).orElseThrow();
+        assertThat(held.disks()).extracting(DomainSpec.DiskSpec::path)
+                .containsExactly("/lab/shared/datastores/ds-1/" + spec.name() + "-root.qcow2");
+        assertThat(held.withDisks(spec.disks())).isEqualTo(spec.withDirectBoot(BOOT));
+        assertThat(routing.definition("h-lv", spec.uuid())).hasValue(spec.withDirectBoot(BOOT));
+        routing.undefine("h-lv", spec.uuid());
+    }
+
+    @Test
+    @DisplayName("a simulated host gets the spec as it is: no boot, no moved disk")
+    void simulatedDefineIsUntouched() {
+        sim.addHost("s1", Resources.of(8_000, 16_384, 100, 1_000));
+        routing = new RoutingHypervisor(sim, () -> {
+            throw new AssertionError("no libvirt for a simulated host");
+        }, Optional.of(BOOT), Optional.of(java.nio.file.Path.of("/lab/shared/datastores")));
+        routing.attach("h-sim", "sim://s1");
+        DomainSpec spec = whole();
+
+        routing.define("h-sim", spec);
+
+        assertThat(sim.definition("h-sim", spec.uuid())).hasValue(spec);
     }
 
     @Test
@@ -150,8 +201,18 @@ class RoutingHypervisorTest {
         assertThatThrownBy(() -> routing.domains("h-sim")).isInstanceOf(HypervisorException.class);
     }
 
+    /** A domain with a disk under the model's datastore root, a tagged NIC and a watchdog, and no boot. */
+    private static DomainSpec whole() {
+        DomainSpec spec = spec();
+        return spec.withDisks(List.of(new DomainSpec.DiskSpec("vda",
+                        dev.paddock.hypervisor.DomainBuilder.datastorePath("ds-1") + spec.name() + "-root.qcow2",
+                        "qcow2", 4)))
+                .withNics(List.of(new DomainSpec.NicSpec("52:54:00:12:34:56", "ovsbr0", Optional.of(120))))
+                .withWatchdog(new Watchdog(Watchdog.Model.I6300ESB, Watchdog.Action.RESET));
+    }
+
     private static DomainSpec spec() {
         String uuid = UUID.randomUUID().toString();
-        return new DomainSpec(uuid, "vm-" + uuid.substring(0, 8), 1, 128, List.of(), List.of(), Optional.empty());
+        return DomainSpec.of(uuid, "vm-" + uuid.substring(0, 8), 1, 128);
     }
 }

@@ -1,7 +1,9 @@
 package dev.paddock.placement.consolidation;
 
+import dev.paddock.hypervisor.DomainBuilder;
 import dev.paddock.hypervisor.DomainSpec;
 import dev.paddock.model.Disk;
+import dev.paddock.model.Room;
 import dev.paddock.model.Vm;
 import dev.paddock.model.VmOrigin;
 import dev.paddock.model.VmState;
@@ -73,16 +75,8 @@ public final class MigrationOperation {
                 Set.copyOf(m.licences()), disks, List.of());
     }
 
+    /** A consolidated VM has no NIC yet, so no room is needed to name its networks. */
     static DomainSpec spec(Vm vm) {
-        int vcpus = (int) Math.max(1, (vm.demand().cpuMillicores() + 999) / 1000);
-        List<DomainSpec.DiskSpec> disks = new ArrayList<>();
-        char target = 'a';
-        for (Disk disk : vm.disks()) {
-            disks.add(new DomainSpec.DiskSpec("vd" + target++,
-                    "/var/lib/paddock/" + disk.datastoreId() + "/" + vm.name() + "-" + disk.name() + ".qcow2",
-                    "qcow2", disk.sizeGib()));
-        }
-        return new DomainSpec(vm.id(), vm.name(), vcpus, Math.max(1, vm.demand().memoryMib()), disks, List.of(),
-                Optional.empty(), vm.watchdog());
+        return DomainBuilder.specOf(vm, Room.EMPTY);
     }
 }

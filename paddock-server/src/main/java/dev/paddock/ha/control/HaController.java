@@ -30,7 +30,7 @@ import dev.paddock.operation.plan.OperationPlan;
 import dev.paddock.operation.OperationView;
 import dev.paddock.operation.plan.Step;
 import dev.paddock.operation.Operations;
-import dev.paddock.sim.VmDomains;
+import dev.paddock.hypervisor.DomainBuilder;
 import dev.paddock.store.InventoryStore;
 import java.time.Clock;
 import java.time.Duration;
@@ -366,7 +366,7 @@ public final class HaController implements AutoCloseable {
         Optional<OperationView> submitted = ledger.submit((ignored, claims) -> {
             planned.set(planner.plan(view, claims, recovering,
                     FailoverPolicy.DEFAULT.withUnavailableHosts(watch.unavailable())));
-            return planned.get().operation(view, vm -> VmDomains.specOf(vm, view));
+            return planned.get().operation(view, vm -> DomainBuilder.specOf(vm, view));
         });
         FailoverPlan plan = planned.get();
         for (Unplaced vm : plan.unplaced()) {

@@ -24,7 +24,7 @@ import dev.paddock.sim.CallKind;
 import dev.paddock.sim.Fault;
 import dev.paddock.sim.SimulatedFenceAgent;
 import dev.paddock.sim.SimulatedHypervisor;
-import dev.paddock.sim.VmDomains;
+import dev.paddock.hypervisor.DomainBuilder;
 import dev.paddock.store.Database;
 import dev.paddock.store.JdbcAlarms;
 import dev.paddock.store.JdbcAuditLog;
@@ -130,7 +130,7 @@ public final class HaCrashChild {
         }
         Room room = new Room(List.of(site), List.of(cluster), hosts, vms, List.of(), List.of());
         for (Vm vm : vms) {
-            sim.addDomain("node-1", VmDomains.specOf(vm, room), VmState.RUNNING);
+            sim.addDomain("node-1", DomainBuilder.specOf(vm, room), VmState.RUNNING);
         }
         for (CallKind kind : List.of(CallKind.DEFINE, CallKind.START)) {
             sim.inject(new Fault.SlowCalls(kind, SLOW));

@@ -189,8 +189,8 @@ class WatchdogResponderTest {
     @Test
     @DisplayName("a domain Paddock does not know is reported and left to the hypervisor")
     void unknownDomain() {
-        DomainSpec rogue = new DomainSpec("rogue-1", "rogue", 1, 256, List.of(), List.of(), Optional.empty(),
-                Optional.of(new Watchdog(Watchdog.Model.I6300ESB, Watchdog.Action.POWEROFF)));
+        DomainSpec rogue = DomainSpec.of("rogue-1", "rogue", 1, 256)
+                .withWatchdog(new Watchdog(Watchdog.Model.I6300ESB, Watchdog.Action.POWEROFF));
         sim.define(HOST, rogue);
         sim.start(HOST, rogue.uuid());
 
@@ -219,8 +219,8 @@ class WatchdogResponderTest {
         String id = "00000000-0000-4000-8000-0000000000a1";
         store.put(new Vm(id, name, TestServer.CLUSTER.id(), Optional.of(HOST), Resources.of(1_000, 512, 0, 0),
                 VmState.RUNNING, VmOrigin.MANAGED, "app", 10, Set.of(), Set.of(), Set.of(), List.of(), List.of()));
-        sim.define(HOST, new DomainSpec(id, name, 1, 512, List.of(), List.of(), Optional.empty(),
-                Optional.of(new Watchdog(Watchdog.Model.I6300ESB, action))));
+        sim.define(HOST, DomainSpec.of(id, name, 1, 512)
+                .withWatchdog(new Watchdog(Watchdog.Model.I6300ESB, action)));
         sim.start(HOST, id);
         return id;
     }

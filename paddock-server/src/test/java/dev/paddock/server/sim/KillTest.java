@@ -31,7 +31,7 @@ class KillTest {
         }
         sim.attach("A", "sim://a");
         for (int i = 0; i < 20; i++) {
-            sim.define("A", new DomainSpec("vm-" + i, "vm-" + i, 1, 1_024, List.of(), List.of(), Optional.empty()));
+            sim.define("A", DomainSpec.of("vm-" + i, "vm-" + i, 1, 1_024));
         }
         System.out.println("ready");
         System.out.flush();

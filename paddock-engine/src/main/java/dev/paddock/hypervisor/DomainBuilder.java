@@ -1,0 +1,67 @@
+package dev.paddock.hypervisor;
+
+import dev.paddock.model.Disk;
+import dev.paddock.model.Network;
+import dev.paddock.model.Nic;
+import dev.paddock.model.Room;
+import dev.paddock.model.Vm;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The one place a VM becomes its domain. Every path that defines a VM (the API's create, an HA restart, a
+ * consolidation's migration, the simulated room) asks here, so a device the VM carries reaches every host it is
+ * defined on: a definition built elsewhere once dropped the watchdog on every HA restart.
+ *
+ * <p>Disks are named in the model by datastore, {@code /var/lib/paddock/<datastore>/<vm>-<disk>.qcow2}; a host
+ * that keeps its datastores elsewhere moves them when it defines the domain.
+ */
+public final class DomainBuilder {
+
+    /** The directory holding a directory per datastore, in the model's disk paths. */
+    public static final String DATASTORE_ROOT = "/var/lib/paddock";
+
+    private DomainBuilder() {}
+
+    /** Where the model keeps the disk files of a datastore, with a trailing slash. */
+    public static String datastorePath(String datastoreId) {
+        return DATASTORE_ROOT + "/" + datastoreId + "/";
+    }
+
+    /**
+     * One vCPU per started 1000 millicores of demand, the demand's memory, a qcow2 file per disk under its
+     * datastore, a NIC on each network (named by the room's network name, tagged with its VLAN), and the VM's
+     * watchdog if it has one. No direct boot: the host that defines it chooses how a VM without an image boots.
+     */
+    public static DomainSpec specOf(Vm vm, Room room) {
+        int vcpus = (int) Math.max(1, (vm.demand().cpuMillicores() + 999) / 1000);
+        return DomainSpec.of(vm.id(), vm.name(), vcpus, Math.max(1, vm.demand().memoryMib()))
+                .withDisks(disks(vm))
+                .withNics(nics(vm, room))
+                .withWatchdog(vm.watchdog());
+    }
+
+    private static List<DomainSpec.DiskSpec> disks(Vm vm) {
+        List<DomainSpec.DiskSpec> disks = new ArrayList<>(vm.disks().size());
+        char target = 'a';
+        for (Disk disk : vm.disks()) {
+            disks.add(new DomainSpec.DiskSpec("vd" + target++,
+                    datastorePath(disk.datastoreId()) + vm.name() + "-" + disk.name() + ".qcow2",
+                    "qcow2", disk.sizeGib()));
+        }
+        return disks;
+    }
+
+    /** A network the room does not know is named by its id, untagged: the host then refuses it by that name. */
+    private static List<DomainSpec.NicSpec> nics(Vm vm, Room room) {
+        List<DomainSpec.NicSpec> nics = new ArrayList<>(vm.nics().size());
+        for (Nic nic : vm.nics()) {
+            Optional<Network> network = room.network(nic.networkId());
+            Optional<Integer> vlan = network.flatMap(n -> n.vlan().isPresent()
+                    ? Optional.of(n.vlan().getAsInt()) : Optional.empty());
+            nics.add(new DomainSpec.NicSpec(nic.mac(), network.map(Network::name).orElse(nic.networkId()), vlan));
+        }
+        return nics;
+    }
+}
