@@ -26,15 +26,15 @@ class PlacementCommandTest {
         return Cli.run(args, new PrintWriter(out), new PrintWriter(err), Map.of());
     }
 
-    /** Set A of the challenge, found by walking up from the working directory to shared/data. */
+    /** Set A of the challenge, found by walking up from the working directory to the repository's data/. */
     static Path setA() {
         for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
-            Path candidate = p.resolve("shared/data/roadef2012/A");
+            Path candidate = p.resolve("data/roadef2012/A");
             if (Files.isDirectory(candidate)) {
                 return candidate;
             }
         }
-        throw new AssertionError("shared/data/roadef2012/A not found above " + Path.of("").toAbsolutePath());
+        throw new AssertionError("data/roadef2012/A not found above " + Path.of("").toAbsolutePath());
     }
 
     @Test

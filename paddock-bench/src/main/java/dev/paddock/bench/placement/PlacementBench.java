@@ -176,7 +176,7 @@ public final class PlacementBench {
         return args[i];
     }
 
-    /** The directory of set A: {@code --data}, else {@code PADDOCK_ROADEF_DIR}, else shared/data above here. */
+    /** The directory of set A: {@code --data}, else {@code PADDOCK_ROADEF_DIR}, else the repository's data/. */
     static Path setA(String override) {
         if (override != null) {
             return Path.of(override);
@@ -186,11 +186,9 @@ public final class PlacementBench {
             return Path.of(env);
         }
         for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            for (Path candidate : List.of(dir.resolve("shared/data/roadef2012/A"),
-                    dir.resolve("../shared/data/roadef2012/A"))) {
-                if (Files.isDirectory(candidate)) {
-                    return candidate.normalize();
-                }
+            Path candidate = dir.resolve("data/roadef2012/A");
+            if (Files.isDirectory(candidate)) {
+                return candidate;
             }
         }
         throw new IllegalArgumentException("set A of ROADEF 2012 not found; pass --data DIR or set PADDOCK_ROADEF_DIR");

@@ -5,7 +5,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 
-/** The challenge's set A, read from the shared data directory ({@code PADDOCK_ROADEF_DIR} overrides it). */
+/** The challenge's set A, read from the repository's data/roadef2012/A ({@code PADDOCK_ROADEF_DIR} overrides it). */
 final class SetA {
     static final List<String> INSTANCES = List.of(
             "a1_1", "a1_2", "a1_3", "a1_4", "a1_5", "a2_1", "a2_2", "a2_3", "a2_4", "a2_5");
@@ -18,11 +18,9 @@ final class SetA {
             return Path.of(override);
         }
         for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            for (Path candidate : List.of(dir.resolve("shared/data/roadef2012/A"),
-                    dir.resolve("../shared/data/roadef2012/A"))) {
-                if (Files.isDirectory(candidate)) {
-                    return candidate.normalize();
-                }
+            Path candidate = dir.resolve("data/roadef2012/A");
+            if (Files.isDirectory(candidate)) {
+                return candidate;
             }
         }
         throw new IllegalStateException("set A of ROADEF 2012 not found above " + Path.of("").toAbsolutePath()
