@@ -45,8 +45,14 @@ public final class OperationRunner implements Operations, AutoCloseable {
 
     public OperationRunner(DataSource dataSource, InventoryStore store, Hypervisor hypervisor, Clock clock,
             int threads) {
+        this(dataSource, store, hypervisor, HostFencing.NONE, clock, threads);
+    }
+
+    /** A runner whose {@code FenceHost} steps power hosts off through {@code fencing}. */
+    public OperationRunner(DataSource dataSource, InventoryStore store, Hypervisor hypervisor, HostFencing fencing,
+            Clock clock, int threads) {
         this.journal = new OperationJournal(dataSource);
-        this.executor = new StepExecutor(hypervisor, store, () -> closing);
+        this.executor = new StepExecutor(hypervisor, store, () -> closing, fencing);
         this.clock = clock;
         this.pool = Executors.newFixedThreadPool(threads, Thread.ofPlatform().name("operation-", 1).factory());
         this.lanes = new TargetLanes(pool);
@@ -54,6 +60,10 @@ public final class OperationRunner implements Operations, AutoCloseable {
 
     public OperationRunner(DataSource dataSource, InventoryStore store, Hypervisor hypervisor) {
         this(dataSource, store, hypervisor, Clock.systemUTC(), 4);
+    }
+
+    public OperationRunner(DataSource dataSource, InventoryStore store, Hypervisor hypervisor, HostFencing fencing) {
+        this(dataSource, store, hypervisor, fencing, Clock.systemUTC(), 4);
     }
 
     /** Resumes every unfinished operation of the journal, then accepts new ones. Call once. */

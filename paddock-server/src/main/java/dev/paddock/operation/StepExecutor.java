@@ -10,7 +10,13 @@ import dev.paddock.hypervisor.MigrationResult;
 import dev.paddock.model.VmState;
 import dev.paddock.store.InventoryStore;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
@@ -33,12 +39,18 @@ public final class StepExecutor {
     private final Hypervisor hypervisor;
     private final InventoryStore store;
     private final BooleanSupplier closing;
+    private final HostFencing fencing;
 
     /** {@code closing} tells a step that waits (a guest shutdown) to stop waiting. */
     public StepExecutor(Hypervisor hypervisor, InventoryStore store, BooleanSupplier closing) {
+        this(hypervisor, store, closing, HostFencing.NONE);
+    }
+
+    public StepExecutor(Hypervisor hypervisor, InventoryStore store, BooleanSupplier closing, HostFencing fencing) {
         this.hypervisor = hypervisor;
         this.store = store;
         this.closing = closing;
+        this.fencing = fencing;
     }
 
     /** Brings about {@code step}'s effect, writing what it did (or found) to {@code log}. */
@@ -58,6 +70,44 @@ public final class StepExecutor {
             case Step.ForgetVm s -> log.accept(store.deleteVm(s.vmId())
                     ? "removed VM " + s.vmId() + " from inventory"
                     : "VM " + s.vmId() + " was not in inventory");
+            case Step.FenceHost s -> {
+                HostFencing.Fenced fenced = fencing.powerOff(s.hostId());
+                log.accept((fenced.wasOff() ? "host " + s.hostId() + " already off: " : "fenced host " + s.hostId()
+                        + ": ") + fenced.detail());
+            }
+            case Step.Parallel s -> parallel(s, log);
+        }
+    }
+
+    /**
+     * Runs the steps on threads of their own and waits for all of them, even when one fails: the step ends only
+     * once nothing it began still acts. Each step's log lines are kept together.
+     */
+    private void parallel(Step.Parallel parallel, Consumer<String> log) {
+        List<Future<List<String>>> runs = new ArrayList<>();
+        try (ExecutorService threads = Executors.newThreadPerTaskExecutor(
+                Thread.ofPlatform().name("parallel-step-", 1).factory())) {
+            for (Step step : parallel.steps()) {
+                runs.add(threads.submit(() -> {
+                    List<String> lines = new ArrayList<>();
+                    execute(step, lines::add);
+                    return lines;
+                }));
+            }
+        }
+        List<String> failures = new ArrayList<>();
+        for (int i = 0; i < runs.size(); i++) {
+            try {
+                runs.get(i).get().forEach(log);
+            } catch (ExecutionException e) {
+                failures.add(parallel.steps().get(i).describe() + ": " + e.getCause().getMessage());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new Interrupted("stopped waiting for parallel steps");
+            }
+        }
+        if (!failures.isEmpty()) {
+            throw new IllegalStateException(String.join("; ", failures));
         }
     }
 
@@ -81,6 +131,11 @@ public final class StepExecutor {
             case Step.UndefineVm s -> Compensation.of(s);
             case Step.ForgetVm s -> Compensation.of(s);
             case Step.QuarantineVm s -> Compensation.of(s);
+            case Step.FenceHost s -> Compensation.of(s);
+            case Step.Parallel s -> {
+                List<Step> undos = s.steps().stream().flatMap(part -> undoOf(part).stream()).toList();
+                yield undos.isEmpty() ? Optional.empty() : Optional.of(new Step.Parallel(undos));
+            }
         };
     }
 

@@ -75,10 +75,11 @@ public final class HaCrashChild {
             });
             InventoryController inventory = new InventoryController(store, sim, Duration.ofSeconds(1), change -> { });
             inventory.start();
-            OperationRunner runner = new OperationRunner(dataSource, store, sim);
+            SimulatedFenceAgent bmcs = new SimulatedFenceAgent(sim);
+            OperationRunner runner = new OperationRunner(dataSource, store, sim, new DeviceFencing(settings, bmcs));
             runner.start();
             HaController ha = new HaController(new HaController.Wiring(store, runner, sim, settings,
-                    new SimulatedFenceAgent(sim), new SimulatedHeartbeats(sim, Clock.systemUTC()),
+                    bmcs, new SimulatedHeartbeats(sim, Clock.systemUTC()),
                     Oversight.over(dataSource), Notifier.NONE, new HaMeters(), Clock.systemUTC()),
                     Duration.ofMillis(100), Duration.ofMillis(300));
             ha.start();

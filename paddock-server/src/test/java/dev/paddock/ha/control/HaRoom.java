@@ -74,9 +74,9 @@ final class HaRoom implements AutoCloseable {
         oversight = Oversight.over(dataSource);
         inventory = new InventoryController(store, sim, Duration.ofSeconds(1), change -> { });
         inventory.start();
-        runner = new OperationRunner(dataSource, store, sim);
-        runner.start();
         bmcs = new SimulatedFenceAgent(sim);
+        runner = new OperationRunner(dataSource, store, sim, new DeviceFencing(settings, bmcs));
+        runner.start();
         ha = new HaController(new HaController.Wiring(store, runner, sim, settings, bmcs,
                 new SimulatedHeartbeats(sim, Clock.systemUTC()), oversight, notices::add, new HaMeters(),
                 Clock.systemUTC()), PERIOD, FENCE_RETRY);
