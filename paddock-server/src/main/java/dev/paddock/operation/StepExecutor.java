@@ -81,34 +81,47 @@ public final class StepExecutor {
 
     /**
      * Runs the steps on threads of their own and waits for all of them, even when one fails: the step ends only
-     * once nothing it began still acts. Each step's log lines are kept together.
+     * once nothing it began still acts. A failed step has no effect in the journal's eyes (the rollback undoes done
+     * steps only), so when a part fails the parts that succeeded are undone here, each by the undo read from the
+     * real state before it acted.
      */
     private void parallel(Step.Parallel parallel, Consumer<String> log) {
+        List<Step> parts = parallel.steps();
+        List<Optional<Step>> undos = parts.stream().map(this::undoOf).toList();
         List<Future<List<String>>> runs = new ArrayList<>();
         try (ExecutorService threads = Executors.newThreadPerTaskExecutor(
                 Thread.ofPlatform().name("parallel-step-", 1).factory())) {
-            for (Step step : parallel.steps()) {
+            for (Step part : parts) {
                 runs.add(threads.submit(() -> {
                     List<String> lines = new ArrayList<>();
-                    execute(step, lines::add);
+                    execute(part, lines::add);
                     return lines;
                 }));
             }
         }
         List<String> failures = new ArrayList<>();
+        List<Integer> succeeded = new ArrayList<>();
         for (int i = 0; i < runs.size(); i++) {
             try {
                 runs.get(i).get().forEach(log);
+                succeeded.add(i);
             } catch (ExecutionException e) {
-                failures.add(parallel.steps().get(i).describe() + ": " + e.getCause().getMessage());
+                failures.add(parts.get(i).describe() + ": " + e.getCause().getMessage());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new Interrupted("stopped waiting for parallel steps");
             }
         }
-        if (!failures.isEmpty()) {
-            throw new IllegalStateException(String.join("; ", failures));
+        if (failures.isEmpty()) {
+            return;
         }
+        for (int i : succeeded) {
+            undos.get(i).ifPresent(undo -> {
+                execute(undo, log);
+                log.accept("undone as a part failed: " + undo.describe());
+            });
+        }
+        throw new IllegalStateException(String.join("; ", failures));
     }
 
     /**

@@ -50,9 +50,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The HA reconcile loop: one thread observes every armed host (keepalive through the Hypervisor port, the
- * datastore heartbeat, the fence device's status), lets {@link HostWatch} decide, fences through the
- * {@link FenceAgent}, and only once a fence is confirmed plans with {@link FailoverPlanner} and submits the
- * restarts as one {@code host.failover} Operation. Hypervisor callbacks and REST calls only wake it.
+ * datastore heartbeat, the fence device's status), lets {@link HostWatch} decide, and for a host judged dead plans
+ * with {@link FailoverPlanner} and submits one {@code host.failover} Operation: a {@code FenceHost} step first,
+ * then the restarts, which the runner never begins before the fence step is DONE. Every effect on a host is a
+ * journaled step (fence, restarts, removal of stale definitions, restarts in place), so a server killed in the
+ * middle finishes it once. Hypervisor callbacks and REST calls only wake it.
  *
  * <p>Never a VM twice: no plan is made while a failover operation is unfinished (the one it submitted, or one
  * the runner resumed after a restart), and before each plan the loop learns from the healthy hosts where the
@@ -237,7 +239,8 @@ public final class HaController implements AutoCloseable {
         recover(room, now);
         room.hosts().forEach(host -> seen.put(host.id(), watch.health(host.id())));
         health = Map.copyOf(seen);
-        suspects = !watch.in(HostHealth.SUSPECT).isEmpty();
+        // a failover under way is looked at as often as a suspect: its fence outcome decides the next move
+        suspects = !watch.in(HostHealth.SUSPECT).isEmpty() || inFlight.isPresent();
     }
 
     /** A host in maintenance that reconnected shows as connected again: it must still take no VMs. */
@@ -264,7 +267,11 @@ public final class HaController implements AutoCloseable {
         boolean connected = wiring.hypervisor().isConnected(host.id());
         // a heartbeat read a moment after the pass began is as fresh as the pass
         Optional<Instant> heartbeat = wiring.heartbeats().apply(host).map(beat -> beat.isAfter(now) ? now : beat);
-        watch.observe(host.id(), connected, heartbeat, () -> power(host), policy, now)
+        // A host judged dead stays so whatever its power says, so its device is not asked again: each status is a
+        // fence-agent process that would compete with the failover for the CPU, and with the fence step for the BMC.
+        HostHealth judged = watch.health(host.id());
+        boolean dead = judged == HostHealth.FENCING || judged == HostHealth.RECOVERING || judged == HostHealth.FENCED;
+        watch.observe(host.id(), connected, heartbeat, dead ? () -> PowerState.UNKNOWN : () -> power(host), policy, now)
                 .ifPresent(move -> record(host, move, now));
     }
 
