@@ -271,8 +271,9 @@ public final class HaController implements AutoCloseable {
         // fence-agent process that would compete with the failover for the CPU, and with the fence step for the BMC.
         HostHealth judged = watch.health(host.id());
         boolean dead = judged == HostHealth.FENCING || judged == HostHealth.RECOVERING || judged == HostHealth.FENCED;
-        watch.observe(host.id(), connected, heartbeat, dead ? () -> PowerState.UNKNOWN : () -> power(host), policy, now)
-                .ifPresent(move -> record(host, move, now));
+        Optional<Instant> silent = connected ? Optional.empty() : wiring.hypervisor().silentSince(host.id());
+        watch.observe(host.id(), connected, silent, heartbeat, dead ? () -> PowerState.UNKNOWN : () -> power(host),
+                policy, now).ifPresent(move -> record(host, move, now));
     }
 
     private void record(Host host, HostWatch.Move move, Instant now) {
