@@ -77,7 +77,8 @@ public final class HostWatch {
 
     /**
      * Judges one host from its keepalive and, while the keepalive is lost, the out-of-band path: {@code power} is
-     * asked only then (a fence agent call is slow and not free), so that a host reported off is judged at once.
+     * asked only then, from the second pass that finds it lost (a fence agent call is slow and not free, and the
+     * first pass makes the host suspect whatever it says), so that a host reported off is judged on that pass.
      *
      * @return the move, empty when the host's health stays what it was
      */
@@ -106,7 +107,8 @@ public final class HostWatch {
             return move(hostId, HostHealth.Event.KEEPALIVE_LOST, "keepalive lost; silent since " + earlier.get(),
                     lost);
         }
-        PowerState powerState = lost.isPresent() ? power.get() : PowerState.UNKNOWN;
+        // the pass that sees the loss judges the host suspect whatever its power: its device is asked from the next
+        PowerState powerState = lost.isPresent() && !newlyLost ? power.get() : PowerState.UNKNOWN;
         Assessment assessment = HealthAssessor.assess(new HostObservation(hostId, lost, heartbeat, powerState),
                 policy, now);
         return move(hostId, assessment.event(), reason(assessment), lost);
