@@ -77,19 +77,38 @@ public final class HostWatch {
 
     /**
      * Judges one host from its keepalive and, while the keepalive is lost, the out-of-band path: {@code power} is
-     * asked only then (a fence agent call is slow and not free), so that a host reported off is judged at once.
+     * asked only then, from the second pass that finds it lost (a fence agent call is slow and not free, and the
+     * first pass makes the host suspect whatever it says), so that a host reported off is judged on that pass.
      *
      * @return the move, empty when the host's health stays what it was
      */
     public Optional<Move> observe(String hostId, boolean connected, Optional<Instant> heartbeat,
             Supplier<PowerState> power, HaPolicy policy, Instant now) {
+        return observe(hostId, connected, Optional.empty(), heartbeat, power, policy, now);
+    }
+
+    /**
+     * As above, with since when a disconnected host has been silent when that is earlier than this pass
+     * ({@code Hypervisor.silentSince}: a connection its keepalive closed): the detection window counts from then,
+     * so a hung host is not given the keepalive's timeout on top of the window. The pass that first sees the loss
+     * only makes the host suspect, whatever its power says: every host is suspect before it is anything else.
+     */
+    public Optional<Move> observe(String hostId, boolean connected, Optional<Instant> silentSince,
+            Optional<Instant> heartbeat, Supplier<PowerState> power, HaPolicy policy, Instant now) {
+        boolean newlyLost = !connected && !keepaliveLostSince.containsKey(hostId);
+        Optional<Instant> earlier = silentSince.filter(since -> since.isBefore(now));
         if (connected) {
             keepaliveLostSince.remove(hostId);
         } else {
-            keepaliveLostSince.putIfAbsent(hostId, now);
+            keepaliveLostSince.putIfAbsent(hostId, earlier.orElse(now));
         }
         Optional<Instant> lost = Optional.ofNullable(keepaliveLostSince.get(hostId));
-        PowerState powerState = lost.isPresent() ? power.get() : PowerState.UNKNOWN;
+        if (newlyLost && earlier.isPresent()) {
+            return move(hostId, HostHealth.Event.KEEPALIVE_LOST, "keepalive lost; silent since " + earlier.get(),
+                    lost);
+        }
+        // the pass that sees the loss judges the host suspect whatever its power: its device is asked from the next
+        PowerState powerState = lost.isPresent() && !newlyLost ? power.get() : PowerState.UNKNOWN;
         Assessment assessment = HealthAssessor.assess(new HostObservation(hostId, lost, heartbeat, powerState),
                 policy, now);
         return move(hostId, assessment.event(), reason(assessment), lost);

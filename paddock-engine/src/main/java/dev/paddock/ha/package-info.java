@@ -7,14 +7,16 @@
  * datastore heartbeat  ─┼─ HostObservation ─&gt; HealthAssessor ─&gt; Assessment ─&gt; HostHealth.next
  * fence agent status   ─┘   (detection window, default 10 s)   Healthy | Suspect | Isolated | Dead | Unreachable
  *
- * FENCING ─&gt; FenceAgent.run(device, OFF)  (paddock-libvirt's FenceAgentProcess: key=value on stdin)
- *    confirmed ─&gt; RECOVERING ─&gt; FailoverPlanner.plan(room, failed hosts, policy)
- *    failed    ─&gt; alarm, retry, no restart             │  order: dependencies, priority, tier (db, app, web)
+ * FENCING ─&gt; FailoverPlanner.plan(room, claims, failed hosts, policy)
+ *                                                      │  order: dependencies, priority, tier (db, app, web)
  *                                                      │  placement engine: its filters (capacity, licences,
  *                                                      │  networks, datastores, anti-affinity) and a scorer,
  *                                                      │  claims of unfinished operations counted as used
  *                                                      v
- *                                    FailoverPlan ─&gt; OperationPlan "host.failover" (DefineVm, StartVm per VM)
+ *   FailoverPlan ─&gt; OperationPlan "host.failover": the server puts FenceHost (FenceAgent.powerOff, confirmed)
+ *                   first, then Parallel(DefineVm per VM), Parallel(StartVm per VM)
+ *    fence step done   ─&gt; RECOVERING
+ *    fence step failed ─&gt; alarm, retry, no restart ran
  *
  * AdmissionControl: the same planner over every combination of N failed hosts; a start that breaks
  * "tolerate N host failures" is refused with the failure that could not be absorbed and the shortfall.

@@ -1,5 +1,7 @@
 package dev.paddock.hypervisor;
 
+import java.time.Instant;
+
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -27,6 +29,16 @@ public interface Hypervisor extends AutoCloseable {
 
     /** True while the connection to the host is up. */
     boolean isConnected(String hostId);
+
+    /**
+     * While the host is disconnected, since when it has said nothing, when that is known to be earlier than the
+     * moment its connection dropped: a connection closed by its keepalive had its probes unanswered for the whole
+     * keepalive timeout first. Empty when connected, or when the connection dropped the moment the host went
+     * (closed by the host's side, as a host that loses its power does). HA counts its detection window from it.
+     */
+    default Optional<Instant> silentSince(String hostId) {
+        return Optional.empty();
+    }
 
     HostFacts facts(String hostId);
 

@@ -38,7 +38,7 @@ public record Claims(List<Claim> claims) {
     public static List<Claim> of(String operationId, OperationPlan plan, Room room) {
         Map<String, Vm> recorded = new HashMap<>();
         List<Claim> made = new ArrayList<>();
-        for (Step step : plan.steps()) {
+        for (Step step : flat(plan.steps())) {
             Optional<Claim> claim = switch (step) {
                 case Step.RecordVm s -> {
                     recorded.put(s.vm().id(), s.vm());
@@ -52,6 +52,19 @@ public record Claims(List<Claim> claims) {
             claim.ifPresent(made::add);
         }
         return made;
+    }
+
+    /** The steps with the parts of each parallel step in its place: a failover starts its VMs in one. */
+    private static List<Step> flat(List<Step> steps) {
+        List<Step> flat = new ArrayList<>();
+        for (Step step : steps) {
+            if (step instanceof Step.Parallel parallel) {
+                flat.addAll(parallel.steps());
+            } else {
+                flat.add(step);
+            }
+        }
+        return flat;
     }
 
     private static Optional<Vm> vm(String id, Map<String, Vm> recorded, Room room) {

@@ -197,8 +197,10 @@ class FailoverPlannerTest {
         assertThat(operation.kind()).isEqualTo("host.failover");
         assertThat(operation.target()).isEqualTo("h1");
         assertThat(operation.owner()).isEqualTo("controller:ha");
-        assertThat(operation.steps()).extracting(Step::describe).containsExactly(
-                "define db on h2", "start VM id-db on h2", "define web on h2", "start VM id-web on h2");
+        assertThat(operation.steps()).containsExactly(
+                new Step.Parallel(List.of(new Step.DefineVm("h2", TestRoomsSpecs.spec(room.vm("id-db").orElseThrow())),
+                        new Step.DefineVm("h2", TestRoomsSpecs.spec(room.vm("id-web").orElseThrow())))),
+                new Step.Parallel(List.of(new Step.StartVm("h2", "id-db"), new Step.StartVm("h2", "id-web"))));
         assertThat(planner.plan(room, Set.of("h2"), FailoverPolicy.DEFAULT).operation(room, TestRoomsSpecs::spec))
                 .isEmpty();
     }

@@ -41,8 +41,30 @@ class HostWatchTest {
         assertThat(dead.to()).isEqualTo(HostHealth.FENCING);
         assertThat(dead.keepaliveLostSince()).contains(T0);
         assertThat(dead.reason()).contains("it is hung");
-        assertThat(powerAsked).hasValue(3);
+        assertThat(powerAsked).as("asked from the second silent pass on").hasValue(2);
         assertThat(watch.fenceDue("h1", T0.plusSeconds(10))).isTrue();
+    }
+
+    /**
+     * A connection its keepalive closed after three unanswered one-second probes: the host was silent three seconds
+     * before the loop saw it drop, and the window counts from then. The first pass still only makes it suspect,
+     * even with its power reported off.
+     */
+    @Test
+    void theWindowOfAHostSilentBeforeItsConnectionDroppedCountsFromItsSilence() {
+        Optional<Instant> silentSince = Optional.of(T0.minusSeconds(3));
+        HostWatch.Move suspect = watch.observe("h1", false, silentSince, Optional.empty(), () -> PowerState.OFF,
+                POLICY, T0).orElseThrow();
+        assertThat(suspect.to()).isEqualTo(HostHealth.SUSPECT);
+        assertThat(suspect.keepaliveLostSince()).contains(T0.minusSeconds(3));
+
+        assertThat(watch.observe("h1", false, silentSince, Optional.empty(), () -> PowerState.ON, POLICY,
+                T0.plusSeconds(6))).as("9 s of silence").isEmpty();
+        HostWatch.Move dead = watch.observe("h1", false, silentSince, Optional.empty(), () -> PowerState.ON, POLICY,
+                T0.plusSeconds(7)).orElseThrow();
+
+        assertThat(dead.to()).as("10 s of silence, 7 s after the drop").isEqualTo(HostHealth.FENCING);
+        assertThat(dead.keepaliveLostSince()).contains(T0.minusSeconds(3));
     }
 
     @Test

@@ -70,6 +70,18 @@ class ClaimsTest {
     }
 
     @Test
+    void theStartsOfAParallelStepAreClaimedLikeTheOthers() {
+        Vm first = vm("r1", "p1", 1_000, VmState.RUNNING);
+        Vm second = vm("r2", "p1", 2_000, VmState.RUNNING);
+        Room room = room(List.of(host("p1", cluster(), HostState.CONNECTED)), List.of(first, second));
+        OperationPlan failover = new OperationPlan("host.failover", "p1", "o", List.of(new Step.FenceHost("p1"),
+                new Step.Parallel(List.of(new Step.StartVm("p2", "r1"), new Step.StartVm("p3", "r2")))));
+
+        assertThat(Claims.of("op-7", failover, room)).containsExactly(
+                new Claims.Claim("op-7", first, "p2"), new Claims.Claim("op-7", second, "p3"));
+    }
+
+    @Test
     void aFailoverRestartsOnlyIntoRoomNotClaimedAndAdmissionCountsClaimedVmsAsRunning() {
         Vm plain = vm("db", "p1", 2_000, VmState.RUNNING);
         Vm victim = new Vm(plain.id(), plain.name(), plain.clusterId(), plain.hostId(), plain.demand(), plain.state(),

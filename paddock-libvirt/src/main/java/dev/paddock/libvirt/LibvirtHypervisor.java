@@ -15,6 +15,7 @@ import dev.paddock.hypervisor.MigrationOptions;
 import dev.paddock.hypervisor.MigrationResult;
 import dev.paddock.model.Resources;
 import java.time.Clock;
+import java.time.Instant;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -123,6 +124,8 @@ public final class LibvirtHypervisor implements Hypervisor {
     private final Settings settings;
     private final Clock clock;
     private final Map<String, HostConnection> hosts = new ConcurrentHashMap<>();
+    /** When each host that dropped last said something, as far as its connection can tell. */
+    private final Map<String, Instant> silentSince = new ConcurrentHashMap<>();
     private final List<Consumer<HypervisorEvent>> listeners = new CopyOnWriteArrayList<>();
     private final BlockingQueue<Runnable> inbox = new LinkedBlockingQueue<>();
     private final ExecutorService background = Executors.newThreadPerTaskExecutor(
@@ -185,6 +188,11 @@ public final class LibvirtHypervisor implements Hypervisor {
     public boolean isConnected(String hostId) {
         HostConnection link = hosts.get(hostId);
         return link != null && link.connect().isPresent();
+    }
+
+    @Override
+    public Optional<Instant> silentSince(String hostId) {
+        return isConnected(hostId) ? Optional.empty() : Optional.ofNullable(silentSince.get(hostId));
     }
 
     @Override
@@ -280,6 +288,10 @@ public final class LibvirtHypervisor implements Hypervisor {
             return;
         }
         LOG.warn("host {} disconnected ({})", link.hostId, why);
+        // a keepalive gives up only after its probes went unanswered for interval x count: silent since then
+        Instant now = clock.instant();
+        silentSince.put(link.hostId, why.equals("keepalive")
+                ? now.minus(settings.keepAliveInterval().multipliedBy(settings.keepAliveCount())) : now);
         publish(new HostEvent(clock.instant(), link.hostId, HostEventKind.DISCONNECTED));
         LifecycleListener lifecycle = link.lifecycle();
         Optional<WatchdogEvents.Registration> watchdog = link.watchdog();

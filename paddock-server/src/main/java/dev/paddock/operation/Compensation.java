@@ -2,12 +2,13 @@ package dev.paddock.operation;
 
 import dev.paddock.operation.plan.Step;
 
+import java.util.List;
 import java.util.Optional;
 
 /**
  * The step that undoes a step whose effect started from nothing: a VM recorded that was not known, a
  * domain defined that did not exist, started that was not running, migrated that was not on the
- * destination. Destructive steps (power off, undefine, forget) have none: what they removed is not in the
+ * destination. Destructive steps (power off, undefine, forget, fence) have none: what they removed is not in the
  * step to put back. {@link StepExecutor#undoOf} checks the real state and uses this when it applies.
  */
 public final class Compensation {
@@ -26,6 +27,11 @@ public final class Compensation {
             case Step.UndefineVm ignored -> Optional.empty();
             case Step.ForgetVm ignored -> Optional.empty();
             case Step.QuarantineVm ignored -> Optional.empty();
+            case Step.FenceHost ignored -> Optional.empty();
+            case Step.Parallel parallel -> {
+                List<Step> undos = parallel.steps().stream().flatMap(part -> of(part).stream()).toList();
+                yield undos.isEmpty() ? Optional.empty() : Optional.of(new Step.Parallel(undos));
+            }
         };
     }
 }

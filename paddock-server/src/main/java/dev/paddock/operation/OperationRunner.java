@@ -47,8 +47,14 @@ public final class OperationRunner implements Operations, AutoCloseable {
 
     public OperationRunner(OperationJournal journal, InventoryStore store, Hypervisor hypervisor, Clock clock,
             int threads) {
+        this(journal, store, hypervisor, HostFencing.NONE, clock, threads);
+    }
+
+    /** A runner whose {@code FenceHost} steps power hosts off through {@code fencing}. */
+    public OperationRunner(OperationJournal journal, InventoryStore store, Hypervisor hypervisor, HostFencing fencing,
+            Clock clock, int threads) {
         this.journal = journal;
-        this.executor = new StepExecutor(hypervisor, store, () -> closing);
+        this.executor = new StepExecutor(hypervisor, store, () -> closing, fencing);
         this.clock = clock;
         this.pool = Executors.newFixedThreadPool(threads, Thread.ofPlatform().name("operation-", 1).factory());
         this.lanes = new TargetLanes(pool);
@@ -56,6 +62,10 @@ public final class OperationRunner implements Operations, AutoCloseable {
 
     public OperationRunner(OperationJournal journal, InventoryStore store, Hypervisor hypervisor) {
         this(journal, store, hypervisor, Clock.systemUTC(), 4);
+    }
+
+    public OperationRunner(OperationJournal journal, InventoryStore store, Hypervisor hypervisor, HostFencing fencing) {
+        this(journal, store, hypervisor, fencing, Clock.systemUTC(), 4);
     }
 
     /** Resumes every unfinished operation of the journal, then accepts new ones. Call once. */

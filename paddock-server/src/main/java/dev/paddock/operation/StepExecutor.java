@@ -10,8 +10,13 @@ import dev.paddock.hypervisor.MigrationResult;
 import dev.paddock.model.VmState;
 import dev.paddock.store.InventoryStore;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
@@ -34,12 +39,18 @@ public final class StepExecutor {
     private final Hypervisor hypervisor;
     private final InventoryStore store;
     private final BooleanSupplier closing;
+    private final HostFencing fencing;
 
     /** {@code closing} tells a step that waits (a guest shutdown) to stop waiting. */
     public StepExecutor(Hypervisor hypervisor, InventoryStore store, BooleanSupplier closing) {
+        this(hypervisor, store, closing, HostFencing.NONE);
+    }
+
+    public StepExecutor(Hypervisor hypervisor, InventoryStore store, BooleanSupplier closing, HostFencing fencing) {
         this.hypervisor = hypervisor;
         this.store = store;
         this.closing = closing;
+        this.fencing = fencing;
     }
 
     /** Brings about {@code step}'s effect, writing what it did (or found) to {@code log}. */
@@ -59,7 +70,58 @@ public final class StepExecutor {
             case Step.ForgetVm s -> log.accept(store.deleteVm(s.vmId())
                     ? "removed VM " + s.vmId() + " from inventory"
                     : "VM " + s.vmId() + " was not in inventory");
+            case Step.FenceHost s -> {
+                HostFencing.Fenced fenced = fencing.powerOff(s.hostId());
+                log.accept((fenced.wasOff() ? "host " + s.hostId() + " already off: " : "fenced host " + s.hostId()
+                        + ": ") + fenced.detail());
+            }
+            case Step.Parallel s -> parallel(s, log);
         }
+    }
+
+    /**
+     * Runs the steps on threads of their own and waits for all of them, even when one fails: the step ends only
+     * once nothing it began still acts. A failed step has no effect in the journal's eyes (the rollback undoes done
+     * steps only), so when a part fails the parts that succeeded are undone here, each by the undo read from the
+     * real state before it acted.
+     */
+    private void parallel(Step.Parallel parallel, Consumer<String> log) {
+        List<Step> parts = parallel.steps();
+        List<Optional<Step>> undos = parts.stream().map(this::undoOf).toList();
+        List<Future<List<String>>> runs = new ArrayList<>();
+        try (ExecutorService threads = Executors.newThreadPerTaskExecutor(
+                Thread.ofPlatform().name("parallel-step-", 1).factory())) {
+            for (Step part : parts) {
+                runs.add(threads.submit(() -> {
+                    List<String> lines = new ArrayList<>();
+                    execute(part, lines::add);
+                    return lines;
+                }));
+            }
+        }
+        List<String> failures = new ArrayList<>();
+        List<Integer> succeeded = new ArrayList<>();
+        for (int i = 0; i < runs.size(); i++) {
+            try {
+                runs.get(i).get().forEach(log);
+                succeeded.add(i);
+            } catch (ExecutionException e) {
+                failures.add(parts.get(i).describe() + ": " + e.getCause().getMessage());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new Interrupted("stopped waiting for parallel steps");
+            }
+        }
+        if (failures.isEmpty()) {
+            return;
+        }
+        for (int i : succeeded) {
+            undos.get(i).ifPresent(undo -> {
+                execute(undo, log);
+                log.accept("undone as a part failed: " + undo.describe());
+            });
+        }
+        throw new IllegalStateException(String.join("; ", failures));
     }
 
     /**
@@ -82,6 +144,11 @@ public final class StepExecutor {
             case Step.UndefineVm s -> Compensation.of(s);
             case Step.ForgetVm s -> Compensation.of(s);
             case Step.QuarantineVm s -> Compensation.of(s);
+            case Step.FenceHost s -> Compensation.of(s);
+            case Step.Parallel s -> {
+                List<Step> undos = s.steps().stream().flatMap(part -> undoOf(part).stream()).toList();
+                yield undos.isEmpty() ? Optional.empty() : Optional.of(new Step.Parallel(undos));
+            }
         };
     }
 

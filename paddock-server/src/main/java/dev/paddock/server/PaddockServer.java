@@ -6,6 +6,7 @@ import dev.paddock.api.RestApi;
 import dev.paddock.audit.Oversight;
 import dev.paddock.audit.RogueWatch;
 import dev.paddock.ha.HostWatch;
+import dev.paddock.ha.control.DeviceFencing;
 import dev.paddock.ha.control.HaController;
 import dev.paddock.ha.control.HaMeters;
 import dev.paddock.ha.control.HaSettings;
@@ -156,17 +157,20 @@ public final class PaddockServer implements AutoCloseable {
             made.add(inventory);
             inventory.start();
             awaitHosts(inventory);
-            OperationRunner runner = new OperationRunner(new JdbcOperationJournal(dataSource), store, hypervisor);
-            made.add(runner);
-            runner.start();
-            leadership.stopOnLoss(runner);
             HaSettings haSettings = new JdbcHaSettings(dataSource);
             if (config.room() == ServerConfig.Room.DEMO) {
                 simulatedFenceDevices(store, haSettings);
             }
+            RoutedFenceAgent fence = new RoutedFenceAgent(new SimulatedFenceAgent(sim),
+                    new FenceAgentProcess(FENCE_TIMEOUT));
+            // the runner carries out HA's fence steps, a failover resumed after a restart among them
+            OperationRunner runner = new OperationRunner(new JdbcOperationJournal(dataSource), store, hypervisor,
+                    new DeviceFencing(haSettings, fence));
+            made.add(runner);
+            runner.start();
+            leadership.stopOnLoss(runner);
             Notifier notifier = webhooks(made);
-            HaController ha = new HaController(new HaController.Wiring(store, runner, hypervisor, haSettings,
-                    new RoutedFenceAgent(new SimulatedFenceAgent(sim), new FenceAgentProcess(FENCE_TIMEOUT)),
+            HaController ha = new HaController(new HaController.Wiring(store, runner, hypervisor, haSettings, fence,
                     new SimulatedHeartbeats(sim, Clock.systemUTC()), oversight, notifier, new HaMeters(),
                     Clock.systemUTC()), HA_PERIOD, HostWatch.FENCE_RETRY);
             made.add(ha);

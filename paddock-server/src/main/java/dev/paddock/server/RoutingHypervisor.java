@@ -10,6 +10,7 @@ import dev.paddock.hypervisor.HypervisorException;
 import dev.paddock.hypervisor.MigrationOptions;
 import dev.paddock.hypervisor.MigrationResult;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -137,6 +138,12 @@ public final class RoutingHypervisor implements Hypervisor {
     public boolean isConnected(String hostId) {
         Hypervisor backend = byHost.get(hostId);
         return backend != null && backend.isConnected(hostId);
+    }
+
+    @Override
+    public Optional<Instant> silentSince(String hostId) {
+        Hypervisor backend = byHost.get(hostId);
+        return backend == null ? Optional.empty() : backend.silentSince(hostId);
     }
 
     @Override

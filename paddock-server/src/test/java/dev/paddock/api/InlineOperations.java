@@ -68,7 +68,11 @@ final class InlineOperations implements Operations {
     }
 
     private OperationView run(String id, OperationPlan plan, Instant created) {
-        for (Step step : plan.steps()) {
+        plan.steps().forEach(this::apply);
+        return view(id, plan, OperationState.DONE, plan.steps().size(), created, StepState.DONE);
+    }
+
+    private void apply(Step step) {
             switch (step) {
                 case Step.RecordVm record -> store.put(record.vm());
                 case Step.StartVm start -> setState(start.vmId(), VmState.RUNNING);
@@ -80,9 +84,9 @@ final class InlineOperations implements Operations {
                 case Step.UndefineVm undefine -> { }
                 case Step.MigrateVm migrate -> store.vm(migrate.vmId())
                         .ifPresent(vm -> store.put(vm.withHost(migrate.toHostId())));
+                case Step.FenceHost fence -> { }
+                case Step.Parallel parallel -> parallel.steps().forEach(this::apply);
             }
-        }
-        return view(id, plan, OperationState.DONE, plan.steps().size(), created, StepState.DONE);
     }
 
     private void setState(String vmId, VmState state) {

@@ -46,8 +46,8 @@ class LabHaCrashTest {
 
     @ParameterizedTest(name = "killed {0}")
     @CsvSource({
-        "as soon as the fence is confirmed,   ha.fence.confirmed",
-        "as the restarts are planned,         ha.restart.planned",
+        "as the failover is submitted (fence step first),    ha.restart.planned",
+        "as soon as the fence is audited confirmed,          ha.fence.confirmed",
     })
     void aServerKilledDuringAFailoverOfALabHostFinishesItStartingEachVmOnce(String when, String killAt)
             throws Exception {

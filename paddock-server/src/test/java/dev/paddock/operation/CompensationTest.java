@@ -39,5 +39,15 @@ class CompensationTest {
         assertThat(Compensation.of(new Step.UndefineVm("h1", "v1"))).isEmpty();
         assertThat(Compensation.of(new Step.ForgetVm("v1"))).isEmpty();
         assertThat(Compensation.of(new Step.QuarantineVm("h1", "v1"))).isEmpty();
+        assertThat(Compensation.of(new Step.FenceHost("h1"))).isEmpty();
+    }
+
+    @Test
+    void stepsRunTogetherAreUndoneTogetherLeavingOutTheDestructiveOnes() {
+        assertThat(Compensation.of(new Step.Parallel(java.util.List.of(new Step.StartVm("h1", "v1"),
+                new Step.DestroyVm("h1", "v2"), new Step.StartVm("h2", "v3")))))
+                .contains(new Step.Parallel(java.util.List.of(new Step.DestroyVm("h1", "v1"),
+                        new Step.DestroyVm("h2", "v3"))));
+        assertThat(Compensation.of(new Step.Parallel(java.util.List.of(new Step.DestroyVm("h1", "v2"))))).isEmpty();
     }
 }

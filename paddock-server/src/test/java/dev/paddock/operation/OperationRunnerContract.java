@@ -433,4 +433,61 @@ abstract class OperationRunnerContract {
         assertThat(again.state()).isEqualTo(OperationState.DONE);
         assertThat(sim.effects("v1")).isEqualTo(new Effects(1, 1, 0, 0, 0, 0));
     }
+
+    /** Three starts of one second each, as one Parallel step: they overlap, and each VM starts once. */
+    @Test
+    void aParallelStepStartsItsVmsAtTheSameTimeEachOnce() {
+        List<String> vms = List.of("p1", "p2", "p3");
+        for (String vm : vms) {
+            sim.addDomain("node-1", OperationFixtures.spec(vm, "web-" + vm), VmState.STOPPED);
+        }
+        sim.inject(new dev.paddock.sim.Fault.SlowCalls(dev.paddock.sim.CallKind.START, Duration.ofSeconds(1)));
+        startRunner();
+
+        OperationView done = awaitFinal(runner.submit(new OperationPlan("host.failover", "h9", "test", List.of(
+                new Step.Parallel(vms.stream().<Step>map(vm -> new Step.StartVm("h1", vm)).toList())))).id());
+
+        assertThat(done.state()).isEqualTo(OperationState.DONE);
+        OperationView.StepView step = done.steps().getFirst();
+        assertThat(Duration.between(step.started().orElseThrow(), step.finished().orElseThrow()))
+                .as("three one-second starts run together").isLessThan(Duration.ofMillis(2_500));
+        for (String vm : vms) {
+            assertThat(step.log()).contains("started domain " + vm + " on h1");
+            assertThat(sim.effects(vm).started()).as("starts of " + vm).isEqualTo(1);
+        }
+    }
+
+    /**
+     * One part of a Parallel step fails: the others still run, then are undone, so the failed step leaves nothing
+     * behind (a failed step is not rolled back) and the operation fails.
+     */
+    @Test
+    void aParallelStepWithAFailingPartFailsAndItsDonePartsAreRolledBack() {
+        sim.addDomain("node-1", OperationFixtures.spec("p1", "web-p1"), VmState.STOPPED);
+        startRunner();
+
+        OperationView done = awaitFinal(runner.submit(new OperationPlan("host.failover", "h9", "test", List.of(
+                new Step.Parallel(List.of(new Step.StartVm("h1", "p1"), new Step.StartVm("h1", "nowhere")))))).id());
+
+        assertThat(done.state()).isEqualTo(OperationState.FAILED);
+        assertThat(done.steps().getFirst().log()).contains("nowhere", "undone as a part failed: power off VM p1");
+        assertThat(sim.effects("p1")).as("p1 started, then powered off as its neighbour failed")
+                .extracting(dev.paddock.sim.Effects::started, dev.paddock.sim.Effects::destroyed)
+                .containsExactly(1, 1);
+    }
+
+    /** Without a fence agent, a fence step fails with a sentence, and the steps after it never run. */
+    @Test
+    void aFenceStepWithoutAFenceAgentFailsAndNothingAfterItRuns() {
+        sim.addDomain("node-1", OperationFixtures.spec("p1", "web-p1"), VmState.STOPPED);
+        startRunner();
+
+        OperationView done = awaitFinal(runner.submit(new OperationPlan("host.failover", "h2", "test", List.of(
+                new Step.FenceHost("h2"), new Step.StartVm("h1", "p1")))).id());
+
+        assertThat(done.state()).isEqualTo(OperationState.FAILED);
+        assertThat(stepStates(done)).containsExactly(StepState.FAILED, StepState.SKIPPED);
+        assertThat(done.error().orElseThrow()).contains("host h2 cannot be fenced: this server runs no fence agent");
+        assertThat(sim.effects("p1").started()).isZero();
+    }
 }

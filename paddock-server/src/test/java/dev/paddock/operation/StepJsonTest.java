@@ -28,7 +28,10 @@ class StepJsonTest {
                 new Step.UndefineVm("h1", "v1"),
                 new Step.MigrateVm("v1", "h1", "h2"),
                 new Step.ForgetVm("v1"),
-                new Step.QuarantineVm("h1", "v1"));
+                new Step.QuarantineVm("h1", "v1"),
+                new Step.FenceHost("h1"),
+                new Step.Parallel(List.of(new Step.DefineVm("h2", OperationFixtures.spec("v1", "web-1")),
+                        new Step.StartVm("h2", "v2"))));
     }
 
     @ParameterizedTest(name = "{0}")

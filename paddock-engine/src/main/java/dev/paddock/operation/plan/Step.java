@@ -2,6 +2,7 @@ package dev.paddock.operation.plan;
 
 import dev.paddock.hypervisor.DomainSpec;
 import dev.paddock.model.Vm;
+import java.util.List;
 
 /**
  * One idempotent action of an Operation. Planners emit steps; the server's runner journals each one
@@ -19,7 +20,9 @@ public sealed interface Step
                 Step.UndefineVm,
                 Step.MigrateVm,
                 Step.ForgetVm,
-                Step.QuarantineVm {
+                Step.QuarantineVm,
+                Step.FenceHost,
+                Step.Parallel {
 
     /** A short human sentence for progress displays and the audit log. */
     String describe();
@@ -87,6 +90,36 @@ public sealed interface Step
     record ForgetVm(String vmId) implements Step {
         public String describe() {
             return "remove VM " + vmId + " from inventory";
+        }
+    }
+
+    /**
+     * Powers a host off through its fence device and confirms it off; a host whose device already reports it off
+     * is done. Never undone: a host is powered on again by a person, or by HA once it is known safe. The device
+     * (with its password) is looked up when the step runs, so no secret is journaled.
+     */
+    record FenceHost(String hostId) implements Step {
+        public String describe() {
+            return "fence host " + hostId + " (power off, confirmed)";
+        }
+    }
+
+    /**
+     * Runs {@code steps} at the same time and is done when each of them is; each keeps its own idempotence, so a
+     * run again after a crash acts only on what the first run had not done. For independent steps only (starts of
+     * different VMs): their order is not kept. Not nested.
+     */
+    record Parallel(List<Step> steps) implements Step {
+        public Parallel {
+            steps = List.copyOf(steps);
+            if (steps.stream().anyMatch(Parallel.class::isInstance)) {
+                throw new IllegalArgumentException("parallel steps are not nested");
+            }
+        }
+
+        public String describe() {
+            return steps.size() == 1 ? steps.getFirst().describe()
+                    : "at once: " + String.join("; ", steps.stream().map(Step::describe).toList());
         }
     }
 }

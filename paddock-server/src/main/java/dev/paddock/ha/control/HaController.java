@@ -28,6 +28,7 @@ import dev.paddock.model.Vm;
 import dev.paddock.model.VmState;
 import dev.paddock.operation.plan.OperationPlan;
 import dev.paddock.operation.OperationView;
+import dev.paddock.operation.StepState;
 import dev.paddock.operation.plan.Step;
 import dev.paddock.operation.Operations;
 import dev.paddock.hypervisor.DomainBuilder;
@@ -51,9 +52,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The HA reconcile loop: one thread observes every armed host (keepalive through the Hypervisor port, the
- * datastore heartbeat, the fence device's status), lets {@link HostWatch} decide, fences through the
- * {@link FenceAgent}, and only once a fence is confirmed plans with {@link FailoverPlanner} and submits the
- * restarts as one {@code host.failover} Operation. Hypervisor callbacks and REST calls only wake it.
+ * datastore heartbeat, the fence device's status), lets {@link HostWatch} decide, and for a host judged dead plans
+ * with {@link FailoverPlanner} and submits one {@code host.failover} Operation: a {@code FenceHost} step first,
+ * then the restarts, which the runner never begins before the fence step is DONE. Every effect on a host is a
+ * journaled step (fence, restarts, removal of stale definitions, restarts in place), so a server killed in the
+ * middle finishes it once. Hypervisor callbacks and REST calls only wake it.
  *
  * <p>Never a VM twice: no plan is made while a failover operation is unfinished (the one it submitted, or one
  * the runner resumed after a restart), and before each plan the loop learns from the healthy hosts where the
@@ -67,6 +70,7 @@ public final class HaController implements AutoCloseable {
     public static final String ACTOR = "controller:ha";
     static final String FAILOVER_KIND = "host.failover";
     static final String RESTART_IN_PLACE_KIND = "host.restart-in-place";
+    static final String CLEAN_STALE_KIND = "host.clean-stale";
     /** A fence that keeps failing is audited at its first failure, then once every this many attempts. */
     static final int FENCE_FAILURES_PER_AUDIT = 12;
     private static final Logger LOG = LoggerFactory.getLogger(HaController.class);
@@ -85,7 +89,12 @@ public final class HaController implements AutoCloseable {
             FenceAgent fence, Function<Host, Optional<Instant>> heartbeats, Oversight oversight, Notifier notifier,
             HaMeters meters, Clock clock) {}
 
-    private record InFlight(String operationId, List<Restart> restarts) {}
+    /**
+     * The failover operation this loop submitted and follows.
+     *
+     * @param fenceSteps the index of each fenced host's {@code FenceHost} step in the operation
+     */
+    private record InFlight(String operationId, Map<String, Integer> fenceSteps, List<Restart> restarts) {}
 
     private final Wiring wiring;
     private final Duration period;
@@ -236,15 +245,11 @@ public final class HaController implements AutoCloseable {
                 observe(host, new HaPolicy(tuning.detectionWindow()), now);
             }
         }
-        for (Host host : room.hosts()) {
-            if (watch.fenceDue(host.id(), now)) {
-                fence(host, now);
-            }
-        }
-        recover(now);
+        recover(room, now);
         room.hosts().forEach(host -> seen.put(host.id(), watch.health(host.id())));
         health = Map.copyOf(seen);
-        suspects = !watch.in(HostHealth.SUSPECT).isEmpty();
+        // a failover under way is looked at as often as a suspect: its fence outcome decides the next move
+        suspects = !watch.in(HostHealth.SUSPECT).isEmpty() || inFlight.isPresent();
     }
 
     /** A host in maintenance that reconnected shows as connected again: it must still take no VMs. */
@@ -271,8 +276,13 @@ public final class HaController implements AutoCloseable {
         boolean connected = wiring.hypervisor().isConnected(host.id());
         // a heartbeat read a moment after the pass began is as fresh as the pass
         Optional<Instant> heartbeat = wiring.heartbeats().apply(host).map(beat -> beat.isAfter(now) ? now : beat);
-        watch.observe(host.id(), connected, heartbeat, () -> power(host), policy, now)
-                .ifPresent(move -> record(host, move, now));
+        // A host judged dead stays so whatever its power says, so its device is not asked again: each status is a
+        // fence-agent process that would compete with the failover for the CPU, and with the fence step for the BMC.
+        HostHealth judged = watch.health(host.id());
+        boolean dead = judged == HostHealth.FENCING || judged == HostHealth.RECOVERING || judged == HostHealth.FENCED;
+        Optional<Instant> silent = connected ? Optional.empty() : wiring.hypervisor().silentSince(host.id());
+        watch.observe(host.id(), connected, silent, heartbeat, dead ? () -> PowerState.UNKNOWN : () -> power(host),
+                policy, now).ifPresent(move -> record(host, move, now));
     }
 
     private void record(Host host, HostWatch.Move move, Instant now) {
@@ -298,53 +308,75 @@ public final class HaController implements AutoCloseable {
         };
     }
 
-    private void fence(Host host, Instant now) {
-        FenceOutcome outcome = wiring.settings().fenceDevice(host.id()).map(wiring.fence()::powerOff)
-                .orElseGet(() -> new FenceOutcome.Failed(FenceAction.OFF, 1, "host " + host.name()
-                        + " has no fence device: configure one with PUT /api/v1/hosts/" + host.id() + "/fence"));
-        HostWatch.Move move = watch.fenced(host.id(), outcome, now);
-        String detail = "host " + host.name() + ": " + move.reason();
-        if (move.to() == HostHealth.RECOVERING) {
-            audit("ha.fence.confirmed", host.id(), detail, now);
-            Optional.ofNullable(decidedAt.remove(host.id()))
-                    .ifPresent(decided -> wiring.meters().fenced(Duration.between(decided, now)));
-            confirmedAt.put(host.id(), now);
-            fenceAlarmed.remove(host.id());
-            fenceFailures.remove(host.id());
-            wiring.notifier().notify(new Notifier.Notice("ha.fence.confirmed", host.id(), detail, now));
-            return;
-        }
-        int failures = fenceFailures.merge(host.id(), 1, Integer::sum);
+    /**
+     * Reads what the failover operation's fence steps did: a DONE step is a confirmed fence (the host may now be
+     * recovered), a FAILED one a failed attempt (audited, alarmed once, retried after the delay with a new
+     * operation). A step never begun (an earlier fence of the same operation failed) leaves its host due.
+     */
+    private void fenceOutcomes(InFlight done, OperationView view, Instant now) {
+        done.fenceSteps().forEach((hostId, index) -> {
+            if (watch.health(hostId) != HostHealth.FENCING || index >= view.steps().size()) {
+                return;
+            }
+            OperationView.StepView step = view.steps().get(index);
+            String name = wiring.store().host(hostId).map(Host::name).orElse(hostId);
+            if (step.state() == StepState.DONE) {
+                fenceConfirmed(hostId, name, step.finished().orElse(now), step.log(), now);
+            } else if (step.state() == StepState.FAILED) {
+                fenceFailed(hostId, name, step.log(), now);
+            }
+        });
+    }
+
+    private void fenceConfirmed(String hostId, String name, Instant confirmed, String log, Instant now) {
+        HostWatch.Move move = watch.fenced(hostId, new FenceOutcome.Done(FenceAction.OFF, log), now);
+        String detail = "host " + name + ": " + move.reason();
+        audit("ha.fence.confirmed", hostId, detail, now);
+        Optional.ofNullable(decidedAt.remove(hostId))
+                .ifPresent(decided -> wiring.meters().fenced(Duration.between(decided, confirmed)));
+        confirmedAt.put(hostId, confirmed);
+        fenceAlarmed.remove(hostId);
+        fenceFailures.remove(hostId);
+        wiring.notifier().notify(new Notifier.Notice("ha.fence.confirmed", hostId, detail, now));
+    }
+
+    private void fenceFailed(String hostId, String name, String log, Instant now) {
+        FenceOutcome outcome = new FenceOutcome.Failed(FenceAction.OFF, 1, log);
+        HostWatch.Move move = watch.fenced(hostId, outcome, now);
+        String detail = "host " + name + ": " + move.reason();
+        int failures = fenceFailures.merge(hostId, 1, Integer::sum);
         if (failures == 1 || failures % FENCE_FAILURES_PER_AUDIT == 0) {
-            audit("ha.fence.failed", host.id(), detail + " (attempt " + failures + ")", now);
+            audit("ha.fence.failed", hostId, detail + " (attempt " + failures + ")", now);
         }
         wiring.meters().fenceFailed();
-        if (fenceAlarmed.add(host.id())) {
-            wiring.oversight().alarms().raise("ha.fence.failed", host.id(), "HA cannot fence host " + host.name()
-                    + ", so none of its VMs is restarted; retrying: " + outcome, now);
-            wiring.notifier().notify(new Notifier.Notice("ha.fence.failed", host.id(), detail, now));
+        if (fenceAlarmed.add(hostId)) {
+            wiring.oversight().alarms().raise("ha.fence.failed", hostId, "HA cannot fence host " + name
+                    + ", so none of its VMs is restarted; retrying: " + log, now);
+            wiring.notifier().notify(new Notifier.Notice("ha.fence.failed", hostId, detail, now));
         }
     }
 
-    /** Settles a finished failover, then plans the next one when fenced hosts still have VMs to restart. */
-    private void recover(Instant now) {
-        Set<String> recovering = watch.in(HostHealth.RECOVERING);
-        if (recovering.isEmpty()) {
-            return;
-        }
+    /**
+     * Settles a finished failover, then submits the next one: the hosts judged dead and due a fence attempt are
+     * fenced by its first steps, and the VMs of those and of the fenced hosts still recovering restart after them.
+     */
+    private void recover(Room observed, Instant now) {
         if (inFlight.isPresent()) {
             Optional<OperationView> view = wiring.operations().get(inFlight.get().operationId());
             if (view.isPresent() && !view.get().state().isFinal()) {
                 return;
             }
+            view.ifPresent(v -> fenceOutcomes(inFlight.get(), v, now));
             settle(inFlight.get(), view, now);
             inFlight = Optional.empty();
         }
-        if (failoverUnfinished()) {
+        Set<String> due = new java.util.TreeSet<>();
+        observed.hosts().stream().filter(host -> watch.fenceDue(host.id(), now)).forEach(host -> due.add(host.id()));
+        if ((due.isEmpty() && watch.in(HostHealth.RECOVERING).isEmpty()) || failoverUnfinished()) {
             return;
         }
         Room room = learnWhereVmsRun(wiring.store().room());
-        for (String hostId : recovering) {
+        for (String hostId : watch.in(HostHealth.RECOVERING)) {
             int left = FailoverPlanner.victims(room, Set.of(hostId)).size();
             if (left == 0) {
                 finishRecovery(hostId, now, "every protected VM of it is running elsewhere");
@@ -354,19 +386,34 @@ public final class HaController implements AutoCloseable {
                         + " are started on it again");
             }
         }
-        Set<String> left = watch.in(HostHealth.RECOVERING);
-        if (!left.isEmpty()) {
-            plan(watch.view(room), left, now);
+        Set<String> failed = new java.util.TreeSet<>(watch.in(HostHealth.RECOVERING));
+        failed.addAll(due);
+        if (!failed.isEmpty()) {
+            plan(watch.view(room), failed, due, now);
         }
     }
 
-    private void plan(Room view, Set<String> recovering, Instant now) {
+    /**
+     * Plans the restarts of {@code failed} and submits them behind a fence step for each host of {@code toFence}:
+     * the runner runs steps in order, so no VM starts before every fence is DONE, and a failed fence fails the
+     * operation before any restart.
+     */
+    private void plan(Room view, Set<String> failed, Set<String> toFence, Instant now) {
         AtomicReference<FailoverPlan> planned = new AtomicReference<>();
+        Map<String, Integer> fenceSteps = new HashMap<>();
         // the survivors' room counts what running creates, starts and migrations have claimed
         Optional<OperationView> submitted = ledger.submit((ignored, claims) -> {
-            planned.set(planner.plan(view, claims, recovering,
+            planned.set(planner.plan(view, claims, failed,
                     FailoverPolicy.DEFAULT.withUnavailableHosts(watch.unavailable())));
-            return planned.get().operation(view, vm -> DomainBuilder.specOf(vm, view));
+            List<Step> steps = new ArrayList<>();
+            for (String hostId : toFence) {
+                fenceSteps.put(hostId, steps.size());
+                steps.add(new Step.FenceHost(hostId));
+            }
+            planned.get().operation(view, vm -> DomainBuilder.specOf(vm, view))
+                    .ifPresent(restarts -> steps.addAll(restarts.steps()));
+            return steps.isEmpty() ? Optional.empty()
+                    : Optional.of(new OperationPlan(FAILOVER_KIND, String.join(",", failed), ACTOR, steps));
         });
         FailoverPlan plan = planned.get();
         for (Unplaced vm : plan.unplaced()) {
@@ -378,14 +425,14 @@ public final class HaController implements AutoCloseable {
             }
         }
         submitted.ifPresent(operation -> {
-            inFlight = Optional.of(new InFlight(operation.id(), plan.restarts()));
+            inFlight = Optional.of(new InFlight(operation.id(), Map.copyOf(fenceSteps), plan.restarts()));
             for (Restart restart : plan.restarts()) {
                 audit("ha.restart.planned", restart.vmId(), "restart VM " + restart.vmName() + " (priority "
                         + restart.haPriority() + ") of " + restart.fromHostId() + " on " + restart.toHostId()
                         + " in operation " + operation.id(), now);
             }
-            LOG.info("failover of {} submitted as operation {}: {} restarts, {} unplaced", recovering,
-                    operation.id(), plan.restarts().size(), plan.unplaced().size());
+            LOG.info("failover of {} submitted as operation {}: {} fences, {} restarts, {} unplaced", failed,
+                    operation.id(), toFence.size(), plan.restarts().size(), plan.unplaced().size());
         });
     }
 
@@ -439,23 +486,31 @@ public final class HaController implements AutoCloseable {
         return learned;
     }
 
-    /** A fenced host back on: the definitions of VMs restarted elsewhere are removed, so nobody starts them. */
+    /**
+     * A fenced host back on: the definitions of VMs restarted elsewhere are removed, so nobody starts them, as one
+     * {@code host.clean-stale} operation (on the host's lane: it runs before the restart in place submitted next).
+     */
     private void removeStaleDefinitions(Host host, Instant now) {
         // where the VMs run, read from the hosts: the inventory may already have taken a stale domain for the VM
         Room room = learnWhereVmsRun(wiring.store().room());
+        List<Step> steps = new ArrayList<>();
+        Map<DomainInfo, String> stale = new java.util.LinkedHashMap<>();
         for (DomainInfo domain : domainsOf(host)) {
             boolean active = domain.state() == VmState.RUNNING || domain.state() == VmState.PAUSED;
-            Optional<Vm> vm = room.vm(domain.uuid());
-            if (!active && vm.flatMap(Vm::hostId).filter(h -> !h.equals(host.id())).isPresent()) {
-                try {
-                    wiring.hypervisor().undefine(host.id(), domain.uuid());
-                    audit("ha.stale.undefined", domain.uuid(), "removed the stale definition of VM " + domain.name()
-                            + " from host " + host.name() + ": it runs on " + vm.get().hostId().orElseThrow(), now);
-                } catch (HypervisorException e) {
-                    LOG.warn("cannot remove stale domain {} from {}: {}", domain.uuid(), host.id(), e.getMessage());
-                }
+            Optional<String> runsOn = room.vm(domain.uuid()).flatMap(Vm::hostId).filter(h -> !h.equals(host.id()));
+            if (!active && runsOn.isPresent()) {
+                steps.add(new Step.UndefineVm(host.id(), domain.uuid()));
+                stale.put(domain, runsOn.get());
             }
         }
+        if (steps.isEmpty()) {
+            return;
+        }
+        OperationView submitted = wiring.operations().submit(new OperationPlan(CLEAN_STALE_KIND, host.id(), ACTOR,
+                steps));
+        stale.forEach((domain, runsOn) -> audit("ha.stale.undefined", domain.uuid(), "removes the stale definition"
+                + " of VM " + domain.name() + " from host " + host.name() + " in operation " + submitted.id()
+                + ": it runs on " + runsOn, now));
     }
 
     /**

@@ -9,6 +9,8 @@ import dev.paddock.model.Host;
 import dev.paddock.model.HostState;
 import dev.paddock.model.Vm;
 import dev.paddock.operation.OperationState;
+import dev.paddock.operation.OperationView;
+import dev.paddock.operation.StepState;
 import dev.paddock.sim.Fault;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -89,11 +91,14 @@ class HaControllerTest {
         }
         assertThat(room.haActions(failed.id())).containsSubsequence("ha.host.suspect", "ha.host.fencing",
                 "ha.fence.confirmed");
-        long firstRestart = room.haEvents().stream().filter(e -> e.action().equals("ha.restart.planned"))
-                .mapToLong(e -> e.seq()).min().orElseThrow();
-        long confirmed = room.haEvents().stream().filter(e -> e.action().equals("ha.fence.confirmed"))
-                .mapToLong(e -> e.seq()).min().orElseThrow();
-        assertThat(confirmed).as("the fence is confirmed before any restart is planned").isLessThan(firstRestart);
+        List<OperationView.StepView> steps = room.failovers().getFirst().steps();
+        assertThat(steps.getFirst().description()).as("the failover's first step").startsWith("fence host "
+                + failed.id());
+        assertThat(steps.getFirst().state()).isEqualTo(StepState.DONE);
+        for (OperationView.StepView restart : steps.subList(1, steps.size())) {
+            assertThat(restart.started().orElseThrow()).as("the fence is done before " + restart.description())
+                    .isAfterOrEqualTo(steps.getFirst().finished().orElseThrow());
+        }
         assertThat(room.notices).extracting(Notifier.Notice::kind).contains("ha.host.dead", "ha.fence.confirmed");
         assertThat(room.ha.meters().registry().get("paddock.ha.detect").timer().count()).isEqualTo(1);
         assertThat(room.ha.meters().registry().get("paddock.ha.fence").timer().count()).isEqualTo(1);
@@ -140,7 +145,9 @@ class HaControllerTest {
 
         await().until(() -> room.ha.status().stream()
                 .anyMatch(s -> s.hostId().equals(failed.id()) && s.health() == HostHealth.FENCED));
-        assertThat(room.failovers()).isEmpty();
+        assertThat(room.failovers()).as("the fence is the failover's only step: nothing restarts")
+                .allSatisfy(op -> assertThat(op.steps()).extracting(OperationView.StepView::description)
+                        .containsExactly("fence host " + failed.id() + " (power off, confirmed)"));
         assertThat(room.notices).extracting(Notifier.Notice::kind).contains("ha.recovered");
         assertThat(room.ha.meters().registry().get("paddock.ha.restart").timer().count()).isEqualTo(1);
     }
@@ -174,7 +181,13 @@ class HaControllerTest {
         room.sim.inject(new Fault.HostCrash(failed.name()));
 
         await().until(() -> room.ha.meters().registry().get("paddock.ha.fence.failures").counter().count() >= 3);
-        assertThat(room.failovers()).isEmpty();
+        assertThat(room.failovers()).as("every attempt fails at its fence and runs no restart").isNotEmpty()
+                .allSatisfy(op -> {
+                    assertThat(op.state()).isIn(OperationState.FAILED, OperationState.RUNNING,
+                            OperationState.PENDING);
+                    assertThat(op.steps()).extracting(OperationView.StepView::state)
+                            .doesNotContain(StepState.DONE, StepState.ROLLED_BACK);
+                });
         assertThat(room.haActions(failed.id())).as("a failing fence is audited once, not at every retry")
                 .containsOnlyOnce("ha.fence.failed");
         assertThat(room.haActions(failed.id())).doesNotContain("ha.fence.confirmed");

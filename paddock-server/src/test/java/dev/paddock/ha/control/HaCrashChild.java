@@ -80,11 +80,14 @@ public final class HaCrashChild {
             });
             InventoryController inventory = new InventoryController(store, sim, Duration.ofSeconds(1), change -> { });
             inventory.start();
-            OperationRunner runner = new OperationRunner(new JdbcOperationJournal(dataSource), store, sim);
+            SimulatedFenceAgent bmcs = new SimulatedFenceAgent(sim);
+            OperationRunner runner = new OperationRunner(new JdbcOperationJournal(dataSource), store, sim,
+                    new DeviceFencing(settings, bmcs));
             runner.start();
             HaController ha = new HaController(new HaController.Wiring(store, runner, sim, settings,
-                    new SimulatedFenceAgent(sim), new SimulatedHeartbeats(sim, Clock.systemUTC()),
-                    new Oversight(new JdbcAlarms(dataSource), new JdbcAuditLog(dataSource)), Notifier.NONE, new HaMeters(), Clock.systemUTC()),
+                    bmcs, new SimulatedHeartbeats(sim, Clock.systemUTC()),
+                    new Oversight(new JdbcAlarms(dataSource), new JdbcAuditLog(dataSource)), Notifier.NONE,
+                    new HaMeters(), Clock.systemUTC()),
                     Duration.ofMillis(100), Duration.ofMillis(300));
             ha.start();
             if (crash) {

@@ -78,9 +78,9 @@ final class HaRoom implements AutoCloseable {
         oversight = new Oversight(new JdbcAlarms(dataSource), new JdbcAuditLog(dataSource));
         inventory = new InventoryController(store, sim, Duration.ofSeconds(1), change -> { });
         inventory.start();
-        runner = new OperationRunner(new JdbcOperationJournal(dataSource), store, sim);
-        runner.start();
         bmcs = new SimulatedFenceAgent(sim);
+        runner = new OperationRunner(new JdbcOperationJournal(dataSource), store, sim, new DeviceFencing(settings, bmcs));
+        runner.start();
         ha = new HaController(new HaController.Wiring(store, runner, sim, settings, bmcs,
                 new SimulatedHeartbeats(sim, Clock.systemUTC()), oversight, notices::add, new HaMeters(),
                 Clock.systemUTC()), PERIOD, FENCE_RETRY);

@@ -1,0 +1,30 @@
+package dev.paddock.ha.control;
+
+import dev.paddock.ha.FenceAction;
+import dev.paddock.ha.FenceAgent;
+import dev.paddock.ha.FenceDevice;
+import dev.paddock.ha.FenceOutcome;
+import dev.paddock.operation.HostFencing;
+
+/**
+ * Fences a host through the fence device HA keeps for it: the effect of a {@code FenceHost} step. It asks the
+ * device's status first, so a step run again after a crash, or a host that lost its power by itself, is not
+ * powered off twice; otherwise it powers it off and confirms it off ({@link FenceAgent#powerOff}).
+ */
+public record DeviceFencing(HaSettings settings, FenceAgent agent) implements HostFencing {
+
+    @Override
+    public Fenced powerOff(String hostId) {
+        FenceDevice device = settings.fenceDevice(hostId).orElseThrow(() -> new FenceFailed("host " + hostId
+                + " has no fence device: configure one with PUT /api/v1/hosts/" + hostId + "/fence"));
+        FenceOutcome status = agent.run(device, FenceAction.STATUS);
+        if (status.confirmsOff()) {
+            return new Fenced(true, "its device reports it off (" + status + ")");
+        }
+        FenceOutcome off = agent.powerOff(device);
+        if (!off.confirmsOff()) {
+            throw new FenceFailed(off.toString());
+        }
+        return new Fenced(false, "powered off and confirmed: " + off);
+    }
+}
