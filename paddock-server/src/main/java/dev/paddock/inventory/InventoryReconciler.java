@@ -20,7 +20,10 @@ import java.util.Set;
  *
  * <p>The rules, in the order they apply:
  * <ol>
- *   <li>a reported domain whose UUID is a known VM: that VM is on this host in the reported state;</li>
+ *   <li>a reported domain whose UUID is a known VM: that VM is on this host in the reported state, except a
+ *       domain that is not running while the inventory has the VM running or paused on another host: a stale copy
+ *       (a fenced host back with the definition of a VM HA restarted elsewhere), which HA's clean-up removes; the VM
+ *       stays where it runs;</li>
  *   <li>a reported domain whose UUID is unknown: a rogue VM, recorded as UNREGISTERED on this host;</li>
  *   <li>a VM the inventory places on this host that the host no longer reports: a managed VM becomes
  *       UNKNOWN (never deleted: only an operation deletes a managed VM); an unregistered one is forgotten.</li>
@@ -75,10 +78,17 @@ public final class InventoryReconciler {
         if (!moved && vm.state() == domain.state()) {
             return Optional.empty();
         }
+        if (moved && vm.hostId().isPresent() && active(vm.state()) && !active(domain.state())) {
+            return Optional.empty();
+        }
         String reason = moved
                 ? "reported on " + host.name() + " (was " + vm.hostId().orElse("unplaced") + ")"
                 : "state " + vm.state() + " -> " + domain.state();
         return Optional.of(new InventoryChange.Update(vm.withHost(host.id()).withState(domain.state()), reason));
+    }
+
+    private static boolean active(VmState state) {
+        return state == VmState.RUNNING || state == VmState.PAUSED;
     }
 
     private static Optional<InventoryChange> missing(Vm vm) {

@@ -68,6 +68,21 @@ class InventoryReconcilerTest {
     }
 
     @Test
+    void aStoppedCopyOnAHostBackFromAFenceLeavesTheVmWhereItRuns() {
+        Vm web = vm("u1", "web-01", "h2", VmState.RUNNING, VmOrigin.MANAGED);
+        assertThat(reconcile(H1, List.of(domain("u1", "web-01", "h1", VmState.STOPPED)), List.of(), Map.of("u1", web)))
+                .isEmpty();
+    }
+
+    @Test
+    void aStoppedDomainOfAVmStoppedElsewhereStillMovesTheVm() {
+        Vm web = vm("u1", "web-01", "h2", VmState.STOPPED, VmOrigin.MANAGED);
+        List<InventoryChange> changes = reconcile(H1, List.of(domain("u1", "web-01", "h1", VmState.STOPPED)),
+                List.of(), Map.of("u1", web));
+        assertThat(changes).singleElement().satisfies(change -> assertThat(change.vm().hostId()).contains("h1"));
+    }
+
+    @Test
     void aDomainPaddockNeverCreatedIsRecordedAsUnregistered() {
         List<InventoryChange> changes = reconcile(H1, List.of(domain("rogue", "miner", "h1", VmState.RUNNING)),
                 List.of(), Map.of());
