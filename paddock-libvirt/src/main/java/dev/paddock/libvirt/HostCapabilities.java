@@ -1,18 +1,9 @@
 package dev.paddock.libvirt;
 
-import java.io.IOException;
-import java.io.StringReader;
 import java.util.EnumSet;
 import java.util.Set;
-import javax.xml.XMLConstants;
-import javax.xml.parsers.DocumentBuilderFactory;
-import javax.xml.parsers.ParserConfigurationException;
-import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.NodeList;
-import org.xml.sax.InputSource;
-import org.xml.sax.SAXException;
-import org.xml.sax.helpers.DefaultHandler;
 
 /**
  * What a host's capabilities XML ({@code virConnectGetCapabilities}) says that Paddock needs.
@@ -34,7 +25,7 @@ public record HostCapabilities(String hostUuid, String cpuModel, int numaCells, 
     }
 
     public static HostCapabilities parse(String xml) {
-        Element root = document(xml).getDocumentElement();
+        Element root = XmlDocuments.parse(xml, "capabilities").getDocumentElement();
         Element host = child(root, "host");
         String uuid = host == null ? "" : text(child(host, "uuid"));
         Element cpu = host == null ? null : child(host, "cpu");
@@ -50,7 +41,7 @@ public record HostCapabilities(String hostUuid, String cpuModel, int numaCells, 
 
     /** The text of the first element named {@code name} anywhere in {@code xml}, or "". */
     static String firstText(String xml, String name) {
-        NodeList found = document(xml).getElementsByTagName(name);
+        NodeList found = XmlDocuments.parse(xml, "capabilities").getElementsByTagName(name);
         return found.getLength() == 0 ? "" : found.item(0).getTextContent().trim();
     }
 
@@ -74,19 +65,6 @@ public record HostCapabilities(String hostUuid, String cpuModel, int numaCells, 
             }
         }
         return types;
-    }
-
-    private static Document document(String xml) {
-        try {
-            var factory = DocumentBuilderFactory.newInstance();
-            factory.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
-            factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
-            var builder = factory.newDocumentBuilder();
-            builder.setErrorHandler(new DefaultHandler()); // throws on fatal errors without printing them
-            return builder.parse(new InputSource(new StringReader(xml)));
-        } catch (ParserConfigurationException | SAXException | IOException e) {
-            throw new IllegalArgumentException("unreadable capabilities XML: " + e.getMessage(), e);
-        }
     }
 
     private static Element child(Element parent, String name) {
