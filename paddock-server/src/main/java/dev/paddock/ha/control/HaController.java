@@ -111,7 +111,10 @@ public final class HaController implements AutoCloseable {
     /** The loop's judgement of each host at the end of its last pass, for readers on other threads. */
     private volatile Map<String, HostHealth> health = Map.of();
     private volatile boolean closing;
-    private volatile boolean suspects;
+    /** How long the loop waits before its next pass when nothing wakes it, set at the end of each pass. */
+    private volatile Duration nextWait;
+    /** A host became suspect in this pass: its device may be asked at once, on the next pass. */
+    private boolean newlySuspect;
     private Thread thread;
     private Hypervisor.Subscription subscription;
 
@@ -122,6 +125,7 @@ public final class HaController implements AutoCloseable {
     public HaController(Wiring wiring, Duration period, Duration fenceRetry) {
         this.wiring = wiring;
         this.period = period;
+        this.nextWait = period;
         this.watch = new HostWatch(fenceRetry);
         this.ledger = new PlacementLedger(wiring.store(), wiring.operations());
     }
@@ -206,8 +210,7 @@ public final class HaController implements AutoCloseable {
     private void run() {
         while (!closing) {
             try {
-                Duration wait = suspects && SUSPECT_RECHECK.compareTo(period) < 0 ? SUSPECT_RECHECK : period;
-                wakeups.poll(wait.toMillis(), TimeUnit.MILLISECONDS);
+                wakeups.poll(nextWait.toMillis(), TimeUnit.MILLISECONDS);
                 wakeups.clear();
             } catch (InterruptedException e) {
                 return;
@@ -248,8 +251,25 @@ public final class HaController implements AutoCloseable {
         recover(room, now);
         room.hosts().forEach(host -> seen.put(host.id(), watch.health(host.id())));
         health = Map.copyOf(seen);
-        // a failover under way is looked at as often as a suspect: its fence outcome decides the next move
-        suspects = !watch.in(HostHealth.SUSPECT).isEmpty() || inFlight.isPresent();
+        nextWait = nextWait(wiring.clock().instant());
+    }
+
+    /**
+     * At once after a host became suspect (the pass that sees a keepalive lost only makes it suspect; the next
+     * asks its device, which may report it off); while hosts are suspect or a failover is under way (its fence
+     * outcome decides the next move), every {@link #SUSPECT_RECHECK} and at the end of the first detection window
+     * to end; otherwise the period.
+     */
+    private Duration nextWait(Instant now) {
+        if (newlySuspect) {
+            newlySuspect = false;
+            return Duration.ZERO;
+        }
+        boolean suspects = !watch.in(HostHealth.SUSPECT).isEmpty() || inFlight.isPresent();
+        Duration wait = suspects && SUSPECT_RECHECK.compareTo(period) < 0 ? SUSPECT_RECHECK : period;
+        Optional<Duration> untilDecision = watch.nextDecision().map(at -> Duration.between(now, at))
+                .map(left -> left.isNegative() ? Duration.ZERO : left);
+        return untilDecision.filter(left -> left.compareTo(wait) < 0).orElse(wait);
     }
 
     /** A host in maintenance that reconnected shows as connected again: it must still take no VMs. */
@@ -288,6 +308,9 @@ public final class HaController implements AutoCloseable {
     private void record(Host host, HostWatch.Move move, Instant now) {
         String detail = "host " + host.name() + " " + move.from() + " -> " + move.to() + ": " + move.reason();
         audit("ha.host." + move.to().name().toLowerCase(java.util.Locale.ROOT), host.id(), detail, now);
+        if (move.to() == HostHealth.SUSPECT) {
+            newlySuspect = true;
+        }
         if (move.to() == HostHealth.FENCING) {
             decidedAt.put(host.id(), now);
             move.keepaliveLostSince().ifPresent(lost -> wiring.meters().detected(Duration.between(lost, now)));
