@@ -34,8 +34,8 @@ public sealed interface Evacuation permits Evacuation.Moves, Evacuation.Stuck {
         }
 
         /**
-         * The migrations as one operation, or nothing when there is nothing to move: batches of at most
-         * {@code parallel} migrations, each batch one step that runs them at once (largest VMs first, as planned).
+         * The migrations as one operation, or nothing when there is nothing to move: one step that runs at most
+         * {@code parallel} of them at a time, the next beginning as soon as one ends (largest VMs first, as planned).
          */
         public Optional<OperationPlan> operation(String owner, int parallel) {
             if (parallel < 1) {
@@ -44,13 +44,10 @@ public sealed interface Evacuation permits Evacuation.Moves, Evacuation.Stuck {
             if (moves.isEmpty()) {
                 return Optional.empty();
             }
-            List<Step> steps = new ArrayList<>();
-            for (int from = 0; from < moves.size(); from += parallel) {
-                List<Step> batch = moves.subList(from, Math.min(moves.size(), from + parallel)).stream()
-                        .<Step>map(m -> new Step.MigrateVm(m.vm().id(), m.fromHostId(), m.toHostId())).toList();
-                steps.add(batch.size() == 1 ? batch.getFirst() : new Step.Parallel(batch));
-            }
-            return Optional.of(new OperationPlan("host.evacuate", hostId, owner, steps));
+            List<Step> migrations = moves.stream()
+                    .<Step>map(m -> new Step.MigrateVm(m.vm().id(), m.fromHostId(), m.toHostId())).toList();
+            Step step = migrations.size() == 1 ? migrations.getFirst() : new Step.Parallel(migrations, parallel);
+            return Optional.of(new OperationPlan("host.evacuate", hostId, owner, List.of(step)));
         }
     }
 

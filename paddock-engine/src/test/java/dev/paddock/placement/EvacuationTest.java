@@ -30,19 +30,18 @@ class EvacuationTest {
     }
 
     @Test
-    void sixVmsMigrateFourThenTwoAtOnceLargestFirstAndNoneBackToTheHost() {
+    void sixVmsMigrateFourAtATimeLargestFirstAndNoneBackToTheHost() {
         Evacuation.Moves moves = (Evacuation.Moves) ENGINE.evacuate(sixOnH0(), Claims.NONE, "h0");
         OperationPlan plan = moves.operation("alice", 4).orElseThrow();
 
         assertThat(plan.kind()).isEqualTo("host.evacuate");
-        assertThat(plan.steps()).hasSize(2);
-        List<Step> first = ((Step.Parallel) plan.steps().get(0)).steps();
-        List<Step> second = ((Step.Parallel) plan.steps().get(1)).steps();
-        assertThat(first).hasSize(4);
-        assertThat(second).hasSize(2);
-        assertThat(((Step.MigrateVm) first.getFirst()).vmId()).as("the largest first").isEqualTo("vm6");
+        assertThat(plan.steps()).hasSize(1);
+        Step.Parallel migrations = (Step.Parallel) plan.steps().getFirst();
+        assertThat(migrations.width()).isEqualTo(4);
+        assertThat(migrations.describe()).startsWith("4 at a time: ");
+        assertThat(((Step.MigrateVm) migrations.steps().getFirst()).vmId()).as("the largest first").isEqualTo("vm6");
         List<Step.MigrateVm> all = new ArrayList<>();
-        plan.steps().forEach(step -> ((Step.Parallel) step).steps().forEach(s -> all.add((Step.MigrateVm) s)));
+        migrations.steps().forEach(s -> all.add((Step.MigrateVm) s));
         assertThat(all).extracting(Step.MigrateVm::vmId)
                 .containsExactlyInAnyOrder("vm1", "vm2", "vm3", "vm4", "vm5", "vm6");
         assertThat(all).allSatisfy(m -> {
@@ -58,11 +57,12 @@ class EvacuationTest {
     }
 
     @Test
-    void oneAtATimeIsPlainMigrationsAndNothingToMoveIsNoOperation() {
+    void oneAtATimeIsOneAfterAnotherAndNothingToMoveIsNoOperation() {
         Evacuation.Moves moves = (Evacuation.Moves) ENGINE.evacuate(sixOnH0(), Claims.NONE, "h0");
 
-        assertThat(moves.operation("alice", 1).orElseThrow().steps()).hasSize(6)
-                .allMatch(step -> step instanceof Step.MigrateVm);
+        Step.Parallel oneByOne = (Step.Parallel) moves.operation("alice", 1).orElseThrow().steps().getFirst();
+        assertThat(oneByOne.width()).isEqualTo(1);
+        assertThat(oneByOne.steps()).hasSize(6);
         assertThat(((Evacuation.Moves) ENGINE.evacuate(sixOnH0(), Claims.NONE, "h1")).operation("alice", 4))
                 .isEmpty();
         assertThatThrownBy(() -> moves.operation("alice", 0)).isInstanceOf(IllegalArgumentException.class);

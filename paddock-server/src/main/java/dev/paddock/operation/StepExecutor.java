@@ -89,7 +89,7 @@ public final class StepExecutor {
         List<Step> parts = parallel.steps();
         List<Optional<Step>> undos = parts.stream().map(this::undoOf).toList();
         List<Future<List<String>>> runs = new ArrayList<>();
-        try (ExecutorService threads = Executors.newThreadPerTaskExecutor(
+        try (ExecutorService threads = Executors.newFixedThreadPool(parallel.width(),
                 Thread.ofPlatform().name("parallel-step-", 1).factory())) {
             for (Step part : parts) {
                 runs.add(threads.submit(() -> {
@@ -147,7 +147,7 @@ public final class StepExecutor {
             case Step.FenceHost s -> Compensation.of(s);
             case Step.Parallel s -> {
                 List<Step> undos = s.steps().stream().flatMap(part -> undoOf(part).stream()).toList();
-                yield undos.isEmpty() ? Optional.empty() : Optional.of(new Step.Parallel(undos));
+                yield undos.isEmpty() ? Optional.empty() : Optional.of(new Step.Parallel(undos, s.atMost()));
             }
         };
     }
