@@ -17,6 +17,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -159,7 +160,7 @@ public final class HaDecider {
     public List<HaEffect> ended(FailoverEnd end, Room room, Instant now) {
         List<HaEffect> effects = new ArrayList<>();
         following.filter(f -> f.operationId().equals(end.operationId())).ifPresent(followed ->
-                new java.util.TreeMap<>(followed.fenceSteps()).forEach((hostId, index) -> {
+                new TreeMap<>(followed.fenceSteps()).forEach((hostId, index) -> {
                     if (watch.health(hostId) != HostHealth.FENCING || index >= end.steps().size()) {
                         return;
                     }
