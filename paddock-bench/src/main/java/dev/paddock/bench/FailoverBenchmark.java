@@ -14,10 +14,6 @@ import dev.paddock.server.PaddockServer;
 import dev.paddock.server.ServerConfig;
 import dev.paddock.hypervisor.DomainBuilder;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
@@ -102,8 +98,7 @@ final class FailoverBenchmark implements BenchMain.Benchmark {
         }
     }
 
-    private final HttpClient http = HttpClient.newHttpClient();
-    private URI base;
+    private LabApi api;
 
     @Override
     public int run(String[] options) throws Exception {
@@ -140,22 +135,22 @@ final class FailoverBenchmark implements BenchMain.Benchmark {
         Path dir = Files.createTempDirectory("paddock-bench-failover");
         try (PaddockServer server = PaddockServer.start(ServerConfig.inDirectory(dir, "127.0.0.1", 0,
                 ServerConfig.Room.EMPTY).withLibvirtSharedDirectory(shared))) {
-            base = server.url();
-            String site = post("/api/v1/sites", "{\"name\":\"lab\"}");
-            String cluster = post("/api/v1/clusters", "{\"siteId\":\"" + site + "\",\"name\":\"lab\"}");
+            api = new LabApi(server.url());
+            String site = api.post("/api/v1/sites", "{\"name\":\"lab\"}");
+            String cluster = api.post("/api/v1/clusters", "{\"siteId\":\"" + site + "\",\"name\":\"lab\"}");
             List<String> hosts = new ArrayList<>();
             for (int n = 1; n <= 3; n++) {
-                hosts.add(post("/api/v1/hosts", "{\"clusterId\":\"" + cluster + "\",\"name\":\"h" + n
+                hosts.add(api.post("/api/v1/hosts", "{\"clusterId\":\"" + cluster + "\",\"name\":\"h" + n
                         + "\",\"uri\":\"qemu+tcp://10.77.0." + n + "/system\"}"));
             }
-            String datastore = post("/api/v1/datastores", "{\"siteId\":\"" + site + "\",\"name\":\"shared\","
+            String datastore = api.post("/api/v1/datastores", "{\"siteId\":\"" + site + "\",\"name\":\"shared\","
                     + "\"shared\":true,\"capacityGib\":100,\"hostIds\":" + Json.mapper().writeValueAsString(hosts) + "}");
-            send("PUT", "/api/v1/clusters/" + cluster + "/ha", "{\"enabled\":true}", 200);
+            api.send("PUT", "/api/v1/clusters/" + cluster + "/ha", "{\"enabled\":true}", 200);
             for (int n = 1; n <= 3; n++) {
                 Map<String, String> fence = new LinkedHashMap<>(FENCE_OPTIONS);
                 fence.put("ip", "10.78.0." + n);
-                send("PUT", "/api/v1/hosts/" + hosts.get(n - 1) + "/fence", "{\"agent\":\"fence_ipmilan\",\"options\":"
-                        + Json.mapper().writeValueAsString(fence) + "}", 200);
+                api.send("PUT", "/api/v1/hosts/" + hosts.get(n - 1) + "/fence",
+                        "{\"agent\":\"fence_ipmilan\",\"options\":" + Json.mapper().writeValueAsString(fence) + "}", 200);
             }
             String h1 = hosts.getFirst();
             List<Seeded> seeded = new ArrayList<>();
@@ -175,9 +170,10 @@ final class FailoverBenchmark implements BenchMain.Benchmark {
                 }
             }
             for (Seeded vm : seeded) {
-                send("DELETE", "/api/v1/vms/" + vm.id() + "?force=true", null, 202);
+                api.send("DELETE", "/api/v1/vms/" + vm.id() + "?force=true", null, 202);
             }
-            await("the VMs deleted", () -> seeded.stream().allMatch(vm -> status("/api/v1/vms/" + vm.id()) == 404));
+            LabApi.await("the VMs deleted", DEADLINE,
+                    () -> seeded.stream().allMatch(vm -> api.status("/api/v1/vms/" + vm.id()) == 404));
             return report(results, count);
         }
     }
@@ -222,9 +218,9 @@ final class FailoverBenchmark implements BenchMain.Benchmark {
     /** h1 fails in {@code mode}; until every VM's guest beats on another host. */
     private Run once(PaddockServer server, List<Seeded> vms, String h1, Mode mode) throws Exception {
         // a clean start: every host connected and healthy (a migration under load can drop a keepalive for a moment)
-        await("every host connected and healthy", () -> {
+        LabApi.await("every host connected and healthy", DEADLINE, () -> {
             for (var host : server.parts().store().hosts()) {
-                if (!server.parts().hypervisor().isConnected(host.id()) || !haHealth(host.id()).equals("HEALTHY")
+                if (!server.parts().hypervisor().isConnected(host.id()) || !api.haHealth(host.id()).equals("HEALTHY")
                         || host.state() != dev.paddock.model.HostState.CONNECTED) {
                     return false;
                 }
@@ -232,7 +228,8 @@ final class FailoverBenchmark implements BenchMain.Benchmark {
             return true;
         });
         for (Seeded vm : vms) {
-            await("the guest of " + vm.id() + " beating on h1", () -> runningOn(server, vm.id()).equals(Optional.of(h1))
+            LabApi.await("the guest of " + vm.id() + " beating on h1", DEADLINE,
+                    () -> runningOn(server, vm.id()).equals(Optional.of(h1))
                     && heartbeat(vm.disk()).orElse(0) >= 2);
         }
         Instant killed = Instant.now();
@@ -343,7 +340,7 @@ final class FailoverBenchmark implements BenchMain.Benchmark {
     /** h1 on again, healthy for HA, and its VMs live-migrated back to it. */
     private void revive(PaddockServer server, List<Seeded> vms, String h1) throws Exception {
         power("on");
-        await("h1 healthy again", () -> haHealth(h1).equals("HEALTHY")
+        LabApi.await("h1 healthy again", DEADLINE, () -> api.haHealth(h1).equals("HEALTHY")
                 && server.parts().hypervisor().isConnected(h1));
         for (Seeded vm : vms) {
             // where libvirt runs it: the inventory may still hold the stale definition h1 had when it came back
@@ -352,8 +349,9 @@ final class FailoverBenchmark implements BenchMain.Benchmark {
             if (at.equals(h1)) {
                 continue;
             }
-            OperationView moved = settle(server.parts(), server.parts().operations().submit(new OperationPlan("vm.migrate",
-                    vm.id(), "bench", List.of(new Step.MigrateVm(vm.id(), at, h1)))));
+            OperationView moved = LabApi.settle(server.parts(), server.parts().operations().submit(
+                    new OperationPlan("vm.migrate", vm.id(), "bench", List.of(new Step.MigrateVm(vm.id(), at, h1)))),
+                    DEADLINE);
             if (!moved.state().name().equals("DONE")) {
                 throw new IllegalStateException("moving " + vm.id() + " back to h1: " + moved.error().orElse(""));
             }
@@ -362,43 +360,12 @@ final class FailoverBenchmark implements BenchMain.Benchmark {
 
     private static Seeded seed(PaddockServer.Parts parts, Path shared, String cluster, String datastore, String host,
             String name, int priority) throws Exception {
-        String id = UUID.randomUUID().toString();
-        Vm vm = new Vm(id, name, cluster, Optional.of(host), Resources.of(500, 128, 0, 0), VmState.STOPPED,
-                VmOrigin.MANAGED, "", priority, Set.of(), Set.of(), Set.of(), List.of(new Disk("root", datastore, 1)),
-                List.of());
-        Path disk = shared.resolve("datastores").resolve(datastore).resolve(name + "-root.qcow2");
-        Files.createDirectories(disk.getParent());
-        LabShell.Output created = LabShell.command(List.of("qemu-img", "create", "-q", "-f", "qcow2",
-                disk.toString(), "64M"));
-        if (created.code() != 0) {
-            throw new IllegalStateException("qemu-img create " + disk + ": " + created.text());
-        }
-        OperationView done = settle(parts, parts.operations().submit(new OperationPlan("vm.create", id, "bench",
-                List.of(new Step.RecordVm(vm), new Step.DefineVm(host, DomainBuilder.specOf(vm, parts.store().room())),
-                        new Step.StartVm(host, id)))));
-        if (!done.state().name().equals("DONE")) {
-            throw new IllegalStateException("creating " + name + ": " + done.error().orElse(""));
-        }
-        Vm twin = new Vm(UUID.randomUUID().toString(), name + "-twin", cluster, Optional.of(host), vm.demand(),
-                VmState.STOPPED, VmOrigin.MANAGED, "", 0, Set.of(), Set.of(), Set.of(), vm.disks(), List.of());
-        Path twinDisk = shared.resolve("datastores").resolve(datastore).resolve(twin.name() + "-root.qcow2");
-        LabShell.Output twinCreated = LabShell.command(List.of("qemu-img", "create", "-q", "-f", "qcow2",
-                twinDisk.toString(), "64M"));
-        if (twinCreated.code() != 0) {
-            throw new IllegalStateException("qemu-img create " + twinDisk + ": " + twinCreated.text());
-        }
-        return new Seeded(id, disk, DomainBuilder.specOf(twin, parts.store().room()));
-    }
-
-    private static OperationView settle(PaddockServer.Parts parts, OperationView submitted)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + DEADLINE.toNanos();
-        OperationView view = submitted;
-        while (!view.state().isFinal() && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-            view = parts.operations().get(submitted.id()).orElseThrow();
-        }
-        return view;
+        LabApi.Seeded vm = LabApi.seed(parts, shared, cluster, datastore, host, name, priority, 500);
+        Vm twin = new Vm(UUID.randomUUID().toString(), name + "-twin", cluster, Optional.of(host),
+                Resources.of(500, 128, 0, 0), VmState.STOPPED, VmOrigin.MANAGED, "", 0, Set.of(), Set.of(), Set.of(),
+                List.of(new Disk("root", datastore, 1)), List.of());
+        LabApi.qcow2(shared, datastore, twin.name());
+        return new Seeded(vm.id(), vm.disk(), DomainBuilder.specOf(twin, parts.store().room()));
     }
 
     private static int report(Map<Mode, List<Run>> byMode, int vms) throws IOException {
@@ -466,7 +433,7 @@ final class FailoverBenchmark implements BenchMain.Benchmark {
 
     /** When HA audited {@code action} for the host, the first time after {@code since}. */
     private Instant auditAt(String action, String hostId, Instant since) throws Exception {
-        JsonNode events = Json.mapper().readTree(send("GET", "/api/v1/ha/events?limit=500", null, 200));
+        JsonNode events = Json.mapper().readTree(api.send("GET", "/api/v1/ha/events?limit=500", null, 200));
         Instant first = null;
         for (JsonNode event : events.get("items")) {
             if (event.path("action").asText().equals(action) && event.path("subjectId").asText().equals(hostId)) {
@@ -488,60 +455,6 @@ final class FailoverBenchmark implements BenchMain.Benchmark {
             return Instant.ofEpochSecond((long) seconds, (long) ((seconds - Math.floor(seconds)) * 1e9));
         }
         return Instant.parse(at.asText());
-    }
-
-    private String haHealth(String hostId) throws Exception {
-        for (JsonNode host : Json.mapper().readTree(send("GET", "/api/v1/ha/status", null, 200)).get("hosts")) {
-            if (host.get("hostId").asText().equals(hostId)) {
-                return host.get("health").asText();
-            }
-        }
-        return "unknown";
-    }
-
-    private String post(String path, String json) throws Exception {
-        return Json.mapper().readTree(send("POST", path, json, 201)).get("id").asText();
-    }
-
-    private int status(String path) {
-        try {
-            return http.send(HttpRequest.newBuilder(base.resolve(path)).GET().build(),
-                    HttpResponse.BodyHandlers.discarding()).statusCode();
-        } catch (IOException e) {
-            return -1;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return -1;
-        }
-    }
-
-    private String send(String method, String path, String json, int expected) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30));
-        if (json != null) {
-            request.header("Content-Type", "application/json");
-        }
-        request.method(method, json == null ? HttpRequest.BodyPublishers.noBody()
-                : HttpRequest.BodyPublishers.ofString(json));
-        HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() != expected) {
-            throw new IllegalStateException(method + " " + path + " answered " + response.statusCode() + ": "
-                    + response.body());
-        }
-        return response.body();
-    }
-
-    private interface Check {
-        boolean holds() throws Exception;
-    }
-
-    private static void await(String what, Check check) throws Exception {
-        long deadline = System.nanoTime() + DEADLINE.toNanos();
-        while (!check.holds()) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("no " + what + " within " + DEADLINE);
-            }
-            Thread.sleep(100);
-        }
     }
 
     private static double median(List<Run> runs, ToDoubleFunction<Run> measure) {
