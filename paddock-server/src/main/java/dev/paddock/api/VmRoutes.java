@@ -44,6 +44,8 @@ final class VmRoutes {
     private final Operations operations;
     /** Spreads new VMs and moves; every path that places a VM asks it, so every refusal reads the same. */
     static final PlacementEngine ENGINE = PlacementEngine.balancing();
+    /** The highest migration bandwidth cap a request may ask: 100 GiB/s, above any link. */
+    static final long MAX_MIGRATION_MIBPS = 102_400;
 
     private final PlacementLedger ledger;
     private final Hypervisor hypervisor;
@@ -252,8 +254,11 @@ final class VmRoutes {
     private void migrate(Context ctx) {
         Vm vm = vm(ctx);
         String from = placed(vm);
-        Optional<String> target = Optional.ofNullable(ctx.body().isBlank() ? null
-                : RequestBody.read(ctx, Requests.MigrateVm.class).hostId()).map(idOrName -> hostOf(vm, idOrName));
+        Requests.MigrateVm request = ctx.body().isBlank() ? new Requests.MigrateVm(null)
+                : RequestBody.read(ctx, Requests.MigrateVm.class);
+        Optional<String> target = Optional.ofNullable(request.hostId()).map(idOrName -> hostOf(vm, idOrName));
+        Long bandwidth = request.bandwidthMibps() == null ? null
+                : Requests.between(request.bandwidthMibps(), 1, MAX_MIGRATION_MIBPS, "bandwidthMibps", " MiB/s");
         if (target.filter(from::equals).isPresent()) {
             throw new PaddockException.Conflict("VM '" + vm.name() + "' already runs on host '" + target.get() + "'.");
         }
@@ -277,7 +282,7 @@ final class VmRoutes {
         OperationView view = ledger.submit((room, claims) -> {
             Vm current = room.vm(vm.id()).orElse(vm);
             return Optional.of(switch (ENGINE.place(room, claims, current, candidates)) {
-                case Placement.Placed placed -> VmPlans.migrate(current, from, placed.host().id(), OWNER);
+                case Placement.Placed placed -> VmPlans.migrate(current, from, placed.host().id(), bandwidth, OWNER);
                 case Placement.Unplaceable none -> throw new PaddockException.Conflict(
                         target.isPresent() ? none.explainOn(room, current) : none.explain(room, current));
             });

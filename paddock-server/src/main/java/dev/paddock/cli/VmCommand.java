@@ -220,6 +220,9 @@ final class VmCommand implements Runnable {
                 + " nothing.")
         private boolean dryRun;
 
+        @Option(names = "--bandwidth", paramLabel = "MIBPS", description = "Cap the migration's bandwidth, in MiB/s.")
+        private Long bandwidthMibps;
+
         @Override
         String verb() {
             return "migrate";
@@ -233,7 +236,7 @@ final class VmCommand implements Runnable {
         @Override
         JsonNode send(ApiClient client, String id) {
             return client.post("api/v1/vms/" + id + "/migrate" + (dryRun ? "?dryRun=true" : ""),
-                    host == null ? null : new Requests.MigrateVm(host));
+                    host == null && bandwidthMibps == null ? null : new Requests.MigrateVm(host, bandwidthMibps));
         }
     }
 

@@ -12,7 +12,9 @@ import dev.paddock.store.InventoryStore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -40,6 +42,8 @@ public final class StepExecutor {
     private final InventoryStore store;
     private final BooleanSupplier closing;
     private final HostFencing fencing;
+    /** How far each running migration is, by VM id: what libvirt's job reports while the step runs. */
+    private final Map<String, Double> migrating = new ConcurrentHashMap<>();
 
     /** {@code closing} tells a step that waits (a guest shutdown) to stop waiting. */
     public StepExecutor(Hypervisor hypervisor, InventoryStore store, BooleanSupplier closing) {
@@ -235,12 +239,45 @@ public final class StepExecutor {
         log.accept("undefined domain " + s.vmId() + " on " + s.hostId());
     }
 
+    /** The part done of the step while it runs (a migration's), empty when it reports none. */
+    public Optional<Double> partDone(Step step) {
+        return switch (step) {
+            case Step.MigrateVm s -> Optional.ofNullable(migrating.get(s.vmId()));
+            case Step.Parallel s -> {
+                double done = s.steps().stream().mapToDouble(part -> partDone(part).orElse(0.0)).sum();
+                yield done == 0 ? Optional.empty() : Optional.of(done / s.steps().size());
+            }
+            default -> Optional.empty();
+        };
+    }
+
+    /** Asks the hypervisor to stop the step's running migrations, if it has any; the VMs stay where they run. */
+    public void abort(Step step) {
+        switch (step) {
+            case Step.MigrateVm s -> {
+                if (migrating.containsKey(s.vmId())) {
+                    hypervisor.abortMigration(s.fromHostId(), s.vmId());
+                }
+            }
+            case Step.Parallel s -> s.steps().forEach(this::abort);
+            default -> {}
+        }
+    }
+
     private void migrate(Step.MigrateVm s, Consumer<String> log) {
         if (isActive(s.toHostId(), s.vmId())) {
             log.accept("domain " + s.vmId() + " already running on " + s.toHostId());
         } else {
-            MigrationResult result = hypervisor.migrate(s.vmId(), s.fromHostId(), s.toHostId(),
-                    MigrationOptions.DEFAULTS, progress -> {});
+            MigrationOptions options = new MigrationOptions(Optional.ofNullable(s.bandwidthMibps()), Optional.empty(),
+                    Optional.empty());
+            migrating.put(s.vmId(), 0.0);
+            MigrationResult result;
+            try {
+                result = hypervisor.migrate(s.vmId(), s.fromHostId(), s.toHostId(), options,
+                        progress -> migrating.put(s.vmId(), progress));
+            } finally {
+                migrating.remove(s.vmId());
+            }
             log.accept("migrated " + s.vmId() + " to " + s.toHostId() + " in " + result.elapsed().toMillis()
                     + " ms, downtime " + result.downtime().toMillis() + " ms");
         }

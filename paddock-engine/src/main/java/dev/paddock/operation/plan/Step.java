@@ -69,10 +69,27 @@ public sealed interface Step
         }
     }
 
-    /** Live-migrates the domain; already running on the destination means done. */
-    record MigrateVm(String vmId, String fromHostId, String toHostId) implements Step {
+    /**
+     * Live-migrates the domain; already running on the destination means done.
+     *
+     * @param bandwidthMibps a cap on the migration's bandwidth in MiB/s, null for none (as journals written before
+     *     the cap read)
+     */
+    record MigrateVm(String vmId, String fromHostId, String toHostId, Long bandwidthMibps) implements Step {
+        public MigrateVm {
+            if (bandwidthMibps != null && bandwidthMibps < 1) {
+                throw new IllegalArgumentException("a migration needs at least 1 MiB/s, not " + bandwidthMibps);
+            }
+        }
+
+        /** A migration at the full speed of the link. */
+        public MigrateVm(String vmId, String fromHostId, String toHostId) {
+            this(vmId, fromHostId, toHostId, null);
+        }
+
         public String describe() {
-            return "migrate VM " + vmId + " from " + fromHostId + " to " + toHostId;
+            return "migrate VM " + vmId + " from " + fromHostId + " to " + toHostId
+                    + (bandwidthMibps == null ? "" : " at most " + bandwidthMibps + " MiB/s");
         }
     }
 
