@@ -8,11 +8,8 @@ import dev.paddock.operation.plan.OperationPlan;
 import dev.paddock.operation.plan.Step;
 import dev.paddock.server.PaddockServer;
 import dev.paddock.server.ServerConfig;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -35,9 +32,6 @@ import java.util.Optional;
  */
 final class EvacuationBenchmark implements BenchMain.Benchmark {
 
-    private static final Path OWNER = Path.of("/run/paddock-lab.owner");
-    private static final Path TURN = Path.of("/run/paddock-lab.turn");
-    private static final Path OWN_LAB = Path.of("/var/tmp/paddock-lab-bench");
     private static final Duration DEADLINE = Duration.ofSeconds(300);
     private static final double GOAL = 0.6;
 
@@ -56,22 +50,9 @@ final class EvacuationBenchmark implements BenchMain.Benchmark {
                 throw new IllegalArgumentException("unknown option " + options[i] + " (known: --runs N, --vms N)");
             }
         }
-        try (FileChannel turn = FileChannel.open(TURN, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-                FileLock held = turn.lock()) {
-            Optional<Path> running = Files.exists(OWNER)
-                    ? Optional.of(Path.of(Files.readString(OWNER).strip())) : Optional.empty();
-            Path labDir = running.orElse(OWN_LAB);
-            if (running.isEmpty()) {
-                LabShell.lab(labDir, "up", "3");
-            }
-            try {
-                return measure(labDir.resolve("shared"), runs, vms);
-            } finally {
-                if (running.isEmpty()) {
-                    LabShell.lab(labDir, "down");
-                }
-            }
-        }
+        int r = runs;
+        int v = vms;
+        return LabShell.onLab(3, shared -> measure(shared, r, v));
     }
 
     private int measure(Path shared, int runs, int count) throws Exception {

@@ -14,12 +14,9 @@ import dev.paddock.server.PaddockServer;
 import dev.paddock.server.ServerConfig;
 import dev.paddock.hypervisor.DomainBuilder;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -56,9 +53,6 @@ import java.util.regex.Pattern;
  */
 final class FailoverBenchmark implements BenchMain.Benchmark {
 
-    private static final Path OWNER = Path.of("/run/paddock-lab.owner");
-    private static final Path TURN = Path.of("/run/paddock-lab.turn");
-    private static final Path OWN_LAB = Path.of("/var/tmp/paddock-lab-bench");
     private static final Pattern HEARTBEAT = Pattern.compile("heartbeat (\\d+)");
     private static final Duration DEADLINE = Duration.ofSeconds(120);
     /** The lab BMC acts before it answers, so fence_ipmilan needs no pause before its confirming status. */
@@ -113,22 +107,9 @@ final class FailoverBenchmark implements BenchMain.Benchmark {
                 throw new IllegalArgumentException("unknown option " + options[i] + " (known: --runs N, --vms N)");
             }
         }
-        try (FileChannel turn = FileChannel.open(TURN, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-                FileLock held = turn.lock()) {
-            Optional<Path> running = Files.exists(OWNER)
-                    ? Optional.of(Path.of(Files.readString(OWNER).strip())) : Optional.empty();
-            Path labDir = running.orElse(OWN_LAB);
-            if (running.isEmpty()) {
-                LabShell.lab(labDir, "up", "3");
-            }
-            try {
-                return measure(labDir.resolve("shared"), runs, vms);
-            } finally {
-                if (running.isEmpty()) {
-                    LabShell.lab(labDir, "down");
-                }
-            }
-        }
+        int r = runs;
+        int v = vms;
+        return LabShell.onLab(3, shared -> measure(shared, r, v));
     }
 
     private int measure(Path shared, int runs, int count) throws Exception {
