@@ -62,6 +62,8 @@ public final class SimulatedHypervisor implements Hypervisor {
     private static final long DEFAULT_BANDWIDTH_MIBPS = 1024;
     private static final Duration DEFAULT_MAX_DOWNTIME = Duration.ofMillis(300);
     private static final int PROGRESS_STEPS = 4;
+    /** How often a running migration looks whether it was cancelled. */
+    private static final Duration ABORT_CHECK = Duration.ofMillis(200);
 
     private final Object lock = new Object();
     /** Domains whose running migration was asked to stop (guarded by {@code lock}). */
@@ -661,11 +663,17 @@ public final class SimulatedHypervisor implements Hypervisor {
         try {
             progress.accept(0.0);
             for (int step = 1; step <= PROGRESS_STEPS; step++) {
-                clock.sleep(ticket.elapsed.dividedBy(PROGRESS_STEPS));
-                synchronized (lock) {
-                    if (aborted.remove(uuid)) {
-                        throw new HypervisorException(FAILED, "migration of " + uuid + " from " + fromHostId + " to "
-                                + toHostId + " was cancelled; the domain still runs on " + fromHostId);
+                // in slices of at most ABORT_CHECK, so that a cancel stops the copy soon after it is asked
+                Duration left = ticket.elapsed.dividedBy(PROGRESS_STEPS);
+                while (left.isPositive()) {
+                    Duration slice = left.compareTo(ABORT_CHECK) < 0 ? left : ABORT_CHECK;
+                    clock.sleep(slice);
+                    left = left.minus(slice);
+                    synchronized (lock) {
+                        if (aborted.remove(uuid)) {
+                            throw new HypervisorException(FAILED, "migration of " + uuid + " from " + fromHostId
+                                    + " to " + toHostId + " was cancelled; the domain still runs on " + fromHostId);
+                        }
                     }
                 }
                 if (step < PROGRESS_STEPS) {

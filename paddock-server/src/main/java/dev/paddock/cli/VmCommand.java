@@ -78,7 +78,7 @@ final class VmCommand implements Runnable {
         if (feasible) {
             return ExitCode.OK.code();
         }
-        root.err().println(answer.path("sentence").asText());
+        root.err().println("paddock: " + answer.path("sentence").asText());
         root.err().flush();
         return ExitCode.CONFLICT.code();
     }

@@ -23,7 +23,8 @@ import java.util.Set;
  *   <li>a reported domain whose UUID is a known VM: that VM is on this host in the reported state, except a
  *       domain that is not running while the inventory has the VM running or paused on another host: a stale copy
  *       (a fenced host back with the definition of a VM HA restarted elsewhere), which HA's clean-up removes; the VM
- *       stays where it runs;</li>
+ *       stays where it runs; nor a paused transient domain while the inventory has the VM running elsewhere: the
+ *       destination's copy during a live migration, which becomes the VM only when the migration ends;</li>
  *   <li>a reported domain whose UUID is unknown: a rogue VM, recorded as UNREGISTERED on this host;</li>
  *   <li>a VM the inventory places on this host that the host no longer reports: a managed VM becomes
  *       UNKNOWN (never deleted: only an operation deletes a managed VM); an unregistered one is forgotten.</li>
@@ -95,6 +96,11 @@ public final class InventoryReconciler {
             return Optional.empty();
         }
         if (moved && vm.hostId().isPresent() && active(vm.state()) && !active(domain.state())) {
+            return Optional.empty();
+        }
+        // the destination's copy during a live migration: paused and transient until the migration ends
+        if (moved && vm.hostId().isPresent() && vm.state() == VmState.RUNNING && domain.state() == VmState.PAUSED
+                && !domain.persistent()) {
             return Optional.empty();
         }
         String reason = moved

@@ -187,7 +187,7 @@ class MigrationApiTest {
                 new PrintWriter(refusedErr), Map.of("PADDOCK_URL", server.url().toString()));
         assertThat(refused).isEqualTo(5);
         assertThat(refusedOut.toString()).contains("RULED OUT").contains("h2");
-        assertThat(refusedErr.toString().strip()).startsWith("No host of cluster 'prod' has room for VM 'web'");
+        assertThat(refusedErr.toString().strip()).startsWith("paddock: No host of cluster 'prod' has room for VM 'web'");
     }
 
     /** What the engine says of the VM, moved off its host, in the room as the store holds it. */

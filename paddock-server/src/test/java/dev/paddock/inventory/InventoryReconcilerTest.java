@@ -75,6 +75,22 @@ class InventoryReconcilerTest {
     }
 
     @Test
+    void theDestinationsPausedTransientCopyDuringALiveMigrationLeavesTheVmOnItsSource() {
+        Vm web = vm("u1", "web-01", "h1", VmState.RUNNING, VmOrigin.MANAGED);
+        DomainInfo incoming = new DomainInfo("u1", "web-01", "h2", VmState.PAUSED, 2, 1024, false);
+
+        assertThat(reconcile(H2, List.of(incoming), List.of(), Map.of("u1", web))).isEmpty();
+        assertThat(InventoryReconciler.runningHere(H2, List.of(incoming), id -> Optional.of(web))).isEmpty();
+
+        DomainInfo arrived = new DomainInfo("u1", "web-01", "h2", VmState.RUNNING, 2, 1024, true);
+        assertThat(reconcile(H2, List.of(arrived), List.of(), Map.of("u1", web))).as("the migration ended")
+                .singleElement().satisfies(change -> assertThat(change.vm().hostId()).contains("h2"));
+        DomainInfo pausedThere = new DomainInfo("u1", "web-01", "h2", VmState.PAUSED, 2, 1024, true);
+        assertThat(reconcile(H2, List.of(pausedThere), List.of(), Map.of("u1", web)))
+                .as("a persistent paused domain is the VM, paused where it is").hasSize(1);
+    }
+
+    @Test
     void aStoppedDomainOfAVmStoppedElsewhereStillMovesTheVm() {
         Vm web = vm("u1", "web-01", "h2", VmState.STOPPED, VmOrigin.MANAGED);
         List<InventoryChange> changes = reconcile(H1, List.of(domain("u1", "web-01", "h1", VmState.STOPPED)),

@@ -5,17 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.paddock.libvirt.Lab;
 import dev.paddock.libvirt.LabAwait;
-import dev.paddock.libvirt.LabExtension;
 import dev.paddock.server.PaddockServer;
-import dev.paddock.server.ServerConfig;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -23,7 +19,6 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * HA on real lab hosts: a real Paddock server (H2, HTTP on loopback) with its real HA controller over the lab's
@@ -37,13 +32,11 @@ import org.junit.jupiter.api.io.TempDir;
 @Tag("lab")
 class LabHaTest {
 
-    @RegisterExtension
-    static final LabExtension LAB = new LabExtension();
-
-    @TempDir
-    static Path directory;
-
     static final Duration WINDOW = Duration.ofSeconds(3);
+
+    @RegisterExtension
+    static final LabServer LAB = new LabServer(WINDOW);
+
     private static final Duration FAILOVER = Duration.ofSeconds(120);
     private static final Pattern FENCE_FAILURES = Pattern.compile("(?m)^paddock_ha_fence_failures_total\\S* (\\S+)$");
 
@@ -55,18 +48,10 @@ class LabHaTest {
     private final List<LabPaddock.SeededVm> seeded = new ArrayList<>();
 
     @BeforeAll
-    static void startServer() {
-        server = PaddockServer.start(ServerConfig.inDirectory(directory, "127.0.0.1", 0, ServerConfig.Room.EMPTY)
-                .withLibvirtSharedDirectory(LAB.lab().shared()));
-        paddock = new LabPaddock(server.url());
-        lab = paddock.register(LAB.lab(), WINDOW);
-    }
-
-    @AfterAll
-    static void stopServer() {
-        if (server != null) {
-            server.close();
-        }
+    static void parts() {
+        server = LAB.server();
+        paddock = LAB.paddock();
+        lab = LAB.registered();
     }
 
     @BeforeEach

@@ -5,25 +5,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.paddock.hypervisor.DomainInfo;
 import dev.paddock.libvirt.LabAwait;
-import dev.paddock.libvirt.LabExtension;
 import dev.paddock.model.VmState;
 import dev.paddock.server.PaddockServer;
-import dev.paddock.server.ServerConfig;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Maintenance on real libvirt hosts, through the REST API: a host running six VMs is emptied by live migrations the
@@ -34,10 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 class LabMaintenanceTest {
 
     @RegisterExtension
-    static final LabExtension LAB = new LabExtension();
-
-    @TempDir
-    static Path directory;
+    static final LabServer LAB = new LabServer(Duration.ofSeconds(10));
 
     private static final Duration EVACUATION = Duration.ofSeconds(240);
 
@@ -48,18 +40,10 @@ class LabMaintenanceTest {
     private final List<LabPaddock.SeededVm> seeded = new ArrayList<>();
 
     @BeforeAll
-    static void startServer() {
-        server = PaddockServer.start(ServerConfig.inDirectory(directory, "127.0.0.1", 0, ServerConfig.Room.EMPTY)
-                .withLibvirtSharedDirectory(LAB.lab().shared()));
-        paddock = new LabPaddock(server.url());
-        lab = paddock.register(LAB.lab(), Duration.ofSeconds(10));
-    }
-
-    @AfterAll
-    static void stopServer() {
-        if (server != null) {
-            server.close();
-        }
+    static void parts() {
+        server = LAB.server();
+        paddock = LAB.paddock();
+        lab = LAB.registered();
     }
 
     /** Every host out of maintenance; the test's VMs deleted. */

@@ -4,22 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.paddock.libvirt.LabAwait;
-import dev.paddock.libvirt.LabExtension;
 import dev.paddock.model.VmState;
 import dev.paddock.server.PaddockServer;
-import dev.paddock.server.ServerConfig;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A live migration asked through the REST API on real libvirt: capped to 1 MiB/s so that copying the guest's
@@ -31,10 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 class LabMigrationApiTest {
 
     @RegisterExtension
-    static final LabExtension LAB = new LabExtension();
-
-    @TempDir
-    static Path directory;
+    static final LabServer LAB = new LabServer(Duration.ofSeconds(10));
 
     private static PaddockServer server;
     private static LabPaddock paddock;
@@ -43,18 +35,10 @@ class LabMigrationApiTest {
     private final List<LabPaddock.SeededVm> seeded = new ArrayList<>();
 
     @BeforeAll
-    static void startServer() {
-        server = PaddockServer.start(ServerConfig.inDirectory(directory, "127.0.0.1", 0, ServerConfig.Room.EMPTY)
-                .withLibvirtSharedDirectory(LAB.lab().shared()));
-        paddock = new LabPaddock(server.url());
-        lab = paddock.register(LAB.lab(), Duration.ofSeconds(10));
-    }
-
-    @AfterAll
-    static void stopServer() {
-        if (server != null) {
-            server.close();
-        }
+    static void parts() {
+        server = LAB.server();
+        paddock = LAB.paddock();
+        lab = LAB.registered();
     }
 
     @AfterEach

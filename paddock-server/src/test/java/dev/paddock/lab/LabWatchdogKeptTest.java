@@ -5,12 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.paddock.libvirt.Lab;
 import dev.paddock.libvirt.LabAwait;
-import dev.paddock.libvirt.LabExtension;
 import dev.paddock.server.PaddockServer;
-import dev.paddock.server.ServerConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,14 +16,12 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A VM's watchdog survives every define the server makes on real libvirt: the create's, an HA restart's after its
@@ -37,10 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
 class LabWatchdogKeptTest {
 
     @RegisterExtension
-    static final LabExtension LAB = new LabExtension();
-
-    @TempDir
-    static Path directory;
+    static final LabServer LAB = new LabServer(Duration.ofSeconds(3));
 
     private static final Duration FAILOVER = Duration.ofSeconds(120);
     private static final Pattern WATCHDOG = Pattern.compile("<watchdog model='([a-z0-9]+)' action='([a-z-]+)'");
@@ -52,18 +44,10 @@ class LabWatchdogKeptTest {
     private final List<String> created = new ArrayList<>();
 
     @BeforeAll
-    static void startServer() {
-        server = PaddockServer.start(ServerConfig.inDirectory(directory, "127.0.0.1", 0, ServerConfig.Room.EMPTY)
-                .withLibvirtSharedDirectory(LAB.lab().shared()));
-        paddock = new LabPaddock(server.url());
-        lab = paddock.register(LAB.lab(), Duration.ofSeconds(3));
-    }
-
-    @AfterAll
-    static void stopServer() {
-        if (server != null) {
-            server.close();
-        }
+    static void parts() {
+        server = LAB.server();
+        paddock = LAB.paddock();
+        lab = LAB.registered();
     }
 
     /** Every host back on and healthy; the test's VMs deleted. */
