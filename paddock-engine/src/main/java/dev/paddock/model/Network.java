@@ -37,6 +37,16 @@ public record Network(String id, String siteId, String name, OptionalInt vlan, b
         this(id, siteId, name, vlan, isolated, mirrorPorts, Map.of());
     }
 
+    /**
+     * The id of the network named {@code name} in a site when Paddock finds it on hosts or makes it there: derived
+     * from the two, so that a network found by the inventory and the same one recorded by the operation that made it
+     * are one row, whichever writes first.
+     */
+    public static String idFor(String siteId, String name) {
+        return java.util.UUID.nameUUIDFromBytes(("network:" + siteId + ":" + name)
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString();
+    }
+
     /** The hosts that carry it; empty for a network declared by hand. */
     public Set<String> hostIds() {
         return carriers.keySet();
