@@ -31,7 +31,8 @@ public final class Requests {
 
     /**
      * A VM to create. {@code clusterId} may be left out when {@code hostId} is given or the room has one
-     * cluster; {@code start} defaults to true; {@code watchdog} is left out for a VM without one.
+     * cluster; {@code start} defaults to true; {@code watchdog} is left out for a VM without one, {@code nics} for one
+     * without NICs.
      */
     public record NewVm(
             String name,
@@ -44,7 +45,14 @@ public final class Requests {
             Integer haPriority,
             String tier,
             Boolean start,
-            NewWatchdog watchdog) {}
+            NewWatchdog watchdog,
+            List<NewNic> nics) {}
+
+    /**
+     * A NIC of a new VM: on {@code network} (an id, or a name in the VM's site), with {@code mac} or, left out, one
+     * Paddock makes.
+     */
+    public record NewNic(String network, String mac) {}
 
     /**
      * A guest watchdog for a new VM: {@code model} defaults to i6300esb, {@code action} (what QEMU does when the
