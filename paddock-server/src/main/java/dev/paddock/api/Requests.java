@@ -24,7 +24,13 @@ public final class Requests {
 
     public record NewHost(String clusterId, String name, String uri) {}
 
-    public record NewNetwork(String siteId, String name, Integer vlan, Boolean isolated) {}
+    /**
+     * A network. Without {@code hosts} it is only declared: every host of the site is taken to carry it. With
+     * {@code hosts} (ids or names) it is made on each of them as a libvirt network: over the host bridge
+     * {@code bridge}, or, without one, isolated on a bridge libvirt makes.
+     */
+    public record NewNetwork(String siteId, String name, Integer vlan, Boolean isolated, List<String> hosts,
+            String bridge) {}
 
     public record NewDatastore(
             String siteId, String name, Boolean shared, Long capacityGib, Long freeGib, List<String> hostIds) {}

@@ -90,4 +90,71 @@ class NetworkApiTest {
         assertThat(reply.json().get("detail").asText())
                 .contains("network backend of NIC 52:54:00:00:00:08 is not carried by the host");
     }
+
+    @Test
+    void aNetworkMadeOnTwoHostsIsAnOperationThatDefinesItOnEachThenRecordsIt() {
+        TestServer.Reply reply = server.post("/api/v1/networks",
+                "{\"siteId\":\"site-1\",\"name\":\"storage\",\"hosts\":[\"h1\",\"host-2\"]}");
+
+        assertThat(reply.status()).isEqualTo(202);
+        JsonNode operation = server.awaitFinal(reply);
+        assertThat(operation.get("state").asText()).isEqualTo("DONE");
+        String bridge = NetworkSpec.isolated("storage").bridge();
+        assertThat(server.steps(operation)).containsExactly(
+                "define network storage on host-1 (isolated, bridge " + bridge + ")",
+                "define network storage on host-2 (isolated, bridge " + bridge + ")",
+                "record network storage in inventory, carried by host-1, host-2");
+        JsonNode network = server.get("/api/v1/networks/" + Network.idFor("site-1", "storage")).json();
+        assertThat(network.get("carriers").get("host-1").get("libvirtName").asText()).isEqualTo("storage");
+        assertThat(network.get("carriers").get("host-2").get("bridge").asText()).isEqualTo(bridge);
+        for (String host : new String[] {"host-1", "host-2"}) {
+            assertThat(server.hypervisor.networks(host)).extracting(n -> n.name()).contains("storage");
+        }
+    }
+
+    @Test
+    void aNetworkOverABridgeTheHostLacksIsA422AndNothingIsMade() {
+        TestServer.Reply reply = server.post("/api/v1/networks",
+                "{\"siteId\":\"site-1\",\"name\":\"lan\",\"hosts\":[\"h1\"],\"bridge\":\"nobr0\"}");
+
+        assertThat(reply.status()).isEqualTo(422);
+        assertThat(reply.json().get("detail").asText()).isEqualTo("Host 'h1' has no bridge 'nobr0'; it has br0.");
+        assertThat(server.hypervisor.networks("host-1")).isEmpty();
+    }
+
+    @Test
+    void aNetworkOverTheHostsBridgeIsInBridgeMode() {
+        server.awaitFinal(server.post("/api/v1/networks",
+                "{\"siteId\":\"site-1\",\"name\":\"lan\",\"hosts\":[\"h1\"],\"bridge\":\"br0\"}"));
+
+        assertThat(server.hypervisor.networks("host-1")).singleElement().satisfies(network -> {
+            assertThat(network.forwardMode()).isEqualTo("bridge");
+            assertThat(network.bridge()).isEqualTo("br0");
+        });
+    }
+
+    @Test
+    void aFailureOnOneHostUndoesTheHostsDoneBefore() {
+        server.hypervisor.inject(new dev.paddock.sim.Fault.HostIsolation("h2"));
+
+        TestServer.Reply reply = server.post("/api/v1/networks",
+                "{\"siteId\":\"site-1\",\"name\":\"storage\",\"hosts\":[\"h1\",\"h2\"]}");
+        Awaitility.await().atMost(Duration.ofSeconds(20))
+                .until(() -> server.get(reply.location()).json().get("isFinal").asBoolean());
+        JsonNode operation = server.get(reply.location()).json();
+
+        assertThat(operation.get("state").asText()).isEqualTo("FAILED");
+        assertThat(operation.get("steps").get(0).get("state").asText()).isEqualTo("ROLLED_BACK");
+        assertThat(server.hypervisor.networks("host-1")).extracting(n -> n.name()).doesNotContain("storage");
+        assertThat(server.store.network(Network.idFor("site-1", "storage"))).isEmpty();
+    }
+
+    @Test
+    void aNameTheSiteHasIsA409() {
+        TestServer.Reply reply = server.post("/api/v1/networks",
+                "{\"siteId\":\"site-1\",\"name\":\"backend\",\"hosts\":[\"h1\"]}");
+
+        assertThat(reply.status()).isEqualTo(409);
+        assertThat(reply.json().get("detail").asText()).isEqualTo("A network named 'backend' already exists.");
+    }
 }
