@@ -92,8 +92,15 @@ public interface Hypervisor extends AutoCloseable {
     /** The libvirt networks the host holds, started or not, in the host's order. */
     List<HostNetwork> networks(String hostId);
 
-    /** The host's bridge devices: what a network in bridge mode can be laid over. */
+    /**
+     * The host's bridge devices: what a network in bridge mode can be laid over. A hypervisor may list only the
+     * bridges it can enumerate (libvirt's older calls miss a bridge no port has joined); {@link #bridge} finds one by
+     * name whatever its state.
+     */
     List<HostBridge> bridges(String hostId);
+
+    /** The host's bridge device of that name; empty when the host has none, or that device is no bridge. */
+    Optional<HostBridge> bridge(String hostId, String name);
 
     /**
      * Defines, starts and marks for autostart the network {@code spec} on the host, and returns it as the host then

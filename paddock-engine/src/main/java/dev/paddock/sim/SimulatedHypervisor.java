@@ -594,9 +594,22 @@ public final class SimulatedHypervisor implements Hypervisor {
     @Override
     public List<HostBridge> bridges(String hostId) {
         return call(CallKind.READ, () -> {
-            reachable(hostId);
-            return List.of(new HostBridge(SimHost.UPLINK_BRIDGE, "52:54:00:00:00:01", true, List.of("eth0")));
+            SimHost host = reachable(hostId);
+            List<HostBridge> bridges = new ArrayList<>();
+            bridges.add(new HostBridge(SimHost.UPLINK_BRIDGE, "52:54:00:00:00:01", true, List.of("eth0")));
+            // An isolated network's bridge is made by the network, as libvirt makes it.
+            for (HostNetwork network : host.networks.values()) {
+                if (network.forwardMode().isEmpty()) {
+                    bridges.add(new HostBridge(network.bridge(), "", network.active(), List.of()));
+                }
+            }
+            return List.copyOf(bridges);
         });
+    }
+
+    @Override
+    public Optional<HostBridge> bridge(String hostId, String name) {
+        return bridges(hostId).stream().filter(bridge -> bridge.name().equals(name)).findFirst();
     }
 
     @Override

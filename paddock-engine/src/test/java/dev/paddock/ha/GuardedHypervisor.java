@@ -114,6 +114,11 @@ final class GuardedHypervisor implements Hypervisor {
     }
 
     @Override
+    public Optional<HostBridge> bridge(String hostId, String name) {
+        return delegate.bridge(hostId, name);
+    }
+
+    @Override
     public HostNetwork defineNetwork(String hostId, NetworkSpec spec) {
         return delegate.defineNetwork(hostId, spec);
     }

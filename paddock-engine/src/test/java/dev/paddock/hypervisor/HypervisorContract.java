@@ -300,6 +300,10 @@ public abstract class HypervisorContract {
             assertThat(hypervisor.defineNetwork(first.id(), spec)).isEqualTo(defined);
             assertThat(hypervisor.networks(first.id())).contains(defined);
             assertThat(hypervisor.networks(second.id())).extracting(HostNetwork::name).doesNotContain(spec.name());
+            assertThat(hypervisor.bridge(first.id(), spec.bridge())).hasValueSatisfying(
+                    bridge -> assertThat(bridge.name()).isEqualTo(spec.bridge()));
+            assertThat(hypervisor.bridges(first.id())).extracting(HostBridge::name).contains(spec.bridge());
+            assertThat(hypervisor.bridge(second.id(), spec.bridge())).isEmpty();
         } finally {
             hypervisor.undefineNetwork(first.id(), spec.name());
         }

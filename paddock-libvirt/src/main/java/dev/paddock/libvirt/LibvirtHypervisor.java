@@ -633,6 +633,11 @@ public final class LibvirtHypervisor implements Hypervisor {
     }
 
     @Override
+    public Optional<HostBridge> bridge(String hostId, String name) {
+        return call(hostId, "look up bridge " + name + " on " + hostId, connect -> LibvirtNetworks.bridge(connect, name));
+    }
+
+    @Override
     public HostNetwork defineNetwork(String hostId, NetworkSpec spec) {
         return call(hostId, "define network " + spec.name() + " on " + hostId,
                 connect -> LibvirtNetworks.define(connect, hostId, spec));

@@ -19,8 +19,11 @@ import org.libvirt.Network;
 /**
  * A host's libvirt networks and bridges. Networks are listed by name, active ones first (virConnectListNetworks,
  * then virConnectListDefinedNetworks: libvirt-java 0.5.4 has no virConnectListAllNetworks). Bridges come from
- * libvirt's interface API (virConnectListInterfaces and its defined twin, whose udev backend reads the host's
- * devices), the one libvirt call that tells a bridge from another device.
+ * libvirt's interface API, whose udev backend reads the devices of libvirtd's own network namespace: a device's XML
+ * says whether it is a bridge. libvirt-java 0.5.4 has no virConnectListAllInterfaces either, and the older
+ * virConnectListInterfaces and virConnectListDefinedInterfaces list only devices whose operstate is "up" and "down":
+ * a bridge no port has joined yet reads "unknown" and is in neither (the lab's vmbr0). So a bridge Paddock needs is
+ * looked up by name (virInterfaceLookupByName), which finds it whatever its state.
  */
 final class LibvirtNetworks {
 
@@ -42,32 +45,49 @@ final class LibvirtNetworks {
         return List.copyOf(networks);
     }
 
+    /**
+     * The bridges libvirt lists, and the bridges of the host's networks looked up by name: the legacy listing calls
+     * return only interfaces whose operstate is "up" or "down", so a bridge no port ever joined ("unknown") is
+     * missing from them.
+     */
     static List<HostBridge> bridges(Connect connect) throws LibvirtException {
         Set<String> names = new LinkedHashSet<>(List.of(connect.listInterfaces()));
         names.addAll(List.of(connect.listDefinedInterfaces()));
-        List<HostBridge> bridges = new ArrayList<>();
-        for (String name : names) {
-            Interface device;
-            try {
-                device = connect.interfaceLookupByName(name);
-            } catch (LibvirtException e) {
-                continue; // gone between the listing and the look-up
-            }
-            try {
-                NetworkXml.readBridge(device.getXMLDescription(0), device.isActive() == 1).ifPresent(bridges::add);
-            } finally {
-                device.free();
+        for (HostNetwork network : list(connect)) {
+            if (!network.bridge().isEmpty()) {
+                names.add(network.bridge());
             }
         }
+        List<HostBridge> bridges = new ArrayList<>();
+        for (String name : names) {
+            bridge(connect, name).ifPresent(bridges::add);
+        }
         return List.copyOf(bridges);
+    }
+
+    /** The host's bridge device of that name, whatever its state; empty when there is none or it is no bridge. */
+    static Optional<HostBridge> bridge(Connect connect, String name) throws LibvirtException {
+        Interface device;
+        try {
+            device = connect.interfaceLookupByName(name);
+        } catch (LibvirtException e) {
+            if (e.getError() != null && e.getError().getCode() == ErrorNumber.VIR_ERR_NO_INTERFACE) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+        try {
+            return NetworkXml.readBridge(device.getXMLDescription(0), device.isActive() == 1);
+        } finally {
+            device.free();
+        }
     }
 
     /** Defines, starts and autostarts the network unless the host holds it already; see the port's contract. */
     static HostNetwork define(Connect connect, String hostId, NetworkSpec spec) throws LibvirtException {
         Optional<Network> existing = find(connect, spec.name());
         if (existing.isEmpty() && spec.hostBridge().isPresent()) {
-            boolean hasBridge = bridges(connect).stream().anyMatch(b -> b.name().equals(spec.bridge()));
-            if (!hasBridge) {
+            if (bridge(connect, spec.bridge()).isEmpty()) {
                 throw new HypervisorException(Reason.INVALID_ARGUMENT, "host " + hostId + " has no bridge "
                         + spec.bridge() + " to lay network " + spec.name() + " over");
             }

@@ -142,16 +142,14 @@ final class NetworkRoutes {
         if (spec.hostBridge().isEmpty()) {
             return;
         }
-        List<HostBridge> bridges;
         try {
-            bridges = hypervisor.bridges(host.id());
+            if (hypervisor.bridge(host.id(), spec.bridge()).isEmpty()) {
+                List<String> known = hypervisor.bridges(host.id()).stream().map(HostBridge::name).toList();
+                throw new PaddockException.InvalidValue("Host '" + host.name() + "' has no bridge '" + spec.bridge()
+                        + "'" + (known.isEmpty() ? "." : "; it has " + String.join(", ", known) + "."));
+            }
         } catch (HypervisorException e) {
-            return;
-        }
-        if (bridges.stream().noneMatch(bridge -> bridge.name().equals(spec.bridge()))) {
-            throw new PaddockException.InvalidValue("Host '" + host.name() + "' has no bridge '" + spec.bridge()
-                    + "'" + (bridges.isEmpty() ? "." : "; it has " + String.join(", ",
-                    bridges.stream().map(HostBridge::name).toList()) + "."));
+            // The operation finds out, and undoes the hosts done before this one.
         }
     }
 }

@@ -272,6 +272,11 @@ public final class RoutingHypervisor implements Hypervisor {
     }
 
     @Override
+    public Optional<HostBridge> bridge(String hostId, String name) {
+        return route(hostId).bridge(hostId, name);
+    }
+
+    @Override
     public HostNetwork defineNetwork(String hostId, NetworkSpec spec) {
         return route(hostId).defineNetwork(hostId, spec);
     }

@@ -119,6 +119,11 @@ final class AfterListing implements Hypervisor {
     }
 
     @Override
+    public Optional<HostBridge> bridge(String hostId, String name) {
+        return real.bridge(hostId, name);
+    }
+
+    @Override
     public HostNetwork defineNetwork(String hostId, NetworkSpec spec) {
         return real.defineNetwork(hostId, spec);
     }

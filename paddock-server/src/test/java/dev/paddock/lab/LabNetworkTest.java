@@ -49,6 +49,8 @@ class LabNetworkTest {
     static Path directory;
 
     private static final Duration OPERATION = Duration.ofSeconds(60);
+    /** The server resyncs every 30 s. */
+    private static final Duration RESYNC = Duration.ofSeconds(45);
     private static final Pattern INTERFACE = Pattern.compile(
             "<interface type='network'>\\s*<mac address='([0-9a-f:]+)'/>\\s*<source network='([^']+)'");
 
@@ -121,6 +123,31 @@ class LabNetworkTest {
     }
 
     @Test
+    @DisplayName("a network over h3's own bridge vmbr0, which no port has joined, is made in bridge mode")
+    void networkOverAHostBridge() {
+        String name = "br-" + UUID.randomUUID().toString().substring(0, 8);
+        NETWORKS.add(name);
+        LabPaddock.Reply accepted = paddock.post("/api/v1/networks", "{\"siteId\":\"" + siteId + "\",\"name\":\""
+                + name + "\",\"hosts\":[\"h3\"],\"bridge\":\"vmbr0\"}");
+        assertThat(accepted.status()).as(accepted.body()).isEqualTo(202);
+        awaitDone(accepted.json().get("id").asText());
+
+        try (LibvirtHypervisor direct = new LibvirtHypervisor(LAB.lab().settings())) {
+            direct.attach("h3", LAB.lab().host(3).uri());
+            assertThat(direct.networks("h3")).filteredOn(network -> network.name().equals(name)).singleElement()
+                    .satisfies(network -> {
+                        assertThat(network.forwardMode()).isEqualTo("bridge");
+                        assertThat(network.bridge()).isEqualTo("vmbr0");
+                        assertThat(network.active()).isTrue();
+                    });
+        }
+        LabPaddock.Reply missing = paddock.post("/api/v1/networks", "{\"siteId\":\"" + siteId + "\",\"name\":\"x-"
+                + name + "\",\"hosts\":[\"h3\"],\"bridge\":\"nobr0\"}");
+        assertThat(missing.status()).as(missing.body()).isEqualTo(422);
+        assertThat(missing.json().get("detail").asText()).startsWith("Host 'h3' has no bridge 'nobr0'");
+    }
+
+    @Test
     @DisplayName("a VM on a network only h1 carries is not migrated to h2: 409 with the placement's sentence")
     void migrationToAHostWithoutTheNetworkIsRefused() {
         String name = network("h1");
@@ -136,6 +163,26 @@ class LabNetworkTest {
                 + mac + " is not carried by the host.");
         assertThat(paddock.get("/api/v1/vms/" + vm).json().get("hostId").asText()).isEqualTo(HOST_IDS.get("h1"));
         delete(vm);
+    }
+
+    @Test
+    @DisplayName("a libvirt network an administrator makes on h2 and h3 is found by the inventory as one network"
+            + " carried by both, and dropped from h3 when h3 no longer has it")
+    void networksMadeBehindPaddocksBackAreFound() {
+        String name = "adm-" + UUID.randomUUID().toString().substring(0, 8);
+        NETWORKS.add(name);
+        try (LibvirtHypervisor direct = new LibvirtHypervisor(LAB.lab().settings())) {
+            for (int n : new int[] {2, 3}) {
+                direct.attach("h" + n, LAB.lab().host(n).uri());
+                direct.defineNetwork("h" + n, NetworkSpec.isolated(name));
+            }
+            LabAwait.until("the inventory finding " + name + " on h2 and h3", RESYNC, () -> carriers(name)
+                    .equals(List.of(HOST_IDS.get("h2"), HOST_IDS.get("h3")).stream().sorted().toList()));
+
+            direct.undefineNetwork("h3", name);
+            LabAwait.until("the inventory dropping h3 from " + name, RESYNC,
+                    () -> carriers(name).equals(List.of(HOST_IDS.get("h2"))));
+        }
     }
 
     /** Makes an isolated network on the lab hosts named (h1, h2...) through the API; its name. */
