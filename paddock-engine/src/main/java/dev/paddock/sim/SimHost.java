@@ -17,7 +17,7 @@ final class SimHost {
     final Map<String, SimDomain> domains = new LinkedHashMap<>();
     /** Domains migrating in: their room is held on this host until the migration ends. */
     final Map<String, DomainSpec> incoming = new HashMap<>(2);
-    /** Its libvirt networks by name, in definition order. Not saved with the room: a reload starts without them. */
+    /** Its libvirt networks by name, in definition order. */
     final Map<String, HostNetwork> networks = new LinkedHashMap<>();
     boolean poweredOn = true;
     boolean isolated;

@@ -633,6 +633,7 @@ public final class SimulatedHypervisor implements Hypervisor {
                     .getBytes(StandardCharsets.UTF_8)).toString();
             HostNetwork network = new HostNetwork(spec.name(), uuid, spec.forwardMode(), spec.bridge(), true);
             host.networks.put(spec.name(), network);
+            changed = true;
             return network;
         });
     }
@@ -640,7 +641,9 @@ public final class SimulatedHypervisor implements Hypervisor {
     @Override
     public void undefineNetwork(String hostId, String name) {
         run(CallKind.UNDEFINE, () -> {
-            reachable(hostId).networks.remove(name);
+            if (reachable(hostId).networks.remove(name) != null) {
+                changed = true;
+            }
         });
     }
 
