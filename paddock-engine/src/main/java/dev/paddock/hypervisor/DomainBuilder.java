@@ -53,11 +53,22 @@ public final class DomainBuilder {
         return disks;
     }
 
-    /** A network the room does not know is named by its id, untagged: the host then refuses it by that name. */
+    /**
+     * A NIC on a network carried by named hosts joins the libvirt network that carries it, of the same name on every
+     * host (the inventory makes one Paddock network of a name, and a network is made under its own name), so the
+     * domain defines alike on each of them. A network declared by hand joins the host bridge of its name, tagged
+     * with its VLAN; a network the room does not know is named by its id, untagged: the host then refuses it by
+     * that name.
+     */
     private static List<DomainSpec.NicSpec> nics(Vm vm, Room room) {
         List<DomainSpec.NicSpec> nics = new ArrayList<>(vm.nics().size());
         for (Nic nic : vm.nics()) {
             Optional<Network> network = room.network(nic.networkId());
+            if (network.isPresent() && network.get().hasCarriers()) {
+                String libvirtName = network.get().carriers().values().iterator().next().libvirtName();
+                nics.add(DomainSpec.NicSpec.onNetwork(nic.mac(), libvirtName));
+                continue;
+            }
             Optional<Integer> vlan = network.flatMap(n -> n.vlan().isPresent()
                     ? Optional.of(n.vlan().getAsInt()) : Optional.empty());
             nics.add(new DomainSpec.NicSpec(nic.mac(), network.map(Network::name).orElse(nic.networkId()), vlan));

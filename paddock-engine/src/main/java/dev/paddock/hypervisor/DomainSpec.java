@@ -87,12 +87,35 @@ public record DomainSpec(
     /** A disk image file. {@code format} is "qcow2" or "raw". */
     public record DiskSpec(String target, String path, String format, long sizeGib) {}
 
-    /** A NIC on a hypervisor network or bridge, with an optional 802.1Q tag. */
-    public record NicSpec(String mac, String network, Optional<Integer> vlan) {
+    /**
+     * A NIC on a hypervisor network or bridge, with an optional 802.1Q tag.
+     *
+     * @param network the name of what the NIC joins: a host bridge, or a libvirt network, as {@code source} says
+     */
+    public record NicSpec(String mac, String network, Optional<Integer> vlan, Source source) {
         public NicSpec {
-            // A journal written before VLAN tags existed has no such field.
+            // A journal written before VLAN tags, or before libvirt networks, has no such field.
             vlan = vlan == null ? Optional.empty() : vlan;
+            source = source == null ? Source.BRIDGE : source;
         }
+
+        /** A NIC on the host bridge {@code network}. */
+        public NicSpec(String mac, String network, Optional<Integer> vlan) {
+            this(mac, network, vlan, Source.BRIDGE);
+        }
+
+        /** A NIC on the host's libvirt network {@code libvirtName}. */
+        public static NicSpec onNetwork(String mac, String libvirtName) {
+            return new NicSpec(mac, libvirtName, Optional.empty(), Source.NETWORK);
+        }
+    }
+
+    /** What a NIC's {@code network} names. */
+    public enum Source {
+        /** A bridge device of the host: libvirt's {@code <interface type='bridge'>}. */
+        BRIDGE,
+        /** A libvirt network of the host: {@code <interface type='network'>}. */
+        NETWORK
     }
 
     public record DirectBoot(String kernel, String initrd, String cmdline) {}

@@ -89,6 +89,30 @@ public interface Hypervisor extends AutoCloseable {
     MigrationResult migrate(String uuid, String fromHostId, String toHostId, MigrationOptions options,
             Consumer<Double> progress);
 
+    /** The libvirt networks the host holds, started or not, in the host's order. */
+    List<HostNetwork> networks(String hostId);
+
+    /**
+     * The host's bridge devices: what a network in bridge mode can be laid over. A hypervisor may list only the
+     * bridges it can enumerate (libvirt's older calls miss a bridge no port has joined); {@link #bridge} finds one by
+     * name whatever its state.
+     */
+    List<HostBridge> bridges(String hostId);
+
+    /** The host's bridge device of that name; empty when the host has none, or that device is no bridge. */
+    Optional<HostBridge> bridge(String hostId, String name);
+
+    /**
+     * Defines, starts and marks for autostart the network {@code spec} on the host, and returns it as the host then
+     * holds it. Defining it again is a no-op; a network of that name that is something else (another bridge, another
+     * forward mode) is refused ({@link HypervisorException.Reason#ALREADY_EXISTS}), and so is a bridge mode over a
+     * bridge the host lacks ({@link HypervisorException.Reason#INVALID_ARGUMENT}).
+     */
+    HostNetwork defineNetwork(String hostId, NetworkSpec spec);
+
+    /** Stops and removes the host's libvirt network {@code name}; a no-op when the host has none. */
+    void undefineNetwork(String hostId, String name);
+
     /**
      * Cancels the live migration of the domain from {@code fromHostId}, if one runs: its {@link #migrate} call
      * fails, and the domain keeps running on the source. Nothing happens when no migration of it runs.

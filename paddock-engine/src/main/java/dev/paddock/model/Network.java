@@ -1,16 +1,24 @@
 package dev.paddock.model;
 
+import java.util.Map;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * A virtual network of a site.
  *
+ * <p>A network is either carried by named hosts, each through a libvirt network of its own ({@code carriers}: read
+ * from the hosts or made on them), or declared by hand without carriers, in which case every host of its site is
+ * taken to carry it under its name.
+ *
  * @param vlan the 802.1Q VLAN id (1..4094), empty for an untagged network
  * @param isolated true when VMs on it may not talk to each other (private VLAN style L2 isolation)
  * @param mirrorPorts VM NIC MACs whose traffic is mirrored to this network's monitor port (IDS)
+ * @param carriers by host id, what carries the network on that host; empty for a network declared by hand
  */
-public record Network(String id, String siteId, String name, OptionalInt vlan, boolean isolated, Set<String> mirrorPorts) {
+public record Network(String id, String siteId, String name, OptionalInt vlan, boolean isolated, Set<String> mirrorPorts,
+        Map<String, Carrier> carriers) {
     public Network {
         Ids.require(id, "network id");
         Ids.require(siteId, "network site id");
@@ -20,5 +28,50 @@ public record Network(String id, String siteId, String name, OptionalInt vlan, b
             throw new IllegalArgumentException("VLAN id must be between 1 and 4094, was " + vlan.getAsInt());
         }
         mirrorPorts = Set.copyOf(mirrorPorts);
+        // Sorted, so that two readings of the same hosts compare and print alike.
+        carriers = carriers == null ? Map.of() : java.util.Collections.unmodifiableMap(new TreeMap<>(carriers));
+    }
+
+    /** A network declared by hand: every host of its site carries it. */
+    public Network(String id, String siteId, String name, OptionalInt vlan, boolean isolated, Set<String> mirrorPorts) {
+        this(id, siteId, name, vlan, isolated, mirrorPorts, Map.of());
+    }
+
+    /**
+     * The id of the network named {@code name} in a site when Paddock finds it on hosts or makes it there: derived
+     * from the two, so that a network found by the inventory and the same one recorded by the operation that made it
+     * are one row, whichever writes first.
+     */
+    public static String idFor(String siteId, String name) {
+        return java.util.UUID.nameUUIDFromBytes(("network:" + siteId + ":" + name)
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString();
+    }
+
+    /** The hosts that carry it; empty for a network declared by hand. */
+    public Set<String> hostIds() {
+        return carriers.keySet();
+    }
+
+    /** True when its carriers are known, false when it was declared by hand. */
+    public boolean hasCarriers() {
+        return !carriers.isEmpty();
+    }
+
+    /** The same network carried by {@code newCarriers}. */
+    public Network withCarriers(Map<String, Carrier> newCarriers) {
+        return new Network(id, siteId, name, vlan, isolated, mirrorPorts, newCarriers);
+    }
+
+    /**
+     * What carries a network on one host.
+     *
+     * @param libvirtName the name of the host's libvirt network, the name a NIC's interface names
+     * @param bridge the host's bridge device under it, empty while libvirt has not said
+     */
+    public record Carrier(String libvirtName, String bridge) {
+        public Carrier {
+            Ids.require(libvirtName, "libvirt network name");
+            bridge = bridge == null ? "" : bridge;
+        }
     }
 }

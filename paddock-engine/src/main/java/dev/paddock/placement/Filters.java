@@ -70,18 +70,31 @@ public final class Filters {
         }
     }
 
-    /** Every network of the VM's NICs exists and belongs to the host's site. */
+    /**
+     * Every network of the VM's NICs is carried by the host: by the host itself when the network's carriers are
+     * known, by any host of its site when it was declared by hand.
+     */
     public record NetworksReachable() implements HostFilter {
         public Verdict test(Vm vm, HostView host, Room room) {
             Optional<String> site = room.cluster(host.host().clusterId()).map(Cluster::siteId);
-            for (Nic nic : vm.nics()) {
+            for (int i = 0; i < vm.nics().size(); i++) {
+                Nic nic = vm.nics().get(i);
                 Optional<Network> network = room.network(nic.networkId());
                 if (network.isEmpty() || !network.map(Network::siteId).equals(site)) {
-                    return Reject.because("networks", "network " + nic.networkId() + " is not reachable from "
-                            + "the host's site");
+                    return Reject.because("networks", "network " + network.map(Network::name).orElse(nic.networkId())
+                            + " of " + label(nic, i) + " is not reachable from the host's site");
+                }
+                if (network.get().hasCarriers() && !network.get().hostIds().contains(host.id())) {
+                    return Reject.because("networks", "network " + network.get().name() + " of " + label(nic, i)
+                            + " is not carried by the host");
                 }
             }
             return Verdict.FITS;
+        }
+
+        /** "NIC 52:54:00:0a:0b:0c", or "NIC 2" for the second NIC while it has no MAC yet. */
+        private static String label(Nic nic, int index) {
+            return "NIC " + (nic.mac().isEmpty() ? String.valueOf(index + 1) : nic.mac());
         }
     }
 

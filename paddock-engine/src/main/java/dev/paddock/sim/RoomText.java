@@ -4,6 +4,7 @@ import dev.paddock.hypervisor.DomainSpec.DirectBoot;
 import dev.paddock.hypervisor.DomainSpec.DiskSpec;
 import dev.paddock.hypervisor.DomainSpec.NicSpec;
 import dev.paddock.hypervisor.DomainSpec;
+import dev.paddock.hypervisor.HostNetwork;
 import dev.paddock.model.Resources;
 import dev.paddock.model.VmState;
 import dev.paddock.model.Watchdog;
@@ -33,6 +34,7 @@ import java.util.Set;
  * paddock-sim 1
  * random &lt;generator state&gt;
  * host &lt;hostname&gt; &lt;cpu&gt; &lt;memory&gt; &lt;disk&gt; &lt;network&gt; &lt;powered on&gt; &lt;isolated&gt;
+ * network &lt;hostname&gt; &lt;name&gt; &lt;uuid&gt; &lt;forward mode&gt; &lt;bridge&gt; &lt;active&gt;
  * domain &lt;hostname&gt; &lt;state&gt; &lt;stops at&gt; &lt;uuid&gt; &lt;name&gt; &lt;vcpus&gt; &lt;memory&gt; &lt;disks&gt; &lt;nics&gt; &lt;direct boot&gt;
  * effects &lt;uuid&gt; &lt;defined&gt; &lt;started&gt; &lt;stopped&gt; &lt;destroyed&gt; &lt;undefined&gt; &lt;migrated&gt;
  * slow &lt;call kind&gt; &lt;millis&gt;
@@ -63,6 +65,12 @@ final class RoomText {
             Resources c = host.capacity;
             line(text, "host", host.hostname, num(c.cpuMillicores()), num(c.memoryMib()), num(c.diskGib()),
                     num(c.networkMbps()), Boolean.toString(host.poweredOn), Boolean.toString(host.isolated));
+        }
+        for (SimHost host : state.hosts()) {
+            for (HostNetwork n : host.networks.values()) {
+                line(text, "network", host.hostname, n.name(), n.uuid(), n.forwardMode(), n.bridge(),
+                        Boolean.toString(n.active()));
+            }
         }
         for (SimHost host : state.hosts()) {
             for (SimDomain domain : host.domains.values()) {
@@ -102,6 +110,13 @@ final class RoomText {
                         host.poweredOn = Boolean.parseBoolean(f[6]);
                         host.isolated = Boolean.parseBoolean(f[7]);
                         hosts.put(host.hostname, host);
+                    }
+                    case "network" -> {
+                        SimHost host = hosts.get(f[1]);
+                        if (host == null) {
+                            throw new IllegalArgumentException("network on unknown host " + f[1]);
+                        }
+                        host.networks.put(f[2], new HostNetwork(f[2], f[3], f[4], f[5], Boolean.parseBoolean(f[6])));
                     }
                     case "domain" -> readDomain(f, hosts);
                     case "effects" -> effects.put(f[1], new Effects(Integer.parseInt(f[2]), Integer.parseInt(f[3]),
@@ -173,7 +188,7 @@ final class RoomText {
 
     private static String nics(List<NicSpec> nics) {
         return list(nics.stream()
-                .map(n -> List.of(n.mac(), n.network(), optional(n.vlan().map(String::valueOf))))
+                .map(n -> List.of(n.mac(), n.network(), optional(n.vlan().map(String::valueOf)), n.source().name()))
                 .toList());
     }
 
@@ -223,7 +238,9 @@ final class RoomText {
 
     private static List<NicSpec> readNics(String field) {
         return readList(field).stream()
-                .map(p -> new NicSpec(p.get(0), p.get(1), readOptional(p.get(2)).map(Integer::valueOf)))
+                // A room saved before NICs joined libvirt networks has three fields: a bridge NIC.
+                .map(p -> new NicSpec(p.get(0), p.get(1), readOptional(p.get(2)).map(Integer::valueOf),
+                        p.size() > 3 ? DomainSpec.Source.valueOf(p.get(3)) : DomainSpec.Source.BRIDGE))
                 .toList();
     }
 

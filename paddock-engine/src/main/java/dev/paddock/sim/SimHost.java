@@ -1,6 +1,7 @@
 package dev.paddock.sim;
 
 import dev.paddock.hypervisor.DomainSpec;
+import dev.paddock.hypervisor.HostNetwork;
 import dev.paddock.model.Resources;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
@@ -16,6 +17,8 @@ final class SimHost {
     final Map<String, SimDomain> domains = new LinkedHashMap<>();
     /** Domains migrating in: their room is held on this host until the migration ends. */
     final Map<String, DomainSpec> incoming = new HashMap<>(2);
+    /** Its libvirt networks by name, in definition order. */
+    final Map<String, HostNetwork> networks = new LinkedHashMap<>();
     boolean poweredOn = true;
     boolean isolated;
 
@@ -27,6 +30,9 @@ final class SimHost {
     String uri() {
         return SimulatedHypervisor.SCHEME + hostname;
     }
+
+    /** Every simulated host has one bridge, its uplink: what a network in bridge mode is laid over. */
+    static final String UPLINK_BRIDGE = "br0";
 
     /** Stable across reloads: derived from the hostname. */
     String hostUuid() {

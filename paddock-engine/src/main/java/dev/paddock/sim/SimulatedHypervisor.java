@@ -10,7 +10,9 @@ import static dev.paddock.hypervisor.HypervisorException.Reason.UNREACHABLE;
 
 import dev.paddock.hypervisor.DomainInfo;
 import dev.paddock.hypervisor.DomainSpec;
+import dev.paddock.hypervisor.HostBridge;
 import dev.paddock.hypervisor.HostFacts;
+import dev.paddock.hypervisor.HostNetwork;
 import dev.paddock.hypervisor.Hypervisor;
 import dev.paddock.hypervisor.HypervisorEvent.DomainEventKind;
 import dev.paddock.hypervisor.HypervisorEvent.HostEventKind;
@@ -18,9 +20,11 @@ import dev.paddock.hypervisor.HypervisorEvent;
 import dev.paddock.hypervisor.HypervisorException;
 import dev.paddock.hypervisor.MigrationOptions;
 import dev.paddock.hypervisor.MigrationResult;
+import dev.paddock.hypervisor.NetworkSpec;
 import dev.paddock.model.Resources;
 import dev.paddock.model.VmState;
 import dev.paddock.model.Watchdog;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -34,6 +38,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
@@ -581,6 +586,69 @@ public final class SimulatedHypervisor implements Hypervisor {
             domain.stopsAt = Optional.empty();
             count(uuid, Effects::plusDestroyed);
             emit(host, domain, DomainEventKind.STOPPED);
+        });
+    }
+
+    // The port: networks --------------------------------------------------------------------------------
+
+    @Override
+    public List<HostNetwork> networks(String hostId) {
+        return call(CallKind.READ, () -> List.copyOf(reachable(hostId).networks.values()));
+    }
+
+    @Override
+    public List<HostBridge> bridges(String hostId) {
+        return call(CallKind.READ, () -> {
+            SimHost host = reachable(hostId);
+            List<HostBridge> bridges = new ArrayList<>();
+            bridges.add(new HostBridge(SimHost.UPLINK_BRIDGE, "52:54:00:00:00:01", true, List.of("eth0")));
+            // An isolated network's bridge is made by the network, as libvirt makes it.
+            for (HostNetwork network : host.networks.values()) {
+                if (network.forwardMode().isEmpty()) {
+                    bridges.add(new HostBridge(network.bridge(), "", network.active(), List.of()));
+                }
+            }
+            return List.copyOf(bridges);
+        });
+    }
+
+    @Override
+    public Optional<HostBridge> bridge(String hostId, String name) {
+        return bridges(hostId).stream().filter(bridge -> bridge.name().equals(name)).findFirst();
+    }
+
+    @Override
+    public HostNetwork defineNetwork(String hostId, NetworkSpec spec) {
+        Objects.requireNonNull(spec, "spec");
+        return call(CallKind.DEFINE, () -> {
+            SimHost host = reachable(hostId);
+            HostNetwork held = host.networks.get(spec.name());
+            if (held != null) {
+                if (!held.forwardMode().equals(spec.forwardMode()) || !held.bridge().equals(spec.bridge())) {
+                    throw new HypervisorException(ALREADY_EXISTS, "host " + hostId + " has a network " + spec.name()
+                            + " already, on bridge " + held.bridge() + ", not on " + spec.bridge());
+                }
+                return held;
+            }
+            if (spec.hostBridge().filter(b -> !b.equals(SimHost.UPLINK_BRIDGE)).isPresent()) {
+                throw new HypervisorException(INVALID_ARGUMENT, "host " + hostId + " has no bridge " + spec.bridge()
+                        + " to lay network " + spec.name() + " over");
+            }
+            String uuid = UUID.nameUUIDFromBytes(("sim-network:" + host.hostname + ":" + spec.name())
+                    .getBytes(StandardCharsets.UTF_8)).toString();
+            HostNetwork network = new HostNetwork(spec.name(), uuid, spec.forwardMode(), spec.bridge(), true);
+            host.networks.put(spec.name(), network);
+            changed = true;
+            return network;
+        });
+    }
+
+    @Override
+    public void undefineNetwork(String hostId, String name) {
+        run(CallKind.UNDEFINE, () -> {
+            if (reachable(hostId).networks.remove(name) != null) {
+                changed = true;
+            }
         });
     }
 

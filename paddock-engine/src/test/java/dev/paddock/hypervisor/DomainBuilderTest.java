@@ -82,6 +82,19 @@ class DomainBuilderTest {
         assertThat(spec.nics()).allMatch(nic -> nic.vlan().isEmpty());
     }
 
+    @Test
+    @DisplayName("a NIC on a network carried by hosts joins the libvirt network that carries it, with its MAC")
+    void carriedNetwork() {
+        Network carried = PROD.withCarriers(java.util.Map.of("host-1", new Network.Carrier("prod", "pdk00c0ffee"),
+                "host-2", new Network.Carrier("prod", "pdk00c0ffee")));
+        Room room = new Room(List.of(), List.of(), List.of(), List.of(), List.of(carried, BACKUP), List.of(CEPH));
+
+        DomainSpec spec = DomainBuilder.specOf(web(), room);
+
+        assertThat(spec.nics()).containsExactly(DomainSpec.NicSpec.onNetwork("52:54:00:00:00:01", "prod"),
+                new DomainSpec.NicSpec("52:54:00:00:00:02", "backup", Optional.empty()));
+    }
+
     @ParameterizedTest(name = "{0} millicores give {1} vCPUs")
     @CsvSource({"0, 1", "1, 1", "1000, 1", "1001, 2", "2500, 3", "8000, 8"})
     void vcpusFromDemand(long millicores, int vcpus) {

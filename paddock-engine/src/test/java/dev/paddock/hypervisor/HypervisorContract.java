@@ -286,6 +286,53 @@ public abstract class HypervisorContract {
                 .isNotEqualTo(Optional.of(VmState.RUNNING));
     }
 
+    @Test
+    @DisplayName("an isolated network is defined started with its own bridge, listed, defined again as a no-op, and removed")
+    void isolatedNetworkLifecycle() {
+        NetworkSpec spec = NetworkSpec.isolated("contract-" + shortId());
+        try {
+            HostNetwork defined = hypervisor.defineNetwork(first.id(), spec);
+
+            assertThat(defined.active()).isTrue();
+            assertThat(defined.forwardMode()).isEmpty();
+            assertThat(defined.bridge()).isEqualTo(spec.bridge());
+            assertThat(defined.uuid()).isNotBlank();
+            assertThat(hypervisor.defineNetwork(first.id(), spec)).isEqualTo(defined);
+            assertThat(hypervisor.networks(first.id())).contains(defined);
+            assertThat(hypervisor.networks(second.id())).extracting(HostNetwork::name).doesNotContain(spec.name());
+            assertThat(hypervisor.bridge(first.id(), spec.bridge())).hasValueSatisfying(
+                    bridge -> assertThat(bridge.name()).isEqualTo(spec.bridge()));
+            assertThat(hypervisor.bridges(first.id())).extracting(HostBridge::name).contains(spec.bridge());
+            assertThat(hypervisor.bridge(second.id(), spec.bridge())).isEmpty();
+        } finally {
+            hypervisor.undefineNetwork(first.id(), spec.name());
+        }
+        assertThat(hypervisor.networks(first.id())).extracting(HostNetwork::name).doesNotContain(spec.name());
+        hypervisor.undefineNetwork(first.id(), spec.name());
+    }
+
+    @Test
+    @DisplayName("a network is refused over a bridge the host lacks, and a name the host holds as another network")
+    void networkRefusals() {
+        String name = "contract-" + shortId();
+        assertFailsWith(HypervisorException.Reason.INVALID_ARGUMENT,
+                () -> hypervisor.defineNetwork(first.id(), NetworkSpec.overBridge(name, "nobr" + shortId().substring(0, 4))));
+        assertThat(hypervisor.networks(first.id())).extracting(HostNetwork::name).doesNotContain(name);
+        try {
+            hypervisor.defineNetwork(first.id(), NetworkSpec.isolated(name));
+            assertFailsWith(HypervisorException.Reason.ALREADY_EXISTS,
+                    () -> hypervisor.defineNetwork(first.id(), NetworkSpec.overBridge(name, "br0")));
+        } finally {
+            hypervisor.undefineNetwork(first.id(), name);
+        }
+    }
+
+    @Test
+    @DisplayName("the host's bridges are listed by name")
+    void bridgesAreListed() {
+        assertThat(hypervisor.bridges(first.id())).allSatisfy(bridge -> assertThat(bridge.name()).isNotBlank());
+    }
+
     // Helpers ---------------------------------------------------------------------------------------
 
     /** A domain spec with a fresh UUID and a name unique to this run, remembered for clean-up. */

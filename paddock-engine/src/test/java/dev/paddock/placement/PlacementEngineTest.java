@@ -6,10 +6,14 @@ import static dev.paddock.placement.Rooms.vm;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.paddock.model.Host;
+import dev.paddock.model.Network;
+import dev.paddock.model.Nic;
 import dev.paddock.model.HostState;
 import dev.paddock.model.Resources;
 import dev.paddock.model.Room;
 import dev.paddock.model.Vm;
+import dev.paddock.model.VmOrigin;
+import dev.paddock.model.VmState;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -102,6 +106,39 @@ class PlacementEngineTest {
         assertThat(balancing.place(room, noNetwork).rejections().get("h1").filter()).isEqualTo("networks");
         assertThat(balancing.place(room, foreignDisk).rejections().get("h1").filter()).isEqualTo("datastores");
         assertThat(balancing.place(room, vm)).isInstanceOf(Placement.Placed.class);
+    }
+
+    @Test
+    void aHostThatDoesNotCarryANetworkOfTheVmIsRejectedWithOneSentence() {
+        Network backend = new Network("n-backend", "s1", "backend", java.util.OptionalInt.empty(), false, Set.of(),
+                java.util.Map.of("h1", new Network.Carrier("backend", "pdk1")));
+        Vm vm = new Vm("v", "v", "c1", java.util.Optional.empty(), cpuMem(1_000, 1_024), VmState.RUNNING,
+                VmOrigin.MANAGED, "app", 0, Set.of(), Set.of(), Set.of(), List.of(),
+                List.of(new Nic("lan", "52:54:00:00:00:01"), new Nic("n-backend", "52:54:00:00:00:02")));
+        Room plain = Rooms.room(List.of(host("h1", cpuMem(8_000, 16_384)), host("h2", cpuMem(64_000, 65_536))),
+                List.of());
+        Room room = new Room(plain.sites(), plain.clusters(), plain.hosts(), plain.vms(),
+                List.of(plain.network("lan").orElseThrow(), backend), plain.datastores());
+
+        Placement onlyH2 = balancing.place(room, Claims.NONE, vm, h -> h.id().equals("h2"));
+        Placement anywhere = balancing.place(room, vm);
+
+        assertThat(onlyH2).isInstanceOf(Placement.Unplaceable.class);
+        assertThat(((Placement.Unplaceable) onlyH2).explain(room, vm)).isEqualTo("No host of cluster 'c1' has room"
+                + " for VM 'v': h2: network backend of NIC 52:54:00:00:00:02 is not carried by the host.");
+        assertThat(anywhere).isInstanceOf(Placement.Placed.class);
+        assertThat(((Placement.Placed) anywhere).host().id()).isEqualTo("h1");
+    }
+
+    @Test
+    void aNetworkDeclaredByHandIsCarriedByEveryHostOfItsSite() {
+        Room room = Rooms.room(List.of(host("h1", cpuMem(8_000, 16_384)), host("h2", cpuMem(8_000, 16_384))),
+                List.of());
+        Vm vm = vm("v", cpuMem(1_000, 1_024), Set.of(), Set.of(), Set.of());
+
+        for (String hostId : List.of("h1", "h2")) {
+            assertThat(balancing.place(room, Claims.NONE, vm, h -> h.id().equals(hostId))).isInstanceOf(Placement.Placed.class);
+        }
     }
 
     @Test

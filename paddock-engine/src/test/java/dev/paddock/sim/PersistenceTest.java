@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.paddock.hypervisor.DomainSpec;
+import dev.paddock.hypervisor.HostNetwork;
 import dev.paddock.hypervisor.MigrationOptions;
+import dev.paddock.hypervisor.NetworkSpec;
 import dev.paddock.model.Resources;
 import dev.paddock.model.VmState;
 import java.time.Duration;
@@ -42,6 +44,10 @@ class PersistenceTest {
                         new DomainSpec.NicSpec("52:54:00:aa:bb:02", "backup", Optional.empty())))
                 .withDirectBoot(new DomainSpec.DirectBoot("/boot/vmlinuz", "/boot/initrd", "console=ttyS0,115200 root=/dev/vda quiet+splash 50%\tdone"));
         sim.define("p1", rich);
+        sim.defineNetwork("p1", NetworkSpec.isolated("backend"));
+        sim.defineNetwork("p2", NetworkSpec.overBridge("uplink", "br0"));
+        sim.define("p1", DomainSpec.of("app-01", "app-01", 1, 512)
+                .withNics(List.of(DomainSpec.NicSpec.onNetwork("52:54:00:aa:bb:03", "backend"))));
         sim.start("p1", "web-01");
         sim.start("p1", "web-01");
         sim.define("p1", spec("db-01", 2, 4_096));
@@ -73,6 +79,16 @@ class PersistenceTest {
             assertThat(after.effects(uuid)).as(uuid).isEqualTo(before.effects(uuid));
         }
         assertThat(after.effects("db-01")).isEqualTo(new Effects(1, 1, 0, 0, 0, 1));
+        after.attach("p1", "sim://esx-par-01");
+        after.attach("p2", "sim://esx-par-02");
+        before.attach("p1", "sim://esx-par-01");
+        before.attach("p2", "sim://esx-par-02");
+        assertThat(after.networks("p1")).isEqualTo(before.networks("p1")).extracting(HostNetwork::name)
+                .containsExactly("backend");
+        assertThat(after.networks("p2")).isEqualTo(before.networks("p2"));
+        assertThat(after.definition("p1", "app-01")).isEqualTo(before.definition("p1", "app-01"))
+                .hasValueSatisfying(spec -> assertThat(spec.nics().getFirst().source())
+                        .isEqualTo(DomainSpec.Source.NETWORK));
         assertThat(after.effects("gone")).isEqualTo(new Effects(1, 0, 0, 0, 1, 0));
     }
 

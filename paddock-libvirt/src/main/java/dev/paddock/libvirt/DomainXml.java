@@ -112,9 +112,11 @@ public final class DomainXml {
     }
 
     private static void nic(StringBuilder xml, NicSpec nic) {
-        xml.append("    <interface type='bridge'>\n");
+        boolean onNetwork = nic.source() == DomainSpec.Source.NETWORK;
+        xml.append(onNetwork ? "    <interface type='network'>\n" : "    <interface type='bridge'>\n");
         xml.append("      <mac address='").append(escape(nic.mac())).append("'/>\n");
-        xml.append("      <source bridge='").append(escape(nic.network())).append("'/>\n");
+        xml.append(onNetwork ? "      <source network='" : "      <source bridge='").append(escape(nic.network()))
+                .append("'/>\n");
         // A VLAN tag needs an Open vSwitch bridge on the host; libvirt refuses it on a Linux bridge.
         nic.vlan().ifPresent(tag -> xml.append("      <vlan><tag id='").append(tag).append("'/></vlan>\n"));
         xml.append("      <model type='virtio'/>\n");
@@ -123,7 +125,7 @@ public final class DomainXml {
 
     /**
      * The spec a domain's XML (as libvirt gives it, or as {@link #render} wrote it) defines: name, UUID, memory,
-     * vCPUs, direct boot, file disks, bridge NICs with their VLAN tag, and the watchdog. Devices Paddock does not
+     * vCPUs, direct boot, file disks, NICs on a bridge or a libvirt network with their VLAN tag, and the watchdog. Devices Paddock does not
      * render (a console, a balloon, the controllers libvirt adds) are not part of a spec and are skipped.
      *
      * @throws IllegalArgumentException when the text is not domain XML
@@ -190,11 +192,11 @@ public final class DomainXml {
     private static NicSpec readNic(Element nic) {
         Optional<Integer> vlan = XmlDocuments.child(nic, "vlan").flatMap(v -> XmlDocuments.child(v, "tag"))
                 .map(tag -> Integer.parseInt(tag.getAttribute("id")));
-        String network = XmlDocuments.child(nic, "source")
-                .map(source -> source.hasAttribute("bridge") ? source.getAttribute("bridge")
-                        : source.getAttribute("network"))
-                .orElse("");
-        return new NicSpec(XmlDocuments.attribute(nic, "mac", "address"), network, vlan);
+        // A running domain's live XML names the bridge of a network NIC too: the interface's type says which it is.
+        boolean onNetwork = nic.getAttribute("type").equals("network");
+        String network = XmlDocuments.attribute(nic, "source", onNetwork ? "network" : "bridge");
+        return new NicSpec(XmlDocuments.attribute(nic, "mac", "address"), network, vlan,
+                onNetwork ? DomainSpec.Source.NETWORK : DomainSpec.Source.BRIDGE);
     }
 
     private static Optional<Watchdog> readWatchdog(Element device) {

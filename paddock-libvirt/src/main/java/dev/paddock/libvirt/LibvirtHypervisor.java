@@ -2,7 +2,9 @@ package dev.paddock.libvirt;
 
 import dev.paddock.hypervisor.DomainInfo;
 import dev.paddock.hypervisor.DomainSpec;
+import dev.paddock.hypervisor.HostBridge;
 import dev.paddock.hypervisor.HostFacts;
+import dev.paddock.hypervisor.HostNetwork;
 import dev.paddock.hypervisor.Hypervisor;
 import dev.paddock.hypervisor.HypervisorEvent;
 import dev.paddock.hypervisor.HypervisorEvent.DomainEvent;
@@ -13,6 +15,7 @@ import dev.paddock.hypervisor.HypervisorException;
 import dev.paddock.hypervisor.HypervisorException.Reason;
 import dev.paddock.hypervisor.MigrationOptions;
 import dev.paddock.hypervisor.MigrationResult;
+import dev.paddock.hypervisor.NetworkSpec;
 import dev.paddock.model.Resources;
 import java.time.Clock;
 import java.time.Instant;
@@ -617,6 +620,37 @@ public final class LibvirtHypervisor implements Hypervisor {
     /** Telling Paddock's domains from others, and quarantining the others; not part of the port yet. */
     public RogueDomains rogues() {
         return rogues;
+    }
+
+    // ---- networks -------------------------------------------------------------------------------
+
+    @Override
+    public List<HostNetwork> networks(String hostId) {
+        return call(hostId, "list networks on " + hostId, LibvirtNetworks::list);
+    }
+
+    @Override
+    public List<HostBridge> bridges(String hostId) {
+        return call(hostId, "list bridges on " + hostId, LibvirtNetworks::bridges);
+    }
+
+    @Override
+    public Optional<HostBridge> bridge(String hostId, String name) {
+        return call(hostId, "look up bridge " + name + " on " + hostId, connect -> LibvirtNetworks.bridge(connect, name));
+    }
+
+    @Override
+    public HostNetwork defineNetwork(String hostId, NetworkSpec spec) {
+        return call(hostId, "define network " + spec.name() + " on " + hostId,
+                connect -> LibvirtNetworks.define(connect, hostId, spec));
+    }
+
+    @Override
+    public void undefineNetwork(String hostId, String name) {
+        call(hostId, "undefine network " + name + " on " + hostId, connect -> {
+            LibvirtNetworks.undefine(connect, name);
+            return null;
+        });
     }
 
     // ---- events ---------------------------------------------------------------------------------

@@ -105,6 +105,43 @@ class DomainXmlTest {
     }
 
     @Test
+    @DisplayName("a NIC on a libvirt network is an interface of type network naming it, with the spec's MAC")
+    void nicOnNetwork() {
+        DomainSpec spec = DomainSpec.of(UUID, "web-1", 1, 128)
+                .withNics(List.of(NicSpec.onNetwork("52:54:00:aa:bb:03", "backend")));
+
+        Document xml = parse(DomainXml.render(spec, TCG_WITH_CONSOLE));
+
+        assertThat(at(xml, "/domain/devices/interface[1]/@type")).isEqualTo("network");
+        assertThat(at(xml, "/domain/devices/interface[1]/source/@network")).isEqualTo("backend");
+        assertThat(at(xml, "count(/domain/devices/interface[1]/source/@bridge)")).isEqualTo("0");
+        assertThat(at(xml, "/domain/devices/interface[1]/mac/@address")).isEqualTo("52:54:00:aa:bb:03");
+        assertThat(at(xml, "/domain/devices/interface[1]/model/@type")).isEqualTo("virtio");
+        assertThat(DomainXml.read(DomainXml.render(spec, TCG_WITH_CONSOLE))).isEqualTo(spec);
+    }
+
+    @Test
+    @DisplayName("a running domain's network NIC, which libvirt gives with its bridge and port, reads as the network")
+    void liveNetworkNic() {
+        String live = """
+                <domain type='qemu'>
+                  <name>web-1</name><uuid>%s</uuid><memory unit='KiB'>131072</memory><vcpu>1</vcpu>
+                  <devices>
+                    <interface type='network'>
+                      <mac address='52:54:00:aa:bb:03'/>
+                      <source network='backend' portid='8a1f5c07-1b7e-4f43-8e0b-2a5a3ad3e0d1' bridge='pdk2f1c0d9e'/>
+                      <target dev='vnet0'/>
+                      <model type='virtio'/>
+                      <alias name='net0'/>
+                    </interface>
+                  </devices>
+                </domain>
+                """.formatted(UUID);
+
+        assertThat(DomainXml.read(live).nics()).containsExactly(NicSpec.onNetwork("52:54:00:aa:bb:03", "backend"));
+    }
+
+    @Test
     @DisplayName("the serial console is appended to the given file, and left out when none is given")
     void console() {
         Document withConsole = parse(DomainXml.render(GUEST, TCG_WITH_CONSOLE));

@@ -7,7 +7,6 @@ import dev.paddock.model.Cluster;
 import dev.paddock.model.Datastore;
 import dev.paddock.model.Host;
 import dev.paddock.model.HostState;
-import dev.paddock.model.Network;
 import dev.paddock.model.PowerState;
 import dev.paddock.model.Site;
 import dev.paddock.store.DuplicateNameException;
@@ -19,11 +18,10 @@ import io.javalin.http.HttpStatus;
 import io.javalin.router.JavalinDefaultRoutingApi;
 import java.util.HashSet;
 import java.util.List;
-import java.util.OptionalInt;
 import java.util.Set;
 import java.util.UUID;
 
-/** Sites, clusters, hosts, networks and datastores: read them, and add new ones. */
+/** Sites, clusters, hosts and datastores: read them, and add new ones (networks are {@link NetworkRoutes}'). */
 final class InventoryRoutes {
 
     private final InventoryStore store;
@@ -47,10 +45,6 @@ final class InventoryRoutes {
         routes.get(base + "/hosts/{id}", ctx -> ctx.json(store.host(id(ctx)).orElseThrow(() -> missing("host", ctx))));
         routes.post(base + "/hosts", this::createHost);
         routes.delete(base + "/hosts/{id}", this::deleteHost);
-        routes.get(base + "/networks", ctx -> ctx.json(whole(store.networks())));
-        routes.get(base + "/networks/{id}",
-                ctx -> ctx.json(store.network(id(ctx)).orElseThrow(() -> missing("network", ctx))));
-        routes.post(base + "/networks", this::createNetwork);
         routes.get(base + "/datastores", ctx -> ctx.json(whole(store.datastores())));
         routes.get(base + "/datastores/{id}",
                 ctx -> ctx.json(store.datastore(id(ctx)).orElseThrow(() -> missing("datastore", ctx))));
@@ -128,19 +122,6 @@ final class InventoryRoutes {
         ctx.status(HttpStatus.NO_CONTENT);
     }
 
-    private void createNetwork(Context ctx) {
-        Requests.NewNetwork request = RequestBody.read(ctx, Requests.NewNetwork.class);
-        String siteId = existingSite(request.siteId());
-        String name = Requests.name(request.name(), "name");
-        OptionalInt vlan = OptionalInt.empty();
-        if (request.vlan() != null) {
-            vlan = OptionalInt.of((int) Requests.between(request.vlan(), 1, 4094, "vlan", ""));
-        }
-        Network network = new Network(newId(), siteId, name, vlan, Boolean.TRUE.equals(request.isolated()), Set.of());
-        put(() -> store.put(network), "network", name);
-        created(ctx, "networks", network.id(), network);
-    }
-
     private void createDatastore(Context ctx) {
         Requests.NewDatastore request = RequestBody.read(ctx, Requests.NewDatastore.class);
         String siteId = existingSite(request.siteId());
@@ -169,7 +150,7 @@ final class InventoryRoutes {
         return siteId;
     }
 
-    private static void put(Runnable write, String kind, String name) {
+    static void put(Runnable write, String kind, String name) {
         try {
             write.run();
         } catch (DuplicateNameException e) {
@@ -197,7 +178,7 @@ final class InventoryRoutes {
         return UUID.randomUUID().toString();
     }
 
-    private static void created(Context ctx, String collection, String id, Object body) {
+    static void created(Context ctx, String collection, String id, Object body) {
         ctx.status(HttpStatus.CREATED).header("Location", RestApi.BASE + "/" + collection + "/" + id).json(body);
     }
 }

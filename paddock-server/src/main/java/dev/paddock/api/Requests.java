@@ -24,14 +24,21 @@ public final class Requests {
 
     public record NewHost(String clusterId, String name, String uri) {}
 
-    public record NewNetwork(String siteId, String name, Integer vlan, Boolean isolated) {}
+    /**
+     * A network. Without {@code hosts} it is only declared: every host of the site is taken to carry it. With
+     * {@code hosts} (ids or names) it is made on each of them as a libvirt network: over the host bridge
+     * {@code bridge}, or, without one, isolated on a bridge libvirt makes.
+     */
+    public record NewNetwork(String siteId, String name, Integer vlan, Boolean isolated, List<String> hosts,
+            String bridge) {}
 
     public record NewDatastore(
             String siteId, String name, Boolean shared, Long capacityGib, Long freeGib, List<String> hostIds) {}
 
     /**
      * A VM to create. {@code clusterId} may be left out when {@code hostId} is given or the room has one
-     * cluster; {@code start} defaults to true; {@code watchdog} is left out for a VM without one.
+     * cluster; {@code start} defaults to true; {@code watchdog} is left out for a VM without one, {@code nics} for one
+     * without NICs.
      */
     public record NewVm(
             String name,
@@ -44,7 +51,14 @@ public final class Requests {
             Integer haPriority,
             String tier,
             Boolean start,
-            NewWatchdog watchdog) {}
+            NewWatchdog watchdog,
+            List<NewNic> nics) {}
+
+    /**
+     * A NIC of a new VM: on {@code network} (an id, or a name in the VM's site), with {@code mac} or, left out, one
+     * Paddock makes.
+     */
+    public record NewNic(String network, String mac) {}
 
     /**
      * A guest watchdog for a new VM: {@code model} defaults to i6300esb, {@code action} (what QEMU does when the

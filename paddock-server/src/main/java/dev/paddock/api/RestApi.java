@@ -23,6 +23,7 @@ public final class RestApi {
     private final InventoryRoutes inventory;
     private final VmRoutes vms;
     private final OperationRoutes operations;
+    private final NetworkRoutes networks;
     private final OversightRoutes oversight;
     private final ConsolidationRoutes consolidation;
     private final InventoryStore store;
@@ -37,6 +38,7 @@ public final class RestApi {
         this.clock = clock;
         this.inventory = new InventoryRoutes(store, hypervisor);
         this.vms = new VmRoutes(store, operations, hypervisor, ledger, this.oversight::record);
+        this.networks = new NetworkRoutes(store, operations, hypervisor, this.oversight::record);
         this.operations = new OperationRoutes(operations);
         this.consolidation = new ConsolidationRoutes(store, operations, this.oversight::record);
     }
@@ -48,6 +50,7 @@ public final class RestApi {
         config.startup.showJavalinBanner = false;
         inventory.register(config.routes);
         vms.register(config.routes);
+        networks.register(config.routes);
         operations.register(config.routes);
         oversight.register(config.routes);
         consolidation.register(config.routes);

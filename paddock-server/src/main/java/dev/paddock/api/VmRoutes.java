@@ -7,6 +7,9 @@ import dev.paddock.hypervisor.Hypervisor;
 import dev.paddock.hypervisor.HypervisorException;
 import dev.paddock.model.Cluster;
 import dev.paddock.model.Host;
+import dev.paddock.model.MacAddresses;
+import dev.paddock.model.Network;
+import dev.paddock.model.Nic;
 import dev.paddock.model.Resources;
 import dev.paddock.model.Room;
 import dev.paddock.model.Vm;
@@ -24,13 +27,17 @@ import dev.paddock.store.InventoryStore;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import io.javalin.router.JavalinDefaultRoutingApi;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 /** VMs: list and read them; create, start, stop, migrate and delete them, each as an Operation. */
@@ -39,6 +46,7 @@ final class VmRoutes {
     private static final String OWNER = "api";
     static final int MAX_HA_PRIORITY = 1000;
     private static final int MAX_SHUTDOWN_SECONDS = 3600;
+    private static final String MAC_KEY = "mac:";
 
     private final InventoryStore store;
     private final Operations operations;
@@ -51,8 +59,9 @@ final class VmRoutes {
     private final Hypervisor hypervisor;
     private final Consumer<AuditNote> audit;
     /**
-     * Names of VMs whose create operation has not yet recorded them, by cluster and name, so that two
-     * quick creates of one name are told apart before the second reaches the journal.
+     * Names of VMs whose create operation has not yet recorded them, by cluster and name, and the MACs of their NICs
+     * (under {@link #MAC_KEY}), so that two quick creates of one name or one MAC are told apart before the second
+     * reaches the journal.
      */
     private final Map<String, String> pendingNames = new ConcurrentHashMap<>();
 
@@ -115,12 +124,17 @@ final class VmRoutes {
             throw new PaddockException.Conflict("A VM named '" + name + "' already exists in cluster '"
                     + cluster.name() + "'.");
         }
-        Vm vm = new Vm(InventoryRoutes.newId(), name, cluster.id(), Optional.empty(),
-                Resources.of(vcpus * 1000, memory, disk, network), VmState.STOPPED, VmOrigin.MANAGED, request.tier(),
-                haPriority, Set.of(), Set.of(), Set.of(), List.of(), List.of(), watchdog);
+        List<Nic> requestedNics = requestedNics(request.nics() == null ? List.of() : request.nics(), cluster, room);
+        String id = InventoryRoutes.newId();
+        Resources demand = Resources.of(vcpus * 1000, memory, disk, network);
         boolean start = !Boolean.FALSE.equals(request.start());
+        // Built in the room the decision reads, where the MACs it makes are unique.
+        Function<Room, Vm> vmIn = now -> new Vm(id, name, cluster.id(), Optional.empty(), demand, VmState.STOPPED,
+                VmOrigin.MANAGED, request.tier(), haPriority, Set.of(), Set.of(), Set.of(), List.of(),
+                withMacs(requestedNics, now), watchdog);
         if (Query.flag(ctx, "dryRun")) {
             ctx.json(ledger.peek((now, claims) -> {
+                Vm vm = vmIn.apply(now);
                 Vm running = vm.withState(VmState.RUNNING);
                 Predicate<Host> considered = considered(vm, named);
                 Placement answer = ENGINE.place(now, claims, running, considered);
@@ -134,9 +148,12 @@ final class VmRoutes {
             return;
         }
         AtomicReference<Host> chosen = new AtomicReference<>();
+        AtomicReference<Vm> created = new AtomicReference<>();
         OperationView view = ledger.submit((now, claims) -> {
+            Vm vm = vmIn.apply(now);
             Host host = place(vm, named, now, claims);
             chosen.set(host);
+            created.set(vm);
             if (start) {
                 admit(claims.applyTo(now), vm, host.id());
             }
@@ -144,7 +161,60 @@ final class VmRoutes {
         }).orElseThrow();
         audited(view, "create VM " + name + " on host " + chosen.get().name());
         pendingNames.put(key, view.id());
+        created.get().nics().forEach(nic -> pendingNames.put(MAC_KEY + nic.mac(), view.id()));
         accepted(ctx, view);
+    }
+
+    /**
+     * The NICs a create asks for: each on a network named by id, or by name among the networks of the cluster's
+     * site, with the MAC it gives (written as libvirt writes it) or none yet. Which hosts carry the network is the
+     * placement's to judge.
+     */
+    private static List<Nic> requestedNics(List<Requests.NewNic> requested, Cluster cluster, Room room) {
+        String siteId = cluster.siteId();
+        List<Nic> nics = new ArrayList<>(requested.size());
+        for (int i = 0; i < requested.size(); i++) {
+            String field = "nics[" + i + "]";
+            Requests.NewNic nic = Requests.required(requested.get(i), field);
+            String idOrName = Requests.required(nic.network(), field + ".network");
+            Network network = room.network(idOrName).filter(n -> n.siteId().equals(siteId))
+                    .or(() -> room.networks().stream()
+                            .filter(n -> n.siteId().equals(siteId) && n.name().equals(idOrName)).findFirst())
+                    .orElseThrow(() -> new PaddockException.InvalidValue("Field '" + field + ".network' names no"
+                            + " network of the site of cluster '" + cluster.name() + "': '" + idOrName + "'."));
+            String mac = nic.mac() == null || nic.mac().isBlank() ? ""
+                    : MacAddresses.normalize(nic.mac()).orElseThrow(() -> new PaddockException.InvalidValue(
+                            "Field '" + field + ".mac' is not a unicast MAC address: '" + nic.mac() + "'."));
+            nics.add(new Nic(network.id(), mac));
+        }
+        return nics;
+    }
+
+    /**
+     * Each NIC with its MAC: the one asked for, unless another VM has it (or a create still running gave it), or
+     * one Paddock makes, unique across the room.
+     */
+    private List<Nic> withMacs(List<Nic> nics, Room room) {
+        Set<String> taken = new HashSet<>(MacAddresses.inUse(room));
+        for (Nic nic : nics) {
+            if (nic.mac().isEmpty()) {
+                continue;
+            }
+            if (!taken.add(nic.mac()) || stillPending(MAC_KEY + nic.mac())) {
+                String holder = room.vms().stream().filter(vm -> vm.nics().stream()
+                                .anyMatch(other -> other.mac().equals(nic.mac())))
+                        .map(vm -> "VM '" + vm.name() + "'").findFirst().orElse("another NIC");
+                throw new PaddockException.Conflict("MAC address " + nic.mac() + " is already used by " + holder
+                        + ".");
+            }
+        }
+        List<Nic> withMacs = new ArrayList<>(nics.size());
+        for (Nic nic : nics) {
+            String mac = nic.mac().isEmpty() ? MacAddresses.generate(taken, ThreadLocalRandom.current()) : nic.mac();
+            taken.add(mac);
+            withMacs.add(new Nic(nic.networkId(), mac));
+        }
+        return withMacs;
     }
 
     /**

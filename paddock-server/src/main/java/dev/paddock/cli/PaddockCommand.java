@@ -25,6 +25,7 @@ import picocli.CommandLine.ScopeType;
             HostCommand.class,
             HaCommand.class,
             VmsCommand.class,
+            NetworkCommand.class,
             VmCommand.class,
             OpsCommand.class,
             PlacementCommand.class,

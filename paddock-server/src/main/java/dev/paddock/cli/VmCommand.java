@@ -3,6 +3,7 @@ package dev.paddock.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.paddock.api.Requests;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -119,6 +120,10 @@ final class VmCommand implements Runnable {
                 + " (default) or itco; implies --watchdog reset when that is not given.")
         private String watchdogModel;
 
+        @Option(names = "--nic", paramLabel = "NETWORK[,mac=MAC]", description = "Give it a NIC on NETWORK (a name"
+                + " or an id), with MAC or one Paddock makes; repeat for more NICs.")
+        private List<String> nics = List.of();
+
         @Option(names = "--wait", description = "Follow the operation until it ends.")
         private boolean wait;
 
@@ -128,15 +133,33 @@ final class VmCommand implements Runnable {
 
         @Override
         public Integer call() {
+            List<Requests.NewNic> nicRequests = nics.stream().map(Create::nic).toList();
             Requests.NewWatchdog watchdog = watchdogAction == null && watchdogModel == null ? null
                     : new Requests.NewWatchdog(watchdogModel, watchdogAction);
             Requests.NewVm request = new Requests.NewVm(name, cluster, host, cpus, memoryMib, diskGib, null, null, null,
-                    !noStart, watchdog);
+                    !noStart, watchdog, nicRequests.isEmpty() ? null : nicRequests);
             if (dryRun) {
                 return dryRun(spec, PaddockCommand.of(spec).client().post("api/v1/vms?dryRun=true", request));
             }
             JsonNode operation = PaddockCommand.of(spec).client().post("api/v1/vms", request);
             return accepted(spec, operation, wait, "create " + name);
+        }
+
+        /** "backend" or "backend,mac=52:54:00:12:34:56". */
+        static Requests.NewNic nic(String text) {
+            String[] parts = text.split(",", -1);
+            String mac = null;
+            for (int i = 1; i < parts.length; i++) {
+                if (!parts[i].startsWith("mac=") || mac != null) {
+                    throw new CliException(ExitCode.USAGE, "--nic takes NETWORK or NETWORK,mac=MAC, not '" + text
+                            + "'.");
+                }
+                mac = parts[i].substring("mac=".length());
+            }
+            if (parts[0].isBlank()) {
+                throw new CliException(ExitCode.USAGE, "--nic needs a network name or id, not '" + text + "'.");
+            }
+            return new Requests.NewNic(parts[0], mac);
         }
     }
 

@@ -1,19 +1,24 @@
 package dev.paddock.inventory;
 
 import dev.paddock.hypervisor.DomainInfo;
+import dev.paddock.hypervisor.HostNetwork;
 import dev.paddock.hypervisor.Hypervisor;
 import dev.paddock.hypervisor.HypervisorEvent;
 import dev.paddock.hypervisor.HypervisorException;
 import dev.paddock.model.Host;
 import dev.paddock.model.HostState;
+import dev.paddock.model.Network;
 import dev.paddock.model.Room;
 import dev.paddock.model.Vm;
 import dev.paddock.model.VmState;
 import dev.paddock.store.InventoryStore;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
@@ -164,6 +169,7 @@ public final class InventoryController implements AutoCloseable {
         int changes = 0;
         int reportedVms = 0;
         List<Host> hosts = store.hosts();
+        Map<String, List<HostNetwork>> networks = new LinkedHashMap<>();
         Set<String> maintained = maintenance.get();
         for (Host host : hosts) {
             Optional<HostResync> resync = resync(host, maintained);
@@ -173,7 +179,9 @@ public final class InventoryController implements AutoCloseable {
             }
             reportedVms += resync.get().reported();
             changes += resync.get().changes().size();
+            networksOf(host).ifPresent(found -> networks.put(host.id(), found));
         }
+        changes += recordNetworks(hosts, networks);
         Duration took = Duration.ofNanos(System.nanoTime() - started);
         if (changes > 0 || unreachable > 0) {
             LOG.info("resync: {} hosts ({} unreachable), {} VMs reported, {} changes in {} ms",
@@ -229,6 +237,39 @@ public final class InventoryController implements AutoCloseable {
             LOG.debug("host {} did not answer: {}", host.name(), e.getMessage());
             return Optional.empty();
         }
+    }
+
+    /** The host's libvirt networks; empty when it cannot say (it then keeps what it carried). */
+    private Optional<List<HostNetwork>> networksOf(Host host) {
+        try {
+            return Optional.of(hypervisor.networks(host.id()));
+        } catch (HypervisorException e) {
+            LOG.debug("host {} did not list its networks: {}", host.name(), e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    /** Writes the networks the hosts' reports make ({@link NetworkDiscovery}); returns how many changed. */
+    private int recordNetworks(List<Host> hosts, Map<String, List<HostNetwork>> reported) {
+        Map<String, String> siteOfCluster = new HashMap<>();
+        store.clusters().forEach(cluster -> siteOfCluster.put(cluster.id(), cluster.siteId()));
+        Map<String, String> siteOf = new HashMap<>();
+        for (Host host : hosts) {
+            if (reported.containsKey(host.id()) && siteOfCluster.containsKey(host.clusterId())) {
+                siteOf.put(host.id(), siteOfCluster.get(host.clusterId()));
+            }
+        }
+        NetworkDiscovery.Changes changes = NetworkDiscovery.reconcile(reported, siteOf, store.networks());
+        for (Network network : changes.put()) {
+            store.put(network);
+            LOG.info("network {} of site {} is carried by {}", network.name(), network.siteId(), network.hostIds());
+        }
+        for (Network network : changes.removed()) {
+            store.deleteNetwork(network.id());
+            LOG.info("network {} of site {} is carried by no host any more: removed", network.name(),
+                    network.siteId());
+        }
+        return changes.put().size() + changes.removed().size();
     }
 
     /**

@@ -4,6 +4,7 @@ import dev.paddock.operation.plan.Step;
 
 import dev.paddock.hypervisor.DomainInfo;
 import dev.paddock.hypervisor.DomainSpec;
+import dev.paddock.hypervisor.HostNetwork;
 import dev.paddock.hypervisor.Hypervisor;
 import dev.paddock.hypervisor.MigrationOptions;
 import dev.paddock.hypervisor.MigrationResult;
@@ -79,8 +80,34 @@ public final class StepExecutor {
                 log.accept((fenced.wasOff() ? "host " + s.hostId() + " already off: " : "fenced host " + s.hostId()
                         + ": ") + fenced.detail());
             }
+            case Step.DefineNetwork s -> defineNetwork(s, log);
+            case Step.UndefineNetwork s -> {
+                boolean held = hasNetwork(s.hostId(), s.name());
+                hypervisor.undefineNetwork(s.hostId(), s.name());
+                log.accept(held ? "undefined network " + s.name() + " on " + s.hostId()
+                        : "network " + s.name() + " was not on " + s.hostId());
+            }
+            case Step.RecordNetwork s -> {
+                store.put(s.network());
+                log.accept("recorded network " + s.network().id() + " carried by " + s.network().hostIds());
+            }
+            case Step.ForgetNetwork s -> log.accept(store.deleteNetwork(s.networkId())
+                    ? "removed network " + s.networkId() + " from inventory"
+                    : "network " + s.networkId() + " was not in inventory");
             case Step.Parallel s -> parallel(s, log);
         }
+    }
+
+    /** The port's define is idempotent; the log says whether the host had it already. */
+    private void defineNetwork(Step.DefineNetwork s, Consumer<String> log) {
+        boolean held = hasNetwork(s.hostId(), s.spec().name());
+        HostNetwork network = hypervisor.defineNetwork(s.hostId(), s.spec());
+        log.accept((held ? "network " + network.name() + " already on " : "defined network " + network.name() + " on ")
+                + s.hostId() + ", bridge " + network.bridge());
+    }
+
+    private boolean hasNetwork(String hostId, String name) {
+        return hypervisor.networks(hostId).stream().anyMatch(network -> network.name().equals(name));
     }
 
     /**
@@ -149,6 +176,13 @@ public final class StepExecutor {
             case Step.ForgetVm s -> Compensation.of(s);
             case Step.QuarantineVm s -> Compensation.of(s);
             case Step.FenceHost s -> Compensation.of(s);
+            case Step.DefineNetwork s -> hasNetwork(s.hostId(), s.spec().name()) ? Optional.empty()
+                    : Compensation.of(s);
+            case Step.UndefineNetwork s -> Compensation.of(s);
+            case Step.RecordNetwork s -> Optional.of(store.network(s.network().id())
+                    .<Step>map(Step.RecordNetwork::new)
+                    .orElseGet(() -> new Step.ForgetNetwork(s.network().id())));
+            case Step.ForgetNetwork s -> Compensation.of(s);
             case Step.Parallel s -> {
                 List<Step> undos = s.steps().stream().flatMap(part -> undoOf(part).stream()).toList();
                 yield undos.isEmpty() ? Optional.empty() : Optional.of(new Step.Parallel(undos, s.atMost()));

@@ -3,12 +3,15 @@ package dev.paddock.server;
 import dev.paddock.hypervisor.DomainBuilder;
 import dev.paddock.hypervisor.DomainInfo;
 import dev.paddock.hypervisor.DomainSpec;
+import dev.paddock.hypervisor.HostBridge;
 import dev.paddock.hypervisor.HostFacts;
+import dev.paddock.hypervisor.HostNetwork;
 import dev.paddock.hypervisor.Hypervisor;
 import dev.paddock.hypervisor.HypervisorEvent;
 import dev.paddock.hypervisor.HypervisorException;
 import dev.paddock.hypervisor.MigrationOptions;
 import dev.paddock.hypervisor.MigrationResult;
+import dev.paddock.hypervisor.NetworkSpec;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -256,6 +259,31 @@ public final class RoutingHypervisor implements Hypervisor {
                     + "simulated host and a libvirt host (" + fromHostId + " to " + toHostId + ")");
         }
         return from.migrate(uuid, fromHostId, toHostId, options, progress);
+    }
+
+    @Override
+    public List<HostNetwork> networks(String hostId) {
+        return route(hostId).networks(hostId);
+    }
+
+    @Override
+    public List<HostBridge> bridges(String hostId) {
+        return route(hostId).bridges(hostId);
+    }
+
+    @Override
+    public Optional<HostBridge> bridge(String hostId, String name) {
+        return route(hostId).bridge(hostId, name);
+    }
+
+    @Override
+    public HostNetwork defineNetwork(String hostId, NetworkSpec spec) {
+        return route(hostId).defineNetwork(hostId, spec);
+    }
+
+    @Override
+    public void undefineNetwork(String hostId, String name) {
+        route(hostId).undefineNetwork(hostId, name);
     }
 
     @Override

@@ -22,6 +22,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
@@ -41,13 +42,15 @@ final class InventoryRows {
     static final List<String> VM = List.of("id", "name", "cluster_id", "host_id", "cpu_millicores", "memory_mib",
             "disk_gib", "network_mbps", "state", "origin", "tier", "ha_priority", "affinity_groups",
             "anti_affinity_groups", "licences", "disks", "nics", "watchdog");
-    static final List<String> NETWORK = List.of("id", "site_id", "name", "vlan", "isolated", "mirror_ports");
+    static final List<String> NETWORK = List.of("id", "site_id", "name", "vlan", "isolated", "mirror_ports",
+            "carriers");
     static final List<String> DATASTORE = List.of("id", "site_id", "name", "shared", "capacity_gib", "free_gib",
             "host_ids");
 
     private static final TypeReference<Set<String>> STRINGS = new TypeReference<>() {};
     private static final TypeReference<List<Disk>> DISKS = new TypeReference<>() {};
     private static final TypeReference<List<Nic>> NICS = new TypeReference<>() {};
+    private static final TypeReference<Map<String, Network.Carrier>> CARRIERS = new TypeReference<>() {};
 
     private InventoryRows() {}
 
@@ -140,13 +143,18 @@ final class InventoryRows {
         }
         s.setBoolean(5, network.isolated());
         s.setString(6, json(new TreeSet<>(network.mirrorPorts())));
+        try {
+            s.setString(7, Json.mapper().writeValueAsString(network.carriers()));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write a network's carriers as JSON", e);
+        }
     }
 
     static Network network(ResultSet r) throws SQLException {
         int vlan = r.getInt(4);
         OptionalInt tag = r.wasNull() ? OptionalInt.empty() : OptionalInt.of(vlan);
         return new Network(r.getString(1), r.getString(2), r.getString(3), tag, r.getBoolean(5),
-                strings(r.getString(6)));
+                strings(r.getString(6)), read(r.getString(7), CARRIERS));
     }
 
     static void bind(PreparedStatement s, Datastore datastore) throws SQLException {

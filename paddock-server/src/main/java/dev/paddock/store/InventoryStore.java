@@ -72,6 +72,9 @@ public interface InventoryStore {
 
     void put(Network network);
 
+    /** Returns false when it was absent. */
+    boolean deleteNetwork(String id);
+
     List<Datastore> datastores();
 
     Optional<Datastore> datastore(String id);

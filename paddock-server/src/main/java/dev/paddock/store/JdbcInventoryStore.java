@@ -275,6 +275,11 @@ public final class JdbcInventoryStore implements InventoryStore {
     }
 
     @Override
+    public boolean deleteNetwork(String id) {
+        return jdbc.update("DELETE FROM networks WHERE id = ?", s -> s.setString(1, id)) > 0;
+    }
+
+    @Override
     public List<Datastore> datastores() {
         return jdbc.query(select(DATASTORE, "datastores") + " ORDER BY site_id, name", s -> {},
                 InventoryRows::datastore);

@@ -85,6 +85,10 @@ final class InlineOperations implements Operations {
                 case Step.MigrateVm migrate -> store.vm(migrate.vmId())
                         .ifPresent(vm -> store.put(vm.withHost(migrate.toHostId())));
                 case Step.FenceHost fence -> { }
+                case Step.DefineNetwork define -> { }
+                case Step.UndefineNetwork undefine -> { }
+                case Step.RecordNetwork record -> store.put(record.network());
+                case Step.ForgetNetwork forget -> store.deleteNetwork(forget.networkId());
                 case Step.Parallel parallel -> parallel.steps().forEach(this::apply);
             }
     }

@@ -72,6 +72,22 @@ class CliTest {
     }
 
     @Test
+    void aNetworkMadeOnTwoHostsIsListedWithThemAndAVmGetsANicOnIt() {
+        Run create = paddock("network", "create", "backend", "--host", "h1", "--host", "h2", "--wait");
+        Run list = paddock("network", "list");
+        Run vm = paddock("vm", "create", "web", "--cpu", "1", "--memory", "512", "--nic", "backend,mac=52:54:00:0A:0B:0C",
+                "--wait");
+
+        assertThat(create.status()).as(create.err()).isZero();
+        assertThat(list.out().lines().findFirst()).hasValueSatisfying(header -> assertThat(header)
+                .startsWith("NAME").contains("SITE", "HOSTS", "BRIDGES"));
+        assertThat(list.out()).containsPattern("backend\\s+site-1\\s+h1,h2\\s+pdk[0-9a-f]{8}\\s");
+        assertThat(vm.status()).as(vm.err()).isZero();
+        assertThat(server.get("/api/v1/vms").json().get("items").get(0).get("nics").get(0).get("mac").asText())
+                .isEqualTo("52:54:00:0a:0b:0c");
+    }
+
+    @Test
     void withoutWaitTheOperationIdIsPrintedAndOpsWatchFollowsIt() {
         Run create = paddock("vm", "create", "api", "--cpu", "1", "--memory", "512");
         String id = create.out().replaceAll("(?s).*operation (\\S+) accepted.*", "$1").trim();

@@ -2,11 +2,14 @@ package dev.paddock.inventory;
 
 import dev.paddock.hypervisor.DomainInfo;
 import dev.paddock.hypervisor.DomainSpec;
+import dev.paddock.hypervisor.HostBridge;
 import dev.paddock.hypervisor.HostFacts;
+import dev.paddock.hypervisor.HostNetwork;
 import dev.paddock.hypervisor.Hypervisor;
 import dev.paddock.hypervisor.HypervisorEvent;
 import dev.paddock.hypervisor.MigrationOptions;
 import dev.paddock.hypervisor.MigrationResult;
+import dev.paddock.hypervisor.NetworkSpec;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -103,6 +106,31 @@ final class AfterListing implements Hypervisor {
     public MigrationResult migrate(String uuid, String fromHostId, String toHostId, MigrationOptions options,
             Consumer<Double> progress) {
         return real.migrate(uuid, fromHostId, toHostId, options, progress);
+    }
+
+    @Override
+    public List<HostNetwork> networks(String hostId) {
+        return real.networks(hostId);
+    }
+
+    @Override
+    public List<HostBridge> bridges(String hostId) {
+        return real.bridges(hostId);
+    }
+
+    @Override
+    public Optional<HostBridge> bridge(String hostId, String name) {
+        return real.bridge(hostId, name);
+    }
+
+    @Override
+    public HostNetwork defineNetwork(String hostId, NetworkSpec spec) {
+        return real.defineNetwork(hostId, spec);
+    }
+
+    @Override
+    public void undefineNetwork(String hostId, String name) {
+        real.undefineNetwork(hostId, name);
     }
 
     @Override

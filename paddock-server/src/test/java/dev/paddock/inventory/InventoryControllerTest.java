@@ -4,11 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.paddock.hypervisor.DomainSpec;
+import dev.paddock.hypervisor.NetworkSpec;
+import dev.paddock.model.Cluster;
 import dev.paddock.model.Host;
 import dev.paddock.model.HostState;
+import dev.paddock.model.Network;
 import dev.paddock.model.PowerState;
 import dev.paddock.model.Resources;
 import dev.paddock.model.Room;
+import dev.paddock.model.Site;
 import dev.paddock.model.Vm;
 import dev.paddock.model.VmOrigin;
 import dev.paddock.model.VmState;
@@ -21,6 +25,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
@@ -152,5 +157,45 @@ class InventoryControllerTest {
     private static Vm vm(String name, String hostId, VmState state) {
         return new Vm(UUID.randomUUID().toString(), name, "c1", Optional.of(hostId), Resources.of(1_000, 512, 0, 0),
                 state, VmOrigin.MANAGED, "", 1, Set.of(), Set.of(), Set.of(), List.of(), List.of());
+    }
+
+    @Test
+    void aLibvirtNetworkOfOneNameOnTwoHostsIsOneNetworkCarriedByBoth() throws Exception {
+        Resources capacity = Resources.of(8_000, 16_384, 100, 1_000);
+        try (HikariDataSource dataSource = Database.open(StoreConfig.h2In(directory));
+                SimulatedHypervisor sim = SimulatedHypervisor.create(ManualClock.atEpochOf2030(), 3)) {
+            JdbcInventoryStore store = new JdbcInventoryStore(dataSource);
+            store.put(new Site("s1", "paris", ""));
+            store.put(new Cluster("c1", "s1", "prod", false, 0));
+            for (String name : List.of("h1", "h2", "h3")) {
+                sim.addHost(name, capacity);
+                store.put(new Host("h-" + name, "c1", name, "sim://" + name, capacity, HostState.CONNECTED,
+                        PowerState.ON, Set.of()));
+                sim.attach("h-" + name, "sim://" + name);
+            }
+            Network declared = new Network("n-by-hand", "s1", "legacy", OptionalInt.of(10), false, Set.of());
+            store.put(declared);
+            sim.defineNetwork("h-h1", NetworkSpec.isolated("backend"));
+            sim.defineNetwork("h-h2", NetworkSpec.isolated("backend"));
+            sim.defineNetwork("h-h3", NetworkSpec.overBridge("uplink", "br0"));
+            var controller = new InventoryController(store, sim, Duration.ofHours(1), c -> { });
+
+            controller.resyncAll();
+
+            Network backend = store.network(Network.idFor("s1", "backend")).orElseThrow();
+            assertThat(backend.hostIds()).containsExactly("h-h1", "h-h2");
+            assertThat(backend.carriers().get("h-h1"))
+                    .isEqualTo(new Network.Carrier("backend", NetworkSpec.isolated("backend").bridge()));
+            assertThat(store.network(Network.idFor("s1", "uplink")).orElseThrow().carriers())
+                    .containsOnlyKeys("h-h3").containsValue(new Network.Carrier("uplink", "br0"));
+            assertThat(store.network("n-by-hand")).contains(declared);
+
+            sim.undefineNetwork("h-h1", "backend");
+            sim.undefineNetwork("h-h2", "backend");
+            controller.resyncAll();
+
+            assertThat(store.network(Network.idFor("s1", "backend"))).isEmpty();
+            assertThat(store.network("n-by-hand")).contains(declared);
+        }
     }
 }

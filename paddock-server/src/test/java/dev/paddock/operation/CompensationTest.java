@@ -50,4 +50,14 @@ class CompensationTest {
                         new Step.DestroyVm("h2", "v3"))));
         assertThat(Compensation.of(new Step.Parallel(java.util.List.of(new Step.DestroyVm("h1", "v2"))))).isEmpty();
     }
+
+    @Test
+    void aNetworkDefinedOnAHostIsUndoneByUndefiningItThereAndARecordedOneByForgettingIt() {
+        assertThat(Compensation.of(new Step.DefineNetwork("h1", dev.paddock.hypervisor.NetworkSpec.isolated("n"))))
+                .contains(new Step.UndefineNetwork("h1", "n"));
+        assertThat(Compensation.of(new Step.RecordNetwork(new dev.paddock.model.Network("id", "s1", "n",
+                java.util.OptionalInt.empty(), false, java.util.Set.of())))).contains(new Step.ForgetNetwork("id"));
+        assertThat(Compensation.of(new Step.UndefineNetwork("h1", "n"))).isEmpty();
+        assertThat(Compensation.of(new Step.ForgetNetwork("id"))).isEmpty();
+    }
 }

@@ -31,6 +31,13 @@ class StepJsonTest {
                 new Step.ForgetVm("v1"),
                 new Step.QuarantineVm("h1", "v1"),
                 new Step.FenceHost("h1"),
+                new Step.DefineNetwork("h1", dev.paddock.hypervisor.NetworkSpec.isolated("backend")),
+                new Step.DefineNetwork("h1", dev.paddock.hypervisor.NetworkSpec.overBridge("lan", "br0")),
+                new Step.UndefineNetwork("h1", "backend"),
+                new Step.RecordNetwork(new dev.paddock.model.Network("n1", "s1", "backend",
+                        java.util.OptionalInt.empty(), false, java.util.Set.of(), java.util.Map.of("h1",
+                        new dev.paddock.model.Network.Carrier("backend", "pdk0000beef")))),
+                new Step.ForgetNetwork("n1"),
                 new Step.Parallel(List.of(new Step.DefineVm("h2", OperationFixtures.spec("v1", "web-1")),
                         new Step.StartVm("h2", "v2"))));
     }

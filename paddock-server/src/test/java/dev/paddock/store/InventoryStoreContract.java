@@ -66,7 +66,8 @@ abstract class InventoryStoreContract {
         Host host = host("h1", "c1", "node-1");
         Vm vm = vm("v1", "c1", "web-1", Optional.of("h1"));
         Network tagged = new Network("n1", "s1", "front", OptionalInt.of(42), true, Set.of("52:54:00:00:00:01"));
-        Network untagged = new Network("n2", "s1", "back", OptionalInt.empty(), false, Set.of());
+        Network untagged = new Network("n2", "s1", "back", OptionalInt.empty(), false, Set.of(),
+                java.util.Map.of("h1", new Network.Carrier("back", "pdk0a1b2c3d"), "h2", new Network.Carrier("back", "")));
         Datastore datastore = new Datastore("ds1", "s1", "nfs-1", true, 10_000, 4_000, Set.of("h1", "h2"));
 
         store.put(site);
@@ -83,6 +84,10 @@ abstract class InventoryStoreContract {
         assertThat(store.vm("v1")).contains(vm);
         assertThat(store.network("n1")).contains(tagged);
         assertThat(store.network("n2")).contains(untagged);
+        assertThat(store.room().network("n2").orElseThrow().hostIds()).containsExactly("h1", "h2");
+        assertThat(store.deleteNetwork("n2")).isTrue();
+        assertThat(store.network("n2")).isEmpty();
+        store.put(untagged);
         assertThat(store.datastore("ds1")).contains(datastore);
     }
 

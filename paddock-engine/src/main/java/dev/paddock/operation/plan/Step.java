@@ -1,6 +1,8 @@
 package dev.paddock.operation.plan;
 
 import dev.paddock.hypervisor.DomainSpec;
+import dev.paddock.hypervisor.NetworkSpec;
+import dev.paddock.model.Network;
 import dev.paddock.model.Vm;
 import java.util.List;
 
@@ -22,6 +24,10 @@ public sealed interface Step
                 Step.ForgetVm,
                 Step.QuarantineVm,
                 Step.FenceHost,
+                Step.DefineNetwork,
+                Step.UndefineNetwork,
+                Step.RecordNetwork,
+                Step.ForgetNetwork,
                 Step.Parallel {
 
     /** A short human sentence for progress displays and the audit log. */
@@ -118,6 +124,36 @@ public sealed interface Step
     record FenceHost(String hostId) implements Step {
         public String describe() {
             return "fence host " + hostId + " (power off, confirmed)";
+        }
+    }
+
+    /** Defines, starts and autostarts a libvirt network on a host; the host holding it as asked means done. */
+    record DefineNetwork(String hostId, NetworkSpec spec) implements Step {
+        public String describe() {
+            return "define network " + spec.name() + " on " + hostId + (spec.hostBridge().isPresent()
+                    ? " over bridge " + spec.bridge() : " (isolated, bridge " + spec.bridge() + ")");
+        }
+    }
+
+    /** Stops and removes a libvirt network from a host; absent means done. */
+    record UndefineNetwork(String hostId, String name) implements Step {
+        public String describe() {
+            return "undefine network " + name + " on " + hostId;
+        }
+    }
+
+    /** Writes the network, with the hosts that carry it, into the inventory (insert or replace). */
+    record RecordNetwork(Network network) implements Step {
+        public String describe() {
+            return "record network " + network.name() + " in inventory, carried by "
+                    + String.join(", ", network.hostIds());
+        }
+    }
+
+    /** Removes the network from the inventory; absent means done. */
+    record ForgetNetwork(String networkId) implements Step {
+        public String describe() {
+            return "remove network " + networkId + " from inventory";
         }
     }
 

@@ -1,0 +1,155 @@
+package dev.paddock.api;
+
+import dev.paddock.hypervisor.HostBridge;
+import dev.paddock.hypervisor.Hypervisor;
+import dev.paddock.hypervisor.HypervisorException;
+import dev.paddock.hypervisor.NetworkSpec;
+import dev.paddock.model.Cluster;
+import dev.paddock.model.Host;
+import dev.paddock.model.Network;
+import dev.paddock.model.Room;
+import dev.paddock.operation.OperationView;
+import dev.paddock.operation.Operations;
+import dev.paddock.operation.plan.OperationPlan;
+import dev.paddock.operation.plan.Step;
+import dev.paddock.store.InventoryStore;
+import io.javalin.http.Context;
+import io.javalin.router.JavalinDefaultRoutingApi;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * Networks: read them; declare one for a whole site, or make one on chosen hosts as an Operation that defines it on
+ * each host, then records it (a failure on one host undoes the hosts done before it).
+ */
+final class NetworkRoutes {
+
+    private static final String OWNER = "api";
+
+    private final InventoryStore store;
+    private final Operations operations;
+    private final Hypervisor hypervisor;
+    private final Consumer<AuditNote> audit;
+
+    NetworkRoutes(InventoryStore store, Operations operations, Hypervisor hypervisor, Consumer<AuditNote> audit) {
+        this.store = store;
+        this.operations = operations;
+        this.hypervisor = hypervisor;
+        this.audit = audit;
+    }
+
+    void register(JavalinDefaultRoutingApi routes) {
+        String base = RestApi.BASE;
+        routes.get(base + "/networks", ctx -> ctx.json(InventoryRoutes.whole(store.networks())));
+        routes.get(base + "/networks/{id}", ctx -> ctx.json(store.network(InventoryRoutes.id(ctx))
+                .orElseThrow(() -> InventoryRoutes.missing("network", ctx))));
+        routes.post(base + "/networks", this::create);
+    }
+
+    private void create(Context ctx) {
+        Requests.NewNetwork request = RequestBody.read(ctx, Requests.NewNetwork.class);
+        String siteId = Requests.required(request.siteId(), "siteId");
+        if (store.site(siteId).isEmpty()) {
+            throw new PaddockException.InvalidValue("Field 'siteId' names no site: '" + siteId + "'.");
+        }
+        String name = Requests.name(request.name(), "name");
+        OptionalInt vlan = OptionalInt.empty();
+        if (request.vlan() != null) {
+            vlan = OptionalInt.of((int) Requests.between(request.vlan(), 1, 4094, "vlan", ""));
+        }
+        boolean isolated = Boolean.TRUE.equals(request.isolated());
+        List<String> hosts = request.hosts() == null ? List.of() : request.hosts();
+        if (hosts.isEmpty()) {
+            if (request.bridge() != null) {
+                throw new PaddockException.InvalidValue("Field 'bridge' needs 'hosts': a bridge is a host's.");
+            }
+            Network network = new Network(InventoryRoutes.newId(), siteId, name, vlan, isolated, Set.of());
+            InventoryRoutes.put(() -> store.put(network), "network", name);
+            InventoryRoutes.created(ctx, "networks", network.id(), network);
+            return;
+        }
+        if (vlan.isPresent()) {
+            throw new PaddockException.InvalidValue("Field 'vlan' cannot be given with 'hosts': a VLAN tag needs an"
+                    + " Open vSwitch bridge, and networks are made on Linux bridges.");
+        }
+        NetworkSpec spec = spec(name, Optional.ofNullable(request.bridge()));
+        Room room = store.room();
+        if (room.networks().stream().anyMatch(n -> n.siteId().equals(siteId) && n.name().equals(name))) {
+            throw InventoryRoutes.duplicate("network", name);
+        }
+        List<Host> chosen = hostsOf(hosts, siteId, room);
+        chosen.forEach(host -> requireBridge(host, spec));
+        OperationView view = operations.submit(plan(new Network(Network.idFor(siteId, name), siteId, name,
+                OptionalInt.empty(), isolated, Set.of()), spec, chosen));
+        audit.accept(new AuditNote(view.kind(), view.target(), "create network " + name + " on hosts "
+                + String.join(", ", chosen.stream().map(Host::name).toList()) + " (operation " + view.id() + ")"));
+        VmRoutes.accepted(ctx, view);
+    }
+
+    /** Defines the network on each host in turn, then records it carried by all of them. */
+    static OperationPlan plan(Network network, NetworkSpec spec, List<Host> hosts) {
+        List<Step> steps = new ArrayList<>();
+        Map<String, Network.Carrier> carriers = new LinkedHashMap<>();
+        for (Host host : hosts) {
+            steps.add(new Step.DefineNetwork(host.id(), spec));
+            carriers.put(host.id(), new Network.Carrier(spec.name(), spec.bridge()));
+        }
+        steps.add(new Step.RecordNetwork(network.withCarriers(carriers)));
+        return new OperationPlan("network.create", network.id(), OWNER, steps);
+    }
+
+    private static NetworkSpec spec(String name, Optional<String> bridge) {
+        try {
+            return new NetworkSpec(name, bridge);
+        } catch (IllegalArgumentException e) {
+            throw new PaddockException.InvalidValue("Field '" + (bridge.isPresent() ? "bridge" : "name") + "': "
+                    + e.getMessage() + ".");
+        }
+    }
+
+    /** The hosts a request names, by id or by name, each in the network's site, each once. */
+    private static List<Host> hostsOf(List<String> requested, String siteId, Room room) {
+        List<Host> hosts = new ArrayList<>();
+        for (String idOrName : requested) {
+            Host host = Optional.ofNullable(idOrName).flatMap(room::host)
+                    .or(() -> room.hosts().stream().filter(h -> h.name().equals(idOrName)).findFirst())
+                    .orElseThrow(() -> new PaddockException.InvalidValue("Field 'hosts' names no host: '" + idOrName
+                            + "'."));
+            String hostSite = room.cluster(host.clusterId()).map(Cluster::siteId).orElse("");
+            if (!hostSite.equals(siteId)) {
+                throw new PaddockException.InvalidValue("Host '" + host.name() + "' is not in site '" + siteId
+                        + "'.");
+            }
+            if (hosts.contains(host)) {
+                throw new PaddockException.InvalidValue("Field 'hosts' names host '" + host.name() + "' twice.");
+            }
+            hosts.add(host);
+        }
+        return hosts;
+    }
+
+    /**
+     * A bridge-mode network is refused before anything is made on a host that has no such bridge. A host that does
+     * not answer now is left to the operation, which fails on it and undoes the others.
+     */
+    private void requireBridge(Host host, NetworkSpec spec) {
+        if (spec.hostBridge().isEmpty()) {
+            return;
+        }
+        try {
+            if (hypervisor.bridge(host.id(), spec.bridge()).isEmpty()) {
+                List<String> known = hypervisor.bridges(host.id()).stream().map(HostBridge::name).toList();
+                throw new PaddockException.InvalidValue("Host '" + host.name() + "' has no bridge '" + spec.bridge()
+                        + "'" + (known.isEmpty() ? "." : "; it has " + String.join(", ", known) + "."));
+            }
+        } catch (HypervisorException e) {
+            // The operation finds out, and undoes the hosts done before this one.
+        }
+    }
+}

@@ -1,0 +1,160 @@
+package dev.paddock.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.paddock.hypervisor.DomainSpec;
+import dev.paddock.hypervisor.NetworkSpec;
+import dev.paddock.model.Network;
+import java.time.Duration;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** Networks the hosts carry, and VMs with NICs on them: placed where their networks are, MACs unique. */
+class NetworkApiTest {
+
+    @RegisterExtension
+    static final TestServerExtension servers = TestServerExtension.onH2();
+
+    TestServer server;
+
+    /** "backend" is carried by h2 alone, as the inventory finds it there. */
+    @BeforeEach
+    void backendOnH2() {
+        server.hypervisor.defineNetwork("host-2", NetworkSpec.isolated("backend"));
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> server.store
+                .network(Network.idFor(TestServer.SITE.id(), "backend")).isPresent());
+    }
+
+    @Test
+    void aVmWithANicIsPlacedOnAHostThatCarriesItsNetworkWithAMacPaddockMade() {
+        JsonNode operation = server.awaitFinal(server.post("/api/v1/vms",
+                "{\"name\":\"web\",\"vcpus\":1,\"memoryMib\":512,\"nics\":[{\"network\":\"backend\"}]}"));
+        String id = operation.get("target").asText();
+
+        JsonNode vm = server.get("/api/v1/vms/" + id).json();
+        String mac = vm.get("nics").get(0).get("mac").asText();
+        assertThat(operation.get("state").asText()).isEqualTo("DONE");
+        assertThat(vm.get("hostId").asText()).isEqualTo("host-2");
+        assertThat(mac).matches("52:54:00(:[0-9a-f]{2}){3}");
+        assertThat(vm.get("nics").get(0).get("networkId").asText())
+                .isEqualTo(Network.idFor(TestServer.SITE.id(), "backend"));
+        assertThat(server.hypervisor.definition("host-2", id).orElseThrow().nics())
+                .containsExactly(DomainSpec.NicSpec.onNetwork(mac, "backend"));
+    }
+
+    @Test
+    void aMacAnotherVmUsesIsRefusedWithASentenceAndNothingIsMade() {
+        server.awaitFinal(server.post("/api/v1/vms", "{\"name\":\"first\",\"vcpus\":1,\"memoryMib\":512,"
+                + "\"nics\":[{\"network\":\"backend\",\"mac\":\"52:54:00:AB:CD:EF\"}]}"));
+
+        TestServer.Reply reply = server.post("/api/v1/vms", "{\"name\":\"second\",\"vcpus\":1,\"memoryMib\":512,"
+                + "\"nics\":[{\"network\":\"backend\",\"mac\":\"52:54:00:ab:cd:ef\"}]}");
+
+        assertThat(reply.status()).isEqualTo(409);
+        assertThat(reply.json().get("detail").asText())
+                .isEqualTo("MAC address 52:54:00:ab:cd:ef is already used by VM 'first'.");
+        assertThat(server.get("/api/v1/vms").json().toString()).doesNotContain("second");
+    }
+
+    @Test
+    void aNetworkTheSiteDoesNotHaveIsA422() {
+        TestServer.Reply reply = server.post("/api/v1/vms", "{\"name\":\"lost\",\"vcpus\":1,\"memoryMib\":512,"
+                + "\"nics\":[{\"network\":\"nowhere\"}]}");
+
+        assertThat(reply.status()).isEqualTo(422);
+        assertThat(reply.json().get("detail").asText()).isEqualTo("Field 'nics[0].network' names no network of the"
+                + " site of cluster 'prod': 'nowhere'.");
+    }
+
+    @Test
+    void aHostThatDoesNotCarryTheNetworkIsRefusedWithThePlacementSentence() {
+        TestServer.Reply reply = server.post("/api/v1/vms", "{\"name\":\"pinned\",\"vcpus\":1,\"memoryMib\":512,"
+                + "\"hostId\":\"host-1\",\"nics\":[{\"network\":\"backend\",\"mac\":\"52:54:00:00:00:07\"}]}");
+
+        assertThat(reply.status()).isEqualTo(409);
+        assertThat(reply.json().get("detail").asText())
+                .contains("network backend of NIC 52:54:00:00:00:07 is not carried by the host");
+    }
+
+    @Test
+    void migratingAVmToAHostThatLacksItsNetworkIsA409WithTheSentence() {
+        String id = server.awaitFinal(server.post("/api/v1/vms", "{\"name\":\"stuck\",\"vcpus\":1,\"memoryMib\":512,"
+                + "\"nics\":[{\"network\":\"backend\",\"mac\":\"52:54:00:00:00:08\"}]}")).get("target").asText();
+
+        TestServer.Reply reply = server.post("/api/v1/vms/" + id + "/migrate", "{\"hostId\":\"host-1\"}");
+
+        assertThat(reply.status()).isEqualTo(409);
+        assertThat(reply.json().get("detail").asText())
+                .contains("network backend of NIC 52:54:00:00:00:08 is not carried by the host");
+    }
+
+    @Test
+    void aNetworkMadeOnTwoHostsIsAnOperationThatDefinesItOnEachThenRecordsIt() {
+        TestServer.Reply reply = server.post("/api/v1/networks",
+                "{\"siteId\":\"site-1\",\"name\":\"storage\",\"hosts\":[\"h1\",\"host-2\"]}");
+
+        assertThat(reply.status()).isEqualTo(202);
+        JsonNode operation = server.awaitFinal(reply);
+        assertThat(operation.get("state").asText()).isEqualTo("DONE");
+        String bridge = NetworkSpec.isolated("storage").bridge();
+        assertThat(server.steps(operation)).containsExactly(
+                "define network storage on host-1 (isolated, bridge " + bridge + ")",
+                "define network storage on host-2 (isolated, bridge " + bridge + ")",
+                "record network storage in inventory, carried by host-1, host-2");
+        JsonNode network = server.get("/api/v1/networks/" + Network.idFor("site-1", "storage")).json();
+        assertThat(network.get("carriers").get("host-1").get("libvirtName").asText()).isEqualTo("storage");
+        assertThat(network.get("carriers").get("host-2").get("bridge").asText()).isEqualTo(bridge);
+        for (String host : new String[] {"host-1", "host-2"}) {
+            assertThat(server.hypervisor.networks(host)).extracting(n -> n.name()).contains("storage");
+        }
+    }
+
+    @Test
+    void aNetworkOverABridgeTheHostLacksIsA422AndNothingIsMade() {
+        TestServer.Reply reply = server.post("/api/v1/networks",
+                "{\"siteId\":\"site-1\",\"name\":\"lan\",\"hosts\":[\"h1\"],\"bridge\":\"nobr0\"}");
+
+        assertThat(reply.status()).isEqualTo(422);
+        assertThat(reply.json().get("detail").asText()).isEqualTo("Host 'h1' has no bridge 'nobr0'; it has br0.");
+        assertThat(server.hypervisor.networks("host-1")).isEmpty();
+    }
+
+    @Test
+    void aNetworkOverTheHostsBridgeIsInBridgeMode() {
+        server.awaitFinal(server.post("/api/v1/networks",
+                "{\"siteId\":\"site-1\",\"name\":\"lan\",\"hosts\":[\"h1\"],\"bridge\":\"br0\"}"));
+
+        assertThat(server.hypervisor.networks("host-1")).singleElement().satisfies(network -> {
+            assertThat(network.forwardMode()).isEqualTo("bridge");
+            assertThat(network.bridge()).isEqualTo("br0");
+        });
+    }
+
+    @Test
+    void aFailureOnOneHostUndoesTheHostsDoneBefore() {
+        server.hypervisor.inject(new dev.paddock.sim.Fault.HostIsolation("h2"));
+
+        TestServer.Reply reply = server.post("/api/v1/networks",
+                "{\"siteId\":\"site-1\",\"name\":\"storage\",\"hosts\":[\"h1\",\"h2\"]}");
+        Awaitility.await().atMost(Duration.ofSeconds(20))
+                .until(() -> server.get(reply.location()).json().get("isFinal").asBoolean());
+        JsonNode operation = server.get(reply.location()).json();
+
+        assertThat(operation.get("state").asText()).isEqualTo("FAILED");
+        assertThat(operation.get("steps").get(0).get("state").asText()).isEqualTo("ROLLED_BACK");
+        assertThat(server.hypervisor.networks("host-1")).extracting(n -> n.name()).doesNotContain("storage");
+        assertThat(server.store.network(Network.idFor("site-1", "storage"))).isEmpty();
+    }
+
+    @Test
+    void aNameTheSiteHasIsA409() {
+        TestServer.Reply reply = server.post("/api/v1/networks",
+                "{\"siteId\":\"site-1\",\"name\":\"backend\",\"hosts\":[\"h1\"]}");
+
+        assertThat(reply.status()).isEqualTo(409);
+        assertThat(reply.json().get("detail").asText()).isEqualTo("A network named 'backend' already exists.");
+    }
+}
