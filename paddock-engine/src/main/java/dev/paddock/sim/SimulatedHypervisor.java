@@ -18,6 +18,11 @@ import dev.paddock.hypervisor.HypervisorEvent;
 import dev.paddock.hypervisor.HypervisorException;
 import dev.paddock.hypervisor.MigrationOptions;
 import dev.paddock.hypervisor.MigrationResult;
+import dev.paddock.hypervisor.PoolFacts;
+import dev.paddock.hypervisor.PoolSource;
+import dev.paddock.hypervisor.PoolSpec;
+import dev.paddock.hypervisor.PoolType;
+import dev.paddock.hypervisor.VolumeFacts;
 import dev.paddock.model.Resources;
 import dev.paddock.model.VmState;
 import dev.paddock.model.Watchdog;
@@ -73,6 +78,7 @@ public final class SimulatedHypervisor implements Hypervisor {
     private final Map<CallKind, Integer> failingCalls = new EnumMap<>(CallKind.class);
     private final Set<String> lostStorage = new LinkedHashSet<>();
     private final EventDelivery events = new EventDelivery();
+    private final SimStorage storage = new SimStorage();
     /** Where the room's text goes after each change: nowhere until {@link #saveTo} or {@link #restore} says. */
     private Optional<Consumer<String>> save = Optional.empty();
     private boolean changed;
@@ -165,6 +171,17 @@ public final class SimulatedHypervisor implements Hypervisor {
             host.domains.put(spec.uuid(), domain);
             changed = true;
             flush();
+        }
+    }
+
+    /**
+     * Adds a storage server every host can reach: an NFS export, an iSCSI target or a Ceph pool of {@code
+     * capacityBytes}. Pools defined over it on several hosts share its volumes and free space. A directory pool
+     * needs none: it is on its host's own disk.
+     */
+    public void addStorage(PoolType type, PoolSource source, long capacityBytes) {
+        synchronized (lock) {
+            storage.addServer(type, source, capacityBytes);
         }
     }
 
@@ -737,6 +754,40 @@ public final class SimulatedHypervisor implements Hypervisor {
     }
 
     // The port: events and life -------------------------------------------------------------------------
+
+    // The port: storage pools --------------------------------------------------------------------------
+
+    @Override
+    public List<PoolFacts> pools(String hostId) {
+        return call(CallKind.READ, () -> storage.pools(reachable(hostId)));
+    }
+
+    @Override
+    public PoolFacts definePool(String hostId, PoolSpec spec) {
+        Objects.requireNonNull(spec, "spec");
+        return call(CallKind.STORAGE, () -> storage.define(reachable(hostId), hostId, spec));
+    }
+
+    @Override
+    public void undefinePool(String hostId, String name) {
+        run(CallKind.STORAGE, () -> storage.undefine(reachable(hostId), name));
+    }
+
+    @Override
+    public List<VolumeFacts> volumes(String hostId, String pool) {
+        return call(CallKind.READ, () -> storage.volumes(reachable(hostId), hostId, pool));
+    }
+
+    @Override
+    public VolumeFacts createVolume(String hostId, String pool, String name, long capacityMib, String format) {
+        return call(CallKind.STORAGE,
+                () -> storage.createVolume(reachable(hostId), hostId, pool, name, capacityMib, format));
+    }
+
+    @Override
+    public void deleteVolume(String hostId, String pool, String name) {
+        run(CallKind.STORAGE, () -> storage.deleteVolume(reachable(hostId), hostId, pool, name));
+    }
 
     @Override
     public Subscription subscribe(Consumer<HypervisorEvent> listener) {

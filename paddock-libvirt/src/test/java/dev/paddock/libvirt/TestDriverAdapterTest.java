@@ -180,4 +180,31 @@ class TestDriverAdapterTest {
     private static String shortId() {
         return UUID.randomUUID().toString().substring(0, 8);
     }
+
+    @Test
+    @DisplayName("pools: the driver's own pool is listed with its sizes; one defined twice is one pool, undefined once")
+    void pools() {
+        assertThat(hypervisor.pools(HOST)).anySatisfy(pool -> {
+            assertThat(pool.name()).isEqualTo("default-pool");
+            assertThat(pool.type()).isEqualTo(dev.paddock.hypervisor.PoolType.DIR);
+            assertThat(pool.capacityBytes()).isPositive();
+        });
+        var spec = new dev.paddock.hypervisor.PoolSpec("paddock-" + UUID.randomUUID().toString().substring(0, 8),
+                dev.paddock.hypervisor.PoolType.DIR, dev.paddock.hypervisor.PoolSource.NONE, "/paddock-test-pool");
+        try {
+            var made = hypervisor.definePool(HOST, spec);
+            var again = hypervisor.definePool(HOST, spec);
+
+            assertThat(made.active()).isTrue();
+            assertThat(again.uuid()).isEqualTo(made.uuid());
+            assertThat(hypervisor.volumes(HOST, spec.name())).isEmpty();
+            assertThatThrownBy(() -> hypervisor.definePool(HOST, new dev.paddock.hypervisor.PoolSpec(spec.name(),
+                    dev.paddock.hypervisor.PoolType.DIR, dev.paddock.hypervisor.PoolSource.NONE, "/elsewhere")))
+                    .isInstanceOf(HypervisorException.class).hasMessageContaining("over other storage");
+        } finally {
+            hypervisor.undefinePool(HOST, spec.name());
+            hypervisor.undefinePool(HOST, spec.name());
+        }
+        assertThat(hypervisor.pools(HOST)).extracting(p -> p.name()).doesNotContain(spec.name());
+    }
 }

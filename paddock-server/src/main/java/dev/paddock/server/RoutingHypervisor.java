@@ -9,6 +9,9 @@ import dev.paddock.hypervisor.HypervisorEvent;
 import dev.paddock.hypervisor.HypervisorException;
 import dev.paddock.hypervisor.MigrationOptions;
 import dev.paddock.hypervisor.MigrationResult;
+import dev.paddock.hypervisor.PoolFacts;
+import dev.paddock.hypervisor.PoolSpec;
+import dev.paddock.hypervisor.VolumeFacts;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -256,6 +259,36 @@ public final class RoutingHypervisor implements Hypervisor {
                     + "simulated host and a libvirt host (" + fromHostId + " to " + toHostId + ")");
         }
         return from.migrate(uuid, fromHostId, toHostId, options, progress);
+    }
+
+    @Override
+    public List<PoolFacts> pools(String hostId) {
+        return route(hostId).pools(hostId);
+    }
+
+    @Override
+    public PoolFacts definePool(String hostId, PoolSpec spec) {
+        return route(hostId).definePool(hostId, spec);
+    }
+
+    @Override
+    public void undefinePool(String hostId, String name) {
+        route(hostId).undefinePool(hostId, name);
+    }
+
+    @Override
+    public List<VolumeFacts> volumes(String hostId, String pool) {
+        return route(hostId).volumes(hostId, pool);
+    }
+
+    @Override
+    public VolumeFacts createVolume(String hostId, String pool, String name, long capacityMib, String format) {
+        return route(hostId).createVolume(hostId, pool, name, capacityMib, format);
+    }
+
+    @Override
+    public void deleteVolume(String hostId, String pool, String name) {
+        route(hostId).deleteVolume(hostId, pool, name);
     }
 
     @Override
