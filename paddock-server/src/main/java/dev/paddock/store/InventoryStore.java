@@ -78,6 +78,9 @@ public interface InventoryStore {
 
     void put(Datastore datastore);
 
+    /** Returns false when it was absent. */
+    boolean deleteDatastore(String id);
+
     /** A consistent snapshot of the whole inventory, for planners. */
     Room room();
 }

@@ -68,6 +68,8 @@ abstract class InventoryStoreContract {
         Network tagged = new Network("n1", "s1", "front", OptionalInt.of(42), true, Set.of("52:54:00:00:00:01"));
         Network untagged = new Network("n2", "s1", "back", OptionalInt.empty(), false, Set.of());
         Datastore datastore = new Datastore("ds1", "s1", "nfs-1", true, 10_000, 4_000, Set.of("h1", "h2"));
+        Datastore pooled = Datastore.ofPools("ds2", "s1", "san", true, Set.of("h1"), "iscsi-direct",
+                "iscsi://10.79.0.2/iqn.2026-12.dev.paddock:lab", 268_435_456L, 0, java.util.Map.of("h1", "san", "h2", "san"));
 
         store.put(site);
         store.put(cluster);
@@ -76,6 +78,7 @@ abstract class InventoryStoreContract {
         store.put(tagged);
         store.put(untagged);
         store.put(datastore);
+        store.put(pooled);
 
         assertThat(store.site("s1")).contains(site);
         assertThat(store.cluster("c1")).contains(cluster);
@@ -84,6 +87,9 @@ abstract class InventoryStoreContract {
         assertThat(store.network("n1")).contains(tagged);
         assertThat(store.network("n2")).contains(untagged);
         assertThat(store.datastore("ds1")).contains(datastore);
+        assertThat(store.datastore("ds2")).contains(pooled);
+        assertThat(store.deleteDatastore("ds2")).isTrue();
+        assertThat(store.deleteDatastore("ds2")).isFalse();
     }
 
     @ParameterizedTest(name = "a VM with watchdog {0}/{1} reads back with it")
