@@ -22,6 +22,7 @@ public final class RestApi {
 
     private final InventoryRoutes inventory;
     private final VmRoutes vms;
+    private final DatastoreRoutes datastores;
     private final OperationRoutes operations;
     private final OversightRoutes oversight;
     private final ConsolidationRoutes consolidation;
@@ -38,6 +39,7 @@ public final class RestApi {
         this.inventory = new InventoryRoutes(store, hypervisor);
         this.vms = new VmRoutes(store, operations, hypervisor, ledger, this.oversight::record);
         this.operations = new OperationRoutes(operations);
+        this.datastores = new DatastoreRoutes(store, operations, hypervisor, inventory, this.oversight::record);
         this.consolidation = new ConsolidationRoutes(store, operations, this.oversight::record);
     }
 
@@ -48,6 +50,7 @@ public final class RestApi {
         config.startup.showJavalinBanner = false;
         inventory.register(config.routes);
         vms.register(config.routes);
+        datastores.register(config.routes);
         operations.register(config.routes);
         oversight.register(config.routes);
         consolidation.register(config.routes);

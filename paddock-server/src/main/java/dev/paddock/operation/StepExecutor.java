@@ -7,6 +7,8 @@ import dev.paddock.hypervisor.DomainSpec;
 import dev.paddock.hypervisor.Hypervisor;
 import dev.paddock.hypervisor.MigrationOptions;
 import dev.paddock.hypervisor.MigrationResult;
+import dev.paddock.hypervisor.PoolFacts;
+import dev.paddock.hypervisor.PoolSpec;
 import dev.paddock.model.VmState;
 import dev.paddock.store.InventoryStore;
 import java.time.Duration;
@@ -75,8 +77,34 @@ public final class StepExecutor {
                 log.accept((fenced.wasOff() ? "host " + s.hostId() + " already off: " : "fenced host " + s.hostId()
                         + ": ") + fenced.detail());
             }
+            case Step.RecordDatastore s -> {
+                store.put(s.datastore());
+                log.accept("recorded datastore " + s.datastore().id());
+            }
+            case Step.ForgetDatastore s -> log.accept(store.deleteDatastore(s.datastoreId())
+                    ? "removed datastore " + s.datastoreId() + " from inventory"
+                    : "datastore " + s.datastoreId() + " was not in inventory");
+            case Step.DefinePool s -> definePool(s, log);
+            case Step.UndefinePool s -> {
+                hypervisor.undefinePool(s.hostId(), s.name());
+                log.accept("storage pool " + s.name() + " not defined on " + s.hostId() + " any more");
+            }
             case Step.Parallel s -> parallel(s, log);
         }
+    }
+
+    /** The port's definePool keeps a pool that is there already: running it again changes nothing. */
+    private void definePool(Step.DefinePool s, Consumer<String> log) {
+        PoolFacts pool = hypervisor.definePool(s.hostId(), s.spec());
+        log.accept("storage pool " + pool.name() + " started on " + s.hostId() + ": " + pool.availableBytes()
+                + " of " + pool.capacityBytes() + " bytes available");
+    }
+
+    /** True when the host has a pool of the spec's name, or one over the same storage. */
+    private boolean hasPool(String hostId, PoolSpec spec) {
+        String key = spec.source().storageKey(spec.type(), spec.targetPath());
+        return hypervisor.pools(hostId).stream().anyMatch(pool -> pool.name().equals(spec.name())
+                || (pool.type() == spec.type() && pool.source().storageKey(pool.type(), pool.targetPath()).equals(key)));
     }
 
     /**
@@ -145,6 +173,12 @@ public final class StepExecutor {
             case Step.ForgetVm s -> Compensation.of(s);
             case Step.QuarantineVm s -> Compensation.of(s);
             case Step.FenceHost s -> Compensation.of(s);
+            case Step.RecordDatastore s -> Optional.of(store.datastore(s.datastore().id())
+                    .<Step>map(Step.RecordDatastore::new)
+                    .orElseGet(() -> new Step.ForgetDatastore(s.datastore().id())));
+            case Step.ForgetDatastore s -> Compensation.of(s);
+            case Step.DefinePool s -> hasPool(s.hostId(), s.spec()) ? Optional.empty() : Compensation.of(s);
+            case Step.UndefinePool s -> Compensation.of(s);
             case Step.Parallel s -> {
                 List<Step> undos = s.steps().stream().flatMap(part -> undoOf(part).stream()).toList();
                 yield undos.isEmpty() ? Optional.empty() : Optional.of(new Step.Parallel(undos));

@@ -85,6 +85,10 @@ final class InlineOperations implements Operations {
                 case Step.MigrateVm migrate -> store.vm(migrate.vmId())
                         .ifPresent(vm -> store.put(vm.withHost(migrate.toHostId())));
                 case Step.FenceHost fence -> { }
+                case Step.RecordDatastore record -> store.put(record.datastore());
+                case Step.ForgetDatastore forget -> store.deleteDatastore(forget.datastoreId());
+                case Step.DefinePool define -> { }
+                case Step.UndefinePool undefine -> { }
                 case Step.Parallel parallel -> parallel.steps().forEach(this::apply);
             }
     }

@@ -1,6 +1,8 @@
 package dev.paddock.operation.plan;
 
 import dev.paddock.hypervisor.DomainSpec;
+import dev.paddock.hypervisor.PoolSpec;
+import dev.paddock.model.Datastore;
 import dev.paddock.model.Vm;
 import java.util.List;
 
@@ -22,6 +24,10 @@ public sealed interface Step
                 Step.ForgetVm,
                 Step.QuarantineVm,
                 Step.FenceHost,
+                Step.RecordDatastore,
+                Step.ForgetDatastore,
+                Step.DefinePool,
+                Step.UndefinePool,
                 Step.Parallel {
 
     /** A short human sentence for progress displays and the audit log. */
@@ -101,6 +107,37 @@ public sealed interface Step
     record FenceHost(String hostId) implements Step {
         public String describe() {
             return "fence host " + hostId + " (power off, confirmed)";
+        }
+    }
+
+    /** Writes the datastore into the inventory (insert or replace), before any host has its pool. */
+    record RecordDatastore(Datastore datastore) implements Step {
+        public String describe() {
+            return "record datastore " + datastore.name() + " in inventory";
+        }
+    }
+
+    /** Removes the datastore from the inventory; absent means done. */
+    record ForgetDatastore(String datastoreId) implements Step {
+        public String describe() {
+            return "remove datastore " + datastoreId + " from inventory";
+        }
+    }
+
+    /**
+     * Defines, builds, starts and autostarts a storage pool on a host; a pool of that name over the same storage,
+     * or one over the same storage under another name, means done.
+     */
+    record DefinePool(String hostId, PoolSpec spec) implements Step {
+        public String describe() {
+            return "define " + spec.type().xmlName() + " storage pool " + spec.name() + " on " + hostId;
+        }
+    }
+
+    /** Stops a storage pool and removes its definition, its storage untouched; unknown means done. */
+    record UndefinePool(String hostId, String name) implements Step {
+        public String describe() {
+            return "undefine storage pool " + name + " on " + hostId;
         }
     }
 
