@@ -26,6 +26,7 @@ import picocli.CommandLine.ScopeType;
             HaCommand.class,
             VmsCommand.class,
             VmCommand.class,
+            DatastoreCommand.class,
             OpsCommand.class,
             PlacementCommand.class,
             ConsolidateCommand.class,
