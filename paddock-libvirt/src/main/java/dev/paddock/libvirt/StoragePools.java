@@ -16,7 +16,6 @@ import org.libvirt.LibvirtException;
 import org.libvirt.StoragePool;
 import org.libvirt.StoragePoolInfo;
 import org.libvirt.StorageVol;
-import org.libvirt.StorageVolInfo;
 import org.w3c.dom.Element;
 
 /**
@@ -98,8 +97,12 @@ final class StoragePools {
                 + "</capacity><target><format type='" + format + "'/></target></volume>";
     }
 
-    /** A volume's format and backing store as its XML says them. */
-    record VolumeXml(String format, Optional<String> backingStore) {}
+    /**
+     * A volume's sizes, format and backing store as its XML says them. Read from the XML rather than
+     * virStorageVolGetInfo: libvirt-java's StorageVolInfo knows no volume type past "dir" and fails on an iSCSI LUN
+     * ("network").
+     */
+    record VolumeXml(long capacityBytes, long allocationBytes, String format, Optional<String> backingStore) {}
 
     static VolumeXml parseVolume(String xml) {
         Element root = XmlDocuments.parse(xml, "storage volume").getDocumentElement();
@@ -107,7 +110,17 @@ final class StoragePools {
                 .orElse("");
         Optional<String> backing = XmlDocuments.child(root, "backingStore").map(b -> XmlDocuments.text(b, "path"))
                 .filter(path -> !path.isEmpty());
-        return new VolumeXml(format, backing);
+        return new VolumeXml(bytes(root, "capacity"), bytes(root, "allocation"), format, backing);
+    }
+
+    /** libvirt writes sizes in bytes; a size in another unit is not expected and reads as unknown (0). */
+    private static long bytes(Element volume, String name) {
+        return XmlDocuments.child(volume, name)
+                .filter(e -> e.getAttribute("unit").isEmpty() || e.getAttribute("unit").equals("bytes"))
+                .map(e -> e.getTextContent().trim())
+                .filter(text -> text.matches("\\d{1,19}"))
+                .map(Long::parseLong)
+                .orElse(0L);
     }
 
     /**
@@ -267,10 +280,9 @@ final class StoragePools {
     }
 
     private static VolumeFacts volume(StorageVol volume, String name) throws LibvirtException {
-        StorageVolInfo info = volume.getInfo();
         VolumeXml xml = parseVolume(volume.getXMLDesc(0));
-        return new VolumeFacts(name, volume.getKey(), volume.getPath(), xml.format(), info.capacity, info.allocation,
-                xml.backingStore());
+        return new VolumeFacts(name, volume.getKey(), volume.getPath(), xml.format(), xml.capacityBytes(),
+                xml.allocationBytes(), xml.backingStore());
     }
 
     /** The pool's definition and libvirt's sizes; an active pool is refreshed first so that they are current. */

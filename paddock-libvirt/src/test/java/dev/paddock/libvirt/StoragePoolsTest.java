@@ -96,11 +96,30 @@ class StoragePoolsTest {
     @Test
     @DisplayName("a volume's format and backing store are read from its XML")
     void volumeXml() {
-        var read = StoragePools.parseVolume("<volume type='file'><name>v.qcow2</name><target><path>/p/v.qcow2</path>"
+        var read = StoragePools.parseVolume("<volume type='file'><name>v.qcow2</name><capacity unit='bytes'>67108864"
+                + "</capacity><allocation unit='bytes'>200704</allocation><target><path>/p/v.qcow2</path>"
                 + "<format type='qcow2'/></target><backingStore><path>/p/base.qcow2</path><format type='qcow2'/>"
                 + "</backingStore></volume>");
 
-        assertThat(read).isEqualTo(new StoragePools.VolumeXml("qcow2", Optional.of("/p/base.qcow2")));
+        assertThat(read).isEqualTo(new StoragePools.VolumeXml(67_108_864, 200_704, "qcow2",
+                Optional.of("/p/base.qcow2")));
+    }
+
+    @Test
+    @DisplayName("an iSCSI LUN (a 'network' volume, which libvirt-java's StorageVolInfo cannot read) has its sizes")
+    void lunXml() {
+        var read = StoragePools.parseVolume("""
+                <volume type='network'>
+                  <name>unit:0:0:1</name>
+                  <key>ip-10.79.0.200:3260-iscsi-iqn.2026-12.dev.paddock:lab-lun-1</key>
+                  <capacity unit='bytes'>268434944</capacity>
+                  <allocation unit='bytes'>268434944</allocation>
+                  <target>
+                    <path>ip-10.79.0.200:3260-iscsi-iqn.2026-12.dev.paddock:lab-lun-1</path>
+                  </target>
+                </volume>""");
+
+        assertThat(read).isEqualTo(new StoragePools.VolumeXml(268_434_944, 268_434_944, "", Optional.empty()));
     }
 
     @Test

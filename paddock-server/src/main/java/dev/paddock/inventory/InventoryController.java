@@ -175,6 +175,20 @@ public final class InventoryController implements AutoCloseable {
     }
 
     /**
+     * Reads every connected host's storage pools again on the loop thread, soon, without a full resync: for a
+     * datastore just created, whose hosts and sizes would otherwise wait for the next one.
+     */
+    public void refreshDatastores() {
+        loop.execute(() -> {
+            try {
+                discoverDatastores(store.hosts().stream().filter(host -> hypervisor.isConnected(host.id())).toList());
+            } catch (RuntimeException e) {
+                LOG.warn("datastore refresh failed: {}", e.getMessage());
+            }
+        });
+    }
+
+    /**
      * Records the storage pools of the hosts that answered as datastores ({@link DatastoreDiscovery}): libvirt-java
      * has no storage pool events, so pools are read at each full resync. Returns how many datastores were written.
      */
