@@ -207,11 +207,20 @@ public final class InventoryController implements AutoCloseable {
                 LOG.debug("host {} did not list its storage pools: {}", host.name(), e.getMessage());
             }
         }
-        List<Datastore> writes = DatastoreDiscovery.discover(pools, store.datastores());
+        List<Datastore> recorded = store.datastores();
+        java.util.Set<String> known = new java.util.HashSet<>();
+        recorded.forEach(datastore -> known.add(datastore.id()));
+        List<Datastore> writes = DatastoreDiscovery.discover(pools, recorded);
         int written = 0;
         for (Datastore datastore : writes) {
             try {
-                store.put(datastore);
+                if (known.contains(datastore.id())) {
+                    if (!store.updateObserved(datastore)) {
+                        continue;
+                    }
+                } else {
+                    store.put(datastore);
+                }
                 written++;
                 LOG.info("datastore {} ({} {}): hosts {}, {} of {} bytes free", datastore.name(), datastore.type(),
                         datastore.source(), datastore.hostIds(), datastore.freeBytes(), datastore.capacityBytes());

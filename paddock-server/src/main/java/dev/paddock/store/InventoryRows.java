@@ -167,6 +167,20 @@ final class InventoryRows {
         s.setString(12, datastore.pools().isEmpty() ? EMPTY_MAP : jsonValue(new TreeMap<>(datastore.pools())));
     }
 
+    /** What discovery observes of a datastore: its hosts, sizes and pools, then its id. */
+    static final String DATASTORE_OBSERVED = "UPDATE datastores SET host_ids = ?, capacity_gib = ?, free_gib = ?,"
+            + " capacity_bytes = ?, free_bytes = ?, pools = ? WHERE id = ?";
+
+    static void bindObserved(PreparedStatement s, Datastore datastore) throws SQLException {
+        s.setString(1, json(new TreeSet<>(datastore.hostIds())));
+        s.setLong(2, datastore.capacityGib());
+        s.setLong(3, datastore.freeGib());
+        s.setLong(4, datastore.capacityBytes());
+        s.setLong(5, datastore.freeBytes());
+        s.setString(6, datastore.pools().isEmpty() ? EMPTY_MAP : jsonValue(new TreeMap<>(datastore.pools())));
+        s.setString(7, datastore.id());
+    }
+
     static Datastore datastore(ResultSet r) throws SQLException {
         String pools = r.getString(12);
         return new Datastore(r.getString(1), r.getString(2), r.getString(3), r.getBoolean(4), r.getLong(5),

@@ -293,6 +293,11 @@ public final class JdbcInventoryStore implements InventoryStore {
     }
 
     @Override
+    public boolean updateObserved(Datastore datastore) {
+        return jdbc.update(InventoryRows.DATASTORE_OBSERVED, s -> InventoryRows.bindObserved(s, datastore)) > 0;
+    }
+
+    @Override
     public boolean deleteDatastore(String id) {
         return jdbc.update("DELETE FROM datastores WHERE id = ?", s -> s.setString(1, id)) > 0;
     }

@@ -88,8 +88,15 @@ abstract class InventoryStoreContract {
         assertThat(store.network("n2")).contains(untagged);
         assertThat(store.datastore("ds1")).contains(datastore);
         assertThat(store.datastore("ds2")).contains(pooled);
+        Datastore observed = Datastore.ofPools("ds2", "s1", "renamed", false, Set.of("h1", "h2"), "iscsi-direct",
+                pooled.source(), 300_000_000L, 0, java.util.Map.of("h1", "san", "h2", "san"));
+        assertThat(store.updateObserved(observed)).isTrue();
+        assertThat(store.datastore("ds2")).contains(Datastore.ofPools("ds2", "s1", "san", true, Set.of("h1", "h2"),
+                "iscsi-direct", pooled.source(), 300_000_000L, 0, java.util.Map.of("h1", "san", "h2", "san")));
         assertThat(store.deleteDatastore("ds2")).isTrue();
         assertThat(store.deleteDatastore("ds2")).isFalse();
+        assertThat(store.updateObserved(observed)).as("a removed datastore is not brought back").isFalse();
+        assertThat(store.datastore("ds2")).isEmpty();
     }
 
     @ParameterizedTest(name = "a VM with watchdog {0}/{1} reads back with it")
