@@ -25,7 +25,7 @@ import java.util.UUID;
  * The simulated room's storage: storage servers the room offers (an NFS export, an iSCSI target, a Ceph pool), each
  * with its capacity and the volumes made on it, and the pools each host defines over them. Pools over the same
  * source on several hosts see the same volumes and the same free space; a {@code dir} pool is the host's own disk.
- * Guarded by the simulator's lock; not saved with the room's text (a restarted demo defines its pools again).
+ * Guarded by the simulator's lock; saved with the room's text ({@link RoomText}).
  */
 final class SimStorage {
 
@@ -34,6 +34,8 @@ final class SimStorage {
     /** A host that offers no disk in its capacity still has a system disk a directory pool lives on. */
     private static final long DEFAULT_HOST_DISK = 100 * GIB;
 
+    /** The storage servers the room offers, by storage key. */
+    private final Map<String, Server> servers = new LinkedHashMap<>();
     /** A store's size and its volumes (name to bytes), by storage key. */
     private final Map<String, Long> capacities = new LinkedHashMap<>();
     private final Map<String, Map<String, Long>> volumes = new LinkedHashMap<>();
@@ -41,6 +43,9 @@ final class SimStorage {
     private final Map<String, Map<String, Pool>> pools = new LinkedHashMap<>();
 
     private record Pool(PoolSpec spec, String uuid) {}
+
+    /** A storage server as it was added: what the room's text keeps of it. */
+    record Server(PoolType type, PoolSource source, long capacityBytes) {}
 
     void addServer(PoolType type, PoolSource source, long capacityBytes) {
         if (!type.networked()) {
@@ -50,8 +55,41 @@ final class SimStorage {
             throw new IllegalArgumentException("a storage server needs a positive capacity");
         }
         String key = source.storageKey(type, "");
+        servers.put(key, new Server(type, source, capacityBytes));
         capacities.put(key, capacityBytes);
         volumes.putIfAbsent(key, new LinkedHashMap<>());
+    }
+
+    // The room's text ------------------------------------------------------------------------------------
+
+    Map<String, Server> servers() {
+        return Map.copyOf(servers);
+    }
+
+    /** Every pool's spec, by hostname, in definition order. */
+    Map<String, List<PoolSpec>> poolSpecs() {
+        Map<String, List<PoolSpec>> specs = new LinkedHashMap<>();
+        pools.forEach((hostname, defined) -> specs.put(hostname,
+                defined.values().stream().map(Pool::spec).toList()));
+        return specs;
+    }
+
+    /** Every volume's size in bytes, by storage key, then name. */
+    Map<String, Map<String, Long>> volumeSizes() {
+        return volumes;
+    }
+
+    /** A pool read back from the room's text; its storage server (if any) is read before it. */
+    void restorePool(SimHost host, PoolSpec spec) {
+        define(host, host.hostname, spec);
+    }
+
+    void restoreVolume(String storageKey, String name, long bytes) {
+        Map<String, Long> held = volumes.get(storageKey);
+        if (held == null) {
+            throw new IllegalArgumentException("volume " + name + " on unknown storage " + storageKey);
+        }
+        held.put(name, bytes);
     }
 
     List<PoolFacts> pools(SimHost host) {

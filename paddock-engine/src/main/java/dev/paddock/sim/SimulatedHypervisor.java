@@ -78,7 +78,7 @@ public final class SimulatedHypervisor implements Hypervisor {
     private final Map<CallKind, Integer> failingCalls = new EnumMap<>(CallKind.class);
     private final Set<String> lostStorage = new LinkedHashSet<>();
     private final EventDelivery events = new EventDelivery();
-    private final SimStorage storage = new SimStorage();
+    private SimStorage storage = new SimStorage();
     /** Where the room's text goes after each change: nowhere until {@link #saveTo} or {@link #restore} says. */
     private Optional<Consumer<String>> save = Optional.empty();
     private boolean changed;
@@ -114,6 +114,7 @@ public final class SimulatedHypervisor implements Hypervisor {
             sim.slowCalls.putAll(state.slowCalls());
             sim.failingCalls.putAll(state.failingCalls());
             sim.lostStorage.addAll(state.lostStorage());
+            sim.storage = state.storage();
             sim.save = Optional.of(save);
         }
         return sim;
@@ -182,6 +183,8 @@ public final class SimulatedHypervisor implements Hypervisor {
     public void addStorage(PoolType type, PoolSource source, long capacityBytes) {
         synchronized (lock) {
             storage.addServer(type, source, capacityBytes);
+            changed = true;
+            flush();
         }
     }
 
@@ -765,12 +768,15 @@ public final class SimulatedHypervisor implements Hypervisor {
     @Override
     public PoolFacts definePool(String hostId, PoolSpec spec) {
         Objects.requireNonNull(spec, "spec");
-        return call(CallKind.STORAGE, () -> storage.define(reachable(hostId), hostId, spec));
+        return call(CallKind.STORAGE, () -> {
+            changed = true;
+            return storage.define(reachable(hostId), hostId, spec);
+        });
     }
 
     @Override
     public void undefinePool(String hostId, String name) {
-        run(CallKind.STORAGE, () -> storage.undefine(reachable(hostId), name));
+        run(CallKind.STORAGE, () -> changed |= storage.undefine(reachable(hostId), name));
     }
 
     @Override
@@ -780,13 +786,19 @@ public final class SimulatedHypervisor implements Hypervisor {
 
     @Override
     public VolumeFacts createVolume(String hostId, String pool, String name, long capacityMib, String format) {
-        return call(CallKind.STORAGE,
-                () -> storage.createVolume(reachable(hostId), hostId, pool, name, capacityMib, format));
+        return call(CallKind.STORAGE, () -> {
+            VolumeFacts volume = storage.createVolume(reachable(hostId), hostId, pool, name, capacityMib, format);
+            changed = true;
+            return volume;
+        });
     }
 
     @Override
     public void deleteVolume(String hostId, String pool, String name) {
-        run(CallKind.STORAGE, () -> storage.deleteVolume(reachable(hostId), hostId, pool, name));
+        run(CallKind.STORAGE, () -> {
+            storage.deleteVolume(reachable(hostId), hostId, pool, name);
+            changed = true;
+        });
     }
 
     @Override
@@ -940,6 +952,6 @@ public final class SimulatedHypervisor implements Hypervisor {
         }
         changed = false;
         save.ifPresent(sink -> sink.accept(RoomText.write(new RoomText.RoomState(random.state(),
-                List.copyOf(hosts.values()), effects, slowCalls, failingCalls, lostStorage))));
+                List.copyOf(hosts.values()), effects, slowCalls, failingCalls, lostStorage, storage))));
     }
 }

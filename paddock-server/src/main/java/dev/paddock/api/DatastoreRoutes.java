@@ -129,8 +129,10 @@ final class DatastoreRoutes {
                 throw new PaddockException.Conflict("Datastore '" + existing.name() + "' holds that storage already.");
             }
         }
+        Map<String, String> planned = new HashMap<>();
+        specs.forEach((hostId, spec) -> planned.put(hostId, spec.name()));
         Datastore datastore = Datastore.ofPools(DatastoreDiscovery.idOf(siteId, key), siteId, name, shared,
-                new HashSet<>(), type.xmlName(), key, 0, 0, new HashMap<>());
+                new HashSet<>(), type.xmlName(), key, 0, 0, planned);
         List<Step> steps = new ArrayList<>();
         steps.add(new Step.RecordDatastore(datastore));
         specs.forEach((hostId, spec) -> steps.add(new Step.DefinePool(hostId, spec)));
@@ -207,15 +209,18 @@ final class DatastoreRoutes {
         return value == null ? "" : value;
     }
 
-    /** The volumes as the first host that has the pool started lists them. */
+    /** The volumes as the first host that answers for its pool lists them. */
     private void volumes(Context ctx) {
         Datastore datastore = datastore(ctx);
         if (!datastore.backedByPools()) {
             throw new PaddockException.Conflict("Datastore '" + datastore.name() + "' was declared by hand: it has no"
                     + " storage pool whose volumes Paddock could list.");
         }
-        List<String> candidates = datastore.hostIds().stream().sorted()
-                .filter(host -> datastore.pools().containsKey(host)).toList();
+        // hosts where discovery saw the pool started first, then those it was made on and not yet seen
+        List<String> candidates = new ArrayList<>(datastore.hostIds().stream().sorted()
+                .filter(host -> datastore.pools().containsKey(host)).toList());
+        datastore.pools().keySet().stream().sorted().filter(host -> !candidates.contains(host))
+                .forEach(candidates::add);
         HypervisorException last = null;
         for (String hostId : candidates) {
             try {
