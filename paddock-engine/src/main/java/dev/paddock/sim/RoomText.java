@@ -43,7 +43,7 @@ import java.util.Set;
  * lost &lt;disk path prefix&gt;
  * storage &lt;pool type&gt; &lt;hosts&gt; &lt;path&gt; &lt;capacity bytes&gt;
  * pool &lt;hostname&gt; &lt;name&gt; &lt;pool type&gt; &lt;hosts&gt; &lt;path&gt; &lt;initiator&gt; &lt;target path&gt;
- * volume &lt;storage key&gt; &lt;name&gt; &lt;bytes&gt;
+ * volume &lt;storage key&gt; &lt;name&gt; &lt;bytes&gt; &lt;format&gt;
  * </pre>
  */
 final class RoomText {
@@ -93,8 +93,8 @@ final class RoomText {
         storage.poolSpecs().forEach((hostname, specs) -> specs.forEach(spec -> line(text, "pool", hostname,
                 spec.name(), spec.type().name(), hosts(spec.source()), spec.source().path(),
                 optional(spec.source().initiatorIqn()), spec.targetPath())));
-        storage.volumeSizes().forEach((key, held) -> held.forEach((name, bytes) -> line(text, "volume", key, name,
-                num(bytes))));
+        storage.volumesByStorage().forEach((key, held) -> held.forEach((name, volume) -> line(text, "volume", key, name,
+                num(volume.bytes()), volume.format())));
     }
 
     private static String hosts(PoolSource source) {
@@ -143,7 +143,7 @@ final class RoomText {
                         storage.restorePool(host, new PoolSpec(f[2], PoolType.valueOf(f[3]), source(f[4], f[5], f[6]),
                                 f[7]));
                     }
-                    case "volume" -> storage.restoreVolume(f[1], f[2], Long.parseLong(f[3]));
+                    case "volume" -> storage.restoreVolume(f[1], f[2], new SimStorage.Volume(Long.parseLong(f[3]), f[4]));
                     default -> throw new IllegalArgumentException("unknown record '" + f[0] + "'");
                 }
             } catch (RuntimeException e) {

@@ -36,13 +36,16 @@ final class SimStorage {
 
     /** The storage servers the room offers, by storage key. */
     private final Map<String, Server> servers = new LinkedHashMap<>();
-    /** A store's size and its volumes (name to bytes), by storage key. */
+    /** A store's size and its volumes by name, by storage key. */
     private final Map<String, Long> capacities = new LinkedHashMap<>();
-    private final Map<String, Map<String, Long>> volumes = new LinkedHashMap<>();
+    private final Map<String, Map<String, Volume>> volumes = new LinkedHashMap<>();
     /** By hostname, then pool name. */
     private final Map<String, Map<String, Pool>> pools = new LinkedHashMap<>();
 
     private record Pool(PoolSpec spec, String uuid) {}
+
+    /** A volume: its size and image format. */
+    record Volume(long bytes, String format) {}
 
     /** A storage server as it was added: what the room's text keeps of it. */
     record Server(PoolType type, PoolSource source, long capacityBytes) {}
@@ -74,8 +77,8 @@ final class SimStorage {
         return specs;
     }
 
-    /** Every volume's size in bytes, by storage key, then name. */
-    Map<String, Map<String, Long>> volumeSizes() {
+    /** Every volume, by storage key, then name. */
+    Map<String, Map<String, Volume>> volumesByStorage() {
         return volumes;
     }
 
@@ -84,12 +87,12 @@ final class SimStorage {
         define(host, host.hostname, spec);
     }
 
-    void restoreVolume(String storageKey, String name, long bytes) {
-        Map<String, Long> held = volumes.get(storageKey);
+    void restoreVolume(String storageKey, String name, Volume volume) {
+        Map<String, Volume> held = volumes.get(storageKey);
         if (held == null) {
             throw new IllegalArgumentException("volume " + name + " on unknown storage " + storageKey);
         }
-        held.put(name, bytes);
+        held.put(name, volume);
     }
 
     List<PoolFacts> pools(SimHost host) {
@@ -134,7 +137,7 @@ final class SimStorage {
     List<VolumeFacts> volumes(SimHost host, String hostId, String poolName) {
         Pool pool = pool(host, hostId, poolName);
         List<VolumeFacts> listed = new ArrayList<>();
-        volumes.get(key(host, pool.spec())).forEach((name, bytes) -> listed.add(volume(pool.spec(), name, bytes)));
+        volumes.get(key(host, pool.spec())).forEach((name, volume) -> listed.add(facts(pool.spec(), name, volume)));
         return listed;
     }
 
@@ -152,18 +155,19 @@ final class SimStorage {
                     + " on host " + hostId + " makes none");
         }
         String key = key(host, pool.spec());
-        Map<String, Long> held = volumes.get(key);
-        Long existing = held.get(name);
+        Map<String, Volume> held = volumes.get(key);
+        Volume existing = held.get(name);
         if (existing != null) {
-            return volume(pool.spec(), name, existing);
+            return facts(pool.spec(), name, existing);
         }
         long bytes = capacityMib * MIB;
         if (bytes > available(key)) {
             throw new HypervisorException(INSUFFICIENT_RESOURCES, "storage pool " + poolName + " on host " + hostId
                     + " has " + available(key) / MIB + " MiB free, not the " + capacityMib + " MiB volume " + name);
         }
-        held.put(name, bytes);
-        return volume(pool.spec(), name, bytes);
+        Volume made = new Volume(bytes, format);
+        held.put(name, made);
+        return facts(pool.spec(), name, made);
     }
 
     void deleteVolume(SimHost host, String hostId, String poolName, String name) {
@@ -192,14 +196,15 @@ final class SimStorage {
     }
 
     private long available(String key) {
-        long used = volumes.get(key).values().stream().mapToLong(Long::longValue).sum();
+        long used = volumes.get(key).values().stream().mapToLong(Volume::bytes).sum();
         return Math.max(0, capacities.get(key) - used);
     }
 
-    private static VolumeFacts volume(PoolSpec spec, String name, long bytes) {
+    /** A volume's facts; it is allocated whole (the simulator has no thin provisioning). */
+    private static VolumeFacts facts(PoolSpec spec, String name, Volume volume) {
         String path = spec.targetPath().isEmpty() ? spec.source().storageKey(spec.type(), "") + "/" + name
                 : spec.targetPath() + "/" + name;
-        return new VolumeFacts(name, path, path, "qcow2", bytes, bytes, Optional.empty());
+        return new VolumeFacts(name, path, path, volume.format(), volume.bytes(), volume.bytes(), Optional.empty());
     }
 
     /** A directory is the host's own; network storage is one store for every host that names the same source. */
