@@ -106,4 +106,25 @@ class LabDatastoreTest {
 
         assertThat(hypervisor.storage().snapshots(h1, id)).isEmpty();
     }
+
+    /**
+     * This kernel has no NFS client and no SCSI initiator: the kernel-mount forms a production host uses are refused
+     * when they start, and the definition made for them is gone again.
+     */
+    @org.junit.jupiter.params.ParameterizedTest(name = "a {0} pool that cannot start fails and leaves no definition")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"netfs", "iscsi"})
+    void kernelFormsLeaveNothing(String type) {
+        String h1 = LAB.lab().host(1).id();
+        PoolSpec spec = type.equals("netfs")
+                ? new PoolSpec(pool, PoolType.NETFS, PoolSource.nfs(LAB.lab().iscsi().portal(), "/export"),
+                        directory.toString())
+                : new PoolSpec(pool, PoolType.ISCSI, PoolSource.iscsi(LAB.lab().iscsi().portal(),
+                        LAB.lab().iscsi().iqn()), "");
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> hypervisor.definePool(h1, spec))
+                .isInstanceOf(dev.paddock.hypervisor.HypervisorException.class)
+                .hasMessageContaining(pool);
+
+        assertThat(hypervisor.pools(h1)).extracting(PoolFacts::name).doesNotContain(pool);
+    }
 }
