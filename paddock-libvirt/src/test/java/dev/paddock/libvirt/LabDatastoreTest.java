@@ -1,8 +1,10 @@
 package dev.paddock.libvirt;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.paddock.hypervisor.DomainSpec;
+import dev.paddock.hypervisor.HypervisorException;
 import dev.paddock.hypervisor.PoolFacts;
 import dev.paddock.hypervisor.PoolSource;
 import dev.paddock.hypervisor.PoolSpec;
@@ -20,6 +22,8 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** A shared directory is one datastore seen by two hosts; a guest on it can be snapshotted and reverted. */
 @Tag("lab")
@@ -111,8 +115,8 @@ class LabDatastoreTest {
      * This kernel has no NFS client and no SCSI initiator: the kernel-mount forms a production host uses are refused
      * when they start, and the definition made for them is gone again.
      */
-    @org.junit.jupiter.params.ParameterizedTest(name = "a {0} pool that cannot start fails and leaves no definition")
-    @org.junit.jupiter.params.provider.ValueSource(strings = {"netfs", "iscsi"})
+    @ParameterizedTest(name = "a {0} pool that cannot start fails and leaves no definition")
+    @ValueSource(strings = {"netfs", "iscsi"})
     void kernelFormsLeaveNothing(String type) {
         String h1 = LAB.lab().host(1).id();
         PoolSpec spec = type.equals("netfs")
@@ -121,8 +125,8 @@ class LabDatastoreTest {
                 : new PoolSpec(pool, PoolType.ISCSI, PoolSource.iscsi(LAB.lab().iscsi().portal(),
                         LAB.lab().iscsi().iqn()), "");
 
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> hypervisor.definePool(h1, spec))
-                .isInstanceOf(dev.paddock.hypervisor.HypervisorException.class)
+        assertThatThrownBy(() -> hypervisor.definePool(h1, spec))
+                .isInstanceOf(HypervisorException.class)
                 .hasMessageContaining(pool);
 
         assertThat(hypervisor.pools(h1)).extracting(PoolFacts::name).doesNotContain(pool);

@@ -10,6 +10,9 @@ import dev.paddock.hypervisor.HypervisorEvent.DomainEvent;
 import dev.paddock.hypervisor.HypervisorEvent.DomainEventKind;
 import dev.paddock.hypervisor.HypervisorException;
 import dev.paddock.hypervisor.HypervisorException.Reason;
+import dev.paddock.hypervisor.PoolSource;
+import dev.paddock.hypervisor.PoolSpec;
+import dev.paddock.hypervisor.PoolType;
 import dev.paddock.model.VmState;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -186,11 +189,11 @@ class TestDriverAdapterTest {
     void pools() {
         assertThat(hypervisor.pools(HOST)).anySatisfy(pool -> {
             assertThat(pool.name()).isEqualTo("default-pool");
-            assertThat(pool.type()).isEqualTo(dev.paddock.hypervisor.PoolType.DIR);
+            assertThat(pool.type()).isEqualTo(PoolType.DIR);
             assertThat(pool.capacityBytes()).isPositive();
         });
-        var spec = new dev.paddock.hypervisor.PoolSpec("paddock-" + UUID.randomUUID().toString().substring(0, 8),
-                dev.paddock.hypervisor.PoolType.DIR, dev.paddock.hypervisor.PoolSource.NONE, "/paddock-test-pool");
+        var spec = new PoolSpec("paddock-" + UUID.randomUUID().toString().substring(0, 8),
+                PoolType.DIR, PoolSource.NONE, "/paddock-test-pool");
         try {
             var made = hypervisor.definePool(HOST, spec);
             var again = hypervisor.definePool(HOST, spec);
@@ -198,8 +201,8 @@ class TestDriverAdapterTest {
             assertThat(made.active()).isTrue();
             assertThat(again.uuid()).isEqualTo(made.uuid());
             assertThat(hypervisor.volumes(HOST, spec.name())).isEmpty();
-            assertThatThrownBy(() -> hypervisor.definePool(HOST, new dev.paddock.hypervisor.PoolSpec(spec.name(),
-                    dev.paddock.hypervisor.PoolType.DIR, dev.paddock.hypervisor.PoolSource.NONE, "/elsewhere")))
+            assertThatThrownBy(() -> hypervisor.definePool(HOST, new PoolSpec(spec.name(),
+                    PoolType.DIR, PoolSource.NONE, "/elsewhere")))
                     .isInstanceOf(HypervisorException.class).hasMessageContaining("over other storage");
         } finally {
             hypervisor.undefinePool(HOST, spec.name());

@@ -15,6 +15,7 @@ import dev.paddock.store.InventoryStore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -208,7 +209,7 @@ public final class InventoryController implements AutoCloseable {
             }
         }
         List<Datastore> recorded = store.datastores();
-        java.util.Set<String> known = new java.util.HashSet<>();
+        Set<String> known = new HashSet<>();
         recorded.forEach(datastore -> known.add(datastore.id()));
         List<Datastore> writes = DatastoreDiscovery.discover(pools, recorded);
         int written = 0;

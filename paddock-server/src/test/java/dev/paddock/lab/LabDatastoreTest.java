@@ -1,6 +1,7 @@
 package dev.paddock.lab;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.data.Offset.offset;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.paddock.json.Json;
@@ -28,6 +29,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Tag;
@@ -77,7 +79,7 @@ class LabDatastoreTest {
         }
     }
 
-    @org.junit.jupiter.api.AfterEach
+    @AfterEach
     void undefineThePools() {
         try (LibvirtHypervisor direct = new LibvirtHypervisor(LAB.lab().settings())) {
             for (Lab.Host host : LAB.lab().hosts()) {
@@ -124,12 +126,12 @@ class LabDatastoreTest {
         assertThat(localDatastore.get("capacityBytes").asLong()).isEqualTo(localInfo.get("Capacity"));
         // the file system under the lab is the machine's own: others write to it between the two reads
         assertThat(localDatastore.get("freeBytes").asLong()).isCloseTo(localInfo.get("Available"),
-                org.assertj.core.data.Offset.offset(256L << 20));
+                offset(256L << 20));
 
         JsonNode volumes = get("/api/v1/datastores/" + sanId + "/volumes").json().get("items");
         assertThat(volumes).anySatisfy(volume -> {
             assertThat(volume.get("name").asText()).isEqualTo("unit:0:0:1");
-            assertThat(volume.get("capacityBytes").asLong()).isCloseTo(256L << 20, org.assertj.core.data.Offset.offset(4096L));
+            assertThat(volume.get("capacityBytes").asLong()).isCloseTo(256L << 20, offset(4096L));
         });
     }
 
