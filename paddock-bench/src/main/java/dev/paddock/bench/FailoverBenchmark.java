@@ -14,16 +14,9 @@ import dev.paddock.server.PaddockServer;
 import dev.paddock.server.ServerConfig;
 import dev.paddock.hypervisor.DomainBuilder;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -60,9 +53,6 @@ import java.util.regex.Pattern;
  */
 final class FailoverBenchmark implements BenchMain.Benchmark {
 
-    private static final Path OWNER = Path.of("/run/paddock-lab.owner");
-    private static final Path TURN = Path.of("/run/paddock-lab.turn");
-    private static final Path OWN_LAB = Path.of("/var/tmp/paddock-lab-bench");
     private static final Pattern HEARTBEAT = Pattern.compile("heartbeat (\\d+)");
     private static final Duration DEADLINE = Duration.ofSeconds(120);
     /** The lab BMC acts before it answers, so fence_ipmilan needs no pause before its confirming status. */
@@ -91,10 +81,18 @@ final class FailoverBenchmark implements BenchMain.Benchmark {
      * run in parallel); control plane = the three; end to end = to the last guest beating on its new host.
      */
     private record Run(double controlPlaneMs, double endToEndMs, double detectMs, double fenceMs,
-            double operationMs) {}
+            double operationMs, double startFloorMs) {
+        Run withStartFloor(double floorMs) {
+            return new Run(controlPlaneMs, endToEndMs, detectMs, fenceMs, operationMs, floorMs);
+        }
 
-    private final HttpClient http = HttpClient.newHttpClient();
-    private URI base;
+        /** What Paddock adds to libvirt's own start time: detection, fencing and the operation's machinery. */
+        double overheadMs() {
+            return controlPlaneMs - startFloorMs;
+        }
+    }
+
+    private LabApi api;
 
     @Override
     public int run(String[] options) throws Exception {
@@ -109,44 +107,31 @@ final class FailoverBenchmark implements BenchMain.Benchmark {
                 throw new IllegalArgumentException("unknown option " + options[i] + " (known: --runs N, --vms N)");
             }
         }
-        try (FileChannel turn = FileChannel.open(TURN, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-                FileLock held = turn.lock()) {
-            Optional<Path> running = Files.exists(OWNER)
-                    ? Optional.of(Path.of(Files.readString(OWNER).strip())) : Optional.empty();
-            Path labDir = running.orElse(OWN_LAB);
-            if (running.isEmpty()) {
-                LabShell.lab(labDir, "up", "3");
-            }
-            try {
-                return measure(labDir.resolve("shared"), runs, vms);
-            } finally {
-                if (running.isEmpty()) {
-                    LabShell.lab(labDir, "down");
-                }
-            }
-        }
+        int r = runs;
+        int v = vms;
+        return LabShell.onLab(3, shared -> measure(shared, r, v));
     }
 
     private int measure(Path shared, int runs, int count) throws Exception {
         Path dir = Files.createTempDirectory("paddock-bench-failover");
         try (PaddockServer server = PaddockServer.start(ServerConfig.inDirectory(dir, "127.0.0.1", 0,
                 ServerConfig.Room.EMPTY).withLibvirtSharedDirectory(shared))) {
-            base = server.url();
-            String site = post("/api/v1/sites", "{\"name\":\"lab\"}");
-            String cluster = post("/api/v1/clusters", "{\"siteId\":\"" + site + "\",\"name\":\"lab\"}");
+            api = new LabApi(server.url());
+            String site = api.post("/api/v1/sites", "{\"name\":\"lab\"}");
+            String cluster = api.post("/api/v1/clusters", "{\"siteId\":\"" + site + "\",\"name\":\"lab\"}");
             List<String> hosts = new ArrayList<>();
             for (int n = 1; n <= 3; n++) {
-                hosts.add(post("/api/v1/hosts", "{\"clusterId\":\"" + cluster + "\",\"name\":\"h" + n
+                hosts.add(api.post("/api/v1/hosts", "{\"clusterId\":\"" + cluster + "\",\"name\":\"h" + n
                         + "\",\"uri\":\"qemu+tcp://10.77.0." + n + "/system\"}"));
             }
-            String datastore = post("/api/v1/datastores", "{\"siteId\":\"" + site + "\",\"name\":\"shared\","
+            String datastore = api.post("/api/v1/datastores", "{\"siteId\":\"" + site + "\",\"name\":\"shared\","
                     + "\"shared\":true,\"capacityGib\":100,\"hostIds\":" + Json.mapper().writeValueAsString(hosts) + "}");
-            send("PUT", "/api/v1/clusters/" + cluster + "/ha", "{\"enabled\":true}", 200);
+            api.send("PUT", "/api/v1/clusters/" + cluster + "/ha", "{\"enabled\":true}", 200);
             for (int n = 1; n <= 3; n++) {
                 Map<String, String> fence = new LinkedHashMap<>(FENCE_OPTIONS);
                 fence.put("ip", "10.78.0." + n);
-                send("PUT", "/api/v1/hosts/" + hosts.get(n - 1) + "/fence", "{\"agent\":\"fence_ipmilan\",\"options\":"
-                        + Json.mapper().writeValueAsString(fence) + "}", 200);
+                api.send("PUT", "/api/v1/hosts/" + hosts.get(n - 1) + "/fence",
+                        "{\"agent\":\"fence_ipmilan\",\"options\":" + Json.mapper().writeValueAsString(fence) + "}", 200);
             }
             String h1 = hosts.getFirst();
             List<Seeded> seeded = new ArrayList<>();
@@ -156,30 +141,67 @@ final class FailoverBenchmark implements BenchMain.Benchmark {
             Map<Mode, List<Run>> results = new java.util.EnumMap<>(Mode.class);
             for (int r = 1; r <= runs; r++) {
                 for (Mode mode : Mode.values()) {
-                    Run run = once(server, seeded, h1, mode);
+                    Run run = once(server, seeded, h1, mode).withStartFloor(startFloor(server, seeded, h1));
                     results.computeIfAbsent(mode, m -> new ArrayList<>()).add(run);
                     System.out.printf("%d %-10s control plane %6.0f ms (detect %6.0f, fence %5.0f, restart operation"
-                            + " %5.0f)  end-to-end %7.0f ms%n", r, mode.key, run.controlPlaneMs(), run.detectMs(),
-                            run.fenceMs(), run.operationMs(), run.endToEndMs());
+                            + " %5.0f)  end-to-end %7.0f ms; libvirt's own starts %5.0f ms%n", r, mode.key,
+                            run.controlPlaneMs(), run.detectMs(), run.fenceMs(), run.operationMs(), run.endToEndMs(),
+                            run.startFloorMs());
                     revive(server, seeded, h1);
                 }
             }
             for (Seeded vm : seeded) {
-                send("DELETE", "/api/v1/vms/" + vm.id() + "?force=true", null, 202);
+                api.send("DELETE", "/api/v1/vms/" + vm.id() + "?force=true", null, 202);
             }
-            await("the VMs deleted", () -> seeded.stream().allMatch(vm -> status("/api/v1/vms/" + vm.id()) == 404));
+            LabApi.await("the VMs deleted", DEADLINE,
+                    () -> seeded.stream().allMatch(vm -> api.status("/api/v1/vms/" + vm.id()) == 404));
             return report(results, count);
         }
     }
 
-    private record Seeded(String id, Path disk) {}
+    /**
+     * A protected VM, and its double: the same definition under another UUID and name with a disk of its own, never
+     * recorded in Paddock, for timing libvirt's starts without Paddock.
+     */
+    private record Seeded(String id, Path disk, dev.paddock.hypervisor.DomainSpec twin) {}
+
+    /**
+     * The same starts without Paddock, in the same conditions: each VM's twin defined where the failover restarted
+     * the VM (h1 still off, the restarted guests running), all started at once straight through libvirt; the time
+     * until the last start call returns. Libvirt's start is the floor no failover can go below: on these machines
+     * QEMU under TCG and libvirt's checks of the guest CPU take most of a second of CPU per domain.
+     */
+    private static double startFloor(PaddockServer server, List<Seeded> vms, String h1) throws Exception {
+        var hypervisor = server.parts().hypervisor();
+        Map<Seeded, String> placed = new LinkedHashMap<>();
+        for (Seeded vm : vms) {
+            String host = runningOn(server, vm.id()).filter(h -> !h.equals(h1)).orElseThrow(
+                    () -> new IllegalStateException(vm.id() + " runs on no other host after the failover"));
+            hypervisor.define(host, vm.twin());
+            placed.put(vm, host);
+        }
+        long started = System.nanoTime();
+        try (var threads = java.util.concurrent.Executors.newThreadPerTaskExecutor(Thread.ofPlatform().factory())) {
+            List<java.util.concurrent.Future<?>> starts = new ArrayList<>();
+            placed.forEach((vm, host) -> starts.add(threads.submit(() -> hypervisor.start(host, vm.twin().uuid()))));
+            for (var start : starts) {
+                start.get();
+            }
+        }
+        double floor = (System.nanoTime() - started) / 1e6;
+        placed.forEach((vm, host) -> {
+            hypervisor.destroy(host, vm.twin().uuid());
+            hypervisor.undefine(host, vm.twin().uuid());
+        });
+        return floor;
+    }
 
     /** h1 fails in {@code mode}; until every VM's guest beats on another host. */
     private Run once(PaddockServer server, List<Seeded> vms, String h1, Mode mode) throws Exception {
         // a clean start: every host connected and healthy (a migration under load can drop a keepalive for a moment)
-        await("every host connected and healthy", () -> {
+        LabApi.await("every host connected and healthy", DEADLINE, () -> {
             for (var host : server.parts().store().hosts()) {
-                if (!server.parts().hypervisor().isConnected(host.id()) || !haHealth(host.id()).equals("HEALTHY")
+                if (!server.parts().hypervisor().isConnected(host.id()) || !api.haHealth(host.id()).equals("HEALTHY")
                         || host.state() != dev.paddock.model.HostState.CONNECTED) {
                     return false;
                 }
@@ -187,7 +209,8 @@ final class FailoverBenchmark implements BenchMain.Benchmark {
             return true;
         });
         for (Seeded vm : vms) {
-            await("the guest of " + vm.id() + " beating on h1", () -> runningOn(server, vm.id()).equals(Optional.of(h1))
+            LabApi.await("the guest of " + vm.id() + " beating on h1", DEADLINE,
+                    () -> runningOn(server, vm.id()).equals(Optional.of(h1))
                     && heartbeat(vm.disk()).orElse(0) >= 2);
         }
         Instant killed = Instant.now();
@@ -235,7 +258,7 @@ final class FailoverBenchmark implements BenchMain.Benchmark {
         double detect = millis(killed, decided);
         double fence = millis(decided, fenced);
         double operation = millis(fenced, startsReturned);
-        return new Run(millis(killed, startsReturned), endToEnd, detect, fence, operation);
+        return new Run(millis(killed, startsReturned), endToEnd, detect, fence, operation, 0);
     }
 
     private static double millis(Instant from, Instant to) {
@@ -298,7 +321,7 @@ final class FailoverBenchmark implements BenchMain.Benchmark {
     /** h1 on again, healthy for HA, and its VMs live-migrated back to it. */
     private void revive(PaddockServer server, List<Seeded> vms, String h1) throws Exception {
         power("on");
-        await("h1 healthy again", () -> haHealth(h1).equals("HEALTHY")
+        LabApi.await("h1 healthy again", DEADLINE, () -> api.haHealth(h1).equals("HEALTHY")
                 && server.parts().hypervisor().isConnected(h1));
         for (Seeded vm : vms) {
             // where libvirt runs it: the inventory may still hold the stale definition h1 had when it came back
@@ -307,8 +330,9 @@ final class FailoverBenchmark implements BenchMain.Benchmark {
             if (at.equals(h1)) {
                 continue;
             }
-            OperationView moved = settle(server.parts(), server.parts().operations().submit(new OperationPlan("vm.migrate",
-                    vm.id(), "bench", List.of(new Step.MigrateVm(vm.id(), at, h1)))));
+            OperationView moved = LabApi.settle(server.parts(), server.parts().operations().submit(
+                    new OperationPlan("vm.migrate", vm.id(), "bench", List.of(new Step.MigrateVm(vm.id(), at, h1)))),
+                    DEADLINE);
             if (!moved.state().name().equals("DONE")) {
                 throw new IllegalStateException("moving " + vm.id() + " back to h1: " + moved.error().orElse(""));
             }
@@ -317,35 +341,12 @@ final class FailoverBenchmark implements BenchMain.Benchmark {
 
     private static Seeded seed(PaddockServer.Parts parts, Path shared, String cluster, String datastore, String host,
             String name, int priority) throws Exception {
-        String id = UUID.randomUUID().toString();
-        Vm vm = new Vm(id, name, cluster, Optional.of(host), Resources.of(500, 128, 0, 0), VmState.STOPPED,
-                VmOrigin.MANAGED, "", priority, Set.of(), Set.of(), Set.of(), List.of(new Disk("root", datastore, 1)),
-                List.of());
-        Path disk = shared.resolve("datastores").resolve(datastore).resolve(name + "-root.qcow2");
-        Files.createDirectories(disk.getParent());
-        LabShell.Output created = LabShell.command(List.of("qemu-img", "create", "-q", "-f", "qcow2",
-                disk.toString(), "64M"));
-        if (created.code() != 0) {
-            throw new IllegalStateException("qemu-img create " + disk + ": " + created.text());
-        }
-        OperationView done = settle(parts, parts.operations().submit(new OperationPlan("vm.create", id, "bench",
-                List.of(new Step.RecordVm(vm), new Step.DefineVm(host, DomainBuilder.specOf(vm, parts.store().room())),
-                        new Step.StartVm(host, id)))));
-        if (!done.state().name().equals("DONE")) {
-            throw new IllegalStateException("creating " + name + ": " + done.error().orElse(""));
-        }
-        return new Seeded(id, disk);
-    }
-
-    private static OperationView settle(PaddockServer.Parts parts, OperationView submitted)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + DEADLINE.toNanos();
-        OperationView view = submitted;
-        while (!view.state().isFinal() && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-            view = parts.operations().get(submitted.id()).orElseThrow();
-        }
-        return view;
+        LabApi.Seeded vm = LabApi.seed(parts, shared, cluster, datastore, host, name, priority, 500);
+        Vm twin = new Vm(UUID.randomUUID().toString(), name + "-twin", cluster, Optional.of(host),
+                Resources.of(500, 128, 0, 0), VmState.STOPPED, VmOrigin.MANAGED, "", 0, Set.of(), Set.of(), Set.of(),
+                List.of(new Disk("root", datastore, 1)), List.of());
+        LabApi.qcow2(shared, datastore, twin.name());
+        return new Seeded(vm.id(), vm.disk(), DomainBuilder.specOf(twin, parts.store().room()));
     }
 
     private static int report(Map<Mode, List<Run>> byMode, int vms) throws IOException {
@@ -363,6 +364,8 @@ final class FailoverBenchmark implements BenchMain.Benchmark {
             metrics.put(m + "fence_median_ms", round(median(runs, Run::fenceMs)));
             metrics.put(m + "restart_operation_median_ms", round(median(runs, Run::operationMs)));
             metrics.put(m + "end_to_end_median_ms", round(median(runs, Run::endToEndMs)));
+            metrics.put(m + "libvirt_start_floor_median_ms", round(median(runs, Run::startFloorMs)));
+            metrics.put(m + "overhead_over_floor_median_ms", round(median(runs, Run::overheadMs)));
         }
         double hung = median(byMode.get(Mode.HUNG_HOST), Run::controlPlaneMs);
         metrics.put("power_loss_goal_ms", round(POWER_LOSS_GOAL_MS));
@@ -411,7 +414,7 @@ final class FailoverBenchmark implements BenchMain.Benchmark {
 
     /** When HA audited {@code action} for the host, the first time after {@code since}. */
     private Instant auditAt(String action, String hostId, Instant since) throws Exception {
-        JsonNode events = Json.mapper().readTree(send("GET", "/api/v1/ha/events?limit=500", null, 200));
+        JsonNode events = Json.mapper().readTree(api.send("GET", "/api/v1/ha/events?limit=500", null, 200));
         Instant first = null;
         for (JsonNode event : events.get("items")) {
             if (event.path("action").asText().equals(action) && event.path("subjectId").asText().equals(hostId)) {
@@ -433,60 +436,6 @@ final class FailoverBenchmark implements BenchMain.Benchmark {
             return Instant.ofEpochSecond((long) seconds, (long) ((seconds - Math.floor(seconds)) * 1e9));
         }
         return Instant.parse(at.asText());
-    }
-
-    private String haHealth(String hostId) throws Exception {
-        for (JsonNode host : Json.mapper().readTree(send("GET", "/api/v1/ha/status", null, 200)).get("hosts")) {
-            if (host.get("hostId").asText().equals(hostId)) {
-                return host.get("health").asText();
-            }
-        }
-        return "unknown";
-    }
-
-    private String post(String path, String json) throws Exception {
-        return Json.mapper().readTree(send("POST", path, json, 201)).get("id").asText();
-    }
-
-    private int status(String path) {
-        try {
-            return http.send(HttpRequest.newBuilder(base.resolve(path)).GET().build(),
-                    HttpResponse.BodyHandlers.discarding()).statusCode();
-        } catch (IOException e) {
-            return -1;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return -1;
-        }
-    }
-
-    private String send(String method, String path, String json, int expected) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30));
-        if (json != null) {
-            request.header("Content-Type", "application/json");
-        }
-        request.method(method, json == null ? HttpRequest.BodyPublishers.noBody()
-                : HttpRequest.BodyPublishers.ofString(json));
-        HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() != expected) {
-            throw new IllegalStateException(method + " " + path + " answered " + response.statusCode() + ": "
-                    + response.body());
-        }
-        return response.body();
-    }
-
-    private interface Check {
-        boolean holds() throws Exception;
-    }
-
-    private static void await(String what, Check check) throws Exception {
-        long deadline = System.nanoTime() + DEADLINE.toNanos();
-        while (!check.holds()) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("no " + what + " within " + DEADLINE);
-            }
-            Thread.sleep(100);
-        }
     }
 
     private static double median(List<Run> runs, ToDoubleFunction<Run> measure) {

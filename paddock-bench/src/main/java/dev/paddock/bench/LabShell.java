@@ -1,10 +1,15 @@
 package dev.paddock.bench;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /** What the lab benchmarks run outside the JVM: lab/lab.sh and the tools of the lab's hosts (virsh, qemu-img ...). */
@@ -16,6 +21,37 @@ final class LabShell {
     private LabShell() {}
 
     /** Runs {@code lab/lab.sh ARGUMENTS} on the lab in {@code dir}; throws with its words when it fails. */
+    /** Work a benchmark does on the lab: given the lab's shared directory, answers the exit code. */
+    interface LabWork {
+        int on(Path shared) throws Exception;
+    }
+
+    /**
+     * Runs {@code work} on the lab that is up, or on a lab of {@code hosts} hosts it brings up and down itself;
+     * one benchmark at a time holds the lab (a lock file in /run).
+     */
+    static int onLab(int hosts, LabWork work) throws Exception {
+        Path owner = Path.of("/run/paddock-lab.owner");
+        try (FileChannel turn = FileChannel.open(Path.of("/run/paddock-lab.turn"),
+                StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                FileLock held = turn.lock()) {
+            Optional<Path> running = Files.exists(owner)
+                    ? Optional.of(Path.of(Files.readString(owner).strip()))
+                    : Optional.empty();
+            Path labDir = running.orElse(Path.of("/var/tmp/paddock-lab-bench"));
+            if (running.isEmpty()) {
+                lab(labDir, "up", String.valueOf(hosts));
+            }
+            try {
+                return work.on(labDir.resolve("shared"));
+            } finally {
+                if (running.isEmpty()) {
+                    lab(labDir, "down");
+                }
+            }
+        }
+    }
+
     static void lab(Path dir, String... arguments) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(Path.of("lab", "lab.sh").toAbsolutePath().toString());

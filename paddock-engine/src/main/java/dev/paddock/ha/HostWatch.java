@@ -30,7 +30,19 @@ public final class HostWatch {
     private final Map<String, HostHealth> health = new HashMap<>();
     private final Map<String, Instant> keepaliveLostSince = new HashMap<>();
     private final Map<String, Instant> nextFenceAttempt = new HashMap<>();
+    private final Map<String, PowerReading> lastPower = new HashMap<>();
+    private final Map<String, Instant> windowEnds = new HashMap<>();
     private final Duration fenceRetry;
+
+    /**
+     * How old a power reading may be and still judge a host whose detection window has just ended: the loop asks
+     * the device at each pass while a host is suspect, so the reading of the pass before stands for the one that
+     * ends the window (a device that said on a moment ago decides nothing new: a host reported off is judged dead
+     * at once), and a hung host's fence is not delayed by one more agent call.
+     */
+    public static final Duration POWER_READING_LIFE = Duration.ofMillis(1_500);
+
+    private record PowerReading(PowerState state, Instant at) {}
 
     public HostWatch() {
         this(FENCE_RETRY);
@@ -99,19 +111,47 @@ public final class HostWatch {
         Optional<Instant> earlier = silentSince.filter(since -> since.isBefore(now));
         if (connected) {
             keepaliveLostSince.remove(hostId);
+            lastPower.remove(hostId);
         } else {
             keepaliveLostSince.putIfAbsent(hostId, earlier.orElse(now));
         }
         Optional<Instant> lost = Optional.ofNullable(keepaliveLostSince.get(hostId));
+        lost.ifPresentOrElse(since -> windowEnds.put(hostId, since.plus(policy.detectionWindow())),
+                () -> windowEnds.remove(hostId));
         if (newlyLost && earlier.isPresent()) {
             return move(hostId, HostHealth.Event.KEEPALIVE_LOST, "keepalive lost; silent since " + earlier.get(),
                     lost);
         }
         // the pass that sees the loss judges the host suspect whatever its power: its device is asked from the next
-        PowerState powerState = lost.isPresent() && !newlyLost ? power.get() : PowerState.UNKNOWN;
+        PowerState powerState = lost.isPresent() && !newlyLost
+                ? powerOf(hostId, lost.get().plus(policy.detectionWindow()), power, now) : PowerState.UNKNOWN;
         Assessment assessment = HealthAssessor.assess(new HostObservation(hostId, lost, heartbeat, powerState),
                 policy, now);
         return move(hostId, assessment.event(), reason(assessment), lost);
+    }
+
+    /** Asks the device, except on the pass that ends the window when a recent enough reading stands for it. */
+    private PowerState powerOf(String hostId, Instant decideAt, Supplier<PowerState> power, Instant now) {
+        PowerReading last = lastPower.get(hostId);
+        boolean windowEnded = !now.isBefore(decideAt);
+        if (windowEnded && last != null && last.state() == PowerState.ON && !last.at().isBefore(decideAt.minus(
+                POWER_READING_LIFE)) && !last.at().plus(POWER_READING_LIFE).isBefore(now)) {
+            return last.state();
+        }
+        PowerState read = power.get();
+        lastPower.put(hostId, new PowerReading(read, now));
+        return read;
+    }
+
+    /**
+     * When the loop should look at its suspect hosts again at the latest: the earliest end of their detection
+     * windows, empty when no host is suspect.
+     */
+    public Optional<Instant> nextDecision() {
+        return windowEnds.entrySet().stream()
+                .filter(end -> health(end.getKey()) == HostHealth.SUSPECT)
+                .map(Map.Entry::getValue)
+                .min(Instant::compareTo);
     }
 
     /** True when a host being fenced may be tried now: first attempt, or the retry delay has passed. */
@@ -156,6 +196,8 @@ public final class HostWatch {
             return Optional.empty(); // a fence once decided is carried out; the maintenance waits for it
         }
         keepaliveLostSince.remove(hostId);
+        lastPower.remove(hostId);
+        windowEnds.remove(hostId);
         return move(hostId, event, entered ? "maintenance entered" : "maintenance exited", Optional.empty());
     }
 
@@ -164,6 +206,8 @@ public final class HostWatch {
         health.remove(hostId);
         keepaliveLostSince.remove(hostId);
         nextFenceAttempt.remove(hostId);
+        lastPower.remove(hostId);
+        windowEnds.remove(hostId);
     }
 
     /** The room as HA sees it: hosts that take restarts are connected, the others are not. */

@@ -25,8 +25,24 @@
  * Everything here is pure: the {@link dev.paddock.ha.FenceAgent} port is implemented elsewhere, by
  * {@code dev.paddock.libvirt.fence.FenceAgentProcess} (runs a fence-agents executable) and by
  * {@code dev.paddock.sim.SimulatedFenceAgent} (the simulated room's BMCs), so this package depends on neither
- * the simulator nor the operating system. {@link dev.paddock.ha.HostWatch} holds
- * every decision a loop takes on its hosts (judge, fence retry, recovery, maintenance); the server's
- * {@code HaController} and {@code HaSimulationTest}'s small loop both run on it.
+ * the simulator nor the operating system.
+ *
+ * <p>{@link dev.paddock.ha.HostWatch} is the per-host state machine (judge, fence retry, recovery, maintenance);
+ * {@link dev.paddock.ha.HaDecider} owns it and everything else the server's HA loop remembers of its hosts (when a
+ * fence was decided and confirmed, fence failures and their alarm, unplaced VMs alarmed, the failover operation
+ * followed), and takes every decision of that loop: from what the loop read (each host armed, in maintenance or
+ * its keepalive, heartbeat and lazy power reading; the end of the failover it follows as a
+ * {@link dev.paddock.ha.FailoverEnd}; the room) it returns {@link dev.paddock.ha.HaEffect}s (audit, alarm, notice,
+ * meter readings, submit a failover, clean stale definitions, restart in place). The server's
+ * {@code HaController} only reads and carries them out; {@code HaSimulationTest}'s small loop runs on
+ * {@code HostWatch} directly.
+ *
+ * <pre>
+ * loop reads ─&gt; HaDecider.judge(host, Disarmed | InMaintenance | Armed(connected, silent since, heartbeat,
+ *                                 power, policy))                      ─&gt; effects
+ *              HaDecider.ended(FailoverEnd)  fence step DONE / FAILED    ─&gt; effects
+ *              HaDecider.failoverWanted ─&gt; (loop learns where VMs run) ─&gt; HaDecider.recover ─&gt; SubmitFailover
+ *              loop plans (FailoverPlanner) and submits ─&gt; HaDecider.submitted(plan, operation id, fence steps)
+ * </pre>
  */
 package dev.paddock.ha;

@@ -119,6 +119,12 @@ public interface Hypervisor extends AutoCloseable {
     void deleteVolume(String hostId, String pool, String name);
 
     /**
+     * Cancels the live migration of the domain from {@code fromHostId}, if one runs: its {@link #migrate} call
+     * fails, and the domain keeps running on the source. Nothing happens when no migration of it runs.
+     */
+    void abortMigration(String fromHostId, String uuid);
+
+    /**
      * Registers a listener for domain and host events from every attached host. Listeners must return
      * quickly (enqueue, never block). Closing the returned handle unregisters it.
      */

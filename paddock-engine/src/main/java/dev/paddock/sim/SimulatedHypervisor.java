@@ -31,6 +31,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -68,6 +69,8 @@ public final class SimulatedHypervisor implements Hypervisor {
     private static final int PROGRESS_STEPS = 4;
 
     private final Object lock = new Object();
+    /** Domains whose running migration was asked to stop (guarded by {@code lock}). */
+    private final Set<String> aborted = new HashSet<>();
     private final SimClock clock;
     private final SimRandom random;
     private final Map<String, SimHost> hosts = new LinkedHashMap<>();
@@ -679,6 +682,12 @@ public final class SimulatedHypervisor implements Hypervisor {
             progress.accept(0.0);
             for (int step = 1; step <= PROGRESS_STEPS; step++) {
                 clock.sleep(ticket.elapsed.dividedBy(PROGRESS_STEPS));
+                synchronized (lock) {
+                    if (aborted.remove(uuid)) {
+                        throw new HypervisorException(FAILED, "migration of " + uuid + " from " + fromHostId + " to "
+                                + toHostId + " was cancelled; the domain still runs on " + fromHostId);
+                    }
+                }
                 if (step < PROGRESS_STEPS) {
                     progress.accept(step / (double) PROGRESS_STEPS);
                 }
@@ -694,11 +703,21 @@ public final class SimulatedHypervisor implements Hypervisor {
         } finally {
             synchronized (lock) {
                 ticket.target.incoming.remove(uuid);
+                aborted.remove(uuid);
                 Optional.ofNullable(ticket.source.domains.get(uuid)).ifPresent(d -> d.migrating = false);
             }
             events.deliver();
         }
         return new MigrationResult(uuid, fromHostId, toHostId, ticket.elapsed, ticket.downtime, ticket.bytes);
+    }
+
+    /** Marks the running migration of the domain for cancelling: it stops at its next progress step. */
+    @Override
+    public void abortMigration(String fromHostId, String uuid) {
+        synchronized (lock) {
+            Optional.ofNullable(reachable(fromHostId).domains.get(uuid)).filter(d -> d.migrating)
+                    .ifPresent(d -> aborted.add(uuid));
+        }
     }
 
     private MigrationTicket reserveMigration(

@@ -101,6 +101,11 @@ final class GuardedHypervisor implements Hypervisor {
     }
 
     @Override
+    public void abortMigration(String fromHostId, String uuid) {
+        delegate.abortMigration(fromHostId, uuid);
+    }
+
+    @Override
     public Subscription subscribe(Consumer<HypervisorEvent> listener) {
         return delegate.subscribe(listener);
     }

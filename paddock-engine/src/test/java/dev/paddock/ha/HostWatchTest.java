@@ -41,8 +41,55 @@ class HostWatchTest {
         assertThat(dead.to()).isEqualTo(HostHealth.FENCING);
         assertThat(dead.keepaliveLostSince()).contains(T0);
         assertThat(dead.reason()).contains("it is hung");
-        assertThat(powerAsked).as("asked from the second silent pass on").hasValue(2);
+        assertThat(powerAsked).as("asked on the second silent pass; its reading, a second old, judges the last")
+                .hasValue(1);
         assertThat(watch.fenceDue("h1", T0.plusSeconds(10))).isTrue();
+    }
+
+    private Optional<HostWatch.Move> silentAt(long millis, PowerState power) {
+        return watch.observe("h1", false, Optional.empty(), () -> {
+            powerAsked.incrementAndGet();
+            return power;
+        }, POLICY, T0.plusMillis(millis));
+    }
+
+    /**
+     * The pass that ends the window takes the device's reading of the pass before when it is recent, so a hung
+     * host's fence waits for no further agent call; an older reading, or one from before the window's last
+     * moments, is not trusted, and every pass inside the window asks again.
+     */
+    @Test
+    void thePassEndingTheWindowTrustsARecentReadingAndNoOlderOne() {
+        silentAt(0, PowerState.ON);
+        silentAt(9_500, PowerState.ON);
+        silentAt(9_900, PowerState.ON);
+        assertThat(powerAsked).as("asked at each pass inside the window").hasValue(2);
+
+        assertThat(silentAt(10_050, PowerState.OFF)).get().extracting(HostWatch.Move::reason).asString()
+                .contains("reports it on");
+        assertThat(powerAsked).as("the reading of 0.15 s ago judged the pass ending the window").hasValue(2);
+
+        HostWatch stale = new HostWatch(Duration.ofSeconds(5));
+        AtomicInteger asked = new AtomicInteger();
+        for (long at : new long[] {0, 8_000, 10_000}) {
+            stale.observe("h1", false, Optional.empty(), () -> {
+                asked.incrementAndGet();
+                return PowerState.ON;
+            }, POLICY, T0.plusMillis(at));
+        }
+        assertThat(asked).as("a reading 2 s old is asked again").hasValue(2);
+    }
+
+    @Test
+    void theNextDecisionIsTheEndOfTheFirstWindowOfASuspectHost() {
+        assertThat(watch.nextDecision()).isEmpty();
+        silentAt(1_000, PowerState.ON);
+        watch.observe("h2", false, Optional.empty(), () -> PowerState.ON, POLICY, T0.plusMillis(3_000));
+
+        assertThat(watch.nextDecision()).contains(T0.plusMillis(11_000));
+
+        watch.observe("h1", true, Optional.empty(), () -> PowerState.ON, POLICY, T0.plusMillis(4_000));
+        assertThat(watch.nextDecision()).as("h1 answers again").contains(T0.plusMillis(13_000));
     }
 
     /**

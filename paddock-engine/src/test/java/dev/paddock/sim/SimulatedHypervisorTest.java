@@ -182,6 +182,28 @@ class SimulatedHypervisorTest {
     }
 
     @Test
+    @DisplayName("a migration aborted while it copies fails, the domain keeps running at home, and a new one works")
+    void abortedMigration() {
+        sim.define("A", spec("g", 1, 4_096));
+        sim.start("A", "g");
+        List<Double> progress = new ArrayList<>();
+
+        assertThatThrownBy(() -> sim.migrate("g", "A", "B", MigrationOptions.DEFAULTS, fraction -> {
+            progress.add(fraction);
+            if (fraction == 0.25) {
+                sim.abortMigration("A", "g");
+            }
+        })).isInstanceOf(HypervisorException.class).hasMessageContaining("was cancelled");
+
+        assertThat(progress).containsExactly(0.0, 0.25);
+        assertThat(sim.domain("A", "g").orElseThrow().state()).isEqualTo(VmState.RUNNING);
+        assertThat(sim.domainsOn("b")).isEmpty();
+        sim.abortMigration("A", "g");
+        assertThat(sim.migrate("g", "A", "B", MigrationOptions.DEFAULTS, p -> {}).toHostId())
+                .as("an abort with no migration running leaves the next one alone").isEqualTo("B");
+    }
+
+    @Test
     @DisplayName("a migration to a host without room for the domain is refused before it starts")
     void migrationNeedsRoomOnTheDestination() {
         sim.define("B", spec("resident", 1, 6_000));

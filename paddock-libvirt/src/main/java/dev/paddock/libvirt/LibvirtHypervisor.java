@@ -602,12 +602,14 @@ public final class LibvirtHypervisor implements Hypervisor {
         });
     }
 
-    /**
-     * Cancels the migration (or any other job) running on a domain; the domain keeps running on its source.
-     * Not part of the port yet.
-     */
-    public void abortJob(String hostId, String uuid) {
-        onDomain(hostId, uuid, "abort the job of", Domain::abortJob);
+    /** libvirt's abort of the domain's job; a domain with no job running (done, or never begun) is left alone. */
+    @Override
+    public void abortMigration(String fromHostId, String uuid) {
+        onDomain(fromHostId, uuid, "abort the migration of", domain -> {
+            if (domain.getJobInfo().getType() != 0) {
+                domain.abortJob();
+            }
+        });
     }
 
     // ---- storage pools ------------------------------------------------------------------------

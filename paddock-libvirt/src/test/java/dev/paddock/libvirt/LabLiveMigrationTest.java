@@ -97,7 +97,7 @@ class LabLiveMigrationTest {
         }
         assertThat(progress).as("progress reported while copying").isNotEmpty();
 
-        hypervisor.abortJob(h1, guest.uuid());
+        hypervisor.abortMigration(h1, guest.uuid());
 
         assertThat(migration).failsWithin(Duration.ofSeconds(30))
                 .withThrowableOfType(java.util.concurrent.ExecutionException.class)

@@ -193,7 +193,7 @@ final class HaRoutes {
             case Evacuation.Stuck stuck -> throw new PaddockException.Conflict(stuck.sentence());
             case Evacuation.Moves moves -> {
                 changed.set(ha.enterMaintenance(host, OversightRoutes.ACTOR));
-                yield moves.operation(OversightRoutes.ACTOR);
+                yield moves.operation(OversightRoutes.ACTOR, Evacuation.PARALLEL_MIGRATIONS);
             }
         });
     }

@@ -24,8 +24,13 @@ public record OperationResource(
         String href) {
 
     static OperationResource of(OperationView view) {
+        return of(view, view.progress());
+    }
+
+    /** With {@code progress} as {@link dev.paddock.operation.Operations#progress} measures it. */
+    static OperationResource of(OperationView view, double progress) {
         return new OperationResource(view.id(), view.kind(), view.target(), view.owner(), view.state(),
-                view.state().isFinal(), view.stepsDone(), view.stepsTotal(), view.progress(), view.created(),
+                view.state().isFinal(), view.stepsDone(), view.stepsTotal(), progress, view.created(),
                 view.updated(), view.error(), view.steps(), location(view.id()));
     }
 

@@ -24,14 +24,18 @@ final class OperationRoutes {
     void register(JavalinDefaultRoutingApi routes) {
         String base = RestApi.BASE;
         routes.get(base + "/operations", this::list);
-        routes.get(base + "/operations/{id}", ctx -> ctx.json(OperationResource.of(operation(ctx))));
+        routes.get(base + "/operations/{id}", ctx -> {
+            OperationView view = operation(ctx);
+            ctx.json(OperationResource.of(view, operations.progress(view)));
+        });
         routes.post(base + "/operations/{id}/cancel", this::cancel);
         routes.get(base + "/operations/{id}/events", this::events);
     }
 
     private void list(Context ctx) {
         Page<OperationView> page = operations.list(Query.offset(ctx), Query.limit(ctx));
-        ctx.json(new Page<>(page.items().stream().map(OperationResource::of).toList(), page.total(), page.offset(),
+        ctx.json(new Page<>(page.items().stream().map(view -> OperationResource.of(view, operations.progress(view)))
+                .toList(), page.total(), page.offset(),
                 page.limit()));
     }
 
@@ -67,7 +71,7 @@ final class OperationRoutes {
                 break;
             }
             if (!now.equals(last)) {
-                client.sendEvent("operation", OperationResource.of(now.get()));
+                client.sendEvent("operation", OperationResource.of(now.get(), operations.progress(now.get())));
                 last = now;
             }
             if (now.get().state().isFinal()) {

@@ -74,7 +74,15 @@ public final class Requests {
      * guest stops feeding it) to reset.
      */
     /** The body of a migration; without {@code hostId} (an id or a name) the placement engine chooses. */
-    public record MigrateVm(String hostId) {}
+    /**
+     * @param hostId the target, by id or name; null for the placement engine's choice
+     * @param bandwidthMibps a cap on the migration's bandwidth in MiB/s, null for none
+     */
+    public record MigrateVm(String hostId, Long bandwidthMibps) {
+        public MigrateVm(String hostId) {
+            this(hostId, null);
+        }
+    }
 
     public record NewWatchdog(String model, String action) {}
 

@@ -36,9 +36,9 @@ final class VmPlans {
     }
 
     /** Live migration: the step moves the domain, then the VM in the inventory. */
-    static OperationPlan migrate(Vm vm, String fromHostId, String toHostId, String owner) {
+    static OperationPlan migrate(Vm vm, String fromHostId, String toHostId, Long bandwidthMibps, String owner) {
         return new OperationPlan("vm.migrate", vm.id(), owner, List.of(new Step.MigrateVm(vm.id(), fromHostId,
-                toHostId)));
+                toHostId, bandwidthMibps)));
     }
 
     static OperationPlan stop(Vm vm, String hostId, boolean force, int timeoutSeconds, String owner) {

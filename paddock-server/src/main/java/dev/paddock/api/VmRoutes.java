@@ -44,6 +44,8 @@ final class VmRoutes {
     private final Operations operations;
     /** Spreads new VMs and moves; every path that places a VM asks it, so every refusal reads the same. */
     static final PlacementEngine ENGINE = PlacementEngine.balancing();
+    /** The highest migration bandwidth cap a request may ask: 100 GiB/s, above any link. */
+    static final long MAX_MIGRATION_MIBPS = 102_400;
 
     private final PlacementLedger ledger;
     private final Hypervisor hypervisor;
@@ -117,6 +119,20 @@ final class VmRoutes {
                 Resources.of(vcpus * 1000, memory, disk, network), VmState.STOPPED, VmOrigin.MANAGED, request.tier(),
                 haPriority, Set.of(), Set.of(), Set.of(), List.of(), List.of(), watchdog);
         boolean start = !Boolean.FALSE.equals(request.start());
+        if (Query.flag(ctx, "dryRun")) {
+            ctx.json(ledger.peek((now, claims) -> {
+                Vm running = vm.withState(VmState.RUNNING);
+                Predicate<Host> considered = considered(vm, named);
+                Placement answer = ENGINE.place(now, claims, running, considered);
+                Optional<String> refusal = answer instanceof Placement.Placed placed && start
+                        ? refusal(claims.applyTo(now), vm, placed.host().id()) : Optional.empty();
+                if (answer instanceof Placement.Unplaceable none && named.isPresent()) {
+                    refusal = Optional.of(none.explainOn(now, running));
+                }
+                return DryRun.of("create", now, running, considered, answer, refusal);
+            }));
+            return;
+        }
         AtomicReference<Host> chosen = new AtomicReference<>();
         OperationView view = ledger.submit((now, claims) -> {
             Host host = place(vm, named, now, claims);
@@ -138,14 +154,18 @@ final class VmRoutes {
      */
     private static Host place(Vm vm, Optional<Host> named, Room room, Claims claims) {
         Vm running = vm.withState(VmState.RUNNING);
-        Predicate<Host> candidates = named.isPresent() ? host -> host.id().equals(named.get().id())
-                : host -> host.clusterId().equals(vm.clusterId());
-        Placement answer = ENGINE.place(room, claims, running, candidates);
+        Placement answer = ENGINE.place(room, claims, running, considered(vm, named));
         return switch (answer) {
             case Placement.Placed placed -> placed.host();
             case Placement.Unplaceable none -> throw new PaddockException.Conflict(
                     named.isPresent() ? none.explainOn(room, running) : none.explain(room, running));
         };
+    }
+
+    /** The hosts a new VM may go to: the one the request names, or those of its cluster. */
+    private static Predicate<Host> considered(Vm vm, Optional<Host> named) {
+        return named.isPresent() ? host -> host.id().equals(named.get().id())
+                : host -> host.clusterId().equals(vm.clusterId());
     }
 
     /** A create is pending while its operation runs; the store answers for it afterwards. */
@@ -234,8 +254,11 @@ final class VmRoutes {
     private void migrate(Context ctx) {
         Vm vm = vm(ctx);
         String from = placed(vm);
-        Optional<String> target = Optional.ofNullable(ctx.body().isBlank() ? null
-                : RequestBody.read(ctx, Requests.MigrateVm.class).hostId()).map(idOrName -> hostOf(vm, idOrName));
+        Requests.MigrateVm request = ctx.body().isBlank() ? new Requests.MigrateVm(null)
+                : RequestBody.read(ctx, Requests.MigrateVm.class);
+        Optional<String> target = Optional.ofNullable(request.hostId()).map(idOrName -> hostOf(vm, idOrName));
+        Long bandwidth = request.bandwidthMibps() == null ? null
+                : Requests.between(request.bandwidthMibps(), 1, MAX_MIGRATION_MIBPS, "bandwidthMibps", " MiB/s");
         if (target.filter(from::equals).isPresent()) {
             throw new PaddockException.Conflict("VM '" + vm.name() + "' already runs on host '" + target.get() + "'.");
         }
@@ -244,12 +267,22 @@ final class VmRoutes {
             throw new PaddockException.Conflict("VM '" + vm.name() + "' is " + state.name().toLowerCase()
                     + "; only a running VM is migrated.");
         }
+        Predicate<Host> candidates = target.<Predicate<Host>>map(t -> host -> host.id().equals(t))
+                .orElse(host -> !host.id().equals(from) && host.clusterId().equals(vm.clusterId()));
+        if (Query.flag(ctx, "dryRun")) {
+            ctx.json(ledger.peek((room, claims) -> {
+                Vm current = room.vm(vm.id()).orElse(vm);
+                Placement answer = ENGINE.place(room, claims, current, candidates);
+                Optional<String> refusal = answer instanceof Placement.Unplaceable none && target.isPresent()
+                        ? Optional.of(none.explainOn(room, current)) : Optional.empty();
+                return DryRun.of("migrate", room, current, candidates, answer, refusal);
+            }));
+            return;
+        }
         OperationView view = ledger.submit((room, claims) -> {
             Vm current = room.vm(vm.id()).orElse(vm);
-            Predicate<Host> candidates = target.<Predicate<Host>>map(t -> host -> host.id().equals(t))
-                    .orElse(host -> !host.id().equals(from) && host.clusterId().equals(vm.clusterId()));
             return Optional.of(switch (ENGINE.place(room, claims, current, candidates)) {
-                case Placement.Placed placed -> VmPlans.migrate(current, from, placed.host().id(), OWNER);
+                case Placement.Placed placed -> VmPlans.migrate(current, from, placed.host().id(), bandwidth, OWNER);
                 case Placement.Unplaceable none -> throw new PaddockException.Conflict(
                         target.isPresent() ? none.explainOn(room, current) : none.explain(room, current));
             });
@@ -274,11 +307,19 @@ final class VmRoutes {
      * already short (a host down) still runs the VMs HA would not restart anyway.
      */
     private static void admit(Room room, Vm vm, String hostId) {
+        refusal(room, vm, hostId).ifPresent(reason -> {
+            throw new PaddockException.Conflict(reason);
+        });
+    }
+
+    /** Admission control's sentence when it refuses the start, empty when it admits it (see {@link #admit}). */
+    private static Optional<String> refusal(Room room, Vm vm, String hostId) {
         AdmissionControl control = AdmissionControl.standard();
         if (control.admitStart(room, vm, hostId) instanceof AdmissionVerdict.Refused refused
                 && (vm.isProtected() || control.check(room, vm.clusterId()).admitted())) {
-            throw new PaddockException.Conflict(refused.reason());
+            return Optional.of(refused.reason());
         }
+        return Optional.empty();
     }
 
     private void stop(Context ctx) {

@@ -49,6 +49,40 @@ final class VmCommand implements Runnable {
         return OperationWatch.outcome(last, root.err());
     }
 
+    /**
+     * Prints a dry run's answer: the host the VM would go to, then every host ruled out and why. Exits 0 when the
+     * request would be accepted, with CONFLICT and the refusal's sentence when it would not.
+     */
+    static int dryRun(CommandLine.Model.CommandSpec spec, JsonNode answer) {
+        PaddockCommand root = PaddockCommand.of(spec);
+        boolean feasible = answer.path("feasible").asBoolean();
+        if (root.json()) {
+            root.printJson(answer);
+        } else {
+            String what = answer.path("action").asText() + " " + answer.path("vm").asText();
+            JsonNode host = answer.path("host");
+            if (host.isObject()) {
+                root.out().println(what + ": would go to " + host.path("name").asText() + " (score "
+                        + host.path("score").asInt() + ")" + (feasible ? "" : ", but would be refused"));
+            } else {
+                root.out().println(what + ": no host would take it");
+            }
+            if (!answer.path("ruledOut").isEmpty()) {
+                Table table = new Table("RULED OUT", "FILTER", "WHY");
+                answer.path("ruledOut").forEach(r -> table.row(r.path("name").asText(), r.path("filter").asText(),
+                        r.path("reason").asText()));
+                table.print(root.out());
+            }
+            root.out().flush();
+        }
+        if (feasible) {
+            return ExitCode.OK.code();
+        }
+        root.err().println(answer.path("sentence").asText());
+        root.err().flush();
+        return ExitCode.CONFLICT.code();
+    }
+
     @Command(name = "create", description = "Create a VM; Paddock picks a host with room unless --host names one.")
     static final class Create implements Callable<Integer> {
 
@@ -88,12 +122,19 @@ final class VmCommand implements Runnable {
         @Option(names = "--wait", description = "Follow the operation until it ends.")
         private boolean wait;
 
+        @Option(names = "--dry-run", description = "Say where it would go and why other hosts were ruled out; create"
+                + " nothing.")
+        private boolean dryRun;
+
         @Override
         public Integer call() {
             Requests.NewWatchdog watchdog = watchdogAction == null && watchdogModel == null ? null
                     : new Requests.NewWatchdog(watchdogModel, watchdogAction);
             Requests.NewVm request = new Requests.NewVm(name, cluster, host, cpus, memoryMib, diskGib, null, null, null,
                     !noStart, watchdog);
+            if (dryRun) {
+                return dryRun(spec, PaddockCommand.of(spec).client().post("api/v1/vms?dryRun=true", request));
+            }
             JsonNode operation = PaddockCommand.of(spec).client().post("api/v1/vms", request);
             return accepted(spec, operation, wait, "create " + name);
         }
@@ -122,10 +163,18 @@ final class VmCommand implements Runnable {
             return client.post("api/v1/vms/" + id + "/" + verb(), null);
         }
 
+        /** Asked to answer without acting: the verb's dry run, when it has one. */
+        boolean asksDryRun() {
+            return false;
+        }
+
         @Override
         public final Integer call() {
             ApiClient client = PaddockCommand.of(spec).client();
             JsonNode found = VmsCommand.resolve(client, vm);
+            if (asksDryRun()) {
+                return dryRun(spec, send(client, found.path("id").asText()));
+            }
             JsonNode operation = send(client, found.path("id").asText());
             return accepted(spec, operation, wait, verb() + " " + found.path("name").asText());
         }
@@ -161,11 +210,18 @@ final class VmCommand implements Runnable {
     }
 
     @Command(name = "migrate", description = "Move a running VM to another host, live; Paddock picks the host unless"
-            + " --host names one.")
+            + " --to names one.")
     static final class Migrate extends OnVm {
 
-        @Option(names = "--host", paramLabel = "HOST", description = "The host to move it to (id or name).")
+        @Option(names = {"--to", "--host"}, paramLabel = "HOST", description = "The host to move it to (id or name).")
         private String host;
+
+        @Option(names = "--dry-run", description = "Say where it would go and why other hosts were ruled out; move"
+                + " nothing.")
+        private boolean dryRun;
+
+        @Option(names = "--bandwidth", paramLabel = "MIBPS", description = "Cap the migration's bandwidth, in MiB/s.")
+        private Long bandwidthMibps;
 
         @Override
         String verb() {
@@ -173,8 +229,14 @@ final class VmCommand implements Runnable {
         }
 
         @Override
+        boolean asksDryRun() {
+            return dryRun;
+        }
+
+        @Override
         JsonNode send(ApiClient client, String id) {
-            return client.post("api/v1/vms/" + id + "/migrate", host == null ? null : new Requests.MigrateVm(host));
+            return client.post("api/v1/vms/" + id + "/migrate" + (dryRun ? "?dryRun=true" : ""),
+                    host == null && bandwidthMibps == null ? null : new Requests.MigrateVm(host, bandwidthMibps));
         }
     }
 

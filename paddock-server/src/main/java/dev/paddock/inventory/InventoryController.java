@@ -7,6 +7,7 @@ import dev.paddock.hypervisor.HypervisorException;
 import dev.paddock.model.Datastore;
 import dev.paddock.model.Host;
 import dev.paddock.model.HostState;
+import dev.paddock.model.Room;
 import dev.paddock.model.Vm;
 import dev.paddock.model.VmState;
 import dev.paddock.storage.DatastoreDiscovery;
@@ -26,6 +27,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,6 +41,10 @@ import org.slf4j.LoggerFactory;
  * <p>Everything runs on one thread: hypervisor callbacks only mark a host dirty (they must never block),
  * and the loop drains dirty hosts shortly after. One thread means no two reconciliations of a host can
  * interleave, and a burst of events on a host costs one listing of its domains.
+ *
+ * <p>It also keeps a host in maintenance out of placement: a host that answers is CONNECTED, or MAINTENANCE while
+ * an operator has it in maintenance (HA's {@code ha_maintenance}, handed over as a supplier), including when it
+ * reconnects.
  */
 public final class InventoryController implements AutoCloseable {
 
@@ -48,6 +54,7 @@ public final class InventoryController implements AutoCloseable {
     private final Hypervisor hypervisor;
     private final Duration resyncPeriod;
     private final Consumer<InventoryChange> listener;
+    private final Supplier<Set<String>> maintenance;
     private final ScheduledExecutorService loop;
     private final Set<String> dirtyHosts = new LinkedHashSet<>();
     private final CountDownLatch firstResync = new CountDownLatch(1);
@@ -59,10 +66,21 @@ public final class InventoryController implements AutoCloseable {
      */
     public InventoryController(InventoryStore store, Hypervisor hypervisor, Duration resyncPeriod,
             Consumer<InventoryChange> listener) {
+        this(store, hypervisor, resyncPeriod, listener, Set::of);
+    }
+
+    /**
+     * @param listener told of every change applied (for alarms, audit and metrics); called on the loop
+     *     thread, so it must be quick
+     * @param maintenance the ids of the hosts in maintenance
+     */
+    public InventoryController(InventoryStore store, Hypervisor hypervisor, Duration resyncPeriod,
+            Consumer<InventoryChange> listener, Supplier<Set<String>> maintenance) {
         this.store = store;
         this.hypervisor = hypervisor;
         this.resyncPeriod = resyncPeriod;
         this.listener = listener;
+        this.maintenance = maintenance;
         this.loop = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, "inventory-controller");
             thread.setDaemon(true);
@@ -155,9 +173,10 @@ public final class InventoryController implements AutoCloseable {
         int changes = 0;
         int reportedVms = 0;
         List<Host> hosts = store.hosts();
+        Set<String> maintained = maintenance.get();
         List<Host> answered = new ArrayList<>();
         for (Host host : hosts) {
-            Optional<HostResync> resync = resync(host);
+            Optional<HostResync> resync = resync(host, maintained);
             if (resync.isEmpty()) {
                 unreachable++;
                 continue;
@@ -238,15 +257,15 @@ public final class InventoryController implements AutoCloseable {
      * domain recorded as a rogue VM.
      */
     public List<InventoryChange> resyncHost(Host host) {
-        return resync(host).map(HostResync::changes).orElse(List.of());
+        return resync(host, maintenance.get()).map(HostResync::changes).orElse(List.of());
     }
 
     private record HostResync(int reported, List<InventoryChange> changes) {}
 
     /** Empty when the host cannot answer. */
-    private Optional<HostResync> resync(Host host) {
+    private Optional<HostResync> resync(Host host, Set<String> maintained) {
         List<Vm> onHost = store.vmsOnHost(host.id());
-        Optional<List<DomainInfo>> reported = report(host);
+        Optional<List<DomainInfo>> reported = report(host, maintained.contains(host.id()));
         if (reported.isEmpty()) {
             return Optional.empty();
         }
@@ -256,16 +275,22 @@ public final class InventoryController implements AutoCloseable {
         return Optional.of(new HostResync(reported.get().size(), found));
     }
 
-    /** The host's domains, attaching it first if needed; empty (and the host marked) when it cannot answer. */
-    private Optional<List<DomainInfo>> report(Host host) {
+    /**
+     * The host's domains, attaching it first if needed; empty (and the host marked) when it cannot answer. A host
+     * that answers is CONNECTED, or MAINTENANCE when {@code inMaintenance}.
+     */
+    private Optional<List<DomainInfo>> report(Host host, boolean inMaintenance) {
         try {
             if (!hypervisor.isConnected(host.id())) {
                 hypervisor.attach(host.id(), host.uri());
             }
             List<DomainInfo> domains = hypervisor.domains(host.id());
+            HostState answering = inMaintenance ? HostState.MAINTENANCE : HostState.CONNECTED;
             if (host.state() == HostState.DISCONNECTED) {
-                store.put(host.withState(HostState.CONNECTED));
+                store.put(host.withState(answering));
                 LOG.info("host {} connected again", host.name());
+            } else {
+                keepMaintenance(host, inMaintenance);
             }
             return Optional.of(domains);
         } catch (HypervisorException e) {
@@ -273,6 +298,53 @@ public final class InventoryController implements AutoCloseable {
             LOG.debug("host {} did not answer: {}", host.name(), e.getMessage());
             return Optional.empty();
         }
+    }
+
+    /**
+     * Records the host in maintenance or out of it, as HA's maintenance now says: an operator's request takes
+     * effect at once (no placement lands on a host entering maintenance once this returns). A disconnected host is
+     * left so; it is put right when it answers again. Runs on the caller's thread.
+     */
+    public void maintenanceChanged(String hostId) {
+        store.host(hostId).ifPresent(host -> keepMaintenance(host, maintenance.get().contains(hostId)));
+    }
+
+    private void keepMaintenance(Host host, boolean inMaintenance) {
+        if (inMaintenance && host.state() == HostState.CONNECTED) {
+            store.put(host.withState(HostState.MAINTENANCE));
+        } else if (!inMaintenance && host.state() == HostState.MAINTENANCE) {
+            store.put(host.withState(HostState.CONNECTED));
+        }
+    }
+
+    /**
+     * Reads the domains of {@code hosts} and records the VMs found active on one of them while the inventory has
+     * them elsewhere: a restart done by an operation whose end nobody saw (a manager restarted meanwhile). HA calls
+     * it before it plans, on its own thread, so the plan does not restart a VM already running; only those moves
+     * are applied here, the rest of each host's reconciliation is left to this controller's loop.
+     *
+     * @param room the inventory as last read
+     * @param hosts the hosts to read, connected ones: HA passes those it judges healthy
+     * @return {@code room} with the VMs moved
+     */
+    public Room learnWhereVmsRun(Room room, List<Host> hosts) {
+        List<InventoryChange> moves = new ArrayList<>();
+        for (Host host : hosts) {
+            try {
+                moves.addAll(InventoryReconciler.runningHere(host, hypervisor.domains(host.id()), room::vm));
+            } catch (HypervisorException e) {
+                LOG.debug("host {} did not answer: {}", host.name(), e.getMessage());
+            }
+        }
+        if (moves.isEmpty()) {
+            return room;
+        }
+        apply(moves);
+        Room learned = room;
+        for (InventoryChange move : moves) {
+            learned = learned.with(move.vm());
+        }
+        return learned;
     }
 
     private void markDisconnected(Host host) {

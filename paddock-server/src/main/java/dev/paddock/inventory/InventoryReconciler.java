@@ -73,6 +73,22 @@ public final class InventoryReconciler {
         return changes;
     }
 
+    /**
+     * The known VMs {@code host} reports running or paused while the inventory has them elsewhere (or nowhere): the
+     * moves of rule 1 alone, for a caller that must know where VMs run before anything else is reconciled.
+     */
+    public static List<InventoryChange> runningHere(Host host, List<DomainInfo> reported,
+            java.util.function.Function<String, Optional<Vm>> known) {
+        List<InventoryChange> moves = new ArrayList<>();
+        for (DomainInfo domain : reported) {
+            known.apply(domain.uuid())
+                    .filter(vm -> active(domain.state()) && !vm.hostId().equals(Optional.of(host.id())))
+                    .flatMap(vm -> reportedKnown(host, domain, vm))
+                    .ifPresent(moves::add);
+        }
+        return moves;
+    }
+
     private static Optional<InventoryChange> reportedKnown(Host host, DomainInfo domain, Vm vm) {
         boolean moved = !vm.hostId().equals(Optional.of(host.id()));
         if (!moved && vm.state() == domain.state()) {

@@ -34,7 +34,7 @@ public final class Compensation {
             case Step.UndefinePool ignored -> Optional.empty();
             case Step.Parallel parallel -> {
                 List<Step> undos = parallel.steps().stream().flatMap(part -> of(part).stream()).toList();
-                yield undos.isEmpty() ? Optional.empty() : Optional.of(new Step.Parallel(undos));
+                yield undos.isEmpty() ? Optional.empty() : Optional.of(new Step.Parallel(undos, parallel.atMost()));
             }
         };
     }

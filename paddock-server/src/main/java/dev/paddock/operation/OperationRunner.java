@@ -5,6 +5,7 @@ import dev.paddock.operation.plan.OperationPlan;
 import dev.paddock.store.InventoryStore;
 import dev.paddock.store.Page;
 import java.time.Clock;
+import dev.paddock.operation.plan.Step;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -137,13 +138,47 @@ public final class OperationRunner implements Operations, AutoCloseable {
         return plans;
     }
 
+    /**
+     * Marks the operation cancelled: it stops before its next step and rolls back what it did. A step running a
+     * live migration is stopped too (the hypervisor aborts the job; the VM keeps running where it was), so a
+     * long migration does not hold the cancel until it ends.
+     */
     @Override
     public boolean cancel(String id) {
         boolean accepted = journal.requestCancel(id, clock.instant());
         if (accepted) {
             LOG.info("operation {} cancel requested", id);
+            running(id).forEach(step -> {
+                try {
+                    executor.abort(step);
+                } catch (RuntimeException e) {
+                    LOG.warn("operation {}: stopping its running step: {}", id, e.getMessage());
+                }
+            });
         }
         return accepted;
+    }
+
+    @Override
+    public double progress(OperationView view) {
+        if (view.stepsTotal() == 0 || view.state().isFinal()) {
+            return view.progress();
+        }
+        double partial = running(view.id()).stream().mapToDouble(step -> executor.partDone(step).orElse(0.0)).sum();
+        return Math.min(1.0, (view.stepsDone() + partial) / view.stepsTotal());
+    }
+
+    /** The steps of the operation that are running now. */
+    private List<Step> running(String id) {
+        return journal.entry(id).map(entry -> {
+            List<Step> steps = new ArrayList<>();
+            for (int i = 0; i < entry.steps().size(); i++) {
+                if (entry.stepState(i) == StepState.RUNNING) {
+                    steps.add(entry.steps().get(i));
+                }
+            }
+            return steps;
+        }).orElse(List.of());
     }
 
     /** Waits until every operation scheduled so far has stopped; for tests and orderly shutdown. */

@@ -35,6 +35,14 @@ public interface Operations {
     boolean cancel(String id);
 
     /**
+     * How far the operation is, between 0 and 1: its steps done, and the part done of those running when they
+     * report it (a live migration's memory copied); by default the steps done only.
+     */
+    default double progress(OperationView view) {
+        return view.progress();
+    }
+
+    /**
      * How many operations are in each state, every state present: for metrics. The default pages through
      * {@link #list}; a journal can answer it with one query instead.
      */

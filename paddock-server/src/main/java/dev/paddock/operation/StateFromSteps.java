@@ -23,7 +23,18 @@ public final class StateFromSteps {
         }
         boolean rollbackPending = steps.stream().anyMatch(StepStatus::awaitsRollback);
         if (steps.stream().anyMatch(s -> s.state() == StepState.FAILED)) {
-            return rollbackPending ? OperationState.RUNNING : OperationState.FAILED;
+            if (rollbackPending) {
+                return OperationState.RUNNING;
+            }
+            // the one step that failed once a cancel was asked, nothing done left standing: the cancel stopped it
+            // (an aborted migration), and the operation ends as cancelled; a failed rollback stays failed
+            boolean oneFailed = steps.stream().filter(s -> s.state() == StepState.FAILED).count() == 1;
+            boolean nothingDone = steps.stream().noneMatch(s -> s.state() == StepState.DONE);
+            if (cancelRequested && oneFailed && nothingDone) {
+                return steps.stream().anyMatch(s -> s.state() == StepState.ROLLED_BACK)
+                        ? OperationState.ROLLED_BACK : OperationState.CANCELLED;
+            }
+            return OperationState.FAILED;
         }
         boolean allPending = steps.stream().allMatch(s -> s.state() == StepState.PENDING);
         boolean allDone = steps.stream().allMatch(s -> s.state() == StepState.DONE);

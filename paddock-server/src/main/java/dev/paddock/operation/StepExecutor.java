@@ -14,7 +14,9 @@ import dev.paddock.store.InventoryStore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -42,6 +44,8 @@ public final class StepExecutor {
     private final InventoryStore store;
     private final BooleanSupplier closing;
     private final HostFencing fencing;
+    /** How far each running migration is, by VM id: what libvirt's job reports while the step runs. */
+    private final Map<String, Double> migrating = new ConcurrentHashMap<>();
 
     /** {@code closing} tells a step that waits (a guest shutdown) to stop waiting. */
     public StepExecutor(Hypervisor hypervisor, InventoryStore store, BooleanSupplier closing) {
@@ -117,7 +121,7 @@ public final class StepExecutor {
         List<Step> parts = parallel.steps();
         List<Optional<Step>> undos = parts.stream().map(this::undoOf).toList();
         List<Future<List<String>>> runs = new ArrayList<>();
-        try (ExecutorService threads = Executors.newThreadPerTaskExecutor(
+        try (ExecutorService threads = Executors.newFixedThreadPool(parallel.width(),
                 Thread.ofPlatform().name("parallel-step-", 1).factory())) {
             for (Step part : parts) {
                 runs.add(threads.submit(() -> {
@@ -181,7 +185,7 @@ public final class StepExecutor {
             case Step.UndefinePool s -> Compensation.of(s);
             case Step.Parallel s -> {
                 List<Step> undos = s.steps().stream().flatMap(part -> undoOf(part).stream()).toList();
-                yield undos.isEmpty() ? Optional.empty() : Optional.of(new Step.Parallel(undos));
+                yield undos.isEmpty() ? Optional.empty() : Optional.of(new Step.Parallel(undos, s.atMost()));
             }
         };
     }
@@ -269,12 +273,45 @@ public final class StepExecutor {
         log.accept("undefined domain " + s.vmId() + " on " + s.hostId());
     }
 
+    /** The part done of the step while it runs (a migration's), empty when it reports none. */
+    public Optional<Double> partDone(Step step) {
+        return switch (step) {
+            case Step.MigrateVm s -> Optional.ofNullable(migrating.get(s.vmId()));
+            case Step.Parallel s -> {
+                double done = s.steps().stream().mapToDouble(part -> partDone(part).orElse(0.0)).sum();
+                yield done == 0 ? Optional.empty() : Optional.of(done / s.steps().size());
+            }
+            default -> Optional.empty();
+        };
+    }
+
+    /** Asks the hypervisor to stop the step's running migrations, if it has any; the VMs stay where they run. */
+    public void abort(Step step) {
+        switch (step) {
+            case Step.MigrateVm s -> {
+                if (migrating.containsKey(s.vmId())) {
+                    hypervisor.abortMigration(s.fromHostId(), s.vmId());
+                }
+            }
+            case Step.Parallel s -> s.steps().forEach(this::abort);
+            default -> {}
+        }
+    }
+
     private void migrate(Step.MigrateVm s, Consumer<String> log) {
         if (isActive(s.toHostId(), s.vmId())) {
             log.accept("domain " + s.vmId() + " already running on " + s.toHostId());
         } else {
-            MigrationResult result = hypervisor.migrate(s.vmId(), s.fromHostId(), s.toHostId(),
-                    MigrationOptions.DEFAULTS, progress -> {});
+            MigrationOptions options = new MigrationOptions(Optional.ofNullable(s.bandwidthMibps()), Optional.empty(),
+                    Optional.empty());
+            migrating.put(s.vmId(), 0.0);
+            MigrationResult result;
+            try {
+                result = hypervisor.migrate(s.vmId(), s.fromHostId(), s.toHostId(), options,
+                        progress -> migrating.put(s.vmId(), progress));
+            } finally {
+                migrating.remove(s.vmId());
+            }
             log.accept("migrated " + s.vmId() + " to " + s.toHostId() + " in " + result.elapsed().toMillis()
                     + " ms, downtime " + result.downtime().toMillis() + " ms");
         }

@@ -72,6 +72,14 @@ public final class PlacementLedger {
         return Optional.of(view);
     }
 
+    /**
+     * Looks without submitting: {@code look} gets what {@link #submit}'s decision would get (the room and every
+     * claim held), so a dry run answers what the request would do at this moment.
+     */
+    public synchronized <T> T peek(BiFunction<Room, Claims, T> look) {
+        return look.apply(store.room(), claims());
+    }
+
     /** Every claim held now. */
     public synchronized Claims claims() {
         List<Claims.Claim> all = new ArrayList<>();

@@ -153,12 +153,12 @@ public final class PaddockServer implements AutoCloseable {
             made.add(hypervisor);
             demoRoom.ifPresent(room -> seed(store, room));
             Oversight oversight = new Oversight(new JdbcAlarms(dataSource), new JdbcAuditLog(dataSource));
+            HaSettings haSettings = new JdbcHaSettings(dataSource);
             InventoryController inventory = new InventoryController(store, hypervisor, RESYNC_PERIOD,
-                    new RogueWatch(oversight, Clock.systemUTC()));
+                    new RogueWatch(oversight, Clock.systemUTC()), haSettings::hostsInMaintenance);
             made.add(inventory);
             inventory.start();
             awaitHosts(inventory);
-            HaSettings haSettings = new JdbcHaSettings(dataSource);
             if (config.room() == ServerConfig.Room.DEMO) {
                 simulatedFenceDevices(store, haSettings);
             }
@@ -174,7 +174,7 @@ public final class PaddockServer implements AutoCloseable {
             runner.start();
             leadership.stopOnLoss(runner);
             Notifier notifier = webhooks(made);
-            HaController ha = new HaController(new HaController.Wiring(store, runner, hypervisor, haSettings, fence,
+            HaController ha = new HaController(new HaController.Wiring(store, inventory, runner, hypervisor, haSettings, fence,
                     new SimulatedHeartbeats(sim, Clock.systemUTC()), oversight, notifier, new HaMeters(),
                     Clock.systemUTC()), HA_PERIOD, HostWatch.FENCE_RETRY);
             made.add(ha);

@@ -292,6 +292,11 @@ public final class RoutingHypervisor implements Hypervisor {
     }
 
     @Override
+    public void abortMigration(String fromHostId, String uuid) {
+        route(fromHostId).abortMigration(fromHostId, uuid);
+    }
+
+    @Override
     public Subscription subscribe(Consumer<HypervisorEvent> listener) {
         listeners.add(listener);
         return () -> listeners.remove(listener);

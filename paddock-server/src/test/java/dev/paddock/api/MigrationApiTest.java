@@ -117,6 +117,79 @@ class MigrationApiTest {
         assertThat(hostOf(web)).isEqualTo("host-2");
     }
 
+    @Test
+    void aDryRunOfAMigrationSaysWhereAndWhyAndMovesNothing() {
+        String web = created("web", 2, "host-1");
+        int operations = operationCount();
+
+        JsonNode answer = server.post("/api/v1/vms/" + web + "/migrate?dryRun=true", "").json();
+
+        assertThat(answer.get("action").asText()).isEqualTo("migrate");
+        assertThat(answer.get("feasible").asBoolean()).isTrue();
+        assertThat(answer.get("host").get("name").asText()).isEqualTo("h2");
+        assertThat(answer.get("ruledOut")).isEmpty();
+        assertThat(answer.path("sentence").isTextual()).isFalse();
+        assertThat(operationCount()).isEqualTo(operations);
+        assertThat(hostOf(web)).isEqualTo("host-1");
+
+        created("big", 7, "host-2");
+        JsonNode nowhere = server.post("/api/v1/vms/" + web + "/migrate?dryRun=true", "").json();
+
+        assertThat(nowhere.get("feasible").asBoolean()).isFalse();
+        assertThat(nowhere.path("host").isObject()).isFalse();
+        assertThat(nowhere.get("sentence").asText()).isEqualTo(engineSentence(web))
+                .isEqualTo(server.post("/api/v1/vms/" + web + "/migrate", "").json().get("detail").asText());
+        assertThat(nowhere.get("ruledOut")).hasSize(1);
+        assertThat(nowhere.get("ruledOut").get(0).get("name").asText()).isEqualTo("h2");
+        assertThat(nowhere.get("ruledOut").get(0).get("reason").asText())
+                .isEqualTo("not enough cpu (millicores): needs 2000, 1000 free");
+    }
+
+    @Test
+    void aDryRunOfACreateAnswersWhatTheCreateWouldAndCreatesNothing() {
+        created("web", 2, "host-1");
+        created("big", 7, "host-2");
+        int operations = operationCount();
+        String tooBig = "{\"name\":\"x\",\"vcpus\":7,\"memoryMib\":1024}";
+
+        JsonNode refused = server.post("/api/v1/vms?dryRun=true", tooBig).json();
+
+        assertThat(refused.get("feasible").asBoolean()).isFalse();
+        assertThat(refused.get("ruledOut")).extracting(r -> r.get("name").asText()).containsExactly("h1", "h2");
+        assertThat(operationCount()).isEqualTo(operations);
+        assertThat(refused.get("sentence").asText())
+                .isEqualTo(server.post("/api/v1/vms", tooBig).json().get("detail").asText());
+
+        JsonNode fits = server.post("/api/v1/vms?dryRun=true", "{\"name\":\"y\",\"vcpus\":1,\"memoryMib\":512}")
+                .json();
+        assertThat(fits.get("feasible").asBoolean()).isTrue();
+        assertThat(fits.get("host").get("name").asText()).isIn("h1", "h2");
+        assertThat(operationCount()).isEqualTo(operations);
+        assertThat(server.get("/api/v1/vms").json().get("items")).extracting(v -> v.get("name").asText())
+                .doesNotContain("x", "y");
+    }
+
+    @Test
+    void theCommandLinesDryRunPrintsTheAnswerAndExitsFiveWhenItWouldBeRefused() {
+        created("web", 2, "host-1");
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+
+        int status = Cli.run(new String[] {"vm", "migrate", "web", "--to", "h2", "--dry-run"}, new PrintWriter(out),
+                new PrintWriter(err), Map.of("PADDOCK_URL", server.url().toString()));
+
+        assertThat(status).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("migrate web: would go to h2");
+        created("big", 7, "host-2");
+        StringWriter refusedOut = new StringWriter();
+        StringWriter refusedErr = new StringWriter();
+        int refused = Cli.run(new String[] {"vm", "migrate", "web", "--dry-run"}, new PrintWriter(refusedOut),
+                new PrintWriter(refusedErr), Map.of("PADDOCK_URL", server.url().toString()));
+        assertThat(refused).isEqualTo(5);
+        assertThat(refusedOut.toString()).contains("RULED OUT").contains("h2");
+        assertThat(refusedErr.toString().strip()).startsWith("No host of cluster 'prod' has room for VM 'web'");
+    }
+
     /** What the engine says of the VM, moved off its host, in the room as the store holds it. */
     private String engineSentence(String vmId) {
         Room room = server.store.room();

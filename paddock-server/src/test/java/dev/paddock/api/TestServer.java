@@ -117,19 +117,20 @@ public final class TestServer implements AutoCloseable {
         }
         hypervisor.addHost("spare", HOST_CAPACITY);
         oversight = new Oversight(new JdbcAlarms(dataSource), new JdbcAuditLog(dataSource));
+        HaSettings settings = new JdbcHaSettings(dataSource);
         InventoryController follower = new InventoryController(store, hypervisor, Duration.ofMillis(200),
-                new RogueWatch(oversight, java.time.Clock.systemUTC()));
+                new RogueWatch(oversight, java.time.Clock.systemUTC()), settings::hostsInMaintenance);
         follower.start();
         if (inline) {
             operations = new InlineOperations(store);
-            ha = idleHa(dataSource);
+            ha = idleHa(settings, follower);
             server = PaddockServer.start(new PaddockServer.Parts(store, operations, hypervisor, oversight,
                     List.of(dataSource, follower), Optional.of(ha)), "127.0.0.1", 0);
         } else {
             OperationRunner runner = new OperationRunner(new JdbcOperationJournal(dataSource), store, hypervisor);
             runner.start();
             operations = runner;
-            ha = idleHa(dataSource);
+            ha = idleHa(settings, follower);
             server = PaddockServer.start(new PaddockServer.Parts(store, operations, hypervisor, oversight,
                     List.of(dataSource, follower, runner), Optional.of(ha)), "127.0.0.1", 0);
         }
@@ -139,8 +140,8 @@ public final class TestServer implements AutoCloseable {
      * An HA controller whose loop is not started: the API's HA settings, maintenance and fence devices work, and
      * no host is ever judged (the tests move this server's clock by hand).
      */
-    private HaController idleHa(HikariDataSource dataSource) {
-        return new HaController(new HaController.Wiring(store, operations, hypervisor, new JdbcHaSettings(dataSource),
+    private HaController idleHa(HaSettings settings, InventoryController inventory) {
+        return new HaController(new HaController.Wiring(store, inventory, operations, hypervisor, settings,
                 new SimulatedFenceAgent(hypervisor), new SimulatedHeartbeats(hypervisor, java.time.Clock.systemUTC()),
                 oversight, Notifier.NONE, new HaMeters(), java.time.Clock.systemUTC()),
                 Duration.ofSeconds(1), Duration.ofSeconds(1));

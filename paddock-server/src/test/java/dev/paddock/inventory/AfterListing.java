@@ -106,6 +106,11 @@ final class AfterListing implements Hypervisor {
     }
 
     @Override
+    public void abortMigration(String fromHostId, String uuid) {
+        real.abortMigration(fromHostId, uuid);
+    }
+
+    @Override
     public Subscription subscribe(Consumer<HypervisorEvent> listener) {
         return real.subscribe(listener);
     }

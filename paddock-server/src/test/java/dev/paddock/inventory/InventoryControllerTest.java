@@ -3,10 +3,15 @@ package dev.paddock.inventory;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.zaxxer.hikari.HikariDataSource;
+import dev.paddock.hypervisor.DomainSpec;
 import dev.paddock.model.Host;
 import dev.paddock.model.HostState;
 import dev.paddock.model.PowerState;
 import dev.paddock.model.Resources;
+import dev.paddock.model.Room;
+import dev.paddock.model.Vm;
+import dev.paddock.model.VmOrigin;
+import dev.paddock.model.VmState;
 import dev.paddock.sim.ManualClock;
 import dev.paddock.sim.SimulatedHypervisor;
 import dev.paddock.store.Database;
@@ -15,7 +20,10 @@ import dev.paddock.store.StoreConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -109,5 +117,78 @@ class InventoryControllerTest {
                 assertThat(ds.siteId()).isEqualTo("s1");
             });
         }
+    }
+
+    @Test
+    void aHostInMaintenanceIsRecordedSoWhenItAnswersAgainAndConnectedOnceItLeaves() throws Exception {
+        Resources capacity = Resources.of(8_000, 16_384, 100, 1_000);
+        try (HikariDataSource dataSource = Database.open(StoreConfig.h2In(directory));
+                SimulatedHypervisor sim = SimulatedHypervisor.create(ManualClock.atEpochOf2030(), 3)) {
+            sim.addHost("h1", capacity);
+            JdbcInventoryStore store = new JdbcInventoryStore(dataSource);
+            Host host = new Host("h-1", "c1", "h1", "sim://h1", capacity, HostState.DISCONNECTED, PowerState.ON,
+                    Set.of());
+            store.put(host);
+            AtomicReference<Set<String>> maintenance = new AtomicReference<>(Set.of("h-1"));
+            InventoryController controller = new InventoryController(store, sim, Duration.ofHours(1), c -> { },
+                    maintenance::get);
+
+            controller.resyncHost(host);
+            assertThat(store.host("h-1").orElseThrow().state()).as("reconnected in maintenance")
+                    .isEqualTo(HostState.MAINTENANCE);
+
+            maintenance.set(Set.of());
+            controller.maintenanceChanged("h-1");
+            assertThat(store.host("h-1").orElseThrow().state()).isEqualTo(HostState.CONNECTED);
+
+            maintenance.set(Set.of("h-1"));
+            controller.maintenanceChanged("h-1");
+            assertThat(store.host("h-1").orElseThrow().state()).isEqualTo(HostState.MAINTENANCE);
+
+            store.put(store.host("h-1").orElseThrow().withState(HostState.CONNECTED));
+            controller.resyncHost(store.host("h-1").orElseThrow());
+            assertThat(store.host("h-1").orElseThrow().state()).as("connected again by anyone, still in maintenance")
+                    .isEqualTo(HostState.MAINTENANCE);
+        }
+    }
+
+    /**
+     * A VM restarted on h2 by an operation whose end nobody saw, still recorded on h1: it is moved where it runs.
+     * A stopped copy on h2 of a VM running on h1 is not.
+     */
+    @Test
+    void theVmsTheGivenHostsRunAreRecordedWhereTheyRunAndNothingElseMoves() throws Exception {
+        Resources capacity = Resources.of(8_000, 16_384, 100, 1_000);
+        try (HikariDataSource dataSource = Database.open(StoreConfig.h2In(directory));
+                SimulatedHypervisor sim = SimulatedHypervisor.create(ManualClock.atEpochOf2030(), 3)) {
+            JdbcInventoryStore store = new JdbcInventoryStore(dataSource);
+            for (String name : List.of("h1", "h2")) {
+                sim.addHost(name, capacity);
+                Host host = new Host("h-" + name.substring(1), "c1", name, "sim://" + name, capacity,
+                        HostState.CONNECTED, PowerState.ON, Set.of());
+                store.put(host);
+                sim.attach(host.id(), host.uri());
+            }
+            Vm moved = vm("moved", "h-1", VmState.RUNNING);
+            Vm stays = vm("stays", "h-1", VmState.RUNNING);
+            store.putAll(List.of(moved, stays));
+            sim.define("h-2", DomainSpec.of(moved.id(), "moved", 1, 512));
+            sim.start("h-2", moved.id());
+            sim.define("h-2", DomainSpec.of(stays.id(), "stays", 1, 512));
+            InventoryController controller = new InventoryController(store, sim, Duration.ofHours(1), c -> { });
+
+            Room learned = controller.learnWhereVmsRun(store.room(), List.of(store.host("h-2").orElseThrow()));
+
+            assertThat(learned.vm(moved.id()).orElseThrow().hostId()).contains("h-2");
+            assertThat(store.vm(moved.id()).orElseThrow().hostId()).contains("h-2");
+            assertThat(store.vm(moved.id()).orElseThrow().state()).isEqualTo(VmState.RUNNING);
+            assertThat(store.vm(stays.id()).orElseThrow().hostId()).contains("h-1");
+            assertThat(learned.vm(stays.id()).orElseThrow().hostId()).contains("h-1");
+        }
+    }
+
+    private static Vm vm(String name, String hostId, VmState state) {
+        return new Vm(UUID.randomUUID().toString(), name, "c1", Optional.of(hostId), Resources.of(1_000, 512, 0, 0),
+                state, VmOrigin.MANAGED, "", 1, Set.of(), Set.of(), Set.of(), List.of(), List.of());
     }
 }

@@ -92,10 +92,16 @@ final class LabPaddock {
      */
     static SeededVm seed(PaddockServer.Parts parts, Path labShared, String clusterId, String datastoreId,
             String hostId, String name, int haPriority) {
+        // half a core (one vCPU), so that a 2-core lab host takes several
+        return seed(parts, labShared, clusterId, datastoreId, hostId, name, haPriority, 500);
+    }
+
+    /** As above, the VM asking for {@code millicores} of its host's CPU. */
+    static SeededVm seed(PaddockServer.Parts parts, Path labShared, String clusterId, String datastoreId,
+            String hostId, String name, int haPriority, long millicores) {
         String id = UUID.randomUUID().toString();
-        // half a core (one vCPU), so that a 2-core lab host takes several; no disk in the demand: libvirt hosts
-        // report no disk capacity (their disks are the datastore's)
-        Vm vm = new Vm(id, name, clusterId, Optional.of(hostId), Resources.of(500, 128, 0, 0), VmState.STOPPED,
+        // no disk in the demand: libvirt hosts report no disk capacity (their disks are the datastore's)
+        Vm vm = new Vm(id, name, clusterId, Optional.of(hostId), Resources.of(millicores, 128, 0, 0), VmState.STOPPED,
                 VmOrigin.MANAGED, "", haPriority, Set.of(), Set.of(), Set.of(),
                 List.of(new Disk("root", datastoreId, 1)), List.of());
         Path disk = labShared.resolve("datastores").resolve(datastoreId).resolve(name + "-root.qcow2");

@@ -32,6 +32,8 @@ class StateFromStepsTest {
         "a cancel before anything was done,           SKIPPED SKIPPED,               true,  CANCELLED",
         "a cancel after steps without compensation,   DONE SKIPPED,                  true,  CANCELLED",
         "a cancel that came after the last step,      DONE* DONE*,                   true,  DONE",
+        "a cancel that stopped the running step,      FAILED SKIPPED,                true,  CANCELLED",
+        "a cancel that stopped a step and undid one,  ROLLED_BACK FAILED SKIPPED,    true,  ROLLED_BACK",
     })
     void theOperationStateFollowsFromItsSteps(String situation, String steps, boolean cancel, OperationState state) {
         assertThat(StateFromSteps.of(parse(steps), cancel)).isEqualTo(state);

@@ -9,6 +9,7 @@ import dev.paddock.json.Json;
 import dev.paddock.model.Watchdog;
 import java.util.List;
 import java.util.Optional;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -71,6 +72,21 @@ class StepJsonTest {
         assertThat(oldRecord).doesNotContain("watchdog");
         assertThat(mapper.readValue(oldDefine, Step.class)).isEqualTo(define);
         assertThat(mapper.readValue(oldRecord, Step.class)).isEqualTo(record);
+    }
+
+    @Test
+    void aParallelStepJournaledBeforeItsLimitRunsAllItsPartsAtOnce() throws Exception {
+        ObjectMapper mapper = Json.mapper();
+        Step.Parallel limited = new Step.Parallel(List.of(new Step.StartVm("h1", "v1"), new Step.StartVm("h1", "v2"),
+                new Step.StartVm("h2", "v3")), 2);
+        String old = mapper.writerFor(Step.class).writeValueAsString(limited).replace(",\"atMost\":2", "");
+
+        assertThat(old).doesNotContain("atMost");
+        Step.Parallel read = (Step.Parallel) mapper.readValue(old, Step.class);
+        assertThat(read.atMost()).isZero();
+        assertThat(read.width()).isEqualTo(3);
+        assertThat(mapper.readValue(mapper.writerFor(Step.class).writeValueAsString(limited), Step.class))
+                .isEqualTo(limited);
     }
 
     /** A define step as the journal held it before the watchdog: disks, a tagged NIC and a direct boot. */

@@ -75,10 +75,27 @@ public sealed interface Step
         }
     }
 
-    /** Live-migrates the domain; already running on the destination means done. */
-    record MigrateVm(String vmId, String fromHostId, String toHostId) implements Step {
+    /**
+     * Live-migrates the domain; already running on the destination means done.
+     *
+     * @param bandwidthMibps a cap on the migration's bandwidth in MiB/s, null for none (as journals written before
+     *     the cap read)
+     */
+    record MigrateVm(String vmId, String fromHostId, String toHostId, Long bandwidthMibps) implements Step {
+        public MigrateVm {
+            if (bandwidthMibps != null && bandwidthMibps < 1) {
+                throw new IllegalArgumentException("a migration needs at least 1 MiB/s, not " + bandwidthMibps);
+            }
+        }
+
+        /** A migration at the full speed of the link. */
+        public MigrateVm(String vmId, String fromHostId, String toHostId) {
+            this(vmId, fromHostId, toHostId, null);
+        }
+
         public String describe() {
-            return "migrate VM " + vmId + " from " + fromHostId + " to " + toHostId;
+            return "migrate VM " + vmId + " from " + fromHostId + " to " + toHostId
+                    + (bandwidthMibps == null ? "" : " at most " + bandwidthMibps + " MiB/s");
         }
     }
 
@@ -145,18 +162,38 @@ public sealed interface Step
      * Runs {@code steps} at the same time and is done when each of them is; each keeps its own idempotence, so a
      * run again after a crash acts only on what the first run had not done. For independent steps only (starts of
      * different VMs): their order is not kept. Not nested.
+     *
+     * @param atMost how many run at the same time: the next begins as soon as one ends; 0 for all of them at once
+     *     (a journal written before the limit existed reads null: 0)
      */
-    record Parallel(List<Step> steps) implements Step {
+    record Parallel(List<Step> steps, Integer atMost) implements Step {
         public Parallel {
             steps = List.copyOf(steps);
+            atMost = atMost == null ? 0 : atMost;
             if (steps.stream().anyMatch(Parallel.class::isInstance)) {
                 throw new IllegalArgumentException("parallel steps are not nested");
             }
+            if (atMost < 0) {
+                throw new IllegalArgumentException("at most " + atMost + " steps at once makes no sense");
+            }
+        }
+
+        /** All of {@code steps} at once. */
+        public Parallel(List<Step> steps) {
+            this(steps, 0);
+        }
+
+        /** How many run at the same time. */
+        public int width() {
+            return atMost == 0 ? steps.size() : Math.min(atMost, steps.size());
         }
 
         public String describe() {
-            return steps.size() == 1 ? steps.getFirst().describe()
-                    : "at once: " + String.join("; ", steps.stream().map(Step::describe).toList());
+            if (steps.size() == 1) {
+                return steps.getFirst().describe();
+            }
+            String joined = String.join("; ", steps.stream().map(Step::describe).toList());
+            return width() == steps.size() ? "at once: " + joined : width() + " at a time: " + joined;
         }
     }
 }

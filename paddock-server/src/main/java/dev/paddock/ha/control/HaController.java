@@ -1,44 +1,39 @@
 package dev.paddock.ha.control;
 
+import dev.paddock.audit.Oversight;
+import dev.paddock.ha.FailoverEnd;
 import dev.paddock.ha.FailoverPlan;
 import dev.paddock.ha.FailoverPlanner;
-import dev.paddock.scheduling.PlacementLedger;
-import java.util.concurrent.atomic.AtomicReference;
 import dev.paddock.ha.FailoverPolicy;
 import dev.paddock.ha.FenceAction;
 import dev.paddock.ha.FenceAgent;
 import dev.paddock.ha.FenceOutcome;
+import dev.paddock.ha.HaDecider;
+import dev.paddock.ha.HaEffect;
 import dev.paddock.ha.HaPolicy;
 import dev.paddock.ha.HostHealth;
-import dev.paddock.ha.HostWatch;
-import dev.paddock.ha.Restart;
-import dev.paddock.ha.Unplaced;
-
-import dev.paddock.audit.Oversight;
+import dev.paddock.hypervisor.DomainBuilder;
 import dev.paddock.hypervisor.DomainInfo;
 import dev.paddock.hypervisor.Hypervisor;
 import dev.paddock.hypervisor.HypervisorEvent;
 import dev.paddock.hypervisor.HypervisorException;
+import dev.paddock.inventory.InventoryController;
 import dev.paddock.model.Cluster;
 import dev.paddock.model.Host;
-import dev.paddock.model.HostState;
 import dev.paddock.model.PowerState;
 import dev.paddock.model.Room;
-import dev.paddock.model.Vm;
-import dev.paddock.model.VmState;
-import dev.paddock.operation.plan.OperationPlan;
 import dev.paddock.operation.OperationView;
-import dev.paddock.operation.StepState;
-import dev.paddock.operation.plan.Step;
 import dev.paddock.operation.Operations;
-import dev.paddock.hypervisor.DomainBuilder;
+import dev.paddock.operation.StepState;
+import dev.paddock.operation.plan.OperationPlan;
+import dev.paddock.operation.plan.Step;
+import dev.paddock.scheduling.PlacementLedger;
 import dev.paddock.store.InventoryStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -46,24 +41,27 @@ import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The HA reconcile loop: one thread observes every armed host (keepalive through the Hypervisor port, the
- * datastore heartbeat, the fence device's status), lets {@link HostWatch} decide, and for a host judged dead plans
- * with {@link FailoverPlanner} and submits one {@code host.failover} Operation: a {@code FenceHost} step first,
- * then the restarts, which the runner never begins before the fence step is DONE. Every effect on a host is a
- * journaled step (fence, restarts, removal of stale definitions, restarts in place), so a server killed in the
- * middle finishes it once. Hypervisor callbacks and REST calls only wake it.
+ * The HA reconcile loop, thin around {@link HaDecider}: one thread reads every host (armed or not, in maintenance or
+ * not, keepalive through the Hypervisor port, the datastore heartbeat, the fence device's status when asked), the
+ * end of the failover operation it follows, and where the VMs really run; the decider decides; the loop carries
+ * out the {@link HaEffect}s in order: the audit log, alarms, the notifier, the meters, and operations. A host judged
+ * dead is failed over by one {@code host.failover} Operation, planned here with {@link FailoverPlanner}: a
+ * {@code FenceHost} step first, then the restarts, which the runner never begins before the fence step is DONE.
+ * Every effect on a host is a journaled step (fence, restarts, removal of stale definitions, restarts in place), so
+ * a server killed in the middle finishes it once. Hypervisor callbacks and REST calls only wake it.
+ *
+ * <p>The store is not written here: the steps record where VMs run, and the inventory controller records what the
+ * hosts report (VMs found running elsewhere, before each plan) and keeps a host in maintenance out of placement.
  *
  * <p>Never a VM twice: no plan is made while a failover operation is unfinished (the one it submitted, or one
  * the runner resumed after a restart), and before each plan the loop learns from the healthy hosts where the
  * victims really run, so a restart already done is not planned again.
- *
- * <p>Every decision goes to the audit log (actions {@code ha.*}), each fence failure raises one alarm per
- * episode and is retried, and the notifier hears the decisions people act on.
  */
 public final class HaController implements AutoCloseable {
 
@@ -71,8 +69,6 @@ public final class HaController implements AutoCloseable {
     static final String FAILOVER_KIND = "host.failover";
     static final String RESTART_IN_PLACE_KIND = "host.restart-in-place";
     static final String CLEAN_STALE_KIND = "host.clean-stale";
-    /** A fence that keeps failing is audited at its first failure, then once every this many attempts. */
-    static final int FENCE_FAILURES_PER_AUDIT = 12;
     private static final Logger LOG = LoggerFactory.getLogger(HaController.class);
     private static final Object WAKE = new Object();
     /**
@@ -84,34 +80,27 @@ public final class HaController implements AutoCloseable {
     /** What HA says of one host, for {@code paddock ha status}. */
     public record HostStatus(String hostId, String hostName, String clusterId, boolean armed, HostHealth health) {}
 
-    /** The parts the loop works with. */
-    public record Wiring(InventoryStore store, Operations operations, Hypervisor hypervisor, HaSettings settings,
-            FenceAgent fence, Function<Host, Optional<Instant>> heartbeats, Oversight oversight, Notifier notifier,
-            HaMeters meters, Clock clock) {}
-
     /**
-     * The failover operation this loop submitted and follows.
+     * The parts the loop works with.
      *
-     * @param fenceSteps the index of each fenced host's {@code FenceHost} step in the operation
+     * @param inventory records what the hosts report, and keeps hosts in maintenance out of placement (it must be
+     *     given {@code settings}' maintenance)
      */
-    private record InFlight(String operationId, Map<String, Integer> fenceSteps, List<Restart> restarts) {}
+    public record Wiring(InventoryStore store, InventoryController inventory, Operations operations,
+            Hypervisor hypervisor, HaSettings settings, FenceAgent fence, Function<Host, Optional<Instant>> heartbeats,
+            Oversight oversight, Notifier notifier, HaMeters meters, Clock clock) {}
 
     private final Wiring wiring;
     private final Duration period;
     private final FailoverPlanner planner = FailoverPlanner.standard();
     private final PlacementLedger ledger;
     private final BlockingQueue<Object> wakeups = new LinkedBlockingQueue<>();
-    private final HostWatch watch;
-    private final Map<String, Instant> decidedAt = new HashMap<>();
-    private final Map<String, Instant> confirmedAt = new HashMap<>();
-    private final Set<String> fenceAlarmed = new HashSet<>();
-    private final Map<String, Integer> fenceFailures = new HashMap<>();
-    private final Set<String> unplacedAlarmed = new HashSet<>();
-    private Optional<InFlight> inFlight = Optional.empty();
+    private final HaDecider decider;
     /** The loop's judgement of each host at the end of its last pass, for readers on other threads. */
     private volatile Map<String, HostHealth> health = Map.of();
     private volatile boolean closing;
-    private volatile boolean suspects;
+    /** How long the loop waits before its next pass when nothing wakes it, set at the end of each pass. */
+    private volatile Duration nextWait;
     private Thread thread;
     private Hypervisor.Subscription subscription;
 
@@ -122,7 +111,8 @@ public final class HaController implements AutoCloseable {
     public HaController(Wiring wiring, Duration period, Duration fenceRetry) {
         this.wiring = wiring;
         this.period = period;
-        this.watch = new HostWatch(fenceRetry);
+        this.nextWait = period;
+        this.decider = new HaDecider(fenceRetry);
         this.ledger = new PlacementLedger(wiring.store(), wiring.operations());
     }
 
@@ -173,30 +163,29 @@ public final class HaController implements AutoCloseable {
         return wiring.settings();
     }
 
-    /** Disarms HA for the host and takes it out of placement; false when it was in maintenance already. */
+    /**
+     * Disarms HA for the host and takes it out of placement (the inventory controller records it in maintenance
+     * before this returns); false when it was in maintenance already.
+     */
     public boolean enterMaintenance(Host host, String actor) {
         Instant now = wiring.clock().instant();
         if (!wiring.settings().enterMaintenance(host.id(), now)) {
             return false;
         }
-        if (host.state() == HostState.CONNECTED) {
-            wiring.store().put(host.withState(HostState.MAINTENANCE));
-        }
+        wiring.inventory().maintenanceChanged(host.id());
         wiring.oversight().audit().append(actor, "ha.maintenance.enter", host.id(),
                 "host " + host.name() + " entered maintenance: HA is disarmed for it", now);
         wake();
         return true;
     }
 
-    /** Rearms HA for the host; false when it was not in maintenance. */
+    /** Rearms HA for the host and lets it take VMs again; false when it was not in maintenance. */
     public boolean exitMaintenance(Host host, String actor) {
         Instant now = wiring.clock().instant();
         if (!wiring.settings().exitMaintenance(host.id())) {
             return false;
         }
-        if (host.state() == HostState.MAINTENANCE) {
-            wiring.store().put(host.withState(HostState.CONNECTED));
-        }
+        wiring.inventory().maintenanceChanged(host.id());
         wiring.oversight().audit().append(actor, "ha.maintenance.exit", host.id(),
                 "host " + host.name() + " left maintenance: HA is armed for it again", now);
         wake();
@@ -206,8 +195,7 @@ public final class HaController implements AutoCloseable {
     private void run() {
         while (!closing) {
             try {
-                Duration wait = suspects && SUSPECT_RECHECK.compareTo(period) < 0 ? SUSPECT_RECHECK : period;
-                wakeups.poll(wait.toMillis(), TimeUnit.MILLISECONDS);
+                wakeups.poll(nextWait.toMillis(), TimeUnit.MILLISECONDS);
                 wakeups.clear();
             } catch (InterruptedException e) {
                 return;
@@ -223,81 +211,32 @@ public final class HaController implements AutoCloseable {
         }
     }
 
-    /** One pass: observe and judge every host, fence those due, recover the fenced ones. */
+    /** One pass: read every host and let the decider judge it, then follow and submit failovers. */
     void tick(Instant now) {
         Room room = wiring.store().room();
         Set<String> maintenance = wiring.settings().hostsInMaintenance();
         Map<String, HaSettings.ClusterTuning> tunings = new HashMap<>();
-        Map<String, HostHealth> seen = new HashMap<>();
         for (Host host : room.hosts()) {
-            Optional<Cluster> cluster = room.cluster(host.clusterId());
             HaSettings.ClusterTuning tuning = tunings.computeIfAbsent(host.clusterId(), wiring.settings()::tuning);
-            boolean armed = cluster.filter(Cluster::haEnabled).isPresent() && !tuning.paused();
-            if (maintenance.contains(host.id())) {
-                keepOutOfPlacement(host);
-            }
-            if (!armed) {
-                disarm(host, now);
-            } else if (maintenance.contains(host.id())) {
-                watch.maintenance(host.id(), true).ifPresent(move -> record(host, move, now));
-            } else {
-                watch.maintenance(host.id(), false).ifPresent(move -> record(host, move, now));
-                observe(host, new HaPolicy(tuning.detectionWindow()), now);
-            }
+            boolean armed = room.cluster(host.clusterId()).filter(Cluster::haEnabled).isPresent() && !tuning.paused();
+            HaDecider.Reading reading = !armed ? new HaDecider.Disarmed()
+                    : maintenance.contains(host.id()) ? new HaDecider.InMaintenance()
+                    : read(host, new HaPolicy(tuning.detectionWindow()), now);
+            carryOut(decider.judge(host, reading, now), now);
         }
         recover(room, now);
-        room.hosts().forEach(host -> seen.put(host.id(), watch.health(host.id())));
+        Map<String, HostHealth> seen = new HashMap<>();
+        room.hosts().forEach(host -> seen.put(host.id(), decider.health(host.id())));
         health = Map.copyOf(seen);
-        // a failover under way is looked at as often as a suspect: its fence outcome decides the next move
-        suspects = !watch.in(HostHealth.SUSPECT).isEmpty() || inFlight.isPresent();
+        nextWait = decider.nextPass(wiring.clock().instant(), period, SUSPECT_RECHECK);
     }
 
-    /** A host in maintenance that reconnected shows as connected again: it must still take no VMs. */
-    private void keepOutOfPlacement(Host host) {
-        if (host.state() == HostState.CONNECTED) {
-            wiring.store().put(host.withState(HostState.MAINTENANCE));
-        }
-    }
-
-    private void disarm(Host host, Instant now) {
-        HostHealth health = watch.health(host.id());
-        if (health != HostHealth.HEALTHY) {
-            audit("ha.host.disarmed", host.id(), "host " + host.name() + " was " + health + "; HA is disabled or"
-                    + " paused for its cluster, so it is neither fenced nor recovered", now);
-        }
-        watch.forget(host.id());
-        fenceFailures.remove(host.id());
-        fenceAlarmed.remove(host.id());
-        decidedAt.remove(host.id());
-        confirmedAt.remove(host.id());
-    }
-
-    private void observe(Host host, HaPolicy policy, Instant now) {
+    private HaDecider.Armed read(Host host, HaPolicy policy, Instant now) {
         boolean connected = wiring.hypervisor().isConnected(host.id());
         // a heartbeat read a moment after the pass began is as fresh as the pass
         Optional<Instant> heartbeat = wiring.heartbeats().apply(host).map(beat -> beat.isAfter(now) ? now : beat);
-        // A host judged dead stays so whatever its power says, so its device is not asked again: each status is a
-        // fence-agent process that would compete with the failover for the CPU, and with the fence step for the BMC.
-        HostHealth judged = watch.health(host.id());
-        boolean dead = judged == HostHealth.FENCING || judged == HostHealth.RECOVERING || judged == HostHealth.FENCED;
         Optional<Instant> silent = connected ? Optional.empty() : wiring.hypervisor().silentSince(host.id());
-        watch.observe(host.id(), connected, silent, heartbeat, dead ? () -> PowerState.UNKNOWN : () -> power(host),
-                policy, now).ifPresent(move -> record(host, move, now));
-    }
-
-    private void record(Host host, HostWatch.Move move, Instant now) {
-        String detail = "host " + host.name() + " " + move.from() + " -> " + move.to() + ": " + move.reason();
-        audit("ha.host." + move.to().name().toLowerCase(java.util.Locale.ROOT), host.id(), detail, now);
-        if (move.to() == HostHealth.FENCING) {
-            decidedAt.put(host.id(), now);
-            move.keepaliveLostSince().ifPresent(lost -> wiring.meters().detected(Duration.between(lost, now)));
-            wiring.notifier().notify(new Notifier.Notice("ha.host.dead", host.id(), detail, now));
-        } else if (move.to() == HostHealth.ISOLATED) {
-            wiring.notifier().notify(new Notifier.Notice("ha.host.isolated", host.id(), detail, now));
-        } else if (move.from() == HostHealth.FENCED && move.to() == HostHealth.HEALTHY) {
-            removeStaleDefinitions(host, now);
-            restartInPlace(host, now);
-        }
+        return new HaDecider.Armed(connected, silent, heartbeat, () -> power(host), policy);
     }
 
     private PowerState power(Host host) {
@@ -309,149 +248,32 @@ public final class HaController implements AutoCloseable {
     }
 
     /**
-     * Reads what the failover operation's fence steps did: a DONE step is a confirmed fence (the host may now be
-     * recovered), a FAILED one a failed attempt (audited, alarmed once, retried after the delay with a new
-     * operation). A step never begun (an earlier fence of the same operation failed) leaves its host due.
-     */
-    private void fenceOutcomes(InFlight done, OperationView view, Instant now) {
-        done.fenceSteps().forEach((hostId, index) -> {
-            if (watch.health(hostId) != HostHealth.FENCING || index >= view.steps().size()) {
-                return;
-            }
-            OperationView.StepView step = view.steps().get(index);
-            String name = wiring.store().host(hostId).map(Host::name).orElse(hostId);
-            if (step.state() == StepState.DONE) {
-                fenceConfirmed(hostId, name, step.finished().orElse(now), step.log(), now);
-            } else if (step.state() == StepState.FAILED) {
-                fenceFailed(hostId, name, step.log(), now);
-            }
-        });
-    }
-
-    private void fenceConfirmed(String hostId, String name, Instant confirmed, String log, Instant now) {
-        HostWatch.Move move = watch.fenced(hostId, new FenceOutcome.Done(FenceAction.OFF, log), now);
-        String detail = "host " + name + ": " + move.reason();
-        audit("ha.fence.confirmed", hostId, detail, now);
-        Optional.ofNullable(decidedAt.remove(hostId))
-                .ifPresent(decided -> wiring.meters().fenced(Duration.between(decided, confirmed)));
-        confirmedAt.put(hostId, confirmed);
-        fenceAlarmed.remove(hostId);
-        fenceFailures.remove(hostId);
-        wiring.notifier().notify(new Notifier.Notice("ha.fence.confirmed", hostId, detail, now));
-    }
-
-    private void fenceFailed(String hostId, String name, String log, Instant now) {
-        FenceOutcome outcome = new FenceOutcome.Failed(FenceAction.OFF, 1, log);
-        HostWatch.Move move = watch.fenced(hostId, outcome, now);
-        String detail = "host " + name + ": " + move.reason();
-        int failures = fenceFailures.merge(hostId, 1, Integer::sum);
-        if (failures == 1 || failures % FENCE_FAILURES_PER_AUDIT == 0) {
-            audit("ha.fence.failed", hostId, detail + " (attempt " + failures + ")", now);
-        }
-        wiring.meters().fenceFailed();
-        if (fenceAlarmed.add(hostId)) {
-            wiring.oversight().alarms().raise("ha.fence.failed", hostId, "HA cannot fence host " + name
-                    + ", so none of its VMs is restarted; retrying: " + log, now);
-            wiring.notifier().notify(new Notifier.Notice("ha.fence.failed", hostId, detail, now));
-        }
-    }
-
-    /**
-     * Settles a finished failover, then submits the next one: the hosts judged dead and due a fence attempt are
-     * fenced by its first steps, and the VMs of those and of the fenced hosts still recovering restart after them.
+     * Hands the end of the failover it follows to the decider, then, when the decider wants a failover and none is
+     * unfinished, learns where the VMs really run and lets the decider recover.
      */
     private void recover(Room observed, Instant now) {
-        if (inFlight.isPresent()) {
-            Optional<OperationView> view = wiring.operations().get(inFlight.get().operationId());
+        Optional<String> followed = decider.following();
+        if (followed.isPresent()) {
+            Optional<OperationView> view = wiring.operations().get(followed.get());
             if (view.isPresent() && !view.get().state().isFinal()) {
                 return;
             }
-            view.ifPresent(v -> fenceOutcomes(inFlight.get(), v, now));
-            settle(inFlight.get(), view, now);
-            inFlight = Optional.empty();
+            carryOut(decider.ended(view.map(HaController::end).orElse(FailoverEnd.lost(followed.get())), observed,
+                    now), now);
         }
-        Set<String> due = new java.util.TreeSet<>();
-        observed.hosts().stream().filter(host -> watch.fenceDue(host.id(), now)).forEach(host -> due.add(host.id()));
-        if ((due.isEmpty() && watch.in(HostHealth.RECOVERING).isEmpty()) || failoverUnfinished()) {
+        if (!decider.failoverWanted(observed, now) || failoverUnfinished()) {
             return;
         }
-        Room room = learnWhereVmsRun(wiring.store().room());
-        for (String hostId : watch.in(HostHealth.RECOVERING)) {
-            int left = FailoverPlanner.victims(room, Set.of(hostId)).size();
-            if (left == 0) {
-                finishRecovery(hostId, now, "every protected VM of it is running elsewhere");
-            } else if (wiring.hypervisor().isConnected(hostId)) {
-                // powered on again by someone: the VMs no other host could take are started on it again
-                finishRecovery(hostId, now, "it is back; the " + left + " protected VM(s) no other host could take"
-                        + " are started on it again");
-            }
-        }
-        Set<String> failed = new java.util.TreeSet<>(watch.in(HostHealth.RECOVERING));
-        failed.addAll(due);
-        if (!failed.isEmpty()) {
-            plan(watch.view(room), failed, due, now);
-        }
+        Room room = learnWhereVmsRun();
+        carryOut(decider.recover(room, wiring.hypervisor()::isConnected, now), now);
     }
 
-    /**
-     * Plans the restarts of {@code failed} and submits them behind a fence step for each host of {@code toFence}:
-     * the runner runs steps in order, so no VM starts before every fence is DONE, and a failed fence fails the
-     * operation before any restart.
-     */
-    private void plan(Room view, Set<String> failed, Set<String> toFence, Instant now) {
-        AtomicReference<FailoverPlan> planned = new AtomicReference<>();
-        Map<String, Integer> fenceSteps = new HashMap<>();
-        // the survivors' room counts what running creates, starts and migrations have claimed
-        Optional<OperationView> submitted = ledger.submit((ignored, claims) -> {
-            planned.set(planner.plan(view, claims, failed,
-                    FailoverPolicy.DEFAULT.withUnavailableHosts(watch.unavailable())));
-            List<Step> steps = new ArrayList<>();
-            for (String hostId : toFence) {
-                fenceSteps.put(hostId, steps.size());
-                steps.add(new Step.FenceHost(hostId));
-            }
-            planned.get().operation(view, vm -> DomainBuilder.specOf(vm, view))
-                    .ifPresent(restarts -> steps.addAll(restarts.steps()));
-            return steps.isEmpty() ? Optional.empty()
-                    : Optional.of(new OperationPlan(FAILOVER_KIND, String.join(",", failed), ACTOR, steps));
-        });
-        FailoverPlan plan = planned.get();
-        for (Unplaced vm : plan.unplaced()) {
-            if (unplacedAlarmed.add(vm.vmId())) {
-                audit("ha.restart.unplaced", vm.vmId(), "VM " + vm.vmName() + " of " + vm.fromHostId()
-                        + " cannot restart: " + vm.reason(), now);
-                wiring.oversight().alarms().raise("ha.restart.unplaced", vm.vmId(), "VM " + vm.vmName() + " of host "
-                        + vm.fromHostId() + " cannot restart: " + vm.reason(), now);
-            }
-        }
-        submitted.ifPresent(operation -> {
-            inFlight = Optional.of(new InFlight(operation.id(), Map.copyOf(fenceSteps), plan.restarts()));
-            for (Restart restart : plan.restarts()) {
-                audit("ha.restart.planned", restart.vmId(), "restart VM " + restart.vmName() + " (priority "
-                        + restart.haPriority() + ") of " + restart.fromHostId() + " on " + restart.toHostId()
-                        + " in operation " + operation.id(), now);
-            }
-            LOG.info("failover of {} submitted as operation {}: {} fences, {} restarts, {} unplaced", failed,
-                    operation.id(), toFence.size(), plan.restarts().size(), plan.unplaced().size());
-        });
-    }
-
-    /** A done failover moves its VMs in the inventory; any other end leaves them for the next plan. */
-    private void settle(InFlight done, Optional<OperationView> view, Instant now) {
-        String outcome = view.map(v -> v.state().name()).orElse("LOST");
-        wiring.meters().failover(outcome);
-        audit("ha.failover." + outcome.toLowerCase(java.util.Locale.ROOT), done.operationId(),
-                "failover operation " + done.operationId() + " ended " + outcome + view.flatMap(OperationView::error)
-                        .map(error -> ": " + error).orElse(""), now);
-        if (view.filter(v -> v.state() == dev.paddock.operation.OperationState.DONE).isEmpty()) {
-            return;
-        }
-        List<Vm> moved = new ArrayList<>();
-        for (Restart restart : done.restarts()) {
-            wiring.store().vm(restart.vmId())
-                    .ifPresent(vm -> moved.add(vm.withHost(restart.toHostId()).withState(VmState.RUNNING)));
-        }
-        wiring.store().updateObserved(moved);
+    private static FailoverEnd end(OperationView view) {
+        List<FailoverEnd.StepEnd> steps = view.steps().stream().map(step -> new FailoverEnd.StepEnd(
+                step.state() == StepState.DONE ? FailoverEnd.StepResult.DONE
+                        : step.state() == StepState.FAILED ? FailoverEnd.StepResult.FAILED
+                        : FailoverEnd.StepResult.NOT_ENDED, step.finished(), step.log())).toList();
+        return new FailoverEnd(view.id(), view.state().name(), view.error(), steps);
     }
 
     private boolean failoverUnfinished() {
@@ -459,31 +281,69 @@ public final class HaController implements AutoCloseable {
                 .anyMatch(op -> op.kind().equals(FAILOVER_KIND) && !op.state().isFinal());
     }
 
+    /** The room, with the VMs the healthy hosts report running where the inventory controller found them. */
+    private Room learnWhereVmsRun() {
+        Room room = wiring.store().room();
+        List<Host> healthy = room.hosts().stream()
+                .filter(host -> decider.health(host.id()) == HostHealth.HEALTHY
+                        && wiring.hypervisor().isConnected(host.id()))
+                .toList();
+        return wiring.inventory().learnWhereVmsRun(room, healthy);
+    }
+
+    private void carryOut(List<HaEffect> effects, Instant now) {
+        for (HaEffect effect : effects) {
+            switch (effect) {
+                case HaEffect.Audit audit -> {
+                    LOG.info("{} {}: {}", audit.action(), audit.subjectId(), audit.detail());
+                    wiring.oversight().audit().append(ACTOR, audit.action(), audit.subjectId(), audit.detail(), now);
+                }
+                case HaEffect.RaiseAlarm alarm ->
+                        wiring.oversight().alarms().raise(alarm.kind(), alarm.subjectId(), alarm.message(), now);
+                case HaEffect.Notify notice -> wiring.notifier().notify(
+                        new Notifier.Notice(notice.kind(), notice.subjectId(), notice.detail(), now));
+                case HaEffect.MeterDetected detected -> wiring.meters().detected(detected.took());
+                case HaEffect.MeterFenced fenced -> wiring.meters().fenced(fenced.took());
+                case HaEffect.MeterRestarted restarted -> wiring.meters().restarted(restarted.took());
+                case HaEffect.MeterFenceFailure failure -> wiring.meters().fenceFailed();
+                case HaEffect.MeterFailover failover -> wiring.meters().failover(failover.outcome());
+                case HaEffect.SubmitFailover failover -> submit(failover, now);
+                case HaEffect.CleanStale clean -> wiring.store().host(clean.hostId())
+                        .ifPresent(host -> removeStaleDefinitions(host, now));
+                case HaEffect.RestartInPlace restart -> wiring.store().host(restart.hostId())
+                        .ifPresent(host -> restartInPlace(host, now));
+            }
+        }
+    }
+
     /**
-     * Reads the domains of every healthy host and moves in the inventory the VMs found active somewhere else than
-     * it says: a restart done by an operation whose end this loop did not see (a manager restarted meanwhile).
+     * Plans the restarts of the failed hosts and submits them behind a fence step for each host to fence: the
+     * runner runs steps in order, so no VM starts before every fence is DONE, and a failed fence fails the
+     * operation before any restart.
      */
-    private Room learnWhereVmsRun(Room room) {
-        List<Vm> moved = new ArrayList<>();
-        for (Host host : room.hosts()) {
-            if (watch.health(host.id()) != HostHealth.HEALTHY || !wiring.hypervisor().isConnected(host.id())) {
-                continue;
+    private void submit(HaEffect.SubmitFailover failover, Instant now) {
+        Room view = failover.view();
+        AtomicReference<FailoverPlan> planned = new AtomicReference<>();
+        Map<String, Integer> fenceSteps = new HashMap<>();
+        // the survivors' room counts what running creates, starts and migrations have claimed
+        Optional<OperationView> submitted = ledger.submit((ignored, claims) -> {
+            planned.set(planner.plan(view, claims, failover.failedHostIds(),
+                    FailoverPolicy.DEFAULT.withUnavailableHosts(failover.unavailable())));
+            List<Step> steps = new ArrayList<>();
+            for (String hostId : failover.toFence()) {
+                fenceSteps.put(hostId, steps.size());
+                steps.add(new Step.FenceHost(hostId));
             }
-            for (DomainInfo domain : domainsOf(host)) {
-                boolean active = domain.state() == VmState.RUNNING || domain.state() == VmState.PAUSED;
-                room.vm(domain.uuid()).filter(vm -> active && !vm.hostId().equals(Optional.of(host.id())))
-                        .ifPresent(vm -> moved.add(vm.withHost(host.id()).withState(domain.state())));
-            }
-        }
-        if (moved.isEmpty()) {
-            return room;
-        }
-        wiring.store().updateObserved(moved);
-        Room learned = room;
-        for (Vm vm : moved) {
-            learned = learned.with(vm);
-        }
-        return learned;
+            planned.get().operation(view, vm -> DomainBuilder.specOf(vm, view))
+                    .ifPresent(restarts -> steps.addAll(restarts.steps()));
+            return steps.isEmpty() ? Optional.empty() : Optional.of(new OperationPlan(FAILOVER_KIND,
+                    String.join(",", failover.failedHostIds()), ACTOR, steps));
+        });
+        FailoverPlan plan = planned.get();
+        carryOut(decider.submitted(plan, submitted.map(OperationView::id), fenceSteps), now);
+        submitted.ifPresent(operation -> LOG.info("failover of {} submitted as operation {}: {} fences, {} restarts,"
+                + " {} unplaced", failover.failedHostIds(), operation.id(),
+                failover.toFence().size(), plan.restarts().size(), plan.unplaced().size()));
     }
 
     /**
@@ -492,25 +352,15 @@ public final class HaController implements AutoCloseable {
      */
     private void removeStaleDefinitions(Host host, Instant now) {
         // where the VMs run, read from the hosts: the inventory may already have taken a stale domain for the VM
-        Room room = learnWhereVmsRun(wiring.store().room());
-        List<Step> steps = new ArrayList<>();
-        Map<DomainInfo, String> stale = new java.util.LinkedHashMap<>();
-        for (DomainInfo domain : domainsOf(host)) {
-            boolean active = domain.state() == VmState.RUNNING || domain.state() == VmState.PAUSED;
-            Optional<String> runsOn = room.vm(domain.uuid()).flatMap(Vm::hostId).filter(h -> !h.equals(host.id()));
-            if (!active && runsOn.isPresent()) {
-                steps.add(new Step.UndefineVm(host.id(), domain.uuid()));
-                stale.put(domain, runsOn.get());
-            }
-        }
-        if (steps.isEmpty()) {
+        List<HaDecider.StaleDefinition> stale = HaDecider.staleDefinitions(host.id(), domainsOf(host),
+                learnWhereVmsRun());
+        if (stale.isEmpty()) {
             return;
         }
+        List<Step> steps = stale.stream().<Step>map(s -> new Step.UndefineVm(host.id(), s.domain().uuid())).toList();
         OperationView submitted = wiring.operations().submit(new OperationPlan(CLEAN_STALE_KIND, host.id(), ACTOR,
                 steps));
-        stale.forEach((domain, runsOn) -> audit("ha.stale.undefined", domain.uuid(), "removes the stale definition"
-                + " of VM " + domain.name() + " from host " + host.name() + " in operation " + submitted.id()
-                + ": it runs on " + runsOn, now));
+        carryOut(HaDecider.staleRemoved(host, stale, submitted.id()), now);
     }
 
     /**
@@ -518,23 +368,15 @@ public final class HaController implements AutoCloseable {
      * nowhere) start on it again, as one operation.
      */
     private void restartInPlace(Host host, Instant now) {
-        Room room = learnWhereVmsRun(wiring.store().room());
-        List<Step> steps = new ArrayList<>();
-        for (DomainInfo domain : domainsOf(host)) {
-            boolean active = domain.state() == VmState.RUNNING || domain.state() == VmState.PAUSED;
-            room.vm(domain.uuid())
-                    .filter(vm -> !active && vm.isProtected() && vm.hostId().equals(Optional.of(host.id())))
-                    .filter(vm -> room.cluster(vm.clusterId()).filter(Cluster::haEnabled).isPresent())
-                    .ifPresent(vm -> steps.add(new Step.StartVm(host.id(), vm.id())));
-        }
-        if (steps.isEmpty()) {
+        List<String> vms = HaDecider.restartsInPlace(host.id(), domainsOf(host), learnWhereVmsRun());
+        if (vms.isEmpty()) {
             return;
         }
+        List<Step> steps = vms.stream().<Step>map(vm -> new Step.StartVm(host.id(), vm)).toList();
         // claimed like any start: the host's room is held for them until the operation ends
         OperationView submitted = ledger.submit((ignored, claims) -> Optional.of(new OperationPlan(
                 RESTART_IN_PLACE_KIND, host.id(), ACTOR, steps))).orElseThrow();
-        audit("ha.restart.in-place", host.id(), "host " + host.name() + " is back: " + steps.size()
-                + " protected VM(s) that ran nowhere else start on it again in operation " + submitted.id(), now);
+        carryOut(List.of(HaDecider.restartedInPlace(host, steps.size(), submitted.id())), now);
     }
 
     private List<DomainInfo> domainsOf(Host host) {
@@ -543,21 +385,6 @@ public final class HaController implements AutoCloseable {
         } catch (HypervisorException e) {
             return List.of();
         }
-    }
-
-    private void finishRecovery(String hostId, Instant now, String why) {
-        watch.recovered(hostId).ifPresent(move -> {
-            String detail = "host " + hostId + " recovered: " + why;
-            audit("ha.host.fenced", hostId, detail, now);
-            Optional.ofNullable(confirmedAt.remove(hostId))
-                    .ifPresent(confirmed -> wiring.meters().restarted(Duration.between(confirmed, now)));
-            wiring.notifier().notify(new Notifier.Notice("ha.recovered", hostId, detail, now));
-        });
-    }
-
-    private void audit(String action, String subjectId, String detail, Instant now) {
-        LOG.info("{} {}: {}", action, subjectId, detail);
-        wiring.oversight().audit().append(ACTOR, action, subjectId, detail, now);
     }
 
     @Override

@@ -78,13 +78,14 @@ public final class HaCrashChild {
                     say("EFFECT STARTED " + domain.uuid());
                 }
             });
-            InventoryController inventory = new InventoryController(store, sim, Duration.ofSeconds(1), change -> { });
+            InventoryController inventory = new InventoryController(store, sim, Duration.ofSeconds(1), change -> { },
+                    settings::hostsInMaintenance);
             inventory.start();
             SimulatedFenceAgent bmcs = new SimulatedFenceAgent(sim);
             OperationRunner runner = new OperationRunner(new JdbcOperationJournal(dataSource), store, sim,
                     new DeviceFencing(settings, bmcs));
             runner.start();
-            HaController ha = new HaController(new HaController.Wiring(store, runner, sim, settings,
+            HaController ha = new HaController(new HaController.Wiring(store, inventory, runner, sim, settings,
                     bmcs, new SimulatedHeartbeats(sim, Clock.systemUTC()),
                     new Oversight(new JdbcAlarms(dataSource), new JdbcAuditLog(dataSource)), Notifier.NONE,
                     new HaMeters(), Clock.systemUTC()),

@@ -76,12 +76,13 @@ final class HaRoom implements AutoCloseable {
             settings.putTuning(cluster.id(), new HaSettings.ClusterTuning(false, WINDOW));
         }
         oversight = new Oversight(new JdbcAlarms(dataSource), new JdbcAuditLog(dataSource));
-        inventory = new InventoryController(store, sim, Duration.ofSeconds(1), change -> { });
+        inventory = new InventoryController(store, sim, Duration.ofSeconds(1), change -> { },
+                settings::hostsInMaintenance);
         inventory.start();
         bmcs = new SimulatedFenceAgent(sim);
         runner = new OperationRunner(new JdbcOperationJournal(dataSource), store, sim, new DeviceFencing(settings, bmcs));
         runner.start();
-        ha = new HaController(new HaController.Wiring(store, runner, sim, settings, bmcs,
+        ha = new HaController(new HaController.Wiring(store, inventory, runner, sim, settings, bmcs,
                 new SimulatedHeartbeats(sim, Clock.systemUTC()), oversight, notices::add, new HaMeters(),
                 Clock.systemUTC()), PERIOD, FENCE_RETRY);
         ha.start();

@@ -102,12 +102,13 @@ public final class HaStepCrashChild {
             Function<Host, Optional<Instant>> heartbeats = fenceScenario
                     ? host -> host.id().equals("h1") ? Optional.empty() : beats.apply(host)
                     : beats;
-            InventoryController inventory = new InventoryController(store, sim, Duration.ofSeconds(1), change -> { });
+            InventoryController inventory = new InventoryController(store, sim, Duration.ofSeconds(1), change -> { },
+                    settings::hostsInMaintenance);
             inventory.start();
             OperationRunner runner = new OperationRunner(new JdbcOperationJournal(dataSource), store, sim,
                     new DeviceFencing(settings, bmcs));
             runner.start();
-            HaController ha = new HaController(new HaController.Wiring(store, runner, sim, settings, bmcs,
+            HaController ha = new HaController(new HaController.Wiring(store, inventory, runner, sim, settings, bmcs,
                     heartbeats, new Oversight(new JdbcAlarms(dataSource), new JdbcAuditLog(dataSource)), Notifier.NONE, new HaMeters(), Clock.systemUTC()),
                     Duration.ofMillis(100), Duration.ofMillis(300));
             ha.start();

@@ -1,0 +1,202 @@
+package dev.paddock.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.paddock.json.Json;
+import dev.paddock.model.VmState;
+import dev.paddock.operation.OperationView;
+import dev.paddock.operation.plan.OperationPlan;
+import dev.paddock.operation.plan.Step;
+import dev.paddock.server.PaddockServer;
+import dev.paddock.server.ServerConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * {@code paddock bench evacuation [--runs N] [--vms N]}: a real Paddock server over a 3-host lab; N VMs (default 6)
+ * with qcow2 disks on the shared datastore run on h1, and h1 is emptied twice per run, the order alternating:
+ * <ul>
+ *   <li>raw: what an administrator types without Paddock, {@code virsh migrate --live --p2p --persistent
+ *       --undefinesource} of each VM one after another, to h2 and h3 in turn;</li>
+ *   <li>Paddock: {@code POST /api/v1/hosts/h1/maintenance {"action":"enter"}} until its evacuation operation is DONE
+ *       (the placement engine chooses the targets and runs at most four migrations at a time).</li>
+ * </ul>
+ * Between the two the VMs are moved back to h1 (not timed). Uses the lab that is up, or brings one up and down.
+ *
+ * <p>Goal: Paddock's median wall time at most 0.6 times the raw one's.
+ */
+final class EvacuationBenchmark implements BenchMain.Benchmark {
+
+    private static final Duration DEADLINE = Duration.ofSeconds(300);
+    private static final double GOAL = 0.6;
+
+    private LabApi api;
+
+    @Override
+    public int run(String[] options) throws Exception {
+        int runs = 3;
+        int vms = 6;
+        for (int i = 0; i < options.length; i++) {
+            if (options[i].equals("--runs") && i + 1 < options.length) {
+                runs = Integer.parseInt(options[++i]);
+            } else if (options[i].equals("--vms") && i + 1 < options.length) {
+                vms = Integer.parseInt(options[++i]);
+            } else {
+                throw new IllegalArgumentException("unknown option " + options[i] + " (known: --runs N, --vms N)");
+            }
+        }
+        int r = runs;
+        int v = vms;
+        return LabShell.onLab(3, shared -> measure(shared, r, v));
+    }
+
+    private int measure(Path shared, int runs, int count) throws Exception {
+        Path dir = Files.createTempDirectory("paddock-bench-evacuation");
+        try (PaddockServer server = PaddockServer.start(ServerConfig.inDirectory(dir, "127.0.0.1", 0,
+                ServerConfig.Room.EMPTY).withLibvirtSharedDirectory(shared))) {
+            api = new LabApi(server.url());
+            String site = api.post("/api/v1/sites", "{\"name\":\"lab\"}");
+            String cluster = api.post("/api/v1/clusters", "{\"siteId\":\"" + site + "\",\"name\":\"lab\"}");
+            List<String> hosts = new ArrayList<>();
+            for (int n = 1; n <= 3; n++) {
+                hosts.add(api.post("/api/v1/hosts", "{\"clusterId\":\"" + cluster + "\",\"name\":\"h" + n
+                        + "\",\"uri\":\"" + uri(n) + "\"}"));
+            }
+            String datastore = api.post("/api/v1/datastores", "{\"siteId\":\"" + site + "\",\"name\":\"shared\","
+                    + "\"shared\":true,\"capacityGib\":100,\"hostIds\":" + Json.mapper().writeValueAsString(hosts)
+                    + "}");
+            String h1 = hosts.getFirst();
+            List<LabApi.Seeded> seeded = new ArrayList<>();
+            // a third of a core each: six fit on h1 (2 cores) and on h2 and h3 together
+            long millicores = Math.max(100, 2_000 / Math.max(1, count) - 30);
+            for (int i = 1; i <= count; i++) {
+                seeded.add(LabApi.seed(server.parts(), shared, cluster, datastore, h1, "evac-" + i, 0, millicores));
+            }
+            List<Double> raw = new ArrayList<>();
+            List<Double> paddock = new ArrayList<>();
+            for (int r = 1; r <= runs; r++) {
+                boolean rawFirst = r % 2 == 1;
+                for (int half = 0; half < 2; half++) {
+                    if ((half == 0) == rawFirst) {
+                        raw.add(rawEvacuation(server, seeded, hosts));
+                        System.out.printf("%d raw      %6.0f ms%n", r, raw.getLast());
+                    } else {
+                        paddock.add(paddockEvacuation(server, h1));
+                        System.out.printf("%d paddock  %6.0f ms%n", r, paddock.getLast());
+                    }
+                    back(server, seeded, h1);
+                }
+            }
+            for (LabApi.Seeded vm : seeded) {
+                api.send("DELETE", "/api/v1/vms/" + vm.id() + "?force=true", null, 202);
+            }
+            LabApi.await("the VMs deleted", DEADLINE,
+                    () -> seeded.stream().allMatch(vm -> api.status("/api/v1/vms/" + vm.id()) == 404));
+            return report(raw, paddock, count);
+        }
+    }
+
+    /** Each VM by virsh, one after another, to h2 and h3 in turn; the wall time of all of them. */
+    private static double rawEvacuation(PaddockServer server, List<LabApi.Seeded> vms, List<String> hosts)
+            throws Exception {
+        long started = System.nanoTime();
+        for (int i = 0; i < vms.size(); i++) {
+            int to = 2 + i % 2;
+            LabShell.Output out = LabShell.command(List.of("virsh", "-c", uri(1), "migrate", "--live", "--p2p",
+                    "--unsafe", "--persistent", "--undefinesource", vms.get(i).id(), uri(to)));
+            if (out.code() != 0) {
+                throw new IllegalStateException("virsh migrate " + vms.get(i).name() + " h1 -> h" + to + ": "
+                        + out.text());
+            }
+        }
+        return (System.nanoTime() - started) / 1e6;
+    }
+
+    /** Maintenance entered through the API, until its evacuation is DONE; the host leaves maintenance after. */
+    private double paddockEvacuation(PaddockServer server, String h1) throws Exception {
+        long started = System.nanoTime();
+        JsonNode state = api.json("POST", "/api/v1/hosts/" + h1 + "/maintenance", "{\"action\":\"enter\"}", 200);
+        String operation = state.path("operation").asText();
+        if (operation.isEmpty()) {
+            throw new IllegalStateException("entering maintenance evacuated nothing: " + state);
+        }
+        String[] last = {""};
+        LabApi.await("the evacuation of h1 finished", DEADLINE, () -> {
+            last[0] = api.json("GET", operation, null, 200).path("state").asText();
+            return last[0].matches("DONE|FAILED|ROLLED_BACK|CANCELLED");
+        });
+        double wall = (System.nanoTime() - started) / 1e6;
+        if (!last[0].equals("DONE")) {
+            throw new IllegalStateException("the evacuation ended " + last[0] + ": " + api.send("GET", operation,
+                    null, 200));
+        }
+        api.send("POST", "/api/v1/hosts/" + h1 + "/maintenance", "{\"action\":\"exit\"}", 200);
+        return wall;
+    }
+
+    /** Every VM live-migrated back to h1 by Paddock, one after another (not timed). */
+    private static void back(PaddockServer server, List<LabApi.Seeded> vms, String h1) throws Exception {
+        for (LabApi.Seeded vm : vms) {
+            String at = runningOn(server, vm.id()).orElseThrow(
+                    () -> new IllegalStateException(vm.name() + " runs nowhere"));
+            if (at.equals(h1)) {
+                continue;
+            }
+            OperationView moved = LabApi.settle(server.parts(), server.parts().operations().submit(
+                    new OperationPlan("vm.migrate", vm.id(), "bench", List.of(new Step.MigrateVm(vm.id(), at, h1)))),
+                    DEADLINE);
+            if (!moved.state().name().equals("DONE")) {
+                throw new IllegalStateException("moving " + vm.name() + " back to h1: " + moved.error().orElse(""));
+            }
+        }
+    }
+
+    private static Optional<String> runningOn(PaddockServer server, String vmId) {
+        for (var host : server.parts().store().hosts()) {
+            try {
+                if (server.parts().hypervisor().domain(host.id(), vmId)
+                        .filter(d -> d.state() == VmState.RUNNING).isPresent()) {
+                    return Optional.of(host.id());
+                }
+            } catch (RuntimeException unreachable) {
+                // a host that does not answer runs nothing we can see
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static String uri(int n) {
+        return "qemu+tcp://10.77.0." + n + "/system";
+    }
+
+    private static int report(List<Double> raw, List<Double> paddock, int vms) throws Exception {
+        double rawMedian = median(raw);
+        double paddockMedian = median(paddock);
+        double ratio = paddockMedian / rawMedian;
+        Map<String, Object> metrics = new LinkedHashMap<>();
+        metrics.put("runs_each", raw.size());
+        metrics.put("vms", vms);
+        metrics.put("raw_sequential_median_ms", Math.round(rawMedian));
+        metrics.put("paddock_median_ms", Math.round(paddockMedian));
+        metrics.put("paddock_min_ms", Math.round(paddock.stream().mapToDouble(Double::doubleValue).min().orElse(0)));
+        metrics.put("paddock_max_ms", Math.round(paddock.stream().mapToDouble(Double::doubleValue).max().orElse(0)));
+        metrics.put("wall_ratio", Math.round(ratio * 1000) / 1000.0);
+        BenchResult result = BenchResult.of("evacuation", metrics, new BenchResult.Goal("wall_ratio", "<=", GOAL));
+        Path written = result.write(BenchMain.RESULTS);
+        System.out.printf("evacuating %d VMs: raw sequential %.0f ms, Paddock %.0f ms, ratio %.3f (goal <= %.2f, %s);"
+                + " written to %s%n", vms, rawMedian, paddockMedian, ratio, GOAL, result.met() ? "met" : "not met",
+                written);
+        return 0;
+    }
+
+    private static double median(List<Double> values) {
+        double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    }
+}

@@ -1,0 +1,147 @@
+package dev.paddock.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.paddock.hypervisor.DomainBuilder;
+import dev.paddock.json.Json;
+import dev.paddock.model.Disk;
+import dev.paddock.model.Resources;
+import dev.paddock.model.Vm;
+import dev.paddock.model.VmOrigin;
+import dev.paddock.model.VmState;
+import dev.paddock.operation.OperationView;
+import dev.paddock.operation.plan.OperationPlan;
+import dev.paddock.operation.plan.Step;
+import dev.paddock.server.PaddockServer;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+/** What the lab benchmarks ask of a Paddock server over its REST API, and the guests they seed on the lab. */
+final class LabApi {
+
+    /** A condition a benchmark waits for. */
+    interface Check {
+        boolean holds() throws Exception;
+    }
+
+    /** A VM seeded on a lab host: its id, and the qcow2 its guest writes its heartbeat to. */
+    record Seeded(String id, String name, Path disk) {}
+
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final URI base;
+
+    LabApi(URI base) {
+        this.base = base;
+    }
+
+    /** Sends the request; anything but {@code expected} is an error naming the answer. */
+    String send(String method, String path, String json, int expected) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30));
+        if (json != null) {
+            request.header("Content-Type", "application/json");
+        }
+        request.method(method, json == null ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofString(json));
+        HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != expected) {
+            throw new IllegalStateException(method + " " + path + " answered " + response.statusCode() + ": "
+                    + response.body());
+        }
+        return response.body();
+    }
+
+    JsonNode json(String method, String path, String json, int expected) throws Exception {
+        return Json.mapper().readTree(send(method, path, json, expected));
+    }
+
+    /** Creates a resource; its id. */
+    String post(String path, String json) throws Exception {
+        return json("POST", path, json, 201).get("id").asText();
+    }
+
+    /** The status a GET answers, -1 when the server does not answer. */
+    int status(String path) {
+        try {
+            return http.send(HttpRequest.newBuilder(base.resolve(path)).GET().build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
+    /** HA's judgement of the host, as {@code GET /api/v1/ha/status} gives it. */
+    String haHealth(String hostId) throws Exception {
+        for (JsonNode host : json("GET", "/api/v1/ha/status", null, 200).get("hosts")) {
+            if (host.get("hostId").asText().equals(hostId)) {
+                return host.get("health").asText();
+            }
+        }
+        return "unknown";
+    }
+
+    static void await(String what, Duration within, Check check) throws Exception {
+        long deadline = System.nanoTime() + within.toNanos();
+        while (!check.holds()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("no " + what + " within " + within);
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    /**
+     * Records a VM with a qcow2 disk on the shared datastore and runs it on {@code host} through the server's
+     * operations (record, define, start); the disk is made first with qemu-img. Returns once it is DONE.
+     */
+    static Seeded seed(PaddockServer.Parts parts, Path shared, String cluster, String datastore, String host,
+            String name, int priority, long millicores) throws Exception {
+        String id = UUID.randomUUID().toString();
+        Vm vm = new Vm(id, name, cluster, Optional.of(host), Resources.of(millicores, 128, 0, 0), VmState.STOPPED,
+                VmOrigin.MANAGED, "", priority, Set.of(), Set.of(), Set.of(), List.of(new Disk("root", datastore, 1)),
+                List.of());
+        Path disk = qcow2(shared, datastore, name);
+        OperationView done = settle(parts, parts.operations().submit(new OperationPlan("vm.create", id, "bench",
+                List.of(new Step.RecordVm(vm), new Step.DefineVm(host, DomainBuilder.specOf(vm, parts.store().room())),
+                        new Step.StartVm(host, id)))), Duration.ofSeconds(120));
+        if (!done.state().name().equals("DONE")) {
+            throw new IllegalStateException("creating " + name + ": " + done.error().orElse(""));
+        }
+        return new Seeded(id, name, disk);
+    }
+
+    /** An empty 64 MiB qcow2 where the domain builder puts disk "root" of VM {@code name} on the datastore. */
+    static Path qcow2(Path shared, String datastore, String name) throws Exception {
+        Path disk = shared.resolve("datastores").resolve(datastore).resolve(name + "-root.qcow2");
+        Files.createDirectories(disk.getParent());
+        LabShell.Output created = LabShell.command(List.of("qemu-img", "create", "-q", "-f", "qcow2",
+                disk.toString(), "64M"));
+        if (created.code() != 0) {
+            throw new IllegalStateException("qemu-img create " + disk + ": " + created.text());
+        }
+        return disk;
+    }
+
+    /** The operation once final, or as it is when {@code within} has passed. */
+    static OperationView settle(PaddockServer.Parts parts, OperationView submitted, Duration within)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + within.toNanos();
+        OperationView view = submitted;
+        while (!view.state().isFinal() && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+            view = parts.operations().get(submitted.id()).orElseThrow();
+        }
+        return view;
+    }
+}
