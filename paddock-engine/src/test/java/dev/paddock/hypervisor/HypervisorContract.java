@@ -85,7 +85,10 @@ public abstract class HypervisorContract {
         }
     }
 
-    /** A directory the first host can make a {@code dir} storage pool in (created by the pool's build). */
+    /**
+     * A directory the first host can make a {@code dir} storage pool in (created by the pool's build, left behind
+     * by its undefine): an implementation on real hosts names one that goes away with them.
+     */
     protected String poolDirectory(String name) {
         return "/var/tmp/paddock-contract-pools/" + name;
     }
