@@ -7,6 +7,7 @@
 #   lab.sh status       say whether a lab is up, and where
 #   lab.sh register [URL]   add the hosts to a running Paddock (also done by `up` when PADDOCK_URL is set)
 #   lab.sh power N on|off|status   press host hN's power through its BMC (IPMI lanplus, as fence_ipmilan does)
+#   lab.sh storage      print the storage network's iSCSI portal and target (when a lab is up)
 #
 # PADDOCK_LAB_DIR is the lab's working directory (default /var/tmp/paddock-lab); guest kernels and QEMU
 # capabilities are cached in PADDOCK_LAB_CACHE (default /var/cache/paddock-lab) so later `up`s are fast.
@@ -14,9 +15,14 @@
 #
 # Layout:
 #   root ns: labbr0 10.77.0.254/24, labmgmt0 10.78.0.254/24,
-#            unreachable routes for 10.77.0.0/16 and 10.78.0.0/16
+#            labstor0 10.79.0.254/24 (the storage network),
+#            unreachable routes for 10.77.0.0/16, 10.78.0.0/16 and 10.79.0.0/16
 #   ns hN:   eth0 10.77.0.N/24, libvirtd listening on 10.77.0.N:16509 only (tcp, no auth), virtlockd, virtlogd,
 #            bridge vmbr0 for guest NICs (isolated per host for now)
+#            eth1 10.79.0.N/24 on the storage network
+#   ns lst:  eth0 10.79.0.200/24, Debian's tgt serving iSCSI target iqn.2026-12.dev.paddock:lab on 10.79.0.200:3260,
+#            LUN 1 a 256 MiB file $L/storage/lun1.img, open to every initiator; hosts reach it with libvirt's own
+#            initiator (iscsi-direct pools): this kernel has no SCSI initiator, so no kernel iscsi pool here
 #   ns mhN:  eth0 10.78.0.N/24, hN's BMC (lab/labbmc.py, IPMI on udp 623, admin/password): power on starts
 #            hN's daemons, power off kills every process of hN and empties its run/ (a reboot)
 #   $L/shared            plays NFS: vmlinuz, initrd.img, images/, lockspace/ (the disks' lockd leases)
@@ -30,11 +36,17 @@ BRIDGE=labbr0
 NET=10.77.0
 MGMT_BRIDGE=labmgmt0
 MGMT=10.78.0
+STORAGE_BRIDGE=labstor0
+STORAGE=10.79.0
+ISCSI_PORTAL=10.79.0.200
+ISCSI_TARGET=iqn.2026-12.dev.paddock:lab
+# tgtd's control socket is one per control number on the machine, whatever the namespace: the lab's own number.
+TGT_CONTROL=79
 BMC_USER=admin
 BMC_PASSWORD=password
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 PACKAGES=(qemu-system-x86 qemu-utils libvirt-daemon-system libvirt-clients busybox-static cpio iproute2
-  python3-pyghmi ipmitool fence-agents)
+  python3-pyghmi ipmitool fence-agents tgt libvirt-daemon-driver-storage-iscsi-direct)
 MODULES=(virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci virtio_blk)
 
 say() { printf 'lab: %s\n' "$*" >&2; }
@@ -55,7 +67,7 @@ cmd_install() {
 install_safety_routes() {
   local net routes
   routes="$(ip route show table main type unreachable)"
-  for net in 10.77.0.0/16 10.78.0.0/16; do
+  for net in 10.77.0.0/16 10.78.0.0/16 10.79.0.0/16; do
     case "$routes" in
       *"unreachable $net "*) ;;
       *) ip route add unreachable "$net" metric 4000 ;;
@@ -156,6 +168,13 @@ prepare_host() {
   ip -n "h$n" addr add "$NET.$n/24" dev eth0
   ip -n "h$n" link set eth0 up
   ip -n "h$n" link set lo up
+  # The storage network: the iSCSI portal is reached over eth1, apart from the hosts' own network.
+  ip link add "h$n-st" type veth peer name "h$n-eth1"
+  ip link set "h$n-st" master "$STORAGE_BRIDGE" up
+  ip link set "h$n-eth1" netns "h$n"
+  ip -n "h$n" link set "h$n-eth1" name eth1
+  ip -n "h$n" addr add "$STORAGE.$n/24" dev eth1
+  ip -n "h$n" link set eth1 up
   # The guests' bridge, the same name on every host so a migrated NIC finds it; not joined to eth0.
   ip -n "h$n" link add vmbr0 type bridge
   ip -n "h$n" link set vmbr0 up
@@ -263,6 +282,7 @@ cmd_up() {
     [ -e "/run/netns/mh$n" ] && die "network namespace mh$n exists from an earlier lab; run 'lab.sh down'"
     ip link show "h$n-br" >/dev/null 2>&1 && die "link h$n-br exists from an earlier lab; run 'lab.sh down'"
   done
+  [ -e /run/netns/lst ] && die "network namespace lst exists from an earlier lab; run 'lab.sh down'"
   build_guest
   [ -e "$L/hosts" ] && die "$L holds an earlier lab; run 'lab.sh down' first"
   echo "$L" > "$OWNER"
@@ -273,6 +293,7 @@ cmd_up() {
   ip link add "$BRIDGE" type bridge
   ip addr add "$NET.254/24" dev "$BRIDGE"
   ip link set "$BRIDGE" up
+  prepare_storage
   for n in $(seq 1 "$count"); do prepare_host "$n"; configure_leases "$n"; done
   write_dev_without_kvm
   prepare_management
@@ -285,9 +306,61 @@ cmd_up() {
   trap - ERR
   echo "$count" > "$L/hosts/count"
   for n in $(seq 1 "$count"); do echo "h$n qemu+tcp://$NET.$n/system bmc $MGMT.$n"; done
+  echo "iscsi $ISCSI_PORTAL $ISCSI_TARGET"
   say "shared directory (consoles, images, kernel): $L/shared"
   if [ -n "${PADDOCK_URL:-}" ]; then cmd_register "$PADDOCK_URL"; fi
 }
+# ---- the storage network and its iSCSI target ----------------------------------------------------------------
+
+# labstor0 and namespace lst, where tgtd serves one target with one LUN (a sparse file) to every initiator.
+prepare_storage() {
+  ip link add "$STORAGE_BRIDGE" type bridge
+  ip addr add "$STORAGE.254/24" dev "$STORAGE_BRIDGE"
+  ip link set "$STORAGE_BRIDGE" up
+  ip netns add lst
+  ip link add lst-br type veth peer name lst-eth0
+  ip link set lst-br master "$STORAGE_BRIDGE" up
+  ip link set lst-eth0 netns lst
+  ip -n lst link set lst-eth0 name eth0
+  ip -n lst addr add "$ISCSI_PORTAL/24" dev eth0
+  ip -n lst link set eth0 up
+  ip -n lst link set lo up
+  mkdir -p "$L/storage"
+  truncate -s 256M "$L/storage/lun1.img"
+  ip netns exec lst tgtd -C "$TGT_CONTROL" --iscsi portal="$ISCSI_PORTAL:3260"
+  local i
+  for i in $(seq 1 50); do tgt system >/dev/null 2>&1 && break; sleep 0.1; done
+  tgt system >/dev/null || die "tgtd did not answer on control $TGT_CONTROL"
+  tgt --lld iscsi --op new --mode target --tid 1 -T "$ISCSI_TARGET"
+  tgt --lld iscsi --op new --mode logicalunit --tid 1 --lun 1 -b "$L/storage/lun1.img"
+  tgt --lld iscsi --op bind --mode target --tid 1 -I ALL
+}
+
+# tgtadm on the lab's tgtd; `tgt system` shows it.
+tgt() {
+  if [ "${1:-}" = system ]; then
+    ip netns exec lst tgtadm -C "$TGT_CONTROL" --op show --mode system
+  else
+    ip netns exec lst tgtadm -C "$TGT_CONTROL" "$@"
+  fi
+}
+
+# tgtd ignores SIGTERM while initiators are logged in: it is told to stop, then whatever is left is killed.
+stop_storage() {
+  [ -e /run/netns/lst ] || return 0
+  ip netns exec lst tgtadm -C "$TGT_CONTROL" --op delete --mode system --force >/dev/null 2>&1 || true
+  local pid
+  for pid in $(ip netns pids lst 2>/dev/null); do kill -9 "$pid" 2>/dev/null || true; done
+  wait_gone lst
+  ip netns del lst 2>/dev/null || true
+  ip link del "$STORAGE_BRIDGE" 2>/dev/null || true
+}
+
+cmd_storage() {
+  lab_is_up || die "no lab is up"
+  echo "iscsi $ISCSI_PORTAL $ISCSI_TARGET"
+}
+
 # ---- disk leases and BMCs ------------------------------------------------------------------------------------
 
 # libvirt's lockd lock manager: virtlockd holds a lease on every disk a guest runs from, in a lockspace on the
@@ -409,12 +482,13 @@ cmd_down() {
       ip netns del "$n" 2>/dev/null || true
     done
     ip link del "$BRIDGE" 2>/dev/null || true
+    stop_storage
     remove_management
     # The kernel frees veth pairs lazily; the next `up` must not find them.
     local links
     for _ in $(seq 1 50); do
       links="$(ip -o link show)"
-      [[ "$links" =~ \ h[0-9]+-br[@:] ]] || break
+      [[ "$links" =~ \ h[0-9]+-(br|st)[@:] ]] || break
       sleep 0.1
     done
     rm -f "$OWNER"
@@ -478,5 +552,6 @@ case "${1:-}" in
   register) shift; cmd_register "$@" ;;
   power) shift; need_root; cmd_power "$@" ;;
   host-on) shift; need_root; cmd_host_on "$@" ;;
-  *) echo "usage: lab.sh install | up [N] | down | status | register [PADDOCK_URL] | power N on|off|status" >&2; exit 2 ;;
+  storage) cmd_storage ;;
+  *) echo "usage: lab.sh install | up [N] | down | status | register [PADDOCK_URL] | power N on|off|status | storage" >&2; exit 2 ;;
 esac

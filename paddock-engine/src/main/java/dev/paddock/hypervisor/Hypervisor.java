@@ -18,6 +18,8 @@ import java.util.function.Consumer;
  * caller whether the fault is the caller's (not found, invalid state, too large) or the host's.
  * Calls that change state are idempotent where the hypervisor allows it: starting a running domain and
  * destroying a stopped one are no-ops, so a journaled step can safely run twice.
+ *
+ * <p>Storage pools are the datastores: named per host, they hold the VMs' disks as volumes.
  */
 public interface Hypervisor extends AutoCloseable {
 
@@ -112,6 +114,33 @@ public interface Hypervisor extends AutoCloseable {
 
     /** Stops and removes the host's libvirt network {@code name}; a no-op when the host has none. */
     void undefineNetwork(String hostId, String name);
+
+    /** Every storage pool the host defines, started or not, with libvirt's current sizes (refreshed first). */
+    List<PoolFacts> pools(String hostId);
+
+    /**
+     * Makes sure the host has the pool, started and set to start with the host: defines it, builds what its type
+     * needs (a directory, a mount point), starts it. Idempotent: a pool of that name with the same type and source,
+     * or a pool under another name over the same source, is kept and started. A pool of that name over other
+     * storage is an {@link HypervisorException.Reason#ALREADY_EXISTS}. Returns the pool as the host then reports it.
+     */
+    PoolFacts definePool(String hostId, PoolSpec spec);
+
+    /** Stops the pool and removes its definition, leaving its storage as it is; a no-op when it is unknown. */
+    void undefinePool(String hostId, String name);
+
+    /** The volumes of a pool (refreshed first); a pool that is not started has none to list. */
+    List<VolumeFacts> volumes(String hostId, String pool);
+
+    /**
+     * Creates a disk image in a started pool unless one of that name exists, and returns it either way.
+     *
+     * @param format "qcow2" or "raw"
+     */
+    VolumeFacts createVolume(String hostId, String pool, String name, long capacityMib, String format);
+
+    /** Deletes a volume from a pool; a no-op when it does not exist. */
+    void deleteVolume(String hostId, String pool, String name);
 
     /**
      * Cancels the live migration of the domain from {@code fromHostId}, if one runs: its {@link #migrate} call

@@ -12,5 +12,7 @@ public enum CallKind {
     UNDEFINE,
     SUSPEND,
     RESUME,
-    MIGRATE
+    MIGRATE,
+    /** Defining and undefining storage pools, creating and deleting volumes (listing them is READ). */
+    STORAGE
 }

@@ -5,6 +5,9 @@ import dev.paddock.hypervisor.DomainSpec.DiskSpec;
 import dev.paddock.hypervisor.DomainSpec.NicSpec;
 import dev.paddock.hypervisor.DomainSpec;
 import dev.paddock.hypervisor.HostNetwork;
+import dev.paddock.hypervisor.PoolSource;
+import dev.paddock.hypervisor.PoolSpec;
+import dev.paddock.hypervisor.PoolType;
 import dev.paddock.model.Resources;
 import dev.paddock.model.VmState;
 import dev.paddock.model.Watchdog;
@@ -40,6 +43,9 @@ import java.util.Set;
  * slow &lt;call kind&gt; &lt;millis&gt;
  * failing &lt;call kind&gt; &lt;count&gt;
  * lost &lt;disk path prefix&gt;
+ * storage &lt;pool type&gt; &lt;hosts&gt; &lt;path&gt; &lt;capacity bytes&gt;
+ * pool &lt;hostname&gt; &lt;name&gt; &lt;pool type&gt; &lt;hosts&gt; &lt;path&gt; &lt;initiator&gt; &lt;target path&gt;
+ * volume &lt;storage key&gt; &lt;name&gt; &lt;bytes&gt; &lt;format&gt;
  * </pre>
  */
 final class RoomText {
@@ -53,7 +59,8 @@ final class RoomText {
             Map<String, Effects> effects,
             Map<CallKind, Duration> slowCalls,
             Map<CallKind, Integer> failingCalls,
-            Set<String> lostStorage) {}
+            Set<String> lostStorage,
+            SimStorage storage) {}
 
     private RoomText() {}
 
@@ -84,7 +91,22 @@ final class RoomText {
         state.slowCalls().forEach((kind, d) -> line(text, "slow", kind.name(), num(d.toMillis())));
         state.failingCalls().forEach((kind, n) -> line(text, "failing", kind.name(), num(n)));
         state.lostStorage().forEach(prefix -> line(text, "lost", prefix));
+        writeStorage(text, state.storage());
         return text.toString();
+    }
+
+    private static void writeStorage(StringBuilder text, SimStorage storage) {
+        storage.servers().values().forEach(server -> line(text, "storage", server.type().name(),
+                hosts(server.source()), server.source().path(), num(server.capacityBytes())));
+        storage.poolSpecs().forEach((hostname, specs) -> specs.forEach(spec -> line(text, "pool", hostname,
+                spec.name(), spec.type().name(), hosts(spec.source()), spec.source().path(),
+                optional(spec.source().initiatorIqn()), spec.targetPath())));
+        storage.volumesByStorage().forEach((key, held) -> held.forEach((name, volume) -> line(text, "volume", key, name,
+                num(volume.bytes()), volume.format())));
+    }
+
+    private static String hosts(PoolSource source) {
+        return list(source.hosts().stream().map(List::of).toList());
     }
 
     /** @param source names the text in error messages (the file it was read from) */
@@ -99,6 +121,7 @@ final class RoomText {
         Map<CallKind, Duration> slow = new EnumMap<>(CallKind.class);
         Map<CallKind, Integer> failing = new EnumMap<>(CallKind.class);
         Set<String> lost = new LinkedHashSet<>();
+        SimStorage storage = new SimStorage();
         for (int i = 1; i < lines.size(); i++) {
             String[] f = fields(lines.get(i));
             try {
@@ -125,13 +148,24 @@ final class RoomText {
                     case "slow" -> slow.put(CallKind.valueOf(f[1]), Duration.ofMillis(Long.parseLong(f[2])));
                     case "failing" -> failing.put(CallKind.valueOf(f[1]), Integer.parseInt(f[2]));
                     case "lost" -> lost.add(f[1]);
+                    case "storage" -> storage.addServer(PoolType.valueOf(f[1]), source(f[2], f[3], "0"),
+                            Long.parseLong(f[4]));
+                    case "pool" -> {
+                        SimHost host = hosts.get(f[1]);
+                        if (host == null) {
+                            throw new IllegalArgumentException("pool on unknown host " + f[1]);
+                        }
+                        storage.restorePool(host, new PoolSpec(f[2], PoolType.valueOf(f[3]), source(f[4], f[5], f[6]),
+                                f[7]));
+                    }
+                    case "volume" -> storage.restoreVolume(f[1], f[2], new SimStorage.Volume(Long.parseLong(f[3]), f[4]));
                     default -> throw new IllegalArgumentException("unknown record '" + f[0] + "'");
                 }
             } catch (RuntimeException e) {
                 throw new IllegalArgumentException(source + " line " + (i + 1) + " is damaged: " + e.getMessage(), e);
             }
         }
-        return new RoomState(random, new ArrayList<>(hosts.values()), effects, slow, failing, lost);
+        return new RoomState(random, new ArrayList<>(hosts.values()), effects, slow, failing, lost, storage);
     }
 
     private static void readDomain(String[] f, Map<String, SimHost> hosts) {
@@ -247,6 +281,10 @@ final class RoomText {
     private static Optional<Watchdog> readWatchdog(String field) {
         return readList(field).stream().findFirst()
                 .map(p -> new Watchdog(Watchdog.Model.valueOf(p.get(0)), Watchdog.Action.valueOf(p.get(1))));
+    }
+
+    private static PoolSource source(String hosts, String path, String initiator) {
+        return new PoolSource(readList(hosts).stream().map(List::getFirst).toList(), path, readOptional(initiator));
     }
 
     private static Optional<DirectBoot> readDirectBoot(String field) {

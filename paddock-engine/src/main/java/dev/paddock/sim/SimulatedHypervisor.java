@@ -21,6 +21,11 @@ import dev.paddock.hypervisor.HypervisorException;
 import dev.paddock.hypervisor.MigrationOptions;
 import dev.paddock.hypervisor.MigrationResult;
 import dev.paddock.hypervisor.NetworkSpec;
+import dev.paddock.hypervisor.PoolFacts;
+import dev.paddock.hypervisor.PoolSource;
+import dev.paddock.hypervisor.PoolSpec;
+import dev.paddock.hypervisor.PoolType;
+import dev.paddock.hypervisor.VolumeFacts;
 import dev.paddock.model.Resources;
 import dev.paddock.model.VmState;
 import dev.paddock.model.Watchdog;
@@ -83,6 +88,7 @@ public final class SimulatedHypervisor implements Hypervisor {
     private final Map<CallKind, Integer> failingCalls = new EnumMap<>(CallKind.class);
     private final Set<String> lostStorage = new LinkedHashSet<>();
     private final EventDelivery events = new EventDelivery();
+    private SimStorage storage = new SimStorage();
     /** Where the room's text goes after each change: nowhere until {@link #saveTo} or {@link #restore} says. */
     private Optional<Consumer<String>> save = Optional.empty();
     private boolean changed;
@@ -118,6 +124,7 @@ public final class SimulatedHypervisor implements Hypervisor {
             sim.slowCalls.putAll(state.slowCalls());
             sim.failingCalls.putAll(state.failingCalls());
             sim.lostStorage.addAll(state.lostStorage());
+            sim.storage = state.storage();
             sim.save = Optional.of(save);
         }
         return sim;
@@ -173,6 +180,19 @@ public final class SimulatedHypervisor implements Hypervisor {
                 requireRoom(host, hostname, spec);
             }
             host.domains.put(spec.uuid(), domain);
+            changed = true;
+            flush();
+        }
+    }
+
+    /**
+     * Adds a storage server every host can reach: an NFS export, an iSCSI target or a Ceph pool of {@code
+     * capacityBytes}. Pools defined over it on several hosts share its volumes and free space. A directory pool
+     * needs none: it is on its host's own disk.
+     */
+    public void addStorage(PoolType type, PoolSource source, long capacityBytes) {
+        synchronized (lock) {
+            storage.addServer(type, source, capacityBytes);
             changed = true;
             flush();
         }
@@ -833,6 +853,49 @@ public final class SimulatedHypervisor implements Hypervisor {
 
     // The port: events and life -------------------------------------------------------------------------
 
+    // The port: storage pools --------------------------------------------------------------------------
+
+    @Override
+    public List<PoolFacts> pools(String hostId) {
+        return call(CallKind.READ, () -> storage.pools(reachable(hostId)));
+    }
+
+    @Override
+    public PoolFacts definePool(String hostId, PoolSpec spec) {
+        Objects.requireNonNull(spec, "spec");
+        return call(CallKind.STORAGE, () -> {
+            changed = true;
+            return storage.define(reachable(hostId), hostId, spec);
+        });
+    }
+
+    @Override
+    public void undefinePool(String hostId, String name) {
+        run(CallKind.STORAGE, () -> changed |= storage.undefine(reachable(hostId), name));
+    }
+
+    @Override
+    public List<VolumeFacts> volumes(String hostId, String pool) {
+        return call(CallKind.READ, () -> storage.volumes(reachable(hostId), hostId, pool));
+    }
+
+    @Override
+    public VolumeFacts createVolume(String hostId, String pool, String name, long capacityMib, String format) {
+        return call(CallKind.STORAGE, () -> {
+            VolumeFacts volume = storage.createVolume(reachable(hostId), hostId, pool, name, capacityMib, format);
+            changed = true;
+            return volume;
+        });
+    }
+
+    @Override
+    public void deleteVolume(String hostId, String pool, String name) {
+        run(CallKind.STORAGE, () -> {
+            storage.deleteVolume(reachable(hostId), hostId, pool, name);
+            changed = true;
+        });
+    }
+
     @Override
     public Subscription subscribe(Consumer<HypervisorEvent> listener) {
         return events.subscribe(Objects.requireNonNull(listener, "listener"));
@@ -984,6 +1047,6 @@ public final class SimulatedHypervisor implements Hypervisor {
         }
         changed = false;
         save.ifPresent(sink -> sink.accept(RoomText.write(new RoomText.RoomState(random.state(),
-                List.copyOf(hosts.values()), effects, slowCalls, failingCalls, lostStorage))));
+                List.copyOf(hosts.values()), effects, slowCalls, failingCalls, lostStorage, storage))));
     }
 }

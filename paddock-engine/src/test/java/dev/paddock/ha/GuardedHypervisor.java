@@ -142,4 +142,35 @@ final class GuardedHypervisor implements Hypervisor {
     public void close() {
         delegate.close();
     }
+
+    @Override
+    public java.util.List<dev.paddock.hypervisor.PoolFacts> pools(String hostId) {
+        return delegate.pools(hostId);
+    }
+
+    @Override
+    public dev.paddock.hypervisor.PoolFacts definePool(String hostId, dev.paddock.hypervisor.PoolSpec spec) {
+        return delegate.definePool(hostId, spec);
+    }
+
+    @Override
+    public void undefinePool(String hostId, String name) {
+        delegate.undefinePool(hostId, name);
+    }
+
+    @Override
+    public java.util.List<dev.paddock.hypervisor.VolumeFacts> volumes(String hostId, String pool) {
+        return delegate.volumes(hostId, pool);
+    }
+
+    @Override
+    public dev.paddock.hypervisor.VolumeFacts createVolume(String hostId, String pool, String name, long capacityMib,
+            String format) {
+        return delegate.createVolume(hostId, pool, name, capacityMib, format);
+    }
+
+    @Override
+    public void deleteVolume(String hostId, String pool, String name) {
+        delegate.deleteVolume(hostId, pool, name);
+    }
 }

@@ -175,4 +175,34 @@ class PersistenceTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("bad.state line 3");
     }
+
+    @Test
+    @DisplayName("storage servers, the pools each host defines over them and their volumes survive a reload")
+    void storage() {
+        long gib = 1L << 30;
+        var san = dev.paddock.hypervisor.PoolSource.iscsiDirect("10.79.0.200", "iqn.2026-12.dev.paddock:lab",
+                "iqn.2026-12.dev.paddock:p1");
+        var nfs = dev.paddock.hypervisor.PoolSource.nfs("nas", "/export/a b,c:d");
+        SimulatedHypervisor before = SimulatedHypervisor.create(clock, 5);
+        before.saveTo(saved::set);
+        before.addHost("esx-1", Resources.of(8_000, 16_384, 500, 10_000));
+        before.attach("p1", "sim://esx-1");
+        before.addStorage(dev.paddock.hypervisor.PoolType.ISCSI_DIRECT, san, gib);
+        before.addStorage(dev.paddock.hypervisor.PoolType.NETFS, nfs, 10 * gib);
+        before.definePool("p1", new dev.paddock.hypervisor.PoolSpec("san", dev.paddock.hypervisor.PoolType.ISCSI_DIRECT,
+                san, ""));
+        before.definePool("p1", new dev.paddock.hypervisor.PoolSpec("nfs", dev.paddock.hypervisor.PoolType.NETFS, nfs,
+                "/mnt/nfs"));
+        before.definePool("p1", new dev.paddock.hypervisor.PoolSpec("local", dev.paddock.hypervisor.PoolType.DIR,
+                dev.paddock.hypervisor.PoolSource.NONE, "/var/lib/paddock"));
+        before.createVolume("p1", "nfs", "disk one.qcow2", 1024, "qcow2");
+        before.createVolume("p1", "local", "v", 2048, "raw");
+
+        SimulatedHypervisor after = reloaded(clock);
+        after.attach("p1", "sim://esx-1");
+
+        assertThat(after.pools("p1")).isEqualTo(before.pools("p1"));
+        assertThat(after.volumes("p1", "nfs")).isEqualTo(before.volumes("p1", "nfs"));
+        assertThat(after.volumes("p1", "local")).isEqualTo(before.volumes("p1", "local"));
+    }
 }

@@ -16,6 +16,9 @@ import dev.paddock.hypervisor.HypervisorException.Reason;
 import dev.paddock.hypervisor.MigrationOptions;
 import dev.paddock.hypervisor.MigrationResult;
 import dev.paddock.hypervisor.NetworkSpec;
+import dev.paddock.hypervisor.PoolFacts;
+import dev.paddock.hypervisor.PoolSpec;
+import dev.paddock.hypervisor.VolumeFacts;
 import dev.paddock.model.Resources;
 import java.time.Clock;
 import java.time.Instant;
@@ -612,7 +615,53 @@ public final class LibvirtHypervisor implements Hypervisor {
         });
     }
 
-    /** Datastores (storage pools), volumes and snapshots on the attached hosts; not part of the port yet. */
+    // ---- storage pools ------------------------------------------------------------------------
+
+    @Override
+    public List<PoolFacts> pools(String hostId) {
+        return call(hostId, "list storage pools on " + hostId, StoragePools::list);
+    }
+
+    @Override
+    public PoolFacts definePool(String hostId, PoolSpec spec) {
+        return call(hostId, "define storage pool " + spec.name() + " on " + hostId,
+                connect -> StoragePools.define(connect, spec));
+    }
+
+    @Override
+    public void undefinePool(String hostId, String name) {
+        call(hostId, "undefine storage pool " + name + " on " + hostId, connect -> {
+            StoragePools.undefine(connect, name);
+            return null;
+        });
+    }
+
+    @Override
+    public List<VolumeFacts> volumes(String hostId, String pool) {
+        return call(hostId, "list the volumes of " + pool + " on " + hostId,
+                connect -> StoragePools.volumes(connect, pool));
+    }
+
+    @Override
+    public VolumeFacts createVolume(String hostId, String pool, String name, long capacityMib, String format) {
+        try {
+            StoragePools.volumeXml(name, capacityMib, format);
+        } catch (IllegalArgumentException e) {
+            throw new HypervisorException(Reason.INVALID_ARGUMENT, "volume " + name + ": " + e.getMessage(), e);
+        }
+        return call(hostId, "create volume " + name + " in " + pool + " on " + hostId,
+                connect -> StoragePools.createVolume(connect, pool, name, capacityMib, format));
+    }
+
+    @Override
+    public void deleteVolume(String hostId, String pool, String name) {
+        call(hostId, "delete volume " + name + " from " + pool + " on " + hostId, connect -> {
+            StoragePools.deleteVolume(connect, pool, name);
+            return null;
+        });
+    }
+
+    /** Domain snapshots on the attached hosts; not part of the port yet. */
     public LibvirtStorage storage() {
         return storage;
     }

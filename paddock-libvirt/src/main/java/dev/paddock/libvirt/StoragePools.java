@@ -2,18 +2,28 @@ package dev.paddock.libvirt;
 
 import dev.paddock.hypervisor.HypervisorException;
 import dev.paddock.hypervisor.HypervisorException.Reason;
+import dev.paddock.hypervisor.PoolFacts;
+import dev.paddock.hypervisor.PoolSource;
+import dev.paddock.hypervisor.PoolSpec;
+import dev.paddock.hypervisor.PoolType;
+import dev.paddock.hypervisor.VolumeFacts;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.libvirt.Connect;
 import org.libvirt.LibvirtException;
 import org.libvirt.StoragePool;
 import org.libvirt.StoragePoolInfo;
 import org.libvirt.StorageVol;
+import org.w3c.dom.Element;
 
 /**
- * Datastores as libvirt storage pools: a directory pool per datastore (a shared directory, NFS mount or cluster
- * file system seen at the same path by every host), and disk images as its volumes.
+ * Datastores as libvirt storage pools, and disk images (or LUNs) as their volumes: the pool XML Paddock writes for
+ * each type, the XML libvirt answers read back into {@link PoolFacts}, and the calls that define, start and list.
+ *
+ * <p>An {@code rbd} pool is written as libvirt documents it, without a {@code <auth>} element (a Ceph cluster with
+ * cephx needs a libvirt secret first); it has not been tried on a Ceph cluster here.
  */
 final class StoragePools {
 
@@ -21,9 +31,59 @@ final class StoragePools {
 
     private StoragePools() {}
 
-    static String poolXml(String name, String directory) {
-        return "<pool type='dir'><name>" + DomainXml.escape(name) + "</name><target><path>"
-                + DomainXml.escape(directory) + "</path></target></pool>";
+    /** The pool's definition as libvirt reads it. */
+    static String poolXml(PoolSpec spec) {
+        var xml = new StringBuilder("<pool type='").append(spec.type().xmlName()).append("'><name>")
+                .append(DomainXml.escape(spec.name())).append("</name>");
+        PoolSource source = spec.source();
+        switch (spec.type()) {
+            case DIR -> { }
+            case NETFS -> xml.append("<source>").append(host(source.host())).append("<dir path='")
+                    .append(DomainXml.escape(source.path())).append("'/><format type='nfs'/></source>");
+            case ISCSI -> xml.append("<source>").append(host(source.host())).append("<device path='")
+                    .append(DomainXml.escape(source.path())).append("'/></source>");
+            case ISCSI_DIRECT -> xml.append("<source>").append(host(source.host())).append("<device path='")
+                    .append(DomainXml.escape(source.path())).append("'/><initiator><iqn name='")
+                    .append(DomainXml.escape(source.initiatorIqn().orElseThrow())).append("'/></initiator></source>");
+            case RBD -> {
+                xml.append("<source><name>").append(DomainXml.escape(source.path())).append("</name>");
+                source.hosts().forEach(monitor -> xml.append(host(monitor)));
+                xml.append("</source>");
+            }
+            case OTHER -> throw new IllegalArgumentException("Paddock does not define pools of other types");
+        }
+        if (!spec.targetPath().isEmpty() && spec.type() != PoolType.ISCSI_DIRECT && spec.type() != PoolType.RBD) {
+            xml.append("<target><path>").append(DomainXml.escape(spec.targetPath())).append("</path></target>");
+        }
+        return xml.append("</pool>").toString();
+    }
+
+    private static String host(String name) {
+        return "<host name='" + DomainXml.escape(name) + "'/>";
+    }
+
+    /** What a pool's XML says of it, its sizes left at zero (they come from virStoragePoolGetInfo). */
+    static PoolFacts parsePool(String xml) {
+        Element root = XmlDocuments.parse(xml, "storage pool").getDocumentElement();
+        PoolType type = PoolType.ofXmlName(root.getAttribute("type"));
+        Optional<Element> source = XmlDocuments.child(root, "source");
+        List<String> hosts = new ArrayList<>();
+        String path = "";
+        Optional<String> initiator = Optional.empty();
+        if (source.isPresent()) {
+            for (Element child : XmlDocuments.children(source.get())) {
+                switch (child.getTagName()) {
+                    case "host" -> hosts.add(child.getAttribute("name"));
+                    case "dir", "device" -> path = path.isEmpty() ? child.getAttribute("path") : path;
+                    case "name" -> path = type == PoolType.RBD ? child.getTextContent().trim() : path;
+                    case "initiator" -> initiator = XmlDocuments.child(child, "iqn").map(iqn -> iqn.getAttribute("name"));
+                    default -> { }
+                }
+            }
+        }
+        String target = XmlDocuments.child(root, "target").map(t -> XmlDocuments.text(t, "path")).orElse("");
+        return new PoolFacts(XmlDocuments.text(root, "name"), XmlDocuments.text(root, "uuid"), type,
+                new PoolSource(hosts, path, initiator), target, 0, 0, 0, false);
     }
 
     static String volumeXml(String name, long sizeMib, String format) {
@@ -37,42 +97,147 @@ final class StoragePools {
                 + "</capacity><target><format type='" + format + "'/></target></volume>";
     }
 
-    /** Defines, builds and starts the pool when it is missing or stopped; returns what it holds. */
-    static LibvirtStorage.PoolInfo ensure(Connect connect, String name, String directory) throws LibvirtException {
-        StoragePool pool = find(connect, name);
+    /**
+     * A volume's sizes, format and backing store as its XML says them. Read from the XML rather than
+     * virStorageVolGetInfo: libvirt-java's StorageVolInfo knows no volume type past "dir" and fails on an iSCSI LUN
+     * ("network").
+     */
+    record VolumeXml(long capacityBytes, long allocationBytes, String format, Optional<String> backingStore) {}
+
+    static VolumeXml parseVolume(String xml) {
+        Element root = XmlDocuments.parse(xml, "storage volume").getDocumentElement();
+        String format = XmlDocuments.child(root, "target").map(t -> XmlDocuments.attribute(t, "format", "type"))
+                .orElse("");
+        Optional<String> backing = XmlDocuments.child(root, "backingStore").map(b -> XmlDocuments.text(b, "path"))
+                .filter(path -> !path.isEmpty());
+        return new VolumeXml(bytes(root, "capacity"), bytes(root, "allocation"), format, backing);
+    }
+
+    /** libvirt writes sizes in bytes; a size in another unit is not expected and reads as unknown (0). */
+    private static long bytes(Element volume, String name) {
+        return XmlDocuments.child(volume, name)
+                .filter(e -> e.getAttribute("unit").isEmpty() || e.getAttribute("unit").equals("bytes"))
+                .map(e -> e.getTextContent().trim())
+                .filter(text -> text.matches("\\d{1,19}"))
+                .map(Long::parseLong)
+                .orElse(0L);
+    }
+
+    /**
+     * Defines, builds (a directory or mount point), starts and autostarts the pool, unless the host has it already
+     * under this name or over the same storage under another; then it is started if it was not. A pool defined here
+     * that fails to start is undefined again: a failed call leaves no definition behind.
+     */
+    static PoolFacts define(Connect connect, PoolSpec spec) throws LibvirtException {
+        String key = spec.source().storageKey(spec.type(), spec.targetPath());
+        Optional<StoragePool> named = find(connect, spec.name());
+        if (named.isPresent()) {
+            StoragePool pool = named.get();
+            try {
+                PoolFacts held = parsePool(pool.getXMLDesc(0));
+                if (held.type() != spec.type() || !key.equals(held.source().storageKey(held.type(), held.targetPath()))) {
+                    throw new HypervisorException(Reason.ALREADY_EXISTS, "a storage pool named " + spec.name()
+                            + " exists already over other storage (" + held.type().xmlName() + " "
+                            + held.source().storageKey(held.type(), held.targetPath()) + ")");
+                }
+                return started(pool);
+            } finally {
+                free(pool);
+            }
+        }
+        for (String name : names(connect)) {
+            StoragePool pool = connect.storagePoolLookupByName(name);
+            try {
+                PoolFacts held = parsePool(pool.getXMLDesc(0));
+                if (held.type() == spec.type() && key.equals(held.source().storageKey(held.type(), held.targetPath()))) {
+                    return started(pool);
+                }
+            } finally {
+                free(pool);
+            }
+        }
+        StoragePool pool = connect.storagePoolDefineXML(poolXml(spec), 0);
         try {
-            if (pool == null) {
-                pool = connect.storagePoolDefineXML(poolXml(name, directory), 0);
+            if (spec.type() == PoolType.DIR || spec.type() == PoolType.NETFS) {
                 pool.build(0);
-                pool.setAutostart(1);
             }
-            if (pool.isActive() == 0) {
-                pool.create(0);
-            }
-            pool.refresh(0);
-            return info(pool, name);
+            pool.create(0);
+            pool.setAutostart(1);
+            return facts(pool);
+        } catch (LibvirtException | RuntimeException e) {
+            undefineQuietly(pool);
+            throw e;
         } finally {
             free(pool);
         }
     }
 
-    static List<LibvirtStorage.PoolInfo> list(Connect connect) throws LibvirtException {
-        var names = new ArrayList<String>(List.of(connect.listStoragePools()));
-        names.addAll(List.of(connect.listDefinedStoragePools()));
-        var pools = new ArrayList<LibvirtStorage.PoolInfo>();
-        for (String name : names) {
-            StoragePool pool = connect.storagePoolLookupByName(name);
+    private static PoolFacts started(StoragePool pool) throws LibvirtException {
+        if (pool.isActive() == 0) {
+            pool.create(0);
+        }
+        if (!pool.getAutostart()) {
+            pool.setAutostart(1);
+        }
+        return facts(pool);
+    }
+
+    static List<PoolFacts> list(Connect connect) throws LibvirtException {
+        var pools = new ArrayList<PoolFacts>();
+        for (String name : names(connect)) {
+            Optional<StoragePool> pool = find(connect, name);
+            if (pool.isEmpty()) {
+                continue; // undefined between the listing and the lookup
+            }
             try {
-                pools.add(info(pool, name));
+                pools.add(facts(pool.get()));
             } finally {
-                free(pool);
+                free(pool.get());
             }
         }
         return List.copyOf(pools);
     }
 
-    /** Creates the volume unless it exists; returns its path either way. */
-    static String createVolume(Connect connect, String poolName, String name, long sizeMib, String format)
+    /** Destroys (stops) and undefines the pool, its storage untouched; a no-op when it is unknown. */
+    static void undefine(Connect connect, String name) throws LibvirtException {
+        Optional<StoragePool> pool = find(connect, name);
+        if (pool.isEmpty()) {
+            return;
+        }
+        try {
+            if (pool.get().isActive() == 1) {
+                pool.get().destroy();
+            }
+            pool.get().undefine();
+        } finally {
+            free(pool.get());
+        }
+    }
+
+    static List<VolumeFacts> volumes(Connect connect, String poolName) throws LibvirtException {
+        StoragePool pool = require(connect, poolName);
+        try {
+            if (pool.isActive() == 0) {
+                return List.of();
+            }
+            pool.refresh(0);
+            var volumes = new ArrayList<VolumeFacts>();
+            for (String name : pool.listVolumes()) {
+                StorageVol volume = pool.storageVolLookupByName(name);
+                try {
+                    volumes.add(volume(volume, name));
+                } finally {
+                    volume.free();
+                }
+            }
+            return List.copyOf(volumes);
+        } finally {
+            free(pool);
+        }
+    }
+
+    /** Creates the volume unless it exists; returns it either way. */
+    static VolumeFacts createVolume(Connect connect, String poolName, String name, long sizeMib, String format)
             throws LibvirtException {
         String xml = volumeXml(name, sizeMib, format);
         StoragePool pool = require(connect, poolName);
@@ -84,7 +249,7 @@ final class StoragePools {
             } catch (LibvirtException e) {
                 volume = pool.storageVolCreateXML(xml, 0);
             }
-            return volume.getPath();
+            return volume(volume, name);
         } finally {
             if (volume != null) {
                 volume.free();
@@ -114,28 +279,54 @@ final class StoragePools {
         }
     }
 
-    private static LibvirtStorage.PoolInfo info(StoragePool pool, String name) throws LibvirtException {
+    private static VolumeFacts volume(StorageVol volume, String name) throws LibvirtException {
+        VolumeXml xml = parseVolume(volume.getXMLDesc(0));
+        return new VolumeFacts(name, volume.getKey(), volume.getPath(), xml.format(), xml.capacityBytes(),
+                xml.allocationBytes(), xml.backingStore());
+    }
+
+    /** The pool's definition and libvirt's sizes; an active pool is refreshed first so that they are current. */
+    private static PoolFacts facts(StoragePool pool) throws LibvirtException {
+        boolean active = pool.isActive() == 1;
+        if (active) {
+            pool.refresh(0);
+        }
+        PoolFacts read = parsePool(pool.getXMLDesc(0));
         StoragePoolInfo info = pool.getInfo();
-        String path = HostCapabilities.firstText(pool.getXMLDesc(0), "path");
-        return new LibvirtStorage.PoolInfo(name, path, pool.isActive() == 1, info.capacity, info.available);
+        return new PoolFacts(read.name(), read.uuid(), read.type(), read.source(), read.targetPath(), info.capacity,
+                info.allocation, info.available, active);
+    }
+
+    private static List<String> names(Connect connect) throws LibvirtException {
+        var names = new ArrayList<String>(List.of(connect.listStoragePools()));
+        names.addAll(List.of(connect.listDefinedStoragePools()));
+        return names;
     }
 
     private static StoragePool require(Connect connect, String name) throws LibvirtException {
-        StoragePool pool = find(connect, name);
-        if (pool == null) {
-            throw new HypervisorException(Reason.NOT_FOUND, "no datastore (storage pool) " + name);
-        }
-        return pool;
+        return find(connect, name).orElseThrow(() -> new HypervisorException(Reason.NOT_FOUND,
+                "no datastore (storage pool) " + name));
     }
 
-    private static StoragePool find(Connect connect, String name) throws LibvirtException {
+    private static Optional<StoragePool> find(Connect connect, String name) throws LibvirtException {
         try {
-            return connect.storagePoolLookupByName(name);
+            return Optional.of(connect.storagePoolLookupByName(name));
         } catch (LibvirtException e) {
             if (e.getError() != null && e.getError().getCode() == org.libvirt.Error.ErrorNumber.VIR_ERR_NO_STORAGE_POOL) {
-                return null;
+                return Optional.empty();
             }
             throw e;
+        }
+    }
+
+    private static void undefineQuietly(StoragePool pool) {
+        try {
+            if (pool.isActive() == 1) {
+                pool.destroy();
+            }
+            pool.undefine();
+        } catch (LibvirtException e) {
+            // The first failure is the one to report; this one only leaves a stopped definition behind.
         }
     }
 

@@ -45,12 +45,19 @@ public final class Lab implements AutoCloseable {
     private final Path directory;
     private final List<Host> hosts;
     private final FileChannel turn;
+    private final IscsiTarget iscsi;
 
-    private Lab(Path script, Path directory, List<Host> hosts, FileChannel turn) {
+    /** The lab's iSCSI target on its storage network (Debian's tgt): portal address, target IQN, one LUN. */
+    public record IscsiTarget(String portal, String iqn) {}
+
+    private static final Pattern ISCSI_LINE = Pattern.compile("^iscsi (\\S+) (\\S+)$");
+
+    private Lab(Path script, Path directory, List<Host> hosts, FileChannel turn, IscsiTarget iscsi) {
         this.script = script;
         this.directory = directory;
         this.hosts = List.copyOf(hosts);
         this.turn = turn;
+        this.iscsi = iscsi;
     }
 
     /**
@@ -111,17 +118,30 @@ public final class Lab implements AutoCloseable {
                     + up.exitCode() + "): " + up.stderr().strip());
         }
         var hosts = new ArrayList<Host>();
+        IscsiTarget iscsi = null;
         for (String line : up.stdout().split("\n")) {
             Matcher matcher = HOST_LINE.matcher(line.strip());
             if (matcher.matches()) {
                 hosts.add(new Host(matcher.group(1), matcher.group(2), matcher.group(3)));
+            }
+            Matcher target = ISCSI_LINE.matcher(line.strip());
+            if (target.matches()) {
+                iscsi = new IscsiTarget(target.group(1), target.group(2));
             }
         }
         if (hosts.size() != count) {
             run(script, directory, Duration.ofMinutes(1), "down");
             throw new IllegalStateException("the lab printed " + hosts.size() + " hosts, not " + count + ": " + up.stdout());
         }
-        return new Lab(script, directory, hosts, turn);
+        if (iscsi == null) {
+            run(script, directory, Duration.ofMinutes(1), "down");
+            throw new IllegalStateException("the lab printed no iSCSI target: " + up.stdout());
+        }
+        return new Lab(script, directory, hosts, turn, iscsi);
+    }
+
+    public IscsiTarget iscsi() {
+        return iscsi;
     }
 
     public List<Host> hosts() {

@@ -1,8 +1,15 @@
 package dev.paddock.libvirt;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.paddock.hypervisor.DomainSpec;
+import dev.paddock.hypervisor.HypervisorException;
+import dev.paddock.hypervisor.PoolFacts;
+import dev.paddock.hypervisor.PoolSource;
+import dev.paddock.hypervisor.PoolSpec;
+import dev.paddock.hypervisor.PoolType;
+import dev.paddock.hypervisor.VolumeFacts;
 import dev.paddock.model.VmState;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +22,8 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** A shared directory is one datastore seen by two hosts; a guest on it can be snapshotted and reverted. */
 @Tag("lab")
@@ -37,6 +46,10 @@ class LabDatastoreTest {
         directory = Files.createDirectories(LAB.lab().shared().resolve(pool));
     }
 
+    private PoolSpec dirPool() {
+        return new PoolSpec(pool, PoolType.DIR, PoolSource.NONE, directory.toString());
+    }
+
     @AfterEach
     void remove() {
         try {
@@ -44,6 +57,9 @@ class LabDatastoreTest {
             if (hypervisor.domain(h1, id).isPresent()) {
                 hypervisor.destroy(h1, id);
                 hypervisor.undefine(h1, id);
+            }
+            for (Lab.Host host : LAB.lab().hosts().subList(0, 2)) {
+                hypervisor.undefinePool(host.id(), pool);
             }
         } finally {
             hypervisor.close();
@@ -56,29 +72,31 @@ class LabDatastoreTest {
         String h1 = LAB.lab().host(1).id();
         String h2 = LAB.lab().host(2).id();
 
-        LibvirtStorage.PoolInfo onH1 = hypervisor.storage().datastore(h1, pool, directory.toString());
-        hypervisor.storage().datastore(h2, pool, directory.toString());
-        String made = hypervisor.storage().createVolume(h1, pool, "disk1.qcow2", 64, "qcow2");
-        String seen = hypervisor.storage().createVolume(h2, pool, "disk1.qcow2", 64, "qcow2");
+        PoolFacts onH1 = hypervisor.definePool(h1, dirPool());
+        hypervisor.definePool(h2, dirPool());
+        String made = hypervisor.createVolume(h1, pool, "disk1.qcow2", 64, "qcow2").path();
+        String seen = hypervisor.createVolume(h2, pool, "disk1.qcow2", 64, "qcow2").path();
 
         assertThat(onH1.active()).isTrue();
-        assertThat(onH1.path()).isEqualTo(directory.toString());
+        assertThat(onH1.type()).isEqualTo(PoolType.DIR);
+        assertThat(onH1.targetPath()).isEqualTo(directory.toString());
         assertThat(onH1.capacityBytes()).isPositive();
         assertThat(made).isEqualTo(seen).isEqualTo(directory.resolve("disk1.qcow2").toString());
         assertThat(Files.exists(Path.of(made))).isTrue();
-        assertThat(hypervisor.storage().datastores(h2)).extracting(LibvirtStorage.PoolInfo::name).contains(pool);
+        assertThat(hypervisor.pools(h2)).extracting(PoolFacts::name).contains(pool);
+        assertThat(hypervisor.volumes(h2, pool)).extracting(VolumeFacts::name).containsExactly("disk1.qcow2");
 
-        hypervisor.storage().deleteVolume(h2, pool, "disk1.qcow2");
+        hypervisor.deleteVolume(h2, pool, "disk1.qcow2");
         assertThat(Files.exists(Path.of(made))).isFalse();
-        hypervisor.storage().deleteVolume(h1, pool, "disk1.qcow2");
+        hypervisor.deleteVolume(h1, pool, "disk1.qcow2");
     }
 
     @Test
     @DisplayName("a running guest is snapshotted, reverted to its snapshot, and the snapshot deleted")
     void snapshots() {
         String h1 = LAB.lab().host(1).id();
-        hypervisor.storage().datastore(h1, pool, directory.toString());
-        String disk = hypervisor.storage().createVolume(h1, pool, id + ".qcow2", 64, "qcow2");
+        hypervisor.definePool(h1, dirPool());
+        String disk = hypervisor.createVolume(h1, pool, id + ".qcow2", 64, "qcow2").path();
         DomainSpec lab = LAB.lab().guest(id, "snap-" + id.substring(0, 8), 1, 128);
         DomainSpec guest = lab.withDisks(List.of(new DomainSpec.DiskSpec("vda", disk, "qcow2", 1)));
         hypervisor.define(h1, guest);
@@ -91,5 +109,26 @@ class LabDatastoreTest {
         hypervisor.storage().deleteSnapshot(h1, id, "before-upgrade");
 
         assertThat(hypervisor.storage().snapshots(h1, id)).isEmpty();
+    }
+
+    /**
+     * This kernel has no NFS client and no SCSI initiator: the kernel-mount forms a production host uses are refused
+     * when they start, and the definition made for them is gone again.
+     */
+    @ParameterizedTest(name = "a {0} pool that cannot start fails and leaves no definition")
+    @ValueSource(strings = {"netfs", "iscsi"})
+    void kernelFormsLeaveNothing(String type) {
+        String h1 = LAB.lab().host(1).id();
+        PoolSpec spec = type.equals("netfs")
+                ? new PoolSpec(pool, PoolType.NETFS, PoolSource.nfs(LAB.lab().iscsi().portal(), "/export"),
+                        directory.toString())
+                : new PoolSpec(pool, PoolType.ISCSI, PoolSource.iscsi(LAB.lab().iscsi().portal(),
+                        LAB.lab().iscsi().iqn()), "");
+
+        assertThatThrownBy(() -> hypervisor.definePool(h1, spec))
+                .isInstanceOf(HypervisorException.class)
+                .hasMessageContaining(pool);
+
+        assertThat(hypervisor.pools(h1)).extracting(PoolFacts::name).doesNotContain(pool);
     }
 }

@@ -30,6 +30,12 @@ class LibvirtHypervisorContractTest extends HypervisorContract {
         return "qemu+tcp://10.77.0.99/system";
     }
 
+    /** Under the lab's shared directory, which goes with the lab. */
+    @Override
+    protected String poolDirectory(String name) {
+        return LAB.lab().shared().resolve("pools").resolve(name).toString();
+    }
+
     @Override
     protected DomainSpec domainSpec(String uuid, String name, int vcpus, long memoryMib) {
         return LAB.lab().guest(uuid, name, vcpus, memoryMib);

@@ -10,6 +10,9 @@ import dev.paddock.hypervisor.HypervisorEvent.DomainEvent;
 import dev.paddock.hypervisor.HypervisorEvent.DomainEventKind;
 import dev.paddock.hypervisor.HypervisorException;
 import dev.paddock.hypervisor.HypervisorException.Reason;
+import dev.paddock.hypervisor.PoolSource;
+import dev.paddock.hypervisor.PoolSpec;
+import dev.paddock.hypervisor.PoolType;
 import dev.paddock.model.VmState;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -179,5 +182,32 @@ class TestDriverAdapterTest {
 
     private static String shortId() {
         return UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    @Test
+    @DisplayName("pools: the driver's own pool is listed with its sizes; one defined twice is one pool, undefined once")
+    void pools() {
+        assertThat(hypervisor.pools(HOST)).anySatisfy(pool -> {
+            assertThat(pool.name()).isEqualTo("default-pool");
+            assertThat(pool.type()).isEqualTo(PoolType.DIR);
+            assertThat(pool.capacityBytes()).isPositive();
+        });
+        var spec = new PoolSpec("paddock-" + UUID.randomUUID().toString().substring(0, 8),
+                PoolType.DIR, PoolSource.NONE, "/paddock-test-pool");
+        try {
+            var made = hypervisor.definePool(HOST, spec);
+            var again = hypervisor.definePool(HOST, spec);
+
+            assertThat(made.active()).isTrue();
+            assertThat(again.uuid()).isEqualTo(made.uuid());
+            assertThat(hypervisor.volumes(HOST, spec.name())).isEmpty();
+            assertThatThrownBy(() -> hypervisor.definePool(HOST, new PoolSpec(spec.name(),
+                    PoolType.DIR, PoolSource.NONE, "/elsewhere")))
+                    .isInstanceOf(HypervisorException.class).hasMessageContaining("over other storage");
+        } finally {
+            hypervisor.undefinePool(HOST, spec.name());
+            hypervisor.undefinePool(HOST, spec.name());
+        }
+        assertThat(hypervisor.pools(HOST)).extracting(p -> p.name()).doesNotContain(spec.name());
     }
 }

@@ -4,7 +4,6 @@ import dev.paddock.hypervisor.HostFacts;
 import dev.paddock.hypervisor.Hypervisor;
 import dev.paddock.hypervisor.HypervisorException;
 import dev.paddock.model.Cluster;
-import dev.paddock.model.Datastore;
 import dev.paddock.model.Host;
 import dev.paddock.model.HostState;
 import dev.paddock.model.PowerState;
@@ -16,12 +15,12 @@ import dev.paddock.store.Page;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import io.javalin.router.JavalinDefaultRoutingApi;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 
-/** Sites, clusters, hosts and datastores: read them, and add new ones (networks are {@link NetworkRoutes}'). */
+/** Sites, clusters and hosts: read them, and add new ones (networks are {@link NetworkRoutes}', datastores
+ * {@link DatastoreRoutes}'). */
 final class InventoryRoutes {
 
     private final InventoryStore store;
@@ -45,10 +44,6 @@ final class InventoryRoutes {
         routes.get(base + "/hosts/{id}", ctx -> ctx.json(store.host(id(ctx)).orElseThrow(() -> missing("host", ctx))));
         routes.post(base + "/hosts", this::createHost);
         routes.delete(base + "/hosts/{id}", this::deleteHost);
-        routes.get(base + "/datastores", ctx -> ctx.json(whole(store.datastores())));
-        routes.get(base + "/datastores/{id}",
-                ctx -> ctx.json(store.datastore(id(ctx)).orElseThrow(() -> missing("datastore", ctx))));
-        routes.post(base + "/datastores", this::createDatastore);
     }
 
     private void createSite(Context ctx) {
@@ -122,27 +117,7 @@ final class InventoryRoutes {
         ctx.status(HttpStatus.NO_CONTENT);
     }
 
-    private void createDatastore(Context ctx) {
-        Requests.NewDatastore request = RequestBody.read(ctx, Requests.NewDatastore.class);
-        String siteId = existingSite(request.siteId());
-        String name = Requests.name(request.name(), "name");
-        long capacity = Requests.between(Requests.required(request.capacityGib(), "capacityGib"), 1,
-                1L << 40, "capacityGib", " GiB");
-        long free = request.freeGib() == null ? capacity
-                : Requests.between(request.freeGib(), 0, capacity, "freeGib", " GiB (the capacity)");
-        List<String> hostIds = request.hostIds() == null ? List.of() : request.hostIds();
-        for (String hostId : hostIds) {
-            if (hostId == null || store.host(hostId).isEmpty()) {
-                throw new PaddockException.InvalidValue("Field 'hostIds' names no host: '" + hostId + "'.");
-            }
-        }
-        Datastore datastore = new Datastore(newId(), siteId, name, Boolean.TRUE.equals(request.shared()), capacity,
-                free, new HashSet<>(hostIds));
-        put(() -> store.put(datastore), "datastore", name);
-        created(ctx, "datastores", datastore.id(), datastore);
-    }
-
-    private String existingSite(String siteId) {
+    String existingSite(String siteId) {
         Requests.required(siteId, "siteId");
         if (store.site(siteId).isEmpty()) {
             throw new PaddockException.InvalidValue("Field 'siteId' names no site: '" + siteId + "'.");

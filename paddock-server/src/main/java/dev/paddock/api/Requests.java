@@ -32,8 +32,31 @@ public final class Requests {
     public record NewNetwork(String siteId, String name, Integer vlan, Boolean isolated, List<String> hosts,
             String bridge) {}
 
+    /**
+     * A datastore: with {@code type}, storage pools to create on {@code hosts} (names or ids) over {@code source};
+     * without, one declared by hand in {@code siteId} with its sizes and {@code hostIds}.
+     */
     public record NewDatastore(
-            String siteId, String name, Boolean shared, Long capacityGib, Long freeGib, List<String> hostIds) {}
+            String siteId,
+            String name,
+            Boolean shared,
+            Long capacityGib,
+            Long freeGib,
+            List<String> hostIds,
+            String type,
+            NewPoolSource source,
+            List<String> hosts) {}
+
+    /**
+     * Where a pool's storage is. {@code dir}: {@code path} is the directory. {@code netfs}: {@code host} the NFS
+     * server, {@code path} the export, {@code target} the mount point (default under /var/lib/paddock/pools).
+     * {@code iscsi}: {@code host} the portal, {@code iqn} the target, {@code target} the device directory.
+     * {@code iscsi-direct}: {@code host}, {@code iqn}, and {@code initiator} (default one IQN per host).
+     * {@code rbd}: {@code monitors} (or {@code host}) and {@code pool}.
+     */
+    public record NewPoolSource(
+            String host, List<String> monitors, String path, String iqn, String initiator, String pool,
+            String target) {}
 
     /**
      * A VM to create. {@code clusterId} may be left out when {@code hostId} is given or the room has one

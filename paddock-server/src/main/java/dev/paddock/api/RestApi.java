@@ -22,6 +22,7 @@ public final class RestApi {
 
     private final InventoryRoutes inventory;
     private final VmRoutes vms;
+    private final DatastoreRoutes datastores;
     private final OperationRoutes operations;
     private final NetworkRoutes networks;
     private final OversightRoutes oversight;
@@ -40,6 +41,7 @@ public final class RestApi {
         this.vms = new VmRoutes(store, operations, hypervisor, ledger, this.oversight::record);
         this.networks = new NetworkRoutes(store, operations, hypervisor, this.oversight::record);
         this.operations = new OperationRoutes(operations);
+        this.datastores = new DatastoreRoutes(store, operations, hypervisor, inventory, this.oversight::record);
         this.consolidation = new ConsolidationRoutes(store, operations, this.oversight::record);
     }
 
@@ -51,6 +53,7 @@ public final class RestApi {
         inventory.register(config.routes);
         vms.register(config.routes);
         networks.register(config.routes);
+        datastores.register(config.routes);
         operations.register(config.routes);
         oversight.register(config.routes);
         consolidation.register(config.routes);

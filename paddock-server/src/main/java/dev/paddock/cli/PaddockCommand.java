@@ -27,6 +27,7 @@ import picocli.CommandLine.ScopeType;
             VmsCommand.class,
             NetworkCommand.class,
             VmCommand.class,
+            DatastoreCommand.class,
             OpsCommand.class,
             PlacementCommand.class,
             ConsolidateCommand.class,

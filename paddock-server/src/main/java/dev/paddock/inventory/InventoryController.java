@@ -5,17 +5,21 @@ import dev.paddock.hypervisor.HostNetwork;
 import dev.paddock.hypervisor.Hypervisor;
 import dev.paddock.hypervisor.HypervisorEvent;
 import dev.paddock.hypervisor.HypervisorException;
+import dev.paddock.model.Datastore;
 import dev.paddock.model.Host;
 import dev.paddock.model.HostState;
 import dev.paddock.model.Network;
 import dev.paddock.model.Room;
 import dev.paddock.model.Vm;
 import dev.paddock.model.VmState;
+import dev.paddock.storage.DatastoreDiscovery;
+import dev.paddock.store.DuplicateNameException;
 import dev.paddock.store.InventoryStore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +37,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Keeps the inventory equal to what the hypervisors report: a reconcile loop fed by events, with a
  * periodic full resync as the safety net for anything an event did not say.
+ *
+ * <p>Storage pools have no events in libvirt-java, so the full resync also reads every answering host's pools and
+ * records them as datastores.
  *
  * <p>Everything runs on one thread: hypervisor callbacks only mark a host dirty (they must never block),
  * and the loop drains dirty hosts shortly after. One thread means no two reconciliations of a host can
@@ -171,23 +178,83 @@ public final class InventoryController implements AutoCloseable {
         List<Host> hosts = store.hosts();
         Map<String, List<HostNetwork>> networks = new LinkedHashMap<>();
         Set<String> maintained = maintenance.get();
+        List<Host> answered = new ArrayList<>();
         for (Host host : hosts) {
             Optional<HostResync> resync = resync(host, maintained);
             if (resync.isEmpty()) {
                 unreachable++;
                 continue;
             }
+            answered.add(host);
             reportedVms += resync.get().reported();
             changes += resync.get().changes().size();
             networksOf(host).ifPresent(found -> networks.put(host.id(), found));
         }
         changes += recordNetworks(hosts, networks);
+        changes += discoverDatastores(answered);
         Duration took = Duration.ofNanos(System.nanoTime() - started);
         if (changes > 0 || unreachable > 0) {
             LOG.info("resync: {} hosts ({} unreachable), {} VMs reported, {} changes in {} ms",
                     hosts.size(), unreachable, reportedVms, changes, took.toMillis());
         }
         return new ResyncReport(hosts.size(), unreachable, reportedVms, changes, took);
+    }
+
+    /**
+     * Reads every connected host's storage pools again on the loop thread, soon, without a full resync: for a
+     * datastore just created, whose hosts and sizes would otherwise wait for the next one.
+     */
+    public void refreshDatastores() {
+        loop.execute(() -> {
+            try {
+                discoverDatastores(store.hosts().stream().filter(host -> hypervisor.isConnected(host.id())).toList());
+            } catch (RuntimeException e) {
+                LOG.warn("datastore refresh failed: {}", e.getMessage());
+            }
+        });
+    }
+
+    /**
+     * Records the storage pools of the hosts that answered as datastores ({@link DatastoreDiscovery}): libvirt-java
+     * has no storage pool events, so pools are read at each full resync. Returns how many datastores were written.
+     */
+    private int discoverDatastores(List<Host> answered) {
+        Map<String, String> siteOfCluster = new HashMap<>();
+        store.clusters().forEach(cluster -> siteOfCluster.put(cluster.id(), cluster.siteId()));
+        List<DatastoreDiscovery.HostPools> pools = new ArrayList<>();
+        for (Host host : answered) {
+            String siteId = siteOfCluster.get(host.clusterId());
+            if (siteId == null) {
+                continue;
+            }
+            try {
+                pools.add(new DatastoreDiscovery.HostPools(host.id(), siteId, hypervisor.pools(host.id())));
+            } catch (HypervisorException e) {
+                LOG.debug("host {} did not list its storage pools: {}", host.name(), e.getMessage());
+            }
+        }
+        List<Datastore> recorded = store.datastores();
+        Set<String> known = new HashSet<>();
+        recorded.forEach(datastore -> known.add(datastore.id()));
+        List<Datastore> writes = DatastoreDiscovery.discover(pools, recorded);
+        int written = 0;
+        for (Datastore datastore : writes) {
+            try {
+                if (known.contains(datastore.id())) {
+                    if (!store.updateObserved(datastore)) {
+                        continue;
+                    }
+                } else {
+                    store.put(datastore);
+                }
+                written++;
+                LOG.info("datastore {} ({} {}): hosts {}, {} of {} bytes free", datastore.name(), datastore.type(),
+                        datastore.source(), datastore.hostIds(), datastore.freeBytes(), datastore.capacityBytes());
+            } catch (DuplicateNameException e) {
+                LOG.warn("datastore {} not recorded: {}", datastore.name(), e.getMessage());
+            }
+        }
+        return written;
     }
 
     /**

@@ -8,6 +8,8 @@ import dev.paddock.hypervisor.HostNetwork;
 import dev.paddock.hypervisor.Hypervisor;
 import dev.paddock.hypervisor.MigrationOptions;
 import dev.paddock.hypervisor.MigrationResult;
+import dev.paddock.hypervisor.PoolFacts;
+import dev.paddock.hypervisor.PoolSpec;
 import dev.paddock.model.VmState;
 import dev.paddock.store.InventoryStore;
 import java.time.Duration;
@@ -94,6 +96,18 @@ public final class StepExecutor {
             case Step.ForgetNetwork s -> log.accept(store.deleteNetwork(s.networkId())
                     ? "removed network " + s.networkId() + " from inventory"
                     : "network " + s.networkId() + " was not in inventory");
+            case Step.RecordDatastore s -> {
+                store.put(s.datastore());
+                log.accept("recorded datastore " + s.datastore().id());
+            }
+            case Step.ForgetDatastore s -> log.accept(store.deleteDatastore(s.datastoreId())
+                    ? "removed datastore " + s.datastoreId() + " from inventory"
+                    : "datastore " + s.datastoreId() + " was not in inventory");
+            case Step.DefinePool s -> definePool(s, log);
+            case Step.UndefinePool s -> {
+                hypervisor.undefinePool(s.hostId(), s.name());
+                log.accept("storage pool " + s.name() + " not defined on " + s.hostId() + " any more");
+            }
             case Step.Parallel s -> parallel(s, log);
         }
     }
@@ -108,6 +122,20 @@ public final class StepExecutor {
 
     private boolean hasNetwork(String hostId, String name) {
         return hypervisor.networks(hostId).stream().anyMatch(network -> network.name().equals(name));
+    }
+
+    /** The port's definePool keeps a pool that is there already: running it again changes nothing. */
+    private void definePool(Step.DefinePool s, Consumer<String> log) {
+        PoolFacts pool = hypervisor.definePool(s.hostId(), s.spec());
+        log.accept("storage pool " + pool.name() + " started on " + s.hostId() + ": " + pool.availableBytes()
+                + " of " + pool.capacityBytes() + " bytes available");
+    }
+
+    /** True when the host has a pool of the spec's name, or one over the same storage. */
+    private boolean hasPool(String hostId, PoolSpec spec) {
+        String key = spec.source().storageKey(spec.type(), spec.targetPath());
+        return hypervisor.pools(hostId).stream().anyMatch(pool -> pool.name().equals(spec.name())
+                || (pool.type() == spec.type() && pool.source().storageKey(pool.type(), pool.targetPath()).equals(key)));
     }
 
     /**
@@ -183,6 +211,12 @@ public final class StepExecutor {
                     .<Step>map(Step.RecordNetwork::new)
                     .orElseGet(() -> new Step.ForgetNetwork(s.network().id())));
             case Step.ForgetNetwork s -> Compensation.of(s);
+            case Step.RecordDatastore s -> Optional.of(store.datastore(s.datastore().id())
+                    .<Step>map(Step.RecordDatastore::new)
+                    .orElseGet(() -> new Step.ForgetDatastore(s.datastore().id())));
+            case Step.ForgetDatastore s -> Compensation.of(s);
+            case Step.DefinePool s -> hasPool(s.hostId(), s.spec()) ? Optional.empty() : Compensation.of(s);
+            case Step.UndefinePool s -> Compensation.of(s);
             case Step.Parallel s -> {
                 List<Step> undos = s.steps().stream().flatMap(part -> undoOf(part).stream()).toList();
                 yield undos.isEmpty() ? Optional.empty() : Optional.of(new Step.Parallel(undos, s.atMost()));

@@ -63,6 +63,7 @@ public final class PaddockServer implements AutoCloseable {
     private static final long ROOM_SEED = 2026;
     /** How often the inventory is compared with every host in full, beside the events. */
     private static final Duration RESYNC_PERIOD = Duration.ofSeconds(30);
+    private static final String DATASTORE_CREATE = "datastore.create";
     /** How often HA looks at every host without being woken: a fifth of the default detection window. */
     private static final Duration HA_PERIOD = Duration.ofSeconds(2);
     private static final Duration FENCE_TIMEOUT = Duration.ofSeconds(30);
@@ -167,6 +168,9 @@ public final class PaddockServer implements AutoCloseable {
             OperationRunner runner = new OperationRunner(new JdbcOperationJournal(dataSource), store, hypervisor,
                     new DeviceFencing(haSettings, fence));
             made.add(runner);
+            // a datastore made through the API shows its hosts and sizes once made, not at the next resync
+            runner.onFinished(id -> runner.get(id).filter(op -> op.kind().equals(DATASTORE_CREATE))
+                    .ifPresent(op -> inventory.refreshDatastores()));
             runner.start();
             leadership.stopOnLoss(runner);
             Notifier notifier = webhooks(made);

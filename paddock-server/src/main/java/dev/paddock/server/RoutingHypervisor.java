@@ -12,6 +12,9 @@ import dev.paddock.hypervisor.HypervisorException;
 import dev.paddock.hypervisor.MigrationOptions;
 import dev.paddock.hypervisor.MigrationResult;
 import dev.paddock.hypervisor.NetworkSpec;
+import dev.paddock.hypervisor.PoolFacts;
+import dev.paddock.hypervisor.PoolSpec;
+import dev.paddock.hypervisor.VolumeFacts;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -284,6 +287,36 @@ public final class RoutingHypervisor implements Hypervisor {
     @Override
     public void undefineNetwork(String hostId, String name) {
         route(hostId).undefineNetwork(hostId, name);
+    }
+
+    @Override
+    public List<PoolFacts> pools(String hostId) {
+        return route(hostId).pools(hostId);
+    }
+
+    @Override
+    public PoolFacts definePool(String hostId, PoolSpec spec) {
+        return route(hostId).definePool(hostId, spec);
+    }
+
+    @Override
+    public void undefinePool(String hostId, String name) {
+        route(hostId).undefinePool(hostId, name);
+    }
+
+    @Override
+    public List<VolumeFacts> volumes(String hostId, String pool) {
+        return route(hostId).volumes(hostId, pool);
+    }
+
+    @Override
+    public VolumeFacts createVolume(String hostId, String pool, String name, long capacityMib, String format) {
+        return route(hostId).createVolume(hostId, pool, name, capacityMib, format);
+    }
+
+    @Override
+    public void deleteVolume(String hostId, String pool, String name) {
+        route(hostId).deleteVolume(hostId, pool, name);
     }
 
     @Override

@@ -26,6 +26,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -45,9 +46,10 @@ final class InventoryRows {
     static final List<String> NETWORK = List.of("id", "site_id", "name", "vlan", "isolated", "mirror_ports",
             "carriers");
     static final List<String> DATASTORE = List.of("id", "site_id", "name", "shared", "capacity_gib", "free_gib",
-            "host_ids");
+            "host_ids", "pool_type", "source", "capacity_bytes", "free_bytes", "pools");
 
     private static final TypeReference<Set<String>> STRINGS = new TypeReference<>() {};
+    private static final TypeReference<Map<String, String>> NAMES = new TypeReference<>() {};
     private static final TypeReference<List<Disk>> DISKS = new TypeReference<>() {};
     private static final TypeReference<List<Nic>> NICS = new TypeReference<>() {};
     private static final TypeReference<Map<String, Network.Carrier>> CARRIERS = new TypeReference<>() {};
@@ -165,11 +167,32 @@ final class InventoryRows {
         s.setLong(5, datastore.capacityGib());
         s.setLong(6, datastore.freeGib());
         s.setString(7, json(new TreeSet<>(datastore.hostIds())));
+        s.setString(8, datastore.type());
+        s.setString(9, datastore.source());
+        s.setLong(10, datastore.capacityBytes());
+        s.setLong(11, datastore.freeBytes());
+        s.setString(12, datastore.pools().isEmpty() ? EMPTY_MAP : jsonValue(new TreeMap<>(datastore.pools())));
+    }
+
+    /** What discovery observes of a datastore: its hosts, sizes and pools, then its id. */
+    static final String DATASTORE_OBSERVED = "UPDATE datastores SET host_ids = ?, capacity_gib = ?, free_gib = ?,"
+            + " capacity_bytes = ?, free_bytes = ?, pools = ? WHERE id = ?";
+
+    static void bindObserved(PreparedStatement s, Datastore datastore) throws SQLException {
+        s.setString(1, json(new TreeSet<>(datastore.hostIds())));
+        s.setLong(2, datastore.capacityGib());
+        s.setLong(3, datastore.freeGib());
+        s.setLong(4, datastore.capacityBytes());
+        s.setLong(5, datastore.freeBytes());
+        s.setString(6, datastore.pools().isEmpty() ? EMPTY_MAP : jsonValue(new TreeMap<>(datastore.pools())));
+        s.setString(7, datastore.id());
     }
 
     static Datastore datastore(ResultSet r) throws SQLException {
+        String pools = r.getString(12);
         return new Datastore(r.getString(1), r.getString(2), r.getString(3), r.getBoolean(4), r.getLong(5),
-                r.getLong(6), strings(r.getString(7)));
+                r.getLong(6), strings(r.getString(7)), r.getString(8), r.getString(9), r.getLong(10), r.getLong(11),
+                pools.equals(EMPTY_MAP) ? Map.of() : read(pools, NAMES));
     }
 
     private static void bindResources(PreparedStatement s, int first, Resources resources) throws SQLException {
@@ -185,6 +208,7 @@ final class InventoryRows {
 
     /** Most sets and lists are empty; writing and reading those without Jackson halves the cost of a resync. */
     private static final String EMPTY = "[]";
+    private static final String EMPTY_MAP = "{}";
 
     private static Set<String> strings(String text) throws SQLException {
         return text.equals(EMPTY) ? Set.of() : read(text, STRINGS);
@@ -194,6 +218,14 @@ final class InventoryRows {
         if (value.isEmpty()) {
             return EMPTY;
         }
+        try {
+            return Json.mapper().writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write " + value + " as JSON", e);
+        }
+    }
+
+    private static String jsonValue(Object value) {
         try {
             return Json.mapper().writeValueAsString(value);
         } catch (JsonProcessingException e) {

@@ -81,6 +81,16 @@ public interface InventoryStore {
 
     void put(Datastore datastore);
 
+    /**
+     * Records what the hosts' pools say of a datastore still in the store: its hosts, sizes and pool names, nothing
+     * else. For discovery, whose listing may be a moment old: a datastore removed since (an operation rolled back)
+     * is not brought back. Returns false when it was absent.
+     */
+    boolean updateObserved(Datastore datastore);
+
+    /** Returns false when it was absent. */
+    boolean deleteDatastore(String id);
+
     /** A consistent snapshot of the whole inventory, for planners. */
     Room room();
 }

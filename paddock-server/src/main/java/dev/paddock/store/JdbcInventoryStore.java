@@ -298,6 +298,16 @@ public final class JdbcInventoryStore implements InventoryStore {
     }
 
     @Override
+    public boolean updateObserved(Datastore datastore) {
+        return jdbc.update(InventoryRows.DATASTORE_OBSERVED, s -> InventoryRows.bindObserved(s, datastore)) > 0;
+    }
+
+    @Override
+    public boolean deleteDatastore(String id) {
+        return jdbc.update("DELETE FROM datastores WHERE id = ?", s -> s.setString(1, id)) > 0;
+    }
+
+    @Override
     public Room room() {
         return jdbc.inSnapshot(connection -> new Room(
                 Jdbc.query(connection, select(SITE, "sites") + " ORDER BY id", s -> {}, InventoryRows::site),

@@ -89,6 +89,10 @@ final class InlineOperations implements Operations {
                 case Step.UndefineNetwork undefine -> { }
                 case Step.RecordNetwork record -> store.put(record.network());
                 case Step.ForgetNetwork forget -> store.deleteNetwork(forget.networkId());
+                case Step.RecordDatastore record -> store.put(record.datastore());
+                case Step.ForgetDatastore forget -> store.deleteDatastore(forget.datastoreId());
+                case Step.DefinePool define -> { }
+                case Step.UndefinePool undefine -> { }
                 case Step.Parallel parallel -> parallel.steps().forEach(this::apply);
             }
     }

@@ -169,6 +169,18 @@ class CliContractTest {
                 onVm("vm migrate", () -> List.of(vm("mover", true))),
                 onVm("vm adopt", () -> List.of(rogue("stray"))),
                 onVm("vm quarantine", () -> List.of(rogue("miner"))),
+                Map.entry("datastore create", Example.of(() -> List.of("local", "--type", "dir", "--path",
+                                "/var/lib/paddock/local", "--host", "h1", "--wait"),
+                        Mistake.of("an unknown host", ExitCode.REJECTED, "x", "--type", "dir", "--path", "/d",
+                                "--host", "no-such-host"),
+                        Mistake.of("an unknown type", ExitCode.REJECTED, "x", "--type", "zfs", "--path", "/d",
+                                "--host", "h1"),
+                        Mistake.of("no host", ExitCode.USAGE, "x", "--type", "dir", "--path", "/d"))),
+                Map.entry("datastore list", Example.of(List::of,
+                        Mistake.of("a stray argument", ExitCode.USAGE, "extra"))),
+                Map.entry("datastore volumes", Example.of(() -> List.of(datastore("pool-1")),
+                        Mistake.of("an unknown datastore", ExitCode.NOT_FOUND, "no-such-datastore"),
+                        Mistake.of("no datastore", ExitCode.USAGE))),
                 Map.entry("placement solve", Example.of(() -> List.of(setA("model"), setA("assignment"), "--seconds",
                                 "1", "--out", directory.resolve("solution.txt").toString()),
                         Mistake.of("a missing model", ExitCode.REJECTED, "no-such-model.txt", "a.txt"),
@@ -205,6 +217,14 @@ class CliContractTest {
             create.add("--no-start");
         }
         Run run = paddock(create);
+        assertThat(run.status()).as(run.err()).isZero();
+        return name;
+    }
+
+    /** A dir datastore made through the command line on h1; its name. */
+    private String datastore(String name) {
+        Run run = paddock(List.of("datastore", "create", name, "--type", "dir", "--path", "/srv/" + name, "--host",
+                "h1", "--wait"));
         assertThat(run.status()).as(run.err()).isZero();
         return name;
     }

@@ -147,4 +147,35 @@ final class AfterListing implements Hypervisor {
     public void close() {
         real.close();
     }
+
+    @Override
+    public java.util.List<dev.paddock.hypervisor.PoolFacts> pools(String hostId) {
+        return real.pools(hostId);
+    }
+
+    @Override
+    public dev.paddock.hypervisor.PoolFacts definePool(String hostId, dev.paddock.hypervisor.PoolSpec spec) {
+        return real.definePool(hostId, spec);
+    }
+
+    @Override
+    public void undefinePool(String hostId, String name) {
+        real.undefinePool(hostId, name);
+    }
+
+    @Override
+    public java.util.List<dev.paddock.hypervisor.VolumeFacts> volumes(String hostId, String pool) {
+        return real.volumes(hostId, pool);
+    }
+
+    @Override
+    public dev.paddock.hypervisor.VolumeFacts createVolume(String hostId, String pool, String name, long capacityMib,
+            String format) {
+        return real.createVolume(hostId, pool, name, capacityMib, format);
+    }
+
+    @Override
+    public void deleteVolume(String hostId, String pool, String name) {
+        real.deleteVolume(hostId, pool, name);
+    }
 }

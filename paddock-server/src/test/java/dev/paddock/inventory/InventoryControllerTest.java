@@ -87,6 +87,44 @@ class InventoryControllerTest {
     }
 
     @Test
+    @org.junit.jupiter.api.DisplayName("a resync records one NFS export defined on two hosts as one shared datastore, its free space as the pools report it")
+    void poolsBecomeDatastores() throws Exception {
+        Resources capacity = Resources.of(8_000, 16_384, 100, 1_000);
+        long gib = 1L << 30;
+        var nfs = dev.paddock.hypervisor.PoolSource.nfs("nas", "/export/vms");
+        try (HikariDataSource dataSource = Database.open(StoreConfig.h2In(directory));
+                SimulatedHypervisor sim = SimulatedHypervisor.create(ManualClock.atEpochOf2030(), 3)) {
+            sim.addHost("a", capacity);
+            sim.addHost("b", capacity);
+            sim.addStorage(dev.paddock.hypervisor.PoolType.NETFS, nfs, 20 * gib);
+            JdbcInventoryStore store = new JdbcInventoryStore(dataSource);
+            store.put(new dev.paddock.model.Site("s1", "paris", ""));
+            store.put(new dev.paddock.model.Cluster("c1", "s1", "prod", true, 1));
+            for (String name : List.of("a", "b")) {
+                store.put(new Host("h-" + name, "c1", name, "sim://" + name, capacity, HostState.CONNECTED,
+                        PowerState.ON, Set.of()));
+                sim.attach("h-" + name, "sim://" + name);
+                sim.definePool("h-" + name, new dev.paddock.hypervisor.PoolSpec("vms",
+                        dev.paddock.hypervisor.PoolType.NETFS, nfs, "/mnt/vms"));
+            }
+            var controller = new InventoryController(store, sim, Duration.ofHours(1), c -> { });
+
+            controller.resyncAll();
+            sim.createVolume("h-a", "vms", "disk.qcow2", 5 * 1024, "qcow2");
+            controller.resyncAll();
+
+            assertThat(store.datastores()).singleElement().satisfies(ds -> {
+                assertThat(ds.name()).isEqualTo("vms");
+                assertThat(ds.shared()).isTrue();
+                assertThat(ds.hostIds()).containsExactlyInAnyOrder("h-a", "h-b");
+                assertThat(ds.capacityBytes()).isEqualTo(20 * gib);
+                assertThat(ds.freeBytes()).isEqualTo(15 * gib);
+                assertThat(ds.siteId()).isEqualTo("s1");
+            });
+        }
+    }
+
+    @Test
     void aHostInMaintenanceIsRecordedSoWhenItAnswersAgainAndConnectedOnceItLeaves() throws Exception {
         Resources capacity = Resources.of(8_000, 16_384, 100, 1_000);
         try (HikariDataSource dataSource = Database.open(StoreConfig.h2In(directory));

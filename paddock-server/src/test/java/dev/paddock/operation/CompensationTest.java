@@ -40,6 +40,19 @@ class CompensationTest {
         assertThat(Compensation.of(new Step.ForgetVm("v1"))).isEmpty();
         assertThat(Compensation.of(new Step.QuarantineVm("h1", "v1"))).isEmpty();
         assertThat(Compensation.of(new Step.FenceHost("h1"))).isEmpty();
+        assertThat(Compensation.of(new Step.ForgetDatastore("d1"))).isEmpty();
+        assertThat(Compensation.of(new Step.UndefinePool("h1", "san"))).isEmpty();
+    }
+
+    @Test
+    void aDatastoreRecordedIsForgottenAndAPoolDefinedIsUndefinedOnItsHost() {
+        var datastore = dev.paddock.model.Datastore.ofPools("d1", "s1", "vms", true, java.util.Set.of(), "netfs",
+                "nfs://nas/export", 0, 0, java.util.Map.of());
+        var spec = new dev.paddock.hypervisor.PoolSpec("vms", dev.paddock.hypervisor.PoolType.NETFS,
+                dev.paddock.hypervisor.PoolSource.nfs("nas", "/export"), "/mnt/vms");
+
+        assertThat(Compensation.of(new Step.RecordDatastore(datastore))).contains(new Step.ForgetDatastore("d1"));
+        assertThat(Compensation.of(new Step.DefinePool("h2", spec))).contains(new Step.UndefinePool("h2", "vms"));
     }
 
     @Test

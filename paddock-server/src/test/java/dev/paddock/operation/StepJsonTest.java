@@ -38,6 +38,15 @@ class StepJsonTest {
                         java.util.OptionalInt.empty(), false, java.util.Set.of(), java.util.Map.of("h1",
                         new dev.paddock.model.Network.Carrier("backend", "pdk0000beef")))),
                 new Step.ForgetNetwork("n1"),
+                new Step.RecordDatastore(dev.paddock.model.Datastore.ofPools("d1", "s1", "san", true, java.util.Set.of(),
+                        "iscsi-direct", "iscsi://10.79.0.200/iqn.2026-12.dev.paddock:lab", 0, 0, java.util.Map.of())),
+                new Step.ForgetDatastore("d1"),
+                new Step.DefinePool("h1", new dev.paddock.hypervisor.PoolSpec("san",
+                        dev.paddock.hypervisor.PoolType.ISCSI_DIRECT, dev.paddock.hypervisor.PoolSource.iscsiDirect(
+                                "10.79.0.200", "iqn.2026-12.dev.paddock:lab", "iqn.2026-12.dev.paddock:h1"), "")),
+                new Step.DefinePool("h1", new dev.paddock.hypervisor.PoolSpec("nfs", dev.paddock.hypervisor.PoolType.NETFS,
+                        dev.paddock.hypervisor.PoolSource.nfs("nas", "/export"), "/mnt/nfs")),
+                new Step.UndefinePool("h1", "san"),
                 new Step.Parallel(List.of(new Step.DefineVm("h2", OperationFixtures.spec("v1", "web-1")),
                         new Step.StartVm("h2", "v2"))));
     }

@@ -69,6 +69,8 @@ abstract class InventoryStoreContract {
         Network untagged = new Network("n2", "s1", "back", OptionalInt.empty(), false, Set.of(),
                 java.util.Map.of("h1", new Network.Carrier("back", "pdk0a1b2c3d"), "h2", new Network.Carrier("back", "")));
         Datastore datastore = new Datastore("ds1", "s1", "nfs-1", true, 10_000, 4_000, Set.of("h1", "h2"));
+        Datastore pooled = Datastore.ofPools("ds2", "s1", "san", true, Set.of("h1"), "iscsi-direct",
+                "iscsi://10.79.0.2/iqn.2026-12.dev.paddock:lab", 268_435_456L, 0, java.util.Map.of("h1", "san", "h2", "san"));
 
         store.put(site);
         store.put(cluster);
@@ -77,6 +79,7 @@ abstract class InventoryStoreContract {
         store.put(tagged);
         store.put(untagged);
         store.put(datastore);
+        store.put(pooled);
 
         assertThat(store.site("s1")).contains(site);
         assertThat(store.cluster("c1")).contains(cluster);
@@ -89,6 +92,16 @@ abstract class InventoryStoreContract {
         assertThat(store.network("n2")).isEmpty();
         store.put(untagged);
         assertThat(store.datastore("ds1")).contains(datastore);
+        assertThat(store.datastore("ds2")).contains(pooled);
+        Datastore observed = Datastore.ofPools("ds2", "s1", "renamed", false, Set.of("h1", "h2"), "iscsi-direct",
+                pooled.source(), 300_000_000L, 0, java.util.Map.of("h1", "san", "h2", "san"));
+        assertThat(store.updateObserved(observed)).isTrue();
+        assertThat(store.datastore("ds2")).contains(Datastore.ofPools("ds2", "s1", "san", true, Set.of("h1", "h2"),
+                "iscsi-direct", pooled.source(), 300_000_000L, 0, java.util.Map.of("h1", "san", "h2", "san")));
+        assertThat(store.deleteDatastore("ds2")).isTrue();
+        assertThat(store.deleteDatastore("ds2")).isFalse();
+        assertThat(store.updateObserved(observed)).as("a removed datastore is not brought back").isFalse();
+        assertThat(store.datastore("ds2")).isEmpty();
     }
 
     @ParameterizedTest(name = "a VM with watchdog {0}/{1} reads back with it")

@@ -3,6 +3,8 @@ package dev.paddock.operation.plan;
 import dev.paddock.hypervisor.DomainSpec;
 import dev.paddock.hypervisor.NetworkSpec;
 import dev.paddock.model.Network;
+import dev.paddock.hypervisor.PoolSpec;
+import dev.paddock.model.Datastore;
 import dev.paddock.model.Vm;
 import java.util.List;
 
@@ -28,6 +30,10 @@ public sealed interface Step
                 Step.UndefineNetwork,
                 Step.RecordNetwork,
                 Step.ForgetNetwork,
+                Step.RecordDatastore,
+                Step.ForgetDatastore,
+                Step.DefinePool,
+                Step.UndefinePool,
                 Step.Parallel {
 
     /** A short human sentence for progress displays and the audit log. */
@@ -154,6 +160,37 @@ public sealed interface Step
     record ForgetNetwork(String networkId) implements Step {
         public String describe() {
             return "remove network " + networkId + " from inventory";
+        }
+    }
+
+    /** Writes the datastore into the inventory (insert or replace), before any host has its pool. */
+    record RecordDatastore(Datastore datastore) implements Step {
+        public String describe() {
+            return "record datastore " + datastore.name() + " in inventory";
+        }
+    }
+
+    /** Removes the datastore from the inventory; absent means done. */
+    record ForgetDatastore(String datastoreId) implements Step {
+        public String describe() {
+            return "remove datastore " + datastoreId + " from inventory";
+        }
+    }
+
+    /**
+     * Defines, builds, starts and autostarts a storage pool on a host; a pool of that name over the same storage,
+     * or one over the same storage under another name, means done.
+     */
+    record DefinePool(String hostId, PoolSpec spec) implements Step {
+        public String describe() {
+            return "define " + spec.type().xmlName() + " storage pool " + spec.name() + " on " + hostId;
+        }
+    }
+
+    /** Stops a storage pool and removes its definition, its storage untouched; unknown means done. */
+    record UndefinePool(String hostId, String name) implements Step {
+        public String describe() {
+            return "undefine storage pool " + name + " on " + hostId;
         }
     }
 

@@ -1,0 +1,215 @@
+package dev.paddock.sim;
+
+import static dev.paddock.hypervisor.HypervisorException.Reason.ALREADY_EXISTS;
+import static dev.paddock.hypervisor.HypervisorException.Reason.FAILED;
+import static dev.paddock.hypervisor.HypervisorException.Reason.INSUFFICIENT_RESOURCES;
+import static dev.paddock.hypervisor.HypervisorException.Reason.INVALID_ARGUMENT;
+import static dev.paddock.hypervisor.HypervisorException.Reason.INVALID_STATE;
+import static dev.paddock.hypervisor.HypervisorException.Reason.NOT_FOUND;
+
+import dev.paddock.hypervisor.HypervisorException;
+import dev.paddock.hypervisor.PoolFacts;
+import dev.paddock.hypervisor.PoolSource;
+import dev.paddock.hypervisor.PoolSpec;
+import dev.paddock.hypervisor.PoolType;
+import dev.paddock.hypervisor.VolumeFacts;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The simulated room's storage: storage servers the room offers (an NFS export, an iSCSI target, a Ceph pool), each
+ * with its capacity and the volumes made on it, and the pools each host defines over them. Pools over the same
+ * source on several hosts see the same volumes and the same free space; a {@code dir} pool is the host's own disk.
+ * Guarded by the simulator's lock; saved with the room's text ({@link RoomText}).
+ */
+final class SimStorage {
+
+    private static final long GIB = 1L << 30;
+    private static final long MIB = 1L << 20;
+    /** A host that offers no disk in its capacity still has a system disk a directory pool lives on. */
+    private static final long DEFAULT_HOST_DISK = 100 * GIB;
+
+    /** The storage servers the room offers, by storage key. */
+    private final Map<String, Server> servers = new LinkedHashMap<>();
+    /** A store's size and its volumes by name, by storage key. */
+    private final Map<String, Long> capacities = new LinkedHashMap<>();
+    private final Map<String, Map<String, Volume>> volumes = new LinkedHashMap<>();
+    /** By hostname, then pool name. */
+    private final Map<String, Map<String, Pool>> pools = new LinkedHashMap<>();
+
+    private record Pool(PoolSpec spec, String uuid) {}
+
+    /** A volume: its size and image format. */
+    record Volume(long bytes, String format) {}
+
+    /** A storage server as it was added: what the room's text keeps of it. */
+    record Server(PoolType type, PoolSource source, long capacityBytes) {}
+
+    void addServer(PoolType type, PoolSource source, long capacityBytes) {
+        if (!type.networked()) {
+            throw new IllegalArgumentException("a storage server offers NFS, iSCSI or Ceph, not " + type.xmlName());
+        }
+        if (capacityBytes < 1) {
+            throw new IllegalArgumentException("a storage server needs a positive capacity");
+        }
+        String key = source.storageKey(type, "");
+        servers.put(key, new Server(type, source, capacityBytes));
+        capacities.put(key, capacityBytes);
+        volumes.putIfAbsent(key, new LinkedHashMap<>());
+    }
+
+    // The room's text ------------------------------------------------------------------------------------
+
+    Map<String, Server> servers() {
+        return Map.copyOf(servers);
+    }
+
+    /** Every pool's spec, by hostname, in definition order. */
+    Map<String, List<PoolSpec>> poolSpecs() {
+        Map<String, List<PoolSpec>> specs = new LinkedHashMap<>();
+        pools.forEach((hostname, defined) -> specs.put(hostname,
+                defined.values().stream().map(Pool::spec).toList()));
+        return specs;
+    }
+
+    /** Every volume, by storage key, then name. */
+    Map<String, Map<String, Volume>> volumesByStorage() {
+        return volumes;
+    }
+
+    /** A pool read back from the room's text; its storage server (if any) is read before it. */
+    void restorePool(SimHost host, PoolSpec spec) {
+        define(host, host.hostname, spec);
+    }
+
+    void restoreVolume(String storageKey, String name, Volume volume) {
+        Map<String, Volume> held = volumes.get(storageKey);
+        if (held == null) {
+            throw new IllegalArgumentException("volume " + name + " on unknown storage " + storageKey);
+        }
+        held.put(name, volume);
+    }
+
+    List<PoolFacts> pools(SimHost host) {
+        return hostPools(host).values().stream().map(pool -> facts(host, pool)).toList();
+    }
+
+    PoolFacts define(SimHost host, String hostId, PoolSpec spec) {
+        String key = key(host, spec);
+        Map<String, Pool> defined = hostPools(host);
+        Pool named = defined.get(spec.name());
+        if (named != null) {
+            if (!key(host, named.spec()).equals(key) || named.spec().type() != spec.type()) {
+                throw new HypervisorException(ALREADY_EXISTS, "a storage pool named " + spec.name() + " exists"
+                        + " already on host " + hostId + " over other storage");
+            }
+            return facts(host, named);
+        }
+        for (Pool pool : defined.values()) {
+            if (pool.spec().type() == spec.type() && key(host, pool.spec()).equals(key)) {
+                return facts(host, pool);
+            }
+        }
+        if (spec.type() == PoolType.DIR) {
+            capacities.putIfAbsent(key, host.capacity.diskGib() > 0 ? host.capacity.diskGib() * GIB : DEFAULT_HOST_DISK);
+            volumes.putIfAbsent(key, new LinkedHashMap<>());
+        } else if (!capacities.containsKey(key)) {
+            throw new HypervisorException(FAILED, "cannot start storage pool " + spec.name() + " on host " + hostId
+                    + ": no " + spec.type().xmlName() + " storage answers at " + key);
+        }
+        String uuid = UUID.nameUUIDFromBytes(("sim-pool:" + host.hostname + ":" + spec.name())
+                .getBytes(StandardCharsets.UTF_8)).toString();
+        Pool pool = new Pool(spec, uuid);
+        defined.put(spec.name(), pool);
+        return facts(host, pool);
+    }
+
+    /** True when a pool was removed. */
+    boolean undefine(SimHost host, String name) {
+        return hostPools(host).remove(name) != null;
+    }
+
+    List<VolumeFacts> volumes(SimHost host, String hostId, String poolName) {
+        Pool pool = pool(host, hostId, poolName);
+        List<VolumeFacts> listed = new ArrayList<>();
+        volumes.get(key(host, pool.spec())).forEach((name, volume) -> listed.add(facts(pool.spec(), name, volume)));
+        return listed;
+    }
+
+    VolumeFacts createVolume(SimHost host, String hostId, String poolName, String name, long capacityMib,
+            String format) {
+        if (!format.equals("qcow2") && !format.equals("raw")) {
+            throw new HypervisorException(INVALID_ARGUMENT, "volume format must be qcow2 or raw, not " + format);
+        }
+        if (capacityMib < 1) {
+            throw new HypervisorException(INVALID_ARGUMENT, "a volume needs at least 1 MiB, not " + capacityMib);
+        }
+        Pool pool = pool(host, hostId, poolName);
+        if (pool.spec().type() == PoolType.ISCSI || pool.spec().type() == PoolType.ISCSI_DIRECT) {
+            throw new HypervisorException(INVALID_STATE, "an iSCSI pool's volumes are its target's LUNs: " + poolName
+                    + " on host " + hostId + " makes none");
+        }
+        String key = key(host, pool.spec());
+        Map<String, Volume> held = volumes.get(key);
+        Volume existing = held.get(name);
+        if (existing != null) {
+            return facts(pool.spec(), name, existing);
+        }
+        long bytes = capacityMib * MIB;
+        if (bytes > available(key)) {
+            throw new HypervisorException(INSUFFICIENT_RESOURCES, "storage pool " + poolName + " on host " + hostId
+                    + " has " + available(key) / MIB + " MiB free, not the " + capacityMib + " MiB volume " + name);
+        }
+        Volume made = new Volume(bytes, format);
+        held.put(name, made);
+        return facts(pool.spec(), name, made);
+    }
+
+    void deleteVolume(SimHost host, String hostId, String poolName, String name) {
+        Pool pool = pool(host, hostId, poolName);
+        volumes.get(key(host, pool.spec())).remove(name);
+    }
+
+    private Pool pool(SimHost host, String hostId, String name) {
+        Pool pool = hostPools(host).get(name);
+        if (pool == null) {
+            throw new HypervisorException(NOT_FOUND, "no datastore (storage pool) " + name + " on host " + hostId);
+        }
+        return pool;
+    }
+
+    private Map<String, Pool> hostPools(SimHost host) {
+        return pools.computeIfAbsent(host.hostname, h -> new LinkedHashMap<>());
+    }
+
+    private PoolFacts facts(SimHost host, Pool pool) {
+        String key = key(host, pool.spec());
+        long capacity = capacities.get(key);
+        long available = available(key);
+        return new PoolFacts(pool.spec().name(), pool.uuid(), pool.spec().type(), pool.spec().source(),
+                pool.spec().targetPath(), capacity, capacity - available, available, true);
+    }
+
+    private long available(String key) {
+        long used = volumes.get(key).values().stream().mapToLong(Volume::bytes).sum();
+        return Math.max(0, capacities.get(key) - used);
+    }
+
+    /** A volume's facts; it is allocated whole (the simulator has no thin provisioning). */
+    private static VolumeFacts facts(PoolSpec spec, String name, Volume volume) {
+        String path = spec.targetPath().isEmpty() ? spec.source().storageKey(spec.type(), "") + "/" + name
+                : spec.targetPath() + "/" + name;
+        return new VolumeFacts(name, path, path, volume.format(), volume.bytes(), volume.bytes(), Optional.empty());
+    }
+
+    /** A directory is the host's own; network storage is one store for every host that names the same source. */
+    private static String key(SimHost host, PoolSpec spec) {
+        return spec.type() == PoolType.DIR ? "dir:" + host.hostname + ":" + spec.targetPath()
+                : spec.source().storageKey(spec.type(), "");
+    }
+}

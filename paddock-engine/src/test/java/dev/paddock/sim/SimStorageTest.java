@@ -1,0 +1,92 @@
+package dev.paddock.sim;
+
+import static dev.paddock.sim.SimulatedHypervisorTest.assertReason;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.paddock.hypervisor.HypervisorException.Reason;
+import dev.paddock.hypervisor.PoolFacts;
+import dev.paddock.hypervisor.PoolSource;
+import dev.paddock.hypervisor.PoolSpec;
+import dev.paddock.hypervisor.PoolType;
+import dev.paddock.hypervisor.VolumeFacts;
+import dev.paddock.model.Resources;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/** The simulated room's pools: shared storage seen alike from every host, a directory on its own host's disk. */
+class SimStorageTest {
+
+    private static final long GIB = 1L << 30;
+    private static final PoolSource NFS = PoolSource.nfs("nas", "/export/vms");
+    private static final PoolSpec SHARED = new PoolSpec("nfs", PoolType.NETFS, NFS, "/mnt/nfs");
+
+    private final SimulatedHypervisor sim = SimulatedHypervisor.create(ManualClock.atEpochOf2030(), 3);
+
+    @BeforeEach
+    void twoHostsAndAnNfsServer() {
+        sim.addHost("a", Resources.of(8_000, 16_384, 200, 1_000));
+        sim.addHost("b", Resources.of(8_000, 16_384, 100, 1_000));
+        sim.attach("A", "sim://a");
+        sim.attach("B", "sim://b");
+        sim.addStorage(PoolType.NETFS, NFS, 10 * GIB);
+    }
+
+    @Test
+    @DisplayName("a volume made through one host's pool takes free space from the other host's pool over the same export")
+    void sharedFreeSpace() {
+        sim.definePool("A", SHARED);
+        sim.definePool("B", SHARED);
+
+        sim.createVolume("A", "nfs", "disk.qcow2", 1024, "qcow2");
+
+        PoolFacts seenFromB = sim.pools("B").getFirst();
+        assertThat(seenFromB.capacityBytes()).isEqualTo(10 * GIB);
+        assertThat(seenFromB.availableBytes()).isEqualTo(9 * GIB);
+        assertThat(seenFromB.allocationBytes()).isEqualTo(GIB);
+        assertThat(sim.volumes("B", "nfs")).extracting(VolumeFacts::name).containsExactly("disk.qcow2");
+    }
+
+    @Test
+    @DisplayName("defining a pool again, or under another name over the same export, keeps the one there")
+    void idempotent() {
+        sim.definePool("A", SHARED);
+
+        PoolFacts again = sim.definePool("A", SHARED);
+        PoolFacts renamed = sim.definePool("A", new PoolSpec("other", PoolType.NETFS, NFS, "/mnt/other"));
+
+        assertThat(again.name()).isEqualTo("nfs");
+        assertThat(renamed.name()).isEqualTo("nfs");
+        assertThat(sim.pools("A")).hasSize(1);
+    }
+
+    @Test
+    @DisplayName("a pool name taken by other storage, an export no server offers, a volume larger than the free space are refused")
+    void refusals() {
+        sim.definePool("A", SHARED);
+
+        assertReason(() -> sim.definePool("A", new PoolSpec("nfs", PoolType.DIR, PoolSource.NONE, "/d")),
+                Reason.ALREADY_EXISTS);
+        assertReason(() -> sim.definePool("A", new PoolSpec("x", PoolType.NETFS, PoolSource.nfs("nas", "/none"),
+                "/mnt/x")), Reason.FAILED);
+        assertReason(() -> sim.createVolume("A", "nfs", "big", 11 * 1024, "qcow2"), Reason.INSUFFICIENT_RESOURCES);
+        assertReason(() -> sim.volumes("A", "missing"), Reason.NOT_FOUND);
+    }
+
+    @Test
+    @DisplayName("a directory pool is its host's disk, other on each host, and undefining it leaves none")
+    void directory() {
+        PoolSpec local = new PoolSpec("local", PoolType.DIR, PoolSource.NONE, "/var/lib/paddock");
+        sim.definePool("A", local);
+        sim.definePool("B", local);
+        sim.createVolume("A", "local", "v", 1024, "raw");
+
+        assertThat(sim.pools("A").getFirst().capacityBytes()).isEqualTo(200 * GIB);
+        assertThat(sim.pools("B").getFirst().availableBytes()).isEqualTo(100 * GIB);
+        assertThat(sim.volumes("B", "local")).isEmpty();
+
+        sim.undefinePool("A", "local");
+        sim.undefinePool("A", "local");
+        assertThat(sim.pools("A")).isEmpty();
+    }
+}

@@ -1,0 +1,240 @@
+package dev.paddock.api;
+
+import dev.paddock.hypervisor.Hypervisor;
+import dev.paddock.hypervisor.HypervisorException;
+import dev.paddock.hypervisor.PoolSource;
+import dev.paddock.hypervisor.PoolSpec;
+import dev.paddock.hypervisor.PoolType;
+import dev.paddock.hypervisor.VolumeFacts;
+import dev.paddock.model.Cluster;
+import dev.paddock.model.Datastore;
+import dev.paddock.model.Host;
+import dev.paddock.operation.OperationView;
+import dev.paddock.operation.Operations;
+import dev.paddock.operation.plan.OperationPlan;
+import dev.paddock.operation.plan.Step;
+import dev.paddock.storage.DatastoreDiscovery;
+import dev.paddock.store.InventoryStore;
+import io.javalin.http.Context;
+import io.javalin.router.JavalinDefaultRoutingApi;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * Datastores: list and read them, list a datastore's volumes, and create one, either as storage pools on chosen
+ * hosts (an Operation: the record, then the pool on each host, undone as a whole if a host fails) or declared by
+ * hand with its sizes.
+ */
+final class DatastoreRoutes {
+
+    private static final String OWNER = "api";
+    /** Where a netfs pool is mounted when the request names no mount point. */
+    static final String MOUNT_ROOT = "/var/lib/paddock/pools/";
+    /** The prefix of the initiator IQN each host's libvirt logs in as, when the request names none. */
+    static final String INITIATOR_PREFIX = "iqn.2026-12.dev.paddock:";
+
+    private final InventoryStore store;
+    private final Operations operations;
+    private final Hypervisor hypervisor;
+    private final InventoryRoutes inventory;
+    private final Consumer<AuditNote> audit;
+
+    DatastoreRoutes(InventoryStore store, Operations operations, Hypervisor hypervisor, InventoryRoutes inventory,
+            Consumer<AuditNote> audit) {
+        this.store = store;
+        this.operations = operations;
+        this.hypervisor = hypervisor;
+        this.inventory = inventory;
+        this.audit = audit;
+    }
+
+    void register(JavalinDefaultRoutingApi routes) {
+        String base = RestApi.BASE;
+        routes.get(base + "/datastores", ctx -> ctx.json(InventoryRoutes.whole(store.datastores())));
+        routes.get(base + "/datastores/{id}", ctx -> ctx.json(datastore(ctx)));
+        routes.get(base + "/datastores/{id}/volumes", this::volumes);
+        routes.post(base + "/datastores", this::create);
+    }
+
+    private Datastore datastore(Context ctx) {
+        return store.datastore(InventoryRoutes.id(ctx))
+                .orElseThrow(() -> InventoryRoutes.missing("datastore", ctx));
+    }
+
+    private void create(Context ctx) {
+        Requests.NewDatastore request = RequestBody.read(ctx, Requests.NewDatastore.class);
+        if (request.type() == null) {
+            declare(ctx, request);
+        } else {
+            createPools(ctx, request);
+        }
+    }
+
+    /** A datastore declared by hand: Paddock records what it is told. */
+    private void declare(Context ctx, Requests.NewDatastore request) {
+        String siteId = inventory.existingSite(request.siteId());
+        String name = Requests.name(request.name(), "name");
+        long capacity = Requests.between(Requests.required(request.capacityGib(), "capacityGib"), 1,
+                1L << 32, "capacityGib", " GiB");
+        long free = request.freeGib() == null ? capacity
+                : Requests.between(request.freeGib(), 0, capacity, "freeGib", " GiB (the capacity)");
+        List<String> hostIds = request.hostIds() == null ? List.of() : request.hostIds();
+        for (String hostId : hostIds) {
+            if (hostId == null || store.host(hostId).isEmpty()) {
+                throw new PaddockException.InvalidValue("Field 'hostIds' names no host: '" + hostId + "'.");
+            }
+        }
+        Datastore datastore = new Datastore(InventoryRoutes.newId(), siteId, name, Boolean.TRUE.equals(request.shared()),
+                capacity, free, new HashSet<>(hostIds));
+        InventoryRoutes.put(() -> store.put(datastore), "datastore", name);
+        InventoryRoutes.created(ctx, "datastores", datastore.id(), datastore);
+    }
+
+    /**
+     * Storage pools on the chosen hosts: checked here (type, source, hosts, name), then one Operation that records
+     * the datastore and defines the pool on each host in turn; a host that fails rolls back the pools made before it
+     * and the record.
+     */
+    private void createPools(Context ctx, Requests.NewDatastore request) {
+        String name = Requests.name(request.name(), "name");
+        PoolType type = PoolType.creatable(request.type()).orElseThrow(() -> new PaddockException.InvalidValue(
+                "Field 'type' must be one of " + PoolType.creatableNames() + ", not '" + request.type() + "'."));
+        List<Host> hosts = hosts(request.hosts());
+        String siteId = siteOf(hosts);
+        boolean shared = type.networked() || Boolean.TRUE.equals(request.shared());
+        if (type == PoolType.DIR && !shared && hosts.size() > 1) {
+            throw new PaddockException.InvalidValue("A dir datastore on several hosts must be shared (set 'shared' to"
+                    + " true when every host sees the same directory).");
+        }
+        Requests.NewPoolSource source = Requests.required(request.source(), "source");
+        Map<String, PoolSpec> specs = new LinkedHashMap<>();
+        for (Host host : hosts) {
+            specs.put(host.id(), spec(name, type, source, host));
+        }
+        PoolSpec first = specs.values().iterator().next();
+        String storage = first.source().storageKey(type, first.targetPath());
+        String key = shared ? storage : "host:" + hosts.getFirst().id() + ":" + storage;
+        for (Datastore existing : store.datastores()) {
+            if (existing.siteId().equals(siteId) && existing.name().equals(name)) {
+                throw InventoryRoutes.duplicate("datastore", name);
+            }
+            if (existing.siteId().equals(siteId) && existing.source().equals(key)) {
+                throw new PaddockException.Conflict("Datastore '" + existing.name() + "' holds that storage already.");
+            }
+        }
+        Map<String, String> planned = new HashMap<>();
+        specs.forEach((hostId, spec) -> planned.put(hostId, spec.name()));
+        Datastore datastore = Datastore.ofPools(DatastoreDiscovery.idOf(siteId, key), siteId, name, shared,
+                new HashSet<>(), type.xmlName(), key, 0, 0, planned);
+        List<Step> steps = new ArrayList<>();
+        steps.add(new Step.RecordDatastore(datastore));
+        specs.forEach((hostId, spec) -> steps.add(new Step.DefinePool(hostId, spec)));
+        OperationView view = operations.submit(new OperationPlan("datastore.create", datastore.id(), OWNER, steps));
+        audit.accept(new AuditNote(view.kind(), view.target(), "create " + type.xmlName() + " datastore " + name
+                + " on " + String.join(", ", hosts.stream().map(Host::name).toList()) + " (operation " + view.id()
+                + ")"));
+        VmRoutes.accepted(ctx, view);
+    }
+
+    /** The hosts a request names, by name or id, each once; at least one. */
+    private List<Host> hosts(List<String> named) {
+        if (named == null || named.isEmpty()) {
+            throw new PaddockException.InvalidValue("Field 'hosts' is required: name at least one host.");
+        }
+        List<Host> all = store.hosts();
+        List<Host> hosts = new ArrayList<>();
+        for (String name : named) {
+            Host host = all.stream().filter(h -> h.id().equals(name) || h.name().equals(name)).findFirst()
+                    .orElseThrow(() -> new PaddockException.InvalidValue("Field 'hosts' names no host: '" + name
+                            + "'."));
+            if (!hosts.contains(host)) {
+                hosts.add(host);
+            }
+        }
+        return hosts;
+    }
+
+    /** A datastore belongs to one site: every host named must be in it. */
+    private String siteOf(List<Host> hosts) {
+        Map<String, String> siteOfCluster = new HashMap<>();
+        for (Cluster cluster : store.clusters()) {
+            siteOfCluster.put(cluster.id(), cluster.siteId());
+        }
+        var sites = new HashSet<String>();
+        for (Host host : hosts) {
+            sites.add(siteOfCluster.getOrDefault(host.clusterId(), ""));
+        }
+        if (sites.size() != 1 || sites.contains("")) {
+            throw new PaddockException.InvalidValue("Field 'hosts' must name hosts of one site: a datastore belongs to"
+                    + " one site.");
+        }
+        return sites.iterator().next();
+    }
+
+    /** The pool to define on one host, from the request's source; a missing or malformed field is a 422. */
+    static PoolSpec spec(String name, PoolType type, Requests.NewPoolSource source, Host host) {
+        String target = Optional.ofNullable(source.target()).orElse("");
+        PoolSource poolSource = switch (type) {
+            case DIR -> PoolSource.NONE;
+            case NETFS -> PoolSource.nfs(field(source.host()), field(source.path()));
+            case ISCSI -> PoolSource.iscsi(field(source.host()), field(source.iqn()));
+            case ISCSI_DIRECT -> PoolSource.iscsiDirect(field(source.host()), field(source.iqn()),
+                    source.initiator() != null ? source.initiator()
+                            : INITIATOR_PREFIX + host.name().toLowerCase(Locale.ROOT));
+            case RBD -> PoolSource.rbd(source.monitors() != null ? source.monitors()
+                    : source.host() != null ? List.of(source.host()) : List.of(), field(source.pool()));
+            case OTHER -> throw new IllegalStateException("not creatable");
+        };
+        if (type == PoolType.DIR) {
+            target = field(source.path());
+        } else if (type == PoolType.NETFS && target.isEmpty()) {
+            target = MOUNT_ROOT + name;
+        }
+        try {
+            return new PoolSpec(name, type, poolSource, target);
+        } catch (IllegalArgumentException e) {
+            throw new PaddockException.InvalidValue("Field 'source' of a " + type.xmlName() + " datastore is not"
+                    + " right: " + e.getMessage() + ".");
+        }
+    }
+
+    private static String field(String value) {
+        return value == null ? "" : value;
+    }
+
+    /** The volumes as the first host that answers for its pool lists them. */
+    private void volumes(Context ctx) {
+        Datastore datastore = datastore(ctx);
+        if (!datastore.backedByPools()) {
+            throw new PaddockException.Conflict("Datastore '" + datastore.name() + "' was declared by hand: it has no"
+                    + " storage pool whose volumes Paddock could list.");
+        }
+        // hosts where discovery saw the pool started first, then those it was made on and not yet seen
+        List<String> candidates = new ArrayList<>(datastore.hostIds().stream().sorted()
+                .filter(host -> datastore.pools().containsKey(host)).toList());
+        datastore.pools().keySet().stream().sorted().filter(host -> !candidates.contains(host))
+                .forEach(candidates::add);
+        HypervisorException last = null;
+        for (String hostId : candidates) {
+            try {
+                List<VolumeFacts> volumes = hypervisor.volumes(hostId, datastore.pools().get(hostId));
+                ctx.json(InventoryRoutes.whole(volumes));
+                return;
+            } catch (HypervisorException e) {
+                last = e;
+            }
+        }
+        if (last != null) {
+            throw last;
+        }
+        throw new PaddockException.Conflict("Datastore '" + datastore.name() + "' is started on no host: no host"
+                + " can list its volumes.");
+    }
+}
