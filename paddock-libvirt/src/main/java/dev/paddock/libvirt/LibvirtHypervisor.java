@@ -294,10 +294,11 @@ public final class LibvirtHypervisor implements Hypervisor {
             return;
         }
         LOG.warn("host {} disconnected ({})", link.hostId, why);
-        // a keepalive gives up only after its probes went unanswered for interval x count: silent since then
+        // libvirt's keepalive probes after interval s without a message, once per interval, and gives up one interval
+        // after its count-th unanswered probe: the host has been silent for interval x (count + 1)
         Instant now = clock.instant();
         silentSince.put(link.hostId, why.equals("keepalive")
-                ? now.minus(settings.keepAliveInterval().multipliedBy(settings.keepAliveCount())) : now);
+                ? now.minus(settings.keepAliveInterval().multipliedBy(settings.keepAliveCount() + 1L)) : now);
         publish(new HostEvent(clock.instant(), link.hostId, HostEventKind.DISCONNECTED));
         LifecycleListener lifecycle = link.lifecycle();
         Optional<WatchdogEvents.Registration> watchdog = link.watchdog();
