@@ -22,6 +22,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.TreeMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -61,6 +62,40 @@ final class DatastoreRoutes {
         routes.get(base + "/datastores/{id}", ctx -> ctx.json(datastore(ctx)));
         routes.get(base + "/datastores/{id}/volumes", this::volumes);
         routes.post(base + "/datastores", this::create);
+        routes.delete(base + "/datastores/{id}", this::delete);
+    }
+
+    /**
+     * Removes a datastore, its storage left as it is: refused (409) while a VM has a disk on it; a declared one is
+     * forgotten at once (204); one made of pools has its pool undefined on each host, then is forgotten, as one
+     * operation (202).
+     */
+    private void delete(Context ctx) {
+        Datastore datastore = datastore(ctx);
+        List<String> users = store.room().vms().stream()
+                .filter(vm -> vm.disks().stream().anyMatch(disk -> disk.datastoreId().equals(datastore.id())))
+                .map(dev.paddock.model.Vm::name).sorted().toList();
+        if (!users.isEmpty()) {
+            throw new PaddockException.Conflict("Datastore '" + datastore.name() + "' holds disks of " + users.size()
+                    + " VM(s) (" + String.join(", ", users.subList(0, Math.min(5, users.size())))
+                    + (users.size() > 5 ? ", ..." : "") + "): move or delete them first.");
+        }
+        if (datastore.pools().isEmpty()) {
+            store.deleteDatastore(datastore.id());
+            audit.accept(new AuditNote("datastore.delete", datastore.id(), "forget declared datastore "
+                    + datastore.name()));
+            ctx.status(204);
+            return;
+        }
+        List<Step> steps = new ArrayList<>();
+        new TreeMap<>(datastore.pools()).forEach((hostId, pool) -> steps.add(new Step.UndefinePool(hostId,
+                pool)));
+        steps.add(new Step.ForgetDatastore(datastore.id()));
+        OperationView view = operations.submit(new OperationPlan("datastore.delete", datastore.id(), OWNER, steps));
+        audit.accept(new AuditNote(view.kind(), view.target(), "delete datastore " + datastore.name()
+                + ": its pools undefined on " + String.join(", ", datastore.pools().keySet()) + " in operation "
+                + view.id()));
+        VmRoutes.accepted(ctx, view);
     }
 
     private Datastore datastore(Context ctx) {

@@ -50,6 +50,38 @@ final class NetworkRoutes {
         routes.get(base + "/networks/{id}", ctx -> ctx.json(store.network(InventoryRoutes.id(ctx))
                 .orElseThrow(() -> InventoryRoutes.missing("network", ctx))));
         routes.post(base + "/networks", this::create);
+        routes.delete(base + "/networks/{id}", this::delete);
+    }
+
+    /**
+     * Removes a network: refused (409) while a VM has a NIC on it; a declared one is forgotten at once (204); one
+     * carried by hosts is undefined on each of them, then forgotten, as one operation (202).
+     */
+    private void delete(Context ctx) {
+        Network network = store.network(InventoryRoutes.id(ctx))
+                .orElseThrow(() -> InventoryRoutes.missing("network", ctx));
+        List<String> users = store.room().vms().stream()
+                .filter(vm -> vm.nics().stream().anyMatch(nic -> nic.networkId().equals(network.id())))
+                .map(dev.paddock.model.Vm::name).sorted().toList();
+        if (!users.isEmpty()) {
+            throw new PaddockException.Conflict("Network '" + network.name() + "' is used by NICs of " + users.size()
+                    + " VM(s) (" + String.join(", ", users.subList(0, Math.min(5, users.size())))
+                    + (users.size() > 5 ? ", ..." : "") + "): remove those NICs or VMs first.");
+        }
+        if (network.carriers().isEmpty()) {
+            store.deleteNetwork(network.id());
+            audit.accept(new AuditNote("network.delete", network.id(), "forget declared network " + network.name()));
+            ctx.status(204);
+            return;
+        }
+        List<Step> steps = new ArrayList<>();
+        network.carriers().forEach((hostId, carrier) -> steps.add(new Step.UndefineNetwork(hostId,
+                carrier.libvirtName())));
+        steps.add(new Step.ForgetNetwork(network.id()));
+        OperationView view = operations.submit(new OperationPlan("network.delete", network.id(), OWNER, steps));
+        audit.accept(new AuditNote(view.kind(), view.target(), "delete network " + network.name() + " from hosts "
+                + String.join(", ", network.carriers().keySet()) + " in operation " + view.id()));
+        VmRoutes.accepted(ctx, view);
     }
 
     private void create(Context ctx) {

@@ -15,14 +15,15 @@ import picocli.CommandLine.Parameters;
  * operation, listed with the sizes libvirt reports, and their volumes.
  */
 @Command(name = "datastore", description = "Create storage pools as a datastore, list datastores, list volumes.",
-        subcommands = {DatastoreCommand.Create.class, DatastoreCommand.ListAll.class, DatastoreCommand.Volumes.class})
+        subcommands = {DatastoreCommand.Create.class, DatastoreCommand.ListAll.class, DatastoreCommand.Volumes.class,
+                DatastoreCommand.Delete.class})
 final class DatastoreCommand implements Runnable {
 
     private static final long GIB = 1L << 30;
 
     @Override
     public void run() {
-        throw new CliException(ExitCode.USAGE, "Say what to do with datastores: create, list or volumes (see"
+        throw new CliException(ExitCode.USAGE, "Say what to do with datastores: create, list, volumes or delete (see"
                 + " 'paddock datastore --help').");
     }
 
@@ -140,6 +141,28 @@ final class DatastoreCommand implements Runnable {
             }
             table.print(root.out());
             return 0;
+        }
+    }
+
+    @Command(name = "delete", description = "Delete a datastore, its storage left as it is: a declared one is forgotten,"
+            + " one made of pools has each pool undefined; refused while a VM has a disk on it.")
+    static final class Delete implements Callable<Integer> {
+
+        @CommandLine.Spec
+        private CommandLine.Model.CommandSpec spec;
+
+        @Parameters(paramLabel = "NAME-or-ID")
+        private String datastore;
+
+        @Option(names = "--wait", description = "Follow the operation until it ends.")
+        private boolean wait;
+
+        @Override
+        public Integer call() {
+            ApiClient client = PaddockCommand.of(spec).client();
+            String id = resolve(client, datastore);
+            JsonNode answer = client.delete("api/v1/datastores/" + ApiClient.encode(id));
+            return NetworkCommand.deleted(spec, answer, wait, "datastore", datastore, id);
         }
     }
 

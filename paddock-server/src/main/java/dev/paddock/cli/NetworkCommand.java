@@ -2,6 +2,7 @@ package dev.paddock.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.paddock.api.Requests;
+import dev.paddock.json.Json;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -14,12 +15,12 @@ import picocli.CommandLine.Parameters;
 
 /** {@code paddock network create|list}: networks, and the hosts that carry them. */
 @Command(name = "network", description = "Create networks on hosts, or list them with the hosts that carry them.",
-        subcommands = {NetworkCommand.Create.class, NetworkCommand.ListNetworks.class})
+        subcommands = {NetworkCommand.Create.class, NetworkCommand.ListNetworks.class, NetworkCommand.Delete.class})
 final class NetworkCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new CliException(ExitCode.USAGE, "Say what to do with networks: create or list (see 'paddock network"
+        throw new CliException(ExitCode.USAGE, "Say what to do with networks: create, list or delete (see 'paddock network"
                 + " --help').");
     }
 
@@ -116,5 +117,67 @@ final class NetworkCommand implements Runnable {
             table.print(root.out());
             return 0;
         }
+    }
+
+    @Command(name = "delete", description = "Delete a network: a declared one is forgotten, one carried by hosts is"
+            + " undefined on each of them; refused while a VM has a NIC on it.")
+    static final class Delete implements Callable<Integer> {
+
+        @CommandLine.Spec
+        private CommandLine.Model.CommandSpec spec;
+
+        @Parameters(paramLabel = "NAME-or-ID")
+        private String network;
+
+        @Option(names = "--wait", description = "Follow the operation until it ends.")
+        private boolean wait;
+
+        @Override
+        public Integer call() {
+            ApiClient client = PaddockCommand.of(spec).client();
+            String id = resolve(client, network);
+            JsonNode answer = client.delete("api/v1/networks/" + ApiClient.encode(id));
+            return deleted(spec, answer, wait, "network", network, id);
+        }
+
+        /** The id of the network with this name or id. */
+        private static String resolve(ApiClient client, String nameOrId) {
+            List<String> found = new ArrayList<>();
+            for (JsonNode network : client.get("api/v1/networks?limit=1000").path("items")) {
+                if (network.path("id").asText().equals(nameOrId)) {
+                    return nameOrId;
+                }
+                if (network.path("name").asText().equals(nameOrId)) {
+                    found.add(network.path("id").asText());
+                }
+            }
+            if (found.isEmpty()) {
+                throw new CliException(ExitCode.NOT_FOUND, "No network is named '" + nameOrId + "'.");
+            }
+            if (found.size() > 1) {
+                throw new CliException(ExitCode.USAGE, "Several sites have a network named '" + nameOrId + "'; name"
+                        + " it by id.");
+            }
+            return found.getFirst();
+        }
+    }
+
+    /**
+     * What a delete answered: an operation (202), printed and followed with {@code wait}, or nothing (204: a
+     * declared one forgotten at once), said in a line or as {@code {"id": ..., "deleted": true}}.
+     */
+    static int deleted(CommandLine.Model.CommandSpec spec, JsonNode answer, boolean wait, String what, String name,
+            String id) {
+        if (answer.isObject() && answer.has("kind")) {
+            return VmCommand.accepted(spec, answer, wait, "delete " + what + " " + name);
+        }
+        PaddockCommand root = PaddockCommand.of(spec);
+        if (root.json()) {
+            root.printJson(Json.mapper().createObjectNode().put("id", id).put("deleted", true));
+        } else {
+            root.out().println(what + " " + name + " forgotten.");
+            root.out().flush();
+        }
+        return 0;
     }
 }

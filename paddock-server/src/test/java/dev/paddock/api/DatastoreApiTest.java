@@ -57,6 +57,48 @@ class DatastoreApiTest {
     }
 
     @Test
+    @DisplayName("deleting a datastore undefines its pool on each host and forgets it; a declared one goes at once")
+    void deleted() {
+        String id = server.awaitFinal(server.post("/api/v1/datastores", NFS)).get("target").asText();
+
+        TestServer.Reply reply = server.delete("/api/v1/datastores/" + id);
+
+        assertThat(reply.status()).isEqualTo(202);
+        JsonNode operation = server.awaitFinal(reply);
+        assertThat(operation.get("state").asText()).isEqualTo("DONE");
+        assertThat(server.steps(operation)).containsExactly("undefine storage pool vms on host-1",
+                "undefine storage pool vms on host-2", "remove datastore " + id + " from inventory");
+        assertThat(server.hypervisor.pools("host-1")).extracting(p -> p.name()).doesNotContain("vms");
+        assertThat(server.get("/api/v1/datastores/" + id).status()).isEqualTo(404);
+
+        String declared = server.post("/api/v1/datastores", "{\"siteId\":\"site-1\",\"name\":\"old\","
+                + "\"capacityGib\":10}").json().get("id").asText();
+        assertThat(server.delete("/api/v1/datastores/" + declared).status()).isEqualTo(204);
+        assertThat(server.get("/api/v1/datastores/" + declared).status()).isEqualTo(404);
+    }
+
+    @Test
+    @DisplayName("a datastore that holds a VM's disk is not deleted: 409 with the VMs named")
+    void inUse() {
+        String declared = server.post("/api/v1/datastores", "{\"siteId\":\"site-1\",\"name\":\"busy\","
+                + "\"capacityGib\":10}").json().get("id").asText();
+        String holder = server.awaitFinal(server.post("/api/v1/vms", "{\"name\":\"holder\",\"vcpus\":1,"
+                + "\"memoryMib\":256}")).get("target").asText();
+        dev.paddock.model.Vm vm = server.store.vm(holder).orElseThrow();
+        server.store.put(new dev.paddock.model.Vm(vm.id(), vm.name(), vm.clusterId(), vm.hostId(), vm.demand(),
+                vm.state(), vm.origin(), vm.tier(), vm.haPriority(), vm.affinityGroups(), vm.antiAffinityGroups(),
+                vm.licences(), java.util.List.of(new dev.paddock.model.Disk("root", declared, 1)), vm.nics(),
+                vm.watchdog()));
+
+        TestServer.Reply reply = server.delete("/api/v1/datastores/" + declared);
+
+        assertThat(reply.status()).isEqualTo(409);
+        assertThat(reply.json().get("detail").asText()).isEqualTo("Datastore 'busy' holds disks of 1 VM(s) ("
+                + vm.name() + "): move or delete them first.");
+        assertThat(server.get("/api/v1/datastores/" + declared).status()).isEqualTo(200);
+    }
+
+    @Test
     @DisplayName("a host that fails undoes the pools made before it and the record: nothing is left anywhere")
     void rollsBack() {
         server.hypervisor.inject(new Fault.HostIsolation("h2"));

@@ -92,6 +92,42 @@ class NetworkApiTest {
     }
 
     @Test
+    void deletingANetworkUndefinesItOnItsHostsUnlessAVmStillUsesIt() {
+        String backend = Network.idFor(TestServer.SITE.id(), "backend");
+        String web = server.awaitFinal(server.post("/api/v1/vms",
+                "{\"name\":\"web\",\"vcpus\":1,\"memoryMib\":512,\"nics\":[{\"network\":\"backend\"}]}"))
+                .get("target").asText();
+
+        TestServer.Reply used = server.delete("/api/v1/networks/" + backend);
+
+        assertThat(used.status()).isEqualTo(409);
+        assertThat(used.json().get("detail").asText())
+                .isEqualTo("Network 'backend' is used by NICs of 1 VM(s) (web): remove those NICs or VMs first.");
+        assertThat(server.hypervisor.networks("host-2")).extracting(n -> n.name()).contains("backend");
+
+        server.awaitFinal(server.delete("/api/v1/vms/" + web + "?force=true"));
+        TestServer.Reply deleted = server.delete("/api/v1/networks/" + backend);
+
+        assertThat(deleted.status()).isEqualTo(202);
+        JsonNode operation = server.awaitFinal(deleted);
+        assertThat(operation.get("state").asText()).isEqualTo("DONE");
+        assertThat(server.steps(operation)).containsExactly("undefine network backend on host-2",
+                "remove network " + backend + " from inventory");
+        assertThat(server.hypervisor.networks("host-2")).extracting(n -> n.name()).doesNotContain("backend");
+        assertThat(server.get("/api/v1/networks/" + backend).status()).isEqualTo(404);
+        assertThat(server.delete("/api/v1/networks/" + backend).status()).isEqualTo(404);
+    }
+
+    @Test
+    void aDeclaredNetworkIsForgottenAtOnce() {
+        String id = server.post("/api/v1/networks", "{\"siteId\":\"site-1\",\"name\":\"declared\"}").json()
+                .get("id").asText();
+
+        assertThat(server.delete("/api/v1/networks/" + id).status()).isEqualTo(204);
+        assertThat(server.get("/api/v1/networks/" + id).status()).isEqualTo(404);
+    }
+
+    @Test
     void aNetworkMadeOnTwoHostsIsAnOperationThatDefinesItOnEachThenRecordsIt() {
         TestServer.Reply reply = server.post("/api/v1/networks",
                 "{\"siteId\":\"site-1\",\"name\":\"storage\",\"hosts\":[\"h1\",\"host-2\"]}");

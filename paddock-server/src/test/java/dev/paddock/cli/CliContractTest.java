@@ -163,6 +163,9 @@ class CliContractTest {
                                 "nobr0"))),
                 Map.entry("network list", Example.of(List::of,
                         Mistake.of("a stray argument", ExitCode.USAGE, "extra"))),
+                Map.entry("network delete", Example.of(() -> List.of(network("gone")),
+                        Mistake.of("an unknown network", ExitCode.NOT_FOUND, "no-such-network"),
+                        Mistake.of("no network", ExitCode.USAGE))),
                 onVm("vm start", () -> List.of(vm("cold", false))),
                 onVm("vm stop", () -> List.of(vm("warm", true), "--force")),
                 onVm("vm delete", () -> List.of(vm("doomed", true), "--force")),
@@ -178,6 +181,9 @@ class CliContractTest {
                         Mistake.of("no host", ExitCode.USAGE, "x", "--type", "dir", "--path", "/d"))),
                 Map.entry("datastore list", Example.of(List::of,
                         Mistake.of("a stray argument", ExitCode.USAGE, "extra"))),
+                Map.entry("datastore delete", Example.of(() -> List.of(datastore("pool-gone"), "--wait"),
+                        Mistake.of("an unknown datastore", ExitCode.NOT_FOUND, "no-such-datastore"),
+                        Mistake.of("no datastore", ExitCode.USAGE))),
                 Map.entry("datastore volumes", Example.of(() -> List.of(datastore("pool-1")),
                         Mistake.of("an unknown datastore", ExitCode.NOT_FOUND, "no-such-datastore"),
                         Mistake.of("no datastore", ExitCode.USAGE))),
@@ -222,6 +228,13 @@ class CliContractTest {
     }
 
     /** A dir datastore made through the command line on h1; its name. */
+    /** A network made on h1 through the command line; its name. */
+    private String network(String name) {
+        Run run = paddock(List.of("network", "create", name, "--host", "h1", "--wait"));
+        assertThat(run.status()).as(run.err()).isZero();
+        return name;
+    }
+
     private String datastore(String name) {
         Run run = paddock(List.of("datastore", "create", name, "--type", "dir", "--path", "/srv/" + name, "--host",
                 "h1", "--wait"));
