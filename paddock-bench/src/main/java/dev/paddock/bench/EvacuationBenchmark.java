@@ -1,8 +1,6 @@
 package dev.paddock.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.paddock.json.Json;
-import dev.paddock.model.VmState;
 import dev.paddock.operation.OperationView;
 import dev.paddock.operation.plan.OperationPlan;
 import dev.paddock.operation.plan.Step;
@@ -15,7 +13,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * {@code paddock bench evacuation [--runs N] [--vms N]}: a real Paddock server over a 3-host lab; N VMs (default 6)
@@ -39,20 +36,8 @@ final class EvacuationBenchmark implements BenchMain.Benchmark {
 
     @Override
     public int run(String[] options) throws Exception {
-        int runs = 3;
-        int vms = 6;
-        for (int i = 0; i < options.length; i++) {
-            if (options[i].equals("--runs") && i + 1 < options.length) {
-                runs = Integer.parseInt(options[++i]);
-            } else if (options[i].equals("--vms") && i + 1 < options.length) {
-                vms = Integer.parseInt(options[++i]);
-            } else {
-                throw new IllegalArgumentException("unknown option " + options[i] + " (known: --runs N, --vms N)");
-            }
-        }
-        int r = runs;
-        int v = vms;
-        return LabShell.onLab(3, shared -> measure(shared, r, v));
+        LabApi.RunsAndVms asked = LabApi.RunsAndVms.parse(options, 3, 6);
+        return LabShell.onLab(3, shared -> measure(shared, asked.runs(), asked.vms()));
     }
 
     private int measure(Path shared, int runs, int count) throws Exception {
@@ -60,16 +45,10 @@ final class EvacuationBenchmark implements BenchMain.Benchmark {
         try (PaddockServer server = PaddockServer.start(ServerConfig.inDirectory(dir, "127.0.0.1", 0,
                 ServerConfig.Room.EMPTY).withLibvirtSharedDirectory(shared))) {
             api = new LabApi(server.url());
-            String site = api.post("/api/v1/sites", "{\"name\":\"lab\"}");
-            String cluster = api.post("/api/v1/clusters", "{\"siteId\":\"" + site + "\",\"name\":\"lab\"}");
-            List<String> hosts = new ArrayList<>();
-            for (int n = 1; n <= 3; n++) {
-                hosts.add(api.post("/api/v1/hosts", "{\"clusterId\":\"" + cluster + "\",\"name\":\"h" + n
-                        + "\",\"uri\":\"" + uri(n) + "\"}"));
-            }
-            String datastore = api.post("/api/v1/datastores", "{\"siteId\":\"" + site + "\",\"name\":\"shared\","
-                    + "\"shared\":true,\"capacityGib\":100,\"hostIds\":" + Json.mapper().writeValueAsString(hosts)
-                    + "}");
+            LabApi.Registered lab = api.register();
+            String cluster = lab.cluster();
+            List<String> hosts = lab.hosts();
+            String datastore = lab.datastore();
             String h1 = hosts.getFirst();
             List<LabApi.Seeded> seeded = new ArrayList<>();
             // a third of a core each: six fit on h1 (2 cores) and on h2 and h3 together
@@ -107,8 +86,8 @@ final class EvacuationBenchmark implements BenchMain.Benchmark {
         long started = System.nanoTime();
         for (int i = 0; i < vms.size(); i++) {
             int to = 2 + i % 2;
-            LabShell.Output out = LabShell.command(List.of("virsh", "-c", uri(1), "migrate", "--live", "--p2p",
-                    "--unsafe", "--persistent", "--undefinesource", vms.get(i).id(), uri(to)));
+            LabShell.Output out = LabShell.command(List.of("virsh", "-c", LabApi.uri(1), "migrate", "--live", "--p2p",
+                    "--unsafe", "--persistent", "--undefinesource", vms.get(i).id(), LabApi.uri(to)));
             if (out.code() != 0) {
                 throw new IllegalStateException("virsh migrate " + vms.get(i).name() + " h1 -> h" + to + ": "
                         + out.text());
@@ -142,7 +121,7 @@ final class EvacuationBenchmark implements BenchMain.Benchmark {
     /** Every VM live-migrated back to h1 by Paddock, one after another (not timed). */
     private static void back(PaddockServer server, List<LabApi.Seeded> vms, String h1) throws Exception {
         for (LabApi.Seeded vm : vms) {
-            String at = runningOn(server, vm.id()).orElseThrow(
+            String at = LabApi.runningOn(server, vm.id()).orElseThrow(
                     () -> new IllegalStateException(vm.name() + " runs nowhere"));
             if (at.equals(h1)) {
                 continue;
@@ -154,24 +133,6 @@ final class EvacuationBenchmark implements BenchMain.Benchmark {
                 throw new IllegalStateException("moving " + vm.name() + " back to h1: " + moved.error().orElse(""));
             }
         }
-    }
-
-    private static Optional<String> runningOn(PaddockServer server, String vmId) {
-        for (var host : server.parts().store().hosts()) {
-            try {
-                if (server.parts().hypervisor().domain(host.id(), vmId)
-                        .filter(d -> d.state() == VmState.RUNNING).isPresent()) {
-                    return Optional.of(host.id());
-                }
-            } catch (RuntimeException unreachable) {
-                // a host that does not answer runs nothing we can see
-            }
-        }
-        return Optional.empty();
-    }
-
-    private static String uri(int n) {
-        return "qemu+tcp://10.77.0." + n + "/system";
     }
 
     private static int report(List<Double> raw, List<Double> paddock, int vms) throws Exception {

@@ -96,20 +96,8 @@ final class FailoverBenchmark implements BenchMain.Benchmark {
 
     @Override
     public int run(String[] options) throws Exception {
-        int runs = 5;
-        int vms = 3;
-        for (int i = 0; i < options.length; i++) {
-            if (options[i].equals("--runs") && i + 1 < options.length) {
-                runs = Integer.parseInt(options[++i]);
-            } else if (options[i].equals("--vms") && i + 1 < options.length) {
-                vms = Integer.parseInt(options[++i]);
-            } else {
-                throw new IllegalArgumentException("unknown option " + options[i] + " (known: --runs N, --vms N)");
-            }
-        }
-        int r = runs;
-        int v = vms;
-        return LabShell.onLab(3, shared -> measure(shared, r, v));
+        LabApi.RunsAndVms asked = LabApi.RunsAndVms.parse(options, 5, 3);
+        return LabShell.onLab(3, shared -> measure(shared, asked.runs(), asked.vms()));
     }
 
     private int measure(Path shared, int runs, int count) throws Exception {
@@ -117,15 +105,10 @@ final class FailoverBenchmark implements BenchMain.Benchmark {
         try (PaddockServer server = PaddockServer.start(ServerConfig.inDirectory(dir, "127.0.0.1", 0,
                 ServerConfig.Room.EMPTY).withLibvirtSharedDirectory(shared))) {
             api = new LabApi(server.url());
-            String site = api.post("/api/v1/sites", "{\"name\":\"lab\"}");
-            String cluster = api.post("/api/v1/clusters", "{\"siteId\":\"" + site + "\",\"name\":\"lab\"}");
-            List<String> hosts = new ArrayList<>();
-            for (int n = 1; n <= 3; n++) {
-                hosts.add(api.post("/api/v1/hosts", "{\"clusterId\":\"" + cluster + "\",\"name\":\"h" + n
-                        + "\",\"uri\":\"qemu+tcp://10.77.0." + n + "/system\"}"));
-            }
-            String datastore = api.post("/api/v1/datastores", "{\"siteId\":\"" + site + "\",\"name\":\"shared\","
-                    + "\"shared\":true,\"capacityGib\":100,\"hostIds\":" + Json.mapper().writeValueAsString(hosts) + "}");
+            LabApi.Registered lab = api.register();
+            String cluster = lab.cluster();
+            List<String> hosts = lab.hosts();
+            String datastore = lab.datastore();
             api.send("PUT", "/api/v1/clusters/" + cluster + "/ha", "{\"enabled\":true}", 200);
             for (int n = 1; n <= 3; n++) {
                 Map<String, String> fence = new LinkedHashMap<>(FENCE_OPTIONS);
@@ -175,7 +158,7 @@ final class FailoverBenchmark implements BenchMain.Benchmark {
         var hypervisor = server.parts().hypervisor();
         Map<Seeded, String> placed = new LinkedHashMap<>();
         for (Seeded vm : vms) {
-            String host = runningOn(server, vm.id()).filter(h -> !h.equals(h1)).orElseThrow(
+            String host = LabApi.runningOn(server, vm.id()).filter(h -> !h.equals(h1)).orElseThrow(
                     () -> new IllegalStateException(vm.id() + " runs on no other host after the failover"));
             hypervisor.define(host, vm.twin());
             placed.put(vm, host);
@@ -210,7 +193,7 @@ final class FailoverBenchmark implements BenchMain.Benchmark {
         });
         for (Seeded vm : vms) {
             LabApi.await("the guest of " + vm.id() + " beating on h1", DEADLINE,
-                    () -> runningOn(server, vm.id()).equals(Optional.of(h1))
+                    () -> LabApi.runningOn(server, vm.id()).equals(Optional.of(h1))
                     && heartbeat(vm.disk()).orElse(0) >= 2);
         }
         Instant killed = Instant.now();
@@ -286,21 +269,6 @@ final class FailoverBenchmark implements BenchMain.Benchmark {
         }
     }
 
-    /** The host whose libvirt runs the VM, if one does. */
-    private static Optional<String> runningOn(PaddockServer server, String vmId) {
-        for (var host : server.parts().store().hosts()) {
-            try {
-                if (server.parts().hypervisor().domain(host.id(), vmId)
-                        .filter(d -> d.state() == VmState.RUNNING).isPresent()) {
-                    return Optional.of(host.id());
-                }
-            } catch (RuntimeException unreachable) {
-                // a host that does not answer runs nothing we can see
-            }
-        }
-        return Optional.empty();
-    }
-
     private static boolean runsElsewhere(PaddockServer server, String vmId, String failed) {
         for (var host : server.parts().store().hosts()) {
             if (host.id().equals(failed)) {
@@ -325,7 +293,7 @@ final class FailoverBenchmark implements BenchMain.Benchmark {
                 && server.parts().hypervisor().isConnected(h1));
         for (Seeded vm : vms) {
             // where libvirt runs it: the inventory may still hold the stale definition h1 had when it came back
-            String at = runningOn(server, vm.id()).orElseThrow(
+            String at = LabApi.runningOn(server, vm.id()).orElseThrow(
                     () -> new IllegalStateException(vm.id() + " runs nowhere after the failover"));
             if (at.equals(h1)) {
                 continue;

@@ -20,6 +20,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -32,6 +33,27 @@ final class LabApi {
     interface Check {
         boolean holds() throws Exception;
     }
+
+    /** A lab benchmark's options: how many runs, how many VMs. */
+    record RunsAndVms(int runs, int vms) {
+        /** {@code --runs N} and {@code --vms N} over the defaults; anything else is refused. */
+        static RunsAndVms parse(String[] options, int runs, int vms) {
+            for (int i = 0; i < options.length; i++) {
+                if (options[i].equals("--runs") && i + 1 < options.length) {
+                    runs = Integer.parseInt(options[++i]);
+                } else if (options[i].equals("--vms") && i + 1 < options.length) {
+                    vms = Integer.parseInt(options[++i]);
+                } else {
+                    throw new IllegalArgumentException("unknown option " + options[i]
+                            + " (known: --runs N, --vms N)");
+                }
+            }
+            return new RunsAndVms(runs, vms);
+        }
+    }
+
+    /** The lab as the server knows it once registered: its site, cluster, hosts h1..h3 and shared datastore. */
+    record Registered(String site, String cluster, List<String> hosts, String datastore) {}
 
     /** A VM seeded on a lab host: its id, and the qcow2 its guest writes its heartbeat to. */
     record Seeded(String id, String name, Path disk) {}
@@ -79,6 +101,40 @@ final class LabApi {
             Thread.currentThread().interrupt();
             return -1;
         }
+    }
+
+    /** Registers a site, a cluster, the lab's three hosts and a shared datastore on them. */
+    Registered register() throws Exception {
+        String site = post("/api/v1/sites", "{\"name\":\"lab\"}");
+        String cluster = post("/api/v1/clusters", "{\"siteId\":\"" + site + "\",\"name\":\"lab\"}");
+        List<String> hosts = new ArrayList<>();
+        for (int n = 1; n <= 3; n++) {
+            hosts.add(post("/api/v1/hosts", "{\"clusterId\":\"" + cluster + "\",\"name\":\"h" + n + "\",\"uri\":\""
+                    + uri(n) + "\"}"));
+        }
+        String datastore = post("/api/v1/datastores", "{\"siteId\":\"" + site + "\",\"name\":\"shared\","
+                + "\"shared\":true,\"capacityGib\":100,\"hostIds\":" + Json.mapper().writeValueAsString(hosts) + "}");
+        return new Registered(site, cluster, List.copyOf(hosts), datastore);
+    }
+
+    /** Lab host n's libvirt URI. */
+    static String uri(int n) {
+        return "qemu+tcp://10.77.0." + n + "/system";
+    }
+
+    /** The host whose libvirt runs the VM, if one does; a host that does not answer runs nothing we can see. */
+    static Optional<String> runningOn(PaddockServer server, String vmId) {
+        for (var host : server.parts().store().hosts()) {
+            try {
+                if (server.parts().hypervisor().domain(host.id(), vmId)
+                        .filter(d -> d.state() == VmState.RUNNING).isPresent()) {
+                    return Optional.of(host.id());
+                }
+            } catch (RuntimeException unreachable) {
+                // nothing seen there
+            }
+        }
+        return Optional.empty();
     }
 
     /** HA's judgement of the host, as {@code GET /api/v1/ha/status} gives it. */
