@@ -1,5 +1,6 @@
 package dev.paddock.hypervisor;
 
+import dev.paddock.model.Datastore;
 import dev.paddock.model.Disk;
 import dev.paddock.model.Network;
 import dev.paddock.model.Nic;
@@ -7,6 +8,7 @@ import dev.paddock.model.Room;
 import dev.paddock.model.Vm;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -14,8 +16,10 @@ import java.util.Optional;
  * consolidation's migration, the simulated room) asks here, so a device the VM carries reaches every host it is
  * defined on: a definition built elsewhere once dropped the watchdog on every HA restart.
  *
- * <p>Disks are named in the model by datastore, {@code /var/lib/paddock/<datastore>/<vm>-<disk>.qcow2}; a host
- * that keeps its datastores elsewhere moves them when it defines the domain.
+ * <p>A disk that is a volume of its datastore's storage pool is named by pool and volume, and the host finds the
+ * file. A disk without a volume (recorded before volumes, or on a datastore declared by hand) is named by datastore,
+ * {@code /var/lib/paddock/<datastore>/<vm>-<disk>.qcow2}; a host that keeps its datastores elsewhere moves it when it
+ * defines the domain.
  */
 public final class DomainBuilder {
 
@@ -37,20 +41,42 @@ public final class DomainBuilder {
     public static DomainSpec specOf(Vm vm, Room room) {
         int vcpus = (int) Math.max(1, (vm.demand().cpuMillicores() + 999) / 1000);
         return DomainSpec.of(vm.id(), vm.name(), vcpus, Math.max(1, vm.demand().memoryMib()))
-                .withDisks(disks(vm))
+                .withDisks(disks(vm, room))
                 .withNics(nics(vm, room))
-                .withWatchdog(vm.watchdog());
+                .withWatchdog(vm.watchdog())
+                .withFirmware(vm.firmware())
+                .withBoot(vm.boot());
     }
 
-    private static List<DomainSpec.DiskSpec> disks(Vm vm) {
+    private static List<DomainSpec.DiskSpec> disks(Vm vm, Room room) {
         List<DomainSpec.DiskSpec> disks = new ArrayList<>(vm.disks().size());
         char target = 'a';
         for (Disk disk : vm.disks()) {
-            disks.add(new DomainSpec.DiskSpec("vd" + target++,
-                    datastorePath(disk.datastoreId()) + vm.name() + "-" + disk.name() + ".qcow2",
-                    "qcow2", disk.sizeGib()));
+            String device = "vd" + target++;
+            Optional<String> pool = disk.isVolume() ? room.datastore(disk.datastoreId()).flatMap(store -> poolOn(store, vm))
+                    : Optional.empty();
+            DomainSpec.DiskSpec spec = pool.isPresent()
+                    ? DomainSpec.DiskSpec.volume(device, pool.get(), disk.volume(), disk.format(), disk.sizeGib())
+                    : new DomainSpec.DiskSpec(device, datastorePath(disk.datastoreId()) + vm.name() + "-" + disk.name()
+                            + ".qcow2", "qcow2", disk.sizeGib());
+            disks.add(disk.readOnly() ? spec.asReadOnly() : spec);
         }
         return disks;
+    }
+
+    /**
+     * The name of the datastore's pool on the VM's host; a VM not placed yet, or on a host that names it otherwise,
+     * takes the name most of its hosts give it (Paddock makes a datastore's pools under one name).
+     */
+    private static Optional<String> poolOn(Datastore datastore, Vm vm) {
+        if (datastore.pools().isEmpty()) {
+            return Optional.empty();
+        }
+        Optional<String> onHost = vm.hostId().map(datastore.pools()::get);
+        return onHost.isPresent() ? onHost : datastore.pools().values().stream()
+                .collect(java.util.stream.Collectors.groupingBy(name -> name, java.util.TreeMap::new,
+                        java.util.stream.Collectors.counting()))
+                .entrySet().stream().max(Map.Entry.comparingByValue()).map(Map.Entry::getKey);
     }
 
     /**

@@ -1,5 +1,7 @@
 package dev.paddock.hypervisor;
 
+import dev.paddock.model.BootDevice;
+import dev.paddock.model.Firmware;
 import dev.paddock.model.Watchdog;
 import java.util.List;
 import java.util.Optional;
@@ -15,6 +17,8 @@ import java.util.Optional;
  * @param uuid the domain UUID, equal to the Paddock VM id
  * @param directBoot kernel, initrd and command line to boot from, when the guest has no bootloader
  * @param watchdog the guest's watchdog device, empty for none
+ * @param firmware what the guest boots with: SeaBIOS, or UEFI (OVMF)
+ * @param boot the devices the firmware tries, in order; empty for the first disk alone. Ignored with a direct boot
  */
 public record DomainSpec(
         String uuid,
@@ -24,7 +28,9 @@ public record DomainSpec(
         List<DiskSpec> disks,
         List<NicSpec> nics,
         Optional<DirectBoot> directBoot,
-        Optional<Watchdog> watchdog) {
+        Optional<Watchdog> watchdog,
+        Firmware firmware,
+        List<BootDevice> boot) {
     public DomainSpec {
         if (vcpus < 1) {
             throw new IllegalArgumentException("a domain needs at least one vCPU");
@@ -36,6 +42,18 @@ public record DomainSpec(
         nics = nics == null ? List.of() : List.copyOf(nics);
         directBoot = directBoot == null ? Optional.empty() : directBoot;
         watchdog = watchdog == null ? Optional.empty() : watchdog;
+        // A journal written before firmware and boot order has neither: SeaBIOS, first disk.
+        firmware = firmware == null ? Firmware.BIOS : firmware;
+        boot = boot == null || boot.equals(List.of(BootDevice.DISK)) ? List.of() : List.copyOf(boot);
+        if (boot.stream().distinct().count() != boot.size()) {
+            throw new IllegalArgumentException("a boot order names each device once: " + boot);
+        }
+    }
+
+    /** A domain as before firmware and boot order could be chosen: SeaBIOS, booting its first disk. */
+    public DomainSpec(String uuid, String name, int vcpus, long memoryMib, List<DiskSpec> disks, List<NicSpec> nics,
+            Optional<DirectBoot> directBoot, Optional<Watchdog> watchdog) {
+        this(uuid, name, vcpus, memoryMib, disks, nics, directBoot, watchdog, Firmware.BIOS, List.of());
     }
 
     /** A domain with only a name, vCPUs and memory: no disk, NIC, direct boot or watchdog. */
@@ -45,17 +63,17 @@ public record DomainSpec(
 
     /** This definition with {@code newDisks} as its disks. */
     public DomainSpec withDisks(List<DiskSpec> newDisks) {
-        return new DomainSpec(uuid, name, vcpus, memoryMib, newDisks, nics, directBoot, watchdog);
+        return new DomainSpec(uuid, name, vcpus, memoryMib, newDisks, nics, directBoot, watchdog, firmware, boot);
     }
 
     /** This definition with {@code newNics} as its NICs. */
     public DomainSpec withNics(List<NicSpec> newNics) {
-        return new DomainSpec(uuid, name, vcpus, memoryMib, disks, newNics, directBoot, watchdog);
+        return new DomainSpec(uuid, name, vcpus, memoryMib, disks, newNics, directBoot, watchdog, firmware, boot);
     }
 
     /** This definition with {@code boot} as its direct boot. */
     public DomainSpec withDirectBoot(Optional<DirectBoot> boot) {
-        return new DomainSpec(uuid, name, vcpus, memoryMib, disks, nics, boot, watchdog);
+        return new DomainSpec(uuid, name, vcpus, memoryMib, disks, nics, boot, watchdog, firmware, this.boot);
     }
 
     /** This definition booting {@code boot} directly. */
@@ -65,7 +83,7 @@ public record DomainSpec(
 
     /** This definition with {@code device} as its watchdog. */
     public DomainSpec withWatchdog(Optional<Watchdog> device) {
-        return new DomainSpec(uuid, name, vcpus, memoryMib, disks, nics, directBoot, device);
+        return new DomainSpec(uuid, name, vcpus, memoryMib, disks, nics, directBoot, device, firmware, boot);
     }
 
     /** This definition with the watchdog {@code device}. */
@@ -73,19 +91,78 @@ public record DomainSpec(
         return withWatchdog(Optional.of(device));
     }
 
+    /** This definition booting with {@code newFirmware}. */
+    public DomainSpec withFirmware(Firmware newFirmware) {
+        return new DomainSpec(uuid, name, vcpus, memoryMib, disks, nics, directBoot, watchdog, newFirmware, boot);
+    }
+
+    /** This definition trying {@code order}'s devices in turn. */
+    public DomainSpec withBoot(List<BootDevice> order) {
+        return new DomainSpec(uuid, name, vcpus, memoryMib, disks, nics, directBoot, watchdog, firmware, order);
+    }
+
     /**
      * True when {@code held}, the definition a host holds, gives everything this one asks: the same name, vCPUs,
-     * memory, disks, NICs and watchdog, and this direct boot when this one names one. A wanted definition without a
+     * memory, disks, NICs, watchdog, firmware and boot order, and this direct boot when this one names one. A wanted definition without a
      * boot leaves the boot to the host (a libvirt host adds its configured default), so the held one may have any.
      */
     public boolean isHeldBy(DomainSpec held) {
         return uuid.equals(held.uuid) && name.equals(held.name) && vcpus == held.vcpus
                 && memoryMib == held.memoryMib && disks.equals(held.disks) && nics.equals(held.nics)
-                && watchdog.equals(held.watchdog) && (directBoot.isEmpty() || directBoot.equals(held.directBoot));
+                && watchdog.equals(held.watchdog) && firmware == held.firmware && boot.equals(held.boot)
+                && (directBoot.isEmpty() || directBoot.equals(held.directBoot));
     }
 
-    /** A disk image file. {@code format} is "qcow2" or "raw". */
-    public record DiskSpec(String target, String path, String format, long sizeGib) {}
+    /**
+     * A disk: an image file on the host, a volume of one of the host's storage pools, or an image a network server
+     * holds that QEMU reaches itself (NFS through QEMU's own client).
+     *
+     * @param path the file's path; with {@code pool}, the volume's name in it; with {@code remote}, the image's path
+     *     on the server
+     * @param format "qcow2" or "raw"
+     * @param pool the storage pool holding the volume {@code path}, empty for a file or a network image
+     * @param readOnly true for a disk the guest can only read (a cloud-init seed)
+     * @param remote the server of a network image, empty otherwise
+     */
+    public record DiskSpec(String target, String path, String format, long sizeGib, Optional<String> pool,
+            boolean readOnly, Optional<Remote> remote) {
+        public DiskSpec {
+            // A journal written before volumes and network disks has neither.
+            pool = pool == null ? Optional.empty() : pool;
+            remote = remote == null ? Optional.empty() : remote;
+            if (pool.isPresent() && remote.isPresent()) {
+                throw new IllegalArgumentException("disk " + target + " is either a pool's volume or a network image");
+            }
+        }
+
+        /** An image file on the host. */
+        public DiskSpec(String target, String path, String format, long sizeGib) {
+            this(target, path, format, sizeGib, Optional.empty(), false, Optional.empty());
+        }
+
+        /** The volume {@code volume} of the host's storage pool {@code pool}. */
+        public static DiskSpec volume(String target, String pool, String volume, String format, long sizeGib) {
+            return new DiskSpec(target, volume, format, sizeGib, Optional.of(pool), false, Optional.empty());
+        }
+
+        /** The image {@code path} on the network server {@code server}. */
+        public static DiskSpec remote(String target, Remote server, String path, String format, long sizeGib) {
+            return new DiskSpec(target, path, format, sizeGib, Optional.empty(), false, Optional.of(server));
+        }
+
+        /** This disk, read-only to the guest. */
+        public DiskSpec asReadOnly() {
+            return new DiskSpec(target, path, format, sizeGib, pool, true, remote);
+        }
+    }
+
+    /**
+     * A network server of disk images that QEMU reaches with its own client.
+     *
+     * @param protocol libvirt's name of the protocol ("nfs")
+     * @param port 0 for the protocol's own
+     */
+    public record Remote(String protocol, String host, int port) {}
 
     /**
      * A NIC on a hypervisor network or bridge, with an optional 802.1Q tag.

@@ -1,5 +1,7 @@
 package dev.paddock.hypervisor;
 
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.time.Instant;
 
 import java.util.List;
@@ -138,6 +140,36 @@ public interface Hypervisor extends AutoCloseable {
      * @param format "qcow2" or "raw"
      */
     VolumeFacts createVolume(String hostId, String pool, String name, long capacityMib, String format);
+
+    /**
+     * Creates the volume {@code name} in a started pool as a copy of the pool's volume {@code from}, unless one of
+     * that name exists, and returns it either way. A linked clone is a qcow2 layer whose backing file is
+     * {@code from} (created at once, sized {@code capacityBytes} or {@code from}'s size, whichever is larger); a full
+     * clone copies every byte in {@code from}'s format, reporting the share copied to {@code progress}.
+     * {@code from} missing is {@link HypervisorException.Reason#NOT_FOUND}; a pool without room for a full copy is
+     * {@link HypervisorException.Reason#INSUFFICIENT_RESOURCES}.
+     */
+    VolumeFacts cloneVolume(String hostId, String pool, String name, String from, boolean linked, long capacityBytes,
+            Consumer<Double> progress);
+
+    /**
+     * Writes {@code length} bytes from {@code data} into a new volume {@code name} of a started pool (an image
+     * upload), and returns the volume as the pool then reports it, its format probed from its contents. A volume of
+     * that name already there is {@link HypervisorException.Reason#ALREADY_EXISTS}; fewer bytes than announced, or
+     * a failed read, removes what was written and fails.
+     */
+    VolumeFacts uploadVolume(String hostId, String pool, String name, long length, InputStream data);
+
+    /** Streams the whole of a pool's volume to {@code out} (to checksum or export it). */
+    void downloadVolume(String hostId, String pool, String name, OutputStream out);
+
+    /**
+     * Copies the image file at {@code path} on the host (anywhere on it, not only in a pool) into a new volume
+     * {@code name} of a started pool, and returns the new volume. A missing file is
+     * {@link HypervisorException.Reason#NOT_FOUND}; a volume of that name already there is
+     * {@link HypervisorException.Reason#ALREADY_EXISTS}.
+     */
+    VolumeFacts importVolume(String hostId, String pool, String name, String path);
 
     /** Deletes a volume from a pool; a no-op when it does not exist. */
     void deleteVolume(String hostId, String pool, String name);

@@ -18,6 +18,8 @@ import java.util.Set;
  * @param antiAffinityGroups VMs sharing a group must not share a host
  * @param licences licence names the VM needs from its host
  * @param watchdog the guest watchdog device its domain is defined with, empty for none
+ * @param firmware what the guest boots with
+ * @param boot the devices its firmware tries, in order; empty for its first disk alone
  */
 public record Vm(
         String id,
@@ -34,7 +36,9 @@ public record Vm(
         Set<String> licences,
         List<Disk> disks,
         List<Nic> nics,
-        Optional<Watchdog> watchdog) {
+        Optional<Watchdog> watchdog,
+        Firmware firmware,
+        List<BootDevice> boot) {
     public Vm {
         Ids.require(id, "vm id");
         Ids.require(name, "vm name");
@@ -54,6 +58,17 @@ public record Vm(
         nics = List.copyOf(nics);
         // Rows and journals written before the watchdog existed have none.
         watchdog = watchdog == null ? Optional.empty() : watchdog;
+        // ... and before firmware and boot order could be chosen: SeaBIOS, first disk.
+        firmware = firmware == null ? Firmware.BIOS : firmware;
+        boot = boot == null || boot.equals(List.of(BootDevice.DISK)) ? List.of() : List.copyOf(boot);
+    }
+
+    /** A VM booting its first disk with SeaBIOS. */
+    public Vm(String id, String name, String clusterId, Optional<String> hostId, Resources demand, VmState state,
+            VmOrigin origin, String tier, int haPriority, Set<String> affinityGroups, Set<String> antiAffinityGroups,
+            Set<String> licences, List<Disk> disks, List<Nic> nics, Optional<Watchdog> watchdog) {
+        this(id, name, clusterId, hostId, demand, state, origin, tier, haPriority, affinityGroups, antiAffinityGroups,
+                licences, disks, nics, watchdog, Firmware.BIOS, List.of());
     }
 
     /** A VM without a guest watchdog. */
@@ -61,7 +76,7 @@ public record Vm(
             VmOrigin origin, String tier, int haPriority, Set<String> affinityGroups, Set<String> antiAffinityGroups,
             Set<String> licences, List<Disk> disks, List<Nic> nics) {
         this(id, name, clusterId, hostId, demand, state, origin, tier, haPriority, affinityGroups, antiAffinityGroups,
-                licences, disks, nics, Optional.empty());
+                licences, disks, nics, Optional.empty(), Firmware.BIOS, List.of());
     }
 
     public boolean isProtected() {
@@ -70,26 +85,38 @@ public record Vm(
 
     public Vm withHost(String newHostId) {
         return new Vm(id, name, clusterId, Optional.of(newHostId), demand, state, origin, tier, haPriority,
-                affinityGroups, antiAffinityGroups, licences, disks, nics, watchdog);
+                affinityGroups, antiAffinityGroups, licences, disks, nics, watchdog, firmware, boot);
     }
 
     public Vm withoutHost() {
         return new Vm(id, name, clusterId, Optional.empty(), demand, state, origin, tier, haPriority,
-                affinityGroups, antiAffinityGroups, licences, disks, nics, watchdog);
+                affinityGroups, antiAffinityGroups, licences, disks, nics, watchdog, firmware, boot);
     }
 
     public Vm withState(VmState newState) {
         return new Vm(id, name, clusterId, hostId, demand, newState, origin, tier, haPriority,
-                affinityGroups, antiAffinityGroups, licences, disks, nics, watchdog);
+                affinityGroups, antiAffinityGroups, licences, disks, nics, watchdog, firmware, boot);
     }
 
     public Vm withWatchdog(Optional<Watchdog> newWatchdog) {
         return new Vm(id, name, clusterId, hostId, demand, state, origin, tier, haPriority,
-                affinityGroups, antiAffinityGroups, licences, disks, nics, newWatchdog);
+                affinityGroups, antiAffinityGroups, licences, disks, nics, newWatchdog, firmware, boot);
+    }
+
+    /** This VM booting with {@code newFirmware} from {@code order}'s devices. */
+    public Vm withBoot(Firmware newFirmware, List<BootDevice> order) {
+        return new Vm(id, name, clusterId, hostId, demand, state, origin, tier, haPriority,
+                affinityGroups, antiAffinityGroups, licences, disks, nics, watchdog, newFirmware, order);
+    }
+
+    /** This VM with {@code newDisks}. */
+    public Vm withDisks(List<Disk> newDisks) {
+        return new Vm(id, name, clusterId, hostId, demand, state, origin, tier, haPriority,
+                affinityGroups, antiAffinityGroups, licences, newDisks, nics, watchdog, firmware, boot);
     }
 
     public Vm withOrigin(VmOrigin newOrigin) {
         return new Vm(id, name, clusterId, hostId, demand, state, newOrigin, tier, haPriority,
-                affinityGroups, antiAffinityGroups, licences, disks, nics, watchdog);
+                affinityGroups, antiAffinityGroups, licences, disks, nics, watchdog, firmware, boot);
     }
 }

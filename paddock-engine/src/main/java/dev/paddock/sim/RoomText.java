@@ -1,5 +1,7 @@
 package dev.paddock.sim;
 
+import dev.paddock.model.BootDevice;
+import dev.paddock.model.Firmware;
 import dev.paddock.hypervisor.DomainSpec.DirectBoot;
 import dev.paddock.hypervisor.DomainSpec.DiskSpec;
 import dev.paddock.hypervisor.DomainSpec.NicSpec;
@@ -39,13 +41,14 @@ import java.util.Set;
  * host &lt;hostname&gt; &lt;cpu&gt; &lt;memory&gt; &lt;disk&gt; &lt;network&gt; &lt;powered on&gt; &lt;isolated&gt;
  * network &lt;hostname&gt; &lt;name&gt; &lt;uuid&gt; &lt;forward mode&gt; &lt;bridge&gt; &lt;active&gt;
  * domain &lt;hostname&gt; &lt;state&gt; &lt;stops at&gt; &lt;uuid&gt; &lt;name&gt; &lt;vcpus&gt; &lt;memory&gt; &lt;disks&gt; &lt;nics&gt; &lt;direct boot&gt;
+ *     &lt;watchdog&gt; &lt;firmware&gt; &lt;boot order&gt;
  * effects &lt;uuid&gt; &lt;defined&gt; &lt;started&gt; &lt;stopped&gt; &lt;destroyed&gt; &lt;undefined&gt; &lt;migrated&gt;
  * slow &lt;call kind&gt; &lt;millis&gt;
  * failing &lt;call kind&gt; &lt;count&gt;
  * lost &lt;disk path prefix&gt;
  * storage &lt;pool type&gt; &lt;hosts&gt; &lt;path&gt; &lt;capacity bytes&gt;
  * pool &lt;hostname&gt; &lt;name&gt; &lt;pool type&gt; &lt;hosts&gt; &lt;path&gt; &lt;initiator&gt; &lt;target path&gt;
- * volume &lt;storage key&gt; &lt;name&gt; &lt;bytes&gt; &lt;format&gt;
+ * volume &lt;storage key&gt; &lt;name&gt; &lt;bytes&gt; &lt;format&gt; &lt;capacity&gt; &lt;linked clone of&gt;
  * </pre>
  */
 final class RoomText {
@@ -102,7 +105,7 @@ final class RoomText {
                 spec.name(), spec.type().name(), hosts(spec.source()), spec.source().path(),
                 optional(spec.source().initiatorIqn()), spec.targetPath())));
         storage.volumesByStorage().forEach((key, held) -> held.forEach((name, volume) -> line(text, "volume", key, name,
-                num(volume.bytes()), volume.format())));
+                num(volume.bytes()), volume.format(), num(volume.capacity()), optional(volume.backing()))));
     }
 
     private static String hosts(PoolSource source) {
@@ -158,7 +161,10 @@ final class RoomText {
                         storage.restorePool(host, new PoolSpec(f[2], PoolType.valueOf(f[3]), source(f[4], f[5], f[6]),
                                 f[7]));
                     }
-                    case "volume" -> storage.restoreVolume(f[1], f[2], new SimStorage.Volume(Long.parseLong(f[3]), f[4]));
+                    case "volume" -> storage.restoreVolume(f[1], f[2], f.length > 6
+                            ? new SimStorage.Volume(Long.parseLong(f[3]), f[4], Long.parseLong(f[5]),
+                                    readOptional(f[6]), Optional.empty())
+                            : new SimStorage.Volume(Long.parseLong(f[3]), f[4]));
                     default -> throw new IllegalArgumentException("unknown record '" + f[0] + "'");
                 }
             } catch (RuntimeException e) {
@@ -175,7 +181,10 @@ final class RoomText {
         }
         DomainSpec spec = new DomainSpec(f[4], f[5], Integer.parseInt(f[6]), Long.parseLong(f[7]),
                 readDisks(f[8]), readNics(f[9]), readDirectBoot(f[10]),
-                f.length > 11 ? readWatchdog(f[11]) : Optional.empty());
+                f.length > 11 ? readWatchdog(f[11]) : Optional.empty(),
+                f.length > 12 ? Firmware.valueOf(f[12]) : Firmware.BIOS,
+                f.length > 13 ? readList(f[13]).stream().map(p -> BootDevice.valueOf(p.get(0))).toList()
+                        : List.of());
         SimDomain domain = new SimDomain(spec, VmState.valueOf(f[2]));
         domain.stopsAt = readOptional(f[3]).map(Instant::parse);
         host.domains.put(spec.uuid(), domain);
@@ -186,7 +195,8 @@ final class RoomText {
     private static String specFields(DomainSpec s) {
         StringBuilder fields = new StringBuilder(128);
         for (String field : List.of(s.uuid(), s.name(), num(s.vcpus()), num(s.memoryMib()), disks(s.disks()),
-                nics(s.nics()), directBoot(s.directBoot()), watchdog(s.watchdog()))) {
+                nics(s.nics()), directBoot(s.directBoot()), watchdog(s.watchdog()), s.firmware().name(),
+                list(s.boot().stream().map(device -> List.of(device.name())).toList()))) {
             fields.append(fields.isEmpty() ? "" : " ").append(encode(field));
         }
         return fields.toString();
@@ -217,7 +227,9 @@ final class RoomText {
     }
 
     private static String disks(List<DiskSpec> disks) {
-        return list(disks.stream().map(d -> List.of(d.target(), d.path(), d.format(), num(d.sizeGib()))).toList());
+        return list(disks.stream().map(d -> List.of(d.target(), d.path(), d.format(), num(d.sizeGib()),
+                optional(d.pool()), d.readOnly() ? "ro" : "rw",
+                optional(d.remote().map(r -> r.protocol() + "/" + r.host() + "/" + r.port())))).toList());
     }
 
     private static String nics(List<NicSpec> nics) {
@@ -266,8 +278,16 @@ final class RoomText {
 
     private static List<DiskSpec> readDisks(String field) {
         return readList(field).stream()
-                .map(p -> new DiskSpec(p.get(0), p.get(1), p.get(2), Long.parseLong(p.get(3))))
+                // A room saved before volumes and network disks has four fields: a file disk.
+                .map(p -> p.size() <= 4 ? new DiskSpec(p.get(0), p.get(1), p.get(2), Long.parseLong(p.get(3)))
+                        : new DiskSpec(p.get(0), p.get(1), p.get(2), Long.parseLong(p.get(3)), readOptional(p.get(4)),
+                                p.get(5).equals("ro"), readOptional(p.get(6)).map(RoomText::readRemote)))
                 .toList();
+    }
+
+    private static DomainSpec.Remote readRemote(String text) {
+        String[] parts = text.split("/", 3);
+        return new DomainSpec.Remote(parts[0], parts[1], Integer.parseInt(parts[2]));
     }
 
     private static List<NicSpec> readNics(String field) {

@@ -44,8 +44,19 @@ final class SimStorage {
 
     private record Pool(PoolSpec spec, String uuid) {}
 
-    /** A volume: its size and image format. */
-    record Volume(long bytes, String format) {}
+    /**
+     * A volume: the bytes it takes, its image format, the size its guest sees, the volume it is a linked clone of
+     * (empty for none), and what was uploaded into it (empty when it reads as zeros: created, cloned, or restored
+     * from the room's text, which keeps no contents).
+     */
+    record Volume(long bytes, String format, long capacity, Optional<String> backing, Optional<byte[]> content) {
+        Volume(long bytes, String format) {
+            this(bytes, format, bytes, Optional.empty(), Optional.empty());
+        }
+    }
+
+    /** What a linked clone takes at first: its qcow2 header and tables. */
+    private static final long LINKED_CLONE_BYTES = 196_608;
 
     /** A storage server as it was added: what the room's text keeps of it. */
     record Server(PoolType type, PoolSource source, long capacityBytes) {}
@@ -175,6 +186,99 @@ final class SimStorage {
         volumes.get(key(host, pool.spec())).remove(name);
     }
 
+    VolumeFacts cloneVolume(SimHost host, String hostId, String poolName, String name, String from, boolean linked,
+            long capacityBytes) {
+        Pool pool = pool(host, hostId, poolName);
+        Map<String, Volume> held = volumes.get(key(host, pool.spec()));
+        Volume source = held.get(from);
+        if (source == null) {
+            throw new HypervisorException(NOT_FOUND, "no volume " + from + " in storage pool " + poolName + " on host "
+                    + hostId);
+        }
+        Volume existing = held.get(name);
+        if (existing != null) {
+            return facts(pool.spec(), name, existing);
+        }
+        long capacity = Math.max(capacityBytes, source.capacity());
+        long bytes = linked ? LINKED_CLONE_BYTES : source.bytes();
+        long available = available(key(host, pool.spec()));
+        if (bytes > available) {
+            throw new HypervisorException(INSUFFICIENT_RESOURCES, "storage pool " + poolName + " on host " + hostId
+                    + " has " + available / MIB + " MiB free, not the " + (bytes + MIB - 1) / MIB + " MiB a copy of "
+                    + from + " needs");
+        }
+        Volume made = linked ? new Volume(bytes, "qcow2", capacity, Optional.of(from), Optional.empty())
+                : new Volume(bytes, source.format(), capacity, Optional.empty(), source.content());
+        held.put(name, made);
+        return facts(pool.spec(), name, made);
+    }
+
+    VolumeFacts uploadVolume(SimHost host, String hostId, String poolName, String name, byte[] content) {
+        Pool pool = pool(host, hostId, poolName);
+        String key = key(host, pool.spec());
+        Map<String, Volume> held = volumes.get(key);
+        if (held.containsKey(name)) {
+            throw new HypervisorException(ALREADY_EXISTS, "storage pool " + poolName + " on host " + hostId
+                    + " has a volume named " + name + " already");
+        }
+        if (content.length > available(key)) {
+            throw new HypervisorException(INSUFFICIENT_RESOURCES, "storage pool " + poolName + " on host " + hostId
+                    + " has " + available(key) / MIB + " MiB free, not the " + content.length / MIB + " MiB of " + name);
+        }
+        Volume made = new Volume(content.length, probe(content), content.length, Optional.empty(),
+                Optional.of(content));
+        held.put(name, made);
+        return facts(pool.spec(), name, made);
+    }
+
+    /** A volume's contents: what was uploaded, or zeros. */
+    byte[] contents(SimHost host, String hostId, String poolName, String name) {
+        Pool pool = pool(host, hostId, poolName);
+        Volume volume = volumes.get(key(host, pool.spec())).get(name);
+        if (volume == null) {
+            throw new HypervisorException(NOT_FOUND, "no volume " + name + " in storage pool " + poolName + " on host "
+                    + hostId);
+        }
+        return volume.content().orElseGet(() -> new byte[(int) Math.min(volume.bytes(), 1 << 20)]);
+    }
+
+    /**
+     * Copies a file of the host into a pool. A simulated host's only files are its pools' volumes, found by their
+     * paths.
+     */
+    VolumeFacts importVolume(SimHost host, String hostId, String poolName, String name, String path) {
+        Pool target = pool(host, hostId, poolName);
+        for (Pool pool : hostPools(host).values()) {
+            for (Map.Entry<String, Volume> volume : volumes.get(key(host, pool.spec())).entrySet()) {
+                if (facts(pool.spec(), volume.getKey(), volume.getValue()).path().equals(path)) {
+                    Map<String, Volume> held = volumes.get(key(host, target.spec()));
+                    if (held.containsKey(name)) {
+                        throw new HypervisorException(ALREADY_EXISTS, "storage pool " + poolName + " on host "
+                                + hostId + " has a volume named " + name + " already");
+                    }
+                    Volume source = volume.getValue();
+                    Volume copy = new Volume(source.bytes(), source.format(), source.capacity(), Optional.empty(),
+                            source.content());
+                    held.put(name, copy);
+                    return facts(target.spec(), name, copy);
+                }
+            }
+        }
+        throw new HypervisorException(NOT_FOUND, "host " + hostId + " has no file " + path);
+    }
+
+    /** The image format libvirt would probe: qcow2 by its magic, an ISO 9660 image by its descriptor, else raw. */
+    static String probe(byte[] content) {
+        if (content.length >= 4 && content[0] == 'Q' && content[1] == 'F' && content[2] == 'I'
+                && (content[3] & 0xff) == 0xfb) {
+            return "qcow2";
+        }
+        if (content.length >= 32774 && new String(content, 32769, 5, StandardCharsets.US_ASCII).equals("CD001")) {
+            return "iso";
+        }
+        return "raw";
+    }
+
     private Pool pool(SimHost host, String hostId, String name) {
         Pool pool = hostPools(host).get(name);
         if (pool == null) {
@@ -204,7 +308,9 @@ final class SimStorage {
     private static VolumeFacts facts(PoolSpec spec, String name, Volume volume) {
         String path = spec.targetPath().isEmpty() ? spec.source().storageKey(spec.type(), "") + "/" + name
                 : spec.targetPath() + "/" + name;
-        return new VolumeFacts(name, path, path, volume.format(), volume.bytes(), volume.bytes(), Optional.empty());
+        Optional<String> backing = volume.backing().map(from -> (spec.targetPath().isEmpty()
+                ? spec.source().storageKey(spec.type(), "") : spec.targetPath()) + "/" + from);
+        return new VolumeFacts(name, path, path, volume.format(), volume.capacity(), volume.bytes(), backing);
     }
 
     /** A directory is the host's own; network storage is one store for every host that names the same source. */

@@ -30,6 +30,9 @@ import dev.paddock.model.Resources;
 import dev.paddock.model.VmState;
 import dev.paddock.model.Watchdog;
 import java.nio.charset.StandardCharsets;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -885,6 +888,58 @@ public final class SimulatedHypervisor implements Hypervisor {
             VolumeFacts volume = storage.createVolume(reachable(hostId), hostId, pool, name, capacityMib, format);
             changed = true;
             return volume;
+        });
+    }
+
+    @Override
+    public VolumeFacts cloneVolume(String hostId, String pool, String name, String from, boolean linked,
+            long capacityBytes, Consumer<Double> progress) {
+        VolumeFacts volume = call(CallKind.STORAGE, () -> {
+            VolumeFacts made = storage.cloneVolume(reachable(hostId), hostId, pool, name, from, linked, capacityBytes);
+            changed = true;
+            return made;
+        });
+        progress.accept(1.0);
+        return volume;
+    }
+
+    @Override
+    public VolumeFacts uploadVolume(String hostId, String pool, String name, long length, InputStream data) {
+        byte[] content;
+        try {
+            content = data.readNBytes((int) Math.min(length, Integer.MAX_VALUE - 8));
+        } catch (IOException e) {
+            throw new HypervisorException(FAILED, "upload of volume " + name + " to host " + hostId
+                    + " failed: " + e.getMessage(), e);
+        }
+        if (content.length != length) {
+            throw new HypervisorException(INVALID_ARGUMENT, "upload of volume " + name + " ended after "
+                    + content.length + " of " + length + " bytes");
+        }
+        return call(CallKind.STORAGE, () -> {
+            VolumeFacts made = storage.uploadVolume(reachable(hostId), hostId, pool, name, content);
+            changed = true;
+            return made;
+        });
+    }
+
+    @Override
+    public void downloadVolume(String hostId, String pool, String name, OutputStream out) {
+        byte[] content = call(CallKind.READ, () -> storage.contents(reachable(hostId), hostId, pool, name));
+        try {
+            out.write(content);
+        } catch (IOException e) {
+            throw new HypervisorException(FAILED, "download of volume " + name + " from host " + hostId
+                    + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public VolumeFacts importVolume(String hostId, String pool, String name, String path) {
+        return call(CallKind.STORAGE, () -> {
+            VolumeFacts made = storage.importVolume(reachable(hostId), hostId, pool, name, path);
+            changed = true;
+            return made;
         });
     }
 

@@ -1,5 +1,7 @@
 package dev.paddock.libvirt;
 
+import dev.paddock.model.BootDevice;
+import dev.paddock.model.Firmware;
 import dev.paddock.hypervisor.DomainSpec;
 import dev.paddock.hypervisor.DomainSpec.DirectBoot;
 import dev.paddock.hypervisor.DomainSpec.DiskSpec;
@@ -52,7 +54,7 @@ public final class DomainXml {
         mark(xml, spec);
         xml.append("  <memory unit='MiB'>").append(spec.memoryMib()).append("</memory>\n");
         xml.append("  <vcpu>").append(spec.vcpus()).append("</vcpu>\n");
-        os(xml, spec.directBoot());
+        os(xml, spec);
         xml.append("  <features><acpi/></features>\n");
         xml.append("  <on_poweroff>destroy</on_poweroff>\n  <on_reboot>restart</on_reboot>\n  <on_crash>destroy</on_crash>\n");
         xml.append("  <devices>\n");
@@ -87,14 +89,31 @@ public final class DomainXml {
         xml.append("  </metadata>\n");
     }
 
-    private static void os(StringBuilder xml, Optional<DirectBoot> directBoot) {
-        xml.append("  <os>\n    <type arch='x86_64' machine='q35'>hvm</type>\n");
-        directBoot.ifPresentOrElse(boot -> {
+    private static void os(StringBuilder xml, DomainSpec spec) {
+        boolean uefi = spec.firmware() == Firmware.UEFI;
+        xml.append(uefi ? "  <os firmware='efi'>\n" : "  <os>\n");
+        xml.append("    <type arch='x86_64' machine='q35'>hvm</type>\n");
+        if (uefi) {
+            // Secure boot needs SMM, which TCG guests lack: libvirt picks the plain OVMF build.
+            xml.append("    <firmware><feature enabled='no' name='secure-boot'/></firmware>\n");
+        }
+        spec.directBoot().ifPresentOrElse(boot -> {
             element(xml, 2, "kernel", boot.kernel());
             element(xml, 2, "initrd", boot.initrd());
             element(xml, 2, "cmdline", boot.cmdline());
-        }, () -> xml.append("    <boot dev='hd'/>\n"));
+        }, () -> {
+            List<BootDevice> order = spec.boot().isEmpty() ? List.of(BootDevice.DISK) : spec.boot();
+            order.forEach(device -> xml.append("    <boot dev='").append(bootName(device)).append("'/>\n"));
+        });
         xml.append("  </os>\n");
+    }
+
+    private static String bootName(BootDevice device) {
+        return switch (device) {
+            case DISK -> "hd";
+            case CDROM -> "cdrom";
+            case NETWORK -> "network";
+        };
     }
 
     private static void disk(StringBuilder xml, DiskSpec disk) {
@@ -104,10 +123,28 @@ public final class DomainXml {
         if (!disk.target().matches("vd[a-z]{1,2}")) {
             throw new IllegalArgumentException("disk target must name a virtio disk (vda, vdb, ...), not " + disk.target());
         }
-        xml.append("    <disk type='file' device='disk'>\n");
+        String type = disk.pool().isPresent() ? "volume" : disk.remote().isPresent() ? "network" : "file";
+        xml.append("    <disk type='").append(type).append("' device='disk'>\n");
         xml.append("      <driver name='qemu' type='").append(disk.format()).append("'/>\n");
-        xml.append("      <source file='").append(escape(disk.path())).append("'/>\n");
+        if (disk.pool().isPresent()) {
+            xml.append("      <source pool='").append(escape(disk.pool().get())).append("' volume='")
+                    .append(escape(disk.path())).append("'/>\n");
+        } else if (disk.remote().isPresent()) {
+            DomainSpec.Remote server = disk.remote().get();
+            xml.append("      <source protocol='").append(escape(server.protocol())).append("' name='")
+                    .append(escape(disk.path())).append("'>\n        <host name='").append(escape(server.host()))
+                    .append('\'');
+            if (server.port() > 0) {
+                xml.append(" port='").append(server.port()).append('\'');
+            }
+            xml.append("/>\n      </source>\n");
+        } else {
+            xml.append("      <source file='").append(escape(disk.path())).append("'/>\n");
+        }
         xml.append("      <target dev='").append(disk.target()).append("' bus='virtio'/>\n");
+        if (disk.readOnly()) {
+            xml.append("      <readonly/>\n");
+        }
         xml.append("    </disk>\n");
     }
 
@@ -148,7 +185,7 @@ public final class DomainXml {
         }
         return new DomainSpec(XmlDocuments.text(root, "uuid"), XmlDocuments.text(root, "name"),
                 Integer.parseInt(XmlDocuments.text(root, "vcpu")), memoryMib(root), disks, nics,
-                readDirectBoot(root), watchdog);
+                readDirectBoot(root), watchdog, readFirmware(root), readBoot(root));
     }
 
     private static long memoryMib(Element root) {
@@ -169,6 +206,27 @@ public final class DomainXml {
                         XmlDocuments.text(os, "cmdline"))));
     }
 
+    private static Firmware readFirmware(Element root) {
+        return XmlDocuments.child(root, "os").map(os -> os.getAttribute("firmware").equals("efi")
+                || XmlDocuments.child(os, "loader").map(l -> l.getTextContent().contains("OVMF")).orElse(false))
+                .orElse(false) ? Firmware.UEFI : Firmware.BIOS;
+    }
+
+    private static List<BootDevice> readBoot(Element root) {
+        List<BootDevice> order = new ArrayList<>();
+        XmlDocuments.child(root, "os").ifPresent(os -> XmlDocuments.children(os).stream()
+                .filter(element -> element.getTagName().equals("boot"))
+                .forEach(boot -> {
+                    switch (boot.getAttribute("dev")) {
+                        case "hd" -> order.add(BootDevice.DISK);
+                        case "cdrom" -> order.add(BootDevice.CDROM);
+                        case "network" -> order.add(BootDevice.NETWORK);
+                        default -> { }
+                    }
+                }));
+        return order;
+    }
+
     private static Map<String, Long> diskSizes(Element root) {
         Map<String, Long> sizes = new HashMap<>();
         NodeList marked = root.getElementsByTagNameNS(METADATA_NAMESPACE, "disk");
@@ -179,14 +237,29 @@ public final class DomainXml {
         return sizes;
     }
 
-    /** A file disk; a CD-ROM or a block device is not one Paddock defines. */
+    /** A disk of a file, a pool's volume or a network image; a CD-ROM or a block device is not one Paddock defines. */
     private static Optional<DiskSpec> readDisk(Element disk, Map<String, Long> sizes) {
-        if (!disk.getAttribute("type").equals("file") || !disk.getAttribute("device").equals("disk")) {
+        if (!disk.getAttribute("device").equals("disk")) {
             return Optional.empty();
         }
         String target = XmlDocuments.attribute(disk, "target", "dev");
-        return Optional.of(new DiskSpec(target, XmlDocuments.attribute(disk, "source", "file"),
-                XmlDocuments.attribute(disk, "driver", "type"), sizes.getOrDefault(target, 0L)));
+        String format = XmlDocuments.attribute(disk, "driver", "type");
+        long size = sizes.getOrDefault(target, 0L);
+        boolean readOnly = XmlDocuments.child(disk, "readonly").isPresent();
+        Optional<DiskSpec> read = switch (disk.getAttribute("type")) {
+            case "file" -> Optional.of(new DiskSpec(target, XmlDocuments.attribute(disk, "source", "file"), format, size));
+            case "volume" -> Optional.of(DiskSpec.volume(target, XmlDocuments.attribute(disk, "source", "pool"),
+                    XmlDocuments.attribute(disk, "source", "volume"), format, size));
+            case "network" -> XmlDocuments.child(disk, "source").map(source -> {
+                Optional<Element> host = XmlDocuments.child(source, "host");
+                String port = host.map(h -> h.getAttribute("port")).orElse("");
+                return DiskSpec.remote(target, new DomainSpec.Remote(source.getAttribute("protocol"),
+                        host.map(h -> h.getAttribute("name")).orElse(""), port.isEmpty() ? 0 : Integer.parseInt(port)),
+                        source.getAttribute("name"), format, size);
+            });
+            default -> Optional.empty();
+        };
+        return readOnly ? read.map(DiskSpec::asReadOnly) : read;
     }
 
     private static NicSpec readNic(Element nic) {

@@ -655,6 +655,33 @@ public final class LibvirtHypervisor implements Hypervisor {
     }
 
     @Override
+    public VolumeFacts cloneVolume(String hostId, String pool, String name, String from, boolean linked,
+            long capacityBytes, Consumer<Double> progress) {
+        return call(hostId, (linked ? "link " : "copy ") + from + " to volume " + name + " in " + pool + " on " + hostId,
+                connect -> StoragePools.cloneVolume(connect, pool, name, from, linked, capacityBytes, progress));
+    }
+
+    @Override
+    public VolumeFacts uploadVolume(String hostId, String pool, String name, long length, java.io.InputStream data) {
+        return call(hostId, "upload volume " + name + " to " + pool + " on " + hostId,
+                connect -> StoragePools.uploadVolume(connect, pool, name, length, data));
+    }
+
+    @Override
+    public void downloadVolume(String hostId, String pool, String name, java.io.OutputStream out) {
+        call(hostId, "download volume " + name + " from " + pool + " on " + hostId, connect -> {
+            StoragePools.downloadVolume(connect, pool, name, out);
+            return null;
+        });
+    }
+
+    @Override
+    public VolumeFacts importVolume(String hostId, String pool, String name, String path) {
+        return call(hostId, "import " + path + " as volume " + name + " in " + pool + " on " + hostId,
+                connect -> StoragePools.importVolume(connect, pool, name, path));
+    }
+
+    @Override
     public void deleteVolume(String hostId, String pool, String name) {
         call(hostId, "delete volume " + name + " from " + pool + " on " + hostId, connect -> {
             StoragePools.deleteVolume(connect, pool, name);

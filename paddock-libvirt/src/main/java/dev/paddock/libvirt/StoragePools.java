@@ -8,7 +8,12 @@ import dev.paddock.hypervisor.PoolSpec;
 import dev.paddock.hypervisor.PoolType;
 import dev.paddock.hypervisor.VolumeFacts;
 import java.util.ArrayList;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.util.List;
+import java.util.function.Consumer;
+import org.libvirt.Stream;
 import java.util.Optional;
 import java.util.Set;
 import org.libvirt.Connect;
@@ -255,6 +260,318 @@ final class StoragePools {
                 volume.free();
             }
             free(pool);
+        }
+    }
+
+    /**
+     * Makes {@code name} a copy of the pool's volume {@code from} unless it exists, and returns it either way: a
+     * qcow2 layer over it when {@code linked}, else a copy of every byte in its format, whose growth is reported.
+     */
+    static VolumeFacts cloneVolume(Connect connect, String poolName, String name, String from, boolean linked,
+            long capacityBytes, Consumer<Double> progress) throws LibvirtException {
+        StoragePool pool = require(connect, poolName);
+        StorageVol source = null;
+        StorageVol made = null;
+        try {
+            pool.refresh(0);
+            Optional<StorageVol> existing = lookup(pool, name);
+            if (existing.isPresent()) {
+                made = existing.get();
+                return volume(made, name);
+            }
+            source = lookup(pool, from).orElseThrow(() -> new HypervisorException(Reason.NOT_FOUND,
+                    "no volume " + from + " in datastore (storage pool) " + poolName));
+            VolumeXml original = parseVolume(source.getXMLDesc(0));
+            long capacity = Math.max(capacityBytes, original.capacityBytes());
+            String format = original.format().isEmpty() ? "raw" : original.format();
+            if (linked) {
+                made = pool.storageVolCreateXML(linkedCloneXml(name, capacity, source.getPath(), format), 0);
+            } else {
+                made = copy(connect, pool, name, source, format, capacity, original.allocationBytes(), progress);
+            }
+            progress.accept(1.0);
+            return volume(made, name);
+        } finally {
+            freeAll(source, made);
+            free(pool);
+        }
+    }
+
+    /** A qcow2 volume whose backing file is {@code backingPath}, of that format. */
+    static String linkedCloneXml(String name, long capacityBytes, String backingPath, String backingFormat) {
+        return "<volume><name>" + DomainXml.escape(name) + "</name><capacity unit='bytes'>" + capacityBytes
+                + "</capacity><target><format type='qcow2'/></target><backingStore><path>"
+                + DomainXml.escape(backingPath) + "</path><format type='" + DomainXml.escape(backingFormat)
+                + "'/></backingStore></volume>";
+    }
+
+    /** A full copy of a volume, its growth polled from a second thread while libvirt copies. */
+    private static StorageVol copy(Connect connect, StoragePool pool, String name, StorageVol source, String format,
+            long capacityBytes, long sourceBytes, Consumer<Double> progress) throws LibvirtException {
+        String xml = "<volume><name>" + DomainXml.escape(name) + "</name><capacity unit='bytes'>" + capacityBytes
+                + "</capacity><target><format type='" + DomainXml.escape(format) + "'/></target></volume>";
+        String poolName = pool.getName();
+        Thread watcher = Thread.ofVirtual().name("volume-copy-" + name).start(() -> {
+            while (!Thread.currentThread().isInterrupted()) {
+                try {
+                    Thread.sleep(500);
+                    StoragePool again = connect.storagePoolLookupByName(poolName);
+                    try {
+                        StorageVol growing = again.storageVolLookupByName(name);
+                        try {
+                            long written = parseVolume(growing.getXMLDesc(0)).allocationBytes();
+                            progress.accept(sourceBytes <= 0 ? 0.0 : Math.min(0.99, (double) written / sourceBytes));
+                        } finally {
+                            growing.free();
+                        }
+                    } finally {
+                        again.free();
+                    }
+                } catch (InterruptedException e) {
+                    return;
+                } catch (LibvirtException | RuntimeException e) {
+                    // Not listed yet, or done: the next poll, or the copy's own end, tells.
+                }
+            }
+        });
+        try {
+            return pool.storageVolCreateXMLFrom(xml, source, 0);
+        } finally {
+            watcher.interrupt();
+        }
+    }
+
+    /**
+     * Writes {@code length} bytes of {@code data} into a new raw-declared volume (libvirt probes the real format
+     * from the contents when the pool is refreshed), and returns the volume as the refreshed pool sees it. On any
+     * failure the half-written volume is deleted.
+     */
+    static VolumeFacts uploadVolume(Connect connect, String poolName, String name, long length, InputStream data)
+            throws LibvirtException {
+        if (length < 1) {
+            throw new HypervisorException(Reason.INVALID_ARGUMENT, "an upload needs at least one byte");
+        }
+        StoragePool pool = require(connect, poolName);
+        StorageVol volume = null;
+        boolean done = false;
+        try {
+            pool.refresh(0);
+            if (lookup(pool, name).map(StoragePools::freed).isPresent()) {
+                throw new HypervisorException(Reason.ALREADY_EXISTS, "datastore (storage pool) " + poolName
+                        + " has a volume named " + name + " already");
+            }
+            volume = pool.storageVolCreateXML("<volume><name>" + DomainXml.escape(name)
+                    + "</name><capacity unit='bytes'>" + length + "</capacity><allocation unit='bytes'>0</allocation>"
+                    + "<target><format type='raw'/></target></volume>", 0);
+            Stream stream = connect.streamNew(0);
+            try {
+                volume.upload(stream, 0, length, 0);
+                send(stream, data, length, name);
+                stream.finish();
+            } catch (RuntimeException | LibvirtException e) {
+                abortQuietly(stream);
+                throw e;
+            } finally {
+                stream.free();
+            }
+            pool.refresh(0);
+            StorageVol probed = pool.storageVolLookupByName(name);
+            try {
+                done = true;
+                return volume(probed, name);
+            } finally {
+                probed.free();
+            }
+        } finally {
+            if (volume != null) {
+                if (!done) {
+                    deleteQuietly(volume);
+                }
+                freeAll(volume);
+            }
+            free(pool);
+        }
+    }
+
+    private static void send(Stream stream, InputStream data, long length, String name) throws LibvirtException {
+        byte[] buffer = new byte[1 << 20];
+        long left = length;
+        try {
+            while (left > 0) {
+                int read = data.read(buffer, 0, (int) Math.min(buffer.length, left));
+                if (read < 0) {
+                    throw new HypervisorException(Reason.INVALID_ARGUMENT, "upload of " + name + " ended after "
+                            + (length - left) + " of " + length + " bytes");
+                }
+                int sent = 0;
+                while (sent < read) {
+                    byte[] chunk = sent == 0 && read == buffer.length ? buffer
+                            : java.util.Arrays.copyOfRange(buffer, sent, read);
+                    int wrote = stream.send(chunk);
+                    if (wrote < 0) {
+                        throw new HypervisorException(Reason.FAILED, "the host stopped taking the upload of " + name);
+                    }
+                    sent += wrote;
+                }
+                left -= read;
+            }
+        } catch (IOException e) {
+            throw new HypervisorException(Reason.FAILED, "reading the upload of " + name + " failed: " + e.getMessage(),
+                    e);
+        }
+    }
+
+    /** Streams the volume's every byte to {@code out}. */
+    static void downloadVolume(Connect connect, String poolName, String name, OutputStream out)
+            throws LibvirtException {
+        StoragePool pool = require(connect, poolName);
+        StorageVol volume = null;
+        try {
+            pool.refresh(0);
+            volume = lookup(pool, name).orElseThrow(() -> new HypervisorException(Reason.NOT_FOUND,
+                    "no volume " + name + " in datastore (storage pool) " + poolName));
+            Stream stream = connect.streamNew(0);
+            try {
+                volume.download(stream, 0, 0, 0);
+                byte[] buffer = new byte[1 << 20];
+                int read;
+                while ((read = stream.receive(buffer)) > 0) {
+                    out.write(buffer, 0, read);
+                }
+                stream.finish();
+            } catch (IOException e) {
+                abortQuietly(stream);
+                throw new HypervisorException(Reason.FAILED, "writing the download of " + name + " failed: "
+                        + e.getMessage(), e);
+            } catch (RuntimeException | LibvirtException e) {
+                abortQuietly(stream);
+                throw e;
+            } finally {
+                stream.free();
+            }
+        } finally {
+            freeAll(volume);
+            free(pool);
+        }
+    }
+
+    /**
+     * Copies the host's file {@code path} into the pool as {@code name}. A file in no pool is reached through a
+     * transient directory pool over its directory, removed afterwards.
+     */
+    static VolumeFacts importVolume(Connect connect, String poolName, String name, String path)
+            throws LibvirtException {
+        StoragePool pool = require(connect, poolName);
+        StoragePool transientPool = null;
+        StorageVol source = null;
+        StorageVol made = null;
+        try {
+            pool.refresh(0);
+            if (lookup(pool, name).map(StoragePools::freed).isPresent()) {
+                throw new HypervisorException(Reason.ALREADY_EXISTS, "datastore (storage pool) " + poolName
+                        + " has a volume named " + name + " already");
+            }
+            Optional<StorageVol> inPool = byPath(connect, path);
+            if (inPool.isEmpty()) {
+                int slash = path.lastIndexOf('/');
+                if (!path.startsWith("/") || slash == path.length() - 1) {
+                    throw new HypervisorException(Reason.INVALID_ARGUMENT, "'" + path + "' is not an absolute path to a file");
+                }
+                String directory = slash == 0 ? "/" : path.substring(0, slash);
+                try {
+                    transientPool = connect.storagePoolCreateXML("<pool type='dir'><name>paddock-import-"
+                            + java.util.UUID.randomUUID() + "</name><target><path>" + DomainXml.escape(directory)
+                            + "</path></target></pool>", 0);
+                } catch (LibvirtException e) {
+                    throw new HypervisorException(Reason.NOT_FOUND, "the host has no directory " + directory, e);
+                }
+                inPool = lookup(transientPool, path.substring(slash + 1));
+            }
+            source = inPool.orElseThrow(() -> new HypervisorException(Reason.NOT_FOUND, "the host has no file " + path));
+            VolumeXml original = parseVolume(source.getXMLDesc(0));
+            String format = original.format().isEmpty() ? "raw" : original.format();
+            made = pool.storageVolCreateXMLFrom("<volume><name>" + DomainXml.escape(name) + "</name><capacity unit='bytes'>"
+                    + original.capacityBytes() + "</capacity><target><format type='" + DomainXml.escape(format)
+                    + "'/></target></volume>", source, 0);
+            return volume(made, name);
+        } finally {
+            freeAll(source, made);
+            if (transientPool != null) {
+                try {
+                    transientPool.destroy();
+                } catch (LibvirtException e) {
+                    // A transient pool left running holds nothing; libvirt drops it when the daemon restarts.
+                }
+                free(transientPool);
+            }
+            free(pool);
+        }
+    }
+
+    /** The volume at {@code path} in a started pool, the pools refreshed once if it is not listed yet. */
+    private static Optional<StorageVol> byPath(Connect connect, String path) throws LibvirtException {
+        for (int attempt = 0; attempt < 2; attempt++) {
+            try {
+                return Optional.of(connect.storageVolLookupByPath(path));
+            } catch (LibvirtException e) {
+                if (attempt == 0) {
+                    for (String started : connect.listStoragePools()) {
+                        StoragePool each = connect.storagePoolLookupByName(started);
+                        try {
+                            each.refresh(0);
+                        } catch (LibvirtException ignored) {
+                            // A pool that cannot refresh holds nothing new.
+                        } finally {
+                            free(each);
+                        }
+                    }
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static Optional<StorageVol> lookup(StoragePool pool, String name) throws LibvirtException {
+        try {
+            return Optional.of(pool.storageVolLookupByName(name));
+        } catch (LibvirtException e) {
+            if (e.getError() != null && e.getError().getCode() == org.libvirt.Error.ErrorNumber.VIR_ERR_NO_STORAGE_VOL) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    private static StorageVol freed(StorageVol volume) {
+        freeAll(volume);
+        return volume;
+    }
+
+    private static void freeAll(StorageVol... volumes) {
+        for (StorageVol volume : volumes) {
+            if (volume != null) {
+                try {
+                    volume.free();
+                } catch (LibvirtException e) {
+                    // Only our reference.
+                }
+            }
+        }
+    }
+
+    private static void deleteQuietly(StorageVol volume) {
+        try {
+            volume.delete(0);
+        } catch (LibvirtException e) {
+            // The upload's own failure is the one to report.
+        }
+    }
+
+    private static void abortQuietly(Stream stream) {
+        try {
+            stream.abort();
+        } catch (LibvirtException e) {
+            // The stream is gone either way.
         }
     }
 

@@ -315,6 +315,28 @@ public final class RoutingHypervisor implements Hypervisor {
     }
 
     @Override
+    public dev.paddock.hypervisor.VolumeFacts cloneVolume(String hostId, String pool, String name, String from,
+            boolean linked, long capacityBytes, java.util.function.Consumer<Double> progress) {
+        return route(hostId).cloneVolume(hostId, pool, name, from, linked, capacityBytes, progress);
+    }
+
+    @Override
+    public dev.paddock.hypervisor.VolumeFacts uploadVolume(String hostId, String pool, String name, long length,
+            java.io.InputStream data) {
+        return route(hostId).uploadVolume(hostId, pool, name, length, data);
+    }
+
+    @Override
+    public void downloadVolume(String hostId, String pool, String name, java.io.OutputStream out) {
+        route(hostId).downloadVolume(hostId, pool, name, out);
+    }
+
+    @Override
+    public dev.paddock.hypervisor.VolumeFacts importVolume(String hostId, String pool, String name, String path) {
+        return route(hostId).importVolume(hostId, pool, name, path);
+    }
+
+    @Override
     public void deleteVolume(String hostId, String pool, String name) {
         route(hostId).deleteVolume(hostId, pool, name);
     }

@@ -5,7 +5,11 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import dev.paddock.json.Json;
 import dev.paddock.model.Cluster;
 import dev.paddock.model.Datastore;
+import dev.paddock.model.BootDevice;
 import dev.paddock.model.Disk;
+import dev.paddock.model.Firmware;
+import dev.paddock.model.Image;
+import dev.paddock.model.Template;
 import dev.paddock.model.Host;
 import dev.paddock.model.HostState;
 import dev.paddock.model.Network;
@@ -42,7 +46,11 @@ final class InventoryRows {
             "disk_gib", "network_mbps", "state", "power", "licences");
     static final List<String> VM = List.of("id", "name", "cluster_id", "host_id", "cpu_millicores", "memory_mib",
             "disk_gib", "network_mbps", "state", "origin", "tier", "ha_priority", "affinity_groups",
-            "anti_affinity_groups", "licences", "disks", "nics", "watchdog");
+            "anti_affinity_groups", "licences", "disks", "nics", "watchdog", "boot");
+    static final List<String> IMAGE = List.of("id", "datastore_id", "name", "volume", "format", "size_bytes",
+            "sha256");
+    static final List<String> TEMPLATE = List.of("id", "name", "image_id", "vcpus", "memory_mib", "disk_gib",
+            "boot");
     static final List<String> NETWORK = List.of("id", "site_id", "name", "vlan", "isolated", "mirror_ports",
             "carriers");
     static final List<String> DATASTORE = List.of("id", "site_id", "name", "shared", "capacity_gib", "free_gib",
@@ -115,6 +123,7 @@ final class InventoryRows {
         s.setString(16, json(vm.disks()));
         s.setString(17, json(vm.nics()));
         s.setString(18, vm.watchdog().map(w -> w.model().xmlName() + ":" + w.action().xmlName()).orElse(null));
+        s.setString(19, boot(vm.firmware(), vm.boot()));
     }
 
     static Vm vm(ResultSet r) throws SQLException {
@@ -122,7 +131,53 @@ final class InventoryRows {
                 resources(r, 5), VmState.valueOf(r.getString(9)), VmOrigin.valueOf(r.getString(10)),
                 r.getString(11), r.getInt(12), strings(r.getString(13)), strings(r.getString(14)),
                 strings(r.getString(15)), r.getString(16).equals(EMPTY) ? List.of() : read(r.getString(16), DISKS),
-                r.getString(17).equals(EMPTY) ? List.of() : read(r.getString(17), NICS), watchdog(r.getString(18)));
+                r.getString(17).equals(EMPTY) ? List.of() : read(r.getString(17), NICS), watchdog(r.getString(18)),
+                firmware(r.getString(19)), bootOrder(r.getString(19)));
+    }
+
+    static void bind(PreparedStatement s, Image image) throws SQLException {
+        s.setString(1, image.id());
+        s.setString(2, image.datastoreId());
+        s.setString(3, image.name());
+        s.setString(4, image.volume());
+        s.setString(5, image.format());
+        s.setLong(6, image.sizeBytes());
+        s.setString(7, image.sha256());
+    }
+
+    static Image image(ResultSet r) throws SQLException {
+        return new Image(r.getString(1), r.getString(2), r.getString(3), r.getString(4), r.getString(5), r.getLong(6),
+                r.getString(7));
+    }
+
+    static void bind(PreparedStatement s, Template template) throws SQLException {
+        s.setString(1, template.id());
+        s.setString(2, template.name());
+        s.setString(3, template.imageId());
+        s.setInt(4, template.vcpus());
+        s.setLong(5, template.memoryMib());
+        s.setLong(6, template.diskGib());
+        s.setString(7, boot(template.firmware(), template.boot()));
+    }
+
+    static Template template(ResultSet r) throws SQLException {
+        return new Template(r.getString(1), r.getString(2), r.getString(3), r.getInt(4), r.getLong(5), r.getLong(6),
+                firmware(r.getString(7)), bootOrder(r.getString(7)));
+    }
+
+    /** "UEFI:DISK,NETWORK": the firmware, then the boot devices in order. */
+    private static String boot(Firmware firmware, List<BootDevice> order) {
+        return firmware.name() + ":" + String.join(",", order.stream().map(BootDevice::name).toList());
+    }
+
+    private static Firmware firmware(String column) {
+        return Firmware.valueOf(column.substring(0, column.indexOf(':')));
+    }
+
+    private static List<BootDevice> bootOrder(String column) {
+        String devices = column.substring(column.indexOf(':') + 1);
+        return devices.isEmpty() ? List.of()
+                : java.util.Arrays.stream(devices.split(",")).map(BootDevice::valueOf).toList();
     }
 
     private static Optional<Watchdog> watchdog(String column) {

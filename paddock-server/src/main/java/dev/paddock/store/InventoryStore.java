@@ -2,6 +2,8 @@ package dev.paddock.store;
 
 import dev.paddock.model.Cluster;
 import dev.paddock.model.Datastore;
+import dev.paddock.model.Image;
+import dev.paddock.model.Template;
 import dev.paddock.model.Host;
 import dev.paddock.model.Network;
 import dev.paddock.model.Room;
@@ -90,6 +92,29 @@ public interface InventoryStore {
 
     /** Returns false when it was absent. */
     boolean deleteDatastore(String id);
+
+    /** Every image of every datastore's library, by datastore then name. */
+    List<Image> images();
+
+    Optional<Image> image(String id);
+
+    /** Adds or replaces an image; a second image of one name in a datastore is a {@link DuplicateNameException}. */
+    void put(Image image);
+
+    /** Returns false when it was absent. */
+    boolean deleteImage(String id);
+
+    List<Template> templates();
+
+    Optional<Template> template(String id);
+
+    Optional<Template> templateByName(String name);
+
+    /** Adds or replaces a template; a second template of one name is a {@link DuplicateNameException}. */
+    void put(Template template);
+
+    /** Returns false when it was absent. */
+    boolean deleteTemplate(String id);
 
     /** A consistent snapshot of the whole inventory, for planners. */
     Room room();

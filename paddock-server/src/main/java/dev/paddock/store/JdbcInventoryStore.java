@@ -10,6 +10,8 @@ import static dev.paddock.store.InventoryRows.select;
 
 import dev.paddock.model.Cluster;
 import dev.paddock.model.Datastore;
+import dev.paddock.model.Image;
+import dev.paddock.model.Template;
 import dev.paddock.model.Host;
 import dev.paddock.model.Network;
 import dev.paddock.model.Room;
@@ -46,6 +48,8 @@ public final class JdbcInventoryStore implements InventoryStore {
     private static final String UPDATE_OBSERVED = "UPDATE vms SET host_id = ?, state = ? WHERE id = ?";
     private final String upsertNetwork;
     private final String upsertDatastore;
+    private final String upsertImage;
+    private final String upsertTemplate;
 
     public JdbcInventoryStore(DataSource dataSource, Dialect dialect) {
         this.jdbc = new Jdbc(dataSource);
@@ -55,6 +59,8 @@ public final class JdbcInventoryStore implements InventoryStore {
         this.upsertVm = dialect.upsert("vms", VM);
         this.upsertNetwork = dialect.upsert("networks", NETWORK);
         this.upsertDatastore = dialect.upsert("datastores", DATASTORE);
+        this.upsertImage = dialect.upsert("images", InventoryRows.IMAGE);
+        this.upsertTemplate = dialect.upsert("templates", InventoryRows.TEMPLATE);
     }
 
     /** A store over a pool from {@link Database#open}; the dialect is read from the database itself. */
@@ -305,6 +311,58 @@ public final class JdbcInventoryStore implements InventoryStore {
     @Override
     public boolean deleteDatastore(String id) {
         return jdbc.update("DELETE FROM datastores WHERE id = ?", s -> s.setString(1, id)) > 0;
+    }
+
+    @Override
+    public List<Image> images() {
+        return jdbc.query(select(InventoryRows.IMAGE, "images") + " ORDER BY datastore_id, name", s -> {},
+                InventoryRows::image);
+    }
+
+    @Override
+    public Optional<Image> image(String id) {
+        return jdbc.queryOne(select(InventoryRows.IMAGE, "images") + " WHERE id = ?", s -> s.setString(1, id),
+                InventoryRows::image);
+    }
+
+    @Override
+    public void put(Image image) {
+        write(upsertImage, s -> InventoryRows.bind(s, image),
+                () -> "an image named '" + image.name() + "' already exists in that datastore");
+    }
+
+    @Override
+    public boolean deleteImage(String id) {
+        return jdbc.update("DELETE FROM images WHERE id = ?", s -> s.setString(1, id)) > 0;
+    }
+
+    @Override
+    public List<Template> templates() {
+        return jdbc.query(select(InventoryRows.TEMPLATE, "templates") + " ORDER BY name", s -> {},
+                InventoryRows::template);
+    }
+
+    @Override
+    public Optional<Template> template(String id) {
+        return jdbc.queryOne(select(InventoryRows.TEMPLATE, "templates") + " WHERE id = ?", s -> s.setString(1, id),
+                InventoryRows::template);
+    }
+
+    @Override
+    public Optional<Template> templateByName(String name) {
+        return jdbc.queryOne(select(InventoryRows.TEMPLATE, "templates") + " WHERE name = ?",
+                s -> s.setString(1, name), InventoryRows::template);
+    }
+
+    @Override
+    public void put(Template template) {
+        write(upsertTemplate, s -> InventoryRows.bind(s, template),
+                () -> "a template named '" + template.name() + "' already exists");
+    }
+
+    @Override
+    public boolean deleteTemplate(String id) {
+        return jdbc.update("DELETE FROM templates WHERE id = ?", s -> s.setString(1, id)) > 0;
     }
 
     @Override

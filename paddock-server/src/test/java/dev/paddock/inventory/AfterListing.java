@@ -175,6 +175,28 @@ final class AfterListing implements Hypervisor {
     }
 
     @Override
+    public dev.paddock.hypervisor.VolumeFacts cloneVolume(String hostId, String pool, String name, String from,
+            boolean linked, long capacityBytes, java.util.function.Consumer<Double> progress) {
+        return real.cloneVolume(hostId, pool, name, from, linked, capacityBytes, progress);
+    }
+
+    @Override
+    public dev.paddock.hypervisor.VolumeFacts uploadVolume(String hostId, String pool, String name, long length,
+            java.io.InputStream data) {
+        return real.uploadVolume(hostId, pool, name, length, data);
+    }
+
+    @Override
+    public void downloadVolume(String hostId, String pool, String name, java.io.OutputStream out) {
+        real.downloadVolume(hostId, pool, name, out);
+    }
+
+    @Override
+    public dev.paddock.hypervisor.VolumeFacts importVolume(String hostId, String pool, String name, String path) {
+        return real.importVolume(hostId, pool, name, path);
+    }
+
+    @Override
     public void deleteVolume(String hostId, String pool, String name) {
         real.deleteVolume(hostId, pool, name);
     }
