@@ -10,6 +10,7 @@ import dev.paddock.hypervisor.MigrationOptions;
 import dev.paddock.hypervisor.MigrationResult;
 import dev.paddock.hypervisor.PoolFacts;
 import dev.paddock.hypervisor.PoolSpec;
+import dev.paddock.hypervisor.VolumeFacts;
 import dev.paddock.model.VmState;
 import dev.paddock.store.InventoryStore;
 import java.time.Duration;
@@ -108,6 +109,28 @@ public final class StepExecutor {
                 hypervisor.undefinePool(s.hostId(), s.name());
                 log.accept("storage pool " + s.name() + " not defined on " + s.hostId() + " any more");
             }
+            case Step.CreateVolume s -> {
+                VolumeFacts volume = hypervisor.createVolume(s.hostId(), s.pool(), s.name(), s.capacityMib(),
+                        s.format());
+                log.accept("volume " + volume.path() + " of " + volume.capacityBytes() + " bytes on " + s.hostId());
+            }
+            case Step.CloneVolume s -> {
+                VolumeFacts volume = hypervisor.cloneVolume(s.hostId(), s.pool(), s.name(), s.from(), s.linked(),
+                        s.capacityBytes(), share -> { });
+                log.accept((s.linked() ? "linked clone " : "copy ") + volume.path()
+                        + volume.backingStore().map(b -> " over " + b).orElse("") + " on " + s.hostId());
+            }
+            case Step.WriteSeed s -> {
+                byte[] seed = SeedImage.iso(s.metaData(), s.userData(), s.networkConfig());
+                hypervisor.deleteVolume(s.hostId(), s.pool(), s.name());
+                VolumeFacts volume = hypervisor.uploadVolume(s.hostId(), s.pool(), s.name(), seed.length,
+                        new java.io.ByteArrayInputStream(seed));
+                log.accept("cloud-init seed " + volume.path() + " (" + seed.length + " bytes) on " + s.hostId());
+            }
+            case Step.DeleteVolume s -> {
+                hypervisor.deleteVolume(s.hostId(), s.pool(), s.name());
+                log.accept("volume " + s.name() + " gone from pool " + s.pool() + " on " + s.hostId());
+            }
             case Step.Parallel s -> parallel(s, log);
         }
     }
@@ -129,6 +152,10 @@ public final class StepExecutor {
         PoolFacts pool = hypervisor.definePool(s.hostId(), s.spec());
         log.accept("storage pool " + pool.name() + " started on " + s.hostId() + ": " + pool.availableBytes()
                 + " of " + pool.capacityBytes() + " bytes available");
+    }
+
+    private boolean hasVolume(String hostId, String pool, String name) {
+        return hypervisor.volumes(hostId, pool).stream().anyMatch(volume -> volume.name().equals(name));
     }
 
     /** True when the host has a pool of the spec's name, or one over the same storage. */
@@ -217,6 +244,10 @@ public final class StepExecutor {
             case Step.ForgetDatastore s -> Compensation.of(s);
             case Step.DefinePool s -> hasPool(s.hostId(), s.spec()) ? Optional.empty() : Compensation.of(s);
             case Step.UndefinePool s -> Compensation.of(s);
+            case Step.CreateVolume s -> hasVolume(s.hostId(), s.pool(), s.name()) ? Optional.empty() : Compensation.of(s);
+            case Step.CloneVolume s -> hasVolume(s.hostId(), s.pool(), s.name()) ? Optional.empty() : Compensation.of(s);
+            case Step.WriteSeed s -> Compensation.of(s);
+            case Step.DeleteVolume s -> Compensation.of(s);
             case Step.Parallel s -> {
                 List<Step> undos = s.steps().stream().flatMap(part -> undoOf(part).stream()).toList();
                 yield undos.isEmpty() ? Optional.empty() : Optional.of(new Step.Parallel(undos, s.atMost()));

@@ -93,6 +93,10 @@ final class InlineOperations implements Operations {
                 case Step.ForgetDatastore forget -> store.deleteDatastore(forget.datastoreId());
                 case Step.DefinePool define -> { }
                 case Step.UndefinePool undefine -> { }
+                case Step.CreateVolume create -> { }
+                case Step.CloneVolume clone -> { }
+                case Step.WriteSeed seed -> { }
+                case Step.DeleteVolume delete -> { }
                 case Step.Parallel parallel -> parallel.steps().forEach(this::apply);
             }
     }
