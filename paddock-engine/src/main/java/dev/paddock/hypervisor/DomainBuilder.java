@@ -53,7 +53,7 @@ public final class DomainBuilder {
         char target = 'a';
         for (Disk disk : vm.disks()) {
             String device = "vd" + target++;
-            Optional<String> pool = disk.isVolume() ? room.datastore(disk.datastoreId()).flatMap(store -> poolOn(store, vm))
+            Optional<String> pool = disk.hasVolume() ? room.datastore(disk.datastoreId()).flatMap(store -> poolOn(store, vm))
                     : Optional.empty();
             DomainSpec.DiskSpec spec = pool.isPresent()
                     ? DomainSpec.DiskSpec.volume(device, pool.get(), disk.volume(), disk.format(), disk.sizeGib())

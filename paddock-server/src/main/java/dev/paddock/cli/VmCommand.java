@@ -137,7 +137,7 @@ final class VmCommand implements Runnable {
             Requests.NewWatchdog watchdog = watchdogAction == null && watchdogModel == null ? null
                     : new Requests.NewWatchdog(watchdogModel, watchdogAction);
             Requests.NewVm request = new Requests.NewVm(name, cluster, host, cpus, memoryMib, diskGib, null, null, null,
-                    !noStart, watchdog, nicRequests.isEmpty() ? null : nicRequests);
+                    !noStart, watchdog, nicRequests.isEmpty() ? null : nicRequests, null, null, null, null, null, null);
             if (dryRun) {
                 return dryRun(spec, PaddockCommand.of(spec).client().post("api/v1/vms?dryRun=true", request));
             }
