@@ -46,7 +46,8 @@ BMC_USER=admin
 BMC_PASSWORD=password
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 PACKAGES=(qemu-system-x86 qemu-utils libvirt-daemon-system libvirt-clients busybox-static cpio iproute2
-  python3-pyghmi ipmitool fence-agents tgt libvirt-daemon-driver-storage-iscsi-direct)
+  python3-pyghmi ipmitool fence-agents tgt libvirt-daemon-driver-storage-iscsi-direct
+  syslinux syslinux-common mtools dosfstools genisoimage)
 MODULES=(virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci virtio_blk)
 
 say() { printf 'lab: %s\n' "$*" >&2; }
@@ -82,22 +83,26 @@ install_safety_routes() {
 # Booted with vmlinuz-watchdog, /init loads i6300esb and feeds /dev/watchdog; with paddock.hang=N on the kernel
 # command line it stops feeding after N seconds, as a hung OS would. The cloud kernel boots exactly as before.
 # GUEST_VERSION is written beside the cached files: change it with the initramfs, so older caches are rebuilt.
-GUEST_VERSION=2-watchdog
+# The cache also holds template.qcow2, the template guest (see build_template).
+GUEST_VERSION=3-template
 WATCHDOG_MODULES=(watchdog i6300esb)
 
 guest_is_cached() {
   [ -s "$CACHE/guest/vmlinuz" ] && [ -s "$CACHE/guest/vmlinuz-watchdog" ] && [ -s "$CACHE/guest/initrd.img" ] \
-    && [ "$(cat "$CACHE/guest/version" 2>/dev/null)" = "$GUEST_VERSION" ]
+    && [ -s "$CACHE/guest/template.qcow2" ] && [ "$(cat "$CACHE/guest/version" 2>/dev/null)" = "$GUEST_VERSION" ]
 }
 
-# Extracts kernel package $1 into $2/k-$1 and copies modules $3... into the initramfs under its release.
+# Extracts kernel package $1 into $2/k-$1 (once) and copies modules $4... into the initramfs tree $3 under its
+# release.
 guest_kernel() {
-  local kpkg="$1" work="$2" m ko release dir
-  shift 2
-  (cd "$work" && apt-get download -qq "$kpkg" >/dev/null 2>&1) || die "apt-get download $kpkg failed"
-  dpkg-deb -x "$work/$kpkg"_*.deb "$work/k-$kpkg"
+  local kpkg="$1" work="$2" root="$3" m ko release dir
+  shift 3
+  if [ ! -d "$work/k-$kpkg" ]; then
+    (cd "$work" && apt-get download -qq "$kpkg" >/dev/null 2>&1) || die "apt-get download $kpkg failed"
+    dpkg-deb -x "$work/$kpkg"_*.deb "$work/k-$kpkg"
+  fi
   release="$(ls "$work/k-$kpkg/lib/modules")"
-  dir="$work/initrd/lib/modules/$release"
+  dir="$root/lib/modules/$release"
   mkdir -p "$dir"
   for m in "$@"; do
     ko="$(find "$work/k-$kpkg/lib/modules" \( -name "$m.ko" -o -name "$m.ko.xz" -o -name "$m.ko.zst" \) | head -n 1)"
@@ -122,8 +127,8 @@ build_guest() {
   chmod 755 "$work"
   mkdir -p "$work/initrd/bin" "$work/initrd/lib/modules" "$work/initrd/proc" "$work/initrd/sys" "$work/initrd/dev"
   cp /bin/busybox "$work/initrd/bin/busybox"
-  guest_kernel "$kpkg" "$work" "${MODULES[@]}"
-  guest_kernel "$wpkg" "$work" "${MODULES[@]}" "${WATCHDOG_MODULES[@]}"
+  guest_kernel "$kpkg" "$work" "$work/initrd" "${MODULES[@]}"
+  guest_kernel "$wpkg" "$work" "$work/initrd" "${MODULES[@]}" "${WATCHDOG_MODULES[@]}"
   cat > "$work/initrd/init" <<'EOF'
 #!/bin/busybox sh
 /bin/busybox --install -s /bin; export PATH=/bin
@@ -144,16 +149,176 @@ i=0; while true; do i=$((i+1)); echo "heartbeat $i"
  [ -b /dev/vda ] && echo "heartbeat $i" | dd of=/dev/vda bs=512 count=1 conv=sync,fsync 2>/dev/null; sleep 1; done
 EOF
   chmod 755 "$work/initrd/init"
+  build_template "$work" "$kpkg"
   mkdir -p "$CACHE/guest"
   rm -f "$CACHE/guest/version"
   cp "$(ls "$work/k-$kpkg"/boot/vmlinuz-* | head -n 1)" "$CACHE/guest/vmlinuz.tmp"
   cp "$(ls "$work/k-$wpkg"/boot/vmlinuz-* | head -n 1)" "$CACHE/guest/vmlinuz-watchdog.tmp"
   (cd "$work/initrd" && find . | cpio -o -H newc 2>/dev/null | gzip -1 > "$CACHE/guest/initrd.img.tmp")
+  cp "$work/template.qcow2" "$CACHE/guest/template.qcow2.tmp"
   mv "$CACHE/guest/vmlinuz.tmp" "$CACHE/guest/vmlinuz"
   mv "$CACHE/guest/vmlinuz-watchdog.tmp" "$CACHE/guest/vmlinuz-watchdog"
   mv "$CACHE/guest/initrd.img.tmp" "$CACHE/guest/initrd.img"
+  mv "$CACHE/guest/template.qcow2.tmp" "$CACHE/guest/template.qcow2"
   echo "$GUEST_VERSION" > "$CACHE/guest/version"
   rm -rf "$work"
+}
+
+# ---- the template guest --------------------------------------------------------------------------------------
+
+# A disk that boots as a cloud image does, in seconds under TCG: SeaBIOS boots syslinux from a FAT file system over
+# the disk's first TEMPLATE_FAT_MIB MiB (no partition table), syslinux loads the cloud kernel and the template's
+# own initramfs, whose /init applies a cloud-init NoCloud seed (template_init). Its heartbeat goes to sector
+# TEMPLATE_BEAT_SECTOR (paddock.beat= in syslinux.cfg), past the file system, so the writes of a clone's overlay
+# never touch the boot sector or the files.
+TEMPLATE_MODULES=(failover net_failover virtio_net cdrom isofs)
+TEMPLATE_DISK_MIB=64
+TEMPLATE_FAT_MIB=32
+TEMPLATE_BEAT_SECTOR=$((TEMPLATE_FAT_MIB * 2048))
+
+# Builds $1/template.qcow2 from the cloud kernel package $2 (extracted in $1 by guest_kernel).
+build_template() {
+  local work="$1" kpkg="$2" root="$1/template-initrd" files="$1/template-files" raw="$1/template.raw"
+  mkdir -p "$root/bin" "$root/etc" "$root/proc" "$root/sys" "$root/dev" "$files"
+  cp /bin/busybox "$root/bin/busybox"
+  guest_kernel "$kpkg" "$work" "$root" "${MODULES[@]}" "${TEMPLATE_MODULES[@]}"
+  template_init > "$root/init"
+  template_udhcpc > "$root/etc/udhcpc.script"
+  template_yaml > "$root/etc/nocloud.awk"
+  chmod 755 "$root/init" "$root/etc/udhcpc.script"
+  (cd "$root" && find . | cpio -o -H newc 2>/dev/null | gzip -1 > "$files/initrd.img")
+  cp "$(ls "$work/k-$kpkg"/boot/vmlinuz-* | head -n 1)" "$files/vmlinuz"
+  printf '%s\n' "DEFAULT template" "PROMPT 0" "TIMEOUT 0" "LABEL template" "  KERNEL vmlinuz" "  INITRD initrd.img" \
+    "  APPEND console=ttyS0 quiet paddock.beat=$TEMPLATE_BEAT_SECTOR" > "$files/syslinux.cfg"
+  # The file system fills the file; syslinux and mcopy write into it through mtools (no loop device). Then the
+  # file grows to the disk's size, leaving the heartbeat's sector and the rest past the file system.
+  truncate -s "${TEMPLATE_FAT_MIB}M" "$raw"
+  mkfs.vfat -n PADDOCK "$raw" >/dev/null || die "mkfs.vfat on the template failed"
+  syslinux --install "$raw" || die "syslinux could not install on the template"
+  mcopy -i "$raw" "$files/vmlinuz" "$files/initrd.img" "$files/syslinux.cfg" :: || die "mcopy into the template failed"
+  truncate -s "${TEMPLATE_DISK_MIB}M" "$raw"
+  qemu-img convert -O qcow2 "$raw" "$work/template.qcow2"
+}
+
+# The template's /init. Kernel command line: paddock.beat=SECTOR, where vda gets the heartbeat.
+template_init() {
+  cat <<'EOF'
+#!/bin/busybox sh
+/bin/busybox --install -s /bin; export PATH=/bin
+mount -t proc proc /proc; mount -t sysfs sys /sys; mount -t devtmpfs dev /dev
+d=/lib/modules/$(uname -r)
+for m in virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci virtio_blk \
+  failover net_failover virtio_net cdrom isofs; do insmod $d/$m.ko; done
+beat=; for a in $(cat /proc/cmdline); do case "$a" in paddock.beat=*) beat="${a#paddock.beat=}" ;; esac; done
+mkdir -p /www /root/.ssh /home /seed /tmp /run
+echo 'root:x:0:0:root:/root:/bin/sh' > /etc/passwd; echo 'root:x:0:' > /etc/group
+: > /root/.ssh/authorized_keys; ip link set lo up
+# The heartbeat, from the start: console, /www/heartbeat, and the sector paddock.beat names on vda.
+(i=0; while true; do i=$((i+1)); echo "heartbeat $i"
+  echo "heartbeat $i" > /www/heartbeat.new; mv /www/heartbeat.new /www/heartbeat
+  [ -n "$beat" ] && [ -b /dev/vda ] && echo "heartbeat $i" | dd of=/dev/vda bs=512 seek=$beat count=1 conv=sync,fsync 2>/dev/null
+  sleep 1; done) &
+# The NoCloud seed: the disk whose ISO9660 volume id is "cidata".
+seed=
+for dev in /dev/vd?; do
+  [ "$(dd if=$dev bs=1 skip=32769 count=5 2>/dev/null)" = CD001 ] || continue
+  id=$(dd if=$dev bs=1 skip=32808 count=32 2>/dev/null | tr A-Z a-z | sed 's/ *$//')
+  [ "$id" = cidata ] && mount -t iso9660 -o ro $dev /seed && { seed=$dev; break; }
+done
+# /init must never return (the kernel panics): the beat goes on whatever happens below.
+if [ -z "$seed" ]; then
+  echo "cloud-init: no seed"; while true; do wait; sleep 60; done
+fi
+# Each file flattened to path=value lines (users.0.ssh_authorized_keys.1=...); get PATH FILE prints one value,
+# list PREFIX FILE every value under PREFIX.
+for f in meta-data user-data network-config; do
+  [ -f /seed/$f ] && awk -f /etc/nocloud.awk /seed/$f > /run/$f || : > /run/$f
+done
+get() { awk -v k="$1=" 'index($0, k) == 1 { print substr($0, length(k) + 1); exit }' "$2"; }
+list() { awk -v k="$1" 'index($0, k) == 1 { sub(/^[^=]*=/, ""); print }' "$2"; }
+name=$(get hostname /run/user-data); [ -n "$name" ] || name=$(get local-hostname /run/meta-data)
+[ -n "$name" ] && { hostname "$name"; echo "$name" > /etc/hostname; }
+get instance-id /run/meta-data > /www/instance-id
+i=0; while user=$(get users.$i.name /run/user-data); [ -n "$user" ]; do
+  if [ "$user" = root ]; then home=/root; else
+    home=/home/$user; echo "$user:x:$((1000 + i)):$((1000 + i)):$user:$home:/bin/sh" >> /etc/passwd
+  fi
+  mkdir -p $home/.ssh; list users.$i.ssh_authorized_keys. /run/user-data >> $home/.ssh/authorized_keys
+  chmod 700 $home/.ssh; chmod 600 $home/.ssh/authorized_keys; i=$((i+1))
+done
+cp /root/.ssh/authorized_keys /www/authorized_keys
+# network-config version 2: the NIC each ethernets entry matches by MAC, renamed, static or DHCP.
+address=
+for nic in $(sed -n 's/^ethernets\.\([^.=]*\)\..*/\1/p' /run/network-config | uniq); do
+  e=ethernets.$nic; mac=$(get $e.match.macaddress /run/network-config | tr A-F a-f); dev=
+  for a in /sys/class/net/*/address; do [ "$(cat $a)" = "$mac" ] && dev=${a%/address} && dev=${dev##*/}; done
+  [ -z "$mac" ] && [ -e /sys/class/net/$nic ] && dev=$nic
+  [ -n "$dev" ] || { echo "cloud-init: no NIC with MAC $mac for $nic"; continue; }
+  new=$(get $e.set-name /run/network-config)
+  [ -n "$new" ] && [ "$new" != "$dev" ] && ip link set $dev name $new && dev=$new
+  ip link set $dev up
+  if [ "$(get $e.dhcp4 /run/network-config)" = true ]; then
+    udhcpc -i $dev -s /etc/udhcpc.script -t 3 -T 1 -b >/dev/null 2>&1
+  else
+    for a in $(list $e.addresses. /run/network-config); do ip addr add $a dev $dev; done
+    gw=$(get $e.gateway4 /run/network-config); [ -n "$gw" ] && ip route add default via $gw dev $dev
+    for s in $(list $e.nameservers.addresses. /run/network-config); do echo "nameserver $s"; done > /etc/resolv.conf
+  fi
+  [ -n "$address" ] || address=$(ip -4 -o addr show dev $dev | awk '{ sub(/\/.*/, "", $4); print $4; exit }')
+done
+echo "$name" > /www/hostname
+httpd -p 80 -h /www
+echo "cloud-init: hostname $name address ${address:-none}"
+while true; do wait; sleep 60; done
+EOF
+}
+
+# udhcpc's script (busybox passes ip, mask as a prefix length, router, dns).
+template_udhcpc() {
+  cat <<'EOF'
+#!/bin/sh
+case "$1" in
+  deconfig) ip -4 addr flush dev "$interface"; ip link set "$interface" up ;;
+  bound|renew)
+    ip -4 addr flush dev "$interface"; ip addr add "$ip/${mask:-24}" dev "$interface"
+    for r in $router; do ip route replace default via "$r" dev "$interface"; break; done
+    [ -n "$dns" ] && for s in $dns; do echo "nameserver $s"; done > /etc/resolv.conf ;;
+esac
+exit 0
+EOF
+}
+
+# Flattens the block YAML of a NoCloud seed into path=value lines: mapping keys joined by dots, list items numbered
+# from 0. Double-quoted values are unquoted (\" and \\ undone), as Paddock writes every value.
+template_yaml() {
+  cat <<'EOF'
+function unquote(v) {
+  sub(/[ \t\r]+$/, "", v)
+  if (v ~ /^".*"$/) { v = substr(v, 2, length(v) - 2); gsub(/\\"/, "\"", v); gsub(/\\\\/, "\\", v) }
+  else if (v ~ /^'.*'$/) { v = substr(v, 2, length(v) - 2); gsub(/''/, "'", v) }
+  return v
+}
+function join(p, k) { return p == "" ? k : p "." k }
+# "key: value" or "key:" at column c under path p; 0 when s is no mapping entry.
+function entry(s, c, p,    k, v) {
+  if (!match(s, /^[A-Za-z0-9_-]+:([ \t]|$)/)) return 0
+  k = substr(s, 1, index(s, ":") - 1); v = substr(s, RLENGTH + 1); sub(/^[ \t]+/, "", v)
+  if (v == "") { depth++; col[depth] = c; key[depth] = join(p, k) }
+  else print join(p, k) "=" unquote(v)
+  return 1
+}
+/^[ \t]*(#|$)/ { next }
+{
+  match($0, /^ */); c = RLENGTH; s = substr($0, c + 1)
+  while (depth && c <= col[depth]) depth--
+  if (s ~ /^-([ \t]|$)/) {
+    p = depth ? key[depth] : ""; i = count[p]++
+    s = substr(s, 2); match(s, /^[ \t]*/); c2 = c + 1 + RLENGTH; s = substr(s, RLENGTH + 1)
+    depth++; col[depth] = c; key[depth] = join(p, i)
+    if (s != "" && !entry(s, c2, key[depth])) { print key[depth] "=" unquote(s); depth-- }
+  } else entry(s, c, depth ? key[depth] : "")
+}
+EOF
 }
 
 lab_is_up() { ip link show "$BRIDGE" >/dev/null 2>&1; }
@@ -356,6 +521,11 @@ stop_storage() {
   ip link del "$STORAGE_BRIDGE" 2>/dev/null || true
 }
 
+cmd_template() {
+  guest_is_cached || { need_root; cmd_install; build_guest; }
+  echo "$CACHE/guest/template.qcow2"
+}
+
 cmd_storage() {
   lab_is_up || die "no lab is up"
   echo "iscsi $ISCSI_PORTAL $ISCSI_TARGET"
@@ -553,5 +723,6 @@ case "${1:-}" in
   power) shift; need_root; cmd_power "$@" ;;
   host-on) shift; need_root; cmd_host_on "$@" ;;
   storage) cmd_storage ;;
-  *) echo "usage: lab.sh install | up [N] | down | status | register [PADDOCK_URL] | power N on|off|status | storage" >&2; exit 2 ;;
+  template) cmd_template ;;
+  *) echo "usage: lab.sh install | up [N] | down | status | register [PADDOCK_URL] | power N on|off|status | storage | template" >&2; exit 2 ;;
 esac
