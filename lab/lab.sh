@@ -16,9 +16,11 @@
 # Layout:
 #   root ns: labbr0 10.77.0.254/24, labmgmt0 10.78.0.254/24,
 #            labstor0 10.79.0.254/24 (the storage network),
-#            unreachable routes for 10.77.0.0/16, 10.78.0.0/16 and 10.79.0.0/16
+#            labvm0 10.79.8.254/24 (the guests' network: every host's vmbr0 joins it through veth hN-vm),
+#            unreachable routes for 10.77.0.0/16, 10.78.0.0/16 and 10.79.0.0/16; iptables/ip6tables FORWARD
+#            drop rules for what would be routed into or out of labvm0 (guests are never routed anywhere)
 #   ns hN:   eth0 10.77.0.N/24, libvirtd listening on 10.77.0.N:16509 only (tcp, no auth), virtlockd, virtlogd,
-#            bridge vmbr0 for guest NICs (isolated per host for now)
+#            bridge vmbr0 for guest NICs, its port eth2 the peer of hN-vm in labvm0 (no address in hN)
 #            eth1 10.79.0.N/24 on the storage network
 #   ns lst:  eth0 10.79.0.200/24, Debian's tgt serving iSCSI target iqn.2026-12.dev.paddock:lab on 10.79.0.200:3260,
 #            LUN 1 a 256 MiB file $L/storage/lun1.img, open to every initiator; hosts reach it with libvirt's own
@@ -38,6 +40,8 @@ MGMT_BRIDGE=labmgmt0
 MGMT=10.78.0
 STORAGE_BRIDGE=labstor0
 STORAGE=10.79.0
+GUEST_BRIDGE=labvm0
+GUEST_NET=10.79.8
 ISCSI_PORTAL=10.79.0.200
 ISCSI_TARGET=iqn.2026-12.dev.paddock:lab
 # tgtd's control socket is one per control number on the machine, whatever the namespace: the lab's own number.
@@ -47,7 +51,7 @@ BMC_PASSWORD=password
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 PACKAGES=(qemu-system-x86 qemu-utils libvirt-daemon-system libvirt-clients busybox-static cpio iproute2
   python3-pyghmi ipmitool fence-agents tgt libvirt-daemon-driver-storage-iscsi-direct
-  syslinux syslinux-common mtools dosfstools genisoimage)
+  syslinux syslinux-common mtools dosfstools genisoimage iptables)
 MODULES=(virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci virtio_blk)
 
 say() { printf 'lab: %s\n' "$*" >&2; }
@@ -262,6 +266,8 @@ for nic in $(sed -n 's/^ethernets\.\([^.=]*\)\..*/\1/p' /run/network-config | un
   else
     for a in $(list $e.addresses. /run/network-config); do ip addr add $a dev $dev; done
     gw=$(get $e.gateway4 /run/network-config); [ -n "$gw" ] && ip route add default via $gw dev $dev
+    # A gratuitous ARP, so neighbours that asked for the address while the guest booted learn it at once.
+    for a in $(list $e.addresses. /run/network-config); do arping -q -U -c 1 -I $dev ${a%/*} & done
     for s in $(list $e.nameservers.addresses. /run/network-config); do echo "nameserver $s"; done > /etc/resolv.conf
   fi
   [ -n "$address" ] || address=$(ip -4 -o addr show dev $dev | awk '{ sub(/\/.*/, "", $4); print $4; exit }')
@@ -340,9 +346,15 @@ prepare_host() {
   ip -n "h$n" link set "h$n-eth1" name eth1
   ip -n "h$n" addr add "$STORAGE.$n/24" dev eth1
   ip -n "h$n" link set eth1 up
-  # The guests' bridge, the same name on every host so a migrated NIC finds it; not joined to eth0.
+  # The guests' bridge, the same name on every host so a migrated NIC finds it; not joined to eth0. Its port eth2
+  # joins labvm0, so guests on every host share one segment with the root namespace.
   ip -n "h$n" link add vmbr0 type bridge
   ip -n "h$n" link set vmbr0 up
+  ip link add "h$n-vm" type veth peer name "h$n-eth2"
+  ip link set "h$n-vm" master "$GUEST_BRIDGE" up
+  ip link set "h$n-eth2" netns "h$n"
+  ip -n "h$n" link set "h$n-eth2" name eth2
+  ip -n "h$n" link set eth2 master vmbr0 up
   mkdir -p "$d/run"
   # libvirtd resolves its own hostname; with no DNS in the namespace each lookup would wait for a timeout.
   printf '127.0.0.1 localhost\n%s h%s\n' "$NET.$n" "$n" > "$d/hosts"
@@ -459,6 +471,7 @@ cmd_up() {
   ip addr add "$NET.254/24" dev "$BRIDGE"
   ip link set "$BRIDGE" up
   prepare_storage
+  prepare_guest_network
   for n in $(seq 1 "$count"); do prepare_host "$n"; configure_leases "$n"; done
   write_dev_without_kvm
   prepare_management
@@ -475,6 +488,45 @@ cmd_up() {
   say "shared directory (consoles, images, kernel): $L/shared"
   if [ -n "${PADDOCK_URL:-}" ]; then cmd_register "$PADDOCK_URL"; fi
 }
+# ---- the guests' network ---------------------------------------------------------------------------------------
+
+# labvm0: the segment every host's vmbr0 joins, with an address for the root namespace to reach guests at.
+prepare_guest_network() {
+  ip link add "$GUEST_BRIDGE" type bridge
+  ip addr add "$GUEST_NET.254/24" dev "$GUEST_BRIDGE"
+  ip link set "$GUEST_BRIDGE" up
+  guest_forwarding_guard add
+}
+
+# Guests reach each other and the root namespace, nothing else. FORWARD rules drop whatever would be routed into or
+# out of labvm0, so guests are not routed anywhere even if the machine forwards packets (ip_forward on now, or
+# turned on later while the lab is up). Traffic bridged within labvm0 is not routed and passes, even where bridged
+# frames go through iptables (br_netfilter). Without iptables the lab only starts when forwarding is off.
+# `guest_forwarding_guard del` removes every copy of the rules, whether or not they were added.
+guest_forwarding_guard() {
+  local action="$1" tool proc
+  for tool in iptables ip6tables; do
+    if [ "$tool" = iptables ]; then proc=/proc/sys/net/ipv4/ip_forward; else proc=/proc/sys/net/ipv6/conf/all/forwarding; fi
+    if [ "$action" = add ]; then
+      if ! command -v "$tool" >/dev/null; then
+        [ "$(cat "$proc" 2>/dev/null || echo 0)" = 0 ] || die "this machine forwards packets and $tool is missing: run 'lab.sh install'"
+        continue
+      fi
+      "$tool" -I FORWARD -i "$GUEST_BRIDGE" ! -o "$GUEST_BRIDGE" -j DROP
+      "$tool" -I FORWARD -o "$GUEST_BRIDGE" ! -i "$GUEST_BRIDGE" -j DROP
+    else
+      command -v "$tool" >/dev/null || continue
+      while "$tool" -D FORWARD -i "$GUEST_BRIDGE" ! -o "$GUEST_BRIDGE" -j DROP 2>/dev/null; do :; done
+      while "$tool" -D FORWARD -o "$GUEST_BRIDGE" ! -i "$GUEST_BRIDGE" -j DROP 2>/dev/null; do :; done
+    fi
+  done
+}
+
+remove_guest_network() {
+  ip link del "$GUEST_BRIDGE" 2>/dev/null || true
+  guest_forwarding_guard del
+}
+
 # ---- the storage network and its iSCSI target ----------------------------------------------------------------
 
 # labstor0 and namespace lst, where tgtd serves one target with one LUN (a sparse file) to every initiator.
@@ -652,13 +704,14 @@ cmd_down() {
       ip netns del "$n" 2>/dev/null || true
     done
     ip link del "$BRIDGE" 2>/dev/null || true
+    remove_guest_network
     stop_storage
     remove_management
     # The kernel frees veth pairs lazily; the next `up` must not find them.
     local links
     for _ in $(seq 1 50); do
       links="$(ip -o link show)"
-      [[ "$links" =~ \ h[0-9]+-(br|st)[@:] ]] || break
+      [[ "$links" =~ \ h[0-9]+-(br|st|vm)[@:] ]] || break
       sleep 0.1
     done
     rm -f "$OWNER"
