@@ -8,6 +8,8 @@
 #   lab.sh register [URL]   add the hosts to a running Paddock (also done by `up` when PADDOCK_URL is set)
 #   lab.sh power N on|off|status   press host hN's power through its BMC (IPMI lanplus, as fence_ipmilan does)
 #   lab.sh storage      print the storage network's iSCSI portal and target (when a lab is up)
+#   lab.sh template     print the path of the template guest's disk (template.qcow2 in the cache), building it
+#                       first if needed: a disk SeaBIOS boots that applies a cloud-init NoCloud seed
 #
 # PADDOCK_LAB_DIR is the lab's working directory (default /var/tmp/paddock-lab); guest kernels and QEMU
 # capabilities are cached in PADDOCK_LAB_CACHE (default /var/cache/paddock-lab) so later `up`s are fast.
