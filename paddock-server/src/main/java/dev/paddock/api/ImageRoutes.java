@@ -122,8 +122,9 @@ final class ImageRoutes {
         String hostId = hostFor(datastore, ctx.queryParam("host"));
         String pool = datastore.pools().get(hostId);
         refuseTaken(datastore, name, hostId, pool);
-        if (length > datastore.freeBytes() && datastore.backedByPools()) {
-            throw new PaddockException.Conflict("Datastore '" + datastore.name() + "' has " + mib(datastore.freeBytes())
+        long free = freeBytes(datastore);
+        if (length > free) {
+            throw new PaddockException.Conflict("Datastore '" + datastore.name() + "' has " + mib(free)
                     + " MiB free; the image is " + mib(length) + " MiB.");
         }
         MessageDigest digest = sha256();
@@ -189,6 +190,24 @@ final class ImageRoutes {
         InventoryRoutes.created(ctx, "images", image.id(), image);
     }
 
+    /**
+     * What the datastore has free now, as a host where its pool is started reports it (a datastore just made has not
+     * been listed by discovery yet); what was recorded last when no host answers.
+     */
+    long freeBytes(Datastore datastore) {
+        if (!datastore.backedByPools()) {
+            return datastore.freeBytes();
+        }
+        try {
+            String hostId = hostFor(datastore, null);
+            String pool = datastore.pools().get(hostId);
+            return hypervisor.pools(hostId).stream().filter(p -> p.name().equals(pool)).findFirst()
+                    .map(p -> p.availableBytes()).orElse(datastore.freeBytes());
+        } catch (RuntimeException e) {
+            return datastore.freeBytes();
+        }
+    }
+
     /** Refused before a byte moves: a library name, or a volume of the pool, already taken. */
     private void refuseTaken(Datastore datastore, String name, String hostId, String pool) {
         if (store.images().stream().anyMatch(i -> i.datastoreId().equals(datastore.id()) && i.name().equals(name))) {
@@ -211,16 +230,21 @@ final class ImageRoutes {
             String hostId = store.host(asked).map(dev.paddock.model.Host::id).or(() -> store.room().hosts().stream()
                     .filter(h -> h.name().equals(asked)).map(dev.paddock.model.Host::id).findFirst())
                     .orElseThrow(() -> new PaddockException.InvalidValue("Field 'host' names no host: '" + asked + "'."));
-            if (!datastore.pools().containsKey(hostId) || !datastore.hostIds().contains(hostId)) {
+            if (!datastore.pools().containsKey(hostId)) {
                 throw new PaddockException.Conflict("Datastore '" + datastore.name() + "' is not started on host '"
                         + asked + "'.");
             }
             return hostId;
         }
-        return datastore.hostIds().stream().sorted().filter(datastore.pools()::containsKey)
-                .filter(hypervisor::isConnected).findFirst()
+        // hosts where discovery saw the pool started first, then those it was made on and not yet seen
+        List<String> candidates = new ArrayList<>(datastore.hostIds().stream().sorted()
+                .filter(datastore.pools()::containsKey).toList());
+        datastore.pools().keySet().stream().sorted().filter(host -> !candidates.contains(host))
+                .forEach(candidates::add);
+        return candidates.stream().filter(hypervisor::isConnected).findFirst()
                 .orElseThrow(() -> new PaddockException.Conflict("Datastore '" + datastore.name() + "' is started on"
-                        + " no connected host."));
+                        + " no connected host" + (candidates.isEmpty() ? "." : " (its hosts: "
+                        + String.join(", ", candidates) + ").")));
     }
 
     /** Removes an image and its volume: refused while a template names it or a VM's disk is a layer over it. */

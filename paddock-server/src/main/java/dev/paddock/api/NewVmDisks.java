@@ -95,7 +95,7 @@ record NewVmDisks(List<Disk> disks, Map<String, Image> sources, Optional<CloudIn
                 disks.add(Disk.empty(name, datastore.id(), size, volumeName(vmName, suffix, name, "qcow2")));
             }
         }
-        refuseOverfull(disks, sources, store);
+        refuseOverfull(disks, sources, store, images);
         Optional<CloudInit> cloudInit = cloudInit(request.cloudInit(), vmName, hasNic);
         if (cloudInit.isPresent()) {
             if (disks.isEmpty()) {
@@ -150,9 +150,10 @@ record NewVmDisks(List<Disk> disks, Map<String, Image> sources, Optional<CloudIn
 
     /**
      * Refuses disks their datastore cannot hold: the sizes asked on each datastore (a full copy takes its image's
-     * size at least) against the free space libvirt reported last.
+     * size at least) against the free space its pool reports now.
      */
-    private static void refuseOverfull(List<Disk> disks, Map<String, Image> sources, InventoryStore store) {
+    private static void refuseOverfull(List<Disk> disks, Map<String, Image> sources, InventoryStore store,
+            ImageRoutes images) {
         Map<String, Long> asked = new HashMap<>();
         for (Disk disk : disks) {
             long bytes = disk.sizeGib() * GIB;
@@ -163,9 +164,10 @@ record NewVmDisks(List<Disk> disks, Map<String, Image> sources, Optional<CloudIn
         }
         asked.forEach((datastoreId, bytes) -> {
             Datastore datastore = store.datastore(datastoreId).orElseThrow();
-            if (bytes > datastore.freeBytes()) {
+            long free = images.freeBytes(datastore);
+            if (bytes > free) {
                 throw new PaddockException.Conflict("Datastore '" + datastore.name() + "' has "
-                        + gib(datastore.freeBytes()) + " GiB free; the VM's disks on it ask " + gib(bytes) + " GiB.");
+                        + gib(free) + " GiB free; the VM's disks on it ask " + gib(bytes) + " GiB.");
             }
         });
     }
