@@ -157,7 +157,7 @@ final class ProvisionBenchmark implements BenchMain.Benchmark {
             String name = "pad-" + run + "-" + i;
             String address = "10.79.8." + (10 + i);
             addresses.put(name, address);
-            JsonNode accepted = api.json("POST", "/api/v1/vms", "{\"name\":\"" + name + "\",\"template\":\"tiny\","
+            JsonNode accepted = api.json("POST", "/api/v1/vms", "{\"name\":\"" + name + "\",\"template\":\"tiny\",\"cpuMillicores\":300,"
                     + "\"nics\":[{\"network\":\"guests\"}],\"cloudInit\":{\"users\":[{\"name\":\"root\",\"sshKeys\":[\""
                     + KEY + "\"]}],\"network\":{\"address\":\"" + address + "/24\",\"gateway\":\"10.79.8.254\"}}}",
                     202);

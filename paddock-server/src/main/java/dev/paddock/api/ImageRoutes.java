@@ -208,6 +208,13 @@ final class ImageRoutes {
         }
     }
 
+    /** The datastore's volume of that name, as a host where its pool is started lists it. */
+    Optional<VolumeFacts> volume(Datastore datastore, String name) {
+        String hostId = hostFor(datastore, null);
+        return hypervisor.volumes(hostId, datastore.pools().get(hostId)).stream()
+                .filter(volume -> volume.name().equals(name)).findFirst();
+    }
+
     /** Refused before a byte moves: a library name, or a volume of the pool, already taken. */
     private void refuseTaken(Datastore datastore, String name, String hostId, String pool) {
         if (store.images().stream().anyMatch(i -> i.datastoreId().equals(datastore.id()) && i.name().equals(name))) {

@@ -24,8 +24,10 @@ import java.util.Optional;
  * @param disks the VM's disks, the seed last
  * @param sources for each disk made from an image, that image; by disk name
  * @param cloudInit the seed's contents, its NIC's MAC still a placeholder
+ * @param existing the names of the disks that are volumes already there, used as they are
  */
-record NewVmDisks(List<Disk> disks, Map<String, Image> sources, Optional<CloudInit> cloudInit) {
+record NewVmDisks(List<Disk> disks, Map<String, Image> sources, Optional<CloudInit> cloudInit,
+        java.util.Set<String> existing) {
 
     private static final long GIB = 1L << 30;
     /** Stands for the first NIC's MAC until the decision gives it one. */
@@ -33,12 +35,13 @@ record NewVmDisks(List<Disk> disks, Map<String, Image> sources, Optional<CloudIn
     static final String SEED = "seed";
 
     /** Nothing: a VM without disks. */
-    static final NewVmDisks NONE = new NewVmDisks(List.of(), Map.of(), Optional.empty());
+    static final NewVmDisks NONE = new NewVmDisks(List.of(), Map.of(), Optional.empty(), java.util.Set.of());
 
     static NewVmDisks of(Requests.NewVm request, Optional<Template> template, String vmName, String vmId,
             boolean hasNic, InventoryStore store, ImageRoutes images) {
         List<Disk> disks = new ArrayList<>();
         Map<String, Image> sources = new HashMap<>();
+        java.util.Set<String> existing = new java.util.HashSet<>();
         String suffix = vmId.substring(0, Math.min(8, vmId.length()));
         boolean fullByDefault = "full".equalsIgnoreCase(request.cloneMode());
         if (request.cloneMode() != null && !request.cloneMode().equalsIgnoreCase("full")
@@ -83,6 +86,21 @@ record NewVmDisks(List<Disk> disks, Map<String, Image> sources, Optional<CloudIn
                         field + ".sizeGib", " GiB (image '" + image.name() + "' is " + imageGib + " GiB)");
                 disks.add(clone(name, datastore, image, size, linked, vmName, suffix));
                 sources.put(name, image);
+            } else if (asked.volume() != null) {
+                Datastore datastore = datastoreOf(store, Requests.required(asked.datastore(), field + ".datastore"),
+                        field);
+                dev.paddock.hypervisor.VolumeFacts volume = images.volume(datastore, asked.volume()).orElseThrow(
+                        () -> new PaddockException.InvalidValue("Field '" + field + ".volume' names no volume of"
+                                + " datastore '" + datastore.name() + "': '" + asked.volume() + "'."));
+                store.room().vms().stream().filter(vm -> vm.disks().stream().anyMatch(d -> d.datastoreId()
+                        .equals(datastore.id()) && d.volume().equals(volume.name()))).findFirst().ifPresent(vm -> {
+                            throw new PaddockException.Conflict("Volume '" + volume.name() + "' of datastore '"
+                                    + datastore.name() + "' is a disk of VM '" + vm.name() + "' already.");
+                        });
+                String format = volume.format().equals("qcow2") ? "qcow2" : "raw";
+                long size = Math.max(1, (volume.capacityBytes() + GIB - 1) / GIB);
+                disks.add(new Disk(name, datastore.id(), size, volume.name(), format, false, Optional.empty(), false));
+                existing.add(name);
             } else {
                 Datastore datastore = datastoreOf(store, Requests.required(asked.datastore(), field + ".datastore"),
                         field);
@@ -95,7 +113,7 @@ record NewVmDisks(List<Disk> disks, Map<String, Image> sources, Optional<CloudIn
                 disks.add(Disk.empty(name, datastore.id(), size, volumeName(vmName, suffix, name, "qcow2")));
             }
         }
-        refuseOverfull(disks, sources, store, images);
+        refuseOverfull(disks, sources, existing, store, images);
         Optional<CloudInit> cloudInit = cloudInit(request.cloudInit(), vmName, hasNic);
         if (cloudInit.isPresent()) {
             if (disks.isEmpty()) {
@@ -105,7 +123,7 @@ record NewVmDisks(List<Disk> disks, Map<String, Image> sources, Optional<CloudIn
             disks.add(new Disk(SEED, disks.getFirst().datastoreId(), 0, vmName + "-" + suffix + "-seed.iso", "raw",
                     true, Optional.empty(), false));
         }
-        return new NewVmDisks(disks, sources, cloudInit);
+        return new NewVmDisks(disks, sources, cloudInit, existing);
     }
 
     /** Each disk's volume made on {@code hostId}, then the seed written: the steps before the domain is defined. */
@@ -113,6 +131,9 @@ record NewVmDisks(List<Disk> disks, Map<String, Image> sources, Optional<CloudIn
         List<Step> steps = new ArrayList<>();
         for (Disk disk : disks) {
             String pool = datastores.get(disk.datastoreId()).pools().get(hostId);
+            if (existing.contains(disk.name())) {
+                continue;
+            }
             if (disk.name().equals(SEED) && disk.readOnly() && cloudInit.isPresent()) {
                 CloudInit seed = withMac(cloudInit.get(), nics);
                 steps.add(new Step.WriteSeed(hostId, pool, disk.volume(), seed.metaData(vmId), seed.userData(),
@@ -152,10 +173,13 @@ record NewVmDisks(List<Disk> disks, Map<String, Image> sources, Optional<CloudIn
      * Refuses disks their datastore cannot hold: the sizes asked on each datastore (a full copy takes its image's
      * size at least) against the free space its pool reports now.
      */
-    private static void refuseOverfull(List<Disk> disks, Map<String, Image> sources, InventoryStore store,
-            ImageRoutes images) {
+    private static void refuseOverfull(List<Disk> disks, Map<String, Image> sources, java.util.Set<String> existing,
+            InventoryStore store, ImageRoutes images) {
         Map<String, Long> asked = new HashMap<>();
         for (Disk disk : disks) {
+            if (existing.contains(disk.name())) {
+                continue;
+            }
             long bytes = disk.sizeGib() * GIB;
             if (!disk.linked() && disk.image().isPresent()) {
                 bytes = Math.max(bytes, sources.get(disk.name()).sizeBytes());

@@ -65,6 +65,8 @@ public final class Requests {
      * without NICs. With a {@code template}, its image is cloned as the first disk ({@code clone}: linked, the default,
      * or full) and its hardware is the default for {@code vcpus}, {@code memoryMib}, {@code firmware} and
      * {@code boot}; {@code disks} add disks (or, without a template, are all of them); {@code cloudInit} adds a seed.
+     * {@code cpuMillicores} sizes the VM's CPU in thousandths of a core instead of whole vCPUs (placement reserves
+     * that much; the guest gets it rounded up to whole vCPUs).
      */
     public record NewVm(
             String name,
@@ -84,13 +86,16 @@ public final class Requests {
             @JsonProperty("clone") String cloneMode,
             String firmware,
             List<String> boot,
-            NewCloudInit cloudInit) {}
+            NewCloudInit cloudInit,
+            Long cpuMillicores) {}
 
     /**
      * A disk of a new VM: a clone of {@code image} (an id or name; {@code clone} linked, the default, or full;
-     * {@code sizeGib} at least the image's), or an empty disk of {@code sizeGib} on {@code datastore}.
+     * {@code sizeGib} at least the image's), an empty disk of {@code sizeGib} on {@code datastore}, or the existing
+     * {@code volume} of {@code datastore} (an iSCSI LUN, an image file put there by hand) used as it is.
      */
-    public record NewDisk(String image, @JsonProperty("clone") String cloneMode, String datastore, Long sizeGib) {}
+    public record NewDisk(String image, @JsonProperty("clone") String cloneMode, String datastore, Long sizeGib,
+            String volume) {}
 
     /**
      * The cloud-init seed of a new VM: its {@code hostname} (the VM's name when left out), {@code users} with SSH

@@ -107,8 +107,15 @@ final class VmRoutes {
                 .or(() -> store.templateByName(asked))
                 .orElseThrow(() -> new PaddockException.InvalidValue("Field 'template' names no template: '" + asked
                         + "'.")));
-        long vcpus = request.vcpus() != null || template.isEmpty() ? Requests.required(request.vcpus(), "vcpus")
+        long vcpus = request.cpuMillicores() != null && request.vcpus() == null
+                ? (Requests.between(request.cpuMillicores(), 1, 1L << 20, "cpuMillicores", " millicores") + 999) / 1000
+                : request.vcpus() != null || template.isEmpty() ? Requests.required(request.vcpus(), "vcpus")
                 : template.get().vcpus();
+        long millicores = request.cpuMillicores() == null ? vcpus * 1000 : request.cpuMillicores();
+        if ((millicores + 999) / 1000 != vcpus) {
+            throw new PaddockException.InvalidValue("Field 'cpuMillicores' (" + millicores + ") gives the guest "
+                    + (millicores + 999) / 1000 + " vCPU(s), not the " + vcpus + " 'vcpus' asks; give one of them.");
+        }
         long memory = request.memoryMib() != null || template.isEmpty()
                 ? Requests.required(request.memoryMib(), "memoryMib") : template.get().memoryMib();
         Firmware firmware = request.firmware() != null || template.isEmpty() ? ImageRoutes.firmware(request.firmware())
@@ -148,7 +155,7 @@ final class VmRoutes {
         NewVmDisks disks = request.template() == null && request.disks() == null && request.cloudInit() == null
                 ? NewVmDisks.NONE
                 : NewVmDisks.of(request, template, name, id, !requestedNics.isEmpty(), store, images);
-        Resources demand = Resources.of(vcpus * 1000, memory, disk, network);
+        Resources demand = Resources.of(millicores, memory, disk, network);
         boolean start = !Boolean.FALSE.equals(request.start());
         // Built in the room the decision reads, where the MACs it makes are unique.
         Function<Room, Vm> vmIn = now -> new Vm(id, name, cluster.id(), Optional.empty(), demand, VmState.STOPPED,

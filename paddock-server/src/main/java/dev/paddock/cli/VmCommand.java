@@ -100,6 +100,10 @@ final class VmCommand implements Runnable {
                 description = "Memory: MiB (2048) or with a unit (2G, 512M) (default: the template's).")
         private Long memoryMib;
 
+        @Option(names = "--cpu-millicores", paramLabel = "M", description = "Size the CPU in thousandths of a core"
+                + " instead of whole vCPUs (placement reserves M; the guest gets M rounded up to whole vCPUs).")
+        private Long millicores;
+
         @Option(names = "--template", paramLabel = "NAME-or-ID", description = "Clone the template's image as the"
                 + " first disk and take its hardware.")
         private String template;
@@ -114,6 +118,10 @@ final class VmCommand implements Runnable {
         @Option(names = "--empty-disk", paramLabel = "DATASTORE:GIB", description = "Add an empty disk of GIB on"
                 + " DATASTORE; repeat for more.")
         private List<String> emptyDisks = List.of();
+
+        @Option(names = "--volume", paramLabel = "DATASTORE:VOLUME", description = "Add an existing volume (an"
+                + " iSCSI LUN, say) as a disk; repeat for more.")
+        private List<String> volumes = List.of();
 
         @Option(names = "--firmware", paramLabel = "bios|uefi")
         private String firmware;
@@ -184,14 +192,21 @@ final class VmCommand implements Runnable {
             for (String from : disksFrom) {
                 String[] parts = from.split(":", 2);
                 disks.add(new Requests.NewDisk(parts[0], null, null, parts.length > 1 ? gib(parts[1], "--disk-from")
-                        : null));
+                        : null, null));
             }
             for (String empty : emptyDisks) {
                 String[] parts = empty.split(":", 2);
                 if (parts.length != 2) {
                     throw new CliException(ExitCode.USAGE, "--empty-disk takes DATASTORE:GIB, not '" + empty + "'.");
                 }
-                disks.add(new Requests.NewDisk(null, null, parts[0], gib(parts[1], "--empty-disk")));
+                disks.add(new Requests.NewDisk(null, null, parts[0], gib(parts[1], "--empty-disk"), null));
+            }
+            for (String volume : volumes) {
+                String[] parts = volume.split(":", 2);
+                if (parts.length != 2 || parts[1].isEmpty()) {
+                    throw new CliException(ExitCode.USAGE, "--volume takes DATASTORE:VOLUME, not '" + volume + "'.");
+                }
+                disks.add(new Requests.NewDisk(null, null, parts[0], null, parts[1]));
             }
             Requests.NewCloudInit cloudInit = hostname == null && sshKeys.isEmpty() && address == null && !dhcp ? null
                     : new Requests.NewCloudInit(hostname, sshKeys.isEmpty() ? null
@@ -199,7 +214,7 @@ final class VmCommand implements Runnable {
                             : new Requests.NewGuestNetwork(dhcp ? Boolean.TRUE : null, address, gateway, null));
             Requests.NewVm request = new Requests.NewVm(name, cluster, host, cpus, memoryMib, diskGib, null, null, null,
                     !noStart, watchdog, nicRequests.isEmpty() ? null : nicRequests, template,
-                    disks.isEmpty() ? null : disks, fullClone ? "full" : null, firmware, boot, cloudInit);
+                    disks.isEmpty() ? null : disks, fullClone ? "full" : null, firmware, boot, cloudInit, millicores);
             if (dryRun) {
                 return dryRun(spec, PaddockCommand.of(spec).client().post("api/v1/vms?dryRun=true", request));
             }

@@ -164,6 +164,31 @@ class ImageApiTest {
     }
 
     @Test
+    @DisplayName("an existing volume (a LUN, a file put there by hand) is a disk as it is; a second VM cannot take it")
+    void existingVolume() {
+        server.hypervisor.createVolume("host-1", "vms", "lun-1", 2 * 1024, "raw");
+        String body = "{\"name\":\"%s\",\"vcpus\":1,\"memoryMib\":128,\"disks\":[{\"datastore\":\"vms\","
+                + "\"volume\":\"lun-1\"}]}";
+
+        JsonNode operation = server.awaitFinal(server.post("/api/v1/vms", body.formatted("db")));
+
+        assertThat(operation.get("state").asText()).as(operation.toString()).isEqualTo("DONE");
+        assertThat(server.steps(operation)).noneSatisfy(step -> assertThat(step).contains("volume"));
+        JsonNode disk = server.get("/api/v1/vms/" + operation.get("target").asText()).json().get("disks").get(0);
+        assertThat(disk.get("volume").asText()).isEqualTo("lun-1");
+        assertThat(disk.get("format").asText()).isEqualTo("raw");
+        assertThat(disk.get("sizeGib").asLong()).isEqualTo(2);
+        TestServer.Reply second = server.post("/api/v1/vms", body.formatted("other"));
+        assertThat(second.status()).isEqualTo(409);
+        assertThat(second.json().get("detail").asText()).isEqualTo("Volume 'lun-1' of datastore 'vms' is a disk of VM"
+                + " 'db' already.");
+        TestServer.Reply missing = server.post("/api/v1/vms", body.formatted("x").replace("lun-1", "lun-9"));
+        assertThat(missing.status()).isEqualTo(422);
+        assertThat(missing.json().get("detail").asText()).isEqualTo("Field 'disks[0].volume' names no volume of"
+                + " datastore 'vms': 'lun-9'.");
+    }
+
+    @Test
     @DisplayName("an image a template or a linked clone uses cannot be deleted; a free one goes with its volume")
     void deletingImages() throws Exception {
         String image = upload("base", qcow2(1), null).json().get("id").asText();

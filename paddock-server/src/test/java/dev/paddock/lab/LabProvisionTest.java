@@ -81,7 +81,7 @@ class LabProvisionTest {
             String name = "clone-" + i;
             String address = "10.79.8." + (10 + i);
             addresses.put(name, address);
-            accepted.add(post("/api/v1/vms", "{\"name\":\"" + name + "\",\"template\":\"tiny\",\"nics\":[{\"network\":"
+            accepted.add(post("/api/v1/vms", "{\"name\":\"" + name + "\",\"template\":\"tiny\",\"cpuMillicores\":300,\"nics\":[{\"network\":"
                     + "\"guests\"}],\"cloudInit\":{\"users\":[{\"name\":\"root\",\"sshKeys\":[\"" + KEY + "\"]}],"
                     + "\"network\":{\"address\":\"" + address + "/24\",\"gateway\":\"10.79.8.254\"}}}"));
         }
