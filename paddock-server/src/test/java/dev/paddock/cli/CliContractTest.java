@@ -276,7 +276,7 @@ class CliContractTest {
         header[2] = 'I';
         header[3] = (byte) 0xfb;
         header[7] = 3;
-        header[27] = 0x40;
+        header[28] = 0x40;
         try {
             return java.nio.file.Files.write(directory.resolve(name), header).toString();
         } catch (java.io.IOException e) {
