@@ -33,8 +33,10 @@ public record DomainSpec(
         Optional<Watchdog> watchdog,
         Firmware firmware,
         List<BootDevice> boot,
-        boolean osOnDisk) {
+        Boolean osOnDisk) {
     public DomainSpec {
+        // A journal written before this flag has none: a disk without an operating system Paddock knows of.
+        osOnDisk = osOnDisk != null && osOnDisk;
         if (vcpus < 1) {
             throw new IllegalArgumentException("a domain needs at least one vCPU");
         }
@@ -118,7 +120,7 @@ public record DomainSpec(
         return uuid.equals(held.uuid) && name.equals(held.name) && vcpus == held.vcpus
                 && memoryMib == held.memoryMib && disks.equals(held.disks) && nics.equals(held.nics)
                 && watchdog.equals(held.watchdog) && firmware == held.firmware && boot.equals(held.boot)
-                && osOnDisk == held.osOnDisk
+                && osOnDisk.equals(held.osOnDisk)
                 && (directBoot.isEmpty() || directBoot.equals(held.directBoot));
     }
 
@@ -134,8 +136,9 @@ public record DomainSpec(
      * @param remote the server of a network image, empty otherwise
      */
     public record DiskSpec(String target, String path, String format, long sizeGib, Optional<String> pool,
-            boolean readOnly, Optional<Remote> remote) {
+            Boolean readOnly, Optional<Remote> remote) {
         public DiskSpec {
+            readOnly = readOnly != null && readOnly;
             // A journal written before volumes and network disks has neither.
             pool = pool == null ? Optional.empty() : pool;
             remote = remote == null ? Optional.empty() : remote;
