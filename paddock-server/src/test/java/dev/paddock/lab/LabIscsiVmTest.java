@@ -48,7 +48,12 @@ class LabIscsiVmTest {
 
     @AfterEach
     void deleteTheDatastores() {
-        datastores.forEach(id -> LAB.paddock().delete("/api/v1/datastores/" + id));
+        datastores.forEach(id -> {
+            LabPaddock.Reply reply = LAB.paddock().delete("/api/v1/datastores/" + id);
+            if (reply.status() == 202) {
+                awaitDone(reply);
+            }
+        });
     }
 
     @Test
