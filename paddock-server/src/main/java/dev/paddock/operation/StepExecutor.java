@@ -10,6 +10,7 @@ import dev.paddock.hypervisor.MigrationOptions;
 import dev.paddock.hypervisor.MigrationResult;
 import dev.paddock.hypervisor.PoolFacts;
 import dev.paddock.hypervisor.PoolSpec;
+import dev.paddock.hypervisor.PoolType;
 import dev.paddock.hypervisor.VolumeFacts;
 import dev.paddock.model.VmState;
 import dev.paddock.store.InventoryStore;
@@ -127,12 +128,25 @@ public final class StepExecutor {
                         new java.io.ByteArrayInputStream(seed));
                 log.accept("cloud-init seed " + volume.path() + " (" + seed.length + " bytes) on " + s.hostId());
             }
-            case Step.DeleteVolume s -> {
-                hypervisor.deleteVolume(s.hostId(), s.pool(), s.name());
-                log.accept("volume " + s.name() + " gone from pool " + s.pool() + " on " + s.hostId());
-            }
+            case Step.DeleteVolume s -> deleteVolume(s, log);
             case Step.Parallel s -> parallel(s, log);
         }
+    }
+
+    /**
+     * Deletes the volume, unless its pool is an iSCSI target's: a LUN is the target's to make and remove, libvirt
+     * deletes none, so it is kept and the log says so.
+     */
+    private void deleteVolume(Step.DeleteVolume s, Consumer<String> log) {
+        Optional<PoolType> type = hypervisor.pools(s.hostId()).stream().filter(pool -> pool.name().equals(s.pool()))
+                .map(PoolFacts::type).findFirst();
+        if (type.filter(t -> t == PoolType.ISCSI || t == PoolType.ISCSI_DIRECT).isPresent()) {
+            log.accept("kept volume " + s.name() + ": it is a LUN of iSCSI pool " + s.pool() + " on " + s.hostId()
+                    + ", and a LUN cannot be deleted");
+            return;
+        }
+        hypervisor.deleteVolume(s.hostId(), s.pool(), s.name());
+        log.accept("volume " + s.name() + " gone from pool " + s.pool() + " on " + s.hostId());
     }
 
     /** The port's define is idempotent; the log says whether the host had it already. */
