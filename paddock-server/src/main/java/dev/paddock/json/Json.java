@@ -1,6 +1,8 @@
 package dev.paddock.json;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
@@ -17,6 +19,7 @@ import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.paddock.model.Resources;
+import dev.paddock.model.Disk;
 import dev.paddock.model.Vm;
 import dev.paddock.operation.plan.Step;
 import java.io.IOException;
@@ -55,6 +58,7 @@ public final class Json {
 
         mapper.addMixIn(Step.class, StepMixIn.class);
         mapper.addMixIn(Vm.class, VmMixIn.class);
+        mapper.addMixIn(Disk.class, DiskMixIn.class);
         for (Class<?> step : Step.class.getPermittedSubclasses()) {
             mapper.registerSubtypes(new NamedType(step, step.getSimpleName()));
         }
@@ -67,6 +71,18 @@ public final class Json {
     /** {@code isProtected()} is derived from haPriority: written for readers, ignored when read back. */
     @JsonIgnoreProperties(value = "protected", allowGetters = true)
     private interface VmMixIn {}
+
+    /**
+     * {@code isVolume()} would be read as a boolean property "volume", the name of the volume's own component: the
+     * component is the property, the test is not written.
+     */
+    private interface DiskMixIn {
+        @JsonProperty("volume")
+        String volume();
+
+        @JsonIgnore
+        boolean isVolume();
+    }
 
     private static final class ResourcesSerializer extends JsonSerializer<Resources> {
         @Override
