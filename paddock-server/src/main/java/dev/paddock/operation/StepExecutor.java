@@ -10,7 +10,9 @@ import dev.paddock.hypervisor.MigrationOptions;
 import dev.paddock.hypervisor.MigrationResult;
 import dev.paddock.hypervisor.PoolFacts;
 import dev.paddock.hypervisor.PoolSpec;
+import dev.paddock.hypervisor.VolumeFacts;
 import dev.paddock.model.VmState;
+import dev.paddock.storage.LocalDiskMoves;
 import dev.paddock.store.InventoryStore;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -108,8 +110,37 @@ public final class StepExecutor {
                 hypervisor.undefinePool(s.hostId(), s.name());
                 log.accept("storage pool " + s.name() + " not defined on " + s.hostId() + " any more");
             }
+            case Step.CreateVolume s -> createVolume(s, log);
+            case Step.DeleteVolume s -> deleteVolume(s, log);
             case Step.Parallel s -> parallel(s, log);
         }
+    }
+
+    /** The port's createVolume and cloneVolume keep a volume of that name: a re-run changes nothing. */
+    private void createVolume(Step.CreateVolume s, Consumer<String> log) {
+        if (hasVolume(s.hostId(), s.pool(), s.name())) {
+            log.accept("volume " + s.name() + " already in pool " + s.pool() + " on " + s.hostId());
+            return;
+        }
+        VolumeFacts made = s.backingVolume().isEmpty()
+                ? hypervisor.createVolume(s.hostId(), s.pool(), s.name(), s.capacityMib(), s.format())
+                : hypervisor.cloneVolume(s.hostId(), s.pool(), s.name(), s.backingVolume(), true,
+                        s.capacityMib() << 20, progress -> {});
+        log.accept("created volume " + made.name() + " in pool " + s.pool() + " on " + s.hostId() + ": "
+                + made.capacityBytes() + " bytes" + made.backingStore().map(b -> " over " + b).orElse(""));
+    }
+
+    private void deleteVolume(Step.DeleteVolume s, Consumer<String> log) {
+        if (!hasVolume(s.hostId(), s.pool(), s.name())) {
+            log.accept("volume " + s.name() + " was not in pool " + s.pool() + " on " + s.hostId());
+            return;
+        }
+        hypervisor.deleteVolume(s.hostId(), s.pool(), s.name());
+        log.accept("deleted volume " + s.name() + " from pool " + s.pool() + " on " + s.hostId());
+    }
+
+    private boolean hasVolume(String hostId, String pool, String name) {
+        return hypervisor.volumes(hostId, pool).stream().anyMatch(volume -> volume.name().equals(name));
     }
 
     /** The port's define is idempotent; the log says whether the host had it already. */
@@ -217,6 +248,9 @@ public final class StepExecutor {
             case Step.ForgetDatastore s -> Compensation.of(s);
             case Step.DefinePool s -> hasPool(s.hostId(), s.spec()) ? Optional.empty() : Compensation.of(s);
             case Step.UndefinePool s -> Compensation.of(s);
+            case Step.CreateVolume s -> hasVolume(s.hostId(), s.pool(), s.name()) ? Optional.empty()
+                    : Compensation.of(s);
+            case Step.DeleteVolume s -> Compensation.of(s);
             case Step.Parallel s -> {
                 List<Step> undos = s.steps().stream().flatMap(part -> undoOf(part).stream()).toList();
                 yield undos.isEmpty() ? Optional.empty() : Optional.of(new Step.Parallel(undos, s.atMost()));
@@ -337,7 +371,7 @@ public final class StepExecutor {
             log.accept("domain " + s.vmId() + " already running on " + s.toHostId());
         } else {
             MigrationOptions options = new MigrationOptions(Optional.ofNullable(s.bandwidthMibps()), Optional.empty(),
-                    Optional.empty());
+                    Optional.empty(), storageCopy(s));
             migrating.put(s.vmId(), 0.0);
             MigrationResult result;
             try {
@@ -349,7 +383,16 @@ public final class StepExecutor {
             log.accept("migrated " + s.vmId() + " to " + s.toHostId() + " in " + result.elapsed().toMillis()
                     + " ms, downtime " + result.downtime().toMillis() + " ms");
         }
-        store.vm(s.vmId()).ifPresent(vm -> store.put(vm.withHost(s.toHostId())));
+        store.vm(s.vmId()).ifPresent(vm -> store.put(LocalDiskMoves.moved(vm, s.disks()).withHost(s.toHostId())));
+    }
+
+    /** Disks over an image the destination holds are copied layer only; other moved disks whole. */
+    private static MigrationOptions.StorageCopy storageCopy(Step.MigrateVm s) {
+        if (!s.copiesStorage()) {
+            return MigrationOptions.StorageCopy.NONE;
+        }
+        return s.disks().stream().anyMatch(Step.DiskMove::overImage) ? MigrationOptions.StorageCopy.TOP_LAYER
+                : MigrationOptions.StorageCopy.FULL;
     }
 
     /** Running or paused: a domain that holds memory on its host and must be powered off to stop. */

@@ -21,6 +21,8 @@ class StepJsonTest {
         return List.of(
                 new Step.RecordVm(OperationFixtures.vm("v1", "web-1", "h1")),
                 new Step.RecordVm(OperationFixtures.vm("v2", "web-2", "h1").withWatchdog(Optional.of(WATCHDOG))),
+                new Step.RecordVm(OperationFixtures.vm("v3", "web-3", "h1").withDisks(List.of(
+                        dev.paddock.model.Disk.empty("root", "d1", 1, "web-3-root.qcow2")))),
                 new Step.DefineVm("h1", OperationFixtures.spec("v1", "web-1")),
                 new Step.DefineVm("h1", OperationFixtures.spec("v2", "web-2").withWatchdog(Optional.of(WATCHDOG))),
                 new Step.StartVm("h1", "v1"),
@@ -47,6 +49,11 @@ class StepJsonTest {
                 new Step.DefinePool("h1", new dev.paddock.hypervisor.PoolSpec("nfs", dev.paddock.hypervisor.PoolType.NETFS,
                         dev.paddock.hypervisor.PoolSource.nfs("nas", "/export"), "/mnt/nfs")),
                 new Step.UndefinePool("h1", "san"),
+                new Step.MigrateVm("v1", "h1", "h2", 64L, List.of(new Step.DiskMove("root", "d1", "d2", false),
+                        new Step.DiskMove("data", "d1", "d2", true))),
+                new Step.CreateVolume("h2", "local", "web-root.qcow2", 1024, "qcow2", ""),
+                new Step.CreateVolume("h2", "local", "web-root.qcow2", 1024, "qcow2", "debian.qcow2"),
+                new Step.DeleteVolume("h1", "local", "web-root.qcow2"),
                 new Step.Parallel(List.of(new Step.DefineVm("h2", OperationFixtures.spec("v1", "web-1")),
                         new Step.StartVm("h2", "v2"))));
     }
@@ -65,6 +72,17 @@ class StepJsonTest {
     void theTestAboveCoversEveryKindOfStep() {
         assertThat(everyKindOfStep().stream().map(Object::getClass).distinct().toList())
                 .containsExactlyInAnyOrder(Step.class.getPermittedSubclasses());
+    }
+
+    @org.junit.jupiter.api.Test
+    void aMigrationJournaledBeforeStorageMigrationReadsBackMovingNoDisk() throws Exception {
+        String old = "{\"type\":\"MigrateVm\",\"vmId\":\"v1\",\"fromHostId\":\"h1\",\"toHostId\":\"h2\","
+                + "\"bandwidthMibps\":null}";
+
+        Step read = Json.mapper().readValue(old, Step.class);
+
+        assertThat(read).isEqualTo(new Step.MigrateVm("v1", "h1", "h2"));
+        assertThat(((Step.MigrateVm) read).copiesStorage()).isFalse();
     }
 
     @org.junit.jupiter.api.Test
