@@ -60,7 +60,8 @@ record LocalDiskCopy(List<Step.DiskMove> moves, List<Step.CreateVolume> creates,
                         + "' cannot be copied over it.");
             }
             String backing = move.overImage() ? image(disk, source, images, there, vm, to, toPool) : "";
-            long capacityMib = Math.max(1, (Math.max(source.capacityBytes(), disk.sizeGib() << 30) + MIB - 1) / MIB);
+            // QEMU mirrors only into a target of the source's exact size; Paddock's volumes are whole MiB
+            long capacityMib = Math.max(1, (source.capacityBytes() + MIB - 1) / MIB);
             creates.add(new Step.CreateVolume(to.id(), toPool, disk.volume(), capacityMib, disk.format(), backing));
             deletes.add(new Step.DeleteVolume(from.id(), fromPool, disk.volume()));
         }
