@@ -3,7 +3,9 @@ package dev.paddock.json;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationContext;
@@ -18,8 +20,9 @@ import com.fasterxml.jackson.databind.jsontype.NamedType;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
-import dev.paddock.model.Resources;
+import dev.paddock.hypervisor.DomainSpec;
 import dev.paddock.model.Disk;
+import dev.paddock.model.Resources;
 import dev.paddock.model.Vm;
 import dev.paddock.operation.plan.Step;
 import java.io.IOException;
@@ -59,6 +62,7 @@ public final class Json {
         mapper.addMixIn(Step.class, StepMixIn.class);
         mapper.addMixIn(Vm.class, VmMixIn.class);
         mapper.addMixIn(Disk.class, DiskMixIn.class);
+        mapper.addMixIn(DomainSpec.DiskSpec.class, DiskSpecMixIn.class);
         for (Class<?> step : Step.class.getPermittedSubclasses()) {
             mapper.registerSubtypes(new NamedType(step, step.getSimpleName()));
         }
@@ -82,6 +86,12 @@ public final class Json {
 
         @JsonIgnore
         boolean isVolume();
+    }
+
+    /** A define step journaled before read-only disks existed has no "readOnly": its disks were writable. */
+    private interface DiskSpecMixIn {
+        @JsonSetter(nulls = Nulls.AS_EMPTY)
+        boolean readOnly();
     }
 
     private static final class ResourcesSerializer extends JsonSerializer<Resources> {
