@@ -130,10 +130,23 @@ public final class StepExecutor {
                 + made.capacityBytes() + " bytes" + made.backingStore().map(b -> " over " + b).orElse(""));
     }
 
+    /**
+     * Deletes the volume unless a domain the host still runs has it as a disk: a migration's source volume goes only
+     * once its VM runs elsewhere, whatever the order the plan was given.
+     */
     private void deleteVolume(Step.DeleteVolume s, Consumer<String> log) {
         if (!hasVolume(s.hostId(), s.pool(), s.name())) {
             log.accept("volume " + s.name() + " was not in pool " + s.pool() + " on " + s.hostId());
             return;
+        }
+        for (DomainInfo domain : hypervisor.domains(s.hostId())) {
+            boolean uses = domain.state() != VmState.STOPPED && hypervisor.definition(s.hostId(), domain.uuid())
+                    .map(spec -> spec.disks().stream().anyMatch(disk -> disk.pool().filter(s.pool()::equals)
+                            .isPresent() && disk.path().equals(s.name()))).orElse(false);
+            if (uses) {
+                throw new IllegalStateException("volume " + s.name() + " of pool " + s.pool() + " is a disk of domain "
+                        + domain.uuid() + ", which runs on " + s.hostId() + ": not deleted");
+            }
         }
         hypervisor.deleteVolume(s.hostId(), s.pool(), s.name());
         log.accept("deleted volume " + s.name() + " from pool " + s.pool() + " on " + s.hostId());

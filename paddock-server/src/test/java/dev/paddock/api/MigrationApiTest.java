@@ -227,6 +227,26 @@ class MigrationApiTest {
     }
 
     @Test
+    void aVolumeThatARunningDomainUsesIsNeverDeleted() {
+        String web = onLocalDisk("web", "h1");
+        Vm vm = server.store.vm(web).orElseThrow();
+        server.hypervisor.define("host-1", dev.paddock.hypervisor.DomainBuilder.specOf(vm, server.store.room()));
+        dev.paddock.operation.OperationView submitted = server.operations.submit(
+                new dev.paddock.operation.plan.OperationPlan("volume.delete", web, "test", java.util.List.of(
+                        new dev.paddock.operation.plan.Step.DeleteVolume("host-1", "local", "web-root.qcow2"))));
+
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                .until(() -> server.operations.get(submitted.id()).orElseThrow().state().isFinal());
+
+        dev.paddock.operation.OperationView ended = server.operations.get(submitted.id()).orElseThrow();
+        assertThat(ended.state().name()).isEqualTo("FAILED");
+        assertThat(ended.error()).hasValueSatisfying(error -> assertThat(error).endsWith("volume web-root.qcow2 of"
+                + " pool local is a disk of domain " + web + ", which runs on host-1: not deleted"));
+        assertThat(server.hypervisor.volumes("host-1", "local")).extracting(v -> v.name())
+                .containsExactly("web-root.qcow2");
+    }
+
+    @Test
     void aTargetWithoutTheLocalPoolIsRefusedWithTheEnginesSentence() {
         String web = onLocalDisk("web", "h1");
         int operations = operationCount();
