@@ -51,8 +51,20 @@ final class VmPlans {
 
     /** Live migration: the step moves the domain, then the VM in the inventory. */
     static OperationPlan migrate(Vm vm, String fromHostId, String toHostId, Long bandwidthMibps, String owner) {
-        return new OperationPlan("vm.migrate", vm.id(), owner, List.of(new Step.MigrateVm(vm.id(), fromHostId,
-                toHostId, bandwidthMibps)));
+        return migrate(vm, fromHostId, toHostId, bandwidthMibps, LocalDiskCopy.NONE, owner);
+    }
+
+    /**
+     * Live migration that copies local disks: the target's volumes are made first (each undone by deleting it if
+     * the migration fails or is cancelled), then the domain moves with its disks and the VM is recorded on the
+     * target's datastores, and only then, the VM running on the target, the source's volumes are deleted.
+     */
+    static OperationPlan migrate(Vm vm, String fromHostId, String toHostId, Long bandwidthMibps, LocalDiskCopy copy,
+            String owner) {
+        List<Step> steps = new ArrayList<>(copy.creates());
+        steps.add(new Step.MigrateVm(vm.id(), fromHostId, toHostId, bandwidthMibps, copy.moves()));
+        steps.addAll(copy.deletes());
+        return new OperationPlan("vm.migrate", vm.id(), owner, steps);
     }
 
     static OperationPlan stop(Vm vm, String hostId, boolean force, int timeoutSeconds, String owner) {

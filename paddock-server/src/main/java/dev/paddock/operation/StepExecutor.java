@@ -13,6 +13,7 @@ import dev.paddock.hypervisor.PoolSpec;
 import dev.paddock.hypervisor.PoolType;
 import dev.paddock.hypervisor.VolumeFacts;
 import dev.paddock.model.VmState;
+import dev.paddock.storage.LocalDiskMoves;
 import dev.paddock.store.InventoryStore;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -134,8 +135,9 @@ public final class StepExecutor {
     }
 
     /**
-     * Deletes the volume, unless its pool is an iSCSI target's: a LUN is the target's to make and remove, libvirt
-     * deletes none, so it is kept and the log says so.
+     * Deletes the volume, unless its pool is an iSCSI target's (a LUN is the target's to make and remove, libvirt
+     * deletes none, so it is kept and the log says so), or a domain the host still runs has it as a disk: a
+     * migration's source volume goes only once its VM runs elsewhere, whatever the order the plan was given.
      */
     private void deleteVolume(Step.DeleteVolume s, Consumer<String> log) {
         Optional<PoolType> type = hypervisor.pools(s.hostId()).stream().filter(pool -> pool.name().equals(s.pool()))
@@ -144,6 +146,19 @@ public final class StepExecutor {
             log.accept("kept volume " + s.name() + ": it is a LUN of iSCSI pool " + s.pool() + " on " + s.hostId()
                     + ", and a LUN cannot be deleted");
             return;
+        }
+        if (!hasVolume(s.hostId(), s.pool(), s.name())) {
+            log.accept("volume " + s.name() + " was not in pool " + s.pool() + " on " + s.hostId());
+            return;
+        }
+        for (DomainInfo domain : hypervisor.domains(s.hostId())) {
+            boolean uses = domain.state() != VmState.STOPPED && hypervisor.definition(s.hostId(), domain.uuid())
+                    .map(spec -> spec.disks().stream().anyMatch(disk -> disk.pool().filter(s.pool()::equals)
+                            .isPresent() && disk.path().equals(s.name()))).orElse(false);
+            if (uses) {
+                throw new IllegalStateException("volume " + s.name() + " of pool " + s.pool() + " is a disk of domain "
+                        + domain.uuid() + ", which runs on " + s.hostId() + ": not deleted");
+            }
         }
         hypervisor.deleteVolume(s.hostId(), s.pool(), s.name());
         log.accept("volume " + s.name() + " gone from pool " + s.pool() + " on " + s.hostId());
@@ -382,7 +397,7 @@ public final class StepExecutor {
             log.accept("domain " + s.vmId() + " already running on " + s.toHostId());
         } else {
             MigrationOptions options = new MigrationOptions(Optional.ofNullable(s.bandwidthMibps()), Optional.empty(),
-                    Optional.empty());
+                    Optional.empty(), storageCopy(s));
             migrating.put(s.vmId(), 0.0);
             MigrationResult result;
             try {
@@ -394,7 +409,16 @@ public final class StepExecutor {
             log.accept("migrated " + s.vmId() + " to " + s.toHostId() + " in " + result.elapsed().toMillis()
                     + " ms, downtime " + result.downtime().toMillis() + " ms");
         }
-        store.vm(s.vmId()).ifPresent(vm -> store.put(vm.withHost(s.toHostId())));
+        store.vm(s.vmId()).ifPresent(vm -> store.put(LocalDiskMoves.moved(vm, s.disks()).withHost(s.toHostId())));
+    }
+
+    /** Disks over an image the destination holds are copied layer only; other moved disks whole. */
+    private static MigrationOptions.StorageCopy storageCopy(Step.MigrateVm s) {
+        if (!s.copiesStorage()) {
+            return MigrationOptions.StorageCopy.NONE;
+        }
+        return s.disks().stream().anyMatch(Step.DiskMove::overImage) ? MigrationOptions.StorageCopy.TOP_LAYER
+                : MigrationOptions.StorageCopy.FULL;
     }
 
     /** Running or paused: a domain that holds memory on its host and must be powered off to stop. */
