@@ -198,7 +198,7 @@ class MigrationApiTest {
 
         assertThat(moved.get("state").asText()).as(moved.toString()).isEqualTo("DONE");
         assertThat(server.steps(moved)).containsExactly(
-                "create volume web-root.qcow2 (1024 MiB qcow2) in pool local on host-2",
+                "create qcow2 volume web-root.qcow2 of 1024 MiB in pool local on host-2",
                 "migrate VM " + web + " from host-1 to host-2 with its disks root",
                 "delete volume web-root.qcow2 from pool local on host-1");
         assertThat(hostOf(web)).isEqualTo("host-2");
@@ -295,7 +295,7 @@ class MigrationApiTest {
 
         assertThat(moved.get("state").asText()).as(moved.toString()).isEqualTo("DONE");
         assertThat(server.steps(moved).getFirst())
-                .isEqualTo("create volume web-root.qcow2 (1024 MiB qcow2 over debian.qcow2) in pool local on host-2");
+                .isEqualTo("make linked clone web-root.qcow2 of debian.qcow2 in pool local on host-2");
         assertThat(server.hypervisor.volumes("host-2", "local")).filteredOn(v -> v.name().equals("web-root.qcow2"))
                 .singleElement().satisfies(v -> assertThat(v.backingStore()).isPresent());
     }
