@@ -125,10 +125,10 @@ class LabProvisionTest {
         }
         for (JsonNode vm : vms) {
             for (JsonNode disk : vm.get("disks")) {
-                Matcher bytes = ALLOCATION.matcher(virsh(1, "vol-info", "--bytes", "--pool", "library",
+                Matcher allocation = ALLOCATION.matcher(virsh(1, "vol-info", "--bytes", "--pool", "library",
                         disk.get("volume").asText()));
-                assertThat(bytes.find()).isTrue();
-                assertThat(allocated.get(disk.get("volume").asText())).isEqualTo(Long.parseLong(bytes.group(1)))
+                assertThat(allocation.find()).isTrue();
+                assertThat(allocated.get(disk.get("volume").asText())).isEqualTo(Long.parseLong(allocation.group(1)))
                         .isPositive();
             }
         }
