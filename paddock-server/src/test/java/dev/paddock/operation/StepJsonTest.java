@@ -47,6 +47,12 @@ class StepJsonTest {
                 new Step.DefinePool("h1", new dev.paddock.hypervisor.PoolSpec("nfs", dev.paddock.hypervisor.PoolType.NETFS,
                         dev.paddock.hypervisor.PoolSource.nfs("nas", "/export"), "/mnt/nfs")),
                 new Step.UndefinePool("h1", "san"),
+                new Step.RecordDatastore(dev.paddock.model.Datastore.onNfs("d2", "s1", "nas", java.util.Set.of("h1"),
+                        new dev.paddock.model.NfsExport("10.79.0.200", "/export/paddock"), 10L << 30, 4L << 30)),
+                new Step.CreateNfsVolume("d2", new dev.paddock.model.NfsExport("10.79.0.200", "/export/paddock"),
+                        "web-1-root.qcow2", "qcow2", 1L << 30),
+                new Step.DeleteNfsVolume("d2", new dev.paddock.model.NfsExport("10.79.0.200", "/export/paddock"),
+                        "web-1-root.qcow2"),
                 new Step.Parallel(List.of(new Step.DefineVm("h2", OperationFixtures.spec("v1", "web-1")),
                         new Step.StartVm("h2", "v2"))));
     }
