@@ -8,6 +8,8 @@
 #   lab.sh register [URL]   add the hosts to a running Paddock (also done by `up` when PADDOCK_URL is set)
 #   lab.sh power N on|off|status   press host hN's power through its BMC (IPMI lanplus, as fence_ipmilan does)
 #   lab.sh storage      print the storage network's iSCSI portal and target and its NFS export (when a lab is up)
+#   lab.sh template     print the path of the template guest's disk (template.qcow2 in the cache), building it
+#                       first if needed: a disk SeaBIOS boots that applies a cloud-init NoCloud seed
 #
 # PADDOCK_LAB_DIR is the lab's working directory (default /var/tmp/paddock-lab); guest kernels and QEMU
 # capabilities are cached in PADDOCK_LAB_CACHE (default /var/cache/paddock-lab) so later `up`s are fast.
@@ -16,9 +18,11 @@
 # Layout:
 #   root ns: labbr0 10.77.0.254/24, labmgmt0 10.78.0.254/24,
 #            labstor0 10.79.0.254/24 (the storage network),
-#            unreachable routes for 10.77.0.0/16, 10.78.0.0/16 and 10.79.0.0/16
+#            labvm0 10.79.8.254/24 (the guests' network: every host's vmbr0 joins it through veth hN-vm),
+#            unreachable routes for 10.77.0.0/16, 10.78.0.0/16 and 10.79.0.0/16; iptables/ip6tables FORWARD
+#            drop rules for what would be routed into or out of labvm0 (guests are never routed anywhere)
 #   ns hN:   eth0 10.77.0.N/24, libvirtd listening on 10.77.0.N:16509 only (tcp, no auth), virtlockd, virtlogd,
-#            bridge vmbr0 for guest NICs (isolated per host for now)
+#            bridge vmbr0 for guest NICs, its port eth2 the peer of hN-vm in labvm0 (no address in hN)
 #            eth1 10.79.0.N/24 on the storage network
 #   ns lst:  eth0 10.79.0.200/24, Debian's tgt serving iSCSI target iqn.2026-12.dev.paddock:lab on 10.79.0.200:3260,
 #            LUN 1 a 256 MiB file $L/storage/lun1.img, open to every initiator; hosts reach it with libvirt's own
@@ -41,6 +45,8 @@ MGMT_BRIDGE=labmgmt0
 MGMT=10.78.0
 STORAGE_BRIDGE=labstor0
 STORAGE=10.79.0
+GUEST_BRIDGE=labvm0
+GUEST_NET=10.79.8
 ISCSI_PORTAL=10.79.0.200
 ISCSI_TARGET=iqn.2026-12.dev.paddock:lab
 # tgtd's control socket is one per control number on the machine, whatever the namespace: the lab's own number.
@@ -52,7 +58,8 @@ BMC_PASSWORD=password
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 PACKAGES=(qemu-system-x86 qemu-utils libvirt-daemon-system libvirt-clients busybox-static cpio iproute2
   python3-pyghmi ipmitool fence-agents tgt libvirt-daemon-driver-storage-iscsi-direct
-  nfs-ganesha nfs-ganesha-vfs rpcbind libnfs-utils qemu-block-extra)
+  nfs-ganesha nfs-ganesha-vfs rpcbind libnfs-utils qemu-block-extra
+  syslinux syslinux-common mtools dosfstools genisoimage iptables)
 MODULES=(virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci virtio_blk)
 
 say() { printf 'lab: %s\n' "$*" >&2; }
@@ -88,22 +95,26 @@ install_safety_routes() {
 # Booted with vmlinuz-watchdog, /init loads i6300esb and feeds /dev/watchdog; with paddock.hang=N on the kernel
 # command line it stops feeding after N seconds, as a hung OS would. The cloud kernel boots exactly as before.
 # GUEST_VERSION is written beside the cached files: change it with the initramfs, so older caches are rebuilt.
-GUEST_VERSION=2-watchdog
+# The cache also holds template.qcow2, the template guest (see build_template).
+GUEST_VERSION=3-template
 WATCHDOG_MODULES=(watchdog i6300esb)
 
 guest_is_cached() {
   [ -s "$CACHE/guest/vmlinuz" ] && [ -s "$CACHE/guest/vmlinuz-watchdog" ] && [ -s "$CACHE/guest/initrd.img" ] \
-    && [ "$(cat "$CACHE/guest/version" 2>/dev/null)" = "$GUEST_VERSION" ]
+    && [ -s "$CACHE/guest/template.qcow2" ] && [ "$(cat "$CACHE/guest/version" 2>/dev/null)" = "$GUEST_VERSION" ]
 }
 
-# Extracts kernel package $1 into $2/k-$1 and copies modules $3... into the initramfs under its release.
+# Extracts kernel package $1 into $2/k-$1 (once) and copies modules $4... into the initramfs tree $3 under its
+# release.
 guest_kernel() {
-  local kpkg="$1" work="$2" m ko release dir
-  shift 2
-  (cd "$work" && apt-get download -qq "$kpkg" >/dev/null 2>&1) || die "apt-get download $kpkg failed"
-  dpkg-deb -x "$work/$kpkg"_*.deb "$work/k-$kpkg"
+  local kpkg="$1" work="$2" root="$3" m ko release dir
+  shift 3
+  if [ ! -d "$work/k-$kpkg" ]; then
+    (cd "$work" && apt-get download -qq "$kpkg" >/dev/null 2>&1) || die "apt-get download $kpkg failed"
+    dpkg-deb -x "$work/$kpkg"_*.deb "$work/k-$kpkg"
+  fi
   release="$(ls "$work/k-$kpkg/lib/modules")"
-  dir="$work/initrd/lib/modules/$release"
+  dir="$root/lib/modules/$release"
   mkdir -p "$dir"
   for m in "$@"; do
     ko="$(find "$work/k-$kpkg/lib/modules" \( -name "$m.ko" -o -name "$m.ko.xz" -o -name "$m.ko.zst" \) | head -n 1)"
@@ -128,8 +139,8 @@ build_guest() {
   chmod 755 "$work"
   mkdir -p "$work/initrd/bin" "$work/initrd/lib/modules" "$work/initrd/proc" "$work/initrd/sys" "$work/initrd/dev"
   cp /bin/busybox "$work/initrd/bin/busybox"
-  guest_kernel "$kpkg" "$work" "${MODULES[@]}"
-  guest_kernel "$wpkg" "$work" "${MODULES[@]}" "${WATCHDOG_MODULES[@]}"
+  guest_kernel "$kpkg" "$work" "$work/initrd" "${MODULES[@]}"
+  guest_kernel "$wpkg" "$work" "$work/initrd" "${MODULES[@]}" "${WATCHDOG_MODULES[@]}"
   cat > "$work/initrd/init" <<'EOF'
 #!/bin/busybox sh
 /bin/busybox --install -s /bin; export PATH=/bin
@@ -150,16 +161,178 @@ i=0; while true; do i=$((i+1)); echo "heartbeat $i"
  [ -b /dev/vda ] && echo "heartbeat $i" | dd of=/dev/vda bs=512 count=1 conv=sync,fsync 2>/dev/null; sleep 1; done
 EOF
   chmod 755 "$work/initrd/init"
+  build_template "$work" "$kpkg"
   mkdir -p "$CACHE/guest"
   rm -f "$CACHE/guest/version"
   cp "$(ls "$work/k-$kpkg"/boot/vmlinuz-* | head -n 1)" "$CACHE/guest/vmlinuz.tmp"
   cp "$(ls "$work/k-$wpkg"/boot/vmlinuz-* | head -n 1)" "$CACHE/guest/vmlinuz-watchdog.tmp"
   (cd "$work/initrd" && find . | cpio -o -H newc 2>/dev/null | gzip -1 > "$CACHE/guest/initrd.img.tmp")
+  cp "$work/template.qcow2" "$CACHE/guest/template.qcow2.tmp"
   mv "$CACHE/guest/vmlinuz.tmp" "$CACHE/guest/vmlinuz"
   mv "$CACHE/guest/vmlinuz-watchdog.tmp" "$CACHE/guest/vmlinuz-watchdog"
   mv "$CACHE/guest/initrd.img.tmp" "$CACHE/guest/initrd.img"
+  mv "$CACHE/guest/template.qcow2.tmp" "$CACHE/guest/template.qcow2"
   echo "$GUEST_VERSION" > "$CACHE/guest/version"
   rm -rf "$work"
+}
+
+# ---- the template guest --------------------------------------------------------------------------------------
+
+# A disk that boots as a cloud image does, in seconds under TCG: SeaBIOS boots syslinux from a FAT file system over
+# the disk's first TEMPLATE_FAT_MIB MiB (no partition table), syslinux loads the cloud kernel and the template's
+# own initramfs, whose /init applies a cloud-init NoCloud seed (template_init). Its heartbeat goes to sector
+# TEMPLATE_BEAT_SECTOR (paddock.beat= in syslinux.cfg), past the file system, so the writes of a clone's overlay
+# never touch the boot sector or the files.
+TEMPLATE_MODULES=(failover net_failover virtio_net cdrom isofs)
+TEMPLATE_DISK_MIB=64
+TEMPLATE_FAT_MIB=32
+TEMPLATE_BEAT_SECTOR=$((TEMPLATE_FAT_MIB * 2048))
+
+# Builds $1/template.qcow2 from the cloud kernel package $2 (extracted in $1 by guest_kernel).
+build_template() {
+  local work="$1" kpkg="$2" root="$1/template-initrd" files="$1/template-files" raw="$1/template.raw"
+  mkdir -p "$root/bin" "$root/etc" "$root/proc" "$root/sys" "$root/dev" "$files"
+  cp /bin/busybox "$root/bin/busybox"
+  guest_kernel "$kpkg" "$work" "$root" "${MODULES[@]}" "${TEMPLATE_MODULES[@]}"
+  template_init > "$root/init"
+  template_udhcpc > "$root/etc/udhcpc.script"
+  template_yaml > "$root/etc/nocloud.awk"
+  chmod 755 "$root/init" "$root/etc/udhcpc.script"
+  (cd "$root" && find . | cpio -o -H newc 2>/dev/null | gzip -1 > "$files/initrd.img")
+  cp "$(ls "$work/k-$kpkg"/boot/vmlinuz-* | head -n 1)" "$files/vmlinuz"
+  printf '%s\n' "DEFAULT template" "PROMPT 0" "TIMEOUT 0" "LABEL template" "  KERNEL vmlinuz" "  INITRD initrd.img" \
+    "  APPEND console=ttyS0 quiet paddock.beat=$TEMPLATE_BEAT_SECTOR" > "$files/syslinux.cfg"
+  # The file system fills the file; syslinux and mcopy write into it through mtools (no loop device). Then the
+  # file grows to the disk's size, leaving the heartbeat's sector and the rest past the file system.
+  truncate -s "${TEMPLATE_FAT_MIB}M" "$raw"
+  mkfs.vfat -n PADDOCK "$raw" >/dev/null || die "mkfs.vfat on the template failed"
+  syslinux --install "$raw" || die "syslinux could not install on the template"
+  mcopy -i "$raw" "$files/vmlinuz" "$files/initrd.img" "$files/syslinux.cfg" :: || die "mcopy into the template failed"
+  truncate -s "${TEMPLATE_DISK_MIB}M" "$raw"
+  qemu-img convert -O qcow2 "$raw" "$work/template.qcow2"
+}
+
+# The template's /init. Kernel command line: paddock.beat=SECTOR, where vda gets the heartbeat.
+template_init() {
+  cat <<'EOF'
+#!/bin/busybox sh
+/bin/busybox --install -s /bin; export PATH=/bin
+mount -t proc proc /proc; mount -t sysfs sys /sys; mount -t devtmpfs dev /dev
+d=/lib/modules/$(uname -r)
+for m in virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci virtio_blk \
+  failover net_failover virtio_net cdrom isofs; do insmod $d/$m.ko; done
+beat=; for a in $(cat /proc/cmdline); do case "$a" in paddock.beat=*) beat="${a#paddock.beat=}" ;; esac; done
+mkdir -p /www /root/.ssh /home /seed /tmp /run
+echo 'root:x:0:0:root:/root:/bin/sh' > /etc/passwd; echo 'root:x:0:' > /etc/group
+: > /root/.ssh/authorized_keys; ip link set lo up
+# The heartbeat, from the start: console, /www/heartbeat, and the sector paddock.beat names on vda.
+(i=0; while true; do i=$((i+1)); echo "heartbeat $i"
+  echo "heartbeat $i" > /www/heartbeat.new; mv /www/heartbeat.new /www/heartbeat
+  [ -n "$beat" ] && [ -b /dev/vda ] && echo "heartbeat $i" | dd of=/dev/vda bs=512 seek=$beat count=1 conv=sync,fsync 2>/dev/null
+  sleep 1; done) &
+# The NoCloud seed: the disk whose ISO9660 volume id is "cidata".
+seed=
+for dev in /dev/vd?; do
+  [ "$(dd if=$dev bs=1 skip=32769 count=5 2>/dev/null)" = CD001 ] || continue
+  id=$(dd if=$dev bs=1 skip=32808 count=32 2>/dev/null | tr A-Z a-z | sed 's/ *$//')
+  [ "$id" = cidata ] && mount -t iso9660 -o ro $dev /seed && { seed=$dev; break; }
+done
+# /init must never return (the kernel panics): the beat goes on whatever happens below.
+if [ -z "$seed" ]; then
+  echo "cloud-init: no seed"; while true; do wait; sleep 60; done
+fi
+# Each file flattened to path=value lines (users.0.ssh_authorized_keys.1=...); get PATH FILE prints one value,
+# list PREFIX FILE every value under PREFIX.
+for f in meta-data user-data network-config; do
+  [ -f /seed/$f ] && awk -f /etc/nocloud.awk /seed/$f > /run/$f || : > /run/$f
+done
+get() { awk -v k="$1=" 'index($0, k) == 1 { print substr($0, length(k) + 1); exit }' "$2"; }
+list() { awk -v k="$1" 'index($0, k) == 1 { sub(/^[^=]*=/, ""); print }' "$2"; }
+name=$(get hostname /run/user-data); [ -n "$name" ] || name=$(get local-hostname /run/meta-data)
+[ -n "$name" ] && { hostname "$name"; echo "$name" > /etc/hostname; }
+get instance-id /run/meta-data > /www/instance-id
+i=0; while user=$(get users.$i.name /run/user-data); [ -n "$user" ]; do
+  if [ "$user" = root ]; then home=/root; else
+    home=/home/$user; echo "$user:x:$((1000 + i)):$((1000 + i)):$user:$home:/bin/sh" >> /etc/passwd
+  fi
+  mkdir -p $home/.ssh; list users.$i.ssh_authorized_keys. /run/user-data >> $home/.ssh/authorized_keys
+  chmod 700 $home/.ssh; chmod 600 $home/.ssh/authorized_keys; i=$((i+1))
+done
+cp /root/.ssh/authorized_keys /www/authorized_keys
+# network-config version 2: the NIC each ethernets entry matches by MAC, renamed, static or DHCP.
+address=
+for nic in $(sed -n 's/^ethernets\.\([^.=]*\)\..*/\1/p' /run/network-config | uniq); do
+  e=ethernets.$nic; mac=$(get $e.match.macaddress /run/network-config | tr A-F a-f); dev=
+  for a in /sys/class/net/*/address; do [ "$(cat $a)" = "$mac" ] && dev=${a%/address} && dev=${dev##*/}; done
+  [ -z "$mac" ] && [ -e /sys/class/net/$nic ] && dev=$nic
+  [ -n "$dev" ] || { echo "cloud-init: no NIC with MAC $mac for $nic"; continue; }
+  new=$(get $e.set-name /run/network-config)
+  [ -n "$new" ] && [ "$new" != "$dev" ] && ip link set $dev name $new && dev=$new
+  ip link set $dev up
+  if [ "$(get $e.dhcp4 /run/network-config)" = true ]; then
+    udhcpc -i $dev -s /etc/udhcpc.script -t 3 -T 1 -b >/dev/null 2>&1
+  else
+    for a in $(list $e.addresses. /run/network-config); do ip addr add $a dev $dev; done
+    gw=$(get $e.gateway4 /run/network-config); [ -n "$gw" ] && ip route add default via $gw dev $dev
+    # A gratuitous ARP, so neighbours that asked for the address while the guest booted learn it at once.
+    for a in $(list $e.addresses. /run/network-config); do arping -q -U -c 1 -I $dev ${a%/*} & done
+    for s in $(list $e.nameservers.addresses. /run/network-config); do echo "nameserver $s"; done > /etc/resolv.conf
+  fi
+  [ -n "$address" ] || address=$(ip -4 -o addr show dev $dev | awk '{ sub(/\/.*/, "", $4); print $4; exit }')
+done
+echo "$name" > /www/hostname
+httpd -p 80 -h /www
+echo "cloud-init: hostname $name address ${address:-none}"
+while true; do wait; sleep 60; done
+EOF
+}
+
+# udhcpc's script (busybox passes ip, mask as a prefix length, router, dns).
+template_udhcpc() {
+  cat <<'EOF'
+#!/bin/sh
+case "$1" in
+  deconfig) ip -4 addr flush dev "$interface"; ip link set "$interface" up ;;
+  bound|renew)
+    ip -4 addr flush dev "$interface"; ip addr add "$ip/${mask:-24}" dev "$interface"
+    for r in $router; do ip route replace default via "$r" dev "$interface"; break; done
+    [ -n "$dns" ] && for s in $dns; do echo "nameserver $s"; done > /etc/resolv.conf ;;
+esac
+exit 0
+EOF
+}
+
+# Flattens the block YAML of a NoCloud seed into path=value lines: mapping keys joined by dots, list items numbered
+# from 0. Double-quoted values are unquoted (\" and \\ undone), as Paddock writes every value.
+template_yaml() {
+  cat <<'EOF'
+function unquote(v) {
+  sub(/[ \t\r]+$/, "", v)
+  if (v ~ /^".*"$/) { v = substr(v, 2, length(v) - 2); gsub(/\\"/, "\"", v); gsub(/\\\\/, "\\", v) }
+  else if (v ~ /^'.*'$/) { v = substr(v, 2, length(v) - 2); gsub(/''/, "'", v) }
+  return v
+}
+function join(p, k) { return p == "" ? k : p "." k }
+# "key: value" or "key:" at column c under path p; 0 when s is no mapping entry.
+function entry(s, c, p,    k, v) {
+  if (!match(s, /^[A-Za-z0-9_-]+:([ \t]|$)/)) return 0
+  k = substr(s, 1, index(s, ":") - 1); v = substr(s, RLENGTH + 1); sub(/^[ \t]+/, "", v)
+  if (v == "") { depth++; col[depth] = c; key[depth] = join(p, k) }
+  else print join(p, k) "=" unquote(v)
+  return 1
+}
+/^[ \t]*(#|$)/ { next }
+{
+  match($0, /^ */); c = RLENGTH; s = substr($0, c + 1)
+  while (depth && c <= col[depth]) depth--
+  if (s ~ /^-([ \t]|$)/) {
+    p = depth ? key[depth] : ""; i = count[p]++
+    s = substr(s, 2); match(s, /^[ \t]*/); c2 = c + 1 + RLENGTH; s = substr(s, RLENGTH + 1)
+    depth++; col[depth] = c; key[depth] = join(p, i)
+    if (s != "" && !entry(s, c2, key[depth])) { print key[depth] "=" unquote(s); depth-- }
+  } else entry(s, c, depth ? key[depth] : "")
+}
+EOF
 }
 
 lab_is_up() { ip link show "$BRIDGE" >/dev/null 2>&1; }
@@ -181,9 +354,15 @@ prepare_host() {
   ip -n "h$n" link set "h$n-eth1" name eth1
   ip -n "h$n" addr add "$STORAGE.$n/24" dev eth1
   ip -n "h$n" link set eth1 up
-  # The guests' bridge, the same name on every host so a migrated NIC finds it; not joined to eth0.
+  # The guests' bridge, the same name on every host so a migrated NIC finds it; not joined to eth0. Its port eth2
+  # joins labvm0, so guests on every host share one segment with the root namespace.
   ip -n "h$n" link add vmbr0 type bridge
   ip -n "h$n" link set vmbr0 up
+  ip link add "h$n-vm" type veth peer name "h$n-eth2"
+  ip link set "h$n-vm" master "$GUEST_BRIDGE" up
+  ip link set "h$n-eth2" netns "h$n"
+  ip -n "h$n" link set "h$n-eth2" name eth2
+  ip -n "h$n" link set eth2 master vmbr0 up
   mkdir -p "$d/run"
   # libvirtd resolves its own hostname; with no DNS in the namespace each lookup would wait for a timeout.
   printf '127.0.0.1 localhost\n%s h%s\n' "$NET.$n" "$n" > "$d/hosts"
@@ -300,6 +479,7 @@ cmd_up() {
   ip addr add "$NET.254/24" dev "$BRIDGE"
   ip link set "$BRIDGE" up
   prepare_storage
+  prepare_guest_network
   for n in $(seq 1 "$count"); do prepare_host "$n"; configure_leases "$n"; done
   write_dev_without_kvm
   prepare_management
@@ -317,6 +497,45 @@ cmd_up() {
   say "shared directory (consoles, images, kernel): $L/shared"
   if [ -n "${PADDOCK_URL:-}" ]; then cmd_register "$PADDOCK_URL"; fi
 }
+# ---- the guests' network ---------------------------------------------------------------------------------------
+
+# labvm0: the segment every host's vmbr0 joins, with an address for the root namespace to reach guests at.
+prepare_guest_network() {
+  ip link add "$GUEST_BRIDGE" type bridge
+  ip addr add "$GUEST_NET.254/24" dev "$GUEST_BRIDGE"
+  ip link set "$GUEST_BRIDGE" up
+  guest_forwarding_guard add
+}
+
+# Guests reach each other and the root namespace, nothing else. FORWARD rules drop whatever would be routed into or
+# out of labvm0, so guests are not routed anywhere even if the machine forwards packets (ip_forward on now, or
+# turned on later while the lab is up). Traffic bridged within labvm0 is not routed and passes, even where bridged
+# frames go through iptables (br_netfilter). Without iptables the lab only starts when forwarding is off.
+# `guest_forwarding_guard del` removes every copy of the rules, whether or not they were added.
+guest_forwarding_guard() {
+  local action="$1" tool proc
+  for tool in iptables ip6tables; do
+    if [ "$tool" = iptables ]; then proc=/proc/sys/net/ipv4/ip_forward; else proc=/proc/sys/net/ipv6/conf/all/forwarding; fi
+    if [ "$action" = add ]; then
+      if ! command -v "$tool" >/dev/null; then
+        [ "$(cat "$proc" 2>/dev/null || echo 0)" = 0 ] || die "this machine forwards packets and $tool is missing: run 'lab.sh install'"
+        continue
+      fi
+      "$tool" -I FORWARD -i "$GUEST_BRIDGE" ! -o "$GUEST_BRIDGE" -j DROP
+      "$tool" -I FORWARD -o "$GUEST_BRIDGE" ! -i "$GUEST_BRIDGE" -j DROP
+    else
+      command -v "$tool" >/dev/null || continue
+      while "$tool" -D FORWARD -i "$GUEST_BRIDGE" ! -o "$GUEST_BRIDGE" -j DROP 2>/dev/null; do :; done
+      while "$tool" -D FORWARD -o "$GUEST_BRIDGE" ! -i "$GUEST_BRIDGE" -j DROP 2>/dev/null; do :; done
+    fi
+  done
+}
+
+remove_guest_network() {
+  ip link del "$GUEST_BRIDGE" 2>/dev/null || true
+  guest_forwarding_guard del
+}
+
 # ---- the storage network and its iSCSI target ----------------------------------------------------------------
 
 # labstor0 and namespace lst, where tgtd serves one target with one LUN (a sparse file) to every initiator.
@@ -360,7 +579,8 @@ EXPORT { Export_Id = 1; Path = $d/export; Pseudo = $NFS_EXPORT; Protocols = 3, 4
   Access_Type = RW; Squash = No_Root_Squash; SecType = sys; FSAL { Name = VFS; } }
 EOF
   ip netns exec lst unshare -m sh -ec "mount --make-rprivate /; mount -t tmpfs -o mode=755,size=4m lab-nfs-run /run
-    mkdir -p /run/rpcbind; rpcbind -w; sleep 0.1; pgrep -n -x rpcbind > $d/rpcbind.pid
+    mkdir -p /run/rpcbind; rpcbind -f -w </dev/null >/dev/null 2>&1 & echo \$! > $d/rpcbind.pid
+    for i in \$(seq 1 50); do [ -S /run/rpcbind.sock ] && break; sleep 0.05; done
     ganesha.nfsd -f $d/ganesha.conf -L $d/ganesha.log -p $d/ganesha.pid -N NIV_EVENT"
   for i in $(seq 1 50); do
     nfs-ls "nfs://$NFS_SERVER$NFS_EXPORT/?version=3" >/dev/null 2>&1 && return 0
@@ -392,6 +612,11 @@ stop_storage() {
   wait_gone lst
   ip netns del lst 2>/dev/null || true
   ip link del "$STORAGE_BRIDGE" 2>/dev/null || true
+}
+
+cmd_template() {
+  guest_is_cached || { need_root; cmd_install; build_guest; }
+  echo "$CACHE/guest/template.qcow2"
 }
 
 cmd_storage() {
@@ -521,13 +746,14 @@ cmd_down() {
       ip netns del "$n" 2>/dev/null || true
     done
     ip link del "$BRIDGE" 2>/dev/null || true
+    remove_guest_network
     stop_storage
     remove_management
     # The kernel frees veth pairs lazily; the next `up` must not find them.
     local links
     for _ in $(seq 1 50); do
       links="$(ip -o link show)"
-      [[ "$links" =~ \ h[0-9]+-(br|st)[@:] ]] || break
+      [[ "$links" =~ \ h[0-9]+-(br|st|vm)[@:] ]] || break
       sleep 0.1
     done
     rm -f "$OWNER"
@@ -592,5 +818,6 @@ case "${1:-}" in
   power) shift; need_root; cmd_power "$@" ;;
   host-on) shift; need_root; cmd_host_on "$@" ;;
   storage) cmd_storage ;;
-  *) echo "usage: lab.sh install | up [N] | down | status | register [PADDOCK_URL] | power N on|off|status | storage" >&2; exit 2 ;;
+  template) cmd_template ;;
+  *) echo "usage: lab.sh install | up [N] | down | status | register [PADDOCK_URL] | power N on|off|status | storage | template" >&2; exit 2 ;;
 esac

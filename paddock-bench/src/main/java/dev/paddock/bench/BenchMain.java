@@ -29,6 +29,7 @@ public final class BenchMain {
         all.put("migration", new MigrationBenchmark());
         all.put("failover", new FailoverBenchmark());
         all.put("evacuation", new EvacuationBenchmark());
+        all.put("provision", new ProvisionBenchmark());
         all.put("packing", options -> {
             PackingBench.main(options);
             return 0;
@@ -46,7 +47,7 @@ public final class BenchMain {
         if (args.length == 1 && (args[0].equals("--help") || args[0].equals("-h"))) {
             System.out.println("Usage: paddock bench NAME [OPTIONS]   (benchmarks: " + String.join(", ", all.keySet())
                     + ")\nEach writes bench/results/NAME.json; 'paddock bench report' regenerates the README table."
-                    + "\nThe lab benchmarks (migration, failover, evacuation) need root; see paddock-bench/README.md for options.");
+                    + "\nThe lab benchmarks (migration, failover, evacuation, provision) need root; see paddock-bench/README.md for options.");
             System.exit(0);
         }
         if (args.length == 0 || !all.containsKey(args[0])) {

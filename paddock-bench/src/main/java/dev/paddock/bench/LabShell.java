@@ -18,7 +18,32 @@ final class LabShell {
     /** A finished command: its exit code (-1 when it timed out) and what it printed, stdout and stderr merged. */
     record Output(int code, String text) {}
 
+    /** The working directory of the lab {@link #onLab} runs on, while it runs. */
+    private static volatile Path current;
+
     private LabShell() {}
+
+    /** The lab's working directory ({@code PADDOCK_LAB_DIR}) while {@link #onLab} runs. */
+    static String labDirectory() {
+        if (current == null) {
+            throw new IllegalStateException("no lab is held");
+        }
+        return current.toString();
+    }
+
+    /** What {@code lab/lab.sh ARGUMENTS} prints on its standard output, on the lab {@link #onLab} holds. */
+    static String labOutput(String... arguments) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of("lab", "lab.sh").toAbsolutePath().toString());
+        command.addAll(List.of(arguments));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD);
+        builder.environment().put("PADDOCK_LAB_DIR", labDirectory());
+        Output out = run(builder, Duration.ofMinutes(5));
+        if (out.code() != 0) {
+            throw new IllegalStateException("lab.sh " + String.join(" ", arguments) + " failed: " + out.text());
+        }
+        return out.text();
+    }
 
     /** Runs {@code lab/lab.sh ARGUMENTS} on the lab in {@code dir}; throws with its words when it fails. */
     /** Work a benchmark does on the lab: given the lab's shared directory, answers the exit code. */
@@ -42,9 +67,11 @@ final class LabShell {
             if (running.isEmpty()) {
                 lab(labDir, "up", String.valueOf(hosts));
             }
+            current = labDir;
             try {
                 return work.on(labDir.resolve("shared"));
             } finally {
+                current = null;
                 if (running.isEmpty()) {
                     lab(labDir, "down");
                 }

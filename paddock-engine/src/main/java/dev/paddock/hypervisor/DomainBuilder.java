@@ -64,7 +64,7 @@ public final class DomainBuilder {
                 disks.add(disk.readOnly() ? spec.asReadOnly() : spec);
                 continue;
             }
-            Optional<String> pool = disk.isVolume() ? room.datastore(disk.datastoreId()).flatMap(store -> poolOn(store, vm))
+            Optional<String> pool = disk.hasVolume() ? room.datastore(disk.datastoreId()).flatMap(store -> poolOn(store, vm))
                     : Optional.empty();
             DomainSpec.DiskSpec spec = pool.isPresent()
                     ? DomainSpec.DiskSpec.volume(device, pool.get(), disk.volume(), disk.format(), disk.sizeGib())
@@ -80,7 +80,7 @@ public final class DomainBuilder {
      * declared by hand gives it.
      */
     public static String nfsFileOf(Vm vm, Disk disk) {
-        return disk.isVolume() ? disk.volume() : vm.name() + "-" + disk.name() + ".qcow2";
+        return disk.hasVolume() ? disk.volume() : vm.name() + "-" + disk.name() + ".qcow2";
     }
 
     /**

@@ -47,7 +47,7 @@ public record Disk(String name, String datastoreId, long sizeGib, String volume,
     }
 
     /** True for a disk that is a volume of its datastore's pool. */
-    public boolean isVolume() {
+    public boolean hasVolume() {
         return !volume.isEmpty();
     }
 }

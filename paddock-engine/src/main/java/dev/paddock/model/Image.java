@@ -34,7 +34,7 @@ public record Image(String id, String datastoreId, String name, String volume, S
     }
 
     /** True for an image a VM can boot a disk from (not an ISO). */
-    public boolean isDisk() {
+    public boolean holdsDisk() {
         return !format.equals("iso");
     }
 }

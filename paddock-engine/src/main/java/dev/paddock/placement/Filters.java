@@ -105,7 +105,8 @@ public final class Filters {
                 boolean reachable = room.datastore(disk.datastoreId())
                         .map(d -> d.hostIds().contains(host.id())).orElse(false);
                 if (!reachable) {
-                    return Reject.because("datastores", "datastore " + disk.datastoreId() + " of disk "
+                    String named = room.datastore(disk.datastoreId()).map(d -> d.name()).orElse(disk.datastoreId());
+                    return Reject.because("datastores", "datastore " + named + " of disk "
                             + disk.name() + " is not reachable from the host");
                 }
             }

@@ -225,8 +225,9 @@ final class SimStorage {
             throw new HypervisorException(INSUFFICIENT_RESOURCES, "storage pool " + poolName + " on host " + hostId
                     + " has " + available(key) / MIB + " MiB free, not the " + content.length / MIB + " MiB of " + name);
         }
-        Volume made = new Volume(content.length, probe(content), content.length, Optional.empty(),
-                Optional.of(content));
+        String format = probe(content);
+        Volume made = new Volume(content.length, format, format.equals("qcow2") ? virtualSize(content)
+                : content.length, Optional.empty(), Optional.of(content));
         held.put(name, made);
         return facts(pool.spec(), name, made);
     }
@@ -265,6 +266,15 @@ final class SimStorage {
             }
         }
         throw new HypervisorException(NOT_FOUND, "host " + hostId + " has no file " + path);
+    }
+
+    /** A qcow2 image's virtual size: the big-endian number at byte 24 of its header. */
+    private static long virtualSize(byte[] content) {
+        long size = 0;
+        for (int i = 24; i < 32 && i < content.length; i++) {
+            size = size << 8 | (content[i] & 0xff);
+        }
+        return size;
     }
 
     /** The image format libvirt would probe: qcow2 by its magic, an ISO 9660 image by its descriptor, else raw. */

@@ -189,6 +189,21 @@ public final class Lab implements AutoCloseable {
         return directory.resolve("shared");
     }
 
+    /**
+     * The template guest's disk ({@code lab.sh template}): a qcow2 image SeaBIOS boots by itself, whose init applies
+     * a cloud-init NoCloud seed and answers HTTP on port 80 with its hostname and root's SSH keys.
+     */
+    public Path template() {
+        Result said = run(script, directory, Duration.ofMinutes(3), "template");
+        if (said.exitCode() != 0) {
+            throw new IllegalStateException("lab.sh template failed: " + said.stderr().strip());
+        }
+        return Path.of(said.stdout().strip());
+    }
+
+    /** The address the template guests' network has in the root namespace (bridge labvm0, a /24). */
+    public static final String GUEST_GATEWAY = "10.79.8.254";
+
     /** The adapter settings for the lab: fast keepalive and reconnect, consoles on the shared directory. */
     public LibvirtHypervisor.Settings settings() {
         return LibvirtHypervisor.Settings.lab(shared().toString());

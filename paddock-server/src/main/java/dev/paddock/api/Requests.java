@@ -1,6 +1,7 @@
 package dev.paddock.api;
 
 import dev.paddock.model.Watchdog;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -64,7 +65,11 @@ public final class Requests {
     /**
      * A VM to create. {@code clusterId} may be left out when {@code hostId} is given or the room has one
      * cluster; {@code start} defaults to true; {@code watchdog} is left out for a VM without one, {@code nics} for one
-     * without NICs.
+     * without NICs. With a {@code template}, its image is cloned as the first disk ({@code clone}: linked, the default,
+     * or full) and its hardware is the default for {@code vcpus}, {@code memoryMib}, {@code firmware} and
+     * {@code boot}; {@code disks} add disks (or, without a template, are all of them); {@code cloudInit} adds a seed.
+     * {@code cpuMillicores} sizes the VM's CPU in thousandths of a core instead of whole vCPUs (placement reserves
+     * that much; the guest gets it rounded up to whole vCPUs).
      */
     public record NewVm(
             String name,
@@ -78,13 +83,49 @@ public final class Requests {
             String tier,
             Boolean start,
             NewWatchdog watchdog,
-            List<NewNic> nics) {}
+            List<NewNic> nics,
+            String template,
+            List<NewDisk> disks,
+            @JsonProperty("clone") String cloneMode,
+            String firmware,
+            List<String> boot,
+            NewCloudInit cloudInit,
+            Long cpuMillicores) {}
+
+    /**
+     * A disk of a new VM: a clone of {@code image} (an id or name; {@code clone} linked, the default, or full;
+     * {@code sizeGib} at least the image's), an empty disk of {@code sizeGib} on {@code datastore}, or the existing
+     * {@code volume} of {@code datastore} (an iSCSI LUN, an image file put there by hand) used as it is.
+     */
+    public record NewDisk(String image, @JsonProperty("clone") String cloneMode, String datastore, Long sizeGib,
+            String volume) {}
+
+    /**
+     * The cloud-init seed of a new VM: its {@code hostname} (the VM's name when left out), {@code users} with SSH
+     * keys, and its first NIC's {@code network} settings.
+     */
+    public record NewCloudInit(String hostname, List<NewUser> users, NewGuestNetwork network) {}
+
+    public record NewUser(String name, List<String> sshKeys, Boolean sudo) {}
+
+    /** A static {@code address} in CIDR form with an optional {@code gateway} and {@code dns}, or {@code dhcp}. */
+    public record NewGuestNetwork(Boolean dhcp, String address, String gateway, List<String> dns) {}
 
     /**
      * A NIC of a new VM: on {@code network} (an id, or a name in the VM's site), with {@code mac} or, left out, one
      * Paddock makes.
      */
     public record NewNic(String network, String mac) {}
+
+    /** A file on a host to copy into a datastore's image library; {@code host} may be left out. */
+    public record ImportImage(String name, String host, String path) {}
+
+    /**
+     * A template: an image (id or name) and the hardware VMs made from it get; {@code diskGib} defaults to the
+     * image's size, {@code firmware} to bios, {@code boot} to the first disk.
+     */
+    public record NewTemplate(String name, String image, Integer vcpus, Long memoryMib, Long diskGib, String firmware,
+            List<String> boot) {}
 
     /**
      * A guest watchdog for a new VM: {@code model} defaults to i6300esb, {@code action} (what QEMU does when the

@@ -27,6 +27,7 @@ public final class RestApi {
     private final NetworkRoutes networks;
     private final OversightRoutes oversight;
     private final ConsolidationRoutes consolidation;
+    private final ImageRoutes images;
     private final InventoryStore store;
     private final Oversight oversightParts;
     private final Clock clock;
@@ -43,6 +44,7 @@ public final class RestApi {
         this.operations = new OperationRoutes(operations);
         this.datastores = new DatastoreRoutes(store, operations, hypervisor, inventory, this.oversight::record);
         this.consolidation = new ConsolidationRoutes(store, operations, this.oversight::record);
+        this.images = new ImageRoutes(store, hypervisor, this.oversight::record);
     }
 
     /** Registers the JSON mapping, the routes and the error mapping on a Javalin being configured. */
@@ -54,6 +56,7 @@ public final class RestApi {
         vms.register(config.routes);
         networks.register(config.routes);
         datastores.register(config.routes);
+        images.register(config.routes);
         operations.register(config.routes);
         oversight.register(config.routes);
         consolidation.register(config.routes);

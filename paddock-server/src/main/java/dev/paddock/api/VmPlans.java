@@ -21,9 +21,18 @@ final class VmPlans {
 
     /** Records, defines (the VM's whole domain, as the room names its networks) and, when asked, starts the VM. */
     static OperationPlan create(Vm vm, Room room, String hostId, boolean start, String owner) {
+        return create(vm, room, hostId, start, owner, List.of());
+    }
+
+    /**
+     * Records the VM, makes its disks with {@code storage} (volumes, clones, its cloud-init seed), defines it and,
+     * when asked, starts it; a failure undoes what was made.
+     */
+    static OperationPlan create(Vm vm, Room room, String hostId, boolean start, String owner, List<Step> storage) {
         DomainSpec spec = DomainBuilder.specOf(vm, room);
         List<Step> steps = new ArrayList<>();
         steps.add(new Step.RecordVm(vm));
+        steps.addAll(storage);
         steps.add(new Step.DefineVm(hostId, spec));
         if (start) {
             steps.add(new Step.StartVm(hostId, vm.id()));

@@ -5,18 +5,23 @@ import dev.paddock.ha.AdmissionVerdict;
 import dev.paddock.hypervisor.DomainInfo;
 import dev.paddock.hypervisor.Hypervisor;
 import dev.paddock.hypervisor.HypervisorException;
+import dev.paddock.model.BootDevice;
 import dev.paddock.model.Cluster;
+import dev.paddock.model.Datastore;
+import dev.paddock.model.Firmware;
 import dev.paddock.model.Host;
 import dev.paddock.model.MacAddresses;
 import dev.paddock.model.Network;
 import dev.paddock.model.Nic;
 import dev.paddock.model.Resources;
 import dev.paddock.model.Room;
+import dev.paddock.model.Template;
 import dev.paddock.model.Vm;
 import dev.paddock.model.VmOrigin;
 import dev.paddock.model.VmState;
 import dev.paddock.model.Watchdog;
 import dev.paddock.operation.plan.OperationPlan;
+import dev.paddock.operation.plan.Step;
 import dev.paddock.operation.OperationView;
 import dev.paddock.operation.Operations;
 import dev.paddock.placement.Claims;
@@ -28,6 +33,7 @@ import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import io.javalin.router.JavalinDefaultRoutingApi;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -65,6 +71,8 @@ final class VmRoutes {
      */
     private final Map<String, String> pendingNames = new ConcurrentHashMap<>();
 
+    private final ImageRoutes images;
+
     VmRoutes(InventoryStore store, Operations operations, Hypervisor hypervisor, PlacementLedger ledger,
             Consumer<AuditNote> audit) {
         this.audit = audit;
@@ -72,6 +80,7 @@ final class VmRoutes {
         this.hypervisor = hypervisor;
         this.operations = operations;
         this.ledger = ledger;
+        this.images = new ImageRoutes(store, hypervisor, audit);
     }
 
     void register(JavalinDefaultRoutingApi routes) {
@@ -94,8 +103,25 @@ final class VmRoutes {
     private void create(Context ctx) {
         Requests.NewVm request = RequestBody.read(ctx, Requests.NewVm.class);
         String name = Requests.name(request.name(), "name");
-        long vcpus = Requests.required(request.vcpus(), "vcpus");
-        long memory = Requests.required(request.memoryMib(), "memoryMib");
+        Optional<Template> template = Optional.ofNullable(request.template()).map(asked -> store.template(asked)
+                .or(() -> store.templateByName(asked))
+                .orElseThrow(() -> new PaddockException.InvalidValue("Field 'template' names no template: '" + asked
+                        + "'.")));
+        long vcpus = request.cpuMillicores() != null && request.vcpus() == null
+                ? (Requests.between(request.cpuMillicores(), 1, 1L << 20, "cpuMillicores", " millicores") + 999) / 1000
+                : request.vcpus() != null || template.isEmpty() ? Requests.required(request.vcpus(), "vcpus")
+                : template.get().vcpus();
+        long millicores = request.cpuMillicores() == null ? vcpus * 1000 : request.cpuMillicores();
+        if ((millicores + 999) / 1000 != vcpus) {
+            throw new PaddockException.InvalidValue("Field 'cpuMillicores' (" + millicores + ") gives the guest "
+                    + (millicores + 999) / 1000 + " vCPU(s), not the " + vcpus + " 'vcpus' asks; give one of them.");
+        }
+        long memory = request.memoryMib() != null || template.isEmpty()
+                ? Requests.required(request.memoryMib(), "memoryMib") : template.get().memoryMib();
+        Firmware firmware = request.firmware() != null || template.isEmpty() ? ImageRoutes.firmware(request.firmware())
+                : template.get().firmware();
+        List<BootDevice> boot = request.boot() != null || template.isEmpty() ? ImageRoutes.bootOrder(request.boot())
+                : template.get().boot();
         Room room = store.room();
         Optional<Host> named = Optional.ofNullable(request.hostId()).map(id -> room.host(id).orElseThrow(
                 () -> new PaddockException.InvalidValue("Field 'hostId' names no host: '" + id + "'.")));
@@ -126,12 +152,15 @@ final class VmRoutes {
         }
         List<Nic> requestedNics = requestedNics(request.nics() == null ? List.of() : request.nics(), cluster, room);
         String id = InventoryRoutes.newId();
-        Resources demand = Resources.of(vcpus * 1000, memory, disk, network);
+        NewVmDisks disks = request.template() == null && request.disks() == null && request.cloudInit() == null
+                ? NewVmDisks.NONE
+                : NewVmDisks.of(request, template, name, id, !requestedNics.isEmpty(), store, images);
+        Resources demand = Resources.of(millicores, memory, disk, network);
         boolean start = !Boolean.FALSE.equals(request.start());
         // Built in the room the decision reads, where the MACs it makes are unique.
         Function<Room, Vm> vmIn = now -> new Vm(id, name, cluster.id(), Optional.empty(), demand, VmState.STOPPED,
-                VmOrigin.MANAGED, request.tier(), haPriority, Set.of(), Set.of(), Set.of(), List.of(),
-                withMacs(requestedNics, now), watchdog);
+                VmOrigin.MANAGED, request.tier(), haPriority, Set.of(), Set.of(), Set.of(), disks.disks(),
+                withMacs(requestedNics, now), watchdog, firmware, boot);
         if (Query.flag(ctx, "dryRun")) {
             ctx.json(ledger.peek((now, claims) -> {
                 Vm vm = vmIn.apply(now);
@@ -157,7 +186,10 @@ final class VmRoutes {
             if (start) {
                 admit(claims.applyTo(now), vm, host.id());
             }
-            return Optional.of(VmPlans.create(vm.withHost(host.id()), now, host.id(), start, OWNER));
+            Map<String, Datastore> datastores = new HashMap<>();
+            now.datastores().forEach(datastore -> datastores.put(datastore.id(), datastore));
+            List<Step> storage = disks.steps(host.id(), datastores, vm.id(), vm.nics());
+            return Optional.of(VmPlans.create(vm.withHost(host.id()), now, host.id(), start, OWNER, storage));
         }).orElseThrow();
         audited(view, "create VM " + name + " on host " + chosen.get().name());
         pendingNames.put(key, view.id());

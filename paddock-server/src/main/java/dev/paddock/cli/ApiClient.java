@@ -49,6 +49,17 @@ final class ApiClient {
                 .POST(HttpRequest.BodyPublishers.ofString(json)));
     }
 
+    /** Streams a file as the request's body; no time limit, as an image may take long to send. */
+    JsonNode upload(String path, java.nio.file.Path file) {
+        try {
+            return send(HttpRequest.newBuilder(server.resolve(path)).header("Accept", "application/json")
+                    .header("Content-Type", "application/octet-stream")
+                    .POST(HttpRequest.BodyPublishers.ofFile(file)));
+        } catch (java.io.FileNotFoundException e) {
+            throw new CliException(ExitCode.USAGE, "There is no file " + file + ".");
+        }
+    }
+
     JsonNode delete(String path) {
         return send(request(path).DELETE());
     }

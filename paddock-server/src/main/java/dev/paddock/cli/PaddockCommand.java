@@ -28,6 +28,8 @@ import picocli.CommandLine.ScopeType;
             NetworkCommand.class,
             VmCommand.class,
             DatastoreCommand.class,
+            ImageCommand.class,
+            TemplateCommand.class,
             OpsCommand.class,
             PlacementCommand.class,
             ConsolidateCommand.class,

@@ -93,12 +93,64 @@ final class VmCommand implements Runnable {
         @Parameters(paramLabel = "NAME", description = "Unique in its cluster.")
         private String name;
 
-        @Option(names = "--cpu", required = true, paramLabel = "N", description = "vCPUs.")
-        private int cpus;
+        @Option(names = "--cpu", paramLabel = "N", description = "vCPUs (default: the template's).")
+        private Integer cpus;
 
-        @Option(names = "--memory", required = true, paramLabel = "SIZE", converter = MemorySize.class,
-                description = "Memory: MiB (2048) or with a unit (2G, 512M).")
-        private long memoryMib;
+        @Option(names = "--memory", paramLabel = "SIZE", converter = MemorySize.class,
+                description = "Memory: MiB (2048) or with a unit (2G, 512M) (default: the template's).")
+        private Long memoryMib;
+
+        @Option(names = "--cpu-millicores", paramLabel = "M", description = "Size the CPU in thousandths of a core"
+                + " instead of whole vCPUs (placement reserves M; the guest gets M rounded up to whole vCPUs).")
+        private Long millicores;
+
+        @Option(names = "--template", paramLabel = "NAME-or-ID", description = "Clone the template's image as the"
+                + " first disk and take its hardware.")
+        private String template;
+
+        @Option(names = "--full-clone", description = "Copy images whole instead of linking qcow2 layers over them.")
+        private boolean fullClone;
+
+        @Option(names = "--disk-from", paramLabel = "IMAGE[:GIB]", description = "Add a disk cloned from IMAGE;"
+                + " repeat for more.")
+        private List<String> disksFrom = List.of();
+
+        @Option(names = "--empty-disk", paramLabel = "DATASTORE:GIB", description = "Add an empty disk of GIB on"
+                + " DATASTORE; repeat for more.")
+        private List<String> emptyDisks = List.of();
+
+        @Option(names = "--volume", paramLabel = "DATASTORE:VOLUME", description = "Add an existing volume (an"
+                + " iSCSI LUN, say) as a disk; repeat for more.")
+        private List<String> volumes = List.of();
+
+        @Option(names = "--firmware", paramLabel = "bios|uefi")
+        private String firmware;
+
+        @Option(names = "--boot", split = ",", paramLabel = "DEVICE", description = "Boot order: disk, cdrom,"
+                + " network, comma-separated.")
+        private List<String> boot;
+
+        @Option(names = "--hostname", paramLabel = "NAME", description = "cloud-init: the guest's hostname (default:"
+                + " the VM's name when another cloud-init option is given).")
+        private String hostname;
+
+        @Option(names = "--ssh-key", paramLabel = "KEY", description = "cloud-init: an SSH public key for --user;"
+                + " repeat for more.")
+        private List<String> sshKeys = List.of();
+
+        @Option(names = "--user", paramLabel = "NAME", defaultValue = "root", description = "cloud-init: the account"
+                + " the keys are for (default root).")
+        private String user;
+
+        @Option(names = "--ip", paramLabel = "ADDR/PREFIX", description = "cloud-init: a static address for the first"
+                + " NIC.")
+        private String address;
+
+        @Option(names = "--gateway", paramLabel = "ADDR", description = "cloud-init: the default gateway.")
+        private String gateway;
+
+        @Option(names = "--dhcp", description = "cloud-init: the first NIC by DHCP.")
+        private boolean dhcp;
 
         @Option(names = "--disk", paramLabel = "GIB", description = "Disk demand in GiB.")
         private Long diskGib;
@@ -136,13 +188,46 @@ final class VmCommand implements Runnable {
             List<Requests.NewNic> nicRequests = nics.stream().map(Create::nic).toList();
             Requests.NewWatchdog watchdog = watchdogAction == null && watchdogModel == null ? null
                     : new Requests.NewWatchdog(watchdogModel, watchdogAction);
+            List<Requests.NewDisk> disks = new java.util.ArrayList<>();
+            for (String from : disksFrom) {
+                String[] parts = from.split(":", 2);
+                disks.add(new Requests.NewDisk(parts[0], null, null, parts.length > 1 ? gib(parts[1], "--disk-from")
+                        : null, null));
+            }
+            for (String empty : emptyDisks) {
+                String[] parts = empty.split(":", 2);
+                if (parts.length != 2) {
+                    throw new CliException(ExitCode.USAGE, "--empty-disk takes DATASTORE:GIB, not '" + empty + "'.");
+                }
+                disks.add(new Requests.NewDisk(null, null, parts[0], gib(parts[1], "--empty-disk"), null));
+            }
+            for (String volume : volumes) {
+                String[] parts = volume.split(":", 2);
+                if (parts.length != 2 || parts[1].isEmpty()) {
+                    throw new CliException(ExitCode.USAGE, "--volume takes DATASTORE:VOLUME, not '" + volume + "'.");
+                }
+                disks.add(new Requests.NewDisk(null, null, parts[0], null, parts[1]));
+            }
+            Requests.NewCloudInit cloudInit = hostname == null && sshKeys.isEmpty() && address == null && !dhcp ? null
+                    : new Requests.NewCloudInit(hostname, sshKeys.isEmpty() ? null
+                            : List.of(new Requests.NewUser(user, sshKeys, null)), address == null && !dhcp ? null
+                            : new Requests.NewGuestNetwork(dhcp ? Boolean.TRUE : null, address, gateway, null));
             Requests.NewVm request = new Requests.NewVm(name, cluster, host, cpus, memoryMib, diskGib, null, null, null,
-                    !noStart, watchdog, nicRequests.isEmpty() ? null : nicRequests);
+                    !noStart, watchdog, nicRequests.isEmpty() ? null : nicRequests, template,
+                    disks.isEmpty() ? null : disks, fullClone ? "full" : null, firmware, boot, cloudInit, millicores);
             if (dryRun) {
                 return dryRun(spec, PaddockCommand.of(spec).client().post("api/v1/vms?dryRun=true", request));
             }
             JsonNode operation = PaddockCommand.of(spec).client().post("api/v1/vms", request);
             return accepted(spec, operation, wait, "create " + name);
+        }
+
+        private static long gib(String text, String option) {
+            try {
+                return Long.parseLong(text);
+            } catch (NumberFormatException e) {
+                throw new CliException(ExitCode.USAGE, option + " takes a size in GiB, not '" + text + "'.");
+            }
         }
 
         /** "backend" or "backend,mac=52:54:00:12:34:56". */

@@ -12,6 +12,7 @@ import dev.paddock.hypervisor.PoolFacts;
 import dev.paddock.hypervisor.PoolSpec;
 import dev.paddock.model.Datastore;
 import dev.paddock.model.NfsExport;
+import dev.paddock.hypervisor.VolumeFacts;
 import dev.paddock.model.VmState;
 import dev.paddock.storage.LibnfsExports;
 import dev.paddock.storage.NfsExports;
@@ -122,6 +123,28 @@ public final class StepExecutor {
             }
             case Step.CreateNfsVolume s -> createNfsVolume(s, log);
             case Step.DeleteNfsVolume s -> deleteNfsVolume(s, log);
+            case Step.CreateVolume s -> {
+                VolumeFacts volume = hypervisor.createVolume(s.hostId(), s.pool(), s.name(), s.capacityMib(),
+                        s.format());
+                log.accept("volume " + volume.path() + " of " + volume.capacityBytes() + " bytes on " + s.hostId());
+            }
+            case Step.CloneVolume s -> {
+                VolumeFacts volume = hypervisor.cloneVolume(s.hostId(), s.pool(), s.name(), s.from(), s.linked(),
+                        s.capacityBytes(), share -> { });
+                log.accept((s.linked() ? "linked clone " : "copy ") + volume.path()
+                        + volume.backingStore().map(b -> " over " + b).orElse("") + " on " + s.hostId());
+            }
+            case Step.WriteSeed s -> {
+                byte[] seed = SeedImage.iso(s.metaData(), s.userData(), s.networkConfig());
+                hypervisor.deleteVolume(s.hostId(), s.pool(), s.name());
+                VolumeFacts volume = hypervisor.uploadVolume(s.hostId(), s.pool(), s.name(), seed.length,
+                        new java.io.ByteArrayInputStream(seed));
+                log.accept("cloud-init seed " + volume.path() + " (" + seed.length + " bytes) on " + s.hostId());
+            }
+            case Step.DeleteVolume s -> {
+                hypervisor.deleteVolume(s.hostId(), s.pool(), s.name());
+                log.accept("volume " + s.name() + " gone from pool " + s.pool() + " on " + s.hostId());
+            }
             case Step.Parallel s -> parallel(s, log);
         }
     }
@@ -172,6 +195,10 @@ public final class StepExecutor {
         PoolFacts pool = hypervisor.definePool(s.hostId(), s.spec());
         log.accept("storage pool " + pool.name() + " started on " + s.hostId() + ": " + pool.availableBytes()
                 + " of " + pool.capacityBytes() + " bytes available");
+    }
+
+    private boolean hasVolume(String hostId, String pool, String name) {
+        return hypervisor.volumes(hostId, pool).stream().anyMatch(volume -> volume.name().equals(name));
     }
 
     /** True when the host has a pool of the spec's name, or one over the same storage. */
@@ -263,6 +290,10 @@ public final class StepExecutor {
             case Step.CreateNfsVolume s -> nfs.file(s.export(), s.name()).isPresent() ? Optional.empty()
                     : Compensation.of(s);
             case Step.DeleteNfsVolume s -> Compensation.of(s);
+            case Step.CreateVolume s -> hasVolume(s.hostId(), s.pool(), s.name()) ? Optional.empty() : Compensation.of(s);
+            case Step.CloneVolume s -> hasVolume(s.hostId(), s.pool(), s.name()) ? Optional.empty() : Compensation.of(s);
+            case Step.WriteSeed s -> Compensation.of(s);
+            case Step.DeleteVolume s -> Compensation.of(s);
             case Step.Parallel s -> {
                 List<Step> undos = s.steps().stream().flatMap(part -> undoOf(part).stream()).toList();
                 yield undos.isEmpty() ? Optional.empty() : Optional.of(new Step.Parallel(undos, s.atMost()));

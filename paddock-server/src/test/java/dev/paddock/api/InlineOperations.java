@@ -95,6 +95,10 @@ final class InlineOperations implements Operations {
                 case Step.UndefinePool undefine -> { }
                 case Step.CreateNfsVolume create -> { }
                 case Step.DeleteNfsVolume delete -> { }
+                case Step.CreateVolume create -> { }
+                case Step.CloneVolume clone -> { }
+                case Step.WriteSeed seed -> { }
+                case Step.DeleteVolume delete -> { }
                 case Step.Parallel parallel -> parallel.steps().forEach(this::apply);
             }
     }

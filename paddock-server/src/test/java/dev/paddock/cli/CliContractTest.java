@@ -187,6 +187,32 @@ class CliContractTest {
                 Map.entry("datastore volumes", Example.of(() -> List.of(datastore("pool-1")),
                         Mistake.of("an unknown datastore", ExitCode.NOT_FOUND, "no-such-datastore"),
                         Mistake.of("no datastore", ExitCode.USAGE))),
+                Map.entry("image upload", Example.of(() -> List.of(imageFile("up.qcow2"), "--datastore",
+                                datastore("lib-up")),
+                        Mistake.of("a missing file", ExitCode.USAGE, "no-such.qcow2", "--datastore", "x"),
+                        Mistake.of("an unknown datastore", ExitCode.NOT_FOUND, "pom.xml", "--datastore",
+                                "no-such-datastore"),
+                        Mistake.of("no datastore", ExitCode.USAGE, "pom.xml"))),
+                Map.entry("image import", Example.of(() -> List.of(hostFile("lib-imp", "disk.raw"), "--datastore",
+                                "lib-imp", "--name", "copied"),
+                        Mistake.of("an unknown datastore", ExitCode.NOT_FOUND, "/srv/x", "--datastore",
+                                "no-such-datastore", "--name", "x"),
+                        Mistake.of("no name", ExitCode.USAGE, "/srv/x", "--datastore", "x"))),
+                Map.entry("image list", Example.of(List::of,
+                        Mistake.of("a stray argument", ExitCode.USAGE, "extra"))),
+                Map.entry("image delete", Example.of(() -> List.of(image("lib-del", "gone.qcow2")),
+                        Mistake.of("an unknown image", ExitCode.NOT_FOUND, "no-such-image"),
+                        Mistake.of("no image", ExitCode.USAGE))),
+                Map.entry("template create", Example.of(() -> List.of("small", "--image", image("lib-tpl",
+                                "base.qcow2"), "--cpu", "1", "--memory", "256"),
+                        Mistake.of("an unknown image", ExitCode.REJECTED, "x", "--image", "no-such-image", "--cpu",
+                                "1", "--memory", "256"),
+                        Mistake.of("no image", ExitCode.USAGE, "x", "--cpu", "1", "--memory", "256"))),
+                Map.entry("template list", Example.of(List::of,
+                        Mistake.of("a stray argument", ExitCode.USAGE, "extra"))),
+                Map.entry("template delete", Example.of(() -> List.of(template("doomed")),
+                        Mistake.of("an unknown template", ExitCode.NOT_FOUND, "no-such-template"),
+                        Mistake.of("no template", ExitCode.USAGE))),
                 Map.entry("placement solve", Example.of(() -> List.of(setA("model"), setA("assignment"), "--seconds",
                                 "1", "--out", directory.resolve("solution.txt").toString()),
                         Mistake.of("a missing model", ExitCode.REJECTED, "no-such-model.txt", "a.txt"),
@@ -238,6 +264,43 @@ class CliContractTest {
     private String datastore(String name) {
         Run run = paddock(List.of("datastore", "create", name, "--type", "dir", "--path", "/srv/" + name, "--host",
                 "h1", "--wait"));
+        assertThat(run.status()).as(run.err()).isZero();
+        return name;
+    }
+
+    /** A file holding the first bytes of a 1 GiB qcow2 image; its path. */
+    private String imageFile(String name) {
+        byte[] header = new byte[4096];
+        header[0] = 'Q';
+        header[1] = 'F';
+        header[2] = 'I';
+        header[3] = (byte) 0xfb;
+        header[7] = 3;
+        header[28] = 0x40;
+        try {
+            return java.nio.file.Files.write(directory.resolve(name), header).toString();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** A file on h1: a volume of a dir datastore made for it; its path on the host. */
+    private String hostFile(String datastoreName, String file) {
+        datastore(datastoreName);
+        return server.hypervisor.createVolume(TestServer.HOST_1.id(), datastoreName, file, 16, "raw").path();
+    }
+
+    /** An image uploaded through the command line into a new datastore; its name. */
+    private String image(String datastoreName, String name) {
+        Run run = paddock(List.of("image", "upload", imageFile(name), "--datastore", datastore(datastoreName)));
+        assertThat(run.status()).as(run.err()).isZero();
+        return name;
+    }
+
+    /** A template made through the command line over a new image; its name. */
+    private String template(String name) {
+        Run run = paddock(List.of("template", "create", name, "--image", image("lib-" + name, name + ".qcow2"),
+                "--cpu", "1", "--memory", "256"));
         assertThat(run.status()).as(run.err()).isZero();
         return name;
     }

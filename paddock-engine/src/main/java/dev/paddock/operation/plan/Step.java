@@ -37,6 +37,10 @@ public sealed interface Step
                 Step.UndefinePool,
                 Step.CreateNfsVolume,
                 Step.DeleteNfsVolume,
+                Step.CreateVolume,
+                Step.CloneVolume,
+                Step.WriteSeed,
+                Step.DeleteVolume,
                 Step.Parallel {
 
     /** A short human sentence for progress displays and the audit log. */
@@ -194,6 +198,46 @@ public sealed interface Step
     record UndefinePool(String hostId, String name) implements Step {
         public String describe() {
             return "undefine storage pool " + name + " on " + hostId;
+        }
+    }
+
+    /** Creates an empty volume in a started pool; one of that name there already means done. */
+    record CreateVolume(String hostId, String pool, String name, long capacityMib, String format) implements Step {
+        public String describe() {
+            return "create " + format + " volume " + name + " of " + capacityMib + " MiB in pool " + pool + " on "
+                    + hostId;
+        }
+    }
+
+    /**
+     * Makes the volume {@code name} a linked clone (a qcow2 layer) or a full copy of the pool's volume {@code from};
+     * one of that name there already means done.
+     */
+    record CloneVolume(String hostId, String pool, String name, String from, boolean linked, long capacityBytes)
+            implements Step {
+        public String describe() {
+            return (linked ? "make linked clone " : "copy ") + name + " of " + from + " in pool " + pool + " on "
+                    + hostId;
+        }
+    }
+
+    /**
+     * Writes a cloud-init NoCloud seed (an ISO 9660 image labelled {@code cidata} holding the three documents) as
+     * the volume {@code name}, replacing one of that name, so running it again is harmless.
+     *
+     * @param networkConfig the network-config document, "" for none
+     */
+    record WriteSeed(String hostId, String pool, String name, String metaData, String userData, String networkConfig)
+            implements Step {
+        public String describe() {
+            return "write cloud-init seed " + name + " in pool " + pool + " on " + hostId;
+        }
+    }
+
+    /** Deletes a volume from a pool; an unknown volume means done. */
+    record DeleteVolume(String hostId, String pool, String name) implements Step {
+        public String describe() {
+            return "delete volume " + name + " from pool " + pool + " on " + hostId;
         }
     }
 

@@ -1,0 +1,248 @@
+package dev.paddock.api;
+
+import dev.paddock.model.Datastore;
+import dev.paddock.model.Disk;
+import dev.paddock.model.Image;
+import dev.paddock.model.Nic;
+import dev.paddock.model.Template;
+import dev.paddock.operation.plan.Step;
+import dev.paddock.provisioning.CloudInit;
+import dev.paddock.store.InventoryStore;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The disks and cloud-init seed of a VM being created, read from its request and checked before anything is
+ * placed: each disk a linked or full clone of an image (a template's image first) or an empty volume of a size, on a
+ * datastore backed by storage pools, within its free space; then, once a host is chosen, the steps that make them
+ * there.
+ *
+ * @param disks the VM's disks, the seed last
+ * @param sources for each disk made from an image, that image; by disk name
+ * @param cloudInit the seed's contents, its NIC's MAC still a placeholder
+ * @param existing the names of the disks that are volumes already there, used as they are
+ */
+record NewVmDisks(List<Disk> disks, Map<String, Image> sources, Optional<CloudInit> cloudInit,
+        java.util.Set<String> existing) {
+
+    private static final long GIB = 1L << 30;
+    /** Stands for the first NIC's MAC until the decision gives it one. */
+    static final String PLACEHOLDER_MAC = "52:54:00:00:00:00";
+    static final String SEED = "seed";
+
+    /** Nothing: a VM without disks. */
+    static final NewVmDisks NONE = new NewVmDisks(List.of(), Map.of(), Optional.empty(), java.util.Set.of());
+
+    static NewVmDisks of(Requests.NewVm request, Optional<Template> template, String vmName, String vmId,
+            boolean hasNic, InventoryStore store, ImageRoutes images) {
+        List<Disk> disks = new ArrayList<>();
+        Map<String, Image> sources = new HashMap<>();
+        java.util.Set<String> existing = new java.util.HashSet<>();
+        String suffix = vmId.substring(0, Math.min(8, vmId.length()));
+        boolean fullByDefault = "full".equalsIgnoreCase(request.cloneMode());
+        if (request.cloneMode() != null && !request.cloneMode().equalsIgnoreCase("full")
+                && !request.cloneMode().equalsIgnoreCase("linked")) {
+            throw new PaddockException.InvalidValue("Field 'clone' must be linked or full, not '" + request.cloneMode()
+                    + "'.");
+        }
+        if (template.isPresent()) {
+            Image image = store.image(template.get().imageId()).orElseThrow(() -> new PaddockException.Conflict(
+                    "Template '" + template.get().name() + "' names an image that is gone; create the template"
+                            + " again."));
+            Datastore datastore = datastore(store, image.datastoreId(), "template '" + template.get().name() + "'");
+            disks.add(clone("root", datastore, image, template.get().diskGib(), !fullByDefault, vmName, suffix));
+            sources.put("root", image);
+        }
+        List<Requests.NewDisk> requested = request.disks() == null ? List.of() : request.disks();
+        for (int i = 0; i < requested.size(); i++) {
+            String field = "disks[" + i + "]";
+            Requests.NewDisk asked = Requests.required(requested.get(i), field);
+            String name = disks.isEmpty() ? "root" : "disk" + disks.size();
+            if (asked.image() != null) {
+                Image image = images.imageNamed(asked.image()).orElseThrow(() -> new PaddockException.InvalidValue(
+                        "Field '" + field + ".image' names no image: '" + asked.image() + "'."));
+                if (!image.holdsDisk()) {
+                    throw new PaddockException.InvalidValue("Field '" + field + ".image' names ISO image '"
+                            + image.name() + "'; a disk is cloned from a qcow2 or raw image.");
+                }
+                boolean linked = asked.cloneMode() == null ? !fullByDefault : switch (asked.cloneMode().toLowerCase(Locale.ROOT)) {
+                    case "linked" -> true;
+                    case "full" -> false;
+                    default -> throw new PaddockException.InvalidValue("Field '" + field + ".clone' must be linked or"
+                            + " full, not '" + asked.cloneMode() + "'.");
+                };
+                if (asked.datastore() != null && !datastoreOf(store, asked.datastore(), field).id()
+                        .equals(image.datastoreId())) {
+                    throw new PaddockException.InvalidValue("Field '" + field + ".datastore': a clone is made in the"
+                            + " datastore of its image '" + image.name() + "'; leave the datastore out.");
+                }
+                Datastore datastore = datastore(store, image.datastoreId(), "image '" + image.name() + "'");
+                long imageGib = Math.max(1, (image.sizeBytes() + GIB - 1) / GIB);
+                long size = asked.sizeGib() == null ? imageGib : Requests.between(asked.sizeGib(), imageGib, 1L << 16,
+                        field + ".sizeGib", " GiB (image '" + image.name() + "' is " + imageGib + " GiB)");
+                disks.add(clone(name, datastore, image, size, linked, vmName, suffix));
+                sources.put(name, image);
+            } else if (asked.volume() != null) {
+                Datastore datastore = datastoreOf(store, Requests.required(asked.datastore(), field + ".datastore"),
+                        field);
+                dev.paddock.hypervisor.VolumeFacts volume = images.volume(datastore, asked.volume()).orElseThrow(
+                        () -> new PaddockException.InvalidValue("Field '" + field + ".volume' names no volume of"
+                                + " datastore '" + datastore.name() + "': '" + asked.volume() + "'."));
+                store.room().vms().stream().filter(vm -> vm.disks().stream().anyMatch(d -> d.datastoreId()
+                        .equals(datastore.id()) && d.volume().equals(volume.name()))).findFirst().ifPresent(vm -> {
+                            throw new PaddockException.Conflict("Volume '" + volume.name() + "' of datastore '"
+                                    + datastore.name() + "' is a disk of VM '" + vm.name() + "' already.");
+                        });
+                String format = volume.format().equals("qcow2") ? "qcow2" : "raw";
+                long size = Math.max(1, (volume.capacityBytes() + GIB - 1) / GIB);
+                disks.add(new Disk(name, datastore.id(), size, volume.name(), format, false, Optional.empty(), false));
+                existing.add(name);
+            } else {
+                Datastore datastore = datastoreOf(store, Requests.required(asked.datastore(), field + ".datastore"),
+                        field);
+                if (!datastore.backedByPools()) {
+                    throw new PaddockException.InvalidValue("Field '" + field + ".datastore' names datastore '"
+                            + datastore.name() + "', declared by hand: Paddock can make disks only on storage pools.");
+                }
+                long size = Requests.between(Requests.required(asked.sizeGib(), field + ".sizeGib"), 1, 1L << 16,
+                        field + ".sizeGib", " GiB");
+                disks.add(Disk.empty(name, datastore.id(), size, volumeName(vmName, suffix, name, "qcow2")));
+            }
+        }
+        refuseOverfull(disks, sources, existing, store, images);
+        Optional<CloudInit> cloudInit = cloudInit(request.cloudInit(), vmName, hasNic);
+        if (cloudInit.isPresent()) {
+            if (disks.isEmpty()) {
+                throw new PaddockException.InvalidValue("Field 'cloudInit' needs a disk to boot: give a template or"
+                        + " a disk made from an image.");
+            }
+            disks.add(new Disk(SEED, disks.getFirst().datastoreId(), 0, vmName + "-" + suffix + "-seed.iso", "raw",
+                    true, Optional.empty(), false));
+        }
+        return new NewVmDisks(disks, sources, cloudInit, existing);
+    }
+
+    /** Each disk's volume made on {@code hostId}, then the seed written: the steps before the domain is defined. */
+    List<Step> steps(String hostId, Map<String, Datastore> datastores, String vmId, List<Nic> nics) {
+        List<Step> steps = new ArrayList<>();
+        for (Disk disk : disks) {
+            String pool = datastores.get(disk.datastoreId()).pools().get(hostId);
+            if (existing.contains(disk.name())) {
+                continue;
+            }
+            if (disk.name().equals(SEED) && disk.readOnly() && cloudInit.isPresent()) {
+                CloudInit seed = withMac(cloudInit.get(), nics);
+                steps.add(new Step.WriteSeed(hostId, pool, disk.volume(), seed.metaData(vmId), seed.userData(),
+                        seed.networkConfig().orElse("")));
+            } else if (disk.image().isPresent()) {
+                Image image = sources.get(disk.name());
+                steps.add(new Step.CloneVolume(hostId, pool, disk.volume(), image.volume(), disk.linked(),
+                        disk.sizeGib() * GIB));
+            } else {
+                steps.add(new Step.CreateVolume(hostId, pool, disk.volume(), disk.sizeGib() * 1024, disk.format()));
+            }
+        }
+        return steps;
+    }
+
+    private static CloudInit withMac(CloudInit seed, List<Nic> nics) {
+        return seed.network().map(network -> new CloudInit(seed.hostname(), seed.users(), Optional.of(
+                switch (network) {
+                    case CloudInit.Dhcp ignored -> (CloudInit.Network) new CloudInit.Dhcp(nics.getFirst().mac());
+                    case CloudInit.Static fixed -> new CloudInit.Static(nics.getFirst().mac(), fixed.address(),
+                            fixed.gateway(), fixed.dns());
+                }))).orElse(seed);
+    }
+
+    private static Disk clone(String name, Datastore datastore, Image image, long sizeGib, boolean linked,
+            String vmName, String suffix) {
+        String format = linked ? "qcow2" : image.format();
+        return new Disk(name, datastore.id(), sizeGib, volumeName(vmName, suffix, name, format), format, false,
+                Optional.of(image.id()), linked);
+    }
+
+    private static String volumeName(String vmName, String suffix, String disk, String format) {
+        return vmName + "-" + suffix + "-" + disk + "." + (format.equals("raw") ? "img" : format);
+    }
+
+    /**
+     * Refuses disks their datastore cannot hold: the sizes asked on each datastore (a full copy takes its image's
+     * size at least) against the free space its pool reports now.
+     */
+    private static void refuseOverfull(List<Disk> disks, Map<String, Image> sources, java.util.Set<String> existing,
+            InventoryStore store, ImageRoutes images) {
+        Map<String, Long> asked = new HashMap<>();
+        for (Disk disk : disks) {
+            if (existing.contains(disk.name())) {
+                continue;
+            }
+            long bytes = disk.sizeGib() * GIB;
+            if (!disk.linked() && disk.image().isPresent()) {
+                bytes = Math.max(bytes, sources.get(disk.name()).sizeBytes());
+            }
+            asked.merge(disk.datastoreId(), bytes, Long::sum);
+        }
+        asked.forEach((datastoreId, bytes) -> {
+            Datastore datastore = store.datastore(datastoreId).orElseThrow();
+            long free = images.freeBytes(datastore);
+            if (bytes > free) {
+                throw new PaddockException.Conflict("Datastore '" + datastore.name() + "' has "
+                        + gib(free) + " GiB free; the VM's disks on it ask " + gib(bytes) + " GiB.");
+            }
+        });
+    }
+
+    private static String gib(long bytes) {
+        return String.format(Locale.ROOT, "%.1f", bytes / (double) GIB);
+    }
+
+    private static Optional<CloudInit> cloudInit(Requests.NewCloudInit asked, String vmName, boolean hasNic) {
+        if (asked == null) {
+            return Optional.empty();
+        }
+        try {
+            List<CloudInit.User> users = new ArrayList<>();
+            for (Requests.NewUser user : asked.users() == null ? List.<Requests.NewUser>of() : asked.users()) {
+                Requests.required(user, "cloudInit.users[]");
+                users.add(new CloudInit.User(Requests.required(user.name(), "cloudInit.users[].name"),
+                        user.sshKeys() == null ? List.of() : user.sshKeys(), Boolean.TRUE.equals(user.sudo())));
+            }
+            Optional<CloudInit.Network> network = Optional.empty();
+            if (asked.network() != null) {
+                if (!hasNic) {
+                    throw new PaddockException.InvalidValue("Field 'cloudInit.network' configures the VM's first NIC;"
+                            + " give the VM a NIC in 'nics'.");
+                }
+                Requests.NewGuestNetwork guest = asked.network();
+                network = Optional.of(Boolean.TRUE.equals(guest.dhcp()) || guest.address() == null
+                        ? new CloudInit.Dhcp(PLACEHOLDER_MAC)
+                        : new CloudInit.Static(PLACEHOLDER_MAC, guest.address(), Optional.ofNullable(guest.gateway()),
+                                guest.dns() == null ? List.of() : guest.dns()));
+            }
+            return Optional.of(new CloudInit(asked.hostname() == null ? vmName : asked.hostname(), users, network));
+        } catch (IllegalArgumentException e) {
+            throw new PaddockException.InvalidValue("Field 'cloudInit': " + e.getMessage());
+        }
+    }
+
+    private static Datastore datastore(InventoryStore store, String id, String of) {
+        Datastore datastore = store.datastore(id).orElseThrow(() -> new PaddockException.Conflict("The datastore of "
+                + of + " is gone."));
+        if (!datastore.backedByPools()) {
+            throw new PaddockException.Conflict("The datastore of " + of + " was declared by hand: Paddock can clone"
+                    + " only on storage pools.");
+        }
+        return datastore;
+    }
+
+    private static Datastore datastoreOf(InventoryStore store, String idOrName, String field) {
+        return store.datastore(idOrName).or(() -> store.datastores().stream()
+                        .filter(d -> d.name().equals(idOrName)).findFirst())
+                .orElseThrow(() -> new PaddockException.InvalidValue("Field '" + field + ".datastore' names no"
+                        + " datastore: '" + idOrName + "'."));
+    }
+}
