@@ -94,8 +94,9 @@ public record Datastore(
 
     /** The same datastore with the sizes its storage reports now. */
     public Datastore withSizes(long capacityBytes, long freeBytes) {
-        return new Datastore(id, siteId, name, shared, capacityBytes >> GIB_SHIFT, freeBytes >> GIB_SHIFT, hostIds,
-                type, source, capacityBytes, Math.min(freeBytes, capacityBytes), pools);
+        long free = Math.min(freeBytes, capacityBytes);
+        return new Datastore(id, siteId, name, shared, capacityBytes >> GIB_SHIFT, free >> GIB_SHIFT, hostIds,
+                type, source, capacityBytes, free, pools);
     }
 
     private static long gib(long amount) {
