@@ -85,6 +85,8 @@ class DomainBuilderTest {
                 DomainSpec.DiskSpec.volume("vda", "library", "web-1-root.qcow2", "qcow2", 8),
                 DomainSpec.DiskSpec.volume("vdb", "library", "web-1-seed.iso", "raw", 0).asReadOnly());
         assertThat(onHost2.disks().getFirst().pool()).hasValue("lib-2");
+        assertThat(spec.osOnDisk()).isTrue();
+        assertThat(DomainBuilder.specOf(web(), ROOM).osOnDisk()).isFalse();
         assertThat(spec.firmware()).isEqualTo(dev.paddock.model.Firmware.UEFI);
         assertThat(spec.boot()).containsExactly(dev.paddock.model.BootDevice.NETWORK, dev.paddock.model.BootDevice.DISK);
     }

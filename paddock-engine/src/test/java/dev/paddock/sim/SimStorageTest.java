@@ -85,6 +85,22 @@ class SimStorageTest {
     }
 
     @Test
+    @DisplayName("an iSCSI target offers one LUN as large as itself, allocated whole, which no host can delete")
+    void iscsiLun() {
+        PoolSource san = PoolSource.iscsiDirect("san", "iqn.2026-12.dev.san:t", "iqn.2026-12.dev.paddock:a");
+        sim.addStorage(PoolType.ISCSI_DIRECT, san, 2 * GIB);
+        sim.definePool("A", new PoolSpec("san", PoolType.ISCSI_DIRECT, san, ""));
+
+        assertThat(sim.volumes("A", "san")).singleElement().satisfies(lun -> {
+            assertThat(lun.name()).isEqualTo("unit:0:0:1");
+            assertThat(lun.capacityBytes()).isEqualTo(2 * GIB);
+        });
+        assertThat(sim.pools("A").getFirst().availableBytes()).isZero();
+        assertReason(() -> sim.deleteVolume("A", "san", "unit:0:0:1"), Reason.INVALID_STATE);
+        assertThat(sim.volumes("A", "san")).hasSize(1);
+    }
+
+    @Test
     @DisplayName("defining a pool again, or under another name over the same export, keeps the one there")
     void idempotent() {
         sim.definePool("A", SHARED);

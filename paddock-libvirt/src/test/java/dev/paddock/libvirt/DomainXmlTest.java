@@ -243,7 +243,7 @@ class DomainXmlTest {
                 DiskSpec.volume("vda", "library", "web-1-root.qcow2", "qcow2", 8),
                 DiskSpec.remote("vdb", new DomainSpec.Remote("nfs", "10.79.0.200", 0), "/export/paddock/data.qcow2",
                         "qcow2", 4),
-                DiskSpec.volume("vdc", "library", "web-1-seed.iso", "raw", 0).asReadOnly()));
+                DiskSpec.volume("vdc", "library", "web-1-seed.iso", "raw", 0).asReadOnly())).withOsOnDisk(true);
 
         Document xml = parse(DomainXml.render(spec, TCG_WITH_CONSOLE));
 
@@ -256,6 +256,8 @@ class DomainXmlTest {
         assertThat(at(xml, "/domain/devices/disk[2]/source/host/@name")).isEqualTo("10.79.0.200");
         assertThat(at(xml, "count(/domain/devices/disk[3]/readonly)")).isEqualTo("1");
         assertThat(at(xml, "count(/domain/devices/disk[1]/readonly)")).isEqualTo("0");
+        assertThat(xml.getDocumentElement().getElementsByTagNameNS(DomainXml.METADATA_NAMESPACE, "domain").item(0)
+                .getAttributes().getNamedItem("osOnDisk").getNodeValue()).isEqualTo("true");
         assertThat(DomainXml.read(DomainXml.render(spec, TCG_WITH_CONSOLE))).isEqualTo(spec);
     }
 

@@ -45,6 +45,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import java.util.stream.Collectors;
 
 /** VMs: list and read them; create, start, stop, migrate and delete them, each as an Operation. */
 final class VmRoutes {
@@ -445,7 +446,16 @@ final class VmRoutes {
             throw new PaddockException.Conflict("VM '" + vm.name() + "' is " + state.name().toLowerCase()
                     + "; stop it first or delete with force=true.");
         }
-        accepted(ctx, submitted(VmPlans.delete(vm, OWNER), "delete VM " + vm.name()));
+        boolean withDisks = switch (Optional.ofNullable(ctx.queryParam("disks")).orElse("keep")) {
+            case "keep" -> false;
+            case "delete" -> true;
+            case String other -> throw new PaddockException.InvalidValue("Query parameter 'disks' must be keep or"
+                    + " delete, not '" + other + "'.");
+        };
+        List<Step.DeleteVolume> volumes = withDisks ? VmPlans.diskVolumes(vm, store.room(), store.images().stream()
+                .map(image -> Map.entry(image.datastoreId(), image.volume())).collect(Collectors.toSet())) : List.of();
+        accepted(ctx, submitted(VmPlans.delete(vm, volumes, OWNER), "delete VM " + vm.name()
+                + (withDisks ? " with its disks" : "")));
     }
 
     /** Only an unregistered (or quarantined) VM can be adopted: a managed one is Paddock's already. */

@@ -12,6 +12,7 @@ import dev.paddock.hypervisor.PoolFacts;
 import dev.paddock.hypervisor.PoolSpec;
 import dev.paddock.model.Datastore;
 import dev.paddock.model.NfsExport;
+import dev.paddock.hypervisor.PoolType;
 import dev.paddock.hypervisor.VolumeFacts;
 import dev.paddock.model.VmState;
 import dev.paddock.storage.LibnfsExports;
@@ -141,10 +142,7 @@ public final class StepExecutor {
                         new java.io.ByteArrayInputStream(seed));
                 log.accept("cloud-init seed " + volume.path() + " (" + seed.length + " bytes) on " + s.hostId());
             }
-            case Step.DeleteVolume s -> {
-                hypervisor.deleteVolume(s.hostId(), s.pool(), s.name());
-                log.accept("volume " + s.name() + " gone from pool " + s.pool() + " on " + s.hostId());
-            }
+            case Step.DeleteVolume s -> deleteVolume(s, log);
             case Step.Parallel s -> parallel(s, log);
         }
     }
@@ -176,6 +174,22 @@ public final class StepExecutor {
         NfsExports.Usage usage = nfs.usage(export);
         store.updateObserved(datastore.get().withSizes(usage.capacityBytes(), usage.freeBytes()));
         log.accept(export.key() + ": " + usage.freeBytes() + " of " + usage.capacityBytes() + " bytes free");
+    }
+
+    /**
+     * Deletes the volume, unless its pool is an iSCSI target's: a LUN is the target's to make and remove, libvirt
+     * deletes none, so it is kept and the log says so.
+     */
+    private void deleteVolume(Step.DeleteVolume s, Consumer<String> log) {
+        Optional<PoolType> type = hypervisor.pools(s.hostId()).stream().filter(pool -> pool.name().equals(s.pool()))
+                .map(PoolFacts::type).findFirst();
+        if (type.filter(t -> t == PoolType.ISCSI || t == PoolType.ISCSI_DIRECT).isPresent()) {
+            log.accept("kept volume " + s.name() + ": it is a LUN of iSCSI pool " + s.pool() + " on " + s.hostId()
+                    + ", and a LUN cannot be deleted");
+            return;
+        }
+        hypervisor.deleteVolume(s.hostId(), s.pool(), s.name());
+        log.accept("volume " + s.name() + " gone from pool " + s.pool() + " on " + s.hostId());
     }
 
     /** The port's define is idempotent; the log says whether the host had it already. */

@@ -53,11 +53,14 @@ class StepJsonTest {
                         "web-1-root.qcow2", "qcow2", 1L << 30),
                 new Step.DeleteNfsVolume("d2", new dev.paddock.model.NfsExport("10.79.0.200", "/export/paddock"),
                         "web-1-root.qcow2"),
-                new Step.CreateVolume("h1", "vms", "web-1-data.qcow2", 1024, "qcow2"),
-                new Step.CloneVolume("h1", "vms", "web-1-root.qcow2", "debian.qcow2", true, 1L << 30),
-                new Step.WriteSeed("h1", "vms", "web-1-seed.iso", "instance-id: v1\n", "#cloud-config\n",
-                        "version: 2\n"),
-                new Step.DeleteVolume("h1", "vms", "web-1-data.qcow2"),
+                new Step.CreateVolume("h1", "library", "web-1-data.qcow2", 4096, "qcow2"),
+                new Step.CloneVolume("h1", "library", "web-1-root.qcow2", "tiny.qcow2", true, 8L << 30),
+                new Step.WriteSeed("h1", "library", "web-1-seed.iso", "instance-id: \"v1\"\n", "#cloud-config\n", ""),
+                new Step.DeleteVolume("h1", "library", "web-1-root.qcow2"),
+                new Step.DefineVm("h1", OperationFixtures.spec("v3", "web-3").withDisks(List.of(
+                        dev.paddock.hypervisor.DomainSpec.DiskSpec.volume("vda", "library", "web-3-root.qcow2", "qcow2", 8),
+                        dev.paddock.hypervisor.DomainSpec.DiskSpec.volume("vdb", "library", "web-3-seed.iso", "raw", 0)
+                                .asReadOnly())).withOsOnDisk(true).withFirmware(dev.paddock.model.Firmware.UEFI)),
                 new Step.Parallel(List.of(new Step.DefineVm("h2", OperationFixtures.spec("v1", "web-1")),
                         new Step.StartVm("h2", "v2"))));
     }
