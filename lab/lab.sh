@@ -7,7 +7,7 @@
 #   lab.sh status       say whether a lab is up, and where
 #   lab.sh register [URL]   add the hosts to a running Paddock (also done by `up` when PADDOCK_URL is set)
 #   lab.sh power N on|off|status   press host hN's power through its BMC (IPMI lanplus, as fence_ipmilan does)
-#   lab.sh storage      print the storage network's iSCSI portal and target (when a lab is up)
+#   lab.sh storage      print the storage network's iSCSI portal and target and its NFS export (when a lab is up)
 #   lab.sh template     print the path of the template guest's disk (template.qcow2 in the cache), building it
 #                       first if needed: a disk SeaBIOS boots that applies a cloud-init NoCloud seed
 #
@@ -26,7 +26,10 @@
 #            eth1 10.79.0.N/24 on the storage network
 #   ns lst:  eth0 10.79.0.200/24, Debian's tgt serving iSCSI target iqn.2026-12.dev.paddock:lab on 10.79.0.200:3260,
 #            LUN 1 a 256 MiB file $L/storage/lun1.img, open to every initiator; hosts reach it with libvirt's own
-#            initiator (iscsi-direct pools): this kernel has no SCSI initiator, so no kernel iscsi pool here
+#            initiator (iscsi-direct pools): this kernel has no SCSI initiator, so no kernel iscsi pool here;
+#            nfs-ganesha (userspace, NFSv3 and v4) exporting $L/nfs/export as 10.79.0.200:/export/paddock, with
+#            its own rpcbind in a private mount namespace: this kernel has no NFS client either, so guests reach it
+#            through QEMU's own NFS client (network disks), never a netfs pool
 #   ns mhN:  eth0 10.78.0.N/24, hN's BMC (lab/labbmc.py, IPMI on udp 623, admin/password): power on starts
 #            hN's daemons, power off kills every process of hN and empties its run/ (a reboot)
 #   $L/shared            plays NFS: vmlinuz, initrd.img, images/, lockspace/ (the disks' lockd leases)
@@ -48,11 +51,14 @@ ISCSI_PORTAL=10.79.0.200
 ISCSI_TARGET=iqn.2026-12.dev.paddock:lab
 # tgtd's control socket is one per control number on the machine, whatever the namespace: the lab's own number.
 TGT_CONTROL=79
+NFS_SERVER=10.79.0.200
+NFS_EXPORT=/export/paddock
 BMC_USER=admin
 BMC_PASSWORD=password
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 PACKAGES=(qemu-system-x86 qemu-utils libvirt-daemon-system libvirt-clients busybox-static cpio iproute2
   python3-pyghmi ipmitool fence-agents tgt libvirt-daemon-driver-storage-iscsi-direct
+  nfs-ganesha nfs-ganesha-vfs rpcbind libnfs-utils qemu-block-extra
   syslinux syslinux-common mtools dosfstools genisoimage iptables)
 MODULES=(virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci virtio_blk)
 
@@ -487,6 +493,7 @@ cmd_up() {
   echo "$count" > "$L/hosts/count"
   for n in $(seq 1 "$count"); do echo "h$n qemu+tcp://$NET.$n/system bmc $MGMT.$n"; done
   echo "iscsi $ISCSI_PORTAL $ISCSI_TARGET"
+  echo "nfs $NFS_SERVER $NFS_EXPORT"
   say "shared directory (consoles, images, kernel): $L/shared"
   if [ -n "${PADDOCK_URL:-}" ]; then cmd_register "$PADDOCK_URL"; fi
 }
@@ -553,6 +560,37 @@ prepare_storage() {
   tgt --lld iscsi --op new --mode target --tid 1 -T "$ISCSI_TARGET"
   tgt --lld iscsi --op new --mode logicalunit --tid 1 --lun 1 -b "$L/storage/lun1.img"
   tgt --lld iscsi --op bind --mode target --tid 1 -I ALL
+  start_nfs
+}
+
+# nfs-ganesha in lst: NFSv3 (QEMU's and libnfs's clients write over v3; v4 is served for listing only), no lock
+# manager, no quota service, no v4 grace period. rpcbind and ganesha share a private mount namespace whose /run is
+# a tmpfs of their own, so neither touches the machine's rpcbind socket or state.
+start_nfs() {
+  local d="$L/nfs" i
+  mkdir -p "$d/export" "$d/recovery"
+  chmod 755 "$d" "$d/export"
+  cat > "$d/ganesha.conf" <<EOF
+NFS_CORE_PARAM { Protocols = 3, 4; Bind_addr = $NFS_SERVER; Enable_NLM = false; Enable_RQUOTA = false;
+  Mount_Path_Pseudo = true; }
+NFSV4 { Graceless = true; RecoveryRoot = $d/recovery; }
+NFS_KRB5 { Active_krb5 = false; }
+EXPORT { Export_Id = 1; Path = $d/export; Pseudo = $NFS_EXPORT; Protocols = 3, 4; Transports = TCP;
+  Access_Type = RW; Squash = No_Root_Squash; SecType = sys; FSAL { Name = VFS; } }
+EOF
+  ip netns exec lst unshare -m sh -ec "mount --make-rprivate /; mount -t tmpfs -o mode=755,size=4m lab-nfs-run /run
+    mkdir -p /run/rpcbind; rpcbind -f -w </dev/null >/dev/null 2>&1 & echo \$! > $d/rpcbind.pid
+    for i in \$(seq 1 50); do [ -S /run/rpcbind.sock ] && break; sleep 0.05; done
+    ganesha.nfsd -f $d/ganesha.conf -L $d/ganesha.log -p $d/ganesha.pid -N NIV_EVENT"
+  for i in $(seq 1 50); do
+    nfs-ls "nfs://$NFS_SERVER$NFS_EXPORT/?version=3" >/dev/null 2>&1 && return 0
+    sleep 0.1
+  done
+  die "nfs-ganesha did not serve nfs://$NFS_SERVER$NFS_EXPORT within 5 s (log: $d/ganesha.log)"
+}
+
+stop_nfs() {
+  kill_pidfile "$L/nfs/ganesha.pid" "$L/nfs/rpcbind.pid"
 }
 
 # tgtadm on the lab's tgtd; `tgt system` shows it.
@@ -567,6 +605,7 @@ tgt() {
 # tgtd ignores SIGTERM while initiators are logged in: it is told to stop, then whatever is left is killed.
 stop_storage() {
   [ -e /run/netns/lst ] || return 0
+  stop_nfs
   ip netns exec lst tgtadm -C "$TGT_CONTROL" --op delete --mode system --force >/dev/null 2>&1 || true
   local pid
   for pid in $(ip netns pids lst 2>/dev/null); do kill -9 "$pid" 2>/dev/null || true; done
@@ -583,6 +622,7 @@ cmd_template() {
 cmd_storage() {
   lab_is_up || die "no lab is up"
   echo "iscsi $ISCSI_PORTAL $ISCSI_TARGET"
+  echo "nfs $NFS_SERVER $NFS_EXPORT"
 }
 
 # ---- disk leases and BMCs ------------------------------------------------------------------------------------

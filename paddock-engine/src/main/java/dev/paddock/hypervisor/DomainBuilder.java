@@ -3,6 +3,7 @@ package dev.paddock.hypervisor;
 import dev.paddock.model.Datastore;
 import dev.paddock.model.Disk;
 import dev.paddock.model.Network;
+import dev.paddock.model.NfsExport;
 import dev.paddock.model.Nic;
 import dev.paddock.model.Room;
 import dev.paddock.model.Vm;
@@ -17,7 +18,9 @@ import java.util.Optional;
  * defined on: a definition built elsewhere once dropped the watchdog on every HA restart.
  *
  * <p>A disk that is a volume of its datastore's storage pool is named by pool and volume, and the host finds the
- * file. A disk without a volume (recorded before volumes, or on a datastore declared by hand) is named by datastore,
+ * file. A disk on an NFS datastore that no host mounts ({@link Datastore#NFS}) is a network image on its export,
+ * named by server and path, which QEMU opens with its own NFS client on whichever host runs it: the domain is the
+ * same on every host, so a migration moves no disk. A disk without a volume (recorded before volumes, or on a datastore declared by hand) is named by datastore,
  * {@code /var/lib/paddock/<datastore>/<vm>-<disk>.qcow2}; a host that keeps its datastores elsewhere moves it when it
  * defines the domain.
  */
@@ -54,6 +57,14 @@ public final class DomainBuilder {
         char target = 'a';
         for (Disk disk : vm.disks()) {
             String device = "vd" + target++;
+            Optional<NfsExport> export = room.datastore(disk.datastoreId()).flatMap(Datastore::nfsExport);
+            if (export.isPresent()) {
+                DomainSpec.DiskSpec spec = DomainSpec.DiskSpec.remote(device,
+                        new DomainSpec.Remote("nfs", export.get().server(), 0),
+                        export.get().fileOf(nfsFileOf(vm, disk)), disk.format(), disk.sizeGib());
+                disks.add(disk.readOnly() ? spec.asReadOnly() : spec);
+                continue;
+            }
             Optional<String> pool = disk.hasVolume() ? room.datastore(disk.datastoreId()).flatMap(store -> poolOn(store, vm))
                     : Optional.empty();
             DomainSpec.DiskSpec spec = pool.isPresent()
@@ -63,6 +74,14 @@ public final class DomainBuilder {
             disks.add(disk.readOnly() ? spec.asReadOnly() : spec);
         }
         return disks;
+    }
+
+    /**
+     * The file of a disk in its NFS export: its volume, or for a disk recorded without one the name a datastore
+     * declared by hand gives it.
+     */
+    public static String nfsFileOf(Vm vm, Disk disk) {
+        return disk.hasVolume() ? disk.volume() : vm.name() + "-" + disk.name() + ".qcow2";
     }
 
     /**

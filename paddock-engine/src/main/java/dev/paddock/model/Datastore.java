@@ -12,13 +12,15 @@ import java.util.Set;
  * @param capacityGib {@code capacityBytes} in whole GiB, rounded down
  * @param freeGib {@code freeBytes} in whole GiB, rounded down
  * @param hostIds the hosts that can reach it: for a pool, the hosts where it is started
- * @param type libvirt's pool type ("dir", "netfs", "iscsi", "iscsi-direct", "rbd", or another libvirt names), or
- *     {@value #DECLARED} for one declared by hand
+ * @param type libvirt's pool type ("dir", "netfs", "iscsi", "iscsi-direct", "rbd", or another libvirt names),
+ *     {@value #NFS} for an NFS export no host mounts (QEMU's own client reaches it), or {@value #DECLARED} for one
+ *     declared by hand
  * @param source what names the storage whichever host sees it (an NFS server and export, an iSCSI portal and
- *     target, a Ceph pool; a directory's path, with its host's id when it is local); "" when declared by hand
+ *     target, a Ceph pool; a directory's path, with its host's id when it is local); "" when declared by hand;
+ *     for {@value #NFS}, {@link NfsExport#key()}
  * @param capacityBytes the size libvirt reports (for iSCSI the sum of the LUNs)
  * @param freeBytes what libvirt reports available (for iSCSI 0: every LUN is allocated)
- * @param pools the pool's name on each host that defines it, started or not
+ * @param pools the pool's name on each host that defines it, started or not; none for {@value #NFS}
  */
 public record Datastore(
         String id,
@@ -35,6 +37,12 @@ public record Datastore(
         Map<String, String> pools) {
 
     public static final String DECLARED = "declared";
+    /**
+     * An NFS export that no host mounts: a disk on it is a network image QEMU opens with its own NFS client, and
+     * Paddock itself reads its sizes and makes and removes its files over NFS. Where hosts can mount NFS in the
+     * kernel, a libvirt {@code netfs} pool is the other way to the same export.
+     */
+    public static final String NFS = "nfs";
     private static final int GIB_SHIFT = 30;
 
     public Datastore {
@@ -67,9 +75,28 @@ public record Datastore(
                 type, source, capacityBytes, freeBytes, pools);
     }
 
+    /** An NFS export reached by QEMU's own client from {@code hostIds}, sized as the server reports it. */
+    public static Datastore onNfs(String id, String siteId, String name, Set<String> hostIds, NfsExport export,
+            long capacityBytes, long freeBytes) {
+        return new Datastore(id, siteId, name, true, capacityBytes >> GIB_SHIFT, freeBytes >> GIB_SHIFT, hostIds,
+                NFS, export.key(), capacityBytes, freeBytes, Map.of());
+    }
+
     /** True for one backed by libvirt storage pools, kept up to date by discovery. */
     public boolean backedByPools() {
-        return !type.equals(DECLARED);
+        return !type.equals(DECLARED) && !type.equals(NFS);
+    }
+
+    /** The export of a datastore of type {@value #NFS}; empty for any other. */
+    public java.util.Optional<NfsExport> nfsExport() {
+        return type.equals(NFS) ? java.util.Optional.of(NfsExport.parse(source)) : java.util.Optional.empty();
+    }
+
+    /** The same datastore with the sizes its storage reports now. */
+    public Datastore withSizes(long capacityBytes, long freeBytes) {
+        long free = Math.min(freeBytes, capacityBytes);
+        return new Datastore(id, siteId, name, shared, capacityBytes >> GIB_SHIFT, free >> GIB_SHIFT, hostIds,
+                type, source, capacityBytes, free, pools);
     }
 
     private static long gib(long amount) {

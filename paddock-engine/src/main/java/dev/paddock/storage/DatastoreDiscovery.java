@@ -27,7 +27,9 @@ import java.util.UUID;
  *   <li>a source no datastore records yet makes a new one, named after its pool (a suffix when the name is taken in
  *       the site), with an id derived from its site and source, so that two discoveries make the same one;</li>
  *   <li>a recorded datastore whose pools are all gone stays, with no hosts and no capacity: it is removed by a
- *       person, not by a host that lost a definition; datastores declared by hand are never touched.</li>
+ *       person, not by a host that lost a definition; datastores declared by hand are never touched;</li>
+ *   <li>an NFS datastore reached by QEMU's own client ({@link Datastore#NFS}) is never touched either, and a
+ *       netfs pool over its export makes no second datastore: the export is already one.</li>
  * </ol>
  */
 public final class DatastoreDiscovery {
@@ -63,8 +65,12 @@ public final class DatastoreDiscovery {
         Map<String, Datastore> bySource = new LinkedHashMap<>();
         Map<String, Set<String>> namesBySite = new HashMap<>();
         Map<String, Set<String>> sharedDirectories = new HashMap<>();
+        Set<String> claimed = new HashSet<>();
         for (Datastore datastore : recorded) {
             namesBySite.computeIfAbsent(datastore.siteId(), s -> new HashSet<>()).add(datastore.name());
+            if (datastore.nfsExport().isPresent()) {
+                claimed.add(datastore.siteId() + "\n" + datastore.source());
+            }
             if (datastore.backedByPools()) {
                 bySource.put(datastore.siteId() + "\n" + datastore.source(), datastore);
                 if (datastore.shared() && datastore.source().startsWith("dir:")) {
@@ -92,7 +98,7 @@ public final class DatastoreDiscovery {
             }
         }
         for (Map.Entry<String, List<Seen>> entry : seenBySource.entrySet()) {
-            if (!bySource.containsKey(entry.getKey())) {
+            if (!bySource.containsKey(entry.getKey()) && !claimed.contains(entry.getKey())) {
                 Set<String> taken = namesBySite.computeIfAbsent(entry.getValue().getFirst().siteId(),
                         s -> new HashSet<>());
                 Datastore made = made(entry.getValue(), taken);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.paddock.model.Datastore;
 import dev.paddock.model.Disk;
 import dev.paddock.model.Network;
+import dev.paddock.model.NfsExport;
 import dev.paddock.model.Nic;
 import dev.paddock.model.Resources;
 import dev.paddock.model.Room;
@@ -127,5 +128,26 @@ class DomainBuilderTest {
         Vm vm = web(Resources.of(millicores, 512, 0, 0));
 
         assertThat(DomainBuilder.specOf(vm, ROOM).vcpus()).isEqualTo(vcpus);
+    }
+
+    @Test
+    @DisplayName("a disk on an NFS datastore no host mounts is a network image on its export, alike on every host")
+    void nfsDiskIsANetworkImage() {
+        Datastore nas = Datastore.onNfs("ds-nas", "site-1", "nas", Set.of("host-1", "host-2"),
+                new NfsExport("10.79.0.200", "/export/paddock/"), 100L << 30, 60L << 30);
+        Room room = new Room(List.of(), List.of(), List.of(), List.of(), List.of(), List.of(nas));
+        Vm vm = new Vm("vm-1", "web-1", "cluster-1", Optional.of("host-1"), Resources.of(1_000, 128, 0, 0),
+                VmState.RUNNING, VmOrigin.MANAGED, "", 0, Set.of(), Set.of(), Set.of(),
+                List.of(Disk.empty("root", "ds-nas", 1, "web-1-root.qcow2"), new Disk("data", "ds-nas", 2)),
+                List.of());
+
+        DomainSpec onFirst = DomainBuilder.specOf(vm, room);
+        DomainSpec onSecond = DomainBuilder.specOf(vm.withHost("host-2"), room);
+
+        DomainSpec.Remote server = new DomainSpec.Remote("nfs", "10.79.0.200", 0);
+        assertThat(onFirst.disks()).containsExactly(
+                DomainSpec.DiskSpec.remote("vda", server, "/export/paddock/web-1-root.qcow2", "qcow2", 1),
+                DomainSpec.DiskSpec.remote("vdb", server, "/export/paddock/web-1-data.qcow2", "qcow2", 2));
+        assertThat(onSecond.disks()).isEqualTo(onFirst.disks());
     }
 }

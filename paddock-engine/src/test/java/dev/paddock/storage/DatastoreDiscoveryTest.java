@@ -131,4 +131,18 @@ class DatastoreDiscoveryTest {
 
         assertThat(made).extracting(Datastore::siteId).containsExactlyInAnyOrder("paris", "lyon");
     }
+
+    @Test
+    @DisplayName("a netfs pool over the export of an NFS datastore reached by QEMU makes no second datastore, and"
+            + " leaves that one as it is")
+    void netfsPoolOverAnNfsDatastore() {
+        Datastore qemu = Datastore.onNfs("d1", "s", "nas", Set.of("h1", "h2"),
+                new dev.paddock.model.NfsExport("NAS", "/export/vms"), 10 * GIB, 5 * GIB);
+
+        List<Datastore> writes = DatastoreDiscovery.discover(List.of(
+                new HostPools("h1", "s", List.of(nfs("vms", "nas", true)))), List.of(qemu));
+
+        assertThat(qemu.source()).isEqualTo(PoolSource.nfs("nas", "/export/vms").storageKey(PoolType.NETFS, ""));
+        assertThat(writes).isEmpty();
+    }
 }

@@ -46,18 +46,28 @@ public final class Lab implements AutoCloseable {
     private final List<Host> hosts;
     private final FileChannel turn;
     private final IscsiTarget iscsi;
+    private final NfsServer nfs;
 
     /** The lab's iSCSI target on its storage network (Debian's tgt): portal address, target IQN, one LUN. */
     public record IscsiTarget(String portal, String iqn) {}
 
     private static final Pattern ISCSI_LINE = Pattern.compile("^iscsi (\\S+) (\\S+)$");
 
-    private Lab(Path script, Path directory, List<Host> hosts, FileChannel turn, IscsiTarget iscsi) {
+    /**
+     * The lab's NFS server on its storage network (nfs-ganesha, NFSv3): its address and the export's path, which
+     * is the directory {@link #nfsDirectory()} of the lab.
+     */
+    public record NfsServer(String address, String export) {}
+
+    private static final Pattern NFS_LINE = Pattern.compile("^nfs (\\S+) (\\S+)$");
+
+    private Lab(Path script, Path directory, List<Host> hosts, FileChannel turn, IscsiTarget iscsi, NfsServer nfs) {
         this.script = script;
         this.directory = directory;
         this.hosts = List.copyOf(hosts);
         this.turn = turn;
         this.iscsi = iscsi;
+        this.nfs = nfs;
     }
 
     /**
@@ -119,7 +129,12 @@ public final class Lab implements AutoCloseable {
         }
         var hosts = new ArrayList<Host>();
         IscsiTarget iscsi = null;
+        NfsServer nfs = null;
         for (String line : up.stdout().split("\n")) {
+            Matcher export = NFS_LINE.matcher(line.strip());
+            if (export.matches()) {
+                nfs = new NfsServer(export.group(1), export.group(2));
+            }
             Matcher matcher = HOST_LINE.matcher(line.strip());
             if (matcher.matches()) {
                 hosts.add(new Host(matcher.group(1), matcher.group(2), matcher.group(3)));
@@ -137,11 +152,24 @@ public final class Lab implements AutoCloseable {
             run(script, directory, Duration.ofMinutes(1), "down");
             throw new IllegalStateException("the lab printed no iSCSI target: " + up.stdout());
         }
-        return new Lab(script, directory, hosts, turn, iscsi);
+        if (nfs == null) {
+            run(script, directory, Duration.ofMinutes(1), "down");
+            throw new IllegalStateException("the lab printed no NFS export: " + up.stdout());
+        }
+        return new Lab(script, directory, hosts, turn, iscsi, nfs);
     }
 
     public IscsiTarget iscsi() {
         return iscsi;
+    }
+
+    public NfsServer nfs() {
+        return nfs;
+    }
+
+    /** The directory the lab's NFS server exports: what the server's files really are, seen from outside NFS. */
+    public Path nfsDirectory() {
+        return directory.resolve("nfs").resolve("export");
     }
 
     public List<Host> hosts() {
@@ -217,7 +245,11 @@ public final class Lab implements AutoCloseable {
 
     /** The heartbeat counter a lab guest last wrote to sector 0 of this qcow2 disk; empty before the first beat. */
     public OptionalLong heartbeat(Path qcow2) {
-        String disk = qcow2.toString();
+        return heartbeat(qcow2.toString());
+    }
+
+    /** As above, for a qcow2 image named by a path or a URL qemu-io opens ({@code nfs://server/export/file}). */
+    public OptionalLong heartbeat(String disk) {
         Result read = run(List.of("qemu-io", "-U", "-r", "-f", "qcow2", "-c", "read -v 0 32", disk), Map.of(),
                 Duration.ofSeconds(10));
         if (read.exitCode() != 0) {

@@ -9,6 +9,10 @@ import dev.paddock.hypervisor.VolumeFacts;
 import dev.paddock.model.Cluster;
 import dev.paddock.model.Datastore;
 import dev.paddock.model.Host;
+import dev.paddock.model.NfsExport;
+import dev.paddock.hypervisor.DomainBuilder;
+import dev.paddock.storage.LibnfsExports;
+import dev.paddock.storage.NfsExports;
 import dev.paddock.operation.OperationView;
 import dev.paddock.operation.Operations;
 import dev.paddock.operation.plan.OperationPlan;
@@ -31,7 +35,8 @@ import java.util.function.Consumer;
 
 /**
  * Datastores: list and read them, list a datastore's volumes, and create one, either as storage pools on chosen
- * hosts (an Operation: the record, then the pool on each host, undone as a whole if a host fails) or declared by
+ * hosts (an Operation: the record, then the pool on each host, undone as a whole if a host fails), as an NFS export
+ * no host mounts (type nfs: QEMU's own client reaches it, the server makes and removes its volumes), or declared by
  * hand with its sizes.
  */
 final class DatastoreRoutes {
@@ -47,9 +52,16 @@ final class DatastoreRoutes {
     private final Hypervisor hypervisor;
     private final InventoryRoutes inventory;
     private final Consumer<AuditNote> audit;
+    private final NfsExports nfs;
 
     DatastoreRoutes(InventoryStore store, Operations operations, Hypervisor hypervisor, InventoryRoutes inventory,
             Consumer<AuditNote> audit) {
+        this(store, operations, hypervisor, inventory, audit, new LibnfsExports());
+    }
+
+    DatastoreRoutes(InventoryStore store, Operations operations, Hypervisor hypervisor, InventoryRoutes inventory,
+            Consumer<AuditNote> audit, NfsExports nfs) {
+        this.nfs = nfs;
         this.store = store;
         this.operations = operations;
         this.hypervisor = hypervisor;
@@ -62,6 +74,8 @@ final class DatastoreRoutes {
         routes.get(base + "/datastores", ctx -> ctx.json(InventoryRoutes.whole(store.datastores())));
         routes.get(base + "/datastores/{id}", ctx -> ctx.json(datastore(ctx)));
         routes.get(base + "/datastores/{id}/volumes", this::volumes);
+        routes.post(base + "/datastores/{id}/volumes", this::createVolume);
+        routes.delete(base + "/datastores/{id}/volumes/{name}", this::deleteVolume);
         routes.post(base + "/datastores", this::create);
         routes.delete(base + "/datastores/{id}", this::delete);
     }
@@ -83,8 +97,9 @@ final class DatastoreRoutes {
         }
         if (datastore.pools().isEmpty()) {
             store.deleteDatastore(datastore.id());
-            audit.accept(new AuditNote("datastore.delete", datastore.id(), "forget declared datastore "
-                    + datastore.name()));
+            audit.accept(new AuditNote("datastore.delete", datastore.id(), "forget "
+                    + (datastore.nfsExport().isPresent() ? "NFS datastore " : "declared datastore ")
+                    + datastore.name() + ", its files left as they are"));
             ctx.status(204);
             return;
         }
@@ -108,6 +123,8 @@ final class DatastoreRoutes {
         Requests.NewDatastore request = RequestBody.read(ctx, Requests.NewDatastore.class);
         if (request.type() == null) {
             declare(ctx, request);
+        } else if (request.type().equals(Datastore.NFS)) {
+            createNfs(ctx, request);
         } else {
             createPools(ctx, request);
         }
@@ -143,7 +160,7 @@ final class DatastoreRoutes {
     private void createPools(Context ctx, Requests.NewDatastore request) {
         String name = Requests.name(request.name(), "name");
         PoolType type = PoolType.creatable(request.type()).orElseThrow(() -> new PaddockException.InvalidValue(
-                "Field 'type' must be one of " + PoolType.creatableNames() + ", not '" + request.type() + "'."));
+                "Field 'type' must be one of " + creatableTypes() + ", not '" + request.type() + "'."));
         List<Host> hosts = hosts(request.hosts());
         String siteId = siteOf(hosts);
         boolean shared = type.networked() || Boolean.TRUE.equals(request.shared());
@@ -185,6 +202,121 @@ final class DatastoreRoutes {
                 + String.join(", ", names) + " on " + String.join(", ", hosts.stream().map(Host::name).toList())
                 + " (operation " + view.id() + ")"));
         VmRoutes.accepted(ctx, view);
+    }
+
+    private static List<String> creatableTypes() {
+        List<String> types = new ArrayList<>(PoolType.creatableNames());
+        types.add(Datastore.NFS);
+        return types;
+    }
+
+    /**
+     * An NFS export no host mounts, reached by QEMU's own client from the named hosts: the server reads its sizes
+     * over NFS now (an export it cannot reach is refused), and one Operation records it. Nothing is made on a host.
+     */
+    private void createNfs(Context ctx, Requests.NewDatastore request) {
+        String name = Requests.name(request.name(), "name");
+        List<Host> hosts = hosts(request.hosts());
+        String siteId = siteOf(hosts);
+        Requests.NewPoolSource source = Requests.required(request.source(), "source");
+        NfsExport export;
+        try {
+            export = new NfsExport(Requests.required(source.host(), "source.host"),
+                    Requests.required(source.path(), "source.path"));
+        } catch (IllegalArgumentException e) {
+            throw new PaddockException.InvalidValue("Field 'source' of an nfs datastore is not right: " + e.getMessage()
+                    + ".");
+        }
+        for (Datastore existing : store.datastores()) {
+            if (existing.siteId().equals(siteId) && existing.name().equals(name)) {
+                throw InventoryRoutes.duplicate("datastore", name);
+            }
+            if (existing.siteId().equals(siteId) && existing.source().equals(export.key())) {
+                throw new PaddockException.Conflict("Datastore '" + existing.name() + "' holds that storage already.");
+            }
+        }
+        NfsExports.Usage usage;
+        try {
+            usage = nfs.usage(export);
+        } catch (NfsExports.NfsException e) {
+            throw new PaddockException.InvalidValue(e.getMessage());
+        }
+        Datastore datastore = Datastore.onNfs(DatastoreDiscovery.idOf(siteId, export.key()), siteId, name,
+                new HashSet<>(hosts.stream().map(Host::id).toList()), export, usage.capacityBytes(), usage.freeBytes());
+        OperationView view = operations.submit(new OperationPlan("datastore.create", datastore.id(), OWNER,
+                List.of(new Step.RecordDatastore(datastore))));
+        audit.accept(new AuditNote(view.kind(), view.target(), "create nfs datastore " + name + " on "
+                + export.key() + " for " + String.join(", ", hosts.stream().map(Host::name).toList())
+                + " (operation " + view.id() + ")"));
+        VmRoutes.accepted(ctx, view);
+    }
+
+    /**
+     * An empty image on an NFS datastore, made by the server over NFS as one Operation: refused (409) on any other
+     * kind of datastore, or when a file of that name is there.
+     */
+    private void createVolume(Context ctx) {
+        Datastore datastore = datastore(ctx);
+        NfsExport export = nfsExportOf(datastore);
+        Requests.NewVolume request = RequestBody.read(ctx, Requests.NewVolume.class);
+        String name = Requests.required(request.name(), "name");
+        if (!NfsExport.isFileName(name)) {
+            throw new PaddockException.InvalidValue("Field 'name' must be a file name of letters, digits, '.', '_'"
+                    + " and '-' that does not start with '.' or '-'; got '" + name + "'.");
+        }
+        String format = request.format() == null ? "qcow2" : request.format();
+        if (!format.equals("qcow2") && !format.equals("raw")) {
+            throw new PaddockException.InvalidValue("Field 'format' must be qcow2 or raw, not '" + format + "'.");
+        }
+        long sizeGib = Requests.between(Requests.required(request.sizeGib(), "sizeGib"), 1, 1L << 16, "sizeGib",
+                " GiB");
+        if (reading(() -> nfs.file(export, name)).isPresent()) {
+            throw new PaddockException.Conflict("Datastore '" + datastore.name() + "' holds a file named '" + name
+                    + "' already.");
+        }
+        OperationView view = operations.submit(new OperationPlan("volume.create", datastore.id(), OWNER, List.of(
+                new Step.CreateNfsVolume(datastore.id(), export, name, format, sizeGib << 30))));
+        audit.accept(new AuditNote(view.kind(), view.target(), "create " + format + " volume " + name + " of "
+                + sizeGib + " GiB on datastore " + datastore.name() + " (operation " + view.id() + ")"));
+        VmRoutes.accepted(ctx, view);
+    }
+
+    /** Removes an image from an NFS datastore as one Operation: refused (409) while a VM's disk is that file. */
+    private void deleteVolume(Context ctx) {
+        Datastore datastore = datastore(ctx);
+        NfsExport export = nfsExportOf(datastore);
+        String name = ctx.pathParam("name");
+        List<String> users = store.room().vms().stream()
+                .filter(vm -> vm.disks().stream().anyMatch(disk -> disk.datastoreId().equals(datastore.id())
+                        && DomainBuilder.nfsFileOf(vm, disk).equals(name)))
+                .map(dev.paddock.model.Vm::name).sorted().toList();
+        if (!users.isEmpty()) {
+            throw new PaddockException.Conflict("Volume '" + name + "' is a disk of " + String.join(", ", users)
+                    + ": delete the VM or its disk first.");
+        }
+        if (!NfsExport.isFileName(name) || reading(() -> nfs.file(export, name)).isEmpty()) {
+            throw new PaddockException.NotFound("Datastore '" + datastore.name() + "' has no volume '" + name + "'.");
+        }
+        OperationView view = operations.submit(new OperationPlan("volume.delete", datastore.id(), OWNER, List.of(
+                new Step.DeleteNfsVolume(datastore.id(), export, name))));
+        audit.accept(new AuditNote(view.kind(), view.target(), "delete volume " + name + " from datastore "
+                + datastore.name() + " (operation " + view.id() + ")"));
+        VmRoutes.accepted(ctx, view);
+    }
+
+    private static NfsExport nfsExportOf(Datastore datastore) {
+        return datastore.nfsExport().orElseThrow(() -> new PaddockException.Conflict("Datastore '" + datastore.name()
+                + "' is of type " + datastore.type() + ": Paddock makes and removes volumes itself only on nfs"
+                + " datastores."));
+    }
+
+    /** What the NFS server answers; one that does not is a 409, the datastore's state, with the reason. */
+    private static <T> T reading(java.util.function.Supplier<T> read) {
+        try {
+            return read.get();
+        } catch (NfsExports.NfsException e) {
+            throw new PaddockException.Conflict(e.getMessage());
+        }
     }
 
     /** The hosts a request names, by name or id, each once; at least one. */
@@ -256,6 +388,10 @@ final class DatastoreRoutes {
     /** The volumes as the first host that answers for its pool lists them. */
     private void volumes(Context ctx) {
         Datastore datastore = datastore(ctx);
+        if (datastore.nfsExport().isPresent()) {
+            ctx.json(InventoryRoutes.whole(reading(() -> nfs.files(datastore.nfsExport().get()))));
+            return;
+        }
         if (!datastore.backedByPools()) {
             throw new PaddockException.Conflict("Datastore '" + datastore.name() + "' was declared by hand: it has no"
                     + " storage pool whose volumes Paddock could list.");

@@ -49,8 +49,8 @@ public final class Requests {
             List<String> hosts) {}
 
     /**
-     * Where a pool's storage is. {@code dir}: {@code path} is the directory. {@code netfs}: {@code host} the NFS
-     * server, {@code path} the export, {@code target} the mount point (default under /var/lib/paddock/pools).
+     * Where a pool's storage is. {@code dir}: {@code path} is the directory. {@code netfs}, and {@code nfs} (no pool,
+     * no mount: QEMU's own NFS client): {@code host} the NFS server, {@code path} the export; for netfs {@code target} the mount point (default under /var/lib/paddock/pools).
      * {@code iscsi}: {@code host} the portal, {@code iqn} the target, {@code target} the device directory.
      * {@code iscsi-direct}: {@code host}, {@code iqn}, and {@code initiator} (default one IQN per host).
      * {@code rbd}: {@code monitors} (or {@code host}) and {@code pool}.
@@ -58,6 +58,9 @@ public final class Requests {
     public record NewPoolSource(
             String host, List<String> monitors, String path, String iqn, String initiator, String pool,
             String target) {}
+
+    /** An empty image on an nfs datastore: a file name, its size, {@code format} qcow2 (default) or raw. */
+    public record NewVolume(String name, Long sizeGib, String format) {}
 
     /**
      * A VM to create. {@code clusterId} may be left out when {@code hostId} is given or the room has one

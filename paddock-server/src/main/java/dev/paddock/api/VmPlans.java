@@ -94,7 +94,7 @@ final class VmPlans {
      * Powers off (a no-op when stopped), undefines, deletes {@code volumes} (see {@link #diskVolumes}), then forgets:
      * the VM stays in the inventory until its disks are gone, so a delete that fails half-way can be asked again.
      */
-    static OperationPlan delete(Vm vm, List<Step.DeleteVolume> volumes, String owner) {
+    static OperationPlan delete(Vm vm, List<Step> volumes, String owner) {
         List<Step> steps = new ArrayList<>();
         vm.hostId().ifPresent(host -> {
             steps.add(new Step.DestroyVm(host, vm.id()));
@@ -110,14 +110,22 @@ final class VmPlans {
      * own host first): a linked clone's overlay, a copy, an empty disk, the cloud-init seed, a volume the VM was
      * given as it is. Never an image of the library (a linked clone's image, or an image given as a volume). A disk
      * of a datastore declared by hand, or recorded before volumes, has no volume: nothing to delete. The step keeps
-     * a LUN of an iSCSI pool, which cannot be deleted, and says so.
+     * a LUN of an iSCSI pool, which cannot be deleted, and says so. A volume of an nfs datastore (no pool, no host
+     * mounts it) is removed by the server over NFS.
      *
      * @param images the volumes of the image library, as datastore id and volume name
      * @throws PaddockException.Conflict when a volume's pool is started on no host
      */
-    static List<Step.DeleteVolume> diskVolumes(Vm vm, Room room, Set<Map.Entry<String, String>> images) {
-        List<Step.DeleteVolume> deletes = new ArrayList<>();
+    static List<Step> diskVolumes(Vm vm, Room room, Set<Map.Entry<String, String>> images) {
+        List<Step> deletes = new ArrayList<>();
         for (Disk disk : vm.disks()) {
+            Optional<dev.paddock.model.NfsExport> export = room.datastore(disk.datastoreId())
+                    .flatMap(Datastore::nfsExport);
+            if (export.isPresent() && disk.hasVolume()
+                    && !images.contains(Map.entry(disk.datastoreId(), disk.volume()))) {
+                deletes.add(new Step.DeleteNfsVolume(disk.datastoreId(), export.get(), disk.volume()));
+                continue;
+            }
             Optional<Datastore> datastore = room.datastore(disk.datastoreId()).filter(Datastore::backedByPools);
             if (!disk.hasVolume() || datastore.isEmpty()
                     || images.contains(Map.entry(disk.datastoreId(), disk.volume()))) {

@@ -476,7 +476,7 @@ final class VmRoutes {
             case String other -> throw new PaddockException.InvalidValue("Query parameter 'disks' must be keep or"
                     + " delete, not '" + other + "'.");
         };
-        List<Step.DeleteVolume> volumes = withDisks ? VmPlans.diskVolumes(vm, store.room(), store.images().stream()
+        List<Step> volumes = withDisks ? VmPlans.diskVolumes(vm, store.room(), store.images().stream()
                 .map(image -> Map.entry(image.datastoreId(), image.volume())).collect(Collectors.toSet())) : List.of();
         accepted(ctx, submitted(VmPlans.delete(vm, volumes, OWNER), "delete VM " + vm.name()
                 + (withDisks ? " with its disks" : "")));

@@ -30,7 +30,8 @@ final class DatastoreCommand implements Runnable {
     @Command(name = "create", description = "Create a storage pool on each --host, as one operation: a host that"
             + " fails undoes the others. Types: dir (--path), netfs (--source-host, --path, --target), iscsi"
             + " (--source-host, --iqn), iscsi-direct (--source-host, --iqn, --initiator), rbd (--monitor, --pool;"
-            + " untested on Ceph).")
+            + " untested on Ceph), or nfs (--source-host, --path): an NFS export no host mounts, whose disks QEMU"
+            + " opens with its own NFS client, made on no host.")
     static final class Create implements Callable<Integer> {
 
         @CommandLine.Spec
@@ -40,7 +41,7 @@ final class DatastoreCommand implements Runnable {
         private String name;
 
         @Option(names = "--type", required = true, paramLabel = "TYPE",
-                description = "dir, netfs, iscsi, iscsi-direct or rbd.")
+                description = "dir, netfs, iscsi, iscsi-direct, rbd or nfs.")
         private String type;
 
         @Option(names = "--host", required = true, paramLabel = "HOST", description = "A host (name or id) to create"
@@ -50,7 +51,8 @@ final class DatastoreCommand implements Runnable {
         @Option(names = "--source-host", paramLabel = "ADDR", description = "The NFS server or iSCSI portal.")
         private String sourceHost;
 
-        @Option(names = "--path", paramLabel = "PATH", description = "The directory (dir) or the export (netfs).")
+        @Option(names = "--path", paramLabel = "PATH", description = "The directory (dir) or the export (netfs,"
+                + " nfs).")
         private String path;
 
         @Option(names = "--iqn", paramLabel = "IQN", description = "The iSCSI target.")

@@ -13,6 +13,8 @@ import dev.paddock.model.Room;
 import dev.paddock.model.Vm;
 import dev.paddock.model.VmState;
 import dev.paddock.storage.DatastoreDiscovery;
+import dev.paddock.storage.LibnfsExports;
+import dev.paddock.storage.NfsExports;
 import dev.paddock.store.DuplicateNameException;
 import dev.paddock.store.InventoryStore;
 import java.time.Duration;
@@ -58,6 +60,7 @@ public final class InventoryController implements AutoCloseable {
     private final Duration resyncPeriod;
     private final Consumer<InventoryChange> listener;
     private final Supplier<Set<String>> maintenance;
+    private final NfsExports nfs;
     private final ScheduledExecutorService loop;
     private final Set<String> dirtyHosts = new LinkedHashSet<>();
     private final CountDownLatch firstResync = new CountDownLatch(1);
@@ -79,6 +82,13 @@ public final class InventoryController implements AutoCloseable {
      */
     public InventoryController(InventoryStore store, Hypervisor hypervisor, Duration resyncPeriod,
             Consumer<InventoryChange> listener, Supplier<Set<String>> maintenance) {
+        this(store, hypervisor, resyncPeriod, listener, maintenance, new LibnfsExports());
+    }
+
+    /** As above, {@code nfs} reaching the exports of NFS datastores no host mounts, to read their sizes. */
+    public InventoryController(InventoryStore store, Hypervisor hypervisor, Duration resyncPeriod,
+            Consumer<InventoryChange> listener, Supplier<Set<String>> maintenance, NfsExports nfs) {
+        this.nfs = nfs;
         this.store = store;
         this.hypervisor = hypervisor;
         this.resyncPeriod = resyncPeriod;
@@ -252,6 +262,29 @@ public final class InventoryController implements AutoCloseable {
                         datastore.source(), datastore.hostIds(), datastore.freeBytes(), datastore.capacityBytes());
             } catch (DuplicateNameException e) {
                 LOG.warn("datastore {} not recorded: {}", datastore.name(), e.getMessage());
+            }
+        }
+        return written + measureNfsDatastores(recorded);
+    }
+
+    /**
+     * Reads the sizes of every NFS datastore no host mounts from its server, as libvirt's pools report theirs: no
+     * host knows them. An export that does not answer keeps its last sizes.
+     */
+    private int measureNfsDatastores(List<Datastore> recorded) {
+        int written = 0;
+        for (Datastore datastore : recorded) {
+            if (datastore.nfsExport().isEmpty()) {
+                continue;
+            }
+            try {
+                NfsExports.Usage usage = nfs.usage(datastore.nfsExport().get());
+                Datastore measured = datastore.withSizes(usage.capacityBytes(), usage.freeBytes());
+                if (!measured.equals(datastore) && store.updateObserved(measured)) {
+                    written++;
+                }
+            } catch (NfsExports.NfsException e) {
+                LOG.warn("datastore {}: {}", datastore.name(), e.getMessage());
             }
         }
         return written;

@@ -10,10 +10,14 @@ import dev.paddock.hypervisor.MigrationOptions;
 import dev.paddock.hypervisor.MigrationResult;
 import dev.paddock.hypervisor.PoolFacts;
 import dev.paddock.hypervisor.PoolSpec;
+import dev.paddock.model.Datastore;
+import dev.paddock.model.NfsExport;
 import dev.paddock.hypervisor.PoolType;
 import dev.paddock.hypervisor.VolumeFacts;
 import dev.paddock.model.VmState;
 import dev.paddock.storage.LocalDiskMoves;
+import dev.paddock.storage.LibnfsExports;
+import dev.paddock.storage.NfsExports;
 import dev.paddock.store.InventoryStore;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -48,6 +52,7 @@ public final class StepExecutor {
     private final InventoryStore store;
     private final BooleanSupplier closing;
     private final HostFencing fencing;
+    private final NfsExports nfs;
     /** How far each running migration is, by VM id: what libvirt's job reports while the step runs. */
     private final Map<String, Double> migrating = new ConcurrentHashMap<>();
 
@@ -57,10 +62,17 @@ public final class StepExecutor {
     }
 
     public StepExecutor(Hypervisor hypervisor, InventoryStore store, BooleanSupplier closing, HostFencing fencing) {
+        this(hypervisor, store, closing, fencing, new LibnfsExports());
+    }
+
+    /** {@code nfs} reaches the exports of NFS datastores that no host mounts. */
+    public StepExecutor(Hypervisor hypervisor, InventoryStore store, BooleanSupplier closing, HostFencing fencing,
+            NfsExports nfs) {
         this.hypervisor = hypervisor;
         this.store = store;
         this.closing = closing;
         this.fencing = fencing;
+        this.nfs = nfs;
     }
 
     /** Brings about {@code step}'s effect, writing what it did (or found) to {@code log}. */
@@ -111,6 +123,8 @@ public final class StepExecutor {
                 hypervisor.undefinePool(s.hostId(), s.name());
                 log.accept("storage pool " + s.name() + " not defined on " + s.hostId() + " any more");
             }
+            case Step.CreateNfsVolume s -> createNfsVolume(s, log);
+            case Step.DeleteNfsVolume s -> deleteNfsVolume(s, log);
             case Step.CreateVolume s -> {
                 VolumeFacts volume = hypervisor.createVolume(s.hostId(), s.pool(), s.name(), s.capacityMib(),
                         s.format());
@@ -132,6 +146,35 @@ public final class StepExecutor {
             case Step.DeleteVolume s -> deleteVolume(s, log);
             case Step.Parallel s -> parallel(s, log);
         }
+    }
+
+    /** A file of that name on the export already is the step done: the server never writes over an image. */
+    private void createNfsVolume(Step.CreateNfsVolume s, Consumer<String> log) {
+        if (nfs.file(s.export(), s.name()).isPresent()) {
+            log.accept(s.export().urlOf(s.name()) + " exists already");
+        } else {
+            nfs.create(s.export(), s.name(), s.format(), s.sizeBytes());
+            log.accept("created " + s.format() + " image " + s.export().urlOf(s.name()) + " of " + s.sizeBytes()
+                    + " bytes");
+        }
+        recordNfsSizes(s.datastoreId(), s.export(), log);
+    }
+
+    private void deleteNfsVolume(Step.DeleteNfsVolume s, Consumer<String> log) {
+        log.accept(nfs.delete(s.export(), s.name()) ? "removed " + s.export().urlOf(s.name())
+                : s.export().urlOf(s.name()) + " was not there");
+        recordNfsSizes(s.datastoreId(), s.export(), log);
+    }
+
+    /** The datastore's sizes as the NFS server reports them after the step, so the next placement sees them. */
+    private void recordNfsSizes(String datastoreId, NfsExport export, Consumer<String> log) {
+        Optional<Datastore> datastore = store.datastore(datastoreId);
+        if (datastore.isEmpty()) {
+            return;
+        }
+        NfsExports.Usage usage = nfs.usage(export);
+        store.updateObserved(datastore.get().withSizes(usage.capacityBytes(), usage.freeBytes()));
+        log.accept(export.key() + ": " + usage.freeBytes() + " of " + usage.capacityBytes() + " bytes free");
     }
 
     /**
@@ -273,6 +316,9 @@ public final class StepExecutor {
             case Step.ForgetDatastore s -> Compensation.of(s);
             case Step.DefinePool s -> hasPool(s.hostId(), s.spec()) ? Optional.empty() : Compensation.of(s);
             case Step.UndefinePool s -> Compensation.of(s);
+            case Step.CreateNfsVolume s -> nfs.file(s.export(), s.name()).isPresent() ? Optional.empty()
+                    : Compensation.of(s);
+            case Step.DeleteNfsVolume s -> Compensation.of(s);
             case Step.CreateVolume s -> hasVolume(s.hostId(), s.pool(), s.name()) ? Optional.empty() : Compensation.of(s);
             case Step.CloneVolume s -> hasVolume(s.hostId(), s.pool(), s.name()) ? Optional.empty() : Compensation.of(s);
             case Step.WriteSeed s -> Compensation.of(s);

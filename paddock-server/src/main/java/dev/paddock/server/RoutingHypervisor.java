@@ -211,6 +211,7 @@ public final class RoutingHypervisor implements Hypervisor {
     }
 
     private static DomainSpec.DiskSpec moved(DomainSpec.DiskSpec disk, String from, String to) {
+        // a pool's volume or a network image (an NFS export's path on its server) is no file of the host's
         if (disk.pool().isPresent() || disk.remote().isPresent() || !disk.path().startsWith(from + "/")) {
             return disk;
         }

@@ -143,10 +143,13 @@ class DatastoreApiTest {
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', textBlock = """
             an unknown host           | {"name":"x","type":"netfs","source":{"host":"nas","path":"/export/vms"},"hosts":["h9"]}  | 422 | Field 'hosts' names no host: 'h9'.
-            an unknown type           | {"name":"x","type":"zfs","source":{"path":"/d"},"hosts":["h1"]}                           | 422 | Field 'type' must be one of [dir, netfs, iscsi, iscsi-direct, rbd], not 'zfs'.
+            an unknown type           | {"name":"x","type":"zfs","source":{"path":"/d"},"hosts":["h1"]}                           | 422 | Field 'type' must be one of [dir, netfs, iscsi, iscsi-direct, rbd, nfs], not 'zfs'.
             no source                 | {"name":"x","type":"dir","hosts":["h1"]}                                                   | 422 | Field 'source' is required.
             an export without server  | {"name":"x","type":"netfs","source":{"path":"/export/vms"},"hosts":["h1"]}                | 422 | Field 'source' of a netfs datastore is not right: the NFS server is required, as a host name or address.
             no hosts                  | {"name":"x","type":"dir","source":{"path":"/d"}}                                           | 422 | Field 'hosts' is required: name at least one host.
+            an nfs export without path | {"name":"x","type":"nfs","source":{"host":"nas"},"hosts":["h1"]}                          | 422 | Field 'source.path' is required.
+            an nfs export not absolute | {"name":"x","type":"nfs","source":{"host":"nas","path":"vms"},"hosts":["h1"]}             | 422 | Field 'source' of an nfs datastore is not right: the export must be an absolute path, not 'vms'.
+            an nfs datastore, no hosts | {"name":"x","type":"nfs","source":{"host":"nas","path":"/vms"}}                           | 422 | Field 'hosts' is required: name at least one host.
             """)
     void refused(String which, String body, int status, String detail) {
         TestServer.Reply reply = server.post("/api/v1/datastores", body);
@@ -182,5 +185,33 @@ class DatastoreApiTest {
 
         assertThat(volumes.status()).isEqualTo(409);
         assertThat(volumes.json().get("detail").asText()).startsWith("Datastore 'old' was declared by hand");
+    }
+
+    @Test
+    @DisplayName("an nfs datastore whose export the server cannot reach is refused with libnfs's reason, and nothing"
+            + " is recorded")
+    void unreachableNfsExport() {
+        TestServer.Reply reply = server.post("/api/v1/datastores", "{\"name\":\"nas\",\"type\":\"nfs\","
+                + "\"source\":{\"host\":\"127.0.0.1\",\"path\":\"/export/vms\"},\"hosts\":[\"h1\",\"h2\"]}");
+
+        assertThat(reply.status()).as(reply.body()).isEqualTo(422);
+        assertThat(reply.json().get("detail").asText())
+                .startsWith("Cannot read the size of NFS export nfs://127.0.0.1/export/vms: ");
+        assertThat(server.get("/api/v1/datastores").json().get("items")).isEmpty();
+    }
+
+    @Test
+    @DisplayName("volumes are made and removed by the server only on nfs datastores: a pool's answers 409")
+    void volumesOnlyOnNfs() {
+        String id = server.awaitFinal(server.post("/api/v1/datastores", NFS)).get("target").asText();
+
+        TestServer.Reply made = server.post("/api/v1/datastores/" + id + "/volumes",
+                "{\"name\":\"disk.qcow2\",\"sizeGib\":1}");
+        TestServer.Reply removed = server.delete("/api/v1/datastores/" + id + "/volumes/disk.qcow2");
+
+        assertThat(made.status()).as(made.body()).isEqualTo(409);
+        assertThat(made.json().get("detail").asText()).isEqualTo("Datastore 'vms' is of type netfs: Paddock makes and"
+                + " removes volumes itself only on nfs datastores.");
+        assertThat(removed.status()).as(removed.body()).isEqualTo(409);
     }
 }

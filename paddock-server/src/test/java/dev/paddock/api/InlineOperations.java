@@ -94,6 +94,8 @@ final class InlineOperations implements Operations {
                 case Step.ForgetDatastore forget -> store.deleteDatastore(forget.datastoreId());
                 case Step.DefinePool define -> { }
                 case Step.UndefinePool undefine -> { }
+                case Step.CreateNfsVolume create -> { }
+                case Step.DeleteNfsVolume delete -> { }
                 case Step.CreateVolume create -> { }
                 case Step.CloneVolume clone -> { }
                 case Step.WriteSeed seed -> { }

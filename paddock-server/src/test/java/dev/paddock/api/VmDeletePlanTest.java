@@ -31,8 +31,11 @@ class VmDeletePlanTest {
     private static final Datastore DOWN = Datastore.ofPools("down", "s1", "down", false, Set.of(), "dir", "dir:/d",
             0, 0, Map.of("h1", "down"));
     private static final Datastore DECLARED = new Datastore("decl", "s1", "decl", true, 10, 10, Set.of("h1"));
+    /** An NFS export no host mounts: the server removes its files. */
+    private static final Datastore NAS = Datastore.onNfs("nas", "s1", "nas", Set.of("h1", "h2"),
+            new dev.paddock.model.NfsExport("10.79.0.200", "/export/paddock"), 100 * GIB, 50 * GIB);
     private static final Room ROOM = new Room(List.of(), List.of(), List.of(), List.of(), List.of(),
-            List.of(SHARED, ONLY_H2, DOWN, DECLARED));
+            List.of(SHARED, ONLY_H2, DOWN, DECLARED, NAS));
 
     @Test
     @DisplayName("a linked clone's layer, an empty disk and the seed go, on the VM's host; a disk with no volume or on"
@@ -45,7 +48,7 @@ class VmDeletePlanTest {
                 new Disk("disk3", "decl", 1),
                 new Disk("seed", "nfs", 0, "web-seed.iso", "raw", true, Optional.empty(), false));
 
-        List<Step.DeleteVolume> deletes = VmPlans.diskVolumes(vm, ROOM, Set.of(Map.entry("nfs", "base.qcow2")));
+        List<Step> deletes = VmPlans.diskVolumes(vm, ROOM, Set.of(Map.entry("nfs", "base.qcow2")));
 
         assertThat(deletes).containsExactly(
                 new Step.DeleteVolume("h2", "nfs-b", "web-root.qcow2"),
@@ -91,5 +94,15 @@ class VmDeletePlanTest {
     private static Vm vm(Optional<String> host, Disk... disks) {
         return new Vm("vm-1", "web", "c1", host, Resources.of(1000, 128, 1, 0), VmState.STOPPED, VmOrigin.MANAGED,
                 "", 0, Set.of(), Set.of(), Set.of(), List.of(disks), List.of());
+    }
+
+    @Test
+    @DisplayName("a volume of an nfs datastore is removed by the server over NFS, on no host; an image there stays")
+    void nfsVolumes() {
+        Vm vm = vm(Optional.of("h1"), Disk.empty("root", "nas", 1, "web-root.qcow2"),
+                new Disk("data", "nas", 1, "base.qcow2", "qcow2", false, Optional.empty(), false));
+
+        assertThat(VmPlans.diskVolumes(vm, ROOM, Set.of(Map.entry("nas", "base.qcow2")))).containsExactly(
+                new Step.DeleteNfsVolume("nas", NAS.nfsExport().orElseThrow(), "web-root.qcow2"));
     }
 }

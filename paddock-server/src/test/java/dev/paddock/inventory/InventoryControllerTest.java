@@ -236,4 +236,62 @@ class InventoryControllerTest {
             assertThat(store.network("n-by-hand")).contains(declared);
         }
     }
+
+    @Test
+    void aResyncReadsTheSizesOfAnNfsDatastoreFromItsServerAndKeepsThemWhenItDoesNotAnswer() throws Exception {
+        Resources capacity = Resources.of(8_000, 16_384, 100, 1_000);
+        long gib = 1L << 30;
+        dev.paddock.model.NfsExport export = new dev.paddock.model.NfsExport("nas", "/export/vms");
+        try (HikariDataSource dataSource = Database.open(StoreConfig.h2In(directory));
+                SimulatedHypervisor sim = SimulatedHypervisor.create(ManualClock.atEpochOf2030(), 3)) {
+            JdbcInventoryStore store = new JdbcInventoryStore(dataSource);
+            store.put(new Site("s1", "paris", ""));
+            store.put(new Cluster("c1", "s1", "prod", false, 0));
+            sim.addHost("h1", capacity);
+            store.put(new Host("h-h1", "c1", "h1", "sim://h1", capacity, HostState.CONNECTED, PowerState.ON, Set.of()));
+            sim.attach("h-h1", "sim://h1");
+            store.put(dev.paddock.model.Datastore.onNfs("d1", "s1", "nas", Set.of("h-h1"), export, 100 * gib, 90 * gib));
+            AtomicReference<dev.paddock.storage.NfsExports.Usage> answer =
+                    new AtomicReference<>(new dev.paddock.storage.NfsExports.Usage(100 * gib, 60 * gib));
+            dev.paddock.storage.NfsExports nas = new dev.paddock.storage.NfsExports() {
+                public Usage usage(dev.paddock.model.NfsExport asked) {
+                    assertThat(asked).isEqualTo(export);
+                    if (answer.get() == null) {
+                        throw new NfsException("Cannot read the size of NFS export " + asked.key() + ": timed out.");
+                    }
+                    return answer.get();
+                }
+
+                public List<dev.paddock.hypervisor.VolumeFacts> files(dev.paddock.model.NfsExport asked) {
+                    return List.of();
+                }
+
+                public Optional<dev.paddock.hypervisor.VolumeFacts> file(dev.paddock.model.NfsExport asked, String name) {
+                    return Optional.empty();
+                }
+
+                public void create(dev.paddock.model.NfsExport asked, String name, String format, long sizeBytes) {
+                    throw new UnsupportedOperationException();
+                }
+
+                public boolean delete(dev.paddock.model.NfsExport asked, String name) {
+                    throw new UnsupportedOperationException();
+                }
+            };
+            var controller = new InventoryController(store, sim, Duration.ofHours(1), c -> { }, Set::of, nas);
+
+            controller.resyncAll();
+
+            dev.paddock.model.Datastore measured = store.datastore("d1").orElseThrow();
+            assertThat(measured.freeBytes()).isEqualTo(60 * gib);
+            assertThat(measured.freeGib()).isEqualTo(60);
+            assertThat(measured.hostIds()).containsExactly("h-h1");
+            assertThat(measured.pools()).isEmpty();
+
+            answer.set(null);
+            controller.resyncAll();
+
+            assertThat(store.datastore("d1")).contains(measured);
+        }
+    }
 }

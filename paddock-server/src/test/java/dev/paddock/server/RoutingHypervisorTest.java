@@ -74,6 +74,17 @@ class RoutingHypervisorTest {
     }
 
     @Test
+    @DisplayName("a network image whose export path lies under the model's datastore prefix is no host file: it stays")
+    void networkImagesStay() {
+        java.nio.file.Path root = java.nio.file.Path.of("/lab/shared/datastores");
+        var image = DomainSpec.DiskSpec.remote("vda", new DomainSpec.Remote("nfs", "nas", 0),
+                dev.paddock.hypervisor.DomainBuilder.datastorePath("ds-1") + "web-root.qcow2", "qcow2", 1);
+
+        assertThat(RoutingHypervisor.onDatastoreRoot(image, root)).isEqualTo(image);
+        assertThat(RoutingHypervisor.offDatastoreRoot(image, root)).isEqualTo(image);
+    }
+
+    @Test
     @DisplayName("a libvirt define adds the configured boot and keeps the watchdog, disks and NICs")
     void defineWithBootKeepsTheWatchdog() {
         routing().attach("h-lv", "test:///default");

@@ -5,6 +5,7 @@ import dev.paddock.hypervisor.NetworkSpec;
 import dev.paddock.model.Network;
 import dev.paddock.hypervisor.PoolSpec;
 import dev.paddock.model.Datastore;
+import dev.paddock.model.NfsExport;
 import dev.paddock.model.Vm;
 import java.util.List;
 
@@ -34,6 +35,8 @@ public sealed interface Step
                 Step.ForgetDatastore,
                 Step.DefinePool,
                 Step.UndefinePool,
+                Step.CreateNfsVolume,
+                Step.DeleteNfsVolume,
                 Step.CreateVolume,
                 Step.CloneVolume,
                 Step.WriteSeed,
@@ -265,6 +268,46 @@ public sealed interface Step
     record DeleteVolume(String hostId, String pool, String name) implements Step {
         public String describe() {
             return "delete volume " + name + " from pool " + pool + " on " + hostId;
+        }
+    }
+
+    /**
+     * Makes the empty image file {@code name} of {@code sizeBytes} in the export of the NFS datastore
+     * {@code datastoreId}, the server itself reaching the export (no host mounts it); a file of that name there
+     * already means done. Then records the datastore's sizes as the server reports them.
+     */
+    record CreateNfsVolume(String datastoreId, NfsExport export, String name, String format, long sizeBytes)
+            implements Step {
+        public CreateNfsVolume {
+            if (!NfsExport.isFileName(name)) {
+                throw new IllegalArgumentException("not a file name for an NFS export: '" + name + "'");
+            }
+            if (!format.equals("qcow2") && !format.equals("raw")) {
+                throw new IllegalArgumentException("volume format must be qcow2 or raw, not " + format);
+            }
+            if (sizeBytes <= 0) {
+                throw new IllegalArgumentException("volume size must be positive");
+            }
+        }
+
+        public String describe() {
+            return "create " + format + " volume " + name + " of " + sizeBytes + " bytes on " + export.key();
+        }
+    }
+
+    /**
+     * Removes the file {@code name} from the export of the NFS datastore {@code datastoreId}, over NFS; absent means
+     * done. Then records the datastore's sizes as the server reports them.
+     */
+    record DeleteNfsVolume(String datastoreId, NfsExport export, String name) implements Step {
+        public DeleteNfsVolume {
+            if (!NfsExport.isFileName(name)) {
+                throw new IllegalArgumentException("not a file name for an NFS export: '" + name + "'");
+            }
+        }
+
+        public String describe() {
+            return "delete volume " + name + " from " + export.key();
         }
     }
 
