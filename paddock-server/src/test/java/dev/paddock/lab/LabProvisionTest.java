@@ -134,7 +134,7 @@ class LabProvisionTest {
         }
 
         for (JsonNode vm : vms) {
-            awaitDone(LAB.paddock().delete("/api/v1/vms/" + vm.get("id").asText()));
+            awaitDone(LAB.paddock().delete("/api/v1/vms/" + vm.get("id").asText() + "?force=true&disks=delete"));
         }
     }
 
