@@ -171,6 +171,15 @@ public interface Hypervisor extends AutoCloseable {
      */
     VolumeFacts importVolume(String hostId, String pool, String name, String path);
 
+    /**
+     * Grows a volume of a started pool to {@code capacityBytes} (what its guest sees) and returns it as the pool then
+     * reports it; a volume that large already is returned as it is. A smaller size is
+     * {@link HypervisorException.Reason#INVALID_ARGUMENT} (volumes are never shrunk), a pool without room for the
+     * growth {@link HypervisorException.Reason#INSUFFICIENT_RESOURCES}, an unknown volume
+     * {@link HypervisorException.Reason#NOT_FOUND}.
+     */
+    VolumeFacts resizeVolume(String hostId, String pool, String name, long capacityBytes);
+
     /** Deletes a volume from a pool; a no-op when it does not exist. */
     void deleteVolume(String hostId, String pool, String name);
 

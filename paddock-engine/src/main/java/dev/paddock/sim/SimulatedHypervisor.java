@@ -944,6 +944,15 @@ public final class SimulatedHypervisor implements Hypervisor {
     }
 
     @Override
+    public VolumeFacts resizeVolume(String hostId, String pool, String name, long capacityBytes) {
+        return call(CallKind.STORAGE, () -> {
+            VolumeFacts volume = storage.resizeVolume(reachable(hostId), hostId, pool, name, capacityBytes);
+            changed = true;
+            return volume;
+        });
+    }
+
+    @Override
     public void deleteVolume(String hostId, String pool, String name) {
         run(CallKind.STORAGE, () -> {
             storage.deleteVolume(reachable(hostId), hostId, pool, name);

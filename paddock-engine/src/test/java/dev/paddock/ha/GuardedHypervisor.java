@@ -192,6 +192,12 @@ final class GuardedHypervisor implements Hypervisor {
     }
 
     @Override
+    public dev.paddock.hypervisor.VolumeFacts resizeVolume(String hostId, String pool, String name,
+            long capacityBytes) {
+        return delegate.resizeVolume(hostId, pool, name, capacityBytes);
+    }
+
+    @Override
     public void deleteVolume(String hostId, String pool, String name) {
         delegate.deleteVolume(hostId, pool, name);
     }

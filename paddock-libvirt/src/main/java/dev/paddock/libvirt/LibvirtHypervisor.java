@@ -442,6 +442,7 @@ public final class LibvirtHypervisor implements Hypervisor {
             throw new HypervisorException(Reason.INVALID_ARGUMENT, "domain " + spec.name() + ": " + e.getMessage(), e);
         }
         return call(hostId, "define domain " + spec.name() + " on " + hostId, connect -> {
+            renameHeld(connect, spec);
             Domain domain = connect.domainDefineXML(xml);
             try {
                 return info(hostId, domain);
@@ -449,6 +450,24 @@ public final class LibvirtHypervisor implements Hypervisor {
                 free(domain);
             }
         });
+    }
+
+    /**
+     * libvirt refuses a definition that gives a domain's UUID another name; a domain held under its old name is
+     * renamed first (it must be stopped), so that defining a renamed VM again is one define.
+     */
+    private static void renameHeld(Connect connect, DomainSpec spec) throws LibvirtException {
+        Optional<Domain> held = lookup(connect, spec.uuid());
+        if (held.isEmpty()) {
+            return;
+        }
+        try {
+            if (!held.get().getName().equals(spec.name())) {
+                DomainRename.rename(held.get(), spec.name());
+            }
+        } finally {
+            free(held.get());
+        }
     }
 
     private DomainXml.Options xmlOptions(HostConnection link, DomainSpec spec) {
@@ -679,6 +698,12 @@ public final class LibvirtHypervisor implements Hypervisor {
     public VolumeFacts importVolume(String hostId, String pool, String name, String path) {
         return call(hostId, "import " + path + " as volume " + name + " in " + pool + " on " + hostId,
                 connect -> StoragePools.importVolume(connect, pool, name, path));
+    }
+
+    @Override
+    public VolumeFacts resizeVolume(String hostId, String pool, String name, long capacityBytes) {
+        return call(hostId, "grow volume " + name + " in " + pool + " on " + hostId + " to " + capacityBytes + " bytes",
+                connect -> StoragePools.resizeVolume(connect, pool, name, capacityBytes));
     }
 
     @Override

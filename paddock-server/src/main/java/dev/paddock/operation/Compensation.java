@@ -43,6 +43,7 @@ public final class Compensation {
             case Step.CloneVolume clone -> Optional.of(new Step.DeleteVolume(clone.hostId(), clone.pool(), clone.name()));
             case Step.WriteSeed seed -> Optional.of(new Step.DeleteVolume(seed.hostId(), seed.pool(), seed.name()));
             case Step.DeleteVolume ignored -> Optional.empty();
+            case Step.ResizeVolume ignored -> Optional.empty();
             case Step.Parallel parallel -> {
                 List<Step> undos = parallel.steps().stream().flatMap(part -> of(part).stream()).toList();
                 yield undos.isEmpty() ? Optional.empty() : Optional.of(new Step.Parallel(undos, parallel.atMost()));

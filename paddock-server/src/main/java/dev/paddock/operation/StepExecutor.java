@@ -131,6 +131,10 @@ public final class StepExecutor {
                 hypervisor.deleteVolume(s.hostId(), s.pool(), s.name());
                 log.accept("volume " + s.name() + " gone from pool " + s.pool() + " on " + s.hostId());
             }
+            case Step.ResizeVolume s -> {
+                VolumeFacts volume = hypervisor.resizeVolume(s.hostId(), s.pool(), s.name(), s.capacityBytes());
+                log.accept("volume " + volume.path() + " of " + volume.capacityBytes() + " bytes on " + s.hostId());
+            }
             case Step.Parallel s -> parallel(s, log);
         }
     }
@@ -221,7 +225,7 @@ public final class StepExecutor {
                     .<Step>map(Step.RecordVm::new)
                     .orElseGet(() -> new Step.ForgetVm(s.vm().id())));
             case Step.DefineVm s -> hypervisor.domain(s.hostId(), s.spec().uuid()).isPresent()
-                    ? Optional.empty()
+                    ? redefinition(s)
                     : Compensation.of(s);
             case Step.StartVm s -> isActive(s.hostId(), s.vmId()) ? Optional.empty() : Compensation.of(s);
             case Step.MigrateVm s -> isActive(s.toHostId(), s.vmId()) ? Optional.empty() : Compensation.of(s);
@@ -248,11 +252,22 @@ public final class StepExecutor {
             case Step.CloneVolume s -> hasVolume(s.hostId(), s.pool(), s.name()) ? Optional.empty() : Compensation.of(s);
             case Step.WriteSeed s -> Compensation.of(s);
             case Step.DeleteVolume s -> Compensation.of(s);
+            case Step.ResizeVolume s -> Compensation.of(s);
             case Step.Parallel s -> {
                 List<Step> undos = s.steps().stream().flatMap(part -> undoOf(part).stream()).toList();
                 yield undos.isEmpty() ? Optional.empty() : Optional.of(new Step.Parallel(undos, s.atMost()));
             }
         };
+    }
+
+    /**
+     * The undo of a define that replaces a definition the host holds (a reconfigured VM): the held definition defined
+     * again. A definition the host holds already as wanted needs no undo.
+     */
+    private Optional<Step> redefinition(Step.DefineVm s) {
+        return hypervisor.definition(s.hostId(), s.spec().uuid())
+                .filter(held -> !s.spec().isHeldBy(held))
+                .map(held -> new Step.DefineVm(s.hostId(), held));
     }
 
     private void define(Step.DefineVm s, Consumer<String> log) {

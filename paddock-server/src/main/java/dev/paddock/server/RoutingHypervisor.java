@@ -337,6 +337,12 @@ public final class RoutingHypervisor implements Hypervisor {
     }
 
     @Override
+    public dev.paddock.hypervisor.VolumeFacts resizeVolume(String hostId, String pool, String name,
+            long capacityBytes) {
+        return route(hostId).resizeVolume(hostId, pool, name, capacityBytes);
+    }
+
+    @Override
     public void deleteVolume(String hostId, String pool, String name) {
         route(hostId).deleteVolume(hostId, pool, name);
     }

@@ -97,6 +97,7 @@ final class InlineOperations implements Operations {
                 case Step.CloneVolume clone -> { }
                 case Step.WriteSeed seed -> { }
                 case Step.DeleteVolume delete -> { }
+                case Step.ResizeVolume resize -> { }
                 case Step.Parallel parallel -> parallel.steps().forEach(this::apply);
             }
     }

@@ -197,6 +197,12 @@ final class AfterListing implements Hypervisor {
     }
 
     @Override
+    public dev.paddock.hypervisor.VolumeFacts resizeVolume(String hostId, String pool, String name,
+            long capacityBytes) {
+        return real.resizeVolume(hostId, pool, name, capacityBytes);
+    }
+
+    @Override
     public void deleteVolume(String hostId, String pool, String name) {
         real.deleteVolume(hostId, pool, name);
     }

@@ -47,6 +47,11 @@ class StepJsonTest {
                 new Step.DefinePool("h1", new dev.paddock.hypervisor.PoolSpec("nfs", dev.paddock.hypervisor.PoolType.NETFS,
                         dev.paddock.hypervisor.PoolSource.nfs("nas", "/export"), "/mnt/nfs")),
                 new Step.UndefinePool("h1", "san"),
+                new Step.CreateVolume("h1", "local", "web-1-root.qcow2", 1024, "qcow2"),
+                new Step.CloneVolume("h1", "local", "web-1-root.qcow2", "debian.qcow2", true, 1L << 30),
+                new Step.WriteSeed("h1", "local", "web-1-seed.iso", "instance-id: v1", "#cloud-config", ""),
+                new Step.DeleteVolume("h1", "local", "web-1-root.qcow2"),
+                new Step.ResizeVolume("h1", "local", "web-1-root.qcow2", 2L << 30),
                 new Step.Parallel(List.of(new Step.DefineVm("h2", OperationFixtures.spec("v1", "web-1")),
                         new Step.StartVm("h2", "v2"))));
     }

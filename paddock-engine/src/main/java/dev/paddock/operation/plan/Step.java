@@ -38,6 +38,7 @@ public sealed interface Step
                 Step.CloneVolume,
                 Step.WriteSeed,
                 Step.DeleteVolume,
+                Step.ResizeVolume,
                 Step.Parallel {
 
     /** A short human sentence for progress displays and the audit log. */
@@ -235,6 +236,23 @@ public sealed interface Step
     record DeleteVolume(String hostId, String pool, String name) implements Step {
         public String describe() {
             return "delete volume " + name + " from pool " + pool + " on " + hostId;
+        }
+    }
+
+    /**
+     * Grows a volume of a pool to {@code capacityBytes}; one that large already means done. Never undone: a volume is
+     * not shrunk under a guest's file systems, and a larger disk is harmless to the definition it had before.
+     */
+    record ResizeVolume(String hostId, String pool, String name, long capacityBytes) implements Step {
+        public ResizeVolume {
+            if (capacityBytes < 1) {
+                throw new IllegalArgumentException("a volume needs a size, not " + capacityBytes + " bytes");
+            }
+        }
+
+        public String describe() {
+            return "grow volume " + name + " of pool " + pool + " on " + hostId + " to " + (capacityBytes >> 20)
+                    + " MiB";
         }
     }
 
