@@ -40,6 +40,21 @@ final class VmPlans {
         return new OperationPlan("vm.create", vm.id(), owner, steps);
     }
 
+    /**
+     * Records the changed VM, makes and grows its volumes ({@code before}), defines its domain again as the changed
+     * VM, then runs {@code after} (deleting removed disks' volumes, which nothing undoes, so last). A failure undoes
+     * what was done: the old record and the old definition come back, new volumes go.
+     */
+    static OperationPlan reconfigure(Vm changed, Room room, String hostId, List<Step> before, List<Step> after,
+            String owner) {
+        List<Step> steps = new ArrayList<>();
+        steps.add(new Step.RecordVm(changed));
+        steps.addAll(before);
+        steps.add(new Step.DefineVm(hostId, DomainBuilder.specOf(changed, room)));
+        steps.addAll(after);
+        return new OperationPlan("vm.reconfigure", changed.id(), owner, steps);
+    }
+
     static OperationPlan start(Vm vm, String hostId, String owner) {
         return new OperationPlan("vm.start", vm.id(), owner, List.of(new Step.StartVm(hostId, vm.id())));
     }
