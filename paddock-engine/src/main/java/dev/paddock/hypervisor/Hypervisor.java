@@ -69,6 +69,18 @@ public interface Hypervisor extends AutoCloseable {
     /** Powers the domain off at once; a no-op when it is not running. */
     void destroy(String hostId, String uuid);
 
+    /**
+     * Plugs {@code nic} into the domain: into the running guest when it runs (a hot plug), and into its definition
+     * either way. A domain that has a NIC of that MAC already is left as it is.
+     */
+    void attachNic(String hostId, String uuid, DomainSpec.NicSpec nic);
+
+    /**
+     * Unplugs the domain's NIC of MAC {@code mac}: from the running guest when it runs, and from its definition either
+     * way. A domain without a NIC of that MAC is left as it is.
+     */
+    void detachNic(String hostId, String uuid, String mac);
+
     /** Removes a stopped domain's definition; a no-op when the domain is unknown. */
     void undefine(String hostId, String uuid);
 

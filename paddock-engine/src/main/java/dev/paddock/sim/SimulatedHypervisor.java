@@ -694,6 +694,35 @@ public final class SimulatedHypervisor implements Hypervisor {
     }
 
     @Override
+    public void attachNic(String hostId, String uuid, DomainSpec.NicSpec nic) {
+        run(CallKind.DEFINE, () -> {
+            SimHost host = reachable(hostId);
+            SimDomain domain = existing(host, hostId, uuid);
+            if (domain.spec.nics().stream().anyMatch(held -> held.mac().equals(nic.mac()))) {
+                return;
+            }
+            List<DomainSpec.NicSpec> nics = new ArrayList<>(domain.spec.nics());
+            nics.add(nic);
+            domain.spec = domain.spec.withNics(nics);
+            changed = true;
+        });
+    }
+
+    @Override
+    public void detachNic(String hostId, String uuid, String mac) {
+        run(CallKind.DEFINE, () -> {
+            SimHost host = reachable(hostId);
+            SimDomain domain = existing(host, hostId, uuid);
+            if (domain.spec.nics().stream().noneMatch(held -> held.mac().equals(mac))) {
+                return;
+            }
+            domain.spec = domain.spec.withNics(domain.spec.nics().stream().filter(held -> !held.mac().equals(mac))
+                    .toList());
+            changed = true;
+        });
+    }
+
+    @Override
     public void suspend(String hostId, String uuid) {
         run(CallKind.SUSPEND, () -> {
             SimHost host = reachable(hostId);

@@ -198,6 +198,16 @@ final class GuardedHypervisor implements Hypervisor {
     }
 
     @Override
+    public void attachNic(String hostId, String uuid, dev.paddock.hypervisor.DomainSpec.NicSpec nic) {
+        delegate.attachNic(hostId, uuid, nic);
+    }
+
+    @Override
+    public void detachNic(String hostId, String uuid, String mac) {
+        delegate.detachNic(hostId, uuid, mac);
+    }
+
+    @Override
     public void deleteVolume(String hostId, String pool, String name) {
         delegate.deleteVolume(hostId, pool, name);
     }

@@ -544,6 +544,51 @@ public final class LibvirtHypervisor implements Hypervisor {
         }
     }
 
+    /**
+     * virDomainAttachDeviceFlags: into the definition unless it has the NIC, and into the running guest unless it has
+     * it, so a plug that got half way is finished by running it again.
+     */
+    @Override
+    public void attachNic(String hostId, String uuid, DomainSpec.NicSpec nic) {
+        String xml = DomainXml.interfaceXml(nic);
+        onDomain(hostId, uuid, "plug NIC " + nic.mac() + " into", domain -> {
+            boolean active = domain.isActive() == 1;
+            int flags = (hasNic(domain, XML_INACTIVE, nic.mac()) ? 0 : Domain.DeviceModifyFlags.CONFIG)
+                    | (active && !hasNic(domain, 0, nic.mac()) ? Domain.DeviceModifyFlags.LIVE : 0);
+            if (flags != 0) {
+                domain.attachDeviceFlags(xml, flags);
+            }
+        });
+    }
+
+    /**
+     * virDomainDetachDeviceFlags, from the definition and the running guest where each has the NIC. QEMU unplugs a
+     * device once the guest lets go of it: libvirt waits a few seconds for that, then leaves it to finish.
+     */
+    @Override
+    public void detachNic(String hostId, String uuid, String mac) {
+        onDomain(hostId, uuid, "unplug NIC " + mac + " from", domain -> {
+            boolean active = domain.isActive() == 1;
+            Optional<DomainSpec.NicSpec> held = nicOf(domain, XML_INACTIVE, mac);
+            Optional<DomainSpec.NicSpec> live = active ? nicOf(domain, 0, mac) : Optional.empty();
+            int flags = (held.isPresent() ? Domain.DeviceModifyFlags.CONFIG : 0)
+                    | (live.isPresent() ? Domain.DeviceModifyFlags.LIVE : 0);
+            if (flags != 0) {
+                domain.detachDeviceFlags(DomainXml.interfaceXml(held.or(() -> live).orElseThrow()), flags);
+            }
+        });
+    }
+
+    private static boolean hasNic(Domain domain, int xmlFlags, String mac) throws LibvirtException {
+        return nicOf(domain, xmlFlags, mac).isPresent();
+    }
+
+    private static Optional<DomainSpec.NicSpec> nicOf(Domain domain, int xmlFlags, String mac)
+            throws LibvirtException {
+        return DomainXml.read(domain.getXMLDesc(xmlFlags)).nics().stream()
+                .filter(nic -> nic.mac().equalsIgnoreCase(mac)).findFirst();
+    }
+
     @Override
     public void suspend(String hostId, String uuid) {
         onDomain(hostId, uuid, "suspend", domain -> {

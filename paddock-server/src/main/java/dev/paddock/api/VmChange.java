@@ -84,10 +84,9 @@ record VmChange(Vm vm, String hostId, Optional<String> name, Optional<Long> mill
         return millicores.isPresent() || memoryMib.isPresent();
     }
 
-    /** True when the VM gets or loses a disk or a NIC, or a disk grows. */
-    boolean changesDevices() {
-        return !added.disks().isEmpty() || !grown.isEmpty() || !removed.isEmpty() || !addedNics.isEmpty()
-                || !removedNics.isEmpty();
+    /** True when the VM gets or loses a disk, or a disk grows. */
+    boolean changesDisks() {
+        return !added.disks().isEmpty() || !grown.isEmpty() || !removed.isEmpty();
     }
 
     /** The VM changed, with {@code nics} as the NICs it gets (their MACs chosen). */

@@ -55,6 +55,24 @@ final class VmPlans {
         return new OperationPlan("vm.reconfigure", changed.id(), owner, steps);
     }
 
+    /**
+     * A running VM's NICs changed live: records the changed VM, unplugs the NICs it loses (first, freeing their slots),
+     * plugs in the new ones, then defines the domain as the changed VM (already so, once the plugs wrote its
+     * definition). A failure plugs back and unplugs what was done.
+     */
+    static OperationPlan reconfigureLive(Vm before, Vm changed, Room room, String hostId, String owner) {
+        List<DomainSpec.NicSpec> was = DomainBuilder.specOf(before, room).nics();
+        DomainSpec spec = DomainBuilder.specOf(changed, room);
+        List<Step> steps = new ArrayList<>();
+        steps.add(new Step.RecordVm(changed));
+        was.stream().filter(nic -> spec.nics().stream().noneMatch(kept -> kept.mac().equals(nic.mac())))
+                .forEach(nic -> steps.add(new Step.DetachNic(hostId, changed.id(), nic)));
+        spec.nics().stream().filter(nic -> was.stream().noneMatch(held -> held.mac().equals(nic.mac())))
+                .forEach(nic -> steps.add(new Step.AttachNic(hostId, changed.id(), nic)));
+        steps.add(new Step.DefineVm(hostId, spec));
+        return new OperationPlan("vm.reconfigure", changed.id(), owner, steps);
+    }
+
     static OperationPlan start(Vm vm, String hostId, String owner) {
         return new OperationPlan("vm.start", vm.id(), owner, List.of(new Step.StartVm(hostId, vm.id())));
     }

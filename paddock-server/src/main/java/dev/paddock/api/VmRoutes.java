@@ -441,7 +441,7 @@ final class VmRoutes {
     /**
      * Changes a VM's settings as one operation: records the changed VM, makes and grows its volumes, defines its
      * domain again, then deletes the volumes of removed disks when asked. A stopped VM takes every change; a running
-     * one is refused with what to do (stop it), since its domain is changed only while it is defined, not live.
+     * one takes NICs added and removed (hot plugged), and is refused with what to do (stop it) for the rest.
      * More CPU or memory must fit on its host as if it ran, counted with the room unfinished operations claim.
      */
     private void reconfigure(Context ctx) {
@@ -457,9 +457,10 @@ final class VmRoutes {
                     + " new name, vcpus, memoryMib, or disks or NICs to add, grow or remove.");
         }
         VmState state = liveState(vm, host);
-        if (state == VmState.RUNNING || state == VmState.PAUSED) {
+        boolean live = state == VmState.RUNNING || state == VmState.PAUSED;
+        if (live && (change.resizes() || change.name().isPresent() || change.changesDisks())) {
             String what = change.resizes() ? "change its CPU/memory" : change.name().isPresent() ? "rename it"
-                    : "add, grow or remove its disks and NICs";
+                    : "add, grow or remove its disks";
             throw new PaddockException.Conflict("VM '" + vm.name() + "' runs: stop it to " + what + ".");
         }
         String key = change.name().map(name -> vm.clusterId() + "/" + name).orElse("");
@@ -479,8 +480,9 @@ final class VmRoutes {
             changed.set(after);
             Map<String, Datastore> datastores = new HashMap<>();
             room.datastores().forEach(datastore -> datastores.put(datastore.id(), datastore));
-            return Optional.of(VmPlans.reconfigure(after, room, host, change.storageBefore(datastores),
-                    change.storageAfter(datastores), OWNER));
+            return Optional.of(live ? VmPlans.reconfigureLive(current, after, room, host, OWNER)
+                    : VmPlans.reconfigure(after, room, host, change.storageBefore(datastores),
+                            change.storageAfter(datastores), OWNER));
         }).orElseThrow();
         audited(view, "change settings of VM " + vm.name());
         change.name().ifPresent(name -> pendingNames.put(key, view.id()));

@@ -44,6 +44,8 @@ public final class Compensation {
             case Step.WriteSeed seed -> Optional.of(new Step.DeleteVolume(seed.hostId(), seed.pool(), seed.name()));
             case Step.DeleteVolume ignored -> Optional.empty();
             case Step.ResizeVolume ignored -> Optional.empty();
+            case Step.AttachNic attach -> Optional.of(new Step.DetachNic(attach.hostId(), attach.vmId(), attach.nic()));
+            case Step.DetachNic detach -> Optional.of(new Step.AttachNic(detach.hostId(), detach.vmId(), detach.nic()));
             case Step.Parallel parallel -> {
                 List<Step> undos = parallel.steps().stream().flatMap(part -> of(part).stream()).toList();
                 yield undos.isEmpty() ? Optional.empty() : Optional.of(new Step.Parallel(undos, parallel.atMost()));

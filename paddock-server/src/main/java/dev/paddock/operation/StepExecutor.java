@@ -135,6 +135,14 @@ public final class StepExecutor {
                 VolumeFacts volume = hypervisor.resizeVolume(s.hostId(), s.pool(), s.name(), s.capacityBytes());
                 log.accept("volume " + volume.path() + " of " + volume.capacityBytes() + " bytes on " + s.hostId());
             }
+            case Step.AttachNic s -> {
+                hypervisor.attachNic(s.hostId(), s.vmId(), s.nic());
+                log.accept("NIC " + s.nic().mac() + " plugged into " + s.vmId() + " on " + s.hostId());
+            }
+            case Step.DetachNic s -> {
+                hypervisor.detachNic(s.hostId(), s.vmId(), s.nic().mac());
+                log.accept("NIC " + s.nic().mac() + " unplugged from " + s.vmId() + " on " + s.hostId());
+            }
             case Step.Parallel s -> parallel(s, log);
         }
     }
@@ -156,6 +164,12 @@ public final class StepExecutor {
         PoolFacts pool = hypervisor.definePool(s.hostId(), s.spec());
         log.accept("storage pool " + pool.name() + " started on " + s.hostId() + ": " + pool.availableBytes()
                 + " of " + pool.capacityBytes() + " bytes available");
+    }
+
+    /** True when the domain's definition has a NIC of that MAC. */
+    private boolean hasNic(String hostId, String vmId, String mac) {
+        return hypervisor.definition(hostId, vmId).filter(spec -> spec.nics().stream()
+                .anyMatch(nic -> nic.mac().equalsIgnoreCase(mac))).isPresent();
     }
 
     private boolean hasVolume(String hostId, String pool, String name) {
@@ -253,6 +267,8 @@ public final class StepExecutor {
             case Step.WriteSeed s -> Compensation.of(s);
             case Step.DeleteVolume s -> Compensation.of(s);
             case Step.ResizeVolume s -> Compensation.of(s);
+            case Step.AttachNic s -> hasNic(s.hostId(), s.vmId(), s.nic().mac()) ? Optional.empty() : Compensation.of(s);
+            case Step.DetachNic s -> hasNic(s.hostId(), s.vmId(), s.nic().mac()) ? Compensation.of(s) : Optional.empty();
             case Step.Parallel s -> {
                 List<Step> undos = s.steps().stream().flatMap(part -> undoOf(part).stream()).toList();
                 yield undos.isEmpty() ? Optional.empty() : Optional.of(new Step.Parallel(undos, s.atMost()));

@@ -343,6 +343,16 @@ public final class RoutingHypervisor implements Hypervisor {
     }
 
     @Override
+    public void attachNic(String hostId, String uuid, dev.paddock.hypervisor.DomainSpec.NicSpec nic) {
+        route(hostId).attachNic(hostId, uuid, nic);
+    }
+
+    @Override
+    public void detachNic(String hostId, String uuid, String mac) {
+        route(hostId).detachNic(hostId, uuid, mac);
+    }
+
+    @Override
     public void deleteVolume(String hostId, String pool, String name) {
         route(hostId).deleteVolume(hostId, pool, name);
     }

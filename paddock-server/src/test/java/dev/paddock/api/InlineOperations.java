@@ -98,6 +98,8 @@ final class InlineOperations implements Operations {
                 case Step.WriteSeed seed -> { }
                 case Step.DeleteVolume delete -> { }
                 case Step.ResizeVolume resize -> { }
+                case Step.AttachNic attach -> { }
+                case Step.DetachNic detach -> { }
                 case Step.Parallel parallel -> parallel.steps().forEach(this::apply);
             }
     }

@@ -114,15 +114,34 @@ class VmReconfigureApiTest {
     }
 
     @Test
-    @DisplayName("a running VM is told to stop before its CPU, memory, name, disks or NICs change")
+    @DisplayName("a running VM is told to stop before its CPU, memory, name or disks change")
     void runningVm() {
         server.awaitFinal(server.post("/api/v1/vms/" + vm + "/start", ""));
 
         assertThat(refusal("{\"memoryMib\":512}", 409)).isEqualTo("VM 'db' runs: stop it to change its CPU/memory.");
         assertThat(refusal("{\"name\":\"other\"}", 409)).isEqualTo("VM 'db' runs: stop it to rename it.");
-        assertThat(refusal("{\"addNics\":[{\"network\":\"lan\"}]}", 409))
-                .isEqualTo("VM 'db' runs: stop it to add, grow or remove its disks and NICs.");
+        assertThat(refusal("{\"addDisks\":[{\"datastore\":\"vms\",\"sizeGib\":1}]}", 409))
+                .isEqualTo("VM 'db' runs: stop it to add, grow or remove its disks.");
         assertThat(server.hypervisor.definition(host, vm).orElseThrow().memoryMib()).isEqualTo(256);
+    }
+
+    @Test
+    @DisplayName("a running VM's NICs are plugged in and unplugged live, and it keeps running")
+    void liveNics() {
+        server.awaitFinal(server.post("/api/v1/vms/" + vm + "/start", ""));
+
+        JsonNode operation = server.awaitFinal(server.patch("/api/v1/vms/" + vm, "{\"addNics\":[{\"network\":"
+                + "\"lan\",\"mac\":\"52:54:00:00:00:09\"}],\"removeNics\":[\"52:54:00:00:00:01\"]}"));
+
+        assertThat(operation.get("state").asText()).as(operation.toString()).isEqualTo("DONE");
+        assertThat(server.steps(operation)).containsExactly("record VM db in inventory",
+                "unplug NIC 52:54:00:00:00:01 from VM " + vm + " on host-1",
+                "plug NIC 52:54:00:00:00:09 on lan into VM " + vm + " on host-1", "define db on host-1");
+        assertThat(server.hypervisor.definition(host, vm).orElseThrow().nics())
+                .extracting(DomainSpec.NicSpec::mac).containsExactly("52:54:00:00:00:09");
+        assertThat(server.hypervisor.domain(host, vm).orElseThrow().state().name()).isEqualTo("RUNNING");
+        assertThat(server.get("/api/v1/vms/" + vm).json().get("nics")).extracting(n -> n.get("mac").asText())
+                .containsExactly("52:54:00:00:00:09");
     }
 
     @Test

@@ -203,6 +203,16 @@ final class AfterListing implements Hypervisor {
     }
 
     @Override
+    public void attachNic(String hostId, String uuid, dev.paddock.hypervisor.DomainSpec.NicSpec nic) {
+        real.attachNic(hostId, uuid, nic);
+    }
+
+    @Override
+    public void detachNic(String hostId, String uuid, String mac) {
+        real.detachNic(hostId, uuid, mac);
+    }
+
+    @Override
     public void deleteVolume(String hostId, String pool, String name) {
         real.deleteVolume(hostId, pool, name);
     }

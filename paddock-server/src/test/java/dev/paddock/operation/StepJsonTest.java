@@ -52,6 +52,10 @@ class StepJsonTest {
                 new Step.WriteSeed("h1", "local", "web-1-seed.iso", "instance-id: v1", "#cloud-config", ""),
                 new Step.DeleteVolume("h1", "local", "web-1-root.qcow2"),
                 new Step.ResizeVolume("h1", "local", "web-1-root.qcow2", 2L << 30),
+                new Step.AttachNic("h1", "v1", dev.paddock.hypervisor.DomainSpec.NicSpec.onNetwork("52:54:00:00:00:01",
+                        "backend")),
+                new Step.DetachNic("h1", "v1", new dev.paddock.hypervisor.DomainSpec.NicSpec("52:54:00:00:00:02",
+                        "br0", Optional.of(10))),
                 new Step.Parallel(List.of(new Step.DefineVm("h2", OperationFixtures.spec("v1", "web-1")),
                         new Step.StartVm("h2", "v2"))));
     }

@@ -39,6 +39,8 @@ public sealed interface Step
                 Step.WriteSeed,
                 Step.DeleteVolume,
                 Step.ResizeVolume,
+                Step.AttachNic,
+                Step.DetachNic,
                 Step.Parallel {
 
     /** A short human sentence for progress displays and the audit log. */
@@ -253,6 +255,23 @@ public sealed interface Step
         public String describe() {
             return "grow volume " + name + " of pool " + pool + " on " + hostId + " to " + (capacityBytes >> 20)
                     + " MiB";
+        }
+    }
+
+    /** Plugs a NIC into a domain, live when it runs, and into its definition; a NIC of that MAC there means done. */
+    record AttachNic(String hostId, String vmId, DomainSpec.NicSpec nic) implements Step {
+        public String describe() {
+            return "plug NIC " + nic.mac() + " on " + nic.network() + " into VM " + vmId + " on " + hostId;
+        }
+    }
+
+    /**
+     * Unplugs a domain's NIC, live when it runs, and from its definition; no NIC of that MAC there means done. The
+     * NIC's whole spec is kept so that an undo plugs it back as it was.
+     */
+    record DetachNic(String hostId, String vmId, DomainSpec.NicSpec nic) implements Step {
+        public String describe() {
+            return "unplug NIC " + nic.mac() + " from VM " + vmId + " on " + hostId;
         }
     }
 
