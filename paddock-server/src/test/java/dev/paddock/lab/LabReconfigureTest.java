@@ -21,7 +21,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A VM's settings changed through REST on a real libvirt host: a stopped VM gets a new empty disk, more memory and a
- * new name in one operation, starts, and libvirt's own definition ({@code virsh dumpxml}) shows all three.
+ * new name in one operation, starts, and libvirt's own definition ({@code virsh dumpxml}) shows all three; then, while
+ * it runs, it gets a NIC plugged in live, which libvirt's live XML shows.
  */
 @Tag("lab")
 class LabReconfigureTest {
@@ -65,6 +66,17 @@ class LabReconfigureTest {
         }
         String added = disks.get(1).get("volume").asText();
         assertThat(virsh(1, "vol-info", "--pool", "disks", added)).containsPattern("Capacity:\\s+1\\.00 GiB");
+
+
+        String siteId = LAB.paddock().get("/api/v1/sites").json().get("items").get(0).get("id").asText();
+        awaitDone(LAB.paddock().post("/api/v1/networks", "{\"siteId\":\"" + siteId + "\",\"name\":\"plugged\","
+                + "\"hosts\":[\"h1\"],\"bridge\":\"vmbr0\"}"));
+        JsonNode plugged = awaitDone(LAB.paddock().patch("/api/v1/vms/" + id, "{\"addNics\":[{\"network\":"
+                + "\"plugged\",\"mac\":\"52:54:00:7e:0c:01\"}]}"));
+        assertThat(plugged.get("steps").toString()).contains("plug NIC 52:54:00:7e:0c:01");
+        assertThat(virsh(1, "domstate", "large").strip()).isEqualTo("running");
+        assertThat(virsh(1, "dumpxml", "large")).contains("<mac address='52:54:00:7e:0c:01'/>");
+        assertThat(virsh(1, "dumpxml", "--inactive", "large")).contains("<mac address='52:54:00:7e:0c:01'/>");
 
         awaitDone(LAB.paddock().delete("/api/v1/vms/" + id + "?force=true"));
     }
