@@ -81,6 +81,26 @@ public interface Hypervisor extends AutoCloseable {
      */
     void detachNic(String hostId, String uuid, String mac);
 
+    /**
+     * Plugs {@code disk} into the domain: into the running guest when it runs (a hot plug), and into its definition
+     * either way. A domain that has a disk on that target already is left as it is.
+     */
+    void attachDisk(String hostId, String uuid, DomainSpec.DiskSpec disk);
+
+    /**
+     * Unplugs the domain's disk on {@code target}: from the running guest when it runs, and from its definition either
+     * way; its image is left as it is. A domain without a disk on that target is left as it is.
+     */
+    void detachDisk(String hostId, String uuid, String target);
+
+    /**
+     * Grows the disk on {@code target} of a running domain to {@code capacityBytes} through its hypervisor (QEMU
+     * resizes the image it holds open; the guest sees the new size at once). A disk that large already is left as it
+     * is; a smaller size is {@link HypervisorException.Reason#INVALID_ARGUMENT}, a domain that does not run
+     * {@link HypervisorException.Reason#INVALID_STATE} (grow its volume instead).
+     */
+    void growDisk(String hostId, String uuid, String target, long capacityBytes);
+
     /** Removes a stopped domain's definition; a no-op when the domain is unknown. */
     void undefine(String hostId, String uuid);
 

@@ -208,6 +208,21 @@ final class GuardedHypervisor implements Hypervisor {
     }
 
     @Override
+    public void attachDisk(String hostId, String uuid, dev.paddock.hypervisor.DomainSpec.DiskSpec disk) {
+        delegate.attachDisk(hostId, uuid, disk);
+    }
+
+    @Override
+    public void detachDisk(String hostId, String uuid, String target) {
+        delegate.detachDisk(hostId, uuid, target);
+    }
+
+    @Override
+    public void growDisk(String hostId, String uuid, String target, long capacityBytes) {
+        delegate.growDisk(hostId, uuid, target, capacityBytes);
+    }
+
+    @Override
     public void deleteVolume(String hostId, String pool, String name) {
         delegate.deleteVolume(hostId, pool, name);
     }

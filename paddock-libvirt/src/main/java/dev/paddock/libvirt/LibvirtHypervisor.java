@@ -579,6 +579,60 @@ public final class LibvirtHypervisor implements Hypervisor {
         });
     }
 
+    /** virDomainAttachDeviceFlags, into the definition and the running guest where each lacks the target. */
+    @Override
+    public void attachDisk(String hostId, String uuid, DomainSpec.DiskSpec disk) {
+        String xml = DomainXml.diskXml(disk);
+        onDomain(hostId, uuid, "plug disk " + disk.target() + " into", domain -> {
+            boolean active = domain.isActive() == 1;
+            int flags = (diskOn(domain, XML_INACTIVE, disk.target()).isPresent() ? 0 : Domain.DeviceModifyFlags.CONFIG)
+                    | (active && diskOn(domain, 0, disk.target()).isEmpty() ? Domain.DeviceModifyFlags.LIVE : 0);
+            if (flags != 0) {
+                domain.attachDeviceFlags(xml, flags);
+            }
+        });
+    }
+
+    /** virDomainDetachDeviceFlags, from the definition and the running guest where each has the target. */
+    @Override
+    public void detachDisk(String hostId, String uuid, String target) {
+        onDomain(hostId, uuid, "unplug disk " + target + " from", domain -> {
+            boolean active = domain.isActive() == 1;
+            Optional<DomainSpec.DiskSpec> held = diskOn(domain, XML_INACTIVE, target);
+            Optional<DomainSpec.DiskSpec> live = active ? diskOn(domain, 0, target) : Optional.empty();
+            int flags = (held.isPresent() ? Domain.DeviceModifyFlags.CONFIG : 0)
+                    | (live.isPresent() ? Domain.DeviceModifyFlags.LIVE : 0);
+            if (flags != 0) {
+                domain.detachDeviceFlags(DomainXml.diskXml(held.or(() -> live).orElseThrow()), flags);
+            }
+        });
+    }
+
+    /** virDomainBlockResize in bytes, after virDomainGetBlockInfo says the disk is smaller. */
+    @Override
+    public void growDisk(String hostId, String uuid, String target, long capacityBytes) {
+        onDomain(hostId, uuid, "grow disk " + target + " of", domain -> {
+            if (domain.isActive() != 1) {
+                throw new HypervisorException(Reason.INVALID_STATE, "domain " + uuid + " on " + hostId + " does not"
+                        + " run; grow the volume of its disk " + target + " instead");
+            }
+            long now = domain.blockInfo(target).getCapacity();
+            if (capacityBytes < now) {
+                throw new HypervisorException(Reason.INVALID_ARGUMENT, "disk " + target + " of domain " + uuid + " is "
+                        + now + " bytes; it is not shrunk to " + capacityBytes);
+            }
+            if (capacityBytes > now) {
+                domain.blockResize(target, capacityBytes, Domain.BlockResizeFlags.BYTES);
+            }
+        });
+    }
+
+    private static Optional<DomainSpec.DiskSpec> diskOn(Domain domain, int xmlFlags, String target)
+            throws LibvirtException {
+        return DomainXml.read(domain.getXMLDesc(xmlFlags)).disks().stream()
+                .filter(disk -> disk.target().equals(target)).findFirst();
+    }
+
     private static boolean hasNic(Domain domain, int xmlFlags, String mac) throws LibvirtException {
         return nicOf(domain, xmlFlags, mac).isPresent();
     }

@@ -84,9 +84,11 @@ record VmChange(Vm vm, String hostId, Optional<String> name, Optional<Long> mill
         return millicores.isPresent() || memoryMib.isPresent();
     }
 
-    /** True when the VM gets or loses a disk, or a disk grows. */
-    boolean changesDisks() {
-        return !added.disks().isEmpty() || !grown.isEmpty() || !removed.isEmpty();
+    /** The size each grown disk grows to, in bytes, by disk name. */
+    Map<String, Long> grownTo() {
+        Map<String, Long> sizes = new java.util.LinkedHashMap<>();
+        grown.forEach(grow -> sizes.put(grow.disk().name(), grow.sizeGib() * GIB));
+        return sizes;
     }
 
     /** The VM changed, with {@code nics} as the NICs it gets (their MACs chosen). */

@@ -441,7 +441,8 @@ final class VmRoutes {
     /**
      * Changes a VM's settings as one operation: records the changed VM, makes and grows its volumes, defines its
      * domain again, then deletes the volumes of removed disks when asked. A stopped VM takes every change; a running
-     * one takes NICs added and removed (hot plugged), and is refused with what to do (stop it) for the rest.
+     * one takes NICs added and removed and disks added (hot plugged) and grown (by QEMU), and is refused with what to
+     * do (stop it) for the rest.
      * More CPU or memory must fit on its host as if it ran, counted with the room unfinished operations claim.
      */
     private void reconfigure(Context ctx) {
@@ -458,9 +459,9 @@ final class VmRoutes {
         }
         VmState state = liveState(vm, host);
         boolean live = state == VmState.RUNNING || state == VmState.PAUSED;
-        if (live && (change.resizes() || change.name().isPresent() || change.changesDisks())) {
+        if (live && (change.resizes() || change.name().isPresent() || !change.removed().isEmpty())) {
             String what = change.resizes() ? "change its CPU/memory" : change.name().isPresent() ? "rename it"
-                    : "add, grow or remove its disks";
+                    : "remove its disks";
             throw new PaddockException.Conflict("VM '" + vm.name() + "' runs: stop it to " + what + ".");
         }
         String key = change.name().map(name -> vm.clusterId() + "/" + name).orElse("");
@@ -480,7 +481,8 @@ final class VmRoutes {
             changed.set(after);
             Map<String, Datastore> datastores = new HashMap<>();
             room.datastores().forEach(datastore -> datastores.put(datastore.id(), datastore));
-            return Optional.of(live ? VmPlans.reconfigureLive(current, after, room, host, OWNER)
+            return Optional.of(live ? VmPlans.reconfigureLive(current, after, room, host,
+                    change.added().steps(host, datastores, vm.id(), List.of()), change.grownTo(), OWNER)
                     : VmPlans.reconfigure(after, room, host, change.storageBefore(datastores),
                             change.storageAfter(datastores), OWNER));
         }).orElseThrow();

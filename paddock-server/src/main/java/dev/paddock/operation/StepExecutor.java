@@ -143,6 +143,18 @@ public final class StepExecutor {
                 hypervisor.detachNic(s.hostId(), s.vmId(), s.nic().mac());
                 log.accept("NIC " + s.nic().mac() + " unplugged from " + s.vmId() + " on " + s.hostId());
             }
+            case Step.AttachDisk s -> {
+                hypervisor.attachDisk(s.hostId(), s.vmId(), s.disk());
+                log.accept("disk " + s.disk().target() + " plugged into " + s.vmId() + " on " + s.hostId());
+            }
+            case Step.DetachDisk s -> {
+                hypervisor.detachDisk(s.hostId(), s.vmId(), s.disk().target());
+                log.accept("disk " + s.disk().target() + " unplugged from " + s.vmId() + " on " + s.hostId());
+            }
+            case Step.GrowDisk s -> {
+                hypervisor.growDisk(s.hostId(), s.vmId(), s.target(), s.capacityBytes());
+                log.accept("disk " + s.target() + " of " + s.vmId() + " is " + s.capacityBytes() + " bytes");
+            }
             case Step.Parallel s -> parallel(s, log);
         }
     }
@@ -170,6 +182,12 @@ public final class StepExecutor {
     private boolean hasNic(String hostId, String vmId, String mac) {
         return hypervisor.definition(hostId, vmId).filter(spec -> spec.nics().stream()
                 .anyMatch(nic -> nic.mac().equalsIgnoreCase(mac))).isPresent();
+    }
+
+    /** True when the domain's definition has a disk on that target. */
+    private boolean hasDisk(String hostId, String vmId, String target) {
+        return hypervisor.definition(hostId, vmId).filter(spec -> spec.disks().stream()
+                .anyMatch(disk -> disk.target().equals(target))).isPresent();
     }
 
     private boolean hasVolume(String hostId, String pool, String name) {
@@ -269,6 +287,11 @@ public final class StepExecutor {
             case Step.ResizeVolume s -> Compensation.of(s);
             case Step.AttachNic s -> hasNic(s.hostId(), s.vmId(), s.nic().mac()) ? Optional.empty() : Compensation.of(s);
             case Step.DetachNic s -> hasNic(s.hostId(), s.vmId(), s.nic().mac()) ? Compensation.of(s) : Optional.empty();
+            case Step.AttachDisk s -> hasDisk(s.hostId(), s.vmId(), s.disk().target()) ? Optional.empty()
+                    : Compensation.of(s);
+            case Step.DetachDisk s -> hasDisk(s.hostId(), s.vmId(), s.disk().target()) ? Compensation.of(s)
+                    : Optional.empty();
+            case Step.GrowDisk s -> Compensation.of(s);
             case Step.Parallel s -> {
                 List<Step> undos = s.steps().stream().flatMap(part -> undoOf(part).stream()).toList();
                 yield undos.isEmpty() ? Optional.empty() : Optional.of(new Step.Parallel(undos, s.atMost()));

@@ -353,6 +353,23 @@ public final class RoutingHypervisor implements Hypervisor {
     }
 
     @Override
+    public void attachDisk(String hostId, String uuid, DomainSpec.DiskSpec disk) {
+        Hypervisor backend = route(hostId);
+        backend.attachDisk(hostId, uuid, backend != simulated && libvirtDatastores.isPresent()
+                ? onDatastoreRoot(disk, libvirtDatastores.get()) : disk);
+    }
+
+    @Override
+    public void detachDisk(String hostId, String uuid, String target) {
+        route(hostId).detachDisk(hostId, uuid, target);
+    }
+
+    @Override
+    public void growDisk(String hostId, String uuid, String target, long capacityBytes) {
+        route(hostId).growDisk(hostId, uuid, target, capacityBytes);
+    }
+
+    @Override
     public void deleteVolume(String hostId, String pool, String name) {
         route(hostId).deleteVolume(hostId, pool, name);
     }

@@ -114,15 +114,37 @@ class VmReconfigureApiTest {
     }
 
     @Test
-    @DisplayName("a running VM is told to stop before its CPU, memory, name or disks change")
+    @DisplayName("a running VM is told to stop before its CPU, memory or name change, or a disk is removed")
     void runningVm() {
         server.awaitFinal(server.post("/api/v1/vms/" + vm + "/start", ""));
 
         assertThat(refusal("{\"memoryMib\":512}", 409)).isEqualTo("VM 'db' runs: stop it to change its CPU/memory.");
         assertThat(refusal("{\"name\":\"other\"}", 409)).isEqualTo("VM 'db' runs: stop it to rename it.");
-        assertThat(refusal("{\"addDisks\":[{\"datastore\":\"vms\",\"sizeGib\":1}]}", 409))
-                .isEqualTo("VM 'db' runs: stop it to add, grow or remove its disks.");
+        assertThat(refusal("{\"removeDisks\":[\"root\"]}", 409)).isEqualTo("VM 'db' runs: stop it to remove its disks.");
         assertThat(server.hypervisor.definition(host, vm).orElseThrow().memoryMib()).isEqualTo(256);
+    }
+
+    @Test
+    @DisplayName("a running VM gets a new disk plugged in and its disk grown live, and keeps running")
+    void liveDisks() {
+        server.awaitFinal(server.post("/api/v1/vms/" + vm + "/start", ""));
+
+        JsonNode operation = server.awaitFinal(server.patch("/api/v1/vms/" + vm, "{\"addDisks\":[{\"datastore\":"
+                + "\"vms\",\"sizeGib\":1}],\"growDisks\":[{\"name\":\"root\",\"sizeGib\":4}]}"));
+
+        assertThat(operation.get("state").asText()).as(operation.toString()).isEqualTo("DONE");
+        JsonNode disks = server.get("/api/v1/vms/" + vm).json().get("disks");
+        String root = disks.get(0).get("volume").asText();
+        String added = disks.get(1).get("volume").asText();
+        assertThat(server.steps(operation)).containsExactly("record VM db in inventory",
+                "create qcow2 volume " + added + " of 1024 MiB in pool vms on host-1",
+                "plug disk " + added + " as vdb into VM " + vm + " on host-1",
+                "grow disk vda of running VM " + vm + " on host-1 to 4096 MiB", "define db on host-1");
+        assertThat(server.hypervisor.definition(host, vm).orElseThrow().disks())
+                .extracting(d -> d.target() + ":" + d.path() + ":" + d.sizeGib())
+                .containsExactly("vda:" + root + ":4", "vdb:" + added + ":1");
+        assertThat(volumes().get(root).capacityBytes()).isEqualTo(4 * GIB);
+        assertThat(server.hypervisor.domain(host, vm).orElseThrow().state().name()).isEqualTo("RUNNING");
     }
 
     @Test

@@ -213,6 +213,21 @@ final class AfterListing implements Hypervisor {
     }
 
     @Override
+    public void attachDisk(String hostId, String uuid, dev.paddock.hypervisor.DomainSpec.DiskSpec disk) {
+        real.attachDisk(hostId, uuid, disk);
+    }
+
+    @Override
+    public void detachDisk(String hostId, String uuid, String target) {
+        real.detachDisk(hostId, uuid, target);
+    }
+
+    @Override
+    public void growDisk(String hostId, String uuid, String target, long capacityBytes) {
+        real.growDisk(hostId, uuid, target, capacityBytes);
+    }
+
+    @Override
     public void deleteVolume(String hostId, String pool, String name) {
         real.deleteVolume(hostId, pool, name);
     }

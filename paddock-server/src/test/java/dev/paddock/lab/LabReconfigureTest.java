@@ -22,7 +22,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * A VM's settings changed through REST on a real libvirt host: a stopped VM gets a new empty disk, more memory and a
  * new name in one operation, starts, and libvirt's own definition ({@code virsh dumpxml}) shows all three; then, while
- * it runs, it gets a NIC plugged in live, which libvirt's live XML shows.
+ * it runs, its first disk grows (QEMU's block resize, as {@code virsh domblkinfo} reads it) and it gets a NIC plugged
+ * in, which libvirt's live XML shows.
  */
 @Tag("lab")
 class LabReconfigureTest {
@@ -67,6 +68,10 @@ class LabReconfigureTest {
         String added = disks.get(1).get("volume").asText();
         assertThat(virsh(1, "vol-info", "--pool", "disks", added)).containsPattern("Capacity:\\s+1\\.00 GiB");
 
+
+        awaitDone(LAB.paddock().patch("/api/v1/vms/" + id, "{\"growDisks\":[{\"name\":\"root\",\"sizeGib\":2}]}"));
+        assertThat(virsh(1, "domblkinfo", "large", "vda")).containsPattern("Capacity:\\s+" + (2L << 30) + "\\b");
+        assertThat(virsh(1, "domstate", "large").strip()).isEqualTo("running");
 
         String siteId = LAB.paddock().get("/api/v1/sites").json().get("items").get(0).get("id").asText();
         awaitDone(LAB.paddock().post("/api/v1/networks", "{\"siteId\":\"" + siteId + "\",\"name\":\"plugged\","
