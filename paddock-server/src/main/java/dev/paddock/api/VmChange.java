@@ -84,6 +84,12 @@ record VmChange(Vm vm, String hostId, Optional<String> name, Optional<Long> mill
         return millicores.isPresent() || memoryMib.isPresent();
     }
 
+    /** True when {@code current} asks more CPU or memory of its host once changed. */
+    boolean grows(Vm current) {
+        return millicores.filter(asked -> asked > current.demand().cpuMillicores()).isPresent()
+                || memoryMib.filter(asked -> asked > current.demand().memoryMib()).isPresent();
+    }
+
     /** The size each grown disk grows to, in bytes, by disk name. */
     Map<String, Long> grownTo() {
         Map<String, Long> sizes = new java.util.LinkedHashMap<>();

@@ -474,7 +474,7 @@ final class VmRoutes {
         OperationView view = ledger.submit((room, claims) -> {
             Vm current = room.vm(vm.id()).orElse(vm);
             Vm after = change.applied(current, withMacs(change.addedNics(), room));
-            if (change.resizes() && ENGINE.place(room, claims, after.withState(VmState.RUNNING),
+            if (change.grows(current) && ENGINE.place(room, claims, after.withState(VmState.RUNNING),
                     h -> h.id().equals(host)) instanceof Placement.Unplaceable none) {
                 throw new PaddockException.Conflict(none.explainOn(room, after.withState(VmState.RUNNING)));
             }

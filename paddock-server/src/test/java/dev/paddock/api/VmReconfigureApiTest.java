@@ -199,6 +199,19 @@ class VmReconfigureApiTest {
     }
 
     @Test
+    @DisplayName("more memory than its host has free is refused with the placement's sentence; less is taken on a full host")
+    void memoryOnAFullHost() {
+        server.awaitFinal(server.post("/api/v1/vms", "{\"name\":\"big\",\"vcpus\":1,\"memoryMib\":16200,"
+                + "\"hostId\":\"host-1\"}"));
+
+        assertThat(refusal("{\"memoryMib\":512}", 409)).contains("h1").contains("memory");
+        JsonNode operation = server.awaitFinal(server.patch("/api/v1/vms/" + vm, "{\"memoryMib\":200}"));
+
+        assertThat(operation.get("state").asText()).as(operation.toString()).isEqualTo("DONE");
+        assertThat(server.hypervisor.definition(host, vm).orElseThrow().memoryMib()).isEqualTo(200);
+    }
+
+    @Test
     @DisplayName("when the domain cannot be defined again, the new volume goes and the VM's record comes back")
     void failedDefineUndoes() {
         int volumes = volumes().size();
