@@ -45,7 +45,8 @@ public final class DomainBuilder {
                 .withNics(nics(vm, room))
                 .withWatchdog(vm.watchdog())
                 .withFirmware(vm.firmware())
-                .withBoot(vm.boot());
+                .withBoot(vm.boot())
+                .withOsOnDisk(!vm.disks().isEmpty() && vm.disks().getFirst().image().isPresent());
     }
 
     private static List<DomainSpec.DiskSpec> disks(Vm vm, Room room) {

@@ -19,6 +19,8 @@ import java.util.Optional;
  * @param watchdog the guest's watchdog device, empty for none
  * @param firmware what the guest boots with: SeaBIOS, or UEFI (OVMF)
  * @param boot the devices the firmware tries, in order; empty for the first disk alone. Ignored with a direct boot
+ * @param osOnDisk true when the first disk holds an operating system (it was cloned from an image): a host that gives
+ *     domains without a boot a default kernel (the lab) leaves this one to boot its disk
  */
 public record DomainSpec(
         String uuid,
@@ -30,8 +32,11 @@ public record DomainSpec(
         Optional<DirectBoot> directBoot,
         Optional<Watchdog> watchdog,
         Firmware firmware,
-        List<BootDevice> boot) {
+        List<BootDevice> boot,
+        Boolean osOnDisk) {
     public DomainSpec {
+        // A journal written before this flag has none: a disk without an operating system Paddock knows of.
+        osOnDisk = osOnDisk != null && osOnDisk;
         if (vcpus < 1) {
             throw new IllegalArgumentException("a domain needs at least one vCPU");
         }
@@ -53,7 +58,7 @@ public record DomainSpec(
     /** A domain as before firmware and boot order could be chosen: SeaBIOS, booting its first disk. */
     public DomainSpec(String uuid, String name, int vcpus, long memoryMib, List<DiskSpec> disks, List<NicSpec> nics,
             Optional<DirectBoot> directBoot, Optional<Watchdog> watchdog) {
-        this(uuid, name, vcpus, memoryMib, disks, nics, directBoot, watchdog, Firmware.BIOS, List.of());
+        this(uuid, name, vcpus, memoryMib, disks, nics, directBoot, watchdog, Firmware.BIOS, List.of(), false);
     }
 
     /** A domain with only a name, vCPUs and memory: no disk, NIC, direct boot or watchdog. */
@@ -63,17 +68,17 @@ public record DomainSpec(
 
     /** This definition with {@code newDisks} as its disks. */
     public DomainSpec withDisks(List<DiskSpec> newDisks) {
-        return new DomainSpec(uuid, name, vcpus, memoryMib, newDisks, nics, directBoot, watchdog, firmware, boot);
+        return new DomainSpec(uuid, name, vcpus, memoryMib, newDisks, nics, directBoot, watchdog, firmware, boot, osOnDisk);
     }
 
     /** This definition with {@code newNics} as its NICs. */
     public DomainSpec withNics(List<NicSpec> newNics) {
-        return new DomainSpec(uuid, name, vcpus, memoryMib, disks, newNics, directBoot, watchdog, firmware, boot);
+        return new DomainSpec(uuid, name, vcpus, memoryMib, disks, newNics, directBoot, watchdog, firmware, boot, osOnDisk);
     }
 
     /** This definition with {@code boot} as its direct boot. */
     public DomainSpec withDirectBoot(Optional<DirectBoot> boot) {
-        return new DomainSpec(uuid, name, vcpus, memoryMib, disks, nics, boot, watchdog, firmware, this.boot);
+        return new DomainSpec(uuid, name, vcpus, memoryMib, disks, nics, boot, watchdog, firmware, this.boot, osOnDisk);
     }
 
     /** This definition booting {@code boot} directly. */
@@ -83,7 +88,7 @@ public record DomainSpec(
 
     /** This definition with {@code device} as its watchdog. */
     public DomainSpec withWatchdog(Optional<Watchdog> device) {
-        return new DomainSpec(uuid, name, vcpus, memoryMib, disks, nics, directBoot, device, firmware, boot);
+        return new DomainSpec(uuid, name, vcpus, memoryMib, disks, nics, directBoot, device, firmware, boot, osOnDisk);
     }
 
     /** This definition with the watchdog {@code device}. */
@@ -93,12 +98,17 @@ public record DomainSpec(
 
     /** This definition booting with {@code newFirmware}. */
     public DomainSpec withFirmware(Firmware newFirmware) {
-        return new DomainSpec(uuid, name, vcpus, memoryMib, disks, nics, directBoot, watchdog, newFirmware, boot);
+        return new DomainSpec(uuid, name, vcpus, memoryMib, disks, nics, directBoot, watchdog, newFirmware, boot, osOnDisk);
+    }
+
+    /** This definition, its first disk holding an operating system or not. */
+    public DomainSpec withOsOnDisk(boolean holds) {
+        return new DomainSpec(uuid, name, vcpus, memoryMib, disks, nics, directBoot, watchdog, firmware, boot, holds);
     }
 
     /** This definition trying {@code order}'s devices in turn. */
     public DomainSpec withBoot(List<BootDevice> order) {
-        return new DomainSpec(uuid, name, vcpus, memoryMib, disks, nics, directBoot, watchdog, firmware, order);
+        return new DomainSpec(uuid, name, vcpus, memoryMib, disks, nics, directBoot, watchdog, firmware, order, osOnDisk);
     }
 
     /**
@@ -110,6 +120,7 @@ public record DomainSpec(
         return uuid.equals(held.uuid) && name.equals(held.name) && vcpus == held.vcpus
                 && memoryMib == held.memoryMib && disks.equals(held.disks) && nics.equals(held.nics)
                 && watchdog.equals(held.watchdog) && firmware == held.firmware && boot.equals(held.boot)
+                && osOnDisk.equals(held.osOnDisk)
                 && (directBoot.isEmpty() || directBoot.equals(held.directBoot));
     }
 
@@ -125,8 +136,9 @@ public record DomainSpec(
      * @param remote the server of a network image, empty otherwise
      */
     public record DiskSpec(String target, String path, String format, long sizeGib, Optional<String> pool,
-            boolean readOnly, Optional<Remote> remote) {
+            Boolean readOnly, Optional<Remote> remote) {
         public DiskSpec {
+            readOnly = readOnly != null && readOnly;
             // A journal written before volumes and network disks has neither.
             pool = pool == null ? Optional.empty() : pool;
             remote = remote == null ? Optional.empty() : remote;

@@ -16,9 +16,12 @@ import java.util.Optional;
  * @param image the image the disk was made from, empty for an empty disk
  * @param linked true when the disk is a qcow2 layer over {@code image} (a linked clone), false for a full copy
  */
-public record Disk(String name, String datastoreId, long sizeGib, String volume, String format, boolean readOnly,
-        Optional<String> image, boolean linked) {
+public record Disk(String name, String datastoreId, long sizeGib, String volume, String format, Boolean readOnly,
+        Optional<String> image, Boolean linked) {
     public Disk {
+        // Rows and journals written before volumes have neither flag.
+        readOnly = readOnly != null && readOnly;
+        linked = linked != null && linked;
         Ids.require(name, "disk name");
         Ids.require(datastoreId, "disk datastore id");
         volume = volume == null ? "" : volume;

@@ -9,6 +9,7 @@ import dev.paddock.model.Resources;
 import dev.paddock.model.Room;
 import dev.paddock.model.Vm;
 import dev.paddock.model.VmState;
+import dev.paddock.storage.LocalDiskMoves;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -22,6 +23,15 @@ public final class Filters {
     public static List<HostFilter> standard() {
         return List.of(new AcceptsVms(), new SameCluster(), new Capacity(), new Licences(), new NetworksReachable(),
                 new DatastoresReachable(), new AntiAffinity());
+    }
+
+    /**
+     * The standard filters for a live migration that copies local disks: a disk of a host's local directory pool
+     * may go to the target's local pool of the same name ({@link DatastoresReachable#copyingLocalDisks}).
+     */
+    public static List<HostFilter> liveMigration() {
+        return List.of(new AcceptsVms(), new SameCluster(), new Capacity(), new Licences(), new NetworksReachable(),
+                new DatastoresReachable(true), new AntiAffinity());
     }
 
     /** Hosts in maintenance, disconnected, fenced or powered off take no new VM. */
@@ -98,16 +108,33 @@ public final class Filters {
         }
     }
 
-    /** Every datastore of the VM's disks is reachable from the host. */
-    public record DatastoresReachable() implements HostFilter {
+    /**
+     * Every datastore of the VM's disks is reachable from the host; with {@code copyingLocalDisks} (a live migration
+     * that copies storage), a disk of its host's local directory pool also fits a host that has a local pool of the
+     * same name to copy it to ({@link LocalDiskMoves}). A first placement, a start and an HA restart never copy.
+     */
+    public record DatastoresReachable(boolean copyingLocalDisks) implements HostFilter {
+        public DatastoresReachable() {
+            this(false);
+        }
+
         public Verdict test(Vm vm, HostView host, Room room) {
             for (Disk disk : vm.disks()) {
                 boolean reachable = room.datastore(disk.datastoreId())
                         .map(d -> d.hostIds().contains(host.id())).orElse(false);
-                if (!reachable) {
-                    return Reject.because("datastores", "datastore " + disk.datastoreId() + " of disk "
-                            + disk.name() + " is not reachable from the host");
+                if (reachable) {
+                    continue;
                 }
+                if (copyingLocalDisks) {
+                    Optional<String> refusal = LocalDiskMoves.refusal(room, vm, disk, host.id());
+                    if (refusal.isPresent()) {
+                        return Reject.because("datastores", refusal.get());
+                    }
+                    continue;
+                }
+                String named = room.datastore(disk.datastoreId()).map(d -> d.name()).orElse(disk.datastoreId());
+                return Reject.because("datastores", "datastore " + named + " of disk "
+                        + disk.name() + " is not reachable from the host");
             }
             return Verdict.FITS;
         }

@@ -43,6 +43,15 @@ public final class PlacementEngine {
                 List.of(new Weighted(new Scorers.Balance(), 1), new Weighted(new Scorers.Affinity(), 2)));
     }
 
+    /**
+     * As {@link #balancing}, for a live migration that copies the disks of a host's local pool to the target's pool
+     * of the same name ({@link Filters#liveMigration}).
+     */
+    public static PlacementEngine liveMigration() {
+        return new PlacementEngine(Filters.liveMigration(),
+                List.of(new Weighted(new Scorers.Balance(), 1), new Weighted(new Scorers.Affinity(), 2)));
+    }
+
     /** The standard filters; fill hosts before opening new ones (consolidation). */
     public static PlacementEngine packing() {
         return new PlacementEngine(Filters.standard(),

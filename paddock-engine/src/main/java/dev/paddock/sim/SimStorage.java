@@ -24,7 +24,8 @@ import java.util.UUID;
 /**
  * The simulated room's storage: storage servers the room offers (an NFS export, an iSCSI target, a Ceph pool), each
  * with its capacity and the volumes made on it, and the pools each host defines over them. Pools over the same
- * source on several hosts see the same volumes and the same free space; a {@code dir} pool is the host's own disk.
+ * source on several hosts see the same volumes and the same free space; a {@code dir} pool is the host's own disk. An
+ * iSCSI target offers one LUN as large as itself, allocated whole, as libvirt reports a real one.
  * Guarded by the simulator's lock; saved with the room's text ({@link RoomText}).
  */
 final class SimStorage {
@@ -55,6 +56,9 @@ final class SimStorage {
         }
     }
 
+    /** The one LUN a simulated iSCSI target offers, named as libvirt names it, as large as the target. */
+    static final String LUN = "unit:0:0:1";
+
     /** What a linked clone takes at first: its qcow2 header and tables. */
     private static final long LINKED_CLONE_BYTES = 196_608;
 
@@ -72,6 +76,13 @@ final class SimStorage {
         servers.put(key, new Server(type, source, capacityBytes));
         capacities.put(key, capacityBytes);
         volumes.putIfAbsent(key, new LinkedHashMap<>());
+        if (isIscsi(type)) {
+            volumes.get(key).putIfAbsent(LUN, new Volume(capacityBytes, "raw"));
+        }
+    }
+
+    private static boolean isIscsi(PoolType type) {
+        return type == PoolType.ISCSI || type == PoolType.ISCSI_DIRECT;
     }
 
     // The room's text ------------------------------------------------------------------------------------
@@ -161,7 +172,7 @@ final class SimStorage {
             throw new HypervisorException(INVALID_ARGUMENT, "a volume needs at least 1 MiB, not " + capacityMib);
         }
         Pool pool = pool(host, hostId, poolName);
-        if (pool.spec().type() == PoolType.ISCSI || pool.spec().type() == PoolType.ISCSI_DIRECT) {
+        if (isIscsi(pool.spec().type())) {
             throw new HypervisorException(INVALID_STATE, "an iSCSI pool's volumes are its target's LUNs: " + poolName
                     + " on host " + hostId + " makes none");
         }
@@ -214,8 +225,13 @@ final class SimStorage {
         return facts(pool.spec(), name, grown);
     }
 
+    /** As libvirt's iSCSI backends, an iSCSI pool deletes none of its LUNs. */
     void deleteVolume(SimHost host, String hostId, String poolName, String name) {
         Pool pool = pool(host, hostId, poolName);
+        if (isIscsi(pool.spec().type()) && volumes.get(key(host, pool.spec())).containsKey(name)) {
+            throw new HypervisorException(INVALID_STATE, "storage pool " + poolName + " on host " + hostId
+                    + " does not support volume deletion");
+        }
         volumes.get(key(host, pool.spec())).remove(name);
     }
 

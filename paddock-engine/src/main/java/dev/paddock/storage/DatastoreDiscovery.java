@@ -154,7 +154,8 @@ public final class DatastoreDiscovery {
                 .toString();
     }
 
-    private static String freeName(String name, Set<String> taken) {
+    /** {@code name}, or the first of "name-2", "name-3", ... that {@code taken} lacks: how two pools of one name in a site are told apart. */
+    public static String freeName(String name, Set<String> taken) {
         if (!taken.contains(name)) {
             return name;
         }

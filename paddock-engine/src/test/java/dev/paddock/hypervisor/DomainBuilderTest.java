@@ -65,6 +65,32 @@ class DomainBuilderTest {
     }
 
     @Test
+    @DisplayName("a disk that is a pool's volume is named by the pool on the VM's host; a seed is read-only; UEFI and"
+            + " boot order carry over")
+    void volumesFirmwareAndBoot() {
+        Datastore library = Datastore.ofPools("ds-lib", "site-1", "library", true, Set.of("host-1", "host-2"), "dir",
+                "/srv/library", 10L << 30, 8L << 30, java.util.Map.of("host-1", "library", "host-2", "lib-2"));
+        Room room = new Room(List.of(), List.of(), List.of(), List.of(), List.of(), List.of(library));
+        Vm vm = web().withDisks(List.of(
+                        new Disk("root", "ds-lib", 8, "web-1-root.qcow2", "qcow2", false, Optional.of("img-1"), true),
+                        new Disk("seed", "ds-lib", 0, "web-1-seed.iso", "raw", true, Optional.empty(), false)))
+                .withBoot(dev.paddock.model.Firmware.UEFI, List.of(dev.paddock.model.BootDevice.NETWORK,
+                        dev.paddock.model.BootDevice.DISK));
+
+        DomainSpec spec = DomainBuilder.specOf(vm, room);
+        DomainSpec onHost2 = DomainBuilder.specOf(vm.withHost("host-2"), room);
+
+        assertThat(spec.disks()).containsExactly(
+                DomainSpec.DiskSpec.volume("vda", "library", "web-1-root.qcow2", "qcow2", 8),
+                DomainSpec.DiskSpec.volume("vdb", "library", "web-1-seed.iso", "raw", 0).asReadOnly());
+        assertThat(onHost2.disks().getFirst().pool()).hasValue("lib-2");
+        assertThat(spec.osOnDisk()).isTrue();
+        assertThat(DomainBuilder.specOf(web(), ROOM).osOnDisk()).isFalse();
+        assertThat(spec.firmware()).isEqualTo(dev.paddock.model.Firmware.UEFI);
+        assertThat(spec.boot()).containsExactly(dev.paddock.model.BootDevice.NETWORK, dev.paddock.model.BootDevice.DISK);
+    }
+
+    @Test
     @DisplayName("a VM without a watchdog, disk or NIC gets none")
     void bareVm() {
         Vm bare = new Vm("vm-2", "bare", "cluster-1", Optional.empty(), Resources.of(1_000, 512, 0, 0),

@@ -2,8 +2,10 @@ package dev.paddock.sim;
 
 import static dev.paddock.sim.SimulatedHypervisorTest.assertReason;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.paddock.hypervisor.HypervisorException.Reason;
+import dev.paddock.hypervisor.HypervisorException;
 import dev.paddock.hypervisor.PoolFacts;
 import dev.paddock.hypervisor.PoolSource;
 import dev.paddock.hypervisor.PoolSpec;
@@ -45,6 +47,57 @@ class SimStorageTest {
         assertThat(seenFromB.availableBytes()).isEqualTo(9 * GIB);
         assertThat(seenFromB.allocationBytes()).isEqualTo(GIB);
         assertThat(sim.volumes("B", "nfs")).extracting(VolumeFacts::name).containsExactly("disk.qcow2");
+    }
+
+    @Test
+    @DisplayName("a linked clone is a small qcow2 layer over its image; a full clone takes the image's room; an upload"
+            + " is probed as libvirt probes it")
+    void clonesAndUploads() throws Exception {
+        sim.definePool("A", SHARED);
+        byte[] qcow2 = new byte[8192];
+        qcow2[0] = 'Q';
+        qcow2[1] = 'F';
+        qcow2[2] = 'I';
+        qcow2[3] = (byte) 0xfb;
+        qcow2[28] = 0x40; // 1 GiB virtual
+        VolumeFacts image = sim.uploadVolume("A", "nfs", "base.qcow2", qcow2.length,
+                new java.io.ByteArrayInputStream(qcow2));
+
+        VolumeFacts linked = sim.cloneVolume("A", "nfs", "vm-root.qcow2", "base.qcow2", true, 4 * GIB, share -> { });
+        VolumeFacts full = sim.cloneVolume("A", "nfs", "vm-copy.qcow2", "base.qcow2", false, 0, share -> { });
+        var out = new java.io.ByteArrayOutputStream();
+        sim.downloadVolume("A", "nfs", "vm-copy.qcow2", out);
+
+        assertThat(image.format()).isEqualTo("qcow2");
+        assertThat(image.capacityBytes()).isEqualTo(GIB);
+        assertThat(linked.backingStore()).hasValue(image.path());
+        assertThat(linked.capacityBytes()).isEqualTo(4 * GIB);
+        assertThat(linked.allocationBytes()).isLessThan(GIB / 1024);
+        assertThat(full.backingStore()).isEmpty();
+        assertThat(out.toByteArray()).isEqualTo(qcow2);
+        assertThatThrownBy(() -> sim.uploadVolume("A", "nfs", "base.qcow2", 1, new java.io.ByteArrayInputStream(
+                new byte[1]))).isInstanceOf(HypervisorException.class);
+        assertThatThrownBy(() -> sim.uploadVolume("A", "nfs", "short", 10, new java.io.ByteArrayInputStream(
+                new byte[3]))).hasMessageContaining("ended after 3 of 10 bytes");
+        assertThat(sim.importVolume("A", "nfs", "again.qcow2", image.path()).capacityBytes()).isEqualTo(GIB);
+        assertThatThrownBy(() -> sim.importVolume("A", "nfs", "x", "/nowhere/x.qcow2"))
+                .hasMessage("host A has no file /nowhere/x.qcow2");
+    }
+
+    @Test
+    @DisplayName("an iSCSI target offers one LUN as large as itself, allocated whole, which no host can delete")
+    void iscsiLun() {
+        PoolSource san = PoolSource.iscsiDirect("san", "iqn.2026-12.dev.san:t", "iqn.2026-12.dev.paddock:a");
+        sim.addStorage(PoolType.ISCSI_DIRECT, san, 2 * GIB);
+        sim.definePool("A", new PoolSpec("san", PoolType.ISCSI_DIRECT, san, ""));
+
+        assertThat(sim.volumes("A", "san")).singleElement().satisfies(lun -> {
+            assertThat(lun.name()).isEqualTo("unit:0:0:1");
+            assertThat(lun.capacityBytes()).isEqualTo(2 * GIB);
+        });
+        assertThat(sim.pools("A").getFirst().availableBytes()).isZero();
+        assertReason(() -> sim.deleteVolume("A", "san", "unit:0:0:1"), Reason.INVALID_STATE);
+        assertThat(sim.volumes("A", "san")).hasSize(1);
     }
 
     @Test

@@ -76,6 +76,9 @@ public final class DomainXml {
     private static void mark(StringBuilder xml, DomainSpec spec) {
         xml.append("  <metadata>\n    <paddock:domain xmlns:paddock='").append(METADATA_NAMESPACE)
                 .append("' managed='true'");
+        if (spec.osOnDisk()) {
+            xml.append(" osOnDisk='true'");
+        }
         if (spec.disks().isEmpty()) {
             xml.append("/>\n");
         } else {
@@ -199,7 +202,7 @@ public final class DomainXml {
         }
         return new DomainSpec(XmlDocuments.text(root, "uuid"), XmlDocuments.text(root, "name"),
                 Integer.parseInt(XmlDocuments.text(root, "vcpu")), memoryMib(root), disks, nics,
-                readDirectBoot(root), watchdog, readFirmware(root), readBoot(root));
+                readDirectBoot(root), watchdog, readFirmware(root), readBoot(root), osOnDisk(root));
     }
 
     private static long memoryMib(Element root) {
@@ -239,6 +242,11 @@ public final class DomainXml {
                     }
                 }));
         return order;
+    }
+
+    private static boolean osOnDisk(Element root) {
+        NodeList marks = root.getElementsByTagNameNS(METADATA_NAMESPACE, "domain");
+        return marks.getLength() > 0 && ((Element) marks.item(0)).getAttribute("osOnDisk").equals("true");
     }
 
     private static Map<String, Long> diskSizes(Element root) {

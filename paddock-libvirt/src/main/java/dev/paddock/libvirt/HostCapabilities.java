@@ -1,6 +1,7 @@
 package dev.paddock.libvirt;
 
 import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.Set;
 import org.w3c.dom.Element;
 import org.w3c.dom.NodeList;
@@ -12,11 +13,19 @@ import org.w3c.dom.NodeList;
  * @param cpuModel the host CPU model, for example "Skylake-Client-IBRS", or "unknown"
  * @param numaCells NUMA cells, at least 1
  * @param domainTypes the domain types offered for x86_64 guests
+ * @param cpuVendor the host CPU's vendor ("Intel", "AMD"), "" when not said
+ * @param cpuFeatures the features the host CPU has beyond its model's
  */
-public record HostCapabilities(String hostUuid, String cpuModel, int numaCells, Set<DomainType> domainTypes) {
+public record HostCapabilities(String hostUuid, String cpuModel, int numaCells, Set<DomainType> domainTypes,
+        String cpuVendor, Set<String> cpuFeatures) {
 
     public HostCapabilities {
         domainTypes = Set.copyOf(domainTypes);
+        cpuFeatures = Set.copyOf(cpuFeatures);
+    }
+
+    public HostCapabilities(String hostUuid, String cpuModel, int numaCells, Set<DomainType> domainTypes) {
+        this(hostUuid, cpuModel, numaCells, domainTypes, "", Set.of());
     }
 
     /** KVM when the host offers it, else TCG. */
@@ -36,7 +45,21 @@ public record HostCapabilities(String hostUuid, String cpuModel, int numaCells, 
         if (cellsElement != null && !cellsElement.getAttribute("num").isEmpty()) {
             cells = Math.max(1, Integer.parseInt(cellsElement.getAttribute("num")));
         }
-        return new HostCapabilities(uuid, model.isEmpty() ? "unknown" : model, cells, domainTypes(root));
+        String vendor = cpu == null ? "" : text(child(cpu, "vendor"));
+        return new HostCapabilities(uuid, model.isEmpty() ? "unknown" : model, cells, domainTypes(root), vendor,
+                features(cpu));
+    }
+
+    /** The names of the {@code <feature>} children of the host's {@code <cpu>}. */
+    private static Set<String> features(Element cpu) {
+        Set<String> names = new HashSet<>();
+        for (var node = cpu == null ? null : cpu.getFirstChild(); node != null; node = node.getNextSibling()) {
+            if (node instanceof Element element && element.getTagName().equals("feature")
+                    && !element.getAttribute("name").isEmpty()) {
+                names.add(element.getAttribute("name"));
+            }
+        }
+        return names;
     }
 
     /** The text of the first element named {@code name} anywhere in {@code xml}, or "". */

@@ -255,7 +255,8 @@ public final class LibvirtHypervisor implements Hypervisor {
         String cpuModel = "unknown".equals(capabilities.cpuModel()) ? node.model : capabilities.cpuModel();
         return new HostFacts(link.hostId, link.uri, connect.getHostName(), capabilities.hostUuid(), connect.getType(),
                 version(connect.getVersion()), cpuModel, node.cpus, Math.max(capabilities.numaCells(), node.nodes),
-                Resources.of(node.cpus * 1000L, node.memory / 1024, 0, 0));
+                Resources.of(node.cpus * 1000L, node.memory / 1024, 0, 0), capabilities.cpuVendor(),
+                capabilities.cpuFeatures());
     }
 
     static String version(long packed) {

@@ -14,6 +14,10 @@ import org.libvirt.TypedUlongParameter;
  * leaves the domain persistent on the destination and undefined on the source, so a VM is defined on
  * exactly one host before and after.
  *
+ * <p>A migration that copies storage adds libvirt's copy-storage-all ({@code NON_SHARED_DISK}: each disk mirrored
+ * whole over NBD into the volume the destination holds under the same pool and name) or copy-storage-inc
+ * ({@code NON_SHARED_INC}: only each disk's top layer, its backing image being on the destination already).
+ *
  * @param unsafe set when the hosts share storage that libvirt cannot recognise as shared (a plain directory
  *     in the lab); libvirt refuses such a migration otherwise
  */
@@ -24,6 +28,11 @@ record MigrationRequest(int flags, List<TypedParameter> parameters) {
         if (unsafe) {
             flags |= MigrateFlags.UNSAFE;
         }
+        flags |= switch (options.storage()) {
+            case NONE -> 0;
+            case FULL -> MigrateFlags.NON_SHARED_DISK;
+            case TOP_LAYER -> MigrateFlags.NON_SHARED_INC;
+        };
         var parameters = new ArrayList<TypedParameter>();
         // libvirt-java cannot pass an empty parameter array; the destination name is always safe to give.
         parameters.add(new TypedStringParameter(DomainMigrateParameters.VIR_MIGRATE_PARAM_DEST_NAME, domainName));

@@ -13,7 +13,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Watches a running migration job from the source: reports progress (memory processed over memory total)
+ * Watches a running migration job from the source: reports progress (memory and disk processed over memory and
+ * disk total: a migration that copies storage mirrors the disks first, then the memory)
  * and applies the maximum downtime once the job exists, since libvirt sets it on the running job only.
  */
 final class MigrationWatch implements Runnable {
@@ -51,8 +52,9 @@ final class MigrationWatch implements Runnable {
                         domain.migrateSetMaxDowntime(maxDowntime.get().toMillis());
                         downtimeSet = true;
                     }
-                    long total = number(stats.stats, "memory_total");
-                    long processed = number(stats.stats, "memory_processed");
+                    long total = number(stats.stats, "memory_total") + number(stats.stats, "disk_total");
+                    long processed = number(stats.stats, "memory_processed")
+                            + number(stats.stats, "disk_processed");
                     // Pages dirtied during the copy make "processed" run past "total"; stop short of done.
                     double fraction = total > 0 ? Math.min(0.99, (double) processed / total) : last;
                     if (fraction > last) {

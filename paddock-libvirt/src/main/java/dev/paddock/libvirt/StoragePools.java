@@ -225,7 +225,7 @@ final class StoragePools {
             if (pool.isActive() == 0) {
                 return List.of();
             }
-            pool.refresh(0);
+            refresh(pool);
             var volumes = new ArrayList<VolumeFacts>();
             for (String name : pool.listVolumes()) {
                 StorageVol volume = pool.storageVolLookupByName(name);
@@ -248,7 +248,7 @@ final class StoragePools {
         StoragePool pool = require(connect, poolName);
         StorageVol volume = null;
         try {
-            pool.refresh(0);
+            refresh(pool);
             try {
                 volume = pool.storageVolLookupByName(name);
             } catch (LibvirtException e) {
@@ -273,7 +273,7 @@ final class StoragePools {
         StorageVol source = null;
         StorageVol made = null;
         try {
-            pool.refresh(0);
+            refresh(pool);
             Optional<StorageVol> existing = lookup(pool, name);
             if (existing.isPresent()) {
                 made = existing.get();
@@ -355,7 +355,7 @@ final class StoragePools {
         StorageVol volume = null;
         boolean done = false;
         try {
-            pool.refresh(0);
+            refresh(pool);
             if (lookup(pool, name).map(StoragePools::freed).isPresent()) {
                 throw new HypervisorException(Reason.ALREADY_EXISTS, "datastore (storage pool) " + poolName
                         + " has a volume named " + name + " already");
@@ -374,7 +374,7 @@ final class StoragePools {
             } finally {
                 stream.free();
             }
-            pool.refresh(0);
+            refresh(pool);
             StorageVol probed = pool.storageVolLookupByName(name);
             try {
                 done = true;
@@ -427,7 +427,7 @@ final class StoragePools {
         StoragePool pool = require(connect, poolName);
         StorageVol volume = null;
         try {
-            pool.refresh(0);
+            refresh(pool);
             volume = lookup(pool, name).orElseThrow(() -> new HypervisorException(Reason.NOT_FOUND,
                     "no volume " + name + " in datastore (storage pool) " + poolName));
             Stream stream = connect.streamNew(0);
@@ -466,7 +466,7 @@ final class StoragePools {
         StorageVol source = null;
         StorageVol made = null;
         try {
-            pool.refresh(0);
+            refresh(pool);
             if (lookup(pool, name).map(StoragePools::freed).isPresent()) {
                 throw new HypervisorException(Reason.ALREADY_EXISTS, "datastore (storage pool) " + poolName
                         + " has a volume named " + name + " already");
@@ -518,7 +518,7 @@ final class StoragePools {
                     for (String started : connect.listStoragePools()) {
                         StoragePool each = connect.storagePoolLookupByName(started);
                         try {
-                            each.refresh(0);
+                            refresh(each);
                         } catch (LibvirtException ignored) {
                             // A pool that cannot refresh holds nothing new.
                         } finally {
@@ -530,6 +530,33 @@ final class StoragePools {
         }
         return Optional.empty();
     }
+
+    /**
+     * Refreshes the pool's listing. libvirt refuses while the pool has a volume upload or download under way ("has
+     * asynchronous jobs running"), which is short: wait and try again, for up to a minute.
+     */
+    static void refresh(StoragePool pool) throws LibvirtException {
+        for (int attempt = 0; ; attempt++) {
+            try {
+                pool.refresh(0);
+                return;
+            } catch (LibvirtException e) {
+                if (attempt >= REFRESH_ATTEMPTS || e.getMessage() == null
+                        || !e.getMessage().contains("asynchronous jobs running")) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(REFRESH_WAIT_MILLIS);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static final int REFRESH_ATTEMPTS = 300;
+    private static final long REFRESH_WAIT_MILLIS = 200;
 
     private static Optional<StorageVol> lookup(StoragePool pool, String name) throws LibvirtException {
         try {
@@ -609,7 +636,7 @@ final class StoragePools {
     static void deleteVolume(Connect connect, String poolName, String name) throws LibvirtException {
         StoragePool pool = require(connect, poolName);
         try {
-            pool.refresh(0);
+            refresh(pool);
             StorageVol volume;
             try {
                 volume = pool.storageVolLookupByName(name);
@@ -636,7 +663,7 @@ final class StoragePools {
     private static PoolFacts facts(StoragePool pool) throws LibvirtException {
         boolean active = pool.isActive() == 1;
         if (active) {
-            pool.refresh(0);
+            refresh(pool);
         }
         PoolFacts read = parsePool(pool.getXMLDesc(0));
         StoragePoolInfo info = pool.getInfo();

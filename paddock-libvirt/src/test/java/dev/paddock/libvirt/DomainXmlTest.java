@@ -237,6 +237,49 @@ class DomainXmlTest {
     }
 
     @Test
+    @DisplayName("a pool's volume, an NFS image QEMU reaches itself and a read-only seed render as libvirt takes them")
+    void volumeNetworkAndReadOnlyDisks() {
+        DomainSpec spec = DomainSpec.of(UUID, "web-1", 1, 128).withDisks(List.of(
+                DiskSpec.volume("vda", "library", "web-1-root.qcow2", "qcow2", 8),
+                DiskSpec.remote("vdb", new DomainSpec.Remote("nfs", "10.79.0.200", 0), "/export/paddock/data.qcow2",
+                        "qcow2", 4),
+                DiskSpec.volume("vdc", "library", "web-1-seed.iso", "raw", 0).asReadOnly())).withOsOnDisk(true);
+
+        Document xml = parse(DomainXml.render(spec, TCG_WITH_CONSOLE));
+
+        assertThat(at(xml, "/domain/devices/disk[1]/@type")).isEqualTo("volume");
+        assertThat(at(xml, "/domain/devices/disk[1]/source/@pool")).isEqualTo("library");
+        assertThat(at(xml, "/domain/devices/disk[1]/source/@volume")).isEqualTo("web-1-root.qcow2");
+        assertThat(at(xml, "/domain/devices/disk[2]/@type")).isEqualTo("network");
+        assertThat(at(xml, "/domain/devices/disk[2]/source/@protocol")).isEqualTo("nfs");
+        assertThat(at(xml, "/domain/devices/disk[2]/source/@name")).isEqualTo("/export/paddock/data.qcow2");
+        assertThat(at(xml, "/domain/devices/disk[2]/source/host/@name")).isEqualTo("10.79.0.200");
+        assertThat(at(xml, "count(/domain/devices/disk[3]/readonly)")).isEqualTo("1");
+        assertThat(at(xml, "count(/domain/devices/disk[1]/readonly)")).isEqualTo("0");
+        assertThat(xml.getDocumentElement().getElementsByTagNameNS(DomainXml.METADATA_NAMESPACE, "domain").item(0)
+                .getAttributes().getNamedItem("osOnDisk").getNodeValue()).isEqualTo("true");
+        assertThat(DomainXml.read(DomainXml.render(spec, TCG_WITH_CONSOLE))).isEqualTo(spec);
+    }
+
+    @Test
+    @DisplayName("UEFI asks libvirt for OVMF without secure boot; a boot order lists its devices; both read back")
+    void firmwareAndBootOrder() {
+        DomainSpec spec = DomainSpec.of(UUID, "web-1", 1, 128).withFirmware(dev.paddock.model.Firmware.UEFI)
+                .withBoot(List.of(dev.paddock.model.BootDevice.NETWORK, dev.paddock.model.BootDevice.DISK));
+
+        Document xml = parse(DomainXml.render(spec, TCG_WITH_CONSOLE));
+
+        assertThat(at(xml, "/domain/os/@firmware")).isEqualTo("efi");
+        assertThat(at(xml, "/domain/os/firmware/feature/@name")).isEqualTo("secure-boot");
+        assertThat(at(xml, "/domain/os/firmware/feature/@enabled")).isEqualTo("no");
+        assertThat(at(xml, "/domain/os/boot[1]/@dev")).isEqualTo("network");
+        assertThat(at(xml, "/domain/os/boot[2]/@dev")).isEqualTo("hd");
+        assertThat(DomainXml.read(DomainXml.render(spec, TCG_WITH_CONSOLE))).isEqualTo(spec);
+        assertThat(at(parse(DomainXml.render(DomainSpec.of(UUID, "bios", 1, 64), TCG_WITH_CONSOLE)),
+                "count(/domain/os/@firmware)")).isEqualTo("0");
+    }
+
+    @Test
     @DisplayName("libvirt's own form reads as the spec: memory in KiB, added devices and addresses skipped")
     void readsLibvirtsForm() {
         String libvirt = """

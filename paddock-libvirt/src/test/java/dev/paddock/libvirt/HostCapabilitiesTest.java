@@ -14,7 +14,8 @@ class HostCapabilitiesTest {
                 <capabilities>
                   <host>
                     <uuid>00000000-0000-4000-8000-000000000002</uuid>
-                    <cpu><arch>x86_64</arch><model>Skylake-Client-IBRS</model><vendor>Intel</vendor></cpu>
+                    <cpu><arch>x86_64</arch><model>Skylake-Client-IBRS</model><vendor>Intel</vendor>
+                      <microcode version='240'/><feature name='vmx'/><feature name='pku'/></cpu>
                     <topology><cells num='2'><cell id='0'/><cell id='1'/></cells></topology>
                   </host>
                   %s
@@ -36,6 +37,8 @@ class HostCapabilitiesTest {
 
         assertThat(parsed.hostUuid()).isEqualTo("00000000-0000-4000-8000-000000000002");
         assertThat(parsed.cpuModel()).isEqualTo("Skylake-Client-IBRS");
+        assertThat(parsed.cpuVendor()).isEqualTo("Intel");
+        assertThat(parsed.cpuFeatures()).containsExactlyInAnyOrder("vmx", "pku");
         assertThat(parsed.numaCells()).isEqualTo(2);
     }
 
@@ -66,6 +69,8 @@ class HostCapabilitiesTest {
         HostCapabilities parsed = HostCapabilities.parse("<capabilities><host><uuid>u</uuid></host></capabilities>");
 
         assertThat(parsed.cpuModel()).isEqualTo("unknown");
+        assertThat(parsed.cpuVendor()).isEmpty();
+        assertThat(parsed.cpuFeatures()).isEmpty();
         assertThat(parsed.numaCells()).isEqualTo(1);
         assertThat(parsed.domainTypes()).isEmpty();
     }

@@ -33,6 +33,23 @@ class MigrationRequestTest {
     }
 
     @Test
+    @DisplayName("a migration that copies storage asks copy-storage-all, or copy-storage-inc for top layers only")
+    void storageCopy() {
+        int all = MigrationRequest.of("vm1", MigrationOptions.DEFAULTS.withStorage(MigrationOptions.StorageCopy.FULL),
+                false).flags();
+        int top = MigrationRequest.of("vm1",
+                MigrationOptions.DEFAULTS.withStorage(MigrationOptions.StorageCopy.TOP_LAYER), false).flags();
+        int none = MigrationRequest.of("vm1", MigrationOptions.DEFAULTS, false).flags();
+
+        assertThat(all & (MigrateFlags.NON_SHARED_DISK | MigrateFlags.NON_SHARED_INC))
+                .isEqualTo(MigrateFlags.NON_SHARED_DISK);
+        assertThat(top & (MigrateFlags.NON_SHARED_DISK | MigrateFlags.NON_SHARED_INC))
+                .isEqualTo(MigrateFlags.NON_SHARED_INC);
+        assertThat(none & (MigrateFlags.NON_SHARED_DISK | MigrateFlags.NON_SHARED_INC)).isZero();
+        assertThat(all & MigrateFlags.LIVE).isEqualTo(MigrateFlags.LIVE);
+    }
+
+    @Test
     @DisplayName("an explicit migration URI and a bandwidth cap become typed parameters")
     void parameters() {
         var options = new MigrationOptions(Optional.of(64L), Optional.of(Duration.ofMillis(300)), Optional.of("tcp://10.77.0.2"));

@@ -26,6 +26,7 @@ import java.util.TreeMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -135,7 +136,9 @@ final class DatastoreRoutes {
     /**
      * Storage pools on the chosen hosts: checked here (type, source, hosts, name), then one Operation that records
      * the datastore and defines the pool on each host in turn; a host that fails rolls back the pools made before it
-     * and the record.
+     * and the record. A directory that is not shared is each host's own: one datastore per host (as discovery keeps
+     * them), each host's pool under the name asked, the datastores named as discovery names them ("local",
+     * "local-2", ...), so that a VM's local disks can follow it to another host's pool of the same name.
      */
     private void createPools(Context ctx, Requests.NewDatastore request) {
         String name = Requests.name(request.name(), "name");
@@ -144,10 +147,6 @@ final class DatastoreRoutes {
         List<Host> hosts = hosts(request.hosts());
         String siteId = siteOf(hosts);
         boolean shared = type.networked() || Boolean.TRUE.equals(request.shared());
-        if (type == PoolType.DIR && !shared && hosts.size() > 1) {
-            throw new PaddockException.InvalidValue("A dir datastore on several hosts must be shared (set 'shared' to"
-                    + " true when every host sees the same directory).");
-        }
         Requests.NewPoolSource source = Requests.required(request.source(), "source");
         Map<String, PoolSpec> specs = new LinkedHashMap<>();
         for (Host host : hosts) {
@@ -155,26 +154,36 @@ final class DatastoreRoutes {
         }
         PoolSpec first = specs.values().iterator().next();
         String storage = first.source().storageKey(type, first.targetPath());
-        String key = shared ? storage : "host:" + hosts.getFirst().id() + ":" + storage;
-        for (Datastore existing : store.datastores()) {
-            if (existing.siteId().equals(siteId) && existing.name().equals(name)) {
-                throw InventoryRoutes.duplicate("datastore", name);
-            }
-            if (existing.siteId().equals(siteId) && existing.source().equals(key)) {
-                throw new PaddockException.Conflict("Datastore '" + existing.name() + "' holds that storage already.");
-            }
+        List<List<Host>> groups = shared ? List.of(hosts) : hosts.stream().map(List::of).toList();
+        List<String> names = new ArrayList<>();
+        Set<String> taken = new HashSet<>();
+        store.datastores().stream().filter(d -> d.siteId().equals(siteId)).forEach(d -> taken.add(d.name()));
+        if (taken.contains(name)) {
+            throw InventoryRoutes.duplicate("datastore", name);
         }
-        Map<String, String> planned = new HashMap<>();
-        specs.forEach((hostId, spec) -> planned.put(hostId, spec.name()));
-        Datastore datastore = Datastore.ofPools(DatastoreDiscovery.idOf(siteId, key), siteId, name, shared,
-                new HashSet<>(), type.xmlName(), key, 0, 0, planned);
         List<Step> steps = new ArrayList<>();
-        steps.add(new Step.RecordDatastore(datastore));
-        specs.forEach((hostId, spec) -> steps.add(new Step.DefinePool(hostId, spec)));
-        OperationView view = operations.submit(new OperationPlan("datastore.create", datastore.id(), OWNER, steps));
-        audit.accept(new AuditNote(view.kind(), view.target(), "create " + type.xmlName() + " datastore " + name
-                + " on " + String.join(", ", hosts.stream().map(Host::name).toList()) + " (operation " + view.id()
-                + ")"));
+        for (List<Host> group : groups) {
+            String key = shared ? storage : "host:" + group.getFirst().id() + ":" + storage;
+            for (Datastore existing : store.datastores()) {
+                if (existing.siteId().equals(siteId) && existing.source().equals(key)) {
+                    throw new PaddockException.Conflict("Datastore '" + existing.name() + "' holds that storage"
+                            + " already.");
+                }
+            }
+            String named = DatastoreDiscovery.freeName(name, taken);
+            taken.add(named);
+            names.add(named);
+            Map<String, String> planned = new HashMap<>();
+            group.forEach(host -> planned.put(host.id(), specs.get(host.id()).name()));
+            steps.add(new Step.RecordDatastore(Datastore.ofPools(DatastoreDiscovery.idOf(siteId, key), siteId, named,
+                    shared, new HashSet<>(), type.xmlName(), key, 0, 0, planned)));
+            group.forEach(host -> steps.add(new Step.DefinePool(host.id(), specs.get(host.id()))));
+        }
+        String target = ((Step.RecordDatastore) steps.getFirst()).datastore().id();
+        OperationView view = operations.submit(new OperationPlan("datastore.create", target, OWNER, steps));
+        audit.accept(new AuditNote(view.kind(), view.target(), "create " + type.xmlName() + " datastore "
+                + String.join(", ", names) + " on " + String.join(", ", hosts.stream().map(Host::name).toList())
+                + " (operation " + view.id() + ")"));
         VmRoutes.accepted(ctx, view);
     }
 

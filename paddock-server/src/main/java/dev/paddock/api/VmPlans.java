@@ -2,6 +2,8 @@ package dev.paddock.api;
 
 import dev.paddock.hypervisor.DomainBuilder;
 import dev.paddock.hypervisor.DomainSpec;
+import dev.paddock.model.Datastore;
+import dev.paddock.model.Disk;
 import dev.paddock.model.Room;
 import dev.paddock.model.Vm;
 import dev.paddock.model.VmOrigin;
@@ -10,6 +12,9 @@ import dev.paddock.operation.plan.OperationPlan;
 import dev.paddock.operation.plan.Step;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 
 /** The plans behind the VM verbs of the API: pure, from a VM already validated and placed. */
 final class VmPlans {
@@ -93,8 +98,20 @@ final class VmPlans {
 
     /** Live migration: the step moves the domain, then the VM in the inventory. */
     static OperationPlan migrate(Vm vm, String fromHostId, String toHostId, Long bandwidthMibps, String owner) {
-        return new OperationPlan("vm.migrate", vm.id(), owner, List.of(new Step.MigrateVm(vm.id(), fromHostId,
-                toHostId, bandwidthMibps)));
+        return migrate(vm, fromHostId, toHostId, bandwidthMibps, LocalDiskCopy.NONE, owner);
+    }
+
+    /**
+     * Live migration that copies local disks: the target's volumes are made first (each undone by deleting it if
+     * the migration fails or is cancelled), then the domain moves with its disks and the VM is recorded on the
+     * target's datastores, and only then, the VM running on the target, the source's volumes are deleted.
+     */
+    static OperationPlan migrate(Vm vm, String fromHostId, String toHostId, Long bandwidthMibps, LocalDiskCopy copy,
+            String owner) {
+        List<Step> steps = new ArrayList<>(copy.creates());
+        steps.add(new Step.MigrateVm(vm.id(), fromHostId, toHostId, bandwidthMibps, copy.moves()));
+        steps.addAll(copy.deletes());
+        return new OperationPlan("vm.migrate", vm.id(), owner, steps);
     }
 
     static OperationPlan stop(Vm vm, String hostId, boolean force, int timeoutSeconds, String owner) {
@@ -117,12 +134,54 @@ final class VmPlans {
 
     /** Powers off (a no-op when stopped), undefines, then forgets; a VM never placed is only forgotten. */
     static OperationPlan delete(Vm vm, String owner) {
+        return delete(vm, List.of(), owner);
+    }
+
+    /**
+     * Powers off (a no-op when stopped), undefines, deletes {@code volumes} (see {@link #diskVolumes}), then forgets:
+     * the VM stays in the inventory until its disks are gone, so a delete that fails half-way can be asked again.
+     */
+    static OperationPlan delete(Vm vm, List<Step.DeleteVolume> volumes, String owner) {
         List<Step> steps = new ArrayList<>();
         vm.hostId().ifPresent(host -> {
             steps.add(new Step.DestroyVm(host, vm.id()));
             steps.add(new Step.UndefineVm(host, vm.id()));
         });
+        steps.addAll(volumes);
         steps.add(new Step.ForgetVm(vm.id()));
         return new OperationPlan("vm.delete", vm.id(), owner, steps);
+    }
+
+    /**
+     * The deletes of the volumes a VM's disks are, each on a host where its datastore's pool is started (the VM's
+     * own host first): a linked clone's overlay, a copy, an empty disk, the cloud-init seed, a volume the VM was
+     * given as it is. Never an image of the library (a linked clone's image, or an image given as a volume). A disk
+     * of a datastore declared by hand, or recorded before volumes, has no volume: nothing to delete. The step keeps
+     * a LUN of an iSCSI pool, which cannot be deleted, and says so.
+     *
+     * @param images the volumes of the image library, as datastore id and volume name
+     * @throws PaddockException.Conflict when a volume's pool is started on no host
+     */
+    static List<Step.DeleteVolume> diskVolumes(Vm vm, Room room, Set<Map.Entry<String, String>> images) {
+        List<Step.DeleteVolume> deletes = new ArrayList<>();
+        for (Disk disk : vm.disks()) {
+            Optional<Datastore> datastore = room.datastore(disk.datastoreId()).filter(Datastore::backedByPools);
+            if (!disk.hasVolume() || datastore.isEmpty()
+                    || images.contains(Map.entry(disk.datastoreId(), disk.volume()))) {
+                continue;
+            }
+            Datastore store = datastore.get();
+            String host = vm.hostId().filter(h -> startedOn(store, h)).or(() -> store.hostIds().stream()
+                    .filter(h -> startedOn(store, h)).sorted().findFirst()).orElseThrow(() ->
+                    new PaddockException.Conflict("Disk '" + disk.name() + "' of VM '" + vm.name() + "' is volume '"
+                            + disk.volume() + "' of datastore '" + store.name() + "', whose pool is started on no"
+                            + " host; start it, or delete the VM with disks=keep."));
+            deletes.add(new Step.DeleteVolume(host, store.pools().get(host), disk.volume()));
+        }
+        return deletes;
+    }
+
+    private static boolean startedOn(Datastore datastore, String hostId) {
+        return datastore.hostIds().contains(hostId) && datastore.pools().containsKey(hostId);
     }
 }

@@ -25,6 +25,7 @@ import dev.paddock.operation.plan.Step;
 import dev.paddock.operation.OperationView;
 import dev.paddock.operation.Operations;
 import dev.paddock.placement.Claims;
+import dev.paddock.placement.CpuCompatibility;
 import dev.paddock.placement.Placement;
 import dev.paddock.placement.PlacementEngine;
 import dev.paddock.scheduling.PlacementLedger;
@@ -45,6 +46,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import java.util.stream.Collectors;
 
 /** VMs: list and read them; create, start, stop, migrate and delete them, each as an Operation. */
 final class VmRoutes {
@@ -58,6 +60,8 @@ final class VmRoutes {
     private final Operations operations;
     /** Spreads new VMs and moves; every path that places a VM asks it, so every refusal reads the same. */
     static final PlacementEngine ENGINE = PlacementEngine.balancing();
+    /** The same engine for a live migration, which may copy a VM's local disks to the target's pool of that name. */
+    static final PlacementEngine MOVES = PlacementEngine.liveMigration();
     /** The highest migration bandwidth cap a request may ask: 100 GiB/s, above any link. */
     static final long MAX_MIGRATION_MIBPS = 102_400;
 
@@ -375,7 +379,7 @@ final class VmRoutes {
         if (Query.flag(ctx, "dryRun")) {
             ctx.json(ledger.peek((room, claims) -> {
                 Vm current = room.vm(vm.id()).orElse(vm);
-                Placement answer = ENGINE.place(room, claims, current, candidates);
+                Placement answer = MOVES.place(room, claims, current, candidates);
                 Optional<String> refusal = answer instanceof Placement.Unplaceable none && target.isPresent()
                         ? Optional.of(none.explainOn(room, current)) : Optional.empty();
                 return DryRun.of("migrate", room, current, candidates, answer, refusal);
@@ -384,13 +388,34 @@ final class VmRoutes {
         }
         OperationView view = ledger.submit((room, claims) -> {
             Vm current = room.vm(vm.id()).orElse(vm);
-            return Optional.of(switch (ENGINE.place(room, claims, current, candidates)) {
-                case Placement.Placed placed -> VmPlans.migrate(current, from, placed.host().id(), bandwidth, OWNER);
+            return Optional.of(switch (MOVES.place(room, claims, current, candidates)) {
+                case Placement.Placed placed -> {
+                    Host source = room.host(from).orElseThrow();
+                    cpuRefusal(current, source, placed.host()).ifPresent(reason -> {
+                        throw new PaddockException.Conflict(reason);
+                    });
+                    yield VmPlans.migrate(current, from, placed.host().id(), bandwidth,
+                            LocalDiskCopy.of(hypervisor, room, store::image, current, source, placed.host()), OWNER);
+                }
                 case Placement.Unplaceable none -> throw new PaddockException.Conflict(
                         target.isPresent() ? none.explainOn(room, current) : none.explain(room, current));
             });
         }).orElseThrow();
         accepted(ctx, audited(view, "migrate VM " + vm.name() + " from host " + from));
+    }
+
+    /**
+     * The CPU pre-check of a migration: the target must run the CPU the guest found on its source, as both hosts'
+     * libvirt report theirs ({@link CpuCompatibility}). A host that does not answer is not judged here: the
+     * migration itself then fails on it.
+     */
+    private Optional<String> cpuRefusal(Vm vm, Host from, Host to) {
+        try {
+            return CpuCompatibility.refusal(vm.name(), hypervisor.facts(from.id()), from.name(),
+                    hypervisor.facts(to.id()), to.name());
+        } catch (HypervisorException e) {
+            return Optional.empty();
+        }
     }
 
     /** A host by id, or by name within the VM's cluster. */
@@ -501,7 +526,16 @@ final class VmRoutes {
             throw new PaddockException.Conflict("VM '" + vm.name() + "' is " + state.name().toLowerCase()
                     + "; stop it first or delete with force=true.");
         }
-        accepted(ctx, submitted(VmPlans.delete(vm, OWNER), "delete VM " + vm.name()));
+        boolean withDisks = switch (Optional.ofNullable(ctx.queryParam("disks")).orElse("keep")) {
+            case "keep" -> false;
+            case "delete" -> true;
+            case String other -> throw new PaddockException.InvalidValue("Query parameter 'disks' must be keep or"
+                    + " delete, not '" + other + "'.");
+        };
+        List<Step.DeleteVolume> volumes = withDisks ? VmPlans.diskVolumes(vm, store.room(), store.images().stream()
+                .map(image -> Map.entry(image.datastoreId(), image.volume())).collect(Collectors.toSet())) : List.of();
+        accepted(ctx, submitted(VmPlans.delete(vm, volumes, OWNER), "delete VM " + vm.name()
+                + (withDisks ? " with its disks" : "")));
     }
 
     /** Only an unregistered (or quarantined) VM can be adopted: a managed one is Paddock's already. */

@@ -104,11 +104,15 @@ final class ImageCommand implements Runnable {
                 root.printJson(images);
                 return 0;
             }
+            java.util.Map<String, String> datastores = new java.util.HashMap<>();
+            root.client().get("api/v1/datastores").path("items").forEach(d -> datastores.put(d.path("id").asText(),
+                    d.path("name").asText()));
             Table table = new Table("NAME", "FORMAT", "SIZE", "DATASTORE", "SHA256", "ID");
             for (JsonNode image : images.path("items")) {
+                String datastore = image.path("datastoreId").asText();
                 table.row(image.path("name").asText(), image.path("format").asText(),
                         String.format(java.util.Locale.ROOT, "%.1f GiB", image.path("sizeBytes").asLong()
-                                / (double) (1L << 30)), image.path("datastoreId").asText(),
+                                / (double) (1L << 30)), datastores.getOrDefault(datastore, datastore),
                         image.path("sha256").asText().substring(0, 16) + "...", image.path("id").asText());
             }
             table.print(root.out());

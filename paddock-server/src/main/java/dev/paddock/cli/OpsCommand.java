@@ -8,8 +8,12 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code paddock ops}: recent operations; {@code paddock ops watch ID}: follow one until it ends. */
-@Command(name = "ops", description = "List operations, newest first.", subcommands = OpsCommand.Watch.class)
+/**
+ * {@code paddock ops}: recent operations; {@code paddock ops watch ID}: follow one until it ends; {@code paddock ops
+ * cancel ID}: ask one to stop.
+ */
+@Command(name = "ops", description = "List operations, newest first.", subcommands = {OpsCommand.Watch.class,
+        OpsCommand.Cancel.class})
 final class OpsCommand implements Callable<Integer> {
 
     @CommandLine.Spec
@@ -57,6 +61,31 @@ final class OpsCommand implements Callable<Integer> {
                 root.printJson(operation);
             }
             return OperationWatch.outcome(operation, root.err());
+        }
+    }
+
+    @Command(name = "cancel", description = "Cancel an operation that has not ended: the step under way finishes,"
+            + " then what was done is rolled back.")
+    static final class Cancel implements Callable<Integer> {
+
+        @CommandLine.Spec
+        private CommandLine.Model.CommandSpec spec;
+
+        @Parameters(paramLabel = "ID", description = "The operation's id.")
+        private String id;
+
+        @Override
+        public Integer call() {
+            PaddockCommand root = PaddockCommand.of(spec);
+            JsonNode operation = root.client().post("api/v1/operations/" + ApiClient.encode(id) + "/cancel", null);
+            if (root.json()) {
+                root.printJson(operation);
+            } else {
+                root.out().println("cancel requested for operation " + operation.path("id").asText() + " ("
+                        + operation.path("kind").asText() + " " + operation.path("target").asText() + "): "
+                        + operation.path("state").asText().toLowerCase(java.util.Locale.ROOT));
+            }
+            return 0;
         }
     }
 }

@@ -78,11 +78,15 @@ final class TemplateCommand implements Runnable {
                 root.printJson(templates);
                 return 0;
             }
+            java.util.Map<String, String> images = new java.util.HashMap<>();
+            root.client().get("api/v1/images").path("items").forEach(i -> images.put(i.path("id").asText(),
+                    i.path("name").asText()));
             Table table = new Table("NAME", "VCPUS", "MEMORY", "DISK", "FIRMWARE", "IMAGE", "ID");
             for (JsonNode template : templates.path("items")) {
+                String image = template.path("imageId").asText();
                 table.row(template.path("name").asText(), template.path("vcpus").asText(),
                         template.path("memoryMib").asText() + " MiB", template.path("diskGib").asText() + " GiB",
-                        template.path("firmware").asText(), template.path("imageId").asText(),
+                        template.path("firmware").asText(), images.getOrDefault(image, image),
                         template.path("id").asText());
             }
             table.print(root.out());

@@ -348,11 +348,16 @@ final class VmCommand implements Runnable {
         }
     }
 
-    @Command(name = "delete", description = "Delete a VM: power off, undefine, forget.")
+    @Command(name = "delete", description = "Delete a VM: power off, undefine, forget; its disks stay unless"
+            + " --with-disks.")
     static final class Delete extends OnVm {
 
         @Option(names = "--force", description = "Delete it even while it runs.")
         private boolean force;
+
+        @Option(names = "--with-disks", description = "Delete its disks' volumes too (a linked clone's layer, not its"
+                + " image; the cloud-init seed); an iSCSI LUN cannot be deleted and is kept.")
+        private boolean withDisks;
 
         @Override
         String verb() {
@@ -361,7 +366,7 @@ final class VmCommand implements Runnable {
 
         @Override
         JsonNode send(ApiClient client, String id) {
-            return client.delete("api/v1/vms/" + id + "?force=" + force);
+            return client.delete("api/v1/vms/" + id + "?force=" + force + "&disks=" + (withDisks ? "delete" : "keep"));
         }
     }
 

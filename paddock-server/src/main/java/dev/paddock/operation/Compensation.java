@@ -21,8 +21,8 @@ public final class Compensation {
             case Step.RecordVm record -> Optional.of(new Step.ForgetVm(record.vm().id()));
             case Step.DefineVm define -> Optional.of(new Step.UndefineVm(define.hostId(), define.spec().uuid()));
             case Step.StartVm start -> Optional.of(new Step.DestroyVm(start.hostId(), start.vmId()));
-            case Step.MigrateVm migrate ->
-                    Optional.of(new Step.MigrateVm(migrate.vmId(), migrate.toHostId(), migrate.fromHostId()));
+            case Step.MigrateVm migrate -> Optional.of(new Step.MigrateVm(migrate.vmId(), migrate.toHostId(),
+                    migrate.fromHostId(), null, migrate.disks().stream().map(Step.DiskMove::reversed).toList()));
             case Step.ShutdownVm ignored -> Optional.empty();
             case Step.DestroyVm ignored -> Optional.empty();
             case Step.UndefineVm ignored -> Optional.empty();

@@ -10,8 +10,10 @@ import dev.paddock.hypervisor.MigrationOptions;
 import dev.paddock.hypervisor.MigrationResult;
 import dev.paddock.hypervisor.PoolFacts;
 import dev.paddock.hypervisor.PoolSpec;
+import dev.paddock.hypervisor.PoolType;
 import dev.paddock.hypervisor.VolumeFacts;
 import dev.paddock.model.VmState;
+import dev.paddock.storage.LocalDiskMoves;
 import dev.paddock.store.InventoryStore;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -127,10 +129,7 @@ public final class StepExecutor {
                         new java.io.ByteArrayInputStream(seed));
                 log.accept("cloud-init seed " + volume.path() + " (" + seed.length + " bytes) on " + s.hostId());
             }
-            case Step.DeleteVolume s -> {
-                hypervisor.deleteVolume(s.hostId(), s.pool(), s.name());
-                log.accept("volume " + s.name() + " gone from pool " + s.pool() + " on " + s.hostId());
-            }
+            case Step.DeleteVolume s -> deleteVolume(s, log);
             case Step.ResizeVolume s -> {
                 VolumeFacts volume = hypervisor.resizeVolume(s.hostId(), s.pool(), s.name(), s.capacityBytes());
                 log.accept("volume " + volume.path() + " of " + volume.capacityBytes() + " bytes on " + s.hostId());
@@ -157,6 +156,36 @@ public final class StepExecutor {
             }
             case Step.Parallel s -> parallel(s, log);
         }
+    }
+
+    /**
+     * Deletes the volume, unless its pool is an iSCSI target's (a LUN is the target's to make and remove, libvirt
+     * deletes none, so it is kept and the log says so), or a domain the host still runs has it as a disk: a
+     * migration's source volume goes only once its VM runs elsewhere, whatever the order the plan was given.
+     */
+    private void deleteVolume(Step.DeleteVolume s, Consumer<String> log) {
+        Optional<PoolType> type = hypervisor.pools(s.hostId()).stream().filter(pool -> pool.name().equals(s.pool()))
+                .map(PoolFacts::type).findFirst();
+        if (type.filter(t -> t == PoolType.ISCSI || t == PoolType.ISCSI_DIRECT).isPresent()) {
+            log.accept("kept volume " + s.name() + ": it is a LUN of iSCSI pool " + s.pool() + " on " + s.hostId()
+                    + ", and a LUN cannot be deleted");
+            return;
+        }
+        if (!hasVolume(s.hostId(), s.pool(), s.name())) {
+            log.accept("volume " + s.name() + " was not in pool " + s.pool() + " on " + s.hostId());
+            return;
+        }
+        for (DomainInfo domain : hypervisor.domains(s.hostId())) {
+            boolean uses = domain.state() != VmState.STOPPED && hypervisor.definition(s.hostId(), domain.uuid())
+                    .map(spec -> spec.disks().stream().anyMatch(disk -> disk.pool().filter(s.pool()::equals)
+                            .isPresent() && disk.path().equals(s.name()))).orElse(false);
+            if (uses) {
+                throw new IllegalStateException("volume " + s.name() + " of pool " + s.pool() + " is a disk of domain "
+                        + domain.uuid() + ", which runs on " + s.hostId() + ": not deleted");
+            }
+        }
+        hypervisor.deleteVolume(s.hostId(), s.pool(), s.name());
+        log.accept("volume " + s.name() + " gone from pool " + s.pool() + " on " + s.hostId());
     }
 
     /** The port's define is idempotent; the log says whether the host had it already. */
@@ -422,7 +451,7 @@ public final class StepExecutor {
             log.accept("domain " + s.vmId() + " already running on " + s.toHostId());
         } else {
             MigrationOptions options = new MigrationOptions(Optional.ofNullable(s.bandwidthMibps()), Optional.empty(),
-                    Optional.empty());
+                    Optional.empty(), storageCopy(s));
             migrating.put(s.vmId(), 0.0);
             MigrationResult result;
             try {
@@ -434,7 +463,16 @@ public final class StepExecutor {
             log.accept("migrated " + s.vmId() + " to " + s.toHostId() + " in " + result.elapsed().toMillis()
                     + " ms, downtime " + result.downtime().toMillis() + " ms");
         }
-        store.vm(s.vmId()).ifPresent(vm -> store.put(vm.withHost(s.toHostId())));
+        store.vm(s.vmId()).ifPresent(vm -> store.put(LocalDiskMoves.moved(vm, s.disks()).withHost(s.toHostId())));
+    }
+
+    /** Disks over an image the destination holds are copied layer only; other moved disks whole. */
+    private static MigrationOptions.StorageCopy storageCopy(Step.MigrateVm s) {
+        if (!s.copiesStorage()) {
+            return MigrationOptions.StorageCopy.NONE;
+        }
+        return s.disks().stream().anyMatch(Step.DiskMove::overImage) ? MigrationOptions.StorageCopy.TOP_LAYER
+                : MigrationOptions.StorageCopy.FULL;
     }
 
     /** Running or paused: a domain that holds memory on its host and must be powered off to stop. */

@@ -35,8 +35,8 @@ import java.util.function.Supplier;
  * <p>The libvirt side is made on the first libvirt host, so that a server on a machine without libvirt still runs
  * the simulated room; a libvirt that cannot load is the caller's error on that host only.
  *
- * <p>A libvirt domain defined without a boot (the API's VMs have no image choice yet) boots the configured
- * default, the shared directory's kernel and initramfs; without one it is defined as asked.
+ * <p>A libvirt domain defined without a boot whose first disk holds no operating system (not cloned from an image)
+ * boots the configured default, the shared directory's kernel and initramfs; without one it is defined as asked.
  *
  * <p>Disks are named in the model by datastore ({@link DomainBuilder#datastorePath}); with a datastore root, the disk
  * files of libvirt domains are under it instead ({@code ROOT/<datastore id>/<vm>-<disk>.qcow2}): the lab's
@@ -174,7 +174,7 @@ public final class RoutingHypervisor implements Hypervisor {
     @Override
     public DomainInfo define(String hostId, DomainSpec spec) {
         Hypervisor backend = route(hostId);
-        if (backend != simulated && spec.directBoot().isEmpty() && libvirtBoot.isPresent()) {
+        if (backend != simulated && spec.directBoot().isEmpty() && !spec.osOnDisk() && libvirtBoot.isPresent()) {
             spec = spec.withDirectBoot(libvirtBoot);
         }
         if (backend != simulated && libvirtDatastores.isPresent()) {
@@ -211,11 +211,11 @@ public final class RoutingHypervisor implements Hypervisor {
     }
 
     private static DomainSpec.DiskSpec moved(DomainSpec.DiskSpec disk, String from, String to) {
-        if (!disk.path().startsWith(from + "/")) {
+        if (disk.pool().isPresent() || disk.remote().isPresent() || !disk.path().startsWith(from + "/")) {
             return disk;
         }
         return new DomainSpec.DiskSpec(disk.target(), to + disk.path().substring(from.length()), disk.format(),
-                disk.sizeGib());
+                disk.sizeGib(), Optional.empty(), disk.readOnly(), Optional.empty());
     }
 
     @Override

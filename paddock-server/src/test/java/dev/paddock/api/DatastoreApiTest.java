@@ -57,6 +57,29 @@ class DatastoreApiTest {
     }
 
     @Test
+    @DisplayName("a local dir on two hosts is one datastore per host, each host's pool under the name asked")
+    void localDirOnTwoHosts() {
+        TestServer.Reply reply = server.post("/api/v1/datastores", "{\"name\":\"local\",\"type\":\"dir\","
+                + "\"source\":{\"path\":\"/var/lib/paddock/local\"},\"hosts\":[\"h1\",\"h2\"]}");
+
+        JsonNode operation = server.awaitFinal(reply);
+        assertThat(operation.get("state").asText()).isEqualTo("DONE");
+        assertThat(server.steps(operation)).containsExactly("record datastore local in inventory",
+                "define dir storage pool local on host-1", "record datastore local-2 in inventory",
+                "define dir storage pool local on host-2");
+        Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            JsonNode datastores = server.get("/api/v1/datastores").json().get("items");
+            assertThat(datastores).extracting(d -> d.get("name").asText()).containsExactlyInAnyOrder("local",
+                    "local-2");
+            for (JsonNode datastore : datastores) {
+                assertThat(datastore.get("shared").asBoolean()).isFalse();
+                assertThat(datastore.get("hostIds")).hasSize(1);
+                assertThat(datastore.get("pools").elements().next().asText()).isEqualTo("local");
+            }
+        });
+    }
+
+    @Test
     @DisplayName("deleting a datastore undefines its pool on each host and forgets it; a declared one goes at once")
     void deleted() {
         String id = server.awaitFinal(server.post("/api/v1/datastores", NFS)).get("target").asText();
@@ -123,7 +146,6 @@ class DatastoreApiTest {
             an unknown type           | {"name":"x","type":"zfs","source":{"path":"/d"},"hosts":["h1"]}                           | 422 | Field 'type' must be one of [dir, netfs, iscsi, iscsi-direct, rbd], not 'zfs'.
             no source                 | {"name":"x","type":"dir","hosts":["h1"]}                                                   | 422 | Field 'source' is required.
             an export without server  | {"name":"x","type":"netfs","source":{"path":"/export/vms"},"hosts":["h1"]}                | 422 | Field 'source' of a netfs datastore is not right: the NFS server is required, as a host name or address.
-            a local dir on two hosts  | {"name":"x","type":"dir","source":{"path":"/d"},"hosts":["h1","h2"]}                      | 422 | A dir datastore on several hosts must be shared (set 'shared' to true when every host sees the same directory).
             no hosts                  | {"name":"x","type":"dir","source":{"path":"/d"}}                                           | 422 | Field 'hosts' is required: name at least one host.
             """)
     void refused(String which, String body, int status, String detail) {

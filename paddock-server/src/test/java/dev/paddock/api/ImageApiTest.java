@@ -204,6 +204,92 @@ class ImageApiTest {
         assertThat(volumes("host-1")).doesNotContainKey("base");
     }
 
+    @Test
+    @DisplayName("a VM deleted with disks=delete takes its linked clone's layer and its seed along, never the image;"
+            + " deleted as by default, its volumes stay")
+    void deletingWithDisks() throws Exception {
+        upload("base", qcow2(1), null);
+        server.post("/api/v1/templates", "{\"name\":\"tiny\",\"image\":\"base\",\"vcpus\":1,\"memoryMib\":128}");
+        JsonNode doomed = createdVm("{\"name\":\"doomed\",\"template\":\"tiny\",\"start\":false,"
+                + "\"cloudInit\":{\"hostname\":\"doomed\"}}");
+        JsonNode kept = createdVm("{\"name\":\"kept\",\"template\":\"tiny\",\"start\":false}");
+        List<String> doomedVolumes = volumeNames(doomed);
+        String keptVolume = volumeNames(kept).getFirst();
+        assertThat(doomedVolumes).hasSize(2);
+
+        JsonNode deleted = server.awaitFinal(server.delete("/api/v1/vms/" + doomed.get("id").asText()
+                + "?disks=delete"));
+        JsonNode keeping = server.awaitFinal(server.delete("/api/v1/vms/" + kept.get("id").asText()));
+
+        assertThat(deleted.get("state").asText()).as(deleted.toString()).isEqualTo("DONE");
+        String id = doomed.get("id").asText();
+        String host = doomed.get("hostId").asText();
+        assertThat(server.steps(deleted)).containsExactly(
+                "power off VM " + id + " on " + host,
+                "undefine VM " + id + " on " + host,
+                "delete volume " + doomedVolumes.get(0) + " from pool vms on " + host,
+                "delete volume " + doomedVolumes.get(1) + " from pool vms on " + host,
+                "remove VM " + id + " from inventory");
+        assertThat(keeping.get("state").asText()).as(keeping.toString()).isEqualTo("DONE");
+        assertThat(server.steps(keeping)).noneSatisfy(step -> assertThat(step).contains("volume"));
+        assertThat(volumes(host)).containsKeys("base", keptVolume).doesNotContainKeys(
+                doomedVolumes.toArray(String[]::new));
+        assertThat(server.get("/api/v1/vms/" + doomed.get("id").asText()).status()).isEqualTo(404);
+    }
+
+    @Test
+    @DisplayName("an iSCSI LUN given to a VM outlives a delete with disks=delete, and the step's log says why")
+    void lunIsKept() {
+        server.hypervisor.addStorage(PoolType.ISCSI_DIRECT, PoolSource.iscsiDirect("san", "iqn.2026-12.dev.san:t",
+                "iqn.2026-12.dev.paddock:h1"), 4 * GIB);
+        JsonNode made = server.awaitFinal(server.post("/api/v1/datastores", "{\"name\":\"san\",\"type\":"
+                + "\"iscsi-direct\",\"source\":{\"host\":\"san\",\"iqn\":\"iqn.2026-12.dev.san:t\"},"
+                + "\"hosts\":[\"h1\"]}"));
+        assertThat(made.get("state").asText()).as(made.toString()).isEqualTo("DONE");
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> server.get("/api/v1/datastores/"
+                + made.get("target").asText()).json().get("hostIds").size() == 1);
+        JsonNode vm = createdVm("{\"name\":\"db\",\"vcpus\":1,\"memoryMib\":128,\"hostId\":\"host-1\","
+                + "\"disks\":[{\"datastore\":"
+                + "\"san\",\"volume\":\"unit:0:0:1\"}]}");
+
+        JsonNode deleted = server.awaitFinal(server.delete("/api/v1/vms/" + vm.get("id").asText()
+                + "?disks=delete&force=true"));
+
+        assertThat(deleted.get("state").asText()).as(deleted.toString()).isEqualTo("DONE");
+        JsonNode step = deleted.get("steps").get(2);
+        assertThat(step.get("description").asText()).isEqualTo("delete volume unit:0:0:1 from pool san on host-1");
+        assertThat(step.get("log").asText()).contains("kept volume unit:0:0:1: it is a LUN of iSCSI pool san on"
+                + " host-1, and a LUN cannot be deleted");
+        assertThat(server.hypervisor.volumes("host-1", "san")).extracting(VolumeFacts::name)
+                .containsExactly("unit:0:0:1");
+    }
+
+    @Test
+    @DisplayName("disks= other than keep or delete is a 422 with one sentence, and the VM stays")
+    void unknownDisksChoice() {
+        JsonNode vm = createdVm("{\"name\":\"web\",\"vcpus\":1,\"memoryMib\":128,\"start\":false}");
+
+        TestServer.Reply reply = server.delete("/api/v1/vms/" + vm.get("id").asText() + "?disks=shred");
+
+        assertThat(reply.status()).isEqualTo(422);
+        assertThat(reply.json().get("detail").asText()).isEqualTo("Query parameter 'disks' must be keep or delete,"
+                + " not 'shred'.");
+        assertThat(server.get("/api/v1/vms/" + vm.get("id").asText()).status()).isEqualTo(200);
+    }
+
+    /** A VM created through the API, its create DONE; as the API shows it. */
+    private JsonNode createdVm(String body) {
+        JsonNode operation = server.awaitFinal(server.post("/api/v1/vms", body));
+        assertThat(operation.get("state").asText()).as(operation.toString()).isEqualTo("DONE");
+        return server.get("/api/v1/vms/" + operation.get("target").asText()).json();
+    }
+
+    private static List<String> volumeNames(JsonNode vm) {
+        List<String> names = new java.util.ArrayList<>();
+        vm.get("disks").forEach(disk -> names.add(disk.get("volume").asText()));
+        return names;
+    }
+
     private TestServer.Reply upload(String name, byte[] bytes, String sha256) {
         String query = "?name=" + name + (sha256 == null ? "" : "&sha256=" + sha256);
         return server.send(HttpRequest.newBuilder(server.url().resolve("/api/v1/datastores/" + datastore + "/images"

@@ -83,7 +83,8 @@ final class InlineOperations implements Operations {
                 case Step.DefineVm define -> { }
                 case Step.UndefineVm undefine -> { }
                 case Step.MigrateVm migrate -> store.vm(migrate.vmId())
-                        .ifPresent(vm -> store.put(vm.withHost(migrate.toHostId())));
+                        .ifPresent(vm -> store.put(dev.paddock.storage.LocalDiskMoves.moved(vm, migrate.disks())
+                                .withHost(migrate.toHostId())));
                 case Step.FenceHost fence -> { }
                 case Step.DefineNetwork define -> { }
                 case Step.UndefineNetwork undefine -> { }

@@ -190,6 +190,144 @@ class MigrationApiTest {
         assertThat(refusedErr.toString().strip()).startsWith("paddock: No host of cluster 'prod' has room for VM 'web'");
     }
 
+    @Test
+    void aVmOnALocalPoolMovesWithItsDiskToTheTargetsPoolOfTheSameName() {
+        String web = onLocalDisk("web", "h1", "h2");
+
+        JsonNode moved = server.awaitFinal(server.post("/api/v1/vms/" + web + "/migrate", "{\"hostId\":\"h2\"}"));
+
+        assertThat(moved.get("state").asText()).as(moved.toString()).isEqualTo("DONE");
+        assertThat(server.steps(moved)).containsExactly(
+                "create volume web-root.qcow2 (1024 MiB qcow2) in pool local on host-2",
+                "migrate VM " + web + " from host-1 to host-2 with its disks root",
+                "delete volume web-root.qcow2 from pool local on host-1");
+        assertThat(hostOf(web)).isEqualTo("host-2");
+        assertThat(server.store.vm(web).orElseThrow().disks().getFirst().datastoreId())
+                .isEqualTo(localDatastoreOf("host-2"));
+        assertThat(server.hypervisor.volumes("host-2", "local")).extracting(v -> v.name())
+                .containsExactly("web-root.qcow2");
+        assertThat(server.hypervisor.volumes("host-1", "local")).isEmpty();
+    }
+
+    @Test
+    void aFailedStorageMigrationLeavesNoVolumeOnTheTarget() {
+        String web = onLocalDisk("web", "h1", "h2");
+        server.hypervisor.inject(new dev.paddock.sim.Fault.FailingCalls(dev.paddock.sim.CallKind.MIGRATE, 1));
+
+        JsonNode failed = server.awaitFinal(server.post("/api/v1/vms/" + web + "/migrate", "{\"hostId\":\"h2\"}"));
+
+        assertThat(failed.get("state").asText()).as(failed.toString()).isEqualTo("FAILED");
+        assertThat(failed.get("steps").get(0).get("state").asText()).isEqualTo("ROLLED_BACK");
+        assertThat(server.hypervisor.volumes("host-2", "local")).isEmpty();
+        assertThat(server.hypervisor.volumes("host-1", "local")).extracting(v -> v.name())
+                .containsExactly("web-root.qcow2");
+        assertThat(hostOf(web)).isEqualTo("host-1");
+        assertThat(server.store.vm(web).orElseThrow().disks().getFirst().datastoreId())
+                .isEqualTo(localDatastoreOf("host-1"));
+    }
+
+    @Test
+    void aVolumeThatARunningDomainUsesIsNeverDeleted() {
+        String web = onLocalDisk("web", "h1");
+        Vm vm = server.store.vm(web).orElseThrow();
+        server.hypervisor.define("host-1", dev.paddock.hypervisor.DomainBuilder.specOf(vm, server.store.room()));
+        dev.paddock.operation.OperationView submitted = server.operations.submit(
+                new dev.paddock.operation.plan.OperationPlan("volume.delete", web, "test", java.util.List.of(
+                        new dev.paddock.operation.plan.Step.DeleteVolume("host-1", "local", "web-root.qcow2"))));
+
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                .until(() -> server.operations.get(submitted.id()).orElseThrow().state().isFinal());
+
+        dev.paddock.operation.OperationView ended = server.operations.get(submitted.id()).orElseThrow();
+        assertThat(ended.state().name()).isEqualTo("FAILED");
+        assertThat(ended.error()).hasValueSatisfying(error -> assertThat(error).endsWith("volume web-root.qcow2 of"
+                + " pool local is a disk of domain " + web + ", which runs on host-1: not deleted"));
+        assertThat(server.hypervisor.volumes("host-1", "local")).extracting(v -> v.name())
+                .containsExactly("web-root.qcow2");
+    }
+
+    @Test
+    void aTargetWithoutTheLocalPoolIsRefusedWithTheEnginesSentence() {
+        String web = onLocalDisk("web", "h1");
+        int operations = operationCount();
+
+        TestServer.Reply reply = server.post("/api/v1/vms/" + web + "/migrate", "{\"hostId\":\"h2\"}");
+
+        assertThat(reply.status()).isEqualTo(409);
+        assertThat(reply.json().get("detail").asText()).isEqualTo("Host 'h2' has no room for VM 'web': datastore"
+                + " local of disk root is not reachable from the host, which has no local pool local to copy it to.");
+        assertThat(operationCount()).isEqualTo(operations);
+    }
+
+    @Test
+    void aVolumeOfThatNameOnTheTargetIsNeverOverwritten() {
+        String web = onLocalDisk("web", "h1", "h2");
+        server.hypervisor.createVolume("host-2", "local", "web-root.qcow2", 64, "qcow2");
+
+        TestServer.Reply reply = server.post("/api/v1/vms/" + web + "/migrate", "{\"hostId\":\"h2\"}");
+
+        assertThat(reply.status()).isEqualTo(409);
+        assertThat(reply.json().get("detail").asText()).isEqualTo("Host 'h2' already has a volume 'web-root.qcow2'"
+                + " in pool 'local': disk 'root' of VM 'web' cannot be copied over it.");
+        assertThat(hostOf(web)).isEqualTo("host-1");
+    }
+
+    @Test
+    void aLinkedCloneMovesOnlyWhenItsImageIsOnTheTarget() {
+        String web = onLocalDisk("web", "h1", "h2");
+        server.hypervisor.createVolume("host-1", "local", "debian.qcow2", 512, "qcow2");
+        server.hypervisor.deleteVolume("host-1", "local", "web-root.qcow2");
+        server.hypervisor.cloneVolume("host-1", "local", "web-root.qcow2", "debian.qcow2", true, 1L << 30, p -> {});
+        Vm vm = server.store.vm(web).orElseThrow();
+        dev.paddock.model.Disk plain = vm.disks().getFirst();
+        server.store.put(vm.withDisks(java.util.List.of(new dev.paddock.model.Disk(plain.name(),
+                plain.datastoreId(), 1, plain.volume(), "qcow2", false, java.util.Optional.of("img-1"), true))));
+
+        TestServer.Reply refused = server.post("/api/v1/vms/" + web + "/migrate", "{\"hostId\":\"h2\"}");
+
+        assertThat(refused.status()).isEqualTo(409);
+        assertThat(refused.json().get("detail").asText()).isEqualTo("Host 'h2' has no image 'debian.qcow2' (volume"
+                + " 'debian.qcow2') in pool 'local', which disk 'root' of VM 'web' is a linked clone of: copy the"
+                + " image there first.");
+
+        server.hypervisor.createVolume("host-2", "local", "debian.qcow2", 512, "qcow2");
+        JsonNode moved = server.awaitFinal(server.post("/api/v1/vms/" + web + "/migrate", "{\"hostId\":\"h2\"}"));
+
+        assertThat(moved.get("state").asText()).as(moved.toString()).isEqualTo("DONE");
+        assertThat(server.steps(moved).getFirst())
+                .isEqualTo("create volume web-root.qcow2 (1024 MiB qcow2 over debian.qcow2) in pool local on host-2");
+        assertThat(server.hypervisor.volumes("host-2", "local")).filteredOn(v -> v.name().equals("web-root.qcow2"))
+                .singleElement().satisfies(v -> assertThat(v.backingStore()).isPresent());
+    }
+
+    /**
+     * A running VM on host-1 whose one disk is the volume web-root.qcow2 of the local directory pool "local", made
+     * through the API on {@code hosts} (one local datastore per host), once discovery has seen each pool started.
+     */
+    private String onLocalDisk(String name, String... hosts) {
+        JsonNode made = server.awaitFinal(server.post("/api/v1/datastores", "{\"name\":\"local\",\"type\":\"dir\","
+                + "\"source\":{\"path\":\"/var/lib/paddock/local\"},\"hosts\":" + json(hosts) + "}"));
+        assertThat(made.get("state").asText()).as(made.toString()).isEqualTo("DONE");
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> server.store
+                .datastores().stream().filter(d -> !d.hostIds().isEmpty()).count() == hosts.length);
+        String id = created(name, 2, "host-1");
+        server.hypervisor.createVolume("host-1", "local", name + "-root.qcow2", 1024, "qcow2");
+        Vm vm = server.store.vm(id).orElseThrow();
+        server.store.put(vm.withDisks(java.util.List.of(dev.paddock.model.Disk.empty("root",
+                localDatastoreOf("host-1"), 1, name + "-root.qcow2"))));
+        return id;
+    }
+
+    private String localDatastoreOf(String hostId) {
+        return server.store.datastores().stream().filter(d -> d.hostIds().contains(hostId)).findFirst()
+                .orElseThrow().id();
+    }
+
+    private static String json(String... values) {
+        return java.util.Arrays.stream(values).map(v -> "\"" + v + "\"").collect(
+                java.util.stream.Collectors.joining(",", "[", "]"));
+    }
+
     /** What the engine says of the VM, moved off its host, in the room as the store holds it. */
     private String engineSentence(String vmId) {
         Room room = server.store.room();

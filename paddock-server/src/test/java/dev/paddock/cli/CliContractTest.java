@@ -140,6 +140,9 @@ class CliContractTest {
                 Map.entry("ops watch", Example.of(() -> List.of(operation()),
                         Mistake.of("an unknown operation", ExitCode.NOT_FOUND, "no-such-op"),
                         Mistake.of("no operation", ExitCode.USAGE))),
+                Map.entry("ops cancel", Example.of(() -> List.of(runningOperation()),
+                        Mistake.of("an unknown operation", ExitCode.NOT_FOUND, "no-such-op"),
+                        Mistake.of("no operation", ExitCode.USAGE))),
                 Map.entry("host maintenance", Example.of(() -> List.of("enter", "h1"),
                         Mistake.of("an unknown host", ExitCode.NOT_FOUND, "enter", "no-such-host"),
                         Mistake.of("an unknown action", ExitCode.USAGE, "sideways", "h1"))),
@@ -281,7 +284,7 @@ class CliContractTest {
         header[2] = 'I';
         header[3] = (byte) 0xfb;
         header[7] = 3;
-        header[27] = 0x40;
+        header[28] = 0x40;
         try {
             return java.nio.file.Files.write(directory.resolve(name), header).toString();
         } catch (java.io.IOException e) {
@@ -323,6 +326,31 @@ class CliContractTest {
     private String operation() {
         return server.awaitFinal(server.post("/api/v1/vms", "{\"name\":\"watched\",\"vcpus\":1,\"memoryMib\":256}"))
                 .get("id").asText();
+    }
+
+    /**
+     * The id of an operation still running: a graceful stop of a VM whose simulated guest shuts down only when the
+     * test server's clock moves, which nothing here does.
+     */
+    private String runningOperation() {
+        Run stop = paddock(List.of("vm", "stop", vm("held", true), "--timeout", "3600", "-o", "json"));
+        assertThat(stop.status()).as(stop.err()).isZero();
+        try {
+            return dev.paddock.json.Json.mapper().readTree(stop.out()).get("id").asText();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Test
+    void cancellingAnOperationThatEndedIsAConflictInOneSentence() {
+        String ended = operation();
+
+        Run run = paddock(List.of("ops", "cancel", ended));
+
+        assertThat(run.status()).isEqualTo(ExitCode.CONFLICT.code());
+        assertThat(CliContract.oneSentence(run.err())).as(run.err()).isTrue();
+        assertThat(run.err()).contains("Operation '" + ended + "' is already done and cannot be cancelled.");
     }
 
     private static String setA(String kind) {

@@ -187,10 +187,10 @@ class CliTest {
 
     @Test
     void aMissingOptionIsAUsageError() {
-        Run run = paddock("vm", "create", "x", "--memory", "1G");
+        Run run = paddock("template", "create", "x", "--cpu", "1", "--memory", "1G");
 
         assertThat(run.status()).isEqualTo(ExitCode.USAGE.code());
-        assertThat(run.err()).contains("--cpu").contains("paddock vm create --help");
+        assertThat(run.err()).contains("--image").contains("paddock template create --help");
     }
 
     @Test

@@ -101,6 +101,7 @@ class LabProvisionTest {
 
             JsonNode root = vm.get("disks").get(0);
             assertThat(root.get("linked").asBoolean()).isTrue();
+            virsh(1, "pool-refresh", "library");
             String volume = virsh(1, "vol-dumpxml", "--pool", "library", root.get("volume").asText());
             assertThat(volume).contains("<format type='qcow2'/>");
             Matcher backing = BACKING.matcher(volume);

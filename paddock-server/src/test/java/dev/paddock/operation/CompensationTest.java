@@ -33,6 +33,22 @@ class CompensationTest {
     }
 
     @Test
+    void aMigrationWithDisksIsUndoneByMigratingBackWithThemToWhereTheyWere() {
+        Step.MigrateVm there = new Step.MigrateVm("v1", "h1", "h2", 64L,
+                java.util.List.of(new Step.DiskMove("root", "local-h1", "local-h2", false)));
+
+        assertThat(Compensation.of(there)).contains(new Step.MigrateVm("v1", "h2", "h1", null,
+                java.util.List.of(new Step.DiskMove("root", "local-h2", "local-h1", false))));
+    }
+
+    @Test
+    void aVolumeCreatedIsDeletedFromItsPoolAndADeletedOneStaysDeleted() {
+        assertThat(Compensation.of(new Step.CreateVolume("h2", "local", "web.qcow2", 1024, "qcow2")))
+                .contains(new Step.DeleteVolume("h2", "local", "web.qcow2"));
+        assertThat(Compensation.of(new Step.DeleteVolume("h1", "local", "web.qcow2"))).isEmpty();
+    }
+
+    @Test
     void destructiveStepsHaveNoCompensation() {
         assertThat(Compensation.of(new Step.ShutdownVm("h1", "v1", 30))).isEmpty();
         assertThat(Compensation.of(new Step.DestroyVm("h1", "v1"))).isEmpty();

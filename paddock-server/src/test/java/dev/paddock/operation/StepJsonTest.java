@@ -21,6 +21,8 @@ class StepJsonTest {
         return List.of(
                 new Step.RecordVm(OperationFixtures.vm("v1", "web-1", "h1")),
                 new Step.RecordVm(OperationFixtures.vm("v2", "web-2", "h1").withWatchdog(Optional.of(WATCHDOG))),
+                new Step.RecordVm(OperationFixtures.vm("v3", "web-3", "h1").withDisks(List.of(
+                        dev.paddock.model.Disk.empty("root", "d1", 1, "web-3-root.qcow2")))),
                 new Step.DefineVm("h1", OperationFixtures.spec("v1", "web-1")),
                 new Step.DefineVm("h1", OperationFixtures.spec("v2", "web-2").withWatchdog(Optional.of(WATCHDOG))),
                 new Step.StartVm("h1", "v1"),
@@ -47,10 +49,18 @@ class StepJsonTest {
                 new Step.DefinePool("h1", new dev.paddock.hypervisor.PoolSpec("nfs", dev.paddock.hypervisor.PoolType.NETFS,
                         dev.paddock.hypervisor.PoolSource.nfs("nas", "/export"), "/mnt/nfs")),
                 new Step.UndefinePool("h1", "san"),
-                new Step.CreateVolume("h1", "local", "web-1-root.qcow2", 1024, "qcow2"),
-                new Step.CloneVolume("h1", "local", "web-1-root.qcow2", "debian.qcow2", true, 1L << 30),
-                new Step.WriteSeed("h1", "local", "web-1-seed.iso", "instance-id: v1", "#cloud-config", ""),
-                new Step.DeleteVolume("h1", "local", "web-1-root.qcow2"),
+                new Step.CreateVolume("h1", "library", "web-1-data.qcow2", 4096, "qcow2"),
+                new Step.CloneVolume("h1", "library", "web-1-root.qcow2", "tiny.qcow2", true, 8L << 30),
+                new Step.WriteSeed("h1", "library", "web-1-seed.iso", "instance-id: \"v1\"\n", "#cloud-config\n", ""),
+                new Step.DeleteVolume("h1", "library", "web-1-root.qcow2"),
+                new Step.DefineVm("h1", OperationFixtures.spec("v3", "web-3").withDisks(List.of(
+                        dev.paddock.hypervisor.DomainSpec.DiskSpec.volume("vda", "library", "web-3-root.qcow2", "qcow2", 8),
+                        dev.paddock.hypervisor.DomainSpec.DiskSpec.volume("vdb", "library", "web-3-seed.iso", "raw", 0)
+                                .asReadOnly())).withOsOnDisk(true).withFirmware(dev.paddock.model.Firmware.UEFI)),
+                new Step.MigrateVm("v1", "h1", "h2", 64L, List.of(new Step.DiskMove("root", "d1", "d2", false),
+                        new Step.DiskMove("data", "d1", "d2", true))),
+                new Step.CreateVolume("h2", "local", "web-root.qcow2", 1024, "qcow2"),
+                new Step.CloneVolume("h2", "local", "web-root.qcow2", "debian.qcow2", true, 1L << 30),
                 new Step.ResizeVolume("h1", "local", "web-1-root.qcow2", 2L << 30),
                 new Step.AttachNic("h1", "v1", dev.paddock.hypervisor.DomainSpec.NicSpec.onNetwork("52:54:00:00:00:01",
                         "backend")),
@@ -79,6 +89,17 @@ class StepJsonTest {
     void theTestAboveCoversEveryKindOfStep() {
         assertThat(everyKindOfStep().stream().map(Object::getClass).distinct().toList())
                 .containsExactlyInAnyOrder(Step.class.getPermittedSubclasses());
+    }
+
+    @org.junit.jupiter.api.Test
+    void aMigrationJournaledBeforeStorageMigrationReadsBackMovingNoDisk() throws Exception {
+        String old = "{\"type\":\"MigrateVm\",\"vmId\":\"v1\",\"fromHostId\":\"h1\",\"toHostId\":\"h2\","
+                + "\"bandwidthMibps\":null}";
+
+        Step read = Json.mapper().readValue(old, Step.class);
+
+        assertThat(read).isEqualTo(new Step.MigrateVm("v1", "h1", "h2"));
+        assertThat(((Step.MigrateVm) read).copiesStorage()).isFalse();
     }
 
     @org.junit.jupiter.api.Test

@@ -92,16 +92,26 @@ public sealed interface Step
     }
 
     /**
-     * Live-migrates the domain; already running on the destination means done.
+     * Live-migrates the domain; already running on the destination means done. The VM is then recorded on the
+     * destination, its moved disks on their new datastores, in one write.
      *
      * @param bandwidthMibps a cap on the migration's bandwidth in MiB/s, null for none (as journals written before
      *     the cap read)
+     * @param disks the disks copied to the destination while the guest runs (local disks), empty when every disk is
+     *     on storage both hosts see (a journal written before storage migration reads null: empty)
      */
-    record MigrateVm(String vmId, String fromHostId, String toHostId, Long bandwidthMibps) implements Step {
+    record MigrateVm(String vmId, String fromHostId, String toHostId, Long bandwidthMibps, List<DiskMove> disks)
+            implements Step {
         public MigrateVm {
             if (bandwidthMibps != null && bandwidthMibps < 1) {
                 throw new IllegalArgumentException("a migration needs at least 1 MiB/s, not " + bandwidthMibps);
             }
+            disks = disks == null ? List.of() : List.copyOf(disks);
+        }
+
+        /** A migration over shared storage. */
+        public MigrateVm(String vmId, String fromHostId, String toHostId, Long bandwidthMibps) {
+            this(vmId, fromHostId, toHostId, bandwidthMibps, List.of());
         }
 
         /** A migration at the full speed of the link. */
@@ -109,9 +119,29 @@ public sealed interface Step
             this(vmId, fromHostId, toHostId, null);
         }
 
+        /** True when disks travel with the guest. */
+        public boolean copiesStorage() {
+            return !disks.isEmpty();
+        }
+
         public String describe() {
             return "migrate VM " + vmId + " from " + fromHostId + " to " + toHostId
+                    + (disks.isEmpty() ? "" : " with its disks " + String.join(", ",
+                            disks.stream().map(DiskMove::disk).toList()))
                     + (bandwidthMibps == null ? "" : " at most " + bandwidthMibps + " MiB/s");
+        }
+    }
+
+    /**
+     * A disk a migration copies: from its datastore on the source host to its counterpart on the destination.
+     *
+     * @param overImage true when the disk is a layer over an image that the destination holds too: only the layer
+     *     is copied
+     */
+    record DiskMove(String disk, String fromDatastoreId, String toDatastoreId, boolean overImage) {
+        /** The same disk going back. */
+        public DiskMove reversed() {
+            return new DiskMove(disk, toDatastoreId, fromDatastoreId, overImage);
         }
     }
 
