@@ -69,6 +69,38 @@ public interface Hypervisor extends AutoCloseable {
     /** Powers the domain off at once; a no-op when it is not running. */
     void destroy(String hostId, String uuid);
 
+    /**
+     * Plugs {@code nic} into the domain: into the running guest when it runs (a hot plug), and into its definition
+     * either way. A domain that has a NIC of that MAC already is left as it is.
+     */
+    void attachNic(String hostId, String uuid, DomainSpec.NicSpec nic);
+
+    /**
+     * Unplugs the domain's NIC of MAC {@code mac}: from the running guest when it runs, and from its definition either
+     * way. A domain without a NIC of that MAC is left as it is.
+     */
+    void detachNic(String hostId, String uuid, String mac);
+
+    /**
+     * Plugs {@code disk} into the domain: into the running guest when it runs (a hot plug), and into its definition
+     * either way. A domain that has a disk on that target already is left as it is.
+     */
+    void attachDisk(String hostId, String uuid, DomainSpec.DiskSpec disk);
+
+    /**
+     * Unplugs the domain's disk on {@code target}: from the running guest when it runs, and from its definition either
+     * way; its image is left as it is. A domain without a disk on that target is left as it is.
+     */
+    void detachDisk(String hostId, String uuid, String target);
+
+    /**
+     * Grows the disk on {@code target} of a running domain to {@code capacityBytes} through its hypervisor (QEMU
+     * resizes the image it holds open; the guest sees the new size at once). A disk that large already is left as it
+     * is; a smaller size is {@link HypervisorException.Reason#INVALID_ARGUMENT}, a domain that does not run
+     * {@link HypervisorException.Reason#INVALID_STATE} (grow its volume instead).
+     */
+    void growDisk(String hostId, String uuid, String target, long capacityBytes);
+
     /** Removes a stopped domain's definition; a no-op when the domain is unknown. */
     void undefine(String hostId, String uuid);
 
@@ -170,6 +202,15 @@ public interface Hypervisor extends AutoCloseable {
      * {@link HypervisorException.Reason#ALREADY_EXISTS}.
      */
     VolumeFacts importVolume(String hostId, String pool, String name, String path);
+
+    /**
+     * Grows a volume of a started pool to {@code capacityBytes} (what its guest sees) and returns it as the pool then
+     * reports it; a volume that large already is returned as it is. A smaller size is
+     * {@link HypervisorException.Reason#INVALID_ARGUMENT} (volumes are never shrunk), a pool without room for the
+     * growth {@link HypervisorException.Reason#INSUFFICIENT_RESOURCES}, an unknown volume
+     * {@link HypervisorException.Reason#NOT_FOUND}.
+     */
+    VolumeFacts resizeVolume(String hostId, String pool, String name, long capacityBytes);
 
     /** Deletes a volume from a pool; a no-op when it does not exist. */
     void deleteVolume(String hostId, String pool, String name);

@@ -115,6 +115,24 @@ public record Vm(
                 affinityGroups, antiAffinityGroups, licences, newDisks, nics, watchdog, firmware, boot);
     }
 
+    /** This VM named {@code newName}. */
+    public Vm withName(String newName) {
+        return new Vm(id, newName, clusterId, hostId, demand, state, origin, tier, haPriority,
+                affinityGroups, antiAffinityGroups, licences, disks, nics, watchdog, firmware, boot);
+    }
+
+    /** This VM asking {@code newDemand} of its host. */
+    public Vm withDemand(Resources newDemand) {
+        return new Vm(id, name, clusterId, hostId, newDemand, state, origin, tier, haPriority,
+                affinityGroups, antiAffinityGroups, licences, disks, nics, watchdog, firmware, boot);
+    }
+
+    /** This VM with {@code newNics}. */
+    public Vm withNics(List<Nic> newNics) {
+        return new Vm(id, name, clusterId, hostId, demand, state, origin, tier, haPriority,
+                affinityGroups, antiAffinityGroups, licences, disks, newNics, watchdog, firmware, boot);
+    }
+
     public Vm withOrigin(VmOrigin newOrigin) {
         return new Vm(id, name, clusterId, hostId, demand, state, newOrigin, tier, haPriority,
                 affinityGroups, antiAffinityGroups, licences, disks, nics, watchdog, firmware, boot);

@@ -192,6 +192,39 @@ final class SimStorage {
         return facts(pool.spec(), name, made);
     }
 
+    /**
+     * Grows the volume's capacity; a volume allocated whole (any but a linked clone) takes the growth from its pool
+     * at once.
+     */
+    VolumeFacts resizeVolume(SimHost host, String hostId, String poolName, String name, long capacityBytes) {
+        Pool pool = pool(host, hostId, poolName);
+        String key = key(host, pool.spec());
+        Map<String, Volume> held = volumes.get(key);
+        Volume volume = held.get(name);
+        if (volume == null) {
+            throw new HypervisorException(NOT_FOUND, "no volume " + name + " in storage pool " + poolName + " on host "
+                    + hostId);
+        }
+        if (capacityBytes < volume.capacity()) {
+            throw new HypervisorException(INVALID_ARGUMENT, "volume " + name + " is " + volume.capacity()
+                    + " bytes; it is not shrunk to " + capacityBytes);
+        }
+        if (capacityBytes == volume.capacity()) {
+            return facts(pool.spec(), name, volume);
+        }
+        boolean whole = volume.backing().isEmpty() && volume.content().isEmpty();
+        long growth = whole ? capacityBytes - volume.capacity() : 0;
+        if (growth > available(key)) {
+            throw new HypervisorException(INSUFFICIENT_RESOURCES, "storage pool " + poolName + " on host " + hostId
+                    + " has " + available(key) / MIB + " MiB free, not the " + (growth + MIB - 1) / MIB
+                    + " MiB volume " + name + " grows by");
+        }
+        Volume grown = new Volume(volume.bytes() + growth, volume.format(), capacityBytes, volume.backing(),
+                volume.content());
+        held.put(name, grown);
+        return facts(pool.spec(), name, grown);
+    }
+
     /** As libvirt's iSCSI backends, an iSCSI pool deletes none of its LUNs. */
     void deleteVolume(SimHost host, String hostId, String poolName, String name) {
         Pool pool = pool(host, hostId, poolName);

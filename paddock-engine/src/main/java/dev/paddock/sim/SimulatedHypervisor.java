@@ -694,6 +694,84 @@ public final class SimulatedHypervisor implements Hypervisor {
     }
 
     @Override
+    public void attachNic(String hostId, String uuid, DomainSpec.NicSpec nic) {
+        run(CallKind.DEFINE, () -> {
+            SimHost host = reachable(hostId);
+            SimDomain domain = existing(host, hostId, uuid);
+            if (domain.spec.nics().stream().anyMatch(held -> held.mac().equals(nic.mac()))) {
+                return;
+            }
+            List<DomainSpec.NicSpec> nics = new ArrayList<>(domain.spec.nics());
+            nics.add(nic);
+            domain.spec = domain.spec.withNics(nics);
+            changed = true;
+        });
+    }
+
+    @Override
+    public void detachNic(String hostId, String uuid, String mac) {
+        run(CallKind.DEFINE, () -> {
+            SimHost host = reachable(hostId);
+            SimDomain domain = existing(host, hostId, uuid);
+            if (domain.spec.nics().stream().noneMatch(held -> held.mac().equals(mac))) {
+                return;
+            }
+            domain.spec = domain.spec.withNics(domain.spec.nics().stream().filter(held -> !held.mac().equals(mac))
+                    .toList());
+            changed = true;
+        });
+    }
+
+    @Override
+    public void attachDisk(String hostId, String uuid, DomainSpec.DiskSpec disk) {
+        run(CallKind.DEFINE, () -> {
+            SimDomain domain = existing(reachable(hostId), hostId, uuid);
+            if (domain.spec.disks().stream().noneMatch(held -> held.target().equals(disk.target()))) {
+                List<DomainSpec.DiskSpec> disks = new ArrayList<>(domain.spec.disks());
+                disks.add(disk);
+                domain.spec = domain.spec.withDisks(disks);
+                changed = true;
+            }
+        });
+    }
+
+    @Override
+    public void detachDisk(String hostId, String uuid, String target) {
+        run(CallKind.DEFINE, () -> {
+            SimDomain domain = existing(reachable(hostId), hostId, uuid);
+            if (domain.spec.disks().stream().anyMatch(held -> held.target().equals(target))) {
+                domain.spec = domain.spec.withDisks(domain.spec.disks().stream()
+                        .filter(held -> !held.target().equals(target)).toList());
+                changed = true;
+            }
+        });
+    }
+
+    /** The disk's volume grows in its pool, and the definition says the new size. */
+    @Override
+    public void growDisk(String hostId, String uuid, String target, long capacityBytes) {
+        run(CallKind.STORAGE, () -> {
+            SimHost host = reachable(hostId);
+            SimDomain domain = existing(host, hostId, uuid);
+            if (!domain.isActive()) {
+                throw new HypervisorException(INVALID_STATE, "domain " + uuid + " on host " + hostId + " does not"
+                        + " run; grow the volume of its disk " + target + " instead");
+            }
+            DomainSpec.DiskSpec disk = domain.spec.disks().stream().filter(held -> held.target().equals(target))
+                    .findFirst().orElseThrow(() -> new HypervisorException(NOT_FOUND, "domain " + uuid + " has no disk "
+                            + target));
+            if (disk.pool().isPresent()) {
+                storage.resizeVolume(host, hostId, disk.pool().get(), disk.path(), capacityBytes);
+            }
+            long gib = (capacityBytes + (1L << 30) - 1) >> 30;
+            domain.spec = domain.spec.withDisks(domain.spec.disks().stream().map(held -> held.target().equals(target)
+                    ? new DomainSpec.DiskSpec(held.target(), held.path(), held.format(), gib, held.pool(),
+                            held.readOnly(), held.remote()) : held).toList());
+            changed = true;
+        });
+    }
+
+    @Override
     public void suspend(String hostId, String uuid) {
         run(CallKind.SUSPEND, () -> {
             SimHost host = reachable(hostId);
@@ -940,6 +1018,15 @@ public final class SimulatedHypervisor implements Hypervisor {
             VolumeFacts made = storage.importVolume(reachable(hostId), hostId, pool, name, path);
             changed = true;
             return made;
+        });
+    }
+
+    @Override
+    public VolumeFacts resizeVolume(String hostId, String pool, String name, long capacityBytes) {
+        return call(CallKind.STORAGE, () -> {
+            VolumeFacts volume = storage.resizeVolume(reachable(hostId), hostId, pool, name, capacityBytes);
+            changed = true;
+            return volume;
         });
     }
 

@@ -192,6 +192,37 @@ final class GuardedHypervisor implements Hypervisor {
     }
 
     @Override
+    public dev.paddock.hypervisor.VolumeFacts resizeVolume(String hostId, String pool, String name,
+            long capacityBytes) {
+        return delegate.resizeVolume(hostId, pool, name, capacityBytes);
+    }
+
+    @Override
+    public void attachNic(String hostId, String uuid, dev.paddock.hypervisor.DomainSpec.NicSpec nic) {
+        delegate.attachNic(hostId, uuid, nic);
+    }
+
+    @Override
+    public void detachNic(String hostId, String uuid, String mac) {
+        delegate.detachNic(hostId, uuid, mac);
+    }
+
+    @Override
+    public void attachDisk(String hostId, String uuid, dev.paddock.hypervisor.DomainSpec.DiskSpec disk) {
+        delegate.attachDisk(hostId, uuid, disk);
+    }
+
+    @Override
+    public void detachDisk(String hostId, String uuid, String target) {
+        delegate.detachDisk(hostId, uuid, target);
+    }
+
+    @Override
+    public void growDisk(String hostId, String uuid, String target, long capacityBytes) {
+        delegate.growDisk(hostId, uuid, target, capacityBytes);
+    }
+
+    @Override
     public void deleteVolume(String hostId, String pool, String name) {
         delegate.deleteVolume(hostId, pool, name);
     }

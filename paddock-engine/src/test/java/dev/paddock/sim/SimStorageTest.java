@@ -127,6 +127,32 @@ class SimStorageTest {
     }
 
     @Test
+    @DisplayName("a volume grows to a larger size, taking the growth from its pool; the same size changes nothing")
+    void resize() {
+        sim.definePool("A", SHARED);
+        sim.createVolume("A", "nfs", "disk.qcow2", 1024, "qcow2");
+
+        VolumeFacts grown = sim.resizeVolume("A", "nfs", "disk.qcow2", 3 * GIB);
+        VolumeFacts again = sim.resizeVolume("A", "nfs", "disk.qcow2", 3 * GIB);
+
+        assertThat(grown.capacityBytes()).isEqualTo(3 * GIB);
+        assertThat(again).isEqualTo(grown);
+        assertThat(sim.pools("A").getFirst().availableBytes()).isEqualTo(7 * GIB);
+    }
+
+    @Test
+    @DisplayName("a volume is never shrunk, never grown beyond its pool's free space, and must exist")
+    void resizeRefusals() {
+        sim.definePool("A", SHARED);
+        sim.createVolume("A", "nfs", "disk.qcow2", 2048, "qcow2");
+
+        assertReason(() -> sim.resizeVolume("A", "nfs", "disk.qcow2", GIB), Reason.INVALID_ARGUMENT);
+        assertReason(() -> sim.resizeVolume("A", "nfs", "disk.qcow2", 11 * GIB), Reason.INSUFFICIENT_RESOURCES);
+        assertReason(() -> sim.resizeVolume("A", "nfs", "none.qcow2", 3 * GIB), Reason.NOT_FOUND);
+        assertThat(sim.volumes("A", "nfs").getFirst().capacityBytes()).isEqualTo(2 * GIB);
+    }
+
+    @Test
     @DisplayName("a directory pool is its host's disk, other on each host, and undefining it leaves none")
     void directory() {
         PoolSpec local = new PoolSpec("local", PoolType.DIR, PoolSource.NONE, "/var/lib/paddock");

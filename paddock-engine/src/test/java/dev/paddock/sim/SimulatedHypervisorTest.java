@@ -56,6 +56,23 @@ class SimulatedHypervisorTest {
     }
 
     @Test
+    @DisplayName("a NIC plugged into a running domain joins its definition once, and unplugging it removes it once")
+    void nicHotPlug() {
+        sim.define("A", spec("web", 1, 512));
+        sim.start("A", "web");
+        DomainSpec.NicSpec nic = DomainSpec.NicSpec.onNetwork("52:54:00:00:00:07", "lan");
+
+        sim.attachNic("A", "web", nic);
+        sim.attachNic("A", "web", nic);
+
+        assertThat(sim.definition("A", "web").orElseThrow().nics()).containsExactly(nic);
+        assertThat(sim.domain("A", "web").orElseThrow().state()).isEqualTo(VmState.RUNNING);
+        sim.detachNic("A", "web", nic.mac());
+        sim.detachNic("A", "web", nic.mac());
+        assertThat(sim.definition("A", "web").orElseThrow().nics()).isEmpty();
+    }
+
+    @Test
     @DisplayName("starting a domain that needs more cpus than are free fails with the numbers in the message")
     void cpuCapacity() {
         sim.define("A", spec("wide", 3, 512));

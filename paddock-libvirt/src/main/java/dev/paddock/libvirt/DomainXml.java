@@ -151,6 +151,20 @@ public final class DomainXml {
         xml.append("    </disk>\n");
     }
 
+    /** The {@code <interface>} element of one NIC, as {@link #render} writes it: what a hot plug sends. */
+    static String interfaceXml(NicSpec nic) {
+        StringBuilder xml = new StringBuilder();
+        nic(xml, nic);
+        return xml.toString().strip() + "\n";
+    }
+
+    /** The {@code <disk>} element of one disk, as {@link #render} writes it: what a hot plug sends. */
+    static String diskXml(DiskSpec disk) {
+        StringBuilder xml = new StringBuilder();
+        disk(xml, disk);
+        return xml.toString().strip() + "\n";
+    }
+
     private static void nic(StringBuilder xml, NicSpec nic) {
         boolean onNetwork = nic.source() == DomainSpec.Source.NETWORK;
         xml.append(onNetwork ? "    <interface type='network'>\n" : "    <interface type='bridge'>\n");

@@ -443,6 +443,7 @@ public final class LibvirtHypervisor implements Hypervisor {
             throw new HypervisorException(Reason.INVALID_ARGUMENT, "domain " + spec.name() + ": " + e.getMessage(), e);
         }
         return call(hostId, "define domain " + spec.name() + " on " + hostId, connect -> {
+            renameHeld(connect, spec);
             Domain domain = connect.domainDefineXML(xml);
             try {
                 return info(hostId, domain);
@@ -450,6 +451,24 @@ public final class LibvirtHypervisor implements Hypervisor {
                 free(domain);
             }
         });
+    }
+
+    /**
+     * libvirt refuses a definition that gives a domain's UUID another name; a domain held under its old name is
+     * renamed first (it must be stopped), so that defining a renamed VM again is one define.
+     */
+    private static void renameHeld(Connect connect, DomainSpec spec) throws LibvirtException {
+        Optional<Domain> held = lookup(connect, spec.uuid());
+        if (held.isEmpty()) {
+            return;
+        }
+        try {
+            if (!held.get().getName().equals(spec.name())) {
+                DomainRename.rename(held.get(), spec.name());
+            }
+        } finally {
+            free(held.get());
+        }
     }
 
     private DomainXml.Options xmlOptions(HostConnection link, DomainSpec spec) {
@@ -524,6 +543,105 @@ public final class LibvirtHypervisor implements Hypervisor {
             }
             domain.undefine(0);
         }
+    }
+
+    /**
+     * virDomainAttachDeviceFlags: into the definition unless it has the NIC, and into the running guest unless it has
+     * it, so a plug that got half way is finished by running it again.
+     */
+    @Override
+    public void attachNic(String hostId, String uuid, DomainSpec.NicSpec nic) {
+        String xml = DomainXml.interfaceXml(nic);
+        onDomain(hostId, uuid, "plug NIC " + nic.mac() + " into", domain -> {
+            boolean active = domain.isActive() == 1;
+            int flags = (hasNic(domain, XML_INACTIVE, nic.mac()) ? 0 : Domain.DeviceModifyFlags.CONFIG)
+                    | (active && !hasNic(domain, 0, nic.mac()) ? Domain.DeviceModifyFlags.LIVE : 0);
+            if (flags != 0) {
+                domain.attachDeviceFlags(xml, flags);
+            }
+        });
+    }
+
+    /**
+     * virDomainDetachDeviceFlags, from the definition and the running guest where each has the NIC. QEMU unplugs a
+     * device once the guest lets go of it: libvirt waits a few seconds for that, then leaves it to finish.
+     */
+    @Override
+    public void detachNic(String hostId, String uuid, String mac) {
+        onDomain(hostId, uuid, "unplug NIC " + mac + " from", domain -> {
+            boolean active = domain.isActive() == 1;
+            Optional<DomainSpec.NicSpec> held = nicOf(domain, XML_INACTIVE, mac);
+            Optional<DomainSpec.NicSpec> live = active ? nicOf(domain, 0, mac) : Optional.empty();
+            int flags = (held.isPresent() ? Domain.DeviceModifyFlags.CONFIG : 0)
+                    | (live.isPresent() ? Domain.DeviceModifyFlags.LIVE : 0);
+            if (flags != 0) {
+                domain.detachDeviceFlags(DomainXml.interfaceXml(held.or(() -> live).orElseThrow()), flags);
+            }
+        });
+    }
+
+    /** virDomainAttachDeviceFlags, into the definition and the running guest where each lacks the target. */
+    @Override
+    public void attachDisk(String hostId, String uuid, DomainSpec.DiskSpec disk) {
+        String xml = DomainXml.diskXml(disk);
+        onDomain(hostId, uuid, "plug disk " + disk.target() + " into", domain -> {
+            boolean active = domain.isActive() == 1;
+            int flags = (diskOn(domain, XML_INACTIVE, disk.target()).isPresent() ? 0 : Domain.DeviceModifyFlags.CONFIG)
+                    | (active && diskOn(domain, 0, disk.target()).isEmpty() ? Domain.DeviceModifyFlags.LIVE : 0);
+            if (flags != 0) {
+                domain.attachDeviceFlags(xml, flags);
+            }
+        });
+    }
+
+    /** virDomainDetachDeviceFlags, from the definition and the running guest where each has the target. */
+    @Override
+    public void detachDisk(String hostId, String uuid, String target) {
+        onDomain(hostId, uuid, "unplug disk " + target + " from", domain -> {
+            boolean active = domain.isActive() == 1;
+            Optional<DomainSpec.DiskSpec> held = diskOn(domain, XML_INACTIVE, target);
+            Optional<DomainSpec.DiskSpec> live = active ? diskOn(domain, 0, target) : Optional.empty();
+            int flags = (held.isPresent() ? Domain.DeviceModifyFlags.CONFIG : 0)
+                    | (live.isPresent() ? Domain.DeviceModifyFlags.LIVE : 0);
+            if (flags != 0) {
+                domain.detachDeviceFlags(DomainXml.diskXml(held.or(() -> live).orElseThrow()), flags);
+            }
+        });
+    }
+
+    /** virDomainBlockResize in bytes, after virDomainGetBlockInfo says the disk is smaller. */
+    @Override
+    public void growDisk(String hostId, String uuid, String target, long capacityBytes) {
+        onDomain(hostId, uuid, "grow disk " + target + " of", domain -> {
+            if (domain.isActive() != 1) {
+                throw new HypervisorException(Reason.INVALID_STATE, "domain " + uuid + " on " + hostId + " does not"
+                        + " run; grow the volume of its disk " + target + " instead");
+            }
+            long now = domain.blockInfo(target).getCapacity();
+            if (capacityBytes < now) {
+                throw new HypervisorException(Reason.INVALID_ARGUMENT, "disk " + target + " of domain " + uuid + " is "
+                        + now + " bytes; it is not shrunk to " + capacityBytes);
+            }
+            if (capacityBytes > now) {
+                domain.blockResize(target, capacityBytes, Domain.BlockResizeFlags.BYTES);
+            }
+        });
+    }
+
+    private static Optional<DomainSpec.DiskSpec> diskOn(Domain domain, int xmlFlags, String target)
+            throws LibvirtException {
+        return DomainXml.read(domain.getXMLDesc(xmlFlags)).disks().stream()
+                .filter(disk -> disk.target().equals(target)).findFirst();
+    }
+
+    private static boolean hasNic(Domain domain, int xmlFlags, String mac) throws LibvirtException {
+        return nicOf(domain, xmlFlags, mac).isPresent();
+    }
+
+    private static Optional<DomainSpec.NicSpec> nicOf(Domain domain, int xmlFlags, String mac)
+            throws LibvirtException {
+        return DomainXml.read(domain.getXMLDesc(xmlFlags)).nics().stream()
+                .filter(nic -> nic.mac().equalsIgnoreCase(mac)).findFirst();
     }
 
     @Override
@@ -680,6 +798,12 @@ public final class LibvirtHypervisor implements Hypervisor {
     public VolumeFacts importVolume(String hostId, String pool, String name, String path) {
         return call(hostId, "import " + path + " as volume " + name + " in " + pool + " on " + hostId,
                 connect -> StoragePools.importVolume(connect, pool, name, path));
+    }
+
+    @Override
+    public VolumeFacts resizeVolume(String hostId, String pool, String name, long capacityBytes) {
+        return call(hostId, "grow volume " + name + " in " + pool + " on " + hostId + " to " + capacityBytes + " bytes",
+                connect -> StoragePools.resizeVolume(connect, pool, name, capacityBytes));
     }
 
     @Override

@@ -602,6 +602,36 @@ final class StoragePools {
         }
     }
 
+    /** Grows the volume to {@code capacityBytes}; one that large already is left as it is. */
+    static VolumeFacts resizeVolume(Connect connect, String poolName, String name, long capacityBytes)
+            throws LibvirtException {
+        StoragePool pool = require(connect, poolName);
+        StorageVol volume = null;
+        try {
+            pool.refresh(0);
+            try {
+                volume = pool.storageVolLookupByName(name);
+            } catch (LibvirtException e) {
+                throw new HypervisorException(Reason.NOT_FOUND, "no volume " + name + " in storage pool " + poolName);
+            }
+            VolumeFacts now = volume(volume, name);
+            if (capacityBytes < now.capacityBytes()) {
+                throw new HypervisorException(Reason.INVALID_ARGUMENT, "volume " + name + " is " + now.capacityBytes()
+                        + " bytes; it is not shrunk to " + capacityBytes);
+            }
+            if (capacityBytes == now.capacityBytes()) {
+                return now;
+            }
+            volume.resize(capacityBytes, 0);
+            return volume(volume, name);
+        } finally {
+            if (volume != null) {
+                volume.free();
+            }
+            free(pool);
+        }
+    }
+
     /** Deletes the volume; a no-op when it does not exist. */
     static void deleteVolume(Connect connect, String poolName, String name) throws LibvirtException {
         StoragePool pool = require(connect, poolName);

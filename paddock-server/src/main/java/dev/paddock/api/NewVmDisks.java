@@ -5,6 +5,7 @@ import dev.paddock.model.Disk;
 import dev.paddock.model.Image;
 import dev.paddock.model.Nic;
 import dev.paddock.model.Template;
+import dev.paddock.model.Vm;
 import dev.paddock.operation.plan.Step;
 import dev.paddock.provisioning.CloudInit;
 import dev.paddock.store.InventoryStore;
@@ -62,56 +63,7 @@ record NewVmDisks(List<Disk> disks, Map<String, Image> sources, Optional<CloudIn
             String field = "disks[" + i + "]";
             Requests.NewDisk asked = Requests.required(requested.get(i), field);
             String name = disks.isEmpty() ? "root" : "disk" + disks.size();
-            if (asked.image() != null) {
-                Image image = images.imageNamed(asked.image()).orElseThrow(() -> new PaddockException.InvalidValue(
-                        "Field '" + field + ".image' names no image: '" + asked.image() + "'."));
-                if (!image.holdsDisk()) {
-                    throw new PaddockException.InvalidValue("Field '" + field + ".image' names ISO image '"
-                            + image.name() + "'; a disk is cloned from a qcow2 or raw image.");
-                }
-                boolean linked = asked.cloneMode() == null ? !fullByDefault : switch (asked.cloneMode().toLowerCase(Locale.ROOT)) {
-                    case "linked" -> true;
-                    case "full" -> false;
-                    default -> throw new PaddockException.InvalidValue("Field '" + field + ".clone' must be linked or"
-                            + " full, not '" + asked.cloneMode() + "'.");
-                };
-                if (asked.datastore() != null && !datastoreOf(store, asked.datastore(), field).id()
-                        .equals(image.datastoreId())) {
-                    throw new PaddockException.InvalidValue("Field '" + field + ".datastore': a clone is made in the"
-                            + " datastore of its image '" + image.name() + "'; leave the datastore out.");
-                }
-                Datastore datastore = datastore(store, image.datastoreId(), "image '" + image.name() + "'");
-                long imageGib = Math.max(1, (image.sizeBytes() + GIB - 1) / GIB);
-                long size = asked.sizeGib() == null ? imageGib : Requests.between(asked.sizeGib(), imageGib, 1L << 16,
-                        field + ".sizeGib", " GiB (image '" + image.name() + "' is " + imageGib + " GiB)");
-                disks.add(clone(name, datastore, image, size, linked, vmName, suffix));
-                sources.put(name, image);
-            } else if (asked.volume() != null) {
-                Datastore datastore = datastoreOf(store, Requests.required(asked.datastore(), field + ".datastore"),
-                        field);
-                dev.paddock.hypervisor.VolumeFacts volume = images.volume(datastore, asked.volume()).orElseThrow(
-                        () -> new PaddockException.InvalidValue("Field '" + field + ".volume' names no volume of"
-                                + " datastore '" + datastore.name() + "': '" + asked.volume() + "'."));
-                store.room().vms().stream().filter(vm -> vm.disks().stream().anyMatch(d -> d.datastoreId()
-                        .equals(datastore.id()) && d.volume().equals(volume.name()))).findFirst().ifPresent(vm -> {
-                            throw new PaddockException.Conflict("Volume '" + volume.name() + "' of datastore '"
-                                    + datastore.name() + "' is a disk of VM '" + vm.name() + "' already.");
-                        });
-                String format = volume.format().equals("qcow2") ? "qcow2" : "raw";
-                long size = Math.max(1, (volume.capacityBytes() + GIB - 1) / GIB);
-                disks.add(new Disk(name, datastore.id(), size, volume.name(), format, false, Optional.empty(), false));
-                existing.add(name);
-            } else {
-                Datastore datastore = datastoreOf(store, Requests.required(asked.datastore(), field + ".datastore"),
-                        field);
-                if (!datastore.backedByPools()) {
-                    throw new PaddockException.InvalidValue("Field '" + field + ".datastore' names datastore '"
-                            + datastore.name() + "', declared by hand: Paddock can make disks only on storage pools.");
-                }
-                long size = Requests.between(Requests.required(asked.sizeGib(), field + ".sizeGib"), 1, 1L << 16,
-                        field + ".sizeGib", " GiB");
-                disks.add(Disk.empty(name, datastore.id(), size, volumeName(vmName, suffix, name, "qcow2")));
-            }
+            disks.add(disk(asked, field, name, fullByDefault, vmName, suffix, store, images, sources, existing));
         }
         refuseOverfull(disks, sources, existing, store, images);
         Optional<CloudInit> cloudInit = cloudInit(request.cloudInit(), vmName, hasNic);
@@ -124,6 +76,98 @@ record NewVmDisks(List<Disk> disks, Map<String, Image> sources, Optional<CloudIn
                     true, Optional.empty(), false));
         }
         return new NewVmDisks(disks, sources, cloudInit, existing);
+    }
+
+    /** One disk asked for in {@code field}: a clone of an image, an existing volume, or an empty volume. */
+    private static Disk disk(Requests.NewDisk asked, String field, String name, boolean fullByDefault, String vmName,
+            String suffix, InventoryStore store, ImageRoutes images, Map<String, Image> sources,
+            java.util.Set<String> existing) {
+        if (asked.image() != null) {
+            Image image = images.imageNamed(asked.image()).orElseThrow(() -> new PaddockException.InvalidValue(
+                    "Field '" + field + ".image' names no image: '" + asked.image() + "'."));
+            if (!image.holdsDisk()) {
+                throw new PaddockException.InvalidValue("Field '" + field + ".image' names ISO image '"
+                        + image.name() + "'; a disk is cloned from a qcow2 or raw image.");
+            }
+            boolean linked = asked.cloneMode() == null ? !fullByDefault : switch (asked.cloneMode().toLowerCase(Locale.ROOT)) {
+                case "linked" -> true;
+                case "full" -> false;
+                default -> throw new PaddockException.InvalidValue("Field '" + field + ".clone' must be linked or"
+                        + " full, not '" + asked.cloneMode() + "'.");
+            };
+            if (asked.datastore() != null && !datastoreOf(store, asked.datastore(), field).id()
+                    .equals(image.datastoreId())) {
+                throw new PaddockException.InvalidValue("Field '" + field + ".datastore': a clone is made in the"
+                        + " datastore of its image '" + image.name() + "'; leave the datastore out.");
+            }
+            Datastore datastore = datastore(store, image.datastoreId(), "image '" + image.name() + "'");
+            long imageGib = Math.max(1, (image.sizeBytes() + GIB - 1) / GIB);
+            long size = asked.sizeGib() == null ? imageGib : Requests.between(asked.sizeGib(), imageGib, 1L << 16,
+                    field + ".sizeGib", " GiB (image '" + image.name() + "' is " + imageGib + " GiB)");
+            sources.put(name, image);
+            return clone(name, datastore, image, size, linked, vmName, suffix);
+        } else if (asked.volume() != null) {
+            Datastore datastore = datastoreOf(store, Requests.required(asked.datastore(), field + ".datastore"),
+                    field);
+            dev.paddock.hypervisor.VolumeFacts volume = images.volume(datastore, asked.volume()).orElseThrow(
+                    () -> new PaddockException.InvalidValue("Field '" + field + ".volume' names no volume of"
+                            + " datastore '" + datastore.name() + "': '" + asked.volume() + "'."));
+            store.room().vms().stream().filter(vm -> vm.disks().stream().anyMatch(d -> d.datastoreId()
+                    .equals(datastore.id()) && d.volume().equals(volume.name()))).findFirst().ifPresent(vm -> {
+                        throw new PaddockException.Conflict("Volume '" + volume.name() + "' of datastore '"
+                                + datastore.name() + "' is a disk of VM '" + vm.name() + "' already.");
+                    });
+            String format = volume.format().equals("qcow2") ? "qcow2" : "raw";
+            long size = Math.max(1, (volume.capacityBytes() + GIB - 1) / GIB);
+            existing.add(name);
+            return new Disk(name, datastore.id(), size, volume.name(), format, false, Optional.empty(), false);
+        } else {
+            Datastore datastore = datastoreOf(store, Requests.required(asked.datastore(), field + ".datastore"),
+                    field);
+            if (!datastore.backedByPools()) {
+                throw new PaddockException.InvalidValue("Field '" + field + ".datastore' names datastore '"
+                        + datastore.name() + "', declared by hand: Paddock can make disks only on storage pools.");
+            }
+            long size = Requests.between(Requests.required(asked.sizeGib(), field + ".sizeGib"), 1, 1L << 16,
+                    field + ".sizeGib", " GiB");
+            return Disk.empty(name, datastore.id(), size, volumeName(vmName, suffix, name, "qcow2"));
+        }
+    }
+
+    /**
+     * The disks {@code requested} adds to {@code vm} (asked in the field {@code field}): each named diskN after the
+     * disks it has, and its volume named so that no volume of its datastore has that name already (a disk removed
+     * earlier keeps its volume); checked against its datastore's free space like a new VM's.
+     */
+    static NewVmDisks added(List<Requests.NewDisk> requested, String field, Vm vm, InventoryStore store,
+            ImageRoutes images) {
+        List<Disk> disks = new ArrayList<>();
+        Map<String, Image> sources = new HashMap<>();
+        java.util.Set<String> existing = new java.util.HashSet<>();
+        java.util.Set<String> names = new java.util.HashSet<>();
+        vm.disks().forEach(disk -> names.add(disk.name()));
+        String suffix = vm.id().substring(0, Math.min(8, vm.id().length()));
+        int next = vm.disks().size();
+        for (int i = 0; i < requested.size(); i++) {
+            String at = field + "[" + i + "]";
+            Requests.NewDisk asked = Requests.required(requested.get(i), at);
+            Disk disk;
+            do {
+                while (names.contains("disk" + next)) {
+                    next++;
+                }
+                disk = disk(asked, at, "disk" + next++, false, vm.name(), suffix, store, images, sources, existing);
+            } while (!existing.contains(disk.name()) && volumeTaken(store, images, disk));
+            names.add(disk.name());
+            disks.add(disk);
+        }
+        refuseOverfull(disks, sources, existing, store, images);
+        return new NewVmDisks(disks, sources, Optional.empty(), existing);
+    }
+
+    private static boolean volumeTaken(InventoryStore store, ImageRoutes images, Disk disk) {
+        return store.datastore(disk.datastoreId()).flatMap(datastore -> images.volume(datastore, disk.volume()))
+                .isPresent();
     }
 
     /** Each disk's volume made on {@code hostId}, then the seed written: the steps before the domain is defined. */

@@ -142,6 +142,27 @@ public final class Requests {
         }
     }
 
+    /**
+     * A change of a VM's settings; every field may be left out. {@code vcpus} or {@code cpuMillicores} size its CPU,
+     * {@code addDisks} are made like a new VM's disks, {@code growDisks} name a disk and its new size,
+     * {@code removeDisks} name disks to detach (their volumes are kept unless {@code deleteRemovedDisks}),
+     * {@code addNics} join networks, {@code removeNics} name NICs by MAC.
+     */
+    public record ChangeVm(
+            String name,
+            Integer vcpus,
+            Long cpuMillicores,
+            Long memoryMib,
+            List<NewDisk> addDisks,
+            List<GrowDisk> growDisks,
+            List<String> removeDisks,
+            Boolean deleteRemovedDisks,
+            List<NewNic> addNics,
+            List<String> removeNics) {}
+
+    /** A disk of a VM (by name) and the size it grows to. */
+    public record GrowDisk(String name, Long sizeGib) {}
+
     public record NewWatchdog(String model, String action) {}
 
     /** How to stop a VM: graceful by default, waiting {@code timeoutSeconds} before powering off. */

@@ -45,6 +45,53 @@ final class VmPlans {
         return new OperationPlan("vm.create", vm.id(), owner, steps);
     }
 
+    /**
+     * Records the changed VM, makes and grows its volumes ({@code before}), defines its domain again as the changed
+     * VM, then runs {@code after} (deleting removed disks' volumes, which nothing undoes, so last). A failure undoes
+     * what was done: the old record and the old definition come back, new volumes go.
+     */
+    static OperationPlan reconfigure(Vm changed, Room room, String hostId, List<Step> before, List<Step> after,
+            String owner) {
+        List<Step> steps = new ArrayList<>();
+        steps.add(new Step.RecordVm(changed));
+        steps.addAll(before);
+        steps.add(new Step.DefineVm(hostId, DomainBuilder.specOf(changed, room)));
+        steps.addAll(after);
+        return new OperationPlan("vm.reconfigure", changed.id(), owner, steps);
+    }
+
+    /**
+     * A running VM changed live: records the changed VM, makes the volumes of its new disks ({@code made}), unplugs
+     * the NICs it loses (first, freeing their slots), plugs in the new NICs and disks, grows disks through QEMU
+     * ({@code grownTo}: bytes by disk name), then defines the domain as the changed VM (already so, once the plugs
+     * wrote its definition). A failure unplugs, plugs back and deletes what was done. Disks are only added live, so
+     * the disks it had keep their targets.
+     */
+    static OperationPlan reconfigureLive(Vm before, Vm changed, Room room, String hostId, List<Step> made,
+            java.util.Map<String, Long> grownTo, String owner) {
+        DomainSpec previous = DomainBuilder.specOf(before, room);
+        List<DomainSpec.NicSpec> was = previous.nics();
+        DomainSpec spec = DomainBuilder.specOf(changed, room);
+        List<Step> steps = new ArrayList<>();
+        steps.add(new Step.RecordVm(changed));
+        steps.addAll(made);
+        was.stream().filter(nic -> spec.nics().stream().noneMatch(kept -> kept.mac().equals(nic.mac())))
+                .forEach(nic -> steps.add(new Step.DetachNic(hostId, changed.id(), nic)));
+        spec.nics().stream().filter(nic -> was.stream().noneMatch(held -> held.mac().equals(nic.mac())))
+                .forEach(nic -> steps.add(new Step.AttachNic(hostId, changed.id(), nic)));
+        for (int i = previous.disks().size(); i < spec.disks().size(); i++) {
+            steps.add(new Step.AttachDisk(hostId, changed.id(), spec.disks().get(i)));
+        }
+        for (int i = 0; i < changed.disks().size(); i++) {
+            Long bytes = grownTo.get(changed.disks().get(i).name());
+            if (bytes != null) {
+                steps.add(new Step.GrowDisk(hostId, changed.id(), spec.disks().get(i).target(), bytes));
+            }
+        }
+        steps.add(new Step.DefineVm(hostId, spec));
+        return new OperationPlan("vm.reconfigure", changed.id(), owner, steps);
+    }
+
     static OperationPlan start(Vm vm, String hostId, String owner) {
         return new OperationPlan("vm.start", vm.id(), owner, List.of(new Step.StartVm(hostId, vm.id())));
     }

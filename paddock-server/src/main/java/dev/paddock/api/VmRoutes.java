@@ -95,6 +95,7 @@ final class VmRoutes {
         routes.post(base + "/vms/{id}/start", this::start);
         routes.post(base + "/vms/{id}/stop", this::stop);
         routes.post(base + "/vms/{id}/migrate", this::migrate);
+        routes.patch(base + "/vms/{id}", this::reconfigure);
         routes.delete(base + "/vms/{id}", this::delete);
         routes.post(base + "/vms/{id}/adopt", this::adopt);
         routes.post(base + "/vms/{id}/quarantine", this::quarantine);
@@ -460,6 +461,61 @@ final class VmRoutes {
         }
         accepted(ctx, submitted(VmPlans.stop(vm, host, force, timeout, OWNER), (force ? "power off" : "stop")
                 + " VM " + vm.name()));
+    }
+
+    /**
+     * Changes a VM's settings as one operation: records the changed VM, makes and grows its volumes, defines its
+     * domain again, then deletes the volumes of removed disks when asked. A stopped VM takes every change; a running
+     * one takes NICs added and removed and disks added (hot plugged) and grown (by QEMU), and is refused with what to
+     * do (stop it) for the rest.
+     * More CPU or memory must fit on its host as if it ran, counted with the room unfinished operations claim.
+     */
+    private void reconfigure(Context ctx) {
+        Vm vm = vm(ctx);
+        if (vm.origin() != VmOrigin.MANAGED) {
+            throw new PaddockException.Conflict("VM '" + vm.name() + "' is " + vm.origin().name().toLowerCase()
+                    + "; adopt it before changing its settings.");
+        }
+        String host = placed(vm);
+        VmChange change = VmChange.read(RequestBody.read(ctx, Requests.ChangeVm.class), vm, host, store, images);
+        if (change.isEmpty()) {
+            throw new PaddockException.InvalidValue("The request changes nothing VM '" + vm.name() + "' has; give a"
+                    + " new name, vcpus, memoryMib, or disks or NICs to add, grow or remove.");
+        }
+        VmState state = liveState(vm, host);
+        boolean live = state == VmState.RUNNING || state == VmState.PAUSED;
+        if (live && (change.resizes() || change.name().isPresent() || !change.removed().isEmpty())) {
+            String what = change.resizes() ? "change its CPU/memory" : change.name().isPresent() ? "rename it"
+                    : "remove its disks";
+            throw new PaddockException.Conflict("VM '" + vm.name() + "' runs: stop it to " + what + ".");
+        }
+        String key = change.name().map(name -> vm.clusterId() + "/" + name).orElse("");
+        if (change.name().isPresent() && (store.vmByName(vm.clusterId(), change.name().get()).isPresent()
+                || stillPending(key))) {
+            throw new PaddockException.Conflict("A VM named '" + change.name().get() + "' already exists in its"
+                    + " cluster.");
+        }
+        AtomicReference<Vm> changed = new AtomicReference<>();
+        OperationView view = ledger.submit((room, claims) -> {
+            Vm current = room.vm(vm.id()).orElse(vm);
+            Vm after = change.applied(current, withMacs(change.addedNics(), room));
+            if (change.grows(current) && ENGINE.place(room, claims, after.withState(VmState.RUNNING),
+                    h -> h.id().equals(host)) instanceof Placement.Unplaceable none) {
+                throw new PaddockException.Conflict(none.explainOn(room, after.withState(VmState.RUNNING)));
+            }
+            changed.set(after);
+            Map<String, Datastore> datastores = new HashMap<>();
+            room.datastores().forEach(datastore -> datastores.put(datastore.id(), datastore));
+            return Optional.of(live ? VmPlans.reconfigureLive(current, after, room, host,
+                    change.added().steps(host, datastores, vm.id(), List.of()), change.grownTo(), OWNER)
+                    : VmPlans.reconfigure(after, room, host, change.storageBefore(datastores),
+                            change.storageAfter(datastores), OWNER));
+        }).orElseThrow();
+        audited(view, "change settings of VM " + vm.name());
+        change.name().ifPresent(name -> pendingNames.put(key, view.id()));
+        changed.get().nics().stream().filter(nic -> vm.nics().stream().noneMatch(old -> old.mac().equals(nic.mac())))
+                .forEach(nic -> pendingNames.put(MAC_KEY + nic.mac(), view.id()));
+        accepted(ctx, view);
     }
 
     private void delete(Context ctx) {

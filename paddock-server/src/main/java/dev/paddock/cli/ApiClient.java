@@ -49,6 +49,17 @@ final class ApiClient {
                 .POST(HttpRequest.BodyPublishers.ofString(json)));
     }
 
+    JsonNode patch(String path, Object body) {
+        String json;
+        try {
+            json = Json.mapper().writeValueAsString(body);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("request bodies are plain records", e);
+        }
+        return send(request(path).header("Content-Type", "application/json")
+                .method("PATCH", HttpRequest.BodyPublishers.ofString(json)));
+    }
+
     /** Streams a file as the request's body; no time limit, as an image may take long to send. */
     JsonNode upload(String path, java.nio.file.Path file) {
         try {

@@ -11,12 +11,12 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code paddock vm create|start|stop|migrate|delete|adopt|quarantine}: each submits an operation, and may wait for
+ * {@code paddock vm create|start|stop|migrate|delete|adopt|quarantine|set}: each submits an operation, and may wait for
  * it.
  */
 @Command(name = "vm", description = "Create, start, stop or delete a VM; adopt or quarantine an unregistered one.",
         subcommands = {VmCommand.Create.class, VmCommand.Start.class, VmCommand.Stop.class, VmCommand.Migrate.class,
-                VmCommand.Delete.class, VmCommand.Adopt.class, VmCommand.Quarantine.class})
+                VmCommand.Delete.class, VmCommand.Adopt.class, VmCommand.Quarantine.class, VmCommand.Set.class})
 final class VmCommand implements Runnable {
 
     @CommandLine.Spec
@@ -222,7 +222,7 @@ final class VmCommand implements Runnable {
             return accepted(spec, operation, wait, "create " + name);
         }
 
-        private static long gib(String text, String option) {
+        static long gib(String text, String option) {
             try {
                 return Long.parseLong(text);
             } catch (NumberFormatException e) {
@@ -383,6 +383,79 @@ final class VmCommand implements Runnable {
         @Override
         String verb() {
             return "quarantine";
+        }
+    }
+    @Command(name = "set", description = "Change a stopped VM's settings: name, CPU, memory, disks and NICs, in one"
+            + " operation.")
+    static final class Set extends OnVm {
+
+        @Option(names = "--name", paramLabel = "NAME", description = "Rename it (unique in its cluster).")
+        private String name;
+
+        @Option(names = "--cpu", paramLabel = "N", description = "vCPUs.")
+        private Integer cpus;
+
+        @Option(names = "--memory", paramLabel = "SIZE", converter = MemorySize.class,
+                description = "Memory: MiB (2048) or with a unit (2G, 512M).")
+        private Long memoryMib;
+
+        @Option(names = "--add-disk", paramLabel = "DATASTORE:GIB", description = "Add an empty disk of GIB on"
+                + " DATASTORE; repeat for more.")
+        private List<String> addDisks = List.of();
+
+        @Option(names = "--grow-disk", paramLabel = "DISK:GIB", description = "Grow the disk DISK to GIB; repeat for"
+                + " more.")
+        private List<String> growDisks = List.of();
+
+        @Option(names = "--remove-disk", paramLabel = "DISK", description = "Detach the disk DISK, keeping its"
+                + " volume; repeat for more.")
+        private List<String> removeDisks = List.of();
+
+        @Option(names = "--delete-removed-disks", description = "Delete the volumes of the disks --remove-disk"
+                + " detaches.")
+        private boolean deleteRemovedDisks;
+
+        @Option(names = "--add-nic", paramLabel = "NETWORK[,mac=MAC]", description = "Add a NIC on NETWORK; repeat"
+                + " for more.")
+        private List<String> addNics = List.of();
+
+        @Option(names = "--remove-nic", paramLabel = "MAC", description = "Remove the NIC of that MAC; repeat for"
+                + " more.")
+        private List<String> removeNics = List.of();
+
+        @Override
+        String verb() {
+            return "set";
+        }
+
+        @Override
+        JsonNode send(ApiClient client, String id) {
+            List<Requests.NewDisk> added = new java.util.ArrayList<>();
+            for (String disk : addDisks) {
+                String[] parts = pair(disk, "--add-disk", "DATASTORE:GIB");
+                added.add(new Requests.NewDisk(null, null, parts[0], Create.gib(parts[1], "--add-disk"), null));
+            }
+            List<Requests.GrowDisk> grown = new java.util.ArrayList<>();
+            for (String disk : growDisks) {
+                String[] parts = pair(disk, "--grow-disk", "DISK:GIB");
+                grown.add(new Requests.GrowDisk(parts[0], Create.gib(parts[1], "--grow-disk")));
+            }
+            Requests.ChangeVm change = new Requests.ChangeVm(name, cpus, null, memoryMib, orNull(added),
+                    orNull(grown), orNull(removeDisks), deleteRemovedDisks ? Boolean.TRUE : null,
+                    orNull(addNics.stream().map(Create::nic).toList()), orNull(removeNics));
+            return client.patch("api/v1/vms/" + id, change);
+        }
+
+        private static String[] pair(String text, String option, String form) {
+            String[] parts = text.split(":", 2);
+            if (parts.length != 2 || parts[0].isBlank() || parts[1].isBlank()) {
+                throw new CliException(ExitCode.USAGE, option + " takes " + form + ", not '" + text + "'.");
+            }
+            return parts;
+        }
+
+        private static <T> List<T> orNull(List<T> list) {
+            return list.isEmpty() ? null : list;
         }
     }
 }

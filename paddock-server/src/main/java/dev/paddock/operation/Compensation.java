@@ -46,6 +46,14 @@ public final class Compensation {
             case Step.CloneVolume clone -> Optional.of(new Step.DeleteVolume(clone.hostId(), clone.pool(), clone.name()));
             case Step.WriteSeed seed -> Optional.of(new Step.DeleteVolume(seed.hostId(), seed.pool(), seed.name()));
             case Step.DeleteVolume ignored -> Optional.empty();
+            case Step.ResizeVolume ignored -> Optional.empty();
+            case Step.AttachNic attach -> Optional.of(new Step.DetachNic(attach.hostId(), attach.vmId(), attach.nic()));
+            case Step.AttachDisk attach -> Optional.of(new Step.DetachDisk(attach.hostId(), attach.vmId(),
+                    attach.disk()));
+            case Step.DetachDisk detach -> Optional.of(new Step.AttachDisk(detach.hostId(), detach.vmId(),
+                    detach.disk()));
+            case Step.GrowDisk ignored -> Optional.empty();
+            case Step.DetachNic detach -> Optional.of(new Step.AttachNic(detach.hostId(), detach.vmId(), detach.nic()));
             case Step.Parallel parallel -> {
                 List<Step> undos = parallel.steps().stream().flatMap(part -> of(part).stream()).toList();
                 yield undos.isEmpty() ? Optional.empty() : Optional.of(new Step.Parallel(undos, parallel.atMost()));

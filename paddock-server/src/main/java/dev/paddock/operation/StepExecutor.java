@@ -144,6 +144,30 @@ public final class StepExecutor {
                 log.accept("cloud-init seed " + volume.path() + " (" + seed.length + " bytes) on " + s.hostId());
             }
             case Step.DeleteVolume s -> deleteVolume(s, log);
+            case Step.ResizeVolume s -> {
+                VolumeFacts volume = hypervisor.resizeVolume(s.hostId(), s.pool(), s.name(), s.capacityBytes());
+                log.accept("volume " + volume.path() + " of " + volume.capacityBytes() + " bytes on " + s.hostId());
+            }
+            case Step.AttachNic s -> {
+                hypervisor.attachNic(s.hostId(), s.vmId(), s.nic());
+                log.accept("NIC " + s.nic().mac() + " plugged into " + s.vmId() + " on " + s.hostId());
+            }
+            case Step.DetachNic s -> {
+                hypervisor.detachNic(s.hostId(), s.vmId(), s.nic().mac());
+                log.accept("NIC " + s.nic().mac() + " unplugged from " + s.vmId() + " on " + s.hostId());
+            }
+            case Step.AttachDisk s -> {
+                hypervisor.attachDisk(s.hostId(), s.vmId(), s.disk());
+                log.accept("disk " + s.disk().target() + " plugged into " + s.vmId() + " on " + s.hostId());
+            }
+            case Step.DetachDisk s -> {
+                hypervisor.detachDisk(s.hostId(), s.vmId(), s.disk().target());
+                log.accept("disk " + s.disk().target() + " unplugged from " + s.vmId() + " on " + s.hostId());
+            }
+            case Step.GrowDisk s -> {
+                hypervisor.growDisk(s.hostId(), s.vmId(), s.target(), s.capacityBytes());
+                log.accept("disk " + s.target() + " of " + s.vmId() + " is " + s.capacityBytes() + " bytes");
+            }
             case Step.Parallel s -> parallel(s, log);
         }
     }
@@ -226,6 +250,18 @@ public final class StepExecutor {
                 + " of " + pool.capacityBytes() + " bytes available");
     }
 
+    /** True when the domain's definition has a NIC of that MAC. */
+    private boolean hasNic(String hostId, String vmId, String mac) {
+        return hypervisor.definition(hostId, vmId).filter(spec -> spec.nics().stream()
+                .anyMatch(nic -> nic.mac().equalsIgnoreCase(mac))).isPresent();
+    }
+
+    /** True when the domain's definition has a disk on that target. */
+    private boolean hasDisk(String hostId, String vmId, String target) {
+        return hypervisor.definition(hostId, vmId).filter(spec -> spec.disks().stream()
+                .anyMatch(disk -> disk.target().equals(target))).isPresent();
+    }
+
     private boolean hasVolume(String hostId, String pool, String name) {
         return hypervisor.volumes(hostId, pool).stream().anyMatch(volume -> volume.name().equals(name));
     }
@@ -293,7 +329,7 @@ public final class StepExecutor {
                     .<Step>map(Step.RecordVm::new)
                     .orElseGet(() -> new Step.ForgetVm(s.vm().id())));
             case Step.DefineVm s -> hypervisor.domain(s.hostId(), s.spec().uuid()).isPresent()
-                    ? Optional.empty()
+                    ? redefinition(s)
                     : Compensation.of(s);
             case Step.StartVm s -> isActive(s.hostId(), s.vmId()) ? Optional.empty() : Compensation.of(s);
             case Step.MigrateVm s -> isActive(s.toHostId(), s.vmId()) ? Optional.empty() : Compensation.of(s);
@@ -323,11 +359,29 @@ public final class StepExecutor {
             case Step.CloneVolume s -> hasVolume(s.hostId(), s.pool(), s.name()) ? Optional.empty() : Compensation.of(s);
             case Step.WriteSeed s -> Compensation.of(s);
             case Step.DeleteVolume s -> Compensation.of(s);
+            case Step.ResizeVolume s -> Compensation.of(s);
+            case Step.AttachNic s -> hasNic(s.hostId(), s.vmId(), s.nic().mac()) ? Optional.empty() : Compensation.of(s);
+            case Step.DetachNic s -> hasNic(s.hostId(), s.vmId(), s.nic().mac()) ? Compensation.of(s) : Optional.empty();
+            case Step.AttachDisk s -> hasDisk(s.hostId(), s.vmId(), s.disk().target()) ? Optional.empty()
+                    : Compensation.of(s);
+            case Step.DetachDisk s -> hasDisk(s.hostId(), s.vmId(), s.disk().target()) ? Compensation.of(s)
+                    : Optional.empty();
+            case Step.GrowDisk s -> Compensation.of(s);
             case Step.Parallel s -> {
                 List<Step> undos = s.steps().stream().flatMap(part -> undoOf(part).stream()).toList();
                 yield undos.isEmpty() ? Optional.empty() : Optional.of(new Step.Parallel(undos, s.atMost()));
             }
         };
+    }
+
+    /**
+     * The undo of a define that replaces a definition the host holds (a reconfigured VM): the held definition defined
+     * again. A definition the host holds already as wanted needs no undo.
+     */
+    private Optional<Step> redefinition(Step.DefineVm s) {
+        return hypervisor.definition(s.hostId(), s.spec().uuid())
+                .filter(held -> !s.spec().isHeldBy(held))
+                .map(held -> new Step.DefineVm(s.hostId(), held));
     }
 
     private void define(Step.DefineVm s, Consumer<String> log) {

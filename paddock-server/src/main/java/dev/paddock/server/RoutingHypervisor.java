@@ -338,6 +338,39 @@ public final class RoutingHypervisor implements Hypervisor {
     }
 
     @Override
+    public dev.paddock.hypervisor.VolumeFacts resizeVolume(String hostId, String pool, String name,
+            long capacityBytes) {
+        return route(hostId).resizeVolume(hostId, pool, name, capacityBytes);
+    }
+
+    @Override
+    public void attachNic(String hostId, String uuid, dev.paddock.hypervisor.DomainSpec.NicSpec nic) {
+        route(hostId).attachNic(hostId, uuid, nic);
+    }
+
+    @Override
+    public void detachNic(String hostId, String uuid, String mac) {
+        route(hostId).detachNic(hostId, uuid, mac);
+    }
+
+    @Override
+    public void attachDisk(String hostId, String uuid, DomainSpec.DiskSpec disk) {
+        Hypervisor backend = route(hostId);
+        backend.attachDisk(hostId, uuid, backend != simulated && libvirtDatastores.isPresent()
+                ? onDatastoreRoot(disk, libvirtDatastores.get()) : disk);
+    }
+
+    @Override
+    public void detachDisk(String hostId, String uuid, String target) {
+        route(hostId).detachDisk(hostId, uuid, target);
+    }
+
+    @Override
+    public void growDisk(String hostId, String uuid, String target, long capacityBytes) {
+        route(hostId).growDisk(hostId, uuid, target, capacityBytes);
+    }
+
+    @Override
     public void deleteVolume(String hostId, String pool, String name) {
         route(hostId).deleteVolume(hostId, pool, name);
     }

@@ -100,6 +100,12 @@ final class InlineOperations implements Operations {
                 case Step.CloneVolume clone -> { }
                 case Step.WriteSeed seed -> { }
                 case Step.DeleteVolume delete -> { }
+                case Step.ResizeVolume resize -> { }
+                case Step.AttachNic attach -> { }
+                case Step.DetachNic detach -> { }
+                case Step.AttachDisk attach -> { }
+                case Step.DetachDisk detach -> { }
+                case Step.GrowDisk grow -> { }
                 case Step.Parallel parallel -> parallel.steps().forEach(this::apply);
             }
     }

@@ -197,6 +197,37 @@ final class AfterListing implements Hypervisor {
     }
 
     @Override
+    public dev.paddock.hypervisor.VolumeFacts resizeVolume(String hostId, String pool, String name,
+            long capacityBytes) {
+        return real.resizeVolume(hostId, pool, name, capacityBytes);
+    }
+
+    @Override
+    public void attachNic(String hostId, String uuid, dev.paddock.hypervisor.DomainSpec.NicSpec nic) {
+        real.attachNic(hostId, uuid, nic);
+    }
+
+    @Override
+    public void detachNic(String hostId, String uuid, String mac) {
+        real.detachNic(hostId, uuid, mac);
+    }
+
+    @Override
+    public void attachDisk(String hostId, String uuid, dev.paddock.hypervisor.DomainSpec.DiskSpec disk) {
+        real.attachDisk(hostId, uuid, disk);
+    }
+
+    @Override
+    public void detachDisk(String hostId, String uuid, String target) {
+        real.detachDisk(hostId, uuid, target);
+    }
+
+    @Override
+    public void growDisk(String hostId, String uuid, String target, long capacityBytes) {
+        real.growDisk(hostId, uuid, target, capacityBytes);
+    }
+
+    @Override
     public void deleteVolume(String hostId, String pool, String name) {
         real.deleteVolume(hostId, pool, name);
     }

@@ -211,6 +211,11 @@ final class LabPaddock {
                 .PUT(HttpRequest.BodyPublishers.ofString(json)));
     }
 
+    Reply patch(String path, String json) {
+        return send(HttpRequest.newBuilder(base.resolve(path)).header("Content-Type", "application/json")
+                .method("PATCH", HttpRequest.BodyPublishers.ofString(json)));
+    }
+
     Reply delete(String path) {
         return send(HttpRequest.newBuilder(base.resolve(path)).DELETE());
     }

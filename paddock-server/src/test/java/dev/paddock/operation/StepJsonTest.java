@@ -67,6 +67,16 @@ class StepJsonTest {
                         new Step.DiskMove("data", "d1", "d2", true))),
                 new Step.CreateVolume("h2", "local", "web-root.qcow2", 1024, "qcow2"),
                 new Step.CloneVolume("h2", "local", "web-root.qcow2", "debian.qcow2", true, 1L << 30),
+                new Step.ResizeVolume("h1", "local", "web-1-root.qcow2", 2L << 30),
+                new Step.AttachNic("h1", "v1", dev.paddock.hypervisor.DomainSpec.NicSpec.onNetwork("52:54:00:00:00:01",
+                        "backend")),
+                new Step.AttachDisk("h1", "v1", dev.paddock.hypervisor.DomainSpec.DiskSpec.volume("vdb", "local",
+                        "web-1-disk1.qcow2", "qcow2", 4)),
+                new Step.DetachDisk("h1", "v1", dev.paddock.hypervisor.DomainSpec.DiskSpec.volume("vdc", "local",
+                        "web-1-disk2.qcow2", "qcow2", 2)),
+                new Step.GrowDisk("h1", "v1", "vda", 8L << 30),
+                new Step.DetachNic("h1", "v1", new dev.paddock.hypervisor.DomainSpec.NicSpec("52:54:00:00:00:02",
+                        "br0", Optional.of(10))),
                 new Step.Parallel(List.of(new Step.DefineVm("h2", OperationFixtures.spec("v1", "web-1")),
                         new Step.StartVm("h2", "v2"))));
     }

@@ -41,6 +41,12 @@ public sealed interface Step
                 Step.CloneVolume,
                 Step.WriteSeed,
                 Step.DeleteVolume,
+                Step.ResizeVolume,
+                Step.AttachNic,
+                Step.DetachNic,
+                Step.AttachDisk,
+                Step.DetachDisk,
+                Step.GrowDisk,
                 Step.Parallel {
 
     /** A short human sentence for progress displays and the audit log. */
@@ -308,6 +314,68 @@ public sealed interface Step
 
         public String describe() {
             return "delete volume " + name + " from " + export.key();
+        }
+    }
+
+    /**
+     * Grows a volume of a pool to {@code capacityBytes}; one that large already means done. Never undone: a volume is
+     * not shrunk under a guest's file systems, and a larger disk is harmless to the definition it had before.
+     */
+    record ResizeVolume(String hostId, String pool, String name, long capacityBytes) implements Step {
+        public ResizeVolume {
+            if (capacityBytes < 1) {
+                throw new IllegalArgumentException("a volume needs a size, not " + capacityBytes + " bytes");
+            }
+        }
+
+        public String describe() {
+            return "grow volume " + name + " of pool " + pool + " on " + hostId + " to " + (capacityBytes >> 20)
+                    + " MiB";
+        }
+    }
+
+    /** Plugs a NIC into a domain, live when it runs, and into its definition; a NIC of that MAC there means done. */
+    record AttachNic(String hostId, String vmId, DomainSpec.NicSpec nic) implements Step {
+        public String describe() {
+            return "plug NIC " + nic.mac() + " on " + nic.network() + " into VM " + vmId + " on " + hostId;
+        }
+    }
+
+    /**
+     * Unplugs a domain's NIC, live when it runs, and from its definition; no NIC of that MAC there means done. The
+     * NIC's whole spec is kept so that an undo plugs it back as it was.
+     */
+    record DetachNic(String hostId, String vmId, DomainSpec.NicSpec nic) implements Step {
+        public String describe() {
+            return "unplug NIC " + nic.mac() + " from VM " + vmId + " on " + hostId;
+        }
+    }
+
+    /** Plugs a disk into a domain, live when it runs, and into its definition; a disk on that target means done. */
+    record AttachDisk(String hostId, String vmId, DomainSpec.DiskSpec disk) implements Step {
+        public String describe() {
+            return "plug disk " + disk.path() + " as " + disk.target() + " into VM " + vmId + " on " + hostId;
+        }
+    }
+
+    /**
+     * Unplugs a domain's disk, live when it runs, and from its definition, its image kept; no disk on that target
+     * means done. The disk's whole spec is kept so that an undo plugs it back as it was.
+     */
+    record DetachDisk(String hostId, String vmId, DomainSpec.DiskSpec disk) implements Step {
+        public String describe() {
+            return "unplug disk " + disk.target() + " (" + disk.path() + ") from VM " + vmId + " on " + hostId;
+        }
+    }
+
+    /**
+     * Grows a running domain's disk through its hypervisor; one that large already means done. Never undone, as
+     * {@link ResizeVolume}.
+     */
+    record GrowDisk(String hostId, String vmId, String target, long capacityBytes) implements Step {
+        public String describe() {
+            return "grow disk " + target + " of running VM " + vmId + " on " + hostId + " to " + (capacityBytes >> 20)
+                    + " MiB";
         }
     }
 
