@@ -24,13 +24,28 @@ public sealed interface Evacuation permits Evacuation.Moves, Evacuation.Stuck {
      */
     int PARALLEL_MIGRATIONS = 4;
 
+    /** How long a VM powered off by an evacuation has to shut down before it is powered off at once. */
+    int SHUTDOWN_SECONDS = 60;
+
     /** One migration of the evacuation. */
     record Move(Vm vm, String fromHostId, String toHostId) {}
 
-    /** Every running VM has a target; {@code moves} is empty when the host runs none. */
-    record Moves(String hostId, List<Move> moves) implements Evacuation {
+    /**
+     * Every running VM has a target, or (when asked) is powered off because it fits nowhere else; {@code moves} is
+     * empty when the host runs none.
+     *
+     * @param powerOff the VMs that fit on no other host and are shut down instead (a graceful shutdown, then power
+     *     off), with the engine's sentence for each
+     */
+    record Moves(String hostId, List<Move> moves, List<Stuck> powerOff) implements Evacuation {
         public Moves {
             moves = List.copyOf(moves);
+            powerOff = powerOff == null ? List.of() : List.copyOf(powerOff);
+        }
+
+        /** Every running VM has a target. */
+        public Moves(String hostId, List<Move> moves) {
+            this(hostId, moves, List.of());
         }
 
         /**
@@ -41,13 +56,17 @@ public sealed interface Evacuation permits Evacuation.Moves, Evacuation.Stuck {
             if (parallel < 1) {
                 throw new IllegalArgumentException("at least one migration at a time, not " + parallel);
             }
-            if (moves.isEmpty()) {
+            if (moves.isEmpty() && powerOff.isEmpty()) {
                 return Optional.empty();
             }
+            List<Step> steps = new ArrayList<>();
             List<Step> migrations = moves.stream()
                     .<Step>map(m -> new Step.MigrateVm(m.vm().id(), m.fromHostId(), m.toHostId())).toList();
-            Step step = migrations.size() == 1 ? migrations.getFirst() : new Step.Parallel(migrations, parallel);
-            return Optional.of(new OperationPlan("host.evacuate", hostId, owner, List.of(step)));
+            if (!migrations.isEmpty()) {
+                steps.add(migrations.size() == 1 ? migrations.getFirst() : new Step.Parallel(migrations, parallel));
+            }
+            powerOff.forEach(stuck -> steps.add(new Step.ShutdownVm(hostId, stuck.vm().id(), SHUTDOWN_SECONDS)));
+            return Optional.of(new OperationPlan("host.evacuate", hostId, owner, steps));
         }
     }
 
@@ -55,12 +74,21 @@ public sealed interface Evacuation permits Evacuation.Moves, Evacuation.Stuck {
     record Stuck(String hostId, Vm vm, Placement.Unplaceable why, String sentence) implements Evacuation {}
 
     static Evacuation plan(PlacementEngine engine, Room room, Claims claims, String hostId) {
+        return plan(engine, room, claims, hostId, false);
+    }
+
+    /**
+     * The evacuation's plan; with {@code powerOffStuck}, a VM that fits nowhere else is shut down instead of
+     * refusing the whole evacuation.
+     */
+    static Evacuation plan(PlacementEngine engine, Room room, Claims claims, String hostId, boolean powerOffStuck) {
         List<Vm> running = room.vmsOn(hostId).stream().filter(vm -> vm.state() != VmState.STOPPED)
                 .sorted(Comparator.comparingLong((Vm vm) -> -vm.demand().memoryMib())
                         .thenComparingLong(vm -> -vm.demand().cpuMillicores()).thenComparing(Vm::name))
                 .toList();
         Claims planned = claims;
         List<Move> moves = new ArrayList<>();
+        List<Stuck> stopped = new ArrayList<>();
         for (Vm vm : running) {
             switch (engine.place(room, planned, vm, (Host h) -> !h.id().equals(hostId)
                     && h.clusterId().equals(vm.clusterId()))) {
@@ -69,10 +97,14 @@ public sealed interface Evacuation permits Evacuation.Moves, Evacuation.Stuck {
                     planned = planned.plus(List.of(new Claims.Claim("evacuation", vm, placed.host().id())));
                 }
                 case Placement.Unplaceable none -> {
-                    return new Stuck(hostId, vm, none, none.explain(room, vm));
+                    Stuck stuck = new Stuck(hostId, vm, none, none.explain(room, vm));
+                    if (!powerOffStuck) {
+                        return stuck;
+                    }
+                    stopped.add(stuck);
                 }
             }
         }
-        return new Moves(hostId, moves);
+        return new Moves(hostId, moves, stopped);
     }
 }

@@ -111,6 +111,14 @@ public final class PlacementEngine {
         return Evacuation.plan(this, room, claims, hostId);
     }
 
+    /**
+     * Targets for every running VM of {@code hostId}; with {@code powerOffStuck}, the VMs that fit nowhere else are
+     * to be shut down instead of refusing the evacuation.
+     */
+    public Evacuation evacuate(Room room, Claims claims, String hostId, boolean powerOffStuck) {
+        return Evacuation.plan(this, room, claims, hostId, powerOffStuck);
+    }
+
     /** Places the VMs one after the other, each seeing the ones placed before it; unplaceable ones stay out. */
     public Result placeAll(Room room, List<Vm> vms) {
         Room current = room;

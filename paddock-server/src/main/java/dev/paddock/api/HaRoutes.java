@@ -44,7 +44,11 @@ final class HaRoutes {
 
     record VmHaChange(Integer priority, Boolean enabled) {}
 
-    record Maintenance(String action) {}
+    /**
+     * Enter or exit maintenance; {@code powerOffUnmovable} (enter only) shuts down the VMs that fit on no other host
+     * instead of refusing.
+     */
+    record Maintenance(String action, Boolean powerOffUnmovable) {}
 
     /** @param operation the evacuation's operation (its href), when the host had running VMs to move */
     record MaintenanceState(String hostId, boolean maintenance, boolean changed, Optional<String> operation) {}
@@ -165,7 +169,7 @@ final class HaRoutes {
         String action = request.action() == null ? "" : request.action();
         AtomicBoolean changed = new AtomicBoolean();
         Optional<OperationView> evacuation = switch (action) {
-            case "enter" -> evacuate(host, changed);
+            case "enter" -> evacuate(host, changed, Boolean.TRUE.equals(request.powerOffUnmovable()));
             case "exit" -> {
                 changed.set(ha.exitMaintenance(host, OversightRoutes.ACTOR));
                 yield Optional.empty();
@@ -182,17 +186,23 @@ final class HaRoutes {
     /**
      * Enters maintenance and migrates the host's running VMs away, targets chosen and claimed by the placement
      * engine under the ledger's lock; the host is in maintenance before the lock is let go, so no placement lands
-     * on it meanwhile. A VM that fits nowhere refuses the request with the engine's sentence, and nothing moves.
+     * on it meanwhile. A VM that fits nowhere refuses the request with the engine's sentence, and nothing moves;
+     * unless asked to power such VMs off, which the operation then shuts down after the migrations.
      */
-    private Optional<OperationView> evacuate(Host host, AtomicBoolean changed) {
+    private Optional<OperationView> evacuate(Host host, AtomicBoolean changed, boolean powerOffUnmovable) {
         if (settings.hostsInMaintenance().contains(host.id())) {
             // evacuated when it entered: its VMs' migrations are running or done, not to be planned twice
             return Optional.empty();
         }
-        return ha.ledger().submit((room, claims) -> switch (VmRoutes.ENGINE.evacuate(room, claims, host.id())) {
-            case Evacuation.Stuck stuck -> throw new PaddockException.Conflict(stuck.sentence());
+        return ha.ledger().submit((room, claims) -> switch (VmRoutes.ENGINE.evacuate(room, claims, host.id(),
+                powerOffUnmovable)) {
+            case Evacuation.Stuck stuck -> throw new PaddockException.Conflict(stuck.sentence()
+                    + " Move or stop it first, or enter maintenance with powerOffUnmovable to shut it down.");
             case Evacuation.Moves moves -> {
                 changed.set(ha.enterMaintenance(host, OversightRoutes.ACTOR));
+                moves.powerOff().forEach(stuck -> audit("host.evacuate.power-off", stuck.vm().id(), "VM "
+                        + stuck.vm().name() + " is shut down as host " + host.name() + " enters maintenance: "
+                        + stuck.sentence()));
                 yield moves.operation(OversightRoutes.ACTOR, Evacuation.PARALLEL_MIGRATIONS);
             }
         });

@@ -67,9 +67,14 @@ final class HostCommand implements Runnable {
         @Parameters(index = "0", paramLabel = "enter|exit", description = "enter or exit.")
         private Action action;
 
+        @picocli.CommandLine.Option(names = "--power-off-unmovable", description = "enter: shut down the VMs that fit"
+                + " on no other host instead of refusing.")
+        private boolean powerOffUnmovable;
+
         @Override
         JsonNode send(ApiClient client, String id) {
-            return client.post("api/v1/hosts/" + id + "/maintenance", Map.of("action", action.name()));
+            return client.post("api/v1/hosts/" + id + "/maintenance", powerOffUnmovable
+                    ? Map.of("action", action.name(), "powerOffUnmovable", true) : Map.of("action", action.name()));
         }
 
         @Override

@@ -100,9 +100,29 @@ class MigrationApiTest {
         TestServer.Reply reply = server.post("/api/v1/hosts/host-1/maintenance", "{\"action\":\"enter\"}");
 
         assertThat(reply.status()).isEqualTo(409);
-        assertThat(reply.json().get("detail").asText()).isEqualTo(engineSentence(web));
+        assertThat(reply.json().get("detail").asText()).isEqualTo(engineSentence(web) + " Move or stop it first, or"
+                + " enter maintenance with powerOffUnmovable to shut it down.");
         assertThat(server.get("/api/v1/hosts/host-1").json().get("state").asText()).isEqualTo("CONNECTED");
         assertThat(hostOf(web)).isEqualTo("host-1");
+    }
+
+    @Test
+    void enteringMaintenanceWhenAskedShutsDownTheVmsThatFitNowhereElseAndMovesTheRest() {
+        String web = created("web", 2, "host-1");
+        String small = created("small", 1, "host-1");
+        created("big", 7, "host-2");
+
+        TestServer.Reply reply = server.post("/api/v1/hosts/host-1/maintenance",
+                "{\"action\":\"enter\",\"powerOffUnmovable\":true}");
+
+        assertThat(reply.status()).as(reply.body()).isEqualTo(200);
+        String location = reply.json().get("operation").asText();
+        JsonNode operation = server.awaitFinal(new TestServer.Reply(202, "", location, server.get(location).body()));
+        assertThat(operation.get("state").asText()).as(operation.toString()).isEqualTo("DONE");
+        assertThat(server.steps(operation)).last().asString().startsWith("shut down VM " + web);
+        assertThat(hostOf(small)).isEqualTo("host-2");
+        assertThat(server.get("/api/v1/vms/" + web).json().get("state").asText()).isEqualTo("STOPPED");
+        assertThat(server.get("/api/v1/hosts/host-1").json().get("state").asText()).isEqualTo("MAINTENANCE");
     }
 
     @Test
