@@ -10,9 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * {@code paddock bench evacuation [--runs N] [--vms N]}: a real Paddock server over a 3-host lab; N VMs (default 6)
@@ -104,16 +102,8 @@ final class EvacuationBenchmark implements BenchMain.Benchmark {
         if (operation.isEmpty()) {
             throw new IllegalStateException("entering maintenance evacuated nothing: " + state);
         }
-        String[] last = {""};
-        LabApi.await("the evacuation of h1 finished", DEADLINE, () -> {
-            last[0] = api.json("GET", operation, null, 200).path("state").asText();
-            return last[0].matches("DONE|FAILED|ROLLED_BACK|CANCELLED");
-        });
+        api.awaitDone("the evacuation of h1", operation, DEADLINE);
         double wall = (System.nanoTime() - started) / 1e6;
-        if (!last[0].equals("DONE")) {
-            throw new IllegalStateException("the evacuation ended " + last[0] + ": " + api.send("GET", operation,
-                    null, 200));
-        }
         api.send("POST", "/api/v1/hosts/" + h1 + "/maintenance", "{\"action\":\"exit\"}", 200);
         return wall;
     }
@@ -136,28 +126,11 @@ final class EvacuationBenchmark implements BenchMain.Benchmark {
     }
 
     private static int report(List<Double> raw, List<Double> paddock, int vms) throws Exception {
-        double rawMedian = median(raw);
-        double paddockMedian = median(paddock);
-        double ratio = paddockMedian / rawMedian;
-        Map<String, Object> metrics = new LinkedHashMap<>();
-        metrics.put("runs_each", raw.size());
-        metrics.put("vms", vms);
-        metrics.put("raw_sequential_median_ms", Math.round(rawMedian));
-        metrics.put("paddock_median_ms", Math.round(paddockMedian));
-        metrics.put("paddock_min_ms", Math.round(paddock.stream().mapToDouble(Double::doubleValue).min().orElse(0)));
-        metrics.put("paddock_max_ms", Math.round(paddock.stream().mapToDouble(Double::doubleValue).max().orElse(0)));
-        metrics.put("wall_ratio", Math.round(ratio * 1000) / 1000.0);
-        BenchResult result = BenchResult.of("evacuation", metrics, new BenchResult.Goal("wall_ratio", "<=", GOAL));
+        BenchResult result = LabApi.sideBySide("evacuation", "raw_sequential_median_ms", raw, paddock, vms, GOAL);
         Path written = result.write(BenchMain.RESULTS);
         System.out.printf("evacuating %d VMs: raw sequential %.0f ms, Paddock %.0f ms, ratio %.3f (goal <= %.2f, %s);"
-                + " written to %s%n", vms, rawMedian, paddockMedian, ratio, GOAL, result.met() ? "met" : "not met",
-                written);
+                + " written to %s%n", vms, LabApi.median(raw), LabApi.median(paddock),
+                LabApi.median(paddock) / LabApi.median(raw), GOAL, result.met() ? "met" : "not met", written);
         return 0;
-    }
-
-    private static double median(List<Double> values) {
-        double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-        int n = sorted.length;
-        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
 }

@@ -21,6 +21,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Map;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -101,6 +103,46 @@ final class LabApi {
             Thread.currentThread().interrupt();
             return -1;
         }
+    }
+
+    /**
+     * Waits until the operation at {@code location} ({@code /api/v1/operations/ID}) ends; one that ends other than
+     * DONE is an error naming {@code what} and the operation as the server shows it.
+     */
+    void awaitDone(String what, String location, Duration within) throws Exception {
+        String[] last = {""};
+        await(what, within, () -> {
+            last[0] = json("GET", location, null, 200).path("state").asText();
+            return last[0].matches("DONE|FAILED|ROLLED_BACK|CANCELLED");
+        });
+        if (!last[0].equals("DONE")) {
+            throw new IllegalStateException(what + " ended " + last[0] + ": " + send("GET", location, null, 200));
+        }
+    }
+
+    /**
+     * The result of a side-by-side benchmark: the medians of the baseline's runs and Paddock's, named
+     * {@code baselineMetric} and {@code paddock_median_ms}, Paddock's extremes, and the ratio of the medians, whose
+     * goal is {@code ratio <= goal}.
+     */
+    static BenchResult sideBySide(String benchmark, String baselineMetric, List<Double> baseline,
+            List<Double> paddock, int vms, double goal) {
+        double ratio = median(paddock) / median(baseline);
+        Map<String, Object> metrics = new LinkedHashMap<>();
+        metrics.put("runs_each", baseline.size());
+        metrics.put("vms", vms);
+        metrics.put(baselineMetric, Math.round(median(baseline)));
+        metrics.put("paddock_median_ms", Math.round(median(paddock)));
+        metrics.put("paddock_min_ms", Math.round(paddock.stream().mapToDouble(Double::doubleValue).min().orElse(0)));
+        metrics.put("paddock_max_ms", Math.round(paddock.stream().mapToDouble(Double::doubleValue).max().orElse(0)));
+        metrics.put("wall_ratio", Math.round(ratio * 1000) / 1000.0);
+        return BenchResult.of(benchmark, metrics, new BenchResult.Goal("wall_ratio", "<=", goal));
+    }
+
+    static double median(List<Double> values) {
+        double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
 
     /** Registers a site, a cluster, the lab's three hosts and a shared datastore on them. */

@@ -219,16 +219,8 @@ final class ProvisionBenchmark implements BenchMain.Benchmark {
     }
 
     private void awaitDone(JsonNode accepted) throws Exception {
-        String id = accepted.path("id").asText();
-        String[] last = {""};
-        LabApi.await("operation " + id, DEADLINE, () -> {
-            last[0] = api.json("GET", "/api/v1/operations/" + id, null, 200).path("state").asText();
-            return last[0].matches("DONE|FAILED|ROLLED_BACK|CANCELLED");
-        });
-        if (!last[0].equals("DONE")) {
-            throw new IllegalStateException("operation " + id + " ended " + last[0] + ": "
-                    + api.send("GET", "/api/v1/operations/" + id, null, 200));
-        }
+        String location = "/api/v1/operations/" + accepted.path("id").asText();
+        api.awaitDone("operation " + location, location, DEADLINE);
     }
 
     private static void exec(String... command) throws Exception {
@@ -239,29 +231,12 @@ final class ProvisionBenchmark implements BenchMain.Benchmark {
     }
 
     private static int report(List<Double> raw, List<Double> paddock, int vms) throws Exception {
-        double rawMedian = median(raw);
-        double paddockMedian = median(paddock);
-        double ratio = paddockMedian / rawMedian;
-        Map<String, Object> metrics = new LinkedHashMap<>();
-        metrics.put("runs_each", raw.size());
-        metrics.put("vms", vms);
-        metrics.put("raw_script_median_ms", Math.round(rawMedian));
-        metrics.put("paddock_median_ms", Math.round(paddockMedian));
-        metrics.put("paddock_min_ms", Math.round(paddock.stream().mapToDouble(Double::doubleValue).min().orElse(0)));
-        metrics.put("paddock_max_ms", Math.round(paddock.stream().mapToDouble(Double::doubleValue).max().orElse(0)));
-        metrics.put("wall_ratio", Math.round(ratio * 1000) / 1000.0);
-        BenchResult result = BenchResult.of("provision", metrics, new BenchResult.Goal("wall_ratio", "<=", GOAL));
+        BenchResult result = LabApi.sideBySide("provision", "raw_script_median_ms", raw, paddock, vms, GOAL);
         Path written = result.write(BenchMain.RESULTS);
         System.out.printf("provisioning %d linked clones with cloud-init: raw script %.0f ms, Paddock %.0f ms, ratio"
-                + " %.3f (goal <= %.2f, %s); written to %s%n", vms, rawMedian, paddockMedian, ratio, GOAL,
-                result.met() ? "met" : "not met", written);
+                + " %.3f (goal <= %.2f, %s); written to %s%n", vms, LabApi.median(raw), LabApi.median(paddock),
+                LabApi.median(paddock) / LabApi.median(raw), GOAL, result.met() ? "met" : "not met", written);
         return 0;
-    }
-
-    private static double median(List<Double> values) {
-        double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-        int n = sorted.length;
-        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
 
     private static String sha256(byte[] bytes) throws Exception {

@@ -386,6 +386,17 @@ final class DatastoreRoutes {
     }
 
     /** The volumes as the first host that answers for its pool lists them. */
+    /**
+     * The hosts through which a datastore's pool is reached, in the order to try them: those where discovery saw it
+     * started first, then those it was made on and discovery has not listed yet.
+     */
+    static List<String> poolHosts(Datastore datastore) {
+        List<String> hosts = new ArrayList<>(datastore.hostIds().stream().sorted()
+                .filter(host -> datastore.pools().containsKey(host)).toList());
+        datastore.pools().keySet().stream().sorted().filter(host -> !hosts.contains(host)).forEach(hosts::add);
+        return hosts;
+    }
+
     private void volumes(Context ctx) {
         Datastore datastore = datastore(ctx);
         if (datastore.nfsExport().isPresent()) {
@@ -396,13 +407,8 @@ final class DatastoreRoutes {
             throw new PaddockException.Conflict("Datastore '" + datastore.name() + "' was declared by hand: it has no"
                     + " storage pool whose volumes Paddock could list.");
         }
-        // hosts where discovery saw the pool started first, then those it was made on and not yet seen
-        List<String> candidates = new ArrayList<>(datastore.hostIds().stream().sorted()
-                .filter(host -> datastore.pools().containsKey(host)).toList());
-        datastore.pools().keySet().stream().sorted().filter(host -> !candidates.contains(host))
-                .forEach(candidates::add);
         HypervisorException last = null;
-        for (String hostId : candidates) {
+        for (String hostId : poolHosts(datastore)) {
             try {
                 List<VolumeFacts> volumes = hypervisor.volumes(hostId, datastore.pools().get(hostId));
                 ctx.json(InventoryRoutes.whole(volumes));

@@ -97,9 +97,14 @@ final class ImageRoutes {
     }
 
     private Datastore datastoreOf(String idOrName) {
-        return store.datastore(idOrName).or(() -> store.datastores().stream()
-                        .filter(d -> d.name().equals(idOrName)).findFirst())
+        return datastoreNamed(store, idOrName)
                 .orElseThrow(() -> new PaddockException.NotFound("No datastore '" + idOrName + "'."));
+    }
+
+    /** A datastore by id, or by name. */
+    static Optional<Datastore> datastoreNamed(InventoryStore store, String idOrName) {
+        return store.datastore(idOrName).or(() -> store.datastores().stream()
+                .filter(d -> d.name().equals(idOrName)).findFirst());
     }
 
     /**
@@ -243,11 +248,7 @@ final class ImageRoutes {
             }
             return hostId;
         }
-        // hosts where discovery saw the pool started first, then those it was made on and not yet seen
-        List<String> candidates = new ArrayList<>(datastore.hostIds().stream().sorted()
-                .filter(datastore.pools()::containsKey).toList());
-        datastore.pools().keySet().stream().sorted().filter(host -> !candidates.contains(host))
-                .forEach(candidates::add);
+        List<String> candidates = DatastoreRoutes.poolHosts(datastore);
         return candidates.stream().filter(hypervisor::isConnected).findFirst()
                 .orElseThrow(() -> new PaddockException.Conflict("Datastore '" + datastore.name() + "' is started on"
                         + " no connected host" + (candidates.isEmpty() ? "." : " (its hosts: "

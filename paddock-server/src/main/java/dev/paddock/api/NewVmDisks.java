@@ -284,8 +284,7 @@ record NewVmDisks(List<Disk> disks, Map<String, Image> sources, Optional<CloudIn
     }
 
     private static Datastore datastoreOf(InventoryStore store, String idOrName, String field) {
-        return store.datastore(idOrName).or(() -> store.datastores().stream()
-                        .filter(d -> d.name().equals(idOrName)).findFirst())
+        return ImageRoutes.datastoreNamed(store, idOrName)
                 .orElseThrow(() -> new PaddockException.InvalidValue("Field '" + field + ".datastore' names no"
                         + " datastore: '" + idOrName + "'."));
     }
