@@ -102,8 +102,8 @@ final class FailoverBenchmark implements BenchMain.Benchmark {
 
     private int measure(Path shared, int runs, int count) throws Exception {
         Path dir = Files.createTempDirectory("paddock-bench-failover");
-        try (PaddockServer server = PaddockServer.start(ServerConfig.inDirectory(dir, "127.0.0.1", 0,
-                ServerConfig.Room.EMPTY).withLibvirtSharedDirectory(shared))) {
+        try (PaddockServer server = PaddockServer.start(LabApi.secured(ServerConfig.inDirectory(dir, "127.0.0.1", 0,
+                ServerConfig.Room.EMPTY).withLibvirtSharedDirectory(shared)))) {
             api = new LabApi(server.url());
             LabApi.Registered lab = api.register();
             String cluster = lab.cluster();

@@ -82,7 +82,9 @@ final class InventoryBenchmark implements BenchMain.Benchmark {
             try (OperationRunner runner = new OperationRunner(new JdbcOperationJournal(dataSource), store, simulated.hypervisor());
                     PaddockServer server = PaddockServer.start(
                             new PaddockServer.Parts(store, runner, simulated.hypervisor(),
-                                    new Oversight(new JdbcAlarms(dataSource), new JdbcAuditLog(dataSource)), List.of()), "127.0.0.1", 0)) {
+                                    new Oversight(new JdbcAlarms(dataSource), new JdbcAuditLog(dataSource)),
+                                    PaddockServer.Security.open(dataSource, java.util.Optional.of(LabApi.TOKEN))
+                                            .accounts(), List.of()), "127.0.0.1", 0)) {
                 measurePages(server.url(), o, metrics);
             }
         } finally {
@@ -202,7 +204,8 @@ final class InventoryBenchmark implements BenchMain.Benchmark {
     }
 
     private static void get(HttpClient client, URI base, int offset, int limit) throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(base.resolve("/api/v1/vms?offset=" + offset + "&limit=" + limit))
+        HttpRequest request = LabApi.authorized(HttpRequest.newBuilder(base.resolve("/api/v1/vms?offset=" + offset
+                        + "&limit=" + limit)))
                 .timeout(Duration.ofSeconds(30)).GET().build();
         HttpResponse<byte[]> response = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
         if (response.statusCode() != 200) {

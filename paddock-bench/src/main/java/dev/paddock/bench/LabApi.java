@@ -60,8 +60,21 @@ final class LabApi {
     /** A VM seeded on a lab host: its id, and the qcow2 its guest writes its heartbeat to. */
     record Seeded(String id, String name, Path disk) {}
 
+    /** The administrator token the benchmarks' servers are started with ({@link #secured}), new each run. */
+    static final String TOKEN = dev.paddock.security.Secrets.strong().token();
+
     private final HttpClient http = HttpClient.newHttpClient();
     private final URI base;
+
+    /** {@code config} accepting {@link #TOKEN} as the administrator's. */
+    static dev.paddock.server.ServerConfig secured(dev.paddock.server.ServerConfig config) {
+        return config.withAdministratorToken(TOKEN);
+    }
+
+    /** {@code request} with the benchmarks' administrator token. */
+    static HttpRequest.Builder authorized(HttpRequest.Builder request) {
+        return request.header("Authorization", "Bearer " + TOKEN);
+    }
 
     LabApi(URI base) {
         this.base = base;
@@ -69,7 +82,8 @@ final class LabApi {
 
     /** Sends the request; anything but {@code expected} is an error naming the answer. */
     String send(String method, String path, String json, int expected) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30));
+        HttpRequest.Builder request = authorized(HttpRequest.newBuilder(base.resolve(path)))
+                .timeout(Duration.ofSeconds(30));
         if (json != null) {
             request.header("Content-Type", "application/json");
         }
@@ -95,7 +109,7 @@ final class LabApi {
     /** The status a GET answers, -1 when the server does not answer. */
     int status(String path) {
         try {
-            return http.send(HttpRequest.newBuilder(base.resolve(path)).GET().build(),
+            return http.send(authorized(HttpRequest.newBuilder(base.resolve(path))).GET().build(),
                     HttpResponse.BodyHandlers.discarding()).statusCode();
         } catch (IOException e) {
             return -1;

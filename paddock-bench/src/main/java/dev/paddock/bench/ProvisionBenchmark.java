@@ -58,8 +58,8 @@ final class ProvisionBenchmark implements BenchMain.Benchmark {
         Path dir = Files.createTempDirectory("paddock-bench-provision");
         Path library = shared.resolve(POOL);
         Files.createDirectories(library);
-        try (PaddockServer server = PaddockServer.start(ServerConfig.inDirectory(dir, "127.0.0.1", 0,
-                ServerConfig.Room.EMPTY).withLibvirtSharedDirectory(shared))) {
+        try (PaddockServer server = PaddockServer.start(LabApi.secured(ServerConfig.inDirectory(dir, "127.0.0.1", 0,
+                ServerConfig.Room.EMPTY).withLibvirtSharedDirectory(shared)))) {
             api = new LabApi(server.url());
             LabApi.Registered lab = api.register();
             awaitDone(api.json("POST", "/api/v1/datastores", "{\"name\":\"" + POOL + "\",\"type\":\"dir\",\"shared\":"
@@ -68,8 +68,8 @@ final class ProvisionBenchmark implements BenchMain.Benchmark {
                     + "\"hosts\":[\"h1\",\"h2\",\"h3\"],\"bridge\":\"vmbr0\"}", 202));
             Path template = Path.of(LabShell.labOutput("template").strip());
             byte[] bytes = Files.readAllBytes(template);
-            HttpResponse<String> uploaded = http.send(HttpRequest.newBuilder(server.url().resolve(
-                            "/api/v1/datastores/" + POOL + "/images?name=tiny.qcow2&sha256=" + sha256(bytes)))
+            HttpResponse<String> uploaded = http.send(LabApi.authorized(HttpRequest.newBuilder(server.url().resolve(
+                            "/api/v1/datastores/" + POOL + "/images?name=tiny.qcow2&sha256=" + sha256(bytes))))
                     .POST(HttpRequest.BodyPublishers.ofByteArray(bytes)).build(), HttpResponse.BodyHandlers.ofString());
             if (uploaded.statusCode() != 201) {
                 throw new IllegalStateException("the template's upload answered " + uploaded.statusCode() + ": "

@@ -1,5 +1,6 @@
 package dev.paddock.api;
 
+import dev.paddock.security.Permission;
 import dev.paddock.model.Host;
 import dev.paddock.model.Resources;
 import dev.paddock.model.Room;
@@ -15,12 +16,10 @@ import dev.paddock.placement.consolidation.ServerInventory;
 import dev.paddock.store.InventoryStore;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
-import io.javalin.router.JavalinDefaultRoutingApi;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.function.Consumer;
 
 /**
  * Consolidation over HTTP: a list of physical servers in, the plan out (hosts needed with the N+1 spare, where each
@@ -29,7 +28,6 @@ import java.util.function.Consumer;
  */
 final class ConsolidationRoutes {
 
-    private static final String OWNER = "api";
     private static final int MAX_SECONDS = 120;
     private static final long MAX_TRIES = 2_000_000;
 
@@ -46,16 +44,16 @@ final class ConsolidationRoutes {
 
     private final InventoryStore store;
     private final Operations operations;
-    private final Consumer<AuditNote> audit;
+    private final AuditTrail audit;
 
-    ConsolidationRoutes(InventoryStore store, Operations operations, Consumer<AuditNote> audit) {
+    ConsolidationRoutes(InventoryStore store, Operations operations, AuditTrail audit) {
         this.store = store;
         this.operations = operations;
         this.audit = audit;
     }
 
-    void register(JavalinDefaultRoutingApi routes) {
-        routes.post(RestApi.BASE + "/consolidation/plans", this::plan);
+    void register(SecuredRoutes routes) {
+        routes.post(RestApi.BASE + "/consolidation/plans", Permission.CONSOLIDATION_PLAN, this::plan);
     }
 
     private void plan(Context ctx) {
@@ -97,9 +95,9 @@ final class ConsolidationRoutes {
             ctx.json(ConsolidationResource.of(plan, null));
             return;
         }
-        OperationPlan migration = onto(plan, request.clusterId(), hosts);
+        OperationPlan migration = onto(plan, request.clusterId(), hosts, Guard.caller(ctx).name());
         OperationView view = operations.submit(migration);
-        audit.accept(new AuditNote(migration.kind(), migration.target(), "consolidate " + servers.size()
+        audit.record(ctx, new AuditNote(migration.kind(), migration.target(), "consolidate " + servers.size()
                 + " servers into " + plan.migrations().size() + " VMs on cluster " + request.clusterId()
                 + " (operation " + view.id() + ")"));
         ctx.status(HttpStatus.ACCEPTED).header("Location", OperationResource.location(view.id()))
@@ -118,7 +116,8 @@ final class ConsolidationRoutes {
     }
 
     /** The migration onto the cluster's hosts in name order, refused when they are too few or too small. */
-    private static OperationPlan onto(ConsolidationPlanner.Plan plan, String clusterId, List<Host> hosts) {
+    private static OperationPlan onto(ConsolidationPlanner.Plan plan, String clusterId, List<Host> hosts,
+            String owner) {
         List<Resources> loads = plan.hostLoads();
         if (hosts.size() < loads.size()) {
             throw new PaddockException.Conflict("The plan needs " + loads.size() + " hosts of model "
@@ -134,6 +133,6 @@ final class ConsolidationRoutes {
             }
             ids.add(host.id());
         }
-        return MigrationOperation.onHosts(plan, clusterId, ids, OWNER);
+        return MigrationOperation.onHosts(plan, clusterId, ids, owner);
     }
 }

@@ -1,5 +1,6 @@
 package dev.paddock.api;
 
+import dev.paddock.security.Permission;
 import dev.paddock.hypervisor.Hypervisor;
 import dev.paddock.hypervisor.HypervisorException;
 import dev.paddock.hypervisor.PoolSource;
@@ -20,7 +21,6 @@ import dev.paddock.operation.plan.Step;
 import dev.paddock.storage.DatastoreDiscovery;
 import dev.paddock.store.InventoryStore;
 import io.javalin.http.Context;
-import io.javalin.router.JavalinDefaultRoutingApi;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -31,7 +31,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Consumer;
 
 /**
  * Datastores: list and read them, list a datastore's volumes, and create one, either as storage pools on chosen
@@ -41,7 +40,6 @@ import java.util.function.Consumer;
  */
 final class DatastoreRoutes {
 
-    private static final String OWNER = "api";
     /** Where a netfs pool is mounted when the request names no mount point. */
     static final String MOUNT_ROOT = "/var/lib/paddock/pools/";
     /** The prefix of the initiator IQN each host's libvirt logs in as, when the request names none. */
@@ -51,16 +49,16 @@ final class DatastoreRoutes {
     private final Operations operations;
     private final Hypervisor hypervisor;
     private final InventoryRoutes inventory;
-    private final Consumer<AuditNote> audit;
+    private final AuditTrail audit;
     private final NfsExports nfs;
 
     DatastoreRoutes(InventoryStore store, Operations operations, Hypervisor hypervisor, InventoryRoutes inventory,
-            Consumer<AuditNote> audit) {
+            AuditTrail audit) {
         this(store, operations, hypervisor, inventory, audit, new LibnfsExports());
     }
 
     DatastoreRoutes(InventoryStore store, Operations operations, Hypervisor hypervisor, InventoryRoutes inventory,
-            Consumer<AuditNote> audit, NfsExports nfs) {
+            AuditTrail audit, NfsExports nfs) {
         this.nfs = nfs;
         this.store = store;
         this.operations = operations;
@@ -69,15 +67,15 @@ final class DatastoreRoutes {
         this.audit = audit;
     }
 
-    void register(JavalinDefaultRoutingApi routes) {
+    void register(SecuredRoutes routes) {
         String base = RestApi.BASE;
-        routes.get(base + "/datastores", ctx -> ctx.json(InventoryRoutes.whole(store.datastores())));
-        routes.get(base + "/datastores/{id}", ctx -> ctx.json(datastore(ctx)));
-        routes.get(base + "/datastores/{id}/volumes", this::volumes);
-        routes.post(base + "/datastores/{id}/volumes", this::createVolume);
-        routes.delete(base + "/datastores/{id}/volumes/{name}", this::deleteVolume);
-        routes.post(base + "/datastores", this::create);
-        routes.delete(base + "/datastores/{id}", this::delete);
+        routes.get(base + "/datastores", Permission.DATASTORE_READ, ctx -> ctx.json(InventoryRoutes.whole(store.datastores())));
+        routes.get(base + "/datastores/{id}", Permission.DATASTORE_READ, ctx -> ctx.json(datastore(ctx)));
+        routes.get(base + "/datastores/{id}/volumes", Permission.DATASTORE_READ, this::volumes);
+        routes.post(base + "/datastores/{id}/volumes", Permission.DATASTORE_MANAGE, this::createVolume);
+        routes.delete(base + "/datastores/{id}/volumes/{name}", Permission.DATASTORE_MANAGE, this::deleteVolume);
+        routes.post(base + "/datastores", Permission.DATASTORE_MANAGE, this::create);
+        routes.delete(base + "/datastores/{id}", Permission.DATASTORE_MANAGE, this::delete);
     }
 
     /**
@@ -97,7 +95,7 @@ final class DatastoreRoutes {
         }
         if (datastore.pools().isEmpty()) {
             store.deleteDatastore(datastore.id());
-            audit.accept(new AuditNote("datastore.delete", datastore.id(), "forget "
+            audit.record(ctx, new AuditNote("datastore.delete", datastore.id(), "forget "
                     + (datastore.nfsExport().isPresent() ? "NFS datastore " : "declared datastore ")
                     + datastore.name() + ", its files left as they are"));
             ctx.status(204);
@@ -107,8 +105,8 @@ final class DatastoreRoutes {
         new TreeMap<>(datastore.pools()).forEach((hostId, pool) -> steps.add(new Step.UndefinePool(hostId,
                 pool)));
         steps.add(new Step.ForgetDatastore(datastore.id()));
-        OperationView view = operations.submit(new OperationPlan("datastore.delete", datastore.id(), OWNER, steps));
-        audit.accept(new AuditNote(view.kind(), view.target(), "delete datastore " + datastore.name()
+        OperationView view = operations.submit(new OperationPlan("datastore.delete", datastore.id(), Guard.caller(ctx).name(), steps));
+        audit.record(ctx, new AuditNote(view.kind(), view.target(), "delete datastore " + datastore.name()
                 + ": its pools undefined on " + String.join(", ", datastore.pools().keySet()) + " in operation "
                 + view.id()));
         VmRoutes.accepted(ctx, view);
@@ -197,8 +195,8 @@ final class DatastoreRoutes {
             group.forEach(host -> steps.add(new Step.DefinePool(host.id(), specs.get(host.id()))));
         }
         String target = ((Step.RecordDatastore) steps.getFirst()).datastore().id();
-        OperationView view = operations.submit(new OperationPlan("datastore.create", target, OWNER, steps));
-        audit.accept(new AuditNote(view.kind(), view.target(), "create " + type.xmlName() + " datastore "
+        OperationView view = operations.submit(new OperationPlan("datastore.create", target, Guard.caller(ctx).name(), steps));
+        audit.record(ctx, new AuditNote(view.kind(), view.target(), "create " + type.xmlName() + " datastore "
                 + String.join(", ", names) + " on " + String.join(", ", hosts.stream().map(Host::name).toList())
                 + " (operation " + view.id() + ")"));
         VmRoutes.accepted(ctx, view);
@@ -243,9 +241,9 @@ final class DatastoreRoutes {
         }
         Datastore datastore = Datastore.onNfs(DatastoreDiscovery.idOf(siteId, export.key()), siteId, name,
                 new HashSet<>(hosts.stream().map(Host::id).toList()), export, usage.capacityBytes(), usage.freeBytes());
-        OperationView view = operations.submit(new OperationPlan("datastore.create", datastore.id(), OWNER,
+        OperationView view = operations.submit(new OperationPlan("datastore.create", datastore.id(), Guard.caller(ctx).name(),
                 List.of(new Step.RecordDatastore(datastore))));
-        audit.accept(new AuditNote(view.kind(), view.target(), "create nfs datastore " + name + " on "
+        audit.record(ctx, new AuditNote(view.kind(), view.target(), "create nfs datastore " + name + " on "
                 + export.key() + " for " + String.join(", ", hosts.stream().map(Host::name).toList())
                 + " (operation " + view.id() + ")"));
         VmRoutes.accepted(ctx, view);
@@ -274,9 +272,9 @@ final class DatastoreRoutes {
             throw new PaddockException.Conflict("Datastore '" + datastore.name() + "' holds a file named '" + name
                     + "' already.");
         }
-        OperationView view = operations.submit(new OperationPlan("volume.create", datastore.id(), OWNER, List.of(
+        OperationView view = operations.submit(new OperationPlan("volume.create", datastore.id(), Guard.caller(ctx).name(), List.of(
                 new Step.CreateNfsVolume(datastore.id(), export, name, format, sizeGib << 30))));
-        audit.accept(new AuditNote(view.kind(), view.target(), "create " + format + " volume " + name + " of "
+        audit.record(ctx, new AuditNote(view.kind(), view.target(), "create " + format + " volume " + name + " of "
                 + sizeGib + " GiB on datastore " + datastore.name() + " (operation " + view.id() + ")"));
         VmRoutes.accepted(ctx, view);
     }
@@ -297,9 +295,9 @@ final class DatastoreRoutes {
         if (!NfsExport.isFileName(name) || reading(() -> nfs.file(export, name)).isEmpty()) {
             throw new PaddockException.NotFound("Datastore '" + datastore.name() + "' has no volume '" + name + "'.");
         }
-        OperationView view = operations.submit(new OperationPlan("volume.delete", datastore.id(), OWNER, List.of(
+        OperationView view = operations.submit(new OperationPlan("volume.delete", datastore.id(), Guard.caller(ctx).name(), List.of(
                 new Step.DeleteNfsVolume(datastore.id(), export, name))));
-        audit.accept(new AuditNote(view.kind(), view.target(), "delete volume " + name + " from datastore "
+        audit.record(ctx, new AuditNote(view.kind(), view.target(), "delete volume " + name + " from datastore "
                 + datastore.name() + " (operation " + view.id() + ")"));
         VmRoutes.accepted(ctx, view);
     }

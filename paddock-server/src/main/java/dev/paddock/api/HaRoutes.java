@@ -1,5 +1,6 @@
 package dev.paddock.api;
 
+import dev.paddock.security.Permission;
 import dev.paddock.audit.Oversight;
 import dev.paddock.ha.AdmissionControl;
 import dev.paddock.ha.AdmissionVerdict;
@@ -13,7 +14,6 @@ import dev.paddock.store.InventoryStore;
 import dev.paddock.operation.OperationView;
 import dev.paddock.placement.Evacuation;
 import io.javalin.http.Context;
-import io.javalin.router.JavalinDefaultRoutingApi;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -61,7 +61,10 @@ final class HaRoutes {
     private final Oversight oversight;
     private final Clock clock;
 
-    HaRoutes(InventoryStore store, HaController ha, Oversight oversight, Clock clock) {
+    private final AuditTrail audit;
+
+    HaRoutes(InventoryStore store, HaController ha, Oversight oversight, AuditTrail audit, Clock clock) {
+        this.audit = audit;
         this.store = store;
         this.ha = ha;
         this.settings = ha.settings();
@@ -69,20 +72,20 @@ final class HaRoutes {
         this.clock = clock;
     }
 
-    void register(JavalinDefaultRoutingApi routes) {
+    void register(SecuredRoutes routes) {
         String base = RestApi.BASE;
-        routes.get(base + "/clusters/{id}/ha", ctx -> ctx.json(clusterHa(cluster(ctx))));
-        routes.put(base + "/clusters/{id}/ha", this::changeCluster);
-        routes.put(base + "/vms/{id}/ha", this::changeVm);
-        routes.get(base + "/vms/{id}/ha", ctx -> ctx.json(vmHa(vm(ctx))));
-        routes.post(base + "/hosts/{id}/maintenance", this::maintenance);
-        routes.get(base + "/hosts/{id}/fence", ctx -> ctx.json(shown(host(ctx), settings.fenceDevice(host(ctx).id())
+        routes.get(base + "/clusters/{id}/ha", Permission.HA_READ, ctx -> ctx.json(clusterHa(cluster(ctx))));
+        routes.put(base + "/clusters/{id}/ha", Permission.HA_MANAGE, this::changeCluster);
+        routes.put(base + "/vms/{id}/ha", Permission.HA_MANAGE, this::changeVm);
+        routes.get(base + "/vms/{id}/ha", Permission.HA_READ, ctx -> ctx.json(vmHa(vm(ctx))));
+        routes.post(base + "/hosts/{id}/maintenance", Permission.HOST_MAINTENANCE, this::maintenance);
+        routes.get(base + "/hosts/{id}/fence", Permission.FENCE_MANAGE, ctx -> ctx.json(shown(host(ctx), settings.fenceDevice(host(ctx).id())
                 .orElseThrow(() -> new PaddockException.NotFound("Host '" + host(ctx).name()
                         + "' has no fence device.")))));
-        routes.put(base + "/hosts/{id}/fence", this::putFence);
-        routes.delete(base + "/hosts/{id}/fence", this::deleteFence);
-        routes.get(base + "/ha/status", ctx -> ctx.json(Map.of("hosts", ha.status())));
-        routes.get(base + "/ha/events", ctx -> ctx.json(Map.of("items",
+        routes.put(base + "/hosts/{id}/fence", Permission.FENCE_MANAGE, this::putFence);
+        routes.delete(base + "/hosts/{id}/fence", Permission.FENCE_MANAGE, this::deleteFence);
+        routes.get(base + "/ha/status", Permission.HA_READ, ctx -> ctx.json(Map.of("hosts", ha.status())));
+        routes.get(base + "/ha/events", Permission.HA_READ, ctx -> ctx.json(Map.of("items",
                 oversight.audit().listActions("ha.", Query.offset(ctx), Query.limit(ctx)))));
     }
 
@@ -128,7 +131,7 @@ final class HaRoutes {
         boolean paused = change.paused() == null ? tuning.paused() : change.paused();
         store.put(new Cluster(cluster.id(), cluster.siteId(), cluster.name(), enabled, tolerated));
         settings.putTuning(cluster.id(), new HaSettings.ClusterTuning(paused, window));
-        audit("ha.cluster.set", cluster.id(), "cluster " + cluster.name() + ": HA " + (enabled ? "enabled" : "disabled")
+        audit(ctx, "ha.cluster.set", cluster.id(), "cluster " + cluster.name() + ": HA " + (enabled ? "enabled" : "disabled")
                 + (paused ? ", paused" : "") + ", tolerates " + tolerated + " host failure(s), detection window "
                 + window.toSeconds() + " s");
         ha.wake();
@@ -158,7 +161,7 @@ final class HaRoutes {
                 vm.nics(), vm.watchdog());
         store.put(changed);
         settings.putVmHa(vm.id(), new HaSettings.VmHa(priority, enabled));
-        audit("ha.vm.set", vm.id(), "VM " + vm.name() + ": HA " + (enabled ? "enabled" : "disabled") + ", priority "
+        audit(ctx, "ha.vm.set", vm.id(), "VM " + vm.name() + ": HA " + (enabled ? "enabled" : "disabled") + ", priority "
                 + priority);
         ctx.json(new VmHa(vm.id(), priority, enabled));
     }
@@ -169,15 +172,15 @@ final class HaRoutes {
         String action = request.action() == null ? "" : request.action();
         AtomicBoolean changed = new AtomicBoolean();
         Optional<OperationView> evacuation = switch (action) {
-            case "enter" -> evacuate(host, changed, Boolean.TRUE.equals(request.powerOffUnmovable()));
+            case "enter" -> evacuate(ctx, host, changed, Boolean.TRUE.equals(request.powerOffUnmovable()));
             case "exit" -> {
-                changed.set(ha.exitMaintenance(host, OversightRoutes.ACTOR));
+                changed.set(ha.exitMaintenance(host, Guard.caller(ctx).name()));
                 yield Optional.empty();
             }
             default -> throw new PaddockException.InvalidValue("Field 'action' must be 'enter' or 'exit', was '"
                     + action + "'.");
         };
-        evacuation.ifPresent(view -> audit("host.evacuate", host.id(), "evacuate host " + host.name() + ": "
+        evacuation.ifPresent(view -> audit(ctx, "host.evacuate", host.id(), "evacuate host " + host.name() + ": "
                 + view.stepsTotal() + " VM(s) migrate (operation " + view.id() + ")"));
         ctx.json(new MaintenanceState(host.id(), action.equals("enter"), changed.get(),
                 evacuation.map(view -> OperationResource.location(view.id()))));
@@ -189,7 +192,7 @@ final class HaRoutes {
      * on it meanwhile. A VM that fits nowhere refuses the request with the engine's sentence, and nothing moves;
      * unless asked to power such VMs off, which the operation then shuts down after the migrations.
      */
-    private Optional<OperationView> evacuate(Host host, AtomicBoolean changed, boolean powerOffUnmovable) {
+    private Optional<OperationView> evacuate(Context ctx, Host host, AtomicBoolean changed, boolean powerOffUnmovable) {
         if (settings.hostsInMaintenance().contains(host.id())) {
             // evacuated when it entered: its VMs' migrations are running or done, not to be planned twice
             return Optional.empty();
@@ -199,11 +202,11 @@ final class HaRoutes {
             case Evacuation.Stuck stuck -> throw new PaddockException.Conflict(stuck.sentence()
                     + " Move or stop it first, or enter maintenance with powerOffUnmovable to shut it down.");
             case Evacuation.Moves moves -> {
-                changed.set(ha.enterMaintenance(host, OversightRoutes.ACTOR));
-                moves.powerOff().forEach(stuck -> audit("host.evacuate.power-off", stuck.vm().id(), "VM "
+                changed.set(ha.enterMaintenance(host, Guard.caller(ctx).name()));
+                moves.powerOff().forEach(stuck -> audit(ctx, "host.evacuate.power-off", stuck.vm().id(), "VM "
                         + stuck.vm().name() + " is shut down as host " + host.name() + " enters maintenance: "
                         + stuck.sentence()));
-                yield moves.operation(OversightRoutes.ACTOR, Evacuation.PARALLEL_MIGRATIONS);
+                yield moves.operation(Guard.caller(ctx).name(), Evacuation.PARALLEL_MIGRATIONS);
             }
         });
     }
@@ -219,7 +222,7 @@ final class HaRoutes {
                     + ".");
         }
         settings.putFenceDevice(host.id(), device);
-        audit("ha.fence.configured", host.id(), "host " + host.name() + " is fenced by " + device);
+        audit(ctx, "ha.fence.configured", host.id(), "host " + host.name() + " is fenced by " + device);
         ctx.json(shown(host, device));
     }
 
@@ -228,7 +231,7 @@ final class HaRoutes {
         if (!settings.deleteFenceDevice(host.id())) {
             throw new PaddockException.NotFound("Host '" + host.name() + "' has no fence device.");
         }
-        audit("ha.fence.removed", host.id(), "host " + host.name() + " has no fence device any more");
+        audit(ctx, "ha.fence.removed", host.id(), "host " + host.name() + " has no fence device any more");
         ctx.status(204);
     }
 
@@ -243,7 +246,7 @@ final class HaRoutes {
         return shown;
     }
 
-    private void audit(String action, String subjectId, String detail) {
-        oversight.audit().append(OversightRoutes.ACTOR, action, subjectId, detail, clock.instant());
+    private void audit(Context ctx, String action, String subjectId, String detail) {
+        audit.record(ctx, action, subjectId, detail);
     }
 }

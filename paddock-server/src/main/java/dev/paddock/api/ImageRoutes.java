@@ -1,5 +1,6 @@
 package dev.paddock.api;
 
+import dev.paddock.security.Permission;
 import dev.paddock.hypervisor.Hypervisor;
 import dev.paddock.hypervisor.VolumeFacts;
 import dev.paddock.model.BootDevice;
@@ -10,7 +11,6 @@ import dev.paddock.model.Template;
 import dev.paddock.model.Vm;
 import dev.paddock.store.InventoryStore;
 import io.javalin.http.Context;
-import io.javalin.router.JavalinDefaultRoutingApi;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -22,7 +22,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.function.Consumer;
 
 /**
  * The image library and templates. An image is a volume of a datastore's pool with its SHA-256: uploaded through
@@ -41,25 +40,25 @@ final class ImageRoutes {
 
     private final InventoryStore store;
     private final Hypervisor hypervisor;
-    private final Consumer<AuditNote> audit;
+    private final AuditTrail audit;
 
-    ImageRoutes(InventoryStore store, Hypervisor hypervisor, Consumer<AuditNote> audit) {
+    ImageRoutes(InventoryStore store, Hypervisor hypervisor, AuditTrail audit) {
         this.store = store;
         this.hypervisor = hypervisor;
         this.audit = audit;
     }
 
-    void register(JavalinDefaultRoutingApi routes) {
+    void register(SecuredRoutes routes) {
         String base = RestApi.BASE;
-        routes.get(base + "/images", this::list);
-        routes.get(base + "/images/{id}", ctx -> ctx.json(image(ctx)));
-        routes.delete(base + "/images/{id}", this::delete);
-        routes.post(base + "/datastores/{id}/images", this::upload);
-        routes.post(base + "/datastores/{id}/images/import", this::importFromHost);
-        routes.get(base + "/templates", ctx -> ctx.json(InventoryRoutes.whole(store.templates())));
-        routes.get(base + "/templates/{id}", ctx -> ctx.json(template(ctx)));
-        routes.post(base + "/templates", this::createTemplate);
-        routes.delete(base + "/templates/{id}", this::deleteTemplate);
+        routes.get(base + "/images", Permission.IMAGE_READ, this::list);
+        routes.get(base + "/images/{id}", Permission.IMAGE_READ, ctx -> ctx.json(image(ctx)));
+        routes.delete(base + "/images/{id}", Permission.IMAGE_MANAGE, this::delete);
+        routes.post(base + "/datastores/{id}/images", Permission.IMAGE_MANAGE, this::upload);
+        routes.post(base + "/datastores/{id}/images/import", Permission.IMAGE_MANAGE, this::importFromHost);
+        routes.get(base + "/templates", Permission.IMAGE_READ, ctx -> ctx.json(InventoryRoutes.whole(store.templates())));
+        routes.get(base + "/templates/{id}", Permission.IMAGE_READ, ctx -> ctx.json(template(ctx)));
+        routes.post(base + "/templates", Permission.IMAGE_MANAGE, this::createTemplate);
+        routes.delete(base + "/templates/{id}", Permission.IMAGE_MANAGE, this::deleteTemplate);
     }
 
     private void list(Context ctx) {
@@ -190,7 +189,7 @@ final class ImageRoutes {
             throw e instanceof dev.paddock.store.DuplicateNameException
                     ? InventoryRoutes.duplicate("image", name) : e;
         }
-        audit.accept(new AuditNote("image." + how, image.id(), how + " image " + name + " (" + format + ", sha256 "
+        audit.record(ctx, new AuditNote("image." + how, image.id(), how + " image " + name + " (" + format + ", sha256 "
                 + sha256 + ") into datastore " + datastore.name() + " through host " + hostId));
         InventoryRoutes.created(ctx, "images", image.id(), image);
     }
@@ -278,7 +277,7 @@ final class ImageRoutes {
             hypervisor.deleteVolume(hostId, datastore.pools().get(hostId), image.volume());
         }
         store.deleteImage(image.id());
-        audit.accept(new AuditNote("image.delete", image.id(), "delete image " + image.name()));
+        audit.record(ctx, new AuditNote("image.delete", image.id(), "delete image " + image.name()));
         ctx.status(204);
     }
 
@@ -303,7 +302,7 @@ final class ImageRoutes {
         List<BootDevice> boot = bootOrder(request.boot());
         Template template = new Template(InventoryRoutes.newId(), name, image.id(), vcpus, memory, disk, firmware, boot);
         InventoryRoutes.put(() -> store.put(template), "template", name);
-        audit.accept(new AuditNote("template.create", template.id(), "create template " + name + " of image "
+        audit.record(ctx, new AuditNote("template.create", template.id(), "create template " + name + " of image "
                 + image.name()));
         InventoryRoutes.created(ctx, "templates", template.id(), template);
     }
@@ -311,7 +310,7 @@ final class ImageRoutes {
     private void deleteTemplate(Context ctx) {
         Template template = template(ctx);
         store.deleteTemplate(template.id());
-        audit.accept(new AuditNote("template.delete", template.id(), "delete template " + template.name()));
+        audit.record(ctx, new AuditNote("template.delete", template.id(), "delete template " + template.name()));
         ctx.status(204);
     }
 

@@ -1,5 +1,6 @@
 package dev.paddock.api;
 
+import dev.paddock.security.Permission;
 import dev.paddock.hypervisor.HostFacts;
 import dev.paddock.hypervisor.Hypervisor;
 import dev.paddock.hypervisor.HypervisorException;
@@ -14,7 +15,6 @@ import dev.paddock.store.InventoryStore;
 import dev.paddock.store.Page;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
-import io.javalin.router.JavalinDefaultRoutingApi;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -31,19 +31,19 @@ final class InventoryRoutes {
         this.hypervisor = hypervisor;
     }
 
-    void register(JavalinDefaultRoutingApi routes) {
+    void register(SecuredRoutes routes) {
         String base = RestApi.BASE;
-        routes.get(base + "/sites", ctx -> ctx.json(whole(store.sites())));
-        routes.get(base + "/sites/{id}", ctx -> ctx.json(store.site(id(ctx)).orElseThrow(() -> missing("site", ctx))));
-        routes.post(base + "/sites", this::createSite);
-        routes.get(base + "/clusters", ctx -> ctx.json(whole(store.clusters())));
-        routes.get(base + "/clusters/{id}",
+        routes.get(base + "/sites", Permission.HOST_READ, ctx -> ctx.json(whole(store.sites())));
+        routes.get(base + "/sites/{id}", Permission.HOST_READ, ctx -> ctx.json(store.site(id(ctx)).orElseThrow(() -> missing("site", ctx))));
+        routes.post(base + "/sites", Permission.HOST_MANAGE, this::createSite);
+        routes.get(base + "/clusters", Permission.HOST_READ, ctx -> ctx.json(whole(store.clusters())));
+        routes.get(base + "/clusters/{id}", Permission.HOST_READ,
                 ctx -> ctx.json(store.cluster(id(ctx)).orElseThrow(() -> missing("cluster", ctx))));
-        routes.post(base + "/clusters", this::createCluster);
-        routes.get(base + "/hosts", ctx -> ctx.json(whole(store.hosts())));
-        routes.get(base + "/hosts/{id}", ctx -> ctx.json(store.host(id(ctx)).orElseThrow(() -> missing("host", ctx))));
-        routes.post(base + "/hosts", this::createHost);
-        routes.delete(base + "/hosts/{id}", this::deleteHost);
+        routes.post(base + "/clusters", Permission.HOST_MANAGE, this::createCluster);
+        routes.get(base + "/hosts", Permission.HOST_READ, ctx -> ctx.json(whole(store.hosts())));
+        routes.get(base + "/hosts/{id}", Permission.HOST_READ, ctx -> ctx.json(store.host(id(ctx)).orElseThrow(() -> missing("host", ctx))));
+        routes.post(base + "/hosts", Permission.HOST_MANAGE, this::createHost);
+        routes.delete(base + "/hosts/{id}", Permission.HOST_MANAGE, this::deleteHost);
     }
 
     private void createSite(Context ctx) {

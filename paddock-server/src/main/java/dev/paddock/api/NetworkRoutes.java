@@ -1,5 +1,6 @@
 package dev.paddock.api;
 
+import dev.paddock.security.Permission;
 import dev.paddock.hypervisor.HostBridge;
 import dev.paddock.hypervisor.Hypervisor;
 import dev.paddock.hypervisor.HypervisorException;
@@ -14,7 +15,6 @@ import dev.paddock.operation.plan.OperationPlan;
 import dev.paddock.operation.plan.Step;
 import dev.paddock.store.InventoryStore;
 import io.javalin.http.Context;
-import io.javalin.router.JavalinDefaultRoutingApi;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,7 +22,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
-import java.util.function.Consumer;
 
 /**
  * Networks: read them; declare one for a whole site, or make one on chosen hosts as an Operation that defines it on
@@ -30,27 +29,26 @@ import java.util.function.Consumer;
  */
 final class NetworkRoutes {
 
-    private static final String OWNER = "api";
 
     private final InventoryStore store;
     private final Operations operations;
     private final Hypervisor hypervisor;
-    private final Consumer<AuditNote> audit;
+    private final AuditTrail audit;
 
-    NetworkRoutes(InventoryStore store, Operations operations, Hypervisor hypervisor, Consumer<AuditNote> audit) {
+    NetworkRoutes(InventoryStore store, Operations operations, Hypervisor hypervisor, AuditTrail audit) {
         this.store = store;
         this.operations = operations;
         this.hypervisor = hypervisor;
         this.audit = audit;
     }
 
-    void register(JavalinDefaultRoutingApi routes) {
+    void register(SecuredRoutes routes) {
         String base = RestApi.BASE;
-        routes.get(base + "/networks", ctx -> ctx.json(InventoryRoutes.whole(store.networks())));
-        routes.get(base + "/networks/{id}", ctx -> ctx.json(store.network(InventoryRoutes.id(ctx))
+        routes.get(base + "/networks", Permission.NETWORK_READ, ctx -> ctx.json(InventoryRoutes.whole(store.networks())));
+        routes.get(base + "/networks/{id}", Permission.NETWORK_READ, ctx -> ctx.json(store.network(InventoryRoutes.id(ctx))
                 .orElseThrow(() -> InventoryRoutes.missing("network", ctx))));
-        routes.post(base + "/networks", this::create);
-        routes.delete(base + "/networks/{id}", this::delete);
+        routes.post(base + "/networks", Permission.NETWORK_MANAGE, this::create);
+        routes.delete(base + "/networks/{id}", Permission.NETWORK_MANAGE, this::delete);
     }
 
     /**
@@ -70,7 +68,7 @@ final class NetworkRoutes {
         }
         if (network.carriers().isEmpty()) {
             store.deleteNetwork(network.id());
-            audit.accept(new AuditNote("network.delete", network.id(), "forget declared network " + network.name()));
+            audit.record(ctx, new AuditNote("network.delete", network.id(), "forget declared network " + network.name()));
             ctx.status(204);
             return;
         }
@@ -78,8 +76,8 @@ final class NetworkRoutes {
         network.carriers().forEach((hostId, carrier) -> steps.add(new Step.UndefineNetwork(hostId,
                 carrier.libvirtName())));
         steps.add(new Step.ForgetNetwork(network.id()));
-        OperationView view = operations.submit(new OperationPlan("network.delete", network.id(), OWNER, steps));
-        audit.accept(new AuditNote(view.kind(), view.target(), "delete network " + network.name() + " from hosts "
+        OperationView view = operations.submit(new OperationPlan("network.delete", network.id(), Guard.caller(ctx).name(), steps));
+        audit.record(ctx, new AuditNote(view.kind(), view.target(), "delete network " + network.name() + " from hosts "
                 + String.join(", ", network.carriers().keySet()) + " in operation " + view.id()));
         VmRoutes.accepted(ctx, view);
     }
@@ -118,14 +116,14 @@ final class NetworkRoutes {
         List<Host> chosen = hostsOf(hosts, siteId, room);
         chosen.forEach(host -> requireBridge(host, spec));
         OperationView view = operations.submit(plan(new Network(Network.idFor(siteId, name), siteId, name,
-                OptionalInt.empty(), isolated, Set.of()), spec, chosen));
-        audit.accept(new AuditNote(view.kind(), view.target(), "create network " + name + " on hosts "
+                OptionalInt.empty(), isolated, Set.of()), spec, chosen, Guard.caller(ctx).name()));
+        audit.record(ctx, new AuditNote(view.kind(), view.target(), "create network " + name + " on hosts "
                 + String.join(", ", chosen.stream().map(Host::name).toList()) + " (operation " + view.id() + ")"));
         VmRoutes.accepted(ctx, view);
     }
 
     /** Defines the network on each host in turn, then records it carried by all of them. */
-    static OperationPlan plan(Network network, NetworkSpec spec, List<Host> hosts) {
+    static OperationPlan plan(Network network, NetworkSpec spec, List<Host> hosts, String owner) {
         List<Step> steps = new ArrayList<>();
         Map<String, Network.Carrier> carriers = new LinkedHashMap<>();
         for (Host host : hosts) {
@@ -133,7 +131,7 @@ final class NetworkRoutes {
             carriers.put(host.id(), new Network.Carrier(spec.name(), spec.bridge()));
         }
         steps.add(new Step.RecordNetwork(network.withCarriers(carriers)));
-        return new OperationPlan("network.create", network.id(), OWNER, steps);
+        return new OperationPlan("network.create", network.id(), owner, steps);
     }
 
     private static NetworkSpec spec(String name, Optional<String> bridge) {

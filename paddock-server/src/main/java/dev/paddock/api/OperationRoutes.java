@@ -1,12 +1,12 @@
 package dev.paddock.api;
 
+import dev.paddock.security.Permission;
 import dev.paddock.operation.OperationView;
 import dev.paddock.operation.Operations;
 import dev.paddock.store.Page;
 import io.javalin.http.Context;
 import io.javalin.http.sse.SseClient;
 import io.javalin.http.sse.SseHandler;
-import io.javalin.router.JavalinDefaultRoutingApi;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -21,15 +21,15 @@ final class OperationRoutes {
         this.operations = operations;
     }
 
-    void register(JavalinDefaultRoutingApi routes) {
+    void register(SecuredRoutes routes) {
         String base = RestApi.BASE;
-        routes.get(base + "/operations", this::list);
-        routes.get(base + "/operations/{id}", ctx -> {
+        routes.get(base + "/operations", Permission.OPERATION_READ, this::list);
+        routes.get(base + "/operations/{id}", Permission.OPERATION_READ, ctx -> {
             OperationView view = operation(ctx);
             ctx.json(OperationResource.of(view, operations.progress(view)));
         });
-        routes.post(base + "/operations/{id}/cancel", this::cancel);
-        routes.get(base + "/operations/{id}/events", this::events);
+        routes.post(base + "/operations/{id}/cancel", Permission.OPERATION_CANCEL, this::cancel);
+        routes.get(base + "/operations/{id}/events", Permission.OPERATION_READ, this::events);
     }
 
     private void list(Context ctx) {

@@ -60,4 +60,47 @@ public abstract sealed class PaddockException extends RuntimeException {
             return ProblemType.CONFLICT;
         }
     }
+
+    /** The request carries no credentials, or wrong ones. */
+    public static final class Unauthenticated extends PaddockException {
+        public Unauthenticated(String message) {
+            super(message);
+        }
+
+        @Override
+        public ProblemType type() {
+            return ProblemType.UNAUTHENTICATED;
+        }
+    }
+
+    /** The caller is known but may not do this. */
+    public static final class Forbidden extends PaddockException {
+        public Forbidden(String message) {
+            super(message);
+        }
+
+        @Override
+        public ProblemType type() {
+            return ProblemType.FORBIDDEN;
+        }
+    }
+
+    /** Too many failed attempts: the caller must wait {@code retryAfterSeconds}. */
+    public static final class TooManyRequests extends PaddockException {
+        private final long retryAfterSeconds;
+
+        public TooManyRequests(String message, long retryAfterSeconds) {
+            super(message);
+            this.retryAfterSeconds = retryAfterSeconds;
+        }
+
+        public long retryAfterSeconds() {
+            return retryAfterSeconds;
+        }
+
+        @Override
+        public ProblemType type() {
+            return ProblemType.TOO_MANY_REQUESTS;
+        }
+    }
 }

@@ -22,7 +22,14 @@ final class ProblemResponses {
     private ProblemResponses() {}
 
     static void register(JavalinDefaultRoutingApi routes) {
-        routes.exception(PaddockException.class, (e, ctx) -> write(ctx, e.type(), e.getMessage()));
+        routes.exception(PaddockException.class, (e, ctx) -> {
+            switch (e) {
+                case PaddockException.Unauthenticated u -> ctx.header("WWW-Authenticate", "Bearer realm=\"paddock\"");
+                case PaddockException.TooManyRequests t -> ctx.header("Retry-After", String.valueOf(t.retryAfterSeconds()));
+                default -> { }
+            }
+            write(ctx, e.type(), e.getMessage());
+        });
         routes.exception(DuplicateNameException.class,
                 (e, ctx) -> write(ctx, ProblemType.CONFLICT, e.getMessage()));
         routes.exception(HypervisorException.class, (e, ctx) -> write(ctx, of(e.reason()), e.getMessage()));

@@ -5,10 +5,13 @@ import java.net.URI;
 /** The closed set of problem types the API answers with, each documented in the OpenAPI document. */
 public enum ProblemType {
     BAD_REQUEST(400, "bad-request", "The request could not be read"),
+    UNAUTHENTICATED(401, "unauthenticated", "Credentials are missing or wrong"),
+    FORBIDDEN(403, "forbidden", "The caller may not do this"),
     NOT_FOUND(404, "not-found", "No such resource"),
     METHOD_NOT_ALLOWED(405, "method-not-allowed", "Method not allowed on this resource"),
     CONFLICT(409, "conflict", "The request conflicts with the current state"),
     INVALID_VALUE(422, "invalid-value", "A value in the request is not acceptable"),
+    TOO_MANY_REQUESTS(429, "too-many-requests", "Too many attempts"),
     HYPERVISOR_UNAVAILABLE(502, "hypervisor-unavailable", "A hypervisor did not answer"),
     NOT_ACTING(503, "not-acting", "This server does not run operations now"),
     INTERNAL(500, "internal", "Internal server error");

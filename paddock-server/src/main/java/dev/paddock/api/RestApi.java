@@ -6,6 +6,8 @@ import dev.paddock.hypervisor.Hypervisor;
 import dev.paddock.json.Json;
 import dev.paddock.operation.Operations;
 import dev.paddock.scheduling.PlacementLedger;
+import dev.paddock.security.Accounts;
+import dev.paddock.security.LoginThrottle;
 import dev.paddock.store.InventoryStore;
 import io.javalin.config.JavalinConfig;
 import io.javalin.json.JavalinJackson;
@@ -31,20 +33,34 @@ public final class RestApi {
     private final InventoryStore store;
     private final Oversight oversightParts;
     private final Clock clock;
+    private final AuditTrail audit;
+    private final Guard guard;
+    private final AccountRoutes accounts;
+    private final SessionRoutes sessions;
+    private final boolean openMetrics;
 
+    /**
+     * @param openMetrics whether {@code /metrics} answers without credentials (for a Prometheus that scrapes
+     *     without a token); otherwise it needs {@code host.read}
+     */
     public RestApi(InventoryStore store, Operations operations, Hypervisor hypervisor, PlacementLedger ledger,
-            Oversight oversight, Clock clock) {
-        this.oversight = new OversightRoutes(oversight, clock);
+            Oversight oversight, Accounts accounts, boolean openMetrics, Clock clock) {
+        this.audit = new AuditTrail(oversight.audit(), clock);
+        this.oversight = new OversightRoutes(oversight, audit, clock);
         this.store = store;
         this.oversightParts = oversight;
         this.clock = clock;
+        this.openMetrics = openMetrics;
+        this.guard = new Guard(accounts, new Targets(store), new LoginThrottle(LoginThrottle.Limits.DEFAULT, clock));
+        this.accounts = new AccountRoutes(accounts, store, guard, audit);
+        this.sessions = new SessionRoutes(accounts, guard, audit);
         this.inventory = new InventoryRoutes(store, hypervisor);
-        this.vms = new VmRoutes(store, operations, hypervisor, ledger, this.oversight::record);
-        this.networks = new NetworkRoutes(store, operations, hypervisor, this.oversight::record);
+        this.vms = new VmRoutes(store, operations, hypervisor, ledger, audit);
+        this.networks = new NetworkRoutes(store, operations, hypervisor, audit);
         this.operations = new OperationRoutes(operations);
-        this.datastores = new DatastoreRoutes(store, operations, hypervisor, inventory, this.oversight::record);
-        this.consolidation = new ConsolidationRoutes(store, operations, this.oversight::record);
-        this.images = new ImageRoutes(store, hypervisor, this.oversight::record);
+        this.datastores = new DatastoreRoutes(store, operations, hypervisor, inventory, audit);
+        this.consolidation = new ConsolidationRoutes(store, operations, audit);
+        this.images = new ImageRoutes(store, hypervisor, audit);
     }
 
     /** Registers the JSON mapping, the routes and the error mapping on a Javalin being configured. */
@@ -52,17 +68,36 @@ public final class RestApi {
         config.jsonMapper(new JavalinJackson(Json.mapper(), false));
         config.http.prefer405over404 = true;
         config.startup.showJavalinBanner = false;
-        inventory.register(config.routes);
-        vms.register(config.routes);
-        networks.register(config.routes);
-        datastores.register(config.routes);
-        images.register(config.routes);
-        operations.register(config.routes);
-        oversight.register(config.routes);
-        consolidation.register(config.routes);
+        config.routes.beforeMatched(guard);
+        SecuredRoutes routes = new SecuredRoutes(config.routes);
+        inventory.register(routes);
+        vms.register(routes);
+        networks.register(routes);
+        datastores.register(routes);
+        images.register(routes);
+        operations.register(routes);
+        oversight.register(routes);
+        consolidation.register(routes);
+        accounts.register(routes);
+        sessions.register(routes, config.routes);
         String document = OpenApiDocument.json();
-        config.routes.get(BASE + "/openapi.json", ctx -> ctx.contentType("application/json").result(document));
+        SecuredRoutes.open(config.routes, BASE + "/openapi.json",
+                ctx -> ctx.contentType("application/json").result(document));
         ProblemResponses.register(config.routes);
+    }
+
+    /** Serves {@code handler} at {@code path}: open, or behind {@code host.read}, as this API was built. */
+    public void installMetrics(JavalinConfig config, String path, io.javalin.http.Handler handler) {
+        if (openMetrics) {
+            SecuredRoutes.open(config.routes, path, handler);
+        } else {
+            new SecuredRoutes(config.routes).get(path, dev.paddock.security.Permission.HOST_READ, handler);
+        }
+    }
+
+    /** Serves {@code handler} at {@code path} to anyone (the health check). */
+    public static void installOpen(JavalinConfig config, String path, io.javalin.http.Handler handler) {
+        SecuredRoutes.open(config.routes, path, handler);
     }
 
     /**
@@ -70,11 +105,11 @@ public final class RestApi {
      * one they answer that there is none.
      */
     public void installSimulator(JavalinConfig config, java.util.Optional<dev.paddock.sim.SimulatedHypervisor> sim) {
-        new SimulatorRoutes(store, sim, oversight::record).register(config.routes);
+        new SimulatorRoutes(store, sim, audit).register(new SecuredRoutes(config.routes));
     }
 
     /** Registers the HA routes (cluster and VM HA, maintenance, fence devices, HA status and events). */
     public void installHa(JavalinConfig config, HaController ha) {
-        new HaRoutes(store, ha, oversightParts, clock).register(config.routes);
+        new HaRoutes(store, ha, oversightParts, audit, clock).register(new SecuredRoutes(config.routes));
     }
 }

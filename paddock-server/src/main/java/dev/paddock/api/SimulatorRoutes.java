@@ -1,5 +1,6 @@
 package dev.paddock.api;
 
+import dev.paddock.security.Permission;
 import dev.paddock.model.Host;
 import dev.paddock.model.Vm;
 import dev.paddock.sim.Fault;
@@ -7,12 +8,10 @@ import dev.paddock.sim.SimHostStatus;
 import dev.paddock.sim.SimulatedHypervisor;
 import dev.paddock.store.InventoryStore;
 import io.javalin.http.Context;
-import io.javalin.router.JavalinDefaultRoutingApi;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Consumer;
 
 /**
  * Faults in the simulated room, so that a user of the demo can watch Paddock react: crash a host (HA fences it and
@@ -49,17 +48,17 @@ final class SimulatorRoutes {
 
     private final InventoryStore store;
     private final Optional<SimulatedHypervisor> simulator;
-    private final Consumer<AuditNote> audit;
+    private final AuditTrail audit;
 
-    SimulatorRoutes(InventoryStore store, Optional<SimulatedHypervisor> simulator, Consumer<AuditNote> audit) {
+    SimulatorRoutes(InventoryStore store, Optional<SimulatedHypervisor> simulator, AuditTrail audit) {
         this.store = store;
         this.simulator = simulator;
         this.audit = audit;
     }
 
-    void register(JavalinDefaultRoutingApi routes) {
-        routes.post(RestApi.BASE + "/sim/hosts/{id}/faults", this::hostFault);
-        routes.post(RestApi.BASE + "/sim/vms/{id}/crash", this::vmCrash);
+    void register(SecuredRoutes routes) {
+        routes.post(RestApi.BASE + "/sim/hosts/{id}/faults", Permission.SIMULATOR_FAULT, this::hostFault);
+        routes.post(RestApi.BASE + "/sim/vms/{id}/crash", Permission.SIMULATOR_FAULT, this::vmCrash);
     }
 
     private void hostFault(Context ctx) {
@@ -88,7 +87,7 @@ final class SimulatorRoutes {
                 sim.heal(new Fault.HostIsolation(hostname));
             }
         }
-        audit.accept(new AuditNote("sim.fault", host.id(), "simulated host " + host.name() + ": " + fault.word));
+        audit.record(ctx, new AuditNote("sim.fault", host.id(), "simulated host " + host.name() + ": " + fault.word));
         ctx.json(shown(host, status(sim, hostname)));
     }
 
@@ -103,7 +102,7 @@ final class SimulatorRoutes {
                 .anyMatch(d -> d.uuid().equals(vm.id()) && d.state() == dev.paddock.model.VmState.RUNNING);
         requireThat(running, "VM '" + vm.name() + "' is not running on " + host.name() + ".");
         sim.inject(new Fault.DomainCrash(hostname, vm.id()));
-        audit.accept(new AuditNote("sim.fault", vm.id(), "simulated guest " + vm.name() + " on " + host.name()
+        audit.record(ctx, new AuditNote("sim.fault", vm.id(), "simulated guest " + vm.name() + " on " + host.name()
                 + ": crash"));
         ctx.json(Map.of("vmId", vm.id(), "hostId", host.id(), "fault", "crash"));
     }

@@ -1,5 +1,6 @@
 package dev.paddock.api;
 
+import dev.paddock.security.Permission;
 import dev.paddock.ha.AdmissionControl;
 import dev.paddock.ha.AdmissionVerdict;
 import dev.paddock.hypervisor.DomainInfo;
@@ -32,7 +33,6 @@ import dev.paddock.scheduling.PlacementLedger;
 import dev.paddock.store.InventoryStore;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
-import io.javalin.router.JavalinDefaultRoutingApi;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -43,7 +43,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
@@ -51,7 +50,6 @@ import java.util.stream.Collectors;
 /** VMs: list and read them; create, start, stop, migrate and delete them, each as an Operation. */
 final class VmRoutes {
 
-    private static final String OWNER = "api";
     static final int MAX_HA_PRIORITY = 1000;
     private static final int MAX_SHUTDOWN_SECONDS = 3600;
     private static final String MAC_KEY = "mac:";
@@ -67,7 +65,7 @@ final class VmRoutes {
 
     private final PlacementLedger ledger;
     private final Hypervisor hypervisor;
-    private final Consumer<AuditNote> audit;
+    private final AuditTrail audit;
     /**
      * Names of VMs whose create operation has not yet recorded them, by cluster and name, and the MACs of their NICs
      * (under {@link #MAC_KEY}), so that two quick creates of one name or one MAC are told apart before the second
@@ -78,7 +76,7 @@ final class VmRoutes {
     private final ImageRoutes images;
 
     VmRoutes(InventoryStore store, Operations operations, Hypervisor hypervisor, PlacementLedger ledger,
-            Consumer<AuditNote> audit) {
+            AuditTrail audit) {
         this.audit = audit;
         this.store = store;
         this.hypervisor = hypervisor;
@@ -87,18 +85,18 @@ final class VmRoutes {
         this.images = new ImageRoutes(store, hypervisor, audit);
     }
 
-    void register(JavalinDefaultRoutingApi routes) {
+    void register(SecuredRoutes routes) {
         String base = RestApi.BASE;
-        routes.get(base + "/vms", ctx -> ctx.json(store.vms(Query.offset(ctx), Query.limit(ctx))));
-        routes.get(base + "/vms/{id}", ctx -> ctx.json(vm(ctx)));
-        routes.post(base + "/vms", this::create);
-        routes.post(base + "/vms/{id}/start", this::start);
-        routes.post(base + "/vms/{id}/stop", this::stop);
-        routes.post(base + "/vms/{id}/migrate", this::migrate);
-        routes.patch(base + "/vms/{id}", this::reconfigure);
-        routes.delete(base + "/vms/{id}", this::delete);
-        routes.post(base + "/vms/{id}/adopt", this::adopt);
-        routes.post(base + "/vms/{id}/quarantine", this::quarantine);
+        routes.get(base + "/vms", Permission.VM_READ, ctx -> ctx.json(store.vms(Query.offset(ctx), Query.limit(ctx))));
+        routes.get(base + "/vms/{id}", Permission.VM_READ, ctx -> ctx.json(vm(ctx)));
+        routes.post(base + "/vms", Permission.VM_CREATE, this::create);
+        routes.post(base + "/vms/{id}/start", Permission.VM_POWER, this::start);
+        routes.post(base + "/vms/{id}/stop", Permission.VM_POWER, this::stop);
+        routes.post(base + "/vms/{id}/migrate", Permission.VM_MIGRATE, this::migrate);
+        routes.patch(base + "/vms/{id}", Permission.VM_CONFIGURE, this::reconfigure);
+        routes.delete(base + "/vms/{id}", Permission.VM_DELETE, this::delete);
+        routes.post(base + "/vms/{id}/adopt", Permission.VM_CONFIGURE, this::adopt);
+        routes.post(base + "/vms/{id}/quarantine", Permission.VM_POWER, this::quarantine);
     }
 
     private Vm vm(Context ctx) {
@@ -194,9 +192,9 @@ final class VmRoutes {
             Map<String, Datastore> datastores = new HashMap<>();
             now.datastores().forEach(datastore -> datastores.put(datastore.id(), datastore));
             List<Step> storage = disks.steps(host.id(), datastores, vm.id(), vm.nics());
-            return Optional.of(VmPlans.create(vm.withHost(host.id()), now, host.id(), start, OWNER, storage));
+            return Optional.of(VmPlans.create(vm.withHost(host.id()), now, host.id(), start, Guard.caller(ctx).name(), storage));
         }).orElseThrow();
-        audited(view, "create VM " + name + " on host " + chosen.get().name());
+        audited(ctx, view, "create VM " + name + " on host " + chosen.get().name());
         pendingNames.put(key, view.id());
         created.get().nics().forEach(nic -> pendingNames.put(MAC_KEY + nic.mac(), view.id()));
         accepted(ctx, view);
@@ -349,9 +347,9 @@ final class VmRoutes {
                 throw new PaddockException.Conflict(none.explainOn(room, running));
             }
             admit(claims.applyTo(room), vm, host);
-            return Optional.of(VmPlans.start(vm, host, OWNER));
+            return Optional.of(VmPlans.start(vm, host, Guard.caller(ctx).name()));
         }).orElseThrow();
-        accepted(ctx, audited(view, "start VM " + vm.name()));
+        accepted(ctx, audited(ctx, view, "start VM " + vm.name()));
     }
 
     /**
@@ -395,13 +393,13 @@ final class VmRoutes {
                         throw new PaddockException.Conflict(reason);
                     });
                     yield VmPlans.migrate(current, from, placed.host().id(), bandwidth,
-                            LocalDiskCopy.of(hypervisor, room, store::image, current, source, placed.host()), OWNER);
+                            LocalDiskCopy.of(hypervisor, room, store::image, current, source, placed.host()), Guard.caller(ctx).name());
                 }
                 case Placement.Unplaceable none -> throw new PaddockException.Conflict(
                         target.isPresent() ? none.explainOn(room, current) : none.explain(room, current));
             });
         }).orElseThrow();
-        accepted(ctx, audited(view, "migrate VM " + vm.name() + " from host " + from));
+        accepted(ctx, audited(ctx, view, "migrate VM " + vm.name() + " from host " + from));
     }
 
     /**
@@ -459,7 +457,7 @@ final class VmRoutes {
         if (liveState(vm, host) == VmState.STOPPED) {
             throw new PaddockException.Conflict("VM '" + vm.name() + "' is already stopped.");
         }
-        accepted(ctx, submitted(VmPlans.stop(vm, host, force, timeout, OWNER), (force ? "power off" : "stop")
+        accepted(ctx, submitted(ctx, VmPlans.stop(vm, host, force, timeout, Guard.caller(ctx).name()), (force ? "power off" : "stop")
                 + " VM " + vm.name()));
     }
 
@@ -507,11 +505,11 @@ final class VmRoutes {
             Map<String, Datastore> datastores = new HashMap<>();
             room.datastores().forEach(datastore -> datastores.put(datastore.id(), datastore));
             return Optional.of(live ? VmPlans.reconfigureLive(current, after, room, host,
-                    change.added().steps(host, datastores, vm.id(), List.of()), change.grownTo(), OWNER)
+                    change.added().steps(host, datastores, vm.id(), List.of()), change.grownTo(), Guard.caller(ctx).name())
                     : VmPlans.reconfigure(after, room, host, change.storageBefore(datastores),
-                            change.storageAfter(datastores), OWNER));
+                            change.storageAfter(datastores), Guard.caller(ctx).name()));
         }).orElseThrow();
-        audited(view, "change settings of VM " + vm.name());
+        audited(ctx, view, "change settings of VM " + vm.name());
         change.name().ifPresent(name -> pendingNames.put(key, view.id()));
         changed.get().nics().stream().filter(nic -> vm.nics().stream().noneMatch(old -> old.mac().equals(nic.mac())))
                 .forEach(nic -> pendingNames.put(MAC_KEY + nic.mac(), view.id()));
@@ -534,7 +532,7 @@ final class VmRoutes {
         };
         List<Step> volumes = withDisks ? VmPlans.diskVolumes(vm, store.room(), store.images().stream()
                 .map(image -> Map.entry(image.datastoreId(), image.volume())).collect(Collectors.toSet())) : List.of();
-        accepted(ctx, submitted(VmPlans.delete(vm, volumes, OWNER), "delete VM " + vm.name()
+        accepted(ctx, submitted(ctx, VmPlans.delete(vm, volumes, Guard.caller(ctx).name()), "delete VM " + vm.name()
                 + (withDisks ? " with its disks" : "")));
     }
 
@@ -544,7 +542,7 @@ final class VmRoutes {
         if (vm.origin() == VmOrigin.MANAGED) {
             throw new PaddockException.Conflict("VM '" + vm.name() + "' is managed by Paddock already.");
         }
-        accepted(ctx, submitted(VmPlans.adopt(vm, OWNER), "adopt " + vm.origin().name().toLowerCase() + " VM "
+        accepted(ctx, submitted(ctx, VmPlans.adopt(vm, Guard.caller(ctx).name()), "adopt " + vm.origin().name().toLowerCase() + " VM "
                 + vm.name()));
     }
 
@@ -561,17 +559,17 @@ final class VmRoutes {
             throw new PaddockException.Conflict("VM '" + vm.name() + "' is " + state.name().toLowerCase()
                     + "; only a running VM is quarantined.");
         }
-        accepted(ctx, submitted(VmPlans.quarantine(vm, host, OWNER), "quarantine VM " + vm.name() + " on host "
+        accepted(ctx, submitted(ctx, VmPlans.quarantine(vm, host, Guard.caller(ctx).name()), "quarantine VM " + vm.name() + " on host "
                 + host));
     }
 
     /** Submits a plan and writes it to the audit log under the plan's kind, with the operation that carries it. */
-    private OperationView submitted(OperationPlan plan, String detail) {
-        return audited(operations.submit(plan), detail);
+    private OperationView submitted(Context ctx, OperationPlan plan, String detail) {
+        return audited(ctx, operations.submit(plan), detail);
     }
 
-    private OperationView audited(OperationView view, String detail) {
-        audit.accept(new AuditNote(view.kind(), view.target(), detail + " (operation " + view.id() + ")"));
+    private OperationView audited(Context ctx, OperationView view, String detail) {
+        audit.record(ctx, new AuditNote(view.kind(), view.target(), detail + " (operation " + view.id() + ")"));
         return view;
     }
 

@@ -58,10 +58,9 @@ public final class PaddockMetrics implements AutoCloseable {
                 .register(registry);
     }
 
-    /** Times every request by route template, and serves {@link #PATH}. */
+    /** Times every request by route template; {@link #scrape} serves {@link #PATH} where the API installs it. */
     public void install(JavalinConfig config) {
         config.requestLogger.http(this::record);
-        config.routes.get(PATH, this::scrape);
     }
 
     private void record(Context ctx, Float millis) {
@@ -82,7 +81,7 @@ public final class PaddockMetrics implements AutoCloseable {
         }
     }
 
-    private void scrape(Context ctx) {
+    public void scrape(Context ctx) {
         refresh();
         ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(registry.scrape());
     }

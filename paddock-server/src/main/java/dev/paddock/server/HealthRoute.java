@@ -20,7 +20,7 @@ final class HealthRoute {
     private HealthRoute() {}
 
     static void register(JavalinConfig config, Optional<Leadership> leadership) {
-        config.routes.get(PATH, ctx -> {
+        RestApi.installOpen(config, PATH, ctx -> {
             Health health = of(leadership);
             ctx.status(health.leader() ? 200 : 503).json(health);
         });

@@ -35,7 +35,12 @@ import dev.paddock.store.JdbcAlarms;
 import dev.paddock.store.JdbcAuditLog;
 import dev.paddock.store.JdbcHaSettings;
 import dev.paddock.store.JdbcInventoryStore;
+import dev.paddock.store.JdbcIdentities;
 import dev.paddock.store.JdbcOperationJournal;
+import dev.paddock.security.Accounts;
+import dev.paddock.security.Passwords;
+import dev.paddock.security.Secrets;
+import javax.sql.DataSource;
 import dev.paddock.store.LeaderLease;
 import io.javalin.Javalin;
 import java.io.IOException;
@@ -81,19 +86,34 @@ public final class PaddockServer implements AutoCloseable {
      *     a server that acts alone
      */
     public record Parts(InventoryStore store, Operations operations, Hypervisor hypervisor, Oversight oversight,
-            List<AutoCloseable> closeables, Optional<HaController> ha, Optional<Leadership> leadership) {
+            Accounts accounts, List<AutoCloseable> closeables, Optional<HaController> ha,
+            Optional<Leadership> leadership) {
         public Parts {
             closeables = List.copyOf(closeables);
         }
 
         public Parts(InventoryStore store, Operations operations, Hypervisor hypervisor, Oversight oversight,
-                List<AutoCloseable> closeables, Optional<HaController> ha) {
-            this(store, operations, hypervisor, oversight, closeables, ha, Optional.empty());
+                Accounts accounts, List<AutoCloseable> closeables, Optional<HaController> ha) {
+            this(store, operations, hypervisor, oversight, accounts, closeables, ha, Optional.empty());
         }
 
         public Parts(InventoryStore store, Operations operations, Hypervisor hypervisor, Oversight oversight,
-                List<AutoCloseable> closeables) {
-            this(store, operations, hypervisor, oversight, closeables, Optional.empty());
+                Accounts accounts, List<AutoCloseable> closeables) {
+            this(store, operations, hypervisor, oversight, accounts, closeables, Optional.empty());
+        }
+    }
+
+    /**
+     * The accounts of a server on {@code dataSource}: the first start makes the administrator and answers its
+     * one-time password; a configured administrator token is accepted from then on.
+     */
+    public record Security(Accounts accounts, Optional<String> firstPassword) {
+        public static Security open(DataSource dataSource, Optional<String> administratorToken) {
+            Accounts accounts = new Accounts(new JdbcIdentities(dataSource), Passwords.standard(), Secrets.strong(),
+                    Clock.systemUTC());
+            Optional<String> firstPassword = accounts.createFirstAdministrator();
+            administratorToken.ifPresent(accounts::acceptAdministratorToken);
+            return new Security(accounts, firstPassword);
         }
     }
 
@@ -101,8 +121,11 @@ public final class PaddockServer implements AutoCloseable {
     private final PaddockMetrics metrics;
     private final Parts parts;
     private final String host;
+    private final Optional<String> firstPassword;
 
-    private PaddockServer(Javalin javalin, PaddockMetrics metrics, Parts parts, String host) {
+    private PaddockServer(Javalin javalin, PaddockMetrics metrics, Parts parts, String host,
+            Optional<String> firstPassword) {
+        this.firstPassword = firstPassword;
         this.javalin = javalin;
         this.metrics = metrics;
         this.parts = parts;
@@ -135,6 +158,7 @@ public final class PaddockServer implements AutoCloseable {
                     lease);
             made.add(leadership);
             InventoryStore store = new JdbcInventoryStore(dataSource);
+            Security security = Security.open(dataSource, config.administratorToken());
             RealTimeClock clock = new RealTimeClock();
             made.add(clock);
             Path roomFile = config.dataDirectory().resolve(ROOM_FILE);
@@ -185,8 +209,13 @@ public final class PaddockServer implements AutoCloseable {
             made.add(watchdogs);
             watchdogs.start();
             leadership.stopOnLoss(watchdogs);
-            return start(new Parts(store, runner, hypervisor, oversight, made, Optional.of(ha),
-                    Optional.of(leadership)), config.host(), config.port());
+            PaddockServer server = start(new Parts(store, runner, hypervisor, oversight, security.accounts(), made,
+                    Optional.of(ha), Optional.of(leadership)), config.host(), config.port(), config.openMetrics(),
+                    security.firstPassword());
+            security.firstPassword().ifPresent(password -> LOG.warn("first start: user '{}' has the one-time password"
+                    + " {} (it must be changed at the first login; it is not shown again)", Accounts.FIRST_USER,
+                    password));
+            return server;
         } catch (IOException | RuntimeException e) {
             closeAll(made);
             throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
@@ -243,11 +272,21 @@ public final class PaddockServer implements AutoCloseable {
 
     /** Starts HTTP on {@code host}:{@code port}; port 0 picks a free one (see {@link #port()}). */
     public static PaddockServer start(Parts parts, String host, int port) {
+        return start(parts, host, port, false);
+    }
+
+    /** As {@link #start(Parts, String, int)}, with {@code /metrics} open to anyone when {@code openMetrics}. */
+    public static PaddockServer start(Parts parts, String host, int port, boolean openMetrics) {
+        return start(parts, host, port, openMetrics, Optional.empty());
+    }
+
+    private static PaddockServer start(Parts parts, String host, int port, boolean openMetrics,
+            Optional<String> firstPassword) {
         // one ledger for every path that places a VM: the HA controller's restarts and the API's verbs
         PlacementLedger ledger = parts.ha().map(HaController::ledger)
                 .orElseGet(() -> new PlacementLedger(parts.store(), parts.operations()));
         RestApi api = new RestApi(parts.store(), parts.operations(), parts.hypervisor(), ledger, parts.oversight(),
-                Clock.systemUTC());
+                parts.accounts(), openMetrics, Clock.systemUTC());
         PaddockMetrics metrics = new PaddockMetrics(parts.store(), parts.operations());
         parts.ha().ifPresent(ha -> ha.meters().bindTo(metrics.registry()));
         parts.leadership().ifPresent(leadership -> leadership.bindTo(metrics.registry()));
@@ -256,6 +295,7 @@ public final class PaddockServer implements AutoCloseable {
             config.jetty.port = port;
             metrics.install(config);
             api.install(config);
+            api.installMetrics(config, PaddockMetrics.PATH, metrics::scrape);
             parts.ha().ifPresent(ha -> api.installHa(config, ha));
             api.installSimulator(config, simulator(parts.hypervisor()));
             HealthRoute.register(config, parts.leadership());
@@ -266,7 +306,7 @@ public final class PaddockServer implements AutoCloseable {
             metrics.close();
             throw e;
         }
-        PaddockServer server = new PaddockServer(javalin, metrics, parts, host);
+        PaddockServer server = new PaddockServer(javalin, metrics, parts, host, firstPassword);
         LOG.info("Paddock listening on {}", server.url());
         return server;
     }
@@ -298,6 +338,11 @@ public final class PaddockServer implements AutoCloseable {
 
     public Parts parts() {
         return parts;
+    }
+
+    /** The first administrator's one-time password, when this start made it (see {@link Security}). */
+    public Optional<String> firstPassword() {
+        return firstPassword;
     }
 
     @Override

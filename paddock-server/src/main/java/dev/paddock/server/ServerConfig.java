@@ -17,9 +17,12 @@ import java.util.Optional;
  * @param libvirtSharedDirectory a directory every libvirt host sees at the same path (the lab's {@code shared}, an
  *     NFS mount): guests boot its {@code vmlinuz} and {@code initrd.img}, write their consoles there, and migrate
  *     over it; empty for libvirt's defaults (no default boot)
+ * @param openMetrics whether {@code /metrics} answers without credentials (a Prometheus without a token)
+ * @param administratorToken an API token the server accepts as the first administrator's, for automation that
+ *     starts it (and the tests); empty for none. Only its SHA-256 is stored.
  */
 public record ServerConfig(String host, int port, String jdbcUrl, Room room, Path dataDirectory,
-        Optional<Path> libvirtSharedDirectory) {
+        Optional<Path> libvirtSharedDirectory, boolean openMetrics, Optional<String> administratorToken) {
 
     public static final int DEFAULT_PORT = 8080;
 
@@ -37,17 +40,29 @@ public record ServerConfig(String host, int port, String jdbcUrl, Room room, Pat
         Objects.requireNonNull(room, "room");
         Objects.requireNonNull(dataDirectory, "dataDirectory");
         Objects.requireNonNull(libvirtSharedDirectory, "libvirtSharedDirectory");
+        Objects.requireNonNull(administratorToken, "administratorToken");
         if (port < 0 || port > 65_535) {
             throw new IllegalArgumentException("the port must be between 0 and 65535, was " + port);
         }
     }
 
     public ServerConfig(String host, int port, String jdbcUrl, Room room, Path dataDirectory) {
-        this(host, port, jdbcUrl, room, dataDirectory, Optional.empty());
+        this(host, port, jdbcUrl, room, dataDirectory, Optional.empty(), false, Optional.empty());
     }
 
     public ServerConfig withLibvirtSharedDirectory(Path directory) {
-        return new ServerConfig(host, port, jdbcUrl, room, dataDirectory, Optional.of(directory.toAbsolutePath()));
+        return new ServerConfig(host, port, jdbcUrl, room, dataDirectory, Optional.of(directory.toAbsolutePath()),
+                openMetrics, administratorToken);
+    }
+
+    public ServerConfig withOpenMetrics(boolean open) {
+        return new ServerConfig(host, port, jdbcUrl, room, dataDirectory, libvirtSharedDirectory, open,
+                administratorToken);
+    }
+
+    public ServerConfig withAdministratorToken(String token) {
+        return new ServerConfig(host, port, jdbcUrl, room, dataDirectory, libvirtSharedDirectory, openMetrics,
+                Optional.of(token));
     }
 
     /** The libvirt adapter's settings: the lab's (fast keepalive, shared consoles, migration) with a shared directory. */

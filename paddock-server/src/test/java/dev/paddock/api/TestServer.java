@@ -21,6 +21,8 @@ import dev.paddock.model.Vm;
 import dev.paddock.model.VmState;
 import dev.paddock.operation.OperationRunner;
 import dev.paddock.operation.Operations;
+import dev.paddock.security.Accounts;
+import dev.paddock.security.Secrets;
 import dev.paddock.server.PaddockServer;
 import dev.paddock.server.sim.SimulatedHeartbeats;
 import dev.paddock.sim.ManualClock;
@@ -68,6 +70,8 @@ public final class TestServer implements AutoCloseable {
     final ManualClock clock = ManualClock.atEpochOf2030();
     final PaddockServer server;
     public final HaController ha;
+    /** An administrator's token, which {@link #send} and the verbs built on it carry. */
+    public final String adminToken = Secrets.strong().token();
     private final HttpClient http = HttpClient.newHttpClient();
 
     /**
@@ -118,20 +122,21 @@ public final class TestServer implements AutoCloseable {
         hypervisor.addHost("spare", HOST_CAPACITY);
         oversight = new Oversight(new JdbcAlarms(dataSource), new JdbcAuditLog(dataSource));
         HaSettings settings = new JdbcHaSettings(dataSource);
+        Accounts accounts = PaddockServer.Security.open(dataSource, Optional.of(adminToken)).accounts();
         InventoryController follower = new InventoryController(store, hypervisor, Duration.ofMillis(200),
                 new RogueWatch(oversight, java.time.Clock.systemUTC()), settings::hostsInMaintenance);
         follower.start();
         if (inline) {
             operations = new InlineOperations(store);
             ha = idleHa(settings, follower);
-            server = PaddockServer.start(new PaddockServer.Parts(store, operations, hypervisor, oversight,
+            server = PaddockServer.start(new PaddockServer.Parts(store, operations, hypervisor, oversight, accounts,
                     List.of(dataSource, follower), Optional.of(ha)), "127.0.0.1", 0);
         } else {
             OperationRunner runner = new OperationRunner(new JdbcOperationJournal(dataSource), store, hypervisor);
             runner.start();
             operations = runner;
             ha = idleHa(settings, follower);
-            server = PaddockServer.start(new PaddockServer.Parts(store, operations, hypervisor, oversight,
+            server = PaddockServer.start(new PaddockServer.Parts(store, operations, hypervisor, oversight, accounts,
                     List.of(dataSource, follower, runner), Optional.of(ha)), "127.0.0.1", 0);
         }
     }
@@ -179,7 +184,13 @@ public final class TestServer implements AutoCloseable {
         return send(HttpRequest.newBuilder(url().resolve(path)).DELETE());
     }
 
+    /** Sends {@code request} as the administrator. */
     public Reply send(HttpRequest.Builder request) {
+        return sendAnonymous(request.header("Authorization", "Bearer " + adminToken));
+    }
+
+    /** Sends {@code request} with only the credentials it carries itself. */
+    public Reply sendAnonymous(HttpRequest.Builder request) {
         try {
             HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
             return new Reply(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""),

@@ -1,0 +1,170 @@
+package dev.paddock.api;
+
+import dev.paddock.security.Accounts;
+import dev.paddock.security.ApiToken;
+import dev.paddock.security.BrowserSession;
+import dev.paddock.security.Caller;
+import dev.paddock.security.LoginThrottle;
+import dev.paddock.security.Permission;
+import dev.paddock.security.Role;
+import dev.paddock.security.Target;
+import dev.paddock.security.User;
+import io.javalin.http.Context;
+import io.javalin.http.Handler;
+import io.javalin.http.HandlerType;
+import io.javalin.router.Endpoint;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.EnumSet;
+import java.util.Optional;
+
+/**
+ * The one before-handler that checks every matched route: who calls (a bearer token, HTTP Basic, or a session cookie
+ * with its CSRF token on changes), whether they must change their password first, and whether they hold the
+ * route's {@link SecuredRoutes.Secured permission} on the object it names. It leaves the {@link Caller} on the
+ * request for the handler (the audit log's actor, the operations' owner). A route without a declaration answers
+ * 403 to everyone: nothing is open by omission.
+ */
+final class Guard implements Handler {
+
+    static final String SESSION_COOKIE = "paddock_session";
+    static final String CSRF_HEADER = "X-CSRF-Token";
+    static final String PASSWORD_CHANGE = RestApi.BASE + "/users/me/password";
+    private static final String CALLER = "paddock.caller";
+
+    private final Accounts accounts;
+    private final Targets targets;
+    private final LoginThrottle throttle;
+
+    Guard(Accounts accounts, Targets targets, LoginThrottle throttle) {
+        this.accounts = accounts;
+        this.targets = targets;
+        this.throttle = throttle;
+    }
+
+    @Override
+    public void handle(Context ctx) {
+        Endpoint endpoint = ctx.endpoints().matchedHttpEndpoint();
+        if (endpoint == null || endpoint.metadata(SecuredRoutes.Open.class) != null) {
+            return;
+        }
+        SecuredRoutes.Secured secured = endpoint.metadata(SecuredRoutes.Secured.class);
+        if (secured == null) {
+            throw new PaddockException.Forbidden("Route " + endpoint.method + " " + endpoint.path
+                    + " declares no permission, so nobody may call it.");
+        }
+        Caller caller = authenticate(ctx);
+        if (caller.user().mustChangePassword() && !endpoint.path.equals(PASSWORD_CHANGE)
+                && !endpoint.path.equals(SessionRoutes.PATH)) {
+            throw new PaddockException.Forbidden("User '" + caller.name() + "' must change the password first: POST "
+                    + PASSWORD_CHANGE + " with the current and a new password ('paddock login' asks for it).");
+        }
+        Target target = targets.of(endpoint.path, ctx.path());
+        if (!caller.may(secured.permission(), target)) {
+            throw new PaddockException.Forbidden(refusal(caller, secured.permission(), target));
+        }
+        ctx.attribute(CALLER, caller);
+    }
+
+    private static String refusal(Caller caller, Permission permission, Target target) {
+        String sentence = "User '" + caller.name() + "' lacks permission " + permission.key() + " on " + target;
+        if (caller.limit().isPresent() && !caller.limit().get().allows(permission)) {
+            return sentence + ": this token's role '" + caller.limit().get().name() + "' does not include it.";
+        }
+        return sentence + ".";
+    }
+
+    /** The caller a handler behind the guard serves. */
+    static Caller caller(Context ctx) {
+        Caller caller = ctx.attribute(CALLER);
+        if (caller == null) {
+            throw new IllegalStateException("no caller on " + ctx.method() + " " + ctx.path()
+                    + ": the route is open, or the guard did not run");
+        }
+        return caller;
+    }
+
+    private Caller authenticate(Context ctx) {
+        String authorization = Optional.ofNullable(ctx.header("Authorization")).orElse("").trim();
+        if (regionMatches(authorization, "Bearer ")) {
+            return byToken(authorization.substring("Bearer ".length()).trim(), ctx);
+        }
+        if (regionMatches(authorization, "Basic ")) {
+            Credentials credentials = basic(authorization.substring("Basic ".length()).trim());
+            User user = withPassword(credentials.user(), credentials.password(), ctx.ip());
+            return accounts.caller(user, Caller.Credential.PASSWORD, Optional.empty(), ctx.ip());
+        }
+        if (!authorization.isEmpty()) {
+            throw new PaddockException.Unauthenticated("The Authorization header must be 'Bearer <token>' or"
+                    + " 'Basic <user:password in base64>'.");
+        }
+        String cookie = ctx.cookie(SESSION_COOKIE);
+        if (cookie != null) {
+            return bySession(cookie, ctx);
+        }
+        throw new PaddockException.Unauthenticated("This request needs credentials: an API token (Authorization:"
+                + " Bearer), HTTP Basic, or a session cookie; 'paddock login' gets a token.");
+    }
+
+    private Caller byToken(String secret, Context ctx) {
+        ApiToken token = accounts.token(secret).orElseThrow(() -> new PaddockException.Unauthenticated(
+                "The bearer token is unknown, expired or revoked; 'paddock login' gets a new one."));
+        User user = accounts.identities().user(token.userId()).orElseThrow(() ->
+                new PaddockException.Unauthenticated("The bearer token's user no longer exists."));
+        Role limit = accounts.role(token.role())
+                .orElseGet(() -> new Role(token.role(), EnumSet.noneOf(Permission.class), false));
+        return accounts.caller(user, Caller.Credential.TOKEN, Optional.of(limit), ctx.ip());
+    }
+
+    private Caller bySession(String secret, Context ctx) {
+        BrowserSession session = accounts.session(secret).orElseThrow(() -> new PaddockException.Unauthenticated(
+                "The session has ended; sign in again."));
+        HandlerType method = ctx.method();
+        if (method != HandlerType.GET && method != HandlerType.HEAD
+                && !session.csrfToken().equals(ctx.header(CSRF_HEADER))) {
+            throw new PaddockException.Forbidden("A change made with a session cookie needs the session's CSRF token"
+                    + " in the " + CSRF_HEADER + " header.");
+        }
+        User user = accounts.identities().user(session.userId()).orElseThrow(() ->
+                new PaddockException.Unauthenticated("The session's user no longer exists."));
+        return accounts.caller(user, Caller.Credential.SESSION, Optional.empty(), ctx.ip());
+    }
+
+    /** The user a name and password prove, counted by the throttle: 401 when wrong, 429 after too many. */
+    User withPassword(String name, String password, String address) {
+        Optional<Duration> wait = throttle.wait(name, address);
+        if (wait.isPresent()) {
+            long seconds = Math.max(1, wait.get().toSeconds() + (wait.get().toMillisPart() > 0 ? 1 : 0));
+            throw new PaddockException.TooManyRequests("Too many failed logins for user '" + name + "' or from "
+                    + address + "; try again in " + seconds + " s.", seconds);
+        }
+        Optional<User> user = accounts.withPassword(name, password);
+        if (user.isEmpty()) {
+            throttle.failed(name, address);
+            throw new PaddockException.Unauthenticated("Wrong user name or password.");
+        }
+        throttle.succeeded(name);
+        return user.get();
+    }
+
+    record Credentials(String user, String password) {}
+
+    private static Credentials basic(String encoded) {
+        String decoded;
+        try {
+            decoded = new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw new PaddockException.Unauthenticated("The Basic credentials are not base64.");
+        }
+        int colon = decoded.indexOf(':');
+        if (colon < 0) {
+            throw new PaddockException.Unauthenticated("The Basic credentials must be 'user:password' in base64.");
+        }
+        return new Credentials(decoded.substring(0, colon), decoded.substring(colon + 1));
+    }
+
+    private static boolean regionMatches(String header, String scheme) {
+        return header.regionMatches(true, 0, scheme, 0, scheme.length());
+    }
+}

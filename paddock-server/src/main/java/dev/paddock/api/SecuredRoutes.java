@@ -1,0 +1,66 @@
+package dev.paddock.api;
+
+import dev.paddock.security.Permission;
+import io.javalin.http.Handler;
+import io.javalin.http.HandlerType;
+import io.javalin.router.Endpoint;
+import io.javalin.router.EndpointMetadata;
+import io.javalin.router.JavalinDefaultRoutingApi;
+import java.util.Set;
+
+/**
+ * The one place a route is registered and its permission declared: the route classes get this, not Javalin's
+ * routing, so a route without a permission cannot be written. Each endpoint carries its {@link Secured} metadata,
+ * which {@link Guard} (the one before-handler) checks, and which {@code RouteSecurityTest} reads for every route
+ * Javalin holds. A route that names an object ({@code /vms/{id}}, {@code /hosts/{id}/fence}) is checked against
+ * the grants on that object's cluster and site ({@link Targets}).
+ */
+public final class SecuredRoutes {
+
+    /** What a route needs: a permission, on the object its path names. */
+    public record Secured(Permission permission) implements EndpointMetadata {}
+
+    /** A route anyone may call: the health check, the OpenAPI document, metrics when so configured. */
+    public record Open() implements EndpointMetadata {}
+
+    private final JavalinDefaultRoutingApi routes;
+
+    SecuredRoutes(JavalinDefaultRoutingApi routes) {
+        this.routes = routes;
+    }
+
+    public SecuredRoutes get(String path, Permission permission, Handler handler) {
+        return add(HandlerType.GET, path, permission, handler);
+    }
+
+    public SecuredRoutes post(String path, Permission permission, Handler handler) {
+        return add(HandlerType.POST, path, permission, handler);
+    }
+
+    public SecuredRoutes put(String path, Permission permission, Handler handler) {
+        return add(HandlerType.PUT, path, permission, handler);
+    }
+
+    public SecuredRoutes patch(String path, Permission permission, Handler handler) {
+        return add(HandlerType.PATCH, path, permission, handler);
+    }
+
+    public SecuredRoutes delete(String path, Permission permission, Handler handler) {
+        return add(HandlerType.DELETE, path, permission, handler);
+    }
+
+    private SecuredRoutes add(HandlerType method, String path, Permission permission, Handler handler) {
+        routes.addEndpoint(new Endpoint(method, path, handler, Set.of(new Secured(permission))));
+        return this;
+    }
+
+    /** Registers a GET route that answers without credentials. */
+    public static void open(JavalinDefaultRoutingApi routes, String path, Handler handler) {
+        open(routes, HandlerType.GET, path, handler);
+    }
+
+    /** Registers a route that answers without credentials (signing in checks its own). */
+    public static void open(JavalinDefaultRoutingApi routes, HandlerType method, String path, Handler handler) {
+        routes.addEndpoint(new Endpoint(method, path, handler, Set.of(new Open())));
+    }
+}

@@ -1,0 +1,57 @@
+package dev.paddock.api;
+
+import dev.paddock.security.Accounts;
+import dev.paddock.security.Permission;
+import dev.paddock.security.User;
+import io.javalin.http.Context;
+import io.javalin.http.HttpStatus;
+import java.util.Map;
+
+/**
+ * Browser sessions for the web UI: {@code POST} signs in with a name and password and sets an HttpOnly,
+ * SameSite=Strict cookie (Secure when served over TLS); its answer carries the CSRF token every change made with
+ * the cookie must send back in {@code X-CSRF-Token}. {@code DELETE} signs out.
+ */
+final class SessionRoutes {
+
+    static final String PATH = RestApi.BASE + "/session";
+
+    record SignIn(String user, String password) {}
+
+    private final Accounts accounts;
+    private final Guard guard;
+    private final AuditTrail audit;
+
+    SessionRoutes(Accounts accounts, Guard guard, AuditTrail audit) {
+        this.accounts = accounts;
+        this.guard = guard;
+        this.audit = audit;
+    }
+
+    void register(SecuredRoutes routes, io.javalin.router.JavalinDefaultRoutingApi open) {
+        SecuredRoutes.open(open, io.javalin.http.HandlerType.POST, PATH, this::signIn);
+        routes.delete(PATH, Permission.ACCOUNT, this::signOut);
+    }
+
+    private void signIn(Context ctx) {
+        SignIn request = RequestBody.read(ctx, SignIn.class);
+        String name = Requests.required(request.user(), "user");
+        User user = guard.withPassword(name, Requests.required(request.password(), "password"), ctx.ip());
+        Accounts.Opened opened = accounts.openSession(user);
+        boolean tls = "https".equalsIgnoreCase(ctx.scheme());
+        ctx.header("Set-Cookie", Guard.SESSION_COOKIE + "=" + opened.secret() + "; Path=/; Max-Age="
+                + Accounts.SESSION_LIFE.toSeconds() + "; HttpOnly; SameSite=Strict" + (tls ? "; Secure" : ""));
+        audit.record(user.name() + "@" + ctx.ip(), "session.create", user.id(), "signed in");
+        ctx.status(HttpStatus.CREATED).json(Map.of("user", user.name(), "csrfToken", opened.session().csrfToken(),
+                "expiresAt", opened.session().expiresAt(), "mustChangePassword", user.mustChangePassword()));
+    }
+
+    private void signOut(Context ctx) {
+        String cookie = ctx.cookie(Guard.SESSION_COOKIE);
+        if (cookie != null) {
+            accounts.identities().deleteSession(dev.paddock.security.Secrets.digest(cookie));
+        }
+        ctx.header("Set-Cookie", Guard.SESSION_COOKIE + "=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict");
+        ctx.status(HttpStatus.NO_CONTENT);
+    }
+}

@@ -1,0 +1,161 @@
+package dev.paddock.security;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Accounts over the {@link Identities} store: proving who calls (token, password, session), resolving what they
+ * hold, making the first administrator, and issuing tokens and sessions.
+ */
+public final class Accounts {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Accounts.class);
+
+    public static final String FIRST_USER = "admin";
+    /** How long a browser session lives. */
+    public static final Duration SESSION_LIFE = Duration.ofHours(12);
+    /** How long the token the server is started with lives: until it is started without it. */
+    private static final Duration BOOTSTRAP_TOKEN_LIFE = Duration.ofDays(3650);
+    private static final String BOOTSTRAP_TOKEN_NAME = "configured administrator token";
+
+    private final Identities identities;
+    private final Passwords passwords;
+    private final Secrets secrets;
+    private final Clock clock;
+
+    public Accounts(Identities identities, Passwords passwords, Secrets secrets, Clock clock) {
+        this.identities = identities;
+        this.passwords = passwords;
+        this.secrets = secrets;
+        this.clock = clock;
+    }
+
+    public Identities identities() {
+        return identities;
+    }
+
+    public Secrets secrets() {
+        return secrets;
+    }
+
+    public Instant now() {
+        return clock.instant();
+    }
+
+    /**
+     * On a store without users, makes {@value #FIRST_USER}, an administrator of the room, with a random password
+     * that must be changed at the first login, and answers that password (once: it is stored hashed only).
+     */
+    public Optional<String> createFirstAdministrator() {
+        if (!identities.users().isEmpty()) {
+            return Optional.empty();
+        }
+        String password = secrets.password();
+        User admin = new User(newId(), FIRST_USER, passwords.hash(password), true, Set.of(), now());
+        identities.put(admin);
+        identities.put(new Grant(newId(), Grant.SubjectKind.USER, admin.name(), Role.ADMINISTRATOR_NAME, Scope.ROOM));
+        LOG.info("first start: made user '{}', an administrator of the room", FIRST_USER);
+        return Optional.of(password);
+    }
+
+    /**
+     * Makes {@code secret} a token of the first administrator (for automation that starts the server with a
+     * token it chose, and the test fixtures); the same secret given again finds the same token.
+     */
+    public void acceptAdministratorToken(String secret) {
+        if (identities.tokenBySecret(Secrets.digest(secret)).isPresent()) {
+            return;
+        }
+        User admin = identities.userNamed(FIRST_USER).orElseThrow(
+                () -> new IllegalStateException("no user '" + FIRST_USER + "' holds the configured token"));
+        identities.put(new ApiToken(newId(), admin.id(), BOOTSTRAP_TOKEN_NAME, Role.ADMINISTRATOR_NAME,
+                Secrets.digest(secret), now(), now().plus(BOOTSTRAP_TOKEN_LIFE)));
+    }
+
+    /** A new token of {@code user}: the secret (shown once) and what is stored. */
+    public record Issued(String secret, ApiToken token) {}
+
+    public Issued issueToken(User user, String name, Role role, Duration life) {
+        String secret = secrets.token();
+        Instant now = now();
+        ApiToken token = new ApiToken(newId(), user.id(), name, role.name(), Secrets.digest(secret), now,
+                now.plus(life));
+        identities.put(token);
+        return new Issued(secret, token);
+    }
+
+    /** A new browser session: the cookie's secret and the stored session (with its CSRF token). */
+    public record Opened(String secret, BrowserSession session) {}
+
+    public Opened openSession(User user) {
+        String secret = secrets.opaque();
+        BrowserSession session = new BrowserSession(Secrets.digest(secret), user.id(), secrets.opaque(),
+                now().plus(SESSION_LIFE));
+        identities.put(session);
+        return new Opened(secret, session);
+    }
+
+    /** The user and the token a bearer secret names, if it is a live token. */
+    public Optional<ApiToken> token(String secret) {
+        return identities.tokenBySecret(Secrets.digest(secret)).filter(token -> !token.expiredAt(now()));
+    }
+
+    public Optional<BrowserSession> session(String secret) {
+        return identities.session(Secrets.digest(secret)).filter(session -> !session.expiredAt(now()));
+    }
+
+    /** The user whose password this is; empty for an unknown name or a wrong password alike. */
+    public Optional<User> withPassword(String name, String password) {
+        Optional<User> user = identities.userNamed(name);
+        if (user.isEmpty()) {
+            // as slow as a known name, so that timing does not tell which names exist
+            Passwords.matches(password, DUMMY_HASH);
+            return Optional.empty();
+        }
+        return user.filter(u -> Passwords.matches(password, u.passwordHash()));
+    }
+
+    private static final String DUMMY_HASH = Passwords.standard().hash("no such user");
+
+    public String hash(String password) {
+        return passwords.hash(password);
+    }
+
+    /** Every role: the built-in ones, then the custom ones. */
+    public List<Role> roles() {
+        List<Role> roles = new ArrayList<>(Role.BUILT_IN);
+        roles.addAll(identities.customRoles());
+        return roles;
+    }
+
+    public Optional<Role> role(String name) {
+        return roles().stream().filter(role -> role.name().equals(name)).findFirst();
+    }
+
+    /** What {@code user} holds: the grants to them and to their groups, each with its role. */
+    public List<Caller.Held> held(User user) {
+        List<Role> roles = roles();
+        return identities.grants().stream()
+                .filter(grant -> grant.subjectKind() == Grant.SubjectKind.USER ? grant.subject().equals(user.name())
+                        : user.groups().contains(grant.subject()))
+                .flatMap(grant -> roles.stream().filter(role -> role.name().equals(grant.role()))
+                        .map(role -> new Caller.Held(role, grant.scope())))
+                .toList();
+    }
+
+    public Caller caller(User user, Caller.Credential credential, Optional<Role> limit, String address) {
+        return new Caller(user, credential, limit, held(user), address);
+    }
+
+    public static String newId() {
+        return UUID.randomUUID().toString();
+    }
+}
