@@ -21,7 +21,8 @@ import java.util.Optional;
 
 /**
  * The one before-handler that checks every matched route: who calls (a bearer token, HTTP Basic, or a session cookie
- * with its CSRF token on changes), whether they must change their password first, and whether they hold the
+ * with its CSRF token on changes), whether they must change their password first (a password someone else chose
+ * opens nothing else; a token was issued on purpose, so it works), and whether they hold the
  * route's {@link SecuredRoutes.Secured permission} on the object it names. It leaves the {@link Caller} on the
  * request for the handler (the audit log's actor, the operations' owner). A route without a declaration answers
  * 403 to everyone: nothing is open by omission.
@@ -55,7 +56,8 @@ final class Guard implements Handler {
                     + " declares no permission, so nobody may call it.");
         }
         Caller caller = authenticate(ctx);
-        if (caller.user().mustChangePassword() && !endpoint.path.equals(PASSWORD_CHANGE)
+        if (caller.user().mustChangePassword() && caller.credential() != Caller.Credential.TOKEN
+                && !endpoint.path.equals(PASSWORD_CHANGE) && !endpoint.path.equals(RestApi.BASE + "/users/me")
                 && !endpoint.path.equals(SessionRoutes.PATH)) {
             throw new PaddockException.Forbidden("User '" + caller.name() + "' must change the password first: POST "
                     + PASSWORD_CHANGE + " with the current and a new password ('paddock login' asks for it).");

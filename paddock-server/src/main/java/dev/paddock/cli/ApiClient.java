@@ -13,6 +13,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * The command line's view of the REST API: JSON in, JSON out, and every failure turned into a
@@ -24,10 +25,24 @@ final class ApiClient {
 
     private final URI server;
     private final HttpClient http;
+    private final Optional<String> authorization;
 
-    ApiClient(URI server) {
+    /** A client sending {@code authorization} (an {@code Authorization} header's value) with every request. */
+    ApiClient(URI server, Optional<String> authorization) {
         this.server = server;
+        this.authorization = authorization;
         this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    }
+
+    /** This client, authenticating with a bearer token. */
+    ApiClient withToken(String token) {
+        return new ApiClient(server, Optional.of("Bearer " + token));
+    }
+
+    /** This client, authenticating with a user's name and password (HTTP Basic). */
+    ApiClient withPassword(String user, String password) {
+        return new ApiClient(server, Optional.of("Basic " + java.util.Base64.getEncoder().encodeToString(
+                (user + ":" + password).getBytes(StandardCharsets.UTF_8))));
     }
 
     URI server() {
@@ -63,7 +78,7 @@ final class ApiClient {
     /** Streams a file as the request's body; no time limit, as an image may take long to send. */
     JsonNode upload(String path, java.nio.file.Path file) {
         try {
-            return send(HttpRequest.newBuilder(server.resolve(path)).header("Accept", "application/json")
+            return send(authorized(HttpRequest.newBuilder(server.resolve(path))).header("Accept", "application/json")
                     .header("Content-Type", "application/octet-stream")
                     .POST(HttpRequest.BodyPublishers.ofFile(file)));
         } catch (java.io.FileNotFoundException e) {
@@ -80,7 +95,13 @@ final class ApiClient {
     }
 
     private HttpRequest.Builder request(String path) {
-        return HttpRequest.newBuilder(server.resolve(path)).timeout(TIMEOUT).header("Accept", "application/json");
+        return authorized(HttpRequest.newBuilder(server.resolve(path))).timeout(TIMEOUT)
+                .header("Accept", "application/json");
+    }
+
+    private HttpRequest.Builder authorized(HttpRequest.Builder request) {
+        authorization.ifPresent(value -> request.header("Authorization", value));
+        return request;
     }
 
     private JsonNode send(HttpRequest.Builder builder) {

@@ -23,7 +23,14 @@ public final class Cli {
     private Cli() {}
 
     public static int run(String[] args, PrintWriter out, PrintWriter err, Map<String, String> env) {
-        CommandLine line = commandLine(out, err, env);
+        return run(args, new java.io.BufferedReader(new java.io.InputStreamReader(System.in,
+                java.nio.charset.StandardCharsets.UTF_8)), out, err, env);
+    }
+
+    /** As {@link #run(String[], PrintWriter, PrintWriter, Map)}, reading standard input from {@code in}. */
+    public static int run(String[] args, java.io.BufferedReader in, PrintWriter out, PrintWriter err,
+            Map<String, String> env) {
+        CommandLine line = commandLine(in, out, err, env);
         int status = line.execute(args);
         out.flush();
         err.flush();
@@ -31,7 +38,12 @@ public final class Cli {
     }
 
     static CommandLine commandLine(PrintWriter out, PrintWriter err, Map<String, String> env) {
-        CommandLine line = new CommandLine(new PaddockCommand(out, err, env));
+        return commandLine(new java.io.BufferedReader(java.io.Reader.nullReader()), out, err, env);
+    }
+
+    static CommandLine commandLine(java.io.BufferedReader in, PrintWriter out, PrintWriter err,
+            Map<String, String> env) {
+        CommandLine line = new CommandLine(new PaddockCommand(in, out, err, env));
         line.setOut(out);
         line.setErr(err);
         line.setCaseInsensitiveEnumValuesAllowed(true);

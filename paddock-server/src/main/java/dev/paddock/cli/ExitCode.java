@@ -10,7 +10,8 @@ public enum ExitCode {
     CONFLICT(5, "the request conflicts with the current state (name taken, VM in the wrong state, no room;"
             + " another server is active on the database)"),
     UNREACHABLE(6, "the server cannot be reached"),
-    OPERATION_FAILED(7, "the operation ended failed, cancelled or rolled back");
+    OPERATION_FAILED(7, "the operation ended failed, cancelled or rolled back"),
+    DENIED(8, "no credentials, wrong ones, not allowed, or too many failed logins ('paddock login')");
 
     private final int code;
     private final String meaning;
@@ -34,6 +35,7 @@ public enum ExitCode {
             case 404 -> NOT_FOUND;
             case 400, 405, 422 -> REJECTED;
             case 409 -> CONFLICT;
+            case 401, 403, 429 -> DENIED;
             default -> ERROR;
         };
     }

@@ -6,6 +6,7 @@ import dev.paddock.json.Json;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.util.Map;
+import java.util.Optional;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -33,6 +34,10 @@ import picocli.CommandLine.ScopeType;
             OpsCommand.class,
             PlacementCommand.class,
             ConsolidateCommand.class,
+            LoginCommand.class,
+            LogoutCommand.class,
+            UserCommand.class,
+            TokenCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class PaddockCommand implements Runnable {
@@ -56,11 +61,13 @@ public final class PaddockCommand implements Runnable {
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
 
+    private final java.io.BufferedReader in;
     private final PrintWriter out;
     private final PrintWriter err;
     private final Map<String, String> env;
 
-    PaddockCommand(PrintWriter out, PrintWriter err, Map<String, String> env) {
+    PaddockCommand(java.io.BufferedReader in, PrintWriter out, PrintWriter err, Map<String, String> env) {
+        this.in = in;
         this.out = out;
         this.err = err;
         this.env = env;
@@ -76,7 +83,31 @@ public final class PaddockCommand implements Runnable {
         return (PaddockCommand) spec.root().userObject();
     }
 
+    /**
+     * A client of the server, authenticated with {@code PADDOCK_TOKEN} when it is set, else with the token
+     * {@code paddock login} stored for this server, else with nothing (the server then says how to log in).
+     */
     ApiClient client() {
+        ApiClient anonymous = anonymousClient();
+        Optional<String> token = Optional.ofNullable(env.get("PADDOCK_TOKEN")).filter(t -> !t.isBlank())
+                .or(() -> credentials().get(anonymous.server().toString()).map(Credentials.Login::token));
+        return token.map(anonymous::withToken).orElse(anonymous);
+    }
+
+    Credentials credentials() {
+        return Credentials.of(env);
+    }
+
+    Map<String, String> env() {
+        return env;
+    }
+
+    java.io.BufferedReader in() {
+        return in;
+    }
+
+    /** A client of the server that sends no credentials. */
+    ApiClient anonymousClient() {
         String url = server != null ? server : env.getOrDefault("PADDOCK_URL", DEFAULT_SERVER);
         URI uri;
         try {
@@ -88,7 +119,7 @@ public final class PaddockCommand implements Runnable {
             throw new CliException(ExitCode.USAGE, "'" + url + "' is not an http(s) URL such as " + DEFAULT_SERVER
                     + ".");
         }
-        return new ApiClient(uri);
+        return new ApiClient(uri, Optional.empty());
     }
 
     boolean json() {

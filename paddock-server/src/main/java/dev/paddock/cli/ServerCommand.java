@@ -35,7 +35,7 @@ final class ServerCommand implements Callable<Integer> {
     private int port;
 
     @Option(names = "--bind", defaultValue = "127.0.0.1", paramLabel = "ADDRESS",
-            description = "Address to listen on (default ${DEFAULT-VALUE}; the API has no authentication yet, so serve a network with care).")
+            description = "Address to listen on (default ${DEFAULT-VALUE}; the API is plain HTTP, so serve a network behind TLS).")
     private String bind;
 
     @Option(names = "--db", paramLabel = "JDBC-URL",
@@ -61,6 +61,13 @@ final class ServerCommand implements Callable<Integer> {
                     + " per database; a second waits this long for a silent holder, then refuses to start.")
     private double leaseTtlSeconds;
 
+    @Option(names = "--open-metrics", description = "Serve /metrics without credentials (for a Prometheus that"
+            + " scrapes without a token); otherwise it needs a token with host.read.")
+    private boolean openMetrics;
+
+    /** A token the server accepts as the first administrator's, for automation that starts it. */
+    static final String ADMIN_TOKEN_VARIABLE = "PADDOCK_ADMIN_TOKEN";
+
     @Override
     public Integer call() throws InterruptedException {
         if (port < 0 || port > 65_535) {
@@ -71,13 +78,19 @@ final class ServerCommand implements Callable<Integer> {
         if (libvirtSharedDir != null) {
             config = config.withLibvirtSharedDirectory(libvirtSharedDir);
         }
+        PaddockCommand root = PaddockCommand.of(spec);
+        config = config.withOpenMetrics(openMetrics);
+        String adminToken = root.env().get(ADMIN_TOKEN_VARIABLE);
+        if (adminToken != null && !adminToken.isBlank()) {
+            config = config.withAdministratorToken(adminToken);
+        }
         if (!(leaseTtlSeconds >= 0.03 && leaseTtlSeconds <= 3600)) {
             throw new CliException(ExitCode.USAGE, "--lease-ttl must be between 0.03 and 3600 seconds.");
         }
-        PaddockCommand root = PaddockCommand.of(spec);
         PaddockServer server = Servers.start(config,
                 new Leadership.Settings(Duration.ofMillis(Math.round(leaseTtlSeconds * 1000))));
         root.out().println("Paddock listening on " + server.url() + " (Ctrl-C stops it)");
+        server.firstPassword().ifPresent(password -> root.out().println(Servers.firstLogin(password)));
         root.out().flush();
         Servers.runUntilStopped(server);
         return 0;
@@ -99,6 +112,13 @@ final class ServerCommand implements Callable<Integer> {
             } catch (RuntimeException e) {
                 throw new CliException(ExitCode.ERROR, "The server did not start: " + rootMessage(e));
             }
+        }
+
+        /** What the first start prints, once: how to log in as the administrator it made. */
+        static String firstLogin(String password) {
+            return "First start: made user 'admin' (an administrator) with the one-time password " + password
+                    + "\nLog in with 'paddock login' (it asks for a new password: this one works only to change it);"
+                    + " it is not shown again.";
         }
 
         static void runUntilStopped(PaddockServer server) throws InterruptedException {

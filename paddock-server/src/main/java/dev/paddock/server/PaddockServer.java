@@ -331,9 +331,13 @@ public final class PaddockServer implements AutoCloseable {
 
     /** Every HTTP route the server answers, as "METHOD /path/{param}". */
     public List<String> routes() {
-        return javalin.unsafe.internalRouter.allHttpHandlers().stream()
-                .map(parsed -> parsed.endpoint.method.name() + " " + parsed.endpoint.path)
-                .toList();
+        return endpoints().stream().map(endpoint -> endpoint.method.name() + " " + endpoint.path).toList();
+    }
+
+    /** Every HTTP endpoint the server holds, with the metadata it was registered with (its permission). */
+    public List<io.javalin.router.Endpoint> endpoints() {
+        return javalin.unsafe.internalRouter.allHttpHandlers().stream().map(parsed -> parsed.endpoint)
+                .filter(endpoint -> endpoint.method.isHttpMethod()).toList();
     }
 
     public Parts parts() {

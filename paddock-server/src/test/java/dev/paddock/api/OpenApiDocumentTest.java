@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -50,6 +51,29 @@ class OpenApiDocumentTest {
         List<String> gaps = gaps(routes, document);
 
         assertThat(gaps).as(String.join("\n", gaps)).isEmpty();
+    }
+
+    @Test
+    void everyOperationCarriesTheSecurityItsRouteDeclares() {
+        List<String> wrong = new ArrayList<>();
+        for (io.javalin.router.Endpoint endpoint : server.server.endpoints()) {
+            JsonNode operation = document.get("paths").path(endpoint.path)
+                    .path(endpoint.method.name().toLowerCase(Locale.ROOT));
+            SecuredRoutes.Secured secured = endpoint.metadata(SecuredRoutes.Secured.class);
+            String route = endpoint.method.name() + " " + endpoint.path;
+            if (secured == null) {
+                if (!operation.path("security").isArray() || !operation.path("security").isEmpty()) {
+                    wrong.add(route + " is open but its operation does not say \"security\": []");
+                }
+            } else if (!operation.path("x-paddock-permission").asText().equals(secured.permission().key())
+                    || operation.path("security").size() != 3) {
+                wrong.add(route + " needs " + secured.permission().key() + " but its operation says "
+                        + operation.path("x-paddock-permission").asText("nothing"));
+            }
+        }
+        assertThat(document.get("components").get("securitySchemes").properties()).extracting(Map.Entry::getKey)
+                .containsExactly("bearer", "basic", "session");
+        assertThat(wrong).isEmpty();
     }
 
     @Test

@@ -69,7 +69,7 @@ class OperationEventsTest {
 
     private HttpRequest events(String id) {
         return HttpRequest.newBuilder(server.url().resolve("/api/v1/operations/" + id + "/events"))
-                .header("Accept", "text/event-stream").timeout(Duration.ofSeconds(30)).GET().build();
+                .header("Accept", "text/event-stream").header("Authorization", "Bearer " + server.adminToken).timeout(Duration.ofSeconds(30)).GET().build();
     }
 
     private static JsonNode parse(String json) {

@@ -8,8 +8,10 @@ import dev.paddock.cli.CliContract.Example;
 import dev.paddock.cli.CliContract.Mistake;
 import dev.paddock.cli.CliContract.Run;
 import dev.paddock.hypervisor.DomainSpec;
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.StringReader;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -41,6 +43,8 @@ class CliContractTest {
 
     /** A host model the test server's 8-vCPU hosts can take. */
     private static final String TEST_HOSTS = "cpu=8000,memory=16384,disk=500,network=10000,watts=300,cost=5000";
+    /** What standard input gives the verbs that read a password. */
+    private static final String PASSWORD = "a password long enough";
     private static final String SERVERS_CSV = "name,cpu_cores,cpu_util_pct,memory_gib,memory_util_pct,disk_gib,"
             + "network_mbps\nweb-1,4,40,8,50,40,100\napp-1,4,50,8,50,40,100\n";
 
@@ -65,8 +69,9 @@ class CliContractTest {
     private Run paddock(List<String> args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int status = Cli.run(args.toArray(String[]::new), new PrintWriter(out), new PrintWriter(err),
-                Map.of("PADDOCK_URL", server.url().toString()));
+        int status = Cli.run(args.toArray(String[]::new), new BufferedReader(new StringReader(PASSWORD + "\n")),
+                new PrintWriter(out), new PrintWriter(err), Map.of("PADDOCK_URL", server.url().toString(),
+                        "PADDOCK_TOKEN", server.adminToken, "XDG_CONFIG_HOME", directory.toString()));
         return new Run(status, out.toString(), err.toString());
     }
 
@@ -216,6 +221,29 @@ class CliContractTest {
                         Mistake.of("an unknown image", ExitCode.REJECTED, "x", "--image", "no-such-image", "--cpu",
                                 "1", "--memory", "256"),
                         Mistake.of("no image", ExitCode.USAGE, "x", "--cpu", "1", "--memory", "256"))),
+                Map.entry("login", Example.of(() -> List.of("--user", user("ops"), "--password-stdin"),
+                        Mistake.of("an unknown user", ExitCode.DENIED, "--user", "nobody", "--password-stdin"))),
+                Map.entry("logout", Example.of(List::of, Mistake.of("a stray argument", ExitCode.USAGE, "extra"))),
+                Map.entry("user list", Example.of(List::of, Mistake.of("a stray argument", ExitCode.USAGE, "extra"))),
+                Map.entry("user create", Example.of(() -> List.of("alice", "--group", "ops"),
+                        Mistake.of("a name with a space", ExitCode.REJECTED, "a b"),
+                        Mistake.of("no name", ExitCode.USAGE))),
+                Map.entry("user delete", Example.of(() -> List.of(user("gone")),
+                        Mistake.of("an unknown user", ExitCode.NOT_FOUND, "no-such-user"),
+                        Mistake.of("no user", ExitCode.USAGE))),
+                Map.entry("user grant", Example.of(() -> List.of(user("bob"), "operator", "--cluster",
+                                TestServer.CLUSTER.id()),
+                        Mistake.of("an unknown role", ExitCode.REJECTED, "admin", "no-such-role"),
+                        Mistake.of("a site and a cluster", ExitCode.USAGE, "admin", "operator", "--site", "s",
+                                "--cluster", "c"))),
+                Map.entry("token list", Example.of(List::of, Mistake.of("a stray argument", ExitCode.USAGE, "extra"))),
+                Map.entry("token create", Example.of(() -> List.of("ci", "--role", "read-only", "--days", "7"),
+                        Mistake.of("an unknown role", ExitCode.REJECTED, "ci", "--role", "no-such-role"),
+                        Mistake.of("no days", ExitCode.REJECTED, "ci", "--days", "0"))),
+                Map.entry("token delete", Example.of(() -> List.of(server.post("/api/v1/tokens",
+                                "{\"name\":\"doomed\"}").json().get("id").asText()),
+                        Mistake.of("an unknown token", ExitCode.NOT_FOUND, "no-such-token"),
+                        Mistake.of("no token", ExitCode.USAGE))),
                 Map.entry("template list", Example.of(List::of,
                         Mistake.of("a stray argument", ExitCode.USAGE, "extra"))),
                 Map.entry("template delete", Example.of(() -> List.of(template("doomed")),
@@ -302,6 +330,14 @@ class CliContractTest {
     private String image(String datastoreName, String name) {
         Run run = paddock(List.of("image", "upload", imageFile(name), "--datastore", datastore(datastoreName)));
         assertThat(run.status()).as(run.err()).isZero();
+        return name;
+    }
+
+    /** A user made through the API with the password standard input gives; its name. */
+    private String user(String name) {
+        TestServer.Reply created = server.post("/api/v1/users", "{\"name\":\"" + name + "\",\"password\":\""
+                + PASSWORD + "\"}");
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
         return name;
     }
 

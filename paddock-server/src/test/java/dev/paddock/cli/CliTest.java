@@ -27,7 +27,7 @@ class CliTest {
     record Run(int status, String out, String err) {}
 
     private Run paddock(String... args) {
-        return paddockWith(Map.of("PADDOCK_URL", server.url().toString()), args);
+        return paddockWith(Map.of("PADDOCK_URL", server.url().toString(), "PADDOCK_TOKEN", server.adminToken), args);
     }
 
     private static Run paddockWith(Map<String, String> env, String... args) {
@@ -166,7 +166,7 @@ class CliTest {
 
     @Test
     void theServerOptionWinsOverTheEnvironment() {
-        Run run = paddockWith(Map.of("PADDOCK_URL", "http://127.0.0.1:1"), "--server", server.url().toString(),
+        Run run = paddockWith(Map.of("PADDOCK_URL", "http://127.0.0.1:1", "PADDOCK_TOKEN", server.adminToken), "--server", server.url().toString(),
                 "hosts");
 
         assertThat(run.status()).as(run.err()).isZero();

@@ -61,8 +61,8 @@ class LabDatastoreTest {
     @BeforeAll
     static void startServerAndRegisterTheLab() {
         Lab lab = LAB.lab();
-        server = PaddockServer.start(ServerConfig.inDirectory(directory, "127.0.0.1", 0, ServerConfig.Room.EMPTY)
-                .withLibvirtSharedDirectory(lab.shared()));
+        server = PaddockServer.start(LabPaddock.secured(ServerConfig.inDirectory(directory, "127.0.0.1", 0,
+                ServerConfig.Room.EMPTY).withLibvirtSharedDirectory(lab.shared())));
         String siteId = created(post("/api/v1/sites", "{\"name\":\"lab\"}")).get("id").asText();
         String clusterId = created(post("/api/v1/clusters", "{\"siteId\":\"" + siteId + "\",\"name\":\"lab\"}"))
                 .get("id").asText();
@@ -222,7 +222,7 @@ class LabDatastoreTest {
 
     private static Reply send(HttpRequest.Builder request) {
         try {
-            HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = HTTP.send(request.header("Authorization", "Bearer " + LabPaddock.TOKEN).build(), HttpResponse.BodyHandlers.ofString());
             return new Reply(response.statusCode(), response.headers().firstValue("Location").orElse(""),
                     response.body());
         } catch (IOException e) {

@@ -13,7 +13,7 @@ import java.nio.file.Path;
  * reads commands on stdin: {@code seed CLUSTER DATASTORE HOST NAME PRIORITY} seeds a VM with a disk on the shared
  * datastore ({@link LabPaddock#seed}) and prints {@code SEEDED <id> <disk>}.
  *
- * <p>Arguments: data directory, the lab's shared directory.
+ * <p>Arguments: data directory, the lab's shared directory, the administrator token the parent's client sends.
  */
 public final class LabHaChild {
 
@@ -23,7 +23,7 @@ public final class LabHaChild {
         Path data = Path.of(args[0]);
         Path shared = Path.of(args[1]);
         PaddockServer server = PaddockServer.start(ServerConfig.inDirectory(data, "127.0.0.1", 0,
-                ServerConfig.Room.EMPTY).withLibvirtSharedDirectory(shared));
+                ServerConfig.Room.EMPTY).withLibvirtSharedDirectory(shared).withAdministratorToken(args[2]));
         System.out.println("URL " + server.url());
         BufferedReader commands = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         for (String line = commands.readLine(); line != null; line = commands.readLine()) {

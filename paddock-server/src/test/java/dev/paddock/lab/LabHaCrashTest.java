@@ -126,7 +126,8 @@ class LabHaCrashTest {
     private record Child(Process process, BlockingQueue<String> lines, Writer commands, LabPaddock paddock) {
 
         static Child start(Path data, Path shared, Path log) throws IOException, InterruptedException {
-            Process process = ChildJvm.start(LabHaChild.class, log, data.toString(), shared.toString());
+            Process process = ChildJvm.start(LabHaChild.class, log, data.toString(), shared.toString(),
+                    LabPaddock.TOKEN);
             BlockingQueue<String> lines = ChildJvm.follow(process);
             String url = ChildJvm.await(lines, "URL ").substring("URL ".length()).strip();
             return new Child(process, lines, new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8),

@@ -62,8 +62,8 @@ class LabNetworkTest {
 
     @BeforeAll
     static void startServerAndRegisterTheLab() {
-        server = PaddockServer.start(ServerConfig.inDirectory(directory, "127.0.0.1", 0, ServerConfig.Room.EMPTY)
-                .withLibvirtSharedDirectory(LAB.lab().shared()));
+        server = PaddockServer.start(LabPaddock.secured(ServerConfig.inDirectory(directory, "127.0.0.1", 0,
+                ServerConfig.Room.EMPTY).withLibvirtSharedDirectory(LAB.lab().shared())));
         paddock = new LabPaddock(server.url());
         siteId = created(paddock.post("/api/v1/sites", "{\"name\":\"lab\"}")).get("id").asText();
         String clusterId = created(paddock.post("/api/v1/clusters", "{\"siteId\":\"" + siteId

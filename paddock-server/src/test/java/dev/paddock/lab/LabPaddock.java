@@ -41,6 +41,14 @@ import java.util.concurrent.TimeUnit;
  */
 final class LabPaddock {
 
+    /** The administrator token the lab's servers accept ({@link #secured}) and every client here sends. */
+    public static final String TOKEN = dev.paddock.security.Secrets.strong().token();
+
+    /** {@code config}, accepting {@link #TOKEN} as the administrator's. */
+    public static dev.paddock.server.ServerConfig secured(dev.paddock.server.ServerConfig config) {
+        return config.withAdministratorToken(TOKEN);
+    }
+
     /** What registering the lab made. */
     record Registered(String clusterId, String datastoreId, Map<String, String> hostIds) {
         String host(int n) {
@@ -222,7 +230,7 @@ final class LabPaddock {
 
     private static Reply send(HttpRequest.Builder request) {
         try {
-            HttpResponse<String> response = HTTP.send(request.timeout(Duration.ofSeconds(30)).build(),
+            HttpResponse<String> response = HTTP.send(request.header("Authorization", "Bearer " + TOKEN).timeout(Duration.ofSeconds(30)).build(),
                     HttpResponse.BodyHandlers.ofString());
             return new Reply(response.statusCode(), response.body());
         } catch (IOException e) {

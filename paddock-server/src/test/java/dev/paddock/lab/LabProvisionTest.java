@@ -71,7 +71,7 @@ class LabProvisionTest {
         byte[] bytes = Files.readAllBytes(template);
         HttpResponse<String> uploaded = http.send(HttpRequest.newBuilder(url("/api/v1/datastores/" + datastore
                         + "/images?name=tiny.qcow2&sha256=" + sha256(bytes)))
-                .header("Content-Type", "application/octet-stream")
+                .header("Content-Type", "application/octet-stream").header("Authorization", "Bearer " + LabPaddock.TOKEN)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(bytes)).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(uploaded.statusCode()).as(uploaded.body()).isEqualTo(201);
         assertThat(JSON.readTree(uploaded.body()).get("format").asText()).isEqualTo("qcow2");

@@ -38,8 +38,8 @@ final class LabServer implements BeforeAllCallback, AfterAllCallback {
     public void beforeAll(ExtensionContext context) throws Exception {
         lab.beforeAll(context);
         directory = Files.createTempDirectory("paddock-lab-server");
-        server = PaddockServer.start(ServerConfig.inDirectory(directory, "127.0.0.1", 0, ServerConfig.Room.EMPTY)
-                .withLibvirtSharedDirectory(lab.lab().shared()));
+        server = PaddockServer.start(LabPaddock.secured(ServerConfig.inDirectory(directory, "127.0.0.1", 0,
+                ServerConfig.Room.EMPTY).withLibvirtSharedDirectory(lab.lab().shared())));
         paddock = new LabPaddock(server.url());
         registered = paddock.register(lab.lab(), window);
     }

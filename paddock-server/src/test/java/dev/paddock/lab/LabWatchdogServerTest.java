@@ -55,8 +55,8 @@ class LabWatchdogServerTest {
 
     @BeforeAll
     static void startServerAndRegisterHostOne() {
-        server = PaddockServer.start(ServerConfig.inDirectory(directory, "127.0.0.1", 0, ServerConfig.Room.EMPTY)
-                .withLibvirtSharedDirectory(LAB.lab().shared()));
+        server = PaddockServer.start(LabPaddock.secured(ServerConfig.inDirectory(directory, "127.0.0.1", 0,
+                ServerConfig.Room.EMPTY).withLibvirtSharedDirectory(LAB.lab().shared())));
         String site = post("/api/v1/sites", "{\"name\":\"lab\"}").get("id").asText();
         String cluster = post("/api/v1/clusters", "{\"siteId\":\"" + site + "\",\"name\":\"lab\"}").get("id").asText();
         Lab.Host host = LAB.lab().host(1);
@@ -128,7 +128,7 @@ class LabWatchdogServerTest {
 
     private static JsonNode send(HttpRequest.Builder request) {
         try {
-            HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = HTTP.send(request.header("Authorization", "Bearer " + LabPaddock.TOKEN).build(), HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() >= 400) {
                 throw new AssertionError(response.statusCode() + " " + response.body());
             }

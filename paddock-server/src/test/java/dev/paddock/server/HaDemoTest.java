@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.paddock.json.Json;
+import dev.paddock.security.Secrets;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -19,16 +20,18 @@ class HaDemoTest {
     Path directory;
 
     private final HttpClient http = HttpClient.newHttpClient();
+    private final String token = Secrets.strong().token();
 
     private HttpResponse<String> get(PaddockServer server, String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(server.url().resolve(URI.create(path))).GET().build(),
+        return http.send(HttpRequest.newBuilder(server.url().resolve(URI.create(path)))
+                .header("Authorization", "Bearer " + token).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
     @Test
     void everyDemoHostIsArmedAndFencedByTheSimulatedRoomsBmcs() throws Exception {
         try (PaddockServer server = PaddockServer.start(
-                ServerConfig.inDirectory(directory, "127.0.0.1", 0, ServerConfig.Room.DEMO))) {
+                ServerConfig.inDirectory(directory, "127.0.0.1", 0, ServerConfig.Room.DEMO).withAdministratorToken(token))) {
             JsonNode status = Json.mapper().readTree(get(server, "/api/v1/ha/status").body());
 
             assertThat(status.get("hosts")).hasSize(12).allSatisfy(host -> {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.paddock.json.Json;
+import dev.paddock.security.Secrets;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -24,6 +25,7 @@ class PaddockServerTest {
     Path directory;
 
     private final HttpClient http = HttpClient.newHttpClient();
+    private final String token = Secrets.strong().token();
 
     @Test
     void theDemoRoomComesUpWithItsHostsConnectedAndItsVmsRunning() throws Exception {
@@ -59,14 +61,15 @@ class PaddockServerTest {
     @Test
     void anEmptyRoomServesAnEmptyInventory() throws Exception {
         try (PaddockServer server = PaddockServer.start(
-                ServerConfig.inDirectory(directory, "127.0.0.1", 0, ServerConfig.Room.EMPTY))) {
+                ServerConfig.inDirectory(directory, "127.0.0.1", 0, ServerConfig.Room.EMPTY)
+                        .withAdministratorToken(token))) {
             assertThat(get(server, "/api/v1/hosts").get("total").asInt()).isZero();
             assertThat(get(server, "/api/v1/vms").get("total").asInt()).isZero();
         }
     }
 
     private ServerConfig demo() {
-        return ServerConfig.inDirectory(directory, "127.0.0.1", 0, ServerConfig.Room.DEMO);
+        return ServerConfig.inDirectory(directory, "127.0.0.1", 0, ServerConfig.Room.DEMO).withAdministratorToken(token);
     }
 
     private List<String> states(PaddockServer server) throws IOException, InterruptedException {
@@ -76,7 +79,8 @@ class PaddockServerTest {
     }
 
     private JsonNode get(PaddockServer server, String path) throws IOException, InterruptedException {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(server.url() + path)).build(),
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(server.url() + path))
+                        .header("Authorization", "Bearer " + token).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         return Json.mapper().readTree(response.body());
@@ -85,7 +89,7 @@ class PaddockServerTest {
     private HttpResponse<String> post(PaddockServer server, String path, String body)
             throws IOException, InterruptedException {
         return http.send(HttpRequest.newBuilder(URI.create(server.url() + path))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 }

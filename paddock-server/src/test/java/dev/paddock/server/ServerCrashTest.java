@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.paddock.json.Json;
+import dev.paddock.security.Secrets;
 import dev.paddock.server.sim.RealTimeClock;
 import dev.paddock.server.sim.RoomFile;
 import dev.paddock.sim.CallKind;
@@ -41,6 +42,7 @@ class ServerCrashTest {
     private static final Duration SLOW = Duration.ofSeconds(2);
     private static final Duration PATIENCE = Duration.ofSeconds(90);
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final String token = Secrets.strong().token();
 
     @TempDir
     Path data;
@@ -121,7 +123,9 @@ class ServerCrashTest {
                 "--room", "demo",
                 "--data", data.toString(),
                 "--db", "jdbc:h2:file:" + data.resolve("paddock")));
-        return new ProcessBuilder(command)
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().put("PADDOCK_ADMIN_TOKEN", token);
+        return builder
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(data.resolve("server.log").toFile()))
                 .start();
@@ -149,7 +153,8 @@ class ServerCrashTest {
     }
 
     private JsonNode send(URI base, String method, String path, String body) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(10));
+        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(10))
+                .header("Authorization", "Bearer " + token);
         if (body == null) {
             request.method(method, HttpRequest.BodyPublishers.noBody());
         } else {

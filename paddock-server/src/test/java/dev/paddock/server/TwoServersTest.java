@@ -37,7 +37,7 @@ class TwoServersTest {
     private final HttpClient http = HttpClient.newHttpClient();
 
     private static ServerConfig on(String jdbcUrl, Path directory) {
-        return new ServerConfig("127.0.0.1", 0, jdbcUrl, ServerConfig.Room.EMPTY, directory);
+        return new ServerConfig("127.0.0.1", 0, jdbcUrl, ServerConfig.Room.EMPTY, directory).withOpenMetrics(true);
     }
 
     /** A migrated, empty schema of the test PostgreSQL, as its URL. */
@@ -71,7 +71,8 @@ class TwoServersTest {
 
     @Test
     void aServerWhoseLeaseIsTakenStopsItsRunnerAndHaAndSaysItIsUnhealthy() throws Exception {
-        ServerConfig config = ServerConfig.inDirectory(first, "127.0.0.1", 0, ServerConfig.Room.EMPTY);
+        ServerConfig config = ServerConfig.inDirectory(first, "127.0.0.1", 0, ServerConfig.Room.EMPTY)
+                .withOpenMetrics(true);
         try (PaddockServer server = PaddockServer.start(config, SHORT);
                 HikariDataSource other = Database.open(config.jdbcUrl())) {
             assertThat(metrics(server)).contains("paddock_leader 1.0");
