@@ -72,6 +72,8 @@ public final class TestServer implements AutoCloseable {
     public final HaController ha;
     /** An administrator's token, which {@link #send} and the verbs built on it carry. */
     public final String adminToken = Secrets.strong().token();
+    /** The one-time password the first start gave admin. */
+    final String adminPassword;
     private final HttpClient http = HttpClient.newHttpClient();
 
     /**
@@ -122,7 +124,9 @@ public final class TestServer implements AutoCloseable {
         hypervisor.addHost("spare", HOST_CAPACITY);
         oversight = new Oversight(new JdbcAlarms(dataSource), new JdbcAuditLog(dataSource));
         HaSettings settings = new JdbcHaSettings(dataSource);
-        Accounts accounts = PaddockServer.Security.open(dataSource, Optional.of(adminToken)).accounts();
+        PaddockServer.Security security = PaddockServer.Security.open(dataSource, Optional.of(adminToken));
+        Accounts accounts = security.accounts();
+        adminPassword = security.firstPassword().orElseThrow();
         InventoryController follower = new InventoryController(store, hypervisor, Duration.ofMillis(200),
                 new RogueWatch(oversight, java.time.Clock.systemUTC()), settings::hostsInMaintenance);
         follower.start();

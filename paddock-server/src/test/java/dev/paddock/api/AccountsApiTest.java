@@ -1,0 +1,191 @@
+package dev.paddock.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.paddock.json.Json;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** Users, tokens, roles on scopes and browser sessions, as a client of the API meets them. */
+class AccountsApiTest {
+
+    private static final String PASSWORD = "correct horse battery staple";
+
+    @RegisterExtension
+    static final TestServerExtension servers = TestServerExtension.onH2();
+
+    TestServer server;
+
+    @Test
+    void theFirstAdministratorsOneTimePasswordOnlyServesToChangeIt() {
+        TestServer.Reply before = basic("GET", "/api/v1/vms", "admin", server.adminPassword, null);
+        TestServer.Reply changed = basic("POST", "/api/v1/users/me/password", "admin", server.adminPassword,
+                "{\"currentPassword\":\"" + server.adminPassword + "\",\"newPassword\":\"" + PASSWORD + "\"}");
+        TestServer.Reply old = basic("GET", "/api/v1/vms", "admin", server.adminPassword, null);
+        TestServer.Reply after = basic("GET", "/api/v1/vms", "admin", PASSWORD, null);
+
+        assertThat(before.status()).isEqualTo(403);
+        assertThat(before.json().get("detail").asText()).isEqualTo("User 'admin' must change the password first:"
+                + " POST /api/v1/users/me/password with the current and a new password ('paddock login' asks for it).");
+        assertThat(changed.status()).as(changed.body()).isEqualTo(204);
+        assertThat(old.status()).isEqualTo(401);
+        assertThat(after.status()).isEqualTo(200);
+    }
+
+    @Test
+    void aTokenActsAsItsUserWithinItsRoleAndIsShownOnceAndRevocable() {
+        user("carol");
+        grant("{\"user\":\"carol\",\"role\":\"operator\"}");
+        JsonNode token = basic("POST", "/api/v1/tokens", "carol", PASSWORD,
+                "{\"name\":\"reader\",\"role\":\"read-only\"}").json();
+        String secret = token.get("token").asText();
+
+        TestServer.Reply read = bearer("GET", "/api/v1/vms", secret, null);
+        TestServer.Reply create = bearer("POST", "/api/v1/vms", secret, "{\"name\":\"x\",\"vcpus\":1,\"memoryMib\":64}");
+        JsonNode listed = bearer("GET", "/api/v1/tokens", secret, null).json();
+        TestServer.Reply revoked = bearer("DELETE", "/api/v1/tokens/" + token.get("id").asText(), secret, null);
+        TestServer.Reply afterwards = bearer("GET", "/api/v1/vms", secret, null);
+
+        assertThat(secret).startsWith("pdk_");
+        assertThat(read.status()).isEqualTo(200);
+        assertThat(create.status()).isEqualTo(403);
+        assertThat(create.json().get("detail").asText()).isEqualTo("User 'carol' lacks permission vm.create on the"
+                + " room: this token's role 'read-only' does not include it.");
+        assertThat(listed.toString()).contains("reader").doesNotContain(secret).doesNotContain("secretHash");
+        assertThat(revoked.status()).isEqualTo(204);
+        assertThat(afterwards.status()).isEqualTo(401);
+    }
+
+    @Test
+    void aGrantOnAClusterHoldsForItsHostsAndNothingElse() {
+        String other = server.post("/api/v1/clusters", "{\"siteId\":\"site-1\",\"name\":\"other\"}").json()
+                .get("id").asText();
+        user("dave");
+        user("erin");
+        grant("{\"user\":\"dave\",\"role\":\"read-only\",\"clusterId\":\"" + TestServer.CLUSTER.id() + "\"}");
+        grant("{\"user\":\"erin\",\"role\":\"read-only\",\"clusterId\":\"" + other + "\"}");
+
+        assertThat(basic("GET", "/api/v1/hosts/" + TestServer.HOST_1.id(), "dave", PASSWORD, null).status())
+                .isEqualTo(200);
+        TestServer.Reply elsewhere = basic("GET", "/api/v1/hosts/" + TestServer.HOST_1.id(), "erin", PASSWORD, null);
+        assertThat(elsewhere.status()).isEqualTo(403);
+        assertThat(elsewhere.json().get("detail").asText()).isEqualTo("User 'erin' lacks permission host.read on"
+                + " cluster '" + TestServer.CLUSTER.id() + "'.");
+        assertThat(basic("GET", "/api/v1/hosts", "dave", PASSWORD, null).status()).isEqualTo(403);
+    }
+
+    @Test
+    void wrongPasswordsAre401AndABurstOfThemIsThrottledWithRetryAfter() {
+        user("frank");
+        List<Integer> statuses = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            statuses.add(basic("GET", "/api/v1/users/me", "frank", "wrong password " + i, null).status());
+        }
+        TestServer.Reply throttled = basic("GET", "/api/v1/users/me", "frank", PASSWORD, null);
+
+        assertThat(statuses).containsExactly(401, 401, 401, 401, 401, 429);
+        assertThat(throttled.status()).isEqualTo(429);
+        assertThat(throttled.json().get("detail").asText()).startsWith("Too many failed logins for user 'frank' or"
+                + " from 127.0.0.1; try again in ");
+    }
+
+    @Test
+    void aBrowserSessionNeedsItsCsrfTokenForChangesAndEndsOnSignOut() throws Exception {
+        user("grace");
+        grant("{\"user\":\"grace\",\"role\":\"administrator\"}");
+        HttpResponse<String> signIn = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        server.url().resolve("/api/v1/session")).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"user\":\"grace\",\"password\":\"" + PASSWORD
+                        + "\"}")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(signIn.statusCode()).as(signIn.body()).isEqualTo(201);
+        String csrf = Json.mapper().readTree(signIn.body()).get("csrfToken").asText();
+        String setCookie = signIn.headers().firstValue("Set-Cookie").orElseThrow();
+        assertThat(setCookie).contains("HttpOnly", "SameSite=Strict").doesNotContain("Secure");
+        String cookie = setCookie.substring(0, setCookie.indexOf(';'));
+
+        TestServer.Reply read = withCookie("GET", "/api/v1/vms", cookie, null, null);
+        TestServer.Reply forged = withCookie("POST", "/api/v1/sites", cookie, null, "{\"name\":\"forged\"}");
+        TestServer.Reply made = withCookie("POST", "/api/v1/sites", cookie, csrf, "{\"name\":\"made\"}");
+        TestServer.Reply out = withCookie("DELETE", "/api/v1/session", cookie, csrf, null);
+        TestServer.Reply after = withCookie("GET", "/api/v1/vms", cookie, null, null);
+
+        assertThat(read.status()).isEqualTo(200);
+        assertThat(forged.status()).isEqualTo(403);
+        assertThat(forged.json().get("detail").asText()).contains("X-CSRF-Token");
+        assertThat(made.status()).isEqualTo(201);
+        assertThat(out.status()).isEqualTo(204);
+        assertThat(after.status()).isEqualTo(401);
+    }
+
+    @Test
+    void theAuditLogNamesTheCallerAndTheAddressTheyCalledFrom() {
+        user("heidi");
+        grant("{\"user\":\"heidi\",\"role\":\"operator\"}");
+        basic("POST", "/api/v1/tokens", "heidi", PASSWORD, "{\"name\":\"script\"}");
+
+        JsonNode entries = server.get("/api/v1/audit").json().get("items");
+        List<String> actors = new ArrayList<>();
+        entries.forEach(entry -> actors.add(entry.get("actor").asText() + " " + entry.get("action").asText()));
+        assertThat(actors).contains("heidi@127.0.0.1 token.create", "admin@127.0.0.1 user.create");
+    }
+
+    @Test
+    void withoutCredentialsTheAnswerIs401WithASentenceAndNoStackTrace() {
+        TestServer.Reply none = server.sendAnonymous(HttpRequest.newBuilder(server.url().resolve("/api/v1/vms")));
+        TestServer.Reply forged = bearer("GET", "/api/v1/vms", "pdk_forged", null);
+
+        assertThat(none.status()).isEqualTo(401);
+        assertThat(none.contentType()).isEqualTo("application/problem+json");
+        assertThat(none.json().get("detail").asText()).isEqualTo("This request needs credentials: an API token"
+                + " (Authorization: Bearer), HTTP Basic, or a session cookie; 'paddock login' gets a token.");
+        assertThat(forged.status()).isEqualTo(401);
+        assertThat(forged.json().get("detail").asText()).isEqualTo("The bearer token is unknown, expired or revoked;"
+                + " 'paddock login' gets a new one.");
+    }
+
+    private void user(String name) {
+        TestServer.Reply created = server.post("/api/v1/users", "{\"name\":\"" + name + "\",\"password\":\""
+                + PASSWORD + "\"}");
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+    }
+
+    private void grant(String json) {
+        TestServer.Reply granted = server.post("/api/v1/grants", json);
+        assertThat(granted.status()).as(granted.body()).isEqualTo(201);
+    }
+
+    private TestServer.Reply basic(String method, String path, String user, String password, String json) {
+        String credentials = Base64.getEncoder().encodeToString((user + ":" + password)
+                .getBytes(StandardCharsets.UTF_8));
+        return server.sendAnonymous(request(method, path, json).header("Authorization", "Basic " + credentials));
+    }
+
+    private TestServer.Reply bearer(String method, String path, String token, String json) {
+        return server.sendAnonymous(request(method, path, json).header("Authorization", "Bearer " + token));
+    }
+
+    private TestServer.Reply withCookie(String method, String path, String cookie, String csrf, String json) {
+        HttpRequest.Builder request = request(method, path, json).header("Cookie", cookie);
+        if (csrf != null) {
+            request.header("X-CSRF-Token", csrf);
+        }
+        return server.sendAnonymous(request);
+    }
+
+    private HttpRequest.Builder request(String method, String path, String json) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(server.url().resolve(path));
+        if (json == null) {
+            return request.method(method, HttpRequest.BodyPublishers.noBody());
+        }
+        return request.header("Content-Type", "application/json").method(method,
+                HttpRequest.BodyPublishers.ofString(json));
+    }
+}
