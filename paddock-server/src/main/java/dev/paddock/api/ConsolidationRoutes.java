@@ -1,6 +1,5 @@
 package dev.paddock.api;
 
-import dev.paddock.security.Permission;
 import dev.paddock.model.Host;
 import dev.paddock.model.Resources;
 import dev.paddock.model.Room;
@@ -13,6 +12,7 @@ import dev.paddock.placement.consolidation.HostModel;
 import dev.paddock.placement.consolidation.MigrationOperation;
 import dev.paddock.placement.consolidation.PhysicalServer;
 import dev.paddock.placement.consolidation.ServerInventory;
+import dev.paddock.security.Permission;
 import dev.paddock.store.InventoryStore;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;

@@ -1,6 +1,5 @@
 package dev.paddock.api;
 
-import dev.paddock.security.Permission;
 import dev.paddock.hypervisor.Hypervisor;
 import dev.paddock.hypervisor.HypervisorException;
 import dev.paddock.hypervisor.PoolSource;
@@ -12,6 +11,7 @@ import dev.paddock.model.Datastore;
 import dev.paddock.model.Host;
 import dev.paddock.model.NfsExport;
 import dev.paddock.hypervisor.DomainBuilder;
+import dev.paddock.security.Permission;
 import dev.paddock.storage.LibnfsExports;
 import dev.paddock.storage.NfsExports;
 import dev.paddock.operation.OperationView;

@@ -1,6 +1,5 @@
 package dev.paddock.api;
 
-import dev.paddock.security.Permission;
 import dev.paddock.audit.Oversight;
 import dev.paddock.ha.AdmissionControl;
 import dev.paddock.ha.AdmissionVerdict;
@@ -10,6 +9,7 @@ import dev.paddock.ha.control.HaSettings;
 import dev.paddock.model.Cluster;
 import dev.paddock.model.Host;
 import dev.paddock.model.Vm;
+import dev.paddock.security.Permission;
 import dev.paddock.store.InventoryStore;
 import dev.paddock.operation.OperationView;
 import dev.paddock.placement.Evacuation;

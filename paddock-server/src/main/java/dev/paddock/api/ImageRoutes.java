@@ -1,6 +1,5 @@
 package dev.paddock.api;
 
-import dev.paddock.security.Permission;
 import dev.paddock.hypervisor.Hypervisor;
 import dev.paddock.hypervisor.VolumeFacts;
 import dev.paddock.model.BootDevice;
@@ -9,6 +8,7 @@ import dev.paddock.model.Firmware;
 import dev.paddock.model.Image;
 import dev.paddock.model.Template;
 import dev.paddock.model.Vm;
+import dev.paddock.security.Permission;
 import dev.paddock.store.InventoryStore;
 import io.javalin.http.Context;
 import java.io.IOException;

@@ -1,6 +1,5 @@
 package dev.paddock.api;
 
-import dev.paddock.security.Permission;
 import dev.paddock.hypervisor.HostFacts;
 import dev.paddock.hypervisor.Hypervisor;
 import dev.paddock.hypervisor.HypervisorException;
@@ -9,6 +8,7 @@ import dev.paddock.model.Host;
 import dev.paddock.model.HostState;
 import dev.paddock.model.PowerState;
 import dev.paddock.model.Site;
+import dev.paddock.security.Permission;
 import dev.paddock.store.DuplicateNameException;
 import dev.paddock.store.HostInUseException;
 import dev.paddock.store.InventoryStore;

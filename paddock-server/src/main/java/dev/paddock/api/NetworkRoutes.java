@@ -1,6 +1,5 @@
 package dev.paddock.api;
 
-import dev.paddock.security.Permission;
 import dev.paddock.hypervisor.HostBridge;
 import dev.paddock.hypervisor.Hypervisor;
 import dev.paddock.hypervisor.HypervisorException;
@@ -13,6 +12,7 @@ import dev.paddock.operation.OperationView;
 import dev.paddock.operation.Operations;
 import dev.paddock.operation.plan.OperationPlan;
 import dev.paddock.operation.plan.Step;
+import dev.paddock.security.Permission;
 import dev.paddock.store.InventoryStore;
 import io.javalin.http.Context;
 import java.util.ArrayList;

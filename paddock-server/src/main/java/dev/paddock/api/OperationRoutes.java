@@ -1,8 +1,8 @@
 package dev.paddock.api;
 
-import dev.paddock.security.Permission;
 import dev.paddock.operation.OperationView;
 import dev.paddock.operation.Operations;
+import dev.paddock.security.Permission;
 import dev.paddock.store.Page;
 import io.javalin.http.Context;
 import io.javalin.http.sse.SseClient;

@@ -1,8 +1,8 @@
 package dev.paddock.api;
 
-import dev.paddock.security.Permission;
 import dev.paddock.audit.Alarm;
 import dev.paddock.audit.Oversight;
+import dev.paddock.security.Permission;
 import io.javalin.http.Context;
 import java.time.Clock;
 import java.util.Map;

@@ -8,15 +8,19 @@ import dev.paddock.operation.Operations;
 import dev.paddock.scheduling.PlacementLedger;
 import dev.paddock.security.Accounts;
 import dev.paddock.security.LoginThrottle;
+import dev.paddock.security.Permission;
 import dev.paddock.store.InventoryStore;
 import io.javalin.config.JavalinConfig;
+import io.javalin.http.Handler;
 import io.javalin.json.JavalinJackson;
 import java.time.Clock;
 
 /**
  * The REST API under {@value #BASE}: inventory, VMs as Operations, operations, the OpenAPI document, and
  * problem+json for every error. It only reads the store and submits plans; it never acts on a host
- * itself except to attach a new one.
+ * itself except to attach a new one. Every route is registered through {@link SecuredRoutes} with the permission it
+ * needs, and one before-handler, {@link Guard}, authenticates the caller and checks it; accounts, tokens, roles and
+ * sessions are {@link AccountRoutes}' and {@link SessionRoutes}'.
  */
 public final class RestApi {
 
@@ -87,16 +91,16 @@ public final class RestApi {
     }
 
     /** Serves {@code handler} at {@code path}: open, or behind {@code host.read}, as this API was built. */
-    public void installMetrics(JavalinConfig config, String path, io.javalin.http.Handler handler) {
+    public void installMetrics(JavalinConfig config, String path, Handler handler) {
         if (openMetrics) {
             SecuredRoutes.open(config.routes, path, handler);
         } else {
-            new SecuredRoutes(config.routes).get(path, dev.paddock.security.Permission.HOST_READ, handler);
+            new SecuredRoutes(config.routes).get(path, Permission.HOST_READ, handler);
         }
     }
 
     /** Serves {@code handler} at {@code path} to anyone (the health check). */
-    public static void installOpen(JavalinConfig config, String path, io.javalin.http.Handler handler) {
+    public static void installOpen(JavalinConfig config, String path, Handler handler) {
         SecuredRoutes.open(config.routes, path, handler);
     }
 

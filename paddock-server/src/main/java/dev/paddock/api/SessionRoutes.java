@@ -2,9 +2,12 @@ package dev.paddock.api;
 
 import dev.paddock.security.Accounts;
 import dev.paddock.security.Permission;
+import dev.paddock.security.Secrets;
 import dev.paddock.security.User;
 import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
 import io.javalin.http.HttpStatus;
+import io.javalin.router.JavalinDefaultRoutingApi;
 import java.util.Map;
 
 /**
@@ -28,8 +31,8 @@ final class SessionRoutes {
         this.audit = audit;
     }
 
-    void register(SecuredRoutes routes, io.javalin.router.JavalinDefaultRoutingApi open) {
-        SecuredRoutes.open(open, io.javalin.http.HandlerType.POST, PATH, this::signIn);
+    void register(SecuredRoutes routes, JavalinDefaultRoutingApi open) {
+        SecuredRoutes.open(open, HandlerType.POST, PATH, this::signIn);
         routes.delete(PATH, Permission.ACCOUNT, this::signOut);
     }
 
@@ -49,7 +52,7 @@ final class SessionRoutes {
     private void signOut(Context ctx) {
         String cookie = ctx.cookie(Guard.SESSION_COOKIE);
         if (cookie != null) {
-            accounts.identities().deleteSession(dev.paddock.security.Secrets.digest(cookie));
+            accounts.identities().deleteSession(Secrets.digest(cookie));
         }
         ctx.header("Set-Cookie", Guard.SESSION_COOKIE + "=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict");
         ctx.status(HttpStatus.NO_CONTENT);

@@ -1,8 +1,8 @@
 package dev.paddock.api;
 
-import dev.paddock.security.Permission;
 import dev.paddock.model.Host;
 import dev.paddock.model.Vm;
+import dev.paddock.security.Permission;
 import dev.paddock.sim.Fault;
 import dev.paddock.sim.SimHostStatus;
 import dev.paddock.sim.SimulatedHypervisor;

@@ -1,6 +1,5 @@
 package dev.paddock.api;
 
-import dev.paddock.security.Permission;
 import dev.paddock.ha.AdmissionControl;
 import dev.paddock.ha.AdmissionVerdict;
 import dev.paddock.hypervisor.DomainInfo;
@@ -30,6 +29,7 @@ import dev.paddock.placement.CpuCompatibility;
 import dev.paddock.placement.Placement;
 import dev.paddock.placement.PlacementEngine;
 import dev.paddock.scheduling.PlacementLedger;
+import dev.paddock.security.Permission;
 import dev.paddock.store.InventoryStore;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;

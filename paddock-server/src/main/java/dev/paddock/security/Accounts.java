@@ -25,6 +25,8 @@ public final class Accounts {
     /** How long the token the server is started with lives: until it is started without it. */
     private static final Duration BOOTSTRAP_TOKEN_LIFE = Duration.ofDays(3650);
     private static final String BOOTSTRAP_TOKEN_NAME = "configured administrator token";
+    /** What a password for an unknown name is checked against, so that both take as long. */
+    private static final String DUMMY_HASH = Passwords.standard().hash("no such user");
 
     private final Identities identities;
     private final Passwords passwords;
@@ -122,8 +124,6 @@ public final class Accounts {
         }
         return user.filter(u -> Passwords.matches(password, u.passwordHash()));
     }
-
-    private static final String DUMMY_HASH = Passwords.standard().hash("no such user");
 
     public String hash(String password) {
         return passwords.hash(password);
