@@ -212,9 +212,9 @@ public final class PaddockServer implements AutoCloseable {
             PaddockServer server = start(new Parts(store, runner, hypervisor, oversight, security.accounts(), made,
                     Optional.of(ha), Optional.of(leadership)), config.host(), config.port(), config.openMetrics(),
                     security.firstPassword());
-            security.firstPassword().ifPresent(password -> LOG.warn("first start: user '{}' has the one-time password"
-                    + " {} (it must be changed at the first login; it is not shown again)", Accounts.FIRST_USER,
-                    password));
+            // the password itself goes to the starting command's output (firstPassword()), never to the log
+            security.firstPassword().ifPresent(password -> LOG.info("first start: user '{}' has a one-time password,"
+                    + " shown once by the command that started the server", Accounts.FIRST_USER));
             return server;
         } catch (IOException | RuntimeException e) {
             closeAll(made);

@@ -43,6 +43,7 @@ class PaddockServerTest {
     void aVmCreatedInTheDemoRoomRunsAndSurvivesARestart() throws Exception {
         int before;
         try (PaddockServer first = PaddockServer.start(demo())) {
+            assertThat(first.firstPassword()).hasValueSatisfying(password -> assertThat(password).hasSize(20));
             before = states(first).size();
             HttpResponse<String> created = post(first, "/api/v1/vms",
                     "{\"name\":\"test-1\",\"clusterId\":\"prod-a\",\"vcpus\":2,\"memoryMib\":4096}");
@@ -53,6 +54,7 @@ class PaddockServerTest {
         }
 
         try (PaddockServer second = PaddockServer.start(demo())) {
+            assertThat(second.firstPassword()).as("the one-time password is shown on the first start only").isEmpty();
             assertThat(states(second)).hasSize(before + 1).containsOnly("RUNNING");
             assertThat(get(second, "/api/v1/operations").get("total").asInt()).isEqualTo(1);
         }
