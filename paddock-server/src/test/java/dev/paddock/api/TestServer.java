@@ -161,6 +161,11 @@ public final class TestServer implements AutoCloseable {
                 Set.of());
     }
 
+    /** The one-time password the first start gave admin, for tests outside this package. */
+    public String adminPasswordForTests() {
+        return adminPassword;
+    }
+
     /** The store's database, for tests that look under the API (or tamper with it). */
     HikariDataSource dataSource() {
         return dataSource;
