@@ -149,7 +149,7 @@ class ConsolidationApiTest {
         int status = dev.paddock.cli.Cli.run(new String[] {"consolidate", "submit", csv.toString(), "--host-model",
                 TEST_HOSTS, "--cluster", "cluster-1", "--seconds", "1", "--wait"}, new java.io.PrintWriter(out),
                 new java.io.PrintWriter(new java.io.StringWriter()), java.util.Map.of("PADDOCK_URL",
-                        server.url().toString()));
+                        server.url().toString(), "PADDOCK_TOKEN", server.adminToken));
 
         assertThat(status).as(out.toString()).isZero();
         assertThat(out.toString()).contains("4 VMs from 3 servers onto 1 hosts of cluster cluster-1");

@@ -30,7 +30,7 @@ class HaApiTest {
     private String paddock(String... args) {
         StringWriter out = new StringWriter();
         int status = Cli.run(args, new PrintWriter(out), new PrintWriter(new StringWriter()),
-                Map.of("PADDOCK_URL", server.url().toString()));
+                Map.of("PADDOCK_URL", server.url().toString(), "PADDOCK_TOKEN", server.adminToken));
         assertThat(status).as(String.join(" ", args)).isZero();
         return out.toString();
     }

@@ -131,7 +131,7 @@ class MigrationApiTest {
         StringWriter out = new StringWriter();
 
         int status = Cli.run(new String[] {"vm", "migrate", "web", "--host", "h2", "--wait"}, new PrintWriter(out),
-                new PrintWriter(new StringWriter()), Map.of("PADDOCK_URL", server.url().toString()));
+                new PrintWriter(new StringWriter()), Map.of("PADDOCK_URL", server.url().toString(), "PADDOCK_TOKEN", server.adminToken));
 
         assertThat(status).as(out.toString()).isZero();
         assertThat(hostOf(web)).isEqualTo("host-2");
@@ -196,7 +196,7 @@ class MigrationApiTest {
         StringWriter err = new StringWriter();
 
         int status = Cli.run(new String[] {"vm", "migrate", "web", "--to", "h2", "--dry-run"}, new PrintWriter(out),
-                new PrintWriter(err), Map.of("PADDOCK_URL", server.url().toString()));
+                new PrintWriter(err), Map.of("PADDOCK_URL", server.url().toString(), "PADDOCK_TOKEN", server.adminToken));
 
         assertThat(status).as(err.toString()).isZero();
         assertThat(out.toString()).contains("migrate web: would go to h2");
@@ -204,7 +204,7 @@ class MigrationApiTest {
         StringWriter refusedOut = new StringWriter();
         StringWriter refusedErr = new StringWriter();
         int refused = Cli.run(new String[] {"vm", "migrate", "web", "--dry-run"}, new PrintWriter(refusedOut),
-                new PrintWriter(refusedErr), Map.of("PADDOCK_URL", server.url().toString()));
+                new PrintWriter(refusedErr), Map.of("PADDOCK_URL", server.url().toString(), "PADDOCK_TOKEN", server.adminToken));
         assertThat(refused).isEqualTo(5);
         assertThat(refusedOut.toString()).contains("RULED OUT").contains("h2");
         assertThat(refusedErr.toString().strip()).startsWith("paddock: No host of cluster 'prod' has room for VM 'web'");

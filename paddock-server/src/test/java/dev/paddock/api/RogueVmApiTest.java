@@ -58,7 +58,8 @@ class RogueVmApiTest {
         TestServer.Reply acknowledged = server.post("/api/v1/alarms/" + id + "/acknowledge", "");
 
         assertThat(acknowledged.status()).isEqualTo(200);
-        assertThat(acknowledged.json().get("acknowledged").get("by").asText()).isEqualTo("api");
+        assertThat(acknowledged.json().get("acknowledged").get("by").asText()).as("the caller")
+                .isEqualTo("admin");
         assertThat(server.get("/api/v1/alarms?open=true").json().get("items")).isEmpty();
         assertThat(server.get("/api/v1/alarms").json().get("items")).hasSize(1);
         assertThat(server.post("/api/v1/alarms/no-such-alarm/acknowledge", "").status()).isEqualTo(404);

@@ -95,7 +95,7 @@ class SimulatorApiTest {
         StringWriter out = new StringWriter();
 
         int status = Cli.run(new String[] {"host", "fault", "crash", "h2"}, new PrintWriter(out),
-                new PrintWriter(new StringWriter()), Map.of("PADDOCK_URL", server.url().toString()));
+                new PrintWriter(new StringWriter()), Map.of("PADDOCK_URL", server.url().toString(), "PADDOCK_TOKEN", server.adminToken));
 
         assertThat(status).as(out.toString()).isZero();
         assertThat(out.toString()).contains("Host h2 is powered off");
