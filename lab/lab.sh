@@ -14,6 +14,7 @@
 # PADDOCK_LAB_DIR is the lab's working directory (default /var/tmp/paddock-lab); guest kernels and QEMU
 # capabilities are cached in PADDOCK_LAB_CACHE (default /var/cache/paddock-lab) so later `up`s are fast.
 # Only one lab can hold the 10.77.0.x addresses at a time: `up` fails when one is up already.
+# PADDOCK_LAB_KEEP_FAILED=1 leaves an `up` that failed in place, to read its logs (then run `down`).
 #
 # Layout:
 #   root ns: labbr0 10.77.0.254/24, labmgmt0 10.78.0.254/24,
@@ -21,7 +22,8 @@
 #            labvm0 10.79.8.254/24 (the guests' network: every host's vmbr0 joins it through veth hN-vm),
 #            unreachable routes for 10.77.0.0/16, 10.78.0.0/16 and 10.79.0.0/16; iptables/ip6tables FORWARD
 #            drop rules for what would be routed into or out of labvm0 (guests are never routed anywhere)
-#   ns hN:   eth0 10.77.0.N/24, libvirtd listening on 10.77.0.N:16509 only (tcp, no auth), virtlockd, virtlogd,
+#   ns hN:   eth0 10.77.0.N/24, libvirtd listening on 10.77.0.N:16509 (tcp, no auth) and 10.77.0.N:16514 (TLS: a
+#            server certificate of the lab's CA, client certificates of that CA required), virtlockd, virtlogd,
 #            bridge vmbr0 for guest NICs, its port eth2 the peer of hN-vm in labvm0 (no address in hN)
 #            eth1 10.79.0.N/24 on the storage network
 #   ns lst:  eth0 10.79.0.200/24, Debian's tgt serving iSCSI target iqn.2026-12.dev.paddock:lab on 10.79.0.200:3260,
@@ -32,6 +34,9 @@
 #            through QEMU's own NFS client (network disks), never a netfs pool
 #   ns mhN:  eth0 10.78.0.N/24, hN's BMC (lab/labbmc.py, IPMI on udp 623, admin/password): power on starts
 #            hN's daemons, power off kills every process of hN and empties its run/ (a reboot)
+#   $L/pki               the lab's CA (ca-cert.pem), each host's server certificate (hN/), and two client
+#                        directories in libvirt's pkipath layout: client/ (a certificate of the lab's CA:
+#                        qemu+tls://10.77.0.N/system?pkipath=$L/pki/client) and rogue/ (one of another CA: refused)
 #   $L/shared            plays NFS: vmlinuz, initrd.img, images/, lockspace/ (the disks' lockd leases)
 #   $L/hosts/hN/{run,lib,log,cache,etc}   bound over the libvirt directories inside hN
 set -euo pipefail
@@ -373,10 +378,13 @@ prepare_host() {
   cp -a /etc/libvirt "$d/etc"
   rm -rf "$d/lib/qemu/"* "$d/log/"* 2>/dev/null || true
   cat >> "$d/etc/libvirtd.conf" <<EOF
-listen_tls = 0
+listen_tls = 1
 listen_tcp = 1
 listen_addr = "$NET.$n"
 auth_tcp = "none"
+key_file = "$L/pki/h$n/serverkey.pem"
+cert_file = "$L/pki/h$n/servercert.pem"
+ca_file = "$L/pki/ca-cert.pem"
 host_uuid = "00000000-0000-4000-8000-$(printf '%012d' "$n")"
 log_outputs = "3:file:/var/log/libvirt/libvirtd.log"
 keepalive_interval = 5
@@ -471,13 +479,14 @@ cmd_up() {
   build_guest
   [ -e "$L/hosts" ] && die "$L holds an earlier lab; run 'lab.sh down' first"
   echo "$L" > "$OWNER"
-  trap 'say "up failed; cleaning up"; cmd_down >/dev/null 2>&1 || true' ERR
+  trap 'say "up failed; cleaning up"; [ -n "${PADDOCK_LAB_KEEP_FAILED:-}" ] || cmd_down >/dev/null 2>&1 || true' ERR
   mkdir -p "$L/shared/images" "$L/shared/lockspace" /run/libvirt
   chmod 755 "$L" "$L/shared" "$L/shared/images"
   cp "$CACHE/guest/vmlinuz" "$CACHE/guest/vmlinuz-watchdog" "$CACHE/guest/initrd.img" "$L/shared/"
   ip link add "$BRIDGE" type bridge
   ip addr add "$NET.254/24" dev "$BRIDGE"
   ip link set "$BRIDGE" up
+  prepare_pki "$count"
   prepare_storage
   prepare_guest_network
   for n in $(seq 1 "$count"); do prepare_host "$n"; configure_leases "$n"; done
@@ -494,9 +503,53 @@ cmd_up() {
   for n in $(seq 1 "$count"); do echo "h$n qemu+tcp://$NET.$n/system bmc $MGMT.$n"; done
   echo "iscsi $ISCSI_PORTAL $ISCSI_TARGET"
   echo "nfs $NFS_SERVER $NFS_EXPORT"
+  echo "tls $L/pki/client $L/pki/rogue"
   say "shared directory (consoles, images, kernel): $L/shared"
   if [ -n "${PADDOCK_URL:-}" ]; then cmd_register "$PADDOCK_URL"; fi
 }
+# ---- TLS: the lab's certificate authority ----------------------------------------------------------------------
+
+# certtool $1 (a template's lines in the rest): a key in $2/$3key.pem and its certificate in $2/$3cert.pem, signed
+# by the CA in $4 (or self-signed when $4 is empty).
+lab_cert() {
+  local dir="$1" name="$2" ca="$3" template
+  shift 3
+  mkdir -p "$dir"
+  template="$(mktemp)"
+  printf '%s\n' "$@" "expiration_days = 30" > "$template"
+  certtool --generate-privkey --key-type=rsa --bits=2048 --outfile "$dir/${name}key.pem" >/dev/null 2>&1
+  if [ -z "$ca" ]; then
+    certtool --generate-self-signed --load-privkey "$dir/${name}key.pem" --template "$template" \
+      --outfile "$dir/${name}cert.pem" >/dev/null 2>&1
+  else
+    certtool --generate-certificate --load-privkey "$dir/${name}key.pem" --load-ca-certificate "$ca/ca-cert.pem" \
+      --load-ca-privkey "$ca/ca-key.pem" --template "$template" --outfile "$dir/${name}cert.pem" >/dev/null 2>&1
+  fi
+  rm -f "$template"
+  chmod 600 "$dir/${name}key.pem"
+}
+
+# The lab's CA, a server certificate per host (its address and name), a client certificate of the CA in client/
+# and one of another CA in rogue/.
+prepare_pki() {
+  local count="$1" n p="$L/pki"
+  mkdir -p "$p"
+  chmod 700 "$p"
+  lab_cert "$p" ca- "" "cn = Paddock lab CA" ca cert_signing_key
+  for n in $(seq 1 "$count"); do
+    lab_cert "$p/h$n" server "$p" "cn = h$n" "dns_name = h$n" "ip_address = $NET.$n" tls_www_server \
+      encryption_key signing_key
+  done
+  lab_cert "$p/client" client "$p" "cn = paddock" "organization = Paddock lab" tls_www_client encryption_key \
+    signing_key
+  lab_cert "$p/other-ca" ca- "" "cn = Another CA" ca cert_signing_key
+  lab_cert "$p/rogue" client "$p/other-ca" "cn = paddock" "organization = Paddock lab" tls_www_client \
+    encryption_key signing_key
+  cp "$p/ca-cert.pem" "$p/client/cacert.pem"
+  # rogue/ trusts both CAs, so libvirt's client accepts its own certificate and it is the host that refuses it.
+  cat "$p/ca-cert.pem" "$p/other-ca/ca-cert.pem" > "$p/rogue/cacert.pem"
+}
+
 # ---- the guests' network ---------------------------------------------------------------------------------------
 
 # labvm0: the segment every host's vmbr0 joins, with an address for the root namespace to reach guests at.

@@ -201,6 +201,24 @@ public final class Lab implements AutoCloseable {
         return Path.of(said.stdout().strip());
     }
 
+    /**
+     * Host hN over TLS: libvirtd's port 16514 with the host's certificate of the lab's CA, and the client certificate
+     * of that CA in libvirt's pkipath layout ({@code lab.sh}'s {@code $L/pki/client}).
+     */
+    public String tlsUri(int n) {
+        return tlsUri(n, "client");
+    }
+
+    /** Host hN over TLS with a client certificate of another CA ({@code $L/pki/rogue}), which the host refuses. */
+    public String rogueTlsUri(int n) {
+        return tlsUri(n, "rogue");
+    }
+
+    private String tlsUri(int n, String client) {
+        String address = host(n).uri().replaceFirst("^qemu\\+tcp://([^/]+)/.*$", "$1");
+        return "qemu+tls://" + address + "/system?pkipath=" + directory.resolve("pki").resolve(client);
+    }
+
     /** The address the template guests' network has in the root namespace (bridge labvm0, a /24). */
     public static final String GUEST_GATEWAY = "10.79.8.254";
 
