@@ -5,7 +5,8 @@
 #   lab.sh up [N]       start hosts h1..hN (default 3) and print their URIs
 #   lab.sh down         stop everything the lab started and remove it; safe to run twice
 #   lab.sh status       say whether a lab is up, and where
-#   lab.sh register [URL]   add the hosts to a running Paddock (also done by `up` when PADDOCK_URL is set)
+#   lab.sh register [URL]   add the hosts to a running Paddock (also done by `up` when PADDOCK_URL is set; an
+#                       https URL with a self-signed certificate needs PADDOCK_CACERT, the file the server printed)
 #   lab.sh power N on|off|status   press host hN's power through its BMC (IPMI lanplus, as fence_ipmilan does)
 #   lab.sh storage      print the storage network's iSCSI portal and target and its NFS export (when a lab is up)
 #   lab.sh template     print the path of the template guest's disk (template.qcow2 in the cache), building it
@@ -837,7 +838,10 @@ cmd_register() {
 # POSTs JSON and prints the created resource's id; fails with the server's problem detail otherwise.
 post() {
   local body status
-  body="$(curl -sS -w '\n%{http_code}' -H 'Content-Type: application/json' -d "$2" "$1")" || die "cannot reach $1"
+  local trust=()
+  [ -z "${PADDOCK_CACERT:-}" ] || trust=(--cacert "$PADDOCK_CACERT")
+  body="$(curl -sS "${trust[@]}" -w '\n%{http_code}' -H 'Content-Type: application/json' -d "$2" "$1")" \
+    || die "cannot reach $1"
   status="${body##*$'\n'}"; body="${body%$'\n'*}"
   [ "$status" = 201 ] || die "POST $1 answered $status: $body"
   local id

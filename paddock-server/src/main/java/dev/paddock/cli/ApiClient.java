@@ -13,6 +13,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Optional;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLHandshakeException;
 
 /**
  * The command line's view of the REST API: JSON in, JSON out, and every failure turned into a
@@ -26,8 +29,15 @@ final class ApiClient {
     private final HttpClient http;
 
     ApiClient(URI server) {
+        this(server, Optional.empty());
+    }
+
+    /** With {@code trusted}, HTTPS trusts exactly that (the server's certificate, or its CA); else the JDK's CAs. */
+    ApiClient(URI server, Optional<SSLContext> trusted) {
         this.server = server;
-        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        var builder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5));
+        trusted.ifPresent(builder::sslContext);
+        this.http = builder.build();
     }
 
     URI server() {
@@ -89,6 +99,10 @@ final class ApiClient {
             response = http.send(builder.build(), HttpResponse.BodyHandlers.ofString());
         } catch (ConnectException | HttpConnectTimeoutException e) {
             throw unreachable();
+        } catch (SSLHandshakeException e) {
+            throw new CliException(ExitCode.UNREACHABLE, "The Paddock server at " + server + " sent a certificate"
+                    + " this command does not trust (" + e.getMessage() + "); pass --cacert FILE (or set"
+                    + " PADDOCK_CACERT) with the certificate the server printed when it started.");
         } catch (IOException e) {
             if (e.getCause() instanceof ConnectException) {
                 throw unreachable();

@@ -2,6 +2,7 @@ package dev.paddock.server;
 
 import dev.paddock.hypervisor.DomainSpec;
 import dev.paddock.libvirt.LibvirtHypervisor;
+import dev.paddock.tls.TlsSettings;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Optional;
@@ -10,16 +11,17 @@ import java.util.Optional;
  * How to run a server.
  *
  * @param host the address to listen on ("127.0.0.1" for the demo, "0.0.0.0" to serve a network)
- * @param port the HTTP port; 0 picks a free one
+ * @param port the HTTP(S) port; 0 picks a free one
  * @param jdbcUrl the store's database
  * @param room the simulated room to manage
  * @param dataDirectory where the simulated room keeps its state between runs
  * @param libvirtSharedDirectory a directory every libvirt host sees at the same path (the lab's {@code shared}, an
  *     NFS mount): guests boot its {@code vmlinuz} and {@code initrd.img}, write their consoles there, and migrate
  *     over it; empty for libvirt's defaults (no default boot)
+ * @param tls HTTPS (a certificate made on first start, or a PEM pair) or plain HTTP
  */
 public record ServerConfig(String host, int port, String jdbcUrl, Room room, Path dataDirectory,
-        Optional<Path> libvirtSharedDirectory) {
+        Optional<Path> libvirtSharedDirectory, TlsSettings tls) {
 
     public static final int DEFAULT_PORT = 8080;
 
@@ -37,17 +39,23 @@ public record ServerConfig(String host, int port, String jdbcUrl, Room room, Pat
         Objects.requireNonNull(room, "room");
         Objects.requireNonNull(dataDirectory, "dataDirectory");
         Objects.requireNonNull(libvirtSharedDirectory, "libvirtSharedDirectory");
+        Objects.requireNonNull(tls, "tls");
         if (port < 0 || port > 65_535) {
             throw new IllegalArgumentException("the port must be between 0 and 65535, was " + port);
         }
     }
 
     public ServerConfig(String host, int port, String jdbcUrl, Room room, Path dataDirectory) {
-        this(host, port, jdbcUrl, room, dataDirectory, Optional.empty());
+        this(host, port, jdbcUrl, room, dataDirectory, Optional.empty(), TlsSettings.plain());
     }
 
     public ServerConfig withLibvirtSharedDirectory(Path directory) {
-        return new ServerConfig(host, port, jdbcUrl, room, dataDirectory, Optional.of(directory.toAbsolutePath()));
+        return new ServerConfig(host, port, jdbcUrl, room, dataDirectory, Optional.of(directory.toAbsolutePath()),
+                tls);
+    }
+
+    public ServerConfig withTls(TlsSettings settings) {
+        return new ServerConfig(host, port, jdbcUrl, room, dataDirectory, libvirtSharedDirectory, settings);
     }
 
     /** The libvirt adapter's settings: the lab's (fast keepalive, shared consoles, migration) with a shared directory. */
