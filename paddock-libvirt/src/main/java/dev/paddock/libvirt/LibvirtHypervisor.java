@@ -217,7 +217,11 @@ public final class LibvirtHypervisor implements Hypervisor {
         try {
             connect = new Connect(link.uri, false);
         } catch (LibvirtException e) {
-            throw LibvirtErrors.translate("cannot connect to host " + link.hostId + " at " + link.uri, e);
+            HypervisorException failed = LibvirtErrors.translate("cannot connect to host " + link.hostId + " at "
+                    + link.uri, e);
+            // a connection that does not open (a TLS handshake the host refuses included) leaves the host out of reach
+            throw failed.reason() == Reason.FAILED
+                    ? new HypervisorException(Reason.UNREACHABLE, failed.getMessage(), e) : failed;
         }
         try {
             keepAlive(connect);
