@@ -24,7 +24,9 @@
 #            unreachable routes for 10.77.0.0/16, 10.78.0.0/16 and 10.79.0.0/16; iptables/ip6tables FORWARD
 #            drop rules for what would be routed into or out of labvm0 (guests are never routed anywhere)
 #   ns hN:   eth0 10.77.0.N/24, libvirtd listening on 10.77.0.N:16509 (tcp, no auth) and 10.77.0.N:16514 (TLS: a
-#            server certificate of the lab's CA, client certificates of that CA required), virtlockd, virtlogd,
+#            server certificate of the lab's CA, client certificates of that CA required), sshd on 10.77.0.N:22
+#            (root with the lab's key only: libvirt's ssh transports reach libvirtd through virt-ssh-helper),
+#            virtlockd, virtlogd,
 #            bridge vmbr0 for guest NICs, its port eth2 the peer of hN-vm in labvm0 (no address in hN)
 #            eth1 10.79.0.N/24 on the storage network
 #   ns lst:  eth0 10.79.0.200/24, Debian's tgt serving iSCSI target iqn.2026-12.dev.paddock:lab on 10.79.0.200:3260,
@@ -38,6 +40,8 @@
 #   $L/pki               the lab's CA (ca-cert.pem), each host's server certificate (hN/), and two client
 #                        directories in libvirt's pkipath layout: client/ (a certificate of the lab's CA:
 #                        qemu+tls://10.77.0.N/system?pkipath=$L/pki/client) and rogue/ (one of another CA: refused)
+#   $L/ssh               the lab's client key (id_lab), authorized_keys, known_hosts of every host, each host's
+#                        host key and sshd_config (hN/), and a key no host accepts (id_other)
 #   $L/shared            plays NFS: vmlinuz, initrd.img, images/, lockspace/ (the disks' lockd leases)
 #   $L/hosts/hN/{run,lib,log,cache,etc}   bound over the libvirt directories inside hN
 set -euo pipefail
@@ -65,7 +69,7 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 PACKAGES=(qemu-system-x86 qemu-utils libvirt-daemon-system libvirt-clients busybox-static cpio iproute2
   python3-pyghmi ipmitool fence-agents tgt libvirt-daemon-driver-storage-iscsi-direct
   nfs-ganesha nfs-ganesha-vfs rpcbind libnfs-utils qemu-block-extra
-  syslinux syslinux-common mtools dosfstools genisoimage iptables)
+  syslinux syslinux-common mtools dosfstools genisoimage iptables openssh-server)
 MODULES=(virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci virtio_blk)
 
 say() { printf 'lab: %s\n' "$*" >&2; }
@@ -79,7 +83,15 @@ cmd_install() {
   need_root
   say "installing ${missing[*]}"
   apt-get update -qq >/dev/null
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null || die "apt-get install ${missing[*]} failed"
+  # The lab starts the daemons it needs itself, in its namespaces: no package may start a service on the machine
+  # (openssh-server would listen on every address), so a policy refuses them while packages install.
+  local policy=/usr/sbin/policy-rc.d made_policy=""
+  if [ ! -e "$policy" ]; then
+    printf '#!/bin/sh\nexit 101\n' > "$policy" && chmod 755 "$policy" && made_policy=1
+  fi
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null \
+    || { [ -z "$made_policy" ] || rm -f "$policy"; die "apt-get install ${missing[*]} failed"; }
+  [ -z "$made_policy" ] || rm -f "$policy"
 }
 
 # Lab traffic must never leave the machine: with the lab down, lab addresses are refused locally.
@@ -416,7 +428,8 @@ start_host() {
     $hide_kvm
     virtlogd -d -p /run/libvirt/virtlogd.pid
     virtlockd -d -p /run/libvirt/virtlockd.pid
-    libvirtd -d --listen -p /run/libvirt/libvirtd.pid"
+    libvirtd -d --listen -p /run/libvirt/libvirtd.pid
+    mkdir -p /run/sshd; /usr/sbin/sshd -f $L/ssh/h$n/sshd_config"
 }
 
 wait_host() {
@@ -488,6 +501,7 @@ cmd_up() {
   ip addr add "$NET.254/24" dev "$BRIDGE"
   ip link set "$BRIDGE" up
   prepare_pki "$count"
+  prepare_ssh "$count"
   prepare_storage
   prepare_guest_network
   for n in $(seq 1 "$count"); do prepare_host "$n"; configure_leases "$n"; done
@@ -505,6 +519,7 @@ cmd_up() {
   echo "iscsi $ISCSI_PORTAL $ISCSI_TARGET"
   echo "nfs $NFS_SERVER $NFS_EXPORT"
   echo "tls $L/pki/client $L/pki/rogue"
+  echo "ssh $L/ssh/id_lab $L/ssh/known_hosts"
   say "shared directory (consoles, images, kernel): $L/shared"
   if [ -n "${PADDOCK_URL:-}" ]; then cmd_register "$PADDOCK_URL"; fi
 }
@@ -549,6 +564,36 @@ prepare_pki() {
   cp "$p/ca-cert.pem" "$p/client/cacert.pem"
   # rogue/ trusts both CAs, so libvirt's client accepts its own certificate and it is the host that refuses it.
   cat "$p/ca-cert.pem" "$p/other-ca/ca-cert.pem" > "$p/rogue/cacert.pem"
+}
+
+# ---- SSH: each host's sshd, for libvirt's ssh transports ---------------------------------------------------------
+
+# The lab's client key, each host's host key and sshd_config (its address only, root by key only, no PAM), the
+# known_hosts that names every host's key, and a key that no host accepts.
+prepare_ssh() {
+  local count="$1" n s="$L/ssh"
+  mkdir -p "$s"
+  chmod 700 "$s"
+  ssh-keygen -q -t ed25519 -N '' -C paddock-lab -f "$s/id_lab"
+  ssh-keygen -q -t ed25519 -N '' -C other -f "$s/id_other"
+  cp "$s/id_lab.pub" "$s/authorized_keys"
+  : > "$s/known_hosts"
+  for n in $(seq 1 "$count"); do
+    mkdir -p "$s/h$n"
+    ssh-keygen -q -t ed25519 -N '' -C "h$n" -f "$s/h$n/ssh_host_ed25519_key"
+    echo "$NET.$n $(cut -d' ' -f1,2 "$s/h$n/ssh_host_ed25519_key.pub")" >> "$s/known_hosts"
+    cat > "$s/h$n/sshd_config" <<EOF
+ListenAddress $NET.$n:22
+HostKey $s/h$n/ssh_host_ed25519_key
+AuthorizedKeysFile $s/authorized_keys
+PermitRootLogin prohibit-password
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+UsePAM no
+StrictModes no
+PidFile /run/libvirt/sshd.pid
+EOF
+  done
 }
 
 # ---- the guests' network ---------------------------------------------------------------------------------------
@@ -787,7 +832,8 @@ cmd_down() {
     stop_bmcs
     for d in "$L"/hosts/h*; do
       [ -d "$d" ] || continue
-      kill_pidfile "$d"/run/qemu/*.pid "$d"/run/libvirtd.pid "$d"/run/virtlockd.pid "$d"/run/virtlogd.pid
+      kill_pidfile "$d"/run/qemu/*.pid "$d"/run/libvirtd.pid "$d"/run/virtlockd.pid "$d"/run/virtlogd.pid \
+        "$d"/run/sshd.pid
     done
   fi
   # Namespaces and the bridge belong to whichever lab holds the addresses: only that lab removes them.

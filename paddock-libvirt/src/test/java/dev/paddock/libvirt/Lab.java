@@ -214,9 +214,31 @@ public final class Lab implements AutoCloseable {
         return tlsUri(n, "rogue");
     }
 
+    /**
+     * Host hN over SSH (libvirt's libssh transport to the host's sshd, then virt-ssh-helper), as root with the lab's
+     * key, the host's key checked against the lab's known_hosts ({@code lab.sh}'s {@code $L/ssh}).
+     */
+    public String sshUri(int n) {
+        return sshUri(n, "id_lab");
+    }
+
+    /** Host hN over SSH with a key that no host accepts. */
+    public String otherKeySshUri(int n) {
+        return sshUri(n, "id_other");
+    }
+
+    private String sshUri(int n, String key) {
+        Path ssh = directory.resolve("ssh");
+        return "qemu+libssh://root@" + address(n) + "/system?keyfile=" + ssh.resolve(key) + "&known_hosts="
+                + ssh.resolve("known_hosts") + "&sshauth=privkey";
+    }
+
+    private String address(int n) {
+        return host(n).uri().replaceFirst("^qemu\\+tcp://([^/]+)/.*$", "$1");
+    }
+
     private String tlsUri(int n, String client) {
-        String address = host(n).uri().replaceFirst("^qemu\\+tcp://([^/]+)/.*$", "$1");
-        return "qemu+tls://" + address + "/system?pkipath=" + directory.resolve("pki").resolve(client);
+        return "qemu+tls://" + address(n) + "/system?pkipath=" + directory.resolve("pki").resolve(client);
     }
 
     /** The address the template guests' network has in the root namespace (bridge labvm0, a /24). */

@@ -45,8 +45,8 @@ import java.util.function.Supplier;
 public final class RoutingHypervisor implements Hypervisor {
 
     /** URI schemes that libvirt answers (test: is libvirt's in-process test driver); others are refused. */
-    static final List<String> LIBVIRT_SCHEMES = List.of("qemu:", "qemu+tcp:", "qemu+ssh:", "qemu+tls:", "qemu+unix:",
-            "test:");
+    static final List<String> LIBVIRT_SCHEMES = List.of("qemu:", "qemu+tcp:", "qemu+ssh:", "qemu+libssh:",
+            "qemu+libssh2:", "qemu+tls:", "qemu+unix:", "test:");
     private static final String SIM_SCHEME = "sim:";
 
     private final Hypervisor simulated;
@@ -109,7 +109,7 @@ public final class RoutingHypervisor implements Hypervisor {
         }
         throw new HypervisorException(HypervisorException.Reason.INVALID_ARGUMENT, "'" + uri
                 + "' is not a host URI Paddock knows: use sim://NAME for a simulated host or qemu+tcp://, qemu+ssh://,"
-                + " qemu+tls:// or qemu:/// for a libvirt host");
+                + " qemu+libssh://, qemu+tls:// or qemu:/// for a libvirt host");
     }
 
     private synchronized Hypervisor openLibvirt() {

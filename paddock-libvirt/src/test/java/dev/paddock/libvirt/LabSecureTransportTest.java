@@ -19,11 +19,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Hosts managed over {@code qemu+tls://}: libvirtd's TLS port with the lab CA's server certificates, a client
- * certificate of that CA accepted, one of another CA refused by the host.
+ * Hosts managed over {@code qemu+tls://} (libvirtd's TLS port with the lab CA's server certificates, a client
+ * certificate of that CA accepted, one of another CA refused by the host) and over SSH ({@code qemu+libssh://} to
+ * each host's sshd, the host key checked, the lab's key accepted, another refused).
  */
 @Tag("lab")
-class LabTlsTest {
+class LabSecureTransportTest {
 
     @RegisterExtension
     static final LabExtension LAB = new LabExtension();
@@ -41,7 +42,7 @@ class LabTlsTest {
     @AfterEach
     void close() {
         try {
-            for (String host : java.util.List.of("tls-h1", "tls-h2")) {
+            for (String host : java.util.List.of("tls-h1", "tls-h2", "ssh-h1", "ssh-h2")) {
                 if (hypervisor.isConnected(host) && hypervisor.domain(host, guest.uuid()).isPresent()) {
                     hypervisor.destroy(host, guest.uuid());
                     hypervisor.undefine(host, guest.uuid());
@@ -81,6 +82,35 @@ class LabTlsTest {
                 .hasMessageContaining("qemu+tls://")
                 .hasMessageContaining("TLS");
         assertThat(hypervisor.isConnected("rogue-h1")).isFalse();
+    }
+
+    @Test
+    @DisplayName("two hosts attached over SSH with the lab's key run a guest and migrate it live peer to peer")
+    void managedOverSsh() {
+        var h1 = hypervisor.attach("ssh-h1", LAB.lab().sshUri(1));
+        var h2 = hypervisor.attach("ssh-h2", LAB.lab().sshUri(2));
+        assertThat(h1.hostname()).isEqualTo("h1");
+        assertThat(h2.hostname()).isEqualTo("h2");
+
+        hypervisor.define("ssh-h1", guest);
+        hypervisor.start("ssh-h1", guest.uuid());
+        long before = awaitHeartbeatAbove(0, Duration.ofSeconds(60));
+        hypervisor.migrate(guest.uuid(), "ssh-h1", "ssh-h2", new MigrationOptions(Optional.empty(),
+                Optional.empty(), Optional.empty()), progress -> { });
+
+        assertThat(hypervisor.domain("ssh-h2", guest.uuid())).map(d -> d.state()).contains(VmState.RUNNING);
+        assertThat(hypervisor.domain("ssh-h1", guest.uuid())).isEmpty();
+        awaitHeartbeatAbove(before, Duration.ofSeconds(30));
+    }
+
+    @Test
+    @DisplayName("a key the host does not accept is refused, and attach says it cannot connect")
+    void otherKeyRefused() {
+        assertThatThrownBy(() -> hypervisor.attach("ssh-other", LAB.lab().otherKeySshUri(1)))
+                .isInstanceOf(HypervisorException.class)
+                .hasMessageContaining("qemu+libssh://")
+                .hasMessageContaining("authenticate");
+        assertThat(hypervisor.isConnected("ssh-other")).isFalse();
     }
 
     private long awaitHeartbeatAbove(long floor, Duration timeout) {
