@@ -91,7 +91,7 @@ public final class ServerCertificate {
             KeyPair pair = generator.generateKeyPair();
             X509Certificate made = sign(pair, names);
             Files.createDirectories(directory);
-            writeAtomically(key, pkcs8(pair.getPrivate()), true);
+            writeAtomically(key, pkcs8(pair), true);
             writeAtomically(certificate, pem(made), false);
             return new ServerCertificate(List.of(made), pair.getPrivate(), certificate, true);
         } catch (IOException e) {
@@ -265,11 +265,18 @@ public final class ServerCertificate {
         return name.contains(":") || name.matches("\\d{1,3}(\\.\\d{1,3}){3}");
     }
 
-    /** The key as PKCS#8 PEM ("PRIVATE KEY"), which OpenSSL, curl and this class all read. */
-    private static String pkcs8(PrivateKey key) {
+    /**
+     * The key as PKCS#8 PEM ("PRIVATE KEY") with its public half inside (the JDK leaves it out, and GnuTLS, which
+     * slapd and libvirt use, refuses a key without it), so OpenSSL, GnuTLS and this class all read it.
+     */
+    private static String pkcs8(KeyPair pair) throws IOException {
+        PrivateKeyInfo plain = PrivateKeyInfo.getInstance(pair.getPrivate().getEncoded());
+        var publicKey = org.bouncycastle.asn1.x509.SubjectPublicKeyInfo.getInstance(pair.getPublic().getEncoded());
+        var inner = new org.bouncycastle.asn1.sec.ECPrivateKey(256,
+                ((java.security.interfaces.ECPrivateKey) pair.getPrivate()).getS(), publicKey.getPublicKeyData(), null);
+        byte[] encoded = new PrivateKeyInfo(plain.getPrivateKeyAlgorithm(), inner).getEncoded();
         return "-----BEGIN PRIVATE KEY-----\n"
-                + java.util.Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
-                        .encodeToString(key.getEncoded())
+                + java.util.Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(encoded)
                 + "\n-----END PRIVATE KEY-----\n";
     }
 
