@@ -42,7 +42,9 @@
 #                        qemu+tls://10.77.0.N/system?pkipath=$L/pki/client) and rogue/ (one of another CA: refused)
 #   $L/ssh               the lab's client key (id_lab), authorized_keys, known_hosts of every host, each host's
 #                        host key and sshd_config (hN/), and a key no host accepts (id_other)
-#   $L/shared            plays NFS: vmlinuz, initrd.img, images/, lockspace/ (the disks' lockd leases)
+#   $L/shared            plays NFS: vmlinuz, initrd.img, images/, lockspace/ (the disks' lockd leases), and
+#                        fixed/, a tmpfs (16 GiB at most, in memory only as far as it is written) whose free space only
+#                        what is written there moves
 #   $L/hosts/hN/{run,lib,log,cache,etc}   bound over the libvirt directories inside hN
 set -euo pipefail
 
@@ -495,6 +497,10 @@ cmd_up() {
   echo "$L" > "$OWNER"
   trap 'say "up failed; cleaning up"; [ -n "${PADDOCK_LAB_KEEP_FAILED:-}" ] || cmd_down >/dev/null 2>&1 || true' ERR
   mkdir -p "$L/shared/images" "$L/shared/lockspace" /run/libvirt
+  # A file system of its own for a datastore whose free space must move only as its volumes do (the machine's own
+  # file system moves with whatever else writes to it); mounted before the hosts start, so each sees it.
+  mkdir -p "$L/shared/fixed"
+  mount -t tmpfs -o size=16g,mode=755 paddock-lab-fixed "$L/shared/fixed"
   chmod 755 "$L" "$L/shared" "$L/shared/images"
   cp "$CACHE/guest/vmlinuz" "$CACHE/guest/vmlinuz-watchdog" "$CACHE/guest/initrd.img" "$L/shared/"
   ip link add "$BRIDGE" type bridge
@@ -858,6 +864,7 @@ cmd_down() {
     done
     rm -f "$OWNER"
   fi
+  if mountpoint -q "$L/shared/fixed" 2>/dev/null; then umount "$L/shared/fixed" || umount -l "$L/shared/fixed"; fi
   rm -rf "$L"
   rmdir /run/libvirt 2>/dev/null || true
   say "down ($L removed)"

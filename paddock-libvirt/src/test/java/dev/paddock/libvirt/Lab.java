@@ -190,6 +190,14 @@ public final class Lab implements AutoCloseable {
     }
 
     /**
+     * A directory of the shared one on a file system of its own (a tmpfs every host sees, 16 GiB at most: linked clones count their full size against free space): its free space
+     * moves only with what is written there, so a datastore's free space can be compared exactly.
+     */
+    public Path fixedSizeDirectory() {
+        return shared().resolve("fixed");
+    }
+
+    /**
      * The template guest's disk ({@code lab.sh template}): a qcow2 image SeaBIOS boots by itself, whose init applies
      * a cloud-init NoCloud seed and answers HTTP on port 80 with its hostname and root's SSH keys.
      */
