@@ -44,6 +44,7 @@ public final class Compensation {
             case Step.DeleteNfsVolume ignored -> Optional.empty();
             case Step.CloneNfsVolume clone ->
                     Optional.of(new Step.DeleteNfsVolume(clone.datastoreId(), clone.export(), clone.name()));
+            case Step.ResizeNfsVolume ignored -> Optional.empty();
             case Step.WriteNfsSeed seed ->
                     Optional.of(new Step.DeleteNfsVolume(seed.datastoreId(), seed.export(), seed.name()));
             case Step.CreateVolume create -> Optional.of(new Step.DeleteVolume(create.hostId(), create.pool(),

@@ -128,6 +128,17 @@ public final class StepExecutor {
             case Step.CreateNfsVolume s -> createNfsVolume(s, log);
             case Step.DeleteNfsVolume s -> deleteNfsVolume(s, log);
             case Step.CloneNfsVolume s -> cloneNfsVolume(s, log);
+            case Step.ResizeNfsVolume s -> {
+                long before = nfs.image(s.export(), s.name()).virtualBytes();
+                if (before >= s.sizeBytes()) {
+                    log.accept(s.export().urlOf(s.name()) + " is " + before + " bytes already");
+                } else {
+                    nfs.resize(s.export(), s.name(), s.format(), s.sizeBytes());
+                    log.accept("grew " + s.export().urlOf(s.name()) + " from " + before + " to " + s.sizeBytes()
+                            + " bytes");
+                }
+                recordNfsSizes(s.datastoreId(), s.export(), log);
+            }
             case Step.WriteNfsSeed s -> {
                 byte[] seed = SeedImage.iso(s.metaData(), s.userData(), s.networkConfig());
                 nfs.delete(s.export(), s.name());
@@ -407,6 +418,7 @@ public final class StepExecutor {
             case Step.CloneNfsVolume s -> nfs.file(s.export(), s.name()).isPresent() ? Optional.empty()
                     : Compensation.of(s);
             case Step.WriteNfsSeed s -> Compensation.of(s);
+            case Step.ResizeNfsVolume s -> Compensation.of(s);
             case Step.CreateVolume s -> hasVolume(s.hostId(), s.pool(), s.name()) ? Optional.empty() : Compensation.of(s);
             case Step.CloneVolume s -> hasVolume(s.hostId(), s.pool(), s.name()) ? Optional.empty() : Compensation.of(s);
             case Step.WriteSeed s -> Compensation.of(s);

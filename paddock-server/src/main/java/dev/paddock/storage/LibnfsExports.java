@@ -186,6 +186,13 @@ public final class LibnfsExports implements NfsExports {
     }
 
     @Override
+    public void resize(NfsExport export, String name, String format, long sizeBytes) {
+        String url = export.urlOf(name);
+        qemuImg("grow " + url, QEMU_IMG_TIMEOUT_S, line -> { }, "resize", "-q", "-f", format, url,
+                Long.toString(sizeBytes));
+    }
+
+    @Override
     public void copy(NfsExport export, String name, String from, String format, long sizeBytes,
             DoubleConsumer progress) {
         String partial = "." + name + ".part";
@@ -199,8 +206,7 @@ public final class LibnfsExports implements NfsExports {
                 }
             }, "convert", "-p", "-O", format, export.urlOf(from), url);
             if (image(export, partial).virtualBytes() < sizeBytes) {
-                qemuImg("grow " + url, QEMU_IMG_TIMEOUT_S, line -> { }, "resize", "-q", "-f", format, url,
-                        Long.toString(sizeBytes));
+                resize(export, partial, format, sizeBytes);
             }
             mounted(export, "rename " + partial + " in", (libnfs, context) -> {
                 check(libnfs, context, libnfs.nfs_rename(context, "/" + partial, "/" + name), export,

@@ -56,6 +56,9 @@ public interface NfsExports {
      */
     void layer(NfsExport export, String name, String over, String overFormat, long sizeBytes);
 
+    /** Grows the image {@code name} (in {@code format}) to {@code sizeBytes}, as its guest will see it. */
+    void resize(NfsExport export, String name, String format, long sizeBytes);
+
     /**
      * Copies the export's image {@code from} as the new file {@code name} in {@code format}, grown to
      * {@code sizeBytes} when it is smaller, reporting the part copied (0 to 1) as it goes. The copy takes its name only

@@ -98,6 +98,7 @@ final class InlineOperations implements Operations {
                 case Step.DeleteNfsVolume delete -> { }
                 case Step.CloneNfsVolume clone -> { }
                 case Step.WriteNfsSeed seed -> { }
+                case Step.ResizeNfsVolume resize -> { }
                 case Step.CreateVolume create -> { }
                 case Step.CloneVolume clone -> { }
                 case Step.WriteSeed seed -> { }

@@ -292,6 +292,10 @@ class InventoryControllerTest {
                     throw new UnsupportedOperationException();
                 }
 
+                public void resize(dev.paddock.model.NfsExport asked, String name, String format, long sizeBytes) {
+                    throw new UnsupportedOperationException();
+                }
+
                 public void copy(dev.paddock.model.NfsExport asked, String name, String from, String format,
                         long sizeBytes, java.util.function.DoubleConsumer progress) {
                     throw new UnsupportedOperationException();

@@ -167,6 +167,16 @@ class NfsVolumeStepTest {
             }
         }
 
+        public void resize(NfsExport export, String name, String format, long sizeBytes) {
+            ImageFacts facts = image(export, name);
+            try {
+                Files.writeString(root.resolve(name), "layer over " + facts.backingFile().orElse("-") + " "
+                        + sizeBytes);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
         public void copy(NfsExport export, String name, String from, String format, long sizeBytes,
                 java.util.function.DoubleConsumer progress) {
             try {

@@ -59,6 +59,8 @@ class StepJsonTest {
                         "web-1-root.qcow2", "tiny.qcow2", "qcow2", true, 8L << 30),
                 new Step.CloneNfsVolume("d2", new dev.paddock.model.NfsExport("10.79.0.200", "/export/paddock"),
                         "web-2-root.img", "tiny.img", "raw", false, 8L << 30),
+                new Step.ResizeNfsVolume("d2", new dev.paddock.model.NfsExport("10.79.0.200", "/export/paddock"),
+                        "web-1-root.qcow2", "qcow2", 16L << 30),
                 new Step.WriteNfsSeed("d2", new dev.paddock.model.NfsExport("10.79.0.200", "/export/paddock"),
                         "web-1-seed.iso", "instance-id: \"v1\"\n", "#cloud-config\n", ""),
                 new Step.CreateVolume("h1", "library", "web-1-data.qcow2", 4096, "qcow2"),

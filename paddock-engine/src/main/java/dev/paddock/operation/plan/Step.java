@@ -39,6 +39,7 @@ public sealed interface Step
                 Step.DeleteNfsVolume,
                 Step.CloneNfsVolume,
                 Step.WriteNfsSeed,
+                Step.ResizeNfsVolume,
                 Step.CreateVolume,
                 Step.CloneVolume,
                 Step.WriteSeed,
@@ -363,6 +364,26 @@ public sealed interface Step
 
         public String describe() {
             return "write cloud-init seed " + name + " on " + export.key();
+        }
+    }
+
+    /**
+     * Grows the image {@code name} (in {@code format}) on the export of the NFS datastore {@code datastoreId} to
+     * {@code sizeBytes}; one that large already means done. Never undone, as {@link ResizeVolume}.
+     */
+    record ResizeNfsVolume(String datastoreId, NfsExport export, String name, String format, long sizeBytes)
+            implements Step {
+        public ResizeNfsVolume {
+            if (!NfsExport.isFileName(name)) {
+                throw new IllegalArgumentException("not a file name for an NFS export: '" + name + "'");
+            }
+            if (sizeBytes < 1) {
+                throw new IllegalArgumentException("a volume needs a size, not " + sizeBytes + " bytes");
+            }
+        }
+
+        public String describe() {
+            return "grow volume " + name + " on " + export.key() + " to " + (sizeBytes >> 20) + " MiB";
         }
     }
 
