@@ -34,8 +34,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * sent; a wrong checksum leaves nothing), a template over it, then a VM created from the template as a linked clone
  * with a cloud-init seed, both files the server made on the export. The guest boots its layer through QEMU's own NFS
  * client and answers on its address with the hostname its seed gave; its disk is a qcow2 layer over the image, as
- * qemu-img reads the export's file; deleting it with its disks leaves the image alone on the export. A full clone is
- * a whole copy, and the image cannot go while a template names it.
+ * qemu-img reads the export's file; a disk added while it runs is made on the export and plugged in, its layer grows
+ * once it is stopped, and deleting it with its disks leaves the image alone on the export. A full clone is a whole
+ * copy, and the image cannot go while a template names it.
  */
 @Tag("lab")
 class LabNfsImageTest {
@@ -107,12 +108,29 @@ class LabNfsImageTest {
         assertThat(Files.size(export.resolve(root.get("volume").asText()))).isLessThan(Files.size(
                 export.resolve("tiny-nfs.qcow2")));
 
+        String id = vm.get("id").asText();
+        awaitDone(LAB.paddock().patch("/api/v1/vms/" + id, "{\"addDisks\":[{\"datastore\":\"nas-library\","
+                + "\"sizeGib\":1}]}"));
+        JsonNode grown = get("/api/v1/vms/" + id);
+        JsonNode data = grown.get("disks").get(grown.get("disks").size() - 1);
+        assertThat(data.get("datastoreId").asText()).isEqualTo(datastore);
+        JsonNode dataInfo = qemuImgInfo(export.resolve(data.get("volume").asText()));
+        assertThat(dataInfo.get("format").asText()).isEqualTo("qcow2");
+        assertThat(dataInfo.get("virtual-size").asLong()).isEqualTo(1L << 30);
+        assertThat(LAB.server().parts().hypervisor().definition(grown.get("hostId").asText(), id).orElseThrow()
+                .disks()).as("plugged into the running guest").hasSize(3);
+        awaitDone(post("/api/v1/vms/" + id + "/stop?force=true", "{}"));
+        awaitDone(LAB.paddock().patch("/api/v1/vms/" + id, "{\"growDisks\":[{\"name\":\"root\",\"sizeGib\":2}]}"));
+        JsonNode grownRoot = qemuImgInfo(export.resolve(root.get("volume").asText()));
+        assertThat(grownRoot.get("virtual-size").asLong()).isEqualTo(2L << 30);
+        assertThat(grownRoot.get("backing-filename").asText()).endsWith("/tiny-nfs.qcow2");
+
         assertThat(LAB.paddock().delete("/api/v1/templates/tiny-nfs").status()).isEqualTo(204);
         LabPaddock.Reply layered = LAB.paddock().delete("/api/v1/images/" + image.get("id").asText());
         assertThat(layered.status()).as(layered.body()).isEqualTo(409);
         assertThat(layered.json().get("detail").asText()).contains("backs the linked clones of VM(s) nfs-clone");
 
-        awaitDone(LAB.paddock().delete("/api/v1/vms/" + vm.get("id").asText() + "?force=true&disks=delete"));
+        awaitDone(LAB.paddock().delete("/api/v1/vms/" + id + "?disks=delete"));
         Set<String> expected = new TreeSet<>(before);
         expected.add("tiny-nfs.qcow2");
         assertThat(files(export)).isEqualTo(expected);
