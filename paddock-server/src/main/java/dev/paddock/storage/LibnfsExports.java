@@ -279,7 +279,8 @@ public final class LibnfsExports implements NfsExports {
 
     /**
      * Runs qemu-img with {@code arguments}, handing each line it prints (a progress line ends with a carriage
-     * return) to {@code lines}; one that fails or overruns is an {@link NfsException} with what it said.
+     * return) to {@code lines}; one that fails is an {@link NfsException} with what it said (progress left out), one
+     * that overruns {@code timeoutSeconds} is killed and one too.
      */
     private static void qemuImg(String doing, long timeoutSeconds, Consumer<String> lines, String... arguments) {
         List<String> command = new ArrayList<>(List.of("qemu-img"));
@@ -288,27 +289,38 @@ public final class LibnfsExports implements NfsExports {
         try {
             Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
             process.getOutputStream().close();
-            try (var out = new java.io.InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8)) {
+            java.util.concurrent.atomic.AtomicBoolean overran = new java.util.concurrent.atomic.AtomicBoolean();
+            // Reading waits for qemu-img's output to end: a stuck qemu-img is killed from beside, which ends it.
+            Thread watch = Thread.ofVirtual().start(() -> {
+                try {
+                    if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+                        overran.set(true);
+                        process.destroyForcibly();
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            try (var out = new java.io.BufferedReader(new java.io.InputStreamReader(process.getInputStream(),
+                    StandardCharsets.UTF_8))) {
                 StringBuilder line = new StringBuilder();
                 for (int c = out.read(); c >= 0; c = out.read()) {
                     if (c == '\r' || c == '\n') {
-                        lines.accept(line.toString());
-                        said.append(line).append(' ');
+                        said(line.toString(), lines, said);
                         line.setLength(0);
                     } else {
                         line.append((char) c);
                     }
                 }
-                lines.accept(line.toString());
-                said.append(line);
+                said(line.toString(), lines, said);
             }
-            if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
+            int exit = process.waitFor();
+            watch.interrupt();
+            if (overran.get()) {
                 throw new NfsException("qemu-img did not " + doing + " within " + timeoutSeconds + " s.");
             }
-            if (process.exitValue() != 0) {
-                throw new NfsException("qemu-img could not " + doing + ": " + said.toString().strip()
-                        .replaceAll("\\s+", " "));
+            if (exit != 0) {
+                throw new NfsException("qemu-img could not " + doing + ": " + said.toString().strip() + ".");
             }
         } catch (IOException e) {
             throw new NfsException("Cannot run qemu-img to " + doing + " (Debian package qemu-utils, with"
@@ -316,6 +328,13 @@ public final class LibnfsExports implements NfsExports {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new NfsException("Interrupted while qemu-img was to " + doing + ".");
+        }
+    }
+
+    private static void said(String line, Consumer<String> lines, StringBuilder said) {
+        lines.accept(line);
+        if (!line.isBlank() && !PROGRESS.matcher(line).find()) {
+            said.append(said.isEmpty() ? "" : " ").append(line.strip());
         }
     }
 
