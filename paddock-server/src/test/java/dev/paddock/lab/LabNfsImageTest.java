@@ -171,6 +171,35 @@ class LabNfsImageTest {
         assertThat(files(export)).isEqualTo(before);
     }
 
+    @Test
+    @DisplayName("an ISO uploaded to an NFS export is an iso image of the library; a qcow2 layer over another file is"
+            + " refused and nothing is kept")
+    void isoAndLayerUploads(@org.junit.jupiter.api.io.TempDir Path scratch) throws Exception {
+        Path export = LAB.lab().nfsDirectory();
+        Set<String> before = files(export);
+        Path content = Files.createDirectories(scratch.resolve("content"));
+        Files.writeString(content.resolve("readme.txt"), "an ISO on NFS\n");
+        Path iso = scratch.resolve("tools.iso");
+        run("genisoimage", "-quiet", "-V", "TOOLS", "-o", iso.toString(), content.toString());
+        byte[] isoBytes = Files.readAllBytes(iso);
+
+        HttpResponse<String> uploaded = upload(datastore, "tools.iso", isoBytes, sha256(isoBytes));
+        assertThat(uploaded.statusCode()).as(uploaded.body()).isEqualTo(201);
+        JsonNode image = JSON.readTree(uploaded.body());
+        assertThat(image.get("format").asText()).isEqualTo("iso");
+        assertThat(LAB.paddock().delete("/api/v1/images/" + image.get("id").asText()).status()).isEqualTo(204);
+
+        Path layer = scratch.resolve("layer.qcow2");
+        run("qemu-img", "create", "-q", "-f", "qcow2", "-u", "-b", "/var/lib/images/base.qcow2", "-F", "qcow2",
+                layer.toString(), "64M");
+        byte[] layerBytes = Files.readAllBytes(layer);
+        HttpResponse<String> refused = upload(datastore, "layer.qcow2", layerBytes, sha256(layerBytes));
+        assertThat(refused.statusCode()).as(refused.body()).isEqualTo(422);
+        assertThat(JSON.readTree(refused.body()).get("detail").asText()).isEqualTo("Image 'layer.qcow2' is a qcow2"
+                + " layer over /var/lib/images/base.qcow2; the library takes whole images. Nothing was kept.");
+        assertThat(files(export)).isEqualTo(before);
+    }
+
     private HttpResponse<String> upload(String datastore, String name, byte[] bytes, String sha256)
             throws IOException, InterruptedException {
         return http.send(HttpRequest.newBuilder(url("/api/v1/datastores/" + datastore + "/images?name=" + name
