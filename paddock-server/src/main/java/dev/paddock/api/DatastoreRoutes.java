@@ -281,7 +281,10 @@ final class DatastoreRoutes {
         VmRoutes.accepted(ctx, view);
     }
 
-    /** Removes an image from an NFS datastore as one Operation: refused (409) while a VM's disk is that file. */
+    /**
+     * Removes an image from an NFS datastore as one Operation: refused (409) while a VM's disk is that file, or while
+     * it is an image of the library (whose own delete checks what still needs it).
+     */
     private void deleteVolume(Context ctx) {
         Datastore datastore = datastore(ctx);
         NfsExport export = nfsExportOf(datastore);
@@ -294,6 +297,11 @@ final class DatastoreRoutes {
             throw new PaddockException.Conflict("Volume '" + name + "' is a disk of " + String.join(", ", users)
                     + ": delete the VM or its disk first.");
         }
+        store.images().stream().filter(image -> image.datastoreId().equals(datastore.id())
+                && image.volume().equals(name)).findFirst().ifPresent(image -> {
+                    throw new PaddockException.Conflict("Volume '" + name + "' is image '" + image.name() + "' of the"
+                            + " library: delete the image instead (DELETE /api/v1/images/" + image.id() + ").");
+                });
         if (!NfsExport.isFileName(name) || reading(() -> nfs.file(export, name)).isEmpty()) {
             throw new PaddockException.NotFound("Datastore '" + datastore.name() + "' has no volume '" + name + "'.");
         }

@@ -61,7 +61,8 @@ record VmChange(Vm vm, String hostId, Optional<String> name, Optional<Long> mill
                 : NewVmDisks.added(request.addDisks(), "addDisks", vm, store, images);
         for (Disk disk : added.disks()) {
             Datastore datastore = store.datastore(disk.datastoreId()).orElseThrow();
-            if (!datastore.pools().containsKey(hostId)) {
+            if (!datastore.pools().containsKey(hostId)
+                    && !(datastore.nfsExport().isPresent() && datastore.hostIds().contains(hostId))) {
                 throw new PaddockException.Conflict("Datastore '" + datastore.name() + "' is not reachable from host '"
                         + host.name() + "' of VM '" + vm.name() + "'.");
             }
@@ -123,7 +124,13 @@ record VmChange(Vm vm, String hostId, Optional<String> name, Optional<Long> mill
     List<Step> storageBefore(Map<String, Datastore> datastores) {
         List<Step> steps = new ArrayList<>(added.steps(hostId, datastores, vm.id(), List.of()));
         for (Grow grow : grown) {
-            String pool = datastores.get(grow.disk().datastoreId()).pools().get(hostId);
+            Datastore datastore = datastores.get(grow.disk().datastoreId());
+            if (datastore.nfsExport().isPresent()) {
+                steps.add(new Step.ResizeNfsVolume(datastore.id(), datastore.nfsExport().get(), grow.disk().volume(),
+                        grow.disk().format(), grow.sizeGib() * GIB));
+                continue;
+            }
+            String pool = datastore.pools().get(hostId);
             steps.add(new Step.ResizeVolume(hostId, pool, grow.disk().volume(), grow.sizeGib() * GIB));
         }
         return steps;
@@ -136,6 +143,11 @@ record VmChange(Vm vm, String hostId, Optional<String> name, Optional<Long> mill
         }
         List<Step> steps = new ArrayList<>();
         for (Disk disk : removed) {
+            Optional<dev.paddock.model.NfsExport> export = datastores.get(disk.datastoreId()).nfsExport();
+            if (export.isPresent() && disk.hasVolume()) {
+                steps.add(new Step.DeleteNfsVolume(disk.datastoreId(), export.get(), disk.volume()));
+                continue;
+            }
             String pool = datastores.get(disk.datastoreId()).pools().get(hostId);
             if (disk.hasVolume() && pool != null) {
                 steps.add(new Step.DeleteVolume(hostId, pool, disk.volume()));

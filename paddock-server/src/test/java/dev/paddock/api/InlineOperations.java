@@ -96,6 +96,9 @@ final class InlineOperations implements Operations {
                 case Step.UndefinePool undefine -> { }
                 case Step.CreateNfsVolume create -> { }
                 case Step.DeleteNfsVolume delete -> { }
+                case Step.CloneNfsVolume clone -> { }
+                case Step.WriteNfsSeed seed -> { }
+                case Step.ResizeNfsVolume resize -> { }
                 case Step.CreateVolume create -> { }
                 case Step.CloneVolume clone -> { }
                 case Step.WriteSeed seed -> { }
