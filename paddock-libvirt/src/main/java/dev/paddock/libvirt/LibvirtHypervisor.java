@@ -653,10 +653,21 @@ public final class LibvirtHypervisor implements Hypervisor {
                 throw new HypervisorException(Reason.INVALID_ARGUMENT, "domain " + uuid + " on " + hostId + " has at"
                         + " most " + most + " vCPUs, not " + vcpus);
             }
+            int running = active ? DomainXml.read(domain.getXMLDesc(0)).vcpus() : vcpus;
             int flags = (DomainXml.read(inactive).vcpus() != vcpus ? Domain.VcpuFlags.CONFIG : 0)
-                    | (active && DomainXml.read(domain.getXMLDesc(0)).vcpus() != vcpus ? Domain.VcpuFlags.LIVE : 0);
-            if (flags != 0) {
+                    | (running != vcpus ? Domain.VcpuFlags.LIVE : 0);
+            if (flags == 0) {
+                return;
+            }
+            try {
                 domain.setVcpusFlags(vcpus, flags);
+            } catch (LibvirtException e) {
+                if (vcpus >= running) {
+                    throw e;
+                }
+                throw new HypervisorException(Reason.FAILED, "the guest of domain " + uuid + " on " + hostId + " did"
+                        + " not let go of " + (running - vcpus) + " of its " + running + " vCPUs, and libvirt refused"
+                        + " the unplug (" + e.getMessage() + "); it has fewer only once stopped", e);
             }
         });
     }
