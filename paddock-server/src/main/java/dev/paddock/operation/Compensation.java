@@ -60,6 +60,10 @@ public final class Compensation {
                     detach.disk()));
             case Step.GrowDisk ignored -> Optional.empty();
             case Step.DetachNic detach -> Optional.of(new Step.AttachNic(detach.hostId(), detach.vmId(), detach.nic()));
+            case Step.SetVcpus set -> Optional.of(new Step.SetVcpus(set.hostId(), set.vmId(), set.previous(),
+                    set.vcpus()));
+            case Step.SetMemory set -> Optional.of(new Step.SetMemory(set.hostId(), set.vmId(), set.previousMib(),
+                    set.memoryMib()));
             case Step.Parallel parallel -> {
                 List<Step> undos = parallel.steps().stream().flatMap(part -> of(part).stream()).toList();
                 yield undos.isEmpty() ? Optional.empty() : Optional.of(new Step.Parallel(undos, parallel.atMost()));

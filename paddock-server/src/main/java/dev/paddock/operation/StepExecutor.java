@@ -192,6 +192,14 @@ public final class StepExecutor {
                 hypervisor.growDisk(s.hostId(), s.vmId(), s.target(), s.capacityBytes());
                 log.accept("disk " + s.target() + " of " + s.vmId() + " is " + s.capacityBytes() + " bytes");
             }
+            case Step.SetVcpus s -> {
+                hypervisor.setVcpus(s.hostId(), s.vmId(), s.vcpus());
+                log.accept(s.vmId() + " on " + s.hostId() + " has " + s.vcpus() + " vCPUs");
+            }
+            case Step.SetMemory s -> {
+                hypervisor.setMemory(s.hostId(), s.vmId(), s.memoryMib());
+                log.accept(s.vmId() + " on " + s.hostId() + " has " + s.memoryMib() + " MiB of memory");
+            }
             case Step.Parallel s -> parallel(s, log);
         }
     }
@@ -431,6 +439,12 @@ public final class StepExecutor {
             case Step.DetachDisk s -> hasDisk(s.hostId(), s.vmId(), s.disk().target()) ? Compensation.of(s)
                     : Optional.empty();
             case Step.GrowDisk s -> Compensation.of(s);
+            // Set back to what the domain has before the step, when the step changes it.
+            case Step.SetVcpus s -> hypervisor.domain(s.hostId(), s.vmId()).filter(held -> held.vcpus() != s.vcpus())
+                    .map(held -> new Step.SetVcpus(s.hostId(), s.vmId(), held.vcpus(), s.vcpus()));
+            case Step.SetMemory s -> hypervisor.domain(s.hostId(), s.vmId())
+                    .filter(held -> held.memoryMib() != s.memoryMib())
+                    .map(held -> new Step.SetMemory(s.hostId(), s.vmId(), held.memoryMib(), s.memoryMib()));
             case Step.Parallel s -> {
                 List<Step> undos = s.steps().stream().flatMap(part -> undoOf(part).stream()).toList();
                 yield undos.isEmpty() ? Optional.empty() : Optional.of(new Step.Parallel(undos, s.atMost()));

@@ -371,6 +371,16 @@ public final class RoutingHypervisor implements Hypervisor {
     }
 
     @Override
+    public void setVcpus(String hostId, String uuid, int vcpus) {
+        route(hostId).setVcpus(hostId, uuid, vcpus);
+    }
+
+    @Override
+    public void setMemory(String hostId, String uuid, long memoryMib) {
+        route(hostId).setMemory(hostId, uuid, memoryMib);
+    }
+
+    @Override
     public void deleteVolume(String hostId, String pool, String name) {
         route(hostId).deleteVolume(hostId, pool, name);
     }

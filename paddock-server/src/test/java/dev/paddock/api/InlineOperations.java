@@ -109,6 +109,8 @@ final class InlineOperations implements Operations {
                 case Step.AttachDisk attach -> { }
                 case Step.DetachDisk detach -> { }
                 case Step.GrowDisk grow -> { }
+                case Step.SetVcpus set -> { }
+                case Step.SetMemory set -> { }
                 case Step.Parallel parallel -> parallel.steps().forEach(this::apply);
             }
     }

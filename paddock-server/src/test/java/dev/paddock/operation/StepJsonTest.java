@@ -83,6 +83,12 @@ class StepJsonTest {
                 new Step.DetachDisk("h1", "v1", dev.paddock.hypervisor.DomainSpec.DiskSpec.volume("vdc", "local",
                         "web-1-disk2.qcow2", "qcow2", 2)),
                 new Step.GrowDisk("h1", "v1", "vda", 8L << 30),
+                new Step.SetVcpus("h1", "v1", 4, 2),
+                new Step.DefineVm("h1", OperationFixtures.spec("v4", "web-4")
+                        .withMaxima(new dev.paddock.model.Maxima(Optional.of(4), Optional.of(4096L)))),
+                new Step.RecordVm(OperationFixtures.vm("v4", "web-4", "h1")
+                        .withMaxima(new dev.paddock.model.Maxima(Optional.empty(), Optional.of(4096L)))),
+                new Step.SetMemory("h1", "v1", 2048, 1024),
                 new Step.DetachNic("h1", "v1", new dev.paddock.hypervisor.DomainSpec.NicSpec("52:54:00:00:00:02",
                         "br0", Optional.of(10))),
                 new Step.Parallel(List.of(new Step.DefineVm("h2", OperationFixtures.spec("v1", "web-1")),

@@ -50,6 +50,8 @@ public sealed interface Step
                 Step.AttachDisk,
                 Step.DetachDisk,
                 Step.GrowDisk,
+                Step.SetVcpus,
+                Step.SetMemory,
                 Step.Parallel {
 
     /** A short human sentence for progress displays and the audit log. */
@@ -446,6 +448,41 @@ public sealed interface Step
         public String describe() {
             return "grow disk " + target + " of running VM " + vmId + " on " + hostId + " to " + (capacityBytes >> 20)
                     + " MiB";
+        }
+    }
+
+    /**
+     * Sets a domain's vCPUs, live when it runs, and in its definition; that many there means done. The count it had
+     * ({@code previous}) is kept so that an undo sets it back.
+     */
+    record SetVcpus(String hostId, String vmId, int vcpus, int previous) implements Step {
+        public SetVcpus {
+            if (vcpus < 1 || previous < 1) {
+                throw new IllegalArgumentException("a domain has at least one vCPU, not " + Math.min(vcpus, previous));
+            }
+        }
+
+        public String describe() {
+            return "set VM " + vmId + " on " + hostId + " to " + vcpus + " vCPUs (from " + previous + ")";
+        }
+    }
+
+    /**
+     * Sets a domain's memory, live when it runs (a memory module plugged in, or unplugged on an undo), and in its
+     * definition; that much there means done. The size it had ({@code previousMib}) is kept so that an undo sets it
+     * back.
+     */
+    record SetMemory(String hostId, String vmId, long memoryMib, long previousMib) implements Step {
+        public SetMemory {
+            if (memoryMib < 1 || previousMib < 1) {
+                throw new IllegalArgumentException("a domain needs memory, not " + Math.min(memoryMib, previousMib)
+                        + " MiB");
+            }
+        }
+
+        public String describe() {
+            return "set VM " + vmId + " on " + hostId + " to " + memoryMib + " MiB of memory (from " + previousMib
+                    + " MiB)";
         }
     }
 
