@@ -6,6 +6,8 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.paddock.audit.AuditEntry;
 import dev.paddock.audit.AuditLog;
 import dev.paddock.ha.FenceDevice;
+import dev.paddock.security.ServerKeys;
+import dev.paddock.security.TestKeys;
 import dev.paddock.store.JdbcAuditLog;
 import dev.paddock.store.JdbcHaSettings;
 import java.time.Duration;
@@ -22,13 +24,15 @@ abstract class HaSettingsContract {
 
     HikariDataSource dataSource;
     HaSettings settings;
+    ServerKeys keys;
 
     abstract HikariDataSource open();
 
     @BeforeEach
     void connect() {
         dataSource = open();
-        settings = new JdbcHaSettings(dataSource);
+        keys = TestKeys.fresh();
+        settings = new JdbcHaSettings(dataSource, keys.secrets());
     }
 
     @AfterEach
@@ -85,7 +89,7 @@ abstract class HaSettingsContract {
 
     @Test
     void haDecisionsAreReadBackFromTheAuditLogByTheirActionPrefix() {
-        AuditLog audit = new JdbcAuditLog(dataSource);
+        AuditLog audit = JdbcAuditLog.keyed(dataSource, keys);
         audit.append("controller:ha", "ha.fence.failed", "h1", "no login", NOW);
         audit.append("api", "vm.create", "v1", "created", NOW);
         audit.append("controller:ha", "ha.fence.confirmed", "h1", "off", NOW);
