@@ -9,17 +9,11 @@ import dev.paddock.audit.AuditLog;
 import dev.paddock.audit.AuditLog.Fault;
 import dev.paddock.audit.AuditLog.Verification;
 import dev.paddock.security.TestKeys;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.util.HexFormat;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -175,7 +169,7 @@ class AuditTamperTest {
         String previous = AuditEntry.GENESIS;
         for (int seq = 1; seq <= count; seq++) {
             Instant at = NOW.minusSeconds(100 - seq);
-            String hash = plainHash(seq, at, "api", "host.add", "h" + seq, "add host h" + seq, previous);
+            String hash = AuditForgery.plainHash(seq, at, "api", "host.add", "h" + seq, "add host h" + seq, previous);
             try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(
                     "INSERT INTO audit (seq, at, actor, action, subject_id, detail, previous_hash, hash)"
                             + " VALUES (?, ?, 'api', 'host.add', ?, ?, ?, ?)")) {
@@ -191,56 +185,12 @@ class AuditTamperTest {
         }
     }
 
-    /** What an attacker with only the database does: every hash (up to {@code lastSeq}) recomputed, linked anew. */
     private void recomputePlain(int chain) throws SQLException {
-        recomputePlain(chain, Long.MAX_VALUE);
+        AuditForgery.recomputePlain(dataSource, chain, Long.MAX_VALUE);
     }
 
     private void recomputePlain(int chain, long lastSeq) throws SQLException {
-        try (Connection c = dataSource.getConnection()) {
-            List<Object[]> rows = new java.util.ArrayList<>();
-            try (PreparedStatement s = c.prepareStatement("SELECT seq, at, actor, action, subject_id, detail FROM audit"
-                    + " WHERE seq <= ? ORDER BY seq")) {
-                s.setLong(1, lastSeq);
-                try (ResultSet r = s.executeQuery()) {
-                    while (r.next()) {
-                        rows.add(new Object[] {r.getLong(1), r.getObject(2, OffsetDateTime.class).toInstant(),
-                                r.getString(3), r.getString(4), r.getString(5), r.getString(6)});
-                    }
-                }
-            }
-            String previous = AuditEntry.GENESIS;
-            for (Object[] row : rows) {
-                long seq = (Long) row[0];
-                String hash = plainHash(seq, (Instant) row[1], (String) row[2], (String) row[3], (String) row[4],
-                        (String) row[5], previous);
-                try (PreparedStatement s = c.prepareStatement(
-                        "UPDATE audit SET chain = ?, previous_hash = ?, hash = ? WHERE seq = ?")) {
-                    s.setInt(1, chain);
-                    s.setString(2, previous);
-                    s.setString(3, hash);
-                    s.setLong(4, seq);
-                    s.executeUpdate();
-                }
-                previous = hash;
-            }
-        }
-    }
-
-    /** The first servers' SHA-256 over length-prefixed fields, as anyone can compute it. */
-    static String plainHash(long seq, Instant at, String actor, String action, String subjectId, String detail,
-            String previous) {
-        StringBuilder text = new StringBuilder();
-        for (String field : new String[] {Long.toString(seq), at.toString(), actor, action, subjectId, detail,
-                previous}) {
-            text.append(field.length()).append(':').append(field).append(';');
-        }
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(text.toString().getBytes(StandardCharsets.UTF_8)));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        AuditForgery.recomputePlain(dataSource, chain, lastSeq);
     }
 
     private void sql(String statement) throws SQLException {
