@@ -3,8 +3,12 @@ package dev.paddock.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.zaxxer.hikari.HikariDataSource;
 import dev.paddock.cli.Cli;
 import dev.paddock.json.Json;
+import dev.paddock.security.SecretBox;
+import dev.paddock.store.Database;
+import dev.paddock.store.StoreConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -17,6 +21,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,13 +38,15 @@ import org.junit.jupiter.api.io.TempDir;
  * a real {@code paddock server} process on the demo room, its log at DEBUG; a BMC password set through
  * {@code PUT /hosts/{id}/fence}; the host crashed, so that HA asks that device and fails the host over; then
  * every answer collected (the device, the audit listing and export, HA's events, the operations and their step logs,
- * alarms, metrics) and the whole log are searched for the password, and so are the database's files.
+ * alarms, metrics) and the whole log are searched for the password; the store's rows hold it sealed only.
  */
 class SecretsNeverShowTest {
 
     private static final String PASSWORD = "Bmc-Secret-4f2a9c";
     private static final String PRIV_PASSWORD = "Snmp-Priv-77e1b0";
     private static final String HOST = "esx-par-01";
+    /** A host whose device is kept, so the store still holds its password when the server stops. */
+    private static final String KEPT = "esx-par-02";
     private static final Duration PATIENCE = Duration.ofSeconds(90);
 
     @TempDir
@@ -67,6 +75,8 @@ class SecretsNeverShowTest {
                 + "\"plug\":\"" + HOST + "\",\"username\":\"admin\",\"password\":\"" + PASSWORD + "\","
                 + "\"snmp_priv_passwd\":\"" + PRIV_PASSWORD + "\"}}");
         assertThat(set.at("/options/password").asText()).isEqualTo("(set)");
+        call(base, "PUT", "/api/v1/hosts/" + KEPT + "/fence", "{\"agent\":\"fence_sim\",\"options\":{\"plug\":\""
+                + KEPT + "\",\"password\":\"" + PASSWORD + "\"}}");
         call(base, "PUT", "/api/v1/clusters/" + cluster + "/ha", "{\"detectionWindowSeconds\":1}");
         call(base, "POST", "/api/v1/sim/hosts/" + HOST + "/faults", "{\"fault\":\"crash\"}");
         JsonNode failover = await(base, "/api/v1/operations?limit=1000", ops -> failover(ops) != null);
@@ -96,6 +106,19 @@ class SecretsNeverShowTest {
         assertThat(answers).hasSizeGreaterThan(15).allSatisfy(answer ->
                 assertThat(answer).doesNotContain(PASSWORD).doesNotContain(PRIV_PASSWORD));
         assertThat(log).doesNotContain(PASSWORD).doesNotContain(PRIV_PASSWORD);
+        try (HikariDataSource store = Database.open(StoreConfig.h2In(data));
+                Connection connection = store.getConnection();
+                ResultSet rows = connection.createStatement().executeQuery("SELECT host_id, options FROM fence_devices")) {
+            int kept = 0;
+            while (rows.next()) {
+                assertThat(rows.getString(2)).doesNotContain(PASSWORD, PRIV_PASSWORD, "calvin");
+                if (rows.getString(1).equals(KEPT)) {
+                    assertThat(rows.getString(2)).contains("\"password\":\"" + SecretBox.PREFIX);
+                    kept++;
+                }
+            }
+            assertThat(kept).isEqualTo(1);
+        }
         try (Stream<Path> files = Files.walk(data)) {
             for (Path file : files.filter(Files::isRegularFile).toList()) {
                 String bytes = new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1);
