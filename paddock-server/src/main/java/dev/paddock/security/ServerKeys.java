@@ -2,14 +2,12 @@ package dev.paddock.security;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
-import java.util.Arrays;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
@@ -147,14 +145,9 @@ public final class ServerKeys {
         Path temporary = Files.createTempFile(dir, name, ".new");
         restrict(temporary, "rw-------");
         Files.write(temporary, key);
-        try {
-            Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE);
-        } catch (FileAlreadyExistsException raced) {
-            Files.deleteIfExists(temporary);
-            return Files.readAllBytes(file);
-        }
-        Arrays.fill(key, (byte) 0);
-        return Files.readAllBytes(file);
+        // whole or absent: a start killed here leaves no short key behind (one server makes keys: it holds the lease)
+        Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE);
+        return key;
     }
 
     private static void restrict(Path path, String permissions) throws IOException {
