@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import dev.paddock.audit.AuditChange;
 import java.util.List;
 import java.util.TreeMap;
 import java.util.Locale;
@@ -99,7 +100,7 @@ final class DatastoreRoutes {
             store.deleteDatastore(datastore.id());
             audit.accept(new AuditNote("datastore.delete", datastore.id(), "forget "
                     + (datastore.nfsExport().isPresent() ? "NFS datastore " : "declared datastore ")
-                    + datastore.name() + ", its files left as they are"));
+                    + datastore.name() + ", its files left as they are", AuditChange.removed(datastore)));
             ctx.status(204);
             return;
         }
@@ -110,7 +111,7 @@ final class DatastoreRoutes {
         OperationView view = operations.submit(new OperationPlan("datastore.delete", datastore.id(), OWNER, steps));
         audit.accept(new AuditNote(view.kind(), view.target(), "delete datastore " + datastore.name()
                 + ": its pools undefined on " + String.join(", ", datastore.pools().keySet()) + " in operation "
-                + view.id()));
+                + view.id(), AuditChange.removed(datastore)));
         VmRoutes.accepted(ctx, view);
     }
 

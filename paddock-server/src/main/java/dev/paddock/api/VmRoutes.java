@@ -37,6 +37,7 @@ import io.javalin.router.JavalinDefaultRoutingApi;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import dev.paddock.audit.AuditChange;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -513,7 +514,8 @@ final class VmRoutes {
                     : VmPlans.reconfigure(after, room, host, change.storageBefore(datastores),
                             change.storageAfter(datastores), OWNER));
         }).orElseThrow();
-        audited(view, "change settings of VM " + vm.name());
+        audit.accept(new AuditNote(view.kind(), view.target(), "change settings of VM " + vm.name() + " (operation "
+                + view.id() + ")", AuditChange.of(vm, changed.get())));
         change.name().ifPresent(name -> pendingNames.put(key, view.id()));
         changed.get().nics().stream().filter(nic -> vm.nics().stream().noneMatch(old -> old.mac().equals(nic.mac())))
                 .forEach(nic -> pendingNames.put(MAC_KEY + nic.mac(), view.id()));

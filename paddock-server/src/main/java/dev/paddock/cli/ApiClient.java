@@ -48,6 +48,16 @@ final class ApiClient {
         return send(request(path).GET());
     }
 
+    /** The body of a GET that answers text (JSON lines), errors turned into {@link CliException}s as for JSON. */
+    String text(String path) {
+        HttpResponse<String> response = exchange(HttpRequest.newBuilder(server.resolve(path)).timeout(TIMEOUT)
+                .header("Accept", "application/x-ndjson, application/problem+json").GET());
+        if (response.statusCode() >= 400) {
+            failed(response, parse(response.body()));
+        }
+        return response.body();
+    }
+
     JsonNode post(String path, Object body) {
         String json;
         try {
@@ -94,6 +104,21 @@ final class ApiClient {
     }
 
     private JsonNode send(HttpRequest.Builder builder) {
+        HttpResponse<String> response = exchange(builder);
+        JsonNode body = parse(response.body());
+        if (response.statusCode() >= 400) {
+            failed(response, body);
+        }
+        return body;
+    }
+
+    private static void failed(HttpResponse<String> response, JsonNode body) {
+        String detail = body.path("detail").asText("");
+        throw new CliException(ExitCode.ofHttpStatus(response.statusCode()), detail.isEmpty()
+                ? "The server answered " + response.statusCode() + "." : detail);
+    }
+
+    private HttpResponse<String> exchange(HttpRequest.Builder builder) {
         HttpResponse<String> response;
         try {
             response = http.send(builder.build(), HttpResponse.BodyHandlers.ofString());
@@ -113,13 +138,7 @@ final class ApiClient {
             Thread.currentThread().interrupt();
             throw new CliException(ExitCode.ERROR, "Interrupted.");
         }
-        JsonNode body = parse(response.body());
-        if (response.statusCode() >= 400) {
-            String detail = body.path("detail").asText("");
-            throw new CliException(ExitCode.ofHttpStatus(response.statusCode()), detail.isEmpty()
-                    ? "The server answered " + response.statusCode() + "." : detail);
-        }
-        return body;
+        return response;
     }
 
     private CliException unreachable() {

@@ -33,6 +33,7 @@ import picocli.CommandLine.ScopeType;
             OpsCommand.class,
             PlacementCommand.class,
             ConsolidateCommand.class,
+            AuditCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class PaddockCommand implements Runnable {

@@ -60,6 +60,12 @@ final class ServerCommand implements Callable<Integer> {
             description = "Where the simulated room keeps its state (default ./${DEFAULT-VALUE}).")
     private Path data;
 
+    @Option(names = "--keys", paramLabel = "DIR",
+            description = "Where the server's keys live (audit chain, secrets at rest), made on first start (default:"
+                    + " keys beside an H2 store's files, else in the --data directory). Back it up apart from the"
+                    + " database: without it the audit log cannot be verified nor the BMC passwords read.")
+    private Path keys;
+
     @Option(names = "--room", defaultValue = "empty", paramLabel = "ROOM",
             description = "The simulated room: demo (hosts and VMs on first start) or empty (default).")
     private RoomOption room;
@@ -81,6 +87,9 @@ final class ServerCommand implements Callable<Integer> {
         }
         ServerConfig config = new ServerConfig(bind, port, db == null ? StoreConfig.DEFAULT_URL : db, room.room,
                 data.toAbsolutePath()).withTls(tls());
+        if (keys != null) {
+            config = config.withKeyDirectory(keys);
+        }
         if (libvirtSharedDir != null) {
             config = config.withLibvirtSharedDirectory(libvirtSharedDir);
         }

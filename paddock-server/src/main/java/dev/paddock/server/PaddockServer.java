@@ -2,6 +2,7 @@ package dev.paddock.server;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.paddock.scheduling.PlacementLedger;
+import dev.paddock.security.ServerKeys;
 import dev.paddock.api.RestApi;
 import dev.paddock.audit.Oversight;
 import dev.paddock.audit.RogueWatch;
@@ -36,6 +37,7 @@ import dev.paddock.store.JdbcAuditLog;
 import dev.paddock.store.JdbcHaSettings;
 import dev.paddock.store.JdbcInventoryStore;
 import dev.paddock.store.JdbcOperationJournal;
+import dev.paddock.store.KeyUses;
 import dev.paddock.store.LeaderLease;
 import dev.paddock.tls.ServerCertificate;
 import io.javalin.Javalin;
@@ -139,6 +141,7 @@ public final class PaddockServer implements AutoCloseable {
                     lease);
             made.add(leadership);
             InventoryStore store = new JdbcInventoryStore(dataSource);
+            ServerKeys keys = ServerKeys.open(config.keyDirectory(), KeyUses.of(dataSource));
             RealTimeClock clock = new RealTimeClock();
             made.add(clock);
             Path roomFile = config.dataDirectory().resolve(ROOM_FILE);
@@ -156,8 +159,12 @@ public final class PaddockServer implements AutoCloseable {
                     config.libvirtDatastores());
             made.add(hypervisor);
             demoRoom.ifPresent(room -> seed(store, room));
-            Oversight oversight = new Oversight(new JdbcAlarms(dataSource), new JdbcAuditLog(dataSource));
-            HaSettings haSettings = new JdbcHaSettings(dataSource);
+            Oversight oversight = new Oversight(new JdbcAlarms(dataSource), JdbcAuditLog.keyed(dataSource, keys));
+            JdbcHaSettings haSettings = new JdbcHaSettings(dataSource, keys.secrets());
+            int sealed = haSettings.sealPlainSecrets();
+            if (sealed > 0) {
+                LOG.info("sealed the secret options of {} fence device(s) stored in clear", sealed);
+            }
             InventoryController inventory = new InventoryController(store, hypervisor, RESYNC_PERIOD,
                     new RogueWatch(oversight, Clock.systemUTC()), haSettings::hostsInMaintenance);
             made.add(inventory);

@@ -19,9 +19,11 @@ import java.util.Optional;
  *     NFS mount): guests boot its {@code vmlinuz} and {@code initrd.img}, write their consoles there, and migrate
  *     over it; empty for libvirt's defaults (no default boot)
  * @param tls HTTPS (a certificate made on first start, or a PEM pair) or plain HTTP
+ * @param keys where the server's keys live (see {@link dev.paddock.security.ServerKeys}); empty for the default,
+ *     {@link #keyDirectory()}
  */
 public record ServerConfig(String host, int port, String jdbcUrl, Room room, Path dataDirectory,
-        Optional<Path> libvirtSharedDirectory, TlsSettings tls) {
+        Optional<Path> libvirtSharedDirectory, TlsSettings tls, Optional<Path> keys) {
 
     public static final int DEFAULT_PORT = 8080;
 
@@ -40,22 +42,48 @@ public record ServerConfig(String host, int port, String jdbcUrl, Room room, Pat
         Objects.requireNonNull(dataDirectory, "dataDirectory");
         Objects.requireNonNull(libvirtSharedDirectory, "libvirtSharedDirectory");
         Objects.requireNonNull(tls, "tls");
+        Objects.requireNonNull(keys, "keys");
         if (port < 0 || port > 65_535) {
             throw new IllegalArgumentException("the port must be between 0 and 65535, was " + port);
         }
     }
 
     public ServerConfig(String host, int port, String jdbcUrl, Room room, Path dataDirectory) {
-        this(host, port, jdbcUrl, room, dataDirectory, Optional.empty(), TlsSettings.plain());
+        this(host, port, jdbcUrl, room, dataDirectory, Optional.empty(), TlsSettings.plain(), Optional.empty());
     }
 
     public ServerConfig withLibvirtSharedDirectory(Path directory) {
         return new ServerConfig(host, port, jdbcUrl, room, dataDirectory, Optional.of(directory.toAbsolutePath()),
-                tls);
+                tls, keys);
     }
 
     public ServerConfig withTls(TlsSettings settings) {
-        return new ServerConfig(host, port, jdbcUrl, room, dataDirectory, libvirtSharedDirectory, settings);
+        return new ServerConfig(host, port, jdbcUrl, room, dataDirectory, libvirtSharedDirectory, settings, keys);
+    }
+
+    public ServerConfig withKeyDirectory(Path directory) {
+        return new ServerConfig(host, port, jdbcUrl, room, dataDirectory, libvirtSharedDirectory, tls,
+                Optional.of(directory.toAbsolutePath()));
+    }
+
+    /**
+     * Where the keys live: the configured directory, else {@code keys} beside the database's files for an H2 file
+     * store, else {@code keys} in the data directory (a PostgreSQL store has no files of ours). Never inside the
+     * database: the keys are what the database alone must not be enough for.
+     */
+    public Path keyDirectory() {
+        if (keys.isPresent()) {
+            return keys.get();
+        }
+        String h2File = "jdbc:h2:file:";
+        if (jdbcUrl.startsWith(h2File)) {
+            String file = jdbcUrl.substring(h2File.length()).split(";", 2)[0];
+            Path parent = Path.of(file).toAbsolutePath().getParent();
+            if (parent != null) {
+                return parent.resolve("keys");
+            }
+        }
+        return dataDirectory.resolve("keys");
     }
 
     /** The libvirt adapter's settings: the lab's (fast keepalive, shared consoles, migration) with a shared directory. */

@@ -240,6 +240,11 @@ class CliContractTest {
                                 TEST_HOSTS, "--cluster", "no-such-cluster", "--seconds", "1"),
                         Mistake.of("a missing file", ExitCode.REJECTED, "no-such.csv", "--host-model", "small",
                                 "--cluster", "cluster-1"))),
+                Map.entry("audit verify", Example.of(List::of,
+                        Mistake.of("a stray argument", ExitCode.USAGE, "extra"))),
+                Map.entry("audit export", Example.of(List::of,
+                        Mistake.of("a since that is neither a seq nor an instant", ExitCode.REJECTED, "--since",
+                                "yesterday"))),
                 // the servers run until stopped: only their mistakes, found before anything starts, are tried
                 Map.entry("server", Example.of(List::of, Mistake.of("an unknown room", ExitCode.USAGE, "--room",
                         "mars"), Mistake.of("a port out of range", ExitCode.USAGE, "--port", "70000"))),
