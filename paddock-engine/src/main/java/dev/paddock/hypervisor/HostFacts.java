@@ -1,5 +1,6 @@
 package dev.paddock.hypervisor;
 
+import dev.paddock.model.HostCpu;
 import dev.paddock.model.Resources;
 import java.util.Set;
 
@@ -30,6 +31,11 @@ public record HostFacts(
     public HostFacts {
         cpuVendor = cpuVendor == null ? "" : cpuVendor;
         cpuFeatures = cpuFeatures == null ? Set.of() : Set.copyOf(cpuFeatures);
+    }
+
+    /** The host's CPU: vendor, model and features. */
+    public HostCpu cpu() {
+        return new HostCpu(cpuVendor, cpuModel, cpuFeatures);
     }
 
     /** Facts whose CPU is known by model only. */

@@ -7,6 +7,7 @@ import dev.paddock.hypervisor.HypervisorEvent;
 import dev.paddock.hypervisor.HypervisorException;
 import dev.paddock.model.Datastore;
 import dev.paddock.model.Host;
+import dev.paddock.model.HostCpu;
 import dev.paddock.model.HostState;
 import dev.paddock.model.Network;
 import dev.paddock.model.Room;
@@ -320,16 +321,20 @@ public final class InventoryController implements AutoCloseable {
      */
     private Optional<List<DomainInfo>> report(Host host, boolean inMaintenance) {
         try {
+            Host known = host;
             if (!hypervisor.isConnected(host.id())) {
-                hypervisor.attach(host.id(), host.uri());
+                known = withCpu(host, hypervisor.attach(host.id(), host.uri()).cpu());
             }
             List<DomainInfo> domains = hypervisor.domains(host.id());
             HostState answering = inMaintenance ? HostState.MAINTENANCE : HostState.CONNECTED;
             if (host.state() == HostState.DISCONNECTED) {
-                store.put(host.withState(answering));
+                store.put(known.withState(answering));
                 LOG.info("host {} connected again", host.name());
             } else {
-                keepMaintenance(host, inMaintenance);
+                if (!known.equals(host)) {
+                    store.put(known);
+                }
+                keepMaintenance(known, inMaintenance);
             }
             return Optional.of(domains);
         } catch (HypervisorException e) {
@@ -337,6 +342,19 @@ public final class InventoryController implements AutoCloseable {
             LOG.debug("host {} did not answer: {}", host.name(), e.getMessage());
             return Optional.empty();
         }
+    }
+
+    /**
+     * The host with the CPU it reported as it was attached: a host recorded before CPUs were kept, or whose CPU
+     * changed while it was away (a new board, another host at its address), is judged on what it has now.
+     */
+    private static Host withCpu(Host host, HostCpu reported) {
+        if (reported.equals(host.cpu())) {
+            return host;
+        }
+        LOG.info("host {} reports CPU {} with {} features", host.name(), reported.describe(),
+                reported.features().size());
+        return host.withCpu(reported);
     }
 
     /** The host's libvirt networks; empty when it cannot say (it then keeps what it carried). */
