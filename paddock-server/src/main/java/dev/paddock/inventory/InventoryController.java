@@ -10,6 +10,7 @@ import dev.paddock.model.Host;
 import dev.paddock.model.HostCpu;
 import dev.paddock.model.HostState;
 import dev.paddock.model.Network;
+import dev.paddock.model.Resources;
 import dev.paddock.model.Room;
 import dev.paddock.model.Vm;
 import dev.paddock.model.VmState;
@@ -240,6 +241,7 @@ public final class InventoryController implements AutoCloseable {
             }
             try {
                 pools.add(new DatastoreDiscovery.HostPools(host.id(), siteId, hypervisor.pools(host.id())));
+                recordDisk(host);
             } catch (HypervisorException e) {
                 LOG.debug("host {} did not list its storage pools: {}", host.name(), e.getMessage());
             }
@@ -266,6 +268,19 @@ public final class InventoryController implements AutoCloseable {
             }
         }
         return written + measureNfsDatastores(recorded);
+    }
+
+    /**
+     * Records the disk capacity the host reports now, once its pools were listed: libvirt's is what its started pools
+     * hold ({@link dev.paddock.storage.HostStorage}), which changes as pools come and go and fill, and has no event.
+     */
+    private void recordDisk(Host listed) {
+        long disk = hypervisor.facts(listed.id()).capacity().diskGib();
+        store.host(listed.id()).filter(host -> host.capacity().diskGib() != disk).ifPresent(host -> {
+            Resources c = host.capacity();
+            store.put(host.withCapacity(Resources.of(c.cpuMillicores(), c.memoryMib(), disk, c.networkMbps())));
+            LOG.info("host {} has {} GiB in its started storage pools", host.name(), disk);
+        });
     }
 
     /**
