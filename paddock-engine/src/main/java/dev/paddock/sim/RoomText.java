@@ -11,6 +11,7 @@ import dev.paddock.hypervisor.HostNetwork;
 import dev.paddock.hypervisor.PoolSource;
 import dev.paddock.hypervisor.PoolSpec;
 import dev.paddock.hypervisor.PoolType;
+import dev.paddock.model.HostCpu;
 import dev.paddock.model.Resources;
 import dev.paddock.model.VmState;
 import dev.paddock.model.Watchdog;
@@ -40,6 +41,7 @@ import java.util.Set;
  * paddock-sim 1
  * random &lt;generator state&gt;
  * host &lt;hostname&gt; &lt;cpu&gt; &lt;memory&gt; &lt;disk&gt; &lt;network&gt; &lt;powered on&gt; &lt;isolated&gt;
+ * cpu &lt;hostname&gt; &lt;vendor&gt; &lt;model&gt; &lt;features, comma-separated&gt;   (only for a CPU other than the default)
  * network &lt;hostname&gt; &lt;name&gt; &lt;uuid&gt; &lt;forward mode&gt; &lt;bridge&gt; &lt;active&gt;
  * domain &lt;hostname&gt; &lt;state&gt; &lt;stops at&gt; &lt;uuid&gt; &lt;name&gt; &lt;vcpus&gt; &lt;memory&gt; &lt;disks&gt; &lt;nics&gt; &lt;direct boot&gt;
  *     &lt;watchdog&gt; &lt;firmware&gt; &lt;boot order&gt; &lt;os on disk&gt; &lt;most vcpus&gt; &lt;most memory&gt;
@@ -76,6 +78,10 @@ final class RoomText {
             Resources c = host.capacity;
             line(text, "host", host.hostname, num(c.cpuMillicores()), num(c.memoryMib()), num(c.diskGib()),
                     num(c.networkMbps()), Boolean.toString(host.poweredOn), Boolean.toString(host.isolated));
+            if (!host.cpu.equals(SimHost.DEFAULT_CPU)) {
+                line(text, "cpu", host.hostname, host.cpu.vendor(), host.cpu.model(),
+                        String.join(",", host.cpu.sortedFeatures()));
+            }
         }
         for (SimHost host : state.hosts()) {
             for (HostNetwork n : host.networks.values()) {
@@ -137,6 +143,17 @@ final class RoomText {
                         host.poweredOn = Boolean.parseBoolean(f[6]);
                         host.isolated = Boolean.parseBoolean(f[7]);
                         hosts.put(host.hostname, host);
+                    }
+                    case "cpu" -> {
+                        SimHost host = hosts.get(f[1]);
+                        if (host == null) {
+                            throw new IllegalArgumentException("cpu of unknown host " + f[1]);
+                        }
+                        Set<String> features = f[4].isEmpty() ? Set.of() : Set.of(f[4].split(","));
+                        SimHost withCpu = new SimHost(host.hostname, host.capacity, new HostCpu(f[2], f[3], features));
+                        withCpu.poweredOn = host.poweredOn;
+                        withCpu.isolated = host.isolated;
+                        hosts.put(host.hostname, withCpu);
                     }
                     case "network" -> {
                         SimHost host = hosts.get(f[1]);

@@ -26,6 +26,7 @@ import dev.paddock.hypervisor.PoolSource;
 import dev.paddock.hypervisor.PoolSpec;
 import dev.paddock.hypervisor.PoolType;
 import dev.paddock.hypervisor.VolumeFacts;
+import dev.paddock.model.HostCpu;
 import dev.paddock.model.Resources;
 import dev.paddock.model.VmState;
 import dev.paddock.model.Watchdog;
@@ -154,6 +155,11 @@ public final class SimulatedHypervisor implements Hypervisor {
 
     /** Adds a powered-on host and returns the URI that reaches it. */
     public String addHost(String hostname, Resources capacity) {
+        return addHost(hostname, capacity, SimHost.DEFAULT_CPU);
+    }
+
+    /** Adds a powered-on host whose facts report {@code cpu} and returns the URI that reaches it. */
+    public String addHost(String hostname, Resources capacity, HostCpu cpu) {
         if (!HOSTNAME.matcher(hostname).matches()) {
             throw new IllegalArgumentException("a sim hostname is letters, digits, '.', '_' and '-': " + hostname);
         }
@@ -161,7 +167,8 @@ public final class SimulatedHypervisor implements Hypervisor {
             if (hosts.containsKey(hostname)) {
                 throw new IllegalArgumentException("the room has a host named " + hostname + " already");
             }
-            hosts.put(hostname, new SimHost(hostname, Objects.requireNonNull(capacity, "capacity")));
+            hosts.put(hostname, new SimHost(hostname, Objects.requireNonNull(capacity, "capacity"),
+                    Objects.requireNonNull(cpu, "cpu")));
             changed = true;
             flush();
         }
@@ -484,8 +491,8 @@ public final class SimulatedHypervisor implements Hypervisor {
 
     private static HostFacts facts(String hostId, SimHost host) {
         int cpus = (int) Math.max(1, host.capacity.cpuMillicores() / 1000);
-        return new HostFacts(hostId, host.uri(), host.hostname, host.hostUuid(), "sim", "1.0", "sim-x86-64", cpus,
-                cpus >= 32 ? 2 : 1, host.capacity);
+        return new HostFacts(hostId, host.uri(), host.hostname, host.hostUuid(), "sim", "1.0", host.cpu.model(), cpus,
+                cpus >= 32 ? 2 : 1, host.capacity, host.cpu.vendor(), host.cpu.features());
     }
 
     // The port: domains ---------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ import dev.paddock.hypervisor.PoolFacts;
 import dev.paddock.hypervisor.PoolSpec;
 import dev.paddock.hypervisor.VolumeFacts;
 import dev.paddock.model.Resources;
+import dev.paddock.storage.HostStorage;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.Duration;
@@ -262,8 +263,18 @@ public final class LibvirtHypervisor implements Hypervisor {
         String cpuModel = "unknown".equals(capabilities.cpuModel()) ? node.model : capabilities.cpuModel();
         return new HostFacts(link.hostId, link.uri, connect.getHostName(), capabilities.hostUuid(), connect.getType(),
                 version(connect.getVersion()), cpuModel, node.cpus, Math.max(capabilities.numaCells(), node.nodes),
-                Resources.of(node.cpus * 1000L, node.memory / 1024, 0, 0), capabilities.cpuVendor(),
-                capabilities.cpuFeatures());
+                Resources.of(node.cpus * 1000L, node.memory / 1024, diskGib(link, connect), 0),
+                capabilities.cpuVendor(), capabilities.cpuFeatures());
+    }
+
+    /** What the host's started storage pools hold ({@link HostStorage}); 0 when it cannot list them. */
+    private static long diskGib(HostConnection link, Connect connect) {
+        try {
+            return HostStorage.diskGib(StoragePools.list(connect));
+        } catch (LibvirtException e) {
+            LOG.debug("host {} did not list its storage pools: {}", link.hostId, e.getMessage());
+            return 0;
+        }
     }
 
     static String version(long packed) {
@@ -856,7 +867,9 @@ public final class LibvirtHypervisor implements Hypervisor {
 
     @Override
     public List<PoolFacts> pools(String hostId) {
-        return call(hostId, "list storage pools on " + hostId, StoragePools::list);
+        List<PoolFacts> pools = call(hostId, "list storage pools on " + hostId, StoragePools::list);
+        link(hostId).measured(HostStorage.diskGib(pools));
+        return pools;
     }
 
     @Override

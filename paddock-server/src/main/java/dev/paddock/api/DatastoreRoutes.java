@@ -193,9 +193,14 @@ final class DatastoreRoutes {
             names.add(named);
             Map<String, String> planned = new HashMap<>();
             group.forEach(host -> planned.put(host.id(), specs.get(host.id()).name()));
-            steps.add(new Step.RecordDatastore(Datastore.ofPools(DatastoreDiscovery.idOf(siteId, key), siteId, named,
-                    shared, new HashSet<>(), type.xmlName(), key, 0, 0, planned)));
+            String id = DatastoreDiscovery.idOf(siteId, key);
+            steps.add(new Step.RecordDatastore(Datastore.ofPools(id, siteId, named, shared, new HashSet<>(),
+                    type.xmlName(), key, 0, 0, planned)));
             group.forEach(host -> steps.add(new Step.DefinePool(host.id(), specs.get(host.id()))));
+            // Its hosts, recorded as the last step: a request right after the operation finds them without waiting
+            // for discovery to read the pools (which then measures the sizes).
+            steps.add(new Step.RecordDatastore(Datastore.ofPools(id, siteId, named, shared,
+                    new HashSet<>(planned.keySet()), type.xmlName(), key, 0, 0, planned)));
         }
         String target = ((Step.RecordDatastore) steps.getFirst()).datastore().id();
         OperationView view = operations.submit(new OperationPlan("datastore.create", target, OWNER, steps));

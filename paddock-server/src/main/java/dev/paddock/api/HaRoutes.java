@@ -196,7 +196,7 @@ final class HaRoutes {
             // evacuated when it entered: its VMs' migrations are running or done, not to be planned twice
             return Optional.empty();
         }
-        return ha.ledger().submit((room, claims) -> switch (VmRoutes.ENGINE.evacuate(room, claims, host.id(),
+        return ha.ledger().submit((room, claims) -> switch (VmRoutes.LIVE_MOVES.evacuate(room, claims, host.id(),
                 powerOffUnmovable)) {
             case Evacuation.Stuck stuck -> throw new PaddockException.Conflict(stuck.sentence()
                     + " Move or stop it first, or enter maintenance with powerOffUnmovable to shut it down.");

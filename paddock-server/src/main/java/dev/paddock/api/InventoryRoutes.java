@@ -69,7 +69,7 @@ final class InventoryRoutes {
         created(ctx, "clusters", cluster.id(), cluster);
     }
 
-    /** Adding a host connects to it first: its capacity is what the hypervisor says, not what we are told. */
+    /** Adding a host connects to it first: its capacity and CPU are what the hypervisor says, not what we are told. */
     private void createHost(Context ctx) {
         Requests.NewHost request = RequestBody.read(ctx, Requests.NewHost.class);
         String clusterId = Requests.required(request.clusterId(), "clusterId");
@@ -83,7 +83,8 @@ final class InventoryRoutes {
         }
         String id = newId();
         HostFacts facts = attach(id, uri);
-        Host host = new Host(id, clusterId, name, uri, facts.capacity(), HostState.CONNECTED, PowerState.ON, Set.of());
+        Host host = new Host(id, clusterId, name, uri, facts.capacity(), HostState.CONNECTED, PowerState.ON, Set.of(),
+                facts.cpu());
         try {
             store.put(host);
         } catch (DuplicateNameException e) {

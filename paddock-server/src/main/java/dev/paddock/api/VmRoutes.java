@@ -26,7 +26,6 @@ import dev.paddock.operation.plan.Step;
 import dev.paddock.operation.OperationView;
 import dev.paddock.operation.Operations;
 import dev.paddock.placement.Claims;
-import dev.paddock.placement.CpuCompatibility;
 import dev.paddock.placement.Placement;
 import dev.paddock.placement.PlacementEngine;
 import dev.paddock.scheduling.PlacementLedger;
@@ -62,8 +61,13 @@ final class VmRoutes {
     private final Operations operations;
     /** Spreads new VMs and moves; every path that places a VM asks it, so every refusal reads the same. */
     static final PlacementEngine ENGINE = PlacementEngine.balancing();
-    /** The same engine for a live migration, which may copy a VM's local disks to the target's pool of that name. */
+    /**
+     * The same engine for a live migration, which may copy a VM's local disks to the target's pool of that name;
+     * its target must have the CPU of the VM's host.
+     */
     static final PlacementEngine MOVES = PlacementEngine.liveMigration();
+    /** The same engine for a host's evacuation: VMs that keep running, onto hosts with their host's CPU. */
+    static final PlacementEngine LIVE_MOVES = PlacementEngine.liveMove();
     /** The highest migration bandwidth cap a request may ask: 100 GiB/s, above any link. */
     static final long MAX_MIGRATION_MIBPS = 102_400;
 
@@ -394,9 +398,6 @@ final class VmRoutes {
             return Optional.of(switch (MOVES.place(room, claims, current, candidates)) {
                 case Placement.Placed placed -> {
                     Host source = room.host(from).orElseThrow();
-                    cpuRefusal(current, source, placed.host()).ifPresent(reason -> {
-                        throw new PaddockException.Conflict(reason);
-                    });
                     yield VmPlans.migrate(current, from, placed.host().id(), bandwidth,
                             LocalDiskCopy.of(hypervisor, room, store::image, current, source, placed.host()), OWNER);
                 }
@@ -405,20 +406,6 @@ final class VmRoutes {
             });
         }).orElseThrow();
         accepted(ctx, audited(view, "migrate VM " + vm.name() + " from host " + from));
-    }
-
-    /**
-     * The CPU pre-check of a migration: the target must run the CPU the guest found on its source, as both hosts'
-     * libvirt report theirs ({@link CpuCompatibility}). A host that does not answer is not judged here: the
-     * migration itself then fails on it.
-     */
-    private Optional<String> cpuRefusal(Vm vm, Host from, Host to) {
-        try {
-            return CpuCompatibility.refusal(vm.name(), hypervisor.facts(from.id()), from.name(),
-                    hypervisor.facts(to.id()), to.name());
-        } catch (HypervisorException e) {
-            return Optional.empty();
-        }
     }
 
     /** A host by id, or by name within the VM's cluster. */

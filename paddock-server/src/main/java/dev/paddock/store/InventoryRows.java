@@ -12,6 +12,7 @@ import dev.paddock.model.Maxima;
 import dev.paddock.model.Image;
 import dev.paddock.model.Template;
 import dev.paddock.model.Host;
+import dev.paddock.model.HostCpu;
 import dev.paddock.model.HostState;
 import dev.paddock.model.Network;
 import dev.paddock.model.Nic;
@@ -44,7 +45,7 @@ final class InventoryRows {
     static final List<String> SITE = List.of("id", "name", "description");
     static final List<String> CLUSTER = List.of("id", "site_id", "name", "ha_enabled", "tolerated_host_failures");
     static final List<String> HOST = List.of("id", "cluster_id", "name", "uri", "cpu_millicores", "memory_mib",
-            "disk_gib", "network_mbps", "state", "power", "licences");
+            "disk_gib", "network_mbps", "state", "power", "licences", "cpu_vendor", "cpu_model", "cpu_features");
     static final List<String> VM = List.of("id", "name", "cluster_id", "host_id", "cpu_millicores", "memory_mib",
             "disk_gib", "network_mbps", "state", "origin", "tier", "ha_priority", "affinity_groups",
             "anti_affinity_groups", "licences", "disks", "nics", "watchdog", "boot", "max_vcpus", "max_memory_mib");
@@ -100,12 +101,15 @@ final class InventoryRows {
         s.setString(9, host.state().name());
         s.setString(10, host.power().name());
         s.setString(11, json(new TreeSet<>(host.licences())));
+        s.setString(12, host.cpu().vendor());
+        s.setString(13, host.cpu().model());
+        s.setString(14, json(host.cpu().sortedFeatures()));
     }
 
     static Host host(ResultSet r) throws SQLException {
         return new Host(r.getString(1), r.getString(2), r.getString(3), r.getString(4), resources(r, 5),
                 HostState.valueOf(r.getString(9)), PowerState.valueOf(r.getString(10)),
-                strings(r.getString(11)));
+                strings(r.getString(11)), new HostCpu(r.getString(12), r.getString(13), strings(r.getString(14))));
     }
 
     static void bind(PreparedStatement s, Vm vm) throws SQLException {

@@ -103,7 +103,7 @@ public final class TestServer implements AutoCloseable {
 
     /**
      * A server whose room is {@code cluster} (of {@link #SITE}) with {@code hosts}, each a simulated host of its
-     * capacity, named by its name and attached under its id.
+     * capacity (and CPU, when known), named by its name and attached under its id.
      */
     public static TestServer withRoom(Path directory, Cluster cluster, List<Host> hosts) {
         return new TestServer(Database.open(StoreConfig.h2In(directory)), false, cluster, hosts,
@@ -120,7 +120,11 @@ public final class TestServer implements AutoCloseable {
         hosts.forEach(store::put);
         hypervisor = SimulatedHypervisor.create(clock, 1);
         for (Host host : hosts) {
-            hypervisor.addHost(host.name(), host.capacity());
+            if (host.cpu().known()) {
+                hypervisor.addHost(host.name(), host.capacity(), host.cpu());
+            } else {
+                hypervisor.addHost(host.name(), host.capacity());
+            }
             hypervisor.attach(host.id(), host.uri());
         }
         hypervisor.addHost("spare", HOST_CAPACITY);

@@ -144,6 +144,19 @@ abstract class InventoryStoreContract {
     }
 
     @Test
+    void aHostKeepsItsCpuAndOneWithoutReadsAsUnknown() {
+        Host skylake = host("h1", "c1", "node-1").withCpu(new dev.paddock.model.HostCpu("Intel",
+                "Skylake-Client-IBRS", Set.of("pku", "avx512f")));
+        Host unknown = host("h2", "c1", "node-2");
+
+        store.put(skylake);
+        store.put(unknown);
+
+        assertThat(store.host("h1")).contains(skylake);
+        assertThat(store.host("h2").orElseThrow().cpu()).isEqualTo(dev.paddock.model.HostCpu.UNKNOWN);
+    }
+
+    @Test
     void aSecondPutWithTheSameIdReplacesTheFirst() {
         store.put(host("h1", "c1", "node-1"));
         Host maintenance = host("h1", "c1", "node-1-renamed").withState(HostState.MAINTENANCE);

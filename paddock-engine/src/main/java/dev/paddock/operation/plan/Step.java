@@ -211,10 +211,14 @@ public sealed interface Step
         }
     }
 
-    /** Writes the datastore into the inventory (insert or replace), before any host has its pool. */
+    /**
+     * Writes the datastore into the inventory (insert or replace): before any host has its pool, without hosts, and
+     * again once each has it, with the hosts through which it is reached, so that the next request finds them.
+     */
     record RecordDatastore(Datastore datastore) implements Step {
         public String describe() {
-            return "record datastore " + datastore.name() + " in inventory";
+            return "record datastore " + datastore.name() + " in inventory" + (datastore.hostIds().isEmpty() ? ""
+                    : ", reached through " + String.join(", ", new java.util.TreeSet<>(datastore.hostIds())));
         }
     }
 
