@@ -126,8 +126,8 @@ final class ApiClient {
             throw unreachable();
         } catch (SSLHandshakeException e) {
             throw new CliException(ExitCode.UNREACHABLE, "The Paddock server at " + server + " sent a certificate"
-                    + " this command does not trust (" + e.getMessage() + "); pass --cacert FILE (or set"
-                    + " PADDOCK_CACERT) with the certificate the server printed when it started.");
+                    + " this command does not trust; pass --cacert FILE (or set PADDOCK_CACERT) with the certificate"
+                    + " the server printed when it started.");
         } catch (IOException e) {
             if (e.getCause() instanceof ConnectException) {
                 throw unreachable();

@@ -137,7 +137,8 @@ public final class PaddockServer implements AutoCloseable {
             HikariDataSource dataSource = Database.open(config.jdbcUrl());
             made.add(dataSource);
             Leadership leadership = Leadership.take(new LeaderLease(dataSource, LeaderLease.CONTROLLER,
-                    LeaderLease.Holder.ofThisProcess("http://" + config.host() + ":" + config.port()), lease.ttl()),
+                    LeaderLease.Holder.ofThisProcess(
+                    (config.tls().https() ? "https://" : "http://") + config.host() + ":" + config.port()), lease.ttl()),
                     lease);
             made.add(leadership);
             InventoryStore store = new JdbcInventoryStore(dataSource);
