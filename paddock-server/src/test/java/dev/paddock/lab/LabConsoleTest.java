@@ -36,6 +36,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * takes the console over and closes the first with a reason. VNC: through the WebSocket proxy, an RFB 3.8 handshake
  * with VNC authentication (DES of the challenge with the password) ends in a ServerInit with the framebuffer size;
  * a wrong password fails the security result; after a rotation the old password fails and the new one works.
+ * The command line's {@code vm console}, piped, drives the console; a VM that stops closes its console with a reason.
  */
 @Tag("lab")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -116,6 +117,46 @@ class LabConsoleTest {
         assertThat(rfb(renewed)).hasSize(2);
         String audit = LAB.paddock().get("/api/v1/audit?limit=500").body();
         assertThat(audit).contains("vm.vnc-password.rotate").doesNotContain(renewed).doesNotContain(password);
+    }
+
+    @Test
+    @Order(3)
+    @DisplayName("paddock vm console, piped, takes the console over with --force, sends stdin to the guest and prints"
+            + " what the guest answers")
+    void cliPiped() throws Exception {
+        Client holder = Client.open(url("/console/serial"));
+        holder.awaitText("heartbeat", HEARD);
+        java.io.InputStream stdin = System.in;
+        java.io.PrintStream stdout = System.out;
+        java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
+        java.io.StringWriter out = new java.io.StringWriter();
+        java.io.StringWriter err = new java.io.StringWriter();
+        int status;
+        try {
+            System.setIn(new java.io.ByteArrayInputStream("paddock-piped\n".getBytes(StandardCharsets.US_ASCII)));
+            System.setOut(new java.io.PrintStream(printed, true, StandardCharsets.ISO_8859_1));
+            status = dev.paddock.cli.Cli.run(new String[] {"vm", "console", "console-1", "--force", "--server",
+                    LAB.server().url().toString()}, new java.io.PrintWriter(out), new java.io.PrintWriter(err),
+                    java.util.Map.of());
+        } finally {
+            System.setIn(stdin);
+            System.setOut(stdout);
+        }
+        assertThat(status).as(err.toString()).isZero();
+        assertThat(printed.toString(StandardCharsets.ISO_8859_1)).contains("paddock-piped");
+        assertThat(holder.closed.get(20, TimeUnit.SECONDS)).isEqualTo("4409 Another client took the console over.");
+    }
+
+    @Test
+    @Order(4)
+    @DisplayName("the serial WebSocket is closed with a reason when the VM stops")
+    void closedWhenTheVmStops() throws Exception {
+        Client client = Client.open(url("/console/serial"));
+        client.awaitText("heartbeat", HEARD);
+        awaitDone(LAB.paddock().post("/api/v1/vms/" + vmId + "/stop?force=true", ""));
+        assertThat(client.closed.get(30, TimeUnit.SECONDS)).isEqualTo("1000 The VM stopped.");
+        assertThat(refusal(url("/console/serial"))).isEqualTo("409 VM 'console-1' is not running; its consoles open"
+                + " only while it runs.");
     }
 
     /**
