@@ -17,9 +17,11 @@ import java.util.Optional;
  * @param libvirtSharedDirectory a directory every libvirt host sees at the same path (the lab's {@code shared}, an
  *     NFS mount): guests boot its {@code vmlinuz} and {@code initrd.img}, write their consoles there, and migrate
  *     over it; empty for libvirt's defaults (no default boot)
+ * @param vncListen the address VMs' VNC displays listen on, on every libvirt host; empty for each host's management
+ *     address (the host of its URI), which the server's VNC proxy reaches
  */
 public record ServerConfig(String host, int port, String jdbcUrl, Room room, Path dataDirectory,
-        Optional<Path> libvirtSharedDirectory) {
+        Optional<Path> libvirtSharedDirectory, Optional<String> vncListen) {
 
     public static final int DEFAULT_PORT = 8080;
 
@@ -37,23 +39,32 @@ public record ServerConfig(String host, int port, String jdbcUrl, Room room, Pat
         Objects.requireNonNull(room, "room");
         Objects.requireNonNull(dataDirectory, "dataDirectory");
         Objects.requireNonNull(libvirtSharedDirectory, "libvirtSharedDirectory");
+        Objects.requireNonNull(vncListen, "vncListen");
         if (port < 0 || port > 65_535) {
             throw new IllegalArgumentException("the port must be between 0 and 65535, was " + port);
         }
     }
 
     public ServerConfig(String host, int port, String jdbcUrl, Room room, Path dataDirectory) {
-        this(host, port, jdbcUrl, room, dataDirectory, Optional.empty());
+        this(host, port, jdbcUrl, room, dataDirectory, Optional.empty(), Optional.empty());
     }
 
     public ServerConfig withLibvirtSharedDirectory(Path directory) {
-        return new ServerConfig(host, port, jdbcUrl, room, dataDirectory, Optional.of(directory.toAbsolutePath()));
+        return new ServerConfig(host, port, jdbcUrl, room, dataDirectory, Optional.of(directory.toAbsolutePath()),
+                vncListen);
+    }
+
+    /** VNC displays listening on {@code address} (127.0.0.1: reached only from the host itself, as through SSH). */
+    public ServerConfig withVncListen(String address) {
+        return new ServerConfig(host, port, jdbcUrl, room, dataDirectory, libvirtSharedDirectory, Optional.of(address));
     }
 
     /** The libvirt adapter's settings: the lab's (fast keepalive, shared consoles, migration) with a shared directory. */
     public LibvirtHypervisor.Settings libvirtSettings() {
-        return libvirtSharedDirectory.map(dir -> LibvirtHypervisor.Settings.lab(dir.toString()))
+        LibvirtHypervisor.Settings settings = libvirtSharedDirectory
+                .map(dir -> LibvirtHypervisor.Settings.lab(dir.toString()))
                 .orElseGet(LibvirtHypervisor.Settings::defaults);
+        return vncListen.map(settings::withVncListen).orElse(settings);
     }
 
     /** Where libvirt hosts find the datastores' disk files: {@code <shared>/datastores/<datastore id>/}. */
