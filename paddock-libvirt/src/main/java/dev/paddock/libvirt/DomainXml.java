@@ -140,6 +140,18 @@ public final class DomainXml {
     }
 
     /**
+     * {@code domainXml} (as libvirt writes it) with its VNC display listening on {@code address} instead of
+     * {@code from}: the definition a migration gives the destination, whose display cannot listen on the source's
+     * address.
+     */
+    static String withVncListen(String domainXml, String from, String address) {
+        String old = escape(from);
+        String now = escape(address);
+        return domainXml.replace(" listen='" + old + "'", " listen='" + now + "'")
+                .replace("<listen type='address' address='" + old + "'", "<listen type='address' address='" + now + "'");
+    }
+
+    /**
      * The {@code <graphics>} element that gives {@code display} the password {@code password}: what
      * virDomainUpdateDeviceFlags takes, which refuses an element whose listen address or port differ from the
      * domain's.

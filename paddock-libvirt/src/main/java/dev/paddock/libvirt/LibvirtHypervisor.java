@@ -64,6 +64,8 @@ public final class LibvirtHypervisor implements Hypervisor {
     private static final int XML_INACTIVE = 1 << 1;
     /** virDomainXMLFlags VIR_DOMAIN_XML_SECURE: with passwords. */
     private static final int XML_SECURE = 1;
+    /** virDomainXMLFlags VIR_DOMAIN_XML_MIGRATABLE: as a migration's destination takes it. */
+    private static final int XML_MIGRATABLE = 1 << 3;
 
     /**
      * How the adapter behaves.
@@ -519,6 +521,22 @@ public final class LibvirtHypervisor implements Hypervisor {
         }
     }
 
+    /**
+     * A VNC display listening on the source's address is moved to {@code address}, the destination's, in the domain
+     * it runs there and the definition it keeps; a display already there, or none, leaves the request as it is.
+     */
+    private static MigrationRequest withDisplayMoved(Domain domain, MigrationRequest request, String address)
+            throws LibvirtException {
+        String live = domain.getXMLDesc(XML_SECURE | XML_MIGRATABLE);
+        Optional<String> from = DomainXml.vncOf(live).map(DomainXml.LiveVnc::listen);
+        if (from.isEmpty() || from.get().equals(address)) {
+            return request;
+        }
+        String persistent = domain.getXMLDesc(XML_SECURE | XML_INACTIVE | XML_MIGRATABLE);
+        return request.withDestinationXml(DomainXml.withVncListen(live, from.get(), address),
+                DomainXml.withVncListen(persistent, from.get(), address));
+    }
+
     // ---- consoles -------------------------------------------------------------------------------
 
     /** virDomainOpenConsole on the domain's first console, a pty (see {@link DomainConsoles}). */
@@ -803,6 +821,7 @@ public final class LibvirtHypervisor implements Hypervisor {
                 } catch (IllegalArgumentException e) {
                     throw new HypervisorException(Reason.INVALID_ARGUMENT, e.getMessage(), e);
                 }
+                request = withDisplayMoved(domain, request, vncListen(target));
                 var watch = new MigrationWatch(domain, options.maxDowntime(), progress);
                 long started = System.nanoTime();
                 var poller = background.submit(watch);

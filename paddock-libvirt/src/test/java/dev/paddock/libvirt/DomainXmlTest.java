@@ -194,6 +194,10 @@ class DomainXmlTest {
         assertThat(at(update, "/graphics/@listen")).isEqualTo("10.77.0.2");
         assertThat(at(update, "/graphics/@passwd")).isEqualTo("n&w");
         assertThat(DomainXml.vncOf(DomainXml.render(GUEST, TCG_WITH_CONSOLE))).isEmpty();
+
+        String moved = DomainXml.withVncListen(live, "10.77.0.2", "10.77.0.3");
+        assertThat(DomainXml.vncOf(moved).orElseThrow().listen()).isEqualTo("10.77.0.3");
+        assertThat(moved).doesNotContain("10.77.0.2").contains("<listen type='address' address='10.77.0.3'/>");
     }
 
     @Test

@@ -21,6 +21,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -50,6 +51,7 @@ final class ConsoleRoutes {
     private static final String PIPE = "paddock.console.pipe";
     private static final Duration UNCLAIMED = Duration.ofSeconds(30);
     private static final Duration SEND = Duration.ofSeconds(30);
+    private static final Duration SETTLE = Duration.ofSeconds(3);
     private static final int CONNECT_MS = 5_000;
     /** WebSocket close codes: the stream ended as it should (the VM stopped), or for a reason the client must hear. */
     private static final int NORMAL = 1000;
@@ -120,20 +122,35 @@ final class ConsoleRoutes {
 
     private Running running(Context ctx) {
         Vm vm = store.vm(InventoryRoutes.id(ctx)).orElseThrow(() -> InventoryRoutes.missing("VM", ctx));
-        if (vm.state() != VmState.RUNNING || vm.hostId().isEmpty()) {
+        // The inventory hears of a start or a migration's end a moment after it: the host is asked when it lags.
+        if (vm.hostId().isEmpty() || (vm.state() != VmState.RUNNING && !runsOn(vm.hostId().get(), vm.id()))) {
             throw new PaddockException.Conflict("VM '" + vm.name() + "' is not running; its consoles open only while"
                     + " it runs.");
         }
         return new Running(vm, vm.hostId().get());
     }
 
+    private boolean runsOn(String host, String vmId) {
+        try {
+            return hypervisor.domain(host, vmId).map(DomainInfo::state).filter(state -> state == VmState.RUNNING)
+                    .isPresent();
+        } catch (HypervisorException e) {
+            return false;
+        }
+    }
+
     private void openSerial(Context ctx) {
         Running running = running(ctx);
         boolean force = Boolean.parseBoolean(ctx.queryParam("force"));
         SerialConsole console;
+        // The stream a take-over ends says no more than a stream ended by the VM's stop: its pipe is told first.
+        List<Pipe> held = force ? open.values().stream()
+                .filter(pipe -> pipe.serial && pipe.running.vm().id().equals(running.vm().id())).toList() : List.of();
+        held.forEach(pipe -> pipe.takenOver.set(true));
         try {
             console = hypervisor.openSerialConsole(running.host(), running.vm().id(), force);
         } catch (HypervisorException e) {
+            held.forEach(pipe -> pipe.takenOver.set(false));
             if (e.getMessage().startsWith("Another client holds")) {
                 throw new PaddockException.Conflict("Another client holds the serial console of VM '"
                         + running.vm().name() + "'; connect with force=true to take it over.");
@@ -248,19 +265,36 @@ final class ConsoleRoutes {
         end(ctx.sessionId());
         if (!pipe.serial) {
             ctx.closeSession(NORMAL, "The VNC display closed the connection.");
-        } else if (stillRuns(pipe.running)) {
+        } else if (pipe.takenOver.get() || stillRuns(pipe.running)) {
             ctx.closeSession(TAKEN_OVER, "Another client took the console over.");
         } else {
             ctx.closeSession(NORMAL, "The VM stopped.");
         }
     }
 
+    /**
+     * Whether the domain still runs once its console stream ended: a stopping domain's stream ends a moment before
+     * libvirt reports it shut off, so it is asked for up to {@link #SETTLE}.
+     */
     private boolean stillRuns(Running running) {
-        try {
-            return hypervisor.domain(running.host(), running.vm().id()).map(DomainInfo::state)
-                    .filter(state -> state == VmState.RUNNING || state == VmState.PAUSED).isPresent();
-        } catch (HypervisorException e) {
-            return false;
+        long deadline = System.nanoTime() + SETTLE.toNanos();
+        while (true) {
+            boolean runs;
+            try {
+                runs = hypervisor.domain(running.host(), running.vm().id()).map(DomainInfo::state)
+                        .filter(state -> state == VmState.RUNNING || state == VmState.PAUSED).isPresent();
+            } catch (HypervisorException e) {
+                runs = false;
+            }
+            if (!runs || System.nanoTime() > deadline) {
+                return runs;
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return runs;
+            }
         }
     }
 
@@ -279,6 +313,7 @@ final class ConsoleRoutes {
         final boolean serial;
         final AtomicBoolean claimed = new AtomicBoolean();
         final AtomicBoolean closedHere = new AtomicBoolean();
+        final AtomicBoolean takenOver = new AtomicBoolean();
 
         Pipe(Running running, End end, boolean serial) {
             this.running = running;

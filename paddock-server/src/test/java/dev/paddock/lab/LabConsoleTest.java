@@ -36,7 +36,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * takes the console over and closes the first with a reason. VNC: through the WebSocket proxy, an RFB 3.8 handshake
  * with VNC authentication (DES of the challenge with the password) ends in a ServerInit with the framebuffer size;
  * a wrong password fails the security result; after a rotation the old password fails and the new one works.
- * The command line's {@code vm console}, piped, drives the console; a VM that stops closes its console with a reason.
+ * The command line's {@code vm console}, piped, drives the console; a live migration moves the display to the
+ * destination's address; a VM that stops closes its console with a reason.
  */
 @Tag("lab")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -149,6 +150,26 @@ class LabConsoleTest {
 
     @Test
     @Order(4)
+    @DisplayName("a live migration moves the VNC display to the destination's address with the same password, and"
+            + " the serial console opens there")
+    void migration() throws Exception {
+        String password = LAB.paddock().get("/api/v1/vms/" + vmId + "/console/vnc").json().get("password").asText();
+        awaitDone(LAB.paddock().post("/api/v1/vms/" + vmId + "/migrate", "{\"hostId\":\""
+                + LAB.registered().host(2) + "\"}"));
+
+        LabPaddock.Reply answer = LAB.paddock().get("/api/v1/vms/" + vmId + "/console/vnc");
+        assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+        JsonNode display = answer.json();
+        assertThat(display.get("host").asText()).isEqualTo("10.77.0.2");
+        assertThat(display.get("password").asText()).isEqualTo(password);
+        assertThat(rfb(password)).hasSize(2);
+        Client client = Client.open(url("/console/serial"));
+        client.awaitText("heartbeat", HEARD);
+        client.close();
+    }
+
+    @Test
+    @Order(5)
     @DisplayName("the serial WebSocket is closed with a reason when the VM stops")
     void closedWhenTheVmStops() throws Exception {
         Client client = Client.open(url("/console/serial"));
