@@ -792,6 +792,61 @@ public final class SimulatedHypervisor implements Hypervisor {
         });
     }
 
+    /** The simulated guest takes any count up to its maximum, plugged in or out; growth needs room on its host. */
+    @Override
+    public void setVcpus(String hostId, String uuid, int vcpus) {
+        run(CallKind.DEFINE, () -> {
+            SimHost host = reachable(hostId);
+            SimDomain domain = existing(host, hostId, uuid);
+            if (domain.spec.vcpus() == vcpus) {
+                return;
+            }
+            int most = domain.spec.maxima().vcpus().orElse(domain.isActive() ? domain.spec.vcpus() : Integer.MAX_VALUE);
+            if (vcpus < 1 || vcpus > most) {
+                throw new HypervisorException(INVALID_ARGUMENT, "domain " + uuid + " on host " + hostId + " runs at"
+                        + " most " + most + " vCPUs, not " + vcpus);
+            }
+            resize(host, hostId, domain, domain.spec.withSize(vcpus, domain.spec.memoryMib()));
+        });
+    }
+
+    /**
+     * The simulated guest takes any size up to its maximum of memory (it models no memory modules); a domain without
+     * a maximum is refused, as libvirt's is.
+     */
+    @Override
+    public void setMemory(String hostId, String uuid, long memoryMib) {
+        run(CallKind.DEFINE, () -> {
+            SimHost host = reachable(hostId);
+            SimDomain domain = existing(host, hostId, uuid);
+            if (domain.spec.memoryMib() == memoryMib) {
+                return;
+            }
+            long most = domain.spec.maxima().memoryMib().orElseThrow(() -> new HypervisorException(INVALID_ARGUMENT,
+                    "domain " + uuid + " on host " + hostId + " has no maximum of memory to grow into"));
+            if (memoryMib < 1 || memoryMib > most) {
+                throw new HypervisorException(INVALID_ARGUMENT, "domain " + uuid + " on host " + hostId + " has at"
+                        + " most " + most + " MiB of memory, not " + memoryMib);
+            }
+            resize(host, hostId, domain, domain.spec.withSize(domain.spec.vcpus(), memoryMib));
+        });
+    }
+
+    /** A running domain grows only into the room its host has free; a stopped one takes any size. */
+    private void resize(SimHost host, String hostId, SimDomain domain, DomainSpec resized) {
+        long moreMemory = resized.memoryMib() - domain.spec.memoryMib();
+        long moreCpu = SimDomain.millicores(resized) - SimDomain.millicores(domain.spec);
+        long freeMemory = host.capacity.memoryMib() - host.usedMemoryMib();
+        long freeCpu = host.capacity.cpuMillicores() - host.usedCpuMillicores();
+        if (domain.isActive() && (moreMemory > freeMemory || moreCpu > freeCpu)) {
+            throw new HypervisorException(INSUFFICIENT_RESOURCES, "domain " + resized.name() + " grows by "
+                    + Math.max(0, moreCpu) + " cpu millicores and " + Math.max(0, moreMemory) + " MiB; host " + hostId
+                    + " has " + freeCpu + " millicores and " + freeMemory + " MiB free");
+        }
+        domain.spec = resized;
+        changed = true;
+    }
+
     @Override
     public void suspend(String hostId, String uuid) {
         run(CallKind.SUSPEND, () -> {

@@ -8,6 +8,7 @@ import dev.paddock.hypervisor.DomainSpec;
 import dev.paddock.hypervisor.HostNetwork;
 import dev.paddock.hypervisor.MigrationOptions;
 import dev.paddock.hypervisor.NetworkSpec;
+import dev.paddock.model.Maxima;
 import dev.paddock.model.Resources;
 import dev.paddock.model.VmState;
 import java.time.Duration;
@@ -42,7 +43,8 @@ class PersistenceTest {
                 .withDisks(List.of(new DomainSpec.DiskSpec("vda", "/srv/images/web 01:root,a.qcow2", "qcow2", 20)))
                 .withNics(List.of(new DomainSpec.NicSpec("52:54:00:aa:bb:01", "prod", Optional.of(120)),
                         new DomainSpec.NicSpec("52:54:00:aa:bb:02", "backup", Optional.empty())))
-                .withDirectBoot(new DomainSpec.DirectBoot("/boot/vmlinuz", "/boot/initrd", "console=ttyS0,115200 root=/dev/vda quiet+splash 50%\tdone"));
+                .withDirectBoot(new DomainSpec.DirectBoot("/boot/vmlinuz", "/boot/initrd", "console=ttyS0,115200 root=/dev/vda quiet+splash 50%\tdone"))
+                .withMaxima(new Maxima(Optional.of(4), Optional.of(4_096L)));
         sim.define("p1", rich);
         sim.defineNetwork("p1", NetworkSpec.isolated("backend"));
         sim.defineNetwork("p2", NetworkSpec.overBridge("uplink", "br0"));
@@ -90,6 +92,10 @@ class PersistenceTest {
                 .hasValueSatisfying(spec -> assertThat(spec.nics().getFirst().source())
                         .isEqualTo(DomainSpec.Source.NETWORK));
         assertThat(after.effects("gone")).isEqualTo(new Effects(1, 0, 0, 0, 1, 0));
+        assertThat(after.definition("p1", "web-01")).isEqualTo(before.definition("p1", "web-01"))
+                .hasValueSatisfying(spec -> assertThat(spec.maxima())
+                        .isEqualTo(new Maxima(Optional.of(4), Optional.of(4_096L))));
+        assertThat(after.definition("p2", "db-01").orElseThrow().maxima()).isEqualTo(Maxima.NONE);
     }
 
     @Test
@@ -101,7 +107,8 @@ class PersistenceTest {
                 .withDisks(List.of(new DomainSpec.DiskSpec("vda", "/srv/images/web 01:root,a.qcow2", "qcow2", 20)))
                 .withNics(List.of(new DomainSpec.NicSpec("52:54:00:aa:bb:01", "prod", Optional.of(120)),
                         new DomainSpec.NicSpec("52:54:00:aa:bb:02", "backup", Optional.empty())))
-                .withDirectBoot(new DomainSpec.DirectBoot("/boot/vmlinuz", "/boot/initrd", "console=ttyS0,115200 root=/dev/vda quiet+splash 50%\tdone"));
+                .withDirectBoot(new DomainSpec.DirectBoot("/boot/vmlinuz", "/boot/initrd", "console=ttyS0,115200 root=/dev/vda quiet+splash 50%\tdone"))
+                .withMaxima(new Maxima(Optional.of(4), Optional.of(4_096L)));
 
         SimulatedHypervisor after = reloaded(clock);
         after.attach("p1", "sim://esx-par-01");

@@ -2,6 +2,7 @@ package dev.paddock.libvirt;
 
 import dev.paddock.model.BootDevice;
 import dev.paddock.model.Firmware;
+import dev.paddock.model.Maxima;
 import dev.paddock.hypervisor.DomainSpec;
 import dev.paddock.hypervisor.DomainSpec.DirectBoot;
 import dev.paddock.hypervisor.DomainSpec.DiskSpec;
@@ -30,6 +31,16 @@ import org.w3c.dom.NodeList;
  * <p>{@link #read} turns a domain's XML back into a spec, so a define step can tell whether a host already holds
  * the definition it wants. A disk's size is not a libvirt domain fact: the mark carries it
  * ({@code <paddock:disk target='vda' sizeGib='8'/>}); a disk without one reads back with size 0.
+ *
+ * <p>Hot-plug maxima: vCPUs are libvirt's own ({@code <vcpu current='2'>4</vcpu>}: QEMU adds and removes vCPUs of a
+ * q35 machine under TCG and KVM alike). Memory grows by DIMMs: {@code <maxMemory slots='16'>} and one NUMA cell
+ * holding the memory the guest boots with, into which {@link #dimmXml memory modules} are plugged while it runs. Not
+ * a balloon: a balloon can only give back memory the guest booted with (the domain's {@code <memory>} is then the
+ * maximum, all of it the guest's until its balloon driver inflates), and the lab's guests, like any guest without
+ * that driver, keep it all: on libvirt 9 with QEMU 7.2 a {@code setmem} of such a guest changed nothing its live
+ * definition reports, while a DIMM plugged into a running lab guest showed in its live {@code <memory>} at once. The
+ * mark carries the maxima too ({@code maxVcpus}, {@code maxMemoryMib}), since libvirt writes no {@code current} when
+ * it equals the maximum.
  */
 public final class DomainXml {
 
@@ -37,6 +48,9 @@ public final class DomainXml {
     public static final String METADATA_NAMESPACE = "https://paddock.dev/xmlns/domain/1";
 
     private static final Set<String> FORMATS = Set.of("qcow2", "raw");
+
+    /** How many memory modules a domain with a maximum of memory can be given while it runs. */
+    static final int MEMORY_SLOTS = 16;
 
     /**
      * How to render, beyond the spec.
@@ -86,10 +100,20 @@ public final class DomainXml {
         element(xml, 1, "name", spec.name());
         element(xml, 1, "uuid", spec.uuid());
         mark(xml, spec);
+        spec.maxima().memoryMib().ifPresent(most -> xml.append("  <maxMemory slots='").append(MEMORY_SLOTS)
+                .append("' unit='MiB'>").append(most).append("</maxMemory>\n"));
         xml.append("  <memory unit='MiB'>").append(spec.memoryMib()).append("</memory>\n");
-        xml.append("  <vcpu>").append(spec.vcpus()).append("</vcpu>\n");
+        spec.maxima().vcpus().ifPresentOrElse(
+                most -> xml.append("  <vcpu current='").append(spec.vcpus()).append("'>").append(most).append("</vcpu>\n"),
+                () -> xml.append("  <vcpu>").append(spec.vcpus()).append("</vcpu>\n"));
         os(xml, spec);
         xml.append("  <features><acpi/></features>\n");
+        if (spec.maxima().memoryMib().isPresent()) {
+            // Memory modules need a NUMA node to join: one cell, every vCPU the domain may have, its boot memory.
+            int vcpuSlots = spec.maxima().vcpus().orElse(spec.vcpus());
+            xml.append("  <cpu><numa><cell id='0' cpus='0-").append(vcpuSlots - 1).append("' memory='")
+                    .append(spec.memoryMib()).append("' unit='MiB'/></numa></cpu>\n");
+        }
         xml.append("  <on_poweroff>destroy</on_poweroff>\n  <on_reboot>restart</on_reboot>\n  <on_crash>destroy</on_crash>\n");
         xml.append("  <devices>\n");
         for (DiskSpec disk : spec.disks()) {
@@ -169,6 +193,8 @@ public final class DomainXml {
         if (spec.osOnDisk()) {
             xml.append(" osOnDisk='true'");
         }
+        spec.maxima().vcpus().ifPresent(most -> xml.append(" maxVcpus='").append(most).append('\''));
+        spec.maxima().memoryMib().ifPresent(most -> xml.append(" maxMemoryMib='").append(most).append('\''));
         if (spec.disks().isEmpty()) {
             xml.append("/>\n");
         } else {
@@ -290,19 +316,108 @@ public final class DomainXml {
                 default -> { }
             }
         }
-        return new DomainSpec(XmlDocuments.text(root, "uuid"), XmlDocuments.text(root, "name"),
-                Integer.parseInt(XmlDocuments.text(root, "vcpu")), memoryMib(root), disks, nics,
-                readDirectBoot(root), watchdog, readFirmware(root), readBoot(root), osOnDisk(root));
+        return new DomainSpec(XmlDocuments.text(root, "uuid"), XmlDocuments.text(root, "name"), vcpus(root),
+                memoryMib(root), disks, nics, readDirectBoot(root), watchdog, readFirmware(root), readBoot(root),
+                osOnDisk(root), maxima(root));
     }
 
+    /** The vCPUs a domain runs with: its {@code current} ones when it has vCPUs to plug in. */
+    private static int vcpus(Element root) {
+        Element vcpu = XmlDocuments.child(root, "vcpu").orElseThrow(
+                () -> new IllegalArgumentException("domain XML without <vcpu>"));
+        String current = vcpu.getAttribute("current");
+        return Integer.parseInt(current.isEmpty() ? vcpu.getTextContent().trim() : current);
+    }
+
+    /**
+     * The maxima the mark names; a domain without the mark (defined elsewhere) has libvirt's own: its vCPU slots when
+     * it has some not in use, its {@code <maxMemory>}.
+     */
+    private static Maxima maxima(Element root) {
+        NodeList marks = root.getElementsByTagNameNS(METADATA_NAMESPACE, "domain");
+        if (marks.getLength() > 0) {
+            Element mark = (Element) marks.item(0);
+            return new Maxima(Optional.of(mark.getAttribute("maxVcpus")).filter(text -> !text.isEmpty())
+                    .map(Integer::valueOf), Optional.of(mark.getAttribute("maxMemoryMib"))
+                    .filter(text -> !text.isEmpty()).map(Long::valueOf));
+        }
+        Optional<Integer> vcpus = XmlDocuments.child(root, "vcpu").filter(vcpu -> !vcpu.getAttribute("current").isEmpty())
+                .map(vcpu -> Integer.valueOf(vcpu.getTextContent().trim()));
+        return new Maxima(vcpus, maxMemoryMib(root));
+    }
+
+    /** A domain's {@code <maxMemory>} in MiB, empty when it has no memory slots. */
+    private static Optional<Long> maxMemoryMib(Element root) {
+        return XmlDocuments.child(root, "maxMemory").map(DomainXml::mib);
+    }
+
+    /** The memory a domain's XML gives it in MiB: its boot memory and every memory module plugged in. */
+    static long memoryMib(String xml) {
+        return memoryMib(XmlDocuments.parse(xml, "domain").getDocumentElement());
+    }
+
+    /** How many vCPUs a domain's XML lets it run: its {@code <vcpu>}'s count, in use or not. */
+    static int vcpuSlots(String xml) {
+        return Integer.parseInt(XmlDocuments.text(XmlDocuments.parse(xml, "domain").getDocumentElement(), "vcpu"));
+    }
+
+    /** A domain's {@code <maxMemory>} in MiB, empty when it has no memory slots. */
+    static Optional<Long> maxMemoryMib(String xml) {
+        return maxMemoryMib(XmlDocuments.parse(xml, "domain").getDocumentElement());
+    }
+
+    /**
+     * The {@code <memory model='dimm'>} element of a memory module of {@code sizeMib} on NUMA node 0, what a memory
+     * hot plug sends.
+     */
+    static String dimmXml(long sizeMib) {
+        return "<memory model='dimm'>\n  <target>\n    <size unit='MiB'>" + sizeMib
+                + "</size>\n    <node>0</node>\n  </target>\n</memory>\n";
+    }
+
+    /**
+     * The memory modules of a domain's XML in the order they were plugged in, each as the element a detach sends
+     * (its size, node and slot, by which libvirt finds it) with its size in MiB.
+     */
+    static List<Dimm> dimms(String xml) {
+        Element root = XmlDocuments.parse(xml, "domain").getDocumentElement();
+        List<Dimm> dimms = new ArrayList<>();
+        XmlDocuments.child(root, "devices").ifPresent(devices -> XmlDocuments.children(devices).stream()
+                .filter(device -> device.getTagName().equals("memory") && device.getAttribute("model").equals("dimm"))
+                .forEach(device -> {
+                    Element target = XmlDocuments.child(device, "target").orElseThrow(
+                            () -> new IllegalArgumentException("memory module without <target>"));
+                    long size = kib(XmlDocuments.child(target, "size").orElseThrow(
+                            () -> new IllegalArgumentException("memory module without <size>")));
+                    String node = XmlDocuments.child(target, "node").map(n -> n.getTextContent().trim()).orElse("0");
+                    String slot = XmlDocuments.child(device, "address").map(a -> a.getAttribute("slot")).orElse("");
+                    dimms.add(new Dimm(size / 1024, "<memory model='dimm'>\n  <target>\n    <size unit='KiB'>" + size
+                            + "</size>\n    <node>" + escape(node) + "</node>\n  </target>\n"
+                            + (slot.isEmpty() ? "" : "  <address type='dimm' slot='" + escape(slot) + "'/>\n")
+                            + "</memory>\n"));
+                }));
+        return dimms;
+    }
+
+    /** A memory module of a domain: its size, and the element that names it to a detach. */
+    record Dimm(long sizeMib, String xml) {}
+
     private static long memoryMib(Element root) {
-        Element memory = XmlDocuments.child(root, "memory").orElseThrow(
-                () -> new IllegalArgumentException("domain XML without <memory>"));
+        return mib(XmlDocuments.child(root, "memory").orElseThrow(
+                () -> new IllegalArgumentException("domain XML without <memory>")));
+    }
+
+    /** An amount of memory with its {@code unit} attribute, in MiB. */
+    private static long mib(Element memory) {
+        return kib(memory) / 1024;
+    }
+
+    private static long kib(Element memory) {
         long amount = Long.parseLong(memory.getTextContent().trim());
         return switch (memory.getAttribute("unit")) {
-            case "", "KiB", "k", "K" -> amount / 1024;
-            case "MiB", "M" -> amount;
-            case "GiB", "G" -> amount * 1024;
+            case "", "KiB", "k", "K" -> amount;
+            case "MiB", "M" -> amount * 1024;
+            case "GiB", "G" -> amount << 20;
             default -> throw new IllegalArgumentException("memory unit " + memory.getAttribute("unit"));
         };
     }

@@ -66,6 +66,9 @@ public final class LibvirtHypervisor implements Hypervisor {
     private static final int XML_SECURE = 1;
     /** virDomainXMLFlags VIR_DOMAIN_XML_MIGRATABLE: as a migration's destination takes it. */
     private static final int XML_MIGRATABLE = 1 << 3;
+    /** How long a guest may take to let go of a disk unplugged from it. */
+    private static final Duration DEVICE_RELEASE = Duration.ofSeconds(30);
+    private static final Duration RELEASE_POLL = Duration.ofMillis(200);
 
     /**
      * How the adapter behaves.
@@ -247,7 +250,11 @@ public final class LibvirtHypervisor implements Hypervisor {
         try {
             connect = new Connect(link.uri, false);
         } catch (LibvirtException e) {
-            throw LibvirtErrors.translate("cannot connect to host " + link.hostId + " at " + link.uri, e);
+            HypervisorException failed = LibvirtErrors.translate("cannot connect to host " + link.hostId + " at "
+                    + link.uri, e);
+            // a connection that does not open (a TLS handshake the host refuses included) leaves the host out of reach
+            throw failed.reason() == Reason.FAILED
+                    ? new HypervisorException(Reason.UNREACHABLE, failed.getMessage(), e) : failed;
         }
         try {
             keepAlive(connect);
@@ -718,7 +725,12 @@ public final class LibvirtHypervisor implements Hypervisor {
         });
     }
 
-    /** virDomainDetachDeviceFlags, from the definition and the running guest where each has the target. */
+    /**
+     * virDomainDetachDeviceFlags, from the definition and the running guest where each has the target. QEMU takes a
+     * disk out of a running guest only once the guest lets go of it (a PCI hot unplug the guest's kernel completes);
+     * libvirt waits five seconds for that and then returns with the removal pending, so the live XML is polled until
+     * the disk is gone, and a guest that holds it longer fails the step.
+     */
     @Override
     public void detachDisk(String hostId, String uuid, String target) {
         onDomain(hostId, uuid, "unplug disk " + target + " from", domain -> {
@@ -730,7 +742,112 @@ public final class LibvirtHypervisor implements Hypervisor {
             if (flags != 0) {
                 domain.detachDeviceFlags(DomainXml.diskXml(held.or(() -> live).orElseThrow()), flags);
             }
+            if (live.isPresent()) {
+                awaitRelease(domain, uuid, target);
+            }
         });
+    }
+
+    private static void awaitRelease(Domain domain, String uuid, String target) throws LibvirtException {
+        long deadline = System.nanoTime() + DEVICE_RELEASE.toNanos();
+        while (domain.isActive() == 1 && diskOn(domain, 0, target).isPresent()) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new HypervisorException(Reason.FAILED, "the guest of domain " + uuid + " did not release disk "
+                        + target + " within " + DEVICE_RELEASE.toSeconds() + " s; it leaves when the guest lets go of"
+                        + " it (run the change again), or when the VM stops");
+            }
+            try {
+                Thread.sleep(RELEASE_POLL.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new HypervisorException(Reason.FAILED, "interrupted while waiting for the guest of domain " + uuid
+                        + " to release disk " + target);
+            }
+        }
+    }
+
+    /**
+     * virDomainSetVcpusFlags with LIVE where the running guest has another count and CONFIG where the definition has.
+     * QEMU plugs vCPUs of a q35 machine in at once; it unplugs one only when the guest's kernel lets it go, and libvirt
+     * fails the call when the guest does not ("vcpu unplug request timed out", as the lab's guests answer).
+     */
+    @Override
+    public void setVcpus(String hostId, String uuid, int vcpus) {
+        onDomain(hostId, uuid, "set the vCPUs of", domain -> {
+            boolean active = domain.isActive() == 1;
+            String inactive = domain.getXMLDesc(XML_INACTIVE);
+            int most = DomainXml.vcpuSlots(inactive);
+            if (vcpus < 1 || vcpus > most) {
+                throw new HypervisorException(Reason.INVALID_ARGUMENT, "domain " + uuid + " on " + hostId + " has at"
+                        + " most " + most + " vCPUs, not " + vcpus);
+            }
+            int running = active ? DomainXml.read(domain.getXMLDesc(0)).vcpus() : vcpus;
+            int flags = (DomainXml.read(inactive).vcpus() != vcpus ? Domain.VcpuFlags.CONFIG : 0)
+                    | (running != vcpus ? Domain.VcpuFlags.LIVE : 0);
+            if (flags == 0) {
+                return;
+            }
+            try {
+                domain.setVcpusFlags(vcpus, flags);
+            } catch (LibvirtException e) {
+                if (vcpus >= running) {
+                    throw e;
+                }
+                throw new HypervisorException(Reason.FAILED, "the guest of domain " + uuid + " on " + hostId + " did"
+                        + " not let go of " + (running - vcpus) + " of its " + running + " vCPUs, and libvirt refused"
+                        + " the unplug (" + e.getMessage() + "); it has fewer only once stopped", e);
+            }
+        });
+    }
+
+    /**
+     * Memory modules (DIMMs) plugged in, or plugged ones unplugged, with virDomainAttachDeviceFlags and
+     * virDomainDetachDeviceFlags: in the definition (CONFIG) and in the running guest (LIVE), each by the difference
+     * its own XML shows, so a change that got half way is finished by running it again. See {@link DomainXml} for why
+     * modules and not a balloon.
+     */
+    @Override
+    public void setMemory(String hostId, String uuid, long memoryMib) {
+        onDomain(hostId, uuid, "set the memory of", domain -> {
+            resizeMemory(domain, uuid, XML_INACTIVE, Domain.DeviceModifyFlags.CONFIG, memoryMib);
+            if (domain.isActive() == 1) {
+                resizeMemory(domain, uuid, 0, Domain.DeviceModifyFlags.LIVE, memoryMib);
+            }
+        });
+    }
+
+    private static void resizeMemory(Domain domain, String uuid, int xmlFlags, int deviceFlags, long memoryMib)
+            throws LibvirtException {
+        String xml = domain.getXMLDesc(xmlFlags);
+        long now = DomainXml.memoryMib(xml);
+        if (now == memoryMib) {
+            return;
+        }
+        String which = deviceFlags == Domain.DeviceModifyFlags.LIVE ? "running domain " : "definition of domain ";
+        long most = DomainXml.maxMemoryMib(xml).orElseThrow(() -> new HypervisorException(Reason.INVALID_ARGUMENT,
+                "the " + which + uuid + " has no memory slots; its memory changes when it is defined again"));
+        if (memoryMib > most) {
+            throw new HypervisorException(Reason.INVALID_ARGUMENT, "the " + which + uuid + " has at most " + most
+                    + " MiB of memory, not " + memoryMib);
+        }
+        if (memoryMib > now) {
+            domain.attachDeviceFlags(DomainXml.dimmXml(memoryMib - now), deviceFlags);
+            return;
+        }
+        List<DomainXml.Dimm> plugged = DomainXml.dimms(xml);
+        List<DomainXml.Dimm> unplugged = new ArrayList<>();
+        long freed = 0;
+        for (int i = plugged.size() - 1; i >= 0 && freed < now - memoryMib; i--) {
+            unplugged.add(plugged.get(i));
+            freed += plugged.get(i).sizeMib();
+        }
+        if (freed != now - memoryMib) {
+            throw new HypervisorException(Reason.INVALID_ARGUMENT, "the " + which + uuid + " has " + now + " MiB of"
+                    + " memory; it shrinks only by the memory modules plugged in last, not to " + memoryMib + " MiB");
+        }
+        for (DomainXml.Dimm dimm : unplugged) {
+            domain.detachDeviceFlags(dimm.xml(), deviceFlags);
+        }
     }
 
     /** virDomainBlockResize in bytes, after virDomainGetBlockInfo says the disk is smaller. */

@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import dev.paddock.audit.AuditChange;
 import java.util.List;
 import java.util.TreeMap;
 import java.util.Locale;
@@ -99,7 +100,7 @@ final class DatastoreRoutes {
             store.deleteDatastore(datastore.id());
             audit.accept(new AuditNote("datastore.delete", datastore.id(), "forget "
                     + (datastore.nfsExport().isPresent() ? "NFS datastore " : "declared datastore ")
-                    + datastore.name() + ", its files left as they are"));
+                    + datastore.name() + ", its files left as they are", AuditChange.removed(datastore)));
             ctx.status(204);
             return;
         }
@@ -110,7 +111,7 @@ final class DatastoreRoutes {
         OperationView view = operations.submit(new OperationPlan("datastore.delete", datastore.id(), OWNER, steps));
         audit.accept(new AuditNote(view.kind(), view.target(), "delete datastore " + datastore.name()
                 + ": its pools undefined on " + String.join(", ", datastore.pools().keySet()) + " in operation "
-                + view.id()));
+                + view.id(), AuditChange.removed(datastore)));
         VmRoutes.accepted(ctx, view);
     }
 
@@ -281,7 +282,10 @@ final class DatastoreRoutes {
         VmRoutes.accepted(ctx, view);
     }
 
-    /** Removes an image from an NFS datastore as one Operation: refused (409) while a VM's disk is that file. */
+    /**
+     * Removes an image from an NFS datastore as one Operation: refused (409) while a VM's disk is that file, or while
+     * it is an image of the library (whose own delete checks what still needs it).
+     */
     private void deleteVolume(Context ctx) {
         Datastore datastore = datastore(ctx);
         NfsExport export = nfsExportOf(datastore);
@@ -294,6 +298,11 @@ final class DatastoreRoutes {
             throw new PaddockException.Conflict("Volume '" + name + "' is a disk of " + String.join(", ", users)
                     + ": delete the VM or its disk first.");
         }
+        store.images().stream().filter(image -> image.datastoreId().equals(datastore.id())
+                && image.volume().equals(name)).findFirst().ifPresent(image -> {
+                    throw new PaddockException.Conflict("Volume '" + name + "' is image '" + image.name() + "' of the"
+                            + " library: delete the image instead (DELETE /api/v1/images/" + image.id() + ").");
+                });
         if (!NfsExport.isFileName(name) || reading(() -> nfs.file(export, name)).isEmpty()) {
             throw new PaddockException.NotFound("Datastore '" + datastore.name() + "' has no volume '" + name + "'.");
         }

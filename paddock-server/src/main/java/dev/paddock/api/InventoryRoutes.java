@@ -15,6 +15,7 @@ import dev.paddock.store.Page;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import io.javalin.router.JavalinDefaultRoutingApi;
+import dev.paddock.audit.AuditChange;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -25,8 +26,10 @@ final class InventoryRoutes {
 
     private final InventoryStore store;
     private final Hypervisor hypervisor;
+    private final java.util.function.Consumer<AuditNote> audit;
 
-    InventoryRoutes(InventoryStore store, Hypervisor hypervisor) {
+    InventoryRoutes(InventoryStore store, Hypervisor hypervisor, java.util.function.Consumer<AuditNote> audit) {
+        this.audit = audit;
         this.store = store;
         this.hypervisor = hypervisor;
     }
@@ -114,6 +117,8 @@ final class InventoryRoutes {
                     + (placed == 1 ? " VM" : " VMs") + "; move or delete them first.");
         }
         hypervisor.detach(host.id());
+        audit.accept(new AuditNote("host.delete", host.id(), "remove host " + host.name() + " (" + host.uri() + ")",
+                AuditChange.removed(host)));
         ctx.status(HttpStatus.NO_CONTENT);
     }
 

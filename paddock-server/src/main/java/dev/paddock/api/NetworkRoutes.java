@@ -17,6 +17,7 @@ import io.javalin.http.Context;
 import io.javalin.router.JavalinDefaultRoutingApi;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import dev.paddock.audit.AuditChange;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -70,7 +71,8 @@ final class NetworkRoutes {
         }
         if (network.carriers().isEmpty()) {
             store.deleteNetwork(network.id());
-            audit.accept(new AuditNote("network.delete", network.id(), "forget declared network " + network.name()));
+            audit.accept(new AuditNote("network.delete", network.id(), "forget declared network " + network.name(),
+                    AuditChange.removed(network)));
             ctx.status(204);
             return;
         }
@@ -80,7 +82,8 @@ final class NetworkRoutes {
         steps.add(new Step.ForgetNetwork(network.id()));
         OperationView view = operations.submit(new OperationPlan("network.delete", network.id(), OWNER, steps));
         audit.accept(new AuditNote(view.kind(), view.target(), "delete network " + network.name() + " from hosts "
-                + String.join(", ", network.carriers().keySet()) + " in operation " + view.id()));
+                + String.join(", ", network.carriers().keySet()) + " in operation " + view.id(),
+                AuditChange.removed(network)));
         VmRoutes.accepted(ctx, view);
     }
 

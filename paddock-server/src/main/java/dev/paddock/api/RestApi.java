@@ -39,7 +39,7 @@ public final class RestApi {
         this.store = store;
         this.oversightParts = oversight;
         this.clock = clock;
-        this.inventory = new InventoryRoutes(store, hypervisor);
+        this.inventory = new InventoryRoutes(store, hypervisor, this.oversight::record);
         this.vms = new VmRoutes(store, operations, hypervisor, ledger, this.oversight::record);
         this.networks = new NetworkRoutes(store, operations, hypervisor, this.oversight::record);
         this.operations = new OperationRoutes(operations);

@@ -11,6 +11,7 @@ import dev.paddock.model.Datastore;
 import dev.paddock.model.Firmware;
 import dev.paddock.model.Host;
 import dev.paddock.model.MacAddresses;
+import dev.paddock.model.Maxima;
 import dev.paddock.model.Network;
 import dev.paddock.model.Nic;
 import dev.paddock.model.Resources;
@@ -36,6 +37,7 @@ import io.javalin.router.JavalinDefaultRoutingApi;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import dev.paddock.audit.AuditChange;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -143,6 +145,7 @@ final class VmRoutes {
                 + largest.cpuMillicores() / 1000 + ")");
         Requests.between(memory, 1, largest.memoryMib(), "memoryMib", " MiB (" + where + " " + largest.memoryMib()
                 + " MiB)");
+        Maxima maxima = Requests.maxima(request.maxVcpus(), request.maxMemoryMib(), vcpus, memory, largest, where);
         long disk = Requests.between(orZero(request.diskGib()), 0, largest.diskGib(), "diskGib",
                 " GiB (" + where + " " + largest.diskGib() + " GiB)");
         long network = Requests.between(orZero(request.networkMbps()), 0, largest.networkMbps(), "networkMbps",
@@ -165,7 +168,7 @@ final class VmRoutes {
         // Built in the room the decision reads, where the MACs it makes are unique.
         Function<Room, Vm> vmIn = now -> new Vm(id, name, cluster.id(), Optional.empty(), demand, VmState.STOPPED,
                 VmOrigin.MANAGED, request.tier(), haPriority, Set.of(), Set.of(), Set.of(), disks.disks(),
-                withMacs(requestedNics, now), watchdog, firmware, boot);
+                withMacs(requestedNics, now), watchdog, firmware, boot, maxima);
         if (Query.flag(ctx, "dryRun")) {
             ctx.json(ledger.peek((now, claims) -> {
                 Vm vm = vmIn.apply(now);
@@ -466,8 +469,8 @@ final class VmRoutes {
     /**
      * Changes a VM's settings as one operation: records the changed VM, makes and grows its volumes, defines its
      * domain again, then deletes the volumes of removed disks when asked. A stopped VM takes every change; a running
-     * one takes NICs added and removed and disks added (hot plugged) and grown (by QEMU), and is refused with what to
-     * do (stop it) for the rest.
+     * one takes NICs added and removed, disks added (hot plugged), grown (by QEMU) and removed (but its boot disk),
+     * and vCPUs and memory within its maxima (plugged in), and is refused with what to do (stop it) for the rest.
      * More CPU or memory must fit on its host as if it ran, counted with the room unfinished operations claim.
      */
     private void reconfigure(Context ctx) {
@@ -484,10 +487,9 @@ final class VmRoutes {
         }
         VmState state = liveState(vm, host);
         boolean live = state == VmState.RUNNING || state == VmState.PAUSED;
-        if (live && (change.resizes() || change.name().isPresent() || !change.removed().isEmpty())) {
-            String what = change.resizes() ? "change its CPU/memory" : change.name().isPresent() ? "rename it"
-                    : "remove its disks";
-            throw new PaddockException.Conflict("VM '" + vm.name() + "' runs: stop it to " + what + ".");
+        Optional<String> refusal = live ? change.refusalWhileRunning() : change.refusalBeyondMaxima();
+        if (refusal.isPresent()) {
+            throw new PaddockException.Conflict(refusal.get());
         }
         String key = change.name().map(name -> vm.clusterId() + "/" + name).orElse("");
         if (change.name().isPresent() && (store.vmByName(vm.clusterId(), change.name().get()).isPresent()
@@ -507,11 +509,13 @@ final class VmRoutes {
             Map<String, Datastore> datastores = new HashMap<>();
             room.datastores().forEach(datastore -> datastores.put(datastore.id(), datastore));
             return Optional.of(live ? VmPlans.reconfigureLive(current, after, room, host,
-                    change.added().steps(host, datastores, vm.id(), List.of()), change.grownTo(), OWNER)
+                    change.added().steps(host, datastores, vm.id(), List.of()), change.grownTo(),
+                    change.storageAfter(datastores), OWNER)
                     : VmPlans.reconfigure(after, room, host, change.storageBefore(datastores),
                             change.storageAfter(datastores), OWNER));
         }).orElseThrow();
-        audited(view, "change settings of VM " + vm.name());
+        audit.accept(new AuditNote(view.kind(), view.target(), "change settings of VM " + vm.name() + " (operation "
+                + view.id() + ")", AuditChange.of(vm, changed.get())));
         change.name().ifPresent(name -> pendingNames.put(key, view.id()));
         changed.get().nics().stream().filter(nic -> vm.nics().stream().noneMatch(old -> old.mac().equals(nic.mac())))
                 .forEach(nic -> pendingNames.put(MAC_KEY + nic.mac(), view.id()));

@@ -13,6 +13,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Optional;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLHandshakeException;
 
 /**
  * The command line's view of the REST API: JSON in, JSON out, and every failure turned into a
@@ -26,8 +29,20 @@ final class ApiClient {
     private final HttpClient http;
 
     ApiClient(URI server) {
+        this(server, Optional.empty());
+    }
+
+    /** With {@code trusted}, HTTPS trusts exactly that (the server's certificate, or its CA); else the JDK's CAs. */
+    ApiClient(URI server, Optional<SSLContext> trusted) {
         this.server = server;
-        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        var builder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5));
+        trusted.ifPresent(builder::sslContext);
+        this.http = builder.build();
+    }
+
+    /** The client itself, trusting what it was told to: what a WebSocket to the same server opens with. */
+    HttpClient http() {
+        return http;
     }
 
     URI server() {
@@ -36,6 +51,16 @@ final class ApiClient {
 
     JsonNode get(String path) {
         return send(request(path).GET());
+    }
+
+    /** The body of a GET that answers text (JSON lines), errors turned into {@link CliException}s as for JSON. */
+    String text(String path) {
+        HttpResponse<String> response = exchange(HttpRequest.newBuilder(server.resolve(path)).timeout(TIMEOUT)
+                .header("Accept", "application/x-ndjson, application/problem+json").GET());
+        if (response.statusCode() >= 400) {
+            failed(response, parse(response.body()));
+        }
+        return response.body();
     }
 
     JsonNode post(String path, Object body) {
@@ -84,11 +109,30 @@ final class ApiClient {
     }
 
     private JsonNode send(HttpRequest.Builder builder) {
+        HttpResponse<String> response = exchange(builder);
+        JsonNode body = parse(response.body());
+        if (response.statusCode() >= 400) {
+            failed(response, body);
+        }
+        return body;
+    }
+
+    private static void failed(HttpResponse<String> response, JsonNode body) {
+        String detail = body.path("detail").asText("");
+        throw new CliException(ExitCode.ofHttpStatus(response.statusCode()), detail.isEmpty()
+                ? "The server answered " + response.statusCode() + "." : detail);
+    }
+
+    private HttpResponse<String> exchange(HttpRequest.Builder builder) {
         HttpResponse<String> response;
         try {
             response = http.send(builder.build(), HttpResponse.BodyHandlers.ofString());
         } catch (ConnectException | HttpConnectTimeoutException e) {
             throw unreachable();
+        } catch (SSLHandshakeException e) {
+            throw new CliException(ExitCode.UNREACHABLE, "The Paddock server at " + server + " sent a certificate"
+                    + " this command does not trust (" + e.getMessage() + "); pass --cacert FILE (or set"
+                    + " PADDOCK_CACERT) with the certificate the server printed when it started.");
         } catch (IOException e) {
             if (e.getCause() instanceof ConnectException) {
                 throw unreachable();
@@ -99,13 +143,7 @@ final class ApiClient {
             Thread.currentThread().interrupt();
             throw new CliException(ExitCode.ERROR, "Interrupted.");
         }
-        JsonNode body = parse(response.body());
-        if (response.statusCode() >= 400) {
-            String detail = body.path("detail").asText("");
-            throw new CliException(ExitCode.ofHttpStatus(response.statusCode()), detail.isEmpty()
-                    ? "The server answered " + response.statusCode() + "." : detail);
-        }
-        return body;
+        return response;
     }
 
     private CliException unreachable() {

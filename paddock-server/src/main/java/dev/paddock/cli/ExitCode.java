@@ -10,7 +10,8 @@ public enum ExitCode {
     CONFLICT(5, "the request conflicts with the current state (name taken, VM in the wrong state, no room;"
             + " another server is active on the database)"),
     UNREACHABLE(6, "the server cannot be reached"),
-    OPERATION_FAILED(7, "the operation ended failed, cancelled or rolled back");
+    OPERATION_FAILED(7, "the operation ended failed, cancelled or rolled back"),
+    TAMPERED(8, "the audit log's chain does not hold: an entry was changed, removed or rewritten");
 
     private final int code;
     private final String meaning;

@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
 import java.nio.ByteBuffer;
@@ -129,7 +128,7 @@ final class VmConsoleCommand implements Callable<Integer> {
     /** Opens the WebSocket; a refusal before the upgrade is the server's sentence, as for any other request. */
     static WebSocket connect(ApiClient client, URI uri, WebSocket.Listener listener) {
         try {
-            return HttpClient.newHttpClient().newWebSocketBuilder().buildAsync(uri, listener).join();
+            return client.http().newWebSocketBuilder().buildAsync(uri, listener).join();
         } catch (CompletionException e) {
             if (e.getCause() instanceof WebSocketHandshakeException refused) {
                 int status = refused.getResponse().statusCode();

@@ -2,6 +2,7 @@ package dev.paddock.server;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.paddock.scheduling.PlacementLedger;
+import dev.paddock.security.ServerKeys;
 import dev.paddock.api.RestApi;
 import dev.paddock.audit.Oversight;
 import dev.paddock.audit.RogueWatch;
@@ -37,7 +38,9 @@ import dev.paddock.store.JdbcConsolePasswords;
 import dev.paddock.store.JdbcHaSettings;
 import dev.paddock.store.JdbcInventoryStore;
 import dev.paddock.store.JdbcOperationJournal;
+import dev.paddock.store.KeyUses;
 import dev.paddock.store.LeaderLease;
+import dev.paddock.tls.ServerCertificate;
 import io.javalin.Javalin;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -102,12 +105,15 @@ public final class PaddockServer implements AutoCloseable {
     private final PaddockMetrics metrics;
     private final Parts parts;
     private final String host;
+    private final Optional<ServerCertificate> certificate;
 
-    private PaddockServer(Javalin javalin, PaddockMetrics metrics, Parts parts, String host) {
+    private PaddockServer(Javalin javalin, PaddockMetrics metrics, Parts parts, String host,
+            Optional<ServerCertificate> certificate) {
         this.javalin = javalin;
         this.metrics = metrics;
         this.parts = parts;
         this.host = host;
+        this.certificate = certificate;
     }
 
     /**
@@ -136,6 +142,7 @@ public final class PaddockServer implements AutoCloseable {
                     lease);
             made.add(leadership);
             InventoryStore store = new JdbcInventoryStore(dataSource);
+            ServerKeys keys = ServerKeys.open(config.keyDirectory(), KeyUses.of(dataSource));
             RealTimeClock clock = new RealTimeClock();
             made.add(clock);
             Path roomFile = config.dataDirectory().resolve(ROOM_FILE);
@@ -154,8 +161,12 @@ public final class PaddockServer implements AutoCloseable {
                     config.libvirtDatastores());
             made.add(hypervisor);
             demoRoom.ifPresent(room -> seed(store, room));
-            Oversight oversight = new Oversight(new JdbcAlarms(dataSource), new JdbcAuditLog(dataSource));
-            HaSettings haSettings = new JdbcHaSettings(dataSource);
+            Oversight oversight = new Oversight(new JdbcAlarms(dataSource), JdbcAuditLog.keyed(dataSource, keys));
+            JdbcHaSettings haSettings = new JdbcHaSettings(dataSource, keys.secrets());
+            int sealed = haSettings.sealPlainSecrets();
+            if (sealed > 0) {
+                LOG.info("sealed the secret options of {} fence device(s) stored in clear", sealed);
+            }
             InventoryController inventory = new InventoryController(store, hypervisor, RESYNC_PERIOD,
                     new RogueWatch(oversight, Clock.systemUTC()), haSettings::hostsInMaintenance);
             made.add(inventory);
@@ -188,7 +199,8 @@ public final class PaddockServer implements AutoCloseable {
             watchdogs.start();
             leadership.stopOnLoss(watchdogs);
             return start(new Parts(store, runner, hypervisor, oversight, made, Optional.of(ha),
-                    Optional.of(leadership)), config.host(), config.port());
+                    Optional.of(leadership)), config.host(), config.port(),
+                    config.tls().certificate(config.dataDirectory(), config.host()));
         } catch (IOException | RuntimeException e) {
             closeAll(made);
             throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
@@ -245,6 +257,14 @@ public final class PaddockServer implements AutoCloseable {
 
     /** Starts HTTP on {@code host}:{@code port}; port 0 picks a free one (see {@link #port()}). */
     public static PaddockServer start(Parts parts, String host, int port) {
+        return start(parts, host, port, Optional.empty());
+    }
+
+    /**
+     * Starts HTTPS with {@code certificate} (HTTP without one) on {@code host}:{@code port}. A plain HTTP request
+     * to the HTTPS port is answered 400 with a sentence that says to use https, and never reaches a route.
+     */
+    public static PaddockServer start(Parts parts, String host, int port, Optional<ServerCertificate> certificate) {
         // one ledger for every path that places a VM: the HA controller's restarts and the API's verbs
         PlacementLedger ledger = parts.ha().map(HaController::ledger)
                 .orElseGet(() -> new PlacementLedger(parts.store(), parts.operations()));
@@ -256,6 +276,7 @@ public final class PaddockServer implements AutoCloseable {
         Javalin javalin = Javalin.create(config -> {
             config.jetty.host = host;
             config.jetty.port = port;
+            certificate.ifPresent(served -> HttpsConnector.install(config, served, host, port));
             metrics.install(config);
             api.install(config);
             parts.ha().ifPresent(ha -> api.installHa(config, ha));
@@ -268,7 +289,7 @@ public final class PaddockServer implements AutoCloseable {
             metrics.close();
             throw e;
         }
-        PaddockServer server = new PaddockServer(javalin, metrics, parts, host);
+        PaddockServer server = new PaddockServer(javalin, metrics, parts, host, certificate);
         LOG.info("Paddock listening on {}", server.url());
         return server;
     }
@@ -285,10 +306,15 @@ public final class PaddockServer implements AutoCloseable {
         return javalin.port();
     }
 
-    /** The base URL clients use, for example {@code http://127.0.0.1:8080}. */
+    /** The base URL clients use, for example {@code https://127.0.0.1:8443} or {@code http://127.0.0.1:8080}. */
     public URI url() {
-        String shown = host.equals("0.0.0.0") ? "localhost" : host;
-        return URI.create("http://" + shown + ":" + port());
+        String shown = host.equals("0.0.0.0") ? "localhost" : host.contains(":") ? "[" + host + "]" : host;
+        return URI.create((certificate.isPresent() ? "https://" : "http://") + shown + ":" + port());
+    }
+
+    /** The certificate HTTPS serves; empty when the server speaks plain HTTP. */
+    public Optional<ServerCertificate> certificate() {
+        return certificate;
     }
 
     /** Every HTTP route the server answers, as "METHOD /path/{param}". */

@@ -47,8 +47,8 @@ import java.util.function.Supplier;
 public final class RoutingHypervisor implements Hypervisor {
 
     /** URI schemes that libvirt answers (test: is libvirt's in-process test driver); others are refused. */
-    static final List<String> LIBVIRT_SCHEMES = List.of("qemu:", "qemu+tcp:", "qemu+ssh:", "qemu+tls:", "qemu+unix:",
-            "test:");
+    static final List<String> LIBVIRT_SCHEMES = List.of("qemu:", "qemu+tcp:", "qemu+ssh:", "qemu+libssh:",
+            "qemu+libssh2:", "qemu+tls:", "qemu+unix:", "test:");
     private static final String SIM_SCHEME = "sim:";
 
     private final Hypervisor simulated;
@@ -111,7 +111,7 @@ public final class RoutingHypervisor implements Hypervisor {
         }
         throw new HypervisorException(HypervisorException.Reason.INVALID_ARGUMENT, "'" + uri
                 + "' is not a host URI Paddock knows: use sim://NAME for a simulated host or qemu+tcp://, qemu+ssh://,"
-                + " qemu+tls:// or qemu:/// for a libvirt host");
+                + " qemu+libssh://, qemu+tls:// or qemu:/// for a libvirt host");
     }
 
     private synchronized Hypervisor openLibvirt() {
@@ -385,6 +385,16 @@ public final class RoutingHypervisor implements Hypervisor {
     @Override
     public void growDisk(String hostId, String uuid, String target, long capacityBytes) {
         route(hostId).growDisk(hostId, uuid, target, capacityBytes);
+    }
+
+    @Override
+    public void setVcpus(String hostId, String uuid, int vcpus) {
+        route(hostId).setVcpus(hostId, uuid, vcpus);
+    }
+
+    @Override
+    public void setMemory(String hostId, String uuid, long memoryMib) {
+        route(hostId).setMemory(hostId, uuid, memoryMib);
     }
 
     @Override

@@ -5,7 +5,7 @@ import java.security.SecureRandom;
 import javax.sql.DataSource;
 
 /**
- * The SQL of {@link ConsolePasswords} (table of {@code V24__vm_consoles.sql}). A password is 8 characters, letters
+ * The SQL of {@link ConsolePasswords} (table of {@code V26__vm_consoles.sql}). A password is 8 characters, letters
  * and digits, from a {@link SecureRandom}: VNC authentication reads no more than 8. Two first uses of one VM racing
  * each other keep the one inserted first (the second insert breaks the key and reads it back).
  */

@@ -29,6 +29,8 @@ import dev.paddock.sim.SimulatedHypervisor;
 import dev.paddock.store.Database;
 import dev.paddock.store.InventoryStore;
 import dev.paddock.store.JdbcAlarms;
+import dev.paddock.security.ServerKeys;
+import dev.paddock.security.TestKeys;
 import dev.paddock.store.JdbcAuditLog;
 import dev.paddock.store.JdbcHaSettings;
 import dev.paddock.store.JdbcInventoryStore;
@@ -65,6 +67,8 @@ public final class TestServer implements AutoCloseable {
     public final Operations operations;
     public final SimulatedHypervisor hypervisor;
     final Oversight oversight;
+    /** The keys the store's audit chain and secrets are under. */
+    final ServerKeys keys;
     final ManualClock clock = ManualClock.atEpochOf2030();
     final PaddockServer server;
     public final HaController ha;
@@ -89,11 +93,12 @@ public final class TestServer implements AutoCloseable {
     }
 
     private TestServer(Path directory, boolean inline) {
-        this(Database.open(StoreConfig.h2In(directory)), inline);
+        this(Database.open(StoreConfig.h2In(directory)), inline, CLUSTER, List.of(HOST_1, HOST_2),
+                Optional.of(directory));
     }
 
     private TestServer(HikariDataSource dataSource, boolean inline) {
-        this(dataSource, inline, CLUSTER, List.of(HOST_1, HOST_2));
+        this(dataSource, inline, CLUSTER, List.of(HOST_1, HOST_2), Optional.empty());
     }
 
     /**
@@ -101,10 +106,13 @@ public final class TestServer implements AutoCloseable {
      * capacity, named by its name and attached under its id.
      */
     public static TestServer withRoom(Path directory, Cluster cluster, List<Host> hosts) {
-        return new TestServer(Database.open(StoreConfig.h2In(directory)), false, cluster, hosts);
+        return new TestServer(Database.open(StoreConfig.h2In(directory)), false, cluster, hosts,
+                Optional.of(directory));
     }
 
-    private TestServer(HikariDataSource dataSource, boolean inline, Cluster cluster, List<Host> hosts) {
+    /** @param keyDirectory where the store's keys live ({@code keys} in it); empty for keys of this server only */
+    private TestServer(HikariDataSource dataSource, boolean inline, Cluster cluster, List<Host> hosts,
+            Optional<Path> keyDirectory) {
         this.dataSource = dataSource;
         store = new JdbcInventoryStore(dataSource);
         store.put(SITE);
@@ -116,8 +124,9 @@ public final class TestServer implements AutoCloseable {
             hypervisor.attach(host.id(), host.uri());
         }
         hypervisor.addHost("spare", HOST_CAPACITY);
-        oversight = new Oversight(new JdbcAlarms(dataSource), new JdbcAuditLog(dataSource));
-        HaSettings settings = new JdbcHaSettings(dataSource);
+        keys = keyDirectory.map(directory -> TestKeys.in(directory, dataSource)).orElseGet(TestKeys::fresh);
+        oversight = new Oversight(new JdbcAlarms(dataSource), JdbcAuditLog.keyed(dataSource, keys));
+        HaSettings settings = new JdbcHaSettings(dataSource, keys.secrets());
         InventoryController follower = new InventoryController(store, hypervisor, Duration.ofMillis(200),
                 new RogueWatch(oversight, java.time.Clock.systemUTC()), settings::hostsInMaintenance);
         follower.start();

@@ -277,6 +277,29 @@ class InventoryControllerTest {
                 public boolean delete(dev.paddock.model.NfsExport asked, String name) {
                     throw new UnsupportedOperationException();
                 }
+
+                public ImageFacts image(dev.paddock.model.NfsExport asked, String name) {
+                    throw new UnsupportedOperationException();
+                }
+
+                public void write(dev.paddock.model.NfsExport asked, String name, long length,
+                        java.io.InputStream body) {
+                    throw new UnsupportedOperationException();
+                }
+
+                public void layer(dev.paddock.model.NfsExport asked, String name, String over, String overFormat,
+                        long sizeBytes) {
+                    throw new UnsupportedOperationException();
+                }
+
+                public void resize(dev.paddock.model.NfsExport asked, String name, String format, long sizeBytes) {
+                    throw new UnsupportedOperationException();
+                }
+
+                public void copy(dev.paddock.model.NfsExport asked, String name, String from, String format,
+                        long sizeBytes, java.util.function.DoubleConsumer progress) {
+                    throw new UnsupportedOperationException();
+                }
             };
             var controller = new InventoryController(store, sim, Duration.ofHours(1), c -> { }, Set::of, nas);
 
