@@ -117,6 +117,39 @@ public interface Hypervisor extends AutoCloseable {
      */
     void setMemory(String hostId, String uuid, long memoryMib);
 
+    /**
+     * Opens the serial console of a running domain as a byte stream. A console another client holds is refused
+     * ({@link HypervisorException.Reason#INVALID_STATE}) unless {@code force}, which takes it over: the other
+     * client's stream ends. A domain that does not run is {@link HypervisorException.Reason#INVALID_STATE}. The
+     * default is a hypervisor without consoles, which refuses with that reason.
+     */
+    default SerialConsole openSerialConsole(String hostId, String uuid, boolean force) {
+        throw noConsole(hostId);
+    }
+
+    /**
+     * Where the VNC display of a running domain listens, with its password. A domain that does not run, or has no
+     * VNC display, is {@link HypervisorException.Reason#INVALID_STATE}; so is every domain of the default, a
+     * hypervisor without consoles.
+     */
+    default VncDisplay vncDisplay(String hostId, String uuid) {
+        throw noConsole(hostId);
+    }
+
+    /**
+     * Gives the VM a new VNC password and its domain's display that password, in the running domain and in its
+     * definition; the old password stops working at once. Returns the display with the new password. Refused as
+     * {@link #vncDisplay} is.
+     */
+    default VncDisplay rotateVncPassword(String hostId, String uuid) {
+        throw noConsole(hostId);
+    }
+
+    private static HypervisorException noConsole(String hostId) {
+        return new HypervisorException(HypervisorException.Reason.INVALID_STATE, "The VMs of host " + hostId
+                + " have no console.");
+    }
+
     /** Removes a stopped domain's definition; a no-op when the domain is unknown. */
     void undefine(String hostId, String uuid);
 

@@ -754,6 +754,27 @@ public final class SimulatedHypervisor implements Hypervisor {
         });
     }
 
+    /** Simulated guests print nothing and draw nothing: their VMs have no console to open. */
+    @Override
+    public dev.paddock.hypervisor.SerialConsole openSerialConsole(String hostId, String uuid, boolean force) {
+        throw noConsole();
+    }
+
+    @Override
+    public dev.paddock.hypervisor.VncDisplay vncDisplay(String hostId, String uuid) {
+        throw noConsole();
+    }
+
+    @Override
+    public dev.paddock.hypervisor.VncDisplay rotateVncPassword(String hostId, String uuid) {
+        throw noConsole();
+    }
+
+    private static HypervisorException noConsole() {
+        return new HypervisorException(HypervisorException.Reason.INVALID_STATE,
+                "VMs of the simulated room have no console.");
+    }
+
     /** The disk's volume grows in its pool, and the definition says the new size. */
     @Override
     public void growDisk(String hostId, String uuid, String target, long capacityBytes) {

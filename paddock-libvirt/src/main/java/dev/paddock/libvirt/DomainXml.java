@@ -20,8 +20,10 @@ import org.w3c.dom.NodeList;
 /**
  * Renders a {@link DomainSpec} as libvirt domain XML. Pure: the same spec and options give the same text.
  *
- * <p>Every domain is a q35 machine with virtio disks and NICs; the guest's serial console goes to a file
- * (no pty, so nothing on the host has to drain it). A {@code <metadata>} element in Paddock's namespace
+ * <p>Every domain is a q35 machine with virtio disks and NICs. The guest's first serial port is a pty, which
+ * libvirt opens as the domain's console stream for whoever asks, and QEMU appends everything the guest writes to it
+ * to the console log file, read or not; a pty nobody holds drops the output after logging it, so nothing on the host
+ * has to drain it. A VNC display, when the options give one, listens where they say and asks their password. A {@code <metadata>} element in Paddock's namespace
  * marks the domain as created by Paddock: a domain without it on a managed host was made behind
  * Paddock's back. A watchdog device, when the spec has one, is rendered as libvirt's {@code <watchdog>}: QEMU
  * itself takes its action when it fires (libvirt's {@code dump} and {@code inject-nmi} are not offered).
@@ -54,9 +56,41 @@ public final class DomainXml {
      * How to render, beyond the spec.
      *
      * @param type KVM or TCG, as the host offers
-     * @param consoleLog the file the serial console is appended to, empty for no serial device
+     * @param consoleLog the file the serial console is appended to, empty for no log
+     * @param vnc the domain's VNC display, empty for none
      */
-    public record Options(DomainType type, Optional<String> consoleLog) {}
+    public record Options(DomainType type, Optional<String> consoleLog, Optional<Vnc> vnc) {
+
+        /** Without a VNC display. */
+        public Options(DomainType type, Optional<String> consoleLog) {
+            this(type, consoleLog, Optional.empty());
+        }
+    }
+
+    /**
+     * A VNC display on a port the host picks when the domain starts.
+     *
+     * @param listen the address it listens on
+     * @param password what a client must answer VNC authentication's challenge with (QEMU reads 8 characters)
+     */
+    public record Vnc(String listen, String password) {
+        @Override
+        public String toString() {
+            return "Vnc[listen=" + listen + "]";
+        }
+    }
+
+    /**
+     * A running domain's VNC display as its live XML gives it.
+     *
+     * @param password the password, when the XML was asked with its secrets ({@code VIR_DOMAIN_XML_SECURE}), else empty
+     */
+    record LiveVnc(String listen, int port, boolean autoport, Optional<String> password) {
+        @Override
+        public String toString() {
+            return "LiveVnc[listen=" + listen + ", port=" + port + "]";
+        }
+    }
 
     private DomainXml() {}
 
@@ -88,13 +122,69 @@ public final class DomainXml {
         for (NicSpec nic : spec.nics()) {
             nic(xml, nic);
         }
-        options.consoleLog().ifPresent(path -> xml.append("    <serial type='file'><source path='")
-                .append(escape(path)).append("' append='on'/><target port='0'/></serial>\n"));
+        serial(xml, options.consoleLog());
+        options.vnc().ifPresent(vnc -> xml.append("    <graphics type='vnc' autoport='yes' listen='")
+                .append(escape(vnc.listen())).append("' passwd='").append(escape(vnc.password())).append("'/>\n"));
         spec.watchdog().ifPresent(watchdog -> xml.append("    <watchdog model='").append(watchdog.model().xmlName())
                 .append("' action='").append(watchdog.action().xmlName()).append("'/>\n"));
         xml.append("    <memballoon model='none'/>\n");
         xml.append("  </devices>\n</domain>\n");
         return xml.toString();
+    }
+
+    private static void serial(StringBuilder xml, Optional<String> log) {
+        xml.append("    <serial type='pty'>\n");
+        log.ifPresent(path -> xml.append("      <log file='").append(escape(path)).append("' append='on'/>\n"));
+        xml.append("      <target port='0'/>\n    </serial>\n");
+        xml.append("    <console type='pty'><target type='serial' port='0'/></console>\n");
+    }
+
+    /** The VNC display of a domain's XML (live, for its port), empty when it has none. */
+    static Optional<LiveVnc> vncOf(String domainXml) {
+        Element root = XmlDocuments.parse(domainXml, "domain").getDocumentElement();
+        return XmlDocuments.child(root, "devices").flatMap(devices -> XmlDocuments.children(devices).stream()
+                .filter(device -> device.getTagName().equals("graphics") && device.getAttribute("type").equals("vnc"))
+                .findFirst())
+                .map(graphics -> {
+                    String port = graphics.getAttribute("port");
+                    String passwd = graphics.getAttribute("passwd");
+                    return new LiveVnc(listenOf(graphics), port.isEmpty() ? -1 : Integer.parseInt(port),
+                            !graphics.getAttribute("autoport").equals("no"),
+                            graphics.hasAttribute("passwd") ? Optional.of(passwd) : Optional.empty());
+                });
+    }
+
+    private static String listenOf(Element graphics) {
+        String listen = graphics.getAttribute("listen");
+        if (!listen.isEmpty()) {
+            return listen;
+        }
+        return XmlDocuments.child(graphics, "listen").map(l -> l.getAttribute("address")).filter(a -> !a.isEmpty())
+                .orElse("127.0.0.1");
+    }
+
+    /**
+     * {@code domainXml} (as libvirt writes it) with its VNC display listening on {@code address} instead of
+     * {@code from}: the definition a migration gives the destination, whose display cannot listen on the source's
+     * address.
+     */
+    static String withVncListen(String domainXml, String from, String address) {
+        String old = escape(from);
+        String now = escape(address);
+        return domainXml.replace(" listen='" + old + "'", " listen='" + now + "'")
+                .replace("<listen type='address' address='" + old + "'", "<listen type='address' address='" + now + "'");
+    }
+
+    /**
+     * The {@code <graphics>} element that gives {@code display} the password {@code password}: what
+     * virDomainUpdateDeviceFlags takes, which refuses an element whose listen address or port differ from the
+     * domain's.
+     */
+    static String vncPasswordXml(LiveVnc display, String password) {
+        String listen = escape(display.listen());
+        return "<graphics type='vnc'" + (display.port() > 0 ? " port='" + display.port() + "'" : "")
+                + " autoport='" + (display.autoport() ? "yes" : "no") + "' listen='" + listen + "' passwd='"
+                + escape(password) + "'><listen type='address' address='" + listen + "'/></graphics>";
     }
 
     private static void mark(StringBuilder xml, DomainSpec spec) {

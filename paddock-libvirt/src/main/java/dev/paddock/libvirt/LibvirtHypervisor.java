@@ -1,5 +1,6 @@
 package dev.paddock.libvirt;
 
+import dev.paddock.hypervisor.ConsolePasswords;
 import dev.paddock.hypervisor.DomainInfo;
 import dev.paddock.hypervisor.DomainSpec;
 import dev.paddock.hypervisor.HostBridge;
@@ -18,6 +19,8 @@ import dev.paddock.hypervisor.MigrationResult;
 import dev.paddock.hypervisor.NetworkSpec;
 import dev.paddock.hypervisor.PoolFacts;
 import dev.paddock.hypervisor.PoolSpec;
+import dev.paddock.hypervisor.SerialConsole;
+import dev.paddock.hypervisor.VncDisplay;
 import dev.paddock.hypervisor.VolumeFacts;
 import dev.paddock.model.Resources;
 import dev.paddock.storage.HostStorage;
@@ -60,6 +63,10 @@ public final class LibvirtHypervisor implements Hypervisor {
     private static final int UNDEFINE_CHECKPOINTS_METADATA = 1 << 5;
     /** virDomainXMLFlags VIR_DOMAIN_XML_INACTIVE. */
     private static final int XML_INACTIVE = 1 << 1;
+    /** virDomainXMLFlags VIR_DOMAIN_XML_SECURE: with passwords. */
+    private static final int XML_SECURE = 1;
+    /** virDomainXMLFlags VIR_DOMAIN_XML_MIGRATABLE: as a migration's destination takes it. */
+    private static final int XML_MIGRATABLE = 1 << 3;
     /** How long a guest may take to let go of a disk unplugged from it. */
     private static final Duration DEVICE_RELEASE = Duration.ofSeconds(30);
     private static final Duration RELEASE_POLL = Duration.ofMillis(200);
@@ -74,6 +81,8 @@ public final class LibvirtHypervisor implements Hypervisor {
      * @param consoleDirectory where guests' serial consoles are written, as a path on the hosts; empty for none
      * @param unsafeMigration allow live migration over storage libvirt cannot tell is shared (the lab's plain
      *     shared directory); never on a real site without a cluster file system
+     * @param vncListen the address VNC displays listen on; empty for each host's management address, the host of
+     *     the URI it is attached at (127.0.0.1 for a local URI), which the server reaches for its VNC proxy
      */
     public record Settings(
             Duration keepAliveInterval,
@@ -82,7 +91,8 @@ public final class LibvirtHypervisor implements Hypervisor {
             Duration reconnectMax,
             Optional<DomainType> domainType,
             Optional<String> consoleDirectory,
-            boolean unsafeMigration) {
+            boolean unsafeMigration,
+            Optional<String> vncListen) {
 
         public Settings {
             new Backoff(reconnectFirst, reconnectMax);
@@ -93,7 +103,7 @@ public final class LibvirtHypervisor implements Hypervisor {
 
         public static Settings defaults() {
             return new Settings(Duration.ofSeconds(5), 3, Duration.ofMillis(500), Duration.ofSeconds(30),
-                    Optional.empty(), Optional.empty(), false);
+                    Optional.empty(), Optional.empty(), false, Optional.empty());
         }
 
         /**
@@ -108,26 +118,34 @@ public final class LibvirtHypervisor implements Hypervisor {
         }
 
         public Settings withKeepAlive(Duration interval, int count) {
-            return new Settings(interval, count, reconnectFirst, reconnectMax, domainType, consoleDirectory, unsafeMigration);
+            return new Settings(interval, count, reconnectFirst, reconnectMax, domainType, consoleDirectory, unsafeMigration,
+                    vncListen);
         }
 
         public Settings withReconnect(Duration first, Duration max) {
-            return new Settings(keepAliveInterval, keepAliveCount, first, max, domainType, consoleDirectory, unsafeMigration);
+            return new Settings(keepAliveInterval, keepAliveCount, first, max, domainType, consoleDirectory, unsafeMigration,
+                    vncListen);
         }
 
         public Settings withDomainType(DomainType type) {
             return new Settings(keepAliveInterval, keepAliveCount, reconnectFirst, reconnectMax, Optional.of(type),
-                    consoleDirectory, unsafeMigration);
+                    consoleDirectory, unsafeMigration, vncListen);
         }
 
         public Settings withConsoleDirectory(String directory) {
             return new Settings(keepAliveInterval, keepAliveCount, reconnectFirst, reconnectMax, domainType,
-                    Optional.of(directory), unsafeMigration);
+                    Optional.of(directory), unsafeMigration, vncListen);
+        }
+
+        /** VNC displays listening on {@code address} on every host (127.0.0.1: reached only through the host). */
+        public Settings withVncListen(String address) {
+            return new Settings(keepAliveInterval, keepAliveCount, reconnectFirst, reconnectMax, domainType,
+                    consoleDirectory, unsafeMigration, Optional.of(address));
         }
 
         public Settings withUnsafeMigration(boolean allowed) {
             return new Settings(keepAliveInterval, keepAliveCount, reconnectFirst, reconnectMax, domainType,
-                    consoleDirectory, allowed);
+                    consoleDirectory, allowed, vncListen);
         }
     }
 
@@ -143,15 +161,27 @@ public final class LibvirtHypervisor implements Hypervisor {
     private final Thread dispatcher;
     private final LibvirtStorage storage;
     private final RogueDomains rogues;
+    private final Optional<ConsolePasswords> passwords;
     private volatile boolean closed;
 
+    /** Without VNC passwords: domains defined get no VNC display. */
     public LibvirtHypervisor(Settings settings) {
         this(settings, Clock.systemUTC());
     }
 
+    /** Domains defined get a VNC display asking the VM's password from {@code passwords}. */
+    public LibvirtHypervisor(Settings settings, ConsolePasswords passwords) {
+        this(settings, Clock.systemUTC(), Optional.of(passwords));
+    }
+
     public LibvirtHypervisor(Settings settings, Clock clock) {
+        this(settings, clock, Optional.empty());
+    }
+
+    private LibvirtHypervisor(Settings settings, Clock clock, Optional<ConsolePasswords> passwords) {
         this.settings = settings;
         this.clock = clock;
+        this.passwords = passwords;
         this.storage = new LibvirtStorage(this);
         this.rogues = new RogueDomains(this);
         LibvirtEventLoop.ensureRunning();
@@ -491,7 +521,101 @@ public final class LibvirtHypervisor implements Hypervisor {
 
     private DomainXml.Options xmlOptions(HostConnection link, DomainSpec spec) {
         DomainType type = settings.domainType().orElseGet(() -> link.capabilities().preferredDomainType());
-        return new DomainXml.Options(type, settings.consoleDirectory().map(dir -> dir + "/" + spec.uuid() + ".console.log"));
+        return new DomainXml.Options(type, settings.consoleDirectory().map(dir -> dir + "/" + spec.uuid() + ".console.log"),
+                passwords.map(kept -> new DomainXml.Vnc(vncListen(link), kept.vncPassword(spec.uuid()))));
+    }
+
+    /** The configured VNC address, else the host's management address: the host of its URI. */
+    private String vncListen(HostConnection link) {
+        return settings.vncListen().orElseGet(() -> managementAddress(link.uri));
+    }
+
+    static String managementAddress(String uri) {
+        try {
+            String host = java.net.URI.create(uri).getHost();
+            return host == null || host.isEmpty() ? "127.0.0.1" : host.replaceAll("^\\[|]$", "");
+        } catch (IllegalArgumentException e) {
+            return "127.0.0.1";
+        }
+    }
+
+    /**
+     * A VNC display listening on the source's address is moved to {@code address}, the destination's, in the domain
+     * it runs there and the definition it keeps; a display already there, or none, leaves the request as it is.
+     */
+    private static MigrationRequest withDisplayMoved(Domain domain, MigrationRequest request, String address)
+            throws LibvirtException {
+        String live = domain.getXMLDesc(XML_SECURE | XML_MIGRATABLE);
+        Optional<String> from = DomainXml.vncOf(live).map(DomainXml.LiveVnc::listen);
+        if (from.isEmpty() || from.get().equals(address)) {
+            return request;
+        }
+        String persistent = domain.getXMLDesc(XML_SECURE | XML_INACTIVE | XML_MIGRATABLE);
+        return request.withDestinationXml(DomainXml.withVncListen(live, from.get(), address),
+                DomainXml.withVncListen(persistent, from.get(), address));
+    }
+
+    // ---- consoles -------------------------------------------------------------------------------
+
+    /** virDomainOpenConsole on the domain's first console, a pty (see {@link DomainConsoles}). */
+    @Override
+    public SerialConsole openSerialConsole(String hostId, String uuid, boolean force) {
+        return call(hostId, "open the console of domain " + uuid + " on " + hostId, connect -> {
+            Domain domain = lookup(connect, uuid).orElseThrow(() -> new HypervisorException(Reason.NOT_FOUND,
+                    "no domain " + uuid + " on " + hostId));
+            try {
+                return DomainConsoles.open(connect, domain, uuid, force);
+            } finally {
+                free(domain);
+            }
+        });
+    }
+
+    /** The live XML's display, read with its secrets (VIR_DOMAIN_XML_SECURE) for the password. */
+    @Override
+    public VncDisplay vncDisplay(String hostId, String uuid) {
+        VncDisplay[] display = new VncDisplay[1];
+        onDomain(hostId, uuid, "read the VNC display of", domain -> {
+            DomainXml.LiveVnc live = liveVnc(domain, hostId, uuid);
+            display[0] = new VncDisplay(reachable(live.listen(), hostId), live.port(), live.password().orElse(""));
+        });
+        return display[0];
+    }
+
+    /**
+     * A new password kept for the VM first, then given to the running domain and its definition in one
+     * virDomainUpdateDeviceFlags (LIVE|CONFIG): should the update fail, rotating again gives the domain the kept one.
+     * Not an operation step, so that no password reaches the journal.
+     */
+    @Override
+    public VncDisplay rotateVncPassword(String hostId, String uuid) {
+        ConsolePasswords kept = passwords.orElseThrow(() -> new HypervisorException(Reason.INVALID_STATE,
+                "This server gives VMs no VNC password."));
+        VncDisplay[] display = new VncDisplay[1];
+        onDomain(hostId, uuid, "rotate the VNC password of", domain -> {
+            DomainXml.LiveVnc live = liveVnc(domain, hostId, uuid);
+            String password = kept.rotateVncPassword(uuid);
+            domain.updateDeviceFlags(DomainXml.vncPasswordXml(live, password),
+                    Domain.DeviceModifyFlags.LIVE | Domain.DeviceModifyFlags.CONFIG);
+            display[0] = new VncDisplay(reachable(live.listen(), hostId), live.port(), password);
+        });
+        return display[0];
+    }
+
+    private static DomainXml.LiveVnc liveVnc(Domain domain, String hostId, String uuid) throws LibvirtException {
+        String name = domain.getName();
+        if (domain.isActive() != 1) {
+            throw new HypervisorException(Reason.INVALID_STATE, "Domain " + name + " does not run; its"
+                    + " VNC display listens only while it runs.");
+        }
+        return DomainXml.vncOf(domain.getXMLDesc(XML_SECURE)).filter(live -> live.port() > 0)
+                .orElseThrow(() -> new HypervisorException(Reason.INVALID_STATE, "Domain " + name
+                        + " on " + hostId + " has no VNC display; it gets one when it is defined again."));
+    }
+
+    /** A display listening on every address is reached at the host's management address. */
+    private String reachable(String listen, String hostId) {
+        return listen.equals("0.0.0.0") || listen.equals("::") ? managementAddress(link(hostId).uri) : listen;
     }
 
     @Override
@@ -825,6 +949,7 @@ public final class LibvirtHypervisor implements Hypervisor {
                 } catch (IllegalArgumentException e) {
                     throw new HypervisorException(Reason.INVALID_ARGUMENT, e.getMessage(), e);
                 }
+                request = withDisplayMoved(domain, request, vncListen(target));
                 var watch = new MigrationWatch(domain, options.maxDowntime(), progress);
                 long started = System.nanoTime();
                 var poller = background.submit(watch);

@@ -143,15 +143,62 @@ class DomainXmlTest {
     }
 
     @Test
-    @DisplayName("the serial console is appended to the given file, and left out when none is given")
+    @DisplayName("the serial console is a pty that libvirt can open, its output appended to the given log file")
     void console() {
-        Document withConsole = parse(DomainXml.render(GUEST, TCG_WITH_CONSOLE));
+        Document withLog = parse(DomainXml.render(GUEST, TCG_WITH_CONSOLE));
         Document without = parse(DomainXml.render(GUEST, new DomainXml.Options(DomainType.TCG, Optional.empty())));
 
-        assertThat(at(withConsole, "/domain/devices/serial/@type")).isEqualTo("file");
-        assertThat(at(withConsole, "/domain/devices/serial/source/@path")).isEqualTo("/lab/shared/" + UUID + ".console.log");
-        assertThat(at(withConsole, "/domain/devices/serial/source/@append")).isEqualTo("on");
-        assertThat(at(without, "count(/domain/devices/serial)")).isEqualTo("0");
+        assertThat(at(withLog, "/domain/devices/serial/@type")).isEqualTo("pty");
+        assertThat(at(withLog, "/domain/devices/serial/log/@file")).isEqualTo("/lab/shared/" + UUID + ".console.log");
+        assertThat(at(withLog, "/domain/devices/serial/log/@append")).isEqualTo("on");
+        assertThat(at(withLog, "/domain/devices/serial/target/@port")).isEqualTo("0");
+        assertThat(at(withLog, "/domain/devices/console/@type")).isEqualTo("pty");
+        assertThat(at(withLog, "/domain/devices/console/target/@type")).isEqualTo("serial");
+        assertThat(at(without, "/domain/devices/serial/@type")).isEqualTo("pty");
+        assertThat(at(without, "count(/domain/devices/serial/log)")).isEqualTo("0");
+    }
+
+    @Test
+    @DisplayName("a VNC display listens where the options say and asks their password, escaped; without one, none")
+    void vncDisplay() {
+        String password = "a'b&c<\"d";
+        Document with = parse(DomainXml.render(GUEST, new DomainXml.Options(DomainType.TCG, Optional.empty(),
+                Optional.of(new DomainXml.Vnc("10.77.0.1", password)))));
+        Document without = parse(DomainXml.render(GUEST, TCG_WITH_CONSOLE));
+
+        assertThat(at(with, "/domain/devices/graphics/@type")).isEqualTo("vnc");
+        assertThat(at(with, "/domain/devices/graphics/@autoport")).isEqualTo("yes");
+        assertThat(at(with, "/domain/devices/graphics/@listen")).isEqualTo("10.77.0.1");
+        assertThat(at(with, "/domain/devices/graphics/@passwd")).isEqualTo(password);
+        assertThat(at(without, "count(/domain/devices/graphics)")).isEqualTo("0");
+        assertThat(new DomainXml.Vnc("10.77.0.1", password).toString()).doesNotContain(password);
+    }
+
+    @Test
+    @DisplayName("a running domain's VNC display is read from its live XML, and its password element keeps listen and port")
+    void liveVnc() {
+        String live = """
+                <domain type='qemu'><name>web-1</name><uuid>%s</uuid><memory unit='KiB'>262144</memory><vcpu>2</vcpu>
+                  <devices>
+                    <serial type='pty'><source path='/dev/pts/3'/><target port='0'/></serial>
+                    <graphics type='vnc' port='5901' autoport='yes' listen='10.77.0.2' passwd='s3cret'>
+                      <listen type='address' address='10.77.0.2'/>
+                    </graphics>
+                  </devices>
+                </domain>
+                """.formatted(UUID);
+
+        DomainXml.LiveVnc display = DomainXml.vncOf(live).orElseThrow();
+        assertThat(display).isEqualTo(new DomainXml.LiveVnc("10.77.0.2", 5901, true, Optional.of("s3cret")));
+        Document update = parse(DomainXml.vncPasswordXml(display, "n&w"));
+        assertThat(at(update, "/graphics/@port")).isEqualTo("5901");
+        assertThat(at(update, "/graphics/@listen")).isEqualTo("10.77.0.2");
+        assertThat(at(update, "/graphics/@passwd")).isEqualTo("n&w");
+        assertThat(DomainXml.vncOf(DomainXml.render(GUEST, TCG_WITH_CONSOLE))).isEmpty();
+
+        String moved = DomainXml.withVncListen(live, "10.77.0.2", "10.77.0.3");
+        assertThat(DomainXml.vncOf(moved).orElseThrow().listen()).isEqualTo("10.77.0.3");
+        assertThat(moved).doesNotContain("10.77.0.2").contains("<listen type='address' address='10.77.0.3'/>");
     }
 
     @Test

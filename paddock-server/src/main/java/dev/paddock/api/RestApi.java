@@ -28,6 +28,7 @@ public final class RestApi {
     private final OversightRoutes oversight;
     private final ConsolidationRoutes consolidation;
     private final ImageRoutes images;
+    private final ConsoleRoutes consoles;
     private final InventoryStore store;
     private final Oversight oversightParts;
     private final Clock clock;
@@ -45,6 +46,7 @@ public final class RestApi {
         this.datastores = new DatastoreRoutes(store, operations, hypervisor, inventory, this.oversight::record);
         this.consolidation = new ConsolidationRoutes(store, operations, this.oversight::record);
         this.images = new ImageRoutes(store, hypervisor, this.oversight::record);
+        this.consoles = new ConsoleRoutes(store, hypervisor, this.oversight::record);
     }
 
     /** Registers the JSON mapping, the routes and the error mapping on a Javalin being configured. */
@@ -57,6 +59,7 @@ public final class RestApi {
         networks.register(config.routes);
         datastores.register(config.routes);
         images.register(config.routes);
+        consoles.register(config.routes);
         operations.register(config.routes);
         oversight.register(config.routes);
         consolidation.register(config.routes);

@@ -40,6 +40,11 @@ final class ApiClient {
         this.http = builder.build();
     }
 
+    /** The client itself, trusting what it was told to: what a WebSocket to the same server opens with. */
+    HttpClient http() {
+        return http;
+    }
+
     URI server() {
         return server;
     }

@@ -75,6 +75,11 @@ final class ServerCommand implements Callable<Integer> {
                     + " 'lab.sh up' prints it): guests boot its vmlinuz and initrd.img and migrate over it.")
     private Path libvirtSharedDir;
 
+    @Option(names = "--vnc-listen", paramLabel = "ADDRESS",
+            description = "The address VMs' VNC displays listen on (127.0.0.1 keeps them on the host); by default each"
+                    + " host's management address, the host of its libvirt URI, which the VNC proxy reaches.")
+    private String vncListen;
+
     @Option(names = "--lease-ttl", defaultValue = "15", paramLabel = "SECONDS",
             description = "How long the leader lease lives without renewal (default ${DEFAULT-VALUE}): one server acts"
                     + " per database; a second waits this long for a silent holder, then refuses to start.")
@@ -92,6 +97,9 @@ final class ServerCommand implements Callable<Integer> {
         }
         if (libvirtSharedDir != null) {
             config = config.withLibvirtSharedDirectory(libvirtSharedDir);
+        }
+        if (vncListen != null) {
+            config = config.withVncListen(vncListen);
         }
         if (!(leaseTtlSeconds >= 0.03 && leaseTtlSeconds <= 3600)) {
             throw new CliException(ExitCode.USAGE, "--lease-ttl must be between 0.03 and 3600 seconds.");

@@ -34,6 +34,7 @@ import dev.paddock.store.Database;
 import dev.paddock.store.InventoryStore;
 import dev.paddock.store.JdbcAlarms;
 import dev.paddock.store.JdbcAuditLog;
+import dev.paddock.store.JdbcConsolePasswords;
 import dev.paddock.store.JdbcHaSettings;
 import dev.paddock.store.JdbcInventoryStore;
 import dev.paddock.store.JdbcOperationJournal;
@@ -156,7 +157,8 @@ public final class PaddockServer implements AutoCloseable {
                 sim = RoomFile.open(roomFile, clock, ROOM_SEED);
             }
             RoutingHypervisor hypervisor = new RoutingHypervisor(sim,
-                    () -> new LibvirtHypervisor(config.libvirtSettings()), config.libvirtGuestBoot(),
+                    () -> new LibvirtHypervisor(config.libvirtSettings(), new JdbcConsolePasswords(dataSource)),
+                    config.libvirtGuestBoot(),
                     config.libvirtDatastores());
             made.add(hypervisor);
             demoRoom.ifPresent(room -> seed(store, room));
@@ -318,8 +320,13 @@ public final class PaddockServer implements AutoCloseable {
 
     /** Every HTTP route the server answers, as "METHOD /path/{param}". */
     public List<String> routes() {
-        return javalin.unsafe.internalRouter.allHttpHandlers().stream()
-                .map(parsed -> parsed.endpoint.method.name() + " " + parsed.endpoint.path)
+        // A WebSocket route is the GET its upgrade is; the handlers before an upgrade are no route of their own.
+        return java.util.stream.Stream.concat(javalin.unsafe.internalRouter.allHttpHandlers().stream()
+                        .filter(parsed -> parsed.endpoint.method != io.javalin.http.HandlerType.WEBSOCKET_BEFORE_UPGRADE)
+                        .map(parsed -> parsed.endpoint.method.name() + " " + parsed.endpoint.path),
+                javalin.unsafe.internalRouter.allWsHandlers().stream()
+                        .filter(entry -> entry.getType() == io.javalin.websocket.WsHandlerType.WEBSOCKET)
+                        .map(entry -> "GET " + entry.getPath()))
                 .toList();
     }
 

@@ -14,6 +14,8 @@ import dev.paddock.hypervisor.MigrationResult;
 import dev.paddock.hypervisor.NetworkSpec;
 import dev.paddock.hypervisor.PoolFacts;
 import dev.paddock.hypervisor.PoolSpec;
+import dev.paddock.hypervisor.SerialConsole;
+import dev.paddock.hypervisor.VncDisplay;
 import dev.paddock.hypervisor.VolumeFacts;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -363,6 +365,21 @@ public final class RoutingHypervisor implements Hypervisor {
     @Override
     public void detachDisk(String hostId, String uuid, String target) {
         route(hostId).detachDisk(hostId, uuid, target);
+    }
+
+    @Override
+    public SerialConsole openSerialConsole(String hostId, String uuid, boolean force) {
+        return route(hostId).openSerialConsole(hostId, uuid, force);
+    }
+
+    @Override
+    public VncDisplay vncDisplay(String hostId, String uuid) {
+        return route(hostId).vncDisplay(hostId, uuid);
+    }
+
+    @Override
+    public VncDisplay rotateVncPassword(String hostId, String uuid) {
+        return route(hostId).rotateVncPassword(hostId, uuid);
     }
 
     @Override

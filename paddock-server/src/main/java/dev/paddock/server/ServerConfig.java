@@ -21,9 +21,11 @@ import java.util.Optional;
  * @param tls HTTPS (a certificate made on first start, or a PEM pair) or plain HTTP
  * @param keys where the server's keys live (see {@link dev.paddock.security.ServerKeys}); empty for the default,
  *     {@link #keyDirectory()}
+ * @param vncListen the address VMs' VNC displays listen on, on every libvirt host; empty for each host's management
+ *     address (the host of its URI), which the server's VNC proxy reaches
  */
 public record ServerConfig(String host, int port, String jdbcUrl, Room room, Path dataDirectory,
-        Optional<Path> libvirtSharedDirectory, TlsSettings tls, Optional<Path> keys) {
+        Optional<Path> libvirtSharedDirectory, TlsSettings tls, Optional<Path> keys, Optional<String> vncListen) {
 
     public static final int DEFAULT_PORT = 8080;
 
@@ -43,27 +45,36 @@ public record ServerConfig(String host, int port, String jdbcUrl, Room room, Pat
         Objects.requireNonNull(libvirtSharedDirectory, "libvirtSharedDirectory");
         Objects.requireNonNull(tls, "tls");
         Objects.requireNonNull(keys, "keys");
+        Objects.requireNonNull(vncListen, "vncListen");
         if (port < 0 || port > 65_535) {
             throw new IllegalArgumentException("the port must be between 0 and 65535, was " + port);
         }
     }
 
     public ServerConfig(String host, int port, String jdbcUrl, Room room, Path dataDirectory) {
-        this(host, port, jdbcUrl, room, dataDirectory, Optional.empty(), TlsSettings.plain(), Optional.empty());
+        this(host, port, jdbcUrl, room, dataDirectory, Optional.empty(), TlsSettings.plain(), Optional.empty(),
+                Optional.empty());
     }
 
     public ServerConfig withLibvirtSharedDirectory(Path directory) {
         return new ServerConfig(host, port, jdbcUrl, room, dataDirectory, Optional.of(directory.toAbsolutePath()),
-                tls, keys);
+                tls, keys, vncListen);
     }
 
     public ServerConfig withTls(TlsSettings settings) {
-        return new ServerConfig(host, port, jdbcUrl, room, dataDirectory, libvirtSharedDirectory, settings, keys);
+        return new ServerConfig(host, port, jdbcUrl, room, dataDirectory, libvirtSharedDirectory, settings, keys,
+                vncListen);
     }
 
     public ServerConfig withKeyDirectory(Path directory) {
         return new ServerConfig(host, port, jdbcUrl, room, dataDirectory, libvirtSharedDirectory, tls,
-                Optional.of(directory.toAbsolutePath()));
+                Optional.of(directory.toAbsolutePath()), vncListen);
+    }
+
+    /** VNC displays listening on {@code address} (127.0.0.1: reached only from the host itself, as through SSH). */
+    public ServerConfig withVncListen(String address) {
+        return new ServerConfig(host, port, jdbcUrl, room, dataDirectory, libvirtSharedDirectory, tls, keys,
+                Optional.of(address));
     }
 
     /**
@@ -88,8 +99,10 @@ public record ServerConfig(String host, int port, String jdbcUrl, Room room, Pat
 
     /** The libvirt adapter's settings: the lab's (fast keepalive, shared consoles, migration) with a shared directory. */
     public LibvirtHypervisor.Settings libvirtSettings() {
-        return libvirtSharedDirectory.map(dir -> LibvirtHypervisor.Settings.lab(dir.toString()))
+        LibvirtHypervisor.Settings settings = libvirtSharedDirectory
+                .map(dir -> LibvirtHypervisor.Settings.lab(dir.toString()))
                 .orElseGet(LibvirtHypervisor.Settings::defaults);
+        return vncListen.map(settings::withVncListen).orElse(settings);
     }
 
     /** Where libvirt hosts find the datastores' disk files: {@code <shared>/datastores/<datastore id>/}. */
