@@ -5,7 +5,8 @@
 #   lab.sh up [N]       start hosts h1..hN (default 3) and print their URIs
 #   lab.sh down         stop everything the lab started and remove it; safe to run twice
 #   lab.sh status       say whether a lab is up, and where
-#   lab.sh register [URL]   add the hosts to a running Paddock (also done by `up` when PADDOCK_URL is set)
+#   lab.sh register [URL]   add the hosts to a running Paddock (also done by `up` when PADDOCK_URL is set; an
+#                       https URL with a self-signed certificate needs PADDOCK_CACERT, the file the server printed)
 #   lab.sh power N on|off|status   press host hN's power through its BMC (IPMI lanplus, as fence_ipmilan does)
 #   lab.sh storage      print the storage network's iSCSI portal and target and its NFS export (when a lab is up)
 #   lab.sh template     print the path of the template guest's disk (template.qcow2 in the cache), building it
@@ -14,6 +15,7 @@
 # PADDOCK_LAB_DIR is the lab's working directory (default /var/tmp/paddock-lab); guest kernels and QEMU
 # capabilities are cached in PADDOCK_LAB_CACHE (default /var/cache/paddock-lab) so later `up`s are fast.
 # Only one lab can hold the 10.77.0.x addresses at a time: `up` fails when one is up already.
+# PADDOCK_LAB_KEEP_FAILED=1 leaves an `up` that failed in place, to read its logs (then run `down`).
 #
 # Layout:
 #   root ns: labbr0 10.77.0.254/24, labmgmt0 10.78.0.254/24,
@@ -21,7 +23,10 @@
 #            labvm0 10.79.8.254/24 (the guests' network: every host's vmbr0 joins it through veth hN-vm),
 #            unreachable routes for 10.77.0.0/16, 10.78.0.0/16 and 10.79.0.0/16; iptables/ip6tables FORWARD
 #            drop rules for what would be routed into or out of labvm0 (guests are never routed anywhere)
-#   ns hN:   eth0 10.77.0.N/24, libvirtd listening on 10.77.0.N:16509 only (tcp, no auth), virtlockd, virtlogd,
+#   ns hN:   eth0 10.77.0.N/24, libvirtd listening on 10.77.0.N:16509 (tcp, no auth) and 10.77.0.N:16514 (TLS: a
+#            server certificate of the lab's CA, client certificates of that CA required), sshd on 10.77.0.N:22
+#            (root with the lab's key only: libvirt's ssh transports reach libvirtd through virt-ssh-helper),
+#            virtlockd, virtlogd,
 #            bridge vmbr0 for guest NICs, its port eth2 the peer of hN-vm in labvm0 (no address in hN)
 #            eth1 10.79.0.N/24 on the storage network
 #   ns lst:  eth0 10.79.0.200/24, Debian's tgt serving iSCSI target iqn.2026-12.dev.paddock:lab on 10.79.0.200:3260,
@@ -32,7 +37,14 @@
 #            through QEMU's own NFS client (network disks), never a netfs pool
 #   ns mhN:  eth0 10.78.0.N/24, hN's BMC (lab/labbmc.py, IPMI on udp 623, admin/password): power on starts
 #            hN's daemons, power off kills every process of hN and empties its run/ (a reboot)
-#   $L/shared            plays NFS: vmlinuz, initrd.img, images/, lockspace/ (the disks' lockd leases)
+#   $L/pki               the lab's CA (ca-cert.pem), each host's server certificate (hN/), and two client
+#                        directories in libvirt's pkipath layout: client/ (a certificate of the lab's CA:
+#                        qemu+tls://10.77.0.N/system?pkipath=$L/pki/client) and rogue/ (one of another CA: refused)
+#   $L/ssh               the lab's client key (id_lab), authorized_keys, known_hosts of every host, each host's
+#                        host key and sshd_config (hN/), and a key no host accepts (id_other)
+#   $L/shared            plays NFS: vmlinuz, initrd.img, images/, lockspace/ (the disks' lockd leases), and
+#                        fixed/, a tmpfs (16 GiB at most, in memory only as far as it is written) whose free space only
+#                        what is written there moves
 #   $L/hosts/hN/{run,lib,log,cache,etc}   bound over the libvirt directories inside hN
 set -euo pipefail
 
@@ -59,7 +71,7 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 PACKAGES=(qemu-system-x86 qemu-utils libvirt-daemon-system libvirt-clients busybox-static cpio iproute2
   python3-pyghmi ipmitool fence-agents tgt libvirt-daemon-driver-storage-iscsi-direct
   nfs-ganesha nfs-ganesha-vfs rpcbind libnfs-utils qemu-block-extra
-  syslinux syslinux-common mtools dosfstools genisoimage iptables)
+  syslinux syslinux-common mtools dosfstools genisoimage iptables openssh-server)
 MODULES=(virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci virtio_blk)
 
 say() { printf 'lab: %s\n' "$*" >&2; }
@@ -73,7 +85,15 @@ cmd_install() {
   need_root
   say "installing ${missing[*]}"
   apt-get update -qq >/dev/null
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null || die "apt-get install ${missing[*]} failed"
+  # The lab starts the daemons it needs itself, in its namespaces: no package may start a service on the machine
+  # (openssh-server would listen on every address), so a policy refuses them while packages install.
+  local policy=/usr/sbin/policy-rc.d made_policy=""
+  if [ ! -e "$policy" ]; then
+    printf '#!/bin/sh\nexit 101\n' > "$policy" && chmod 755 "$policy" && made_policy=1
+  fi
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null \
+    || { [ -z "$made_policy" ] || rm -f "$policy"; die "apt-get install ${missing[*]} failed"; }
+  [ -z "$made_policy" ] || rm -f "$policy"
 }
 
 # Lab traffic must never leave the machine: with the lab down, lab addresses are refused locally.
@@ -373,10 +393,13 @@ prepare_host() {
   cp -a /etc/libvirt "$d/etc"
   rm -rf "$d/lib/qemu/"* "$d/log/"* 2>/dev/null || true
   cat >> "$d/etc/libvirtd.conf" <<EOF
-listen_tls = 0
+listen_tls = 1
 listen_tcp = 1
 listen_addr = "$NET.$n"
 auth_tcp = "none"
+key_file = "$L/pki/h$n/serverkey.pem"
+cert_file = "$L/pki/h$n/servercert.pem"
+ca_file = "$L/pki/ca-cert.pem"
 host_uuid = "00000000-0000-4000-8000-$(printf '%012d' "$n")"
 log_outputs = "3:file:/var/log/libvirt/libvirtd.log"
 keepalive_interval = 5
@@ -407,7 +430,8 @@ start_host() {
     $hide_kvm
     virtlogd -d -p /run/libvirt/virtlogd.pid
     virtlockd -d -p /run/libvirt/virtlockd.pid
-    libvirtd -d --listen -p /run/libvirt/libvirtd.pid"
+    libvirtd -d --listen -p /run/libvirt/libvirtd.pid
+    mkdir -p /run/sshd; /usr/sbin/sshd -f $L/ssh/h$n/sshd_config"
 }
 
 wait_host() {
@@ -471,13 +495,19 @@ cmd_up() {
   build_guest
   [ -e "$L/hosts" ] && die "$L holds an earlier lab; run 'lab.sh down' first"
   echo "$L" > "$OWNER"
-  trap 'say "up failed; cleaning up"; cmd_down >/dev/null 2>&1 || true' ERR
+  trap 'say "up failed; cleaning up"; [ -n "${PADDOCK_LAB_KEEP_FAILED:-}" ] || cmd_down >/dev/null 2>&1 || true' ERR
   mkdir -p "$L/shared/images" "$L/shared/lockspace" /run/libvirt
+  # A file system of its own for a datastore whose free space must move only as its volumes do (the machine's own
+  # file system moves with whatever else writes to it); mounted before the hosts start, so each sees it.
+  mkdir -p "$L/shared/fixed"
+  mount -t tmpfs -o size=16g,mode=755 paddock-lab-fixed "$L/shared/fixed"
   chmod 755 "$L" "$L/shared" "$L/shared/images"
   cp "$CACHE/guest/vmlinuz" "$CACHE/guest/vmlinuz-watchdog" "$CACHE/guest/initrd.img" "$L/shared/"
   ip link add "$BRIDGE" type bridge
   ip addr add "$NET.254/24" dev "$BRIDGE"
   ip link set "$BRIDGE" up
+  prepare_pki "$count"
+  prepare_ssh "$count"
   prepare_storage
   prepare_guest_network
   for n in $(seq 1 "$count"); do prepare_host "$n"; configure_leases "$n"; done
@@ -494,9 +524,84 @@ cmd_up() {
   for n in $(seq 1 "$count"); do echo "h$n qemu+tcp://$NET.$n/system bmc $MGMT.$n"; done
   echo "iscsi $ISCSI_PORTAL $ISCSI_TARGET"
   echo "nfs $NFS_SERVER $NFS_EXPORT"
+  echo "tls $L/pki/client $L/pki/rogue"
+  echo "ssh $L/ssh/id_lab $L/ssh/known_hosts"
   say "shared directory (consoles, images, kernel): $L/shared"
   if [ -n "${PADDOCK_URL:-}" ]; then cmd_register "$PADDOCK_URL"; fi
 }
+# ---- TLS: the lab's certificate authority ----------------------------------------------------------------------
+
+# certtool $1 (a template's lines in the rest): a key in $2/$3key.pem and its certificate in $2/$3cert.pem, signed
+# by the CA in $4 (or self-signed when $4 is empty).
+lab_cert() {
+  local dir="$1" name="$2" ca="$3" template
+  shift 3
+  mkdir -p "$dir"
+  template="$(mktemp)"
+  printf '%s\n' "$@" "expiration_days = 30" > "$template"
+  certtool --generate-privkey --key-type=rsa --bits=2048 --outfile "$dir/${name}key.pem" >/dev/null 2>&1
+  if [ -z "$ca" ]; then
+    certtool --generate-self-signed --load-privkey "$dir/${name}key.pem" --template "$template" \
+      --outfile "$dir/${name}cert.pem" >/dev/null 2>&1
+  else
+    certtool --generate-certificate --load-privkey "$dir/${name}key.pem" --load-ca-certificate "$ca/ca-cert.pem" \
+      --load-ca-privkey "$ca/ca-key.pem" --template "$template" --outfile "$dir/${name}cert.pem" >/dev/null 2>&1
+  fi
+  rm -f "$template"
+  chmod 600 "$dir/${name}key.pem"
+}
+
+# The lab's CA, a server certificate per host (its address and name), a client certificate of the CA in client/
+# and one of another CA in rogue/.
+prepare_pki() {
+  local count="$1" n p="$L/pki"
+  mkdir -p "$p"
+  chmod 700 "$p"
+  lab_cert "$p" ca- "" "cn = Paddock lab CA" ca cert_signing_key
+  for n in $(seq 1 "$count"); do
+    lab_cert "$p/h$n" server "$p" "cn = h$n" "dns_name = h$n" "ip_address = $NET.$n" tls_www_server \
+      encryption_key signing_key
+  done
+  lab_cert "$p/client" client "$p" "cn = paddock" "organization = Paddock lab" tls_www_client encryption_key \
+    signing_key
+  lab_cert "$p/other-ca" ca- "" "cn = Another CA" ca cert_signing_key
+  lab_cert "$p/rogue" client "$p/other-ca" "cn = paddock" "organization = Paddock lab" tls_www_client \
+    encryption_key signing_key
+  cp "$p/ca-cert.pem" "$p/client/cacert.pem"
+  # rogue/ trusts both CAs, so libvirt's client accepts its own certificate and it is the host that refuses it.
+  cat "$p/ca-cert.pem" "$p/other-ca/ca-cert.pem" > "$p/rogue/cacert.pem"
+}
+
+# ---- SSH: each host's sshd, for libvirt's ssh transports ---------------------------------------------------------
+
+# The lab's client key, each host's host key and sshd_config (its address only, root by key only, no PAM), the
+# known_hosts that names every host's key, and a key that no host accepts.
+prepare_ssh() {
+  local count="$1" n s="$L/ssh"
+  mkdir -p "$s"
+  chmod 700 "$s"
+  ssh-keygen -q -t ed25519 -N '' -C paddock-lab -f "$s/id_lab"
+  ssh-keygen -q -t ed25519 -N '' -C other -f "$s/id_other"
+  cp "$s/id_lab.pub" "$s/authorized_keys"
+  : > "$s/known_hosts"
+  for n in $(seq 1 "$count"); do
+    mkdir -p "$s/h$n"
+    ssh-keygen -q -t ed25519 -N '' -C "h$n" -f "$s/h$n/ssh_host_ed25519_key"
+    echo "$NET.$n $(cut -d' ' -f1,2 "$s/h$n/ssh_host_ed25519_key.pub")" >> "$s/known_hosts"
+    cat > "$s/h$n/sshd_config" <<EOF
+ListenAddress $NET.$n:22
+HostKey $s/h$n/ssh_host_ed25519_key
+AuthorizedKeysFile $s/authorized_keys
+PermitRootLogin prohibit-password
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+UsePAM no
+StrictModes no
+PidFile /run/libvirt/sshd.pid
+EOF
+  done
+}
+
 # ---- the guests' network ---------------------------------------------------------------------------------------
 
 # labvm0: the segment every host's vmbr0 joins, with an address for the root namespace to reach guests at.
@@ -733,7 +838,8 @@ cmd_down() {
     stop_bmcs
     for d in "$L"/hosts/h*; do
       [ -d "$d" ] || continue
-      kill_pidfile "$d"/run/qemu/*.pid "$d"/run/libvirtd.pid "$d"/run/virtlockd.pid "$d"/run/virtlogd.pid
+      kill_pidfile "$d"/run/qemu/*.pid "$d"/run/libvirtd.pid "$d"/run/virtlockd.pid "$d"/run/virtlogd.pid \
+        "$d"/run/sshd.pid
     done
   fi
   # Namespaces and the bridge belong to whichever lab holds the addresses: only that lab removes them.
@@ -758,6 +864,7 @@ cmd_down() {
     done
     rm -f "$OWNER"
   fi
+  if mountpoint -q "$L/shared/fixed" 2>/dev/null; then umount "$L/shared/fixed" || umount -l "$L/shared/fixed"; fi
   rm -rf "$L"
   rmdir /run/libvirt 2>/dev/null || true
   say "down ($L removed)"
@@ -784,7 +891,10 @@ cmd_register() {
 # POSTs JSON and prints the created resource's id; fails with the server's problem detail otherwise.
 post() {
   local body status
-  body="$(curl -sS -w '\n%{http_code}' -H 'Content-Type: application/json' -d "$2" "$1")" || die "cannot reach $1"
+  local trust=()
+  [ -z "${PADDOCK_CACERT:-}" ] || trust=(--cacert "$PADDOCK_CACERT")
+  body="$(curl -sS "${trust[@]}" -w '\n%{http_code}' -H 'Content-Type: application/json' -d "$2" "$1")" \
+    || die "cannot reach $1"
   status="${body##*$'\n'}"; body="${body%$'\n'*}"
   [ "$status" = 201 ] || die "POST $1 answered $status: $body"
   local id

@@ -19,9 +19,11 @@ import dev.paddock.sim.SimulatedRoom;
 import dev.paddock.store.Database;
 import dev.paddock.store.InventoryStore;
 import dev.paddock.store.JdbcAlarms;
+import dev.paddock.security.ServerKeys;
 import dev.paddock.store.JdbcAuditLog;
 import dev.paddock.store.JdbcInventoryStore;
 import dev.paddock.store.JdbcOperationJournal;
+import dev.paddock.store.KeyUses;
 import dev.paddock.store.StoreConfig;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
@@ -82,7 +84,8 @@ final class InventoryBenchmark implements BenchMain.Benchmark {
             try (OperationRunner runner = new OperationRunner(new JdbcOperationJournal(dataSource), store, simulated.hypervisor());
                     PaddockServer server = PaddockServer.start(
                             new PaddockServer.Parts(store, runner, simulated.hypervisor(),
-                                    new Oversight(new JdbcAlarms(dataSource), new JdbcAuditLog(dataSource)),
+                                    new Oversight(new JdbcAlarms(dataSource), JdbcAuditLog.keyed(dataSource,
+                                            ServerKeys.open(dir.resolve("keys"), KeyUses.of(dataSource)))),
                                     PaddockServer.Security.open(dataSource, java.util.Optional.of(LabApi.TOKEN))
                                             .accounts(), List.of()), "127.0.0.1", 0)) {
                 measurePages(server.url(), o, metrics);

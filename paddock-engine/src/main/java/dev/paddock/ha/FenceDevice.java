@@ -39,10 +39,13 @@ public record FenceDevice(String agent, Map<String, String> options) {
         options = java.util.Collections.unmodifiableMap(options);
     }
 
-    /** True for options whose value must never be shown: passwords, secrets, SNMP communities, keys. */
+    /**
+     * True for options whose value must never be shown, logged or stored in clear: anything named like a password,
+     * a secret, a key, an SNMP community or a token.
+     */
     public static boolean isSecret(String option) {
         String key = option.toLowerCase(Locale.ROOT);
-        return key.contains("passw") || key.contains("secret") || key.contains("community") || key.endsWith("key")
+        return key.contains("passw") || key.contains("secret") || key.contains("community") || key.contains("key")
                 || key.contains("token");
     }
 

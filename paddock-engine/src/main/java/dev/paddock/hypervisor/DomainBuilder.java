@@ -2,6 +2,7 @@ package dev.paddock.hypervisor;
 
 import dev.paddock.model.Datastore;
 import dev.paddock.model.Disk;
+import dev.paddock.model.Maxima;
 import dev.paddock.model.Network;
 import dev.paddock.model.NfsExport;
 import dev.paddock.model.Nic;
@@ -39,17 +40,29 @@ public final class DomainBuilder {
     /**
      * One vCPU per started 1000 millicores of demand, the demand's memory, a qcow2 file per disk under its
      * datastore, a NIC on each network (named by the room's network name, tagged with its VLAN), and the VM's
-     * watchdog if it has one. No direct boot: the host that defines it chooses how a VM without an image boots.
+     * watchdog if it has one, and its hot-plug maxima. No direct boot: the host that defines it chooses how a VM
+     * without an image boots.
      */
     public static DomainSpec specOf(Vm vm, Room room) {
         int vcpus = (int) Math.max(1, (vm.demand().cpuMillicores() + 999) / 1000);
-        return DomainSpec.of(vm.id(), vm.name(), vcpus, Math.max(1, vm.demand().memoryMib()))
+        long memoryMib = Math.max(1, vm.demand().memoryMib());
+        return DomainSpec.of(vm.id(), vm.name(), vcpus, memoryMib)
+                .withMaxima(maxima(vm.maxima(), vcpus, memoryMib))
                 .withDisks(disks(vm, room))
                 .withNics(nics(vm, room))
                 .withWatchdog(vm.watchdog())
                 .withFirmware(vm.firmware())
                 .withBoot(vm.boot())
                 .withOsOnDisk(!vm.disks().isEmpty() && vm.disks().getFirst().image().isPresent());
+    }
+
+    /**
+     * The VM's maxima, each at least what it runs with: the API refuses a size beyond a maximum, and a row written by
+     * hand that has one anyway still defines (its maximum is then its size).
+     */
+    private static Maxima maxima(Maxima asked, int vcpus, long memoryMib) {
+        return new Maxima(asked.vcpus().map(most -> Math.max(most, vcpus)),
+                asked.memoryMib().map(most -> Math.max(most, memoryMib)));
     }
 
     private static List<DomainSpec.DiskSpec> disks(Vm vm, Room room) {

@@ -2,6 +2,7 @@ package dev.paddock.hypervisor;
 
 import dev.paddock.model.BootDevice;
 import dev.paddock.model.Firmware;
+import dev.paddock.model.Maxima;
 import dev.paddock.model.Watchdog;
 import java.util.List;
 import java.util.Optional;
@@ -21,6 +22,8 @@ import java.util.Optional;
  * @param boot the devices the firmware tries, in order; empty for the first disk alone. Ignored with a direct boot
  * @param osOnDisk true when the first disk holds an operating system (it was cloned from an image): a host that gives
  *     domains without a boot a default kernel (the lab) leaves this one to boot its disk
+ * @param maxima how far {@code vcpus} and {@code memoryMib} (the amounts it runs with) may grow while it runs; each at
+ *     least the amount it bounds
  */
 public record DomainSpec(
         String uuid,
@@ -33,7 +36,8 @@ public record DomainSpec(
         Optional<Watchdog> watchdog,
         Firmware firmware,
         List<BootDevice> boot,
-        Boolean osOnDisk) {
+        Boolean osOnDisk,
+        Maxima maxima) {
     public DomainSpec {
         // A journal written before this flag has none: a disk without an operating system Paddock knows of.
         osOnDisk = osOnDisk != null && osOnDisk;
@@ -53,6 +57,23 @@ public record DomainSpec(
         if (boot.stream().distinct().count() != boot.size()) {
             throw new IllegalArgumentException("a boot order names each device once: " + boot);
         }
+        // ... and before hot-plug maxima: none.
+        maxima = maxima == null ? Maxima.NONE : maxima;
+        if (maxima.vcpus().filter(most -> most < vcpus).isPresent()) {
+            throw new IllegalArgumentException("a domain of " + vcpus + " vCPUs cannot have a maximum of "
+                    + maxima.vcpus().get());
+        }
+        if (maxima.memoryMib().filter(most -> most < memoryMib).isPresent()) {
+            throw new IllegalArgumentException("a domain of " + memoryMib + " MiB cannot have a maximum of "
+                    + maxima.memoryMib().get() + " MiB");
+        }
+    }
+
+    /** A domain without hot-plug maxima. */
+    public DomainSpec(String uuid, String name, int vcpus, long memoryMib, List<DiskSpec> disks, List<NicSpec> nics,
+            Optional<DirectBoot> directBoot, Optional<Watchdog> watchdog, Firmware firmware, List<BootDevice> boot,
+            Boolean osOnDisk) {
+        this(uuid, name, vcpus, memoryMib, disks, nics, directBoot, watchdog, firmware, boot, osOnDisk, Maxima.NONE);
     }
 
     /** A domain as before firmware and boot order could be chosen: SeaBIOS, booting its first disk. */
@@ -68,17 +89,20 @@ public record DomainSpec(
 
     /** This definition with {@code newDisks} as its disks. */
     public DomainSpec withDisks(List<DiskSpec> newDisks) {
-        return new DomainSpec(uuid, name, vcpus, memoryMib, newDisks, nics, directBoot, watchdog, firmware, boot, osOnDisk);
+        return new DomainSpec(uuid, name, vcpus, memoryMib, newDisks, nics, directBoot, watchdog, firmware, boot, osOnDisk,
+                maxima);
     }
 
     /** This definition with {@code newNics} as its NICs. */
     public DomainSpec withNics(List<NicSpec> newNics) {
-        return new DomainSpec(uuid, name, vcpus, memoryMib, disks, newNics, directBoot, watchdog, firmware, boot, osOnDisk);
+        return new DomainSpec(uuid, name, vcpus, memoryMib, disks, newNics, directBoot, watchdog, firmware, boot, osOnDisk,
+                maxima);
     }
 
     /** This definition with {@code boot} as its direct boot. */
     public DomainSpec withDirectBoot(Optional<DirectBoot> boot) {
-        return new DomainSpec(uuid, name, vcpus, memoryMib, disks, nics, boot, watchdog, firmware, this.boot, osOnDisk);
+        return new DomainSpec(uuid, name, vcpus, memoryMib, disks, nics, boot, watchdog, firmware, this.boot, osOnDisk,
+                maxima);
     }
 
     /** This definition booting {@code boot} directly. */
@@ -88,7 +112,8 @@ public record DomainSpec(
 
     /** This definition with {@code device} as its watchdog. */
     public DomainSpec withWatchdog(Optional<Watchdog> device) {
-        return new DomainSpec(uuid, name, vcpus, memoryMib, disks, nics, directBoot, device, firmware, boot, osOnDisk);
+        return new DomainSpec(uuid, name, vcpus, memoryMib, disks, nics, directBoot, device, firmware, boot, osOnDisk,
+                maxima);
     }
 
     /** This definition with the watchdog {@code device}. */
@@ -98,29 +123,44 @@ public record DomainSpec(
 
     /** This definition booting with {@code newFirmware}. */
     public DomainSpec withFirmware(Firmware newFirmware) {
-        return new DomainSpec(uuid, name, vcpus, memoryMib, disks, nics, directBoot, watchdog, newFirmware, boot, osOnDisk);
+        return new DomainSpec(uuid, name, vcpus, memoryMib, disks, nics, directBoot, watchdog, newFirmware, boot, osOnDisk,
+                maxima);
     }
 
     /** This definition, its first disk holding an operating system or not. */
     public DomainSpec withOsOnDisk(boolean holds) {
-        return new DomainSpec(uuid, name, vcpus, memoryMib, disks, nics, directBoot, watchdog, firmware, boot, holds);
+        return new DomainSpec(uuid, name, vcpus, memoryMib, disks, nics, directBoot, watchdog, firmware, boot, holds,
+                maxima);
     }
 
     /** This definition trying {@code order}'s devices in turn. */
     public DomainSpec withBoot(List<BootDevice> order) {
-        return new DomainSpec(uuid, name, vcpus, memoryMib, disks, nics, directBoot, watchdog, firmware, order, osOnDisk);
+        return new DomainSpec(uuid, name, vcpus, memoryMib, disks, nics, directBoot, watchdog, firmware, order, osOnDisk,
+                maxima);
+    }
+
+    /** This definition growing live up to {@code newMaxima}. */
+    public DomainSpec withMaxima(Maxima newMaxima) {
+        return new DomainSpec(uuid, name, vcpus, memoryMib, disks, nics, directBoot, watchdog, firmware, boot, osOnDisk,
+                newMaxima);
+    }
+
+    /** This definition running {@code newVcpus} vCPUs with {@code newMemoryMib} of memory, its maxima kept. */
+    public DomainSpec withSize(int newVcpus, long newMemoryMib) {
+        return new DomainSpec(uuid, name, newVcpus, newMemoryMib, disks, nics, directBoot, watchdog, firmware, boot,
+                osOnDisk, maxima);
     }
 
     /**
      * True when {@code held}, the definition a host holds, gives everything this one asks: the same name, vCPUs,
-     * memory, disks, NICs, watchdog, firmware and boot order, and this direct boot when this one names one. A wanted definition without a
+     * memory, hot-plug maxima, disks, NICs, watchdog, firmware and boot order, and this direct boot when this one names one. A wanted definition without a
      * boot leaves the boot to the host (a libvirt host adds its configured default), so the held one may have any.
      */
     public boolean isHeldBy(DomainSpec held) {
         return uuid.equals(held.uuid) && name.equals(held.name) && vcpus == held.vcpus
                 && memoryMib == held.memoryMib && disks.equals(held.disks) && nics.equals(held.nics)
                 && watchdog.equals(held.watchdog) && firmware == held.firmware && boot.equals(held.boot)
-                && osOnDisk.equals(held.osOnDisk)
+                && osOnDisk.equals(held.osOnDisk) && maxima.equals(held.maxima)
                 && (directBoot.isEmpty() || directBoot.equals(held.directBoot));
     }
 

@@ -1,5 +1,6 @@
 package dev.paddock.hypervisor;
 
+import dev.paddock.model.HostCpu;
 import dev.paddock.model.Resources;
 import java.util.Set;
 
@@ -9,7 +10,8 @@ import java.util.Set;
  * @param hostUuid the hypervisor's own host UUID (libvirt's {@code host_uuid}), stable across reconnects
  * @param hypervisorType for example "QEMU" or "Xen" or "sim"
  * @param cpuModel the host CPU's model as libvirt names it (for example "Skylake-Client-IBRS"), or "unknown"
- * @param capacity the resources the host offers, in Paddock's units
+ * @param capacity the resources the host offers, in Paddock's units; its disk is what the host's started storage
+ *     pools hold ({@link dev.paddock.storage.HostStorage})
  * @param cpuVendor the host CPU's vendor ("Intel", "AMD"), "" when not reported
  * @param cpuFeatures the features libvirt lists beyond those of {@code cpuModel}
  */
@@ -30,6 +32,18 @@ public record HostFacts(
     public HostFacts {
         cpuVendor = cpuVendor == null ? "" : cpuVendor;
         cpuFeatures = cpuFeatures == null ? Set.of() : Set.copyOf(cpuFeatures);
+    }
+
+    /** The host's CPU: vendor, model and features. */
+    public HostCpu cpu() {
+        return new HostCpu(cpuVendor, cpuModel, cpuFeatures);
+    }
+
+    /** The same facts with {@code diskGib} of disk capacity (what the host's storage pools hold now). */
+    public HostFacts withDiskGib(long diskGib) {
+        Resources disk = Resources.of(capacity.cpuMillicores(), capacity.memoryMib(), diskGib, capacity.networkMbps());
+        return new HostFacts(hostId, uri, hostname, hostUuid, hypervisorType, hypervisorVersion, cpuModel, cpus,
+                numaNodes, disk, cpuVendor, cpuFeatures);
     }
 
     /** Facts whose CPU is known by model only. */

@@ -101,6 +101,55 @@ public interface Hypervisor extends AutoCloseable {
      */
     void growDisk(String hostId, String uuid, String target, long capacityBytes);
 
+    /**
+     * Sets how many vCPUs the domain has: in the running guest when it runs (vCPUs plugged in or out), and in its
+     * definition either way. A domain with that many already is left as it is; more than the maximum its definition
+     * gives is {@link HypervisorException.Reason#INVALID_ARGUMENT}; an unplug the guest does not complete is
+     * {@link HypervisorException.Reason#FAILED}, with the hypervisor's sentence.
+     */
+    void setVcpus(String hostId, String uuid, int vcpus);
+
+    /**
+     * Sets the domain's memory: in the running guest when it runs, and in its definition either way. Memory grows by
+     * a memory module (DIMM) plugged in and shrinks only by unplugging modules plugged in earlier, so a domain
+     * without a maximum of memory, or a size beyond it, is {@link HypervisorException.Reason#INVALID_ARGUMENT}, as is
+     * a size no set of its plugged modules leads back to. A domain of that size already is left as it is.
+     */
+    void setMemory(String hostId, String uuid, long memoryMib);
+
+    /**
+     * Opens the serial console of a running domain as a byte stream. A console another client holds is refused
+     * ({@link HypervisorException.Reason#INVALID_STATE}) unless {@code force}, which takes it over: the other
+     * client's stream ends. A domain that does not run is {@link HypervisorException.Reason#INVALID_STATE}. The
+     * default is a hypervisor without consoles, which refuses with that reason.
+     */
+    default SerialConsole openSerialConsole(String hostId, String uuid, boolean force) {
+        throw noConsole(hostId);
+    }
+
+    /**
+     * Where the VNC display of a running domain listens, with its password. A domain that does not run, or has no
+     * VNC display, is {@link HypervisorException.Reason#INVALID_STATE}; so is every domain of the default, a
+     * hypervisor without consoles.
+     */
+    default VncDisplay vncDisplay(String hostId, String uuid) {
+        throw noConsole(hostId);
+    }
+
+    /**
+     * Gives the VM a new VNC password and its domain's display that password, in the running domain and in its
+     * definition; the old password stops working at once. Returns the display with the new password. Refused as
+     * {@link #vncDisplay} is.
+     */
+    default VncDisplay rotateVncPassword(String hostId, String uuid) {
+        throw noConsole(hostId);
+    }
+
+    private static HypervisorException noConsole(String hostId) {
+        return new HypervisorException(HypervisorException.Reason.INVALID_STATE, "The VMs of host " + hostId
+                + " have no console.");
+    }
+
     /** Removes a stopped domain's definition; a no-op when the domain is unknown. */
     void undefine(String hostId, String uuid);
 

@@ -1,57 +1,50 @@
 package dev.paddock.placement;
 
-import dev.paddock.hypervisor.HostFacts;
+import dev.paddock.model.HostCpu;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
 /**
  * Whether a running guest can move from one host's CPU to another's, judged on what each host's libvirt reports of
- * its CPU: vendor, model and the features beyond the model. Pure.
+ * its CPU: vendor, model and the features beyond the model. Pure; the rule of the {@link Filters.CpuCompatible}
+ * filter.
  *
  * <p>A guest keeps, across a live migration, the CPU it booted with; an instruction it found there and the target
  * lacks would fault inside the guest after the move. Paddock does not know which instructions a guest uses, so a
- * move is allowed only onto the same CPU: same vendor, same model, and every feature the source lists. Hosts whose
- * libvirt names no model ("unknown", as under some emulators) are not judged.
+ * move is allowed only onto the same CPU: same vendor, same model, and every feature the source lists. CPUs whose
+ * model is not known (a host recorded before Paddock kept CPUs, an emulator that names none) are not judged.
  */
 public final class CpuCompatibility {
 
-    private static final String UNKNOWN = "unknown";
-
     private CpuCompatibility() {}
 
-    /** The sentence that refuses moving VM {@code vmName} from {@code from} to {@code to}, empty when it may go. */
-    public static Optional<String> refusal(String vmName, HostFacts from, String fromName, HostFacts to,
-            String toName) {
-        if (unknown(from.cpuModel()) || unknown(to.cpuModel())) {
+    /**
+     * Why a guest running on {@code from} (the host named {@code fromName}) cannot keep its CPU on a host whose CPU is
+     * {@code to}, as a filter's reason ("host has an AMD EPYC-Rome CPU, the VM runs on h1's Intel Skylake-Client-IBRS");
+     * empty when it can.
+     */
+    public static Optional<String> lack(HostCpu from, String fromName, HostCpu to) {
+        if (!from.known() || !to.known()) {
             return Optional.empty();
         }
-        String prefix = "VM '" + vmName + "' cannot move from host '" + fromName + "' to host '" + toName + "': ";
-        boolean vendorDiffers = !from.cpuVendor().isEmpty() && !to.cpuVendor().isEmpty()
-                && !from.cpuVendor().equals(to.cpuVendor());
-        if (vendorDiffers || !from.cpuModel().equals(to.cpuModel())) {
-            return Optional.of(prefix + fromName + " has " + cpu(from) + " CPU, " + toName + " " + cpu(to) + " CPU.");
+        boolean vendorDiffers = !from.vendor().isEmpty() && !to.vendor().isEmpty()
+                && !from.vendor().equals(to.vendor());
+        if (vendorDiffers || !from.model().equals(to.model())) {
+            return Optional.of("host has " + article(to.describe()) + " CPU, the VM runs on " + fromName + "'s "
+                    + from.describe());
         }
-        Set<String> missing = new TreeSet<>(from.cpuFeatures());
-        missing.removeAll(to.cpuFeatures());
+        Set<String> missing = new TreeSet<>(from.features());
+        missing.removeAll(to.features());
         if (!missing.isEmpty()) {
-            return Optional.of(prefix + toName + "'s " + describe(to) + " CPU lacks " + String.join(", ", missing)
-                    + " of " + fromName + "'s " + describe(from) + ".");
+            return Optional.of("host's " + to.describe() + " CPU lacks " + String.join(", ", missing) + " of "
+                    + fromName + "'s, where the VM runs");
         }
         return Optional.empty();
     }
 
-    private static boolean unknown(String model) {
-        return model == null || model.isBlank() || model.equals(UNKNOWN);
-    }
-
     /** "an Intel Skylake-Client-IBRS", "a Haswell-noTSX" */
-    private static String cpu(HostFacts facts) {
-        String described = describe(facts);
+    private static String article(String described) {
         return ("aeiouAEIOU".indexOf(described.charAt(0)) >= 0 ? "an " : "a ") + described;
-    }
-
-    private static String describe(HostFacts facts) {
-        return facts.cpuVendor().isEmpty() ? facts.cpuModel() : facts.cpuVendor() + " " + facts.cpuModel();
     }
 }

@@ -19,19 +19,32 @@ import java.util.TreeSet;
 public final class Filters {
     private Filters() {}
 
-    /** Cheap first: state and cluster are a field read, capacity a loop over four numbers, groups a scan. */
+    /**
+     * For a VM that boots where it is placed (a create, a start, an HA restart, admission control): it finds the
+     * host's CPU as it boots, so CPUs are not compared. Cheap first: state and cluster are a field read, capacity a
+     * loop over four numbers, groups a scan.
+     */
     public static List<HostFilter> standard() {
         return List.of(new AcceptsVms(), new SameCluster(), new Capacity(), new Licences(), new NetworksReachable(),
                 new DatastoresReachable(), new AntiAffinity());
     }
 
     /**
-     * The standard filters for a live migration that copies local disks: a disk of a host's local directory pool
+     * For a VM that keeps running as it moves to another host (a host's evacuation): the standard filters, and the
+     * target must have the CPU of the VM's host ({@link CpuCompatible}).
+     */
+    public static List<HostFilter> liveMove() {
+        return List.of(new AcceptsVms(), new SameCluster(), new Capacity(), new Licences(), new CpuCompatible(),
+                new NetworksReachable(), new DatastoresReachable(), new AntiAffinity());
+    }
+
+    /**
+     * As {@link #liveMove}, for a live migration that copies local disks: a disk of a host's local directory pool
      * may go to the target's local pool of the same name ({@link DatastoresReachable#copyingLocalDisks}).
      */
     public static List<HostFilter> liveMigration() {
-        return List.of(new AcceptsVms(), new SameCluster(), new Capacity(), new Licences(), new NetworksReachable(),
-                new DatastoresReachable(true), new AntiAffinity());
+        return List.of(new AcceptsVms(), new SameCluster(), new Capacity(), new Licences(), new CpuCompatible(),
+                new NetworksReachable(), new DatastoresReachable(true), new AntiAffinity());
     }
 
     /** Hosts in maintenance, disconnected, fenced or powered off take no new VM. */
@@ -77,6 +90,25 @@ public final class Filters {
             missing.removeAll(host.host().licences());
             return missing.isEmpty() ? Verdict.FITS
                     : Reject.because("licences", "host lacks licence " + String.join(", ", missing));
+        }
+    }
+
+    /**
+     * A VM that keeps running as it moves keeps the CPU it booted on: the host must have the CPU of the host the VM
+     * runs on ({@link CpuCompatibility}: same vendor and model, and every feature). A VM that is stopped, not placed,
+     * or asked about its own host is not judged, nor a CPU whose model is not known.
+     */
+    public record CpuCompatible() implements HostFilter {
+        public Verdict test(Vm vm, HostView host, Room room) {
+            if (vm.state() != VmState.RUNNING && vm.state() != VmState.PAUSED) {
+                return Verdict.FITS;
+            }
+            Optional<Host> from = vm.hostId().filter(id -> !id.equals(host.id())).flatMap(room::host);
+            if (from.isEmpty()) {
+                return Verdict.FITS;
+            }
+            return CpuCompatibility.lack(from.get().cpu(), from.get().name(), host.host().cpu())
+                    .<Verdict>map(reason -> Reject.because("cpu", reason)).orElse(Verdict.FITS);
         }
     }
 

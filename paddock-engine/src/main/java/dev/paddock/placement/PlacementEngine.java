@@ -52,6 +52,15 @@ public final class PlacementEngine {
                 List.of(new Weighted(new Scorers.Balance(), 1), new Weighted(new Scorers.Affinity(), 2)));
     }
 
+    /**
+     * As {@link #balancing}, for VMs that keep running as they move to another host (a host's evacuation): the
+     * target must have the CPU of the VM's host ({@link Filters#liveMove}).
+     */
+    public static PlacementEngine liveMove() {
+        return new PlacementEngine(Filters.liveMove(),
+                List.of(new Weighted(new Scorers.Balance(), 1), new Weighted(new Scorers.Affinity(), 2)));
+    }
+
     /** The standard filters; fill hosts before opening new ones (consolidation). */
     public static PlacementEngine packing() {
         return new PlacementEngine(Filters.standard(),

@@ -2,6 +2,7 @@ package dev.paddock.sim;
 
 import dev.paddock.model.BootDevice;
 import dev.paddock.model.Firmware;
+import dev.paddock.model.Maxima;
 import dev.paddock.hypervisor.DomainSpec.DirectBoot;
 import dev.paddock.hypervisor.DomainSpec.DiskSpec;
 import dev.paddock.hypervisor.DomainSpec.NicSpec;
@@ -10,6 +11,7 @@ import dev.paddock.hypervisor.HostNetwork;
 import dev.paddock.hypervisor.PoolSource;
 import dev.paddock.hypervisor.PoolSpec;
 import dev.paddock.hypervisor.PoolType;
+import dev.paddock.model.HostCpu;
 import dev.paddock.model.Resources;
 import dev.paddock.model.VmState;
 import dev.paddock.model.Watchdog;
@@ -39,9 +41,10 @@ import java.util.Set;
  * paddock-sim 1
  * random &lt;generator state&gt;
  * host &lt;hostname&gt; &lt;cpu&gt; &lt;memory&gt; &lt;disk&gt; &lt;network&gt; &lt;powered on&gt; &lt;isolated&gt;
+ * cpu &lt;hostname&gt; &lt;vendor&gt; &lt;model&gt; &lt;features, comma-separated&gt;   (only for a CPU other than the default)
  * network &lt;hostname&gt; &lt;name&gt; &lt;uuid&gt; &lt;forward mode&gt; &lt;bridge&gt; &lt;active&gt;
  * domain &lt;hostname&gt; &lt;state&gt; &lt;stops at&gt; &lt;uuid&gt; &lt;name&gt; &lt;vcpus&gt; &lt;memory&gt; &lt;disks&gt; &lt;nics&gt; &lt;direct boot&gt;
- *     &lt;watchdog&gt; &lt;firmware&gt; &lt;boot order&gt; &lt;os on disk&gt;
+ *     &lt;watchdog&gt; &lt;firmware&gt; &lt;boot order&gt; &lt;os on disk&gt; &lt;most vcpus&gt; &lt;most memory&gt;
  * effects &lt;uuid&gt; &lt;defined&gt; &lt;started&gt; &lt;stopped&gt; &lt;destroyed&gt; &lt;undefined&gt; &lt;migrated&gt;
  * slow &lt;call kind&gt; &lt;millis&gt;
  * failing &lt;call kind&gt; &lt;count&gt;
@@ -75,6 +78,10 @@ final class RoomText {
             Resources c = host.capacity;
             line(text, "host", host.hostname, num(c.cpuMillicores()), num(c.memoryMib()), num(c.diskGib()),
                     num(c.networkMbps()), Boolean.toString(host.poweredOn), Boolean.toString(host.isolated));
+            if (!host.cpu.equals(SimHost.DEFAULT_CPU)) {
+                line(text, "cpu", host.hostname, host.cpu.vendor(), host.cpu.model(),
+                        String.join(",", host.cpu.sortedFeatures()));
+            }
         }
         for (SimHost host : state.hosts()) {
             for (HostNetwork n : host.networks.values()) {
@@ -137,6 +144,17 @@ final class RoomText {
                         host.isolated = Boolean.parseBoolean(f[7]);
                         hosts.put(host.hostname, host);
                     }
+                    case "cpu" -> {
+                        SimHost host = hosts.get(f[1]);
+                        if (host == null) {
+                            throw new IllegalArgumentException("cpu of unknown host " + f[1]);
+                        }
+                        Set<String> features = f[4].isEmpty() ? Set.of() : Set.of(f[4].split(","));
+                        SimHost withCpu = new SimHost(host.hostname, host.capacity, new HostCpu(f[2], f[3], features));
+                        withCpu.poweredOn = host.poweredOn;
+                        withCpu.isolated = host.isolated;
+                        hosts.put(host.hostname, withCpu);
+                    }
                     case "network" -> {
                         SimHost host = hosts.get(f[1]);
                         if (host == null) {
@@ -184,7 +202,9 @@ final class RoomText {
                 f.length > 11 ? readWatchdog(f[11]) : Optional.empty(),
                 f.length > 12 ? Firmware.valueOf(f[12]) : Firmware.BIOS,
                 f.length > 13 ? readList(f[13]).stream().map(p -> BootDevice.valueOf(p.get(0))).toList()
-                        : List.of(), f.length > 14 && f[14].equals("os"));
+                        : List.of(), f.length > 14 && f[14].equals("os"),
+                new Maxima(f.length > 15 ? readOptional(f[15]).map(Integer::valueOf) : Optional.empty(),
+                        f.length > 16 ? readOptional(f[16]).map(Long::valueOf) : Optional.empty()));
         SimDomain domain = new SimDomain(spec, VmState.valueOf(f[2]));
         domain.stopsAt = readOptional(f[3]).map(Instant::parse);
         host.domains.put(spec.uuid(), domain);
@@ -196,7 +216,9 @@ final class RoomText {
         StringBuilder fields = new StringBuilder(128);
         for (String field : List.of(s.uuid(), s.name(), num(s.vcpus()), num(s.memoryMib()), disks(s.disks()),
                 nics(s.nics()), directBoot(s.directBoot()), watchdog(s.watchdog()), s.firmware().name(),
-                list(s.boot().stream().map(device -> List.of(device.name())).toList()), s.osOnDisk() ? "os" : "-")) {
+                list(s.boot().stream().map(device -> List.of(device.name())).toList()), s.osOnDisk() ? "os" : "-",
+                optional(s.maxima().vcpus().map(String::valueOf)),
+                optional(s.maxima().memoryMib().map(String::valueOf)))) {
             fields.append(fields.isEmpty() ? "" : " ").append(encode(field));
         }
         return fields.toString();

@@ -2,6 +2,7 @@ package dev.paddock.sim;
 
 import dev.paddock.hypervisor.DomainSpec;
 import dev.paddock.hypervisor.HostNetwork;
+import dev.paddock.model.HostCpu;
 import dev.paddock.model.Resources;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
@@ -14,6 +15,8 @@ final class SimHost {
 
     final String hostname;
     final Resources capacity;
+    /** The CPU its facts report. */
+    final HostCpu cpu;
     final Map<String, SimDomain> domains = new LinkedHashMap<>();
     /** Domains migrating in: their room is held on this host until the migration ends. */
     final Map<String, DomainSpec> incoming = new HashMap<>(2);
@@ -22,9 +25,17 @@ final class SimHost {
     boolean poweredOn = true;
     boolean isolated;
 
+    /** The CPU every simulated host has unless it is given another. */
+    static final HostCpu DEFAULT_CPU = new HostCpu("", "sim-x86-64", java.util.Set.of());
+
     SimHost(String hostname, Resources capacity) {
+        this(hostname, capacity, DEFAULT_CPU);
+    }
+
+    SimHost(String hostname, Resources capacity, HostCpu cpu) {
         this.hostname = hostname;
         this.capacity = capacity;
+        this.cpu = cpu;
     }
 
     String uri() {

@@ -26,6 +26,7 @@ import dev.paddock.hypervisor.PoolSource;
 import dev.paddock.hypervisor.PoolSpec;
 import dev.paddock.hypervisor.PoolType;
 import dev.paddock.hypervisor.VolumeFacts;
+import dev.paddock.model.HostCpu;
 import dev.paddock.model.Resources;
 import dev.paddock.model.VmState;
 import dev.paddock.model.Watchdog;
@@ -154,6 +155,11 @@ public final class SimulatedHypervisor implements Hypervisor {
 
     /** Adds a powered-on host and returns the URI that reaches it. */
     public String addHost(String hostname, Resources capacity) {
+        return addHost(hostname, capacity, SimHost.DEFAULT_CPU);
+    }
+
+    /** Adds a powered-on host whose facts report {@code cpu} and returns the URI that reaches it. */
+    public String addHost(String hostname, Resources capacity, HostCpu cpu) {
         if (!HOSTNAME.matcher(hostname).matches()) {
             throw new IllegalArgumentException("a sim hostname is letters, digits, '.', '_' and '-': " + hostname);
         }
@@ -161,7 +167,8 @@ public final class SimulatedHypervisor implements Hypervisor {
             if (hosts.containsKey(hostname)) {
                 throw new IllegalArgumentException("the room has a host named " + hostname + " already");
             }
-            hosts.put(hostname, new SimHost(hostname, Objects.requireNonNull(capacity, "capacity")));
+            hosts.put(hostname, new SimHost(hostname, Objects.requireNonNull(capacity, "capacity"),
+                    Objects.requireNonNull(cpu, "cpu")));
             changed = true;
             flush();
         }
@@ -484,8 +491,8 @@ public final class SimulatedHypervisor implements Hypervisor {
 
     private static HostFacts facts(String hostId, SimHost host) {
         int cpus = (int) Math.max(1, host.capacity.cpuMillicores() / 1000);
-        return new HostFacts(hostId, host.uri(), host.hostname, host.hostUuid(), "sim", "1.0", "sim-x86-64", cpus,
-                cpus >= 32 ? 2 : 1, host.capacity);
+        return new HostFacts(hostId, host.uri(), host.hostname, host.hostUuid(), "sim", "1.0", host.cpu.model(), cpus,
+                cpus >= 32 ? 2 : 1, host.capacity, host.cpu.vendor(), host.cpu.features());
     }
 
     // The port: domains ---------------------------------------------------------------------------------
@@ -747,6 +754,27 @@ public final class SimulatedHypervisor implements Hypervisor {
         });
     }
 
+    /** Simulated guests print nothing and draw nothing: their VMs have no console to open. */
+    @Override
+    public dev.paddock.hypervisor.SerialConsole openSerialConsole(String hostId, String uuid, boolean force) {
+        throw noConsole();
+    }
+
+    @Override
+    public dev.paddock.hypervisor.VncDisplay vncDisplay(String hostId, String uuid) {
+        throw noConsole();
+    }
+
+    @Override
+    public dev.paddock.hypervisor.VncDisplay rotateVncPassword(String hostId, String uuid) {
+        throw noConsole();
+    }
+
+    private static HypervisorException noConsole() {
+        return new HypervisorException(HypervisorException.Reason.INVALID_STATE,
+                "VMs of the simulated room have no console.");
+    }
+
     /** The disk's volume grows in its pool, and the definition says the new size. */
     @Override
     public void growDisk(String hostId, String uuid, String target, long capacityBytes) {
@@ -769,6 +797,61 @@ public final class SimulatedHypervisor implements Hypervisor {
                             held.readOnly(), held.remote()) : held).toList());
             changed = true;
         });
+    }
+
+    /** The simulated guest takes any count up to its maximum, plugged in or out; growth needs room on its host. */
+    @Override
+    public void setVcpus(String hostId, String uuid, int vcpus) {
+        run(CallKind.DEFINE, () -> {
+            SimHost host = reachable(hostId);
+            SimDomain domain = existing(host, hostId, uuid);
+            if (domain.spec.vcpus() == vcpus) {
+                return;
+            }
+            int most = domain.spec.maxima().vcpus().orElse(domain.isActive() ? domain.spec.vcpus() : Integer.MAX_VALUE);
+            if (vcpus < 1 || vcpus > most) {
+                throw new HypervisorException(INVALID_ARGUMENT, "domain " + uuid + " on host " + hostId + " runs at"
+                        + " most " + most + " vCPUs, not " + vcpus);
+            }
+            resize(host, hostId, domain, domain.spec.withSize(vcpus, domain.spec.memoryMib()));
+        });
+    }
+
+    /**
+     * The simulated guest takes any size up to its maximum of memory (it models no memory modules); a domain without
+     * a maximum is refused, as libvirt's is.
+     */
+    @Override
+    public void setMemory(String hostId, String uuid, long memoryMib) {
+        run(CallKind.DEFINE, () -> {
+            SimHost host = reachable(hostId);
+            SimDomain domain = existing(host, hostId, uuid);
+            if (domain.spec.memoryMib() == memoryMib) {
+                return;
+            }
+            long most = domain.spec.maxima().memoryMib().orElseThrow(() -> new HypervisorException(INVALID_ARGUMENT,
+                    "domain " + uuid + " on host " + hostId + " has no maximum of memory to grow into"));
+            if (memoryMib < 1 || memoryMib > most) {
+                throw new HypervisorException(INVALID_ARGUMENT, "domain " + uuid + " on host " + hostId + " has at"
+                        + " most " + most + " MiB of memory, not " + memoryMib);
+            }
+            resize(host, hostId, domain, domain.spec.withSize(domain.spec.vcpus(), memoryMib));
+        });
+    }
+
+    /** A running domain grows only into the room its host has free; a stopped one takes any size. */
+    private void resize(SimHost host, String hostId, SimDomain domain, DomainSpec resized) {
+        long moreMemory = resized.memoryMib() - domain.spec.memoryMib();
+        long moreCpu = SimDomain.millicores(resized) - SimDomain.millicores(domain.spec);
+        long freeMemory = host.capacity.memoryMib() - host.usedMemoryMib();
+        long freeCpu = host.capacity.cpuMillicores() - host.usedCpuMillicores();
+        if (domain.isActive() && (moreMemory > freeMemory || moreCpu > freeCpu)) {
+            throw new HypervisorException(INSUFFICIENT_RESOURCES, "domain " + resized.name() + " grows by "
+                    + Math.max(0, moreCpu) + " cpu millicores and " + Math.max(0, moreMemory) + " MiB; host " + hostId
+                    + " has " + freeCpu + " millicores and " + freeMemory + " MiB free");
+        }
+        domain.spec = resized;
+        changed = true;
     }
 
     @Override

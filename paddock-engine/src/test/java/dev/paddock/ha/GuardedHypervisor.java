@@ -223,6 +223,16 @@ final class GuardedHypervisor implements Hypervisor {
     }
 
     @Override
+    public void setVcpus(String hostId, String uuid, int vcpus) {
+        delegate.setVcpus(hostId, uuid, vcpus);
+    }
+
+    @Override
+    public void setMemory(String hostId, String uuid, long memoryMib) {
+        delegate.setMemory(hostId, uuid, memoryMib);
+    }
+
+    @Override
     public void deleteVolume(String hostId, String pool, String name) {
         delegate.deleteVolume(hostId, pool, name);
     }

@@ -28,7 +28,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * The same infeasibility reads the same sentence on every path that places a VM: VM x (2 vCPUs) has room on
  * neither h1 nor h2 (half a vCPU free each), whether it is created, migrated off h0, evacuated from h0 entering
- * maintenance, restarted after h0 failed, or counted by admission control for h0's failure.
+ * maintenance, restarted after h0 failed, or counted by admission control for h0's failure. The same holds of a
+ * host whose CPU is not the one x runs on, on the paths that move x while it runs.
  */
 class SameSentenceTest {
 
@@ -62,6 +63,33 @@ class SameSentenceTest {
         } else {
             assertThat(said).isEqualTo(SENTENCE);
         }
+    }
+
+    static final String CPU_SENTENCE = "No host of cluster 'prod-a' has room for VM 'x': h1: host has an AMD"
+            + " EPYC-Rome CPU, the VM runs on h0's Intel Skylake-Client-IBRS; h2: host's Intel Skylake-Client-IBRS CPU"
+            + " lacks avx512f of h0's, where the VM runs.";
+
+    /** The paths that move a running VM: a migration without a target, an evacuation. */
+    static Stream<Arguments> livePaths() {
+        return Stream.of(
+                path("a migration off h0", () -> ((Placement.Unplaceable) PlacementEngine.liveMigration().place(
+                        cpuRoom(), Claims.NONE, x("h0"), h -> !h.id().equals("h0"))).explain(cpuRoom(), x("h0"))),
+                path("an evacuation of h0", () -> ((Evacuation.Stuck) PlacementEngine.liveMove().evacuate(cpuRoom(),
+                        Claims.NONE, "h0")).sentence()));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("livePaths")
+    void everyLiveMoveSaysTheSameOfAnotherCpu(String path, Supplier<String> sentence) {
+        assertThat(sentence.get()).isEqualTo(CPU_SENTENCE);
+    }
+
+    /** x runs on h0 (Intel Skylake with avx512f); h1 has an AMD EPYC, h2 the same Skylake without avx512f. */
+    static Room cpuRoom() {
+        List<Host> hosts = List.of(host("h0", 8_000).withCpu(CpuCompatibleFilterTest.SKYLAKE),
+                host("h1", 8_000).withCpu(CpuCompatibleFilterTest.EPYC),
+                host("h2", 8_000).withCpu(CpuCompatibleFilterTest.SKYLAKE_NO_AVX512));
+        return new Room(List.of(SITE), List.of(CLUSTER), hosts, List.of(x("h0")), List.of(), List.of());
     }
 
     private static Arguments path(String name, Supplier<String> sentence) {

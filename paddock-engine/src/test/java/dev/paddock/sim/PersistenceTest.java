@@ -8,6 +8,8 @@ import dev.paddock.hypervisor.DomainSpec;
 import dev.paddock.hypervisor.HostNetwork;
 import dev.paddock.hypervisor.MigrationOptions;
 import dev.paddock.hypervisor.NetworkSpec;
+import dev.paddock.model.HostCpu;
+import dev.paddock.model.Maxima;
 import dev.paddock.model.Resources;
 import dev.paddock.model.VmState;
 import java.time.Duration;
@@ -15,6 +17,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -35,14 +38,16 @@ class PersistenceTest {
         sim.saveTo(saved::set);
         sim.addHost("esx-par-01", Resources.of(8_000, 16_384, 500, 10_000));
         sim.addHost("esx-par-02", Resources.of(8_000, 16_384, 500, 10_000));
-        sim.addHost("esx-lyo-01", Resources.of(4_000, 8_192, 500, 10_000));
+        sim.addHost("esx-lyo-01", Resources.of(4_000, 8_192, 500, 10_000),
+                new HostCpu("AMD", "EPYC-Rome", Set.of("sha-ni", "ibpb")));
         sim.attach("p1", "sim://esx-par-01");
         sim.attach("p2", "sim://esx-par-02");
         DomainSpec rich = DomainSpec.of("web-01", "web 01 (front)", 2, 2_048)
                 .withDisks(List.of(new DomainSpec.DiskSpec("vda", "/srv/images/web 01:root,a.qcow2", "qcow2", 20)))
                 .withNics(List.of(new DomainSpec.NicSpec("52:54:00:aa:bb:01", "prod", Optional.of(120)),
                         new DomainSpec.NicSpec("52:54:00:aa:bb:02", "backup", Optional.empty())))
-                .withDirectBoot(new DomainSpec.DirectBoot("/boot/vmlinuz", "/boot/initrd", "console=ttyS0,115200 root=/dev/vda quiet+splash 50%\tdone"));
+                .withDirectBoot(new DomainSpec.DirectBoot("/boot/vmlinuz", "/boot/initrd", "console=ttyS0,115200 root=/dev/vda quiet+splash 50%\tdone"))
+                .withMaxima(new Maxima(Optional.of(4), Optional.of(4_096L)));
         sim.define("p1", rich);
         sim.defineNetwork("p1", NetworkSpec.isolated("backend"));
         sim.defineNetwork("p2", NetworkSpec.overBridge("uplink", "br0"));
@@ -78,6 +83,12 @@ class PersistenceTest {
         for (String uuid : List.of("web-01", "db-01", "gone")) {
             assertThat(after.effects(uuid)).as(uuid).isEqualTo(before.effects(uuid));
         }
+        after.heal(new Fault.HostIsolation("esx-lyo-01"));
+        after.attach("l1", "sim://esx-lyo-01");
+        assertThat(after.facts("l1").cpu()).as("a CPU other than the default")
+                .isEqualTo(new HostCpu("AMD", "EPYC-Rome", Set.of("sha-ni", "ibpb")));
+        after.attach("p1", "sim://esx-par-01");
+        assertThat(after.facts("p1").cpu()).isEqualTo(before.facts("p1").cpu());
         assertThat(after.effects("db-01")).isEqualTo(new Effects(1, 1, 0, 0, 0, 1));
         after.attach("p1", "sim://esx-par-01");
         after.attach("p2", "sim://esx-par-02");
@@ -90,6 +101,10 @@ class PersistenceTest {
                 .hasValueSatisfying(spec -> assertThat(spec.nics().getFirst().source())
                         .isEqualTo(DomainSpec.Source.NETWORK));
         assertThat(after.effects("gone")).isEqualTo(new Effects(1, 0, 0, 0, 1, 0));
+        assertThat(after.definition("p1", "web-01")).isEqualTo(before.definition("p1", "web-01"))
+                .hasValueSatisfying(spec -> assertThat(spec.maxima())
+                        .isEqualTo(new Maxima(Optional.of(4), Optional.of(4_096L))));
+        assertThat(after.definition("p2", "db-01").orElseThrow().maxima()).isEqualTo(Maxima.NONE);
     }
 
     @Test
@@ -101,7 +116,8 @@ class PersistenceTest {
                 .withDisks(List.of(new DomainSpec.DiskSpec("vda", "/srv/images/web 01:root,a.qcow2", "qcow2", 20)))
                 .withNics(List.of(new DomainSpec.NicSpec("52:54:00:aa:bb:01", "prod", Optional.of(120)),
                         new DomainSpec.NicSpec("52:54:00:aa:bb:02", "backup", Optional.empty())))
-                .withDirectBoot(new DomainSpec.DirectBoot("/boot/vmlinuz", "/boot/initrd", "console=ttyS0,115200 root=/dev/vda quiet+splash 50%\tdone"));
+                .withDirectBoot(new DomainSpec.DirectBoot("/boot/vmlinuz", "/boot/initrd", "console=ttyS0,115200 root=/dev/vda quiet+splash 50%\tdone"))
+                .withMaxima(new Maxima(Optional.of(4), Optional.of(4_096L)));
 
         SimulatedHypervisor after = reloaded(clock);
         after.attach("p1", "sim://esx-par-01");

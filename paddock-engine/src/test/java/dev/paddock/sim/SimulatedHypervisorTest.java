@@ -11,6 +11,7 @@ import dev.paddock.hypervisor.HypervisorException;
 import dev.paddock.hypervisor.MigrationOptions;
 import dev.paddock.hypervisor.MigrationResult;
 import dev.paddock.model.Resources;
+import dev.paddock.model.Maxima;
 import dev.paddock.model.VmState;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -70,6 +71,27 @@ class SimulatedHypervisorTest {
         sim.detachNic("A", "web", nic.mac());
         sim.detachNic("A", "web", nic.mac());
         assertThat(sim.definition("A", "web").orElseThrow().nics()).isEmpty();
+    }
+
+    @Test
+    @DisplayName("a running domain's vCPUs and memory are set within its maxima; beyond them, or without one, refused")
+    void hotPlugWithinMaxima() {
+        sim.define("A", spec("app", 1, 512).withMaxima(new Maxima(Optional.of(2), Optional.of(1_024L))));
+        sim.start("A", "app");
+
+        sim.setVcpus("A", "app", 2);
+        sim.setMemory("A", "app", 1_024);
+
+        DomainSpec held = sim.definition("A", "app").orElseThrow();
+        assertThat(held.vcpus()).isEqualTo(2);
+        assertThat(held.memoryMib()).isEqualTo(1_024);
+        assertThat(sim.domain("A", "app").orElseThrow().state()).isEqualTo(VmState.RUNNING);
+        assertReason(() -> sim.setVcpus("A", "app", 3), HypervisorException.Reason.INVALID_ARGUMENT);
+        assertReason(() -> sim.setMemory("A", "app", 2_048), HypervisorException.Reason.INVALID_ARGUMENT);
+        sim.define("A", spec("fixed", 1, 512));
+        sim.start("A", "fixed");
+        assertReason(() -> sim.setVcpus("A", "fixed", 2), HypervisorException.Reason.INVALID_ARGUMENT);
+        assertReason(() -> sim.setMemory("A", "fixed", 768), HypervisorException.Reason.INVALID_ARGUMENT);
     }
 
     @Test

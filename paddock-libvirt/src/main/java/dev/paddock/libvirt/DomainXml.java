@@ -2,6 +2,7 @@ package dev.paddock.libvirt;
 
 import dev.paddock.model.BootDevice;
 import dev.paddock.model.Firmware;
+import dev.paddock.model.Maxima;
 import dev.paddock.hypervisor.DomainSpec;
 import dev.paddock.hypervisor.DomainSpec.DirectBoot;
 import dev.paddock.hypervisor.DomainSpec.DiskSpec;
@@ -19,8 +20,10 @@ import org.w3c.dom.NodeList;
 /**
  * Renders a {@link DomainSpec} as libvirt domain XML. Pure: the same spec and options give the same text.
  *
- * <p>Every domain is a q35 machine with virtio disks and NICs; the guest's serial console goes to a file
- * (no pty, so nothing on the host has to drain it). A {@code <metadata>} element in Paddock's namespace
+ * <p>Every domain is a q35 machine with virtio disks and NICs. The guest's first serial port is a pty, which
+ * libvirt opens as the domain's console stream for whoever asks, and QEMU appends everything the guest writes to it
+ * to the console log file, read or not; a pty nobody holds drops the output after logging it, so nothing on the host
+ * has to drain it. A VNC display, when the options give one, listens where they say and asks their password. A {@code <metadata>} element in Paddock's namespace
  * marks the domain as created by Paddock: a domain without it on a managed host was made behind
  * Paddock's back. A watchdog device, when the spec has one, is rendered as libvirt's {@code <watchdog>}: QEMU
  * itself takes its action when it fires (libvirt's {@code dump} and {@code inject-nmi} are not offered).
@@ -28,6 +31,16 @@ import org.w3c.dom.NodeList;
  * <p>{@link #read} turns a domain's XML back into a spec, so a define step can tell whether a host already holds
  * the definition it wants. A disk's size is not a libvirt domain fact: the mark carries it
  * ({@code <paddock:disk target='vda' sizeGib='8'/>}); a disk without one reads back with size 0.
+ *
+ * <p>Hot-plug maxima: vCPUs are libvirt's own ({@code <vcpu current='2'>4</vcpu>}: QEMU adds and removes vCPUs of a
+ * q35 machine under TCG and KVM alike). Memory grows by DIMMs: {@code <maxMemory slots='16'>} and one NUMA cell
+ * holding the memory the guest boots with, into which {@link #dimmXml memory modules} are plugged while it runs. Not
+ * a balloon: a balloon can only give back memory the guest booted with (the domain's {@code <memory>} is then the
+ * maximum, all of it the guest's until its balloon driver inflates), and the lab's guests, like any guest without
+ * that driver, keep it all: on libvirt 9 with QEMU 7.2 a {@code setmem} of such a guest changed nothing its live
+ * definition reports, while a DIMM plugged into a running lab guest showed in its live {@code <memory>} at once. The
+ * mark carries the maxima too ({@code maxVcpus}, {@code maxMemoryMib}), since libvirt writes no {@code current} when
+ * it equals the maximum.
  */
 public final class DomainXml {
 
@@ -36,13 +49,48 @@ public final class DomainXml {
 
     private static final Set<String> FORMATS = Set.of("qcow2", "raw");
 
+    /** How many memory modules a domain with a maximum of memory can be given while it runs. */
+    static final int MEMORY_SLOTS = 16;
+
     /**
      * How to render, beyond the spec.
      *
      * @param type KVM or TCG, as the host offers
-     * @param consoleLog the file the serial console is appended to, empty for no serial device
+     * @param consoleLog the file the serial console is appended to, empty for no log
+     * @param vnc the domain's VNC display, empty for none
      */
-    public record Options(DomainType type, Optional<String> consoleLog) {}
+    public record Options(DomainType type, Optional<String> consoleLog, Optional<Vnc> vnc) {
+
+        /** Without a VNC display. */
+        public Options(DomainType type, Optional<String> consoleLog) {
+            this(type, consoleLog, Optional.empty());
+        }
+    }
+
+    /**
+     * A VNC display on a port the host picks when the domain starts.
+     *
+     * @param listen the address it listens on
+     * @param password what a client must answer VNC authentication's challenge with (QEMU reads 8 characters)
+     */
+    public record Vnc(String listen, String password) {
+        @Override
+        public String toString() {
+            return "Vnc[listen=" + listen + "]";
+        }
+    }
+
+    /**
+     * A running domain's VNC display as its live XML gives it.
+     *
+     * @param password the password, when the XML was asked with its secrets ({@code VIR_DOMAIN_XML_SECURE}), else empty
+     */
+    record LiveVnc(String listen, int port, boolean autoport, Optional<String> password) {
+        @Override
+        public String toString() {
+            return "LiveVnc[listen=" + listen + ", port=" + port + "]";
+        }
+    }
 
     private DomainXml() {}
 
@@ -52,10 +100,20 @@ public final class DomainXml {
         element(xml, 1, "name", spec.name());
         element(xml, 1, "uuid", spec.uuid());
         mark(xml, spec);
+        spec.maxima().memoryMib().ifPresent(most -> xml.append("  <maxMemory slots='").append(MEMORY_SLOTS)
+                .append("' unit='MiB'>").append(most).append("</maxMemory>\n"));
         xml.append("  <memory unit='MiB'>").append(spec.memoryMib()).append("</memory>\n");
-        xml.append("  <vcpu>").append(spec.vcpus()).append("</vcpu>\n");
+        spec.maxima().vcpus().ifPresentOrElse(
+                most -> xml.append("  <vcpu current='").append(spec.vcpus()).append("'>").append(most).append("</vcpu>\n"),
+                () -> xml.append("  <vcpu>").append(spec.vcpus()).append("</vcpu>\n"));
         os(xml, spec);
         xml.append("  <features><acpi/></features>\n");
+        if (spec.maxima().memoryMib().isPresent()) {
+            // Memory modules need a NUMA node to join: one cell, every vCPU the domain may have, its boot memory.
+            int vcpuSlots = spec.maxima().vcpus().orElse(spec.vcpus());
+            xml.append("  <cpu><numa><cell id='0' cpus='0-").append(vcpuSlots - 1).append("' memory='")
+                    .append(spec.memoryMib()).append("' unit='MiB'/></numa></cpu>\n");
+        }
         xml.append("  <on_poweroff>destroy</on_poweroff>\n  <on_reboot>restart</on_reboot>\n  <on_crash>destroy</on_crash>\n");
         xml.append("  <devices>\n");
         for (DiskSpec disk : spec.disks()) {
@@ -64,13 +122,69 @@ public final class DomainXml {
         for (NicSpec nic : spec.nics()) {
             nic(xml, nic);
         }
-        options.consoleLog().ifPresent(path -> xml.append("    <serial type='file'><source path='")
-                .append(escape(path)).append("' append='on'/><target port='0'/></serial>\n"));
+        serial(xml, options.consoleLog());
+        options.vnc().ifPresent(vnc -> xml.append("    <graphics type='vnc' autoport='yes' listen='")
+                .append(escape(vnc.listen())).append("' passwd='").append(escape(vnc.password())).append("'/>\n"));
         spec.watchdog().ifPresent(watchdog -> xml.append("    <watchdog model='").append(watchdog.model().xmlName())
                 .append("' action='").append(watchdog.action().xmlName()).append("'/>\n"));
         xml.append("    <memballoon model='none'/>\n");
         xml.append("  </devices>\n</domain>\n");
         return xml.toString();
+    }
+
+    private static void serial(StringBuilder xml, Optional<String> log) {
+        xml.append("    <serial type='pty'>\n");
+        log.ifPresent(path -> xml.append("      <log file='").append(escape(path)).append("' append='on'/>\n"));
+        xml.append("      <target port='0'/>\n    </serial>\n");
+        xml.append("    <console type='pty'><target type='serial' port='0'/></console>\n");
+    }
+
+    /** The VNC display of a domain's XML (live, for its port), empty when it has none. */
+    static Optional<LiveVnc> vncOf(String domainXml) {
+        Element root = XmlDocuments.parse(domainXml, "domain").getDocumentElement();
+        return XmlDocuments.child(root, "devices").flatMap(devices -> XmlDocuments.children(devices).stream()
+                .filter(device -> device.getTagName().equals("graphics") && device.getAttribute("type").equals("vnc"))
+                .findFirst())
+                .map(graphics -> {
+                    String port = graphics.getAttribute("port");
+                    String passwd = graphics.getAttribute("passwd");
+                    return new LiveVnc(listenOf(graphics), port.isEmpty() ? -1 : Integer.parseInt(port),
+                            !graphics.getAttribute("autoport").equals("no"),
+                            graphics.hasAttribute("passwd") ? Optional.of(passwd) : Optional.empty());
+                });
+    }
+
+    private static String listenOf(Element graphics) {
+        String listen = graphics.getAttribute("listen");
+        if (!listen.isEmpty()) {
+            return listen;
+        }
+        return XmlDocuments.child(graphics, "listen").map(l -> l.getAttribute("address")).filter(a -> !a.isEmpty())
+                .orElse("127.0.0.1");
+    }
+
+    /**
+     * {@code domainXml} (as libvirt writes it) with its VNC display listening on {@code address} instead of
+     * {@code from}: the definition a migration gives the destination, whose display cannot listen on the source's
+     * address.
+     */
+    static String withVncListen(String domainXml, String from, String address) {
+        String old = escape(from);
+        String now = escape(address);
+        return domainXml.replace(" listen='" + old + "'", " listen='" + now + "'")
+                .replace("<listen type='address' address='" + old + "'", "<listen type='address' address='" + now + "'");
+    }
+
+    /**
+     * The {@code <graphics>} element that gives {@code display} the password {@code password}: what
+     * virDomainUpdateDeviceFlags takes, which refuses an element whose listen address or port differ from the
+     * domain's.
+     */
+    static String vncPasswordXml(LiveVnc display, String password) {
+        String listen = escape(display.listen());
+        return "<graphics type='vnc'" + (display.port() > 0 ? " port='" + display.port() + "'" : "")
+                + " autoport='" + (display.autoport() ? "yes" : "no") + "' listen='" + listen + "' passwd='"
+                + escape(password) + "'><listen type='address' address='" + listen + "'/></graphics>";
     }
 
     private static void mark(StringBuilder xml, DomainSpec spec) {
@@ -79,6 +193,8 @@ public final class DomainXml {
         if (spec.osOnDisk()) {
             xml.append(" osOnDisk='true'");
         }
+        spec.maxima().vcpus().ifPresent(most -> xml.append(" maxVcpus='").append(most).append('\''));
+        spec.maxima().memoryMib().ifPresent(most -> xml.append(" maxMemoryMib='").append(most).append('\''));
         if (spec.disks().isEmpty()) {
             xml.append("/>\n");
         } else {
@@ -200,19 +316,108 @@ public final class DomainXml {
                 default -> { }
             }
         }
-        return new DomainSpec(XmlDocuments.text(root, "uuid"), XmlDocuments.text(root, "name"),
-                Integer.parseInt(XmlDocuments.text(root, "vcpu")), memoryMib(root), disks, nics,
-                readDirectBoot(root), watchdog, readFirmware(root), readBoot(root), osOnDisk(root));
+        return new DomainSpec(XmlDocuments.text(root, "uuid"), XmlDocuments.text(root, "name"), vcpus(root),
+                memoryMib(root), disks, nics, readDirectBoot(root), watchdog, readFirmware(root), readBoot(root),
+                osOnDisk(root), maxima(root));
     }
 
+    /** The vCPUs a domain runs with: its {@code current} ones when it has vCPUs to plug in. */
+    private static int vcpus(Element root) {
+        Element vcpu = XmlDocuments.child(root, "vcpu").orElseThrow(
+                () -> new IllegalArgumentException("domain XML without <vcpu>"));
+        String current = vcpu.getAttribute("current");
+        return Integer.parseInt(current.isEmpty() ? vcpu.getTextContent().trim() : current);
+    }
+
+    /**
+     * The maxima the mark names; a domain without the mark (defined elsewhere) has libvirt's own: its vCPU slots when
+     * it has some not in use, its {@code <maxMemory>}.
+     */
+    private static Maxima maxima(Element root) {
+        NodeList marks = root.getElementsByTagNameNS(METADATA_NAMESPACE, "domain");
+        if (marks.getLength() > 0) {
+            Element mark = (Element) marks.item(0);
+            return new Maxima(Optional.of(mark.getAttribute("maxVcpus")).filter(text -> !text.isEmpty())
+                    .map(Integer::valueOf), Optional.of(mark.getAttribute("maxMemoryMib"))
+                    .filter(text -> !text.isEmpty()).map(Long::valueOf));
+        }
+        Optional<Integer> vcpus = XmlDocuments.child(root, "vcpu").filter(vcpu -> !vcpu.getAttribute("current").isEmpty())
+                .map(vcpu -> Integer.valueOf(vcpu.getTextContent().trim()));
+        return new Maxima(vcpus, maxMemoryMib(root));
+    }
+
+    /** A domain's {@code <maxMemory>} in MiB, empty when it has no memory slots. */
+    private static Optional<Long> maxMemoryMib(Element root) {
+        return XmlDocuments.child(root, "maxMemory").map(DomainXml::mib);
+    }
+
+    /** The memory a domain's XML gives it in MiB: its boot memory and every memory module plugged in. */
+    static long memoryMib(String xml) {
+        return memoryMib(XmlDocuments.parse(xml, "domain").getDocumentElement());
+    }
+
+    /** How many vCPUs a domain's XML lets it run: its {@code <vcpu>}'s count, in use or not. */
+    static int vcpuSlots(String xml) {
+        return Integer.parseInt(XmlDocuments.text(XmlDocuments.parse(xml, "domain").getDocumentElement(), "vcpu"));
+    }
+
+    /** A domain's {@code <maxMemory>} in MiB, empty when it has no memory slots. */
+    static Optional<Long> maxMemoryMib(String xml) {
+        return maxMemoryMib(XmlDocuments.parse(xml, "domain").getDocumentElement());
+    }
+
+    /**
+     * The {@code <memory model='dimm'>} element of a memory module of {@code sizeMib} on NUMA node 0, what a memory
+     * hot plug sends.
+     */
+    static String dimmXml(long sizeMib) {
+        return "<memory model='dimm'>\n  <target>\n    <size unit='MiB'>" + sizeMib
+                + "</size>\n    <node>0</node>\n  </target>\n</memory>\n";
+    }
+
+    /**
+     * The memory modules of a domain's XML in the order they were plugged in, each as the element a detach sends
+     * (its size, node and slot, by which libvirt finds it) with its size in MiB.
+     */
+    static List<Dimm> dimms(String xml) {
+        Element root = XmlDocuments.parse(xml, "domain").getDocumentElement();
+        List<Dimm> dimms = new ArrayList<>();
+        XmlDocuments.child(root, "devices").ifPresent(devices -> XmlDocuments.children(devices).stream()
+                .filter(device -> device.getTagName().equals("memory") && device.getAttribute("model").equals("dimm"))
+                .forEach(device -> {
+                    Element target = XmlDocuments.child(device, "target").orElseThrow(
+                            () -> new IllegalArgumentException("memory module without <target>"));
+                    long size = kib(XmlDocuments.child(target, "size").orElseThrow(
+                            () -> new IllegalArgumentException("memory module without <size>")));
+                    String node = XmlDocuments.child(target, "node").map(n -> n.getTextContent().trim()).orElse("0");
+                    String slot = XmlDocuments.child(device, "address").map(a -> a.getAttribute("slot")).orElse("");
+                    dimms.add(new Dimm(size / 1024, "<memory model='dimm'>\n  <target>\n    <size unit='KiB'>" + size
+                            + "</size>\n    <node>" + escape(node) + "</node>\n  </target>\n"
+                            + (slot.isEmpty() ? "" : "  <address type='dimm' slot='" + escape(slot) + "'/>\n")
+                            + "</memory>\n"));
+                }));
+        return dimms;
+    }
+
+    /** A memory module of a domain: its size, and the element that names it to a detach. */
+    record Dimm(long sizeMib, String xml) {}
+
     private static long memoryMib(Element root) {
-        Element memory = XmlDocuments.child(root, "memory").orElseThrow(
-                () -> new IllegalArgumentException("domain XML without <memory>"));
+        return mib(XmlDocuments.child(root, "memory").orElseThrow(
+                () -> new IllegalArgumentException("domain XML without <memory>")));
+    }
+
+    /** An amount of memory with its {@code unit} attribute, in MiB. */
+    private static long mib(Element memory) {
+        return kib(memory) / 1024;
+    }
+
+    private static long kib(Element memory) {
         long amount = Long.parseLong(memory.getTextContent().trim());
         return switch (memory.getAttribute("unit")) {
-            case "", "KiB", "k", "K" -> amount / 1024;
-            case "MiB", "M" -> amount;
-            case "GiB", "G" -> amount * 1024;
+            case "", "KiB", "k", "K" -> amount;
+            case "MiB", "M" -> amount * 1024;
+            case "GiB", "G" -> amount << 20;
             default -> throw new IllegalArgumentException("memory unit " + memory.getAttribute("unit"));
         };
     }

@@ -57,6 +57,14 @@ final class HostConnection {
         this.reconnecting = false;
     }
 
+    /** The facts again with the disk capacity its storage pools hold now (they have no events: read when listed). */
+    void measured(long diskGib) {
+        HostFacts known = facts;
+        if (known != null && known.capacity().diskGib() != diskGib) {
+            facts = known.withDiskGib(diskGib);
+        }
+    }
+
     /** Marks the link down if {@code lost} is still its connection; false when it was down already. */
     synchronized boolean down(Connect lost) {
         if (connect == null || connect != lost) {

@@ -1,5 +1,6 @@
 package dev.paddock.libvirt;
 
+import dev.paddock.hypervisor.ConsolePasswords;
 import dev.paddock.hypervisor.DomainInfo;
 import dev.paddock.hypervisor.DomainSpec;
 import dev.paddock.hypervisor.HostBridge;
@@ -18,8 +19,11 @@ import dev.paddock.hypervisor.MigrationResult;
 import dev.paddock.hypervisor.NetworkSpec;
 import dev.paddock.hypervisor.PoolFacts;
 import dev.paddock.hypervisor.PoolSpec;
+import dev.paddock.hypervisor.SerialConsole;
+import dev.paddock.hypervisor.VncDisplay;
 import dev.paddock.hypervisor.VolumeFacts;
 import dev.paddock.model.Resources;
+import dev.paddock.storage.HostStorage;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.Duration;
@@ -59,6 +63,13 @@ public final class LibvirtHypervisor implements Hypervisor {
     private static final int UNDEFINE_CHECKPOINTS_METADATA = 1 << 5;
     /** virDomainXMLFlags VIR_DOMAIN_XML_INACTIVE. */
     private static final int XML_INACTIVE = 1 << 1;
+    /** virDomainXMLFlags VIR_DOMAIN_XML_SECURE: with passwords. */
+    private static final int XML_SECURE = 1;
+    /** virDomainXMLFlags VIR_DOMAIN_XML_MIGRATABLE: as a migration's destination takes it. */
+    private static final int XML_MIGRATABLE = 1 << 3;
+    /** How long a guest may take to let go of a disk unplugged from it. */
+    private static final Duration DEVICE_RELEASE = Duration.ofSeconds(30);
+    private static final Duration RELEASE_POLL = Duration.ofMillis(200);
 
     /**
      * How the adapter behaves.
@@ -70,6 +81,8 @@ public final class LibvirtHypervisor implements Hypervisor {
      * @param consoleDirectory where guests' serial consoles are written, as a path on the hosts; empty for none
      * @param unsafeMigration allow live migration over storage libvirt cannot tell is shared (the lab's plain
      *     shared directory); never on a real site without a cluster file system
+     * @param vncListen the address VNC displays listen on; empty for each host's management address, the host of
+     *     the URI it is attached at (127.0.0.1 for a local URI), which the server reaches for its VNC proxy
      */
     public record Settings(
             Duration keepAliveInterval,
@@ -78,7 +91,8 @@ public final class LibvirtHypervisor implements Hypervisor {
             Duration reconnectMax,
             Optional<DomainType> domainType,
             Optional<String> consoleDirectory,
-            boolean unsafeMigration) {
+            boolean unsafeMigration,
+            Optional<String> vncListen) {
 
         public Settings {
             new Backoff(reconnectFirst, reconnectMax);
@@ -89,7 +103,7 @@ public final class LibvirtHypervisor implements Hypervisor {
 
         public static Settings defaults() {
             return new Settings(Duration.ofSeconds(5), 3, Duration.ofMillis(500), Duration.ofSeconds(30),
-                    Optional.empty(), Optional.empty(), false);
+                    Optional.empty(), Optional.empty(), false, Optional.empty());
         }
 
         /**
@@ -104,26 +118,34 @@ public final class LibvirtHypervisor implements Hypervisor {
         }
 
         public Settings withKeepAlive(Duration interval, int count) {
-            return new Settings(interval, count, reconnectFirst, reconnectMax, domainType, consoleDirectory, unsafeMigration);
+            return new Settings(interval, count, reconnectFirst, reconnectMax, domainType, consoleDirectory, unsafeMigration,
+                    vncListen);
         }
 
         public Settings withReconnect(Duration first, Duration max) {
-            return new Settings(keepAliveInterval, keepAliveCount, first, max, domainType, consoleDirectory, unsafeMigration);
+            return new Settings(keepAliveInterval, keepAliveCount, first, max, domainType, consoleDirectory, unsafeMigration,
+                    vncListen);
         }
 
         public Settings withDomainType(DomainType type) {
             return new Settings(keepAliveInterval, keepAliveCount, reconnectFirst, reconnectMax, Optional.of(type),
-                    consoleDirectory, unsafeMigration);
+                    consoleDirectory, unsafeMigration, vncListen);
         }
 
         public Settings withConsoleDirectory(String directory) {
             return new Settings(keepAliveInterval, keepAliveCount, reconnectFirst, reconnectMax, domainType,
-                    Optional.of(directory), unsafeMigration);
+                    Optional.of(directory), unsafeMigration, vncListen);
+        }
+
+        /** VNC displays listening on {@code address} on every host (127.0.0.1: reached only through the host). */
+        public Settings withVncListen(String address) {
+            return new Settings(keepAliveInterval, keepAliveCount, reconnectFirst, reconnectMax, domainType,
+                    consoleDirectory, unsafeMigration, Optional.of(address));
         }
 
         public Settings withUnsafeMigration(boolean allowed) {
             return new Settings(keepAliveInterval, keepAliveCount, reconnectFirst, reconnectMax, domainType,
-                    consoleDirectory, allowed);
+                    consoleDirectory, allowed, vncListen);
         }
     }
 
@@ -139,15 +161,27 @@ public final class LibvirtHypervisor implements Hypervisor {
     private final Thread dispatcher;
     private final LibvirtStorage storage;
     private final RogueDomains rogues;
+    private final Optional<ConsolePasswords> passwords;
     private volatile boolean closed;
 
+    /** Without VNC passwords: domains defined get no VNC display. */
     public LibvirtHypervisor(Settings settings) {
         this(settings, Clock.systemUTC());
     }
 
+    /** Domains defined get a VNC display asking the VM's password from {@code passwords}. */
+    public LibvirtHypervisor(Settings settings, ConsolePasswords passwords) {
+        this(settings, Clock.systemUTC(), Optional.of(passwords));
+    }
+
     public LibvirtHypervisor(Settings settings, Clock clock) {
+        this(settings, clock, Optional.empty());
+    }
+
+    private LibvirtHypervisor(Settings settings, Clock clock, Optional<ConsolePasswords> passwords) {
         this.settings = settings;
         this.clock = clock;
+        this.passwords = passwords;
         this.storage = new LibvirtStorage(this);
         this.rogues = new RogueDomains(this);
         LibvirtEventLoop.ensureRunning();
@@ -217,7 +251,11 @@ public final class LibvirtHypervisor implements Hypervisor {
         try {
             connect = new Connect(link.uri, false);
         } catch (LibvirtException e) {
-            throw LibvirtErrors.translate("cannot connect to host " + link.hostId + " at " + link.uri, e);
+            HypervisorException failed = LibvirtErrors.translate("cannot connect to host " + link.hostId + " at "
+                    + link.uri, e);
+            // a connection that does not open (a TLS handshake the host refuses included) leaves the host out of reach
+            throw failed.reason() == Reason.FAILED
+                    ? new HypervisorException(Reason.UNREACHABLE, failed.getMessage(), e) : failed;
         }
         try {
             keepAlive(connect);
@@ -255,8 +293,18 @@ public final class LibvirtHypervisor implements Hypervisor {
         String cpuModel = "unknown".equals(capabilities.cpuModel()) ? node.model : capabilities.cpuModel();
         return new HostFacts(link.hostId, link.uri, connect.getHostName(), capabilities.hostUuid(), connect.getType(),
                 version(connect.getVersion()), cpuModel, node.cpus, Math.max(capabilities.numaCells(), node.nodes),
-                Resources.of(node.cpus * 1000L, node.memory / 1024, 0, 0), capabilities.cpuVendor(),
-                capabilities.cpuFeatures());
+                Resources.of(node.cpus * 1000L, node.memory / 1024, diskGib(link, connect), 0),
+                capabilities.cpuVendor(), capabilities.cpuFeatures());
+    }
+
+    /** What the host's started storage pools hold ({@link HostStorage}); 0 when it cannot list them. */
+    private static long diskGib(HostConnection link, Connect connect) {
+        try {
+            return HostStorage.diskGib(StoragePools.list(connect));
+        } catch (LibvirtException e) {
+            LOG.debug("host {} did not list its storage pools: {}", link.hostId, e.getMessage());
+            return 0;
+        }
     }
 
     static String version(long packed) {
@@ -473,7 +521,101 @@ public final class LibvirtHypervisor implements Hypervisor {
 
     private DomainXml.Options xmlOptions(HostConnection link, DomainSpec spec) {
         DomainType type = settings.domainType().orElseGet(() -> link.capabilities().preferredDomainType());
-        return new DomainXml.Options(type, settings.consoleDirectory().map(dir -> dir + "/" + spec.uuid() + ".console.log"));
+        return new DomainXml.Options(type, settings.consoleDirectory().map(dir -> dir + "/" + spec.uuid() + ".console.log"),
+                passwords.map(kept -> new DomainXml.Vnc(vncListen(link), kept.vncPassword(spec.uuid()))));
+    }
+
+    /** The configured VNC address, else the host's management address: the host of its URI. */
+    private String vncListen(HostConnection link) {
+        return settings.vncListen().orElseGet(() -> managementAddress(link.uri));
+    }
+
+    static String managementAddress(String uri) {
+        try {
+            String host = java.net.URI.create(uri).getHost();
+            return host == null || host.isEmpty() ? "127.0.0.1" : host.replaceAll("^\\[|]$", "");
+        } catch (IllegalArgumentException e) {
+            return "127.0.0.1";
+        }
+    }
+
+    /**
+     * A VNC display listening on the source's address is moved to {@code address}, the destination's, in the domain
+     * it runs there and the definition it keeps; a display already there, or none, leaves the request as it is.
+     */
+    private static MigrationRequest withDisplayMoved(Domain domain, MigrationRequest request, String address)
+            throws LibvirtException {
+        String live = domain.getXMLDesc(XML_SECURE | XML_MIGRATABLE);
+        Optional<String> from = DomainXml.vncOf(live).map(DomainXml.LiveVnc::listen);
+        if (from.isEmpty() || from.get().equals(address)) {
+            return request;
+        }
+        String persistent = domain.getXMLDesc(XML_SECURE | XML_INACTIVE | XML_MIGRATABLE);
+        return request.withDestinationXml(DomainXml.withVncListen(live, from.get(), address),
+                DomainXml.withVncListen(persistent, from.get(), address));
+    }
+
+    // ---- consoles -------------------------------------------------------------------------------
+
+    /** virDomainOpenConsole on the domain's first console, a pty (see {@link DomainConsoles}). */
+    @Override
+    public SerialConsole openSerialConsole(String hostId, String uuid, boolean force) {
+        return call(hostId, "open the console of domain " + uuid + " on " + hostId, connect -> {
+            Domain domain = lookup(connect, uuid).orElseThrow(() -> new HypervisorException(Reason.NOT_FOUND,
+                    "no domain " + uuid + " on " + hostId));
+            try {
+                return DomainConsoles.open(connect, domain, uuid, force);
+            } finally {
+                free(domain);
+            }
+        });
+    }
+
+    /** The live XML's display, read with its secrets (VIR_DOMAIN_XML_SECURE) for the password. */
+    @Override
+    public VncDisplay vncDisplay(String hostId, String uuid) {
+        VncDisplay[] display = new VncDisplay[1];
+        onDomain(hostId, uuid, "read the VNC display of", domain -> {
+            DomainXml.LiveVnc live = liveVnc(domain, hostId, uuid);
+            display[0] = new VncDisplay(reachable(live.listen(), hostId), live.port(), live.password().orElse(""));
+        });
+        return display[0];
+    }
+
+    /**
+     * A new password kept for the VM first, then given to the running domain and its definition in one
+     * virDomainUpdateDeviceFlags (LIVE|CONFIG): should the update fail, rotating again gives the domain the kept one.
+     * Not an operation step, so that no password reaches the journal.
+     */
+    @Override
+    public VncDisplay rotateVncPassword(String hostId, String uuid) {
+        ConsolePasswords kept = passwords.orElseThrow(() -> new HypervisorException(Reason.INVALID_STATE,
+                "This server gives VMs no VNC password."));
+        VncDisplay[] display = new VncDisplay[1];
+        onDomain(hostId, uuid, "rotate the VNC password of", domain -> {
+            DomainXml.LiveVnc live = liveVnc(domain, hostId, uuid);
+            String password = kept.rotateVncPassword(uuid);
+            domain.updateDeviceFlags(DomainXml.vncPasswordXml(live, password),
+                    Domain.DeviceModifyFlags.LIVE | Domain.DeviceModifyFlags.CONFIG);
+            display[0] = new VncDisplay(reachable(live.listen(), hostId), live.port(), password);
+        });
+        return display[0];
+    }
+
+    private static DomainXml.LiveVnc liveVnc(Domain domain, String hostId, String uuid) throws LibvirtException {
+        String name = domain.getName();
+        if (domain.isActive() != 1) {
+            throw new HypervisorException(Reason.INVALID_STATE, "Domain " + name + " does not run; its"
+                    + " VNC display listens only while it runs.");
+        }
+        return DomainXml.vncOf(domain.getXMLDesc(XML_SECURE)).filter(live -> live.port() > 0)
+                .orElseThrow(() -> new HypervisorException(Reason.INVALID_STATE, "Domain " + name
+                        + " on " + hostId + " has no VNC display; it gets one when it is defined again."));
+    }
+
+    /** A display listening on every address is reached at the host's management address. */
+    private String reachable(String listen, String hostId) {
+        return listen.equals("0.0.0.0") || listen.equals("::") ? managementAddress(link(hostId).uri) : listen;
     }
 
     @Override
@@ -594,7 +736,12 @@ public final class LibvirtHypervisor implements Hypervisor {
         });
     }
 
-    /** virDomainDetachDeviceFlags, from the definition and the running guest where each has the target. */
+    /**
+     * virDomainDetachDeviceFlags, from the definition and the running guest where each has the target. QEMU takes a
+     * disk out of a running guest only once the guest lets go of it (a PCI hot unplug the guest's kernel completes);
+     * libvirt waits five seconds for that and then returns with the removal pending, so the live XML is polled until
+     * the disk is gone, and a guest that holds it longer fails the step.
+     */
     @Override
     public void detachDisk(String hostId, String uuid, String target) {
         onDomain(hostId, uuid, "unplug disk " + target + " from", domain -> {
@@ -606,7 +753,112 @@ public final class LibvirtHypervisor implements Hypervisor {
             if (flags != 0) {
                 domain.detachDeviceFlags(DomainXml.diskXml(held.or(() -> live).orElseThrow()), flags);
             }
+            if (live.isPresent()) {
+                awaitRelease(domain, uuid, target);
+            }
         });
+    }
+
+    private static void awaitRelease(Domain domain, String uuid, String target) throws LibvirtException {
+        long deadline = System.nanoTime() + DEVICE_RELEASE.toNanos();
+        while (domain.isActive() == 1 && diskOn(domain, 0, target).isPresent()) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new HypervisorException(Reason.FAILED, "the guest of domain " + uuid + " did not release disk "
+                        + target + " within " + DEVICE_RELEASE.toSeconds() + " s; it leaves when the guest lets go of"
+                        + " it (run the change again), or when the VM stops");
+            }
+            try {
+                Thread.sleep(RELEASE_POLL.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new HypervisorException(Reason.FAILED, "interrupted while waiting for the guest of domain " + uuid
+                        + " to release disk " + target);
+            }
+        }
+    }
+
+    /**
+     * virDomainSetVcpusFlags with LIVE where the running guest has another count and CONFIG where the definition has.
+     * QEMU plugs vCPUs of a q35 machine in at once; it unplugs one only when the guest's kernel lets it go, and libvirt
+     * fails the call when the guest does not ("vcpu unplug request timed out", as the lab's guests answer).
+     */
+    @Override
+    public void setVcpus(String hostId, String uuid, int vcpus) {
+        onDomain(hostId, uuid, "set the vCPUs of", domain -> {
+            boolean active = domain.isActive() == 1;
+            String inactive = domain.getXMLDesc(XML_INACTIVE);
+            int most = DomainXml.vcpuSlots(inactive);
+            if (vcpus < 1 || vcpus > most) {
+                throw new HypervisorException(Reason.INVALID_ARGUMENT, "domain " + uuid + " on " + hostId + " has at"
+                        + " most " + most + " vCPUs, not " + vcpus);
+            }
+            int running = active ? DomainXml.read(domain.getXMLDesc(0)).vcpus() : vcpus;
+            int flags = (DomainXml.read(inactive).vcpus() != vcpus ? Domain.VcpuFlags.CONFIG : 0)
+                    | (running != vcpus ? Domain.VcpuFlags.LIVE : 0);
+            if (flags == 0) {
+                return;
+            }
+            try {
+                domain.setVcpusFlags(vcpus, flags);
+            } catch (LibvirtException e) {
+                if (vcpus >= running) {
+                    throw e;
+                }
+                throw new HypervisorException(Reason.FAILED, "the guest of domain " + uuid + " on " + hostId + " did"
+                        + " not let go of " + (running - vcpus) + " of its " + running + " vCPUs, and libvirt refused"
+                        + " the unplug (" + e.getMessage() + "); it has fewer only once stopped", e);
+            }
+        });
+    }
+
+    /**
+     * Memory modules (DIMMs) plugged in, or plugged ones unplugged, with virDomainAttachDeviceFlags and
+     * virDomainDetachDeviceFlags: in the definition (CONFIG) and in the running guest (LIVE), each by the difference
+     * its own XML shows, so a change that got half way is finished by running it again. See {@link DomainXml} for why
+     * modules and not a balloon.
+     */
+    @Override
+    public void setMemory(String hostId, String uuid, long memoryMib) {
+        onDomain(hostId, uuid, "set the memory of", domain -> {
+            resizeMemory(domain, uuid, XML_INACTIVE, Domain.DeviceModifyFlags.CONFIG, memoryMib);
+            if (domain.isActive() == 1) {
+                resizeMemory(domain, uuid, 0, Domain.DeviceModifyFlags.LIVE, memoryMib);
+            }
+        });
+    }
+
+    private static void resizeMemory(Domain domain, String uuid, int xmlFlags, int deviceFlags, long memoryMib)
+            throws LibvirtException {
+        String xml = domain.getXMLDesc(xmlFlags);
+        long now = DomainXml.memoryMib(xml);
+        if (now == memoryMib) {
+            return;
+        }
+        String which = deviceFlags == Domain.DeviceModifyFlags.LIVE ? "running domain " : "definition of domain ";
+        long most = DomainXml.maxMemoryMib(xml).orElseThrow(() -> new HypervisorException(Reason.INVALID_ARGUMENT,
+                "the " + which + uuid + " has no memory slots; its memory changes when it is defined again"));
+        if (memoryMib > most) {
+            throw new HypervisorException(Reason.INVALID_ARGUMENT, "the " + which + uuid + " has at most " + most
+                    + " MiB of memory, not " + memoryMib);
+        }
+        if (memoryMib > now) {
+            domain.attachDeviceFlags(DomainXml.dimmXml(memoryMib - now), deviceFlags);
+            return;
+        }
+        List<DomainXml.Dimm> plugged = DomainXml.dimms(xml);
+        List<DomainXml.Dimm> unplugged = new ArrayList<>();
+        long freed = 0;
+        for (int i = plugged.size() - 1; i >= 0 && freed < now - memoryMib; i--) {
+            unplugged.add(plugged.get(i));
+            freed += plugged.get(i).sizeMib();
+        }
+        if (freed != now - memoryMib) {
+            throw new HypervisorException(Reason.INVALID_ARGUMENT, "the " + which + uuid + " has " + now + " MiB of"
+                    + " memory; it shrinks only by the memory modules plugged in last, not to " + memoryMib + " MiB");
+        }
+        for (DomainXml.Dimm dimm : unplugged) {
+            domain.detachDeviceFlags(dimm.xml(), deviceFlags);
+        }
     }
 
     /** virDomainBlockResize in bytes, after virDomainGetBlockInfo says the disk is smaller. */
@@ -697,6 +949,7 @@ public final class LibvirtHypervisor implements Hypervisor {
                 } catch (IllegalArgumentException e) {
                     throw new HypervisorException(Reason.INVALID_ARGUMENT, e.getMessage(), e);
                 }
+                request = withDisplayMoved(domain, request, vncListen(target));
                 var watch = new MigrationWatch(domain, options.maxDowntime(), progress);
                 long started = System.nanoTime();
                 var poller = background.submit(watch);
@@ -739,7 +992,9 @@ public final class LibvirtHypervisor implements Hypervisor {
 
     @Override
     public List<PoolFacts> pools(String hostId) {
-        return call(hostId, "list storage pools on " + hostId, StoragePools::list);
+        List<PoolFacts> pools = call(hostId, "list storage pools on " + hostId, StoragePools::list);
+        link(hostId).measured(HostStorage.diskGib(pools));
+        return pools;
     }
 
     @Override

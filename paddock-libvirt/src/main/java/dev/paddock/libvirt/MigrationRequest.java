@@ -52,6 +52,17 @@ record MigrationRequest(int flags, List<TypedParameter> parameters) {
         return new MigrationRequest(flags, List.copyOf(parameters));
     }
 
+    /**
+     * This request with the definitions the destination runs ({@code live}) and keeps ({@code persistent}): what
+     * moves a VNC display onto the destination's address, which the source's XML cannot name.
+     */
+    MigrationRequest withDestinationXml(String live, String persistent) {
+        var more = new ArrayList<>(parameters);
+        more.add(new TypedStringParameter(DomainMigrateParameters.VIR_MIGRATE_PARAM_DEST_XML, live));
+        more.add(new TypedStringParameter(DomainMigrateParameters.VIR_MIGRATE_PARAM_PERSIST_XML, persistent));
+        return new MigrationRequest(flags, List.copyOf(more));
+    }
+
     TypedParameter[] parameterArray() {
         return parameters.toArray(TypedParameter[]::new);
     }

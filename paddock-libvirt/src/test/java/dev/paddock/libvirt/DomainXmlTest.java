@@ -7,6 +7,7 @@ import dev.paddock.hypervisor.DomainSpec;
 import dev.paddock.hypervisor.DomainSpec.DirectBoot;
 import dev.paddock.hypervisor.DomainSpec.DiskSpec;
 import dev.paddock.hypervisor.DomainSpec.NicSpec;
+import dev.paddock.model.Maxima;
 import dev.paddock.model.Watchdog;
 import java.io.StringReader;
 import java.util.List;
@@ -142,15 +143,62 @@ class DomainXmlTest {
     }
 
     @Test
-    @DisplayName("the serial console is appended to the given file, and left out when none is given")
+    @DisplayName("the serial console is a pty that libvirt can open, its output appended to the given log file")
     void console() {
-        Document withConsole = parse(DomainXml.render(GUEST, TCG_WITH_CONSOLE));
+        Document withLog = parse(DomainXml.render(GUEST, TCG_WITH_CONSOLE));
         Document without = parse(DomainXml.render(GUEST, new DomainXml.Options(DomainType.TCG, Optional.empty())));
 
-        assertThat(at(withConsole, "/domain/devices/serial/@type")).isEqualTo("file");
-        assertThat(at(withConsole, "/domain/devices/serial/source/@path")).isEqualTo("/lab/shared/" + UUID + ".console.log");
-        assertThat(at(withConsole, "/domain/devices/serial/source/@append")).isEqualTo("on");
-        assertThat(at(without, "count(/domain/devices/serial)")).isEqualTo("0");
+        assertThat(at(withLog, "/domain/devices/serial/@type")).isEqualTo("pty");
+        assertThat(at(withLog, "/domain/devices/serial/log/@file")).isEqualTo("/lab/shared/" + UUID + ".console.log");
+        assertThat(at(withLog, "/domain/devices/serial/log/@append")).isEqualTo("on");
+        assertThat(at(withLog, "/domain/devices/serial/target/@port")).isEqualTo("0");
+        assertThat(at(withLog, "/domain/devices/console/@type")).isEqualTo("pty");
+        assertThat(at(withLog, "/domain/devices/console/target/@type")).isEqualTo("serial");
+        assertThat(at(without, "/domain/devices/serial/@type")).isEqualTo("pty");
+        assertThat(at(without, "count(/domain/devices/serial/log)")).isEqualTo("0");
+    }
+
+    @Test
+    @DisplayName("a VNC display listens where the options say and asks their password, escaped; without one, none")
+    void vncDisplay() {
+        String password = "a'b&c<\"d";
+        Document with = parse(DomainXml.render(GUEST, new DomainXml.Options(DomainType.TCG, Optional.empty(),
+                Optional.of(new DomainXml.Vnc("10.77.0.1", password)))));
+        Document without = parse(DomainXml.render(GUEST, TCG_WITH_CONSOLE));
+
+        assertThat(at(with, "/domain/devices/graphics/@type")).isEqualTo("vnc");
+        assertThat(at(with, "/domain/devices/graphics/@autoport")).isEqualTo("yes");
+        assertThat(at(with, "/domain/devices/graphics/@listen")).isEqualTo("10.77.0.1");
+        assertThat(at(with, "/domain/devices/graphics/@passwd")).isEqualTo(password);
+        assertThat(at(without, "count(/domain/devices/graphics)")).isEqualTo("0");
+        assertThat(new DomainXml.Vnc("10.77.0.1", password).toString()).doesNotContain(password);
+    }
+
+    @Test
+    @DisplayName("a running domain's VNC display is read from its live XML, and its password element keeps listen and port")
+    void liveVnc() {
+        String live = """
+                <domain type='qemu'><name>web-1</name><uuid>%s</uuid><memory unit='KiB'>262144</memory><vcpu>2</vcpu>
+                  <devices>
+                    <serial type='pty'><source path='/dev/pts/3'/><target port='0'/></serial>
+                    <graphics type='vnc' port='5901' autoport='yes' listen='10.77.0.2' passwd='s3cret'>
+                      <listen type='address' address='10.77.0.2'/>
+                    </graphics>
+                  </devices>
+                </domain>
+                """.formatted(UUID);
+
+        DomainXml.LiveVnc display = DomainXml.vncOf(live).orElseThrow();
+        assertThat(display).isEqualTo(new DomainXml.LiveVnc("10.77.0.2", 5901, true, Optional.of("s3cret")));
+        Document update = parse(DomainXml.vncPasswordXml(display, "n&w"));
+        assertThat(at(update, "/graphics/@port")).isEqualTo("5901");
+        assertThat(at(update, "/graphics/@listen")).isEqualTo("10.77.0.2");
+        assertThat(at(update, "/graphics/@passwd")).isEqualTo("n&w");
+        assertThat(DomainXml.vncOf(DomainXml.render(GUEST, TCG_WITH_CONSOLE))).isEmpty();
+
+        String moved = DomainXml.withVncListen(live, "10.77.0.2", "10.77.0.3");
+        assertThat(DomainXml.vncOf(moved).orElseThrow().listen()).isEqualTo("10.77.0.3");
+        assertThat(moved).doesNotContain("10.77.0.2").contains("<listen type='address' address='10.77.0.3'/>");
     }
 
     @Test
@@ -326,6 +374,97 @@ class DomainXmlTest {
                 .withDisks(List.of(new DiskSpec("vda", "/srv/ds-1/web-1-root.qcow2", "qcow2", 4)))
                 .withNics(List.of(new NicSpec("52:54:00:aa:bb:01", "ovsbr0", Optional.of(120))))
                 .withWatchdog(new Watchdog(Watchdog.Model.I6300ESB, Watchdog.Action.RESET)));
+    }
+
+    @Test
+    @DisplayName("maxima render vCPU slots, memory slots and one NUMA cell of the boot memory, and read back")
+    void maxima() {
+        DomainSpec growing = GUEST.withMaxima(new Maxima(Optional.of(4), Optional.of(1024L)));
+
+        String rendered = DomainXml.render(growing, TCG_WITH_CONSOLE);
+        Document xml = parse(rendered);
+
+        assertThat(at(xml, "/domain/vcpu")).isEqualTo("4");
+        assertThat(at(xml, "/domain/vcpu/@current")).isEqualTo("2");
+        assertThat(at(xml, "/domain/maxMemory")).isEqualTo("1024");
+        assertThat(at(xml, "/domain/maxMemory/@slots")).isEqualTo(String.valueOf(DomainXml.MEMORY_SLOTS));
+        assertThat(at(xml, "/domain/memory")).isEqualTo("256");
+        assertThat(at(xml, "/domain/cpu/numa/cell/@cpus")).isEqualTo("0-3");
+        assertThat(at(xml, "/domain/cpu/numa/cell/@memory")).isEqualTo("256");
+        assertThat(DomainXml.read(rendered)).isEqualTo(growing);
+    }
+
+    @Test
+    @DisplayName("a maximum of vCPUs alone gives no memory slots; none gives a plain vCPU count and no NUMA cell")
+    void maximaApart() {
+        Document vcpusOnly = parse(DomainXml.render(GUEST.withMaxima(new Maxima(Optional.of(2), Optional.empty())),
+                TCG_WITH_CONSOLE));
+        Document none = parse(DomainXml.render(GUEST, TCG_WITH_CONSOLE));
+
+        assertThat(at(vcpusOnly, "/domain/vcpu/@current")).isEqualTo("2");
+        assertThat(at(vcpusOnly, "count(/domain/maxMemory)")).isEqualTo("0");
+        assertThat(at(vcpusOnly, "count(/domain/cpu)")).isEqualTo("0");
+        assertThat(at(none, "/domain/vcpu/@current")).isEmpty();
+        assertThat(at(none, "count(/domain/cpu)")).isEqualTo("0");
+        assertThat(DomainXml.read(DomainXml.render(GUEST.withMaxima(new Maxima(Optional.of(2), Optional.empty())),
+                TCG_WITH_CONSOLE)).maxima()).isEqualTo(new Maxima(Optional.of(2), Optional.empty()));
+    }
+
+    @Test
+    @DisplayName("a running domain with memory modules plugged in reads as its boot memory and modules together")
+    void pluggedMemory() {
+        String live = """
+                <domain type='qemu' id='1'>
+                  <name>web-1</name>
+                  <uuid>%s</uuid>
+                  <maxMemory slots='16' unit='KiB'>1048576</maxMemory>
+                  <memory unit='KiB'>524288</memory>
+                  <currentMemory unit='KiB'>524288</currentMemory>
+                  <vcpu placement='static' current='3'>4</vcpu>
+                  <vcpus>
+                    <vcpu id='0' enabled='yes' hotpluggable='no' order='1'/>
+                    <vcpu id='1' enabled='yes' hotpluggable='yes' order='2'/>
+                    <vcpu id='2' enabled='yes' hotpluggable='yes' order='3'/>
+                    <vcpu id='3' enabled='no' hotpluggable='yes'/>
+                  </vcpus>
+                  <os><type arch='x86_64' machine='pc-q35-7.2'>hvm</type></os>
+                  <cpu><numa><cell id='0' cpus='0-3' memory='262144' unit='KiB'/></numa></cpu>
+                  <devices>
+                    <memory model='dimm'>
+                      <target><size unit='KiB'>131072</size><node>0</node></target>
+                      <alias name='dimm0'/>
+                      <address type='dimm' slot='0' base='0x100000000'/>
+                    </memory>
+                    <memory model='dimm'>
+                      <target><size unit='KiB'>131072</size><node>0</node></target>
+                      <alias name='dimm1'/>
+                      <address type='dimm' slot='1' base='0x108000000'/>
+                    </memory>
+                  </devices>
+                </domain>
+                """.formatted(UUID);
+
+        DomainSpec read = DomainXml.read(live);
+
+        assertThat(read.vcpus()).isEqualTo(3);
+        assertThat(read.memoryMib()).isEqualTo(512);
+        assertThat(read.maxima()).isEqualTo(new Maxima(Optional.of(4), Optional.of(1024L)));
+        assertThat(DomainXml.dimms(live)).extracting(DomainXml.Dimm::sizeMib).containsExactly(128L, 128L);
+        Document newest = parse(DomainXml.dimms(live).getLast().xml());
+        assertThat(at(newest, "/memory/@model")).isEqualTo("dimm");
+        assertThat(at(newest, "/memory/target/size")).isEqualTo("131072");
+        assertThat(at(newest, "/memory/address/@slot")).isEqualTo("1");
+    }
+
+    @Test
+    @DisplayName("a memory module to plug in is a DIMM of the size asked on NUMA node 0")
+    void dimmToPlug() {
+        Document dimm = parse(DomainXml.dimmXml(384));
+
+        assertThat(at(dimm, "/memory/@model")).isEqualTo("dimm");
+        assertThat(at(dimm, "/memory/target/size")).isEqualTo("384");
+        assertThat(at(dimm, "/memory/target/size/@unit")).isEqualTo("MiB");
+        assertThat(at(dimm, "/memory/target/node")).isEqualTo("0");
     }
 
     @Test

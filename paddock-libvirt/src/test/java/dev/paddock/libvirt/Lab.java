@@ -190,6 +190,14 @@ public final class Lab implements AutoCloseable {
     }
 
     /**
+     * A directory of the shared one on a file system of its own (a tmpfs every host sees, 16 GiB at most: linked clones count their full size against free space): its free space
+     * moves only with what is written there, so a datastore's free space can be compared exactly.
+     */
+    public Path fixedSizeDirectory() {
+        return shared().resolve("fixed");
+    }
+
+    /**
      * The template guest's disk ({@code lab.sh template}): a qcow2 image SeaBIOS boots by itself, whose init applies
      * a cloud-init NoCloud seed and answers HTTP on port 80 with its hostname and root's SSH keys.
      */
@@ -199,6 +207,46 @@ public final class Lab implements AutoCloseable {
             throw new IllegalStateException("lab.sh template failed: " + said.stderr().strip());
         }
         return Path.of(said.stdout().strip());
+    }
+
+    /**
+     * Host hN over TLS: libvirtd's port 16514 with the host's certificate of the lab's CA, and the client certificate
+     * of that CA in libvirt's pkipath layout ({@code lab.sh}'s {@code $L/pki/client}).
+     */
+    public String tlsUri(int n) {
+        return tlsUri(n, "client");
+    }
+
+    /** Host hN over TLS with a client certificate of another CA ({@code $L/pki/rogue}), which the host refuses. */
+    public String rogueTlsUri(int n) {
+        return tlsUri(n, "rogue");
+    }
+
+    /**
+     * Host hN over SSH (libvirt's libssh transport to the host's sshd, then virt-ssh-helper), as root with the lab's
+     * key, the host's key checked against the lab's known_hosts ({@code lab.sh}'s {@code $L/ssh}).
+     */
+    public String sshUri(int n) {
+        return sshUri(n, "id_lab");
+    }
+
+    /** Host hN over SSH with a key that no host accepts. */
+    public String otherKeySshUri(int n) {
+        return sshUri(n, "id_other");
+    }
+
+    private String sshUri(int n, String key) {
+        Path ssh = directory.resolve("ssh");
+        return "qemu+libssh://root@" + address(n) + "/system?keyfile=" + ssh.resolve(key) + "&known_hosts="
+                + ssh.resolve("known_hosts") + "&sshauth=privkey";
+    }
+
+    private String address(int n) {
+        return host(n).uri().replaceFirst("^qemu\\+tcp://([^/]+)/.*$", "$1");
+    }
+
+    private String tlsUri(int n, String client) {
+        return "qemu+tls://" + address(n) + "/system?pkipath=" + directory.resolve("pki").resolve(client);
     }
 
     /** The address the template guests' network has in the root namespace (bridge labvm0, a /24). */

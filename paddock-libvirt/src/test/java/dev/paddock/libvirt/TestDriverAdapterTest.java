@@ -71,6 +71,7 @@ class TestDriverAdapterTest {
         assertThat(facts.cpus()).isPositive();
         assertThat(facts.capacity().cpuMillicores()).isEqualTo(facts.cpus() * 1000L);
         assertThat(facts.capacity().memoryMib()).isPositive();
+        assertThat(facts.capacity().diskGib()).as("the test driver's default-pool, 100 GiB").isEqualTo(100);
         // The test driver's capabilities carry no host UUID; the lab's hosts do (the contract test checks it).
         assertThat(facts.numaNodes()).isPositive();
         assertThat(hypervisor.isConnected(HOST)).isTrue();

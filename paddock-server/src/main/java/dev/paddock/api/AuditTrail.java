@@ -15,8 +15,14 @@ final class AuditTrail {
         this.clock = clock;
     }
 
+    /** The note with what it changed (before/after, secrets redacted) when it says. */
     void record(Context ctx, AuditNote note) {
-        record(Guard.caller(ctx).actor(), note.action(), note.subjectId(), note.detail());
+        String actor = Guard.caller(ctx).actor();
+        if (note.change().isPresent()) {
+            log.append(actor, note.action(), note.subjectId(), note.detail(), note.change().get(), clock.instant());
+        } else {
+            record(actor, note.action(), note.subjectId(), note.detail());
+        }
     }
 
     void record(Context ctx, String action, String subjectId, String detail) {

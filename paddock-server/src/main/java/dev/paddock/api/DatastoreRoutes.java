@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import dev.paddock.audit.AuditChange;
 import java.util.List;
 import java.util.TreeMap;
 import java.util.Locale;
@@ -97,7 +98,7 @@ final class DatastoreRoutes {
             store.deleteDatastore(datastore.id());
             audit.record(ctx, new AuditNote("datastore.delete", datastore.id(), "forget "
                     + (datastore.nfsExport().isPresent() ? "NFS datastore " : "declared datastore ")
-                    + datastore.name() + ", its files left as they are"));
+                    + datastore.name() + ", its files left as they are", AuditChange.removed(datastore)));
             ctx.status(204);
             return;
         }
@@ -108,7 +109,7 @@ final class DatastoreRoutes {
         OperationView view = operations.submit(new OperationPlan("datastore.delete", datastore.id(), Guard.caller(ctx).name(), steps));
         audit.record(ctx, new AuditNote(view.kind(), view.target(), "delete datastore " + datastore.name()
                 + ": its pools undefined on " + String.join(", ", datastore.pools().keySet()) + " in operation "
-                + view.id()));
+                + view.id(), AuditChange.removed(datastore)));
         VmRoutes.accepted(ctx, view);
     }
 
@@ -190,9 +191,14 @@ final class DatastoreRoutes {
             names.add(named);
             Map<String, String> planned = new HashMap<>();
             group.forEach(host -> planned.put(host.id(), specs.get(host.id()).name()));
-            steps.add(new Step.RecordDatastore(Datastore.ofPools(DatastoreDiscovery.idOf(siteId, key), siteId, named,
-                    shared, new HashSet<>(), type.xmlName(), key, 0, 0, planned)));
+            String id = DatastoreDiscovery.idOf(siteId, key);
+            steps.add(new Step.RecordDatastore(Datastore.ofPools(id, siteId, named, shared, new HashSet<>(),
+                    type.xmlName(), key, 0, 0, planned)));
             group.forEach(host -> steps.add(new Step.DefinePool(host.id(), specs.get(host.id()))));
+            // Its hosts, recorded as the last step: a request right after the operation finds them without waiting
+            // for discovery to read the pools (which then measures the sizes).
+            steps.add(new Step.RecordDatastore(Datastore.ofPools(id, siteId, named, shared,
+                    new HashSet<>(planned.keySet()), type.xmlName(), key, 0, 0, planned)));
         }
         String target = ((Step.RecordDatastore) steps.getFirst()).datastore().id();
         OperationView view = operations.submit(new OperationPlan("datastore.create", target, Guard.caller(ctx).name(), steps));
@@ -279,7 +285,10 @@ final class DatastoreRoutes {
         VmRoutes.accepted(ctx, view);
     }
 
-    /** Removes an image from an NFS datastore as one Operation: refused (409) while a VM's disk is that file. */
+    /**
+     * Removes an image from an NFS datastore as one Operation: refused (409) while a VM's disk is that file, or while
+     * it is an image of the library (whose own delete checks what still needs it).
+     */
     private void deleteVolume(Context ctx) {
         Datastore datastore = datastore(ctx);
         NfsExport export = nfsExportOf(datastore);
@@ -292,6 +301,11 @@ final class DatastoreRoutes {
             throw new PaddockException.Conflict("Volume '" + name + "' is a disk of " + String.join(", ", users)
                     + ": delete the VM or its disk first.");
         }
+        store.images().stream().filter(image -> image.datastoreId().equals(datastore.id())
+                && image.volume().equals(name)).findFirst().ifPresent(image -> {
+                    throw new PaddockException.Conflict("Volume '" + name + "' is image '" + image.name() + "' of the"
+                            + " library: delete the image instead (DELETE /api/v1/images/" + image.id() + ").");
+                });
         if (!NfsExport.isFileName(name) || reading(() -> nfs.file(export, name)).isEmpty()) {
             throw new PaddockException.NotFound("Datastore '" + datastore.name() + "' has no volume '" + name + "'.");
         }

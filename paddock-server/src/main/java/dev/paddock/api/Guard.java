@@ -55,16 +55,24 @@ final class Guard implements Handler {
             throw new PaddockException.Forbidden("Route " + endpoint.method + " " + endpoint.path
                     + " declares no permission, so nobody may call it.");
         }
+        require(ctx, secured.permission(), endpoint.path);
+    }
+
+    /**
+     * Authenticates the request and checks that its caller holds {@code permission} on the object {@code path} (the
+     * route's template) names; the caller is then what {@link #caller} answers. 401 and 403 with a sentence.
+     */
+    void require(Context ctx, Permission permission, String path) {
         Caller caller = authenticate(ctx);
         if (caller.user().mustChangePassword() && caller.credential() != Caller.Credential.TOKEN
-                && !endpoint.path.equals(PASSWORD_CHANGE) && !endpoint.path.equals(RestApi.BASE + "/users/me")
-                && !endpoint.path.equals(SessionRoutes.PATH)) {
+                && !path.equals(PASSWORD_CHANGE) && !path.equals(RestApi.BASE + "/users/me")
+                && !path.equals(SessionRoutes.PATH)) {
             throw new PaddockException.Forbidden("User '" + caller.name() + "' must change the password first: POST "
                     + PASSWORD_CHANGE + " with the current and a new password ('paddock login' asks for it).");
         }
-        Target target = targets.of(endpoint.path, ctx.path());
-        if (!caller.may(secured.permission(), target)) {
-            throw new PaddockException.Forbidden(refusal(caller, secured.permission(), target));
+        Target target = targets.of(path, ctx.path());
+        if (!caller.may(permission, target)) {
+            throw new PaddockException.Forbidden(refusal(caller, permission, target));
         }
         ctx.attribute(CALLER, caller);
     }

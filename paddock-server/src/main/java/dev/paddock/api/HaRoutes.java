@@ -1,5 +1,6 @@
 package dev.paddock.api;
 
+import dev.paddock.audit.AuditChange;
 import dev.paddock.audit.Oversight;
 import dev.paddock.ha.AdmissionControl;
 import dev.paddock.ha.AdmissionVerdict;
@@ -31,7 +32,8 @@ final class HaRoutes {
     static final int MAX_TOLERATED_FAILURES = 8;
     static final long MIN_WINDOW_SECONDS = 1;
     static final long MAX_WINDOW_SECONDS = 3600;
-    static final String MASK = "*****";
+    /** How a secret option shows: set, and nothing more. */
+    static final String MASK = AuditChange.REDACTED;
 
     /** A cluster's HA as the API shows it, with whether the cluster keeps its promise now. */
     record ClusterHa(String clusterId, boolean enabled, boolean paused, int toleratedHostFailures,
@@ -197,7 +199,7 @@ final class HaRoutes {
             // evacuated when it entered: its VMs' migrations are running or done, not to be planned twice
             return Optional.empty();
         }
-        return ha.ledger().submit((room, claims) -> switch (VmRoutes.ENGINE.evacuate(room, claims, host.id(),
+        return ha.ledger().submit((room, claims) -> switch (VmRoutes.LIVE_MOVES.evacuate(room, claims, host.id(),
                 powerOffUnmovable)) {
             case Evacuation.Stuck stuck -> throw new PaddockException.Conflict(stuck.sentence()
                     + " Move or stop it first, or enter maintenance with powerOffUnmovable to shut it down.");
@@ -221,17 +223,21 @@ final class HaRoutes {
             throw new PaddockException.InvalidValue("Fence device of host '" + host.name() + "': " + e.getMessage()
                     + ".");
         }
+        Optional<Map<String, Object>> before = settings.fenceDevice(host.id()).map(old -> shown(host, old));
         settings.putFenceDevice(host.id(), device);
-        audit(ctx, "ha.fence.configured", host.id(), "host " + host.name() + " is fenced by " + device);
+        audit(ctx, "ha.fence.configured", host.id(), "host " + host.name() + " is fenced by " + device,
+                new AuditChange(before.map(Object.class::cast), Optional.of(shown(host, device))));
         ctx.json(shown(host, device));
     }
 
     private void deleteFence(Context ctx) {
         Host host = host(ctx);
-        if (!settings.deleteFenceDevice(host.id())) {
+        Optional<FenceDevice> before = settings.fenceDevice(host.id());
+        if (before.isEmpty() || !settings.deleteFenceDevice(host.id())) {
             throw new PaddockException.NotFound("Host '" + host.name() + "' has no fence device.");
         }
-        audit(ctx, "ha.fence.removed", host.id(), "host " + host.name() + " has no fence device any more");
+        audit(ctx, "ha.fence.removed", host.id(), "host " + host.name() + " has no fence device any more",
+                AuditChange.removed(shown(host, before.get())));
         ctx.status(204);
     }
 
@@ -248,5 +254,9 @@ final class HaRoutes {
 
     private void audit(Context ctx, String action, String subjectId, String detail) {
         audit.record(ctx, action, subjectId, detail);
+    }
+
+    private void audit(Context ctx, String action, String subjectId, String detail, AuditChange change) {
+        audit.record(ctx, new AuditNote(action, subjectId, detail, change));
     }
 }

@@ -6,9 +6,12 @@ import dev.paddock.model.BootDevice;
 import dev.paddock.model.Datastore;
 import dev.paddock.model.Firmware;
 import dev.paddock.model.Image;
+import dev.paddock.model.NfsExport;
 import dev.paddock.model.Template;
 import dev.paddock.model.Vm;
 import dev.paddock.security.Permission;
+import dev.paddock.storage.LibnfsExports;
+import dev.paddock.storage.NfsExports;
 import dev.paddock.store.InventoryStore;
 import io.javalin.http.Context;
 import java.io.IOException;
@@ -29,6 +32,9 @@ import java.util.Optional;
  * announces), or imported from a file on a host (copied by the host's libvirt, then read back once to checksum it).
  * A template is an image plus the hardware VMs made from it get.
  *
+ * <p>On an nfs datastore (an export no host mounts) the server writes an upload to the export itself over NFS, and
+ * qemu-img says what it holds; a file on a host cannot be imported there, as no host's libvirt reaches the export.
+ *
  * <p>An upload is not an Operation: its bytes come once, with the request, and cannot be replayed from a journal. It
  * either ends with the image recorded, or leaves nothing: a short or corrupt upload deletes what reached the host.
  */
@@ -41,11 +47,17 @@ final class ImageRoutes {
     private final InventoryStore store;
     private final Hypervisor hypervisor;
     private final AuditTrail audit;
+    private final NfsExports nfs;
 
     ImageRoutes(InventoryStore store, Hypervisor hypervisor, AuditTrail audit) {
+        this(store, hypervisor, audit, new LibnfsExports());
+    }
+
+    ImageRoutes(InventoryStore store, Hypervisor hypervisor, AuditTrail audit, NfsExports nfs) {
         this.store = store;
         this.hypervisor = hypervisor;
         this.audit = audit;
+        this.nfs = nfs;
     }
 
     void register(SecuredRoutes routes) {
@@ -123,6 +135,10 @@ final class ImageRoutes {
             throw new PaddockException.InvalidValue("An image is at most " + MAX_IMAGE_BYTES / GIB + " GiB; this one"
                     + " is " + length / GIB + " GiB.");
         }
+        if (datastore.nfsExport().isPresent()) {
+            uploadToNfs(ctx, datastore, datastore.nfsExport().get(), name, expected, length);
+            return;
+        }
         String hostId = hostFor(datastore, ctx.queryParam("host"));
         String pool = datastore.pools().get(hostId);
         refuseTaken(datastore, name, hostId, pool);
@@ -148,9 +164,81 @@ final class ImageRoutes {
         record(ctx, datastore, name, hostId, pool, volume, actual, "upload");
     }
 
+    /**
+     * An upload onto an nfs datastore: written by the server over NFS as it arrives, checksummed on the way; then
+     * qemu-img says its format and size (an ISO 9660 image, which it calls raw, by the signature seen on the way). A
+     * mismatch, a format the library does not take, or a qcow2 layer over another file leaves nothing.
+     */
+    private void uploadToNfs(Context ctx, Datastore datastore, NfsExport export, String name,
+            Optional<String> expected, long length) {
+        refuseImageName(datastore, name);
+        if (nfsAnswer(() -> nfs.file(export, name)).isPresent()) {
+            throw new PaddockException.Conflict("Datastore '" + datastore.name() + "' has a file named '" + name
+                    + "' already; choose another image name.");
+        }
+        long free = freeBytes(datastore);
+        if (length > free) {
+            throw new PaddockException.Conflict("Datastore '" + datastore.name() + "' has " + mib(free)
+                    + " MiB free; the image is " + mib(length) + " MiB.");
+        }
+        MessageDigest digest = sha256();
+        IsoSignature signature;
+        try (InputStream body = new DigestInputStream(ctx.req().getInputStream(), digest)) {
+            signature = new IsoSignature(body);
+            nfsAnswer(() -> {
+                try {
+                    nfs.write(export, name, length, signature);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+                return null;
+            });
+        } catch (IOException | java.io.UncheckedIOException e) {
+            throw new PaddockException.BadRequest("The upload of image '" + name + "' could not be read: "
+                    + (e instanceof java.io.UncheckedIOException unchecked ? unchecked.getCause() : e).getMessage()
+                    + "; nothing was kept.");
+        }
+        Runnable discard = () -> nfs.delete(export, name);
+        String actual = HexFormat.of().formatHex(digest.digest());
+        if (expected.isPresent() && !expected.get().equals(actual)) {
+            discard.run();
+            throw new PaddockException.InvalidValue("The upload of image '" + name + "' does not match its checksum:"
+                    + " expected SHA-256 " + expected.get() + ", received " + actual + "; nothing was kept.");
+        }
+        NfsExports.ImageFacts facts;
+        try {
+            facts = nfs.image(export, name);
+        } catch (NfsExports.NfsException e) {
+            discard.run();
+            throw new PaddockException.Conflict(e.getMessage() + " Nothing was kept.");
+        }
+        if (facts.backingFile().isPresent()) {
+            discard.run();
+            throw new PaddockException.InvalidValue("Image '" + name + "' is a qcow2 layer over "
+                    + facts.backingFile().get() + "; the library takes whole images. Nothing was kept.");
+        }
+        String format = facts.format().equals("raw") && signature.seen() ? "iso" : facts.format();
+        record(ctx, datastore, name, name, format, facts.virtualBytes(), actual, "upload into datastore " + datastore.name()
+                + " over NFS (" + export.key() + ")", discard);
+    }
+
+    /** What the NFS server answers; one that does not is a 409, the datastore's state, with the reason. */
+    private static <T> T nfsAnswer(java.util.function.Supplier<T> read) {
+        try {
+            return read.get();
+        } catch (NfsExports.NfsException e) {
+            throw new PaddockException.Conflict(e.getMessage());
+        }
+    }
+
     /** {@code POST /datastores/{id}/images/import} {@code {"name", "host", "path"}}: a file on a host into the library. */
     private void importFromHost(Context ctx) {
         Datastore datastore = datastoreOf(InventoryRoutes.id(ctx));
+        if (datastore.nfsExport().isPresent()) {
+            throw new PaddockException.Conflict("Datastore '" + datastore.name() + "' is an NFS export that no host"
+                    + " mounts, so no host can copy a file into it: upload the image instead (POST /api/v1/datastores/"
+                    + datastore.id() + "/images).");
+        }
         Requests.ImportImage request = RequestBody.read(ctx, Requests.ImportImage.class);
         String name = Requests.name(request.name(), "name");
         String path = Requests.required(request.path(), "path");
@@ -175,22 +263,34 @@ final class ImageRoutes {
     private void record(Context ctx, Datastore datastore, String name, String hostId, String pool, VolumeFacts volume,
             String sha256, String how) {
         String format = volume.format().isEmpty() ? "raw" : volume.format().toLowerCase(Locale.ROOT);
+        record(ctx, datastore, name, volume.name(), format, volume.capacityBytes(), sha256, how + " into datastore "
+                + datastore.name() + " through host " + hostId, () -> hypervisor.deleteVolume(hostId, pool, name));
+    }
+
+    /**
+     * Records the image {@code name}, held as {@code volume} (a pool's volume or an export's file), or runs {@code discard} and refuses it when
+     * the library does not take its format or the name is taken meanwhile.
+     *
+     * @param how what brought it, its first word the audit kind's ("upload ..." or "import ...")
+     */
+    private void record(Context ctx, Datastore datastore, String name, String volume, String format, long sizeBytes,
+            String sha256, String how, Runnable discard) {
         if (!Image.FORMATS.contains(format)) {
-            hypervisor.deleteVolume(hostId, pool, name);
+            discard.run();
             throw new PaddockException.InvalidValue("Image '" + name + "' is in " + format + " format; the library"
                     + " takes qcow2, raw and iso images. Nothing was kept.");
         }
-        Image image = new Image(InventoryRoutes.newId(), datastore.id(), name, volume.name(), format,
-                volume.capacityBytes(), sha256);
+        Image image = new Image(InventoryRoutes.newId(), datastore.id(), name, volume, format, sizeBytes, sha256);
         try {
             store.put(image);
         } catch (RuntimeException e) {
-            hypervisor.deleteVolume(hostId, pool, name);
+            discard.run();
             throw e instanceof dev.paddock.store.DuplicateNameException
                     ? InventoryRoutes.duplicate("image", name) : e;
         }
-        audit.record(ctx, new AuditNote("image." + how, image.id(), how + " image " + name + " (" + format + ", sha256 "
-                + sha256 + ") into datastore " + datastore.name() + " through host " + hostId));
+        String kind = how.substring(0, how.indexOf(' '));
+        audit.record(ctx, new AuditNote("image." + kind, image.id(), kind + " image " + name + " (" + format + ", sha256 "
+                + sha256 + ")" + how.substring(kind.length())));
         InventoryRoutes.created(ctx, "images", image.id(), image);
     }
 
@@ -199,6 +299,13 @@ final class ImageRoutes {
      * been listed by discovery yet); what was recorded last when no host answers.
      */
     long freeBytes(Datastore datastore) {
+        if (datastore.nfsExport().isPresent()) {
+            try {
+                return nfs.usage(datastore.nfsExport().get()).freeBytes();
+            } catch (NfsExports.NfsException e) {
+                return datastore.freeBytes();
+            }
+        }
         if (!datastore.backedByPools()) {
             return datastore.freeBytes();
         }
@@ -214,6 +321,10 @@ final class ImageRoutes {
 
     /** The datastore's volume of that name, as a host where its pool is started lists it. */
     Optional<VolumeFacts> volume(Datastore datastore, String name) {
+        if (datastore.nfsExport().isPresent()) {
+            return NfsExport.isFileName(name) ? nfsAnswer(() -> nfs.file(datastore.nfsExport().get(), name))
+                    : Optional.empty();
+        }
         String hostId = hostFor(datastore, null);
         return hypervisor.volumes(hostId, datastore.pools().get(hostId)).stream()
                 .filter(volume -> volume.name().equals(name)).findFirst();
@@ -221,13 +332,17 @@ final class ImageRoutes {
 
     /** Refused before a byte moves: a library name, or a volume of the pool, already taken. */
     private void refuseTaken(Datastore datastore, String name, String hostId, String pool) {
-        if (store.images().stream().anyMatch(i -> i.datastoreId().equals(datastore.id()) && i.name().equals(name))) {
-            throw new PaddockException.Conflict("Datastore '" + datastore.name() + "' has an image named '" + name
-                    + "' already.");
-        }
+        refuseImageName(datastore, name);
         if (hypervisor.volumes(hostId, pool).stream().anyMatch(volume -> volume.name().equals(name))) {
             throw new PaddockException.Conflict("Datastore '" + datastore.name() + "' has a volume named '" + name
                     + "' already; choose another image name.");
+        }
+    }
+
+    private void refuseImageName(Datastore datastore, String name) {
+        if (store.images().stream().anyMatch(i -> i.datastoreId().equals(datastore.id()) && i.name().equals(name))) {
+            throw new PaddockException.Conflict("Datastore '" + datastore.name() + "' has an image named '" + name
+                    + "' already.");
         }
     }
 
@@ -272,7 +387,9 @@ final class ImageRoutes {
                     + (layered.size() > 5 ? ", ..." : "") + ": delete them first.");
         }
         Datastore datastore = store.datastore(image.datastoreId()).orElse(null);
-        if (datastore != null && datastore.backedByPools()) {
+        if (datastore != null && datastore.nfsExport().isPresent()) {
+            nfsAnswer(() -> nfs.delete(datastore.nfsExport().get(), image.volume()));
+        } else if (datastore != null && datastore.backedByPools()) {
             String hostId = hostFor(datastore, null);
             hypervisor.deleteVolume(hostId, datastore.pools().get(hostId), image.volume());
         }
@@ -366,6 +483,50 @@ final class ImageRoutes {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("the JVM offers no SHA-256", e);
+        }
+    }
+
+    /**
+     * A body read through, noting whether it carries the ISO 9660 signature ("CD001" at byte 32769), which qemu-img
+     * does not tell from raw.
+     */
+    private static final class IsoSignature extends java.io.FilterInputStream {
+        private static final long AT = 32769;
+        private static final byte[] CD001 = "CD001".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        private final byte[] seen = new byte[CD001.length];
+        private long position;
+
+        IsoSignature(InputStream body) {
+            super(body);
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) {
+                note((byte) b);
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] bytes, int offset, int length) throws IOException {
+            int read = super.read(bytes, offset, length);
+            for (int i = 0; i < read; i++) {
+                note(bytes[offset + i]);
+            }
+            return read;
+        }
+
+        private void note(byte b) {
+            if (position >= AT && position < AT + CD001.length) {
+                seen[(int) (position - AT)] = b;
+            }
+            position++;
+        }
+
+        boolean seen() {
+            return java.util.Arrays.equals(seen, CD001);
         }
     }
 

@@ -15,6 +15,8 @@ import dev.paddock.store.InventoryStore;
 import dev.paddock.store.Page;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
+import io.javalin.router.JavalinDefaultRoutingApi;
+import dev.paddock.audit.AuditChange;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -25,8 +27,10 @@ final class InventoryRoutes {
 
     private final InventoryStore store;
     private final Hypervisor hypervisor;
+    private final AuditTrail audit;
 
-    InventoryRoutes(InventoryStore store, Hypervisor hypervisor) {
+    InventoryRoutes(InventoryStore store, Hypervisor hypervisor, AuditTrail audit) {
+        this.audit = audit;
         this.store = store;
         this.hypervisor = hypervisor;
     }
@@ -66,7 +70,7 @@ final class InventoryRoutes {
         created(ctx, "clusters", cluster.id(), cluster);
     }
 
-    /** Adding a host connects to it first: its capacity is what the hypervisor says, not what we are told. */
+    /** Adding a host connects to it first: its capacity and CPU are what the hypervisor says, not what we are told. */
     private void createHost(Context ctx) {
         Requests.NewHost request = RequestBody.read(ctx, Requests.NewHost.class);
         String clusterId = Requests.required(request.clusterId(), "clusterId");
@@ -80,7 +84,8 @@ final class InventoryRoutes {
         }
         String id = newId();
         HostFacts facts = attach(id, uri);
-        Host host = new Host(id, clusterId, name, uri, facts.capacity(), HostState.CONNECTED, PowerState.ON, Set.of());
+        Host host = new Host(id, clusterId, name, uri, facts.capacity(), HostState.CONNECTED, PowerState.ON, Set.of(),
+                facts.cpu());
         try {
             store.put(host);
         } catch (DuplicateNameException e) {
@@ -114,6 +119,8 @@ final class InventoryRoutes {
                     + (placed == 1 ? " VM" : " VMs") + "; move or delete them first.");
         }
         hypervisor.detach(host.id());
+        audit.record(ctx, new AuditNote("host.delete", host.id(), "remove host " + host.name() + " (" + host.uri() + ")",
+                AuditChange.removed(host)));
         ctx.status(HttpStatus.NO_CONTENT);
     }
 

@@ -17,6 +17,7 @@ import dev.paddock.store.InventoryStore;
 import io.javalin.http.Context;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import dev.paddock.audit.AuditChange;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -68,7 +69,8 @@ final class NetworkRoutes {
         }
         if (network.carriers().isEmpty()) {
             store.deleteNetwork(network.id());
-            audit.record(ctx, new AuditNote("network.delete", network.id(), "forget declared network " + network.name()));
+            audit.record(ctx, new AuditNote("network.delete", network.id(), "forget declared network " + network.name(),
+                    AuditChange.removed(network)));
             ctx.status(204);
             return;
         }
@@ -78,7 +80,8 @@ final class NetworkRoutes {
         steps.add(new Step.ForgetNetwork(network.id()));
         OperationView view = operations.submit(new OperationPlan("network.delete", network.id(), Guard.caller(ctx).name(), steps));
         audit.record(ctx, new AuditNote(view.kind(), view.target(), "delete network " + network.name() + " from hosts "
-                + String.join(", ", network.carriers().keySet()) + " in operation " + view.id()));
+                + String.join(", ", network.carriers().keySet()) + " in operation " + view.id(),
+                AuditChange.removed(network)));
         VmRoutes.accepted(ctx, view);
     }
 

@@ -3,6 +3,7 @@ package dev.paddock.api;
 import dev.paddock.model.Datastore;
 import dev.paddock.model.Disk;
 import dev.paddock.model.Image;
+import dev.paddock.model.NfsExport;
 import dev.paddock.model.Nic;
 import dev.paddock.model.Template;
 import dev.paddock.model.Vm;
@@ -19,8 +20,8 @@ import java.util.Optional;
 /**
  * The disks and cloud-init seed of a VM being created, read from its request and checked before anything is
  * placed: each disk a linked or full clone of an image (a template's image first) or an empty volume of a size, on a
- * datastore backed by storage pools, within its free space; then, once a host is chosen, the steps that make them
- * there.
+ * datastore backed by storage pools or on an nfs datastore, within its free space; then, once a host is chosen, the
+ * steps that make them there (on an nfs datastore, the server makes them on the export).
  *
  * @param disks the VM's disks, the seed last
  * @param sources for each disk made from an image, that image; by disk name
@@ -124,9 +125,10 @@ record NewVmDisks(List<Disk> disks, Map<String, Image> sources, Optional<CloudIn
         } else {
             Datastore datastore = datastoreOf(store, Requests.required(asked.datastore(), field + ".datastore"),
                     field);
-            if (!datastore.backedByPools()) {
+            if (!holdsDisks(datastore)) {
                 throw new PaddockException.InvalidValue("Field '" + field + ".datastore' names datastore '"
-                        + datastore.name() + "', declared by hand: Paddock can make disks only on storage pools.");
+                        + datastore.name() + "', declared by hand: Paddock can make disks only on storage pools and"
+                        + " nfs datastores.");
             }
             long size = Requests.between(Requests.required(asked.sizeGib(), field + ".sizeGib"), 1, 1L << 16,
                     field + ".sizeGib", " GiB");
@@ -170,14 +172,22 @@ record NewVmDisks(List<Disk> disks, Map<String, Image> sources, Optional<CloudIn
                 .isPresent();
     }
 
-    /** Each disk's volume made on {@code hostId}, then the seed written: the steps before the domain is defined. */
+    /**
+     * Each disk's volume made on {@code hostId}, then the seed written: the steps before the domain is defined. A disk
+     * on an NFS datastore is made by the server on the export, whichever host the VM goes to.
+     */
     List<Step> steps(String hostId, Map<String, Datastore> datastores, String vmId, List<Nic> nics) {
         List<Step> steps = new ArrayList<>();
         for (Disk disk : disks) {
-            String pool = datastores.get(disk.datastoreId()).pools().get(hostId);
             if (existing.contains(disk.name())) {
                 continue;
             }
+            Optional<NfsExport> export = datastores.get(disk.datastoreId()).nfsExport();
+            if (export.isPresent()) {
+                steps.add(nfsStep(disk, export.get(), vmId, nics));
+                continue;
+            }
+            String pool = datastores.get(disk.datastoreId()).pools().get(hostId);
             if (disk.name().equals(SEED) && disk.readOnly() && cloudInit.isPresent()) {
                 CloudInit seed = withMac(cloudInit.get(), nics);
                 steps.add(new Step.WriteSeed(hostId, pool, disk.volume(), seed.metaData(vmId), seed.userData(),
@@ -191,6 +201,21 @@ record NewVmDisks(List<Disk> disks, Map<String, Image> sources, Optional<CloudIn
             }
         }
         return steps;
+    }
+
+    private Step nfsStep(Disk disk, NfsExport export, String vmId, List<Nic> nics) {
+        if (disk.name().equals(SEED) && disk.readOnly() && cloudInit.isPresent()) {
+            CloudInit seed = withMac(cloudInit.get(), nics);
+            return new Step.WriteNfsSeed(disk.datastoreId(), export, disk.volume(), seed.metaData(vmId),
+                    seed.userData(), seed.networkConfig().orElse(""));
+        }
+        if (disk.image().isPresent()) {
+            Image image = sources.get(disk.name());
+            return new Step.CloneNfsVolume(disk.datastoreId(), export, disk.volume(), image.volume(), image.format(),
+                    disk.linked(), Math.max(disk.sizeGib() * GIB, image.sizeBytes()));
+        }
+        return new Step.CreateNfsVolume(disk.datastoreId(), export, disk.volume(), disk.format(),
+                disk.sizeGib() * GIB);
     }
 
     private static CloudInit withMac(CloudInit seed, List<Nic> nics) {
@@ -276,11 +301,16 @@ record NewVmDisks(List<Disk> disks, Map<String, Image> sources, Optional<CloudIn
     private static Datastore datastore(InventoryStore store, String id, String of) {
         Datastore datastore = store.datastore(id).orElseThrow(() -> new PaddockException.Conflict("The datastore of "
                 + of + " is gone."));
-        if (!datastore.backedByPools()) {
+        if (!holdsDisks(datastore)) {
             throw new PaddockException.Conflict("The datastore of " + of + " was declared by hand: Paddock can clone"
-                    + " only on storage pools.");
+                    + " only on storage pools and nfs datastores.");
         }
         return datastore;
+    }
+
+    /** Storage pools, whose hosts make the volumes, or an NFS export, whose files the server makes itself. */
+    private static boolean holdsDisks(Datastore datastore) {
+        return datastore.backedByPools() || datastore.nfsExport().isPresent();
     }
 
     private static Datastore datastoreOf(InventoryStore store, String idOrName, String field) {

@@ -1,5 +1,7 @@
 package dev.paddock.api;
 
+import dev.paddock.model.Maxima;
+import dev.paddock.model.Resources;
 import dev.paddock.model.Watchdog;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
@@ -69,7 +71,8 @@ public final class Requests {
      * or full) and its hardware is the default for {@code vcpus}, {@code memoryMib}, {@code firmware} and
      * {@code boot}; {@code disks} add disks (or, without a template, are all of them); {@code cloudInit} adds a seed.
      * {@code cpuMillicores} sizes the VM's CPU in thousandths of a core instead of whole vCPUs (placement reserves
-     * that much; the guest gets it rounded up to whole vCPUs).
+     * that much; the guest gets it rounded up to whole vCPUs). {@code maxVcpus} and {@code maxMemoryMib} let it grow
+     * that far while it runs (hot-plug); left out, it changes CPU or memory only when stopped.
      */
     public record NewVm(
             String name,
@@ -90,7 +93,9 @@ public final class Requests {
             String firmware,
             List<String> boot,
             NewCloudInit cloudInit,
-            Long cpuMillicores) {}
+            Long cpuMillicores,
+            Integer maxVcpus,
+            Long maxMemoryMib) {}
 
     /**
      * A disk of a new VM: a clone of {@code image} (an id or name; {@code clone} linked, the default, or full;
@@ -146,7 +151,8 @@ public final class Requests {
      * A change of a VM's settings; every field may be left out. {@code vcpus} or {@code cpuMillicores} size its CPU,
      * {@code addDisks} are made like a new VM's disks, {@code growDisks} name a disk and its new size,
      * {@code removeDisks} name disks to detach (their volumes are kept unless {@code deleteRemovedDisks}),
-     * {@code addNics} join networks, {@code removeNics} name NICs by MAC.
+     * {@code addNics} join networks, {@code removeNics} name NICs by MAC; {@code maxVcpus} and {@code maxMemoryMib}
+     * set how far it grows while it runs (0 for no hot-plug).
      */
     public record ChangeVm(
             String name,
@@ -158,7 +164,9 @@ public final class Requests {
             List<String> removeDisks,
             Boolean deleteRemovedDisks,
             List<NewNic> addNics,
-            List<String> removeNics) {}
+            List<String> removeNics,
+            Integer maxVcpus,
+            Long maxMemoryMib) {}
 
     /** A disk of a VM (by name) and the size it grows to. */
     public record GrowDisk(String name, Long sizeGib) {}
@@ -200,6 +208,20 @@ public final class Requests {
                         new PaddockException.InvalidValue("Field 'watchdog.action' must be one of "
                                 + Watchdog.Action.names() + ", not '" + request.action() + "'."));
         return Optional.of(new Watchdog(model, action));
+    }
+
+    /**
+     * The hot-plug maxima a new VM asks for, each at least what it has ({@code vcpus}, {@code memoryMib}) and at most
+     * what {@code largest} has ({@code where} names it).
+     */
+    static Maxima maxima(Integer maxVcpus, Long maxMemoryMib, long vcpus, long memoryMib, Resources largest,
+            String where) {
+        long cpus = Math.max(1, largest.cpuMillicores() / 1000);
+        return new Maxima(Optional.ofNullable(maxVcpus).map(most -> (int) between(most, vcpus, Math.max(vcpus, cpus),
+                        "maxVcpus", " vCPUs (at least its vcpus; " + where + " " + cpus + ")")),
+                Optional.ofNullable(maxMemoryMib).map(most -> between(most, memoryMib,
+                        Math.max(memoryMib, largest.memoryMib()), "maxMemoryMib", " MiB (at least its memoryMib; "
+                                + where + " " + largest.memoryMib() + " MiB)")));
     }
 
     static long between(long value, long min, long max, String field, String unit) {

@@ -34,6 +34,7 @@ public final class RestApi {
     private final OversightRoutes oversight;
     private final ConsolidationRoutes consolidation;
     private final ImageRoutes images;
+    private final ConsoleRoutes consoles;
     private final InventoryStore store;
     private final Oversight oversightParts;
     private final Clock clock;
@@ -58,13 +59,14 @@ public final class RestApi {
         this.guard = new Guard(accounts, new Targets(store), new LoginThrottle(LoginThrottle.Limits.DEFAULT, clock));
         this.accounts = new AccountRoutes(accounts, store, guard, audit);
         this.sessions = new SessionRoutes(accounts, guard, audit);
-        this.inventory = new InventoryRoutes(store, hypervisor);
+        this.inventory = new InventoryRoutes(store, hypervisor, audit);
         this.vms = new VmRoutes(store, operations, hypervisor, ledger, audit);
         this.networks = new NetworkRoutes(store, operations, hypervisor, audit);
         this.operations = new OperationRoutes(operations);
         this.datastores = new DatastoreRoutes(store, operations, hypervisor, inventory, audit);
         this.consolidation = new ConsolidationRoutes(store, operations, audit);
         this.images = new ImageRoutes(store, hypervisor, audit);
+        this.consoles = new ConsoleRoutes(store, hypervisor, audit);
     }
 
     /** Registers the JSON mapping, the routes and the error mapping on a Javalin being configured. */
@@ -73,12 +75,13 @@ public final class RestApi {
         config.http.prefer405over404 = true;
         config.startup.showJavalinBanner = false;
         config.routes.beforeMatched(guard);
-        SecuredRoutes routes = new SecuredRoutes(config.routes);
+        SecuredRoutes routes = new SecuredRoutes(config.routes, guard);
         inventory.register(routes);
         vms.register(routes);
         networks.register(routes);
         datastores.register(routes);
         images.register(routes);
+        consoles.register(routes);
         operations.register(routes);
         oversight.register(routes);
         consolidation.register(routes);
@@ -95,7 +98,7 @@ public final class RestApi {
         if (openMetrics) {
             SecuredRoutes.open(config.routes, path, handler);
         } else {
-            new SecuredRoutes(config.routes).get(path, Permission.HOST_READ, handler);
+            new SecuredRoutes(config.routes, guard).get(path, Permission.HOST_READ, handler);
         }
     }
 
@@ -109,11 +112,11 @@ public final class RestApi {
      * one they answer that there is none.
      */
     public void installSimulator(JavalinConfig config, java.util.Optional<dev.paddock.sim.SimulatedHypervisor> sim) {
-        new SimulatorRoutes(store, sim, audit).register(new SecuredRoutes(config.routes));
+        new SimulatorRoutes(store, sim, audit).register(new SecuredRoutes(config.routes, guard));
     }
 
     /** Registers the HA routes (cluster and VM HA, maintenance, fence devices, HA status and events). */
     public void installHa(JavalinConfig config, HaController ha) {
-        new HaRoutes(store, ha, oversightParts, audit, clock).register(new SecuredRoutes(config.routes));
+        new HaRoutes(store, ha, oversightParts, audit, clock).register(new SecuredRoutes(config.routes, guard));
     }
 }

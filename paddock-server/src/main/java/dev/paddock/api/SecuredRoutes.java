@@ -24,9 +24,26 @@ public final class SecuredRoutes {
     public record Open() implements EndpointMetadata {}
 
     private final JavalinDefaultRoutingApi routes;
+    private final Guard guard;
 
-    SecuredRoutes(JavalinDefaultRoutingApi routes) {
+    SecuredRoutes(JavalinDefaultRoutingApi routes, Guard guard) {
         this.routes = routes;
+        this.guard = guard;
+    }
+
+    /**
+     * A WebSocket route: its upgrade request is authenticated and authorised for {@code permission} on the path's
+     * object before {@code beforeUpgrade} runs (a refusal ends the upgrade with its status), then {@code ws} serves
+     * the socket. WebSocket upgrades pass no HTTP before-handler, so the guard runs here.
+     */
+    public SecuredRoutes ws(String path, Permission permission, Handler beforeUpgrade,
+            java.util.function.Consumer<io.javalin.websocket.WsConfig> ws) {
+        routes.wsBeforeUpgrade(path, ctx -> {
+            ConsoleRoutes.refusedInFull(ctx, checked -> guard.require(checked, permission, path));
+            beforeUpgrade.handle(ctx);
+        });
+        routes.ws(path, ws);
+        return this;
     }
 
     public SecuredRoutes get(String path, Permission permission, Handler handler) {

@@ -4,6 +4,7 @@ import dev.paddock.model.Datastore;
 import dev.paddock.model.Disk;
 import dev.paddock.model.Host;
 import dev.paddock.model.MacAddresses;
+import dev.paddock.model.Maxima;
 import dev.paddock.model.Network;
 import dev.paddock.model.Nic;
 import dev.paddock.model.Resources;
@@ -34,10 +35,11 @@ import java.util.Set;
  * @param deleteRemoved true when the removed disks' volumes are deleted too
  * @param addedNics the NICs it gets, a MAC still empty where Paddock chooses it
  * @param removedNics the NICs it loses
+ * @param maxima its new hot-plug maxima, empty to keep them
  */
 record VmChange(Vm vm, String hostId, Optional<String> name, Optional<Long> millicores, Optional<Long> memoryMib,
         NewVmDisks added, List<Grow> grown, List<Disk> removed, boolean deleteRemoved, List<Nic> addedNics,
-        List<Nic> removedNics) {
+        List<Nic> removedNics, Optional<Maxima> maxima) {
 
     private static final long GIB = 1L << 30;
     private static final long MAX_DISK_GIB = 1L << 16;
@@ -61,7 +63,8 @@ record VmChange(Vm vm, String hostId, Optional<String> name, Optional<Long> mill
                 : NewVmDisks.added(request.addDisks(), "addDisks", vm, store, images);
         for (Disk disk : added.disks()) {
             Datastore datastore = store.datastore(disk.datastoreId()).orElseThrow();
-            if (!datastore.pools().containsKey(hostId)) {
+            if (!datastore.pools().containsKey(hostId)
+                    && !(datastore.nfsExport().isPresent() && datastore.hostIds().contains(hostId))) {
                 throw new PaddockException.Conflict("Datastore '" + datastore.name() + "' is not reachable from host '"
                         + host.name() + "' of VM '" + vm.name() + "'.");
             }
@@ -69,14 +72,114 @@ record VmChange(Vm vm, String hostId, Optional<String> name, Optional<Long> mill
         refuseOverfullGrowth(grown, added, store, images);
         List<Nic> removedNics = removedNics(request.removeNics(), vm);
         List<Nic> addedNics = addedNics(request.addNics(), vm, host, room);
+        Optional<Maxima> maxima = maxima(request, vm, host);
         return new VmChange(vm, hostId, name, millicores, memory, added, grown, removed,
-                Boolean.TRUE.equals(request.deleteRemovedDisks()), addedNics, removedNics);
+                Boolean.TRUE.equals(request.deleteRemovedDisks()), addedNics, removedNics, maxima);
+    }
+
+    /** The maxima the request sets (0 removes one), empty when they stay as they are. */
+    private static Optional<Maxima> maxima(Requests.ChangeVm request, Vm vm, Host host) {
+        long cpus = Math.max(1, host.capacity().cpuMillicores() / 1000);
+        Optional<Integer> vcpus = request.maxVcpus() == null ? vm.maxima().vcpus()
+                : Optional.of((int) Requests.between(request.maxVcpus(), 0, cpus, "maxVcpus", " vCPUs (0 for none;"
+                        + " host '" + host.name() + "' has " + cpus + ")")).filter(most -> most > 0);
+        Optional<Long> memoryMib = request.maxMemoryMib() == null ? vm.maxima().memoryMib()
+                : Optional.of(Requests.between(request.maxMemoryMib(), 0, host.capacity().memoryMib(), "maxMemoryMib",
+                        " MiB (0 for none; host '" + host.name() + "' has " + host.capacity().memoryMib() + " MiB)"))
+                        .filter(most -> most > 0);
+        Maxima asked = new Maxima(vcpus, memoryMib);
+        return asked.equals(vm.maxima()) ? Optional.empty() : Optional.of(asked);
+    }
+
+    /**
+     * Why the VM, changed, would not fit its own maxima (vCPUs or memory beyond them), empty when it does: the maxima
+     * are raised with the size, never left below it.
+     */
+    Optional<String> refusalBeyondMaxima() {
+        Maxima after = maxima.orElse(vm.maxima());
+        if (after.vcpus().filter(most -> most < vcpus()).isPresent()) {
+            return Optional.of("VM '" + vm.name() + "' would have " + vcpus() + " vCPUs, more than its maxVcpus of "
+                    + after.vcpus().get() + "; raise maxVcpus with them.");
+        }
+        long memoryAfter = memoryMib.orElse(vm.demand().memoryMib());
+        if (after.memoryMib().filter(most -> most < memoryAfter).isPresent()) {
+            return Optional.of("VM '" + vm.name() + "' would have " + memoryAfter + " MiB of memory, more than its"
+                    + " maxMemoryMib of " + after.memoryMib().get() + " MiB; raise maxMemoryMib with it.");
+        }
+        return Optional.empty();
+    }
+
+    /** The vCPUs the guest runs with once changed. */
+    int vcpus() {
+        return (int) ((millicores.orElse(vm.demand().cpuMillicores()) + 999) / 1000);
+    }
+
+    /**
+     * Why this change cannot be made to the VM while it runs, empty when it can: a new name or new maxima, CPU or
+     * memory beyond the maxima (or without any), less memory (memory modules are not taken back from a running
+     * guest), and the removal of its boot disk, or of a disk that others follow (their devices would move).
+     */
+    Optional<String> refusalWhileRunning() {
+        String runs = "VM '" + vm.name() + "' runs: ";
+        if (name.isPresent()) {
+            return Optional.of(runs + "stop it to rename it.");
+        }
+        if (maxima.isPresent()) {
+            return Optional.of(runs + "stop it to change its maxVcpus or maxMemoryMib.");
+        }
+        int vcpusNow = (int) ((vm.demand().cpuMillicores() + 999) / 1000);
+        if (vcpus() != vcpusNow) {
+            Optional<Integer> most = vm.maxima().vcpus();
+            if (most.isEmpty()) {
+                return Optional.of(runs + "it has no maxVcpus to grow into; stop it to change its vCPUs (and give it"
+                        + " a maxVcpus then to change them while it runs).");
+            }
+            if (vcpus() > most.get()) {
+                return Optional.of(runs + "it takes at most " + most.get() + " vCPUs (its maxVcpus), not " + vcpus()
+                        + "; stop it to raise maxVcpus.");
+            }
+        }
+        if (memoryMib.isPresent()) {
+            Optional<Long> most = vm.maxima().memoryMib();
+            if (most.isEmpty()) {
+                return Optional.of(runs + "it has no maxMemoryMib to grow into; stop it to change its memory (and give"
+                        + " it a maxMemoryMib then to grow it while it runs).");
+            }
+            if (memoryMib.get() > most.get()) {
+                return Optional.of(runs + "it takes at most " + most.get() + " MiB of memory (its maxMemoryMib), not "
+                        + memoryMib.get() + "; stop it to raise maxMemoryMib.");
+            }
+            if (memoryMib.get() < vm.demand().memoryMib()) {
+                return Optional.of(runs + "its memory grows live by memory modules but shrinks only when it is"
+                        + " stopped; stop it to give it " + memoryMib.get() + " MiB.");
+            }
+        }
+        return removalWhileRunning().map(refusal -> runs + refusal);
+    }
+
+    private Optional<String> removalWhileRunning() {
+        if (removed.isEmpty()) {
+            return Optional.empty();
+        }
+        List<Disk> disks = vm.disks();
+        if (removed.contains(disks.getFirst())) {
+            return Optional.of("its boot disk '" + disks.getFirst().name() + "' is removed only when it is stopped.");
+        }
+        for (int i = disks.size() - removed.size(); i < disks.size(); i++) {
+            if (!removed.contains(disks.get(i))) {
+                Disk kept = disks.get(i);
+                return Optional.of("disk '" + kept.name() + "' follows a disk it loses, and its device would move; stop"
+                        + " it to remove the disks, or remove those after them too.");
+            }
+        }
+        return Optional.empty();
     }
 
     /** True when the request changes nothing the VM has. */
     boolean isEmpty() {
         return name.isEmpty() && millicores.isEmpty() && memoryMib.isEmpty() && added.disks().isEmpty()
-                && grown.isEmpty() && removed.isEmpty() && addedNics.isEmpty() && removedNics.isEmpty();
+                && grown.isEmpty() && removed.isEmpty() && addedNics.isEmpty() && removedNics.isEmpty()
+                && maxima.isEmpty();
     }
 
     /** True when the VM's CPU or memory changes. */
@@ -116,14 +219,21 @@ record VmChange(Vm vm, String hostId, Optional<String> name, Optional<Long> mill
         List<Nic> kept = new ArrayList<>(current.nics().stream()
                 .filter(nic -> removedNics.stream().noneMatch(gone -> gone.mac().equals(nic.mac()))).toList());
         kept.addAll(nics);
-        return current.withName(name.orElse(current.name())).withDemand(resized).withDisks(disks).withNics(kept);
+        return current.withName(name.orElse(current.name())).withDemand(resized).withDisks(disks).withNics(kept)
+                .withMaxima(maxima.orElse(current.maxima()));
     }
 
     /** The volumes made and grown before the domain is defined again. */
     List<Step> storageBefore(Map<String, Datastore> datastores) {
         List<Step> steps = new ArrayList<>(added.steps(hostId, datastores, vm.id(), List.of()));
         for (Grow grow : grown) {
-            String pool = datastores.get(grow.disk().datastoreId()).pools().get(hostId);
+            Datastore datastore = datastores.get(grow.disk().datastoreId());
+            if (datastore.nfsExport().isPresent()) {
+                steps.add(new Step.ResizeNfsVolume(datastore.id(), datastore.nfsExport().get(), grow.disk().volume(),
+                        grow.disk().format(), grow.sizeGib() * GIB));
+                continue;
+            }
+            String pool = datastore.pools().get(hostId);
             steps.add(new Step.ResizeVolume(hostId, pool, grow.disk().volume(), grow.sizeGib() * GIB));
         }
         return steps;
@@ -136,6 +246,11 @@ record VmChange(Vm vm, String hostId, Optional<String> name, Optional<Long> mill
         }
         List<Step> steps = new ArrayList<>();
         for (Disk disk : removed) {
+            Optional<dev.paddock.model.NfsExport> export = datastores.get(disk.datastoreId()).nfsExport();
+            if (export.isPresent() && disk.hasVolume()) {
+                steps.add(new Step.DeleteNfsVolume(disk.datastoreId(), export.get(), disk.volume()));
+                continue;
+            }
             String pool = datastores.get(disk.datastoreId()).pools().get(hostId);
             if (disk.hasVolume() && pool != null) {
                 steps.add(new Step.DeleteVolume(hostId, pool, disk.volume()));

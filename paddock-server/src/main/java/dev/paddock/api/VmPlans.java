@@ -62,13 +62,15 @@ final class VmPlans {
 
     /**
      * A running VM changed live: records the changed VM, makes the volumes of its new disks ({@code made}), unplugs
-     * the NICs it loses (first, freeing their slots), plugs in the new NICs and disks, grows disks through QEMU
-     * ({@code grownTo}: bytes by disk name), then defines the domain as the changed VM (already so, once the plugs
-     * wrote its definition). A failure unplugs, plugs back and deletes what was done. Disks are only added live, so
-     * the disks it had keep their targets.
+     * the NICs and disks it loses (first, freeing their slots; a disk once the guest let go of it), plugs in the new
+     * NICs and disks, grows disks through QEMU ({@code grownTo}: bytes by disk name), sets its vCPUs and memory
+     * (plugged into the guest, within its maxima), then defines the domain as the changed VM (already so, once the
+     * plugs wrote its definition), and last deletes the volumes of removed disks when asked ({@code deleted}). A
+     * failure unplugs, plugs back and deletes what was done. Only the last disks are removed live, so the disks it
+     * keeps keep their targets.
      */
     static OperationPlan reconfigureLive(Vm before, Vm changed, Room room, String hostId, List<Step> made,
-            java.util.Map<String, Long> grownTo, String owner) {
+            java.util.Map<String, Long> grownTo, List<Step> deleted, String owner) {
         DomainSpec previous = DomainBuilder.specOf(before, room);
         List<DomainSpec.NicSpec> was = previous.nics();
         DomainSpec spec = DomainBuilder.specOf(changed, room);
@@ -79,7 +81,16 @@ final class VmPlans {
                 .forEach(nic -> steps.add(new Step.DetachNic(hostId, changed.id(), nic)));
         spec.nics().stream().filter(nic -> was.stream().noneMatch(held -> held.mac().equals(nic.mac())))
                 .forEach(nic -> steps.add(new Step.AttachNic(hostId, changed.id(), nic)));
-        for (int i = previous.disks().size(); i < spec.disks().size(); i++) {
+        int kept = 0;
+        for (int i = 0; i < before.disks().size(); i++) {
+            String name = before.disks().get(i).name();
+            if (changed.disks().stream().anyMatch(disk -> disk.name().equals(name))) {
+                kept++;
+            } else {
+                steps.add(new Step.DetachDisk(hostId, changed.id(), previous.disks().get(i)));
+            }
+        }
+        for (int i = kept; i < spec.disks().size(); i++) {
             steps.add(new Step.AttachDisk(hostId, changed.id(), spec.disks().get(i)));
         }
         for (int i = 0; i < changed.disks().size(); i++) {
@@ -88,7 +99,14 @@ final class VmPlans {
                 steps.add(new Step.GrowDisk(hostId, changed.id(), spec.disks().get(i).target(), bytes));
             }
         }
+        if (spec.vcpus() != previous.vcpus()) {
+            steps.add(new Step.SetVcpus(hostId, changed.id(), spec.vcpus(), previous.vcpus()));
+        }
+        if (spec.memoryMib() != previous.memoryMib()) {
+            steps.add(new Step.SetMemory(hostId, changed.id(), spec.memoryMib(), previous.memoryMib()));
+        }
         steps.add(new Step.DefineVm(hostId, spec));
+        steps.addAll(deleted);
         return new OperationPlan("vm.reconfigure", changed.id(), owner, steps);
     }
 

@@ -11,6 +11,7 @@ import dev.paddock.model.Datastore;
 import dev.paddock.model.Firmware;
 import dev.paddock.model.Host;
 import dev.paddock.model.MacAddresses;
+import dev.paddock.model.Maxima;
 import dev.paddock.model.Network;
 import dev.paddock.model.Nic;
 import dev.paddock.model.Resources;
@@ -25,7 +26,6 @@ import dev.paddock.operation.plan.Step;
 import dev.paddock.operation.OperationView;
 import dev.paddock.operation.Operations;
 import dev.paddock.placement.Claims;
-import dev.paddock.placement.CpuCompatibility;
 import dev.paddock.placement.Placement;
 import dev.paddock.placement.PlacementEngine;
 import dev.paddock.scheduling.PlacementLedger;
@@ -36,6 +36,7 @@ import io.javalin.http.HttpStatus;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import dev.paddock.audit.AuditChange;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -58,8 +59,13 @@ final class VmRoutes {
     private final Operations operations;
     /** Spreads new VMs and moves; every path that places a VM asks it, so every refusal reads the same. */
     static final PlacementEngine ENGINE = PlacementEngine.balancing();
-    /** The same engine for a live migration, which may copy a VM's local disks to the target's pool of that name. */
+    /**
+     * The same engine for a live migration, which may copy a VM's local disks to the target's pool of that name;
+     * its target must have the CPU of the VM's host.
+     */
     static final PlacementEngine MOVES = PlacementEngine.liveMigration();
+    /** The same engine for a host's evacuation: VMs that keep running, onto hosts with their host's CPU. */
+    static final PlacementEngine LIVE_MOVES = PlacementEngine.liveMove();
     /** The highest migration bandwidth cap a request may ask: 100 GiB/s, above any link. */
     static final long MAX_MIGRATION_MIBPS = 102_400;
 
@@ -141,6 +147,7 @@ final class VmRoutes {
                 + largest.cpuMillicores() / 1000 + ")");
         Requests.between(memory, 1, largest.memoryMib(), "memoryMib", " MiB (" + where + " " + largest.memoryMib()
                 + " MiB)");
+        Maxima maxima = Requests.maxima(request.maxVcpus(), request.maxMemoryMib(), vcpus, memory, largest, where);
         long disk = Requests.between(orZero(request.diskGib()), 0, largest.diskGib(), "diskGib",
                 " GiB (" + where + " " + largest.diskGib() + " GiB)");
         long network = Requests.between(orZero(request.networkMbps()), 0, largest.networkMbps(), "networkMbps",
@@ -163,7 +170,7 @@ final class VmRoutes {
         // Built in the room the decision reads, where the MACs it makes are unique.
         Function<Room, Vm> vmIn = now -> new Vm(id, name, cluster.id(), Optional.empty(), demand, VmState.STOPPED,
                 VmOrigin.MANAGED, request.tier(), haPriority, Set.of(), Set.of(), Set.of(), disks.disks(),
-                withMacs(requestedNics, now), watchdog, firmware, boot);
+                withMacs(requestedNics, now), watchdog, firmware, boot, maxima);
         if (Query.flag(ctx, "dryRun")) {
             ctx.json(ledger.peek((now, claims) -> {
                 Vm vm = vmIn.apply(now);
@@ -389,9 +396,6 @@ final class VmRoutes {
             return Optional.of(switch (MOVES.place(room, claims, current, candidates)) {
                 case Placement.Placed placed -> {
                     Host source = room.host(from).orElseThrow();
-                    cpuRefusal(current, source, placed.host()).ifPresent(reason -> {
-                        throw new PaddockException.Conflict(reason);
-                    });
                     yield VmPlans.migrate(current, from, placed.host().id(), bandwidth,
                             LocalDiskCopy.of(hypervisor, room, store::image, current, source, placed.host()), Guard.caller(ctx).name());
                 }
@@ -400,20 +404,6 @@ final class VmRoutes {
             });
         }).orElseThrow();
         accepted(ctx, audited(ctx, view, "migrate VM " + vm.name() + " from host " + from));
-    }
-
-    /**
-     * The CPU pre-check of a migration: the target must run the CPU the guest found on its source, as both hosts'
-     * libvirt report theirs ({@link CpuCompatibility}). A host that does not answer is not judged here: the
-     * migration itself then fails on it.
-     */
-    private Optional<String> cpuRefusal(Vm vm, Host from, Host to) {
-        try {
-            return CpuCompatibility.refusal(vm.name(), hypervisor.facts(from.id()), from.name(),
-                    hypervisor.facts(to.id()), to.name());
-        } catch (HypervisorException e) {
-            return Optional.empty();
-        }
     }
 
     /** A host by id, or by name within the VM's cluster. */
@@ -464,8 +454,8 @@ final class VmRoutes {
     /**
      * Changes a VM's settings as one operation: records the changed VM, makes and grows its volumes, defines its
      * domain again, then deletes the volumes of removed disks when asked. A stopped VM takes every change; a running
-     * one takes NICs added and removed and disks added (hot plugged) and grown (by QEMU), and is refused with what to
-     * do (stop it) for the rest.
+     * one takes NICs added and removed, disks added (hot plugged), grown (by QEMU) and removed (but its boot disk),
+     * and vCPUs and memory within its maxima (plugged in), and is refused with what to do (stop it) for the rest.
      * More CPU or memory must fit on its host as if it ran, counted with the room unfinished operations claim.
      */
     private void reconfigure(Context ctx) {
@@ -482,10 +472,9 @@ final class VmRoutes {
         }
         VmState state = liveState(vm, host);
         boolean live = state == VmState.RUNNING || state == VmState.PAUSED;
-        if (live && (change.resizes() || change.name().isPresent() || !change.removed().isEmpty())) {
-            String what = change.resizes() ? "change its CPU/memory" : change.name().isPresent() ? "rename it"
-                    : "remove its disks";
-            throw new PaddockException.Conflict("VM '" + vm.name() + "' runs: stop it to " + what + ".");
+        Optional<String> refusal = live ? change.refusalWhileRunning() : change.refusalBeyondMaxima();
+        if (refusal.isPresent()) {
+            throw new PaddockException.Conflict(refusal.get());
         }
         String key = change.name().map(name -> vm.clusterId() + "/" + name).orElse("");
         if (change.name().isPresent() && (store.vmByName(vm.clusterId(), change.name().get()).isPresent()
@@ -505,11 +494,13 @@ final class VmRoutes {
             Map<String, Datastore> datastores = new HashMap<>();
             room.datastores().forEach(datastore -> datastores.put(datastore.id(), datastore));
             return Optional.of(live ? VmPlans.reconfigureLive(current, after, room, host,
-                    change.added().steps(host, datastores, vm.id(), List.of()), change.grownTo(), Guard.caller(ctx).name())
+                    change.added().steps(host, datastores, vm.id(), List.of()), change.grownTo(),
+                    change.storageAfter(datastores), Guard.caller(ctx).name())
                     : VmPlans.reconfigure(after, room, host, change.storageBefore(datastores),
                             change.storageAfter(datastores), Guard.caller(ctx).name()));
         }).orElseThrow();
-        audited(ctx, view, "change settings of VM " + vm.name());
+        audit.record(ctx, new AuditNote(view.kind(), view.target(), "change settings of VM " + vm.name() + " (operation "
+                + view.id() + ")", AuditChange.of(vm, changed.get())));
         change.name().ifPresent(name -> pendingNames.put(key, view.id()));
         changed.get().nics().stream().filter(nic -> vm.nics().stream().noneMatch(old -> old.mac().equals(nic.mac())))
                 .forEach(nic -> pendingNames.put(MAC_KEY + nic.mac(), view.id()));

@@ -14,6 +14,8 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLHandshakeException;
 
 /**
  * The command line's view of the REST API: JSON in, JSON out, and every failure turned into a
@@ -26,23 +28,45 @@ final class ApiClient {
     private final URI server;
     private final HttpClient http;
     private final Optional<String> authorization;
+    private final Optional<SSLContext> trusted;
 
     /** A client sending {@code authorization} (an {@code Authorization} header's value) with every request. */
     ApiClient(URI server, Optional<String> authorization) {
+        this(server, authorization, Optional.empty());
+    }
+
+    /**
+     * As above; with {@code trusted}, HTTPS trusts exactly that (the server's certificate, or its CA), else the
+     * JDK's CAs.
+     */
+    ApiClient(URI server, Optional<String> authorization, Optional<SSLContext> trusted) {
         this.server = server;
         this.authorization = authorization;
-        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        this.trusted = trusted;
+        var builder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5));
+        trusted.ifPresent(builder::sslContext);
+        this.http = builder.build();
+    }
+
+    /** The {@code Authorization} header's value this client sends, if any (a WebSocket's upgrade sends it too). */
+    Optional<String> authorization() {
+        return authorization;
+    }
+
+    /** The client itself, trusting what it was told to: what a WebSocket to the same server opens with. */
+    HttpClient http() {
+        return http;
     }
 
     /** This client, authenticating with a bearer token. */
     ApiClient withToken(String token) {
-        return new ApiClient(server, Optional.of("Bearer " + token));
+        return new ApiClient(server, Optional.of("Bearer " + token), trusted);
     }
 
     /** This client, authenticating with a user's name and password (HTTP Basic). */
     ApiClient withPassword(String user, String password) {
         return new ApiClient(server, Optional.of("Basic " + java.util.Base64.getEncoder().encodeToString(
-                (user + ":" + password).getBytes(StandardCharsets.UTF_8))));
+                (user + ":" + password).getBytes(StandardCharsets.UTF_8))), trusted);
     }
 
     URI server() {
@@ -51,6 +75,16 @@ final class ApiClient {
 
     JsonNode get(String path) {
         return send(request(path).GET());
+    }
+
+    /** The body of a GET that answers text (JSON lines), errors turned into {@link CliException}s as for JSON. */
+    String text(String path) {
+        HttpResponse<String> response = exchange(HttpRequest.newBuilder(server.resolve(path)).timeout(TIMEOUT)
+                .header("Accept", "application/x-ndjson, application/problem+json").GET());
+        if (response.statusCode() >= 400) {
+            failed(response, parse(response.body()));
+        }
+        return response.body();
     }
 
     JsonNode post(String path, Object body) {
@@ -105,11 +139,30 @@ final class ApiClient {
     }
 
     private JsonNode send(HttpRequest.Builder builder) {
+        HttpResponse<String> response = exchange(builder);
+        JsonNode body = parse(response.body());
+        if (response.statusCode() >= 400) {
+            failed(response, body);
+        }
+        return body;
+    }
+
+    private static void failed(HttpResponse<String> response, JsonNode body) {
+        String detail = body.path("detail").asText("");
+        throw new CliException(ExitCode.ofHttpStatus(response.statusCode()), detail.isEmpty()
+                ? "The server answered " + response.statusCode() + "." : detail);
+    }
+
+    private HttpResponse<String> exchange(HttpRequest.Builder builder) {
         HttpResponse<String> response;
         try {
             response = http.send(builder.build(), HttpResponse.BodyHandlers.ofString());
         } catch (ConnectException | HttpConnectTimeoutException e) {
             throw unreachable();
+        } catch (SSLHandshakeException e) {
+            throw new CliException(ExitCode.UNREACHABLE, "The Paddock server at " + server + " sent a certificate"
+                    + " this command does not trust; pass --cacert FILE (or set PADDOCK_CACERT) with the certificate"
+                    + " the server printed when it started.");
         } catch (IOException e) {
             if (e.getCause() instanceof ConnectException) {
                 throw unreachable();
@@ -120,13 +173,7 @@ final class ApiClient {
             Thread.currentThread().interrupt();
             throw new CliException(ExitCode.ERROR, "Interrupted.");
         }
-        JsonNode body = parse(response.body());
-        if (response.statusCode() >= 400) {
-            String detail = body.path("detail").asText("");
-            throw new CliException(ExitCode.ofHttpStatus(response.statusCode()), detail.isEmpty()
-                    ? "The server answered " + response.statusCode() + "." : detail);
-        }
-        return body;
+        return response;
     }
 
     private CliException unreachable() {

@@ -16,9 +16,12 @@ public final class Cli {
     private static final Set<Class<?>> LOCAL = Set.of(ServerCommand.class, DemoCommand.class,
             PlacementCommand.Solve.class, ConsolidateCommand.Plan.class, CommandLine.HelpCommand.class);
 
-    /** Verbs that print no result (they run until stopped, or print usage), so {@code --output} is not theirs. */
+    /**
+     * Verbs that print no result (they run until stopped, stream a console, or print usage), so {@code --output} is
+     * not theirs. {@code vm vnc} prints a line to read or copy; GET .../console/vnc gives the same as JSON.
+     */
     private static final Set<Class<?>> NO_RESULT = Set.of(ServerCommand.class, DemoCommand.class,
-            CommandLine.HelpCommand.class);
+            CommandLine.HelpCommand.class, VmConsoleCommand.class, VmVncCommand.class);
 
     private Cli() {}
 

@@ -7,6 +7,7 @@ import java.io.PrintWriter;
 import java.net.URI;
 import java.util.Map;
 import java.util.Optional;
+import javax.net.ssl.SSLContext;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -38,6 +39,7 @@ import picocli.CommandLine.ScopeType;
             LogoutCommand.class,
             UserCommand.class,
             TokenCommand.class,
+            AuditCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class PaddockCommand implements Runnable {
@@ -53,6 +55,11 @@ public final class PaddockCommand implements Runnable {
     @Option(names = "--server", scope = ScopeType.INHERIT, paramLabel = "URL",
             description = "The Paddock server (default: $PADDOCK_URL, else " + DEFAULT_SERVER + ").")
     private String server;
+
+    @Option(names = "--cacert", scope = ScopeType.INHERIT, paramLabel = "FILE",
+            description = "Trust the server's certificate (or CA) in this PEM file for https:// (default:"
+                    + " $PADDOCK_CACERT, else the system's CAs).")
+    private java.nio.file.Path cacert;
 
     @Option(names = {"-o", "--output"}, scope = ScopeType.INHERIT, paramLabel = "FORMAT",
             description = "table (default) or json.")
@@ -119,7 +126,20 @@ public final class PaddockCommand implements Runnable {
             throw new CliException(ExitCode.USAGE, "'" + url + "' is not an http(s) URL such as " + DEFAULT_SERVER
                     + ".");
         }
-        return new ApiClient(uri, Optional.empty());
+        Optional<SSLContext> trust = Optional.empty();
+        String trusted = cacert != null ? cacert.toString() : env.get("PADDOCK_CACERT");
+        if (trusted != null && !trusted.isBlank()) {
+            java.nio.file.Path pem = java.nio.file.Path.of(trusted);
+            if (!java.nio.file.Files.isReadable(pem)) {
+                throw new CliException(ExitCode.USAGE, "There is no readable certificate file " + pem + ".");
+            }
+            try {
+                trust = Optional.of(dev.paddock.tls.TrustedCertificates.of(pem));
+            } catch (IllegalArgumentException e) {
+                throw new CliException(ExitCode.USAGE, e.getMessage());
+            }
+        }
+        return new ApiClient(uri, Optional.empty(), trust);
     }
 
     boolean json() {

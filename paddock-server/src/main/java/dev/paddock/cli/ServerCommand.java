@@ -4,6 +4,7 @@ import dev.paddock.server.Leadership;
 import dev.paddock.server.PaddockServer;
 import dev.paddock.server.ServerConfig;
 import dev.paddock.store.StoreConfig;
+import dev.paddock.tls.TlsSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -31,8 +32,20 @@ final class ServerCommand implements Callable<Integer> {
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--port", defaultValue = "8080", description = "HTTP port (default ${DEFAULT-VALUE}).")
+    @Option(names = "--port", defaultValue = "8080", description = "HTTPS (or HTTP) port (default ${DEFAULT-VALUE}).")
     private int port;
+
+    @Option(names = "--plain-http", description = "Speak plain HTTP instead of HTTPS (for a server reached only"
+            + " on loopback or behind a TLS proxy).")
+    private boolean plainHttp;
+
+    @Option(names = "--tls-cert", paramLabel = "PEM", description = "The server's certificate (its chain may follow"
+            + " it); with --tls-key. Default: a self-signed certificate made on the first start under --data/tls.")
+    private Path tlsCert;
+
+    @Option(names = "--tls-key", paramLabel = "PEM", description = "The private key of --tls-cert (unencrypted"
+            + " PEM: PKCS#8, PKCS#1 or EC).")
+    private Path tlsKey;
 
     @Option(names = "--bind", defaultValue = "127.0.0.1", paramLabel = "ADDRESS",
             description = "Address to listen on (default ${DEFAULT-VALUE}; the API is plain HTTP, so serve a network behind TLS).")
@@ -47,6 +60,12 @@ final class ServerCommand implements Callable<Integer> {
             description = "Where the simulated room keeps its state (default ./${DEFAULT-VALUE}).")
     private Path data;
 
+    @Option(names = "--keys", paramLabel = "DIR",
+            description = "Where the server's keys live (audit chain, secrets at rest), made on first start (default:"
+                    + " keys beside an H2 store's files, else in the --data directory). Back it up apart from the"
+                    + " database: without it the audit log cannot be verified nor the BMC passwords read.")
+    private Path keys;
+
     @Option(names = "--room", defaultValue = "empty", paramLabel = "ROOM",
             description = "The simulated room: demo (hosts and VMs on first start) or empty (default).")
     private RoomOption room;
@@ -55,6 +74,11 @@ final class ServerCommand implements Callable<Integer> {
             description = "A directory every libvirt host sees at the same path (the lab's shared directory, as"
                     + " 'lab.sh up' prints it): guests boot its vmlinuz and initrd.img and migrate over it.")
     private Path libvirtSharedDir;
+
+    @Option(names = "--vnc-listen", paramLabel = "ADDRESS",
+            description = "The address VMs' VNC displays listen on (127.0.0.1 keeps them on the host); by default each"
+                    + " host's management address, the host of its libvirt URI, which the VNC proxy reaches.")
+    private String vncListen;
 
     @Option(names = "--lease-ttl", defaultValue = "15", paramLabel = "SECONDS",
             description = "How long the leader lease lives without renewal (default ${DEFAULT-VALUE}): one server acts"
@@ -74,7 +98,10 @@ final class ServerCommand implements Callable<Integer> {
             throw new CliException(ExitCode.USAGE, "--port must be between 0 and 65535.");
         }
         ServerConfig config = new ServerConfig(bind, port, db == null ? StoreConfig.DEFAULT_URL : db, room.room,
-                data.toAbsolutePath());
+                data.toAbsolutePath()).withTls(tls());
+        if (keys != null) {
+            config = config.withKeyDirectory(keys);
+        }
         if (libvirtSharedDir != null) {
             config = config.withLibvirtSharedDirectory(libvirtSharedDir);
         }
@@ -84,16 +111,42 @@ final class ServerCommand implements Callable<Integer> {
         if (adminToken != null && !adminToken.isBlank()) {
             config = config.withAdministratorToken(adminToken);
         }
+        if (vncListen != null) {
+            config = config.withVncListen(vncListen);
+        }
         if (!(leaseTtlSeconds >= 0.03 && leaseTtlSeconds <= 3600)) {
             throw new CliException(ExitCode.USAGE, "--lease-ttl must be between 0.03 and 3600 seconds.");
         }
         PaddockServer server = Servers.start(config,
                 new Leadership.Settings(Duration.ofMillis(Math.round(leaseTtlSeconds * 1000))));
         root.out().println("Paddock listening on " + server.url() + " (Ctrl-C stops it)");
+        server.certificate().ifPresent(certificate -> root.out().println("TLS certificate "
+                + certificate.certificateFile() + (certificate.madeNow() ? " (made now, self-signed)" : "")
+                + "\n  SHA-256 " + certificate.fingerprint()
+                + "\n  clients: curl --cacert " + certificate.certificateFile() + ", paddock --cacert "
+                + certificate.certificateFile() + " (or PADDOCK_CACERT)"));
         server.firstPassword().ifPresent(password -> root.out().println(Servers.firstLogin(password)));
         root.out().flush();
         Servers.runUntilStopped(server);
         return 0;
+    }
+
+    private TlsSettings tls() {
+        if (plainHttp) {
+            if (tlsCert != null || tlsKey != null) {
+                throw new CliException(ExitCode.USAGE, "--plain-http takes no --tls-cert or --tls-key.");
+            }
+            return TlsSettings.plain();
+        }
+        if ((tlsCert == null) != (tlsKey == null)) {
+            throw new CliException(ExitCode.USAGE, "--tls-cert and --tls-key go together.");
+        }
+        for (Path file : tlsCert == null ? java.util.List.<Path>of() : java.util.List.of(tlsCert, tlsKey)) {
+            if (!java.nio.file.Files.isReadable(file)) {
+                throw new CliException(ExitCode.USAGE, "There is no readable file " + file + ".");
+            }
+        }
+        return tlsCert == null ? TlsSettings.selfSigned() : TlsSettings.pem(tlsCert, tlsKey);
     }
 
     /** Starting a server and keeping it up until the JVM is asked to stop. */

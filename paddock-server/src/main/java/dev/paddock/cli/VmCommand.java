@@ -16,7 +16,8 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "vm", description = "Create, start, stop or delete a VM; adopt or quarantine an unregistered one.",
         subcommands = {VmCommand.Create.class, VmCommand.Start.class, VmCommand.Stop.class, VmCommand.Migrate.class,
-                VmCommand.Delete.class, VmCommand.Adopt.class, VmCommand.Quarantine.class, VmCommand.Set.class})
+                VmCommand.Delete.class, VmCommand.Adopt.class, VmCommand.Quarantine.class, VmCommand.Set.class,
+                VmConsoleCommand.class, VmVncCommand.class})
 final class VmCommand implements Runnable {
 
     @CommandLine.Spec
@@ -99,6 +100,15 @@ final class VmCommand implements Runnable {
         @Option(names = "--memory", paramLabel = "SIZE", converter = MemorySize.class,
                 description = "Memory: MiB (2048) or with a unit (2G, 512M) (default: the template's).")
         private Long memoryMib;
+
+        @Option(names = "--max-cpu", paramLabel = "N", description = "Let its vCPUs grow to N while it runs"
+                + " (hot-plug); without it, they change only when it is stopped.")
+        private Integer maxCpus;
+
+        @Option(names = "--max-memory", paramLabel = "SIZE", converter = MemorySize.class, description = "Let its"
+                + " memory grow to SIZE while it runs (memory modules plugged in); without it, memory changes only"
+                + " when it is stopped.")
+        private Long maxMemoryMib;
 
         @Option(names = "--cpu-millicores", paramLabel = "M", description = "Size the CPU in thousandths of a core"
                 + " instead of whole vCPUs (placement reserves M; the guest gets M rounded up to whole vCPUs).")
@@ -214,7 +224,8 @@ final class VmCommand implements Runnable {
                             : new Requests.NewGuestNetwork(dhcp ? Boolean.TRUE : null, address, gateway, null));
             Requests.NewVm request = new Requests.NewVm(name, cluster, host, cpus, memoryMib, diskGib, null, null, null,
                     !noStart, watchdog, nicRequests.isEmpty() ? null : nicRequests, template,
-                    disks.isEmpty() ? null : disks, fullClone ? "full" : null, firmware, boot, cloudInit, millicores);
+                    disks.isEmpty() ? null : disks, fullClone ? "full" : null, firmware, boot, cloudInit, millicores,
+                    maxCpus, maxMemoryMib);
             if (dryRun) {
                 return dryRun(spec, PaddockCommand.of(spec).client().post("api/v1/vms?dryRun=true", request));
             }
@@ -385,8 +396,9 @@ final class VmCommand implements Runnable {
             return "quarantine";
         }
     }
-    @Command(name = "set", description = "Change a stopped VM's settings: name, CPU, memory, disks and NICs, in one"
-            + " operation.")
+    @Command(name = "set", description = "Change a VM's settings: name, CPU, memory, disks and NICs, in one"
+            + " operation. A running VM takes NICs, disks added, grown or removed (not its boot disk), and CPU and"
+            + " memory up to its maxima; the rest waits until it is stopped.")
     static final class Set extends OnVm {
 
         @Option(names = "--name", paramLabel = "NAME", description = "Rename it (unique in its cluster).")
@@ -398,6 +410,14 @@ final class VmCommand implements Runnable {
         @Option(names = "--memory", paramLabel = "SIZE", converter = MemorySize.class,
                 description = "Memory: MiB (2048) or with a unit (2G, 512M).")
         private Long memoryMib;
+
+        @Option(names = "--max-cpu", paramLabel = "N", description = "The most vCPUs it may grow to while it runs;"
+                + " 0 for no hot-plug. Changed only while it is stopped.")
+        private Integer maxCpus;
+
+        @Option(names = "--max-memory", paramLabel = "SIZE", converter = MemorySize.class, description = "The most"
+                + " memory it may grow to while it runs; 0 for no hot-plug. Changed only while it is stopped.")
+        private Long maxMemoryMib;
 
         @Option(names = "--add-disk", paramLabel = "DATASTORE:GIB", description = "Add an empty disk of GIB on"
                 + " DATASTORE; repeat for more.")
@@ -442,7 +462,7 @@ final class VmCommand implements Runnable {
             }
             Requests.ChangeVm change = new Requests.ChangeVm(name, cpus, null, memoryMib, orNull(added),
                     orNull(grown), orNull(removeDisks), deleteRemovedDisks ? Boolean.TRUE : null,
-                    orNull(addNics.stream().map(Create::nic).toList()), orNull(removeNics));
+                    orNull(addNics.stream().map(Create::nic).toList()), orNull(removeNics), maxCpus, maxMemoryMib);
             return client.patch("api/v1/vms/" + id, change);
         }
 

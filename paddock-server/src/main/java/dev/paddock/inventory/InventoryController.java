@@ -7,8 +7,10 @@ import dev.paddock.hypervisor.HypervisorEvent;
 import dev.paddock.hypervisor.HypervisorException;
 import dev.paddock.model.Datastore;
 import dev.paddock.model.Host;
+import dev.paddock.model.HostCpu;
 import dev.paddock.model.HostState;
 import dev.paddock.model.Network;
+import dev.paddock.model.Resources;
 import dev.paddock.model.Room;
 import dev.paddock.model.Vm;
 import dev.paddock.model.VmState;
@@ -239,6 +241,7 @@ public final class InventoryController implements AutoCloseable {
             }
             try {
                 pools.add(new DatastoreDiscovery.HostPools(host.id(), siteId, hypervisor.pools(host.id())));
+                recordDisk(host);
             } catch (HypervisorException e) {
                 LOG.debug("host {} did not list its storage pools: {}", host.name(), e.getMessage());
             }
@@ -265,6 +268,19 @@ public final class InventoryController implements AutoCloseable {
             }
         }
         return written + measureNfsDatastores(recorded);
+    }
+
+    /**
+     * Records the disk capacity the host reports now, once its pools were listed: libvirt's is what its started pools
+     * hold ({@link dev.paddock.storage.HostStorage}), which changes as pools come and go and fill, and has no event.
+     */
+    private void recordDisk(Host listed) {
+        long disk = hypervisor.facts(listed.id()).capacity().diskGib();
+        store.host(listed.id()).filter(host -> host.capacity().diskGib() != disk).ifPresent(host -> {
+            Resources c = host.capacity();
+            store.put(host.withCapacity(Resources.of(c.cpuMillicores(), c.memoryMib(), disk, c.networkMbps())));
+            LOG.info("host {} has {} GiB in its started storage pools", host.name(), disk);
+        });
     }
 
     /**
@@ -320,16 +336,20 @@ public final class InventoryController implements AutoCloseable {
      */
     private Optional<List<DomainInfo>> report(Host host, boolean inMaintenance) {
         try {
+            Host known = host;
             if (!hypervisor.isConnected(host.id())) {
-                hypervisor.attach(host.id(), host.uri());
+                known = withCpu(host, hypervisor.attach(host.id(), host.uri()).cpu());
             }
             List<DomainInfo> domains = hypervisor.domains(host.id());
             HostState answering = inMaintenance ? HostState.MAINTENANCE : HostState.CONNECTED;
             if (host.state() == HostState.DISCONNECTED) {
-                store.put(host.withState(answering));
+                store.put(known.withState(answering));
                 LOG.info("host {} connected again", host.name());
             } else {
-                keepMaintenance(host, inMaintenance);
+                if (!known.equals(host)) {
+                    store.put(known);
+                }
+                keepMaintenance(known, inMaintenance);
             }
             return Optional.of(domains);
         } catch (HypervisorException e) {
@@ -337,6 +357,19 @@ public final class InventoryController implements AutoCloseable {
             LOG.debug("host {} did not answer: {}", host.name(), e.getMessage());
             return Optional.empty();
         }
+    }
+
+    /**
+     * The host with the CPU it reported as it was attached: a host recorded before CPUs were kept, or whose CPU
+     * changed while it was away (a new board, another host at its address), is judged on what it has now.
+     */
+    private static Host withCpu(Host host, HostCpu reported) {
+        if (reported.equals(host.cpu())) {
+            return host;
+        }
+        LOG.info("host {} reports CPU {} with {} features", host.name(), reported.describe(),
+                reported.features().size());
+        return host.withCpu(reported);
     }
 
     /** The host's libvirt networks; empty when it cannot say (it then keeps what it carried). */

@@ -9,7 +9,8 @@ import java.util.Optional;
  * The step that undoes a step whose effect started from nothing: a VM recorded that was not known, a
  * domain defined that did not exist, started that was not running, migrated that was not on the
  * destination, a network defined or recorded that was not there, a datastore recorded or a storage pool defined
- * that did not exist, a volume created, cloned or written that was not there, a file made on an NFS export that was not there. Destructive steps (power off, undefine, forget, fence) have none: what they removed is not in the
+ * that did not exist, a volume created, cloned or written that was not there, a file made, cloned or written on an NFS export
+ * that was not there. Destructive steps (power off, undefine, forget, fence) have none: what they removed is not in the
  * step to put back. {@link StepExecutor#undoOf} checks the real state and uses this when it applies.
  */
 public final class Compensation {
@@ -41,6 +42,11 @@ public final class Compensation {
             case Step.CreateNfsVolume create ->
                     Optional.of(new Step.DeleteNfsVolume(create.datastoreId(), create.export(), create.name()));
             case Step.DeleteNfsVolume ignored -> Optional.empty();
+            case Step.CloneNfsVolume clone ->
+                    Optional.of(new Step.DeleteNfsVolume(clone.datastoreId(), clone.export(), clone.name()));
+            case Step.ResizeNfsVolume ignored -> Optional.empty();
+            case Step.WriteNfsSeed seed ->
+                    Optional.of(new Step.DeleteNfsVolume(seed.datastoreId(), seed.export(), seed.name()));
             case Step.CreateVolume create -> Optional.of(new Step.DeleteVolume(create.hostId(), create.pool(),
                     create.name()));
             case Step.CloneVolume clone -> Optional.of(new Step.DeleteVolume(clone.hostId(), clone.pool(), clone.name()));
@@ -54,6 +60,10 @@ public final class Compensation {
                     detach.disk()));
             case Step.GrowDisk ignored -> Optional.empty();
             case Step.DetachNic detach -> Optional.of(new Step.AttachNic(detach.hostId(), detach.vmId(), detach.nic()));
+            case Step.SetVcpus set -> Optional.of(new Step.SetVcpus(set.hostId(), set.vmId(), set.previous(),
+                    set.vcpus()));
+            case Step.SetMemory set -> Optional.of(new Step.SetMemory(set.hostId(), set.vmId(), set.previousMib(),
+                    set.memoryMib()));
             case Step.Parallel parallel -> {
                 List<Step> undos = parallel.steps().stream().flatMap(part -> of(part).stream()).toList();
                 yield undos.isEmpty() ? Optional.empty() : Optional.of(new Step.Parallel(undos, parallel.atMost()));

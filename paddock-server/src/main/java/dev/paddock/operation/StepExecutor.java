@@ -55,6 +55,8 @@ public final class StepExecutor {
     private final NfsExports nfs;
     /** How far each running migration is, by VM id: what libvirt's job reports while the step runs. */
     private final Map<String, Double> migrating = new ConcurrentHashMap<>();
+    /** How far each running copy onto an NFS export is, by the copy's URL. */
+    private final Map<String, Double> copying = new ConcurrentHashMap<>();
 
     /** {@code closing} tells a step that waits (a guest shutdown) to stop waiting. */
     public StepExecutor(Hypervisor hypervisor, InventoryStore store, BooleanSupplier closing) {
@@ -125,6 +127,28 @@ public final class StepExecutor {
             }
             case Step.CreateNfsVolume s -> createNfsVolume(s, log);
             case Step.DeleteNfsVolume s -> deleteNfsVolume(s, log);
+            case Step.CloneNfsVolume s -> cloneNfsVolume(s, log);
+            case Step.ResizeNfsVolume s -> {
+                long before = nfs.image(s.export(), s.name()).virtualBytes();
+                if (before >= s.sizeBytes()) {
+                    log.accept(s.export().urlOf(s.name()) + " is " + before + " bytes already");
+                } else {
+                    nfs.resize(s.export(), s.name(), s.format(), s.sizeBytes());
+                    log.accept("grew " + s.export().urlOf(s.name()) + " from " + before + " to " + s.sizeBytes()
+                            + " bytes");
+                }
+                recordNfsSizes(s.datastoreId(), s.export(), log);
+            }
+            case Step.WriteNfsSeed s -> {
+                byte[] seed = SeedImage.iso(s.metaData(), s.userData(), s.networkConfig());
+                nfs.delete(s.export(), s.name());
+                try {
+                    nfs.write(s.export(), s.name(), seed.length, new java.io.ByteArrayInputStream(seed));
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+                log.accept("cloud-init seed " + s.export().urlOf(s.name()) + " (" + seed.length + " bytes)");
+            }
             case Step.CreateVolume s -> {
                 VolumeFacts volume = hypervisor.createVolume(s.hostId(), s.pool(), s.name(), s.capacityMib(),
                         s.format());
@@ -168,6 +192,14 @@ public final class StepExecutor {
                 hypervisor.growDisk(s.hostId(), s.vmId(), s.target(), s.capacityBytes());
                 log.accept("disk " + s.target() + " of " + s.vmId() + " is " + s.capacityBytes() + " bytes");
             }
+            case Step.SetVcpus s -> {
+                hypervisor.setVcpus(s.hostId(), s.vmId(), s.vcpus());
+                log.accept(s.vmId() + " on " + s.hostId() + " has " + s.vcpus() + " vCPUs");
+            }
+            case Step.SetMemory s -> {
+                hypervisor.setMemory(s.hostId(), s.vmId(), s.memoryMib());
+                log.accept(s.vmId() + " on " + s.hostId() + " has " + s.memoryMib() + " MiB of memory");
+            }
             case Step.Parallel s -> parallel(s, log);
         }
     }
@@ -182,6 +214,42 @@ public final class StepExecutor {
                     + " bytes");
         }
         recordNfsSizes(s.datastoreId(), s.export(), log);
+    }
+
+    /**
+     * A file of that name on the export already is the step done: a layer is made at once, and a copy takes its name
+     * only once whole. A copy reports its part done while it runs, and each quarter in the log.
+     */
+    private void cloneNfsVolume(Step.CloneNfsVolume s, Consumer<String> log) {
+        String url = s.export().urlOf(s.name());
+        if (nfs.file(s.export(), s.name()).isPresent()) {
+            log.accept(url + " exists already");
+        } else if (s.linked()) {
+            nfs.layer(s.export(), s.name(), s.from(), s.fromFormat(), s.sizeBytes());
+            log.accept("linked clone " + url + " over " + s.from());
+        } else {
+            String key = copyKey(s);
+            int[] quarters = {0};
+            copying.put(key, 0.0);
+            try {
+                nfs.copy(s.export(), s.name(), s.from(), s.fromFormat(), s.sizeBytes(), part -> {
+                    copying.put(key, part);
+                    int quarter = (int) (part * 4);
+                    if (quarter > quarters[0] && quarter < 4) {
+                        quarters[0] = quarter;
+                        log.accept("copied " + quarter * 25 + "% of " + s.from());
+                    }
+                });
+            } finally {
+                copying.remove(key);
+            }
+            log.accept("copy " + url + " of " + s.from());
+        }
+        recordNfsSizes(s.datastoreId(), s.export(), log);
+    }
+
+    private static String copyKey(Step.CloneNfsVolume s) {
+        return s.export().urlOf(s.name());
     }
 
     private void deleteNfsVolume(Step.DeleteNfsVolume s, Consumer<String> log) {
@@ -355,6 +423,10 @@ public final class StepExecutor {
             case Step.CreateNfsVolume s -> nfs.file(s.export(), s.name()).isPresent() ? Optional.empty()
                     : Compensation.of(s);
             case Step.DeleteNfsVolume s -> Compensation.of(s);
+            case Step.CloneNfsVolume s -> nfs.file(s.export(), s.name()).isPresent() ? Optional.empty()
+                    : Compensation.of(s);
+            case Step.WriteNfsSeed s -> Compensation.of(s);
+            case Step.ResizeNfsVolume s -> Compensation.of(s);
             case Step.CreateVolume s -> hasVolume(s.hostId(), s.pool(), s.name()) ? Optional.empty() : Compensation.of(s);
             case Step.CloneVolume s -> hasVolume(s.hostId(), s.pool(), s.name()) ? Optional.empty() : Compensation.of(s);
             case Step.WriteSeed s -> Compensation.of(s);
@@ -367,6 +439,12 @@ public final class StepExecutor {
             case Step.DetachDisk s -> hasDisk(s.hostId(), s.vmId(), s.disk().target()) ? Compensation.of(s)
                     : Optional.empty();
             case Step.GrowDisk s -> Compensation.of(s);
+            // Set back to what the domain has before the step, when the step changes it.
+            case Step.SetVcpus s -> hypervisor.domain(s.hostId(), s.vmId()).filter(held -> held.vcpus() != s.vcpus())
+                    .map(held -> new Step.SetVcpus(s.hostId(), s.vmId(), held.vcpus(), s.vcpus()));
+            case Step.SetMemory s -> hypervisor.domain(s.hostId(), s.vmId())
+                    .filter(held -> held.memoryMib() != s.memoryMib())
+                    .map(held -> new Step.SetMemory(s.hostId(), s.vmId(), held.memoryMib(), s.memoryMib()));
             case Step.Parallel s -> {
                 List<Step> undos = s.steps().stream().flatMap(part -> undoOf(part).stream()).toList();
                 yield undos.isEmpty() ? Optional.empty() : Optional.of(new Step.Parallel(undos, s.atMost()));
@@ -471,6 +549,7 @@ public final class StepExecutor {
     public Optional<Double> partDone(Step step) {
         return switch (step) {
             case Step.MigrateVm s -> Optional.ofNullable(migrating.get(s.vmId()));
+            case Step.CloneNfsVolume s -> Optional.ofNullable(copying.get(copyKey(s)));
             case Step.Parallel s -> {
                 double done = s.steps().stream().mapToDouble(part -> partDone(part).orElse(0.0)).sum();
                 yield done == 0 ? Optional.empty() : Optional.of(done / s.steps().size());

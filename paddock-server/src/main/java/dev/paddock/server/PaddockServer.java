@@ -2,6 +2,7 @@ package dev.paddock.server;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.paddock.scheduling.PlacementLedger;
+import dev.paddock.security.ServerKeys;
 import dev.paddock.api.RestApi;
 import dev.paddock.audit.Oversight;
 import dev.paddock.audit.RogueWatch;
@@ -36,11 +37,14 @@ import dev.paddock.store.Database;
 import dev.paddock.store.InventoryStore;
 import dev.paddock.store.JdbcAlarms;
 import dev.paddock.store.JdbcAuditLog;
+import dev.paddock.store.JdbcConsolePasswords;
 import dev.paddock.store.JdbcHaSettings;
 import dev.paddock.store.JdbcIdentities;
 import dev.paddock.store.JdbcInventoryStore;
 import dev.paddock.store.JdbcOperationJournal;
+import dev.paddock.store.KeyUses;
 import dev.paddock.store.LeaderLease;
+import dev.paddock.tls.ServerCertificate;
 import io.javalin.Javalin;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -122,14 +126,16 @@ public final class PaddockServer implements AutoCloseable {
     private final Parts parts;
     private final String host;
     private final Optional<String> firstPassword;
+    private final Optional<ServerCertificate> certificate;
 
     private PaddockServer(Javalin javalin, PaddockMetrics metrics, Parts parts, String host,
-            Optional<String> firstPassword) {
+            Optional<String> firstPassword, Optional<ServerCertificate> certificate) {
         this.firstPassword = firstPassword;
         this.javalin = javalin;
         this.metrics = metrics;
         this.parts = parts;
         this.host = host;
+        this.certificate = certificate;
     }
 
     /**
@@ -154,10 +160,12 @@ public final class PaddockServer implements AutoCloseable {
             HikariDataSource dataSource = Database.open(config.jdbcUrl());
             made.add(dataSource);
             Leadership leadership = Leadership.take(new LeaderLease(dataSource, LeaderLease.CONTROLLER,
-                    LeaderLease.Holder.ofThisProcess("http://" + config.host() + ":" + config.port()), lease.ttl()),
+                    LeaderLease.Holder.ofThisProcess(
+                    (config.tls().https() ? "https://" : "http://") + config.host() + ":" + config.port()), lease.ttl()),
                     lease);
             made.add(leadership);
             InventoryStore store = new JdbcInventoryStore(dataSource);
+            ServerKeys keys = ServerKeys.open(config.keyDirectory(), KeyUses.of(dataSource));
             Security security = Security.open(dataSource, config.administratorToken());
             RealTimeClock clock = new RealTimeClock();
             made.add(clock);
@@ -172,12 +180,17 @@ public final class PaddockServer implements AutoCloseable {
                 sim = RoomFile.open(roomFile, clock, ROOM_SEED);
             }
             RoutingHypervisor hypervisor = new RoutingHypervisor(sim,
-                    () -> new LibvirtHypervisor(config.libvirtSettings()), config.libvirtGuestBoot(),
+                    () -> new LibvirtHypervisor(config.libvirtSettings(), new JdbcConsolePasswords(dataSource)),
+                    config.libvirtGuestBoot(),
                     config.libvirtDatastores());
             made.add(hypervisor);
             demoRoom.ifPresent(room -> seed(store, room));
-            Oversight oversight = new Oversight(new JdbcAlarms(dataSource), new JdbcAuditLog(dataSource));
-            HaSettings haSettings = new JdbcHaSettings(dataSource);
+            Oversight oversight = new Oversight(new JdbcAlarms(dataSource), JdbcAuditLog.keyed(dataSource, keys));
+            JdbcHaSettings haSettings = new JdbcHaSettings(dataSource, keys.secrets());
+            int sealed = haSettings.sealPlainSecrets();
+            if (sealed > 0) {
+                LOG.info("sealed the secret options of {} fence device(s) stored in clear", sealed);
+            }
             InventoryController inventory = new InventoryController(store, hypervisor, RESYNC_PERIOD,
                     new RogueWatch(oversight, Clock.systemUTC()), haSettings::hostsInMaintenance);
             made.add(inventory);
@@ -211,7 +224,7 @@ public final class PaddockServer implements AutoCloseable {
             leadership.stopOnLoss(watchdogs);
             PaddockServer server = start(new Parts(store, runner, hypervisor, oversight, security.accounts(), made,
                     Optional.of(ha), Optional.of(leadership)), config.host(), config.port(), config.openMetrics(),
-                    security.firstPassword());
+                    security.firstPassword(), config.tls().certificate(config.dataDirectory(), config.host()));
             // the password itself goes to the starting command's output (firstPassword()), never to the log
             security.firstPassword().ifPresent(password -> LOG.info("first start: user '{}' has a one-time password,"
                     + " shown once by the command that started the server", Accounts.FIRST_USER));
@@ -277,11 +290,15 @@ public final class PaddockServer implements AutoCloseable {
 
     /** As {@link #start(Parts, String, int)}, with {@code /metrics} open to anyone when {@code openMetrics}. */
     public static PaddockServer start(Parts parts, String host, int port, boolean openMetrics) {
-        return start(parts, host, port, openMetrics, Optional.empty());
+        return start(parts, host, port, openMetrics, Optional.empty(), Optional.empty());
     }
 
+    /**
+     * Starts HTTPS with {@code certificate} (HTTP without one) on {@code host}:{@code port}. A plain HTTP request
+     * to the HTTPS port is answered 400 with a sentence that says to use https, and never reaches a route.
+     */
     private static PaddockServer start(Parts parts, String host, int port, boolean openMetrics,
-            Optional<String> firstPassword) {
+            Optional<String> firstPassword, Optional<ServerCertificate> certificate) {
         // one ledger for every path that places a VM: the HA controller's restarts and the API's verbs
         PlacementLedger ledger = parts.ha().map(HaController::ledger)
                 .orElseGet(() -> new PlacementLedger(parts.store(), parts.operations()));
@@ -293,6 +310,7 @@ public final class PaddockServer implements AutoCloseable {
         Javalin javalin = Javalin.create(config -> {
             config.jetty.host = host;
             config.jetty.port = port;
+            certificate.ifPresent(served -> HttpsConnector.install(config, served, host, port));
             metrics.install(config);
             api.install(config);
             api.installMetrics(config, PaddockMetrics.PATH, metrics::scrape);
@@ -306,7 +324,7 @@ public final class PaddockServer implements AutoCloseable {
             metrics.close();
             throw e;
         }
-        PaddockServer server = new PaddockServer(javalin, metrics, parts, host, firstPassword);
+        PaddockServer server = new PaddockServer(javalin, metrics, parts, host, firstPassword, certificate);
         LOG.info("Paddock listening on {}", server.url());
         return server;
     }
@@ -323,15 +341,27 @@ public final class PaddockServer implements AutoCloseable {
         return javalin.port();
     }
 
-    /** The base URL clients use, for example {@code http://127.0.0.1:8080}. */
+    /** The base URL clients use, for example {@code https://127.0.0.1:8443} or {@code http://127.0.0.1:8080}. */
     public URI url() {
-        String shown = host.equals("0.0.0.0") ? "localhost" : host;
-        return URI.create("http://" + shown + ":" + port());
+        String shown = host.equals("0.0.0.0") ? "localhost" : host.contains(":") ? "[" + host + "]" : host;
+        return URI.create((certificate.isPresent() ? "https://" : "http://") + shown + ":" + port());
+    }
+
+    /** The certificate HTTPS serves; empty when the server speaks plain HTTP. */
+    public Optional<ServerCertificate> certificate() {
+        return certificate;
     }
 
     /** Every HTTP route the server answers, as "METHOD /path/{param}". */
     public List<String> routes() {
-        return endpoints().stream().map(endpoint -> endpoint.method.name() + " " + endpoint.path).toList();
+        // A WebSocket route is the GET its upgrade is; the handlers before an upgrade are no route of their own.
+        return java.util.stream.Stream.concat(javalin.unsafe.internalRouter.allHttpHandlers().stream()
+                        .filter(parsed -> parsed.endpoint.method != io.javalin.http.HandlerType.WEBSOCKET_BEFORE_UPGRADE)
+                        .map(parsed -> parsed.endpoint.method.name() + " " + parsed.endpoint.path),
+                javalin.unsafe.internalRouter.allWsHandlers().stream()
+                        .filter(entry -> entry.getType() == io.javalin.websocket.WsHandlerType.WEBSOCKET)
+                        .map(entry -> "GET " + entry.getPath()))
+                .toList();
     }
 
     /** Every HTTP endpoint the server holds, with the metadata it was registered with (its permission). */

@@ -14,6 +14,8 @@ import dev.paddock.hypervisor.MigrationResult;
 import dev.paddock.hypervisor.NetworkSpec;
 import dev.paddock.hypervisor.PoolFacts;
 import dev.paddock.hypervisor.PoolSpec;
+import dev.paddock.hypervisor.SerialConsole;
+import dev.paddock.hypervisor.VncDisplay;
 import dev.paddock.hypervisor.VolumeFacts;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -45,8 +47,8 @@ import java.util.function.Supplier;
 public final class RoutingHypervisor implements Hypervisor {
 
     /** URI schemes that libvirt answers (test: is libvirt's in-process test driver); others are refused. */
-    static final List<String> LIBVIRT_SCHEMES = List.of("qemu:", "qemu+tcp:", "qemu+ssh:", "qemu+tls:", "qemu+unix:",
-            "test:");
+    static final List<String> LIBVIRT_SCHEMES = List.of("qemu:", "qemu+tcp:", "qemu+ssh:", "qemu+libssh:",
+            "qemu+libssh2:", "qemu+tls:", "qemu+unix:", "test:");
     private static final String SIM_SCHEME = "sim:";
 
     private final Hypervisor simulated;
@@ -109,7 +111,7 @@ public final class RoutingHypervisor implements Hypervisor {
         }
         throw new HypervisorException(HypervisorException.Reason.INVALID_ARGUMENT, "'" + uri
                 + "' is not a host URI Paddock knows: use sim://NAME for a simulated host or qemu+tcp://, qemu+ssh://,"
-                + " qemu+tls:// or qemu:/// for a libvirt host");
+                + " qemu+libssh://, qemu+tls:// or qemu:/// for a libvirt host");
     }
 
     private synchronized Hypervisor openLibvirt() {
@@ -366,8 +368,33 @@ public final class RoutingHypervisor implements Hypervisor {
     }
 
     @Override
+    public SerialConsole openSerialConsole(String hostId, String uuid, boolean force) {
+        return route(hostId).openSerialConsole(hostId, uuid, force);
+    }
+
+    @Override
+    public VncDisplay vncDisplay(String hostId, String uuid) {
+        return route(hostId).vncDisplay(hostId, uuid);
+    }
+
+    @Override
+    public VncDisplay rotateVncPassword(String hostId, String uuid) {
+        return route(hostId).rotateVncPassword(hostId, uuid);
+    }
+
+    @Override
     public void growDisk(String hostId, String uuid, String target, long capacityBytes) {
         route(hostId).growDisk(hostId, uuid, target, capacityBytes);
+    }
+
+    @Override
+    public void setVcpus(String hostId, String uuid, int vcpus) {
+        route(hostId).setVcpus(hostId, uuid, vcpus);
+    }
+
+    @Override
+    public void setMemory(String hostId, String uuid, long memoryMib) {
+        route(hostId).setMemory(hostId, uuid, memoryMib);
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.paddock.server;
 
 import dev.paddock.hypervisor.DomainSpec;
 import dev.paddock.libvirt.LibvirtHypervisor;
+import dev.paddock.tls.TlsSettings;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Optional;
@@ -10,19 +11,25 @@ import java.util.Optional;
  * How to run a server.
  *
  * @param host the address to listen on ("127.0.0.1" for the demo, "0.0.0.0" to serve a network)
- * @param port the HTTP port; 0 picks a free one
+ * @param port the HTTP(S) port; 0 picks a free one
  * @param jdbcUrl the store's database
  * @param room the simulated room to manage
  * @param dataDirectory where the simulated room keeps its state between runs
  * @param libvirtSharedDirectory a directory every libvirt host sees at the same path (the lab's {@code shared}, an
  *     NFS mount): guests boot its {@code vmlinuz} and {@code initrd.img}, write their consoles there, and migrate
  *     over it; empty for libvirt's defaults (no default boot)
+ * @param tls HTTPS (a certificate made on first start, or a PEM pair) or plain HTTP
+ * @param keys where the server's keys live (see {@link dev.paddock.security.ServerKeys}); empty for the default,
+ *     {@link #keyDirectory()}
+ * @param vncListen the address VMs' VNC displays listen on, on every libvirt host; empty for each host's management
+ *     address (the host of its URI), which the server's VNC proxy reaches
  * @param openMetrics whether {@code /metrics} answers without credentials (a Prometheus without a token)
  * @param administratorToken an API token the server accepts as the first administrator's, for automation that
  *     starts it (and the tests); empty for none. Only its SHA-256 is stored.
  */
 public record ServerConfig(String host, int port, String jdbcUrl, Room room, Path dataDirectory,
-        Optional<Path> libvirtSharedDirectory, boolean openMetrics, Optional<String> administratorToken) {
+        Optional<Path> libvirtSharedDirectory, TlsSettings tls, Optional<Path> keys, Optional<String> vncListen,
+        boolean openMetrics, Optional<String> administratorToken) {
 
     public static final int DEFAULT_PORT = 8080;
 
@@ -40,6 +47,9 @@ public record ServerConfig(String host, int port, String jdbcUrl, Room room, Pat
         Objects.requireNonNull(room, "room");
         Objects.requireNonNull(dataDirectory, "dataDirectory");
         Objects.requireNonNull(libvirtSharedDirectory, "libvirtSharedDirectory");
+        Objects.requireNonNull(tls, "tls");
+        Objects.requireNonNull(keys, "keys");
+        Objects.requireNonNull(vncListen, "vncListen");
         Objects.requireNonNull(administratorToken, "administratorToken");
         if (port < 0 || port > 65_535) {
             throw new IllegalArgumentException("the port must be between 0 and 65535, was " + port);
@@ -47,28 +57,67 @@ public record ServerConfig(String host, int port, String jdbcUrl, Room room, Pat
     }
 
     public ServerConfig(String host, int port, String jdbcUrl, Room room, Path dataDirectory) {
-        this(host, port, jdbcUrl, room, dataDirectory, Optional.empty(), false, Optional.empty());
+        this(host, port, jdbcUrl, room, dataDirectory, Optional.empty(), TlsSettings.plain(), Optional.empty(),
+                Optional.empty(), false, Optional.empty());
     }
 
     public ServerConfig withLibvirtSharedDirectory(Path directory) {
         return new ServerConfig(host, port, jdbcUrl, room, dataDirectory, Optional.of(directory.toAbsolutePath()),
-                openMetrics, administratorToken);
+                tls, keys, vncListen, openMetrics, administratorToken);
+    }
+
+    public ServerConfig withTls(TlsSettings settings) {
+        return new ServerConfig(host, port, jdbcUrl, room, dataDirectory, libvirtSharedDirectory, settings, keys,
+                vncListen, openMetrics, administratorToken);
+    }
+
+    public ServerConfig withKeyDirectory(Path directory) {
+        return new ServerConfig(host, port, jdbcUrl, room, dataDirectory, libvirtSharedDirectory, tls,
+                Optional.of(directory.toAbsolutePath()), vncListen, openMetrics, administratorToken);
+    }
+
+    /** VNC displays listening on {@code address} (127.0.0.1: reached only from the host itself, as through SSH). */
+    public ServerConfig withVncListen(String address) {
+        return new ServerConfig(host, port, jdbcUrl, room, dataDirectory, libvirtSharedDirectory, tls, keys,
+                Optional.of(address), openMetrics, administratorToken);
     }
 
     public ServerConfig withOpenMetrics(boolean open) {
-        return new ServerConfig(host, port, jdbcUrl, room, dataDirectory, libvirtSharedDirectory, open,
-                administratorToken);
+        return new ServerConfig(host, port, jdbcUrl, room, dataDirectory, libvirtSharedDirectory, tls, keys,
+                vncListen, open, administratorToken);
     }
 
     public ServerConfig withAdministratorToken(String token) {
-        return new ServerConfig(host, port, jdbcUrl, room, dataDirectory, libvirtSharedDirectory, openMetrics,
-                Optional.of(token));
+        return new ServerConfig(host, port, jdbcUrl, room, dataDirectory, libvirtSharedDirectory, tls, keys,
+                vncListen, openMetrics, Optional.of(token));
+    }
+
+    /**
+     * Where the keys live: the configured directory, else {@code keys} beside the database's files for an H2 file
+     * store, else {@code keys} in the data directory (a PostgreSQL store has no files of ours). Never inside the
+     * database: the keys are what the database alone must not be enough for.
+     */
+    public Path keyDirectory() {
+        if (keys.isPresent()) {
+            return keys.get();
+        }
+        String h2File = "jdbc:h2:file:";
+        if (jdbcUrl.startsWith(h2File)) {
+            String file = jdbcUrl.substring(h2File.length()).split(";", 2)[0];
+            Path parent = Path.of(file).toAbsolutePath().getParent();
+            if (parent != null) {
+                return parent.resolve("keys");
+            }
+        }
+        return dataDirectory.resolve("keys");
     }
 
     /** The libvirt adapter's settings: the lab's (fast keepalive, shared consoles, migration) with a shared directory. */
     public LibvirtHypervisor.Settings libvirtSettings() {
-        return libvirtSharedDirectory.map(dir -> LibvirtHypervisor.Settings.lab(dir.toString()))
+        LibvirtHypervisor.Settings settings = libvirtSharedDirectory
+                .map(dir -> LibvirtHypervisor.Settings.lab(dir.toString()))
                 .orElseGet(LibvirtHypervisor.Settings::defaults);
+        return vncListen.map(settings::withVncListen).orElse(settings);
     }
 
     /** Where libvirt hosts find the datastores' disk files: {@code <shared>/datastores/<datastore id>/}. */

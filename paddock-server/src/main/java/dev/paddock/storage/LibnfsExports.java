@@ -5,21 +5,29 @@ import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 import com.sun.jna.ptr.PointerByReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.paddock.hypervisor.VolumeFacts;
 import dev.paddock.model.NfsExport;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.DoubleConsumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * NFS exports reached from the server: libnfs (the library QEMU's own NFS client is built on, Debian's
- * {@code libnfs13}) through JNA for sizes, listing and removal, and {@code qemu-img create} on an {@code nfs://} URL
- * for new images, so that an image is made by the same code that will open it. libnfs-utils has no tool that
- * removes a file or reports free space, hence the library.
+ * {@code libnfs13}) through JNA for sizes, listing, removal and the bytes of an uploaded file, and {@code qemu-img}
+ * on {@code nfs://} URLs for new images, linked clones, copies and what an image holds, so that an image is made by
+ * the same code that will open it. libnfs-utils has no tool that removes a file or reports free space, hence the
+ * library.
  *
  * <p>Each call mounts the export in a context of its own (NFSv3: libnfs writes fail over v4), does its one thing and
  * drops the context: calls share nothing, and a server that went away costs one failed call.
@@ -32,6 +40,14 @@ public final class LibnfsExports implements NfsExports {
     /** NF3REG, a regular file, in {@code struct nfsdirent}'s type. */
     private static final int REGULAR = 1;
     private static final long QEMU_IMG_TIMEOUT_S = 120;
+    /** A full copy of a large image over NFS takes its time; one that overruns a day is stuck. */
+    private static final long COPY_TIMEOUT_S = 24 * 3600;
+    private static final int O_WRONLY = 01;
+    private static final int O_EXCL = 0200;
+    private static final int WRITE_CHUNK = 1 << 20;
+    /** qemu-img convert -p: "    (42.17/100%)". */
+    private static final Pattern PROGRESS = Pattern.compile("\\((\\d+(?:\\.\\d+)?)/100%\\)");
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** The part of libnfs 4's synchronous API Paddock uses. */
     interface Libnfs extends Library {
@@ -61,6 +77,16 @@ public final class LibnfsExports implements NfsExports {
         Pointer nfs_readdir(Pointer context, Pointer directory);
 
         void nfs_closedir(Pointer context, Pointer directory);
+
+        /** Opens a new file; {@code flags} as open(2)'s, O_CREAT implied. */
+        int nfs_create(Pointer context, String path, int flags, int mode, PointerByReference file);
+
+        /** libnfs 4's order: the count, then the bytes (libnfs 6 swapped them). */
+        int nfs_write(Pointer context, Pointer file, long count, byte[] bytes);
+
+        int nfs_close(Pointer context, Pointer file);
+
+        int nfs_rename(Pointer context, String from, String to);
     }
 
     /** Loaded on first use, so a server that never meets an NFS datastore needs no libnfs. */
@@ -134,25 +160,181 @@ public final class LibnfsExports implements NfsExports {
     @Override
     public void create(NfsExport export, String name, String format, long sizeBytes) {
         String url = export.urlOf(name);
-        List<String> command = List.of("qemu-img", "create", "-q", "-f", format, url, Long.toString(sizeBytes));
+        qemuImg("create " + url, QEMU_IMG_TIMEOUT_S, line -> { },
+                "create", "-q", "-f", format, url, Long.toString(sizeBytes));
+    }
+
+    @Override
+    public ImageFacts image(NfsExport export, String name) {
+        String url = export.urlOf(name);
+        StringBuilder json = new StringBuilder();
+        qemuImg("read " + url, QEMU_IMG_TIMEOUT_S, json::append, "info", "--output=json", url);
+        try {
+            JsonNode info = JSON.readTree(json.toString());
+            return new ImageFacts(info.path("format").asText(""), info.path("virtual-size").asLong(),
+                    Optional.ofNullable(info.get("backing-filename")).map(JsonNode::asText));
+        } catch (IOException e) {
+            throw new NfsException("qemu-img info on " + url + " answered no JSON: " + e.getMessage() + ".");
+        }
+    }
+
+    @Override
+    public void layer(NfsExport export, String name, String over, String overFormat, long sizeBytes) {
+        String url = export.urlOf(name);
+        qemuImg("create " + url, QEMU_IMG_TIMEOUT_S, line -> { }, "create", "-q", "-f", "qcow2", "-b", export.urlOf(over),
+                "-F", overFormat, url, Long.toString(sizeBytes));
+    }
+
+    @Override
+    public void resize(NfsExport export, String name, String format, long sizeBytes) {
+        String url = export.urlOf(name);
+        qemuImg("grow " + url, QEMU_IMG_TIMEOUT_S, line -> { }, "resize", "-q", "-f", format, url,
+                Long.toString(sizeBytes));
+    }
+
+    @Override
+    public void copy(NfsExport export, String name, String from, String format, long sizeBytes,
+            DoubleConsumer progress) {
+        String partial = "." + name + ".part";
+        delete(export, partial);
+        String url = export.urlOf(partial);
+        try {
+            qemuImg("copy " + export.urlOf(from) + " to " + export.urlOf(name), COPY_TIMEOUT_S, line -> {
+                Matcher done = PROGRESS.matcher(line);
+                if (done.find()) {
+                    progress.accept(Double.parseDouble(done.group(1)) / 100);
+                }
+            }, "convert", "-p", "-O", format, export.urlOf(from), url);
+            if (image(export, partial).virtualBytes() < sizeBytes) {
+                resize(export, partial, format, sizeBytes);
+            }
+            mounted(export, "rename " + partial + " in", (libnfs, context) -> {
+                check(libnfs, context, libnfs.nfs_rename(context, "/" + partial, "/" + name), export,
+                        "name the copy " + name + " in");
+                return null;
+            });
+        } catch (RuntimeException e) {
+            delete(export, partial);
+            throw e;
+        }
+    }
+
+    @Override
+    public void write(NfsExport export, String name, long length, InputStream body) throws IOException {
+        IOException[] unread = new IOException[1];
+        boolean whole = mounted(export, "write " + name + " to", (libnfs, context) -> {
+            PointerByReference file = new PointerByReference();
+            check(libnfs, context, libnfs.nfs_create(context, "/" + name, O_WRONLY | O_EXCL, 0644, file), export,
+                    "write " + name + " to");
+            boolean written = false;
+            try {
+                written = writeAll(libnfs, context, file.getValue(), length, body, export, name);
+            } catch (IOException e) {
+                unread[0] = e;
+            } finally {
+                int closed = libnfs.nfs_close(context, file.getValue());
+                if (!written || closed < 0) {
+                    libnfs.nfs_unlink(context, "/" + name);
+                }
+                if (written) {
+                    check(libnfs, context, closed, export, "write " + name + " to");
+                }
+            }
+            return written;
+        });
+        if (unread[0] != null) {
+            throw unread[0];
+        }
+        if (!whole) {
+            throw new IOException("the body ended before its " + length + " bytes");
+        }
+    }
+
+    /** False when the body ends early; an NFS error removes nothing itself: the caller unlinks. */
+    private static boolean writeAll(Libnfs libnfs, Pointer context, Pointer file, long length, InputStream body,
+            NfsExport export, String name) throws IOException {
+        byte[] buffer = new byte[WRITE_CHUNK];
+        long left = length;
+        while (left > 0) {
+            int read = body.readNBytes(buffer, 0, (int) Math.min(buffer.length, left));
+            if (read == 0) {
+                return false;
+            }
+            byte[] chunk = read == buffer.length ? buffer : java.util.Arrays.copyOf(buffer, read);
+            int offset = 0;
+            while (offset < read) {
+                byte[] rest = offset == 0 ? chunk : java.util.Arrays.copyOfRange(chunk, offset, read);
+                int wrote = libnfs.nfs_write(context, file, rest.length, rest);
+                check(libnfs, context, wrote, export, "write " + name + " to");
+                if (wrote == 0) {
+                    throw new NfsException("Cannot write " + name + " to NFS export " + export.key()
+                            + ": the server took no bytes.");
+                }
+                offset += wrote;
+            }
+            left -= read;
+        }
+        return true;
+    }
+
+    /**
+     * Runs qemu-img with {@code arguments}, handing each line it prints (a progress line ends with a carriage
+     * return) to {@code lines}; one that fails is an {@link NfsException} with what it said (progress left out), one
+     * that overruns {@code timeoutSeconds} is killed and one too.
+     */
+    private static void qemuImg(String doing, long timeoutSeconds, Consumer<String> lines, String... arguments) {
+        List<String> command = new ArrayList<>(List.of("qemu-img"));
+        command.addAll(List.of(arguments));
+        StringBuilder said = new StringBuilder();
         try {
             Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
             process.getOutputStream().close();
-            byte[] output = process.getInputStream().readAllBytes();
-            if (!process.waitFor(QEMU_IMG_TIMEOUT_S, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                throw new NfsException("qemu-img did not create " + url + " within " + QEMU_IMG_TIMEOUT_S + " s.");
+            java.util.concurrent.atomic.AtomicBoolean overran = new java.util.concurrent.atomic.AtomicBoolean();
+            // Reading waits for qemu-img's output to end: a stuck qemu-img is killed from beside, which ends it.
+            Thread watch = Thread.ofVirtual().start(() -> {
+                try {
+                    if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+                        overran.set(true);
+                        process.destroyForcibly();
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            try (var out = new java.io.BufferedReader(new java.io.InputStreamReader(process.getInputStream(),
+                    StandardCharsets.UTF_8))) {
+                StringBuilder line = new StringBuilder();
+                for (int c = out.read(); c >= 0; c = out.read()) {
+                    if (c == '\r' || c == '\n') {
+                        said(line.toString(), lines, said);
+                        line.setLength(0);
+                    } else {
+                        line.append((char) c);
+                    }
+                }
+                said(line.toString(), lines, said);
             }
-            if (process.exitValue() != 0) {
-                throw new NfsException("qemu-img could not create " + url + ": "
-                        + new String(output, StandardCharsets.UTF_8).strip().replace('\n', ' '));
+            int exit = process.waitFor();
+            watch.interrupt();
+            if (overran.get()) {
+                throw new NfsException("qemu-img did not " + doing + " within " + timeoutSeconds + " s.");
+            }
+            if (exit != 0) {
+                throw new NfsException("qemu-img could not " + doing + ": " + said.toString().strip() + ".");
             }
         } catch (IOException e) {
-            throw new NfsException("Cannot run qemu-img to create " + url + " (Debian package qemu-utils, with"
+            throw new NfsException("Cannot run qemu-img to " + doing + " (Debian package qemu-utils, with"
                     + " qemu-block-extra for NFS): " + e.getMessage() + ".");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new NfsException("Interrupted while qemu-img created " + url + ".");
+            throw new NfsException("Interrupted while qemu-img was to " + doing + ".");
+        }
+    }
+
+    private static void said(String line, Consumer<String> lines, StringBuilder said) {
+        lines.accept(line);
+        if (!line.isBlank() && !PROGRESS.matcher(line).find()) {
+            said.append(said.isEmpty() ? "" : " ").append(line.strip());
         }
     }
 

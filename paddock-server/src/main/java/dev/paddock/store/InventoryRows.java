@@ -8,9 +8,11 @@ import dev.paddock.model.Datastore;
 import dev.paddock.model.BootDevice;
 import dev.paddock.model.Disk;
 import dev.paddock.model.Firmware;
+import dev.paddock.model.Maxima;
 import dev.paddock.model.Image;
 import dev.paddock.model.Template;
 import dev.paddock.model.Host;
+import dev.paddock.model.HostCpu;
 import dev.paddock.model.HostState;
 import dev.paddock.model.Network;
 import dev.paddock.model.Nic;
@@ -43,10 +45,10 @@ final class InventoryRows {
     static final List<String> SITE = List.of("id", "name", "description");
     static final List<String> CLUSTER = List.of("id", "site_id", "name", "ha_enabled", "tolerated_host_failures");
     static final List<String> HOST = List.of("id", "cluster_id", "name", "uri", "cpu_millicores", "memory_mib",
-            "disk_gib", "network_mbps", "state", "power", "licences");
+            "disk_gib", "network_mbps", "state", "power", "licences", "cpu_vendor", "cpu_model", "cpu_features");
     static final List<String> VM = List.of("id", "name", "cluster_id", "host_id", "cpu_millicores", "memory_mib",
             "disk_gib", "network_mbps", "state", "origin", "tier", "ha_priority", "affinity_groups",
-            "anti_affinity_groups", "licences", "disks", "nics", "watchdog", "boot");
+            "anti_affinity_groups", "licences", "disks", "nics", "watchdog", "boot", "max_vcpus", "max_memory_mib");
     static final List<String> IMAGE = List.of("id", "datastore_id", "name", "volume", "format", "size_bytes",
             "sha256");
     static final List<String> TEMPLATE = List.of("id", "name", "image_id", "vcpus", "memory_mib", "disk_gib",
@@ -99,12 +101,15 @@ final class InventoryRows {
         s.setString(9, host.state().name());
         s.setString(10, host.power().name());
         s.setString(11, json(new TreeSet<>(host.licences())));
+        s.setString(12, host.cpu().vendor());
+        s.setString(13, host.cpu().model());
+        s.setString(14, json(host.cpu().sortedFeatures()));
     }
 
     static Host host(ResultSet r) throws SQLException {
         return new Host(r.getString(1), r.getString(2), r.getString(3), r.getString(4), resources(r, 5),
                 HostState.valueOf(r.getString(9)), PowerState.valueOf(r.getString(10)),
-                strings(r.getString(11)));
+                strings(r.getString(11)), new HostCpu(r.getString(12), r.getString(13), strings(r.getString(14))));
     }
 
     static void bind(PreparedStatement s, Vm vm) throws SQLException {
@@ -124,6 +129,16 @@ final class InventoryRows {
         s.setString(17, json(vm.nics()));
         s.setString(18, vm.watchdog().map(w -> w.model().xmlName() + ":" + w.action().xmlName()).orElse(null));
         s.setString(19, boot(vm.firmware(), vm.boot()));
+        if (vm.maxima().vcpus().isPresent()) {
+            s.setInt(20, vm.maxima().vcpus().get());
+        } else {
+            s.setNull(20, Types.INTEGER);
+        }
+        if (vm.maxima().memoryMib().isPresent()) {
+            s.setLong(21, vm.maxima().memoryMib().get());
+        } else {
+            s.setNull(21, Types.BIGINT);
+        }
     }
 
     static Vm vm(ResultSet r) throws SQLException {
@@ -132,7 +147,14 @@ final class InventoryRows {
                 r.getString(11), r.getInt(12), strings(r.getString(13)), strings(r.getString(14)),
                 strings(r.getString(15)), r.getString(16).equals(EMPTY) ? List.of() : read(r.getString(16), DISKS),
                 r.getString(17).equals(EMPTY) ? List.of() : read(r.getString(17), NICS), watchdog(r.getString(18)),
-                firmware(r.getString(19)), bootOrder(r.getString(19)));
+                firmware(r.getString(19)), bootOrder(r.getString(19)), maxima(r));
+    }
+
+    private static Maxima maxima(ResultSet r) throws SQLException {
+        int vcpus = r.getInt(20);
+        Optional<Integer> mostVcpus = r.wasNull() ? Optional.empty() : Optional.of(vcpus);
+        long memory = r.getLong(21);
+        return new Maxima(mostVcpus, r.wasNull() ? Optional.empty() : Optional.of(memory));
     }
 
     static void bind(PreparedStatement s, Image image) throws SQLException {

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.paddock.hypervisor.PoolSource;
 import dev.paddock.hypervisor.PoolType;
+import dev.paddock.sim.CallKind;
 import dev.paddock.sim.Fault;
+import java.net.http.HttpRequest;
 import java.time.Duration;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeEach;
@@ -40,7 +42,8 @@ class DatastoreApiTest {
         JsonNode operation = server.awaitFinal(reply);
         assertThat(operation.get("state").asText()).isEqualTo("DONE");
         assertThat(server.steps(operation)).containsExactly("record datastore vms in inventory",
-                "define netfs storage pool vms on host-1", "define netfs storage pool vms on host-2");
+                "define netfs storage pool vms on host-1", "define netfs storage pool vms on host-2",
+                "record datastore vms in inventory, reached through host-1, host-2");
         server.hypervisor.createVolume("host-1", "vms", "disk.qcow2", 4 * 1024, "qcow2");
         String id = operation.get("target").asText();
         Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
@@ -57,6 +60,50 @@ class DatastoreApiTest {
     }
 
     @Test
+    @DisplayName("a datastore's operation records its hosts: an image uploads to it at once, even when discovery read"
+            + " the hosts while the pools were being made")
+    void usableAtOnce() {
+        // Defining a pool takes an hour of the simulated clock, and the first one 600 ms of real time as well: long
+        // enough for discovery (every 200 ms here) to read both hosts before either has the pool.
+        Fault slow = new Fault.SlowCalls(CallKind.STORAGE, Duration.ofHours(1));
+        server.hypervisor.inject(slow);
+        server.clock.schedule(server.clock.now().plus(Duration.ofMinutes(30)), () -> pause(Duration.ofMillis(600)));
+        JsonNode operation = server.awaitFinal(server.post("/api/v1/datastores", NFS));
+        server.hypervisor.heal(slow);
+        String id = operation.get("target").asText();
+
+        TestServer.Reply upload = server.send(HttpRequest.newBuilder(server.url().resolve("/api/v1/datastores/" + id
+                + "/images?name=base")).header("Content-Type", "application/octet-stream")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(qcow2Header())));
+
+        assertThat(upload.status()).as(upload.body()).isEqualTo(201);
+        assertThat(server.steps(operation)).last().isEqualTo("record datastore vms in inventory, reached through"
+                + " host-1, host-2");
+        assertThat(server.get("/api/v1/datastores/" + id + "/volumes").json().get("items"))
+                .extracting(volume -> volume.get("name").asText()).containsExactly("base");
+    }
+
+    private static void pause(Duration duration) {
+        try {
+            Thread.sleep(duration);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The first bytes of a qcow2 image of 1 GiB: its magic, version 3 and virtual size. */
+    private static byte[] qcow2Header() {
+        byte[] header = new byte[4096];
+        header[0] = 'Q';
+        header[1] = 'F';
+        header[2] = 'I';
+        header[3] = (byte) 0xfb;
+        header[7] = 3;
+        header[24 + 4] = 0x40;
+        return header;
+    }
+
+    @Test
     @DisplayName("a local dir on two hosts is one datastore per host, each host's pool under the name asked")
     void localDirOnTwoHosts() {
         TestServer.Reply reply = server.post("/api/v1/datastores", "{\"name\":\"local\",\"type\":\"dir\","
@@ -65,8 +112,9 @@ class DatastoreApiTest {
         JsonNode operation = server.awaitFinal(reply);
         assertThat(operation.get("state").asText()).isEqualTo("DONE");
         assertThat(server.steps(operation)).containsExactly("record datastore local in inventory",
-                "define dir storage pool local on host-1", "record datastore local-2 in inventory",
-                "define dir storage pool local on host-2");
+                "define dir storage pool local on host-1", "record datastore local in inventory, reached through host-1",
+                "record datastore local-2 in inventory", "define dir storage pool local on host-2",
+                "record datastore local-2 in inventory, reached through host-2");
         Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
             JsonNode datastores = server.get("/api/v1/datastores").json().get("items");
             assertThat(datastores).extracting(d -> d.get("name").asText()).containsExactlyInAnyOrder("local",

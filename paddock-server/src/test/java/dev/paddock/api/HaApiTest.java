@@ -89,7 +89,7 @@ class HaApiTest {
                 + "{\"ip\":\"10.0.0.11\",\"username\":\"admin\",\"password\":\"s3cret-pw\"}}");
 
         assertThat(set.status()).isEqualTo(200);
-        assertThat(set.json().get("options").get("password").asText()).isEqualTo("*****");
+        assertThat(set.json().get("options").get("password").asText()).isEqualTo("(set)");
         assertThat(set.json().get("options").get("ip").asText()).isEqualTo("10.0.0.11");
         TestServer.Reply read = server.get("/api/v1/hosts/host-1/fence");
         assertThat(read.body()).doesNotContain("s3cret-pw").contains("fence_ipmilan");

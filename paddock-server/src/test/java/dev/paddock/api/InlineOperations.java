@@ -96,6 +96,9 @@ final class InlineOperations implements Operations {
                 case Step.UndefinePool undefine -> { }
                 case Step.CreateNfsVolume create -> { }
                 case Step.DeleteNfsVolume delete -> { }
+                case Step.CloneNfsVolume clone -> { }
+                case Step.WriteNfsSeed seed -> { }
+                case Step.ResizeNfsVolume resize -> { }
                 case Step.CreateVolume create -> { }
                 case Step.CloneVolume clone -> { }
                 case Step.WriteSeed seed -> { }
@@ -106,6 +109,8 @@ final class InlineOperations implements Operations {
                 case Step.AttachDisk attach -> { }
                 case Step.DetachDisk detach -> { }
                 case Step.GrowDisk grow -> { }
+                case Step.SetVcpus set -> { }
+                case Step.SetMemory set -> { }
                 case Step.Parallel parallel -> parallel.steps().forEach(this::apply);
             }
     }

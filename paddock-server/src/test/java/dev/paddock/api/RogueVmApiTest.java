@@ -115,7 +115,9 @@ class RogueVmApiTest {
         JsonNode broken = server.get("/api/v1/audit/verify").json();
         assertThat(broken.get("intact").asBoolean()).isFalse();
         assertThat(broken.get("firstBrokenSeq").asLong()).isEqualTo(1);
-        assertThat(broken.get("reason").asText()).isEqualTo("entry 1 was changed after it was written");
+        assertThat(broken.get("reason").asText()).isEqualTo("entry 1 was changed after it was written: its HMAC does not"
+                + " hold");
+        assertThat(broken.get("fault").asText()).isEqualTo("EDITED");
     }
 
     private List<String> actions() {

@@ -31,6 +31,8 @@ import dev.paddock.sim.SimulatedHypervisor;
 import dev.paddock.store.Database;
 import dev.paddock.store.InventoryStore;
 import dev.paddock.store.JdbcAlarms;
+import dev.paddock.security.ServerKeys;
+import dev.paddock.security.TestKeys;
 import dev.paddock.store.JdbcAuditLog;
 import dev.paddock.store.JdbcHaSettings;
 import dev.paddock.store.JdbcInventoryStore;
@@ -67,6 +69,8 @@ public final class TestServer implements AutoCloseable {
     public final Operations operations;
     public final SimulatedHypervisor hypervisor;
     final Oversight oversight;
+    /** The keys the store's audit chain and secrets are under. */
+    final ServerKeys keys;
     final ManualClock clock = ManualClock.atEpochOf2030();
     final PaddockServer server;
     public final HaController ha;
@@ -95,22 +99,26 @@ public final class TestServer implements AutoCloseable {
     }
 
     private TestServer(Path directory, boolean inline) {
-        this(Database.open(StoreConfig.h2In(directory)), inline);
+        this(Database.open(StoreConfig.h2In(directory)), inline, CLUSTER, List.of(HOST_1, HOST_2),
+                Optional.of(directory));
     }
 
     private TestServer(HikariDataSource dataSource, boolean inline) {
-        this(dataSource, inline, CLUSTER, List.of(HOST_1, HOST_2));
+        this(dataSource, inline, CLUSTER, List.of(HOST_1, HOST_2), Optional.empty());
     }
 
     /**
      * A server whose room is {@code cluster} (of {@link #SITE}) with {@code hosts}, each a simulated host of its
-     * capacity, named by its name and attached under its id.
+     * capacity (and CPU, when known), named by its name and attached under its id.
      */
     public static TestServer withRoom(Path directory, Cluster cluster, List<Host> hosts) {
-        return new TestServer(Database.open(StoreConfig.h2In(directory)), false, cluster, hosts);
+        return new TestServer(Database.open(StoreConfig.h2In(directory)), false, cluster, hosts,
+                Optional.of(directory));
     }
 
-    private TestServer(HikariDataSource dataSource, boolean inline, Cluster cluster, List<Host> hosts) {
+    /** @param keyDirectory where the store's keys live ({@code keys} in it); empty for keys of this server only */
+    private TestServer(HikariDataSource dataSource, boolean inline, Cluster cluster, List<Host> hosts,
+            Optional<Path> keyDirectory) {
         this.dataSource = dataSource;
         store = new JdbcInventoryStore(dataSource);
         store.put(SITE);
@@ -118,12 +126,17 @@ public final class TestServer implements AutoCloseable {
         hosts.forEach(store::put);
         hypervisor = SimulatedHypervisor.create(clock, 1);
         for (Host host : hosts) {
-            hypervisor.addHost(host.name(), host.capacity());
+            if (host.cpu().known()) {
+                hypervisor.addHost(host.name(), host.capacity(), host.cpu());
+            } else {
+                hypervisor.addHost(host.name(), host.capacity());
+            }
             hypervisor.attach(host.id(), host.uri());
         }
         hypervisor.addHost("spare", HOST_CAPACITY);
-        oversight = new Oversight(new JdbcAlarms(dataSource), new JdbcAuditLog(dataSource));
-        HaSettings settings = new JdbcHaSettings(dataSource);
+        keys = keyDirectory.map(directory -> TestKeys.in(directory, dataSource)).orElseGet(TestKeys::fresh);
+        oversight = new Oversight(new JdbcAlarms(dataSource), JdbcAuditLog.keyed(dataSource, keys));
+        HaSettings settings = new JdbcHaSettings(dataSource, keys.secrets());
         PaddockServer.Security security = PaddockServer.Security.open(dataSource, Optional.of(adminToken));
         Accounts accounts = security.accounts();
         adminPassword = security.firstPassword().orElseThrow();

@@ -22,7 +22,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Changing a VM's settings (PATCH /vms/{id}): a stopped VM gets new CPU, memory, name, disks and NICs in one
- * operation that defines its domain again; a running one is told to stop; bad asks answer one sentence and change
+ * operation that defines its domain again; a running one without maxima is told to stop for CPU, memory, a new name
+ * or its boot disk (VmHotplugApiTest has the rest); bad asks answer one sentence and change
  * nothing; a failed step leaves the VM, its domain and its volumes as they were.
  */
 class VmReconfigureApiTest {
@@ -114,13 +115,17 @@ class VmReconfigureApiTest {
     }
 
     @Test
-    @DisplayName("a running VM is told to stop before its CPU, memory or name change, or a disk is removed")
+    @DisplayName("a running VM without maxima is told to stop before its CPU, memory or name change, or its boot disk goes")
     void runningVm() {
         server.awaitFinal(server.post("/api/v1/vms/" + vm + "/start", ""));
 
-        assertThat(refusal("{\"memoryMib\":512}", 409)).isEqualTo("VM 'db' runs: stop it to change its CPU/memory.");
+        assertThat(refusal("{\"memoryMib\":512}", 409)).isEqualTo("VM 'db' runs: it has no maxMemoryMib to grow into;"
+                + " stop it to change its memory (and give it a maxMemoryMib then to grow it while it runs).");
+        assertThat(refusal("{\"vcpus\":2}", 409)).isEqualTo("VM 'db' runs: it has no maxVcpus to grow into; stop it"
+                + " to change its vCPUs (and give it a maxVcpus then to change them while it runs).");
         assertThat(refusal("{\"name\":\"other\"}", 409)).isEqualTo("VM 'db' runs: stop it to rename it.");
-        assertThat(refusal("{\"removeDisks\":[\"root\"]}", 409)).isEqualTo("VM 'db' runs: stop it to remove its disks.");
+        assertThat(refusal("{\"removeDisks\":[\"root\"]}", 409))
+                .isEqualTo("VM 'db' runs: its boot disk 'root' is removed only when it is stopped.");
         assertThat(server.hypervisor.definition(host, vm).orElseThrow().memoryMib()).isEqualTo(256);
     }
 

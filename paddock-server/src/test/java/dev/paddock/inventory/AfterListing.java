@@ -228,6 +228,16 @@ final class AfterListing implements Hypervisor {
     }
 
     @Override
+    public void setVcpus(String hostId, String uuid, int vcpus) {
+        real.setVcpus(hostId, uuid, vcpus);
+    }
+
+    @Override
+    public void setMemory(String hostId, String uuid, long memoryMib) {
+        real.setMemory(hostId, uuid, memoryMib);
+    }
+
+    @Override
     public void deleteVolume(String hostId, String pool, String name) {
         real.deleteVolume(hostId, pool, name);
     }

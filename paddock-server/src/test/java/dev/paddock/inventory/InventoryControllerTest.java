@@ -7,6 +7,7 @@ import dev.paddock.hypervisor.DomainSpec;
 import dev.paddock.hypervisor.NetworkSpec;
 import dev.paddock.model.Cluster;
 import dev.paddock.model.Host;
+import dev.paddock.model.HostCpu;
 import dev.paddock.model.HostState;
 import dev.paddock.model.Network;
 import dev.paddock.model.PowerState;
@@ -54,6 +55,27 @@ class InventoryControllerTest {
                 assertThat(controller.awaitFirstResync(Duration.ofSeconds(10))).isTrue();
                 assertThat(sim.isConnected("h-up")).isTrue();
                 assertThat(store.host("h-gone").orElseThrow().state()).isEqualTo(HostState.DISCONNECTED);
+            }
+        }
+    }
+
+    @Test
+    void aHostRecordedWithoutItsCpuIsGivenTheCpuItReportsWhenAttached() throws Exception {
+        Resources capacity = Resources.of(8_000, 16_384, 100, 1_000);
+        HostCpu epyc = new HostCpu("AMD", "EPYC-Rome", Set.of("sha-ni"));
+        try (HikariDataSource dataSource = Database.open(StoreConfig.h2In(directory));
+                SimulatedHypervisor sim = SimulatedHypervisor.create(ManualClock.atEpochOf2030(), 3)) {
+            sim.addHost("amd", capacity, epyc);
+            JdbcInventoryStore store = new JdbcInventoryStore(dataSource);
+            store.put(new Host("h-amd", "c1", "amd", "sim://amd", capacity, HostState.CONNECTED, PowerState.ON,
+                    Set.of()));
+
+            try (InventoryController controller = new InventoryController(store, sim, Duration.ofHours(1), c -> { })) {
+                controller.start();
+
+                assertThat(controller.awaitFirstResync(Duration.ofSeconds(10))).isTrue();
+                assertThat(store.host("h-amd").orElseThrow().cpu()).isEqualTo(epyc);
+                assertThat(store.host("h-amd").orElseThrow().state()).isEqualTo(HostState.CONNECTED);
             }
         }
     }
@@ -275,6 +297,29 @@ class InventoryControllerTest {
                 }
 
                 public boolean delete(dev.paddock.model.NfsExport asked, String name) {
+                    throw new UnsupportedOperationException();
+                }
+
+                public ImageFacts image(dev.paddock.model.NfsExport asked, String name) {
+                    throw new UnsupportedOperationException();
+                }
+
+                public void write(dev.paddock.model.NfsExport asked, String name, long length,
+                        java.io.InputStream body) {
+                    throw new UnsupportedOperationException();
+                }
+
+                public void layer(dev.paddock.model.NfsExport asked, String name, String over, String overFormat,
+                        long sizeBytes) {
+                    throw new UnsupportedOperationException();
+                }
+
+                public void resize(dev.paddock.model.NfsExport asked, String name, String format, long sizeBytes) {
+                    throw new UnsupportedOperationException();
+                }
+
+                public void copy(dev.paddock.model.NfsExport asked, String name, String from, String format,
+                        long sizeBytes, java.util.function.DoubleConsumer progress) {
                     throw new UnsupportedOperationException();
                 }
             };

@@ -90,7 +90,8 @@ class LabDatastoreTest {
     }
 
     @Test
-    @DisplayName("an iscsi-direct datastore on h1 and h2 and a dir datastore on h1 are made, discovered with libvirt's sizes, and the LUN listed")
+    @DisplayName("an iscsi-direct datastore on h1 and h2 and a dir datastore on h1 are made, discovered with libvirt's"
+            + " sizes, h1's disk capacity is what they hold, and the LUN listed")
     void iscsiAndDir() {
         Lab.IscsiTarget target = LAB.lab().iscsi();
         String san = "san-" + suffix;
@@ -127,6 +128,13 @@ class LabDatastoreTest {
         // the file system under the lab is the machine's own: others write to it between the two reads
         assertThat(localDatastore.get("freeBytes").asLong()).isCloseTo(localInfo.get("Available"),
                 offset(256L << 20));
+
+        // A host's disk is what its started pools hold (the machine's file system under the dir pool, here)
+        String h1 = "/api/v1/hosts/" + HOST_IDS.get("h1");
+        LabAwait.until("h1's disk capacity from its pools", Duration.ofSeconds(40),
+                () -> get(h1).json().get("capacity").get("diskGib").asLong() > 0);
+        assertThat(get(h1).json().get("capacity").get("diskGib").asLong())
+                .isGreaterThanOrEqualTo((localInfo.get("Capacity") + sanInfo.get("Capacity")) >> 30);
 
         JsonNode volumes = get("/api/v1/datastores/" + sanId + "/volumes").json().get("items");
         assertThat(volumes).anySatisfy(volume -> {

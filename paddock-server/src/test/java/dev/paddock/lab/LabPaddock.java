@@ -69,13 +69,20 @@ final class LabPaddock {
 
     /** Registers the lab's hosts, a shared datastore on them, HA on for the cluster and a fence device per host. */
     Registered register(Lab lab, Duration detectionWindow) {
+        return register(lab, detectionWindow, false);
+    }
+
+    /** As above, each host reached over {@code qemu+tls://} with the lab CA's client certificate when {@code tls}. */
+    Registered register(Lab lab, Duration detectionWindow, boolean tls) {
         String siteId = created(post("/api/v1/sites", "{\"name\":\"lab\"}")).get("id").asText();
         String clusterId = created(post("/api/v1/clusters", "{\"siteId\":\"" + siteId + "\",\"name\":\"lab\"}"))
                 .get("id").asText();
         Map<String, String> hostIds = new LinkedHashMap<>();
-        for (Lab.Host host : lab.hosts()) {
+        for (int n = 1; n <= lab.hosts().size(); n++) {
+            Lab.Host host = lab.host(n);
+            String uri = tls ? lab.tlsUri(n) : host.uri();
             hostIds.put(host.id(), created(post("/api/v1/hosts", "{\"clusterId\":\"" + clusterId + "\",\"name\":\""
-                    + host.id() + "\",\"uri\":\"" + host.uri() + "\"}")).get("id").asText());
+                    + host.id() + "\",\"uri\":\"" + uri + "\"}")).get("id").asText());
         }
         String datastoreId = created(post("/api/v1/datastores", "{\"siteId\":\"" + siteId + "\",\"name\":\"shared\","
                 + "\"shared\":true,\"capacityGib\":100,\"hostIds\":" + json(List.copyOf(hostIds.values())) + "}"))

@@ -35,8 +35,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * clones with a cloud-init seed each (hostname, root's SSH key, a static address on the guests' network). Each VM
  * boots its own overlay and answers on its address from the lab's root namespace with the hostname and key its seed
  * gave; each disk is a qcow2 layer over the template's volume, as libvirt itself says ({@code virsh vol-dumpxml}); the
- * datastore's free space, as Paddock reports it, is what libvirt reports ({@code virsh pool-info}), and each volume's
- * allocation in Paddock's listing is libvirt's ({@code virsh vol-info}).
+ * datastore (on a file system of its own, so that only its volumes move its free space) reports the free space
+ * libvirt reports ({@code virsh pool-info}) before and after the clones, to the byte, and drops by what libvirt
+ * says it dropped; each volume's allocation in Paddock's listing is libvirt's ({@code virsh vol-info}).
  */
 @Tag("lab")
 class LabProvisionTest {
@@ -51,15 +52,13 @@ class LabProvisionTest {
     private static final Pattern BACKING = Pattern.compile("<backingStore>\\s*<path>([^<]+)</path>");
     private static final Pattern AVAILABLE = Pattern.compile("Available:\\s+(\\d+)");
     private static final Pattern ALLOCATION = Pattern.compile("Allocation:\\s+(\\d+)");
-    /** How far the file system's free space may move between Paddock's listing and libvirt's. */
-    private static final long TOLERANCE = 256L << 20;
     private static final ObjectMapper JSON = new ObjectMapper();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     @Test
     @DisplayName("ten linked clones of one template boot with their cloud-init seeds and answer on their addresses")
     void tenLinkedClonesWithCloudInit() throws Exception {
-        Path library = LAB.lab().shared().resolve("library");
+        Path library = LAB.lab().fixedSizeDirectory().resolve("library");
         Files.createDirectories(library);
         JsonNode made = awaitDone(post("/api/v1/datastores", "{\"name\":\"library\",\"type\":\"dir\",\"shared\":true,"
                 + "\"source\":{\"path\":\"" + library + "\"},\"hosts\":[\"h1\",\"h2\"]}"));
@@ -77,6 +76,8 @@ class LabProvisionTest {
         assertThat(JSON.readTree(uploaded.body()).get("format").asText()).isEqualTo("qcow2");
         assertThat(post("/api/v1/templates", "{\"name\":\"tiny\",\"image\":\"tiny.qcow2\",\"vcpus\":1,"
                 + "\"memoryMib\":128}").status()).isEqualTo(201);
+        long libvirtBefore = libvirtAvailable(1, "library");
+        long paddockBefore = awaitPaddockFree(datastore, libvirtBefore);
 
         Map<String, String> addresses = new LinkedHashMap<>();
         List<LabPaddock.Reply> accepted = new ArrayList<>();
@@ -112,13 +113,12 @@ class LabProvisionTest {
             assertThat(backing.group(1)).isEqualTo(library.resolve("tiny.qcow2").toString());
         }
 
-        // The pool's directory is on the machine's own file system, which other programs write to as well: its free
-        // space moves by more than ten linked clones take. Paddock's figure is libvirt's, as of Paddock's last
-        // listing; the clones' own allocation is what libvirt lists for them, in Paddock's volume listing too.
-        Awaitility.await("Paddock's free space is libvirt's").atMost(Duration.ofSeconds(90))
-                .pollInterval(Duration.ofSeconds(2)).untilAsserted(() -> assertThat(
-                        get("/api/v1/datastores/" + datastore).get("freeBytes").asLong())
-                        .isCloseTo(libvirtAvailable(1, "library"), org.assertj.core.data.Offset.offset(TOLERANCE)));
+        // The pool is alone on its file system: its free space moves only with its volumes. Paddock's figure is
+        // libvirt's to the byte, before and after, and it dropped by what libvirt says the clones and seeds took.
+        long libvirtAfter = libvirtAvailable(1, "library");
+        long paddockAfter = awaitPaddockFree(datastore, libvirtAfter);
+        assertThat(libvirtAfter).as("the clones and seeds took room").isLessThan(libvirtBefore);
+        assertThat(paddockBefore - paddockAfter).isEqualTo(libvirtBefore - libvirtAfter);
         Map<String, Long> allocated = new LinkedHashMap<>();
         for (JsonNode volume : get("/api/v1/datastores/" + datastore + "/volumes").get("items")) {
             allocated.put(volume.get("name").asText(), volume.get("allocationBytes").asLong());
@@ -149,6 +149,14 @@ class LabProvisionTest {
             Thread.currentThread().interrupt();
             return "";
         }
+    }
+
+    /** Paddock's free space of the datastore once it reads {@code libvirt}'s figure (its listing may lag a pass). */
+    private static long awaitPaddockFree(String datastore, long libvirt) {
+        Awaitility.await("Paddock's free space is libvirt's " + libvirt).atMost(Duration.ofSeconds(90))
+                .pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> assertThat(
+                        get("/api/v1/datastores/" + datastore).get("freeBytes").asLong()).isEqualTo(libvirt));
+        return libvirt;
     }
 
     private static long libvirtAvailable(int host, String pool) throws Exception {

@@ -25,13 +25,20 @@ final class LabServer implements BeforeAllCallback, AfterAllCallback {
 
     private final LabExtension lab = new LabExtension();
     private final Duration window;
+    private final boolean tls;
     private Path directory;
     private PaddockServer server;
     private LabPaddock paddock;
     private LabPaddock.Registered registered;
 
     LabServer(Duration window) {
+        this(window, false);
+    }
+
+    /** With {@code tls}, the server reaches the lab's hosts over {@code qemu+tls://} with the lab CA's certificate. */
+    LabServer(Duration window, boolean tls) {
         this.window = window;
+        this.tls = tls;
     }
 
     @Override
@@ -41,7 +48,7 @@ final class LabServer implements BeforeAllCallback, AfterAllCallback {
         server = PaddockServer.start(LabPaddock.secured(ServerConfig.inDirectory(directory, "127.0.0.1", 0,
                 ServerConfig.Room.EMPTY).withLibvirtSharedDirectory(lab.lab().shared())));
         paddock = new LabPaddock(server.url());
-        registered = paddock.register(lab.lab(), window);
+        registered = paddock.register(lab.lab(), window, tls);
     }
 
     @Override

@@ -49,6 +49,13 @@ class CompensationTest {
     }
 
     @Test
+    void vcpusAndMemorySetAreSetBackToWhatTheDomainHad() {
+        assertThat(Compensation.of(new Step.SetVcpus("h1", "v1", 4, 2))).contains(new Step.SetVcpus("h1", "v1", 2, 4));
+        assertThat(Compensation.of(new Step.SetMemory("h1", "v1", 2048, 1024)))
+                .contains(new Step.SetMemory("h1", "v1", 1024, 2048));
+    }
+
+    @Test
     void destructiveStepsHaveNoCompensation() {
         assertThat(Compensation.of(new Step.ShutdownVm("h1", "v1", 30))).isEmpty();
         assertThat(Compensation.of(new Step.DestroyVm("h1", "v1"))).isEmpty();

@@ -131,5 +131,63 @@ class NfsVolumeStepTest {
                 throw new UncheckedIOException(e);
             }
         }
+
+        /** A file made by {@link #layer} reads as a qcow2 layer; any other as a qcow2 image of its length. */
+        public ImageFacts image(NfsExport export, String name) {
+            try {
+                String text = new String(Files.readAllBytes(root.resolve(name)), java.nio.charset.StandardCharsets.UTF_8);
+                if (text.startsWith("layer over ")) {
+                    String[] words = text.split(" ");
+                    return new ImageFacts("qcow2", Long.parseLong(words[3]), Optional.of(words[2]));
+                }
+                return new ImageFacts("qcow2", Files.size(root.resolve(name)), Optional.empty());
+            } catch (IOException e) {
+                throw new NfsException("Cannot read " + name + ": " + e.getMessage() + ".");
+            }
+        }
+
+        public void write(NfsExport export, String name, long length, java.io.InputStream body) throws IOException {
+            byte[] bytes = body.readNBytes((int) length);
+            if (bytes.length < length) {
+                throw new IOException("the body ended before its " + length + " bytes");
+            }
+            Files.write(root.resolve(name), bytes, java.nio.file.StandardOpenOption.CREATE_NEW);
+        }
+
+        public void layer(NfsExport export, String name, String over, String overFormat, long sizeBytes) {
+            if (!Files.exists(root.resolve(over))) {
+                throw new NfsException("qemu-img could not create " + export.urlOf(name) + ": no " + over + ".");
+            }
+            try {
+                Files.writeString(root.resolve(name), "layer over " + over + " " + sizeBytes,
+                        java.nio.file.StandardOpenOption.CREATE_NEW);
+                created++;
+            } catch (IOException e) {
+                throw new NfsException("Cannot create " + name + ": " + e.getMessage() + ".");
+            }
+        }
+
+        public void resize(NfsExport export, String name, String format, long sizeBytes) {
+            ImageFacts facts = image(export, name);
+            try {
+                Files.writeString(root.resolve(name), "layer over " + facts.backingFile().orElse("-") + " "
+                        + sizeBytes);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        public void copy(NfsExport export, String name, String from, String format, long sizeBytes,
+                java.util.function.DoubleConsumer progress) {
+            try {
+                progress.accept(0.3);
+                progress.accept(0.6);
+                Files.copy(root.resolve(from), root.resolve(name));
+                progress.accept(1.0);
+                created++;
+            } catch (IOException e) {
+                throw new NfsException("Cannot copy " + from + ": " + e.getMessage() + ".");
+            }
+        }
     }
 }

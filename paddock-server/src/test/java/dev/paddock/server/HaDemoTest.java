@@ -41,7 +41,7 @@ class HaDemoTest {
             JsonNode fence = Json.mapper().readTree(get(server, "/api/v1/hosts/esx-par-01/fence").body());
             assertThat(fence.get("agent").asText()).isEqualTo("fence_sim");
             assertThat(fence.get("options").get("plug").asText()).isEqualTo("esx-par-01");
-            assertThat(fence.get("options").get("password").asText()).isEqualTo("*****");
+            assertThat(fence.get("options").get("password").asText()).isEqualTo("(set)");
             assertThat(get(server, "/metrics").body()).contains("paddock_ha_fence_failures_total",
                     "paddock_ha_detect_seconds");
         }

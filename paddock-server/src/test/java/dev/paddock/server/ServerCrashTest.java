@@ -118,7 +118,7 @@ class ServerCrashTest {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"),
-                "dev.paddock.Main", "server",
+                "dev.paddock.Main", "server", "--plain-http",
                 "--port", String.valueOf(port),
                 "--room", "demo",
                 "--data", data.toString(),

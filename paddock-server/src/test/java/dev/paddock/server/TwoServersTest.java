@@ -34,10 +34,15 @@ class TwoServersTest {
     @TempDir
     Path second;
 
+    /** Servers on one database share its keys, as an operator copies the key directory to a standby. */
+    @TempDir
+    Path keys;
+
     private final HttpClient http = HttpClient.newHttpClient();
 
-    private static ServerConfig on(String jdbcUrl, Path directory) {
-        return new ServerConfig("127.0.0.1", 0, jdbcUrl, ServerConfig.Room.EMPTY, directory).withOpenMetrics(true);
+    private ServerConfig on(String jdbcUrl, Path directory) {
+        return new ServerConfig("127.0.0.1", 0, jdbcUrl, ServerConfig.Room.EMPTY, directory).withKeyDirectory(keys)
+                .withOpenMetrics(true);
     }
 
     /** A migrated, empty schema of the test PostgreSQL, as its URL. */

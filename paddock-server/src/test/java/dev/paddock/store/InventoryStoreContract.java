@@ -18,6 +18,7 @@ import dev.paddock.model.Site;
 import dev.paddock.model.Vm;
 import dev.paddock.model.VmOrigin;
 import dev.paddock.model.VmState;
+import dev.paddock.model.Maxima;
 import dev.paddock.model.Watchdog;
 import java.util.ArrayList;
 import java.util.List;
@@ -114,6 +115,19 @@ abstract class InventoryStoreContract {
         assertThat(store.vm("v1")).contains(vm);
     }
 
+    @ParameterizedTest(name = "a VM with maxima of {0} vCPUs and {1} MiB (0 for none) reads back with them")
+    @CsvSource({"4, 4096", "4, 0", "0, 2048", "0, 0"})
+    void aVmKeepsItsMaxima(int vcpus, long memoryMib) {
+        Maxima maxima = new Maxima(Optional.of(vcpus).filter(most -> most > 0),
+                Optional.of(memoryMib).filter(most -> most > 0));
+        Vm vm = vm("v1", "c1", "web-1", Optional.of("h1")).withMaxima(maxima);
+
+        store.put(vm);
+
+        assertThat(store.vm("v1")).contains(vm);
+        assertThat(store.vm("v1").orElseThrow().maxima()).isEqualTo(maxima);
+    }
+
     @Test
     void anUnplacedVmKeepsAnEmptyHost() {
         Vm vm = vm("v1", "c1", "web-1", Optional.empty());
@@ -127,6 +141,19 @@ abstract class InventoryStoreContract {
         assertThat(store.host("nope")).isEmpty();
         assertThat(store.vm("nope")).isEmpty();
         assertThat(store.vmByName("c1", "nope")).isEmpty();
+    }
+
+    @Test
+    void aHostKeepsItsCpuAndOneWithoutReadsAsUnknown() {
+        Host skylake = host("h1", "c1", "node-1").withCpu(new dev.paddock.model.HostCpu("Intel",
+                "Skylake-Client-IBRS", Set.of("pku", "avx512f")));
+        Host unknown = host("h2", "c1", "node-2");
+
+        store.put(skylake);
+        store.put(unknown);
+
+        assertThat(store.host("h1")).contains(skylake);
+        assertThat(store.host("h2").orElseThrow().cpu()).isEqualTo(dev.paddock.model.HostCpu.UNKNOWN);
     }
 
     @Test

@@ -37,6 +37,9 @@ public sealed interface Step
                 Step.UndefinePool,
                 Step.CreateNfsVolume,
                 Step.DeleteNfsVolume,
+                Step.CloneNfsVolume,
+                Step.WriteNfsSeed,
+                Step.ResizeNfsVolume,
                 Step.CreateVolume,
                 Step.CloneVolume,
                 Step.WriteSeed,
@@ -47,6 +50,8 @@ public sealed interface Step
                 Step.AttachDisk,
                 Step.DetachDisk,
                 Step.GrowDisk,
+                Step.SetVcpus,
+                Step.SetMemory,
                 Step.Parallel {
 
     /** A short human sentence for progress displays and the audit log. */
@@ -206,10 +211,14 @@ public sealed interface Step
         }
     }
 
-    /** Writes the datastore into the inventory (insert or replace), before any host has its pool. */
+    /**
+     * Writes the datastore into the inventory (insert or replace): before any host has its pool, without hosts, and
+     * again once each has it, with the hosts through which it is reached, so that the next request finds them.
+     */
     record RecordDatastore(Datastore datastore) implements Step {
         public String describe() {
-            return "record datastore " + datastore.name() + " in inventory";
+            return "record datastore " + datastore.name() + " in inventory" + (datastore.hostIds().isEmpty() ? ""
+                    : ", reached through " + String.join(", ", new java.util.TreeSet<>(datastore.hostIds())));
         }
     }
 
@@ -318,6 +327,73 @@ public sealed interface Step
     }
 
     /**
+     * Makes the file {@code name} in the export of the NFS datastore {@code datastoreId} a linked clone of the image
+     * {@code from} of the same export (a qcow2 layer whose backing file is the image's {@code nfs://} URL) or a full
+     * copy of it in {@code fromFormat}, of {@code sizeBytes} at least, the server itself reaching the export; a file of
+     * that name there already means done (a copy takes its name only once whole). Then records the datastore's sizes.
+     *
+     * @param fromFormat the image's format: the layer's backing format, or the copy's
+     */
+    record CloneNfsVolume(String datastoreId, NfsExport export, String name, String from, String fromFormat,
+            boolean linked, long sizeBytes) implements Step {
+        public CloneNfsVolume {
+            if (!NfsExport.isFileName(name) || !NfsExport.isFileName(from)) {
+                throw new IllegalArgumentException("not file names for an NFS export: '" + name + "', '" + from + "'");
+            }
+            if (!fromFormat.equals("qcow2") && !fromFormat.equals("raw")) {
+                throw new IllegalArgumentException("image format must be qcow2 or raw, not " + fromFormat);
+            }
+            if (sizeBytes <= 0) {
+                throw new IllegalArgumentException("volume size must be positive");
+            }
+        }
+
+        public String describe() {
+            return (linked ? "make linked clone " : "copy ") + name + " of " + from + " on " + export.key();
+        }
+    }
+
+    /**
+     * Writes a cloud-init NoCloud seed (an ISO 9660 image labelled {@code cidata} holding the three documents) as the
+     * file {@code name} of the export of the NFS datastore {@code datastoreId}, replacing one of that name, so running
+     * it again is harmless.
+     *
+     * @param networkConfig the network-config document, "" for none
+     */
+    record WriteNfsSeed(String datastoreId, NfsExport export, String name, String metaData, String userData,
+            String networkConfig) implements Step {
+        public WriteNfsSeed {
+            if (!NfsExport.isFileName(name)) {
+                throw new IllegalArgumentException("not a file name for an NFS export: '" + name + "'");
+            }
+        }
+
+        public String describe() {
+            return "write cloud-init seed " + name + " on " + export.key();
+        }
+    }
+
+    /**
+     * Grows the image {@code name} (in {@code format}) on the export of the NFS datastore {@code datastoreId} to
+     * {@code sizeBytes}; one that large already means done. Never undone, as {@link ResizeVolume}.
+     */
+    record ResizeNfsVolume(String datastoreId, NfsExport export, String name, String format, long sizeBytes)
+            implements Step {
+        public ResizeNfsVolume {
+            if (!NfsExport.isFileName(name)) {
+                throw new IllegalArgumentException("not a file name for an NFS export: '" + name + "'");
+            }
+            if (sizeBytes < 1) {
+                throw new IllegalArgumentException("a volume needs a size, not " + sizeBytes + " bytes");
+            }
+        }
+
+        public String describe() {
+            return "grow volume " + name + " on " + export.key() + " to " + (sizeBytes >> 20) + " MiB";
+        }
+    }
+
+    /**
      * Grows a volume of a pool to {@code capacityBytes}; one that large already means done. Never undone: a volume is
      * not shrunk under a guest's file systems, and a larger disk is harmless to the definition it had before.
      */
@@ -376,6 +452,41 @@ public sealed interface Step
         public String describe() {
             return "grow disk " + target + " of running VM " + vmId + " on " + hostId + " to " + (capacityBytes >> 20)
                     + " MiB";
+        }
+    }
+
+    /**
+     * Sets a domain's vCPUs, live when it runs, and in its definition; that many there means done. The count it had
+     * ({@code previous}) is kept so that an undo sets it back.
+     */
+    record SetVcpus(String hostId, String vmId, int vcpus, int previous) implements Step {
+        public SetVcpus {
+            if (vcpus < 1 || previous < 1) {
+                throw new IllegalArgumentException("a domain has at least one vCPU, not " + Math.min(vcpus, previous));
+            }
+        }
+
+        public String describe() {
+            return "set VM " + vmId + " on " + hostId + " to " + vcpus + " vCPUs (from " + previous + ")";
+        }
+    }
+
+    /**
+     * Sets a domain's memory, live when it runs (a memory module plugged in, or unplugged on an undo), and in its
+     * definition; that much there means done. The size it had ({@code previousMib}) is kept so that an undo sets it
+     * back.
+     */
+    record SetMemory(String hostId, String vmId, long memoryMib, long previousMib) implements Step {
+        public SetMemory {
+            if (memoryMib < 1 || previousMib < 1) {
+                throw new IllegalArgumentException("a domain needs memory, not " + Math.min(memoryMib, previousMib)
+                        + " MiB");
+            }
+        }
+
+        public String describe() {
+            return "set VM " + vmId + " on " + hostId + " to " + memoryMib + " MiB of memory (from " + previousMib
+                    + " MiB)";
         }
     }
 

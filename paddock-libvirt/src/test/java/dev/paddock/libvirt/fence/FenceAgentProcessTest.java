@@ -98,6 +98,23 @@ class FenceAgentProcessTest {
     }
 
     @Test
+    void thePasswordIsNeitherOnTheAgentsCommandLineNorInItsEnvironmentWhereOtherUsersLook() throws IOException {
+        Path agent = agent("fence_ps", """
+                #!/bin/sh
+                tr '\\0' ' ' < /proc/$$/cmdline > "%1$s/cmdline"
+                tr '\\0' '\\n' < /proc/$$/environ > "%1$s/environ"
+                cat > "%1$s/stdin"
+                echo Status: ON
+                """.formatted(dir));
+
+        agents.run(device(agent), FenceAction.STATUS);
+
+        assertThat(Files.readString(dir.resolve("cmdline"))).contains("fence_ps").doesNotContain("s3cret-pw");
+        assertThat(Files.readString(dir.resolve("environ"))).contains("PYTHONWARNINGS").doesNotContain("s3cret-pw");
+        assertThat(Files.readString(dir.resolve("stdin"))).contains("password=s3cret-pw");
+    }
+
+    @Test
     void listGivesThePlugsBehindTheDevice() throws IOException {
         assertThat(agents.run(device(powerAgent()), FenceAction.LIST)).isEqualTo(new FenceOutcome.Plugs(
                 FenceAction.LIST, List.of(new FenceOutcome.Plug("1", "host-a"), new FenceOutcome.Plug("2", "host-b"))));

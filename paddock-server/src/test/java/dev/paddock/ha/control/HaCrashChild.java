@@ -27,6 +27,8 @@ import dev.paddock.sim.SimulatedHypervisor;
 import dev.paddock.hypervisor.DomainBuilder;
 import dev.paddock.store.Database;
 import dev.paddock.store.JdbcAlarms;
+import dev.paddock.security.ServerKeys;
+import dev.paddock.security.TestKeys;
 import dev.paddock.store.JdbcAuditLog;
 import dev.paddock.store.JdbcHaSettings;
 import dev.paddock.store.JdbcInventoryStore;
@@ -68,7 +70,8 @@ public final class HaCrashChild {
                 SimulatedHypervisor sim = RoomFile.open(stateFile, clock, 17);
                 HikariDataSource dataSource = Database.open(StoreConfig.h2In(database))) {
             JdbcInventoryStore store = new JdbcInventoryStore(dataSource);
-            HaSettings settings = new JdbcHaSettings(dataSource);
+            ServerKeys keys = TestKeys.in(database, dataSource);
+            HaSettings settings = new JdbcHaSettings(dataSource, keys.secrets());
             if (fresh) {
                 build(sim, store, settings);
             }
@@ -87,7 +90,7 @@ public final class HaCrashChild {
             runner.start();
             HaController ha = new HaController(new HaController.Wiring(store, inventory, runner, sim, settings,
                     bmcs, new SimulatedHeartbeats(sim, Clock.systemUTC()),
-                    new Oversight(new JdbcAlarms(dataSource), new JdbcAuditLog(dataSource)), Notifier.NONE,
+                    new Oversight(new JdbcAlarms(dataSource), JdbcAuditLog.keyed(dataSource, keys)), Notifier.NONE,
                     new HaMeters(), Clock.systemUTC()),
                     Duration.ofMillis(100), Duration.ofMillis(300));
             ha.start();

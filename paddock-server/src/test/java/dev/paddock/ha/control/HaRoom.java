@@ -21,6 +21,8 @@ import dev.paddock.sim.SimulatedFenceAgent;
 import dev.paddock.sim.SimulatedHypervisor;
 import dev.paddock.sim.SimulatedRoom;
 import dev.paddock.store.JdbcAlarms;
+import dev.paddock.security.ServerKeys;
+import dev.paddock.security.TestKeys;
 import dev.paddock.store.JdbcAuditLog;
 import dev.paddock.store.JdbcHaSettings;
 import dev.paddock.store.JdbcInventoryStore;
@@ -68,14 +70,15 @@ final class HaRoom implements AutoCloseable {
         room.networks().forEach(store::put);
         room.datastores().forEach(store::put);
         store.putAll(room.vms());
-        settings = new JdbcHaSettings(dataSource);
+        ServerKeys keys = TestKeys.in(directory, dataSource);
+        settings = new JdbcHaSettings(dataSource, keys.secrets());
         for (Host host : room.hosts()) {
             settings.putFenceDevice(host.id(), SimulatedFenceAgent.deviceFor(host.id()));
         }
         for (Cluster cluster : room.clusters()) {
             settings.putTuning(cluster.id(), new HaSettings.ClusterTuning(false, WINDOW));
         }
-        oversight = new Oversight(new JdbcAlarms(dataSource), new JdbcAuditLog(dataSource));
+        oversight = new Oversight(new JdbcAlarms(dataSource), JdbcAuditLog.keyed(dataSource, keys));
         inventory = new InventoryController(store, sim, Duration.ofSeconds(1), change -> { },
                 settings::hostsInMaintenance);
         inventory.start();

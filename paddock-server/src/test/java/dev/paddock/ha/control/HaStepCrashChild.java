@@ -32,6 +32,8 @@ import dev.paddock.server.sim.RoomFile;
 import dev.paddock.server.sim.SimulatedHeartbeats;
 import dev.paddock.store.Database;
 import dev.paddock.store.JdbcAlarms;
+import dev.paddock.security.ServerKeys;
+import dev.paddock.security.TestKeys;
 import dev.paddock.store.JdbcAuditLog;
 import dev.paddock.store.JdbcHaSettings;
 import dev.paddock.store.JdbcInventoryStore;
@@ -86,7 +88,8 @@ public final class HaStepCrashChild {
                 SimulatedHypervisor sim = RoomFile.open(stateFile, clock, 23);
                 HikariDataSource dataSource = Database.open(StoreConfig.h2In(database))) {
             JdbcInventoryStore store = new JdbcInventoryStore(dataSource);
-            HaSettings settings = new JdbcHaSettings(dataSource);
+            ServerKeys keys = TestKeys.in(database, dataSource);
+            HaSettings settings = new JdbcHaSettings(dataSource, keys.secrets());
             if (fresh) {
                 build(sim, store, settings);
             }
@@ -109,7 +112,7 @@ public final class HaStepCrashChild {
                     new DeviceFencing(settings, bmcs));
             runner.start();
             HaController ha = new HaController(new HaController.Wiring(store, inventory, runner, sim, settings, bmcs,
-                    heartbeats, new Oversight(new JdbcAlarms(dataSource), new JdbcAuditLog(dataSource)), Notifier.NONE, new HaMeters(), Clock.systemUTC()),
+                    heartbeats, new Oversight(new JdbcAlarms(dataSource), JdbcAuditLog.keyed(dataSource, keys)), Notifier.NONE, new HaMeters(), Clock.systemUTC()),
                     Duration.ofMillis(100), Duration.ofMillis(300));
             ha.start();
             OperationJournal journal = new JdbcOperationJournal(dataSource);

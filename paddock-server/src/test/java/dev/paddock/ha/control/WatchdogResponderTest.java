@@ -21,6 +21,7 @@ import dev.paddock.sim.Fault;
 import dev.paddock.sim.ManualClock;
 import dev.paddock.sim.SimulatedHypervisor;
 import dev.paddock.store.JdbcAlarms;
+import dev.paddock.security.TestKeys;
 import dev.paddock.store.JdbcAuditLog;
 import dev.paddock.store.JdbcInventoryStore;
 import dev.paddock.store.JdbcOperationJournal;
@@ -80,7 +81,7 @@ class WatchdogResponderTest {
         store.put(TestServer.HOST_1);
         sim.addHost(HOSTNAME, Resources.of(8_000, 16_384, 100, 1_000));
         sim.attach(HOST, TestServer.HOST_1.uri());
-        oversight = new Oversight(new JdbcAlarms(dataSource), new JdbcAuditLog(dataSource));
+        oversight = new Oversight(new JdbcAlarms(dataSource), JdbcAuditLog.keyed(dataSource, TestKeys.in(directory, dataSource)));
         runner = new OperationRunner(new JdbcOperationJournal(dataSource), store, sim);
         runner.start();
         responder = new WatchdogResponder(new WatchdogResponder.Wiring(store, runner, sim, oversight, notices::add,
