@@ -11,7 +11,7 @@ public enum ExitCode {
             + " another server is active on the database)"),
     UNREACHABLE(6, "the server cannot be reached"),
     OPERATION_FAILED(7, "the operation ended failed, cancelled or rolled back"),
-    DENIED(8, "no credentials, wrong ones, not allowed, or too many failed logins ('paddock login')");
+    DENIED(9, "no credentials, wrong ones, not allowed, or too many failed logins ('paddock login')");
 
     private final int code;
     private final String meaning;
