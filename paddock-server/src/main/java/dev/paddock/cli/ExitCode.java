@@ -11,8 +11,8 @@ public enum ExitCode {
             + " another server is active on the database)"),
     UNREACHABLE(6, "the server cannot be reached"),
     OPERATION_FAILED(7, "the operation ended failed, cancelled or rolled back"),
-    DENIED(8, "no credentials, wrong ones, not allowed, or too many failed logins ('paddock login')"),
-    TAMPERED(9, "the audit log's chain does not hold: an entry was changed, removed or rewritten");
+    TAMPERED(8, "the audit log's chain does not hold: an entry was changed, removed or rewritten"),
+    DENIED(9, "no credentials, wrong ones, not allowed, or too many failed logins ('paddock login')");
 
     private final int code;
     private final String meaning;
