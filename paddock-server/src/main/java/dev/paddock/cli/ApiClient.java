@@ -79,7 +79,7 @@ final class ApiClient {
 
     /** The body of a GET that answers text (JSON lines), errors turned into {@link CliException}s as for JSON. */
     String text(String path) {
-        HttpResponse<String> response = exchange(HttpRequest.newBuilder(server.resolve(path)).timeout(TIMEOUT)
+        HttpResponse<String> response = exchange(authorized(HttpRequest.newBuilder(server.resolve(path))).timeout(TIMEOUT)
                 .header("Accept", "application/x-ndjson, application/problem+json").GET());
         if (response.statusCode() >= 400) {
             failed(response, parse(response.body()));

@@ -354,9 +354,9 @@ public final class PaddockServer implements AutoCloseable {
 
     /** Every HTTP route the server answers, as "METHOD /path/{param}". */
     public List<String> routes() {
-        // A WebSocket route is the GET its upgrade is; the handlers before an upgrade are no route of their own.
+        // A WebSocket route is the GET its upgrade is; before-handlers are no route of their own.
         return java.util.stream.Stream.concat(javalin.unsafe.internalRouter.allHttpHandlers().stream()
-                        .filter(parsed -> parsed.endpoint.method != io.javalin.http.HandlerType.WEBSOCKET_BEFORE_UPGRADE)
+                        .filter(parsed -> parsed.endpoint.method.isHttpMethod())
                         .map(parsed -> parsed.endpoint.method.name() + " " + parsed.endpoint.path),
                 javalin.unsafe.internalRouter.allWsHandlers().stream()
                         .filter(entry -> entry.getType() == io.javalin.websocket.WsHandlerType.WEBSOCKET)

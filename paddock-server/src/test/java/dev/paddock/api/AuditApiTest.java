@@ -36,7 +36,7 @@ class AuditApiTest {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         int status = Cli.run(args, new PrintWriter(out), new PrintWriter(err),
-                Map.of("PADDOCK_URL", server.url().toString()));
+                Map.of("PADDOCK_URL", server.url().toString(), "PADDOCK_TOKEN", server.adminToken));
         return new Run(status, out.toString(), err.toString());
     }
 

@@ -29,8 +29,11 @@ class HttpsServerTest {
     @TempDir
     Path directory;
 
+    private static final String TOKEN = dev.paddock.security.Secrets.strong().token();
+
     private ServerConfig config(TlsSettings tls) {
-        return ServerConfig.inDirectory(directory, "127.0.0.1", 0, ServerConfig.Room.EMPTY).withTls(tls);
+        return ServerConfig.inDirectory(directory, "127.0.0.1", 0, ServerConfig.Room.EMPTY).withTls(tls)
+                .withAdministratorToken(TOKEN);
     }
 
     @Test
@@ -51,7 +54,8 @@ class HttpsServerTest {
                     HttpResponse.BodyHandlers.ofString());
             assertThat(health.statusCode()).isEqualTo(200);
 
-            var curl = run("curl", "-sS", "--cacert", pem.toString(), server.url() + "/api/v1/hosts");
+            var curl = run("curl", "-sS", "--cacert", pem.toString(), "-H", "Authorization: Bearer " + TOKEN,
+                    server.url() + "/api/v1/hosts");
             assertThat(curl.exit()).as(curl.output()).isZero();
             assertThat(curl.output()).contains("\"items\"");
             var untrusting = run("curl", "-sS", server.url() + "/api/v1/hosts");
@@ -60,17 +64,17 @@ class HttpsServerTest {
             var out = new StringWriter();
             var err = new StringWriter();
             int trusted = Cli.run(new String[] {"--server", server.url().toString(), "--cacert", pem.toString(),
-                "hosts"}, new PrintWriter(out), new PrintWriter(err), Map.of());
+                "hosts"}, new PrintWriter(out), new PrintWriter(err), Map.of("PADDOCK_TOKEN", TOKEN));
             assertThat(trusted).as(err.toString()).isZero();
             err = new StringWriter();
             int refused = Cli.run(new String[] {"--server", server.url().toString(), "hosts"},
-                    new PrintWriter(new StringWriter()), new PrintWriter(err), Map.of());
+                    new PrintWriter(new StringWriter()), new PrintWriter(err), Map.of("PADDOCK_TOKEN", TOKEN));
             assertThat(refused).isNotZero();
             assertThat(err.toString()).contains("sent a certificate this command does not trust")
                     .contains("--cacert").doesNotContain("\tat ");
             int byEnvironment = Cli.run(new String[] {"--server", server.url().toString(), "hosts"},
                     new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()),
-                    Map.of("PADDOCK_CACERT", pem.toString()));
+                    Map.of("PADDOCK_CACERT", pem.toString(), "PADDOCK_TOKEN", TOKEN));
             assertThat(byEnvironment).isZero();
         }
         try (PaddockServer again = PaddockServer.start(config(TlsSettings.selfSigned()))) {

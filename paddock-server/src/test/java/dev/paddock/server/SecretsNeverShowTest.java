@@ -42,6 +42,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SecretsNeverShowTest {
 
+    /** The administrator token the server is started with (PADDOCK_ADMIN_TOKEN); it is no secret under test. */
+    private static final String TOKEN = dev.paddock.security.Secrets.strong().token();
+
     private static final String PASSWORD = "Bmc-Secret-4f2a9c";
     private static final String PRIV_PASSWORD = "Snmp-Priv-77e1b0";
     private static final String HOST = "esx-par-01";
@@ -155,14 +158,17 @@ class SecretsNeverShowTest {
                 "-Dlogback.configurationFile=" + logback, "-cp", System.getProperty("java.class.path"),
                 "dev.paddock.Main", "server", "--plain-http", "--port", String.valueOf(port), "--room", "demo",
                 "--data", data.toString(), "--db", "jdbc:h2:file:" + data.resolve("paddock"));
-        return new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(data.resolve("server.log").toFile())).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(data.resolve("server.log").toFile()));
+        builder.environment().put("PADDOCK_ADMIN_TOKEN", TOKEN);
+        return builder.start();
     }
 
     private String cli(URI base, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        Cli.run(args, new PrintWriter(out), new PrintWriter(err), Map.of("PADDOCK_URL", base.toString()));
+        Cli.run(args, new PrintWriter(out), new PrintWriter(err), Map.of("PADDOCK_URL", base.toString(),
+                "PADDOCK_TOKEN", TOKEN));
         return out + err.toString();
     }
 
@@ -187,6 +193,7 @@ class SecretsNeverShowTest {
 
     private String text(URI base, String path) throws Exception {
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(base.resolve(path))
+                .header("Authorization", "Bearer " + TOKEN)
                 .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
         answers.add(response.headers().map() + "\n" + response.body());
         assertThat(response.statusCode()).as(path).isLessThan(400);
@@ -194,7 +201,8 @@ class SecretsNeverShowTest {
     }
 
     private JsonNode call(URI base, String method, String path, String body) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(10));
+        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(10))
+                .header("Authorization", "Bearer " + TOKEN);
         request.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
                 : HttpRequest.BodyPublishers.ofString(body));
         if (body != null) {
