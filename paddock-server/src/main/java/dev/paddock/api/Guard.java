@@ -149,12 +149,23 @@ final class Guard implements Handler {
             throw new PaddockException.TooManyRequests("Too many failed logins for user '" + name + "' or from "
                     + address + "; try again in " + seconds + " s.", seconds);
         }
-        Optional<User> user = accounts.withPassword(name, password);
+        Optional<User> user;
+        try {
+            user = accounts.withPassword(name, password);
+        } catch (dev.paddock.directory.DirectoryException e) {
+            throw new PaddockException.DirectoryUnavailable(e.getMessage());
+        }
         if (user.isEmpty()) {
             throttle.failed(name, address);
             throw new PaddockException.Unauthenticated("Wrong user name or password.");
         }
         throttle.succeeded(name);
+        if (Accounts.fromDirectory(user.get()) && accounts.held(user.get()).isEmpty()) {
+            throw new PaddockException.Forbidden("User '" + name + "' is in no directory group that holds a role"
+                    + " in Paddock (its groups now: " + (user.get().groups().isEmpty() ? "none"
+                    : String.join(", ", new java.util.TreeSet<>(user.get().groups()))) + "); an administrator"
+                    + " grants one to a group with POST " + RestApi.BASE + "/grants.");
+        }
         return user.get();
     }
 

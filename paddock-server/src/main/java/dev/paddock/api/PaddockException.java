@@ -73,6 +73,18 @@ public abstract sealed class PaddockException extends RuntimeException {
         }
     }
 
+    /** The directory that vouches for a user could not be asked (unreachable, TLS refused, service account refused). */
+    public static final class DirectoryUnavailable extends PaddockException {
+        public DirectoryUnavailable(String message) {
+            super(message);
+        }
+
+        @Override
+        public ProblemType type() {
+            return ProblemType.DIRECTORY_UNAVAILABLE;
+        }
+    }
+
     /** The caller is known but may not do this. */
     public static final class Forbidden extends PaddockException {
         public Forbidden(String message) {

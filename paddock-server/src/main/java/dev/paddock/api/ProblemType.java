@@ -14,6 +14,7 @@ public enum ProblemType {
     TOO_MANY_REQUESTS(429, "too-many-requests", "Too many attempts"),
     HYPERVISOR_UNAVAILABLE(502, "hypervisor-unavailable", "A hypervisor did not answer"),
     NOT_ACTING(503, "not-acting", "This server does not run operations now"),
+    DIRECTORY_UNAVAILABLE(503, "directory-unavailable", "The directory did not answer"),
     INTERNAL(500, "internal", "Internal server error");
 
     private static final String BASE = "https://paddock.dev/problems/";

@@ -1,5 +1,6 @@
 package dev.paddock.cli;
 
+import dev.paddock.directory.DirectorySettings;
 import dev.paddock.server.Leadership;
 import dev.paddock.server.PaddockServer;
 import dev.paddock.server.ServerConfig;
@@ -7,6 +8,7 @@ import dev.paddock.store.StoreConfig;
 import dev.paddock.tls.TlsSettings;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
@@ -92,6 +94,46 @@ final class ServerCommand implements Callable<Integer> {
     /** A token the server accepts as the first administrator's, for automation that starts it. */
     static final String ADMIN_TOKEN_VARIABLE = "PADDOCK_ADMIN_TOKEN";
 
+    @Option(names = "--ldap-url", paramLabel = "URL", description = "Directory accounts sign in beside local users:"
+            + " ldap://HOST[:PORT] (with --ldap-start-tls) or ldaps://HOST[:PORT] of OpenLDAP or Active Directory.")
+    private java.net.URI ldapUrl;
+
+    @Option(names = "--ldap-start-tls", description = "Upgrade the ldap:// connection with StartTLS before binding.")
+    private boolean ldapStartTls;
+
+    @Option(names = "--ldap-ca", paramLabel = "PEM", description = "The CA (or certificate) the directory's TLS"
+            + " certificate must chain to (default: the system's CAs).")
+    private Path ldapCa;
+
+    @Option(names = "--ldap-bind-dn", paramLabel = "DN", description = "The service account that searches for users"
+            + " (default: search anonymously); its password is read from --ldap-bind-password-file.")
+    private String ldapBindDn;
+
+    @Option(names = "--ldap-bind-password-file", paramLabel = "FILE", description = "A file holding the service"
+            + " account's password (never on the command line, where ps shows it).")
+    private Path ldapBindPasswordFile;
+
+    @Option(names = "--ldap-user-base", paramLabel = "DN", description = "Where users are searched (the subtree).")
+    private String ldapUserBase;
+
+    @Option(names = "--ldap-user-filter", paramLabel = "FILTER", description = "A user's entry, {0} the name typed"
+            + " (default " + DirectorySettings.OPENLDAP_USERS + ", or " + DirectorySettings.ACTIVE_DIRECTORY_USERS
+            + " with --ldap-active-directory).")
+    private String ldapUserFilter;
+
+    @Option(names = "--ldap-group-base", paramLabel = "DN", description = "Where groups are searched (default: only"
+            + " the user's memberOf).")
+    private String ldapGroupBase;
+
+    @Option(names = "--ldap-group-filter", paramLabel = "FILTER", description = "A group the user is in, {0} its DN"
+            + " and {1} its name (default " + DirectorySettings.OPENLDAP_GROUPS + ", or nested groups with"
+            + " --ldap-active-directory).")
+    private String ldapGroupFilter;
+
+    @Option(names = "--ldap-active-directory", description = "Active Directory's filters by default"
+            + " (sAMAccountName, nested groups).")
+    private boolean activeDirectory;
+
     @Override
     public Integer call() throws InterruptedException {
         if (port < 0 || port > 65_535) {
@@ -114,6 +156,11 @@ final class ServerCommand implements Callable<Integer> {
         if (vncListen != null) {
             config = config.withVncListen(vncListen);
         }
+        if (ldapUrl != null) {
+            config = config.withDirectory(directory());
+        } else if (ldapBindDn != null || ldapUserBase != null || ldapStartTls || ldapCa != null) {
+            throw new CliException(ExitCode.USAGE, "The --ldap-* options need --ldap-url.");
+        }
         if (!(leaseTtlSeconds >= 0.03 && leaseTtlSeconds <= 3600)) {
             throw new CliException(ExitCode.USAGE, "--lease-ttl must be between 0.03 and 3600 seconds.");
         }
@@ -129,6 +176,39 @@ final class ServerCommand implements Callable<Integer> {
         root.out().flush();
         Servers.runUntilStopped(server);
         return 0;
+    }
+
+    private DirectorySettings directory() {
+        if (ldapUserBase == null) {
+            throw new CliException(ExitCode.USAGE, "--ldap-url needs --ldap-user-base, where users are searched.");
+        }
+        if ((ldapBindDn == null) != (ldapBindPasswordFile == null)) {
+            throw new CliException(ExitCode.USAGE, "--ldap-bind-dn and --ldap-bind-password-file go together.");
+        }
+        Optional<String> bindPassword = Optional.empty();
+        if (ldapBindPasswordFile != null) {
+            try {
+                bindPassword = Optional.of(java.nio.file.Files.readString(ldapBindPasswordFile).strip());
+            } catch (java.io.IOException e) {
+                throw new CliException(ExitCode.USAGE, "Cannot read --ldap-bind-password-file "
+                        + ldapBindPasswordFile + ".");
+            }
+        }
+        if (ldapCa != null && !java.nio.file.Files.isReadable(ldapCa)) {
+            throw new CliException(ExitCode.USAGE, "There is no readable file " + ldapCa + ".");
+        }
+        try {
+            return new DirectorySettings(ldapUrl, ldapStartTls, Optional.ofNullable(ldapCa),
+                    Optional.ofNullable(ldapBindDn), bindPassword, ldapUserBase,
+                    ldapUserFilter != null ? ldapUserFilter : activeDirectory ? DirectorySettings.ACTIVE_DIRECTORY_USERS
+                            : DirectorySettings.OPENLDAP_USERS,
+                    Optional.ofNullable(ldapGroupBase),
+                    ldapGroupFilter != null ? ldapGroupFilter : activeDirectory
+                            ? DirectorySettings.ACTIVE_DIRECTORY_GROUPS : DirectorySettings.OPENLDAP_GROUPS,
+                    java.time.Duration.ofSeconds(10));
+        } catch (IllegalArgumentException e) {
+            throw new CliException(ExitCode.USAGE, e.getMessage());
+        }
     }
 
     private TlsSettings tls() {

@@ -8,6 +8,9 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import dev.paddock.directory.DirectoryAccount;
+import dev.paddock.directory.DirectoryException;
+import dev.paddock.directory.DirectoryLogin;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,7 +31,14 @@ public final class Accounts {
     /** What a password for an unknown name is checked against, so that both take as long. */
     private static final String DUMMY_HASH = Passwords.standard().hash("no such user");
 
+    /**
+     * What a directory user's password hash reads: no password matches it, so such a user signs in only through
+     * the directory, which judges the password; its groups are the directory's, read again at each login.
+     */
+    public static final String DIRECTORY_PASSWORD = "directory";
+
     private final Identities identities;
+    private volatile Optional<DirectoryLogin> directory = Optional.empty();
     private final Passwords passwords;
     private final Secrets secrets;
     private final Clock clock;
@@ -114,15 +124,45 @@ public final class Accounts {
         return identities.session(Secrets.digest(secret)).filter(session -> !session.expiredAt(now()));
     }
 
-    /** The user whose password this is; empty for an unknown name or a wrong password alike. */
+    /** Directory accounts (LDAP, Active Directory) sign in beside local users from now on; empty for none. */
+    public void useDirectory(Optional<DirectoryLogin> login) {
+        this.directory = login;
+    }
+
+    /** Whether {@code user} signs in through the directory rather than with a password kept here. */
+    public static boolean fromDirectory(User user) {
+        return user.passwordHash().equals(DIRECTORY_PASSWORD);
+    }
+
+    /**
+     * The user whose password this is; empty for an unknown name or a wrong password alike. A local user is
+     * judged here; any other name is asked of the directory, when there is one, and a user it vouches for is kept
+     * (or updated) with the groups it is in now, so that grants to those groups are what it holds.
+     *
+     * @throws DirectoryException.Unavailable when the directory cannot be asked
+     */
     public Optional<User> withPassword(String name, String password) {
         Optional<User> user = identities.userNamed(name);
-        if (user.isEmpty()) {
+        if (user.isPresent() && !fromDirectory(user.get())) {
+            return user.filter(u -> Passwords.matches(password, u.passwordHash()));
+        }
+        Optional<DirectoryLogin> login = directory;
+        if (login.isEmpty()) {
             // as slow as a known name, so that timing does not tell which names exist
             Passwords.matches(password, DUMMY_HASH);
             return Optional.empty();
         }
-        return user.filter(u -> Passwords.matches(password, u.passwordHash()));
+        DirectoryAccount account;
+        try {
+            account = login.get().authenticate(name, password);
+        } catch (DirectoryException.InvalidCredentials e) {
+            return Optional.empty();
+        }
+        User seen = user.map(known -> known.withGroups(account.groups())).orElseGet(() ->
+                new User(newId(), name, DIRECTORY_PASSWORD, false, account.groups(), now()));
+        identities.put(seen);
+        LOG.info("directory user '{}' signed in, in groups {}", name, account.groups());
+        return Optional.of(seen);
     }
 
     public String hash(String password) {

@@ -14,6 +14,7 @@ import dev.paddock.ha.control.HaSettings;
 import dev.paddock.ha.control.Notifier;
 import dev.paddock.ha.control.WatchdogResponder;
 import dev.paddock.ha.control.WebhookNotifier;
+import dev.paddock.directory.DirectoryLogin;
 import dev.paddock.hypervisor.Hypervisor;
 import dev.paddock.inventory.InventoryController;
 import dev.paddock.libvirt.LibvirtHypervisor;
@@ -167,6 +168,7 @@ public final class PaddockServer implements AutoCloseable {
             InventoryStore store = new JdbcInventoryStore(dataSource);
             ServerKeys keys = ServerKeys.open(config.keyDirectory(), KeyUses.of(dataSource));
             Security security = Security.open(dataSource, config.administratorToken());
+            security.accounts().useDirectory(config.accountDirectory().map(DirectoryLogin::new));
             RealTimeClock clock = new RealTimeClock();
             made.add(clock);
             Path roomFile = config.dataDirectory().resolve(ROOM_FILE);

@@ -1,5 +1,6 @@
 package dev.paddock.server;
 
+import dev.paddock.directory.DirectorySettings;
 import dev.paddock.hypervisor.DomainSpec;
 import dev.paddock.libvirt.LibvirtHypervisor;
 import dev.paddock.tls.TlsSettings;
@@ -26,10 +27,11 @@ import java.util.Optional;
  * @param openMetrics whether {@code /metrics} answers without credentials (a Prometheus without a token)
  * @param administratorToken an API token the server accepts as the first administrator's, for automation that
  *     starts it (and the tests); empty for none. Only its SHA-256 is stored.
+ * @param accountDirectory the LDAP or Active Directory whose users sign in beside the local ones; empty for none
  */
 public record ServerConfig(String host, int port, String jdbcUrl, Room room, Path dataDirectory,
         Optional<Path> libvirtSharedDirectory, TlsSettings tls, Optional<Path> keys, Optional<String> vncListen,
-        boolean openMetrics, Optional<String> administratorToken) {
+        boolean openMetrics, Optional<String> administratorToken, Optional<DirectorySettings> accountDirectory) {
 
     public static final int DEFAULT_PORT = 8080;
 
@@ -51,6 +53,7 @@ public record ServerConfig(String host, int port, String jdbcUrl, Room room, Pat
         Objects.requireNonNull(keys, "keys");
         Objects.requireNonNull(vncListen, "vncListen");
         Objects.requireNonNull(administratorToken, "administratorToken");
+        Objects.requireNonNull(accountDirectory, "accountDirectory");
         if (port < 0 || port > 65_535) {
             throw new IllegalArgumentException("the port must be between 0 and 65535, was " + port);
         }
@@ -58,38 +61,44 @@ public record ServerConfig(String host, int port, String jdbcUrl, Room room, Pat
 
     public ServerConfig(String host, int port, String jdbcUrl, Room room, Path dataDirectory) {
         this(host, port, jdbcUrl, room, dataDirectory, Optional.empty(), TlsSettings.plain(), Optional.empty(),
-                Optional.empty(), false, Optional.empty());
+                Optional.empty(), false, Optional.empty(), Optional.empty());
     }
 
     public ServerConfig withLibvirtSharedDirectory(Path directory) {
         return new ServerConfig(host, port, jdbcUrl, room, dataDirectory, Optional.of(directory.toAbsolutePath()),
-                tls, keys, vncListen, openMetrics, administratorToken);
+                tls, keys, vncListen, openMetrics, administratorToken,
+                accountDirectory);
     }
 
     public ServerConfig withTls(TlsSettings settings) {
         return new ServerConfig(host, port, jdbcUrl, room, dataDirectory, libvirtSharedDirectory, settings, keys,
-                vncListen, openMetrics, administratorToken);
+                vncListen, openMetrics, administratorToken, accountDirectory);
     }
 
     public ServerConfig withKeyDirectory(Path directory) {
         return new ServerConfig(host, port, jdbcUrl, room, dataDirectory, libvirtSharedDirectory, tls,
-                Optional.of(directory.toAbsolutePath()), vncListen, openMetrics, administratorToken);
+                Optional.of(directory.toAbsolutePath()), vncListen, openMetrics, administratorToken, accountDirectory);
     }
 
     /** VNC displays listening on {@code address} (127.0.0.1: reached only from the host itself, as through SSH). */
     public ServerConfig withVncListen(String address) {
         return new ServerConfig(host, port, jdbcUrl, room, dataDirectory, libvirtSharedDirectory, tls, keys,
-                Optional.of(address), openMetrics, administratorToken);
+                Optional.of(address), openMetrics, administratorToken, accountDirectory);
     }
 
     public ServerConfig withOpenMetrics(boolean open) {
         return new ServerConfig(host, port, jdbcUrl, room, dataDirectory, libvirtSharedDirectory, tls, keys,
-                vncListen, open, administratorToken);
+                vncListen, open, administratorToken, accountDirectory);
+    }
+
+    public ServerConfig withDirectory(DirectorySettings settings) {
+        return new ServerConfig(host, port, jdbcUrl, room, dataDirectory, libvirtSharedDirectory, tls, keys,
+                vncListen, openMetrics, administratorToken, Optional.of(settings));
     }
 
     public ServerConfig withAdministratorToken(String token) {
         return new ServerConfig(host, port, jdbcUrl, room, dataDirectory, libvirtSharedDirectory, tls, keys,
-                vncListen, openMetrics, Optional.of(token));
+                vncListen, openMetrics, Optional.of(token), accountDirectory);
     }
 
     /**

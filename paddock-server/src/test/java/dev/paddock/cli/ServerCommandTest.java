@@ -50,4 +50,21 @@ class ServerCommandTest {
         assertThat(status).isEqualTo(ExitCode.USAGE.code());
         assertThat(err.toString()).contains("--lease-ttl must be between 0.03 and 3600 seconds.");
     }
+
+    @Test
+    void directoryOptionsThatCannotWorkAreUsageErrors() {
+        for (String[] mistake : new String[][] {
+            {"--ldap-url", "ldap://127.0.0.1", "--ldap-user-base"},
+            {"--ldap-url", "ldap://127.0.0.1"},
+            {"--ldap-user-base", "ou=people,dc=x"},
+            {"--ldap-url", "http://127.0.0.1", "--ldap-user-base", "ou=people,dc=x"},
+            {"--ldap-url", "ldap://127.0.0.1", "--ldap-user-base", "ou=people,dc=x", "--ldap-bind-dn", "cn=x"}}) {
+            StringWriter err = new StringWriter();
+            String[] args = java.util.stream.Stream.concat(java.util.stream.Stream.of("server", "--port", "0"),
+                    java.util.Arrays.stream(mistake)).toArray(String[]::new);
+            int status = Cli.run(args, new PrintWriter(new StringWriter()), new PrintWriter(err), Map.of());
+            assertThat(status).as(String.join(" ", mistake) + ": " + err).isEqualTo(ExitCode.USAGE.code());
+            assertThat(err.toString()).doesNotContain("\tat ").hasLineCount(1);
+        }
+    }
 }

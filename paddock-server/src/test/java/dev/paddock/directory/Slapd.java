@@ -20,13 +20,13 @@ import java.util.stream.Stream;
  * for 127.0.0.1 and localhost, and entries loaded with {@code ldapadd}. Closing it stops slapd and removes
  * everything.
  */
-final class Slapd implements AutoCloseable {
+public final class Slapd implements AutoCloseable {
 
-    static final String SUFFIX = "dc=paddock,dc=test";
-    static final String ADMIN = "cn=admin," + SUFFIX;
-    static final String ADMIN_PASSWORD = "admin-secret";
-    static final String SERVICE = "cn=paddock,ou=services," + SUFFIX;
-    static final String SERVICE_PASSWORD = "service-secret";
+    public static final String SUFFIX = "dc=paddock,dc=test";
+    public static final String ADMIN = "cn=admin," + SUFFIX;
+    public static final String ADMIN_PASSWORD = "admin-secret";
+    public static final String SERVICE = "cn=paddock,ou=services," + SUFFIX;
+    public static final String SERVICE_PASSWORD = "service-secret";
 
     private final Path directory;
     private final Process process;
@@ -40,7 +40,7 @@ final class Slapd implements AutoCloseable {
         this.ldapsPort = ldapsPort;
     }
 
-    static Slapd start() throws IOException, InterruptedException {
+    public static Slapd start() throws IOException, InterruptedException {
         Path directory = Files.createTempDirectory("paddock-slapd");
         Files.createDirectories(directory.resolve("db"));
         ServerCertificate.selfSigned(directory.resolve("tls"), List.of("localhost", "127.0.0.1"));
@@ -92,26 +92,26 @@ final class Slapd implements AutoCloseable {
         }
     }
 
-    String ldapUrl() {
+    public String ldapUrl() {
         return "ldap://127.0.0.1:" + ldapPort;
     }
 
-    String ldapsUrl() {
+    public String ldapsUrl() {
         return "ldaps://127.0.0.1:" + ldapsPort;
     }
 
     /** The server's certificate, which a client must trust for ldaps:// and StartTLS. */
-    Path certificate() {
+    public Path certificate() {
         return directory.resolve("tls").resolve(ServerCertificate.CERTIFICATE_FILE);
     }
 
-    void addUser(String uid, String password) throws IOException, InterruptedException {
+    public void addUser(String uid, String password) throws IOException, InterruptedException {
         add(String.join("\n", "dn: uid=" + uid + ",ou=people," + SUFFIX, "objectClass: inetOrgPerson",
                 "uid: " + uid, "cn: " + uid, "sn: " + uid, "displayName: " + uid.toUpperCase(java.util.Locale.ROOT),
                 "userPassword: " + password, ""));
     }
 
-    void addGroup(String cn, String... members) throws IOException, InterruptedException {
+    public void addGroup(String cn, String... members) throws IOException, InterruptedException {
         var lines = new ArrayList<>(List.of("dn: cn=" + cn + ",ou=groups," + SUFFIX, "objectClass: groupOfNames",
                 "cn: " + cn));
         for (String member : members) {
@@ -121,7 +121,7 @@ final class Slapd implements AutoCloseable {
         add(String.join("\n", lines));
     }
 
-    void removeFromGroup(String cn, String member) throws IOException, InterruptedException {
+    public void removeFromGroup(String cn, String member) throws IOException, InterruptedException {
         run(List.of("ldapmodify", "-x", "-H", ldapUrl(), "-D", ADMIN, "-w", ADMIN_PASSWORD), String.join("\n",
                 "dn: cn=" + cn + ",ou=groups," + SUFFIX, "changetype: modify", "delete: member",
                 "member: uid=" + member + ",ou=people," + SUFFIX, ""));
