@@ -204,7 +204,7 @@ class LabNfsImageTest {
             throws IOException, InterruptedException {
         return http.send(HttpRequest.newBuilder(url("/api/v1/datastores/" + datastore + "/images?name=" + name
                         + "&sha256=" + sha256))
-                .header("Content-Type", "application/octet-stream")
+                .header("Content-Type", "application/octet-stream").header("Authorization", "Bearer " + LabPaddock.TOKEN)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(bytes)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
