@@ -134,6 +134,9 @@ class LabNfsImageTest {
         Set<String> expected = new TreeSet<>(before);
         expected.add("tiny-nfs.qcow2");
         assertThat(files(export)).isEqualTo(expected);
+        // the export is the lab's, shared with the other NFS tests of the run: the image goes too
+        assertThat(LAB.paddock().delete("/api/v1/images/" + image.get("id").asText()).status()).isEqualTo(204);
+        assertThat(files(export)).isEqualTo(before);
     }
 
     @Test
