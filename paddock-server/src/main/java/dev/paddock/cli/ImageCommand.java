@@ -134,13 +134,8 @@ final class ImageCommand implements Runnable {
         public Integer call() {
             PaddockCommand root = PaddockCommand.of(spec);
             root.client().delete("api/v1/images/" + ApiClient.encode(image));
-            if (root.json()) {
-                root.printJson(dev.paddock.json.Json.mapper().createObjectNode().put("name", image).put("deleted", true));
-            } else {
-                root.out().println("image " + image + " deleted.");
-                root.out().flush();
-            }
-            return 0;
+            return root.done(dev.paddock.json.Json.mapper().createObjectNode().put("name", image).put("deleted", true),
+                    "image " + image + " deleted.");
         }
     }
 

@@ -172,12 +172,7 @@ final class NetworkCommand implements Runnable {
             return VmCommand.accepted(spec, answer, wait, "delete " + what + " " + name);
         }
         PaddockCommand root = PaddockCommand.of(spec);
-        if (root.json()) {
-            root.printJson(Json.mapper().createObjectNode().put("id", id).put("deleted", true));
-        } else {
-            root.out().println(what + " " + name + " forgotten.");
-            root.out().flush();
-        }
-        return 0;
+        return root.done(Json.mapper().createObjectNode().put("id", id).put("deleted", true), what + " " + name
+                + " forgotten.");
     }
 }

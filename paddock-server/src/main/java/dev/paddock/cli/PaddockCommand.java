@@ -154,6 +154,17 @@ public final class PaddockCommand implements Runnable {
         return err;
     }
 
+    /** What a verb with no resource to show answers: {@code json} with --output json, else {@code sentence}. */
+    int done(JsonNode json, String sentence) {
+        if (json()) {
+            printJson(json);
+        } else {
+            out.println(sentence);
+            out.flush();
+        }
+        return 0;
+    }
+
     void printJson(JsonNode node) {
         try {
             out.println(Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(node));

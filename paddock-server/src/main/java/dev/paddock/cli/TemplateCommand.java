@@ -107,13 +107,8 @@ final class TemplateCommand implements Runnable {
         public Integer call() {
             PaddockCommand root = PaddockCommand.of(spec);
             root.client().delete("api/v1/templates/" + ApiClient.encode(template));
-            if (root.json()) {
-                root.printJson(dev.paddock.json.Json.mapper().createObjectNode().put("name", template).put("deleted", true));
-            } else {
-                root.out().println("template " + template + " deleted.");
-                root.out().flush();
-            }
-            return 0;
+            return root.done(dev.paddock.json.Json.mapper().createObjectNode().put("name", template).put("deleted", true),
+                    "template " + template + " deleted.");
         }
     }
 }

@@ -93,13 +93,7 @@ final class TokenCommand implements Runnable {
         public Integer call() {
             PaddockCommand root = PaddockCommand.of(spec);
             root.client().delete("api/v1/tokens/" + ApiClient.encode(id));
-            if (root.json()) {
-                root.printJson(dev.paddock.json.Json.mapper().createObjectNode().put("revoked", id));
-            } else {
-                root.out().println("token " + id + " revoked");
-                root.out().flush();
-            }
-            return 0;
+            return root.done(dev.paddock.json.Json.mapper().createObjectNode().put("revoked", id), "token " + id + " revoked");
         }
     }
 }

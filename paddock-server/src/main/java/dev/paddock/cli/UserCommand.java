@@ -112,13 +112,7 @@ final class UserCommand implements Runnable {
         public Integer call() {
             PaddockCommand root = PaddockCommand.of(spec);
             root.client().delete("api/v1/users/" + ApiClient.encode(user));
-            if (root.json()) {
-                root.printJson(dev.paddock.json.Json.mapper().createObjectNode().put("deleted", user));
-            } else {
-                root.out().println("user " + user + " deleted");
-                root.out().flush();
-            }
-            return 0;
+            return root.done(dev.paddock.json.Json.mapper().createObjectNode().put("deleted", user), "user " + user + " deleted");
         }
     }
 
