@@ -76,30 +76,8 @@ final class ConsoleRoutes {
             ctx.json(display(ctx, hypervisor.vncDisplay(running.host(), running.vm().id())));
         });
         routes.post(console + "/vnc/password", Permission.VM_CONSOLE, this::rotate);
-        routes.ws(console + "/serial", Permission.VM_CONSOLE, ctx -> refusedInFull(ctx, this::openSerial),
-                this::bridge);
-        routes.ws(console + "/vnc/ws", Permission.VM_CONSOLE, ctx -> refusedInFull(ctx, this::openVnc), this::bridge);
-    }
-
-    /**
-     * Runs a handler before an upgrade, writing its refusal's problem+json to the response itself: Javalin ends a
-     * refused upgrade with the status its exception maps to but without the body, and the sentence is what the
-     * client shows. The exception still leaves, so the upgrade stops.
-     */
-    static void refusedInFull(Context ctx, io.javalin.http.Handler handler) throws Exception {
-        try {
-            handler.handle(ctx);
-        } catch (PaddockException | HypervisorException e) {
-            ProblemType type = e instanceof PaddockException known ? known.type()
-                    : ProblemResponses.of(((HypervisorException) e).reason());
-            byte[] body = dev.paddock.json.Json.mapper().writeValueAsBytes(type.problem(e.getMessage(), ctx.path()));
-            ctx.res().setStatus(type.status());
-            ctx.res().setContentType(Problem.MEDIA_TYPE);
-            ctx.res().setContentLength(body.length);
-            ctx.res().getOutputStream().write(body);
-            ctx.res().flushBuffer();
-            throw e;
-        }
+        routes.ws(console + "/serial", Permission.VM_CONSOLE, this::openSerial, this::bridge);
+        routes.ws(console + "/vnc/ws", Permission.VM_CONSOLE, this::openVnc, this::bridge);
     }
 
     /** What {@code GET .../console/vnc} answers. */

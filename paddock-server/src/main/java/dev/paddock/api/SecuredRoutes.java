@@ -1,6 +1,8 @@
 package dev.paddock.api;
 
+import dev.paddock.hypervisor.HypervisorException;
 import dev.paddock.security.Permission;
+import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import io.javalin.http.HandlerType;
 import io.javalin.router.Endpoint;
@@ -34,14 +36,15 @@ public final class SecuredRoutes {
     /**
      * A WebSocket route: its upgrade request is authenticated and authorised for {@code permission} on the path's
      * object before {@code beforeUpgrade} runs (a refusal ends the upgrade with its status), then {@code ws} serves
-     * the socket. WebSocket upgrades pass no HTTP before-handler, so the guard runs here.
+     * the socket. WebSocket upgrades pass no HTTP before-handler, so the guard runs here. A refusal of either is
+     * answered in full ({@link #refusedInFull}).
      */
     public SecuredRoutes ws(String path, Permission permission, Handler beforeUpgrade,
             java.util.function.Consumer<io.javalin.websocket.WsConfig> ws) {
-        routes.wsBeforeUpgrade(path, ctx -> {
-            ConsoleRoutes.refusedInFull(ctx, checked -> guard.require(checked, permission, path));
-            beforeUpgrade.handle(ctx);
-        });
+        routes.wsBeforeUpgrade(path, ctx -> refusedInFull(ctx, checked -> {
+            guard.require(checked, permission, path);
+            beforeUpgrade.handle(checked);
+        }));
         routes.ws(path, ws);
         return this;
     }
@@ -79,5 +82,26 @@ public final class SecuredRoutes {
     /** Registers a route that answers without credentials (signing in checks its own). */
     public static void open(JavalinDefaultRoutingApi routes, HandlerType method, String path, Handler handler) {
         routes.addEndpoint(new Endpoint(method, path, handler, Set.of(new Open())));
+    }
+
+    /**
+     * Runs a handler before an upgrade, writing its refusal's problem+json to the response itself: Javalin ends a
+     * refused upgrade with the status its exception maps to but without the body, and the sentence is what the
+     * client shows. The exception still leaves, so the upgrade stops.
+     */
+    private static void refusedInFull(Context ctx, io.javalin.http.Handler handler) throws Exception {
+        try {
+            handler.handle(ctx);
+        } catch (PaddockException | HypervisorException e) {
+            ProblemType type = e instanceof PaddockException known ? known.type()
+                    : ProblemResponses.of(((HypervisorException) e).reason());
+            byte[] body = dev.paddock.json.Json.mapper().writeValueAsBytes(type.problem(e.getMessage(), ctx.path()));
+            ctx.res().setStatus(type.status());
+            ctx.res().setContentType(Problem.MEDIA_TYPE);
+            ctx.res().setContentLength(body.length);
+            ctx.res().getOutputStream().write(body);
+            ctx.res().flushBuffer();
+            throw e;
+        }
     }
 }
