@@ -70,7 +70,8 @@ final class DatastoreRoutes {
 
     void register(SecuredRoutes routes) {
         String base = RestApi.BASE;
-        routes.get(base + "/datastores", Permission.DATASTORE_READ, ctx -> ctx.json(InventoryRoutes.whole(store.datastores())));
+        routes.list(base + "/datastores", Permission.DATASTORE_READ, ctx -> ctx.json(InventoryRoutes.whole(
+                Visible.to(ctx).only(store.datastores(), Visible.to(ctx)::datastore))));
         routes.get(base + "/datastores/{id}", Permission.DATASTORE_READ, ctx -> ctx.json(datastore(ctx)));
         routes.get(base + "/datastores/{id}/volumes", Permission.DATASTORE_READ, this::volumes);
         routes.post(base + "/datastores/{id}/volumes", Permission.DATASTORE_MANAGE, this::createVolume);

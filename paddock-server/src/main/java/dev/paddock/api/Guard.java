@@ -55,7 +55,11 @@ final class Guard implements Handler {
             throw new PaddockException.Forbidden("Route " + endpoint.method + " " + endpoint.path
                     + " declares no permission, so nobody may call it.");
         }
-        require(ctx, secured.permission(), endpoint.path);
+        if (endpoint.metadata(SecuredRoutes.Listing.class) != null) {
+            requireAnywhere(ctx, secured.permission());
+        } else {
+            require(ctx, secured.permission(), endpoint.path);
+        }
     }
 
     /**
@@ -63,6 +67,28 @@ final class Guard implements Handler {
      * route's template) names; the caller is then what {@link #caller} answers. 401 and 403 with a sentence.
      */
     void require(Context ctx, Permission permission, String path) {
+        Caller caller = authenticated(ctx, path);
+        Target target = targets.of(path, ctx.path());
+        if (!caller.may(permission, target)) {
+            throw new PaddockException.Forbidden(refusal(caller, permission, "on " + target));
+        }
+        ctx.attribute(CALLER, caller);
+    }
+
+    /**
+     * Authenticates a list's request and checks that its caller holds {@code permission} on some scope; the list
+     * then shows them what they hold it on.
+     */
+    private void requireAnywhere(Context ctx, Permission permission) {
+        Caller caller = authenticated(ctx, ctx.endpoints().matchedHttpEndpoint().path);
+        if (!caller.mayAnywhere(permission)) {
+            throw new PaddockException.Forbidden(refusal(caller, permission, "anywhere"));
+        }
+        ctx.attribute(CALLER, caller);
+        Visible.leave(ctx, caller, permission, targets);
+    }
+
+    private Caller authenticated(Context ctx, String path) {
         Caller caller = authenticate(ctx);
         if (caller.user().mustChangePassword() && caller.credential() != Caller.Credential.TOKEN
                 && !path.equals(PASSWORD_CHANGE) && !path.equals(RestApi.BASE + "/users/me")
@@ -70,15 +96,11 @@ final class Guard implements Handler {
             throw new PaddockException.Forbidden("User '" + caller.name() + "' must change the password first: POST "
                     + PASSWORD_CHANGE + " with the current and a new password ('paddock login' asks for it).");
         }
-        Target target = targets.of(path, ctx.path());
-        if (!caller.may(permission, target)) {
-            throw new PaddockException.Forbidden(refusal(caller, permission, target));
-        }
-        ctx.attribute(CALLER, caller);
+        return caller;
     }
 
-    private static String refusal(Caller caller, Permission permission, Target target) {
-        String sentence = "User '" + caller.name() + "' lacks permission " + permission.key() + " on " + target;
+    private static String refusal(Caller caller, Permission permission, String where) {
+        String sentence = "User '" + caller.name() + "' lacks permission " + permission.key() + " " + where;
         if (caller.limit().isPresent() && !caller.limit().get().allows(permission)) {
             return sentence + ": this token's role '" + caller.limit().get().name() + "' does not include it.";
         }

@@ -62,12 +62,13 @@ final class ImageRoutes {
 
     void register(SecuredRoutes routes) {
         String base = RestApi.BASE;
-        routes.get(base + "/images", Permission.IMAGE_READ, this::list);
+        routes.list(base + "/images", Permission.IMAGE_READ, this::list);
         routes.get(base + "/images/{id}", Permission.IMAGE_READ, ctx -> ctx.json(image(ctx)));
         routes.delete(base + "/images/{id}", Permission.IMAGE_MANAGE, this::delete);
         routes.post(base + "/datastores/{id}/images", Permission.IMAGE_MANAGE, this::upload);
         routes.post(base + "/datastores/{id}/images/import", Permission.IMAGE_MANAGE, this::importFromHost);
-        routes.get(base + "/templates", Permission.IMAGE_READ, ctx -> ctx.json(InventoryRoutes.whole(store.templates())));
+        routes.list(base + "/templates", Permission.IMAGE_READ, ctx -> ctx.json(InventoryRoutes.whole(
+                Visible.to(ctx).only(store.templates(), Visible.to(ctx)::template))));
         routes.get(base + "/templates/{id}", Permission.IMAGE_READ, ctx -> ctx.json(template(ctx)));
         routes.post(base + "/templates", Permission.IMAGE_MANAGE, this::createTemplate);
         routes.delete(base + "/templates/{id}", Permission.IMAGE_MANAGE, this::deleteTemplate);
@@ -80,7 +81,7 @@ final class ImageRoutes {
             String id = datastoreOf(datastore).id();
             images = images.stream().filter(image -> image.datastoreId().equals(id)).toList();
         }
-        ctx.json(InventoryRoutes.whole(images));
+        ctx.json(InventoryRoutes.whole(Visible.to(ctx).only(images, Visible.to(ctx)::image)));
     }
 
     private Image image(Context ctx) {

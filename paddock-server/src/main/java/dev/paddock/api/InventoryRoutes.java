@@ -37,14 +37,17 @@ final class InventoryRoutes {
 
     void register(SecuredRoutes routes) {
         String base = RestApi.BASE;
-        routes.get(base + "/sites", Permission.HOST_READ, ctx -> ctx.json(whole(store.sites())));
+        routes.list(base + "/sites", Permission.HOST_READ, ctx -> ctx.json(whole(Visible.to(ctx).only(store.sites(),
+                Visible.to(ctx)::site))));
         routes.get(base + "/sites/{id}", Permission.HOST_READ, ctx -> ctx.json(store.site(id(ctx)).orElseThrow(() -> missing("site", ctx))));
         routes.post(base + "/sites", Permission.HOST_MANAGE, this::createSite);
-        routes.get(base + "/clusters", Permission.HOST_READ, ctx -> ctx.json(whole(store.clusters())));
+        routes.list(base + "/clusters", Permission.HOST_READ, ctx -> ctx.json(whole(Visible.to(ctx).only(store.clusters(),
+                Visible.to(ctx)::cluster))));
         routes.get(base + "/clusters/{id}", Permission.HOST_READ,
                 ctx -> ctx.json(store.cluster(id(ctx)).orElseThrow(() -> missing("cluster", ctx))));
         routes.post(base + "/clusters", Permission.HOST_MANAGE, this::createCluster);
-        routes.get(base + "/hosts", Permission.HOST_READ, ctx -> ctx.json(whole(store.hosts())));
+        routes.list(base + "/hosts", Permission.HOST_READ, ctx -> ctx.json(whole(Visible.to(ctx).only(store.hosts(),
+                Visible.to(ctx)::host))));
         routes.get(base + "/hosts/{id}", Permission.HOST_READ, ctx -> ctx.json(store.host(id(ctx)).orElseThrow(() -> missing("host", ctx))));
         routes.post(base + "/hosts", Permission.HOST_MANAGE, this::createHost);
         routes.delete(base + "/hosts/{id}", Permission.HOST_MANAGE, this::deleteHost);

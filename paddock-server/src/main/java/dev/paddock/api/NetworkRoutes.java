@@ -45,7 +45,8 @@ final class NetworkRoutes {
 
     void register(SecuredRoutes routes) {
         String base = RestApi.BASE;
-        routes.get(base + "/networks", Permission.NETWORK_READ, ctx -> ctx.json(InventoryRoutes.whole(store.networks())));
+        routes.list(base + "/networks", Permission.NETWORK_READ, ctx -> ctx.json(InventoryRoutes.whole(
+                Visible.to(ctx).only(store.networks(), Visible.to(ctx)::network))));
         routes.get(base + "/networks/{id}", Permission.NETWORK_READ, ctx -> ctx.json(store.network(InventoryRoutes.id(ctx))
                 .orElseThrow(() -> InventoryRoutes.missing("network", ctx))));
         routes.post(base + "/networks", Permission.NETWORK_MANAGE, this::create);

@@ -23,7 +23,7 @@ final class OperationRoutes {
 
     void register(SecuredRoutes routes) {
         String base = RestApi.BASE;
-        routes.get(base + "/operations", Permission.OPERATION_READ, this::list);
+        routes.list(base + "/operations", Permission.OPERATION_READ, this::list);
         routes.get(base + "/operations/{id}", Permission.OPERATION_READ, ctx -> {
             OperationView view = operation(ctx);
             ctx.json(OperationResource.of(view, operations.progress(view)));
@@ -33,7 +33,8 @@ final class OperationRoutes {
     }
 
     private void list(Context ctx) {
-        Page<OperationView> page = operations.list(Query.offset(ctx), Query.limit(ctx));
+        Visible visible = Visible.to(ctx);
+        Page<OperationView> page = visible.page(operations::list, visible::operation, Query.offset(ctx), Query.limit(ctx));
         ctx.json(new Page<>(page.items().stream().map(view -> OperationResource.of(view, operations.progress(view)))
                 .toList(), page.total(), page.offset(),
                 page.limit()));

@@ -56,7 +56,7 @@ public final class RestApi {
         this.oversightParts = oversight;
         this.clock = clock;
         this.openMetrics = openMetrics;
-        this.guard = new Guard(accounts, new Targets(store), new LoginThrottle(LoginThrottle.Limits.DEFAULT, clock));
+        this.guard = new Guard(accounts, new Targets(store, operations), new LoginThrottle(LoginThrottle.Limits.DEFAULT, clock));
         this.accounts = new AccountRoutes(accounts, store, guard, audit);
         this.sessions = new SessionRoutes(accounts, guard, audit);
         this.inventory = new InventoryRoutes(store, hypervisor, audit);

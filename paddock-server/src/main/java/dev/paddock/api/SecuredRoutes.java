@@ -22,6 +22,12 @@ public final class SecuredRoutes {
     /** What a route needs: a permission, on the object its path names. */
     public record Secured(Permission permission) implements EndpointMetadata {}
 
+    /**
+     * A list: a caller who holds its permission on any scope may call it, and the handler shows them only the items
+     * they hold it on ({@link Visible}). A list is the room's, so without this mark only room-wide grants reach it.
+     */
+    public record Listing() implements EndpointMetadata {}
+
     /** A route anyone may call: the health check, the OpenAPI document, metrics when so configured. */
     public record Open() implements EndpointMetadata {}
 
@@ -51,6 +57,15 @@ public final class SecuredRoutes {
 
     public SecuredRoutes get(String path, Permission permission, Handler handler) {
         return add(HandlerType.GET, path, permission, handler);
+    }
+
+    /**
+     * A GET route that lists items: callers with {@code permission} on any scope may call it; {@code handler} filters
+     * the items through {@link Visible#to} so that each sees only those on their scopes.
+     */
+    public SecuredRoutes list(String path, Permission permission, Handler handler) {
+        routes.addEndpoint(new Endpoint(HandlerType.GET, path, handler, Set.of(new Secured(permission), new Listing())));
+        return this;
     }
 
     public SecuredRoutes post(String path, Permission permission, Handler handler) {

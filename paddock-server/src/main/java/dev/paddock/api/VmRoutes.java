@@ -93,7 +93,8 @@ final class VmRoutes {
 
     void register(SecuredRoutes routes) {
         String base = RestApi.BASE;
-        routes.get(base + "/vms", Permission.VM_READ, ctx -> ctx.json(store.vms(Query.offset(ctx), Query.limit(ctx))));
+        routes.list(base + "/vms", Permission.VM_READ, ctx -> ctx.json(Visible.to(ctx).page(store::vms, Visible.to(ctx)::vm,
+                Query.offset(ctx), Query.limit(ctx))));
         routes.get(base + "/vms/{id}", Permission.VM_READ, ctx -> ctx.json(vm(ctx)));
         routes.post(base + "/vms", Permission.VM_CREATE, this::create);
         routes.post(base + "/vms/{id}/start", Permission.VM_POWER, this::start);

@@ -35,6 +35,25 @@ public record Caller(User user, Credential credential, Optional<Role> limit, Lis
         return held.stream().anyMatch(h -> h.role().allows(permission) && h.scope().covers(target));
     }
 
+    /**
+     * Whether the caller holds {@code permission} on some scope, however small: enough to call a list, which then
+     * shows only what {@link #may} allows item by item.
+     */
+    public boolean mayAnywhere(Permission permission) {
+        if (permission == Permission.ACCOUNT) {
+            return true;
+        }
+        if (limit.isPresent() && !limit.get().allows(permission)) {
+            return false;
+        }
+        return held.stream().anyMatch(h -> h.role().allows(permission));
+    }
+
+    /** Whether the caller holds {@code permission} on the whole room, so that a list shows everything to them. */
+    public boolean mayEverywhere(Permission permission) {
+        return may(permission, Target.ROOM);
+    }
+
     /** The user's name: the owner of the operations they start. */
     public String name() {
         return user.name();

@@ -79,7 +79,51 @@ class AccountsApiTest {
         assertThat(elsewhere.status()).isEqualTo(403);
         assertThat(elsewhere.json().get("detail").asText()).isEqualTo("User 'erin' lacks permission host.read on"
                 + " cluster '" + TestServer.CLUSTER.id() + "'.");
-        assertThat(basic("GET", "/api/v1/hosts", "dave", PASSWORD, null).status()).isEqualTo(403);
+    }
+
+    @Test
+    void listsShowEachCallerWhatTheirGrantsCoverAndTheWayToIt() {
+        String vm = server.createVm("web", 1, 64);
+        String other = server.post("/api/v1/clusters", "{\"siteId\":\"site-1\",\"name\":\"other\"}").json()
+                .get("id").asText();
+        server.post("/api/v1/sites", "{\"name\":\"elsewhere\"}");
+        user("dave");
+        user("erin");
+        user("ivan");
+        grant("{\"user\":\"dave\",\"role\":\"read-only\",\"clusterId\":\"" + TestServer.CLUSTER.id() + "\"}");
+        grant("{\"user\":\"erin\",\"role\":\"read-only\",\"clusterId\":\"" + other + "\"}");
+
+        assertThat(names("/api/v1/vms", "dave")).containsExactly("web");
+        assertThat(names("/api/v1/hosts", "dave")).containsExactlyInAnyOrder(TestServer.HOST_1.name(),
+                TestServer.HOST_2.name());
+        assertThat(names("/api/v1/clusters", "dave")).containsExactly(TestServer.CLUSTER.name());
+        assertThat(names("/api/v1/sites", "dave")).containsExactly(TestServer.SITE.name());
+        JsonNode operations = basic("GET", "/api/v1/operations", "dave", PASSWORD, null).json();
+        assertThat(operations.get("total").asLong()).isPositive();
+        operations.get("items").forEach(operation -> assertThat(operation.get("target").asText()).isEqualTo(vm));
+        String operation = operations.get("items").get(0).get("id").asText();
+        assertThat(basic("GET", "/api/v1/operations/" + operation, "dave", PASSWORD, null).status()).isEqualTo(200);
+
+        assertThat(names("/api/v1/vms", "erin")).isEmpty();
+        assertThat(names("/api/v1/hosts", "erin")).isEmpty();
+        assertThat(names("/api/v1/clusters", "erin")).containsExactly("other");
+        assertThat(names("/api/v1/sites", "erin")).containsExactly(TestServer.SITE.name());
+        JsonNode none = basic("GET", "/api/v1/operations", "erin", PASSWORD, null).json();
+        assertThat(none.get("total").asLong()).isZero();
+        assertThat(basic("GET", "/api/v1/operations/" + operation, "erin", PASSWORD, null).status()).isEqualTo(403);
+
+        assertThat(names("/api/v1/sites", "admin-token")).contains("elsewhere", TestServer.SITE.name());
+        TestServer.Reply nowhere = basic("GET", "/api/v1/vms", "ivan", PASSWORD, null);
+        assertThat(nowhere.status()).isEqualTo(403);
+        assertThat(nowhere.json().get("detail").asText()).isEqualTo("User 'ivan' lacks permission vm.read anywhere.");
+    }
+
+    private List<String> names(String path, String user) {
+        TestServer.Reply reply = user.equals("admin-token") ? server.get(path) : basic("GET", path, user, PASSWORD, null);
+        assertThat(reply.status()).as(reply.body()).isEqualTo(200);
+        List<String> names = new ArrayList<>();
+        reply.json().get("items").forEach(item -> names.add(item.get("name").asText()));
+        return names;
     }
 
     @Test
