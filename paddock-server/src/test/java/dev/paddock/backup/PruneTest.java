@@ -234,6 +234,8 @@ class PruneTest {
             child.destroyForcibly();
         }
 
+        assertThat(chunksOf(written)).as("a committed point needs nothing from the trash")
+                .allMatch(repository.store()::has);
         assertThat(Images.read(repository, kept.id(), "vda")).isEqualTo(keptImage);
         assertThat(Images.read(repository, written.id(), "vda")).isEqualTo(reusedImage);
         assertThat(repository.verify().clean()).isTrue();
