@@ -12,7 +12,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
@@ -124,22 +123,30 @@ final class WriterJournal implements AutoCloseable {
         return new Live(writers, chunks);
     }
 
-    /** Deletes the records of writers whose process is gone, and their temporary files; answers how many. */
-    static int dropDead(Path root) {
-        List<String> dead = new ArrayList<>();
+    /**
+     * Deletes the records of writers whose process is gone, then the temporary files of writers that have no record.
+     * The temporary files are listed before the records: a writer makes its record before any temporary chunk or
+     * manifest, so a file listed first whose writer has no record afterwards belongs to a writer that is gone. A
+     * record being made ({@code .writer}) is left alone.
+     */
+    static void dropDead(Path root) {
+        List<String> temporaries = ChunkStore.names(root.resolve("tmp"));
+        Set<String> live = new HashSet<>();
         for (String name : ChunkStore.names(root.resolve("writers"))) {
             Path file = root.resolve("writers").resolve(name);
-            readText(file).filter(text -> !alive(text.lines().findFirst().orElse(""))).ifPresent(text -> {
+            Optional<String> text = readText(file);
+            if (text.isPresent() && !alive(text.get().lines().findFirst().orElse(""))) {
                 ChunkStore.deleteQuietly(file);
-                dead.add(name);
-            });
+            } else {
+                live.add(name);
+            }
         }
-        for (String temporary : ChunkStore.names(root.resolve("tmp"))) {
-            if (dead.stream().anyMatch(temporary::startsWith)) {
+        for (String temporary : temporaries) {
+            int dot = temporary.indexOf('.');
+            if (dot > 0 && !temporary.endsWith(".writer") && !live.contains(temporary.substring(0, dot))) {
                 ChunkStore.deleteQuietly(root.resolve("tmp").resolve(temporary));
             }
         }
-        return dead.size();
     }
 
     static boolean alive(String header) {

@@ -106,11 +106,74 @@ class PruneTest {
         Files.writeString(dir.resolve("repo/writers/dead"),
                 header + "\n" + String.join("\n", chunksOf(forgotten)) + "\n");
 
+        Files.writeString(dir.resolve("repo/tmp/dead.0f1e.chunk"), "half a chunk");
+
         PruneReport report = repository.prune(PruneListener.NONE);
 
         assertThat(report.writers()).isZero();
         assertThat(report.deleted()).isEqualTo(2);
         assertThat(repository.store().all()).isEmpty();
+        assertThat(ChunkStore.names(dir.resolve("repo/writers"))).isEmpty();
+        assertThat(ChunkStore.names(dir.resolve("repo/tmp"))).as("the dead writer's temporary file").isEmpty();
+    }
+
+    /**
+     * A writer reuses chunks that were garbage when the prune marked: right after the mark (the prune finds them
+     * named when it looks again and puts them back), or once the prune has looked again (the writer finds them set
+     * aside and writes them anew). Either way its point commits whole.
+     */
+    @ParameterizedTest(name = "the writer reuses garbage after the prune {0}")
+    @ValueSource(strings = {"marked", "looked again"})
+    void a_writer_reusing_garbage_while_a_prune_runs_keeps_it(String when) throws Exception {
+        BackupRepository repository = repository();
+        byte[] image = Images.random(7, 8 * CHUNK);
+        RestorePoint forgotten = Images.write(repository, "vm-a", image, MONDAY);
+        repository.forget(forgotten.id());
+        CountDownLatch paused = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicBoolean once = new AtomicBoolean();
+        Runnable pause = () -> {
+            if (once.compareAndSet(false, true)) {
+                paused.countDown();
+                await(release);
+            }
+        };
+        ExecutorService thread = Executors.newSingleThreadExecutor();
+        CompletableFuture<PruneReport> prune = CompletableFuture.supplyAsync(() -> repository.prune(new PruneListener() {
+            @Override
+            public void marked(int candidates) {
+                if (when.equals("marked")) {
+                    pause.run();
+                }
+            }
+
+            @Override
+            public void deleted(String chunk) {
+                pause.run(); // the first deletion comes after the second look
+            }
+        }), thread);
+        assertThat(paused.await(30, TimeUnit.SECONDS)).isTrue();
+
+        RestorePoint point;
+        try (PointWriter writer = repository.begin("vm-b", "{}", MONDAY.plusSeconds(60), Optional.empty())) {
+            DiskWrite written = writer.writeDisk("vda", Images.stream(image));
+            release.countDown();
+            PruneReport report = prune.get(30, TimeUnit.SECONDS);
+            if (when.equals("marked")) {
+                assertThat(written.reused()).isEqualTo(8);
+                assertThat(report.putBack()).isEqualTo(8);
+                assertThat(report.deleted()).isZero();
+            } else {
+                assertThat(written.stored()).as("found set aside, written anew").isEqualTo(8);
+                assertThat(report.deleted()).isEqualTo(8);
+            }
+            point = writer.commit();
+        } finally {
+            thread.shutdown();
+        }
+
+        assertThat(Images.read(repository, point.id(), "vda")).isEqualTo(image);
+        assertThat(repository.verify().clean()).isTrue();
     }
 
     @Test
