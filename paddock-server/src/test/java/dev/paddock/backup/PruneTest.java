@@ -177,6 +177,24 @@ class PruneTest {
     }
 
     @Test
+    void a_manifest_that_does_not_read_stops_a_prune_before_it_deletes_anything() throws IOException {
+        BackupRepository repository = BackupRepository.create(dir.resolve("repo"), CHUNK,
+                Optional.of(RepositoryKey.generate()));
+        RestorePoint damaged = Images.write(repository, "vm-a", Images.random(8, 2 * CHUNK), MONDAY);
+        RestorePoint forgotten = Images.write(repository, "vm-b", Images.random(9, 2 * CHUNK), MONDAY);
+        repository.forget(forgotten.id());
+        Path manifest = dir.resolve("repo/points/" + damaged.id() + ".json");
+        byte[] bytes = Files.readAllBytes(manifest);
+        bytes[bytes.length - 1] ^= 1;
+        Files.write(manifest, bytes);
+
+        assertThatThrownBy(() -> repository.prune(PruneListener.NONE))
+                .isInstanceOf(RepositoryException.CorruptPoint.class)
+                .hasMessageContaining("restore point " + damaged.id());
+        assertThat(repository.store().all()).hasSize(4);
+    }
+
+    @Test
     void two_prunes_never_run_at_once() throws Exception {
         BackupRepository repository = repository();
         RestorePoint forgotten = Images.write(repository, "vm-a", Images.random(6, 2 * CHUNK), MONDAY);
