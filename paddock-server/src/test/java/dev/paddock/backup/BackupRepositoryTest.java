@@ -12,10 +12,14 @@ import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.Random;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -143,6 +147,46 @@ class BackupRepositoryTest {
         repository.prune(PruneListener.NONE);
         assertThat(Images.read(repository, incremental.id(), "vda")).as("a full map outlives its parent")
                 .isEqualTo(after);
+    }
+
+    /** Seeded rounds of random writes: each incremental point reads back as the disk was, every earlier one too. */
+    @ParameterizedTest(name = "seed {0}")
+    @ValueSource(longs = {1, 2, 3})
+    void incremental_points_written_round_after_round_each_read_back_as_the_disk_was(long seed) {
+        BackupRepository repository = repository(seed == 3);
+        Random random = new Random(seed);
+        byte[] disk = Images.sparse(seed, 24 * CHUNK);
+        List<RestorePoint> points = new ArrayList<>(List.of(Images.write(repository, "vm", disk, MONDAY)));
+        List<byte[]> states = new ArrayList<>(List.of(disk.clone()));
+        for (int round = 1; round <= 8; round++) {
+            List<ChangedRange> changed = new ArrayList<>();
+            Set<Long> touched = new HashSet<>();
+            for (int write = random.nextInt(5); write >= 0; write--) {
+                int length = 1 + random.nextInt(3 * CHUNK / 2);
+                int offset = random.nextInt(disk.length - length);
+                byte[] data = random.nextInt(4) == 0 ? new byte[length] : Images.random(random.nextLong(), length);
+                System.arraycopy(data, 0, disk, offset, length);
+                changed.add(new ChangedRange(offset, length));
+                for (long c = offset / CHUNK; c <= (offset + length - 1) / CHUNK; c++) {
+                    touched.add(c);
+                }
+            }
+            byte[] now = disk.clone();
+            DiskWrite written;
+            try (PointWriter writer = repository.begin("vm", "{}", MONDAY.plusSeconds(round * 900L),
+                    Optional.of(points.getLast().id()))) {
+                written = writer.writeChanges("vda", now.length, changed,
+                        (offset, into, at, length) -> System.arraycopy(now, (int) offset, into, at, length));
+                points.add(writer.commit());
+            }
+            states.add(now);
+            assertThat(written.stored()).as("only touched chunks can be new").isLessThanOrEqualTo(touched.size());
+        }
+
+        for (int i = 0; i < points.size(); i++) {
+            assertThat(Images.read(repository, points.get(i).id(), "vda")).as("point " + i).isEqualTo(states.get(i));
+        }
+        assertThat(repository.verify().clean()).isTrue();
     }
 
     @Test
