@@ -1,0 +1,227 @@
+package dev.paddock.backup;
+
+import com.github.luben.zstd.Zstd;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.Optional;
+import javax.crypto.AEADBadTagException;
+import javax.crypto.Cipher;
+import javax.crypto.Mac;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * How a chunk is named and how its bytes are stored.
+ *
+ * <p>A chunk's name is the SHA-256 of its plain content, or, in an encrypted repository, its HMAC-SHA256 under a key
+ * derived from the repository key, so that names say nothing about the content to whoever lacks the key (a plain
+ * hash would let anyone confirm that a known file is in the backup). Stored bytes are
+ * {@code "PDC1" | flags | inner} in a plain repository and {@code "PDC1" | flags | nonce(12) | AES-256-GCM(inner)} in
+ * an encrypted one, the GCM tag authenticating the name and flags too, where {@code inner} is the plain length
+ * (4 bytes) and the zstd frame of the content, or the content itself when zstd does not make it smaller. Reading
+ * always recomputes the name from the decoded content: that is the checksum, end to end, whatever was damaged.
+ */
+final class ChunkCodec {
+
+    private static final byte[] MAGIC = "PDC1".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] MANIFEST_MAGIC = "PDM1".getBytes(StandardCharsets.US_ASCII);
+    private static final int FLAG_ZSTD = 1;
+    private static final int FLAG_SEALED = 2;
+    private static final int NONCE_BYTES = 12;
+    private static final int TAG_BITS = 128;
+    private static final int ZSTD_LEVEL = 3;
+    /** Larger than any chunk size the repository allows, smaller than a length that would exhaust memory. */
+    static final int MAX_PLAIN = 64 << 20;
+
+    private final Optional<SecretKeySpec> nameKey;
+    private final Optional<SecretKeySpec> sealKey;
+    private final Optional<String> keyCheck;
+    private final SecureRandom random = new SecureRandom();
+
+    private ChunkCodec(Optional<RepositoryKey> key) {
+        this.nameKey = key.map(k -> new SecretKeySpec(k.derive("paddock-backup/chunk-names"), "HmacSHA256"));
+        this.sealKey = key.map(k -> new SecretKeySpec(k.derive("paddock-backup/seal"), "AES"));
+        this.keyCheck = key.map(k -> HexFormat.of().formatHex(k.derive("paddock-backup/key-check")));
+    }
+
+    static ChunkCodec of(Optional<RepositoryKey> key) {
+        return new ChunkCodec(key);
+    }
+
+    boolean sealed() {
+        return sealKey.isPresent();
+    }
+
+    /** What the repository's configuration records to tell its key from another (a PRF output: it reveals no key). */
+    Optional<String> keyCheck() {
+        return keyCheck;
+    }
+
+    String name(byte[] content, int length) {
+        try {
+            if (nameKey.isPresent()) {
+                Mac mac = Mac.getInstance("HmacSHA256");
+                mac.init(nameKey.get());
+                mac.update(content, 0, length);
+                return HexFormat.of().formatHex(mac.doFinal());
+            }
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            sha.update(content, 0, length);
+            return HexFormat.of().formatHex(sha.digest());
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("every JDK has SHA-256 and HmacSHA256", e);
+        }
+    }
+
+    byte[] encode(String chunk, byte[] content, int length) {
+        byte[] plain = length == content.length ? content : Arrays.copyOf(content, length);
+        byte[] compressed = Zstd.compress(plain, ZSTD_LEVEL);
+        boolean zstd = compressed.length < length;
+        byte[] body = zstd ? compressed : plain;
+        byte[] inner = ByteBuffer.allocate(4 + body.length).putInt(length).put(body).array();
+        int flags = (zstd ? FLAG_ZSTD : 0) | (sealed() ? FLAG_SEALED : 0);
+        byte[] head = ByteBuffer.allocate(MAGIC.length + 1).put(MAGIC).put((byte) flags).array();
+        if (!sealed()) {
+            return concat(head, inner);
+        }
+        byte[] nonce = new byte[NONCE_BYTES];
+        random.nextBytes(nonce);
+        return concat(concat(head, nonce), gcm(Cipher.ENCRYPT_MODE, nonce, aad(chunk, flags), inner, 0, inner.length));
+    }
+
+    /** The content of a stored chunk, checked against its name. */
+    byte[] decode(String chunk, byte[] stored) throws Unreadable {
+        if (stored.length < MAGIC.length + 1 + 4
+                || !Arrays.equals(stored, 0, MAGIC.length, MAGIC, 0, MAGIC.length)) {
+            throw new Unreadable("it is not a chunk file (no PDC1 header)");
+        }
+        int flags = stored[MAGIC.length];
+        if (((flags & FLAG_SEALED) != 0) != sealed()) {
+            throw new Unreadable(sealed() ? "it is not encrypted in an encrypted repository"
+                    : "it is encrypted in a plain repository");
+        }
+        int at = MAGIC.length + 1;
+        ByteBuffer inner;
+        if (sealed()) {
+            if (stored.length < at + NONCE_BYTES + TAG_BITS / 8) {
+                throw new Unreadable("it is shorter than its nonce and tag");
+            }
+            byte[] nonce = Arrays.copyOfRange(stored, at, at + NONCE_BYTES);
+            try {
+                inner = ByteBuffer.wrap(gcm(Cipher.DECRYPT_MODE, nonce, aad(chunk, flags), stored,
+                        at + NONCE_BYTES, stored.length - at - NONCE_BYTES));
+            } catch (BadSeal e) {
+                throw new Unreadable("it does not authenticate under the repository key (changed or damaged)");
+            }
+        } else {
+            inner = ByteBuffer.wrap(stored, at, stored.length - at);
+        }
+        byte[] content = inflate(inner, (flags & FLAG_ZSTD) != 0);
+        if (!name(content, content.length).equals(chunk)) {
+            throw new Unreadable("its content does not match its name");
+        }
+        return content;
+    }
+
+    private static byte[] inflate(ByteBuffer inner, boolean zstd) throws Unreadable {
+        if (inner.remaining() < 4) {
+            throw new Unreadable("it is truncated");
+        }
+        int length = inner.getInt();
+        if (length <= 0 || length > MAX_PLAIN) {
+            throw new Unreadable("it claims an impossible length " + length);
+        }
+        byte[] body = new byte[inner.remaining()];
+        inner.get(body);
+        if (!zstd) {
+            if (body.length != length) {
+                throw new Unreadable("it holds " + body.length + " bytes, not " + length);
+            }
+            return body;
+        }
+        try {
+            byte[] content = Zstd.decompress(body, length);
+            if (content.length != length) {
+                throw new Unreadable("it decompresses to " + content.length + " bytes, not " + length);
+            }
+            return content;
+        } catch (RuntimeException e) {
+            throw new Unreadable("its zstd frame does not decompress (" + e.getMessage() + ")");
+        }
+    }
+
+    /** A manifest as stored: its JSON in a plain repository, sealed under the repository key in an encrypted one. */
+    byte[] sealManifest(String point, byte[] json) {
+        if (!sealed()) {
+            return json;
+        }
+        byte[] nonce = new byte[NONCE_BYTES];
+        random.nextBytes(nonce);
+        byte[] aad = ("point " + point).getBytes(StandardCharsets.UTF_8);
+        return concat(concat(MANIFEST_MAGIC, nonce), gcm(Cipher.ENCRYPT_MODE, nonce, aad, json, 0, json.length));
+    }
+
+    byte[] openManifest(String point, byte[] stored) throws Unreadable {
+        boolean sealedFile = stored.length >= MANIFEST_MAGIC.length
+                && Arrays.equals(stored, 0, MANIFEST_MAGIC.length, MANIFEST_MAGIC, 0, MANIFEST_MAGIC.length);
+        if (sealedFile != sealed()) {
+            throw new Unreadable(sealed() ? "it is not encrypted in an encrypted repository"
+                    : "it is encrypted in a plain repository");
+        }
+        if (!sealed()) {
+            return stored;
+        }
+        int at = MANIFEST_MAGIC.length;
+        if (stored.length < at + NONCE_BYTES + TAG_BITS / 8) {
+            throw new Unreadable("it is shorter than its nonce and tag");
+        }
+        try {
+            return gcm(Cipher.DECRYPT_MODE, Arrays.copyOfRange(stored, at, at + NONCE_BYTES),
+                    ("point " + point).getBytes(StandardCharsets.UTF_8), stored, at + NONCE_BYTES,
+                    stored.length - at - NONCE_BYTES);
+        } catch (BadSeal e) {
+            throw new Unreadable("it does not authenticate under the repository key (changed or damaged)");
+        }
+    }
+
+    private byte[] gcm(int mode, byte[] nonce, byte[] aad, byte[] input, int offset, int length) {
+        try {
+            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            cipher.init(mode, sealKey.orElseThrow(), new GCMParameterSpec(TAG_BITS, nonce));
+            cipher.updateAAD(aad);
+            return cipher.doFinal(input, offset, length);
+        } catch (AEADBadTagException e) {
+            throw new BadSeal();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("every JDK has AES-GCM", e);
+        }
+    }
+
+    private static byte[] aad(String chunk, int flags) {
+        return (chunk + "/" + flags).getBytes(StandardCharsets.US_ASCII);
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] both = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, both, a.length, b.length);
+        return both;
+    }
+
+    /** Stored bytes that do not decode; the message says why, for the sentence that names the chunk. */
+    static final class Unreadable extends Exception {
+        Unreadable(String why) {
+            super(why);
+        }
+    }
+
+    private static final class BadSeal extends RuntimeException {
+        BadSeal() {
+            super("GCM tag mismatch", null, false, false);
+        }
+    }
+}

@@ -1,0 +1,262 @@
+package dev.paddock.backup;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Writes one restore point: disks from whole streams, or as the parent point's map with changed ranges laid over it;
+ * then {@link #commit} makes the point visible at once, or {@link #close} without it leaves none.
+ *
+ * <p>Every chunk the point will name is appended to the writer's record ({@link WriterJournal}) before the writer
+ * looks whether the repository has it, and is written if it has not; {@link #commit} checks that every named chunk
+ * is in place (putting back one that a prune killed half-way left in the trash) before the manifest is renamed in.
+ */
+public final class PointWriter implements AutoCloseable {
+
+    private final BackupRepository repository;
+    private final RestorePoint draft;
+    private final Optional<RestorePoint> parent;
+    private final WriterJournal journal;
+    private final int chunkSize;
+    private final Set<String> referenced = new HashSet<>();
+    private final Set<Path> directories = new HashSet<>();
+    private final List<DiskMap> disks = new ArrayList<>();
+    private final byte[] zeros;
+    private boolean committed;
+
+    PointWriter(BackupRepository repository, RestorePoint draft, Optional<RestorePoint> parent) {
+        this.repository = repository;
+        this.draft = draft;
+        this.parent = parent;
+        this.chunkSize = repository.chunkSize();
+        this.zeros = new byte[chunkSize];
+        this.journal = WriterJournal.start(repository.directory(), draft.id());
+    }
+
+    /** The id the point will have. */
+    public String id() {
+        return draft.id();
+    }
+
+    /** Writes a whole disk from a stream read to its end; its size is the bytes the stream gave. */
+    public DiskWrite writeDisk(String name, InputStream image) {
+        requireNewDisk(name);
+        Tally tally = new Tally();
+        List<Extent> extents = new ArrayList<>();
+        byte[] buffer = new byte[chunkSize];
+        long offset = 0;
+        try {
+            while (true) {
+                int read = image.readNBytes(buffer, 0, chunkSize);
+                if (read == 0) {
+                    break;
+                }
+                tally.bytesRead += read;
+                put(offset, buffer, read, tally).ifPresent(extents::add);
+                offset += read;
+                if (read < chunkSize) {
+                    break;
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read disk " + name + " for restore point " + id(), e);
+        }
+        return add(new DiskMap(name, offset, extents), tally);
+    }
+
+    /**
+     * Writes a disk as the parent point's map of the same name with {@code changed} ranges laid over it, read from
+     * {@code source}: chunks no range touches are the parent's, a touched chunk is the parent's content with the
+     * changed bytes put in. {@code size} is the disk's size now (a disk may have grown or shrunk; a disk the parent
+     * lacks starts as zeros).
+     */
+    public DiskWrite writeChanges(String name, long size, List<ChangedRange> changed, RangeSource source) {
+        requireNewDisk(name);
+        RestorePoint base = parent.orElseThrow(() -> new IllegalStateException(
+                "restore point " + id() + " was begun without a parent: there is no map to lay changes over"));
+        DiskMap old = base.disk(name).orElse(new DiskMap(name, 0, List.of()));
+        Map<Long, Extent> oldByIndex = new HashMap<>();
+        for (Extent extent : old.extents()) {
+            oldByIndex.put(extent.offset() / chunkSize, extent);
+        }
+        TreeMap<Long, List<ChangedRange>> touched = touchedChunks(changed, size);
+        long chunks = (size + chunkSize - 1) / chunkSize;
+        if (size % chunkSize != 0) {
+            Extent last = oldByIndex.get(chunks - 1);
+            if (last != null && last.length() != size % chunkSize) {
+                touched.putIfAbsent(chunks - 1, List.of());
+            }
+        }
+        List<String> inherited = oldByIndex.entrySet().stream()
+                .filter(entry -> entry.getKey() < chunks && !touched.containsKey(entry.getKey()))
+                .map(entry -> entry.getValue().chunk())
+                .toList();
+        inherit(inherited, base);
+        Tally tally = new Tally();
+        List<Extent> extents = new ArrayList<>();
+        byte[] buffer = new byte[chunkSize];
+        for (long index = 0; index < chunks; index++) {
+            Extent previous = oldByIndex.get(index);
+            if (!touched.containsKey(index)) {
+                if (previous == null) {
+                    tally.holes++;
+                } else {
+                    extents.add(previous);
+                    tally.reused++;
+                }
+                continue;
+            }
+            long offset = index * chunkSize;
+            int length = (int) Math.min(chunkSize, size - offset);
+            fill(buffer, length, previous, base, touched.get(index), offset, source, tally);
+            put(offset, buffer, length, tally).ifPresent(extents::add);
+        }
+        return add(new DiskMap(name, size, extents), tally);
+    }
+
+    /**
+     * Makes the point visible: checks its chunks are in place, makes their directory entries durable, then writes
+     * the manifest whole and renames it in.
+     */
+    public RestorePoint commit() {
+        if (committed) {
+            throw new IllegalStateException("restore point " + id() + " is already committed");
+        }
+        ChunkStore store = repository.store();
+        for (DiskMap disk : disks) {
+            for (Extent extent : disk.extents()) {
+                if (!store.has(extent.chunk()) && !store.restoreFromTrash(extent.chunk())) {
+                    throw new RepositoryException.MissingChunk(extent.chunk(), "of restore point " + id()
+                            + " (disk " + disk.name() + " at offset " + extent.offset() + "), being written,");
+                }
+            }
+        }
+        directories.forEach(ChunkStore::syncDirectory);
+        RestorePoint point = new RestorePoint(draft.id(), draft.vm(), draft.taken(), draft.parent(),
+                draft.configuration(), disks);
+        repository.writePoint(point, journal.id());
+        committed = true;
+        journal.close();
+        return point;
+    }
+
+    /** Ends the writer; without a commit no point is left (its new chunks are garbage for the next prune). */
+    @Override
+    public void close() {
+        if (!committed) {
+            committed = true;
+            journal.close();
+        }
+    }
+
+    private void requireNewDisk(String name) {
+        if (committed) {
+            throw new IllegalStateException("restore point " + id() + " is closed");
+        }
+        if (disks.stream().anyMatch(disk -> disk.name().equals(name))) {
+            throw new IllegalArgumentException("restore point " + id() + " already has disk " + name);
+        }
+    }
+
+    private DiskWrite add(DiskMap map, Tally tally) {
+        disks.add(map);
+        return new DiskWrite(map.name(), map.size(), map.extents().size(), tally.stored, tally.reused, tally.holes,
+                tally.bytesRead, tally.bytesStored);
+    }
+
+    /** Stores one chunk's worth of bytes, or nothing for zeros; answers its extent. */
+    private Optional<Extent> put(long offset, byte[] buffer, int length, Tally tally) {
+        if (allZero(buffer, length)) {
+            tally.holes++;
+            return Optional.empty();
+        }
+        String chunk = repository.codec().name(buffer, length);
+        if (referenced.add(chunk)) {
+            journal.record(List.of(chunk));
+            if (!repository.store().has(chunk)) {
+                byte[] stored = repository.codec().encode(chunk, buffer, length);
+                directories.add(repository.store().write(chunk, stored, journal.id()));
+                tally.stored++;
+                tally.bytesStored += stored.length;
+                return Optional.of(new Extent(offset, length, chunk));
+            }
+        }
+        tally.reused++;
+        return Optional.of(new Extent(offset, length, chunk));
+    }
+
+    /** Records the parent's chunks this point keeps, then makes sure each is in place. */
+    private void inherit(List<String> chunks, RestorePoint base) {
+        List<String> fresh = chunks.stream().filter(referenced::add).toList();
+        journal.record(fresh);
+        ChunkStore store = repository.store();
+        for (String chunk : fresh) {
+            if (!store.has(chunk) && !store.restoreFromTrash(chunk)) {
+                throw new RepositoryException.MissingChunk(chunk, "of the previous restore point " + base.id()
+                        + ", which restore point " + id() + " is written over,");
+            }
+        }
+    }
+
+    /** A touched chunk's bytes: the parent's content (or zeros), with each changed piece read from the source. */
+    private void fill(byte[] buffer, int length, Extent previous, RestorePoint base, List<ChangedRange> pieces,
+                      long offset, RangeSource source, Tally tally) {
+        Arrays.fill(buffer, 0, length, (byte) 0);
+        if (previous != null) {
+            byte[] content = repository.readChunk(previous.chunk(), "of restore point " + base.id()
+                    + " (disk at offset " + previous.offset() + ")");
+            System.arraycopy(content, 0, buffer, 0, Math.min(length, content.length));
+        }
+        for (ChangedRange piece : pieces) {
+            try {
+                source.read(piece.offset(), buffer, (int) (piece.offset() - offset), (int) piece.length());
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read the changed bytes at offset " + piece.offset()
+                        + " for restore point " + id(), e);
+            }
+            tally.bytesRead += piece.length();
+        }
+    }
+
+    /** The changed ranges cut at chunk boundaries, by chunk index. */
+    private TreeMap<Long, List<ChangedRange>> touchedChunks(List<ChangedRange> changed, long size) {
+        TreeMap<Long, List<ChangedRange>> touched = new TreeMap<>();
+        for (ChangedRange range : changed) {
+            if (range.end() > size) {
+                throw new IllegalArgumentException("changed range at " + range.offset() + " of " + range.length()
+                        + " bytes ends past the disk's size " + size);
+            }
+            long at = range.offset();
+            while (at < range.end()) {
+                long index = at / chunkSize;
+                long end = Math.min(range.end(), (index + 1) * chunkSize);
+                touched.computeIfAbsent(index, i -> new ArrayList<>()).add(new ChangedRange(at, end - at));
+                at = end;
+            }
+        }
+        return touched;
+    }
+
+    private boolean allZero(byte[] buffer, int length) {
+        return Arrays.mismatch(buffer, 0, length, zeros, 0, length) == -1;
+    }
+
+    private static final class Tally {
+        int stored;
+        int reused;
+        int holes;
+        long bytesRead;
+        long bytesStored;
+    }
+}
