@@ -81,18 +81,15 @@ final class CredentialRoutes {
         X509Certificate ca = certificate(request.caCertificate(), "caCertificate");
         X509Certificate client = certificate(request.clientCertificate(), "clientCertificate");
         String key = privateKey(request.clientKey(), "clientKey");
-        if (!client.getIssuerX500Principal().equals(ca.getSubjectX500Principal())) {
-            throw new PaddockException.InvalidValue("Field 'clientCertificate' is issued by "
-                    + client.getIssuerX500Principal().getName() + ", not by the CA in 'caCertificate' ("
-                    + ca.getSubjectX500Principal().getName() + ").");
-        }
         Map<String, String> files = new LinkedHashMap<>();
         files.put(LibvirtCredential.CA_CERTIFICATE, request.caCertificate());
         files.put(LibvirtCredential.CLIENT_CERTIFICATE, request.clientCertificate());
         files.put(LibvirtCredential.CLIENT_KEY, key);
+        // the hosts judge the client certificate by their own CA, which need not be the one that signed theirs
         return new Made(LibvirtCredential.Kind.TLS, "client " + client.getSubjectX500Principal().getName()
-                + " of CA " + ca.getSubjectX500Principal().getName() + ", valid until " + client.getNotAfter()
-                .toInstant(), files);
+                + " issued by " + client.getIssuerX500Principal().getName() + ", valid until "
+                + client.getNotAfter().toInstant() + "; hosts checked against CA " + ca.getSubjectX500Principal()
+                .getName(), files);
     }
 
     private static Made ssh(NewCredential request) {

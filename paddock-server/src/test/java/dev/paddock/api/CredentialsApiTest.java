@@ -49,8 +49,9 @@ class CredentialsApiTest {
         assertThat(kept.status()).as(kept.body()).isEqualTo(201);
         JsonNode credential = kept.json();
         assertThat(credential.get("kind").asText()).isEqualTo("TLS");
-        assertThat(credential.get("summary").asText()).startsWith("client O=Paddock,CN=paddock-client of CA"
-                + " O=Paddock,CN=paddock-client, valid until 20");
+        assertThat(credential.get("summary").asText()).startsWith("client O=Paddock,CN=paddock-client issued by"
+                + " O=Paddock,CN=paddock-client, valid until 20").endsWith("; hosts checked against CA"
+                + " O=Paddock,CN=paddock-client");
         assertThat(kept.location()).isEqualTo("/api/v1/libvirt-credentials/" + credential.get("id").asText());
         assertThat(listed.json().get("items")).hasSize(1);
         assertThat(one.json().get("id").asText()).isEqualTo(credential.get("id").asText());

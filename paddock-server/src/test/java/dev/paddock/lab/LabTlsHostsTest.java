@@ -33,7 +33,7 @@ class LabTlsHostsTest {
         var paddock = LAB.paddock();
         var lab = LAB.registered();
         for (JsonNode host : paddock.get("/api/v1/hosts").json().get("items")) {
-            assertThat(host.get("uri").asText()).startsWith("qemu+tls://").contains("pkipath=");
+            assertThat(host.get("uri").asText()).startsWith("qemu+tls://").containsAnyOf("pkipath=", "credential=");
             assertThat(host.get("state").asText()).isEqualTo("CONNECTED");
         }
         LabPaddock.SeededVm vm = LabPaddock.seed(LAB.server().parts(), LAB.lab().shared(), lab.clusterId(),
