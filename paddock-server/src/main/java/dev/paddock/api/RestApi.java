@@ -7,6 +7,7 @@ import dev.paddock.json.Json;
 import dev.paddock.operation.Operations;
 import dev.paddock.scheduling.PlacementLedger;
 import dev.paddock.security.Accounts;
+import dev.paddock.security.LibvirtCredentials;
 import dev.paddock.security.LoginThrottle;
 import dev.paddock.security.Permission;
 import dev.paddock.store.InventoryStore;
@@ -30,6 +31,7 @@ public final class RestApi {
     private final VmRoutes vms;
     private final DatastoreRoutes datastores;
     private final OperationRoutes operations;
+    private final CredentialRoutes credentials;
     private final NetworkRoutes networks;
     private final OversightRoutes oversight;
     private final ConsolidationRoutes consolidation;
@@ -49,7 +51,7 @@ public final class RestApi {
      *     without a token); otherwise it needs {@code host.read}
      */
     public RestApi(InventoryStore store, Operations operations, Hypervisor hypervisor, PlacementLedger ledger,
-            Oversight oversight, Accounts accounts, boolean openMetrics, Clock clock) {
+            Oversight oversight, Accounts accounts, LibvirtCredentials credentials, boolean openMetrics, Clock clock) {
         this.audit = new AuditTrail(oversight.audit(), clock);
         this.oversight = new OversightRoutes(oversight, audit, clock);
         this.store = store;
@@ -67,6 +69,7 @@ public final class RestApi {
         this.consolidation = new ConsolidationRoutes(store, operations, audit);
         this.images = new ImageRoutes(store, hypervisor, audit);
         this.consoles = new ConsoleRoutes(store, hypervisor, audit);
+        this.credentials = new CredentialRoutes(credentials, store, audit, clock);
     }
 
     /** Registers the JSON mapping, the routes and the error mapping on a Javalin being configured. */
@@ -82,6 +85,7 @@ public final class RestApi {
         datastores.register(routes);
         images.register(routes);
         consoles.register(routes);
+        credentials.register(routes);
         operations.register(routes);
         oversight.register(routes);
         consolidation.register(routes);

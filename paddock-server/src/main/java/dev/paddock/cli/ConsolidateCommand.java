@@ -11,9 +11,7 @@ import dev.paddock.placement.consolidation.PhysicalServer;
 import dev.paddock.placement.consolidation.ServerInventory;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.CharacterCodingException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -138,15 +136,7 @@ final class ConsolidateCommand implements Runnable {
         }
 
         static String read(Path file) {
-            try {
-                return Files.readString(file);
-            } catch (NoSuchFileException e) {
-                throw new CliException(ExitCode.REJECTED, "cannot read " + file + ": no such file.");
-            } catch (CharacterCodingException e) {
-                throw new CliException(ExitCode.REJECTED, file + " is not UTF-8 text.");
-            } catch (IOException e) {
-                throw new CliException(ExitCode.REJECTED, "cannot read " + file + ": " + e.getMessage() + ".");
-            }
+            return TextFile.read(file);
         }
 
         private static void write(Path target, String text) throws IOException {

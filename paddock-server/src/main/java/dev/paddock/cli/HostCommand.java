@@ -8,16 +8,82 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code paddock host maintenance enter|exit NAME}: one host's maintenance, which disarms HA for it;
+ * {@code paddock host add NAME --cluster C --uri URI [--credential CRED]} and {@code paddock host remove NAME}: a host
+ * in the inventory; {@code paddock host maintenance enter|exit NAME}: one host's maintenance, which disarms HA for it;
  * {@code paddock host fault crash|power-on|isolate|reconnect NAME}: a fault in the simulated room.
  */
-@Command(name = "host", description = "Act on one host.", subcommands = {HostCommand.Maintenance.class,
-        HostCommand.HostFault.class})
+@Command(name = "host", description = "Act on one host.", subcommands = {HostCommand.Add.class,
+        HostCommand.Remove.class, HostCommand.Maintenance.class, HostCommand.HostFault.class})
 final class HostCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new CliException(ExitCode.USAGE, "Say what to do with a host: maintenance or fault (see 'paddock host --help').");
+        throw new CliException(ExitCode.USAGE, "Say what to do with a host: add, remove, maintenance or fault (see"
+                + " 'paddock host --help').");
+    }
+
+    @Command(name = "add", description = "Add a host: Paddock connects to its libvirt at --uri and keeps it live.")
+    static final class Add implements Callable<Integer> {
+
+        @CommandLine.Spec
+        private CommandLine.Model.CommandSpec spec;
+
+        @Parameters(paramLabel = "NAME")
+        private String name;
+
+        @CommandLine.Option(names = "--cluster", required = true, paramLabel = "CLUSTER", description = "The"
+                + " cluster's name or id.")
+        private String cluster;
+
+        @CommandLine.Option(names = "--uri", required = true, paramLabel = "URI", description = "libvirt's URI of"
+                + " the host: qemu+tls://ADDRESS/system, qemu+libssh://root@ADDRESS/system, qemu+tcp://..., or"
+                + " sim://NAME for a simulated host.")
+        private String uri;
+
+        @CommandLine.Option(names = "--credential", paramLabel = "CRED", description = "A libvirt credential kept"
+                + " with 'paddock credential add' to connect with (added to the URI as ?credential=CRED).")
+        private String credential;
+
+        @Override
+        public Integer call() {
+            PaddockCommand root = PaddockCommand.of(spec);
+            ApiClient client = root.client();
+            String withCredential = credential == null ? uri
+                    : uri + (uri.contains("?") ? "&" : "?") + "credential=" + credential;
+            JsonNode host = client.post("api/v1/hosts", Map.of("clusterId", clusterId(client, cluster),
+                    "name", name, "uri", withCredential));
+            return root.done(host, "host " + name + " added (" + host.path("id").asText() + "), "
+                    + host.path("state").asText().toLowerCase(java.util.Locale.ROOT));
+        }
+    }
+
+    @Command(name = "remove", description = "Remove an empty host from the inventory and close its connection.")
+    static final class Remove implements Callable<Integer> {
+
+        @CommandLine.Spec
+        private CommandLine.Model.CommandSpec spec;
+
+        @Parameters(paramLabel = "NAME", description = "The host's name (or id).")
+        private String name;
+
+        @Override
+        public Integer call() {
+            PaddockCommand root = PaddockCommand.of(spec);
+            ApiClient client = root.client();
+            client.delete("api/v1/hosts/" + ApiClient.encode(hostId(client, name)));
+            return root.done(dev.paddock.json.Json.mapper().createObjectNode().put("removed", name),
+                    "host " + name + " removed");
+        }
+    }
+
+    /** The id of the cluster with this name or id. */
+    static String clusterId(ApiClient client, String nameOrId) {
+        for (JsonNode cluster : client.get("api/v1/clusters").path("items")) {
+            if (cluster.path("name").asText().equals(nameOrId) || cluster.path("id").asText().equals(nameOrId)) {
+                return cluster.path("id").asText();
+            }
+        }
+        throw new CliException(ExitCode.NOT_FOUND, "No cluster is named '" + nameOrId + "'.");
     }
 
     /** The two ways in and out of maintenance. */

@@ -39,6 +39,7 @@ import picocli.CommandLine.ScopeType;
             LogoutCommand.class,
             UserCommand.class,
             TokenCommand.class,
+            CredentialCommand.class,
             AuditCommand.class,
             CommandLine.HelpCommand.class
         })

@@ -25,6 +25,7 @@ import dev.paddock.model.Room;
 import dev.paddock.operation.OperationRunner;
 import dev.paddock.operation.Operations;
 import dev.paddock.security.Accounts;
+import dev.paddock.security.LibvirtCredentials;
 import dev.paddock.security.Passwords;
 import dev.paddock.security.Secrets;
 import dev.paddock.server.sim.RealTimeClock;
@@ -43,6 +44,7 @@ import dev.paddock.store.JdbcHaSettings;
 import dev.paddock.store.JdbcIdentities;
 import dev.paddock.store.JdbcInventoryStore;
 import dev.paddock.store.JdbcOperationJournal;
+import dev.paddock.store.JdbcLibvirtCredentials;
 import dev.paddock.store.KeyUses;
 import dev.paddock.store.LeaderLease;
 import dev.paddock.tls.ServerCertificate;
@@ -92,9 +94,21 @@ public final class PaddockServer implements AutoCloseable {
      */
     public record Parts(InventoryStore store, Operations operations, Hypervisor hypervisor, Oversight oversight,
             Accounts accounts, List<AutoCloseable> closeables, Optional<HaController> ha,
-            Optional<Leadership> leadership) {
+            Optional<Leadership> leadership, LibvirtCredentials credentials) {
         public Parts {
             closeables = List.copyOf(closeables);
+        }
+
+        public Parts(InventoryStore store, Operations operations, Hypervisor hypervisor, Oversight oversight,
+                Accounts accounts, List<AutoCloseable> closeables, Optional<HaController> ha,
+                Optional<Leadership> leadership) {
+            this(store, operations, hypervisor, oversight, accounts, closeables, ha, leadership,
+                    LibvirtCredentials.none());
+        }
+
+        /** These parts, keeping libvirt credentials in {@code kept}. */
+        public Parts withCredentials(LibvirtCredentials kept) {
+            return new Parts(store, operations, hypervisor, oversight, accounts, closeables, ha, leadership, kept);
         }
 
         public Parts(InventoryStore store, Operations operations, Hypervisor hypervisor, Oversight oversight,
@@ -181,10 +195,13 @@ public final class PaddockServer implements AutoCloseable {
             } else {
                 sim = RoomFile.open(roomFile, clock, ROOM_SEED);
             }
+            HostLogins logins = new HostLogins(new JdbcLibvirtCredentials(dataSource, keys.secrets()),
+                    HostLogins.defaultParent());
+            made.add(logins);
             RoutingHypervisor hypervisor = new RoutingHypervisor(sim,
                     () -> new LibvirtHypervisor(config.libvirtSettings(), new JdbcConsolePasswords(dataSource)),
                     config.libvirtGuestBoot(),
-                    config.libvirtDatastores());
+                    config.libvirtDatastores(), Optional.of(logins));
             made.add(hypervisor);
             demoRoom.ifPresent(room -> seed(store, room));
             Oversight oversight = new Oversight(new JdbcAlarms(dataSource), JdbcAuditLog.keyed(dataSource, keys));
@@ -225,7 +242,7 @@ public final class PaddockServer implements AutoCloseable {
             watchdogs.start();
             leadership.stopOnLoss(watchdogs);
             PaddockServer server = start(new Parts(store, runner, hypervisor, oversight, security.accounts(), made,
-                    Optional.of(ha), Optional.of(leadership)), config.host(), config.port(), config.openMetrics(),
+                    Optional.of(ha), Optional.of(leadership), logins.kept()), config.host(), config.port(), config.openMetrics(),
                     security.firstPassword(), config.tls().certificate(config.dataDirectory(), config.host()));
             // the password itself goes to the starting command's output (firstPassword()), never to the log
             security.firstPassword().ifPresent(password -> LOG.info("first start: user '{}' has a one-time password,"
@@ -305,7 +322,7 @@ public final class PaddockServer implements AutoCloseable {
         PlacementLedger ledger = parts.ha().map(HaController::ledger)
                 .orElseGet(() -> new PlacementLedger(parts.store(), parts.operations()));
         RestApi api = new RestApi(parts.store(), parts.operations(), parts.hypervisor(), ledger, parts.oversight(),
-                parts.accounts(), openMetrics, Clock.systemUTC());
+                parts.accounts(), parts.credentials(), openMetrics, Clock.systemUTC());
         PaddockMetrics metrics = new PaddockMetrics(parts.store(), parts.operations());
         parts.ha().ifPresent(ha -> ha.meters().bindTo(metrics.registry()));
         parts.leadership().ifPresent(leadership -> leadership.bindTo(metrics.registry()));

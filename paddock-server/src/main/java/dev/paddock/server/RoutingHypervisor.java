@@ -58,6 +58,7 @@ public final class RoutingHypervisor implements Hypervisor {
     private final Map<String, Hypervisor> byHost = new ConcurrentHashMap<>();
     private final List<Consumer<HypervisorEvent>> listeners = new CopyOnWriteArrayList<>();
     private final Hypervisor.Subscription simSubscription;
+    private final Optional<HostLogins> logins;
     private volatile Hypervisor libvirt;
     private Hypervisor.Subscription libvirtSubscription;
 
@@ -73,6 +74,17 @@ public final class RoutingHypervisor implements Hypervisor {
     /** @param libvirtDatastores the directory holding a directory per datastore for libvirt hosts' disk files */
     public RoutingHypervisor(Hypervisor simulated, Supplier<Hypervisor> libvirtFactory,
             Optional<DomainSpec.DirectBoot> libvirtBoot, Optional<Path> libvirtDatastores) {
+        this(simulated, libvirtFactory, libvirtBoot, libvirtDatastores, Optional.empty());
+    }
+
+    /**
+     * @param logins what turns a host URI naming a stored credential ({@code ?credential=NAME}) into the URI libvirt
+     *     connects with; without it, such a URI is refused
+     */
+    public RoutingHypervisor(Hypervisor simulated, Supplier<Hypervisor> libvirtFactory,
+            Optional<DomainSpec.DirectBoot> libvirtBoot, Optional<Path> libvirtDatastores,
+            Optional<HostLogins> logins) {
+        this.logins = logins;
         this.simulated = simulated;
         this.libvirtFactory = libvirtFactory;
         this.libvirtBoot = libvirtBoot;
@@ -93,12 +105,22 @@ public final class RoutingHypervisor implements Hypervisor {
     @Override
     public HostFacts attach(String hostId, String uri) {
         Hypervisor backend = backendFor(uri);
-        HostFacts facts = backend.attach(hostId, uri);
+        HostFacts facts = backend.attach(hostId, connectable(uri));
         Hypervisor previous = byHost.put(hostId, backend);
         if (previous != null && previous != backend) {
             previous.detach(hostId);
         }
         return facts;
+    }
+
+    /** The URI libvirt connects with: a stored credential's files named in it, when it names one. */
+    private String connectable(String uri) {
+        if (HostLogins.parameter(uri, HostLogins.PARAMETER).isEmpty()) {
+            return uri;
+        }
+        return logins.orElseThrow(() -> new HypervisorException(HypervisorException.Reason.INVALID_ARGUMENT,
+                "this server keeps no libvirt credentials, so '" + HostLogins.PARAMETER + "=' in a host URI names"
+                + " nothing")).resolve(uri);
     }
 
     private Hypervisor backendFor(String uri) {

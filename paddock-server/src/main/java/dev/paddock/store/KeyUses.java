@@ -22,6 +22,9 @@ public final class KeyUses {
                 s -> s.setString(1, "%\"" + SecretBox.PREFIX + "%"), r -> r.getString(1)).isPresent()) {
             uses.add(ServerKeys.Use.SECRETS);
         }
+        if (jdbc.queryOne("SELECT id FROM libvirt_credentials LIMIT 1", s -> { }, r -> r.getString(1)).isPresent()) {
+            uses.add(ServerKeys.Use.SECRETS);
+        }
         return uses;
     }
 }

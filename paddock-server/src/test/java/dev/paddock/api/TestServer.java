@@ -31,6 +31,7 @@ import dev.paddock.sim.SimulatedHypervisor;
 import dev.paddock.store.Database;
 import dev.paddock.store.InventoryStore;
 import dev.paddock.store.JdbcAlarms;
+import dev.paddock.store.JdbcLibvirtCredentials;
 import dev.paddock.security.ServerKeys;
 import dev.paddock.security.TestKeys;
 import dev.paddock.store.JdbcAuditLog;
@@ -147,14 +148,16 @@ public final class TestServer implements AutoCloseable {
             operations = new InlineOperations(store);
             ha = idleHa(settings, follower);
             server = PaddockServer.start(new PaddockServer.Parts(store, operations, hypervisor, oversight, accounts,
-                    List.of(dataSource, follower), Optional.of(ha)), "127.0.0.1", 0);
+                    List.of(dataSource, follower), Optional.of(ha))
+                    .withCredentials(new JdbcLibvirtCredentials(dataSource, keys.secrets())), "127.0.0.1", 0);
         } else {
             OperationRunner runner = new OperationRunner(new JdbcOperationJournal(dataSource), store, hypervisor);
             runner.start();
             operations = runner;
             ha = idleHa(settings, follower);
             server = PaddockServer.start(new PaddockServer.Parts(store, operations, hypervisor, oversight, accounts,
-                    List.of(dataSource, follower, runner), Optional.of(ha)), "127.0.0.1", 0);
+                    List.of(dataSource, follower, runner), Optional.of(ha))
+                    .withCredentials(new JdbcLibvirtCredentials(dataSource, keys.secrets())), "127.0.0.1", 0);
         }
     }
 

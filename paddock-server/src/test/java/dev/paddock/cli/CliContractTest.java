@@ -251,6 +251,29 @@ class CliContractTest {
                         Mistake.of("a site and a cluster", ExitCode.USAGE, "admin", "operator", "--site", "s",
                                 "--cluster", "c"))),
                 Map.entry("token list", Example.of(List::of, Mistake.of("a stray argument", ExitCode.USAGE, "extra"))),
+                Map.entry("host add", Example.of(() -> List.of("h3", "--cluster", TestServer.CLUSTER.name(), "--uri",
+                                "sim://spare"),
+                        Mistake.of("an unknown cluster", ExitCode.NOT_FOUND, "h3", "--cluster", "no-such-cluster",
+                                "--uri", "sim://spare"),
+                        Mistake.of("no URI", ExitCode.USAGE, "h3", "--cluster", TestServer.CLUSTER.name()))),
+                Map.entry("host remove", Example.of(() -> List.of(server.post("/api/v1/hosts", "{\"clusterId\":\""
+                                + TestServer.CLUSTER.id() + "\",\"name\":\"h3\",\"uri\":\"sim://spare\"}").json()
+                                .get("name").asText()),
+                        Mistake.of("an unknown host", ExitCode.NOT_FOUND, "no-such-host"),
+                        Mistake.of("no host", ExitCode.USAGE))),
+                Map.entry("credential list", Example.of(List::of,
+                        Mistake.of("a stray argument", ExitCode.USAGE, "extra"))),
+                Map.entry("credential add", Example.of(() -> List.of("lab", "--tls-ca", pem("server.crt"), "--tls-cert",
+                                pem("server.crt"), "--tls-key", pem("server.key")),
+                        Mistake.of("a missing file", ExitCode.REJECTED, "other", "--ssh-key", "no-such-key"),
+                        Mistake.of("a certificate for a key", ExitCode.REJECTED, "other", "--ssh-key",
+                                pem("server.crt")),
+                        Mistake.of("TLS and SSH at once", ExitCode.USAGE, "lab", "--ssh-key", pem("server.key"),
+                                "--tls-ca", pem("server.crt"), "--tls-cert", pem("server.crt"), "--tls-key",
+                                pem("server.key")))),
+                Map.entry("credential delete", Example.of(() -> List.of(credential("doomed")),
+                        Mistake.of("an unknown credential", ExitCode.NOT_FOUND, "no-such-credential"),
+                        Mistake.of("no credential", ExitCode.USAGE))),
                 Map.entry("token create", Example.of(() -> List.of("ci", "--role", "read-only", "--days", "7"),
                         Mistake.of("an unknown role", ExitCode.REJECTED, "ci", "--role", "no-such-role"),
                         Mistake.of("no days", ExitCode.REJECTED, "ci", "--days", "0"))),
@@ -321,6 +344,32 @@ class CliContractTest {
                 "h1", "--wait"));
         assertThat(run.status()).as(run.err()).isZero();
         return name;
+    }
+
+    /** A file of a self-signed certificate (server.crt) and its key (server.key), made once; its path. */
+    private String pem(String file) {
+        Path pki = directory.resolve("pki");
+        if (!Files.exists(pki.resolve(file))) {
+            dev.paddock.tls.ServerCertificate.selfSigned(pki, java.util.Set.of("paddock-client"));
+        }
+        return pki.resolve(file).toString();
+    }
+
+    /** A libvirt credential kept through the API; its name. */
+    private String credential(String name) {
+        try {
+            String body = dev.paddock.json.Json.mapper().writeValueAsString(Map.of("name", name, "kind", "tls",
+                    "caCertificate", Files.readString(Path.of(pem("server.crt"))),
+                    "clientCertificate", Files.readString(Path.of(pem("server.crt"))),
+                    "clientKey", Files.readString(Path.of(pem("server.key")))));
+            TestServer.Reply kept = server.post("/api/v1/libvirt-credentials", body);
+            if (kept.status() != 201) {
+                throw new IllegalStateException("credential " + name + " answered " + kept);
+            }
+            return name;
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /** A file holding the first bytes of a 1 GiB qcow2 image; its path. */
