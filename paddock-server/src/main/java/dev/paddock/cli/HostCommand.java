@@ -78,12 +78,7 @@ final class HostCommand implements Runnable {
 
     /** The id of the cluster with this name or id. */
     static String clusterId(ApiClient client, String nameOrId) {
-        for (JsonNode cluster : client.get("api/v1/clusters").path("items")) {
-            if (cluster.path("name").asText().equals(nameOrId) || cluster.path("id").asText().equals(nameOrId)) {
-                return cluster.path("id").asText();
-            }
-        }
-        throw new CliException(ExitCode.NOT_FOUND, "No cluster is named '" + nameOrId + "'.");
+        return idNamed(client, "clusters", "cluster", nameOrId);
     }
 
     /** The two ways in and out of maintenance. */
@@ -178,11 +173,16 @@ final class HostCommand implements Runnable {
 
     /** The id of the host with this name or id. */
     static String hostId(ApiClient client, String nameOrId) {
-        for (JsonNode host : client.get("api/v1/hosts").path("items")) {
-            if (host.path("name").asText().equals(nameOrId) || host.path("id").asText().equals(nameOrId)) {
-                return host.path("id").asText();
+        return idNamed(client, "hosts", "host", nameOrId);
+    }
+
+    /** The id of the item of {@code collection} with this name or id; exit 3 with a sentence when none has it. */
+    private static String idNamed(ApiClient client, String collection, String kind, String nameOrId) {
+        for (JsonNode item : client.get("api/v1/" + collection).path("items")) {
+            if (item.path("name").asText().equals(nameOrId) || item.path("id").asText().equals(nameOrId)) {
+                return item.path("id").asText();
             }
         }
-        throw new CliException(ExitCode.NOT_FOUND, "No host is named '" + nameOrId + "'.");
+        throw new CliException(ExitCode.NOT_FOUND, "No " + kind + " is named '" + nameOrId + "'.");
     }
 }
