@@ -139,7 +139,13 @@ public final class InventoryController implements AutoCloseable {
         switch (event) {
             case HypervisorEvent.HostEvent hostEvent -> {
                 switch (hostEvent.kind()) {
-                    case CONNECTED -> markDirty(hostEvent.hostId());
+                    case CONNECTED -> {
+                        // a host just added, or back: its pools and networks may have changed while no event could
+                        // come, and are not read again before the next resync otherwise
+                        markDirty(hostEvent.hostId());
+                        readSoon(poolsChanged, hostEvent.hostId(), this::readPools);
+                        readSoon(networksChanged, hostEvent.hostId(), this::readNetworks);
+                    }
                     case DISCONNECTED -> store.host(hostEvent.hostId()).ifPresent(this::markDisconnected);
                 }
             }
