@@ -135,8 +135,8 @@ class LabPoolEventsTest {
     }
 
     @Test
-    @DisplayName("a network defined and started on h3 with virsh is carried by h3 within 2 s; stopped and undefined,"
-            + " it is gone within 2 s")
+    @DisplayName("a network defined and started on h3 with virsh is carried by h3 within 2 s; stopped, it is shown"
+            + " stopped there, started again, started, and undefined, gone, each within 2 s")
     void persistentNetwork() throws IOException {
         Lab.Host h3 = LAB.lab().host(3);
         String name = "ep-" + suffix;
@@ -149,6 +149,18 @@ class LabPoolEventsTest {
 
             LabAwait.until("network " + name + " carried by h3", EVENT,
                     () -> carriers(name).equals(List.of(HOST_IDS.get("h3"))));
+
+            virsh(h3, "net-destroy", name);
+
+            LabAwait.until("network " + name + " stopped on h3", EVENT, () -> network(name)
+                    .map(network -> network.get("carriers").get(HOST_IDS.get("h3")).get("stopped").asBoolean())
+                    .orElse(false));
+
+            virsh(h3, "net-start", name);
+
+            LabAwait.until("network " + name + " started on h3 again", EVENT, () -> network(name)
+                    .map(network -> !network.get("carriers").get(HOST_IDS.get("h3")).get("stopped").asBoolean())
+                    .orElse(false));
 
             virsh(h3, "net-destroy", name);
             virsh(h3, "net-undefine", name);
