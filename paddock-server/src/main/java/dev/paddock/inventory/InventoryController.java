@@ -191,7 +191,7 @@ public final class InventoryController implements AutoCloseable {
                 try {
                     read.accept(hosts);
                 } catch (RuntimeException e) {
-                    LOG.warn("reading the pools or networks of {} failed: {}", hosts, e.getMessage());
+                    LOG.warn("reading the pools or networks of {} failed: {}", names(hosts), e.getMessage());
                 }
             });
         }
