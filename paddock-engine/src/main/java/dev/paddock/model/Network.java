@@ -67,11 +67,19 @@ public record Network(String id, String siteId, String name, OptionalInt vlan, b
      *
      * @param libvirtName the name of the host's libvirt network, the name a NIC's interface names
      * @param bridge the host's bridge device under it, empty while libvirt has not said
+     * @param stopped true while the host's libvirt network is defined but not started: a NIC cannot join it, so the
+     *     host does not carry the network for placement, yet it is still the host's to undefine. Stored carriers
+     *     written before this was kept read as started.
      */
-    public record Carrier(String libvirtName, String bridge) {
+    public record Carrier(String libvirtName, String bridge, boolean stopped) {
         public Carrier {
             Ids.require(libvirtName, "libvirt network name");
             bridge = bridge == null ? "" : bridge;
+        }
+
+        /** A started network. */
+        public Carrier(String libvirtName, String bridge) {
+            this(libvirtName, bridge, false);
         }
     }
 }

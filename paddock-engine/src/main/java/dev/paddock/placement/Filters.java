@@ -113,8 +113,8 @@ public final class Filters {
     }
 
     /**
-     * Every network of the VM's NICs is carried by the host: by the host itself when the network's carriers are
-     * known, by any host of its site when it was declared by hand.
+     * Every network of the VM's NICs is carried by the host: by the host itself, started there, when the network's
+     * carriers are known, by any host of its site when it was declared by hand.
      */
     public record NetworksReachable() implements HostFilter {
         public Verdict test(Vm vm, HostView host, Room room) {
@@ -129,6 +129,10 @@ public final class Filters {
                 if (network.get().hasCarriers() && !network.get().hostIds().contains(host.id())) {
                     return Reject.because("networks", "network " + network.get().name() + " of " + label(nic, i)
                             + " is not carried by the host");
+                }
+                if (network.get().hasCarriers() && network.get().carriers().get(host.id()).stopped()) {
+                    return Reject.because("networks", "network " + network.get().name() + " of " + label(nic, i)
+                            + " is stopped on the host");
                 }
             }
             return Verdict.FITS;

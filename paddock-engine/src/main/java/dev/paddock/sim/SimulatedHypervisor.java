@@ -16,6 +16,8 @@ import dev.paddock.hypervisor.HostNetwork;
 import dev.paddock.hypervisor.Hypervisor;
 import dev.paddock.hypervisor.HypervisorEvent.DomainEventKind;
 import dev.paddock.hypervisor.HypervisorEvent.HostEventKind;
+import dev.paddock.hypervisor.HypervisorEvent.NetworkEventKind;
+import dev.paddock.hypervisor.HypervisorEvent.PoolEventKind;
 import dev.paddock.hypervisor.HypervisorEvent;
 import dev.paddock.hypervisor.HypervisorException;
 import dev.paddock.hypervisor.MigrationOptions;
@@ -669,6 +671,8 @@ public final class SimulatedHypervisor implements Hypervisor {
             HostNetwork network = new HostNetwork(spec.name(), uuid, spec.forwardMode(), spec.bridge(), true);
             host.networks.put(spec.name(), network);
             changed = true;
+            emitNetwork(host, spec.name(), NetworkEventKind.DEFINED);
+            emitNetwork(host, spec.name(), NetworkEventKind.STARTED);
             return network;
         });
     }
@@ -676,8 +680,11 @@ public final class SimulatedHypervisor implements Hypervisor {
     @Override
     public void undefineNetwork(String hostId, String name) {
         run(CallKind.UNDEFINE, () -> {
-            if (reachable(hostId).networks.remove(name) != null) {
+            SimHost host = reachable(hostId);
+            if (host.networks.remove(name) != null) {
                 changed = true;
+                emitNetwork(host, name, NetworkEventKind.STOPPED);
+                emitNetwork(host, name, NetworkEventKind.UNDEFINED);
             }
         });
     }
@@ -1029,13 +1036,29 @@ public final class SimulatedHypervisor implements Hypervisor {
         Objects.requireNonNull(spec, "spec");
         return call(CallKind.STORAGE, () -> {
             changed = true;
-            return storage.define(reachable(hostId), hostId, spec);
+            SimHost host = reachable(hostId);
+            boolean known = storage.pools(host).stream().anyMatch(pool -> pool.name().equals(spec.name()));
+            PoolFacts pool = storage.define(host, hostId, spec);
+            if (!known && pool.name().equals(spec.name())) {
+                emitPool(host, spec.name(), PoolEventKind.DEFINED);
+                if (pool.active()) {
+                    emitPool(host, spec.name(), PoolEventKind.STARTED);
+                }
+            }
+            return pool;
         });
     }
 
     @Override
     public void undefinePool(String hostId, String name) {
-        run(CallKind.STORAGE, () -> changed |= storage.undefine(reachable(hostId), name));
+        run(CallKind.STORAGE, () -> {
+            SimHost host = reachable(hostId);
+            if (storage.undefine(host, name)) {
+                changed = true;
+                emitPool(host, name, PoolEventKind.STOPPED);
+                emitPool(host, name, PoolEventKind.UNDEFINED);
+            }
+        });
     }
 
     @Override
@@ -1255,6 +1278,20 @@ public final class SimulatedHypervisor implements Hypervisor {
         if (hostId != null && host.reachable()) {
             events.enqueue(new HypervisorEvent.DomainEvent(clock.now(), hostId, domain.spec.uuid(),
                     domain.spec.name(), kind));
+        }
+    }
+
+    private void emitPool(SimHost host, String pool, PoolEventKind kind) {
+        String hostId = idByHostname.get(host.hostname);
+        if (hostId != null && host.reachable()) {
+            events.enqueue(new HypervisorEvent.PoolEvent(clock.now(), hostId, pool, kind));
+        }
+    }
+
+    private void emitNetwork(SimHost host, String network, NetworkEventKind kind) {
+        String hostId = idByHostname.get(host.hostname);
+        if (hostId != null && host.reachable()) {
+            events.enqueue(new HypervisorEvent.NetworkEvent(clock.now(), hostId, network, kind));
         }
     }
 

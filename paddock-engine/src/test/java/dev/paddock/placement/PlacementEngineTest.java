@@ -131,6 +131,27 @@ class PlacementEngineTest {
     }
 
     @Test
+    void aHostWhoseLibvirtNetworkIsStoppedDoesNotCarryItForPlacement() {
+        Network backend = new Network("n-backend", "s1", "backend", java.util.OptionalInt.empty(), false, Set.of(),
+                java.util.Map.of("h1", new Network.Carrier("backend", "pdk1", true),
+                        "h2", new Network.Carrier("backend", "pdk1")));
+        Vm vm = new Vm("v", "v", "c1", java.util.Optional.empty(), cpuMem(1_000, 1_024), VmState.RUNNING,
+                VmOrigin.MANAGED, "app", 0, Set.of(), Set.of(), Set.of(), List.of(),
+                List.of(new Nic("n-backend", "52:54:00:00:00:02")));
+        Room plain = Rooms.room(List.of(host("h1", cpuMem(64_000, 65_536)), host("h2", cpuMem(8_000, 16_384))),
+                List.of());
+        Room room = new Room(plain.sites(), plain.clusters(), plain.hosts(), plain.vms(), List.of(backend),
+                plain.datastores());
+
+        Placement onlyH1 = balancing.place(room, Claims.NONE, vm, h -> h.id().equals("h1"));
+        Placement anywhere = balancing.place(room, vm);
+
+        assertThat(((Placement.Unplaceable) onlyH1).explain(room, vm)).isEqualTo("No host of cluster 'c1' has room"
+                + " for VM 'v': h1: network backend of NIC 52:54:00:00:00:02 is stopped on the host.");
+        assertThat(((Placement.Placed) anywhere).host().id()).isEqualTo("h2");
+    }
+
+    @Test
     void aNetworkDeclaredByHandIsCarriedByEveryHostOfItsSite() {
         Room room = Rooms.room(List.of(host("h1", cpuMem(8_000, 16_384)), host("h2", cpuMem(8_000, 16_384))),
                 List.of());

@@ -2,14 +2,23 @@ package dev.paddock.sim;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.paddock.hypervisor.DomainSpec;
 import dev.paddock.hypervisor.HypervisorEvent;
 import dev.paddock.hypervisor.HypervisorEvent.DomainEvent;
 import dev.paddock.hypervisor.HypervisorEvent.DomainEventKind;
+import dev.paddock.hypervisor.HypervisorEvent.NetworkEvent;
+import dev.paddock.hypervisor.HypervisorEvent.NetworkEventKind;
+import dev.paddock.hypervisor.HypervisorEvent.PoolEvent;
+import dev.paddock.hypervisor.HypervisorEvent.PoolEventKind;
 import dev.paddock.hypervisor.HypervisorException;
 import dev.paddock.hypervisor.MigrationOptions;
 import dev.paddock.hypervisor.MigrationResult;
+import dev.paddock.hypervisor.NetworkSpec;
+import dev.paddock.hypervisor.PoolSource;
+import dev.paddock.hypervisor.PoolType;
+import dev.paddock.hypervisor.PoolSpec;
 import dev.paddock.model.Resources;
 import dev.paddock.model.Maxima;
 import dev.paddock.model.VmState;
@@ -325,6 +334,29 @@ class SimulatedHypervisorTest {
         assertThat(sim.isConnected("A")).isFalse();
         assertReason(() -> sim.domains("A"), HypervisorException.Reason.NOT_FOUND);
         assertThat(sim.domainsOn("a")).singleElement().satisfies(d -> assertThat(d.state()).isEqualTo(VmState.RUNNING));
+    }
+
+    @Test
+    @DisplayName("a pool and a network defined and undefined are told as libvirt tells them; a second define is quiet")
+    void poolAndNetworkEvents() {
+        var pool = new PoolSpec("local", PoolType.DIR, PoolSource.NONE, "/var/lib/paddock/local");
+        sim.definePool("A", pool);
+        sim.definePool("A", pool);
+        sim.defineNetwork("A", NetworkSpec.isolated("backend"));
+        sim.defineNetwork("A", NetworkSpec.isolated("backend"));
+        sim.undefinePool("A", "local");
+        sim.undefineNetwork("A", "backend");
+        sim.undefineNetwork("A", "backend");
+
+        assertThat(events).filteredOn(PoolEvent.class::isInstance).map(PoolEvent.class::cast)
+                .extracting(PoolEvent::hostId, PoolEvent::pool, PoolEvent::kind).containsExactly(
+                        tuple("A", "local", PoolEventKind.DEFINED), tuple("A", "local", PoolEventKind.STARTED),
+                        tuple("A", "local", PoolEventKind.STOPPED), tuple("A", "local", PoolEventKind.UNDEFINED));
+        assertThat(events).filteredOn(NetworkEvent.class::isInstance).map(NetworkEvent.class::cast)
+                .extracting(NetworkEvent::hostId, NetworkEvent::network, NetworkEvent::kind).containsExactly(
+                        tuple("A", "backend", NetworkEventKind.DEFINED), tuple("A", "backend", NetworkEventKind.STARTED),
+                        tuple("A", "backend", NetworkEventKind.STOPPED),
+                        tuple("A", "backend", NetworkEventKind.UNDEFINED));
     }
 
     private List<DomainEventKind> kinds(String uuid) {

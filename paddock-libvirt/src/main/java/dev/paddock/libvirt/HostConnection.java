@@ -17,6 +17,7 @@ final class HostConnection {
     private volatile Connect connect;
     private volatile LifecycleListener lifecycle;
     private volatile Optional<WatchdogEvents.Registration> watchdog = Optional.empty();
+    private volatile Optional<PoolNetworkEvents.Registration> poolNetworkEvents = Optional.empty();
     private volatile HostFacts facts;
     private volatile HostCapabilities capabilities;
     private volatile boolean reconnecting;
@@ -47,17 +48,26 @@ final class HostConnection {
         return watchdog;
     }
 
+    /** The storage pool and network callbacks registered on the current connection. */
+    Optional<PoolNetworkEvents.Registration> poolNetworkEvents() {
+        return poolNetworkEvents;
+    }
+
     void up(Connect connect, LifecycleListener lifecycle, Optional<WatchdogEvents.Registration> watchdog,
-            HostFacts facts, HostCapabilities capabilities) {
+            PoolNetworkEvents.Registration poolNetworkEvents, HostFacts facts, HostCapabilities capabilities) {
         this.lifecycle = lifecycle;
         this.watchdog = watchdog;
+        this.poolNetworkEvents = Optional.of(poolNetworkEvents);
         this.facts = facts;
         this.capabilities = capabilities;
         this.connect = connect;
         this.reconnecting = false;
     }
 
-    /** The facts again with the disk capacity its storage pools hold now (they have no events: read when listed). */
+    /**
+     * The facts again with the disk capacity its storage pools hold now: read when they are listed, since space used
+     * grows without any event.
+     */
     void measured(long diskGib) {
         HostFacts known = facts;
         if (known != null && known.capacity().diskGib() != diskGib) {

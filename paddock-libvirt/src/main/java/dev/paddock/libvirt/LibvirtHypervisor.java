@@ -11,6 +11,10 @@ import dev.paddock.hypervisor.HypervisorEvent;
 import dev.paddock.hypervisor.HypervisorEvent.DomainEvent;
 import dev.paddock.hypervisor.HypervisorEvent.HostEvent;
 import dev.paddock.hypervisor.HypervisorEvent.HostEventKind;
+import dev.paddock.hypervisor.HypervisorEvent.NetworkEvent;
+import dev.paddock.hypervisor.HypervisorEvent.NetworkEventKind;
+import dev.paddock.hypervisor.HypervisorEvent.PoolEvent;
+import dev.paddock.hypervisor.HypervisorEvent.PoolEventKind;
 import dev.paddock.hypervisor.HypervisorEvent.WatchdogFired;
 import dev.paddock.hypervisor.HypervisorException;
 import dev.paddock.hypervisor.HypervisorException.Reason;
@@ -268,7 +272,12 @@ public final class LibvirtHypervisor implements Hypervisor {
             if (watchdog.isEmpty()) {
                 LOG.debug("host {} offers no watchdog events", link.hostId);
             }
-            link.up(connect, lifecycle, watchdog, facts, capabilities);
+            PoolNetworkEvents.Registration poolNetworkEvents = PoolNetworkEvents.register(connect,
+                    poolNetworkListener(link));
+            if (poolNetworkEvents.isEmpty()) {
+                LOG.debug("host {} offers no storage pool or network events", link.hostId);
+            }
+            link.up(connect, lifecycle, watchdog, poolNetworkEvents, facts, capabilities);
         } catch (LibvirtException e) {
             quietlyClose(connect);
             throw LibvirtErrors.translate("cannot read host " + link.hostId + " at " + link.uri, e);
@@ -337,6 +346,25 @@ public final class LibvirtHypervisor implements Hypervisor {
                 () -> LOG.debug("watchdog of {} on {} fired with unknown action {}", uuid, link.hostId, code));
     }
 
+    private PoolNetworkEvents.Listener poolNetworkListener(HostConnection link) {
+        return new PoolNetworkEvents.Listener() {
+            @Override
+            public void pool(String name, PoolEventKind kind) {
+                inbox.add(() -> publish(new PoolEvent(clock.instant(), link.hostId, name, kind)));
+            }
+
+            @Override
+            public void network(String name, NetworkEventKind kind) {
+                inbox.add(() -> publish(new NetworkEvent(clock.instant(), link.hostId, name, kind)));
+            }
+
+            @Override
+            public void unknown(String what, String name, int code) {
+                LOG.debug("{} {} on {}: unknown lifecycle event {}", what, name, link.hostId, code);
+            }
+        };
+    }
+
     /** A connection was lost (keepalive, EOF, error): show the host disconnected and start reconnecting. */
     private void lost(HostConnection link, Connect connect, String why) {
         if (hosts.get(link.hostId) != link || !link.down(connect)) {
@@ -351,8 +379,9 @@ public final class LibvirtHypervisor implements Hypervisor {
         publish(new HostEvent(clock.instant(), link.hostId, HostEventKind.DISCONNECTED));
         LifecycleListener lifecycle = link.lifecycle();
         Optional<WatchdogEvents.Registration> watchdog = link.watchdog();
+        Optional<PoolNetworkEvents.Registration> poolNetworkEvents = link.poolNetworkEvents();
         background.execute(() -> {
-            release(connect, lifecycle, watchdog);
+            release(connect, lifecycle, watchdog, poolNetworkEvents);
             reconnect(link);
         });
     }
@@ -388,9 +417,10 @@ public final class LibvirtHypervisor implements Hypervisor {
     private void close(HostConnection link) {
         LifecycleListener lifecycle = link.lifecycle();
         Optional<WatchdogEvents.Registration> watchdog = link.watchdog();
+        Optional<PoolNetworkEvents.Registration> poolNetworkEvents = link.poolNetworkEvents();
         link.connect().ifPresent(connect -> {
             link.down(connect);
-            release(connect, lifecycle, watchdog);
+            release(connect, lifecycle, watchdog, poolNetworkEvents);
         });
     }
 
@@ -399,7 +429,15 @@ public final class LibvirtHypervisor implements Hypervisor {
      * and libvirt-java's lifecycle callback fails on a closed connection.
      */
     private static void release(Connect connect, LifecycleListener lifecycle,
-            Optional<WatchdogEvents.Registration> watchdog) {
+            Optional<WatchdogEvents.Registration> watchdog, Optional<PoolNetworkEvents.Registration> poolNetworkEvents) {
+        // only this connection's: a reconnect has registered its own on the new one
+        poolNetworkEvents.filter(registration -> registration.connect() == connect).ifPresent(registration -> {
+            try {
+                PoolNetworkEvents.deregister(registration);
+            } catch (RuntimeException e) {
+                LOG.debug("storage pool and network callbacks already gone: {}", e.getMessage());
+            }
+        });
         watchdog.ifPresent(registration -> {
             try {
                 WatchdogEvents.deregister(registration);

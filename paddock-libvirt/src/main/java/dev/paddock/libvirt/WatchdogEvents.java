@@ -74,7 +74,8 @@ final class WatchdogEvents {
         };
     }
 
-    private static ConnectionPointer pointer(Connect connect) {
+    /** The connection's native pointer, for calls libvirt-java does not bind. */
+    static ConnectionPointer pointer(Connect connect) {
         try {
             Field field = Connect.class.getDeclaredField("vcp");
             field.setAccessible(true);

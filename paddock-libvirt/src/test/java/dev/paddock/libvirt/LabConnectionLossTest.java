@@ -6,9 +6,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.paddock.hypervisor.HypervisorEvent;
 import dev.paddock.hypervisor.HypervisorEvent.HostEvent;
 import dev.paddock.hypervisor.HypervisorEvent.HostEventKind;
+import dev.paddock.hypervisor.HypervisorEvent.NetworkEvent;
+import dev.paddock.hypervisor.HypervisorEvent.NetworkEventKind;
 import dev.paddock.hypervisor.HypervisorException;
 import dev.paddock.hypervisor.HypervisorException.Reason;
+import dev.paddock.hypervisor.NetworkSpec;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -19,7 +25,10 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** A host whose network goes away is shown disconnected (keepalive), and connected again when it returns. */
+/**
+ * A host whose network goes away is shown disconnected (keepalive), and connected again when it returns, with its
+ * storage pool and network callbacks registered again on the new connection.
+ */
 @Tag("lab")
 class LabConnectionLossTest {
 
@@ -50,7 +59,8 @@ class LabConnectionLossTest {
     }
 
     @Test
-    @DisplayName("cutting the host's network raises DISCONNECTED; restoring it raises CONNECTED and calls work again")
+    @DisplayName("cutting the host's network raises DISCONNECTED; restoring it raises CONNECTED, calls work again and"
+            + " network events come again")
     void disconnectAndReconnect() throws InterruptedException {
         assertThat(awaitHostEvent()).isEqualTo(HostEventKind.CONNECTED);
 
@@ -68,6 +78,27 @@ class LabConnectionLossTest {
         assertThat(awaitHostEvent()).isEqualTo(HostEventKind.CONNECTED);
         assertThat(hypervisor.isConnected(hostId)).isTrue();
         assertThat(hypervisor.domains(hostId)).isNotNull();
+        assertThat(networkEventsAfterDefining()).as("the new connection's callbacks, registered once")
+                .containsExactly(NetworkEventKind.DEFINED, NetworkEventKind.STARTED);
+    }
+
+    /** The network events a network defined (and started) now brings within two seconds. */
+    private List<NetworkEventKind> networkEventsAfterDefining() throws InterruptedException {
+        String name = "lost-" + UUID.randomUUID().toString().substring(0, 8);
+        List<NetworkEventKind> told = new ArrayList<>();
+        try {
+            hypervisor.defineNetwork(hostId, NetworkSpec.isolated(name));
+            long deadline = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+            while (System.nanoTime() < deadline) {
+                if (events.poll(100, TimeUnit.MILLISECONDS) instanceof NetworkEvent event
+                        && event.hostId().equals(hostId) && event.network().equals(name)) {
+                    told.add(event.kind());
+                }
+            }
+        } finally {
+            hypervisor.undefineNetwork(hostId, name);
+        }
+        return told;
     }
 
     private HostEventKind awaitHostEvent() throws InterruptedException {

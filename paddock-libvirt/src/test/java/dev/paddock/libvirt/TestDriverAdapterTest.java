@@ -8,8 +8,13 @@ import dev.paddock.hypervisor.HostFacts;
 import dev.paddock.hypervisor.HypervisorEvent;
 import dev.paddock.hypervisor.HypervisorEvent.DomainEvent;
 import dev.paddock.hypervisor.HypervisorEvent.DomainEventKind;
+import dev.paddock.hypervisor.HypervisorEvent.NetworkEvent;
+import dev.paddock.hypervisor.HypervisorEvent.NetworkEventKind;
+import dev.paddock.hypervisor.HypervisorEvent.PoolEvent;
+import dev.paddock.hypervisor.HypervisorEvent.PoolEventKind;
 import dev.paddock.hypervisor.HypervisorException;
 import dev.paddock.hypervisor.HypervisorException.Reason;
+import dev.paddock.hypervisor.NetworkSpec;
 import dev.paddock.hypervisor.PoolSource;
 import dev.paddock.hypervisor.PoolSpec;
 import dev.paddock.hypervisor.PoolType;
@@ -210,5 +215,48 @@ class TestDriverAdapterTest {
             hypervisor.undefinePool(HOST, spec.name());
         }
         assertThat(hypervisor.pools(HOST)).extracting(p -> p.name()).doesNotContain(spec.name());
+    }
+
+    @Test
+    @DisplayName("a storage pool and a network defined and undefined are told as events, a pool refresh too")
+    void poolAndNetworkEvents() throws InterruptedException {
+        String name = "paddock-" + UUID.randomUUID().toString().substring(0, 8);
+        var pool = new PoolSpec(name, PoolType.DIR, PoolSource.NONE, "/paddock-test-pool");
+        try {
+            hypervisor.definePool(HOST, pool);
+            hypervisor.volumes(HOST, name); // refreshes the pool
+            hypervisor.defineNetwork(HOST, NetworkSpec.isolated(name));
+        } finally {
+            hypervisor.undefinePool(HOST, name);
+            hypervisor.undefineNetwork(HOST, name);
+        }
+
+        List<HypervisorEvent> told = poolAndNetworkEventsOf(name);
+        assertThat(told).filteredOn(PoolEvent.class::isInstance).extracting(event -> ((PoolEvent) event).kind())
+                .containsSubsequence(PoolEventKind.DEFINED, PoolEventKind.STARTED, PoolEventKind.REFRESHED,
+                        PoolEventKind.STOPPED, PoolEventKind.UNDEFINED);
+        assertThat(told).filteredOn(NetworkEvent.class::isInstance)
+                .extracting(event -> ((NetworkEvent) event).kind())
+                .containsSubsequence(NetworkEventKind.DEFINED, NetworkEventKind.STARTED, NetworkEventKind.STOPPED,
+                        NetworkEventKind.UNDEFINED);
+        assertThat(told).allSatisfy(event -> assertThat(event.hostId()).isEqualTo(HOST));
+    }
+
+    /** The pool and network events naming {@code name}, until both were undefined or two seconds passed. */
+    private List<HypervisorEvent> poolAndNetworkEventsOf(String name) throws InterruptedException {
+        List<HypervisorEvent> told = new ArrayList<>();
+        int undefined = 0;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+        while (undefined < 2 && System.nanoTime() < deadline) {
+            HypervisorEvent event = events.poll(50, TimeUnit.MILLISECONDS);
+            if (event instanceof PoolEvent pool && pool.pool().equals(name)) {
+                told.add(event);
+                undefined += pool.kind() == PoolEventKind.UNDEFINED ? 1 : 0;
+            } else if (event instanceof NetworkEvent network && network.network().equals(name)) {
+                told.add(event);
+                undefined += network.kind() == NetworkEventKind.UNDEFINED ? 1 : 0;
+            }
+        }
+        return told;
     }
 }

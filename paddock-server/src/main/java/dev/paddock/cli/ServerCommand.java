@@ -87,6 +87,12 @@ final class ServerCommand implements Callable<Integer> {
                     + " per database; a second waits this long for a silent holder, then refuses to start.")
     private double leaseTtlSeconds;
 
+    @Option(names = "--resync-period", defaultValue = "30", paramLabel = "SECONDS",
+            description = "How often every host's domains, storage pools and networks are read again (default"
+                    + " ${DEFAULT-VALUE}), the safety net under libvirt's events: a pool's space used grows without"
+                    + " one.")
+    private double resyncPeriodSeconds;
+
     @Option(names = "--open-metrics", description = "Serve /metrics without credentials (for a Prometheus that"
             + " scrapes without a token); otherwise it needs a token with host.read.")
     private boolean openMetrics;
@@ -164,6 +170,10 @@ final class ServerCommand implements Callable<Integer> {
         if (!(leaseTtlSeconds >= 0.03 && leaseTtlSeconds <= 3600)) {
             throw new CliException(ExitCode.USAGE, "--lease-ttl must be between 0.03 and 3600 seconds.");
         }
+        if (!(resyncPeriodSeconds >= 1 && resyncPeriodSeconds <= 86_400)) {
+            throw new CliException(ExitCode.USAGE, "--resync-period must be between 1 and 86400 seconds.");
+        }
+        config = config.withResyncPeriod(Duration.ofMillis(Math.round(resyncPeriodSeconds * 1000)));
         PaddockServer server = Servers.start(config,
                 new Leadership.Settings(Duration.ofMillis(Math.round(leaseTtlSeconds * 1000))));
         root.out().println("Paddock listening on " + server.url() + " (Ctrl-C stops it)");

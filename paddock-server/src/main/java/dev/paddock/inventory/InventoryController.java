@@ -42,8 +42,11 @@ import org.slf4j.LoggerFactory;
  * Keeps the inventory equal to what the hypervisors report: a reconcile loop fed by events, with a
  * periodic full resync as the safety net for anything an event did not say.
  *
- * <p>Storage pools have no events in libvirt-java, so the full resync also reads every answering host's pools and
- * records them as datastores.
+ * <p>The full resync also reads every answering host's storage pools and libvirt networks and records them as
+ * datastores and networks. Between resyncs, a pool or network event re-reads only its host's pools or networks:
+ * a pool started, stopped, built, deleted or refreshed, a network defined, started, stopped or undefined, shows at
+ * once. The resync stays the safety net: space used grows as volumes fill without any event (libvirt tells of a
+ * pool's sizes only when someone refreshes it), and an event lost with a connection is not sent again.
  *
  * <p>Everything runs on one thread: hypervisor callbacks only mark a host dirty (they must never block),
  * and the loop drains dirty hosts shortly after. One thread means no two reconciliations of a host can
@@ -65,6 +68,9 @@ public final class InventoryController implements AutoCloseable {
     private final NfsExports nfs;
     private final ScheduledExecutorService loop;
     private final Set<String> dirtyHosts = new LinkedHashSet<>();
+    /** Hosts whose storage pools, or whose networks, changed since they were last read. */
+    private final Set<String> poolsChanged = new LinkedHashSet<>();
+    private final Set<String> networksChanged = new LinkedHashSet<>();
     private final CountDownLatch firstResync = new CountDownLatch(1);
     private Hypervisor.Subscription subscription;
 
@@ -133,11 +139,20 @@ public final class InventoryController implements AutoCloseable {
         switch (event) {
             case HypervisorEvent.HostEvent hostEvent -> {
                 switch (hostEvent.kind()) {
-                    case CONNECTED -> markDirty(hostEvent.hostId());
+                    case CONNECTED -> {
+                        // a host just added, or back: its pools and networks may have changed while no event could
+                        // come, and are not read again before the next resync otherwise
+                        markDirty(hostEvent.hostId());
+                        readSoon(poolsChanged, hostEvent.hostId(), this::readPools);
+                        readSoon(networksChanged, hostEvent.hostId(), this::readNetworks);
+                    }
                     case DISCONNECTED -> store.host(hostEvent.hostId()).ifPresent(this::markDisconnected);
                 }
             }
             case HypervisorEvent.DomainEvent domainEvent -> markDirty(domainEvent.hostId());
+            case HypervisorEvent.PoolEvent pool -> readSoon(poolsChanged, pool.hostId(), this::readPools);
+            case HypervisorEvent.NetworkEvent network ->
+                    readSoon(networksChanged, network.hostId(), this::readNetworks);
             // A reset leaves the domain running; an action that changes its state sends a lifecycle event too.
             case HypervisorEvent.WatchdogFired fired -> { }
         }
@@ -161,6 +176,47 @@ public final class InventoryController implements AutoCloseable {
                 }
             });
         }
+    }
+
+    /**
+     * Reads what changed on the host once the events already queued are handled: a pool defined, built and started
+     * is one reading, not three.
+     */
+    private void readSoon(Set<String> pending, String hostId, Consumer<List<Host>> read) {
+        if (pending.add(hostId) && pending.size() == 1) {
+            loop.execute(() -> {
+                List<Host> hosts = pending.stream().flatMap(id -> store.host(id).stream())
+                        .filter(host -> hypervisor.isConnected(host.id())).toList();
+                pending.clear();
+                try {
+                    read.accept(hosts);
+                } catch (RuntimeException e) {
+                    LOG.warn("reading the pools or networks of {} failed: {}", names(hosts), e.getMessage());
+                }
+            });
+        }
+    }
+
+    /** Records the pools of {@code hosts} as datastores, and their disk capacity, after a storage pool event. */
+    private void readPools(List<Host> hosts) {
+        int written = recordPools(hosts);
+        if (written > 0) {
+            LOG.info("storage pool events on {}: {} datastores changed", names(hosts), written);
+        }
+    }
+
+    /** Records the networks of {@code hosts} after a network event; the other hosts keep what they carry. */
+    private void readNetworks(List<Host> hosts) {
+        Map<String, List<HostNetwork>> networks = new LinkedHashMap<>();
+        hosts.forEach(host -> networksOf(host).ifPresent(found -> networks.put(host.id(), found)));
+        int changed = recordNetworks(store.hosts(), networks);
+        if (changed > 0) {
+            LOG.info("network events on {}: {} networks changed", names(hosts), changed);
+        }
+    }
+
+    private static List<String> names(List<Host> hosts) {
+        return hosts.stream().map(Host::name).toList();
     }
 
     private void resyncAllQuietly() {
@@ -227,10 +283,19 @@ public final class InventoryController implements AutoCloseable {
     }
 
     /**
-     * Records the storage pools of the hosts that answered as datastores ({@link DatastoreDiscovery}): libvirt-java
-     * has no storage pool events, so pools are read at each full resync. Returns how many datastores were written.
+     * Records the storage pools of the hosts that answered as datastores, and measures the NFS datastores no host
+     * mounts. Returns how many datastores were written.
      */
     private int discoverDatastores(List<Host> answered) {
+        List<Datastore> recorded = store.datastores();
+        return recordPools(answered) + measureNfsDatastores(recorded);
+    }
+
+    /**
+     * Records the storage pools of {@code answered} as datastores ({@link DatastoreDiscovery}), the other hosts' places
+     * in them kept, and each listed host's disk capacity. Returns how many datastores were written.
+     */
+    private int recordPools(List<Host> answered) {
         Map<String, String> siteOfCluster = new HashMap<>();
         store.clusters().forEach(cluster -> siteOfCluster.put(cluster.id(), cluster.siteId()));
         List<DatastoreDiscovery.HostPools> pools = new ArrayList<>();
@@ -267,12 +332,13 @@ public final class InventoryController implements AutoCloseable {
                 LOG.warn("datastore {} not recorded: {}", datastore.name(), e.getMessage());
             }
         }
-        return written + measureNfsDatastores(recorded);
+        return written;
     }
 
     /**
      * Records the disk capacity the host reports now, once its pools were listed: libvirt's is what its started pools
-     * hold ({@link dev.paddock.storage.HostStorage}), which changes as pools come and go and fill, and has no event.
+     * hold ({@link dev.paddock.storage.HostStorage}), which changes as pools come and go (their events) and fill (no
+     * event).
      */
     private void recordDisk(Host listed) {
         long disk = hypervisor.facts(listed.id()).capacity().diskGib();

@@ -18,7 +18,8 @@ import java.util.TreeMap;
  * that did not answer keeps what it carried: nothing is known of it. A network declared by hand (no carriers) stays
  * carried by every host of its site until some host reports a libvirt network of its name; from then on it is
  * carried by the hosts that do. A network whose last carrier dropped it is removed: no host carries it any more, and
- * placement says so of a VM that needs it.
+ * placement says so of a VM that needs it. A network defined but stopped on a host stays carried by it, marked
+ * stopped: placement does not count it, and deleting the network still undefines it there.
  */
 final class NetworkDiscovery {
 
@@ -47,7 +48,7 @@ final class NetworkDiscovery {
             }
             for (HostNetwork network : networks) {
                 seen.computeIfAbsent(new Key(site, network.name()), k -> new TreeMap<>())
-                        .put(hostId, new Network.Carrier(network.name(), network.bridge()));
+                        .put(hostId, new Network.Carrier(network.name(), network.bridge(), !network.active()));
             }
         });
         List<Network> put = new ArrayList<>();

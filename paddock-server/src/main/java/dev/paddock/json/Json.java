@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.jsontype.NamedType;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.paddock.model.Network;
 import dev.paddock.model.Resources;
 import dev.paddock.model.Vm;
 import dev.paddock.operation.plan.Step;
@@ -26,7 +27,9 @@ import java.io.IOException;
  *
  * <p>The engine carries no JSON annotations (it depends on the JDK only), so the mapping of its types is
  * declared here: {@link Resources} as an object of named amounts, and {@link Step} as a tagged union whose
- * tag is the record's simple name ({@code {"type":"StartVm", ...}}), so journals stay readable.
+ * tag is the record's simple name ({@code {"type":"StartVm", ...}}), so journals stay readable. A network's
+ * {@link Network.Carrier} written before stopped networks were told apart (in the inventory or a journal) has no
+ * {@code stopped}, and reads as started.
  */
 public final class Json {
 
@@ -51,6 +54,7 @@ public final class Json {
         SimpleModule paddock = new SimpleModule("paddock");
         paddock.addSerializer(Resources.class, new ResourcesSerializer());
         paddock.addDeserializer(Resources.class, new ResourcesDeserializer());
+        paddock.addDeserializer(Network.Carrier.class, new CarrierDeserializer());
         mapper.registerModule(paddock);
 
         mapper.addMixIn(Step.class, StepMixIn.class);
@@ -103,6 +107,22 @@ public final class Json {
                 return context.reportInputMismatch(Resources.class, "%s must be a whole number", field);
             }
             return value.asLong();
+        }
+    }
+
+    private static final class CarrierDeserializer extends JsonDeserializer<Network.Carrier> {
+        @Override
+        public Network.Carrier deserialize(JsonParser parser, DeserializationContext context) throws IOException {
+            JsonNode node = parser.readValueAsTree();
+            if (node == null || !node.isObject() || !node.path("libvirtName").isTextual()) {
+                return context.reportInputMismatch(Network.Carrier.class, "a carrier must name its libvirt network");
+            }
+            JsonNode stopped = node.path("stopped");
+            if (!stopped.isMissingNode() && !stopped.isBoolean()) {
+                return context.reportInputMismatch(Network.Carrier.class, "stopped must be true or false");
+            }
+            return new Network.Carrier(node.get("libvirtName").asText(), node.path("bridge").asText(""),
+                    stopped.asBoolean(false));
         }
     }
 }

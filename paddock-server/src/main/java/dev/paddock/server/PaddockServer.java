@@ -74,7 +74,6 @@ public final class PaddockServer implements AutoCloseable {
     private static final String ROOM_FILE = "sim-room.json";
     private static final long ROOM_SEED = 2026;
     /** How often the inventory is compared with every host in full, beside the events. */
-    private static final Duration RESYNC_PERIOD = Duration.ofSeconds(30);
     private static final String DATASTORE_CREATE = "datastore.create";
     /** How often HA looks at every host without being woken: a fifth of the default detection window. */
     private static final Duration HA_PERIOD = Duration.ofSeconds(2);
@@ -210,7 +209,7 @@ public final class PaddockServer implements AutoCloseable {
             if (sealed > 0) {
                 LOG.info("sealed the secret options of {} fence device(s) stored in clear", sealed);
             }
-            InventoryController inventory = new InventoryController(store, hypervisor, RESYNC_PERIOD,
+            InventoryController inventory = new InventoryController(store, hypervisor, config.resyncPeriod(),
                     new RogueWatch(oversight, Clock.systemUTC()), haSettings::hostsInMaintenance);
             made.add(inventory);
             inventory.start();

@@ -5,6 +5,7 @@ import dev.paddock.hypervisor.DomainSpec;
 import dev.paddock.libvirt.LibvirtHypervisor;
 import dev.paddock.tls.TlsSettings;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -28,12 +29,16 @@ import java.util.Optional;
  * @param administratorToken an API token the server accepts as the first administrator's, for automation that
  *     starts it (and the tests); empty for none. Only its SHA-256 is stored.
  * @param accountDirectory the LDAP or Active Directory whose users sign in beside the local ones; empty for none
+ * @param resyncPeriod how often the inventory compares every host with what it reports, the safety net under the
+ *     hypervisors' events (space used in a pool, for one, grows without an event)
  */
 public record ServerConfig(String host, int port, String jdbcUrl, Room room, Path dataDirectory,
         Optional<Path> libvirtSharedDirectory, TlsSettings tls, Optional<Path> keys, Optional<String> vncListen,
-        boolean openMetrics, Optional<String> administratorToken, Optional<DirectorySettings> accountDirectory) {
+        boolean openMetrics, Optional<String> administratorToken, Optional<DirectorySettings> accountDirectory,
+        Duration resyncPeriod) {
 
     public static final int DEFAULT_PORT = 8080;
+    public static final Duration DEFAULT_RESYNC_PERIOD = Duration.ofSeconds(30);
 
     /** The simulated room beside the libvirt hosts (sim:// hosts answer from it). */
     public enum Room {
@@ -54,6 +59,10 @@ public record ServerConfig(String host, int port, String jdbcUrl, Room room, Pat
         Objects.requireNonNull(vncListen, "vncListen");
         Objects.requireNonNull(administratorToken, "administratorToken");
         Objects.requireNonNull(accountDirectory, "accountDirectory");
+        Objects.requireNonNull(resyncPeriod, "resyncPeriod");
+        if (resyncPeriod.toMillis() < 1) {
+            throw new IllegalArgumentException("the resync period must be at least a millisecond, was " + resyncPeriod);
+        }
         if (port < 0 || port > 65_535) {
             throw new IllegalArgumentException("the port must be between 0 and 65535, was " + port);
         }
@@ -61,44 +70,51 @@ public record ServerConfig(String host, int port, String jdbcUrl, Room room, Pat
 
     public ServerConfig(String host, int port, String jdbcUrl, Room room, Path dataDirectory) {
         this(host, port, jdbcUrl, room, dataDirectory, Optional.empty(), TlsSettings.plain(), Optional.empty(),
-                Optional.empty(), false, Optional.empty(), Optional.empty());
+                Optional.empty(), false, Optional.empty(), Optional.empty(), DEFAULT_RESYNC_PERIOD);
     }
 
     public ServerConfig withLibvirtSharedDirectory(Path directory) {
         return new ServerConfig(host, port, jdbcUrl, room, dataDirectory, Optional.of(directory.toAbsolutePath()),
                 tls, keys, vncListen, openMetrics, administratorToken,
-                accountDirectory);
+                accountDirectory, resyncPeriod);
     }
 
     public ServerConfig withTls(TlsSettings settings) {
         return new ServerConfig(host, port, jdbcUrl, room, dataDirectory, libvirtSharedDirectory, settings, keys,
-                vncListen, openMetrics, administratorToken, accountDirectory);
+                vncListen, openMetrics, administratorToken, accountDirectory, resyncPeriod);
     }
 
     public ServerConfig withKeyDirectory(Path directory) {
         return new ServerConfig(host, port, jdbcUrl, room, dataDirectory, libvirtSharedDirectory, tls,
-                Optional.of(directory.toAbsolutePath()), vncListen, openMetrics, administratorToken, accountDirectory);
+                Optional.of(directory.toAbsolutePath()), vncListen, openMetrics, administratorToken, accountDirectory,
+                resyncPeriod);
     }
 
     /** VNC displays listening on {@code address} (127.0.0.1: reached only from the host itself, as through SSH). */
     public ServerConfig withVncListen(String address) {
         return new ServerConfig(host, port, jdbcUrl, room, dataDirectory, libvirtSharedDirectory, tls, keys,
-                Optional.of(address), openMetrics, administratorToken, accountDirectory);
+                Optional.of(address), openMetrics, administratorToken, accountDirectory, resyncPeriod);
     }
 
     public ServerConfig withOpenMetrics(boolean open) {
         return new ServerConfig(host, port, jdbcUrl, room, dataDirectory, libvirtSharedDirectory, tls, keys,
-                vncListen, open, administratorToken, accountDirectory);
+                vncListen, open, administratorToken, accountDirectory, resyncPeriod);
     }
 
     public ServerConfig withDirectory(DirectorySettings settings) {
         return new ServerConfig(host, port, jdbcUrl, room, dataDirectory, libvirtSharedDirectory, tls, keys,
-                vncListen, openMetrics, administratorToken, Optional.of(settings));
+                vncListen, openMetrics, administratorToken, Optional.of(settings), resyncPeriod);
     }
 
     public ServerConfig withAdministratorToken(String token) {
         return new ServerConfig(host, port, jdbcUrl, room, dataDirectory, libvirtSharedDirectory, tls, keys,
-                vncListen, openMetrics, Optional.of(token), accountDirectory);
+                vncListen, openMetrics, Optional.of(token), accountDirectory, resyncPeriod);
+    }
+
+    /** The inventory's full resync every {@code period} instead of {@link #DEFAULT_RESYNC_PERIOD}. */
+    public ServerConfig withResyncPeriod(Duration period) {
+        return new ServerConfig(host, port, jdbcUrl, room, dataDirectory, libvirtSharedDirectory, tls, keys,
+                vncListen, openMetrics, administratorToken, accountDirectory, period);
     }
 
     /**

@@ -52,6 +52,17 @@ class ServerCommandTest {
     }
 
     @Test
+    void aResyncPeriodOutOfBoundsIsAUsageError() {
+        StringWriter err = new StringWriter();
+
+        int status = Cli.run(new String[] {"server", "--resync-period", "0.5"}, new PrintWriter(new StringWriter()),
+                new PrintWriter(err), Map.of());
+
+        assertThat(status).isEqualTo(ExitCode.USAGE.code());
+        assertThat(err.toString()).contains("--resync-period must be between 1 and 86400 seconds.");
+    }
+
+    @Test
     void directoryOptionsThatCannotWorkAreUsageErrors() {
         for (String[] mistake : new String[][] {
             {"--ldap-url", "ldap://127.0.0.1", "--ldap-user-base"},

@@ -147,6 +147,50 @@ class InventoryControllerTest {
     }
 
     @Test
+    @org.junit.jupiter.api.DisplayName("a pool or network defined or undefined on a host is recorded at its event, long before the next resync")
+    void poolAndNetworkEventsAreRecordedWithoutWaitingForTheResync() throws Exception {
+        Resources capacity = Resources.of(8_000, 16_384, 100, 1_000);
+        try (HikariDataSource dataSource = Database.open(StoreConfig.h2In(directory));
+                SimulatedHypervisor sim = SimulatedHypervisor.create(ManualClock.atEpochOf2030(), 3)) {
+            sim.addHost("h1", capacity);
+            JdbcInventoryStore store = new JdbcInventoryStore(dataSource);
+            store.put(new Site("s1", "paris", ""));
+            store.put(new Cluster("c1", "s1", "prod", false, 0));
+            store.put(new Host("h-1", "c1", "h1", "sim://h1", capacity, HostState.CONNECTED, PowerState.ON, Set.of()));
+            try (InventoryController controller = new InventoryController(store, sim, Duration.ofHours(1), c -> { })) {
+                controller.start();
+                assertThat(controller.awaitFirstResync(Duration.ofSeconds(10))).isTrue();
+                String networkId = Network.idFor("s1", "backend");
+
+                sim.defineNetwork("h-1", NetworkSpec.isolated("backend"));
+                sim.definePool("h-1", new dev.paddock.hypervisor.PoolSpec("local", dev.paddock.hypervisor.PoolType.DIR,
+                        dev.paddock.hypervisor.PoolSource.NONE, "/var/lib/paddock/local"));
+
+                org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(2)).untilAsserted(() -> {
+                    assertThat(store.network(networkId)).hasValueSatisfying(
+                            network -> assertThat(network.hostIds()).containsExactly("h-1"));
+                    assertThat(store.datastores()).singleElement().satisfies(ds -> {
+                        assertThat(ds.name()).isEqualTo("local");
+                        assertThat(ds.hostIds()).containsExactly("h-1");
+                        assertThat(ds.capacityBytes()).isPositive();
+                    });
+                });
+
+                sim.undefineNetwork("h-1", "backend");
+                sim.undefinePool("h-1", "local");
+
+                org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(2)).untilAsserted(() -> {
+                    assertThat(store.network(networkId)).isEmpty();
+                    assertThat(store.datastores()).singleElement().satisfies(ds -> {
+                        assertThat(ds.hostIds()).isEmpty();
+                        assertThat(ds.capacityBytes()).isZero();
+                    });
+                });
+            }
+        }
+    }
+
+    @Test
     void aHostInMaintenanceIsRecordedSoWhenItAnswersAgainAndConnectedOnceItLeaves() throws Exception {
         Resources capacity = Resources.of(8_000, 16_384, 100, 1_000);
         try (HikariDataSource dataSource = Database.open(StoreConfig.h2In(directory));

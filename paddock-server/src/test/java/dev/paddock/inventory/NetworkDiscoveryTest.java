@@ -80,4 +80,32 @@ class NetworkDiscoveryTest {
         assertThat(changes.removed()).containsExactly(known);
         assertThat(changes.put()).isEmpty();
     }
+
+    @Test
+    @DisplayName("a network stopped on a host stays carried by it, marked stopped; started again, it is plain carried")
+    void stoppedStaysCarried() {
+        Network known = new Network("n1", "paris", "backend", OptionalInt.empty(), false, Set.of(),
+                Map.of("h1", new Carrier("backend", "pdk1")));
+        HostNetwork stopped = new HostNetwork("backend", "u1", "", "pdk1", false);
+
+        var changes = NetworkDiscovery.reconcile(Map.of("h1", List.of(stopped)), Map.of("h1", "paris"),
+                List.of(known));
+
+        assertThat(changes.removed()).isEmpty();
+        assertThat(changes.put()).singleElement().extracting(Network::carriers)
+                .isEqualTo(Map.of("h1", new Carrier("backend", "pdk1", true)));
+        assertThat(NetworkDiscovery.reconcile(Map.of("h1", List.of(BACKEND)), Map.of("h1", "paris"),
+                changes.put()).put()).singleElement().extracting(Network::carriers).isEqualTo(known.carriers());
+    }
+
+    @Test
+    @DisplayName("a carrier stored before stopped networks were told apart reads as started")
+    void storedCarrierWithoutStoppedIsStarted() throws Exception {
+        Map<String, Carrier> read = dev.paddock.json.Json.mapper().readValue(
+                "{\"h1\":{\"libvirtName\":\"backend\",\"bridge\":\"pdk1\"}}",
+                new com.fasterxml.jackson.core.type.TypeReference<Map<String, Carrier>>() {});
+
+        assertThat(read).isEqualTo(Map.of("h1", new Carrier("backend", "pdk1")));
+        assertThat(read.get("h1").stopped()).isFalse();
+    }
 }
