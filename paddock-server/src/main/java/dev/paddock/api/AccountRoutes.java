@@ -67,7 +67,7 @@ final class AccountRoutes {
 
     void register(SecuredRoutes routes) {
         String base = RestApi.BASE;
-        routes.post(base + "/tokens", Permission.ACCOUNT, this::createToken);
+        routes.expensive().post(base + "/tokens", Permission.ACCOUNT, this::createToken);
         routes.get(base + "/tokens", Permission.ACCOUNT, ctx -> ctx.json(Map.of("items",
                 accounts.identities().tokens(Guard.caller(ctx).user().id()).stream().map(AccountRoutes::view)
                         .toList())));

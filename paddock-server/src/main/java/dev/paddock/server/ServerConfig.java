@@ -1,5 +1,6 @@
 package dev.paddock.server;
 
+import dev.paddock.api.RequestLimits;
 import dev.paddock.directory.DirectorySettings;
 import dev.paddock.hypervisor.DomainSpec;
 import dev.paddock.libvirt.LibvirtHypervisor;
@@ -28,10 +29,12 @@ import java.util.Optional;
  * @param administratorToken an API token the server accepts as the first administrator's, for automation that
  *     starts it (and the tests); empty for none. Only its SHA-256 is stored.
  * @param accountDirectory the LDAP or Active Directory whose users sign in beside the local ones; empty for none
+ * @param limits the largest request body and how often one caller may start work
  */
 public record ServerConfig(String host, int port, String jdbcUrl, Room room, Path dataDirectory,
         Optional<Path> libvirtSharedDirectory, TlsSettings tls, Optional<Path> keys, Optional<String> vncListen,
-        boolean openMetrics, Optional<String> administratorToken, Optional<DirectorySettings> accountDirectory) {
+        boolean openMetrics, Optional<String> administratorToken, Optional<DirectorySettings> accountDirectory,
+        RequestLimits limits) {
 
     public static final int DEFAULT_PORT = 8080;
 
@@ -54,6 +57,7 @@ public record ServerConfig(String host, int port, String jdbcUrl, Room room, Pat
         Objects.requireNonNull(vncListen, "vncListen");
         Objects.requireNonNull(administratorToken, "administratorToken");
         Objects.requireNonNull(accountDirectory, "accountDirectory");
+        Objects.requireNonNull(limits, "limits");
         if (port < 0 || port > 65_535) {
             throw new IllegalArgumentException("the port must be between 0 and 65535, was " + port);
         }
@@ -61,44 +65,49 @@ public record ServerConfig(String host, int port, String jdbcUrl, Room room, Pat
 
     public ServerConfig(String host, int port, String jdbcUrl, Room room, Path dataDirectory) {
         this(host, port, jdbcUrl, room, dataDirectory, Optional.empty(), TlsSettings.plain(), Optional.empty(),
-                Optional.empty(), false, Optional.empty(), Optional.empty());
+                Optional.empty(), false, Optional.empty(), Optional.empty(), RequestLimits.DEFAULT);
     }
 
     public ServerConfig withLibvirtSharedDirectory(Path directory) {
         return new ServerConfig(host, port, jdbcUrl, room, dataDirectory, Optional.of(directory.toAbsolutePath()),
                 tls, keys, vncListen, openMetrics, administratorToken,
-                accountDirectory);
+                accountDirectory, limits);
     }
 
     public ServerConfig withTls(TlsSettings settings) {
         return new ServerConfig(host, port, jdbcUrl, room, dataDirectory, libvirtSharedDirectory, settings, keys,
-                vncListen, openMetrics, administratorToken, accountDirectory);
+                vncListen, openMetrics, administratorToken, accountDirectory, limits);
     }
 
     public ServerConfig withKeyDirectory(Path directory) {
         return new ServerConfig(host, port, jdbcUrl, room, dataDirectory, libvirtSharedDirectory, tls,
-                Optional.of(directory.toAbsolutePath()), vncListen, openMetrics, administratorToken, accountDirectory);
+                Optional.of(directory.toAbsolutePath()), vncListen, openMetrics, administratorToken, accountDirectory, limits);
     }
 
     /** VNC displays listening on {@code address} (127.0.0.1: reached only from the host itself, as through SSH). */
     public ServerConfig withVncListen(String address) {
         return new ServerConfig(host, port, jdbcUrl, room, dataDirectory, libvirtSharedDirectory, tls, keys,
-                Optional.of(address), openMetrics, administratorToken, accountDirectory);
+                Optional.of(address), openMetrics, administratorToken, accountDirectory, limits);
     }
 
     public ServerConfig withOpenMetrics(boolean open) {
         return new ServerConfig(host, port, jdbcUrl, room, dataDirectory, libvirtSharedDirectory, tls, keys,
-                vncListen, open, administratorToken, accountDirectory);
+                vncListen, open, administratorToken, accountDirectory, limits);
     }
 
     public ServerConfig withDirectory(DirectorySettings settings) {
         return new ServerConfig(host, port, jdbcUrl, room, dataDirectory, libvirtSharedDirectory, tls, keys,
-                vncListen, openMetrics, administratorToken, Optional.of(settings));
+                vncListen, openMetrics, administratorToken, Optional.of(settings), limits);
+    }
+
+    public ServerConfig withLimits(RequestLimits newLimits) {
+        return new ServerConfig(host, port, jdbcUrl, room, dataDirectory, libvirtSharedDirectory, tls, keys,
+                vncListen, openMetrics, administratorToken, accountDirectory, newLimits);
     }
 
     public ServerConfig withAdministratorToken(String token) {
         return new ServerConfig(host, port, jdbcUrl, room, dataDirectory, libvirtSharedDirectory, tls, keys,
-                vncListen, openMetrics, Optional.of(token), accountDirectory);
+                vncListen, openMetrics, Optional.of(token), accountDirectory, limits);
     }
 
     /**
