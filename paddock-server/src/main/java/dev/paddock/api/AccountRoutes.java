@@ -18,7 +18,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.SortedSet;
 import java.util.TreeSet;
+import java.util.function.UnaryOperator;
 
 /**
  * Users, their tokens, roles and grants. Every signed-in user manages their own tokens and password
@@ -57,6 +59,8 @@ final class AccountRoutes {
     private final InventoryStore store;
     private final Guard guard;
     private final AuditTrail audit;
+    /** Held while a change that could leave the room without an administrator is checked and made. */
+    private final Object administration = new Object();
 
     AccountRoutes(Accounts accounts, InventoryStore store, Guard guard, AuditTrail audit) {
         this.accounts = accounts;
@@ -67,7 +71,7 @@ final class AccountRoutes {
 
     void register(SecuredRoutes routes) {
         String base = RestApi.BASE;
-        routes.post(base + "/tokens", Permission.ACCOUNT, this::createToken);
+        routes.expensive().post(base + "/tokens", Permission.ACCOUNT, this::createToken);
         routes.get(base + "/tokens", Permission.ACCOUNT, ctx -> ctx.json(Map.of("items",
                 accounts.identities().tokens(Guard.caller(ctx).user().id()).stream().map(AccountRoutes::view)
                         .toList())));
@@ -160,7 +164,13 @@ final class AccountRoutes {
         if (request.groups() != null) {
             changed = changed.withGroups(groups(request.groups()));
         }
-        accounts.identities().put(changed);
+        synchronized (administration) {
+            User after = changed;
+            keepAnAdministrator(users -> users.stream().map(u -> u.id().equals(after.id()) ? after : u).toList(),
+                    grants -> grants, "Changing the groups of user '" + user.name() + "' to "
+                            + new TreeSet<>(after.groups()));
+            accounts.identities().put(changed);
+        }
         audit.record(ctx, "user.change", user.id(), "change user " + user.name()
                 + (request.password() != null ? ": password reset" : "")
                 + (request.groups() != null ? ": groups " + new TreeSet<>(changed.groups()) : ""));
@@ -172,7 +182,11 @@ final class AccountRoutes {
         if (user.id().equals(Guard.caller(ctx).user().id())) {
             throw new PaddockException.Conflict("User '" + user.name() + "' cannot delete itself.");
         }
-        accounts.identities().deleteUser(user.id());
+        synchronized (administration) {
+            keepAnAdministrator(users -> users.stream().filter(u -> !u.id().equals(user.id())).toList(),
+                    grants -> grants, "Deleting user '" + user.name() + "'");
+            accounts.identities().deleteUser(user.id());
+        }
         audit.record(ctx, "user.delete", user.id(), "delete user " + user.name());
         ctx.status(HttpStatus.NO_CONTENT);
     }
@@ -252,11 +266,36 @@ final class AccountRoutes {
 
     private void deleteGrant(Context ctx) {
         String id = InventoryRoutes.id(ctx);
-        if (!accounts.identities().deleteGrant(id)) {
-            throw InventoryRoutes.missing("grant", ctx);
+        synchronized (administration) {
+            Grant grant = accounts.identities().grants().stream().filter(g -> g.id().equals(id)).findFirst()
+                    .orElseThrow(() -> InventoryRoutes.missing("grant", ctx));
+            keepAnAdministrator(users -> users, grants -> grants.stream().filter(g -> !g.id().equals(id)).toList(),
+                    "Deleting the grant of role " + grant.role() + " to " + grant.subjectKind().name()
+                            .toLowerCase(java.util.Locale.ROOT) + " " + grant.subject() + " on " + grant.scope());
+            if (!accounts.identities().deleteGrant(id)) {
+                throw InventoryRoutes.missing("grant", ctx);
+            }
         }
         audit.record(ctx, "grant.delete", id, "delete grant " + id);
         ctx.status(HttpStatus.NO_CONTENT);
+    }
+
+    /**
+     * Refuses, 409, a change after which no local user would hold user.manage on the room while one does now: nobody
+     * could then grant anything again. {@code users} and {@code grants} make the accounts as they would be after it.
+     * Callers hold {@link #administration}, so two such changes cannot each leave the other's administrator last.
+     */
+    private void keepAnAdministrator(UnaryOperator<List<User>> users, UnaryOperator<List<Grant>> grants,
+            String change) {
+        List<User> usersNow = accounts.identities().users();
+        List<Grant> grantsNow = accounts.identities().grants();
+        SortedSet<String> now = accounts.localAdministrators(usersNow, grantsNow);
+        if (!now.isEmpty() && accounts.localAdministrators(users.apply(usersNow), grants.apply(grantsNow)).isEmpty()) {
+            throw new PaddockException.Conflict(change + " would leave no local user who holds "
+                    + Permission.USER_MANAGE.key() + " on the room (now only " + String.join(", ", now)
+                    + "); grant it to another local user first. Directory accounts do not count: the directory can"
+                    + " take their groups away.");
+        }
     }
 
     private Role existingRole(String name, String field) {

@@ -53,7 +53,7 @@ final class ConsolidationRoutes {
     }
 
     void register(SecuredRoutes routes) {
-        routes.post(RestApi.BASE + "/consolidation/plans", Permission.CONSOLIDATION_PLAN, this::plan);
+        routes.expensive().post(RestApi.BASE + "/consolidation/plans", Permission.CONSOLIDATION_PLAN, this::plan);
     }
 
     private void plan(Context ctx) {

@@ -23,7 +23,8 @@ import java.util.Optional;
  * The one before-handler that checks every matched route: who calls (a bearer token, HTTP Basic, or a session cookie
  * with its CSRF token on changes), whether they must change their password first (a password someone else chose
  * opens nothing else; a token was issued on purpose, so it works), and whether they hold the
- * route's {@link SecuredRoutes.Secured permission} on the object it names. It leaves the {@link Caller} on the
+ * route's {@link SecuredRoutes.Secured permission} on the object it names; before and after those, the route's
+ * {@link RouteLimits limits} on body size and on how often one caller starts work. It leaves the {@link Caller} on the
  * request for the handler (the audit log's actor, the operations' owner). A route without a declaration answers
  * 403 to everyone: nothing is open by omission.
  */
@@ -37,17 +38,24 @@ final class Guard implements Handler {
     private final Accounts accounts;
     private final Targets targets;
     private final LoginThrottle throttle;
+    private final RouteLimits limits;
 
-    Guard(Accounts accounts, Targets targets, LoginThrottle throttle) {
+    Guard(Accounts accounts, Targets targets, LoginThrottle throttle, RouteLimits limits) {
         this.accounts = accounts;
         this.targets = targets;
         this.throttle = throttle;
+        this.limits = limits;
     }
 
     @Override
     public void handle(Context ctx) {
         Endpoint endpoint = ctx.endpoints().matchedHttpEndpoint();
-        if (endpoint == null || endpoint.metadata(SecuredRoutes.Open.class) != null) {
+        if (endpoint == null) {
+            return;
+        }
+        limits.refuseTooLarge(ctx, endpoint);
+        if (endpoint.metadata(SecuredRoutes.Open.class) != null) {
+            limits.refuseTooOften(ctx, endpoint, "address " + ctx.ip());
             return;
         }
         SecuredRoutes.Secured secured = endpoint.metadata(SecuredRoutes.Secured.class);
@@ -60,6 +68,8 @@ final class Guard implements Handler {
         } else {
             require(ctx, secured.permission(), endpoint.path);
         }
+        // after the permission check: a caller refused for who they are takes nothing from their rate
+        limits.refuseTooOften(ctx, endpoint, "user '" + caller(ctx).name() + "'");
     }
 
     /**

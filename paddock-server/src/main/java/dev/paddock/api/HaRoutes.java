@@ -80,7 +80,7 @@ final class HaRoutes {
         routes.put(base + "/clusters/{id}/ha", Permission.HA_MANAGE, this::changeCluster);
         routes.put(base + "/vms/{id}/ha", Permission.HA_MANAGE, this::changeVm);
         routes.get(base + "/vms/{id}/ha", Permission.HA_READ, ctx -> ctx.json(vmHa(vm(ctx))));
-        routes.post(base + "/hosts/{id}/maintenance", Permission.HOST_MAINTENANCE, this::maintenance);
+        routes.expensive().post(base + "/hosts/{id}/maintenance", Permission.HOST_MAINTENANCE, this::maintenance);
         routes.get(base + "/hosts/{id}/fence", Permission.FENCE_MANAGE, ctx -> ctx.json(shown(host(ctx), settings.fenceDevice(host(ctx).id())
                 .orElseThrow(() -> new PaddockException.NotFound("Host '" + host(ctx).name()
                         + "' has no fence device.")))));

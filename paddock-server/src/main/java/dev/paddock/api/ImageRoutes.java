@@ -65,8 +65,9 @@ final class ImageRoutes {
         routes.list(base + "/images", Permission.IMAGE_READ, this::list);
         routes.get(base + "/images/{id}", Permission.IMAGE_READ, ctx -> ctx.json(image(ctx)));
         routes.delete(base + "/images/{id}", Permission.IMAGE_MANAGE, this::delete);
-        routes.post(base + "/datastores/{id}/images", Permission.IMAGE_MANAGE, this::upload);
-        routes.post(base + "/datastores/{id}/images/import", Permission.IMAGE_MANAGE, this::importFromHost);
+        routes.expensive().upTo(MAX_IMAGE_BYTES).post(base + "/datastores/{id}/images", Permission.IMAGE_MANAGE,
+                this::upload);
+        routes.expensive().post(base + "/datastores/{id}/images/import", Permission.IMAGE_MANAGE, this::importFromHost);
         routes.list(base + "/templates", Permission.IMAGE_READ, ctx -> ctx.json(InventoryRoutes.whole(
                 Visible.to(ctx).only(store.templates(), Visible.to(ctx)::template))));
         routes.get(base + "/templates/{id}", Permission.IMAGE_READ, ctx -> ctx.json(template(ctx)));
@@ -131,10 +132,6 @@ final class ImageRoutes {
         if (length < 1) {
             throw new PaddockException.BadRequest("An image upload needs its bytes as the body, with a Content-Length;"
                     + " the request had " + (length == 0 ? "an empty body." : "none."));
-        }
-        if (length > MAX_IMAGE_BYTES) {
-            throw new PaddockException.InvalidValue("An image is at most " + MAX_IMAGE_BYTES / GIB + " GiB; this one"
-                    + " is " + length / GIB + " GiB.");
         }
         if (datastore.nfsExport().isPresent()) {
             uploadToNfs(ctx, datastore, datastore.nfsExport().get(), name, expected, length);

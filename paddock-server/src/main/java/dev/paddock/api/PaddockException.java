@@ -97,7 +97,19 @@ public abstract sealed class PaddockException extends RuntimeException {
         }
     }
 
-    /** Too many failed attempts: the caller must wait {@code retryAfterSeconds}. */
+    /** The request's body is larger than its route takes. */
+    public static final class ContentTooLarge extends PaddockException {
+        public ContentTooLarge(String message) {
+            super(message);
+        }
+
+        @Override
+        public ProblemType type() {
+            return ProblemType.CONTENT_TOO_LARGE;
+        }
+    }
+
+    /** Too many failed logins, or too much work started: the caller must wait {@code retryAfterSeconds}. */
     public static final class TooManyRequests extends PaddockException {
         private final long retryAfterSeconds;
 

@@ -58,6 +58,13 @@ final class ProblemResponses {
     }
 
     private static void javalin(HttpResponseException e, Context ctx) {
+        if (e.getStatus() == ProblemType.CONTENT_TOO_LARGE.status()) {
+            // a body sent without a Content-Length, cut off at the limit as Javalin read it
+            long limit = ctx.appData(io.javalin.http.servlet.MaxRequestSize.INSTANCE.getMaxRequestSizeKey());
+            write(ctx, ProblemType.CONTENT_TOO_LARGE, "The request body is over the " + RequestLimits.bytes(limit)
+                    + " that " + ctx.method() + " " + ctx.path() + " takes.");
+            return;
+        }
         ProblemType type = switch (e.getStatus()) {
             case 404 -> ProblemType.NOT_FOUND;
             case 405 -> ProblemType.METHOD_NOT_ALLOWED;

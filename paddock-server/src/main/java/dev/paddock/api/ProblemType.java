@@ -10,6 +10,7 @@ public enum ProblemType {
     NOT_FOUND(404, "not-found", "No such resource"),
     METHOD_NOT_ALLOWED(405, "method-not-allowed", "Method not allowed on this resource"),
     CONFLICT(409, "conflict", "The request conflicts with the current state"),
+    CONTENT_TOO_LARGE(413, "content-too-large", "The request body is too large"),
     INVALID_VALUE(422, "invalid-value", "A value in the request is not acceptable"),
     TOO_MANY_REQUESTS(429, "too-many-requests", "Too many attempts"),
     HYPERVISOR_UNAVAILABLE(502, "hypervisor-unavailable", "A hypervisor did not answer"),

@@ -45,20 +45,25 @@ public final class RestApi {
     private final AccountRoutes accounts;
     private final SessionRoutes sessions;
     private final boolean openMetrics;
+    private final RequestLimits limits;
 
     /**
      * @param openMetrics whether {@code /metrics} answers without credentials (for a Prometheus that scrapes
      *     without a token); otherwise it needs {@code host.read}
+     * @param limits how large a request body and how often work started by one caller
      */
     public RestApi(InventoryStore store, Operations operations, Hypervisor hypervisor, PlacementLedger ledger,
-            Oversight oversight, Accounts accounts, LibvirtCredentials credentials, boolean openMetrics, Clock clock) {
+            Oversight oversight, Accounts accounts, LibvirtCredentials credentials, boolean openMetrics,
+            RequestLimits limits, Clock clock) {
         this.audit = new AuditTrail(oversight.audit(), clock);
         this.oversight = new OversightRoutes(oversight, audit, clock);
         this.store = store;
         this.oversightParts = oversight;
         this.clock = clock;
         this.openMetrics = openMetrics;
-        this.guard = new Guard(accounts, new Targets(store, operations), new LoginThrottle(LoginThrottle.Limits.DEFAULT, clock));
+        this.limits = limits;
+        this.guard = new Guard(accounts, new Targets(store, operations),
+                new LoginThrottle(LoginThrottle.Limits.DEFAULT, clock), new RouteLimits(limits, clock));
         this.accounts = new AccountRoutes(accounts, store, guard, audit);
         this.sessions = new SessionRoutes(accounts, guard, audit);
         this.inventory = new InventoryRoutes(store, hypervisor, audit);
@@ -76,6 +81,8 @@ public final class RestApi {
     public void install(JavalinConfig config) {
         config.jsonMapper(new JavalinJackson(Json.mapper(), false));
         config.http.prefer405over404 = true;
+        // bodies sent without a Content-Length are cut off here as they are read; the rest the guard refuses first
+        config.http.maxRequestSize = limits.maxRequestBytes();
         config.startup.showJavalinBanner = false;
         config.routes.beforeMatched(guard);
         SecuredRoutes routes = new SecuredRoutes(config.routes, guard);

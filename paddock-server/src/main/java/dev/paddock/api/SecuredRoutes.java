@@ -31,12 +31,43 @@ public final class SecuredRoutes {
     /** A route anyone may call: the health check, the OpenAPI document, metrics when so configured. */
     public record Open() implements EndpointMetadata {}
 
+    /**
+     * A route that starts work (an operation, a plan, an upload, a password check): each caller may call such routes
+     * only at the server's rate ({@link RequestLimits#expensive}), answered 429 beyond it.
+     */
+    public record Expensive() implements EndpointMetadata {}
+
+    /** A route whose body may be larger than the server's limit for requests ({@link RequestLimits}): up to this. */
+    public record BodyLimit(long bytes) implements EndpointMetadata {}
+
     private final JavalinDefaultRoutingApi routes;
     private final Guard guard;
+    private final Set<EndpointMetadata> declared;
 
     SecuredRoutes(JavalinDefaultRoutingApi routes, Guard guard) {
+        this(routes, guard, Set.of());
+    }
+
+    private SecuredRoutes(JavalinDefaultRoutingApi routes, Guard guard, Set<EndpointMetadata> declared) {
         this.routes = routes;
         this.guard = guard;
+        this.declared = declared;
+    }
+
+    /** The routes registered through the answer start work: they are rate limited per caller ({@link Expensive}). */
+    public SecuredRoutes expensive() {
+        return with(new Expensive());
+    }
+
+    /** The routes registered through the answer take bodies up to {@code bytes}, streamed by their handler. */
+    public SecuredRoutes upTo(long bytes) {
+        return with(new BodyLimit(bytes));
+    }
+
+    private SecuredRoutes with(EndpointMetadata metadata) {
+        Set<EndpointMetadata> more = new java.util.HashSet<>(declared);
+        more.add(metadata);
+        return new SecuredRoutes(routes, guard, Set.copyOf(more));
     }
 
     /**
@@ -85,7 +116,9 @@ public final class SecuredRoutes {
     }
 
     private SecuredRoutes add(HandlerType method, String path, Permission permission, Handler handler) {
-        routes.addEndpoint(new Endpoint(method, path, handler, Set.of(new Secured(permission))));
+        Set<EndpointMetadata> metadata = new java.util.HashSet<>(declared);
+        metadata.add(new Secured(permission));
+        routes.addEndpoint(new Endpoint(method, path, handler, Set.copyOf(metadata)));
         return this;
     }
 
@@ -97,6 +130,12 @@ public final class SecuredRoutes {
     /** Registers a route that answers without credentials (signing in checks its own). */
     public static void open(JavalinDefaultRoutingApi routes, HandlerType method, String path, Handler handler) {
         routes.addEndpoint(new Endpoint(method, path, handler, Set.of(new Open())));
+    }
+
+    /** Registers a route that answers without credentials and starts work (signing in): rate limited per address. */
+    public static void openExpensive(JavalinDefaultRoutingApi routes, HandlerType method, String path,
+            Handler handler) {
+        routes.addEndpoint(new Endpoint(method, path, handler, Set.of(new Open(), new Expensive())));
     }
 
     /**

@@ -32,7 +32,7 @@ final class SessionRoutes {
     }
 
     void register(SecuredRoutes routes, JavalinDefaultRoutingApi open) {
-        SecuredRoutes.open(open, HandlerType.POST, PATH, this::signIn);
+        SecuredRoutes.openExpensive(open, HandlerType.POST, PATH, this::signIn);
         routes.delete(PATH, Permission.ACCOUNT, this::signOut);
     }
 

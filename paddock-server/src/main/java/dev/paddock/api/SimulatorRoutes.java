@@ -57,8 +57,8 @@ final class SimulatorRoutes {
     }
 
     void register(SecuredRoutes routes) {
-        routes.post(RestApi.BASE + "/sim/hosts/{id}/faults", Permission.SIMULATOR_FAULT, this::hostFault);
-        routes.post(RestApi.BASE + "/sim/vms/{id}/crash", Permission.SIMULATOR_FAULT, this::vmCrash);
+        routes.expensive().post(RestApi.BASE + "/sim/hosts/{id}/faults", Permission.SIMULATOR_FAULT, this::hostFault);
+        routes.expensive().post(RestApi.BASE + "/sim/vms/{id}/crash", Permission.SIMULATOR_FAULT, this::vmCrash);
     }
 
     private void hostFault(Context ctx) {

@@ -96,10 +96,10 @@ final class VmRoutes {
         routes.list(base + "/vms", Permission.VM_READ, ctx -> ctx.json(Visible.to(ctx).page(store::vms, Visible.to(ctx)::vm,
                 Query.offset(ctx), Query.limit(ctx))));
         routes.get(base + "/vms/{id}", Permission.VM_READ, ctx -> ctx.json(vm(ctx)));
-        routes.post(base + "/vms", Permission.VM_CREATE, this::create);
+        routes.expensive().post(base + "/vms", Permission.VM_CREATE, this::create);
         routes.post(base + "/vms/{id}/start", Permission.VM_POWER, this::start);
         routes.post(base + "/vms/{id}/stop", Permission.VM_POWER, this::stop);
-        routes.post(base + "/vms/{id}/migrate", Permission.VM_MIGRATE, this::migrate);
+        routes.expensive().post(base + "/vms/{id}/migrate", Permission.VM_MIGRATE, this::migrate);
         routes.patch(base + "/vms/{id}", Permission.VM_CONFIGURE, this::reconfigure);
         routes.delete(base + "/vms/{id}", Permission.VM_DELETE, this::delete);
         routes.post(base + "/vms/{id}/adopt", Permission.VM_CONFIGURE, this::adopt);

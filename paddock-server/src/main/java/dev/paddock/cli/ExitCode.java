@@ -12,7 +12,8 @@ public enum ExitCode {
     UNREACHABLE(6, "the server cannot be reached"),
     OPERATION_FAILED(7, "the operation ended failed, cancelled or rolled back"),
     TAMPERED(8, "the audit log's chain does not hold: an entry was changed, removed or rewritten"),
-    DENIED(9, "no credentials, wrong ones, not allowed, or too many failed logins ('paddock login')");
+    DENIED(9, "no credentials, wrong ones, not allowed, too many failed logins ('paddock login'), or too much work"
+            + " started (wait and retry)");
 
     private final int code;
     private final String meaning;
@@ -34,7 +35,7 @@ public enum ExitCode {
     static ExitCode ofHttpStatus(int status) {
         return switch (status) {
             case 404 -> NOT_FOUND;
-            case 400, 405, 422 -> REJECTED;
+            case 400, 405, 413, 422 -> REJECTED;
             case 409 -> CONFLICT;
             case 401, 403, 429 -> DENIED;
             default -> ERROR;

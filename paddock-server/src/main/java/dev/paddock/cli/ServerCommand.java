@@ -1,5 +1,6 @@
 package dev.paddock.cli;
 
+import dev.paddock.api.RequestLimits;
 import dev.paddock.directory.DirectorySettings;
 import dev.paddock.server.Leadership;
 import dev.paddock.server.PaddockServer;
@@ -97,6 +98,18 @@ final class ServerCommand implements Callable<Integer> {
             + " scrapes without a token); otherwise it needs a token with host.read.")
     private boolean openMetrics;
 
+    @Option(names = "--max-request-size", defaultValue = "1MiB", paramLabel = "SIZE", description = "The largest"
+            + " request body a route takes (default ${DEFAULT-VALUE}; an image upload takes up to 1 TiB): a larger one"
+            + " is answered 413 before it is read.")
+    private String maxRequestSize;
+
+    @Option(names = "--rate-limit", defaultValue = "300/min", paramLabel = "RATE", description = "How often one"
+            + " caller (a user, or an address not signed in) may call the routes that start work (VM create and"
+            + " migrate, maintenance, consolidation plans, image upload and import, simulator faults, sign-in):"
+            + " COUNT at once, refilled evenly over the period, such as ${DEFAULT-VALUE} (default), 10/s, or off;"
+            + " beyond it 429 with Retry-After.")
+    private String rateLimit;
+
     /** A token the server accepts as the first administrator's, for automation that starts it. */
     static final String ADMIN_TOKEN_VARIABLE = "PADDOCK_ADMIN_TOKEN";
 
@@ -154,7 +167,7 @@ final class ServerCommand implements Callable<Integer> {
             config = config.withLibvirtSharedDirectory(libvirtSharedDir);
         }
         PaddockCommand root = PaddockCommand.of(spec);
-        config = config.withOpenMetrics(openMetrics);
+        config = config.withOpenMetrics(openMetrics).withLimits(limits());
         String adminToken = root.env().get(ADMIN_TOKEN_VARIABLE);
         if (adminToken != null && !adminToken.isBlank()) {
             config = config.withAdministratorToken(adminToken);
@@ -186,6 +199,20 @@ final class ServerCommand implements Callable<Integer> {
         root.out().flush();
         Servers.runUntilStopped(server);
         return 0;
+    }
+
+    private RequestLimits limits() {
+        long bytes;
+        try {
+            bytes = RequestLimits.size(maxRequestSize);
+        } catch (IllegalArgumentException e) {
+            throw new CliException(ExitCode.USAGE, "--max-request-size: " + e.getMessage());
+        }
+        try {
+            return new RequestLimits(bytes, RequestLimits.rate(rateLimit));
+        } catch (IllegalArgumentException e) {
+            throw new CliException(ExitCode.USAGE, "--rate-limit: " + e.getMessage());
+        }
     }
 
     private DirectorySettings directory() {

@@ -182,8 +182,28 @@ public final class Accounts {
 
     /** What {@code user} holds: the grants to them and to their groups, each with its role. */
     public List<Caller.Held> held(User user) {
+        return held(user, identities.grants(), roles());
+    }
+
+    /**
+     * The names of the local users (directory accounts are not counted: the directory can take their groups away
+     * at any login) among {@code users} who hold {@link Permission#USER_MANAGE} on the whole room under
+     * {@code grants}: the administrators who can always give the room back to someone.
+     */
+    public java.util.SortedSet<String> localAdministrators(List<User> users, List<Grant> grants) {
         List<Role> roles = roles();
-        return identities.grants().stream()
+        java.util.SortedSet<String> names = new java.util.TreeSet<>();
+        for (User user : users) {
+            if (!fromDirectory(user) && held(user, grants, roles).stream().anyMatch(held ->
+                    held.role().allows(Permission.USER_MANAGE) && held.scope().equals(Scope.ROOM))) {
+                names.add(user.name());
+            }
+        }
+        return names;
+    }
+
+    private static List<Caller.Held> held(User user, List<Grant> grants, List<Role> roles) {
+        return grants.stream()
                 .filter(grant -> grant.subjectKind() == Grant.SubjectKind.USER ? grant.subject().equals(user.name())
                         : user.groups().contains(grant.subject()))
                 .flatMap(grant -> roles.stream().filter(role -> role.name().equals(grant.role()))

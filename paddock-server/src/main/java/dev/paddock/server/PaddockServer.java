@@ -3,6 +3,7 @@ package dev.paddock.server;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.paddock.scheduling.PlacementLedger;
 import dev.paddock.security.ServerKeys;
+import dev.paddock.api.RequestLimits;
 import dev.paddock.api.RestApi;
 import dev.paddock.audit.Oversight;
 import dev.paddock.audit.RogueWatch;
@@ -242,7 +243,8 @@ public final class PaddockServer implements AutoCloseable {
             leadership.stopOnLoss(watchdogs);
             PaddockServer server = start(new Parts(store, runner, hypervisor, oversight, security.accounts(), made,
                     Optional.of(ha), Optional.of(leadership), logins.kept()), config.host(), config.port(), config.openMetrics(),
-                    security.firstPassword(), config.tls().certificate(config.dataDirectory(), config.host()));
+                    config.limits(), security.firstPassword(),
+                    config.tls().certificate(config.dataDirectory(), config.host()));
             // the password itself goes to the starting command's output (firstPassword()), never to the log
             security.firstPassword().ifPresent(password -> LOG.info("first start: user '{}' has a one-time password,"
                     + " shown once by the command that started the server", Accounts.FIRST_USER));
@@ -308,20 +310,25 @@ public final class PaddockServer implements AutoCloseable {
 
     /** As {@link #start(Parts, String, int)}, with {@code /metrics} open to anyone when {@code openMetrics}. */
     public static PaddockServer start(Parts parts, String host, int port, boolean openMetrics) {
-        return start(parts, host, port, openMetrics, Optional.empty(), Optional.empty());
+        return start(parts, host, port, openMetrics, RequestLimits.DEFAULT, Optional.empty(), Optional.empty());
+    }
+
+    /** As {@link #start(Parts, String, int)}, with {@code limits} on request bodies and on work started. */
+    public static PaddockServer start(Parts parts, String host, int port, RequestLimits limits) {
+        return start(parts, host, port, false, limits, Optional.empty(), Optional.empty());
     }
 
     /**
      * Starts HTTPS with {@code certificate} (HTTP without one) on {@code host}:{@code port}. A plain HTTP request
      * to the HTTPS port is answered 400 with a sentence that says to use https, and never reaches a route.
      */
-    private static PaddockServer start(Parts parts, String host, int port, boolean openMetrics,
+    private static PaddockServer start(Parts parts, String host, int port, boolean openMetrics, RequestLimits limits,
             Optional<String> firstPassword, Optional<ServerCertificate> certificate) {
         // one ledger for every path that places a VM: the HA controller's restarts and the API's verbs
         PlacementLedger ledger = parts.ha().map(HaController::ledger)
                 .orElseGet(() -> new PlacementLedger(parts.store(), parts.operations()));
         RestApi api = new RestApi(parts.store(), parts.operations(), parts.hypervisor(), ledger, parts.oversight(),
-                parts.accounts(), parts.credentials(), openMetrics, Clock.systemUTC());
+                parts.accounts(), parts.credentials(), openMetrics, limits, Clock.systemUTC());
         PaddockMetrics metrics = new PaddockMetrics(parts.store(), parts.operations());
         parts.ha().ifPresent(ha -> ha.meters().bindTo(metrics.registry()));
         parts.leadership().ifPresent(leadership -> leadership.bindTo(metrics.registry()));

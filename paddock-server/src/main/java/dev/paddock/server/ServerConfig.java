@@ -1,5 +1,6 @@
 package dev.paddock.server;
 
+import dev.paddock.api.RequestLimits;
 import dev.paddock.directory.DirectorySettings;
 import dev.paddock.hypervisor.DomainSpec;
 import dev.paddock.libvirt.LibvirtHypervisor;
@@ -31,11 +32,12 @@ import java.util.Optional;
  * @param accountDirectory the LDAP or Active Directory whose users sign in beside the local ones; empty for none
  * @param resyncPeriod how often the inventory compares every host with what it reports, the safety net under the
  *     hypervisors' events (space used in a pool, for one, grows without an event)
+ * @param limits the largest request body and how often one caller may start work
  */
 public record ServerConfig(String host, int port, String jdbcUrl, Room room, Path dataDirectory,
         Optional<Path> libvirtSharedDirectory, TlsSettings tls, Optional<Path> keys, Optional<String> vncListen,
         boolean openMetrics, Optional<String> administratorToken, Optional<DirectorySettings> accountDirectory,
-        Duration resyncPeriod) {
+        Duration resyncPeriod, RequestLimits limits) {
 
     public static final int DEFAULT_PORT = 8080;
     public static final Duration DEFAULT_RESYNC_PERIOD = Duration.ofSeconds(30);
@@ -63,6 +65,7 @@ public record ServerConfig(String host, int port, String jdbcUrl, Room room, Pat
         if (resyncPeriod.toMillis() < 1) {
             throw new IllegalArgumentException("the resync period must be at least a millisecond, was " + resyncPeriod);
         }
+        Objects.requireNonNull(limits, "limits");
         if (port < 0 || port > 65_535) {
             throw new IllegalArgumentException("the port must be between 0 and 65535, was " + port);
         }
@@ -70,51 +73,56 @@ public record ServerConfig(String host, int port, String jdbcUrl, Room room, Pat
 
     public ServerConfig(String host, int port, String jdbcUrl, Room room, Path dataDirectory) {
         this(host, port, jdbcUrl, room, dataDirectory, Optional.empty(), TlsSettings.plain(), Optional.empty(),
-                Optional.empty(), false, Optional.empty(), Optional.empty(), DEFAULT_RESYNC_PERIOD);
+                Optional.empty(), false, Optional.empty(), Optional.empty(), DEFAULT_RESYNC_PERIOD, RequestLimits.DEFAULT);
     }
 
     public ServerConfig withLibvirtSharedDirectory(Path directory) {
         return new ServerConfig(host, port, jdbcUrl, room, dataDirectory, Optional.of(directory.toAbsolutePath()),
                 tls, keys, vncListen, openMetrics, administratorToken,
-                accountDirectory, resyncPeriod);
+                accountDirectory, resyncPeriod, limits);
     }
 
     public ServerConfig withTls(TlsSettings settings) {
         return new ServerConfig(host, port, jdbcUrl, room, dataDirectory, libvirtSharedDirectory, settings, keys,
-                vncListen, openMetrics, administratorToken, accountDirectory, resyncPeriod);
+                vncListen, openMetrics, administratorToken, accountDirectory, resyncPeriod, limits);
     }
 
     public ServerConfig withKeyDirectory(Path directory) {
         return new ServerConfig(host, port, jdbcUrl, room, dataDirectory, libvirtSharedDirectory, tls,
                 Optional.of(directory.toAbsolutePath()), vncListen, openMetrics, administratorToken, accountDirectory,
-                resyncPeriod);
+                resyncPeriod, limits);
     }
 
     /** VNC displays listening on {@code address} (127.0.0.1: reached only from the host itself, as through SSH). */
     public ServerConfig withVncListen(String address) {
         return new ServerConfig(host, port, jdbcUrl, room, dataDirectory, libvirtSharedDirectory, tls, keys,
-                Optional.of(address), openMetrics, administratorToken, accountDirectory, resyncPeriod);
+                Optional.of(address), openMetrics, administratorToken, accountDirectory, resyncPeriod, limits);
     }
 
     public ServerConfig withOpenMetrics(boolean open) {
         return new ServerConfig(host, port, jdbcUrl, room, dataDirectory, libvirtSharedDirectory, tls, keys,
-                vncListen, open, administratorToken, accountDirectory, resyncPeriod);
+                vncListen, open, administratorToken, accountDirectory, resyncPeriod, limits);
     }
 
     public ServerConfig withDirectory(DirectorySettings settings) {
         return new ServerConfig(host, port, jdbcUrl, room, dataDirectory, libvirtSharedDirectory, tls, keys,
-                vncListen, openMetrics, administratorToken, Optional.of(settings), resyncPeriod);
+                vncListen, openMetrics, administratorToken, Optional.of(settings), resyncPeriod, limits);
+    }
+
+    public ServerConfig withLimits(RequestLimits newLimits) {
+        return new ServerConfig(host, port, jdbcUrl, room, dataDirectory, libvirtSharedDirectory, tls, keys,
+                vncListen, openMetrics, administratorToken, accountDirectory, resyncPeriod, newLimits);
     }
 
     public ServerConfig withAdministratorToken(String token) {
         return new ServerConfig(host, port, jdbcUrl, room, dataDirectory, libvirtSharedDirectory, tls, keys,
-                vncListen, openMetrics, Optional.of(token), accountDirectory, resyncPeriod);
+                vncListen, openMetrics, Optional.of(token), accountDirectory, resyncPeriod, limits);
     }
 
     /** The inventory's full resync every {@code period} instead of {@link #DEFAULT_RESYNC_PERIOD}. */
     public ServerConfig withResyncPeriod(Duration period) {
         return new ServerConfig(host, port, jdbcUrl, room, dataDirectory, libvirtSharedDirectory, tls, keys,
-                vncListen, openMetrics, administratorToken, accountDirectory, period);
+                vncListen, openMetrics, administratorToken, accountDirectory, period, limits);
     }
 
     /**

@@ -77,6 +77,24 @@ class OpenApiDocumentTest {
     }
 
     @Test
+    void everyRouteThatStartsWorkDocuments429AndEveryBodyThatCanBeTooLarge413() {
+        List<String> wrong = new ArrayList<>();
+        for (io.javalin.router.Endpoint endpoint : server.server.endpoints()) {
+            JsonNode operation = document.get("paths").path(endpoint.path)
+                    .path(endpoint.method.name().toLowerCase(Locale.ROOT));
+            String route = endpoint.method.name() + " " + endpoint.path;
+            boolean expensive = endpoint.metadata(SecuredRoutes.Expensive.class) != null;
+            if (expensive && !operation.path("responses").has("429")) {
+                wrong.add(route + " starts work (rate limited) but documents no 429");
+            }
+            if (operation.has("requestBody") && !operation.path("responses").has("413")) {
+                wrong.add(route + " takes a body but documents no 413");
+            }
+        }
+        assertThat(wrong).isEmpty();
+    }
+
+    @Test
     void aRouteMissingFromTheDocumentIsNamedWithWhereToDescribeIt() {
         List<String> routes = new ArrayList<>(server.server.routes());
         routes.add("POST /api/v1/vms/{id}/clone");

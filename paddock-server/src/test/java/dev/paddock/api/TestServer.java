@@ -101,11 +101,11 @@ public final class TestServer implements AutoCloseable {
 
     private TestServer(Path directory, boolean inline) {
         this(Database.open(StoreConfig.h2In(directory)), inline, CLUSTER, List.of(HOST_1, HOST_2),
-                Optional.of(directory));
+                Optional.of(directory), RequestLimits.DEFAULT);
     }
 
     private TestServer(HikariDataSource dataSource, boolean inline) {
-        this(dataSource, inline, CLUSTER, List.of(HOST_1, HOST_2), Optional.empty());
+        this(dataSource, inline, CLUSTER, List.of(HOST_1, HOST_2), Optional.empty(), RequestLimits.DEFAULT);
     }
 
     /**
@@ -114,12 +114,18 @@ public final class TestServer implements AutoCloseable {
      */
     public static TestServer withRoom(Path directory, Cluster cluster, List<Host> hosts) {
         return new TestServer(Database.open(StoreConfig.h2In(directory)), false, cluster, hosts,
-                Optional.of(directory));
+                Optional.of(directory), RequestLimits.DEFAULT);
+    }
+
+    /** A server like {@link #TestServer(Path)} whose request bodies and work started are held to {@code limits}. */
+    public static TestServer withLimits(Path directory, RequestLimits limits) {
+        return new TestServer(Database.open(StoreConfig.h2In(directory)), false, CLUSTER, List.of(HOST_1, HOST_2),
+                Optional.of(directory), limits);
     }
 
     /** @param keyDirectory where the store's keys live ({@code keys} in it); empty for keys of this server only */
     private TestServer(HikariDataSource dataSource, boolean inline, Cluster cluster, List<Host> hosts,
-            Optional<Path> keyDirectory) {
+            Optional<Path> keyDirectory, RequestLimits limits) {
         this.dataSource = dataSource;
         store = new JdbcInventoryStore(dataSource);
         store.put(SITE);
@@ -149,7 +155,7 @@ public final class TestServer implements AutoCloseable {
             ha = idleHa(settings, follower);
             server = PaddockServer.start(new PaddockServer.Parts(store, operations, hypervisor, oversight, accounts,
                     List.of(dataSource, follower), Optional.of(ha))
-                    .withCredentials(new JdbcLibvirtCredentials(dataSource, keys.secrets())), "127.0.0.1", 0);
+                    .withCredentials(new JdbcLibvirtCredentials(dataSource, keys.secrets())), "127.0.0.1", 0, limits);
         } else {
             OperationRunner runner = new OperationRunner(new JdbcOperationJournal(dataSource), store, hypervisor);
             runner.start();
@@ -157,7 +163,7 @@ public final class TestServer implements AutoCloseable {
             ha = idleHa(settings, follower);
             server = PaddockServer.start(new PaddockServer.Parts(store, operations, hypervisor, oversight, accounts,
                     List.of(dataSource, follower, runner), Optional.of(ha))
-                    .withCredentials(new JdbcLibvirtCredentials(dataSource, keys.secrets())), "127.0.0.1", 0);
+                    .withCredentials(new JdbcLibvirtCredentials(dataSource, keys.secrets())), "127.0.0.1", 0, limits);
         }
     }
 

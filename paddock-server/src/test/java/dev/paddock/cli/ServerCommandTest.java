@@ -63,6 +63,24 @@ class ServerCommandTest {
     }
 
     @Test
+    void limitsThatCannotBeReadAreUsageErrorsWithASentence() {
+        for (String[] mistake : new String[][] {
+            {"--max-request-size", "lots", "--max-request-size: 'lots' is no size; write bytes, or a number with KiB,"
+                    + " MiB or GiB, for example 1MiB."},
+            {"--max-request-size", "0", "--max-request-size: '0' is out of range; a size is at least one byte."},
+            {"--rate-limit", "300/day", "--rate-limit: '300/day' is no rate; write a count per s, min or h, for"
+                    + " example 300/min, or off."}}) {
+            StringWriter err = new StringWriter();
+
+            int status = Cli.run(new String[] {"server", "--port", "0", mistake[0], mistake[1]},
+                    new PrintWriter(new StringWriter()), new PrintWriter(err), Map.of());
+
+            assertThat(status).as(err.toString()).isEqualTo(ExitCode.USAGE.code());
+            assertThat(err.toString().strip()).isEqualTo("paddock: " + mistake[2]);
+        }
+    }
+
+    @Test
     void directoryOptionsThatCannotWorkAreUsageErrors() {
         for (String[] mistake : new String[][] {
             {"--ldap-url", "ldap://127.0.0.1", "--ldap-user-base"},
