@@ -398,7 +398,6 @@ final class DatastoreRoutes {
         return value == null ? "" : value;
     }
 
-    /** The volumes as the first host that answers for its pool lists them. */
     /**
      * The hosts through which a datastore's pool is reached, in the order to try them: those where discovery saw it
      * started first, then those it was made on and discovery has not listed yet.
@@ -420,18 +419,20 @@ final class DatastoreRoutes {
             throw new PaddockException.Conflict("Datastore '" + datastore.name() + "' was declared by hand: it has no"
                     + " storage pool whose volumes Paddock could list.");
         }
-        HypervisorException last = null;
+        List<String> refusals = new ArrayList<>();
         for (String hostId : poolHosts(datastore)) {
             try {
                 List<VolumeFacts> volumes = hypervisor.volumes(hostId, datastore.pools().get(hostId));
                 ctx.json(InventoryRoutes.whole(volumes));
                 return;
             } catch (HypervisorException e) {
-                last = e;
+                refusals.add(e.getMessage().replaceAll("[.\\s]+$", ""));
             }
         }
-        if (last != null) {
-            throw last;
+        if (!refusals.isEmpty()) {
+            // the room's state, not the request, is what is wrong: a 409 that says which hosts failed and why
+            throw new PaddockException.Conflict("No host can list the volumes of datastore '" + datastore.name()
+                    + "' now: " + String.join("; ", refusals) + ".");
         }
         throw new PaddockException.Conflict("Datastore '" + datastore.name() + "' is started on no host: no host"
                 + " can list its volumes.");

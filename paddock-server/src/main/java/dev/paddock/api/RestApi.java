@@ -102,6 +102,7 @@ public final class RestApi {
         SecuredRoutes.open(config.routes, BASE + "/openapi.json",
                 ctx -> ctx.contentType("application/json").result(document));
         ProblemResponses.register(config.routes);
+        JettyProblems.install(config);
     }
 
     /** Serves {@code handler} at {@code path}: open, or behind {@code host.read}, as this API was built. */

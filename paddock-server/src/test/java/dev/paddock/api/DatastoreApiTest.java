@@ -9,6 +9,7 @@ import dev.paddock.sim.CallKind;
 import dev.paddock.sim.Fault;
 import java.net.http.HttpRequest;
 import java.time.Duration;
+import java.util.List;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -221,6 +222,22 @@ class DatastoreApiTest {
         assertThat(sameName.json().get("detail").asText()).isEqualTo("A datastore named 'vms' already exists.");
         assertThat(sameStorage.status()).isEqualTo(409);
         assertThat(sameStorage.json().get("detail").asText()).isEqualTo("Datastore 'vms' holds that storage already.");
+    }
+
+    @Test
+    @DisplayName("when no host of a datastore answers, listing its volumes is a 409 that names each host's reason")
+    void volumesWithEveryHostDown() {
+        String id = server.awaitFinal(server.post("/api/v1/datastores", NFS)).get("target").asText();
+        for (String host : List.of("host-1", "host-2")) {
+            assertThat(server.post("/api/v1/sim/hosts/" + host + "/faults", "{\"fault\":\"crash\"}").status())
+                    .isEqualTo(200);
+        }
+
+        TestServer.Reply volumes = server.get("/api/v1/datastores/" + id + "/volumes");
+
+        assertThat(volumes.status()).as(volumes.body()).isEqualTo(409);
+        assertThat(volumes.json().get("detail").asText()).startsWith("No host can list the volumes of datastore"
+                + " 'vms' now: ").contains("host-1", "host-2", "powered off").endsWith(".");
     }
 
     @Test

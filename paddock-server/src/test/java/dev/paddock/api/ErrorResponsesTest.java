@@ -149,6 +149,38 @@ class ErrorResponsesTest {
         assertProblem(server.delete("/api/v1/sites"), 405, "Method DELETE is not allowed", "/api/v1/sites");
     }
 
+    static Stream<Arguments> refusedBeforeAnyRoute() {
+        String longQuery = "?x=" + "x".repeat(20_000);
+        return Stream.of(
+                Arguments.of("a NUL in a path is a 400", "DELETE", "/api/v1/vms/a%00b", "", 400,
+                        "The request is not valid HTTP"),
+                Arguments.of("bytes that are not UTF-8 in a path are a 400", "PUT", "/api/v1/vms/%FF%FE/ha", "", 400,
+                        "The request is not valid HTTP"),
+                Arguments.of("a URI too long is a 414", "GET", "/api/v1/vms" + longQuery, "", 414,
+                        "The request's URI is longer than this server accepts"),
+                Arguments.of("headers too large are a 431", "PATCH", "/api/v1/vms/x", "x".repeat(20_000), 431,
+                        "The request's headers are larger than this server accepts"));
+    }
+
+    /** Jetty refuses these before Javalin sees them; its own HTML page or empty body is no answer for a client. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("refusedBeforeAnyRoute")
+    void refusalsBeforeAnyRouteAreProblemsToo(String sentence, String method, String path, String header, int status,
+            String detail) {
+        java.net.http.HttpRequest.Builder request = java.net.http.HttpRequest.newBuilder(server.url().resolve(path))
+                .method(method, java.net.http.HttpRequest.BodyPublishers.noBody());
+        if (!header.isEmpty()) {
+            request.header("X-Padding", header);
+        }
+
+        TestServer.Reply reply = server.send(request);
+
+        assertThat(reply.status()).as(reply.body()).isEqualTo(status);
+        assertThat(reply.contentType()).startsWith("application/problem+json");
+        assertThat(reply.json().get("status").asInt()).isEqualTo(status);
+        assertThat(reply.json().get("detail").asText()).startsWith(detail).endsWith(".");
+    }
+
     private static void assertProblem(TestServer.Reply reply, int status, String detail, String instance) {
         assertThat(reply.status()).as(reply.body()).isEqualTo(status);
         assertThat(reply.contentType()).startsWith("application/problem+json");
