@@ -1,7 +1,6 @@
 package dev.paddock.api;
 
 import dev.paddock.security.Accounts;
-import dev.paddock.security.ApiToken;
 import dev.paddock.security.BrowserSession;
 import dev.paddock.security.Caller;
 import dev.paddock.security.LoginThrottle;
@@ -16,7 +15,6 @@ import io.javalin.router.Endpoint;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
-import java.util.EnumSet;
 import java.util.Optional;
 
 /**
@@ -168,13 +166,11 @@ final class Guard implements Handler {
     }
 
     private Caller byToken(String secret, Context ctx) {
-        ApiToken token = accounts.token(secret).orElseThrow(() -> new PaddockException.Unauthenticated(
+        Accounts.Bearer bearer = accounts.bearer(secret).orElseThrow(() -> new PaddockException.Unauthenticated(
                 "The bearer token is unknown, expired or revoked; 'paddock login' gets a new one."));
-        User user = accounts.identities().user(token.userId()).orElseThrow(() ->
+        User user = bearer.user().orElseThrow(() ->
                 new PaddockException.Unauthenticated("The bearer token's user no longer exists."));
-        Role limit = accounts.role(token.role())
-                .orElseGet(() -> new Role(token.role(), EnumSet.noneOf(Permission.class), false));
-        return accounts.caller(user, Caller.Credential.TOKEN, Optional.of(limit), ctx.ip());
+        return new Caller(user, Caller.Credential.TOKEN, Optional.of(bearer.limit()), bearer.held(), ctx.ip());
     }
 
     private Caller bySession(String secret, Context ctx) {
