@@ -22,6 +22,7 @@ public final class BenchMain {
     private static Map<String, Benchmark> benchmarks() {
         Map<String, Benchmark> all = new LinkedHashMap<>();
         all.put("inventory", new InventoryBenchmark());
+        all.put("api", new ApiBenchmark());
         all.put("placement", options -> {
             PlacementBench.main(options);
             return 0;

@@ -51,10 +51,12 @@ public final class RestApi {
      * @param openMetrics whether {@code /metrics} answers without credentials (for a Prometheus that scrapes
      *     without a token); otherwise it needs {@code host.read}
      * @param limits how large a request body and how often work started by one caller
+     * @param authenticate false only for the API benchmark's server on loopback, which serves every request as the
+     *     first administrator (see {@link dev.paddock.server.ServerConfig#withoutAuthenticationOnLoopback})
      */
     public RestApi(InventoryStore store, Operations operations, Hypervisor hypervisor, PlacementLedger ledger,
             Oversight oversight, Accounts accounts, LibvirtCredentials credentials, boolean openMetrics,
-            RequestLimits limits, Clock clock) {
+            RequestLimits limits, boolean authenticate, Clock clock) {
         this.audit = new AuditTrail(oversight.audit(), clock);
         this.oversight = new OversightRoutes(oversight, audit, clock);
         this.store = store;
@@ -63,7 +65,7 @@ public final class RestApi {
         this.openMetrics = openMetrics;
         this.limits = limits;
         this.guard = new Guard(accounts, new Targets(store, operations),
-                new LoginThrottle(LoginThrottle.Limits.DEFAULT, clock), new RouteLimits(limits, clock));
+                new LoginThrottle(LoginThrottle.Limits.DEFAULT, clock), new RouteLimits(limits, clock), authenticate);
         this.accounts = new AccountRoutes(accounts, store, guard, audit);
         this.sessions = new SessionRoutes(accounts, guard, audit);
         this.inventory = new InventoryRoutes(store, hypervisor, audit);

@@ -4,10 +4,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import dev.paddock.directory.DirectoryAccount;
 import dev.paddock.directory.DirectoryException;
 import dev.paddock.directory.DirectoryLogin;
@@ -17,6 +20,13 @@ import org.slf4j.LoggerFactory;
 /**
  * Accounts over the {@link Identities} store: proving who calls (token, password, session), resolving what they
  * hold, making the first administrator, and issuing tokens and sessions.
+ *
+ * <p>A bearer token is resolved from the store once (the token, its user, its role, the user's grants and the roles
+ * they name: five reads) and then kept, by the SHA-256 of its secret, for at most {@link #BEARER_LIFE}. The store
+ * is reached only through {@link CountedIdentities}, whose every write (a token revoked, a user deleted or changed,
+ * a directory user's groups read again at login, a role or a grant changed) ends all that is kept at once: the next
+ * request reads the store again. The life bounds only what a write elsewhere (a second server on the same
+ * database) can leave unseen. A token's expiry is checked against the clock at every request, kept or not.
  */
 public final class Accounts {
 
@@ -30,6 +40,10 @@ public final class Accounts {
     private static final String BOOTSTRAP_TOKEN_NAME = "configured administrator token";
     /** What a password for an unknown name is checked against, so that both take as long. */
     private static final String DUMMY_HASH = Passwords.standard().hash("no such user");
+    /** How long a resolved bearer token is kept at most while the identities do not change. */
+    public static final Duration BEARER_LIFE = Duration.ofSeconds(5);
+    /** How many resolved bearer tokens are kept; beyond, all are dropped and resolved again. */
+    private static final int BEARERS_KEPT = 1_024;
 
     /**
      * What a directory user's password hash reads: no password matches it, so such a user signs in only through
@@ -37,19 +51,21 @@ public final class Accounts {
      */
     public static final String DIRECTORY_PASSWORD = "directory";
 
-    private final Identities identities;
+    private final CountedIdentities identities;
+    private final Map<String, Kept> bearers = new ConcurrentHashMap<>();
     private volatile Optional<DirectoryLogin> directory = Optional.empty();
     private final Passwords passwords;
     private final Secrets secrets;
     private final Clock clock;
 
     public Accounts(Identities identities, Passwords passwords, Secrets secrets, Clock clock) {
-        this.identities = identities;
+        this.identities = new CountedIdentities(identities);
         this.passwords = passwords;
         this.secrets = secrets;
         this.clock = clock;
     }
 
+    /** The identities store; what is written through it ends every resolved bearer token kept. */
     public Identities identities() {
         return identities;
     }
@@ -115,9 +131,51 @@ public final class Accounts {
         return new Opened(secret, session);
     }
 
-    /** The user and the token a bearer secret names, if it is a live token. */
-    public Optional<ApiToken> token(String secret) {
-        return identities.tokenBySecret(Secrets.digest(secret)).filter(token -> !token.expiredAt(now()));
+    /**
+     * A live bearer token and what it acts as.
+     *
+     * @param user the token's user; empty when the user was deleted and the token not yet with it
+     * @param limit the token's role (a role deleted since limits to nothing)
+     * @param held what the user holds, as {@link #held} answers
+     */
+    public record Bearer(ApiToken token, Optional<User> user, Role limit, List<Caller.Held> held) {
+        public Bearer {
+            held = List.copyOf(held);
+        }
+    }
+
+    private record Kept(Bearer bearer, long generation, Instant until) {}
+
+    /**
+     * The live token a bearer secret names, with its user, role and grants; empty for an unknown, revoked or
+     * expired one. Answered from what was resolved before when no identity changed since and it is younger than
+     * {@link #BEARER_LIFE}; the token's expiry is judged now either way.
+     */
+    public Optional<Bearer> bearer(String secret) {
+        String hash = Secrets.digest(secret);
+        Instant now = now();
+        long generation = identities.generation();
+        Kept kept = bearers.get(hash);
+        if (kept != null && kept.generation() == generation && now.isBefore(kept.until())) {
+            return kept.bearer().token().expiredAt(now) ? Optional.empty() : Optional.of(kept.bearer());
+        }
+        Optional<ApiToken> token = identities.tokenBySecret(hash).filter(t -> !t.expiredAt(now));
+        if (token.isEmpty()) {
+            bearers.remove(hash);
+            return Optional.empty();
+        }
+        Optional<User> user = identities.user(token.get().userId());
+        Role limit = role(token.get().role())
+                .orElseGet(() -> new Role(token.get().role(), EnumSet.noneOf(Permission.class), false));
+        Bearer bearer = new Bearer(token.get(), user, limit, user.map(this::held).orElse(List.of()));
+        if (user.isPresent()) {
+            if (bearers.size() >= BEARERS_KEPT) {
+                bearers.clear();
+            }
+            // kept under the generation read before the store was: a write meanwhile makes it stale at once
+            bearers.put(hash, new Kept(bearer, generation, now.plus(BEARER_LIFE)));
+        }
+        return Optional.of(bearer);
     }
 
     public Optional<BrowserSession> session(String secret) {

@@ -244,7 +244,12 @@ public final class PaddockServer implements AutoCloseable {
             PaddockServer server = start(new Parts(store, runner, hypervisor, oversight, security.accounts(), made,
                     Optional.of(ha), Optional.of(leadership), logins.kept()), config.host(), config.port(), config.openMetrics(),
                     config.limits(), security.firstPassword(),
-                    config.tls().certificate(config.dataDirectory(), config.host()));
+                    config.tls().certificate(config.dataDirectory(), config.host()), config.authenticate());
+            if (!config.authenticate()) {
+                LOG.warn("AUTHENTICATION IS OFF: {} serves every request as user '{}', the administrator, without"
+                        + " credentials. This server is the API benchmark's baseline, on loopback only; never serve"
+                        + " anything else with it.", server.url(), Accounts.FIRST_USER);
+            }
             // the password itself goes to the starting command's output (firstPassword()), never to the log
             security.firstPassword().ifPresent(password -> LOG.info("first start: user '{}' has a one-time password,"
                     + " shown once by the command that started the server", Accounts.FIRST_USER));
@@ -310,12 +315,12 @@ public final class PaddockServer implements AutoCloseable {
 
     /** As {@link #start(Parts, String, int)}, with {@code /metrics} open to anyone when {@code openMetrics}. */
     public static PaddockServer start(Parts parts, String host, int port, boolean openMetrics) {
-        return start(parts, host, port, openMetrics, RequestLimits.DEFAULT, Optional.empty(), Optional.empty());
+        return start(parts, host, port, openMetrics, RequestLimits.DEFAULT, Optional.empty(), Optional.empty(), true);
     }
 
     /** As {@link #start(Parts, String, int)}, with {@code limits} on request bodies and on work started. */
     public static PaddockServer start(Parts parts, String host, int port, RequestLimits limits) {
-        return start(parts, host, port, false, limits, Optional.empty(), Optional.empty());
+        return start(parts, host, port, false, limits, Optional.empty(), Optional.empty(), true);
     }
 
     /**
@@ -323,12 +328,12 @@ public final class PaddockServer implements AutoCloseable {
      * to the HTTPS port is answered 400 with a sentence that says to use https, and never reaches a route.
      */
     private static PaddockServer start(Parts parts, String host, int port, boolean openMetrics, RequestLimits limits,
-            Optional<String> firstPassword, Optional<ServerCertificate> certificate) {
+            Optional<String> firstPassword, Optional<ServerCertificate> certificate, boolean authenticate) {
         // one ledger for every path that places a VM: the HA controller's restarts and the API's verbs
         PlacementLedger ledger = parts.ha().map(HaController::ledger)
                 .orElseGet(() -> new PlacementLedger(parts.store(), parts.operations()));
         RestApi api = new RestApi(parts.store(), parts.operations(), parts.hypervisor(), ledger, parts.oversight(),
-                parts.accounts(), parts.credentials(), openMetrics, limits, Clock.systemUTC());
+                parts.accounts(), parts.credentials(), openMetrics, limits, authenticate, Clock.systemUTC());
         PaddockMetrics metrics = new PaddockMetrics(parts.store(), parts.operations());
         parts.ha().ifPresent(ha -> ha.meters().bindTo(metrics.registry()));
         parts.leadership().ifPresent(leadership -> leadership.bindTo(metrics.registry()));

@@ -33,11 +33,13 @@ import java.util.Optional;
  * @param resyncPeriod how often the inventory compares every host with what it reports, the safety net under the
  *     hypervisors' events (space used in a pool, for one, grows without an event)
  * @param limits the largest request body and how often one caller may start work
+ * @param authenticate whether requests must prove who calls: true as shipped; false only through
+ *     {@link #withoutAuthenticationOnLoopback()}, for the API benchmark (see there)
  */
 public record ServerConfig(String host, int port, String jdbcUrl, Room room, Path dataDirectory,
         Optional<Path> libvirtSharedDirectory, TlsSettings tls, Optional<Path> keys, Optional<String> vncListen,
         boolean openMetrics, Optional<String> administratorToken, Optional<DirectorySettings> accountDirectory,
-        Duration resyncPeriod, RequestLimits limits) {
+        Duration resyncPeriod, RequestLimits limits, boolean authenticate) {
 
     public static final int DEFAULT_PORT = 8080;
     public static final Duration DEFAULT_RESYNC_PERIOD = Duration.ofSeconds(30);
@@ -69,60 +71,88 @@ public record ServerConfig(String host, int port, String jdbcUrl, Room room, Pat
         if (port < 0 || port > 65_535) {
             throw new IllegalArgumentException("the port must be between 0 and 65535, was " + port);
         }
+        if (!authenticate && !loopback(host)) {
+            throw new IllegalArgumentException("a server without authentication listens on a loopback address only,"
+                    + " not on " + host);
+        }
     }
 
     public ServerConfig(String host, int port, String jdbcUrl, Room room, Path dataDirectory) {
         this(host, port, jdbcUrl, room, dataDirectory, Optional.empty(), TlsSettings.plain(), Optional.empty(),
-                Optional.empty(), false, Optional.empty(), Optional.empty(), DEFAULT_RESYNC_PERIOD, RequestLimits.DEFAULT);
+                Optional.empty(), false, Optional.empty(), Optional.empty(), DEFAULT_RESYNC_PERIOD, RequestLimits.DEFAULT,
+                true);
     }
 
     public ServerConfig withLibvirtSharedDirectory(Path directory) {
         return new ServerConfig(host, port, jdbcUrl, room, dataDirectory, Optional.of(directory.toAbsolutePath()),
                 tls, keys, vncListen, openMetrics, administratorToken,
-                accountDirectory, resyncPeriod, limits);
+                accountDirectory, resyncPeriod, limits, authenticate);
     }
 
     public ServerConfig withTls(TlsSettings settings) {
         return new ServerConfig(host, port, jdbcUrl, room, dataDirectory, libvirtSharedDirectory, settings, keys,
-                vncListen, openMetrics, administratorToken, accountDirectory, resyncPeriod, limits);
+                vncListen, openMetrics, administratorToken, accountDirectory, resyncPeriod, limits, authenticate);
     }
 
     public ServerConfig withKeyDirectory(Path directory) {
         return new ServerConfig(host, port, jdbcUrl, room, dataDirectory, libvirtSharedDirectory, tls,
                 Optional.of(directory.toAbsolutePath()), vncListen, openMetrics, administratorToken, accountDirectory,
-                resyncPeriod, limits);
+                resyncPeriod, limits, authenticate);
     }
 
     /** VNC displays listening on {@code address} (127.0.0.1: reached only from the host itself, as through SSH). */
     public ServerConfig withVncListen(String address) {
         return new ServerConfig(host, port, jdbcUrl, room, dataDirectory, libvirtSharedDirectory, tls, keys,
-                Optional.of(address), openMetrics, administratorToken, accountDirectory, resyncPeriod, limits);
+                Optional.of(address), openMetrics, administratorToken, accountDirectory, resyncPeriod, limits,
+                authenticate);
     }
 
     public ServerConfig withOpenMetrics(boolean open) {
         return new ServerConfig(host, port, jdbcUrl, room, dataDirectory, libvirtSharedDirectory, tls, keys,
-                vncListen, open, administratorToken, accountDirectory, resyncPeriod, limits);
+                vncListen, open, administratorToken, accountDirectory, resyncPeriod, limits, authenticate);
     }
 
     public ServerConfig withDirectory(DirectorySettings settings) {
         return new ServerConfig(host, port, jdbcUrl, room, dataDirectory, libvirtSharedDirectory, tls, keys,
-                vncListen, openMetrics, administratorToken, Optional.of(settings), resyncPeriod, limits);
+                vncListen, openMetrics, administratorToken, Optional.of(settings), resyncPeriod, limits, authenticate);
     }
 
     public ServerConfig withLimits(RequestLimits newLimits) {
         return new ServerConfig(host, port, jdbcUrl, room, dataDirectory, libvirtSharedDirectory, tls, keys,
-                vncListen, openMetrics, administratorToken, accountDirectory, resyncPeriod, newLimits);
+                vncListen, openMetrics, administratorToken, accountDirectory, resyncPeriod, newLimits, authenticate);
     }
 
     public ServerConfig withAdministratorToken(String token) {
         return new ServerConfig(host, port, jdbcUrl, room, dataDirectory, libvirtSharedDirectory, tls, keys,
-                vncListen, openMetrics, Optional.of(token), accountDirectory, resyncPeriod, limits);
+                vncListen, openMetrics, Optional.of(token), accountDirectory, resyncPeriod, limits, authenticate);
     }
 
     /** The inventory's full resync every {@code period} instead of {@link #DEFAULT_RESYNC_PERIOD}. */
     public ServerConfig withResyncPeriod(Duration period) {
         return new ServerConfig(host, port, jdbcUrl, room, dataDirectory, libvirtSharedDirectory, tls, keys,
-                vncListen, openMetrics, administratorToken, accountDirectory, period, limits);
+                vncListen, openMetrics, administratorToken, accountDirectory, period, limits, authenticate);
+    }
+
+    /**
+     * The same server with authentication switched off: every request is served as if it carried the first
+     * administrator's token, without reading a token, a user or a grant. It exists for one purpose, {@code paddock
+     * bench api}, which compares the API's latency with and without authentication in one run; no command-line
+     * option or setting reaches it, it is refused unless the server listens on a loopback address, and the server
+     * says at start, as a warning, that it serves everyone as the administrator.
+     *
+     * @throws IllegalArgumentException when the server listens on an address other than loopback
+     */
+    public ServerConfig withoutAuthenticationOnLoopback() {
+        return new ServerConfig(host, port, jdbcUrl, room, dataDirectory, libvirtSharedDirectory, tls, keys,
+                vncListen, openMetrics, administratorToken, accountDirectory, resyncPeriod, limits, false);
+    }
+
+    private static boolean loopback(String host) {
+        try {
+            return java.net.InetAddress.getByName(host).isLoopbackAddress();
+        } catch (java.net.UnknownHostException e) {
+            return false;
+        }
     }
 
     /**

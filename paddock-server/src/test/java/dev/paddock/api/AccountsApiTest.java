@@ -65,6 +65,55 @@ class AccountsApiTest {
     }
 
     @Test
+    void aTokenLosesAtTheVeryNextRequestWhatItsRoleItsGrantOrItsUserNoLongerGives() {
+        String frank = server.post("/api/v1/users", "{\"name\":\"frank\",\"password\":\"" + PASSWORD + "\"}")
+                .json().get("user").get("id").asText();
+        String operator = server.post("/api/v1/grants", "{\"user\":\"frank\",\"role\":\"operator\"}").json()
+                .get("id").asText();
+        assertThat(server.post("/api/v1/roles", "{\"name\":\"viewer\",\"permissions\":[\"vm.read\"]}").status())
+                .isEqualTo(201);
+        String viewing = token("frank", "viewer");
+        String operating = token("frank", "operator");
+        // each read twice: the second is answered from the token kept
+        assertThat(List.of(read(viewing), read(viewing), read(operating), read(operating)))
+                .containsOnly(200);
+
+        assertThat(server.delete("/api/v1/roles/viewer").status()).isEqualTo(204);
+        TestServer.Reply roleGone = bearer("GET", "/api/v1/vms", viewing, null);
+        assertThat(server.post("/api/v1/roles", "{\"name\":\"viewer\",\"permissions\":[\"host.read\"]}")
+                .status()).isEqualTo(201);
+        int roleChanged = read(viewing);
+        assertThat(read(operating)).isEqualTo(200);
+        assertThat(server.delete("/api/v1/grants/" + operator).status()).isEqualTo(204);
+        TestServer.Reply grantGone = bearer("GET", "/api/v1/vms", operating, null);
+        grant("{\"user\":\"frank\",\"role\":\"operator\"}");
+        int grantedAgain = read(operating);
+        assertThat(server.delete("/api/v1/users/" + frank).status()).isEqualTo(204);
+        TestServer.Reply userGone = bearer("GET", "/api/v1/vms", operating, null);
+
+        assertThat(roleGone.status()).isEqualTo(403);
+        assertThat(roleGone.json().get("detail").asText()).isEqualTo("User 'frank' lacks permission vm.read"
+                + " anywhere: this token's role 'viewer' does not include it.");
+        assertThat(roleChanged).isEqualTo(403);
+        assertThat(grantGone.status()).isEqualTo(403);
+        assertThat(grantGone.json().get("detail").asText()).isEqualTo("User 'frank' lacks permission vm.read"
+                + " anywhere.");
+        assertThat(grantedAgain).isEqualTo(200);
+        assertThat(userGone.status()).isEqualTo(401);
+    }
+
+    private String token(String user, String role) {
+        TestServer.Reply made = basic("POST", "/api/v1/tokens", user, PASSWORD,
+                "{\"name\":\"" + role + "\",\"role\":\"" + role + "\"}");
+        assertThat(made.status()).as(made.body()).isEqualTo(201);
+        return made.json().get("token").asText();
+    }
+
+    private int read(String token) {
+        return bearer("GET", "/api/v1/vms", token, null).status();
+    }
+
+    @Test
     void aGrantOnAClusterHoldsForItsHostsAndNothingElse() {
         String other = server.post("/api/v1/clusters", "{\"siteId\":\"site-1\",\"name\":\"other\"}").json()
                 .get("id").asText();

@@ -1,6 +1,7 @@
 package dev.paddock.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.paddock.json.Json;
@@ -68,6 +69,32 @@ class PaddockServerTest {
             assertThat(get(server, "/api/v1/hosts").get("total").asInt()).isZero();
             assertThat(get(server, "/api/v1/vms").get("total").asInt()).isZero();
         }
+    }
+
+    @Test
+    void withoutAuthenticationTheServerAnswersWithoutCredentialsAndOnlyOnLoopback() throws Exception {
+        ServerConfig config = ServerConfig.inDirectory(directory, "127.0.0.1", 0, ServerConfig.Room.EMPTY);
+        try (PaddockServer shipped = PaddockServer.start(config)) {
+            assertThat(anonymous(shipped, "/api/v1/vms").statusCode()).isEqualTo(401);
+        }
+        try (PaddockServer open = PaddockServer.start(config.withoutAuthenticationOnLoopback())) {
+            HttpResponse<String> vms = anonymous(open, "/api/v1/vms");
+            assertThat(vms.statusCode()).as(vms.body()).isEqualTo(200);
+            assertThat(anonymous(open, "/api/v1/users/me").body()).contains("\"name\":\"admin\"");
+        }
+
+        assertThat(config.authenticate()).isTrue();
+        for (String host : List.of("0.0.0.0", "::", "192.0.2.7")) {
+            assertThatThrownBy(() -> ServerConfig.inDirectory(directory, host, 0, ServerConfig.Room.EMPTY)
+                    .withoutAuthenticationOnLoopback())
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("a server without authentication listens on a loopback address only, not on " + host);
+        }
+    }
+
+    private HttpResponse<String> anonymous(PaddockServer server, String path) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(server.url().resolve(path)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private ServerConfig demo() {
