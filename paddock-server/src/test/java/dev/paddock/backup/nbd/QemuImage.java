@@ -1,0 +1,115 @@
+package dev.paddock.backup.nbd;
+
+import java.io.IOException;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/** A qcow2 image made and written with qemu-img and qemu-io, served read-only by qemu-nbd on a UNIX socket. */
+final class QemuImage {
+
+    private final Path directory;
+    private final Path image;
+
+    QemuImage(Path directory, long size) {
+        this.directory = directory;
+        this.image = directory.resolve("disk.qcow2");
+        run("qemu-img", "create", "-q", "-f", "qcow2", image.toString(), Long.toString(size));
+    }
+
+    /** Writes {@code length} bytes of {@code pattern} at {@code offset}. */
+    QemuImage write(int pattern, long offset, long length) {
+        return io("write -P " + pattern + " " + offset + " " + length);
+    }
+
+    /** Writes zeros (qcow2 zero clusters) at {@code offset}. */
+    QemuImage writeZeros(long offset, long length) {
+        return io("write -z " + offset + " " + length);
+    }
+
+    QemuImage addBitmap(String name) {
+        run("qemu-img", "bitmap", "--add", "--enable", image.toString(), name);
+        return this;
+    }
+
+    /** The image's bytes now, as {@code qemu-img convert -O raw} gives them. */
+    byte[] raw() {
+        Path raw = directory.resolve("disk.raw");
+        run("qemu-img", "convert", "-f", "qcow2", "-O", "raw", image.toString(), raw.toString());
+        try {
+            return Files.readAllBytes(raw);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Serves the image as export {@code name} (with {@code bitmap}'s context when given) until closed. */
+    Server serve(String name, Optional<String> bitmap) {
+        Path socket = directory.resolve("nbd.sock");
+        List<String> command = new ArrayList<>(List.of("qemu-nbd", "--persistent", "--socket=" + socket,
+                "--format=qcow2", "--read-only", "--export-name=" + name));
+        bitmap.ifPresent(b -> command.add("--bitmap=" + b));
+        command.add(image.toString());
+        try {
+            Files.deleteIfExists(socket);
+            Process process = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(directory.resolve("qemu-nbd.log").toFile()).start();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (!listening(socket)) {
+                if (!process.isAlive() || System.nanoTime() > deadline) {
+                    process.destroyForcibly();
+                    throw new IllegalStateException("qemu-nbd did not start: "
+                            + Files.readString(directory.resolve("qemu-nbd.log")));
+                }
+                Thread.sleep(10);
+            }
+            return new Server(process, UnixDomainSocketAddress.of(socket));
+        } catch (IOException | InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The socket file appears at bind, a moment before qemu-nbd listens: only a connection says it is ready. */
+    private static boolean listening(Path socket) {
+        if (!Files.exists(socket)) {
+            return false;
+        }
+        try (SocketChannel probe = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    record Server(Process process, UnixDomainSocketAddress address) implements AutoCloseable {
+        @Override
+        public void close() throws InterruptedException {
+            process.destroy();
+            if (!process.waitFor(5, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor();
+            }
+        }
+    }
+
+    private QemuImage io(String command) {
+        run("qemu-io", "-f", "qcow2", "-c", command, image.toString());
+        return this;
+    }
+
+    private void run(String... command) {
+        try {
+            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            String output = new String(process.getInputStream().readAllBytes());
+            if (process.waitFor() != 0) {
+                throw new IllegalStateException(String.join(" ", command) + " failed: " + output);
+            }
+        } catch (IOException | InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
