@@ -84,6 +84,7 @@ public final class NbdClient implements AutoCloseable {
     private Export export;
     private final Map<String, Integer> contexts = new LinkedHashMap<>();
     private long cookie;
+    private long received;
     private boolean open = true;
 
     /**
@@ -142,6 +143,11 @@ public final class NbdClient implements AutoCloseable {
     /** The metadata contexts the server agreed to, by name, with the ids its replies use. */
     public Map<String, Integer> contexts() {
         return Map.copyOf(contexts);
+    }
+
+    /** The bytes of disk data the server has sent so far (holes it reported as such are not counted). */
+    public synchronized long bytesReceived() {
+        return received;
     }
 
     public boolean hasContext(String name) {
@@ -279,6 +285,7 @@ public final class NbdClient implements AutoCloseable {
                 throw commandError("a read of " + length + " bytes at offset " + offset, error, "");
             }
             in.readFully(into, at, length);
+            received += length;
             return;
         }
         long covered = 0;
@@ -293,6 +300,7 @@ public final class NbdClient implements AutoCloseable {
                     checkInside(from, bytes, offset, length);
                     in.readFully(into, at + (int) (from - offset), bytes);
                     covered += bytes;
+                    received += bytes;
                 }
                 case CHUNK_OFFSET_HOLE -> {
                     long from = in.readLong();

@@ -10,6 +10,8 @@ import dev.paddock.backup.PointWriter;
 import dev.paddock.backup.RestorePoint;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Arrays;
@@ -114,6 +116,9 @@ class NbdClientTest {
                      Optional.empty())) {
             DiskWrite written = ExportBackup.of(client).full(writer, "vda");
             assertThat(written.size()).isEqualTo(SIZE);
+            long zeros = DirtyExtents.zeros(client).stream().mapToLong(ChangedRange::length).sum();
+            assertThat(client.bytesReceived()).as("ranges that read as zeros are not asked for")
+                    .isEqualTo(SIZE - zeros).isLessThan(3 * M);
             full = writer.commit();
         }
         assertThat(Arrays.equals(read(repository, full), first)).as("the full point equals the image").isTrue();
@@ -127,12 +132,48 @@ class NbdClientTest {
              PointWriter writer = repository.begin("web-1", "{}", Instant.parse("2026-12-07T03:00:00Z"),
                      Optional.of(full.id()))) {
             written = ExportBackup.of(client).changes(writer, "vda", "b0");
+            assertThat(client.bytesReceived()).as("only dirty ranges are asked for").isEqualTo(384 * K);
             incremental = writer.commit();
         }
         assertThat(Arrays.equals(read(repository, incremental), second)).as("the incremental point equals the image")
                 .isTrue();
         assertThat(Arrays.equals(read(repository, full), first)).as("the full point is unchanged").isTrue();
         assertThat(written.bytesRead()).as("only the dirty bytes are read").isEqualTo(384 * K);
+    }
+
+    @Test
+    void the_client_reads_over_tcp_too() throws Exception {
+        QemuImage image = before();
+        byte[] expected = image.raw();
+        int port;
+        try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = free.getLocalPort();
+        }
+        try (QemuImage.Server server = image.serveTcp("vda", port);
+             NbdClient client = NbdClient.connect(server.address(), "vda", List.of(NbdClient.BASE_ALLOCATION))) {
+            byte[] piece = new byte[3 * M];
+            client.read(10 * M - 4096, piece, 0, piece.length);
+            assertThat(Arrays.equals(piece, Arrays.copyOfRange(expected, 10 * M - 4096, 13 * M - 4096))).isTrue();
+        }
+    }
+
+    @Test
+    void block_status_walks_a_disk_larger_than_one_request_can_ask_for() throws Exception {
+        long size = 10L << 30; // one block status request asks for less than 4 GiB
+        QemuImage image = new QemuImage(dir, size).write(0x01, 64 * K, 64 * K).addBitmap("b0")
+                .write(0x02, (9L << 30) + 64 * K, 64 * K)
+                .write(0x03, (4L << 30) - 64 * K, 128 * K);
+        try (QemuImage.Server server = image.serve("vda", Optional.of("b0"));
+             NbdClient client = NbdClient.connect(server.address(), "vda", CONTEXTS)) {
+            assertThat(DirtyExtents.dirty(client, "b0")).containsExactly(
+                    new ChangedRange((4L << 30) - 64 * K, 128 * K),
+                    new ChangedRange((9L << 30) + 64 * K, 64 * K));
+            assertThat(DirtyExtents.zeros(client)).containsExactly(
+                    new ChangedRange(0, 64 * K),
+                    new ChangedRange(128 * K, (4L << 30) - 64 * K - 128 * K),
+                    new ChangedRange((4L << 30) + 64 * K, 5L << 30),
+                    new ChangedRange((9L << 30) + 128 * K, size - (9L << 30) - 128 * K));
+        }
     }
 
     @Test

@@ -1,6 +1,9 @@
 package dev.paddock.backup.nbd;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
@@ -50,9 +53,19 @@ final class QemuImage {
 
     /** Serves the image as export {@code name} (with {@code bitmap}'s context when given) until closed. */
     Server serve(String name, Optional<String> bitmap) {
+        return serve(name, bitmap, List.of());
+    }
+
+    /** Serves the image over TCP on the loopback address at {@code port}, as {@link #serve} does on a socket. */
+    Server serveTcp(String name, int port) {
+        return serve(name, Optional.empty(), List.of("--bind=127.0.0.1", "--port=" + port));
+    }
+
+    private Server serve(String name, Optional<String> bitmap, List<String> tcp) {
         Path socket = directory.resolve("nbd.sock");
-        List<String> command = new ArrayList<>(List.of("qemu-nbd", "--persistent", "--socket=" + socket,
-                "--format=qcow2", "--read-only", "--export-name=" + name));
+        List<String> command = new ArrayList<>(List.of("qemu-nbd", "--persistent", "--format=qcow2", "--read-only",
+                "--export-name=" + name));
+        command.addAll(tcp.isEmpty() ? List.of("--socket=" + socket) : tcp);
         bitmap.ifPresent(b -> command.add("--bitmap=" + b));
         command.add(image.toString());
         try {
@@ -60,7 +73,9 @@ final class QemuImage {
             Process process = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(directory.resolve("qemu-nbd.log").toFile()).start();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (!listening(socket)) {
+            SocketAddress address = tcp.isEmpty() ? UnixDomainSocketAddress.of(socket)
+                    : new InetSocketAddress(InetAddress.getLoopbackAddress(), Integer.parseInt(tcp.get(1).substring(7)));
+            while (!listening(address)) {
                 if (!process.isAlive() || System.nanoTime() > deadline) {
                     process.destroyForcibly();
                     throw new IllegalStateException("qemu-nbd did not start: "
@@ -68,30 +83,35 @@ final class QemuImage {
                 }
                 Thread.sleep(10);
             }
-            return new Server(process, UnixDomainSocketAddress.of(socket));
+            return new Server(process, address);
         } catch (IOException | InterruptedException e) {
             throw new IllegalStateException(e);
         }
     }
 
     /** The socket file appears at bind, a moment before qemu-nbd listens: only a connection says it is ready. */
-    private static boolean listening(Path socket) {
-        if (!Files.exists(socket)) {
+    private static boolean listening(SocketAddress address) {
+        if (address instanceof UnixDomainSocketAddress unix && !Files.exists(unix.getPath())) {
             return false;
         }
-        try (SocketChannel probe = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
+        try (SocketChannel probe = SocketChannel.open(address)) {
             return true;
         } catch (IOException e) {
             return false;
         }
     }
 
-    record Server(Process process, UnixDomainSocketAddress address) implements AutoCloseable {
+    record Server(Process process, SocketAddress address) implements AutoCloseable {
         @Override
-        public void close() throws InterruptedException {
+        public void close() {
             process.destroy();
-            if (!process.waitFor(5, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor();
+            try {
+                if (!process.waitFor(5, TimeUnit.SECONDS)) {
+                    process.destroyForcibly().waitFor();
+                }
+            } catch (InterruptedException e) {
+                process.destroyForcibly();
+                Thread.currentThread().interrupt();
             }
         }
     }
