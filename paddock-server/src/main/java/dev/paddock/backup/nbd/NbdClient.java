@@ -1,31 +1,47 @@
 package dev.paddock.backup.nbd;
 
 import java.io.BufferedInputStream;
+import java.io.Closeable;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.SocketAddress;
-import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManagerFactory;
 
 /**
  * A client of one NBD export (the protocol of doc/proto.md in the NetworkBlockDevice project), enough to read a disk
  * that libvirt exports for a pull-mode backup: the fixed newstyle handshake, structured replies, metadata contexts
  * ({@code base:allocation}, {@code qemu:dirty-bitmap:NAME}), {@code NBD_OPT_GO} with the block size constraints, then
- * reads and block status queries, one request in flight at a time.
+ * reads and block status queries, one request in flight at a time. Over TCP it may upgrade to TLS first
+ * (NBD_OPT_STARTTLS), trusting one X.509 CA and checking the server's name as libvirt's NBD TLS expects; no client
+ * certificate is presented yet.
  *
  * <p>Requests are sequential on purpose: a backup reads a disk in order and writes each chunk into the repository
  * before the next, so pipelining would buy little until the repository writes in parallel. Every refusal by the
@@ -51,6 +67,7 @@ public final class NbdClient implements AutoCloseable {
     private static final int FLAG_FIXED_NEWSTYLE = 1;
     private static final int FLAG_NO_ZEROES = 2;
 
+    private static final int OPT_STARTTLS = 5;
     private static final int OPT_GO = 7;
     private static final int OPT_STRUCTURED_REPLY = 8;
     private static final int OPT_SET_META_CONTEXT = 10;
@@ -77,9 +94,9 @@ public final class NbdClient implements AutoCloseable {
     /** Without NBD_INFO_BLOCK_SIZE the protocol lets a client assume 32 MiB may be read at once. */
     private static final int DEFAULT_MAXIMUM_BLOCK = 32 << 20;
 
-    private final SocketChannel channel;
-    private final DataInputStream in;
-    private final DataOutputStream out;
+    private Closeable connection;
+    private DataInputStream in;
+    private DataOutputStream out;
     private final String server;
     private Export export;
     private final Map<String, Integer> contexts = new LinkedHashMap<>();
@@ -88,8 +105,8 @@ public final class NbdClient implements AutoCloseable {
     private boolean open = true;
 
     /**
-     * What the server said of the export: its size, transmission flags, and block size constraints (the minimum
-     * every request is aligned to, the preferred, and the most one read may ask for).
+     * What an NBD export is (its size, transmission flags, and block size constraints: the minimum every request is
+     * aligned to, the preferred, and the most one read may ask for).
      */
     public record Export(String name, long size, int flags, int minimumBlock, int preferredBlock, int maximumBlock) {
 
@@ -106,11 +123,40 @@ public final class NbdClient implements AutoCloseable {
         }
     }
 
-    private NbdClient(SocketChannel channel, String server) throws IOException {
-        this.channel = channel;
+    /**
+     * TLS for a TCP connection (NBD_OPT_STARTTLS): the context that trusts the server's CA, and the name (host or
+     * address) its certificate must carry.
+     */
+    public record Tls(SSLContext context, String serverName) {
+
+        /** Trusts only the X.509 CA certificate(s) in PEM file {@code caCertificate}. */
+        public static Tls trusting(Path caCertificate, String serverName) throws IOException {
+            try (InputStream pem = Files.newInputStream(caCertificate)) {
+                KeyStore trusted = KeyStore.getInstance(KeyStore.getDefaultType());
+                trusted.load(null, null);
+                int index = 0;
+                for (Certificate certificate : CertificateFactory.getInstance("X.509").generateCertificates(pem)) {
+                    trusted.setCertificateEntry("ca-" + index++, certificate);
+                }
+                if (index == 0) {
+                    throw new IOException(caCertificate + " holds no X.509 certificate");
+                }
+                TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+                trust.init(trusted);
+                SSLContext context = SSLContext.getInstance("TLS");
+                context.init(null, trust.getTrustManagers(), null);
+                return new Tls(context, serverName);
+            } catch (GeneralSecurityException e) {
+                throw new IOException("the CA certificate " + caCertificate + " does not load: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    private NbdClient(Closeable connection, InputStream input, OutputStream output, String server) {
+        this.connection = connection;
         this.server = server;
-        this.in = new DataInputStream(new BufferedInputStream(Channels.newInputStream(channel), 1 << 16));
-        this.out = new DataOutputStream(new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16));
+        this.in = new DataInputStream(new BufferedInputStream(input, 1 << 16));
+        this.out = new DataOutputStream(new BufferedOutputStream(output, 1 << 16));
     }
 
     /**
@@ -122,16 +168,37 @@ public final class NbdClient implements AutoCloseable {
      */
     public static NbdClient connect(SocketAddress address, String exportName, List<String> metaContexts)
             throws IOException {
-        SocketChannel channel = SocketChannel.open(address);
+        return connect(address, exportName, metaContexts, Optional.empty());
+    }
+
+    /** As {@link #connect(SocketAddress, String, List)}, upgrading a TCP connection to TLS first when asked. */
+    public static NbdClient connect(SocketAddress address, String exportName, List<String> metaContexts,
+                                    Optional<Tls> tls) throws IOException {
+        String server = "NBD server " + address;
+        NbdClient client;
         if (address instanceof InetSocketAddress) {
-            channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            Socket socket = new Socket();
+            try {
+                socket.setTcpNoDelay(true);
+                socket.connect(address, 30_000);
+            } catch (IOException e) {
+                socket.close();
+                throw e;
+            }
+            client = new NbdClient(socket, socket.getInputStream(), socket.getOutputStream(), server);
+        } else {
+            if (tls.isPresent()) {
+                throw new IllegalArgumentException("TLS to an NBD server is for TCP connections, not " + address);
+            }
+            SocketChannel channel = SocketChannel.open(address);
+            client = new NbdClient(channel, Channels.newInputStream(channel), Channels.newOutputStream(channel),
+                    server);
         }
-        NbdClient client = new NbdClient(channel, "NBD server " + address);
         try {
-            client.handshake(exportName, metaContexts);
+            client.handshake(exportName, metaContexts, tls);
             return client;
         } catch (IOException | RuntimeException e) {
-            channel.close();
+            client.connection.close();
             throw e;
         }
     }
@@ -154,7 +221,7 @@ public final class NbdClient implements AutoCloseable {
         return contexts.containsKey(name);
     }
 
-    private void handshake(String exportName, List<String> metaContexts) throws IOException {
+    private void handshake(String exportName, List<String> metaContexts, Optional<Tls> tls) throws IOException {
         if (in.readLong() != NBDMAGIC) {
             throw new NbdException(server + " is not an NBD server: its greeting lacks NBDMAGIC");
         }
@@ -170,11 +237,38 @@ public final class NbdClient implements AutoCloseable {
             throw new NbdException(server + " does not speak the fixed newstyle NBD handshake");
         }
         out.writeInt(FLAG_FIXED_NEWSTYLE | (flags & FLAG_NO_ZEROES));
+        if (tls.isPresent()) {
+            startTls(tls.get(), exportName);
+        }
         negotiateStructuredReplies(!metaContexts.isEmpty(), exportName);
         if (!metaContexts.isEmpty()) {
             setMetaContexts(exportName, metaContexts);
         }
         go(exportName);
+    }
+
+    /** NBD_OPT_STARTTLS, then the TLS handshake on the same connection; every later byte is encrypted. */
+    private void startTls(Tls tls, String exportName) throws IOException {
+        sendOption(OPT_STARTTLS, new byte[0]);
+        OptionReply reply = readOptionReply(OPT_STARTTLS);
+        if (reply.type != REP_ACK) {
+            throw refusal(reply, "TLS (NBD_OPT_STARTTLS) for export '" + exportName + "'");
+        }
+        Socket plain = (Socket) connection;
+        SSLSocket secure = (SSLSocket) tls.context().getSocketFactory()
+                .createSocket(plain, tls.serverName(), plain.getPort(), true);
+        SSLParameters parameters = secure.getSSLParameters();
+        parameters.setEndpointIdentificationAlgorithm("HTTPS");
+        secure.setSSLParameters(parameters);
+        try {
+            secure.startHandshake();
+        } catch (SSLException e) {
+            throw new NbdException("the TLS handshake with " + server + " failed (its certificate must be signed by"
+                    + " the CA given and name " + tls.serverName() + "): " + e.getMessage());
+        }
+        connection = secure;
+        in = new DataInputStream(new BufferedInputStream(secure.getInputStream(), 1 << 16));
+        out = new DataOutputStream(new BufferedOutputStream(secure.getOutputStream(), 1 << 16));
     }
 
     /** Structured replies let reads skip holes; only block status queries cannot do without them. */
@@ -440,7 +534,7 @@ public final class NbdClient implements AutoCloseable {
             // the server may be gone already: closing is all that is left to do
         } finally {
             try {
-                channel.close();
+                connection.close();
             } catch (IOException e) {
                 // nothing to release beyond the descriptor, which close gives back even when it reports a failure
             }

@@ -145,15 +145,51 @@ class NbdClientTest {
     void the_client_reads_over_tcp_too() throws Exception {
         QemuImage image = before();
         byte[] expected = image.raw();
-        int port;
-        try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = free.getLocalPort();
-        }
-        try (QemuImage.Server server = image.serveTcp("vda", port);
+        try (QemuImage.Server server = image.serveTcp("vda", freePort());
              NbdClient client = NbdClient.connect(server.address(), "vda", List.of(NbdClient.BASE_ALLOCATION))) {
             byte[] piece = new byte[3 * M];
             client.read(10 * M - 4096, piece, 0, piece.length);
             assertThat(Arrays.equals(piece, Arrays.copyOfRange(expected, 10 * M - 4096, 13 * M - 4096))).isTrue();
+        }
+    }
+
+    @Test
+    void the_client_reads_over_tls_with_a_server_certificate_its_ca_signed() throws Exception {
+        QemuImage image = before();
+        byte[] expected = image.raw();
+        Path certificates = QemuImage.certificates(dir.resolve("pki"));
+        int port = freePort();
+        try (QemuImage.Server server = image.serveTls("vda", port, certificates);
+             NbdClient client = NbdClient.connect(server.address(), "vda", List.of(NbdClient.BASE_ALLOCATION),
+                     Optional.of(NbdClient.Tls.trusting(certificates.resolve("ca-cert.pem"), "127.0.0.1")))) {
+            byte[] piece = new byte[2 * M];
+            client.read(M, piece, 0, piece.length);
+            assertThat(Arrays.equals(piece, Arrays.copyOfRange(expected, M, 3 * M))).isTrue();
+            assertThat(DirtyExtents.zeros(client)).isNotEmpty();
+        }
+    }
+
+    @Test
+    void tls_refusals_are_sentences() throws Exception {
+        QemuImage image = before();
+        Path certificates = QemuImage.certificates(dir.resolve("pki"));
+        Path stranger = QemuImage.certificates(dir.resolve("other-pki"));
+        int port = freePort();
+        try (QemuImage.Server server = image.serveTls("vda", port, certificates)) {
+            assertThatThrownBy(() -> NbdClient.connect(server.address(), "vda", List.of()))
+                    .isInstanceOf(NbdException.class)
+                    .hasMessageContaining("NBD_REP_ERR_TLS_REQD (the server requires TLS)");
+            assertThatThrownBy(() -> NbdClient.connect(server.address(), "vda", List.of(),
+                    Optional.of(NbdClient.Tls.trusting(stranger.resolve("ca-cert.pem"), "127.0.0.1"))))
+                    .isInstanceOf(NbdException.class)
+                    .hasMessageContaining("the TLS handshake with NBD server")
+                    .hasMessageContaining("must be signed by the CA given and name 127.0.0.1");
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return free.getLocalPort();
         }
     }
 

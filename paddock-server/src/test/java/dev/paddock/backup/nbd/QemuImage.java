@@ -53,19 +53,51 @@ final class QemuImage {
 
     /** Serves the image as export {@code name} (with {@code bitmap}'s context when given) until closed. */
     Server serve(String name, Optional<String> bitmap) {
-        return serve(name, bitmap, List.of());
+        return serve(name, bitmap, Optional.empty(), List.of());
     }
 
     /** Serves the image over TCP on the loopback address at {@code port}, as {@link #serve} does on a socket. */
     Server serveTcp(String name, int port) {
-        return serve(name, Optional.empty(), List.of("--bind=127.0.0.1", "--port=" + port));
+        return serve(name, Optional.empty(), Optional.of(port), List.of());
     }
 
-    private Server serve(String name, Optional<String> bitmap, List<String> tcp) {
+    /** Serves the image over TCP with TLS only, with the certificates of {@code certificates} (no client check). */
+    Server serveTls(String name, int port, Path certificates) {
+        return serve(name, Optional.empty(), Optional.of(port), List.of(
+                "--object=tls-creds-x509,id=tls0,dir=" + certificates + ",endpoint=server,verify-peer=off",
+                "--tls-creds=tls0"));
+    }
+
+    /**
+     * Makes a CA in {@code directory} (ca-cert.pem) and a server certificate it signs for 127.0.0.1 and localhost
+     * (server-cert.pem, server-key.pem): the files qemu's tls-creds-x509 reads.
+     */
+    static Path certificates(Path directory) {
+        try {
+            Files.createDirectories(directory);
+            Files.writeString(directory.resolve("ext"), "subjectAltName=IP:127.0.0.1,DNS:localhost\n");
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        String ec = "ec_paramgen_curve:prime256v1";
+        run("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", ec, "-nodes", "-days", "1", "-subj", "/CN=test-ca",
+                "-keyout", directory.resolve("ca-key.pem").toString(), "-out", directory.resolve("ca-cert.pem").toString());
+        run("openssl", "req", "-newkey", "ec", "-pkeyopt", ec, "-nodes", "-subj", "/CN=localhost",
+                "-keyout", directory.resolve("server-key.pem").toString(),
+                "-out", directory.resolve("server.csr").toString());
+        run("openssl", "x509", "-req", "-days", "1", "-in", directory.resolve("server.csr").toString(),
+                "-CA", directory.resolve("ca-cert.pem").toString(), "-CAkey", directory.resolve("ca-key.pem").toString(),
+                "-CAcreateserial", "-extfile", directory.resolve("ext").toString(),
+                "-out", directory.resolve("server-cert.pem").toString());
+        return directory;
+    }
+
+    private Server serve(String name, Optional<String> bitmap, Optional<Integer> port, List<String> options) {
         Path socket = directory.resolve("nbd.sock");
         List<String> command = new ArrayList<>(List.of("qemu-nbd", "--persistent", "--format=qcow2", "--read-only",
                 "--export-name=" + name));
-        command.addAll(tcp.isEmpty() ? List.of("--socket=" + socket) : tcp);
+        command.addAll(port.map(p -> List.of("--bind=127.0.0.1", "--port=" + p)).orElse(List.of("--socket=" + socket)));
+        command.addAll(options);
         bitmap.ifPresent(b -> command.add("--bitmap=" + b));
         command.add(image.toString());
         try {
@@ -73,8 +105,8 @@ final class QemuImage {
             Process process = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(directory.resolve("qemu-nbd.log").toFile()).start();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            SocketAddress address = tcp.isEmpty() ? UnixDomainSocketAddress.of(socket)
-                    : new InetSocketAddress(InetAddress.getLoopbackAddress(), Integer.parseInt(tcp.get(1).substring(7)));
+            SocketAddress address = port.<SocketAddress>map(p -> new InetSocketAddress(InetAddress.getLoopbackAddress(), p))
+                    .orElse(UnixDomainSocketAddress.of(socket));
             while (!listening(address)) {
                 if (!process.isAlive() || System.nanoTime() > deadline) {
                     process.destroyForcibly();
@@ -95,7 +127,7 @@ final class QemuImage {
             return false;
         }
         try (SocketChannel probe = SocketChannel.open(address)) {
-            return true;
+            return probe.isConnected();
         } catch (IOException e) {
             return false;
         }
@@ -121,7 +153,7 @@ final class QemuImage {
         return this;
     }
 
-    private void run(String... command) {
+    private static void run(String... command) {
         try {
             Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
             String output = new String(process.getInputStream().readAllBytes());
