@@ -183,14 +183,19 @@ public final class NbdClient implements AutoCloseable {
                 socket.connect(address, 30_000);
             } catch (IOException e) {
                 socket.close();
-                throw e;
+                throw new IOException("cannot connect to " + server + ": " + e.getMessage(), e);
             }
             client = new NbdClient(socket, socket.getInputStream(), socket.getOutputStream(), server);
         } else {
             if (tls.isPresent()) {
                 throw new IllegalArgumentException("TLS to an NBD server is for TCP connections, not " + address);
             }
-            SocketChannel channel = SocketChannel.open(address);
+            SocketChannel channel;
+            try {
+                channel = SocketChannel.open(address);
+            } catch (IOException e) {
+                throw new IOException("cannot connect to " + server + ": " + e.getMessage(), e);
+            }
             client = new NbdClient(channel, Channels.newInputStream(channel), Channels.newOutputStream(channel),
                     server);
         }

@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.UnixDomainSocketAddress;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Arrays;
@@ -185,6 +186,14 @@ class NbdClientTest {
                     .hasMessageContaining("the TLS handshake with NBD server")
                     .hasMessageContaining("must be signed by the CA given and name 127.0.0.1");
         }
+    }
+
+    @Test
+    void a_server_that_is_not_there_is_named() {
+        UnixDomainSocketAddress nowhere = UnixDomainSocketAddress.of(dir.resolve("absent.sock"));
+        assertThatThrownBy(() -> NbdClient.connect(nowhere, "vda", List.of()))
+                .isInstanceOf(IOException.class)
+                .hasMessageStartingWith("cannot connect to NBD server " + nowhere);
     }
 
     private static int freePort() throws IOException {
