@@ -17,31 +17,23 @@ import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManagerFactory;
 
 /**
  * A client of one NBD export (the protocol of doc/proto.md in the NetworkBlockDevice project), enough to read a disk
  * that libvirt exports for a pull-mode backup: the fixed newstyle handshake, structured replies, metadata contexts
  * ({@code base:allocation}, {@code qemu:dirty-bitmap:NAME}), {@code NBD_OPT_GO} with the block size constraints, then
  * reads and block status queries, one request in flight at a time. Over TCP it may upgrade to TLS first
- * (NBD_OPT_STARTTLS), trusting one X.509 CA and checking the server's name as libvirt's NBD TLS expects; no client
- * certificate is presented yet.
+ * (NBD_OPT_STARTTLS), trusting one X.509 CA, checking the server's name, and presenting a client certificate when
+ * the server verifies its peers ({@link NbdTls}).
  *
  * <p>Requests are sequential on purpose: a backup reads a disk in order and writes each chunk into the repository
  * before the next, so pipelining would buy little until the repository writes in parallel. Every refusal by the
@@ -102,6 +94,7 @@ public final class NbdClient implements AutoCloseable {
     private final Map<String, Integer> contexts = new LinkedHashMap<>();
     private long cookie;
     private long received;
+    private boolean tlsWithoutCertificate;
     private boolean open = true;
 
     /**
@@ -120,35 +113,6 @@ public final class NbdClient implements AutoCloseable {
 
         public long end() {
             return offset + length;
-        }
-    }
-
-    /**
-     * TLS for a TCP connection (NBD_OPT_STARTTLS): the context that trusts the server's CA, and the name (host or
-     * address) its certificate must carry.
-     */
-    public record Tls(SSLContext context, String serverName) {
-
-        /** Trusts only the X.509 CA certificate(s) in PEM file {@code caCertificate}. */
-        public static Tls trusting(Path caCertificate, String serverName) throws IOException {
-            try (InputStream pem = Files.newInputStream(caCertificate)) {
-                KeyStore trusted = KeyStore.getInstance(KeyStore.getDefaultType());
-                trusted.load(null, null);
-                int index = 0;
-                for (Certificate certificate : CertificateFactory.getInstance("X.509").generateCertificates(pem)) {
-                    trusted.setCertificateEntry("ca-" + index++, certificate);
-                }
-                if (index == 0) {
-                    throw new IOException(caCertificate + " holds no X.509 certificate");
-                }
-                TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-                trust.init(trusted);
-                SSLContext context = SSLContext.getInstance("TLS");
-                context.init(null, trust.getTrustManagers(), null);
-                return new Tls(context, serverName);
-            } catch (GeneralSecurityException e) {
-                throw new IOException("the CA certificate " + caCertificate + " does not load: " + e.getMessage(), e);
-            }
         }
     }
 
@@ -173,7 +137,7 @@ public final class NbdClient implements AutoCloseable {
 
     /** As {@link #connect(SocketAddress, String, List)}, upgrading a TCP connection to TLS first when asked. */
     public static NbdClient connect(SocketAddress address, String exportName, List<String> metaContexts,
-                                    Optional<Tls> tls) throws IOException {
+                                    Optional<NbdTls> tls) throws IOException {
         String server = "NBD server " + address;
         NbdClient client;
         if (address instanceof InetSocketAddress) {
@@ -226,7 +190,7 @@ public final class NbdClient implements AutoCloseable {
         return contexts.containsKey(name);
     }
 
-    private void handshake(String exportName, List<String> metaContexts, Optional<Tls> tls) throws IOException {
+    private void handshake(String exportName, List<String> metaContexts, Optional<NbdTls> tls) throws IOException {
         if (in.readLong() != NBDMAGIC) {
             throw new NbdException(server + " is not an NBD server: its greeting lacks NBDMAGIC");
         }
@@ -253,7 +217,7 @@ public final class NbdClient implements AutoCloseable {
     }
 
     /** NBD_OPT_STARTTLS, then the TLS handshake on the same connection; every later byte is encrypted. */
-    private void startTls(Tls tls, String exportName) throws IOException {
+    private void startTls(NbdTls tls, String exportName) throws IOException {
         sendOption(OPT_STARTTLS, new byte[0]);
         OptionReply reply = readOptionReply(OPT_STARTTLS);
         if (reply.type != REP_ACK) {
@@ -272,6 +236,7 @@ public final class NbdClient implements AutoCloseable {
                     + " the CA given and name " + tls.serverName() + "): " + e.getMessage());
         }
         connection = secure;
+        tlsWithoutCertificate = secure.getSession().getLocalCertificates() == null;
         in = new DataInputStream(new BufferedInputStream(secure.getInputStream(), 1 << 16));
         out = new DataOutputStream(new BufferedOutputStream(secure.getOutputStream(), 1 << 16));
     }
@@ -642,8 +607,11 @@ public final class NbdClient implements AutoCloseable {
                 throw new NbdException(server + " answered option " + answered + " when asked option " + option);
             }
             return new OptionReply(answered, type, data);
-        } catch (EOFException e) {
-            throw new NbdException(server + " closed the connection during the handshake");
+        } catch (EOFException | SSLException e) {
+            // a server that verifies TLS clients ends the session at its first reply when none was presented
+            throw new NbdException(server + " closed the connection during the handshake" + (tlsWithoutCertificate
+                    ? " after TLS began: it may require a client certificate, and no client certificate was presented"
+                    : "") + (e instanceof SSLException ? " (" + e.getMessage() + ")" : ""));
         }
     }
 

@@ -162,11 +162,32 @@ class NbdClientTest {
         int port = freePort();
         try (QemuImage.Server server = image.serveTls("vda", port, certificates);
              NbdClient client = NbdClient.connect(server.address(), "vda", List.of(NbdClient.BASE_ALLOCATION),
-                     Optional.of(NbdClient.Tls.trusting(certificates.resolve("ca-cert.pem"), "127.0.0.1")))) {
+                     Optional.of(NbdTls.trusting(certificates.resolve("ca-cert.pem"), "127.0.0.1")))) {
             byte[] piece = new byte[2 * M];
             client.read(M, piece, 0, piece.length);
             assertThat(Arrays.equals(piece, Arrays.copyOfRange(expected, M, 3 * M))).isTrue();
             assertThat(DirtyExtents.zeros(client)).isNotEmpty();
+        }
+    }
+
+    @Test
+    void the_client_presents_its_certificate_to_a_server_that_verifies_peers() throws Exception {
+        QemuImage image = before();
+        Path certificates = QemuImage.certificates(dir.resolve("pki"));
+        int port = freePort();
+        try (QemuImage.Server server = image.serveTls("vda", port, certificates, true)) {
+            NbdTls anonymous = NbdTls.trusting(certificates.resolve("ca-cert.pem"), "127.0.0.1");
+            assertThatThrownBy(() -> NbdClient.connect(server.address(), "vda", List.of(), Optional.of(anonymous)))
+                    .isInstanceOf(NbdException.class)
+                    .hasMessageContaining("closed the connection during the handshake after TLS began")
+                    .hasMessageContaining("no client certificate was presented");
+            NbdTls known = NbdTls.trusting(certificates.resolve("ca-cert.pem"), certificates.resolve("client-cert.pem"),
+                    certificates.resolve("client-key.pem"), "127.0.0.1");
+            try (NbdClient client = NbdClient.connect(server.address(), "vda", List.of(), Optional.of(known))) {
+                byte[] block = new byte[64 * K];
+                client.read(M, block, 0, block.length);
+                assertThat(block).containsOnly((byte) 0xab);
+            }
         }
     }
 
@@ -181,7 +202,7 @@ class NbdClientTest {
                     .isInstanceOf(NbdException.class)
                     .hasMessageContaining("NBD_REP_ERR_TLS_REQD (the server requires TLS)");
             assertThatThrownBy(() -> NbdClient.connect(server.address(), "vda", List.of(),
-                    Optional.of(NbdClient.Tls.trusting(stranger.resolve("ca-cert.pem"), "127.0.0.1"))))
+                    Optional.of(NbdTls.trusting(stranger.resolve("ca-cert.pem"), "127.0.0.1"))))
                     .isInstanceOf(NbdException.class)
                     .hasMessageContaining("the TLS handshake with NBD server")
                     .hasMessageContaining("must be signed by the CA given and name 127.0.0.1");

@@ -63,14 +63,21 @@ final class QemuImage {
 
     /** Serves the image over TCP with TLS only, with the certificates of {@code certificates} (no client check). */
     Server serveTls(String name, int port, Path certificates) {
+        return serveTls(name, port, certificates, false);
+    }
+
+    /** As {@link #serveTls(String, int, Path)}, requiring a client certificate the CA signed when asked. */
+    Server serveTls(String name, int port, Path certificates, boolean verifyPeer) {
         return serve(name, Optional.empty(), Optional.of(port), List.of(
-                "--object=tls-creds-x509,id=tls0,dir=" + certificates + ",endpoint=server,verify-peer=off",
+                "--object=tls-creds-x509,id=tls0,dir=" + certificates + ",endpoint=server,verify-peer="
+                        + (verifyPeer ? "on" : "off"),
                 "--tls-creds=tls0"));
     }
 
     /**
      * Makes a CA in {@code directory} (ca-cert.pem) and a server certificate it signs for 127.0.0.1 and localhost
-     * (server-cert.pem, server-key.pem): the files qemu's tls-creds-x509 reads.
+     * (server-cert.pem, server-key.pem): the files qemu's tls-creds-x509 reads; and a client certificate it signs
+     * (client-cert.pem, client-key.pem).
      */
     static Path certificates(Path directory) {
         try {
@@ -89,6 +96,12 @@ final class QemuImage {
                 "-CA", directory.resolve("ca-cert.pem").toString(), "-CAkey", directory.resolve("ca-key.pem").toString(),
                 "-CAcreateserial", "-extfile", directory.resolve("ext").toString(),
                 "-out", directory.resolve("server-cert.pem").toString());
+        run("openssl", "req", "-newkey", "ec", "-pkeyopt", ec, "-nodes", "-subj", "/CN=paddock",
+                "-keyout", directory.resolve("client-key.pem").toString(),
+                "-out", directory.resolve("client.csr").toString());
+        run("openssl", "x509", "-req", "-days", "1", "-in", directory.resolve("client.csr").toString(),
+                "-CA", directory.resolve("ca-cert.pem").toString(), "-CAkey", directory.resolve("ca-key.pem").toString(),
+                "-CAcreateserial", "-out", directory.resolve("client-cert.pem").toString());
         return directory;
     }
 
