@@ -67,6 +67,7 @@ class LabNfsImageTest {
         Lab.NfsServer nfs = LAB.lab().nfs();
         Path export = LAB.lab().nfsDirectory();
         Set<String> before = files(export);
+        LAB.paddock().withoutNetwork("guests");
         awaitDone(post("/api/v1/networks", "{\"siteId\":\"" + siteId() + "\",\"name\":\"guests\",\"hosts\":[\"h1\","
                 + "\"h2\"],\"bridge\":\"vmbr0\"}"));
 

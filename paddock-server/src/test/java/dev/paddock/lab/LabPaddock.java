@@ -210,6 +210,25 @@ final class LabPaddock {
         throw new AssertionError("no HA status for host " + hostId);
     }
 
+    /**
+     * Removes the network named {@code name} if Paddock knows one (a libvirt network an earlier test of the same lab
+     * left defined on the hosts is discovered when they connect), and waits until it is gone.
+     */
+    void withoutNetwork(String name) {
+        for (JsonNode network : get("/api/v1/networks").json().get("items")) {
+            if (network.get("name").asText().equals(name)) {
+                Reply removed = delete("/api/v1/networks/" + network.get("id").asText());
+                if (removed.status() != 202 && removed.status() != 204) {
+                    throw new AssertionError("removing network " + name + " answered " + removed.status() + " "
+                            + removed.body());
+                }
+            }
+        }
+        dev.paddock.libvirt.LabAwait.until("network " + name + " gone", Duration.ofSeconds(60),
+                () -> get("/api/v1/networks").json().get("items").findValuesAsText("name").stream()
+                        .noneMatch(name::equals));
+    }
+
     // ---- HTTP -----------------------------------------------------------------------------------
 
     Reply get(String path) {

@@ -63,6 +63,7 @@ class LabProvisionTest {
         JsonNode made = awaitDone(post("/api/v1/datastores", "{\"name\":\"library\",\"type\":\"dir\",\"shared\":true,"
                 + "\"source\":{\"path\":\"" + library + "\"},\"hosts\":[\"h1\",\"h2\"]}"));
         String datastore = made.get("target").asText();
+        LAB.paddock().withoutNetwork("guests");
         awaitDone(post("/api/v1/networks", "{\"siteId\":\"" + siteId() + "\",\"name\":\"guests\",\"hosts\":[\"h1\","
                 + "\"h2\"],\"bridge\":\"vmbr0\"}"));
 
