@@ -298,6 +298,9 @@ public final class InventoryController implements AutoCloseable {
     private int recordPools(List<Host> answered) {
         Map<String, String> siteOfCluster = new HashMap<>();
         store.clusters().forEach(cluster -> siteOfCluster.put(cluster.id(), cluster.siteId()));
+        // the records are read before the pools: a datastore whose operation rolls back undefines its pools before it
+        // deletes its record, so a record read first and gone by the write is only updated (nothing), never put back
+        List<Datastore> recorded = store.datastores();
         List<DatastoreDiscovery.HostPools> pools = new ArrayList<>();
         for (Host host : answered) {
             String siteId = siteOfCluster.get(host.clusterId());
@@ -311,7 +314,6 @@ public final class InventoryController implements AutoCloseable {
                 LOG.debug("host {} did not list its storage pools: {}", host.name(), e.getMessage());
             }
         }
-        List<Datastore> recorded = store.datastores();
         Set<String> known = new HashSet<>();
         recorded.forEach(datastore -> known.add(datastore.id()));
         List<Datastore> writes = DatastoreDiscovery.discover(pools, recorded);
