@@ -248,28 +248,16 @@ final class ApiBenchmark implements BenchMain.Benchmark {
             for (int i = 0; i < args.length; i++) {
                 String value = i + 1 < args.length ? args[i + 1] : "";
                 switch (args[i]) {
-                    case "--hosts" -> { hosts = positive(args[i], value); i++; }
-                    case "--vms" -> { vms = positive(args[i], value); i++; }
-                    case "--rounds" -> { rounds = positive(args[i], value); i++; }
-                    case "--requests" -> { requests = positive(args[i], value); i++; }
-                    case "--warmup" -> { warmup = positive(args[i], value); i++; }
+                    case "--hosts" -> { hosts = BenchOptions.positive(args[i], value); i++; }
+                    case "--vms" -> { vms = BenchOptions.positive(args[i], value); i++; }
+                    case "--rounds" -> { rounds = BenchOptions.positive(args[i], value); i++; }
+                    case "--requests" -> { requests = BenchOptions.positive(args[i], value); i++; }
+                    case "--warmup" -> { warmup = BenchOptions.positive(args[i], value); i++; }
                     default -> throw new IllegalArgumentException("unknown option " + args[i]
                             + " (known: --hosts N --vms N --rounds N --requests N --warmup N)");
                 }
             }
             return new Options(hosts, vms, rounds, requests, warmup);
-        }
-
-        private static int positive(String option, String value) {
-            try {
-                int n = Integer.parseInt(value);
-                if (n > 0) {
-                    return n;
-                }
-            } catch (NumberFormatException e) {
-                // fall through to the sentence below
-            }
-            throw new IllegalArgumentException(option + " needs a positive whole number, got '" + value + "'");
         }
     }
 }

@@ -256,28 +256,16 @@ final class InventoryBenchmark implements BenchMain.Benchmark {
             for (int i = 0; i < args.length; i++) {
                 String value = i + 1 < args.length ? args[i + 1] : "";
                 switch (args[i]) {
-                    case "--hosts" -> { hosts = positive(args[i], value); i++; }
-                    case "--vms" -> { vms = positive(args[i], value); i++; }
-                    case "--requests" -> { requests = positive(args[i], value); i++; }
-                    case "--page-size" -> { pageSize = positive(args[i], value); i++; }
-                    case "--repeats" -> { repeats = positive(args[i], value); i++; }
+                    case "--hosts" -> { hosts = BenchOptions.positive(args[i], value); i++; }
+                    case "--vms" -> { vms = BenchOptions.positive(args[i], value); i++; }
+                    case "--requests" -> { requests = BenchOptions.positive(args[i], value); i++; }
+                    case "--page-size" -> { pageSize = BenchOptions.positive(args[i], value); i++; }
+                    case "--repeats" -> { repeats = BenchOptions.positive(args[i], value); i++; }
                     default -> throw new IllegalArgumentException("unknown option " + args[i]
                             + " (known: --hosts N --vms N --requests N --page-size N --repeats N)");
                 }
             }
             return new Options(hosts, vms, requests, pageSize, repeats);
-        }
-
-        private static int positive(String option, String value) {
-            try {
-                int n = Integer.parseInt(value);
-                if (n > 0) {
-                    return n;
-                }
-            } catch (NumberFormatException e) {
-                // fall through to the sentence below
-            }
-            throw new IllegalArgumentException(option + " needs a positive whole number, got '" + value + "'");
         }
     }
 }
