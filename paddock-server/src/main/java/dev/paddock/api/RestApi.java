@@ -129,6 +129,12 @@ public final class RestApi {
         new SimulatorRoutes(store, sim, audit).register(new SecuredRoutes(config.routes, guard));
     }
 
+    /** Registers the backup routes: repositories, restore points, backing VMs up; without backups they say so. */
+    public void installBackups(JavalinConfig config, java.util.Optional<dev.paddock.backup.Backups> backups,
+            Operations operations) {
+        new BackupRoutes(backups, store, operations, audit).register(new SecuredRoutes(config.routes, guard));
+    }
+
     /** Registers the HA routes (cluster and VM HA, maintenance, fence devices, HA status and events). */
     public void installHa(JavalinConfig config, HaController ha) {
         new HaRoutes(store, ha, oversightParts, audit, clock).register(new SecuredRoutes(config.routes, guard));

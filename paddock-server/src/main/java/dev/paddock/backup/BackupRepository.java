@@ -139,6 +139,22 @@ public final class BackupRepository {
      * visible until {@link PointWriter#commit}; closing the writer without it leaves no point.
      */
     public PointWriter begin(String vm, String configurationJson, Instant taken, Optional<String> parent) {
+        return begin(POINT_TIME.format(taken) + "-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt()),
+                vm, configurationJson, taken, parent);
+    }
+
+    /**
+     * As {@link #begin(String, String, Instant, Optional)}, with the point's id chosen by the caller (letters, digits,
+     * '.', '_' and '-'): an operation that plans the point names it before it is written. A point of that id there
+     * already is refused.
+     */
+    public PointWriter begin(String id, String vm, String configurationJson, Instant taken, Optional<String> parent) {
+        if (!id.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,99}")) {
+            throw new IllegalArgumentException("'" + id + "' is no restore point id");
+        }
+        if (readPoint(id).isPresent()) {
+            throw new IllegalArgumentException("repository " + root + " holds restore point " + id + " already");
+        }
         JsonNode configuration;
         try {
             configuration = Json.mapper().readTree(configurationJson);
@@ -147,7 +163,6 @@ public final class BackupRepository {
                     + e.getMessage());
         }
         Optional<RestorePoint> previous = parent.map(this::point);
-        String id = POINT_TIME.format(taken) + "-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
         return new PointWriter(this, new RestorePoint(id, vm, taken, parent, configuration, List.of()), previous);
     }
 
