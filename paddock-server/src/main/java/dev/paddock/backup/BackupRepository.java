@@ -188,10 +188,14 @@ public final class BackupRepository {
      * is missing or corrupt ends the stream with a {@link RepositoryException} naming the chunk and the point.
      */
     public InputStream openDisk(String pointId, String disk) {
-        RestorePoint point = point(pointId);
-        DiskMap map = point.disk(disk).orElseThrow(() -> new RepositoryException.NoSuchPoint(
-                "restore point " + pointId + " has no disk " + disk));
-        return new DiskStream(this, pointId, map);
+        return new DiskStream(this, pointId, diskMap(pointId, disk));
+    }
+
+    /** A disk of a restore point as a qcow2 image (holes unallocated), each chunk checked as the stream reaches it. */
+    public Qcow2Image openQcow2(String pointId, String disk) {
+        DiskMap map = diskMap(pointId, disk);
+        return Qcow2Image.of(map, extent -> readChunk(extent.chunk(), "of restore point " + pointId + " (disk "
+                + map.name() + " at offset " + extent.offset() + ")"));
     }
 
     /** Forgets a restore point: its manifest goes; its chunks go at the next prune unless another point needs them. */
@@ -257,6 +261,11 @@ public final class BackupRepository {
      */
     public PruneReport prune(PruneListener listener) {
         return new Prune(this, listener).run();
+    }
+
+    DiskMap diskMap(String pointId, String disk) {
+        return point(pointId).disk(disk).orElseThrow(() -> new RepositoryException.NoSuchPoint(
+                "restore point " + pointId + " has no disk " + disk));
     }
 
     /** A chunk's content, checked against its name; {@code where} names the point and place for the sentence. */
