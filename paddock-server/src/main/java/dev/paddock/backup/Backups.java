@@ -15,7 +15,6 @@ import dev.paddock.operation.plan.OperationPlan;
 import dev.paddock.operation.plan.Step;
 import dev.paddock.store.InventoryStore;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -341,11 +340,7 @@ public final class Backups implements BackupCopies {
 
     @Override
     public Image image(String repositoryId, String pointId, String disk) {
-        BackupRepository repository = repository(repositoryId);
-        RestorePoint point = repository.point(pointId);
-        DiskMap map = point.disk(disk).orElseThrow(() -> new IllegalArgumentException("restore point " + pointId
-                + " has no disk " + disk));
-        InputStream data = repository.openDisk(pointId, disk);
-        return new Image(map.size(), data);
+        Qcow2Image image = repository(repositoryId).openQcow2(pointId, disk);
+        return new Image(image.length(), image.open());
     }
 }
