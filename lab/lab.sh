@@ -109,14 +109,15 @@ install_safety_routes() {
 }
 
 # The guest: a Debian cloud kernel and a busybox initramfs whose /init writes a heartbeat counter to the
-# console and to sector 0 of /dev/vda every second. Built once into the cache.
+# console and to sector 0 of /dev/vda every second, and appends numbered records to a records disk (a disk whose
+# first sector starts with PDKREC01) as fast as it can. Built once into the cache.
 # The cloud kernel has no driver for any watchdog QEMU emulates, so the cache also holds the generic kernel of the
 # same release (vmlinuz-watchdog) and the initramfs carries the modules of both, under /lib/modules/<release>.
 # Booted with vmlinuz-watchdog, /init loads i6300esb and feeds /dev/watchdog; with paddock.hang=N on the kernel
 # command line it stops feeding after N seconds, as a hung OS would. The cloud kernel boots exactly as before.
 # GUEST_VERSION is written beside the cached files: change it with the initramfs, so older caches are rebuilt.
 # The cache also holds template.qcow2, the template guest (see build_template).
-GUEST_VERSION=3-template
+GUEST_VERSION=4-records
 WATCHDOG_MODULES=(watchdog i6300esb)
 
 guest_is_cached() {
@@ -177,6 +178,16 @@ if [ -f $d/i6300esb.ko ]; then
   [ -n "$hang" ] && ( sleep "$hang"; echo "paddock.hang: watchdog no longer fed"; kill -9 $feeder ) &
  fi
 fi
+# A records disk (first sector starting PDKREC01) gets numbered records without pause: "record N" at sector N + 1,
+# each fsync'd, then the count written so far at sector 1 (fsync'd too).
+(sleep 2; for r in /dev/vd?; do
+  [ "$(dd if=$r bs=8 count=1 2>/dev/null)" = PDKREC01 ] || continue
+  echo "records on $r"; n=0
+  while true; do n=$((n+1))
+   echo "record $n" | dd of=$r bs=512 seek=$((n+1)) count=1 conv=sync,fsync 2>/dev/null || break
+   echo "records $n" | dd of=$r bs=512 seek=1 count=1 conv=sync,fsync 2>/dev/null || break
+  done; echo "records stopped at $n"
+done) &
 i=0; while true; do i=$((i+1)); echo "heartbeat $i"
  [ -b /dev/vda ] && echo "heartbeat $i" | dd of=/dev/vda bs=512 count=1 conv=sync,fsync 2>/dev/null; sleep 1; done
 EOF

@@ -40,6 +40,7 @@ import picocli.CommandLine.ScopeType;
             UserCommand.class,
             TokenCommand.class,
             CredentialCommand.class,
+            BackupCommand.class,
             AuditCommand.class,
             CommandLine.HelpCommand.class
         })

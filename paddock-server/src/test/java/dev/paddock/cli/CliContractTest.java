@@ -274,6 +274,38 @@ class CliContractTest {
                 Map.entry("credential delete", Example.of(() -> List.of(credential("doomed")),
                         Mistake.of("an unknown credential", ExitCode.NOT_FOUND, "no-such-credential"),
                         Mistake.of("no credential", ExitCode.USAGE))),
+                Map.entry("backup repos", Example.of(List::of,
+                        Mistake.of("a stray argument", ExitCode.USAGE, "extra"))),
+                Map.entry("backup repo-add", Example.of(() -> List.of("main", "--path",
+                                server.backupRoot().resolve("main-" + UUID.randomUUID()).toString()),
+                        Mistake.of("a path outside the backup roots", ExitCode.REJECTED, "other", "--path",
+                                "/etc/paddock-backups"),
+                        Mistake.of("a new key and a key file", ExitCode.USAGE, "other", "--path", "/x", "--encrypt",
+                                "--key-file", "k"),
+                        Mistake.of("no path", ExitCode.USAGE, "other"))),
+                Map.entry("backup repo-remove", Example.of(() -> List.of(backupRepository()),
+                        Mistake.of("an unknown repository", ExitCode.NOT_FOUND, "no-such-repository"),
+                        Mistake.of("no repository", ExitCode.USAGE))),
+                Map.entry("backup list", Example.of(() -> List.of(backupRepository()),
+                        Mistake.of("an unknown repository", ExitCode.NOT_FOUND, "no-such-repository"),
+                        Mistake.of("no repository", ExitCode.USAGE))),
+                Map.entry("backup verify", Example.of(() -> List.of(backupRepository()),
+                        Mistake.of("an unknown repository", ExitCode.NOT_FOUND, "no-such-repository"),
+                        Mistake.of("no repository", ExitCode.USAGE))),
+                Map.entry("backup prune", Example.of(() -> List.of(backupRepository(), "--keep-last", "2"),
+                        Mistake.of("a negative count", ExitCode.REJECTED, "some", "--keep-last", "-1"),
+                        Mistake.of("no repository", ExitCode.USAGE))),
+                Map.entry("backup forget", Example.withoutSuccess(() -> List.of("repo", "point"),
+                        Mistake.of("an unknown point", ExitCode.NOT_FOUND, "no-such-repository", "no-such-point"),
+                        Mistake.of("no point", ExitCode.USAGE, "repo"))),
+                Map.entry("backup run", Example.withoutSuccess(() -> List.of("web", "--repository", "repo"),
+                        Mistake.of("an unknown VM", ExitCode.NOT_FOUND, "no-such-vm", "--repository", "r"),
+                        Mistake.of("no repository", ExitCode.USAGE, "web"))),
+                Map.entry("backup restore", Example.withoutSuccess(() -> List.of("repo", "point", "--name", "x",
+                                "--datastore", "d"),
+                        Mistake.of("an unknown repository", ExitCode.NOT_FOUND, "no-such-repository", "p", "--name",
+                                "x", "--datastore", "d"),
+                        Mistake.of("no name", ExitCode.USAGE, "r", "p", "--datastore", "d"))),
                 Map.entry("token create", Example.of(() -> List.of("ci", "--role", "read-only", "--days", "7"),
                         Mistake.of("an unknown role", ExitCode.REJECTED, "ci", "--role", "no-such-role"),
                         Mistake.of("no days", ExitCode.REJECTED, "ci", "--days", "0"))),
@@ -353,6 +385,17 @@ class CliContractTest {
             dev.paddock.tls.ServerCertificate.selfSigned(pki, java.util.Set.of("paddock-client"));
         }
         return pki.resolve(file).toString();
+    }
+
+    /** A backup repository made through the API under the server's backup root; its name. */
+    private String backupRepository() {
+        String name = "repo-" + UUID.randomUUID().toString().substring(0, 8);
+        TestServer.Reply made = server.post("/api/v1/backup-repositories", "{\"name\":\"" + name + "\",\"path\":\""
+                + server.backupRoot().resolve(name) + "\"}");
+        if (made.status() != 201) {
+            throw new IllegalStateException("repository " + name + " answered " + made);
+        }
+        return name;
     }
 
     /** A libvirt credential kept through the API; its name. */
