@@ -75,7 +75,9 @@ public final class DiskReader {
             int span = Math.min(length, chunkSize - within);
             byte[] chunk = chunk(index);
             int present = Math.max(0, Math.min(span, chunk.length - within));
-            System.arraycopy(chunk, within, into, at, present);
+            if (present > 0) {
+                System.arraycopy(chunk, within, into, at, present);
+            }
             Arrays.fill(into, at + present, at + span, (byte) 0);
             position += span;
             at += span;

@@ -11,7 +11,7 @@ import java.util.Optional;
  */
 sealed interface FileSystem permits FatFileSystem, ExtFileSystem {
 
-    /** What it is, as a user is told: {@code fat12}, {@code fat16}, {@code fat32}, {@code ext2}, {@code ext3}, {@code ext4}. */
+    /** What it is, as a user is told: {@code fat12}, {@code fat16}, {@code fat32}, {@code ext2}, {@code ext3}… */
     String name();
 
     Node root();

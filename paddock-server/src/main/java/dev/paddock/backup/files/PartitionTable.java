@@ -15,12 +15,13 @@ import java.util.zip.CRC32;
 /**
  * Reads a disk's partition table: GPT (the primary header, or the backup one at the disk's end when the primary
  * does not check), MBR with primary partitions and the chain of logical ones in an extended partition (numbered from
- * 5, as Linux does), or none: a disk whose first sector is a file system's boot sector, or that has no MBR
- * signature, is one whole "partition" numbered 0.
+ * 5, as Linux does), or none: a disk without the MBR signature, or whose table is empty or not plausible, is one
+ * whole "partition" numbered 0.
  *
  * <p>Both tables are checked before they are believed: an MBR whose entries are not plausible is not a table (a
- * FAT boot sector also ends in 55 AA), a GPT header or entry array whose CRC32 does not match is not read, and the
- * logical partitions' chain may neither loop nor leave the disk.
+ * FAT boot sector also ends in 55 AA, with zeros or boot code where the entries would be, so a FAT boot sector is a
+ * table only if its entries are plausible and lie on the disk), a GPT header or entry array whose CRC32 does not
+ * match is not read, and the logical partitions' chain may not loop.
  */
 final class PartitionTable {
 
@@ -62,7 +63,7 @@ final class PartitionTable {
             return List.of(whole);
         }
         ByteBuffer mbr = disk.buffer(0, SECTOR, "the master boot record");
-        if (Magic.bootSector(mbr) || (mbr.get(510) & 0xff) != 0x55 || (mbr.get(511) & 0xff) != 0xaa) {
+        if ((mbr.get(510) & 0xff) != 0x55 || (mbr.get(511) & 0xff) != 0xaa) {
             return List.of(whole);
         }
         List<MbrEntry> entries = new ArrayList<>();
@@ -75,6 +76,12 @@ final class PartitionTable {
         }
         if (entries.stream().anyMatch(entry -> entry.type() == 0xee)) {
             return gpt(disk);
+        }
+        // a FAT boot sector ends in 55 AA too, with zeros or boot code where a table would be
+        List<MbrEntry> used = entries.stream().filter(entry -> entry.type() != 0 && entry.sectors() != 0).toList();
+        if (used.isEmpty() || (Magic.bootSector(mbr)
+                && used.stream().anyMatch(entry -> (entry.start() + entry.sectors()) * SECTOR > disk.length()))) {
+            return List.of(whole);
         }
         List<Slot> slots = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
