@@ -49,7 +49,7 @@ class ExtRestoreTest {
         assertThat(Tools.run("debugfs", "-R", "stat /big.bin", image.toString()))
                 .contains(type.equals("ext4") && !features.contains("^extent") ? "EXTENTS:" : "BLOCKS:");
 
-        FileBrowser browser = DiskImages.browse(repository(64 << 10), image);
+        FileBrowser browser = DiskImages.browse(repository(1 << 20), image);
 
         assertThat(browser.partitions()).singleElement().satisfies(partition -> {
             assertThat(partition.fileSystem()).isEqualTo(expected);
