@@ -150,6 +150,43 @@ public interface Hypervisor extends AutoCloseable {
                 + " have no console.");
     }
 
+    /**
+     * Begins a pull-mode backup of a running domain: the host exports a point-in-time view of the disks over NBD and
+     * creates the request's checkpoint. The export stays until {@link #endBackup}. A domain that does not run, a disk
+     * that is not qcow2, an unknown {@code since} checkpoint, or a backup already running are refused.
+     */
+    default BackupExport beginBackup(String hostId, String uuid, BackupRequest request) {
+        throw noBackups(hostId);
+    }
+
+    /** Ends the domain's backup job and its NBD export; a domain with no backup running is left alone. */
+    default void endBackup(String hostId, String uuid) {
+        throw noBackups(hostId);
+    }
+
+    /** The domain's checkpoints on that host, oldest first. */
+    default List<Checkpoint> checkpoints(String hostId, String uuid) {
+        throw noBackups(hostId);
+    }
+
+    /**
+     * Redefines checkpoints the domain had on another host (their bitmaps came with its disks), oldest first;
+     * a checkpoint the host already has is kept as it is.
+     */
+    default void redefineCheckpoints(String hostId, String uuid, List<Checkpoint> chain) {
+        throw noBackups(hostId);
+    }
+
+    /** Deletes a checkpoint and its bitmaps (merged into its parent's); a no-op when the domain has none of that name. */
+    default void deleteCheckpoint(String hostId, String uuid, String name) {
+        throw noBackups(hostId);
+    }
+
+    private static HypervisorException noBackups(String hostId) {
+        return new HypervisorException(HypervisorException.Reason.INVALID_STATE, "The VMs of host " + hostId
+                + " have no disk data to back up.");
+    }
+
     /** Removes a stopped domain's definition; a no-op when the domain is unknown. */
     void undefine(String hostId, String uuid);
 

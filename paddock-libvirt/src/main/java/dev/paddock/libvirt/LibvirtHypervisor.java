@@ -1,5 +1,8 @@
 package dev.paddock.libvirt;
 
+import dev.paddock.hypervisor.BackupExport;
+import dev.paddock.hypervisor.BackupRequest;
+import dev.paddock.hypervisor.Checkpoint;
 import dev.paddock.hypervisor.ConsolePasswords;
 import dev.paddock.hypervisor.DomainInfo;
 import dev.paddock.hypervisor.DomainSpec;
@@ -964,6 +967,59 @@ public final class LibvirtHypervisor implements Hypervisor {
         });
     }
 
+    // ---- backups and checkpoints ------------------------------------------------------------------
+
+    @Override
+    public BackupExport beginBackup(String hostId, String uuid, BackupRequest request) {
+        return call(hostId, "begin a backup of domain " + uuid + " on " + hostId, connect -> {
+            Domain domain = lookup(connect, uuid).orElseThrow(() -> new HypervisorException(Reason.NOT_FOUND,
+                    "no domain " + uuid + " on " + hostId));
+            try {
+                return DomainBackups.begin(domain, request);
+            } finally {
+                free(domain);
+            }
+        });
+    }
+
+    @Override
+    public void endBackup(String hostId, String uuid) {
+        call(hostId, "end the backup of domain " + uuid + " on " + hostId, connect -> {
+            Optional<Domain> domain = lookup(connect, uuid);
+            if (domain.isPresent()) {
+                try {
+                    DomainBackups.end(domain.get());
+                } finally {
+                    free(domain.get());
+                }
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public List<Checkpoint> checkpoints(String hostId, String uuid) {
+        return call(hostId, "list the checkpoints of domain " + uuid + " on " + hostId, connect -> {
+            Domain domain = lookup(connect, uuid).orElseThrow(() -> new HypervisorException(Reason.NOT_FOUND,
+                    "no domain " + uuid + " on " + hostId));
+            try {
+                return DomainBackups.list(domain);
+            } finally {
+                free(domain);
+            }
+        });
+    }
+
+    @Override
+    public void redefineCheckpoints(String hostId, String uuid, List<Checkpoint> chain) {
+        onDomain(hostId, uuid, "redefine checkpoints of", domain -> DomainBackups.redefine(domain, chain));
+    }
+
+    @Override
+    public void deleteCheckpoint(String hostId, String uuid, String name) {
+        onDomain(hostId, uuid, "delete checkpoint " + name + " of", domain -> DomainBackups.delete(domain, name));
+    }
+
     // ---- migration ------------------------------------------------------------------------------
 
     @Override
@@ -988,6 +1044,9 @@ public final class LibvirtHypervisor implements Hypervisor {
                     throw new HypervisorException(Reason.INVALID_ARGUMENT, e.getMessage(), e);
                 }
                 request = withDisplayMoved(domain, request, vncListen(target));
+                // The bitmaps travel inside the qcow2 disks; the checkpoints naming them are the host's own, so
+                // they are redefined on the destination, where the next incremental backup looks for them.
+                List<Checkpoint> checkpoints = DomainBackups.list(domain);
                 var watch = new MigrationWatch(domain, options.maxDowntime(), progress);
                 long started = System.nanoTime();
                 var poller = background.submit(watch);
@@ -1002,6 +1061,15 @@ public final class LibvirtHypervisor implements Hypervisor {
                 Domain moved = lookup(destination, uuid).orElseThrow(() -> new HypervisorException(Reason.FAILED,
                         "domain " + uuid + " migrated but is not on " + toHostId));
                 try {
+                    if (!checkpoints.isEmpty()) {
+                        try {
+                            DomainBackups.redefine(moved, checkpoints);
+                        } catch (HypervisorException e) {
+                            // The next backup then finds no checkpoint and reads the whole disk: nothing is lost.
+                            LOG.warn("domain {} migrated to {} without its checkpoints: {}", uuid, toHostId,
+                                    e.getMessage());
+                        }
+                    }
                     progress.accept(1.0);
                     MigrationWatch.Completed done = MigrationWatch.completed(moved);
                     LOG.info("migrated {} from {} to {} in {} ms (downtime {} ms)", uuid, fromHostId, toHostId,

@@ -29,6 +29,7 @@ public final class RestApi {
 
     private final InventoryRoutes inventory;
     private final VmRoutes vms;
+    private final PlacementLedger ledger;
     private final DatastoreRoutes datastores;
     private final OperationRoutes operations;
     private final CredentialRoutes credentials;
@@ -70,6 +71,7 @@ public final class RestApi {
         this.sessions = new SessionRoutes(accounts, guard, audit);
         this.inventory = new InventoryRoutes(store, hypervisor, audit);
         this.vms = new VmRoutes(store, operations, hypervisor, ledger, audit);
+        this.ledger = ledger;
         this.networks = new NetworkRoutes(store, operations, hypervisor, audit);
         this.operations = new OperationRoutes(operations);
         this.datastores = new DatastoreRoutes(store, operations, hypervisor, inventory, audit);
@@ -127,6 +129,12 @@ public final class RestApi {
      */
     public void installSimulator(JavalinConfig config, java.util.Optional<dev.paddock.sim.SimulatedHypervisor> sim) {
         new SimulatorRoutes(store, sim, audit).register(new SecuredRoutes(config.routes, guard));
+    }
+
+    /** Registers the backup routes: repositories, restore points, backing VMs up; without backups they say so. */
+    public void installBackups(JavalinConfig config, java.util.Optional<dev.paddock.backup.Backups> backups,
+            Operations operations) {
+        new BackupRoutes(backups, store, operations, ledger, audit).register(new SecuredRoutes(config.routes, guard));
     }
 
     /** Registers the HA routes (cluster and VM HA, maintenance, fence devices, HA status and events). */

@@ -423,7 +423,7 @@ final class VmRoutes {
      * not hold; an unprotected one only when it is the start that breaks a promise that holds now, so a cluster
      * already short (a host down) still runs the VMs HA would not restart anyway.
      */
-    private static void admit(Room room, Vm vm, String hostId) {
+    static void admit(Room room, Vm vm, String hostId) {
         refusal(room, vm, hostId).ifPresent(reason -> {
             throw new PaddockException.Conflict(reason);
         });

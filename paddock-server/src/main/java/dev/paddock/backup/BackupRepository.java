@@ -139,6 +139,22 @@ public final class BackupRepository {
      * visible until {@link PointWriter#commit}; closing the writer without it leaves no point.
      */
     public PointWriter begin(String vm, String configurationJson, Instant taken, Optional<String> parent) {
+        return begin(POINT_TIME.format(taken) + "-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt()),
+                vm, configurationJson, taken, parent);
+    }
+
+    /**
+     * As {@link #begin(String, String, Instant, Optional)}, with the point's id chosen by the caller (letters, digits,
+     * '.', '_' and '-'): an operation that plans the point names it before it is written. A point of that id there
+     * already is refused.
+     */
+    public PointWriter begin(String id, String vm, String configurationJson, Instant taken, Optional<String> parent) {
+        if (!id.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,99}")) {
+            throw new IllegalArgumentException("'" + id + "' is no restore point id");
+        }
+        if (readPoint(id).isPresent()) {
+            throw new IllegalArgumentException("repository " + root + " holds restore point " + id + " already");
+        }
         JsonNode configuration;
         try {
             configuration = Json.mapper().readTree(configurationJson);
@@ -147,7 +163,6 @@ public final class BackupRepository {
                     + e.getMessage());
         }
         Optional<RestorePoint> previous = parent.map(this::point);
-        String id = POINT_TIME.format(taken) + "-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
         return new PointWriter(this, new RestorePoint(id, vm, taken, parent, configuration, List.of()), previous);
     }
 
@@ -173,10 +188,14 @@ public final class BackupRepository {
      * is missing or corrupt ends the stream with a {@link RepositoryException} naming the chunk and the point.
      */
     public InputStream openDisk(String pointId, String disk) {
-        RestorePoint point = point(pointId);
-        DiskMap map = point.disk(disk).orElseThrow(() -> new RepositoryException.NoSuchPoint(
-                "restore point " + pointId + " has no disk " + disk));
-        return new DiskStream(this, pointId, map);
+        return new DiskStream(this, pointId, diskMap(pointId, disk));
+    }
+
+    /** A disk of a restore point as a qcow2 image (holes unallocated), each chunk checked as the stream reaches it. */
+    public Qcow2Image openQcow2(String pointId, String disk) {
+        DiskMap map = diskMap(pointId, disk);
+        return Qcow2Image.of(map, extent -> readChunk(extent.chunk(), "of restore point " + pointId + " (disk "
+                + map.name() + " at offset " + extent.offset() + ")"));
     }
 
     /**
@@ -253,6 +272,11 @@ public final class BackupRepository {
      */
     public PruneReport prune(PruneListener listener) {
         return new Prune(this, listener).run();
+    }
+
+    DiskMap diskMap(String pointId, String disk) {
+        return point(pointId).disk(disk).orElseThrow(() -> new RepositoryException.NoSuchPoint(
+                "restore point " + pointId + " has no disk " + disk));
     }
 
     /** A chunk's content, checked against its name; {@code where} names the point and place for the sentence. */

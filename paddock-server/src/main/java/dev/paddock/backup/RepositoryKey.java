@@ -41,6 +41,20 @@ public final class RepositoryKey {
         return new RepositoryKey(bytes);
     }
 
+    /** The key as base64, to keep sealed elsewhere (never shown, never logged). */
+    public String base64() {
+        return java.util.Base64.getEncoder().encodeToString(bytes);
+    }
+
+    /** The key {@link #base64} gave. */
+    public static RepositoryKey ofBase64(String text) {
+        try {
+            return of(java.util.Base64.getDecoder().decode(text));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("a repository key is 32 bytes in base64: " + e.getMessage(), e);
+        }
+    }
+
     /** Reads a key file written by {@link #write}. */
     public static RepositoryKey read(Path file) {
         try {

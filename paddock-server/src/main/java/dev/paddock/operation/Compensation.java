@@ -10,7 +10,7 @@ import java.util.Optional;
  * domain defined that did not exist, started that was not running, migrated that was not on the
  * destination, a network defined or recorded that was not there, a datastore recorded or a storage pool defined
  * that did not exist, a volume created, cloned or written that was not there, a file made, cloned or written on an NFS export
- * that was not there. Destructive steps (power off, undefine, forget, fence) have none: what they removed is not in the
+ * that was not there, a backup begun or a restore point or restored volume written that was not there. Destructive steps (power off, undefine, forget, fence) have none: what they removed is not in the
  * step to put back. {@link StepExecutor#undoOf} checks the real state and uses this when it applies.
  */
 public final class Compensation {
@@ -64,6 +64,14 @@ public final class Compensation {
                     set.vcpus()));
             case Step.SetMemory set -> Optional.of(new Step.SetMemory(set.hostId(), set.vmId(), set.previousMib(),
                     set.memoryMib()));
+            case Step.BeginBackup begin -> Optional.of(new Step.EndBackup(begin.hostId(), begin.vmId(),
+                    begin.checkpoint()));
+            case Step.CopyBackup copy -> Optional.of(new Step.ForgetRestorePoint(copy.repositoryId(), copy.pointId()));
+            case Step.EndBackup ignored -> Optional.empty();
+            case Step.DeleteCheckpoint ignored -> Optional.empty();
+            case Step.ForgetRestorePoint ignored -> Optional.empty();
+            case Step.RestoreVolume restore -> Optional.of(new Step.DeleteVolume(restore.hostId(), restore.pool(),
+                    restore.name()));
             case Step.Parallel parallel -> {
                 List<Step> undos = parallel.steps().stream().flatMap(part -> of(part).stream()).toList();
                 yield undos.isEmpty() ? Optional.empty() : Optional.of(new Step.Parallel(undos, parallel.atMost()));

@@ -54,8 +54,15 @@ public final class OperationRunner implements Operations, AutoCloseable {
     /** A runner whose {@code FenceHost} steps power hosts off through {@code fencing}. */
     public OperationRunner(OperationJournal journal, InventoryStore store, Hypervisor hypervisor, HostFencing fencing,
             Clock clock, int threads) {
+        this(journal, store, hypervisor, fencing, BackupCopies.NONE, clock, threads);
+    }
+
+    /** A runner whose backup and restore steps read and write restore points through {@code backups}. */
+    public OperationRunner(OperationJournal journal, InventoryStore store, Hypervisor hypervisor, HostFencing fencing,
+            BackupCopies backups, Clock clock, int threads) {
         this.journal = journal;
-        this.executor = new StepExecutor(hypervisor, store, () -> closing, fencing);
+        this.executor = new StepExecutor(hypervisor, store, () -> closing, fencing,
+                new dev.paddock.storage.LibnfsExports(), backups);
         this.clock = clock;
         this.pool = Executors.newFixedThreadPool(threads, Thread.ofPlatform().name("operation-", 1).factory());
         this.lanes = new TargetLanes(pool);

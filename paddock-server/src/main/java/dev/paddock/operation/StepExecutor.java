@@ -53,6 +53,9 @@ public final class StepExecutor {
     private final BooleanSupplier closing;
     private final HostFencing fencing;
     private final NfsExports nfs;
+    private final BackupCopies backups;
+    /** How far each running copy into a backup repository is, by restore point id. */
+    private final Map<String, Double> backingUp = new ConcurrentHashMap<>();
     /** How far each running migration is, by VM id: what libvirt's job reports while the step runs. */
     private final Map<String, Double> migrating = new ConcurrentHashMap<>();
     /** How far each running copy onto an NFS export is, by the copy's URL. */
@@ -70,6 +73,13 @@ public final class StepExecutor {
     /** {@code nfs} reaches the exports of NFS datastores that no host mounts. */
     public StepExecutor(Hypervisor hypervisor, InventoryStore store, BooleanSupplier closing, HostFencing fencing,
             NfsExports nfs) {
+        this(hypervisor, store, closing, fencing, nfs, BackupCopies.NONE);
+    }
+
+    /** {@code backups} holds the restore points that backup and restore steps write and read. */
+    public StepExecutor(Hypervisor hypervisor, InventoryStore store, BooleanSupplier closing, HostFencing fencing,
+            NfsExports nfs, BackupCopies backups) {
+        this.backups = backups;
         this.hypervisor = hypervisor;
         this.store = store;
         this.closing = closing;
@@ -120,6 +130,24 @@ public final class StepExecutor {
             case Step.ForgetDatastore s -> log.accept(store.deleteDatastore(s.datastoreId())
                     ? "removed datastore " + s.datastoreId() + " from inventory"
                     : "datastore " + s.datastoreId() + " was not in inventory");
+            case Step.BeginBackup s -> beginBackup(s, log);
+            case Step.CopyBackup s -> copyBackup(s, log);
+            case Step.EndBackup s -> {
+                hypervisor.endBackup(s.hostId(), s.vmId());
+                if (!s.dropCheckpoint().isEmpty()) {
+                    hypervisor.deleteCheckpoint(s.hostId(), s.vmId(), s.dropCheckpoint());
+                }
+                log.accept("no backup export of VM " + s.vmId() + " on " + s.hostId() + " any more"
+                        + (s.dropCheckpoint().isEmpty() ? "" : ", nor checkpoint " + s.dropCheckpoint()));
+            }
+            case Step.DeleteCheckpoint s -> {
+                hypervisor.deleteCheckpoint(s.hostId(), s.vmId(), s.name());
+                log.accept("no checkpoint " + s.name() + " of VM " + s.vmId() + " on " + s.hostId() + " any more");
+            }
+            case Step.ForgetRestorePoint s -> log.accept(backups.forget(s.repositoryId(), s.pointId())
+                    ? "forgot restore point " + s.pointId() + " of repository " + s.repositoryId()
+                    : "repository " + s.repositoryId() + " held no restore point " + s.pointId());
+            case Step.RestoreVolume s -> restoreVolume(s, log);
             case Step.DefinePool s -> definePool(s, log);
             case Step.UndefinePool s -> {
                 hypervisor.undefinePool(s.hostId(), s.name());
@@ -418,6 +446,15 @@ public final class StepExecutor {
                     .<Step>map(Step.RecordDatastore::new)
                     .orElseGet(() -> new Step.ForgetDatastore(s.datastore().id())));
             case Step.ForgetDatastore s -> Compensation.of(s);
+            case Step.BeginBackup s -> hasCheckpoint(s.hostId(), s.vmId(), s.checkpoint()) ? Optional.empty()
+                    : Compensation.of(s);
+            case Step.CopyBackup s -> backups.holds(s.repositoryId(), s.pointId()) ? Optional.empty()
+                    : Compensation.of(s);
+            case Step.EndBackup s -> Compensation.of(s);
+            case Step.DeleteCheckpoint s -> Compensation.of(s);
+            case Step.ForgetRestorePoint s -> Compensation.of(s);
+            case Step.RestoreVolume s -> hasVolume(s.hostId(), s.pool(), s.name()) ? Optional.empty()
+                    : Compensation.of(s);
             case Step.DefinePool s -> hasPool(s.hostId(), s.spec()) ? Optional.empty() : Compensation.of(s);
             case Step.UndefinePool s -> Compensation.of(s);
             case Step.CreateNfsVolume s -> nfs.file(s.export(), s.name()).isPresent() ? Optional.empty()
@@ -550,12 +587,60 @@ public final class StepExecutor {
         return switch (step) {
             case Step.MigrateVm s -> Optional.ofNullable(migrating.get(s.vmId()));
             case Step.CloneNfsVolume s -> Optional.ofNullable(copying.get(copyKey(s)));
+            case Step.CopyBackup s -> Optional.ofNullable(backingUp.get(s.pointId()));
             case Step.Parallel s -> {
                 double done = s.steps().stream().mapToDouble(part -> partDone(part).orElse(0.0)).sum();
                 yield done == 0 ? Optional.empty() : Optional.of(done / s.steps().size());
             }
             default -> Optional.empty();
         };
+    }
+
+    private void beginBackup(Step.BeginBackup s, Consumer<String> log) {
+        if (hasCheckpoint(s.hostId(), s.vmId(), s.checkpoint())) {
+            log.accept("VM " + s.vmId() + " on " + s.hostId() + " has checkpoint " + s.checkpoint() + " already: its"
+                    + " backup began");
+            return;
+        }
+        var export = hypervisor.beginBackup(s.hostId(), s.vmId(), new dev.paddock.hypervisor.BackupRequest(
+                s.checkpoint(), s.since().isEmpty() ? Optional.empty() : Optional.of(s.since()), s.disks(),
+                s.address(), s.port()));
+        log.accept("began " + (s.since().isEmpty() ? "a full" : "an incremental") + " backup of VM " + s.vmId()
+                + " on " + s.hostId() + ": NBD at " + export.address() + ":" + export.port() + " exporting "
+                + export.disks().stream().map(d -> d.exportName()).toList());
+    }
+
+    private void copyBackup(Step.CopyBackup s, Consumer<String> log) {
+        if (backups.holds(s.repositoryId(), s.pointId())) {
+            log.accept("repository " + s.repositoryId() + " holds restore point " + s.pointId() + " already");
+            return;
+        }
+        backingUp.put(s.pointId(), 0.0);
+        try {
+            log.accept(backups.copy(s, part -> backingUp.put(s.pointId(), part)));
+        } finally {
+            backingUp.remove(s.pointId());
+        }
+    }
+
+    private void restoreVolume(Step.RestoreVolume s, Consumer<String> log) {
+        if (hasVolume(s.hostId(), s.pool(), s.name())) {
+            log.accept("volume " + s.name() + " of " + s.pool() + " on " + s.hostId() + " is there already");
+            return;
+        }
+        BackupCopies.Image image = backups.image(s.repositoryId(), s.pointId(), s.disk());
+        try (var data = image.data()) {
+            VolumeFacts made = hypervisor.uploadVolume(s.hostId(), s.pool(), s.name(), image.length(), data);
+            log.accept("restored disk " + s.disk() + " of restore point " + s.pointId() + " into " + made.name()
+                    + " (" + image.length() + " bytes uploaded, format " + made.format() + ")");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private boolean hasCheckpoint(String hostId, String vmId, String name) {
+        return hypervisor.domain(hostId, vmId).isPresent()
+                && hypervisor.checkpoints(hostId, vmId).stream().anyMatch(c -> c.name().equals(name));
     }
 
     /** Asks the hypervisor to stop the step's running migrations, if it has any; the VMs stay where they run. */

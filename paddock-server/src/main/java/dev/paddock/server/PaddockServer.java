@@ -27,6 +27,7 @@ import dev.paddock.operation.OperationRunner;
 import dev.paddock.operation.Operations;
 import dev.paddock.security.Accounts;
 import dev.paddock.security.LibvirtCredentials;
+import dev.paddock.backup.Backups;
 import dev.paddock.security.Passwords;
 import dev.paddock.security.Secrets;
 import dev.paddock.server.sim.RealTimeClock;
@@ -46,6 +47,7 @@ import dev.paddock.store.JdbcIdentities;
 import dev.paddock.store.JdbcInventoryStore;
 import dev.paddock.store.JdbcOperationJournal;
 import dev.paddock.store.JdbcLibvirtCredentials;
+import dev.paddock.store.JdbcRepositoryRecords;
 import dev.paddock.store.KeyUses;
 import dev.paddock.store.LeaderLease;
 import dev.paddock.tls.ServerCertificate;
@@ -94,7 +96,7 @@ public final class PaddockServer implements AutoCloseable {
      */
     public record Parts(InventoryStore store, Operations operations, Hypervisor hypervisor, Oversight oversight,
             Accounts accounts, List<AutoCloseable> closeables, Optional<HaController> ha,
-            Optional<Leadership> leadership, LibvirtCredentials credentials) {
+            Optional<Leadership> leadership, LibvirtCredentials credentials, Optional<Backups> backups) {
         public Parts {
             closeables = List.copyOf(closeables);
         }
@@ -103,12 +105,19 @@ public final class PaddockServer implements AutoCloseable {
                 Accounts accounts, List<AutoCloseable> closeables, Optional<HaController> ha,
                 Optional<Leadership> leadership) {
             this(store, operations, hypervisor, oversight, accounts, closeables, ha, leadership,
-                    LibvirtCredentials.none());
+                    LibvirtCredentials.none(), Optional.empty());
         }
 
         /** These parts, keeping libvirt credentials in {@code kept}. */
         public Parts withCredentials(LibvirtCredentials kept) {
-            return new Parts(store, operations, hypervisor, oversight, accounts, closeables, ha, leadership, kept);
+            return new Parts(store, operations, hypervisor, oversight, accounts, closeables, ha, leadership, kept,
+                    backups);
+        }
+
+        /** These parts, with backup repositories. */
+        public Parts withBackups(Backups kept) {
+            return new Parts(store, operations, hypervisor, oversight, accounts, closeables, ha, leadership,
+                    credentials, Optional.of(kept));
         }
 
         public Parts(InventoryStore store, Operations operations, Hypervisor hypervisor, Oversight oversight,
@@ -221,8 +230,10 @@ public final class PaddockServer implements AutoCloseable {
             RoutedFenceAgent fence = new RoutedFenceAgent(new SimulatedFenceAgent(sim),
                     new FenceAgentProcess(FENCE_TIMEOUT));
             // the runner carries out HA's fence steps, a failover resumed after a restart among them
+            Backups backups = new Backups(new JdbcRepositoryRecords(dataSource, keys.secrets()), store, hypervisor,
+                    Clock.systemUTC(), config.backupRoots());
             OperationRunner runner = new OperationRunner(new JdbcOperationJournal(dataSource), store, hypervisor,
-                    new DeviceFencing(haSettings, fence));
+                    new DeviceFencing(haSettings, fence), backups, Clock.systemUTC(), 4);
             made.add(runner);
             // a datastore made through the API shows its hosts and sizes once made, not at the next resync
             runner.onFinished(id -> runner.get(id).filter(op -> op.kind().equals(DATASTORE_CREATE))
@@ -242,7 +253,7 @@ public final class PaddockServer implements AutoCloseable {
             watchdogs.start();
             leadership.stopOnLoss(watchdogs);
             PaddockServer server = start(new Parts(store, runner, hypervisor, oversight, security.accounts(), made,
-                    Optional.of(ha), Optional.of(leadership), logins.kept()), config.host(), config.port(), config.openMetrics(),
+                    Optional.of(ha), Optional.of(leadership), logins.kept(), Optional.of(backups)), config.host(), config.port(), config.openMetrics(),
                     config.limits(), security.firstPassword(),
                     config.tls().certificate(config.dataDirectory(), config.host()), config.authenticate());
             if (!config.authenticate()) {
@@ -346,6 +357,7 @@ public final class PaddockServer implements AutoCloseable {
             api.installMetrics(config, PaddockMetrics.PATH, metrics::scrape);
             parts.ha().ifPresent(ha -> api.installHa(config, ha));
             api.installSimulator(config, simulator(parts.hypervisor()));
+            api.installBackups(config, parts.backups(), parts.operations());
             HealthRoute.register(config, parts.leadership());
         });
         try {

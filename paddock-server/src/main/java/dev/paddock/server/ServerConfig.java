@@ -83,6 +83,17 @@ public record ServerConfig(String host, int port, String jdbcUrl, Room room, Pat
                 true);
     }
 
+    /**
+     * The directories backup repositories may be in: {@code backups} under the data directory, and the libvirt
+     * shared directory (where datastores are mounted) when there is one.
+     */
+    public java.util.List<Path> backupRoots() {
+        java.util.List<Path> roots = new java.util.ArrayList<>();
+        roots.add(dataDirectory.resolve("backups").toAbsolutePath());
+        libvirtSharedDirectory.ifPresent(shared -> roots.add(shared.toAbsolutePath()));
+        return roots;
+    }
+
     public ServerConfig withLibvirtSharedDirectory(Path directory) {
         return new ServerConfig(host, port, jdbcUrl, room, dataDirectory, Optional.of(directory.toAbsolutePath()),
                 tls, keys, vncListen, openMetrics, administratorToken,

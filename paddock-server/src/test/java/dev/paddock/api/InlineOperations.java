@@ -111,6 +111,12 @@ final class InlineOperations implements Operations {
                 case Step.GrowDisk grow -> { }
                 case Step.SetVcpus set -> { }
                 case Step.SetMemory set -> { }
+                case Step.BeginBackup begin -> { }
+                case Step.CopyBackup copy -> { }
+                case Step.EndBackup end -> { }
+                case Step.DeleteCheckpoint delete -> { }
+                case Step.ForgetRestorePoint forget -> { }
+                case Step.RestoreVolume restore -> { }
                 case Step.Parallel parallel -> parallel.steps().forEach(this::apply);
             }
     }

@@ -92,7 +92,8 @@ class RouteSecurityTest {
             }
             checked++;
             String route = endpoint.method.name() + " " + endpoint.path;
-            String path = endpoint.path.replace("{id}", "no-such-id").replace("{name}", "no-such-name");
+            String path = endpoint.path.replace("{id}", "no-such-id").replace("{name}", "no-such-name")
+                    .replace("{point}", "no-such-point");
             int anonymous = send(endpoint, path, null).status();
             if (anonymous != 401) {
                 wrong.add(route + " without credentials answered " + anonymous);

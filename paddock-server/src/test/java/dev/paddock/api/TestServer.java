@@ -66,6 +66,7 @@ public final class TestServer implements AutoCloseable {
     public static final Host HOST_2 = host("host-2", "h2");
 
     private final HikariDataSource dataSource;
+    private Path backupRoot;
     final InventoryStore store;
     public final Operations operations;
     public final SimulatedHypervisor hypervisor;
@@ -155,7 +156,8 @@ public final class TestServer implements AutoCloseable {
             ha = idleHa(settings, follower);
             server = PaddockServer.start(new PaddockServer.Parts(store, operations, hypervisor, oversight, accounts,
                     List.of(dataSource, follower), Optional.of(ha))
-                    .withCredentials(new JdbcLibvirtCredentials(dataSource, keys.secrets())), "127.0.0.1", 0, limits);
+                    .withCredentials(new JdbcLibvirtCredentials(dataSource, keys.secrets()))
+                    .withBackups(backups(dataSource)), "127.0.0.1", 0, limits);
         } else {
             OperationRunner runner = new OperationRunner(new JdbcOperationJournal(dataSource), store, hypervisor);
             runner.start();
@@ -163,8 +165,25 @@ public final class TestServer implements AutoCloseable {
             ha = idleHa(settings, follower);
             server = PaddockServer.start(new PaddockServer.Parts(store, operations, hypervisor, oversight, accounts,
                     List.of(dataSource, follower, runner), Optional.of(ha))
-                    .withCredentials(new JdbcLibvirtCredentials(dataSource, keys.secrets())), "127.0.0.1", 0, limits);
+                    .withCredentials(new JdbcLibvirtCredentials(dataSource, keys.secrets()))
+                    .withBackups(backups(dataSource)), "127.0.0.1", 0, limits);
         }
+    }
+
+    /** Backups whose repositories may only be under this server's own temporary directory. */
+    private dev.paddock.backup.Backups backups(HikariDataSource dataSource) {
+        try {
+            backupRoot = java.nio.file.Files.createTempDirectory("paddock-test-backups");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return new dev.paddock.backup.Backups(new dev.paddock.store.JdbcRepositoryRecords(dataSource, keys.secrets()),
+                store, hypervisor, java.time.Clock.systemUTC(), List.of(backupRoot));
+    }
+
+    /** The one directory this server's backup repositories may be under. */
+    public Path backupRoot() {
+        return backupRoot;
     }
 
     /**
@@ -286,6 +305,13 @@ public final class TestServer implements AutoCloseable {
     @Override
     public void close() {
         server.close();
+        if (backupRoot != null) {
+            try (var walk = java.nio.file.Files.walk(backupRoot)) {
+                walk.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            } catch (IOException e) {
+                // a temporary directory left behind is no failure of the server's
+            }
+        }
     }
 
     public record Reply(int status, String contentType, String location, String body) {

@@ -52,6 +52,12 @@ public sealed interface Step
                 Step.GrowDisk,
                 Step.SetVcpus,
                 Step.SetMemory,
+                Step.BeginBackup,
+                Step.CopyBackup,
+                Step.EndBackup,
+                Step.DeleteCheckpoint,
+                Step.ForgetRestorePoint,
+                Step.RestoreVolume,
                 Step.Parallel {
 
     /** A short human sentence for progress displays and the audit log. */
@@ -487,6 +493,88 @@ public sealed interface Step
         public String describe() {
             return "set VM " + vmId + " on " + hostId + " to " + memoryMib + " MiB of memory (from " + previousMib
                     + " MiB)";
+        }
+    }
+
+    /**
+     * Begins a pull-mode backup of the running domain: its host exports the disks over NBD at {@code address:port}
+     * and creates checkpoint {@code checkpoint}; incremental from checkpoint {@code since} unless it is empty. The
+     * checkpoint there already means done (it is made in the same instant as the export). Undone by an
+     * {@link EndBackup} that drops the checkpoint.
+     */
+    record BeginBackup(String hostId, String vmId, String checkpoint, String since, List<String> disks,
+            String address, int port) implements Step {
+        public BeginBackup {
+            since = since == null ? "" : since;
+            disks = List.copyOf(disks);
+        }
+
+        public String describe() {
+            return "begin " + (since.isEmpty() ? "a full" : "an incremental") + " backup of VM " + vmId + " on "
+                    + hostId + " (checkpoint " + checkpoint + (since.isEmpty() ? "" : ", changes since " + since)
+                    + ")";
+        }
+    }
+
+    /**
+     * Reads the export {@link BeginBackup} opened into restore point {@code pointId} of repository
+     * {@code repositoryId}: the whole of each disk, or with a {@code parentPointId} only the ranges the export's
+     * dirty bitmap marks, over the parent's map. The point there already means done; nothing of it is visible
+     * until it is whole. Undone by {@link ForgetRestorePoint}.
+     */
+    record CopyBackup(String repositoryId, String vmId, String pointId, String parentPointId, String address,
+            int port, List<String> disks, long takenMillis) implements Step {
+        public CopyBackup {
+            parentPointId = parentPointId == null ? "" : parentPointId;
+            disks = List.copyOf(disks);
+        }
+
+        public String describe() {
+            return "copy " + (parentPointId.isEmpty() ? "every disk" : "what changed") + " of VM " + vmId
+                    + " into restore point " + pointId + " of backup repository " + repositoryId;
+        }
+    }
+
+    /**
+     * Ends the domain's backup export (none running means done), then deletes checkpoint {@code dropCheckpoint}
+     * unless it is empty: the undo of a {@link BeginBackup}, whose checkpoint no restore point came to rest on.
+     * Never undone.
+     */
+    record EndBackup(String hostId, String vmId, String dropCheckpoint) implements Step {
+        public EndBackup {
+            dropCheckpoint = dropCheckpoint == null ? "" : dropCheckpoint;
+        }
+
+        public String describe() {
+            return "end the backup export of VM " + vmId + " on " + hostId
+                    + (dropCheckpoint.isEmpty() ? "" : " and delete its checkpoint " + dropCheckpoint);
+        }
+    }
+
+    /** Deletes a checkpoint of the domain (its bitmaps merged into the next); none of that name means done. */
+    record DeleteCheckpoint(String hostId, String vmId, String name) implements Step {
+        public String describe() {
+            return "delete checkpoint " + name + " of VM " + vmId + " on " + hostId;
+        }
+    }
+
+    /** Removes a restore point from a repository (its chunks go at the next prune); none there means done. */
+    record ForgetRestorePoint(String repositoryId, String pointId) implements Step {
+        public String describe() {
+            return "forget restore point " + pointId + " of backup repository " + repositoryId;
+        }
+    }
+
+    /**
+     * Writes disk {@code disk} of restore point {@code pointId} into a new qcow2 volume {@code name} of pool
+     * {@code pool} on {@code hostId}. A volume of that name there already means done (an upload takes its name only
+     * once whole). Undone by deleting the volume.
+     */
+    record RestoreVolume(String repositoryId, String pointId, String disk, String hostId, String pool, String name)
+            implements Step {
+        public String describe() {
+            return "restore disk " + disk + " of restore point " + pointId + " into volume " + name + " of " + pool
+                    + " on " + hostId;
         }
     }
 

@@ -1,0 +1,379 @@
+package dev.paddock.api;
+
+import dev.paddock.backup.Backups;
+import dev.paddock.backup.DiskMap;
+import dev.paddock.backup.PruneListener;
+import dev.paddock.backup.PruneReport;
+import dev.paddock.backup.RepositoryException;
+import dev.paddock.backup.RepositoryKey;
+import dev.paddock.backup.RepositoryRecord;
+import dev.paddock.backup.RestorePoint;
+import dev.paddock.backup.Retention;
+import dev.paddock.backup.RetentionPolicy;
+import dev.paddock.backup.VerifyReport;
+import dev.paddock.hypervisor.DomainBuilder;
+import dev.paddock.json.Json;
+import dev.paddock.model.Datastore;
+import dev.paddock.model.Disk;
+import dev.paddock.model.Host;
+import dev.paddock.model.MacAddresses;
+import dev.paddock.model.Nic;
+import dev.paddock.model.Vm;
+import dev.paddock.model.VmOrigin;
+import dev.paddock.model.VmState;
+import dev.paddock.operation.plan.OperationPlan;
+import dev.paddock.operation.plan.Step;
+import dev.paddock.placement.Placement;
+import dev.paddock.scheduling.PlacementLedger;
+import dev.paddock.operation.OperationView;
+import dev.paddock.operation.Operations;
+import dev.paddock.security.Permission;
+import dev.paddock.store.InventoryStore;
+import io.javalin.http.Context;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.time.ZoneOffset;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Backup repositories, their restore points, and backing a VM up: a backup is an operation (202 with its
+ * Location); verify and prune answer their report when done.
+ */
+final class BackupRoutes {
+
+    static final String PATH = RestApi.BASE + "/backup-repositories";
+
+    private final Optional<Backups> backups;
+    private final InventoryStore store;
+    private final Operations operations;
+    private final AuditTrail audit;
+    private final PlacementLedger ledger;
+
+    BackupRoutes(Optional<Backups> backups, InventoryStore store, Operations operations, PlacementLedger ledger,
+            AuditTrail audit) {
+        this.backups = backups;
+        this.ledger = ledger;
+        this.store = store;
+        this.operations = operations;
+        this.audit = audit;
+    }
+
+    void register(SecuredRoutes routes) {
+        routes.get(PATH, Permission.BACKUP_READ, ctx -> ctx.json(Map.of("items",
+                backups().repositories().stream().map(BackupRoutes::view).toList())));
+        routes.post(PATH, Permission.BACKUP_MANAGE, this::register);
+        routes.get(PATH + "/{id}", Permission.BACKUP_READ, ctx -> ctx.json(view(backups().record(id(ctx)))));
+        routes.delete(PATH + "/{id}", Permission.BACKUP_MANAGE, this::forgetRepository);
+        routes.get(PATH + "/{id}/points", Permission.BACKUP_READ, this::points);
+        routes.get(PATH + "/{id}/points/{point}", Permission.BACKUP_READ, ctx -> ctx.json(view(
+                backups().point(id(ctx), ctx.pathParam("point")))));
+        routes.delete(PATH + "/{id}/points/{point}", Permission.BACKUP_MANAGE, this::forgetPoint);
+        routes.expensive().post(PATH + "/{id}/verify", Permission.BACKUP_RUN, this::verify);
+        routes.expensive().post(PATH + "/{id}/prune", Permission.BACKUP_MANAGE, this::prune);
+        routes.post(RestApi.BASE + "/vms/{id}/backup", Permission.BACKUP_RUN, this::backup);
+        routes.post(PATH + "/{id}/points/{point}/restore", Permission.BACKUP_RESTORE, this::restore);
+    }
+
+    private Backups backups() {
+        return backups.orElseThrow(() -> new PaddockException.Conflict("This server keeps no backup repositories."));
+    }
+
+    private static String id(Context ctx) {
+        return InventoryRoutes.id(ctx);
+    }
+
+    /** What a client sends to add a repository: an existing one is opened, a new one made. */
+    record NewRepository(String name, String path, Boolean encrypt, String key) {}
+
+    private void register(Context ctx) {
+        NewRepository request = RequestBody.read(ctx, NewRepository.class);
+        String name = Requests.name(request.name(), "name");
+        String pathText = Requests.required(request.path(), "path");
+        Path path;
+        try {
+            path = Path.of(pathText);
+        } catch (InvalidPathException e) {
+            throw new PaddockException.InvalidValue("Field 'path' is no path: " + e.getMessage() + ".");
+        }
+        boolean encrypt = Boolean.TRUE.equals(request.encrypt());
+        if (encrypt && request.key() != null) {
+            throw new PaddockException.InvalidValue("Give either 'encrypt' (a new key is made and shown once) or"
+                    + " 'key' (the key of an encrypted repository), not both.");
+        }
+        Optional<RepositoryKey> key;
+        try {
+            key = request.key() != null ? Optional.of(RepositoryKey.ofBase64(request.key().strip()))
+                    : encrypt ? Optional.of(RepositoryKey.generate()) : Optional.empty();
+        } catch (IllegalArgumentException e) {
+            throw new PaddockException.InvalidValue("Field 'key' " + e.getMessage() + ".");
+        }
+        Backups.Registered registered = backups().register(name, path, key);
+        if (encrypt && !registered.created()) {
+            backups().forgetRepository(registered.record().id());
+            throw new PaddockException.Conflict("There is a repository at " + path + " already; it opens with its"
+                    + " own key ('key'), not a new one.");
+        }
+        audit.record(ctx, new AuditNote("backup-repository.create", registered.record().id(), (registered.created()
+                ? "make" : "add existing") + " backup repository " + name + " at " + path
+                + (registered.record().encrypted() ? " (encrypted)" : "")));
+        Map<String, Object> body = view(registered.record());
+        body.put("created", registered.created());
+        if (encrypt) {
+            body.put("key", key.orElseThrow().base64());
+            body.put("keyNote", "Keep this key away from the server: it is shown once, and without it the"
+                    + " repository cannot be read after the server is lost.");
+        }
+        InventoryRoutes.created(ctx, "backup-repositories", registered.record().id(), body);
+    }
+
+    private void forgetRepository(Context ctx) {
+        RepositoryRecord record = backups().record(id(ctx));
+        backups().forgetRepository(record.id());
+        audit.record(ctx, new AuditNote("backup-repository.delete", record.id(), "forget backup repository "
+                + record.name() + " (its directory " + record.path() + " is left as it is)"));
+        ctx.status(204);
+    }
+
+    private void points(Context ctx) {
+        Optional<String> vm = Optional.ofNullable(ctx.queryParam("vm")).filter(v -> !v.isBlank())
+                .map(v -> store.vm(v).map(Vm::id).or(() -> byName(v).map(Vm::id)).orElse(v));
+        ctx.json(Map.of("items", backups().points(id(ctx), vm).stream().map(BackupRoutes::view).toList()));
+    }
+
+    private void forgetPoint(Context ctx) {
+        RepositoryRecord record = backups().record(id(ctx));
+        RestorePoint point = backups().point(record.id(), ctx.pathParam("point"));
+        backups().repository(record.id()).forget(point.id());
+        audit.record(ctx, new AuditNote("backup-point.delete", point.id(), "forget restore point " + point.id()
+                + " of VM " + point.vm() + " in repository " + record.name()));
+        ctx.status(204);
+    }
+
+    private void verify(Context ctx) {
+        RepositoryRecord record = backups().record(id(ctx));
+        VerifyReport report = backups().repository(record.id()).verify();
+        audit.record(ctx, new AuditNote("backup-repository.verify", record.id(), "verify backup repository "
+                + record.name() + ": " + report.chunksRead() + " chunks read, " + report.problems().size()
+                + " problems"));
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("repository", record.name());
+        body.put("clean", report.clean());
+        body.put("points", report.points());
+        body.put("chunksRead", report.chunksRead());
+        body.put("bytesRead", report.bytesRead());
+        body.put("problems", report.problems());
+        ctx.json(body);
+    }
+
+    /** Retention to apply before the prune: counts per VM; none given prunes only what is unreferenced. */
+    record PruneRequest(Integer keepLast, Integer keepDaily, Integer keepWeekly) {}
+
+    private void prune(Context ctx) {
+        RepositoryRecord record = backups().record(id(ctx));
+        PruneRequest request = ctx.body().isBlank() ? new PruneRequest(null, null, null)
+                : RequestBody.read(ctx, PruneRequest.class);
+        List<String> forgotten = new java.util.ArrayList<>();
+        if (request.keepLast() != null || request.keepDaily() != null || request.keepWeekly() != null) {
+            RetentionPolicy policy;
+            try {
+                policy = new RetentionPolicy(count(request.keepLast(), "keepLast"),
+                        count(request.keepDaily(), "keepDaily"), count(request.keepWeekly(), "keepWeekly"));
+            } catch (IllegalArgumentException e) {
+                throw new PaddockException.InvalidValue(e.getMessage() + ".");
+            }
+            var repository = backups().repository(record.id());
+            for (String vm : repository.points().stream().map(RestorePoint::vm).distinct().toList()) {
+                Retention.Decision decision = repository.retain(vm, policy, ZoneOffset.UTC);
+                forgotten.addAll(decision.forgotten());
+            }
+        }
+        PruneReport report;
+        try {
+            report = backups().repository(record.id()).prune(PruneListener.NONE);
+        } catch (RepositoryException.PruneRunning e) {
+            throw new PaddockException.Conflict(e.getMessage());
+        }
+        audit.record(ctx, new AuditNote("backup-repository.prune", record.id(), "prune backup repository "
+                + record.name() + ": " + forgotten.size() + " restore points forgotten, " + report.deleted()
+                + " chunks deleted"));
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("repository", record.name());
+        body.put("forgotten", forgotten);
+        body.put("report", report);
+        ctx.json(body);
+    }
+
+    private static int count(Integer value, String field) {
+        if (value == null) {
+            return 0;
+        }
+        if (value < 0 || value > 100_000) {
+            throw new PaddockException.InvalidValue("Field '" + field + "' is a count from 0 to 100000, not "
+                    + value + ".");
+        }
+        return value;
+    }
+
+    /** What a client sends to back a VM up. */
+    record BackupRequest(String repository) {}
+
+    private void backup(Context ctx) {
+        String id = id(ctx);
+        Vm vm = store.vm(id).or(() -> byName(id)).orElseThrow(() -> InventoryRoutes.missing("VM", ctx));
+        BackupRequest request = RequestBody.read(ctx, BackupRequest.class);
+        String repository = Requests.required(request.repository(), "repository");
+        OperationView view = operations.submit(backups().backupPlan(vm.id(), repository, Guard.caller(ctx).name()));
+        audit.record(ctx, new AuditNote(view.kind(), view.target(), "back up VM " + vm.name() + " into repository "
+                + repository + " (operation " + view.id() + ")"));
+        VmRoutes.accepted(ctx, view);
+    }
+
+    /** What a client sends to restore a point as a new VM. */
+    record RestoreRequest(String name, String datastore, String host, Boolean start) {}
+
+    /**
+     * Restores a point as a new VM: its hardware as backed up (vCPUs, memory, firmware, NICs on the same networks
+     * with new MACs), each backed-up disk written into a new qcow2 volume of the datastore named, on the host the
+     * placement chooses (or the one named). Refused before anything is made when the datastore lacks room for the
+     * disks' images or the name is taken.
+     */
+    private void restore(Context ctx) {
+        RepositoryRecord record = backups().record(id(ctx));
+        RestorePoint point = backups().point(record.id(), ctx.pathParam("point"));
+        RestoreRequest request = RequestBody.read(ctx, RestoreRequest.class);
+        String name = Requests.name(request.name(), "name");
+        String datastoreName = Requests.required(request.datastore(), "datastore");
+        Datastore datastore = store.datastore(datastoreName).or(() -> store.room().datastores().stream()
+                .filter(d -> d.name().equals(datastoreName)).findFirst()).orElseThrow(() ->
+                new PaddockException.InvalidValue("Field 'datastore' names no datastore: '" + datastoreName + "'."));
+        if (datastore.pools().isEmpty()) {
+            throw new PaddockException.InvalidValue("Datastore '" + datastore.name() + "' is no storage pool of a"
+                    + " host (" + datastore.type() + "); a restore writes its disks into a pool's volumes.");
+        }
+        Vm original;
+        try {
+            original = Json.mapper().treeToValue(point.configuration(), Vm.class);
+        } catch (java.io.IOException | IllegalArgumentException e) {
+            throw new PaddockException.Conflict("Restore point " + point.id() + " holds no VM configuration that"
+                    + " reads: " + e.getMessage());
+        }
+        String clusterId = store.cluster(original.clusterId()).map(c -> c.id()).orElseGet(() -> datastore.hostIds()
+                .stream().flatMap(h -> store.host(h).stream()).map(Host::clusterId).findFirst().orElseThrow(() ->
+                        new PaddockException.Conflict("Datastore '" + datastore.name() + "' is on no host.")));
+        if (store.vmByName(clusterId, name).isPresent()) {
+            throw new PaddockException.Conflict("A VM named '" + name + "' already exists in its cluster.");
+        }
+        Optional<Host> named = Optional.ofNullable(request.host()).map(h -> store.host(h).or(() -> store.hosts()
+                .stream().filter(x -> x.name().equals(h)).findFirst()).orElseThrow(() ->
+                new PaddockException.InvalidValue("Field 'host' names no host: '" + h + "'.")));
+        named.filter(h -> !datastore.pools().containsKey(h.id())).ifPresent(h -> {
+            throw new PaddockException.Conflict("Host '" + h.name() + "' does not hold datastore '"
+                    + datastore.name() + "'.");
+        });
+        // Each backed-up disk (vda, vdb... by position) becomes a new volume; the others (seeds) are left out.
+        List<Disk> disks = new java.util.ArrayList<>();
+        List<String[]> volumes = new java.util.ArrayList<>();
+        long bytes = 0;
+        char target = 'a';
+        for (Disk disk : original.disks()) {
+            String device = "vd" + target++;
+            Optional<DiskMap> saved = point.disk(device);
+            if (saved.isEmpty()) {
+                continue;
+            }
+            String volume = name + "-" + disk.name() + ".qcow2";
+            long gib = Math.max(1, (saved.get().size() + (1L << 30) - 1) >> 30);
+            disks.add(new Disk(disk.name(), datastore.id(), gib, volume, "qcow2", false, Optional.empty(), false));
+            volumes.add(new String[] {device, volume});
+            bytes += backups().repository(record.id()).openQcow2(point.id(), device).length();
+        }
+        if (disks.isEmpty()) {
+            throw new PaddockException.Conflict("Restore point " + point.id() + " holds no disk of its VM.");
+        }
+        if (bytes > datastore.freeBytes()) {
+            throw new PaddockException.Conflict("Datastore '" + datastore.name() + "' has " + datastore.freeBytes()
+                    + " bytes free; the disks of restore point " + point.id() + " need " + bytes + ".");
+        }
+        boolean start = Boolean.TRUE.equals(request.start());
+        String vmId = InventoryRoutes.newId();
+        OperationView view = ledger.submit((now, claims) -> {
+            java.util.Set<String> taken = new java.util.HashSet<>(MacAddresses.inUse(now));
+            List<Nic> nics = new java.util.ArrayList<>();
+            for (Nic nic : original.nics()) {
+                String mac = MacAddresses.generate(taken, java.util.concurrent.ThreadLocalRandom.current());
+                taken.add(mac);
+                nics.add(new Nic(nic.networkId(), mac));
+            }
+            Vm vm = new Vm(vmId, name, clusterId, Optional.empty(), original.demand(), VmState.STOPPED,
+                    VmOrigin.MANAGED, original.tier(), original.haPriority(), java.util.Set.of(), java.util.Set.of(),
+                    original.licences(), disks, nics, original.watchdog(), original.firmware(), original.boot(),
+                    original.maxima());
+            Vm running = vm.withState(VmState.RUNNING);
+            Placement answer = VmRoutes.ENGINE.place(now, claims, running, h -> named.map(n -> n.id().equals(h.id()))
+                    .orElse(h.clusterId().equals(clusterId)) && datastore.pools().containsKey(h.id()));
+            Host host = switch (answer) {
+                case Placement.Placed placed -> placed.host();
+                case Placement.Unplaceable none -> throw new PaddockException.Conflict(none.explain(now, running));
+            };
+            if (start) {
+                VmRoutes.admit(claims.applyTo(now), vm, host.id());
+            }
+            Vm placed = vm.withHost(host.id());
+            String pool = datastore.pools().get(host.id());
+            List<Step> steps = new java.util.ArrayList<>();
+            steps.add(new Step.RecordVm(placed));
+            for (String[] volume : volumes) {
+                steps.add(new Step.RestoreVolume(record.id(), point.id(), volume[0], host.id(), pool, volume[1]));
+            }
+            steps.add(new Step.DefineVm(host.id(), DomainBuilder.specOf(placed, now)));
+            if (start) {
+                steps.add(new Step.StartVm(host.id(), vmId));
+            }
+            return Optional.of(new OperationPlan(RESTORE, vmId, Guard.caller(ctx).name(), steps));
+        }).orElseThrow();
+        audit.record(ctx, new AuditNote(view.kind(), view.target(), "restore point " + point.id() + " of VM "
+                + original.name() + " as new VM " + name + " on datastore " + datastore.name() + " (operation "
+                + view.id() + ")"));
+        VmRoutes.accepted(ctx, view);
+    }
+
+    /** The operation kind of a restore. */
+    static final String RESTORE = "vm.restore";
+
+    /** A VM by name, wherever its cluster. */
+    private Optional<Vm> byName(String name) {
+        return store.room().vms().stream().filter(v -> v.name().equals(name)).findFirst();
+    }
+
+    static Map<String, Object> view(RepositoryRecord record) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("id", record.id());
+        body.put("name", record.name());
+        body.put("path", record.path());
+        body.put("encrypted", record.encrypted());
+        body.put("created", record.created());
+        return body;
+    }
+
+    static Map<String, Object> view(RestorePoint point) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("id", point.id());
+        body.put("vm", point.vm());
+        body.put("vmName", point.configuration().path("name").asText(""));
+        body.put("taken", point.taken());
+        body.put("parent", point.parent().orElse(null));
+        body.put("disks", point.disks().stream().map(BackupRoutes::view).toList());
+        return body;
+    }
+
+    private static Map<String, Object> view(DiskMap disk) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("name", disk.name());
+        body.put("size", disk.size());
+        body.put("mappedBytes", disk.mappedBytes());
+        return body;
+    }
+}

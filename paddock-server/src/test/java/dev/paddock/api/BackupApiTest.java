@@ -1,0 +1,101 @@
+package dev.paddock.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Backup repositories as a client of the API keeps them: made or opened under the server's backup roots only, an
+ * encrypted one's key shown once and needed to open it again, and clear refusals that leave nothing behind.
+ */
+class BackupApiTest {
+
+    @RegisterExtension
+    static final TestServerExtension servers = TestServerExtension.onH2();
+
+    TestServer server;
+
+    @Test
+    void aRepositoryIsMadeListedForgottenAndOpenedAgain() throws Exception {
+        Path where = server.backupRoot().resolve("main");
+        TestServer.Reply made = server.post("/api/v1/backup-repositories", "{\"name\":\"main\",\"path\":\""
+                + where + "\"}");
+        assertThat(made.status()).as(made.body()).isEqualTo(201);
+        assertThat(made.json().get("created").asBoolean()).isTrue();
+        assertThat(made.json().get("encrypted").asBoolean()).isFalse();
+        assertThat(Files.exists(where.resolve("repository.json"))).isTrue();
+        assertThat(server.get("/api/v1/backup-repositories").json().get("items")).hasSize(1);
+        assertThat(server.get("/api/v1/backup-repositories/main/points").json().get("items")).isEmpty();
+        assertThat(server.get("/api/v1/backup-repositories/main/points/nope").status()).isEqualTo(404);
+        TestServer.Reply verified = server.post("/api/v1/backup-repositories/main/verify", "");
+        assertThat(verified.status()).as(verified.body()).isEqualTo(200);
+        assertThat(verified.json().get("clean").asBoolean()).isTrue();
+        TestServer.Reply pruned = server.post("/api/v1/backup-repositories/main/prune", "{\"keepLast\":3}");
+        assertThat(pruned.status()).as(pruned.body()).isEqualTo(200);
+
+        assertThat(server.delete("/api/v1/backup-repositories/main").status()).isEqualTo(204);
+        assertThat(Files.exists(where.resolve("repository.json"))).as("the directory stays").isTrue();
+        TestServer.Reply again = server.post("/api/v1/backup-repositories", "{\"name\":\"back\",\"path\":\""
+                + where + "\"}");
+        assertThat(again.status()).as(again.body()).isEqualTo(201);
+        assertThat(again.json().get("created").asBoolean()).as("the one there is opened").isFalse();
+    }
+
+    @Test
+    void anEncryptedRepositoryOpensOnlyWithItsKey() {
+        Path where = server.backupRoot().resolve("sealed");
+        TestServer.Reply made = server.post("/api/v1/backup-repositories", "{\"name\":\"sealed\",\"path\":\""
+                + where + "\",\"encrypt\":true}");
+        assertThat(made.status()).as(made.body()).isEqualTo(201);
+        String key = made.json().get("key").asText();
+        assertThat(server.get("/api/v1/backup-repositories/sealed").body()).doesNotContain(key);
+        assertThat(server.delete("/api/v1/backup-repositories/sealed").status()).isEqualTo(204);
+
+        String otherKey = java.util.Base64.getEncoder().encodeToString(new byte[32]);
+        assertThat(detail(server.post("/api/v1/backup-repositories", "{\"name\":\"again\",\"path\":\"" + where
+                + "\",\"key\":\"" + otherKey + "\"}"), 422)).contains("does not open").contains("another key");
+        assertThat(detail(server.post("/api/v1/backup-repositories", "{\"name\":\"again\",\"path\":\"" + where
+                + "\"}"), 422)).contains("is encrypted");
+        TestServer.Reply opened = server.post("/api/v1/backup-repositories", "{\"name\":\"again\",\"path\":\""
+                + where + "\",\"key\":\"" + key + "\"}");
+        assertThat(opened.status()).as(opened.body()).isEqualTo(201);
+        assertThat(opened.json().get("encrypted").asBoolean()).isTrue();
+    }
+
+    @Test
+    void badRequestsAreRefusedWithASentenceAndNothingMade() throws Exception {
+        assertThat(detail(server.post("/api/v1/backup-repositories", "{\"name\":\"etc\",\"path\":\"/etc/paddock-x\"}"),
+                422)).contains("backup roots");
+        assertThat(Files.exists(Path.of("/etc/paddock-x"))).isFalse();
+        assertThat(detail(server.post("/api/v1/backup-repositories", "{\"name\":\"up\",\"path\":\""
+                + server.backupRoot() + "/../escape\"}"), 422)).contains("backup roots");
+        assertThat(detail(server.post("/api/v1/backup-repositories", "{\"name\":\"rel\",\"path\":\"relative\"}"),
+                422)).contains("absolute");
+        assertThat(detail(server.post("/api/v1/backup-repositories", "{\"name\":\"k\",\"path\":\""
+                + server.backupRoot().resolve("k") + "\",\"key\":\"short\"}"), 422)).contains("32 bytes");
+        assertThat(server.get("/api/v1/backup-repositories").json().get("items")).isEmpty();
+        assertThat(detail(server.get("/api/v1/backup-repositories/none"), 404)).contains("no backup repository");
+
+        server.post("/api/v1/backup-repositories", "{\"name\":\"main\",\"path\":\"" + server.backupRoot()
+                .resolve("main") + "\"}");
+        assertThat(detail(server.post("/api/v1/backup-repositories", "{\"name\":\"main\",\"path\":\""
+                + server.backupRoot().resolve("other") + "\"}"), 409)).contains("named 'main' exists");
+        TestServer.Reply vm = server.post("/api/v1/vms", "{\"name\":\"web\",\"vcpus\":1,\"memoryMib\":512}");
+        String vmId = vm.json().get("target").asText();
+        assertThat(detail(server.post("/api/v1/vms/" + vmId + "/backup", "{\"repository\":\"none\"}"), 404))
+                .contains("no backup repository none");
+        assertThat(detail(server.post("/api/v1/vms/nope/backup", "{\"repository\":\"main\"}"), 404)).contains("nope");
+        assertThat(detail(server.post("/api/v1/vms/" + vmId + "/backup", "{}"), 422)).contains("repository");
+    }
+
+    private static String detail(TestServer.Reply reply, int status) {
+        assertThat(reply.status()).as(reply.body()).isEqualTo(status);
+        assertThat(reply.contentType()).startsWith("application/problem+json");
+        JsonNode body = reply.json();
+        return body.get("detail").asText();
+    }
+}
