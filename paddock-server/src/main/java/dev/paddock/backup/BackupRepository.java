@@ -198,6 +198,17 @@ public final class BackupRepository {
                 + map.name() + " at offset " + extent.offset() + ")"));
     }
 
+    /**
+     * A disk of a restore point, read at any offset: only the chunks a read touches are fetched, each checked
+     * against its name; see {@link DiskReader}. File-level restore ({@code backup.files}) reads through it.
+     */
+    public DiskReader reader(String pointId, String disk) {
+        RestorePoint point = point(pointId);
+        DiskMap map = point.disk(disk).orElseThrow(() -> new RepositoryException.NoSuchPoint(
+                "restore point " + pointId + " has no disk " + disk));
+        return new DiskReader(this, pointId, map);
+    }
+
     /** Forgets a restore point: its manifest goes; its chunks go at the next prune unless another point needs them. */
     public void forget(String pointId) {
         try {
@@ -276,6 +287,11 @@ public final class BackupRepository {
         } catch (ChunkCodec.Unreadable e) {
             throw new RepositoryException.CorruptChunk(chunk, where, e.getMessage());
         }
+    }
+
+    /** Where a chunk of a disk is, for the sentence of a missing or corrupt chunk. */
+    static String place(String point, String disk, long offset) {
+        return "of restore point " + point + " (disk " + disk + " at offset " + offset + ")";
     }
 
     Optional<RestorePoint> readPoint(String id) {

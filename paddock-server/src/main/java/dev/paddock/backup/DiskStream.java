@@ -49,8 +49,8 @@ final class DiskStream extends InputStream {
             Arrays.fill(into, at, at + span, (byte) 0);
         } else {
             if (loadedIndex != index) {
-                loaded = repository.readChunk(extent.chunk(), "of restore point " + point + " (disk " + map.name()
-                        + " at offset " + extent.offset() + ")");
+                loaded = repository.readChunk(extent.chunk(),
+                        BackupRepository.place(point, map.name(), extent.offset()));
                 loadedIndex = index;
             }
             int present = Math.max(0, Math.min(span, loaded.length - within));

@@ -7,6 +7,7 @@
  *     ─▶ ChunkStore (tmp, fsync, rename) ─▶ commit: manifest (tmp, fsync, rename) ─▶ BackupRepository.points()
  * BackupRepository.openDisk ─▶ DiskStream: chunk by chunk, each checked against its name
  * BackupRepository.openQcow2 ─▶ Qcow2Image: Qcow2Layout's metadata, then the extents' chunks, each checked
+ * BackupRepository.reader ─▶ DiskReader: any byte range, each chunk checked ─▶ files.FileBrowser (file-level restore)
  * retain (engine Retention) ─▶ forget ─▶ prune (Prune: mark, set aside, look again, sweep)
  * </pre>
  */
