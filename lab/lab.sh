@@ -11,6 +11,10 @@
 #   lab.sh storage      print the storage network's iSCSI portal and target and its NFS export (when a lab is up)
 #   lab.sh template     print the path of the template guest's disk (template.qcow2 in the cache), building it
 #                       first if needed: a disk SeaBIOS boots that applies a cloud-init NoCloud seed
+#   lab.sh wan HOST RATE DELAY_MS   put host hN across a WAN: every packet between hN and anything else on labbr0
+#                       rate limited (tbf, e.g. 100mbit, each way) and delayed DELAY_MS each way (labwan.c on NFQUEUE)
+#   lab.sh wan-off HOST             back on the LAN: rate limits, iptables rules and labwan processes removed
+#   lab.sh wan-cut HOST / wan-restore HOST   cut hN's link (its eth0 down, from inside its namespace) / restore it
 #
 # PADDOCK_LAB_DIR is the lab's working directory (default /var/tmp/paddock-lab); guest kernels and QEMU
 # capabilities are cached in PADDOCK_LAB_CACHE (default /var/cache/paddock-lab) so later `up`s are fast.
@@ -46,6 +50,8 @@
 #                        fixed/, a tmpfs (16 GiB at most, in memory only as far as it is written) whose free space only
 #                        what is written there moves
 #   $L/hosts/hN/{run,lib,log,cache,etc}   bound over the libvirt directories inside hN
+#   $L/wan/hN            a host across a WAN (lab.sh wan): its settings, and the pid file, "ready" file and log of
+#                        each labwan delaying its packets (one per receiving namespace)
 set -euo pipefail
 
 L="${PADDOCK_LAB_DIR:-/var/tmp/paddock-lab}"
@@ -71,7 +77,7 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 PACKAGES=(qemu-system-x86 qemu-utils libvirt-daemon-system libvirt-clients busybox-static cpio iproute2
   python3-pyghmi ipmitool fence-agents tgt libvirt-daemon-driver-storage-iscsi-direct
   nfs-ganesha nfs-ganesha-vfs rpcbind libnfs-utils qemu-block-extra
-  syslinux syslinux-common mtools dosfstools genisoimage iptables openssh-server)
+  syslinux syslinux-common mtools dosfstools genisoimage iptables openssh-server gcc libc6-dev libnetfilter-queue-dev)
 MODULES=(virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci virtio_blk)
 
 say() { printf 'lab: %s\n' "$*" >&2; }
@@ -823,6 +829,174 @@ remove_management() {
 }
 
 
+# ---- the WAN: a host across a rate-limited, delayed link that can be cut -------------------------------------
+
+# This kernel has no netem: TBF limits the rate (on the host's eth0 and on its root-side veth end, one per
+# direction) and labwan (lab/labwan.c, built into the cache) delays. Delay is added where packets are received,
+# never where they are sent (held on the sending side, TCP's small-queue limit collapses throughput): inside the
+# host for everything arriving on its eth0 (mangle PREROUTING), and in the root namespace and every other host for
+# what comes from the host's address (mangle INPUT). A queue's verdict lets a packet on to the next hook, not the
+# next rule, so two hooks make the delays of two WAN hosts add up between them, as two links would. INPUT also
+# leaves out what labbr0 only bridges between hosts through the root namespace's iptables (br_netfilter). Rules
+# are tagged paddock-lab-wan-hN and queue to 1000+N, a queue number of each namespace's own.
+WAN_TAG=paddock-lab-wan
+WAN_BURST=64kb
+WAN_LATENCY=50ms
+
+# Builds labwan into the cache when it is missing or its source changed, and prints its path.
+wan_program() {
+  local dir="$CACHE/wan" sum
+  sum="$(sha256sum "$HERE/labwan.c" | cut -d' ' -f1)"
+  if [ ! -x "$dir/labwan" ] || [ "$(cat "$dir/labwan.sha256" 2>/dev/null)" != "$sum" ]; then
+    dpkg -s gcc libc6-dev libnetfilter-queue-dev >/dev/null 2>&1 || cmd_install
+    mkdir -p "$dir"
+    gcc -O2 -Wall -o "$dir/labwan.tmp" "$HERE/labwan.c" -lnetfilter_queue -lnfnetlink \
+      || die "cannot build $HERE/labwan.c (packages gcc, libnetfilter-queue-dev: run 'lab.sh install')"
+    mv "$dir/labwan.tmp" "$dir/labwan"
+    echo "$sum" > "$dir/labwan.sha256"
+  fi
+  echo "$dir/labwan"
+}
+
+# Checks that $1 names a host of the lab that is up (hN).
+wan_host() {
+  [[ "${1:-}" =~ ^h[1-9][0-9]?$ ]] || die "no host '${1:-}': hosts are h1, h2, ..."
+  lab_is_up || die "no lab is up; run 'lab.sh up' first"
+  [ -e "/run/netns/$1" ] && [ -d "$L/hosts/$1" ] || die "no host $1 in the lab of $L"
+}
+
+# Runs a command in namespace $1 ("root" is the root namespace).
+in_namespace() {
+  local ns="$1"; shift
+  if [ "$ns" = root ]; then "$@"; else ip netns exec "$ns" "$@"; fi
+}
+
+# The namespaces that receive host $1's packets, each with the mangle chain and the match that pick them out.
+wan_receivers() {
+  local host="$1" address="$NET.${1#h}" ns
+  echo "$host PREROUTING -i eth0"
+  echo "root INPUT -i $BRIDGE -s $address"
+  for ns in $(ip netns list | awk '{print $1}' | grep -E '^h[0-9]+$' | sort -V); do
+    [ "$ns" = "$host" ] || echo "$ns INPUT -i eth0 -s $address"
+  done
+}
+
+cmd_wan() {
+  local host="${1:-}" rate="${2:-}" delay="${3:-}" program queue ns chain match i
+  [ $# -eq 3 ] || die "usage: lab.sh wan HOST RATE DELAY_MS (e.g. wan h3 100mbit 20)"
+  wan_host "$host"
+  [[ "$rate" =~ ^[1-9][0-9]*(bit|kbit|mbit|gbit)$ ]] || die "rate '$rate' is not a tc rate such as 100mbit"
+  [[ "$delay" =~ ^[0-9]+$ ]] && [ "$delay" -le 10000 ] || die "delay '$delay' is not a whole number of ms up to 10000"
+  program="$(wan_program)"
+  wan_off "$host"
+  queue=$((1000 + ${host#h}))
+  mkdir -p "$L/wan/$host"
+  echo "$rate $delay" > "$L/wan/$host/settings"
+  trap 'say "wan $host failed; removing it"; wan_off "$host"' ERR
+  tc -n "$host" qdisc replace dev eth0 root handle 1: tbf rate "$rate" burst "$WAN_BURST" latency "$WAN_LATENCY"
+  tc qdisc replace dev "$host-br" root handle 1: tbf rate "$rate" burst "$WAN_BURST" latency "$WAN_LATENCY"
+  if [ "$delay" -gt 0 ]; then
+    while read -r ns chain match; do
+      # started directly (ip netns exec execs it), so that $! is labwan's own pid
+      if [ "$ns" = root ]; then
+        "$program" "$queue" "$delay" </dev/null >"$L/wan/$host/$ns.ready" 2>"$L/wan/$host/$ns.log" &
+      else
+        ip netns exec "$ns" "$program" "$queue" "$delay" </dev/null >"$L/wan/$host/$ns.ready" 2>"$L/wan/$host/$ns.log" &
+      fi
+      echo $! > "$L/wan/$host/$ns.pid"
+    done < <(wan_receivers "$host")
+    # A rule sends packets to its queue only once labwan holds it (until then --queue-bypass lets them through).
+    while read -r ns chain match; do
+      for i in $(seq 1 50); do grep -q ready "$L/wan/$host/$ns.ready" && break; sleep 0.1; done
+      if ! grep -q ready "$L/wan/$host/$ns.ready"; then
+        say "labwan in $ns did not start: $(cat "$L/wan/$host/$ns.log")"
+        wan_off "$host"
+        exit 1
+      fi
+      # shellcheck disable=SC2086 # the match is words
+      in_namespace "$ns" iptables -t mangle -A "$chain" $match -m comment --comment "$WAN_TAG-$host" \
+        -j NFQUEUE --queue-num "$queue" --queue-bypass
+    done < <(wan_receivers "$host")
+  fi
+  trap - ERR
+  echo "$host wan $rate ${delay}ms"
+}
+
+# Removes host $1's WAN: rules first (nothing new is queued), then labwan (it lets go of what it holds), then the
+# rate limits. Safe when the host has none.
+wan_off() {
+  local host="$1" ns rule f pid i words
+  for ns in root $(ip netns list | awk '{print $1}' | grep -E '^h[0-9]+$' || true); do
+    [ "$ns" = root ] || [ -e "/run/netns/$ns" ] || continue
+    while read -r rule; do
+      [ -n "$rule" ] || continue
+      read -ra words <<<"${rule#-A }"
+      in_namespace "$ns" iptables -t mangle -D "${words[@]}" 2>/dev/null || true
+    done < <(in_namespace "$ns" iptables -t mangle -S 2>/dev/null | grep -F -- "--comment $WAN_TAG-$host " || true)
+  done
+  local pids=()
+  for f in "$L/wan/$host"/*.pid; do
+    [ -f "$f" ] || continue
+    pid="$(cat "$f")"
+    [[ "$pid" =~ ^[0-9]+$ ]] && [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = labwan ] || continue
+    kill -TERM "$pid" 2>/dev/null || true
+    pids+=("$pid")
+  done
+  for pid in "${pids[@]}"; do
+    for i in $(seq 1 20); do running "$pid" || break; sleep 0.05; done
+    kill -9 "$pid" 2>/dev/null || true
+  done
+  [ -e "/run/netns/$host" ] && tc -n "$host" qdisc del dev eth0 root 2>/dev/null || true
+  tc qdisc del dev "$host-br" root 2>/dev/null || true
+  rm -rf "$L/wan/$host"
+}
+
+# Whether process $1 still runs: an exited one stays a zombie until its reaper (pid 1) collects it, which some
+# machines' init does only after a second or so.
+running() {
+  local state
+  state="$(awk '/^State:/ {print $2}' "/proc/$1/status" 2>/dev/null)"
+  [ -n "$state" ] && [ "$state" != Z ]
+}
+
+# Every WAN of this lab.
+wan_off_all() {
+  local d
+  for d in "$L"/wan/h*; do [ -d "$d" ] && wan_off "${d##*/}"; done
+  rm -rf "$L/wan"
+}
+
+# What a WAN whose working directory was lost leaves in the root namespace: its rules, and labwans running the
+# cache's program (those in hosts go with their namespaces).
+remove_wan_leftovers() {
+  local rule words process
+  while read -r rule; do
+    [ -n "$rule" ] || continue
+    read -ra words <<<"${rule#-A }"
+    iptables -t mangle -D "${words[@]}" 2>/dev/null || true
+  done < <(iptables -t mangle -S 2>/dev/null | grep -F -- "--comment $WAN_TAG-" || true)
+  for process in /proc/[0-9]*; do
+    case "$(readlink "$process/exe" 2>/dev/null)" in
+      "$CACHE/wan/labwan"|"$CACHE/wan/labwan (deleted)") kill -TERM "${process#/proc/}" 2>/dev/null || true ;;
+    esac
+  done
+}
+
+cmd_wan_off() {
+  [ $# -eq 1 ] || die "usage: lab.sh wan-off HOST"
+  wan_host "$1"
+  wan_off "$1"
+  echo "$1 wan off"
+}
+
+# A cut is made inside the host's namespace: the root-side end stays up, so nothing is sent out the default route.
+cmd_wan_link() {
+  local host="${1:-}" state="$2"
+  wan_host "$host"
+  ip -n "$host" link set eth0 "$state"
+  if [ "$state" = down ]; then echo "$host cut"; else echo "$host restored"; fi
+}
+
 kill_pidfile() {
   local f pid
   for f in "$@"; do
@@ -845,6 +1019,7 @@ cmd_down() {
   need_root
   local d n owner
   owner="$(cat "$OWNER" 2>/dev/null || true)"
+  wan_off_all
   if [ -d "$L/hosts" ]; then
     stop_bmcs
     for d in "$L"/hosts/h*; do
@@ -863,6 +1038,7 @@ cmd_down() {
       ip netns del "$n" 2>/dev/null || true
     done
     ip link del "$BRIDGE" 2>/dev/null || true
+    remove_wan_leftovers
     remove_guest_network
     stop_storage
     remove_management
@@ -922,7 +1098,10 @@ cmd_status() {
     for n in $(ip netns list | awk '{print $1}' | grep -E '^h[0-9]+$' | sort -V); do
       if virsh -c "qemu+tcp://$NET.${n#h}/system" hostname >/dev/null 2>&1; then state=reachable; else state=unreachable; fi
       bmc="$(ipmi "${n#h}" chassis power status 2>/dev/null || echo "BMC unreachable")"
-      echo "$n qemu+tcp://$NET.${n#h}/system $state, bmc $MGMT.${n#h}: ${bmc,,}"
+      link=""
+      [ ! -f "$L/wan/$n/settings" ] || link="$(read -r r d < "$L/wan/$n/settings"; echo ", wan $r ${d}ms")"
+      [[ "$(ip -n "$n" -o link show eth0 2>/dev/null)" =~ [\<,]UP[,\>] ]] || link="$link, cut"
+      echo "$n qemu+tcp://$NET.${n#h}/system $state, bmc $MGMT.${n#h}: ${bmc,,}$link"
     done
   else
     echo "down"
@@ -940,5 +1119,9 @@ case "${1:-}" in
   host-on) shift; need_root; cmd_host_on "$@" ;;
   storage) cmd_storage ;;
   template) cmd_template ;;
-  *) echo "usage: lab.sh install | up [N] | down | status | register [PADDOCK_URL] | power N on|off|status | storage | template" >&2; exit 2 ;;
+  wan) shift; need_root; cmd_wan "$@" ;;
+  wan-off) shift; need_root; cmd_wan_off "$@" ;;
+  wan-cut) shift; need_root; cmd_wan_link "${1:-}" down ;;
+  wan-restore) shift; need_root; cmd_wan_link "${1:-}" up ;;
+  *) echo "usage: lab.sh install | up [N] | down | status | register [PADDOCK_URL] | power N on|off|status | storage | template | wan HOST RATE DELAY_MS | wan-off HOST | wan-cut HOST | wan-restore HOST" >&2; exit 2 ;;
 esac

@@ -210,6 +210,19 @@ public final class Lab implements AutoCloseable {
     }
 
     /**
+     * Runs {@code lab.sh ARGUMENTS} on this lab (e.g. {@code wan h3 100mbit 20}) and returns what it printed; throws
+     * with lab.sh's own words when it fails.
+     */
+    public String command(String... arguments) {
+        Result said = run(script, directory, Duration.ofMinutes(1), arguments);
+        if (said.exitCode() != 0) {
+            throw new IllegalStateException("lab.sh " + String.join(" ", arguments) + " failed: "
+                    + said.stderr().strip());
+        }
+        return said.stdout();
+    }
+
+    /**
      * Host hN over TLS: libvirtd's port 16514 with the host's certificate of the lab's CA, and the client certificate
      * of that CA in libvirt's pkipath layout ({@code lab.sh}'s {@code $L/pki/client}).
      */
