@@ -11,6 +11,8 @@ import dev.paddock.backup.RestorePoint;
 import dev.paddock.backup.Retention;
 import dev.paddock.backup.RetentionPolicy;
 import dev.paddock.backup.VerifyReport;
+import dev.paddock.backup.files.FileBrowser;
+import dev.paddock.backup.files.FileEntry;
 import dev.paddock.hypervisor.DomainBuilder;
 import dev.paddock.json.Json;
 import dev.paddock.model.Datastore;
@@ -75,6 +77,10 @@ final class BackupRoutes {
         routes.expensive().post(PATH + "/{id}/prune", Permission.BACKUP_MANAGE, this::prune);
         routes.post(RestApi.BASE + "/vms/{id}/backup", Permission.BACKUP_RUN, this::backup);
         routes.post(PATH + "/{id}/points/{point}/restore", Permission.BACKUP_RESTORE, this::restore);
+        String disk = PATH + "/{id}/points/{point}/disks/{disk}";
+        routes.get(disk + "/partitions", Permission.BACKUP_RESTORE, this::partitions);
+        routes.get(disk + "/files", Permission.BACKUP_RESTORE, this::files);
+        routes.get(disk + "/content", Permission.BACKUP_RESTORE, this::content);
     }
 
     private Backups backups() {
@@ -342,6 +348,89 @@ final class BackupRoutes {
 
     /** The operation kind of a restore. */
     static final String RESTORE = "vm.restore";
+
+    // ---- file-level restore: a point's disk read in place, never restored whole ------------------------------------
+
+    /** The browser of a point's disk, with the repository and point it reads. */
+    private FileBrowser browser(Context ctx) {
+        RepositoryRecord record = backups().record(id(ctx));
+        RestorePoint point = backups().point(record.id(), ctx.pathParam("point"));
+        String disk = ctx.pathParam("disk");
+        if (point.disk(disk).isEmpty()) {
+            throw new PaddockException.NotFound("Restore point " + point.id() + " has no disk " + disk + " (it has "
+                    + point.disks().stream().map(DiskMap::name).toList() + ").");
+        }
+        return FileBrowser.open(backups().repository(record.id()).reader(point.id(), disk));
+    }
+
+    private void partitions(Context ctx) {
+        ctx.json(Map.of("items", browser(ctx).partitions()));
+    }
+
+    /** The partition asked for, or the only browsable one when there is one. */
+    private static int partition(Context ctx, FileBrowser browser) {
+        String asked = ctx.queryParam("partition");
+        if (asked != null && !asked.isBlank()) {
+            try {
+                return Integer.parseInt(asked.strip());
+            } catch (NumberFormatException e) {
+                throw new PaddockException.InvalidValue("Query 'partition' is a partition number, not '" + asked
+                        + "'.");
+            }
+        }
+        List<dev.paddock.backup.files.Partition> browsable = browser.partitions().stream()
+                .filter(dev.paddock.backup.files.Partition::browsable).toList();
+        if (browsable.size() != 1) {
+            throw new PaddockException.InvalidValue("Say which partition with 'partition': the disk has "
+                    + browsable.size() + " with a file system Paddock reads (see .../partitions).");
+        }
+        return browsable.getFirst().number();
+    }
+
+    private static String path(Context ctx) {
+        String path = ctx.queryParam("path");
+        return path == null || path.isBlank() ? "/" : path;
+    }
+
+    private void files(Context ctx) {
+        FileBrowser browser = browser(ctx);
+        int partition = partition(ctx, browser);
+        String path = path(ctx);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("partition", partition);
+        body.put("path", path);
+        body.put("items", browser.list(partition, path));
+        ctx.json(body);
+    }
+
+    /**
+     * One file's bytes, with its length announced first: a chunk found damaged half way cuts the transfer short,
+     * which the client sees (the length is not met); a file is never sent silently wrong.
+     */
+    private void content(Context ctx) throws java.io.IOException {
+        FileBrowser browser = browser(ctx);
+        int partition = partition(ctx, browser);
+        String path = path(ctx);
+        FileEntry entry = browser.entry(partition, path);
+        if (entry.type() != FileEntry.Type.FILE) {
+            throw new PaddockException.Conflict("'" + path + "' is " + switch (entry.type()) {
+                case DIRECTORY -> "a directory: list it with .../files";
+                case SYMLINK -> "a symbolic link to " + entry.target().orElse("?") + ": ask for its target";
+                default -> "no regular file";
+            } + ".");
+        }
+        RepositoryRecord record = backups().record(id(ctx));
+        audit.record(ctx, new AuditNote("backup-file.read", ctx.pathParam("point"), "read " + path + " (partition "
+                + partition + " of disk " + ctx.pathParam("disk") + ") from restore point " + ctx.pathParam("point")
+                + " of repository " + record.name()));
+        ctx.contentType("application/octet-stream");
+        ctx.header("Content-Length", String.valueOf(entry.size()));
+        ctx.header("Content-Disposition", "attachment; filename=\"" + entry.name().replaceAll("[\"\\\\\r\n]", "_")
+                + "\"");
+        var out = ctx.res().getOutputStream();
+        browser.extract(partition, path, out);
+        out.flush();
+    }
 
     /** A VM by name, wherever its cluster. */
     private Optional<Vm> byName(String name) {

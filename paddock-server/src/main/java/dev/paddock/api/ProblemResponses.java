@@ -33,6 +33,12 @@ final class ProblemResponses {
         routes.exception(DuplicateNameException.class,
                 (e, ctx) -> write(ctx, ProblemType.CONFLICT, e.getMessage()));
         routes.exception(HypervisorException.class, (e, ctx) -> write(ctx, of(e.reason()), e.getMessage()));
+        routes.exception(dev.paddock.backup.files.FileRestoreException.class, (e, ctx) -> write(ctx, switch (e) {
+            case dev.paddock.backup.files.FileRestoreException.NoSuchPath n -> ProblemType.NOT_FOUND;
+            case dev.paddock.backup.files.FileRestoreException.BadPath b -> ProblemType.INVALID_VALUE;
+            case dev.paddock.backup.files.FileRestoreException.Unsupported u -> ProblemType.INVALID_VALUE;
+            default -> ProblemType.CONFLICT;
+        }, e.getMessage()));
         routes.exception(dev.paddock.backup.RepositoryException.class, (e, ctx) -> write(ctx, switch (e) {
             case dev.paddock.backup.RepositoryException.NoSuchPoint n -> ProblemType.NOT_FOUND;
             case dev.paddock.backup.RepositoryException.WrongKey w -> ProblemType.INVALID_VALUE;

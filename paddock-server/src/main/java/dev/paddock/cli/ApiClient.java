@@ -120,6 +120,54 @@ final class ApiClient {
         }
     }
 
+    /**
+     * Saves the body of a GET to {@code file} (written beside it, then moved in place only when whole: a transfer cut
+     * short leaves no file); returns its size. No time limit, as a file may be large.
+     */
+    long download(String path, java.nio.file.Path file) {
+        java.nio.file.Path partial = file.resolveSibling(file.getFileName() + ".partial");
+        HttpResponse<java.nio.file.Path> response;
+        try {
+            response = http.send(authorized(HttpRequest.newBuilder(server.resolve(path)))
+                    .header("Accept", "application/octet-stream, application/problem+json").GET().build(),
+                    HttpResponse.BodyHandlers.ofFile(partial));
+        } catch (ConnectException | HttpConnectTimeoutException e) {
+            throw unreachable();
+        } catch (IOException e) {
+            deleteQuietly(partial);
+            throw new CliException(ExitCode.ERROR, "The download from " + server + " broke off: "
+                    + Optional.ofNullable(e.getMessage()).orElse(e.getClass().getSimpleName())
+                    + "; nothing was saved.");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            deleteQuietly(partial);
+            throw new CliException(ExitCode.ERROR, "Interrupted.");
+        }
+        try {
+            if (response.statusCode() >= 400) {
+                String body = java.nio.file.Files.readString(partial);
+                failed(new FailedResponse(response.statusCode()), parse(body));
+            }
+            long size = java.nio.file.Files.size(partial);
+            java.nio.file.Files.move(partial, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            return size;
+        } catch (IOException e) {
+            throw new CliException(ExitCode.ERROR, "Cannot save " + file + ": " + e.getMessage() + ".");
+        } finally {
+            deleteQuietly(partial);
+        }
+    }
+
+    private record FailedResponse(int statusCode) {}
+
+    private static void deleteQuietly(java.nio.file.Path file) {
+        try {
+            java.nio.file.Files.deleteIfExists(file);
+        } catch (IOException e) {
+            // what is left is named .partial: never taken for the whole file
+        }
+    }
+
     JsonNode delete(String path) {
         return send(request(path).DELETE());
     }
@@ -148,6 +196,10 @@ final class ApiClient {
     }
 
     private static void failed(HttpResponse<String> response, JsonNode body) {
+        failed(new FailedResponse(response.statusCode()), body);
+    }
+
+    private static void failed(FailedResponse response, JsonNode body) {
         String detail = body.path("detail").asText("");
         throw new CliException(ExitCode.ofHttpStatus(response.statusCode()), detail.isEmpty()
                 ? "The server answered " + response.statusCode() + "." : detail);

@@ -18,7 +18,7 @@ import picocli.CommandLine.Parameters;
         + " them.", subcommands = {BackupCommand.Repositories.class, BackupCommand.AddRepository.class,
         BackupCommand.RemoveRepository.class, BackupCommand.Run.class, BackupCommand.Points.class,
         BackupCommand.Forget.class, BackupCommand.Verify.class, BackupCommand.Prune.class,
-        BackupCommand.Restore.class})
+        BackupCommand.Restore.class, BackupCommand.Files.class, BackupCommand.Extract.class})
 final class BackupCommand implements Runnable {
 
     private static final String REPOSITORIES = "api/v1/backup-repositories";
@@ -26,7 +26,7 @@ final class BackupCommand implements Runnable {
     @Override
     public void run() {
         throw new CliException(ExitCode.USAGE, "Say what to do with backups: repos, repo-add, repo-remove, run, list,"
-                + " forget, verify, prune or restore (see 'paddock backup --help').");
+                + " forget, verify, prune, restore, files or extract (see 'paddock backup --help').");
     }
 
     /** A byte count as people read it: 3.2 GiB, 640 KiB, 12 B. */
@@ -335,6 +335,109 @@ final class BackupCommand implements Runnable {
             JsonNode operation = root.client().post(repository(repositoryName) + "/points/" + ApiClient.encode(point)
                     + "/restore", body);
             return VmCommand.accepted(spec, operation, wait, "restore " + point + " as " + name);
+        }
+    }
+
+    /** The path of a point's disk in the API, with the partition and path asked for. */
+    private static String diskPath(String repositoryName, String point, String disk, String what, Integer partition,
+            String path) {
+        return repository(repositoryName) + "/points/" + ApiClient.encode(point) + "/disks/" + ApiClient.encode(disk)
+                + "/" + what + "?path=" + ApiClient.encode(path) + (partition == null ? "" : "&partition="
+                + partition);
+    }
+
+    @Command(name = "files", description = "List the partitions of a restore point's disk, or the files of a"
+            + " directory in one (read in place: nothing is restored).")
+    static final class Files implements Callable<Integer> {
+
+        @CommandLine.Spec
+        private CommandLine.Model.CommandSpec spec;
+
+        @Parameters(index = "0", paramLabel = "REPO")
+        private String repositoryName;
+
+        @Parameters(index = "1", paramLabel = "POINT")
+        private String point;
+
+        @Parameters(index = "2", paramLabel = "PATH", arity = "0..1", description = "A directory; without it, the"
+                + " disk's partitions.")
+        private String path;
+
+        @Option(names = "--disk", required = true, paramLabel = "DISK", description = "The disk (vda, vdb...).")
+        private String disk;
+
+        @Option(names = "--partition", paramLabel = "N", description = "The partition (see the list without PATH);"
+                + " needed when the disk has several with a file system.")
+        private Integer partition;
+
+        @Override
+        public Integer call() {
+            PaddockCommand root = PaddockCommand.of(spec);
+            if (path == null) {
+                JsonNode partitions = root.client().get(repository(repositoryName) + "/points/"
+                        + ApiClient.encode(point) + "/disks/" + ApiClient.encode(disk) + "/partitions");
+                if (root.json()) {
+                    root.printJson(partitions);
+                    return 0;
+                }
+                Table table = new Table("PARTITION", "SIZE", "TYPE", "FILE SYSTEM", "NOTE");
+                for (JsonNode one : partitions.path("items")) {
+                    table.row(one.path("number").asText(), bytes(one.path("length").asLong()),
+                            one.path("type").asText(), one.path("fileSystem").asText(),
+                            one.path("refusal").asText(""));
+                }
+                table.print(root.out());
+                return 0;
+            }
+            JsonNode listed = root.client().get(diskPath(repositoryName, point, disk, "files", partition, path));
+            if (root.json()) {
+                root.printJson(listed);
+                return 0;
+            }
+            Table table = new Table("NAME", "TYPE", "SIZE", "MODIFIED");
+            for (JsonNode entry : listed.path("items")) {
+                String name = entry.path("name").asText() + (entry.path("type").asText().equals("SYMLINK")
+                        ? " -> " + entry.path("target").asText("") : "");
+                table.row(name, entry.path("type").asText().toLowerCase(java.util.Locale.ROOT),
+                        entry.path("type").asText().equals("FILE") ? bytes(entry.path("size").asLong()) : "",
+                        entry.path("modified").asText(""));
+            }
+            table.print(root.out());
+            return 0;
+        }
+    }
+
+    @Command(name = "extract", description = "Save one file of a restore point's disk (read in place).")
+    static final class Extract implements Callable<Integer> {
+
+        @CommandLine.Spec
+        private CommandLine.Model.CommandSpec spec;
+
+        @Parameters(index = "0", paramLabel = "REPO")
+        private String repositoryName;
+
+        @Parameters(index = "1", paramLabel = "POINT")
+        private String point;
+
+        @Parameters(index = "2", paramLabel = "PATH")
+        private String path;
+
+        @Option(names = "--disk", required = true, paramLabel = "DISK")
+        private String disk;
+
+        @Option(names = "--partition", paramLabel = "N")
+        private Integer partition;
+
+        @Option(names = "--to", required = true, paramLabel = "FILE", description = "Where to save it.")
+        private Path to;
+
+        @Override
+        public Integer call() {
+            PaddockCommand root = PaddockCommand.of(spec);
+            long size = root.client().download(diskPath(repositoryName, point, disk, "content", partition, path), to);
+            return root.done(dev.paddock.json.Json.mapper().createObjectNode().put("path", path)
+                    .put("savedTo", to.toString()).put("bytes", size), path + " of restore point " + point
+                    + " saved to " + to + " (" + bytes(size) + ")");
         }
     }
 }

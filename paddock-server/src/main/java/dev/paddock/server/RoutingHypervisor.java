@@ -400,6 +400,32 @@ public final class RoutingHypervisor implements Hypervisor {
     }
 
     @Override
+    public dev.paddock.hypervisor.BackupExport beginBackup(String hostId, String uuid,
+            dev.paddock.hypervisor.BackupRequest request) {
+        return route(hostId).beginBackup(hostId, uuid, request);
+    }
+
+    @Override
+    public void endBackup(String hostId, String uuid) {
+        route(hostId).endBackup(hostId, uuid);
+    }
+
+    @Override
+    public List<dev.paddock.hypervisor.Checkpoint> checkpoints(String hostId, String uuid) {
+        return route(hostId).checkpoints(hostId, uuid);
+    }
+
+    @Override
+    public void redefineCheckpoints(String hostId, String uuid, List<dev.paddock.hypervisor.Checkpoint> chain) {
+        route(hostId).redefineCheckpoints(hostId, uuid, chain);
+    }
+
+    @Override
+    public void deleteCheckpoint(String hostId, String uuid, String name) {
+        route(hostId).deleteCheckpoint(hostId, uuid, name);
+    }
+
+    @Override
     public VncDisplay rotateVncPassword(String hostId, String uuid) {
         return route(hostId).rotateVncPassword(hostId, uuid);
     }

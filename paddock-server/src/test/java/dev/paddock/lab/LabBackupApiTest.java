@@ -166,7 +166,8 @@ class LabBackupApiTest {
         try {
             out = Files.createTempFile("sector", ".raw");
             try {
-                qemuImg("dd", "-f", "qcow2", "-O", "raw", "-U", "bs=512", "skip=" + sector, "count=1",
+                // qemu-img dd copies blocks up to count, the skipped ones included
+                qemuImg("dd", "-f", "qcow2", "-O", "raw", "-U", "bs=512", "skip=" + sector, "count=" + (sector + 1),
                         "if=" + qcow2, "of=" + out);
                 byte[] bytes = Files.readAllBytes(out);
                 return new String(bytes, StandardCharsets.US_ASCII).replace("\0", "").strip();
