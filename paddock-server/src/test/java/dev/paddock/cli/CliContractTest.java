@@ -293,9 +293,9 @@ class CliContractTest {
                         Mistake.of("an unknown repository", ExitCode.NOT_FOUND, "no-such-repository"),
                         Mistake.of("no repository", ExitCode.USAGE))),
                 Map.entry("backup prune", Example.of(() -> List.of(backupRepository(), "--keep-last", "2"),
-                        Mistake.of("a negative count", ExitCode.REJECTED, "some", "--keep-last", "-1"),
+                        Mistake.of("a negative count", ExitCode.REJECTED, backupRepository(), "--keep-last", "-1"),
                         Mistake.of("no repository", ExitCode.USAGE))),
-                Map.entry("backup forget", Example.withoutSuccess(() -> List.of("repo", "point"),
+                Map.entry("backup forget", Example.of(this::pointWithFiles,
                         Mistake.of("an unknown point", ExitCode.NOT_FOUND, "no-such-repository", "no-such-point"),
                         Mistake.of("no point", ExitCode.USAGE, "repo"))),
                 Map.entry("backup run", Example.withoutSuccess(() -> List.of("web", "--repository", "repo"),
@@ -306,6 +306,14 @@ class CliContractTest {
                         Mistake.of("an unknown repository", ExitCode.NOT_FOUND, "no-such-repository", "p", "--name",
                                 "x", "--datastore", "d"),
                         Mistake.of("no name", ExitCode.USAGE, "r", "p", "--datastore", "d"))),
+                Map.entry("backup files", Example.of(() -> concat(pointWithFiles(), "/", "--disk", "vda"),
+                        Mistake.of("an unknown disk", ExitCode.NOT_FOUND, "no-such-repository", "p", "--disk",
+                                "vdz"),
+                        Mistake.of("no disk", ExitCode.USAGE, "r", "p"))),
+                Map.entry("backup extract", Example.of(() -> concat(pointWithFiles(), "/hello.txt", "--disk", "vda",
+                                "--to", directory.resolve("hello-" + UUID.randomUUID()).toString()),
+                        Mistake.of("no target file", ExitCode.USAGE, "r", "p", "/hello.txt", "--disk", "vda"),
+                        Mistake.of("no path", ExitCode.USAGE, "r", "p", "--disk", "vda", "--to", "x"))),
                 Map.entry("token create", Example.of(() -> List.of("ci", "--role", "read-only", "--days", "7"),
                         Mistake.of("an unknown role", ExitCode.REJECTED, "ci", "--role", "no-such-role"),
                         Mistake.of("no days", ExitCode.REJECTED, "ci", "--days", "0"))),
@@ -396,6 +404,52 @@ class CliContractTest {
             throw new IllegalStateException("repository " + name + " answered " + made);
         }
         return name;
+    }
+
+    /**
+     * A repository made through the API holding one restore point whose disk vda is a FAT file system with
+     * /hello.txt (written into the repository as a backup would); the repository's name and the point's id.
+     */
+    private List<String> pointWithFiles() {
+        String name = backupRepository();
+        try {
+            Path image = directory.resolve(name + ".img");
+            try (var file = new java.io.RandomAccessFile(image.toFile(), "rw")) {
+                file.setLength(8 << 20);
+            }
+            run("mkfs.vfat", image.toString());
+            Path hello = Files.writeString(directory.resolve("hello.txt"), "hello from a restore point\n");
+            run("mcopy", "-i", image.toString(), hello.toString(), "::hello.txt");
+            var repository = dev.paddock.backup.BackupRepository.open(server.backupRoot().resolve(name),
+                    java.util.Optional.empty());
+            try (var writer = repository.begin("vm-1", "{}", java.time.Instant.now(), java.util.Optional.empty());
+                    var in = Files.newInputStream(image)) {
+                writer.writeDisk("vda", in);
+                return List.of(name, writer.commit().id());
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static void run(String... command) throws IOException {
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes());
+        try {
+            if (process.waitFor() != 0) {
+                throw new IllegalStateException(String.join(" ", command) + " failed (dosfstools and mtools are"
+                        + " installed by ./paddock test): " + output);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static List<String> concat(List<String> first, String... more) {
+        List<String> all = new java.util.ArrayList<>(first);
+        all.addAll(List.of(more));
+        return all;
     }
 
     /** A libvirt credential kept through the API; its name. */
