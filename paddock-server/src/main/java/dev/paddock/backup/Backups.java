@@ -4,6 +4,7 @@ import dev.paddock.api.PaddockException;
 import dev.paddock.backup.nbd.ExportBackup;
 import dev.paddock.backup.nbd.NbdClient;
 import dev.paddock.hypervisor.Checkpoint;
+import dev.paddock.hypervisor.DomainInfo;
 import dev.paddock.hypervisor.Hypervisor;
 import dev.paddock.json.Json;
 import dev.paddock.model.Disk;
@@ -210,11 +211,17 @@ public final class Backups implements BackupCopies {
     public OperationPlan backupPlan(String vmId, String repositoryName, String owner) {
         Vm vm = store.vm(vmId).orElseThrow(() -> new PaddockException.NotFound("no VM " + vmId));
         RepositoryRecord record = record(repositoryName);
-        if (vm.state() != VmState.RUNNING || vm.hostId().isEmpty()) {
-            throw new PaddockException.Conflict("VM " + vm.name() + " is " + vm.state().name().toLowerCase()
-                    + "; a backup reads the disks of a running VM (start it first)");
+        if (vm.hostId().isEmpty()) {
+            throw new PaddockException.Conflict("VM " + vm.name() + " is on no host; a backup reads the disks of a"
+                    + " running VM (start it first)");
         }
         String hostId = vm.hostId().get();
+        // The host's word, not the inventory's, which may be an event behind (a migration's last resume).
+        VmState state = hypervisor.domain(hostId, vmId).map(DomainInfo::state).orElse(vm.state());
+        if (state != VmState.RUNNING) {
+            throw new PaddockException.Conflict("VM " + vm.name() + " is " + state.name().toLowerCase()
+                    + "; a backup reads the disks of a running VM (start it first)");
+        }
         Host host = store.host(hostId).orElseThrow(() -> new PaddockException.Conflict("VM " + vm.name()
                 + " runs on host " + hostId + ", which is not in the inventory"));
         String address = address(host);

@@ -46,6 +46,16 @@ class LabBackupApiTest {
 
     private static final List<Path> made = new ArrayList<>();
 
+    /** Every VM the test made or restored goes, so the next test has the hosts' cores. */
+    @org.junit.jupiter.api.AfterEach
+    void deleteVms() {
+        for (JsonNode vm : LAB.paddock().get("/api/v1/vms").json().get("items")) {
+            LAB.paddock().delete("/api/v1/vms/" + vm.get("id").asText() + "?force=true");
+        }
+        LabAwait.until("every VM deleted", Duration.ofSeconds(120),
+                () -> LAB.paddock().get("/api/v1/vms").json().get("items").isEmpty());
+    }
+
     @AfterAll
     static void removeFiles() throws IOException {
         for (Path directory : made) {
@@ -134,6 +144,177 @@ class LabBackupApiTest {
         }
         JsonNode verified = LAB.paddock().post("/api/v1/backup-repositories/main/verify", "").json();
         assertThat(verified.get("clean").asBoolean()).as(verified.toString()).isTrue();
+    }
+
+    @Test
+    @DisplayName("incrementals stay incremental after a stop and start and after a live migration; files read in"
+            + " place; a damaged chunk is named by verify and refused by restore, leaving nothing")
+    void incrementalAcrossStopStartAndMigrationFilesAndDamage() throws Exception {
+        LabPaddock.Registered lab = LAB.registered();
+        String id = UUID.randomUUID().toString();
+        String name = "keeper-" + id.substring(0, 6);
+        Path datastore = LAB.lab().shared().resolve("datastores").resolve(lab.datastoreId());
+        Path records = datastore.resolve(name + "-records.qcow2");
+        recordsDisk(records);
+        qemuImg("create", "-q", "-f", "qcow2", datastore.resolve(name + "-root.qcow2").toString(), "64M");
+        byte[] big = new byte[24 << 20];
+        new java.util.Random(7).nextBytes(big);
+        filesDisk(datastore.resolve(name + "-files.qcow2"), big);
+        Vm vm = new Vm(id, name, lab.clusterId(), Optional.of(lab.host(1)), Resources.of(500, 128, 0, 0),
+                VmState.STOPPED, VmOrigin.MANAGED, "", 0, Set.of(), Set.of(), Set.of(),
+                List.of(new Disk("root", lab.datastoreId(), 1), new Disk("records", lab.datastoreId(), 1),
+                        new Disk("files", lab.datastoreId(), 1)), List.of());
+        LabPaddock.run(LAB.server().parts(), vm, lab.host(1));
+        LabAwait.until("the guest's first records", Duration.ofSeconds(90), () -> count(records) >= 10);
+        Path repository = LAB.lab().shared().resolve("backups2-" + id.substring(0, 8));
+        made.add(repository);
+        assertThat(LAB.paddock().post("/api/v1/backup-repositories", "{\"name\":\"second\",\"path\":\""
+                + repository + "\"}").status()).isEqualTo(201);
+
+        long full = bytesRead(backup(id, "second"));
+        assertThat(full).as("the full point reads the files disk's data").isGreaterThan(24L << 20);
+
+        String point = lastPoint("second", id);
+        String disk = "/api/v1/backup-repositories/second/points/" + point + "/disks/vdc";
+        JsonNode partitions = LAB.paddock().get(disk + "/partitions").json().get("items");
+        assertThat(partitions).hasSize(1);
+        assertThat(partitions.get(0).get("fileSystem").asText()).startsWith("fat");
+        JsonNode files = LAB.paddock().get(disk + "/files?path=/").json().get("items");
+        assertThat(files).extracting(f -> f.get("name").asText()).contains("big.bin", "hello.txt");
+        var http = java.net.http.HttpClient.newHttpClient();
+        var extracted = http.send(java.net.http.HttpRequest.newBuilder(LAB.server().url().resolve(disk
+                        + "/content?path=/big.bin")).header("Authorization", "Bearer " + LabPaddock.TOKEN).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(extracted.statusCode()).isEqualTo(200);
+        assertThat(sha256(extracted.body())).as("one file extracted from the point matches").isEqualTo(sha256(big));
+
+        LabAwait.until("more records", Duration.ofSeconds(30), () -> count(records) > 40);
+        long second = bytesRead(backup(id, "second"));
+        assertThat(second).as("an incremental reads what changed").isLessThan(4L << 20);
+
+        awaitDone(LAB.paddock().post("/api/v1/vms/" + id + "/stop?force=true", ""));
+        awaitDone(LAB.paddock().post("/api/v1/vms/" + id + "/start", ""));
+        LabAwait.until("records after the restart", Duration.ofSeconds(90), () -> count(records) >= 10);
+        JsonNode afterRestart = backup(id, "second");
+        assertThat(parentOf("second", id)).as("incremental after a stop and start").isNotNull();
+        assertThat(bytesRead(afterRestart)).as("after a stop and start").isLessThan(4L << 20);
+
+        awaitDone(LAB.paddock().post("/api/v1/vms/" + id + "/migrate", "{\"hostId\":\"h2\"}"));
+        LabAwait.until("records after the migration", Duration.ofSeconds(60), () -> count(records) >= 20);
+        JsonNode afterMigration = backup(id, "second");
+        assertThat(parentOf("second", id)).as("incremental after a live migration").isNotNull();
+        assertThat(bytesRead(afterMigration)).as("after a live migration").isLessThan(4L << 20);
+        assertThat(server().parts().hypervisor().checkpoints(lab.host(2), id)).hasSize(1);
+
+        // Damage one chunk of the big file: verify names it, a restore refuses the point and leaves nothing.
+        String last = lastPoint("second", id);
+        Path damaged = someChunkOf(repository, big);
+        byte[] bytes = Files.readAllBytes(damaged);
+        bytes[bytes.length / 2] ^= 0x5a;
+        Files.write(damaged, bytes);
+        JsonNode verified = LAB.paddock().post("/api/v1/backup-repositories/second/verify", "").json();
+        assertThat(verified.get("clean").asBoolean()).isFalse();
+        assertThat(verified.get("problems").toString()).contains(damaged.getFileName().toString());
+        Path pool = LAB.lab().shared().resolve("restored2-" + id.substring(0, 8));
+        made.add(pool);
+        awaitDone(LAB.paddock().post("/api/v1/datastores", "{\"name\":\"restored2\",\"type\":\"dir\","
+                + "\"shared\":true,\"source\":{\"path\":\"" + pool + "\"},\"hosts\":[\"h1\",\"h2\"]}"));
+        LabPaddock.Reply refused = LAB.paddock().post("/api/v1/backup-repositories/second/points/" + last
+                + "/restore", "{\"name\":\"" + name + "-bad\",\"datastore\":\"restored2\"}");
+        JsonNode failed = awaitFinal(refused);
+        assertThat(failed.get("state").asText()).isNotEqualTo("DONE");
+        assertThat(failed.toString()).contains(damaged.getFileName().toString());
+        for (JsonNode other : LAB.paddock().get("/api/v1/vms").json().get("items")) {
+            assertThat(other.get("name").asText()).isNotEqualTo(name + "-bad");
+        }
+        try (Stream<Path> left = Files.list(pool)) {
+            assertThat(left.map(Path::getFileName).map(Path::toString)).as("no volume left").noneMatch(
+                    file -> file.startsWith(name + "-bad"));
+        }
+    }
+
+    /** Backs the VM up into the repository and answers the finished operation. */
+    private static JsonNode backup(String vmId, String repository) {
+        return awaitDone(LAB.paddock().post("/api/v1/vms/" + vmId + "/backup", "{\"repository\":\"" + repository
+                + "\"}"));
+    }
+
+    /** The bytes the operation's copy step read from the host, from its log. */
+    private static long bytesRead(JsonNode operation) {
+        for (JsonNode step : operation.get("steps")) {
+            java.util.regex.Matcher read = java.util.regex.Pattern.compile("(\\d+) bytes read from the host")
+                    .matcher(step.path("log").asText());
+            if (read.find()) {
+                return Long.parseLong(read.group(1));
+            }
+        }
+        throw new AssertionError("no copy step with a byte count in " + operation.toPrettyString());
+    }
+
+    private static String lastPoint(String repository, String vmId) {
+        JsonNode points = LAB.paddock().get("/api/v1/backup-repositories/" + repository + "/points?vm=" + vmId)
+                .json().get("items");
+        return points.get(points.size() - 1).get("id").asText();
+    }
+
+    private static String parentOf(String repository, String vmId) {
+        JsonNode points = LAB.paddock().get("/api/v1/backup-repositories/" + repository + "/points?vm=" + vmId)
+                .json().get("items");
+        JsonNode parent = points.get(points.size() - 1).get("parent");
+        return parent.isNull() ? null : parent.asText();
+    }
+
+    /** The chunk file holding the big file's first 4 MiB-aligned chunk that is wholly inside it. */
+    private static Path someChunkOf(Path repository, byte[] big) throws IOException {
+        try (Stream<Path> chunks = Files.walk(repository.resolve("chunks"))) {
+            List<Path> all = chunks.filter(Files::isRegularFile).toList();
+            // The largest chunks are the random data's (zstd cannot shrink it).
+            return all.stream().max(Comparator.comparingLong(path -> path.toFile().length())).orElseThrow();
+        }
+    }
+
+    /** A 64 MiB qcow2 disk holding a FAT file system with /hello.txt and /big.bin. */
+    private static void filesDisk(Path qcow2, byte[] big) throws Exception {
+        Path raw = Files.createTempFile("files", ".raw");
+        Path bigFile = Files.createTempFile("big", ".bin");
+        Path hello = Files.createTempFile("hello", ".txt");
+        try {
+            try (RandomAccessFile file = new RandomAccessFile(raw.toFile(), "rw")) {
+                file.setLength(64L << 20);
+            }
+            Files.write(bigFile, big);
+            Files.writeString(hello, "hello from a restore point\n");
+            run("mkfs.vfat", raw.toString());
+            run("mcopy", "-i", raw.toString(), bigFile.toString(), "::big.bin");
+            run("mcopy", "-i", raw.toString(), hello.toString(), "::hello.txt");
+            qemuImg("convert", "-q", "-f", "raw", "-O", "qcow2", raw.toString(), qcow2.toString());
+        } finally {
+            Files.deleteIfExists(raw);
+            Files.deleteIfExists(bigFile);
+            Files.deleteIfExists(hello);
+        }
+    }
+
+    private static String sha256(byte[] bytes) throws Exception {
+        return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+    }
+
+    private static void run(String... command) throws Exception {
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).as(String.join(" ", command) + ": " + output).isZero();
+    }
+
+    private static JsonNode awaitFinal(LabPaddock.Reply accepted) {
+        assertThat(accepted.status()).as(accepted.body()).isEqualTo(202);
+        String operation = accepted.json().get("id").asText();
+        JsonNode[] last = new JsonNode[1];
+        Awaitility.await("operation " + operation).atMost(OPERATION).pollInterval(Duration.ofMillis(250)).until(() -> {
+            last[0] = LAB.paddock().get("/api/v1/operations/" + operation).json();
+            return last[0].get("isFinal").asBoolean();
+        });
+        return last[0];
     }
 
     private static dev.paddock.server.PaddockServer server() {
