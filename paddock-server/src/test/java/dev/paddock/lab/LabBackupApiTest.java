@@ -233,6 +233,68 @@ class LabBackupApiTest {
         }
     }
 
+    @Test
+    @DisplayName("after its host crashed, a VM restarted elsewhere by HA is backed up by reading its disks again,"
+            + " never from a bitmap its crashed host left")
+    void afterAHostCrashTheDisksAreReadAgain() throws Exception {
+        LabPaddock.Registered lab = LAB.registered();
+        String id = UUID.randomUUID().toString();
+        String name = "crashed-" + id.substring(0, 6);
+        Path datastore = LAB.lab().shared().resolve("datastores").resolve(lab.datastoreId());
+        Path records = datastore.resolve(name + "-records.qcow2");
+        recordsDisk(records);
+        byte[] big = new byte[8 << 20];
+        new java.util.Random(11).nextBytes(big);
+        filesDisk(datastore.resolve(name + "-root.qcow2"), big);
+        Vm vm = new Vm(id, name, lab.clusterId(), Optional.of(lab.host(1)), Resources.of(500, 128, 0, 0),
+                VmState.STOPPED, VmOrigin.MANAGED, "", 1, Set.of(), Set.of(), Set.of(),
+                List.of(new Disk("root", lab.datastoreId(), 1), new Disk("records", lab.datastoreId(), 1)), List.of());
+        LabPaddock.run(LAB.server().parts(), vm, lab.host(1));
+        LabAwait.until("the guest's first records", Duration.ofSeconds(90), () -> count(records) >= 10);
+        Path repository = LAB.lab().shared().resolve("backups3-" + id.substring(0, 8));
+        made.add(repository);
+        assertThat(LAB.paddock().post("/api/v1/backup-repositories", "{\"name\":\"third\",\"path\":\""
+                + repository + "\"}").status()).isEqualTo(201);
+        backup(id, "third");
+        backup(id, "third");
+        assertThat(parentOf("third", id)).isNotNull();
+
+        try {
+            LAB.lab().powerOff(1);
+            LabAwait.until("the VM running away from h1", Duration.ofSeconds(120), () -> {
+                JsonNode now = LAB.paddock().get("/api/v1/vms/" + id).json();
+                return now.path("state").asText().equals("RUNNING")
+                        && !now.path("hostId").asText().equals(lab.host(1));
+            });
+            String host = LAB.paddock().get("/api/v1/vms/" + id).json().get("hostId").asText();
+            assertThat(server().parts().hypervisor().checkpoints(host, id)).as("no checkpoint where HA restarted it")
+                    .isEmpty();
+            JsonNode afterCrash = awaitDone(LAB.paddock().post("/api/v1/vms/" + id + "/backup",
+                    "{\"repository\":\"third\"}"));
+            assertThat(parentOf("third", id)).as("a full point: the crashed host's bitmap is not trusted").isNull();
+            assertThat(bytesRead(afterCrash)).as("every allocated block read again").isGreaterThan(8L << 20);
+            assertThat(bytesStored(afterCrash)).as("yet only chunks the repository lacks are stored")
+                    .isLessThan(4L << 20);
+        } finally {
+            if (LAB.lab().power(1) == dev.paddock.libvirt.Lab.Power.OFF) {
+                LAB.lab().powerOn(1);
+            }
+            LabAwait.until("h1 connected again", Duration.ofSeconds(120), () -> LAB.paddock().get("/api/v1/hosts/"
+                    + lab.host(1)).json().get("state").asText().equals("CONNECTED"));
+        }
+    }
+
+    private static long bytesStored(JsonNode operation) {
+        for (JsonNode step : operation.get("steps")) {
+            java.util.regex.Matcher stored = java.util.regex.Pattern.compile("(\\d+) bytes of new chunks stored")
+                    .matcher(step.path("log").asText());
+            if (stored.find()) {
+                return Long.parseLong(stored.group(1));
+            }
+        }
+        throw new AssertionError("no copy step with a byte count in " + operation.toPrettyString());
+    }
+
     /** Backs the VM up into the repository and answers the finished operation. */
     private static JsonNode backup(String vmId, String repository) {
         return awaitDone(LAB.paddock().post("/api/v1/vms/" + vmId + "/backup", "{\"repository\":\"" + repository

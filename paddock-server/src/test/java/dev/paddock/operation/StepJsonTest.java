@@ -89,6 +89,13 @@ class StepJsonTest {
                 new Step.RecordVm(OperationFixtures.vm("v4", "web-4", "h1")
                         .withMaxima(new dev.paddock.model.Maxima(Optional.empty(), Optional.of(4096L)))),
                 new Step.SetMemory("h1", "v1", 2048, 1024),
+                new Step.BeginBackup("h1", "v1", "paddock-p2", "paddock-p1", List.of("vda", "vdb"), "10.77.0.1",
+                        10809),
+                new Step.CopyBackup("r1", "v1", "p2", "p1", "10.77.0.1", 10809, List.of("vda"), 1_765_000_000_000L),
+                new Step.EndBackup("h1", "v1", "paddock-p2"),
+                new Step.DeleteCheckpoint("h1", "v1", "paddock-p1"),
+                new Step.ForgetRestorePoint("r1", "p2"),
+                new Step.RestoreVolume("r1", "p2", "vda", "h2", "pool", "web-1-root.qcow2"),
                 new Step.DetachNic("h1", "v1", new dev.paddock.hypervisor.DomainSpec.NicSpec("52:54:00:00:00:02",
                         "br0", Optional.of(10))),
                 new Step.Parallel(List.of(new Step.DefineVm("h2", OperationFixtures.spec("v1", "web-1")),
