@@ -137,6 +137,12 @@ public final class RestApi {
         new BackupRoutes(backups, store, operations, ledger, audit).register(new SecuredRoutes(config.routes, guard));
     }
 
+    /** Registers the backup schedule routes; without a scheduler they say the server keeps none. */
+    public void installBackupSchedules(JavalinConfig config,
+            java.util.Optional<dev.paddock.backup.BackupScheduler> scheduler) {
+        new BackupScheduleRoutes(scheduler, store, audit, clock).register(new SecuredRoutes(config.routes, guard));
+    }
+
     /** Registers the HA routes (cluster and VM HA, maintenance, fence devices, HA status and events). */
     public void installHa(JavalinConfig config, HaController ha) {
         new HaRoutes(store, ha, oversightParts, audit, clock).register(new SecuredRoutes(config.routes, guard));

@@ -6,6 +6,7 @@ import dev.paddock.backup.nbd.NbdClient;
 import dev.paddock.hypervisor.Checkpoint;
 import dev.paddock.hypervisor.DomainInfo;
 import dev.paddock.hypervisor.Hypervisor;
+import dev.paddock.hypervisor.HypervisorException;
 import dev.paddock.json.Json;
 import dev.paddock.model.Disk;
 import dev.paddock.model.Host;
@@ -36,6 +37,8 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The server's backups: the repositories it knows, the plans that back a VM up into one (libvirt pull mode: the host
@@ -52,6 +55,7 @@ public final class Backups implements BackupCopies {
 
     /** The operation kind of a backup. */
     public static final String BACKUP = "vm.backup";
+    private static final Logger LOG = LoggerFactory.getLogger(Backups.class);
     /** The first TCP port a host's NBD export of a backup may take. */
     public static final int FIRST_PORT = 10809;
     private static final int PORTS = 1000;
@@ -234,7 +238,7 @@ public final class Backups implements BackupCopies {
         String pointId = POINT_TIME.format(taken) + "-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current()
                 .nextInt());
         String checkpoint = CHECKPOINT_PREFIX + pointId;
-        List<Checkpoint> held = hypervisor.checkpoints(hostId, vmId);
+        List<Checkpoint> held = checkpoints(hostId, vmId);
         Optional<RestorePoint> latest = repository(record.id()).points().stream().filter(p -> p.vm().equals(vmId))
                 .max(Comparator.comparing(RestorePoint::taken));
         Optional<String> since = latest.map(p -> CHECKPOINT_PREFIX + p.id())
@@ -252,6 +256,21 @@ public final class Backups implements BackupCopies {
             }
         }
         return new OperationPlan(BACKUP, vmId, owner, steps);
+    }
+
+    /**
+     * The checkpoints the VM's host holds for it; none when the host cannot say (unreachable, or it keeps no disk
+     * data): a checkpoint that cannot be confirmed is never trusted, so the backup reads every disk, and its first
+     * step meets the host's refusal, if any, in the operation's journal.
+     */
+    private List<Checkpoint> checkpoints(String hostId, String vmId) {
+        try {
+            return hypervisor.checkpoints(hostId, vmId);
+        } catch (HypervisorException e) {
+            LOG.info("checkpoints of vm {} on host {} unknown ({}): the backup reads every disk", vmId, hostId,
+                    e.getMessage());
+            return List.of();
+        }
     }
 
     /** The targets (vda, vdb...) of a VM's disks that a backup reads: its qcow2 disks that the guest writes. */

@@ -12,13 +12,17 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code paddock backup ...}: backup repositories (add, list, remove), backing a VM up, its restore points (list,
- * forget), verify and prune, and restoring a point as a new VM.
+ * forget), verify and prune, restoring a point as a new VM, and schedules ({@link BackupScheduleCommand}).
  */
 @Command(name = "backup", description = "Back VMs up into repositories, list, verify and prune restore points, restore"
         + " them.", subcommands = {BackupCommand.Repositories.class, BackupCommand.AddRepository.class,
         BackupCommand.RemoveRepository.class, BackupCommand.Run.class, BackupCommand.Points.class,
         BackupCommand.Forget.class, BackupCommand.Verify.class, BackupCommand.Prune.class,
+<<<<<<< HEAD
         BackupCommand.Restore.class, BackupCommand.Files.class, BackupCommand.Extract.class})
+=======
+        BackupCommand.Restore.class, BackupScheduleCommand.class})
+>>>>>>> backupschedules
 final class BackupCommand implements Runnable {
 
     private static final String REPOSITORIES = "api/v1/backup-repositories";
@@ -26,7 +30,11 @@ final class BackupCommand implements Runnable {
     @Override
     public void run() {
         throw new CliException(ExitCode.USAGE, "Say what to do with backups: repos, repo-add, repo-remove, run, list,"
+<<<<<<< HEAD
                 + " forget, verify, prune, restore, files or extract (see 'paddock backup --help').");
+=======
+                + " forget, verify, prune, restore or schedule (see 'paddock backup --help').");
+>>>>>>> backupschedules
     }
 
     /** A byte count as people read it: 3.2 GiB, 640 KiB, 12 B. */

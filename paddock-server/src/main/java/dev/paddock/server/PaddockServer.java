@@ -27,6 +27,7 @@ import dev.paddock.operation.OperationRunner;
 import dev.paddock.operation.Operations;
 import dev.paddock.security.Accounts;
 import dev.paddock.security.LibvirtCredentials;
+import dev.paddock.backup.BackupScheduler;
 import dev.paddock.backup.Backups;
 import dev.paddock.security.Passwords;
 import dev.paddock.security.Secrets;
@@ -41,6 +42,7 @@ import dev.paddock.store.Database;
 import dev.paddock.store.InventoryStore;
 import dev.paddock.store.JdbcAlarms;
 import dev.paddock.store.JdbcAuditLog;
+import dev.paddock.store.JdbcBackupSchedules;
 import dev.paddock.store.JdbcConsolePasswords;
 import dev.paddock.store.JdbcHaSettings;
 import dev.paddock.store.JdbcIdentities;
@@ -81,6 +83,8 @@ public final class PaddockServer implements AutoCloseable {
     /** How often HA looks at every host without being woken: a fifth of the default detection window. */
     private static final Duration HA_PERIOD = Duration.ofSeconds(2);
     private static final Duration FENCE_TIMEOUT = Duration.ofSeconds(30);
+    /** How often the backup schedules are looked at: the VMs of a round are spread by the second. */
+    private static final Duration SCHEDULE_PERIOD = Duration.ofSeconds(1);
     /** The environment variable listing HA's webhook URLs. */
     public static final String WEBHOOKS_VARIABLE = "PADDOCK_HA_WEBHOOKS";
     /** How long start waits for the stored hosts to be attached before it resumes operations. */
@@ -96,9 +100,17 @@ public final class PaddockServer implements AutoCloseable {
      */
     public record Parts(InventoryStore store, Operations operations, Hypervisor hypervisor, Oversight oversight,
             Accounts accounts, List<AutoCloseable> closeables, Optional<HaController> ha,
-            Optional<Leadership> leadership, LibvirtCredentials credentials, Optional<Backups> backups) {
+            Optional<Leadership> leadership, LibvirtCredentials credentials, Optional<Backups> backups,
+            Optional<BackupScheduler> schedules) {
         public Parts {
             closeables = List.copyOf(closeables);
+        }
+
+        public Parts(InventoryStore store, Operations operations, Hypervisor hypervisor, Oversight oversight,
+                Accounts accounts, List<AutoCloseable> closeables, Optional<HaController> ha,
+                Optional<Leadership> leadership, LibvirtCredentials credentials, Optional<Backups> backups) {
+            this(store, operations, hypervisor, oversight, accounts, closeables, ha, leadership, credentials, backups,
+                    Optional.empty());
         }
 
         public Parts(InventoryStore store, Operations operations, Hypervisor hypervisor, Oversight oversight,
@@ -111,13 +123,19 @@ public final class PaddockServer implements AutoCloseable {
         /** These parts, keeping libvirt credentials in {@code kept}. */
         public Parts withCredentials(LibvirtCredentials kept) {
             return new Parts(store, operations, hypervisor, oversight, accounts, closeables, ha, leadership, kept,
-                    backups);
+                    backups, schedules);
         }
 
         /** These parts, with backup repositories. */
         public Parts withBackups(Backups kept) {
             return new Parts(store, operations, hypervisor, oversight, accounts, closeables, ha, leadership,
-                    credentials, Optional.of(kept));
+                    credentials, Optional.of(kept), schedules);
+        }
+
+        /** These parts, with backup schedules (run by {@code kept}, whose loop is the caller's to start). */
+        public Parts withSchedules(BackupScheduler kept) {
+            return new Parts(store, operations, hypervisor, oversight, accounts, closeables, ha, leadership,
+                    credentials, backups, Optional.of(kept));
         }
 
         public Parts(InventoryStore store, Operations operations, Hypervisor hypervisor, Oversight oversight,
@@ -252,8 +270,15 @@ public final class PaddockServer implements AutoCloseable {
             made.add(watchdogs);
             watchdogs.start();
             leadership.stopOnLoss(watchdogs);
+            BackupScheduler schedules = new BackupScheduler(new BackupScheduler.Wiring(
+                    new JdbcBackupSchedules(dataSource), backups, store, runner, oversight.alarms(), Clock.systemUTC()),
+                    SCHEDULE_PERIOD);
+            made.add(schedules);
+            schedules.start();
+            leadership.stopOnLoss(schedules);
             PaddockServer server = start(new Parts(store, runner, hypervisor, oversight, security.accounts(), made,
-                    Optional.of(ha), Optional.of(leadership), logins.kept(), Optional.of(backups)), config.host(), config.port(), config.openMetrics(),
+                    Optional.of(ha), Optional.of(leadership), logins.kept(), Optional.of(backups),
+                    Optional.of(schedules)), config.host(), config.port(), config.openMetrics(),
                     config.limits(), security.firstPassword(),
                     config.tls().certificate(config.dataDirectory(), config.host()), config.authenticate());
             if (!config.authenticate()) {
@@ -358,6 +383,7 @@ public final class PaddockServer implements AutoCloseable {
             parts.ha().ifPresent(ha -> api.installHa(config, ha));
             api.installSimulator(config, simulator(parts.hypervisor()));
             api.installBackups(config, parts.backups(), parts.operations());
+            api.installBackupSchedules(config, parts.schedules());
             HealthRoute.register(config, parts.leadership());
         });
         try {

@@ -67,6 +67,8 @@ public final class TestServer implements AutoCloseable {
 
     private final HikariDataSource dataSource;
     private Path backupRoot;
+    private dev.paddock.backup.Backups backups;
+    private dev.paddock.backup.BackupScheduler schedules;
     final InventoryStore store;
     public final Operations operations;
     public final SimulatedHypervisor hypervisor;
@@ -157,7 +159,7 @@ public final class TestServer implements AutoCloseable {
             server = PaddockServer.start(new PaddockServer.Parts(store, operations, hypervisor, oversight, accounts,
                     List.of(dataSource, follower), Optional.of(ha))
                     .withCredentials(new JdbcLibvirtCredentials(dataSource, keys.secrets()))
-                    .withBackups(backups(dataSource)), "127.0.0.1", 0, limits);
+                    .withBackups(backups(dataSource)).withSchedules(schedules(dataSource)), "127.0.0.1", 0, limits);
         } else {
             OperationRunner runner = new OperationRunner(new JdbcOperationJournal(dataSource), store, hypervisor);
             runner.start();
@@ -166,8 +168,40 @@ public final class TestServer implements AutoCloseable {
             server = PaddockServer.start(new PaddockServer.Parts(store, operations, hypervisor, oversight, accounts,
                     List.of(dataSource, follower, runner), Optional.of(ha))
                     .withCredentials(new JdbcLibvirtCredentials(dataSource, keys.secrets()))
-                    .withBackups(backups(dataSource)), "127.0.0.1", 0, limits);
+                    .withBackups(backups(dataSource)).withSchedules(schedules(dataSource)), "127.0.0.1", 0, limits);
         }
+    }
+
+    /**
+     * The backup schedules' controller, on this server's simulated clock; its loop is not started: a test moves the
+     * clock and calls {@link dev.paddock.backup.BackupScheduler#tick()}.
+     */
+    private dev.paddock.backup.BackupScheduler schedules(HikariDataSource dataSource) {
+        java.time.Clock simulated = new java.time.Clock() {
+            @Override
+            public java.time.ZoneId getZone() {
+                return java.time.ZoneOffset.UTC;
+            }
+
+            @Override
+            public java.time.Clock withZone(java.time.ZoneId zone) {
+                throw new UnsupportedOperationException("the simulated clock is UTC");
+            }
+
+            @Override
+            public java.time.Instant instant() {
+                return clock.now();
+            }
+        };
+        schedules = new dev.paddock.backup.BackupScheduler(new dev.paddock.backup.BackupScheduler.Wiring(
+                new dev.paddock.store.JdbcBackupSchedules(dataSource), backups, store, operations,
+                oversight.alarms(), simulated), Duration.ofSeconds(1));
+        return schedules;
+    }
+
+    /** The backup schedules' controller (see {@link #schedules(HikariDataSource)}). */
+    public dev.paddock.backup.BackupScheduler schedules() {
+        return schedules;
     }
 
     /** Backups whose repositories may only be under this server's own temporary directory. */
@@ -177,8 +211,9 @@ public final class TestServer implements AutoCloseable {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
-        return new dev.paddock.backup.Backups(new dev.paddock.store.JdbcRepositoryRecords(dataSource, keys.secrets()),
-                store, hypervisor, java.time.Clock.systemUTC(), List.of(backupRoot));
+        backups = new dev.paddock.backup.Backups(new dev.paddock.store.JdbcRepositoryRecords(dataSource,
+                keys.secrets()), store, hypervisor, java.time.Clock.systemUTC(), List.of(backupRoot));
+        return backups;
     }
 
     /** The one directory this server's backup repositories may be under. */

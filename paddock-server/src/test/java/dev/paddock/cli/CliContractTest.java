@@ -314,6 +314,27 @@ class CliContractTest {
                                 "--to", directory.resolve("hello-" + UUID.randomUUID()).toString()),
                         Mistake.of("no target file", ExitCode.USAGE, "r", "p", "/hello.txt", "--disk", "vda"),
                         Mistake.of("no path", ExitCode.USAGE, "r", "p", "--disk", "vda", "--to", "x"))),
+                Map.entry("backup schedule add", Example.of(() -> List.of("nightly-" + UUID.randomUUID()
+                                .toString().substring(0, 8), "--repository", backupRepository(), "--interval",
+                                "daily 01:30 Europe/Paris", "--cluster", "prod", "--keep-last", "7"),
+                        Mistake.of("an interval under 15 s", ExitCode.REJECTED, "fast", "--repository", "r",
+                                "--interval", "every 5s", "--cluster", "prod"),
+                        Mistake.of("no interval", ExitCode.USAGE, "x", "--repository", "r"))),
+                Map.entry("backup schedule list", Example.of(List::of,
+                        Mistake.of("an unknown schedule", ExitCode.NOT_FOUND, "no-such-schedule"))),
+                Map.entry("backup schedule delete", Example.of(() -> List.of(backupSchedule()),
+                        Mistake.of("an unknown schedule", ExitCode.NOT_FOUND, "no-such-schedule"),
+                        Mistake.of("no schedule", ExitCode.USAGE))),
+                Map.entry("backup schedule run", Example.of(() -> List.of(backupSchedule()),
+                        Mistake.of("an unknown schedule", ExitCode.NOT_FOUND, "no-such-schedule"),
+                        Mistake.of("no schedule", ExitCode.USAGE))),
+                Map.entry("backup schedule enable", Example.of(() -> List.of(backupSchedule(), "--interval",
+                                "every 1h"),
+                        Mistake.of("an unknown schedule", ExitCode.NOT_FOUND, "no-such-schedule"),
+                        Mistake.of("no schedule", ExitCode.USAGE))),
+                Map.entry("backup schedule disable", Example.of(() -> List.of(backupSchedule()),
+                        Mistake.of("an unknown schedule", ExitCode.NOT_FOUND, "no-such-schedule"),
+                        Mistake.of("no schedule", ExitCode.USAGE))),
                 Map.entry("token create", Example.of(() -> List.of("ci", "--role", "read-only", "--days", "7"),
                         Mistake.of("an unknown role", ExitCode.REJECTED, "ci", "--role", "no-such-role"),
                         Mistake.of("no days", ExitCode.REJECTED, "ci", "--days", "0"))),
@@ -393,6 +414,17 @@ class CliContractTest {
             dev.paddock.tls.ServerCertificate.selfSigned(pki, java.util.Set.of("paddock-client"));
         }
         return pki.resolve(file).toString();
+    }
+
+    /** A backup schedule of the test cluster's VMs made through the API, every hour; its name. */
+    private String backupSchedule() {
+        String name = "hourly-" + UUID.randomUUID().toString().substring(0, 8);
+        TestServer.Reply made = server.post("/api/v1/backup-schedules", "{\"name\":\"" + name + "\",\"repository\":\""
+                + backupRepository() + "\",\"clusters\":[\"prod\"],\"interval\":\"every 1h\"}");
+        if (made.status() != 201) {
+            throw new IllegalStateException("schedule " + name + " answered " + made);
+        }
+        return name;
     }
 
     /** A backup repository made through the API under the server's backup root; its name. */
