@@ -9,7 +9,6 @@ import dev.paddock.hypervisor.BackupRequest;
 import dev.paddock.hypervisor.Checkpoint;
 import dev.paddock.hypervisor.HypervisorException;
 import dev.paddock.hypervisor.HypervisorException.Reason;
-import java.lang.reflect.Field;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -305,12 +304,6 @@ final class DomainBackups {
     }
 
     private static DomainPointer pointer(Domain domain) {
-        try {
-            Field field = Domain.class.getDeclaredField("vdp");
-            field.setAccessible(true);
-            return (DomainPointer) field.get(domain);
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("libvirt-java's Domain has no domain pointer field 'vdp'", e);
-        }
+        return DomainRename.pointer(domain);
     }
 }

@@ -38,7 +38,8 @@ final class DomainRename {
         }
     }
 
-    private static DomainPointer pointer(Domain domain) {
+    /** The native pointer inside libvirt-java's {@link Domain}, for the calls it does not bind. */
+    static DomainPointer pointer(Domain domain) {
         try {
             Field field = Domain.class.getDeclaredField("vdp");
             field.setAccessible(true);
