@@ -18,11 +18,8 @@ import picocli.CommandLine.Parameters;
         + " them.", subcommands = {BackupCommand.Repositories.class, BackupCommand.AddRepository.class,
         BackupCommand.RemoveRepository.class, BackupCommand.Run.class, BackupCommand.Points.class,
         BackupCommand.Forget.class, BackupCommand.Verify.class, BackupCommand.Prune.class,
-<<<<<<< HEAD
-        BackupCommand.Restore.class, BackupCommand.Files.class, BackupCommand.Extract.class})
-=======
-        BackupCommand.Restore.class, BackupScheduleCommand.class})
->>>>>>> backupschedules
+        BackupCommand.Restore.class, BackupCommand.Files.class, BackupCommand.Extract.class,
+        BackupScheduleCommand.class})
 final class BackupCommand implements Runnable {
 
     private static final String REPOSITORIES = "api/v1/backup-repositories";
@@ -30,11 +27,7 @@ final class BackupCommand implements Runnable {
     @Override
     public void run() {
         throw new CliException(ExitCode.USAGE, "Say what to do with backups: repos, repo-add, repo-remove, run, list,"
-<<<<<<< HEAD
-                + " forget, verify, prune, restore, files or extract (see 'paddock backup --help').");
-=======
-                + " forget, verify, prune, restore or schedule (see 'paddock backup --help').");
->>>>>>> backupschedules
+                + " forget, verify, prune, restore, files, extract or schedule (see 'paddock backup --help').");
     }
 
     /** A byte count as people read it: 3.2 GiB, 640 KiB, 12 B. */
