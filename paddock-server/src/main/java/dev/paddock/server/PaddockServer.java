@@ -28,6 +28,9 @@ import dev.paddock.operation.Operations;
 import dev.paddock.security.Accounts;
 import dev.paddock.security.LibvirtCredentials;
 import dev.paddock.backup.Backups;
+import dev.paddock.replication.ReplicationController;
+import dev.paddock.replication.ReplicationMeters;
+import dev.paddock.store.JdbcReplications;
 import dev.paddock.security.Passwords;
 import dev.paddock.security.Secrets;
 import dev.paddock.server.sim.RealTimeClock;
@@ -81,6 +84,8 @@ public final class PaddockServer implements AutoCloseable {
     /** How often HA looks at every host without being woken: a fifth of the default detection window. */
     private static final Duration HA_PERIOD = Duration.ofSeconds(2);
     private static final Duration FENCE_TIMEOUT = Duration.ofSeconds(30);
+    /** How often the replication controller looks for rounds due and judges recovery points. */
+    private static final Duration REPLICATION_TICK = Duration.ofSeconds(1);
     /** The environment variable listing HA's webhook URLs. */
     public static final String WEBHOOKS_VARIABLE = "PADDOCK_HA_WEBHOOKS";
     /** How long start waits for the stored hosts to be attached before it resumes operations. */
@@ -96,9 +101,17 @@ public final class PaddockServer implements AutoCloseable {
      */
     public record Parts(InventoryStore store, Operations operations, Hypervisor hypervisor, Oversight oversight,
             Accounts accounts, List<AutoCloseable> closeables, Optional<HaController> ha,
-            Optional<Leadership> leadership, LibvirtCredentials credentials, Optional<Backups> backups) {
+            Optional<Leadership> leadership, LibvirtCredentials credentials, Optional<Backups> backups,
+            Optional<ReplicationController> replication) {
         public Parts {
             closeables = List.copyOf(closeables);
+        }
+
+        public Parts(InventoryStore store, Operations operations, Hypervisor hypervisor, Oversight oversight,
+                Accounts accounts, List<AutoCloseable> closeables, Optional<HaController> ha,
+                Optional<Leadership> leadership, LibvirtCredentials credentials, Optional<Backups> backups) {
+            this(store, operations, hypervisor, oversight, accounts, closeables, ha, leadership, credentials, backups,
+                    Optional.empty());
         }
 
         public Parts(InventoryStore store, Operations operations, Hypervisor hypervisor, Oversight oversight,
@@ -111,13 +124,19 @@ public final class PaddockServer implements AutoCloseable {
         /** These parts, keeping libvirt credentials in {@code kept}. */
         public Parts withCredentials(LibvirtCredentials kept) {
             return new Parts(store, operations, hypervisor, oversight, accounts, closeables, ha, leadership, kept,
-                    backups);
+                    backups, replication);
+        }
+
+        /** These parts, running replications with {@code controller}. */
+        public Parts withReplication(ReplicationController controller) {
+            return new Parts(store, operations, hypervisor, oversight, accounts, closeables, ha, leadership,
+                    credentials, backups, Optional.of(controller));
         }
 
         /** These parts, with backup repositories. */
         public Parts withBackups(Backups kept) {
             return new Parts(store, operations, hypervisor, oversight, accounts, closeables, ha, leadership,
-                    credentials, Optional.of(kept));
+                    credentials, Optional.of(kept), replication);
         }
 
         public Parts(InventoryStore store, Operations operations, Hypervisor hypervisor, Oversight oversight,
@@ -252,8 +271,15 @@ public final class PaddockServer implements AutoCloseable {
             made.add(watchdogs);
             watchdogs.start();
             leadership.stopOnLoss(watchdogs);
+            ReplicationController replication = new ReplicationController(new ReplicationController.Wiring(
+                    new JdbcReplications(dataSource, keys.secrets()), backups, oversight.alarms(),
+                    new ReplicationMeters(Clock.systemUTC()), Clock.systemUTC()), REPLICATION_TICK);
+            made.add(replication);
+            replication.start();
+            leadership.stopOnLoss(replication);
             PaddockServer server = start(new Parts(store, runner, hypervisor, oversight, security.accounts(), made,
-                    Optional.of(ha), Optional.of(leadership), logins.kept(), Optional.of(backups)), config.host(), config.port(), config.openMetrics(),
+                    Optional.of(ha), Optional.of(leadership), logins.kept(), Optional.of(backups),
+                    Optional.of(replication)), config.host(), config.port(), config.openMetrics(),
                     config.limits(), security.firstPassword(),
                     config.tls().certificate(config.dataDirectory(), config.host()), config.authenticate());
             if (!config.authenticate()) {
@@ -348,6 +374,7 @@ public final class PaddockServer implements AutoCloseable {
         PaddockMetrics metrics = new PaddockMetrics(parts.store(), parts.operations());
         parts.ha().ifPresent(ha -> ha.meters().bindTo(metrics.registry()));
         parts.leadership().ifPresent(leadership -> leadership.bindTo(metrics.registry()));
+        parts.replication().ifPresent(replication -> replication.meters().bindTo(metrics.registry()));
         Javalin javalin = Javalin.create(config -> {
             config.jetty.host = host;
             config.jetty.port = port;
@@ -358,6 +385,7 @@ public final class PaddockServer implements AutoCloseable {
             parts.ha().ifPresent(ha -> api.installHa(config, ha));
             api.installSimulator(config, simulator(parts.hypervisor()));
             api.installBackups(config, parts.backups(), parts.operations());
+            api.installReplications(config, parts.replication(), parts.backups());
             HealthRoute.register(config, parts.leadership());
         });
         try {
