@@ -81,7 +81,7 @@ final class BackupRoutes {
         routes.post(PATH + "/{id}/points/{point}/restore", Permission.BACKUP_RESTORE, this::restore);
         // receiving points replicated from another site's repository
         routes.post(PATH + "/{id}/chunks/missing", Permission.BACKUP_RUN, this::missingChunks);
-        routes.upTo(PointReceiver.MAX_STORED).put(PATH + "/{id}/chunks/{chunk}", Permission.BACKUP_RUN,
+        routes.upTo(PointReceiver.MAX_STORED).put(PATH + "/{id}/chunks/{name}", Permission.BACKUP_RUN,
                 this::receiveChunk);
         routes.upTo(MAX_MANIFEST_BYTES).put(PATH + "/{id}/points/{point}", Permission.BACKUP_RUN,
                 this::receivePoint);
@@ -111,7 +111,7 @@ final class BackupRoutes {
         String point = Optional.ofNullable(ctx.queryParam("point")).filter(p -> !p.isBlank()).orElseThrow(() ->
                 new PaddockException.InvalidValue("Query parameter 'point' names the restore point the chunk is"
                         + " sent for."));
-        String chunk = ctx.pathParam("chunk");
+        String chunk = ctx.pathParam("name");
         byte[] stored;
         try {
             stored = ctx.req().getInputStream().readNBytes(PointReceiver.MAX_STORED + 1);

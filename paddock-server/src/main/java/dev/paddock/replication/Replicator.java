@@ -98,7 +98,8 @@ final class Replicator {
                 continue;
             }
             VmReplica was = known.get(vm);
-            if (was == null || point.taken().isAfter(was.taken())) {
+            // by id: the store keeps instants to the microsecond, the target's list to the nanosecond
+            if (was == null || !was.point().equals(point.id()) && point.taken().isAfter(was.taken())) {
                 VmReplica replica = new VmReplica(vm, point.id(), point.taken(), 0, Duration.ZERO, clock.instant());
                 records.recordVm(replication.id(), replica);
                 meters.replicated(replication, replica);
