@@ -2,6 +2,7 @@ package dev.paddock.api;
 
 import dev.paddock.backup.Backups;
 import dev.paddock.backup.DiskMap;
+import dev.paddock.backup.PointReceiver;
 import dev.paddock.backup.PruneListener;
 import dev.paddock.backup.PruneReport;
 import dev.paddock.backup.RepositoryException;
@@ -34,6 +35,7 @@ import dev.paddock.store.InventoryStore;
 import io.javalin.http.Context;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -53,10 +55,12 @@ final class BackupRoutes {
     private final Operations operations;
     private final AuditTrail audit;
     private final PlacementLedger ledger;
+    private final Clock clock;
 
     BackupRoutes(Optional<Backups> backups, InventoryStore store, Operations operations, PlacementLedger ledger,
-            AuditTrail audit) {
+            AuditTrail audit, Clock clock) {
         this.backups = backups;
+        this.clock = clock;
         this.ledger = ledger;
         this.store = store;
         this.operations = operations;
@@ -81,6 +85,85 @@ final class BackupRoutes {
         routes.get(disk + "/partitions", Permission.BACKUP_RESTORE, this::partitions);
         routes.get(disk + "/files", Permission.BACKUP_RESTORE, this::files);
         routes.get(disk + "/content", Permission.BACKUP_RESTORE, this::content);
+        // receiving points replicated from another site's repository
+        routes.post(PATH + "/{id}/chunks/missing", Permission.BACKUP_RUN, this::missingChunks);
+        routes.upTo(PointReceiver.MAX_STORED).put(PATH + "/{id}/chunks/{name}", Permission.BACKUP_RUN,
+                this::receiveChunk);
+        routes.upTo(MAX_MANIFEST_BYTES).put(PATH + "/{id}/points/{point}", Permission.BACKUP_RUN,
+                this::receivePoint);
+    }
+
+    /** A manifest's largest size: about 100 bytes an extent, the full map of some 10 TiB of 4 MiB chunks. */
+    static final int MAX_MANIFEST_BYTES = 256 << 20;
+
+    /** What a sender asks before it uploads a point's chunks: which of these the repository lacks. */
+    record MissingRequest(String point, List<String> chunks) {}
+
+    private void missingChunks(Context ctx) {
+        MissingRequest request = RequestBody.read(ctx, MissingRequest.class);
+        String point = Requests.required(request.point(), "point");
+        List<String> chunks = request.chunks() == null ? List.of() : request.chunks();
+        List<String> missing;
+        try {
+            missing = backups().receiver(id(ctx)).missing(point, chunks, clock.instant());
+        } catch (IllegalArgumentException e) {
+            throw new PaddockException.InvalidValue(capital(e.getMessage()) + ".");
+        }
+        ctx.json(Map.of("point", point, "asked", chunks.size(), "missing", missing));
+    }
+
+    /** One chunk's bytes as the sender stores them; answers whether it was stored or was there already. */
+    private void receiveChunk(Context ctx) {
+        String point = Optional.ofNullable(ctx.queryParam("point")).filter(p -> !p.isBlank()).orElseThrow(() ->
+                new PaddockException.InvalidValue("Query parameter 'point' names the restore point the chunk is"
+                        + " sent for."));
+        String chunk = ctx.pathParam("name");
+        byte[] stored;
+        try {
+            stored = ctx.req().getInputStream().readNBytes(PointReceiver.MAX_STORED + 1);
+        } catch (java.io.IOException e) {
+            throw new PaddockException.BadRequest("The chunk's bytes did not arrive whole: " + e.getMessage() + ".");
+        }
+        if (stored.length > PointReceiver.MAX_STORED) {
+            throw new PaddockException.ContentTooLarge("A chunk is at most " + PointReceiver.MAX_STORED
+                    + " bytes as stored.");
+        }
+        boolean written;
+        try {
+            written = backups().receiver(id(ctx)).receive(point, chunk, stored, clock.instant());
+        } catch (IllegalArgumentException e) {
+            throw new PaddockException.InvalidValue(capital(e.getMessage()) + ".");
+        } catch (RepositoryException.CorruptChunk e) {
+            throw new PaddockException.InvalidValue(capital(e.getMessage()) + ".");
+        }
+        ctx.status(written ? 201 : 200).json(Map.of("chunk", chunk, "stored", written, "bytes", stored.length));
+    }
+
+    /** Commits a received point: its manifest, refused while any chunk it names is absent. */
+    private void receivePoint(Context ctx) {
+        RepositoryRecord record = backups().record(id(ctx));
+        String point = ctx.pathParam("point");
+        byte[] manifest;
+        try {
+            manifest = ctx.req().getInputStream().readNBytes(MAX_MANIFEST_BYTES);
+        } catch (java.io.IOException e) {
+            throw new PaddockException.BadRequest("The manifest did not arrive whole: " + e.getMessage() + ".");
+        }
+        RestorePoint received;
+        try {
+            received = backups().receiver(record.id()).commit(point, manifest, clock.instant());
+        } catch (IllegalArgumentException e) {
+            throw new PaddockException.InvalidValue(capital(e.getMessage()) + ".");
+        } catch (RepositoryException.MissingChunk e) {
+            throw new PaddockException.Conflict(capital(e.getMessage()) + "; send it, then commit again.");
+        }
+        audit.record(ctx, new AuditNote("backup-point.receive", received.id(), "receive restore point "
+                + received.id() + " of VM " + received.vm() + " into repository " + record.name()));
+        ctx.status(201).json(view(received));
+    }
+
+    private static String capital(String sentence) {
+        return sentence.isEmpty() ? sentence : Character.toUpperCase(sentence.charAt(0)) + sentence.substring(1);
     }
 
     private Backups backups() {

@@ -134,7 +134,15 @@ public final class RestApi {
     /** Registers the backup routes: repositories, restore points, backing VMs up; without backups they say so. */
     public void installBackups(JavalinConfig config, java.util.Optional<dev.paddock.backup.Backups> backups,
             Operations operations) {
-        new BackupRoutes(backups, store, operations, ledger, audit).register(new SecuredRoutes(config.routes, guard));
+        new BackupRoutes(backups, store, operations, ledger, audit, clock).register(new SecuredRoutes(config.routes, guard));
+    }
+
+    /** Registers the replication routes (to another site's Paddock). */
+    public void installReplications(JavalinConfig config,
+            java.util.Optional<dev.paddock.replication.ReplicationController> replication,
+            java.util.Optional<dev.paddock.backup.Backups> backups) {
+        new ReplicationRoutes(replication, backups, store, audit, clock).register(new SecuredRoutes(config.routes,
+                guard));
     }
 
     /** Registers the backup schedule routes; without a scheduler they say the server keeps none. */

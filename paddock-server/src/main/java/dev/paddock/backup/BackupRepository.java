@@ -316,15 +316,56 @@ public final class BackupRepository {
 
     /** Writes a manifest whole under a temporary name and renames it: the point exists only when complete. */
     void writePoint(RestorePoint point, String writer) {
-        Path temporary = root.resolve("tmp").resolve(writer + "." + point.id() + ".json");
         try {
-            ChunkStore.writeDurably(temporary, codec.sealManifest(point.id(), Json.mapper().writeValueAsBytes(point)));
-            ChunkStore.move(temporary, manifestPath(point.id()));
+            writeManifest(point.id(), Json.mapper().writeValueAsBytes(point), writer);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write restore point " + point.id(), e);
+        }
+    }
+
+    /** As {@link #writePoint}, with the manifest's JSON as given (a point received from another repository). */
+    void writeManifest(String id, byte[] json, String writer) {
+        Path temporary = root.resolve("tmp").resolve(writer + "." + id + ".json");
+        try {
+            ChunkStore.writeDurably(temporary, codec.sealManifest(id, json));
+            ChunkStore.move(temporary, manifestPath(id));
             ChunkStore.syncDirectory(root.resolve("points"));
         } catch (IOException e) {
             ChunkStore.deleteQuietly(temporary);
-            throw new UncheckedIOException("cannot write restore point " + point.id(), e);
+            throw new UncheckedIOException("cannot write restore point " + id, e);
         }
+    }
+
+    /**
+     * A restore point's manifest as its JSON (opened when the repository is encrypted): what replication ships, so
+     * the receiving repository holds the same document.
+     */
+    public byte[] manifestJson(String id) {
+        point(id);
+        try {
+            return codec.openManifest(id, Files.readAllBytes(manifestPath(id)));
+        } catch (ChunkCodec.Unreadable e) {
+            throw new RepositoryException.CorruptPoint("the manifest of restore point " + id + " in repository " + root
+                    + " does not read: " + e.getMessage());
+        } catch (NoSuchFileException e) {
+            throw new RepositoryException.NoSuchPoint("repository " + root + " holds no restore point " + id);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read restore point " + id, e);
+        }
+    }
+
+    /**
+     * A chunk's bytes as stored (compressed, and sealed when encrypted), checked against its name first: what
+     * replication ships, so a damaged chunk is never sent on.
+     */
+    public byte[] storedChunk(String chunk, String where) {
+        byte[] stored = store.read(chunk).orElseThrow(() -> new RepositoryException.MissingChunk(chunk, where));
+        try {
+            codec.decode(chunk, stored);
+        } catch (ChunkCodec.Unreadable e) {
+            throw new RepositoryException.CorruptChunk(chunk, where, e.getMessage());
+        }
+        return stored;
     }
 
     private Path manifestPath(String id) {

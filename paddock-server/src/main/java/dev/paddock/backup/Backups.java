@@ -69,6 +69,9 @@ public final class Backups implements BackupCopies {
     private final Clock clock;
     private final List<Path> roots;
     private final Map<String, BackupRepository> open = new ConcurrentHashMap<>();
+    private final Map<String, PointReceiver> receivers = new ConcurrentHashMap<>();
+    /** How long a point being received keeps its writer record without a call (see {@link PointReceiver}). */
+    private static final java.time.Duration RECEIVING_IDLE = java.time.Duration.ofHours(1);
 
     /**
      * @param roots the directories repositories may be in (at any depth): a caller of the API never makes or opens
@@ -176,6 +179,17 @@ public final class Backups implements BackupCopies {
         RepositoryRecord record = record(idOrName);
         records.delete(record.id());
         open.remove(record.id());
+        PointReceiver receiver = receivers.remove(record.id());
+        if (receiver != null) {
+            receiver.close();
+        }
+    }
+
+    /** What receives points replicated into the repository of that id or name from another site. */
+    public PointReceiver receiver(String idOrName) {
+        RepositoryRecord record = record(idOrName);
+        BackupRepository repository = repository(record.id());
+        return receivers.computeIfAbsent(record.id(), id -> new PointReceiver(repository, RECEIVING_IDLE));
     }
 
     /** The repository itself, opened once with its key. */

@@ -40,7 +40,7 @@ import picocli.CommandLine.ScopeType;
             UserCommand.class,
             TokenCommand.class,
             CredentialCommand.class,
-            BackupCommand.class,
+            BackupCommand.class, ReplicationCommand.class,
             AuditCommand.class,
             CommandLine.HelpCommand.class
         })

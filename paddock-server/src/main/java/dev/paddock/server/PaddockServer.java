@@ -29,6 +29,9 @@ import dev.paddock.security.Accounts;
 import dev.paddock.security.LibvirtCredentials;
 import dev.paddock.backup.BackupScheduler;
 import dev.paddock.backup.Backups;
+import dev.paddock.replication.ReplicationController;
+import dev.paddock.replication.ReplicationMeters;
+import dev.paddock.store.JdbcReplications;
 import dev.paddock.security.Passwords;
 import dev.paddock.security.Secrets;
 import dev.paddock.server.sim.RealTimeClock;
@@ -85,6 +88,8 @@ public final class PaddockServer implements AutoCloseable {
     private static final Duration FENCE_TIMEOUT = Duration.ofSeconds(30);
     /** How often the backup schedules are looked at: the VMs of a round are spread by the second. */
     private static final Duration SCHEDULE_PERIOD = Duration.ofSeconds(1);
+    /** How often the replication controller looks for rounds due and judges recovery points. */
+    private static final Duration REPLICATION_TICK = Duration.ofSeconds(1);
     /** The environment variable listing HA's webhook URLs. */
     public static final String WEBHOOKS_VARIABLE = "PADDOCK_HA_WEBHOOKS";
     /** How long start waits for the stored hosts to be attached before it resumes operations. */
@@ -101,7 +106,7 @@ public final class PaddockServer implements AutoCloseable {
     public record Parts(InventoryStore store, Operations operations, Hypervisor hypervisor, Oversight oversight,
             Accounts accounts, List<AutoCloseable> closeables, Optional<HaController> ha,
             Optional<Leadership> leadership, LibvirtCredentials credentials, Optional<Backups> backups,
-            Optional<BackupScheduler> schedules) {
+            Optional<BackupScheduler> schedules, Optional<ReplicationController> replication) {
         public Parts {
             closeables = List.copyOf(closeables);
         }
@@ -110,7 +115,7 @@ public final class PaddockServer implements AutoCloseable {
                 Accounts accounts, List<AutoCloseable> closeables, Optional<HaController> ha,
                 Optional<Leadership> leadership, LibvirtCredentials credentials, Optional<Backups> backups) {
             this(store, operations, hypervisor, oversight, accounts, closeables, ha, leadership, credentials, backups,
-                    Optional.empty());
+                    Optional.empty(), Optional.empty());
         }
 
         public Parts(InventoryStore store, Operations operations, Hypervisor hypervisor, Oversight oversight,
@@ -123,19 +128,25 @@ public final class PaddockServer implements AutoCloseable {
         /** These parts, keeping libvirt credentials in {@code kept}. */
         public Parts withCredentials(LibvirtCredentials kept) {
             return new Parts(store, operations, hypervisor, oversight, accounts, closeables, ha, leadership, kept,
-                    backups, schedules);
+                    backups, schedules, replication);
+        }
+
+        /** These parts, running replications with {@code controller}. */
+        public Parts withReplication(ReplicationController controller) {
+            return new Parts(store, operations, hypervisor, oversight, accounts, closeables, ha, leadership,
+                    credentials, backups, schedules, Optional.of(controller));
         }
 
         /** These parts, with backup repositories. */
         public Parts withBackups(Backups kept) {
             return new Parts(store, operations, hypervisor, oversight, accounts, closeables, ha, leadership,
-                    credentials, Optional.of(kept), schedules);
+                    credentials, Optional.of(kept), schedules, replication);
         }
 
         /** These parts, with backup schedules (run by {@code kept}, whose loop is the caller's to start). */
         public Parts withSchedules(BackupScheduler kept) {
             return new Parts(store, operations, hypervisor, oversight, accounts, closeables, ha, leadership,
-                    credentials, backups, Optional.of(kept));
+                    credentials, backups, Optional.of(kept), replication);
         }
 
         public Parts(InventoryStore store, Operations operations, Hypervisor hypervisor, Oversight oversight,
@@ -276,9 +287,15 @@ public final class PaddockServer implements AutoCloseable {
             made.add(schedules);
             schedules.start();
             leadership.stopOnLoss(schedules);
+            ReplicationController replication = new ReplicationController(new ReplicationController.Wiring(
+                    new JdbcReplications(dataSource, keys.secrets()), backups, oversight.alarms(),
+                    new ReplicationMeters(Clock.systemUTC()), Clock.systemUTC()), REPLICATION_TICK);
+            made.add(replication);
+            replication.start();
+            leadership.stopOnLoss(replication);
             PaddockServer server = start(new Parts(store, runner, hypervisor, oversight, security.accounts(), made,
                     Optional.of(ha), Optional.of(leadership), logins.kept(), Optional.of(backups),
-                    Optional.of(schedules)), config.host(), config.port(), config.openMetrics(),
+                    Optional.of(schedules), Optional.of(replication)), config.host(), config.port(), config.openMetrics(),
                     config.limits(), security.firstPassword(),
                     config.tls().certificate(config.dataDirectory(), config.host()), config.authenticate());
             if (!config.authenticate()) {
@@ -373,6 +390,7 @@ public final class PaddockServer implements AutoCloseable {
         PaddockMetrics metrics = new PaddockMetrics(parts.store(), parts.operations());
         parts.ha().ifPresent(ha -> ha.meters().bindTo(metrics.registry()));
         parts.leadership().ifPresent(leadership -> leadership.bindTo(metrics.registry()));
+        parts.replication().ifPresent(replication -> replication.meters().bindTo(metrics.registry()));
         Javalin javalin = Javalin.create(config -> {
             config.jetty.host = host;
             config.jetty.port = port;
@@ -384,6 +402,7 @@ public final class PaddockServer implements AutoCloseable {
             api.installSimulator(config, simulator(parts.hypervisor()));
             api.installBackups(config, parts.backups(), parts.operations());
             api.installBackupSchedules(config, parts.schedules());
+            api.installReplications(config, parts.replication(), parts.backups());
             HealthRoute.register(config, parts.leadership());
         });
         try {

@@ -25,6 +25,9 @@ public final class KeyUses {
         if (jdbc.queryOne("SELECT id FROM libvirt_credentials LIMIT 1", s -> { }, r -> r.getString(1)).isPresent()) {
             uses.add(ServerKeys.Use.SECRETS);
         }
+        if (jdbc.queryOne("SELECT id FROM replications LIMIT 1", s -> { }, r -> r.getString(1)).isPresent()) {
+            uses.add(ServerKeys.Use.SECRETS);
+        }
         return uses;
     }
 }

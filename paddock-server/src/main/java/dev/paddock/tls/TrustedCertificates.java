@@ -15,7 +15,31 @@ public final class TrustedCertificates {
 
     /** An SSL context that trusts exactly the certificates in {@code pem} (and nothing of the JDK's defaults). */
     public static SSLContext of(Path pem) {
-        List<X509Certificate> certificates = ServerCertificate.certificates(pem);
+        return of(ServerCertificate.certificates(pem), pem.toString());
+    }
+
+    /**
+     * An SSL context that trusts exactly the certificates of PEM text (kept in the store, not in a file).
+     *
+     * @throws IllegalArgumentException with a sentence when the text holds no PEM certificate
+     */
+    public static SSLContext ofPem(String pem) {
+        List<X509Certificate> certificates = new java.util.ArrayList<>();
+        try {
+            for (var certificate : java.security.cert.CertificateFactory.getInstance("X.509").generateCertificates(
+                    new java.io.ByteArrayInputStream(pem.getBytes(java.nio.charset.StandardCharsets.US_ASCII)))) {
+                certificates.add((X509Certificate) certificate);
+            }
+        } catch (GeneralSecurityException e) {
+            throw new IllegalArgumentException("the text is no PEM certificate: " + e.getMessage(), e);
+        }
+        if (certificates.isEmpty()) {
+            throw new IllegalArgumentException("the text holds no PEM certificate");
+        }
+        return of(certificates, "the PEM text given");
+    }
+
+    private static SSLContext of(List<X509Certificate> certificates, String pem) {
         try {
             KeyStore trusted = KeyStore.getInstance("PKCS12");
             trusted.load(null, null);

@@ -78,6 +78,8 @@ public final class TestServer implements AutoCloseable {
     final ManualClock clock = ManualClock.atEpochOf2030();
     final PaddockServer server;
     public final HaController ha;
+    /** The replication controller; its loop is not started (rounds run when a test asks). */
+    public final dev.paddock.replication.ReplicationController replication;
     /** An administrator's token, which {@link #send} and the verbs built on it carry. */
     public final String adminToken = Secrets.strong().token();
     /** The one-time password the first start gave admin. */
@@ -153,22 +155,30 @@ public final class TestServer implements AutoCloseable {
         InventoryController follower = new InventoryController(store, hypervisor, Duration.ofMillis(200),
                 new RogueWatch(oversight, java.time.Clock.systemUTC()), settings::hostsInMaintenance);
         follower.start();
+        dev.paddock.backup.Backups backups = backups(dataSource);
+        replication = new dev.paddock.replication.ReplicationController(
+                new dev.paddock.replication.ReplicationController.Wiring(
+                        new dev.paddock.store.JdbcReplications(dataSource, keys.secrets()), backups, oversight.alarms(),
+                        new dev.paddock.replication.ReplicationMeters(java.time.Clock.systemUTC()),
+                        java.time.Clock.systemUTC()), Duration.ofMillis(200));
         if (inline) {
             operations = new InlineOperations(store);
             ha = idleHa(settings, follower);
             server = PaddockServer.start(new PaddockServer.Parts(store, operations, hypervisor, oversight, accounts,
-                    List.of(dataSource, follower), Optional.of(ha))
+                    List.of(dataSource, follower, replication), Optional.of(ha))
                     .withCredentials(new JdbcLibvirtCredentials(dataSource, keys.secrets()))
-                    .withBackups(backups(dataSource)).withSchedules(schedules(dataSource)), "127.0.0.1", 0, limits);
+                    .withBackups(backups).withSchedules(schedules(dataSource))
+                    .withReplication(replication), "127.0.0.1", 0, limits);
         } else {
             OperationRunner runner = new OperationRunner(new JdbcOperationJournal(dataSource), store, hypervisor);
             runner.start();
             operations = runner;
             ha = idleHa(settings, follower);
             server = PaddockServer.start(new PaddockServer.Parts(store, operations, hypervisor, oversight, accounts,
-                    List.of(dataSource, follower, runner), Optional.of(ha))
+                    List.of(dataSource, follower, runner, replication), Optional.of(ha))
                     .withCredentials(new JdbcLibvirtCredentials(dataSource, keys.secrets()))
-                    .withBackups(backups(dataSource)).withSchedules(schedules(dataSource)), "127.0.0.1", 0, limits);
+                    .withBackups(backups).withSchedules(schedules(dataSource))
+                    .withReplication(replication), "127.0.0.1", 0, limits);
         }
     }
 

@@ -335,6 +335,27 @@ class CliContractTest {
                 Map.entry("backup schedule disable", Example.of(() -> List.of(backupSchedule()),
                         Mistake.of("an unknown schedule", ExitCode.NOT_FOUND, "no-such-schedule"),
                         Mistake.of("no schedule", ExitCode.USAGE))),
+                Map.entry("replication add", Example.of(() -> List.of("dr-" + UUID.randomUUID().toString()
+                                .substring(0, 8), "--source", backupRepository(), "--url", "https://site-b.example:8443",
+                                "--token-file", tokenFile(), "--repository", "dr", "--bandwidth", "4MiB", "--interval",
+                                "15s", "--rpo", "5m"),
+                        Mistake.of("a token file that is not there", ExitCode.REJECTED, "x", "--source", "s",
+                                "--url", "https://b", "--token-file", "no-such-token-file", "--repository", "dr"),
+                        Mistake.of("a duration that is none", ExitCode.USAGE, "x", "--source", "s", "--url",
+                                "https://b", "--token-file", "t", "--repository", "dr", "--interval", "soon"),
+                        Mistake.of("no URL", ExitCode.USAGE, "x", "--source", "s", "--token-file", "t",
+                                "--repository", "dr"))),
+                Map.entry("replication list", Example.of(List::of,
+                        Mistake.of("a stray argument", ExitCode.USAGE, "extra"))),
+                Map.entry("replication delete", Example.of(() -> List.of(replication()),
+                        Mistake.of("an unknown replication", ExitCode.NOT_FOUND, "no-such-replication"),
+                        Mistake.of("no replication", ExitCode.USAGE))),
+                Map.entry("replication status", Example.of(() -> List.of(replication()),
+                        Mistake.of("an unknown replication", ExitCode.NOT_FOUND, "no-such-replication"),
+                        Mistake.of("no replication", ExitCode.USAGE))),
+                Map.entry("replication run", Example.withoutSuccess(() -> List.of("r"),
+                        Mistake.of("an unknown replication", ExitCode.NOT_FOUND, "no-such-replication"),
+                        Mistake.of("no replication", ExitCode.USAGE))),
                 Map.entry("token create", Example.of(() -> List.of("ci", "--role", "read-only", "--days", "7"),
                         Mistake.of("an unknown role", ExitCode.REJECTED, "ci", "--role", "no-such-role"),
                         Mistake.of("no days", ExitCode.REJECTED, "ci", "--days", "0"))),
@@ -464,6 +485,17 @@ class CliContractTest {
         }
     }
 
+    /** A file holding an API token of another Paddock; its path. */
+    private String tokenFile() {
+        try {
+            Path file = directory.resolve("site-b.token");
+            Files.writeString(file, "site-b-token\n");
+            return file.toString();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     private static void run(String... command) throws IOException {
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         String output = new String(process.getInputStream().readAllBytes());
@@ -482,6 +514,18 @@ class CliContractTest {
         List<String> all = new java.util.ArrayList<>(first);
         all.addAll(List.of(more));
         return all;
+    }
+
+    /** A replication made through the API to an address nothing answers; its name. */
+    private String replication() {
+        String name = "r-" + UUID.randomUUID().toString().substring(0, 8);
+        TestServer.Reply made = server.post("/api/v1/replications", "{\"name\":\"" + name + "\",\"source\":\""
+                + backupRepository() + "\",\"url\":\"https://site-b.example:8443\",\"token\":\"t\","
+                + "\"repository\":\"dr\"}");
+        if (made.status() != 201) {
+            throw new IllegalStateException("replication " + name + " answered " + made);
+        }
+        return name;
     }
 
     /** A libvirt credential kept through the API; its name. */
