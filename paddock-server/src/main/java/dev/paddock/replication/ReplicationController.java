@@ -51,6 +51,8 @@ public final class ReplicationController implements AutoCloseable {
             Thread.ofVirtual().name("replication-round-", 0).factory());
     private final Map<String, ReentrantLock> running = new ConcurrentHashMap<>();
     private final Map<String, Instant> lastStarted = new ConcurrentHashMap<>();
+    /** Replications told a new restore point may be waiting: each runs at the next look, or once its round ends. */
+    private final java.util.Set<String> nudged = ConcurrentHashMap.newKeySet();
     /** Open RPO alarms by VM id; rebuilt from the open alarms at the first look. */
     private Map<String, String> raised;
 
@@ -69,6 +71,17 @@ public final class ReplicationController implements AutoCloseable {
 
     public ReplicationMeters meters() {
         return wiring.meters();
+    }
+
+    /**
+     * Says a backup just made a restore point: every replication runs a round at the next look (within a tick), or
+     * as soon as its running round ends, so a point reaches the other site without waiting for the interval; the
+     * interval stays the floor for replications whose VMs are not backed up meanwhile.
+     */
+    public void pointMade() {
+        for (Replication replication : wiring.replications().list()) {
+            nudged.add(replication.id());
+        }
     }
 
     /** Forgets a replication: its record, its VMs' records and its gauges. */
@@ -124,10 +137,16 @@ public final class ReplicationController implements AutoCloseable {
             for (Replication replication : wiring.replications().list()) {
                 Instant last = lastStarted.computeIfAbsent(replication.id(), id -> wiring.replications()
                         .lastRound(id).map(Round::started).orElse(Instant.EPOCH));
-                if (last.plus(replication.interval()).isAfter(now)) {
+                boolean nudge = nudged.contains(replication.id());
+                if (!nudge && last.plus(replication.interval()).isAfter(now)) {
                     continue;
                 }
                 ReentrantLock lock = running.computeIfAbsent(replication.id(), id -> new ReentrantLock());
+                if (lock.isLocked()) {
+                    // a round runs: a nudge waits for it to end; a due interval comes round again at the next look
+                    continue;
+                }
+                nudged.remove(replication.id());
                 lastStarted.put(replication.id(), now);
                 rounds.submit(() -> {
                     if (lock.tryLock()) {

@@ -293,6 +293,9 @@ public final class PaddockServer implements AutoCloseable {
             made.add(replication);
             replication.start();
             leadership.stopOnLoss(replication);
+            // a restore point replicates as soon as its backup is done, not at the replication's next interval
+            runner.onFinished(id -> runner.get(id).filter(op -> op.kind().equals(Backups.BACKUP)
+                    && op.state() == dev.paddock.operation.OperationState.DONE).ifPresent(op -> replication.pointMade()));
             PaddockServer server = start(new Parts(store, runner, hypervisor, oversight, security.accounts(), made,
                     Optional.of(ha), Optional.of(leadership), logins.kept(), Optional.of(backups),
                     Optional.of(schedules), Optional.of(replication)), config.host(), config.port(), config.openMetrics(),
