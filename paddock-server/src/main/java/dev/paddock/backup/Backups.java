@@ -133,20 +133,16 @@ public final class Backups implements BackupCopies {
         return new Registered(record, !existing);
     }
 
-    /** True when the nearest existing ancestor of {@code path} resolves (symbolic links followed) under a root. */
+    /**
+     * True when {@code path}, its symbolic links followed as far as it exists, lies inside a root (followed the same
+     * way): a link under a root that leads elsewhere does not make elsewhere a root.
+     */
     private boolean insideRoots(Path path) {
-        Path existing = path;
-        while (existing != null && !Files.exists(existing)) {
-            existing = existing.getParent();
-        }
-        if (existing == null) {
-            return false;
-        }
         try {
-            Path real = existing.toRealPath();
+            Path real = followed(path);
             for (Path root : roots) {
-                Path realRoot = Files.exists(root) ? root.toRealPath() : root;
-                if (real.startsWith(realRoot)) {
+                Path realRoot = followed(root);
+                if (real.startsWith(realRoot) && !real.equals(realRoot)) {
                     return true;
                 }
             }
@@ -154,6 +150,24 @@ public final class Backups implements BackupCopies {
         } catch (IOException e) {
             return false;
         }
+    }
+
+    /** The real path of the nearest existing ancestor, with the rest of {@code path} after it. */
+    private static Path followed(Path path) throws IOException {
+        Path existing = path;
+        java.util.Deque<Path> rest = new java.util.ArrayDeque<>();
+        while (existing != null && !Files.exists(existing)) {
+            rest.push(existing.getFileName());
+            existing = existing.getParent();
+        }
+        if (existing == null) {
+            throw new IOException("nothing of " + path + " exists");
+        }
+        Path real = existing.toRealPath();
+        while (!rest.isEmpty()) {
+            real = real.resolve(rest.pop());
+        }
+        return real;
     }
 
     /** The directories repositories may be in. */

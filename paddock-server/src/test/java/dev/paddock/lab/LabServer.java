@@ -69,6 +69,11 @@ final class LabServer implements BeforeAllCallback, AfterAllCallback {
         return lab.lab();
     }
 
+    /** The lab's extension, for fixtures that act on the same lab (a {@link LabWan}). */
+    LabExtension extension() {
+        return lab;
+    }
+
     PaddockServer server() {
         return server;
     }
