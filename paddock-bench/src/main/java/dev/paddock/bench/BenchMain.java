@@ -31,6 +31,7 @@ public final class BenchMain {
         all.put("failover", new FailoverBenchmark());
         all.put("evacuation", new EvacuationBenchmark());
         all.put("provision", new ProvisionBenchmark());
+        all.put("backup", new BackupBenchmark());
         all.put("packing", options -> {
             PackingBench.main(options);
             return 0;

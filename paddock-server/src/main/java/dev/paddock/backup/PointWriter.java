@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -13,6 +14,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Writes one restore point: disks from whole streams, or as the parent point's map with changed ranges laid over it;
@@ -21,6 +29,12 @@ import java.util.TreeMap;
  * <p>Every chunk the point will name is appended to the writer's record ({@link WriterJournal}) before the writer
  * looks whether the repository has it, and is written if it has not; {@link #commit} checks that every named chunk
  * is in place (putting back one that a prune killed half-way left in the trash) before the manifest is renamed in.
+ *
+ * <p>While the caller's thread reads the next chunks of a disk, a few threads name, compress and write the chunks
+ * read before ({@link Pipeline}): a backup then waits on the source, the CPU and the repository's fsyncs at once rather
+ * than one after another. Each chunk file is still fsync'd before it is renamed into place, its name still recorded
+ * before the writer looks whether it exists, and the map keeps the disk's order; a disk's write returns only when
+ * every one of its chunks is written, so {@link #commit} sees them all.
  */
 public final class PointWriter implements AutoCloseable {
 
@@ -29,11 +43,16 @@ public final class PointWriter implements AutoCloseable {
     private final Optional<RestorePoint> parent;
     private final WriterJournal journal;
     private final int chunkSize;
+    /** Guarded by itself: names recorded in the journal, each once, before the writer looks for the chunk. */
     private final Set<String> referenced = new HashSet<>();
-    private final Set<Path> directories = new HashSet<>();
+    private final Set<Path> directories = ConcurrentHashMap.newKeySet();
     private final List<DiskMap> disks = new ArrayList<>();
     private final byte[] zeros;
     private boolean committed;
+
+    /** Chunks named, compressed and written at once; and chunks read ahead of them, each a chunk-sized buffer. */
+    private static final int WORKERS = 3;
+    private static final int IN_FLIGHT = WORKERS + 1;
 
     PointWriter(BackupRepository repository, RestorePoint draft, Optional<RestorePoint> parent) {
         this.repository = repository;
@@ -53,26 +72,25 @@ public final class PointWriter implements AutoCloseable {
     public DiskWrite writeDisk(String name, InputStream image) {
         requireNewDisk(name);
         Tally tally = new Tally();
-        List<Extent> extents = new ArrayList<>();
-        byte[] buffer = new byte[chunkSize];
         long offset = 0;
-        try {
+        try (Pipeline pipeline = new Pipeline(tally)) {
             while (true) {
+                byte[] buffer = pipeline.buffer();
                 int read = image.readNBytes(buffer, 0, chunkSize);
                 if (read == 0) {
                     break;
                 }
                 tally.bytesRead += read;
-                put(offset, buffer, read, tally).ifPresent(extents::add);
+                pipeline.put(offset, buffer, read);
                 offset += read;
                 if (read < chunkSize) {
                     break;
                 }
             }
+            return add(new DiskMap(name, offset, pipeline.finish()), tally);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read disk " + name + " for restore point " + id(), e);
         }
-        return add(new DiskMap(name, offset, extents), tally);
     }
 
     /**
@@ -104,25 +122,26 @@ public final class PointWriter implements AutoCloseable {
                 .toList();
         inherit(inherited, base);
         Tally tally = new Tally();
-        List<Extent> extents = new ArrayList<>();
-        byte[] buffer = new byte[chunkSize];
-        for (long index = 0; index < chunks; index++) {
-            Extent previous = oldByIndex.get(index);
-            if (!touched.containsKey(index)) {
-                if (previous == null) {
-                    tally.holes++;
-                } else {
-                    extents.add(previous);
-                    tally.reused++;
+        try (Pipeline pipeline = new Pipeline(tally)) {
+            for (long index = 0; index < chunks; index++) {
+                Extent previous = oldByIndex.get(index);
+                if (!touched.containsKey(index)) {
+                    if (previous == null) {
+                        tally.holes++;
+                    } else {
+                        pipeline.keep(previous);
+                        tally.reused++;
+                    }
+                    continue;
                 }
-                continue;
+                long offset = index * chunkSize;
+                int length = (int) Math.min(chunkSize, size - offset);
+                byte[] buffer = pipeline.buffer();
+                fill(buffer, length, previous, base, touched.get(index), offset, source, tally);
+                pipeline.put(offset, buffer, length);
             }
-            long offset = index * chunkSize;
-            int length = (int) Math.min(chunkSize, size - offset);
-            fill(buffer, length, previous, base, touched.get(index), offset, source, tally);
-            put(offset, buffer, length, tally).ifPresent(extents::add);
+            return add(new DiskMap(name, size, pipeline.finish()), tally);
         }
-        return add(new DiskMap(name, size, extents), tally);
     }
 
     /**
@@ -175,31 +194,141 @@ public final class PointWriter implements AutoCloseable {
                 tally.bytesRead, tally.bytesStored);
     }
 
-    /** Stores one chunk's worth of bytes, or nothing for zeros; answers its extent. */
-    private Optional<Extent> put(long offset, byte[] buffer, int length, Tally tally) {
+    /**
+     * Stores one chunk's worth of bytes, or nothing for zeros; answers what it did. Runs on the pipeline's threads:
+     * the name is recorded in the journal, under the lock of the names, before the store is asked for the chunk.
+     */
+    private Put put(long offset, byte[] buffer, int length) {
         if (allZero(buffer, length)) {
-            tally.holes++;
-            return Optional.empty();
+            return new Put(Optional.empty(), 0);
         }
         String chunk = repository.codec().name(buffer, length);
-        if (referenced.add(chunk)) {
-            journal.record(List.of(chunk));
-            if (!repository.store().has(chunk)) {
-                byte[] stored = repository.codec().encode(chunk, buffer, length);
-                directories.add(repository.store().write(chunk, stored, journal.id()));
-                tally.stored++;
-                tally.bytesStored += stored.length;
-                return Optional.of(new Extent(offset, length, chunk));
+        Extent extent = new Extent(offset, length, chunk);
+        boolean first;
+        synchronized (referenced) {
+            first = referenced.add(chunk);
+            if (first) {
+                journal.record(List.of(chunk));
             }
         }
-        tally.reused++;
-        return Optional.of(new Extent(offset, length, chunk));
+        if (first && !repository.store().has(chunk)) {
+            byte[] stored = repository.codec().encode(chunk, buffer, length);
+            directories.add(repository.store().write(chunk, stored, journal.id()));
+            return new Put(Optional.of(extent), stored.length);
+        }
+        return new Put(Optional.of(extent), -1);
+    }
+
+    /** What storing one chunk did: its extent (none for zeros), and the bytes written (-1 when it was there). */
+    private record Put(Optional<Extent> extent, long bytesStored) {}
+
+    /**
+     * A disk's chunks in flight: the caller fills a buffer, hands it over with {@link #put}, and takes the next; at
+     * most {@link #IN_FLIGHT} chunks are being stored at once, and their extents are collected in the disk's order.
+     */
+    private final class Pipeline implements AutoCloseable {
+        private final ExecutorService workers = Executors.newFixedThreadPool(WORKERS, threads());
+        private final ArrayDeque<Pending> pending = new ArrayDeque<>();
+        private final ArrayDeque<byte[]> free = new ArrayDeque<>();
+        private final List<Extent> extents = new ArrayList<>();
+        private final Tally tally;
+
+        private record Pending(Optional<Future<Put>> put, Optional<Extent> kept, Optional<byte[]> buffer) {}
+
+        Pipeline(Tally tally) {
+            this.tally = tally;
+        }
+
+        /** A buffer for the next chunk, once fewer than {@link #IN_FLIGHT} chunks are being stored. */
+        byte[] buffer() {
+            while (pending.size() >= IN_FLIGHT) {
+                collect();
+            }
+            return free.isEmpty() ? new byte[chunkSize] : free.pop();
+        }
+
+        void put(long offset, byte[] buffer, int length) {
+            pending.add(new Pending(Optional.of(workers.submit(() -> PointWriter.this.put(offset, buffer, length))),
+                    Optional.empty(), Optional.of(buffer)));
+        }
+
+        /** An extent kept from the parent, in its place among the stored ones. */
+        void keep(Extent extent) {
+            pending.add(new Pending(Optional.empty(), Optional.of(extent), Optional.empty()));
+        }
+
+        /** Waits for every chunk handed over; answers the disk's extents in order. */
+        List<Extent> finish() {
+            while (!pending.isEmpty()) {
+                collect();
+            }
+            return extents;
+        }
+
+        private void collect() {
+            Pending next = pending.removeFirst();
+            next.kept().ifPresent(extents::add);
+            if (next.put().isPresent()) {
+                Put done = result(next.put().get());
+                next.buffer().ifPresent(free::push);
+                done.extent().ifPresent(extents::add);
+                if (done.extent().isEmpty()) {
+                    tally.holes++;
+                } else if (done.bytesStored() < 0) {
+                    tally.reused++;
+                } else {
+                    tally.stored++;
+                    tally.bytesStored += done.bytesStored();
+                }
+            }
+        }
+
+        private Put result(Future<Put> put) {
+            try {
+                return put.get();
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof RuntimeException unchecked) {
+                    throw unchecked;
+                }
+                if (e.getCause() instanceof Error error) {
+                    throw error;
+                }
+                throw new IllegalStateException(e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while restore point " + id() + " was written", e);
+            }
+        }
+
+        /** Ends the threads; after a failure, waits for the chunks still being written (the next prune takes them). */
+        @Override
+        public void close() {
+            workers.shutdownNow();
+            try {
+                workers.awaitTermination(1, TimeUnit.MINUTES);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private ThreadFactory threads() {
+        String prefix = "point-" + id() + "-";
+        int[] count = {0};
+        return task -> {
+            Thread thread = new Thread(task, prefix + ++count[0]);
+            thread.setDaemon(true);
+            return thread;
+        };
     }
 
     /** Records the parent's chunks this point keeps, then makes sure each is in place. */
     private void inherit(List<String> chunks, RestorePoint base) {
-        List<String> fresh = chunks.stream().filter(referenced::add).toList();
-        journal.record(fresh);
+        List<String> fresh;
+        synchronized (referenced) {
+            fresh = chunks.stream().filter(referenced::add).toList();
+            journal.record(fresh);
+        }
         ChunkStore store = repository.store();
         for (String chunk : fresh) {
             if (!store.has(chunk) && !store.restoreFromTrash(chunk)) {
