@@ -249,7 +249,7 @@ public final class Backups implements BackupCopies {
         }
         String hostId = vm.hostId().get();
         // The host's word, not the inventory's, which may be an event behind (a migration's last resume).
-        VmState state = hypervisor.domain(hostId, vmId).map(DomainInfo::state).orElse(vm.state());
+        VmState state = liveState(vm, hostId);
         if (state != VmState.RUNNING) {
             throw new PaddockException.Conflict("VM " + vm.name() + " is " + state.name().toLowerCase()
                     + "; a backup reads the disks of a running VM (start it first)");
@@ -298,6 +298,15 @@ public final class Backups implements BackupCopies {
             LOG.info("checkpoints of vm {} on host {} unknown ({}): the backup reads every disk", vmId, hostId,
                     e.getMessage());
             return List.of();
+        }
+    }
+
+    /** The VM's state as its host tells it now; the inventory's when the host is out of reach. */
+    private VmState liveState(Vm vm, String hostId) {
+        try {
+            return hypervisor.domain(hostId, vm.id()).map(DomainInfo::state).orElse(vm.state());
+        } catch (HypervisorException e) {
+            return vm.state();
         }
     }
 

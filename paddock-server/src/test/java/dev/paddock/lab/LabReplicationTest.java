@@ -103,6 +103,10 @@ class LabReplicationTest {
             + " after a 60 s cut they catch up without the disks sent again")
     void replicationAcrossTheWan() throws Exception {
         LabPaddock.Registered lab = LAB.registered();
+        // h3 is site B's: site A's Paddock must not watch it (its HA would fence it, and site B's Paddock with it,
+        // when the link is cut).
+        LabPaddock.Reply removed = LAB.paddock().delete("/api/v1/hosts/" + lab.host(3));
+        assertThat(removed.status()).as(removed.body()).isEqualTo(204);
         String id = UUID.randomUUID().toString();
         String name = "replicated-" + id.substring(0, 6);
         Path datastore = LAB.lab().shared().resolve("datastores").resolve(lab.datastoreId());
@@ -235,13 +239,16 @@ class LabReplicationTest {
         }
     }
 
-    /** A 64 MiB qcow2 disk holding {@code data} from 1 MiB on (the guest's heartbeat takes its first sector). */
+    /**
+     * A 64 MiB qcow2 disk holding {@code data} from 8 MiB on: the guest's heartbeat rewrites its first sector, and a
+     * point carries each 4 MiB chunk a write touched, so the data stays clear of the heartbeat's chunk.
+     */
     private static void dataDisk(Path qcow2, byte[] data) throws Exception {
         Path raw = Files.createTempFile("data", ".raw");
         try {
             try (RandomAccessFile file = new RandomAccessFile(raw.toFile(), "rw")) {
                 file.setLength(64L << 20);
-                file.seek(1 << 20);
+                file.seek(8 << 20);
                 file.write(data);
             }
             qemuImg("convert", "-q", "-f", "raw", "-O", "qcow2", raw.toString(), qcow2.toString());
