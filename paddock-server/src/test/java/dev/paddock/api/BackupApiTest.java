@@ -92,6 +92,44 @@ class BackupApiTest {
         assertThat(detail(server.post("/api/v1/vms/" + vmId + "/backup", "{}"), 422)).contains("repository");
     }
 
+    @Test
+    void aRestoreOntoADatastoreTooSmallOrOfAPointThatIsNotThereIsRefusedAndNothingIsMade() throws Exception {
+        server.hypervisor.addStorage(dev.paddock.hypervisor.PoolType.NETFS,
+                dev.paddock.hypervisor.PoolSource.nfs("nas", "/export/tiny"), 1L << 20);
+        String datastore = server.awaitFinal(server.post("/api/v1/datastores", "{\"name\":\"tiny\",\"type\":"
+                + "\"netfs\",\"source\":{\"host\":\"nas\",\"path\":\"/export/tiny\"},\"hosts\":[\"h1\",\"h2\"]}"))
+                .get("target").asText();
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() ->
+                server.get("/api/v1/datastores/" + datastore).json().get("hostIds").size() == 2);
+        Path where = server.backupRoot().resolve("main");
+        assertThat(server.post("/api/v1/backup-repositories", "{\"name\":\"main\",\"path\":\"" + where + "\"}")
+                .status()).isEqualTo(201);
+        dev.paddock.model.Vm backedUp = new dev.paddock.model.Vm("vm-1", "web", TestServer.CLUSTER.id(),
+                java.util.Optional.empty(), dev.paddock.model.Resources.of(1000, 512, 0, 0),
+                dev.paddock.model.VmState.RUNNING, dev.paddock.model.VmOrigin.MANAGED, "", 0, java.util.Set.of(),
+                java.util.Set.of(), java.util.Set.of(), java.util.List.of(new dev.paddock.model.Disk("root", datastore,
+                        1)), java.util.List.of());
+        byte[] disk = new byte[8 << 20];
+        new java.util.Random(3).nextBytes(disk);
+        String point;
+        var repository = dev.paddock.backup.BackupRepository.open(where, java.util.Optional.empty());
+        try (var writer = repository.begin("vm-1", dev.paddock.json.Json.mapper().writeValueAsString(backedUp),
+                java.time.Instant.now(), java.util.Optional.empty())) {
+            writer.writeDisk("vda", new java.io.ByteArrayInputStream(disk));
+            point = writer.commit().id();
+        }
+        int operations = server.get("/api/v1/operations").json().get("items").size();
+
+        assertThat(detail(server.post("/api/v1/backup-repositories/main/points/" + point + "/restore",
+                "{\"name\":\"copy\",\"datastore\":\"tiny\"}"), 409)).contains("tiny").contains("bytes free")
+                .contains("need");
+        assertThat(detail(server.post("/api/v1/backup-repositories/main/points/no-such-point/restore",
+                "{\"name\":\"copy\",\"datastore\":\"tiny\"}"), 404)).contains("no restore point no-such-point");
+        assertThat(server.get("/api/v1/vms").json().get("items")).noneMatch(vm -> vm.get("name").asText()
+                .equals("copy"));
+        assertThat(server.get("/api/v1/operations").json().get("items")).as("no operation started").hasSize(operations);
+    }
+
     private static String detail(TestServer.Reply reply, int status) {
         assertThat(reply.status()).as(reply.body()).isEqualTo(status);
         assertThat(reply.contentType()).startsWith("application/problem+json");
