@@ -69,12 +69,20 @@ class LabBackupTest {
     }
 
     @Test
-    @DisplayName("a full then an incremental pull backup of a writing guest, and its checkpoints after a migration")
+    @DisplayName("refusals, then a full and an incremental pull backup of a writing guest, and its checkpoints after a"
+            + " migration")
     void fullIncrementalAndMigration() throws Exception {
         String h1 = LAB.lab().host(1).id();
         String h2 = LAB.lab().host(2).id();
         hypervisor.define(h1, guest);
+        assertThatThrownBy(() -> hypervisor.beginBackup(h1, guest.uuid(),
+                new BackupRequest("cp0", Optional.empty(), List.of("vda"), "10.77.0.1", PORT)))
+                .isInstanceOf(HypervisorException.class).hasMessageContaining("does not run");
         hypervisor.start(h1, guest.uuid());
+        assertThatThrownBy(() -> hypervisor.beginBackup(h1, guest.uuid(),
+                new BackupRequest("cp0", Optional.empty(), List.of("vdz"), "10.77.0.1", PORT)))
+                .isInstanceOf(HypervisorException.class).hasMessageContaining("no disk vdz");
+        assertThat(hypervisor.checkpoints(h1, guest.uuid())).as("a refused backup leaves no checkpoint").isEmpty();
         awaitHeartbeatAbove(1);
 
         BackupExport full = hypervisor.beginBackup(h1, guest.uuid(),
@@ -127,21 +135,6 @@ class LabBackupTest {
         assertThatThrownBy(() -> hypervisor.beginBackup(h2, guest.uuid(),
                 new BackupRequest("cp4", Optional.of("cp1"), List.of("vda"), "10.77.0.2", PORT)))
                 .isInstanceOf(HypervisorException.class).hasMessageContaining("no checkpoint cp1");
-    }
-
-    @Test
-    @DisplayName("a stopped guest and a raw disk are refused with a sentence")
-    void refusals() {
-        String h1 = LAB.lab().host(1).id();
-        hypervisor.define(h1, guest);
-        assertThatThrownBy(() -> hypervisor.beginBackup(h1, guest.uuid(),
-                new BackupRequest("cp1", Optional.empty(), List.of("vda"), "10.77.0.1", PORT)))
-                .isInstanceOf(HypervisorException.class).hasMessageContaining("does not run");
-        hypervisor.start(h1, guest.uuid());
-        assertThatThrownBy(() -> hypervisor.beginBackup(h1, guest.uuid(),
-                new BackupRequest("cp1", Optional.empty(), List.of("vdz"), "10.77.0.1", PORT)))
-                .isInstanceOf(HypervisorException.class).hasMessageContaining("no disk vdz");
-        assertThat(hypervisor.checkpoints(h1, guest.uuid())).isEmpty();
     }
 
     private long awaitHeartbeatAbove(long floor) {

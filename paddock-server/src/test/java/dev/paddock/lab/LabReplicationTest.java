@@ -135,7 +135,7 @@ class LabReplicationTest {
             LabAwait.until("a first point at site B", Duration.ofSeconds(90), () -> !pointsAtB(id).isEmpty());
             Map<String, Duration> lag = new HashMap<>();
             List<Duration> rpo = new ArrayList<>();
-            long until = System.nanoTime() + Duration.ofSeconds(75).toNanos();
+            long until = System.nanoTime() + Duration.ofSeconds(48).toNanos();
             while (System.nanoTime() < until) {
                 Instant now = Instant.now();
                 List<JsonNode> points = pointsAtB(id);
@@ -147,7 +147,7 @@ class LabReplicationTest {
             }
             Duration worstLag = lag.values().stream().max(Comparator.naturalOrder()).orElseThrow();
             Duration worstRpo = rpo.stream().max(Comparator.naturalOrder()).orElseThrow();
-            assertThat(lag).as("points seen at site B").hasSizeGreaterThanOrEqualTo(4);
+            assertThat(lag).as("points seen at site B").hasSizeGreaterThanOrEqualTo(3);
             assertThat(worstRpo).as("recovery point (each point's lag: " + lag.values() + ")")
                     .isLessThanOrEqualTo(Duration.ofSeconds(15).plus(worstLag).plusSeconds(2));
             assertThat(worstLag).as("a point's way from its checkpoint to site B").isLessThan(Duration.ofSeconds(15));
