@@ -18,6 +18,11 @@ import java.util.Optional;
  */
 public record BackupRequest(String checkpoint, Optional<String> since, List<String> disks, String address, int port) {
 
+    /** The name of a disk's dirty bitmap in an incremental export (meta context qemu:dirty-bitmap:NAME). */
+    public static String exportBitmap(String disk) {
+        return "changed-" + disk;
+    }
+
     public BackupRequest {
         Objects.requireNonNull(checkpoint, "checkpoint");
         Objects.requireNonNull(since, "since");

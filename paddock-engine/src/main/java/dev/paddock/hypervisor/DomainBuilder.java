@@ -67,9 +67,8 @@ public final class DomainBuilder {
 
     private static List<DomainSpec.DiskSpec> disks(Vm vm, Room room) {
         List<DomainSpec.DiskSpec> disks = new ArrayList<>(vm.disks().size());
-        char target = 'a';
         for (Disk disk : vm.disks()) {
-            String device = "vd" + target++;
+            String device = device(disks.size());
             Optional<NfsExport> export = room.datastore(disk.datastoreId()).flatMap(Datastore::nfsExport);
             if (export.isPresent()) {
                 DomainSpec.DiskSpec spec = DomainSpec.DiskSpec.remote(device,
@@ -87,6 +86,11 @@ public final class DomainBuilder {
             disks.add(disk.readOnly() ? spec.asReadOnly() : spec);
         }
         return disks;
+    }
+
+    /** The target of a VM's disk at {@code index} in its list (vda, vdb...), as every domain names it. */
+    public static String device(int index) {
+        return "vd" + (char) ('a' + index);
     }
 
     /**

@@ -105,7 +105,8 @@ final class DomainBackups {
                 // The scratch file holds the export's view of what the guest overwrites meanwhile; libvirt makes it
                 // on the host and removes it when the job ends.
                 backup.append("<disk name='").append(disk).append("' backup='yes' type='file' exportname='")
-                        .append(disk).append("' exportbitmap='changed-").append(disk).append("'><scratch file='")
+                        .append(disk).append("' exportbitmap='").append(BackupRequest.exportBitmap(disk))
+                        .append("'><scratch file='")
                         .append(SCRATCH_DIRECTORY).append("/paddock-scratch-").append(domain.getUUIDString())
                         .append('-').append(disk).append('-').append(request.checkpoint())
                         .append(".qcow2'/></disk>");
@@ -133,7 +134,7 @@ final class DomainBackups {
         if (xml == null) {
             // The job runs; without its description the request's own values stand.
             List<BackupExport.Disk> disks = request.disks().stream().map(d -> new BackupExport.Disk(d, d,
-                    request.since().map(s -> "changed-" + d))).toList();
+                    request.since().map(s -> BackupRequest.exportBitmap(d)))).toList();
             return new BackupExport(request.address(), request.port(), disks);
         }
         Element root = XmlDocuments.parse(xml, "backup").getDocumentElement();

@@ -366,9 +366,9 @@ final class BackupRoutes {
         List<Disk> disks = new java.util.ArrayList<>();
         List<String[]> volumes = new java.util.ArrayList<>();
         long bytes = 0;
-        char target = 'a';
-        for (Disk disk : original.disks()) {
-            String device = "vd" + target++;
+        for (int index = 0; index < original.disks().size(); index++) {
+            Disk disk = original.disks().get(index);
+            String device = DomainBuilder.device(index);
             Optional<DiskMap> saved = point.disk(device);
             if (saved.isEmpty()) {
                 continue;

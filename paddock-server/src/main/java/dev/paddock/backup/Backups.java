@@ -3,7 +3,9 @@ package dev.paddock.backup;
 import dev.paddock.api.PaddockException;
 import dev.paddock.backup.nbd.ExportBackup;
 import dev.paddock.backup.nbd.NbdClient;
+import dev.paddock.hypervisor.BackupRequest;
 import dev.paddock.hypervisor.Checkpoint;
+import dev.paddock.hypervisor.DomainBuilder;
 import dev.paddock.hypervisor.DomainInfo;
 import dev.paddock.hypervisor.Hypervisor;
 import dev.paddock.hypervisor.HypervisorException;
@@ -313,11 +315,10 @@ public final class Backups implements BackupCopies {
     /** The targets (vda, vdb...) of a VM's disks that a backup reads: its qcow2 disks that the guest writes. */
     static List<String> backedUpDisks(Vm vm) {
         List<String> targets = new ArrayList<>();
-        char target = 'a';
-        for (Disk disk : vm.disks()) {
-            String device = "vd" + target++;
+        for (int index = 0; index < vm.disks().size(); index++) {
+            Disk disk = vm.disks().get(index);
             if (!disk.readOnly() && disk.format().equals("qcow2")) {
-                targets.add(device);
+                targets.add(DomainBuilder.device(index));
             }
         }
         return targets;
@@ -368,23 +369,21 @@ public final class Backups implements BackupCopies {
                 Instant.ofEpochMilli(step.takenMillis()), parent)) {
             int done = 0;
             for (String disk : step.disks()) {
-                String bitmap = "changed-" + disk;
+                String bitmap = BackupRequest.exportBitmap(disk);
                 List<String> contexts = parent.isPresent() ? List.of(NbdClient.BASE_ALLOCATION,
                         "qemu:dirty-bitmap:" + bitmap) : List.of(NbdClient.BASE_ALLOCATION);
                 try (NbdClient client = NbdClient.connect(new InetSocketAddress(step.address(), step.port()), disk,
                         contexts)) {
                     ExportBackup export = ExportBackup.of(client);
-                    int index = done;
                     DiskWrite wrote = parent.isPresent() ? export.changes(writer, disk, bitmap)
                             : export.full(writer, disk);
                     read += wrote.bytesRead();
                     stored += wrote.bytesStored();
-                    progress.accept((double) (index + 1) / step.disks().size());
+                    progress.accept((double) ++done / step.disks().size());
                 } catch (IOException e) {
                     throw new UncheckedIOException("reading disk " + disk + " of VM " + step.vmId() + " from "
                             + step.address() + ":" + step.port() + " failed: " + e.getMessage(), e);
                 }
-                done++;
             }
             writer.commit();
         }
