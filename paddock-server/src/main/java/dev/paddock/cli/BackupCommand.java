@@ -30,18 +30,6 @@ final class BackupCommand implements Runnable {
                 + " forget, verify, prune, restore, files, extract or schedule (see 'paddock backup --help').");
     }
 
-    /** A byte count as people read it: 3.2 GiB, 640 KiB, 12 B. */
-    static String bytes(long count) {
-        String[] units = {"B", "KiB", "MiB", "GiB", "TiB", "PiB"};
-        double value = count;
-        int unit = 0;
-        while (value >= 1024 && unit < units.length - 1) {
-            value /= 1024;
-            unit++;
-        }
-        return unit == 0 ? count + " B" : String.format(java.util.Locale.ROOT, "%.1f %s", value, units[unit]);
-    }
-
     private static String repository(String name) {
         return REPOSITORIES + "/" + ApiClient.encode(name);
     }
@@ -187,7 +175,7 @@ final class BackupCommand implements Runnable {
                 StringBuilder disks = new StringBuilder();
                 for (JsonNode disk : point.path("disks")) {
                     disks.append(disks.isEmpty() ? "" : " ").append(disk.path("name").asText()).append('=')
-                            .append(bytes(disk.path("size").asLong()));
+                            .append(Format.bytes(disk.path("size").asLong()));
                 }
                 table.row(point.path("id").asText(), point.path("vmName").asText(point.path("vm").asText()),
                         point.path("taken").asText(), point.path("parent").isNull() ? "full" : "incremental",
@@ -237,7 +225,7 @@ final class BackupCommand implements Runnable {
             } else {
                 root.out().println("repository " + repositoryName + ": " + report.path("points").asInt()
                         + " restore points, " + report.path("chunksRead").asInt() + " chunks read ("
-                        + bytes(report.path("bytesRead").asLong()) + "), "
+                        + Format.bytes(report.path("bytesRead").asLong()) + "), "
                         + (report.path("clean").asBoolean() ? "all sound" : report.path("problems").size()
                         + " damaged"));
                 for (JsonNode problem : report.path("problems")) {
@@ -291,7 +279,7 @@ final class BackupCommand implements Runnable {
             JsonNode report = pruned.path("report");
             return root.done(pruned, "repository " + repositoryName + ": " + pruned.path("forgotten").size()
                     + " restore points forgotten, " + report.path("deleted").asInt() + " chunks deleted ("
-                    + bytes(report.path("bytesFreed").asLong()) + " freed)");
+                    + Format.bytes(report.path("bytesFreed").asLong()) + " freed)");
         }
     }
 
@@ -383,7 +371,7 @@ final class BackupCommand implements Runnable {
                 }
                 Table table = new Table("PARTITION", "SIZE", "TYPE", "FILE SYSTEM", "NOTE");
                 for (JsonNode one : partitions.path("items")) {
-                    table.row(one.path("number").asText(), bytes(one.path("length").asLong()),
+                    table.row(one.path("number").asText(), Format.bytes(one.path("length").asLong()),
                             one.path("type").asText(), one.path("fileSystem").asText(),
                             one.path("refusal").asText(""));
                 }
@@ -400,7 +388,7 @@ final class BackupCommand implements Runnable {
                 String name = entry.path("name").asText() + (entry.path("type").asText().equals("SYMLINK")
                         ? " -> " + entry.path("target").asText("") : "");
                 table.row(name, entry.path("type").asText().toLowerCase(java.util.Locale.ROOT),
-                        entry.path("type").asText().equals("FILE") ? bytes(entry.path("size").asLong()) : "",
+                        entry.path("type").asText().equals("FILE") ? Format.bytes(entry.path("size").asLong()) : "",
                         entry.path("modified").asText(""));
             }
             table.print(root.out());
@@ -438,7 +426,7 @@ final class BackupCommand implements Runnable {
             long size = root.client().download(diskPath(repositoryName, point, disk, "content", partition, path), to);
             return root.done(dev.paddock.json.Json.mapper().createObjectNode().put("path", path)
                     .put("savedTo", to.toString()).put("bytes", size), path + " of restore point " + point
-                    + " saved to " + to + " (" + bytes(size) + ")");
+                    + " saved to " + to + " (" + Format.bytes(size) + ")");
         }
     }
 }

@@ -231,7 +231,7 @@ final class ReplicationCommand implements Runnable {
             for (JsonNode vm : status.path("vmStatus")) {
                 table.row(vm.path("vm").asText(), vm.path("point").asText(), vm.path("taken").asText(),
                         vm.path("rpoSeconds").asLong() + " s", vm.path("withinTarget").asBoolean() ? "yes" : "NO",
-                        BackupCommand.bytes(vm.path("bytesSent").asLong()), vm.path("tookMillis").asLong() + " ms");
+                        Format.bytes(vm.path("bytesSent").asLong()), vm.path("tookMillis").asLong() + " ms");
             }
             table.print(root.out());
             return 0;
