@@ -79,8 +79,8 @@ class LabBackupApiTest {
         Path datastore = LAB.lab().shared().resolve("datastores").resolve(lab.datastoreId());
         Path root = datastore.resolve(name + "-root.qcow2");
         Path records = datastore.resolve(name + "-records.qcow2");
-        recordsDisk(records);
-        qemuImg("create", "-q", "-f", "qcow2", root.toString(), "64M");
+        LabDisks.records(records);
+        LabDisks.qemuImg("create", "-q", "-f", "qcow2", root.toString(), "64M");
         Vm vm = new Vm(id, name, lab.clusterId(), Optional.of(lab.host(1)), Resources.of(500, 128, 0, 0),
                 VmState.STOPPED, VmOrigin.MANAGED, "", 0, Set.of(), Set.of(), Set.of(),
                 List.of(new Disk("root", lab.datastoreId(), 1), new Disk("records", lab.datastoreId(), 1)), List.of());
@@ -155,8 +155,9 @@ class LabBackupApiTest {
         String name = "keeper-" + id.substring(0, 6);
         Path datastore = LAB.lab().shared().resolve("datastores").resolve(lab.datastoreId());
         Path records = datastore.resolve(name + "-records.qcow2");
-        recordsDisk(records);
-        qemuImg("create", "-q", "-f", "qcow2", datastore.resolve(name + "-root.qcow2").toString(), "64M");
+        LabDisks.records(records);
+        LabDisks.qemuImg("create", "-q", "-f", "qcow2", datastore.resolve(name + "-root.qcow2").toString(),
+                "64M");
         byte[] big = new byte[24 << 20];
         new java.util.Random(7).nextBytes(big);
         filesDisk(datastore.resolve(name + "-files.qcow2"), big);
@@ -242,7 +243,7 @@ class LabBackupApiTest {
         String name = "crashed-" + id.substring(0, 6);
         Path datastore = LAB.lab().shared().resolve("datastores").resolve(lab.datastoreId());
         Path records = datastore.resolve(name + "-records.qcow2");
-        recordsDisk(records);
+        LabDisks.records(records);
         byte[] big = new byte[8 << 20];
         new java.util.Random(11).nextBytes(big);
         filesDisk(datastore.resolve(name + "-root.qcow2"), big);
@@ -349,7 +350,7 @@ class LabBackupApiTest {
             run("mkfs.vfat", raw.toString());
             run("mcopy", "-i", raw.toString(), bigFile.toString(), "::big.bin");
             run("mcopy", "-i", raw.toString(), hello.toString(), "::hello.txt");
-            qemuImg("convert", "-q", "-f", "raw", "-O", "qcow2", raw.toString(), qcow2.toString());
+            LabDisks.qemuImg("convert", "-q", "-f", "raw", "-O", "qcow2", raw.toString(), qcow2.toString());
         } finally {
             Files.deleteIfExists(raw);
             Files.deleteIfExists(bigFile);
@@ -383,20 +384,6 @@ class LabBackupApiTest {
         return LAB.server();
     }
 
-    /** A 64 MiB qcow2 disk whose first sector marks it as the guest's records disk. */
-    private static void recordsDisk(Path qcow2) throws Exception {
-        Path raw = Files.createTempFile("records", ".raw");
-        try {
-            try (RandomAccessFile file = new RandomAccessFile(raw.toFile(), "rw")) {
-                file.setLength(64L << 20);
-                file.write("PDKREC01".getBytes(StandardCharsets.US_ASCII));
-            }
-            Files.createDirectories(qcow2.getParent());
-            qemuImg("convert", "-q", "-f", "raw", "-O", "qcow2", raw.toString(), qcow2.toString());
-        } finally {
-            Files.deleteIfExists(raw);
-        }
-    }
 
     /** The count the guest last wrote at sector 1 of its records disk (read beside the running guest). */
     private static long count(Path qcow2) {
@@ -410,7 +397,8 @@ class LabBackupApiTest {
             out = Files.createTempFile("sector", ".raw");
             try {
                 // qemu-img dd copies blocks up to count, the skipped ones included
-                qemuImg("dd", "-f", "qcow2", "-O", "raw", "-U", "bs=512", "skip=" + sector, "count=" + (sector + 1),
+                LabDisks.qemuImg("dd", "-f", "qcow2", "-O", "raw", "-U", "bs=512", "skip=" + sector,
+                        "count=" + (sector + 1),
                         "if=" + qcow2, "of=" + out);
                 byte[] bytes = Files.readAllBytes(out);
                 return new String(bytes, StandardCharsets.US_ASCII).replace("\0", "").strip();
@@ -429,7 +417,7 @@ class LabBackupApiTest {
     private static long contiguousRecords(Path qcow2) throws Exception {
         Path raw = Files.createTempFile("restored", ".raw");
         try {
-            qemuImg("convert", "-q", "-f", "qcow2", "-O", "raw", qcow2.toString(), raw.toString());
+            LabDisks.qemuImg("convert", "-q", "-f", "qcow2", "-O", "raw", qcow2.toString(), raw.toString());
             byte[] disk = Files.readAllBytes(raw);
             assertThat(new String(disk, 0, 8, StandardCharsets.US_ASCII)).isEqualTo("PDKREC01");
             long n = 0;
@@ -455,22 +443,6 @@ class LabBackupApiTest {
         }
     }
 
-    private static void qemuImg(String... arguments) {
-        List<String> command = new ArrayList<>();
-        command.add("qemu-img");
-        command.addAll(List.of(arguments));
-        try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-            assertThat(process.exitValue()).as(String.join(" ", command) + ": " + output).isZero();
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
-    }
 
     private static JsonNode awaitDone(LabPaddock.Reply accepted) {
         assertThat(accepted.status()).as(accepted.body()).isEqualTo(202);

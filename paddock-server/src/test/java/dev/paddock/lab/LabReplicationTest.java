@@ -110,7 +110,7 @@ class LabReplicationTest {
         String id = UUID.randomUUID().toString();
         String name = "replicated-" + id.substring(0, 6);
         Path datastore = LAB.lab().shared().resolve("datastores").resolve(lab.datastoreId());
-        recordsDisk(datastore.resolve(name + "-records.qcow2"));
+        LabDisks.records(datastore.resolve(name + "-records.qcow2"));
         byte[] random = new byte[24 << 20];
         new java.util.Random(5).nextBytes(random);
         dataDisk(datastore.resolve(name + "-data.qcow2"), random);
@@ -224,20 +224,6 @@ class LabReplicationTest {
         }
     }
 
-    /** A 64 MiB qcow2 disk whose first sector marks it as the guest's records disk. */
-    private static void recordsDisk(Path qcow2) throws Exception {
-        Path raw = Files.createTempFile("records", ".raw");
-        try {
-            try (RandomAccessFile file = new RandomAccessFile(raw.toFile(), "rw")) {
-                file.setLength(64L << 20);
-                file.write("PDKREC01".getBytes(StandardCharsets.US_ASCII));
-            }
-            Files.createDirectories(qcow2.getParent());
-            qemuImg("convert", "-q", "-f", "raw", "-O", "qcow2", raw.toString(), qcow2.toString());
-        } finally {
-            Files.deleteIfExists(raw);
-        }
-    }
 
     /**
      * A 64 MiB qcow2 disk holding {@code data} from 8 MiB on: the guest's heartbeat rewrites its first sector, and a
@@ -251,19 +237,10 @@ class LabReplicationTest {
                 file.seek(8 << 20);
                 file.write(data);
             }
-            qemuImg("convert", "-q", "-f", "raw", "-O", "qcow2", raw.toString(), qcow2.toString());
+            LabDisks.qemuImg("convert", "-q", "-f", "raw", "-O", "qcow2", raw.toString(), qcow2.toString());
         } finally {
             Files.deleteIfExists(raw);
         }
     }
 
-    private static void qemuImg(String... arguments) throws Exception {
-        List<String> command = new ArrayList<>();
-        command.add("qemu-img");
-        command.addAll(List.of(arguments));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(process.exitValue()).as(String.join(" ", command) + ": " + output).isZero();
-    }
 }
