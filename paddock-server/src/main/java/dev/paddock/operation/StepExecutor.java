@@ -561,6 +561,7 @@ public final class StepExecutor {
             destroy(s.hostId(), s.vmId(), log);
         } else {
             log.accept("guest " + s.vmId() + " shut down");
+            recordStopped(s.hostId(), s.vmId());
         }
     }
 
@@ -571,6 +572,17 @@ public final class StepExecutor {
         }
         hypervisor.destroy(hostId, vmId);
         log.accept("powered off domain " + vmId + " on " + hostId);
+        recordStopped(hostId, vmId);
+    }
+
+    /**
+     * The inventory shows the VM stopped before the step is done, as a start shows it running: what a caller asks
+     * of the VM once the operation is done (its console, its state) is answered as stopped. A VM the inventory
+     * places on another host (a duplicate powered off after a restart elsewhere) keeps its state.
+     */
+    private void recordStopped(String hostId, String vmId) {
+        store.vm(vmId).filter(vm -> vm.hostId().filter(hostId::equals).isPresent())
+                .ifPresent(vm -> store.updateObserved(List.of(vm.withState(VmState.STOPPED))));
     }
 
     private void undefine(Step.UndefineVm s, Consumer<String> log) {
