@@ -64,6 +64,38 @@ final class ChunkStore {
         }
     }
 
+    /**
+     * Writes a chunk's stored bytes to a temporary file named after the writer, neither fsync'd nor in place: the
+     * writer makes its files durable at once ({@link FileSystemSync}) and only then {@link #place}s them, so no chunk
+     * file in place can be one whose bytes a crash lost.
+     */
+    Path stage(String chunk, byte[] stored, String writer) {
+        Path temporary = tmp.resolve(writer + "." + UUID.randomUUID() + ".chunk");
+        try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE_NEW,
+                StandardOpenOption.WRITE)) {
+            ByteBuffer buffer = ByteBuffer.wrap(stored);
+            while (buffer.hasRemaining()) {
+                channel.write(buffer);
+            }
+        } catch (IOException e) {
+            deleteQuietly(temporary);
+            throw new UncheckedIOException("cannot write chunk " + chunk, e);
+        }
+        return temporary;
+    }
+
+    /** Renames a staged chunk file into place; answers its directory, whose entry the caller makes durable. */
+    Path place(String chunk, Path staged) {
+        Path target = path(chunk);
+        try {
+            Files.createDirectories(target.getParent());
+            move(staged, target);
+            return target.getParent();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot put chunk " + chunk + " in place", e);
+        }
+    }
+
     /** A chunk's stored bytes, from its place or, while a prune has set it aside, from the trash. */
     Optional<byte[]> read(String chunk) {
         for (Path candidate : List.of(path(chunk), trashPath(chunk))) {

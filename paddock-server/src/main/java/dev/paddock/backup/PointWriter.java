@@ -12,9 +12,11 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Queue;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -31,10 +33,11 @@ import java.util.concurrent.TimeUnit;
  * is in place (putting back one that a prune killed half-way left in the trash) before the manifest is renamed in.
  *
  * <p>While the caller's thread reads the next chunks of a disk, a few threads name, compress and write the chunks
- * read before ({@link Pipeline}): a backup then waits on the source, the CPU and the repository's fsyncs at once rather
- * than one after another. Each chunk file is still fsync'd before it is renamed into place, its name still recorded
- * before the writer looks whether it exists, and the map keeps the disk's order; a disk's write returns only when
- * every one of its chunks is written, so {@link #commit} sees them all.
+ * read before ({@link Pipeline}): a backup then waits on the source and the CPU at once rather than one after the
+ * other. A new chunk is written under a temporary name; at the commit the file system is synced once for them all
+ * ({@link FileSystemSync}), then they are renamed into place, so a chunk file in place always holds bytes that reached
+ * the disk. Each name is still recorded before the writer looks whether the chunk exists, and the map keeps the disk's
+ * order; a disk's write returns only when every one of its chunks is written, so {@link #commit} sees them all.
  */
 public final class PointWriter implements AutoCloseable {
 
@@ -46,6 +49,8 @@ public final class PointWriter implements AutoCloseable {
     /** Guarded by itself: names recorded in the journal, each once, before the writer looks for the chunk. */
     private final Set<String> referenced = new HashSet<>();
     private final Set<Path> directories = ConcurrentHashMap.newKeySet();
+    /** Chunks written to temporary files, put in place at the commit once durable. */
+    private final Queue<Staged> staged = new ConcurrentLinkedQueue<>();
     private final List<DiskMap> disks = new ArrayList<>();
     private final byte[] zeros;
     private boolean committed;
@@ -153,6 +158,12 @@ public final class PointWriter implements AutoCloseable {
             throw new IllegalStateException("restore point " + id() + " is already committed");
         }
         ChunkStore store = repository.store();
+        List<Staged> written = List.copyOf(staged);
+        FileSystemSync.sync(repository.directory(), written.stream().map(Staged::file).toList(), List.of());
+        for (Staged chunk : written) {
+            directories.add(store.place(chunk.chunk(), chunk.file()));
+        }
+        staged.clear();
         for (DiskMap disk : disks) {
             for (Extent extent : disk.extents()) {
                 if (!store.has(extent.chunk()) && !store.restoreFromTrash(extent.chunk())) {
@@ -161,7 +172,7 @@ public final class PointWriter implements AutoCloseable {
                 }
             }
         }
-        directories.forEach(ChunkStore::syncDirectory);
+        FileSystemSync.sync(repository.directory(), List.of(), directories);
         RestorePoint point = new RestorePoint(draft.id(), draft.vm(), draft.taken(), draft.parent(),
                 draft.configuration(), disks);
         repository.writePoint(point, journal.id());
@@ -175,6 +186,7 @@ public final class PointWriter implements AutoCloseable {
     public void close() {
         if (!committed) {
             committed = true;
+            staged.forEach(chunk -> ChunkStore.deleteQuietly(chunk.file()));
             journal.close();
         }
     }
@@ -213,11 +225,14 @@ public final class PointWriter implements AutoCloseable {
         }
         if (first && !repository.store().has(chunk)) {
             byte[] stored = repository.codec().encode(chunk, buffer, length);
-            directories.add(repository.store().write(chunk, stored, journal.id()));
+            staged.add(new Staged(chunk, repository.store().stage(chunk, stored, journal.id())));
             return new Put(Optional.of(extent), stored.length);
         }
         return new Put(Optional.of(extent), -1);
     }
+
+    /** A chunk the writer stored under a temporary name. */
+    private record Staged(String chunk, Path file) {}
 
     /** What storing one chunk did: its extent (none for zeros), and the bytes written (-1 when it was there). */
     private record Put(Optional<Extent> extent, long bytesStored) {}

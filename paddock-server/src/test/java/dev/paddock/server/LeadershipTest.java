@@ -137,7 +137,13 @@ class LeadershipTest {
         expireTheLease();
         assertThat(lease("b", Duration.ofMinutes(5)).acquire()).isInstanceOf(Acquired.class);
 
+        // The server says it no longer leads first, so nothing new starts; then it closes the parts.
         await().atMost(PATIENCE).until(() -> !first.isLeader());
+        await().atMost(PATIENCE).until(() -> {
+            synchronized (stopped) {
+                return stopped.size() == 2;
+            }
+        });
         synchronized (stopped) {
             assertThat(stopped).containsExactly("ha", "runner");
         }
