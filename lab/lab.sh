@@ -1042,11 +1042,17 @@ cmd_down() {
     remove_guest_network
     stop_storage
     remove_management
-    # The kernel frees veth pairs lazily; the next `up` must not find them.
-    local links
-    for _ in $(seq 1 50); do
+    # The kernel frees a deleted namespace's veth pairs lazily, at times many seconds later; the next `up` must not
+    # find them: after a short wait, what is left is deleted from this side, which takes the pair.
+    local links link
+    for i in $(seq 1 300); do
       links="$(ip -o link show)"
-      [[ "$links" =~ \ h[0-9]+-(br|st|vm)[@:] ]] || break
+      [[ "$links" =~ \ (h[0-9]+-(br|st|vm)|mh[0-9]+-br|lst-br)[@:] ]] || break
+      if [ "$i" -eq 50 ]; then
+        for link in $(ip -o link show | awk -F': ' '{print $2}' | sed 's/@.*//' | grep -E '^(h[0-9]+-(br|st|vm)|mh[0-9]+-br|lst-br)$'); do
+          ip link del "$link" 2>/dev/null || true
+        done
+      fi
       sleep 0.1
     done
     rm -f "$OWNER"

@@ -17,9 +17,22 @@ import java.util.TreeMap;
  */
 public record FenceDevice(String agent, Map<String, String> options) {
 
+    /** The longest agent the store keeps (a path's length on Linux is at most 4096, but no agent lives that deep). */
+    public static final int MAX_AGENT = 1024;
+    /**
+     * What the options may hold: so many, of so many characters in all, that their JSON, secrets sealed (a third
+     * longer and a nonce more), fits the 8000 characters the store keeps. Fence agents take about ten.
+     */
+    public static final int MAX_OPTIONS = 32;
+    public static final int MAX_OPTION_CHARACTERS = 2048;
+
     public FenceDevice {
         if (agent == null || agent.isBlank()) {
             throw new IllegalArgumentException("a fence device needs an agent executable");
+        }
+        if (agent.length() > MAX_AGENT) {
+            throw new IllegalArgumentException("a fence agent is an executable's name or path of at most " + MAX_AGENT
+                    + " characters, not " + agent.length());
         }
         options = new TreeMap<>(Objects.requireNonNull(options, "options"));
         for (Map.Entry<String, String> option : options.entrySet()) {
@@ -35,6 +48,15 @@ public record FenceDevice(String agent, Map<String, String> options) {
             if (value.indexOf('\n') >= 0 || value.indexOf('\r') >= 0) {
                 throw new IllegalArgumentException("fence option " + key + " must fit on one line");
             }
+        }
+        if (options.size() > MAX_OPTIONS) {
+            throw new IllegalArgumentException("a fence device takes at most " + MAX_OPTIONS + " options, not "
+                    + options.size());
+        }
+        int length = options.entrySet().stream().mapToInt(o -> o.getKey().length() + o.getValue().length()).sum();
+        if (length > MAX_OPTION_CHARACTERS) {
+            throw new IllegalArgumentException("a fence device's options hold at most " + MAX_OPTION_CHARACTERS
+                    + " characters in all, names and values, not " + length);
         }
         options = java.util.Collections.unmodifiableMap(options);
     }

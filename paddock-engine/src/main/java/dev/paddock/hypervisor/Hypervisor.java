@@ -182,6 +182,16 @@ public interface Hypervisor extends AutoCloseable {
         throw noBackups(hostId);
     }
 
+    /**
+     * Drops the host's record of every checkpoint of a domain that does not run, leaving their bitmaps in the images
+     * (a host merges bitmaps only for a running domain): for a domain whose disks are being replaced, whose old images
+     * go with their bitmaps. A domain without checkpoints is left alone, and so is every domain of a hypervisor that
+     * takes no backups: it has none.
+     */
+    default void forgetCheckpoints(String hostId, String uuid) {
+        // no checkpoints to forget
+    }
+
     private static HypervisorException noBackups(String hostId) {
         return new HypervisorException(HypervisorException.Reason.INVALID_STATE, "The VMs of host " + hostId
                 + " have no disk data to back up.");

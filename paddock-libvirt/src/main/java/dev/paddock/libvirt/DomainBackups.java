@@ -10,6 +10,7 @@ import dev.paddock.hypervisor.Checkpoint;
 import dev.paddock.hypervisor.HypervisorException;
 import dev.paddock.hypervisor.HypervisorException.Reason;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,6 +36,8 @@ final class DomainBackups {
     private static final int LIST_TOPOLOGICAL = 2;
     /** virDomainCheckpointXMLFlags VIR_DOMAIN_CHECKPOINT_XML_NO_DOMAIN. */
     private static final int XML_NO_DOMAIN = 2;
+    /** virDomainCheckpointDeleteFlags VIR_DOMAIN_CHECKPOINT_DELETE_METADATA_ONLY. */
+    private static final int DELETE_METADATA_ONLY = 2;
     /** virErrorNumber VIR_ERR_NO_DOMAIN_CHECKPOINT. */
     private static final int NO_CHECKPOINT = 103;
     /** Where a host keeps a pull backup's scratch files: local to the host, there on every Linux. */
@@ -221,6 +224,39 @@ final class DomainBackups {
             }
         } finally {
             VIRT.virDomainCheckpointFree(checkpoint.get());
+        }
+    }
+
+    /**
+     * Drops libvirt's record of each checkpoint of a stopped domain, newest first, its bitmaps left in the images:
+     * libvirt deletes a checkpoint's bitmaps only from a running domain ("cannot delete checkpoint for inactive
+     * domain").
+     */
+    static void forgetAll(Domain domain) {
+        boolean active;
+        try {
+            active = domain.isActive() == 1;
+        } catch (LibvirtException e) {
+            throw failed("look at", domain);
+        }
+        if (active) {
+            throw new HypervisorException(Reason.INVALID_STATE, "A running domain's checkpoints are deleted with"
+                    + " their bitmaps, not forgotten.");
+        }
+        List<Checkpoint> all = new ArrayList<>(list(domain));
+        Collections.reverse(all);
+        for (Checkpoint checkpoint : all) {
+            Optional<Pointer> found = lookup(domain, checkpoint.name());
+            if (found.isEmpty()) {
+                continue;
+            }
+            try {
+                if (VIRT.virDomainCheckpointDelete(found.get(), DELETE_METADATA_ONLY) < 0) {
+                    throw failed("forget checkpoint " + checkpoint.name() + " of", domain);
+                }
+            } finally {
+                VIRT.virDomainCheckpointFree(found.get());
+            }
         }
     }
 

@@ -1020,6 +1020,11 @@ public final class LibvirtHypervisor implements Hypervisor {
         onDomain(hostId, uuid, "delete checkpoint " + name + " of", domain -> DomainBackups.delete(domain, name));
     }
 
+    @Override
+    public void forgetCheckpoints(String hostId, String uuid) {
+        onDomain(hostId, uuid, "forget the checkpoints of", DomainBackups::forgetAll);
+    }
+
     // ---- migration ------------------------------------------------------------------------------
 
     @Override

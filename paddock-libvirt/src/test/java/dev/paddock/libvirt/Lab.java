@@ -124,6 +124,8 @@ public final class Lab implements AutoCloseable {
         }
         Result up = run(script, directory, Duration.ofMinutes(5), "up", Integer.toString(count));
         if (up.exitCode() != 0) {
+            // what a failed start made is taken down, so that the next start finds nothing of it
+            run(script, directory, Duration.ofMinutes(1), "down");
             throw new IllegalStateException("the lab did not start (" + script + " up " + count + " exited "
                     + up.exitCode() + "): " + up.stderr().strip());
         }

@@ -320,113 +320,18 @@ final class BackupRoutes {
         VmRoutes.accepted(ctx, view);
     }
 
-    /** What a client sends to restore a point as a new VM. */
-    record RestoreRequest(String name, String datastore, String host, Boolean start) {}
-
     /**
-     * Restores a point as a new VM: its hardware as backed up (vCPUs, memory, firmware, NICs on the same networks
-     * with new MACs), each backed-up disk written into a new qcow2 volume of the datastore named, on the host the
-     * placement chooses (or the one named). Refused before anything is made when the datastore lacks room for the
-     * disks' images or the name is taken.
+     * Restores a point as a new VM, or in place over the stopped VM it was taken of ({@code inPlace}); every disk the
+     * point holds, or those {@code disks} names (see {@link PointRestores}).
      */
     private void restore(Context ctx) {
         RepositoryRecord record = backups().record(id(ctx));
         RestorePoint point = backups().point(record.id(), ctx.pathParam("point"));
-        RestoreRequest request = RequestBody.read(ctx, RestoreRequest.class);
-        String name = Requests.name(request.name(), "name");
-        String datastoreName = Requests.required(request.datastore(), "datastore");
-        Datastore datastore = store.datastore(datastoreName).or(() -> store.room().datastores().stream()
-                .filter(d -> d.name().equals(datastoreName)).findFirst()).orElseThrow(() ->
-                new PaddockException.InvalidValue("Field 'datastore' names no datastore: '" + datastoreName + "'."));
-        if (datastore.pools().isEmpty()) {
-            throw new PaddockException.InvalidValue("Datastore '" + datastore.name() + "' is no storage pool of a"
-                    + " host (" + datastore.type() + "); a restore writes its disks into a pool's volumes.");
-        }
-        Vm original;
-        try {
-            original = Json.mapper().treeToValue(point.configuration(), Vm.class);
-        } catch (java.io.IOException | IllegalArgumentException e) {
-            throw new PaddockException.Conflict("Restore point " + point.id() + " holds no VM configuration that"
-                    + " reads: " + e.getMessage());
-        }
-        String clusterId = store.cluster(original.clusterId()).map(c -> c.id()).orElseGet(() -> datastore.hostIds()
-                .stream().flatMap(h -> store.host(h).stream()).map(Host::clusterId).findFirst().orElseThrow(() ->
-                        new PaddockException.Conflict("Datastore '" + datastore.name() + "' is on no host.")));
-        if (store.vmByName(clusterId, name).isPresent()) {
-            throw new PaddockException.Conflict("A VM named '" + name + "' already exists in its cluster.");
-        }
-        Optional<Host> named = Optional.ofNullable(request.host()).map(h -> store.host(h).or(() -> store.hosts()
-                .stream().filter(x -> x.name().equals(h)).findFirst()).orElseThrow(() ->
-                new PaddockException.InvalidValue("Field 'host' names no host: '" + h + "'.")));
-        named.filter(h -> !datastore.pools().containsKey(h.id())).ifPresent(h -> {
-            throw new PaddockException.Conflict("Host '" + h.name() + "' does not hold datastore '"
-                    + datastore.name() + "'.");
-        });
-        // Each backed-up disk (vda, vdb... by position) becomes a new volume; the others (seeds) are left out.
-        List<Disk> disks = new java.util.ArrayList<>();
-        List<String[]> volumes = new java.util.ArrayList<>();
-        long bytes = 0;
-        for (int index = 0; index < original.disks().size(); index++) {
-            Disk disk = original.disks().get(index);
-            String device = DomainBuilder.device(index);
-            Optional<DiskMap> saved = point.disk(device);
-            if (saved.isEmpty()) {
-                continue;
-            }
-            String volume = name + "-" + disk.name() + ".qcow2";
-            long gib = Math.max(1, (saved.get().size() + (1L << 30) - 1) >> 30);
-            disks.add(new Disk(disk.name(), datastore.id(), gib, volume, "qcow2", false, Optional.empty(), false));
-            volumes.add(new String[] {device, volume});
-            bytes += backups().repository(record.id()).openQcow2(point.id(), device).length();
-        }
-        if (disks.isEmpty()) {
-            throw new PaddockException.Conflict("Restore point " + point.id() + " holds no disk of its VM.");
-        }
-        if (bytes > datastore.freeBytes()) {
-            throw new PaddockException.Conflict("Datastore '" + datastore.name() + "' has " + datastore.freeBytes()
-                    + " bytes free; the disks of restore point " + point.id() + " need " + bytes + ".");
-        }
-        boolean start = Boolean.TRUE.equals(request.start());
-        String vmId = InventoryRoutes.newId();
-        OperationView view = ledger.submit((now, claims) -> {
-            java.util.Set<String> taken = new java.util.HashSet<>(MacAddresses.inUse(now));
-            List<Nic> nics = new java.util.ArrayList<>();
-            for (Nic nic : original.nics()) {
-                String mac = MacAddresses.generate(taken, java.util.concurrent.ThreadLocalRandom.current());
-                taken.add(mac);
-                nics.add(new Nic(nic.networkId(), mac));
-            }
-            Vm vm = new Vm(vmId, name, clusterId, Optional.empty(), original.demand(), VmState.STOPPED,
-                    VmOrigin.MANAGED, original.tier(), original.haPriority(), java.util.Set.of(), java.util.Set.of(),
-                    original.licences(), disks, nics, original.watchdog(), original.firmware(), original.boot(),
-                    original.maxima());
-            Vm running = vm.withState(VmState.RUNNING);
-            Placement answer = VmRoutes.ENGINE.place(now, claims, running, h -> named.map(n -> n.id().equals(h.id()))
-                    .orElse(h.clusterId().equals(clusterId)) && datastore.pools().containsKey(h.id()));
-            Host host = switch (answer) {
-                case Placement.Placed placed -> placed.host();
-                case Placement.Unplaceable none -> throw new PaddockException.Conflict(none.explain(now, running));
-            };
-            if (start) {
-                VmRoutes.admit(claims.applyTo(now), vm, host.id());
-            }
-            Vm placed = vm.withHost(host.id());
-            String pool = datastore.pools().get(host.id());
-            List<Step> steps = new java.util.ArrayList<>();
-            steps.add(new Step.RecordVm(placed));
-            for (String[] volume : volumes) {
-                steps.add(new Step.RestoreVolume(record.id(), point.id(), volume[0], host.id(), pool, volume[1]));
-            }
-            steps.add(new Step.DefineVm(host.id(), DomainBuilder.specOf(placed, now)));
-            if (start) {
-                steps.add(new Step.StartVm(host.id(), vmId));
-            }
-            return Optional.of(new OperationPlan(RESTORE, vmId, Guard.caller(ctx).name(), steps));
-        }).orElseThrow();
-        audit.record(ctx, new AuditNote(view.kind(), view.target(), "restore point " + point.id() + " of VM "
-                + original.name() + " as new VM " + name + " on datastore " + datastore.name() + " (operation "
-                + view.id() + ")"));
-        VmRoutes.accepted(ctx, view);
+        PointRestores.Request request = RequestBody.read(ctx, PointRestores.Request.class);
+        PointRestores.Submitted submitted = new PointRestores(backups(), store, ledger, clock).submit(record, point,
+                request, Guard.caller(ctx).name());
+        audit.record(ctx, new AuditNote(submitted.view().kind(), submitted.view().target(), submitted.detail()));
+        VmRoutes.accepted(ctx, submitted.view());
     }
 
     /** The operation kind of a restore. */

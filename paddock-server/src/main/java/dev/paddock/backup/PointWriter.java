@@ -23,6 +23,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Writes one restore point: disks from whole streams, or as the parent point's map with changed ranges laid over it;
@@ -85,7 +86,7 @@ public final class PointWriter implements AutoCloseable {
                 if (read == 0) {
                     break;
                 }
-                tally.bytesRead += read;
+                tally.bytesRead.addAndGet(read);
                 pipeline.put(offset, buffer, read);
                 offset += read;
                 if (read < chunkSize) {
@@ -142,8 +143,9 @@ public final class PointWriter implements AutoCloseable {
                 long offset = index * chunkSize;
                 int length = (int) Math.min(chunkSize, size - offset);
                 byte[] buffer = pipeline.buffer();
-                fill(buffer, length, previous, base, touched.get(index), offset, source, tally);
-                pipeline.put(offset, buffer, length);
+                List<ChangedRange> pieces = touched.get(index);
+                pipeline.put(offset, buffer, length,
+                        () -> fill(buffer, length, previous, base, pieces, offset, source, tally));
             }
             return add(new DiskMap(name, size, pipeline.finish()), tally);
         }
@@ -203,7 +205,7 @@ public final class PointWriter implements AutoCloseable {
     private DiskWrite add(DiskMap map, Tally tally) {
         disks.add(map);
         return new DiskWrite(map.name(), map.size(), map.extents().size(), tally.stored, tally.reused, tally.holes,
-                tally.bytesRead, tally.bytesStored);
+                tally.bytesRead.get(), tally.bytesStored);
     }
 
     /**
@@ -263,8 +265,19 @@ public final class PointWriter implements AutoCloseable {
         }
 
         void put(long offset, byte[] buffer, int length) {
-            pending.add(new Pending(Optional.of(workers.submit(() -> PointWriter.this.put(offset, buffer, length))),
-                    Optional.empty(), Optional.of(buffer)));
+            put(offset, buffer, length, () -> { });
+        }
+
+        /**
+         * As {@link #put(long, byte[], int)}, the buffer filled first by {@code fill} on the worker's thread: a
+         * touched chunk's previous content is read, checked and decompressed, and its changed bytes read from the
+         * source, beside the other chunks' work rather than before it.
+         */
+        void put(long offset, byte[] buffer, int length, Runnable fill) {
+            pending.add(new Pending(Optional.of(workers.submit(() -> {
+                fill.run();
+                return PointWriter.this.put(offset, buffer, length);
+            })), Optional.empty(), Optional.of(buffer)));
         }
 
         /** An extent kept from the parent, in its place among the stored ones. */
@@ -369,7 +382,7 @@ public final class PointWriter implements AutoCloseable {
                 throw new UncheckedIOException("cannot read the changed bytes at offset " + piece.offset()
                         + " for restore point " + id(), e);
             }
-            tally.bytesRead += piece.length();
+            tally.bytesRead.addAndGet(piece.length());
         }
     }
 
@@ -396,11 +409,12 @@ public final class PointWriter implements AutoCloseable {
         return Arrays.mismatch(buffer, 0, length, zeros, 0, length) == -1;
     }
 
+    /** Counted on the caller's thread, but the bytes read, which the pipeline's threads count as they fill. */
     private static final class Tally {
         int stored;
         int reused;
         int holes;
-        long bytesRead;
+        final AtomicLong bytesRead = new AtomicLong();
         long bytesStored;
     }
 }

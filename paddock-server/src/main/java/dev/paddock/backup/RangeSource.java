@@ -2,7 +2,10 @@ package dev.paddock.backup;
 
 import java.io.IOException;
 
-/** Reads a disk's current bytes at an offset: where an incremental point's changed ranges come from. */
+/**
+ * Reads a disk's current bytes at an offset: where an incremental point's changed ranges come from. The writer asks
+ * from several threads at once.
+ */
 @FunctionalInterface
 public interface RangeSource {
 

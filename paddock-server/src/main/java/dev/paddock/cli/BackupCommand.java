@@ -3,6 +3,7 @@ package dev.paddock.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -283,7 +284,8 @@ final class BackupCommand implements Runnable {
         }
     }
 
-    @Command(name = "restore", description = "Restore a point as a new VM: its disks into new volumes of a datastore.")
+    @Command(name = "restore", description = "Restore a point as a new VM (--name, --datastore), or in place over"
+            + " the stopped VM it was taken of (--in-place): its disks, or those --disk names, into new volumes.")
     static final class Restore implements Callable<Integer> {
 
         @CommandLine.Spec
@@ -295,15 +297,24 @@ final class BackupCommand implements Runnable {
         @Parameters(index = "1", paramLabel = "POINT")
         private String point;
 
-        @Option(names = "--name", required = true, paramLabel = "NAME", description = "The new VM's name.")
+        @Option(names = "--name", paramLabel = "NAME", description = "The new VM's name.")
         private String name;
 
-        @Option(names = "--datastore", required = true, paramLabel = "DATASTORE")
+        @Option(names = "--datastore", paramLabel = "DATASTORE", description = "Where the disks go; in place, each"
+                + " disk's own datastore when absent.")
         private String datastore;
 
         @Option(names = "--host", paramLabel = "HOST", description = "Restore on this host; the placement chooses"
                 + " otherwise.")
         private String host;
+
+        @Option(names = "--in-place", description = "Restore over the VM the point was taken of (it must be"
+                + " stopped); the replaced volumes are deleted once it has the new ones.")
+        private boolean inPlace;
+
+        @Option(names = "--disk", paramLabel = "DISK", description = "Restore only this disk (vda, vdb...);"
+                + " repeat for more.")
+        private List<String> disks;
 
         @Option(names = "--start", description = "Start the restored VM.")
         private boolean start;
@@ -314,16 +325,31 @@ final class BackupCommand implements Runnable {
         @Override
         public Integer call() {
             PaddockCommand root = PaddockCommand.of(spec);
+            if (!inPlace && (name == null || datastore == null)) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "A restore as a new VM needs --name and"
+                        + " --datastore; --in-place restores over the VM the point was taken of.");
+            }
             Map<String, Object> body = new LinkedHashMap<>();
-            body.put("name", name);
-            body.put("datastore", datastore);
+            if (name != null) {
+                body.put("name", name);
+            }
+            if (datastore != null) {
+                body.put("datastore", datastore);
+            }
             if (host != null) {
                 body.put("host", host);
+            }
+            if (inPlace) {
+                body.put("inPlace", true);
+            }
+            if (disks != null) {
+                body.put("disks", disks);
             }
             body.put("start", start);
             JsonNode operation = root.client().post(repository(repositoryName) + "/points/" + ApiClient.encode(point)
                     + "/restore", body);
-            return VmCommand.accepted(spec, operation, wait, "restore " + point + " as " + name);
+            return VmCommand.accepted(spec, operation, wait, "restore " + point
+                    + (inPlace ? " in place" : " as " + name));
         }
     }
 

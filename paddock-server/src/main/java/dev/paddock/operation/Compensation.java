@@ -69,6 +69,7 @@ public final class Compensation {
             case Step.CopyBackup copy -> Optional.of(new Step.ForgetRestorePoint(copy.repositoryId(), copy.pointId()));
             case Step.EndBackup ignored -> Optional.empty();
             case Step.DeleteCheckpoint ignored -> Optional.empty();
+            case Step.ForgetCheckpoints ignored -> Optional.empty();
             case Step.ForgetRestorePoint ignored -> Optional.empty();
             case Step.RestoreVolume restore -> Optional.of(new Step.DeleteVolume(restore.hostId(), restore.pool(),
                     restore.name()));

@@ -144,6 +144,10 @@ public final class StepExecutor {
                 hypervisor.deleteCheckpoint(s.hostId(), s.vmId(), s.name());
                 log.accept("no checkpoint " + s.name() + " of VM " + s.vmId() + " on " + s.hostId() + " any more");
             }
+            case Step.ForgetCheckpoints s -> {
+                hypervisor.forgetCheckpoints(s.hostId(), s.vmId());
+                log.accept("no checkpoint of VM " + s.vmId() + " recorded on " + s.hostId() + " any more");
+            }
             case Step.ForgetRestorePoint s -> log.accept(backups.forget(s.repositoryId(), s.pointId())
                     ? "forgot restore point " + s.pointId() + " of repository " + s.repositoryId()
                     : "repository " + s.repositoryId() + " held no restore point " + s.pointId());
@@ -452,6 +456,7 @@ public final class StepExecutor {
                     : Compensation.of(s);
             case Step.EndBackup s -> Compensation.of(s);
             case Step.DeleteCheckpoint s -> Compensation.of(s);
+            case Step.ForgetCheckpoints s -> Compensation.of(s);
             case Step.ForgetRestorePoint s -> Compensation.of(s);
             case Step.RestoreVolume s -> hasVolume(s.hostId(), s.pool(), s.name()) ? Optional.empty()
                     : Compensation.of(s);

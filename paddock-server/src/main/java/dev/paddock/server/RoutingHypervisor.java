@@ -426,6 +426,11 @@ public final class RoutingHypervisor implements Hypervisor {
     }
 
     @Override
+    public void forgetCheckpoints(String hostId, String uuid) {
+        route(hostId).forgetCheckpoints(hostId, uuid);
+    }
+
+    @Override
     public VncDisplay rotateVncPassword(String hostId, String uuid) {
         return route(hostId).rotateVncPassword(hostId, uuid);
     }

@@ -84,8 +84,8 @@ class BackupApiTest {
                 .resolve("main") + "\"}");
         assertThat(detail(server.post("/api/v1/backup-repositories", "{\"name\":\"main\",\"path\":\""
                 + server.backupRoot().resolve("other") + "\"}"), 409)).contains("named 'main' exists");
-        TestServer.Reply vm = server.post("/api/v1/vms", "{\"name\":\"web\",\"vcpus\":1,\"memoryMib\":512}");
-        String vmId = vm.json().get("target").asText();
+        String vmId = server.awaitFinal(server.post("/api/v1/vms", "{\"name\":\"web\",\"vcpus\":1,"
+                + "\"memoryMib\":512}")).get("target").asText();
         assertThat(detail(server.post("/api/v1/vms/" + vmId + "/backup", "{\"repository\":\"none\"}"), 404))
                 .contains("no backup repository none");
         assertThat(detail(server.post("/api/v1/vms/nope/backup", "{\"repository\":\"main\"}"), 404)).contains("nope");
@@ -128,6 +128,61 @@ class BackupApiTest {
         assertThat(server.get("/api/v1/vms").json().get("items")).noneMatch(vm -> vm.get("name").asText()
                 .equals("copy"));
         assertThat(server.get("/api/v1/operations").json().get("items")).as("no operation started").hasSize(operations);
+    }
+
+    @Test
+    void aRestoreInPlaceWaitsForTheVmToStopThenGivesItNewVolumesAndDeletesTheOldOnesOnly() throws Exception {
+        server.hypervisor.addStorage(dev.paddock.hypervisor.PoolType.NETFS,
+                dev.paddock.hypervisor.PoolSource.nfs("nas", "/export/vms"), 40L << 30);
+        String datastore = server.awaitFinal(server.post("/api/v1/datastores", "{\"name\":\"vms\",\"type\":"
+                + "\"netfs\",\"source\":{\"host\":\"nas\",\"path\":\"/export/vms\"},\"hosts\":[\"h1\",\"h2\"]}"))
+                .get("target").asText();
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() ->
+                server.get("/api/v1/datastores/" + datastore).json().get("hostIds").size() == 2);
+        Path where = server.backupRoot().resolve("main");
+        assertThat(server.post("/api/v1/backup-repositories", "{\"name\":\"main\",\"path\":\"" + where + "\"}")
+                .status()).isEqualTo(201);
+        JsonNode created = server.awaitFinal(server.post("/api/v1/vms", "{\"name\":\"web\",\"vcpus\":1,"
+                + "\"memoryMib\":256,\"disks\":[{\"datastore\":\"" + datastore + "\",\"sizeGib\":1}]}"));
+        assertThat(created.get("state").asText()).as(created.toString()).isEqualTo("DONE");
+        String vmId = created.get("target").asText();
+        dev.paddock.model.Vm backedUp = server.store.vm(vmId).orElseThrow();
+        String host = backedUp.hostId().orElseThrow();
+        String pool = server.store.datastore(datastore).orElseThrow().pools().get(host);
+        String oldVolume = backedUp.disks().getFirst().volume();
+        String point;
+        var repository = dev.paddock.backup.BackupRepository.open(where, java.util.Optional.empty());
+        try (var writer = repository.begin(vmId, dev.paddock.json.Json.mapper().writeValueAsString(backedUp),
+                java.time.Instant.now(), java.util.Optional.empty())) {
+            writer.writeDisk("vda", new java.io.ByteArrayInputStream(new byte[1 << 20]));
+            point = writer.commit().id();
+        }
+        int operations = server.get("/api/v1/operations").json().get("items").size();
+        String restore = "/api/v1/backup-repositories/main/points/" + point + "/restore";
+
+        assertThat(detail(server.post(restore, "{\"inPlace\":true}"), 409)).contains("VM 'web' is running; stop"
+                + " it before restoring its disks in place");
+        assertThat(detail(server.post(restore, "{\"inPlace\":true,\"name\":\"other\"}"), 422))
+                .contains("'name' and 'host' are for a restore as a new VM");
+        assertThat(detail(server.post(restore, "{\"inPlace\":true,\"disks\":[\"vdb\"]}"), 422))
+                .contains("holds no disk 'vdb'; it holds vda");
+        assertThat(detail(server.post(restore, "{\"inPlace\":true,\"disks\":[]}"), 422))
+                .contains("Field 'disks' names no disk");
+        assertThat(server.get("/api/v1/operations").json().get("items")).as("no operation started").hasSize(operations);
+
+        assertThat(server.awaitFinal(server.post("/api/v1/vms/" + vmId + "/stop?force=true", "")).get("state")
+                .asText()).isEqualTo("DONE");
+        JsonNode restored = server.awaitFinal(server.post(restore, "{\"inPlace\":true,\"disks\":[\"vda\"]}"));
+
+        assertThat(restored.get("state").asText()).as(restored.toString()).isEqualTo("DONE");
+        assertThat(restored.get("target").asText()).isEqualTo(vmId);
+        assertThat(restored.toString()).contains("forget the checkpoints of VM " + vmId);
+        dev.paddock.model.Vm after = server.store.vm(vmId).orElseThrow();
+        String newVolume = after.disks().getFirst().volume();
+        assertThat(newVolume).startsWith("web-").endsWith(".qcow2").isNotEqualTo(oldVolume);
+        assertThat(after.hostId()).contains(host);
+        assertThat(server.hypervisor.volumes(host, pool)).extracting(dev.paddock.hypervisor.VolumeFacts::name)
+                .contains(newVolume).doesNotContain(oldVolume);
     }
 
     private static String detail(TestServer.Reply reply, int status) {

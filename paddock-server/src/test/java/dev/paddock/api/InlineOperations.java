@@ -115,6 +115,7 @@ final class InlineOperations implements Operations {
                 case Step.CopyBackup copy -> { }
                 case Step.EndBackup end -> { }
                 case Step.DeleteCheckpoint delete -> { }
+                case Step.ForgetCheckpoints forget -> { }
                 case Step.ForgetRestorePoint forget -> { }
                 case Step.RestoreVolume restore -> { }
                 case Step.Parallel parallel -> parallel.steps().forEach(this::apply);

@@ -170,7 +170,8 @@ public final class TestServer implements AutoCloseable {
                     .withBackups(backups).withSchedules(schedules(dataSource))
                     .withReplication(replication), "127.0.0.1", 0, limits);
         } else {
-            OperationRunner runner = new OperationRunner(new JdbcOperationJournal(dataSource), store, hypervisor);
+            OperationRunner runner = new OperationRunner(new JdbcOperationJournal(dataSource), store, hypervisor,
+                    dev.paddock.operation.HostFencing.NONE, backups, java.time.Clock.systemUTC(), 4);
             runner.start();
             operations = runner;
             ha = idleHa(settings, follower);

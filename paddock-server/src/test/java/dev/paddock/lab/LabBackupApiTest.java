@@ -144,6 +144,26 @@ class LabBackupApiTest {
         }
         JsonNode verified = LAB.paddock().post("/api/v1/backup-repositories/main/verify", "").json();
         assertThat(verified.get("clean").asBoolean()).as(verified.toString()).isTrue();
+
+        // In place: the stopped writer's records disk alone goes back to the first point; its checkpoints are
+        // forgotten, so the next backup, once it runs again, reads its disks whole.
+        awaitDone(LAB.paddock().post("/api/v1/vms/" + id + "/stop?force=true", ""));
+        awaitDone(LAB.paddock().post("/api/v1/backup-repositories/main/points/" + taken.getFirst().point()
+                + "/restore", "{\"inPlace\":true,\"disks\":[\"vdb\"],\"datastore\":\"restored\"}"));
+        JsonNode disks = LAB.paddock().get("/api/v1/vms/" + id).json().get("disks");
+        String volume = disks.get(1).get("volume").asText();
+        assertThat(volume).startsWith(name + "-records-");
+        assertThat(disks.get(0).get("volume").asText()).as("the root disk is left as it was").isEmpty();
+        long inPlace = contiguousRecords(pool.resolve(volume));
+        assertThat(inPlace).as("records of the first point restored in place").isBetween(taken.getFirst().before(),
+                taken.getFirst().after());
+        assertThat(server().parts().hypervisor().checkpoints(lab.host(1), id)).as("checkpoints forgotten").isEmpty();
+        awaitDone(LAB.paddock().post("/api/v1/vms/" + id + "/start", ""));
+        LabAwait.until("records written again after the restored ones", Duration.ofSeconds(90),
+                () -> count(pool.resolve(volume)) > inPlace);
+        awaitDone(LAB.paddock().post("/api/v1/vms/" + id + "/backup", "{\"repository\":\"main\"}"));
+        assertThat(LAB.paddock().get("/api/v1/backup-repositories/main/points?vm=" + id).json().get("items"))
+                .hasSize(taken.size() + 1);
     }
 
     @Test

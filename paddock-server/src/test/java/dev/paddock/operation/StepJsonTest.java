@@ -94,6 +94,7 @@ class StepJsonTest {
                 new Step.CopyBackup("r1", "v1", "p2", "p1", "10.77.0.1", 10809, List.of("vda"), 1_765_000_000_000L),
                 new Step.EndBackup("h1", "v1", "paddock-p2"),
                 new Step.DeleteCheckpoint("h1", "v1", "paddock-p1"),
+                new Step.ForgetCheckpoints("h1", "v1"),
                 new Step.ForgetRestorePoint("r1", "p2"),
                 new Step.RestoreVolume("r1", "p2", "vda", "h2", "pool", "web-1-root.qcow2"),
                 new Step.DetachNic("h1", "v1", new dev.paddock.hypervisor.DomainSpec.NicSpec("52:54:00:00:00:02",

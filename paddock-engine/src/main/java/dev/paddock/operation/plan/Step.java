@@ -56,6 +56,7 @@ public sealed interface Step
                 Step.CopyBackup,
                 Step.EndBackup,
                 Step.DeleteCheckpoint,
+                Step.ForgetCheckpoints,
                 Step.ForgetRestorePoint,
                 Step.RestoreVolume,
                 Step.Parallel {
@@ -555,6 +556,17 @@ public sealed interface Step
     record DeleteCheckpoint(String hostId, String vmId, String name) implements Step {
         public String describe() {
             return "delete checkpoint " + name + " of VM " + vmId + " on " + hostId;
+        }
+    }
+
+    /**
+     * Drops the host's record of every checkpoint of a stopped domain, their bitmaps left in the images: before its
+     * disks are replaced (an in-place restore), so that no backup looks for bitmaps the new images lack. Never undone:
+     * without its checkpoints the VM's next backup reads its disks whole.
+     */
+    record ForgetCheckpoints(String hostId, String vmId) implements Step {
+        public String describe() {
+            return "forget the checkpoints of VM " + vmId + " on " + hostId;
         }
     }
 
