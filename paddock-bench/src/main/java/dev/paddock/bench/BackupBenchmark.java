@@ -234,8 +234,9 @@ final class BackupBenchmark implements BenchMain.Benchmark {
             metrics.put("throughput_ratio_vs_file", round3(LabApi.median(file) / LabApi.median(ours)));
             metrics.put("runs", Map.of("ours_s", ours, "qemu_img_nbd_s", nbd, "qemu_img_file_s", file));
             metrics.put("definitions", Map.of(
-                    "ours", "NbdClient + ExportBackup.full + PointWriter into a new repository: SHA-256 names, zstd "
-                            + "level 3, each chunk file fsync'd and renamed, directories synced, manifest renamed in",
+                    "ours", "NbdClient + ExportBackup.full + PointWriter into a new repository (format 2): "
+                            + "SHA-256 names of sparse chunks (zero 4 KiB blocks left out), zstd level 1, chunk "
+                            + "files written, the file system synced (syncfs), renamed in, manifest renamed in",
                     "qemu_img_nbd", "qemu-img convert -f raw -O qcow2 -t writeback of the same NBD export to a new "
                             + "file (flushed when qemu-img closes it)",
                     "qemu_img_file", "qemu-img convert -f qcow2 -O qcow2 -t writeback of the image file itself",

@@ -41,10 +41,11 @@ import java.util.concurrent.ThreadLocalRandom;
 public final class BackupRepository {
 
     /** The chunk size unless the creator chooses another: a power of two from 64 KiB to 16 MiB. */
-    public static final int DEFAULT_CHUNK_SIZE = 4 << 20;
+    public static final int DEFAULT_CHUNK_SIZE = 1 << 20;
 
     private static final String CONFIG = "repository.json";
-    private static final int FORMAT = 1;
+    /** Format 2 names and stores chunks sparse ({@link SparseChunk}); format 1, whole. */
+    private static final int FORMAT = 2;
     private static final DateTimeFormatter POINT_TIME =
             DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
@@ -62,10 +63,15 @@ public final class BackupRepository {
 
     /** Makes a new repository in {@code directory} (absent or empty), encrypted when a key is given. */
     public static BackupRepository create(Path directory, int chunkSize, Optional<RepositoryKey> key) {
+        return create(directory, chunkSize, key, FORMAT);
+    }
+
+    /** As {@link #create(Path, int, Optional)} in an older format this build still reads and writes. */
+    static BackupRepository create(Path directory, int chunkSize, Optional<RepositoryKey> key, int format) {
         if (Integer.bitCount(chunkSize) != 1 || chunkSize < (64 << 10) || chunkSize > (16 << 20)) {
             throw new IllegalArgumentException("a chunk size is a power of two from 64 KiB to 16 MiB, not " + chunkSize);
         }
-        ChunkCodec codec = ChunkCodec.of(key);
+        ChunkCodec codec = ChunkCodec.of(key, format);
         try {
             Files.createDirectories(directory);
             try (var entries = Files.list(directory)) {
@@ -77,7 +83,7 @@ public final class BackupRepository {
                 Files.createDirectory(directory.resolve(part));
             }
             ObjectNode config = Json.mapper().createObjectNode()
-                    .put("format", FORMAT)
+                    .put("format", format)
                     .put("chunkSize", chunkSize)
                     .put("encryption", codec.sealed() ? "aes-256-gcm" : "none");
             codec.keyCheck().ifPresent(check -> config.put("keyCheck", check));
@@ -102,9 +108,10 @@ public final class BackupRepository {
             throw new RepositoryException.NotARepository("the configuration of repository " + directory
                     + " does not read: " + e.getMessage());
         }
-        if (config.path("format").asInt() != FORMAT) {
+        int format = config.path("format").asInt();
+        if (format != 1 && format != FORMAT) {
             throw new RepositoryException.NotARepository("repository " + directory + " has format "
-                    + config.path("format") + "; this build reads format " + FORMAT);
+                    + config.path("format") + "; this build reads formats 1 and " + FORMAT);
         }
         boolean encrypted = !config.path("encryption").asText().equals("none");
         if (encrypted && key.isEmpty()) {
@@ -113,7 +120,7 @@ public final class BackupRepository {
         if (!encrypted && key.isPresent()) {
             throw new RepositoryException.WrongKey("repository " + directory + " is not encrypted, yet a key was given");
         }
-        ChunkCodec codec = ChunkCodec.of(key);
+        ChunkCodec codec = ChunkCodec.of(key, format);
         if (encrypted && !codec.keyCheck().orElseThrow().equals(config.path("keyCheck").asText())) {
             throw new RepositoryException.WrongKey("the key given does not open repository " + directory
                     + ": it was made with another key");

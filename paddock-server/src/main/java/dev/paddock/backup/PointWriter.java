@@ -53,19 +53,18 @@ public final class PointWriter implements AutoCloseable {
     /** Chunks written to temporary files, put in place at the commit once durable. */
     private final Queue<Staged> staged = new ConcurrentLinkedQueue<>();
     private final List<DiskMap> disks = new ArrayList<>();
-    private final byte[] zeros;
     private boolean committed;
 
     /** Chunks named, compressed and written at once; and chunks read ahead of them, each a chunk-sized buffer. */
     private static final int WORKERS = 3;
-    private static final int IN_FLIGHT = WORKERS + 1;
+    /** Chunks read ahead of those being stored, as many as fit in this many bytes (at least one per worker). */
+    private static final int AHEAD_BYTES = 16 << 20;
 
     PointWriter(BackupRepository repository, RestorePoint draft, Optional<RestorePoint> parent) {
         this.repository = repository;
         this.draft = draft;
         this.parent = parent;
         this.chunkSize = repository.chunkSize();
-        this.zeros = new byte[chunkSize];
         this.journal = WriterJournal.start(repository.directory(), draft.id());
     }
 
@@ -213,10 +212,11 @@ public final class PointWriter implements AutoCloseable {
      * the name is recorded in the journal, under the lock of the names, before the store is asked for the chunk.
      */
     private Put put(long offset, byte[] buffer, int length) {
-        if (allZero(buffer, length)) {
+        SparseChunk content = SparseChunk.of(buffer, length);
+        if (content.isZeros()) {
             return new Put(Optional.empty(), 0);
         }
-        String chunk = repository.codec().name(buffer, length);
+        String chunk = repository.codec().name(content);
         Extent extent = new Extent(offset, length, chunk);
         boolean first;
         synchronized (referenced) {
@@ -226,7 +226,7 @@ public final class PointWriter implements AutoCloseable {
             }
         }
         if (first && !repository.store().has(chunk)) {
-            byte[] stored = repository.codec().encode(chunk, buffer, length);
+            byte[] stored = repository.codec().encode(chunk, content);
             staged.add(new Staged(chunk, repository.store().stage(chunk, stored, journal.id())));
             return new Put(Optional.of(extent), stored.length);
         }
@@ -241,10 +241,11 @@ public final class PointWriter implements AutoCloseable {
 
     /**
      * A disk's chunks in flight: the caller fills a buffer, hands it over with {@link #put}, and takes the next; at
-     * most {@link #IN_FLIGHT} chunks are being stored at once, and their extents are collected in the disk's order.
+     * most {@link #inFlight} chunks are being stored at once, and their extents are collected in the disk's order.
      */
     private final class Pipeline implements AutoCloseable {
         private final ExecutorService workers = Executors.newFixedThreadPool(WORKERS, threads());
+        private final int inFlight = Math.max(WORKERS + 1, AHEAD_BYTES / chunkSize);
         private final ArrayDeque<Pending> pending = new ArrayDeque<>();
         private final ArrayDeque<byte[]> free = new ArrayDeque<>();
         private final List<Extent> extents = new ArrayList<>();
@@ -256,9 +257,9 @@ public final class PointWriter implements AutoCloseable {
             this.tally = tally;
         }
 
-        /** A buffer for the next chunk, once fewer than {@link #IN_FLIGHT} chunks are being stored. */
+        /** A buffer for the next chunk, once fewer than {@link #inFlight} chunks are being stored. */
         byte[] buffer() {
-            while (pending.size() >= IN_FLIGHT) {
+            while (pending.size() >= inFlight) {
                 collect();
             }
             return free.isEmpty() ? new byte[chunkSize] : free.pop();
@@ -403,10 +404,6 @@ public final class PointWriter implements AutoCloseable {
             }
         }
         return touched;
-    }
-
-    private boolean allZero(byte[] buffer, int length) {
-        return Arrays.mismatch(buffer, 0, length, zeros, 0, length) == -1;
     }
 
     /** Counted on the caller's thread, but the bytes read, which the pipeline's threads count as they fill. */

@@ -43,6 +43,11 @@ public final class NbdClient implements AutoCloseable {
 
     /** {@code base:allocation}: bit 0 a hole (unallocated), bit 1 reads as zeros. */
     public static final String BASE_ALLOCATION = "base:allocation";
+    /**
+     * The largest read asked at once, whatever the server allows: QEMU's NBD server answered reads of 4 MiB of a
+     * sparse qcow2 image several times slower, byte for byte, than reads of 1 MiB.
+     */
+    private static final int LARGEST_READ = 1 << 20;
     public static final int STATE_HOLE = 1;
     public static final int STATE_ZERO = 2;
     /** {@code qemu:dirty-bitmap:NAME}: bit 0 set where the bitmap marks the block dirty. */
@@ -333,7 +338,7 @@ public final class NbdClient implements AutoCloseable {
         }
         int done = 0;
         while (done < length) {
-            int piece = Math.min(length - done, export.maximumBlock());
+            int piece = Math.min(length - done, Math.min(export.maximumBlock(), LARGEST_READ));
             readPiece(offset + done, into, at + done, piece);
             done += piece;
         }
