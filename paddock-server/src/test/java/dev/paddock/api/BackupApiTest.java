@@ -94,16 +94,8 @@ class BackupApiTest {
 
     @Test
     void aRestoreOntoADatastoreTooSmallOrOfAPointThatIsNotThereIsRefusedAndNothingIsMade() throws Exception {
-        server.hypervisor.addStorage(dev.paddock.hypervisor.PoolType.NETFS,
-                dev.paddock.hypervisor.PoolSource.nfs("nas", "/export/tiny"), 1L << 20);
-        String datastore = server.awaitFinal(server.post("/api/v1/datastores", "{\"name\":\"tiny\",\"type\":"
-                + "\"netfs\",\"source\":{\"host\":\"nas\",\"path\":\"/export/tiny\"},\"hosts\":[\"h1\",\"h2\"]}"))
-                .get("target").asText();
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() ->
-                server.get("/api/v1/datastores/" + datastore).json().get("hostIds").size() == 2);
-        Path where = server.backupRoot().resolve("main");
-        assertThat(server.post("/api/v1/backup-repositories", "{\"name\":\"main\",\"path\":\"" + where + "\"}")
-                .status()).isEqualTo(201);
+        String datastore = nfsDatastore("tiny", 1L << 20);
+        Path where = repository();
         dev.paddock.model.Vm backedUp = new dev.paddock.model.Vm("vm-1", "web", TestServer.CLUSTER.id(),
                 java.util.Optional.empty(), dev.paddock.model.Resources.of(1000, 512, 0, 0),
                 dev.paddock.model.VmState.RUNNING, dev.paddock.model.VmOrigin.MANAGED, "", 0, java.util.Set.of(),
@@ -132,16 +124,8 @@ class BackupApiTest {
 
     @Test
     void aRestoreInPlaceWaitsForTheVmToStopThenGivesItNewVolumesAndDeletesTheOldOnesOnly() throws Exception {
-        server.hypervisor.addStorage(dev.paddock.hypervisor.PoolType.NETFS,
-                dev.paddock.hypervisor.PoolSource.nfs("nas", "/export/vms"), 40L << 30);
-        String datastore = server.awaitFinal(server.post("/api/v1/datastores", "{\"name\":\"vms\",\"type\":"
-                + "\"netfs\",\"source\":{\"host\":\"nas\",\"path\":\"/export/vms\"},\"hosts\":[\"h1\",\"h2\"]}"))
-                .get("target").asText();
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() ->
-                server.get("/api/v1/datastores/" + datastore).json().get("hostIds").size() == 2);
-        Path where = server.backupRoot().resolve("main");
-        assertThat(server.post("/api/v1/backup-repositories", "{\"name\":\"main\",\"path\":\"" + where + "\"}")
-                .status()).isEqualTo(201);
+        String datastore = nfsDatastore("vms", 40L << 30);
+        Path where = repository();
         JsonNode created = server.awaitFinal(server.post("/api/v1/vms", "{\"name\":\"web\",\"vcpus\":1,"
                 + "\"memoryMib\":256,\"disks\":[{\"datastore\":\"" + datastore + "\",\"sizeGib\":1}]}"));
         assertThat(created.get("state").asText()).as(created.toString()).isEqualTo("DONE");
@@ -183,6 +167,26 @@ class BackupApiTest {
         assertThat(after.hostId()).contains(host);
         assertThat(server.hypervisor.volumes(host, pool)).extracting(dev.paddock.hypervisor.VolumeFacts::name)
                 .contains(newVolume).doesNotContain(oldVolume);
+    }
+
+    /** A netfs datastore of {@code bytes} on both hosts, once both have started its pool: its id. */
+    private String nfsDatastore(String name, long bytes) {
+        server.hypervisor.addStorage(dev.paddock.hypervisor.PoolType.NETFS,
+                dev.paddock.hypervisor.PoolSource.nfs("nas", "/export/" + name), bytes);
+        String datastore = server.awaitFinal(server.post("/api/v1/datastores", "{\"name\":\"" + name + "\",\"type\":"
+                + "\"netfs\",\"source\":{\"host\":\"nas\",\"path\":\"/export/" + name + "\"},\"hosts\":[\"h1\","
+                + "\"h2\"]}")).get("target").asText();
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() ->
+                server.get("/api/v1/datastores/" + datastore).json().get("hostIds").size() == 2);
+        return datastore;
+    }
+
+    /** Repository "main" made under the server's backup root: its directory. */
+    private Path repository() {
+        Path where = server.backupRoot().resolve("main");
+        assertThat(server.post("/api/v1/backup-repositories", "{\"name\":\"main\",\"path\":\"" + where + "\"}")
+                .status()).isEqualTo(201);
+        return where;
     }
 
     private static String detail(TestServer.Reply reply, int status) {
