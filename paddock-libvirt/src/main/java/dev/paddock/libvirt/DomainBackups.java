@@ -214,13 +214,18 @@ final class DomainBackups {
 
     /** Deletes one checkpoint (its bitmaps merged into its parent's); nothing when there is none of that name. */
     static void delete(Domain domain, String name) {
+        delete(domain, name, 0, "delete");
+    }
+
+    /** Deletes one checkpoint with {@code flags}; nothing when there is none of that name. */
+    private static void delete(Domain domain, String name, int flags, String verb) {
         Optional<Pointer> checkpoint = lookup(domain, name);
         if (checkpoint.isEmpty()) {
             return;
         }
         try {
-            if (VIRT.virDomainCheckpointDelete(checkpoint.get(), 0) < 0) {
-                throw failed("delete checkpoint " + name + " of", domain);
+            if (VIRT.virDomainCheckpointDelete(checkpoint.get(), flags) < 0) {
+                throw failed(verb + " checkpoint " + name + " of", domain);
             }
         } finally {
             VIRT.virDomainCheckpointFree(checkpoint.get());
@@ -246,17 +251,7 @@ final class DomainBackups {
         List<Checkpoint> all = new ArrayList<>(list(domain));
         Collections.reverse(all);
         for (Checkpoint checkpoint : all) {
-            Optional<Pointer> found = lookup(domain, checkpoint.name());
-            if (found.isEmpty()) {
-                continue;
-            }
-            try {
-                if (VIRT.virDomainCheckpointDelete(found.get(), DELETE_METADATA_ONLY) < 0) {
-                    throw failed("forget checkpoint " + checkpoint.name() + " of", domain);
-                }
-            } finally {
-                VIRT.virDomainCheckpointFree(found.get());
-            }
+            delete(domain, checkpoint.name(), DELETE_METADATA_ONLY, "forget");
         }
     }
 

@@ -11,6 +11,7 @@ import dev.paddock.model.Disk;
 import dev.paddock.model.Host;
 import dev.paddock.model.MacAddresses;
 import dev.paddock.model.Nic;
+import dev.paddock.model.Room;
 import dev.paddock.model.Vm;
 import dev.paddock.model.VmOrigin;
 import dev.paddock.model.VmState;
@@ -174,7 +175,8 @@ final class PointRestores {
         String stamp = STAMP.format(clock.instant());
         List<Disk> disks = new ArrayList<>(vm.disks());
         List<Disk> replaced = new ArrayList<>();
-        Map<Datastore, List<String>> room = new LinkedHashMap<>();
+        Map<Datastore, List<String>> needs = new LinkedHashMap<>();
+        Room room = store.room();
         List<Step> restores = new ArrayList<>();
         for (String device : devices) {
             int index = indexOf(device, vm.disks().size());
@@ -183,7 +185,7 @@ final class PointRestores {
                         + vm.disks().size() + " disks); restore the point as a new VM.");
             }
             Disk disk = vm.disks().get(index);
-            Datastore datastore = named.orElseGet(() -> store.room().datastore(disk.datastoreId())
+            Datastore datastore = named.orElseGet(() -> room.datastore(disk.datastoreId())
                     .filter(d -> d.pools().containsKey(host)).orElseThrow(() -> new PaddockException.Conflict("Disk '"
                             + disk.name() + "' of VM '" + vm.name() + "' is on no storage pool of its host; name a"
                             + " pool datastore of host '" + host + "' with 'datastore'.")));
@@ -193,15 +195,15 @@ final class PointRestores {
             disks.set(index, new Disk(disk.name(), datastore.id(), Math.max(disk.sizeGib(), sizeGib(point, device)),
                     volume, "qcow2", false, Optional.empty(), false));
             replaced.add(disk);
-            room.computeIfAbsent(datastore, d -> new ArrayList<>()).add(device);
+            needs.computeIfAbsent(datastore, d -> new ArrayList<>()).add(device);
         }
-        requireRoom(record, point, room);
+        requireRoom(record, point, needs);
         Vm restored = vm.withDisks(disks);
         List<Step> steps = new ArrayList<>(restores);
         steps.add(new Step.ForgetCheckpoints(host, vm.id()));
         steps.add(new Step.RecordVm(restored));
-        steps.add(new Step.DefineVm(host, DomainBuilder.specOf(restored, store.room())));
-        steps.addAll(VmPlans.diskVolumes(vm.withDisks(replaced), store.room(), store.images().stream()
+        steps.add(new Step.DefineVm(host, DomainBuilder.specOf(restored, room)));
+        steps.addAll(VmPlans.diskVolumes(vm.withDisks(replaced), room, store.images().stream()
                 .map(image -> Map.entry(image.datastoreId(), image.volume())).collect(Collectors.toSet())));
         boolean start = Boolean.TRUE.equals(request.start());
         OperationView view = ledger.submit((now, claims) -> {

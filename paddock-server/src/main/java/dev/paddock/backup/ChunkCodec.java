@@ -196,39 +196,21 @@ final class ChunkCodec {
     }
 
     private static byte[] inflateSparse(ByteBuffer inner, boolean zstd) throws Unreadable {
-        if (inner.remaining() < 4) {
-            throw new Unreadable("it is truncated");
-        }
-        int length = inner.getInt();
-        if (length <= 0 || length > MAX_PLAIN) {
-            throw new Unreadable("it claims an impossible length " + length);
-        }
+        int length = plainLength(inner);
         byte[] map = new byte[SparseChunk.mapBytes(length)];
         if (inner.remaining() < map.length) {
             throw new Unreadable("it is shorter than its map of blocks");
         }
         inner.get(map);
-        int dataLength = SparseChunk.dataBytes(map, length);
-        byte[] body = new byte[inner.remaining()];
-        inner.get(body);
-        byte[] data;
-        if (!zstd) {
-            data = body;
-        } else {
-            try {
-                data = Zstd.decompress(body, dataLength);
-            } catch (RuntimeException e) {
-                throw new Unreadable("its zstd frame does not decompress (" + e.getMessage() + ")");
-            }
-        }
-        if (data.length != dataLength) {
-            throw new Unreadable("it holds " + data.length + " bytes of data, not the " + dataLength
-                    + " its map of blocks says");
-        }
-        return SparseChunk.expand(map, data, length);
+        return SparseChunk.expand(map, unpack(inner, zstd, SparseChunk.dataBytes(map, length), " of data"), length);
     }
 
     private static byte[] inflate(ByteBuffer inner, boolean zstd) throws Unreadable {
+        return unpack(inner, zstd, plainLength(inner), "");
+    }
+
+    /** The plain length an inner part begins with. */
+    private static int plainLength(ByteBuffer inner) throws Unreadable {
         if (inner.remaining() < 4) {
             throw new Unreadable("it is truncated");
         }
@@ -236,23 +218,29 @@ final class ChunkCodec {
         if (length <= 0 || length > MAX_PLAIN) {
             throw new Unreadable("it claims an impossible length " + length);
         }
+        return length;
+    }
+
+    /** The rest of an inner part, decompressed when {@code zstd}: {@code expected} bytes ({@code what} names them). */
+    private static byte[] unpack(ByteBuffer inner, boolean zstd, int expected, String what) throws Unreadable {
         byte[] body = new byte[inner.remaining()];
         inner.get(body);
         if (!zstd) {
-            if (body.length != length) {
-                throw new Unreadable("it holds " + body.length + " bytes, not " + length);
+            if (body.length != expected) {
+                throw new Unreadable("it holds " + body.length + " bytes" + what + ", not " + expected);
             }
             return body;
         }
+        byte[] content;
         try {
-            byte[] content = Zstd.decompress(body, length);
-            if (content.length != length) {
-                throw new Unreadable("it decompresses to " + content.length + " bytes, not " + length);
-            }
-            return content;
+            content = Zstd.decompress(body, expected);
         } catch (RuntimeException e) {
             throw new Unreadable("its zstd frame does not decompress (" + e.getMessage() + ")");
         }
+        if (content.length != expected) {
+            throw new Unreadable("it decompresses to " + content.length + " bytes" + what + ", not " + expected);
+        }
+        return content;
     }
 
     /** A manifest as stored: its JSON in a plain repository, sealed under the repository key in an encrypted one. */
@@ -304,10 +292,6 @@ final class ChunkCodec {
 
     private static byte[] aad(String chunk, int flags) {
         return (chunk + "/" + flags).getBytes(StandardCharsets.US_ASCII);
-    }
-
-    boolean isSparse() {
-        return sparse;
     }
 
     private static byte[] concat(byte[] a, byte[] b) {

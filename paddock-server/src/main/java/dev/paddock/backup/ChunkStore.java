@@ -71,12 +71,8 @@ final class ChunkStore {
      */
     Path stage(String chunk, byte[] stored, String writer) {
         Path temporary = tmp.resolve(writer + "." + UUID.randomUUID() + ".chunk");
-        try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE_NEW,
-                StandardOpenOption.WRITE)) {
-            ByteBuffer buffer = ByteBuffer.wrap(stored);
-            while (buffer.hasRemaining()) {
-                channel.write(buffer);
-            }
+        try {
+            writeNew(temporary, stored, false);
         } catch (IOException e) {
             deleteQuietly(temporary);
             throw new UncheckedIOException("cannot write chunk " + chunk, e);
@@ -180,12 +176,19 @@ final class ChunkStore {
     }
 
     static void writeDurably(Path file, byte[] bytes) throws IOException {
+        writeNew(file, bytes, true);
+    }
+
+    /** Writes a new file whole, fsync'd when {@code durably}. */
+    private static void writeNew(Path file, byte[] bytes, boolean durably) throws IOException {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
             ByteBuffer buffer = ByteBuffer.wrap(bytes);
             while (buffer.hasRemaining()) {
                 channel.write(buffer);
             }
-            channel.force(true);
+            if (durably) {
+                channel.force(true);
+            }
         }
     }
 

@@ -47,11 +47,16 @@ final class SparseChunk {
         return (blocks + 7) / 8;
     }
 
+    /** Whether the map marks block {@code block} as holding data. */
+    private static boolean holdsData(byte[] map, int block) {
+        return (map[block >>> 3] & (1 << (block & 7))) != 0;
+    }
+
     /** How many bytes of data a chunk of {@code length} bytes with that map holds. */
     static int dataBytes(byte[] map, int length) {
         int bytes = 0;
         for (int block = 0; block * BLOCK < length; block++) {
-            if ((map[block >>> 3] & (1 << (block & 7))) != 0) {
+            if (holdsData(map, block)) {
                 bytes += Math.min(BLOCK, length - block * BLOCK);
             }
         }
@@ -63,7 +68,7 @@ final class SparseChunk {
         byte[] content = new byte[length];
         int at = 0;
         for (int block = 0; block * BLOCK < length; block++) {
-            if ((map[block >>> 3] & (1 << (block & 7))) != 0) {
+            if (holdsData(map, block)) {
                 int size = Math.min(BLOCK, length - block * BLOCK);
                 System.arraycopy(data, at, content, block * BLOCK, size);
                 at += size;
@@ -97,7 +102,7 @@ final class SparseChunk {
         byte[] data = new byte[dataBytes(map, length)];
         int at = 0;
         for (int block = 0; block * BLOCK < length; block++) {
-            if ((map[block >>> 3] & (1 << (block & 7))) != 0) {
+            if (holdsData(map, block)) {
                 int size = Math.min(BLOCK, length - block * BLOCK);
                 System.arraycopy(content, block * BLOCK, data, at, size);
                 at += size;
@@ -118,13 +123,13 @@ final class SparseChunk {
         sink.update(map, 0, map.length);
         int block = 0;
         while (block * BLOCK < length) {
-            if ((map[block >>> 3] & (1 << (block & 7))) == 0) {
+            if (!holdsData(map, block)) {
                 block++;
                 continue;
             }
             // a run of data blocks goes in one update
             int first = block;
-            while (block * BLOCK < length && (map[block >>> 3] & (1 << (block & 7))) != 0) {
+            while (block * BLOCK < length && holdsData(map, block)) {
                 block++;
             }
             int from = first * BLOCK;
