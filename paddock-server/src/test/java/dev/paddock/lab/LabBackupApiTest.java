@@ -119,6 +119,7 @@ class LabBackupApiTest {
         made.add(pool);
         awaitDone(LAB.paddock().post("/api/v1/datastores", "{\"name\":\"restored\",\"type\":\"dir\",\"shared\":true,"
                 + "\"source\":{\"path\":\"" + pool + "\"},\"hosts\":[\"h1\",\"h2\"]}"));
+        awaitFreeSpace("restored");
         long previous = 0;
         for (int k = 0; k < taken.size(); k++) {
             Taken point = taken.get(k);
@@ -240,6 +241,7 @@ class LabBackupApiTest {
         made.add(pool);
         awaitDone(LAB.paddock().post("/api/v1/datastores", "{\"name\":\"restored2\",\"type\":\"dir\","
                 + "\"shared\":true,\"source\":{\"path\":\"" + pool + "\"},\"hosts\":[\"h1\",\"h2\"]}"));
+        awaitFreeSpace("restored2");
         LabPaddock.Reply refused = LAB.paddock().post("/api/v1/backup-repositories/second/points/" + last
                 + "/restore", "{\"name\":\"" + name + "-bad\",\"datastore\":\"restored2\"}");
         JsonNode failed = awaitFinal(refused);
@@ -398,6 +400,18 @@ class LabBackupApiTest {
             return last[0].get("isFinal").asBoolean();
         });
         return last[0];
+    }
+
+    /** Waits until datastore {@code name} reports its free space: the pool's size reaches the inventory after it. */
+    private static void awaitFreeSpace(String name) {
+        LabAwait.until("datastore " + name + " with its free space", Duration.ofSeconds(30), () -> {
+            for (JsonNode datastore : LAB.paddock().get("/api/v1/datastores").json().get("items")) {
+                if (datastore.get("name").asText().equals(name) && datastore.path("freeBytes").asLong() > 0) {
+                    return true;
+                }
+            }
+            return false;
+        });
     }
 
     private static dev.paddock.server.PaddockServer server() {
