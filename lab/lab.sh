@@ -486,6 +486,8 @@ for e in "$orig"/* "$orig"/.[!.]*; do
   [ -e "$e" ] || [ -L "$e" ] || continue
   name="${e##*/}"
   [ "$name" = kvm ] && continue
+  # a bound ptmx cannot find the pts beside it (openpty fails with ENOENT): it gets a node of its own
+  if [ "$name" = ptmx ] && [ -c "$e" ]; then mknod -m 666 /dev/ptmx c 5 2; continue; fi
   if [ -L "$e" ]; then cp -a "$e" /dev/
   elif [ -d "$e" ]; then mkdir -p "/dev/$name"; mount --rbind "$e" "/dev/$name"
   else touch "/dev/$name"; mount --bind "$e" "/dev/$name"
