@@ -140,6 +140,46 @@ final class ChunkCodec {
         return encode(chunk, SPARSE_MAGIC, content.length(), content.data(), content.map());
     }
 
+    /** The most bytes {@link #encodeInto} writes for a chunk of {@code chunkSize} bytes. */
+    static int encodedBound(int chunkSize) {
+        return MAGIC.length + 1 + NONCE_BYTES + TAG_BITS / 8 + 4 + SparseChunk.mapBytes(chunkSize)
+                + (int) Zstd.compressBound(chunkSize);
+    }
+
+    /**
+     * As {@link #encode(String, SparseChunk)}, written into {@code into} (at least {@link #encodedBound} of the
+     * chunk's length); answers the bytes written. In a plain repository of format 2 the data blocks are compressed
+     * straight from the chunk's content into place (gathered first into {@code gather}, of the chunk's length, when
+     * zero blocks lie between them): nothing else is allocated or copied.
+     */
+    int encodeInto(String chunk, SparseChunk content, byte[] into, byte[] gather) {
+        if (!sparse || sealed()) {
+            byte[] stored = encode(chunk, content);
+            System.arraycopy(stored, 0, into, 0, stored.length);
+            return stored.length;
+        }
+        int dataLength = content.dataInto(gather);
+        byte[] plain = dataLength < 0 ? content.content() : gather;
+        int plainLength = dataLength < 0 ? content.length() : dataLength;
+        byte[] map = content.map();
+        int head = SPARSE_MAGIC.length + 1;
+        int body = head + 4 + map.length;
+        long compressed = Zstd.compressByteArray(into, body, into.length - body, plain, 0, plainLength, ZSTD_LEVEL);
+        if (Zstd.isError(compressed)) {
+            throw new IllegalStateException("zstd could not compress chunk " + chunk + ": "
+                    + Zstd.getErrorName(compressed));
+        }
+        boolean zstd = compressed < plainLength;
+        if (!zstd) {
+            System.arraycopy(plain, 0, into, body, plainLength);
+        }
+        System.arraycopy(SPARSE_MAGIC, 0, into, 0, SPARSE_MAGIC.length);
+        into[SPARSE_MAGIC.length] = (byte) (zstd ? FLAG_ZSTD : 0);
+        ByteBuffer.wrap(into, head, 4).putInt(content.length());
+        System.arraycopy(map, 0, into, head + 4, map.length);
+        return body + (zstd ? (int) compressed : plainLength);
+    }
+
     private byte[] encode(String chunk, byte[] magic, int length, byte[] plain, byte[] map) {
         byte[] compressed = Zstd.compress(plain, ZSTD_LEVEL);
         boolean zstd = compressed.length < plain.length;

@@ -69,10 +69,10 @@ final class ChunkStore {
      * writer makes its files durable at once ({@link FileSystemSync}) and only then {@link #place}s them, so no chunk
      * file in place can be one whose bytes a crash lost.
      */
-    Path stage(String chunk, byte[] stored, String writer) {
+    Path stage(String chunk, byte[] stored, int length, String writer) {
         Path temporary = tmp.resolve(writer + "." + UUID.randomUUID() + ".chunk");
         try {
-            writeNew(temporary, stored, false);
+            writeNew(temporary, stored, length, false);
         } catch (IOException e) {
             deleteQuietly(temporary);
             throw new UncheckedIOException("cannot write chunk " + chunk, e);
@@ -176,13 +176,13 @@ final class ChunkStore {
     }
 
     static void writeDurably(Path file, byte[] bytes) throws IOException {
-        writeNew(file, bytes, true);
+        writeNew(file, bytes, bytes.length, true);
     }
 
-    /** Writes a new file whole, fsync'd when {@code durably}. */
-    private static void writeNew(Path file, byte[] bytes, boolean durably) throws IOException {
+    /** Writes a new file of the first {@code length} bytes, fsync'd when {@code durably}. */
+    private static void writeNew(Path file, byte[] bytes, int length, boolean durably) throws IOException {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            ByteBuffer buffer = ByteBuffer.wrap(bytes);
+            ByteBuffer buffer = ByteBuffer.wrap(bytes, 0, length);
             while (buffer.hasRemaining()) {
                 channel.write(buffer);
             }

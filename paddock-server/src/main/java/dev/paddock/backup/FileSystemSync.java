@@ -59,6 +59,14 @@ final class FileSystemSync {
         directories.forEach(ChunkStore::syncDirectory);
     }
 
+    /**
+     * Writes back what is dirty on {@code root}'s file system, for a later {@link #sync} to find less to do; does
+     * nothing where there is no {@code syncfs}, and a failure is left for that later sync to meet.
+     */
+    static void start(Path root) {
+        LIBC.ifPresent(libc -> syncfs(libc, root));
+    }
+
     private static boolean syncfs(Libc libc, Path root) {
         int fd = libc.open(root.toString(), O_RDONLY);
         if (fd < 0) {

@@ -23,6 +23,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -36,7 +37,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>While the caller's thread reads the next chunks of a disk, a few threads name, compress and write the chunks
  * read before ({@link Pipeline}): a backup then waits on the source and the CPU at once rather than one after the
  * other. A new chunk is written under a temporary name; at the commit the file system is synced once for them all
- * ({@link FileSystemSync}), then they are renamed into place, so a chunk file in place always holds bytes that reached
+ * ({@link FileSystemSync}; its writeback begun along the way, {@link Writeback}), then they are renamed into place, so a chunk file in place always holds bytes that reached
  * the disk. Each name is still recorded before the writer looks whether the chunk exists, and the map keeps the disk's
  * order; a disk's write returns only when every one of its chunks is written, so {@link #commit} sees them all.
  */
@@ -53,6 +54,9 @@ public final class PointWriter implements AutoCloseable {
     /** Chunks written to temporary files, put in place at the commit once durable. */
     private final Queue<Staged> staged = new ConcurrentLinkedQueue<>();
     private final List<DiskMap> disks = new ArrayList<>();
+    private final Writeback writeback;
+    /** Each pipeline thread's buffers, reused from chunk to chunk. */
+    private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
     private boolean committed;
 
     /** Chunks named, compressed and written at once; and chunks read ahead of them, each a chunk-sized buffer. */
@@ -66,6 +70,7 @@ public final class PointWriter implements AutoCloseable {
         this.parent = parent;
         this.chunkSize = repository.chunkSize();
         this.journal = WriterJournal.start(repository.directory(), draft.id());
+        this.writeback = new Writeback(repository.directory(), draft.id());
     }
 
     /** The id the point will have. */
@@ -160,6 +165,7 @@ public final class PointWriter implements AutoCloseable {
         }
         ChunkStore store = repository.store();
         List<Staged> written = List.copyOf(staged);
+        writeback.close();
         FileSystemSync.sync(repository.directory(), written.stream().map(Staged::file).toList(), List.of());
         for (Staged chunk : written) {
             directories.add(store.place(chunk.chunk(), chunk.file()));
@@ -187,8 +193,56 @@ public final class PointWriter implements AutoCloseable {
     public void close() {
         if (!committed) {
             committed = true;
+            writeback.close();
             staged.forEach(chunk -> ChunkStore.deleteQuietly(chunk.file()));
             journal.close();
+        }
+    }
+
+    /**
+     * Starts the writeback of staged chunks while later ones are still being made: every {@link #EVERY} bytes staged,
+     * a sync of the file system on a thread of its own (never more than one at a time), so that the sync at the
+     * commit, which the point waits for, finds little left to write. It only spreads the work: durability still comes
+     * from the commit's sync.
+     */
+    private static final class Writeback implements AutoCloseable {
+        static final long EVERY = 32 << 20;
+        private final Path root;
+        private final ExecutorService thread;
+        private final AtomicLong staged = new AtomicLong();
+        private final AtomicBoolean running = new AtomicBoolean();
+
+        Writeback(Path root, String point) {
+            this.root = root;
+            this.thread = Executors.newSingleThreadExecutor(task -> {
+                Thread writer = new Thread(task, "point-" + point + "-writeback");
+                writer.setDaemon(true);
+                return writer;
+            });
+        }
+
+        void staged(long bytes) {
+            long after = staged.addAndGet(bytes);
+            if (after / EVERY != (after - bytes) / EVERY && running.compareAndSet(false, true)) {
+                thread.execute(() -> {
+                    try {
+                        FileSystemSync.start(root);
+                    } finally {
+                        running.set(false);
+                    }
+                });
+            }
+        }
+
+        /** Waits for a writeback under way, which the commit's sync would otherwise wait for all the same. */
+        @Override
+        public void close() {
+            thread.shutdown();
+            try {
+                thread.awaitTermination(1, TimeUnit.MINUTES);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
@@ -226,11 +280,19 @@ public final class PointWriter implements AutoCloseable {
             }
         }
         if (first && !repository.store().has(chunk)) {
-            byte[] stored = repository.codec().encode(chunk, content);
-            staged.add(new Staged(chunk, repository.store().stage(chunk, stored, journal.id())));
-            return new Put(Optional.of(extent), stored.length);
+            Scratch scratch = this.scratch.get();
+            int stored = repository.codec().encodeInto(chunk, content, scratch.encoded, scratch.gathered);
+            staged.add(new Staged(chunk, repository.store().stage(chunk, scratch.encoded, stored, journal.id())));
+            writeback.staged(stored);
+            return new Put(Optional.of(extent), stored);
         }
         return new Put(Optional.of(extent), -1);
+    }
+
+    /** A thread's buffers to encode a chunk in: its stored bytes, and its data blocks gathered. */
+    private final class Scratch {
+        final byte[] encoded = new byte[ChunkCodec.encodedBound(chunkSize)];
+        final byte[] gathered = new byte[chunkSize];
     }
 
     /** A chunk the writer stored under a temporary name. */

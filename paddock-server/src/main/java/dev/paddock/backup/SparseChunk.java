@@ -100,15 +100,27 @@ final class SparseChunk {
             return Arrays.copyOf(content, length);
         }
         byte[] data = new byte[dataBytes(map, length)];
+        dataInto(data);
+        return data;
+    }
+
+    /**
+     * The data blocks one after the other, copied into {@code into} (at least {@link #length} bytes); answers how
+     * many, or -1 without copying when every block holds data (the data is the content then).
+     */
+    int dataInto(byte[] into) {
+        if (dataBlocks * BLOCK >= length) {
+            return -1;
+        }
         int at = 0;
         for (int block = 0; block * BLOCK < length; block++) {
             if (holdsData(map, block)) {
                 int size = Math.min(BLOCK, length - block * BLOCK);
-                System.arraycopy(content, block * BLOCK, data, at, size);
+                System.arraycopy(content, block * BLOCK, into, at, size);
                 at += size;
             }
         }
-        return data;
+        return at;
     }
 
     /** A receiver of bytes: a digest's update. */

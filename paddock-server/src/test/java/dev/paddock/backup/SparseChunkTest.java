@@ -42,6 +42,42 @@ class SparseChunkTest {
         }
     }
 
+    /** Compressible, incompressible, with and without zero blocks, a chunk shorter than the buffers. */
+    @ParameterizedTest
+    @ValueSource(strings = {"text", "random", "random-with-holes", "text-with-holes", "short"})
+    void a_chunk_encoded_into_reused_buffers_decodes_to_its_content_as_the_allocated_encoding_does(String kind)
+            throws Exception {
+        int size = 1 << 20;
+        int length = kind.equals("short") ? size - 5000 : size;
+        Random random = new Random(kind.hashCode());
+        byte[] content = new byte[size];
+        for (int at = 0; at < length; at++) {
+            content[at] = kind.startsWith("text") || kind.equals("short") ? (byte) ('a' + random.nextInt(4))
+                    : (byte) random.nextInt();
+        }
+        if (kind.endsWith("with-holes")) {
+            for (int block = 0; block < length / 4096; block += 3) {
+                Arrays.fill(content, block * 4096, block * 4096 + 4096, (byte) 0);
+            }
+        }
+        byte[] into = new byte[ChunkCodec.encodedBound(size)];
+        byte[] gather = new byte[size];
+        // the buffers hold an earlier chunk's bytes: nothing of them may leak into this one
+        Arrays.fill(into, (byte) 0x5a);
+        Arrays.fill(gather, (byte) 0x5a);
+        for (boolean encrypted : new boolean[] {false, true}) {
+            ChunkCodec codec = ChunkCodec.of(encrypted ? Optional.of(RepositoryKey.generate()) : Optional.empty(), 2);
+            SparseChunk chunk = SparseChunk.of(content, length);
+            String name = codec.name(chunk);
+            int written = codec.encodeInto(name, chunk, into, gather);
+            byte[] stored = Arrays.copyOf(into, written);
+            assertThat(codec.decode(name, stored)).isEqualTo(Arrays.copyOf(content, length));
+            if (!encrypted) {
+                assertThat(stored).isEqualTo(codec.encode(name, chunk));
+            }
+        }
+    }
+
     @Test
     void chunks_that_differ_only_in_where_their_data_lies_have_different_names() {
         ChunkCodec codec = ChunkCodec.of(Optional.empty(), 2);
