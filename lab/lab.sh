@@ -32,6 +32,10 @@
 #            (root with the lab's key only: libvirt's ssh transports reach libvirtd through virt-ssh-helper),
 #            virtlockd, virtlogd,
 #            bridge vmbr0 for guest NICs, its port eth2 the peer of hN-vm in labvm0 (no address in hN)
+#            Open vSwitch switch sw0 (userspace datapath: this kernel has no OVS module; ovsdb-server and
+#            ovs-vswitchd in hN, its database also on 10.77.0.N:6640, OpenFlow on 10.77.0.N:6653), its port trunk0
+#            (every VLAN) the peer of hN-tr in labtrunk0, the root namespace's plain bridge that plays the
+#            physical trunk between the hosts' switches (no address: nothing is routed to or from it)
 #            eth1 10.79.0.N/24 on the storage network
 #   ns lst:  eth0 10.79.0.200/24, Debian's tgt serving iSCSI target iqn.2026-12.dev.paddock:lab on 10.79.0.200:3260,
 #            LUN 1 a 256 MiB file $L/storage/lun1.img, open to every initiator; hosts reach it with libvirt's own
@@ -65,6 +69,8 @@ STORAGE_BRIDGE=labstor0
 STORAGE=10.79.0
 GUEST_BRIDGE=labvm0
 GUEST_NET=10.79.8
+TRUNK_BRIDGE=labtrunk0
+SWITCH=sw0
 ISCSI_PORTAL=10.79.0.200
 ISCSI_TARGET=iqn.2026-12.dev.paddock:lab
 # tgtd's control socket is one per control number on the machine, whatever the namespace: the lab's own number.
@@ -77,7 +83,8 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 PACKAGES=(qemu-system-x86 qemu-utils libvirt-daemon-system libvirt-clients busybox-static cpio iproute2
   python3-pyghmi ipmitool fence-agents tgt libvirt-daemon-driver-storage-iscsi-direct
   nfs-ganesha nfs-ganesha-vfs rpcbind libnfs-utils qemu-block-extra
-  syslinux syslinux-common mtools dosfstools genisoimage iptables openssh-server gcc libc6-dev libnetfilter-queue-dev)
+  syslinux syslinux-common mtools dosfstools genisoimage iptables openssh-server gcc libc6-dev libnetfilter-queue-dev
+  openvswitch-switch)
 MODULES=(virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci virtio_blk)
 
 say() { printf 'lab: %s\n' "$*" >&2; }
@@ -400,6 +407,7 @@ prepare_host() {
   ip link set "h$n-eth2" netns "h$n"
   ip -n "h$n" link set "h$n-eth2" name eth2
   ip -n "h$n" link set eth2 master vmbr0 up
+  prepare_switch "$n"
   mkdir -p "$d/run"
   # libvirtd resolves its own hostname; with no DNS in the namespace each lookup would wait for a timeout.
   printf '127.0.0.1 localhost\n%s h%s\n' "$NET.$n" "$n" > "$d/hosts"
@@ -435,6 +443,44 @@ EOF
   fi
 }
 
+# Host n's Open vSwitch: its database, made once, and the trunk; the daemons run with the host (start_host), their
+# sockets and pid files in ovsrun/, emptied at each start as a reboot would. The trunk is a veth whose root end
+# joins labtrunk0; frames keep their 802.1Q tags across it.
+prepare_switch() {
+  local n="$1" d="$L/hosts/h$1"
+  mkdir -p "$d/ovs" "$d/ovsrun"
+  ovsdb-tool create "$d/ovs/conf.db" /usr/share/openvswitch/vswitch.ovsschema
+  ip link add "h$n-tr" type veth peer name "h$n-trunk"
+  ip link set "h$n-tr" master "$TRUNK_BRIDGE" up
+  ip link set "h$n-trunk" netns "h$n"
+  ip -n "h$n" link set "h$n-trunk" name trunk0
+  ip -n "h$n" link set trunk0 up
+}
+
+# The root end of the hosts' trunks: a plain bridge, VLAN-unaware, so tagged frames pass as they came.
+prepare_trunk() {
+  ip link add "$TRUNK_BRIDGE" type bridge
+  ip link set "$TRUNK_BRIDGE" up
+}
+
+# Inside host n's mount namespace (from start_host): the switch's daemons, and sw0 with its trunk port on the
+# userspace datapath. The switch listens for OpenFlow as a service (passive) controller, which leaves its fail mode
+# alone: it stays a learning switch, with whatever flows a manager adds.
+switch_commands() {
+  local n="$1" d="$L/hosts/h$1"
+  cat <<EOF
+rm -rf $d/ovsrun/*; mkdir -p /run/openvswitch; mount --bind $d/ovsrun /run/openvswitch
+ovsdb-server $d/ovs/conf.db --remote=punix:/run/openvswitch/db.sock --remote=ptcp:6640:$NET.$n \
+  --pidfile=/run/openvswitch/ovsdb-server.pid --detach --log-file=$d/log/ovsdb-server.log
+ovs-vsctl --no-wait init
+ovs-vswitchd unix:/run/openvswitch/db.sock --pidfile=/run/openvswitch/ovs-vswitchd.pid --detach \
+  --log-file=$d/log/ovs-vswitchd.log
+ovs-vsctl --may-exist add-br $SWITCH -- set bridge $SWITCH datapath_type=netdev fail_mode=standalone \
+  -- --may-exist add-port $SWITCH trunk0 -- set-controller $SWITCH ptcp:6653:$NET.$n
+ip link set $SWITCH up
+EOF
+}
+
 start_host() {
   local n="$1" d="$L/hosts/h$1" hide_kvm=""
   # Nested /dev/kvm often opens but never runs a guest: lab hosts use TCG unless PADDOCK_LAB_KVM=1.
@@ -445,6 +491,7 @@ start_host() {
     mount --bind $d/etc /etc/libvirt
     mount --bind $d/hosts /etc/hosts; mount --bind $d/resolv.conf /etc/resolv.conf
     $hide_kvm
+    $(switch_commands "$n")
     virtlogd -d -p /run/libvirt/virtlogd.pid
     virtlockd -d -p /run/libvirt/virtlockd.pid
     libvirtd -d --listen -p /run/libvirt/libvirtd.pid
@@ -529,6 +576,7 @@ cmd_up() {
   prepare_ssh "$count"
   prepare_storage
   prepare_guest_network
+  prepare_trunk
   for n in $(seq 1 "$count"); do prepare_host "$n"; configure_leases "$n"; done
   write_dev_without_kvm
   prepare_management
@@ -1042,6 +1090,7 @@ cmd_down() {
     ip link del "$BRIDGE" 2>/dev/null || true
     remove_wan_leftovers
     remove_guest_network
+    ip link del "$TRUNK_BRIDGE" 2>/dev/null || true
     stop_storage
     remove_management
     # The kernel frees a deleted namespace's veth pairs lazily, at times many seconds later; the next `up` must not
@@ -1049,9 +1098,9 @@ cmd_down() {
     local links link
     for i in $(seq 1 300); do
       links="$(ip -o link show)"
-      [[ "$links" =~ \ (h[0-9]+-(br|st|vm)|mh[0-9]+-br|lst-br)[@:] ]] || break
+      [[ "$links" =~ \ (h[0-9]+-(br|st|vm|tr)|mh[0-9]+-br|lst-br)[@:] ]] || break
       if [ "$i" -eq 50 ]; then
-        for link in $(ip -o link show | awk -F': ' '{print $2}' | sed 's/@.*//' | grep -E '^(h[0-9]+-(br|st|vm)|mh[0-9]+-br|lst-br)$'); do
+        for link in $(ip -o link show | awk -F': ' '{print $2}' | sed 's/@.*//' | grep -E '^(h[0-9]+-(br|st|vm|tr)|mh[0-9]+-br|lst-br)$'); do
           ip link del "$link" 2>/dev/null || true
         done
       fi
