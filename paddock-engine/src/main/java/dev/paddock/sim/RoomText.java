@@ -26,6 +26,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 
 /**
@@ -86,7 +87,8 @@ final class RoomText {
         for (SimHost host : state.hosts()) {
             for (HostNetwork n : host.networks.values()) {
                 line(text, "network", host.hostname, n.name(), n.uuid(), n.forwardMode(), n.bridge(),
-                        Boolean.toString(n.active()));
+                        Boolean.toString(n.active()), n.virtualPort(),
+                        n.vlan().isPresent() ? Integer.toString(n.vlan().getAsInt()) : "");
             }
         }
         for (SimHost host : state.hosts()) {
@@ -160,7 +162,12 @@ final class RoomText {
                         if (host == null) {
                             throw new IllegalArgumentException("network on unknown host " + f[1]);
                         }
-                        host.networks.put(f[2], new HostNetwork(f[2], f[3], f[4], f[5], Boolean.parseBoolean(f[6])));
+                        // the switch and the VLAN came later: a state written before has neither
+                        String virtualPort = f.length > 7 ? f[7] : "";
+                        OptionalInt vlan = f.length > 8 && !f[8].isEmpty() ? OptionalInt.of(Integer.parseInt(f[8]))
+                                : OptionalInt.empty();
+                        host.networks.put(f[2], new HostNetwork(f[2], f[3], f[4], f[5], Boolean.parseBoolean(f[6]),
+                                virtualPort, vlan));
                     }
                     case "domain" -> readDomain(f, hosts);
                     case "effects" -> effects.put(f[1], new Effects(Integer.parseInt(f[2]), Integer.parseInt(f[3]),

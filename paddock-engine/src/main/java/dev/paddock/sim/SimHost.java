@@ -44,6 +44,8 @@ final class SimHost {
 
     /** Every simulated host has one bridge, its uplink: what a network in bridge mode is laid over. */
     static final String UPLINK_BRIDGE = "br0";
+    /** Every simulated host's Open vSwitch switch, on a trunk that carries every VLAN between the hosts. */
+    static final String SWITCH = "sw0";
 
     /** Stable across reloads: derived from the hostname. */
     String hostUuid() {

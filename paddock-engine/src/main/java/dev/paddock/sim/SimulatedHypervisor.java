@@ -656,19 +656,27 @@ public final class SimulatedHypervisor implements Hypervisor {
             SimHost host = reachable(hostId);
             HostNetwork held = host.networks.get(spec.name());
             if (held != null) {
-                if (!held.forwardMode().equals(spec.forwardMode()) || !held.bridge().equals(spec.bridge())) {
+                if (!held.forwardMode().equals(spec.forwardMode()) || !held.bridge().equals(spec.bridge())
+                        || !held.virtualPort().equals(spec.virtualPort()) || !held.vlan().equals(spec.vlan())) {
                     throw new HypervisorException(ALREADY_EXISTS, "host " + hostId + " has a network " + spec.name()
-                            + " already, on bridge " + held.bridge() + ", not on " + spec.bridge());
+                            + " already, on bridge " + held.bridge() + held.vlan().stream()
+                            .mapToObj(tag -> " in VLAN " + tag).findFirst().orElse("") + ", not on " + spec.bridge()
+                            + spec.vlan().stream().mapToObj(tag -> " in VLAN " + tag).findFirst().orElse(""));
                 }
                 return held;
             }
-            if (spec.hostBridge().filter(b -> !b.equals(SimHost.UPLINK_BRIDGE)).isPresent()) {
+            if (spec.openvswitch() && !spec.bridge().equals(SimHost.SWITCH)) {
+                throw new HypervisorException(INVALID_ARGUMENT, "host " + hostId + " has no switch " + spec.bridge()
+                        + " to lay network " + spec.name() + " over");
+            }
+            if (!spec.openvswitch() && spec.hostBridge().filter(b -> !b.equals(SimHost.UPLINK_BRIDGE)).isPresent()) {
                 throw new HypervisorException(INVALID_ARGUMENT, "host " + hostId + " has no bridge " + spec.bridge()
                         + " to lay network " + spec.name() + " over");
             }
             String uuid = UUID.nameUUIDFromBytes(("sim-network:" + host.hostname + ":" + spec.name())
                     .getBytes(StandardCharsets.UTF_8)).toString();
-            HostNetwork network = new HostNetwork(spec.name(), uuid, spec.forwardMode(), spec.bridge(), true);
+            HostNetwork network = new HostNetwork(spec.name(), uuid, spec.forwardMode(), spec.bridge(), true,
+                    spec.virtualPort(), spec.vlan());
             host.networks.put(spec.name(), network);
             changed = true;
             emitNetwork(host, spec.name(), NetworkEventKind.DEFINED);

@@ -86,7 +86,13 @@ final class LibvirtNetworks {
     /** Defines, starts and autostarts the network unless the host holds it already; see the port's contract. */
     static HostNetwork define(Connect connect, String hostId, NetworkSpec spec) throws LibvirtException {
         Optional<Network> existing = find(connect, spec.name());
-        if (existing.isEmpty() && spec.hostBridge().isPresent()) {
+        if (existing.isEmpty() && spec.openvswitch()) {
+            // libvirt cannot tell an Open vSwitch switch from another device: the switch's own port must exist
+            if (!deviceExists(connect, spec.bridge())) {
+                throw new HypervisorException(Reason.INVALID_ARGUMENT, "host " + hostId + " has no switch "
+                        + spec.bridge() + " to lay network " + spec.name() + " over");
+            }
+        } else if (existing.isEmpty() && spec.hostBridge().isPresent()) {
             if (bridge(connect, spec.bridge()).isEmpty()) {
                 throw new HypervisorException(Reason.INVALID_ARGUMENT, "host " + hostId + " has no bridge "
                         + spec.bridge() + " to lay network " + spec.name() + " over");
@@ -139,12 +145,29 @@ final class LibvirtNetworks {
     }
 
     private static String describe(HostNetwork held) {
-        return (held.forwardMode().isEmpty() ? "isolated" : "in " + held.forwardMode() + " mode") + " on bridge "
-                + (held.bridge().isEmpty() ? "(none)" : held.bridge());
+        return (held.forwardMode().isEmpty() ? "isolated" : "in " + held.forwardMode() + " mode")
+                + (held.virtualPort().equals("openvswitch") ? " on switch " : " on bridge ")
+                + (held.bridge().isEmpty() ? "(none)" : held.bridge())
+                + (held.vlan().isPresent() ? " in VLAN " + held.vlan().getAsInt() : "");
     }
 
     private static String describe(NetworkSpec spec) {
-        return (spec.hostBridge().isEmpty() ? "isolated" : "in bridge mode") + " on bridge " + spec.bridge();
+        return (spec.hostBridge().isEmpty() ? "isolated" : "in bridge mode")
+                + (spec.openvswitch() ? " on switch " : " on bridge ") + spec.bridge()
+                + (spec.vlan().isPresent() ? " in VLAN " + spec.vlan().getAsInt() : "");
+    }
+
+    /** Whether the host has a network device of that name, of any kind. */
+    private static boolean deviceExists(Connect connect, String name) throws LibvirtException {
+        try {
+            connect.interfaceLookupByName(name).free();
+            return true;
+        } catch (LibvirtException e) {
+            if (e.getError() != null && e.getError().getCode() == ErrorNumber.VIR_ERR_NO_INTERFACE) {
+                return false;
+            }
+            throw e;
+        }
     }
 
     private static Optional<Network> find(Connect connect, String name) throws LibvirtException {

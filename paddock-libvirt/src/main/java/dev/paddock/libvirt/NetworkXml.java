@@ -6,6 +6,7 @@ import dev.paddock.hypervisor.NetworkSpec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import org.w3c.dom.Element;
 
 /**
@@ -27,6 +28,10 @@ public final class NetworkXml {
         if (spec.hostBridge().isPresent()) {
             xml.append("  <forward mode='bridge'/>\n");
             xml.append("  <bridge name='").append(DomainXml.escape(spec.bridge())).append("'/>\n");
+            if (spec.openvswitch()) {
+                xml.append("  <virtualport type='openvswitch'/>\n");
+            }
+            spec.vlan().ifPresent(tag -> xml.append("  <vlan>\n    <tag id='").append(tag).append("'/>\n  </vlan>\n"));
         } else {
             xml.append("  <bridge name='").append(DomainXml.escape(spec.bridge())).append("' stp='on' delay='0'/>\n");
         }
@@ -47,14 +52,30 @@ public final class NetworkXml {
         // A <forward> without a mode is libvirt's default, NAT.
         String forward = XmlDocuments.child(root, "forward")
                 .map(f -> f.getAttribute("mode").isEmpty() ? "nat" : f.getAttribute("mode")).orElse("");
+        String virtualPort = XmlDocuments.attribute(root, "virtualport", "type");
+        // One <tag> is an access port's VLAN; a trunk of several tags is none Paddock made.
+        OptionalInt vlan = XmlDocuments.child(root, "vlan")
+                .map(v -> XmlDocuments.children(v).stream().filter(tag -> tag.getTagName().equals("tag")).toList())
+                .filter(tags -> tags.size() == 1)
+                .map(tags -> parseTag(tags.getFirst().getAttribute("id")))
+                .orElse(OptionalInt.empty());
         return new HostNetwork(XmlDocuments.text(root, "name"), XmlDocuments.text(root, "uuid"), forward,
-                XmlDocuments.attribute(root, "bridge", "name"), active);
+                XmlDocuments.attribute(root, "bridge", "name"), active, virtualPort, vlan);
+    }
+
+    private static OptionalInt parseTag(String id) {
+        try {
+            return OptionalInt.of(Integer.parseInt(id.strip()));
+        } catch (NumberFormatException e) {
+            return OptionalInt.empty();
+        }
     }
 
     /** True when the host's network {@code held} is the one {@code spec} defines. */
     public static boolean matches(NetworkSpec spec, HostNetwork held) {
         return held.name().equals(spec.name()) && held.forwardMode().equals(spec.forwardMode())
-                && held.bridge().equals(spec.bridge());
+                && held.bridge().equals(spec.bridge()) && held.virtualPort().equals(spec.virtualPort())
+                && held.vlan().equals(spec.vlan());
     }
 
     /**

@@ -27,6 +27,35 @@ class NetworkXmlTest {
     }
 
     @Test
+    @DisplayName("a network over an Open vSwitch switch has the switch's virtual port and its VLAN's tag, and reads back")
+    void overSwitchInAVlan() {
+        NetworkSpec spec = NetworkSpec.overSwitch("vlan10", "sw0", java.util.OptionalInt.of(10));
+
+        String xml = NetworkXml.render(spec);
+        HostNetwork read = NetworkXml.read(xml, true);
+
+        assertThat(xml).contains("<forward mode='bridge'/>").contains("<bridge name='sw0'/>")
+                .contains("<virtualport type='openvswitch'/>").contains("<tag id='10'/>");
+        assertThat(read).isEqualTo(new HostNetwork("vlan10", "", "bridge", "sw0", true, "openvswitch",
+                java.util.OptionalInt.of(10)));
+        assertThat(NetworkXml.matches(spec, read)).isTrue();
+        assertThat(NetworkXml.matches(NetworkSpec.overSwitch("vlan10", "sw0", java.util.OptionalInt.of(20)), read))
+                .as("the same switch in another VLAN is another network").isFalse();
+        assertThat(NetworkXml.matches(NetworkSpec.overBridge("vlan10", "sw0"), read)).isFalse();
+    }
+
+    @Test
+    @DisplayName("a trunk of several tags is no access port's VLAN")
+    void trunkIsNoVlan() {
+        HostNetwork read = NetworkXml.read("<network><name>t</name><forward mode='bridge'/><bridge name='sw0'/>"
+                + "<virtualport type='openvswitch'/><vlan trunk='yes'><tag id='10'/><tag id='20'/></vlan></network>",
+                true);
+
+        assertThat(read.vlan()).isEmpty();
+        assertThat(read.virtualPort()).isEqualTo("openvswitch");
+    }
+
+    @Test
     @DisplayName("an isolated network has its own pdk bridge, no forward and no address, the same on every host")
     void isolated() {
         NetworkSpec spec = NetworkSpec.isolated("backend");

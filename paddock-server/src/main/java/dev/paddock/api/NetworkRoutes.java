@@ -100,19 +100,25 @@ final class NetworkRoutes {
         boolean isolated = Boolean.TRUE.equals(request.isolated());
         List<String> hosts = request.hosts() == null ? List.of() : request.hosts();
         if (hosts.isEmpty()) {
-            if (request.bridge() != null) {
-                throw new PaddockException.InvalidValue("Field 'bridge' needs 'hosts': a bridge is a host's.");
+            if (request.bridge() != null || request.switchName() != null) {
+                throw new PaddockException.InvalidValue("Field '" + (request.bridge() != null ? "bridge" : "switch")
+                        + "' needs 'hosts': a " + (request.bridge() != null ? "bridge" : "switch") + " is a host's.");
             }
             Network network = new Network(InventoryRoutes.newId(), siteId, name, vlan, isolated, Set.of());
             InventoryRoutes.put(() -> store.put(network), "network", name);
             InventoryRoutes.created(ctx, "networks", network.id(), network);
             return;
         }
-        if (vlan.isPresent()) {
-            throw new PaddockException.InvalidValue("Field 'vlan' cannot be given with 'hosts': a VLAN tag needs an"
-                    + " Open vSwitch bridge, and networks are made on Linux bridges.");
+        if (request.bridge() != null && request.switchName() != null) {
+            throw new PaddockException.InvalidValue("Fields 'bridge' and 'switch' exclude each other: a network is"
+                    + " laid over a Linux bridge or over an Open vSwitch switch.");
         }
-        NetworkSpec spec = spec(name, Optional.ofNullable(request.bridge()));
+        if (vlan.isPresent() && request.switchName() == null) {
+            throw new PaddockException.InvalidValue("Field 'vlan' with 'hosts' needs 'switch': a VLAN tag needs an"
+                    + " Open vSwitch switch, and a Linux bridge takes none.");
+        }
+        NetworkSpec spec = request.switchName() != null ? switchSpec(name, request.switchName(), vlan)
+                : spec(name, Optional.ofNullable(request.bridge()));
         Room room = store.room();
         if (room.networks().stream().anyMatch(n -> n.siteId().equals(siteId) && n.name().equals(name))) {
             throw InventoryRoutes.duplicate("network", name);
@@ -120,7 +126,7 @@ final class NetworkRoutes {
         List<Host> chosen = hostsOf(hosts, siteId, room);
         chosen.forEach(host -> requireBridge(host, spec));
         OperationView view = operations.submit(plan(new Network(Network.idFor(siteId, name), siteId, name,
-                OptionalInt.empty(), isolated, Set.of()), spec, chosen, Guard.caller(ctx).name()));
+                vlan, isolated, Set.of()), spec, chosen, Guard.caller(ctx).name()));
         audit.record(ctx, new AuditNote(view.kind(), view.target(), "create network " + name + " on hosts "
                 + String.join(", ", chosen.stream().map(Host::name).toList()) + " (operation " + view.id() + ")"));
         VmRoutes.accepted(ctx, view);
@@ -136,6 +142,14 @@ final class NetworkRoutes {
         }
         steps.add(new Step.RecordNetwork(network.withCarriers(carriers)));
         return new OperationPlan("network.create", network.id(), owner, steps);
+    }
+
+    private static NetworkSpec switchSpec(String name, String switchName, OptionalInt vlan) {
+        try {
+            return NetworkSpec.overSwitch(name, switchName, vlan);
+        } catch (IllegalArgumentException e) {
+            throw new PaddockException.InvalidValue("Field 'switch': " + e.getMessage() + ".");
+        }
     }
 
     private static NetworkSpec spec(String name, Optional<String> bridge) {
@@ -173,7 +187,8 @@ final class NetworkRoutes {
      * not answer now is left to the operation, which fails on it and undoes the others.
      */
     private void requireBridge(Host host, NetworkSpec spec) {
-        if (spec.hostBridge().isEmpty()) {
+        // a switch is no Linux bridge: the host says whether it has one when the network is defined there
+        if (spec.hostBridge().isEmpty() || spec.openvswitch()) {
             return;
         }
         try {

@@ -30,10 +30,11 @@ public final class Requests {
     /**
      * A network. Without {@code hosts} it is only declared: every host of the site is taken to carry it. With
      * {@code hosts} (ids or names) it is made on each of them as a libvirt network: over the host bridge
-     * {@code bridge}, or, without one, isolated on a bridge libvirt makes.
+     * {@code bridge}, over the Open vSwitch switch {@code switch} (its ports in VLAN {@code vlan} when given), or,
+     * without either, isolated on a bridge libvirt makes.
      */
     public record NewNetwork(String siteId, String name, Integer vlan, Boolean isolated, List<String> hosts,
-            String bridge) {}
+            String bridge, @JsonProperty("switch") String switchName) {}
 
     /**
      * A datastore: with {@code type}, storage pools to create on {@code hosts} (names or ids) over {@code source};

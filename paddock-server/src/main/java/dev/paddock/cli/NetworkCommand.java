@@ -25,8 +25,8 @@ final class NetworkCommand implements Runnable {
     }
 
     @Command(name = "create", description = "Create a network on the hosts --host names (isolated, on a bridge"
-            + " libvirt makes, unless --bridge names a host bridge to lay it over); without --host, declare it for"
-            + " every host of its site.")
+            + " libvirt makes, unless --bridge names a host bridge or --switch an Open vSwitch switch to lay it"
+            + " over, --vlan tagging its ports on a switch); without --host, declare it for every host of its site.")
     static final class Create implements Callable<Integer> {
 
         @CommandLine.Spec
@@ -43,6 +43,13 @@ final class NetworkCommand implements Runnable {
                 + " host.")
         private String bridge;
 
+        @Option(names = "--switch", paramLabel = "SWITCH", description = "The Open vSwitch switch to lay it over,"
+                + " on each host.")
+        private String switchName;
+
+        @Option(names = "--vlan", paramLabel = "ID", description = "The 802.1Q VLAN (1 to 4094) of its ports.")
+        private Integer vlan;
+
         @Option(names = "--site", paramLabel = "ID", description = "The site (needed when there are several).")
         private String site;
 
@@ -54,8 +61,8 @@ final class NetworkCommand implements Runnable {
             PaddockCommand root = PaddockCommand.of(spec);
             ApiClient client = root.client();
             String siteId = site != null ? site : onlySite(client);
-            JsonNode answer = client.post("api/v1/networks", new Requests.NewNetwork(siteId, name, null, null,
-                    hosts.isEmpty() ? null : hosts, bridge));
+            JsonNode answer = client.post("api/v1/networks", new Requests.NewNetwork(siteId, name, vlan, null,
+                    hosts.isEmpty() ? null : hosts, bridge, switchName));
             if (!hosts.isEmpty()) {
                 return VmCommand.accepted(spec, answer, wait, "create network " + name);
             }

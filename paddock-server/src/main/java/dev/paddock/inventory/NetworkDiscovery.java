@@ -3,6 +3,8 @@ package dev.paddock.inventory;
 import dev.paddock.hypervisor.HostNetwork;
 import dev.paddock.model.Network;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,6 +43,7 @@ final class NetworkDiscovery {
      */
     static Changes reconcile(Map<String, List<HostNetwork>> reported, Map<String, String> siteOf, List<Network> known) {
         Map<Key, Map<String, Network.Carrier>> seen = new LinkedHashMap<>();
+        Map<Key, Set<OptionalInt>> vlans = new HashMap<>();
         reported.forEach((hostId, networks) -> {
             String site = siteOf.get(hostId);
             if (site == null) {
@@ -49,6 +52,7 @@ final class NetworkDiscovery {
             for (HostNetwork network : networks) {
                 seen.computeIfAbsent(new Key(site, network.name()), k -> new TreeMap<>())
                         .put(hostId, new Network.Carrier(network.name(), network.bridge(), !network.active()));
+                vlans.computeIfAbsent(new Key(site, network.name()), k -> new HashSet<>()).add(network.vlan());
             }
         });
         List<Network> put = new ArrayList<>();
@@ -67,8 +71,13 @@ final class NetworkDiscovery {
                 put.add(network.withCarriers(carriers));
             }
         }
-        seen.forEach((key, carriers) -> put.add(new Network(Network.idFor(key.siteId(), key.name()), key.siteId(),
-                key.name(), OptionalInt.empty(), false, Set.of(), carriers)));
+        // a network found on hosts has their VLAN when they agree on one
+        seen.forEach((key, carriers) -> {
+            Set<OptionalInt> tags = vlans.getOrDefault(key, Set.of());
+            OptionalInt vlan = tags.size() == 1 ? tags.iterator().next() : OptionalInt.empty();
+            put.add(new Network(Network.idFor(key.siteId(), key.name()), key.siteId(), key.name(), vlan, false,
+                    Set.of(), carriers));
+        });
         return new Changes(List.copyOf(put), List.copyOf(removed));
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.paddock.hypervisor.DomainSpec;
+import dev.paddock.hypervisor.HostNetwork;
 import dev.paddock.hypervisor.NetworkSpec;
 import dev.paddock.model.Network;
 import java.time.Duration;
@@ -11,6 +12,8 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** Networks the hosts carry, and VMs with NICs on them: placed where their networks are, MACs unique. */
 class NetworkApiTest {
@@ -167,6 +170,56 @@ class NetworkApiTest {
             assertThat(network.forwardMode()).isEqualTo("bridge");
             assertThat(network.bridge()).isEqualTo("br0");
         });
+    }
+
+    @Test
+    void aNetworkOverTheHostsSwitchTagsItsPortsWithItsVlanOnEveryHost() {
+        TestServer.Reply reply = server.post("/api/v1/networks", "{\"siteId\":\"site-1\",\"name\":\"vlan10\","
+                + "\"hosts\":[\"h1\",\"h2\"],\"switch\":\"sw0\",\"vlan\":10}");
+
+        JsonNode operation = server.awaitFinal(reply);
+        assertThat(operation.get("state").asText()).isEqualTo("DONE");
+        assertThat(server.steps(operation)).startsWith("define network vlan10 on host-1 over switch sw0 in VLAN 10");
+        for (String host : new String[] {"host-1", "host-2"}) {
+            HostNetwork network = server.hypervisor.networks(host).stream()
+                    .filter(n -> n.name().equals("vlan10")).findFirst().orElseThrow();
+            assertThat(network.forwardMode()).isEqualTo("bridge");
+            assertThat(network.bridge()).isEqualTo("sw0");
+            assertThat(network.virtualPort()).isEqualTo("openvswitch");
+            assertThat(network.vlan()).hasValue(10);
+        }
+        JsonNode network = server.get("/api/v1/networks/" + Network.idFor("site-1", "vlan10")).json();
+        assertThat(network.get("vlan").asInt()).isEqualTo(10);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "\"vlan\":10 | Field 'vlan' with 'hosts' needs 'switch': a VLAN tag needs an Open vSwitch switch, and a Linux"
+                + " bridge takes none.",
+        "\"vlan\":10,\"bridge\":\"br0\" | Field 'vlan' with 'hosts' needs 'switch': a VLAN tag needs an Open vSwitch"
+                + " switch, and a Linux bridge takes none.",
+        "\"switch\":\"sw0\",\"bridge\":\"br0\" | Fields 'bridge' and 'switch' exclude each other: a network is laid"
+                + " over a Linux bridge or over an Open vSwitch switch.",
+        "\"switch\":\"sw0\",\"vlan\":5000 | Field 'vlan' must be between 1 and 4094; got 5000.",
+        "\"switch\":\"sw 0\" | Field 'switch': a bridge device name takes at most 15 letters, digits, '-', '_' and"
+                + " '.', not sw 0."})
+    void aVlanOrASwitchThatCannotBeIsA422AndNothingIsMade(String fields, String sentence) {
+        TestServer.Reply reply = server.post("/api/v1/networks",
+                "{\"siteId\":\"site-1\",\"name\":\"lan\",\"hosts\":[\"h1\"]," + fields + "}");
+
+        assertThat(reply.status()).isEqualTo(422);
+        assertThat(reply.json().get("detail").asText()).isEqualTo(sentence);
+        assertThat(server.hypervisor.networks("host-1")).isEmpty();
+    }
+
+    @Test
+    void aSwitchTheHostLacksFailsTheOperationWithTheHostsSentence() {
+        JsonNode operation = server.awaitFinal(server.post("/api/v1/networks", "{\"siteId\":\"site-1\","
+                + "\"name\":\"lan\",\"hosts\":[\"h1\"],\"switch\":\"sw9\",\"vlan\":20}"));
+
+        assertThat(operation.get("state").asText()).isEqualTo("FAILED");
+        assertThat(operation.toString()).contains("host host-1 has no switch sw9 to lay network lan over");
+        assertThat(server.hypervisor.networks("host-1")).isEmpty();
     }
 
     @Test

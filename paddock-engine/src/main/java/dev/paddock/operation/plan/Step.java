@@ -191,8 +191,11 @@ public sealed interface Step
     /** Defines, starts and autostarts a libvirt network on a host; the host holding it as asked means done. */
     record DefineNetwork(String hostId, NetworkSpec spec) implements Step {
         public String describe() {
-            return "define network " + spec.name() + " on " + hostId + (spec.hostBridge().isPresent()
-                    ? " over bridge " + spec.bridge() : " (isolated, bridge " + spec.bridge() + ")");
+            return "define network " + spec.name() + " on " + hostId + (spec.openvswitch()
+                    ? " over switch " + spec.bridge() + spec.vlan().stream().mapToObj(tag -> " in VLAN " + tag)
+                            .findFirst().orElse("")
+                    : spec.hostBridge().isPresent() ? " over bridge " + spec.bridge()
+                    : " (isolated, bridge " + spec.bridge() + ")");
         }
     }
 
