@@ -15,6 +15,10 @@
 #                       rate limited (tbf, e.g. 100mbit, each way) and delayed DELAY_MS each way (labwan.c on NFQUEUE)
 #   lab.sh wan-off HOST             back on the LAN: rate limits, iptables rules and labwan processes removed
 #   lab.sh wan-cut HOST / wan-restore HOST   cut hN's link (its eth0 down, from inside its namespace) / restore it
+#   lab.sh port HOST NAME VLAN ADDRESS/PREFIX   a machine on a VLAN of hN's switch: network namespace lp-NAME whose
+#                       eth0 (ADDRESS) is the peer of port lp-NAME on hN's sw0, an access port of VLAN (0: untagged);
+#                       tests run probes there (ip netns exec lp-NAME ...), a gateway or a capture for instance
+#   lab.sh port-del NAME            remove it (down removes every one)
 #
 # PADDOCK_LAB_DIR is the lab's working directory (default /var/tmp/paddock-lab); guest kernels and QEMU
 # capabilities are cached in PADDOCK_LAB_CACHE (default /var/cache/paddock-lab) so later `up`s are fast.
@@ -84,7 +88,7 @@ PACKAGES=(qemu-system-x86 qemu-utils libvirt-daemon-system libvirt-clients busyb
   python3-pyghmi ipmitool fence-agents tgt libvirt-daemon-driver-storage-iscsi-direct
   nfs-ganesha nfs-ganesha-vfs rpcbind libnfs-utils qemu-block-extra
   syslinux syslinux-common mtools dosfstools genisoimage iptables openssh-server gcc libc6-dev libnetfilter-queue-dev
-  openvswitch-switch)
+  openvswitch-switch ethtool tcpdump)
 MODULES=(virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci virtio_blk)
 
 say() { printf 'lab: %s\n' "$*" >&2; }
@@ -130,7 +134,7 @@ install_safety_routes() {
 # command line it stops feeding after N seconds, as a hung OS would. The cloud kernel boots exactly as before.
 # GUEST_VERSION is written beside the cached files: change it with the initramfs, so older caches are rebuilt.
 # The cache also holds template.qcow2, the template guest (see build_template).
-GUEST_VERSION=4-records
+GUEST_VERSION=6-ping-csum
 WATCHDOG_MODULES=(watchdog i6300esb)
 
 guest_is_cached() {
@@ -263,10 +267,19 @@ template_init() {
 /bin/busybox --install -s /bin; export PATH=/bin
 mount -t proc proc /proc; mount -t sysfs sys /sys; mount -t devtmpfs dev /dev
 d=/lib/modules/$(uname -r)
+# virtio_net without checksum offload: a switch on the userspace datapath (the lab's Open vSwitch) passes a packet
+# whose checksum the guest left to the host unfinished, and TCP through it fails; the guest completes its own.
 for m in virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci virtio_blk \
-  failover net_failover virtio_net cdrom isofs; do insmod $d/$m.ko; done
+  failover net_failover virtio_net cdrom isofs; do
+  case $m in virtio_net) insmod $d/$m.ko csum=0 gso=0 ;; *) insmod $d/$m.ko ;; esac
+done
 beat=; for a in $(cat /proc/cmdline); do case "$a" in paddock.beat=*) beat="${a#paddock.beat=}" ;; esac; done
-mkdir -p /www /root/.ssh /home /seed /tmp /run
+mkdir -p /www/cgi-bin /root/.ssh /home /seed /tmp /run
+# A probe a test asks for over HTTP: /cgi-bin/ping?ADDRESS pings from the guest and says whether it was reached.
+printf '%s\n' '#!/bin/sh' 'echo "Content-Type: text/plain"; echo' 'a=$(echo "$QUERY_STRING" | tr -cd 0-9.)' \
+  'if ping -c 2 -W 2 "$a" > /tmp/ping.$$ 2>&1; then echo "reached $a"; else echo "unreached $a"; fi' \
+  'cat /tmp/ping.$$; rm -f /tmp/ping.$$' > /www/cgi-bin/ping
+chmod 755 /www/cgi-bin/ping
 echo 'root:x:0:0:root:/root:/bin/sh' > /etc/passwd; echo 'root:x:0:' > /etc/group
 : > /root/.ssh/authorized_keys; ip link set lo up
 # The heartbeat, from the start: console, /www/heartbeat, and the sector paddock.beat names on vda.
@@ -1087,6 +1100,10 @@ cmd_down() {
       ip -n "$n" link del eth0 2>/dev/null || true
       ip netns del "$n" 2>/dev/null || true
     done
+    for n in $(ip netns list | awk '{print $1}' | grep -E '^lp-[a-z0-9]+$' || true); do
+      for pid in $(ip netns pids "$n" 2>/dev/null); do kill -9 "$pid" 2>/dev/null || true; done
+      ip netns del "$n" 2>/dev/null || true
+    done
     ip link del "$BRIDGE" 2>/dev/null || true
     remove_wan_leftovers
     remove_guest_network
@@ -1166,6 +1183,41 @@ cmd_status() {
   fi
 }
 
+# A machine plugged into host $1's switch: namespace lp-$2, its eth0 at $4 the peer of switch port lp-$2 in VLAN $3.
+cmd_port() {
+  local host="${1:-}" name="${2:-}" vlan="${3:-}" address="${4:-}" n d tag=()
+  [[ "$host" =~ ^h([0-9]+)$ ]] && [ -e "/run/netns/$host" ] || die "usage: lab.sh port HOST NAME VLAN ADDRESS/PREFIX (no host '$host')"
+  n="${host#h}"; d="$L/hosts/$host"
+  [[ "$name" =~ ^[a-z0-9]{1,8}$ ]] || die "a port's name is 1 to 8 lower-case letters and digits, not '$name'"
+  [[ "$vlan" =~ ^[0-9]+$ ]] && [ "$vlan" -le 4094 ] || die "a VLAN is 0 (untagged) to 4094, not '$vlan'"
+  [[ "$address" =~ ^10\.79\.[0-9]+\.[0-9]+/[0-9]+$ ]] || die "a port's address is in 10.79.0.0/16 (the lab's), not '$address'"
+  [ -e "/run/netns/lp-$name" ] && die "port $name exists"
+  [ "$vlan" -gt 0 ] && tag=(tag="$vlan")
+  ip netns add "lp-$name"
+  ip link add "lp-$name" type veth peer name "lp-$name-in"
+  ip link set "lp-$name" netns "$host"
+  ip link set "lp-$name-in" netns "lp-$name"
+  ip -n "lp-$name" link set "lp-$name-in" name eth0
+  ip -n "lp-$name" addr add "$address" dev eth0
+  ip -n "lp-$name" link set eth0 up
+  ip -n "lp-$name" link set lo up
+  # the userspace datapath does not fill in checksums a veth left to offload: TCP from here needs them done here
+  ip netns exec "lp-$name" ethtool -K eth0 tx off >/dev/null 2>&1 || true
+  ip -n "$host" link set "lp-$name" up
+  ip netns exec "$host" env OVS_RUNDIR="$d/ovsrun" ovs-vsctl add-port "$SWITCH" "lp-$name" "${tag[@]}"
+  say "port $name on $host's $SWITCH, VLAN $vlan, address $address: ip netns exec lp-$name ..."
+}
+
+cmd_port_del() {
+  local name="${1:-}" host
+  [ -e "/run/netns/lp-$name" ] || return 0
+  for host in $(ip netns list | awk '{print $1}' | grep -E '^h[0-9]+$' || true); do
+    ip netns exec "$host" env OVS_RUNDIR="$L/hosts/$host/ovsrun" ovs-vsctl --if-exists del-port "$SWITCH" "lp-$name" \
+      2>/dev/null || true
+  done
+  ip netns del "lp-$name"
+}
+
 case "${1:-}" in
   install) cmd_install ;;
   up) shift; cmd_up "$@" ;;
@@ -1180,5 +1232,7 @@ case "${1:-}" in
   wan-off) shift; need_root; cmd_wan_off "$@" ;;
   wan-cut) shift; need_root; cmd_wan_link "${1:-}" down ;;
   wan-restore) shift; need_root; cmd_wan_link "${1:-}" up ;;
-  *) echo "usage: lab.sh install | up [N] | down | status | register [PADDOCK_URL] | power N on|off|status | storage | template | wan HOST RATE DELAY_MS | wan-off HOST | wan-cut HOST | wan-restore HOST" >&2; exit 2 ;;
+  port) shift; need_root; cmd_port "$@" ;;
+  port-del) shift; need_root; cmd_port_del "${1:-}" ;;
+  *) echo "usage: lab.sh install | up [N] | down | status | register [PADDOCK_URL] | power N on|off|status | storage | template | wan HOST RATE DELAY_MS | wan-off HOST | wan-cut HOST | wan-restore HOST | port HOST NAME VLAN ADDRESS/PREFIX | port-del NAME" >&2; exit 2 ;;
 esac

@@ -1,0 +1,90 @@
+package dev.paddock.lab;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * 802.1Q VLANs on the lab hosts' Open vSwitch switches, made through REST: networks "vlan10" and "vlan20" over switch
+ * sw0 of h1 and h2, whose switches share the lab's trunk. Three template guests in one IP subnet: a on h1 and b on h2
+ * in VLAN 10, c on h1 in VLAN 20. a and b, on different hosts, reach each other across the trunk; c reaches neither,
+ * though it shares a's switch and subnet: only the VLANs keep them apart. Each guest pings on request (its
+ * {@code /cgi-bin/ping}), asked from a lab machine plugged into the guest's VLAN ({@code lab.sh port}).
+ */
+@Tag("lab")
+class LabVlanTest {
+
+    @RegisterExtension
+    static final LabServer LAB = new LabServer(Duration.ofSeconds(10));
+
+    private static final String A = "10.79.16.11";
+    private static final String B = "10.79.16.12";
+    private static final String C = "10.79.16.13";
+
+    @AfterAll
+    static void unplug() {
+        for (String port : List.of("v10", "v20")) {
+            LAB.lab().command("port-del", port);
+        }
+    }
+
+    @Test
+    @DisplayName("guests of VLAN 10 on two hosts reach each other; a guest of VLAN 20 on the same switch reaches neither")
+    void vlansSpanHostsAndKeepApart() throws Exception {
+        LabGuests guests = LabGuests.withTemplate(LAB, "vlanstore", "vlanguest", "h1", "h2");
+        for (int vlan : new int[] {10, 20}) {
+            guests.awaitDone(LAB.paddock().post("/api/v1/networks", "{\"siteId\":\"" + guests.siteId() + "\",\"name\":"
+                    + "\"vlan" + vlan + "\",\"hosts\":[\"h1\",\"h2\"],\"switch\":\"sw0\",\"vlan\":" + vlan + "}"));
+        }
+        guests.create("vlan-a", "vlanguest", "h1", "vlan10", A + "/24");
+        guests.create("vlan-b", "vlanguest", "h2", "vlan10", B + "/24");
+        guests.create("vlan-c", "vlanguest", "h1", "vlan20", C + "/24");
+        LAB.lab().command("port", "h1", "v10", "10", "10.79.16.250/24");
+        LAB.lab().command("port", "h2", "v20", "20", "10.79.16.251/24");
+
+        awaitAnswer("v10", A, "vlan-a");
+        awaitAnswer("v10", B, "vlan-b");
+        awaitAnswer("v20", C, "vlan-c");
+        assertThat(curl("v10", C, "/hostname")).as("VLAN 10 does not reach c").isEmpty();
+
+        assertThat(ping("v10", A, B)).startsWith("reached " + B);
+        assertThat(ping("v10", B, A)).startsWith("reached " + A);
+        assertThat(ping("v20", C, A)).startsWith("unreached " + A);
+        assertThat(ping("v20", C, B)).startsWith("unreached " + B);
+    }
+
+    private static void awaitAnswer(String port, String address, String hostname) {
+        Awaitility.await(hostname + " answers on " + address + " in the VLAN of port " + port)
+                .atMost(LabGuests.BOOT).pollInterval(Duration.ofSeconds(1))
+                .until(() -> curl(port, address, "/hostname").equals(hostname));
+    }
+
+    /** What {@code from} says when asked to ping {@code to}: "reached ..." or "unreached ...", then ping's output. */
+    private static String ping(String port, String from, String to) throws Exception {
+        return curl(port, from, "/cgi-bin/ping?" + to);
+    }
+
+    /** The body of http://ADDRESS/PATH fetched from lab machine lp-PORT, empty when nothing answers. */
+    private static String curl(String port, String address, String path) throws Exception {
+        List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", "lp-" + port, "curl", "-s", "-f",
+                "-m", "10", "http://" + address + path));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String said;
+        try (InputStream out = process.getInputStream()) {
+            said = new String(out.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        return process.exitValue() == 0 ? said.strip() : "";
+    }
+}
