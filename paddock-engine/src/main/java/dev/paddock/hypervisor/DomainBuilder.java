@@ -123,18 +123,23 @@ public final class DomainBuilder {
      * with its VLAN; a network the room does not know is named by its id, untagged: the host then refuses it by
      * that name.
      */
+    private static DomainSpec.Bandwidth bandwidth(Nic nic) {
+        return DomainSpec.Bandwidth.ofKbps(nic.inboundKbps(), nic.outboundKbps());
+    }
+
     private static List<DomainSpec.NicSpec> nics(Vm vm, Room room) {
         List<DomainSpec.NicSpec> nics = new ArrayList<>(vm.nics().size());
         for (Nic nic : vm.nics()) {
             Optional<Network> network = room.network(nic.networkId());
             if (network.isPresent() && network.get().hasCarriers()) {
                 String libvirtName = network.get().carriers().values().iterator().next().libvirtName();
-                nics.add(DomainSpec.NicSpec.onNetwork(nic.mac(), libvirtName));
+                nics.add(DomainSpec.NicSpec.onNetwork(nic.mac(), libvirtName).withBandwidth(bandwidth(nic)));
                 continue;
             }
             Optional<Integer> vlan = network.flatMap(n -> n.vlan().isPresent()
                     ? Optional.of(n.vlan().getAsInt()) : Optional.empty());
-            nics.add(new DomainSpec.NicSpec(nic.mac(), network.map(Network::name).orElse(nic.networkId()), vlan));
+            nics.add(new DomainSpec.NicSpec(nic.mac(), network.map(Network::name).orElse(nic.networkId()), vlan)
+                    .withBandwidth(bandwidth(nic)));
         }
         return nics;
     }

@@ -217,15 +217,20 @@ public record DomainSpec(
     public record Remote(String protocol, String host, int port) {}
 
     /**
-     * A NIC on a hypervisor network or bridge, with an optional 802.1Q tag.
+     * A NIC on a hypervisor network or bridge, with an optional 802.1Q tag and traffic limits.
      *
      * @param network the name of what the NIC joins: a host bridge, or a libvirt network, as {@code source} says
      */
-    public record NicSpec(String mac, String network, Optional<Integer> vlan, Source source) {
+    public record NicSpec(String mac, String network, Optional<Integer> vlan, Source source, Bandwidth bandwidth) {
         public NicSpec {
-            // A journal written before VLAN tags, or before libvirt networks, has no such field.
+            // A journal written before VLAN tags, libvirt networks or traffic limits has no such field.
             vlan = vlan == null ? Optional.empty() : vlan;
             source = source == null ? Source.BRIDGE : source;
+            bandwidth = bandwidth == null ? Bandwidth.NONE : bandwidth;
+        }
+
+        public NicSpec(String mac, String network, Optional<Integer> vlan, Source source) {
+            this(mac, network, vlan, source, Bandwidth.NONE);
         }
 
         /** A NIC on the host bridge {@code network}. */
@@ -236,6 +241,38 @@ public record DomainSpec(
         /** A NIC on the host's libvirt network {@code libvirtName}. */
         public static NicSpec onNetwork(String mac, String libvirtName) {
             return new NicSpec(mac, libvirtName, Optional.empty(), Source.NETWORK);
+        }
+
+        /** The same NIC with these traffic limits. */
+        public NicSpec withBandwidth(Bandwidth limits) {
+            return new NicSpec(mac, network, vlan, source, limits);
+        }
+    }
+
+    /**
+     * A NIC's traffic limits in libvirt's unit, kilobytes (1,000 bytes) per second (its {@code <bandwidth>} averages),
+     * 0 for none: {@code inbound} into the guest, {@code outbound} out of it.
+     */
+    public record Bandwidth(long inboundKBps, long outboundKBps) {
+        public static final Bandwidth NONE = new Bandwidth(0, 0);
+
+        public Bandwidth {
+            if (inboundKBps < 0 || outboundKBps < 0) {
+                throw new IllegalArgumentException("a traffic limit is positive, or 0 for none");
+            }
+        }
+
+        /** Limits in kilobits per second (a user's unit), rounded up to whole kilobytes per second. */
+        public static Bandwidth ofKbps(java.util.OptionalLong inboundKbps, java.util.OptionalLong outboundKbps) {
+            return new Bandwidth(kBps(inboundKbps), kBps(outboundKbps));
+        }
+
+        private static long kBps(java.util.OptionalLong kbps) {
+            return kbps.isPresent() ? (kbps.getAsLong() + 7) / 8 : 0;
+        }
+
+        public boolean limitsNothing() {
+            return inboundKBps == 0 && outboundKBps == 0;
         }
     }
 

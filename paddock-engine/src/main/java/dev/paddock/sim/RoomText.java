@@ -263,7 +263,8 @@ final class RoomText {
 
     private static String nics(List<NicSpec> nics) {
         return list(nics.stream()
-                .map(n -> List.of(n.mac(), n.network(), optional(n.vlan().map(String::valueOf)), n.source().name()))
+                .map(n -> List.of(n.mac(), n.network(), optional(n.vlan().map(String::valueOf)), n.source().name(),
+                        Long.toString(n.bandwidth().inboundKBps()), Long.toString(n.bandwidth().outboundKBps())))
                 .toList());
     }
 
@@ -321,9 +322,12 @@ final class RoomText {
 
     private static List<NicSpec> readNics(String field) {
         return readList(field).stream()
-                // A room saved before NICs joined libvirt networks has three fields: a bridge NIC.
+                // A room saved before NICs joined libvirt networks has three fields: a bridge NIC; before traffic
+                // limits, four.
                 .map(p -> new NicSpec(p.get(0), p.get(1), readOptional(p.get(2)).map(Integer::valueOf),
-                        p.size() > 3 ? DomainSpec.Source.valueOf(p.get(3)) : DomainSpec.Source.BRIDGE))
+                        p.size() > 3 ? DomainSpec.Source.valueOf(p.get(3)) : DomainSpec.Source.BRIDGE,
+                        p.size() > 5 ? new DomainSpec.Bandwidth(Long.parseLong(p.get(4)), Long.parseLong(p.get(5)))
+                                : DomainSpec.Bandwidth.NONE))
                 .toList();
     }
 

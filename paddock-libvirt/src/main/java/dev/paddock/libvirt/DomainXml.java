@@ -289,6 +289,19 @@ public final class DomainXml {
                 .append("'/>\n");
         // A VLAN tag needs an Open vSwitch bridge on the host; libvirt refuses it on a Linux bridge.
         nic.vlan().ifPresent(tag -> xml.append("      <vlan><tag id='").append(tag).append("'/></vlan>\n"));
+        if (!nic.bandwidth().limitsNothing()) {
+            xml.append("      <bandwidth>\n");
+            // a peak equal to the average: on an Open vSwitch port libvirt caps inbound traffic at the peak (the
+            // average alone is only the rate guaranteed), and on a Linux bridge's tap the two are tc's rate and ceil
+            long in = nic.bandwidth().inboundKBps();
+            if (in > 0) {
+                xml.append("        <inbound average='").append(in).append("' peak='").append(in).append("'/>\n");
+            }
+            if (nic.bandwidth().outboundKBps() > 0) {
+                xml.append("        <outbound average='").append(nic.bandwidth().outboundKBps()).append("'/>\n");
+            }
+            xml.append("      </bandwidth>\n");
+        }
         xml.append("      <model type='virtio'/>\n");
         xml.append("    </interface>\n");
     }
@@ -495,8 +508,17 @@ public final class DomainXml {
         // A running domain's live XML names the bridge of a network NIC too: the interface's type says which it is.
         boolean onNetwork = nic.getAttribute("type").equals("network");
         String network = XmlDocuments.attribute(nic, "source", onNetwork ? "network" : "bridge");
+        DomainSpec.Bandwidth bandwidth = XmlDocuments.child(nic, "bandwidth")
+                .map(limits -> new DomainSpec.Bandwidth(average(limits, "inbound"), average(limits, "outbound")))
+                .orElse(DomainSpec.Bandwidth.NONE);
         return new NicSpec(XmlDocuments.attribute(nic, "mac", "address"), network, vlan,
-                onNetwork ? DomainSpec.Source.NETWORK : DomainSpec.Source.BRIDGE);
+                onNetwork ? DomainSpec.Source.NETWORK : DomainSpec.Source.BRIDGE, bandwidth);
+    }
+
+    /** A {@code <bandwidth>} direction's average in kilobytes per second, 0 when it has none. */
+    private static long average(Element bandwidth, String direction) {
+        String average = XmlDocuments.attribute(bandwidth, direction, "average");
+        return average.isEmpty() ? 0 : Long.parseLong(average.strip());
     }
 
     private static Optional<Watchdog> readWatchdog(Element device) {

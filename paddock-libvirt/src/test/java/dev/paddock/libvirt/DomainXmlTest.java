@@ -122,6 +122,27 @@ class DomainXmlTest {
     }
 
     @Test
+    @DisplayName("a NIC's traffic limits are its bandwidth: inbound capped at its average, outbound averaged; read back")
+    void nicBandwidth() {
+        DomainSpec spec = DomainSpec.of(UUID, "web-1", 1, 128).withNics(List.of(
+                NicSpec.onNetwork("52:54:00:aa:bb:04", "vlan10").withBandwidth(new DomainSpec.Bandwidth(1000, 500)),
+                NicSpec.onNetwork("52:54:00:aa:bb:05", "vlan10")
+                        .withBandwidth(new DomainSpec.Bandwidth(0, 250))));
+
+        String rendered = DomainXml.render(spec, TCG_WITH_CONSOLE);
+        Document xml = parse(rendered);
+
+        assertThat(at(xml, "/domain/devices/interface[1]/bandwidth/inbound/@average")).isEqualTo("1000");
+        assertThat(at(xml, "/domain/devices/interface[1]/bandwidth/inbound/@peak")).isEqualTo("1000");
+        assertThat(at(xml, "/domain/devices/interface[1]/bandwidth/outbound/@average")).isEqualTo("500");
+        assertThat(at(xml, "count(/domain/devices/interface[2]/bandwidth/inbound)")).isEqualTo("0");
+        assertThat(at(xml, "count(/domain/devices/interface[3])")).isEqualTo("0");
+        assertThat(DomainXml.read(rendered)).isEqualTo(spec);
+        assertThat(DomainSpec.Bandwidth.ofKbps(java.util.OptionalLong.of(8000), java.util.OptionalLong.of(12)))
+                .as("kilobits to whole kilobytes, rounded up").isEqualTo(new DomainSpec.Bandwidth(1000, 2));
+    }
+
+    @Test
     @DisplayName("a running domain's network NIC, which libvirt gives with its bridge and port, reads as the network")
     void liveNetworkNic() {
         String live = """

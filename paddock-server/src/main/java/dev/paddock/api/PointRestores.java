@@ -116,7 +116,7 @@ final class PointRestores {
             for (Nic nic : original.nics()) {
                 String mac = MacAddresses.generate(taken, ThreadLocalRandom.current());
                 taken.add(mac);
-                nics.add(new Nic(nic.networkId(), mac));
+                nics.add(nic.withMac(mac));
             }
             Vm vm = new Vm(vmId, name, clusterId, Optional.empty(), original.demand(), VmState.STOPPED,
                     VmOrigin.MANAGED, original.tier(), original.haPriority(), Set.of(), Set.of(), original.licences(),

@@ -119,9 +119,16 @@ public final class Requests {
 
     /**
      * A NIC of a new VM: on {@code network} (an id, or a name in the VM's site), with {@code mac} or, left out, one
-     * Paddock makes.
+     * Paddock makes; its traffic into and out of the VM limited to {@code inboundKbps} and {@code outboundKbps}
+     * (kilobits per second) when given.
      */
-    public record NewNic(String network, String mac) {}
+    public record NewNic(String network, String mac, Long inboundKbps, Long outboundKbps) {
+
+        /** Without traffic limits. */
+        public NewNic(String network, String mac) {
+            this(network, mac, null, null);
+        }
+    }
 
     /** A file on a host to copy into a datastore's image library; {@code host} may be left out. */
     public record ImportImage(String name, String host, String path) {}

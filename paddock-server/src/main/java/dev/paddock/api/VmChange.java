@@ -388,10 +388,7 @@ record VmChange(Vm vm, String hostId, Optional<String> name, Optional<Long> mill
                 throw new PaddockException.Conflict("Network '" + network.name() + "' is not carried by host '"
                         + host.name() + "' of VM '" + vm.name() + "'.");
             }
-            String mac = nic.mac() == null || nic.mac().isBlank() ? ""
-                    : MacAddresses.normalize(nic.mac()).orElseThrow(() -> new PaddockException.InvalidValue(
-                            "Field '" + field + ".mac' is not a unicast MAC address: '" + nic.mac() + "'."));
-            nics.add(new Nic(network.id(), mac));
+            nics.add(VmRoutes.nic(nic, field, network));
         }
         return nics;
     }

@@ -40,6 +40,7 @@ import dev.paddock.audit.AuditChange;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
@@ -225,12 +226,23 @@ final class VmRoutes {
                             .filter(n -> n.siteId().equals(siteId) && n.name().equals(idOrName)).findFirst())
                     .orElseThrow(() -> new PaddockException.InvalidValue("Field '" + field + ".network' names no"
                             + " network of the site of cluster '" + cluster.name() + "': '" + idOrName + "'."));
-            String mac = nic.mac() == null || nic.mac().isBlank() ? ""
-                    : MacAddresses.normalize(nic.mac()).orElseThrow(() -> new PaddockException.InvalidValue(
-                            "Field '" + field + ".mac' is not a unicast MAC address: '" + nic.mac() + "'."));
-            nics.add(new Nic(network.id(), mac));
+            nics.add(nic(nic, field, network));
         }
         return nics;
+    }
+
+    /** The NIC a request asks for on {@code network}: its MAC (empty for one Paddock makes) and its traffic limits. */
+    static Nic nic(Requests.NewNic asked, String field, Network network) {
+        String mac = asked.mac() == null || asked.mac().isBlank() ? ""
+                : MacAddresses.normalize(asked.mac()).orElseThrow(() -> new PaddockException.InvalidValue(
+                        "Field '" + field + ".mac' is not a unicast MAC address: '" + asked.mac() + "'."));
+        return new Nic(network.id(), mac, limit(asked.inboundKbps(), field + ".inboundKbps"),
+                limit(asked.outboundKbps(), field + ".outboundKbps"));
+    }
+
+    private static OptionalLong limit(Long kbps, String field) {
+        return kbps == null ? OptionalLong.empty()
+                : OptionalLong.of(Requests.between(kbps, Nic.MIN_KBPS, Nic.MAX_KBPS, field, " kbit/s"));
     }
 
     /**
@@ -255,7 +267,7 @@ final class VmRoutes {
         for (Nic nic : nics) {
             String mac = nic.mac().isEmpty() ? MacAddresses.generate(taken, ThreadLocalRandom.current()) : nic.mac();
             taken.add(mac);
-            withMacs.add(new Nic(nic.networkId(), mac));
+            withMacs.add(nic.withMac(mac));
         }
         return withMacs;
     }

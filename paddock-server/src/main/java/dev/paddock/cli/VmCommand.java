@@ -3,7 +3,9 @@ package dev.paddock.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.paddock.api.Requests;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -182,8 +184,9 @@ final class VmCommand implements Runnable {
                 + " (default) or itco; implies --watchdog reset when that is not given.")
         private String watchdogModel;
 
-        @Option(names = "--nic", paramLabel = "NETWORK[,mac=MAC]", description = "Give it a NIC on NETWORK (a name"
-                + " or an id), with MAC or one Paddock makes; repeat for more NICs.")
+        @Option(names = "--nic", paramLabel = "NETWORK[,mac=MAC][,in=KBPS][,out=KBPS]", description = "Give it a NIC"
+                + " on NETWORK (a name or an id), with MAC or one Paddock makes, its traffic into and out of the VM"
+                + " limited to KBPS kbit/s when given; repeat for more NICs.")
         private List<String> nics = List.of();
 
         @Option(names = "--wait", description = "Follow the operation until it ends.")
@@ -241,21 +244,36 @@ final class VmCommand implements Runnable {
             }
         }
 
-        /** "backend" or "backend,mac=52:54:00:12:34:56". */
+        /** "backend", then optionally ",mac=52:54:00:12:34:56", ",in=KBPS" and ",out=KBPS", each once. */
         static Requests.NewNic nic(String text) {
             String[] parts = text.split(",", -1);
-            String mac = null;
+            Map<String, String> settings = new LinkedHashMap<>();
             for (int i = 1; i < parts.length; i++) {
-                if (!parts[i].startsWith("mac=") || mac != null) {
-                    throw new CliException(ExitCode.USAGE, "--nic takes NETWORK or NETWORK,mac=MAC, not '" + text
-                            + "'.");
+                int equals = parts[i].indexOf('=');
+                String key = equals < 0 ? parts[i] : parts[i].substring(0, equals);
+                if (equals < 0 || !List.of("mac", "in", "out").contains(key)
+                        || settings.put(key, parts[i].substring(equals + 1)) != null) {
+                    throw new CliException(ExitCode.USAGE, "--nic takes NETWORK[,mac=MAC][,in=KBPS][,out=KBPS],"
+                            + " each setting once, not '" + text + "'.");
                 }
-                mac = parts[i].substring("mac=".length());
             }
             if (parts[0].isBlank()) {
                 throw new CliException(ExitCode.USAGE, "--nic needs a network name or id, not '" + text + "'.");
             }
-            return new Requests.NewNic(parts[0], mac);
+            return new Requests.NewNic(parts[0], settings.get("mac"), kbps(settings.get("in"), text),
+                    kbps(settings.get("out"), text));
+        }
+
+        private static Long kbps(String value, String text) {
+            if (value == null) {
+                return null;
+            }
+            try {
+                return Long.parseLong(value);
+            } catch (NumberFormatException e) {
+                throw new CliException(ExitCode.USAGE, "--nic takes a limit in kbit/s as a whole number, not '"
+                        + value + "' in '" + text + "'.");
+            }
         }
     }
 
@@ -435,8 +453,8 @@ final class VmCommand implements Runnable {
                 + " detaches.")
         private boolean deleteRemovedDisks;
 
-        @Option(names = "--add-nic", paramLabel = "NETWORK[,mac=MAC]", description = "Add a NIC on NETWORK; repeat"
-                + " for more.")
+        @Option(names = "--add-nic", paramLabel = "NETWORK[,mac=MAC][,in=KBPS][,out=KBPS]", description = "Add a NIC"
+                + " on NETWORK, limited as --nic of create says; repeat for more.")
         private List<String> addNics = List.of();
 
         @Option(names = "--remove-nic", paramLabel = "MAC", description = "Remove the NIC of that MAC; repeat for"

@@ -49,6 +49,30 @@ class NetworkApiTest {
     }
 
     @Test
+    void aNicsTrafficLimitsReachItsDomainInLibvirtsUnits() {
+        JsonNode operation = server.awaitFinal(server.post("/api/v1/vms", "{\"name\":\"capped\",\"vcpus\":1,"
+                + "\"memoryMib\":512,\"nics\":[{\"network\":\"backend\",\"inboundKbps\":8000,\"outboundKbps\":4000}]}"));
+        String id = operation.get("target").asText();
+
+        JsonNode nic = server.get("/api/v1/vms/" + id).json().get("nics").get(0);
+        assertThat(nic.get("inboundKbps").asLong()).isEqualTo(8000);
+        assertThat(nic.get("outboundKbps").asLong()).isEqualTo(4000);
+        assertThat(server.hypervisor.definition("host-2", id).orElseThrow().nics().getFirst().bandwidth())
+                .isEqualTo(new DomainSpec.Bandwidth(1000, 500));
+    }
+
+    @Test
+    void aTrafficLimitOutOfRangeIsA422AndNothingIsMade() {
+        TestServer.Reply reply = server.post("/api/v1/vms", "{\"name\":\"slow\",\"vcpus\":1,\"memoryMib\":512,"
+                + "\"nics\":[{\"network\":\"backend\",\"inboundKbps\":4}]}");
+
+        assertThat(reply.status()).isEqualTo(422);
+        assertThat(reply.json().get("detail").asText())
+                .isEqualTo("Field 'nics[0].inboundKbps' must be between 8 and 100000000 kbit/s; got 4.");
+        assertThat(server.get("/api/v1/vms").json().toString()).doesNotContain("slow");
+    }
+
+    @Test
     void aMacAnotherVmUsesIsRefusedWithASentenceAndNothingIsMade() {
         server.awaitFinal(server.post("/api/v1/vms", "{\"name\":\"first\",\"vcpus\":1,\"memoryMib\":512,"
                 + "\"nics\":[{\"network\":\"backend\",\"mac\":\"52:54:00:AB:CD:EF\"}]}"));

@@ -54,9 +54,14 @@ final class LabGuests {
 
     /** A VM of template {@code template} on host {@code host} (a name), its one NIC on {@code network} at {@code address}. */
     JsonNode create(String name, String template, String host, String network, String address) {
+        return create(name, template, host, network, "", address);
+    }
+
+    /** As {@link #create(String, String, String, String, String)}, the NIC with more settings ({@code ,"k":v}). */
+    JsonNode create(String name, String template, String host, String network, String nicSettings, String address) {
         JsonNode done = awaitDone(lab, lab.paddock().post("/api/v1/vms", "{\"name\":\"" + name + "\",\"template\":\""
                 + template + "\",\"hostId\":\"" + hostId(host) + "\",\"cpuMillicores\":300,\"nics\":[{\"network\":\""
-                + network + "\"}],\"cloudInit\":{\"network\":{\"address\":\"" + address + "\"}}}"));
+                + network + "\"" + nicSettings + "}],\"cloudInit\":{\"network\":{\"address\":\"" + address + "\"}}}"));
         return lab.paddock().get("/api/v1/vms/" + done.get("target").asText()).json();
     }
 
