@@ -1,5 +1,6 @@
 package dev.paddock.hypervisor;
 
+import dev.paddock.model.Nic;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Instant;
@@ -143,6 +144,23 @@ public interface Hypervisor extends AutoCloseable {
      */
     default VncDisplay rotateVncPassword(String hostId, String uuid) {
         throw noConsole(hostId);
+    }
+
+    /**
+     * Copies the traffic of the running domain's NIC {@code mac} out of port {@code mirror.port()} of the same switch,
+     * replacing the NIC's earlier mirror; empty stops copying. The switch is the one the NIC's port is on; a NIC on
+     * no switch that mirrors, or a port the switch lacks, is {@link HypervisorException.Reason#INVALID_ARGUMENT}; a
+     * domain that does not run (it has no port) is {@link HypervisorException.Reason#INVALID_STATE}. The default is
+     * a hypervisor whose switches do not mirror, which refuses with that reason.
+     */
+    default void mirrorNic(String hostId, String uuid, String mac, Optional<Nic.Mirror> mirror) {
+        throw new HypervisorException(HypervisorException.Reason.INVALID_ARGUMENT, "The switches of host " + hostId
+                + " do not mirror ports.");
+    }
+
+    /** Where the running domain's NIC {@code mac} is mirrored to now; empty when nowhere, or when it does not run. */
+    default Optional<Nic.Mirror> nicMirror(String hostId, String uuid, String mac) {
+        return Optional.empty();
     }
 
     private static HypervisorException noConsole(String hostId) {

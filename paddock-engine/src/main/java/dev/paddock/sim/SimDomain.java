@@ -2,8 +2,11 @@ package dev.paddock.sim;
 
 import dev.paddock.hypervisor.DomainInfo;
 import dev.paddock.hypervisor.DomainSpec;
+import dev.paddock.model.Nic;
 import dev.paddock.model.VmState;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -17,6 +20,8 @@ final class SimDomain {
     boolean migrating;
     /** When the watchdog of a hung guest fires, while the guest hangs; a fresh boot ends the hang. */
     Optional<Instant> watchdogFiresAt = Optional.empty();
+    /** By NIC MAC, where its switch port is mirrored to: the running domain's ports' state, gone when it stops. */
+    final Map<String, Nic.Mirror> mirrors = new HashMap<>();
     /** The state file's encoding of {@link #spec}, kept while the spec stays the same object. */
     private DomainSpec encodedSpec;
     private String encoded;

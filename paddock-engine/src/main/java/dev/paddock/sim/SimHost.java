@@ -46,6 +46,8 @@ final class SimHost {
     static final String UPLINK_BRIDGE = "br0";
     /** Every simulated host's Open vSwitch switch, on a trunk that carries every VLAN between the hosts. */
     static final String SWITCH = "sw0";
+    /** The port of every simulated switch where an intrusion detection system listens: mirrors send copies there. */
+    static final String MONITOR_PORT = "ids0";
 
     /** Stable across reloads: derived from the hostname. */
     String hostUuid() {

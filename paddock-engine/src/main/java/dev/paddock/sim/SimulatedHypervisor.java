@@ -29,6 +29,7 @@ import dev.paddock.hypervisor.PoolSpec;
 import dev.paddock.hypervisor.PoolType;
 import dev.paddock.hypervisor.VolumeFacts;
 import dev.paddock.model.HostCpu;
+import dev.paddock.model.Nic;
 import dev.paddock.model.Resources;
 import dev.paddock.model.VmState;
 import dev.paddock.model.Watchdog;
@@ -557,8 +558,9 @@ public final class SimulatedHypervisor implements Hypervisor {
                     requireRoom(host, hostId, domain.spec);
                     requireStorage(hostId, domain.spec);
                     domain.state = VmState.RUNNING;
-                    // A fresh boot: whatever hung before is gone.
+                    // A fresh boot: whatever hung before is gone, and its ports are new, mirrored nowhere.
                     domain.watchdogFiresAt = Optional.empty();
+                    domain.mirrors.clear();
                     count(uuid, Effects::plusStarted);
                     emit(host, domain, DomainEventKind.STARTED);
                 }
@@ -727,6 +729,46 @@ public final class SimulatedHypervisor implements Hypervisor {
             nics.add(nic);
             domain.spec = domain.spec.withNics(nics);
             changed = true;
+        });
+    }
+
+    @Override
+    public void mirrorNic(String hostId, String uuid, String mac, Optional<Nic.Mirror> mirror) {
+        run(CallKind.DEFINE, () -> {
+            SimHost host = reachable(hostId);
+            SimDomain domain = existing(host, hostId, uuid);
+            DomainSpec.NicSpec nic = domain.spec.nics().stream().filter(held -> held.mac().equals(mac)).findFirst()
+                    .orElseThrow(() -> new HypervisorException(INVALID_ARGUMENT, "domain " + uuid + " on " + hostId
+                            + " has no NIC " + mac));
+            if (!domain.isActive()) {
+                throw new HypervisorException(INVALID_STATE, "domain " + uuid + " on " + hostId
+                        + " does not run: its NIC " + mac + " has no switch port to mirror");
+            }
+            HostNetwork network = host.networks.get(nic.network());
+            if (mirror.isPresent() && (nic.source() != DomainSpec.Source.NETWORK || network == null
+                    || !network.virtualPort().equals("openvswitch"))) {
+                throw new HypervisorException(INVALID_ARGUMENT, "NIC " + mac + " of domain " + uuid + " is on "
+                        + nic.network() + ", no Open vSwitch switch: its port cannot be mirrored");
+            }
+            if (mirror.isPresent() && !mirror.get().port().equals(SimHost.MONITOR_PORT)) {
+                throw new HypervisorException(INVALID_ARGUMENT, "switch " + SimHost.SWITCH + " of host " + hostId
+                        + " has no port " + mirror.get().port() + " to mirror to");
+            }
+            if (mirror.isPresent()) {
+                domain.mirrors.put(mac, mirror.get());
+            } else {
+                domain.mirrors.remove(mac);
+            }
+        });
+    }
+
+    @Override
+    public Optional<Nic.Mirror> nicMirror(String hostId, String uuid, String mac) {
+        return call(CallKind.READ, () -> {
+            SimHost host = reachable(hostId);
+            SimDomain domain = host.domains.get(uuid);
+            return domain == null || !domain.isActive() ? Optional.<Nic.Mirror>empty()
+                    : Optional.ofNullable(domain.mirrors.get(mac));
         });
     }
 

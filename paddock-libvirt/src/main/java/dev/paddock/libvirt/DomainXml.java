@@ -140,6 +140,26 @@ public final class DomainXml {
     }
 
     /** The VNC display of a domain's XML (live, for its port), empty when it has none. */
+    /**
+     * A running domain's NIC as its host plugged it: the device ({@code <target dev>}), the bridge or switch it joins
+     * ({@code <source bridge>}, which libvirt fills in for a network NIC too), and whether that is an Open vSwitch
+     * switch ({@code <virtualport type='openvswitch'>}).
+     */
+    record LivePort(String device, String bridge, boolean openvswitch) {}
+
+    /** The live port of NIC {@code mac} in a running domain's XML; empty when it has no such NIC, or no port yet. */
+    static Optional<LivePort> portOf(String domainXml, String mac) {
+        Element root = XmlDocuments.parse(domainXml, "domain").getDocumentElement();
+        return XmlDocuments.child(root, "devices").flatMap(devices -> XmlDocuments.children(devices).stream()
+                .filter(device -> device.getTagName().equals("interface")
+                        && XmlDocuments.attribute(device, "mac", "address").equalsIgnoreCase(mac))
+                .findFirst())
+                .filter(nic -> !XmlDocuments.attribute(nic, "target", "dev").isEmpty())
+                .map(nic -> new LivePort(XmlDocuments.attribute(nic, "target", "dev"),
+                        XmlDocuments.attribute(nic, "source", "bridge"),
+                        XmlDocuments.attribute(nic, "virtualport", "type").equals("openvswitch")));
+    }
+
     static Optional<LiveVnc> vncOf(String domainXml) {
         Element root = XmlDocuments.parse(domainXml, "domain").getDocumentElement();
         return XmlDocuments.child(root, "devices").flatMap(devices -> XmlDocuments.children(devices).stream()

@@ -29,6 +29,10 @@ import dev.paddock.hypervisor.PoolSpec;
 import dev.paddock.hypervisor.SerialConsole;
 import dev.paddock.hypervisor.VncDisplay;
 import dev.paddock.hypervisor.VolumeFacts;
+import dev.paddock.libvirt.ovs.OvsdbClient;
+import dev.paddock.libvirt.ovs.OvsdbException;
+import dev.paddock.libvirt.ovs.SwitchMirrors;
+import dev.paddock.model.Nic;
 import dev.paddock.model.Resources;
 import dev.paddock.storage.HostStorage;
 import java.time.Clock;
@@ -91,6 +95,9 @@ public final class LibvirtHypervisor implements Hypervisor {
      * @param vncListen the address VNC displays listen on; empty for each host's management address, the host of
      *     the URI it is attached at (127.0.0.1 for a local URI), which the server reaches for its VNC proxy
      */
+    /** Where a host's Open vSwitch database listens: OVSDB's registered port. */
+    static final int SWITCH_DATABASE_PORT = 6640;
+
     public record Settings(
             Duration keepAliveInterval,
             int keepAliveCount,
@@ -652,6 +659,58 @@ public final class LibvirtHypervisor implements Hypervisor {
         return DomainXml.vncOf(domain.getXMLDesc(XML_SECURE)).filter(live -> live.port() > 0)
                 .orElseThrow(() -> new HypervisorException(Reason.INVALID_STATE, "Domain " + name
                         + " on " + hostId + " has no VNC display; it gets one when it is defined again."));
+    }
+
+    /**
+     * The NIC's port on its switch, through the switch's database on the host's management address (port 6640,
+     * OVSDB's own); libvirt plugs the port in but has no word for mirrors.
+     */
+    @Override
+    public void mirrorNic(String hostId, String uuid, String mac, Optional<Nic.Mirror> mirror) {
+        DomainXml.LivePort port = livePort(hostId, uuid, mac).orElseThrow(() -> new HypervisorException(
+                Reason.INVALID_STATE, "domain " + uuid + " on " + hostId + " does not run: its NIC " + mac
+                        + " has no switch port to mirror"));
+        if (!port.openvswitch()) {
+            throw new HypervisorException(Reason.INVALID_ARGUMENT, "NIC " + mac + " of domain " + uuid + " on "
+                    + hostId + " joins " + port.bridge() + ", no Open vSwitch switch: its port cannot be mirrored");
+        }
+        try (OvsdbClient client = switchDatabase(hostId)) {
+            new SwitchMirrors(client).set(port.bridge(), port.device(), mac, mirror);
+        } catch (OvsdbException e) {
+            throw new HypervisorException(Reason.INVALID_ARGUMENT, "host " + hostId + ": " + e.getMessage());
+        }
+    }
+
+    @Override
+    public Optional<Nic.Mirror> nicMirror(String hostId, String uuid, String mac) {
+        Optional<DomainXml.LivePort> port = livePort(hostId, uuid, mac);
+        if (port.isEmpty() || !port.get().openvswitch()) {
+            return Optional.empty();
+        }
+        try (OvsdbClient client = switchDatabase(hostId)) {
+            return new SwitchMirrors(client).get(mac);
+        } catch (OvsdbException e) {
+            throw new HypervisorException(Reason.UNREACHABLE, "host " + hostId + ": " + e.getMessage());
+        }
+    }
+
+    /** The port of a running domain's NIC; empty when the domain does not run. */
+    private Optional<DomainXml.LivePort> livePort(String hostId, String uuid, String mac) {
+        List<Optional<DomainXml.LivePort>> found = new ArrayList<>(1);
+        onDomain(hostId, uuid, "read the NIC ports of", domain -> {
+            if (domain.isActive() != 1) {
+                found.add(Optional.empty());
+                return;
+            }
+            String xml = domain.getXMLDesc(0);
+            found.add(Optional.of(DomainXml.portOf(xml, mac).orElseThrow(() -> new HypervisorException(
+                    Reason.INVALID_ARGUMENT, "domain " + uuid + " on " + hostId + " has no NIC " + mac))));
+        });
+        return found.getFirst();
+    }
+
+    private OvsdbClient switchDatabase(String hostId) {
+        return OvsdbClient.connect(managementAddress(link(hostId).uri), SWITCH_DATABASE_PORT, Duration.ofSeconds(10));
     }
 
     /** A display listening on every address is reached at the host's management address. */

@@ -6,8 +6,12 @@ import dev.paddock.hypervisor.HypervisorException;
 import dev.paddock.hypervisor.NetworkSpec;
 import dev.paddock.model.Cluster;
 import dev.paddock.model.Host;
+import dev.paddock.model.MacAddresses;
 import dev.paddock.model.Network;
+import dev.paddock.model.Nic;
 import dev.paddock.model.Room;
+import dev.paddock.model.Vm;
+import dev.paddock.model.VmState;
 import dev.paddock.operation.OperationView;
 import dev.paddock.operation.Operations;
 import dev.paddock.operation.plan.OperationPlan;
@@ -51,6 +55,8 @@ final class NetworkRoutes {
                 .orElseThrow(() -> InventoryRoutes.missing("network", ctx))));
         routes.post(base + "/networks", Permission.NETWORK_MANAGE, this::create);
         routes.delete(base + "/networks/{id}", Permission.NETWORK_MANAGE, this::delete);
+        routes.put(base + "/vms/{id}/nics/{mac}/mirror", Permission.NETWORK_MANAGE, ctx -> mirror(ctx, true));
+        routes.delete(base + "/vms/{id}/nics/{mac}/mirror", Permission.NETWORK_MANAGE, ctx -> mirror(ctx, false));
     }
 
     /**
@@ -129,6 +135,50 @@ final class NetworkRoutes {
                 vlan, isolated, Set.of()), spec, chosen, Guard.caller(ctx).name()));
         audit.record(ctx, new AuditNote(view.kind(), view.target(), "create network " + name + " on hosts "
                 + String.join(", ", chosen.stream().map(Host::name).toList()) + " (operation " + view.id() + ")"));
+        VmRoutes.accepted(ctx, view);
+    }
+
+    /**
+     * Switches the mirror of a running VM's NIC on (as the request says) or off: its port's traffic copied out of
+     * another port of its switch, for an intrusion detection system. The VM's record keeps it.
+     */
+    private void mirror(Context ctx, boolean on) {
+        Vm vm = store.vm(InventoryRoutes.id(ctx)).orElseThrow(() -> InventoryRoutes.missing("VM", ctx));
+        String asked = ctx.pathParam("mac");
+        String mac = MacAddresses.normalize(asked).orElseThrow(() -> new PaddockException.InvalidValue(
+                "'" + asked + "' is not a MAC address."));
+        Nic nic = vm.nics().stream().filter(n -> n.mac().equals(mac)).findFirst().orElseThrow(() ->
+                new PaddockException.NotFound("VM '" + vm.name() + "' has no NIC " + mac + "."));
+        Optional<Nic.Mirror> mirror = Optional.empty();
+        if (on) {
+            Requests.NewMirror request = RequestBody.read(ctx, Requests.NewMirror.class);
+            String port = Requests.required(request.port(), "port");
+            Nic.Direction direction = switch (request.direction() == null ? "both" : request.direction()) {
+                case "in" -> Nic.Direction.IN;
+                case "out" -> Nic.Direction.OUT;
+                case "both" -> Nic.Direction.BOTH;
+                default -> throw new PaddockException.InvalidValue("Field 'direction' is in, out or both, not '"
+                        + request.direction() + "'.");
+            };
+            try {
+                mirror = Optional.of(new Nic.Mirror(port, direction));
+            } catch (IllegalArgumentException e) {
+                throw new PaddockException.InvalidValue("Field 'port': " + e.getMessage());
+            }
+        }
+        String host = vm.hostId().orElseThrow(() -> new PaddockException.Conflict("VM '" + vm.name()
+                + "' is on no host: only a running VM's port is mirrored."));
+        if (vm.state() != VmState.RUNNING && vm.state() != VmState.PAUSED) {
+            throw new PaddockException.Conflict("VM '" + vm.name() + "' is " + vm.state().name().toLowerCase(
+                    java.util.Locale.ROOT) + ": only a running VM's port is mirrored.");
+        }
+        Optional<Nic.Mirror> wanted = mirror;
+        List<Nic> nics = vm.nics().stream().map(n -> n.mac().equals(mac) ? n.withMirror(wanted) : n).toList();
+        Step.MirrorNic step = new Step.MirrorNic(host, vm.id(), mac, mirror, nic.mirror());
+        OperationView view = operations.submit(new OperationPlan(on ? "vm.mirror" : "vm.unmirror", vm.id(),
+                Guard.caller(ctx).name(), List.of(step, new Step.RecordVm(vm.withNics(nics)))));
+        audit.record(ctx, new AuditNote(view.kind(), view.target(), step.describe() + " (VM " + vm.name()
+                + ", operation " + view.id() + ")"));
         VmRoutes.accepted(ctx, view);
     }
 

@@ -130,6 +130,12 @@ public final class Requests {
         }
     }
 
+    /**
+     * A mirror of a VM's NIC: copies of its traffic ({@code direction} "in", "out" or "both", from the VM's side;
+     * both when left out) sent out of {@code port} of the NIC's switch.
+     */
+    public record NewMirror(String port, String direction) {}
+
     /** A file on a host to copy into a datastore's image library; {@code host} may be left out. */
     public record ImportImage(String name, String host, String path) {}
 

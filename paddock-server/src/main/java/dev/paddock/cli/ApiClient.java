@@ -99,6 +99,14 @@ final class ApiClient {
     }
 
     JsonNode patch(String path, Object body) {
+        return withBody("PATCH", path, body);
+    }
+
+    JsonNode put(String path, Object body) {
+        return withBody("PUT", path, body);
+    }
+
+    private JsonNode withBody(String method, String path, Object body) {
         String json;
         try {
             json = Json.mapper().writeValueAsString(body);
@@ -106,7 +114,7 @@ final class ApiClient {
             throw new IllegalStateException("request bodies are plain records", e);
         }
         return send(request(path).header("Content-Type", "application/json")
-                .method("PATCH", HttpRequest.BodyPublishers.ofString(json)));
+                .method(method, HttpRequest.BodyPublishers.ofString(json)));
     }
 
     /** Streams a file as the request's body; no time limit, as an image may take long to send. */

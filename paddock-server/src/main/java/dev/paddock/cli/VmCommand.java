@@ -19,7 +19,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "vm", description = "Create, start, stop or delete a VM; adopt or quarantine an unregistered one.",
         subcommands = {VmCommand.Create.class, VmCommand.Start.class, VmCommand.Stop.class, VmCommand.Migrate.class,
                 VmCommand.Delete.class, VmCommand.Adopt.class, VmCommand.Quarantine.class, VmCommand.Set.class,
-                VmConsoleCommand.class, VmVncCommand.class})
+                VmCommand.Mirror.class, VmConsoleCommand.class, VmVncCommand.class})
 final class VmCommand implements Runnable {
 
     @CommandLine.Spec
@@ -300,6 +300,10 @@ final class VmCommand implements Runnable {
             return client.post("api/v1/vms/" + id + "/" + verb(), null);
         }
 
+        /** Refuses a command line whose options do not go together, before anything is asked of the server. */
+        void check() {
+        }
+
         /** Asked to answer without acting: the verb's dry run, when it has one. */
         boolean asksDryRun() {
             return false;
@@ -307,6 +311,7 @@ final class VmCommand implements Runnable {
 
         @Override
         public final Integer call() {
+            check();
             ApiClient client = PaddockCommand.of(spec).client();
             JsonNode found = VmsCommand.resolve(client, vm);
             if (asksDryRun()) {
@@ -414,6 +419,45 @@ final class VmCommand implements Runnable {
             return "quarantine";
         }
     }
+    @Command(name = "mirror", description = "Copy a running VM's NIC traffic out of another port of its switch (an"
+            + " intrusion detection system's), or stop with --off.")
+    static final class Mirror extends OnVm {
+
+        @Option(names = "--nic", paramLabel = "MAC", required = true, description = "The NIC, by its MAC.")
+        private String mac;
+
+        @Option(names = "--to", paramLabel = "PORT", description = "The switch port that receives the copies.")
+        private String port;
+
+        @Option(names = "--direction", paramLabel = "in|out|both", description = "What the VM receives, sends, or"
+                + " both (the default).")
+        private String direction;
+
+        @Option(names = "--off", description = "Stop mirroring the NIC.")
+        private boolean off;
+
+        @Override
+        String verb() {
+            return off ? "unmirror" : "mirror";
+        }
+
+        @Override
+        void check() {
+            if (off && (port != null || direction != null)) {
+                throw new CliException(ExitCode.USAGE, "--off takes neither --to nor --direction.");
+            }
+            if (!off && port == null) {
+                throw new CliException(ExitCode.USAGE, "Say where the copies go with --to PORT, or stop with --off.");
+            }
+        }
+
+        @Override
+        JsonNode send(ApiClient client, String id) {
+            String path = "api/v1/vms/" + id + "/nics/" + ApiClient.encode(mac) + "/mirror";
+            return off ? client.delete(path) : client.put(path, new Requests.NewMirror(port, direction));
+        }
+    }
+
     @Command(name = "set", description = "Change a VM's settings: name, CPU, memory, disks and NICs, in one"
             + " operation. A running VM takes NICs, disks added, grown or removed (not its boot disk), and CPU and"
             + " memory up to its maxima; the rest waits until it is stopped.")

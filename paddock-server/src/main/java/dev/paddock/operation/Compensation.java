@@ -64,6 +64,8 @@ public final class Compensation {
                     set.vcpus()));
             case Step.SetMemory set -> Optional.of(new Step.SetMemory(set.hostId(), set.vmId(), set.previousMib(),
                     set.memoryMib()));
+            case Step.MirrorNic mirror -> Optional.of(new Step.MirrorNic(mirror.hostId(), mirror.vmId(), mirror.mac(),
+                    mirror.previous(), mirror.mirror()));
             case Step.BeginBackup begin -> Optional.of(new Step.EndBackup(begin.hostId(), begin.vmId(),
                     begin.checkpoint()));
             case Step.CopyBackup copy -> Optional.of(new Step.ForgetRestorePoint(copy.repositoryId(), copy.pointId()));

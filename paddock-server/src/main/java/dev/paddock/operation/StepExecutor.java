@@ -228,6 +228,12 @@ public final class StepExecutor {
                 hypervisor.setVcpus(s.hostId(), s.vmId(), s.vcpus());
                 log.accept(s.vmId() + " on " + s.hostId() + " has " + s.vcpus() + " vCPUs");
             }
+            case Step.MirrorNic s -> {
+                if (!hypervisor.nicMirror(s.hostId(), s.vmId(), s.mac()).equals(s.mirror())) {
+                    hypervisor.mirrorNic(s.hostId(), s.vmId(), s.mac(), s.mirror());
+                }
+                log.accept(s.describe() + ": done");
+            }
             case Step.SetMemory s -> {
                 hypervisor.setMemory(s.hostId(), s.vmId(), s.memoryMib());
                 log.accept(s.vmId() + " on " + s.hostId() + " has " + s.memoryMib() + " MiB of memory");
@@ -484,6 +490,9 @@ public final class StepExecutor {
             // Set back to what the domain has before the step, when the step changes it.
             case Step.SetVcpus s -> hypervisor.domain(s.hostId(), s.vmId()).filter(held -> held.vcpus() != s.vcpus())
                     .map(held -> new Step.SetVcpus(s.hostId(), s.vmId(), held.vcpus(), s.vcpus()));
+            // put back what the port had, when the step changed it
+            case Step.MirrorNic s -> hypervisor.nicMirror(s.hostId(), s.vmId(), s.mac()).equals(s.previous())
+                    ? Optional.empty() : Compensation.of(s);
             case Step.SetMemory s -> hypervisor.domain(s.hostId(), s.vmId())
                     .filter(held -> held.memoryMib() != s.memoryMib())
                     .map(held -> new Step.SetMemory(s.hostId(), s.vmId(), held.memoryMib(), s.memoryMib()));

@@ -17,6 +17,7 @@ import dev.paddock.hypervisor.PoolSpec;
 import dev.paddock.hypervisor.SerialConsole;
 import dev.paddock.hypervisor.VncDisplay;
 import dev.paddock.hypervisor.VolumeFacts;
+import dev.paddock.model.Nic;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -433,6 +434,16 @@ public final class RoutingHypervisor implements Hypervisor {
     @Override
     public VncDisplay rotateVncPassword(String hostId, String uuid) {
         return route(hostId).rotateVncPassword(hostId, uuid);
+    }
+
+    @Override
+    public void mirrorNic(String hostId, String uuid, String mac, Optional<Nic.Mirror> mirror) {
+        route(hostId).mirrorNic(hostId, uuid, mac, mirror);
+    }
+
+    @Override
+    public Optional<Nic.Mirror> nicMirror(String hostId, String uuid, String mac) {
+        return route(hostId).nicMirror(hostId, uuid, mac);
     }
 
     @Override

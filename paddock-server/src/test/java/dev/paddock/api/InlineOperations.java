@@ -111,6 +111,7 @@ final class InlineOperations implements Operations {
                 case Step.GrowDisk grow -> { }
                 case Step.SetVcpus set -> { }
                 case Step.SetMemory set -> { }
+                case Step.MirrorNic mirror -> { }
                 case Step.BeginBackup begin -> { }
                 case Step.CopyBackup copy -> { }
                 case Step.EndBackup end -> { }

@@ -7,6 +7,7 @@ import dev.paddock.hypervisor.DomainSpec;
 import dev.paddock.hypervisor.HostNetwork;
 import dev.paddock.hypervisor.NetworkSpec;
 import dev.paddock.model.Network;
+import dev.paddock.model.Nic;
 import java.time.Duration;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeEach;
@@ -244,6 +245,62 @@ class NetworkApiTest {
         assertThat(operation.get("state").asText()).isEqualTo("FAILED");
         assertThat(operation.toString()).contains("host host-1 has no switch sw9 to lay network lan over");
         assertThat(server.hypervisor.networks("host-1")).isEmpty();
+    }
+
+    @Test
+    void aRunningVmsNicOnASwitchIsMirroredToItsMonitoringPortThenNoMore() {
+        server.awaitFinal(server.post("/api/v1/networks", "{\"siteId\":\"site-1\",\"name\":\"vlan10\","
+                + "\"hosts\":[\"h1\",\"h2\"],\"switch\":\"sw0\",\"vlan\":10}"));
+        String id = server.awaitFinal(server.post("/api/v1/vms", "{\"name\":\"watched\",\"vcpus\":1,"
+                + "\"memoryMib\":512,\"nics\":[{\"network\":\"vlan10\",\"mac\":\"52:54:00:00:10:01\"}]}"))
+                .get("target").asText();
+        String host = server.get("/api/v1/vms/" + id).json().get("hostId").asText();
+        String mirror = "/api/v1/vms/" + id + "/nics/52:54:00:00:10:01/mirror";
+
+        JsonNode on = server.awaitFinal(server.put(mirror, "{\"port\":\"ids0\",\"direction\":\"out\"}"));
+        assertThat(on.get("state").asText()).isEqualTo("DONE");
+        assertThat(server.steps(on)).first().asString()
+                .isEqualTo("mirror NIC 52:54:00:00:10:01 of VM " + id + " on " + host + " (out) to port ids0");
+        assertThat(server.hypervisor.nicMirror(host, id, "52:54:00:00:10:01"))
+                .contains(new Nic.Mirror("ids0", Nic.Direction.OUT));
+        assertThat(server.get("/api/v1/vms/" + id).json().get("nics").get(0).get("mirror").get("port").asText())
+                .isEqualTo("ids0");
+
+        assertThat(server.awaitFinal(server.delete(mirror)).get("state").asText()).isEqualTo("DONE");
+        assertThat(server.hypervisor.nicMirror(host, id, "52:54:00:00:10:01")).isEmpty();
+        assertThat(server.get("/api/v1/vms/" + id).json().get("nics").get(0).get("mirror").isNull()).isTrue();
+    }
+
+    @Test
+    void aMirrorThatCannotBeIsRefusedWithItsSentence() {
+        server.awaitFinal(server.post("/api/v1/networks", "{\"siteId\":\"site-1\",\"name\":\"vlan10\","
+                + "\"hosts\":[\"h1\",\"h2\"],\"switch\":\"sw0\",\"vlan\":10}"));
+        String onSwitch = server.awaitFinal(server.post("/api/v1/vms", "{\"name\":\"watched\",\"vcpus\":1,"
+                + "\"memoryMib\":512,\"nics\":[{\"network\":\"vlan10\",\"mac\":\"52:54:00:00:10:02\"}]}"))
+                .get("target").asText();
+        String onBridge = server.awaitFinal(server.post("/api/v1/vms", "{\"name\":\"plain\",\"vcpus\":1,"
+                + "\"memoryMib\":512,\"nics\":[{\"network\":\"backend\",\"mac\":\"52:54:00:00:10:03\"}]}"))
+                .get("target").asText();
+
+        TestServer.Reply direction = server.put("/api/v1/vms/" + onSwitch + "/nics/52:54:00:00:10:02/mirror",
+                "{\"port\":\"ids0\",\"direction\":\"sideways\"}");
+        assertThat(direction.status()).isEqualTo(422);
+        assertThat(direction.json().get("detail").asText())
+                .isEqualTo("Field 'direction' is in, out or both, not 'sideways'.");
+        TestServer.Reply unknown = server.put("/api/v1/vms/" + onSwitch + "/nics/52:54:00:00:99:99/mirror",
+                "{\"port\":\"ids0\"}");
+        assertThat(unknown.status()).isEqualTo(404);
+        assertThat(unknown.json().get("detail").asText()).isEqualTo("VM 'watched' has no NIC 52:54:00:00:99:99.");
+
+        JsonNode noPort = server.awaitFinal(server.put("/api/v1/vms/" + onSwitch
+                + "/nics/52:54:00:00:10:02/mirror", "{\"port\":\"ids9\"}"));
+        assertThat(noPort.get("state").asText()).isNotEqualTo("DONE");
+        assertThat(noPort.toString()).contains("has no port ids9 to mirror to");
+        JsonNode noSwitch = server.awaitFinal(server.put("/api/v1/vms/" + onBridge
+                + "/nics/52:54:00:00:10:03/mirror", "{\"port\":\"ids0\"}"));
+        assertThat(noSwitch.get("state").asText()).isNotEqualTo("DONE");
+        assertThat(noSwitch.toString()).contains("no Open vSwitch switch: its port cannot be mirrored");
+        assertThat(server.get("/api/v1/vms/" + onSwitch).json().get("nics").get(0).get("mirror").isNull()).isTrue();
     }
 
     @Test

@@ -193,6 +193,14 @@ class CliContractTest {
                         Mistake.of("no VM", ExitCode.USAGE),
                         Mistake.of("a VM of the simulated room, which has no display", ExitCode.CONFLICT, "screen"),
                         Mistake.of("a rotation on the simulated room", ExitCode.CONFLICT, "screen", "--rotate"))),
+                Map.entry("vm mirror", Example.of(() -> List.of(watched("watched"), "--nic", "52:54:00:00:10:07",
+                                "--to", "ids0", "--direction", "out", "--wait"),
+                        Mistake.of("no NIC", ExitCode.USAGE, "x", "--to", "ids0"),
+                        Mistake.of("neither a port nor --off", ExitCode.USAGE, "x", "--nic", "52:54:00:00:10:07"),
+                        Mistake.of("--off with a port", ExitCode.USAGE, "x", "--nic", "52:54:00:00:10:07", "--off",
+                                "--to", "ids0"),
+                        Mistake.of("an unknown VM", ExitCode.NOT_FOUND, "no-such-vm", "--nic", "52:54:00:00:10:07",
+                                "--to", "ids0"))),
                 Map.entry("vm set", Example.of(() -> List.of(vm("resized", false), "--cpu", "2", "--memory", "512M",
                                 "--name", "resized-2", "--max-cpu", "4", "--max-memory", "2G", "--wait"),
                         Mistake.of("a maximum of memory without meaning", ExitCode.USAGE, "x", "--max-memory", "lots"),
@@ -413,7 +421,17 @@ class CliContractTest {
         return name;
     }
 
-    /** A dir datastore made through the command line on h1; its name. */
+    /** A running VM whose NIC 52:54:00:00:10:07 is on VLAN 10 of switch sw0 (its network made first); its name. */
+    private String watched(String name) {
+        Run network = paddock(List.of("network", "create", "vlan10", "--host", "h1", "--switch", "sw0", "--vlan",
+                "10", "--wait"));
+        assertThat(network.status()).as(network.err()).isZero();
+        Run run = paddock(List.of("vm", "create", name, "--cpu", "1", "--memory", "256", "--nic",
+                "vlan10,mac=52:54:00:00:10:07", "--wait"));
+        assertThat(run.status()).as(run.err()).isZero();
+        return name;
+    }
+
     /** A network made on h1 through the command line; its name. */
     private String network(String name) {
         Run run = paddock(List.of("network", "create", name, "--host", "h1", "--wait"));

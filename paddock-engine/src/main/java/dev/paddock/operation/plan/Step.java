@@ -6,8 +6,10 @@ import dev.paddock.model.Network;
 import dev.paddock.hypervisor.PoolSpec;
 import dev.paddock.model.Datastore;
 import dev.paddock.model.NfsExport;
+import dev.paddock.model.Nic;
 import dev.paddock.model.Vm;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * One idempotent action of an Operation. Planners emit steps; the server's runner journals each one
@@ -52,6 +54,7 @@ public sealed interface Step
                 Step.GrowDisk,
                 Step.SetVcpus,
                 Step.SetMemory,
+                Step.MirrorNic,
                 Step.BeginBackup,
                 Step.CopyBackup,
                 Step.EndBackup,
@@ -497,6 +500,25 @@ public sealed interface Step
         public String describe() {
             return "set VM " + vmId + " on " + hostId + " to " + memoryMib + " MiB of memory (from " + previousMib
                     + " MiB)";
+        }
+    }
+
+    /**
+     * Copies the traffic of a running domain's NIC out of another port of its switch ({@code mirror}), or stops
+     * copying (empty); the mirror it had ({@code previous}) is kept so that an undo puts it back. The port already
+     * mirrored so means done.
+     */
+    record MirrorNic(String hostId, String vmId, String mac, Optional<Nic.Mirror> mirror,
+                     Optional<Nic.Mirror> previous) implements Step {
+        public MirrorNic {
+            mirror = mirror == null ? Optional.empty() : mirror;
+            previous = previous == null ? Optional.empty() : previous;
+        }
+
+        public String describe() {
+            return mirror.map(m -> "mirror NIC " + mac + " of VM " + vmId + " on " + hostId + " (" + m.direction()
+                    .name().toLowerCase(java.util.Locale.ROOT) + ") to port " + m.port())
+                    .orElse("stop mirroring NIC " + mac + " of VM " + vmId + " on " + hostId);
         }
     }
 
