@@ -29,6 +29,7 @@ import dev.paddock.hypervisor.PoolSpec;
 import dev.paddock.hypervisor.SerialConsole;
 import dev.paddock.hypervisor.VncDisplay;
 import dev.paddock.hypervisor.VolumeFacts;
+import dev.paddock.libvirt.ovs.OpenFlowClient;
 import dev.paddock.libvirt.ovs.OvsdbClient;
 import dev.paddock.libvirt.ovs.OvsdbException;
 import dev.paddock.libvirt.ovs.SwitchMirrors;
@@ -97,6 +98,8 @@ public final class LibvirtHypervisor implements Hypervisor {
      */
     /** Where a host's Open vSwitch database listens: OVSDB's registered port. */
     static final int SWITCH_DATABASE_PORT = 6640;
+    /** Where a host's Open vSwitch switch takes OpenFlow service connections: OpenFlow's registered port. */
+    static final int SWITCH_OPENFLOW_PORT = 6653;
 
     public record Settings(
             Duration keepAliveInterval,
@@ -678,6 +681,14 @@ public final class LibvirtHypervisor implements Hypervisor {
             new SwitchMirrors(client).set(port.bridge(), port.device(), mac, mirror);
         } catch (OvsdbException e) {
             throw new HypervisorException(Reason.INVALID_ARGUMENT, "host " + hostId + ": " + e.getMessage());
+        }
+        // the flows the switch caches take the change at once, not when they idle out
+        try (OpenFlowClient flows = OpenFlowClient.connect(managementAddress(link(hostId).uri), SWITCH_OPENFLOW_PORT,
+                Duration.ofSeconds(10))) {
+            flows.revalidate();
+        } catch (OvsdbException e) {
+            throw new HypervisorException(Reason.UNREACHABLE, "host " + hostId + ": the mirror is set, but " +
+                    e.getMessage() + "; flows already under way keep their copies as they were until they idle out");
         }
     }
 

@@ -2,6 +2,7 @@ package dev.paddock.lab;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.util.List;
 import org.awaitility.Awaitility;
@@ -18,7 +19,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * though it shares a's switch and subnet: only the VLANs keep them apart. Each guest pings on request (its
  * {@code /cgi-bin/ping}), asked from a lab machine plugged into the guest's VLAN ({@code lab.sh port}). c's NIC is
  * limited to 8 Mbit/s into the guest: its switch port gets a queue capped at that rate. (Out of the guest, libvirt
- * polices with tc's police action, which this kernel lacks: that direction is not checked here.)
+ * polices with tc's police action, which this kernel lacks: that direction is not checked here.) Then a's port is
+ * mirrored through REST to a capture machine on h1's switch (port lp-mon, in VLAN 4000, which nothing else uses): a
+ * capture there sees a's pings to b while the mirror is on, and none once it is off.
  */
 @Tag("lab")
 class LabVlanTest {
@@ -32,7 +35,7 @@ class LabVlanTest {
 
     @AfterAll
     static void unplug() {
-        for (String port : List.of("v10", "v20")) {
+        for (String port : List.of("v10", "v20", "mon")) {
             LAB.lab().command("port-del", port);
         }
     }
@@ -45,7 +48,7 @@ class LabVlanTest {
             guests.awaitDone(LAB.paddock().post("/api/v1/networks", "{\"siteId\":\"" + guests.siteId() + "\",\"name\":"
                     + "\"vlan" + vlan + "\",\"hosts\":[\"h1\",\"h2\"],\"switch\":\"sw0\",\"vlan\":" + vlan + "}"));
         }
-        guests.create("vlan-a", "vlanguest", "h1", "vlan10", A + "/24");
+        JsonNode a = guests.create("vlan-a", "vlanguest", "h1", "vlan10", A + "/24");
         guests.create("vlan-b", "vlanguest", "h2", "vlan10", B + "/24");
         guests.create("vlan-c", "vlanguest", "h1", "vlan20", ",\"inboundKbps\":8000", C + "/24");
         LAB.lab().command("port", "h1", "v10", "10", "10.79.16.250/24");
@@ -66,6 +69,26 @@ class LabVlanTest {
                 .findFirst().orElseThrow();
         assertThat(run("ip", "netns", "exec", "h1", "env", "OVS_RUNDIR=" + LAB.lab().directory().resolve(
                 "hosts/h1/ovsrun"), "ovs-appctl", "qos/show", port)).contains("linux-htb").contains("max-rate: 8000000");
+
+        LAB.lab().command("port", "h1", "mon", "4000", "10.79.17.250/24");
+        String mirror = "/api/v1/vms/" + a.get("id").asText() + "/nics/" + a.get("nics").get(0).get("mac").asText()
+                + "/mirror";
+        guests.awaitDone(LAB.paddock().put(mirror, "{\"port\":\"lp-mon\",\"direction\":\"both\"}"));
+        assertThat(capturedWhileAPingsB()).as("a's pings to b, copied to the capture port")
+                .contains(A + " > " + B + ": ICMP echo request").contains(B + " > " + A + ": ICMP echo reply");
+        guests.awaitDone(LAB.paddock().delete(mirror));
+        assertThat(capturedWhileAPingsB()).as("nothing copied once the mirror is off").doesNotContain("ICMP");
+    }
+
+    /** What a capture on lab port lp-mon saw of ICMP while a pinged b. */
+    private static String capturedWhileAPingsB() throws Exception {
+        Process capture = new ProcessBuilder("ip", "netns", "exec", "lp-mon", "timeout", "6", "tcpdump", "-n", "-l",
+                "-i", "eth0", "icmp").redirectErrorStream(true).start();
+        Thread.sleep(1500);
+        assertThat(ping("v10", A, B)).startsWith("reached " + B);
+        String seen = new String(capture.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        capture.waitFor();
+        return seen;
     }
 
     private static String run(String... command) throws Exception {
