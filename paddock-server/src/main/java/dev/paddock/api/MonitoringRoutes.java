@@ -77,7 +77,7 @@ final class MonitoringRoutes {
     /** A subject's usage: its latest sample, and its series from {@code from} (default an hour ago) at {@code step}. */
     private Map<String, Object> usage(Context ctx, String kind, String id, String name) {
         Monitoring watching = monitoring();
-        Instant now = clock.instant();
+        Instant now = watching.now();
         Instant from = instant(ctx, "from", now.minus(Duration.ofHours(1)), now);
         Instant to = instant(ctx, "to", now, now);
         if (to.isBefore(from)) {

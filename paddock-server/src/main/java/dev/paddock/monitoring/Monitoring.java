@@ -76,6 +76,11 @@ public final class Monitoring implements AutoCloseable {
         loop.scheduleWithFixedDelay(this::roundQuietly, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    /** The time of monitoring's clock, which its samples are stamped with. */
+    public Instant now() {
+        return wiring.clock().instant();
+    }
+
     public Duration interval() {
         return interval;
     }
@@ -140,7 +145,7 @@ public final class Monitoring implements AutoCloseable {
         Thresholds.Raised held = raised.get(key);
         if (held != null) {
             wiring.alarms().clear(held.alarmId(), reason, now);
-            LOG.info("alarm {} cleared: {}", held.alarmId(), reason);
+            LOG.info("alarm {}: {}", held.alarmId(), reason);
         }
         wiring.thresholds().markCleared(key);
         raised.remove(key);

@@ -6,7 +6,9 @@ import dev.paddock.hypervisor.Hypervisor;
 import dev.paddock.hypervisor.HypervisorException;
 import dev.paddock.model.Host;
 import dev.paddock.model.Room;
+import dev.paddock.model.Vm;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -38,9 +40,12 @@ final class Sampler {
     }
 
     void sample(Room room, Instant now) {
+        Map<String, List<Vm>> placed = new HashMap<>();
+        room.vms().forEach(vm -> vm.hostId().ifPresent(host -> placed.computeIfAbsent(host, h -> new ArrayList<>())
+                .add(vm)));
         for (Host host : room.hosts()) {
             if (hypervisor.isConnected(host.id())) {
-                sample(room, host, now);
+                sample(room, host, placed.getOrDefault(host.id(), List.of()), now);
             }
         }
         Set<String> known = new HashSet<>(room.hosts().size() + room.vms().size());
@@ -51,7 +56,7 @@ final class Sampler {
         book.keepOnly(known);
     }
 
-    private void sample(Room room, Host host, Instant now) {
+    private void sample(Room room, Host host, List<Vm> placed, Instant now) {
         List<DomainStats> stats;
         HostStats own;
         try {
@@ -60,6 +65,15 @@ final class Sampler {
         } catch (HypervisorException e) {
             LOG.debug("host {} not sampled: {}", host.name(), e.getMessage());
             return;
+        }
+        Set<String> running = new HashSet<>(stats.size() * 2);
+        stats.forEach(domain -> running.add(domain.uuid()));
+        for (Vm vm : placed) {
+            if (!running.contains(vm.id())) {
+                // the host answered without it: it does not run there now, whatever its last sample said
+                domains.remove(vm.id());
+                book.stopped(vm.id());
+            }
         }
         double read = 0;
         double written = 0;

@@ -42,6 +42,14 @@ public final class UsageBook {
         book.seen = at;
     }
 
+    /** A VM its host no longer runs: it has no latest usage until it runs again (its series stays). */
+    void stopped(String id) {
+        Book book = books.get(id);
+        if (book != null) {
+            book.latest = null;
+        }
+    }
+
     public Optional<Usage> latest(String id) {
         return Optional.ofNullable(books.get(id)).map(book -> book.latest);
     }
