@@ -117,13 +117,24 @@ public final class Delivery {
         return message.substring(0, cut > 0 ? cut : SUBJECT_LENGTH - 3) + "...";
     }
 
-    /** The innermost cause's own words: "Connection refused", not the wrapper's. */
+    /**
+     * The cause's own words, the innermost that has some ("Connection refused", not a wrapper's); a cause without words
+     * (the HTTP client's refused connection) by what it is.
+     */
     private static String reason(Throwable e) {
-        Throwable cause = e;
-        while (cause.getCause() != null && cause.getCause() != cause) {
-            cause = cause.getCause();
+        String words = null;
+        for (Throwable cause = e; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (cause.getMessage() != null && !cause.getMessage().isBlank()) {
+                words = cause.getMessage().strip();
+            }
+            if (cause instanceof java.net.ConnectException || cause instanceof java.nio.channels.ClosedChannelException) {
+                words = words == null ? "the connection was refused" : words;
+            }
+            if (cause instanceof java.net.http.HttpTimeoutException) {
+                return "no answer within " + TIMEOUT.toSeconds() + " s";
+            }
         }
-        String text = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage().strip();
+        String text = words == null ? "no reason given" : words;
         return text.endsWith(".") ? text.substring(0, text.length() - 1) : text;
     }
 
