@@ -17,6 +17,7 @@ import dev.paddock.hypervisor.HypervisorException;
 import dev.paddock.hypervisor.HypervisorException.Reason;
 import org.libvirt.Connect;
 import org.libvirt.Error;
+import org.libvirt.LibvirtException;
 import org.libvirt.jna.ConnectionPointer;
 import org.libvirt.jna.DomainPointer;
 import org.libvirt.jna.Libvirt;
@@ -144,17 +145,31 @@ final class BulkStats {
         return fields;
     }
 
-    /** The host's CPU times over all CPUs and its memory over all cells. */
-    static HostStats host(Connect connect, int cpus)  {
+    /**
+     * The host's CPU times over all CPUs and its memory over all cells. A driver without memory statistics (the test
+     * driver) gives its memory size and free memory instead, the page cache counted as used.
+     */
+    static HostStats host(Connect connect, int cpus) throws LibvirtException {
         ConnectionPointer pointer = WatchdogEvents.pointer(connect);
         Map<String, Long> cpu = nodeStats((params, count) -> VIRT.virNodeGetCPUStats(pointer, ALL, params, count, 0));
-        Map<String, Long> memory = nodeStats((params, count) ->
-                VIRT.virNodeGetMemoryStats(pointer, ALL, params, count, 0));
         long idle = cpu.getOrDefault("idle", 0L) + cpu.getOrDefault("iowait", 0L);
         long busy = cpu.getOrDefault("kernel", 0L) + cpu.getOrDefault("user", 0L);
-        long free = memory.getOrDefault("free", 0L) + memory.getOrDefault("buffers", 0L)
-                + memory.getOrDefault("cached", 0L);
-        return new HostStats(busy, busy + idle, cpus, memory.getOrDefault("total", 0L) * 1024, free * 1024);
+        long totalKib;
+        long freeKib;
+        try {
+            Map<String, Long> memory = nodeStats((params, count) ->
+                    VIRT.virNodeGetMemoryStats(pointer, ALL, params, count, 0));
+            totalKib = memory.getOrDefault("total", 0L);
+            freeKib = memory.getOrDefault("free", 0L) + memory.getOrDefault("buffers", 0L)
+                    + memory.getOrDefault("cached", 0L);
+        } catch (HypervisorException e) {
+            if (e.reason() != Reason.INVALID_ARGUMENT) {
+                throw e;
+            }
+            totalKib = connect.nodeInfo().memory;
+            freeKib = connect.getFreeMemory() / 1024;
+        }
+        return new HostStats(busy, busy + idle, cpus, totalKib * 1024, freeKib * 1024);
     }
 
     @FunctionalInterface
