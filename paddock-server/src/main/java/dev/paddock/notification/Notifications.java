@@ -1,5 +1,7 @@
 package dev.paddock.notification;
 
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -72,6 +74,19 @@ public final class Notifications implements Notifier, AutoCloseable {
         } catch (Delivery.Failed e) {
             return new TestResult(false, e.getMessage());
         }
+    }
+
+    /**
+     * Counts on {@code /metrics}: deliveries made and lost after every attempt ({@code
+     * paddock_notifications_total{outcome}}), notices dropped by a full queue.
+     */
+    public void bindTo(MeterRegistry registry) {
+        FunctionCounter.builder("paddock.notifications", delivered, AtomicLong::get).tag("outcome", "delivered")
+                .description("Deliveries of a notice to one channel, by outcome").register(registry);
+        FunctionCounter.builder("paddock.notifications", failed, AtomicLong::get).tag("outcome", "failed")
+                .description("Deliveries of a notice to one channel, by outcome").register(registry);
+        FunctionCounter.builder("paddock.notifications.dropped", dropped, AtomicLong::get)
+                .description("Notices dropped because the queue was full").register(registry);
     }
 
     /** Notices dropped because the queue was full. */

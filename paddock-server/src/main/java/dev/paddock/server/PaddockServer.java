@@ -412,6 +412,7 @@ public final class PaddockServer implements AutoCloseable {
         parts.leadership().ifPresent(leadership -> leadership.bindTo(metrics.registry()));
         parts.replication().ifPresent(replication -> replication.meters().bindTo(metrics.registry()));
         parts.monitoring().ifPresent(monitoring -> metrics.bindUsage(monitoring.usage(), monitoring.interval()));
+        parts.notifications().ifPresent(notifications -> notifications.bindTo(metrics.registry()));
         Javalin javalin = Javalin.create(config -> {
             config.jetty.host = host;
             config.jetty.port = port;

@@ -135,6 +135,8 @@ class MonitoringApiTest {
         Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> notices.size() == 2);
         assertThat(notices.get(0)).contains("\"kind\":\"alarm.raised\"", "\"subjectId\":\"" + id + "\"");
         assertThat(notices.get(1)).contains("\"kind\":\"alarm.cleared\"");
+        assertThat(server.get("/metrics").body()).contains("paddock_notifications_total{outcome=\"delivered\"} 2.0",
+                "paddock_notifications_total{outcome=\"failed\"} 0.0");
         assertThat(server.get("/api/v1/audit").body()).contains("threshold.create", "channel.create");
     }
 
