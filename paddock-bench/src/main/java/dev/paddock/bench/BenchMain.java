@@ -32,6 +32,7 @@ public final class BenchMain {
         all.put("evacuation", new EvacuationBenchmark());
         all.put("provision", new ProvisionBenchmark());
         all.put("backup", new BackupBenchmark());
+        all.put("monitoring", new MonitoringBenchmark());
         all.put("packing", options -> {
             PackingBench.main(options);
             return 0;
@@ -49,7 +50,7 @@ public final class BenchMain {
         if (args.length == 1 && (args[0].equals("--help") || args[0].equals("-h"))) {
             System.out.println("Usage: paddock bench NAME [OPTIONS]   (benchmarks: " + String.join(", ", all.keySet())
                     + ")\nEach writes bench/results/NAME.json; 'paddock bench report' regenerates the README table."
-                    + "\nThe lab benchmarks (migration, failover, evacuation, provision) need root; see paddock-bench/README.md for options.");
+                    + "\nThe lab benchmarks (migration, failover, evacuation, provision, monitoring) need root; see paddock-bench/README.md for options.");
             System.exit(0);
         }
         if (args.length == 0 || !all.containsKey(args[0])) {

@@ -47,6 +47,15 @@ public interface Hypervisor extends AutoCloseable {
 
     HostFacts facts(String hostId);
 
+    /**
+     * The counters of every running domain of the host, read in one call (libvirt's bulk statistics): what the
+     * sampler turns into usage. Domains that do not run have no counters and are left out.
+     */
+    List<DomainStats> domainStats(String hostId);
+
+    /** The host's own CPU times and memory, read in one call. */
+    HostStats hostStats(String hostId);
+
     /** Every domain defined or running on the host, Paddock's or not. */
     List<DomainInfo> domains(String hostId);
 

@@ -10,6 +10,8 @@ import static dev.paddock.hypervisor.HypervisorException.Reason.UNREACHABLE;
 
 import dev.paddock.hypervisor.DomainInfo;
 import dev.paddock.hypervisor.DomainSpec;
+import dev.paddock.hypervisor.DomainStats;
+import dev.paddock.hypervisor.HostStats;
 import dev.paddock.hypervisor.HostBridge;
 import dev.paddock.hypervisor.HostFacts;
 import dev.paddock.hypervisor.HostNetwork;
@@ -86,6 +88,8 @@ public final class SimulatedHypervisor implements Hypervisor {
     /** Domains whose running migration was asked to stop (guarded by {@code lock}). */
     private final Set<String> aborted = new HashSet<>();
     private final SimClock clock;
+    /** When this room was made in this process: where its usage counters start ({@link SimUsage}). */
+    private final Instant origin;
     private final SimRandom random;
     private final Map<String, SimHost> hosts = new LinkedHashMap<>();
     private final Map<String, String> hostnameById = new HashMap<>();
@@ -103,6 +107,7 @@ public final class SimulatedHypervisor implements Hypervisor {
 
     private SimulatedHypervisor(SimClock clock, long seed) {
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.origin = clock.now();
         this.random = new SimRandom(seed);
     }
 
@@ -496,6 +501,41 @@ public final class SimulatedHypervisor implements Hypervisor {
         int cpus = (int) Math.max(1, host.capacity.cpuMillicores() / 1000);
         return new HostFacts(hostId, host.uri(), host.hostname, host.hostUuid(), "sim", "1.0", host.cpu.model(), cpus,
                 cpus >= 32 ? 2 : 1, host.capacity, host.cpu.vendor(), host.cpu.features());
+    }
+
+    @Override
+    public HostStats hostStats(String hostId) {
+        return call(CallKind.READ, () -> {
+            SimHost host = reachable(hostId);
+            Instant now = clock.now();
+            long guestCpu = 0;
+            long guestUsed = 0;
+            for (SimDomain domain : host.domains.values()) {
+                if (domain.state == VmState.RUNNING) {
+                    DomainStats stats = SimUsage.domain(domain.spec, origin, now);
+                    guestCpu += stats.cpuTimeNanos();
+                    guestUsed += stats.memoryBytes();
+                }
+            }
+            int cpus = (int) Math.max(1, host.capacity.cpuMillicores() / 1000);
+            return SimUsage.host(host.hostname, cpus, host.capacity.memoryMib(), guestUsed, guestCpu, origin, now);
+        });
+    }
+
+    @Override
+    public List<DomainStats> domainStats(String hostId) {
+        return call(CallKind.READ, () -> {
+            SimHost host = reachable(hostId);
+            Instant now = clock.now();
+            List<DomainStats> stats = new ArrayList<>(host.domains.size());
+            for (SimDomain domain : host.domains.values()) {
+                // a paused guest's counters stand still: the sim reports running ones only
+                if (domain.state == VmState.RUNNING) {
+                    stats.add(SimUsage.domain(domain.spec, origin, now));
+                }
+            }
+            return stats;
+        });
     }
 
     // The port: domains ---------------------------------------------------------------------------------

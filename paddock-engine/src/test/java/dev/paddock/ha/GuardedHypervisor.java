@@ -2,8 +2,10 @@ package dev.paddock.ha;
 
 import dev.paddock.hypervisor.DomainInfo;
 import dev.paddock.hypervisor.DomainSpec;
+import dev.paddock.hypervisor.DomainStats;
 import dev.paddock.hypervisor.HostBridge;
 import dev.paddock.hypervisor.HostFacts;
+import dev.paddock.hypervisor.HostStats;
 import dev.paddock.hypervisor.HostNetwork;
 import dev.paddock.hypervisor.Hypervisor;
 import dev.paddock.hypervisor.HypervisorEvent;
@@ -50,6 +52,16 @@ final class GuardedHypervisor implements Hypervisor {
     @Override
     public HostFacts facts(String hostId) {
         return delegate.facts(hostId);
+    }
+
+    @Override
+    public List<DomainStats> domainStats(String hostId) {
+        return delegate.domainStats(hostId);
+    }
+
+    @Override
+    public HostStats hostStats(String hostId) {
+        return delegate.hostStats(hostId);
     }
 
     @Override

@@ -6,8 +6,10 @@ import dev.paddock.hypervisor.Checkpoint;
 import dev.paddock.hypervisor.ConsolePasswords;
 import dev.paddock.hypervisor.DomainInfo;
 import dev.paddock.hypervisor.DomainSpec;
+import dev.paddock.hypervisor.DomainStats;
 import dev.paddock.hypervisor.HostBridge;
 import dev.paddock.hypervisor.HostFacts;
+import dev.paddock.hypervisor.HostStats;
 import dev.paddock.hypervisor.HostNetwork;
 import dev.paddock.hypervisor.Hypervisor;
 import dev.paddock.hypervisor.HypervisorEvent;
@@ -499,6 +501,17 @@ public final class LibvirtHypervisor implements Hypervisor {
             }
             return List.copyOf(result);
         });
+    }
+
+    @Override
+    public List<DomainStats> domainStats(String hostId) {
+        return call(hostId, "read domain statistics on " + hostId, BulkStats::domains);
+    }
+
+    @Override
+    public HostStats hostStats(String hostId) {
+        int cpus = facts(hostId).cpus();
+        return call(hostId, "read host statistics on " + hostId, connect -> BulkStats.host(connect, cpus));
     }
 
     @Override

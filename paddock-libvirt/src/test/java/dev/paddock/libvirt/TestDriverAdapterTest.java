@@ -259,4 +259,18 @@ class TestDriverAdapterTest {
         }
         return told;
     }
+
+    @Test
+    void theHostsRunningDomainsAreReadInOneBulkCallAndTheHostsCpuTimesAndMemoryBesideThem() {
+        String running = hypervisor.domains(HOST).stream().filter(d -> d.state() == dev.paddock.model.VmState.RUNNING)
+                .findFirst().orElseThrow().uuid();
+
+        assertThat(hypervisor.domainStats(HOST)).extracting(dev.paddock.hypervisor.DomainStats::uuid)
+                .contains(running);
+        dev.paddock.hypervisor.HostStats host = hypervisor.hostStats(HOST);
+        assertThat(host.cpuBusyNanos()).isPositive();
+        assertThat(host.cpuTotalNanos()).isGreaterThan(host.cpuBusyNanos());
+        assertThat(host.memoryTotalBytes()).isGreaterThan(host.memoryFreeBytes()).isPositive();
+        assertThat(host.cpus()).isEqualTo(hypervisor.facts(HOST).cpus());
+    }
 }

@@ -151,6 +151,17 @@ public final class RestApi {
         new BackupScheduleRoutes(scheduler, store, audit, clock).register(new SecuredRoutes(config.routes, guard));
     }
 
+    /**
+     * Registers the monitoring routes (usage, thresholds) and the notification channels' routes; without monitoring
+     * they say the server does none.
+     */
+    public void installMonitoring(JavalinConfig config, java.util.Optional<dev.paddock.monitoring.Monitoring> monitoring,
+            java.util.Optional<dev.paddock.notification.Notifications> notifications) {
+        SecuredRoutes routes = new SecuredRoutes(config.routes, guard);
+        new MonitoringRoutes(monitoring, store, audit, clock).register(routes);
+        new ChannelRoutes(notifications, audit, clock).register(routes);
+    }
+
     /** Registers the HA routes (cluster and VM HA, maintenance, fence devices, HA status and events). */
     public void installHa(JavalinConfig config, HaController ha) {
         new HaRoutes(store, ha, oversightParts, audit, clock).register(new SecuredRoutes(config.routes, guard));

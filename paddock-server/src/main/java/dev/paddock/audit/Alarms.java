@@ -14,6 +14,12 @@ public interface Alarms {
 
     Optional<Alarm> get(String id);
 
+    /**
+     * Clears an alarm whose cause went away, saying why; one cleared already keeps its first clearance. Empty when
+     * unknown.
+     */
+    Optional<Alarm> clear(String id, String reason, Instant now);
+
     /** Acknowledges an open alarm; one acknowledged already keeps its first acknowledgement. Empty when unknown. */
     Optional<Alarm> acknowledge(String id, String by, Instant now);
 }

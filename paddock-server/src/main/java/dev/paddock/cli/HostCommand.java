@@ -13,13 +13,14 @@ import picocli.CommandLine.Parameters;
  * {@code paddock host fault crash|power-on|isolate|reconnect NAME}: a fault in the simulated room.
  */
 @Command(name = "host", description = "Act on one host.", subcommands = {HostCommand.Add.class,
-        HostCommand.Remove.class, HostCommand.Maintenance.class, HostCommand.HostFault.class})
+        HostCommand.Remove.class, HostCommand.Maintenance.class, HostCommand.HostFault.class,
+        UsageCommand.OfHost.class})
 final class HostCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new CliException(ExitCode.USAGE, "Say what to do with a host: add, remove, maintenance or fault (see"
-                + " 'paddock host --help').");
+        throw new CliException(ExitCode.USAGE, "Say what to do with a host: add, remove, maintenance, fault or usage"
+                + " (see 'paddock host --help').");
     }
 
     @Command(name = "add", description = "Add a host: Paddock connects to its libvirt at --uri and keeps it live.")

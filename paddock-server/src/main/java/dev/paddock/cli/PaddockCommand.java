@@ -41,6 +41,7 @@ import picocli.CommandLine.ScopeType;
             TokenCommand.class,
             CredentialCommand.class,
             BackupCommand.class, ReplicationCommand.class,
+            ThresholdCommand.class, ChannelCommand.class,
             AuditCommand.class,
             CommandLine.HelpCommand.class
         })

@@ -94,6 +94,11 @@ final class ServerCommand implements Callable<Integer> {
                     + " one.")
     private double resyncPeriodSeconds;
 
+    @Option(names = "--sample-interval", defaultValue = "10", paramLabel = "SECONDS",
+            description = "How often every host's and VM's CPU, memory, disk and network usage is sampled and the"
+                    + " thresholds judged (default ${DEFAULT-VALUE}).")
+    private double sampleIntervalSeconds;
+
     @Option(names = "--open-metrics", description = "Serve /metrics without credentials (for a Prometheus that"
             + " scrapes without a token); otherwise it needs a token with host.read.")
     private boolean openMetrics;
@@ -187,6 +192,10 @@ final class ServerCommand implements Callable<Integer> {
             throw new CliException(ExitCode.USAGE, "--resync-period must be between 1 and 86400 seconds.");
         }
         config = config.withResyncPeriod(Duration.ofMillis(Math.round(resyncPeriodSeconds * 1000)));
+        if (!(sampleIntervalSeconds >= 1 && sampleIntervalSeconds <= 3600)) {
+            throw new CliException(ExitCode.USAGE, "--sample-interval must be between 1 and 3600 seconds.");
+        }
+        config = config.withSampleInterval(Duration.ofMillis(Math.round(sampleIntervalSeconds * 1000)));
         PaddockServer server = Servers.start(config,
                 new Leadership.Settings(Duration.ofMillis(Math.round(leaseTtlSeconds * 1000))));
         root.out().println("Paddock listening on " + server.url() + " (Ctrl-C stops it)");

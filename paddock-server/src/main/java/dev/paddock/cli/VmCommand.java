@@ -19,7 +19,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "vm", description = "Create, start, stop or delete a VM; adopt or quarantine an unregistered one.",
         subcommands = {VmCommand.Create.class, VmCommand.Start.class, VmCommand.Stop.class, VmCommand.Migrate.class,
                 VmCommand.Delete.class, VmCommand.Adopt.class, VmCommand.Quarantine.class, VmCommand.Set.class,
-                VmCommand.Mirror.class, VmConsoleCommand.class, VmVncCommand.class})
+                VmCommand.Mirror.class, VmConsoleCommand.class, VmVncCommand.class, UsageCommand.OfVm.class})
 final class VmCommand implements Runnable {
 
     @CommandLine.Spec

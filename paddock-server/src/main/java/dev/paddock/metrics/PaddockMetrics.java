@@ -3,6 +3,10 @@ package dev.paddock.metrics;
 import dev.paddock.model.HostState;
 import dev.paddock.model.Room;
 import dev.paddock.model.VmState;
+import dev.paddock.monitoring.UsageBook;
+import dev.paddock.monitoring.UsageMeters;
+import java.time.Clock;
+import java.time.Duration;
 import dev.paddock.operation.OperationState;
 import dev.paddock.operation.Operations;
 import dev.paddock.store.InventoryStore;
@@ -24,12 +28,13 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Prometheus metrics at {@code /metrics}: JVM metrics, a timer per HTTP route, and the inventory and
- * operation counts by state. The counts are taken from the store when Prometheus scrapes, so they are
- * never stale and cost nothing between scrapes.
+ * Prometheus metrics at {@code /metrics}: JVM metrics, a timer per HTTP route, the inventory and operation counts by
+ * state, and the hosts', VMs' and datastores' latest usage ({@link UsageMeters}). The counts and the usage series are
+ * brought in line with the store when Prometheus scrapes, so they are never stale and cost nothing between scrapes.
  */
 public final class PaddockMetrics implements AutoCloseable {
 
@@ -42,6 +47,7 @@ public final class PaddockMetrics implements AutoCloseable {
     private final MultiGauge vms;
     private final MultiGauge operationsByState;
     private final JvmGcMetrics gc = new JvmGcMetrics();
+    private Optional<UsageMeters> usage = Optional.empty();
 
     public PaddockMetrics(InventoryStore store, Operations operations) {
         this.store = store;
@@ -56,6 +62,11 @@ public final class PaddockMetrics implements AutoCloseable {
         vms = MultiGauge.builder("paddock.vms").description("VMs by state").register(registry);
         operationsByState = MultiGauge.builder("paddock.operations").description("Operations by state")
                 .register(registry);
+    }
+
+    /** Exports the latest samples of {@code book} at each scrape. */
+    public void bindUsage(UsageBook book, Duration interval) {
+        usage = Optional.of(new UsageMeters(book, interval, Clock.systemUTC(), registry));
     }
 
     /** Times every request by route template; {@link #scrape} serves {@link #PATH} where the API installs it. */
@@ -101,6 +112,7 @@ public final class PaddockMetrics implements AutoCloseable {
         hosts.register(rows(hostCounts), true);
         vms.register(rows(vmCounts), true);
         operationsByState.register(rows(operations.countByState()), true);
+        usage.ifPresent(meters -> meters.refresh(room));
     }
 
     private static <E extends Enum<E>> List<MultiGauge.Row<?>> rows(Map<E, Long> counts) {

@@ -34,6 +34,8 @@ public enum Permission {
     HA_MANAGE("ha.manage"),
     ALARM_READ("alarm.read"),
     ALARM_ACKNOWLEDGE("alarm.acknowledge"),
+    THRESHOLD_MANAGE("threshold.manage"),
+    CHANNEL_MANAGE("channel.manage"),
     AUDIT_READ("audit.read"),
     OPERATION_READ("operation.read"),
     OPERATION_CANCEL("operation.cancel"),

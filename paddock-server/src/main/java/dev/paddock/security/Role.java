@@ -18,12 +18,14 @@ public record Role(String name, Set<Permission> permissions, boolean builtIn) {
     /** Everything. */
     public static final Role ADMINISTRATOR = new Role(ADMINISTRATOR_NAME, EnumSet.allOf(Permission.class), true);
 
-    /** Runs the room day to day: VMs, maintenance, storage, networks, images, HA settings, backups and restores;
-     * not hosts' membership, fence devices, backup repositories, users or the audit log. */
+    /** Runs the room day to day: VMs, maintenance, storage, networks, images, HA settings, thresholds, backups and
+     * restores; not hosts' membership, fence devices, backup repositories, notification channels (they hold mail
+     * credentials), users or the audit log. */
     public static final Role OPERATOR = new Role("operator", with(reads(false),
             Permission.VM_POWER, Permission.VM_CREATE, Permission.VM_CONFIGURE, Permission.VM_DELETE,
             Permission.VM_MIGRATE, Permission.VM_CONSOLE, Permission.HOST_MAINTENANCE, Permission.DATASTORE_MANAGE,
             Permission.NETWORK_MANAGE, Permission.IMAGE_MANAGE, Permission.HA_MANAGE, Permission.ALARM_ACKNOWLEDGE,
+            Permission.THRESHOLD_MANAGE,
             Permission.OPERATION_CANCEL, Permission.CONSOLIDATION_PLAN, Permission.BACKUP_RUN,
             Permission.BACKUP_RESTORE), true);
 

@@ -12,15 +12,17 @@ import dev.paddock.ha.control.DeviceFencing;
 import dev.paddock.ha.control.HaController;
 import dev.paddock.ha.control.HaMeters;
 import dev.paddock.ha.control.HaSettings;
-import dev.paddock.ha.control.Notifier;
 import dev.paddock.ha.control.WatchdogResponder;
-import dev.paddock.ha.control.WebhookNotifier;
 import dev.paddock.directory.DirectoryLogin;
 import dev.paddock.hypervisor.Hypervisor;
 import dev.paddock.inventory.InventoryController;
 import dev.paddock.libvirt.LibvirtHypervisor;
 import dev.paddock.libvirt.fence.FenceAgentProcess;
 import dev.paddock.metrics.PaddockMetrics;
+import dev.paddock.monitoring.Monitoring;
+import dev.paddock.notification.Notifications;
+import dev.paddock.store.JdbcChannels;
+import dev.paddock.store.JdbcThresholds;
 import dev.paddock.model.Host;
 import dev.paddock.model.Room;
 import dev.paddock.operation.OperationRunner;
@@ -90,8 +92,8 @@ public final class PaddockServer implements AutoCloseable {
     private static final Duration SCHEDULE_PERIOD = Duration.ofSeconds(1);
     /** How often the replication controller looks for rounds due and judges recovery points. */
     private static final Duration REPLICATION_TICK = Duration.ofSeconds(1);
-    /** The environment variable listing HA's webhook URLs. */
-    public static final String WEBHOOKS_VARIABLE = "PADDOCK_HA_WEBHOOKS";
+    /** The environment variable that listed HA's webhook URLs before notification channels took their place. */
+    private static final String OLD_WEBHOOKS_VARIABLE = "PADDOCK_HA_WEBHOOKS";
     /** How long start waits for the stored hosts to be attached before it resumes operations. */
     private static final Duration FIRST_RESYNC_WAIT = Duration.ofSeconds(30);
 
@@ -106,9 +108,18 @@ public final class PaddockServer implements AutoCloseable {
     public record Parts(InventoryStore store, Operations operations, Hypervisor hypervisor, Oversight oversight,
             Accounts accounts, List<AutoCloseable> closeables, Optional<HaController> ha,
             Optional<Leadership> leadership, LibvirtCredentials credentials, Optional<Backups> backups,
-            Optional<BackupScheduler> schedules, Optional<ReplicationController> replication) {
+            Optional<BackupScheduler> schedules, Optional<ReplicationController> replication,
+            Optional<Monitoring> monitoring, Optional<Notifications> notifications) {
         public Parts {
             closeables = List.copyOf(closeables);
+        }
+
+        public Parts(InventoryStore store, Operations operations, Hypervisor hypervisor, Oversight oversight,
+                Accounts accounts, List<AutoCloseable> closeables, Optional<HaController> ha,
+                Optional<Leadership> leadership, LibvirtCredentials credentials, Optional<Backups> backups,
+                Optional<BackupScheduler> schedules, Optional<ReplicationController> replication) {
+            this(store, operations, hypervisor, oversight, accounts, closeables, ha, leadership, credentials, backups,
+                    schedules, replication, Optional.empty(), Optional.empty());
         }
 
         public Parts(InventoryStore store, Operations operations, Hypervisor hypervisor, Oversight oversight,
@@ -128,25 +139,31 @@ public final class PaddockServer implements AutoCloseable {
         /** These parts, keeping libvirt credentials in {@code kept}. */
         public Parts withCredentials(LibvirtCredentials kept) {
             return new Parts(store, operations, hypervisor, oversight, accounts, closeables, ha, leadership, kept,
-                    backups, schedules, replication);
+                    backups, schedules, replication, monitoring, notifications);
         }
 
         /** These parts, running replications with {@code controller}. */
         public Parts withReplication(ReplicationController controller) {
             return new Parts(store, operations, hypervisor, oversight, accounts, closeables, ha, leadership,
-                    credentials, backups, schedules, Optional.of(controller));
+                    credentials, backups, schedules, Optional.of(controller), monitoring, notifications);
         }
 
         /** These parts, with backup repositories. */
         public Parts withBackups(Backups kept) {
             return new Parts(store, operations, hypervisor, oversight, accounts, closeables, ha, leadership,
-                    credentials, Optional.of(kept), schedules, replication);
+                    credentials, Optional.of(kept), schedules, replication, monitoring, notifications);
         }
 
         /** These parts, with backup schedules (run by {@code kept}, whose loop is the caller's to start). */
         public Parts withSchedules(BackupScheduler kept) {
             return new Parts(store, operations, hypervisor, oversight, accounts, closeables, ha, leadership,
-                    credentials, backups, Optional.of(kept), replication);
+                    credentials, backups, Optional.of(kept), replication, monitoring, notifications);
+        }
+
+        /** These parts, with monitoring (whose loop is the caller's to start) and the notification channels. */
+        public Parts withMonitoring(Monitoring kept, Notifications channels) {
+            return new Parts(store, operations, hypervisor, oversight, accounts, closeables, ha, leadership,
+                    credentials, backups, schedules, replication, Optional.of(kept), Optional.of(channels));
         }
 
         public Parts(InventoryStore store, Operations operations, Hypervisor hypervisor, Oversight oversight,
@@ -269,7 +286,12 @@ public final class PaddockServer implements AutoCloseable {
                     .ifPresent(op -> inventory.refreshDatastores()));
             runner.start();
             leadership.stopOnLoss(runner);
-            Notifier notifier = webhooks(made);
+            Notifications notifier = Notifications.of(new JdbcChannels(dataSource, keys.secrets()));
+            made.add(notifier);
+            if (System.getenv(OLD_WEBHOOKS_VARIABLE) != null) {
+                LOG.warn("{} is no longer read: HA's notices go to the notification channels; add each URL with"
+                        + " 'paddock channel add NAME --webhook URL'", OLD_WEBHOOKS_VARIABLE);
+            }
             HaController ha = new HaController(new HaController.Wiring(store, inventory, runner, hypervisor, haSettings, fence,
                     new SimulatedHeartbeats(sim, Clock.systemUTC()), oversight, notifier, new HaMeters(),
                     Clock.systemUTC()), HA_PERIOD, HostWatch.FENCE_RETRY);
@@ -296,9 +318,16 @@ public final class PaddockServer implements AutoCloseable {
             // a restore point replicates as soon as its backup is done, not at the replication's next interval
             runner.onFinished(id -> runner.get(id).filter(op -> op.kind().equals(Backups.BACKUP)
                     && op.state() == dev.paddock.operation.OperationState.DONE).ifPresent(op -> replication.pointMade()));
+            Monitoring monitoring = new Monitoring(new Monitoring.Wiring(store::room, hypervisor,
+                    new JdbcThresholds(dataSource), oversight.alarms(), notifier, Clock.systemUTC()),
+                    config.sampleInterval());
+            made.add(monitoring);
+            monitoring.start();
+            leadership.stopOnLoss(monitoring);
             PaddockServer server = start(new Parts(store, runner, hypervisor, oversight, security.accounts(), made,
                     Optional.of(ha), Optional.of(leadership), logins.kept(), Optional.of(backups),
-                    Optional.of(schedules), Optional.of(replication)), config.host(), config.port(), config.openMetrics(),
+                    Optional.of(schedules), Optional.of(replication), Optional.of(monitoring), Optional.of(notifier)),
+                    config.host(), config.port(), config.openMetrics(),
                     config.limits(), security.firstPassword(),
                     config.tls().certificate(config.dataDirectory(), config.host()), config.authenticate());
             if (!config.authenticate()) {
@@ -324,18 +353,6 @@ public final class PaddockServer implements AutoCloseable {
                         SimulatedFenceAgent.deviceFor(host.uri().substring(SimulatedHypervisor.SCHEME.length())));
             }
         }
-    }
-
-    /** HA's webhooks: the URLs in {@value #WEBHOOKS_VARIABLE}, separated by commas; none when it is unset. */
-    private static Notifier webhooks(List<AutoCloseable> made) {
-        String urls = Optional.ofNullable(System.getenv(WEBHOOKS_VARIABLE)).orElse("").trim();
-        if (urls.isEmpty()) {
-            return Notifier.NONE;
-        }
-        WebhookNotifier notifier = WebhookNotifier.to(java.util.Arrays.stream(urls.split(","))
-                .map(String::trim).filter(url -> !url.isEmpty()).map(URI::create).toList());
-        made.add(notifier);
-        return notifier;
     }
 
     /** Operations resumed from the journal act on hosts, so the hosts are attached first (or known unreachable). */
@@ -394,6 +411,8 @@ public final class PaddockServer implements AutoCloseable {
         parts.ha().ifPresent(ha -> ha.meters().bindTo(metrics.registry()));
         parts.leadership().ifPresent(leadership -> leadership.bindTo(metrics.registry()));
         parts.replication().ifPresent(replication -> replication.meters().bindTo(metrics.registry()));
+        parts.monitoring().ifPresent(monitoring -> metrics.bindUsage(monitoring.usage(), monitoring.interval()));
+        parts.notifications().ifPresent(notifications -> notifications.bindTo(metrics.registry()));
         Javalin javalin = Javalin.create(config -> {
             config.jetty.host = host;
             config.jetty.port = port;
@@ -406,6 +425,7 @@ public final class PaddockServer implements AutoCloseable {
             api.installBackups(config, parts.backups(), parts.operations());
             api.installBackupSchedules(config, parts.schedules());
             api.installReplications(config, parts.replication(), parts.backups());
+            api.installMonitoring(config, parts.monitoring(), parts.notifications());
             HealthRoute.register(config, parts.leadership());
         });
         try {

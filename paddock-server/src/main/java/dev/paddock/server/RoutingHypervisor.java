@@ -3,8 +3,10 @@ package dev.paddock.server;
 import dev.paddock.hypervisor.DomainBuilder;
 import dev.paddock.hypervisor.DomainInfo;
 import dev.paddock.hypervisor.DomainSpec;
+import dev.paddock.hypervisor.DomainStats;
 import dev.paddock.hypervisor.HostBridge;
 import dev.paddock.hypervisor.HostFacts;
+import dev.paddock.hypervisor.HostStats;
 import dev.paddock.hypervisor.HostNetwork;
 import dev.paddock.hypervisor.Hypervisor;
 import dev.paddock.hypervisor.HypervisorEvent;
@@ -185,6 +187,16 @@ public final class RoutingHypervisor implements Hypervisor {
     @Override
     public List<DomainInfo> domains(String hostId) {
         return route(hostId).domains(hostId);
+    }
+
+    @Override
+    public List<DomainStats> domainStats(String hostId) {
+        return route(hostId).domainStats(hostId);
+    }
+
+    @Override
+    public HostStats hostStats(String hostId) {
+        return route(hostId).hostStats(hostId);
     }
 
     @Override

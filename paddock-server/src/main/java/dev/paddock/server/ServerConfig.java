@@ -32,6 +32,7 @@ import java.util.Optional;
  * @param accountDirectory the LDAP or Active Directory whose users sign in beside the local ones; empty for none
  * @param resyncPeriod how often the inventory compares every host with what it reports, the safety net under the
  *     hypervisors' events (space used in a pool, for one, grows without an event)
+ * @param sampleInterval how often every host's and VM's usage is sampled (and thresholds judged)
  * @param limits the largest request body and how often one caller may start work
  * @param authenticate whether requests must prove who calls: true as shipped; false only through
  *     {@link #withoutAuthenticationOnLoopback()}, for the API benchmark (see there)
@@ -39,10 +40,11 @@ import java.util.Optional;
 public record ServerConfig(String host, int port, String jdbcUrl, Room room, Path dataDirectory,
         Optional<Path> libvirtSharedDirectory, TlsSettings tls, Optional<Path> keys, Optional<String> vncListen,
         boolean openMetrics, Optional<String> administratorToken, Optional<DirectorySettings> accountDirectory,
-        Duration resyncPeriod, RequestLimits limits, boolean authenticate) {
+        Duration resyncPeriod, Duration sampleInterval, RequestLimits limits, boolean authenticate) {
 
     public static final int DEFAULT_PORT = 8080;
     public static final Duration DEFAULT_RESYNC_PERIOD = Duration.ofSeconds(30);
+    public static final Duration DEFAULT_SAMPLE_INTERVAL = Duration.ofSeconds(10);
 
     /** The simulated room beside the libvirt hosts (sim:// hosts answer from it). */
     public enum Room {
@@ -67,6 +69,10 @@ public record ServerConfig(String host, int port, String jdbcUrl, Room room, Pat
         if (resyncPeriod.toMillis() < 1) {
             throw new IllegalArgumentException("the resync period must be at least a millisecond, was " + resyncPeriod);
         }
+        Objects.requireNonNull(sampleInterval, "sampleInterval");
+        if (sampleInterval.toMillis() < 100) {
+            throw new IllegalArgumentException("the sampling interval must be at least 100 ms, was " + sampleInterval);
+        }
         Objects.requireNonNull(limits, "limits");
         if (port < 0 || port > 65_535) {
             throw new IllegalArgumentException("the port must be between 0 and 65535, was " + port);
@@ -79,7 +85,7 @@ public record ServerConfig(String host, int port, String jdbcUrl, Room room, Pat
 
     public ServerConfig(String host, int port, String jdbcUrl, Room room, Path dataDirectory) {
         this(host, port, jdbcUrl, room, dataDirectory, Optional.empty(), TlsSettings.plain(), Optional.empty(),
-                Optional.empty(), false, Optional.empty(), Optional.empty(), DEFAULT_RESYNC_PERIOD, RequestLimits.DEFAULT,
+                Optional.empty(), false, Optional.empty(), Optional.empty(), DEFAULT_RESYNC_PERIOD, DEFAULT_SAMPLE_INTERVAL, RequestLimits.DEFAULT,
                 true);
     }
 
@@ -97,51 +103,58 @@ public record ServerConfig(String host, int port, String jdbcUrl, Room room, Pat
     public ServerConfig withLibvirtSharedDirectory(Path directory) {
         return new ServerConfig(host, port, jdbcUrl, room, dataDirectory, Optional.of(directory.toAbsolutePath()),
                 tls, keys, vncListen, openMetrics, administratorToken,
-                accountDirectory, resyncPeriod, limits, authenticate);
+                accountDirectory, resyncPeriod, sampleInterval, limits, authenticate);
     }
 
     public ServerConfig withTls(TlsSettings settings) {
         return new ServerConfig(host, port, jdbcUrl, room, dataDirectory, libvirtSharedDirectory, settings, keys,
-                vncListen, openMetrics, administratorToken, accountDirectory, resyncPeriod, limits, authenticate);
+                vncListen, openMetrics, administratorToken, accountDirectory, resyncPeriod, sampleInterval, limits, authenticate);
     }
 
     public ServerConfig withKeyDirectory(Path directory) {
         return new ServerConfig(host, port, jdbcUrl, room, dataDirectory, libvirtSharedDirectory, tls,
                 Optional.of(directory.toAbsolutePath()), vncListen, openMetrics, administratorToken, accountDirectory,
-                resyncPeriod, limits, authenticate);
+                resyncPeriod, sampleInterval, limits, authenticate);
     }
 
     /** VNC displays listening on {@code address} (127.0.0.1: reached only from the host itself, as through SSH). */
     public ServerConfig withVncListen(String address) {
         return new ServerConfig(host, port, jdbcUrl, room, dataDirectory, libvirtSharedDirectory, tls, keys,
-                Optional.of(address), openMetrics, administratorToken, accountDirectory, resyncPeriod, limits,
+                Optional.of(address), openMetrics, administratorToken, accountDirectory, resyncPeriod, sampleInterval, limits,
                 authenticate);
     }
 
     public ServerConfig withOpenMetrics(boolean open) {
         return new ServerConfig(host, port, jdbcUrl, room, dataDirectory, libvirtSharedDirectory, tls, keys,
-                vncListen, open, administratorToken, accountDirectory, resyncPeriod, limits, authenticate);
+                vncListen, open, administratorToken, accountDirectory, resyncPeriod, sampleInterval, limits, authenticate);
     }
 
     public ServerConfig withDirectory(DirectorySettings settings) {
         return new ServerConfig(host, port, jdbcUrl, room, dataDirectory, libvirtSharedDirectory, tls, keys,
-                vncListen, openMetrics, administratorToken, Optional.of(settings), resyncPeriod, limits, authenticate);
+                vncListen, openMetrics, administratorToken, Optional.of(settings), resyncPeriod, sampleInterval, limits, authenticate);
     }
 
     public ServerConfig withLimits(RequestLimits newLimits) {
         return new ServerConfig(host, port, jdbcUrl, room, dataDirectory, libvirtSharedDirectory, tls, keys,
-                vncListen, openMetrics, administratorToken, accountDirectory, resyncPeriod, newLimits, authenticate);
+                vncListen, openMetrics, administratorToken, accountDirectory, resyncPeriod, sampleInterval, newLimits, authenticate);
     }
 
     public ServerConfig withAdministratorToken(String token) {
         return new ServerConfig(host, port, jdbcUrl, room, dataDirectory, libvirtSharedDirectory, tls, keys,
-                vncListen, openMetrics, Optional.of(token), accountDirectory, resyncPeriod, limits, authenticate);
+                vncListen, openMetrics, Optional.of(token), accountDirectory, resyncPeriod, sampleInterval, limits, authenticate);
     }
 
     /** The inventory's full resync every {@code period} instead of {@link #DEFAULT_RESYNC_PERIOD}. */
     public ServerConfig withResyncPeriod(Duration period) {
         return new ServerConfig(host, port, jdbcUrl, room, dataDirectory, libvirtSharedDirectory, tls, keys,
-                vncListen, openMetrics, administratorToken, accountDirectory, period, limits, authenticate);
+                vncListen, openMetrics, administratorToken, accountDirectory, period, sampleInterval, limits, authenticate);
+    }
+
+    /** Usage sampled every {@code interval} instead of {@link #DEFAULT_SAMPLE_INTERVAL}. */
+    public ServerConfig withSampleInterval(Duration interval) {
+        return new ServerConfig(host, port, jdbcUrl, room, dataDirectory, libvirtSharedDirectory, tls, keys,
+                vncListen, openMetrics, administratorToken, accountDirectory, resyncPeriod, interval, limits,
+                authenticate);
     }
 
     /**
@@ -155,7 +168,7 @@ public record ServerConfig(String host, int port, String jdbcUrl, Room room, Pat
      */
     public ServerConfig withoutAuthenticationOnLoopback() {
         return new ServerConfig(host, port, jdbcUrl, room, dataDirectory, libvirtSharedDirectory, tls, keys,
-                vncListen, openMetrics, administratorToken, accountDirectory, resyncPeriod, limits, false);
+                vncListen, openMetrics, administratorToken, accountDirectory, resyncPeriod, sampleInterval, limits, false);
     }
 
     private static boolean loopback(String host) {

@@ -93,7 +93,8 @@ class RouteSecurityTest {
             checked++;
             String route = endpoint.method.name() + " " + endpoint.path;
             String path = endpoint.path.replace("{id}", "no-such-id").replace("{name}", "no-such-name")
-                    .replace("{point}", "no-such-point").replace("{disk}", "vda");
+                    .replace("{point}", "no-such-point").replace("{disk}", "vda")
+                    .replace("{mac}", "52:54:00:00:00:01");
             int anonymous = send(endpoint, path, null).status();
             if (anonymous != 401) {
                 wrong.add(route + " without credentials answered " + anonymous);

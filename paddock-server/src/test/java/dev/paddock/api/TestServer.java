@@ -7,7 +7,7 @@ import dev.paddock.audit.RogueWatch;
 import dev.paddock.ha.control.HaController;
 import dev.paddock.ha.control.HaMeters;
 import dev.paddock.ha.control.HaSettings;
-import dev.paddock.ha.control.Notifier;
+import dev.paddock.notification.Notifier;
 import dev.paddock.hypervisor.DomainInfo;
 import dev.paddock.inventory.InventoryController;
 import dev.paddock.json.Json;
@@ -80,6 +80,10 @@ public final class TestServer implements AutoCloseable {
     public final HaController ha;
     /** The replication controller; its loop is not started (rounds run when a test asks). */
     public final dev.paddock.replication.ReplicationController replication;
+    /** Monitoring on the simulated clock; its loop is not started (a test moves the clock and calls its round). */
+    public final dev.paddock.monitoring.Monitoring monitoring;
+    /** The notification channels, sending for real (to loopback receivers the tests run). */
+    public final dev.paddock.notification.Notifications notifications;
     /** An administrator's token, which {@link #send} and the verbs built on it carry. */
     public final String adminToken = Secrets.strong().token();
     /** The one-time password the first start gave admin. */
@@ -161,14 +165,19 @@ public final class TestServer implements AutoCloseable {
                         new dev.paddock.store.JdbcReplications(dataSource, keys.secrets()), backups, oversight.alarms(),
                         new dev.paddock.replication.ReplicationMeters(java.time.Clock.systemUTC()),
                         java.time.Clock.systemUTC()), Duration.ofMillis(200));
+        notifications = dev.paddock.notification.Notifications.of(new dev.paddock.store.JdbcChannels(dataSource,
+                keys.secrets()));
+        monitoring = new dev.paddock.monitoring.Monitoring(new dev.paddock.monitoring.Monitoring.Wiring(store::room,
+                hypervisor, new dev.paddock.store.JdbcThresholds(dataSource), oversight.alarms(), notifications,
+                simulatedClock()), Duration.ofSeconds(10));
         if (inline) {
             operations = new InlineOperations(store);
             ha = idleHa(settings, follower);
             server = PaddockServer.start(new PaddockServer.Parts(store, operations, hypervisor, oversight, accounts,
-                    List.of(dataSource, follower, replication), Optional.of(ha))
+                    List.of(dataSource, follower, replication, notifications), Optional.of(ha))
                     .withCredentials(new JdbcLibvirtCredentials(dataSource, keys.secrets()))
                     .withBackups(backups).withSchedules(schedules(dataSource))
-                    .withReplication(replication), "127.0.0.1", 0, limits);
+                    .withReplication(replication).withMonitoring(monitoring, notifications), "127.0.0.1", 0, limits);
         } else {
             OperationRunner runner = new OperationRunner(new JdbcOperationJournal(dataSource), store, hypervisor,
                     dev.paddock.operation.HostFencing.NONE, backups, java.time.Clock.systemUTC(), 4);
@@ -176,10 +185,10 @@ public final class TestServer implements AutoCloseable {
             operations = runner;
             ha = idleHa(settings, follower);
             server = PaddockServer.start(new PaddockServer.Parts(store, operations, hypervisor, oversight, accounts,
-                    List.of(dataSource, follower, runner, replication), Optional.of(ha))
+                    List.of(dataSource, follower, runner, replication, notifications), Optional.of(ha))
                     .withCredentials(new JdbcLibvirtCredentials(dataSource, keys.secrets()))
                     .withBackups(backups).withSchedules(schedules(dataSource))
-                    .withReplication(replication), "127.0.0.1", 0, limits);
+                    .withReplication(replication).withMonitoring(monitoring, notifications), "127.0.0.1", 0, limits);
         }
     }
 
@@ -188,7 +197,15 @@ public final class TestServer implements AutoCloseable {
      * clock and calls {@link dev.paddock.backup.BackupScheduler#tick()}.
      */
     private dev.paddock.backup.BackupScheduler schedules(HikariDataSource dataSource) {
-        java.time.Clock simulated = new java.time.Clock() {
+        schedules = new dev.paddock.backup.BackupScheduler(new dev.paddock.backup.BackupScheduler.Wiring(
+                new dev.paddock.store.JdbcBackupSchedules(dataSource), backups, store, operations,
+                oversight.alarms(), simulatedClock()), Duration.ofSeconds(1));
+        return schedules;
+    }
+
+    /** This server's simulated clock as a {@link java.time.Clock}. */
+    private java.time.Clock simulatedClock() {
+        return new java.time.Clock() {
             @Override
             public java.time.ZoneId getZone() {
                 return java.time.ZoneOffset.UTC;
@@ -204,10 +221,6 @@ public final class TestServer implements AutoCloseable {
                 return clock.now();
             }
         };
-        schedules = new dev.paddock.backup.BackupScheduler(new dev.paddock.backup.BackupScheduler.Wiring(
-                new dev.paddock.store.JdbcBackupSchedules(dataSource), backups, store, operations,
-                oversight.alarms(), simulated), Duration.ofSeconds(1));
-        return schedules;
     }
 
     /** The backup schedules' controller (see {@link #schedules(HikariDataSource)}). */

@@ -2,6 +2,7 @@ package dev.paddock.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.sun.net.httpserver.HttpServer;
 import dev.paddock.api.TestServer;
 import dev.paddock.api.TestServerExtension;
 import dev.paddock.cli.CliContract.Example;
@@ -14,6 +15,8 @@ import java.io.PrintWriter;
 import java.io.StringReader;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,6 +30,7 @@ import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -59,6 +63,8 @@ class CliContractTest {
 
     CliContract contract;
     Path csv;
+    /** The webhook receiver of the channel verbs, started by the first channel made. */
+    HttpServer receiver;
 
     @BeforeEach
     void contract() throws IOException {
@@ -391,6 +397,41 @@ class CliContractTest {
                                 TEST_HOSTS, "--cluster", "no-such-cluster", "--seconds", "1"),
                         Mistake.of("a missing file", ExitCode.REJECTED, "no-such.csv", "--host-model", "small",
                                 "--cluster", "cluster-1"))),
+                Map.entry("host usage", Example.of(() -> List.of("h1", "--from", "30m", "--step", "5m"),
+                        Mistake.of("an unknown host", ExitCode.NOT_FOUND, "no-such-host"),
+                        Mistake.of("a step that is no span", ExitCode.REJECTED, "h1", "--step", "often"),
+                        Mistake.of("no host", ExitCode.USAGE))),
+                onVm("vm usage", () -> List.of(vm("sampled", true))),
+                Map.entry("threshold add", Example.of(() -> List.of("busy-" + UUID.randomUUID().toString()
+                                .substring(0, 8), "--metric", "host.cpu_percent", "--above", "90", "--for", "5m",
+                                "--cluster", TestServer.CLUSTER.name()),
+                        Mistake.of("an unknown metric", ExitCode.REJECTED, "x", "--metric", "host.cpu", "--above", "1"),
+                        Mistake.of("a VM that does not exist", ExitCode.REJECTED, "x", "--metric", "vm.cpu_percent",
+                                "--above", "1", "--vm", "no-such-vm"),
+                        Mistake.of("neither above nor below", ExitCode.USAGE, "x", "--metric", "host.cpu_percent"),
+                        Mistake.of("a duration that is none", ExitCode.USAGE, "x", "--metric", "host.cpu_percent",
+                                "--above", "1", "--for", "soon"))),
+                Map.entry("threshold list", Example.of(List::of,
+                        Mistake.of("a stray argument", ExitCode.USAGE, "extra"))),
+                Map.entry("threshold remove", Example.of(this::threshold,
+                        Mistake.of("an unknown threshold", ExitCode.NOT_FOUND, "no-such-threshold"),
+                        Mistake.of("no threshold", ExitCode.USAGE))),
+                Map.entry("channel add", Example.of(() -> List.of("mail-" + UUID.randomUUID().toString()
+                                .substring(0, 8), "--smtp", "127.0.0.1:2525", "--from", "paddock@room.test", "--to",
+                                "ops@room.test"),
+                        Mistake.of("a malformed address", ExitCode.REJECTED, "m", "--smtp", "127.0.0.1", "--from",
+                                "paddock", "--to", "ops@room.test"),
+                        Mistake.of("a webhook URL that is none", ExitCode.REJECTED, "w", "--webhook", "hooks/ops"),
+                        Mistake.of("neither webhook nor SMTP", ExitCode.USAGE, "x"))),
+                Map.entry("channel list", Example.of(List::of,
+                        Mistake.of("a stray argument", ExitCode.USAGE, "extra"))),
+                Map.entry("channel remove", Example.of(() -> List.of(channel("doomed")),
+                        Mistake.of("an unknown channel", ExitCode.NOT_FOUND, "no-such-channel"),
+                        Mistake.of("no channel", ExitCode.USAGE))),
+                Map.entry("channel test", Example.of(() -> List.of(channel("tested"), closedChannel()).subList(0, 1),
+                        Mistake.of("an unknown channel", ExitCode.NOT_FOUND, "no-such-channel"),
+                        Mistake.of("a channel that does not deliver", ExitCode.ERROR, "closed"),
+                        Mistake.of("no channel", ExitCode.USAGE))),
                 Map.entry("audit verify", Example.of(List::of,
                         Mistake.of("a stray argument", ExitCode.USAGE, "extra"))),
                 Map.entry("audit export", Example.of(List::of,
@@ -456,6 +497,48 @@ class CliContractTest {
     }
 
     /** A backup schedule of the test cluster's VMs made through the API, every hour; its name. */
+    /** A threshold made through the API; its name, as the only argument. */
+    private List<String> threshold() {
+        String name = "t-" + UUID.randomUUID().toString().substring(0, 8);
+        server.post("/api/v1/thresholds", "{\"name\":\"" + name + "\",\"metric\":\"host.cpu_percent\","
+                + "\"comparison\":\"above\",\"value\":90}");
+        return List.of(name);
+    }
+
+    /** A webhook channel to a receiver on loopback that takes every notice; its name. */
+    private String channel(String name) {
+        if (receiver == null) {
+            try {
+                receiver = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            receiver.createContext("/hook", exchange -> {
+                exchange.getRequestBody().readAllBytes();
+                exchange.sendResponseHeaders(204, -1);
+                exchange.close();
+            });
+            receiver.start();
+        }
+        server.post("/api/v1/channels", "{\"name\":\"" + name + "\",\"kind\":\"webhook\",\"url\":"
+                + "\"http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook\"}");
+        return name;
+    }
+
+    /** A webhook channel named "closed" to a port nothing listens on; its name. */
+    private String closedChannel() {
+        server.post("/api/v1/channels", "{\"name\":\"closed\",\"kind\":\"webhook\",\"url\":\"http://127.0.0.1:"
+                + closedPort() + "/hook\"}");
+        return "closed";
+    }
+
+    @AfterEach
+    void stopReceiver() {
+        if (receiver != null) {
+            receiver.stop(0);
+        }
+    }
+
     private String backupSchedule() {
         String name = "hourly-" + UUID.randomUUID().toString().substring(0, 8);
         TestServer.Reply made = server.post("/api/v1/backup-schedules", "{\"name\":\"" + name + "\",\"repository\":\""

@@ -2,8 +2,10 @@ package dev.paddock.inventory;
 
 import dev.paddock.hypervisor.DomainInfo;
 import dev.paddock.hypervisor.DomainSpec;
+import dev.paddock.hypervisor.DomainStats;
 import dev.paddock.hypervisor.HostBridge;
 import dev.paddock.hypervisor.HostFacts;
+import dev.paddock.hypervisor.HostStats;
 import dev.paddock.hypervisor.HostNetwork;
 import dev.paddock.hypervisor.Hypervisor;
 import dev.paddock.hypervisor.HypervisorEvent;
@@ -35,6 +37,16 @@ final class AfterListing implements Hypervisor {
         once = () -> { };
         action.run();
         return listed;
+    }
+
+    @Override
+    public List<DomainStats> domainStats(String hostId) {
+        return real.domainStats(hostId);
+    }
+
+    @Override
+    public HostStats hostStats(String hostId) {
+        return real.hostStats(hostId);
     }
 
     @Override

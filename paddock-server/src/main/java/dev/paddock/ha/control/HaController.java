@@ -1,5 +1,6 @@
 package dev.paddock.ha.control;
 
+import dev.paddock.notification.Notifier;
 import dev.paddock.audit.Oversight;
 import dev.paddock.ha.FailoverEnd;
 import dev.paddock.ha.FailoverPlan;

@@ -1,5 +1,6 @@
 package dev.paddock.ha.control;
 
+import dev.paddock.notification.Notifier;
 import dev.paddock.audit.Oversight;
 import dev.paddock.hypervisor.DomainInfo;
 import dev.paddock.hypervisor.Hypervisor;

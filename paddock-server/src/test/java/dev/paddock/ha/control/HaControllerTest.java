@@ -1,5 +1,6 @@
 package dev.paddock.ha.control;
 
+import dev.paddock.notification.Notifier;
 import dev.paddock.ha.HostHealth;
 
 import static org.assertj.core.api.Assertions.assertThat;

@@ -1,5 +1,6 @@
 package dev.paddock.ha.control;
 
+import dev.paddock.notification.Notifier;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.paddock.audit.AuditEntry;
 import dev.paddock.audit.Oversight;
