@@ -4,7 +4,6 @@ import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
@@ -58,22 +57,15 @@ public final class OpenFlowClient implements AutoCloseable {
      * @throws OvsdbException when no switch answers there
      */
     public static OpenFlowClient connect(String host, int port, Duration timeout) {
-        Socket socket = new Socket();
+        Socket socket = SwitchSocket.open(host, port, timeout, "the switch's OpenFlow listener");
         try {
-            socket.connect(new InetSocketAddress(host, port), (int) timeout.toMillis());
-            socket.setSoTimeout((int) timeout.toMillis());
-            socket.setTcpNoDelay(true);
             OpenFlowClient client = new OpenFlowClient(host + ":" + port, socket);
             client.send(message(HELLO, client.nextXid++, 0));
             return client;
-        } catch (IOException e) {
-            try {
-                socket.close();
-            } catch (IOException ignored) {
-                // nothing more to close
-            }
-            throw new OvsdbException("cannot reach the switch's OpenFlow listener at " + host + ":" + port + ": "
-                    + e.getMessage(), e);
+        } catch (IOException | OvsdbException e) {
+            SwitchSocket.close(socket);
+            throw e instanceof OvsdbException refused ? refused : new OvsdbException("cannot read from the switch's"
+                    + " OpenFlow listener at " + host + ":" + port + ": " + e.getMessage(), e);
         }
     }
 
@@ -167,10 +159,6 @@ public final class OpenFlowClient implements AutoCloseable {
 
     @Override
     public void close() {
-        try {
-            socket.close();
-        } catch (IOException ignored) {
-            // nothing is left to do with a socket that will not close
-        }
+        SwitchSocket.close(socket);
     }
 }

@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
@@ -56,15 +55,12 @@ public final class OvsdbClient implements AutoCloseable {
      * @throws OvsdbException when nothing answers there
      */
     public static OvsdbClient connect(String host, int port, Duration timeout) {
-        Socket socket = new Socket();
+        Socket socket = SwitchSocket.open(host, port, timeout, "the switch database");
         try {
-            socket.connect(new InetSocketAddress(host, port), (int) timeout.toMillis());
-            socket.setSoTimeout((int) timeout.toMillis());
-            socket.setTcpNoDelay(true);
             return new OvsdbClient(host + ":" + port, socket);
         } catch (IOException e) {
-            closeQuietly(socket);
-            throw new OvsdbException("cannot reach the switch database at " + host + ":" + port + ": "
+            SwitchSocket.close(socket);
+            throw new OvsdbException("cannot read from the switch database at " + host + ":" + port + ": "
                     + e.getMessage(), e);
         }
     }
@@ -143,14 +139,6 @@ public final class OvsdbClient implements AutoCloseable {
 
     @Override
     public void close() {
-        closeQuietly(socket);
-    }
-
-    private static void closeQuietly(Socket socket) {
-        try {
-            socket.close();
-        } catch (IOException ignored) {
-            // nothing is left to do with a socket that will not close
-        }
+        SwitchSocket.close(socket);
     }
 }
