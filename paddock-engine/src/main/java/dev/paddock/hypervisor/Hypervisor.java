@@ -167,6 +167,14 @@ public interface Hypervisor extends AutoCloseable {
                 + " do not mirror ports.");
     }
 
+    /**
+     * The ports of the switch the running domain's NIC {@code mac} is on, those a mirror of it can send to; empty
+     * when the domain does not run, and for a hypervisor whose switches do not mirror.
+     */
+    default List<String> switchPorts(String hostId, String uuid, String mac) {
+        return List.of();
+    }
+
     /** Where the running domain's NIC {@code mac} is mirrored to now; empty when nowhere, or when it does not run. */
     default Optional<Nic.Mirror> nicMirror(String hostId, String uuid, String mac) {
         return Optional.empty();

@@ -67,6 +67,26 @@ public record NetworkSpec(String name, Optional<String> hostBridge, boolean open
         return new NetworkSpec(name, Optional.of(bridge), true, vlan);
     }
 
+    /** True when {@code held}, a host's libvirt network, is the network this spec defines. */
+    public boolean isHeldAs(HostNetwork held) {
+        return held.name().equals(name) && held.forwardMode().equals(forwardMode()) && held.bridge().equals(bridge())
+                && held.virtualPort().equals(virtualPort()) && held.vlan().equals(vlan);
+    }
+
+    /** How a host's network is laid, in words: "on switch sw0 in VLAN 10", "on bridge br0", "isolated on ...". */
+    public static String describe(HostNetwork held) {
+        return (held.forwardMode().isEmpty() ? "isolated" : "in " + held.forwardMode() + " mode")
+                + (held.virtualPort().equals("openvswitch") ? " on switch " : " on bridge ")
+                + (held.bridge().isEmpty() ? "(none)" : held.bridge())
+                + (held.vlan().isPresent() ? " in VLAN " + held.vlan().getAsInt() : "");
+    }
+
+    /** This spec in the same words. */
+    public String describe() {
+        return (hostBridge.isEmpty() ? "isolated" : "in bridge mode") + (openvswitch ? " on switch " : " on bridge ")
+                + bridge() + (vlan.isPresent() ? " in VLAN " + vlan.getAsInt() : "");
+    }
+
     /** libvirt's {@code <virtualport type>} of the network's ports: "openvswitch", or empty. */
     public String virtualPort() {
         return openvswitch ? "openvswitch" : "";

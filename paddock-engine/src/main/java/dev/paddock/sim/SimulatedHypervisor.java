@@ -803,6 +803,22 @@ public final class SimulatedHypervisor implements Hypervisor {
     }
 
     @Override
+    public List<String> switchPorts(String hostId, String uuid, String mac) {
+        return call(CallKind.READ, () -> {
+            SimHost host = reachable(hostId);
+            SimDomain domain = host.domains.get(uuid);
+            if (domain == null || !domain.isActive()) {
+                return List.<String>of();
+            }
+            List<String> ports = new ArrayList<>(List.of(SimHost.MONITOR_PORT));
+            host.domains.values().stream().filter(SimDomain::isActive)
+                    .flatMap(other -> other.spec.nics().stream()).map(nic -> "vnet-" + nic.mac().replace(":", ""))
+                    .forEach(ports::add);
+            return List.copyOf(ports);
+        });
+    }
+
+    @Override
     public Optional<Nic.Mirror> nicMirror(String hostId, String uuid, String mac) {
         return call(CallKind.READ, () -> {
             SimHost host = reachable(hostId);

@@ -706,6 +706,19 @@ public final class LibvirtHypervisor implements Hypervisor {
     }
 
     @Override
+    public List<String> switchPorts(String hostId, String uuid, String mac) {
+        Optional<DomainXml.LivePort> port = livePort(hostId, uuid, mac);
+        if (port.isEmpty() || !port.get().openvswitch()) {
+            return List.of();
+        }
+        try (OvsdbClient client = switchDatabase(hostId)) {
+            return new SwitchMirrors(client).ports(port.get().bridge());
+        } catch (OvsdbException e) {
+            throw new HypervisorException(Reason.UNREACHABLE, "host " + hostId + ": " + e.getMessage());
+        }
+    }
+
+    @Override
     public Optional<Nic.Mirror> nicMirror(String hostId, String uuid, String mac) {
         Optional<DomainXml.LivePort> port = livePort(hostId, uuid, mac);
         if (port.isEmpty() || !port.get().openvswitch()) {

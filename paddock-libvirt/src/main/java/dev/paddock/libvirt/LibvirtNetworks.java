@@ -145,16 +145,11 @@ final class LibvirtNetworks {
     }
 
     private static String describe(HostNetwork held) {
-        return (held.forwardMode().isEmpty() ? "isolated" : "in " + held.forwardMode() + " mode")
-                + (held.virtualPort().equals("openvswitch") ? " on switch " : " on bridge ")
-                + (held.bridge().isEmpty() ? "(none)" : held.bridge())
-                + (held.vlan().isPresent() ? " in VLAN " + held.vlan().getAsInt() : "");
+        return NetworkSpec.describe(held);
     }
 
     private static String describe(NetworkSpec spec) {
-        return (spec.hostBridge().isEmpty() ? "isolated" : "in bridge mode")
-                + (spec.openvswitch() ? " on switch " : " on bridge ") + spec.bridge()
-                + (spec.vlan().isPresent() ? " in VLAN " + spec.vlan().getAsInt() : "");
+        return spec.describe();
     }
 
     /** Whether the host has a network device of that name, of any kind. */

@@ -73,9 +73,7 @@ public final class NetworkXml {
 
     /** True when the host's network {@code held} is the one {@code spec} defines. */
     public static boolean matches(NetworkSpec spec, HostNetwork held) {
-        return held.name().equals(spec.name()) && held.forwardMode().equals(spec.forwardMode())
-                && held.bridge().equals(spec.bridge()) && held.virtualPort().equals(spec.virtualPort())
-                && held.vlan().equals(spec.vlan());
+        return spec.isHeldAs(held);
     }
 
     /**

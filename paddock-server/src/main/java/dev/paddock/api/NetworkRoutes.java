@@ -131,6 +131,7 @@ final class NetworkRoutes {
         }
         List<Host> chosen = hostsOf(hosts, siteId, room);
         chosen.forEach(host -> requireBridge(host, spec));
+        chosen.forEach(host -> requireAgreement(host, spec));
         OperationView view = operations.submit(plan(new Network(Network.idFor(siteId, name), siteId, name,
                 vlan, isolated, Set.of()), spec, chosen, Guard.caller(ctx).name()));
         audit.record(ctx, new AuditNote(view.kind(), view.target(), "create network " + name + " on hosts "
@@ -172,6 +173,9 @@ final class NetworkRoutes {
             throw new PaddockException.Conflict("VM '" + vm.name() + "' is " + vm.state().name().toLowerCase(
                     java.util.Locale.ROOT) + ": only a running VM's port is mirrored.");
         }
+        if (mirror.isPresent()) {
+            requirePort(vm, host, mac, mirror.get().port());
+        }
         Optional<Nic.Mirror> wanted = mirror;
         List<Nic> nics = vm.nics().stream().map(n -> n.mac().equals(mac) ? n.withMirror(wanted) : n).toList();
         Step.MirrorNic step = new Step.MirrorNic(host, vm.id(), mac, mirror, nic.mirror());
@@ -180,6 +184,22 @@ final class NetworkRoutes {
         audit.record(ctx, new AuditNote(view.kind(), view.target(), step.describe() + " (VM " + vm.name()
                 + ", operation " + view.id() + ")"));
         VmRoutes.accepted(ctx, view);
+    }
+
+    /**
+     * A mirror to a port the NIC's switch lacks is refused before anything is asked of it. A host that does not
+     * answer now is left to the operation.
+     */
+    private void requirePort(Vm vm, String hostId, String mac, String port) {
+        try {
+            List<String> ports = hypervisor.switchPorts(hostId, vm.id(), mac);
+            if (!ports.isEmpty() && !ports.contains(port)) {
+                throw new PaddockException.InvalidValue("Field 'port': the switch of NIC " + mac + " of VM '"
+                        + vm.name() + "' has no port '" + port + "'.");
+            }
+        } catch (HypervisorException e) {
+            // The operation finds out.
+        }
     }
 
     /** Defines the network on each host in turn, then records it carried by all of them. */
@@ -230,6 +250,25 @@ final class NetworkRoutes {
             hosts.add(host);
         }
         return hosts;
+    }
+
+    /**
+     * A network is the same on each of its hosts: a host that has a libvirt network of its name laid otherwise (another
+     * VLAN, another switch) is refused before anything is made. A host that does not answer now is left to the
+     * operation.
+     */
+    private void requireAgreement(Host host, NetworkSpec spec) {
+        try {
+            hypervisor.networks(host.id()).stream()
+                    .filter(held -> held.name().equals(spec.name()) && !spec.isHeldAs(held)).findFirst()
+                    .ifPresent(held -> {
+                        throw new PaddockException.Conflict("Host '" + host.name() + "' has a network '" + spec.name()
+                                + "' already, " + NetworkSpec.describe(held) + ", not " + spec.describe()
+                                + ": a network is the same on each of its hosts.");
+                    });
+        } catch (HypervisorException e) {
+            // The operation finds out.
+        }
     }
 
     /**

@@ -454,6 +454,11 @@ public final class RoutingHypervisor implements Hypervisor {
     }
 
     @Override
+    public List<String> switchPorts(String hostId, String uuid, String mac) {
+        return route(hostId).switchPorts(hostId, uuid, mac);
+    }
+
+    @Override
     public Optional<Nic.Mirror> nicMirror(String hostId, String uuid, String mac) {
         return route(hostId).nicMirror(hostId, uuid, mac);
     }

@@ -9,6 +9,7 @@ import dev.paddock.hypervisor.NetworkSpec;
 import dev.paddock.model.Network;
 import dev.paddock.model.Nic;
 import java.time.Duration;
+import java.util.OptionalInt;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -238,6 +239,19 @@ class NetworkApiTest {
     }
 
     @Test
+    void aNetworkAHostHoldsOtherwiseIsRefusedAndLeftAsItWas() {
+        server.hypervisor.defineNetwork("host-1", NetworkSpec.overSwitch("vlan10", "sw0", OptionalInt.of(20)));
+
+        TestServer.Reply reply = server.post("/api/v1/networks", "{\"siteId\":\"site-1\",\"name\":\"vlan10\","
+                + "\"hosts\":[\"h1\",\"h2\"],\"switch\":\"sw0\",\"vlan\":10}");
+
+        assertThat(reply.status()).isEqualTo(409);
+        assertThat(server.hypervisor.networks("host-1")).filteredOn(n -> n.name().equals("vlan10"))
+                .singleElement().satisfies(held -> assertThat(held.vlan()).hasValue(20));
+        assertThat(server.hypervisor.networks("host-2")).noneMatch(n -> n.name().equals("vlan10"));
+    }
+
+    @Test
     void aSwitchTheHostLacksFailsTheOperationWithTheHostsSentence() {
         JsonNode operation = server.awaitFinal(server.post("/api/v1/networks", "{\"siteId\":\"site-1\","
                 + "\"name\":\"lan\",\"hosts\":[\"h1\"],\"switch\":\"sw9\",\"vlan\":20}"));
@@ -292,10 +306,11 @@ class NetworkApiTest {
         assertThat(unknown.status()).isEqualTo(404);
         assertThat(unknown.json().get("detail").asText()).isEqualTo("VM 'watched' has no NIC 52:54:00:00:99:99.");
 
-        JsonNode noPort = server.awaitFinal(server.put("/api/v1/vms/" + onSwitch
-                + "/nics/52:54:00:00:10:02/mirror", "{\"port\":\"ids9\"}"));
-        assertThat(noPort.get("state").asText()).isNotEqualTo("DONE");
-        assertThat(noPort.toString()).contains("has no port ids9 to mirror to");
+        TestServer.Reply noPort = server.put("/api/v1/vms/" + onSwitch + "/nics/52:54:00:00:10:02/mirror",
+                "{\"port\":\"ids9\"}");
+        assertThat(noPort.status()).isEqualTo(422);
+        assertThat(noPort.json().get("detail").asText())
+                .isEqualTo("Field 'port': the switch of NIC 52:54:00:00:10:02 of VM 'watched' has no port 'ids9'.");
         JsonNode noSwitch = server.awaitFinal(server.put("/api/v1/vms/" + onBridge
                 + "/nics/52:54:00:00:10:03/mirror", "{\"port\":\"ids0\"}"));
         assertThat(noSwitch.get("state").asText()).isNotEqualTo("DONE");

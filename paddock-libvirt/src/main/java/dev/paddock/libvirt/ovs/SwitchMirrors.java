@@ -55,6 +55,24 @@ public final class SwitchMirrors {
         }
     }
 
+    /** The names of switch {@code bridge}'s ports. */
+    public List<String> ports(String bridge) {
+        List<JsonNode> results = client.transact(OvsdbClient.OPEN_VSWITCH, List.of(
+                Ops.select("Bridge", "name", Ops.text(bridge), "ports"), Ops.selectAll("Port", "_uuid", "name")));
+        JsonNode bridges = results.get(0).path("rows");
+        if (bridges.isEmpty()) {
+            throw new OvsdbException("the host has no switch " + bridge);
+        }
+        List<String> mine = members(bridges.get(0).path("ports"));
+        List<String> names = new ArrayList<>();
+        results.get(1).path("rows").forEach(port -> {
+            if (mine.contains(Ops.uuidOf(port))) {
+                names.add(port.path("name").asText());
+            }
+        });
+        return names;
+    }
+
     /** Where NIC {@code mac}'s port is mirrored to; empty when nowhere. */
     public Optional<Nic.Mirror> get(String mac) {
         JsonNode rows = client.transact(OvsdbClient.OPEN_VSWITCH, List.of(Ops.select("Mirror", "name",
