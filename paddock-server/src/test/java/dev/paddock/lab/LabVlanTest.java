@@ -33,10 +33,20 @@ class LabVlanTest {
     private static final String B = "10.79.16.12";
     private static final String C = "10.79.16.13";
 
+    /** The lab's hosts outlive this class: its guests and networks go, as its probe machines do. */
     @AfterAll
-    static void unplug() {
+    static void cleanUp() {
         for (String port : List.of("v10", "v20", "mon")) {
             LAB.lab().command("port-del", port);
+        }
+        for (JsonNode vm : LAB.paddock().get("/api/v1/vms").json().get("items")) {
+            if (vm.get("name").asText().startsWith("vlan-")) {
+                LabGuests.awaitDone(LAB, LAB.paddock().delete("/api/v1/vms/" + vm.get("id").asText()
+                        + "?force=true&disks=delete"));
+            }
+        }
+        for (String network : List.of("vlan10", "vlan20")) {
+            LAB.paddock().withoutNetwork(network);
         }
     }
 
