@@ -89,6 +89,8 @@ class StepJsonTest {
                 new Step.RecordVm(OperationFixtures.vm("v4", "web-4", "h1")
                         .withMaxima(new dev.paddock.model.Maxima(Optional.empty(), Optional.of(4096L)))),
                 new Step.SetMemory("h1", "v1", 2048, 1024),
+                new Step.MirrorNic("h1", "v1", "52:54:00:00:10:01", java.util.Optional.of(new dev.paddock.model.Nic
+                        .Mirror("ids0", dev.paddock.model.Nic.Direction.BOTH)), java.util.Optional.empty()),
                 new Step.BeginBackup("h1", "v1", "paddock-p2", "paddock-p1", List.of("vda", "vdb"), "10.77.0.1",
                         10809),
                 new Step.CopyBackup("r1", "v1", "p2", "p1", "10.77.0.1", 10809, List.of("vda"), 1_765_000_000_000L),
