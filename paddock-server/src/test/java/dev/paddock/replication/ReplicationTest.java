@@ -202,7 +202,7 @@ class ReplicationTest {
     }
 
     @Test
-    void the_bandwidth_cap_holds_within_fifteen_percent() {
+    void the_bandwidth_cap_is_never_exceeded_by_more_than_fifteen_percent() {
         point("vm-big", Instant.now(), disk(5, 20 * MIB));
         long rate = 4L * MIB;
         String id;
