@@ -92,9 +92,12 @@ final class ChunkStore {
         }
     }
 
-    /** A chunk's stored bytes, from its place or, while a prune has set it aside, from the trash. */
+    /**
+     * A chunk's stored bytes, from its place or, while a prune has set it aside, from the trash. Its place is looked
+     * at again last: a prune may put the chunk back (one rename) between the first look and the look in the trash.
+     */
     Optional<byte[]> read(String chunk) {
-        for (Path candidate : List.of(path(chunk), trashPath(chunk))) {
+        for (Path candidate : List.of(path(chunk), trashPath(chunk), path(chunk))) {
             try {
                 return Optional.of(Files.readAllBytes(candidate));
             } catch (NoSuchFileException e) {
@@ -104,6 +107,14 @@ final class ChunkStore {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * True when the chunk is in its place, taken back from the trash if a prune had set it aside. The place is looked
+     * at again last: a prune may put the chunk back itself between the first look and the look in the trash.
+     */
+    boolean holds(String chunk) {
+        return has(chunk) || restoreFromTrash(chunk) || has(chunk);
     }
 
     /** Sets a chunk aside (prune's first step). False when it is no longer there. */

@@ -84,7 +84,7 @@ public final class PointReceiver {
             ChunkStore store = repository.store();
             List<String> missing = new ArrayList<>();
             for (String chunk : new java.util.LinkedHashSet<>(chunks)) {
-                if (!store.has(chunk) && !store.restoreFromTrash(chunk)) {
+                if (!store.holds(chunk)) {
                     missing.add(chunk);
                 }
             }
@@ -159,7 +159,7 @@ public final class PointReceiver {
             ChunkStore store = repository.store();
             for (DiskMap disk : manifest.disks()) {
                 for (Extent extent : disk.extents()) {
-                    if (!store.has(extent.chunk()) && !store.restoreFromTrash(extent.chunk())) {
+                    if (!store.holds(extent.chunk())) {
                         throw new RepositoryException.MissingChunk(extent.chunk(), "of restore point " + point
                                 + " (disk " + disk.name() + " at offset " + extent.offset() + "), being received,");
                     }

@@ -173,7 +173,7 @@ public final class PointWriter implements AutoCloseable {
         staged.clear();
         for (DiskMap disk : disks) {
             for (Extent extent : disk.extents()) {
-                if (!store.has(extent.chunk()) && !store.restoreFromTrash(extent.chunk())) {
+                if (!store.holds(extent.chunk())) {
                     throw new RepositoryException.MissingChunk(extent.chunk(), "of restore point " + id()
                             + " (disk " + disk.name() + " at offset " + extent.offset() + "), being written,");
                 }
@@ -422,7 +422,7 @@ public final class PointWriter implements AutoCloseable {
         }
         ChunkStore store = repository.store();
         for (String chunk : fresh) {
-            if (!store.has(chunk) && !store.restoreFromTrash(chunk)) {
+            if (!store.holds(chunk)) {
                 throw new RepositoryException.MissingChunk(chunk, "of the previous restore point " + base.id()
                         + ", which restore point " + id() + " is written over,");
             }
