@@ -58,6 +58,10 @@ public final class StepExecutor {
     private final Map<String, Double> backingUp = new ConcurrentHashMap<>();
     /** How far each running migration is, by VM id: what libvirt's job reports while the step runs. */
     private final Map<String, Double> migrating = new ConcurrentHashMap<>();
+    /** By VM, the migrate call under way: one token per call, so that an abort outlives only its own call. */
+    private final Map<String, Object> migrateCalls = new ConcurrentHashMap<>();
+    /** How long an abort keeps asking for a migration whose job has not shown itself yet. */
+    private static final Duration ABORT_PATIENCE = Duration.ofMinutes(1);
     /** How far each running copy onto an NFS export is, by the copy's URL. */
     private final Map<String, Double> copying = new ConcurrentHashMap<>();
 
@@ -673,12 +677,32 @@ public final class StepExecutor {
     public void abort(Step step) {
         switch (step) {
             case Step.MigrateVm s -> {
-                if (migrating.containsKey(s.vmId())) {
-                    hypervisor.abortMigration(s.fromHostId(), s.vmId());
+                Object call = migrateCalls.get(s.vmId());
+                if (call != null) {
+                    // the host's job may not have begun yet (the call looks things up first): keep asking until the
+                    // call returns, aborted or done, so that a cancel in that moment is not lost
+                    Thread.ofVirtual().name("abort-migration-" + s.vmId()).start(() -> abortUntilEnded(s, call));
                 }
             }
             case Step.Parallel s -> s.steps().forEach(this::abort);
             default -> {}
+        }
+    }
+
+    private void abortUntilEnded(Step.MigrateVm s, Object call) {
+        long deadline = System.nanoTime() + ABORT_PATIENCE.toNanos();
+        while (migrateCalls.get(s.vmId()) == call && System.nanoTime() < deadline) {
+            try {
+                hypervisor.abortMigration(s.fromHostId(), s.vmId());
+            } catch (RuntimeException e) {
+                // a host out of reach fails the migrate call by itself
+            }
+            try {
+                Thread.sleep(250);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
         }
     }
 
@@ -689,11 +713,14 @@ public final class StepExecutor {
             MigrationOptions options = new MigrationOptions(Optional.ofNullable(s.bandwidthMibps()), Optional.empty(),
                     Optional.empty(), storageCopy(s));
             migrating.put(s.vmId(), 0.0);
+            Object call = new Object();
+            migrateCalls.put(s.vmId(), call);
             MigrationResult result;
             try {
                 result = hypervisor.migrate(s.vmId(), s.fromHostId(), s.toHostId(), options,
                         progress -> migrating.put(s.vmId(), progress));
             } finally {
+                migrateCalls.remove(s.vmId(), call);
                 migrating.remove(s.vmId());
             }
             log.accept("migrated " + s.vmId() + " to " + s.toHostId() + " in " + result.elapsed().toMillis()
