@@ -167,13 +167,20 @@ class ErrorResponsesTest {
     @MethodSource("refusedBeforeAnyRoute")
     void refusalsBeforeAnyRouteAreProblemsToo(String sentence, String method, String path, String header, int status,
             String detail) {
-        java.net.http.HttpRequest.Builder request = java.net.http.HttpRequest.newBuilder(server.url().resolve(path))
-                .method(method, java.net.http.HttpRequest.BodyPublishers.noBody());
-        if (!header.isEmpty()) {
-            request.header("X-Padding", header);
-        }
+        java.util.function.Supplier<java.net.http.HttpRequest.Builder> request = () -> {
+            java.net.http.HttpRequest.Builder built = java.net.http.HttpRequest.newBuilder(server.url().resolve(path))
+                    .method(method, java.net.http.HttpRequest.BodyPublishers.noBody());
+            return header.isEmpty() ? built : built.header("X-Padding", header);
+        };
 
-        TestServer.Reply reply = server.send(request);
+        TestServer.Reply reply;
+        try {
+            reply = server.send(request.get());
+        } catch (java.io.UncheckedIOException e) {
+            // Jetty closes the connection after a request it refuses; now and then the close overtakes the answer on
+            // loopback (the client reads "no bytes"), so the request is asked once more: the answer itself is checked
+            reply = server.send(request.get());
+        }
 
         assertThat(reply.status()).as(reply.body()).isEqualTo(status);
         assertThat(reply.contentType()).startsWith("application/problem+json");
