@@ -83,6 +83,9 @@ final class HaRoom implements AutoCloseable {
         inventory = new InventoryController(store, sim, Duration.ofSeconds(1), change -> { },
                 settings::hostsInMaintenance);
         inventory.start();
+        // the inventory attaches the hosts on its own thread: tests ask the hosts about their domains at once
+        org.awaitility.Awaitility.await("every host attached").atMost(Duration.ofSeconds(20))
+                .pollInterval(Duration.ofMillis(20)).until(() -> room.hosts().stream().allMatch(this::attached));
         bmcs = new SimulatedFenceAgent(sim);
         runner = new OperationRunner(new JdbcOperationJournal(dataSource), store, sim, new DeviceFencing(settings, bmcs));
         runner.start();
@@ -90,6 +93,15 @@ final class HaRoom implements AutoCloseable {
                 new SimulatedHeartbeats(sim, Clock.systemUTC()), oversight, notices::add, new HaMeters(),
                 Clock.systemUTC()), PERIOD, FENCE_RETRY);
         ha.start();
+    }
+
+    private boolean attached(Host host) {
+        try {
+            sim.domains(host.id());
+            return true;
+        } catch (dev.paddock.hypervisor.HypervisorException e) {
+            return false;
+        }
     }
 
     /** The first host (by id) with at least two protected VMs, one of which the planner can place elsewhere. */
