@@ -5,7 +5,6 @@ import dev.paddock.hypervisor.DomainSpec;
 import dev.paddock.libvirt.LibvirtHypervisor;
 import dev.paddock.model.Host;
 import dev.paddock.model.Room;
-import dev.paddock.model.Vm;
 import dev.paddock.monitoring.Metric;
 import dev.paddock.monitoring.Monitoring;
 import dev.paddock.monitoring.Scope;
@@ -118,7 +117,7 @@ final class MonitoringBenchmark implements BenchMain.Benchmark {
         Path dir = Files.createTempDirectory("paddock-bench-monitoring");
         try (HikariDataSource dataSource = Database.open(StoreConfig.h2In(dir))) {
             InventoryStore store = new JdbcInventoryStore(dataSource);
-            seed(store, room);
+            InventoryBenchmark.seed(store, room);
             for (Host host : room.hosts()) {
                 simulated.hypervisor().attach(host.id(), host.uri());
             }
@@ -266,22 +265,6 @@ final class MonitoringBenchmark implements BenchMain.Benchmark {
                 .getProcessCpuTime();
     }
 
-    private static void seed(InventoryStore store, Room room) {
-        room.sites().forEach(store::put);
-        room.clusters().forEach(store::put);
-        room.networks().forEach(store::put);
-        room.datastores().forEach(store::put);
-        room.hosts().forEach(store::put);
-        List<Vm> batch = new ArrayList<>();
-        for (Vm vm : room.vms()) {
-            batch.add(vm);
-            if (batch.size() == 5_000) {
-                store.putAll(batch);
-                batch.clear();
-            }
-        }
-        store.putAll(batch);
-    }
 
     private static Clock clockOf(ManualClock sim) {
         return new Clock() {
