@@ -180,6 +180,19 @@ public interface Hypervisor extends AutoCloseable {
         return Optional.empty();
     }
 
+    /**
+     * Keeps switch {@code switchName} of the host enforcing exactly {@code guards} on the ports of its running VMs
+     * (a guard whose NIC has no port there is kept for when it has one): each guarded port sends only with its MAC
+     * and, when known, its addresses; each port hears nothing from the MACs it is isolated from. Guards given before
+     * and not now are lifted. Idempotent; returns how many rules it changed on the switch (0 when it was as asked).
+     * The default is a hypervisor whose switches do not guard ports, which refuses with
+     * {@link HypervisorException.Reason#INVALID_ARGUMENT}.
+     */
+    default int guardSwitch(String hostId, String switchName, List<PortGuard> guards) {
+        throw new HypervisorException(HypervisorException.Reason.INVALID_ARGUMENT, "The switches of host " + hostId
+                + " do not guard ports.");
+    }
+
     private static HypervisorException noConsole(String hostId) {
         return new HypervisorException(HypervisorException.Reason.INVALID_STATE, "The VMs of host " + hostId
                 + " have no console.");

@@ -70,16 +70,31 @@ public record Network(String id, String siteId, String name, OptionalInt vlan, b
      * @param stopped true while the host's libvirt network is defined but not started: a NIC cannot join it, so the
      *     host does not carry the network for placement, yet it is still the host's to undefine. Stored carriers
      *     written before this was kept read as started.
+     * @param openvswitch true when {@code bridge} is an Open vSwitch switch, whose ports Paddock guards (anti-spoofing,
+     *     isolation) and mirrors
+     * @param vlan the 802.1Q VLAN the host gives the network's ports, empty for untagged ports
      */
-    public record Carrier(String libvirtName, String bridge, boolean stopped) {
+    public record Carrier(String libvirtName, String bridge, boolean stopped, boolean openvswitch, OptionalInt vlan) {
         public Carrier {
             Ids.require(libvirtName, "libvirt network name");
             bridge = bridge == null ? "" : bridge;
+            vlan = vlan == null ? OptionalInt.empty() : vlan;
         }
 
-        /** A started network. */
+        /** A started network over a Linux bridge. */
         public Carrier(String libvirtName, String bridge) {
             this(libvirtName, bridge, false);
+        }
+
+        /** A network over a Linux bridge. */
+        public Carrier(String libvirtName, String bridge, boolean stopped) {
+            this(libvirtName, bridge, stopped, false, OptionalInt.empty());
+        }
+
+        /** How the host lays it, in words: "on switch sw0 in VLAN 10", "on bridge br0". */
+        public String describe() {
+            return (openvswitch ? "on switch " : "on bridge ") + (bridge.isEmpty() ? "(none)" : bridge)
+                    + (vlan.isPresent() ? " in VLAN " + vlan.getAsInt() : "");
         }
     }
 }

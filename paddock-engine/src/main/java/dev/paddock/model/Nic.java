@@ -1,5 +1,6 @@
 package dev.paddock.model;
 
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -10,9 +11,20 @@ import java.util.OptionalLong;
  * @param inboundKbps the most traffic into the VM through it, in kilobits per second; empty for no limit
  * @param outboundKbps the most traffic out of the VM through it, in kilobits per second; empty for no limit
  * @param mirror where its switch port's traffic is copied to (an intrusion detection system's port), empty for nowhere
+ * @param addresses the IPv4 addresses the guest was given on it (a static address of its cloud-init seed, or as asked):
+ *     on a switch that guards its ports, the only ones it may send from; empty when they are not known (DHCP), which
+ *     leaves only its MAC checked
+ * @param trusted true when the guest may send with any MAC and address (a router, a firewall, a load balancer):
+ *     its port is not guarded against spoofing
  */
 public record Nic(String networkId, String mac, OptionalLong inboundKbps, OptionalLong outboundKbps,
-        Optional<Mirror> mirror) {
+        Optional<Mirror> mirror, List<String> addresses, boolean trusted) {
+
+    /** A NIC stored before addresses and trust were kept, or made without them. */
+    public Nic(String networkId, String mac, OptionalLong inboundKbps, OptionalLong outboundKbps,
+            Optional<Mirror> mirror) {
+        this(networkId, mac, inboundKbps, outboundKbps, mirror, List.of(), false);
+    }
 
     /** The largest limit: 100 Gbit/s. */
     public static final long MAX_KBPS = 100_000_000L;
@@ -28,6 +40,13 @@ public record Nic(String networkId, String mac, OptionalLong inboundKbps, Option
         requireLimit(inboundKbps, "inbound");
         requireLimit(outboundKbps, "outbound");
         mirror = mirror == null ? Optional.empty() : mirror;
+        addresses = addresses == null ? List.of() : List.copyOf(addresses);
+        for (String address : addresses) {
+            if (!isIpv4(address)) {
+                throw new IllegalArgumentException("A NIC's address is an IPv4 address such as 10.0.0.5, not '"
+                        + address + "'.");
+            }
+        }
     }
 
     /** A NIC without traffic limits, mirrored nowhere. */
@@ -40,14 +59,40 @@ public record Nic(String networkId, String mac, OptionalLong inboundKbps, Option
         this(networkId, mac, inboundKbps, outboundKbps, Optional.empty());
     }
 
-    /** The same NIC with another MAC (a copy of a VM's NIC is mirrored nowhere). */
+    /**
+     * The same NIC with another MAC, mirrored nowhere (a copy of a VM's NIC); its addresses stay, since a copy's
+     * guest configures the same ones.
+     */
     public Nic withMac(String newMac) {
-        return new Nic(networkId, newMac, inboundKbps, outboundKbps, Optional.empty());
+        return new Nic(networkId, newMac, inboundKbps, outboundKbps, Optional.empty(), addresses, trusted);
     }
 
     /** The same NIC mirrored as {@code newMirror} says, or nowhere. */
     public Nic withMirror(Optional<Mirror> newMirror) {
-        return new Nic(networkId, mac, inboundKbps, outboundKbps, newMirror);
+        return new Nic(networkId, mac, inboundKbps, outboundKbps, newMirror, addresses, trusted);
+    }
+
+    /** The same NIC with the guest's addresses on it. */
+    public Nic withAddresses(List<String> newAddresses) {
+        return new Nic(networkId, mac, inboundKbps, outboundKbps, mirror, newAddresses, trusted);
+    }
+
+    /** The same NIC, trusted to send as anyone or not. */
+    public Nic withTrust(boolean isTrusted) {
+        return new Nic(networkId, mac, inboundKbps, outboundKbps, mirror, addresses, isTrusted);
+    }
+
+    /** True when {@code text} is a dotted IPv4 address. */
+    public static boolean isIpv4(String text) {
+        if (text == null || !text.matches("\\d{1,3}(\\.\\d{1,3}){3}")) {
+            return false;
+        }
+        for (String part : text.split("\\.")) {
+            if (Integer.parseInt(part) > 255) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Which of a port's traffic a mirror copies, from the VM's side. */

@@ -7,6 +7,7 @@ import dev.paddock.model.Resources;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -48,6 +49,8 @@ final class SimHost {
     static final String SWITCH = "sw0";
     /** The port of every simulated switch where an intrusion detection system listens: mirrors send copies there. */
     static final String MONITOR_PORT = "ids0";
+    /** By switch, the port guards it enforces. */
+    final Map<String, List<dev.paddock.hypervisor.PortGuard>> guards = new HashMap<>();
 
     /** Stable across reloads: derived from the hostname. */
     String hostUuid() {

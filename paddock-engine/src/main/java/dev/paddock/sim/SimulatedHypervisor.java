@@ -28,6 +28,7 @@ import dev.paddock.hypervisor.NetworkSpec;
 import dev.paddock.hypervisor.PoolFacts;
 import dev.paddock.hypervisor.PoolSource;
 import dev.paddock.hypervisor.PoolSpec;
+import dev.paddock.hypervisor.PortGuard;
 import dev.paddock.hypervisor.PoolType;
 import dev.paddock.hypervisor.VolumeFacts;
 import dev.paddock.model.HostCpu;
@@ -800,6 +801,31 @@ public final class SimulatedHypervisor implements Hypervisor {
                 domain.mirrors.remove(mac);
             }
         });
+    }
+
+    @Override
+    public int guardSwitch(String hostId, String switchName, List<PortGuard> guards) {
+        return call(CallKind.DEFINE, () -> {
+            SimHost host = reachable(hostId);
+            if (!switchName.equals(SimHost.SWITCH)) {
+                throw new HypervisorException(INVALID_ARGUMENT, "host " + hostId + " has no switch " + switchName);
+            }
+            Set<PortGuard> before = new HashSet<>(host.guards.getOrDefault(switchName, List.of()));
+            Set<PortGuard> after = new HashSet<>(guards);
+            int changed = (int) (before.stream().filter(guard -> !after.contains(guard)).count()
+                    + after.stream().filter(guard -> !before.contains(guard)).count());
+            host.guards.put(switchName, List.copyOf(guards));
+            return changed;
+        });
+    }
+
+    /** The guards switch {@code switchName} of the host enforces now. */
+    public List<PortGuard> switchGuards(String hostId, String switchName) {
+        synchronized (lock) {
+            String hostname = hostnameById.get(hostId);
+            SimHost host = hostname == null ? null : hosts.get(hostname);
+            return host == null ? List.of() : host.guards.getOrDefault(switchName, List.of());
+        }
     }
 
     @Override

@@ -28,12 +28,14 @@ import dev.paddock.hypervisor.MigrationResult;
 import dev.paddock.hypervisor.NetworkSpec;
 import dev.paddock.hypervisor.PoolFacts;
 import dev.paddock.hypervisor.PoolSpec;
+import dev.paddock.hypervisor.PortGuard;
 import dev.paddock.hypervisor.SerialConsole;
 import dev.paddock.hypervisor.VncDisplay;
 import dev.paddock.hypervisor.VolumeFacts;
 import dev.paddock.libvirt.ovs.OpenFlowClient;
 import dev.paddock.libvirt.ovs.OvsdbClient;
 import dev.paddock.libvirt.ovs.OvsdbException;
+import dev.paddock.libvirt.ovs.SwitchGuards;
 import dev.paddock.libvirt.ovs.SwitchMirrors;
 import dev.paddock.model.Nic;
 import dev.paddock.model.Resources;
@@ -702,6 +704,26 @@ public final class LibvirtHypervisor implements Hypervisor {
         } catch (OvsdbException e) {
             throw new HypervisorException(Reason.UNREACHABLE, "host " + hostId + ": the mirror is set, but " +
                     e.getMessage() + "; flows already under way keep their copies as they were until they idle out");
+        }
+    }
+
+    /**
+     * The switch's ports found through its database (libvirt marks each VM port with its NIC's MAC), the guards kept
+     * as flows through its OpenFlow listener (port 6653).
+     */
+    @Override
+    public int guardSwitch(String hostId, String switchName, List<PortGuard> guards) {
+        Map<String, Integer> ports;
+        try (OvsdbClient client = switchDatabase(hostId)) {
+            ports = SwitchGuards.portsByMac(client, switchName);
+        } catch (OvsdbException e) {
+            throw new HypervisorException(Reason.UNREACHABLE, "host " + hostId + ": " + e.getMessage());
+        }
+        try (OpenFlowClient flows = OpenFlowClient.connect(managementAddress(link(hostId).uri), SWITCH_OPENFLOW_PORT,
+                Duration.ofSeconds(10))) {
+            return flows.keep(SwitchGuards.flows(guards, ports)).total();
+        } catch (OvsdbException e) {
+            throw new HypervisorException(Reason.UNREACHABLE, "host " + hostId + ": " + e.getMessage());
         }
     }
 

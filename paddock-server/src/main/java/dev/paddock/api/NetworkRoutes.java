@@ -208,7 +208,8 @@ final class NetworkRoutes {
         Map<String, Network.Carrier> carriers = new LinkedHashMap<>();
         for (Host host : hosts) {
             steps.add(new Step.DefineNetwork(host.id(), spec));
-            carriers.put(host.id(), new Network.Carrier(spec.name(), spec.bridge()));
+            carriers.put(host.id(), new Network.Carrier(spec.name(), spec.bridge(), false, spec.openvswitch(),
+                    spec.vlan()));
         }
         steps.add(new Step.RecordNetwork(network.withCarriers(carriers)));
         return new OperationPlan("network.create", network.id(), owner, steps);

@@ -218,6 +218,26 @@ record NewVmDisks(List<Disk> disks, Map<String, Image> sources, Optional<CloudIn
                 disk.sizeGib() * GIB);
     }
 
+    /**
+     * The NICs with the static address the seed gives the first of them recorded on it (when its addresses were not
+     * given), so that a switch guarding its port lets the guest send from it.
+     */
+    List<Nic> withSeedAddress(List<Nic> nics) {
+        if (nics.isEmpty() || !nics.getFirst().addresses().isEmpty()) {
+            return nics;
+        }
+        return cloudInit.flatMap(CloudInit::network).map(network -> {
+            if (!(network instanceof CloudInit.Static fixed)) {
+                return nics;
+            }
+            List<Nic> given = new java.util.ArrayList<>(nics);
+            int slash = fixed.address().indexOf('/');
+            String address = slash < 0 ? fixed.address() : fixed.address().substring(0, slash);
+            given.set(0, nics.getFirst().withAddresses(List.of(address)));
+            return List.copyOf(given);
+        }).orElse(nics);
+    }
+
     private static CloudInit withMac(CloudInit seed, List<Nic> nics) {
         return seed.network().map(network -> new CloudInit(seed.hostname(), seed.users(), Optional.of(
                 switch (network) {

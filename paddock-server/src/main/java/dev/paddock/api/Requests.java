@@ -120,13 +120,20 @@ public final class Requests {
     /**
      * A NIC of a new VM: on {@code network} (an id, or a name in the VM's site), with {@code mac} or, left out, one
      * Paddock makes; its traffic into and out of the VM limited to {@code inboundKbps} and {@code outboundKbps}
-     * (kilobits per second) when given.
+     * (kilobits per second) when given. {@code addresses} are the IPv4 addresses the guest has on it (the only ones
+     * it may send from, on a switch that guards its ports); {@code trusted} lets it send with any MAC and address.
      */
-    public record NewNic(String network, String mac, Long inboundKbps, Long outboundKbps) {
+    public record NewNic(String network, String mac, Long inboundKbps, Long outboundKbps, List<String> addresses,
+            Boolean trusted) {
 
         /** Without traffic limits. */
         public NewNic(String network, String mac) {
             this(network, mac, null, null);
+        }
+
+        /** With traffic limits, untrusted, its addresses unknown. */
+        public NewNic(String network, String mac, Long inboundKbps, Long outboundKbps) {
+            this(network, mac, inboundKbps, outboundKbps, null, null);
         }
     }
 

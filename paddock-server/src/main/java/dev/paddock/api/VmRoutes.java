@@ -172,7 +172,7 @@ final class VmRoutes {
         // Built in the room the decision reads, where the MACs it makes are unique.
         Function<Room, Vm> vmIn = now -> new Vm(id, name, cluster.id(), Optional.empty(), demand, VmState.STOPPED,
                 VmOrigin.MANAGED, request.tier(), haPriority, Set.of(), Set.of(), Set.of(), disks.disks(),
-                withMacs(requestedNics, now), watchdog, firmware, boot, maxima);
+                withMacs(disks.withSeedAddress(requestedNics), now), watchdog, firmware, boot, maxima);
         if (Query.flag(ctx, "dryRun")) {
             ctx.json(ledger.peek((now, claims) -> {
                 Vm vm = vmIn.apply(now);
@@ -236,8 +236,16 @@ final class VmRoutes {
         String mac = asked.mac() == null || asked.mac().isBlank() ? ""
                 : MacAddresses.normalize(asked.mac()).orElseThrow(() -> new PaddockException.InvalidValue(
                         "Field '" + field + ".mac' is not a unicast MAC address: '" + asked.mac() + "'."));
+        List<String> addresses = asked.addresses() == null ? List.of() : asked.addresses();
+        for (int i = 0; i < addresses.size(); i++) {
+            if (!Nic.isIpv4(addresses.get(i))) {
+                throw new PaddockException.InvalidValue("Field '" + field + ".addresses[" + i + "]' is not an IPv4"
+                        + " address such as 10.0.0.5: '" + addresses.get(i) + "'.");
+            }
+        }
         return new Nic(network.id(), mac, limit(asked.inboundKbps(), field + ".inboundKbps"),
-                limit(asked.outboundKbps(), field + ".outboundKbps"));
+                limit(asked.outboundKbps(), field + ".outboundKbps"), Optional.empty(), addresses,
+                Boolean.TRUE.equals(asked.trusted()));
     }
 
     private static OptionalLong limit(Long kbps, String field) {

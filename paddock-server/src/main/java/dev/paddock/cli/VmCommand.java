@@ -244,24 +244,32 @@ final class VmCommand implements Runnable {
             }
         }
 
-        /** "backend", then optionally ",mac=52:54:00:12:34:56", ",in=KBPS" and ",out=KBPS", each once. */
+        /**
+         * "backend", then optionally ",mac=52:54:00:12:34:56", ",in=KBPS", ",out=KBPS", ",ip=ADDRESS" and
+         * ",trusted=yes", each once.
+         */
         static Requests.NewNic nic(String text) {
             String[] parts = text.split(",", -1);
             Map<String, String> settings = new LinkedHashMap<>();
             for (int i = 1; i < parts.length; i++) {
                 int equals = parts[i].indexOf('=');
                 String key = equals < 0 ? parts[i] : parts[i].substring(0, equals);
-                if (equals < 0 || !List.of("mac", "in", "out").contains(key)
+                if (equals < 0 || !List.of("mac", "in", "out", "ip", "trusted").contains(key)
                         || settings.put(key, parts[i].substring(equals + 1)) != null) {
-                    throw new CliException(ExitCode.USAGE, "--nic takes NETWORK[,mac=MAC][,in=KBPS][,out=KBPS],"
+                    throw new CliException(ExitCode.USAGE, "--nic takes NETWORK[,mac=MAC][,in=KBPS][,out=KBPS][,ip=ADDRESS][,trusted=yes],"
                             + " each setting once, not '" + text + "'.");
                 }
             }
             if (parts[0].isBlank()) {
                 throw new CliException(ExitCode.USAGE, "--nic needs a network name or id, not '" + text + "'.");
             }
+            String trusted = settings.get("trusted");
+            if (trusted != null && !List.of("yes", "no").contains(trusted)) {
+                throw new CliException(ExitCode.USAGE, "--nic takes trusted=yes or trusted=no, not '" + text + "'.");
+            }
             return new Requests.NewNic(parts[0], settings.get("mac"), kbps(settings.get("in"), text),
-                    kbps(settings.get("out"), text));
+                    kbps(settings.get("out"), text), settings.containsKey("ip") ? List.of(settings.get("ip")) : null,
+                    trusted == null ? null : trusted.equals("yes"));
         }
 
         private static Long kbps(String value, String text) {

@@ -462,7 +462,7 @@ public final class InventoryController implements AutoCloseable {
         }
         NetworkDiscovery.Changes changes = NetworkDiscovery.reconcile(reported, siteOf, store.networks());
         for (Network network : changes.put()) {
-            store.put(network);
+            store.putCarriers(network);
             LOG.info("network {} of site {} is carried by {}", network.name(), network.siteId(), network.hostIds());
         }
         for (Network network : changes.removed()) {

@@ -51,7 +51,8 @@ final class NetworkDiscovery {
             }
             for (HostNetwork network : networks) {
                 seen.computeIfAbsent(new Key(site, network.name()), k -> new TreeMap<>())
-                        .put(hostId, new Network.Carrier(network.name(), network.bridge(), !network.active()));
+                        .put(hostId, new Network.Carrier(network.name(), network.bridge(), !network.active(),
+                                network.virtualPort().equals("openvswitch"), network.vlan()));
                 vlans.computeIfAbsent(new Key(site, network.name()), k -> new HashSet<>()).add(network.vlan());
             }
         });

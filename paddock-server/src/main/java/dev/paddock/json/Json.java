@@ -121,8 +121,17 @@ public final class Json {
             if (!stopped.isMissingNode() && !stopped.isBoolean()) {
                 return context.reportInputMismatch(Network.Carrier.class, "stopped must be true or false");
             }
+            JsonNode openvswitch = node.path("openvswitch");
+            if (!openvswitch.isMissingNode() && !openvswitch.isBoolean()) {
+                return context.reportInputMismatch(Network.Carrier.class, "openvswitch must be true or false");
+            }
+            JsonNode vlan = node.path("vlan");
+            if (!vlan.isMissingNode() && !vlan.isNull() && !vlan.canConvertToInt()) {
+                return context.reportInputMismatch(Network.Carrier.class, "vlan must be a number");
+            }
             return new Network.Carrier(node.get("libvirtName").asText(), node.path("bridge").asText(""),
-                    stopped.asBoolean(false));
+                    stopped.asBoolean(false), openvswitch.asBoolean(false),
+                    vlan.isInt() ? java.util.OptionalInt.of(vlan.asInt()) : java.util.OptionalInt.empty());
         }
     }
 }

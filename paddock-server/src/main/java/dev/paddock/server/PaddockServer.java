@@ -20,6 +20,7 @@ import dev.paddock.libvirt.LibvirtHypervisor;
 import dev.paddock.libvirt.fence.FenceAgentProcess;
 import dev.paddock.metrics.PaddockMetrics;
 import dev.paddock.monitoring.Monitoring;
+import dev.paddock.network.SwitchKeeper;
 import dev.paddock.notification.Notifications;
 import dev.paddock.store.JdbcChannels;
 import dev.paddock.store.JdbcThresholds;
@@ -324,6 +325,10 @@ public final class PaddockServer implements AutoCloseable {
             made.add(monitoring);
             monitoring.start();
             leadership.stopOnLoss(monitoring);
+            SwitchKeeper switches = new SwitchKeeper(store::room, hypervisor, SwitchKeeper.DEFAULT_PERIOD);
+            made.add(switches);
+            switches.start();
+            leadership.stopOnLoss(switches);
             PaddockServer server = start(new Parts(store, runner, hypervisor, oversight, security.accounts(), made,
                     Optional.of(ha), Optional.of(leadership), logins.kept(), Optional.of(backups),
                     Optional.of(schedules), Optional.of(replication), Optional.of(monitoring), Optional.of(notifier)),

@@ -222,8 +222,12 @@ final class InventoryRows {
         }
         s.setBoolean(5, network.isolated());
         s.setString(6, json(new TreeSet<>(network.mirrorPorts())));
+        s.setString(7, carriersJson(network));
+    }
+
+    static String carriersJson(Network network) {
         try {
-            s.setString(7, Json.mapper().writeValueAsString(network.carriers()));
+            return Json.mapper().writeValueAsString(network.carriers());
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write a network's carriers as JSON", e);
         }

@@ -74,6 +74,13 @@ public interface InventoryStore {
 
     void put(Network network);
 
+    /**
+     * Records what the hosts say carries a network: a network already stored gets {@code network}'s carriers and
+     * keeps the rest of its row (what its maker said of it: isolation, VLAN), even when that row was written after
+     * {@code network} was read; one not stored is written whole.
+     */
+    void putCarriers(Network network);
+
     /** Returns false when it was absent. */
     boolean deleteNetwork(String id);
 

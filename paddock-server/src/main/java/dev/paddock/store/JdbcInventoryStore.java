@@ -281,6 +281,31 @@ public final class JdbcInventoryStore implements InventoryStore {
     }
 
     @Override
+    public void putCarriers(Network network) {
+        String carriers = InventoryRows.carriersJson(network);
+        for (int attempt = 0; attempt < 2; attempt++) {
+            if (jdbc.update("UPDATE networks SET carriers = ? WHERE id = ?", s -> {
+                s.setString(1, carriers);
+                s.setString(2, network.id());
+            }) > 0) {
+                return;
+            }
+            try {
+                jdbc.update("INSERT INTO networks (" + String.join(", ", NETWORK) + ") VALUES ("
+                        + String.join(", ", java.util.Collections.nCopies(NETWORK.size(), "?")) + ")",
+                        s -> InventoryRows.bind(s, network));
+                return;
+            } catch (Jdbc.UniqueViolation e) {
+                // written meanwhile, by its maker or under another id with the same name: update, or name the clash
+                if (attempt == 1 || network(network.id()).isEmpty()) {
+                    throw new DuplicateNameException("a network named '" + network.name() + "' already exists in"
+                            + " site " + network.siteId());
+                }
+            }
+        }
+    }
+
+    @Override
     public boolean deleteNetwork(String id) {
         return jdbc.update("DELETE FROM networks WHERE id = ?", s -> s.setString(1, id)) > 0;
     }

@@ -202,6 +202,24 @@ abstract class InventoryStoreContract {
     }
 
     @Test
+    void carriersTheHostsReportChangeNothingElseOfAStoredNetwork() {
+        Network.Carrier carrier = new Network.Carrier("iso", "sw0", false, true, OptionalInt.of(30));
+        store.put(new Network("n1", "s1", "iso", OptionalInt.of(30), true, Set.of()));
+
+        store.putCarriers(new Network("n1", "s1", "iso", OptionalInt.empty(), false, Set.of(),
+                java.util.Map.of("h1", carrier)));
+        store.putCarriers(new Network("n2", "s1", "found", OptionalInt.empty(), false, Set.of(),
+                java.util.Map.of("h1", carrier)));
+
+        assertThat(store.network("n1")).contains(new Network("n1", "s1", "iso", OptionalInt.of(30), true, Set.of(),
+                java.util.Map.of("h1", carrier)));
+        assertThat(store.network("n2").orElseThrow().carriers()).containsEntry("h1", carrier);
+        assertThatThrownBy(() -> store.putCarriers(new Network("n3", "s1", "iso", OptionalInt.empty(), false,
+                Set.of(), java.util.Map.of("h1", carrier)))).isInstanceOf(DuplicateNameException.class)
+                .hasMessage("a network named 'iso' already exists in site s1");
+    }
+
+    @Test
     void networkAndDatastoreNamesAreUniqueWithinTheirSite() {
         store.put(new Network("n1", "s1", "front", OptionalInt.empty(), false, Set.of()));
         store.put(new Datastore("d1", "s1", "nfs", true, 10, 5, Set.of()));

@@ -111,4 +111,15 @@ public final class Ops {
     private static ArrayNode condition(String column, String function, JsonNode value) {
         return NODES.arrayNode().add(column).add(function).add(value);
     }
+
+    /** The UUIDs of an OVSDB value that is one UUID ({@code ["uuid", u]}) or a set of them. */
+    public static List<String> uuids(JsonNode value) {
+        List<String> uuids = new java.util.ArrayList<>();
+        if (value.path(0).asText().equals("uuid")) {
+            uuids.add(value.path(1).asText());
+        } else if (value.path(0).asText().equals("set")) {
+            value.path(1).forEach(member -> uuids.add(member.path(1).asText()));
+        }
+        return uuids;
+    }
 }

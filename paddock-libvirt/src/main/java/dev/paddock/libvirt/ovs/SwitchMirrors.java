@@ -63,7 +63,7 @@ public final class SwitchMirrors {
         if (bridges.isEmpty()) {
             throw new OvsdbException("the host has no switch " + bridge);
         }
-        List<String> mine = members(bridges.get(0).path("ports"));
+        List<String> mine = Ops.uuids(bridges.get(0).path("ports"));
         List<String> names = new ArrayList<>();
         results.get(1).path("rows").forEach(port -> {
             if (mine.contains(Ops.uuidOf(port))) {
@@ -81,9 +81,9 @@ public final class SwitchMirrors {
             return Optional.empty();
         }
         JsonNode row = rows.get(0);
-        boolean out = !members(row.path("select_src_port")).isEmpty();
-        boolean in = !members(row.path("select_dst_port")).isEmpty();
-        List<String> output = members(row.path("output_port"));
+        boolean out = !Ops.uuids(row.path("select_src_port")).isEmpty();
+        boolean in = !Ops.uuids(row.path("select_dst_port")).isEmpty();
+        List<String> output = Ops.uuids(row.path("output_port"));
         if ((!in && !out) || output.isEmpty()) {
             // its VM's port, or its output, went (the VM stopped, the port was removed): it mirrors nothing
             return Optional.empty();
@@ -112,16 +112,5 @@ public final class SwitchMirrors {
             throw new OvsdbException("switch " + bridge + " has no port " + name);
         }
         return Ops.uuidOf(rows.get(0));
-    }
-
-    /** The UUIDs of an OVSDB value that is one UUID ({@code ["uuid", u]}) or a set of them. */
-    private static List<String> members(JsonNode value) {
-        List<String> uuids = new ArrayList<>();
-        if (value.path(0).asText().equals("uuid")) {
-            uuids.add(value.path(1).asText());
-        } else if (value.path(0).asText().equals("set")) {
-            value.path(1).forEach(member -> uuids.add(member.path(1).asText()));
-        }
-        return uuids;
     }
 }
