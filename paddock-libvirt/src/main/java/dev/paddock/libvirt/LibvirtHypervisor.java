@@ -176,6 +176,8 @@ public final class LibvirtHypervisor implements Hypervisor {
     /** When each host that dropped last said something, as far as its connection can tell. */
     private final Map<String, Instant> silentSince = new ConcurrentHashMap<>();
     private final List<Consumer<HypervisorEvent>> listeners = new CopyOnWriteArrayList<>();
+    /** The calls inside each connection: a lost host's connection is closed once none is. */
+    private final ConnectionUses<Connect> uses = new ConnectionUses<>();
     private final BlockingQueue<Runnable> inbox = new LinkedBlockingQueue<>();
     private final ExecutorService background = Executors.newThreadPerTaskExecutor(
             Thread.ofPlatform().name("libvirt-worker-", 0).daemon().factory());
@@ -445,7 +447,7 @@ public final class LibvirtHypervisor implements Hypervisor {
      * Unregisters the callbacks first: a close listener left registered would report our own close as a loss,
      * and libvirt-java's lifecycle callback fails on a closed connection.
      */
-    private static void release(Connect connect, LifecycleListener lifecycle,
+    private void release(Connect connect, LifecycleListener lifecycle,
             Optional<WatchdogEvents.Registration> watchdog, Optional<PoolNetworkEvents.Registration> poolNetworkEvents) {
         // only this connection's: a reconnect has registered its own on the new one
         poolNetworkEvents.filter(registration -> registration.connect() == connect).ifPresent(registration -> {
@@ -474,7 +476,8 @@ public final class LibvirtHypervisor implements Hypervisor {
                 LOG.debug("lifecycle listener already gone: {}", e.getMessage());
             }
         }
-        quietlyClose(connect);
+        // a call still inside the connection (a sampler's, a migration's) would read freed memory once it is closed
+        uses.retire(connect, () -> quietlyClose(connect));
     }
 
     private static void quietlyClose(Connect connect) {
@@ -1152,7 +1155,16 @@ public final class LibvirtHypervisor implements Hypervisor {
             throw new HypervisorException(Reason.INVALID_ARGUMENT, "cannot migrate " + uuid + " to the host it runs on");
         }
         HostConnection target = link(toHostId);
-        Connect destination = liveConnect(target);
+        Connect destination = enter(target);
+        try {
+            return migrate(uuid, fromHostId, toHostId, options, progress, target, destination);
+        } finally {
+            uses.leave(destination);
+        }
+    }
+
+    private MigrationResult migrate(String uuid, String fromHostId, String toHostId, MigrationOptions options,
+            Consumer<Double> progress, HostConnection target, Connect destination) {
         return call(fromHostId, "migrate " + uuid + " from " + fromHostId + " to " + toHostId, source -> {
             Domain domain = lookup(source, uuid).orElseThrow(() -> new HypervisorException(Reason.NOT_FOUND,
                     "no domain " + uuid + " on " + fromHostId));
@@ -1396,7 +1408,7 @@ public final class LibvirtHypervisor implements Hypervisor {
 
     <T> T call(String hostId, String what, LibvirtCall<T> body) {
         HostConnection link = link(hostId);
-        Connect connect = liveConnect(link);
+        Connect connect = enter(link);
         try {
             return body.apply(connect);
         } catch (LibvirtException e) {
@@ -1406,7 +1418,18 @@ public final class LibvirtHypervisor implements Hypervisor {
                 inbox.add(() -> lost(link, connect, translated.getMessage()));
             }
             throw translated;
+        } finally {
+            uses.leave(connect);
         }
+    }
+
+    /** The link's connection, counted in use until {@link ConnectionUses#leave}: nothing closes it meanwhile. */
+    private Connect enter(HostConnection link) {
+        Connect connect = liveConnect(link);
+        if (!uses.enter(connect)) {
+            throw new HypervisorException(Reason.UNREACHABLE, "host " + link.hostId + " is disconnected");
+        }
+        return connect;
     }
 
     /** virConnectIsAlive: a local check of the connection's state, no call to the host. */
