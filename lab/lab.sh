@@ -134,7 +134,7 @@ install_safety_routes() {
 # command line it stops feeding after N seconds, as a hung OS would. The cloud kernel boots exactly as before.
 # GUEST_VERSION is written beside the cached files: change it with the initramfs, so older caches are rebuilt.
 # The cache also holds template.qcow2, the template guest (see build_template).
-GUEST_VERSION=6-ping-csum
+GUEST_VERSION=8-forge
 WATCHDOG_MODULES=(watchdog i6300esb)
 
 guest_is_cached() {
@@ -279,7 +279,18 @@ mkdir -p /www/cgi-bin /root/.ssh /home /seed /tmp /run
 printf '%s\n' '#!/bin/sh' 'echo "Content-Type: text/plain"; echo' 'a=$(echo "$QUERY_STRING" | tr -cd 0-9.)' \
   'if ping -c 2 -W 2 "$a" > /tmp/ping.$$ 2>&1; then echo "reached $a"; else echo "unreached $a"; fi' \
   'cat /tmp/ping.$$; rm -f /tmp/ping.$$' > /www/cgi-bin/ping
-chmod 755 /www/cgi-bin/ping
+# /cgi-bin/forge?KIND&ADDRESS pings ADDRESS while sending as someone the guest is not: KIND "mac" sends from MAC
+# 02:00:00:00:00:99 (its own is put back after), KIND an IPv4 address sends from that address (added to the NIC,
+# removed after). It says "reached ADDRESS" or "unreached ADDRESS", then ping's output.
+printf '%s\n' '#!/bin/sh' 'echo "Content-Type: text/plain"; echo' 'k=$(echo "${QUERY_STRING%%&*}" | tr -cd a-z0-9.)' \
+  'a=$(echo "${QUERY_STRING#*&}" | tr -cd 0-9.)' 'd=$(ls /sys/class/net | grep -v "^lo$" | head -n 1)' \
+  'o=$(cat /sys/class/net/$d/address); s=' \
+  'case "$k" in mac) ip link set dev $d address 02:00:00:00:00:99 ;; *) ip addr add $k/32 dev $d; s="-I $k" ;; esac' \
+  'ip neigh flush dev $d > /dev/null 2>&1' \
+  'if ping -c 2 -W 2 $s "$a" > /tmp/forge.$$ 2>&1; then echo "reached $a"; else echo "unreached $a"; fi' \
+  'case "$k" in mac) ip link set dev $d address $o ;; *) ip addr del $k/32 dev $d ;; esac' \
+  'ip neigh flush dev $d > /dev/null 2>&1; cat /tmp/forge.$$; rm -f /tmp/forge.$$' > /www/cgi-bin/forge
+chmod 755 /www/cgi-bin/ping /www/cgi-bin/forge
 echo 'root:x:0:0:root:/root:/bin/sh' > /etc/passwd; echo 'root:x:0:' > /etc/group
 : > /root/.ssh/authorized_keys; ip link set lo up
 # The heartbeat, from the start: console, /www/heartbeat, and the sector paddock.beat names on vda.

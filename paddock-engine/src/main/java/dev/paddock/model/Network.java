@@ -1,6 +1,7 @@
 package dev.paddock.model;
 
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.TreeMap;
@@ -63,6 +64,49 @@ public record Network(String id, String siteId, String name, OptionalInt vlan, b
     }
 
     /**
+     * The layout the network's hosts should agree on: the one most of them have, on a tie the one in the recorded
+     * VLAN, then the first in order; empty without carriers whose bridge libvirt has said.
+     */
+    public Optional<Layout> agreedLayout() {
+        Map<Layout, Integer> counts = new java.util.LinkedHashMap<>();
+        carriers.values().stream().filter(carrier -> !carrier.bridge().isEmpty())
+                .forEach(carrier -> counts.merge(carrier.layout(), 1, Integer::sum));
+        return counts.entrySet().stream().max(java.util.Comparator.<Map.Entry<Layout, Integer>>comparingInt(
+                Map.Entry::getValue).thenComparing(entry -> entry.getKey().vlan().equals(vlan))
+                .thenComparing(entry -> entry.getKey().describe(), java.util.Comparator.reverseOrder()))
+                .map(Map.Entry::getKey);
+    }
+
+    /**
+     * By host id, how each host that lays the network otherwise than {@link #agreedLayout} lays it: a VM joining it
+     * there would not share a segment with the network's other VMs. Empty when the hosts agree.
+     */
+    public Map<String, Layout> drift() {
+        Optional<Layout> agreed = agreedLayout();
+        if (agreed.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, Layout> drift = new TreeMap<>();
+        carriers.forEach((hostId, carrier) -> {
+            if (!carrier.bridge().isEmpty() && !carrier.layout().equals(agreed.get())) {
+                drift.put(hostId, carrier.layout());
+            }
+        });
+        return drift;
+    }
+
+    /**
+     * How a host lays a network: over which bridge or Open vSwitch switch, its ports in which VLAN.
+     */
+    public record Layout(String bridge, boolean openvswitch, OptionalInt vlan) {
+        /** "on switch sw0 in VLAN 10", "on bridge br0". */
+        public String describe() {
+            return (openvswitch ? "on switch " : "on bridge ") + bridge
+                    + (vlan.isPresent() ? " in VLAN " + vlan.getAsInt() : "");
+        }
+    }
+
+    /**
      * What carries a network on one host.
      *
      * @param libvirtName the name of the host's libvirt network, the name a NIC's interface names
@@ -91,10 +135,9 @@ public record Network(String id, String siteId, String name, OptionalInt vlan, b
             this(libvirtName, bridge, stopped, false, OptionalInt.empty());
         }
 
-        /** How the host lays it, in words: "on switch sw0 in VLAN 10", "on bridge br0". */
-        public String describe() {
-            return (openvswitch ? "on switch " : "on bridge ") + (bridge.isEmpty() ? "(none)" : bridge)
-                    + (vlan.isPresent() ? " in VLAN " + vlan.getAsInt() : "");
+        /** How the host lays it. */
+        public Layout layout() {
+            return new Layout(bridge, openvswitch, vlan);
         }
     }
 }

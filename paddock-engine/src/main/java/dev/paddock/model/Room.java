@@ -24,6 +24,8 @@ public final class Room {
     private final Map<String, Vm> vms;
     private final Map<String, Network> networks;
     private final Map<String, Datastore> datastores;
+    /** The room is immutable: what {@link #networkDrift} reads once stays true. */
+    private final Map<String, Map<String, Network.Layout>> drifts = new java.util.concurrent.ConcurrentHashMap<>();
 
     public Room(
             Collection<Site> sites,
@@ -96,6 +98,12 @@ public final class Room {
 
     public Optional<Datastore> datastore(String id) {
         return Optional.ofNullable(datastores.get(id));
+    }
+
+    /** {@link Network#drift} of the room's network {@code id}, read once per room; empty for an unknown network. */
+    public Map<String, Network.Layout> networkDrift(String id) {
+        Network network = networks.get(id);
+        return network == null ? Map.of() : drifts.computeIfAbsent(id, any -> network.drift());
     }
 
     /** The VMs placed on a host, in room order. */

@@ -134,6 +134,12 @@ public final class Filters {
                     return Reject.because("networks", "network " + network.get().name() + " of " + label(nic, i)
                             + " is stopped on the host");
                 }
+                Network.Layout drifted = room.networkDrift(network.get().id()).get(host.id());
+                if (drifted != null) {
+                    return Reject.because("networks", "network " + network.get().name() + " of " + label(nic, i)
+                            + " is laid " + drifted.describe() + " on the host, where its other hosts lay it "
+                            + network.get().agreedLayout().map(Network.Layout::describe).orElse("otherwise"));
+                }
             }
             return Verdict.FITS;
         }

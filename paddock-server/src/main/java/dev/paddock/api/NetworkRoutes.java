@@ -55,6 +55,7 @@ final class NetworkRoutes {
                 .orElseThrow(() -> InventoryRoutes.missing("network", ctx))));
         routes.post(base + "/networks", Permission.NETWORK_MANAGE, this::create);
         routes.delete(base + "/networks/{id}", Permission.NETWORK_MANAGE, this::delete);
+        routes.post(base + "/networks/{id}/repair", Permission.NETWORK_MANAGE, this::repair);
         routes.put(base + "/vms/{id}/nics/{mac}/mirror", Permission.NETWORK_MANAGE, ctx -> mirror(ctx, true));
         routes.delete(base + "/vms/{id}/nics/{mac}/mirror", Permission.NETWORK_MANAGE, ctx -> mirror(ctx, false));
     }
@@ -90,6 +91,68 @@ final class NetworkRoutes {
                 + String.join(", ", network.carriers().keySet()) + " in operation " + view.id(),
                 AuditChange.removed(network)));
         VmRoutes.accepted(ctx, view);
+    }
+
+    /**
+     * Lays the network anew on each host that lays it otherwise than the others agree ({@link Network#drift}): its
+     * libvirt network there undefined and defined as the agreed layout says, then the network recorded as carried so.
+     * Refused (409) when the hosts agree, and while a VM runs on a drifted host with a NIC on the network (its port
+     * would keep the old layout until it restarts); a network declared by hand has no hosts to repair (422).
+     */
+    private void repair(Context ctx) {
+        Network network = store.network(InventoryRoutes.id(ctx))
+                .orElseThrow(() -> InventoryRoutes.missing("network", ctx));
+        if (!network.hasCarriers()) {
+            throw new PaddockException.InvalidValue("Network '" + network.name() + "' was declared by hand: no host"
+                    + " of it is Paddock's to lay anew.");
+        }
+        Map<String, Network.Layout> drift = network.drift();
+        Network.Layout agreed = network.agreedLayout().orElseThrow();
+        if (drift.isEmpty()) {
+            throw new PaddockException.Conflict("The hosts of network '" + network.name() + "' agree: all lay it "
+                    + agreed.describe() + ". Nothing to repair.");
+        }
+        Room room = store.room();
+        for (String hostId : drift.keySet()) {
+            for (Vm vm : room.vmsOn(hostId)) {
+                boolean joined = vm.nics().stream().anyMatch(nic -> nic.networkId().equals(network.id()));
+                if (joined && (vm.state() == VmState.RUNNING || vm.state() == VmState.PAUSED)) {
+                    throw new PaddockException.Conflict("VM '" + vm.name() + "' runs on host " + hostName(room, hostId)
+                            + " with a NIC on network '" + network.name() + "': stop or migrate it before the network"
+                            + " is laid anew there.");
+                }
+            }
+        }
+        List<Step> steps = new ArrayList<>();
+        Map<String, Network.Carrier> carriers = new LinkedHashMap<>(network.carriers());
+        drift.forEach((hostId, layout) -> {
+            Network.Carrier carrier = network.carriers().get(hostId);
+            NetworkSpec spec = specOf(carrier.libvirtName(), agreed);
+            steps.add(new Step.UndefineNetwork(hostId, carrier.libvirtName()));
+            steps.add(new Step.DefineNetwork(hostId, spec));
+            carriers.put(hostId, new Network.Carrier(spec.name(), spec.bridge(), false, spec.openvswitch(),
+                    spec.vlan()));
+        });
+        steps.add(new Step.RecordNetwork(network.withCarriers(carriers)));
+        OperationView view = operations.submit(new OperationPlan("network.repair", network.id(),
+                Guard.caller(ctx).name(), steps));
+        audit.record(ctx, new AuditNote(view.kind(), view.target(), "lay network " + network.name() + " "
+                + agreed.describe() + " anew on hosts " + String.join(", ", drift.keySet().stream()
+                .map(hostId -> hostName(room, hostId)).toList()) + " (operation " + view.id() + ")"));
+        VmRoutes.accepted(ctx, view);
+    }
+
+    private static String hostName(Room room, String hostId) {
+        return room.host(hostId).map(Host::name).orElse(hostId);
+    }
+
+    /** The libvirt network {@code name} laid as {@code layout} says. */
+    static NetworkSpec specOf(String name, Network.Layout layout) {
+        if (layout.openvswitch()) {
+            return NetworkSpec.overSwitch(name, layout.bridge(), layout.vlan());
+        }
+        NetworkSpec isolated = NetworkSpec.isolated(name);
+        return layout.bridge().equals(isolated.bridge()) ? isolated : NetworkSpec.overBridge(name, layout.bridge());
     }
 
     private void create(Context ctx) {

@@ -13,15 +13,16 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code paddock network create|list}: networks, and the hosts that carry them. */
+/** {@code paddock network create|list|delete|repair}: networks, and the hosts that carry them. */
 @Command(name = "network", description = "Create networks on hosts, or list them with the hosts that carry them.",
-        subcommands = {NetworkCommand.Create.class, NetworkCommand.ListNetworks.class, NetworkCommand.Delete.class})
+        subcommands = {NetworkCommand.Create.class, NetworkCommand.ListNetworks.class, NetworkCommand.Delete.class,
+            NetworkCommand.Repair.class})
 final class NetworkCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new CliException(ExitCode.USAGE, "Say what to do with networks: create, list or delete (see 'paddock network"
-                + " --help').");
+        throw new CliException(ExitCode.USAGE, "Say what to do with networks: create, list, delete or repair (see"
+                + " 'paddock network --help').");
     }
 
     @Command(name = "create", description = "Create a network on the hosts --host names (isolated, on a bridge"
@@ -50,6 +51,10 @@ final class NetworkCommand implements Runnable {
         @Option(names = "--vlan", paramLabel = "ID", description = "The 802.1Q VLAN (1 to 4094) of its ports.")
         private Integer vlan;
 
+        @Option(names = "--isolated", description = "Its VMs hear nothing from each other, on any host; they still"
+                + " reach what else is on it (a gateway, the uplink). Enforced on Open vSwitch switches.")
+        private boolean isolated;
+
         @Option(names = "--site", paramLabel = "ID", description = "The site (needed when there are several).")
         private String site;
 
@@ -61,7 +66,7 @@ final class NetworkCommand implements Runnable {
             PaddockCommand root = PaddockCommand.of(spec);
             ApiClient client = root.client();
             String siteId = site != null ? site : onlySite(client);
-            JsonNode answer = client.post("api/v1/networks", new Requests.NewNetwork(siteId, name, vlan, null,
+            JsonNode answer = client.post("api/v1/networks", new Requests.NewNetwork(siteId, name, vlan, isolated ? true : null,
                     hosts.isEmpty() ? null : hosts, bridge, switchName));
             if (!hosts.isEmpty()) {
                 return VmCommand.accepted(spec, answer, wait, "create network " + name);
@@ -104,7 +109,7 @@ final class NetworkCommand implements Runnable {
             Map<String, String> hostNames = new HashMap<>();
             client.get("api/v1/hosts").path("items")
                     .forEach(host -> hostNames.put(host.path("id").asText(), host.path("name").asText()));
-            Table table = new Table("NAME", "SITE", "HOSTS", "BRIDGES", "VLAN", "ID");
+            Table table = new Table("NAME", "SITE", "HOSTS", "BRIDGES", "VLAN", "ISOLATED", "HOSTS AGREE", "ID");
             for (JsonNode network : networks.path("items")) {
                 List<String> hosts = new ArrayList<>();
                 List<String> bridges = new ArrayList<>();
@@ -119,10 +124,43 @@ final class NetworkCommand implements Runnable {
                         hosts.isEmpty() ? "(whole site)" : String.join(",", hosts),
                         bridges.isEmpty() ? "-" : String.join(",", bridges),
                         network.path("vlan").isNumber() ? network.path("vlan").asText() : "-",
+                        network.path("isolated").asBoolean() ? "yes" : "no", agreement(network, hostNames),
                         network.path("id").asText());
             }
             table.print(root.out());
             return 0;
+        }
+    }
+
+    /** "yes", or "no: h2 (on switch sw0 in VLAN 20)" naming each host that lays it otherwise. */
+    static String agreement(JsonNode network, Map<String, String> hostNames) {
+        List<String> drifted = new ArrayList<>();
+        network.path("drift").properties().forEach(host -> drifted.add(hostNames.getOrDefault(host.getKey(),
+                host.getKey()) + " (" + (host.getValue().path("openvswitch").asBoolean() ? "switch " : "bridge ")
+                + host.getValue().path("bridge").asText() + (host.getValue().path("vlan").isNumber() ? " VLAN "
+                + host.getValue().path("vlan").asText() : "") + ")"));
+        return drifted.isEmpty() ? "yes" : "no: " + String.join(", ", drifted);
+    }
+
+    @Command(name = "repair", description = "Lay the network anew, as its other hosts agree, on each host that lays it"
+            + " otherwise (another switch, bridge or VLAN); refused while a VM runs there with a NIC on it.")
+    static final class Repair implements Callable<Integer> {
+
+        @CommandLine.Spec
+        private CommandLine.Model.CommandSpec spec;
+
+        @Parameters(paramLabel = "NAME-or-ID")
+        private String network;
+
+        @Option(names = "--wait", description = "Follow the operation until it ends.")
+        private boolean wait;
+
+        @Override
+        public Integer call() {
+            ApiClient client = PaddockCommand.of(spec).client();
+            String id = Delete.resolve(client, network);
+            JsonNode answer = client.post("api/v1/networks/" + ApiClient.encode(id) + "/repair", null);
+            return VmCommand.accepted(spec, answer, wait, "repair network " + network);
         }
     }
 
@@ -148,7 +186,7 @@ final class NetworkCommand implements Runnable {
         }
 
         /** The id of the network with this name or id. */
-        private static String resolve(ApiClient client, String nameOrId) {
+        static String resolve(ApiClient client, String nameOrId) {
             List<String> found = new ArrayList<>();
             for (JsonNode network : client.get("api/v1/networks?limit=1000").path("items")) {
                 if (network.path("id").asText().equals(nameOrId)) {

@@ -464,6 +464,10 @@ public final class InventoryController implements AutoCloseable {
         for (Network network : changes.put()) {
             store.putCarriers(network);
             LOG.info("network {} of site {} is carried by {}", network.name(), network.siteId(), network.hostIds());
+            network.drift().forEach((hostId, layout) -> LOG.warn("network {} of site {}: host {} lays it {}, its other"
+                    + " hosts {}; 'paddock network repair {}' lays it anew there", network.name(), network.siteId(),
+                    hostId, layout.describe(), network.agreedLayout().map(Network.Layout::describe).orElse("otherwise"),
+                    network.name()));
         }
         for (Network network : changes.removed()) {
             store.deleteNetwork(network.id());

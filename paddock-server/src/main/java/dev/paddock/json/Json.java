@@ -59,6 +59,7 @@ public final class Json {
 
         mapper.addMixIn(Step.class, StepMixIn.class);
         mapper.addMixIn(Vm.class, VmMixIn.class);
+        mapper.addMixIn(Network.class, NetworkMixIn.class);
         for (Class<?> step : Step.class.getPermittedSubclasses()) {
             mapper.registerSubtypes(new NamedType(step, step.getSimpleName()));
         }
@@ -71,6 +72,16 @@ public final class Json {
     /** {@code isProtected()} is derived from haPriority: written for readers, ignored when read back. */
     @JsonIgnoreProperties(value = "protected", allowGetters = true)
     private interface VmMixIn {}
+
+    /** What its hosts should agree on, and which do not: written for readers, ignored when read back. */
+    @JsonIgnoreProperties(value = {"agreedLayout", "drift"}, allowGetters = true)
+    private interface NetworkMixIn {
+        @com.fasterxml.jackson.annotation.JsonProperty("agreedLayout")
+        java.util.Optional<Network.Layout> agreedLayout();
+
+        @com.fasterxml.jackson.annotation.JsonProperty("drift")
+        java.util.Map<String, Network.Layout> drift();
+    }
 
     private static final class ResourcesSerializer extends JsonSerializer<Resources> {
         @Override

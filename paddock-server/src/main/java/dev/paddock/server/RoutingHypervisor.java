@@ -454,6 +454,11 @@ public final class RoutingHypervisor implements Hypervisor {
     }
 
     @Override
+    public int guardSwitch(String hostId, String switchName, List<dev.paddock.hypervisor.PortGuard> guards) {
+        return route(hostId).guardSwitch(hostId, switchName, guards);
+    }
+
+    @Override
     public List<String> switchPorts(String hostId, String uuid, String mac) {
         return route(hostId).switchPorts(hostId, uuid, mac);
     }

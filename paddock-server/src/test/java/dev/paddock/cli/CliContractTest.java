@@ -183,6 +183,9 @@ class CliContractTest {
                 Map.entry("network delete", Example.of(() -> List.of(network("gone")),
                         Mistake.of("an unknown network", ExitCode.NOT_FOUND, "no-such-network"),
                         Mistake.of("no network", ExitCode.USAGE))),
+                Map.entry("network repair", Example.of(() -> List.of(driftedNetwork("astray"), "--wait"),
+                        Mistake.of("an unknown network", ExitCode.NOT_FOUND, "no-such-network"),
+                        Mistake.of("no network", ExitCode.USAGE))),
                 onVm("vm start", () -> List.of(vm("cold", false))),
                 onVm("vm stop", () -> List.of(vm("warm", true), "--force")),
                 onVm("vm delete", () -> List.of(vm("doomed", true), "--force")),
@@ -477,6 +480,27 @@ class CliContractTest {
     private String network(String name) {
         Run run = paddock(List.of("network", "create", name, "--host", "h1", "--wait"));
         assertThat(run.status()).as(run.err()).isZero();
+        return name;
+    }
+
+    /** A network on the switches of h1 and h2 in VLAN 10, laid in VLAN 20 on h2 behind Paddock's back. */
+    private String driftedNetwork(String name) {
+        Run run = paddock(List.of("network", "create", name, "--host", "h1", "--host", "h2", "--switch", "sw0",
+                "--vlan", "10", "--wait"));
+        assertThat(run.status()).as(run.err()).isZero();
+        server.hypervisor.undefineNetwork(TestServer.HOST_2.id(), name);
+        server.hypervisor.defineNetwork(TestServer.HOST_2.id(), dev.paddock.hypervisor.NetworkSpec.overSwitch(name,
+                "sw0", java.util.OptionalInt.of(20)));
+        org.awaitility.Awaitility.await("the inventory finds " + name + " drifted").atMost(java.time.Duration
+                .ofSeconds(10)).until(() -> {
+                    String listed = paddock(List.of("network", "list", "-o", "json")).out();
+                    for (var network : dev.paddock.json.Json.mapper().readTree(listed).path("items")) {
+                        if (network.path("name").asText().equals(name) && !network.path("drift").isEmpty()) {
+                            return true;
+                        }
+                    }
+                    return false;
+                });
         return name;
     }
 

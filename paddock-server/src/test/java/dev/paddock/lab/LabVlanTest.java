@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.List;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -32,11 +33,24 @@ class LabVlanTest {
     private static final String A = "10.79.16.11";
     private static final String B = "10.79.16.12";
     private static final String C = "10.79.16.13";
+    private static final String D = "10.79.18.14";
+    private static final String E = "10.79.18.15";
+    private static final String GATEWAY = "10.79.18.1";
+    /** What the template guest's forge probe sends from when it forges its MAC. */
+    private static final String FORGED_MAC = "02:00:00:00:00:99";
+    private static final String FORGED_ADDRESS = "10.79.18.99";
+
+    private static LabGuests guests;
+
+    @BeforeAll
+    static void template() throws Exception {
+        guests = LabGuests.withTemplate(LAB, "vlanstore", "vlanguest", "h1", "h2");
+    }
 
     /** The lab's hosts outlive this class: its guests and networks go, as its probe machines do. */
     @AfterAll
     static void cleanUp() {
-        for (String port : List.of("v10", "v20", "mon")) {
+        for (String port : List.of("v10", "v20", "mon", "gw")) {
             LAB.lab().command("port-del", port);
         }
         for (JsonNode vm : LAB.paddock().get("/api/v1/vms").json().get("items")) {
@@ -45,7 +59,7 @@ class LabVlanTest {
                         + "?force=true&disks=delete"));
             }
         }
-        for (String network : List.of("vlan10", "vlan20")) {
+        for (String network : List.of("vlan10", "vlan20", "iso30")) {
             LAB.paddock().withoutNetwork(network);
         }
     }
@@ -53,7 +67,6 @@ class LabVlanTest {
     @Test
     @DisplayName("guests of VLAN 10 on two hosts reach each other; a guest of VLAN 20 on the same switch reaches neither")
     void vlansSpanHostsAndKeepApart() throws Exception {
-        LabGuests guests = LabGuests.withTemplate(LAB, "vlanstore", "vlanguest", "h1", "h2");
         for (int vlan : new int[] {10, 20}) {
             guests.awaitDone(LAB.paddock().post("/api/v1/networks", "{\"siteId\":\"" + guests.siteId() + "\",\"name\":"
                     + "\"vlan" + vlan + "\",\"hosts\":[\"h1\",\"h2\"],\"switch\":\"sw0\",\"vlan\":" + vlan + "}"));
@@ -88,6 +101,68 @@ class LabVlanTest {
                 .contains(A + " > " + B + ": ICMP echo request").contains(B + " > " + A + ": ICMP echo reply");
         guests.awaitDone(LAB.paddock().delete(mirror));
         assertThat(capturedWhileAPingsB()).as("nothing copied once the mirror is off").doesNotContain("ICMP");
+    }
+
+    @Test
+    @DisplayName("on an isolated network two guests reach the gateway but not each other; a forged MAC or address is"
+            + " dropped")
+    void anIsolatedNetworksGuestsReachOnlyTheGatewayAndNoGuestSendsAsAnother() throws Exception {
+        guests.awaitDone(LAB.paddock().post("/api/v1/networks", "{\"siteId\":\"" + guests.siteId() + "\",\"name\":"
+                + "\"iso30\",\"hosts\":[\"h1\",\"h2\"],\"switch\":\"sw0\",\"vlan\":30,\"isolated\":true}"));
+        JsonNode d = guests.create("vlan-d", "vlanguest", "h1", "iso30", D + "/24");
+        JsonNode e = guests.create("vlan-e", "vlanguest", "h2", "iso30", E + "/24");
+        LAB.lab().command("port", "h1", "gw", "30", GATEWAY + "/24");
+        awaitAnswer("gw", D, "vlan-d");
+        awaitAnswer("gw", E, "vlan-e");
+        awaitGuarded(1, d);
+        awaitGuarded(2, e);
+
+        assertThat(ping("gw", D, GATEWAY)).startsWith("reached " + GATEWAY);
+        assertThat(ping("gw", E, GATEWAY)).startsWith("reached " + GATEWAY);
+        assertThat(ping("gw", D, E)).as("same network, other host").startsWith("unreached " + E);
+        assertThat(ping("gw", E, D)).startsWith("unreached " + D);
+
+        String[] forged = new String[2];
+        String seen = capturedAt("gw", "ether src " + FORGED_MAC + " or src host " + FORGED_ADDRESS, () -> {
+            forged[0] = curl("gw", D, "/cgi-bin/forge?mac&" + GATEWAY);
+            forged[1] = curl("gw", D, "/cgi-bin/forge?" + FORGED_ADDRESS + "&" + GATEWAY);
+        });
+        assertThat(forged[0]).as("d sending from another MAC").startsWith("unreached " + GATEWAY);
+        assertThat(forged[1]).as("d sending from another address").startsWith("unreached " + GATEWAY);
+        assertThat(seen).as("nothing forged reached the gateway").contains("0 packets captured");
+        assertThat(ping("gw", D, GATEWAY)).as("d as itself again").startsWith("reached " + GATEWAY);
+    }
+
+    /** Waits until host hN's switch guards the port of VM {@code vm}'s NIC. */
+    private static void awaitGuarded(int host, JsonNode vm) {
+        String mac = vm.get("nics").get(0).get("mac").asText();
+        Awaitility.await("the switch of h" + host + " guards " + mac).atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofSeconds(1)).until(() -> run("ip", "netns", "exec", "h" + host, "env",
+                        "OVS_RUNDIR=" + LAB.lab().directory().resolve("hosts/h" + host + "/ovsrun"), "ovs-ofctl",
+                        "dump-flows", "sw0").contains("dl_src=" + mac));
+    }
+
+    /** What a capture of {@code filter} on lab port lp-PORT saw while {@code action} ran, with tcpdump's count. */
+    private static String capturedAt(String port, String filter, ThrowingRunnable action) throws Exception {
+        Process capture = new ProcessBuilder("ip", "netns", "exec", "lp-" + port, "timeout", "-s", "INT", "20",
+                "tcpdump", "-n", "-e", "-l", "-i", "eth0", filter).redirectErrorStream(true).start();
+        Thread.sleep(1500);
+        action.run();
+        Thread.sleep(1000);
+        // tcpdump counts what it captured as it ends
+        for (ProcessHandle process : capture.descendants().toList()) {
+            if (process.info().command().orElse("").endsWith("tcpdump")) {
+                Ran.run("kill", "-INT", Long.toString(process.pid()));
+            }
+        }
+        String seen = new String(capture.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        capture.waitFor();
+        return seen;
+    }
+
+    @FunctionalInterface
+    private interface ThrowingRunnable {
+        void run() throws Exception;
     }
 
     /** What a capture on lab port lp-mon saw of ICMP while a pinged b. */

@@ -61,6 +61,23 @@ class RoutingHypervisorTest {
     }
 
     @Test
+    @DisplayName("every method of the Hypervisor port is routed: none falls back to the port's default refusal")
+    void everyPortMethodIsRouted() {
+        java.util.List<String> unrouted = new java.util.ArrayList<>();
+        for (java.lang.reflect.Method method : dev.paddock.hypervisor.Hypervisor.class.getMethods()) {
+            if (java.lang.reflect.Modifier.isStatic(method.getModifiers())) {
+                continue;
+            }
+            try {
+                RoutingHypervisor.class.getDeclaredMethod(method.getName(), method.getParameterTypes());
+            } catch (NoSuchMethodException e) {
+                unrouted.add(method.getName());
+            }
+        }
+        org.assertj.core.api.Assertions.assertThat(unrouted).isEmpty();
+    }
+
+    @Test
     @DisplayName("with a datastore root, a disk named under the model's datastore prefix moves under it; others stay")
     void disksMoveUnderTheDatastoreRoot() {
         java.nio.file.Path root = java.nio.file.Path.of("/lab/shared/datastores");
