@@ -12,6 +12,7 @@ import dev.paddock.model.Nic;
 import dev.paddock.model.Room;
 import dev.paddock.model.Vm;
 import dev.paddock.model.VmState;
+import dev.paddock.network.NetworkRepair;
 import dev.paddock.operation.OperationView;
 import dev.paddock.operation.Operations;
 import dev.paddock.operation.plan.OperationPlan;
@@ -106,53 +107,18 @@ final class NetworkRoutes {
             throw new PaddockException.InvalidValue("Network '" + network.name() + "' was declared by hand: no host"
                     + " of it is Paddock's to lay anew.");
         }
-        Map<String, Network.Layout> drift = network.drift();
-        Network.Layout agreed = network.agreedLayout().orElseThrow();
-        if (drift.isEmpty()) {
-            throw new PaddockException.Conflict("The hosts of network '" + network.name() + "' agree: all lay it "
-                    + agreed.describe() + ". Nothing to repair.");
-        }
-        Room room = store.room();
-        for (String hostId : drift.keySet()) {
-            for (Vm vm : room.vmsOn(hostId)) {
-                boolean joined = vm.nics().stream().anyMatch(nic -> nic.networkId().equals(network.id()));
-                if (joined && (vm.state() == VmState.RUNNING || vm.state() == VmState.PAUSED)) {
-                    throw new PaddockException.Conflict("VM '" + vm.name() + "' runs on host " + hostName(room, hostId)
-                            + " with a NIC on network '" + network.name() + "': stop or migrate it before the network"
-                            + " is laid anew there.");
-                }
+        switch (NetworkRepair.of(network, store.room(), Guard.caller(ctx).name())) {
+            case NetworkRepair.Agreed agreed -> throw new PaddockException.Conflict("The hosts of network '"
+                    + network.name() + "' agree: all lay it " + agreed.agreed() + ". Nothing to repair.");
+            case NetworkRepair.Blocked blocked -> throw new PaddockException.Conflict(blocked.reasons().getFirst());
+            case NetworkRepair.Repair repair -> {
+                OperationView view = operations.submit(repair.plan());
+                audit.record(ctx, new AuditNote(view.kind(), view.target(), "lay network " + network.name() + " "
+                        + repair.agreed() + " anew on hosts " + String.join(", ", repair.hostNames())
+                        + " (operation " + view.id() + ")"));
+                VmRoutes.accepted(ctx, view);
             }
         }
-        List<Step> steps = new ArrayList<>();
-        Map<String, Network.Carrier> carriers = new LinkedHashMap<>(network.carriers());
-        drift.forEach((hostId, layout) -> {
-            Network.Carrier carrier = network.carriers().get(hostId);
-            NetworkSpec spec = specOf(carrier.libvirtName(), agreed);
-            steps.add(new Step.UndefineNetwork(hostId, carrier.libvirtName()));
-            steps.add(new Step.DefineNetwork(hostId, spec));
-            carriers.put(hostId, new Network.Carrier(spec.name(), spec.bridge(), false, spec.openvswitch(),
-                    spec.vlan()));
-        });
-        steps.add(new Step.RecordNetwork(network.withCarriers(carriers)));
-        OperationView view = operations.submit(new OperationPlan("network.repair", network.id(),
-                Guard.caller(ctx).name(), steps));
-        audit.record(ctx, new AuditNote(view.kind(), view.target(), "lay network " + network.name() + " "
-                + agreed.describe() + " anew on hosts " + String.join(", ", drift.keySet().stream()
-                .map(hostId -> hostName(room, hostId)).toList()) + " (operation " + view.id() + ")"));
-        VmRoutes.accepted(ctx, view);
-    }
-
-    private static String hostName(Room room, String hostId) {
-        return room.host(hostId).map(Host::name).orElse(hostId);
-    }
-
-    /** The libvirt network {@code name} laid as {@code layout} says. */
-    static NetworkSpec specOf(String name, Network.Layout layout) {
-        if (layout.openvswitch()) {
-            return NetworkSpec.overSwitch(name, layout.bridge(), layout.vlan());
-        }
-        NetworkSpec isolated = NetworkSpec.isolated(name);
-        return layout.bridge().equals(isolated.bridge()) ? isolated : NetworkSpec.overBridge(name, layout.bridge());
     }
 
     private void create(Context ctx) {

@@ -20,6 +20,7 @@ import dev.paddock.libvirt.LibvirtHypervisor;
 import dev.paddock.libvirt.fence.FenceAgentProcess;
 import dev.paddock.metrics.PaddockMetrics;
 import dev.paddock.monitoring.Monitoring;
+import dev.paddock.network.NetworkKeeper;
 import dev.paddock.network.SwitchKeeper;
 import dev.paddock.notification.Notifications;
 import dev.paddock.store.JdbcChannels;
@@ -329,6 +330,11 @@ public final class PaddockServer implements AutoCloseable {
             made.add(switches);
             switches.start();
             leadership.stopOnLoss(switches);
+            NetworkKeeper networks = new NetworkKeeper(new NetworkKeeper.Wiring(store::room, runner,
+                    oversight.alarms(), Clock.systemUTC()), NetworkKeeper.DEFAULT_PERIOD);
+            made.add(networks);
+            networks.start();
+            leadership.stopOnLoss(networks);
             PaddockServer server = start(new Parts(store, runner, hypervisor, oversight, security.accounts(), made,
                     Optional.of(ha), Optional.of(leadership), logins.kept(), Optional.of(backups),
                     Optional.of(schedules), Optional.of(replication), Optional.of(monitoring), Optional.of(notifier)),

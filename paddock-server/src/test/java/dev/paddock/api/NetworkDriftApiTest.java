@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.paddock.hypervisor.HostNetwork;
 import dev.paddock.hypervisor.NetworkSpec;
 import dev.paddock.model.Network;
+import dev.paddock.network.NetworkKeeper;
 import java.time.Duration;
 import java.util.OptionalInt;
 import org.awaitility.Awaitility;
@@ -98,5 +99,55 @@ class NetworkDriftApiTest {
         assertThat(reply.status()).isEqualTo(409);
         assertThat(reply.json().get("detail").asText()).isEqualTo("VM 'tenant' runs on host h2 with a NIC on network"
                 + " 'vlan10': stop or migrate it before the network is laid anew there.");
+    }
+
+    @Test
+    void theKeeperLaysItAnewByItselfWhenNoVmRunsThereOnIt() {
+        try (NetworkKeeper keeper = keeper()) {
+            keeper.round();
+        }
+
+        Awaitility.await("the keeper's repair").atMost(Duration.ofSeconds(10))
+                .until(() -> server.store.network(id).orElseThrow().drift().isEmpty());
+        assertThat(server.hypervisor.networks("host-2").stream().filter(n -> n.name().equals("vlan10")).findFirst()
+                .orElseThrow().vlan()).hasValue(10);
+    }
+
+    @Test
+    void theKeeperRaisesAnAlarmWhileAVmRunsThereOnItAndClearsItOnceTheHostsAgree() {
+        server.hypervisor.undefineNetwork("host-2", "vlan10");
+        server.hypervisor.defineNetwork("host-2", NetworkSpec.overSwitch("vlan10", "sw0", OptionalInt.of(10)));
+        Awaitility.await().atMost(Duration.ofSeconds(10))
+                .until(() -> server.store.network(id).orElseThrow().drift().isEmpty());
+        String vm = server.awaitFinal(server.post("/api/v1/vms", "{\"name\":\"tenant\",\"vcpus\":1,"
+                + "\"memoryMib\":512,\"hostId\":\"host-2\",\"nics\":[{\"network\":\"vlan10\"}]}")).get("target").asText();
+        server.hypervisor.undefineNetwork("host-2", "vlan10");
+        server.hypervisor.defineNetwork("host-2", NetworkSpec.overSwitch("vlan10", "sw0", OptionalInt.of(20)));
+        Awaitility.await().atMost(Duration.ofSeconds(10))
+                .until(() -> !server.store.network(id).orElseThrow().drift().isEmpty());
+
+        try (NetworkKeeper keeper = keeper()) {
+            keeper.round();
+            keeper.round();
+            JsonNode alarms = server.get("/api/v1/alarms").json().get("items");
+            assertThat(alarms).hasSize(1);
+            assertThat(alarms.get(0).get("kind").asText()).isEqualTo(NetworkKeeper.ALARM);
+            assertThat(alarms.get(0).get("message").asText()).isEqualTo("Network 'vlan10' is laid otherwise on some"
+                    + " of its hosts and cannot be laid anew now: VM 'tenant' runs on host h2 with a NIC on network"
+                    + " 'vlan10': stop or migrate it before the network is laid anew there.");
+
+            server.awaitFinal(server.post("/api/v1/vms/" + vm + "/stop?force=true", ""));
+            keeper.round();
+            Awaitility.await("the keeper's repair").atMost(Duration.ofSeconds(10))
+                    .until(() -> server.store.network(id).orElseThrow().drift().isEmpty());
+            keeper.round();
+        }
+        assertThat(server.get("/api/v1/alarms").json().get("items").get(0).get("cleared").get("reason").asText())
+                .isEqualTo("its hosts agree again");
+    }
+
+    private NetworkKeeper keeper() {
+        return new NetworkKeeper(new NetworkKeeper.Wiring(server.store::room, server.operations,
+                server.oversight.alarms(), java.time.Clock.systemUTC()), Duration.ofMinutes(1));
     }
 }
