@@ -55,6 +55,14 @@ public final class Json {
         paddock.addSerializer(Resources.class, new ResourcesSerializer());
         paddock.addDeserializer(Resources.class, new ResourcesDeserializer());
         paddock.addDeserializer(Network.Carrier.class, new CarrierDeserializer());
+        paddock.setDeserializerModifier(new com.fasterxml.jackson.databind.deser.BeanDeserializerModifier() {
+            @Override
+            public JsonDeserializer<?> modifyDeserializer(com.fasterxml.jackson.databind.DeserializationConfig config,
+                    com.fasterxml.jackson.databind.BeanDescription description, JsonDeserializer<?> deserializer) {
+                return description.getBeanClass() == dev.paddock.model.Nic.class ? new NicDefaults(deserializer)
+                        : deserializer;
+            }
+        });
         mapper.registerModule(paddock);
 
         mapper.addMixIn(Step.class, StepMixIn.class);
@@ -72,6 +80,32 @@ public final class Json {
     /** {@code isProtected()} is derived from haPriority: written for readers, ignored when read back. */
     @JsonIgnoreProperties(value = "protected", allowGetters = true)
     private interface VmMixIn {}
+
+    /**
+     * Reads a NIC written before it was known whether its guest is trusted as untrusted: the shared mapper refuses a
+     * missing boolean, which stored values and journaled steps of older versions lack.
+     */
+    private static final class NicDefaults extends com.fasterxml.jackson.databind.deser.std.DelegatingDeserializer {
+        NicDefaults(JsonDeserializer<?> delegate) {
+            super(delegate);
+        }
+
+        @Override
+        protected JsonDeserializer<?> newDelegatingInstance(JsonDeserializer<?> delegate) {
+            return new NicDefaults(delegate);
+        }
+
+        @Override
+        public Object deserialize(JsonParser parser, DeserializationContext context) throws IOException {
+            JsonNode node = parser.readValueAsTree();
+            if (node instanceof com.fasterxml.jackson.databind.node.ObjectNode object && !object.has("trusted")) {
+                object.put("trusted", false);
+            }
+            JsonParser nic = node.traverse(parser.getCodec());
+            nic.nextToken();
+            return _delegatee.deserialize(nic, context);
+        }
+    }
 
     /** What its hosts should agree on, and which do not: written for readers, ignored when read back. */
     @JsonIgnoreProperties(value = {"agreedLayout", "drift"}, allowGetters = true)

@@ -147,6 +147,17 @@ class StepJsonTest {
     }
 
     @Test
+    void aNicWrittenBeforeAddressesAndTrustReadsAsUntrustedWithoutAddresses() throws Exception {
+        dev.paddock.model.Nic read = Json.mapper().readValue("{\"networkId\":\"n1\",\"mac\":\"52:54:00:00:00:01\","
+                + "\"inboundKbps\":8000,\"outboundKbps\":null,\"mirror\":null}", dev.paddock.model.Nic.class);
+
+        assertThat(read).isEqualTo(new dev.paddock.model.Nic("n1", "52:54:00:00:00:01",
+                java.util.OptionalLong.of(8000), java.util.OptionalLong.empty()));
+        assertThat(Json.mapper().readValue(Json.mapper().writeValueAsString(read.withTrust(true).withAddresses(
+                List.of("10.0.0.5"))), dev.paddock.model.Nic.class).addresses()).containsExactly("10.0.0.5");
+    }
+
+    @Test
     void aParallelStepJournaledBeforeItsLimitRunsAllItsPartsAtOnce() throws Exception {
         ObjectMapper mapper = Json.mapper();
         Step.Parallel limited = new Step.Parallel(List.of(new Step.StartVm("h1", "v1"), new Step.StartVm("h1", "v2"),
