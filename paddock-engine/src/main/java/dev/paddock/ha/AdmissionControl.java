@@ -168,7 +168,8 @@ public final class AdmissionControl {
         Set<String> ids = new HashSet<>();
         hosts.forEach(h -> ids.add(h.id()));
         List<Vm> vms = room.vms().stream().filter(vm -> vm.hostId().filter(ids::contains).isPresent()).toList();
-        return new Room(room.sites(), room.clusters(), hosts, vms, room.networks(), room.datastores());
+        return new Room(room.sites(), room.clusters(), hosts, vms, room.networks(), room.datastores())
+                .withLicensing(room.licensing());
     }
 
     private static String failures(int count) {

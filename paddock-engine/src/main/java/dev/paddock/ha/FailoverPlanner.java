@@ -39,7 +39,7 @@ import java.util.Set;
  */
 public final class FailoverPlanner {
 
-    private static final FailoverPlanner DEFAULT = new FailoverPlanner(PlacementEngine.balancing());
+    private static final FailoverPlanner DEFAULT = new FailoverPlanner(PlacementEngine.failover());
 
     private final PlacementEngine engine;
 

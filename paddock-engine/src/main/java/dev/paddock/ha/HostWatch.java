@@ -216,7 +216,8 @@ public final class HostWatch {
                 .map(h -> h.withState(health(h.id()).takesRestarts() && h.state() == HostState.CONNECTED
                         ? HostState.CONNECTED : HostState.DISCONNECTED))
                 .toList();
-        return new Room(base.sites(), base.clusters(), hosts, base.vms(), base.networks(), base.datastores());
+        return new Room(base.sites(), base.clusters(), hosts, base.vms(), base.networks(), base.datastores())
+                .withLicensing(base.licensing());
     }
 
     private Optional<Move> move(String hostId, HostHealth.Event event, String reason, Optional<Instant> lost) {

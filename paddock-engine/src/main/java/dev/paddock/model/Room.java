@@ -24,6 +24,9 @@ public final class Room {
     private final Map<String, Vm> vms;
     private final Map<String, Network> networks;
     private final Map<String, Datastore> datastores;
+    private final Licensing licensing;
+    /** The room is immutable: what {@link #licenceUse} reads once stays true. */
+    private final Map<String, Map<String, Integer>> licenceUses = new java.util.concurrent.ConcurrentHashMap<>();
     /** The room is immutable: what {@link #networkDrift} reads once stays true. */
     private final Map<String, Map<String, Network.Layout>> drifts = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -40,6 +43,44 @@ public final class Room {
         this.vms = index(vms, Vm::id);
         this.networks = index(networks, Network::id);
         this.datastores = index(datastores, Datastore::id);
+        this.licensing = Licensing.NONE;
+    }
+
+    private Room(Room room, Licensing licensing) {
+        this.sites = room.sites;
+        this.clusters = room.clusters;
+        this.hosts = room.hosts;
+        this.vms = room.vms;
+        this.networks = room.networks;
+        this.datastores = room.datastores;
+        this.licensing = licensing;
+    }
+
+    /** The same room judged by {@code newLicensing}'s licences. */
+    public Room withLicensing(Licensing newLicensing) {
+        return new Room(this, newLicensing);
+    }
+
+    /**
+     * Who uses licence {@code name} now: by host id, how many running (or paused) VMs there carry it. Read once per
+     * room.
+     */
+    public Map<String, Integer> licenceUse(String name) {
+        return licenceUses.computeIfAbsent(name, any -> {
+            Map<String, Integer> use = new java.util.TreeMap<>();
+            for (Vm vm : vms.values()) {
+                if (vm.licences().contains(name) && vm.hostId().isPresent()
+                        && (vm.state() == VmState.RUNNING || vm.state() == VmState.PAUSED)) {
+                    use.merge(vm.hostId().get(), 1, Integer::sum);
+                }
+            }
+            return java.util.Collections.unmodifiableMap(use);
+        });
+    }
+
+    /** Its licences, and where its VMs' licences are bound. */
+    public Licensing licensing() {
+        return licensing;
     }
 
     private static <T> Map<String, T> index(Collection<T> items, java.util.function.Function<T, String> id) {
@@ -137,7 +178,7 @@ public final class Room {
         Map<String, Vm> copy = new LinkedHashMap<>(vms);
         copy.put(vm.id(), vm);
         return new Room(sites.values(), clusters.values(), hosts.values(), copy.values(), networks.values(),
-                datastores.values());
+                datastores.values()).withLicensing(licensing);
     }
 
     /** A room equal to this one but with {@code host} added or replaced. */
@@ -145,7 +186,7 @@ public final class Room {
         Map<String, Host> copy = new LinkedHashMap<>(hosts);
         copy.put(host.id(), host);
         return new Room(sites.values(), clusters.values(), copy.values(), vms.values(), networks.values(),
-                datastores.values());
+                datastores.values()).withLicensing(licensing);
     }
 
     /** A room equal to this one without the VM of that id. */
@@ -153,6 +194,6 @@ public final class Room {
         Map<String, Vm> copy = new LinkedHashMap<>(vms);
         copy.remove(vmId);
         return new Room(sites.values(), clusters.values(), hosts.values(), copy.values(), networks.values(),
-                datastores.values());
+                datastores.values()).withLicensing(licensing);
     }
 }

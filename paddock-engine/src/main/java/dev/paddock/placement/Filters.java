@@ -3,6 +3,8 @@ package dev.paddock.placement;
 import dev.paddock.model.Cluster;
 import dev.paddock.model.Disk;
 import dev.paddock.model.Host;
+import dev.paddock.model.Licence;
+import dev.paddock.model.Licensing;
 import dev.paddock.model.Network;
 import dev.paddock.model.Nic;
 import dev.paddock.model.Resources;
@@ -11,6 +13,7 @@ import dev.paddock.model.Vm;
 import dev.paddock.model.VmState;
 import dev.paddock.storage.LocalDiskMoves;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -45,6 +48,15 @@ public final class Filters {
     public static List<HostFilter> liveMigration() {
         return List.of(new AcceptsVms(), new SameCluster(), new Capacity(), new Licences(), new CpuCompatible(),
                 new NetworksReachable(), new DatastoresReachable(true), new AntiAffinity());
+    }
+
+    /**
+     * For a VM restarted after its host failed: the standard filters, its licences free to move to another host
+     * ({@link Licences#relocation}).
+     */
+    public static List<HostFilter> failover() {
+        return List.of(new AcceptsVms(), new SameCluster(), new Capacity(), new Licences(false),
+                new NetworksReachable(), new DatastoresReachable(), new AntiAffinity());
     }
 
     /** Hosts in maintenance, disconnected, fenced or powered off take no new VM. */
@@ -83,14 +95,89 @@ public final class Filters {
         }
     }
 
-    /** The host carries every licence the VM needs. */
-    public record Licences() implements HostFilter {
-        public Verdict test(Vm vm, HostView host, Room room) {
-            Set<String> missing = new TreeSet<>(vm.licences());
-            missing.removeAll(host.host().licences());
-            return missing.isEmpty() ? Verdict.FITS
-                    : Reject.because("licences", "host lacks licence " + String.join(", ", missing));
+    /**
+     * Every licence the VM carries lets it run on the host. A licence the room defines ({@link Licence}) is judged by
+     * its rules: the host's site must be one it may be used in; its entitlement must cover the VM (one more VM, or
+     * the host's cores when no VM carrying it runs there yet); and with {@code relocation}, a VM whose licence is bound
+     * to another host may move only when the licence may be reassigned ({@link Licence#relocationDays}). A licence
+     * the room does not define must be one the host carries.
+     *
+     * @param relocation false for a restart after its host failed: a hardware failure frees the licence to move
+     */
+    public record Licences(boolean relocation) implements HostFilter {
+        public Licences() {
+            this(true);
         }
+
+        public Verdict test(Vm vm, HostView host, Room room) {
+            for (String name : new TreeSet<>(vm.licences())) {
+                Optional<Licence> defined = room.licensing().licence(name);
+                if (defined.isEmpty()) {
+                    if (!host.host().licences().contains(name)) {
+                        return Reject.because("licences", "host lacks licence " + name);
+                    }
+                    continue;
+                }
+                Optional<String> refusal = refusal(vm, host.host(), room, defined.get());
+                if (refusal.isPresent()) {
+                    return Reject.because("licences", refusal.get());
+                }
+            }
+            return Verdict.FITS;
+        }
+
+        private Optional<String> refusal(Vm vm, Host host, Room room, Licence licence) {
+            String site = room.cluster(host.clusterId()).map(Cluster::siteId).orElse("");
+            if (!licence.allowedIn(site)) {
+                return Optional.of("licence " + licence.name() + " may be used only in site"
+                        + (licence.siteIds().size() > 1 ? "s " : " ") + String.join(", ", licence.siteIds())
+                        + ", and the host is in site " + site);
+            }
+            Map<String, Integer> use = new java.util.TreeMap<>(room.licenceUse(licence.name()));
+            boolean running = vm.state() == VmState.RUNNING || vm.state() == VmState.PAUSED;
+            if (running && vm.licences().contains(licence.name())) {
+                vm.hostId().ifPresent(from -> use.computeIfPresent(from, (id, count) -> count > 1 ? count - 1 : null));
+            }
+            if (licence.entitlement() > 0 && licence.metric() == Licence.Metric.VM) {
+                int vms = use.values().stream().mapToInt(Integer::intValue).sum();
+                if (vms + 1 > licence.entitlement()) {
+                    return Optional.of("licence " + licence.name() + " covers " + licence.entitlement() + " VMs and "
+                            + vms + " run with it");
+                }
+            }
+            if (licence.entitlement() > 0 && licence.metric() == Licence.Metric.HOST_CORE
+                    && !use.containsKey(host.id())) {
+                long cores = 0;
+                for (String used : use.keySet()) {
+                    cores += room.host(used).map(Filters::cores).orElse(0L);
+                }
+                if (cores + cores(host) > licence.entitlement()) {
+                    return Optional.of("licence " + licence.name() + " covers " + licence.entitlement() + " host cores,"
+                            + " " + cores + " are in use, and the host has " + cores(host) + " more");
+                }
+            }
+            if (relocation && licence.relocationDays() > 0) {
+                Optional<Licensing.Binding> binding = room.licensing().binding(vm.id(), licence.name());
+                if (binding.isPresent() && !binding.get().hostId().equals(host.id())) {
+                    java.time.Instant free = binding.get().since().plus(java.time.Duration.ofDays(
+                            licence.relocationDays()));
+                    if (room.licensing().asOf().isBefore(free)) {
+                        String boundTo = room.host(binding.get().hostId()).map(Host::name)
+                                .orElse(binding.get().hostId());
+                        return Optional.of("licence " + licence.name() + " of the VM was bound to host " + boundTo
+                                + " on " + binding.get().since().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+                                + " and may be reassigned once in " + licence.relocationDays() + " days: not before "
+                                + free.truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+                    }
+                }
+            }
+            return Optional.empty();
+        }
+    }
+
+    /** A host's cores, as its CPU capacity counts them. */
+    static long cores(Host host) {
+        return Math.max(1, host.capacity().cpuMillicores() / 1000);
     }
 
     /**

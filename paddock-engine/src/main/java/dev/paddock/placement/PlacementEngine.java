@@ -61,6 +61,15 @@ public final class PlacementEngine {
                 List.of(new Weighted(new Scorers.Balance(), 1), new Weighted(new Scorers.Affinity(), 2)));
     }
 
+    /**
+     * As {@link #balancing}, for VMs restarted after their host failed ({@link Filters#failover}): a licence bound to
+     * the failed host moves with them.
+     */
+    public static PlacementEngine failover() {
+        return new PlacementEngine(Filters.failover(),
+                List.of(new Weighted(new Scorers.Balance(), 1), new Weighted(new Scorers.Affinity(), 2)));
+    }
+
     /** The standard filters; fill hosts before opening new ones (consolidation). */
     public static PlacementEngine packing() {
         return new PlacementEngine(Filters.standard(),

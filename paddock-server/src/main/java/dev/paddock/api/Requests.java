@@ -96,7 +96,8 @@ public final class Requests {
             NewCloudInit cloudInit,
             Long cpuMillicores,
             Integer maxVcpus,
-            Long maxMemoryMib) {}
+            Long maxMemoryMib,
+            List<String> licences) {}
 
     /**
      * A disk of a new VM: a clone of {@code image} (an id or name; {@code clone} linked, the default, or full;
@@ -252,4 +253,11 @@ public final class Requests {
         }
         return value;
     }
+
+    /**
+     * A licence: {@code metric} "vm" or "host-core", {@code entitlement} how many (0 or absent for no limit),
+     * {@code sites} where it may be used (absent for all), {@code relocationDays} how often a VM's licence may move to
+     * another host (0 or absent for no rule).
+     */
+    public record NewLicence(String metric, Long entitlement, List<String> sites, Long relocationDays) {}
 }

@@ -100,6 +100,7 @@ public final class RestApi {
         operations.register(routes);
         oversight.register(routes);
         consolidation.register(routes);
+        new LicenceRoutes(store, audit).register(routes);
         accounts.register(routes);
         sessions.register(routes, config.routes);
         String document = OpenApiDocument.json();

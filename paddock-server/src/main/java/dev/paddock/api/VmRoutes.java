@@ -163,6 +163,7 @@ final class VmRoutes {
                     + cluster.name() + "'.");
         }
         List<Nic> requestedNics = requestedNics(request.nics() == null ? List.of() : request.nics(), cluster, room);
+        Set<String> licences = licences(request.licences());
         String id = InventoryRoutes.newId();
         NewVmDisks disks = request.template() == null && request.disks() == null && request.cloudInit() == null
                 ? NewVmDisks.NONE
@@ -171,7 +172,7 @@ final class VmRoutes {
         boolean start = !Boolean.FALSE.equals(request.start());
         // Built in the room the decision reads, where the MACs it makes are unique.
         Function<Room, Vm> vmIn = now -> new Vm(id, name, cluster.id(), Optional.empty(), demand, VmState.STOPPED,
-                VmOrigin.MANAGED, request.tier(), haPriority, Set.of(), Set.of(), Set.of(), disks.disks(),
+                VmOrigin.MANAGED, request.tier(), haPriority, Set.of(), Set.of(), licences, disks.disks(),
                 withMacs(disks.withSeedAddress(requestedNics), now), watchdog, firmware, boot, maxima);
         if (Query.flag(ctx, "dryRun")) {
             ctx.json(ledger.peek((now, claims) -> {
@@ -229,6 +230,20 @@ final class VmRoutes {
             nics.add(nic(nic, field, network));
         }
         return nics;
+    }
+
+    /** The licence names a VM carries: each a name as licences take, once. */
+    static Set<String> licences(List<String> asked) {
+        if (asked == null) {
+            return Set.of();
+        }
+        for (int i = 0; i < asked.size(); i++) {
+            if (asked.get(i) == null || !asked.get(i).matches("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")) {
+                throw new PaddockException.InvalidValue("Field 'licences[" + i + "]' is a licence name (letters,"
+                        + " digits, '-', '_' and '.', at most 64), not '" + asked.get(i) + "'.");
+            }
+        }
+        return Set.copyOf(asked);
     }
 
     /** The NIC a request asks for on {@code network}: its MAC (empty for one Paddock makes) and its traffic limits. */

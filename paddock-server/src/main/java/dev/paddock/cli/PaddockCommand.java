@@ -28,6 +28,7 @@ import picocli.CommandLine.ScopeType;
             HaCommand.class,
             VmsCommand.class,
             NetworkCommand.class,
+            LicenceCommand.class,
             VmCommand.class,
             DatastoreCommand.class,
             ImageCommand.class,

@@ -184,6 +184,10 @@ final class VmCommand implements Runnable {
                 + " (default) or itco; implies --watchdog reset when that is not given.")
         private String watchdogModel;
 
+        @Option(names = "--licence", paramLabel = "NAME", description = "A licence it carries (placement honours the"
+                + " licence's rules); repeat for more.")
+        private List<String> licences = List.of();
+
         @Option(names = "--nic", paramLabel = "NETWORK[,mac=MAC][,in=KBPS][,out=KBPS]", description = "Give it a NIC"
                 + " on NETWORK (a name or an id), with MAC or one Paddock makes, its traffic into and out of the VM"
                 + " limited to KBPS kbit/s when given; repeat for more NICs.")
@@ -228,7 +232,7 @@ final class VmCommand implements Runnable {
             Requests.NewVm request = new Requests.NewVm(name, cluster, host, cpus, memoryMib, diskGib, null, null, null,
                     !noStart, watchdog, nicRequests.isEmpty() ? null : nicRequests, template,
                     disks.isEmpty() ? null : disks, fullClone ? "full" : null, firmware, boot, cloudInit, millicores,
-                    maxCpus, maxMemoryMib);
+                    maxCpus, maxMemoryMib, licences.isEmpty() ? null : licences);
             if (dryRun) {
                 return dryRun(spec, PaddockCommand.of(spec).client().post("api/v1/vms?dryRun=true", request));
             }

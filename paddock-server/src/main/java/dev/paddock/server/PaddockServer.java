@@ -20,6 +20,7 @@ import dev.paddock.libvirt.LibvirtHypervisor;
 import dev.paddock.libvirt.fence.FenceAgentProcess;
 import dev.paddock.metrics.PaddockMetrics;
 import dev.paddock.monitoring.Monitoring;
+import dev.paddock.licensing.LicenceKeeper;
 import dev.paddock.network.NetworkKeeper;
 import dev.paddock.network.SwitchKeeper;
 import dev.paddock.notification.Notifications;
@@ -335,6 +336,11 @@ public final class PaddockServer implements AutoCloseable {
             made.add(networks);
             networks.start();
             leadership.stopOnLoss(networks);
+            LicenceKeeper licences = new LicenceKeeper(store, Clock.systemUTC(), LicenceKeeper.DEFAULT_PERIOD);
+            made.add(licences);
+            licences.start();
+            leadership.stopOnLoss(licences);
+            runner.onFinished(id -> licences.operationEnded());
             PaddockServer server = start(new Parts(store, runner, hypervisor, oversight, security.accounts(), made,
                     Optional.of(ha), Optional.of(leadership), logins.kept(), Optional.of(backups),
                     Optional.of(schedules), Optional.of(replication), Optional.of(monitoring), Optional.of(notifier)),

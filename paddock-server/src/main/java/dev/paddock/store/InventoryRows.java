@@ -291,11 +291,11 @@ final class InventoryRows {
     private static final String EMPTY = "[]";
     private static final String EMPTY_MAP = "{}";
 
-    private static Set<String> strings(String text) throws SQLException {
+    static Set<String> strings(String text) throws SQLException {
         return text.equals(EMPTY) ? Set.of() : read(text, STRINGS);
     }
 
-    private static String json(java.util.Collection<?> value) {
+    static String json(java.util.Collection<?> value) {
         if (value.isEmpty()) {
             return EMPTY;
         }

@@ -84,6 +84,24 @@ public interface InventoryStore {
     /** Returns false when it was absent. */
     boolean deleteNetwork(String id);
 
+    /** The licences, by name. */
+    List<dev.paddock.model.Licence> licences();
+
+    /** Adds a licence or replaces the one of its name. */
+    void put(dev.paddock.model.Licence licence);
+
+    /** Returns false when it was absent; its bindings go with it. */
+    boolean deleteLicence(String name);
+
+    /** Where every VM's licences are bound. */
+    List<dev.paddock.model.Licensing.Binding> licenceBindings();
+
+    /** Binds a VM's licence to a host, replacing its earlier binding. */
+    void put(dev.paddock.model.Licensing.Binding binding);
+
+    /** Forgets the bindings of VMs and licences that no longer exist. */
+    void forgetBindings(java.util.Set<String> vmIds, java.util.Set<String> licences);
+
     List<Datastore> datastores();
 
     Optional<Datastore> datastore(String id);

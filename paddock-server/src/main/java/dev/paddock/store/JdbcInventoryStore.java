@@ -13,6 +13,8 @@ import dev.paddock.model.Datastore;
 import dev.paddock.model.Image;
 import dev.paddock.model.Template;
 import dev.paddock.model.Host;
+import dev.paddock.model.Licence;
+import dev.paddock.model.Licensing;
 import dev.paddock.model.Network;
 import dev.paddock.model.Room;
 import dev.paddock.model.Site;
@@ -306,6 +308,75 @@ public final class JdbcInventoryStore implements InventoryStore {
     }
 
     @Override
+    public List<Licence> licences() {
+        return jdbc.query("SELECT name, metric, entitlement, sites, relocation_days FROM licences ORDER BY name",
+                s -> {}, r -> new Licence(r.getString(1), Licence.Metric.valueOf(r.getString(2)), r.getInt(3),
+                        InventoryRows.strings(r.getString(4)), r.getInt(5)));
+    }
+
+    @Override
+    public void put(Licence licence) {
+        jdbc.inTransaction(connection -> {
+            Jdbc.update(connection, "DELETE FROM licences WHERE name = ?", s -> s.setString(1, licence.name()));
+            Jdbc.update(connection, "INSERT INTO licences (name, metric, entitlement, sites, relocation_days) VALUES"
+                    + " (?, ?, ?, ?, ?)", s -> {
+                        s.setString(1, licence.name());
+                        s.setString(2, licence.metric().name());
+                        s.setInt(3, licence.entitlement());
+                        s.setString(4, InventoryRows.json(licence.siteIds()));
+                        s.setInt(5, licence.relocationDays());
+                    });
+            return null;
+        });
+    }
+
+    @Override
+    public boolean deleteLicence(String name) {
+        return jdbc.inTransaction(connection -> {
+            Jdbc.update(connection, "DELETE FROM licence_bindings WHERE licence = ?", s -> s.setString(1, name));
+            return Jdbc.update(connection, "DELETE FROM licences WHERE name = ?", s -> s.setString(1, name)) > 0;
+        });
+    }
+
+    @Override
+    public List<Licensing.Binding> licenceBindings() {
+        return jdbc.query("SELECT vm_id, licence, host_id, since FROM licence_bindings ORDER BY vm_id, licence",
+                s -> {}, r -> new Licensing.Binding(r.getString(1), r.getString(2), r.getString(3),
+                        r.getObject(4, java.time.OffsetDateTime.class).toInstant()));
+    }
+
+    @Override
+    public void put(Licensing.Binding binding) {
+        jdbc.inTransaction(connection -> {
+            Jdbc.update(connection, "DELETE FROM licence_bindings WHERE vm_id = ? AND licence = ?", s -> {
+                s.setString(1, binding.vmId());
+                s.setString(2, binding.licence());
+            });
+            Jdbc.update(connection, "INSERT INTO licence_bindings (vm_id, licence, host_id, since) VALUES (?, ?, ?, ?)",
+                    s -> {
+                        s.setString(1, binding.vmId());
+                        s.setString(2, binding.licence());
+                        s.setString(3, binding.hostId());
+                        s.setObject(4, JdbcAlarms.offset(binding.since().truncatedTo(
+                                java.time.temporal.ChronoUnit.MICROS)));
+                    });
+            return null;
+        });
+    }
+
+    @Override
+    public void forgetBindings(java.util.Set<String> vmIds, java.util.Set<String> licenceNames) {
+        for (Licensing.Binding binding : licenceBindings()) {
+            if (!vmIds.contains(binding.vmId()) || !licenceNames.contains(binding.licence())) {
+                jdbc.update("DELETE FROM licence_bindings WHERE vm_id = ? AND licence = ?", s -> {
+                    s.setString(1, binding.vmId());
+                    s.setString(2, binding.licence());
+                });
+            }
+        }
+    }
+
+    @Override
     public boolean deleteNetwork(String id) {
         return jdbc.update("DELETE FROM networks WHERE id = ?", s -> s.setString(1, id)) > 0;
     }
@@ -399,7 +470,8 @@ public final class JdbcInventoryStore implements InventoryStore {
                 Jdbc.query(connection, select(VM, "vms") + " ORDER BY id", s -> {}, InventoryRows::vm),
                 Jdbc.query(connection, select(NETWORK, "networks") + " ORDER BY id", s -> {}, InventoryRows::network),
                 Jdbc.query(connection, select(DATASTORE, "datastores") + " ORDER BY id", s -> {},
-                        InventoryRows::datastore)));
+                        InventoryRows::datastore))).withLicensing(Licensing.of(licences(), licenceBindings(),
+                java.time.Instant.now()));
     }
 
     private void write(String upsert, Jdbc.Binder binder, java.util.function.Supplier<String> clash) {

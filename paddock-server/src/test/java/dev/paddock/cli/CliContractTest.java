@@ -183,6 +183,15 @@ class CliContractTest {
                 Map.entry("network delete", Example.of(() -> List.of(network("gone")),
                         Mistake.of("an unknown network", ExitCode.NOT_FOUND, "no-such-network"),
                         Mistake.of("no network", ExitCode.USAGE))),
+                Map.entry("licence set", Example.of(() -> List.of("oracle", "--metric", "host-core", "--entitlement",
+                                "16", "--relocation-days", "90"),
+                        Mistake.of("an unknown metric", ExitCode.REJECTED, "x", "--metric", "socket"),
+                        Mistake.of("no metric", ExitCode.USAGE, "x"))),
+                Map.entry("licence list", Example.of(List::of,
+                        Mistake.of("a stray argument", ExitCode.USAGE, "extra"))),
+                Map.entry("licence delete", Example.of(() -> List.of(licence("gone")),
+                        Mistake.of("an unknown licence", ExitCode.NOT_FOUND, "no-such-licence"),
+                        Mistake.of("no licence", ExitCode.USAGE))),
                 Map.entry("network repair", Example.of(() -> List.of(driftedNetwork("astray"), "--wait"),
                         Mistake.of("an unknown network", ExitCode.NOT_FOUND, "no-such-network"),
                         Mistake.of("no network", ExitCode.USAGE))),
@@ -479,6 +488,12 @@ class CliContractTest {
     /** A network made on h1 through the command line; its name. */
     private String network(String name) {
         Run run = paddock(List.of("network", "create", name, "--host", "h1", "--wait"));
+        assertThat(run.status()).as(run.err()).isZero();
+        return name;
+    }
+
+    private String licence(String name) {
+        Run run = paddock(List.of("licence", "set", name, "--metric", "vm"));
         assertThat(run.status()).as(run.err()).isZero();
         return name;
     }
