@@ -53,9 +53,16 @@ final class InventoryRoutes {
         routes.delete(base + "/hosts/{id}", Permission.HOST_MANAGE, this::deleteHost);
     }
 
+    /** The sites table's column. */
+    private static final int SITE_DESCRIPTION_MAX = 4000;
+
     private void createSite(Context ctx) {
         Requests.NewSite request = RequestBody.read(ctx, Requests.NewSite.class);
         String name = Requests.name(request.name(), "name");
+        if (request.description() != null && request.description().length() > SITE_DESCRIPTION_MAX) {
+            throw new PaddockException.InvalidValue("Field 'description' takes at most " + SITE_DESCRIPTION_MAX
+                    + " characters; got " + request.description().length() + ".");
+        }
         Site site = new Site(newId(), name, request.description());
         put(() -> store.put(site), "site", name);
         created(ctx, "sites", site.id(), site);

@@ -38,7 +38,8 @@ final class LicenceRoutes {
             Room room = store.room();
             ctx.json(view(licence(ctx, room), room));
         });
-        routes.put(base + "/{name}", Permission.HOST_MANAGE, this::put);
+        routes.post(base, Permission.HOST_MANAGE, ctx -> put(ctx, true));
+        routes.put(base + "/{name}", Permission.HOST_MANAGE, ctx -> put(ctx, false));
         routes.delete(base + "/{name}", Permission.HOST_MANAGE, ctx -> {
             Room room = store.room();
             Licence licence = licence(ctx, room);
@@ -49,9 +50,18 @@ final class LicenceRoutes {
         });
     }
 
-    private void put(Context ctx) {
-        String name = ctx.pathParam("name");
+    /** Creates a licence ({@code create}: 201, 409 when its name is taken) or replaces one's rules (200, 404). */
+    private void put(Context ctx, boolean create) {
         Requests.NewLicence request = RequestBody.read(ctx, Requests.NewLicence.class);
+        String name = create ? Requests.required(request.name(), "name") : ctx.pathParam("name");
+        Licence existing = store.room().licensing().licences().get(name);
+        if (create && existing != null) {
+            throw new PaddockException.Conflict("A licence named '" + name + "' exists already: change it with PUT"
+                    + " /licences/" + name + ".");
+        }
+        if (!create && existing == null) {
+            throw new PaddockException.NotFound("No licence is named '" + name + "'.");
+        }
         Licence.Metric metric = switch (Requests.required(request.metric(), "metric")) {
             case "vm" -> Licence.Metric.VM;
             case "host-core" -> Licence.Metric.HOST_CORE;

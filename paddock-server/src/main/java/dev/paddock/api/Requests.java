@@ -255,9 +255,9 @@ public final class Requests {
     }
 
     /**
-     * A licence: {@code metric} "vm" or "host-core", {@code entitlement} how many (0 or absent for no limit),
+     * A licence: its {@code name} (when created; a change names it in its path), {@code metric} "vm" or "host-core", {@code entitlement} how many (0 or absent for no limit),
      * {@code sites} where it may be used (absent for all), {@code relocationDays} how often a VM's licence may move to
      * another host (0 or absent for no rule).
      */
-    public record NewLicence(String metric, Long entitlement, List<String> sites, Long relocationDays) {}
+    public record NewLicence(String name, String metric, Long entitlement, List<String> sites, Long relocationDays) {}
 }

@@ -52,8 +52,14 @@ final class LicenceCommand implements Runnable {
         @Override
         public Integer call() {
             PaddockCommand root = PaddockCommand.of(spec);
-            JsonNode licence = root.client().put("api/v1/licences/" + ApiClient.encode(name),
-                    new Requests.NewLicence(metric, entitlement, sites.isEmpty() ? null : sites, relocationDays));
+            boolean exists = false;
+            for (JsonNode known : root.client().get("api/v1/licences").path("items")) {
+                exists |= known.path("name").asText().equals(name);
+            }
+            Requests.NewLicence rules = new Requests.NewLicence(exists ? null : name, metric, entitlement,
+                    sites.isEmpty() ? null : sites, relocationDays);
+            JsonNode licence = exists ? root.client().put("api/v1/licences/" + ApiClient.encode(name), rules)
+                    : root.client().post("api/v1/licences", rules);
             return root.done(licence, "licence " + name + " set: " + describe(licence) + ".");
         }
     }

@@ -20,8 +20,8 @@ class LicenceApiTest {
 
     @Test
     void aLicenceIsSetListedWithItsUseAndReplaced() {
-        TestServer.Reply made = server.put("/api/v1/licences/win", "{\"metric\":\"vm\",\"entitlement\":2,"
-                + "\"sites\":[\"site-1\"]}");
+        TestServer.Reply made = server.post("/api/v1/licences", "{\"name\":\"win\",\"metric\":\"vm\","
+                + "\"entitlement\":2,\"sites\":[\"site-1\"]}");
         assertThat(made.status()).as(made.body()).isEqualTo(201);
         create("w1", "host-1", "win");
 
@@ -36,7 +36,7 @@ class LicenceApiTest {
 
     @Test
     void aVmBeyondTheEntitlementIsRefusedWithTheSentence() {
-        server.put("/api/v1/licences/win", "{\"metric\":\"vm\",\"entitlement\":1}");
+        server.post("/api/v1/licences", "{\"name\":\"win\",\"metric\":\"vm\",\"entitlement\":1}");
         create("w1", "host-1", "win");
 
         TestServer.Reply second = server.post("/api/v1/vms", "{\"name\":\"w2\",\"vcpus\":1,\"memoryMib\":512,"
@@ -48,7 +48,7 @@ class LicenceApiTest {
 
     @Test
     void aLicenceBoundToItsHostDoesNotMoveAgainWithinItsDays() {
-        server.put("/api/v1/licences/sql", "{\"metric\":\"host-core\",\"relocationDays\":90}");
+        server.post("/api/v1/licences", "{\"name\":\"sql\",\"metric\":\"host-core\",\"relocationDays\":90}");
         String id = create("db", "host-1", "sql");
         try (LicenceKeeper keeper = new LicenceKeeper(server.store, java.time.Clock.systemUTC(),
                 Duration.ofMinutes(1))) {
@@ -75,11 +75,19 @@ class LicenceApiTest {
         "bad name! | {\"metric\":\"vm\"} | A licence name takes letters, digits, '-', '_' and '.' (at most 64), not"
                 + " 'bad name!'."})
     void aLicenceThatCannotBeIsA422AndNothingIsStored(String name, String body, String sentence) {
-        TestServer.Reply reply = server.put("/api/v1/licences/" + name.replace(" ", "%20"), body);
+        TestServer.Reply reply = server.post("/api/v1/licences", "{\"name\":\"" + name + "\"," + body.substring(1));
 
         assertThat(reply.status()).isEqualTo(422);
         assertThat(reply.json().get("detail").asText()).isEqualTo(sentence);
         assertThat(server.get("/api/v1/licences").json().get("items")).isEmpty();
+    }
+
+    @Test
+    void aSecondLicenceOfANameIsA409AndAChangeOfNoLicenceA404() {
+        server.post("/api/v1/licences", "{\"name\":\"win\",\"metric\":\"vm\"}");
+
+        assertThat(server.post("/api/v1/licences", "{\"name\":\"win\",\"metric\":\"vm\"}").status()).isEqualTo(409);
+        assertThat(server.put("/api/v1/licences/nothing", "{\"metric\":\"vm\"}").status()).isEqualTo(404);
     }
 
     private String create(String name, String host, String licence) {
