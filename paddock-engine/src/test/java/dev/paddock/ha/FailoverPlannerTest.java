@@ -44,6 +44,36 @@ class FailoverPlannerTest {
     }
 
     @Test
+    void aVmWhoseLicenceItsSiteLacksIsNotRestartedAndTheSentenceSaysWhy() {
+        Room room = room().host("h1", 16, 64).host("h2", 16, 64)
+                .vm(vm("oracle-db", "h1", 2, 8, 3, "db", Set.of(), Set.of("oracle"), "shared"))
+                .build().withLicensing(dev.paddock.model.Licensing.of(List.of(new dev.paddock.model.Licence("oracle",
+                        dev.paddock.model.Licence.Metric.HOST_CORE, 0, Set.of("paris"), 90)), List.of(),
+                        java.time.Instant.parse("2030-01-01T00:00:00Z")));
+
+        FailoverPlan plan = planner.plan(room, Set.of("h1"), FailoverPolicy.DEFAULT);
+
+        assertThat(plan.restarts()).isEmpty();
+        assertThat(plan.unplaced()).singleElement().satisfies(vm -> assertThat(vm.reason())
+                .contains("licence oracle may be used only in site paris, and the host is in site s1"));
+    }
+
+    @Test
+    void aLicenceBoundToTheFailedHostMovesWithItsVmDespiteItsRelocationRule() {
+        java.time.Instant now = java.time.Instant.parse("2030-01-01T00:00:00Z");
+        Room room = room().host("h1", 16, 64).host("h2", 16, 64)
+                .vm(vm("sql-db", "h1", 2, 8, 3, "db", Set.of(), Set.of("sql"), "shared"))
+                .build().withLicensing(dev.paddock.model.Licensing.of(List.of(new dev.paddock.model.Licence("sql",
+                        dev.paddock.model.Licence.Metric.HOST_CORE, 0, Set.of(), 90)), List.of(
+                        new dev.paddock.model.Licensing.Binding("id-sql-db", "sql", "h1",
+                                now.minus(java.time.Duration.ofDays(10)))), now));
+
+        FailoverPlan plan = planner.plan(room, Set.of("h1"), FailoverPolicy.DEFAULT);
+
+        assertThat(plan.restarts()).extracting(Restart::toHostId).containsExactly("h2");
+    }
+
+    @Test
     void aClusterWithHaDisabledRestartsNothing() {
         Room room = room().haDisabled().host("h1", 16, 64).host("h2", 16, 64).vm("db", "h1", 2, 8, 3, "db").build();
 
