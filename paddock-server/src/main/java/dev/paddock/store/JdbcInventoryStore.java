@@ -157,6 +157,40 @@ public final class JdbcInventoryStore implements InventoryStore {
     }
 
     @Override
+    public Page<Vm> vmsAfter(VmFilter filter, Optional<VmKey> after, int limit) {
+        if (limit < 0) {
+            throw new IllegalArgumentException("limit must be >= 0, was " + limit);
+        }
+        String pattern = "%" + filter.nameContains().toLowerCase(java.util.Locale.ROOT)
+                .replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
+        String where = " WHERE LOWER(name) LIKE ? ESCAPE '\\'" + (filter.origin().isPresent() ? " AND origin = ?" : "");
+        Jdbc.Binder filtered = s -> {
+            s.setString(1, pattern);
+            if (filter.origin().isPresent()) {
+                s.setString(2, filter.origin().get().name());
+            }
+        };
+        int next = filter.origin().isPresent() ? 3 : 2;
+        String page = select(VM, "vms") + where + (after.isPresent() ? " AND (name > ? OR (name = ? AND id > ?))" : "")
+                + " ORDER BY name, id FETCH FIRST ? ROWS ONLY";
+        return jdbc.inSnapshot(connection -> {
+            long total = Jdbc.query(connection, "SELECT COUNT(*) FROM vms" + where, filtered, r -> r.getLong(1))
+                    .getFirst();
+            List<Vm> items = Jdbc.query(connection, page, s -> {
+                filtered.bind(s);
+                int at = next;
+                if (after.isPresent()) {
+                    s.setString(at++, after.get().name());
+                    s.setString(at++, after.get().name());
+                    s.setString(at++, after.get().id());
+                }
+                s.setInt(at, limit);
+            }, InventoryRows::vm);
+            return new Page<>(items, total, 0, limit);
+        });
+    }
+
+    @Override
     public List<Vm> vmsOnHost(String hostId) {
         return jdbc.query(select(VM, "vms") + " WHERE host_id = ? ORDER BY name, id", s -> s.setString(1, hostId),
                 InventoryRows::vm);

@@ -1,0 +1,109 @@
+package dev.paddock.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.paddock.model.Resources;
+import dev.paddock.model.Vm;
+import dev.paddock.model.VmOrigin;
+import dev.paddock.model.VmState;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** The VM list searched by name, filtered by origin, and paged by cursor; the offset pages it had still work. */
+class VmListingApiTest {
+
+    @RegisterExtension
+    static final TestServerExtension servers = TestServerExtension.onH2();
+
+    static TestServer server;
+
+    /** 250 stopped VMs recorded in the store (web-000 … web-199, db-00 … db-49), two of them found on a host. */
+    @BeforeAll
+    static void aRoomOf250Vms() {
+        List<Vm> vms = new ArrayList<>();
+        IntStream.range(0, 200).forEach(i -> vms.add(vm(String.format("web-%03d", i), VmOrigin.MANAGED)));
+        IntStream.range(0, 50).forEach(i -> vms.add(vm(String.format("db-%02d", i),
+                i < 2 ? VmOrigin.UNREGISTERED : VmOrigin.MANAGED)));
+        server.store.putAll(vms);
+    }
+
+    @Test
+    void aCursorWalksEverySearchedVmOnceInNameOrder() {
+        List<String> names = new ArrayList<>();
+        String cursor = "";
+        int pages = 0;
+        do {
+            JsonNode page = server.get("/api/v1/vms?search=WEB-1&limit=30" + (cursor.isEmpty() ? ""
+                    : "&cursor=" + URLEncoder.encode(cursor, StandardCharsets.UTF_8))).json();
+            page.get("items").forEach(vm -> names.add(vm.get("name").asText()));
+            assertThat(page.get("total").asLong()).isEqualTo(100);
+            cursor = page.has("nextCursor") ? page.get("nextCursor").asText() : "";
+            pages++;
+        } while (!cursor.isEmpty());
+
+        assertThat(pages).isEqualTo(4);
+        assertThat(names).hasSize(100).isSorted().doesNotHaveDuplicates()
+                .allSatisfy(name -> assertThat(name).startsWith("web-1"));
+    }
+
+    @Test
+    void aSearchMatchesAnyPartOfTheNameAndLikeWildcardsAreLiteral() {
+        assertThat(names("/api/v1/vms?search=b-04")).containsExactly("db-04", "web-040", "web-041", "web-042",
+                "web-043", "web-044", "web-045", "web-046", "web-047", "web-048", "web-049");
+        assertThat(names("/api/v1/vms?search=%25")).isEmpty();
+        assertThat(names("/api/v1/vms?search=b_0")).isEmpty();
+    }
+
+    @Test
+    void theOriginFilterFindsTheUnregisteredVms() {
+        JsonNode page = server.get("/api/v1/vms?origin=unregistered").json();
+
+        assertThat(page.get("total").asLong()).isEqualTo(2);
+        assertThat(names("/api/v1/vms?origin=unregistered")).containsExactly("db-00", "db-01");
+    }
+
+    @Test
+    void theOffsetPagesStayAsTheyWere() {
+        JsonNode page = server.get("/api/v1/vms?offset=10&limit=5").json();
+
+        assertThat(page.get("offset").asInt()).isEqualTo(10);
+        assertThat(page.get("total").asLong()).isEqualTo(250);
+        assertThat(page.has("nextCursor")).isFalse();
+        assertThat(names("/api/v1/vms?offset=10&limit=5")).containsExactly("db-10", "db-11", "db-12", "db-13",
+                "db-14");
+    }
+
+    @ParameterizedTest(name = "{0} is refused: {1}")
+    @CsvSource(delimiter = '|', value = {
+            "/api/v1/vms?cursor=bm9wZQ | Query parameter 'cursor' must be a 'nextCursor' this server answered; got 'bm9wZQ'.",
+            "/api/v1/vms?search=web&offset=5 | Query parameter 'offset' cannot be used with 'search', 'origin' or 'cursor': these pages go on from 'nextCursor'.",
+            "/api/v1/vms?origin=stolen | Query parameter 'origin' must be one of managed, unregistered, quarantined; got 'stolen'."})
+    void aBadListRequestIsA400WithASentence(String path, String detail) {
+        TestServer.Reply reply = server.get(path);
+
+        assertThat(reply.status()).isEqualTo(400);
+        assertThat(reply.json().get("detail").asText()).isEqualTo(detail);
+    }
+
+    private static List<String> names(String path) {
+        List<String> names = new ArrayList<>();
+        server.get(path).json().get("items").forEach(vm -> names.add(vm.get("name").asText()));
+        return names;
+    }
+
+    private static Vm vm(String name, VmOrigin origin) {
+        return new Vm(java.util.UUID.randomUUID().toString(), name, TestServer.CLUSTER.id(), Optional.empty(),
+                Resources.of(1000, 512, 0, 0), VmState.STOPPED, origin, "", 0, java.util.Set.of(), java.util.Set.of(),
+                java.util.Set.of(), List.of(), List.of());
+    }
+}
