@@ -163,15 +163,22 @@ public final class JdbcInventoryStore implements InventoryStore {
         }
         String pattern = "%" + filter.nameContains().toLowerCase(java.util.Locale.ROOT)
                 .replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
-        String where = " WHERE LOWER(name) LIKE ? ESCAPE '\\'" + (filter.origin().isPresent() ? " AND origin = ?" : "");
+        boolean searched = !filter.nameContains().isEmpty();
+        // TRUE keeps the clauses joinable by AND; without a search or origin the count reads the index alone
+        String where = " WHERE TRUE" + (searched ? " AND LOWER(name) LIKE ? ESCAPE '\\'" : "")
+                + (filter.origin().isPresent() ? " AND origin = ?" : "");
         Jdbc.Binder filtered = s -> {
-            s.setString(1, pattern);
+            int at = 1;
+            if (searched) {
+                s.setString(at++, pattern);
+            }
             if (filter.origin().isPresent()) {
-                s.setString(2, filter.origin().get().name());
+                s.setString(at, filter.origin().get().name());
             }
         };
-        int next = filter.origin().isPresent() ? 3 : 2;
-        String page = select(VM, "vms") + where + (after.isPresent() ? " AND (name > ? OR (name = ? AND id > ?))" : "")
+        int next = 1 + (searched ? 1 : 0) + (filter.origin().isPresent() ? 1 : 0);
+        // name >= ? lets the (name, id) index start at the cursor; the rest skips the names equal to it seen already
+        String page = select(VM, "vms") + where + (after.isPresent() ? " AND name >= ? AND (name > ? OR id > ?)" : "")
                 + " ORDER BY name, id FETCH FIRST ? ROWS ONLY";
         return jdbc.inSnapshot(connection -> {
             long total = Jdbc.query(connection, "SELECT COUNT(*) FROM vms" + where, filtered, r -> r.getLong(1))

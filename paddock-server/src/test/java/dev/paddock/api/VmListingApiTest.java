@@ -27,13 +27,19 @@ class VmListingApiTest {
 
     static TestServer server;
 
-    /** 250 stopped VMs recorded in the store (web-000 … web-199, db-00 … db-49), two of them found on a host. */
+    /**
+     * 252 stopped VMs recorded in the store: web-000 … web-199, db-00 … db-49 (two of them found on a host rather than
+     * made by Paddock), and one "twin" in each of two clusters.
+     */
     @BeforeAll
-    static void aRoomOf250Vms() {
+    static void aRoomOf252Vms() {
         List<Vm> vms = new ArrayList<>();
         IntStream.range(0, 200).forEach(i -> vms.add(vm(String.format("web-%03d", i), VmOrigin.MANAGED)));
         IntStream.range(0, 50).forEach(i -> vms.add(vm(String.format("db-%02d", i),
                 i < 2 ? VmOrigin.UNREGISTERED : VmOrigin.MANAGED)));
+        server.store.put(new dev.paddock.model.Cluster("cluster-2", TestServer.SITE.id(), "test", false, 0));
+        vms.add(vm("twin", VmOrigin.MANAGED));
+        vms.add(vm("twin", VmOrigin.MANAGED, "cluster-2"));
         server.store.putAll(vms);
     }
 
@@ -57,6 +63,20 @@ class VmListingApiTest {
     }
 
     @Test
+    void vmsOfOneNameInTwoClustersAreEachListedOnceAcrossPages() {
+        List<String> ids = new ArrayList<>();
+        String cursor = "";
+        do {
+            JsonNode page = server.get("/api/v1/vms?search=twin&limit=1" + (cursor.isEmpty() ? ""
+                    : "&cursor=" + URLEncoder.encode(cursor, StandardCharsets.UTF_8))).json();
+            page.get("items").forEach(vm -> ids.add(vm.get("id").asText()));
+            cursor = page.has("nextCursor") ? page.get("nextCursor").asText() : "";
+        } while (!cursor.isEmpty());
+
+        assertThat(ids).hasSize(2).doesNotHaveDuplicates().isSorted();
+    }
+
+    @Test
     void aSearchMatchesAnyPartOfTheNameAndLikeWildcardsAreLiteral() {
         assertThat(names("/api/v1/vms?search=b-04")).containsExactly("db-04", "web-040", "web-041", "web-042",
                 "web-043", "web-044", "web-045", "web-046", "web-047", "web-048", "web-049");
@@ -77,7 +97,7 @@ class VmListingApiTest {
         JsonNode page = server.get("/api/v1/vms?offset=10&limit=5").json();
 
         assertThat(page.get("offset").asInt()).isEqualTo(10);
-        assertThat(page.get("total").asLong()).isEqualTo(250);
+        assertThat(page.get("total").asLong()).isEqualTo(252);
         assertThat(page.has("nextCursor")).isFalse();
         assertThat(names("/api/v1/vms?offset=10&limit=5")).containsExactly("db-10", "db-11", "db-12", "db-13",
                 "db-14");
@@ -102,7 +122,11 @@ class VmListingApiTest {
     }
 
     private static Vm vm(String name, VmOrigin origin) {
-        return new Vm(java.util.UUID.randomUUID().toString(), name, TestServer.CLUSTER.id(), Optional.empty(),
+        return vm(name, origin, TestServer.CLUSTER.id());
+    }
+
+    private static Vm vm(String name, VmOrigin origin, String clusterId) {
+        return new Vm(java.util.UUID.randomUUID().toString(), name, clusterId, Optional.empty(),
                 Resources.of(1000, 512, 0, 0), VmState.STOPPED, origin, "", 0, java.util.Set.of(), java.util.Set.of(),
                 java.util.Set.of(), List.of(), List.of());
     }
