@@ -49,23 +49,37 @@ record VmListing(List<Vm> items, long total, int offset, int limit, Optional<Str
             Page<Vm> page = store.vmsAfter(filter, after, limit + 1);
             return of(page.items(), page.total(), limit);
         }
+        // the page from the cursor on, then the count from the start: both in the store's own order of names
         List<Vm> seen = new ArrayList<>();
-        long total = 0;
-        Optional<VmKey> from = Optional.empty();
+        walk(store, filter, after, vm -> {
+            if (visible.vm(vm)) {
+                seen.add(vm);
+            }
+            return seen.size() <= limit;
+        });
+        long[] total = {0};
+        walk(store, filter, Optional.empty(), vm -> {
+            total[0] += visible.vm(vm) ? 1 : 0;
+            return true;
+        });
+        return of(seen, total[0], limit);
+    }
+
+    /** Reads the VMs {@code filter} keeps from after {@code from}, a batch at a time, while {@code more} asks. */
+    private static void walk(InventoryStore store, VmFilter filter, Optional<VmKey> from,
+            java.util.function.Predicate<Vm> more) {
+        Optional<VmKey> at = from;
         while (true) {
-            Page<Vm> batch = store.vmsAfter(filter, from, Query.MAX_LIMIT);
-            for (Vm vm : batch.items()) {
-                if (visible.vm(vm)) {
-                    total++;
-                    if (seen.size() <= limit && after.map(key -> comesAfter(vm, key)).orElse(true)) {
-                        seen.add(vm);
-                    }
+            List<Vm> batch = store.vmsAfter(filter, at, Query.MAX_LIMIT).items();
+            for (Vm vm : batch) {
+                if (!more.test(vm)) {
+                    return;
                 }
             }
-            if (batch.items().size() < Query.MAX_LIMIT) {
-                return of(seen, total, limit);
+            if (batch.size() < Query.MAX_LIMIT) {
+                return;
             }
-            from = Optional.of(VmKey.of(batch.items().getLast()));
+            at = Optional.of(VmKey.of(batch.getLast()));
         }
     }
 
@@ -74,11 +88,6 @@ record VmListing(List<Vm> items, long total, int offset, int limit, Optional<Str
         Optional<String> next = found.size() > limit && !items.isEmpty()
                 ? Optional.of(encode(VmKey.of(items.getLast()))) : Optional.empty();
         return new VmListing(List.copyOf(items), total, 0, limit, next);
-    }
-
-    private static boolean comesAfter(Vm vm, VmKey key) {
-        int byName = vm.name().compareTo(key.name());
-        return byName > 0 || byName == 0 && vm.id().compareTo(key.id()) > 0;
     }
 
     private static String search(Context ctx) {

@@ -28,11 +28,11 @@ class VmListingApiTest {
     static TestServer server;
 
     /**
-     * 252 stopped VMs recorded in the store: web-000 … web-199, db-00 … db-49 (two of them found on a host rather than
-     * made by Paddock), and one "twin" in each of two clusters.
+     * 256 stopped VMs recorded in the store: web-000 … web-199, db-00 … db-49 (two of them found on a host rather than
+     * made by Paddock), one "twin" in each of two clusters, zz-0 in the first and zz-1 … zz-3 in the second.
      */
     @BeforeAll
-    static void aRoomOf252Vms() {
+    static void aRoomOf256Vms() {
         List<Vm> vms = new ArrayList<>();
         IntStream.range(0, 200).forEach(i -> vms.add(vm(String.format("web-%03d", i), VmOrigin.MANAGED)));
         IntStream.range(0, 50).forEach(i -> vms.add(vm(String.format("db-%02d", i),
@@ -40,6 +40,8 @@ class VmListingApiTest {
         server.store.put(new dev.paddock.model.Cluster("cluster-2", TestServer.SITE.id(), "test", false, 0));
         vms.add(vm("twin", VmOrigin.MANAGED));
         vms.add(vm("twin", VmOrigin.MANAGED, "cluster-2"));
+        IntStream.rangeClosed(1, 3).forEach(i -> vms.add(vm("zz-" + i, VmOrigin.MANAGED, "cluster-2")));
+        vms.add(vm("zz-0", VmOrigin.MANAGED));
         server.store.putAll(vms);
     }
 
@@ -77,6 +79,33 @@ class VmListingApiTest {
     }
 
     @Test
+    void aUserWithAGrantOnOneClusterSearchesAndPagesOnlyItsVms() {
+        String password = "a long enough password";
+        assertThat(server.post("/api/v1/users", "{\"name\":\"ivan\",\"password\":\"" + password + "\"}").status())
+                .isEqualTo(201);
+        assertThat(server.post("/api/v1/grants", "{\"user\":\"ivan\",\"role\":\"read-only\",\"clusterId\":"
+                + "\"cluster-2\"}").status()).isEqualTo(201);
+        String basic = "Basic " + java.util.Base64.getEncoder().encodeToString(("ivan:" + password)
+                .getBytes(StandardCharsets.UTF_8));
+
+        List<String> names = new ArrayList<>();
+        List<Long> totals = new ArrayList<>();
+        String cursor = "";
+        do {
+            JsonNode page = server.sendAnonymous(java.net.http.HttpRequest.newBuilder(server.url().resolve(
+                    "/api/v1/vms?search=z&limit=2" + (cursor.isEmpty() ? "" : "&cursor=" + cursor)))
+                    .header("Authorization", basic)).json();
+            page.get("items").forEach(vm -> names.add(vm.get("name").asText() + "@" + vm.get("clusterId").asText()));
+            totals.add(page.get("total").asLong());
+            cursor = page.has("nextCursor") ? page.get("nextCursor").asText() : "";
+        } while (!cursor.isEmpty());
+
+        assertThat(names).containsExactly("zz-1@cluster-2", "zz-2@cluster-2", "zz-3@cluster-2");
+        assertThat(totals).containsExactly(3L, 3L);
+        assertThat(server.get("/api/v1/vms?search=z").json().get("total").asLong()).isEqualTo(4);
+    }
+
+    @Test
     void aSearchMatchesAnyPartOfTheNameAndLikeWildcardsAreLiteral() {
         assertThat(names("/api/v1/vms?search=b-04")).containsExactly("db-04", "web-040", "web-041", "web-042",
                 "web-043", "web-044", "web-045", "web-046", "web-047", "web-048", "web-049");
@@ -97,7 +126,7 @@ class VmListingApiTest {
         JsonNode page = server.get("/api/v1/vms?offset=10&limit=5").json();
 
         assertThat(page.get("offset").asInt()).isEqualTo(10);
-        assertThat(page.get("total").asLong()).isEqualTo(252);
+        assertThat(page.get("total").asLong()).isEqualTo(256);
         assertThat(page.has("nextCursor")).isFalse();
         assertThat(names("/api/v1/vms?offset=10&limit=5")).containsExactly("db-10", "db-11", "db-12", "db-13",
                 "db-14");
