@@ -171,7 +171,8 @@ class WebUiBrowserTest {
         createdVmPath = URI.create(open.getAttribute("href")).getPath();
         open.click();
         wait.until(ExpectedConditions.textToBe(By.tagName("h1"), "VM ui-web-1"));
-        assertThat(browser.findElement(By.cssSelector("[data-testid=vm-state]")).getText()).isEqualTo("running");
+        assertThat(wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("[data-testid=vm-state]")))
+                .getText()).isEqualTo("running");
     }
 
     @Test
