@@ -337,7 +337,10 @@ async function vmDetail(id) {
     try {
       const op = await call();
       if (op && op.id) {
-        const box = operationProgress(op, label, () => navigate(location.pathname, true));
+        // done: the page is read anew; failed or cancelled: the box stays with its sentence, the VM as it was
+        const box = operationProgress(op, label, (now) => {
+          if (now.state === 'DONE') navigate(location.pathname, true);
+        });
         progress.replaceChildren(box);
         box.focus();
       } else {

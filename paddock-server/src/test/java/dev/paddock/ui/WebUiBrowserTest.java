@@ -280,6 +280,43 @@ class WebUiBrowserTest {
         assertThat(compressed).as("JavaScript and CSS of the first page load, gzipped").isLessThan(300 * 1024);
     }
 
+    @Test
+    @Order(9)
+    void aMigrationCancelledFromThePageStopsAndTheVmStaysWhereItWas() throws Exception {
+        List<JsonNode> largestFirst = new java.util.ArrayList<>();
+        api("/api/v1/vms?limit=1000").get("items").forEach(vm -> {
+            if (vm.get("state").asText().equals("RUNNING") && vm.get("clusterId").asText().startsWith("prod-")) {
+                largestFirst.add(vm);
+            }
+        });
+        largestFirst.sort(java.util.Comparator.comparingLong(vm -> -vm.get("demand").get("memoryMib").asLong()));
+        JsonNode vm = null;
+        String target = null;
+        for (JsonNode candidate : largestFirst) {
+            JsonNode dryRun = Json.mapper().readTree(send("POST", "/api/v1/vms/" + candidate.get("id").asText()
+                    + "/migrate?dryRun=true", "{}").body());
+            if (dryRun.get("feasible").asBoolean()) {
+                vm = candidate;
+                target = dryRun.get("host").get("id").asText();
+                break;
+            }
+        }
+        assertThat(vm).as("a VM of prod-a or prod-b that may move").isNotNull();
+        String id = vm.get("id").asText();
+        String host = vm.get("hostId").asText();
+        browser.get(base + "/vms/" + id);
+        wait.until(ExpectedConditions.textToBe(By.tagName("h1"), "VM " + vm.get("name").asText()));
+        new Select(browser.findElement(By.name("target"))).selectByValue(target);
+        browser.findElement(By.xpath("//button[text()='Migrate']")).click();
+        // the simulated room copies memory at 1 GiB/s: the largest VM takes many seconds to move
+        wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector(".operation button"))).click();
+
+        wait.until(ExpectedConditions.textToBe(By.cssSelector("[data-testid=operation-state]"), "cancelled"));
+        assertThat(browser.findElement(By.cssSelector(".operation .error")).getText()).contains("cancelled");
+        assertThat(browser.findElement(By.cssSelector("[data-testid=vm-host]")).getText()).isEqualTo(host);
+        assertThat(api("/api/v1/vms/" + id).get("hostId").asText()).isEqualTo(host);
+    }
+
     /** A wait of {@code seconds} that looks again when the page redrew what it was reading. */
     private static WebDriverWait patient(int seconds) {
         WebDriverWait longer = new WebDriverWait(browser, Duration.ofSeconds(seconds));
