@@ -21,7 +21,8 @@ final class ProblemResponses {
 
     private ProblemResponses() {}
 
-    static void register(JavalinDefaultRoutingApi routes) {
+    /** @param ui answers a browser's page request at a path no route serves (a deep link into the web UI) */
+    static void register(JavalinDefaultRoutingApi routes, WebUi ui) {
         routes.exception(PaddockException.class, (e, ctx) -> {
             switch (e) {
                 case PaddockException.Unauthenticated u -> ctx.header("WWW-Authenticate", "Bearer realm=\"paddock\"");
@@ -48,7 +49,11 @@ final class ProblemResponses {
         routes.exception(OperationRunner.NotRunning.class, (e, ctx) -> write(ctx, ProblemType.NOT_ACTING,
                 "This server is not running operations: it is starting, shutting down, or lost its leader lease to"
                         + " another server (see /api/v1/health); nothing was submitted."));
-        routes.exception(HttpResponseException.class, ProblemResponses::javalin);
+        routes.exception(HttpResponseException.class, (e, ctx) -> {
+            if (e.getStatus() != 404 || !ui.opensDeepLink(ctx)) {
+                javalin(e, ctx);
+            }
+        });
         routes.exception(Exception.class, (e, ctx) -> {
             String reference = UUID.randomUUID().toString();
             LOG.error("request {} {} failed (reference {})", ctx.method(), ctx.path(), reference, e);
@@ -57,7 +62,7 @@ final class ProblemResponses {
         });
         // Unmatched routes never reach an exception handler when the status is set without one.
         routes.error(404, ctx -> {
-            if (!Problem.MEDIA_TYPE.equals(ctx.res().getContentType())) {
+            if (!Problem.MEDIA_TYPE.equals(ctx.res().getContentType()) && !ui.opensDeepLink(ctx)) {
                 write(ctx, ProblemType.NOT_FOUND, "No route " + ctx.method() + " " + ctx.path() + ".");
             }
         });

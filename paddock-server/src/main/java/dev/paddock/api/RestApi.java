@@ -106,7 +106,9 @@ public final class RestApi {
         String document = OpenApiDocument.json();
         SecuredRoutes.open(config.routes, BASE + "/openapi.json",
                 ctx -> ctx.contentType("application/json").result(document));
-        ProblemResponses.register(config.routes);
+        WebUi ui = new WebUi();
+        ui.register(config.routes);
+        ProblemResponses.register(config.routes, ui);
         JettyProblems.install(config);
     }
 

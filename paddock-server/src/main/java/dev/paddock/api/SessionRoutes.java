@@ -1,6 +1,8 @@
 package dev.paddock.api;
 
 import dev.paddock.security.Accounts;
+import dev.paddock.security.BrowserSession;
+import dev.paddock.security.Caller;
 import dev.paddock.security.Permission;
 import dev.paddock.security.Secrets;
 import dev.paddock.security.User;
@@ -33,7 +35,25 @@ final class SessionRoutes {
 
     void register(SecuredRoutes routes, JavalinDefaultRoutingApi open) {
         SecuredRoutes.openExpensive(open, HandlerType.POST, PATH, this::signIn);
+        routes.get(PATH, Permission.ACCOUNT, this::current);
         routes.delete(PATH, Permission.ACCOUNT, this::signOut);
+    }
+
+    /**
+     * The session the request's cookie opened, with its CSRF token: a page reloaded, or opened in a new tab, reads it
+     * here. Other origins cannot read the answer, and a SameSite=Strict cookie is not sent from them.
+     */
+    private void current(Context ctx) {
+        String cookie = ctx.cookie(Guard.SESSION_COOKIE);
+        Caller caller = Guard.caller(ctx);
+        if (caller.credential() != Caller.Credential.SESSION || cookie == null) {
+            throw new PaddockException.NotFound("This request carries no session cookie; POST " + PATH
+                    + " with a user and a password opens a session.");
+        }
+        BrowserSession session = accounts.session(cookie).orElseThrow(() -> new PaddockException.Unauthenticated(
+                "The session has ended; sign in again."));
+        ctx.json(Map.of("user", caller.name(), "csrfToken", session.csrfToken(), "expiresAt", session.expiresAt(),
+                "mustChangePassword", caller.user().mustChangePassword()));
     }
 
     private void signIn(Context ctx) {

@@ -94,8 +94,8 @@ final class VmRoutes {
 
     void register(SecuredRoutes routes) {
         String base = RestApi.BASE;
-        routes.list(base + "/vms", Permission.VM_READ, ctx -> ctx.json(Visible.to(ctx).page(store::vms, Visible.to(ctx)::vm,
-                Query.offset(ctx), Query.limit(ctx))));
+        routes.list(base + "/vms", Permission.VM_READ, ctx -> ctx.json(VmListing.asked(ctx) ? VmListing.of(ctx, store)
+                : Visible.to(ctx).page(store::vms, Visible.to(ctx)::vm, Query.offset(ctx), Query.limit(ctx))));
         routes.get(base + "/vms/{id}", Permission.VM_READ, ctx -> ctx.json(vm(ctx)));
         routes.expensive().post(base + "/vms", Permission.VM_CREATE, this::create);
         routes.post(base + "/vms/{id}/start", Permission.VM_POWER, this::start);

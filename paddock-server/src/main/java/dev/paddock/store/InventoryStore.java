@@ -46,6 +46,25 @@ public interface InventoryStore {
 
     Page<Vm> vms(int offset, int limit);
 
+    /**
+     * At most {@code limit} VMs that {@code filter} keeps, in (name, id) order, from just after {@code after}: a page
+     * that costs the same at the 100,000th VM as at the first (a keyset over the (name, id) index, no offset to
+     * skip). {@code total} counts every VM the filter keeps; {@code offset} is 0.
+     */
+    Page<Vm> vmsAfter(VmFilter filter, java.util.Optional<VmKey> after, int limit);
+
+    /** Which VMs a list shows: names containing {@code nameContains} (any case; empty keeps all), of an origin. */
+    record VmFilter(String nameContains, java.util.Optional<dev.paddock.model.VmOrigin> origin) {
+        public static final VmFilter ALL = new VmFilter("", java.util.Optional.empty());
+    }
+
+    /** A VM's place in the (name, id) order of lists: a page continues after the last VM of the one before. */
+    record VmKey(String name, String id) {
+        public static VmKey of(Vm vm) {
+            return new VmKey(vm.name(), vm.id());
+        }
+    }
+
     List<Vm> vmsOnHost(String hostId);
 
     Optional<Vm> vm(String id);

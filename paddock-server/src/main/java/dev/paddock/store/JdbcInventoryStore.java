@@ -159,6 +159,47 @@ public final class JdbcInventoryStore implements InventoryStore {
     }
 
     @Override
+    public Page<Vm> vmsAfter(VmFilter filter, Optional<VmKey> after, int limit) {
+        if (limit < 0) {
+            throw new IllegalArgumentException("limit must be >= 0, was " + limit);
+        }
+        String pattern = "%" + filter.nameContains().toLowerCase(java.util.Locale.ROOT)
+                .replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
+        boolean searched = !filter.nameContains().isEmpty();
+        // TRUE keeps the clauses joinable by AND; without a search or origin the count reads the index alone
+        String where = " WHERE TRUE" + (searched ? " AND LOWER(name) LIKE ? ESCAPE '\\'" : "")
+                + (filter.origin().isPresent() ? " AND origin = ?" : "");
+        Jdbc.Binder filtered = s -> {
+            int at = 1;
+            if (searched) {
+                s.setString(at++, pattern);
+            }
+            if (filter.origin().isPresent()) {
+                s.setString(at, filter.origin().get().name());
+            }
+        };
+        int next = 1 + (searched ? 1 : 0) + (filter.origin().isPresent() ? 1 : 0);
+        // name >= ? lets the (name, id) index start at the cursor; the rest skips the names equal to it seen already
+        String page = select(VM, "vms") + where + (after.isPresent() ? " AND name >= ? AND (name > ? OR id > ?)" : "")
+                + " ORDER BY name, id FETCH FIRST ? ROWS ONLY";
+        return jdbc.inSnapshot(connection -> {
+            long total = Jdbc.query(connection, "SELECT COUNT(*) FROM vms" + where, filtered, r -> r.getLong(1))
+                    .getFirst();
+            List<Vm> items = Jdbc.query(connection, page, s -> {
+                filtered.bind(s);
+                int at = next;
+                if (after.isPresent()) {
+                    s.setString(at++, after.get().name());
+                    s.setString(at++, after.get().name());
+                    s.setString(at++, after.get().id());
+                }
+                s.setInt(at, limit);
+            }, InventoryRows::vm);
+            return new Page<>(items, total, 0, limit);
+        });
+    }
+
+    @Override
     public List<Vm> vmsOnHost(String hostId) {
         return jdbc.query(select(VM, "vms") + " WHERE host_id = ? ORDER BY name, id", s -> s.setString(1, hostId),
                 InventoryRows::vm);

@@ -249,6 +249,30 @@ abstract class InventoryStoreContract {
     }
 
     @Test
+    void vmsAfterAKeyGoOnInNameThenIdOrderAndASearchIsAnyCaseWithWildcardsTakenLiterally() {
+        store.put(vm("v3", "c1", "b", Optional.empty()));
+        store.put(vm("v1", "c2", "b", Optional.empty()));
+        store.put(vm("v2", "c1", "a_x", Optional.empty()));
+        store.put(vm("v4", "c1", "c%d", Optional.empty()));
+        InventoryStore.VmFilter all = InventoryStore.VmFilter.ALL;
+
+        Page<Vm> first = store.vmsAfter(all, Optional.empty(), 2);
+        Page<Vm> second = store.vmsAfter(all, Optional.of(InventoryStore.VmKey.of(first.items().getLast())), 2);
+
+        assertThat(first.items()).extracting(Vm::id).containsExactly("v2", "v1");
+        assertThat(second.items()).extracting(Vm::id).containsExactly("v3", "v4");
+        assertThat(second.total()).isEqualTo(4);
+        assertThat(store.vmsAfter(new InventoryStore.VmFilter("B", Optional.empty()), Optional.empty(), 10).items())
+                .extracting(Vm::id).containsExactly("v1", "v3");
+        assertThat(store.vmsAfter(new InventoryStore.VmFilter("%", Optional.empty()), Optional.empty(), 10).items())
+                .extracting(Vm::id).containsExactly("v4");
+        assertThat(store.vmsAfter(new InventoryStore.VmFilter("_", Optional.empty()), Optional.empty(), 10).items())
+                .extracting(Vm::id).containsExactly("v2");
+        assertThat(store.vmsAfter(new InventoryStore.VmFilter("", Optional.of(VmOrigin.UNREGISTERED)),
+                Optional.empty(), 10).total()).isZero();
+    }
+
+    @Test
     void aNegativeOffsetIsRefused() {
         assertThatThrownBy(() -> store.vms(-1, 10)).isInstanceOf(IllegalArgumentException.class);
     }
