@@ -1,34 +1,28 @@
 // The Paddock web UI: a few views routed in the browser, each reading the REST API and drawing plain DOM.
-import { Problem, currentSession, del, follow, get, post, signIn, signOut } from './api.js';
-import { bar, bytes, el, errorBox, field, link, mib, percent, say, table, when } from './dom.js';
+import { currentSession, del, get, post, signIn, signOut } from './api.js';
+import { bar, el, errorBox, field, link, mib, say, table, when } from './dom.js';
+import { auditPage, haPage, usersPage, vmProtection } from './admin.js';
+import { usageSection } from './charts.js';
+import { consolePage } from './console.js';
+import { consolidationPage } from './consolidation.js';
+import { every, fact, leave, main, operationProgress, optional, page } from './view.js';
 
-const main = document.getElementById('main');
-/** What the view on screen started (timers, streams): stopped when another view replaces it. */
-let cleanups = [];
 let session = null;
-
-function onLeave(stop) { cleanups.push(stop); }
-
-/**
- * Redraws a part of the page every ms, but not while the keyboard's focus is inside it: a redraw would take the
- * focus away from someone about to press a button there.
- */
-function every(ms, part, draw) {
-  const timer = setInterval(() => {
-    if (part.contains(document.activeElement) && document.activeElement !== part) return;
-    draw().catch(() => {});
-  }, ms);
-  onLeave(() => clearInterval(timer));
-}
 
 const routes = [
   [/^\/$/, dashboard],
   [/^\/hosts$/, hostList],
+  [/^\/hosts\/([^/]+)$/, hostDetail],
   [/^\/vms$/, vmList],
   [/^\/vms\/new$/, createVm],
   [/^\/vms\/([^/]+)$/, vmDetail],
+  [/^\/vms\/([^/]+)\/console$/, consolePage],
   [/^\/operations$/, operationList],
   [/^\/alarms$/, alarmList],
+  [/^\/ha$/, haPage],
+  [/^\/audit$/, auditPage],
+  [/^\/users$/, usersPage],
+  [/^\/consolidation$/, consolidationPage],
   [/^\/login$/, login],
 ];
 
@@ -38,8 +32,7 @@ export function navigate(path, replace = false) {
 }
 
 async function render() {
-  cleanups.forEach((stop) => stop());
-  cleanups = [];
+  leave();
   const path = location.pathname;
   if ((!session || session.mustChangePassword) && path !== '/login') {
     navigate('/login?next=' + encodeURIComponent(path + location.search), true);
@@ -60,13 +53,11 @@ async function render() {
   }
 }
 
-/** Replaces the main content with a page: its heading gets the focus, so a screen reader starts there. */
-function page(title, ...content) {
-  document.title = `${title} · Paddock`;
-  const heading = el('h1', { tabindex: '-1' }, title);
-  main.replaceChildren(heading, ...content);
-  heading.focus();
-  return heading;
+/** Shows the links to the pages only some may read (the audit log, users and roles) to those who may. */
+async function showAllowedLinks() {
+  const [audit, users] = await Promise.all([optional(get('/audit?limit=1'), null), optional(get('/roles'), null)]);
+  document.getElementById('nav-audit').hidden = !audit;
+  document.getElementById('nav-users').hidden = !users;
 }
 
 function showChrome(visible) {
@@ -117,7 +108,10 @@ async function login() {
     try {
       session = await signIn(form.user.value.trim(), form.password.value);
       if (session.mustChangePassword) changePassword(next, form.password.value);
-      else navigate(next, true);
+      else {
+        showAllowedLinks().catch(() => {});
+        navigate(next, true);
+      }
     } catch (e) {
       errors.replaceChildren(errorBox(e));
     }
@@ -145,6 +139,7 @@ function changePassword(next, current = '') {
     try {
       await post('/users/me/password', { currentPassword: form.current.value, newPassword: form.fresh.value });
       session = { ...session, mustChangePassword: false };
+      showAllowedLinks().catch(() => {});
       navigate(next, true);
     } catch (e) {
       errors.replaceChildren(errorBox(e));
@@ -155,14 +150,6 @@ function changePassword(next, current = '') {
 }
 
 // --- dashboard --------------------------------------------------------------------------------------------------
-
-/** Settles every promise; a part the caller may not read (403) or the server lacks shows as absent. */
-async function optional(promise, absent) {
-  try { return await promise; } catch (e) {
-    if (e instanceof Problem && e.status !== 401) return absent;
-    throw e;
-  }
-}
 
 async function dashboard() {
   const heading = page('Dashboard');
@@ -245,7 +232,7 @@ async function hostList() {
     const shown = hosts.items.filter((h) => h.name.toLowerCase().includes(words));
     result.replaceChildren(el('p', { class: 'muted' }, `${shown.length} of ${hosts.total} hosts`),
       table('Hosts', ['Name', 'Cluster', 'State', 'Power', 'HA', 'vCPU', 'Memory'], shown.map((h) => [
-        h.name, clusterName.get(h.clusterId) || h.clusterId, h.state.toLowerCase(), h.power.toLowerCase(),
+        link(`/hosts/${encodeURIComponent(h.id)}`, h.name), clusterName.get(h.clusterId) || h.clusterId, h.state.toLowerCase(), h.power.toLowerCase(),
         (health.get(h.id) || '—').toLowerCase(), String(h.capacity.cpuMillicores / 1000), mib(h.capacity.memoryMib)])));
     say(`${shown.length} hosts shown`);
   };
@@ -253,6 +240,23 @@ async function hostList() {
   main.append(el('form', { role: 'search', class: 'bar-form', onsubmit: (e) => e.preventDefault() },
     field('Search hosts by name', search)), result);
   draw();
+}
+
+async function hostDetail(id) {
+  const [host, clusters, ha] = await Promise.all([get(`/hosts/${encodeURIComponent(id)}`), get('/clusters'),
+    optional(get('/ha/status'), { hosts: [] })]);
+  const cluster = clusters.items.find((c) => c.id === host.clusterId);
+  const health = ha.hosts.find((h) => h.hostId === host.id);
+  const usage = await usageSection('hosts', host.id, host.name);
+  page(`Host ${host.name}`);
+  main.append(el('dl', { class: 'facts' },
+    ...fact('State', el('span', { class: `state ${host.state.toLowerCase()}` }, host.state.toLowerCase())),
+    ...fact('Power', host.power.toLowerCase()),
+    ...fact('HA', health ? el('span', { class: `state ${health.health.toLowerCase()}` }, health.health.toLowerCase()) : '—'),
+    ...fact('Cluster', cluster ? cluster.name : host.clusterId),
+    ...fact('CPU', `${host.capacity.cpuMillicores / 1000} vCPU`),
+    ...fact('Memory', mib(host.capacity.memoryMib)),
+    ...fact('Id', el('code', {}, host.id))), usage);
 }
 
 // --- VMs --------------------------------------------------------------------------------------------------------
@@ -362,20 +366,19 @@ async function vmDetail(id) {
     el('div', { class: 'actions' },
       el('button', { type: 'button', onclick: () => act('start', () => post(`${base}/start`)) }, 'Start'),
       el('button', { type: 'button', onclick: () => act('stop', () => post(`${base}/stop`)) }, 'Stop'),
-      el('button', { type: 'button', class: 'danger', onclick: () => { confirmDelete.hidden = false; confirmDelete.querySelector('button').focus(); } }, 'Delete…')),
+      el('button', { type: 'button', class: 'danger', onclick: () => { confirmDelete.hidden = false; confirmDelete.querySelector('button').focus(); } }, 'Delete…'),
+      vm.state === 'RUNNING' ? link(`/vms/${encodeURIComponent(id)}/console`, 'Console', { class: 'button' }) : ''),
     el('form', { class: 'bar-form', onsubmit: (e) => {
       e.preventDefault();
       act('migrate', () => post(`${base}/migrate`, targets.value ? { hostId: targets.value } : {}));
     } }, field('Migrate to', targets), el('button', { type: 'submit' }, 'Migrate')),
     confirmDelete, message, progress);
+  const usage = await usageSection('vms', vm.id, vm.name);
   page(`VM ${vm.name}`);
-  main.append(facts, actions,
+  main.append(facts, actions, vmProtection(vm, vmHa),
     el('section', { 'aria-labelledby': 'disks' }, el('h2', { id: 'disks' }, 'Disks'), vm.disks.length ? disks : el('p', {}, 'No disks.')),
-    el('section', { 'aria-labelledby': 'nics' }, el('h2', { id: 'nics' }, 'Network interfaces'), vm.nics.length ? nics : el('p', {}, 'No network interfaces.')));
-}
-
-function fact(term, value) {
-  return [el('dt', {}, term), el('dd', {}, value)];
+    el('section', { 'aria-labelledby': 'nics' }, el('h2', { id: 'nics' }, 'Network interfaces'), vm.nics.length ? nics : el('p', {}, 'No network interfaces.')),
+    usage);
 }
 
 async function createVm() {
@@ -421,30 +424,6 @@ async function createVm() {
 }
 
 // --- operations -------------------------------------------------------------------------------------------------
-
-/** A live progress bar of one operation (server-sent events), with cancel; calls onFinal once it ends. */
-function operationProgress(op, label, onFinal) {
-  const box = el('div', { class: 'operation card', role: 'group', tabindex: '-1', 'aria-label': `Operation ${label}` });
-  let finished = false;
-  const draw = (now) => {
-    const cancel = now.isFinal ? '' : el('button', { type: 'button', class: 'quiet', onclick: async () => {
-      try { await post(`/operations/${encodeURIComponent(now.id)}/cancel`); } catch (e) { box.append(errorBox(e)); }
-    } }, 'Cancel');
-    box.replaceChildren(
-      el('p', {}, `${now.kind}: `, el('strong', { class: `state ${now.state.toLowerCase()}`, 'data-testid': 'operation-state' },
-        now.state.toLowerCase()), ` — step ${now.stepsDone} of ${now.stepsTotal}`),
-      bar(`Progress of ${label}`, now.progress, '', true),
-      now.error ? el('p', { class: 'error' }, now.error) : '', cancel);
-    if (now.isFinal && !finished) {
-      finished = true;
-      say(`Operation ${label} ${now.state.toLowerCase()}`);
-      if (onFinal) onFinal(now);
-    }
-  };
-  draw(op);
-  onLeave(follow(op.id, draw));
-  return box;
-}
 
 async function operationList() {
   page('Operations');
@@ -521,5 +500,8 @@ document.getElementById('sign-out').addEventListener('click', async () => {
 });
 
 session = await currentSession().catch(() => null);
-if (session && !session.mustChangePassword) refreshAlarmCount();
+if (session && !session.mustChangePassword) {
+  refreshAlarmCount();
+  showAllowedLinks().catch(() => {});
+}
 render();

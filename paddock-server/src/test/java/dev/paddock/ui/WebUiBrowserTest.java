@@ -2,9 +2,6 @@ package dev.paddock.ui;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.deque.html.axecore.results.Results;
-import com.deque.html.axecore.results.Rule;
-import com.deque.html.axecore.selenium.AxeBuilder;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.paddock.json.Json;
 import dev.paddock.server.PaddockServer;
@@ -32,13 +29,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -71,14 +63,7 @@ class WebUiBrowserTest {
     static void startDemoAndBrowser() {
         server = PaddockServer.start(ServerConfig.inDirectory(data, "127.0.0.1", 0, ServerConfig.Room.DEMO));
         base = server.url().toString().replaceAll("/$", "");
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary("/usr/bin/chromium");
-        // root in a container: Chromium's sandbox needs user namespaces it may not have
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,800",
-                "--lang=en-GB");
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(new java.io.File("/usr/bin/chromedriver")).usingAnyFreePort().build();
-        browser = new ChromeDriver(service, options);
+        browser = HeadlessChromium.start();
         wait = new WebDriverWait(browser, PATIENCE);
         wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class);
     }
@@ -317,6 +302,194 @@ class WebUiBrowserTest {
         assertThat(api("/api/v1/vms/" + id).get("hostId").asText()).isEqualTo(host);
     }
 
+    @Test
+    @Order(10)
+    void aRunningVmsConsoleOpensFromItsPageAndTheSimulatedRoomSaysWhyItHasNone() {
+        JsonNode vm = api("/api/v1/vms?search=shop-web-01").get("items").get(0);
+        browser.get(base + "/vms/" + vm.get("id").asText());
+        wait.until(ExpectedConditions.elementToBeClickable(By.linkText("Console"))).click();
+
+        wait.until(ExpectedConditions.textToBe(By.tagName("h1"), "Console of VM shop-web-01"));
+        WebElement alert = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("[role=alert]")));
+        assertThat(alert.getText()).isEqualTo("VMs of the simulated room have no console.");
+        assertThat(browser.findElement(By.cssSelector("[data-testid=console-state]")).getText())
+                .isEqualTo("Not connected.");
+        assertThat(browser.getCurrentUrl()).isEqualTo(base + "/vms/" + vm.get("id").asText() + "/console");
+        checkAccessibility("console");
+    }
+
+    @Test
+    @Order(11)
+    void theHaPageShowsEachClustersHostsWithTheirHealthAndHasDecisions() {
+        browser.get(base + "/");
+        wait.until(ExpectedConditions.elementToBeClickable(By.linkText("HA"))).click();
+
+        wait.until(ExpectedConditions.textToBe(By.tagName("h1"), "High availability"));
+        By crashed = By.xpath("//table[contains(@class,'ha-hosts')]//tr[th[normalize-space()='esx-lyo-03']]/td[1]");
+        assertThat(wait.until(ExpectedConditions.visibilityOfElementLocated(crashed)).getText()).isEqualTo("fenced");
+        assertThat(browser.findElements(By.cssSelector("table.ha-hosts tbody tr"))).hasSize(12);
+        assertThat(texts(By.cssSelector("[data-testid=ha-summary]")).getFirst())
+                .isEqualTo("1 host(s) need HA now: esx-lyo-03 fenced.");
+        List<String> decisions = texts(By.cssSelector("table.ha-events tbody td:nth-child(2)"));
+        List<String> fromApi = new java.util.ArrayList<>();
+        api("/api/v1/ha/events?limit=20").get("items").forEach(e -> fromApi.add(e.get("action").asText()));
+        assertThat(decisions).isNotEmpty().isEqualTo(fromApi);
+        checkAccessibility("ha");
+        screenshot("ha");
+    }
+
+    @Test
+    @Order(12)
+    void aVmsHaProtectionIsChangedFromItsPage() {
+        browser.get(base + createdVmPath);
+        wait.until(ExpectedConditions.textToBe(By.tagName("h1"), "VM ui-web-1"));
+        WebElement enabled = browser.findElement(By.id("ha-enabled"));
+        if (!enabled.isSelected()) {
+            enabled.click();
+        }
+        replace(By.name("ha-priority"), "7");
+        browser.findElement(By.xpath("//button[text()='Save protection']")).click();
+
+        wait.until(ExpectedConditions.textToBe(By.cssSelector("[data-testid=ha-saved]"), "Protected, priority 7."));
+        JsonNode ha = api("/api/v1" + createdVmPath + "/ha");
+        assertThat(ha.get("priority").asInt()).isEqualTo(7);
+        assertThat(ha.get("enabled").asBoolean()).isTrue();
+        browser.findElement(By.id("ha-enabled")).click();
+        browser.findElement(By.xpath("//button[text()='Save protection']")).click();
+        wait.until(ExpectedConditions.textToBe(By.cssSelector("[data-testid=ha-saved]"), "Not protected."));
+        assertThat(api("/api/v1" + createdVmPath + "/ha").get("enabled").asBoolean()).isFalse();
+    }
+
+    @Test
+    @Order(13)
+    void aVmsAndAHostsUsageIsDrawnAsChartsFromMonitoring() {
+        browser.get(base + createdVmPath);
+        wait.until(ExpectedConditions.textToBe(By.tagName("h1"), "VM ui-web-1"));
+        for (String chart : List.of("cpu", "memory", "disk", "network")) {
+            By line = By.cssSelector("[data-testid=chart-" + chart + "] polyline");
+            patient(60).until(driver -> driver.findElements(line).stream()
+                    .anyMatch(l -> l.getAttribute("points").split(" ").length >= 2));
+        }
+        String cpu = browser.findElement(By.cssSelector("[data-testid=chart-cpu] svg title")).getAttribute("textContent");
+        assertThat(cpu).matches("CPU of ui-web-1 over \\d+ samples: now CPU used \\d+ %; at most \\d+ %\\.");
+        checkAccessibility("vm-detail with usage");
+        ((JavascriptExecutor) browser).executeScript("document.getElementById('usage').scrollIntoView()");
+        screenshot("vm-usage");
+
+        browser.get(base + "/hosts");
+        wait.until(ExpectedConditions.elementToBeClickable(By.linkText("esx-par-01"))).click();
+        wait.until(ExpectedConditions.textToBe(By.tagName("h1"), "Host esx-par-01"));
+        patient(60).until(driver -> driver.findElements(By.cssSelector("[data-testid=chart-cpu] polyline")).stream()
+                .anyMatch(l -> l.getAttribute("points").split(" ").length >= 2));
+        String memory = browser.findElement(By.cssSelector("[data-testid=chart-memory] svg title"))
+                .getAttribute("textContent");
+        assertThat(memory).startsWith("Memory of esx-par-01 over ");
+        checkAccessibility("host");
+        screenshot("host");
+    }
+
+    @Test
+    @Order(14)
+    void theAuditLogPagesBackwardsAndItsChainIsVerifiedFromThePage() {
+        browser.get(base + "/");
+        wait.until(ExpectedConditions.elementToBeClickable(By.linkText("Audit"))).click();
+
+        wait.until(ExpectedConditions.textToBe(By.tagName("h1"), "Audit log"));
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("table.audit tbody tr")));
+        List<String> seqs = texts(By.cssSelector("table.audit tbody th"));
+        List<String> fromApi = new java.util.ArrayList<>();
+        api("/api/v1/audit?limit=50").get("items").forEach(e -> fromApi.add(e.get("seq").asText()));
+        assertThat(seqs).isEqualTo(fromApi);
+        assertThat(texts(By.cssSelector("table.audit tbody td:nth-child(4)"))).contains("ha.vm.set");
+        browser.findElement(By.xpath("//button[text()='Verify the chain']")).click();
+        assertThat(wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("[data-testid=audit-verified]")))
+                .getText()).matches("The chain holds: \\d+ entries, each hashed with the one before\\.");
+        checkAccessibility("audit");
+        screenshot("audit");
+        if (fromApi.size() == 50 && api("/api/v1/audit?offset=50&limit=1").get("items").size() == 1) {
+            browser.findElement(By.xpath("//button[text()='Older entries']")).click();
+            wait.until(ExpectedConditions.textMatches(By.cssSelector("[data-testid=audit-range]"),
+                    java.util.regex.Pattern.compile("^Entries 51–")));
+            assertThat(browser.getCurrentUrl()).isEqualTo(base + "/audit?offset=50");
+        }
+    }
+
+    @Test
+    @Order(15)
+    void anAdministratorMakesAUserGrantsItARoleAndRemovesTheGrant() {
+        browser.get(base + "/");
+        wait.until(ExpectedConditions.elementToBeClickable(By.linkText("Users"))).click();
+        wait.until(ExpectedConditions.textToBe(By.tagName("h1"), "Users and roles"));
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("table.roles tbody tr")));
+        assertThat(texts(By.cssSelector("table.roles tbody th"))).contains("administrator", "operator", "auditor",
+                "read-only");
+
+        type(By.name("new-user"), "ui-auditor");
+        browser.findElement(By.xpath("//button[text()='Create user']")).click();
+        String oneTime = wait.until(ExpectedConditions.visibilityOfElementLocated(
+                By.cssSelector("[data-testid=one-time-password]"))).getText();
+        assertThat(oneTime).isNotBlank();
+        new Select(browser.findElement(By.name("grant-user"))).selectByVisibleText("ui-auditor");
+        new Select(browser.findElement(By.name("grant-role"))).selectByVisibleText("auditor");
+        new Select(browser.findElement(By.name("grant-scope"))).selectByVisibleText("site lyon");
+        browser.findElement(By.xpath("//button[text()='Grant']")).click();
+
+        By row = By.xpath("//table[contains(@class,'users')]//tr[th[normalize-space()='ui-auditor']]/td[2]");
+        wait.until(ExpectedConditions.textToBe(row, "auditor on site lyon"));
+        JsonNode user = java.util.stream.StreamSupport.stream(api("/api/v1/users").get("items").spliterator(), false)
+                .filter(u -> u.get("name").asText().equals("ui-auditor")).findFirst().orElseThrow();
+        assertThat(user.get("mustChangePassword").asBoolean()).isTrue();
+        assertThat(user.get("grants").get(0).get("role").asText()).isEqualTo("auditor");
+        checkAccessibility("users");
+        screenshot("users");
+
+        browser.findElement(By.cssSelector("button[aria-label='Remove grant of auditor to ui-auditor']")).click();
+        wait.until(ExpectedConditions.textToBe(row, "none"));
+    }
+
+    @Test
+    @Order(16)
+    void aConsolidationPlanIsMadeFromAnUploadedCsvAndItsMigrationSubmitted() throws Exception {
+        // the example's first five servers (and its header)
+        List<String> lines = Files.readAllLines(repositoryRoot().resolve("examples/consolidation/servers-200.csv"));
+        Path csv = data.resolve("five-servers.csv");
+        Files.write(csv, lines.subList(0, 6));
+        JsonNode expected = Json.mapper().readTree(send("POST", "/api/v1/consolidation/plans", Json.mapper()
+                .writeValueAsString(java.util.Map.of("inventory", String.join("\n", lines.subList(0, 6)) + "\n",
+                        "hostModel", "small", "seconds", 1))).body());
+
+        browser.get(base + "/");
+        wait.until(ExpectedConditions.elementToBeClickable(By.linkText("Consolidation"))).click();
+        wait.until(ExpectedConditions.textToBe(By.tagName("h1"), "Consolidation planner"));
+        browser.findElement(By.name("inventory")).sendKeys(csv.toString());
+        replace(By.name("model"), "small");
+        replace(By.name("seconds"), "1");
+        browser.findElement(By.xpath("//button[text()='Plan']")).click();
+
+        By figure = By.xpath("//table[contains(@class,'plan-figures')]//tr[th[normalize-space()='VMs (one per application)']]/td");
+        assertThat(wait.until(ExpectedConditions.visibilityOfElementLocated(figure)).getText())
+                .isEqualTo(expected.get("vms").asText());
+        assertThat(browser.findElement(By.xpath("//table[contains(@class,'plan-figures')]//tr[th[normalize-space()="
+                + "'Physical servers']]/td")).getText()).isEqualTo("5");
+        List<String> vms = texts(By.cssSelector("table.plan-migrations tbody th"));
+        List<String> fromApi = new java.util.ArrayList<>();
+        expected.get("migrations").forEach(m -> fromApi.add(m.get("vm").asText()));
+        assertThat(vms).isEqualTo(fromApi);
+        checkAccessibility("consolidation");
+        screenshot("consolidation");
+
+        new Select(browser.findElement(By.name("plan-cluster"))).selectByVisibleText("prod-a");
+        browser.findElement(By.xpath("//button[text()='Submit the migration']")).click();
+        patient(60).until(ExpectedConditions.textToBe(By.cssSelector("[data-testid=operation-state]"), "done"));
+        for (String vm : fromApi) {
+            JsonNode found = api("/api/v1/vms?search=" + vm).get("items");
+            assertThat(found).as("VM " + vm).anySatisfy(v -> {
+                assertThat(v.get("name").asText()).isEqualTo(vm);
+                assertThat(v.get("clusterId").asText()).isEqualTo("prod-a");
+            });
+        }
+    }
+
     /** A wait of {@code seconds} that looks again when the page redrew what it was reading. */
     private static WebDriverWait patient(int seconds) {
         WebDriverWait longer = new WebDriverWait(browser, Duration.ofSeconds(seconds));
@@ -324,41 +497,20 @@ class WebUiBrowserTest {
         return longer;
     }
 
-    /** Runs axe-core in the page: no serious or critical violation of WCAG 2.1 A and AA. */
     private static void checkAccessibility(String page) {
-        Results results = new AxeBuilder().withTags(List.of("wcag2a", "wcag2aa", "wcag21a", "wcag21aa"))
-                .analyze(browser);
-        List<String> grave = results.getViolations().stream()
-                .filter(rule -> "serious".equals(rule.getImpact()) || "critical".equals(rule.getImpact()))
-                .map(WebUiBrowserTest::described).toList();
-        assertThat(grave).as("serious or critical axe-core violations on the " + page + " page").isEmpty();
+        HeadlessChromium.checkAccessibility(browser, page);
     }
 
-    private static String described(Rule rule) {
-        return rule.getId() + " (" + rule.getImpact() + "): " + rule.getHelp() + " at " + rule.getNodes().stream()
-                .map(node -> String.valueOf(node.getTarget())).toList();
-    }
-
-    /** Writes the page as docs/screenshots/NAME.png, shown in the README. */
     private static void screenshot(String name) {
-        try {
-            Path folder = repositoryRoot().resolve("docs/screenshots");
-            Files.createDirectories(folder);
-            Files.write(folder.resolve(name + ".png"), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+        HeadlessChromium.screenshot(browser, name);
     }
 
     private static Path repositoryRoot() {
         Path at = Path.of("").toAbsolutePath();
-        while (at != null && !Files.exists(at.resolve("paddock-server"))) {
+        while (at != null && !Files.exists(at.resolve("examples"))) {
             at = at.getParent();
         }
-        if (at == null) {
-            throw new IllegalStateException("no repository root above " + Path.of("").toAbsolutePath());
-        }
-        return at;
+        return java.util.Objects.requireNonNull(at, "no repository root above the working directory");
     }
 
     private static void type(By field, String text) {

@@ -1,0 +1,214 @@
+// The room's oversight: HA per cluster (its hosts' health and its decisions), the audit log, and users and roles.
+import { del, get, post, request } from './api.js';
+import { el, errorBox, field, say, table, when } from './dom.js';
+import { every, main, optional, page } from './view.js';
+
+/** A host's HA health as a word with its colour class. */
+function health(state) {
+  const word = state.toLowerCase();
+  return el('span', { class: `state ${word}`, 'data-testid': 'ha-health' }, word);
+}
+
+// --- HA ---------------------------------------------------------------------------------------------------------
+
+export async function haPage() {
+  page('High availability');
+  const body = el('div', { 'aria-busy': 'true' }, el('p', {}, 'Reading HA…'));
+  main.append(body);
+  const draw = async () => {
+    const [clusters, status, events] = await Promise.all([get('/clusters'), get('/ha/status'),
+      optional(get('/ha/events?limit=20'), { items: [] })]);
+    const settings = await Promise.all(clusters.items.map((c) => optional(get(`/clusters/${encodeURIComponent(c.id)}/ha`), null)));
+    const troubled = status.hosts.filter((h) => !['HEALTHY', 'MAINTENANCE'].includes(h.health));
+    const summary = el('p', { 'data-testid': 'ha-summary' }, troubled.length
+      ? `${troubled.length} host(s) need HA now: ${troubled.map((h) => `${h.hostName} ${h.health.toLowerCase()}`).join(', ')}.`
+      : `All ${status.hosts.length} hosts are healthy or in maintenance.`);
+    const sections = clusters.items.map((cluster, i) => {
+      const ha = settings[i];
+      const hosts = status.hosts.filter((h) => h.clusterId === cluster.id);
+      const facts = ha ? el('p', { class: 'muted' },
+        `${ha.enabled ? (ha.paused ? 'HA on but paused' : 'HA on') : 'HA off'}; tolerates ${ha.toleratedHostFailures}`
+        + ` host failure(s); a host that stops answering is judged after ${ha.detectionWindowSeconds} s. `,
+        el('span', { class: `badge ${ha.enabled && !ha.admitted ? 'bad' : ''}` },
+          `${ha.admitted ? 'Admitted' : 'Not admitted'}: ${ha.admission}`)) : '';
+      return el('section', { class: 'cluster', 'aria-labelledby': `ha-${cluster.id}` },
+        el('h2', { id: `ha-${cluster.id}` }, `Cluster ${cluster.name}`), facts,
+        table(`HA health of the hosts of cluster ${cluster.name}`, ['Host', 'Health', 'Watched'], hosts.map((h) => [
+          h.hostName, health(h.health), h.armed ? 'yes' : 'no: HA is off or paused']), { class: 'ha-hosts' }));
+    });
+    const decisions = el('section', { 'aria-labelledby': 'ha-events' }, el('h2', { id: 'ha-events' }, 'Latest HA decisions'),
+      events.items.length ? table('HA decisions, newest first', ['When', 'Decision', 'Subject', 'Detail'], events.items.map((e) => [
+        when(e.at), e.action, el('code', {}, e.subjectId), e.detail]), { class: 'ha-events' })
+        : el('p', {}, 'HA has decided nothing yet.'));
+    body.replaceChildren(summary, ...sections, decisions);
+    body.setAttribute('aria-busy', 'false');
+  };
+  await draw();
+  every(3000, body, draw);
+}
+
+/** A VM's HA protection, changed in place: its restart priority, or none. */
+export function vmProtection(vm, vmHa) {
+  const priority = el('input', { name: 'ha-priority', type: 'number', min: '1', max: '1000', inputmode: 'numeric',
+    value: String(vmHa ? vmHa.priority || '' : vm.haPriority || '') });
+  const enabled = el('input', { type: 'checkbox', id: 'ha-enabled', name: 'ha-enabled', checked: vmHa ? vmHa.enabled : vm.protected });
+  const message = el('div');
+  const form = el('form', { class: 'bar-form', 'aria-labelledby': 'protection' },
+    el('div', { class: 'check' }, enabled, el('label', { for: 'ha-enabled' }, 'HA restarts it when its host fails')),
+    field('Restart priority', priority, 'Higher restarts first.'),
+    el('button', { type: 'submit' }, 'Save protection'), message);
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    message.replaceChildren();
+    const change = { enabled: enabled.checked };
+    if (priority.value) change.priority = Number(priority.value);
+    try {
+      const now = await request('PUT', `/vms/${encodeURIComponent(vm.id)}/ha`, change);
+      message.replaceChildren(el('p', { 'data-testid': 'ha-saved' },
+        now.enabled ? `Protected, priority ${now.priority}.` : 'Not protected.'));
+      say(message.textContent);
+    } catch (e) {
+      message.replaceChildren(errorBox(e));
+    }
+  });
+  return el('section', { 'aria-labelledby': 'protection' }, el('h2', { id: 'protection' }, 'HA protection'), form);
+}
+
+// --- audit ------------------------------------------------------------------------------------------------------
+
+const AUDIT_PAGE = 50;
+
+export async function auditPage() {
+  page('Audit log');
+  const result = el('div');
+  const check = el('div');
+  let offset = Number(new URLSearchParams(location.search).get('offset') || 0);
+  const load = async () => {
+    const entries = await get(`/audit?offset=${offset}&limit=${AUDIT_PAGE + 1}`);
+    const shown = entries.items.slice(0, AUDIT_PAGE);
+    const more = entries.items.length > AUDIT_PAGE;
+    history.replaceState(null, '', offset ? `/audit?offset=${offset}` : '/audit');
+    result.replaceChildren(
+      el('p', { class: 'muted', 'data-testid': 'audit-range' }, shown.length
+        ? `Entries ${offset + 1}–${offset + shown.length}, newest first` : 'No entries here.'),
+      table('Audit log, newest first', ['#', 'When', 'Who', 'Action', 'Subject', 'Detail'], shown.map((e) => [
+        String(e.seq), when(e.at), e.actor, e.action, el('code', {}, e.subjectId), e.detail]), { class: 'audit' }),
+      el('div', { class: 'pager' },
+        el('button', { type: 'button', disabled: offset ? null : '', onclick: () => { offset = Math.max(0, offset - AUDIT_PAGE); load(); } }, 'Newer entries'),
+        el('button', { type: 'button', disabled: more ? null : '', onclick: () => { offset += AUDIT_PAGE; load(); } }, 'Older entries')));
+    say(`Audit entries ${offset + 1} to ${offset + shown.length}`);
+  };
+  const verify = async () => {
+    check.replaceChildren(el('p', {}, 'Walking the chain…'));
+    try {
+      const v = await get('/audit/verify');
+      check.replaceChildren(el('p', { class: v.intact ? 'state done' : 'error', role: 'status', 'data-testid': 'audit-verified' },
+        v.intact ? `The chain holds: ${v.entries} entries, each hashed with the one before.`
+          : `The chain breaks at entry ${v.firstBrokenSeq}: ${v.reason}`));
+    } catch (e) {
+      check.replaceChildren(errorBox(e));
+    }
+  };
+  main.append(el('div', { class: 'actions' },
+    el('button', { type: 'button', class: 'quiet', onclick: verify }, 'Verify the chain'),
+    el('a', { href: '/api/v1/audit/export', download: 'paddock-audit.jsonl', class: 'button quiet' }, 'Export')), check, result);
+  await load();
+}
+
+// --- users and roles --------------------------------------------------------------------------------------------
+
+export async function usersPage() {
+  page('Users and roles');
+  const body = el('div');
+  const notice = el('div', { 'aria-live': 'polite' });
+  main.append(notice, body);
+  const draw = async () => {
+    const [users, roles, grants, sites, clusters] = await Promise.all([get('/users'), get('/roles'), get('/grants'),
+      get('/sites'), get('/clusters')]);
+    const scopeName = (g) => {
+      if (g.scope === 'all' || !g.scopeId) return 'everything';
+      const named = (g.scope === 'site' ? sites : clusters).items.find((s) => s.id === g.scopeId);
+      return `${g.scope} ${named ? named.name : g.scopeId}`;
+    };
+    const act = async (call, done) => {
+      notice.replaceChildren();
+      try {
+        await call();
+        say(done);
+        await draw();
+      } catch (e) {
+        notice.replaceChildren(errorBox(e));
+      }
+    };
+    const userRows = users.items.map((u) => [u.name, u.groups.join(', ') || '—',
+      u.grants.map((g) => `${g.role} on ${scopeName(g)}${g.subjectKind === 'group' ? ` (group ${g.subject})` : ''}`).join('; ') || 'none',
+      u.mustChangePassword ? 'yes' : 'no', when(u.createdAt),
+      el('button', { type: 'button', class: 'quiet', 'aria-label': `Delete user ${u.name}`,
+        onclick: () => act(() => del(`/users/${encodeURIComponent(u.id)}`), `User ${u.name} deleted`) }, 'Delete')]);
+    const grantRows = grants.items.map((g) => [`${g.subjectKind} ${g.subject}`, g.role, scopeName(g),
+      el('button', { type: 'button', class: 'quiet', 'aria-label': `Remove grant of ${g.role} to ${g.subject}`,
+        onclick: () => act(() => del(`/grants/${encodeURIComponent(g.id)}`), `Grant of ${g.role} to ${g.subject} removed`) }, 'Remove')]);
+    const roleRows = roles.items.map((r) => [r.name, r.builtIn ? 'built in' : 'made here',
+      el('span', { class: 'permissions' }, r.permissions.join(', '))]);
+    body.replaceChildren(
+      el('section', { 'aria-labelledby': 'users' }, el('h2', { id: 'users' }, 'Users'),
+        table('Users', ['Name', 'Groups', 'Roles', 'Must change password', 'Created', ''], userRows, { class: 'users' }),
+        newUserForm(notice, draw)),
+      el('section', { 'aria-labelledby': 'grants' }, el('h2', { id: 'grants' }, 'Grants'),
+        table('Grants', ['To', 'Role', 'On', ''], grantRows, { class: 'grants' }),
+        grantForm(users, roles, sites, clusters, notice, draw)),
+      el('section', { 'aria-labelledby': 'roles' }, el('h2', { id: 'roles' }, 'Roles'),
+        table('Roles and their permissions', ['Role', 'Kind', 'Permissions'], roleRows, { class: 'roles' })));
+  };
+  await draw();
+}
+
+function newUserForm(notice, redraw) {
+  const form = el('form', { class: 'bar-form', 'aria-label': 'New user' },
+    field('New user', el('input', { name: 'new-user', autocomplete: 'off', required: '' })),
+    field('Groups', el('input', { name: 'new-groups', autocomplete: 'off' }), 'Separated by commas; may be empty.'),
+    el('button', { type: 'submit' }, 'Create user'));
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    notice.replaceChildren();
+    const groups = form['new-groups'].value.split(',').map((g) => g.trim()).filter(Boolean);
+    try {
+      const made = await post('/users', { name: form['new-user'].value.trim(), groups });
+      await redraw();
+      // the generated password is shown once, here; the user must change it when signing in
+      notice.replaceChildren(el('div', { class: 'card', role: 'status' },
+        el('p', {}, `User ${made.user.name} was made. Their one-time password, shown only now: `,
+          el('code', { 'data-testid': 'one-time-password' }, made.oneTimePassword))));
+    } catch (e) {
+      notice.replaceChildren(errorBox(e));
+    }
+  });
+  return form;
+}
+
+function grantForm(users, roles, sites, clusters, notice, redraw) {
+  const scopes = [el('option', { value: '' }, 'everything'),
+    ...sites.items.map((s) => el('option', { value: `site:${s.id}` }, `site ${s.name}`)),
+    ...clusters.items.map((c) => el('option', { value: `cluster:${c.id}` }, `cluster ${c.name}`))];
+  const form = el('form', { class: 'bar-form', 'aria-label': 'New grant' },
+    field('Grant to user', el('select', { name: 'grant-user' }, ...users.items.map((u) => el('option', { value: u.name }, u.name)))),
+    field('Role', el('select', { name: 'grant-role' }, ...roles.items.map((r) => el('option', { value: r.name }, r.name)))),
+    field('On', el('select', { name: 'grant-scope' }, ...scopes)),
+    el('button', { type: 'submit' }, 'Grant'));
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    notice.replaceChildren();
+    const grant = { user: form['grant-user'].value, role: form['grant-role'].value };
+    const [kind, id] = form['grant-scope'].value.split(':');
+    if (kind === 'site') grant.siteId = id;
+    if (kind === 'cluster') grant.clusterId = id;
+    try {
+      await post('/grants', grant);
+      say(`Role ${grant.role} granted to ${grant.user}`);
+      await redraw();
+    } catch (e) {
+      notice.replaceChildren(errorBox(e));
+    }
+  });
+  return form;
+}

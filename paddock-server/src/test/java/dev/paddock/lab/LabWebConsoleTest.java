@@ -1,0 +1,105 @@
+package dev.paddock.lab;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.paddock.ui.HeadlessChromium;
+import java.time.Duration;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * A lab VM's serial console in the web UI: an operator signs in in headless Chromium, opens the VM's page, follows
+ * its Console link and sees the guest's output (its heartbeat lines) in the page; keys typed into the console and a
+ * line sent from the form reach the guest, whose terminal echoes them back into the page.
+ */
+@Tag("lab")
+class LabWebConsoleTest {
+
+    @RegisterExtension
+    static final LabServer LAB = new LabServer(Duration.ofSeconds(10));
+
+    private static final String USER = "lab-operator";
+    private static final String PASSWORD = "an operator's password for the lab";
+    private static final Duration OPERATION = Duration.ofMinutes(2);
+    private static final Duration HEARD = Duration.ofSeconds(60);
+    private static String vmId;
+    private static WebDriver browser;
+
+    @BeforeAll
+    static void createOperatorVmAndBrowser() {
+        assertThat(LAB.paddock().post("/api/v1/users", "{\"name\":\"" + USER + "\",\"password\":\"" + PASSWORD
+                + "\"}").status()).isEqualTo(201);
+        assertThat(LAB.paddock().post("/api/v1/grants", "{\"user\":\"" + USER + "\",\"role\":\"operator\"}")
+                .status()).isEqualTo(201);
+        JsonNode created = awaitDone(LAB.paddock().post("/api/v1/vms", "{\"name\":\"web-console-1\",\"vcpus\":1,"
+                + "\"memoryMib\":128,\"hostId\":\"" + LAB.registered().host(1) + "\"}"));
+        vmId = created.get("target").asText();
+        browser = HeadlessChromium.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (browser != null) {
+            browser.quit();
+        }
+        if (vmId != null) {
+            awaitDone(LAB.paddock().delete("/api/v1/vms/" + vmId + "?force=true"));
+        }
+    }
+
+    @Test
+    @DisplayName("an operator opens a lab VM's console from its page and sees the guest's output; typed keys and a"
+            + " sent line come back as the guest's echo")
+    void theConsoleShowsTheGuestsOutputAndTakesKeys() {
+        String base = LAB.server().url().toString().replaceAll("/$", "");
+        WebDriverWait wait = new WebDriverWait(browser, HEARD);
+        wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class);
+        browser.get(base + "/vms/" + vmId);
+        wait.until(ExpectedConditions.elementToBeClickable(By.name("user"))).sendKeys(USER);
+        browser.findElement(By.name("password")).sendKeys(PASSWORD);
+        browser.findElement(By.cssSelector("form button[type=submit]")).click();
+        wait.until(ExpectedConditions.textToBe(By.tagName("h1"), "VM web-console-1"));
+
+        wait.until(ExpectedConditions.elementToBeClickable(By.linkText("Console"))).click();
+        wait.until(ExpectedConditions.textToBe(By.tagName("h1"), "Console of VM web-console-1"));
+        By output = By.cssSelector("[data-testid=console-output]");
+        wait.until(ExpectedConditions.textMatches(output, java.util.regex.Pattern.compile("heartbeat \\d+")));
+        assertThat(browser.findElement(By.cssSelector("[data-testid=console-state]")).getText())
+                .startsWith("Connected");
+
+        WebElement screen = browser.findElement(output);
+        screen.click();
+        screen.sendKeys("paddock-typed" + Keys.ENTER);
+        wait.until(ExpectedConditions.textMatches(output, java.util.regex.Pattern.compile("paddock-typed")));
+        WebElement line = browser.findElement(By.name("line"));
+        line.sendKeys("paddock-line");
+        browser.findElement(By.xpath("//button[text()='Send']")).click();
+        wait.until(ExpectedConditions.textMatches(output, java.util.regex.Pattern.compile("paddock-line")));
+        HeadlessChromium.checkAccessibility(browser, "console");
+        HeadlessChromium.screenshot(browser, "console");
+    }
+
+    private static JsonNode awaitDone(LabPaddock.Reply accepted) {
+        assertThat(accepted.status()).as(accepted.body()).isEqualTo(202);
+        String id = accepted.json().get("id").asText();
+        JsonNode[] last = new JsonNode[1];
+        Awaitility.await("operation " + id).atMost(OPERATION).pollInterval(Duration.ofMillis(250)).until(() -> {
+            last[0] = LAB.paddock().get("/api/v1/operations/" + id).json();
+            return last[0].get("isFinal").asBoolean();
+        });
+        assertThat(last[0].get("state").asText()).as(last[0].toPrettyString()).isEqualTo("DONE");
+        return last[0];
+    }
+}
