@@ -163,10 +163,10 @@ async function dashboard() {
     ]);
     const [clusterHa, usage] = await Promise.all([
       Promise.all(clusters.items.map((c) => optional(get(`/clusters/${encodeURIComponent(c.id)}/ha`), null))),
-      Promise.all(hosts.items.map((h) => optional(get(`/hosts/${encodeURIComponent(h.id)}/usage`), null))),
+      optional(get('/usage/hosts'), { items: [] }),
     ]);
     const health = new Map(ha.hosts.map((h) => [h.hostId, h]));
-    const usageOf = new Map(hosts.items.map((h, i) => [h.id, usage[i]]));
+    const usageOf = new Map(usage.items.map((u) => [u.id, u]));
     const haOf = new Map(clusters.items.map((c, i) => [c.id, clusterHa[i]]));
     const openAlarms = alarms.items.filter((a) => !a.acknowledged);
     const summary = el('ul', { class: 'tiles', 'aria-label': 'The room at a glance' },

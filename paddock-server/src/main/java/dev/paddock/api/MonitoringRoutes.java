@@ -57,6 +57,7 @@ final class MonitoringRoutes {
             Host host = store.host(InventoryRoutes.id(ctx)).orElseThrow(() -> InventoryRoutes.missing("host", ctx));
             ctx.json(usage(ctx, "host", host.id(), host.name()));
         });
+        routes.list(RestApi.BASE + "/usage/hosts", Permission.HOST_READ, this::hostsUsage);
         routes.get(RestApi.BASE + "/vms/{id}/usage", Permission.VM_READ, ctx -> {
             Vm vm = store.vm(InventoryRoutes.id(ctx)).orElseThrow(() -> InventoryRoutes.missing("VM", ctx));
             ctx.json(usage(ctx, "vm", vm.id(), vm.name()));
@@ -97,6 +98,26 @@ final class MonitoringRoutes {
         body.put("to", to);
         body.put("points", points);
         return body;
+    }
+
+    /**
+     * The latest sample of every host the caller may read, in one answer: a dashboard of a room's hosts asks once,
+     * not once per host.
+     */
+    private void hostsUsage(Context ctx) {
+        Monitoring watching = monitoring();
+        List<Map<String, Object>> items = Visible.to(ctx).only(store.hosts(), Visible.to(ctx)::host).stream()
+                .map(host -> {
+                    Map<String, Object> item = new LinkedHashMap<>();
+                    item.put("id", host.id());
+                    item.put("name", host.name());
+                    item.put("latest", watching.usage().latest(host.id()).map(MonitoringRoutes::latest).orElse(null));
+                    return item;
+                }).toList();
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("intervalSeconds", watching.interval().toMillis() / 1000.0);
+        body.put("items", items);
+        ctx.json(body);
     }
 
     private static Map<String, Object> latest(Usage usage) {

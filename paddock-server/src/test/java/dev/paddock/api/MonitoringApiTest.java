@@ -80,6 +80,15 @@ class MonitoringApiTest {
         JsonNode other = server.get("/api/v1/hosts/host-2/usage").json();
         assertThat(List.of(host, other)).anySatisfy(h -> assertThat(h.get("latest").get("cpu").asDouble())
                 .isGreaterThan(0.02));
+
+        // every host's latest sample in one answer, the same as each host's own
+        JsonNode all = server.get("/api/v1/usage/hosts").json();
+        assertThat(all.get("items")).hasSize(2);
+        for (JsonNode item : all.get("items")) {
+            JsonNode own = item.get("id").asText().equals("host-1") ? host : other;
+            assertThat(item.get("name").asText()).isEqualTo(own.get("name").asText());
+            assertThat(item.get("latest")).isEqualTo(own.get("latest"));
+        }
     }
 
     @Test
