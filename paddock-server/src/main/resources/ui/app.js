@@ -5,6 +5,7 @@ import { auditPage, haPage, usersPage, vmProtection } from './admin.js';
 import { usageSection } from './charts.js';
 import { consolePage } from './console.js';
 import { consolidationPage } from './consolidation.js';
+import { displayPage } from './display.js';
 import { every, fact, leave, main, operationProgress, optional, page } from './view.js';
 
 let session = null;
@@ -17,6 +18,7 @@ const routes = [
   [/^\/vms\/new$/, createVm],
   [/^\/vms\/([^/]+)$/, vmDetail],
   [/^\/vms\/([^/]+)\/console$/, consolePage],
+  [/^\/vms\/([^/]+)\/display$/, displayPage],
   [/^\/operations$/, operationList],
   [/^\/alarms$/, alarmList],
   [/^\/ha$/, haPage],
@@ -367,7 +369,8 @@ async function vmDetail(id) {
       el('button', { type: 'button', onclick: () => act('start', () => post(`${base}/start`)) }, 'Start'),
       el('button', { type: 'button', onclick: () => act('stop', () => post(`${base}/stop`)) }, 'Stop'),
       el('button', { type: 'button', class: 'danger', onclick: () => { confirmDelete.hidden = false; confirmDelete.querySelector('button').focus(); } }, 'Delete…'),
-      vm.state === 'RUNNING' ? link(`/vms/${encodeURIComponent(id)}/console`, 'Console', { class: 'button' }) : ''),
+      vm.state === 'RUNNING' ? link(`/vms/${encodeURIComponent(id)}/console`, 'Console', { class: 'button' }) : '',
+      vm.state === 'RUNNING' ? link(`/vms/${encodeURIComponent(id)}/display`, 'Display', { class: 'button' }) : ''),
     el('form', { class: 'bar-form', onsubmit: (e) => {
       e.preventDefault();
       act('migrate', () => post(`${base}/migrate`, targets.value ? { hostId: targets.value } : {}));

@@ -175,7 +175,8 @@ export async function consolePage(id) {
 
   page(`Console of VM ${vm.name}`);
   main.append(
-    el('p', {}, link(`/vms/${encodeURIComponent(id)}`, `Back to VM ${vm.name}`)),
+    el('p', {}, link(`/vms/${encodeURIComponent(id)}`, `Back to VM ${vm.name}`), ' · ',
+      link(`/vms/${encodeURIComponent(id)}/display`, 'Display')),
     state, problem, retry, output,
     el('p', { id: 'console-keys', class: 'muted' },
       'With the focus on the console, keys go to the guest (Ctrl with a letter too); Tab moves on. Or type a line below.'),

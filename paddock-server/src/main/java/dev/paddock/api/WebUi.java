@@ -23,6 +23,9 @@ final class WebUi {
     static final String ASSETS = "/ui/";
     private static final String PAGE = "index.html";
     private static final Pattern ASSET = Pattern.compile("[a-z][a-z0-9-]*\\.(js|css|svg)");
+    /** The noVNC modules vendored under {@code ui/novnc/}: paths of plain names only, so nothing climbs out. */
+    private static final String VENDORED = ASSETS + "novnc/";
+    private static final Pattern VENDORED_MODULE = Pattern.compile("([a-z][a-z0-9_]*/)*[a-z][a-z0-9_]*\\.js");
     private static final Map<String, String> TYPES = Map.of("js", "text/javascript; charset=utf-8",
             "css", "text/css; charset=utf-8", "svg", "image/svg+xml", "html", "text/html; charset=utf-8");
     private static final String POLICY = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self';"
@@ -34,6 +37,7 @@ final class WebUi {
     void register(JavalinDefaultRoutingApi routes) {
         SecuredRoutes.open(routes, HandlerType.GET, "/", this::page);
         SecuredRoutes.open(routes, HandlerType.GET, ASSETS + "{file}", this::asset);
+        SecuredRoutes.open(routes, HandlerType.GET, VENDORED + "<module>", this::vendored);
     }
 
     /**
@@ -61,6 +65,13 @@ final class WebUi {
         Optional<byte[]> body = ASSET.matcher(name).matches() ? file(name) : Optional.empty();
         send(ctx, name, body.orElseThrow(() -> new PaddockException.NotFound("The web UI has no file '" + name
                 + "'.")));
+    }
+
+    private void vendored(Context ctx) {
+        String module = ctx.pathParam("module");
+        Optional<byte[]> body = VENDORED_MODULE.matcher(module).matches() ? file("novnc/" + module) : Optional.empty();
+        send(ctx, module, body.orElseThrow(() -> new PaddockException.NotFound("The web UI has no file 'novnc/"
+                + module + "'.")));
     }
 
     private void send(Context ctx, String name, byte[] body) {

@@ -37,7 +37,7 @@ class RouteSecurityTest {
 
     /** The routes anyone may call. */
     private static final Set<String> OPEN = Set.of("GET /api/v1/health", "GET /api/v1/openapi.json",
-            "POST /api/v1/session", "GET /", "GET /ui/{file}");
+            "POST /api/v1/session", "GET /", "GET /ui/{file}", "GET /ui/novnc/<module>");
 
     /** Per permission, a token whose role has only it, and one whose role has every other one. */
     private static final Map<Permission, String> ONLY = new EnumMap<>(Permission.class);

@@ -36,7 +36,8 @@ class WebUiTest {
 
     @ParameterizedTest(name = "{0} asked with Accept {1} stays a 404 problem")
     @CsvSource({"/api/v1/nothing, text/html", "/api/v2/vms, text/html", "/vms, application/json",
-            "/ui/missing.js, text/html", "/ui/app.java, */*"})
+            "/ui/missing.js, text/html", "/ui/app.java, */*", "/ui/novnc/core/missing.js, */*",
+            "/ui/novnc/README.md, */*", "/ui/novnc/core/Rfb.js, */*"})
     void apiPathsAndRequestsThatAreNoPageStay404Problems(String path, String accept) {
         TestServer.Reply reply = page(path, accept);
 
@@ -46,7 +47,9 @@ class WebUiTest {
 
     @ParameterizedTest(name = "{0} is served as {1}")
     @CsvSource({"app.js, text/javascript; charset=utf-8", "api.js, text/javascript; charset=utf-8",
-            "dom.js, text/javascript; charset=utf-8", "app.css, text/css; charset=utf-8", "icon.svg, image/svg+xml"})
+            "dom.js, text/javascript; charset=utf-8", "app.css, text/css; charset=utf-8", "icon.svg, image/svg+xml",
+            "novnc/core/rfb.js, text/javascript; charset=utf-8",
+            "novnc/vendor/pako/lib/zlib/inflate.js, text/javascript; charset=utf-8"})
     void theFilesComeFromTheJarWithTheirTypes(String file, String type) {
         TestServer.Reply reply = page("/ui/" + file, "*/*");
 

@@ -9,8 +9,11 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
@@ -22,9 +25,11 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 /**
  * A lab VM's serial console in the web UI: an operator signs in in headless Chromium, opens the VM's page, follows
  * its Console link and sees the guest's output (its heartbeat lines) in the page; keys typed into the console and a
- * line sent from the form reach the guest, whose terminal echoes them back into the page.
+ * line sent from the form reach the guest, whose terminal echoes them back into the page. Its graphical display
+ * opens too, through the vendored noVNC.
  */
 @Tag("lab")
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LabWebConsoleTest {
 
     @RegisterExtension
@@ -60,6 +65,7 @@ class LabWebConsoleTest {
     }
 
     @Test
+    @Order(1)
     @DisplayName("an operator opens a lab VM's console from its page and sees the guest's output; typed keys and a"
             + " sent line come back as the guest's echo")
     void theConsoleShowsTheGuestsOutputAndTakesKeys() {
@@ -88,7 +94,29 @@ class LabWebConsoleTest {
         browser.findElement(By.xpath("//button[text()='Send']")).click();
         wait.until(ExpectedConditions.textMatches(output, java.util.regex.Pattern.compile("paddock-line")));
         HeadlessChromium.checkAccessibility(browser, "console");
+        ((org.openqa.selenium.JavascriptExecutor) browser).executeScript("window.scrollTo(0, 0)");
         HeadlessChromium.screenshot(browser, "console");
+    }
+
+    @Test
+    @Order(2)
+    @DisplayName("the VM's display opens from its page through noVNC and the server's WebSocket bridge, with the"
+            + " password the server gives the page")
+    void theDisplayConnectsThroughNoVnc() {
+        String base = LAB.server().url().toString().replaceAll("/$", "");
+        WebDriverWait wait = new WebDriverWait(browser, HEARD);
+        browser.get(base + "/vms/" + vmId);
+        wait.until(ExpectedConditions.elementToBeClickable(By.linkText("Display"))).click();
+
+        wait.until(ExpectedConditions.textToBe(By.tagName("h1"), "Display of VM web-console-1"));
+        wait.until(ExpectedConditions.textMatches(By.cssSelector("[data-testid=display-state]"),
+                java.util.regex.Pattern.compile("^Connected")));
+        WebElement canvas = wait.until(ExpectedConditions.presenceOfElementLocated(
+                By.cssSelector("[data-testid=display] canvas")));
+        assertThat(Integer.parseInt(canvas.getAttribute("width"))).isPositive();
+        assertThat(Integer.parseInt(canvas.getAttribute("height"))).isPositive();
+        HeadlessChromium.checkAccessibility(browser, "display");
+        HeadlessChromium.screenshot(browser, "display");
     }
 
     private static JsonNode awaitDone(LabPaddock.Reply accepted) {

@@ -316,6 +316,12 @@ class WebUiBrowserTest {
                 .isEqualTo("Not connected.");
         assertThat(browser.getCurrentUrl()).isEqualTo(base + "/vms/" + vm.get("id").asText() + "/console");
         checkAccessibility("console");
+
+        browser.findElement(By.linkText("Display")).click();
+        wait.until(ExpectedConditions.textToBe(By.tagName("h1"), "Display of VM shop-web-01"));
+        assertThat(wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("[role=alert]"))).getText())
+                .isEqualTo("VMs of the simulated room have no console.");
+        checkAccessibility("display");
     }
 
     @Test
