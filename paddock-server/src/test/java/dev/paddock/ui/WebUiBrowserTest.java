@@ -447,6 +447,7 @@ class WebUiBrowserTest {
         assertThat(user.get("mustChangePassword").asBoolean()).isTrue();
         assertThat(user.get("grants").get(0).get("role").asText()).isEqualTo("auditor");
         checkAccessibility("users");
+        ((JavascriptExecutor) browser).executeScript("window.scrollTo(0, 0)");
         screenshot("users");
 
         browser.findElement(By.cssSelector("button[aria-label='Remove grant of auditor to ui-auditor']")).click();
