@@ -497,6 +497,33 @@ class WebUiBrowserTest {
         }
     }
 
+    @Test
+    @Order(17)
+    void onATabletEachMainPageFitsTheScreensWidth() {
+        browser.manage().window().setSize(new org.openqa.selenium.Dimension(768, 1024));
+        java.util.Map<String, Integer> overflowing = new java.util.LinkedHashMap<>();
+        try {
+            for (String path : List.of("/", "/vms", "/hosts", "/ha", "/operations", "/alarms", "/audit", "/users",
+                    "/consolidation", createdVmPath)) {
+                browser.get(base + path);
+                wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("main h1")));
+                wait.until(driver -> !driver.findElement(By.tagName("h1")).getText().isEmpty()
+                        && driver.findElements(By.cssSelector("[aria-busy=true]")).isEmpty());
+                Object overflow = ((JavascriptExecutor) browser).executeScript(
+                        "return document.documentElement.scrollWidth - document.documentElement.clientWidth");
+                if (((Number) overflow).intValue() > 0) {
+                    overflowing.put(path, ((Number) overflow).intValue());
+                }
+            }
+            assertThat(overflowing).as("pages wider than 768 px, by how many pixels").isEmpty();
+            browser.get(base + "/");
+            wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("[data-testid=host-count]")));
+            screenshot("dashboard-tablet");
+        } finally {
+            browser.manage().window().setSize(new org.openqa.selenium.Dimension(1280, 800));
+        }
+    }
+
     /** A wait of {@code seconds} that looks again when the page redrew what it was reading. */
     private static WebDriverWait patient(int seconds) {
         WebDriverWait longer = new WebDriverWait(browser, Duration.ofSeconds(seconds));
