@@ -324,6 +324,36 @@ class WebUiBrowserTest {
         checkAccessibility("display");
     }
 
+    /** Frames end at '~'; \e, \r, \n, \b and \t stand for their characters. */
+    @org.junit.jupiter.params.ParameterizedTest(name = "the console's screen shows {0}")
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', textBlock = """
+            a boot line without its colours          | \\e[0;32m  OK  \\e[0m Started | '  OK   Started'
+            an escape sequence cut between frames    | ab\\e[~1mcd                   | abcd
+            a line rewritten after a carriage return | 12345\\rab                    | ab345
+            a shell's backspaces and overwrite       | login: ab\\b\\bxy              | 'login: xy'
+            lines ended by CR LF                     | one\\r\\ntwo                   | one\\ntwo
+            a tab to the next stop of eight          | a\\tb                          | 'a       b'
+            """)
+    @Order(18)
+    void theConsolesScreenHonoursWhatABootLogAndAShellUse(String what, String frames, String shown) {
+        browser.get(base + "/");
+        wait.until(ExpectedConditions.textToBe(By.tagName("h1"), "Dashboard"));
+        Object text = ((JavascriptExecutor) browser).executeAsyncScript("""
+                const done = arguments[arguments.length - 1];
+                const frames = arguments[0];
+                import('/ui/console.js').then((m) => {
+                  const screen = new m.Screen();
+                  frames.split('~').forEach((frame) => screen.feed(frame));
+                  done(screen.text());
+                });""", unescape(frames));
+        assertThat(text).isEqualTo(unescape(shown));
+    }
+
+    private static String unescape(String text) {
+        return text.replace("\\e", "\u001b").replace("\\r", "\r").replace("\\n", "\n").replace("\\b", "\b")
+                .replace("\\t", "\t");
+    }
+
     @Test
     @Order(11)
     void theHaPageShowsEachClustersHostsWithTheirHealthAndHasDecisions() {
