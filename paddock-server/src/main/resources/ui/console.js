@@ -181,9 +181,16 @@ export async function consolePage(id) {
     el('p', { id: 'console-keys', class: 'muted' },
       'With the focus on the console, keys go to the guest (Ctrl with a letter too); Tab moves on. Or type a line below.'),
     lineForm);
-  onLeave(() => {
+  // a page left for another (not a view of this one) may be kept whole by the browser, its socket open: close it
+  // then too, or the console stays held and the next visit is refused
+  const close = () => {
     left = true;
     if (socket) socket.close(1000, 'The page was left.');
+  };
+  window.addEventListener('pagehide', close);
+  onLeave(() => {
+    window.removeEventListener('pagehide', close);
+    close();
   });
   connect(false);
 }

@@ -45,5 +45,11 @@ export async function displayPage(id) {
     say(state.textContent);
   });
   actions.replaceChildren(el('button', { type: 'button', class: 'quiet', onclick: () => rfb.sendCtrlAltDel() }, 'Send Ctrl+Alt+Del'));
-  onLeave(() => rfb.disconnect());
+  // a page the browser keeps whole when left would keep its connection to the display open
+  const close = () => rfb.disconnect();
+  window.addEventListener('pagehide', close);
+  onLeave(() => {
+    window.removeEventListener('pagehide', close);
+    close();
+  });
 }

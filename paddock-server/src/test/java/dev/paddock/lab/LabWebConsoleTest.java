@@ -26,7 +26,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * A lab VM's serial console in the web UI: an operator signs in in headless Chromium, opens the VM's page, follows
  * its Console link and sees the guest's output (its heartbeat lines) in the page; keys typed into the console and a
  * line sent from the form reach the guest, whose terminal echoes them back into the page. Its graphical display
- * opens too, through the vendored noVNC.
+ * opens too, through the vendored noVNC; a console another tab holds is taken over.
  */
 @Tag("lab")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -117,6 +117,42 @@ class LabWebConsoleTest {
         assertThat(Integer.parseInt(canvas.getAttribute("height"))).isPositive();
         HeadlessChromium.checkAccessibility(browser, "display");
         HeadlessChromium.screenshot(browser, "display");
+    }
+
+    @Test
+    @Order(3)
+    @DisplayName("a console another tab holds is refused with that likely reason; taking it over connects this tab and"
+            + " tells the other one why it closed")
+    void aConsoleHeldInAnotherTabIsTakenOver() {
+        String base = LAB.server().url().toString().replaceAll("/$", "");
+        WebDriverWait wait = new WebDriverWait(browser, HEARD);
+        wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class);
+        By output = By.cssSelector("[data-testid=console-output]");
+        By state = By.cssSelector("[data-testid=console-state]");
+        browser.get(base + "/vms/" + vmId + "/console");
+        wait.until(ExpectedConditions.or(ExpectedConditions.textMatches(output,
+                java.util.regex.Pattern.compile("heartbeat \\d+")), ExpectedConditions.textMatches(state,
+                java.util.regex.Pattern.compile("^Not connected"))));
+        assertThat(browser.findElement(state).getText()).as(browser.findElement(By.tagName("main")).getText())
+                .startsWith("Connected");
+        String holder = browser.getWindowHandle();
+
+        browser.switchTo().newWindow(org.openqa.selenium.WindowType.TAB);
+        try {
+            browser.get(base + "/vms/" + vmId + "/console");
+            assertThat(wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("[role=alert]")))
+                    .getText()).isEqualTo("The server did not open the serial console: another client may hold it.");
+            browser.findElement(By.xpath("//button[text()='Take it over']")).click();
+            wait.until(ExpectedConditions.textMatches(state, java.util.regex.Pattern.compile("^Connected")));
+            wait.until(ExpectedConditions.textMatches(output, java.util.regex.Pattern.compile("heartbeat \\d+")));
+            String taker = browser.getWindowHandle();
+
+            browser.switchTo().window(holder);
+            wait.until(ExpectedConditions.textToBe(state, "Closed: Another client took the console over."));
+            browser.switchTo().window(taker).close();
+        } finally {
+            browser.switchTo().window(holder);
+        }
     }
 
     private static JsonNode awaitDone(LabPaddock.Reply accepted) {
