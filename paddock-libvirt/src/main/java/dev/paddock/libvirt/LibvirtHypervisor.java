@@ -178,6 +178,8 @@ public final class LibvirtHypervisor implements Hypervisor {
     private final List<Consumer<HypervisorEvent>> listeners = new CopyOnWriteArrayList<>();
     /** The calls inside each connection: a lost host's connection is closed once none is. */
     private final ConnectionUses<Connect> uses = new ConnectionUses<>();
+    /** By host id, the connection statistics are read on ({@link #statsCall}). */
+    private final Map<String, StatsLink> statsLinks = new ConcurrentHashMap<>();
     private final BlockingQueue<Runnable> inbox = new LinkedBlockingQueue<>();
     private final ExecutorService background = Executors.newThreadPerTaskExecutor(
             Thread.ofPlatform().name("libvirt-worker-", 0).daemon().factory());
@@ -244,6 +246,12 @@ public final class LibvirtHypervisor implements Hypervisor {
         if (link != null) {
             close(link);
             LOG.info("detached host {}", hostId);
+        }
+        StatsLink stats = statsLinks.remove(hostId);
+        if (stats != null) {
+            synchronized (stats) {
+                stats.close();
+            }
         }
     }
 
@@ -510,13 +518,13 @@ public final class LibvirtHypervisor implements Hypervisor {
 
     @Override
     public List<DomainStats> domainStats(String hostId) {
-        return call(hostId, "read domain statistics on " + hostId, BulkStats::domains);
+        return statsCall(hostId, "read domain statistics on " + hostId, BulkStats::domains);
     }
 
     @Override
     public HostStats hostStats(String hostId) {
         int cpus = facts(hostId).cpus();
-        return call(hostId, "read host statistics on " + hostId, connect -> BulkStats.host(connect, cpus));
+        return statsCall(hostId, "read host statistics on " + hostId, connect -> BulkStats.host(connect, cpus));
     }
 
     @Override
@@ -1438,6 +1446,44 @@ public final class LibvirtHypervisor implements Hypervisor {
             return connect.isAlive();
         } catch (LibvirtException e) {
             return false;
+        }
+    }
+
+    /**
+     * A statistics read on the host's statistics connection: a connection of its own, used by one caller at a time
+     * and closed only by its user. libvirt 9.0's RPC client leaves a socket watch attached to the connection's event
+     * loop when another thread wakes the loop, pointing into the stack of the call that made it; once the socket
+     * hangs up (the host died), the next thread to run that loop fires it and reads a stale frame. The sampler, the
+     * most frequent caller, crashed the process so on a shared connection; alone on its own it runs the loop at the
+     * same depth each time. Opened on first use; a failed read closes it, and the next read opens another.
+     */
+    private <T> T statsCall(String hostId, String what, LibvirtCall<T> body) {
+        HostConnection link = link(hostId);
+        liveConnect(link);
+        StatsLink stats = statsLinks.computeIfAbsent(hostId, id -> new StatsLink());
+        synchronized (stats) {
+            try {
+                if (stats.connect == null) {
+                    stats.connect = new Connect(link.uri, false);
+                    keepAlive(stats.connect);
+                }
+                return body.apply(stats.connect);
+            } catch (LibvirtException e) {
+                stats.close();
+                throw LibvirtErrors.translate(what, e);
+            }
+        }
+    }
+
+    /** A host's statistics connection; guarded by itself. */
+    private static final class StatsLink {
+        Connect connect;
+
+        void close() {
+            if (connect != null) {
+                quietlyClose(connect);
+                connect = null;
+            }
         }
     }
 
