@@ -67,6 +67,11 @@ public final class Resources {
         return amounts[0];
     }
 
+    /** The whole cores its CPU amounts to, at least one: how vCPU limits and per-core licences count a host. */
+    public long cores() {
+        return Math.max(1, cpuMillicores() / 1000);
+    }
+
     public long memoryMib() {
         return amounts[1];
     }

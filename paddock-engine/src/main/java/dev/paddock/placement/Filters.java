@@ -149,11 +149,11 @@ public final class Filters {
                     && !use.containsKey(host.id())) {
                 long cores = 0;
                 for (String used : use.keySet()) {
-                    cores += room.host(used).map(Filters::cores).orElse(0L);
+                    cores += room.host(used).map(h -> h.capacity().cores()).orElse(0L);
                 }
-                if (cores + cores(host) > licence.entitlement()) {
+                if (cores + host.capacity().cores() > licence.entitlement()) {
                     return Optional.of("licence " + licence.name() + " covers " + licence.entitlement() + " host cores,"
-                            + " " + cores + " are in use, and the host has " + cores(host) + " more");
+                            + " " + cores + " are in use, and the host has " + host.capacity().cores() + " more");
                 }
             }
             if (relocation && licence.relocationDays() > 0) {
@@ -173,11 +173,6 @@ public final class Filters {
             }
             return Optional.empty();
         }
-    }
-
-    /** A host's cores, as its CPU capacity counts them. */
-    static long cores(Host host) {
-        return Math.max(1, host.capacity().cpuMillicores() / 1000);
     }
 
     /**

@@ -499,7 +499,7 @@ public final class SimulatedHypervisor implements Hypervisor {
     }
 
     private static HostFacts facts(String hostId, SimHost host) {
-        int cpus = (int) Math.max(1, host.capacity.cpuMillicores() / 1000);
+        int cpus = (int) host.capacity.cores();
         return new HostFacts(hostId, host.uri(), host.hostname, host.hostUuid(), "sim", "1.0", host.cpu.model(), cpus,
                 cpus >= 32 ? 2 : 1, host.capacity, host.cpu.vendor(), host.cpu.features());
     }
@@ -518,7 +518,7 @@ public final class SimulatedHypervisor implements Hypervisor {
                     guestUsed += stats.memoryBytes();
                 }
             }
-            int cpus = (int) Math.max(1, host.capacity.cpuMillicores() / 1000);
+            int cpus = (int) host.capacity.cores();
             return SimUsage.host(host.hostname, cpus, host.capacity.memoryMib(), guestUsed, guestCpu, origin, now);
         });
     }

@@ -108,7 +108,7 @@ final class LicenceRoutes {
         Map<String, Integer> use = room.licenceUse(licence.name());
         long cores = 0;
         for (String hostId : use.keySet()) {
-            cores += room.host(hostId).map(host -> Math.max(1, host.capacity().cpuMillicores() / 1000)).orElse(0L);
+            cores += room.host(hostId).map(host -> host.capacity().cores()).orElse(0L);
         }
         int vms = use.values().stream().mapToInt(Integer::intValue).sum();
         List<Map<String, Object>> bindings = new ArrayList<>();

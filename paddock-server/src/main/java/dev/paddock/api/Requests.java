@@ -238,7 +238,7 @@ public final class Requests {
      */
     static Maxima maxima(Integer maxVcpus, Long maxMemoryMib, long vcpus, long memoryMib, Resources largest,
             String where) {
-        long cpus = Math.max(1, largest.cpuMillicores() / 1000);
+        long cpus = largest.cores();
         return new Maxima(Optional.ofNullable(maxVcpus).map(most -> (int) between(most, vcpus, Math.max(vcpus, cpus),
                         "maxVcpus", " vCPUs (at least its vcpus; " + where + " " + cpus + ")")),
                 Optional.ofNullable(maxMemoryMib).map(most -> between(most, memoryMib,

@@ -79,7 +79,7 @@ record VmChange(Vm vm, String hostId, Optional<String> name, Optional<Long> mill
 
     /** The maxima the request sets (0 removes one), empty when they stay as they are. */
     private static Optional<Maxima> maxima(Requests.ChangeVm request, Vm vm, Host host) {
-        long cpus = Math.max(1, host.capacity().cpuMillicores() / 1000);
+        long cpus = host.capacity().cores();
         Optional<Integer> vcpus = request.maxVcpus() == null ? vm.maxima().vcpus()
                 : Optional.of((int) Requests.between(request.maxVcpus(), 0, cpus, "maxVcpus", " vCPUs (0 for none;"
                         + " host '" + host.name() + "' has " + cpus + ")")).filter(most -> most > 0);
@@ -263,7 +263,7 @@ record VmChange(Vm vm, String hostId, Optional<String> name, Optional<Long> mill
         if (request.vcpus() == null && request.cpuMillicores() == null) {
             return Optional.empty();
         }
-        long most = Math.max(1, host.capacity().cpuMillicores() / 1000);
+        long most = host.capacity().cores();
         String unit = " vCPUs (host '" + host.name() + "' has " + most + ")";
         if (request.cpuMillicores() == null) {
             return Optional.of(Requests.between(request.vcpus(), 1, most, "vcpus", unit) * 1000);

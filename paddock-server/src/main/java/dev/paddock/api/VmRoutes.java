@@ -145,7 +145,7 @@ final class VmRoutes {
         Resources largest = largest(candidates);
         String where = named.map(h -> "host '" + h.name() + "' has").orElse("the largest host of cluster '"
                 + cluster.name() + "' has");
-        Requests.between(vcpus, 1, Math.max(1, largest.cpuMillicores() / 1000), "vcpus", " vCPUs (" + where + " "
+        Requests.between(vcpus, 1, largest.cores(), "vcpus", " vCPUs (" + where + " "
                 + largest.cpuMillicores() / 1000 + ")");
         Requests.between(memory, 1, largest.memoryMib(), "memoryMib", " MiB (" + where + " " + largest.memoryMib()
                 + " MiB)");
