@@ -33,6 +33,7 @@ public final class BenchMain {
         all.put("provision", new ProvisionBenchmark());
         all.put("backup", new BackupBenchmark());
         all.put("monitoring", new MonitoringBenchmark());
+        all.put("balancing", new BalancingBenchmark());
         all.put("packing", options -> {
             PackingBench.main(options);
             return 0;

@@ -70,13 +70,17 @@ public final class Balancer {
         List<BlockedMove> blocked = new ArrayList<>();
         List<BalanceMove> repairs = repairAntiAffinity(round, lastMoved, now, policy, blocked);
         double repaired = round.imbalance();
-        if (repaired <= policy.threshold()) {
-            return new BalancePlan(clusterId, before, repaired, hostLoads, repairs, blocked,
-                    "imbalance " + points(repaired) + " points, not over the threshold of " + points(policy.threshold())
-                            + ": " + repairSentence(repairs, "nothing moves"));
+        double forecast = round.steadyImbalance();
+        String state = "imbalance " + points(repaired) + " points" + (round.windows == 0 ? ""
+                : " (" + points(forecast) + " forecast)");
+        if (repaired <= policy.threshold() && forecast <= policy.forecastThreshold()) {
+            return new BalancePlan(clusterId, before, repaired, hostLoads, repairs, blocked, state
+                    + ", not over the threshold of " + points(policy.threshold()) + ": "
+                    + repairSentence(repairs, "nothing moves"));
         }
         List<BalanceMove> balance = new ArrayList<>();
-        while (balance.size() < policy.maxMoves() && round.imbalance() > policy.target()) {
+        while (balance.size() < policy.maxMoves() && (round.imbalance() > policy.target()
+                || round.steadyImbalance() > policy.forecastTarget())) {
             Candidate best = bestMove(round, lastMoved, now, policy, balance.isEmpty() ? blocked : null);
             if (best == null) {
                 break;
@@ -84,24 +88,22 @@ public final class Balancer {
             balance.add(round.apply(best, BalanceMove.Reason.BALANCE, balanceSentence(round, best)));
         }
         double after = round.imbalance();
+        double forecastAfter = round.steadyImbalance();
+        String over = state + ", over the threshold of " + points(policy.threshold());
         if (balance.isEmpty()) {
-            return new BalancePlan(clusterId, before, after, hostLoads, repairs, blocked, "imbalance "
-                    + points(repaired) + " points, over the threshold of " + points(policy.threshold())
-                    + ", but no move the rules allow lowers it: " + repairSentence(repairs, "nothing moves"));
+            return new BalancePlan(clusterId, before, repaired, hostLoads, repairs, blocked, over
+                    + ", but no move the rules allow lowers it enough: " + repairSentence(repairs, "nothing moves"));
         }
-        if (repaired - after < policy.minimumGain()) {
-            return new BalancePlan(clusterId, before, repaired, hostLoads, repairs, blocked, "imbalance "
-                    + points(repaired) + " points, over the threshold of " + points(policy.threshold())
-                    + ", but the best " + balance.size() + " move(s) would take it only to " + points(after)
-                    + ", less than the minimum gain of " + points(policy.minimumGain()) + " points: "
-                    + repairSentence(repairs, "nothing moves"));
+        String reached = points(after) + (round.windows == 0 ? "" : " (" + points(forecastAfter) + " forecast)");
+        if (repaired + forecast - after - forecastAfter < policy.minimumGain()) {
+            return new BalancePlan(clusterId, before, repaired, hostLoads, repairs, blocked, over + ", but the best "
+                    + balance.size() + " move(s) would take it only to " + reached + ", less than the minimum gain of "
+                    + points(policy.minimumGain()) + " points: " + repairSentence(repairs, "nothing moves"));
         }
         List<BalanceMove> all = new ArrayList<>(repairs);
         all.addAll(balance);
-        return new BalancePlan(clusterId, before, after, hostLoads, all, blocked, "imbalance " + points(repaired)
-                + " points, over the threshold of " + points(policy.threshold()) + ": " + balance.size()
-                + " move(s) take it to " + points(after) + (repairs.isEmpty() ? ""
-                        : "; " + repairSentence(repairs, "")));
+        return new BalancePlan(clusterId, before, after, hostLoads, all, blocked, over + ": " + balance.size()
+                + " move(s) take it to " + reached + (repairs.isEmpty() ? "" : "; " + repairSentence(repairs, "")));
     }
 
     /**
@@ -154,19 +156,17 @@ public final class Balancer {
     }
 
     /**
-     * The move that takes most off the imbalance per minute of migration, among VMs of hosts above the mean going
-     * to hosts it leaves no hotter than its source was; with {@code blocked}, the moves a rule refused are reported there.
+     * The move that takes most off the imbalance, now and forecast together, per minute of migration: it must make
+     * neither worse, take at least the policy's move gain off both together, and leave its target no hotter than its
+     * source was; with {@code blocked}, the moves a rule refused are reported there.
      */
     private Candidate bestMove(Round round, Map<String, Instant> lastMoved, Instant now, BalancingPolicy policy,
             List<BlockedMove> blocked) {
         double current = round.imbalance();
-        double mean = round.mean();
+        double currentSteady = round.steadyImbalance();
         Candidate best = null;
         double bestScore = 0;
         for (Host source : round.hostsByLoad()) {
-            if (round.utilisation(source.id()) <= mean) {
-                break;
-            }
             for (Vm vm : round.running(source.id())) {
                 if (round.moved.contains(vm.id()) || coolingDown(vm, lastMoved, now, policy)) {
                     continue;
@@ -178,7 +178,8 @@ public final class Balancer {
                         continue;
                     }
                     double gain = current - c.imbalanceAfter;
-                    if (gain <= 0) {
+                    double steadyGain = currentSteady - c.steadyAfter;
+                    if (gain < 0 || steadyGain < 0 || gain + steadyGain < policy.moveGain()) {
                         continue;
                     }
                     if (refused == null) {
@@ -194,7 +195,7 @@ public final class Balancer {
                         }
                         continue;
                     }
-                    double score = gain / (1 + c.seconds / 60);
+                    double score = (gain + steadyGain) / (1 + c.seconds / 60);
                     if (score > bestScore) {
                         best = c;
                         bestScore = score;
@@ -239,8 +240,9 @@ public final class Balancer {
     }
 
     /** One VM's move from one host to another, priced and weighed against the cluster as the round has it. */
-    private record Candidate(Vm vm, String from, String to, long cpu, double sourceBefore, double sourceAfter,
-            double targetBefore, double targetAfter, double imbalanceAfter, long copyBytes, double seconds) {}
+    private record Candidate(Vm vm, String from, String to, long cpu, long[] forecast, double sourceBefore,
+            double sourceAfter, double targetBefore, double targetAfter, double imbalanceAfter, double steadyAfter,
+            long copyBytes, double seconds) {}
 
     /**
      * The cluster as a round changes it: each host's engine view and the CPU its VMs use. Imbalance is the
@@ -251,6 +253,9 @@ public final class Balancer {
         final List<Host> hosts;
         final Map<String, HostView> views = new LinkedHashMap<>();
         final Map<String, Long> cpu = new LinkedHashMap<>();
+        /** Each host's forecast, window by window: the sum of its VMs'. */
+        final Map<String, long[]> steady = new LinkedHashMap<>();
+        final int windows;
         final Map<String, VmLoad> loads;
         final BalancingPolicy policy;
         final Set<String> moved = new HashSet<>();
@@ -267,6 +272,27 @@ public final class Balancer {
                 cpu.put(host.id(), on.stream().filter(vm -> vm.state() != VmState.STOPPED)
                         .mapToLong(vm -> load(vm).cpuMillicores()).sum());
             }
+            windows = loads.values().stream().mapToInt(l -> l.forecastMillicores().size()).max().orElse(0);
+            for (Host host : hosts) {
+                long[] sum = new long[windows];
+                for (Vm vm : running(host.id())) {
+                    long[] f = forecast(vm);
+                    for (int k = 0; k < windows; k++) {
+                        sum[k] += f[k];
+                    }
+                }
+                steady.put(host.id(), sum);
+            }
+        }
+
+        /** The VM's forecast; without history, what it uses now in every window. */
+        long[] forecast(Vm vm) {
+            List<Long> f = load(vm).forecastMillicores();
+            long[] out = new long[windows];
+            for (int k = 0; k < windows; k++) {
+                out[k] = f.isEmpty() ? load(vm).cpuMillicores() : f.get(Math.min(k, f.size() - 1));
+            }
+            return out;
         }
 
         VmLoad load(Vm vm) {
@@ -305,11 +331,41 @@ public final class Balancer {
         }
 
         double imbalance() {
-            return deviation(null, 0, null, 0);
+            return deviation(cpu, null, 0, null, 0);
         }
 
-        /** The standard deviation with two hosts' use replaced, in points. */
-        double deviation(String a, double aShare, String b, double bShare) {
+        /** The imbalance of the forecast: the root mean square of each window's, in points; 0 without history. */
+        double steadyImbalance() {
+            return forecastDeviation(null, null, null, null);
+        }
+
+        double forecastDeviation(String a, long[] aUsed, String b, long[] bUsed) {
+            if (windows == 0 || hosts.isEmpty()) {
+                return 0;
+            }
+            double variance = 0;
+            int n = hosts.size();
+            for (int k = 0; k < windows; k++) {
+                double sum = 0;
+                double squares = 0;
+                for (Host h : hosts) {
+                    long[] used = h.id().equals(a) ? aUsed : h.id().equals(b) ? bUsed : steady.get(h.id());
+                    double u = used[k] / (double) h.capacity().cpuMillicores();
+                    sum += u;
+                    squares += u * u;
+                }
+                double mean = sum / n;
+                variance += Math.max(0, squares / n - mean * mean);
+            }
+            return 100 * Math.sqrt(variance / windows);
+        }
+
+        double share(Map<String, Long> used, String hostId) {
+            return used.get(hostId) / (double) views.get(hostId).host().capacity().cpuMillicores();
+        }
+
+        /** The standard deviation of {@code used} with two hosts' use replaced, in points. */
+        double deviation(Map<String, Long> used, String a, double aShare, String b, double bShare) {
             int n = hosts.size();
             if (n == 0) {
                 return 0;
@@ -317,7 +373,7 @@ public final class Balancer {
             double sum = 0;
             double squares = 0;
             for (Host h : hosts) {
-                double u = h.id().equals(a) ? aShare : h.id().equals(b) ? bShare : utilisation(h.id());
+                double u = h.id().equals(a) ? aShare : h.id().equals(b) ? bShare : share(used, h.id());
                 sum += u;
                 squares += u * u;
             }
@@ -345,8 +401,16 @@ public final class Balancer {
             double rate = policy.migrationBytesPerSecond() - load(vm).dirtyBytesPerSecond();
             double seconds = load(vm).dirtyBytesPerSecond() >= CONVERGENCE * policy.migrationBytesPerSecond() ? NEVER
                     : copy / rate;
-            return new Candidate(vm, from, to, used, sourceBefore, sourceAfter, targetBefore, targetAfter,
-                    deviation(from, sourceAfter, to, targetAfter), copy, seconds);
+            long[] f = forecast(vm);
+            long[] fromAfter = steady.get(from).clone();
+            long[] toAfter = steady.get(to).clone();
+            for (int k = 0; k < windows; k++) {
+                fromAfter[k] -= f[k];
+                toAfter[k] += f[k];
+            }
+            double steadyAfter = forecastDeviation(from, fromAfter, to, toAfter);
+            return new Candidate(vm, from, to, used, f, sourceBefore, sourceAfter, targetBefore, targetAfter,
+                    deviation(cpu, from, sourceAfter, to, targetAfter), steadyAfter, copy, seconds);
         }
 
         BalanceMove apply(Candidate c, BalanceMove.Reason reason, String explanation) {
@@ -355,6 +419,14 @@ public final class Balancer {
             views.put(c.to, views.get(c.to).receiving(c.vm));
             cpu.put(c.from, cpu.get(c.from) - c.cpu);
             cpu.put(c.to, cpu.get(c.to) + c.cpu);
+            long[] from = steady.get(c.from).clone();
+            long[] to = steady.get(c.to).clone();
+            for (int k = 0; k < windows; k++) {
+                from[k] -= c.forecast[k];
+                to[k] += c.forecast[k];
+            }
+            steady.put(c.from, from);
+            steady.put(c.to, to);
             moved.add(c.vm.id());
             return new BalanceMove(c.vm, c.from, c.to, reason, before, imbalance(), c.sourceBefore, c.sourceAfter,
                     c.targetBefore, c.targetAfter, c.copyBytes, c.seconds, explanation);
