@@ -1,12 +1,12 @@
 // The Paddock web UI: a few views routed in the browser, each reading the REST API and drawing plain DOM.
-import { currentSession, del, get, post, signIn, signOut } from './api.js';
+import { currentSession, del, followHa, get, post, signIn, signOut } from './api.js';
 import { bar, el, errorBox, field, link, mib, say, table, when } from './dom.js';
 import { auditPage, haPage, usersPage, vmProtection } from './admin.js';
 import { usageSection } from './charts.js';
 import { consolePage } from './console.js';
 import { consolidationPage } from './consolidation.js';
 import { displayPage } from './display.js';
-import { every, fact, leave, main, operationProgress, optional, page } from './view.js';
+import { every, fact, leave, main, onLeave, operationProgress, optional, page, soon } from './view.js';
 
 let session = null;
 
@@ -153,13 +153,30 @@ function changePassword(next, current = '') {
 
 // --- dashboard --------------------------------------------------------------------------------------------------
 
+/** A decision that moves a host's HA health: ha.host.<health>. */
+const HEALTH_MOVE = /^ha\.host\.(healthy|suspect|isolated|fencing|recovering|fenced|maintenance)$/;
+/** Decisions after which every host's health is read anew (HA disarmed or rearmed, maintenance). */
+const HEALTH_RESET = /^ha\.(host\.disarmed|cluster\.set|maintenance\.)/;
+const DECISIONS_SHOWN = 10;
+
 async function dashboard() {
   const heading = page('Dashboard');
   const body = el('div', { 'aria-busy': 'true' }, el('p', {}, 'Reading the room…'));
   main.append(body);
+  // HA as its stream tells it: every host's health when it opens, then each move in order (null until it opens,
+  // and the page then reads /ha/status at each redraw)
+  let liveHealth = null;
+  let latestDecision = Infinity;
+  const decisions = [];
+  let hostNames = new Map();
+  const activity = el('section', { 'aria-labelledby': 'ha-activity' });
+  const drawActivity = () => activity.replaceChildren(el('h2', { id: 'ha-activity' }, 'Latest HA decisions'),
+    decisions.length ? table('HA decisions, newest first', ['Subject', 'Decision', 'When', 'Detail'], decisions.map((d) => [
+      hostNames.get(d.subjectId) || el('code', {}, d.subjectId), d.action.replace(/^ha\./, ''), when(d.at), d.detail]),
+    { class: 'ha-activity' }) : el('p', {}, 'HA has decided nothing yet.'));
   const draw = async () => {
     const [sites, clusters, hosts, ha, alarms, unregistered] = await Promise.all([
-      get('/sites'), get('/clusters'), get('/hosts'), optional(get('/ha/status'), { hosts: [] }),
+      get('/sites'), get('/clusters'), get('/hosts'), liveHealth ? null : optional(get('/ha/status'), { hosts: [] }),
       optional(get('/alarms?open=true&limit=1000'), { items: [] }),
       optional(get('/vms?origin=unregistered&limit=1'), { total: 0 }),
     ]);
@@ -167,7 +184,9 @@ async function dashboard() {
       Promise.all(clusters.items.map((c) => optional(get(`/clusters/${encodeURIComponent(c.id)}/ha`), null))),
       optional(get('/usage/hosts'), { items: [] }),
     ]);
-    const health = new Map(ha.hosts.map((h) => [h.hostId, h]));
+    // read after the requests: a move the stream brought meanwhile is newer than what they answered
+    const health = liveHealth || new Map(ha.hosts.map((h) => [h.hostId, h.health]));
+    hostNames = new Map(hosts.items.map((h) => [h.id, h.name]));
     const usageOf = new Map(usage.items.map((u) => [u.id, u]));
     const haOf = new Map(clusters.items.map((c, i) => [c.id, clusterHa[i]]));
     const openAlarms = alarms.items.filter((a) => !a.acknowledged);
@@ -185,10 +204,44 @@ async function dashboard() {
         clusterSection(cluster, haOf.get(cluster.id), hosts.items.filter((h) => h.clusterId === cluster.id), health, usageOf))));
     const alarmPart = el('section', { 'aria-labelledby': 'open-alarms' }, el('h2', { id: 'open-alarms' }, 'Open alarms'),
       openAlarms.length ? alarmTable(openAlarms.slice(0, 10), () => draw()) : el('p', {}, 'No alarm waits for acknowledgement.'));
-    body.replaceChildren(summary, alarmPart, ...bySite);
+    drawActivity();
+    body.replaceChildren(summary, alarmPart, ...bySite, activity);
     body.setAttribute('aria-busy', 'false');
     refreshAlarmCount();
   };
+  const redrawSoon = soon(300, body, draw);
+  /** Shows a host's new health at once, without waiting for the redraw. */
+  const showHealth = (hostId, word) => body.querySelectorAll(`[data-host="${CSS.escape(hostId)}"]`).forEach((cell) => {
+    cell.className = `state ${word}`;
+    cell.textContent = word;
+  });
+  const readHealth = () => optional(get('/ha/status'), null).then((status) => {
+    if (status && liveHealth) status.hosts.forEach((h) => liveHealth.set(h.hostId, h.health));
+  });
+  onLeave(followHa((status) => {
+    liveHealth = new Map(status.hosts.map((h) => [h.hostId, h.health]));
+    latestDecision = status.latestDecision;
+    body.dataset.live = 'ha';
+    redrawSoon();
+  }, (decision) => {
+    decisions.unshift(decision);
+    decisions.splice(DECISIONS_SHOWN);
+    const move = decision.action.match(HEALTH_MOVE);
+    if (move && liveHealth) {
+      liveHealth.set(decision.subjectId, move[1].toUpperCase());
+      showHealth(decision.subjectId, move[1]);
+      if (decision.seq > latestDecision) say(`Host ${hostNames.get(decision.subjectId) || decision.subjectId} is ${move[1]}`);
+    } else if (HEALTH_RESET.test(decision.action)) {
+      readHealth().then(redrawSoon, () => {});
+    }
+    drawActivity();
+    redrawSoon();
+  }, (open) => {
+    if (!open) {
+      liveHealth = null;
+      delete body.dataset.live;
+    }
+  }));
   await draw();
   every(5000, body, draw);
   return heading;
@@ -208,7 +261,7 @@ function clusterSection(cluster, ha, hosts, health, usageOf) {
       el('span', { class: 'host-name' }, host.name),
       el('span', { class: `state ${host.state.toLowerCase()}` }, host.state.toLowerCase()),
       host.power.toLowerCase(),
-      state ? el('span', { class: `state ${state.health.toLowerCase()}`, 'data-testid': 'ha-health' }, state.health.toLowerCase()) : '—',
+      state ? el('span', { class: `state ${state.toLowerCase()}`, 'data-testid': 'ha-health', 'data-host': host.id }, state.toLowerCase()) : '—',
       bar(`CPU of ${host.name}`, cpu, `${host.capacity.cpuMillicores / 1000} vCPU`),
       bar(`Memory of ${host.name}`, memory, mib(host.capacity.memoryMib)),
     ];

@@ -199,23 +199,52 @@ class WebUiBrowserTest {
 
     @Test
     @Order(7)
-    void aCrashedHostIsShownFencedAndAnAlarmIsAcknowledgedInThePage() throws Exception {
+    void aCrashedHostIsShownSuspectThenFencedItsVmsRunElsewhereAndAnAlarmIsAcknowledgedInThePage() throws Exception {
         String crashed = "esx-lyo-03";
+        List<JsonNode> ran = new java.util.ArrayList<>();
+        api("/api/v1/vms?limit=1000").get("items").forEach(vm -> {
+            if (vm.get("hostId").asText().equals(crashed) && vm.get("state").asText().equals("RUNNING")) {
+                ran.add(vm);
+            }
+        });
+        List<JsonNode> protectedOnes = ran.stream().filter(vm -> vm.get("haPriority").asInt() > 0).toList();
+        assertThat(protectedOnes).as("protected VMs running on " + crashed).isNotEmpty();
+        browser.get(base + "/");
+        // the dashboard follows HA's stream: each move HA decides is drawn as it comes, however short it lasts
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("[data-live=ha] [data-host='" + crashed
+                + "']")));
+        ((JavascriptExecutor) browser).executeScript("""
+                window.healthSeen = [];
+                const look = () => {
+                  const cell = document.querySelector('[data-host="' + arguments[0] + '"]');
+                  if (cell && window.healthSeen.at(-1) !== cell.textContent) window.healthSeen.push(cell.textContent);
+                };
+                look();
+                new MutationObserver(look).observe(document.getElementById('main'),
+                    { subtree: true, childList: true, characterData: true });""", crashed);
+
         HttpResponse<String> fault = send("POST", "/api/v1/sim/hosts/" + crashed + "/faults", "{\"fault\":\"crash\"}");
         assertThat(fault.statusCode()).isEqualTo(200);
-        browser.get(base + "/");
-        By health = By.xpath("//tr[th[normalize-space()='" + crashed + "']]/td[3]");
-        List<String> seen = new java.util.ArrayList<>();
-        patient(120).until(driver -> {
-            String now = driver.findElement(health).getText();
-            if (seen.isEmpty() || !seen.getLast().equals(now)) {
-                seen.add(now);
-            }
-            return now.equals("fenced");
-        });
-        // the page redraws every 5 s, so it may or may not catch the host suspect or fencing on its way
-        assertThat(seen).endsWith("fenced");
+
+        patient(120).until(driver -> "fenced".equals(healthSeen().getLast()));
+        assertThat(healthSeen()).startsWith("healthy").containsSubsequence("suspect", "fenced")
+                .doesNotContain("isolated");
+        By decisions = By.xpath("//table[contains(@class,'ha-activity')]//tr[th[normalize-space()='" + crashed
+                + "']]/td[1]");
+        wait.until(driver -> texts(decisions).contains("host.fenced"));
         screenshot("dashboard-host-fenced");
+
+        // each protected VM the host ran now runs on another host, in the VM list as in the API
+        for (JsonNode vm : protectedOnes) {
+            String name = vm.get("name").asText();
+            JsonNode now = api("/api/v1/vms/" + vm.get("id").asText());
+            String host = api("/api/v1/hosts/" + now.get("hostId").asText()).get("name").asText();
+            assertThat(host).as(name + "'s host").isNotEqualTo(crashed);
+            browser.get(base + "/vms?search=" + name);
+            By row = By.xpath("//table[contains(@class,'vms')]//tr[th[normalize-space()='" + name + "']]/td");
+            wait.until(driver -> driver.findElements(row).size() >= 2);
+            assertThat(texts(row).subList(0, 2)).as(name).containsExactly("running", host);
+        }
 
         // an alarm to acknowledge: esx-par-01's CPU is above 1 % in every sample
         HttpResponse<String> threshold = send("POST", "/api/v1/thresholds", "{\"name\":\"busy-par-01\","
@@ -552,6 +581,12 @@ class WebUiBrowserTest {
         } finally {
             browser.manage().window().setSize(new org.openqa.selenium.Dimension(1280, 800));
         }
+    }
+
+    /** Each HA health the page showed the crashed host in, in order (recorded by the page's observer). */
+    @SuppressWarnings("unchecked")
+    private static List<String> healthSeen() {
+        return (List<String>) ((JavascriptExecutor) browser).executeScript("return window.healthSeen");
     }
 
     /** A wait of {@code seconds} that looks again when the page redrew what it was reading. */
