@@ -6,6 +6,7 @@ import { usageSection } from './charts.js';
 import { consolePage } from './console.js';
 import { consolidationPage } from './consolidation.js';
 import { displayPage } from './display.js';
+import { virtualTable } from './vlist.js';
 import { every, fact, leave, main, onLeave, operationProgress, optional, page, soon } from './view.js';
 
 let session = null;
@@ -316,35 +317,60 @@ async function hostDetail(id) {
 
 // --- VMs --------------------------------------------------------------------------------------------------------
 
-const PAGE_SIZE = 50;
+/** The first page is small, to be drawn at once; the pages read while scrolling are larger, for fewer requests. */
+const FIRST_PAGE = 50;
+const NEXT_PAGE = 200;
 
 async function vmList() {
   page('VMs');
   const params = new URLSearchParams(location.search);
   const search = el('input', { type: 'search', name: 'search', value: params.get('search') || '', autocomplete: 'off' });
-  const result = el('div');
   const hosts = new Map((await get('/hosts')).items.map((h) => [h.id, h.name]));
-  /** The cursors of the pages before this one, to go back. */
-  let trail = [];
+  const count = el('p', { class: 'muted', 'data-testid': 'vm-count' });
+  const position = el('p', { class: 'muted', 'data-testid': 'vm-window' });
+  const problems = el('div');
+  let cursor = null;
+  let reading = null;
   let asked = 0;
-  const load = async (cursor) => {
-    const ask = ++asked;
-    const query = new URLSearchParams({ search: search.value.trim(), limit: String(PAGE_SIZE) });
-    if (cursor) query.set('cursor', cursor);
-    const started = performance.now();
-    const vms = await get(`/vms?${query}`);
-    if (ask !== asked) return; // a later search overtook this one
-    const rows = vms.items.map((vm) => [
-      link(`/vms/${encodeURIComponent(vm.id)}`, vm.name), el('span', { class: `state ${vm.state.toLowerCase()}` }, vm.state.toLowerCase()),
+  const query = (from, limit) => {
+    const q = new URLSearchParams({ search: search.value.trim(), limit: String(limit) });
+    if (from) q.set('cursor', from);
+    return q;
+  };
+  /** Reads the page after the last one read, once at a time; a new search drops what an older one brings. */
+  const readMore = () => {
+    if (reading || !cursor) return;
+    const ask = asked;
+    reading = get(`/vms?${query(cursor, NEXT_PAGE)}`).then((vms) => {
+      if (ask !== asked) return;
+      cursor = vms.nextCursor || null;
+      list.append(vms.items, Boolean(cursor));
+    }, (e) => problems.replaceChildren(errorBox(e))).finally(() => {
+      reading = null;
+      if (ask !== asked) list.draw();
+    });
+  };
+  const list = virtualTable({
+    caption: 'VMs', label: 'VMs', headers: ['Name', 'State', 'Host', 'vCPU', 'Memory', 'Origin'], className: 'vms',
+    cells: (vm) => [link(`/vms/${encodeURIComponent(vm.id)}`, vm.name),
+      el('span', { class: `state ${vm.state.toLowerCase()}` }, vm.state.toLowerCase()),
       vm.hostId ? hosts.get(vm.hostId) || vm.hostId : '—', String(Math.ceil(vm.demand.cpuMillicores / 1000)),
-      mib(vm.demand.memoryMib), vm.origin.toLowerCase()]);
-    const pager = el('div', { class: 'pager' },
-      el('button', { type: 'button', disabled: trail.length ? null : '', onclick: () => load(trail.pop() || null) }, 'Previous page'),
-      el('button', { type: 'button', disabled: vms.nextCursor ? null : '', onclick: () => { trail.push(cursor); load(vms.nextCursor); } }, 'Next page'));
-    const first = vms.items.length ? trail.length * PAGE_SIZE + 1 : 0;
-    const count = el('p', { class: 'muted', 'data-testid': 'vm-count' },
-      `${first}–${trail.length * PAGE_SIZE + vms.items.length} of ${vms.total} VMs`);
-    result.replaceChildren(count, table('VMs', ['Name', 'State', 'Host', 'vCPU', 'Memory', 'Origin'], rows, { class: 'vms' }), pager);
+      mib(vm.demand.memoryMib), vm.origin.toLowerCase()],
+    wantMore: readMore,
+    onDraw: (first, last, read) => {
+      position.textContent = read ? `Rows ${first}–${last} in view; ${read} read` : '';
+    },
+  });
+  onLeave(() => list.stop());
+  const load = async () => {
+    const ask = ++asked;
+    const started = performance.now();
+    const vms = await get(`/vms?${query(null, FIRST_PAGE)}`);
+    if (ask !== asked) return; // a later search overtook this one
+    cursor = vms.nextCursor || null;
+    problems.replaceChildren();
+    list.reset(vms.total, vms.items, Boolean(cursor));
+    count.textContent = `${vms.total} ${vms.total === 1 ? 'VM' : 'VMs'}`;
     // how long this page took from its request to its table, and when it was drawn: the UI's scale test reads them
     count.dataset.ms = String(Math.round(performance.now() - started));
     count.dataset.at = String(Math.round(performance.now()));
@@ -354,16 +380,15 @@ async function vmList() {
   search.addEventListener('input', () => {
     clearTimeout(debounce);
     debounce = setTimeout(() => {
-      trail = [];
-      const query = search.value.trim();
-      history.replaceState(null, '', query ? `/vms?search=${encodeURIComponent(query)}` : '/vms');
-      load(null).catch((e) => result.replaceChildren(errorBox(e)));
+      const words = search.value.trim();
+      history.replaceState(null, '', words ? `/vms?search=${encodeURIComponent(words)}` : '/vms');
+      load().catch((e) => problems.replaceChildren(errorBox(e)));
     }, 150);
   });
   main.append(el('div', { class: 'actions' }, link('/vms/new', 'Create a VM', { class: 'button' })),
     el('form', { role: 'search', class: 'bar-form', onsubmit: (e) => e.preventDefault() }, field('Search VMs by name', search)),
-    result);
-  await load(null);
+    count, list.element, position, problems);
+  await load();
 }
 
 async function vmDetail(id) {
