@@ -59,6 +59,8 @@ class WebUiBrowserTest {
     static String base;
     /** The VM the create test makes, which the migrate test then moves. */
     static String createdVmPath;
+    /** The protected VMs the crashed host ran, and the host each then ran on. */
+    static java.util.Map<String, String> restartedOn = new java.util.LinkedHashMap<>();
 
     @BeforeAll
     static void startDemoAndBrowser() {
@@ -245,6 +247,7 @@ class WebUiBrowserTest {
             By row = By.xpath("//table[contains(@class,'vms')]//tr[th[normalize-space()='" + name + "']]/td");
             wait.until(driver -> driver.findElements(row).size() >= 2);
             assertThat(texts(row).subList(0, 2)).as(name).containsExactly("running", host);
+            restartedOn.put(name, host);
         }
 
         // an alarm to acknowledge: esx-par-01's CPU is above 1 % in every sample
@@ -402,6 +405,38 @@ class WebUiBrowserTest {
         assertThat(decisions).isNotEmpty().isEqualTo(fromApi);
         checkAccessibility("ha");
         screenshot("ha");
+
+        // every protected VM, highest priority first, and what HA did for those of the crashed host
+        List<JsonNode> protectedVms = new java.util.ArrayList<>();
+        String cursor = "";
+        do {
+            JsonNode page = api("/api/v1/vms?search=&limit=1000" + (cursor.isEmpty() ? "" : "&cursor=" + cursor));
+            page.get("items").forEach(vm -> {
+                if (vm.get("haPriority").asInt() > 0) {
+                    protectedVms.add(vm);
+                }
+            });
+            cursor = page.path("nextCursor").asText("");
+        } while (!cursor.isEmpty());
+        protectedVms.sort(java.util.Comparator.<JsonNode>comparingInt(vm -> -vm.get("haPriority").asInt())
+                .thenComparing(vm -> vm.get("name").asText()));
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("table.ha-vms tbody tr")));
+        assertThat(texts(By.cssSelector("table.ha-vms tbody th")))
+                .isEqualTo(protectedVms.stream().map(vm -> vm.get("name").asText()).toList());
+        assertThat(texts(By.cssSelector("table.ha-vms tbody td:nth-child(2)")))
+                .isEqualTo(protectedVms.stream().map(vm -> vm.get("haPriority").asText()).toList());
+        assertThat(restartedOn).isNotEmpty();
+        restartedOn.forEach((vm, host) -> {
+            By cells = By.xpath("//table[contains(@class,'ha-vms')]//tr[th[normalize-space()='" + vm + "']]/td");
+            List<String> row = texts(cells);
+            assertThat(row.get(3)).as(vm + " restart").isEqualTo("restarted");
+            assertThat(row.get(4)).as(vm + " why").startsWith("from esx-lyo-03 on " + host + ", ");
+        });
+        assertThat(browser.findElement(By.cssSelector("[data-testid=ha-vm-count]")).getText())
+                .startsWith(protectedVms.size() + " of ");
+        checkAccessibility("ha with protected VMs");
+        ((JavascriptExecutor) browser).executeScript("document.getElementById('ha-vms').scrollIntoView()");
+        screenshot("ha-protected-vms");
     }
 
     @Test
