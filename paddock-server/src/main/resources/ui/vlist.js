@@ -27,7 +27,8 @@ export function virtualTable({ caption, label, headers, className, cells, wantMo
     el('caption', { class: 'visually-hidden' }, caption),
     el('thead', {}, el('tr', { 'aria-rowindex': '1' }, ...headers.map((h) => el('th', { scope: 'col' }, h)))),
     body);
-  const box = el('div', { class: 'vlist', role: 'region', 'aria-label': label, 'aria-describedby': hintId }, table);
+  const box = el('div', { class: 'vlist', role: 'region', tabindex: '0', 'aria-label': label, 'aria-describedby': hintId },
+    table);
   const hint = el('p', { id: hintId, class: 'visually-hidden' },
     'Arrow keys, Page Up, Page Down, Home and End move between rows; more rows are read as you go.');
   const drawn = new Map();
@@ -55,8 +56,11 @@ export function virtualTable({ caption, label, headers, className, cells, wantMo
     const end = Math.min(items.length, Math.ceil((box.scrollTop + box.clientHeight) / h) + OVERSCAN);
     for (const [i, tr] of drawn) {
       if (i < first || i >= end) {
+        // a row scrolled far away takes the focus with it: the box keeps it, and the keys go on from the rows in view
+        const focused = tr.contains(document.activeElement);
         tr.remove();
         drawn.delete(i);
+        if (focused) box.focus({ preventScroll: true });
       }
     }
     let last = above;
@@ -98,9 +102,17 @@ export function virtualTable({ caption, label, headers, className, cells, wantMo
     frame = requestAnimationFrame(draw);
   });
   box.addEventListener('keydown', (event) => {
+    if (event.altKey || event.ctrlKey || event.metaKey || event.shiftKey || !items.length) return;
     const tr = event.target.closest('tr[aria-rowindex]');
-    if (!tr || !tr.parentElement || tr.parentElement !== body || event.altKey || event.ctrlKey || event.metaKey
-      || event.shiftKey) return;
+    if (event.target === box) {
+      // from the box itself, the keys start at the first row in view
+      if (!['ArrowDown', 'ArrowUp', 'PageDown', 'PageUp', 'Home', 'End'].includes(event.key)) return;
+      event.preventDefault();
+      focusRow(event.key === 'End' ? items.length - 1 : event.key === 'Home' ? 0
+        : Math.min(items.length - 1, Math.floor(box.scrollTop / heightOfRow())));
+      return;
+    }
+    if (!tr || tr.parentElement !== body) return;
     const i = Number(tr.getAttribute('aria-rowindex')) - 2;
     const page = Math.max(1, Math.floor((box.clientHeight - headHeight()) / heightOfRow()) - 1);
     const to = { ArrowDown: i + 1, ArrowUp: i - 1, PageDown: i + page, PageUp: i - page, Home: 0, End: items.length - 1 }[event.key];

@@ -236,6 +236,8 @@ class WebUiBrowserTest {
                 + "']]/td[1]");
         wait.until(driver -> texts(decisions).contains("host.fenced"));
         screenshot("dashboard-host-fenced");
+        ((JavascriptExecutor) browser).executeScript("document.getElementById('ha-activity').scrollIntoView()");
+        screenshot("dashboard-ha-decisions");
 
         // each protected VM the host ran now runs on another host, in the VM list as in the API
         for (JsonNode vm : protectedOnes) {
@@ -663,6 +665,13 @@ class WebUiBrowserTest {
             assertThat(names.get(i)).as("row " + indexes.get(i)).isEqualTo(every.get(indexes.get(i) - 2));
         }
         checkAccessibility("vms at the end of the list");
+
+        // scrolled back to the top, the row that had the focus is gone: the list's box keeps the focus, Home goes on
+        ((JavascriptExecutor) browser).executeScript("document.querySelector('.vlist').scrollTop = 0");
+        wait.until(driver -> "vlist".equals(driver.switchTo().activeElement().getDomAttribute("class")));
+        browser.switchTo().activeElement().sendKeys(Keys.HOME);
+        assertThat(focusedRow()).isEqualTo(2);
+        assertThat(browser.switchTo().activeElement().getText()).isEqualTo(every.getFirst());
     }
 
     /** The aria-rowindex of the row the keyboard's focus is in. */
