@@ -164,20 +164,12 @@ async function dashboard() {
   const heading = page('Dashboard');
   const body = el('div', { 'aria-busy': 'true' }, el('p', {}, 'Reading the room…'));
   main.append(body);
-  // HA as its stream tells it: every host's health when it opens, then each move in order (null until it opens,
-  // and the page then reads /ha/status at each redraw)
-  let liveHealth = null;
-  let latestDecision = Infinity;
-  const decisions = [];
   let hostNames = new Map();
   const activity = el('section', { 'aria-labelledby': 'ha-activity' });
-  const drawActivity = () => activity.replaceChildren(el('h2', { id: 'ha-activity' }, 'Latest HA decisions'),
-    decisions.length ? table('HA decisions, newest first', ['Subject', 'Decision', 'When', 'Detail'], decisions.map((d) => [
-      hostNames.get(d.subjectId) || el('code', {}, d.subjectId), d.action.replace(/^ha\./, ''), when(d.at), d.detail]),
-    { class: 'ha-activity' }) : el('p', {}, 'HA has decided nothing yet.'));
+  const drawActivity = () => activity.replaceChildren(...decisionsPart(live.decisions, hostNames));
   const draw = async () => {
     const [sites, clusters, hosts, ha, alarms, unregistered] = await Promise.all([
-      get('/sites'), get('/clusters'), get('/hosts'), liveHealth ? null : optional(get('/ha/status'), { hosts: [] }),
+      get('/sites'), get('/clusters'), get('/hosts'), live.health ? null : optional(get('/ha/status'), { hosts: [] }),
       optional(get('/alarms?open=true&limit=1000'), { items: [] }),
       optional(get('/vms?origin=unregistered&limit=1'), { total: 0 }),
     ]);
@@ -186,7 +178,7 @@ async function dashboard() {
       optional(get('/usage/hosts'), { items: [] }),
     ]);
     // read after the requests: a move the stream brought meanwhile is newer than what they answered
-    const health = liveHealth || new Map(ha.hosts.map((h) => [h.hostId, h.health]));
+    const health = live.health || new Map(ha.hosts.map((h) => [h.hostId, h.health]));
     hostNames = new Map(hosts.items.map((h) => [h.id, h.name]));
     const usageOf = new Map(usage.items.map((u) => [u.id, u]));
     const haOf = new Map(clusters.items.map((c, i) => [c.id, clusterHa[i]]));
@@ -210,28 +202,41 @@ async function dashboard() {
     body.setAttribute('aria-busy', 'false');
     refreshAlarmCount();
   };
-  const redrawSoon = soon(300, body, draw);
-  /** Shows a host's new health at once, without waiting for the redraw. */
+  const live = followHosts(body, soon(300, body, draw), drawActivity, (id) => hostNames.get(id) || id);
+  await draw();
+  every(5000, body, draw);
+  return heading;
+}
+
+/**
+ * HA as its stream tells it, for the dashboard: every host's health when the stream opens, then each move in order,
+ * drawn into the host's HA cell the moment it comes (a host reported off is suspect for half a second only), and
+ * HA's latest decisions. health is null while the stream is closed: the dashboard then reads /ha/status.
+ */
+function followHosts(body, redrawSoon, drawActivity, hostName) {
+  const live = { health: null, decisions: [] };
+  let latestDecision = Infinity;
   const showHealth = (hostId, word) => body.querySelectorAll(`[data-host="${CSS.escape(hostId)}"]`).forEach((cell) => {
     cell.className = `state ${word}`;
     cell.textContent = word;
   });
   const readHealth = () => optional(get('/ha/status'), null).then((status) => {
-    if (status && liveHealth) status.hosts.forEach((h) => liveHealth.set(h.hostId, h.health));
+    if (status && live.health) status.hosts.forEach((h) => live.health.set(h.hostId, h.health));
   });
   onLeave(followHa((status) => {
-    liveHealth = new Map(status.hosts.map((h) => [h.hostId, h.health]));
+    live.health = new Map(status.hosts.map((h) => [h.hostId, h.health]));
     latestDecision = status.latestDecision;
     body.dataset.live = 'ha';
     redrawSoon();
   }, (decision) => {
-    decisions.unshift(decision);
-    decisions.splice(DECISIONS_SHOWN);
+    live.decisions.unshift(decision);
+    live.decisions.splice(DECISIONS_SHOWN);
     const move = decision.action.match(HEALTH_MOVE);
-    if (move && liveHealth) {
-      liveHealth.set(decision.subjectId, move[1].toUpperCase());
+    if (move && live.health) {
+      live.health.set(decision.subjectId, move[1].toUpperCase());
       showHealth(decision.subjectId, move[1]);
-      if (decision.seq > latestDecision) say(`Host ${hostNames.get(decision.subjectId) || decision.subjectId} is ${move[1]}`);
+      // the decisions replayed when the stream opens are not news
+      if (decision.seq > latestDecision) say(`Host ${hostName(decision.subjectId)} is ${move[1]}`);
     } else if (HEALTH_RESET.test(decision.action)) {
       readHealth().then(redrawSoon, () => {});
     }
@@ -239,13 +244,18 @@ async function dashboard() {
     redrawSoon();
   }, (open) => {
     if (!open) {
-      liveHealth = null;
+      live.health = null;
       delete body.dataset.live;
     }
   }));
-  await draw();
-  every(5000, body, draw);
-  return heading;
+  return live;
+}
+
+function decisionsPart(decisions, hostNames) {
+  return [el('h2', { id: 'ha-activity' }, 'Latest HA decisions'), decisions.length
+    ? table('HA decisions, newest first', ['Subject', 'Decision', 'When', 'Detail'], decisions.map((d) => [
+      hostNames.get(d.subjectId) || el('code', {}, d.subjectId), d.action.replace(/^ha\./, ''), when(d.at), d.detail]),
+    { class: 'ha-activity' }) : el('p', {}, 'HA has decided nothing yet.')];
 }
 
 function clusterSection(cluster, ha, hosts, health, usageOf) {
