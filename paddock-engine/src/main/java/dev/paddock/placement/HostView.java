@@ -38,6 +38,16 @@ public record HostView(Host host, List<Vm> vms, Resources used) {
         return new HostView(host, on, used.plus(vm.demand()));
     }
 
+    /** The host once {@code vm} has left it: how a plan that moves several VMs charges each move's source. */
+    public HostView leaving(Vm vm) {
+        List<Vm> on = new ArrayList<>(vms);
+        if (!on.removeIf(v -> v.id().equals(vm.id()))) {
+            return this;
+        }
+        return new HostView(host, on, vm.state() == dev.paddock.model.VmState.STOPPED ? used
+                : used.minus(vm.demand()));
+    }
+
     public Resources free() {
         return host.capacity().minus(used);
     }
