@@ -235,6 +235,7 @@ class WebUiBrowserTest {
         By decisions = By.xpath("//table[contains(@class,'ha-activity')]//tr[th[normalize-space()='" + crashed
                 + "']]/td[1]");
         wait.until(driver -> texts(decisions).contains("host.fenced"));
+        checkAccessibility("dashboard after a crash");
         screenshot("dashboard-host-fenced");
         ((JavascriptExecutor) browser).executeScript("document.getElementById('ha-activity').scrollIntoView()");
         screenshot("dashboard-ha-decisions");
