@@ -1,7 +1,8 @@
-// The room's oversight: HA per cluster (its hosts' health and its decisions), the audit log, and users and roles.
-import { del, get, post, request } from './api.js';
-import { el, errorBox, field, say, table, when } from './dom.js';
-import { every, main, optional, page } from './view.js';
+// The room's oversight: HA per cluster (its hosts' health, its protected VMs and its decisions), the audit log, and
+// users and roles.
+import { del, followHa, get, post, request } from './api.js';
+import { el, errorBox, field, link, say, table, when } from './dom.js';
+import { every, main, onLeave, optional, page, soon } from './view.js';
 
 /** A host's HA health as a word with its colour class. */
 function health(state) {
@@ -40,11 +41,106 @@ export async function haPage() {
       events.items.length ? table('HA decisions, newest first', ['When', 'Decision', 'Subject', 'Detail'], events.items.map((e) => [
         when(e.at), e.action, el('code', {}, e.subjectId), e.detail]), { class: 'ha-events' })
         : el('p', {}, 'HA has decided nothing yet.'));
-    body.replaceChildren(summary, ...sections, decisions);
+    body.replaceChildren(summary, ...sections, vms.element, decisions);
     body.setAttribute('aria-busy', 'false');
   };
+  const vms = protectedVms();
   await draw();
   every(3000, body, draw);
+  // the protected VMs' restarts change with HA's decisions: read them again after each (and every minute)
+  const readSoon = soon(1000, vms.element, vms.read);
+  onLeave(followHa(() => {}, readSoon));
+  every(60000, vms.element, vms.read);
+  await vms.read();
+}
+
+/** A decision to restart a VM elsewhere, as HaDecider words it. */
+const PLANNED = /^restart VM .* of (\S+) on (\S+) in operation (\S+)$/;
+const RESTART_DECISIONS = ['ha.restart.planned', 'ha.restart.unplaced'];
+
+/**
+ * Every protected VM, highest priority first (the order HA restarts them in), with what HA would do or did for it:
+ * read from the VM list (page after page), HA's view of the hosts, and its latest restart decisions.
+ */
+function protectedVms() {
+  const element = el('section', { 'aria-labelledby': 'ha-vms', 'aria-busy': 'true' },
+    el('h2', { id: 'ha-vms' }, 'Protected VMs'), el('p', {}, 'Reading the VMs…'));
+  // a room of 100,000 VMs takes 100 requests: one reading at a time, and one more if asked meanwhile
+  let reading = null;
+  let again = false;
+  const read = () => {
+    if (reading) {
+      again = true;
+      return reading;
+    }
+    reading = readAll().finally(() => {
+      reading = null;
+      if (again) {
+        again = false;
+        read();
+      }
+    });
+    return reading;
+  };
+  const readAll = async () => {
+    const [status, hosts, events] = await Promise.all([get('/ha/status'), get('/hosts'),
+      optional(get('/ha/events?limit=1000'), { items: [] })]);
+    const vms = [];
+    let cursor = null;
+    let seen = 0;
+    do {
+      const query = new URLSearchParams({ search: '', limit: '1000' });
+      if (cursor) query.set('cursor', cursor);
+      const batch = await get(`/vms?${query}`);
+      vms.push(...batch.items.filter((vm) => vm.haPriority > 0));
+      seen += batch.items.length;
+      cursor = batch.nextCursor;
+      if (cursor) element.lastChild.textContent = `Reading the VMs… ${seen} of ${batch.total}`;
+    } while (cursor);
+    vms.sort((a, b) => b.haPriority - a.haPriority || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const hostName = new Map(hosts.items.map((h) => [h.id, h.name]));
+    const name = (id) => hostName.get(id) || id;
+    const healthOf = new Map(status.hosts.map((h) => [h.hostId, h.health]));
+    const latest = new Map();
+    events.items.filter((e) => RESTART_DECISIONS.includes(e.action) && !latest.has(e.subjectId))
+      .forEach((e) => latest.set(e.subjectId, e));
+    const rows = vms.map((vm) => {
+      const [word, why] = restartState(vm, vm.hostId ? healthOf.get(vm.hostId) : undefined, latest.get(vm.id), name);
+      return [link(`/vms/${encodeURIComponent(vm.id)}`, vm.name), String(vm.haPriority),
+        el('span', { class: `state ${vm.state.toLowerCase()}` }, vm.state.toLowerCase()),
+        vm.hostId ? name(vm.hostId) : '—', el('span', { class: `state restart-${word.replace(/ /g, '-')}` }, word), why];
+    });
+    element.replaceChildren(el('h2', { id: 'ha-vms' }, 'Protected VMs'),
+      el('p', { class: 'muted', 'data-testid': 'ha-vm-count' }, `${vms.length} of ${seen} VMs are protected; the`
+        + ' highest priority restarts first.'),
+      vms.length ? table('Protected VMs, highest priority first', ['VM', 'Priority', 'State', 'Host', 'Restart', 'Why'],
+        rows, { class: 'ha-vms' }) : el('p', {}, 'No VM is protected: give one an HA priority from its page.'));
+    element.setAttribute('aria-busy', 'false');
+  };
+  return { element, read };
+}
+
+/** What HA does for a protected VM now, or did last: a word and the sentence behind it. */
+function restartState(vm, hostHealth, decision, name) {
+  const host = vm.hostId ? name(vm.hostId) : '';
+  switch (hostHealth) {
+    case 'SUSPECT': return ['watching', `host ${host} does not answer; HA judges it at the end of its detection window`];
+    case 'ISOLATED': return ['waiting', `host ${host} is cut off but alive: nothing restarts while it holds its disks`];
+    case 'FENCING': return ['waiting', `host ${host} is being fenced; the VM restarts once the fence is confirmed`];
+    default:
+  }
+  const planned = decision && decision.action === 'ha.restart.planned' ? decision.detail.match(PLANNED) : null;
+  if (planned && vm.hostId === planned[1] && vm.state !== 'RUNNING') {
+    return ['restarting', `on ${name(planned[2])}, planned ${new Date(decision.at).toLocaleString()}`];
+  }
+  if (decision && decision.action === 'ha.restart.unplaced' && vm.state !== 'RUNNING') {
+    return ['cannot restart', decision.detail];
+  }
+  if (planned && vm.hostId !== planned[1]) {
+    return ['restarted', `from ${name(planned[1])} on ${name(planned[2])}, ${new Date(decision.at).toLocaleString()}`];
+  }
+  if (vm.state !== 'RUNNING') return ['not running', 'HA restarts a VM that was running when its host failed'];
+  return ['ready', `HA restarts it elsewhere if host ${host} fails`];
 }
 
 /** A VM's HA protection, changed in place: its restart priority, or none. */

@@ -100,3 +100,20 @@ export function follow(id, onChange) {
     clearTimeout(timer);
   };
 }
+
+/**
+ * Follows HA live (GET /ha/stream): onStatus with every host's health when the stream opens (and again when it
+ * reopens), onDecision with each of HA's decisions in order, the latest few first. The browser reopens a dropped
+ * stream by itself, from the last decision it got. Answers a function that stops following.
+ */
+export function followHa(onStatus, onDecision, onOpen = () => {}) {
+  if (!window.EventSource) return () => {};
+  const source = new EventSource(`${BASE}/ha/stream`);
+  source.addEventListener('status', (event) => {
+    onOpen(true);
+    onStatus(JSON.parse(event.data));
+  });
+  source.addEventListener('decision', (event) => onDecision(JSON.parse(event.data)));
+  source.onerror = () => onOpen(false);
+  return () => source.close();
+}

@@ -1,12 +1,13 @@
 // The Paddock web UI: a few views routed in the browser, each reading the REST API and drawing plain DOM.
-import { currentSession, del, get, post, signIn, signOut } from './api.js';
+import { currentSession, del, followHa, get, post, signIn, signOut } from './api.js';
 import { bar, el, errorBox, field, link, mib, say, table, when } from './dom.js';
 import { auditPage, haPage, usersPage, vmProtection } from './admin.js';
 import { usageSection } from './charts.js';
 import { consolePage } from './console.js';
 import { consolidationPage } from './consolidation.js';
 import { displayPage } from './display.js';
-import { every, fact, leave, main, operationProgress, optional, page } from './view.js';
+import { virtualTable } from './vlist.js';
+import { every, fact, leave, main, onLeave, operationProgress, optional, page, soon } from './view.js';
 
 let session = null;
 
@@ -153,13 +154,22 @@ function changePassword(next, current = '') {
 
 // --- dashboard --------------------------------------------------------------------------------------------------
 
+/** A decision that moves a host's HA health: ha.host.<health>. */
+const HEALTH_MOVE = /^ha\.host\.(healthy|suspect|isolated|fencing|recovering|fenced|maintenance)$/;
+/** Decisions after which every host's health is read anew (HA disarmed or rearmed, maintenance). */
+const HEALTH_RESET = /^ha\.(host\.disarmed|cluster\.set|maintenance\.)/;
+const DECISIONS_SHOWN = 10;
+
 async function dashboard() {
   const heading = page('Dashboard');
   const body = el('div', { 'aria-busy': 'true' }, el('p', {}, 'Reading the room…'));
   main.append(body);
+  let hostNames = new Map();
+  const activity = el('section', { 'aria-labelledby': 'ha-activity' });
+  const drawActivity = () => activity.replaceChildren(...decisionsPart(live.decisions, hostNames));
   const draw = async () => {
     const [sites, clusters, hosts, ha, alarms, unregistered] = await Promise.all([
-      get('/sites'), get('/clusters'), get('/hosts'), optional(get('/ha/status'), { hosts: [] }),
+      get('/sites'), get('/clusters'), get('/hosts'), live.health ? null : optional(get('/ha/status'), { hosts: [] }),
       optional(get('/alarms?open=true&limit=1000'), { items: [] }),
       optional(get('/vms?origin=unregistered&limit=1'), { total: 0 }),
     ]);
@@ -167,7 +177,9 @@ async function dashboard() {
       Promise.all(clusters.items.map((c) => optional(get(`/clusters/${encodeURIComponent(c.id)}/ha`), null))),
       optional(get('/usage/hosts'), { items: [] }),
     ]);
-    const health = new Map(ha.hosts.map((h) => [h.hostId, h]));
+    // read after the requests: a move the stream brought meanwhile is newer than what they answered
+    const health = live.health || new Map(ha.hosts.map((h) => [h.hostId, h.health]));
+    hostNames = new Map(hosts.items.map((h) => [h.id, h.name]));
     const usageOf = new Map(usage.items.map((u) => [u.id, u]));
     const haOf = new Map(clusters.items.map((c, i) => [c.id, clusterHa[i]]));
     const openAlarms = alarms.items.filter((a) => !a.acknowledged);
@@ -185,13 +197,65 @@ async function dashboard() {
         clusterSection(cluster, haOf.get(cluster.id), hosts.items.filter((h) => h.clusterId === cluster.id), health, usageOf))));
     const alarmPart = el('section', { 'aria-labelledby': 'open-alarms' }, el('h2', { id: 'open-alarms' }, 'Open alarms'),
       openAlarms.length ? alarmTable(openAlarms.slice(0, 10), () => draw()) : el('p', {}, 'No alarm waits for acknowledgement.'));
-    body.replaceChildren(summary, alarmPart, ...bySite);
+    drawActivity();
+    body.replaceChildren(summary, alarmPart, ...bySite, activity);
     body.setAttribute('aria-busy', 'false');
     refreshAlarmCount();
   };
+  const live = followHosts(body, soon(300, body, draw), drawActivity, (id) => hostNames.get(id) || id);
   await draw();
   every(5000, body, draw);
   return heading;
+}
+
+/**
+ * HA as its stream tells it, for the dashboard: every host's health when the stream opens, then each move in order,
+ * drawn into the host's HA cell the moment it comes (a host reported off is suspect for half a second only), and
+ * HA's latest decisions. health is null while the stream is closed: the dashboard then reads /ha/status.
+ */
+function followHosts(body, redrawSoon, drawActivity, hostName) {
+  const live = { health: null, decisions: [] };
+  let latestDecision = Infinity;
+  const showHealth = (hostId, word) => body.querySelectorAll(`[data-host="${CSS.escape(hostId)}"]`).forEach((cell) => {
+    cell.className = `state ${word}`;
+    cell.textContent = word;
+  });
+  const readHealth = () => optional(get('/ha/status'), null).then((status) => {
+    if (status && live.health) status.hosts.forEach((h) => live.health.set(h.hostId, h.health));
+  });
+  onLeave(followHa((status) => {
+    live.health = new Map(status.hosts.map((h) => [h.hostId, h.health]));
+    latestDecision = status.latestDecision;
+    body.dataset.live = 'ha';
+    redrawSoon();
+  }, (decision) => {
+    live.decisions.unshift(decision);
+    live.decisions.splice(DECISIONS_SHOWN);
+    const move = decision.action.match(HEALTH_MOVE);
+    if (move && live.health) {
+      live.health.set(decision.subjectId, move[1].toUpperCase());
+      showHealth(decision.subjectId, move[1]);
+      // the decisions replayed when the stream opens are not news
+      if (decision.seq > latestDecision) say(`Host ${hostName(decision.subjectId)} is ${move[1]}`);
+    } else if (HEALTH_RESET.test(decision.action)) {
+      readHealth().then(redrawSoon, () => {});
+    }
+    drawActivity();
+    redrawSoon();
+  }, (open) => {
+    if (!open) {
+      live.health = null;
+      delete body.dataset.live;
+    }
+  }));
+  return live;
+}
+
+function decisionsPart(decisions, hostNames) {
+  return [el('h2', { id: 'ha-activity' }, 'Latest HA decisions'), decisions.length
+    ? table('HA decisions, newest first', ['Subject', 'Decision', 'When', 'Detail'], decisions.map((d) => [
+      hostNames.get(d.subjectId) || el('code', {}, d.subjectId), d.action.replace(/^ha\./, ''), when(d.at), d.detail]),
+    { class: 'ha-activity' }) : el('p', {}, 'HA has decided nothing yet.')];
 }
 
 function clusterSection(cluster, ha, hosts, health, usageOf) {
@@ -208,7 +272,7 @@ function clusterSection(cluster, ha, hosts, health, usageOf) {
       el('span', { class: 'host-name' }, host.name),
       el('span', { class: `state ${host.state.toLowerCase()}` }, host.state.toLowerCase()),
       host.power.toLowerCase(),
-      state ? el('span', { class: `state ${state.health.toLowerCase()}`, 'data-testid': 'ha-health' }, state.health.toLowerCase()) : '—',
+      state ? el('span', { class: `state ${state.toLowerCase()}`, 'data-testid': 'ha-health', 'data-host': host.id }, state.toLowerCase()) : '—',
       bar(`CPU of ${host.name}`, cpu, `${host.capacity.cpuMillicores / 1000} vCPU`),
       bar(`Memory of ${host.name}`, memory, mib(host.capacity.memoryMib)),
     ];
@@ -263,35 +327,60 @@ async function hostDetail(id) {
 
 // --- VMs --------------------------------------------------------------------------------------------------------
 
-const PAGE_SIZE = 50;
+/** The first page is small, to be drawn at once; the pages read while scrolling are larger, for fewer requests. */
+const FIRST_PAGE = 50;
+const NEXT_PAGE = 200;
 
 async function vmList() {
   page('VMs');
   const params = new URLSearchParams(location.search);
   const search = el('input', { type: 'search', name: 'search', value: params.get('search') || '', autocomplete: 'off' });
-  const result = el('div');
   const hosts = new Map((await get('/hosts')).items.map((h) => [h.id, h.name]));
-  /** The cursors of the pages before this one, to go back. */
-  let trail = [];
+  const count = el('p', { class: 'muted', 'data-testid': 'vm-count' });
+  const position = el('p', { class: 'muted', 'data-testid': 'vm-window' });
+  const problems = el('div');
+  let cursor = null;
+  let reading = null;
   let asked = 0;
-  const load = async (cursor) => {
-    const ask = ++asked;
-    const query = new URLSearchParams({ search: search.value.trim(), limit: String(PAGE_SIZE) });
-    if (cursor) query.set('cursor', cursor);
-    const started = performance.now();
-    const vms = await get(`/vms?${query}`);
-    if (ask !== asked) return; // a later search overtook this one
-    const rows = vms.items.map((vm) => [
-      link(`/vms/${encodeURIComponent(vm.id)}`, vm.name), el('span', { class: `state ${vm.state.toLowerCase()}` }, vm.state.toLowerCase()),
+  const query = (from, limit) => {
+    const q = new URLSearchParams({ search: search.value.trim(), limit: String(limit) });
+    if (from) q.set('cursor', from);
+    return q;
+  };
+  /** Reads the page after the last one read, once at a time; a new search drops what an older one brings. */
+  const readMore = () => {
+    if (reading || !cursor) return;
+    const ask = asked;
+    reading = get(`/vms?${query(cursor, NEXT_PAGE)}`).then((vms) => {
+      if (ask !== asked) return;
+      cursor = vms.nextCursor || null;
+      list.append(vms.items, Boolean(cursor));
+    }, (e) => problems.replaceChildren(errorBox(e))).finally(() => {
+      reading = null;
+      if (ask !== asked) list.draw();
+    });
+  };
+  const list = virtualTable({
+    caption: 'VMs', label: 'VMs', headers: ['Name', 'State', 'Host', 'vCPU', 'Memory', 'Origin'], className: 'vms',
+    cells: (vm) => [link(`/vms/${encodeURIComponent(vm.id)}`, vm.name),
+      el('span', { class: `state ${vm.state.toLowerCase()}` }, vm.state.toLowerCase()),
       vm.hostId ? hosts.get(vm.hostId) || vm.hostId : '—', String(Math.ceil(vm.demand.cpuMillicores / 1000)),
-      mib(vm.demand.memoryMib), vm.origin.toLowerCase()]);
-    const pager = el('div', { class: 'pager' },
-      el('button', { type: 'button', disabled: trail.length ? null : '', onclick: () => load(trail.pop() || null) }, 'Previous page'),
-      el('button', { type: 'button', disabled: vms.nextCursor ? null : '', onclick: () => { trail.push(cursor); load(vms.nextCursor); } }, 'Next page'));
-    const first = vms.items.length ? trail.length * PAGE_SIZE + 1 : 0;
-    const count = el('p', { class: 'muted', 'data-testid': 'vm-count' },
-      `${first}–${trail.length * PAGE_SIZE + vms.items.length} of ${vms.total} VMs`);
-    result.replaceChildren(count, table('VMs', ['Name', 'State', 'Host', 'vCPU', 'Memory', 'Origin'], rows, { class: 'vms' }), pager);
+      mib(vm.demand.memoryMib), vm.origin.toLowerCase()],
+    wantMore: readMore,
+    onDraw: (first, last, read) => {
+      position.textContent = read ? `Rows ${first}–${last} in view; ${read} read` : '';
+    },
+  });
+  onLeave(() => list.stop());
+  const load = async () => {
+    const ask = ++asked;
+    const started = performance.now();
+    const vms = await get(`/vms?${query(null, FIRST_PAGE)}`);
+    if (ask !== asked) return; // a later search overtook this one
+    cursor = vms.nextCursor || null;
+    problems.replaceChildren();
+    list.reset(vms.total, vms.items, Boolean(cursor));
+    count.textContent = `${vms.total} ${vms.total === 1 ? 'VM' : 'VMs'}`;
     // how long this page took from its request to its table, and when it was drawn: the UI's scale test reads them
     count.dataset.ms = String(Math.round(performance.now() - started));
     count.dataset.at = String(Math.round(performance.now()));
@@ -301,16 +390,15 @@ async function vmList() {
   search.addEventListener('input', () => {
     clearTimeout(debounce);
     debounce = setTimeout(() => {
-      trail = [];
-      const query = search.value.trim();
-      history.replaceState(null, '', query ? `/vms?search=${encodeURIComponent(query)}` : '/vms');
-      load(null).catch((e) => result.replaceChildren(errorBox(e)));
+      const words = search.value.trim();
+      history.replaceState(null, '', words ? `/vms?search=${encodeURIComponent(words)}` : '/vms');
+      load().catch((e) => problems.replaceChildren(errorBox(e)));
     }, 150);
   });
   main.append(el('div', { class: 'actions' }, link('/vms/new', 'Create a VM', { class: 'button' })),
     el('form', { role: 'search', class: 'bar-form', onsubmit: (e) => e.preventDefault() }, field('Search VMs by name', search)),
-    result);
-  await load(null);
+    count, list.element, position, problems);
+  await load();
 }
 
 async function vmDetail(id) {

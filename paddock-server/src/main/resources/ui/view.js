@@ -21,10 +21,29 @@ export function leave() {
  */
 export function every(ms, part, draw) {
   const timer = setInterval(() => {
-    if (part.contains(document.activeElement) && document.activeElement !== part) return;
+    if (focusedIn(part)) return;
     draw().catch(() => {});
   }, ms);
   onLeave(() => clearInterval(timer));
+}
+
+/**
+ * Redraws a part of the page soon after something happened on the server (a burst of events makes one redraw),
+ * not while the keyboard's focus is inside it: the next event or the timer's redraw catches up.
+ */
+export function soon(ms, part, draw) {
+  let timer = null;
+  onLeave(() => clearTimeout(timer));
+  return () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      if (!focusedIn(part)) draw().catch(() => {});
+    }, ms);
+  };
+}
+
+function focusedIn(part) {
+  return part.contains(document.activeElement) && document.activeElement !== part;
 }
 
 /** Replaces the main content with a page: its heading gets the focus, so a screen reader starts there. */

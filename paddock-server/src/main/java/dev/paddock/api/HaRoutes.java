@@ -25,7 +25,8 @@ import java.util.TreeMap;
 
 /**
  * High availability: each cluster's HA settings, each VM's protection, host maintenance, fence devices (whose
- * secret options are never returned), HA's view of the hosts and its decisions (the audit log's {@code ha.*}).
+ * secret options are never returned), HA's view of the hosts and its decisions (the audit log's {@code ha.*}), also
+ * followed live ({@link HaStream}).
  */
 final class HaRoutes {
 
@@ -89,6 +90,7 @@ final class HaRoutes {
         routes.get(base + "/ha/status", Permission.HA_READ, ctx -> ctx.json(Map.of("hosts", ha.status())));
         routes.get(base + "/ha/events", Permission.HA_READ, ctx -> ctx.json(Map.of("items",
                 oversight.audit().listActions("ha.", Query.offset(ctx), Query.limit(ctx)))));
+        routes.get(base + "/ha/stream", Permission.HA_READ, new HaStream(ha, oversight.audit())::handle);
     }
 
     private Cluster cluster(Context ctx) {

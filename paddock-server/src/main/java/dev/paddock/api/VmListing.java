@@ -28,9 +28,12 @@ record VmListing(List<Vm> items, long total, int offset, int limit, Optional<Str
     /** The longest search a request may send. */
     static final int MAX_SEARCH = 255;
 
-    /** Whether the request asks for a keyset page rather than an offset one. */
+    /**
+     * Whether the request asks for a keyset page rather than an offset one: a search, even an empty one (every VM,
+     * with a {@code nextCursor}: the web UI's list reads on from it), an origin or a cursor.
+     */
     static boolean asked(Context ctx) {
-        return present(ctx, "search") || present(ctx, "origin") || present(ctx, "cursor");
+        return ctx.queryParam("search") != null || present(ctx, "origin") || present(ctx, "cursor");
     }
 
     /** The page the request asks for, of the VMs its caller may see. */

@@ -122,6 +122,19 @@ class VmListingApiTest {
     }
 
     @Test
+    void anEmptySearchWalksEveryVmFromACursor() {
+        JsonNode first = server.get("/api/v1/vms?search=&limit=200").json();
+
+        assertThat(first.get("total").asLong()).isEqualTo(256);
+        assertThat(first.get("items")).hasSize(200);
+        JsonNode rest = server.get("/api/v1/vms?search=&limit=200&cursor="
+                + URLEncoder.encode(first.get("nextCursor").asText(), StandardCharsets.UTF_8)).json();
+        assertThat(rest.get("items")).hasSize(56);
+        assertThat(rest.has("nextCursor")).isFalse();
+        assertThat(rest.get("items").get(55).get("name").asText()).isEqualTo("zz-3");
+    }
+
+    @Test
     void theOffsetPagesStayAsTheyWere() {
         JsonNode page = server.get("/api/v1/vms?offset=10&limit=5").json();
 

@@ -29,6 +29,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
@@ -58,6 +59,8 @@ class WebUiBrowserTest {
     static String base;
     /** The VM the create test makes, which the migrate test then moves. */
     static String createdVmPath;
+    /** The protected VMs the crashed host ran, and the host each then ran on. */
+    static java.util.Map<String, String> restartedOn = new java.util.LinkedHashMap<>();
 
     @BeforeAll
     static void startDemoAndBrowser() {
@@ -117,15 +120,15 @@ class WebUiBrowserTest {
 
     @Test
     @Order(3)
-    void theVmListSearchesByNameOnTheServerAndPagesOn() {
+    void theVmListSearchesByNameOnTheServer() {
         browser.get(base + "/vms");
-        wait.until(ExpectedConditions.textMatches(By.cssSelector("[data-testid=vm-count]"), java.util.regex.Pattern.compile(
-                "of \\d+ VMs")));
-        int all = browser.findElements(By.cssSelector("table.vms tbody tr")).size();
+        WebElement count = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("[data-testid=vm-count]")));
+        wait.until(driver -> count.getText().matches("\\d+ VMs"));
+        int all = Integer.parseInt(count.getText().split(" ")[0]);
         type(By.name("search"), "BILLING");
 
         wait.until(ExpectedConditions.textMatches(By.cssSelector("[data-testid=vm-count]"),
-                java.util.regex.Pattern.compile("^1–\\d of \\d VMs$")));
+                java.util.regex.Pattern.compile("^\\d VMs?$")));
         List<String> names = texts(By.cssSelector("table.vms tbody th"));
         assertThat(names).isNotEmpty().allSatisfy(name -> assertThat(name).contains("billing"));
         assertThat(names.size()).isLessThan(all);
@@ -134,7 +137,7 @@ class WebUiBrowserTest {
         assertThat(names).isEqualTo(fromApi);
         assertThat(browser.getCurrentUrl()).isEqualTo(base + "/vms?search=BILLING");
         checkAccessibility("vms");
-        screenshot("vms");
+        screenshot("vms-search");
     }
 
     @Test
@@ -199,23 +202,56 @@ class WebUiBrowserTest {
 
     @Test
     @Order(7)
-    void aCrashedHostIsShownFencedAndAnAlarmIsAcknowledgedInThePage() throws Exception {
+    void aCrashedHostIsShownSuspectThenFencedItsVmsRunElsewhereAndAnAlarmIsAcknowledgedInThePage() throws Exception {
         String crashed = "esx-lyo-03";
+        List<JsonNode> ran = new java.util.ArrayList<>();
+        api("/api/v1/vms?limit=1000").get("items").forEach(vm -> {
+            if (vm.get("hostId").asText().equals(crashed) && vm.get("state").asText().equals("RUNNING")) {
+                ran.add(vm);
+            }
+        });
+        List<JsonNode> protectedOnes = ran.stream().filter(vm -> vm.get("haPriority").asInt() > 0).toList();
+        assertThat(protectedOnes).as("protected VMs running on " + crashed).isNotEmpty();
+        browser.get(base + "/");
+        // the dashboard follows HA's stream: each move HA decides is drawn as it comes, however short it lasts
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("[data-live=ha] [data-host='" + crashed
+                + "']")));
+        ((JavascriptExecutor) browser).executeScript("""
+                window.healthSeen = [];
+                const look = () => {
+                  const cell = document.querySelector('[data-host="' + arguments[0] + '"]');
+                  if (cell && window.healthSeen.at(-1) !== cell.textContent) window.healthSeen.push(cell.textContent);
+                };
+                look();
+                new MutationObserver(look).observe(document.getElementById('main'),
+                    { subtree: true, childList: true, characterData: true });""", crashed);
+
         HttpResponse<String> fault = send("POST", "/api/v1/sim/hosts/" + crashed + "/faults", "{\"fault\":\"crash\"}");
         assertThat(fault.statusCode()).isEqualTo(200);
-        browser.get(base + "/");
-        By health = By.xpath("//tr[th[normalize-space()='" + crashed + "']]/td[3]");
-        List<String> seen = new java.util.ArrayList<>();
-        patient(120).until(driver -> {
-            String now = driver.findElement(health).getText();
-            if (seen.isEmpty() || !seen.getLast().equals(now)) {
-                seen.add(now);
-            }
-            return now.equals("fenced");
-        });
-        // the page redraws every 5 s, so it may or may not catch the host suspect or fencing on its way
-        assertThat(seen).endsWith("fenced");
+
+        patient(120).until(driver -> "fenced".equals(healthSeen().getLast()));
+        assertThat(healthSeen()).startsWith("healthy").containsSubsequence("suspect", "fenced")
+                .doesNotContain("isolated");
+        By decisions = By.xpath("//table[contains(@class,'ha-activity')]//tr[th[normalize-space()='" + crashed
+                + "']]/td[1]");
+        wait.until(driver -> texts(decisions).contains("host.fenced"));
+        checkAccessibility("dashboard after a crash");
         screenshot("dashboard-host-fenced");
+        ((JavascriptExecutor) browser).executeScript("document.getElementById('ha-activity').scrollIntoView()");
+        screenshot("dashboard-ha-decisions");
+
+        // each protected VM the host ran now runs on another host, in the VM list as in the API
+        for (JsonNode vm : protectedOnes) {
+            String name = vm.get("name").asText();
+            JsonNode now = api("/api/v1/vms/" + vm.get("id").asText());
+            String host = api("/api/v1/hosts/" + now.get("hostId").asText()).get("name").asText();
+            assertThat(host).as(name + "'s host").isNotEqualTo(crashed);
+            browser.get(base + "/vms?search=" + name);
+            By row = By.xpath("//table[contains(@class,'vms')]//tr[th[normalize-space()='" + name + "']]/td");
+            wait.until(driver -> driver.findElements(row).size() >= 2);
+            assertThat(texts(row).subList(0, 2)).as(name).containsExactly("running", host);
+            restartedOn.put(name, host);
+        }
 
         // an alarm to acknowledge: esx-par-01's CPU is above 1 % in every sample
         HttpResponse<String> threshold = send("POST", "/api/v1/thresholds", "{\"name\":\"busy-par-01\","
@@ -372,6 +408,38 @@ class WebUiBrowserTest {
         assertThat(decisions).isNotEmpty().isEqualTo(fromApi);
         checkAccessibility("ha");
         screenshot("ha");
+
+        // every protected VM, highest priority first, and what HA did for those of the crashed host
+        List<JsonNode> protectedVms = new java.util.ArrayList<>();
+        String cursor = "";
+        do {
+            JsonNode page = api("/api/v1/vms?search=&limit=1000" + (cursor.isEmpty() ? "" : "&cursor=" + cursor));
+            page.get("items").forEach(vm -> {
+                if (vm.get("haPriority").asInt() > 0) {
+                    protectedVms.add(vm);
+                }
+            });
+            cursor = page.path("nextCursor").asText("");
+        } while (!cursor.isEmpty());
+        protectedVms.sort(java.util.Comparator.<JsonNode>comparingInt(vm -> -vm.get("haPriority").asInt())
+                .thenComparing(vm -> vm.get("name").asText()));
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("table.ha-vms tbody tr")));
+        assertThat(texts(By.cssSelector("table.ha-vms tbody th")))
+                .isEqualTo(protectedVms.stream().map(vm -> vm.get("name").asText()).toList());
+        assertThat(texts(By.cssSelector("table.ha-vms tbody td:nth-child(2)")))
+                .isEqualTo(protectedVms.stream().map(vm -> vm.get("haPriority").asText()).toList());
+        assertThat(restartedOn).isNotEmpty();
+        restartedOn.forEach((vm, host) -> {
+            By cells = By.xpath("//table[contains(@class,'ha-vms')]//tr[th[normalize-space()='" + vm + "']]/td");
+            List<String> row = texts(cells);
+            assertThat(row.get(3)).as(vm + " restart").isEqualTo("restarted");
+            assertThat(row.get(4)).as(vm + " why").startsWith("from esx-lyo-03 on " + host + ", ");
+        });
+        assertThat(browser.findElement(By.cssSelector("[data-testid=ha-vm-count]")).getText())
+                .startsWith(protectedVms.size() + " of ");
+        checkAccessibility("ha with protected VMs");
+        ((JavascriptExecutor) browser).executeScript("document.getElementById('ha-vms').scrollIntoView()");
+        screenshot("ha-protected-vms");
     }
 
     @Test
@@ -552,6 +620,71 @@ class WebUiBrowserTest {
         } finally {
             browser.manage().window().setSize(new org.openqa.selenium.Dimension(1280, 800));
         }
+    }
+
+    @Test
+    @Order(18)
+    void theVmListDrawsOnlyTheRowsInViewReadsOnFromTheCursorAndTheKeyboardWalksItToTheEnd() {
+        List<String> every = new java.util.ArrayList<>();
+        String cursor = "";
+        do {
+            JsonNode page = api("/api/v1/vms?search=&limit=20" + (cursor.isEmpty() ? "" : "&cursor=" + cursor));
+            page.get("items").forEach(vm -> every.add(vm.get("name").asText()));
+            cursor = page.path("nextCursor").asText("");
+        } while (!cursor.isEmpty());
+        browser.get(base + "/vms");
+        wait.until(ExpectedConditions.textToBe(By.cssSelector("[data-testid=vm-count]"), every.size() + " VMs"));
+        By drawn = By.cssSelector("table.vms tbody tr[aria-rowindex]");
+
+        assertThat(browser.findElement(By.cssSelector("table.vms")).getDomAttribute("aria-rowcount"))
+                .isEqualTo(String.valueOf(every.size() + 1));
+        assertThat(every.size()).as("VMs in the demo's room by now").isGreaterThan(50);
+        List<String> firstDrawn = texts(By.cssSelector("table.vms tbody th"));
+        assertThat(firstDrawn.size()).as("rows drawn of " + every.size()).isBetween(10, 40);
+        assertThat(firstDrawn).isEqualTo(every.subList(0, firstDrawn.size()));
+        checkAccessibility("vms");
+        screenshot("vms");
+
+        // the keyboard walks on: End goes to the last row read, and from there the list reads the next page
+        browser.findElement(By.cssSelector("table.vms tbody tr[aria-rowindex='2'] a")).sendKeys(Keys.ARROW_DOWN);
+        assertThat(focusedRow()).isEqualTo(3);
+        patient(30).until(driver -> {
+            driver.switchTo().activeElement().sendKeys(Keys.END);
+            return focusedRow() == every.size() + 1;
+        });
+        assertThat(browser.switchTo().activeElement().getText()).isEqualTo(every.getLast());
+        browser.switchTo().activeElement().sendKeys(Keys.ARROW_UP);
+        assertThat(focusedRow()).isEqualTo(every.size());
+        assertThat(browser.switchTo().activeElement().getText()).isEqualTo(every.get(every.size() - 2));
+        assertThat(browser.findElements(drawn).size()).as("rows drawn at the end").isLessThan(41);
+        assertThat(browser.findElement(By.cssSelector("[data-testid=vm-window]")).getText())
+                .endsWith("; " + every.size() + " read");
+        List<Integer> indexes = browser.findElements(drawn).stream()
+                .map(row -> Integer.parseInt(row.getDomAttribute("aria-rowindex"))).toList();
+        List<String> names = texts(By.cssSelector("table.vms tbody th"));
+        for (int i = 0; i < indexes.size(); i++) {
+            assertThat(names.get(i)).as("row " + indexes.get(i)).isEqualTo(every.get(indexes.get(i) - 2));
+        }
+        checkAccessibility("vms at the end of the list");
+
+        // scrolled back to the top, the row that had the focus is gone: the list's box keeps the focus, Home goes on
+        ((JavascriptExecutor) browser).executeScript("document.querySelector('.vlist').scrollTop = 0");
+        wait.until(driver -> "vlist".equals(driver.switchTo().activeElement().getDomAttribute("class")));
+        browser.switchTo().activeElement().sendKeys(Keys.HOME);
+        assertThat(focusedRow()).isEqualTo(2);
+        assertThat(browser.switchTo().activeElement().getText()).isEqualTo(every.getFirst());
+    }
+
+    /** The aria-rowindex of the row the keyboard's focus is in. */
+    private static int focusedRow() {
+        return ((Number) ((JavascriptExecutor) browser).executeScript(
+                "return Number(document.activeElement.closest('tr').getAttribute('aria-rowindex'))")).intValue();
+    }
+
+    /** Each HA health the page showed the crashed host in, in order (recorded by the page's observer). */
+    @SuppressWarnings("unchecked")
+    private static List<String> healthSeen() {
+        return (List<String>) ((JavascriptExecutor) browser).executeScript("return window.healthSeen");
     }
 
     /** A wait of {@code seconds} that looks again when the page redrew what it was reading. */
