@@ -165,6 +165,11 @@ public final class RestApi {
         new ChannelRoutes(notifications, audit, clock).register(routes);
     }
 
+    /** Registers the balancing routes (policy, plan, apply) of every cluster. */
+    public void installBalancing(JavalinConfig config, dev.paddock.drs.Balancing balancing) {
+        new BalancingRoutes(store, balancing, audit).register(new SecuredRoutes(config.routes, guard));
+    }
+
     /** Registers the HA routes (cluster and VM HA, maintenance, fence devices, HA status and events). */
     public void installHa(JavalinConfig config, HaController ha) {
         new HaRoutes(store, ha, oversightParts, audit, clock).register(new SecuredRoutes(config.routes, guard));

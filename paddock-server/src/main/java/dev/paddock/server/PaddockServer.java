@@ -20,6 +20,8 @@ import dev.paddock.libvirt.LibvirtHypervisor;
 import dev.paddock.libvirt.fence.FenceAgentProcess;
 import dev.paddock.metrics.PaddockMetrics;
 import dev.paddock.monitoring.Monitoring;
+import dev.paddock.drs.Balancing;
+import dev.paddock.drs.BalancingController;
 import dev.paddock.licensing.LicenceKeeper;
 import dev.paddock.network.NetworkKeeper;
 import dev.paddock.network.SwitchKeeper;
@@ -341,6 +343,11 @@ public final class PaddockServer implements AutoCloseable {
             licences.start();
             leadership.stopOnLoss(licences);
             runner.onFinished(id -> licences.operationEnded());
+            BalancingController balancingController = new BalancingController(store, new Balancing(store,
+                    ha.ledger(), Optional.of(monitoring.usage()), Clock.systemUTC()), BalancingController.DEFAULT_PERIOD);
+            made.add(balancingController);
+            balancingController.start();
+            leadership.stopOnLoss(balancingController);
             PaddockServer server = start(new Parts(store, runner, hypervisor, oversight, security.accounts(), made,
                     Optional.of(ha), Optional.of(leadership), logins.kept(), Optional.of(backups),
                     Optional.of(schedules), Optional.of(replication), Optional.of(monitoring), Optional.of(notifier)),
@@ -438,6 +445,8 @@ public final class PaddockServer implements AutoCloseable {
             api.install(config);
             api.installMetrics(config, PaddockMetrics.PATH, metrics::scrape);
             parts.ha().ifPresent(ha -> api.installHa(config, ha));
+            api.installBalancing(config, new Balancing(parts.store(), ledger,
+                    parts.monitoring().map(Monitoring::usage), Clock.systemUTC()));
             api.installSimulator(config, simulator(parts.hypervisor()));
             api.installBackups(config, parts.backups(), parts.operations());
             api.installBackupSchedules(config, parts.schedules());

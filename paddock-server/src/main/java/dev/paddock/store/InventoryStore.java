@@ -121,6 +121,18 @@ public interface InventoryStore {
     /** Forgets the bindings of VMs and licences that no longer exist. */
     void forgetBindings(java.util.Set<String> vmIds, java.util.Set<String> licences);
 
+    /** How a cluster balances itself, or empty for the default (off). */
+    java.util.Optional<dev.paddock.drs.BalancingPolicy> balancingPolicy(String clusterId);
+
+    /** Sets how a cluster balances itself. */
+    void put(String clusterId, dev.paddock.drs.BalancingPolicy policy);
+
+    /** When balancing last moved each VM, for those it moved since {@code since}. */
+    java.util.Map<String, java.time.Instant> balancingMoves(java.time.Instant since);
+
+    /** Balancing moved these VMs at {@code at} in operation {@code operationId}: each replaces the VM's last move. */
+    void recordBalancingMoves(List<dev.paddock.drs.BalanceMove> moves, java.time.Instant at, String operationId);
+
     List<Datastore> datastores();
 
     Optional<Datastore> datastore(String id);

@@ -406,6 +406,65 @@ public final class JdbcInventoryStore implements InventoryStore {
     }
 
     @Override
+    public java.util.Optional<dev.paddock.drs.BalancingPolicy> balancingPolicy(String clusterId) {
+        return jdbc.query("SELECT mode, threshold, minimum_gain, move_gain, max_moves, cool_down_seconds"
+                + " FROM balancing_policies WHERE cluster_id = ?", s -> s.setString(1, clusterId),
+                r -> new dev.paddock.drs.BalancingPolicy(dev.paddock.drs.BalancingPolicy.Mode.of(r.getString(1))
+                        .orElse(dev.paddock.drs.BalancingPolicy.Mode.OFF), r.getDouble(2), r.getDouble(3),
+                        r.getDouble(4), r.getInt(5), java.time.Duration.ofSeconds(r.getLong(6)),
+                        dev.paddock.drs.BalancingPolicy.DEFAULT.migrationBytesPerSecond()))
+                .stream().findFirst();
+    }
+
+    @Override
+    public void put(String clusterId, dev.paddock.drs.BalancingPolicy policy) {
+        jdbc.inTransaction(connection -> {
+            Jdbc.update(connection, "DELETE FROM balancing_policies WHERE cluster_id = ?",
+                    s -> s.setString(1, clusterId));
+            Jdbc.update(connection, "INSERT INTO balancing_policies (cluster_id, mode, threshold, minimum_gain,"
+                    + " move_gain, max_moves, cool_down_seconds) VALUES (?, ?, ?, ?, ?, ?, ?)", s -> {
+                        s.setString(1, clusterId);
+                        s.setString(2, policy.mode().label());
+                        s.setDouble(3, policy.threshold());
+                        s.setDouble(4, policy.minimumGain());
+                        s.setDouble(5, policy.moveGain());
+                        s.setInt(6, policy.maxMoves());
+                        s.setLong(7, policy.coolDown().toSeconds());
+                    });
+            return null;
+        });
+    }
+
+    @Override
+    public java.util.Map<String, java.time.Instant> balancingMoves(java.time.Instant since) {
+        java.util.Map<String, java.time.Instant> moves = new java.util.HashMap<>();
+        jdbc.query("SELECT vm_id, moved_at FROM balancing_moves WHERE moved_at >= ?",
+                s -> s.setObject(1, JdbcAlarms.offset(since)),
+                r -> moves.put(r.getString(1), r.getObject(2, java.time.OffsetDateTime.class).toInstant()));
+        return moves;
+    }
+
+    @Override
+    public void recordBalancingMoves(List<dev.paddock.drs.BalanceMove> moves, java.time.Instant at,
+            String operationId) {
+        jdbc.inTransaction(connection -> {
+            for (dev.paddock.drs.BalanceMove move : moves) {
+                Jdbc.update(connection, "DELETE FROM balancing_moves WHERE vm_id = ?",
+                        s -> s.setString(1, move.vm().id()));
+                Jdbc.update(connection, "INSERT INTO balancing_moves (vm_id, from_host_id, to_host_id, moved_at,"
+                        + " operation_id) VALUES (?, ?, ?, ?, ?)", s -> {
+                            s.setString(1, move.vm().id());
+                            s.setString(2, move.fromHostId());
+                            s.setString(3, move.toHostId());
+                            s.setObject(4, JdbcAlarms.offset(at.truncatedTo(java.time.temporal.ChronoUnit.MICROS)));
+                            s.setString(5, operationId);
+                        });
+            }
+            return null;
+        });
+    }
+
+    @Override
     public void forgetBindings(java.util.Set<String> vmIds, java.util.Set<String> licenceNames) {
         for (Licensing.Binding binding : licenceBindings()) {
             if (!vmIds.contains(binding.vmId()) || !licenceNames.contains(binding.licence())) {

@@ -48,7 +48,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 class WebUiBrowserTest {
 
     private static final String PASSWORD = "a new password for the browser test";
-    private static final Duration PATIENCE = Duration.ofSeconds(20);
+    private static final Duration PATIENCE = Duration.ofSeconds(45);
 
     @TempDir
     static Path data;
