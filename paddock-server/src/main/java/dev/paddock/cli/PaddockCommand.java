@@ -29,6 +29,7 @@ import picocli.CommandLine.ScopeType;
             VmsCommand.class,
             NetworkCommand.class,
             LicenceCommand.class,
+            BalanceCommand.class,
             VmCommand.class,
             DatastoreCommand.class,
             ImageCommand.class,

@@ -192,6 +192,16 @@ class CliContractTest {
                 Map.entry("licence delete", Example.of(() -> List.of(licence("gone")),
                         Mistake.of("an unknown licence", ExitCode.NOT_FOUND, "no-such-licence"),
                         Mistake.of("no licence", ExitCode.USAGE))),
+                Map.entry("balance show", Example.of(() -> List.of("prod"),
+                        Mistake.of("an unknown cluster", ExitCode.NOT_FOUND, "no-such-cluster"),
+                        Mistake.of("no cluster", ExitCode.USAGE))),
+                Map.entry("balance set", Example.of(() -> List.of("prod", "--mode", "recommend", "--threshold", "12"),
+                        Mistake.of("an unknown mode", ExitCode.REJECTED, "prod", "--mode", "sometimes"),
+                        Mistake.of("a threshold of 0", ExitCode.REJECTED, "prod", "--threshold", "0"),
+                        Mistake.of("no cluster", ExitCode.USAGE))),
+                Map.entry("balance apply", Example.of(() -> List.of(unbalanced("prod"), "--wait"),
+                        Mistake.of("an unknown cluster", ExitCode.NOT_FOUND, "no-such-cluster"),
+                        Mistake.of("no cluster", ExitCode.USAGE))),
                 Map.entry("network repair", Example.of(() -> List.of(driftedNetwork("astray"), "--wait"),
                         Mistake.of("an unknown network", ExitCode.NOT_FOUND, "no-such-network"),
                         Mistake.of("no network", ExitCode.USAGE))),
@@ -490,6 +500,16 @@ class CliContractTest {
         Run run = paddock(List.of("network", "create", name, "--host", "h1", "--wait"));
         assertThat(run.status()).as(run.err()).isZero();
         return name;
+    }
+
+    /** The cluster with three more 1-vCPU VMs on h1, for a balancing round to move; its name. */
+    private String unbalanced(String cluster) {
+        for (int i = 1; i <= 3; i++) {
+            Run run = paddock(List.of("vm", "create", "heavy-" + i, "--cpu", "1", "--memory", "256", "--host", "host-1",
+                    "--wait"));
+            assertThat(run.status()).as(run.err()).isZero();
+        }
+        return cluster;
     }
 
     private String licence(String name) {
