@@ -3,7 +3,11 @@ package dev.paddock.bench;
 import dev.paddock.drs.BalanceMove;
 import dev.paddock.drs.Balancer;
 import dev.paddock.drs.BalancingPolicy;
+import dev.paddock.drs.PowerPlanner;
+import dev.paddock.drs.PowerPolicy;
 import dev.paddock.drs.VmLoad;
+import dev.paddock.ha.AdmissionControl;
+import dev.paddock.ha.AdmissionVerdict;
 import dev.paddock.model.Cluster;
 import dev.paddock.model.Host;
 import dev.paddock.model.HostState;
@@ -23,6 +27,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +35,7 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * {@code paddock bench balancing [--seed N] [--hosts N] [--vms N]}: a simulated day of load ({@link DayOfLoad}: office
+ * {@code paddock bench balancing [--seed N] [--hosts N] [--vms N] [--power-vms N]}: a simulated day of load ({@link DayOfLoad}: office
  * hours, night batch, noise and bursts, minute by minute) on a cluster, balanced every 5 minutes by Paddock's
  * {@link Balancer} and, from the same start with the same loads, by a greedy balancer: whenever the imbalance is over
  * the threshold, move the busiest VM of the most loaded host that the placement engine allows onto the least loaded
@@ -39,7 +44,11 @@ import java.util.Set;
  * before (the trace's first day) as its forecast, as monitoring keeps a week. For reference, not the goal, the run
  * also reports a better greedy that moves a VM only when the move narrows the gap between the two hosts.
  *
- * <p>The room: 12 hosts of 16 cores, 150 VMs of 1 (30 %), 2, 4 or 8 (10 %) vCPUs with 2 GiB per vCPU.
+ * <p>The room: 12 hosts of 16 cores, 150 VMs of 1 (30 %), 2, 4 or 8 (10 %) vCPUs with 2 GiB per vCPU, all protected
+ * by HA (one host failure tolerated). That room is busy: even with every host on, bursts put some host above 90 % for
+ * minutes. Power saving (DPM) is run beside balancing on the same day's first 100 VMs on the same hosts, a room with
+ * room to save, against the same room with every host on: host-hours on, admission-control violations (checked
+ * every round), minutes with a host above 90 % CPU; a powered-on host takes 5 minutes to boot.
  *
  * <p>Metrics: migrations, GiB copied, minutes the imbalance (standard deviation of host CPU use, points) was over the
  * threshold, moves of a VM back to a host it left within the hour. Goal: Paddock's migrations at most half the
@@ -51,6 +60,10 @@ final class BalancingBenchmark implements BenchMain.Benchmark {
     private static final int ROUND_MINUTES = 5;
     private static final Instant MIDNIGHT = Instant.parse("2030-03-04T00:00:00Z");
     private static final BalancingPolicy POLICY = BalancingPolicy.DEFAULT.withMode(BalancingPolicy.Mode.AUTOMATIC);
+    private static final PowerPolicy POWER = PowerPolicy.DEFAULT.withMode(BalancingPolicy.Mode.AUTOMATIC);
+    private static final AdmissionControl ADMISSION = AdmissionControl.standard();
+    /** How long a powered-on host takes to boot and take VMs. */
+    private static final int BOOT_MINUTES = 5;
     /** The forecast: 8 windows of 3 hours, the day before from the same time of day on. */
     private static final int WINDOWS = 8;
     private static final int WINDOW_MINUTES = 180;
@@ -67,13 +80,15 @@ final class BalancingBenchmark implements BenchMain.Benchmark {
         long seed = 1;
         int hosts = 12;
         int vms = 150;
+        int powerVms = 100;
         for (int i = 0; i < options.length; i++) {
             switch (options[i]) {
                 case "--seed" -> seed = Long.parseLong(value(options, ++i));
                 case "--hosts" -> hosts = Integer.parseInt(value(options, ++i));
                 case "--vms" -> vms = Integer.parseInt(value(options, ++i));
+                case "--power-vms" -> powerVms = Integer.parseInt(value(options, ++i));
                 default -> throw new IllegalArgumentException("unknown option " + options[i]
-                        + "; known: --seed N, --hosts N, --vms N");
+                        + "; known: --seed N, --hosts N, --vms N, --power-vms N");
             }
         }
         List<String> ids = new ArrayList<>();
@@ -83,9 +98,15 @@ final class BalancingBenchmark implements BenchMain.Benchmark {
         DayOfLoad day = DayOfLoad.generate(ids, seed, 2);
         Room start = room(hosts, ids, day);
         Balancer balancer = new Balancer();
-        Day ours = simulate(start, day, (room, loads, lastMoved, now) -> balancer.plan(room, "c1", loads, lastMoved,
-                now, POLICY).moves().stream().map(m -> new Move(m.vm().id(), m.fromHostId(), m.toHostId(),
-                        m.copyBytes())).toList());
+        Balancing paddock = (room, loads, lastMoved, now) -> balancer.plan(room, "c1", loads, lastMoved, now, POLICY)
+                .moves().stream().map(m -> new Move(m.vm().id(), m.fromHostId(), m.toHostId(), m.copyBytes())).toList();
+        Day ours = simulate(start, day, paddock);
+        // power saving on a room with room to save: the same day's first powerVms VMs on the same hosts
+        List<String> quietIds = ids.subList(0, Math.min(powerVms, ids.size()));
+        DayOfLoad quietDay = DayOfLoad.generate(quietIds, seed, 2);
+        Room quiet = room(hosts, quietIds, quietDay);
+        Day quietAllOn = simulate(quiet, quietDay, paddock);
+        Day saving = simulate(quiet, quietDay, paddock, Optional.of(new PowerPlanner()));
         Day greedy = simulate(start, day, (room, loads, lastMoved, now) -> greedy(room, loads, false));
         Day improving = simulate(start, day, (room, loads, lastMoved, now) -> greedy(room, loads, true));
         Day none = simulate(start, day, (room, loads, lastMoved, now) -> List.of());
@@ -99,6 +120,21 @@ final class BalancingBenchmark implements BenchMain.Benchmark {
         greedy.into(metrics, "greedy");
         improving.into(metrics, "improving_greedy");
         metrics.put("unbalanced_minutes_above", none.minutesAbove);
+        metrics.put("power_vms", quietIds.size());
+        double allOn = quietAllOn.hostMinutesOn / 60.0;
+        double withDpm = saving.hostMinutesOn / 60.0;
+        metrics.put("all_on_host_hours", Math.round(allOn * 10) / 10.0);
+        metrics.put("dpm_host_hours", Math.round(withDpm * 10) / 10.0);
+        metrics.put("dpm_host_hours_share", Math.round(withDpm / allOn * 1000) / 1000.0);
+        metrics.put("dpm_standbys", saving.standbys);
+        metrics.put("dpm_power_ons", saving.powerOns);
+        metrics.put("dpm_migrations", saving.migrations);
+        metrics.put("dpm_admission_violations", saving.admissionViolations);
+        metrics.put("dpm_minutes_host_above_90", saving.minutesHostAbove90);
+        metrics.put("all_on_minutes_host_above_90", quietAllOn.minutesHostAbove90);
+        metrics.put("busy_room_all_on_minutes_host_above_90", ours.minutesHostAbove90);
+        boolean dpmMet = withDpm < allOn && saving.admissionViolations == 0 && saving.minutesHostAbove90 == 0;
+        metrics.put("dpm_met", dpmMet);
         metrics.put("unbalanced_mean_imbalance", Math.round(none.imbalanceSum / DayOfLoad.MINUTES * 100) / 100.0);
         double ratio = greedy.migrations == 0 ? (ours.migrations == 0 ? 0 : Double.POSITIVE_INFINITY)
                 : ours.migrations / (double) greedy.migrations;
@@ -120,6 +156,11 @@ final class BalancingBenchmark implements BenchMain.Benchmark {
                 + " ratio %.3f (goal <= 0.5, no more minutes over, none moved back): %s%n", hosts, vms, seed,
                 ours.migrations, ours.gib(), ours.minutesAbove, ours.movedBack, greedy.migrations, greedy.gib(),
                 greedy.minutesAbove, greedy.movedBack, ratio, met ? "met" : "not met");
+        System.out.printf("power saving with balancing, %d VMs: %.1f host-hours on against %.1f all on (%.1f %%), %d"
+                + " standby(s), %d power-on(s), %d migrations, %d admission-control violations, %d min with a host"
+                + " above 90 %% CPU (all on: %d): %s%n", quietIds.size(), withDpm, allOn, 100 * withDpm / allOn,
+                saving.standbys, saving.powerOns, saving.migrations, saving.admissionViolations,
+                saving.minutesHostAbove90, quietAllOn.minutesHostAbove90, dpmMet ? "met" : "not met");
         System.out.printf("for reference: a greedy that moves only what narrows the gap made %d migrations (%.1f GiB),"
                 + " %d min over, %d moved back; without balancing, %d min over the threshold%n", improving.migrations,
                 improving.gib(), improving.minutesAbove, improving.movedBack, none.minutesAbove);
@@ -137,6 +178,11 @@ final class BalancingBenchmark implements BenchMain.Benchmark {
     private static final class Day {
         int migrations;
         long copyBytes;
+        long hostMinutesOn;
+        int minutesHostAbove90;
+        int admissionViolations;
+        int powerOns;
+        int standbys;
         int minutesAbove;
         int movedBack;
         double imbalanceSum;
@@ -155,11 +201,25 @@ final class BalancingBenchmark implements BenchMain.Benchmark {
     }
 
     private static Day simulate(Room start, DayOfLoad day, Balancing balancing) {
+        return simulate(start, day, balancing, Optional.empty());
+    }
+
+    /** The day, balanced each round and, with {@code power}, with hosts put in standby and powered on by it. */
+    private static Day simulate(Room start, DayOfLoad day, Balancing balancing, Optional<PowerPlanner> power) {
         Room room = start;
         Day result = new Day();
+        Set<String> standby = new HashSet<>();
+        Map<String, Integer> booting = new HashMap<>();
+        Optional<Instant> lastPowerOn = Optional.empty();
         Map<String, Instant> lastMoved = new HashMap<>();
         Map<String, Map<String, Integer>> left = new HashMap<>();
         for (int minute = 0; minute < DayOfLoad.MINUTES; minute++) {
+            for (Map.Entry<String, Integer> boot : List.copyOf(booting.entrySet())) {
+                if (boot.getValue() <= minute) {
+                    booting.remove(boot.getKey());
+                    room = room.with(room.host(boot.getKey()).orElseThrow().withState(HostState.CONNECTED));
+                }
+            }
             if (minute > 0 && minute % ROUND_MINUTES == 0) {
                 Instant now = MIDNIGHT.plus(Duration.ofMinutes(minute));
                 Map<String, VmLoad> loads = new HashMap<>();
@@ -189,6 +249,43 @@ final class BalancingBenchmark implements BenchMain.Benchmark {
                     result.migrations++;
                     result.copyBytes += move.copyBytes();
                 }
+                if (power.isPresent()) {
+                    switch (power.get().plan(room, "c1", loads, standby, lastPowerOn, now, POWER)) {
+                        case PowerPlanner.PowerOn on -> {
+                            for (String id : on.hostIds()) {
+                                // the host boots for BOOT_MINUTES before it takes VMs
+                                room = room.with(room.host(id).orElseThrow().withPower(PowerState.ON));
+                                standby.remove(id);
+                                booting.put(id, minute + BOOT_MINUTES);
+                            }
+                            lastPowerOn = Optional.of(now);
+                            result.powerOns++;
+                        }
+                        case PowerPlanner.Standby off -> {
+                            for (dev.paddock.placement.Evacuation.Move move : off.moves()) {
+                                room = room.with(room.vm(move.vm().id()).orElseThrow().withHost(move.toHostId()));
+                                result.migrations++;
+                                result.copyBytes += move.vm().demand().memoryMib() << 20;
+                            }
+                            room = room.with(room.host(off.hostId()).orElseThrow().withState(HostState.MAINTENANCE)
+                                    .withPower(PowerState.OFF));
+                            standby.add(off.hostId());
+                            result.standbys++;
+                        }
+                        case PowerPlanner.Hold hold -> { }
+                    }
+                    if (ADMISSION.check(room, "c1") instanceof AdmissionVerdict.Refused) {
+                        result.admissionViolations++;
+                    }
+                }
+            }
+            for (Host host : room.hosts()) {
+                if (host.power() != PowerState.OFF) {
+                    result.hostMinutesOn++;
+                }
+            }
+            if (hottest(room, day, DayOfLoad.MINUTES + minute) > 0.9) {
+                result.minutesHostAbove90++;
             }
             double imbalance = imbalance(room, day, DayOfLoad.MINUTES + minute);
             result.imbalanceSum += imbalance;
@@ -199,7 +296,20 @@ final class BalancingBenchmark implements BenchMain.Benchmark {
         return result;
     }
 
-    /** The standard deviation of the hosts' CPU use in minute {@code minute}, in points. */
+    /** The CPU use of the busiest host in minute {@code minute}, 0 to 1. */
+    static double hottest(Room room, DayOfLoad day, int minute) {
+        Map<String, Long> used = new HashMap<>();
+        for (Vm vm : room.vms()) {
+            vm.hostId().ifPresent(h -> used.merge(h, day.cpu(vm.id(), minute), Long::sum));
+        }
+        double most = 0;
+        for (Host host : room.hosts()) {
+            most = Math.max(most, used.getOrDefault(host.id(), 0L) / (double) host.capacity().cpuMillicores());
+        }
+        return most;
+    }
+
+    /** The standard deviation of the CPU use of the hosts that take VMs in minute {@code minute}, in points. */
     static double imbalance(Room room, DayOfLoad day, int minute) {
         Map<String, Long> used = new HashMap<>();
         for (Vm vm : room.vms()) {
@@ -207,12 +317,16 @@ final class BalancingBenchmark implements BenchMain.Benchmark {
         }
         double sum = 0;
         double squares = 0;
+        int n = 0;
         for (Host host : room.hosts()) {
+            if (!host.acceptsVms()) {
+                continue;
+            }
             double u = used.getOrDefault(host.id(), 0L) / (double) host.capacity().cpuMillicores();
             sum += u;
             squares += u * u;
+            n++;
         }
-        int n = room.hosts().size();
         double mean = sum / n;
         return 100 * Math.sqrt(Math.max(0, squares / n - mean * mean));
     }
@@ -293,7 +407,7 @@ final class BalancingBenchmark implements BenchMain.Benchmark {
         for (String id : ids) {
             int vcpus = day.vcpus(id);
             all.add(new Vm(id, id, "c1", Optional.empty(), Resources.of(250L * vcpus, 2_048L * vcpus, 0, 0), VmState.RUNNING,
-                    VmOrigin.MANAGED, "app", 0, Set.of(), Set.of(), Set.of(), List.of(), List.of()));
+                    VmOrigin.MANAGED, "app", 1, Set.of(), Set.of(), Set.of(), List.of(), List.of()));
         }
         PlacementEngine.Result placed = PlacementEngine.balancing().placeAll(room, all);
         if (!placed.unplaced().isEmpty()) {

@@ -39,6 +39,8 @@ import java.util.Set;
 public final class Balancer {
 
     private static final double NEVER = Double.POSITIVE_INFINITY;
+    /** A host busier than this is balanced whatever the imbalance: its guests wait for CPU. */
+    static final double HOT = 0.8;
     /** A guest that dirties its memory faster than this share of the network never converges in pre-copy. */
     private static final double CONVERGENCE = 0.8;
 
@@ -73,13 +75,13 @@ public final class Balancer {
         double forecast = round.steadyImbalance();
         String state = "imbalance " + points(repaired) + " points" + (round.windows == 0 ? ""
                 : " (" + points(forecast) + " forecast)");
-        if (repaired <= policy.threshold() && forecast <= policy.forecastThreshold()) {
+        if (repaired <= policy.threshold() && forecast <= policy.forecastThreshold() && round.hottest() <= HOT) {
             return new BalancePlan(clusterId, before, repaired, hostLoads, repairs, blocked, state
                     + ", not over the threshold of " + points(policy.threshold()) + ": "
                     + repairSentence(repairs, "nothing moves"));
         }
         List<BalanceMove> balance = new ArrayList<>();
-        while (balance.size() < policy.maxMoves() && (round.imbalance() > policy.target()
+        while (balance.size() < policy.maxMoves() && (round.imbalance() > policy.target() || round.hottest() > HOT
                 || round.steadyImbalance() > policy.forecastTarget())) {
             Candidate best = bestMove(round, lastMoved, now, policy, balance.isEmpty() ? blocked : null);
             if (best == null) {
@@ -177,7 +179,10 @@ public final class Balancer {
                     if (target.id().equals(source.id()) || c.seconds == NEVER || c.targetAfter > c.sourceBefore) {
                         continue;
                     }
-                    double gain = current - c.imbalanceAfter;
+                    // relieving a host above HOT counts on top: its guests are short of CPU now
+                    double relief = c.sourceBefore > HOT ? 100 * (c.sourceBefore - Math.max(c.sourceAfter,
+                            c.targetAfter)) : 0;
+                    double gain = current - c.imbalanceAfter + Math.max(0, relief);
                     double steadyGain = currentSteady - c.steadyAfter;
                     if (gain < 0 || steadyGain < 0 || gain + steadyGain < policy.moveGain()) {
                         continue;
@@ -314,6 +319,10 @@ public final class Balancer {
 
         String name(String hostId) {
             return views.get(hostId).host().name();
+        }
+
+        double hottest() {
+            return hosts.stream().mapToDouble(h -> utilisation(h.id())).max().orElse(0);
         }
 
         double utilisation(String hostId) {
