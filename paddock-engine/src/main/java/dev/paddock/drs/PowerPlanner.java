@@ -26,8 +26,8 @@ import java.util.Set;
  * Power saving (DPM) for one cluster: a pure planner. It answers one decision a round — power standby hosts on, put
  * one host in standby (its VMs moved by the engine's evacuation plan), or hold — with the sentence that says why.
  *
- * <p>Standby hosts are the cluster's hosts in maintenance and powered off that power saving itself put there
- * ({@code standby}); a host an administrator put in maintenance is never powered on by it. Powering on comes first
+ * <p>Standby hosts are the cluster's hosts that power saving itself put in standby ({@code standby}) and that take no
+ * VMs; a host an administrator put in maintenance is never powered on by it. Powering on comes first
  * and is never held back: load wins over savings. A standby keeps admission control's promise (the cluster still
  * tolerates its host failures without the host) and leaves no host above the policy's {@code high}.
  */
@@ -81,7 +81,7 @@ public final class PowerPlanner {
             Optional<Instant> lastPowerOn, Instant now, PowerPolicy policy) {
         List<Host> on = room.hostsOf(clusterId).stream().filter(Host::acceptsVms).toList();
         List<Host> asleep = room.hostsOf(clusterId).stream().filter(h -> standby.contains(h.id())
-                && h.state() == HostState.MAINTENANCE && h.power() == PowerState.OFF).toList();
+                && !h.acceptsVms()).toList();
         long capacity = on.stream().mapToLong(h -> h.capacity().cpuMillicores()).sum();
         List<Vm> running = room.vms().stream().filter(vm -> vm.clusterId().equals(clusterId)
                 && vm.state() != VmState.STOPPED && vm.hostId().isPresent()).toList();

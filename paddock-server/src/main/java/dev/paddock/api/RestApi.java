@@ -165,9 +165,15 @@ public final class RestApi {
         new ChannelRoutes(notifications, audit, clock).register(routes);
     }
 
-    /** Registers the balancing routes (policy, plan, apply) of every cluster. */
-    public void installBalancing(JavalinConfig config, dev.paddock.drs.Balancing balancing) {
-        new BalancingRoutes(store, balancing, audit).register(new SecuredRoutes(config.routes, guard));
+    /**
+     * Registers the balancing and power-saving routes (policy, plan, apply) of every cluster; without HA (no fence
+     * devices) power saving answers that it cannot run.
+     */
+    public void installBalancing(JavalinConfig config, dev.paddock.drs.Balancing balancing,
+            java.util.Optional<dev.paddock.drs.PowerSaving> power) {
+        SecuredRoutes routes = new SecuredRoutes(config.routes, guard);
+        new BalancingRoutes(store, balancing, audit).register(routes);
+        new PowerRoutes(store, power, audit).register(routes);
     }
 
     /** Registers the HA routes (cluster and VM HA, maintenance, fence devices, HA status and events). */

@@ -30,6 +30,7 @@ import picocli.CommandLine.ScopeType;
             NetworkCommand.class,
             LicenceCommand.class,
             BalanceCommand.class,
+            PowerCommand.class,
             VmCommand.class,
             DatastoreCommand.class,
             ImageCommand.class,

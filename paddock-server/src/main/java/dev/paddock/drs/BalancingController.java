@@ -4,6 +4,7 @@ import dev.paddock.model.Cluster;
 import dev.paddock.store.InventoryStore;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -12,7 +13,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Balances every cluster whose policy says so, each round: automatic clusters get their moves as an operation,
+ * Balances every cluster whose policy says so, each round, after power saving ({@link PowerSaving}) has powered on
+ * what the load needs or put a host in standby: automatic clusters get their moves as an operation,
  * recommending ones a log line when what balancing would do changes (the API shows the plan itself). One decision
  * per line, with the cluster and the plan's sentence.
  */
@@ -24,14 +26,22 @@ public final class BalancingController implements AutoCloseable {
 
     private final InventoryStore store;
     private final Balancing balancing;
+    private final Optional<PowerSaving> power;
     private final Duration period;
     private final Map<String, String> lastSaid = new ConcurrentHashMap<>();
     private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("balancing").daemon().factory());
 
     public BalancingController(InventoryStore store, Balancing balancing, Duration period) {
+        this(store, balancing, Optional.empty(), period);
+    }
+
+    /** Balances, and with {@code power} saves power first in each cluster whose power policy says so. */
+    public BalancingController(InventoryStore store, Balancing balancing, Optional<PowerSaving> power,
+            Duration period) {
         this.store = store;
         this.balancing = balancing;
+        this.power = power;
         this.period = period;
     }
 
@@ -49,7 +59,9 @@ public final class BalancingController implements AutoCloseable {
 
     /** One round now, on the caller's thread. */
     public synchronized void round() {
+        power.ifPresent(PowerSaving::reconcile);
         for (Cluster cluster : store.clusters()) {
+            power.ifPresent(saving -> savePower(saving, cluster));
             BalancingPolicy policy = balancing.policy(cluster.id());
             switch (policy.mode()) {
                 case OFF -> lastSaid.remove(cluster.id());
@@ -69,6 +81,26 @@ public final class BalancingController implements AutoCloseable {
                     });
                     lastSaid.put(cluster.id(), applied.plan().summary());
                 }
+            }
+        }
+    }
+
+    /** Power on what the load needs, or put one host in standby; recommending clusters get a log line. */
+    private void savePower(PowerSaving saving, Cluster cluster) {
+        String key = "power " + cluster.id();
+        switch (saving.policy(cluster.id()).mode()) {
+            case OFF -> lastSaid.remove(key);
+            case RECOMMEND -> {
+                String summary = saving.decision(cluster.id()).summary();
+                if (!summary.equals(lastSaid.put(key, summary))) {
+                    LOG.info("power saving of cluster {} recommends: {}", cluster.name(), summary);
+                }
+            }
+            case AUTOMATIC -> {
+                PowerSaving.Applied applied = saving.apply(cluster.id(), PowerSaving.OWNER);
+                applied.operation().ifPresent(op -> LOG.info("power saving of cluster {}: {} (operation {})",
+                        cluster.name(), applied.decision().summary(), op.id()));
+                lastSaid.put(key, applied.decision().summary());
             }
         }
     }

@@ -30,6 +30,8 @@ public final class Compensation {
             case Step.ForgetVm ignored -> Optional.empty();
             case Step.QuarantineVm ignored -> Optional.empty();
             case Step.FenceHost ignored -> Optional.empty();
+            case Step.PowerOffHost ignored -> Optional.empty();
+            case Step.PowerOnHost ignored -> Optional.empty();
             case Step.DefineNetwork define ->
                     Optional.of(new Step.UndefineNetwork(define.hostId(), define.spec().name()));
             case Step.UndefineNetwork ignored -> Optional.empty();

@@ -108,6 +108,13 @@ public final class StepExecutor {
             case Step.ForgetVm s -> log.accept(store.deleteVm(s.vmId())
                     ? "removed VM " + s.vmId() + " from inventory"
                     : "VM " + s.vmId() + " was not in inventory");
+            case Step.PowerOffHost s -> {
+                HostFencing.Fenced off = fencing.powerOff(s.hostId());
+                log.accept((off.wasOff() ? "host " + s.hostId() + " already off: " : "host " + s.hostId()
+                        + " powered off for standby: ") + off.detail());
+            }
+            case Step.PowerOnHost s -> log.accept("host " + s.hostId() + " powered on: "
+                    + fencing.powerOn(s.hostId()).detail());
             case Step.FenceHost s -> {
                 HostFencing.Fenced fenced = fencing.powerOff(s.hostId());
                 log.accept((fenced.wasOff() ? "host " + s.hostId() + " already off: " : "fenced host " + s.hostId()
@@ -449,6 +456,8 @@ public final class StepExecutor {
             case Step.ForgetVm s -> Compensation.of(s);
             case Step.QuarantineVm s -> Compensation.of(s);
             case Step.FenceHost s -> Compensation.of(s);
+            case Step.PowerOffHost s -> Compensation.of(s);
+            case Step.PowerOnHost s -> Compensation.of(s);
             case Step.DefineNetwork s -> hasNetwork(s.hostId(), s.spec().name()) ? Optional.empty()
                     : Compensation.of(s);
             case Step.UndefineNetwork s -> Compensation.of(s);

@@ -22,6 +22,7 @@ import dev.paddock.metrics.PaddockMetrics;
 import dev.paddock.monitoring.Monitoring;
 import dev.paddock.drs.Balancing;
 import dev.paddock.drs.BalancingController;
+import dev.paddock.drs.PowerSaving;
 import dev.paddock.licensing.LicenceKeeper;
 import dev.paddock.network.NetworkKeeper;
 import dev.paddock.network.SwitchKeeper;
@@ -343,8 +344,11 @@ public final class PaddockServer implements AutoCloseable {
             licences.start();
             leadership.stopOnLoss(licences);
             runner.onFinished(id -> licences.operationEnded());
-            BalancingController balancingController = new BalancingController(store, new Balancing(store,
-                    ha.ledger(), Optional.of(monitoring.usage()), Clock.systemUTC()), BalancingController.DEFAULT_PERIOD);
+            Balancing balancing = new Balancing(store, ha.ledger(), Optional.of(monitoring.usage()),
+                    Clock.systemUTC());
+            BalancingController balancingController = new BalancingController(store, balancing, Optional.of(
+                    new PowerSaving(store, ha, balancing, runner, Clock.systemUTC())),
+                    BalancingController.DEFAULT_PERIOD);
             made.add(balancingController);
             balancingController.start();
             leadership.stopOnLoss(balancingController);
@@ -445,8 +449,10 @@ public final class PaddockServer implements AutoCloseable {
             api.install(config);
             api.installMetrics(config, PaddockMetrics.PATH, metrics::scrape);
             parts.ha().ifPresent(ha -> api.installHa(config, ha));
-            api.installBalancing(config, new Balancing(parts.store(), ledger,
-                    parts.monitoring().map(Monitoring::usage), Clock.systemUTC()));
+            Balancing balancing = new Balancing(parts.store(), ledger, parts.monitoring().map(Monitoring::usage),
+                    Clock.systemUTC());
+            api.installBalancing(config, balancing, parts.ha().map(ha -> new PowerSaving(parts.store(), ha, balancing,
+                    parts.operations(), Clock.systemUTC())));
             api.installSimulator(config, simulator(parts.hypervisor()));
             api.installBackups(config, parts.backups(), parts.operations());
             api.installBackupSchedules(config, parts.schedules());

@@ -130,6 +130,18 @@ public interface InventoryStore {
     /** When balancing last moved each VM, for those it moved since {@code since}. */
     java.util.Map<String, java.time.Instant> balancingMoves(java.time.Instant since);
 
+    /** How a cluster saves power, or empty for the default (off). */
+    java.util.Optional<dev.paddock.drs.PowerPolicy> powerPolicy(String clusterId);
+
+    /** Sets how a cluster saves power. */
+    void put(String clusterId, dev.paddock.drs.PowerPolicy policy);
+
+    /** The hosts power saving put in standby (and those it woke since). */
+    List<dev.paddock.drs.HostStandby> standbys();
+
+    /** Records a host's standby, replacing its earlier record. */
+    void put(dev.paddock.drs.HostStandby standby);
+
     /** Balancing moved these VMs at {@code at} in operation {@code operationId}: each replaces the VM's last move. */
     void recordBalancingMoves(List<dev.paddock.drs.BalanceMove> moves, java.time.Instant at, String operationId);
 

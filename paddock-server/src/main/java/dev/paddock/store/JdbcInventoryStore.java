@@ -436,6 +436,68 @@ public final class JdbcInventoryStore implements InventoryStore {
     }
 
     @Override
+    public java.util.Optional<dev.paddock.drs.PowerPolicy> powerPolicy(String clusterId) {
+        return jdbc.query("SELECT mode, high, target, low, minimum_on, settle_seconds FROM power_policies"
+                + " WHERE cluster_id = ?", s -> s.setString(1, clusterId),
+                r -> new dev.paddock.drs.PowerPolicy(dev.paddock.drs.BalancingPolicy.Mode.of(r.getString(1))
+                        .orElse(dev.paddock.drs.BalancingPolicy.Mode.OFF), r.getDouble(2), r.getDouble(3),
+                        r.getDouble(4), r.getInt(5), java.time.Duration.ofSeconds(r.getLong(6))))
+                .stream().findFirst();
+    }
+
+    @Override
+    public void put(String clusterId, dev.paddock.drs.PowerPolicy policy) {
+        jdbc.inTransaction(connection -> {
+            Jdbc.update(connection, "DELETE FROM power_policies WHERE cluster_id = ?", s -> s.setString(1, clusterId));
+            Jdbc.update(connection, "INSERT INTO power_policies (cluster_id, mode, high, target, low, minimum_on,"
+                    + " settle_seconds) VALUES (?, ?, ?, ?, ?, ?, ?)", s -> {
+                        s.setString(1, clusterId);
+                        s.setString(2, policy.mode().label());
+                        s.setDouble(3, policy.high());
+                        s.setDouble(4, policy.target());
+                        s.setDouble(5, policy.low());
+                        s.setInt(6, policy.minimumOn());
+                        s.setLong(7, policy.settle().toSeconds());
+                    });
+            return null;
+        });
+    }
+
+    @Override
+    public List<dev.paddock.drs.HostStandby> standbys() {
+        return jdbc.query("SELECT host_id, cluster_id, state, since, operation_id, woken_at FROM power_standby"
+                + " ORDER BY host_id", s -> {}, r -> new dev.paddock.drs.HostStandby(r.getString(1), r.getString(2),
+                        dev.paddock.drs.HostStandby.State.valueOf(r.getString(3).toUpperCase(java.util.Locale.ROOT)),
+                        r.getObject(4, java.time.OffsetDateTime.class).toInstant(), r.getString(5),
+                        java.util.Optional.ofNullable(r.getObject(6, java.time.OffsetDateTime.class))
+                                .map(java.time.OffsetDateTime::toInstant)));
+    }
+
+    @Override
+    public void put(dev.paddock.drs.HostStandby standby) {
+        jdbc.inTransaction(connection -> {
+            Jdbc.update(connection, "DELETE FROM power_standby WHERE host_id = ?", s -> s.setString(1,
+                    standby.hostId()));
+            Jdbc.update(connection, "INSERT INTO power_standby (host_id, cluster_id, state, since, operation_id,"
+                    + " woken_at) VALUES (?, ?, ?, ?, ?, ?)", s -> {
+                        s.setString(1, standby.hostId());
+                        s.setString(2, standby.clusterId());
+                        s.setString(3, standby.state().label());
+                        s.setObject(4, JdbcAlarms.offset(standby.since().truncatedTo(
+                                java.time.temporal.ChronoUnit.MICROS)));
+                        s.setString(5, standby.operationId());
+                        if (standby.wokenAt().isPresent()) {
+                            s.setObject(6, JdbcAlarms.offset(standby.wokenAt().get().truncatedTo(
+                                    java.time.temporal.ChronoUnit.MICROS)));
+                        } else {
+                            s.setNull(6, java.sql.Types.TIMESTAMP_WITH_TIMEZONE);
+                        }
+                    });
+            return null;
+        });
+    }
+
+    @Override
     public java.util.Map<String, java.time.Instant> balancingMoves(java.time.Instant since) {
         java.util.Map<String, java.time.Instant> moves = new java.util.HashMap<>();
         jdbc.query("SELECT vm_id, moved_at FROM balancing_moves WHERE moved_at >= ?",

@@ -86,6 +86,8 @@ final class InlineOperations implements Operations {
                         .ifPresent(vm -> store.put(dev.paddock.storage.LocalDiskMoves.moved(vm, migrate.disks())
                                 .withHost(migrate.toHostId())));
                 case Step.FenceHost fence -> { }
+                case Step.PowerOffHost off -> { }
+                case Step.PowerOnHost on -> { }
                 case Step.DefineNetwork define -> { }
                 case Step.UndefineNetwork undefine -> { }
                 case Step.RecordNetwork record -> store.put(record.network());

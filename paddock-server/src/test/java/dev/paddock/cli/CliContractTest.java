@@ -202,6 +202,18 @@ class CliContractTest {
                 Map.entry("balance apply", Example.of(() -> List.of(unbalanced("prod"), "--wait"),
                         Mistake.of("an unknown cluster", ExitCode.NOT_FOUND, "no-such-cluster"),
                         Mistake.of("no cluster", ExitCode.USAGE))),
+                Map.entry("power show", Example.of(() -> List.of("prod"),
+                        Mistake.of("an unknown cluster", ExitCode.NOT_FOUND, "no-such-cluster"),
+                        Mistake.of("no cluster", ExitCode.USAGE))),
+                Map.entry("power set", Example.of(() -> List.of("prod", "--mode", "recommend", "--low", "0.3"),
+                        Mistake.of("an unknown mode", ExitCode.REJECTED, "prod", "--mode", "sometimes"),
+                        Mistake.of("a low above high", ExitCode.REJECTED, "prod", "--low", "0.9"),
+                        Mistake.of("no cluster", ExitCode.USAGE))),
+                // the test server's two hosts are the fewest a cluster keeps, and it runs no fence agent: the demo
+                // room proves a standby and a wake (PowerSavingDemoTest)
+                Map.entry("power apply", Example.withoutSuccess(() -> List.of("prod", "--wait"),
+                        Mistake.of("an unknown cluster", ExitCode.NOT_FOUND, "no-such-cluster"),
+                        Mistake.of("no cluster", ExitCode.USAGE))),
                 Map.entry("network repair", Example.of(() -> List.of(driftedNetwork("astray"), "--wait"),
                         Mistake.of("an unknown network", ExitCode.NOT_FOUND, "no-such-network"),
                         Mistake.of("no network", ExitCode.USAGE))),

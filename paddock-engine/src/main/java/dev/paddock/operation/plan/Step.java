@@ -29,6 +29,8 @@ public sealed interface Step
                 Step.ForgetVm,
                 Step.QuarantineVm,
                 Step.FenceHost,
+                Step.PowerOffHost,
+                Step.PowerOnHost,
                 Step.DefineNetwork,
                 Step.UndefineNetwork,
                 Step.RecordNetwork,
@@ -188,6 +190,23 @@ public sealed interface Step
     record FenceHost(String hostId) implements Step {
         public String describe() {
             return "fence host " + hostId + " (power off, confirmed)";
+        }
+    }
+
+    /**
+     * Powers a host off through its fence device (its BMC) and confirms it off, for power saving: the host is in
+     * maintenance and empty when this runs. Never undone here: {@link PowerOnHost} brings it back.
+     */
+    record PowerOffHost(String hostId) implements Step {
+        public String describe() {
+            return "power host " + hostId + " off for standby (confirmed)";
+        }
+    }
+
+    /** Powers a host on through its fence device (its BMC) and confirms it on: a host back from standby. */
+    record PowerOnHost(String hostId) implements Step {
+        public String describe() {
+            return "power host " + hostId + " on (confirmed)";
         }
     }
 

@@ -27,4 +27,20 @@ public record DeviceFencing(HaSettings settings, FenceAgent agent) implements Ho
         }
         return new Fenced(false, "powered off and confirmed: " + off);
     }
+
+    @Override
+    public Fenced powerOn(String hostId) {
+        FenceDevice device = settings.fenceDevice(hostId).orElseThrow(() -> new FenceFailed("host " + hostId
+                + " has no fence device: configure one with PUT /api/v1/hosts/" + hostId + "/fence"));
+        FenceOutcome status = agent.run(device, FenceAction.STATUS);
+        if (status instanceof FenceOutcome.Power power && power.state() == dev.paddock.model.PowerState.ON) {
+            return new Fenced(false, "its device reports it on (" + status + ")");
+        }
+        FenceOutcome on = agent.run(device, FenceAction.ON);
+        FenceOutcome confirmed = agent.run(device, FenceAction.STATUS);
+        if (!(confirmed instanceof FenceOutcome.Power power && power.state() == dev.paddock.model.PowerState.ON)) {
+            throw new FenceFailed("power on: " + on + "; status: " + confirmed);
+        }
+        return new Fenced(false, "powered on and confirmed: " + on);
+    }
 }
