@@ -3,6 +3,7 @@ package dev.paddock.drs;
 import dev.paddock.model.Room;
 import dev.paddock.model.Vm;
 import dev.paddock.model.VmState;
+import dev.paddock.monitoring.Monitoring;
 import dev.paddock.monitoring.Series;
 import dev.paddock.monitoring.Usage;
 import dev.paddock.monitoring.UsageBook;
@@ -42,14 +43,14 @@ public final class Balancing {
 
     private final InventoryStore store;
     private final PlacementLedger ledger;
-    private final Optional<UsageBook> usage;
+    private final Optional<Monitoring> monitoring;
     private final Clock clock;
     private final Balancer balancer = new Balancer();
 
-    public Balancing(InventoryStore store, PlacementLedger ledger, Optional<UsageBook> usage, Clock clock) {
+    public Balancing(InventoryStore store, PlacementLedger ledger, Optional<Monitoring> monitoring, Clock clock) {
         this.store = store;
         this.ledger = ledger;
-        this.usage = usage;
+        this.monitoring = monitoring;
         this.clock = clock;
     }
 
@@ -92,17 +93,21 @@ public final class Balancing {
                     + " in this cluster: balancing waits until it ends");
         }
         BalancingPolicy policy = policy(clusterId);
-        return balancer.plan(room, clusterId, loads(room, clusterId, now), store.balancingMoves(
+        return balancer.plan(room, clusterId, loads(room, clusterId), store.balancingMoves(
                 now.minus(policy.coolDown())), now, policy);
     }
 
-    /** What monitoring measured of the cluster's running VMs; a VM it has not measured is left out. */
-    Map<String, VmLoad> loads(Room room, String clusterId, Instant now) {
+    /**
+     * What monitoring measured of the cluster's running VMs, up to monitoring's own now (a simulated room keeps its
+     * own time); a VM it has not measured is left out.
+     */
+    Map<String, VmLoad> loads(Room room, String clusterId) {
         Map<String, VmLoad> loads = new HashMap<>();
-        if (usage.isEmpty()) {
+        if (monitoring.isEmpty()) {
             return loads;
         }
-        UsageBook book = usage.get();
+        UsageBook book = monitoring.get().usage();
+        Instant now = monitoring.get().now();
         for (Vm vm : room.vms()) {
             if (!vm.clusterId().equals(clusterId) || vm.state() == VmState.STOPPED || vm.hostId().isEmpty()) {
                 continue;

@@ -145,7 +145,7 @@ public final class PowerSaving {
                 lastPowerOn = woke;
             }
         }
-        return planner.plan(room, clusterId, balancing.loads(room, clusterId, now), held, lastPowerOn, now,
+        return planner.plan(room, clusterId, balancing.loads(room, clusterId), held, lastPowerOn, now,
                 policy(clusterId));
     }
 

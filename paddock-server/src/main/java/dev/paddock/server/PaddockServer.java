@@ -344,8 +344,7 @@ public final class PaddockServer implements AutoCloseable {
             licences.start();
             leadership.stopOnLoss(licences);
             runner.onFinished(id -> licences.operationEnded());
-            Balancing balancing = new Balancing(store, ha.ledger(), Optional.of(monitoring.usage()),
-                    Clock.systemUTC());
+            Balancing balancing = new Balancing(store, ha.ledger(), Optional.of(monitoring), Clock.systemUTC());
             BalancingController balancingController = new BalancingController(store, balancing, Optional.of(
                     new PowerSaving(store, ha, balancing, runner, Clock.systemUTC())),
                     BalancingController.DEFAULT_PERIOD);
@@ -449,8 +448,7 @@ public final class PaddockServer implements AutoCloseable {
             api.install(config);
             api.installMetrics(config, PaddockMetrics.PATH, metrics::scrape);
             parts.ha().ifPresent(ha -> api.installHa(config, ha));
-            Balancing balancing = new Balancing(parts.store(), ledger, parts.monitoring().map(Monitoring::usage),
-                    Clock.systemUTC());
+            Balancing balancing = new Balancing(parts.store(), ledger, parts.monitoring(), Clock.systemUTC());
             api.installBalancing(config, balancing, parts.ha().map(ha -> new PowerSaving(parts.store(), ha, balancing,
                     parts.operations(), Clock.systemUTC())));
             api.installSimulator(config, simulator(parts.hypervisor()));

@@ -72,7 +72,7 @@ class BalancingApiTest {
     void inAutomaticModeTheControllerMovesVmsAndInRecommendModeItMovesNone() {
         List<String> vms = onH1(4);
         Balancing balancing = new Balancing(server.store, server.ha.ledger(),
-                Optional.of(server.monitoring.usage()), Clock.systemUTC());
+                Optional.of(server.monitoring), Clock.systemUTC());
         try (BalancingController controller = new BalancingController(server.store, balancing,
                 Duration.ofHours(1))) {
             server.put("/api/v1/clusters/cluster-1/balancing", "{\"mode\":\"recommend\"}");
@@ -87,6 +87,19 @@ class BalancingApiTest {
         assertThat(operation.get("owner").asText()).isEqualTo(Balancing.OWNER);
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> vms.stream()
                 .filter(id -> server.store.vm(id).flatMap(Vm::hostId).orElseThrow().equals("host-2")).count() == 2);
+    }
+
+    @Test
+    void onceMonitoringHasSampledTheVmsTheirMeasuredLoadIsWhatBalances() {
+        onH1(4);
+        // two samples a minute apart, on the simulated room's clock: each guest uses 5 to 65 % of its one vCPU
+        server.monitoring.round();
+        server.clock.advance(Duration.ofMinutes(1));
+        server.monitoring.round();
+
+        JsonNode plan = server.get("/api/v1/clusters/cluster-1/balancing").json().get("plan");
+
+        assertThat(plan.get("hostCpu").get("h1").asDouble()).as(plan.toString()).isGreaterThan(0).isLessThan(0.5);
     }
 
     @ParameterizedTest
