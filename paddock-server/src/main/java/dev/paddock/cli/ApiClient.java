@@ -180,6 +180,23 @@ final class ApiClient {
         return send(request(path).DELETE());
     }
 
+    /**
+     * A JSON object of the named values, each left out when null: the body of a change that keeps every field it
+     * does not name. Names and values alternate.
+     */
+    static com.fasterxml.jackson.databind.node.ObjectNode changes(Object... namesAndValues) {
+        if (namesAndValues.length % 2 != 0) {
+            throw new IllegalArgumentException("names and values alternate");
+        }
+        com.fasterxml.jackson.databind.node.ObjectNode body = dev.paddock.json.Json.mapper().createObjectNode();
+        for (int i = 0; i < namesAndValues.length; i += 2) {
+            if (namesAndValues[i + 1] != null) {
+                body.set((String) namesAndValues[i], dev.paddock.json.Json.mapper().valueToTree(namesAndValues[i + 1]));
+            }
+        }
+        return body;
+    }
+
     static String encode(String segment) {
         return URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20");
     }

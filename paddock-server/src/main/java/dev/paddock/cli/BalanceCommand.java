@@ -1,7 +1,6 @@
 package dev.paddock.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.paddock.json.Json;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -83,25 +82,8 @@ final class BalanceCommand implements Runnable {
         public Integer call() {
             PaddockCommand root = PaddockCommand.of(spec);
             String id = HostCommand.clusterId(root.client(), cluster);
-            ObjectNode body = Json.mapper().createObjectNode();
-            if (mode != null) {
-                body.put("mode", mode);
-            }
-            if (threshold != null) {
-                body.put("threshold", threshold);
-            }
-            if (minimumGain != null) {
-                body.put("minimumGain", minimumGain);
-            }
-            if (moveGain != null) {
-                body.put("moveGain", moveGain);
-            }
-            if (maxMoves != null) {
-                body.put("maxMoves", maxMoves);
-            }
-            if (coolDownMinutes != null) {
-                body.put("coolDownMinutes", coolDownMinutes);
-            }
+            ObjectNode body = ApiClient.changes("mode", mode, "threshold", threshold, "minimumGain", minimumGain,
+                    "moveGain", moveGain, "maxMoves", maxMoves, "coolDownMinutes", coolDownMinutes);
             JsonNode balancing = root.client().put("api/v1/clusters/" + ApiClient.encode(id) + "/balancing", body);
             return root.done(balancing, "cluster " + cluster + ": " + policy(balancing.path("policy")) + ".");
         }

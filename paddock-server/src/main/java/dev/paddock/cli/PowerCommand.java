@@ -2,7 +2,6 @@ package dev.paddock.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.paddock.json.Json;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -89,25 +88,8 @@ final class PowerCommand implements Runnable {
         public Integer call() {
             PaddockCommand root = PaddockCommand.of(spec);
             String id = HostCommand.clusterId(root.client(), cluster);
-            ObjectNode body = Json.mapper().createObjectNode();
-            if (mode != null) {
-                body.put("mode", mode);
-            }
-            if (high != null) {
-                body.put("high", high);
-            }
-            if (target != null) {
-                body.put("target", target);
-            }
-            if (low != null) {
-                body.put("low", low);
-            }
-            if (minimumOn != null) {
-                body.put("minimumOn", minimumOn);
-            }
-            if (settleMinutes != null) {
-                body.put("settleMinutes", settleMinutes);
-            }
+            ObjectNode body = ApiClient.changes("mode", mode, "high", high, "target", target, "low", low,
+                    "minimumOn", minimumOn, "settleMinutes", settleMinutes);
             JsonNode power = root.client().put("api/v1/clusters/" + ApiClient.encode(id) + "/power-saving", body);
             return root.done(power, "cluster " + cluster + ": " + policy(power.path("policy")) + ".");
         }

@@ -33,6 +33,8 @@ class StepJsonTest {
                 new Step.ForgetVm("v1"),
                 new Step.QuarantineVm("h1", "v1"),
                 new Step.FenceHost("h1"),
+                new Step.PowerOffHost("h3"),
+                new Step.PowerOnHost("h3"),
                 new Step.DefineNetwork("h1", dev.paddock.hypervisor.NetworkSpec.isolated("backend")),
                 new Step.DefineNetwork("h1", dev.paddock.hypervisor.NetworkSpec.overBridge("lan", "br0")),
                 new Step.UndefineNetwork("h1", "backend"),
