@@ -110,7 +110,9 @@ class LabBalancingTest {
                 long before = LAB.lab().heartbeat(b.root()).orElse(0);
                 LabAwait.until(b.name() + "'s heartbeat counts on after its live migration", Duration.ofSeconds(30),
                         () -> LAB.lab().heartbeat(b.root()).orElse(0) > before);
-                assertThat(paddock.get("/api/v1/vms/" + b.id()).json().get("state").asText()).isEqualTo("RUNNING");
+                // the target resumes the guest as the migration ends; the inventory hears it from the event
+                LabAwait.until(b.name() + " running in the inventory", Duration.ofSeconds(30), () -> paddock
+                        .get("/api/v1/vms/" + b.id()).json().get("state").asText().equals("RUNNING"));
             }
         }
         JsonNode after = paddock.get("/api/v1/clusters/" + lab.clusterId() + "/balancing").json().get("plan");
