@@ -34,7 +34,7 @@ public record BalancePlan(String clusterId, double imbalanceBefore, double imbal
         }
         List<Step> migrations = moves.stream()
                 .<Step>map(m -> new Step.MigrateVm(m.vm().id(), m.fromHostId(), m.toHostId())).toList();
-        Step step = migrations.size() == 1 ? migrations.getFirst() : new Step.Parallel(migrations, parallel);
-        return Optional.of(new OperationPlan("cluster.balance", clusterId, owner, List.of(step)));
+        return Optional.of(new OperationPlan("cluster.balance", clusterId, owner,
+                List.of(Step.Parallel.of(migrations, parallel))));
     }
 }

@@ -63,7 +63,7 @@ public sealed interface Evacuation permits Evacuation.Moves, Evacuation.Stuck {
             List<Step> migrations = moves.stream()
                     .<Step>map(m -> new Step.MigrateVm(m.vm().id(), m.fromHostId(), m.toHostId())).toList();
             if (!migrations.isEmpty()) {
-                steps.add(migrations.size() == 1 ? migrations.getFirst() : new Step.Parallel(migrations, parallel));
+                steps.add(Step.Parallel.of(migrations, parallel));
             }
             powerOff.forEach(stuck -> steps.add(new Step.ShutdownVm(hostId, stuck.vm().id(), SHUTDOWN_SECONDS)));
             return Optional.of(new OperationPlan("host.evacuate", hostId, owner, steps));

@@ -9,6 +9,7 @@ import dev.paddock.operation.OperationView;
 import dev.paddock.operation.Operations;
 import dev.paddock.operation.plan.OperationPlan;
 import dev.paddock.operation.plan.Step;
+import dev.paddock.placement.Claims;
 import dev.paddock.placement.Evacuation;
 import dev.paddock.placement.PlacementEngine;
 import dev.paddock.store.InventoryStore;
@@ -86,7 +87,7 @@ public final class PowerSaving {
                 case PowerPlanner.Hold hold -> Optional.empty();
                 case PowerPlanner.PowerOn on -> Optional.of(new OperationPlan(WAKE, clusterId, owner,
                         on.hostIds().stream().<Step>map(Step.PowerOnHost::new).toList()));
-                case PowerPlanner.Standby standby -> standbyPlan(room, standby, owner);
+                case PowerPlanner.Standby standby -> standbyPlan(room, claims, standby, owner);
             };
         });
         PowerPlanner.Decision decision = decided.getFirst();
@@ -94,22 +95,19 @@ public final class PowerSaving {
         return new Applied(decision, view);
     }
 
-    /** The host enters maintenance, then its VMs move (planned again now that it takes none) and it powers off. */
-    private Optional<OperationPlan> standbyPlan(Room room, PowerPlanner.Standby standby, String owner) {
+    /**
+     * The host enters maintenance, then its VMs move as the evacuation plans them (again, now that it takes none, and
+     * seeing the room other operations hold) and it powers off.
+     */
+    private Optional<OperationPlan> standbyPlan(Room room, Claims claims, PowerPlanner.Standby standby, String owner) {
         Host host = room.host(standby.hostId()).orElseThrow();
         ha.enterMaintenance(host, owner);
-        Room now = store.room();
-        if (!(engine.evacuate(now, dev.paddock.placement.Claims.NONE, host.id()) instanceof Evacuation.Moves moves)) {
+        if (!(engine.evacuate(store.room(), claims, host.id()) instanceof Evacuation.Moves moves)) {
             ha.exitMaintenance(host, owner);
             return Optional.empty();
         }
-        List<Step> steps = new ArrayList<>();
-        List<Step> migrations = moves.moves().stream()
-                .<Step>map(m -> new Step.MigrateVm(m.vm().id(), m.fromHostId(), m.toHostId())).toList();
-        if (!migrations.isEmpty()) {
-            steps.add(migrations.size() == 1 ? migrations.getFirst()
-                    : new Step.Parallel(migrations, Evacuation.PARALLEL_MIGRATIONS));
-        }
+        List<Step> steps = new ArrayList<>(moves.operation(owner, Evacuation.PARALLEL_MIGRATIONS)
+                .map(OperationPlan::steps).orElse(List.of()));
         steps.add(new Step.PowerOffHost(host.id()));
         return Optional.of(new OperationPlan(STANDBY, host.id(), owner, steps));
     }

@@ -659,6 +659,17 @@ public sealed interface Step
             this(steps, 0);
         }
 
+        /**
+         * {@code steps} as one step: the step itself when there is one, else a parallel step running at most
+         * {@code atMost} at once (0: all), the next beginning as one ends.
+         */
+        public static Step of(List<Step> steps, int atMost) {
+            if (steps.isEmpty()) {
+                throw new IllegalArgumentException("no steps to run");
+            }
+            return steps.size() == 1 ? steps.getFirst() : new Parallel(steps, atMost);
+        }
+
         /** How many run at the same time. */
         public int width() {
             return atMost == 0 ? steps.size() : Math.min(atMost, steps.size());
