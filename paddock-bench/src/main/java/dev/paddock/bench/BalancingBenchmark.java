@@ -284,10 +284,11 @@ final class BalancingBenchmark implements BenchMain.Benchmark {
                     result.hostMinutesOn++;
                 }
             }
-            if (hottest(room, day, DayOfLoad.MINUTES + minute) > 0.9) {
+            Map<Host, Double> shares = shares(room, day, DayOfLoad.MINUTES + minute);
+            if (shares.values().stream().mapToDouble(Double::doubleValue).max().orElse(0) > 0.9) {
                 result.minutesHostAbove90++;
             }
-            double imbalance = imbalance(room, day, DayOfLoad.MINUTES + minute);
+            double imbalance = imbalance(shares);
             result.imbalanceSum += imbalance;
             if (imbalance > POLICY.threshold()) {
                 result.minutesAbove++;
@@ -296,39 +297,23 @@ final class BalancingBenchmark implements BenchMain.Benchmark {
         return result;
     }
 
-    /** The CPU use of the busiest host in minute {@code minute}, 0 to 1. */
-    static double hottest(Room room, DayOfLoad day, int minute) {
+    /** Each host's CPU use in minute {@code minute}, 0 to 1, in room order. */
+    static Map<Host, Double> shares(Room room, DayOfLoad day, int minute) {
         Map<String, Long> used = new HashMap<>();
         for (Vm vm : room.vms()) {
             vm.hostId().ifPresent(h -> used.merge(h, day.cpu(vm.id(), minute), Long::sum));
         }
-        double most = 0;
+        Map<Host, Double> shares = new LinkedHashMap<>();
         for (Host host : room.hosts()) {
-            most = Math.max(most, used.getOrDefault(host.id(), 0L) / (double) host.capacity().cpuMillicores());
+            shares.put(host, used.getOrDefault(host.id(), 0L) / (double) host.capacity().cpuMillicores());
         }
-        return most;
+        return shares;
     }
 
-    /** The standard deviation of the CPU use of the hosts that take VMs in minute {@code minute}, in points. */
-    static double imbalance(Room room, DayOfLoad day, int minute) {
-        Map<String, Long> used = new HashMap<>();
-        for (Vm vm : room.vms()) {
-            vm.hostId().ifPresent(h -> used.merge(h, day.cpu(vm.id(), minute), Long::sum));
-        }
-        double sum = 0;
-        double squares = 0;
-        int n = 0;
-        for (Host host : room.hosts()) {
-            if (!host.acceptsVms()) {
-                continue;
-            }
-            double u = used.getOrDefault(host.id(), 0L) / (double) host.capacity().cpuMillicores();
-            sum += u;
-            squares += u * u;
-            n++;
-        }
-        double mean = sum / n;
-        return 100 * Math.sqrt(Math.max(0, squares / n - mean * mean));
+    /** The standard deviation of the CPU use of the hosts that take VMs, in points. */
+    static double imbalance(Map<Host, Double> shares) {
+        return deviation(shares.entrySet().stream().filter(e -> e.getKey().acceptsVms()).map(Map.Entry::getValue)
+                .toList());
     }
 
     /**

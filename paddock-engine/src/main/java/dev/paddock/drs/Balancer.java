@@ -335,10 +335,6 @@ public final class Balancer {
             return shares;
         }
 
-        double mean() {
-            return hosts.stream().mapToDouble(h -> utilisation(h.id())).average().orElse(0);
-        }
-
         double imbalance() {
             return deviation(cpu, null, 0, null, 0);
         }

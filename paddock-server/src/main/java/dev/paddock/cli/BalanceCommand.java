@@ -103,12 +103,21 @@ final class BalanceCommand implements Runnable {
 
         @Override
         public Integer call() {
-            PaddockCommand root = PaddockCommand.of(spec);
-            String id = HostCommand.clusterId(root.client(), cluster);
-            JsonNode operation = root.client().post("api/v1/clusters/" + ApiClient.encode(id) + "/balancing/apply",
-                    Map.of());
-            return VmCommand.accepted(spec, operation, wait, "balance " + cluster);
+            return apply(spec, cluster, "balancing", wait, "balance " + cluster);
         }
+    }
+
+    /**
+     * Applies what a round of a cluster's {@code capability} ("balancing", "power-saving") would do now, and prints
+     * the operation it starts or follows it when asked to wait.
+     */
+    static int apply(CommandLine.Model.CommandSpec spec, String cluster, String capability, boolean wait,
+            String what) {
+        PaddockCommand root = PaddockCommand.of(spec);
+        String id = HostCommand.clusterId(root.client(), cluster);
+        JsonNode operation = root.client().post("api/v1/clusters/" + ApiClient.encode(id) + "/" + capability
+                + "/apply", Map.of());
+        return VmCommand.accepted(spec, operation, wait, what);
     }
 
     private static void print(PaddockCommand root, JsonNode balancing) {

@@ -2,7 +2,6 @@ package dev.paddock.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -109,11 +108,7 @@ final class PowerCommand implements Runnable {
 
         @Override
         public Integer call() {
-            PaddockCommand root = PaddockCommand.of(spec);
-            String id = HostCommand.clusterId(root.client(), cluster);
-            JsonNode operation = root.client().post("api/v1/clusters/" + ApiClient.encode(id)
-                    + "/power-saving/apply", Map.of());
-            return VmCommand.accepted(spec, operation, wait, "power saving of " + cluster);
+            return BalanceCommand.apply(spec, cluster, "power-saving", wait, "power saving of " + cluster);
         }
     }
 

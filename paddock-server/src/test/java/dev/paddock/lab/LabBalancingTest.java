@@ -172,7 +172,7 @@ class LabBalancingTest {
         String name = "burner-" + id.substring(0, 8);
         Path datastore = LAB.lab().shared().resolve("datastores").resolve(lab.datastoreId());
         Path root = datastore.resolve(name + "-root.qcow2");
-        qemuImg(root);
+        LabPaddock.qcow2(root);
         LabDisks.records(datastore.resolve(name + "-records.qcow2"));
         Vm vm = new Vm(id, name, lab.clusterId(), Optional.of(lab.host(n)), Resources.of(500, 128, 0, 0),
                 VmState.STOPPED, VmOrigin.MANAGED, "", 0, Set.of(), Set.of(), Set.of(),
@@ -183,13 +183,6 @@ class LabBalancingTest {
     }
 
     private record Burner(String id, String name, Path root) {}
-
-    private static void qemuImg(Path disk) throws Exception {
-        java.nio.file.Files.createDirectories(disk.getParent());
-        Process created = new ProcessBuilder("qemu-img", "create", "-q", "-f", "qcow2", disk.toString(), "64M")
-                .redirectErrorStream(true).start();
-        assertThat(created.waitFor()).isZero();
-    }
 
     private static BalancingController controller() {
         return server.parts().closeables().stream().filter(BalancingController.class::isInstance)

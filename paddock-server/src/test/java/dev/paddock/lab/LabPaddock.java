@@ -149,7 +149,8 @@ final class LabPaddock {
         }
     }
 
-    private static void qcow2(Path disk) {
+    /** An empty 64 MiB qcow2 file at {@code disk}, its directory made. */
+    static void qcow2(Path disk) {
         try {
             Files.createDirectories(disk.getParent());
             Process created = new ProcessBuilder("qemu-img", "create", "-q", "-f", "qcow2", disk.toString(), "64M")
