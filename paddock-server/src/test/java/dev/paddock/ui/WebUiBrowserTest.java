@@ -721,8 +721,14 @@ class WebUiBrowserTest {
         input.sendKeys(text);
     }
 
+    /**
+     * The texts of the elements {@code selector} finds; the dashboard redraws as the server's HA events arrive, so a
+     * read that meets a redraw (an element gone stale) reads them again.
+     */
     private static List<String> texts(By selector) {
-        return browser.findElements(selector).stream().map(WebElement::getText).toList();
+        return new org.openqa.selenium.support.ui.WebDriverWait(browser, PATIENCE)
+                .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+                .until(driver -> driver.findElements(selector).stream().map(WebElement::getText).toList());
     }
 
     /** Reads the API as admin (HTTP Basic with the password chosen in the first test). */
